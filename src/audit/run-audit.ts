@@ -1,0 +1,62 @@
+/**
+ * The audit pipeline: sources → inventory → rules → findings (waivers) → report.
+ * Commands call this with one options object and render what it returns.
+ */
+import {applyWaivers} from '../findings/waivers.js'
+import type {Profile, Severity} from '../findings/types.js'
+import {buildInventory} from '../inventory/build.js'
+import type {Inventory} from '../inventory/types.js'
+import {loadPolicy} from '../policy/load.js'
+import {type AuditReport, createAuditReport} from '../report/audit-report.js'
+import {ALL_RULES} from '../rules/catalog.js'
+import {evaluateRules} from '../rules/engine.js'
+import type {Rule} from '../rules/rule.js'
+import {readFileSources} from '../sources/files.js'
+import {detectProfiles} from './profiles.js'
+
+export interface AuditOptions {
+  /** Files and directories to read (`--from`). */
+  from: string[]
+  /** `--policy FILE`; default `./hardenctl.yaml` when present. */
+  policyFile?: string
+  /** `--profile`: run exactly these profiles instead of detecting them from the charms present. */
+  profiles?: Profile[]
+  /** Unwaived findings at or above this severity fail the run (exit 1). */
+  failOn?: Severity
+  /** The audit's clock; tests pin it. */
+  now?: Date
+  toolVersion: string
+}
+
+export interface AuditResult {
+  report: AuditReport
+  inventory: Inventory
+  /** The rules that ran (for SARIF/JUnit rule tables). */
+  rules: Rule[]
+  warnings: string[]
+}
+
+export async function runAudit(options: AuditOptions): Promise<AuditResult> {
+  const now = options.now ?? new Date()
+  const {policy, file: policyFile} = await loadPolicy(options.policyFile)
+  const sources = await readFileSources(options.from)
+  const inventory = buildInventory(sources.contributions, {files: sources.files, locators: sources.locators})
+
+  const profiles = options.profiles && options.profiles.length > 0 ? options.profiles : detectProfiles(inventory)
+  const rules = ALL_RULES.filter((rule) => (rule.runsInEveryProfile || profiles.includes(rule.profile)) && rule.scope !== 'host')
+  const evaluation = evaluateRules(rules, inventory, policy, {now})
+  const {findings, expiredWaivers} = applyWaivers(evaluation.findings, policy, {now, policyFile})
+
+  const report = createAuditReport({
+    generatedAt: now,
+    toolVersion: options.toolVersion,
+    profiles,
+    inputs: options.from,
+    policy: policyFile,
+    findings,
+    notEvaluated: evaluation.notEvaluated,
+    expiredWaivers,
+    failOn: options.failOn,
+  })
+  return {report, inventory, rules, warnings: sources.warnings}
+}

@@ -1,0 +1,38 @@
+import {Command, Errors} from '@oclif/core'
+
+import {ExitCode, IncompleteError, InputError} from '../errors.js'
+
+export const EXIT_CODES_HELP = `EXIT CODES
+  0  nothing at or above --fail-on (or --fail-on never)
+  1  findings at or above --fail-on
+  2  bad input or usage (the message names the file, the path in it and what was expected)
+  3  could not complete`
+
+/**
+ * Owns error handling for every command: errors the user can fix become one line on stderr with
+ * the documented exit code; a stack trace only with HARDENCTL_DEBUG=1.
+ */
+export abstract class BaseCommand extends Command {
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    if (error instanceof Errors.ExitError) throw error
+    const debug = process.env.HARDENCTL_DEBUG === '1'
+    if (debug && error.stack) process.stderr.write(`${error.stack}\n`)
+    if (error instanceof InputError || error instanceof IncompleteError) {
+      this.exitWith(error.message, error.exitCode)
+    }
+    // oclif's own flag and argument parsing errors (CLIError subclasses) are usage errors.
+    if (error.oclif?.exit !== undefined) {
+      this.exitWith(firstLine(error.message), ExitCode.badInputOrUsage)
+    }
+    this.exitWith(`internal error: ${firstLine(error.message)} (set HARDENCTL_DEBUG=1 for details)`, ExitCode.couldNotComplete)
+  }
+
+  private exitWith(message: string, code: number): never {
+    process.stderr.write(`hardenctl: ${message}\n`)
+    this.exit(code)
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n').find((line) => line.trim() !== '')?.trim() ?? message
+}

@@ -1,0 +1,84 @@
+/**
+ * Applies waivers to findings: policy waivers (`waivers:` in hardenctl.yaml, matched on rule and a
+ * target glob, with an optional expiry) and `hardenctl.io/waive: "RULE=reason"` annotations on
+ * Kubernetes objects. A waived finding stays in the report, marked, and never fails a run.
+ */
+import picomatch from 'picomatch'
+
+import type {Policy, PolicyWaiver} from '../policy/schema.js'
+import type {ExpiredWaiver} from '../report/audit-report.js'
+import type {Finding, Target} from './types.js'
+
+export interface FindingWithAnnotations {
+  finding: Finding
+  /** The target's Kubernetes annotations, when the target is a Kubernetes object. */
+  annotations?: Record<string, string>
+}
+
+export function applyWaivers(
+  items: FindingWithAnnotations[],
+  policy: Policy,
+  options: {now: Date; policyFile?: string},
+): {findings: Finding[]; expiredWaivers: ExpiredWaiver[]} {
+  const today = options.now.toISOString().slice(0, 10)
+  const source = options.policyFile ?? 'policy'
+  const active: {waiver: PolicyWaiver; matches: (names: string[]) => boolean}[] = []
+  const expiredWaivers: ExpiredWaiver[] = []
+  for (const waiver of policy.waivers) {
+    if (waiver.expires !== undefined && waiver.expires < today) {
+      expiredWaivers.push({rule: waiver.rule, target: waiver.target, reason: waiver.reason, expires: waiver.expires, source})
+    } else {
+      const matcher = picomatch(waiver.target, {dot: true, nocase: false})
+      active.push({waiver, matches: (names) => names.some((name) => matcher(name))})
+    }
+  }
+
+  const findings = items.map(({finding, annotations}) => {
+    const names = targetNames(finding.target)
+    const byPolicy = active.find(({waiver, matches}) => waiver.rule === finding.rule && matches(names))
+    if (byPolicy) {
+      return {
+        ...finding,
+        waived: {by: 'policy' as const, reason: byPolicy.waiver.reason, source, ...(byPolicy.waiver.expires ? {expires: byPolicy.waiver.expires} : {})},
+      }
+    }
+    const annotationReason = policy.annotationWaivers ? annotationWaiver(annotations, finding.rule) : undefined
+    if (annotationReason !== undefined) {
+      return {...finding, waived: {by: 'annotation' as const, reason: annotationReason, source: describeObject(finding.target)}}
+    }
+    return finding
+  })
+  return {findings, expiredWaivers}
+}
+
+/** Every spelling a waiver may use for a target: `name`, `model/name`, `controller:model/name`, `namespace/Kind/name`, `namespace/name`. */
+export function targetNames(target: Target): string[] {
+  const names = [target.name]
+  if (target.model !== undefined) {
+    names.push(`${target.model}/${target.name}`)
+    if (target.controller) names.push(`${target.controller}:${target.model}/${target.name}`)
+  }
+  if (target.namespace !== undefined) {
+    names.push(`${target.namespace}/${target.name}`, `${target.namespace}/${target.kind}/${target.name}`)
+  }
+  return names
+}
+
+/**
+ * `hardenctl.io/waive: "RULE=reason"`; several waivers separated by `;` or new lines, e.g.
+ * `"K8S-LOADBALANCER=public entry point; JUJU-TRUST=needs the K8s API"`.
+ */
+export function annotationWaiver(annotations: Record<string, string> | undefined, rule: string): string | undefined {
+  const value = annotations?.['hardenctl.io/waive']
+  if (value === undefined) return undefined
+  for (const entry of value.split(/[;\n]/)) {
+    const separator = entry.indexOf('=')
+    if (separator === -1) continue
+    if (entry.slice(0, separator).trim() === rule) return entry.slice(separator + 1).trim() || 'waived by annotation'
+  }
+  return undefined
+}
+
+function describeObject(target: Target): string {
+  return `${target.kind} ${target.namespace === undefined ? '' : `${target.namespace}/`}${target.name}`
+}

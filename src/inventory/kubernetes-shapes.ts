@@ -1,0 +1,208 @@
+/**
+ * Zod schemas for the Kubernetes objects hardenctl reads: only the fields rules use, as loose
+ * objects so everything else passes through untouched. Field names follow the Kubernetes API
+ * reference (core/v1, apps/v1, networking.k8s.io/v1, rbac.authorization.k8s.io/v1).
+ */
+import {z} from 'zod'
+
+const stringMap = z.record(z.string(), z.string())
+
+export const objectMetaSchema = z.looseObject({
+  name: z.string({error: 'expected metadata.name (a string)'}),
+  namespace: z.string().optional(),
+  uid: z.string().optional(),
+  labels: stringMap.optional(),
+  annotations: stringMap.optional(),
+  ownerReferences: z
+    .array(z.looseObject({kind: z.string(), name: z.string(), uid: z.string().optional(), controller: z.boolean().optional()}))
+    .optional(),
+})
+
+export const capabilitiesSchema = z.looseObject({
+  add: z.array(z.string()).optional(),
+  drop: z.array(z.string()).optional(),
+})
+
+export const securityContextSchema = z.looseObject({
+  runAsUser: z.number().int().optional(),
+  runAsGroup: z.number().int().optional(),
+  runAsNonRoot: z.boolean().optional(),
+  privileged: z.boolean().optional(),
+  allowPrivilegeEscalation: z.boolean().optional(),
+  readOnlyRootFilesystem: z.boolean().optional(),
+  capabilities: capabilitiesSchema.optional(),
+})
+
+export const podSecurityContextSchema = z.looseObject({
+  runAsUser: z.number().int().optional(),
+  runAsGroup: z.number().int().optional(),
+  runAsNonRoot: z.boolean().optional(),
+  fsGroup: z.number().int().optional(),
+})
+
+export const containerPortSchema = z.looseObject({
+  name: z.string().optional(),
+  containerPort: z.number().int(),
+  protocol: z.string().optional(),
+})
+
+export const containerSchema = z.looseObject({
+  name: z.string(),
+  image: z.string().optional(),
+  ports: z.array(containerPortSchema).optional(),
+  securityContext: securityContextSchema.optional(),
+})
+
+export const volumeSchema = z.looseObject({
+  name: z.string(),
+  hostPath: z.looseObject({path: z.string(), type: z.string().optional()}).optional(),
+})
+
+export const podSpecSchema = z.looseObject({
+  serviceAccountName: z.string().optional(),
+  automountServiceAccountToken: z.boolean().optional(),
+  hostNetwork: z.boolean().optional(),
+  hostPID: z.boolean().optional(),
+  hostIPC: z.boolean().optional(),
+  securityContext: podSecurityContextSchema.optional(),
+  containers: z.array(containerSchema),
+  initContainers: z.array(containerSchema).optional(),
+  volumes: z.array(volumeSchema).optional(),
+})
+
+export const podSchema = z.looseObject({
+  metadata: objectMetaSchema,
+  spec: podSpecSchema,
+  status: z.looseObject({phase: z.string().optional(), podIP: z.string().optional()}).optional(),
+})
+
+export const workloadSchema = z.looseObject({
+  metadata: objectMetaSchema,
+  spec: z.looseObject({
+    replicas: z.number().int().optional(),
+    selector: z.looseObject({matchLabels: stringMap.optional()}).optional(),
+    template: z.looseObject({
+      metadata: z.looseObject({labels: stringMap.optional(), annotations: stringMap.optional()}).optional(),
+      spec: podSpecSchema,
+    }),
+  }),
+})
+
+export const servicePortSchema = z.looseObject({
+  name: z.string().optional(),
+  port: z.number().int(),
+  targetPort: z.union([z.number().int(), z.string()]).optional(),
+  nodePort: z.number().int().optional(),
+  protocol: z.string().optional(),
+})
+
+export const serviceSchema = z.looseObject({
+  metadata: objectMetaSchema,
+  spec: z.looseObject({
+    type: z.string().optional(),
+    selector: stringMap.optional(),
+    ports: z.array(servicePortSchema).optional(),
+    clusterIP: z.string().optional(),
+    externalIPs: z.array(z.string()).optional(),
+    loadBalancerSourceRanges: z.array(z.string()).optional(),
+  }),
+  status: z
+    .looseObject({
+      loadBalancer: z.looseObject({ingress: z.array(z.looseObject({ip: z.string().optional(), hostname: z.string().optional()})).optional()}).optional(),
+    })
+    .optional(),
+})
+
+export const ingressSchema = z.looseObject({
+  metadata: objectMetaSchema,
+  spec: z.looseObject({
+    ingressClassName: z.string().optional(),
+    tls: z.array(z.looseObject({hosts: z.array(z.string()).optional(), secretName: z.string().optional()})).optional(),
+    rules: z
+      .array(
+        z.looseObject({
+          host: z.string().optional(),
+          http: z
+            .looseObject({
+              paths: z.array(
+                z.looseObject({
+                  path: z.string().optional(),
+                  backend: z.looseObject({
+                    service: z.looseObject({name: z.string(), port: z.looseObject({number: z.number().int().optional(), name: z.string().optional()}).optional()}).optional(),
+                  }),
+                }),
+              ),
+            })
+            .optional(),
+        }),
+      )
+      .optional(),
+    defaultBackend: z.unknown().optional(),
+  }),
+})
+
+const labelSelectorSchema = z.looseObject({
+  matchLabels: stringMap.optional(),
+  matchExpressions: z
+    .array(z.looseObject({key: z.string(), operator: z.string(), values: z.array(z.string()).optional()}))
+    .optional(),
+})
+
+const networkPolicyPeerSchema = z.looseObject({
+  podSelector: labelSelectorSchema.optional(),
+  namespaceSelector: labelSelectorSchema.optional(),
+  ipBlock: z.looseObject({cidr: z.string(), except: z.array(z.string()).optional()}).optional(),
+})
+
+const networkPolicyPortSchema = z.looseObject({
+  protocol: z.string().optional(),
+  port: z.union([z.number().int(), z.string()]).optional(),
+  endPort: z.number().int().optional(),
+})
+
+export const networkPolicySchema = z.looseObject({
+  metadata: objectMetaSchema,
+  spec: z.looseObject({
+    podSelector: labelSelectorSchema,
+    policyTypes: z.array(z.enum(['Ingress', 'Egress'])).optional(),
+    ingress: z.array(z.looseObject({from: z.array(networkPolicyPeerSchema).optional(), ports: z.array(networkPolicyPortSchema).optional()})).optional(),
+    egress: z.array(z.looseObject({to: z.array(networkPolicyPeerSchema).optional(), ports: z.array(networkPolicyPortSchema).optional()})).optional(),
+  }),
+})
+
+export const policyRuleSchema = z.looseObject({
+  apiGroups: z.array(z.string()).optional(),
+  resources: z.array(z.string()).optional(),
+  verbs: z.array(z.string()),
+  resourceNames: z.array(z.string()).optional(),
+  nonResourceURLs: z.array(z.string()).optional(),
+})
+
+export const roleSchema = z.looseObject({
+  metadata: objectMetaSchema,
+  // A ClusterRole with an aggregationRule may have no rules at all.
+  rules: z.array(policyRuleSchema).nullish(),
+})
+
+export const subjectSchema = z.looseObject({
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string().optional(),
+})
+
+export const roleBindingSchema = z.looseObject({
+  metadata: objectMetaSchema,
+  roleRef: z.looseObject({apiGroup: z.string().optional(), kind: z.string(), name: z.string()}),
+  subjects: z.array(subjectSchema).nullish(),
+})
+
+export const namespaceSchema = z.looseObject({metadata: objectMetaSchema})
+export const serviceAccountSchema = z.looseObject({metadata: objectMetaSchema})
+export const genericObjectSchema = z.looseObject({metadata: objectMetaSchema})
+
+export type PodSpec = z.infer<typeof podSpecSchema>
+export type Container = z.infer<typeof containerSchema>
+export type SecurityContext = z.infer<typeof securityContextSchema>
+export type PolicyRule = z.infer<typeof policyRuleSchema>
+export type LabelSelector = z.infer<typeof labelSelectorSchema>
+export type NetworkPolicyPeer = z.infer<typeof networkPolicyPeerSchema>

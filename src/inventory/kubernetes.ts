@@ -1,0 +1,75 @@
+import type {z} from 'zod'
+
+import type {SourceRef} from '../sources/document.js'
+import type {
+  genericObjectSchema,
+  ingressSchema,
+  namespaceSchema,
+  networkPolicySchema,
+  podSchema,
+  roleBindingSchema,
+  roleSchema,
+  serviceAccountSchema,
+  serviceSchema,
+  workloadSchema,
+} from './kubernetes-shapes.js'
+
+/** Labels and annotations Juju and hardenctl put on Kubernetes objects (see DOMAIN.md). */
+export const JUJU_MODEL_LABEL = 'model.juju.is/name'
+export const JUJU_MODEL_ID_LABEL = 'model.juju.is/id'
+export const JUJU_CONTROLLER_ID_LABEL = 'controller.juju.is/id'
+export const JUJU_IS_CONTROLLER_ANNOTATION = 'controller.juju.is/is-controller'
+export const APP_NAME_LABEL = 'app.kubernetes.io/name'
+export const WAIVE_ANNOTATION = 'hardenctl.io/waive'
+
+/**
+ * A Kubernetes object as read and validated at the edge, plus where it came from. `kind` and
+ * `apiVersion` are always filled in, also for items of a typed list (`PodList`), whose items
+ * carry neither.
+ */
+export type Kube<Schema extends z.ZodType> = z.infer<Schema> & {apiVersion: string; kind: string; ref: SourceRef}
+
+export type KubeNamespace = Kube<typeof namespaceSchema>
+export type KubePod = Kube<typeof podSchema>
+export type KubeWorkload = Kube<typeof workloadSchema>
+export type KubeService = Kube<typeof serviceSchema>
+export type KubeIngress = Kube<typeof ingressSchema>
+export type KubeNetworkPolicy = Kube<typeof networkPolicySchema>
+export type KubeServiceAccount = Kube<typeof serviceAccountSchema>
+export type KubeRole = Kube<typeof roleSchema>
+export type KubeRoleBinding = Kube<typeof roleBindingSchema>
+export type KubeObject = Kube<typeof genericObjectSchema>
+
+export interface KubernetesView {
+  namespaces: Map<string, KubeNamespace>
+  pods: KubePod[]
+  /** Deployments, StatefulSets, DaemonSets (and ReplicaSets, Jobs if given). */
+  workloads: KubeWorkload[]
+  services: KubeService[]
+  ingresses: KubeIngress[]
+  networkPolicies: KubeNetworkPolicy[]
+  serviceAccounts: KubeServiceAccount[]
+  roles: KubeRole[]
+  clusterRoles: KubeRole[]
+  roleBindings: KubeRoleBinding[]
+  clusterRoleBindings: KubeRoleBinding[]
+  /** Any other kind (ConfigMaps, CRs): kept so nothing read is silently dropped; no rule reads them. */
+  other: KubeObject[]
+}
+
+export function emptyKubernetesView(): KubernetesView {
+  return {
+    namespaces: new Map(),
+    pods: [],
+    workloads: [],
+    services: [],
+    ingresses: [],
+    networkPolicies: [],
+    serviceAccounts: [],
+    roles: [],
+    clusterRoles: [],
+    roleBindings: [],
+    clusterRoleBindings: [],
+    other: [],
+  }
+}

@@ -1,0 +1,88 @@
+/** Short text for targets, locations, guides and needs, shared by every renderer. */
+import type {GuideReference, Target} from '../findings/types.js'
+import type {InputKind} from '../inventory/types.js'
+import type {Location} from '../sources/document.js'
+
+/** `application/postgresql-k8s`, `Service/traefik`. */
+export function targetLabel(target: Target): string {
+  return `${target.kind}/${target.name}`
+}
+
+/**
+ * A name that identifies the target across the estate:
+ * `prod:livepatch/postgresql-k8s` for a Juju application or unit, `prod:livepatch/offer/db` for
+ * other Juju entities in a model, `prod:livepatch` for the model itself, `prod` for a controller,
+ * `cos/Service/traefik` for a namespaced Kubernetes object, `ClusterRole/admin` for a
+ * cluster-scoped one.
+ */
+export function qualifiedTargetName(target: Target): string {
+  const {kind, name, controller, model, namespace} = target
+  if (model !== undefined) {
+    const modelName = controller === undefined ? model : `${controller}:${model}`
+    if (kind === 'model') return modelName
+    if (kind === 'application' || kind === 'unit') return `${modelName}/${name}`
+    return `${modelName}/${kind}/${name}`
+  }
+  if (namespace !== undefined) return kind === 'namespace' ? namespace : `${namespace}/${kind}/${name}`
+  if (controller !== undefined) return kind === 'controller' ? controller : `${controller}:${kind}/${name}`
+  return kind === 'controller' || kind === 'namespace' ? name : `${kind}/${name}`
+}
+
+/** `bundle.yaml:18`, or just the file when the line is unknown. */
+export function formatLocation(location: Location): string {
+  return location.line === undefined ? location.file : `${location.file}:${location.line}`
+}
+
+/** `002_57f06eaaa8445352.txt § Charm trust`. */
+export function formatGuide(guide: GuideReference): string {
+  return `${guide.file} § ${guide.section}`
+}
+
+/** Needs are alternatives: any one of them would let the rule run. */
+export function formatNeeds(needs: readonly InputKind[]): string {
+  return needs.length === 0 ? 'nothing missing (see message)' : needs.join(' or ')
+}
+
+/**
+ * A file path as a relative URI reference with forward slashes (`examples/x/bundle.yaml`), as
+ * SARIF consumers (GitHub code scanning) expect. Absolute paths become `file:` URIs.
+ */
+export function pathToUriReference(file: string): string {
+  let path = file.replaceAll('\\', '/')
+  while (path.startsWith('./')) path = path.slice(2)
+  const encoded = encodeURI(path).replaceAll('?', '%3F').replaceAll('#', '%23')
+  if (/^[A-Za-z]:\//.test(path)) return `file:///${encoded}`
+  if (path.startsWith('/')) return `file://${encoded}`
+  return encoded
+}
+
+/** Splits text into lines of at most `width` characters, breaking at spaces where it can. */
+export function wrapText(text: string, width: number | undefined): string[] {
+  const lines: string[] = []
+  for (const paragraph of text.split(/\r?\n/)) {
+    if (width === undefined || width < 1 || [...paragraph].length <= width) {
+      lines.push(paragraph)
+      continue
+    }
+    let line = ''
+    for (const word of paragraph.split(' ')) {
+      let rest = word
+      while ([...rest].length > width) {
+        // A word longer than a line: cut it.
+        if (line) lines.push(line)
+        line = ''
+        const chars = [...rest]
+        lines.push(chars.slice(0, width).join(''))
+        rest = chars.slice(width).join('')
+      }
+      if (!line) line = rest
+      else if ([...line].length + 1 + [...rest].length <= width) line += ` ${rest}`
+      else {
+        lines.push(line)
+        line = rest
+      }
+    }
+    lines.push(line)
+  }
+  return lines
+}

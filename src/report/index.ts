@@ -1,0 +1,44 @@
+/** Report rendering: one entry point for `hardenctl audit --format`, plus each renderer. */
+import type {RuleMetadata} from '../rules/rule.js'
+import type {AuditReport} from './audit-report.js'
+import {renderJson} from './json.js'
+import {renderJunit} from './junit.js'
+import {renderSarif} from './sarif.js'
+import {renderTable} from './table.js'
+
+export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit'] as const
+export type ReportFormat = (typeof REPORT_FORMATS)[number]
+
+export interface RenderOptions {
+  /** Table only: colour (the caller checks for a TTY and NO_COLOR). */
+  color?: boolean
+  /** Table only: terminal width to wrap to. */
+  width?: number
+  /** SARIF only: `tool.driver.informationUri`. */
+  informationUri?: string
+  /** SARIF only: the file to anchor findings without a location to (see SarifOptions). */
+  fallbackArtifactUri?: string
+}
+
+export function renderReport(format: ReportFormat, report: AuditReport, rules: readonly RuleMetadata[], options: RenderOptions = {}): string {
+  switch (format) {
+    case 'table':
+      return renderTable(report, {color: options.color ?? false, ...(options.width === undefined ? {} : {width: options.width})})
+    case 'json':
+      return renderJson(report)
+    case 'sarif':
+      return renderSarif(report, rules, {
+        ...(options.informationUri === undefined ? {} : {informationUri: options.informationUri}),
+        ...(options.fallbackArtifactUri === undefined ? {} : {fallbackArtifactUri: options.fallbackArtifactUri}),
+      })
+    case 'junit':
+      return renderJunit(report, rules)
+  }
+}
+
+export {createAuditReport, type AuditReport, type AuditReportParts, type AuditReportSummary, type ExpiredWaiver} from './audit-report.js'
+export {renderJson} from './json.js'
+export {renderJunit} from './junit.js'
+export {renderSarif, type SarifOptions} from './sarif.js'
+export {renderTable, type TableOptions} from './table.js'
+export {renderRulesJson, renderRulesTable, ruleCatalog, type RuleCatalog} from './rule-catalog.js'

@@ -1,0 +1,190 @@
+/**
+ * The human report: findings grouped by model (or Kubernetes namespace), then waived findings,
+ * rules that could not be evaluated, expired waivers and a one-line summary.
+ */
+import type {Finding, NotEvaluated, Severity, Target} from '../findings/types.js'
+import {SEVERITIES} from '../findings/types.js'
+import type {AuditReport, ExpiredWaiver} from './audit-report.js'
+import {columnWidths, padCell} from './columns.js'
+import {formatGuide, formatLocation, formatNeeds, qualifiedTargetName, targetLabel, wrapText} from './describe.js'
+import {SEVERITY_STYLE, createStylize, type Stylize} from './style.js'
+
+export interface TableOptions {
+  color: boolean
+  /** Terminal width; long messages and fixes wrap to it. Undefined: no wrapping. */
+  width?: number
+}
+
+const INDENT = '  '
+const GAP = '  '
+/** Narrower than this, a message goes on its own line under the row. */
+const MIN_MESSAGE_WIDTH = 40
+const MAX_TARGETS_LISTED = 5
+
+interface Layout {
+  widths: number[]
+  width: number | undefined
+  stylize: Stylize
+}
+
+export function renderTable(report: AuditReport, options: TableOptions): string {
+  const stylize = createStylize(options.color)
+  const active = report.findings.filter((finding) => !finding.waived)
+  const waived = report.findings.filter((finding) => finding.waived)
+  const layout: Layout = {
+    widths: columnWidths(report.findings.map(findingCells)),
+    width: options.width,
+    stylize,
+  }
+  const out: string[] = []
+
+  if (active.length === 0) out.push('No findings.', '')
+  for (const group of groupFindings(active)) {
+    out.push(stylize('bold', group.title))
+    for (const finding of group.findings) out.push(...findingLines(finding, layout))
+    out.push('')
+  }
+
+  if (waived.length > 0) {
+    out.push(stylize('bold', `Waived (${waived.length})`))
+    for (const finding of waived) out.push(...findingLines(finding, layout))
+    out.push('')
+  }
+
+  if (report.notEvaluated.length > 0) {
+    out.push(stylize('bold', 'Not evaluated'))
+    for (const entry of report.notEvaluated) out.push(...notEvaluatedLines(entry, layout))
+    out.push('')
+  }
+
+  if (report.expiredWaivers.length > 0) {
+    out.push(stylize('bold', `Expired waivers (${report.expiredWaivers.length})`))
+    for (const waiver of report.expiredWaivers) out.push(...expiredWaiverLines(waiver, layout))
+    out.push('')
+  }
+
+  if (report.findings.length > 0 || report.notEvaluated.length > 0 || report.expiredWaivers.length > 0) {
+    out.push(summaryLine(report, stylize))
+  } else {
+    out.pop()
+  }
+  return `${out.join('\n')}\n`
+}
+
+function findingCells(finding: Finding): string[] {
+  return [finding.severity.toUpperCase(), finding.rule, targetLabel(finding.target)]
+}
+
+interface Group {
+  title: string
+  findings: Finding[]
+}
+
+/** Groups in order of first appearance: findings are sorted worst first, so the worst group leads. */
+function groupFindings(findings: readonly Finding[]): Group[] {
+  const groups = new Map<string, Group>()
+  for (const finding of findings) {
+    const title = groupTitle(finding.target)
+    let group = groups.get(title)
+    if (!group) {
+      group = {title, findings: []}
+      groups.set(title, group)
+    }
+    group.findings.push(finding)
+  }
+  return [...groups.values()]
+}
+
+function groupTitle(target: Target): string {
+  if (target.model !== undefined) {
+    return `Model ${target.controller === undefined ? target.model : `${target.controller}:${target.model}`}`
+  }
+  if (target.namespace !== undefined) return `Namespace ${target.namespace}`
+  if (target.kind === 'namespace') return `Namespace ${target.name}`
+  if (target.controller !== undefined) return `Controller ${target.controller}`
+  if (target.kind === 'controller') return `Controller ${target.name}`
+  return 'Outside any model or namespace'
+}
+
+function findingLines(finding: Finding, {widths, width, stylize}: Layout): string[] {
+  const cells = findingCells(finding)
+  const severityCell = stylize(SEVERITY_STYLE[finding.severity], padCell(cells[0] ?? '', widths[0] ?? 0))
+  const otherCells = cells.slice(1).map((cell, index) => padCell(cell, widths[index + 1] ?? 0))
+  const row = `${INDENT}${[severityCell, ...otherCells].join(GAP)}`
+  const prefixWidth = cells.reduce((sum, _cell, index) => sum + (widths[index] ?? 0) + GAP.length, INDENT.length)
+  // Details line up under the rule column.
+  const detailIndent = ' '.repeat(INDENT.length + (widths[0] ?? 0) + GAP.length)
+  const detailWidth = width === undefined ? undefined : Math.max(MIN_MESSAGE_WIDTH, width - detailIndent.length)
+
+  const lines: string[] = []
+  if (width !== undefined && width - prefixWidth < MIN_MESSAGE_WIDTH) {
+    // Too narrow for a message column: the message goes under the row.
+    lines.push(row.trimEnd())
+    for (const line of wrapText(finding.message, detailWidth)) lines.push(`${detailIndent}${line}`)
+  } else {
+    const messageWidth = width === undefined ? undefined : width - prefixWidth
+    const [first = '', ...rest] = wrapText(finding.message, messageWidth)
+    lines.push(`${row}${GAP}${first}`.trimEnd())
+    for (const line of rest) lines.push(`${' '.repeat(prefixWidth)}${line}`)
+  }
+
+  const where = finding.location ? `${formatLocation(finding.location)} · ` : ''
+  const details = [`${where}guide: ${formatGuide(finding.guide)}`]
+  if (finding.waived) {
+    const {by, source, reason, expires} = finding.waived
+    details.push(`waived by ${by} (${source}): ${reason}${expires === undefined ? '' : ` · expires ${expires}`}`)
+  } else {
+    details.push(`fix: ${finding.remediation}`)
+  }
+  for (const detail of details) {
+    for (const line of wrapText(detail, detailWidth)) lines.push(`${detailIndent}${stylize('dim', line)}`)
+  }
+  return lines
+}
+
+function notEvaluatedLines(entry: NotEvaluated, {width, stylize}: Layout): string[] {
+  let scope = 'all targets'
+  if (entry.targets && entry.targets.length > 0) {
+    const names = entry.targets.map(qualifiedTargetName)
+    const listed = names.slice(0, MAX_TARGETS_LISTED).join(', ')
+    const more = names.length - MAX_TARGETS_LISTED
+    scope = more > 0 ? `${listed} and ${more} more` : listed
+  }
+  const lines: string[] = []
+  const why = entry.message || `not evaluated: needs ${formatNeeds(entry.needs)}`
+  const bodyWidth = width === undefined ? undefined : Math.max(MIN_MESSAGE_WIDTH, width - INDENT.length * 2)
+  wrapText(`${entry.rule} (${scope}): ${why}`, bodyWidth).forEach((line, index) => lines.push(`${INDENT}${index === 0 ? '' : INDENT}${line}`))
+  return lines
+}
+
+function expiredWaiverLines(waiver: ExpiredWaiver, {width, stylize}: Layout): string[] {
+  const bodyWidth = width === undefined ? undefined : Math.max(MIN_MESSAGE_WIDTH, width - INDENT.length * 2)
+  const lines = wrapText(`${waiver.rule} on ${waiver.target}: expired ${waiver.expires} (${waiver.source})`, bodyWidth).map(
+    (line, index) => `${INDENT}${index === 0 ? '' : INDENT}${line}`,
+  )
+  for (const line of wrapText(waiver.reason, bodyWidth)) lines.push(`${INDENT}${INDENT}${stylize('dim', line)}`)
+  return lines
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`
+}
+
+/** `12 findings: 2 critical, 5 high · 1 waived · 3 rules not evaluated`. The count excludes waived findings. */
+export function summaryLine(report: AuditReport, stylize: Stylize = createStylize(false)): string {
+  const {summary} = report
+  const unwaived = summary.total - summary.waived
+  const bySeverity = SEVERITIES.filter((severity: Severity) => summary.bySeverity[severity] > 0).map(
+    (severity) => `${summary.bySeverity[severity]} ${severity}`,
+  )
+  const parts = [`${plural(unwaived, 'finding', 'findings')}${bySeverity.length > 0 ? `: ${bySeverity.join(', ')}` : ''}`]
+  if (summary.waived > 0) parts.push(`${summary.waived} waived`)
+  if (summary.notEvaluated > 0) parts.push(plural(summary.notEvaluated, 'rule not evaluated', 'rules not evaluated'))
+  if (report.expiredWaivers.length > 0) parts.push(plural(report.expiredWaivers.length, 'expired waiver', 'expired waivers'))
+  if (summary.failOn !== undefined) {
+    const threshold = `${summary.failOn} or worse`
+    parts.push(summary.failed ? stylize(['bold', 'red'], `failed (${threshold})`) : `passed (nothing ${threshold})`)
+  }
+  return parts.join(' · ')
+}
+

@@ -1,0 +1,42 @@
+/** The pod specs of one Juju application (one per workload; pods listed). */
+import type {Application, Inventory} from '../../inventory/types.js'
+import type {Policy} from '../../policy/schema.js'
+import {kubeScope} from './kube-scope.js'
+import {podSubjects, type PodSubject} from './pod-specs.js'
+
+export function appPodSubjects(inventory: Inventory, policy: Policy, app: Application): PodSubject[] {
+  const scope = kubeScope(inventory, policy)
+  const found = podSubjects(inventory, scope).filter((s) => s.app === app)
+  if (found.length > 0 || !app.kubernetes) return found
+  // The builder joined objects in a namespace outside the audit scope: use them directly.
+  const k = app.kubernetes
+  const fromWorkloads: PodSubject[] = k.workloads.map((w) => ({
+    key: `${k.namespace}/${w.kind}/${w.metadata.name}`,
+    kind: w.kind,
+    namespace: k.namespace,
+    name: w.metadata.name,
+    spec: w.spec.template.spec,
+    labels: w.spec.template.metadata?.labels ?? {},
+    pods: k.pods.map((p) => p.metadata.name),
+    app,
+    ref: w.ref,
+    from: 'workload' as const,
+  }))
+  if (fromWorkloads.length > 0) return fromWorkloads
+  const first = k.pods[0]
+  if (!first) return []
+  return [
+    {
+      key: `${k.namespace}/Pod/${first.metadata.name}`,
+      kind: 'Pod',
+      namespace: k.namespace,
+      name: first.metadata.name,
+      spec: first.spec,
+      labels: first.metadata.labels ?? {},
+      pods: k.pods.map((p) => p.metadata.name),
+      app,
+      ref: first.ref,
+      from: 'pod',
+    },
+  ]
+}

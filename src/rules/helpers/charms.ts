@@ -1,0 +1,80 @@
+/**
+ * Charm names and the families rules key on. Readers should already give the Charmhub name, but
+ * bundles spell charms many ways (`ch:postgresql`, `cs:~user/postgresql-12`, `local:foo`,
+ * `../landscape-server_ubuntu@22.04-amd64.charm`), so rules compare on `charmName(app)`.
+ */
+import {normalizeCharmName} from '../../inventory/charm.js'
+import type {Application} from '../../inventory/types.js'
+
+export {isLocalPath, normalizeCharmName} from '../../inventory/charm.js'
+
+export function charmName(app: Application): string {
+  return normalizeCharmName(app.charm)
+}
+
+/** The charm families that hardening rules recognise by name. */
+export const CHARMS = {
+  postgresql: ['postgresql', 'postgresql-k8s'],
+  mysql: ['mysql', 'mysql-k8s', 'mysql-innodb-cluster', 'percona-cluster'],
+  mysqlRouter: ['mysql-router', 'mysql-router-k8s'],
+  pgbouncer: ['pgbouncer', 'pgbouncer-k8s'],
+  rabbitmq: ['rabbitmq-server', 'rabbitmq-k8s'],
+  /** Charms that issue certificates on a `tls-certificates` relation. */
+  certificateAuthorities: [
+    'self-signed-certificates',
+    'lego',
+    'lego-k8s',
+    'manual-tls-certificates',
+    'vault',
+    'vault-k8s',
+    'easyrsa',
+    'tls-certificates-operator',
+    'httprequest-lego-k8s',
+    'letsencrypt',
+    'certificate-transfer-integrator',
+  ],
+  selfSigned: ['self-signed-certificates'],
+  landscapeServer: ['landscape-server'],
+  reverseProxies: ['haproxy', 'apache2'],
+  livepatch: ['canonical-livepatch-server', 'canonical-livepatch-server-k8s'],
+  maas: ['maas-region', 'maas-agent'],
+  maasRegion: ['maas-region'],
+  vault: ['vault', 'vault-k8s'],
+  traefik: ['traefik-k8s'],
+  ingressIntegrators: ['nginx-ingress-integrator', 'traefik-k8s', 'traefik-route-k8s', 'haproxy', 'ingress-configurator'],
+  patchStorage: ['minio', 's3-integrator'],
+  observability: [
+    'grafana-agent',
+    'grafana-agent-k8s',
+    'opentelemetry-collector',
+    'opentelemetry-collector-k8s',
+    'cos-proxy',
+    'prometheus-k8s',
+    'prometheus',
+    'loki-k8s',
+    'grafana-k8s',
+    'mimir-coordinator-k8s',
+    'tempo-coordinator-k8s',
+    'telegraf',
+  ],
+} as const satisfies Record<string, readonly string[]>
+
+export function isCharmIn(app: Application, family: readonly string[]): boolean {
+  return family.includes(charmName(app))
+}
+
+export function isDatabaseCharm(app: Application): boolean {
+  return (
+    isCharmIn(app, CHARMS.postgresql) ||
+    isCharmIn(app, CHARMS.mysql) ||
+    isCharmIn(app, CHARMS.mysqlRouter) ||
+    isCharmIn(app, CHARMS.pgbouncer) ||
+    isCharmIn(app, CHARMS.rabbitmq)
+  )
+}
+
+/** `pg (postgresql-k8s)`, or just `postgresql` when the application is named after its charm. */
+export function appLabel(app: Application): string {
+  const charm = charmName(app)
+  return charm === app.name ? app.name : `${app.name} (${charm})`
+}

@@ -1,0 +1,68 @@
+/**
+ * What `juju expose` says about an application, and whether the policy allows it.
+ *
+ * Juju semantics: `juju expose APP` with no `--to-cidrs`/`--to-spaces` opens the app's ports to
+ * 0.0.0.0/0 (and ::/0). Per-endpoint exposure lives in `exposed-endpoints` (key `""` is "all
+ * endpoints"); an entry with neither CIDRs nor spaces also means the whole Internet.
+ */
+import type {SourceRef} from '../../sources/document.js'
+import type {Application} from '../../inventory/types.js'
+import type {Policy} from '../../policy/schema.js'
+import {cidrWithinAny, isWorldCidr, WORLD_CIDRS} from './cidr.js'
+import {matchingKeys} from './glob.js'
+import {appCandidates} from './targets.js'
+
+export interface JujuExposure {
+  /** `""` means every endpoint. */
+  endpoint: string
+  /** The CIDRs traffic may come from; the world when Juju was given none. */
+  cidrs: string[]
+  spaces: string[]
+  /** No CIDRs or spaces were given: Juju's default, 0.0.0.0/0. */
+  implicitWorld: boolean
+  /** Open to 0.0.0.0/0 or ::/0. */
+  world: boolean
+}
+
+/**
+ * The app's exposure: `[]` when known not exposed, `undefined` when no input said.
+ */
+export function jujuExposure(app: Application): JujuExposure[] | undefined {
+  if (app.exposed === false) return []
+  const endpoints = app.exposedEndpoints
+  if (endpoints && Object.keys(endpoints).length > 0) {
+    return Object.entries(endpoints).map(([endpoint, e]) => {
+      const implicitWorld = e.cidrs.length === 0 && e.spaces.length === 0
+      const cidrs = implicitWorld ? [...WORLD_CIDRS] : [...e.cidrs]
+      return {endpoint, cidrs, spaces: [...e.spaces], implicitWorld, world: cidrs.some(isWorldCidr)}
+    })
+  }
+  if (app.exposed === true) return [{endpoint: '', cidrs: [...WORLD_CIDRS], spaces: [], implicitWorld: true, world: true}]
+  if (endpoints) return []
+  return undefined
+}
+
+export function exposureRef(app: Application): SourceRef | undefined {
+  return app.refs['exposed-endpoints'] ?? app.refs.expose ?? app.refs.definition
+}
+
+/** The CIDRs `policy.exposure.allow` grants this app, or undefined when it is not listed. */
+export function allowedCidrs(app: Application, policy: Policy): string[] | undefined {
+  const keys = matchingKeys(policy.exposure.allow, appCandidates(app))
+  if (keys.length === 0) return undefined
+  return keys.flatMap((key) => policy.exposure.allow[key] ?? [])
+}
+
+/** True when every source the exposure opens lies inside the allowed CIDRs (spaces are internal). */
+export function exposureAllowed(exposure: JujuExposure, allowed: readonly string[] | undefined): boolean {
+  if (!allowed) return false
+  if (exposure.cidrs.length === 0) return true
+  return exposure.cidrs.every((cidr) => cidrWithinAny(cidr, allowed))
+}
+
+/** Human text for one exposure: `all endpoints to 0.0.0.0/0, ::/0`. */
+export function describeExposure(exposure: JujuExposure): string {
+  const what = exposure.endpoint === '' ? 'all endpoints' : `endpoint ${exposure.endpoint}`
+  const to = [...exposure.cidrs, ...exposure.spaces.map((s) => `space ${s}`)].join(', ')
+  return `${what} to ${to}${exposure.implicitWorld ? ' (no CIDRs given: Juju opens to everyone)' : ''}`
+}

@@ -1,0 +1,68 @@
+/**
+ * How a Kubernetes workload is reachable from outside the cluster: a Service of type
+ * LoadBalancer or NodePort, a Service with externalIPs, or an Ingress routing to one of its
+ * Services. (`juju expose` does nothing on Kubernetes for sidecar charms.)
+ */
+import {APP_NAME_LABEL, type KubeIngress, type KubeService, type KubernetesView} from '../../inventory/kubernetes.js'
+import type {Application} from '../../inventory/types.js'
+import {WORLD_CIDRS} from './cidr.js'
+
+export function isExternalService(service: KubeService): boolean {
+  const type = service.spec.type
+  return type === 'LoadBalancer' || type === 'NodePort' || (service.spec.externalIPs ?? []).length > 0
+}
+
+/**
+ * The sources an external Service admits: `loadBalancerSourceRanges` for a LoadBalancer that sets
+ * them, else everyone (NodePorts and externalIPs have no source restriction of their own).
+ */
+export function serviceSources(service: KubeService): string[] {
+  const ranges = service.spec.loadBalancerSourceRanges ?? []
+  if (service.spec.type === 'LoadBalancer' && ranges.length > 0 && (service.spec.externalIPs ?? []).length === 0) return [...ranges]
+  return [...WORLD_CIDRS]
+}
+
+export function servicePorts(service: KubeService): number[] {
+  return (service.spec.ports ?? []).map((p) => p.port)
+}
+
+/** Services that belong to a Juju app: joined by the builder, named after it, or selecting its pods. */
+export function servicesOfApp(view: KubernetesView, app: Application, namespace: string | undefined): KubeService[] {
+  const out = new Map<string, KubeService>()
+  for (const s of app.kubernetes?.services ?? []) out.set(`${s.metadata.namespace}/${s.metadata.name}`, s)
+  if (namespace) {
+    for (const s of view.services) {
+      if (s.metadata.namespace !== namespace) continue
+      const name = s.metadata.name
+      if (name === app.name || name === `${app.name}-endpoints` || s.spec.selector?.[APP_NAME_LABEL] === app.name) {
+        out.set(`${namespace}/${name}`, s)
+      }
+    }
+  }
+  return [...out.values()]
+}
+
+export function ingressesToServices(view: KubernetesView, namespace: string, serviceNames: readonly string[]): KubeIngress[] {
+  return view.ingresses.filter(
+    (ing) =>
+      ing.metadata.namespace === namespace &&
+      (ing.spec.rules ?? []).some((rule) => (rule.http?.paths ?? []).some((p) => p.backend.service !== undefined && serviceNames.includes(p.backend.service.name))),
+  )
+}
+
+export interface KubeExposure {
+  services: KubeService[]
+  ingresses: KubeIngress[]
+}
+
+export function kubeExposureOfApp(view: KubernetesView, app: Application, namespace: string | undefined): KubeExposure {
+  const services = servicesOfApp(view, app, namespace)
+  const ingresses = namespace ? ingressesToServices(view, namespace, services.map((s) => s.metadata.name)) : []
+  return {services: services.filter(isExternalService), ingresses}
+}
+
+export function describeService(service: KubeService): string {
+  const ports = (service.spec.ports ?? []).map((p) => (p.nodePort ? `${p.port}:${p.nodePort}` : `${p.port}`)).join(', ')
+  const ips = (service.spec.externalIPs ?? []).length > 0 ? ` externalIPs ${service.spec.externalIPs?.join(', ')}` : ''
+  return `${service.spec.type ?? 'ClusterIP'} Service ${service.metadata.namespace}/${service.metadata.name} (ports ${ports || 'none'})${ips}`
+}

@@ -1,0 +1,42 @@
+/**
+ * Is an application reachable from outside its deployment? Either Juju says so (`juju expose`,
+ * which opens machine firewalls) or Kubernetes does (a LoadBalancer/NodePort/externalIPs Service
+ * or an Ingress routing to the app's Services).
+ */
+import type {KubeIngress, KubeService} from '../../inventory/kubernetes.js'
+import type {Application, Inventory, Model} from '../../inventory/types.js'
+import {isWorldCidr} from './cidr.js'
+import {jujuExposure, type JujuExposure} from './exposure.js'
+import {kubeExposureOfApp, serviceSources} from './kube-exposure.js'
+
+export interface Reachability {
+  /** Undefined when neither Juju exposure nor Kubernetes services were known. */
+  exposed: boolean | undefined
+  juju: JujuExposure[] | undefined
+  services: KubeService[]
+  ingresses: KubeIngress[]
+  /** Some path admits 0.0.0.0/0 or ::/0. */
+  world: boolean
+  /** Human-readable list of the paths in. */
+  paths: string[]
+}
+
+export function appNamespace(model: Model, app: Application): string | undefined {
+  return app.kubernetes?.namespace ?? model.namespace ?? (model.type === 'caas' ? model.name : undefined)
+}
+
+export function reachability(inventory: Inventory, model: Model, app: Application): Reachability {
+  const juju = jujuExposure(app)
+  const kube = kubeExposureOfApp(inventory.kubernetes, app, appNamespace(model, app))
+  const kubeKnown = inventory.inputs.has('k8s-services') || inventory.inputs.has('k8s-ingresses')
+  const jujuExposed = juju !== undefined && juju.length > 0
+  const kubeExposed = kube.services.length > 0 || kube.ingresses.length > 0
+  const exposed = jujuExposed || kubeExposed ? true : juju === undefined && !kubeKnown ? undefined : false
+  const paths = [
+    ...(juju ?? []).map((e) => `juju expose ${e.endpoint ? `endpoint ${e.endpoint}` : 'all endpoints'} to ${[...e.cidrs, ...e.spaces.map((s) => `space ${s}`)].join(', ')}`),
+    ...kube.services.map((s) => `${s.spec.type ?? 'Service'} Service ${s.metadata.namespace}/${s.metadata.name}`),
+    ...kube.ingresses.map((i) => `Ingress ${i.metadata.namespace}/${i.metadata.name}`),
+  ]
+  const world = (juju ?? []).some((e) => e.world) || kube.services.some((s) => serviceSources(s).some(isWorldCidr)) || kube.ingresses.length > 0
+  return {exposed, juju, services: kube.services, ingresses: kube.ingresses, world, paths}
+}

@@ -1,0 +1,100 @@
+/** Targets and iteration over the inventory, so every rule names things the same way. */
+import type {Target} from '../../findings/types.js'
+import type {KubeObject} from '../../inventory/kubernetes.js'
+import type {Application, Controller, Inventory, Model} from '../../inventory/types.js'
+
+export function appTarget(app: Application, model?: Model): Target {
+  const target: Target = {kind: 'application', name: app.name, model: app.model}
+  if (app.controller) target.controller = app.controller
+  const namespace = app.kubernetes?.namespace ?? model?.namespace
+  if (namespace) target.namespace = namespace
+  return target
+}
+
+export function modelTarget(model: Model): Target {
+  const target: Target = {kind: 'model', name: model.name}
+  if (model.controller) target.controller = model.controller
+  if (model.namespace) target.namespace = model.namespace
+  return target
+}
+
+export function controllerTarget(controller: Controller | string): Target {
+  return {kind: 'controller', name: typeof controller === 'string' ? controller : controller.name, controller: typeof controller === 'string' ? controller : controller.name}
+}
+
+export function userTarget(name: string, controller: string, model?: string): Target {
+  const target: Target = {kind: 'user', name}
+  if (controller) target.controller = controller
+  if (model) target.model = model
+  return target
+}
+
+/** A Kubernetes object as a target: its own kind, namespace and, when known, the Juju model. */
+export function kubeTarget(object: Pick<KubeObject, 'kind' | 'metadata'>, model?: Model): Target {
+  const target: Target = {kind: object.kind, name: object.metadata.name}
+  if (object.metadata.namespace) target.namespace = object.metadata.namespace
+  if (model) {
+    target.model = model.name
+    if (model.controller) target.controller = model.controller
+  }
+  return target
+}
+
+export function namespaceTarget(namespace: string, model?: Model): Target {
+  const target: Target = {kind: 'namespace', name: namespace, namespace}
+  if (model) {
+    target.model = model.name
+    if (model.controller) target.controller = model.controller
+  }
+  return target
+}
+
+export function* applications(inventory: Inventory): Generator<{model: Model; app: Application}> {
+  for (const model of inventory.models.values()) {
+    for (const app of model.applications.values()) yield {model, app}
+  }
+}
+
+/** `-m` argument for juju commands: `controller:model` when the controller is known. */
+export function modelArg(model: {controller: string; name: string} | Model): string {
+  return model.controller ? `${model.controller}:${model.name}` : model.name
+}
+
+export function appModelArg(app: Application): string {
+  return app.controller ? `${app.controller}:${app.model}` : app.model
+}
+
+/** How policy globs may spell an application. */
+export function appCandidates(app: Application): string[] {
+  const out = [app.name, `${app.model}/${app.name}`]
+  if (app.controller) out.push(`${app.controller}:${app.model}/${app.name}`)
+  return out
+}
+
+/** How policy globs may spell a model. */
+export function modelCandidates(model: Model): string[] {
+  const out = [model.name]
+  if (model.owner) out.push(`${model.owner}/${model.name}`)
+  if (model.controller) out.push(`${model.controller}:${model.name}`)
+  if (model.controller && model.owner) out.push(`${model.controller}:${model.owner}/${model.name}`)
+  return out
+}
+
+export function annotationsOf(object: {metadata: {annotations?: Record<string, string> | undefined}}): Record<string, string> | undefined {
+  const annotations = object.metadata.annotations
+  return annotations && Object.keys(annotations).length > 0 ? annotations : undefined
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`
+}
+
+export function list(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('')
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
+}
+
+/** `{ref}` when a ref is known, else nothing: spread into a FindingDraft. */
+export function refField<R>(ref: R | undefined): {ref?: R} {
+  return ref === undefined ? {} : {ref}
+}

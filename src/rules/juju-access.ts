@@ -1,0 +1,203 @@
+/**
+ * Access rules from "Harden the user(s)" and "Harden the model(s)" (002): grant access only as
+ * needed, revoke or remove users no longer needed.
+ */
+import type {Model, Offer} from '../inventory/types.js'
+import {cite} from './guides.js'
+import {matchingKeys} from './helpers/glob.js'
+import {controllerTarget, modelCandidates, modelTarget, userTarget} from './helpers/targets.js'
+import {daysBetween, parseLastConnection} from './helpers/time.js'
+import {EVERYONE, normalizeUser, sameUser, userListed} from './helpers/users.js'
+import type {Rule} from './rule.js'
+
+const USERS = cite('juju', 'Harden the user(s)')
+const MODELS = cite('juju', 'Harden the model(s)')
+
+export const accessSuperuser: Rule = {
+  id: 'ACCESS-SUPERUSER',
+  title: 'Controller superuser outside the allowlist',
+  severity: 'high',
+  profile: 'juju',
+  guide: USERS,
+  rationale:
+    'A controller superuser can do anything on every model and cloud of the controller. The guide says to use Juju\'s granular access levels and grant access only as needed.',
+  remediation: 'Revoke superuser: `juju revoke -c CONTROLLER USER superuser` (the user keeps login), or list the user under `access.controller.superusers` in hardenctl.yaml.',
+  autoFixable: true,
+  needs: [['juju-users']],
+  evaluate({inventory, policy, report, notEvaluated}) {
+    const allowed = policy.access.controller.superusers
+    for (const controller of inventory.controllers.values()) {
+      if (!controller.users) {
+        notEvaluated(controllerTarget(controller), ['juju-users'])
+        continue
+      }
+      for (const user of controller.users) {
+        if (user.access !== 'superuser' || user.disabled === true) continue
+        if (userListed(allowed, user.name)) continue
+        report({
+          target: userTarget(user.name, controller.name),
+          message: `${user.name} is a superuser of controller ${controller.name} but is not on the superuser allowlist (${allowed.join(', ') || 'empty'}).`,
+          evidence: {user: user.name, access: user.access, allowed},
+          remediation: `juju revoke -c ${controller.name} ${user.name} superuser`,
+          ...(user.ref ? {ref: user.ref} : {}),
+        })
+      }
+    }
+  },
+}
+
+/** Who the policy lets hold `access` on this model: owner and superusers always; the listed ones. */
+function modelAccessAllowed(model: Model, user: string, access: string, policyModels: Record<string, {admins?: string[]; writers?: string[]; readers?: string[]}>, superusers: string[]): boolean {
+  if (sameUser(user, model.owner)) return true
+  if (userListed(superusers, user)) return true
+  const keys = matchingKeys(policyModels, modelCandidates(model))
+  if (keys.length === 0) return false
+  const entries = keys.map((k) => policyModels[k] ?? {})
+  const admins = entries.flatMap((e) => e.admins ?? [])
+  const writers = entries.flatMap((e) => e.writers ?? [])
+  if (access === 'admin') return userListed(admins, user)
+  if (access === 'write') return userListed([...admins, ...writers], user)
+  return true
+}
+
+export const accessModelAdmin: Rule = {
+  id: 'ACCESS-MODEL-ADMIN',
+  title: 'Model admin/write access beyond the allowlist',
+  severity: 'high',
+  profile: 'juju',
+  guide: MODELS,
+  rationale:
+    'Model admin and write let a user deploy, configure, integrate and remove applications. The guide says to restrict user access to a model; `everyone@external` grants access to every user of the identity provider.',
+  remediation: 'Downgrade the user to read (`juju revoke USER write MODEL` removes write and admin) or list them under `access.models` in hardenctl.yaml; remove everyone@external (`juju revoke everyone@external read MODEL`).',
+  autoFixable: true,
+  needs: [['juju-show-model']],
+  evaluate({inventory, policy, report, notEvaluated}) {
+    const superusers = policy.access.controller.superusers
+    for (const model of inventory.models.values()) {
+      if (!model.users) {
+        if (model.inputs.size > 0) notEvaluated(modelTarget(model), ['juju-show-model'])
+        continue
+      }
+      const c = model.controller ? `-c ${model.controller} ` : ''
+      for (const user of model.users) {
+        const level = user.access
+        if (normalizeUser(user.name) === EVERYONE) {
+          if (!level) continue
+          report({
+            target: userTarget(user.name, model.controller, model.name),
+            message: `model ${model.name} grants ${level} access to everyone@external, i.e. to every user the identity provider knows.`,
+            evidence: {user: user.name, access: level, owner: model.owner},
+            remediation: `juju revoke ${c}${user.name} read ${model.name}`,
+            ...(user.ref ? {ref: user.ref} : {}),
+          })
+          continue
+        }
+        if (level !== 'admin' && level !== 'write') continue
+        if (modelAccessAllowed(model, user.name, level, policy.access.models, superusers)) continue
+        report({
+          target: userTarget(user.name, model.controller, model.name),
+          message: `${user.name} holds ${level} on model ${model.name}; only the owner${model.owner ? ` (${model.owner})` : ''}, controller superusers and users listed in access.models may.`,
+          evidence: {user: user.name, access: level, owner: model.owner, lastConnection: user.lastConnection},
+          remediation: `juju revoke ${c}${user.name} write ${model.name}   # leaves read; or list the user under access.models["${model.name}"] in hardenctl.yaml`,
+          ...(user.ref ? {ref: user.ref} : {}),
+        })
+      }
+    }
+  },
+}
+
+export const accessStaleUser: Rule = {
+  id: 'ACCESS-STALE-USER',
+  title: 'Enabled user idle or never connected',
+  severity: 'medium',
+  profile: 'juju',
+  guide: USERS,
+  rationale:
+    'An account nobody uses keeps its access and its credentials (password, macaroons) valid. The guide says to revoke or remove any users that are no longer needed.',
+  remediation: 'Disable or remove the user: `juju disable-user USER` or `juju remove-user USER`.',
+  autoFixable: true,
+  needs: [['juju-users']],
+  evaluate({inventory, policy, now, report, notEvaluated}) {
+    const limit = policy.access.staleUserDays
+    for (const controller of inventory.controllers.values()) {
+      if (!controller.users) {
+        notEvaluated(controllerTarget(controller), ['juju-users'])
+        continue
+      }
+      for (const user of controller.users) {
+        // `juju users` lists enabled users and marks disabled ones `disabled: true` (omitted otherwise).
+        if (user.disabled === true) continue
+        const target = userTarget(user.name, controller.name)
+        if (user.lastConnection === undefined) {
+          notEvaluated(target, ['juju-users'], 'the last connection of this user is not known')
+          continue
+        }
+        const parsed = parseLastConnection(user.lastConnection, now)
+        if (!parsed) {
+          notEvaluated(target, ['juju-users'], `cannot read last-connection "${user.lastConnection}"`)
+          continue
+        }
+        const idleDays = parsed.never ? undefined : daysBetween(parsed.at, now)
+        if (!parsed.never && (idleDays ?? 0) <= limit) continue
+        report({
+          target,
+          message: parsed.never
+            ? `${user.name} on controller ${controller.name} has never connected and is still enabled.`
+            : `${user.name} on controller ${controller.name} last connected ${idleDays} days ago (limit ${limit}) and is still enabled.`,
+          evidence: {user: user.name, lastConnection: user.lastConnection, idleDays: idleDays ?? null, staleUserDays: limit, access: user.access},
+          remediation: `juju disable-user -c ${controller.name} ${user.name}   # or: juju remove-user -c ${controller.name} ${user.name}`,
+          ...(user.ref ? {ref: user.ref} : {}),
+        })
+      }
+    }
+  },
+}
+
+function offerCandidates(model: Model, offer: Offer): string[] {
+  const out = [offer.name, `${model.name}.${offer.name}`]
+  if (model.owner) out.push(`${model.owner}/${model.name}.${offer.name}`)
+  if (offer.url) out.push(offer.url, offer.url.replace(/^[^:]+:/, ''))
+  return out
+}
+
+export const accessOffer: Rule = {
+  id: 'ACCESS-OFFER',
+  title: 'Offer consume/admin access beyond the allowlist',
+  severity: 'medium',
+  profile: 'juju',
+  guide: USERS,
+  rationale:
+    'A user with consume on an offer can relate their own applications to it from another model; admin can also grant access to others. The guide says to grant access to application offers only as needed.',
+  remediation: 'Revoke it: `juju revoke USER consume OFFER-URL` (leaves read), or list the user under `access.offers` in hardenctl.yaml.',
+  autoFixable: true,
+  needs: [['juju-offers', 'juju-bundle']],
+  evaluate({inventory, policy, report, notEvaluated}) {
+    const superusers = policy.access.controller.superusers
+    for (const model of inventory.models.values()) {
+      for (const offer of model.offers) {
+        const url = offer.url ?? `${model.owner ?? 'admin'}/${model.name}.${offer.name}`
+        const target = {kind: 'offer', name: offer.name, model: model.name, ...(model.controller ? {controller: model.controller} : {})}
+        if (!offer.users) {
+          notEvaluated(target, ['juju-offers'])
+          continue
+        }
+        const keys = matchingKeys(policy.access.offers, offerCandidates(model, offer))
+        const consumers = keys.flatMap((k) => policy.access.offers[k]?.consumers ?? [])
+        for (const user of offer.users) {
+          if (user.access !== 'consume' && user.access !== 'admin') continue
+          if (sameUser(user.name, model.owner) || userListed(superusers, user.name)) continue
+          if (user.access === 'consume' && userListed(consumers, user.name)) continue
+          report({
+            target,
+            message: `${user.name} holds ${user.access} on offer ${url}${user.access === 'admin' ? '; only the model owner and superusers should administer an offer' : ' but is not an allowed consumer'}.`,
+            evidence: {offer: url, user: user.name, access: user.access, allowedConsumers: consumers},
+            remediation: `juju revoke ${model.controller ? `-c ${model.controller} ` : ''}${user.name} consume ${url}`,
+            ...(offer.ref ? {ref: offer.ref} : {}),
+          })
+        }
+      }
+    }
+  },
+}
+
+export const ACCESS_RULES: Rule[] = [accessSuperuser, accessModelAdmin, accessStaleUser, accessOffer]

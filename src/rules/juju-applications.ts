@@ -1,0 +1,270 @@
+/**
+ * Juju application rules from "Harden the applications" (002): --trust, exposure, charm source
+ * and currency, and the Ubuntu base.
+ */
+import type {Severity} from '../findings/types.js'
+import type {Application, Machine, Model} from '../inventory/types.js'
+import {cite} from './guides.js'
+import {appLabel, charmName, isLocalPath} from './helpers/charms.js'
+import {
+  allowedCidrs,
+  describeExposure,
+  exposureAllowed,
+  exposureRef,
+  jujuExposure,
+} from './helpers/exposure.js'
+import {anyGlobMatches} from './helpers/glob.js'
+import {appRbac} from './helpers/k8s-app.js'
+import {isWildcardRole} from './helpers/rbac.js'
+import {appCandidates, appModelArg, applications, appTarget, list, modelArg, modelTarget} from './helpers/targets.js'
+import {modelHas} from './needs.js'
+import type {Rule} from './rule.js'
+
+const APPLICATIONS = cite('juju', 'Harden the applications')
+
+export const jujuTrust: Rule = {
+  id: 'JUJU-TRUST',
+  title: 'Application deployed with --trust',
+  severity: 'high',
+  profile: 'juju',
+  guide: APPLICATIONS,
+  rationale:
+    'A trusted application can use the cloud credential of its model; on Kubernetes `juju trust` rewrites its Role and ClusterRole to every verb on every resource, i.e. full control of the cluster. The guide says to choose charms that do not need --trust, and to audit those that do.',
+  remediation:
+    'Remove trust unless the charm needs it: `juju trust APP --remove` (or `juju config APP trust=false`). If it is needed, audit the charm and list it under `trust.allow` in hardenctl.yaml.',
+  autoFixable: false,
+  needs: [['juju-config', 'juju-bundle', 'k8s-rbac']],
+  evaluate({inventory, policy, report, notEvaluated}) {
+    for (const {model, app} of applications(inventory)) {
+      if (anyGlobMatches(policy.trust.allow, appCandidates(app))) continue
+      const rbac = appRbac(inventory, model, app)
+      const wildRoles = rbac.roles.filter(isWildcardRole)
+      const wildClusterRoles = rbac.clusterRoles.filter(isWildcardRole)
+      const rbacTrusted = wildRoles.length + wildClusterRoles.length > 0
+      if (app.trust === undefined && !rbac.known) {
+        notEvaluated(appTarget(app, model), ['juju-config', 'juju-bundle', 'k8s-rbac'], 'needs juju config or a bundle or Kubernetes RBAC')
+        continue
+      }
+      if (app.trust !== true && !rbacTrusted) continue
+
+      const severity: Severity = wildClusterRoles.length > 0 ? 'critical' : 'high'
+      const how: string[] = []
+      if (app.trust === true) how.push('its configuration says trust=true')
+      if (wildClusterRoles.length > 0) how.push(`ClusterRole ${list(wildClusterRoles.map((r) => r.metadata.name))} grants * on * in every API group (the whole cluster)`)
+      if (wildRoles.length > 0) how.push(`Role ${list(wildRoles.map((r) => `${r.metadata.namespace}/${r.metadata.name}`))} grants * on * in its namespace`)
+      const scope = model.type === 'caas' || rbac.known ? ' --scope=cluster' : ''
+      report({
+        target: appTarget(app, model),
+        severity,
+        message: `${appLabel(app)} runs with --trust: ${how.join('; ')}.`,
+        evidence: {
+          trust: app.trust,
+          wildcardRoles: wildRoles.map((r) => `${r.metadata.namespace}/${r.metadata.name}`),
+          wildcardClusterRoles: wildClusterRoles.map((r) => r.metadata.name),
+        },
+        remediation: `juju trust -m ${appModelArg(app)} ${app.name} --remove${scope}   # or: juju config -m ${appModelArg(app)} ${app.name} trust=false; if the charm needs trust, audit it and add "${app.model}/${app.name}" to trust.allow`,
+        ref: app.trust === true ? app.refs.trust : (wildClusterRoles[0] ?? wildRoles[0])?.ref,
+      })
+    }
+  },
+}
+
+export const jujuExposed: Rule = {
+  id: 'JUJU-EXPOSED',
+  title: 'Application exposed beyond the allowlist',
+  severity: 'high',
+  profile: 'juju',
+  guide: APPLICATIONS,
+  rationale:
+    'Machines are behind a firewall inside a VPC by default; `juju expose` opens the application\'s ports, to 0.0.0.0/0 and ::/0 unless CIDRs are given. The guide says to expose application or offer endpoints only as needed.',
+  remediation:
+    'Unexpose it (`juju unexpose APP`) or restrict the sources (`juju expose APP --endpoints EP --to-cidrs 10.0.0.0/8`); list intended exposure under `exposure.allow` in hardenctl.yaml.',
+  autoFixable: true,
+  needs: [['juju-status', 'juju-bundle', 'juju-show-application']],
+  evaluate({inventory, policy, report, notEvaluated}) {
+    for (const {model, app} of applications(inventory)) {
+      const exposure = jujuExposure(app)
+      if (exposure === undefined) {
+        notEvaluated(appTarget(app, model), ['juju-status', 'juju-show-application', 'juju-bundle'])
+        continue
+      }
+      const allowed = allowedCidrs(app, policy)
+      const offending = exposure.filter((e) => !exposureAllowed(e, allowed))
+      if (offending.length === 0) continue
+      const world = offending.some((e) => e.world)
+      const m = appModelArg(app)
+      const restrict = offending
+        .map((e) => `juju expose -m ${m} ${app.name}${e.endpoint ? ` --endpoints ${e.endpoint}` : ''} --to-cidrs ${(allowed ?? ['10.0.0.0/8']).join(',')}`)
+        .join('; ')
+      report({
+        target: appTarget(app, model),
+        severity: world ? 'high' : 'medium',
+        message: `${app.name} is exposed: ${offending.map(describeExposure).join('; ')}${allowed ? ` (allowed: ${allowed.join(', ')})` : ' and is not on the exposure allowlist'}.`,
+        evidence: {
+          exposed: app.exposed,
+          exposedEndpoints: Object.fromEntries(offending.map((e) => [e.endpoint, {cidrs: e.cidrs, spaces: e.spaces}])),
+          allowed: allowed ?? null,
+        },
+        remediation: `juju unexpose -m ${m} ${app.name}   # or restrict: ${restrict}`,
+        ref: exposureRef(app),
+      })
+    }
+  },
+}
+
+const RISKS = ['stable', 'candidate', 'beta', 'edge'] as const
+
+/** The risk of a channel (`14/edge`, `latest/beta/branch`, `edge`), or undefined when it has none. */
+export function channelRisk(channel: string | undefined): (typeof RISKS)[number] | undefined {
+  if (!channel) return undefined
+  for (const part of channel.split('/')) {
+    if ((RISKS as readonly string[]).includes(part)) return part as (typeof RISKS)[number]
+  }
+  return undefined
+}
+
+export function isLocalCharm(app: Application): boolean {
+  return app.charmOrigin === 'local' || app.charm.startsWith('local:') || isLocalPath(app.charm)
+}
+
+export const jujuCharmSource: Rule = {
+  id: 'JUJU-CHARM-SOURCE',
+  title: 'Charm not from Charmhub stable',
+  severity: 'medium',
+  profile: 'juju',
+  guide: APPLICATIONS,
+  rationale:
+    'Charms listed in Charmhub search have passed formal review; a local charm has not, and candidate/beta/edge revisions have not been released as stable. The guide says to choose charms that show up in Charmhub search and are actively maintained.',
+  remediation: 'Deploy the charm from Charmhub on a stable channel: `juju refresh APP --channel TRACK/stable` (for a local charm, `juju refresh APP --switch CHARM --channel TRACK/stable`).',
+  autoFixable: false,
+  needs: [['juju-status', 'juju-bundle']],
+  evaluate({inventory, report}) {
+    for (const {model, app} of applications(inventory)) {
+      const local = isLocalCharm(app)
+      const risk = channelRisk(app.channel)
+      const unstable = risk !== undefined && risk !== 'stable'
+      if (!local && !unstable) continue
+      const reasons: string[] = []
+      if (local) reasons.push(`it is a local charm (${app.charm}), not from Charmhub`)
+      if (unstable) reasons.push(`it follows channel ${app.channel}, risk ${risk}`)
+      const track = app.channel?.split('/').find((p) => !(RISKS as readonly string[]).includes(p)) ?? 'latest'
+      const m = appModelArg(app)
+      report({
+        target: appTarget(app, model),
+        message: `${app.name}: ${reasons.join(' and ')}.`,
+        evidence: {charm: app.charm, charmOrigin: app.charmOrigin, channel: app.channel, risk},
+        remediation: local
+          ? `juju refresh -m ${m} ${app.name} --switch ${charmName(app)} --channel ${track}/stable`
+          : `juju refresh -m ${m} ${app.name} --channel ${track}/stable`,
+        ref: local ? (app.refs.charm ?? app.refs.definition) : (app.refs.channel ?? app.refs.definition),
+      })
+    }
+  },
+}
+
+export const jujuCharmOutdated: Rule = {
+  id: 'JUJU-CHARM-OUTDATED',
+  title: 'Newer charm revision available',
+  severity: 'low',
+  profile: 'juju',
+  guide: APPLICATIONS,
+  rationale: "The guide says to keep an application's charm up to date; `juju status` shows `can-upgrade-to` when a newer revision is published in the app's channel.",
+  remediation: 'Refresh the charm: `juju refresh APP`.',
+  autoFixable: false,
+  needs: [['juju-status']],
+  evaluate({inventory, report, notEvaluated}) {
+    for (const model of inventory.models.values()) {
+      if (!modelHas(model, 'juju-status')) {
+        if (model.applications.size > 0) notEvaluated(modelTarget(model), ['juju-status'])
+        continue
+      }
+      for (const app of model.applications.values()) {
+        if (!app.canUpgradeTo) continue
+        report({
+          target: appTarget(app, model),
+          message: `${app.name} (${charmName(app)}${app.revision === undefined ? '' : ` revision ${app.revision}`}) can be refreshed to ${app.canUpgradeTo}.`,
+          evidence: {charm: app.charm, revision: app.revision, channel: app.channel, canUpgradeTo: app.canUpgradeTo},
+          remediation: `juju refresh -m ${appModelArg(app)} ${app.name}`,
+          ref: app.refs['can-upgrade-to'] ?? app.refs.definition,
+        })
+      }
+    }
+  },
+}
+
+const LTS_SERIES = new Set(['precise', 'trusty', 'xenial', 'bionic', 'focal', 'jammy', 'noble', 'resolute'])
+const INTERIM_SERIES = new Set([
+  'quantal', 'raring', 'saucy', 'utopic', 'vivid', 'wily', 'yakkety', 'zesty', 'artful', 'cosmic', 'disco', 'eoan',
+  'groovy', 'hirsute', 'impish', 'kinetic', 'lunar', 'mantic', 'oracular', 'plucky', 'questing',
+])
+
+export type BaseVerdict = {lts: true} | {lts: false; reason: string} | undefined
+
+/** Whether a base (`ubuntu` + `22.04`, or `ubuntu@23.10`) or series (`jammy`) is an Ubuntu LTS. */
+export function baseVerdict(base: {name: string; channel: string} | undefined, series: string | undefined): BaseVerdict {
+  if (base) {
+    let {name, channel} = base
+    if (name.includes('@')) [name = '', channel = ''] = name.split('@')
+    const version = channel.split('/')[0] ?? ''
+    if (name !== 'ubuntu') return {lts: false, reason: `base ${name}@${version} is not Ubuntu`}
+    const m = /^(\d{2})\.(\d{2})$/.exec(version)
+    if (!m) return undefined
+    const year = Number(m[1])
+    if (m[2] === '04' && year % 2 === 0) return {lts: true}
+    return {lts: false, reason: `base ubuntu@${version} is an interim release, not an LTS`}
+  }
+  if (series) {
+    const s = series.toLowerCase()
+    if (LTS_SERIES.has(s)) return {lts: true}
+    if (INTERIM_SERIES.has(s)) return {lts: false, reason: `series ${s} is an interim Ubuntu release, not an LTS`}
+  }
+  return undefined
+}
+
+function baseText(base: {name: string; channel: string} | undefined, series: string | undefined): string | undefined {
+  return base ? `${base.name}@${base.channel}` : series
+}
+
+export const jujuBaseNotLts: Rule = {
+  id: 'JUJU-BASE-NOT-LTS',
+  title: 'Machine or application not on an Ubuntu LTS base',
+  severity: 'low',
+  profile: 'juju',
+  guide: APPLICATIONS,
+  rationale:
+    'Juju deploys applications on the latest Ubuntu LTS by default; an interim release (e.g. 23.10) gets security updates for only nine months and is not covered by the Ubuntu Security Guide tooling the guide points to.',
+  remediation: 'Move the application to an LTS base: `juju set-application-base APP ubuntu@24.04`, add units on new machines, then remove the old ones.',
+  autoFixable: false,
+  needs: [['juju-status', 'juju-bundle']],
+  evaluate({inventory, report}) {
+    for (const model of inventory.models.values()) {
+      for (const machine of model.machines) reportMachine(model, machine)
+      for (const app of model.applications.values()) {
+        const verdict = baseVerdict(app.base, app.series)
+        if (!verdict || verdict.lts) continue
+        report({
+          target: appTarget(app, model),
+          message: `${app.name}: ${verdict.reason}.`,
+          evidence: {base: app.base, series: app.series},
+          remediation: `juju set-application-base -m ${appModelArg(app)} ${app.name} ubuntu@24.04   # then add units on new machines and remove the old ones`,
+          ref: app.refs.base ?? app.refs.definition,
+        })
+      }
+    }
+
+    function reportMachine(model: Model, machine: Machine): void {
+      const verdict = baseVerdict(machine.base, machine.series)
+      if (!verdict || verdict.lts) return
+      const target = {kind: 'machine', name: machine.id, model: model.name, ...(model.controller ? {controller: model.controller} : {})}
+      report({
+        target,
+        message: `machine ${machine.id} in model ${model.name}: ${verdict.reason} (${baseText(machine.base, machine.series)}).`,
+        evidence: {base: machine.base, series: machine.series},
+        remediation: `juju add-machine -m ${modelArg(model)} --base ubuntu@24.04, move its units there, then juju remove-machine -m ${modelArg(model)} ${machine.id}`,
+        ref: machine.ref,
+      })
+    }
+  },
+}
+
+export const JUJU_APPLICATION_RULES: Rule[] = [jujuTrust, jujuExposed, jujuCharmSource, jujuCharmOutdated, jujuBaseNotLts]

@@ -1,0 +1,197 @@
+/**
+ * Charm rules from "Harden the applications" (002): containers running as root, charm-user, and
+ * credentials passed as plain config instead of Juju secrets.
+ */
+import type {CharmMetadata} from '../inventory/charm.js'
+import type {Application, Inventory} from '../inventory/types.js'
+import type {Policy} from '../policy/schema.js'
+import type {SourceRef} from '../sources/document.js'
+import {cite} from './guides.js'
+import {appPodSubjects} from './helpers/app-pods.js'
+import {charmSubjects, describeCharmSubject, isKubernetesCharm, type CharmSubject} from './helpers/charm-subjects.js'
+import {sensitiveOptions} from './helpers/sensitive-options.js'
+import {CHARM_CONTAINER, CHARM_USER_UIDS, effectiveUser, JUJU_INIT_CONTAINER, runsAsRoot} from './helpers/security-context.js'
+import {containersOf} from './helpers/pod-specs.js'
+import {isCredentialOption} from './helpers/options.js'
+import {appModelArg, list} from './helpers/targets.js'
+import type {Rule} from './rule.js'
+
+const APPLICATIONS = cite('juju', 'Harden the applications')
+
+interface ContainerVerdict {
+  container: string
+  root: boolean
+  source: 'charm metadata' | 'pods'
+  evidence: Record<string, unknown>
+  pods: string[]
+  ref?: SourceRef
+}
+
+/** Pods are the ground truth when read; metadata speaks for containers no pod showed. */
+function containerVerdicts(inventory: Inventory, policy: Policy, subject: CharmSubject): ContainerVerdict[] | undefined {
+  const verdicts = new Map<string, ContainerVerdict>()
+  if (subject.app) {
+    for (const pod of appPodSubjects(inventory, policy, subject.app)) {
+      for (const {container, init} of containersOf(pod.spec)) {
+        // Juju's own `charm-init` init container only copies the agent into the pod before the
+        // charm starts; the charm container itself is judged (and by JUJU-CHARM-USER).
+        if (init && container.name === JUJU_INIT_CONTAINER) continue
+        const user = effectiveUser(pod.spec, container)
+        const root = runsAsRoot(user)
+        const existing = verdicts.get(container.name)
+        if (existing) {
+          existing.pods.push(...pod.pods)
+          if (root && !existing.root) Object.assign(existing, {root, evidence: {...user}, ref: pod.ref})
+          continue
+        }
+        verdicts.set(container.name, {container: container.name, root, source: 'pods', evidence: {...user}, pods: [...pod.pods], ref: pod.ref})
+      }
+    }
+  }
+  for (const c of subject.metadata?.containers ?? []) {
+    if (verdicts.has(c.name)) continue
+    const root = c.uid === undefined || c.uid === 0 || c.gid === undefined || c.gid === 0
+    verdicts.set(c.name, {container: c.name, root, source: 'charm metadata', evidence: {uid: c.uid ?? null, gid: c.gid ?? null}, pods: [], ref: c.ref})
+  }
+  if (verdicts.size === 0 && !subject.metadata) return undefined
+  return [...verdicts.values()]
+}
+
+export const jujuRootContainer: Rule = {
+  id: 'JUJU-ROOT-CONTAINER',
+  title: 'Workload container runs as root',
+  severity: 'high',
+  profile: 'juju',
+  guide: APPLICATIONS,
+  rationale:
+    "A container running as uid or gid 0 turns any compromise of the workload into root inside the pod, one step from the node. The guide says to choose charms whose `charmcraft.yaml > containers > uid` and `gid` are not 0, and to audit those that are.",
+  remediation:
+    'Prefer a charm revision that sets `containers.<name>.uid` and `gid` to a non-zero id in charmcraft.yaml (Juju runs the container with that runAsUser/runAsGroup); otherwise audit the charm and its image.',
+  autoFixable: false,
+  needs: [['charm-metadata', 'k8s-pods', 'k8s-workloads']],
+  evaluate({inventory, policy, report, notEvaluated}) {
+    for (const subject of charmSubjects(inventory)) {
+      if (isKubernetesCharm(subject) === false && !subject.app?.kubernetes) continue
+      const verdicts = containerVerdicts(inventory, policy, subject)
+      if (verdicts === undefined) {
+        if (isKubernetesCharm(subject)) notEvaluated(subject.target, ['charm-metadata', 'k8s-pods'], 'needs charm metadata or Kubernetes pods')
+        continue
+      }
+      for (const v of verdicts) {
+        if (!v.root) continue
+        const why =
+          v.source === 'pods'
+            ? v.evidence.runAsUser === 0
+              ? 'runAsUser is 0'
+              : v.evidence.runAsGroup === 0
+                ? 'runAsGroup is 0'
+                : 'no runAsUser and no runAsNonRoot, so it runs as the image user (root)'
+            : `the charm sets ${v.evidence.uid === null && v.evidence.gid === null ? 'no uid/gid' : `uid ${String(v.evidence.uid)}, gid ${String(v.evidence.gid)}`}`
+        report({
+          target: subject.target,
+          message: `container ${v.container} of ${describeCharmSubject(subject)} runs as root: ${why}.`,
+          evidence: {container: v.container, source: v.source, ...v.evidence, ...(v.pods.length > 0 ? {pods: v.pods} : {})},
+          ...(v.ref ? {ref: v.ref} : {}),
+        })
+      }
+    }
+  },
+}
+
+type CharmUserVerdict = {user: string; source: 'charm metadata' | 'pods'; ref?: SourceRef; pods?: string[]; runAsUser?: number}
+
+function charmUserVerdict(inventory: Inventory, policy: Policy, subject: CharmSubject): CharmUserVerdict | undefined {
+  if (subject.app) {
+    for (const pod of appPodSubjects(inventory, policy, subject.app)) {
+      const charm = pod.spec.containers.find((c) => c.name === CHARM_CONTAINER)
+      if (!charm) continue
+      const user = effectiveUser(pod.spec, charm)
+      const name = Object.entries(CHARM_USER_UIDS).find(([, uid]) => uid === user.runAsUser)?.[0]
+      const resolved = name ?? (runsAsRoot(user) ? 'root' : 'non-root')
+      const out: CharmUserVerdict = {user: resolved, source: 'pods', ref: pod.ref, pods: pod.pods}
+      if (user.runAsUser !== undefined) out.runAsUser = user.runAsUser
+      return out
+    }
+  }
+  const metadata: CharmMetadata | undefined = subject.metadata
+  if (!metadata) return undefined
+  return {user: metadata.charmUser ?? 'root', source: 'charm metadata', ref: metadata.refs.charmUser ?? metadata.refs.definition}
+}
+
+export const jujuCharmUser: Rule = {
+  id: 'JUJU-CHARM-USER',
+  title: 'Charm code runs as root (charm-user)',
+  severity: 'medium',
+  profile: 'juju',
+  guide: APPLICATIONS,
+  rationale:
+    'Since Juju 3.6 a Kubernetes charm can declare `charm-user`: `root` (uid 0, the default when unset), `sudoer` (uid 171) or `non-root` (uid 170). The guide says to choose charms whose charm-user is `non-root`, and to audit the others.',
+  remediation: 'Prefer a charm revision with `charm-user: non-root` in charmcraft.yaml (Juju 3.6+); otherwise audit the charm.',
+  autoFixable: false,
+  needs: [['charm-metadata', 'k8s-pods', 'k8s-workloads']],
+  evaluate({inventory, policy, report, notEvaluated}) {
+    for (const subject of charmSubjects(inventory)) {
+      if (!isKubernetesCharm(subject)) continue
+      const verdict = charmUserVerdict(inventory, policy, subject)
+      if (!verdict) {
+        notEvaluated(subject.target, ['charm-metadata', 'k8s-pods'], 'needs charm metadata or Kubernetes pods')
+        continue
+      }
+      if (verdict.user === 'non-root') continue
+      const sudoer = verdict.user === 'sudoer'
+      const how =
+        verdict.source === 'pods'
+          ? `its charm container runs as ${verdict.runAsUser === undefined ? 'the image user (root)' : `uid ${verdict.runAsUser}`}`
+          : subject.metadata?.charmUser === undefined
+            ? 'the charm sets no charm-user, so Juju runs it as root'
+            : `the charm sets charm-user: ${verdict.user}`
+      report({
+        target: subject.target,
+        severity: sudoer ? 'low' : 'medium',
+        message: `the charm code of ${describeCharmSubject(subject)} runs as ${sudoer ? 'a sudoer' : 'root'}: ${how}.`,
+        evidence: {charmUser: subject.metadata?.charmUser ?? null, resolved: verdict.user, source: verdict.source, ...(verdict.pods ? {pods: verdict.pods} : {}), ...(verdict.runAsUser === undefined ? {} : {runAsUser: verdict.runAsUser})},
+        ...(verdict.ref ? {ref: verdict.ref} : {}),
+      })
+    }
+  },
+}
+
+export const jujuNoSecrets: Rule = {
+  id: 'JUJU-NO-SECRETS',
+  title: 'Credentials passed as plain charm config',
+  severity: 'medium',
+  profile: 'juju',
+  guide: APPLICATIONS,
+  rationale:
+    'Plain config values are readable by anyone with read access to the model (`juju config`), land in bundles and exports, and cannot be rotated or scoped. The guide says to choose charms that support Juju secrets; an option of type `secret` takes a secret URI instead.',
+  remediation:
+    'Move the credential into a Juju secret and pass its URI (`juju add-secret NAME password=...`, `juju grant-secret NAME APP`, then set the option of type `secret`), or use a charm revision that supports secrets; unset the plain option (`juju config APP --reset OPTION`).',
+  autoFixable: false,
+  needs: [['charm-metadata', 'juju-bundle', 'juju-config']],
+  evaluate({inventory, report}) {
+    for (const subject of charmSubjects(inventory)) {
+      const found = sensitiveOptions(subject, isCredentialOption)
+      if (found.set.length === 0 && found.declared.length === 0) continue
+      const set = found.set.length > 0
+      report({
+        target: subject.target,
+        severity: set ? 'medium' : 'low',
+        message: set
+          ? `${subject.name} has credentials in plain config: ${list(found.set)}${found.declared.length > 0 ? ` (the charm also takes ${list(found.declared)} as plain strings)` : ''}.`
+          : `${subject.charm} takes credentials as plain string options (${list(found.declared)}) rather than Juju secrets.`,
+        evidence: {setOptions: found.set, declaredStringOptions: found.declared},
+        ...(subject.app && set ? {remediation: secretRemediation(subject.app, found.set)} : {}),
+        ...(found.ref ? {ref: found.ref} : {}),
+      })
+    }
+  },
+}
+
+function secretRemediation(app: Application, options: string[]): string {
+  const m = appModelArg(app)
+  const secret = `${app.name}-credentials`
+  const pairs = options.map((o) => `${o}=...`).join(' ')
+  return `juju add-secret -m ${m} ${secret} ${pairs}; juju grant-secret -m ${m} ${secret} ${app.name}; juju config -m ${m} ${app.name} --reset ${options.join(',')}   # then pass the secret URI to the charm's secret-typed option, or use a charm revision that supports secrets`
+}
+
+export const JUJU_CHARM_RULES: Rule[] = [jujuRootContainer, jujuCharmUser, jujuNoSecrets]

@@ -1,0 +1,299 @@
+/**
+ * Kubernetes rules on what Juju creates (002 "Harden the applications", applied to pods, RBAC and
+ * Services in Juju model namespaces, controller namespaces and `policy.kubernetes.namespaces`).
+ */
+import type {Target} from '../findings/types.js'
+import type {KubeRole, KubeRoleBinding} from '../inventory/kubernetes.js'
+import {cite} from './guides.js'
+import {CHARMS, isCharmIn} from './helpers/charms.js'
+import {cidrWithinAny} from './helpers/cidr.js'
+import {allowedCidrs} from './helpers/exposure.js'
+import {matchingKeys} from './helpers/glob.js'
+import {INGRESS_INTERFACES, OBSERVABILITY_INTERFACES} from './helpers/interfaces.js'
+import {describeService, isExternalService, serviceSources} from './helpers/kube-exposure.js'
+import {kubeScope} from './helpers/kube-scope.js'
+import {containersOf, podSubjects} from './helpers/pod-specs.js'
+import {
+  boundServiceAccountGroups,
+  boundServiceAccounts,
+  isClusterAdminRef,
+  isWildcardRole,
+  resolveRoleRef,
+} from './helpers/rbac.js'
+import {relationsOf, tlsRelations} from './helpers/relations.js'
+import {jujuManagedNote, subjectEvidence, subjectName, subjectTarget} from './helpers/subject-target.js'
+import {annotationsOf, appModelArg, applications, appTarget, kubeTarget, list, namespaceTarget} from './helpers/targets.js'
+import type {Rule} from './rule.js'
+
+const APPLICATIONS = cite('juju', 'Harden the applications')
+
+/** Capabilities a container may add without widening its reach much. */
+const HARMLESS_CAPABILITIES = new Set(['NET_BIND_SERVICE'])
+
+export const k8sPrivileged: Rule = {
+  id: 'K8S-PRIVILEGED',
+  title: 'Privileged container or privilege escalation allowed',
+  severity: 'high',
+  profile: 'k8s',
+  guide: APPLICATIONS,
+  rationale:
+    'A privileged container, or one with added capabilities such as SYS_ADMIN or NET_ADMIN, has most of the power of root on the node; allowPrivilegeEscalation left unset lets setuid binaries gain more privileges than the process started with. The guide asks for charms that do not need root.',
+  remediation:
+    'Set `securityContext: {privileged: false, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}` on the container (for Juju applications this comes from the charm and Juju: use a charm that does not need it).',
+  autoFixable: false,
+  needs: [['k8s-pods', 'k8s-workloads']],
+  evaluate({inventory, policy, report}) {
+    for (const subject of podSubjects(inventory, kubeScope(inventory, policy))) {
+      const containers: Record<string, unknown>[] = []
+      let high = false
+      for (const {container, init} of containersOf(subject.spec)) {
+        const sc = container.securityContext
+        const added = (sc?.capabilities?.add ?? []).map((c) => c.toUpperCase().replace(/^CAP_/, '')).filter((c) => !HARMLESS_CAPABILITIES.has(c))
+        const privileged = sc?.privileged === true
+        const escalation = sc?.allowPrivilegeEscalation
+        if (!privileged && added.length === 0 && escalation === false) continue
+        if (privileged || added.length > 0 || escalation === true) high = true
+        containers.push({
+          name: container.name,
+          ...(init ? {init: true} : {}),
+          privileged: sc?.privileged ?? null,
+          allowPrivilegeEscalation: escalation ?? null,
+          addedCapabilities: added,
+        })
+      }
+      if (containers.length === 0) continue
+      const issues = containers.map((c) => {
+        const parts: string[] = []
+        if (c.privileged === true) parts.push('privileged')
+        if ((c.addedCapabilities as string[]).length > 0) parts.push(`adds ${(c.addedCapabilities as string[]).join(', ')}`)
+        if (c.allowPrivilegeEscalation === true) parts.push('allowPrivilegeEscalation: true')
+        else if (c.allowPrivilegeEscalation === null) parts.push('allowPrivilegeEscalation not set to false')
+        return `${String(c.name)} (${parts.join(', ')})`
+      })
+      report({
+        target: subjectTarget(subject),
+        severity: high ? 'high' : 'medium',
+        message: `${subjectName(subject)}: ${issues.join('; ')}.`,
+        evidence: {...subjectEvidence(subject), containers},
+        ...(subject.app ? {remediation: `${k8sPrivileged.remediation}${jujuManagedNote(subject)}`} : {}),
+        ref: subject.ref,
+        ...(subject.annotations ? {annotations: subject.annotations} : {}),
+      })
+    }
+  },
+}
+
+export const k8sHostAccess: Rule = {
+  id: 'K8S-HOST-ACCESS',
+  title: 'Pod shares host namespaces or mounts host paths',
+  severity: 'high',
+  profile: 'k8s',
+  guide: APPLICATIONS,
+  rationale:
+    'hostNetwork, hostPID and hostIPC put the pod in the node\'s own namespaces (hostNetwork pods also escape NetworkPolicy); a hostPath volume exposes the node\'s filesystem. Any of them turns a compromised workload into a compromised node.',
+  remediation: 'Remove `hostNetwork`, `hostPID`, `hostIPC` and `hostPath` volumes from the pod spec (for Juju applications: use a charm that does not need them).',
+  autoFixable: false,
+  needs: [['k8s-pods', 'k8s-workloads']],
+  evaluate({inventory, policy, report}) {
+    for (const subject of podSubjects(inventory, kubeScope(inventory, policy))) {
+      const spec = subject.spec
+      const flags = (['hostNetwork', 'hostPID', 'hostIPC'] as const).filter((f) => spec[f] === true)
+      const hostPaths = (spec.volumes ?? []).filter((v) => v.hostPath).map((v) => ({volume: v.name, path: v.hostPath?.path}))
+      if (flags.length === 0 && hostPaths.length === 0) continue
+      const what = [...flags, ...hostPaths.map((h) => `hostPath ${h.path ?? ''} (volume ${h.volume})`)]
+      report({
+        target: subjectTarget(subject),
+        message: `${subjectName(subject)} uses ${list(what)}.`,
+        evidence: {...subjectEvidence(subject), ...Object.fromEntries(flags.map((f) => [f, true])), hostPathVolumes: hostPaths},
+        ...(subject.app ? {remediation: `${k8sHostAccess.remediation}${jujuManagedNote(subject)}`} : {}),
+        ref: subject.ref,
+        ...(subject.annotations ? {annotations: subject.annotations} : {}),
+      })
+    }
+  },
+}
+
+interface Grant {
+  binding: KubeRoleBinding
+  role: string
+  reason: string
+}
+
+export const k8sServiceAccountOverprivileged: Rule = {
+  id: 'K8S-SA-OVERPRIVILEGED',
+  title: 'ServiceAccount bound to cluster-admin or a wildcard role',
+  severity: 'critical',
+  profile: 'k8s',
+  guide: APPLICATIONS,
+  rationale:
+    'Every pod using the ServiceAccount can read its token and act with the bound role; cluster-admin or a `*` on `*` role means full control of the cluster from one compromised workload. The guide says to choose charms that do not need such access, and to audit those that do.',
+  remediation: 'Delete the binding (`kubectl delete clusterrolebinding NAME` / `kubectl -n NS delete rolebinding NAME`) and bind a role listing only the verbs and resources the workload needs.',
+  autoFixable: false,
+  needs: [['k8s-rbac']],
+  evaluate({inventory, policy, report}) {
+    const view = inventory.kubernetes
+    const scope = kubeScope(inventory, policy)
+    const grants = new Map<string, {namespace: string; name: string; grants: Grant[]}>()
+    const groupGrants = new Map<string, Grant[]>()
+
+    const privilegeOf = (binding: KubeRoleBinding): {role: string; reason: string} | undefined => {
+      if (isClusterAdminRef(binding)) return {role: 'ClusterRole cluster-admin', reason: 'cluster-admin'}
+      const role: KubeRole | undefined = resolveRoleRef(view, binding)
+      if (role && isWildcardRole(role)) return {role: `${binding.roleRef.kind} ${role.metadata.name}`, reason: 'grants * on * in every API group'}
+      return undefined
+    }
+
+    for (const binding of [...view.roleBindings, ...view.clusterRoleBindings]) {
+      const privilege = privilegeOf(binding)
+      if (!privilege) continue
+      for (const sa of boundServiceAccounts(binding)) {
+        if (!scope.isScoped(sa.namespace)) continue
+        const key = `${sa.namespace}/${sa.name}`
+        const entry = grants.get(key) ?? {namespace: sa.namespace, name: sa.name, grants: []}
+        entry.grants.push({binding, ...privilege})
+        grants.set(key, entry)
+      }
+      for (const ns of boundServiceAccountGroups(binding)) {
+        if (ns !== '*' && !scope.isScoped(ns)) continue
+        const list = groupGrants.get(ns) ?? []
+        list.push({binding, ...privilege})
+        groupGrants.set(ns, list)
+      }
+    }
+
+    const describeGrants = (g: Grant[]) => g.map((x) => `${x.binding.kind} ${x.binding.metadata.namespace ? `${x.binding.metadata.namespace}/` : ''}${x.binding.metadata.name} → ${x.role}${x.reason === 'cluster-admin' ? '' : ` (${x.reason})`}`)
+    const deleteCommand = (b: KubeRoleBinding) =>
+      b.kind === 'ClusterRoleBinding' ? `kubectl delete clusterrolebinding ${b.metadata.name}` : `kubectl -n ${b.metadata.namespace ?? 'NAMESPACE'} delete rolebinding ${b.metadata.name}`
+
+    const subjects = podSubjects(inventory, scope)
+    for (const entry of grants.values()) {
+      const model = scope.modelOf(entry.namespace)
+      const app = model?.applications.get(entry.name)
+      const sa = view.serviceAccounts.find((s) => s.metadata.namespace === entry.namespace && s.metadata.name === entry.name)
+      const usedBy = subjects
+        .filter((s) => s.namespace === entry.namespace && (s.spec.serviceAccountName ?? 'default') === entry.name)
+        .map((s) => `${s.kind}/${s.name}`)
+      const target: Target = app && model ? appTarget(app, model) : kubeTarget({kind: 'ServiceAccount', metadata: {name: entry.name, namespace: entry.namespace}}, model)
+      const annotations = sa ? annotationsOf(sa) : undefined
+      report({
+        target,
+        message: `ServiceAccount ${entry.namespace}/${entry.name}${app ? ` of Juju application ${app.name}` : ''} is bound to ${list(describeGrants(entry.grants))}.`,
+        evidence: {serviceAccount: `${entry.namespace}/${entry.name}`, bindings: describeGrants(entry.grants), usedBy},
+        remediation: `${entry.grants.map((g) => deleteCommand(g.binding)).join('; ')}   # then bind a least-privilege Role`,
+        ref: entry.grants[0]?.binding.ref ?? sa?.ref,
+        ...(annotations ? {annotations} : {}),
+      })
+    }
+    for (const [ns, list2] of groupGrants) {
+      const target: Target = ns === '*' ? {kind: 'Group', name: 'system:serviceaccounts'} : namespaceTarget(ns, scope.modelOf(ns))
+      report({
+        target,
+        message: `${ns === '*' ? 'every ServiceAccount in the cluster' : `every ServiceAccount in namespace ${ns}`} is bound to ${list(describeGrants(list2))}.`,
+        evidence: {group: ns === '*' ? 'system:serviceaccounts' : `system:serviceaccounts:${ns}`, bindings: describeGrants(list2)},
+        remediation: list2.map((g) => deleteCommand(g.binding)).join('; '),
+        ref: list2[0]?.binding.ref,
+      })
+    }
+  },
+}
+
+export const k8sLoadBalancer: Rule = {
+  id: 'K8S-LOADBALANCER',
+  title: 'Service reachable from outside the cluster, not on the allowlist',
+  severity: 'high',
+  profile: 'k8s',
+  guide: APPLICATIONS,
+  rationale:
+    '`juju expose` does nothing for Kubernetes charms: a LoadBalancer or NodePort Service, or one with externalIPs, is what makes a workload reachable from outside. The guide says to expose endpoints only as needed.',
+  remediation:
+    'Make the Service internal (`kubectl -n NS patch service NAME -p \'{"spec":{"type":"ClusterIP"}}\'`), restrict `loadBalancerSourceRanges`, or list the application and its CIDRs under `exposure.allow` in hardenctl.yaml.',
+  autoFixable: false,
+  needs: [['k8s-services']],
+  evaluate({inventory, policy, report}) {
+    const scope = kubeScope(inventory, policy)
+    for (const service of inventory.kubernetes.services) {
+      const namespace = service.metadata.namespace
+      if (!scope.isScoped(namespace) || scope.isController(namespace)) continue // controllers: JUJU-CONTROLLER-PORTS
+      if (!isExternalService(service)) continue
+      const model = scope.modelOf(namespace)
+      const app = scope.appOf(namespace, service.spec.selector, service.metadata.name)
+      const keys = matchingKeys(policy.exposure.allow, [service.metadata.name, `${namespace}/${service.metadata.name}`])
+      const allowed = [...(app ? (allowedCidrs(app, policy) ?? []) : []), ...keys.flatMap((k) => policy.exposure.allow[k] ?? [])]
+      const sources = serviceSources(service)
+      const listed = (app !== undefined && allowedCidrs(app, policy) !== undefined) || keys.length > 0
+      if (listed && sources.every((s) => cidrWithinAny(s, allowed))) continue
+      const annotations = annotationsOf(service)
+      report({
+        target: kubeTarget(service, model),
+        message: `${describeService(service)}${app ? ` of Juju application ${app.name}` : ''} is reachable from ${sources.join(', ')}${listed ? ` beyond the allowed ${allowed.join(', ')}` : ' and is not on the exposure allowlist'}.`,
+        evidence: {
+          ...(app ? {application: app.name} : {}),
+          type: service.spec.type ?? 'ClusterIP',
+          ports: (service.spec.ports ?? []).map((p) => ({port: p.port, nodePort: p.nodePort, protocol: p.protocol ?? 'TCP'})),
+          externalIPs: service.spec.externalIPs ?? [],
+          loadBalancerSourceRanges: service.spec.loadBalancerSourceRanges ?? [],
+          allowed,
+        },
+        remediation: `kubectl -n ${namespace} patch service ${service.metadata.name} -p '{"spec":{"loadBalancerSourceRanges":["10.0.0.0/8"]}}'   # or type ClusterIP; or allow it under exposure.allow["${app ? `${app.model}/${app.name}` : `${namespace}/${service.metadata.name}`}"]${app ? ` (the charm of ${app.name} may manage this Service: prefer its own config, e.g. loadbalancer source ranges)` : ''}`,
+        ref: service.ref,
+        ...(annotations ? {annotations} : {}),
+      })
+    }
+  },
+}
+
+const ROUTE_ENDPOINTS = ['ingress', 'ingress-per-unit', 'traefik-route']
+
+export const k8sIngressNoTls: Rule = {
+  id: 'K8S-INGRESS-NO-TLS',
+  title: 'Ingress or traefik route without TLS',
+  severity: 'high',
+  profile: 'k8s',
+  guide: APPLICATIONS,
+  rationale:
+    'An Ingress without a `tls` section, or a traefik-k8s that routes applications but has no certificates relation, serves them over plain HTTP to whoever can reach it: credentials and sessions travel in clear text.',
+  remediation:
+    'Add a `tls:` section with a certificate Secret to the Ingress; for traefik-k8s integrate a certificate provider: `juju integrate traefik-k8s:certificates lego` (or self-signed-certificates for internal use).',
+  autoFixable: false,
+  needs: [['k8s-ingresses', 'juju-status', 'juju-bundle']],
+  evaluate({inventory, policy, report}) {
+    const scope = kubeScope(inventory, policy)
+    for (const ingress of inventory.kubernetes.ingresses) {
+      const namespace = ingress.metadata.namespace
+      if (!scope.isScoped(namespace)) continue
+      if ((ingress.spec.tls ?? []).length > 0) continue
+      const hosts = (ingress.spec.rules ?? []).map((r) => r.host ?? '*')
+      const backends = (ingress.spec.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((p) => p.backend.service?.name).filter((n): n is string => n !== undefined))
+      const annotations = annotationsOf(ingress)
+      report({
+        target: kubeTarget(ingress, scope.modelOf(namespace)),
+        message: `Ingress ${namespace}/${ingress.metadata.name} serves ${hosts.length > 0 ? list([...new Set(hosts)]) : 'its backends'} without TLS.`,
+        evidence: {hosts, backends: [...new Set(backends)], ingressClassName: ingress.spec.ingressClassName, tls: []},
+        remediation: `kubectl -n ${namespace} patch ingress ${ingress.metadata.name} --type=merge -p '{"spec":{"tls":[{"hosts":${JSON.stringify([...new Set(hosts.filter((h) => h !== '*'))])},"secretName":"${ingress.metadata.name}-tls"}]}}'`,
+        ref: ingress.ref,
+        ...(annotations ? {annotations} : {}),
+      })
+    }
+    for (const {model, app} of applications(inventory)) {
+      if (!isCharmIn(app, CHARMS.traefik)) continue
+      const views = relationsOf(model, app)
+      const routes = views.filter((v) => {
+        if (v.interface) return (INGRESS_INTERFACES as readonly string[]).includes(v.interface)
+        if (v.mine.endpoint) return ROUTE_ENDPOINTS.includes(v.mine.endpoint)
+        return !(v.otherApp && (isCharmIn(v.otherApp, CHARMS.certificateAuthorities) || isCharmIn(v.otherApp, CHARMS.observability)))
+      }).filter((v) => !(v.interface && (OBSERVABILITY_INTERFACES as readonly string[]).includes(v.interface)))
+      if (routes.length === 0) continue
+      if (tlsRelations(model, app).length > 0) continue
+      const routed = [...new Set(routes.map((v) => v.other?.application).filter((n): n is string => n !== undefined))]
+      report({
+        target: appTarget(app, model),
+        message: `${app.name} (traefik-k8s) routes ${list(routed)} without a certificates relation: traffic is served over plain HTTP.`,
+        evidence: {routes: routed, certificatesRelation: false},
+        remediation: `juju integrate -m ${appModelArg(app)} ${app.name}:certificates lego   # or self-signed-certificates for internal use`,
+        ...(app.refs.definition ? {ref: app.refs.definition} : {}),
+      })
+    }
+  },
+}
+
+export const KUBERNETES_WORKLOAD_RULES: Rule[] = [k8sPrivileged, k8sHostAccess, k8sServiceAccountOverprivileged, k8sLoadBalancer, k8sIngressNoTls]

@@ -1,0 +1,267 @@
+/**
+ * Livepatch Server rules (001). They act only on models that run `canonical-livepatch-server` or
+ * `canonical-livepatch-server-k8s`, on the Livepatch application, the PostgreSQL it is related
+ * to, its patch storage (minio / s3-integrator, when related) and its ingress.
+ */
+import type {Application, Inventory, Model} from '../inventory/types.js'
+import type {Policy} from '../policy/schema.js'
+import {cite} from './guides.js'
+import {appLabel, CHARMS, isCharmIn} from './helpers/charms.js'
+import {cidrWithinAny, isWorldCidr} from './helpers/cidr.js'
+import {ingressIsolation} from './helpers/network-policy.js'
+import {holdsMaterial} from './helpers/options.js'
+import {modelsWith} from './helpers/products.js'
+import {appNamespace, reachability} from './helpers/reachability.js'
+import {relatedApps, tlsRelations} from './helpers/relations.js'
+import {appModelArg, appTarget, list, refField} from './helpers/targets.js'
+import {APP_NAME_LABEL} from '../inventory/kubernetes.js'
+import type {Rule} from './rule.js'
+
+const INFRASTRUCTURE = cite('livepatch', 'Infrastructure Setup')
+
+function ingressAppsOf(model: Model, app: Application): Application[] {
+  return relatedApps(model, app).filter((a) => isCharmIn(a, CHARMS.ingressIntegrators))
+}
+
+/** How the Livepatch server is reachable from outside: its own exposure, or an ingress charm. */
+function livepatchPaths(inventory: Inventory, model: Model, app: Application): {paths: string[]; world: boolean; exposed: boolean | undefined} {
+  const reach = reachability(inventory, model, app)
+  const viaIngress = ingressAppsOf(model, app).map((i) => `ingress through ${appLabel(i)}`)
+  const paths = [...reach.paths, ...viaIngress]
+  const exposed = paths.length > 0 ? true : reach.exposed
+  return {paths, world: reach.world || viaIngress.length > 0, exposed}
+}
+
+function adminPolicyCommand(namespace: string, app: string, cidrs: readonly string[]): string {
+  const manifest = JSON.stringify({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: {name: `${app}-admin-sources`, namespace},
+    spec: {
+      podSelector: {matchLabels: {[APP_NAME_LABEL]: app}},
+      policyTypes: ['Ingress'],
+      ingress: [{from: (cidrs.length > 0 ? cidrs : ['192.0.2.0/24']).map((cidr) => ({ipBlock: {cidr}}))}],
+    },
+  })
+  return `echo '${manifest}' | kubectl apply -f -   # sources from livepatch.adminCidrs; add the ingress controller's pods if clients come through it`
+}
+
+function adminApiVerdict(inventory: Inventory, policy: Policy, model: Model, app: Application): {open: boolean; why: string; evidence: Record<string, unknown>} | 'unknown' | undefined {
+  const adminCidrs = policy.livepatch.adminCidrs
+  const reach = reachability(inventory, model, app)
+  const outside = livepatchPaths(inventory, model, app)
+  // Machines: only Juju's firewall stands in the way.
+  if ((reach.juju ?? []).some((e) => e.world)) {
+    return {open: true, why: 'it is exposed to 0.0.0.0/0', evidence: {exposure: reach.juju, adminCidrs}}
+  }
+  if (model.type !== 'caas' && !app.kubernetes) {
+    if (reach.juju === undefined) return 'unknown'
+    const outsideAllowlist = adminCidrs.length > 0 ? (reach.juju ?? []).flatMap((e) => e.cidrs).filter((c) => !cidrWithinAny(c, adminCidrs)) : []
+    if (outsideAllowlist.length > 0) return {open: true, why: `it is exposed to ${list(outsideAllowlist)}, outside livepatch.adminCidrs`, evidence: {exposure: reach.juju, adminCidrs}}
+    return undefined
+  }
+  // Kubernetes: what NetworkPolicies let reach the pods.
+  if (!inventory.inputs.has('k8s-networkpolicies')) return 'unknown'
+  const namespace = appNamespace(model, app)
+  if (!namespace) return 'unknown'
+  const labels = app.kubernetes?.pods[0]?.metadata.labels ?? {[APP_NAME_LABEL]: app.name}
+  const isolation = ingressIsolation(inventory.kubernetes, namespace, labels)
+  const worldBlocks = isolation.ipBlocks.filter(isWorldCidr)
+  const evidence = {selectingPolicies: isolation.selecting, allowAllPolicies: isolation.allowAll, ipBlocks: isolation.ipBlocks, adminCidrs, paths: outside.paths}
+  if (!isolation.restricted) {
+    const why = isolation.selecting.length === 0 ? 'no NetworkPolicy restricts who reaches its pods' : `policy ${list(isolation.allowAll)} admits everyone`
+    return {open: true, why, evidence}
+  }
+  if (worldBlocks.length > 0) return {open: true, why: `a NetworkPolicy admits ${list(worldBlocks)}`, evidence}
+  return undefined
+}
+
+export const livepatchAdminApi: Rule = {
+  id: 'LIVEPATCH-ADMIN-API',
+  title: 'Livepatch admin API reachable from anywhere',
+  severity: 'high',
+  profile: 'livepatch',
+  guide: cite('livepatch', 'Livepatch Server'),
+  rationale:
+    'The admin API is meant for a few authorised admins, unlike the client API. The guide says to put networking rules in place so that admin API access is allowed only from specific IP addresses (e.g. the company network).',
+  remediation:
+    'Admit only the admin networks: a NetworkPolicy selecting the Livepatch pods with `ipBlock` sources from `livepatch.adminCidrs` (and the ingress controller), or on machines `juju expose APP --to-cidrs ADMIN-CIDRS`.',
+  autoFixable: true,
+  needs: [['juju-status', 'juju-bundle', 'k8s-services', 'k8s-networkpolicies']],
+  evaluate({inventory, policy, report, notEvaluated}) {
+    for (const {model, anchors} of modelsWith(inventory, CHARMS.livepatch)) {
+      for (const app of anchors) {
+        const verdict = adminApiVerdict(inventory, policy, model, app)
+        if (verdict === 'unknown') {
+          notEvaluated(appTarget(app, model), ['k8s-networkpolicies', 'juju-status'], 'needs Kubernetes NetworkPolicies (or juju status on machines) to see who can reach the admin API')
+          continue
+        }
+        if (!verdict?.open) continue
+        const outside = livepatchPaths(inventory, model, app)
+        const external = outside.exposed === true
+        const namespace = appNamespace(model, app)
+        report({
+          target: appTarget(app, model),
+          severity: external ? 'high' : 'medium',
+          message: `the admin API of ${app.name} has no source allowlist: ${verdict.why}${external ? ` and it is reachable from outside (${list(outside.paths)})` : ', so any pod in the cluster can reach it'}.`,
+          evidence: verdict.evidence,
+          remediation:
+            namespace && (model.type === 'caas' || app.kubernetes)
+              ? adminPolicyCommand(namespace, app.name, policy.livepatch.adminCidrs)
+              : `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${policy.livepatch.adminCidrs.join(',') || 'ADMIN-CIDRS'}`,
+          ...refField(app.refs['exposed-endpoints'] ?? app.refs.expose ?? app.refs.definition),
+        })
+      }
+    }
+  },
+}
+
+/** Whether an ingress charm in front of Livepatch terminates TLS. */
+function ingressTerminatesTls(model: Model, ingress: Application): boolean {
+  if (tlsRelations(model, ingress).length > 0) return true
+  return holdsMaterial(ingress.options['tls-secret-name'])
+}
+
+export const livepatchTls: Rule = {
+  id: 'LIVEPATCH-TLS',
+  title: 'Livepatch server exposed without TLS',
+  severity: 'high',
+  profile: 'livepatch',
+  guide: cite('livepatch', 'Livepatch Server'),
+  rationale:
+    'Livepatch clients and the admin tool talk to the server over the internet; the guide says to enable TLS for the Livepatch server to ensure integrity and confidentiality of that communication.',
+  remediation:
+    'Terminate TLS in front of it: `juju config INGRESS tls-secret-name=livepatch-tls` for nginx-ingress-integrator (with a kubernetes.io/tls Secret), or integrate a certificates provider with traefik-k8s (`juju integrate traefik-k8s:certificates lego`).',
+  autoFixable: false,
+  needs: [['juju-status', 'juju-bundle', 'k8s-ingresses']],
+  evaluate({inventory, report}) {
+    for (const {model, anchors} of modelsWith(inventory, CHARMS.livepatch)) {
+      for (const app of anchors) {
+        const reach = reachability(inventory, model, app)
+        const ingresses = ingressAppsOf(model, app)
+        if (reach.exposed !== true && ingresses.length === 0) continue
+        if (tlsRelations(model, app).length > 0) continue
+        const plainIngressObjects = reach.ingresses.filter((i) => (i.spec.tls ?? []).length === 0)
+        const tlsIngressCharms = ingresses.filter((i) => ingressTerminatesTls(model, i))
+        const plainPaths = [
+          ...(reach.juju ?? []).map(() => 'juju expose'),
+          ...reach.services.map((s) => `${s.spec.type ?? 'Service'} Service ${s.metadata.name}`),
+          ...plainIngressObjects.map((i) => `Ingress ${i.metadata.name} without tls`),
+          ...ingresses.filter((i) => !ingressTerminatesTls(model, i)).map((i) => `${appLabel(i)} without TLS`),
+        ]
+        const tlsIngressObjects = reach.ingresses.length - plainIngressObjects.length
+        if (plainPaths.length === 0 && (tlsIngressCharms.length > 0 || tlsIngressObjects > 0)) continue
+        const ingressCharm = ingresses[0]
+        const m = appModelArg(app)
+        report({
+          target: appTarget(app, model),
+          message: `${app.name} is reachable from outside without TLS: ${list(plainPaths)}.`,
+          evidence: {paths: plainPaths, ingressCharms: ingresses.map((i) => i.name), tlsRelations: []},
+          remediation: ingressCharm
+            ? isCharmIn(ingressCharm, CHARMS.traefik)
+              ? `juju integrate -m ${m} ${ingressCharm.name}:certificates lego`
+              : `kubectl -n ${appNamespace(model, app) ?? model.name} create secret tls livepatch-tls --cert=fullchain.pem --key=privkey.pem; juju config -m ${m} ${ingressCharm.name} tls-secret-name=livepatch-tls`
+            : model.type === 'caas' || app.kubernetes
+              ? `put Livepatch behind a TLS-terminating ingress: juju deploy -m ${m} traefik-k8s --trust; juju integrate -m ${m} ${app.name}:ingress traefik-k8s; juju integrate -m ${m} traefik-k8s:certificates lego`
+              : `put Livepatch behind a TLS-terminating proxy (e.g. haproxy with a certificate) and unexpose it: juju unexpose -m ${m} ${app.name}`,
+          ...refField(app.refs.definition),
+        })
+      }
+    }
+  },
+}
+
+function backingServices(model: Model, livepatch: Application): {app: Application; role: string}[] {
+  return relatedApps(model, livepatch).flatMap((a) => {
+    if (isCharmIn(a, CHARMS.postgresql)) return [{app: a, role: 'PostgreSQL'}]
+    if (isCharmIn(a, CHARMS.patchStorage)) return [{app: a, role: 'patch storage'}]
+    return []
+  })
+}
+
+export const livepatchDbExposed: Rule = {
+  id: 'LIVEPATCH-DB-EXPOSED',
+  title: 'Livepatch PostgreSQL or patch storage reachable from outside',
+  severity: 'critical',
+  profile: 'livepatch',
+  guide: INFRASTRUCTURE,
+  rationale:
+    "PostgreSQL holds the Livepatch server's state and patch storage holds the patches it serves; the guide says both should be exposed only to the Livepatch server, on a segregated internal network.",
+  remediation: 'Close the outside path: `juju unexpose APP`, keep its Services ClusterIP (`kubectl -n MODEL patch service APP -p \'{"spec":{"type":"ClusterIP"}}\'`), and remove offers no other model needs (`juju remove-offer MODEL.OFFER`).',
+  autoFixable: true,
+  needs: [['juju-status', 'juju-bundle', 'k8s-services']],
+  evaluate({inventory, report}) {
+    for (const {model, anchors} of modelsWith(inventory, CHARMS.livepatch)) {
+      const seen = new Set<string>()
+      for (const livepatch of anchors) {
+        for (const {app, role} of backingServices(model, livepatch)) {
+          if (seen.has(app.name)) continue
+          seen.add(app.name)
+          const reach = reachability(inventory, model, app)
+          const offers = model.offers.filter((o) => o.application === app.name)
+          const m = appModelArg(app)
+          if (reach.exposed === true) {
+            report({
+              target: appTarget(app, model),
+              message: `${app.name}, the ${role} of ${livepatch.name}, is reachable from outside (${list(reach.paths)}); it should only be reachable by the Livepatch server.`,
+              evidence: {role, paths: reach.paths},
+              remediation:
+                (reach.juju ?? []).length > 0
+                  ? `juju unexpose -m ${m} ${app.name}`
+                  : reach.services.map((s) => `kubectl -n ${s.metadata.namespace ?? model.name} patch service ${s.metadata.name} -p '{"spec":{"type":"ClusterIP"}}'`).join('; ') || livepatchDbExposed.remediation,
+              ...refField(app.refs['exposed-endpoints'] ?? app.refs.expose ?? reach.services[0]?.ref ?? app.refs.definition),
+            })
+          } else if (offers.length > 0) {
+            report({
+              target: appTarget(app, model),
+              severity: 'high',
+              message: `${app.name}, the ${role} of ${livepatch.name}, is offered to other models (${list(offers.map((o) => o.url ?? o.name))}).`,
+              evidence: {role, offers: offers.map((o) => o.url ?? o.name)},
+              remediation: offers.map((o) => `juju remove-offer ${o.url ?? `${model.name}.${o.name}`}`).join('; '),
+              ...refField(offers[0]?.ref ?? app.refs.definition),
+            })
+          }
+        }
+      }
+    }
+  },
+}
+
+export const livepatchDbTls: Rule = {
+  id: 'LIVEPATCH-DB-TLS',
+  title: 'Livepatch PostgreSQL without TLS',
+  severity: 'medium',
+  profile: 'livepatch',
+  guide: cite('livepatch', 'PostgreSQL'),
+  rationale:
+    'Even on a segregated network, TLS between the Livepatch server and PostgreSQL protects the confidentiality and integrity of its state. The guide notes that if TLS is enabled on PostgreSQL after it was related to Livepatch, the Livepatch server must be restarted by hand.',
+  remediation:
+    'Integrate PostgreSQL with a certificates provider (`juju integrate postgresql:certificates self-signed-certificates`), then restart the Livepatch server so it reconnects with TLS (e.g. `kubectl -n MODEL delete pod livepatch-0`, or `juju exec --application livepatch -- sudo snap restart canonical-livepatch-server` on machines).',
+  autoFixable: false,
+  needs: [['juju-status', 'juju-bundle']],
+  evaluate({inventory, report}) {
+    for (const {model, anchors} of modelsWith(inventory, CHARMS.livepatch)) {
+      const seen = new Set<string>()
+      for (const livepatch of anchors) {
+        for (const pg of relatedApps(model, livepatch).filter((a) => isCharmIn(a, CHARMS.postgresql))) {
+          if (seen.has(pg.name) || tlsRelations(model, pg).length > 0) continue
+          seen.add(pg.name)
+          const m = appModelArg(pg)
+          const restart =
+            model.type === 'caas' || livepatch.kubernetes
+              ? `kubectl -n ${appNamespace(model, livepatch) ?? model.name} rollout restart statefulset/${livepatch.name}`
+              : `juju exec -m ${m} --application ${livepatch.name} -- sudo snap restart canonical-livepatch-server`
+          report({
+            target: appTarget(pg, model),
+            message: `${pg.name}, the PostgreSQL of ${livepatch.name}, has no certificates relation: Livepatch talks to it without TLS.`,
+            evidence: {livepatch: livepatch.name, postgresql: pg.name, tlsRelations: []},
+            remediation: `juju integrate -m ${m} ${pg.name}:certificates self-signed-certificates; then restart the Livepatch server (the guide: needed when TLS is enabled after relating): ${restart}`,
+            ...refField(pg.refs.definition),
+          })
+        }
+      }
+    }
+  },
+}
+
+export const LIVEPATCH_RULES: Rule[] = [livepatchAdminApi, livepatchTls, livepatchDbExposed, livepatchDbTls]

@@ -1,0 +1,210 @@
+/**
+ * MAAS rules (003 for MAAS 2.x, 004 for 3.x). They act only on `maas-region` and `maas-agent`
+ * applications and the PostgreSQL related to them. MAAS-FILE-PERMS and MAAS-LOGIN-FAILURES are
+ * host checks for `hardenctl host`: catalogued here, never run by audit.
+ */
+import type {Application, Model} from '../inventory/types.js'
+import {cite} from './guides.js'
+import {CHARMS, isCharmIn} from './helpers/charms.js'
+import {externalPorts} from './helpers/app-ports.js'
+import {holdsMaterial} from './helpers/options.js'
+import {modelsWith} from './helpers/products.js'
+import {range, rangeCovered, type PortRange} from './helpers/ports.js'
+import {reachability} from './helpers/reachability.js'
+import {relatedApps, relationsOf, tlsRelations} from './helpers/relations.js'
+import {appModelArg, appTarget, list, refField} from './helpers/targets.js'
+import {modelHas} from './needs.js'
+import type {Rule} from './rule.js'
+
+const FIREWALL = cite('maas2', 'Use a firewall')
+
+/** The ports the guides' firewall rules allow (5443 only when MAAS serves TLS itself). */
+const MAAS_PORTS = [range(5240), range(5241, 5247), range(5248), range(5250, 5270)]
+const MAAS_TLS_PORT = 5443
+
+type TlsVerdict = {tls: true; how: string} | {tls: false; known: boolean}
+
+/** Does the region serve its API over TLS: its own certificate, 5443 open, or a TLS proxy in front? */
+export function maasTls(model: Model, app: Application): TlsVerdict {
+  const cert = app.options.ssl_cert_content
+  const key = app.options.ssl_key_content
+  if (holdsMaterial(cert) && holdsMaterial(key)) return {tls: true, how: 'ssl_cert_content and ssl_key_content are set'}
+  const mode = app.options.tls_mode
+  if (typeof mode === 'string' && mode !== '' && mode !== 'disabled') return {tls: true, how: `tls_mode is ${mode}`}
+  if (app.units.some((u) => u.openPorts.some((p) => p.startsWith(`${MAAS_TLS_PORT}/`) || p === `${MAAS_TLS_PORT}`))) return {tls: true, how: `port ${MAAS_TLS_PORT} is open`}
+  if (tlsRelations(model, app).length > 0) return {tls: true, how: 'it has a certificates relation'}
+  const tlsIngress = relationsOf(model, app).find((v) => v.mine.endpoint === 'ingress-tcp-tls')
+  if (tlsIngress) return {tls: true, how: `it is behind ${tlsIngress.other?.application ?? 'a proxy'} on ingress-tcp-tls`}
+  const proxy = relatedApps(model, app).find((a) => isCharmIn(a, CHARMS.reverseProxies) && (holdsMaterial(a.options.ssl_cert) || tlsRelations(model, a).length > 0))
+  if (proxy) return {tls: true, how: `it is behind ${proxy.name}, which has a certificate`}
+  const known = Object.hasOwn(app.options, 'ssl_cert_content') || modelHas(model, 'juju-config', 'juju-bundle')
+  return {tls: false, known}
+}
+
+export const maasPorts: Rule = {
+  id: 'MAAS-PORTS',
+  title: 'MAAS controller ports open beyond those MAAS uses',
+  severity: 'high',
+  profile: 'maas',
+  guide: FIREWALL,
+  rationale:
+    'The guides have the firewall on region and rack controllers deny all incoming traffic except the ports MAAS uses: 5240, 5241-5247, 5248 and 5250-5270 (plus 5443 when MAAS serves TLS). Every other open port is attack surface.',
+  remediation:
+    'Close the extra ports and keep the rest internal: `sudo ufw default deny incoming`, then `sudo ufw allow 5240`, `5248`, `5241:5247/tcp`, `5241:5247/udp`, `5250:5270/tcp`, `5250:5270/udp`; restrict exposure with `juju expose APP --to-cidrs ADMIN-CIDRS`.',
+  autoFixable: true,
+  needs: [['juju-status', 'k8s-services']],
+  evaluate({inventory, report, notEvaluated}) {
+    for (const {model, anchors} of modelsWith(inventory, CHARMS.maas)) {
+      for (const app of anchors) {
+        if (app.units.length === 0 && !app.kubernetes) {
+          notEvaluated(appTarget(app, model), ['juju-status'], 'needs juju status (unit open-ports)')
+          continue
+        }
+        const reach = reachability(inventory, model, app)
+        const ports: PortRange[] = [...externalPorts(inventory, model, app, true).juju ?? [], ...externalPorts(inventory, model, app, false).kube]
+        const tls = maasTls(model, app).tls
+        const allowed = tls ? [...MAAS_PORTS, range(MAAS_TLS_PORT)] : MAAS_PORTS
+        const extra = ports.filter((p) => !rangeCovered(p, allowed))
+        if (extra.length === 0) continue
+        const exposed = reach.exposed !== false
+        report({
+          target: appTarget(app, model),
+          severity: exposed ? 'high' : 'medium',
+          message: `${app.name} opens port${extra.length === 1 ? '' : 's'} ${list(extra.map((p) => p.text))} beyond those MAAS uses${exposed ? (reach.exposed ? ` and is reachable from outside (${list(reach.paths)})` : '') : ' (not exposed by Juju; hosts without a firewall still serve them)'}.`,
+          evidence: {extraPorts: extra.map((p) => p.text), openPorts: ports.map((p) => p.text), tls, exposed: reach.exposed ?? null},
+          remediation: `close ${list(extra.map((p) => p.text))} on the ${app.name} hosts (sudo ufw default deny incoming; sudo ufw allow 5240; sudo ufw allow 5248; sudo ufw allow 5241:5247/tcp; sudo ufw allow 5250:5270/tcp${tls ? `; sudo ufw allow ${MAAS_TLS_PORT}` : ''}) and restrict sources: juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ADMIN-CIDRS`,
+          ...refField(app.refs.definition),
+        })
+      }
+    }
+  },
+}
+
+export const maasTlsRule: Rule = {
+  id: 'MAAS-TLS',
+  title: 'MAAS region API served over HTTP only',
+  severity: 'high',
+  profile: 'maas',
+  guide: cite('maas3', 'Use TLS termination (MAAS 3.3+)'),
+  rationale:
+    'Without TLS the MAAS UI and API (port 5240) carry passwords, API keys and machine secrets in clear text. MAAS 3.3+ serves TLS natively on 5443 (`maas config-tls enable`); older versions need a TLS-terminating HAProxy, Apache or nginx in front.',
+  remediation:
+    'Enable TLS: `juju config maas-region ssl_cert_content="$(cat cert.pem)" ssl_key_content="$(cat key.pem)"` (charmed MAAS), or `sudo maas config-tls enable key.pem cert.pem --port 5443`, or put a TLS-terminating HAProxy in front.',
+  autoFixable: false,
+  needs: [['juju-config', 'juju-bundle', 'juju-status']],
+  evaluate({inventory, report, notEvaluated}) {
+    for (const {model, anchors} of modelsWith(inventory, CHARMS.maasRegion)) {
+      for (const app of anchors) {
+        const verdict = maasTls(model, app)
+        if (verdict.tls) continue
+        if (!verdict.known) {
+          notEvaluated(appTarget(app, model), ['juju-config', 'juju-bundle'], `needs juju config or a bundle to read ${app.name}'s TLS options`)
+          continue
+        }
+        const m = appModelArg(app)
+        report({
+          target: appTarget(app, model),
+          message: `${app.name} serves the MAAS API and UI over plain HTTP: no ssl_cert_content/ssl_key_content, no port ${MAAS_TLS_PORT}, no certificates relation and no TLS-terminating proxy.`,
+          evidence: {ssl_cert_content: holdsMaterial(app.options.ssl_cert_content) ? 'set' : 'unset', ssl_key_content: holdsMaterial(app.options.ssl_key_content) ? 'set' : 'unset', tls_mode: app.options.tls_mode ?? null},
+          remediation: `juju config -m ${m} ${app.name} ssl_cert_content="$(cat cert.pem)" ssl_key_content="$(cat key.pem)"   # or: sudo maas config-tls enable key.pem cert.pem --port ${MAAS_TLS_PORT}`,
+          ...refField(app.optionRefs.ssl_cert_content ?? app.refs.definition),
+        })
+      }
+    }
+  },
+}
+
+export const maasDbTls: Rule = {
+  id: 'MAAS-DB-TLS',
+  title: 'MAAS PostgreSQL without TLS',
+  severity: 'medium',
+  profile: 'maas',
+  guide: cite('maas2', 'Implement PostgreSQL security'),
+  rationale: 'PostgreSQL holds MAAS\'s secrets; the guide recommends TLS encryption between MAAS and PostgreSQL (and full disk encryption).',
+  remediation: 'Integrate PostgreSQL with a certificates provider: `juju integrate postgresql:certificates self-signed-certificates` (or your CA).',
+  autoFixable: false,
+  needs: [['juju-status', 'juju-bundle']],
+  evaluate({inventory, report}) {
+    for (const {model, anchors} of modelsWith(inventory, CHARMS.maasRegion)) {
+      const seen = new Set<string>()
+      for (const region of anchors) {
+        for (const pg of relatedApps(model, region).filter((a) => isCharmIn(a, CHARMS.postgresql))) {
+          if (seen.has(pg.name) || tlsRelations(model, pg).length > 0) continue
+          seen.add(pg.name)
+          report({
+            target: appTarget(pg, model),
+            message: `${pg.name}, the database of ${region.name}, has no certificates relation: MAAS talks to it without TLS.`,
+            evidence: {maasRegion: region.name, postgresql: pg.name, tlsRelations: []},
+            remediation: `juju integrate -m ${appModelArg(pg)} ${pg.name}:certificates self-signed-certificates`,
+            ...refField(pg.refs.definition),
+          })
+        }
+      }
+    }
+  },
+}
+
+export const maasVault: Rule = {
+  id: 'MAAS-VAULT',
+  title: 'MAAS secrets not stored in Vault',
+  severity: 'low',
+  profile: 'maas',
+  guide: cite('maas3', 'Manage Vault'),
+  rationale:
+    'By default MAAS keeps its secrets in its database; MAAS 3.x can move them to HashiCorp Vault (`maas config-vault configure` then `migrate`), which separates secrets from the data and audits their use.',
+  remediation:
+    'Integrate Vault: obtain an AppRole id and a wrapped token, then `sudo maas config-vault configure URL APPROLE_ID WRAPPED_TOKEN SECRETS_PATH --mount SECRETS_MOUNT` and `sudo maas config-vault migrate`. If Vault is already configured outside Juju, waive this finding.',
+  autoFixable: false,
+  needs: [['juju-status', 'juju-bundle']],
+  evaluate({inventory, report}) {
+    for (const {model, anchors} of modelsWith(inventory, CHARMS.maasRegion)) {
+      for (const app of anchors) {
+        const vault = relatedApps(model, app).find((a) => isCharmIn(a, CHARMS.vault))
+        const vaultOptions = Object.entries(app.options).filter(([name, value]) => /vault/i.test(name) && holdsMaterial(value))
+        if (vault || vaultOptions.length > 0) continue
+        report({
+          target: appTarget(app, model),
+          message: `${app.name} has no relation to Vault and no Vault options set: MAAS secrets stay in its database (a \`maas config-vault\` setup made outside Juju is not visible here).`,
+          evidence: {vaultRelation: false, vaultOptions: []},
+          ...refField(app.refs.definition),
+        })
+      }
+    }
+  },
+}
+
+export const maasFilePerms: Rule = {
+  id: 'MAAS-FILE-PERMS',
+  title: 'MAAS configuration files readable beyond root:maas 640',
+  severity: 'medium',
+  profile: 'maas',
+  guide: cite('maas2', 'File permissions'),
+  rationale:
+    '`regiond.conf` holds the credentials of the PostgreSQL database MAAS uses; the guide says MAAS configuration files should be mode 640, owned by root, readable by the maas group.',
+  remediation: '`sudo chown root:maas /etc/maas/regiond.conf /etc/maas/rackd.conf && sudo chmod 640 /etc/maas/regiond.conf /etc/maas/rackd.conf` (snap: /var/snap/maas/current/).',
+  autoFixable: false,
+  needs: [],
+  scope: 'host',
+  evaluate() {
+    // Host check: run by `hardenctl host`, not by audit.
+  },
+}
+
+export const maasLoginFailures: Rule = {
+  id: 'MAAS-LOGIN-FAILURES',
+  title: 'Bursts of failed MAAS logins',
+  severity: 'medium',
+  profile: 'maas',
+  guide: cite('maas2', 'MAAS log files'),
+  rationale:
+    'Failed logins show up in regiond.log as `POST /MAAS/accounts/login/` answered 400 (bad credentials) or 204 (empty credentials); the guide says their frequency is what separates an attack from routine mistakes.',
+  remediation: 'Investigate the source addresses in /var/log/maas/regiond.log (snap: /var/snap/maas/common/log/regiond.log) and block them, e.g. `sudo ufw deny from ADDRESS`.',
+  autoFixable: false,
+  needs: [],
+  scope: 'host',
+  evaluate() {
+    // Host check: run by `hardenctl host`, not by audit.
+  },
+}
+
+export const MAAS_RULES: Rule[] = [maasPorts, maasTlsRule, maasDbTls, maasVault, maasFilePerms, maasLoginFailures]

@@ -1,0 +1,147 @@
+/**
+ * NetworkPolicy and Pod Security Admission rules for Juju model namespaces (002 "Harden the
+ * applications": applications sit behind a firewall by default; on Kubernetes the namespace has
+ * no such firewall until a NetworkPolicy isolates its pods). Controller namespaces are left to
+ * JUJU-CONTROLLER-PORTS: a default deny there cuts agents off unless 17070 is allowed first.
+ */
+import {cite} from './guides.js'
+import {kubeScope, type KubeScope} from './helpers/kube-scope.js'
+import {ingressIsolation, isDefaultDenyIngress} from './helpers/network-policy.js'
+import {podSubjects} from './helpers/pod-specs.js'
+import {subjectEvidence, subjectName, subjectTarget} from './helpers/subject-target.js'
+import {annotationsOf, list, namespaceTarget} from './helpers/targets.js'
+import type {Rule} from './rule.js'
+
+const APPLICATIONS = cite('juju', 'Harden the applications')
+
+function workloadNamespaces(scope: KubeScope): string[] {
+  return scope.namespaces.filter((ns) => scope.role(ns) === 'model' || scope.role(ns) === 'policy')
+}
+
+/** A one-line default-deny policy for `kubectl apply`. */
+export function defaultDenyCommand(ns: string): string {
+  const manifest = JSON.stringify({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: {name: 'default-deny-ingress', namespace: ns},
+    spec: {podSelector: {}, policyTypes: ['Ingress']},
+  })
+  return `echo '${manifest}' | kubectl apply -f -   # then allow what the model needs: agents to the modeloperator (TCP 17071) and traffic between related applications`
+}
+
+export const netNoDefaultDeny: Rule = {
+  id: 'NET-NO-DEFAULT-DENY',
+  title: 'Model namespace without a default-deny ingress NetworkPolicy',
+  severity: 'high',
+  profile: 'k8s',
+  guide: APPLICATIONS,
+  rationale:
+    'Kubernetes lets every pod reach every other pod until a NetworkPolicy selects it; there is no cluster-wide default. A policy with `podSelector: {}`, policyType Ingress and no rules isolates every pod of the namespace, so only explicitly allowed traffic gets in: the firewall the guide assumes applications sit behind.',
+  remediation:
+    'Apply a default-deny policy (`{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: default-deny-ingress}, spec: {podSelector: {}, policyTypes: [Ingress]}}` with `kubectl -n NS apply -f`), then allow the model operator (17071) and related applications explicitly.',
+  autoFixable: true,
+  needs: [['k8s-networkpolicies']],
+  evaluate({inventory, policy, report}) {
+    const scope = kubeScope(inventory, policy)
+    for (const ns of workloadNamespaces(scope)) {
+      const policies = inventory.kubernetes.networkPolicies.filter((np) => np.metadata.namespace === ns)
+      if (policies.some(isDefaultDenyIngress)) continue
+      const model = scope.modelOf(ns)
+      const object = scope.namespace(ns)
+      const annotations = object ? annotationsOf(object) : undefined
+      report({
+        target: namespaceTarget(ns, model),
+        message: `namespace ${ns}${model ? ` (Juju model ${model.name})` : ''} has no default-deny ingress NetworkPolicy${policies.length > 0 ? ` (policies: ${list(policies.map((p) => p.metadata.name))})` : ''}: pods accept traffic from anywhere in the cluster unless a policy selects them.`,
+        evidence: {networkPolicies: policies.map((p) => p.metadata.name), defaultDeny: false},
+        remediation: defaultDenyCommand(ns),
+        ...(object?.ref ? {ref: object.ref} : {}),
+        ...(annotations ? {annotations} : {}),
+      })
+    }
+  },
+}
+
+export const netUnrestrictedPod: Rule = {
+  id: 'NET-UNRESTRICTED-POD',
+  title: 'Pod not restricted by any ingress NetworkPolicy',
+  severity: 'medium',
+  profile: 'k8s',
+  guide: APPLICATIONS,
+  rationale:
+    'A pod is isolated for ingress only when an Ingress NetworkPolicy selects it, and policies add up: one rule that admits everything (`ingress: [{}]`) opens the pod to all sources whatever the other policies say.',
+  remediation:
+    'Select the pods with a NetworkPolicy whose ingress rules name the allowed peers and ports (start from a namespace default deny), and remove allow-all rules (`ingress: [{}]`).',
+  autoFixable: true,
+  needs: [['k8s-networkpolicies'], ['k8s-pods', 'k8s-workloads']],
+  evaluate({inventory, policy, report}) {
+    const scope = kubeScope(inventory, policy)
+    const namespaces = new Set(workloadNamespaces(scope))
+    for (const subject of podSubjects(inventory, scope)) {
+      if (!namespaces.has(subject.namespace)) continue
+      const isolation = ingressIsolation(inventory.kubernetes, subject.namespace, subject.labels)
+      if (isolation.restricted) continue
+      const why =
+        isolation.selecting.length === 0
+          ? 'no ingress NetworkPolicy selects its pods'
+          : `policy ${list(isolation.allowAll)} admits traffic from everywhere`
+      const hostNetwork = subject.spec.hostNetwork === true
+      report({
+        target: subjectTarget(subject),
+        message: `${subjectName(subject)}: ${why}${hostNetwork ? ' (it also uses hostNetwork, which NetworkPolicy cannot protect)' : ''}.`,
+        evidence: {
+          ...subjectEvidence(subject),
+          labels: subject.labels,
+          selectingPolicies: isolation.selecting,
+          allowAllPolicies: isolation.allowAll,
+          ...(hostNetwork ? {hostNetwork} : {}),
+        },
+        remediation:
+          isolation.selecting.length === 0
+            ? defaultDenyCommand(subject.namespace)
+            : `kubectl -n ${subject.namespace} edit networkpolicy ${isolation.allowAll[0] ?? ''}   # replace the allow-all rule with the peers and ports the application needs`,
+        ref: subject.ref,
+        ...(subject.annotations ? {annotations: subject.annotations} : {}),
+      })
+    }
+  },
+}
+
+const PSA_MODES = ['enforce', 'audit', 'warn'].map((m) => `pod-security.kubernetes.io/${m}`)
+
+export const netNamespacePsa: Rule = {
+  id: 'NET-NAMESPACE-PSA',
+  title: 'Namespace without Pod Security Admission labels',
+  severity: 'low',
+  profile: 'k8s',
+  guide: APPLICATIONS,
+  rationale:
+    "Pod Security Admission applies the Kubernetes Pod Security Standards to a namespace only when it is labelled `pod-security.kubernetes.io/enforce|audit|warn`; without them privileged, host-namespace and hostPath pods are admitted silently. This backs the guide's advice to avoid charms that need root.",
+  remediation:
+    'Label the namespace, e.g. `kubectl label namespace NS pod-security.kubernetes.io/enforce=baseline pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted`.',
+  autoFixable: true,
+  needs: [['k8s-namespaces']],
+  evaluate({inventory, policy, report, notEvaluated}) {
+    const scope = kubeScope(inventory, policy)
+    for (const ns of scope.namespaces) {
+      const object = scope.namespace(ns)
+      const model = scope.modelOf(ns)
+      if (!object) {
+        notEvaluated(namespaceTarget(ns, model), ['k8s-namespaces'], `namespace ${ns} was not among the namespaces read`)
+        continue
+      }
+      const labels = object.metadata.labels ?? {}
+      if (PSA_MODES.some((key) => Object.hasOwn(labels, key))) continue
+      const annotations = annotationsOf(object)
+      report({
+        target: namespaceTarget(ns, model),
+        message: `namespace ${ns}${model ? ` (Juju model ${model.name})` : ''} has no pod-security.kubernetes.io/enforce, audit or warn label.`,
+        evidence: {labels},
+        remediation: `kubectl label namespace ${ns} pod-security.kubernetes.io/enforce=baseline pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted`,
+        ref: object.ref,
+        ...(annotations ? {annotations} : {}),
+      })
+    }
+  },
+}
+
+export const NETWORK_RULES: Rule[] = [netNoDefaultDeny, netUnrestrictedPod, netNamespacePsa]

@@ -1,0 +1,43 @@
+/**
+ * A parsed input file: its data plus a way back from a path inside the data to the line and
+ * column it came from. Every source (file today, live API in a later issue) hands the
+ * inventory `SourceRef`s; only files have positions.
+ */
+
+/** A path inside a parsed document, e.g. `['applications', 'haproxy', 'expose']`. */
+export type DataPath = readonly (string | number)[]
+
+export interface Position {
+  line: number
+  column: number
+}
+
+/** Where an inventory entity came from. `file` is undefined for live sources. */
+export interface SourceRef {
+  file?: string
+  /** Index of the YAML document inside a multi-document file (bundles with overlays). */
+  document?: number
+  path: DataPath
+}
+
+export interface Location {
+  file: string
+  line?: number
+  column?: number
+}
+
+/** Resolves a data path to a position; implementations build their index lazily. */
+export interface Locator {
+  locate(document: number, path: DataPath): Position | undefined
+}
+
+export function formatPath(path: DataPath): string {
+  if (path.length === 0) return '(top level)'
+  let out = ''
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`
+    else if (/^[A-Za-z_][\w-]*$/.test(part)) out += out ? `.${part}` : part
+    else out += `[${JSON.stringify(part)}]`
+  }
+  return out
+}

@@ -1,0 +1,131 @@
+/**
+ * The file source: walks `--from` directories and files, recognises each document by content,
+ * and turns it into contributions. The snapshot layout (README "Input layout") only adds the
+ * controller and model names that some Juju outputs do not carry themselves.
+ */
+import {readdir, stat} from 'node:fs/promises'
+import {join, resolve, sep} from 'node:path'
+
+import {InputError} from '../errors.js'
+import type {Contribution, DocumentReader, Scope} from '../inventory/contributions.js'
+import {isCharmDirectory, readCharmDirectoryFiles} from './charm/index.js'
+import type {Locator} from './document.js'
+import {type ParsedFile, readAndParse} from './parse-file.js'
+import {ALL_READERS} from './registry.js'
+
+export interface FileSourceResult {
+  contributions: Contribution[]
+  files: {file: string; kind: string}[]
+  locators: Map<string, Locator>
+  /** Things worth telling the user that do not stop the audit. */
+  warnings: string[]
+}
+
+const RECOGNISED_INPUTS =
+  'juju status/show-model/users/offers/disabled-commands/config/show-application output, a bundle, ' +
+  'charm metadata, or Kubernetes objects (kubectl get -o json)'
+const DATA_FILE = /\.(json|ya?ml)$/i
+/** Files read at once; enough to keep the disk busy without holding every file in memory. */
+const READ_CONCURRENCY = 16
+
+export async function readFileSources(paths: string[], readers: DocumentReader[] = ALL_READERS): Promise<FileSourceResult> {
+  const result: FileSourceResult = {contributions: [], files: [], locators: new Map(), warnings: []}
+  const dataFiles: string[] = []
+  for (const path of paths) {
+    const kind = await statKind(path)
+    if (kind === 'directory') await collect(path, dataFiles, result)
+    else dataFiles.push(path)
+  }
+
+  const parsed = await mapConcurrently(dataFiles, READ_CONCURRENCY, readAndParse)
+  for (const file of parsed) readParsedFile(file, readers, result)
+  return result
+}
+
+async function statKind(path: string): Promise<'directory' | 'file'> {
+  try {
+    return (await stat(path)).isDirectory() ? 'directory' : 'file'
+  } catch (error) {
+    throw new InputError(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+  }
+}
+
+/** Depth-first, sorted, so the same directory always yields findings in the same order. */
+async function collect(directory: string, dataFiles: string[], result: FileSourceResult): Promise<void> {
+  if (await isCharmDirectory(directory)) {
+    const charm = await readCharmDirectoryFiles(directory)
+    for (const contribution of charm.contributions) result.contributions.push(contribution)
+    for (const file of charm.files) result.locators.set(file.file, file.locator)
+    result.files.push({file: directory, kind: 'charm directory'})
+    return
+  }
+  const entries = (await readdir(directory, {withFileTypes: true})).sort((a, b) => a.name.localeCompare(b.name))
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
+    const path = join(directory, entry.name)
+    if (entry.isDirectory()) await collect(path, dataFiles, result)
+    else if (entry.isFile() && DATA_FILE.test(entry.name)) dataFiles.push(path)
+  }
+}
+
+function readParsedFile(parsed: ParsedFile, readers: DocumentReader[], result: FileSourceResult): void {
+  const scope = scopeFromLayout(parsed.file)
+  result.locators.set(parsed.file, parsed.locator)
+  const kinds = new Set<string>()
+  for (const {index, data} of parsed.documents) {
+    if (isPolicyDocument(data)) {
+      result.warnings.push(`${parsed.file}: a hardenctl policy inside the inputs is ignored; pass it with --policy`)
+      kinds.add('policy (ignored)')
+      continue
+    }
+    const hint = {file: parsed.file, document: index}
+    const reader = readers.find((candidate) => candidate.recognises(data, hint))
+    if (!reader) {
+      const which = parsed.documents.length > 1 ? `YAML document ${index + 1} is ` : ''
+      throw new InputError(
+        parsed.file,
+        `${which}not a recognised input; expected ${RECOGNISED_INPUTS}`,
+      )
+    }
+    kinds.add(reader.kind)
+    for (const contribution of reader.read(data, {file: parsed.file, document: index, scope, locator: parsed.locator})) {
+      result.contributions.push(contribution)
+    }
+  }
+  result.files.push({file: parsed.file, kind: [...kinds].join(', ')})
+}
+
+function isPolicyDocument(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as {apiVersion?: unknown}).apiVersion === 'hardenctl.io/v1'
+}
+
+/**
+ * `…/juju/<controller>/<file>` names a controller; `…/juju/<controller>/models/<model>/[config/|applications/]<file>`
+ * names a model. Matched on the end of the absolute path so `--from` may point at any level.
+ */
+export function scopeFromLayout(file: string): Scope {
+  const parts = resolve(file).split(sep)
+  const n = parts.length
+  const scope: Scope = {file}
+  const modelAt = (i: number): boolean => i >= 3 && parts[i - 3] === 'juju' && parts[i - 1] === 'models'
+  // <model>/<file> or <model>/(config|applications)/<file>
+  if (modelAt(n - 2)) return {file, controller: parts[n - 4], model: parts[n - 2]}
+  if ((parts[n - 2] === 'config' || parts[n - 2] === 'applications') && modelAt(n - 3)) {
+    return {file, controller: parts[n - 5], model: parts[n - 3]}
+  }
+  if (parts[n - 3] === 'juju') return {file, controller: parts[n - 2]}
+  return scope
+}
+
+async function mapConcurrently<T, U>(items: T[], limit: number, map: (item: T) => Promise<U>): Promise<U[]> {
+  const results = new Array<U>(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await map(items[index]!)
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
+  return results
+}

@@ -1,0 +1,154 @@
+/**
+ * Reads what `kubectl get ... -o json` (or `-o yaml`) prints: a `kind: List` whose items carry
+ * their own kind, a typed API list (`PodList`) whose items carry neither kind nor apiVersion, or a
+ * single object. Every object is validated once with its kind's schema and becomes a
+ * `kube-object` contribution; the kinds seen become `input` contributions, also for an empty
+ * list, since "there are none" is itself a fact (no NetworkPolicies → no default deny).
+ */
+import type {Contribution, DocumentReader, ReadContext} from '../../inventory/contributions.js'
+import type {KubeObject} from '../../inventory/kubernetes.js'
+import type {InputKind} from '../../inventory/types.js'
+import {InputError} from '../../errors.js'
+import type {DataPath, SourceRef} from '../document.js'
+import {validate} from '../validate.js'
+import {GENERIC_SPEC, inputsFromFileName, specFor} from '../../inventory/kubernetes-kinds.js'
+
+type Json = Record<string, unknown>
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * An object `kubectl` or the API server printed: a plain object with string apiVersion and kind
+ * (but not a hardenctl policy, which looks the same and is read with --policy).
+ */
+export function isKubernetesDocument(data: unknown): data is Json & {apiVersion: string; kind: string} {
+  return (
+    isRecord(data) &&
+    typeof data.apiVersion === 'string' &&
+    typeof data.kind === 'string' &&
+    !data.apiVersion.startsWith('hardenctl.io/')
+  )
+}
+
+function isList(doc: Json & {kind: string}): boolean {
+  return doc.kind === 'List' || (doc.kind.endsWith('List') && 'items' in doc)
+}
+
+export const kubernetesReader: DocumentReader = {
+  kind: 'kubernetes objects',
+  recognises(data) {
+    return isKubernetesDocument(data)
+  },
+  read(data, context) {
+    if (!isKubernetesDocument(data)) {
+      throw new InputError(context.file, 'expected a Kubernetes object or list (an object with string apiVersion and kind)')
+    }
+    const out = new Output(context)
+    if (isList(data)) readList(data, out)
+    else readObject(data, data.apiVersion, data.kind, [], out)
+    return out.finish()
+  },
+}
+
+function readList(list: Json & {apiVersion: string; kind: string}, out: Output): void {
+  const items = list.items ?? []
+  if (!Array.isArray(items)) {
+    throw new InputError(out.context.file, `expected items (an array) in a ${list.kind}`, {path: ['items']})
+  }
+  const generic = list.kind === 'List'
+  // A typed list (`PodList`) names its items' kind; its items carry neither kind nor apiVersion.
+  const itemKind = generic ? undefined : list.kind.slice(0, -'List'.length)
+  if (itemKind !== undefined) {
+    const spec = specFor(list.apiVersion, itemKind)
+    if (spec) out.inputs.add(spec.input)
+  } else if (items.length === 0) {
+    // `kubectl get networkpolicies -A -o json` with nothing found prints an empty `kind: List`:
+    // only the file name says what was listed.
+    for (const input of inputsFromFileName(out.context.file)) out.inputs.add(input)
+  }
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i]
+    const path = ['items', i] as const
+    if (!isRecord(item)) {
+      throw new InputError(out.context.file, `expected a Kubernetes object in ${list.kind} items`, {path})
+    }
+    const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : generic ? undefined : list.apiVersion
+    const kind = typeof item.kind === 'string' ? item.kind : itemKind
+    if (apiVersion === undefined || kind === undefined) {
+      const missing = kind === undefined ? 'kind' : 'apiVersion'
+      throw new InputError(out.context.file, `expected ${missing} (a string): items of a \`kind: List\` carry their own`, {
+        path: [...path, missing],
+      })
+    }
+    readObject(item, apiVersion, kind, path, out)
+  }
+}
+
+function readObject(object: Json, apiVersion: string, kind: string, path: DataPath, out: Output): void {
+  if (kind === 'Status' && apiGroupless(apiVersion)) {
+    out.status(object, path)
+    return
+  }
+  const spec = specFor(apiVersion, kind)
+  const parsed = validate(spec?.schema ?? GENERIC_SPEC.schema, object, {
+    file: out.context.file,
+    document: out.context.document,
+    locator: out.context.locator,
+    basePath: path,
+    what: `Kubernetes ${kind}`,
+  }) as Json
+  if (spec) out.inputs.add(spec.input)
+  const ref: SourceRef = {file: out.context.file, document: out.context.document, path}
+  // The parsed value is zod's fresh copy: setting the three fields in place costs no second copy.
+  parsed.apiVersion = apiVersion
+  parsed.kind = kind
+  parsed.ref = ref
+  out.objects.push({type: 'kube-object', object: parsed as KubeObject})
+}
+
+function apiGroupless(apiVersion: string): boolean {
+  return !apiVersion.includes('/')
+}
+
+class Output {
+  readonly inputs = new Set<InputKind>()
+  readonly objects: Contribution[] = []
+  private readonly gaps: Contribution[] = []
+
+  constructor(readonly context: ReadContext) {}
+
+  /**
+   * A `kind: Status` failure is what the API server returns instead of a list it refused
+   * (`Forbidden`): keep it as a gap, so rules needing that kind say "not evaluated".
+   */
+  status(object: Json, path: DataPath): void {
+    if (object.status !== 'Failure') return
+    const details = isRecord(object.details) ? object.details : {}
+    const hinted = inputsFromFileName(this.context.file)[0]
+    const kind = typeof details.kind === 'string' ? details.kind : (hinted ?? 'kubernetes')
+    const message = [object.reason, object.message].filter((part) => typeof part === 'string' && part !== '').join(': ')
+    this.gaps.push({
+      type: 'gap',
+      scope: this.scope(),
+      gap: {
+        target: {kind, name: typeof details.name === 'string' ? details.name : '*'},
+        message: message || 'the API server returned a failure Status instead of objects',
+        ref: {file: this.context.file, document: this.context.document, path},
+      },
+    })
+  }
+
+  finish(): Contribution[] {
+    const result: Contribution[] = [...this.gaps]
+    for (const input of this.inputs) result.push({type: 'input', scope: this.scope(), input})
+    // Avoid a spread of a possibly very long array into another call's arguments.
+    for (const object of this.objects) result.push(object)
+    return result
+  }
+
+  private scope() {
+    return {...this.context.scope, file: this.context.file}
+  }
+}

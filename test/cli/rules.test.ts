@@ -1,0 +1,32 @@
+import {readFileSync} from 'node:fs'
+import {describe, expect, it} from 'vitest'
+
+import {runCli} from '../helpers/cli.js'
+
+/** Every id in the catalog the project must cover (../shared/RULES.md, copied in test/rules-catalog.md). */
+const REQUIRED_IDS = [...readFileSync(new URL('../rules-catalog.md', import.meta.url), 'utf8').matchAll(/^\| ([A-Z0-9]+(?:-[A-Z0-9]+)+) \|/gm)].map(
+  (match) => match[1]!,
+)
+
+describe('hardenctl rules', () => {
+  it('lists every rule of the catalog as JSON', async () => {
+    const result = await runCli(['rules', '--format', 'json'])
+    expect(result.code).toBe(0)
+    const catalog = JSON.parse(result.stdout) as {kind: string; rules: {id: string; guide: {file: string; section: string}; remediation: string; autoFixable: boolean}[]}
+    expect(catalog.kind).toBe('RuleCatalog')
+    const ids = catalog.rules.map((rule) => rule.id)
+    expect(REQUIRED_IDS.length).toBeGreaterThan(40)
+    for (const id of REQUIRED_IDS) expect(ids, id).toContain(id)
+    for (const rule of catalog.rules) {
+      expect(rule.guide.file, rule.id).toMatch(/^00\d_[0-9a-f]+\.txt$/)
+      expect(rule.remediation.length, rule.id).toBeGreaterThan(10)
+    }
+  })
+
+  it('prints a table, filtered by profile', async () => {
+    const result = await runCli(['rules', '--profile', 'landscape'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('LANDSCAPE-EXPOSURE')
+    expect(result.stdout).not.toContain('JUJU-TRUST')
+  })
+})

@@ -1,0 +1,115 @@
+import {stripVTControlCharacters} from 'node:util'
+
+import {describe, expect, it} from 'vitest'
+
+import {renderTable} from '../../src/report/table.js'
+import {emptyReport, fullReport, notEvaluatedOffers, waivedIngress} from './fixtures.js'
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[/
+
+describe('renderTable', () => {
+  const text = renderTable(fullReport(), {color: false})
+  const lines = text.split('\n')
+
+  it('groups findings by model, then by namespace for targets outside a model', () => {
+    expect(lines[0]).toBe('Model prod:livepatch')
+    const order = ['Model prod:livepatch', 'Namespace cos', 'Waived (1)', 'Not evaluated', 'Expired waivers (1)', '6 findings:']
+    const positions = order.map((heading) => text.indexOf(heading))
+    expect(positions.every((position) => position >= 0)).toBe(true)
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions)
+    // The LoadBalancer Service has no model: it sits under its namespace.
+    const service = text.indexOf('Service/traefik')
+    expect(service).toBeGreaterThan(text.indexOf('Namespace cos'))
+    expect(service).toBeLessThan(text.indexOf('Waived (1)'))
+  })
+
+  it('prints severity, rule, target and message, then location, guide and fix', () => {
+    expect(lines).toContain(
+      '  HIGH      JUJU-TRUST             application/postgresql-k8s     postgresql-k8s is deployed with trust: true, which gives it the Kubernetes API',
+    )
+    const row = lines.findIndex((line) => line.includes('application/postgresql-k8s     postgresql-k8s is deployed'))
+    expect(lines[row + 1]).toBe('            examples/livepatch-k8s/juju/bundle/bundle.yaml:18 · guide: 002_57f06eaaa8445352.txt § Harden the applications')
+    expect(lines[row + 2]).toBe('            fix: juju trust postgresql-k8s --remove -m prod:livepatch')
+    expect(lines).toContain('  CRITICAL  K8S-SA-OVERPRIVILEGED  ServiceAccount/postgresql-k8s  ServiceAccount postgresql-k8s is bound to ClusterRole livepatch-postgresql-k8s with */*/* rules')
+    expect(lines).toContain('  HIGH      K8S-LOADBALANCER       Service/traefik                Service traefik is of type LoadBalancer (external IP 203.0.113.7)')
+    // Without a location, the detail line is the guide alone.
+    expect(text).toContain('LoadBalancer (external IP 203.0.113.7)\n            guide: 002_57f06eaaa8445352.txt § Harden the applications\n')
+  })
+
+  it('lists findings worst first within a group', () => {
+    const model = text.slice(0, text.indexOf('Namespace cos'))
+    const rules = ['K8S-SA-OVERPRIVILEGED', 'JUJU-TRUST ', 'JUJU-CHARM-SOURCE', 'JUJU-CHARM-OUTDATED'].map((rule) => model.indexOf(rule))
+    expect([...rules].sort((a, b) => a - b)).toEqual(rules)
+  })
+
+  it('shows waived findings apart, with who waived them and why', () => {
+    expect(text.indexOf('Ingress/grafana')).toBeGreaterThan(text.indexOf('Waived (1)'))
+    expect(text).toContain('            waived by annotation (Ingress cos/grafana): TLS is terminated at the edge proxy\n')
+    const policyWaived = {...waivedIngress, waived: {by: 'policy' as const, reason: 'accepted risk', expires: '2026-12-31', source: 'hardenctl.yaml'}}
+    expect(renderTable(fullReport({findings: [policyWaived]}), {color: false})).toContain(
+      'waived by policy (hardenctl.yaml): accepted risk · expires 2026-12-31',
+    )
+  })
+
+  it('lists rules not evaluated, what they need and for which targets', () => {
+    expect(text).toContain('Not evaluated\n  ACCESS-OFFER (all targets): No `juju offers --format=json` output was given.\n')
+    expect(text).toContain(
+      '  JUJU-ROOT-CONTAINER (prod:livepatch/livepatch, prod:livepatch/postgresql-k8s): Neither the charm metadata nor the pods of these applications were given.\n',
+    )
+    expect(renderTable(fullReport({notEvaluated: [{...notEvaluatedOffers, message: ''}]}), {color: false})).toContain(
+      '  ACCESS-OFFER (all targets): not evaluated: needs juju-offers\n',
+    )
+    const many = {...notEvaluatedOffers, targets: ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name) => ({kind: 'Service', namespace: 'cos', name}))}
+    expect(renderTable(fullReport({notEvaluated: [many]}), {color: false})).toContain(
+      '(cos/Service/a, cos/Service/b, cos/Service/c, cos/Service/d, cos/Service/e and 2 more)',
+    )
+  })
+
+  it('lists expired waivers', () => {
+    expect(text).toContain(
+      'Expired waivers (1)\n  JUJU-EXPOSED on prod:livepatch/haproxy: expired 2026-01-31 (hardenctl.yaml)\n    Temporary exposure during the migration\n',
+    )
+  })
+
+  it('ends with a summary line', () => {
+    expect(text.endsWith('\n6 findings: 1 critical, 3 high, 1 medium, 1 low · 1 waived · 2 rules not evaluated · 1 expired waiver · failed (high or worse)\n')).toBe(true)
+    expect(renderTable(fullReport({failOn: 'critical', findings: []}), {color: false})).toContain(
+      '0 findings · 2 rules not evaluated · 1 expired waiver · passed (nothing critical or worse)\n',
+    )
+    expect(renderTable(fullReport({failOn: undefined, notEvaluated: [notEvaluatedOffers], expiredWaivers: []}), {color: false})).toMatch(
+      / · 1 rule not evaluated\n$/,
+    )
+  })
+
+  it('says "No findings." when there are none', () => {
+    expect(renderTable(emptyReport(), {color: false})).toBe('No findings.\n')
+    const onlyWaived = renderTable(fullReport({findings: [waivedIngress], notEvaluated: [], expiredWaivers: [], failOn: undefined}), {color: false})
+    expect(onlyWaived.startsWith('No findings.\n\nWaived (1)\n')).toBe(true)
+    expect(onlyWaived.endsWith('\n0 findings · 1 waived\n')).toBe(true)
+  })
+
+  it('has no escape codes without colour, and colours the same text with it', () => {
+    expect(text).not.toMatch(ANSI)
+    expect(renderTable(emptyReport(), {color: false})).not.toMatch(ANSI)
+    const colored = renderTable(fullReport(), {color: true})
+    expect(colored).toMatch(ANSI)
+    expect(colored).toContain('\u001b[1m\u001b[31mHIGH    \u001b[39m\u001b[22m')
+    expect(stripVTControlCharacters(colored)).toBe(text)
+  })
+
+  it('wraps to the width it is given', () => {
+    for (const width of [120, 100, 80, 60]) {
+      const wrapped = renderTable(fullReport(), {color: false, width})
+      // The summary line does not wrap; nor do the fixed columns of a row, wider than 60 here.
+      const wrappable = wrapped.split('\n').slice(0, -2).filter((line) => width > 60 || !/^ {2}[A-Z]+ /.test(line))
+      for (const line of wrappable) expect(line.length, line).toBeLessThanOrEqual(width)
+      // Wrapping moves words, never drops them.
+      expect(wrapped.replace(/\s+/g, ' ')).toContain('fix: Limit sources with a NetworkPolicy, or add cos/Service/traefik to the policy allowlist')
+    }
+    // Narrow: the message moves under the row.
+    expect(renderTable(fullReport(), {color: false, width: 80})).toContain(
+      '  HIGH      JUJU-TRUST             application/postgresql-k8s\n            postgresql-k8s is deployed with trust: true, which gives it the\n',
+    )
+  })
+})

@@ -1,0 +1,103 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {describe, expect, it} from 'vitest'
+
+import {PROFILES, SEVERITIES} from '../../src/findings/types.js'
+import {INPUT_KIND_DESCRIPTIONS} from '../../src/inventory/types.js'
+import {ALL_RULES} from '../../src/rules/catalog.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const SEEDS = join(here, '..', 'seeds')
+
+/** The ids of shared/RULES.md, in its order. Ids are stable once released. */
+const RULES_MD_IDS = [
+  'JUJU-TRUST', 'JUJU-ROOT-CONTAINER', 'JUJU-CHARM-USER', 'JUJU-NO-SECRETS', 'JUJU-EXPOSED', 'JUJU-CHARM-SOURCE',
+  'JUJU-CHARM-OUTDATED', 'ACCESS-SUPERUSER', 'ACCESS-MODEL-ADMIN', 'ACCESS-STALE-USER', 'ACCESS-OFFER',
+  'JUJU-DISABLED-COMMANDS', 'JUJU-OBSERVABILITY', 'JUJU-CONTROLLER-PORTS', 'JUJU-CONTROLLER-API-PORT',
+  'JUJU-CLOUD-CREDENTIAL', 'JUJU-BASE-NOT-LTS',
+  'K8S-PRIVILEGED', 'K8S-HOST-ACCESS', 'K8S-SA-OVERPRIVILEGED', 'K8S-LOADBALANCER', 'K8S-INGRESS-NO-TLS',
+  'NET-NO-DEFAULT-DENY', 'NET-UNRESTRICTED-POD', 'NET-NAMESPACE-PSA',
+  'TLS-MISSING-RELATION', 'TLS-DB-PLAINTEXT', 'TLS-SELF-SIGNED', 'TLS-CONFIG-KEY',
+  'LANDSCAPE-EXPOSURE', 'LANDSCAPE-INTERNAL-PORTS', 'LANDSCAPE-HTTP-PORT', 'LANDSCAPE-PROXY-TLS',
+  'LIVEPATCH-ADMIN-API', 'LIVEPATCH-TLS', 'LIVEPATCH-DB-EXPOSED', 'LIVEPATCH-DB-TLS',
+  'MAAS-PORTS', 'MAAS-TLS', 'MAAS-DB-TLS', 'MAAS-VAULT', 'MAAS-FILE-PERMS', 'MAAS-LOGIN-FAILURES',
+]
+
+/** Severities and auto-fix as RULES.md states them. */
+const RULES_MD_DEFAULTS: Record<string, {severity: string; autoFixable: boolean}> = {
+  'JUJU-TRUST': {severity: 'high', autoFixable: false},
+  'JUJU-ROOT-CONTAINER': {severity: 'high', autoFixable: false},
+  'JUJU-CHARM-USER': {severity: 'medium', autoFixable: false},
+  'JUJU-EXPOSED': {severity: 'high', autoFixable: true},
+  'ACCESS-SUPERUSER': {severity: 'high', autoFixable: true},
+  'ACCESS-STALE-USER': {severity: 'medium', autoFixable: true},
+  'JUJU-CONTROLLER-PORTS': {severity: 'high', autoFixable: true},
+  'K8S-SA-OVERPRIVILEGED': {severity: 'critical', autoFixable: false},
+  'NET-NO-DEFAULT-DENY': {severity: 'high', autoFixable: true},
+  'NET-NAMESPACE-PSA': {severity: 'low', autoFixable: true},
+  'LANDSCAPE-EXPOSURE': {severity: 'critical', autoFixable: true},
+  'LIVEPATCH-DB-EXPOSED': {severity: 'critical', autoFixable: true},
+  'MAAS-VAULT': {severity: 'low', autoFixable: false},
+}
+
+/** Rules beyond RULES.md (it is a floor): reading gaps become findings. */
+const ADDED_IDS = ['INVENTORY-INCOMPLETE']
+
+describe('the rule catalog', () => {
+  it('has every id of RULES.md, once, in its order, then the rules hardenctl adds', () => {
+    expect(ALL_RULES.map((r) => r.id)).toEqual([...RULES_MD_IDS, ...ADDED_IDS])
+  })
+
+  it('matches RULES.md when it is available', () => {
+    const file = '/work/shared/RULES.md'
+    if (!existsSync(file)) return
+    const documented = [...readFileSync(file, 'utf8').matchAll(/^\| ([A-Z0-9]+(?:-[A-Z0-9]+)+) \|/gm)].map((m) => m[1])
+    expect(ALL_RULES.map((r) => r.id).filter((id) => !ADDED_IDS.includes(id)).sort()).toEqual([...documented].sort())
+  })
+
+  it.each(ALL_RULES.map((r) => [r.id, r] as const))('%s is fully described', (_id, rule) => {
+    expect(rule.title.trim()).not.toBe('')
+    expect(rule.rationale.trim().length).toBeGreaterThan(40)
+    expect(rule.remediation.trim()).not.toBe('')
+    expect(SEVERITIES).toContain(rule.severity)
+    expect(PROFILES).toContain(rule.profile)
+    expect(rule.guide.file).toMatch(/^00\d_[0-9a-f]{16}\.txt$/)
+    expect(rule.guide.section.trim()).not.toBe('')
+    expect(rule.guide.title.trim()).not.toBe('')
+    for (const group of rule.needs) for (const kind of group) expect(Object.keys(INPUT_KIND_DESCRIPTIONS)).toContain(kind)
+    if (rule.scope !== 'host' && !rule.runsInEveryProfile) expect(rule.needs.length).toBeGreaterThan(0)
+  })
+
+  it.each(ALL_RULES.map((r) => [r.id, r] as const))('%s cites a section that occurs in its guide', (_id, rule) => {
+    const text = readFileSync(join(SEEDS, rule.guide.file), 'utf8')
+    expect(text).toContain(rule.guide.section)
+  })
+
+  it('keeps the severities and auto-fix flags RULES.md gives', () => {
+    for (const [id, expected] of Object.entries(RULES_MD_DEFAULTS)) {
+      const rule = ALL_RULES.find((r) => r.id === id)
+      expect({id, severity: rule?.severity, autoFixable: rule?.autoFixable}).toEqual({id, ...expected})
+    }
+  })
+
+  it('marks only the MAAS file and log checks as host rules', () => {
+    expect(ALL_RULES.filter((r) => r.scope === 'host').map((r) => r.id)).toEqual(['MAAS-FILE-PERMS', 'MAAS-LOGIN-FAILURES'])
+  })
+
+  it('gives product rules their product profile', () => {
+    for (const rule of ALL_RULES) {
+      const prefix = rule.id.split('-')[0]
+      if (prefix === 'LANDSCAPE') expect(rule.profile).toBe('landscape')
+      if (prefix === 'LIVEPATCH') expect(rule.profile).toBe('livepatch')
+      if (prefix === 'MAAS') expect(rule.profile).toBe('maas')
+      if (prefix === 'K8S' || prefix === 'NET') expect(rule.profile).toBe('k8s')
+    }
+  })
+
+  it('cites the Juju guide title as written', () => {
+    const juju = readFileSync(join(SEEDS, '002_57f06eaaa8445352.txt'), 'utf8')
+    expect(juju).toContain(`# ${ALL_RULES.find((r) => r.id === 'JUJU-TRUST')?.guide.title}`)
+  })
+})

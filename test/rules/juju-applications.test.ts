@@ -1,0 +1,162 @@
+import {describe, expect, it} from 'vitest'
+
+import {
+  baseVerdict,
+  channelRisk,
+  jujuBaseNotLts,
+  jujuCharmOutdated,
+  jujuCharmSource,
+  jujuExposed,
+  jujuTrust,
+} from '../../src/rules/juju-applications.js'
+import {app, binding, findings, inventory, model, policy, ref, role, run, serviceAccount, WILDCARD} from './factories.js'
+
+describe('JUJU-TRUST', () => {
+  it('flags an app whose config says trust=true, pointing at the trust fact', () => {
+    const pg = app('postgresql', {charm: 'postgresql-k8s', trust: true, refs: {trust: ref('config/postgresql.json', 'application-config', 'trust')}})
+    const inv = inventory({models: [model('db', {apps: [pg], inputs: ['juju-config']})]})
+    const [f] = findings(jujuTrust, inv)
+    expect(f).toMatchObject({rule: 'JUJU-TRUST', severity: 'high', target: {kind: 'application', name: 'postgresql', model: 'db', controller: 'prod'}})
+    expect(f?.message).toContain('--trust')
+    expect(f?.location).toEqual({file: 'config/postgresql.json', line: 3})
+    expect(f?.remediation).toContain('juju trust -m prod:db postgresql --remove')
+  })
+
+  it('is critical when the app\'s ClusterRole grants * on *', () => {
+    const pg = app('postgresql', {charm: 'postgresql-k8s'})
+    const m = model('db', {type: 'caas', namespace: 'db', apps: [pg]})
+    const inv = inventory({
+      models: [m],
+      inputs: ['k8s-rbac'],
+      kube: {
+        roles: [role('db', 'postgresql', [{apiGroups: [''], resources: ['pods'], verbs: ['get']}])],
+        clusterRoles: [role(undefined, 'db-postgresql', [WILDCARD])],
+        serviceAccounts: [serviceAccount('db', 'postgresql')],
+        clusterRoleBindings: [binding(undefined, 'db-postgresql', {kind: 'ClusterRole', name: 'db-postgresql'}, [{kind: 'ServiceAccount', name: 'postgresql', namespace: 'db'}])],
+      },
+    })
+    const [f] = findings(jujuTrust, inv)
+    expect(f?.severity).toBe('critical')
+    expect(f?.evidence).toMatchObject({wildcardClusterRoles: ['db-postgresql'], wildcardRoles: []})
+    expect(f?.message).toContain('ClusterRole db-postgresql')
+  })
+
+  it('does not flag an untrusted app or one on the allowlist', () => {
+    const a = app('web', {trust: false})
+    const b = app('ingress', {trust: true})
+    const inv = inventory({models: [model('m', {apps: [a, b], inputs: ['juju-bundle']})]})
+    expect(findings(jujuTrust, inv, policy({trust: {allow: ['m/ingress']}}))).toEqual([])
+  })
+
+  it('leaves an app without trust or RBAC knowledge not evaluated', () => {
+    const inv = inventory({models: [model('m', {apps: [app('web')], inputs: ['juju-status', 'juju-bundle']})]})
+    const result = run(jujuTrust, inv)
+    expect(result.findings).toEqual([])
+    expect(result.notEvaluated[0]).toMatchObject({rule: 'JUJU-TRUST', targets: [{kind: 'application', name: 'web'}], message: 'needs juju config or a bundle or Kubernetes RBAC'})
+  })
+
+  it('is not evaluated at all without config, bundle or RBAC', () => {
+    const result = run(jujuTrust, inventory({models: [model('m', {apps: [app('web')]})]}))
+    expect(result.notEvaluated).toEqual([{rule: 'JUJU-TRUST', needs: ['juju-config', 'juju-bundle', 'k8s-rbac'], message: 'not evaluated: needs juju config, a bundle or Kubernetes RBAC'}])
+  })
+})
+
+describe('JUJU-EXPOSED', () => {
+  it('flags exposed: true (no CIDRs: the world) as high', () => {
+    const h = app('haproxy', {exposed: true, refs: {expose: ref('bundle.yaml', 'applications', 'haproxy', 'expose')}})
+    const [f] = findings(jujuExposed, inventory({models: [model('lma', {apps: [h]})]}))
+    expect(f).toMatchObject({rule: 'JUJU-EXPOSED', severity: 'high', target: {kind: 'application', name: 'haproxy'}})
+    expect(f?.message).toContain('0.0.0.0/0')
+    expect(f?.remediation).toContain('juju unexpose -m prod:lma haproxy')
+    expect(f?.location?.file).toBe('bundle.yaml')
+  })
+
+  it('flags restricted CIDRs off the allowlist as medium', () => {
+    const h = app('haproxy', {exposed: true, exposedEndpoints: {website: {cidrs: ['192.168.0.0/16'], spaces: []}}})
+    const [f] = findings(jujuExposed, inventory({models: [model('m', {apps: [h]})]}))
+    expect(f?.severity).toBe('medium')
+    expect(f?.evidence).toMatchObject({exposedEndpoints: {website: {cidrs: ['192.168.0.0/16']}}})
+  })
+
+  it('accepts an allowlisted app exposed inside its CIDRs, and flags it beyond them', () => {
+    const inside = app('haproxy', {exposed: true, exposedEndpoints: {'': {cidrs: ['10.1.0.0/16'], spaces: []}}})
+    const pol = policy({exposure: {allow: {haproxy: ['10.0.0.0/8']}}})
+    expect(findings(jujuExposed, inventory({models: [model('m', {apps: [inside]})]}), pol)).toEqual([])
+    const world = app('haproxy', {exposed: true})
+    expect(findings(jujuExposed, inventory({models: [model('m', {apps: [world]})]}), pol)[0]?.severity).toBe('high')
+  })
+
+  it('ignores unexposed apps and leaves unknown exposure not evaluated', () => {
+    const inv = inventory({models: [model('m', {apps: [app('a', {exposed: false}), app('b')]})]})
+    const result = run(jujuExposed, inv)
+    expect(result.findings).toEqual([])
+    expect(result.notEvaluated[0]?.targets).toEqual([{kind: 'application', name: 'b', model: 'm', controller: 'prod'}])
+  })
+})
+
+describe('JUJU-CHARM-SOURCE', () => {
+  it('flags local charms and non-stable channels', () => {
+    const inv = inventory({
+      models: [
+        model('m', {
+          apps: [
+            app('landscape-server', {charm: '../landscape-server_ubuntu@22.04-amd64.charm'}),
+            app('rabbitmq-server', {channel: 'latest/edge'}),
+            app('postgresql', {channel: '14/stable'}),
+          ],
+        }),
+      ],
+    })
+    const fs = findings(jujuCharmSource, inv)
+    expect(fs.map((f) => f.target.name)).toEqual(['landscape-server', 'rabbitmq-server'])
+    expect(fs[0]?.message).toContain('local charm')
+    expect(fs[0]?.remediation).toContain('--switch landscape-server')
+    expect(fs[1]?.message).toContain('risk edge')
+    expect(fs[1]?.severity).toBe('medium')
+  })
+
+  it('reads channel risks', () => {
+    expect(channelRisk('edge')).toBe('edge')
+    expect(channelRisk('3/candidate/hotfix')).toBe('candidate')
+    expect(channelRisk('14/stable')).toBe('stable')
+    expect(channelRisk(undefined)).toBeUndefined()
+  })
+})
+
+describe('JUJU-CHARM-OUTDATED', () => {
+  it('flags can-upgrade-to as low', () => {
+    const inv = inventory({models: [model('m', {apps: [app('pg', {canUpgradeTo: 'ch:postgresql-400', revision: 300})]})]})
+    const [f] = findings(jujuCharmOutdated, inv)
+    expect(f).toMatchObject({severity: 'low', target: {name: 'pg'}})
+    expect(f?.message).toContain('ch:postgresql-400')
+    expect(f?.remediation).toBe('juju refresh -m prod:m pg')
+  })
+
+  it('is quiet for current charms and not evaluated for models without status', () => {
+    const inv = inventory({models: [model('m', {apps: [app('pg')]}), model('b', {apps: [app('x')], inputs: ['juju-bundle']})]})
+    const result = run(jujuCharmOutdated, inv)
+    expect(result.findings).toEqual([])
+    expect(result.notEvaluated[0]?.targets).toEqual([{kind: 'model', name: 'b', controller: 'prod'}])
+  })
+})
+
+describe('JUJU-BASE-NOT-LTS', () => {
+  it('flags interim bases and series on machines and applications', () => {
+    const m = model('m', {
+      apps: [app('a', {base: {name: 'ubuntu', channel: '23.10/stable'}}), app('b', {series: 'jammy'}), app('c', {series: 'mantic'})],
+      machines: [{id: '0', base: {name: 'ubuntu', channel: '22.04'}}, {id: '1', series: 'lunar'}],
+    })
+    const fs = findings(jujuBaseNotLts, inventory({models: [m]}))
+    expect(fs.map((f) => `${f.target.kind}:${f.target.name}`)).toEqual(['machine:1', 'application:a', 'application:c'])
+    expect(fs[1]?.message).toContain('ubuntu@23.10')
+    expect(fs.every((f) => f.severity === 'low')).toBe(true)
+  })
+
+  it('knows LTS releases', () => {
+    expect(baseVerdict({name: 'ubuntu', channel: '24.04'}, undefined)).toEqual({lts: true})
+    expect(baseVerdict({name: 'ubuntu@22.04', channel: ''}, undefined)).toEqual({lts: true})
+    expect(baseVerdict({name: 'ubuntu', channel: '25.04'}, undefined)).toMatchObject({lts: false})
+    expect(baseVerdict(undefined, 'focal')).toEqual({lts: true})
+    expect(baseVerdict(undefined, 'kubernetes')).toBeUndefined()
+  })
+})

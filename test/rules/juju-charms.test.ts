@@ -1,0 +1,126 @@
+import {describe, expect, it} from 'vitest'
+
+import {jujuCharmUser, jujuNoSecrets, jujuRootContainer} from '../../src/rules/juju-charms.js'
+import {app, charm, container, findings, inventory, model, option, pod, ref, run, workload} from './factories.js'
+
+const pgMeta = charm('postgresql-k8s', {containers: [container('postgresql')]})
+const minioMeta = charm('minio', {containers: [container('minio', {uid: 584792, gid: 584792})], charmUser: 'non-root'})
+
+describe('JUJU-ROOT-CONTAINER', () => {
+  it('flags a container without uid/gid in the charm metadata', () => {
+    const inv = inventory({models: [model('db', {type: 'caas', apps: [app('postgresql', {charm: 'postgresql-k8s'})]})], charms: [pgMeta], inputs: ['charm-metadata']})
+    const [f] = findings(jujuRootContainer, inv)
+    expect(f).toMatchObject({rule: 'JUJU-ROOT-CONTAINER', severity: 'high', target: {kind: 'application', name: 'postgresql', model: 'db'}})
+    expect(f?.message).toContain('container postgresql')
+    expect(f?.message).toContain('no uid/gid')
+    expect(f?.evidence).toMatchObject({container: 'postgresql', uid: null, gid: null, source: 'charm metadata'})
+    expect(f?.location?.file).toBe('charmcraft.yaml')
+  })
+
+  it('does not flag containers with non-zero uid and gid', () => {
+    const inv = inventory({models: [model('m', {type: 'caas', apps: [app('minio')]})], charms: [minioMeta], inputs: ['charm-metadata']})
+    expect(findings(jujuRootContainer, inv)).toEqual([])
+  })
+
+  it('reports once per app and container from pods, listing the pods, charm container included, charm-init not', () => {
+    const spec = {
+      initContainers: [{name: 'charm-init', securityContext: {runAsUser: 0}}],
+      containers: [{name: 'charm'}, {name: 'web', securityContext: {runAsUser: 0}}, {name: 'side', securityContext: {runAsUser: 1000}}],
+    }
+    const labels = {'app.kubernetes.io/name': 'web'}
+    const owner = {kind: 'StatefulSet', name: 'web'}
+    const inv = inventory({
+      models: [model('m', {type: 'caas', namespace: 'm', apps: [app('web')]})],
+      inputs: ['k8s-pods'],
+      kube: {pods: [pod('m', 'web-0', {labels, spec, owner}), pod('m', 'web-1', {labels, spec, owner})]},
+    })
+    const fs = findings(jujuRootContainer, inv)
+    expect(fs.map((f) => f.evidence.container)).toEqual(['charm', 'web'])
+    expect(fs[1]?.evidence).toMatchObject({pods: ['web-0', 'web-1'], runAsUser: 0, source: 'pods'})
+    expect(fs[1]?.message).toContain('runAsUser is 0')
+  })
+
+  it('lets pods overrule metadata', () => {
+    const inv = inventory({
+      models: [model('db', {type: 'caas', namespace: 'db', apps: [app('postgresql', {charm: 'postgresql-k8s'})]})],
+      charms: [pgMeta],
+      inputs: ['charm-metadata', 'k8s-workloads'],
+      kube: {workloads: [workload('StatefulSet', 'db', 'postgresql', {spec: {securityContext: {runAsNonRoot: true, runAsUser: 584792}, containers: [{name: 'postgresql'}, {name: 'charm'}]}})]},
+    })
+    expect(findings(jujuRootContainer, inv)).toEqual([])
+  })
+
+  it('leaves a Kubernetes app without metadata or pods not evaluated, and skips machine apps', () => {
+    const inv = inventory({
+      models: [model('k', {type: 'caas', apps: [app('x')]}), model('v', {type: 'iaas', apps: [app('y')]})],
+      inputs: ['charm-metadata'],
+    })
+    const result = run(jujuRootContainer, inv)
+    expect(result.findings).toEqual([])
+    expect(result.notEvaluated[0]?.targets?.map((t) => t.name)).toEqual(['x'])
+  })
+
+  it('judges charms no application uses, as target kind charm', () => {
+    const [f] = findings(jujuRootContainer, inventory({charms: [pgMeta], inputs: ['charm-metadata']}))
+    expect(f?.target).toEqual({kind: 'charm', name: 'postgresql-k8s'})
+  })
+})
+
+describe('JUJU-CHARM-USER', () => {
+  it('flags an unset charm-user as medium (root)', () => {
+    const [f] = findings(jujuCharmUser, inventory({charms: [pgMeta], inputs: ['charm-metadata']}))
+    expect(f).toMatchObject({rule: 'JUJU-CHARM-USER', severity: 'medium', target: {kind: 'charm', name: 'postgresql-k8s'}})
+    expect(f?.message).toContain('sets no charm-user')
+  })
+
+  it('flags sudoer as low and accepts non-root', () => {
+    const sudo = charm('sudo-k8s', {containers: [container('c', {uid: 1000, gid: 1000})], charmUser: 'sudoer', refs: {definition: ref('c.yaml'), charmUser: ref('c.yaml', 'charm-user')}})
+    const fs = findings(jujuCharmUser, inventory({charms: [sudo, minioMeta], inputs: ['charm-metadata']}))
+    expect(fs).toHaveLength(1)
+    expect(fs[0]).toMatchObject({severity: 'low', target: {name: 'sudo-k8s'}})
+    expect(fs[0]?.location).toEqual({file: 'c.yaml', line: 2})
+  })
+
+  it('reads the charm container uid from pods', () => {
+    const spec = {containers: [{name: 'charm', securityContext: {runAsUser: 170}}]}
+    const inv = inventory({
+      models: [model('m', {type: 'caas', namespace: 'm', apps: [app('web')]})],
+      inputs: ['k8s-pods'],
+      kube: {pods: [pod('m', 'web-0', {labels: {'app.kubernetes.io/name': 'web'}, spec})]},
+    })
+    expect(findings(jujuCharmUser, inv)).toEqual([])
+  })
+
+  it('skips machine charms and leaves unknown Kubernetes apps not evaluated', () => {
+    const machine = charm('landscape-server')
+    const inv = inventory({models: [model('k', {type: 'caas', apps: [app('x')]})], charms: [machine], inputs: ['charm-metadata']})
+    const result = run(jujuCharmUser, inv)
+    expect(result.findings).toEqual([])
+    expect(result.notEvaluated[0]?.targets?.map((t) => t.name)).toEqual(['x'])
+  })
+})
+
+describe('JUJU-NO-SECRETS', () => {
+  it('flags credentials set in plain config, naming options but never values', () => {
+    const a = app('grafana', {options: {'admin-password': 'hunter2', 'log-level': 'info'}, optionRefs: {'admin-password': ref('bundle.yaml', 'applications', 'grafana', 'options', 'admin-password')}})
+    const [f] = findings(jujuNoSecrets, inventory({models: [model('m', {apps: [a], inputs: ['juju-bundle']})]}))
+    expect(f).toMatchObject({rule: 'JUJU-NO-SECRETS', severity: 'medium', target: {name: 'grafana'}, evidence: {setOptions: ['admin-password']}})
+    expect(JSON.stringify(f)).not.toContain('hunter2')
+    expect(f?.remediation).toContain('juju add-secret')
+  })
+
+  it('flags string credential options a charm declares as low, and not secret-typed ones', () => {
+    const c = charm('svc', {options: {api_token: option('string'), db_password: option('secret'), ssl_key: option('string'), 'key-size': option('string')}})
+    const [f] = findings(jujuNoSecrets, inventory({charms: [c], inputs: ['charm-metadata']}))
+    expect(f).toMatchObject({severity: 'low', evidence: {declaredStringOptions: ['api_token'], setOptions: []}})
+  })
+
+  it('ignores secret URIs and harmless options', () => {
+    const a = app('svc', {options: {password: 'secret:cv2s3g7mp25c7ak9i4ug', keystone: 'x', 'monkey-mode': 'on'}})
+    expect(findings(jujuNoSecrets, inventory({models: [model('m', {apps: [a], inputs: ['juju-config']})]}))).toEqual([])
+  })
+
+  it('is not evaluated without metadata, bundle or config', () => {
+    expect(run(jujuNoSecrets, inventory({models: [model('m', {apps: [app('a')]})]})).notEvaluated[0]?.targets).toBeUndefined()
+  })
+})

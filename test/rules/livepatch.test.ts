@@ -1,0 +1,105 @@
+import {describe, expect, it} from 'vitest'
+
+import {livepatchAdminApi, livepatchDbExposed, livepatchDbTls, livepatchTls} from '../../src/rules/livepatch.js'
+import type {Application} from '../../src/inventory/types.js'
+import {app, findings, ingress, inventory, model, namespace, networkPolicy, policy, relation, run, service} from './factories.js'
+
+function livepatchModel(extra: {ingress?: Partial<Application>; pg?: Partial<Application>} = {}) {
+  return model('livepatch', {
+    type: 'caas',
+    namespace: 'livepatch',
+    inputs: ['juju-bundle'],
+    apps: [
+      app('livepatch', {charm: 'canonical-livepatch-server-k8s'}),
+      app('postgresql', {charm: 'postgresql-k8s', trust: true, ...extra.pg}),
+      app('ingress', {charm: 'nginx-ingress-integrator', trust: true, ...extra.ingress}),
+    ],
+    relations: [relation('livepatch:database', 'postgresql:database'), relation('livepatch:nginx-route', 'ingress:nginx-route')],
+  })
+}
+const ns = namespace('livepatch', {'model.juju.is/name': 'livepatch'})
+const lpLabels = {'app.kubernetes.io/name': 'livepatch'}
+
+describe('LIVEPATCH-ADMIN-API', () => {
+  it('flags a Livepatch server behind an ingress with no NetworkPolicy source allowlist', () => {
+    const inv = inventory({models: [livepatchModel()], inputs: ['k8s-networkpolicies'], kube: {namespaces: [ns]}})
+    const [f] = findings(livepatchAdminApi, inv, policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}))
+    expect(f).toMatchObject({rule: 'LIVEPATCH-ADMIN-API', severity: 'high', target: {kind: 'application', name: 'livepatch', model: 'livepatch'}})
+    expect(f?.message).toContain('no NetworkPolicy restricts')
+    expect(f?.remediation).toContain('"cidr":"10.20.0.0/16"')
+  })
+
+  it('flags a policy that admits 0.0.0.0/0', () => {
+    const open = networkPolicy('livepatch', 'lp', {podSelector: {matchLabels: lpLabels}, ingress: [{from: [{ipBlock: {cidr: '0.0.0.0/0'}}], ports: [{port: 8080}]}]})
+    const [f] = findings(livepatchAdminApi, inventory({models: [livepatchModel()], inputs: ['k8s-networkpolicies'], kube: {namespaces: [ns], networkPolicies: [open]}}))
+    expect(f?.message).toContain('admits 0.0.0.0/0')
+  })
+
+  it('accepts pods restricted to the admin networks', () => {
+    const limited = networkPolicy('livepatch', 'lp', {podSelector: {matchLabels: lpLabels}, ingress: [{from: [{ipBlock: {cidr: '10.20.0.0/16'}}]}]})
+    expect(findings(livepatchAdminApi, inventory({models: [livepatchModel()], inputs: ['k8s-networkpolicies'], kube: {namespaces: [ns], networkPolicies: [limited]}}))).toEqual([])
+  })
+
+  it('flags a machine server exposed to the world; not evaluated on Kubernetes without NetworkPolicies', () => {
+    const machines = model('lp', {type: 'iaas', apps: [app('livepatch', {charm: 'canonical-livepatch-server', exposed: true})]})
+    expect(findings(livepatchAdminApi, inventory({models: [machines]})).map((f) => f.severity)).toEqual(['high'])
+    const result = run(livepatchAdminApi, inventory({models: [livepatchModel()]}))
+    expect(result.notEvaluated[0]?.targets?.map((t) => t.name)).toEqual(['livepatch'])
+  })
+})
+
+describe('LIVEPATCH-TLS', () => {
+  it('flags a server reachable through an ingress charm without TLS', () => {
+    const [f] = findings(livepatchTls, inventory({models: [livepatchModel()]}))
+    expect(f).toMatchObject({rule: 'LIVEPATCH-TLS', severity: 'high', target: {name: 'livepatch'}})
+    expect(f?.message).toContain('ingress (nginx-ingress-integrator) without TLS')
+    expect(f?.remediation).toContain('juju config -m prod:livepatch ingress tls-secret-name=livepatch-tls')
+  })
+
+  it('accepts an ingress charm with a TLS secret, or an Ingress object with tls', () => {
+    expect(findings(livepatchTls, inventory({models: [livepatchModel({ingress: {options: {'tls-secret-name': 'lp-tls'}}})]}))).toEqual([])
+    const m = model('lp', {type: 'caas', namespace: 'lp', apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s'})]})
+    const svc = service('lp', 'livepatch', {ports: [{port: 8080}]})
+    const withTls = ingress('lp', 'livepatch', {tls: [{hosts: ['lp.example.com']}], rules: [{host: 'lp.example.com', http: {paths: [{backend: {service: {name: 'livepatch'}}}]}}]})
+    expect(findings(livepatchTls, inventory({models: [m], inputs: ['k8s-ingresses', 'k8s-services'], kube: {services: [svc], ingresses: [withTls]}}))).toEqual([])
+  })
+
+  it('ignores a server nobody outside reaches', () => {
+    const m = model('lp', {apps: [app('livepatch', {charm: 'canonical-livepatch-server', exposed: false})]})
+    expect(findings(livepatchTls, inventory({models: [m]}))).toEqual([])
+  })
+})
+
+describe('LIVEPATCH-DB-EXPOSED', () => {
+  it('flags the related PostgreSQL behind a LoadBalancer as critical', () => {
+    const lb = service('livepatch', 'postgresql-lb', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'postgresql'}, ports: [{port: 5432}]})
+    const [f] = findings(livepatchDbExposed, inventory({models: [livepatchModel()], inputs: ['k8s-services'], kube: {services: [lb]}}))
+    expect(f).toMatchObject({rule: 'LIVEPATCH-DB-EXPOSED', severity: 'critical', target: {name: 'postgresql'}, evidence: {role: 'PostgreSQL'}})
+    expect(f?.remediation).toContain('"type":"ClusterIP"')
+  })
+
+  it('reports an offered PostgreSQL as high, and is quiet otherwise', () => {
+    const m = livepatchModel()
+    expect(findings(livepatchDbExposed, inventory({models: [m]}))).toEqual([])
+    m.offers.push({name: 'pg', application: 'postgresql', url: 'prod:admin/livepatch.pg', endpoints: []})
+    const [f] = findings(livepatchDbExposed, inventory({models: [m]}))
+    expect(f).toMatchObject({severity: 'high'})
+    expect(f?.remediation).toBe('juju remove-offer prod:admin/livepatch.pg')
+  })
+})
+
+describe('LIVEPATCH-DB-TLS', () => {
+  it('flags the related PostgreSQL without TLS and says to restart Livepatch', () => {
+    const [f] = findings(livepatchDbTls, inventory({models: [livepatchModel()]}))
+    expect(f).toMatchObject({rule: 'LIVEPATCH-DB-TLS', severity: 'medium', target: {name: 'postgresql'}})
+    expect(f?.remediation).toContain('juju integrate -m prod:livepatch postgresql:certificates self-signed-certificates')
+    expect(f?.remediation).toContain('rollout restart statefulset/livepatch')
+  })
+
+  it('accepts PostgreSQL with a certificates relation', () => {
+    const m = livepatchModel()
+    m.applications.set('ca', {...app('ca', {charm: 'self-signed-certificates'}), model: 'livepatch', controller: 'prod'})
+    m.relations.push(relation('postgresql:certificates', 'ca:certificates', 'tls-certificates'))
+    expect(findings(livepatchDbTls, inventory({models: [m]}))).toEqual([])
+  })
+})

@@ -1,0 +1,95 @@
+import {describe, expect, it} from 'vitest'
+
+import {netNamespacePsa, netNoDefaultDeny, netUnrestrictedPod} from '../../src/rules/network.js'
+import {app, findings, inventory, model, namespace, networkPolicy, pod, run} from './factories.js'
+
+const ns = (name: string, labels: Record<string, string> = {}) => namespace(name, {'model.juju.is/name': name, ...labels}, {'hardenctl.io/waive': 'NONE=x'})
+const labels = {'app.kubernetes.io/name': 'web'}
+
+describe('NET-NO-DEFAULT-DENY', () => {
+  it('flags a model namespace without a default-deny ingress policy', () => {
+    const allowWeb = networkPolicy('web', 'allow-web', {podSelector: {matchLabels: labels}, ingress: [{}]})
+    const [f] = findings(netNoDefaultDeny, inventory({models: [model('web', {type: 'caas', namespace: 'web'})], inputs: ['k8s-networkpolicies'], kube: {namespaces: [ns('web')], networkPolicies: [allowWeb]}}))
+    expect(f).toMatchObject({rule: 'NET-NO-DEFAULT-DENY', severity: 'high', target: {kind: 'namespace', name: 'web', model: 'web'}, evidence: {networkPolicies: ['allow-web']}})
+    expect(f?.message).toContain('no default-deny')
+    expect(f?.remediation).toContain('"podSelector":{}')
+    expect(f?.annotations).toEqual({'hardenctl.io/waive': 'NONE=x'})
+  })
+
+  it('accepts podSelector {} with Ingress and no rules, or ingress: []', () => {
+    const a = networkPolicy('a', 'deny', {podSelector: {}, policyTypes: ['Ingress']})
+    const b = networkPolicy('b', 'deny', {podSelector: {}, ingress: []})
+    const inv = inventory({inputs: ['k8s-networkpolicies'], kube: {namespaces: [ns('a'), ns('b')], networkPolicies: [a, b]}})
+    expect(findings(netNoDefaultDeny, inv)).toEqual([])
+  })
+
+  it('does not count an Egress-only or allow-all policy as default deny', () => {
+    const egress = networkPolicy('a', 'egress', {podSelector: {}, policyTypes: ['Egress']})
+    const allowAll = networkPolicy('b', 'all', {podSelector: {}, ingress: [{}]})
+    const inv = inventory({inputs: ['k8s-networkpolicies'], kube: {namespaces: [ns('a'), ns('b')], networkPolicies: [egress, allowAll]}})
+    expect(findings(netNoDefaultDeny, inv).map((f) => f.target.name)).toEqual(['a', 'b'])
+  })
+
+  it('audits a caas model namespace even with no objects read in it; not controller or system namespaces', () => {
+    const inv = inventory({
+      models: [model('cos', {type: 'caas'})],
+      inputs: ['k8s-networkpolicies'],
+      kube: {namespaces: [namespace('kube-system'), namespace('controller-prod', {}, {'controller.juju.is/is-controller': 'true'})]},
+    })
+    expect(findings(netNoDefaultDeny, inv).map((f) => f.target.name)).toEqual(['cos'])
+  })
+
+  it('is not evaluated without NetworkPolicies', () => {
+    expect(run(netNoDefaultDeny, inventory({kube: {namespaces: [ns('web')]}, inputs: ['k8s-namespaces']})).notEvaluated[0]?.needs).toEqual(['k8s-networkpolicies'])
+  })
+})
+
+describe('NET-UNRESTRICTED-POD', () => {
+  const webPods = [pod('web', 'web-0', {labels, owner: {kind: 'StatefulSet', name: 'web'}}), pod('web', 'web-1', {labels, owner: {kind: 'StatefulSet', name: 'web'}})]
+  const m = () => model('web', {type: 'caas', namespace: 'web', apps: [app('web')]})
+
+  it('flags pods no ingress policy selects, once per workload', () => {
+    const inv = inventory({models: [m()], inputs: ['k8s-networkpolicies', 'k8s-pods'], kube: {namespaces: [ns('web')], pods: webPods}})
+    const fs = findings(netUnrestrictedPod, inv)
+    expect(fs).toHaveLength(1)
+    expect(fs[0]).toMatchObject({rule: 'NET-UNRESTRICTED-POD', severity: 'medium', target: {kind: 'StatefulSet', name: 'web', namespace: 'web'}, evidence: {application: 'web', pods: ['web-0', 'web-1']}})
+    expect(fs[0]?.message).toContain('no ingress NetworkPolicy selects')
+  })
+
+  it('flags pods an allow-all rule opens, even next to a default deny', () => {
+    const deny = networkPolicy('web', 'deny', {podSelector: {}, policyTypes: ['Ingress']})
+    const all = networkPolicy('web', 'open', {podSelector: {matchExpressions: [{key: 'app.kubernetes.io/name', operator: 'In', values: ['web']}]}, ingress: [{}]})
+    const inv = inventory({models: [m()], inputs: ['k8s-networkpolicies', 'k8s-pods'], kube: {namespaces: [ns('web')], pods: webPods, networkPolicies: [deny, all]}})
+    const [f] = findings(netUnrestrictedPod, inv)
+    expect(f?.message).toContain('policy open admits traffic from everywhere')
+  })
+
+  it('accepts pods selected by restricting policies', () => {
+    const deny = networkPolicy('web', 'deny', {podSelector: {}, policyTypes: ['Ingress']})
+    const fromTraefik = networkPolicy('web', 'from-traefik', {podSelector: {matchLabels: labels}, ingress: [{from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'traefik'}}}], ports: [{port: 8080}]}]})
+    const inv = inventory({models: [m()], inputs: ['k8s-networkpolicies', 'k8s-pods'], kube: {namespaces: [ns('web')], pods: webPods, networkPolicies: [deny, fromTraefik]}})
+    expect(findings(netUnrestrictedPod, inv)).toEqual([])
+  })
+
+  it('needs both NetworkPolicies and pods or workloads', () => {
+    const result = run(netUnrestrictedPod, inventory({inputs: ['k8s-pods'], kube: {pods: webPods}}))
+    expect(result.notEvaluated[0]).toMatchObject({needs: ['k8s-networkpolicies']})
+  })
+})
+
+describe('NET-NAMESPACE-PSA', () => {
+  it('flags scoped namespaces without pod-security labels', () => {
+    const inv = inventory({inputs: ['k8s-namespaces'], kube: {namespaces: [ns('web'), ns('db', {'pod-security.kubernetes.io/enforce': 'baseline'}), namespace('default')]}})
+    const fs = findings(netNamespacePsa, inv)
+    expect(fs.map((f) => f.target.name)).toEqual(['web'])
+    expect(fs[0]).toMatchObject({severity: 'low', target: {kind: 'namespace'}})
+    expect(fs[0]?.remediation).toContain('kubectl label namespace web pod-security.kubernetes.io/enforce=baseline')
+  })
+
+  it('leaves scoped namespaces that were not read not evaluated', () => {
+    const inv = inventory({models: [model('cos', {type: 'caas'})], inputs: ['k8s-namespaces'], kube: {namespaces: [ns('web', {'pod-security.kubernetes.io/warn': 'restricted'})]}})
+    const result = run(netNamespacePsa, inv)
+    expect(result.findings).toEqual([])
+    expect(result.notEvaluated[0]?.targets?.map((t) => t.name)).toEqual(['cos'])
+  })
+})

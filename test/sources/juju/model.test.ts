@@ -1,0 +1,40 @@
+// test/fixtures/juju/show-model.json is shaped like `juju show-model --format=json` from Juju 3.6:
+// checked against juju/juju cmd/juju/common/model.go (ModelInfo, ModelUserInfo, ModelCredential,
+// ModelStatus) and cmd/juju/model/show.go (the map is keyed by the model's short name).
+import {describe, expect, it} from 'vitest'
+
+import {fixture, ofType, readFile} from './helpers.js'
+
+describe('juju show-model', () => {
+  const file = fixture('show-model.json')
+  const {documents, contributions} = readFile(file)
+
+  it('gives model facts with scope from the data', () => {
+    expect(documents.map((d) => d.kind)).toEqual(['juju show-model'])
+    expect(ofType(contributions, 'input').map((c) => c.input)).toEqual(['juju-show-model'])
+    const [model] = ofType(contributions, 'model')
+    expect(model!.scope).toEqual({file, controller: 'prod', model: 'cos'})
+    expect(model!.facts).toEqual({
+      uuid: '5b8e7d6c-1f2a-4e3b-9c8d-7a6b5c4d3e2f',
+      type: 'caas',
+      cloud: 'microk8s',
+      region: 'localhost',
+      version: '3.6.1',
+      owner: 'admin',
+      credential: {name: 'microk8s', owner: 'admin', cloud: 'microk8s'},
+    })
+  })
+
+  it('gives the model users, last connection as Juju prints it', () => {
+    expect(ofType(contributions, 'model-users')[0]!.users).toEqual([
+      {name: 'admin', access: 'admin', lastConnection: '2 minutes ago', displayName: 'admin', ref: {file, document: 0, path: ['cos', 'users', 'admin']}},
+      {name: 'alice', access: 'write', lastConnection: 'never connected', ref: {file, document: 0, path: ['cos', 'users', 'alice']}},
+      {name: 'everyone@external', access: 'read', lastConnection: 'never connected', ref: {file, document: 0, path: ['cos', 'users', 'everyone@external']}},
+    ])
+  })
+
+  it('keeps the scope from the file layout', () => {
+    const {contributions: scoped} = readFile(file, {controller: 'layout', model: 'cos'})
+    expect(ofType(scoped, 'model')[0]!.scope).toMatchObject({controller: 'layout', model: 'cos'})
+  })
+})

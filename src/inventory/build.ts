@@ -192,7 +192,7 @@ function resolveScopes(contributions: Contribution[]): {contribution: Contributi
     const {scope} = contribution
     const controller = scope.controller ?? onlyController
     if (scope.model !== undefined) return {contribution, scope: {controller, model: scope.model}}
-    if (isControllerLevel(contribution)) return {contribution, scope: {controller}}
+    if (!needsModel(contribution)) return {contribution, scope: {controller}}
     if (onlyModel !== undefined) {
       const [onlyModelController, ...rest] = onlyModel.split('/')
       return {contribution, scope: {controller: scope.controller ?? onlyModelController!, model: rest.join('/')}}
@@ -202,16 +202,41 @@ function resolveScopes(contributions: Contribution[]): {contribution: Contributi
     }
     throw new InputError(
       scope.file,
-      `cannot tell which model this belongs to (${[...normalisedModels].sort().join(', ')} are known); ` +
+      `cannot tell which model this belongs to (${listSome([...normalisedModels])} are known); ` +
         'put it under juju/<controller>/models/<model>/ (see README "Input layout")',
     )
   })
 }
 
-/** Contributions that need a controller but no model. */
-function isControllerLevel(contribution: Contribution): boolean {
-  if (contribution.type === 'controller-users' || contribution.type === 'controller-config' || contribution.type === 'gap') return true
-  return contribution.type === 'input' && (contribution.input === 'juju-users' || contribution.input === 'juju-controller-config')
+/** Whether a contribution describes something inside one model (and so must be attached to one). */
+function needsModel(contribution: Contribution): boolean {
+  switch (contribution.type) {
+    case 'controller-users':
+    case 'controller-config':
+    case 'gap':
+    case 'charm':
+    case 'kube-object':
+      return false
+    case 'input':
+      return MODEL_INPUTS.has(contribution.input)
+    default:
+      return true
+  }
+}
+
+const MODEL_INPUTS = new Set<InputKind>([
+  'juju-status',
+  'juju-bundle',
+  'juju-config',
+  'juju-show-application',
+  'juju-show-model',
+  'juju-offers',
+  'juju-disabled-commands',
+])
+
+function listSome(items: string[], max = 5): string {
+  const sorted = [...items].sort()
+  return sorted.length <= max ? sorted.join(', ') : `${sorted.slice(0, max).join(', ')} and ${sorted.length - max} more`
 }
 
 function mergeModelFacts(model: Model, facts: ModelFacts): void {

@@ -1,16 +1,12 @@
+import {readFileSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
-import {
-  findNodeAtLocation,
-  type Node as JsonNode,
-  parse as parseJsonWithErrors,
-  type ParseError,
-  parseTree,
-  printParseErrorCode,
-} from 'jsonc-parser'
+import {parse as parseJsonWithErrors, type ParseError, printParseErrorCode} from 'jsonc-parser'
 import {isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode} from 'yaml'
 
 import {InputError} from '../errors.js'
 import type {DataPath, Locator, Position} from './document.js'
+import {JsonLocator} from './json-locator.js'
+import {LineIndex} from './line-index.js'
 
 /** YAML aliases allowed per document: real bundles use a handful; an alias bomb uses thousands. */
 const MAX_YAML_ALIASES = 100
@@ -30,23 +26,26 @@ export async function readAndParse(file: string): Promise<ParsedFile> {
   } catch (error) {
     throw new InputError(file, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
   }
-  return parseText(file, text)
+  // The JSON locator reads the file again only if a finding needs a line in it, so the text of
+  // big `kubectl get -o json` dumps is not held for the whole audit.
+  return parseText(file, text, () => readFileSync(file, 'utf8'))
 }
 
-export function parseText(file: string, text: string): ParsedFile {
-  if (text.trim() === '') throw new InputError(file, 'file is empty; expected JSON or YAML')
+/** `reloadText` lets the JSON locator drop the text and read it again when first asked for a line. */
+export function parseText(file: string, text: string, reloadText?: () => string): ParsedFile {
+  if (!/\S/.test(text)) throw new InputError(file, 'file is empty; expected JSON or YAML')
   const looksLikeJson = /^\s*[[{]/.test(text) && !/\.ya?ml$/i.test(file)
-  return looksLikeJson ? parseJson(file, text) : parseYaml(file, text)
+  return looksLikeJson ? parseJson(file, text, reloadText) : parseYaml(file, text)
 }
 
-function parseJson(file: string, text: string): ParsedFile {
+function parseJson(file: string, text: string, reloadText: (() => string) | undefined): ParsedFile {
   let data: unknown
   try {
     data = JSON.parse(text)
   } catch {
     throw jsonSyntaxError(file, text)
   }
-  return {file, format: 'json', documents: [{index: 0, data}], locator: new JsonLocator(text)}
+  return {file, format: 'json', documents: [{index: 0, data}], locator: new JsonLocator(reloadText ?? text)}
 }
 
 /** JSON.parse's messages carry no position on Node 20; jsonc-parser's scanner says where and what. */
@@ -122,44 +121,3 @@ class YamlLocator implements Locator {
   }
 }
 
-/** Parses the JSON text a second time, with offsets, only when a finding first asks for a line. */
-class JsonLocator implements Locator {
-  private tree: JsonNode | undefined
-  private lines: LineIndex | undefined
-
-  constructor(private readonly text: string) {}
-
-  locate(_document: number, path: DataPath): Position | undefined {
-    this.tree ??= parseTree(this.text)
-    this.lines ??= new LineIndex(this.text)
-    if (!this.tree) return undefined
-    // Walk down as far as the path exists so a missing leaf still points at its parent.
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = findNodeAtLocation(this.tree, path.slice(0, depth) as (string | number)[])
-      if (node) {
-        const anchor = node.parent?.type === 'property' ? node.parent : node
-        return this.lines.position(anchor.offset)
-      }
-    }
-    return undefined
-  }
-}
-
-class LineIndex {
-  private readonly starts: number[] = [0]
-
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1)
-  }
-
-  position(offset: number): Position {
-    let low = 0
-    let high = this.starts.length - 1
-    while (low < high) {
-      const mid = (low + high + 1) >> 1
-      if (this.starts[mid]! <= offset) low = mid
-      else high = mid - 1
-    }
-    return {line: low + 1, column: offset - this.starts[low]! + 1}
-  }
-}

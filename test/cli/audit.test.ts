@@ -241,6 +241,19 @@ describe('bad input: one line, the file, the place, exit 2, never a stack trace'
     expect(result.stderr).toContain('no/such/dir: cannot read (ENOENT)')
   })
 
+  it('several models plus cluster-wide Kubernetes lists: the lists need no model', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-models-'))
+    await cp('test/corpus/status/jhack__jhack__tests__utils__test_show_relation__mocks__machine__full_status_None.json', join(dir, 'a.json'))
+    await cp('test/corpus/status/jhack__jhack__tests__utils__test_show_relation__mocks__k8s__full_status_None.json', join(dir, 'b.json'))
+    await cp(`${LIVEPATCH}/kubernetes/namespaces.json`, join(dir, 'namespaces.json'))
+    const result = await runCli(['audit', '--from', dir, '--format', 'json'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    const {findings} = JSON.parse(result.stdout) as AuditReport
+    expect(findings.map((finding) => finding.target.model)).toEqual(expect.arrayContaining(['foo', 'clite']))
+    expect(findings.some((finding) => finding.target.namespace === 'livepatch')).toBe(true)
+  })
+
   it('several models with a file that does not say which: asks for the layout', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hardenctl-ambiguous-'))
     await mkdir(dir, {recursive: true})

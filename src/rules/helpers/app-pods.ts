@@ -6,7 +6,7 @@ import {podSubjects, type PodSubject} from './pod-specs.js'
 
 export function appPodSubjects(inventory: Inventory, policy: Policy, app: Application): PodSubject[] {
   const scope = kubeScope(inventory, policy)
-  const found = podSubjects(inventory, scope).filter((s) => s.app === app)
+  const found = subjectsByApp(podSubjects(inventory, scope)).get(app) ?? []
   if (found.length > 0 || !app.kubernetes) return found
   // The builder joined objects in a namespace outside the audit scope: use them directly.
   const k = app.kubernetes
@@ -39,4 +39,22 @@ export function appPodSubjects(inventory: Inventory, policy: Policy, app: Applic
       from: 'pod',
     },
   ]
+}
+
+const byAppCache = new WeakMap<PodSubject[], Map<Application, PodSubject[]>>()
+
+/** Pod subjects grouped by Juju application, built once per subject list (apps × pods is too many to scan). */
+function subjectsByApp(subjects: PodSubject[]): Map<Application, PodSubject[]> {
+  let byApp = byAppCache.get(subjects)
+  if (!byApp) {
+    byApp = new Map()
+    for (const subject of subjects) {
+      if (!subject.app) continue
+      const list = byApp.get(subject.app)
+      if (list) list.push(subject)
+      else byApp.set(subject.app, [subject])
+    }
+    byAppCache.set(subjects, byApp)
+  }
+  return byApp
 }

@@ -20,12 +20,11 @@ export function appRbac(inventory: Inventory, model: Model, app: Application): A
   for (const r of app.kubernetes?.clusterRoles ?? []) clusterRoles.set(r.metadata.name, r)
   const namespace = app.kubernetes?.namespace ?? model.namespace ?? (model.type === 'caas' ? model.name : undefined)
   if (namespace && inventory.inputs.has('k8s-rbac')) {
-    for (const r of inventory.kubernetes.roles) {
-      if (r.metadata.namespace === namespace && r.metadata.name === app.name) roles.set(`${namespace}/${r.metadata.name}`, r)
-    }
-    for (const r of inventory.kubernetes.clusterRoles) {
-      if (r.metadata.name === `${model.name}-${app.name}`) clusterRoles.set(r.metadata.name, r)
-    }
+    const index = rolesByName(inventory)
+    const role = index.roles.get(`${namespace}/${app.name}`)
+    if (role) roles.set(`${namespace}/${app.name}`, role)
+    const clusterRole = index.clusterRoles.get(`${model.name}-${app.name}`)
+    if (clusterRole) clusterRoles.set(clusterRole.metadata.name, clusterRole)
   }
   const found = roles.size + clusterRoles.size > 0
   return {
@@ -33,4 +32,19 @@ export function appRbac(inventory: Inventory, model: Model, app: Application): A
     clusterRoles: [...clusterRoles.values()],
     known: inventory.inputs.has('k8s-rbac') && (found || app.kubernetes !== undefined),
   }
+}
+
+const roleIndexes = new WeakMap<Inventory, {roles: Map<string, KubeRole>; clusterRoles: Map<string, KubeRole>}>()
+
+/** Roles by `namespace/name` and ClusterRoles by name, built once per inventory (apps × roles is too many to scan). */
+function rolesByName(inventory: Inventory): {roles: Map<string, KubeRole>; clusterRoles: Map<string, KubeRole>} {
+  let index = roleIndexes.get(inventory)
+  if (!index) {
+    index = {
+      roles: new Map(inventory.kubernetes.roles.map((role) => [`${role.metadata.namespace}/${role.metadata.name}`, role])),
+      clusterRoles: new Map(inventory.kubernetes.clusterRoles.map((role) => [role.metadata.name, role])),
+    }
+    roleIndexes.set(inventory, index)
+  }
+  return index
 }

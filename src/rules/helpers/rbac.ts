@@ -21,8 +21,23 @@ export function isClusterAdminRef(binding: KubeRoleBinding): boolean {
 
 /** The Role or ClusterRole a binding refers to, when it was read. */
 export function resolveRoleRef(view: KubernetesView, binding: KubeRoleBinding): KubeRole | undefined {
-  if (binding.roleRef.kind === 'ClusterRole') return view.clusterRoles.find((r) => r.metadata.name === binding.roleRef.name)
-  return view.roles.find((r) => r.metadata.name === binding.roleRef.name && r.metadata.namespace === binding.metadata.namespace)
+  const index = roleIndex(view)
+  if (binding.roleRef.kind === 'ClusterRole') return index.get(`ClusterRole//${binding.roleRef.name}`)
+  return index.get(`Role/${binding.metadata.namespace ?? ''}/${binding.roleRef.name}`)
+}
+
+const roleIndexes = new WeakMap<KubernetesView, Map<string, KubeRole>>()
+
+/** Roles and ClusterRoles by `Kind/namespace/name`, built once per view: bindings × roles is too many to scan. */
+function roleIndex(view: KubernetesView): Map<string, KubeRole> {
+  let index = roleIndexes.get(view)
+  if (!index) {
+    index = new Map()
+    for (const role of view.roles) index.set(`Role/${role.metadata.namespace ?? ''}/${role.metadata.name}`, role)
+    for (const role of view.clusterRoles) index.set(`ClusterRole//${role.metadata.name}`, role)
+    roleIndexes.set(view, index)
+  }
+  return index
 }
 
 /** Every ServiceAccount `namespace/name` a binding names directly. */

@@ -136,7 +136,7 @@ describe('JUJU-CHARM-OUTDATED', () => {
     const inv = inventory({models: [model('m', {apps: [app('pg')]}), model('b', {apps: [app('x')], inputs: ['juju-bundle']})]})
     const result = run(jujuCharmOutdated, inv)
     expect(result.findings).toEqual([])
-    expect(result.notEvaluated[0]?.targets).toEqual([{kind: 'model', name: 'b', controller: 'prod'}])
+    expect(result.notEvaluated[0]?.targets).toEqual([{kind: 'model', name: 'b', model: 'b', controller: 'prod'}])
   })
 })
 

@@ -11,8 +11,9 @@ export function appTarget(app: Application, model?: Model): Target {
   return target
 }
 
+/** A model is its own model: `model` is set so reports group its findings with its applications'. */
 export function modelTarget(model: Model): Target {
-  const target: Target = {kind: 'model', name: model.name}
+  const target: Target = {kind: 'model', name: model.name, model: model.name}
   if (model.controller) target.controller = model.controller
   if (model.namespace) target.namespace = model.namespace
   return target

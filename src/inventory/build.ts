@@ -108,9 +108,12 @@ export function buildInventory(contributions: Contribution[], options: BuildOpti
       case 'model-users':
         modelFor(scope).users = contribution.users
         break
-      case 'disabled-commands':
-        modelFor(scope).disabledCommands = contribution.commands
+      case 'disabled-commands': {
+        const model = modelFor(scope)
+        model.disabledCommands = contribution.commands
+        if (contribution.ref) model.disabledCommandsRef = contribution.ref
         break
+      }
       case 'controller-users': {
         // `juju users` lists everyone; `juju show-user` adds one: merge by name, the later wins.
         const controller = controllerFor(scope.controller)

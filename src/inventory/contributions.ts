@@ -50,7 +50,7 @@ export type Contribution =
   | {type: 'consumed-offer'; scope: Scope; consumed: ConsumedOffer}
   | {type: 'machine'; scope: Scope; machine: Machine}
   | {type: 'model-users'; scope: Scope; users: ModelUser[]}
-  | {type: 'disabled-commands'; scope: Scope; commands: DisabledCommand[]}
+  | {type: 'disabled-commands'; scope: Scope; commands: DisabledCommand[]; ref?: SourceRef}
   | {type: 'controller-users'; scope: Scope; users: ControllerUser[]}
   | {type: 'controller-config'; scope: Scope; config: Record<string, unknown>; cloudType?: string}
   | {type: 'charm'; charm: CharmMetadata}

@@ -120,6 +120,8 @@ export interface Model {
   users?: ModelUser[]
   /** From disabled-commands; undefined when not known. */
   disabledCommands?: DisabledCommand[]
+  /** Where the disabled-commands list was read. */
+  disabledCommandsRef?: SourceRef
   /** The Kubernetes namespace of a caas model, when Kubernetes objects were read. */
   namespace?: string
   /** Which kinds of input described this model. */

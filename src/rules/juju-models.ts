@@ -49,7 +49,7 @@ export const jujuDisabledCommands: Rule = {
         message: `model ${model.name} does not block ${list(missing)}${present.length > 0 ? ` (blocked: ${present.join(', ')})` : ' (no commands are disabled)'}.`,
         evidence: {required, disabledCommands: present, missing},
         remediation: missing.map((set) => `juju disable-command -m ${m} ${set} "hardenctl: production model"`).join('; '),
-        ...(model.refs[0] ? {ref: model.refs[0]} : {}),
+        ...((model.disabledCommandsRef ?? model.refs[0]) ? {ref: model.disabledCommandsRef ?? model.refs[0]} : {}),
       })
     }
   },

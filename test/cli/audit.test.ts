@@ -76,6 +76,7 @@ describe('hardenctl audit --from examples/livepatch-k8s', () => {
     }
     expect(rules).not.toContain('K8S-LOADBALANCER')
     expect(rules).not.toContain('JUJU-EXPOSED')
+    expect(findingsOf(report, 'JUJU-DISABLED-COMMANDS')[0]!.location?.file).toMatch(/models\/livepatch\/disabled-commands\.json$/)
   })
 
   it('exits 1 with --fail-on high, and 0 with --fail-on never', async () => {

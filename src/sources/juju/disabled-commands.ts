@@ -7,7 +7,7 @@
 import {z} from 'zod'
 
 import type {Contribution, DocumentReader} from '../../inventory/contributions.js'
-import {check, compact, isRecord} from './common.js'
+import {check, refAt, compact, isRecord} from './common.js'
 
 const KIND = 'juju disabled-commands'
 
@@ -25,7 +25,7 @@ export const disabledCommandsReader: DocumentReader = {
   read(data, ctx) {
     if (Array.isArray(data) && data.length > 0 && data.every(isBlockedModel)) {
       const out: Contribution[] = []
-      for (const model of check(blockedModelsSchema, data, ctx, [], KIND)) {
+      for (const [index, model] of check(blockedModelsSchema, data, ctx, [], KIND).entries()) {
         // A controller-wide list: each entry names its own model, whatever the file's place says.
         const scope = {...ctx.scope, model: model.name}
         out.push({type: 'input', scope, input: 'juju-disabled-commands'})
@@ -33,6 +33,7 @@ export const disabledCommandsReader: DocumentReader = {
           type: 'disabled-commands',
           scope,
           commands: (model['disabled-commands'] ?? []).map((commandSet) => ({commandSet})),
+          ref: refAt(ctx, [index]),
         })
       }
       return out
@@ -44,6 +45,7 @@ export const disabledCommandsReader: DocumentReader = {
         type: 'disabled-commands',
         scope: ctx.scope,
         commands: blocks.map((block) => compact({commandSet: block['command-set'], message: block.message})),
+        ref: refAt(ctx, []),
       },
     ]
   },

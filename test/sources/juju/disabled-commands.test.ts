@@ -16,6 +16,7 @@ describe('juju disabled-commands', () => {
         type: 'disabled-commands',
         scope: {file, controller: 'prod', model: 'cos'},
         commands: [{commandSet: 'destroy-model', message: 'production model'}, {commandSet: 'remove-object'}],
+        ref: {file, document: 0, path: []},
       },
     ])
   })
@@ -24,7 +25,7 @@ describe('juju disabled-commands', () => {
     const file = fixture('disabled-commands-none.json')
     expect(readFile(file).contributions).toEqual([
       {type: 'input', scope: {file}, input: 'juju-disabled-commands'},
-      {type: 'disabled-commands', scope: {file}, commands: []},
+      {type: 'disabled-commands', scope: {file}, commands: [], ref: {file, document: 0, path: []}},
     ])
   })
 
@@ -32,8 +33,13 @@ describe('juju disabled-commands', () => {
     const file = fixture('disabled-commands-all.json')
     const {contributions} = readFile(file, {controller: 'prod'})
     expect(contributions.filter((c) => c.type === 'disabled-commands')).toEqual([
-      {type: 'disabled-commands', scope: {file, controller: 'prod', model: 'controller'}, commands: [{commandSet: 'destroy-model'}]},
-      {type: 'disabled-commands', scope: {file, controller: 'prod', model: 'cos'}, commands: [{commandSet: 'all'}, {commandSet: 'destroy-model'}]},
+      {type: 'disabled-commands', scope: {file, controller: 'prod', model: 'controller'}, commands: [{commandSet: 'destroy-model'}], ref: {file, document: 0, path: [0]}},
+      {
+        type: 'disabled-commands',
+        scope: {file, controller: 'prod', model: 'cos'},
+        commands: [{commandSet: 'all'}, {commandSet: 'destroy-model'}],
+        ref: {file, document: 0, path: [1]},
+      },
     ])
   })
 })

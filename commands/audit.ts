@@ -10,10 +10,7 @@ import {renderReport} from '../src/report/index.js'
 export default class Audit extends BaseCommand {
   static override summary = 'Audit Juju models and Kubernetes namespaces against the hardening guides.'
 
-  static override description = `Reads dumps of Juju and Kubernetes state (--from: a snapshot directory, or files of juju status,
-show-model, users, offers, disabled-commands, config, show-application, bundles, charm directories and
-kubectl get -o json output), runs every rule of the profiles that apply, and prints the findings: each
-names its rule, its target, why it matters (guide and section) and how to fix it.
+  static override description = `Reads dumps of Juju and Kubernetes state (--from: a snapshot directory, or files of juju status, show-model, users, offers, disabled-commands, config, show-application, bundles, charm directories and kubectl get -o json output), runs every rule of the profiles that apply, and prints the findings: each names its rule, its target, why it matters (guide and section) and how to fix it. Rules whose input is missing are listed as not evaluated.
 
 ${EXIT_CODES_HELP}`
 

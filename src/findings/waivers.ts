@@ -3,8 +3,7 @@
  * target glob, with an optional expiry) and `hardenctl.io/waive: "RULE=reason"` annotations on
  * Kubernetes objects. A waived finding stays in the report, marked, and never fails a run.
  */
-import picomatch from 'picomatch'
-
+import {anyGlobMatches} from '../policy/glob.js'
 import type {Policy, PolicyWaiver} from '../policy/schema.js'
 import type {ExpiredWaiver} from '../report/audit-report.js'
 import type {Finding, Target} from './types.js'
@@ -22,24 +21,23 @@ export function applyWaivers(
 ): {findings: Finding[]; expiredWaivers: ExpiredWaiver[]} {
   const today = options.now.toISOString().slice(0, 10)
   const source = options.policyFile ?? 'policy'
-  const active: {waiver: PolicyWaiver; matches: (names: string[]) => boolean}[] = []
+  const active: PolicyWaiver[] = []
   const expiredWaivers: ExpiredWaiver[] = []
   for (const waiver of policy.waivers) {
     if (waiver.expires !== undefined && waiver.expires < today) {
       expiredWaivers.push({rule: waiver.rule, target: waiver.target, reason: waiver.reason, expires: waiver.expires, source})
     } else {
-      const matcher = picomatch(waiver.target, {dot: true, nocase: false})
-      active.push({waiver, matches: (names) => names.some((name) => matcher(name))})
+      active.push(waiver)
     }
   }
 
   const findings = items.map(({finding, annotations}) => {
     const names = targetNames(finding.target)
-    const byPolicy = active.find(({waiver, matches}) => waiver.rule === finding.rule && matches(names))
+    const byPolicy = active.find((waiver) => waiver.rule === finding.rule && anyGlobMatches([waiver.target], names))
     if (byPolicy) {
       return {
         ...finding,
-        waived: {by: 'policy' as const, reason: byPolicy.waiver.reason, source, ...(byPolicy.waiver.expires ? {expires: byPolicy.waiver.expires} : {})},
+        waived: {by: 'policy' as const, reason: byPolicy.reason, source, ...(byPolicy.expires ? {expires: byPolicy.expires} : {})},
       }
     }
     const annotationReason = policy.annotationWaivers ? annotationWaiver(annotations, finding.rule) : undefined

@@ -1,75 +1,22 @@
-/** Minimal IPv4/IPv6 CIDR arithmetic: enough to say whether one range lies inside another. */
+/** CIDR containment for exposure allowlists, on ipaddr.js (IPv4 and IPv6). */
+import ipaddr from 'ipaddr.js'
 
-interface ParsedCidr {
+export interface ParsedCidr {
   family: 4 | 6
-  /** The address as a 32- or 128-bit integer. */
-  address: bigint
+  address: ipaddr.IPv4 | ipaddr.IPv6
   prefix: number
 }
 
-function parseIPv4(text: string): bigint | undefined {
-  const parts = text.split('.')
-  if (parts.length !== 4) return undefined
-  let value = 0n
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined
-    const n = Number(part)
-    if (n > 255) return undefined
-    value = (value << 8n) | BigInt(n)
-  }
-  return value
-}
-
-function parseIPv6(text: string): bigint | undefined {
-  if (!/^[0-9a-fA-F:.]+$/.test(text)) return undefined
-  const halves = text.split('::')
-  if (halves.length > 2) return undefined
-  const toGroups = (part: string): number[] | undefined => {
-    if (part === '') return []
-    const groups: number[] = []
-    for (const g of part.split(':')) {
-      if (g.includes('.')) {
-        const v4 = parseIPv4(g)
-        if (v4 === undefined) return undefined
-        groups.push(Number(v4 >> 16n), Number(v4 & 0xffffn))
-      } else {
-        if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined
-        groups.push(parseInt(g, 16))
-      }
-    }
-    return groups
-  }
-  const head = toGroups(halves[0] ?? '')
-  const tail = halves.length === 2 ? toGroups(halves[1] ?? '') : []
-  if (!head || !tail) return undefined
-  const missing = 8 - head.length - tail.length
-  if (halves.length === 1 ? missing !== 0 : missing < 0) return undefined
-  const groups = [...head, ...Array<number>(Math.max(missing, 0)).fill(0), ...tail]
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n)
-}
-
+/** `10.0.0.0/8`, `fd00::/8`; a bare address is a /32 or /128. Undefined when not an address. */
 export function parseCidr(text: string): ParsedCidr | undefined {
-  const [addr, prefixText] = text.trim().split('/')
-  if (addr === undefined) return undefined
-  const v4 = parseIPv4(addr)
-  if (v4 !== undefined) {
-    const prefix = prefixText === undefined ? 32 : Number(prefixText)
-    if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) return undefined
-    return {family: 4, address: v4, prefix}
+  const trimmed = text.trim()
+  try {
+    const [address, prefix] = trimmed.includes('/') ? ipaddr.parseCIDR(trimmed) : [ipaddr.parse(trimmed), -1]
+    const family = address.kind() === 'ipv4' ? 4 : 6
+    return {family, address, prefix: prefix === -1 ? (family === 4 ? 32 : 128) : prefix}
+  } catch {
+    return undefined
   }
-  const v6 = parseIPv6(addr)
-  if (v6 !== undefined) {
-    const prefix = prefixText === undefined ? 128 : Number(prefixText)
-    if (!Number.isInteger(prefix) || prefix < 0 || prefix > 128) return undefined
-    return {family: 6, address: v6, prefix}
-  }
-  return undefined
-}
-
-function network(cidr: ParsedCidr, prefix: number): bigint {
-  const bits = cidr.family === 4 ? 32 : 128
-  const hostBits = BigInt(bits - prefix)
-  return (cidr.address >> hostBits) << hostBits
 }
 
 /** True when every address of `inner` lies inside `outer`. Unparseable input is never inside. */
@@ -77,7 +24,7 @@ export function cidrWithin(inner: string, outer: string): boolean {
   const a = parseCidr(inner)
   const b = parseCidr(outer)
   if (!a || !b || a.family !== b.family || a.prefix < b.prefix) return false
-  return network(a, b.prefix) === network(b, b.prefix)
+  return a.address.match(b.address as never, b.prefix)
 }
 
 export function cidrWithinAny(inner: string, outers: readonly string[]): boolean {

@@ -9,7 +9,7 @@ import {
   OBSERVABILITY_OFFER_WORDS,
 } from './helpers/interfaces.js'
 import {describeMine, describeOther, relationsOf, type RelationView} from './helpers/relations.js'
-import {list, modelArg, modelCandidates, modelTarget} from './helpers/targets.js'
+import {list, modelArg, modelCandidates, modelTarget, refField} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
 /** Which `disable-command` sets also block a command set (juju help disable-command). */
@@ -49,7 +49,7 @@ export const jujuDisabledCommands: Rule = {
         message: `model ${model.name} does not block ${list(missing)}${present.length > 0 ? ` (blocked: ${present.join(', ')})` : ' (no commands are disabled)'}.`,
         evidence: {required, disabledCommands: present, missing},
         remediation: missing.map((set) => `juju disable-command -m ${m} ${set} "hardenctl: production model"`).join('; '),
-        ...((model.disabledCommandsRef ?? model.refs[0]) ? {ref: model.disabledCommandsRef ?? model.refs[0]} : {}),
+        ...refField(model.disabledCommandsRef ?? model.refs[0]),
       })
     }
   },

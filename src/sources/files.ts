@@ -8,7 +8,7 @@ import {join, resolve, sep} from 'node:path'
 
 import {InputError} from '../errors.js'
 import type {Contribution, DocumentReader, Scope} from '../inventory/contributions.js'
-import {isCharmDirectory, readCharmDirectoryFiles} from './charm/index.js'
+import {readIfCharmDirectory} from './charm/index.js'
 import type {Locator} from './document.js'
 import {type ParsedFile, readAndParse} from './parse-file.js'
 import {ALL_READERS} from './registry.js'
@@ -52,8 +52,8 @@ async function statKind(path: string): Promise<'directory' | 'file'> {
 
 /** Depth-first, sorted, so the same directory always yields findings in the same order. */
 async function collect(directory: string, dataFiles: string[], result: FileSourceResult): Promise<void> {
-  if (await isCharmDirectory(directory)) {
-    const charm = await readCharmDirectoryFiles(directory)
+  const charm = await readIfCharmDirectory(directory)
+  if (charm) {
     for (const contribution of charm.contributions) result.contributions.push(contribution)
     for (const file of charm.files) result.locators.set(file.file, file.locator)
     result.files.push({file: directory, kind: 'charm directory'})

@@ -94,13 +94,8 @@ export class JsonLocator implements Locator {
     let depth = 0
     for (let i = start; i < text.length; i++) {
       const code = text.charCodeAt(i)
-      if (code === QUOTE) {
-        for (i++; i < text.length; i++) {
-          const inner = text.charCodeAt(i)
-          if (inner === BACKSLASH) i++
-          else if (inner === QUOTE) break
-        }
-      } else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++
+      if (code === QUOTE) i = this.stringEnd(i)
+      else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++
       else if ((code === CLOSE_BRACE || code === CLOSE_BRACKET) && --depth === 0) return i
     }
     return text.length - 1
@@ -108,14 +103,13 @@ export class JsonLocator implements Locator {
 
   /** The offset of the quote that closes the string opening at `start`. */
   private stringEnd(start: number): number {
-    let quote = this.text.indexOf('"', start + 1)
-    while (quote !== -1) {
-      let backslashes = 0
-      while (this.text[quote - 1 - backslashes] === '\\') backslashes++
-      if (backslashes % 2 === 0) return quote
-      quote = this.text.indexOf('"', quote + 1)
+    const text = this.text
+    for (let i = start + 1; i < text.length; i++) {
+      const code = text.charCodeAt(i)
+      if (code === BACKSLASH) i++
+      else if (code === QUOTE) return i
     }
-    return this.text.length - 1
+    return text.length - 1
   }
 
   private skipWhitespace(start: number): number {

@@ -1,5 +1,6 @@
 /** Kubernetes objects of a Juju application, from the builder's join or found by Juju's naming. */
 import type {KubeRole} from '../../inventory/kubernetes.js'
+import {findClusterRole, findRole} from './rbac.js'
 import type {Application, Inventory, Model} from '../../inventory/types.js'
 
 export interface AppRbac {
@@ -20,10 +21,9 @@ export function appRbac(inventory: Inventory, model: Model, app: Application): A
   for (const r of app.kubernetes?.clusterRoles ?? []) clusterRoles.set(r.metadata.name, r)
   const namespace = app.kubernetes?.namespace ?? model.namespace ?? (model.type === 'caas' ? model.name : undefined)
   if (namespace && inventory.inputs.has('k8s-rbac')) {
-    const index = rolesByName(inventory)
-    const role = index.roles.get(`${namespace}/${app.name}`)
+    const role = findRole(inventory.kubernetes, namespace, app.name)
     if (role) roles.set(`${namespace}/${app.name}`, role)
-    const clusterRole = index.clusterRoles.get(`${model.name}-${app.name}`)
+    const clusterRole = findClusterRole(inventory.kubernetes, `${model.name}-${app.name}`)
     if (clusterRole) clusterRoles.set(clusterRole.metadata.name, clusterRole)
   }
   const found = roles.size + clusterRoles.size > 0
@@ -34,17 +34,3 @@ export function appRbac(inventory: Inventory, model: Model, app: Application): A
   }
 }
 
-const roleIndexes = new WeakMap<Inventory, {roles: Map<string, KubeRole>; clusterRoles: Map<string, KubeRole>}>()
-
-/** Roles by `namespace/name` and ClusterRoles by name, built once per inventory (apps × roles is too many to scan). */
-function rolesByName(inventory: Inventory): {roles: Map<string, KubeRole>; clusterRoles: Map<string, KubeRole>} {
-  let index = roleIndexes.get(inventory)
-  if (!index) {
-    index = {
-      roles: new Map(inventory.kubernetes.roles.map((role) => [`${role.metadata.namespace}/${role.metadata.name}`, role])),
-      clusterRoles: new Map(inventory.kubernetes.clusterRoles.map((role) => [role.metadata.name, role])),
-    }
-    roleIndexes.set(inventory, index)
-  }
-  return index
-}

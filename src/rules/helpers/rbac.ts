@@ -21,9 +21,18 @@ export function isClusterAdminRef(binding: KubeRoleBinding): boolean {
 
 /** The Role or ClusterRole a binding refers to, when it was read. */
 export function resolveRoleRef(view: KubernetesView, binding: KubeRoleBinding): KubeRole | undefined {
-  const index = roleIndex(view)
-  if (binding.roleRef.kind === 'ClusterRole') return index.get(`ClusterRole//${binding.roleRef.name}`)
-  return index.get(`Role/${binding.metadata.namespace ?? ''}/${binding.roleRef.name}`)
+  if (binding.roleRef.kind === 'ClusterRole') return findClusterRole(view, binding.roleRef.name)
+  return findRole(view, binding.metadata.namespace ?? '', binding.roleRef.name)
+}
+
+/** The Role `namespace/name`, when it was read. */
+export function findRole(view: KubernetesView, namespace: string, name: string): KubeRole | undefined {
+  return roleIndex(view).get(`Role/${namespace}/${name}`)
+}
+
+/** The ClusterRole `name`, when it was read. */
+export function findClusterRole(view: KubernetesView, name: string): KubeRole | undefined {
+  return roleIndex(view).get(`ClusterRole//${name}`)
 }
 
 const roleIndexes = new WeakMap<KubernetesView, Map<string, KubeRole>>()

@@ -42,27 +42,57 @@ function firstDocument(parsed: ParsedFile): unknown {
   return parsed.documents[0]?.data
 }
 
+interface CharmFiles {
+  charmcraft?: ParsedFile
+  metadata?: ParsedFile
+  config?: ParsedFile
+}
+
+async function parseCharmFiles(dir: string): Promise<CharmFiles> {
+  const [charmcraft, metadata, config] = await Promise.all([CHARMCRAFT, METADATA, CONFIG].map((name) => parseIfPresent(join(dir, name))))
+  return {charmcraft, metadata, config}
+}
+
 /**
- * True when `dir` holds a charm: a charmcraft.yaml for a charm (`type: charm`, or with metadata
- * keys), or a metadata.yaml with charm metadata or a name. Files that do not parse make it false,
- * so they are read (and their errors reported) as ordinary files.
+ * True when the files hold a charm: a charmcraft.yaml for a charm (`type: charm`, or with metadata
+ * keys), or a metadata.yaml with charm metadata or a name.
+ */
+function holdsCharm({charmcraft, metadata}: CharmFiles): boolean {
+  if (charmcraft) {
+    const data = firstDocument(charmcraft)
+    if (isCharmcraftDocument(data) || (isRecord(data) && hasMetadataKeys(data))) return true
+  }
+  if (metadata) {
+    const data = firstDocument(metadata)
+    if (isRecord(data) && (hasMetadataKeys(data) || typeof data.name === 'string') && !('applications' in data)) return true
+  }
+  return false
+}
+
+/**
+ * True when `dir` holds a charm. Files that do not parse make it false, so they are read (and
+ * their errors reported) as ordinary files.
  */
 export async function isCharmDirectory(dir: string): Promise<boolean> {
   try {
-    const charmcraft = await parseIfPresent(join(dir, CHARMCRAFT))
-    if (charmcraft) {
-      const data = firstDocument(charmcraft)
-      if (isCharmcraftDocument(data) || (isRecord(data) && hasMetadataKeys(data))) return true
-    }
-    const metadata = await parseIfPresent(join(dir, METADATA))
-    if (metadata) {
-      const data = firstDocument(metadata)
-      if (isRecord(data) && (hasMetadataKeys(data) || typeof data.name === 'string') && !('applications' in data)) return true
-    }
+    return holdsCharm(await parseCharmFiles(dir))
   } catch {
     return false
   }
-  return false
+}
+
+/**
+ * Reads `dir` as one charm when it holds one, parsing each file once; undefined when it does not
+ * (or a file does not parse: it is then read, and its error reported, as an ordinary file).
+ */
+export async function readIfCharmDirectory(dir: string): Promise<{contributions: Contribution[]; files: ParsedFile[]} | undefined> {
+  let files: CharmFiles
+  try {
+    files = await parseCharmFiles(dir)
+  } catch {
+    return undefined
+  }
+  return holdsCharm(files) ? charmFromFiles(dir, files) : undefined
 }
 
 /** Reads one charm directory into one `charm` contribution (plus `input: charm-metadata`). */
@@ -72,9 +102,10 @@ export async function readCharmDirectory(dir: string): Promise<Contribution[]> {
 
 /** As readCharmDirectory, also returning the files read, whose locators turn refs into lines. */
 export async function readCharmDirectoryFiles(dir: string): Promise<{contributions: Contribution[]; files: ParsedFile[]}> {
-  const [charmcraft, metadata, config] = await Promise.all(
-    [CHARMCRAFT, METADATA, CONFIG].map((name) => parseIfPresent(join(dir, name))),
-  )
+  return charmFromFiles(dir, await parseCharmFiles(dir))
+}
+
+function charmFromFiles(dir: string, {charmcraft, metadata, config}: CharmFiles): {contributions: Contribution[]; files: ParsedFile[]} {
   if (!charmcraft && !metadata) {
     throw new InputError(dir, `not a charm directory: expected ${CHARMCRAFT} or ${METADATA}`)
   }

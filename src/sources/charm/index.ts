@@ -1,7 +1,7 @@
 import type {DocumentReader} from '../../inventory/contributions.js'
 import {charmConfigReader, charmcraftReader, charmMetadataReader} from './readers.js'
 
-export {isCharmDirectory, readCharmDirectory, readCharmDirectoryFiles} from './directory.js'
+export {isCharmDirectory, readCharmDirectory, readCharmDirectoryFiles, readIfCharmDirectory} from './directory.js'
 export {
   flattenAssumes,
   isCharmConfigDocument,

@@ -11,12 +11,15 @@ import {type AuditReport, createAuditReport} from '../report/audit-report.js'
 import {ALL_RULES} from '../rules/catalog.js'
 import {evaluateRules} from '../rules/engine.js'
 import type {Rule} from '../rules/rule.js'
-import {readFileSources} from '../sources/files.js'
+import {readFileSources, readSourceDocuments} from '../sources/files.js'
+import {describeLiveInputs, type LiveCollection} from '../sources/live.js'
 import {detectProfiles} from './profiles.js'
 
 export interface AuditOptions {
-  /** Files and directories to read (`--from`). */
-  from: string[]
+  /** Files and directories to read (`--from`); or: */
+  from?: string[]
+  /** what the live source collected (audit without `--from`). */
+  live?: LiveCollection
   /** `--policy FILE`; default `./hardenctl.yaml` when present. */
   policyFile?: string
   /** `--profile`: run exactly these profiles instead of detecting them from the charms present. */
@@ -39,7 +42,7 @@ export interface AuditResult {
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? new Date()
   const {policy, file: policyFile} = await loadPolicy(options.policyFile)
-  const sources = await readFileSources(options.from)
+  const sources = options.live ? readSourceDocuments(options.live.documents) : await readFileSources(options.from ?? [])
   const inventory = buildInventory(sources.contributions, {files: sources.files, locators: sources.locators})
 
   const profiles = options.profiles && options.profiles.length > 0 ? options.profiles : detectProfiles(inventory)
@@ -51,12 +54,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     generatedAt: now,
     toolVersion: options.toolVersion,
     profiles,
-    inputs: options.from,
+    inputs: options.live ? describeLiveInputs(options.live) : (options.from ?? []),
     policy: policyFile,
     findings,
     notEvaluated: evaluation.notEvaluated,
     expiredWaivers,
     failOn: options.failOn,
   })
-  return {report, inventory, rules, warnings: sources.warnings}
+  return {report, inventory, rules, warnings: [...(options.live?.warnings ?? []), ...sources.warnings]}
 }

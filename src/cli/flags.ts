@@ -31,3 +31,40 @@ export const reportFlags = {
     env: 'HARDENCTL_FAIL_ON',
   })(),
 }
+
+/** Flags of the commands that read the live estate (audit without --from, snapshot). */
+export const liveFlags = {
+  'no-juju': Flags.boolean({description: 'Do not inspect Juju controllers.', default: false}),
+  'no-kubernetes': Flags.boolean({description: 'Do not inspect the Kubernetes cluster.', default: false}),
+  controller: Flags.string({
+    multiple: true,
+    description: 'Juju controller from $JUJU_DATA/controllers.yaml (repeatable). Default: the current controller.',
+  }),
+  model: Flags.string({
+    char: 'm',
+    multiple: true,
+    description: 'Juju model name or owner/name (repeatable). Default: every model the user can see.',
+  }),
+  'juju-insecure-skip-verify': Flags.boolean({
+    description: 'Do not verify the controller certificate. Anyone on the path can impersonate the controller; for labs only.',
+    default: false,
+  }),
+  kubeconfig: Flags.string({description: 'Kubeconfig file. Default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account.'}),
+  context: Flags.string({description: 'Kubeconfig context. Default: the current context.'}),
+  namespace: Flags.string({
+    char: 'n',
+    multiple: true,
+    description: 'Kubernetes namespace to keep (repeatable). Default: all. Objects are still listed cluster-wide.',
+  }),
+}
+
+export interface LiveFlagValues {
+  'no-juju': boolean
+  'no-kubernetes': boolean
+  controller?: string[]
+  model?: string[]
+  'juju-insecure-skip-verify': boolean
+  kubeconfig?: string
+  context?: string
+  namespace?: string[]
+}

@@ -10,8 +10,9 @@ import {InputError} from '../errors.js'
 import type {Contribution, DocumentReader, Scope} from '../inventory/contributions.js'
 import {readIfCharmDirectory} from './charm/index.js'
 import type {Locator} from './document.js'
-import {type ParsedFile, readAndParse} from './parse-file.js'
+import {type ParsedFile, parseText, readAndParse} from './parse-file.js'
 import {ALL_READERS} from './registry.js'
+import {LIVE_PREFIX, type SourceDocument} from './source-document.js'
 
 export interface FileSourceResult {
   contributions: Contribution[]
@@ -42,6 +43,36 @@ export async function readFileSources(paths: string[], readers: DocumentReader[]
   return result
 }
 
+/**
+ * Reads documents a live collector produced, in the order the same snapshot on disk would be
+ * read (depth-first, sorted), so a live audit and an audit of its snapshot list findings alike.
+ */
+export function readSourceDocuments(documents: SourceDocument[], readers: DocumentReader[] = ALL_READERS): FileSourceResult {
+  const result: FileSourceResult = {contributions: [], files: [], locators: new Map(), warnings: []}
+  for (const document of [...documents].sort((a, b) => compareLayoutPaths(a.path, b.path))) {
+    const file = `${LIVE_PREFIX}${document.path}`
+    const parsed: ParsedFile =
+      document.text === undefined
+        ? {file, format: 'json', documents: [{index: 0, data: document.data}], locator: NO_LOCATOR}
+        : parseText(file, document.text)
+    readParsedFile(parsed, readers, result, {...scopeFromLayout(document.path), file})
+  }
+  return result
+}
+
+/** The order `collect` walks a directory in: segment by segment, each level sorted by name. */
+export function compareLayoutPaths(a: string, b: string): number {
+  const left = a.split('/')
+  const right = b.split('/')
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const order = left[i]!.localeCompare(right[i]!)
+    if (order !== 0) return order
+  }
+  return left.length - right.length
+}
+
+const NO_LOCATOR: Locator = {locate: () => undefined}
+
 async function statKind(path: string): Promise<'directory' | 'file'> {
   try {
     return (await stat(path)).isDirectory() ? 'directory' : 'file'
@@ -68,8 +99,7 @@ async function collect(directory: string, dataFiles: string[], result: FileSourc
   }
 }
 
-function readParsedFile(parsed: ParsedFile, readers: DocumentReader[], result: FileSourceResult): void {
-  const scope = scopeFromLayout(parsed.file)
+function readParsedFile(parsed: ParsedFile, readers: DocumentReader[], result: FileSourceResult, scope = scopeFromLayout(parsed.file)): void {
   result.locators.set(parsed.file, parsed.locator)
   const kinds = new Set<string>()
   for (const {index, data} of parsed.documents) {

@@ -4,12 +4,15 @@
  * (RemoteEndpoint) and `show.go` (OfferUser). `store` is the hosting controller. A connection
  * names its consumer by `source-model-uuid`; `source-model` is accepted too.
  */
+import {basename} from 'node:path'
+
 import {z} from 'zod'
 
 import type {Contribution, DocumentReader} from '../../inventory/contributions.js'
 import {check, compact, compareText, endpointMapSchema, everyValue, fillScope, isRecord, refAt, toEndpointList} from './common.js'
 
 const KIND = 'juju offers'
+const OFFERS_FILE = /^offers[^/\\]*\.(json|ya?ml)$/i
 
 const offerItemSchema = z.looseObject({
   application: z.string(),
@@ -37,10 +40,14 @@ const offerItemSchema = z.looseObject({
 
 export const offersReader: DocumentReader = {
   kind: KIND,
-  recognises: (data) => everyValue(data, (item) => isRecord(item) && typeof item['offer-url'] === 'string' && 'application' in item),
+  recognises: (data, hint) =>
+    everyValue(data, (item) => isRecord(item) && typeof item['offer-url'] === 'string' && 'application' in item) ||
+    // `juju offers` prints `{}` for a model that offers nothing; only a file named like it may be that empty.
+    (isRecord(data) && Object.keys(data).length === 0 && OFFERS_FILE.test(basename(hint.file))),
   read(data, ctx) {
     const out: Contribution[] = []
     const inputScopes = new Set<string>()
+    if (isRecord(data) && Object.keys(data).length === 0) return [{type: 'input', scope: ctx.scope, input: 'juju-offers'}]
     for (const [name, raw] of Object.entries(check(z.record(z.string(), z.unknown()), data, ctx, [], KIND))) {
       const item = check(offerItemSchema, raw, ctx, [name], KIND)
       const url = parseOfferUrl(item['offer-url'])

@@ -1,0 +1,32 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
+import {liveFlags} from '../src/cli/flags.js'
+import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
+import {writeSnapshot} from '../src/sources/snapshot.js'
+
+export default class Snapshot extends BaseCommand {
+  static override summary = 'Write the live Juju and Kubernetes inventory to a directory, secrets removed.'
+
+  static override description = `Collects what a live audit reads (Juju controllers over the Juju API, the Kubernetes cluster over its API) and writes it in the snapshot layout (README "Input layout"): juju status, show-model, users, offers, disabled-commands, controller-config and exported bundles per model, and kubectl-style lists per kind. Secret data, credential-looking options and environment values are replaced by <redacted>. "hardenctl audit --from DIR" on the result reports what "hardenctl audit" reported live.
+
+${EXIT_CODES_HELP.replace(/\n {2}1 .*$/m, '')}`
+
+  static override examples = [
+    {description: 'Snapshot the current controller and cluster', command: '<%= config.bin %> snapshot --out estate-2026-11-23'},
+    {description: 'Only the Juju side, two models', command: '<%= config.bin %> snapshot --out cos-only --no-kubernetes -m cos -m cos-lite'},
+  ]
+
+  static override flags = {
+    out: Flags.string({char: 'o', required: true, description: 'Directory to create (must not exist or be empty).'}),
+    ...liveFlags,
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Snapshot)
+    const live = await collectLiveFromFlags(flags)
+    printWarnings(live.warnings)
+    const written = await writeSnapshot(flags.out, live.documents)
+    process.stderr.write(`hardenctl: wrote ${written.length} files to ${flags.out}\n`)
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Shared by `audit` (without --from) and `snapshot`: turns the live flags into a collection,
+ * with progress on a terminal and the warnings a user must see on stderr.
+ */
+import {collectLive, type LiveCollection} from '../sources/live.js'
+import type {LiveFlagValues} from './flags.js'
+import {createProgress} from './progress.js'
+
+export async function collectLiveFromFlags(flags: LiveFlagValues): Promise<LiveCollection> {
+  if (flags['juju-insecure-skip-verify'] && !flags['no-juju']) {
+    process.stderr.write(
+      'hardenctl: WARNING: --juju-insecure-skip-verify: the Juju controller certificate is NOT verified; ' +
+        'anyone on the network path can impersonate the controller and read the password hardenctl logs in with\n',
+    )
+  }
+  const progress = createProgress('Collecting')
+  try {
+    return await collectLive({
+      juju: flags['no-juju'] ? false : {controllers: flags.controller, models: flags.model, insecureSkipVerify: flags['juju-insecure-skip-verify']},
+      kubernetes: flags['no-kubernetes'] ? false : {kubeconfig: flags.kubeconfig, context: flags.context, namespaces: flags.namespace},
+      onProgress: (message) => progress.update(message),
+    })
+  } finally {
+    progress.done()
+  }
+}
+
+export function printWarnings(warnings: string[]): void {
+  for (const warning of warnings) process.stderr.write(`hardenctl: warning: ${warning}\n`)
+}

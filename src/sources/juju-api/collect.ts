@@ -1,0 +1,219 @@
+/**
+ * The live Juju source: logs in to each controller and each model and turns the answers into
+ * the documents of the snapshot layout (README "Input layout"). API calls grow with models, not
+ * applications: per controller ListModelSummaries, ModelInfo (all models in one call), UserInfo,
+ * ControllerConfig and ListApplicationOffers (one filter per model); per model FullStatus,
+ * ExportBundle (the batch source of `trust`, which otherwise needs Application.Get per
+ * application) and Block.List.
+ */
+import {InputError} from '../../errors.js'
+import type {SourceDocument} from '../source-document.js'
+import {
+  type ApiModelInfo,
+  type ApiModelSummary,
+  blockResultsSchema,
+  checkAnswer,
+  controllerConfigSchema,
+  fullStatusSchema,
+  modelInfoResultsSchema,
+  modelSummariesSchema,
+  offersResultsSchema,
+  stringResultSchema,
+  userInfoResultsSchema,
+} from './api-shapes.js'
+import {disabledCommandsDocument, offersDocument, showModelDocument, statusDocument, untag, usersDocument} from './cli-documents.js'
+import type {ControllerTarget} from './juju-data.js'
+import {JujuCallError, JujuSession, type SessionOptions} from './session.js'
+
+export interface JujuProgress {
+  controller: string
+  model?: string
+  step: string
+}
+
+export interface JujuCollectOptions {
+  /** `--model`, repeatable: model names (`cos`) or qualified names (`admin/cos`); default every model the user can see. */
+  models?: string[]
+  insecureSkipVerify?: boolean
+  timeoutMs?: number
+  /** Models collected at once, each over its own connection. */
+  concurrency?: number
+  onProgress?: (event: JujuProgress) => void
+}
+
+export interface JujuCollection {
+  documents: SourceDocument[]
+  /** API calls made, logins included (the benchmark's O(models) check). */
+  calls: number
+  warnings: string[]
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000
+const DEFAULT_CONCURRENCY = 4
+
+export async function collectJuju(controllers: ControllerTarget[], options: JujuCollectOptions = {}): Promise<JujuCollection> {
+  const collection: JujuCollection = {documents: [], calls: 0, warnings: []}
+  const sessionOptions: SessionOptions = {
+    insecureSkipVerify: options.insecureSkipVerify ?? false,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    onCall: () => collection.calls++,
+  }
+  for (const target of controllers) await collectController(target, options, sessionOptions, collection)
+  return collection
+}
+
+async function collectController(
+  target: ControllerTarget,
+  options: JujuCollectOptions,
+  sessionOptions: SessionOptions,
+  out: JujuCollection,
+): Promise<void> {
+  const progress = (step: string, model?: string): void => options.onProgress?.(model === undefined ? {controller: target.name, step} : {controller: target.name, model, step})
+  const controllerDir = `juju/${target.name}`
+  progress('logging in')
+  const session = await JujuSession.open(target, '/api', `controller ${target.name}`, sessionOptions)
+  try {
+    const superuser = session.info.controllerAccess === 'superuser'
+    progress('listing models')
+    const models = selectModels(await listModels(session, target.user, superuser), options.models, target.name)
+    const infos = await modelInfos(session, models)
+
+    if (superuser) {
+      progress('reading users')
+      const users = checkAnswer(userInfoResultsSchema, await session.call('userManager', 'userInfo', {entities: [], 'include-disabled': true}), session.where, 'UserManager.UserInfo')
+      const list = (users.results ?? []).flatMap((result) => (result.result ? [result.result] : []))
+      out.documents.push({path: `${controllerDir}/users.json`, data: usersDocument(list)})
+      const config = await optionalCall(session, 'controller', 'controllerConfig', {}, out, 'controller config')
+      if (config !== undefined) {
+        out.documents.push({path: `${controllerDir}/controller-config.json`, data: checkAnswer(controllerConfigSchema, config, session.where, 'Controller.ControllerConfig').config ?? {}})
+      }
+    } else {
+      out.warnings.push(`controller ${target.name}: ${target.user} is not a superuser, so controller users and controller config were not inspected`)
+    }
+
+    progress('reading offers')
+    const offersByModel = await listOffers(session, models, out)
+
+    await forEachLimited(models, options.concurrency ?? DEFAULT_CONCURRENCY, async (model) => {
+      const modelDir = `${controllerDir}/models/${model.name}`
+      const info = infos.get(model.uuid)
+      if (info) out.documents.push({path: `${modelDir}/show-model.json`, data: showModelDocument(info, target.name)})
+      const offers = offersByModel.get(model.uuid)
+      if (offers !== undefined) out.documents.push({path: `${modelDir}/offers.json`, data: offersDocument(offers, target.name)})
+      progress('collecting', model.name)
+      await collectModel(target, model, modelDir, sessionOptions, out)
+    })
+  } finally {
+    session.close()
+  }
+}
+
+async function listModels(session: JujuSession, user: string, superuser: boolean): Promise<ApiModelSummary[]> {
+  const answer = checkAnswer(
+    modelSummariesSchema,
+    await session.call('modelManager', 'listModelSummaries', {'user-tag': `user-${user}`, all: superuser}),
+    session.where,
+    'ModelManager.ListModelSummaries',
+  )
+  return (answer.results ?? []).flatMap((result) => (result.result ? [result.result] : [])).sort((a, b) => a.name.localeCompare(b.name))
+}
+
+function selectModels(models: ApiModelSummary[], wanted: string[] | undefined, controller: string): ApiModelSummary[] {
+  if (!wanted || wanted.length === 0) return models
+  return wanted.map((name) => {
+    const model = models.find((candidate) => candidate.name === name || `${untag(candidate['owner-tag'], 'user')}/${candidate.name}` === name)
+    if (!model) {
+      const known = models.map((candidate) => candidate.name)
+      throw new InputError(undefined, `--model ${name}: no such model on controller ${controller} (models: ${known.slice(0, 5).join(', ')}${known.length > 5 ? ', …' : ''})`)
+    }
+    return model
+  })
+}
+
+async function modelInfos(session: JujuSession, models: ApiModelSummary[]): Promise<Map<string, ApiModelInfo>> {
+  const infos = new Map<string, ApiModelInfo>()
+  if (models.length === 0) return infos
+  const answer = checkAnswer(
+    modelInfoResultsSchema,
+    await session.call('modelManager', 'modelInfo', {entities: models.map((model) => ({tag: `model-${model.uuid}`}))}),
+    session.where,
+    'ModelManager.ModelInfo',
+  )
+  for (const result of answer.results) if (result.result) infos.set(result.result.uuid, result.result)
+  return infos
+}
+
+/** Offers of every model in one call: one filter per model (Juju requires at least one). */
+async function listOffers(session: JujuSession, models: ApiModelSummary[], out: JujuCollection) {
+  const byModel = new Map<string, NonNullable<ReturnType<typeof offersResultsSchema.parse>['results']>>()
+  if (models.length === 0) return byModel
+  const filters = models.map((model) => ({'model-name': model.name, 'owner-name': untag(model['owner-tag'], 'user')}))
+  const answer = await optionalCall(session, 'applicationOffers', 'listApplicationOffers', {filters}, out, 'offers')
+  if (answer === undefined) return byModel
+  for (const model of models) byModel.set(model.uuid, [])
+  for (const offer of checkAnswer(offersResultsSchema, answer, session.where, 'ApplicationOffers.ListApplicationOffers').results ?? []) {
+    const [owner, rest] = offer['offer-url'].replace(/^[^:/]+:/, '').split('/')
+    const modelName = rest?.split('.')[0]
+    const model = models.find((candidate) => candidate.name === modelName && untag(candidate['owner-tag'], 'user') === owner)
+    if (model) byModel.get(model.uuid)!.push(offer)
+  }
+  return byModel
+}
+
+async function collectModel(
+  target: ControllerTarget,
+  model: ApiModelSummary,
+  modelDir: string,
+  sessionOptions: SessionOptions,
+  out: JujuCollection,
+): Promise<void> {
+  const session = await JujuSession.open(target, `/model/${model.uuid}/api`, `model ${target.name}:${model.name}`, sessionOptions)
+  try {
+    let status: unknown
+    try {
+      status = await session.call('client', 'fullStatus', {patterns: []})
+    } catch (error) {
+      if (!(error instanceof JujuCallError)) throw error
+      // The shape `juju status` prints for a model it could not read: the audit reports it as a gap.
+      out.documents.push({path: `${modelDir}/status.json`, data: {model: {'status-error': error.message}}})
+      out.warnings.push(`model ${target.name}:${model.name}: cannot read status: ${error.message}`)
+    }
+    if (status !== undefined) {
+      out.documents.push({path: `${modelDir}/status.json`, data: statusDocument(checkAnswer(fullStatusSchema, status, session.where, 'Client.FullStatus'), target.name)})
+    }
+
+    const bundle = await optionalCall(session, 'bundle', 'exportBundle', {'include-charm-defaults': false}, out, 'the exported bundle (trust, exposed endpoints)')
+    if (bundle !== undefined) {
+      const result = checkAnswer(stringResultSchema, bundle, session.where, 'Bundle.ExportBundle')
+      if (result.error) out.warnings.push(`${session.where}: cannot export the bundle (trust, exposed endpoints not inspected): ${result.error.message}`)
+      else if (result.result) out.documents.push({path: `${modelDir}/bundle.yaml`, data: undefined, text: result.result})
+    }
+
+    const blocks = await optionalCall(session, 'block', 'list', {}, out, 'disabled commands')
+    if (blocks !== undefined) {
+      const list = (checkAnswer(blockResultsSchema, blocks, session.where, 'Block.List').results ?? []).flatMap((result) => (result.result ? [result.result] : []))
+      out.documents.push({path: `${modelDir}/disabled-commands.json`, data: disabledCommandsDocument(list)})
+    }
+  } finally {
+    session.close()
+  }
+}
+
+/** A call whose refusal leaves one input out (reported), not the whole audit. */
+async function optionalCall(session: JujuSession, facade: Parameters<JujuSession['call']>[0], method: string, params: unknown, out: JujuCollection, what: string): Promise<unknown> {
+  try {
+    return await session.call(facade, method, params)
+  } catch (error) {
+    if (!(error instanceof JujuCallError)) throw error
+    out.warnings.push(`${session.where}: cannot read ${what}: ${error.message}`)
+    return undefined
+  }
+}
+
+async function forEachLimited<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await run(items[next++]!)
+  }
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
+}

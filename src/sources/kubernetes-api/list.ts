@@ -1,0 +1,330 @@
+/**
+ * Reads the cluster over its API: one paginated cluster-wide LIST per kind, turned into exactly
+ * what `kubectl get <plural> -A -o json` prints, at `kubernetes/<plural>.json` in the snapshot
+ * layout (README "Input layout"). A kind the credentials may not list becomes the `kind: Status`
+ * the server answered with, which the reader turns into a gap ("could not inspect").
+ *
+ * The HTTP is plain node-fetch with client-node's auth, not the generated typed APIs: those turn
+ * objects into model classes with Date fields, which is not the `kubectl -o json` shape a snapshot
+ * must hold, and cost memory at tens of thousands of pods.
+ */
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import type {KubeConfig} from '@kubernetes/client-node'
+import fetch, {Headers, type RequestInit} from 'node-fetch'
+
+import {IncompleteError} from '../../errors.js'
+import type {SourceDocument} from '../source-document.js'
+import {describeRequestError, isRetryableStatus, parseRetryAfter, type RetryPolicy, retryDelay, retryPolicy} from './retry.js'
+
+export interface KubernetesList {
+  kind: string
+  plural: string
+  apiVersion: string
+  /** Cluster-wide list path, relative to the server URL. */
+  path: string
+  namespaced: boolean
+}
+
+function list(kind: string, plural: string, apiVersion: string, scope: 'namespaced' | 'cluster'): KubernetesList {
+  const path = apiVersion.includes('/') ? `/apis/${apiVersion}/${plural}` : `/api/${apiVersion}/${plural}`
+  return {kind, plural, apiVersion, path, namespaced: scope === 'namespaced'}
+}
+
+/** What a live audit lists, in the order it is listed and the documents come out. */
+export const KUBERNETES_LISTS: readonly KubernetesList[] = [
+  list('Namespace', 'namespaces', 'v1', 'cluster'),
+  list('Pod', 'pods', 'v1', 'namespaced'),
+  list('Service', 'services', 'v1', 'namespaced'),
+  list('ServiceAccount', 'serviceaccounts', 'v1', 'namespaced'),
+  list('Deployment', 'deployments', 'apps/v1', 'namespaced'),
+  list('StatefulSet', 'statefulsets', 'apps/v1', 'namespaced'),
+  list('DaemonSet', 'daemonsets', 'apps/v1', 'namespaced'),
+  list('Ingress', 'ingresses', 'networking.k8s.io/v1', 'namespaced'),
+  list('NetworkPolicy', 'networkpolicies', 'networking.k8s.io/v1', 'namespaced'),
+  list('Role', 'roles', 'rbac.authorization.k8s.io/v1', 'namespaced'),
+  list('RoleBinding', 'rolebindings', 'rbac.authorization.k8s.io/v1', 'namespaced'),
+  list('ClusterRole', 'clusterroles', 'rbac.authorization.k8s.io/v1', 'cluster'),
+  list('ClusterRoleBinding', 'clusterrolebindings', 'rbac.authorization.k8s.io/v1', 'cluster'),
+]
+
+export interface KubernetesCollection {
+  documents: SourceDocument[]
+  /** HTTP requests per plural, retries and restarted lists included. */
+  requests: Record<string, number>
+  /** Kinds that could not be inspected; each also has a `kind: Status` document. */
+  warnings: string[]
+}
+
+export interface ListProgress {
+  /** The plural listed (`pods`), as in `requests`. */
+  kind: string
+  /** Pages received so far for this kind. */
+  page: number
+  /** Objects received so far for this kind, before the namespace filter. */
+  items: number
+}
+
+export interface CollectOptions {
+  /** Keep only objects in these namespaces (and only these Namespace objects); cluster-scoped kinds are kept whole. */
+  namespaces?: string[]
+  pageSize?: number
+  onProgress?: (event: ListProgress) => void
+  retry?: Partial<RetryPolicy>
+  /** Per request, reading the body included. */
+  timeoutMs?: number
+  /** Names the credentials in a 401 message; discoverKubernetes's description. Defaults to the context name. */
+  description?: string
+}
+
+const DEFAULT_PAGE_SIZE = 500
+const DEFAULT_TIMEOUT_MS = 30_000
+/** A continue token expires after a few minutes (410 Gone); lists restarted from the first page. */
+const MAX_RESTARTS = 2
+
+type Json = Record<string, unknown>
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+interface Session {
+  config: KubeConfig
+  /** Server URL as configured, without a trailing slash. */
+  server: string
+  /** The same without any user info, for messages. */
+  shown: string
+  description: string
+  pageSize: number
+  retry: RetryPolicy
+  timeoutMs: number
+  namespaces?: Set<string>
+  onProgress?: (event: ListProgress) => void
+  requests: Record<string, number>
+}
+
+export async function collectKubernetes(config: KubeConfig, options: CollectOptions = {}): Promise<KubernetesCollection> {
+  const cluster = config.getCurrentCluster()
+  if (!cluster) throw new IncompleteError('Kubernetes API: the kubeconfig names no cluster for its current context')
+  const context = config.getCurrentContext()
+  const session: Session = {
+    config,
+    server: cluster.server.replace(/\/+$/, ''),
+    shown: withoutCredentials(cluster.server),
+    description: options.description ?? (context === 'inClusterContext' ? 'in-cluster service account' : `context ${context}`),
+    pageSize: Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE)),
+    retry: retryPolicy(options.retry),
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    namespaces: options.namespaces ? new Set(options.namespaces) : undefined,
+    onProgress: options.onProgress,
+    requests: {},
+  }
+  const collection: KubernetesCollection = {documents: [], requests: session.requests, warnings: []}
+  // One kind at a time: the API server's fairness limits favour a steady client, and only one
+  // kind's pages are in memory besides what is already collected.
+  for (const spec of KUBERNETES_LISTS) {
+    session.requests[spec.plural] = 0
+    collection.documents.push(await listKind(spec, session, collection.warnings))
+  }
+  return collection
+}
+
+async function listKind(spec: KubernetesList, session: Session, warnings: string[]): Promise<SourceDocument> {
+  const path = `kubernetes/${spec.plural}.json`
+  for (let restarts = 0; ; restarts++) {
+    const result = await listPages(spec, session)
+    if (result.ok) return {path, data: {apiVersion: 'v1', kind: 'List', metadata: {resourceVersion: ''}, items: result.items}}
+
+    const {status} = result.answer
+    if (status === 410) {
+      if (restarts < MAX_RESTARTS) continue
+      const why = `the list kept changing while paging (${describeStatus(result.answer)}), restarted ${restarts} times`
+      throw failed(session, spec, why)
+    }
+    if (status === 401) {
+      const who = `the credentials of ${session.description}`
+      throw new IncompleteError(`Kubernetes API ${session.shown}: unauthorized: ${who} were rejected`)
+    }
+    if (status === 403 || status === 404) {
+      const why = status === 403 ? 'forbidden' : `not found (the API server does not serve ${spec.apiVersion})`
+      warnings.push(`could not inspect ${spec.plural}: ${why}`)
+      return {path, data: refusal(spec, result.answer)}
+    }
+    throw failed(session, spec, describeStatus(result.answer))
+  }
+}
+
+/** What the server said instead of a page. */
+interface Refused {
+  status: number
+  statusText: string
+  body: unknown
+}
+
+type Listed = {ok: true; items: Json[]} | {ok: false; answer: Refused}
+
+async function listPages(spec: KubernetesList, session: Session): Promise<Listed> {
+  const items: Json[] = []
+  let token: string | undefined
+  let page = 0
+  let listed = 0
+  do {
+    const answer = await getPage(spec, session, token)
+    if ('status' in answer) return {ok: false, answer}
+    const received = answer.page.items ?? []
+    if (!Array.isArray(received)) {
+      throw failed(session, spec, `expected a list with items, got ${String(answer.page.kind ?? 'another object')}`)
+    }
+    for (const item of received) {
+      if (isRecord(item) && keep(item, spec, session.namespaces)) items.push(asKubectlPrints(item, spec))
+    }
+    page++
+    listed += received.length
+    session.onProgress?.({kind: spec.plural, page, items: listed})
+    const metadata = answer.page.metadata
+    const next = isRecord(metadata) ? metadata.continue : undefined
+    token = typeof next === 'string' && next !== '' ? next : undefined
+  } while (token !== undefined)
+  return {ok: true, items}
+}
+
+function keep(item: Json, spec: KubernetesList, namespaces: Set<string> | undefined): boolean {
+  if (!namespaces) return true
+  const metadata = isRecord(item.metadata) ? item.metadata : {}
+  if (spec.kind === 'Namespace') return namespaces.has(metadata.name as string)
+  // Cluster-scoped RBAC decides what the kept namespaces' service accounts may do.
+  return !spec.namespaced || namespaces.has(metadata.namespace as string)
+}
+
+/** LIST items carry no kind or apiVersion; kubectl adds them first. managedFields is big and unused. */
+function asKubectlPrints(item: Json, spec: KubernetesList): Json {
+  const object: Json = {apiVersion: spec.apiVersion, kind: spec.kind, ...item}
+  object.apiVersion = spec.apiVersion
+  object.kind = spec.kind
+  if (isRecord(item.metadata) && 'managedFields' in item.metadata) {
+    const {managedFields: _dropped, ...metadata} = item.metadata
+    object.metadata = metadata
+  }
+  return object
+}
+
+/** One page, asked again on throttling, server errors, timeouts and network errors. */
+async function getPage(spec: KubernetesList, session: Session, token: string | undefined): Promise<{page: Json} | Refused> {
+  const query = `limit=${session.pageSize}${token === undefined ? '' : `&continue=${encodeURIComponent(token)}`}`
+  const url = `${session.server}${spec.path}?${query}`
+  const {attempts} = session.retry
+  let reason = ''
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const init = await authorised(session)
+    let retryAfterMs: number | undefined
+    session.requests[spec.plural] = (session.requests[spec.plural] ?? 0) + 1
+    try {
+      const answer = await fetchJson(url, init, session.timeoutMs)
+      if (answer.status >= 200 && answer.status < 300) {
+        if (!isRecord(answer.body)) {
+          throw failed(session, spec, `expected a JSON list, got ${answer.contentType || 'something else'}`)
+        }
+        return {page: answer.body}
+      }
+      if (!isRetryableStatus(answer.status)) return answer
+      reason = describeStatus(answer)
+      retryAfterMs = parseRetryAfter(answer.retryAfter)
+    } catch (error) {
+      if (error instanceof IncompleteError) throw error
+      reason = describeRequestError(error, session.timeoutMs)
+    }
+    if (attempt < attempts) await sleep(retryDelay(session.retry, attempt, retryAfterMs))
+  }
+  throw failed(session, spec, `${reason} after ${attempts} attempt${attempts === 1 ? '' : 's'}`)
+}
+
+/** Asked before every request: exec and token-file credentials refresh themselves there. */
+async function authorised(session: Session): Promise<RequestInit> {
+  try {
+    return await session.config.applyToFetchOptions({})
+  } catch (error) {
+    const message = ((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '').trim()
+    throw new IncompleteError(`Kubernetes API ${session.shown}: cannot use the credentials of ${session.description}: ${message}`)
+  }
+}
+
+interface Answer extends Refused {
+  retryAfter: string | null
+  contentType: string
+}
+
+async function fetchJson(url: string, init: RequestInit, timeoutMs: number): Promise<Answer> {
+  const headers = new Headers(init.headers)
+  headers.set('Accept', 'application/json')
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), timeoutMs)
+  try {
+    const response = await fetch(url, {
+      agent: init.agent,
+      headers,
+      method: 'GET',
+      signal: controller.signal as RequestInit['signal'],
+    })
+    const text = await response.text()
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      body = undefined
+    }
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      body,
+      retryAfter: response.headers.get('retry-after'),
+      contentType: response.headers.get('content-type') ?? '',
+    }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** `HTTP 503 Service Unavailable: <the Status message>`. */
+function describeStatus(answer: Refused): string {
+  const head = `HTTP ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}`
+  const message = isRecord(answer.body) && typeof answer.body.message === 'string' ? answer.body.message.split('\n')[0] : ''
+  return message ? `${head}: ${message}` : head
+}
+
+/**
+ * The failure Status as the server returned it, completed so the reader can tell what it stands
+ * for: `details.kind` names the plural (the server leaves it out on a 404).
+ */
+function refusal(spec: KubernetesList, answer: Refused): Json {
+  const body: Json = isRecord(answer.body) && answer.body.kind === 'Status' ? {...answer.body} : {}
+  const reason = answer.status === 403 ? 'Forbidden' : 'NotFound'
+  const defaults: Json = {
+    apiVersion: 'v1',
+    kind: 'Status',
+    metadata: {},
+    status: 'Failure',
+    message: describeStatus(answer),
+    reason,
+    code: answer.status,
+  }
+  for (const [key, value] of Object.entries(defaults)) if (body[key] === undefined || body[key] === '') body[key] = value
+  const details = isRecord(body.details) ? body.details : {}
+  if (typeof details.kind !== 'string' || details.kind === '') body.details = {...details, kind: spec.plural}
+  return body
+}
+
+function failed(session: Session, spec: KubernetesList, reason: string): IncompleteError {
+  return new IncompleteError(`Kubernetes API ${session.shown}: cannot list ${spec.plural}: ${reason}`)
+}
+
+function withoutCredentials(server: string): string {
+  try {
+    const url = new URL(server)
+    if (!url.username && !url.password) return server.replace(/\/+$/, '')
+    url.username = ''
+    url.password = ''
+    return url.toString().replace(/\/+$/, '')
+  } catch {
+    return server
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The live source: the Juju controllers and the Kubernetes cluster, each inspected when its
+ * client configuration is there (or skipped on purpose), collected at the same time, redacted,
+ * and returned as snapshot-layout documents.
+ */
+import {InputError} from '../errors.js'
+import {collectJuju} from './juju-api/collect.js'
+import {discoverJuju} from './juju-api/juju-data.js'
+import {collectKubernetes} from './kubernetes-api/list.js'
+import {discoverKubernetes} from './kubernetes-api/discover.js'
+import {redactDocuments} from './redact.js'
+import type {SourceDocument} from './source-document.js'
+
+export interface LiveOptions {
+  /** false: `--no-juju`. */
+  juju: false | {controllers?: string[]; models?: string[]; insecureSkipVerify?: boolean}
+  /** false: `--no-kubernetes`. */
+  kubernetes: false | {kubeconfig?: string; context?: string; namespaces?: string[]}
+  env?: NodeJS.ProcessEnv
+  onProgress?: (message: string) => void
+}
+
+export type SideReport = {inspected: true; description: string} | {inspected: false; reason: string}
+
+export interface LiveCollection {
+  documents: SourceDocument[]
+  warnings: string[]
+  juju: SideReport
+  kubernetes: SideReport
+  /** For the benchmark and `--verbose`. */
+  stats: {jujuCalls: number; kubernetesRequests: Record<string, number>}
+}
+
+export async function collectLive(options: LiveOptions): Promise<LiveCollection> {
+  const env = options.env ?? process.env
+  if (options.juju === false && options.kubernetes === false) {
+    throw new InputError(undefined, '--no-juju and --no-kubernetes leave nothing to inspect')
+  }
+  const jujuFound = options.juju === false ? undefined : discoverJuju({controllers: options.juju.controllers, env})
+  const kubernetesFound = options.kubernetes === false ? undefined : discoverKubernetes({...options.kubernetes, env})
+
+  const result: LiveCollection = {
+    documents: [],
+    warnings: [],
+    juju: {inspected: false, reason: jujuFound === undefined ? 'skipped (--no-juju)' : jujuFound.found ? '' : jujuFound.reason},
+    kubernetes: {inspected: false, reason: kubernetesFound === undefined ? 'skipped (--no-kubernetes)' : kubernetesFound.found ? '' : kubernetesFound.reason},
+    stats: {jujuCalls: 0, kubernetesRequests: {}},
+  }
+  if (!jujuFound?.found && !kubernetesFound?.found) {
+    throw new InputError(
+      undefined,
+      `nothing to inspect: Juju ${notInspected(result.juju)}; Kubernetes ${notInspected(result.kubernetes)}. Pass --from DIR to audit a snapshot`,
+    )
+  }
+
+  const jujuOptions = options.juju === false ? {} : options.juju
+  const kubernetesOptions = options.kubernetes === false ? {} : options.kubernetes
+  const [juju, kubernetes] = await Promise.all([
+    jujuFound?.found
+      ? collectJuju(jujuFound.controllers, {
+          models: jujuOptions.models,
+          insecureSkipVerify: jujuOptions.insecureSkipVerify,
+          onProgress: (event) => options.onProgress?.(`juju ${event.controller}${event.model ? `:${event.model}` : ''}: ${event.step}`),
+        })
+      : undefined,
+    kubernetesFound?.found
+      ? collectKubernetes(kubernetesFound.config, {
+          namespaces: kubernetesOptions.namespaces,
+          description: kubernetesFound.description,
+          onProgress: (event) => options.onProgress?.(`kubernetes ${event.kind}: page ${event.page}, ${event.items} objects`),
+        })
+      : undefined,
+  ])
+
+  if (juju && jujuFound?.found) {
+    result.documents.push(...juju.documents)
+    result.warnings.push(...juju.warnings)
+    result.stats.jujuCalls = juju.calls
+    result.juju = {inspected: true, description: jujuFound.controllers.map((controller) => `controller ${controller.name}`).join(', ')}
+  } else {
+    result.warnings.push(`Juju not inspected: ${notInspected(result.juju)}`)
+  }
+  if (kubernetes && kubernetesFound?.found) {
+    for (const document of kubernetes.documents) result.documents.push(document)
+    result.warnings.push(...kubernetes.warnings)
+    result.stats.kubernetesRequests = kubernetes.requests
+    result.kubernetes = {inspected: true, description: kubernetesFound.description}
+  } else {
+    result.warnings.push(`Kubernetes not inspected: ${notInspected(result.kubernetes)}`)
+  }
+  result.documents = redactDocuments(result.documents)
+  return result
+}
+
+function notInspected(side: SideReport): string {
+  return side.inspected ? 'inspected' : side.reason
+}
+
+/** What the report lists as its inputs for a live run. */
+export function describeLiveInputs(collection: LiveCollection): string[] {
+  const inputs: string[] = []
+  if (collection.juju.inspected) inputs.push(`live Juju: ${collection.juju.description}`)
+  if (collection.kubernetes.inspected) inputs.push(`live Kubernetes: ${collection.kubernetes.description}`)
+  return inputs
+}

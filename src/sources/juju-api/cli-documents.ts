@@ -21,6 +21,11 @@ function omitEmpty(object: Json): Json {
   return out
 }
 
+/** The API sends `22.04/stable`; the CLI prints a stable channel as its track alone (`22.04`). */
+function baseOf(base: {name: string; channel: string} | undefined): Json | undefined {
+  return base ? {name: base.name, channel: base.channel.replace(/\/stable$/, '')} : undefined
+}
+
 function statusOf(status: {status?: string | undefined; info?: string | undefined; since?: string | null | undefined; version?: string | undefined} | undefined): Json | undefined {
   if (!status) return undefined
   return omitEmpty({current: status.status, message: status.info, since: status.since, version: status.version})
@@ -120,7 +125,7 @@ function applicationDocument(app: ApiApplication, modelType: string | undefined,
   for (const [name, unit] of Object.entries(app.units ?? {})) units[name] = unitDocument(unit)
   return omitEmpty({
     charm: charm.name,
-    base: app.base ? {name: app.base.name, channel: app.base.channel} : undefined,
+    base: baseOf(app.base),
     'charm-origin': charm.origin,
     'charm-name': charm.name,
     'charm-rev': app['charm-rev'] ?? charm.revision,
@@ -175,7 +180,7 @@ function machineDocument(machine: ApiMachine): Json {
     'ip-addresses': machine['ip-addresses'] ?? undefined,
     'instance-id': machine['instance-id'],
     'machine-status': statusOf(machine['instance-status']),
-    base: machine.base ? {name: machine.base.name, channel: machine.base.channel} : undefined,
+    base: baseOf(machine.base),
     containers,
     constraints: machine.constraints,
     hardware: machine.hardware,

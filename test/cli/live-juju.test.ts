@@ -154,6 +154,22 @@ describe('live Juju audit', () => {
   })
 })
 
+describe('live Juju redirects', () => {
+  it('follows a model that moved to another controller', async () => {
+    const target = await startFakeController(corpusEstate())
+    running.push(target)
+    const moved = target.estate.models.find((model) => model.name === 'foo-machine')!
+    const {controller, env} = await estateWith({
+      fake: {redirects: [{modelUuid: moved.uuid, to: {host: target.host, port: target.port, caCert: target.caCert}}]},
+    })
+    const result = await auditJson(env)
+    expect(result.code, result.stderr).toBe(0)
+    expect(controller.calls.filter((call) => call.endpoint === moved.uuid && call.request === 'FullStatus')).toHaveLength(0)
+    expect(target.calls.filter((call) => call.endpoint === moved.uuid && call.request === 'FullStatus')).toHaveLength(1)
+    expect((JSON.parse(result.stdout) as {findings: Finding[]}).findings.some((f) => f.rule === 'JUJU-EXPOSED' && f.target.model === 'foo-machine')).toBe(true)
+  })
+})
+
 describe('live Juju failures: one clear line, the right exit code, no secrets', () => {
   it.each([
     ['a wrong password', {password: 'wrong-password'}, 'login as admin failed: unknown user or wrong password'],

@@ -55,6 +55,11 @@ ${EXIT_CODES_HELP}`
       fallbackArtifactUri: flags.from?.[0] ?? 'live:',
     })
     await emit(text, flags.output)
+    // One live side could not be collected: the report covers the other, the run did not complete.
+    if (live && live.failures.length > 0) {
+      for (const failure of live.failures) process.stderr.write(`hardenctl: ${failure.message}\n`)
+      this.exit(ExitCode.couldNotComplete)
+    }
     if (result.report.summary.failed) this.exit(ExitCode.findingsAtOrAboveThreshold)
   }
 }

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
 import {liveFlags} from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
+import {IncompleteError} from '../src/errors.js'
 import {writeSnapshot} from '../src/sources/snapshot.js'
 
 export default class Snapshot extends BaseCommand {
@@ -26,6 +27,8 @@ ${EXIT_CODES_HELP.replace(/\n {2}1 .*$/m, '')}`
     const {flags} = await this.parse(Snapshot)
     const live = await collectLiveFromFlags(flags)
     printWarnings(live.warnings)
+    // A snapshot is whole or not written: one side missing would read later as "nothing there".
+    if (live.failures.length > 0) throw new IncompleteError(`${live.failures.map((failure) => failure.message).join('; ')} (no snapshot written)`)
     const written = await writeSnapshot(flags.out, live.documents)
     process.stderr.write(`hardenctl: wrote ${written.length} files to ${flags.out}\n`)
   }

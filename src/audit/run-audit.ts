@@ -43,6 +43,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? new Date()
   const {policy, file: policyFile} = await loadPolicy(options.policyFile)
   const sources = options.live ? readSourceDocuments(options.live.documents) : await readFileSources(options.from ?? [])
+  for (const failure of options.live?.failures ?? []) sources.contributions.push({type: 'gap', scope: {}, gap: failure.gap})
   const inventory = buildInventory(sources.contributions, {files: sources.files, locators: sources.locators})
 
   const profiles = options.profiles && options.profiles.length > 0 ? options.profiles : detectProfiles(inventory)

@@ -3,7 +3,8 @@
  * client configuration is there (or skipped on purpose), collected at the same time, redacted,
  * and returned as snapshot-layout documents.
  */
-import {InputError} from '../errors.js'
+import {IncompleteError, InputError} from '../errors.js'
+import type {InventoryGap} from '../inventory/types.js'
 import {collectJuju} from './juju-api/collect.js'
 import {discoverJuju} from './juju-api/juju-data.js'
 import {collectKubernetes} from './kubernetes-api/list.js'
@@ -25,6 +26,11 @@ export type SideReport = {inspected: true; description: string} | {inspected: fa
 export interface LiveCollection {
   documents: SourceDocument[]
   warnings: string[]
+  /**
+   * A configured side that could not be collected (unreachable, login refused) while the other
+   * side was: the audit reports what it has, lists these as INVENTORY-INCOMPLETE and exits 3.
+   */
+  failures: {message: string; gap: InventoryGap}[]
   juju: SideReport
   kubernetes: SideReport
   /** For the benchmark and `--verbose`. */
@@ -42,6 +48,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveCollection>
   const result: LiveCollection = {
     documents: [],
     warnings: [],
+    failures: [],
     juju: {inspected: false, reason: jujuFound === undefined ? 'skipped (--no-juju)' : jujuFound.found ? '' : jujuFound.reason},
     kubernetes: {inspected: false, reason: kubernetesFound === undefined ? 'skipped (--no-kubernetes)' : kubernetesFound.found ? '' : kubernetesFound.reason},
     stats: {jujuCalls: 0, kubernetesRequests: {}},
@@ -57,22 +64,28 @@ export async function collectLive(options: LiveOptions): Promise<LiveCollection>
   const kubernetesOptions = options.kubernetes === false ? {} : options.kubernetes
   const [juju, kubernetes] = await Promise.all([
     jujuFound?.found
-      ? collectJuju(jujuFound.controllers, {
+      ? settle(collectJuju(jujuFound.controllers, {
           models: jujuOptions.models,
           insecureSkipVerify: jujuOptions.insecureSkipVerify,
           onProgress: (event) => options.onProgress?.(`juju ${event.controller}${event.model ? `:${event.model}` : ''}: ${event.step}`),
-        })
+        }))
       : undefined,
     kubernetesFound?.found
-      ? collectKubernetes(kubernetesFound.config, {
+      ? settle(collectKubernetes(kubernetesFound.config, {
           namespaces: kubernetesOptions.namespaces,
           description: kubernetesFound.description,
           onProgress: (event) => options.onProgress?.(`kubernetes ${event.kind}: page ${event.page}, ${event.items} objects`),
-        })
+        }))
       : undefined,
   ])
+  // One side failing is worth a report of the other; both failing (or the only one) is not.
+  const failed = [juju, kubernetes].filter((side) => side instanceof IncompleteError)
+  if (failed.length > 0 && failed.length === [juju, kubernetes].filter((side) => side !== undefined).length) throw failed[0]!
 
-  if (juju && jujuFound?.found) {
+  if (juju instanceof IncompleteError) {
+    result.juju = {inspected: false, reason: juju.message}
+    result.failures.push(sideFailure('juju', jujuFound?.found ? jujuFound.controllers.map((c) => c.name).join(',') : 'juju', juju))
+  } else if (juju && jujuFound?.found) {
     result.documents.push(...juju.documents)
     result.warnings.push(...juju.warnings)
     result.stats.jujuCalls = juju.calls
@@ -80,7 +93,10 @@ export async function collectLive(options: LiveOptions): Promise<LiveCollection>
   } else {
     result.warnings.push(`Juju not inspected: ${notInspected(result.juju)}`)
   }
-  if (kubernetes && kubernetesFound?.found) {
+  if (kubernetes instanceof IncompleteError) {
+    result.kubernetes = {inspected: false, reason: kubernetes.message}
+    result.failures.push(sideFailure('kubernetes', kubernetesFound?.found ? kubernetesFound.description : 'kubernetes', kubernetes))
+  } else if (kubernetes && kubernetesFound?.found) {
     for (const document of kubernetes.documents) result.documents.push(document)
     result.warnings.push(...kubernetes.warnings)
     result.stats.kubernetesRequests = kubernetes.requests
@@ -90,6 +106,20 @@ export async function collectLive(options: LiveOptions): Promise<LiveCollection>
   }
   result.documents = redactDocuments(result.documents)
   return result
+}
+
+function sideFailure(kind: string, name: string, error: IncompleteError): LiveCollection['failures'][number] {
+  return {message: error.message, gap: {target: {kind, name}, message: error.message}}
+}
+
+/** The side's result, or its IncompleteError; anything else (a bug, bad input) still throws. */
+async function settle<T>(collection: Promise<T>): Promise<T | IncompleteError> {
+  try {
+    return await collection
+  } catch (error) {
+    if (error instanceof IncompleteError) return error
+    throw error
+  }
 }
 
 function notInspected(side: SideReport): string {

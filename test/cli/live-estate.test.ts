@@ -81,6 +81,25 @@ describe('live audit of Juju and Kubernetes together', () => {
     expect(plain.stdout).not.toMatch(/Collecting/)
   })
 
+  it('one side failing still reports the other, lists the failure as INVENTORY-INCOMPLETE and exits 3; snapshot writes nothing', async () => {
+    await mkdir(join(home, 'bad-token'))
+    const badEnv = {...env, KUBECONFIG: writeKubeconfig(join(home, 'bad-token'), [{context: 'prod', url: api.url, token: 'expired-token-never-printed'}])}
+    const result = await runCli(['audit', '--format', 'json', '--fail-on', 'never'], {env: badEnv})
+    expect(result.code).toBe(3)
+    expect(result.stderr).toMatch(/hardenctl: Kubernetes API .*unauthorized/)
+    const report = JSON.parse(result.stdout) as {findings: Finding[]; metadata: {inputs: string[]}}
+    expect(report.metadata.inputs).toEqual(['live Juju: controller prod'])
+    expect(report.findings.some((f) => f.rule === 'INVENTORY-INCOMPLETE' && /could not inspect kubernetes .*unauthorized/.test(f.message))).toBe(true)
+    expect(report.findings.some((f) => f.rule === 'JUJU-TRUST')).toBe(true)
+    expect(`${result.stdout}${result.stderr}`).not.toContain('expired-token-never-printed')
+
+    const out = join(home, 'half-snapshot')
+    const snapshot = await runCli(['snapshot', '--out', out], {env: badEnv})
+    expect(snapshot.code).toBe(3)
+    expect(snapshot.stderr).toContain('(no snapshot written)')
+    await expect(readdir(out)).rejects.toThrow()
+  })
+
   it('--from excludes the live flags', async () => {
     const result = await runCli(['audit', '--from', KUBERNETES_EXAMPLE, '--no-juju'], {env})
     expect(result.code).toBe(2)

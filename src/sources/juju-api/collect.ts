@@ -75,8 +75,8 @@ async function collectController(
   try {
     const superuser = session.info.controllerAccess === 'superuser'
     progress('listing models')
-    const models = selectModels(await listModels(session, target.user, superuser), options.models, target.name)
-    const infos = await modelInfos(session, models)
+    const models = uniqueNames(selectModels(await listModels(session, target.user, superuser), options.models, target.name), target.name, out)
+    const infos = await modelInfos(session, models, out)
 
     if (superuser) {
       progress('reading users')
@@ -118,6 +118,25 @@ async function listModels(session: JujuSession, user: string, superuser: boolean
   return (answer.results ?? []).flatMap((result) => (result.result ? [result.result] : [])).sort((a, b) => a.name.localeCompare(b.name))
 }
 
+/**
+ * The snapshot layout names models without their owner; of two models with one name (admin/cos,
+ * bob/cos) the first by owner is kept and the user told how to reach the other.
+ */
+function uniqueNames(models: ApiModelSummary[], controller: string, out: JujuCollection): ApiModelSummary[] {
+  const byName = new Map<string, ApiModelSummary[]>()
+  for (const model of models) byName.set(model.name, [...(byName.get(model.name) ?? []), model])
+  const kept: ApiModelSummary[] = []
+  for (const [name, same] of byName) {
+    const sorted = same.sort((a, b) => a['owner-tag'].localeCompare(b['owner-tag']))
+    kept.push(sorted[0]!)
+    if (sorted.length > 1) {
+      const qualified = sorted.map((model) => `${untag(model['owner-tag'], 'user')}/${name}`)
+      out.warnings.push(`controller ${controller}: several models are named ${name} (${qualified.join(', ')}); only ${qualified[0]} is audited — pass --model ${qualified[1]} to audit another`)
+    }
+  }
+  return kept
+}
+
 function selectModels(models: ApiModelSummary[], wanted: string[] | undefined, controller: string): ApiModelSummary[] {
   if (!wanted || wanted.length === 0) return models
   return wanted.map((name) => {
@@ -130,7 +149,7 @@ function selectModels(models: ApiModelSummary[], wanted: string[] | undefined, c
   })
 }
 
-async function modelInfos(session: JujuSession, models: ApiModelSummary[]): Promise<Map<string, ApiModelInfo>> {
+async function modelInfos(session: JujuSession, models: ApiModelSummary[], out: JujuCollection): Promise<Map<string, ApiModelInfo>> {
   const infos = new Map<string, ApiModelInfo>()
   if (models.length === 0) return infos
   const answer = checkAnswer(
@@ -139,7 +158,10 @@ async function modelInfos(session: JujuSession, models: ApiModelSummary[]): Prom
     session.where,
     'ModelManager.ModelInfo',
   )
-  for (const result of answer.results) if (result.result) infos.set(result.result.uuid, result.result)
+  answer.results.forEach((result, index) => {
+    if (result.result) infos.set(result.result.uuid, result.result)
+    else if (result.error) out.warnings.push(`${session.where}: cannot read model users of ${models[index]?.name ?? '?'}: ${result.error.message}`)
+  })
   return infos
 }
 

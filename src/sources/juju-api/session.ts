@@ -177,7 +177,7 @@ async function tryEndpoint(
     if (client.isRedirectionError(error) && !redirected) {
       return followRedirect(target, url, redirect, where, options)
     }
-    return {problem: loginProblem(target.user, messageOf(error)), final: true}
+    return {problem: loginProblem(target.user, withoutSecret(messageOf(error), target.password)), final: true}
   }
 }
 
@@ -211,6 +211,15 @@ function loginProblem(user: string, message: string): string {
     return `login as ${user} failed: permission denied (the user needs at least login access on the controller, or access to this model)`
   }
   return `login as ${user} failed: ${message}`
+}
+
+/**
+ * jujulib puts the whole request in some errors ("cannot send request {...}"), and the login
+ * request carries the password: never let that text out.
+ */
+export function withoutSecret(message: string, secret: string | undefined): string {
+  if (/^cannot send request /.test(message)) return 'the connection closed before the login was sent'
+  return secret ? message.split(secret).join('<redacted>') : message
 }
 
 function messageOf(error: unknown): string {

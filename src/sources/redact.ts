@@ -30,6 +30,7 @@ export function redactDocuments(documents: SourceDocument[]): SourceDocument[] {
 
 /** Bundle and overlay `options:` values; edits the YAML nodes so the rest of the text is kept. */
 function redactBundleText(text: string): string {
+  if (!text.includes('options:')) return text
   const documents = parseAllDocuments(text)
   if (!Array.isArray(documents)) return text
   let changed = false

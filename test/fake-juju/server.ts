@@ -17,7 +17,7 @@ import type {MachineStatus} from '@canonical/jujulib/dist/api/facades/client/Cli
 import {type WebSocket, WebSocketServer} from 'ws'
 import {Document, isSeq, isScalar} from 'yaml'
 
-import {bundleFromCli, type FakeEstate, type FakeModel, type FakeUser, fullStatusFromCli} from './estate.js'
+import {bundleFromCli, type FakeEstate, type FakeModel, type FakeUser, type FullStatus, fullStatusFromCli} from './estate.js'
 import {generateTestPki, type TestPki} from './tls.js'
 
 export interface RecordedCall {
@@ -142,17 +142,17 @@ function providerType(model: FakeModel): string {
 }
 
 function modelSince(model: FakeModel): string {
-  return fullStatusFromCli(model.status, model).model['model-status'].since
+  return apiStatus(model).model['model-status'].since
 }
 
 function modelStatus(model: FakeModel): Json {
-  const status = fullStatusFromCli(model.status, model).model['model-status']
+  const status = apiStatus(model).model['model-status']
   return {status: status.status || 'available', info: status.info, data: {}, since: status.since}
 }
 
 /** Machines, cores and units, as `juju models` counts them. */
 function modelCounts(model: FakeModel): {entity: string; count: number}[] {
-  const status = fullStatusFromCli(model.status, model)
+  const status = apiStatus(model)
   let machines = 0
   let cores = 0
   const walk = (list: Record<string, MachineStatus>) => {
@@ -349,7 +349,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
         walk(rec(machine.containers) as Record<string, Json>)
       }
     }
-    walk(fullStatusFromCli(model.status, model).machines as unknown as Record<string, Json>)
+    walk(apiStatus(model).machines as unknown as Record<string, Json>)
     return out
   }
 
@@ -434,7 +434,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
       for (const [alias, raw] of Object.entries(rec(consumer.status['application-endpoints']))) {
         const remoteUrl = str(rec(raw).url)
         if (remoteUrl !== url && !remoteUrl.endsWith(`:${url}`)) continue
-        const status = fullStatusFromCli(consumer.status, consumer)
+        const status = apiStatus(consumer)
         const relation = status.relations.find((r) => r.endpoints.some((e) => e.application === alias))
         const endpoint = relation?.endpoints.find((e) => e.application === alias)?.name ?? ''
         out.push({
@@ -462,7 +462,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
       throw new RpcError('nothing to export as there are no applications')
     }
     if (model.bundleError) throw new RpcError(model.bundleError)
-    return {result: bundleFromCli(model.status, model)}
+    return {result: exportedBundle(model)}
   }
 
   const handlers: Record<string, (session: Session, params: Json) => Json> = {
@@ -478,7 +478,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     'Client.FullStatus': (session) => {
       const model = session.model as FakeModel
       if (model.statusError) throw new RpcError(model.statusError)
-      return fullStatusFromCli(model.status, model) as unknown as Json
+      return apiStatus(model) as unknown as Json
     },
     'Bundle.ExportBundle': exportBundle,
     'Block.List': (session) => {
@@ -656,4 +656,20 @@ export function writeJujuData(
   }
   writeFileSync(join(dir, 'controllers.yaml'), controllersDoc.toString({flowCollectionPadding: false}), {mode: 0o600})
   writeFileSync(join(dir, 'accounts.yaml'), new Document({controllers: accounts}).toString(), {mode: 0o600})
+}
+
+/** The estate never changes while served: convert each model once (the benchmark serves 200). */
+const apiStatuses = new WeakMap<FakeModel, FullStatus>()
+const bundles = new WeakMap<FakeModel, string>()
+
+function apiStatus(model: FakeModel): FullStatus {
+  let status = apiStatuses.get(model)
+  if (!status) apiStatuses.set(model, (status = fullStatusFromCli(model.status, model)))
+  return status
+}
+
+function exportedBundle(model: FakeModel): string {
+  let bundle = bundles.get(model)
+  if (bundle === undefined) bundles.set(model, (bundle = bundleFromCli(model.status, model)))
+  return bundle
 }

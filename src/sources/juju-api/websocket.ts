@@ -4,7 +4,7 @@
  * so this class never fires `onerror`; the reason a connection failed travels in the close event
  * instead, where jujulib puts it into the error it rejects with.
  */
-import {checkServerIdentity, type ConnectionOptions, type PeerCertificate} from 'node:tls'
+import {checkServerIdentity, type ConnectionOptions, createSecureContext, type PeerCertificate, type SecureContext} from 'node:tls'
 
 import WebSocket from 'ws'
 
@@ -33,6 +33,16 @@ const HANDSHAKE_TIMEOUT_MS = 20_000
 /** Juju controllers' certificates always name this host, whatever address the client dials. */
 const JUJU_SERVER_NAME = 'juju-apiserver'
 
+/** Building a TLS context parses the CA; one per CA serves every model connection. */
+const secureContexts = new Map<string, SecureContext>()
+
+function secureContextFor(caCert: string | undefined): SecureContext | undefined {
+  if (caCert === undefined) return undefined
+  let context = secureContexts.get(caCert)
+  if (!context) secureContexts.set(caCert, (context = createSecureContext({ca: caCert})))
+  return context
+}
+
 export function webSocketClass(tls: TlsPolicy): new (url: string) => BrowserStyleWebSocket {
   return class PinnedWebSocket implements BrowserStyleWebSocket {
     onopen: BrowserStyleWebSocket['onopen'] = null
@@ -45,7 +55,7 @@ export function webSocketClass(tls: TlsPolicy): new (url: string) => BrowserStyl
     constructor(readonly url: string) {
       // ws hands TLS options to tls.connect, whose checkServerIdentity returns an Error or undefined.
       const tlsOptions: ConnectionOptions = {
-        ca: tls.caCert,
+        secureContext: secureContextFor(tls.caCert),
         rejectUnauthorized: !tls.insecureSkipVerify,
         checkServerIdentity: (host: string, certificate: PeerCertificate) =>
           checkServerIdentity(JUJU_SERVER_NAME, certificate) === undefined ? undefined : checkServerIdentity(host, certificate),

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {runAudit} from '../src/audit/run-audit.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
-import {liveFlags, reportFlags} from '../src/cli/flags.js'
+import {LIVE_ENVIRONMENT_HELP, liveFlags, reportFlags} from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
 import {emit, useColor} from '../src/cli/output.js'
 import {ExitCode} from '../src/errors.js'
@@ -14,6 +14,8 @@ export default class Audit extends BaseCommand {
   static override description = `Without --from, inspects the live estate: the Juju controllers of the juju client ($JUJU_DATA, or the HARDENCTL_JUJU_* environment) over the Juju API, and the Kubernetes cluster of the kubeconfig (or the in-cluster service account). A side with no configuration is skipped and named on stderr. With --from, reads dumps instead (a snapshot directory, or files of juju status, show-model, users, offers, disabled-commands, config, show-application, bundles, charm directories and kubectl get -o json output).
 
 Runs every rule of the profiles that apply and prints the findings: each names its rule, its target, why it matters (guide and section) and how to fix it. Rules whose input is missing are listed as not evaluated.
+
+${LIVE_ENVIRONMENT_HELP}
 
 ${EXIT_CODES_HELP}`
 

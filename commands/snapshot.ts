@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
-import {liveFlags} from '../src/cli/flags.js'
+import {BaseCommand} from '../src/cli/base-command.js'
+import {LIVE_ENVIRONMENT_HELP, liveFlags} from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
 import {IncompleteError} from '../src/errors.js'
 import {writeSnapshot} from '../src/sources/snapshot.js'
@@ -11,7 +11,12 @@ export default class Snapshot extends BaseCommand {
 
   static override description = `Collects what a live audit reads (Juju controllers over the Juju API, the Kubernetes cluster over its API) and writes it in the snapshot layout (README "Input layout"): juju status, show-model, users, offers, disabled-commands, controller-config and exported bundles per model, and kubectl-style lists per kind. Secret data, credential-looking options and environment values are replaced by <redacted>. "hardenctl audit --from DIR" on the result reports what "hardenctl audit" reported live.
 
-${EXIT_CODES_HELP.replace(/\n {2}1 .*$/m, '')}`
+${LIVE_ENVIRONMENT_HELP}
+
+EXIT CODES
+  0  the snapshot was written
+  2  bad input or usage (a flag, a kubeconfig, controllers.yaml, an --out directory that is not empty)
+  3  could not complete (a side unreachable, a login refused, a write failed); nothing is written`
 
   static override examples = [
     {description: 'Snapshot the current controller and cluster', command: '<%= config.bin %> snapshot --out estate-2026-11-23'},

@@ -32,6 +32,14 @@ export const reportFlags = {
   })(),
 }
 
+export const LIVE_ENVIRONMENT_HELP = `LIVE ESTATE ENVIRONMENT
+  JUJU_DATA: juju client state, controllers.yaml and accounts.yaml (default ~/.local/share/juju).
+  HARDENCTL_JUJU_ENDPOINTS: one controller's host:port list, used instead of JUJU_DATA (in a cluster).
+  HARDENCTL_JUJU_CA_CERT or HARDENCTL_JUJU_CA_CERT_FILE: that controller's CA (PEM).
+  HARDENCTL_JUJU_USER, HARDENCTL_JUJU_PASSWORD or HARDENCTL_JUJU_PASSWORD_FILE: the login.
+  HARDENCTL_JUJU_CONTROLLER: the controller's name in reports (default "controller").
+  KUBECONFIG: kubeconfig file(s); else ~/.kube/config; else the in-cluster service account.`
+
 /** Flags of the commands that read the live estate (audit without --from, snapshot). */
 export const liveFlags = {
   'no-juju': Flags.boolean({description: 'Do not inspect Juju controllers.', default: false}),

@@ -207,6 +207,20 @@ describe('live Juju failures: one clear line, the right exit code, no secrets', 
     expect(findings.some((f) => f.rule === 'JUJU-EXPOSED' && f.target.model === 'foo-machine')).toBe(true)
   })
 
+  it('a model whose bundle cannot be exported still has its trust read, application by application', async () => {
+    const estate = corpusEstate()
+    estate.models.find((model) => model.name === 'clite')!.bundleError = 'cannot export bundle: unsupported feature'
+    const {controller, env} = await estateWith({estate})
+    const result = await auditJson(env)
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toMatch(/model prod:clite: cannot export the bundle \(cannot export bundle: unsupported feature\); reading trust and options of 6 applications one by one/)
+    const findings = (JSON.parse(result.stdout) as {findings: Finding[]}).findings
+    expect(findings.some((f) => f.rule === 'JUJU-TRUST' && f.target.model === 'clite' && f.target.name === 'traefik')).toBe(true)
+    const clite = estate.models.find((model) => model.name === 'clite')!.uuid
+    expect(controller.calls.filter((call) => call.endpoint === clite && call.request === 'Get')).toHaveLength(6)
+    expect(controller.calls.filter((call) => call.endpoint !== clite && call.request === 'Get')).toHaveLength(0)
+  })
+
   it('a socket closed in the middle of collection is a clear error with exit 3', async () => {
     const {env} = await estateWith({fake: {faults: {closeOn: {request: 'FullStatus', model: 'foo-machine'}}}})
     const result = await runCli(['audit'], {env})

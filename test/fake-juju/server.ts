@@ -465,6 +465,26 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     return {result: exportedBundle(model)}
   }
 
+  /** ApplicationGetResults: charm config entries and the application config (trust). */
+  function applicationGet(session: Session, params: Json): Json {
+    const model = session.model as FakeModel
+    const name = String(params.application ?? '')
+    const application = rec(model.status.applications)[name] as Json | undefined
+    if (!application) throw new RpcError(`application "${name}" not found`, 'not found')
+    const trusted = (model.trust ?? []).includes(name)
+    return {
+      application: name,
+      charm: String(application['charm-name'] ?? application.charm ?? name),
+      base: {name: 'ubuntu', channel: '22.04/stable'},
+      channel: String(application['charm-channel'] ?? 'stable'),
+      constraints: {},
+      config: {},
+      'application-config': {
+        trust: {default: false, description: 'Does this application have access to trusted credentials', source: trusted ? 'user' : 'default', type: 'bool', value: trusted},
+      },
+    }
+  }
+
   const handlers: Record<string, (session: Session, params: Json) => Json> = {
     'Pinger.Ping': () => ({}),
     'ModelManager.ListModelSummaries': listModelSummaries,
@@ -481,6 +501,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
       return apiStatus(model) as unknown as Json
     },
     'Bundle.ExportBundle': exportBundle,
+    'Application.Get': applicationGet,
     'Block.List': (session) => {
       const model = session.model as FakeModel
       return {

@@ -235,3 +235,11 @@ export function checkAnswer<T extends z.ZodType>(schema: T, data: unknown, where
   const path = issue.path.map(String).join('.')
   throw new IncompleteError(`juju ${where}: unexpected answer to ${call} at ${path || '(top)'}: ${issue.message}`)
 }
+
+const configEntry = z.looseObject({value: z.unknown().optional(), default: z.unknown().optional(), type: z.string().optional(), source: z.string().optional()})
+export const applicationGetSchema = z.looseObject({
+  application: z.string(),
+  charm: z.string().optional(),
+  config: z.record(z.string(), configEntry).nullable().optional(),
+  'application-config': z.record(z.string(), configEntry).nullable().optional(),
+})

@@ -263,6 +263,11 @@ export function offersDocument(offers: ApiOffer[], controller: string): Json {
   return out
 }
 
+/** `juju config APP --format=json`: the same entries Application.Get returns, under `settings`. */
+export function configDocument(answer: {application: string; charm?: string | undefined; config?: Record<string, unknown> | null | undefined; 'application-config'?: Record<string, unknown> | null | undefined}): Json {
+  return omitEmpty({application: answer.application, charm: answer.charm, 'application-config': answer['application-config'] ?? {}, settings: answer.config ?? {}})
+}
+
 /** Block types (Juju API) → the command sets `juju disable-command` takes. */
 const COMMAND_SETS: Record<string, string> = {BlockDestroy: 'destroy-model', BlockRemove: 'remove-object', BlockChange: 'all'}
 

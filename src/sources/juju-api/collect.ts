@@ -10,6 +10,7 @@ import {InputError} from '../../errors.js'
 import type {SourceDocument} from '../source-document.js'
 import {
   type ApiModelInfo,
+  applicationGetSchema,
   type ApiModelSummary,
   blockResultsSchema,
   checkAnswer,
@@ -21,7 +22,7 @@ import {
   stringResultSchema,
   userInfoResultsSchema,
 } from './api-shapes.js'
-import {disabledCommandsDocument, offersDocument, showModelDocument, statusDocument, untag, usersDocument} from './cli-documents.js'
+import {configDocument, disabledCommandsDocument, offersDocument, showModelDocument, statusDocument, untag, usersDocument} from './cli-documents.js'
 import type {ControllerTarget} from './juju-data.js'
 import {JujuCallError, JujuSession, type SessionOptions} from './session.js'
 
@@ -204,11 +205,18 @@ async function collectModel(
       out.documents.push({path: `${modelDir}/status.json`, data: statusDocument(checkAnswer(fullStatusSchema, status, session.where, 'Client.FullStatus'), target.name)})
     }
 
-    const bundle = await optionalCall(session, 'bundle', 'exportBundle', {'include-charm-defaults': false}, out, 'the exported bundle (trust, exposed endpoints)')
-    if (bundle !== undefined) {
-      const result = checkAnswer(stringResultSchema, bundle, session.where, 'Bundle.ExportBundle')
-      if (result.error) out.warnings.push(`${session.where}: cannot export the bundle (trust, exposed endpoints not inspected): ${result.error.message}`)
-      else if (result.result) out.documents.push({path: `${modelDir}/bundle.yaml`, data: undefined, text: result.result})
+    const bundle = await exportBundle(session)
+    if (bundle.text !== undefined) out.documents.push({path: `${modelDir}/bundle.yaml`, data: undefined, text: bundle.text})
+    else if (status !== undefined) {
+      // Some models cannot be exported (Juju refuses certain features); trust is too important
+      // to leave out, so read it per application — the only O(applications) path, taken only here.
+      const applications = Object.keys(checkAnswer(fullStatusSchema, status, session.where, 'Client.FullStatus').applications ?? {})
+      if (applications.length > 0) out.warnings.push(`${session.where}: cannot export the bundle (${bundle.problem}); reading trust and options of ${applications.length} applications one by one`)
+      for (const application of applications) {
+        const answer = await optionalCall(session, 'application', 'get', {application, branch: ''}, out, `the config of ${application}`)
+        if (answer === undefined) continue
+        out.documents.push({path: `${modelDir}/config/${application}.json`, data: configDocument(checkAnswer(applicationGetSchema, answer, session.where, 'Application.Get'))})
+      }
     }
 
     const blocks = await optionalCall(session, 'block', 'list', {}, out, 'disabled commands')
@@ -218,6 +226,17 @@ async function collectModel(
     }
   } finally {
     session.close()
+  }
+}
+
+async function exportBundle(session: JujuSession): Promise<{text?: string; problem?: string}> {
+  try {
+    const result = checkAnswer(stringResultSchema, await session.call('bundle', 'exportBundle', {'include-charm-defaults': false}), session.where, 'Bundle.ExportBundle')
+    if (result.result) return {text: result.result}
+    return {problem: result.error?.message ?? 'the controller returned no bundle'}
+  } catch (error) {
+    if (!(error instanceof JujuCallError)) throw error
+    return {problem: error.message}
   }
 }
 

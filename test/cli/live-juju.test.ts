@@ -154,6 +154,34 @@ describe('live Juju audit', () => {
   })
 })
 
+describe('several controllers', () => {
+  it('--controller repeats; a --model need only exist on one of them', async () => {
+    const prod = await startFakeController(corpusEstate())
+    const labEstate = corpusEstate()
+    labEstate.controllerName = 'lab'
+    labEstate.models = labEstate.models.filter((model) => model.name === 'foo-machine')
+    const lab = await startFakeController(labEstate)
+    running.push(prod, lab)
+    const jujuData = join(home, 'two-controllers')
+    writeJujuData(jujuData, [
+      {name: 'prod', controller: prod, user: 'admin', password: ADMIN_PASSWORD},
+      {name: 'lab', controller: lab, user: 'admin', password: ADMIN_PASSWORD},
+    ], 'prod')
+    const env = {HOME: home, JUJU_DATA: jujuData, KUBECONFIG: join(home, 'no-kubeconfig')}
+
+    const both = await auditJson(env, ['--controller', 'prod', '--controller', 'lab', '--model', 'clite'])
+    expect(both.code, both.stderr).toBe(0)
+    expect(JSON.parse(both.stdout).metadata.inputs).toEqual(['live Juju: controller prod, controller lab'])
+    expect(prod.calls.filter((call) => call.request === 'FullStatus')).toHaveLength(1)
+    expect(lab.calls.filter((call) => call.request === 'ListModelSummaries')).toHaveLength(1)
+    expect(lab.calls.filter((call) => call.request === 'FullStatus')).toHaveLength(0)
+
+    const nowhere = await auditJson(env, ['--controller', 'prod', '--controller', 'lab', '--model', 'nope'])
+    expect(nowhere.code).toBe(2)
+    expect(nowhere.stderr).toContain('--model nope: no such model on controllers prod, lab')
+  })
+})
+
 describe('live Juju redirects', () => {
   it('follows a model that moved to another controller', async () => {
     const target = await startFakeController(corpusEstate())

@@ -59,15 +59,22 @@ export async function collectJuju(controllers: ControllerTarget[], options: Juju
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     onCall: () => collection.calls++,
   }
-  for (const target of controllers) await collectController(target, options, sessionOptions, collection)
+  const matched = new Set<string>()
+  for (const target of controllers) await collectController(target, {...options, strictModels: controllers.length === 1}, sessionOptions, collection, matched)
+  // With several controllers a --model need only exist on one of them.
+  const unmatched = (options.models ?? []).filter((name) => !matched.has(name))
+  if (unmatched.length > 0) {
+    throw new InputError(undefined, `--model ${unmatched.join(', ')}: no such model on controllers ${controllers.map((target) => target.name).join(', ')}`)
+  }
   return collection
 }
 
 async function collectController(
   target: ControllerTarget,
-  options: JujuCollectOptions,
+  options: JujuCollectOptions & {strictModels: boolean},
   sessionOptions: SessionOptions,
   out: JujuCollection,
+  matched: Set<string>,
 ): Promise<void> {
   const progress = (step: string, model?: string): void => options.onProgress?.(model === undefined ? {controller: target.name, step} : {controller: target.name, model, step})
   const controllerDir = `juju/${target.name}`
@@ -76,7 +83,8 @@ async function collectController(
   try {
     const superuser = session.info.controllerAccess === 'superuser'
     progress('listing models')
-    const models = uniqueNames(selectModels(await listModels(session, target.user, superuser), options.models, target.name), target.name, out)
+    const all = await listModels(session, target.user, superuser)
+    const models = uniqueNames(selectModels(all, options.models, target.name, options.strictModels, matched), target.name, out)
     const infos = await modelInfos(session, models, out)
 
     if (superuser) {
@@ -138,15 +146,22 @@ function uniqueNames(models: ApiModelSummary[], controller: string, out: JujuCol
   return kept
 }
 
-function selectModels(models: ApiModelSummary[], wanted: string[] | undefined, controller: string): ApiModelSummary[] {
+function selectModels(
+  models: ApiModelSummary[],
+  wanted: string[] | undefined,
+  controller: string,
+  strict: boolean,
+  matched: Set<string>,
+): ApiModelSummary[] {
   if (!wanted || wanted.length === 0) return models
-  return wanted.map((name) => {
+  return wanted.flatMap((name) => {
     const model = models.find((candidate) => candidate.name === name || `${untag(candidate['owner-tag'], 'user')}/${candidate.name}` === name)
-    if (!model) {
+    if (model) matched.add(name)
+    else if (strict) {
       const known = models.map((candidate) => candidate.name)
       throw new InputError(undefined, `--model ${name}: no such model on controller ${controller} (models: ${known.slice(0, 5).join(', ')}${known.length > 5 ? ', …' : ''})`)
     }
-    return model
+    return model ? [model] : []
   })
 }
 

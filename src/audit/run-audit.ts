@@ -39,12 +39,21 @@ export interface AuditResult {
   warnings: string[]
 }
 
-export async function runAudit(options: AuditOptions): Promise<AuditResult> {
-  const now = options.now ?? new Date()
-  const {policy, file: policyFile} = await loadPolicy(options.policyFile)
+/**
+ * Sources → inventory, shared by every command that reads an estate: files (`--from`) or what
+ * the live source collected. A live side that failed becomes a gap, so nothing reads it as empty.
+ */
+export async function loadInventory(options: {from?: string[]; live?: LiveCollection}): Promise<{inventory: Inventory; warnings: string[]}> {
   const sources = options.live ? readSourceDocuments(options.live.documents) : await readFileSources(options.from ?? [])
   for (const failure of options.live?.failures ?? []) sources.contributions.push({type: 'gap', scope: {}, gap: failure.gap})
   const inventory = buildInventory(sources.contributions, {files: sources.files, locators: sources.locators})
+  return {inventory, warnings: [...(options.live?.warnings ?? []), ...sources.warnings]}
+}
+
+export async function runAudit(options: AuditOptions): Promise<AuditResult> {
+  const now = options.now ?? new Date()
+  const {policy, file: policyFile} = await loadPolicy(options.policyFile)
+  const {inventory, warnings} = await loadInventory(options)
 
   const profiles = options.profiles && options.profiles.length > 0 ? options.profiles : detectProfiles(inventory)
   const rules = ALL_RULES.filter((rule) => (rule.runsInEveryProfile || profiles.includes(rule.profile)) && rule.scope !== 'host')
@@ -62,5 +71,5 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     expiredWaivers,
     failOn: options.failOn,
   })
-  return {report, inventory, rules, warnings: [...(options.live?.warnings ?? []), ...sources.warnings]}
+  return {report, inventory, rules, warnings}
 }

@@ -73,6 +73,15 @@ export const policySchema = z.strictObject({
       namespaces: z.array(z.string()).default([]),
     })
     .default({namespaces: []}),
+  /** What `reconcile` generates NetworkPolicies with. */
+  networkPolicies: z
+    .strictObject({
+      /** Also isolate egress: DNS, Juju agents, the Kubernetes API for trusted charms and relation flows stay open. */
+      egress: z.boolean().default(false),
+      /** Who may reach the controller API (17070) from outside the cluster: the juju CLI's users. */
+      controllerApiCidrs: z.array(cidr).default(['0.0.0.0/0']),
+    })
+    .default({egress: false, controllerApiCidrs: ['0.0.0.0/0']}),
   waivers: z.array(waiverSchema).default([]),
   /** Honour `hardenctl.io/waive: "RULE=reason"` annotations on Kubernetes objects. */
   annotationWaivers: z.boolean().default(true),

@@ -3,6 +3,8 @@
  * client configuration is there (or skipped on purpose), collected at the same time, redacted,
  * and returned as snapshot-layout documents.
  */
+import type {KubeConfig} from '@kubernetes/client-node'
+
 import {IncompleteError, InputError} from '../errors.js'
 import type {InventoryGap} from '../inventory/types.js'
 import {collectJuju} from './juju-api/collect.js'
@@ -33,6 +35,8 @@ export interface LiveCollection {
   failures: {message: string; gap: InventoryGap}[]
   juju: SideReport
   kubernetes: SideReport
+  /** The cluster's client configuration, when the Kubernetes side was collected (reconcile writes through it). */
+  kubeConfig?: KubeConfig
   /** For the benchmark and `--verbose`. */
   stats: {jujuCalls: number; kubernetesRequests: Record<string, number>}
 }
@@ -101,6 +105,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveCollection>
     result.warnings.push(...kubernetes.warnings)
     result.stats.kubernetesRequests = kubernetes.requests
     result.kubernetes = {inspected: true, description: kubernetesFound.description}
+    result.kubeConfig = kubernetesFound.config
   } else {
     result.warnings.push(`Kubernetes not inspected: ${notInspected(result.kubernetes)}`)
   }

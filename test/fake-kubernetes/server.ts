@@ -2,13 +2,29 @@
  * A Kubernetes API server on loopback that answers the cluster-wide LISTs a live audit makes,
  * with real `limit`/`continue` pagination and the Status objects the real server sends. For CLI
  * end-to-end tests (the CLI runs in a child process, out of nock's reach) and the benchmark.
+ *
+ * It also serves single namespaced objects (`.../namespaces/{ns}/{plural}/{name}`): GET,
+ * server-side apply (PATCH, `application/apply-patch+yaml`) and DELETE with preconditions, so a
+ * reconcile can be tested end to end. Writes show in later LISTs. The apply is a simplified model
+ * of the real one, enough for what hardenctl writes:
+ *
+ * - An apply sets the object's labels, annotations and spec to the applied ones (the real merge
+ *   keeps fields other managers own; here a successful applier ends up with all of them). Nothing
+ *   is defaulted (no `policyTypes` filled in). A no-op apply keeps the resourceVersion.
+ * - Conflicts are per top-level spec field: another manager's `managedFields` entry (operation
+ *   Update or Apply, not on a subresource) whose `fieldsV1` is absent or has `f:spec` owns the
+ *   whole spec; applying a spec field whose value differs from the live one is a conflict with
+ *   each such manager, unless `force=true`, which takes the spec away from them. Labels and
+ *   annotations never conflict.
+ * - Namespaces need not exist; a resourceVersion in the applied object is a precondition.
  */
+import {randomUUID} from 'node:crypto'
 import {writeFileSync} from 'node:fs'
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
-import {stringify} from 'yaml'
+import {parse, stringify} from 'yaml'
 
 import {KUBERNETES_LISTS, type KubernetesList} from '../../src/sources/kubernetes-api/list.js'
 
@@ -17,14 +33,28 @@ export interface FakeRequest {
   path: string
   query: Record<string, string>
   authorization?: string
+  /** Writes only (PATCH, DELETE): the body, parsed as JSON (or YAML) when it parses, else the text. */
+  body?: unknown
 }
 
 export interface FakeKubernetesApi {
   /** `http://127.0.0.1:<port>` */
   url: string
   requests: FakeRequest[]
+  /** Requests per list plural; requests for single objects count under their path. */
   requestsByPlural(): Record<string, number>
+  /** The PATCH and DELETE requests in `requests`. */
+  writes(): FakeRequest[]
+  /** What the server holds now, each with apiVersion and kind; only those of `kind` when given. */
+  objects(kind?: string): Json[]
   close(): Promise<void>
+}
+
+/** Writes (PATCH, DELETE) to objects in `namespace` answer `status` the first `times` times (always without `times`). */
+export interface FailWrites {
+  namespace: string
+  status: number
+  times?: number
 }
 
 export interface FakeKubernetesOptions {
@@ -32,6 +62,8 @@ export interface FakeKubernetesOptions {
   forbidden?: string[]
   /** Require `Authorization: Bearer <token>`; anything else gets 401. */
   token?: string
+  /** Faults for writes, by namespace; the first entry matching a namespace with tries left answers. */
+  failWrites?: FailWrites[]
 }
 
 const RESOURCE_VERSION = '4242'
@@ -56,25 +88,29 @@ export async function startFakeKubernetesApi(objects: object[], options: FakeKub
   }
   const forbidden = new Set(options.forbidden ?? [])
   const requests: FakeRequest[] = []
+  const store = new ObjectStore([...byPath.values()], options.failWrites ?? [], forbidden)
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://fake')
     const authorization = request.headers.authorization
-    requests.push({
+    const record: FakeRequest = {
       method: request.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       ...(authorization === undefined ? {} : {authorization}),
-    })
-    handle(request, response, url).catch((error: unknown) => {
+    }
+    requests.push(record)
+    handle(request, response, url, record).catch((error: unknown) => {
       response.destroy(error instanceof Error ? error : new Error(String(error)))
     })
   })
 
-  async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  async function handle(request: IncomingMessage, response: ServerResponse, url: URL, record: FakeRequest): Promise<void> {
     if (options.token !== undefined && request.headers.authorization !== `Bearer ${options.token}`) {
       return sendStatus(response, 401, 'Unauthorized', 'Unauthorized')
     }
+    const route = store.route(url.pathname)
+    if (route) return store.handle(route, request, response, url, record)
     const served = byPath.get(url.pathname)
     if (!served) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource', {})
     if (request.method !== 'GET') {
@@ -126,6 +162,12 @@ export async function startFakeKubernetesApi(objects: object[], options: FakeKub
       }
       return counts
     },
+    writes() {
+      return requests.filter((request) => request.method === 'PATCH' || request.method === 'DELETE')
+    },
+    objects(kind?: string) {
+      return store.objects(kind)
+    },
     close() {
       return new Promise((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()))
@@ -155,12 +197,24 @@ export function writeKubeconfig(dir: string, servers: {context: string; url: str
   return file
 }
 
-function sendStatus(response: ServerResponse, code: number, reason: string, message: string, details?: Json): void {
+function sendStatus(
+  response: ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+  details?: Json,
+  headers: Record<string, string> = {},
+): void {
   const status: Json = {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason}
   if (details) status.details = details
   status.code = code
-  response.writeHead(code, {'Content-Type': 'application/json'})
+  response.writeHead(code, {'Content-Type': 'application/json', ...headers})
   response.end(JSON.stringify(status))
+}
+
+function sendJson(response: ServerResponse, code: number, body: Json): void {
+  response.writeHead(code, {'Content-Type': 'application/json'})
+  response.end(JSON.stringify(body))
 }
 
 /** Opaque to clients, like the real one (base64 JSON naming where the next page starts). */
@@ -191,5 +245,341 @@ function write(response: ServerResponse, chunk: string): Promise<void> {
     }
     response.once('drain', onDrain)
     response.once('close', onClose)
+  })
+}
+
+/** A single namespaced object's URL: `{group version}/namespaces/{namespace}/{plural}/{name}`. */
+interface ObjectRoute {
+  served: Served
+  namespace: string
+  name: string
+}
+
+/** Reasons the real API server gives with these codes, for faults injected with `failWrites`. */
+const FAULT_REASONS: Record<number, [string, string]> = {
+  400: ['BadRequest', 'bad request'],
+  401: ['Unauthorized', 'Unauthorized'],
+  403: ['Forbidden', 'forbidden'],
+  404: ['NotFound', 'not found'],
+  409: ['Conflict', 'conflict'],
+  422: ['Invalid', 'invalid'],
+  429: ['TooManyRequests', 'Too many requests, please try again later.'],
+  500: ['InternalError', 'Internal error occurred: etcdserver: request timed out'],
+  503: ['ServiceUnavailable', 'the server is currently unable to handle the request'],
+  504: ['Timeout', 'the server was unable to return a response in the time allotted'],
+}
+
+interface Conflict {
+  manager: string
+  field: string
+}
+
+/** The GET, apply and DELETE of single objects, against the same items the LISTs serve. */
+class ObjectStore {
+  /** resourceVersions handed out by writes continue from the lists' resourceVersion. */
+  private resourceVersion = Number(RESOURCE_VERSION)
+  private readonly faults: {namespace: string; status: number; left: number}[]
+
+  constructor(
+    private readonly served: Served[],
+    failWrites: FailWrites[],
+    private readonly forbidden: Set<string>,
+  ) {
+    this.faults = failWrites.map((f) => ({namespace: f.namespace, status: f.status, left: f.times ?? Number.POSITIVE_INFINITY}))
+  }
+
+  route(pathname: string): ObjectRoute | undefined {
+    const match = /^(.*)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(pathname)
+    if (!match) return undefined
+    const [, prefix, namespace = '', plural, name = ''] = match
+    const served = this.served.find((s) => s.spec.namespaced && s.spec.path === `${prefix}/${plural}`)
+    if (!served) return undefined
+    return {served, namespace: decodeURIComponent(namespace), name: decodeURIComponent(name)}
+  }
+
+  objects(kind?: string): Json[] {
+    return this.served
+      .filter((s) => kind === undefined || s.spec.kind === kind)
+      .flatMap((s) => s.items.map((item) => withType(s.spec, structuredClone(item))))
+  }
+
+  async handle(route: ObjectRoute, request: IncomingMessage, response: ServerResponse, url: URL, record: FakeRequest): Promise<void> {
+    const method = request.method ?? 'GET'
+    const {spec} = route.served
+    if (method === 'PATCH' || method === 'DELETE') {
+      const text = await readBody(request)
+      if (text !== '') record.body = parseBody(text)
+    }
+    if (!['GET', 'PATCH', 'DELETE'].includes(method)) {
+      return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')
+    }
+    const verb = method === 'GET' ? 'get' : method === 'PATCH' ? 'patch' : 'delete'
+    if (this.forbidden.has(spec.plural)) {
+      const message =
+        `${resourceName(spec)} "${route.name}" is forbidden: User "system:serviceaccount:x:y" cannot ${verb} resource ` +
+        `"${spec.plural}" in API group "${group(spec)}" in the namespace "${route.namespace}"`
+      return sendStatus(response, 403, 'Forbidden', message, details(spec, route.name))
+    }
+    if (method !== 'GET') {
+      const fault = this.faults.find((f) => f.namespace === route.namespace && f.left > 0)
+      if (fault) {
+        fault.left--
+        const [reason, message] = FAULT_REASONS[fault.status] ?? ['InternalError', `injected fault ${fault.status}`]
+        const headers: Record<string, string> = fault.status === 429 ? {'Retry-After': '1'} : {}
+        return sendStatus(response, fault.status, reason, message, details(spec, route.name), headers)
+      }
+    }
+    const index = this.indexOf(route)
+    if (method === 'GET') {
+      const item = route.served.items[index]
+      if (!item) return this.notFound(response, route)
+      return sendJson(response, 200, withType(spec, structuredClone(item)))
+    }
+    const dryRun = url.searchParams.get('dryRun')
+    if (dryRun !== null && dryRun !== 'All') {
+      return sendStatus(response, 400, 'BadRequest', `Invalid value: "${dryRun}": supported values: "All"`)
+    }
+    if (method === 'DELETE') return this.delete(route, index, record.body, dryRun === 'All', response)
+    return this.apply(route, index, request, url, record.body, dryRun === 'All', response)
+  }
+
+  private indexOf(route: ObjectRoute): number {
+    return route.served.items.findIndex((item) => {
+      const metadata = asRecord(item.metadata)
+      return metadata.namespace === route.namespace && metadata.name === route.name
+    })
+  }
+
+  private notFound(response: ServerResponse, route: ObjectRoute): void {
+    const {spec} = route.served
+    sendStatus(response, 404, 'NotFound', `${resourceName(spec)} "${route.name}" not found`, details(spec, route.name))
+  }
+
+  private nextResourceVersion(dryRun: boolean): string {
+    if (dryRun) return String(this.resourceVersion + 1)
+    this.resourceVersion++
+    return String(this.resourceVersion)
+  }
+
+  private delete(route: ObjectRoute, index: number, body: unknown, dryRun: boolean, response: ServerResponse): void {
+    const {spec} = route.served
+    const item = route.served.items[index]
+    if (!item) return this.notFound(response, route)
+    const metadata = asRecord(item.metadata)
+    const preconditions = asRecord(asRecord(body).preconditions)
+    const conflict = (message: string) => sendStatus(response, 409, 'Conflict', message, details(spec, route.name))
+    if (typeof preconditions.uid === 'string' && preconditions.uid !== metadata.uid) {
+      return conflict(`Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${String(metadata.uid ?? '')}`)
+    }
+    if (typeof preconditions.resourceVersion === 'string' && preconditions.resourceVersion !== metadata.resourceVersion) {
+      return conflict(
+        `Operation cannot be fulfilled on ${resourceName(spec)} "${route.name}": the ResourceVersion in the precondition ` +
+          `(${preconditions.resourceVersion}) does not match the ResourceVersion in record (${String(metadata.resourceVersion ?? '')}). ` +
+          'The object might have been modified',
+      )
+    }
+    if (!dryRun) route.served.items.splice(index, 1)
+    const group = spec.apiVersion.includes('/') ? {group: spec.apiVersion.slice(0, spec.apiVersion.indexOf('/'))} : {}
+    sendJson(response, 200, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: {name: route.name, ...group, kind: spec.plural, uid: metadata.uid},
+    })
+  }
+
+  private apply(
+    route: ObjectRoute,
+    index: number,
+    request: IncomingMessage,
+    url: URL,
+    body: unknown,
+    dryRun: boolean,
+    response: ServerResponse,
+  ): void {
+    const {spec} = route.served
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
+    if (contentType !== 'application/apply-patch+yaml') {
+      const message = 'the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml'
+      return sendStatus(response, 415, 'UnsupportedMediaType', message)
+    }
+    const manager = url.searchParams.get('fieldManager')
+    if (!manager) {
+      const message = 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'
+      return sendStatus(response, 400, 'BadRequest', message)
+    }
+    const force = url.searchParams.get('force') === 'true'
+    if (!isJson(body)) return sendStatus(response, 400, 'BadRequest', 'error decoding YAML: the body is not an object')
+    if (body.apiVersion !== spec.apiVersion || body.kind !== spec.kind) {
+      return sendStatus(response, 400, 'BadRequest', `the body is not a ${spec.apiVersion} ${spec.kind}`)
+    }
+    const applied = asRecord(body.metadata)
+    if (applied.name !== route.name) {
+      const message = `the name of the object (${String(applied.name)}) does not match the name on the URL (${route.name})`
+      return sendStatus(response, 400, 'BadRequest', message)
+    }
+    if (applied.namespace !== undefined && applied.namespace !== route.namespace) {
+      const message = 'the namespace of the provided object does not match the namespace sent on the request'
+      return sendStatus(response, 400, 'BadRequest', message)
+    }
+    const existing = route.served.items[index]
+    const live = asRecord(existing?.metadata)
+    if (applied.resourceVersion !== undefined && applied.resourceVersion !== live.resourceVersion) {
+      const message =
+        `Operation cannot be fulfilled on ${resourceName(spec)} "${route.name}": the object has been modified; ` +
+        'please apply your changes to the latest version and try again'
+      return sendStatus(response, 409, 'Conflict', message, details(spec, route.name))
+    }
+
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+    const fieldsV1 = fieldsOf(body)
+    const entry: Json = {manager, operation: 'Apply', apiVersion: spec.apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1}
+    let result: Json
+    let code: number
+    if (!existing) {
+      const metadata: Json = {name: route.name, namespace: route.namespace, uid: randomUUID()}
+      metadata.resourceVersion = this.nextResourceVersion(dryRun)
+      metadata.generation = 1
+      metadata.creationTimestamp = now
+      if (applied.labels !== undefined) metadata.labels = structuredClone(applied.labels)
+      if (applied.annotations !== undefined) metadata.annotations = structuredClone(applied.annotations)
+      metadata.managedFields = [entry]
+      result = {metadata}
+      if (body.spec !== undefined) result.spec = structuredClone(body.spec)
+      code = 201
+    } else {
+      const managedFields = Array.isArray(live.managedFields) ? live.managedFields.filter(isJson) : []
+      const conflicts = force ? [] : conflictsOf(managedFields, manager, asRecord(body.spec), asRecord(existing.spec))
+      if (conflicts.length > 0) {
+        const message =
+          `Apply failed with ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}: ` +
+          conflicts.map((c) => `conflict with "${c.manager}": ${c.field}`).join('; ')
+        const causes = conflicts.map((c) => ({reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.field}))
+        return sendStatus(response, 409, 'Conflict', message, {causes})
+      }
+      result = structuredClone(existing)
+      const metadata = asRecord(result.metadata)
+      result.metadata = metadata
+      for (const key of ['labels', 'annotations']) {
+        if (applied[key] === undefined) delete metadata[key]
+        else metadata[key] = structuredClone(applied[key])
+      }
+      if (body.spec === undefined) delete result.spec
+      else result.spec = structuredClone(body.spec)
+      const specChanged = canonical(result.spec) !== canonical(existing.spec)
+      const changed = specChanged || canonical([metadata.labels, metadata.annotations]) !== canonical([live.labels, live.annotations])
+      const ours = (f: Json) => f.manager === manager && f.operation === 'Apply'
+      const others = managedFields.flatMap((f) => (ours(f) ? [] : force ? withoutSpec(f, manager) : [f]))
+      const previous = managedFields.find(ours)
+      const ownsChanged = previous === undefined || canonical(previous.fieldsV1) !== canonical(entry.fieldsV1)
+      const taken = canonical(others) !== canonical(managedFields.filter((f) => !ours(f)))
+      // A no-op apply (same fields, same owners) writes nothing: same resourceVersion and managedFields.
+      if (changed || ownsChanged || taken) {
+        metadata.managedFields = [...others, entry]
+        metadata.resourceVersion = this.nextResourceVersion(dryRun)
+        if (specChanged && typeof metadata.generation === 'number') metadata.generation++
+      }
+      code = 200
+    }
+    if (!dryRun) {
+      if (existing) route.served.items[index] = result
+      else route.served.items.push(result)
+    }
+    sendJson(response, code, withType(spec, structuredClone(result)))
+  }
+}
+
+/**
+ * Other managers owning the spec (an Update or Apply entry, not on a subresource, whose fieldsV1
+ * is absent or has `f:spec`), crossed with the applied top-level spec fields whose value differs.
+ */
+function conflictsOf(managedFields: Json[], manager: string, applied: Json, live: Json): Conflict[] {
+  const owners = managedFields.filter(
+    (f) =>
+      typeof f.manager === 'string' &&
+      f.manager !== manager &&
+      (f.operation === 'Update' || f.operation === 'Apply') &&
+      (f.subresource === undefined || f.subresource === '') &&
+      (!isJson(f.fieldsV1) || 'f:spec' in f.fieldsV1),
+  )
+  const differing = Object.keys(applied).filter((key) => canonical(applied[key]) !== canonical(live[key]))
+  const managers = [...new Set(owners.map((f) => f.manager as string))]
+  return managers.flatMap((owner) => differing.map((key) => ({manager: owner, field: `.spec.${key}`})))
+}
+
+/** A forced apply takes the spec: other managers keep only what else they owned. */
+function withoutSpec(entry: Json, manager: string): Json[] {
+  if (entry.manager === manager || (entry.subresource !== undefined && entry.subresource !== '')) return [entry]
+  if (entry.operation !== 'Update' && entry.operation !== 'Apply') return [entry]
+  if (!isJson(entry.fieldsV1)) return []
+  const {'f:spec': _taken, ...rest} = entry.fieldsV1
+  return Object.keys(rest).length === 0 ? [] : [{...entry, fieldsV1: rest}]
+}
+
+/** The fields an applied object sets, as FieldsV1 (maps as `f:<key>`, anything else a leaf). */
+function fieldsOf(body: Json): Json {
+  const leaves = (value: unknown): Json =>
+    isJson(value) ? Object.fromEntries(Object.entries(value).map(([key, v]) => [`f:${key}`, leaves(v)])) : {}
+  const metadata = asRecord(body.metadata)
+  const fields: Json = {}
+  const owned: Json = {}
+  for (const key of ['labels', 'annotations']) if (isJson(metadata[key])) owned[`f:${key}`] = leaves(metadata[key])
+  if (Object.keys(owned).length > 0) fields['f:metadata'] = owned
+  if (isJson(body.spec)) fields['f:spec'] = leaves(body.spec)
+  return fields
+}
+
+function withType(spec: KubernetesList, item: Json): Json {
+  return {apiVersion: spec.apiVersion, kind: spec.kind, ...item}
+}
+
+function group(spec: KubernetesList): string {
+  return spec.apiVersion.includes('/') ? spec.apiVersion.slice(0, spec.apiVersion.indexOf('/')) : ''
+}
+
+function resourceName(spec: KubernetesList): string {
+  const g = group(spec)
+  return g ? `${spec.plural}.${g}` : spec.plural
+}
+
+function details(spec: KubernetesList, name: string): Json {
+  const g = group(spec)
+  return g ? {name, group: g, kind: spec.plural} : {name, kind: spec.plural}
+}
+
+function isJson(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function asRecord(value: unknown): Json {
+  return isJson(value) ? value : {}
+}
+
+/** JSON with sorted keys, to compare values regardless of key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    isJson(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+  ) ?? 'undefined'
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    try {
+      return parse(text) as unknown
+    } catch {
+      return text
+    }
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.on('error', reject)
   })
 }

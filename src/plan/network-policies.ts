@@ -1,0 +1,406 @@
+/**
+ * The desired NetworkPolicies of every Juju namespace, derived from what Juju knows: which
+ * applications are related (and which side serves), which are offered across models, which are
+ * exposed, and what Juju's own agents need. Each rule carries the reason it exists, which ends
+ * up in the policy's `hardenctl.io/reason` annotation.
+ *
+ * A namespace whose Juju or Kubernetes view is incomplete is left alone (reported in `untouched`):
+ * a partial view never changes policies.
+ */
+import {APP_NAME_LABEL, type KubeService} from '../inventory/kubernetes.js'
+import type {Application, Inventory, Model} from '../inventory/types.js'
+import type {Policy} from '../policy/schema.js'
+import {isWorldCidr} from '../rules/helpers/cidr.js'
+import {allowedCidrs, jujuExposure} from '../rules/helpers/exposure.js'
+import {kubeScope} from '../rules/helpers/kube-scope.js'
+import {parseOfferUrl} from '../sources/juju/offers.js'
+import {type RelationSide, whoServes} from './serving.js'
+import {
+  type LabelSelector,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  MODEL_LABEL,
+  type NetworkPolicyObject,
+  type NetworkPolicyPeer,
+  type NetworkPolicyPort,
+  REASON_ANNOTATION,
+  type UntouchedNamespace,
+} from './types.js'
+
+export interface DesiredNamespace {
+  namespace: string
+  /** The model (or `controller`) the namespace belongs to. */
+  model: string
+  policies: NetworkPolicyObject[]
+}
+
+export interface DesiredState {
+  namespaces: DesiredNamespace[]
+  untouched: UntouchedNamespace[]
+  notes: string[]
+}
+
+/** Juju's placeholder port on the Service of an application that opened none. */
+const PLACEHOLDER_PORT = 65535
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name'
+const MODELOPERATOR_SELECTOR: LabelSelector = {matchLabels: {'operator.juju.is/name': 'modeloperator'}}
+const CONTROLLER_SELECTOR: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: 'controller'}}
+const ANY_JUJU_NAMESPACE: LabelSelector = {matchExpressions: [{key: 'model.juju.is/name', operator: 'Exists'}]}
+const KUBE_DNS: NetworkPolicyPeer = {
+  namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: 'kube-system'}},
+  podSelector: {matchLabels: {'k8s-app': 'kube-dns'}},
+}
+/** Where the Kubernetes API may listen (443 in-cluster service, 6443 kubeadm, 16443 MicroK8s). */
+const KUBERNETES_API_PORTS = [443, 6443, 16443]
+const JUJU_API_PORT = 17070
+const MODELOPERATOR_PORT = 17071
+const MONGO_PORT = 37017
+
+/** Rules being assembled for one policy: a peer list and ports per rule, each with its reason. */
+interface RuleDraft {
+  peers: NetworkPolicyPeer[] | undefined
+  ports: NetworkPolicyPort[] | undefined
+  reason: string
+}
+
+class PolicyDraft {
+  readonly ingress: RuleDraft[] = []
+  readonly egress: RuleDraft[] = []
+  constructor(
+    readonly name: string,
+    readonly podSelector: LabelSelector,
+  ) {}
+}
+
+export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): DesiredState {
+  const state: DesiredState = {namespaces: [], untouched: [], notes: []}
+  const scope = kubeScope(inventory, policy)
+  const view = inventory.kubernetes
+  const egress = policy.networkPolicies.egress
+
+  if (!inventory.inputs.has('k8s-networkpolicies') || !inventory.inputs.has('k8s-namespaces')) {
+    for (const namespace of scope.namespaces) {
+      state.untouched.push({namespace, why: 'incomplete-view', reason: 'the existing NetworkPolicies and namespaces were not both read'})
+    }
+    return state
+  }
+
+  // Policies are assembled per namespace; cross-model relations add rules in the offering model's namespace.
+  const drafts = new Map<string, Map<string, PolicyDraft>>()
+  const draft = (namespace: string, name: string, podSelector: LabelSelector): PolicyDraft => {
+    let policies = drafts.get(namespace)
+    if (!policies) drafts.set(namespace, (policies = new Map()))
+    let found = policies.get(name)
+    if (!found) policies.set(name, (found = new PolicyDraft(name, podSelector)))
+    return found
+  }
+  const modelOfNamespace = new Map<string, string>()
+  const managed: {namespace: string; model: Model}[] = []
+
+  for (const namespace of scope.namespaces) {
+    const role = scope.role(namespace)
+    const model = scope.modelOf(namespace)
+    if (role === 'policy') {
+      state.untouched.push({namespace, why: 'out-of-scope', reason: 'not a Juju model namespace: no relation graph to derive policies from'})
+      continue
+    }
+    const problem = incompleteView(inventory, namespace, model, role === 'controller')
+    if (problem) {
+      state.untouched.push({namespace, why: 'incomplete-view', reason: problem})
+      continue
+    }
+    modelOfNamespace.set(namespace, role === 'controller' ? (model?.name ?? 'controller') : model!.name)
+    if (role === 'controller') controllerPolicies(namespace, policy, draft)
+    else managed.push({namespace, model: model!})
+  }
+
+  for (const {namespace, model} of managed) {
+    agentPolicies(namespace, draft, egress)
+    for (const app of [...model.applications.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const selector: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: app.name}}
+      const own = draft(namespace, `hardenctl-app-${app.name}`, selector)
+      own.ingress.push({peers: [{podSelector: selector}], ports: undefined, reason: `units of ${app.name} talk to each other (peer relations)`})
+      exposureRules(app, namespace, servicesOf(view.services, namespace, app.name), policy, own, state.notes)
+      ingressBackendRules(app, namespace, view, own, state.notes)
+      if (egress) appEgress(app, scope, own)
+    }
+    relationRules(model, namespace, inventory, scope, draft, egress, state.notes)
+  }
+
+  for (const [namespace, policies] of [...drafts].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!modelOfNamespace.has(namespace)) continue
+    const model = modelOfNamespace.get(namespace)!
+    const objects = [defaultDeny(namespace, model, egress), ...[...policies.values()].sort((a, b) => a.name.localeCompare(b.name)).map((d) => toObject(d, namespace, model, egress))]
+    state.namespaces.push({namespace, model, policies: objects})
+  }
+  return state
+}
+
+/** Why a namespace's view is not complete enough to change its policies, if it is not. */
+function incompleteView(inventory: Inventory, namespace: string, model: Model | undefined, isController: boolean): string | undefined {
+  // The controller's policies follow from Juju's fixed ports, not from a relation graph.
+  if (isController) return kubernetesGap(inventory, namespace)
+  if (!model) return 'no Juju model is known for it'
+  if (!model.inputs.has('juju-status') && model.name !== 'controller') return `the Juju status of model ${model.name} was not read`
+  const gap = inventory.gaps.find((candidate) => candidate.target.model === model.name && (candidate.target.controller ?? model.controller) === model.controller)
+  return gap ? describeGap(gap) : kubernetesGap(inventory, namespace)
+}
+
+/** A Kubernetes kind the planner reads (or the whole cluster side) that could not be listed. */
+function kubernetesGap(inventory: Inventory, namespace: string): string | undefined {
+  const gap = inventory.gaps.find(
+    (candidate) =>
+      candidate.target.namespace === namespace ||
+      candidate.target.kind === 'kubernetes' ||
+      /^(pods|services|ingresses|networkpolicies|namespaces)$/i.test(candidate.target.kind),
+  )
+  return gap ? describeGap(gap) : undefined
+}
+
+function describeGap(gap: Inventory['gaps'][number]): string {
+  return `its inventory is incomplete (${gap.target.kind} ${gap.target.name}: ${gap.message})`
+}
+
+function defaultDeny(namespace: string, model: string, egress: boolean): NetworkPolicyObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: {
+      name: 'hardenctl-default-deny',
+      namespace,
+      labels: managedLabels(model),
+      annotations: {[REASON_ANNOTATION]: `default deny ${egress ? 'ingress and egress' : 'ingress'}: only what the other hardenctl policies allow gets in`},
+    },
+    spec: {podSelector: {}, policyTypes: egress ? ['Ingress', 'Egress'] : ['Ingress']},
+  }
+}
+
+function managedLabels(model: string): Record<string, string> {
+  return {[MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [MODEL_LABEL]: model}
+}
+
+/** Juju's own traffic: every pod of the model reaches the model operator (17071). */
+function agentPolicies(namespace: string, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, egress: boolean): void {
+  const agents = draft(namespace, 'hardenctl-juju-agents', MODELOPERATOR_SELECTOR)
+  agents.ingress.push({peers: [{podSelector: {}}], ports: [tcp(MODELOPERATOR_PORT)], reason: `Juju: every unit of the model reaches the model operator on ${MODELOPERATOR_PORT}`})
+  if (egress) {
+    agents.egress.push({peers: [KUBE_DNS], ports: dnsPorts(), reason: 'DNS'})
+    agents.egress.push({peers: [{namespaceSelector: ANY_JUJU_NAMESPACE, podSelector: CONTROLLER_SELECTOR}], ports: [tcp(JUJU_API_PORT)], reason: 'Juju: the model operator reaches the controller API'})
+    agents.egress.push({peers: [{ipBlock: {cidr: '0.0.0.0/0'}}], ports: KUBERNETES_API_PORTS.map(tcp), reason: 'Juju: the model operator manages the model through the Kubernetes API'})
+  }
+}
+
+/** The controller namespace: the API (17070) from every Juju namespace and the allowed CIDRs; mongo only from itself. */
+function controllerPolicies(namespace: string, policy: Policy, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft): void {
+  const controller = draft(namespace, 'hardenctl-juju-controller', CONTROLLER_SELECTOR)
+  controller.ingress.push({peers: [{namespaceSelector: ANY_JUJU_NAMESPACE}], ports: [tcp(JUJU_API_PORT)], reason: `Juju: agents in every model namespace reach the controller API on ${JUJU_API_PORT}`})
+  controller.ingress.push({
+    peers: policy.networkPolicies.controllerApiCidrs.map((cidr) => ({ipBlock: {cidr}})),
+    ports: [tcp(JUJU_API_PORT)],
+    reason: `Juju clients reach the controller API from networkPolicies.controllerApiCidrs (${policy.networkPolicies.controllerApiCidrs.join(', ')})`,
+  })
+  controller.ingress.push({peers: [{podSelector: CONTROLLER_SELECTOR}], ports: [tcp(MONGO_PORT)], reason: `Juju: the controller's database (${MONGO_PORT}) only from the controller's own pods`})
+}
+
+function exposureRules(app: Application, namespace: string, services: KubeService[], policy: Policy, own: PolicyDraft, notes: string[]): void {
+  const external = services.filter((service) => service.spec?.type === 'LoadBalancer' || service.spec?.type === 'NodePort')
+  const exposure = jujuExposure(app) ?? []
+  if (external.length === 0 && exposure.length === 0) return
+  const allowed = allowedCidrs(app, policy)
+  const where = `${namespace}/${app.name}`
+  if (!allowed || allowed.length === 0) {
+    notes.push(`${where} is exposed (${external.length > 0 ? `Service ${external.map((s) => s.metadata.name).join(', ')}` : 'juju expose'}) but not on exposure.allow: traffic from outside the cluster will not reach it`)
+    return
+  }
+  const ports = portsOf(external.length > 0 ? external : services)
+  own.ingress.push({
+    peers: allowed.map((cidr) => ({ipBlock: {cidr}})),
+    ports: ports.length > 0 ? ports : undefined,
+    reason: `${app.name} is an exposed entry point; exposure.allow admits ${allowed.join(', ')}${allowed.some(isWorldCidr) ? ' (the whole Internet)' : ''}`,
+  })
+}
+
+/**
+ * Kubernetes Ingress objects routing to the app (nginx-ingress-integrator creates them): the
+ * ingress controller's pods connect, from a namespace outside Juju. Admitted from the namespaces
+ * that run a known ingress controller, else from every namespace, on the backend ports only.
+ */
+function ingressBackendRules(app: Application, namespace: string, view: Inventory['kubernetes'], own: PolicyDraft, notes: string[]): void {
+  const services = new Map(servicesOf(view.services, namespace, app.name).map((service) => [service.metadata.name, service]))
+  const backends = view.ingresses
+    .filter((ingress) => ingress.metadata.namespace === namespace)
+    .flatMap((ingress) => ingressBackends(ingress).filter((backend) => services.has(backend)).map((backend) => ({ingress: ingress.metadata.name, service: services.get(backend)!})))
+  if (backends.length === 0) return
+  const controllerNamespaces = [
+    ...new Set(view.pods.filter((pod) => INGRESS_CONTROLLERS.has(pod.metadata.labels?.[APP_NAME_LABEL] ?? '')).map((pod) => pod.metadata.namespace ?? '')),
+  ].filter((candidate) => candidate !== '' && candidate !== namespace)
+  const peers: NetworkPolicyPeer[] =
+    controllerNamespaces.length > 0 ? controllerNamespaces.sort().map((ns) => ({namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: ns}}})) : [{namespaceSelector: {}}]
+  if (controllerNamespaces.length === 0) {
+    notes.push(`${namespace}/${app.name} is behind Ingress ${[...new Set(backends.map((b) => b.ingress))].join(', ')}, but no ingress controller pods were seen: admitted from every namespace on its backend ports`)
+  }
+  own.ingress.push({
+    peers,
+    ports: portsOf(backends.map((backend) => backend.service)),
+    reason: `Ingress ${[...new Set(backends.map((b) => b.ingress))].join(', ')} routes to ${app.name}: the ingress controller (${controllerNamespaces.length > 0 ? controllerNamespaces.join(', ') : 'namespace unknown'}) connects`,
+  })
+}
+
+/** Ingress controllers whose pods carry `app.kubernetes.io/name` (the upstream Helm charts set it). */
+const INGRESS_CONTROLLERS = new Set(['ingress-nginx', 'nginx-ingress', 'nginx-ingress-microk8s', 'traefik', 'haproxy-ingress', 'contour', 'istio-ingressgateway'])
+
+function ingressBackends(ingress: Inventory['kubernetes']['ingresses'][number]): string[] {
+  const spec = (ingress.spec ?? {}) as {defaultBackend?: {service?: {name?: string}}; rules?: {http?: {paths?: {backend?: {service?: {name?: string}}}[]}}[]}
+  const names = [spec.defaultBackend?.service?.name, ...(spec.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend?.service?.name))]
+  return names.filter((name): name is string => typeof name === 'string')
+}
+
+function appEgress(app: Application, scope: ReturnType<typeof kubeScope>, own: PolicyDraft): void {
+  own.egress.push({peers: [{podSelector: {matchLabels: {[APP_NAME_LABEL]: app.name}}}], ports: undefined, reason: `units of ${app.name} talk to each other`})
+  own.egress.push({peers: [KUBE_DNS], ports: dnsPorts(), reason: 'DNS (UDP and TCP 53 to kube-dns)'})
+  own.egress.push({peers: [{podSelector: MODELOPERATOR_SELECTOR}], ports: [tcp(MODELOPERATOR_PORT)], reason: 'Juju: the unit agent reaches the model operator'})
+  const controllerNamespaces = scope.namespaces.filter((candidate) => scope.isController(candidate))
+  if (controllerNamespaces.length > 0) {
+    own.egress.push({
+      peers: controllerNamespaces.map((ns) => ({namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: ns}}, podSelector: CONTROLLER_SELECTOR})),
+      ports: [tcp(JUJU_API_PORT)],
+      reason: 'Juju: the unit agent reaches the controller API',
+    })
+  }
+  if (app.trust === true) {
+    own.egress.push({peers: [{ipBlock: {cidr: '0.0.0.0/0'}}], ports: KUBERNETES_API_PORTS.map(tcp), reason: `${app.name} runs with --trust: it manages Kubernetes objects through the API`})
+  }
+}
+
+function relationRules(
+  model: Model,
+  namespace: string,
+  inventory: Inventory,
+  scope: ReturnType<typeof kubeScope>,
+  draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
+  egress: boolean,
+  notes: string[],
+): void {
+  const view = inventory.kubernetes
+  for (const relation of model.relations) {
+    if (relation.endpoints.length !== 2) continue
+    const [first, second] = relation.endpoints as [(typeof relation.endpoints)[0], (typeof relation.endpoints)[0]]
+    if (first.application === second.application) continue
+    const label = `${first.application}:${first.endpoint ?? '?'} ↔ ${second.application}:${second.endpoint ?? '?'}${relation.interface ? ` (${relation.interface})` : ''}`
+
+    // Cross-model: resolve the remote side to the offering model's namespace and application.
+    const sides = [first, second].map((endpoint) => {
+      if (!endpoint.remote) return {namespace, app: model.applications.get(endpoint.application), name: endpoint.application, endpoint}
+      return resolveRemote(model, endpoint.application, inventory, scope, endpoint)
+    })
+    const [a, b] = sides as [Resolved, Resolved]
+    if (a.namespace === undefined || b.namespace === undefined) {
+      notes.push(`relation ${label} in model ${model.name}: the other model's namespace is unknown; no rule for it`)
+      continue
+    }
+    // Only the consuming side of a cross-model relation writes its rules, so each is written once.
+    if (first.remote && !model.consumed.some((consumed) => consumed.name === first.application)) continue
+    if (second.remote && !model.consumed.some((consumed) => consumed.name === second.application)) continue
+
+    const serving = whoServes(sideOf(a), sideOf(b), relation.interface)
+    if (serving.kind === 'none') continue
+    const flows: [Resolved, Resolved][] =
+      serving.kind === 'both' ? [[a, b], [b, a]] : serving.server === a.name ? [[a, b]] : [[b, a]]
+    if (serving.kind === 'both') notes.push(`relation ${label} in model ${model.name}: allowed both ways (${serving.basis})`)
+    for (const [server, client] of flows) {
+      const serverServices = servicesOf(view.services, server.namespace!, server.name)
+      const ports = portsOf(serverServices)
+      if (ports.length === 0) notes.push(`${server.namespace}/${server.name}: no Service ports besides Juju's placeholder; ${client.name} may reach it on any port (relation ${label})`)
+      const peer: NetworkPolicyPeer =
+        client.namespace === server.namespace
+          ? {podSelector: {matchLabels: {[APP_NAME_LABEL]: client.name}}}
+          : {namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: client.namespace!}}, podSelector: {matchLabels: {[APP_NAME_LABEL]: client.name}}}
+      const reason = `relation ${label}: ${client.name} connects to ${server.name} (${serving.basis})`
+      draft(server.namespace!, `hardenctl-app-${server.name}`, {matchLabels: {[APP_NAME_LABEL]: server.name}}).ingress.push({peers: [peer], ports: ports.length > 0 ? ports : undefined, reason})
+      if (egress) {
+        const back: NetworkPolicyPeer =
+          client.namespace === server.namespace
+            ? {podSelector: {matchLabels: {[APP_NAME_LABEL]: server.name}}}
+            : {namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: server.namespace!}}, podSelector: {matchLabels: {[APP_NAME_LABEL]: server.name}}}
+        draft(client.namespace!, `hardenctl-app-${client.name}`, {matchLabels: {[APP_NAME_LABEL]: client.name}}).egress.push({peers: [back], ports: ports.length > 0 ? ports : undefined, reason})
+      }
+    }
+  }
+}
+
+interface Resolved {
+  namespace: string | undefined
+  app: Application | undefined
+  name: string
+  endpoint: {endpoint?: string | undefined; role?: string | undefined}
+}
+
+function sideOf(resolved: Resolved): RelationSide {
+  return {app: resolved.app, name: resolved.name, endpoint: resolved.endpoint.endpoint, role: resolved.endpoint.role}
+}
+
+/** A remote application in `model` → the offering model's namespace and the offered application. */
+function resolveRemote(
+  model: Model,
+  remoteName: string,
+  inventory: Inventory,
+  scope: ReturnType<typeof kubeScope>,
+  endpoint: {endpoint?: string | undefined; role?: string | undefined},
+): Resolved {
+  const consumed = model.consumed.find((candidate) => candidate.name === remoteName)
+  const url = consumed ? parseOfferUrl(consumed.url) : undefined
+  const offering = url ? [...inventory.models.values()].find((candidate) => candidate.name === url.model && (url.controller === undefined || candidate.controller === url.controller || candidate.controller === '')) : undefined
+  const offer = offering?.offers.find((candidate) => candidate.name === url?.offer)
+  const app = offer ? offering?.applications.get(offer.application) : undefined
+  const namespace = offering ? scope.namespaces.find((ns) => scope.modelOf(ns) === offering) : undefined
+  return {namespace, app, name: app?.name ?? offer?.application ?? remoteName, endpoint}
+}
+
+function servicesOf(services: KubeService[], namespace: string, app: string): KubeService[] {
+  return services.filter((service) => service.metadata.namespace === namespace && service.spec?.selector?.[APP_NAME_LABEL] === app)
+}
+
+/** The pod ports behind the app's Services (targetPort, else port), without Juju's placeholder. */
+function portsOf(services: KubeService[]): NetworkPolicyPort[] {
+  const seen = new Map<string, NetworkPolicyPort>()
+  for (const service of services) {
+    for (const port of service.spec?.ports ?? []) {
+      const target = port.targetPort ?? port.port
+      if (target === PLACEHOLDER_PORT || port.port === PLACEHOLDER_PORT) continue
+      const protocol = (port.protocol ?? 'TCP') as NetworkPolicyPort['protocol']
+      seen.set(`${protocol}/${target}`, {protocol, port: target})
+    }
+  }
+  return [...seen.values()].sort((a, b) => String(a.port).localeCompare(String(b.port), undefined, {numeric: true}))
+}
+
+function tcp(port: number): NetworkPolicyPort {
+  return {protocol: 'TCP', port}
+}
+
+function dnsPorts(): NetworkPolicyPort[] {
+  return [{protocol: 'UDP', port: 53}, {protocol: 'TCP', port: 53}]
+}
+
+function toObject(draft: PolicyDraft, namespace: string, model: string, egress: boolean): NetworkPolicyObject {
+  const reasons = [
+    ...draft.ingress.map((rule, index) => `ingress[${index}]: ${rule.reason}`),
+    ...draft.egress.map((rule, index) => `egress[${index}]: ${rule.reason}`),
+  ]
+  const rule = <K extends 'from' | 'to'>(key: K, r: RuleDraft) => {
+    const out: Record<string, unknown> = {}
+    if (r.peers !== undefined) out[key] = r.peers
+    if (r.ports !== undefined) out.ports = r.ports
+    return out
+  }
+  const policyTypes: ('Ingress' | 'Egress')[] = egress && draft.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress']
+  const spec: NetworkPolicyObject['spec'] = {podSelector: draft.podSelector, policyTypes}
+  if (draft.ingress.length > 0) spec.ingress = draft.ingress.map((r) => rule('from', r))
+  if (egress && draft.egress.length > 0) spec.egress = draft.egress.map((r) => rule('to', r))
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: {name: draft.name, namespace, labels: managedLabels(model), annotations: {[REASON_ANNOTATION]: reasons.join('\n')}},
+    spec,
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Desired state + what the cluster has → the actions of a reconcile. Only NetworkPolicies that
+ * carry hardenctl's managed-by label are ever updated or deleted; a desired name taken by someone
+ * else's policy leaves that namespace alone. An object equal to the desired one is `unchanged`,
+ * so a second run plans no writes.
+ */
+import {isDeepStrictEqual} from 'node:util'
+
+import type {KubeNetworkPolicy} from '../inventory/kubernetes.js'
+import type {DesiredState} from './network-policies.js'
+import {
+  type ActionPhase,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  type NetworkPolicyObject,
+  PHASE_ORDER,
+  type PlanAction,
+  REASON_ANNOTATION,
+  type ReconcilePlan,
+} from './types.js'
+
+const DEFAULT_DENY = 'hardenctl-default-deny'
+
+export function planReconcile(desired: DesiredState, live: KubeNetworkPolicy[]): ReconcilePlan {
+  const plan: ReconcilePlan = {apiVersion: 'hardenctl.io/v1', kind: 'ReconcilePlan', actions: [], untouched: [...desired.untouched], notes: [...desired.notes]}
+  const liveByNamespace = new Map<string, KubeNetworkPolicy[]>()
+  for (const policy of live) {
+    const namespace = policy.metadata.namespace ?? ''
+    liveByNamespace.set(namespace, [...(liveByNamespace.get(namespace) ?? []), policy])
+  }
+
+  for (const namespace of desired.namespaces) {
+    const existing = new Map((liveByNamespace.get(namespace.namespace) ?? []).map((policy) => [policy.metadata.name, policy]))
+    const foreign = namespace.policies.filter((policy) => {
+      const current = existing.get(policy.metadata.name)
+      return current !== undefined && !isManaged(current)
+    })
+    if (foreign.length > 0) {
+      plan.untouched.push({
+        namespace: namespace.namespace,
+        why: 'foreign-policy',
+        reason: `NetworkPolicy ${foreign.map((policy) => policy.metadata.name).join(', ')} exists and is not hardenctl's (no ${MANAGED_BY_LABEL}: ${MANAGED_BY_VALUE}); rename or delete it`,
+      })
+      continue
+    }
+    const actions: PlanAction[] = []
+    const wanted = new Set(namespace.policies.map((policy) => policy.metadata.name))
+    for (const object of namespace.policies) {
+      const phase: ActionPhase = object.metadata.name === DEFAULT_DENY ? 'default-deny' : 'allow'
+      const current = existing.get(object.metadata.name)
+      if (!current) actions.push({op: 'create', phase, object})
+      else if (sameContent(object, current)) actions.push({op: 'unchanged', phase, object})
+      else actions.push({op: 'update', phase, object, current: asObject(current)})
+    }
+    for (const [name, current] of existing) {
+      if (!wanted.has(name) && isManaged(current)) actions.push({op: 'delete', phase: 'prune', object: asObject(current)})
+    }
+    actions.sort((a, b) => PHASE_ORDER.indexOf(a.phase) - PHASE_ORDER.indexOf(b.phase) || a.object.metadata.name.localeCompare(b.object.metadata.name))
+    plan.actions.push(...actions)
+  }
+  return plan
+}
+
+export function isManaged(policy: {metadata: {labels?: Record<string, string> | undefined}}): boolean {
+  return policy.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE
+}
+
+/** What hardenctl owns: its labels, its reason annotation and the spec. */
+function sameContent(desired: NetworkPolicyObject, current: KubeNetworkPolicy): boolean {
+  const labels = current.metadata.labels ?? {}
+  const labelsMatch = Object.entries(desired.metadata.labels ?? {}).every(([key, value]) => labels[key] === value)
+  const reasonMatches = current.metadata.annotations?.[REASON_ANNOTATION] === desired.metadata.annotations?.[REASON_ANNOTATION]
+  return labelsMatch && reasonMatches && isDeepStrictEqual(canonical(desired.spec), canonical(current.spec))
+}
+
+/** Drops undefined and sorts keys so JSON from the API and objects built here compare equal. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical)
+  if (!value || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, inner]) => inner !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, inner]) => [key, canonical(inner)]),
+  )
+}
+
+/** A live policy in the plan's shape: what hardenctl would write or delete, without read-only fields. */
+function asObject(policy: KubeNetworkPolicy): NetworkPolicyObject {
+  const metadata: NetworkPolicyObject['metadata'] = {name: policy.metadata.name, namespace: policy.metadata.namespace ?? ''}
+  if (policy.metadata.labels) metadata.labels = {...policy.metadata.labels}
+  if (policy.metadata.annotations) metadata.annotations = {...policy.metadata.annotations}
+  if (typeof policy.metadata.resourceVersion === 'string') metadata.resourceVersion = policy.metadata.resourceVersion
+  if (typeof policy.metadata.uid === 'string') metadata.uid = policy.metadata.uid
+  return {apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec: policy.spec as NetworkPolicyObject['spec']}
+}

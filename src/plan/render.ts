@@ -1,0 +1,86 @@
+/**
+ * A reconcile plan for people (what will be created, updated with a readable diff, deleted, and
+ * which namespaces are left alone and why) and for tools (`--format json`: the ReconcilePlan).
+ */
+import {createTwoFilesPatch} from 'diff'
+import {stringify} from 'yaml'
+
+import type {ApplyResult} from '../apply/index.js'
+import type {NetworkPolicyObject, PlanAction, ReconcilePlan} from './types.js'
+
+const SYMBOL: Record<PlanAction['op'], string> = {create: '+', update: '~', delete: '-', unchanged: '='}
+
+export function renderPlanJson(plan: ReconcilePlan, applied?: ApplyResult): string {
+  const document: Record<string, unknown> = {...plan, actions: plan.actions.map(({op, phase, object}) => ({op, phase, object}))}
+  if (applied) {
+    document.results = applied.results.map((result) => ({
+      op: result.action.op,
+      namespace: result.action.object.metadata.namespace,
+      name: result.action.object.metadata.name,
+      status: result.status,
+      ...(result.message ? {message: result.message} : {}),
+    }))
+    document.writes = applied.writes
+  }
+  return `${JSON.stringify(document, null, 2)}\n`
+}
+
+export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; applied?: ApplyResult}): string {
+  const lines: string[] = []
+  const byNamespace = new Map<string, PlanAction[]>()
+  for (const action of plan.actions) {
+    const namespace = action.object.metadata.namespace
+    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), action])
+  }
+  const statusOf = new Map(options.applied?.results.map((result) => [result.action, result]) ?? [])
+  for (const [namespace, actions] of byNamespace) {
+    const unchanged = actions.filter((action) => action.op === 'unchanged').length
+    lines.push(`Namespace ${namespace}${unchanged > 0 ? ` (${unchanged} NetworkPolicies unchanged)` : ''}`)
+    for (const action of actions) {
+      if (action.op === 'unchanged') continue
+      const result = statusOf.get(action)
+      const status = result ? `  [${result.status}${result.message ? `: ${result.message}` : ''}]` : ''
+      lines.push(`  ${SYMBOL[action.op]} ${action.op} NetworkPolicy ${action.object.metadata.name} (${action.phase})${status}`)
+      if (action.op === 'create') lines.push(...indent(summary(action.object)))
+      if (action.op === 'update' && action.current) lines.push(...indent(diff(action.current, action.object)))
+    }
+    lines.push('')
+  }
+  if (plan.untouched.length > 0) {
+    lines.push('Left exactly as they are:')
+    for (const {namespace, reason} of plan.untouched) lines.push(`  ${namespace}: ${reason}`)
+    lines.push('')
+  }
+  if (plan.notes.length > 0) {
+    lines.push('Notes:')
+    for (const note of plan.notes) lines.push(`  - ${note}`)
+    lines.push('')
+  }
+  const counts = countOps(plan)
+  const verb = options.applied ? (options.dryRun ? 'validated by the API server (dry run), nothing changed' : 'applied') : options.dryRun ? 'planned (dry run), nothing changed' : 'planned'
+  lines.push(`${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged: ${verb}.`)
+  if (options.applied && options.applied.failed > 0) lines.push(`${options.applied.failed} failed; run again once the cause is fixed — reconcile converges.`)
+  return `${lines.join('\n')}\n`
+}
+
+export function countOps(plan: ReconcilePlan): Record<PlanAction['op'], number> {
+  const counts = {create: 0, update: 0, delete: 0, unchanged: 0}
+  for (const action of plan.actions) counts[action.op]++
+  return counts
+}
+
+/** The rules of a new policy, one line each, with the reason that produced it. */
+function summary(object: NetworkPolicyObject): string[] {
+  const reasons = (object.metadata.annotations?.['hardenctl.io/reason'] ?? '').split('\n').filter(Boolean)
+  return reasons.length > 0 ? reasons : [`selects ${JSON.stringify(object.spec.podSelector)}`]
+}
+
+function diff(current: NetworkPolicyObject, desired: NetworkPolicyObject): string[] {
+  const view = (object: NetworkPolicyObject) => stringify({labels: object.metadata.labels ?? {}, annotations: object.metadata.annotations ?? {}, spec: object.spec})
+  const patch = createTwoFilesPatch('live', 'planned', view(current), view(desired), undefined, undefined, {context: 2})
+  return patch.split('\n').slice(2).filter((line) => line !== '' && !line.startsWith('\\'))
+}
+
+function indent(lines: string[]): string[] {
+  return lines.map((line) => `      ${line}`)
+}

@@ -1,0 +1,97 @@
+/**
+ * Which side of a relation accepts connections. Usually the provider (databases, scrape targets,
+ * Loki, Alertmanager); for ingress-style interfaces the proxy (provider) connects to the
+ * requirer. `juju status` does not say which side provides, so: the charm's metadata when
+ * hardenctl has it, else a table of well-known interfaces, else both directions (and the plan
+ * says so).
+ */
+import type {Application} from '../inventory/types.js'
+
+export type Serving =
+  | {kind: 'one-way'; server: string; client: string; basis: string}
+  | {kind: 'both'; basis: string}
+  | {kind: 'none'; basis: string}
+
+interface InterfaceRule {
+  /** Who accepts connections. */
+  serves: 'provider' | 'requirer'
+  /** Charms known to sit on the provider side, for when no metadata says. */
+  providerCharms?: string[]
+  /** Charms known to sit on the requirer side (when the provider side is "anyone"). */
+  requirerCharms?: string[]
+}
+
+const PROXIES = ['traefik-k8s', 'nginx-ingress-integrator', 'istio-ingress-k8s']
+
+/** Well-known interfaces. Extend here; charm metadata, when present, always wins. */
+const INTERFACES: Record<string, InterfaceRule> = {
+  postgresql_client: {serves: 'provider', providerCharms: ['postgresql-k8s', 'postgresql', 'pgbouncer-k8s', 'pgbouncer']},
+  pgsql: {serves: 'provider', providerCharms: ['postgresql-k8s', 'postgresql', 'pgbouncer-k8s', 'pgbouncer']},
+  mysql_client: {serves: 'provider', providerCharms: ['mysql-k8s', 'mysql', 'mysql-router-k8s', 'mysql-router']},
+  mysql: {serves: 'provider', providerCharms: ['mysql-k8s', 'mysql', 'mysql-router-k8s', 'mysql-router', 'mariadb-k8s']},
+  mongodb_client: {serves: 'provider', providerCharms: ['mongodb-k8s', 'mongodb']},
+  redis: {serves: 'provider', providerCharms: ['redis-k8s']},
+  kafka_client: {serves: 'provider', providerCharms: ['kafka-k8s', 'kafka']},
+  s3: {serves: 'provider', providerCharms: ['minio', 's3-integrator']},
+  prometheus_scrape: {serves: 'provider', requirerCharms: ['prometheus-k8s', 'grafana-agent-k8s', 'opentelemetry-collector-k8s']},
+  prometheus_remote_write: {serves: 'provider', providerCharms: ['prometheus-k8s', 'mimir-coordinator-k8s']},
+  loki_push_api: {serves: 'provider', providerCharms: ['loki-k8s', 'loki-coordinator-k8s', 'grafana-agent-k8s']},
+  alertmanager_dispatch: {serves: 'provider', providerCharms: ['alertmanager-k8s']},
+  grafana_datasource: {serves: 'provider', requirerCharms: ['grafana-k8s']},
+  ingress: {serves: 'requirer', providerCharms: PROXIES},
+  ingress_per_unit: {serves: 'requirer', providerCharms: PROXIES},
+  traefik_route: {serves: 'requirer', providerCharms: PROXIES},
+  'nginx-route': {serves: 'requirer', providerCharms: PROXIES},
+}
+
+/** Interfaces that only exchange relation data: no connection between the pods. */
+const DATA_ONLY = new Set(['grafana_dashboard', 'tls-certificates', 'juju-info', 'catalogue', 'certificate_transfer'])
+
+export interface RelationSide {
+  app: Application | undefined
+  name: string
+  endpoint?: string | undefined
+  role?: string | undefined
+}
+
+export function whoServes(a: RelationSide, b: RelationSide, relationInterface: string | undefined): Serving {
+  // Status in the older relation shape names no interface; the charms' metadata does.
+  const interfaceName = relationInterface ?? metadataEndpoint(a)?.interface ?? metadataEndpoint(b)?.interface
+  if (interfaceName !== undefined && DATA_ONLY.has(interfaceName)) return {kind: 'none', basis: `interface ${interfaceName} carries relation data only`}
+  const rule = interfaceName === undefined ? undefined : INTERFACES[interfaceName]
+  const serves = rule?.serves ?? 'provider'
+
+  const roleA = a.role ?? metadataRole(a)
+  const roleB = b.role ?? metadataRole(b)
+  const fromRoles = (provider: RelationSide, requirer: RelationSide, basis: string): Serving =>
+    serves === 'provider'
+      ? {kind: 'one-way', server: provider.name, client: requirer.name, basis}
+      : {kind: 'one-way', server: requirer.name, client: provider.name, basis}
+  if (roleA === 'provider' && roleB !== 'provider') return fromRoles(a, b, 'charm metadata')
+  if (roleB === 'provider' && roleA !== 'provider') return fromRoles(b, a, 'charm metadata')
+  if (roleA === 'requirer' && roleB !== 'requirer') return fromRoles(b, a, 'charm metadata')
+  if (roleB === 'requirer' && roleA !== 'requirer') return fromRoles(a, b, 'charm metadata')
+
+  if (rule) {
+    const isProvider = (side: RelationSide) => rule.providerCharms?.includes(charmOf(side)) ?? false
+    const isRequirer = (side: RelationSide) => rule.requirerCharms?.includes(charmOf(side)) ?? false
+    if (isProvider(a) !== isProvider(b)) return isProvider(a) ? fromRoles(a, b, `interface ${interfaceName}`) : fromRoles(b, a, `interface ${interfaceName}`)
+    if (isRequirer(a) !== isRequirer(b)) return isRequirer(a) ? fromRoles(b, a, `interface ${interfaceName}`) : fromRoles(a, b, `interface ${interfaceName}`)
+  }
+  return {kind: 'both', basis: `neither charm metadata nor the interface table says which side of ${interfaceName ?? 'this relation'} provides`}
+}
+
+function charmOf(side: RelationSide): string {
+  return side.app?.charm ?? ''
+}
+
+function metadataEndpoint(side: RelationSide) {
+  return side.app?.metadata?.endpoints.find((candidate) => candidate.name === side.endpoint)
+}
+
+function metadataRole(side: RelationSide): 'provider' | 'requirer' | undefined {
+  const endpoint = metadataEndpoint(side)
+  if (endpoint?.role === 'provides') return 'provider'
+  if (endpoint?.role === 'requires') return 'requirer'
+  return undefined
+}

@@ -1,0 +1,88 @@
+/**
+ * The reconcile plan: the NetworkPolicies hardenctl wants in each namespace it manages, and the
+ * actions that get the cluster there. The planner (src/plan) fills it; the applier (src/apply)
+ * carries it out; `--format json` prints it for other tools and reviewers.
+ */
+
+/** Labels and annotations on every object hardenctl writes; it never touches an object without them. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by'
+export const MANAGED_BY_VALUE = 'hardenctl'
+export const MODEL_LABEL = 'hardenctl.io/model'
+/** Why the policy exists: the relation, offer or profile line that produced each rule. */
+export const REASON_ANNOTATION = 'hardenctl.io/reason'
+export const FIELD_MANAGER = 'hardenctl'
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>
+  matchExpressions?: {key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[]}[]
+}
+
+export interface NetworkPolicyPeer {
+  podSelector?: LabelSelector
+  namespaceSelector?: LabelSelector
+  ipBlock?: {cidr: string; except?: string[]}
+}
+
+export interface NetworkPolicyPort {
+  protocol?: 'TCP' | 'UDP' | 'SCTP'
+  port?: number | string
+  endPort?: number
+}
+
+export interface NetworkPolicySpec {
+  podSelector: LabelSelector
+  policyTypes?: ('Ingress' | 'Egress')[]
+  ingress?: {from?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[]}[]
+  egress?: {to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[]}[]
+}
+
+/** A NetworkPolicy as the API takes it (and as `kubectl get -o json` prints it, minus status fields). */
+export interface NetworkPolicyObject {
+  apiVersion: 'networking.k8s.io/v1'
+  kind: 'NetworkPolicy'
+  metadata: {
+    name: string
+    namespace: string
+    labels?: Record<string, string>
+    annotations?: Record<string, string>
+    /** Only on live objects: lets a delete fail if the object changed since it was planned. */
+    resourceVersion?: string
+    uid?: string
+  }
+  spec: NetworkPolicySpec
+}
+
+export type ActionOp = 'create' | 'update' | 'delete' | 'unchanged'
+
+/**
+ * Applied in this order so that no moment exists where a flow that will be allowed is denied:
+ * new allow policies, then default-deny, then pruning of stale hardenctl policies.
+ */
+export type ActionPhase = 'allow' | 'default-deny' | 'prune'
+export const PHASE_ORDER: readonly ActionPhase[] = ['allow', 'default-deny', 'prune']
+
+export interface PlanAction {
+  op: ActionOp
+  phase: ActionPhase
+  /** The desired object (create, update, unchanged) or the object to delete (delete). */
+  object: NetworkPolicyObject
+  /** The live object an update replaces (for the diff). */
+  current?: NetworkPolicyObject
+}
+
+export interface UntouchedNamespace {
+  namespace: string
+  /** incomplete-view and foreign-policy mean the namespace did not converge (exit 3); out-of-scope is by design. */
+  why: 'incomplete-view' | 'foreign-policy' | 'out-of-scope'
+  reason: string
+}
+
+export interface ReconcilePlan {
+  apiVersion: 'hardenctl.io/v1'
+  kind: 'ReconcilePlan'
+  actions: PlanAction[]
+  /** Namespaces whose policies are left exactly as they are, and why (a partial view never changes policies). */
+  untouched: UntouchedNamespace[]
+  /** Things a reviewer should know: unknown ports, relations allowed both ways, ... */
+  notes: string[]
+}

@@ -1,0 +1,164 @@
+/**
+ * The planner on the Livepatch example: which policies, which rules and why, and the plan's
+ * behaviour against what a cluster already has (idempotence, updates, pruning, foreign objects,
+ * incomplete views). Every generated manifest is validated against the Kubernetes OpenAPI schema
+ * for networking.k8s.io/v1 (kubernetes-models).
+ */
+import {join} from 'node:path'
+
+import {NetworkPolicy} from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy'
+import {describe, expect, it} from 'vitest'
+
+import {loadInventory} from '../../src/audit/run-audit.js'
+import type {KubeNetworkPolicy} from '../../src/inventory/kubernetes.js'
+import type {Inventory} from '../../src/inventory/types.js'
+import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
+import {planReconcile} from '../../src/plan/plan.js'
+import type {NetworkPolicyObject} from '../../src/plan/types.js'
+import {defaultPolicy, type Policy} from '../../src/policy/schema.js'
+import {REPO_ROOT} from '../helpers/cli.js'
+
+const EXAMPLE = join(REPO_ROOT, 'examples/livepatch-k8s')
+
+async function example(): Promise<Inventory> {
+  return (await loadInventory({from: [EXAMPLE]})).inventory
+}
+
+const asLive = (object: NetworkPolicyObject, extra: Partial<NetworkPolicyObject['metadata']> = {}): KubeNetworkPolicy =>
+  ({...structuredClone(object), metadata: {...structuredClone(object.metadata), resourceVersion: '41', uid: `uid-${object.metadata.name}`, ...extra}, ref: {path: []}}) as unknown as KubeNetworkPolicy
+
+function policyFor(objects: NetworkPolicyObject[], name: string): NetworkPolicyObject {
+  const found = objects.find((object) => object.metadata.name === name)
+  if (!found) throw new Error(`no ${name} in ${objects.map((o) => o.metadata.name).join(', ')}`)
+  return found
+}
+
+describe('desired NetworkPolicies for the Livepatch example', () => {
+  it('denies by default and admits exactly the related applications on the ports of their Services', async () => {
+    const desired = desiredNetworkPolicies(await example(), defaultPolicy())
+    const livepatch = desired.namespaces.find((ns) => ns.namespace === 'livepatch')!
+    expect(livepatch.policies.map((p) => p.metadata.name)).toEqual([
+      'hardenctl-default-deny',
+      'hardenctl-app-ingress',
+      'hardenctl-app-livepatch',
+      'hardenctl-app-postgresql',
+      'hardenctl-juju-agents',
+    ])
+    expect(policyFor(livepatch.policies, 'hardenctl-default-deny').spec).toEqual({podSelector: {}, policyTypes: ['Ingress']})
+
+    const postgresql = policyFor(livepatch.policies, 'hardenctl-app-postgresql')
+    expect(postgresql.spec.podSelector).toEqual({matchLabels: {'app.kubernetes.io/name': 'postgresql'}})
+    expect(postgresql.spec.ingress).toEqual([
+      {from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'postgresql'}}}]},
+      {
+        from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'livepatch'}}}],
+        ports: [
+          {protocol: 'TCP', port: 5432},
+          {protocol: 'TCP', port: 8008},
+        ],
+      },
+    ])
+    expect(postgresql.metadata.labels).toEqual({'app.kubernetes.io/managed-by': 'hardenctl', 'hardenctl.io/model': 'livepatch'})
+    expect(postgresql.metadata.annotations?.['hardenctl.io/reason']).toContain('ingress[1]: relation livepatch:database ↔ postgresql:database: livepatch connects to postgresql (charm metadata)')
+
+    // nginx-route: the proxy side connects to livepatch, on the port of the Service the charm added.
+    const app = policyFor(livepatch.policies, 'hardenctl-app-livepatch')
+    expect(app.spec.ingress).toContainEqual({from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'ingress'}}}], ports: [{protocol: 'TCP', port: 8080}]})
+
+    const agents = policyFor(livepatch.policies, 'hardenctl-juju-agents')
+    expect(agents.spec).toEqual({
+      podSelector: {matchLabels: {'operator.juju.is/name': 'modeloperator'}},
+      policyTypes: ['Ingress'],
+      ingress: [{from: [{podSelector: {}}], ports: [{protocol: 'TCP', port: 17071}]}],
+    })
+
+    const controller = desired.namespaces.find((ns) => ns.namespace === 'controller-microk8s-prod')!
+    expect(policyFor(controller.policies, 'hardenctl-juju-controller').spec.ingress).toEqual([
+      {from: [{namespaceSelector: {matchExpressions: [{key: 'model.juju.is/name', operator: 'Exists'}]}}], ports: [{protocol: 'TCP', port: 17070}]},
+      {from: [{ipBlock: {cidr: '0.0.0.0/0'}}], ports: [{protocol: 'TCP', port: 17070}]},
+      {from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'controller'}}}], ports: [{protocol: 'TCP', port: 37017}]},
+    ])
+  })
+
+  it('with egress isolation, opens DNS, Juju agents and relation flows outward', async () => {
+    const policy: Policy = {...defaultPolicy(), networkPolicies: {egress: true, controllerApiCidrs: ['10.0.0.0/8']}}
+    const desired = desiredNetworkPolicies(await example(), policy)
+    const livepatch = desired.namespaces.find((ns) => ns.namespace === 'livepatch')!
+    expect(policyFor(livepatch.policies, 'hardenctl-default-deny').spec.policyTypes).toEqual(['Ingress', 'Egress'])
+    const egress = policyFor(livepatch.policies, 'hardenctl-app-livepatch').spec.egress!
+    expect(egress).toContainEqual({
+      to: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'kube-system'}}, podSelector: {matchLabels: {'k8s-app': 'kube-dns'}}}],
+      ports: [{protocol: 'UDP', port: 53}, {protocol: 'TCP', port: 53}],
+    })
+    expect(egress).toContainEqual({to: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'postgresql'}}}], ports: [{protocol: 'TCP', port: 5432}, {protocol: 'TCP', port: 8008}]})
+    // postgresql runs with --trust in the example: it may reach the Kubernetes API.
+    expect(policyFor(livepatch.policies, 'hardenctl-app-postgresql').spec.egress).toContainEqual({to: [{ipBlock: {cidr: '0.0.0.0/0'}}], ports: [443, 6443, 16443].map((port) => ({protocol: 'TCP', port}))})
+  })
+
+  it('every generated manifest is valid against the networking.k8s.io/v1 OpenAPI schema', async () => {
+    for (const egress of [false, true]) {
+      const desired = desiredNetworkPolicies(await example(), {...defaultPolicy(), networkPolicies: {egress, controllerApiCidrs: ['0.0.0.0/0']}})
+      for (const object of desired.namespaces.flatMap((ns) => ns.policies)) {
+        expect(() => new NetworkPolicy(object as never).validate(), object.metadata.name).not.toThrow()
+      }
+    }
+  })
+})
+
+describe('planning against what the cluster has', () => {
+  it('a cluster that already has the desired policies needs no writes', async () => {
+    const inventory = await example()
+    const desired = desiredNetworkPolicies(inventory, defaultPolicy())
+    const live = desired.namespaces.flatMap((ns) => ns.policies).map((object) => asLive(object))
+    const plan = planReconcile(desired, live)
+    expect(plan.actions.every((action) => action.op === 'unchanged')).toBe(true)
+  })
+
+  it('updates a drifted hardenctl policy, prunes a stale one, never touches one it does not own, and orders allow → default-deny → prune', async () => {
+    const desired = desiredNetworkPolicies(await example(), defaultPolicy())
+    const ns = desired.namespaces.find((candidate) => candidate.namespace === 'livepatch')!
+    const drifted = asLive(policyFor(ns.policies, 'hardenctl-app-postgresql'))
+    drifted.spec.ingress = [{from: [{podSelector: {}}]}] as never
+    const stale = asLive({...policyFor(ns.policies, 'hardenctl-app-ingress'), metadata: {...policyFor(ns.policies, 'hardenctl-app-ingress').metadata, name: 'hardenctl-app-removed'}})
+    const foreign = asLive({...policyFor(ns.policies, 'hardenctl-app-ingress'), metadata: {name: 'team-allow-all', namespace: 'livepatch', labels: {team: 'db'}}})
+    const plan = planReconcile(desired, [drifted, stale, foreign])
+    const livepatch = plan.actions.filter((action) => action.object.metadata.namespace === 'livepatch')
+    expect(livepatch.map((action) => [action.op, action.phase, action.object.metadata.name])).toEqual([
+      ['create', 'allow', 'hardenctl-app-ingress'],
+      ['create', 'allow', 'hardenctl-app-livepatch'],
+      ['update', 'allow', 'hardenctl-app-postgresql'],
+      ['create', 'allow', 'hardenctl-juju-agents'],
+      ['create', 'default-deny', 'hardenctl-default-deny'],
+      ['delete', 'prune', 'hardenctl-app-removed'],
+    ])
+    expect(livepatch.find((action) => action.op === 'delete')!.object.metadata.resourceVersion).toBe('41')
+    expect(plan.actions.some((action) => action.object.metadata.name === 'team-allow-all')).toBe(false)
+  })
+
+  it('a desired name taken by a policy hardenctl does not own leaves that namespace alone', async () => {
+    const desired = desiredNetworkPolicies(await example(), defaultPolicy())
+    const ns = desired.namespaces.find((candidate) => candidate.namespace === 'livepatch')!
+    const squatter = asLive(policyFor(ns.policies, 'hardenctl-default-deny'), {labels: {owner: 'someone'}})
+    const plan = planReconcile(desired, [squatter])
+    expect(plan.actions.some((action) => action.object.metadata.namespace === 'livepatch')).toBe(false)
+    expect(plan.untouched).toContainEqual({namespace: 'livepatch', why: 'foreign-policy', reason: expect.stringContaining('hardenctl-default-deny exists and is not hardenctl')})
+  })
+
+  it('a model whose Juju status is missing or had errors keeps its policies exactly as they are', async () => {
+    const inventory = await example()
+    inventory.gaps.push({target: {kind: 'model', controller: 'microk8s-prod', model: 'livepatch', name: 'livepatch'}, message: 'status-error: connection reset'})
+    const plan = planReconcile(desiredNetworkPolicies(inventory, defaultPolicy()), [])
+    expect(plan.actions.some((action) => action.object.metadata.namespace === 'livepatch')).toBe(false)
+    expect(plan.untouched).toContainEqual({namespace: 'livepatch', why: 'incomplete-view', reason: expect.stringContaining('connection reset')})
+    // The controller namespace does not depend on the model's status.
+    expect(plan.actions.some((action) => action.object.metadata.namespace === 'controller-microk8s-prod')).toBe(true)
+  })
+
+  it('without the existing NetworkPolicies nothing is planned', async () => {
+    const inventory = await example()
+    inventory.inputs.delete('k8s-networkpolicies')
+    const plan = planReconcile(desiredNetworkPolicies(inventory, defaultPolicy()), [])
+    expect(plan.actions).toEqual([])
+    expect(plan.untouched.map((entry) => entry.why)).toEqual(['incomplete-view', 'incomplete-view'])
+  })
+})

@@ -1,0 +1,69 @@
+/**
+ * Cross-model relations: the corpus dumps where model `foo` consumes clite's `alertmanager` offer
+ * (traefik `trfk` ingresses it). The consuming model's namespace AND the consuming app's pods must
+ * appear in one peer of the offering app's policy.
+ */
+import {copyFile, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {loadInventory} from '../../src/audit/run-audit.js'
+import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
+import {defaultPolicy} from '../../src/policy/schema.js'
+import {REPO_ROOT} from '../helpers/cli.js'
+
+const CORPUS = join(REPO_ROOT, 'test/corpus/status')
+
+const namespace = (name: string, uuid: string) => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: {name, labels: {'kubernetes.io/metadata.name': name, 'model.juju.is/name': name, 'model.juju.is/id': uuid}},
+})
+const service = (ns: string, app: string, port: number) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: {name: app, namespace: ns, labels: {'app.kubernetes.io/name': app, 'app.kubernetes.io/managed-by': 'juju'}},
+  spec: {type: 'ClusterIP', selector: {'app.kubernetes.io/name': app}, ports: [{name: `juju-${port}-tcp`, port, targetPort: port, protocol: 'TCP'}]},
+})
+const list = (items: object[]) => `${JSON.stringify({apiVersion: 'v1', kind: 'List', metadata: {resourceVersion: ''}, items}, null, 2)}\n`
+
+describe('cross-model relations', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hardenctl-cmr-'))
+    for (const [model, file] of [
+      ['clite', 'jhack__jhack__tests__utils__test_show_relation__mocks__cmrs__full_status_clite.json'],
+      ['foo', 'jhack__jhack__tests__utils__test_show_relation__mocks__cmrs__full_status_None.json'],
+    ] as const) {
+      await mkdir(join(dir, 'juju/mk8scloud/models', model), {recursive: true})
+      await copyFile(join(CORPUS, file), join(dir, 'juju/mk8scloud/models', model, 'status.json'))
+    }
+    await mkdir(join(dir, 'kubernetes'))
+    await writeFile(join(dir, 'kubernetes/namespaces.json'), list([namespace('clite', '00000000-0000-4000-8000-000000000001'), namespace('foo', '00000000-0000-4000-8000-000000000002')]))
+    await writeFile(join(dir, 'kubernetes/services.json'), list([service('clite', 'alertmanager', 9093), service('foo', 'trfk', 80)]))
+    await writeFile(join(dir, 'kubernetes/networkpolicies.json'), list([]))
+  })
+  afterAll(async () => {
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('admits the consuming app from its own namespace, in one peer, on the offered app\'s ports — written once, in the offering namespace', async () => {
+    const {inventory} = await loadInventory({from: [dir]})
+    const desired = desiredNetworkPolicies(inventory, defaultPolicy())
+    const clite = desired.namespaces.find((ns) => ns.namespace === 'clite')!
+    const alertmanager = clite.policies.find((policy) => policy.metadata.name === 'hardenctl-app-alertmanager')!
+    const crossModel = alertmanager.spec.ingress!.filter((rule) => rule.from?.some((peer) => peer.namespaceSelector))
+    expect(crossModel).toEqual([
+      {
+        from: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'foo'}}, podSelector: {matchLabels: {'app.kubernetes.io/name': 'trfk'}}}],
+        ports: [{protocol: 'TCP', port: 9093}],
+      },
+    ])
+    expect(alertmanager.metadata.annotations?.['hardenctl.io/reason']).toMatch(/relation .*alertmanager.*trfk.*: trfk connects to alertmanager/)
+    // Nothing about the remote side lands in foo's policies.
+    const foo = desired.namespaces.find((ns) => ns.namespace === 'foo')!
+    expect(foo.policies.flatMap((policy) => policy.spec.ingress ?? []).some((rule) => rule.from?.some((peer) => peer.namespaceSelector))).toBe(false)
+  })
+})

@@ -23,8 +23,9 @@ import {
   type PlanAction,
   type ReconcilePlan,
 } from '../plan/types.js'
-import {type RetryPolicy, retryPolicy} from '../sources/kubernetes-api/retry.js'
-import {describeStatus, isRecord, sendWrite, type WriteAnswer, type WriteSession, withoutCredentials} from './request.js'
+import {type Answer, connect, describeStatus, isRecord, type Json, unauthorized} from '../sources/kubernetes-api/http.js'
+import type {RetryPolicy} from '../sources/kubernetes-api/retry.js'
+import {sendWrite, type WriteSession} from './request.js'
 
 export type RetryOptions = Partial<RetryPolicy>
 
@@ -60,27 +61,12 @@ export interface ApplyResult {
   failed: number
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000
 const DEFAULT_CONCURRENCY = 4
 const NETWORK_POLICY_API = 'networking.k8s.io/v1'
 const PLURAL = 'networkpolicies'
 
-type Json = Record<string, unknown>
-
 export async function applyPlan(config: KubeConfig, plan: ReconcilePlan, options: ApplyOptions): Promise<ApplyResult> {
-  const cluster = config.getCurrentCluster()
-  if (!cluster) throw new IncompleteError('Kubernetes API: the kubeconfig names no cluster for its current context')
-  const context = config.getCurrentContext()
-  const session: WriteSession = {
-    config,
-    server: cluster.server.replace(/\/+$/, ''),
-    shown: withoutCredentials(cluster.server),
-    description: options.description ?? (context === 'inClusterContext' ? 'in-cluster service account' : `context ${context}`),
-    retry: retryPolicy(options.retry),
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    writes: 0,
-    onProgress: options.onProgress,
-  }
+  const session: WriteSession = {...connect(config, options), writes: 0, onProgress: options.onProgress}
 
   const results: (ActionResult | undefined)[] = plan.actions.map(() => undefined)
   const byNamespace = new Map<string, number[]>()
@@ -267,10 +253,8 @@ function applied(action: PlanAction, options: ApplyOptions): ActionResult {
 }
 
 /** 401 stops the run; the rest fail this action with one line. */
-function describeRefusal(session: WriteSession, answer: WriteAnswer, verb: 'patch' | 'delete', object: NetworkPolicyObject): string {
-  if (answer.status === 401) {
-    throw new IncompleteError(`Kubernetes API ${session.shown}: unauthorized: the credentials of ${session.description} were rejected`)
-  }
+function describeRefusal(session: WriteSession, answer: Answer, verb: 'patch' | 'delete', object: NetworkPolicyObject): string {
+  if (answer.status === 401) throw unauthorized(session)
   if (answer.status === 403) return `forbidden: the service account may not ${verb} ${PLURAL} in ${object.metadata.namespace}`
   return describeStatus(answer)
 }
@@ -280,7 +264,7 @@ function describeRefusal(session: WriteSession, answer: WriteAnswer, verb: 'patc
  * causes (`conflict with "kubectl-client-side-apply" using networking.k8s.io/v1`, field
  * `.spec.ingress`): `conflict with "kubectl-client-side-apply" over .spec.ingress`.
  */
-export function describeConflict(answer: WriteAnswer): string {
+export function describeConflict(answer: Answer): string {
   const body = isRecord(answer.body) ? answer.body : {}
   const details = isRecord(body.details) ? body.details : {}
   const causes = Array.isArray(details.causes) ? details.causes.filter(isRecord) : []

@@ -4,18 +4,25 @@
  * layout (README "Input layout"). A kind the credentials may not list becomes the `kind: Status`
  * the server answered with, which the reader turns into a gap ("could not inspect").
  *
- * The HTTP is plain node-fetch with client-node's auth, not the generated typed APIs: those turn
- * objects into model classes with Date fields, which is not the `kubectl -o json` shape a snapshot
- * must hold, and cost memory at tens of thousands of pods.
+ * The HTTP (http.ts) is plain node-fetch with client-node's auth, not the generated typed APIs:
+ * those turn objects into model classes with Date fields, which is not the `kubectl -o json` shape
+ * a snapshot must hold, and cost memory at tens of thousands of pods.
  */
-import {setTimeout as sleep} from 'node:timers/promises'
-
 import type {KubeConfig} from '@kubernetes/client-node'
-import fetch, {Headers, type RequestInit} from 'node-fetch'
 
 import {IncompleteError} from '../../errors.js'
 import type {SourceDocument} from '../source-document.js'
-import {describeRequestError, isRetryableStatus, parseRetryAfter, type RetryPolicy, retryDelay, retryPolicy} from './retry.js'
+import {
+  type Answer,
+  connect,
+  type Connection,
+  type ConnectionOptions,
+  describeStatus,
+  isRecord,
+  type Json,
+  unauthorized,
+  withRetries,
+} from './http.js'
 
 export interface KubernetesList {
   kind: string
@@ -65,56 +72,28 @@ export interface ListProgress {
   items: number
 }
 
-export interface CollectOptions {
+export interface CollectOptions extends ConnectionOptions {
   /** Keep only objects in these namespaces (and only these Namespace objects); cluster-scoped kinds are kept whole. */
   namespaces?: string[]
   pageSize?: number
   onProgress?: (event: ListProgress) => void
-  retry?: Partial<RetryPolicy>
-  /** Per request, reading the body included. */
-  timeoutMs?: number
-  /** Names the credentials in a 401 message; discoverKubernetes's description. Defaults to the context name. */
-  description?: string
 }
 
 const DEFAULT_PAGE_SIZE = 500
-const DEFAULT_TIMEOUT_MS = 30_000
 /** A continue token expires after a few minutes (410 Gone); lists restarted from the first page. */
 const MAX_RESTARTS = 2
 
-type Json = Record<string, unknown>
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-interface Session {
-  config: KubeConfig
-  /** Server URL as configured, without a trailing slash. */
-  server: string
-  /** The same without any user info, for messages. */
-  shown: string
-  description: string
+interface Session extends Connection {
   pageSize: number
-  retry: RetryPolicy
-  timeoutMs: number
   namespaces?: Set<string>
   onProgress?: (event: ListProgress) => void
   requests: Record<string, number>
 }
 
 export async function collectKubernetes(config: KubeConfig, options: CollectOptions = {}): Promise<KubernetesCollection> {
-  const cluster = config.getCurrentCluster()
-  if (!cluster) throw new IncompleteError('Kubernetes API: the kubeconfig names no cluster for its current context')
-  const context = config.getCurrentContext()
   const session: Session = {
-    config,
-    server: cluster.server.replace(/\/+$/, ''),
-    shown: withoutCredentials(cluster.server),
-    description: options.description ?? (context === 'inClusterContext' ? 'in-cluster service account' : `context ${context}`),
+    ...connect(config, options),
     pageSize: Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE)),
-    retry: retryPolicy(options.retry),
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     namespaces: options.namespaces ? new Set(options.namespaces) : undefined,
     onProgress: options.onProgress,
     requests: {},
@@ -141,10 +120,7 @@ async function listKind(spec: KubernetesList, session: Session, warnings: string
       const why = `the list kept changing while paging (${describeStatus(result.answer)}), restarted ${restarts} times`
       throw failed(session, spec, why)
     }
-    if (status === 401) {
-      const who = `the credentials of ${session.description}`
-      throw new IncompleteError(`Kubernetes API ${session.shown}: unauthorized: ${who} were rejected`)
-    }
+    if (status === 401) throw unauthorized(session)
     if (status === 403 || status === 404) {
       const why = status === 403 ? 'forbidden' : `not found (the API server does not serve ${spec.apiVersion})`
       warnings.push(`could not inspect ${spec.plural}: ${why}`)
@@ -154,14 +130,7 @@ async function listKind(spec: KubernetesList, session: Session, warnings: string
   }
 }
 
-/** What the server said instead of a page. */
-interface Refused {
-  status: number
-  statusText: string
-  body: unknown
-}
-
-type Listed = {ok: true; items: Json[]} | {ok: false; answer: Refused}
+type Listed = {ok: true; items: Json[]} | {ok: false; answer: Answer}
 
 async function listPages(spec: KubernetesList, session: Session): Promise<Listed> {
   const items: Json[] = []
@@ -208,94 +177,25 @@ function asKubectlPrints(item: Json, spec: KubernetesList): Json {
   return object
 }
 
-/** One page, asked again on throttling, server errors, timeouts and network errors. */
-async function getPage(spec: KubernetesList, session: Session, token: string | undefined): Promise<{page: Json} | Refused> {
+/** One page, asked again on throttling, server errors, timeouts and network errors; or what the server said instead. */
+async function getPage(spec: KubernetesList, session: Session, token: string | undefined): Promise<{page: Json} | Answer> {
   const query = `limit=${session.pageSize}${token === undefined ? '' : `&continue=${encodeURIComponent(token)}`}`
-  const url = `${session.server}${spec.path}?${query}`
-  const {attempts} = session.retry
-  let reason = ''
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const init = await authorised(session)
-    let retryAfterMs: number | undefined
+  const count = (): void => {
     session.requests[spec.plural] = (session.requests[spec.plural] ?? 0) + 1
-    try {
-      const answer = await fetchJson(url, init, session.timeoutMs)
-      if (answer.status >= 200 && answer.status < 300) {
-        if (!isRecord(answer.body)) {
-          throw failed(session, spec, `expected a JSON list, got ${answer.contentType || 'something else'}`)
-        }
-        return {page: answer.body}
-      }
-      if (!isRetryableStatus(answer.status)) return answer
-      reason = describeStatus(answer)
-      retryAfterMs = parseRetryAfter(answer.retryAfter)
-    } catch (error) {
-      if (error instanceof IncompleteError) throw error
-      reason = describeRequestError(error, session.timeoutMs)
-    }
-    if (attempt < attempts) await sleep(retryDelay(session.retry, attempt, retryAfterMs))
   }
-  throw failed(session, spec, `${reason} after ${attempts} attempt${attempts === 1 ? '' : 's'}`)
-}
-
-/** Asked before every request: exec and token-file credentials refresh themselves there. */
-async function authorised(session: Session): Promise<RequestInit> {
-  try {
-    return await session.config.applyToFetchOptions({})
-  } catch (error) {
-    const message = ((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '').trim()
-    throw new IncompleteError(`Kubernetes API ${session.shown}: cannot use the credentials of ${session.description}: ${message}`)
-  }
-}
-
-interface Answer extends Refused {
-  retryAfter: string | null
-  contentType: string
-}
-
-async function fetchJson(url: string, init: RequestInit, timeoutMs: number): Promise<Answer> {
-  const headers = new Headers(init.headers)
-  headers.set('Accept', 'application/json')
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(), timeoutMs)
-  try {
-    const response = await fetch(url, {
-      agent: init.agent,
-      headers,
-      method: 'GET',
-      signal: controller.signal as RequestInit['signal'],
-    })
-    const text = await response.text()
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      body = undefined
-    }
-    return {
-      status: response.status,
-      statusText: response.statusText,
-      body,
-      retryAfter: response.headers.get('retry-after'),
-      contentType: response.headers.get('content-type') ?? '',
-    }
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/** `HTTP 503 Service Unavailable: <the Status message>`. */
-function describeStatus(answer: Refused): string {
-  const head = `HTTP ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}`
-  const message = isRecord(answer.body) && typeof answer.body.message === 'string' ? answer.body.message.split('\n')[0] : ''
-  return message ? `${head}: ${message}` : head
+  const sent = await withRetries(session, {method: 'GET', path: `${spec.path}?${query}`}, {count})
+  if (!sent.answered) throw failed(session, spec, sent.reason)
+  const {answer} = sent
+  if (answer.status < 200 || answer.status >= 300) return answer
+  if (!isRecord(answer.body)) throw failed(session, spec, `expected a JSON list, got ${answer.contentType || 'something else'}`)
+  return {page: answer.body}
 }
 
 /**
  * The failure Status as the server returned it, completed so the reader can tell what it stands
  * for: `details.kind` names the plural (the server leaves it out on a 404).
  */
-function refusal(spec: KubernetesList, answer: Refused): Json {
+function refusal(spec: KubernetesList, answer: Answer): Json {
   const body: Json = isRecord(answer.body) && answer.body.kind === 'Status' ? {...answer.body} : {}
   const reason = answer.status === 403 ? 'Forbidden' : 'NotFound'
   const defaults: Json = {
@@ -315,16 +215,4 @@ function refusal(spec: KubernetesList, answer: Refused): Json {
 
 function failed(session: Session, spec: KubernetesList, reason: string): IncompleteError {
   return new IncompleteError(`Kubernetes API ${session.shown}: cannot list ${spec.plural}: ${reason}`)
-}
-
-function withoutCredentials(server: string): string {
-  try {
-    const url = new URL(server)
-    if (!url.username && !url.password) return server.replace(/\/+$/, '')
-    url.username = ''
-    url.password = ''
-    return url.toString().replace(/\/+$/, '')
-  } catch {
-    return server
-  }
 }

@@ -125,6 +125,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       if (egress) appEgress(app, scope, own)
     }
     relationRules(model, namespace, inventory, scope, draft, egress, state.notes)
+    livepatchAdminNote(model, namespace, policy, state.notes)
   }
 
   for (const [namespace, policies] of [...drafts].sort(([a], [b]) => a.localeCompare(b))) {
@@ -253,6 +254,23 @@ function ingressBackends(ingress: Inventory['kubernetes']['ingresses'][number]):
   const spec = (ingress.spec ?? {}) as {defaultBackend?: {service?: {name?: string}}; rules?: {http?: {paths?: {backend?: {service?: {name?: string}}}[]}}[]}
   const names = [spec.defaultBackend?.service?.name, ...(spec.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend?.service?.name))]
   return names.filter((name): name is string => typeof name === 'string')
+}
+
+/**
+ * The Livepatch guide wants the admin API reachable only from `livepatch.adminCidrs`, but it
+ * shares the server's port with the client API: a NetworkPolicy (layer 4) cannot tell them
+ * apart, so the plan says where to do it instead.
+ */
+function livepatchAdminNote(model: Model, namespace: string, policy: Policy, notes: string[]): void {
+  for (const app of model.applications.values()) {
+    if (!/^canonical-livepatch-server(-k8s)?$/.test(app.charm)) continue
+    const cidrs = policy.livepatch.adminCidrs
+    notes.push(
+      `${namespace}/${app.name}: the Livepatch admin API shares its port with the client API, so a NetworkPolicy cannot restrict it to ` +
+        (cidrs.length > 0 ? `livepatch.adminCidrs (${cidrs.join(', ')})` : 'admin addresses (livepatch.adminCidrs is not set)') +
+        '; enforce that in front of it, on a separate ingress for the admin path with a source-address allowlist',
+    )
+  }
 }
 
 function appEgress(app: Application, scope: ReturnType<typeof kubeScope>, own: PolicyDraft): void {

@@ -1,0 +1,119 @@
+/**
+ * Pod classes: the pods NetworkPolicy cannot tell apart, which is the granularity of every
+ * reachability answer (an application rather than each of its units).
+ *
+ * Pods group by namespace, labels, hostNetwork and container ports. Labels the controllers put on
+ * each pod individually (StatefulSet pod name and index, revision hashes) are left out, or every
+ * unit would be a class of its own, unless a given policy selects on them.
+ *
+ * A class is named by its `app.kubernetes.io/name` label, else by the workload that owns its first
+ * pod (a Deployment's name rather than `name-6f8d9c7b54-q7v2m`, which changes with every rollout),
+ * else by that pod's name.
+ */
+import {APP_NAME_LABEL, type KubePod, type KubernetesView} from '../inventory/kubernetes.js'
+import type {ContainerPortLike, NetworkPolicyLike, PodClass, SelectorLike} from './types.js'
+
+export const PER_POD_LABELS: readonly string[] = [
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+  'controller-revision-hash',
+  'pod-template-hash',
+  'pod-template-generation',
+  'batch.kubernetes.io/job-completion-index',
+]
+
+export interface PodClassOptions {
+  /** Only pods of these namespaces. */
+  namespaces?: readonly string[]
+  /** The policies that will be evaluated: per-pod labels their selectors use stay significant. */
+  policies?: readonly NetworkPolicyLike[]
+}
+
+/** Pods that finished have no network; they are left out. */
+const FINISHED_PHASES = new Set(['Succeeded', 'Failed'])
+
+export function podClasses(view: Pick<KubernetesView, 'pods'>, options: PodClassOptions = {}): PodClass[] {
+  const wanted = options.namespaces ? new Set(options.namespaces) : undefined
+  const ignored = new Set(PER_POD_LABELS)
+  for (const key of selectorKeys(options.policies ?? [])) ignored.delete(key)
+
+  const byKey = new Map<string, PodClass>()
+  for (const pod of view.pods) {
+    const namespace = pod.metadata.namespace ?? 'default'
+    if (wanted && !wanted.has(namespace)) continue
+    if (FINISHED_PHASES.has(pod.status?.phase ?? '')) continue
+    const labels: Record<string, string> = {}
+    for (const key of Object.keys(pod.metadata.labels ?? {}).sort()) {
+      if (!ignored.has(key)) labels[key] = pod.metadata.labels![key]!
+    }
+    const hostNetwork = pod.spec.hostNetwork === true
+    const ports = containerPorts(pod.spec.containers)
+    const key = JSON.stringify([namespace, labels, hostNetwork, ports])
+    const existing = byKey.get(key)
+    const name = labels[APP_NAME_LABEL] ?? workloadName(pod)
+    if (!existing) byKey.set(key, {id: '', namespace, name, labels, pods: [pod.metadata.name], hostNetwork, ports})
+    else {
+      existing.pods.push(pod.metadata.name)
+      if (pod.metadata.name < existing.pods[0]!) existing.name = name
+    }
+  }
+
+  const classes = [...byKey.values()]
+  for (const podClass of classes) podClass.pods.sort()
+  disambiguate(classes)
+  for (const podClass of classes) podClass.id = `${podClass.namespace}/${podClass.name}`
+  return classes.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name, undefined, {numeric: true}))
+}
+
+/** The Deployment, StatefulSet, DaemonSet or Job that owns the pod, else the pod's own name. */
+function workloadName(pod: KubePod): string {
+  const owner = pod.metadata.ownerReferences?.find((reference) => reference.controller === true)
+  if (!owner) return pod.metadata.name
+  const hash = pod.metadata.labels?.['pod-template-hash']
+  if (owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) return owner.name.slice(0, -hash.length - 1)
+  return owner.name
+}
+
+function containerPorts(containers: readonly {ports?: {name?: string; containerPort: number; protocol?: string}[]}[]): ContainerPortLike[] {
+  const seen = new Map<string, ContainerPortLike>()
+  for (const container of containers) {
+    for (const port of container.ports ?? []) {
+      const entry: ContainerPortLike = {
+        ...(port.name === undefined ? {} : {name: port.name}),
+        port: port.containerPort,
+        protocol: (port.protocol ?? 'TCP').toUpperCase(),
+      }
+      seen.set(JSON.stringify(entry), entry)
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol))
+}
+
+/** Two classes of one namespace with one name (say, a rollout in progress): `name@first-pod`. */
+function disambiguate(classes: PodClass[]): void {
+  const byName = new Map<string, PodClass[]>()
+  for (const podClass of classes) {
+    const key = `${podClass.namespace}/${podClass.name}`
+    byName.set(key, [...(byName.get(key) ?? []), podClass])
+  }
+  for (const group of byName.values()) {
+    if (group.length < 2) continue
+    // Pod names are unique in a namespace, unless the input repeats a pod: then number them.
+    const unique = new Set(group.map((podClass) => podClass.pods[0])).size === group.length
+    for (const [i, podClass] of group.entries()) podClass.name = `${podClass.name}@${podClass.pods[0]}${unique ? '' : `~${i + 1}`}`
+  }
+}
+
+function selectorKeys(policies: readonly NetworkPolicyLike[]): Set<string> {
+  const keys = new Set<string>()
+  const add = (selector: SelectorLike | undefined) => {
+    for (const key of Object.keys(selector?.matchLabels ?? {})) keys.add(key)
+    for (const expression of selector?.matchExpressions ?? []) keys.add(expression.key)
+  }
+  for (const policy of policies) {
+    add(policy.spec.podSelector)
+    for (const rule of policy.spec.ingress ?? []) for (const peer of rule.from ?? []) add(peer.podSelector)
+    for (const rule of policy.spec.egress ?? []) for (const peer of rule.to ?? []) add(peer.podSelector)
+  }
+  return keys
+}

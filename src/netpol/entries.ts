@@ -1,0 +1,135 @@
+/**
+ * The matrix as a list people (and `--format json`) can read: for each destination, who reaches
+ * it on which ports, with sources grouped where they share the answer (a whole namespace, every
+ * pod, everyone) instead of one line per pair.
+ */
+import {admissionKey, cellOf, type Matrix} from './matrix.js'
+import {isEmptyPorts, NO_PORTS, type PortSet, portsEqual, portsKey} from './ports.js'
+import {OUTSIDE_ID, type PodClass} from './types.js'
+
+/** Source patterns of an entry besides class ids. */
+export const EVERYONE = '*'
+export const EVERY_POD = '*/*'
+
+export interface MatrixEntry {
+  /**
+   * A class id, `outside`, `NS/*` (every pod of NS), EVERY_POD (every pod of every namespace) or
+   * EVERYONE (every pod and outside).
+   */
+  from: string
+  /** A class id or `outside`. */
+  to: string
+  ports: PortSet
+  /** With an EVERYONE or EVERY_POD source: the namespaces (`NS/*`) it leaves to their own entries. */
+  except?: string[]
+}
+
+export interface EntryOptions {
+  /** Only destinations in these namespaces, and what their pods reach outside the cluster. */
+  namespaces?: readonly string[]
+}
+
+type Reach = {uniform: PortSet} | {classes: [string, PortSet][]}
+
+export function matrixEntries(matrix: Matrix, options: EntryOptions = {}): MatrixEntry[] {
+  const byNamespace = groupByNamespace(matrix.classes)
+  const scope = options.namespaces ? new Set(options.namespaces) : undefined
+  const scoped = [...byNamespace.keys()].filter((namespace) => !scope || scope.has(namespace))
+  // Namespaces whose classes all have the same egress (a namespace-wide policy, or none) and none on
+  // the host network: towards a destination that names no class of theirs, they are all alike.
+  const uniformEgress = new Set(
+    [...byNamespace]
+      .filter(([, classes]) => {
+        if (classes.some((c) => c.hostNetwork)) return false
+        const first = admissionKey(matrix.egress.get(classes[0]!.id))
+        return classes.every((c) => admissionKey(matrix.egress.get(c.id)) === first)
+      })
+      .map(([namespace]) => namespace),
+  )
+
+  const entries: MatrixEntry[] = []
+  for (const namespace of scoped) {
+    for (const to of byNamespace.get(namespace)!) {
+      const admission = matrix.ingress.get(to.id)
+      const reach = new Map<string, Reach>()
+      for (const [source, classes] of byNamespace) {
+        const uniform = uniformEgress.has(source) && !admission?.classNamespaces.has(source)
+        reach.set(source, uniform ? {uniform: cellOf(matrix, classes[0], to)} : reachOf(matrix, classes, to))
+      }
+      entries.push(...summarize(to.id, reach, byNamespace, cellOf(matrix, undefined, to), true))
+    }
+  }
+
+  const reachOutside = new Map<string, Reach>()
+  for (const namespace of scoped) reachOutside.set(namespace, reachOf(matrix, byNamespace.get(namespace)!, undefined))
+  entries.push(...summarize(OUTSIDE_ID, reachOutside, byNamespace, undefined, !scope || scoped.length === byNamespace.size))
+  return entries
+}
+
+function reachOf(matrix: Matrix, classes: readonly PodClass[], to: PodClass | undefined): Reach {
+  const cells: [string, PortSet][] = classes.map((from) => [from.id, cellOf(matrix, from, to)])
+  const first = cells[0]![1]
+  return cells.every(([, ports]) => portsEqual(ports, first)) ? {uniform: first} : {classes: cells}
+}
+
+function summarize(
+  to: string,
+  reach: Map<string, Reach>,
+  byNamespace: Map<string, PodClass[]>,
+  fromOutside: PortSet | undefined,
+  everyNamespace: boolean,
+): MatrixEntry[] {
+  const entries: MatrixEntry[] = []
+  let outsideDone = fromOutside === undefined || isEmptyPorts(fromOutside)
+  let listed = [...reach.keys()]
+
+  const common = everyNamespace ? mostCommon(reach) : undefined
+  if (common) {
+    listed = listed.filter((namespace) => {
+      const value = reach.get(namespace)!
+      return !('uniform' in value && portsKey(value.uniform) === common.key)
+    })
+    const withOutside = fromOutside !== undefined && portsEqual(fromOutside, common.ports)
+    const except = listed.length > 0 ? {except: listed.map((namespace) => `${namespace}/*`)} : {}
+    entries.push({from: withOutside ? EVERYONE : EVERY_POD, to, ports: common.ports, ...except})
+    if (withOutside) outsideDone = true
+  }
+  for (const namespace of listed) {
+    const value = reach.get(namespace)!
+    if ('uniform' in value) {
+      if (isEmptyPorts(value.uniform)) continue
+      const classes = byNamespace.get(namespace)!
+      entries.push({from: classes.length === 1 ? classes[0]!.id : `${namespace}/*`, to, ports: value.uniform})
+    } else {
+      for (const [from, ports] of value.classes) if (!isEmptyPorts(ports)) entries.push({from, to, ports})
+    }
+  }
+  if (!outsideDone) entries.push({from: OUTSIDE_ID, to, ports: fromOutside ?? NO_PORTS})
+  return entries
+}
+
+/** The non-empty answer most namespaces share in full, when at least two (or all) do. */
+function mostCommon(reach: Map<string, Reach>): {key: string; ports: PortSet} | undefined {
+  const counts = new Map<string, {ports: PortSet; count: number}>()
+  for (const value of reach.values()) {
+    if (!('uniform' in value) || isEmptyPorts(value.uniform)) continue
+    const key = portsKey(value.uniform)
+    const entry = counts.get(key)
+    if (entry) entry.count++
+    else counts.set(key, {ports: value.uniform, count: 1})
+  }
+  let best: {key: string; ports: PortSet; count: number} | undefined
+  for (const [key, entry] of counts) if (!best || entry.count > best.count) best = {key, ...entry}
+  if (!best || (best.count < 2 && best.count < reach.size)) return undefined
+  return best
+}
+
+function groupByNamespace(classes: readonly PodClass[]): Map<string, PodClass[]> {
+  const map = new Map<string, PodClass[]>()
+  for (const podClass of classes) {
+    const list = map.get(podClass.namespace)
+    if (list) list.push(podClass)
+    else map.set(podClass.namespace, [podClass])
+  }
+  return map
+}

@@ -1,0 +1,181 @@
+import {cp, mkdtemp, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {beforeAll, describe, expect, it} from 'vitest'
+
+import {REPO_ROOT, runCli} from '../helpers/cli.js'
+
+const EXAMPLE = 'examples/livepatch-k8s/kubernetes'
+
+const selectApp = (name: string) => ({matchLabels: {'app.kubernetes.io/name': name}})
+const HARDENING = {
+  apiVersion: 'v1',
+  kind: 'List',
+  items: [
+    {apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: {name: 'default-deny', namespace: 'livepatch'}, spec: {podSelector: {}, policyTypes: ['Ingress']}},
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {name: 'postgresql-from-livepatch', namespace: 'livepatch'},
+      spec: {podSelector: selectApp('postgresql'), ingress: [{from: [{podSelector: selectApp('livepatch')}], ports: [{protocol: 'TCP', port: 5432}]}]},
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {name: 'ingress-from-outside', namespace: 'livepatch'},
+      spec: {podSelector: selectApp('ingress'), ingress: [{from: [{ipBlock: {cidr: '0.0.0.0/0', except: ['10.0.0.0/8']}}], ports: [{port: 443}]}]},
+    },
+  ],
+}
+
+describe('hardenctl netpol matrix', () => {
+  it('prints who reaches what in the Livepatch example: no policy, so everyone reaches everything', async () => {
+    const result = await runCli(['netpol', 'matrix', '--from', EXAMPLE])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Reachability under NetworkPolicy: 4 pod classes in 2 namespaces, 0 NetworkPolicies.')
+    expect(result.stdout).toContain('livepatch: no NetworkPolicy, nothing isolated\n  * → livepatch/ingress: all ports\n')
+    expect(result.stdout).toContain('  * → livepatch/postgresql: all ports\n')
+    expect(result.stdout).toContain('  * → livepatch/modeloperator: all ports\n')
+    expect(result.stdout).toContain('outside the cluster\n  */* → outside: all ports\n')
+  })
+
+  it('prints JSON: classes with their isolation, entries with ports', async () => {
+    const result = await runCli(['netpol', 'matrix', '--from', EXAMPLE, '--namespace', 'livepatch', '--format', 'json'])
+    expect(result.code).toBe(0)
+    const document = JSON.parse(result.stdout) as {
+      kind: string
+      namespaces: string[]
+      classes: {id: string; ports: unknown[]; ingressIsolatedBy: string[]}[]
+      entries: {from: string; to: string; ports: unknown}[]
+    }
+    expect(document.kind).toBe('ReachabilityMatrix')
+    expect(document.namespaces).toEqual(['livepatch'])
+    expect(document.classes.map((c) => c.id)).toEqual(['livepatch/ingress', 'livepatch/livepatch', 'livepatch/modeloperator', 'livepatch/postgresql'])
+    expect(document.classes[2]!.ports).toEqual([{name: 'api', port: 17071, protocol: 'TCP'}])
+    expect(document.entries.filter((e) => e.to === 'livepatch/postgresql')).toEqual([{from: '*', to: 'livepatch/postgresql', ports: {all: true}}])
+    // livepatch holds every pod there is, so its pods are every pod.
+    expect(document.entries.filter((e) => e.to === 'outside')).toEqual([{from: '*/*', to: 'outside', ports: {all: true}}])
+  })
+
+  it('exits 2 with one line when --from is missing or a namespace is unknown', async () => {
+    const missing = await runCli(['netpol', 'matrix'])
+    expect(missing.code).toBe(2)
+    expect(missing.stdout).toBe('')
+    expect(missing.stderr).toMatch(/^hardenctl: --from is required for now: .*live cluster is not wired yet\n$/)
+
+    const unknown = await runCli(['netpol', 'matrix', '--from', EXAMPLE, '--namespace', 'livepach'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toBe('hardenctl: unknown namespace "livepach"; candidates: livepatch, controller-microk8s-prod\n')
+  })
+})
+
+describe('hardenctl netpol explain', () => {
+  it('explains an allowed connection in the Livepatch example', async () => {
+    const result = await runCli(['netpol', 'explain', 'livepatch/livepatch', 'livepatch/postgresql', '5432', '--from', EXAMPLE])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe(
+      [
+        'ALLOWED livepatch/livepatch → livepatch/postgresql on 5432/TCP',
+        '  egress:  livepatch/livepatch is not isolated for egress (no policy with policyType Egress selects it)',
+        '  ingress: livepatch/postgresql is not isolated for ingress (no policy with policyType Ingress selects it)',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('resolves a port name against TO, and accepts a pod name', async () => {
+    const result = await runCli(['netpol', 'explain', 'livepatch/livepatch-0', 'livepatch/modeloperator', 'api', '--from', EXAMPLE, '--format', 'json'])
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({kind: 'ReachabilityVerdict', allowed: true, from: 'livepatch/livepatch', port: 17071, portName: 'api', protocol: 'TCP'})
+  })
+
+  it('exits 2 naming up to 5 candidates for an unknown class', async () => {
+    const result = await runCli(['netpol', 'explain', 'livepatch/postgres', 'livepatch/livepatch', '443', '--from', EXAMPLE])
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(
+      'hardenctl: FROM "livepatch/postgres": no such application (pod class); candidates: livepatch/postgresql, livepatch/livepatch, livepatch/ingress, livepatch/modeloperator\n',
+    )
+  })
+
+  it('exits 2 for a port that is not one, and for a port name TO does not have', async () => {
+    const bad = await runCli(['netpol', 'explain', 'outside', 'livepatch/ingress', '443/ICMP', '--from', EXAMPLE])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toBe('hardenctl: PORT "443/ICMP": protocol must be TCP, UDP or SCTP\n')
+    const unnamed = await runCli(['netpol', 'explain', 'outside', 'livepatch/modeloperator', 'http', '--from', EXAMPLE])
+    expect(unnamed.code).toBe(2)
+    expect(unnamed.stderr).toBe('hardenctl: PORT "http": livepatch/modeloperator has no container port of that name; its named ports: api/TCP (17071)\n')
+    const noFrom = await runCli(['netpol', 'explain', 'outside', 'livepatch/ingress', '443'])
+    expect(noFrom.code).toBe(2)
+    expect(noFrom.stderr).toContain('--from is required for now')
+  })
+})
+
+describe('hardenctl netpol on the example with a default deny added', () => {
+  let dir: string
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hardenctl-netpol-'))
+    await cp(join(REPO_ROOT, EXAMPLE), dir, {recursive: true})
+    await writeFile(join(dir, 'networkpolicies.json'), JSON.stringify(HARDENING, null, 2))
+  })
+
+  it('matrix: only livepatch reaches postgresql, on 5432; the Internet reaches ingress on 443', async () => {
+    const result = await runCli(['netpol', 'matrix', '--from', dir, '--namespace', 'livepatch'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(
+      'livepatch: 3 NetworkPolicies (default-deny, postgresql-from-livepatch, ingress-from-outside); isolated for ingress: all; for egress: none\n',
+    )
+    expect(result.stdout).toContain(
+      [
+        '  outside → livepatch/ingress: 443/TCP',
+        '  (nothing) → livepatch/livepatch',
+        '  (nothing) → livepatch/modeloperator',
+        '  livepatch/livepatch → livepatch/postgresql: 5432/TCP',
+        '',
+        'outside the cluster',
+        '  */* → outside: all ports',
+      ].join('\n'),
+    )
+  })
+
+  it('explain: a denial names the isolating policies and the rule that came close', async () => {
+    const result = await runCli(['netpol', 'explain', 'livepatch/ingress', 'livepatch/postgresql', '5432/TCP', '--from', dir])
+    expect(result.code).toBe(0)
+    const lines = result.stdout.split('\n')
+    expect(lines[0]).toBe('DENIED livepatch/ingress → livepatch/postgresql on 5432/TCP')
+    expect(lines[2]).toBe(
+      '  ingress: livepatch/postgresql is isolated for ingress by livepatch/default-deny, livepatch/postgresql-from-livepatch and no ingress rule admits livepatch/ingress on 5432/TCP',
+    )
+    expect(lines[3]).toContain('livepatch/postgresql-from-livepatch ingress rule 0 allows 5432/TCP but none of its from peers selects livepatch/ingress')
+  })
+
+  it('explain: an address outside the cluster, in and out of the except', async () => {
+    const allowed = await runCli(['netpol', 'explain', '203.0.113.7', 'livepatch/ingress', '443', '--from', dir])
+    expect(allowed.stdout).toContain('ALLOWED 203.0.113.7 → livepatch/ingress on 443/TCP\n')
+    expect(allowed.stdout).toContain('allowed by livepatch/ingress-from-outside ingress rule 0 (peer 0, port 0)')
+    const excepted = await runCli(['netpol', 'explain', '10.2.3.4', 'livepatch/ingress', '443', '--from', dir])
+    expect(excepted.stdout).toContain('DENIED 10.2.3.4 → livepatch/ingress on 443/TCP\n')
+  })
+
+  it('warns about a policy the API server would reject', async () => {
+    const broken = await mkdtemp(join(tmpdir(), 'hardenctl-netpol-'))
+    await cp(join(REPO_ROOT, EXAMPLE), broken, {recursive: true})
+    const policy = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {name: 'mixed', namespace: 'livepatch'},
+      spec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: '0.0.0.0/0'}, podSelector: {}}]}]},
+    }
+    await writeFile(join(broken, 'networkpolicies.json'), JSON.stringify({apiVersion: 'v1', kind: 'List', items: [policy]}))
+    const result = await runCli(['netpol', 'matrix', '--from', broken])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toBe(
+      'hardenctl: warning: NetworkPolicy livepatch/mixed: spec.ingress[0].from[0]: ipBlock cannot be combined with podSelector or namespaceSelector (the API server would reject it; treated as matching nothing)\n',
+    )
+    expect(result.stdout).toContain('  (nothing) → livepatch/postgresql\n')
+  })
+})

@@ -1,0 +1,61 @@
+import {describe, expect, it} from 'vitest'
+
+import type {KubePod} from '../../src/inventory/kubernetes.js'
+import {podClasses} from '../../src/netpol/classes.js'
+import {pod, policy} from './world.js'
+
+function unit(ns: string, app: string, index: number, extra: Record<string, string> = {}): KubePod {
+  const base = pod(ns, app, {'apps.kubernetes.io/pod-index': String(index), 'controller-revision-hash': `${app}-${index % 2 ? 'aaa' : 'bbb'}`, ...extra})
+  const name = `${app}-${index}`
+  return {...base, metadata: {...base.metadata, name, labels: {...base.metadata.labels, 'statefulset.kubernetes.io/pod-name': name}}}
+}
+
+describe('podClasses', () => {
+  it('groups the units of an application despite per-pod labels, named by app.kubernetes.io/name', () => {
+    const classes = podClasses({pods: [unit('db', 'postgresql', 1), unit('db', 'postgresql', 0), unit('db', 'postgresql', 2), unit('web', 'postgresql', 0)]})
+    expect(classes.map((c) => [c.id, c.pods])).toEqual([
+      ['db/postgresql', ['postgresql-0', 'postgresql-1', 'postgresql-2']],
+      ['web/postgresql', ['postgresql-0']],
+    ])
+    expect(classes[0]!.labels).toEqual({'app.kubernetes.io/name': 'postgresql'})
+  })
+
+  it('keeps a per-pod label significant when a policy selects on it', () => {
+    const pin = policy('db', 'primary', {podSelector: {matchLabels: {'statefulset.kubernetes.io/pod-name': 'postgresql-0'}}})
+    const classes = podClasses({pods: [unit('db', 'postgresql', 0), unit('db', 'postgresql', 1)]}, {policies: [pin]})
+    expect(classes.map((c) => c.name)).toEqual(['postgresql@postgresql-0', 'postgresql@postgresql-1'])
+  })
+
+  it('splits on labels, hostNetwork and container ports; names by the owning workload without the label', () => {
+    const plain = pod('n', 'x')
+    const deployment: KubePod = {
+      ...plain,
+      metadata: {
+        name: 'modeloperator-6f8d9c7b54-q7v2m',
+        namespace: 'n',
+        labels: {'operator.juju.is/name': 'modeloperator', 'pod-template-hash': '6f8d9c7b54'},
+        ownerReferences: [{kind: 'ReplicaSet', name: 'modeloperator-6f8d9c7b54', controller: true}],
+      },
+    }
+    const classes = podClasses({
+      pods: [
+        deployment,
+        pod('n', 'web', {tier: 'a'}),
+        {...pod('n', 'web', {tier: 'b'}), metadata: {name: 'web-1', namespace: 'n', labels: {'app.kubernetes.io/name': 'web', tier: 'b'}}},
+        pod('n', 'agent', {}, {hostNetwork: true}),
+        pod('n', 'done', {}, {phase: 'Succeeded'}),
+      ],
+    })
+    expect(classes.map((c) => c.id)).toEqual(['n/agent', 'n/modeloperator', 'n/web@web-0', 'n/web@web-1'])
+    expect(classes.find((c) => c.id === 'n/agent')!.hostNetwork).toBe(true)
+  })
+
+  it('collects named container ports, protocol TCP by default', () => {
+    const [db] = podClasses({pods: [pod('n', 'db', {}, {ports: [{name: 'pg', containerPort: 5432}, {containerPort: 53, protocol: 'UDP'}]})]})
+    expect(db!.ports).toEqual([{port: 53, protocol: 'UDP'}, {name: 'pg', port: 5432, protocol: 'TCP'}])
+  })
+
+  it('keeps only the namespaces asked for', () => {
+    expect(podClasses({pods: [pod('a', 'x'), pod('b', 'y')]}, {namespaces: ['b']}).map((c) => c.id)).toEqual(['b/y'])
+  })
+})

@@ -1,7 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base-command.js'
-import {printWarnings} from '../../src/cli/live.js'
+import {netpolSourceFlags} from '../../src/cli/flags.js'
+import {netpolSourceFromFlags, printWarnings} from '../../src/cli/live.js'
 import {emit} from '../../src/cli/output.js'
 import {InputError} from '../../src/errors.js'
 import {loadNetpolInput, parseEndpoint, parsePort} from '../../src/netpol/command-input.js'
@@ -31,17 +32,13 @@ ${NETPOL_EXIT_CODES}`
   }
 
   static override flags = {
-    from: Flags.string({
-      char: 'f',
-      multiple: true,
-      description: 'A snapshot directory or file of Kubernetes objects (namespaces, pods, NetworkPolicies); repeatable. Required for now.',
-    }),
+    ...netpolSourceFlags,
     format: Flags.option({options: ['text', 'json'] as const, default: 'text' as const, description: 'Output format.'})(),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(NetpolExplain)
-    const loaded = await loadNetpolInput(flags.from)
+    const loaded = await loadNetpolInput(await netpolSourceFromFlags(flags))
     const from = parseEndpoint(args.from, loaded.classes, 'FROM')
     const to = parseEndpoint(args.to, loaded.classes, 'TO')
     if (isOutside(from) && isOutside(to)) throw new InputError(undefined, 'FROM and TO are both outside the cluster: NetworkPolicy has nothing to say')

@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base-command.js'
-import {printWarnings} from '../../src/cli/live.js'
+import {netpolSourceFlags} from '../../src/cli/flags.js'
+import {netpolSourceFromFlags, printWarnings} from '../../src/cli/live.js'
 import {emit} from '../../src/cli/output.js'
 import {loadNetpolInput, selectNamespaces} from '../../src/netpol/command-input.js'
 import {matrixEntries} from '../../src/netpol/entries.js'
@@ -10,13 +11,13 @@ import {renderMatrixJson, renderMatrixTable, SOURCE_LEGEND} from '../../src/netp
 
 export const NETPOL_EXIT_CODES = `EXIT CODES
   0  printed
-  2  bad input or usage (no --from, an unknown namespace, class or port)
+  2  bad input or usage (an unknown namespace, class or port)
   3  could not complete`
 
 export default class NetpolMatrix extends BaseCommand {
   static override summary = 'Show which applications can reach which, and on which ports, under the NetworkPolicies.'
 
-  static override description = `Reads namespaces, pods and NetworkPolicies from --from (kubectl get namespaces,pods,networkpolicies -A -o json output, or a snapshot directory) and evaluates the policies the way the API defines them: a pod is isolated only when a policy selects it, rules add up, and a connection needs the source's egress and the destination's ingress.
+  static override description = `Reads namespaces, pods and NetworkPolicies from the live cluster (or --from: kubectl get namespaces,pods,networkpolicies -A -o json output, or a snapshot directory); with --plan, the policies a reconcile would leave instead of the current ones. Evaluates the policies the way the API defines them: a pod is isolated only when a policy selects it, rules add up, and a connection needs the source's egress and the destination's ingress.
 
 Pods are grouped into classes, one per application (pods of a namespace with the same labels, named by app.kubernetes.io/name). For each class it lists who can reach it and on which ports, then what can reach addresses outside the cluster. ${SOURCE_LEGEND} "outside" stands for the Internet at large: only 0.0.0.0/0 or ::/0 ipBlocks admit it; ask "netpol explain" with an address for narrower blocks. Pods on the host network are beyond NetworkPolicy and marked as such. Connections opened before a policy may survive it.
 
@@ -25,14 +26,11 @@ ${NETPOL_EXIT_CODES}`
   static override examples = [
     {description: 'Who reaches what in the Livepatch example', command: '<%= config.bin %> netpol matrix --from examples/livepatch-k8s/kubernetes'},
     {description: 'One namespace, as JSON', command: '<%= config.bin %> netpol matrix --from snapshot/ --namespace livepatch --format json'},
+    {description: 'What the cluster would allow after reconcile', command: '<%= config.bin %> netpol matrix --plan'},
   ]
 
   static override flags = {
-    from: Flags.string({
-      char: 'f',
-      multiple: true,
-      description: 'A snapshot directory or file of Kubernetes objects (namespaces, pods, NetworkPolicies); repeatable. Required for now.',
-    }),
+    ...netpolSourceFlags,
     namespace: Flags.string({
       char: 'n',
       multiple: true,
@@ -44,7 +42,7 @@ ${NETPOL_EXIT_CODES}`
 
   async run(): Promise<void> {
     const {flags} = await this.parse(NetpolMatrix)
-    const loaded = await loadNetpolInput(flags.from)
+    const loaded = await loadNetpolInput(await netpolSourceFromFlags(flags))
     const namespaces = selectNamespaces(loaded.namespaces, flags.namespace)
     const matrix = reachabilityMatrix(loaded.input, loaded.classes)
     const entries = matrixEntries(matrix, flags.namespace?.length ? {namespaces} : {})

@@ -76,3 +76,16 @@ export interface LiveFlagValues {
   context?: string
   namespace?: string[]
 }
+
+/** The netpol commands' input: a snapshot, or the live cluster (and Juju, for --plan). */
+export const netpolSourceFlags = {
+  from: Flags.string({
+    char: 'f',
+    multiple: true,
+    description: 'Read a snapshot directory or files (namespaces, pods, NetworkPolicies; Juju status too for --plan) instead of the live cluster; repeatable.',
+    exclusive: ['no-juju', 'no-kubernetes', 'controller', 'model', 'kubeconfig', 'context', 'juju-insecure-skip-verify'],
+  }),
+  plan: Flags.boolean({description: 'Judge the policies a reconcile would leave: the live ones with the reconcile plan applied.', default: false}),
+  policy: Flags.string({description: 'Policy file for --plan. Default: ./hardenctl.yaml when it exists.', env: 'HARDENCTL_POLICY'}),
+  ...liveFlags,
+}

@@ -2,6 +2,7 @@
  * Shared by `audit` (without --from) and `snapshot`: turns the live flags into a collection,
  * with progress on a terminal and the warnings a user must see on stderr.
  */
+import type {NetpolSource} from '../netpol/command-input.js'
 import {collectLive, type LiveCollection} from '../sources/live.js'
 import type {LiveFlagValues} from './flags.js'
 import {createProgress} from './progress.js'
@@ -23,6 +24,14 @@ export async function collectLiveFromFlags(flags: LiveFlagValues): Promise<LiveC
   } finally {
     progress.done()
   }
+}
+
+/** `--from`, or the live estate: the cluster always, Juju only when the plan needs the relation graph. */
+export async function netpolSourceFromFlags(flags: LiveFlagValues & {from?: string[]; plan: boolean; policy?: string}, needsPlan = flags.plan): Promise<NetpolSource> {
+  if (flags.from?.length) return {from: flags.from, plan: needsPlan, policyFile: flags.policy}
+  // --namespace narrows what netpol prints, not what it reads: sources in other namespaces count.
+  const live = await collectLiveFromFlags({...flags, namespace: undefined, 'no-juju': flags['no-juju'] || !needsPlan})
+  return {live, plan: needsPlan, policyFile: flags.policy}
 }
 
 export function printWarnings(warnings: string[]): void {

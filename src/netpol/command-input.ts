@@ -1,42 +1,65 @@
 /**
- * What both netpol commands do before the engine runs: insist on --from, read it, build the
- * classes, warn about policies the API would reject, and turn FROM, TO and PORT arguments into
+ * What the netpol commands do before the engine runs: read --from or the live cluster (and,
+ * with --plan, work out the policies a reconcile would leave), build the classes, warn about policies the API would reject, and turn FROM, TO and PORT arguments into
  * endpoints, failing with one line (exit 2) and candidates when they name nothing.
  */
 import {InputError} from '../errors.js'
 import {podClasses} from './classes.js'
 import {type ResolvedPort, resolvePortQuery} from './explain.js'
 import {isIpAddress} from './ip-block.js'
-import {policyInput, readKubernetesView} from './load.js'
+import {loadInventory} from '../audit/run-audit.js'
+import {desiredNetworkPolicies} from '../plan/network-policies.js'
+import {planReconcile} from '../plan/plan.js'
+import {loadPolicy} from '../policy/load.js'
+import type {LiveCollection} from '../sources/live.js'
+import {policiesAfterPlan} from './after-plan.js'
+import {policyInput} from './load.js'
 import type {Endpoint, PodClass, PolicyInput} from './types.js'
 import {OUTSIDE_ID} from './types.js'
 import {policyProblems} from './validate.js'
 
-export const FROM_REQUIRED =
-  '--from is required for now: netpol reads Kubernetes objects (kubectl get namespaces,pods,networkpolicies -A -o json) from files or a snapshot directory; reading a live cluster is not wired yet'
-
 export interface NetpolInput {
   input: PolicyInput
+  /** The policies the cluster has now, when `input` holds the planned ones (`--plan`). */
+  before?: PolicyInput
   classes: PodClass[]
   /** Namespaces with pods or a Namespace object, sorted. */
   namespaces: string[]
   warnings: string[]
 }
 
-export async function loadNetpolInput(from: string[] | undefined): Promise<NetpolInput> {
-  if (!from || from.length === 0) throw new InputError(undefined, FROM_REQUIRED)
-  const {view, warnings} = await readKubernetesView(from)
+export interface NetpolSource {
+  from?: string[] | undefined
+  live?: LiveCollection | undefined
+  /** Judge the policies a reconcile would leave (the live ones with the plan applied). */
+  plan?: boolean
+  policyFile?: string | undefined
+}
+
+export async function loadNetpolInput(source: NetpolSource): Promise<NetpolInput> {
+  const {inventory, warnings} = await loadInventory(source)
+  const view = inventory.kubernetes
   if (view.pods.length === 0) {
-    throw new InputError(from.join(', '), 'no pods found: netpol needs `kubectl get pods -A -o json` output (and the NetworkPolicies and namespaces)')
+    const where = source.from?.join(', ') ?? 'the cluster'
+    throw new InputError(where, 'no pods found: netpol needs pods (kubectl get pods -A -o json), NetworkPolicies and namespaces')
   }
-  const input = policyInput(view)
+  let input = policyInput(view)
+  let before: PolicyInput | undefined
+  if (source.plan) {
+    const {policy} = await loadPolicy(source.policyFile)
+    const plan = planReconcile(desiredNetworkPolicies(inventory, policy), view.networkPolicies)
+    for (const entry of plan.untouched) if (entry.why !== 'out-of-scope') warnings.push(`the plan leaves ${entry.namespace} as it is: ${entry.reason}`)
+    before = input
+    input = {...input, policies: policiesAfterPlan(input.policies, plan)}
+  }
   for (const policy of input.policies) {
     const id = `${policy.metadata.namespace ?? 'default'}/${policy.metadata.name}`
     for (const problem of policyProblems(policy)) warnings.push(`NetworkPolicy ${id}: ${problem} (the API server would reject it; treated as matching nothing)`)
   }
-  const classes = podClasses(view, {policies: input.policies})
+  // Classes must distinguish whatever either policy set selects on.
+  const classes = podClasses(view, {policies: [...input.policies, ...(before?.policies ?? [])]})
   const namespaces = [...new Set([...view.namespaces.keys(), ...classes.map((podClass) => podClass.namespace)])].sort()
-  return {input, classes, namespaces, warnings}
+  return {input, ...(before ? {before} : {}), classes, namespaces, warnings}
 }
 
 export function selectNamespaces(known: readonly string[], wanted: readonly string[] | undefined): string[] {

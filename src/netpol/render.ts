@@ -1,4 +1,5 @@
-/** Text and JSON output of `netpol matrix` and `netpol explain`. */
+/** Text and JSON output of `netpol matrix`, `netpol explain` and `netpol diff`. */
+import type {MatrixDiff} from './diff.js'
 import {EVERY_POD, EVERYONE, type MatrixEntry} from './entries.js'
 import type {Verdict} from './explain.js'
 import {isolation, type Matrix} from './matrix.js'
@@ -96,4 +97,22 @@ function someOf(names: readonly string[], shown = 6): string {
 
 function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`
+}
+
+/** `netpol diff`: the pairs a plan opens and closes, grouped, sorted by destination. */
+export function renderDiffText(diff: MatrixDiff): string {
+  const lines = [`${count(diff.opened.length, 'pair')} opened, ${count(diff.closed.length, 'pair')} closed.`]
+  for (const [title, changes] of [['Opened', diff.opened], ['Closed', diff.closed]] as const) {
+    if (changes.length === 0) continue
+    lines.push('', `${title}:`)
+    for (const change of [...changes].sort((a, b) => a.to.localeCompare(b.to) || a.from.localeCompare(b.from))) {
+      lines.push(`  ${change.from} → ${change.to}: ${formatPorts(change.ports)}`)
+    }
+  }
+  return `${lines.join('\n')}\n`
+}
+
+export function renderDiffJson(diff: MatrixDiff): string {
+  const json = (changes: MatrixDiff['opened']) => changes.map((change) => ({from: change.from, to: change.to, ports: portsToJson(change.ports)}))
+  return `${JSON.stringify({opened: json(diff.opened), closed: json(diff.closed)}, null, 2)}\n`
 }

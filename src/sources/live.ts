@@ -60,7 +60,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveCollection>
   if (!jujuFound?.found && !kubernetesFound?.found) {
     throw new InputError(
       undefined,
-      `nothing to inspect: Juju ${notInspected(result.juju)}; Kubernetes ${notInspected(result.kubernetes)}. Pass --from DIR to audit a snapshot`,
+      `nothing to inspect: Juju ${notInspected(result.juju)}; Kubernetes ${notInspected(result.kubernetes)}. Pass --from DIR to read a snapshot instead`,
     )
   }
 

@@ -28,6 +28,9 @@ const HARDENING = {
   ],
 }
 
+/** No kubeconfig, no in-cluster account, no juju client: nothing live to read. */
+const NO_CLUSTER = {HOME: '/nonexistent', KUBECONFIG: '/nonexistent/kubeconfig', JUJU_DATA: '/nonexistent', KUBERNETES_SERVICE_HOST: undefined}
+
 describe('hardenctl netpol matrix', () => {
   it('prints who reaches what in the Livepatch example: no policy, so everyone reaches everything', async () => {
     const result = await runCli(['netpol', 'matrix', '--from', EXAMPLE])
@@ -58,11 +61,11 @@ describe('hardenctl netpol matrix', () => {
     expect(document.entries.filter((e) => e.to === 'outside')).toEqual([{from: '*/*', to: 'outside', ports: {all: true}}])
   })
 
-  it('exits 2 with one line when --from is missing or a namespace is unknown', async () => {
-    const missing = await runCli(['netpol', 'matrix'])
+  it('exits 2 with one line when there is no cluster and no --from, or a namespace is unknown', async () => {
+    const missing = await runCli(['netpol', 'matrix'], {env: NO_CLUSTER})
     expect(missing.code).toBe(2)
     expect(missing.stdout).toBe('')
-    expect(missing.stderr).toMatch(/^hardenctl: --from is required for now: .*live cluster is not wired yet\n$/)
+    expect(missing.stderr).toMatch(/^hardenctl: nothing to inspect: .*Pass --from DIR to read a snapshot instead\n$/)
 
     const unknown = await runCli(['netpol', 'matrix', '--from', EXAMPLE, '--namespace', 'livepach'])
     expect(unknown.code).toBe(2)
@@ -107,9 +110,9 @@ describe('hardenctl netpol explain', () => {
     const unnamed = await runCli(['netpol', 'explain', 'outside', 'livepatch/modeloperator', 'http', '--from', EXAMPLE])
     expect(unnamed.code).toBe(2)
     expect(unnamed.stderr).toBe('hardenctl: PORT "http": livepatch/modeloperator has no container port of that name; its named ports: api/TCP (17071)\n')
-    const noFrom = await runCli(['netpol', 'explain', 'outside', 'livepatch/ingress', '443'])
+    const noFrom = await runCli(['netpol', 'explain', 'outside', 'livepatch/ingress', '443'], {env: NO_CLUSTER})
     expect(noFrom.code).toBe(2)
-    expect(noFrom.stderr).toContain('--from is required for now')
+    expect(noFrom.stderr).toContain('nothing to inspect')
   })
 })
 
@@ -177,5 +180,23 @@ describe('hardenctl netpol on the example with a default deny added', () => {
       'hardenctl: warning: NetworkPolicy livepatch/mixed: spec.ingress[0].from[0]: ipBlock cannot be combined with podSelector or namespaceSelector (the API server would reject it; treated as matching nothing)\n',
     )
     expect(result.stdout).toContain('  (nothing) → livepatch/postgresql\n')
+  })
+})
+
+describe('hardenctl netpol with the reconcile plan', () => {
+  it('diff lists what the plan closes, and matrix --plan shows the result', async () => {
+    const diff = await runCli(['netpol', 'diff', '--from', 'examples/livepatch-k8s'])
+    expect(diff.code, diff.stderr).toBe(0)
+    expect(diff.stdout).toMatch(/^0 pairs opened, \d+ pairs closed\./)
+    expect(diff.stdout).toContain('  outside → livepatch/postgresql: all ports')
+    expect(diff.stdout).toContain('  livepatch/livepatch → livepatch/postgresql: 1-5431/TCP, 5433-8007/TCP, 8009-65535/TCP, UDP (all ports), SCTP (all ports)')
+
+    const planned = await runCli(['netpol', 'matrix', '--from', 'examples/livepatch-k8s', '--plan', '--namespace', 'livepatch', '--format', 'json'])
+    expect(planned.code, planned.stderr).toBe(0)
+    const document = JSON.parse(planned.stdout) as {entries: {from: string; to: string; ports: unknown}[]}
+    expect(document.entries.filter((entry) => entry.to === 'livepatch/postgresql')).toEqual([
+      {from: 'livepatch/livepatch', to: 'livepatch/postgresql', ports: {ports: [{protocol: 'TCP', from: 5432, to: 5432}, {protocol: 'TCP', from: 8008, to: 8008}]}},
+      {from: 'livepatch/postgresql', to: 'livepatch/postgresql', ports: {all: true}},
+    ])
   })
 })

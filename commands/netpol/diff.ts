@@ -1,0 +1,38 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../src/cli/base-command.js'
+import {netpolSourceFlags} from '../../src/cli/flags.js'
+import {netpolSourceFromFlags, printWarnings} from '../../src/cli/live.js'
+import {emit} from '../../src/cli/output.js'
+import {loadNetpolInput} from '../../src/netpol/command-input.js'
+import {diffMatrices} from '../../src/netpol/diff.js'
+import {reachabilityMatrix} from '../../src/netpol/matrix.js'
+import {renderDiffJson, renderDiffText} from '../../src/netpol/render.js'
+import {NETPOL_EXIT_CODES} from './matrix.js'
+
+export default class NetpolDiff extends BaseCommand {
+  static override summary = 'Show what a reconcile would open and close: reachability now against reachability after the plan.'
+
+  static override description = `Computes the reconcile plan (as "hardenctl reconcile --dry-run" would) and compares who can reach whom, on which ports, under the NetworkPolicies the cluster has now and under those it would have after the plan. Reads the live estate (the cluster and the Juju controllers, whose relation graph the plan comes from) or --from a snapshot.
+
+${NETPOL_EXIT_CODES}`
+
+  static override examples = [
+    {description: 'Before applying: what will reconcile close?', command: '<%= config.bin %> netpol diff'},
+    {description: 'From a snapshot, as JSON', command: '<%= config.bin %> netpol diff --from snapshot/ --format json'},
+  ]
+
+  static override flags = {
+    ...netpolSourceFlags,
+    format: Flags.option({options: ['table', 'json'] as const, default: 'table' as const, description: 'Output format.'})(),
+    output: Flags.string({char: 'o', description: 'Write to this file instead of stdout.'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(NetpolDiff)
+    const loaded = await loadNetpolInput(await netpolSourceFromFlags(flags, true))
+    const diff = diffMatrices(reachabilityMatrix(loaded.before!, loaded.classes), reachabilityMatrix(loaded.input, loaded.classes))
+    printWarnings(loaded.warnings)
+    await emit(flags.format === 'json' ? renderDiffJson(diff) : renderDiffText(diff), flags.output)
+  }
+}

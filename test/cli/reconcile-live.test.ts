@@ -135,6 +135,39 @@ describe('reconcile against a live estate', () => {
     expect(policies(api)).toContain('livepatch/hardenctl-default-deny')
   })
 
+  it('a field another manager owns is a reported conflict (exit 3), taken over only with --force-conflicts', async () => {
+    // Someone edited hardenctl's policy with kubectl: it still carries hardenctl's labels, but kubectl owns the spec.
+    const edited = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {
+        name: 'hardenctl-app-postgresql',
+        namespace: 'livepatch',
+        uid: 'edited-uid',
+        resourceVersion: '77',
+        labels: {'app.kubernetes.io/managed-by': 'hardenctl', 'hardenctl.io/model': 'livepatch'},
+        managedFields: [{manager: 'kubectl-edit', operation: 'Update', apiVersion: 'networking.k8s.io/v1', fieldsType: 'FieldsV1', fieldsV1: {'f:spec': {}}}],
+      },
+      spec: {podSelector: {matchLabels: {'app.kubernetes.io/name': 'postgresql'}}, policyTypes: ['Ingress'], ingress: [{}]},
+    }
+    const api = await startFakeKubernetesApi([...(await exampleObjects()), edited])
+    clusters.push(api)
+    const dir = join(home, `kube-${counter++}`)
+    await mkdir(dir)
+    const env = {HOME: home, JUJU_DATA: join(home, 'juju'), KUBECONFIG: writeKubeconfig(dir, [{context: 'prod', url: api.url}])}
+
+    const first = await runCli(['reconcile'], {env})
+    expect(first.code).toBe(3)
+    expect(first.stdout).toMatch(/~ update NetworkPolicy hardenctl-app-postgresql \(allow\)\s+\[conflict: conflict with "kubectl-edit"/)
+    // Nothing is denied in a namespace whose allows did not all land.
+    expect(policies(api)).not.toContain('livepatch/hardenctl-default-deny')
+
+    const forced = await runCli(['reconcile', '--force-conflicts'], {env})
+    expect(forced.code, forced.stdout).toBe(0)
+    expect(api.writes().filter((write) => write.query.force === 'true').length).toBeGreaterThan(0)
+    expect(policies(api)).toContain('livepatch/hardenctl-default-deny')
+  })
+
   it('--format json prints the plan and the result of each write', async () => {
     const {env} = await cluster()
     const result = await runCli(['reconcile', '--format', 'json'], {env})

@@ -1,13 +1,16 @@
-import {Flags} from '@oclif/core'
+import {Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
 import {LIVE_ENVIRONMENT_HELP, liveFlags} from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
 import {emit} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
-import {ExitCode} from '../src/errors.js'
+import {ExitCode, IncompleteError, InputError} from '../src/errors.js'
 import {renderPlanJson, renderPlanText} from '../src/plan/render.js'
 import {runReconcile} from '../src/reconcile/run-reconcile.js'
+import {formatDuration, parseInterval, reconcileLoop} from '../src/reconcile/watch.js'
+import {discoverKubernetes} from '../src/sources/kubernetes-api/discover.js'
+import type {LiveCollection} from '../src/sources/live.js'
 
 export default class Reconcile extends BaseCommand {
   static override summary = 'Derive least-privilege NetworkPolicies from the Juju relation graph and apply them.'
@@ -15,6 +18,8 @@ export default class Reconcile extends BaseCommand {
   static override description = `For every Juju model namespace (and the controller namespace): a default-deny ingress policy, then one policy per application admitting its own units, the applications related to it (on the ports of its Services), consumers of its offers from their namespaces, and, for exposed applications on the policy's exposure allowlist, the allowed CIDRs. Juju's own traffic (model operator 17071, controller API 17070, controller database 37017) keeps working. Every rule says in the hardenctl.io/reason annotation which relation, offer or profile line produced it.
 
 Applied with server-side apply (field manager hardenctl), allow policies first, then default-deny, then pruning of stale hardenctl policies; only objects labelled app.kubernetes.io/managed-by: hardenctl are ever changed or deleted. A namespace whose Juju or Kubernetes view is incomplete is left exactly as it is. A second run changes nothing.
+
+With --watch, hardenctl keeps running: a pass like the above every --interval, and about 5 seconds after a Namespace or Service is added, changed or deleted (it watches both cluster-wide, so its ClusterRole needs watch on them). One pass at a time; a pass that fails is reported on stderr and the next one runs. SIGINT or SIGTERM lets the current pass finish and exits 0.
 
 ${LIVE_ENVIRONMENT_HELP}
 
@@ -27,21 +32,37 @@ EXIT CODES
     {description: 'Show what would change, validated by the API server, without changing anything', command: '<%= config.bin %> reconcile --dry-run'},
     {description: 'Plan from a snapshot, no cluster needed; the plan as JSON for review', command: '<%= config.bin %> reconcile --dry-run --from estate/ --format json'},
     {description: 'Apply (the CronJob runs this)', command: '<%= config.bin %> reconcile'},
+    {description: 'Stay running: apply every 10 minutes and soon after a namespace or Service changes', command: '<%= config.bin %> reconcile --watch --interval 10m'},
   ]
 
   static override flags = {
-    from: Flags.string({char: 'f', multiple: true, description: 'Plan from a snapshot directory or files instead of the live estate (needs --dry-run).'}),
+    from: Flags.string({
+      char: 'f',
+      multiple: true,
+      description: 'Plan from a snapshot directory or files instead of the live estate (needs --dry-run).',
+      exclusive: ['no-juju', 'no-kubernetes', 'controller', 'model', 'kubeconfig', 'context', 'juju-insecure-skip-verify'],
+    }),
     'dry-run': Flags.boolean({description: 'Print the plan and change nothing (against a cluster: server-side dry run, so the API server validates).', default: false}),
     'force-conflicts': Flags.boolean({description: 'Take over fields another field manager owns instead of reporting the conflict.', default: false}),
     format: Flags.option({options: ['table', 'json'] as const, default: 'table' as const, description: 'table for people; json prints the ReconcilePlan.'})(),
     output: Flags.string({char: 'o', description: 'Write the plan/result to this file instead of stdout.'}),
     policy: Flags.string({description: 'Policy file. Default: ./hardenctl.yaml when it exists.', env: 'HARDENCTL_POLICY'}),
+    watch: Flags.boolean({description: 'Keep running: reconcile every --interval and soon after a Namespace or Service changes, until SIGINT/SIGTERM.', default: false}),
+    interval: Flags.string({description: 'With --watch: time between passes when nothing changes: 30s, 5m, 1h, or seconds. Default: 5m.'}),
     ...liveFlags,
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Reconcile)
+    if (flags.watch) return this.watch(flags)
+    if (flags.interval !== undefined) throw new InputError(undefined, '--interval needs --watch')
     const live = flags.from?.length ? undefined : await collectLiveFromFlags(flags)
+    const converged = await this.reconcileAndPrint(flags, live)
+    if (!converged) this.exit(ExitCode.couldNotComplete)
+  }
+
+  /** One pass: plan (and apply), print the plan or result; false when it did not converge. */
+  private async reconcileAndPrint(flags: Interfaces.InferredFlags<typeof Reconcile.flags>, live: LiveCollection | undefined, separate = false): Promise<boolean> {
     const progress = createProgress('Reconciling')
     let result
     try {
@@ -59,7 +80,61 @@ EXIT CODES
     }
     printWarnings(result.warnings)
     const text = flags.format === 'json' ? renderPlanJson(result.plan, result.applied) : renderPlanText(result.plan, {dryRun: flags['dry-run'], applied: result.applied})
-    await emit(text, flags.output)
-    if (!result.converged || (live && live.failures.length > 0)) this.exit(ExitCode.couldNotComplete)
+    // Watch passes: one block each on stdout, a blank line between; --output holds the latest.
+    await emit(separate && flags.output === undefined ? `\n${text}` : text, flags.output)
+    return result.converged && (live?.failures.length ?? 0) === 0
   }
+
+  /** `--watch`: passes like the one above, every --interval and soon after a change, until SIGINT/SIGTERM. */
+  private async watch(flags: Interfaces.InferredFlags<typeof Reconcile.flags>): Promise<void> {
+    if (flags.from?.length) throw new InputError(undefined, '--watch follows the live estate; a snapshot (--from) does not change')
+    const intervalMs = parseInterval(flags.interval ?? '5m')
+    // Test seam: stop after this many passes, so a test of the loop ends by itself.
+    const maxPasses = positiveWhole('HARDENCTL_WATCH_MAX_PASSES', process.env.HARDENCTL_WATCH_MAX_PASSES)
+    if (flags['no-kubernetes']) throw new InputError(undefined, '--watch needs the Kubernetes cluster (it applies there and watches it); drop --no-kubernetes')
+    const cluster = discoverKubernetes({kubeconfig: flags.kubeconfig, context: flags.context})
+    if (!cluster.found) throw new InputError(undefined, `reconcile --watch needs a Kubernetes cluster: ${cluster.reason}`)
+
+    const stop = new AbortController()
+    let signals = 0
+    const onSignal = (name: NodeJS.Signals): void => {
+      // A second signal does not wait for the pass: each write is atomic, the next run converges.
+      if (++signals > 1) {
+        process.stderr.write(`hardenctl: ${name} again: stopping now\n`)
+        process.exit(ExitCode.ok)
+      }
+      stop.abort(name)
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    let printed = false
+    try {
+      await reconcileLoop({
+        intervalMs,
+        maxPasses,
+        kubeConfig: cluster.config,
+        namespaces: flags.namespace,
+        signal: stop.signal,
+        log: (line) => process.stderr.write(`${line}\n`),
+        pass: async (pass) => {
+          const live = await collectLiveFromFlags(flags)
+          if (!live.kubeConfig) throw new IncompleteError(live.failures.map((failure) => failure.message).join('; ') || 'the Kubernetes cluster was not inspected')
+          const converged = await this.reconcileAndPrint(flags, live, printed)
+          printed = true
+          if (!converged) {
+            process.stderr.write(`hardenctl: pass ${pass} did not converge; trying again on the next change or in ${formatDuration(intervalMs)}\n`)
+          }
+        },
+      })
+    } finally {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+  }
+}
+
+function positiveWhole(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined
+  if (!/^[1-9]\d*$/.test(value)) throw new InputError(undefined, `${name}=${value}: expected a positive whole number`)
+  return Number(value)
 }

@@ -7,8 +7,12 @@ import {collectLive, type LiveCollection} from '../sources/live.js'
 import type {LiveFlagValues} from './flags.js'
 import {createProgress} from './progress.js'
 
+/** `reconcile --watch` collects every pass; the warning is worth saying once. */
+let warnedInsecure = false
+
 export async function collectLiveFromFlags(flags: LiveFlagValues): Promise<LiveCollection> {
-  if (flags['juju-insecure-skip-verify'] && !flags['no-juju']) {
+  if (flags['juju-insecure-skip-verify'] && !flags['no-juju'] && !warnedInsecure) {
+    warnedInsecure = true
     process.stderr.write(
       'hardenctl: WARNING: --juju-insecure-skip-verify: the Juju controller certificate is NOT verified; ' +
         'anyone on the network path can impersonate the controller and read the password hardenctl logs in with\n',

@@ -94,6 +94,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
     if (!found) policies.set(name, (found = new PolicyDraft(name, podSelector)))
     return found
   }
+  const cluster = indexCluster(view)
   const modelOfNamespace = new Map<string, string>()
   const managed: {namespace: string; model: Model}[] = []
 
@@ -120,11 +121,11 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       const selector: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: app.name}}
       const own = draft(namespace, `hardenctl-app-${app.name}`, selector)
       own.ingress.push({peers: [{podSelector: selector}], ports: undefined, reason: `units of ${app.name} talk to each other (peer relations)`})
-      exposureRules(app, namespace, servicesOf(view.services, namespace, app.name), policy, own, state.notes)
-      ingressBackendRules(app, namespace, view, own, state.notes)
+      exposureRules(app, namespace, cluster.servicesOf(namespace, app.name), policy, own, state.notes)
+      ingressBackendRules(app, namespace, cluster, own, state.notes)
       if (egress) appEgress(app, scope, own)
     }
-    relationRules(model, namespace, inventory, scope, draft, egress, state.notes)
+    relationRules(model, namespace, inventory, scope, cluster, draft, egress, state.notes)
     livepatchAdminNote(model, namespace, policy, state.notes)
   }
 
@@ -226,17 +227,16 @@ function exposureRules(app: Application, namespace: string, services: KubeServic
  * ingress controller's pods connect, from a namespace outside Juju. Admitted from the namespaces
  * that run a known ingress controller, else from every namespace, on the backend ports only.
  */
-function ingressBackendRules(app: Application, namespace: string, view: Inventory['kubernetes'], own: PolicyDraft, notes: string[]): void {
-  const services = new Map(servicesOf(view.services, namespace, app.name).map((service) => [service.metadata.name, service]))
-  const backends = view.ingresses
-    .filter((ingress) => ingress.metadata.namespace === namespace)
+function ingressBackendRules(app: Application, namespace: string, cluster: ClusterIndex, own: PolicyDraft, notes: string[]): void {
+  const ingresses = cluster.ingressesIn(namespace)
+  if (ingresses.length === 0) return
+  const services = new Map(cluster.servicesOf(namespace, app.name).map((service) => [service.metadata.name, service]))
+  const backends = ingresses
     .flatMap((ingress) => ingressBackends(ingress).filter((backend) => services.has(backend)).map((backend) => ({ingress: ingress.metadata.name, service: services.get(backend)!})))
   if (backends.length === 0) return
-  const controllerNamespaces = [
-    ...new Set(view.pods.filter((pod) => INGRESS_CONTROLLERS.has(pod.metadata.labels?.[APP_NAME_LABEL] ?? '')).map((pod) => pod.metadata.namespace ?? '')),
-  ].filter((candidate) => candidate !== '' && candidate !== namespace)
+  const controllerNamespaces = cluster.ingressControllerNamespaces.filter((candidate) => candidate !== namespace)
   const peers: NetworkPolicyPeer[] =
-    controllerNamespaces.length > 0 ? controllerNamespaces.sort().map((ns) => ({namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: ns}}})) : [{namespaceSelector: {}}]
+    controllerNamespaces.length > 0 ? controllerNamespaces.map((ns) => ({namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: ns}}})) : [{namespaceSelector: {}}]
   if (controllerNamespaces.length === 0) {
     notes.push(`${namespace}/${app.name} is behind Ingress ${[...new Set(backends.map((b) => b.ingress))].join(', ')}, but no ingress controller pods were seen: admitted from every namespace on its backend ports`)
   }
@@ -295,11 +295,11 @@ function relationRules(
   namespace: string,
   inventory: Inventory,
   scope: ReturnType<typeof kubeScope>,
+  cluster: ClusterIndex,
   draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
   egress: boolean,
   notes: string[],
 ): void {
-  const view = inventory.kubernetes
   for (const relation of model.relations) {
     if (relation.endpoints.length !== 2) continue
     const [first, second] = relation.endpoints as [(typeof relation.endpoints)[0], (typeof relation.endpoints)[0]]
@@ -326,7 +326,7 @@ function relationRules(
       serving.kind === 'both' ? [[a, b], [b, a]] : serving.server === a.name ? [[a, b]] : [[b, a]]
     if (serving.kind === 'both') notes.push(`relation ${label} in model ${model.name}: allowed both ways (${serving.basis})`)
     for (const [server, client] of flows) {
-      const serverServices = servicesOf(view.services, server.namespace!, server.name)
+      const serverServices = cluster.servicesOf(server.namespace!, server.name)
       const ports = portsOf(serverServices)
       if (ports.length === 0) notes.push(`${server.namespace}/${server.name}: no Service ports besides Juju's placeholder; ${client.name} may reach it on any port (relation ${label})`)
       const peer: NetworkPolicyPeer =
@@ -374,8 +374,39 @@ function resolveRemote(
   return {namespace, app, name: app?.name ?? offer?.application ?? remoteName, endpoint}
 }
 
-function servicesOf(services: KubeService[], namespace: string, app: string): KubeService[] {
-  return services.filter((service) => service.metadata.namespace === namespace && service.spec?.selector?.[APP_NAME_LABEL] === app)
+/**
+ * What the planner looks up per application, indexed once: Services by namespace and selected
+ * app, Ingresses by namespace, and where ingress controllers run. Scanning the lists per app
+ * made planning quadratic in the estate.
+ */
+interface ClusterIndex {
+  servicesOf(namespace: string, app: string): KubeService[]
+  ingressesIn(namespace: string): Inventory['kubernetes']['ingresses']
+  ingressControllerNamespaces: string[]
+}
+
+function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
+  const services = new Map<string, KubeService[]>()
+  for (const service of view.services) {
+    const app = service.spec?.selector?.[APP_NAME_LABEL]
+    if (app === undefined) continue
+    const key = `${service.metadata.namespace ?? ''}/${app}`
+    services.set(key, [...(services.get(key) ?? []), service])
+  }
+  const ingresses = new Map<string, Inventory['kubernetes']['ingresses']>()
+  for (const ingress of view.ingresses) {
+    const namespace = ingress.metadata.namespace ?? ''
+    ingresses.set(namespace, [...(ingresses.get(namespace) ?? []), ingress])
+  }
+  const controllers = new Set<string>()
+  for (const pod of view.pods) {
+    if (INGRESS_CONTROLLERS.has(pod.metadata.labels?.[APP_NAME_LABEL] ?? '') && pod.metadata.namespace) controllers.add(pod.metadata.namespace)
+  }
+  return {
+    servicesOf: (namespace, app) => services.get(`${namespace}/${app}`) ?? [],
+    ingressesIn: (namespace) => ingresses.get(namespace) ?? [],
+    ingressControllerNamespaces: [...controllers].sort(),
+  }
 }
 
 /** The pod ports behind the app's Services (targetPort, else port), without Juju's placeholder. */

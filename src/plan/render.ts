@@ -76,7 +76,7 @@ function summary(object: NetworkPolicyObject): string[] {
 }
 
 function diff(current: NetworkPolicyObject, desired: NetworkPolicyObject): string[] {
-  const view = (object: NetworkPolicyObject) => stringify({labels: object.metadata.labels ?? {}, annotations: object.metadata.annotations ?? {}, spec: object.spec})
+  const view = (object: NetworkPolicyObject) => stringify({labels: object.metadata.labels ?? {}, annotations: object.metadata.annotations ?? {}, spec: object.spec}, {aliasDuplicateObjects: false})
   const patch = createTwoFilesPatch('live', 'planned', view(current), view(desired), undefined, undefined, {context: 2})
   return patch.split('\n').slice(2).filter((line) => line !== '' && !line.startsWith('\\'))
 }

@@ -8,10 +8,11 @@
  * `--json` prints the figures as one JSON object on the last line.
  */
 import {execFile} from 'node:child_process'
+import {realpathSync} from 'node:fs'
 import {mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 import {performance} from 'node:perf_hooks'
 import {promisify} from 'node:util'
 
@@ -30,8 +31,8 @@ const PAGE_SIZE = 500
 const CALLS_PER_CONTROLLER = 6
 /** Per model: login, FullStatus, ExportBundle, Block.List. */
 const CALLS_PER_MODEL = 4
-const CONTROLLER = 'bench'
-const ADMIN_PASSWORD = 'bench-admin-password'
+export const CONTROLLER = 'bench'
+export const ADMIN_PASSWORD = 'bench-admin-password'
 const NOW = '2026-11-01T00:00:00Z'
 
 /** What the child measures. */
@@ -179,7 +180,7 @@ function report(
 }
 
 /** Every object of the estate's `kubernetes/*.json` lists, kind and apiVersion included. */
-async function readKubernetesObjects(kubeDir: string): Promise<object[]> {
+export async function readKubernetesObjects(kubeDir: string): Promise<object[]> {
   const objects: object[] = []
   for (const file of (await readdir(kubeDir)).filter((name) => name.endsWith('.json')).sort()) {
     const list = JSON.parse(await readFile(join(kubeDir, file), 'utf8')) as {items?: object[]}
@@ -192,7 +193,7 @@ async function readKubernetesObjects(kubeDir: string): Promise<object[]> {
  * The controller for the estate: one caas model per `juju/bench/models/<model>/status.json`, with
  * the UUID its namespace's `model.juju.is/id` label carries, owned by admin, shared with alice.
  */
-async function fakeEstate(modelsDir: string, objects: object[]): Promise<FakeEstate> {
+export async function fakeEstate(modelsDir: string, objects: object[]): Promise<FakeEstate> {
   const uuids = new Map<string, string>()
   for (const object of objects as {kind?: string; metadata?: {name?: string; labels?: Record<string, string>}}[]) {
     const id = object.metadata?.labels?.['model.juju.is/id']
@@ -312,4 +313,5 @@ function round(value: number, digits = 0): number {
   return Math.round(value * factor) / factor
 }
 
-await main()
+// reconcile-bench imports the fakes' setup from here; only running this file runs the bench.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) await main()

@@ -17,6 +17,15 @@
  *   each such manager, unless `force=true`, which takes the spec away from them. Labels and
  *   annotations never conflict.
  * - Namespaces need not exist; a resourceVersion in the applied object is a precondition.
+ *
+ * And watches on every list path (`?watch=1&resourceVersion=RV`, cluster-wide), for
+ * `reconcile --watch`: the response stays open and streams `{"type":…,"object":…}` lines for
+ * the changes made with `mutate`/`remove` (and by applies and deletes), replaying those after RV
+ * first; without RV (or `0`) it starts with an ADDED per object, like the real server. BOOKMARKs
+ * only when asked for (`allowWatchBookmarks=true`) and sent with `bookmark()`. `endWatches()`
+ * ends the open streams (as the server does after `timeoutSeconds`), optionally with an ERROR
+ * event of code 410; after `compact()` a watch from an older resourceVersion is answered
+ * HTTP 410 Gone. Lists carry the current resourceVersion.
  */
 import {randomUUID} from 'node:crypto'
 import {writeFileSync} from 'node:fs'
@@ -41,12 +50,28 @@ export interface FakeKubernetesApi {
   /** `http://127.0.0.1:<port>` */
   url: string
   requests: FakeRequest[]
-  /** Requests per list plural; requests for single objects count under their path. */
+  /** Requests per list plural; watches under `<plural>:watch`; requests for single objects under their path. */
   requestsByPlural(): Record<string, number>
   /** The PATCH and DELETE requests in `requests`. */
   writes(): FakeRequest[]
   /** What the server holds now, each with apiVersion and kind; only those of `kind` when given. */
   objects(kind?: string): Json[]
+  /**
+   * Creates or replaces an object (apiVersion and kind as in a manifest; matched by namespace
+   * and name) with the next resourceVersion, and tells the watches: ADDED or MODIFIED. Returns
+   * that resourceVersion.
+   */
+  mutate(object: object): string
+  /** Deletes an object and tells the watches (DELETED); false when there was none. */
+  remove(kind: string, namespace: string | undefined, name: string): boolean
+  /** A BOOKMARK at the current resourceVersion to every open watch that allowed bookmarks. */
+  bookmark(): void
+  /** Ends every open watch; with `gone`, after an ERROR event with code 410 (its resourceVersion is too old). */
+  endWatches(how?: 'close' | 'gone'): void
+  /** Forgets the change history: a watch from an older resourceVersion is answered HTTP 410 Gone. */
+  compact(): void
+  /** Settles once the `nth` watch of `plural` since the start (1 = the first) is open and streaming. */
+  watchStarted(plural: string, nth?: number): Promise<void>
   close(): Promise<void>
 }
 
@@ -88,7 +113,8 @@ export async function startFakeKubernetesApi(objects: object[], options: FakeKub
   }
   const forbidden = new Set(options.forbidden ?? [])
   const requests: FakeRequest[] = []
-  const store = new ObjectStore([...byPath.values()], options.failWrites ?? [], forbidden)
+  const watches = new Watches()
+  const store = new ObjectStore([...byPath.values()], options.failWrites ?? [], forbidden, (spec, type, item) => watches.publish(spec, type, item))
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://fake')
@@ -118,21 +144,23 @@ export async function startFakeKubernetesApi(objects: object[], options: FakeKub
     }
     const {spec} = served
     const group = spec.apiVersion.includes('/') ? spec.apiVersion.slice(0, spec.apiVersion.indexOf('/')) : ''
+    const watch = isWatch(url)
     if (forbidden.has(spec.plural)) {
       const resource = group ? `${spec.plural}.${group}` : spec.plural
       const message =
-        `${resource} is forbidden: User "system:serviceaccount:x:y" cannot list resource "${spec.plural}" ` +
+        `${resource} is forbidden: User "system:serviceaccount:x:y" cannot ${watch ? 'watch' : 'list'} resource "${spec.plural}" ` +
         `in API group "${group}" at the cluster scope`
       return sendStatus(response, 403, 'Forbidden', message, group ? {group, kind: spec.plural} : {kind: spec.plural})
     }
+    if (watch) return watches.serve(served, url, response)
 
     const start = decodeContinue(url.searchParams.get('continue'))
     if (start === undefined) return sendStatus(response, 400, 'BadRequest', 'continue key is not valid: malformed token')
     const limit = Number(url.searchParams.get('limit') ?? '0')
     const end = limit > 0 ? Math.min(start + limit, served.items.length) : served.items.length
-    const metadata: Json = {resourceVersion: RESOURCE_VERSION}
+    const metadata: Json = {resourceVersion: String(store.currentResourceVersion())}
     if (end < served.items.length) {
-      metadata.continue = encodeContinue(end)
+      metadata.continue = encodeContinue(end, store.currentResourceVersion())
       metadata.remainingItemCount = served.items.length - end
     }
     response.writeHead(200, {'Content-Type': 'application/json'})
@@ -157,8 +185,10 @@ export async function startFakeKubernetesApi(objects: object[], options: FakeKub
     requestsByPlural() {
       const counts: Record<string, number> = {}
       for (const request of requests) {
-        const plural = byPath.get(request.path)?.spec.plural ?? request.path
-        counts[plural] = (counts[plural] ?? 0) + 1
+        const plural = byPath.get(request.path)?.spec.plural
+        // Watches count apart, so the list counts stay what a one-shot run makes.
+        const key = plural === undefined ? request.path : isWatch(request.query) ? `${plural}:watch` : plural
+        counts[key] = (counts[key] ?? 0) + 1
       }
       return counts
     },
@@ -167,6 +197,24 @@ export async function startFakeKubernetesApi(objects: object[], options: FakeKub
     },
     objects(kind?: string) {
       return store.objects(kind)
+    },
+    mutate(object: object) {
+      return store.put(object as Json)
+    },
+    remove(kind: string, namespace: string | undefined, name: string) {
+      return store.remove(kind, namespace, name)
+    },
+    bookmark() {
+      watches.bookmark(store.currentResourceVersion())
+    },
+    endWatches(how: 'close' | 'gone' = 'close') {
+      watches.end(how)
+    },
+    compact() {
+      watches.compact(store.currentResourceVersion())
+    },
+    watchStarted(plural: string, nth = 1) {
+      return watches.started(plural, nth)
     },
     close() {
       return new Promise((resolve, reject) => {
@@ -218,8 +266,8 @@ function sendJson(response: ServerResponse, code: number, body: Json): void {
 }
 
 /** Opaque to clients, like the real one (base64 JSON naming where the next page starts). */
-function encodeContinue(start: number): string {
-  return Buffer.from(JSON.stringify({v: 'meta.k8s.io/v1', rv: Number(RESOURCE_VERSION), start})).toString('base64')
+function encodeContinue(start: number, resourceVersion: number): string {
+  return Buffer.from(JSON.stringify({v: 'meta.k8s.io/v1', rv: resourceVersion, start})).toString('base64')
 }
 
 function decodeContinue(token: string | null): number | undefined {
@@ -246,6 +294,112 @@ function write(response: ServerResponse, chunk: string): Promise<void> {
     response.once('drain', onDrain)
     response.once('close', onClose)
   })
+}
+
+type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED'
+
+function isWatch(query: URL | Record<string, string>): boolean {
+  const value = query instanceof URL ? query.searchParams.get('watch') : query.watch
+  return value === '1' || value === 'true'
+}
+
+interface Change {
+  resourceVersion: number
+  plural: string
+  type: ChangeType
+  /** With apiVersion and kind, as a watch event carries it. */
+  object: Json
+}
+
+interface OpenWatch {
+  plural: string
+  response: ServerResponse
+  bookmarks: boolean
+  apiVersion: string
+  kind: string
+}
+
+/** The open watch streams and the change history they replay from. */
+class Watches {
+  private readonly history: Change[] = []
+  /** A watch from a resourceVersion before this one is answered 410 Gone. */
+  private oldest = 0
+  private readonly open = new Set<OpenWatch>()
+  private readonly opened = new Map<string, number>()
+  private readonly waiting: {plural: string; nth: number; resolve: () => void}[] = []
+
+  serve(served: Served, url: URL, response: ServerResponse): void {
+    const {spec} = served
+    const from = url.searchParams.get('resourceVersion')
+    const start = from === null || from === '' || from === '0' ? undefined : Number(from)
+    if (start !== undefined && (!Number.isInteger(start) || start < 0)) {
+      return sendStatus(response, 400, 'BadRequest', `resourceVersion: Invalid value: "${from}": must be an integer`)
+    }
+    if (start !== undefined && start < this.oldest) {
+      return sendStatus(response, 410, 'Expired', `too old resource version: ${start} (${this.oldest})`)
+    }
+    response.writeHead(200, {'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked'})
+    response.flushHeaders()
+    const watch: OpenWatch = {
+      plural: spec.plural,
+      response,
+      bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
+      apiVersion: spec.apiVersion,
+      kind: spec.kind,
+    }
+    if (start === undefined) {
+      for (const item of served.items) send(watch, 'ADDED', withType(spec, structuredClone(item)))
+    } else {
+      for (const change of this.history) if (change.plural === spec.plural && change.resourceVersion > start) send(watch, change.type, change.object)
+    }
+    this.open.add(watch)
+    response.once('close', () => this.open.delete(watch))
+    const count = (this.opened.get(spec.plural) ?? 0) + 1
+    this.opened.set(spec.plural, count)
+    for (const waiter of this.waiting.filter((w) => w.plural === spec.plural && w.nth <= count)) {
+      this.waiting.splice(this.waiting.indexOf(waiter), 1)
+      waiter.resolve()
+    }
+  }
+
+  publish(spec: KubernetesList, type: ChangeType, item: Json): void {
+    const object = withType(spec, structuredClone(item))
+    const change: Change = {resourceVersion: Number(asRecord(item.metadata).resourceVersion), plural: spec.plural, type, object}
+    this.history.push(change)
+    for (const watch of this.open) if (watch.plural === spec.plural) send(watch, type, object)
+  }
+
+  bookmark(current: number): void {
+    for (const watch of this.open) {
+      if (watch.bookmarks) send(watch, 'BOOKMARK', {apiVersion: watch.apiVersion, kind: watch.kind, metadata: {resourceVersion: String(current)}})
+    }
+  }
+
+  end(how: 'close' | 'gone'): void {
+    for (const watch of [...this.open]) {
+      if (how === 'gone') {
+        const status = {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old resource version', reason: 'Expired', code: 410}
+        send(watch, 'ERROR', status)
+      }
+      this.open.delete(watch)
+      watch.response.end()
+    }
+  }
+
+  compact(current: number): void {
+    this.oldest = current
+    this.history.splice(0)
+  }
+
+  started(plural: string, nth: number): Promise<void> {
+    if ((this.opened.get(plural) ?? 0) >= nth) return Promise.resolve()
+    return new Promise((resolve) => this.waiting.push({plural, nth, resolve}))
+  }
+}
+
+function send(watch: OpenWatch, type: string, object: Json): void {
+  // A watch is a trickle of small events: no backpressure to wait for.
+  watch.response.write(`${JSON.stringify({type, object})}\n`)
 }
 
 /** A single namespaced object's URL: `{group version}/namespaces/{namespace}/{plural}/{name}`. */
@@ -284,8 +438,56 @@ class ObjectStore {
     private readonly served: Served[],
     failWrites: FailWrites[],
     private readonly forbidden: Set<string>,
+    private readonly changed: (spec: KubernetesList, type: ChangeType, item: Json) => void,
   ) {
     this.faults = failWrites.map((f) => ({namespace: f.namespace, status: f.status, left: f.times ?? Number.POSITIVE_INFINITY}))
+  }
+
+  currentResourceVersion(): number {
+    return this.resourceVersion
+  }
+
+  /** `mutate`: creates or replaces the object, with the next resourceVersion. */
+  put(object: Json): string {
+    const served = this.served.find((s) => s.spec.kind === object.kind && (object.apiVersion === undefined || s.spec.apiVersion === object.apiVersion))
+    if (!served) throw new Error(`fake Kubernetes API: cannot serve ${String(object.apiVersion)} ${String(object.kind)}`)
+    const {apiVersion: _apiVersion, kind: _kind, ...item} = structuredClone(object)
+    const metadata = asRecord(item.metadata)
+    item.metadata = metadata
+    if (typeof metadata.name !== 'string') throw new Error('fake Kubernetes API: mutate needs metadata.name')
+    const index = this.find(served, served.spec.namespaced ? metadata.namespace : undefined, metadata.name)
+    const existing = asRecord(served.items[index]?.metadata)
+    metadata.uid ??= existing.uid ?? randomUUID()
+    metadata.creationTimestamp ??= existing.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+    metadata.resourceVersion = this.nextResourceVersion(false)
+    if (index >= 0) served.items[index] = item
+    else served.items.push(item)
+    this.changed(served.spec, index >= 0 ? 'MODIFIED' : 'ADDED', item)
+    return metadata.resourceVersion as string
+  }
+
+  /** `remove`: deletes the object; false when there was none. */
+  remove(kind: string, namespace: string | undefined, name: string): boolean {
+    const served = this.served.find((s) => s.spec.kind === kind)
+    if (!served) throw new Error(`fake Kubernetes API: cannot serve ${kind}`)
+    const index = this.find(served, namespace, name)
+    const [item] = index >= 0 ? served.items.splice(index, 1) : []
+    if (!item) return false
+    this.deleted(served.spec, item)
+    return true
+  }
+
+  private find(served: Served, namespace: unknown, name: unknown): number {
+    return served.items.findIndex((item) => {
+      const metadata = asRecord(item.metadata)
+      return metadata.name === name && (!served.spec.namespaced || metadata.namespace === namespace)
+    })
+  }
+
+  /** A deletion is a change too: the DELETED event carries the last state at a new resourceVersion. */
+  private deleted(spec: KubernetesList, item: Json): void {
+    const metadata = {...asRecord(item.metadata), resourceVersion: this.nextResourceVersion(false)}
+    this.changed(spec, 'DELETED', {...item, metadata})
   }
 
   route(pathname: string): ObjectRoute | undefined {
@@ -378,7 +580,10 @@ class ObjectStore {
           'The object might have been modified',
       )
     }
-    if (!dryRun) route.served.items.splice(index, 1)
+    if (!dryRun) {
+      route.served.items.splice(index, 1)
+      this.deleted(spec, item)
+    }
     const group = spec.apiVersion.includes('/') ? {group: spec.apiVersion.slice(0, spec.apiVersion.indexOf('/'))} : {}
     sendJson(response, 200, {
       kind: 'Status',
@@ -485,6 +690,7 @@ class ObjectStore {
     if (!dryRun) {
       if (existing) route.served.items[index] = result
       else route.served.items.push(result)
+      if (!existing || asRecord(result.metadata).resourceVersion !== live.resourceVersion) this.changed(spec, existing ? 'MODIFIED' : 'ADDED', result)
     }
     sendJson(response, code, withType(spec, structuredClone(result)))
   }

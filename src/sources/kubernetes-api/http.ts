@@ -115,7 +115,7 @@ export async function withRetries(connection: Connection, request: ApiRequest, h
 }
 
 /** Asked before every request: exec and token-file credentials refresh themselves there. */
-async function authorised(connection: Connection): Promise<RequestInit> {
+export async function authorised(connection: Connection): Promise<RequestInit> {
   try {
     return await connection.config.applyToFetchOptions({})
   } catch (error) {

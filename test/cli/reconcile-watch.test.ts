@@ -1,0 +1,249 @@
+/**
+ * `hardenctl reconcile --watch` against the live fakes over real sockets: the fake Juju controller
+ * serving the Livepatch example's model and the loopback Kubernetes API serving its objects,
+ * taking server-side applies and streaming watch events. The CLI runs in its own process; the
+ * test changes the cluster while it runs and reads what a user reads. Intervals are an hour, so
+ * a second pass can only come from a change; HARDENCTL_WATCH_MAX_PASSES or SIGTERM ends the run.
+ */
+import {type ChildProcess, spawn} from 'node:child_process'
+import {mkdir, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+
+import type {FakeEstate} from '../fake-juju/estate.js'
+import {type FakeController, startFakeController, writeJujuData} from '../fake-juju/server.js'
+import {type FakeKubernetesApi, type FakeKubernetesOptions, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
+import {REPO_ROOT, runCli} from '../helpers/cli.js'
+
+const EXAMPLE = join(REPO_ROOT, 'examples/livepatch-k8s')
+const BIN = join(REPO_ROOT, 'bin/run.js')
+const PASSWORD = 'reconcile-watch-admin-password'
+const FIRST_PASS = '7 to create, 0 to update, 0 to delete, 0 unchanged'
+/** The extra Service's port (9090) admitted to livepatch. */
+const SERVICE_PORT_ADDED = '0 to create, 1 to update, 0 to delete, 6 unchanged'
+
+async function livepatchEstate(): Promise<FakeEstate> {
+  const status = JSON.parse(await readFile(join(EXAMPLE, 'juju/microk8s-prod/models/livepatch/status.json'), 'utf8')) as Record<string, unknown>
+  return {
+    controllerName: 'microk8s-prod',
+    controllerUuid: '7d0f8a3c-51e4-4c2b-9a6e-2f1b3c4d5e6f',
+    jujuVersion: '3.6',
+    users: [{name: 'admin', password: PASSWORD, access: 'superuser'}],
+    models: [
+      {
+        name: 'livepatch',
+        uuid: 'a9c4e2b1-6d3f-4e8a-b7c5-1f2e3d4c5b6a',
+        owner: 'admin',
+        type: 'caas',
+        cloud: 'microk8s',
+        region: 'localhost',
+        agentVersion: '3.6.4',
+        status,
+        users: [{user: 'admin', access: 'admin'}],
+        trust: ['postgresql', 'ingress'],
+      },
+    ],
+    controllerConfig: {'controller-uuid': '7d0f8a3c-51e4-4c2b-9a6e-2f1b3c4d5e6f', 'api-port': 17070},
+  }
+}
+
+async function exampleObjects(): Promise<object[]> {
+  const objects: object[] = []
+  for (const file of (await readdir(join(EXAMPLE, 'kubernetes'))).sort()) {
+    objects.push(...(JSON.parse(await readFile(join(EXAMPLE, 'kubernetes', file), 'utf8')) as {items: object[]}).items)
+  }
+  return objects
+}
+
+const extraService = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: {name: 'metrics', namespace: 'livepatch'},
+  spec: {selector: {'app.kubernetes.io/name': 'livepatch'}, ports: [{name: 'metrics', port: 9090, protocol: 'TCP'}]},
+}
+
+interface Running {
+  output: {stdout: string; stderr: string}
+  /** The exit code (null when killed by a signal). */
+  exited: Promise<number | null>
+  /** Settles once `predicate` holds, checked as output arrives. */
+  until(predicate: (output: {stdout: string; stderr: string}) => boolean): Promise<void>
+  child: ChildProcess
+}
+
+/** The built CLI in its own process, its output readable while it runs. */
+function startCli(args: string[], env: Record<string, string>): Running {
+  const childEnv: Record<string, string> = {}
+  for (const [key, value] of Object.entries({...process.env, ...env})) {
+    if (value !== undefined && key !== 'NO_COLOR' && key !== 'HARDENCTL_DEBUG') childEnv[key] = value
+  }
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe']})
+  const output = {stdout: '', stderr: ''}
+  const waiters = new Set<() => void>()
+  const changed = () => {
+    for (const check of [...waiters]) check()
+  }
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output.stdout += chunk
+    changed()
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    output.stderr += chunk
+    changed()
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  return {
+    output,
+    exited,
+    child,
+    until(predicate) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (predicate(output)) {
+            waiters.delete(check)
+            resolve()
+          }
+        }
+        waiters.add(check)
+        check()
+        void exited.then(() => {
+          if (waiters.delete(check)) reject(new Error(`the CLI exited first:\n${output.stderr}`))
+        })
+      })
+    },
+  }
+}
+
+/** Settles once `predicate` holds, checked every few milliseconds (a condition, not a deadline). */
+async function until(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 10))
+}
+
+const occurrences = (text: string, part: string) => text.split(part).length - 1
+
+describe('reconcile --watch against a live estate', () => {
+  let home: string
+  let controller: FakeController
+  const clusters: FakeKubernetesApi[] = []
+  const running: Running[] = []
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'hardenctl-reconcile-watch-'))
+    controller = await startFakeController(await livepatchEstate())
+    writeJujuData(join(home, 'juju'), [{name: 'microk8s-prod', controller, user: 'admin', password: PASSWORD}], 'microk8s-prod')
+  })
+  afterEach(async () => {
+    for (const cli of running.splice(0)) {
+      cli.child.kill('SIGKILL')
+      await cli.exited
+    }
+    await Promise.all(clusters.splice(0).map((cluster) => cluster.close()))
+  })
+  afterAll(async () => {
+    await controller.close()
+    await rm(home, {recursive: true, force: true})
+  })
+
+  let counter = 0
+  async function cluster(options: FakeKubernetesOptions = {}): Promise<{api: FakeKubernetesApi; env: Record<string, string>}> {
+    const api = await startFakeKubernetesApi(await exampleObjects(), options)
+    clusters.push(api)
+    const dir = join(home, `kube-${counter++}`)
+    await mkdir(dir)
+    return {api, env: {HOME: home, JUJU_DATA: join(home, 'juju'), KUBECONFIG: writeKubeconfig(dir, [{context: 'prod', url: api.url}])}}
+  }
+
+  function watch(args: string[], env: Record<string, string>): Running {
+    const cli = startCli(['reconcile', '--watch', '--interval', '1h', ...args], env)
+    running.push(cli)
+    return cli
+  }
+
+  it('a Service added to the cluster brings the next pass long before the interval', async () => {
+    const {api, env} = await cluster()
+    const cli = watch([], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
+    await Promise.all([api.watchStarted('namespaces'), api.watchStarted('services'), cli.until((o) => o.stdout.includes(FIRST_PASS))])
+
+    api.mutate(extraService)
+
+    expect(await cli.exited, cli.output.stderr).toBe(0)
+    const {stdout, stderr} = cli.output
+    expect(stderr).toMatch(/^hardenctl: pass 1 \(start\) at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m)
+    expect(stderr).toMatch(/^hardenctl: pass 2 \(service livepatch\/metrics added\) at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m)
+    expect(stderr).not.toMatch(/warning|failed|did not converge/)
+    // Two blocks, a blank line between: the first pass applies, the second admits the new Service's port.
+    const [first, second, ...rest] = stdout.split(/(?<=: applied\.\n)\n/)
+    expect(rest).toEqual([])
+    expect(first).toMatch(new RegExp(`${FIRST_PASS}: applied\\.\\n$`))
+    expect(second).toMatch(/^Namespace controller-microk8s-prod/)
+    expect(second).toContain('      +          port: 9090\n')
+    expect(second).toMatch(new RegExp(`${SERVICE_PORT_ADDED}: applied\\.\\n$`))
+    // Each pass inventoried the cluster again; the watch's own lists and watches count apart.
+    expect(api.requestsByPlural()).toMatchObject({namespaces: 3, services: 3, 'namespaces:watch': 1, 'services:watch': 1, pods: 2})
+  })
+
+  it('a burst of changes is one pass; SIGTERM between passes exits 0 without another', async () => {
+    const {api, env} = await cluster()
+    const cli = watch([], {...env, HARDENCTL_WATCH_MAX_PASSES: '5'})
+    await Promise.all([api.watchStarted('namespaces'), api.watchStarted('services'), cli.until((o) => o.stdout.includes(FIRST_PASS))])
+
+    api.mutate(extraService)
+    const livepatch = api.objects('Namespace').find((ns) => (ns.metadata as {name: string}).name === 'livepatch')!
+    const metadata = livepatch.metadata as {labels?: Record<string, string>}
+    api.mutate({...livepatch, metadata: {...metadata, labels: {...metadata.labels, team: 'livepatch'}}})
+    await cli.until((o) => o.stdout.includes(SERVICE_PORT_ADDED))
+    cli.child.kill('SIGTERM')
+
+    expect(await cli.exited, cli.output.stderr).toBe(0)
+    const {stdout, stderr} = cli.output
+    expect(stderr).toMatch(/pass 2 \((service livepatch\/metrics added|namespace livepatch changed) and 1 more change\)/)
+    expect(stderr).toContain('hardenctl: SIGTERM: stopping\n')
+    expect(stderr).not.toContain('pass 3')
+    expect(occurrences(stdout, FIRST_PASS)).toBe(1)
+    expect(occurrences(stdout, SERVICE_PORT_ADDED)).toBe(1)
+  })
+
+  it('SIGTERM during a pass lets it finish, then exits 0', async () => {
+    // The first write is throttled (Retry-After: 1): the pass is still running when the signal comes.
+    const {api, env} = await cluster({failWrites: [{namespace: 'livepatch', status: 429, times: 1}]})
+    const cli = watch([], env)
+    await until(() => api.writes().length > 0)
+    cli.child.kill('SIGTERM')
+
+    expect(await cli.exited, cli.output.stderr).toBe(0)
+    expect(cli.output.stderr).toContain('hardenctl: SIGTERM: stopping after pass 1\n')
+    expect(cli.output.stderr).not.toContain('pass 2')
+    expect(cli.output.stdout).toContain(FIRST_PASS)
+    expect(api.objects('NetworkPolicy')).toHaveLength(7)
+  })
+
+  it('a pass that fails is reported and the loop goes on', async () => {
+    const {api, env} = await cluster()
+    const cli = watch(['--policy', join(home, 'no-such-policy.yaml')], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
+    await Promise.all([api.watchStarted('namespaces'), api.watchStarted('services')])
+    api.remove('Service', 'livepatch', 'livepatch-endpoints')
+
+    expect(await cli.exited, cli.output.stderr).toBe(0)
+    expect(cli.output.stderr).toMatch(/^hardenctl: pass 1 failed: .*no-such-policy\.yaml/m)
+    expect(cli.output.stderr).toMatch(/^hardenctl: pass 2 \(service livepatch\/livepatch-endpoints deleted\) at /m)
+    expect(cli.output.stderr).toMatch(/^hardenctl: pass 2 failed: /m)
+  })
+
+  it('refuses --from (a snapshot does not change), a bad --interval, and --interval without --watch: exit 2, one line', async () => {
+    const fromSnapshot = await runCli(['reconcile', '--watch', '--dry-run', '--from', EXAMPLE])
+    expect(fromSnapshot.code).toBe(2)
+    expect(fromSnapshot.stderr).toBe('hardenctl: --watch follows the live estate; a snapshot (--from) does not change\n')
+
+    for (const interval of ['5x', '0', '1.5m']) {
+      const bad = await runCli(['reconcile', '--watch', '--interval', interval])
+      expect(bad.code, interval).toBe(2)
+      expect(bad.stderr).toBe(`hardenctl: --interval ${interval}: expected a duration of at least 1s such as 30s, 5m, 1h or 1h30m, or plain seconds\n`)
+    }
+
+    const alone = await runCli(['reconcile', '--interval', '5m'])
+    expect(alone.code).toBe(2)
+    expect(alone.stderr).toBe('hardenctl: --interval needs --watch\n')
+  })
+})

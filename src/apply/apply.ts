@@ -25,6 +25,7 @@ import {
 } from '../plan/types.js'
 import {type Answer, connect, describeStatus, isRecord, type Json, unauthorized} from '../sources/kubernetes-api/http.js'
 import type {RetryPolicy} from '../sources/kubernetes-api/retry.js'
+import {applyNamespaceLabels, type LabelResult} from './namespace-labels.js'
 import {sendWrite, type WriteSession} from './request.js'
 
 export type RetryOptions = Partial<RetryPolicy>
@@ -57,6 +58,8 @@ export interface ApplyResult {
   results: ActionResult[]
   /** HTTP write requests sent (PATCH and DELETE), retries included. */
   writes: number
+  /** Pod Security Admission labels, applied after the namespace's NetworkPolicies. */
+  labelResults: LabelResult[]
   /** Actions that did not get done: status `failed` or `conflict` (actions skipped because of them not counted). */
   failed: number
 }
@@ -83,7 +86,15 @@ export async function applyPlan(config: KubeConfig, plan: ReconcilePlan, options
   })
 
   const done = results.map((result, index): ActionResult => result ?? {action: plan.actions[index] as PlanAction, status: 'skipped'})
-  return {results: done, writes: session.writes, failed: done.filter((r) => r.status === 'failed' || r.status === 'conflict').length}
+  const blocked = new Set(done.filter((r) => r.status !== 'applied' && r.status !== 'unchanged').map((r) => r.action.object.metadata.namespace))
+  const labelResults = await applyNamespaceLabels(session, options, plan.namespaceLabels ?? [], blocked)
+  const trouble = (status: ActionStatus) => status === 'failed' || status === 'conflict'
+  return {
+    results: done,
+    labelResults,
+    writes: session.writes,
+    failed: done.filter((r) => trouble(r.status)).length + labelResults.filter((r) => trouble(r.status)).length,
+  }
 }
 
 /**

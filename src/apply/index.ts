@@ -7,3 +7,4 @@ export {
   type ApplyResult,
   type RetryOptions,
 } from './apply.js'
+export type {LabelResult} from './namespace-labels.js'

@@ -23,6 +23,7 @@ import {
   type NetworkPolicyObject,
   type NetworkPolicyPeer,
   type NetworkPolicyPort,
+  PSA_LABEL_PREFIX,
   REASON_ANNOTATION,
   type UntouchedNamespace,
 } from './types.js'
@@ -32,6 +33,8 @@ export interface DesiredNamespace {
   /** The model (or `controller`) the namespace belongs to. */
   model: string
   policies: NetworkPolicyObject[]
+  /** Pod Security Admission labels wanted on the namespace (`psa.enabled`), else undefined. */
+  psaLabels?: Record<string, string>
 }
 
 export interface DesiredState {
@@ -133,9 +136,20 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
     if (!modelOfNamespace.has(namespace)) continue
     const model = modelOfNamespace.get(namespace)!
     const objects = [defaultDeny(namespace, model, egress), ...[...policies.values()].sort((a, b) => a.name.localeCompare(b.name)).map((d) => toObject(d, namespace, model, egress))]
-    state.namespaces.push({namespace, model, policies: objects})
+    const psaLabels = podSecurityLabels(policy)
+    state.namespaces.push({namespace, model, policies: objects, ...(psaLabels ? {psaLabels} : {})})
   }
   return state
+}
+
+function podSecurityLabels(policy: Policy): Record<string, string> | undefined {
+  if (!policy.psa.enabled) return undefined
+  const labels: Record<string, string> = {}
+  for (const mode of ['enforce', 'audit', 'warn'] as const) {
+    const level = policy.psa[mode]
+    if (level !== undefined) labels[`${PSA_LABEL_PREFIX}${mode}`] = level
+  }
+  return labels
 }
 
 /** Why a namespace's view is not complete enough to change its policies, if it is not. */

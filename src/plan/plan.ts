@@ -21,8 +21,19 @@ import {
 
 const DEFAULT_DENY = 'hardenctl-default-deny'
 
-export function planReconcile(desired: DesiredState, live: KubeNetworkPolicy[]): ReconcilePlan {
-  const plan: ReconcilePlan = {apiVersion: 'hardenctl.io/v1', kind: 'ReconcilePlan', actions: [], untouched: [...desired.untouched], notes: [...desired.notes]}
+export function planReconcile(
+  desired: DesiredState,
+  live: KubeNetworkPolicy[],
+  namespaces: ReadonlyMap<string, {metadata: {labels?: Record<string, string> | undefined}}> = new Map(),
+): ReconcilePlan {
+  const plan: ReconcilePlan = {
+    apiVersion: 'hardenctl.io/v1',
+    kind: 'ReconcilePlan',
+    actions: [],
+    untouched: [...desired.untouched],
+    namespaceLabels: [],
+    notes: [...desired.notes],
+  }
   const liveByNamespace = new Map<string, KubeNetworkPolicy[]>()
   for (const policy of live) {
     const namespace = policy.metadata.namespace ?? ''
@@ -57,6 +68,12 @@ export function planReconcile(desired: DesiredState, live: KubeNetworkPolicy[]):
     }
     actions.sort((a, b) => PHASE_ORDER.indexOf(a.phase) - PHASE_ORDER.indexOf(b.phase) || a.object.metadata.name.localeCompare(b.object.metadata.name))
     plan.actions.push(...actions)
+    if (namespace.psaLabels) {
+      const labels = namespaces.get(namespace.namespace)?.metadata.labels ?? {}
+      const current = Object.fromEntries(Object.keys(namespace.psaLabels).map((key) => [key, labels[key]]))
+      const same = Object.entries(namespace.psaLabels).every(([key, value]) => labels[key] === value)
+      plan.namespaceLabels.push({op: same ? 'unchanged' : 'update', namespace: namespace.namespace, labels: namespace.psaLabels, current})
+    }
   }
   return plan
 }

@@ -20,6 +20,11 @@ export function renderPlanJson(plan: ReconcilePlan, applied?: ApplyResult): stri
       status: result.status,
       ...(result.message ? {message: result.message} : {}),
     }))
+    document.labelResults = applied.labelResults.map((result) => ({
+      namespace: result.action.namespace,
+      status: result.status,
+      ...(result.message ? {message: result.message} : {}),
+    }))
     document.writes = applied.writes
   }
   return `${JSON.stringify(document, null, 2)}\n`
@@ -46,6 +51,18 @@ export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; a
     }
     lines.push('')
   }
+  const labelling = plan.namespaceLabels.filter((action) => action.op === 'update')
+  if (labelling.length > 0) {
+    const labelStatus = new Map(options.applied?.labelResults.map((result) => [result.action, result]) ?? [])
+    lines.push('Pod Security Admission labels:')
+    for (const action of labelling) {
+      const result = labelStatus.get(action)
+      const status = result ? `  [${result.status}${result.message ? `: ${result.message}` : ''}]` : ''
+      const changes = Object.entries(action.labels).map(([key, value]) => `${key}=${value}${action.current[key] === undefined ? '' : action.current[key] === value ? '' : ` (was ${action.current[key]})`}`)
+      lines.push(`  ~ label namespace ${action.namespace}: ${changes.join(', ')}${status}`)
+    }
+    lines.push('')
+  }
   if (plan.untouched.length > 0) {
     lines.push('Left exactly as they are:')
     for (const {namespace, reason} of plan.untouched) lines.push(`  ${namespace}: ${reason}`)
@@ -58,7 +75,8 @@ export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; a
   }
   const counts = countOps(plan)
   const verb = options.applied ? (options.dryRun ? 'validated by the API server (dry run), nothing changed' : 'applied') : options.dryRun ? 'planned (dry run), nothing changed' : 'planned'
-  lines.push(`${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged: ${verb}.`)
+  const labels = labelling.length > 0 ? `, ${labelling.length} namespace${labelling.length === 1 ? '' : 's'} to label` : ''
+  lines.push(`${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged${labels}: ${verb}.`)
   if (options.applied && options.applied.failed > 0) lines.push(`${options.applied.failed} failed; run again once the cause is fixed — reconcile converges.`)
   return `${lines.join('\n')}\n`
 }

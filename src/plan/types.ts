@@ -70,6 +70,22 @@ export interface PlanAction {
   current?: NetworkPolicyObject
 }
 
+/** Pod Security Admission labels hardenctl sets on a namespace it manages (`psa` in the policy). */
+export const PSA_LABEL_PREFIX = 'pod-security.kubernetes.io/'
+
+/**
+ * Labels applied to an existing Namespace with server-side apply: hardenctl owns only these
+ * label keys on an object it did not create; it never creates or deletes namespaces.
+ */
+export interface NamespaceLabelsAction {
+  op: 'update' | 'unchanged'
+  namespace: string
+  /** The pod-security labels wanted. */
+  labels: Record<string, string>
+  /** Their live values (undefined: not set). */
+  current: Record<string, string | undefined>
+}
+
 export interface UntouchedNamespace {
   namespace: string
   /** incomplete-view and foreign-policy mean the namespace did not converge (exit 3); out-of-scope is by design. */
@@ -83,6 +99,8 @@ export interface ReconcilePlan {
   actions: PlanAction[]
   /** Namespaces whose policies are left exactly as they are, and why (a partial view never changes policies). */
   untouched: UntouchedNamespace[]
+  /** Pod Security Admission labels (empty unless `psa.enabled`); applied after the namespace's NetworkPolicies. */
+  namespaceLabels: NamespaceLabelsAction[]
   /** Things a reviewer should know: unknown ports, relations allowed both ways, ... */
   notes: string[]
 }

@@ -4,6 +4,8 @@ const cidr = z
   .string()
   .regex(/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)\/\d{1,3}$/, {error: 'expected a CIDR such as 10.0.0.0/8 or ::/0'})
 
+const psaLevel = z.enum(['privileged', 'baseline', 'restricted'], {error: 'expected privileged, baseline or restricted'})
+
 const isoDate = z.iso.date({error: 'expected a date as YYYY-MM-DD'})
 
 const modelAccess = z.strictObject({
@@ -82,6 +84,19 @@ export const policySchema = z.strictObject({
       controllerApiCidrs: z.array(cidr).default(['0.0.0.0/0']),
     })
     .default({egress: false, controllerApiCidrs: ['0.0.0.0/0']}),
+  /**
+   * Pod Security Admission labels on the Juju namespaces reconcile manages. Off by default; with
+   * `enabled`, warn and audit default to restricted and enforce is left unset: most charms run
+   * as root and would not start under an enforced baseline or restricted level.
+   */
+  psa: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      warn: psaLevel.default('restricted'),
+      audit: psaLevel.default('restricted'),
+      enforce: psaLevel.optional(),
+    })
+    .default({enabled: false, warn: 'restricted', audit: 'restricted'}),
   waivers: z.array(waiverSchema).default([]),
   /** Honour `hardenctl.io/waive: "RULE=reason"` annotations on Kubernetes objects. */
   annotationWaivers: z.boolean().default(true),

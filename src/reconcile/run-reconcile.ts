@@ -38,7 +38,7 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
   if (options.from && !options.dryRun) throw new InputError(undefined, '--from plans from a snapshot and cannot apply; add --dry-run')
   const {policy} = await loadPolicy(options.policyFile)
   const {inventory, warnings} = await loadInventory(options)
-  const plan = planReconcile(desiredNetworkPolicies(inventory, policy), inventory.kubernetes.networkPolicies)
+  const plan = planReconcile(desiredNetworkPolicies(inventory, policy), inventory.kubernetes.networkPolicies, inventory.kubernetes.namespaces)
 
   let applied: ApplyResult | undefined
   if (!options.from) {

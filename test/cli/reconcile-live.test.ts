@@ -3,7 +3,7 @@
  * the Livepatch example's model, and the loopback Kubernetes API serving its objects and taking
  * server-side applies. Asserts on the requests the cluster saw and on what a user reads.
  */
-import {mkdir, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -166,6 +166,30 @@ describe('reconcile against a live estate', () => {
     expect(forced.code, forced.stdout).toBe(0)
     expect(api.writes().filter((write) => write.query.force === 'true').length).toBeGreaterThan(0)
     expect(policies(api)).toContain('livepatch/hardenctl-default-deny')
+  })
+
+  it('with psa enabled, sets only the pod-security labels on the namespaces (Juju\'s labels stay), once', async () => {
+    const {api, env} = await cluster()
+    const policyFile = join(home, 'psa.yaml')
+    await writeFile(policyFile, 'apiVersion: hardenctl.io/v1\npsa:\n  enabled: true\n')
+    const first = await runCli(['reconcile', '--policy', policyFile], {env})
+    expect(first.code, first.stdout + first.stderr).toBe(0)
+    expect(first.stdout).toContain('~ label namespace livepatch: pod-security.kubernetes.io/audit=restricted, pod-security.kubernetes.io/warn=restricted  [applied]')
+    const namespaceWrites = api.writes().filter((write) => write.path === '/api/v1/namespaces/livepatch')
+    expect(namespaceWrites).toHaveLength(1)
+    expect(namespaceWrites[0]!.body).toEqual({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {name: 'livepatch', labels: {'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted'}},
+    })
+    const livepatch = (api.objects('Namespace') as {metadata: {name: string; labels: Record<string, string>}}[]).find((ns) => ns.metadata.name === 'livepatch')!
+    expect(livepatch.metadata.labels).toMatchObject({'model.juju.is/name': 'livepatch', 'pod-security.kubernetes.io/warn': 'restricted'})
+    expect(livepatch.metadata.labels['pod-security.kubernetes.io/enforce']).toBeUndefined()
+
+    const before = api.writes().length
+    const second = await runCli(['reconcile', '--policy', policyFile], {env})
+    expect(second.code, second.stdout).toBe(0)
+    expect(api.writes().length).toBe(before)
   })
 
   it('--format json prints the plan and the result of each write', async () => {

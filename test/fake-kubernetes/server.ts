@@ -8,9 +8,10 @@
  * reconcile can be tested end to end. Writes show in later LISTs. The apply is a simplified model
  * of the real one, enough for what hardenctl writes:
  *
- * - An apply sets the object's labels, annotations and spec to the applied ones (the real merge
- *   keeps fields other managers own; here a successful applier ends up with all of them). Nothing
- *   is defaulted (no `policyTypes` filled in). A no-op apply keeps the resourceVersion.
+ * - An apply sets the object's spec to the applied one and merges the applied labels and
+ *   annotations into the live ones (the real merge also drops keys the applier set before and
+ *   left out now). Nothing is defaulted (no `policyTypes` filled in). A no-op apply keeps the
+ *   resourceVersion. Cluster-scoped objects (a Namespace's labels) can be applied too.
  * - Conflicts are per top-level spec field: another manager's `managedFields` entry (operation
  *   Update or Apply, not on a subresource) whose `fieldsV1` is absent or has `f:spec` owns the
  *   whole spec; applying a spec field whose value differs from the live one is a conflict with
@@ -492,7 +493,12 @@ class ObjectStore {
 
   route(pathname: string): ObjectRoute | undefined {
     const match = /^(.*)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(pathname)
-    if (!match) return undefined
+    if (!match) {
+      // A cluster-scoped object: /api/v1/namespaces/NAME, /apis/rbac.../clusterroles/NAME.
+      const cluster = /^(.*)\/([^/]+)$/.exec(pathname)
+      const served = cluster ? this.served.find((s) => !s.spec.namespaced && s.spec.path === cluster[1]) : undefined
+      return served && cluster ? {served, namespace: '', name: decodeURIComponent(cluster[2]!)} : undefined
+    }
     const [, prefix, namespace = '', plural, name = ''] = match
     const served = this.served.find((s) => s.spec.namespaced && s.spec.path === `${prefix}/${plural}`)
     if (!served) return undefined
@@ -548,7 +554,7 @@ class ObjectStore {
   private indexOf(route: ObjectRoute): number {
     return route.served.items.findIndex((item) => {
       const metadata = asRecord(item.metadata)
-      return metadata.namespace === route.namespace && metadata.name === route.name
+      return (metadata.namespace ?? '') === route.namespace && metadata.name === route.name
     })
   }
 
@@ -666,12 +672,12 @@ class ObjectStore {
       result = structuredClone(existing)
       const metadata = asRecord(result.metadata)
       result.metadata = metadata
+      // Labels and annotations merge: keys other managers set stay (as with real server-side apply).
       for (const key of ['labels', 'annotations']) {
-        if (applied[key] === undefined) delete metadata[key]
-        else metadata[key] = structuredClone(applied[key])
+        if (applied[key] !== undefined) metadata[key] = {...asRecord(metadata[key]), ...structuredClone(asRecord(applied[key]))}
       }
-      if (body.spec === undefined) delete result.spec
-      else result.spec = structuredClone(body.spec)
+      if (body.spec !== undefined) result.spec = structuredClone(body.spec)
+      else if (route.served.spec.namespaced) delete result.spec
       const specChanged = canonical(result.spec) !== canonical(existing.spec)
       const changed = specChanged || canonical([metadata.labels, metadata.annotations]) !== canonical([live.labels, live.annotations])
       const ours = (f: Json) => f.manager === manager && f.operation === 'Apply'

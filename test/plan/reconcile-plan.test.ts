@@ -154,6 +154,22 @@ describe('planning against what the cluster has', () => {
     expect(plan.actions.some((action) => action.object.metadata.namespace === 'controller-microk8s-prod')).toBe(true)
   })
 
+  it('with psa.enabled, labels namespaces warn/audit restricted and leaves enforce off unless asked; labelled ones are unchanged', async () => {
+    const inventory = await example()
+    const psa: Policy = {...defaultPolicy(), psa: {enabled: true, warn: 'restricted', audit: 'restricted'}}
+    const plan = planReconcile(desiredNetworkPolicies(inventory, psa), [], inventory.kubernetes.namespaces)
+    expect(plan.namespaceLabels).toEqual([
+      {op: 'update', namespace: 'controller-microk8s-prod', labels: {'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted'}, current: {'pod-security.kubernetes.io/audit': undefined, 'pod-security.kubernetes.io/warn': undefined}},
+      {op: 'update', namespace: 'livepatch', labels: {'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted'}, current: {'pod-security.kubernetes.io/audit': undefined, 'pod-security.kubernetes.io/warn': undefined}},
+    ])
+    const livepatch = inventory.kubernetes.namespaces.get('livepatch')!
+    livepatch.metadata.labels = {...livepatch.metadata.labels, 'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/enforce': 'baseline'}
+    const enforcing: Policy = {...psa, psa: {enabled: true, warn: 'restricted', audit: 'restricted', enforce: 'baseline'}}
+    const again = planReconcile(desiredNetworkPolicies(inventory, enforcing), [], inventory.kubernetes.namespaces)
+    expect(again.namespaceLabels.find((action) => action.namespace === 'livepatch')?.op).toBe('unchanged')
+    expect(planReconcile(desiredNetworkPolicies(inventory, defaultPolicy()), [], inventory.kubernetes.namespaces).namespaceLabels).toEqual([])
+  })
+
   it('without the existing NetworkPolicies nothing is planned', async () => {
     const inventory = await example()
     inventory.inputs.delete('k8s-networkpolicies')

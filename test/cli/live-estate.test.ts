@@ -2,7 +2,7 @@
  * Both live sides at once — the fake Juju controller over TLS and the loopback Kubernetes API —
  * as `hardenctl audit` and `hardenctl snapshot` see them from a terminal and from CI.
  */
-import {mkdir, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp, readdir, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -12,6 +12,7 @@ import {corpusEstate} from '../fake-juju/estate.js'
 import {type FakeController, startFakeController, writeJujuData} from '../fake-juju/server.js'
 import {type FakeKubernetesApi, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
 import {REPO_ROOT, runCli, runCliInTerminal} from '../helpers/cli.js'
+import {livepatchKubernetesObjects} from '../helpers/livepatch-estate.js'
 
 const KUBERNETES_EXAMPLE = join(REPO_ROOT, 'examples/livepatch-k8s/kubernetes')
 
@@ -31,10 +32,7 @@ describe('live audit of Juju and Kubernetes together', () => {
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'hardenctl-live-estate-'))
     controller = await startFakeController(corpusEstate())
-    const objects: object[] = []
-    for (const file of (await readdir(KUBERNETES_EXAMPLE)).sort()) {
-      objects.push(...(JSON.parse(await readFile(join(KUBERNETES_EXAMPLE, file), 'utf8')) as {items: object[]}).items)
-    }
+    const objects = await livepatchKubernetesObjects()
     api = await startFakeKubernetesApi(objects, {token: 'kube-token-never-printed'})
     writeJujuData(join(home, 'juju'), [{name: 'prod', controller, user: 'admin', password: 'admin-secret-password'}], 'prod')
     await mkdir(join(home, 'kube'))

@@ -2,7 +2,7 @@
  * `hardenctl audit` with no --from against a Kubernetes API over a real socket (the loopback fake
  * in test/fake-kubernetes), driven as a user would: a kubeconfig, the CLI in its own process.
  */
-import {mkdir, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -10,17 +10,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {type FakeKubernetesApi, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
 import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {livepatchKubernetesObjects} from '../helpers/livepatch-estate.js'
 
 const EXAMPLE = join(REPO_ROOT, 'examples/livepatch-k8s/kubernetes')
-
-async function exampleObjects(): Promise<object[]> {
-  const objects: object[] = []
-  for (const file of (await readdir(EXAMPLE)).sort()) {
-    const list = JSON.parse(await readFile(join(EXAMPLE, file), 'utf8')) as {items: object[]}
-    objects.push(...list.items)
-  }
-  return objects
-}
 
 interface Finding {
   rule: string
@@ -36,7 +28,7 @@ describe('audit of a live Kubernetes cluster', () => {
   let env: Record<string, string>
 
   beforeAll(async () => {
-    api = await startFakeKubernetesApi(await exampleObjects(), {token: 'cluster-token-do-not-print', forbidden: ['clusterrolebindings']})
+    api = await startFakeKubernetesApi(await livepatchKubernetesObjects(), {token: 'cluster-token-do-not-print', forbidden: ['clusterrolebindings']})
     home = await mkdtemp(join(tmpdir(), 'hardenctl-live-k8s-'))
     const kubeconfig = writeKubeconfig(home, [{context: 'prod', url: api.url, token: 'cluster-token-do-not-print'}], 'prod')
     // HOME without ~/.local/share/juju: the Juju side has no configuration.
@@ -65,7 +57,7 @@ describe('audit of a live Kubernetes cluster', () => {
   })
 
   it('finds exactly what the same objects find as files, in the same order', async () => {
-    const complete = await startFakeKubernetesApi(await exampleObjects())
+    const complete = await startFakeKubernetesApi(await livepatchKubernetesObjects())
     try {
       await mkdir(join(home, 'complete'), {recursive: true})
       const kubeconfig = writeKubeconfig(join(home, 'complete'), [{context: 'complete', url: complete.url}], 'complete')

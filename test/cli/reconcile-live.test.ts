@@ -3,52 +3,18 @@
  * the Livepatch example's model, and the loopback Kubernetes API serving its objects and taking
  * server-side applies. Asserts on the requests the cluster saw and on what a user reads.
  */
-import {mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterEach, beforeAll, afterAll, describe, expect, it} from 'vitest'
 
-import type {FakeEstate} from '../fake-juju/estate.js'
 import {type FakeController, startFakeController, writeJujuData} from '../fake-juju/server.js'
 import {type FakeKubernetesApi, type FakeKubernetesOptions, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
-import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {runCli} from '../helpers/cli.js'
+import {livepatchJujuEstate, livepatchKubernetesObjects} from '../helpers/livepatch-estate.js'
 
-const EXAMPLE = join(REPO_ROOT, 'examples/livepatch-k8s')
 const PASSWORD = 'reconcile-admin-password'
-
-async function livepatchEstate(): Promise<FakeEstate> {
-  const status = JSON.parse(await readFile(join(EXAMPLE, 'juju/microk8s-prod/models/livepatch/status.json'), 'utf8')) as Record<string, unknown>
-  return {
-    controllerName: 'microk8s-prod',
-    controllerUuid: '7d0f8a3c-51e4-4c2b-9a6e-2f1b3c4d5e6f',
-    jujuVersion: '3.6',
-    users: [{name: 'admin', password: PASSWORD, access: 'superuser'}],
-    models: [
-      {
-        name: 'livepatch',
-        uuid: 'a9c4e2b1-6d3f-4e8a-b7c5-1f2e3d4c5b6a',
-        owner: 'admin',
-        type: 'caas',
-        cloud: 'microk8s',
-        region: 'localhost',
-        agentVersion: '3.6.4',
-        status,
-        users: [{user: 'admin', access: 'admin'}],
-        trust: ['postgresql', 'ingress'],
-      },
-    ],
-    controllerConfig: {'controller-uuid': '7d0f8a3c-51e4-4c2b-9a6e-2f1b3c4d5e6f', 'api-port': 17070},
-  }
-}
-
-async function exampleObjects(): Promise<object[]> {
-  const objects: object[] = []
-  for (const file of (await readdir(join(EXAMPLE, 'kubernetes'))).sort()) {
-    objects.push(...(JSON.parse(await readFile(join(EXAMPLE, 'kubernetes', file), 'utf8')) as {items: object[]}).items)
-  }
-  return objects
-}
 
 describe('reconcile against a live estate', () => {
   let home: string
@@ -57,7 +23,7 @@ describe('reconcile against a live estate', () => {
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'hardenctl-reconcile-'))
-    controller = await startFakeController(await livepatchEstate())
+    controller = await startFakeController(await livepatchJujuEstate(PASSWORD))
     writeJujuData(join(home, 'juju'), [{name: 'microk8s-prod', controller, user: 'admin', password: PASSWORD}], 'microk8s-prod')
   })
   afterEach(async () => {
@@ -70,7 +36,7 @@ describe('reconcile against a live estate', () => {
 
   let counter = 0
   async function cluster(options: FakeKubernetesOptions = {}): Promise<{api: FakeKubernetesApi; env: Record<string, string>}> {
-    const api = await startFakeKubernetesApi(await exampleObjects(), options)
+    const api = await startFakeKubernetesApi(await livepatchKubernetesObjects(), options)
     clusters.push(api)
     const dir = join(home, `kube-${counter++}`)
     await mkdir(dir)
@@ -150,7 +116,7 @@ describe('reconcile against a live estate', () => {
       },
       spec: {podSelector: {matchLabels: {'app.kubernetes.io/name': 'postgresql'}}, policyTypes: ['Ingress'], ingress: [{}]},
     }
-    const api = await startFakeKubernetesApi([...(await exampleObjects()), edited])
+    const api = await startFakeKubernetesApi([...(await livepatchKubernetesObjects()), edited])
     clusters.push(api)
     const dir = join(home, `kube-${counter++}`)
     await mkdir(dir)

@@ -138,13 +138,7 @@ async function fetchOnce(url: string, init: RequestInit, request: ApiRequest, ti
       body: request.body,
       signal: controller.signal as RequestInit['signal'],
     })
-    const text = await response.text()
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      body = undefined
-    }
+    const body = parseBody(await response.text())
     return {
       status: response.status,
       statusText: response.statusText,
@@ -178,5 +172,14 @@ export function withoutCredentials(server: string): string {
     return url.toString().replace(/\/+$/, '')
   } catch {
     return server
+  }
+}
+
+/** The API server answers JSON, except when a proxy in front of it does not: then no body. */
+export function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
   }
 }

@@ -17,7 +17,7 @@ import type {KubeConfig} from '@kubernetes/client-node'
 import fetch, {Headers, type RequestInit} from 'node-fetch'
 
 import {IncompleteError} from '../../errors.js'
-import {authorised, connect, type Connection, type ConnectionOptions, describeStatus, isRecord, type Json, unauthorized, withRetries} from './http.js'
+import {authorised, connect, parseBody, type Connection, type ConnectionOptions, describeStatus, isRecord, type Json, unauthorized, withRetries} from './http.js'
 import {KUBERNETES_LISTS, type KubernetesList} from './list.js'
 import {describeRequestError} from './retry.js'
 
@@ -183,13 +183,7 @@ async function watchOnce(kind: KubernetesList, from: string, session: Session, p
       signal: controller.signal as RequestInit['signal'],
     })
     if (response.status !== 200) {
-      const text = await response.text()
-      let body: unknown
-      try {
-        body = JSON.parse(text)
-      } catch {
-        body = undefined
-      }
+      const body = parseBody(await response.text())
       if (response.status === 410) return {resourceVersion: undefined, received}
       if (response.status === 401) problems.report(unauthorized(session).message)
       else problems.report(`${why}: ${describeStatus({status: response.status, statusText: response.statusText, body})}`)

@@ -1,0 +1,48 @@
+/**
+ * The Livepatch example (examples/livepatch-k8s) as live fakes serve it: its Kubernetes objects
+ * for the loopback API, and its Juju model for the fake controller. Shared by the CLI tests
+ * that run audit, reconcile and netpol against a live estate.
+ */
+import {readdir, readFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import type {FakeEstate} from '../fake-juju/estate.js'
+import {REPO_ROOT} from './cli.js'
+
+export const LIVEPATCH_EXAMPLE = join(REPO_ROOT, 'examples/livepatch-k8s')
+
+/** Every object of the example's `kubernetes/*.json` lists, in file order. */
+export async function livepatchKubernetesObjects(): Promise<object[]> {
+  const dir = join(LIVEPATCH_EXAMPLE, 'kubernetes')
+  const objects: object[] = []
+  for (const file of (await readdir(dir)).sort()) {
+    objects.push(...(JSON.parse(await readFile(join(dir, file), 'utf8')) as {items: object[]}).items)
+  }
+  return objects
+}
+
+/** Controller microk8s-prod with the example's livepatch model; `admin` logs in with `password`. */
+export async function livepatchJujuEstate(password: string): Promise<FakeEstate> {
+  const status = JSON.parse(await readFile(join(LIVEPATCH_EXAMPLE, 'juju/microk8s-prod/models/livepatch/status.json'), 'utf8')) as Record<string, unknown>
+  return {
+    controllerName: 'microk8s-prod',
+    controllerUuid: '7d0f8a3c-51e4-4c2b-9a6e-2f1b3c4d5e6f',
+    jujuVersion: '3.6',
+    users: [{name: 'admin', password, access: 'superuser'}],
+    models: [
+      {
+        name: 'livepatch',
+        uuid: 'a9c4e2b1-6d3f-4e8a-b7c5-1f2e3d4c5b6a',
+        owner: 'admin',
+        type: 'caas',
+        cloud: 'microk8s',
+        region: 'localhost',
+        agentVersion: '3.6.4',
+        status,
+        users: [{user: 'admin', access: 'admin'}],
+        trust: ['postgresql', 'ingress'],
+      },
+    ],
+    controllerConfig: {'controller-uuid': '7d0f8a3c-51e4-4c2b-9a6e-2f1b3c4d5e6f', 'api-port': 17070},
+  }
+}

@@ -129,6 +129,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       if (egress) appEgress(app, scope, own)
     }
     relationRules(model, namespace, inventory, scope, cluster, draft, egress, state.notes)
+    unseenConsumerRules(model, namespace, inventory, cluster, draft, state.notes)
     livepatchAdminNote(model, namespace, policy, state.notes)
   }
 
@@ -268,6 +269,39 @@ function ingressBackends(ingress: Inventory['kubernetes']['ingresses'][number]):
   const spec = (ingress.spec ?? {}) as {defaultBackend?: {service?: {name?: string}}; rules?: {http?: {paths?: {backend?: {service?: {name?: string}}}[]}}[]}
   const names = [spec.defaultBackend?.service?.name, ...(spec.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend?.service?.name))]
   return names.filter((name): name is string => typeof name === 'string')
+}
+
+/**
+ * An offer consumed from a model this inventory does not include (another controller, or a model
+ * not inspected): its consumers cannot be named, so rather than cut them off the offered app
+ * admits every namespace on its ports, and the plan says so.
+ */
+function unseenConsumerRules(
+  model: Model,
+  namespace: string,
+  inventory: Inventory,
+  cluster: ClusterIndex,
+  draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
+  notes: string[],
+): void {
+  const models = [...inventory.models.values()]
+  const seen = new Set(models.flatMap((candidate) => (candidate.uuid ? [candidate.uuid] : [])))
+  for (const offer of model.offers) {
+    const unseen = [...new Set((offer.connections ?? []).map((connection) => connection.sourceModel).filter((uuid): uuid is string => uuid !== undefined && !seen.has(uuid)))]
+    // Consuming models read from `juju status` alone carry no UUID: they may be the ones connected.
+    const unnamedConsumers = models.filter(
+      (candidate) => candidate.uuid === undefined && candidate.consumed.some((consumed) => parseOfferUrl(consumed.url)?.model === model.name && parseOfferUrl(consumed.url)?.offer === offer.name),
+    ).length
+    if (unseen.length <= unnamedConsumers) continue
+    const ports = portsOf(cluster.servicesOf(namespace, offer.application))
+    const selector: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: offer.application}}
+    draft(namespace, `hardenctl-app-${offer.application}`, selector).ingress.push({
+      peers: [{namespaceSelector: {}}],
+      ports: ports.length > 0 ? ports : undefined,
+      reason: `offer ${offer.name} is consumed from model${unseen.length === 1 ? '' : 's'} ${unseen.join(', ')}, which this inventory does not include: admitted from every namespace`,
+    })
+    notes.push(`${namespace}/${offer.application}: offer ${offer.name} has consumers in models hardenctl did not inspect (${unseen.join(', ')}); admitted from every namespace on its ports until they are inspected too`)
+  }
 }
 
 /**

@@ -67,3 +67,32 @@ describe('cross-model relations', () => {
     expect(foo.policies.flatMap((policy) => policy.spec.ingress ?? []).some((rule) => rule.from?.some((peer) => peer.namespaceSelector))).toBe(false)
   })
 })
+
+describe('an offer consumed from a model hardenctl did not inspect', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hardenctl-cmr-unseen-'))
+    await mkdir(join(dir, 'juju/mk8scloud/models/clite'), {recursive: true})
+    await copyFile(join(CORPUS, 'jhack__jhack__tests__utils__test_show_relation__mocks__cmrs__full_status_clite.json'), join(dir, 'juju/mk8scloud/models/clite/status.json'))
+    // `juju offers`: one consumer, in a model of another controller.
+    await writeFile(
+      join(dir, 'juju/mk8scloud/models/clite/offers.json'),
+      JSON.stringify({alertmanager: {application: 'alertmanager', store: 'mk8scloud', 'offer-url': 'admin/clite.alertmanager', endpoints: {ingress: {interface: 'ingress', role: 'requirer'}}, connections: [{'source-model-uuid': '99999999-0000-4000-8000-000000000009', username: 'admin', endpoint: 'ingress'}]}}),
+    )
+    await mkdir(join(dir, 'kubernetes'))
+    await writeFile(join(dir, 'kubernetes/namespaces.json'), list([namespace('clite', '00000000-0000-4000-8000-000000000001')]))
+    await writeFile(join(dir, 'kubernetes/services.json'), list([service('clite', 'alertmanager', 9093)]))
+    await writeFile(join(dir, 'kubernetes/networkpolicies.json'), list([]))
+  })
+  afterAll(async () => {
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('is not cut off: the offered app admits every namespace on its ports, and the plan says why', async () => {
+    const {inventory} = await loadInventory({from: [dir]})
+    const desired = desiredNetworkPolicies(inventory, defaultPolicy())
+    const alertmanager = desired.namespaces.find((ns) => ns.namespace === 'clite')!.policies.find((policy) => policy.metadata.name === 'hardenctl-app-alertmanager')!
+    expect(alertmanager.spec.ingress).toContainEqual({from: [{namespaceSelector: {}}], ports: [{protocol: 'TCP', port: 9093}]})
+    expect(desired.notes.some((note) => note.includes('99999999-0000-4000-8000-000000000009'))).toBe(true)
+  })
+})

@@ -354,6 +354,10 @@ function relationRules(
     if (first.application === second.application) continue
     const label = `${first.application}:${first.endpoint ?? '?'} ↔ ${second.application}:${second.endpoint ?? '?'}${relation.interface ? ` (${relation.interface})` : ''}`
 
+    // Only the consuming side of a cross-model relation writes its rules, so each is written once
+    // (consumers the inventory lacks are covered from the offer's connections, unseenConsumerRules).
+    if (first.remote && !model.consumed.some((consumed) => consumed.name === first.application)) continue
+    if (second.remote && !model.consumed.some((consumed) => consumed.name === second.application)) continue
     // Cross-model: resolve the remote side to the offering model's namespace and application.
     const sides = [first, second].map((endpoint) => {
       if (!endpoint.remote) return {namespace, app: model.applications.get(endpoint.application), name: endpoint.application, endpoint}
@@ -361,12 +365,22 @@ function relationRules(
     })
     const [a, b] = sides as [Resolved, Resolved]
     if (a.namespace === undefined || b.namespace === undefined) {
-      notes.push(`relation ${label} in model ${model.name}: the other model's namespace is unknown; no rule for it`)
+      // The far side cannot be named (its model or namespace was not read): keep the local side
+      // reachable from every namespace on its ports rather than cut a working relation.
+      const local = a.namespace === undefined ? b : a
+      const serving = whoServes(sideOf(a), sideOf(b), relation.interface)
+      const localServes = serving.kind === 'both' || (serving.kind === 'one-way' && serving.server === local.name)
+      if (local.namespace !== undefined && localServes) {
+        const ports = portsOf(cluster.servicesOf(local.namespace, local.name))
+        draft(local.namespace, `hardenctl-app-${local.name}`, {matchLabels: {[APP_NAME_LABEL]: local.name}}).ingress.push({
+          peers: [{namespaceSelector: {}}],
+          ports: ports.length > 0 ? ports : undefined,
+          reason: `relation ${label}: the other side's namespace is not known, so every namespace is admitted`,
+        })
+      }
+      if (localServes) notes.push(`relation ${label} in model ${model.name}: the other model's namespace is unknown; ${local.name} admits every namespace on its ports`)
       continue
     }
-    // Only the consuming side of a cross-model relation writes its rules, so each is written once.
-    if (first.remote && !model.consumed.some((consumed) => consumed.name === first.application)) continue
-    if (second.remote && !model.consumed.some((consumed) => consumed.name === second.application)) continue
 
     const serving = whoServes(sideOf(a), sideOf(b), relation.interface)
     if (serving.kind === 'none') continue

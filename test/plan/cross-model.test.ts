@@ -96,3 +96,27 @@ describe('an offer consumed from a model hardenctl did not inspect', () => {
     expect(desired.notes.some((note) => note.includes('99999999-0000-4000-8000-000000000009'))).toBe(true)
   })
 })
+
+describe('a relation whose other model was not read', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hardenctl-cmr-half-'))
+    // Only the offering model: its offer is consumed by trfk in model foo, whose status is not here.
+    await mkdir(join(dir, 'juju/mk8scloud/models/foo'), {recursive: true})
+    await copyFile(join(CORPUS, 'jhack__jhack__tests__utils__test_show_relation__mocks__cmrs__full_status_None.json'), join(dir, 'juju/mk8scloud/models/foo/status.json'))
+    await mkdir(join(dir, 'kubernetes'))
+    await writeFile(join(dir, 'kubernetes/namespaces.json'), list([namespace('foo', '00000000-0000-4000-8000-000000000002')]))
+    await writeFile(join(dir, 'kubernetes/services.json'), list([service('foo', 'trfk', 80)]))
+    await writeFile(join(dir, 'kubernetes/networkpolicies.json'), list([]))
+  })
+  afterAll(async () => {
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('opens nothing extra on the side that only connects out (trfk connects to the offered alertmanager)', async () => {
+    const {inventory} = await loadInventory({from: [dir]})
+    const desired = desiredNetworkPolicies(inventory, defaultPolicy())
+    const trfk = desired.namespaces.find((ns) => ns.namespace === 'foo')!.policies.find((policy) => policy.metadata.name === 'hardenctl-app-trfk')!
+    expect(trfk.spec.ingress).toEqual([{from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'trfk'}}}]}])
+  })
+})

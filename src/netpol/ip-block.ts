@@ -10,7 +10,7 @@
  */
 import ipaddr from 'ipaddr.js'
 
-import {parseCidr, type ParsedCidr} from '../rules/helpers/cidr.js'
+import {parseCidr, type ParsedCidr} from '../policy/cidr.js'
 
 export interface IpBlockLike {
   cidr: string

@@ -3,7 +3,7 @@
  * engine treats such constructs as matching nothing, since such a policy cannot be in force; the
  * commands warn about them, and a planner can test its output with this.
  */
-import {cidrWithin, parseCidr} from '../rules/helpers/cidr.js'
+import {cidrWithin, parseCidr} from '../policy/cidr.js'
 import {parseProtocol} from './ports.js'
 import type {NetworkPolicyLike, PeerLike, PortLike, SelectorLike} from './types.js'
 

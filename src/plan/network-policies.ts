@@ -7,12 +7,12 @@
  * A namespace whose Juju or Kubernetes view is incomplete is left alone (reported in `untouched`):
  * a partial view never changes policies.
  */
+import {kubeScope} from '../inventory/kube-scope.js'
 import {APP_NAME_LABEL, type KubeService} from '../inventory/kubernetes.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
+import {isWorldCidr} from '../policy/cidr.js'
+import {allowedCidrs, jujuExposure} from '../policy/exposure.js'
 import type {Policy} from '../policy/schema.js'
-import {isWorldCidr} from '../rules/helpers/cidr.js'
-import {allowedCidrs, jujuExposure} from '../rules/helpers/exposure.js'
-import {kubeScope} from '../rules/helpers/kube-scope.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
 import {type RelationSide, whoServes} from './serving.js'
 import {

@@ -3,9 +3,10 @@
  * needed, revoke or remove users no longer needed.
  */
 import type {Model, Offer} from '../inventory/types.js'
+import {modelCandidates} from '../policy/candidates.js'
 import {cite} from './guides.js'
 import {matchingKeys} from './helpers/glob.js'
-import {controllerTarget, modelCandidates, modelTarget, userTarget} from './helpers/targets.js'
+import {controllerTarget, modelTarget, userTarget} from './helpers/targets.js'
 import {daysBetween, parseLastConnection} from './helpers/time.js'
 import {EVERYONE, normalizeUser, sameUser, userListed} from './helpers/users.js'
 import type {Rule} from './rule.js'

@@ -4,19 +4,20 @@
  */
 import type {Severity} from '../findings/types.js'
 import type {Application, Machine, Model} from '../inventory/types.js'
-import {cite} from './guides.js'
-import {appLabel, charmName, isLocalPath} from './helpers/charms.js'
+import {appCandidates} from '../policy/candidates.js'
 import {
   allowedCidrs,
   describeExposure,
   exposureAllowed,
   exposureRef,
   jujuExposure,
-} from './helpers/exposure.js'
+} from '../policy/exposure.js'
+import {cite} from './guides.js'
+import {appLabel, charmName, isLocalPath} from './helpers/charms.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {appRbac} from './helpers/k8s-app.js'
 import {isWildcardRole} from './helpers/rbac.js'
-import {appCandidates, appModelArg, applications, appTarget, list, modelArg, modelTarget} from './helpers/targets.js'
+import {appModelArg, applications, appTarget, list, modelArg, modelTarget} from './helpers/targets.js'
 import {modelHas} from './needs.js'
 import type {Rule} from './rule.js'
 

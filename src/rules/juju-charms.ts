@@ -2,6 +2,7 @@
  * Charm rules from "Harden the applications" (002): containers running as root, charm-user, and
  * credentials passed as plain config instead of Juju secrets.
  */
+import {isCredentialOption} from '../inventory/charm-options.js'
 import type {CharmMetadata} from '../inventory/charm.js'
 import type {Application, Inventory} from '../inventory/types.js'
 import type {Policy} from '../policy/schema.js'
@@ -12,7 +13,6 @@ import {charmSubjects, describeCharmSubject, isKubernetesCharm, type CharmSubjec
 import {sensitiveOptions} from './helpers/sensitive-options.js'
 import {CHARM_CONTAINER, CHARM_USER_UIDS, effectiveUser, JUJU_INIT_CONTAINER, runsAsRoot} from './helpers/security-context.js'
 import {containersOf} from './helpers/pod-specs.js'
-import {isCredentialOption} from './helpers/options.js'
 import {appModelArg, list} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 

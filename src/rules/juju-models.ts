@@ -1,5 +1,6 @@
 /** Model rules from "Harden the model(s)" and "Audit and observe" (002). */
 import type {Model} from '../inventory/types.js'
+import {modelCandidates} from '../policy/candidates.js'
 import {cite} from './guides.js'
 import {CHARMS, isCharmIn} from './helpers/charms.js'
 import {anyGlobMatches, matchingKeys} from './helpers/glob.js'
@@ -9,7 +10,7 @@ import {
   OBSERVABILITY_OFFER_WORDS,
 } from './helpers/interfaces.js'
 import {describeMine, describeOther, relationsOf, type RelationView} from './helpers/relations.js'
-import {list, modelArg, modelCandidates, modelTarget, refField} from './helpers/targets.js'
+import {list, modelArg, modelTarget, refField} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
 /** Which `disable-command` sets also block a command set (juju help disable-command). */

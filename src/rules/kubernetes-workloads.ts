@@ -3,15 +3,15 @@
  * Services in Juju model namespaces, controller namespaces and `policy.kubernetes.namespaces`).
  */
 import type {Target} from '../findings/types.js'
+import {kubeScope} from '../inventory/kube-scope.js'
 import type {KubeRole, KubeRoleBinding} from '../inventory/kubernetes.js'
+import {cidrWithinAny} from '../policy/cidr.js'
+import {allowedCidrs} from '../policy/exposure.js'
 import {cite} from './guides.js'
 import {CHARMS, isCharmIn} from './helpers/charms.js'
-import {cidrWithinAny} from './helpers/cidr.js'
-import {allowedCidrs} from './helpers/exposure.js'
 import {matchingKeys} from './helpers/glob.js'
 import {INGRESS_INTERFACES, OBSERVABILITY_INTERFACES} from './helpers/interfaces.js'
 import {describeService, isExternalService, serviceSources} from './helpers/kube-exposure.js'
-import {kubeScope} from './helpers/kube-scope.js'
 import {containersOf, podSubjects} from './helpers/pod-specs.js'
 import {
   boundServiceAccountGroups,

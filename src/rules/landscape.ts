@@ -3,11 +3,11 @@
  * applications of those models: the reverse proxy (haproxy or apache2), PostgreSQL, RabbitMQ and
  * Landscape server itself.
  */
+import {holdsMaterial} from '../inventory/charm-options.js'
 import type {Application} from '../inventory/types.js'
 import {cite} from './guides.js'
 import {appLabel, charmName, CHARMS, isCharmIn} from './helpers/charms.js'
 import {externalPorts} from './helpers/app-ports.js'
-import {holdsMaterial} from './helpers/options.js'
 import {modelsWith} from './helpers/products.js'
 import {range, rangesOverlap, type PortRange} from './helpers/ports.js'
 import {reachability} from './helpers/reachability.js'

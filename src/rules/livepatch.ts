@@ -3,13 +3,13 @@
  * `canonical-livepatch-server-k8s`, on the Livepatch application, the PostgreSQL it is related
  * to, its patch storage (minio / s3-integrator, when related) and its ingress.
  */
+import {holdsMaterial} from '../inventory/charm-options.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
+import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
 import {cite} from './guides.js'
 import {appLabel, CHARMS, isCharmIn} from './helpers/charms.js'
-import {cidrWithinAny, isWorldCidr} from './helpers/cidr.js'
 import {ingressIsolation} from './helpers/network-policy.js'
-import {holdsMaterial} from './helpers/options.js'
 import {modelsWith} from './helpers/products.js'
 import {appNamespace, reachability} from './helpers/reachability.js'
 import {relatedApps, tlsRelations} from './helpers/relations.js'

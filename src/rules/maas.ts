@@ -3,11 +3,11 @@
  * applications and the PostgreSQL related to them. MAAS-FILE-PERMS and MAAS-LOGIN-FAILURES are
  * host checks for `hardenctl host`: catalogued here, never run by audit.
  */
+import {holdsMaterial} from '../inventory/charm-options.js'
 import type {Application, Model} from '../inventory/types.js'
 import {cite} from './guides.js'
 import {CHARMS, isCharmIn} from './helpers/charms.js'
 import {externalPorts} from './helpers/app-ports.js'
-import {holdsMaterial} from './helpers/options.js'
 import {modelsWith} from './helpers/products.js'
 import {range, rangeCovered, type PortRange} from './helpers/ports.js'
 import {reachability} from './helpers/reachability.js'

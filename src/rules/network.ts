@@ -4,8 +4,8 @@
  * no such firewall until a NetworkPolicy isolates its pods). Controller namespaces are left to
  * JUJU-CONTROLLER-PORTS: a default deny there cuts agents off unless 17070 is allowed first.
  */
+import {kubeScope, type KubeScope} from '../inventory/kube-scope.js'
 import {cite} from './guides.js'
-import {kubeScope, type KubeScope} from './helpers/kube-scope.js'
 import {ingressIsolation, isDefaultDenyIngress} from './helpers/network-policy.js'
 import {podSubjects} from './helpers/pod-specs.js'
 import {subjectEvidence, subjectName, subjectTarget} from './helpers/subject-target.js'

@@ -2,10 +2,10 @@
  * TLS rules common to the guides: certificates relations for charms that can serve TLS, databases
  * without TLS, self-signed certificates on exposed apps, and key material in plain config.
  */
+import {isTlsMaterialOption} from '../inventory/charm-options.js'
 import {cite} from './guides.js'
 import {charmSubjects} from './helpers/charm-subjects.js'
 import {appLabel, charmName, CHARMS, isCharmIn, isDatabaseCharm} from './helpers/charms.js'
-import {isTlsMaterialOption} from './helpers/options.js'
 import {reachability} from './helpers/reachability.js'
 import {isSelfSignedRelation, relationsOf, tlsCertificateEndpoints, tlsRelations} from './helpers/relations.js'
 import {sensitiveOptions} from './helpers/sensitive-options.js'

@@ -7,7 +7,7 @@
  */
 import {isMap, isPair, isScalar, parseAllDocuments, visit} from 'yaml'
 
-import {holdsMaterial, isCredentialOption, isTlsMaterialOption} from '../rules/helpers/options.js'
+import {holdsMaterial, isCredentialOption, isTlsMaterialOption} from '../inventory/charm-options.js'
 import type {SourceDocument} from './source-document.js'
 
 export const REDACTED = '<redacted>'

@@ -1,7 +1,7 @@
 /** The pod specs of one Juju application (one per workload; pods listed). */
+import {kubeScope} from '../../inventory/kube-scope.js'
 import type {Application, Inventory} from '../../inventory/types.js'
 import type {Policy} from '../../policy/schema.js'
-import {kubeScope} from './kube-scope.js'
 import {podSubjects, type PodSubject} from './pod-specs.js'
 
 export function appPodSubjects(inventory: Inventory, policy: Policy, app: Application): PodSubject[] {

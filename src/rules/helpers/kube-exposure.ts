@@ -5,7 +5,7 @@
  */
 import {APP_NAME_LABEL, type KubeIngress, type KubeService, type KubernetesView} from '../../inventory/kubernetes.js'
 import type {Application} from '../../inventory/types.js'
-import {WORLD_CIDRS} from './cidr.js'
+import {WORLD_CIDRS} from '../../policy/cidr.js'
 
 export function isExternalService(service: KubeService): boolean {
   const type = service.spec.type

@@ -4,7 +4,7 @@
  * union of all rules applies, so one allow-all rule opens the pod to everything.
  */
 import type {KubeNetworkPolicy, KubernetesView} from '../../inventory/kubernetes.js'
-import {isWorldCidr} from './cidr.js'
+import {isWorldCidr} from '../../policy/cidr.js'
 import {isEmptySelector, selectorMatches} from './label-selector.js'
 
 type IngressRule = NonNullable<KubeNetworkPolicy['spec']['ingress']>[number]

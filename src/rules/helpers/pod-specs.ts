@@ -4,11 +4,11 @@
  * Workload templates come from k8s-workloads, pods from k8s-pods; a pod whose owner workload was
  * read is folded into it, otherwise pods are grouped by their owner reference.
  */
+import type {KubeScope} from '../../inventory/kube-scope.js'
 import type {KubePod, KubeWorkload} from '../../inventory/kubernetes.js'
 import type {PodSpec} from '../../inventory/kubernetes-shapes.js'
 import type {Application, Inventory, Model} from '../../inventory/types.js'
 import type {SourceRef} from '../../sources/document.js'
-import type {KubeScope} from './kube-scope.js'
 
 export interface PodSubject {
   /** `namespace/Kind/name`. */

@@ -5,8 +5,8 @@
  */
 import type {KubeIngress, KubeService} from '../../inventory/kubernetes.js'
 import type {Application, Inventory, Model} from '../../inventory/types.js'
-import {isWorldCidr} from './cidr.js'
-import {jujuExposure, type JujuExposure} from './exposure.js'
+import {isWorldCidr} from '../../policy/cidr.js'
+import {jujuExposure, type JujuExposure} from '../../policy/exposure.js'
 import {kubeExposureOfApp, serviceSources} from './kube-exposure.js'
 
 export interface Reachability {

@@ -3,9 +3,9 @@
  * config`) whose names say they hold a credential or TLS material. Values never leave this module:
  * evidence names options only.
  */
+import {holdsMaterial, isPlainTextType} from '../../inventory/charm-options.js'
 import type {SourceRef} from '../../sources/document.js'
 import type {CharmSubject} from './charm-subjects.js'
-import {holdsMaterial, isPlainTextType} from './options.js'
 
 export interface SensitiveOptions {
   /** Options set to a non-placeholder plain value. */

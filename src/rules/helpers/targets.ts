@@ -65,22 +65,6 @@ export function appModelArg(app: Application): string {
   return app.controller ? `${app.controller}:${app.model}` : app.model
 }
 
-/** How policy globs may spell an application. */
-export function appCandidates(app: Application): string[] {
-  const out = [app.name, `${app.model}/${app.name}`]
-  if (app.controller) out.push(`${app.controller}:${app.model}/${app.name}`)
-  return out
-}
-
-/** How policy globs may spell a model. */
-export function modelCandidates(model: Model): string[] {
-  const out = [model.name]
-  if (model.owner) out.push(`${model.owner}/${model.name}`)
-  if (model.controller) out.push(`${model.controller}:${model.name}`)
-  if (model.controller && model.owner) out.push(`${model.controller}:${model.owner}/${model.name}`)
-  return out
-}
-
 export function annotationsOf(object: {metadata: {annotations?: Record<string, string> | undefined}}): Record<string, string> | undefined {
   const annotations = object.metadata.annotations
   return annotations && Object.keys(annotations).length > 0 ? annotations : undefined

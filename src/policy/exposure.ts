@@ -5,12 +5,12 @@
  * 0.0.0.0/0 (and ::/0). Per-endpoint exposure lives in `exposed-endpoints` (key `""` is "all
  * endpoints"); an entry with neither CIDRs nor spaces also means the whole Internet.
  */
-import type {SourceRef} from '../../sources/document.js'
-import type {Application} from '../../inventory/types.js'
-import type {Policy} from '../../policy/schema.js'
+import type {SourceRef} from '../sources/document.js'
+import type {Application} from '../inventory/types.js'
+import type {Policy} from './schema.js'
 import {cidrWithinAny, isWorldCidr, WORLD_CIDRS} from './cidr.js'
+import {appCandidates} from './candidates.js'
 import {matchingKeys} from './glob.js'
-import {appCandidates} from './targets.js'
 
 export interface JujuExposure {
   /** `""` means every endpoint. */

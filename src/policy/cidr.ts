@@ -1,4 +1,4 @@
-/** CIDR containment for exposure allowlists, on ipaddr.js (IPv4 and IPv6). */
+/** CIDR parsing and containment for exposure allowlists and NetworkPolicy ipBlocks, on ipaddr.js (IPv4 and IPv6). */
 import ipaddr from 'ipaddr.js'
 
 export interface ParsedCidr {

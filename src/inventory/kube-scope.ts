@@ -11,10 +11,10 @@ import {
   JUJU_IS_CONTROLLER_ANNOTATION,
   JUJU_MODEL_LABEL,
   type KubeNamespace,
-} from '../../inventory/kubernetes.js'
-import type {Application, Inventory, Model} from '../../inventory/types.js'
-import type {Policy} from '../../policy/schema.js'
-import {anyGlobMatches} from './glob.js'
+} from './kubernetes.js'
+import type {Application, Inventory, Model} from './types.js'
+import type {Policy} from '../policy/schema.js'
+import {anyGlobMatches} from '../policy/glob.js'
 
 export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default']
 

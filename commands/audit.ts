@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {runAudit} from '../src/audit/run-audit.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
-import {LIVE_ENVIRONMENT_HELP, liveFlags, reportFlags} from '../src/cli/flags.js'
+import {LIVE_ENVIRONMENT_HELP, LIVE_ONLY_FLAGS, liveFlags, reportFlags} from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
 import {emit, useColor} from '../src/cli/output.js'
 import {ExitCode} from '../src/errors.js'
@@ -30,7 +30,7 @@ ${EXIT_CODES_HELP}`
       char: 'f',
       multiple: true,
       description: 'A directory (snapshot layout, see README) or file to read; repeatable. Without it the live estate is inspected.',
-      exclusive: ['no-juju', 'no-kubernetes', 'controller', 'model', 'kubeconfig', 'context', 'namespace', 'juju-insecure-skip-verify'],
+      exclusive: [...LIVE_ONLY_FLAGS, 'namespace'],
     }),
     ...liveFlags,
     ...reportFlags,

@@ -1,7 +1,7 @@
 import {Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
-import {LIVE_ENVIRONMENT_HELP, liveFlags} from '../src/cli/flags.js'
+import {LIVE_ENVIRONMENT_HELP, LIVE_ONLY_FLAGS, liveFlags} from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
 import {emit} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
@@ -40,7 +40,7 @@ EXIT CODES
       char: 'f',
       multiple: true,
       description: 'Plan from a snapshot directory or files instead of the live estate (needs --dry-run).',
-      exclusive: ['no-juju', 'no-kubernetes', 'controller', 'model', 'kubeconfig', 'context', 'juju-insecure-skip-verify'],
+      exclusive: [...LIVE_ONLY_FLAGS, 'namespace'],
     }),
     'dry-run': Flags.boolean({description: 'Print the plan and change nothing (against a cluster: server-side dry run, so the API server validates).', default: false}),
     'force-conflicts': Flags.boolean({description: 'Take over fields another field manager owns instead of reporting the conflict.', default: false}),

@@ -40,6 +40,9 @@ export const LIVE_ENVIRONMENT_HELP = `LIVE ESTATE ENVIRONMENT
   HARDENCTL_JUJU_CONTROLLER: the controller's name in reports (default "controller").
   KUBECONFIG: kubeconfig file(s); else ~/.kube/config; else the in-cluster service account.`
 
+/** The live flags, which `--from` (a snapshot) excludes. */
+export const LIVE_ONLY_FLAGS = ['no-juju', 'no-kubernetes', 'controller', 'model', 'kubeconfig', 'context', 'juju-insecure-skip-verify']
+
 /** Flags of the commands that read the live estate (audit without --from, snapshot). */
 export const liveFlags = {
   'no-juju': Flags.boolean({description: 'Do not inspect Juju controllers.', default: false}),
@@ -83,7 +86,7 @@ export const netpolSourceFlags = {
     char: 'f',
     multiple: true,
     description: 'Read a snapshot directory or files (namespaces, pods, NetworkPolicies; Juju status too for --plan) instead of the live cluster; repeatable.',
-    exclusive: ['no-juju', 'no-kubernetes', 'controller', 'model', 'kubeconfig', 'context', 'juju-insecure-skip-verify'],
+    exclusive: LIVE_ONLY_FLAGS,
   }),
   plan: Flags.boolean({description: 'Judge the policies a reconcile would leave: the live ones with the reconcile plan applied.', default: false}),
   policy: Flags.string({description: 'Policy file for --plan. Default: ./hardenctl.yaml when it exists.', env: 'HARDENCTL_POLICY'}),

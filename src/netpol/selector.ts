@@ -1,7 +1,7 @@
 /**
  * Label selectors as NetworkPolicy uses them: matchLabels AND matchExpressions (In, NotIn,
- * Exists, DoesNotExist); empty or absent selects everything (DOMAIN rule 2). Same semantics as
- * src/rules/helpers/label-selector.ts, over the structural types both live and planned policies fit.
+ * Exists, DoesNotExist); empty or absent selects everything (DOMAIN rule 2). Over structural
+ * types, so live and planned policies both fit; the audit rules use it too.
  */
 import type {SelectorLike} from './types.js'
 

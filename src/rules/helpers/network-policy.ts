@@ -5,7 +5,7 @@
  */
 import type {KubeNetworkPolicy, KubernetesView} from '../../inventory/kubernetes.js'
 import {isWorldCidr} from '../../policy/cidr.js'
-import {isEmptySelector, selectorMatches} from './label-selector.js'
+import {isEmptySelector, selectorMatches} from '../../netpol/selector.js'
 
 type IngressRule = NonNullable<KubeNetworkPolicy['spec']['ingress']>[number]
 
@@ -33,7 +33,7 @@ export function isAllowAllRule(rule: IngressRule): boolean {
 
 export function ingressPoliciesSelecting(view: KubernetesView, namespace: string, labels: Record<string, string> | undefined): KubeNetworkPolicy[] {
   return view.networkPolicies.filter(
-    (np) => np.metadata.namespace === namespace && appliesToIngress(np) && selectorMatches(np.spec.podSelector, labels),
+    (np) => np.metadata.namespace === namespace && appliesToIngress(np) && selectorMatches(np.spec.podSelector, labels ?? {}),
   )
 }
 

@@ -120,3 +120,46 @@ describe('a relation whose other model was not read', () => {
     expect(trfk.spec.ingress).toEqual([{from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'trfk'}}}]}])
   })
 })
+
+describe('a served relation whose consuming side was not read', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hardenctl-cmr-served-'))
+    // postgresql serves `lp`, a consumed offer from model `far`, which is not in the inputs.
+    const status = {
+      model: {name: 'db', type: 'caas', controller: 'c', cloud: 'microk8s', region: 'localhost', version: '3.6.1'},
+      machines: {},
+      applications: {
+        postgresql: {
+          charm: 'postgresql-k8s',
+          'charm-name': 'postgresql-k8s',
+          'charm-origin': 'charmhub',
+          scale: 1,
+          exposed: false,
+          relations: {database: [{'related-application': 'lp', interface: 'postgresql_client', scope: 'global'}]},
+          units: {'postgresql/0': {address: '10.1.0.5', 'provider-id': 'postgresql-0'}},
+        },
+      },
+      'application-endpoints': {
+        lp: {url: 'c:admin/far.livepatch', endpoints: {database: {interface: 'postgresql_client', role: 'requirer'}}, relations: {database: ['postgresql']}},
+      },
+    }
+    await mkdir(join(dir, 'juju/c/models/db'), {recursive: true})
+    await writeFile(join(dir, 'juju/c/models/db/status.json'), JSON.stringify(status))
+    await mkdir(join(dir, 'kubernetes'))
+    await writeFile(join(dir, 'kubernetes/namespaces.json'), list([namespace('db', '00000000-0000-4000-8000-000000000003')]))
+    await writeFile(join(dir, 'kubernetes/services.json'), list([service('db', 'postgresql', 5432)]))
+    await writeFile(join(dir, 'kubernetes/networkpolicies.json'), list([]))
+  })
+  afterAll(async () => {
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('keeps the local server reachable from every namespace on its ports, and says so', async () => {
+    const {inventory} = await loadInventory({from: [dir]})
+    const desired = desiredNetworkPolicies(inventory, defaultPolicy())
+    const postgresql = desired.namespaces.find((ns) => ns.namespace === 'db')!.policies.find((policy) => policy.metadata.name === 'hardenctl-app-postgresql')!
+    expect(postgresql.spec.ingress).toContainEqual({from: [{namespaceSelector: {}}], ports: [{protocol: 'TCP', port: 5432}]})
+    expect(desired.notes.some((note) => note.includes('the other model\'s namespace is unknown; postgresql admits every namespace'))).toBe(true)
+  })
+})

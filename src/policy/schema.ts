@@ -28,8 +28,9 @@ export const waiverSchema = z.strictObject({
 
 /**
  * `hardenctl.yaml`. Every section is optional; an empty policy means "the guides' defaults".
- * Sections `access`, `commands` and `exposure` are shaped for reconcile (later issues) and already
- * drive the audit rules' allowlists.
+ * Sections `access`, `commands` and `exposure` are shaped for the Juju-side reconcile (next
+ * issue) and already drive the audit rules' allowlists; `networkPolicies` and `psa` drive
+ * the NetworkPolicy reconcile.
  */
 export const policySchema = z.strictObject({
   apiVersion: z.literal('hardenctl.io/v1', {error: 'expected apiVersion: hardenctl.io/v1'}),

@@ -1,7 +1,7 @@
 /**
  * A parsed input file: its data plus a way back from a path inside the data to the line and
- * column it came from. Every source (file today, live API in a later issue) hands the
- * inventory `SourceRef`s; only files have positions.
+ * column it came from. Every source (files, and the live sources through their documents) hands
+ * the inventory `SourceRef`s; only what arrived as text (files, exported bundles) has positions.
  */
 
 /** A path inside a parsed document, e.g. `['applications', 'haproxy', 'expose']`. */

@@ -26,7 +26,7 @@ import {
 import {type Answer, connect, describeStatus, isRecord, type Json, unauthorized} from '../sources/kubernetes-api/http.js'
 import type {RetryPolicy} from '../sources/kubernetes-api/retry.js'
 import {applyNamespaceLabels, type LabelResult} from './namespace-labels.js'
-import {sendWrite, type WriteSession} from './request.js'
+import {describeConflict, sendWrite, type WriteSession} from './request.js'
 
 export type RetryOptions = Partial<RetryPolicy>
 
@@ -270,30 +270,3 @@ function describeRefusal(session: WriteSession, answer: Answer, verb: 'patch' | 
   return describeStatus(answer)
 }
 
-/**
- * A server-side apply conflict names the other field managers and the fields in the Status
- * causes (`conflict with "kubectl-client-side-apply" using networking.k8s.io/v1`, field
- * `.spec.ingress`): `conflict with "kubectl-client-side-apply" over .spec.ingress`.
- */
-export function describeConflict(answer: Answer): string {
-  const body = isRecord(answer.body) ? answer.body : {}
-  const details = isRecord(body.details) ? body.details : {}
-  const causes = Array.isArray(details.causes) ? details.causes.filter(isRecord) : []
-  const byManager = new Map<string, string[]>()
-  for (const cause of causes) {
-    const message = typeof cause.message === 'string' ? cause.message : ''
-    const manager = /conflicts? with "([^"]*)"/.exec(message)?.[1]
-    const field = typeof cause.field === 'string' && cause.field !== '' ? cause.field : undefined
-    if (manager === undefined && field === undefined) continue
-    const key = manager ?? ''
-    const fields = byManager.get(key) ?? []
-    if (field !== undefined && !fields.includes(field)) fields.push(field)
-    byManager.set(key, fields)
-  }
-  const parts = [...byManager].map(([manager, fields]) => {
-    const who = manager === '' ? 'conflict with another field manager' : `conflict with "${manager}"`
-    return fields.length === 0 ? who : `${who} over ${fields.join(', ')}`
-  })
-  if (parts.length > 0) return parts.join('; ')
-  return describeStatus(answer)
-}

@@ -6,9 +6,8 @@
  */
 import {FIELD_MANAGER, type NamespaceLabelsAction, PSA_LABEL_PREFIX} from '../plan/types.js'
 import {describeStatus, unauthorized} from '../sources/kubernetes-api/http.js'
-import {describeConflict} from './apply.js'
 import type {ActionStatus, ApplyOptions} from './apply.js'
-import {sendWrite, type WriteSession} from './request.js'
+import {describeConflict, sendWrite, type WriteSession} from './request.js'
 
 export interface LabelResult {
   action: NamespaceLabelsAction

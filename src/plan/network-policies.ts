@@ -124,12 +124,12 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       const selector: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: app.name}}
       const own = draft(namespace, `hardenctl-app-${app.name}`, selector)
       own.ingress.push({peers: [{podSelector: selector}], ports: undefined, reason: `units of ${app.name} talk to each other (peer relations)`})
-      exposureRules(app, namespace, cluster.servicesOf(namespace, app.name), policy, own, state.notes)
+      exposureRules(app, namespace, servicesOf(app), policy, own, state.notes)
       ingressBackendRules(app, namespace, cluster, own, state.notes)
       if (egress) appEgress(app, scope, own)
     }
-    relationRules(model, namespace, inventory, scope, cluster, draft, egress, state.notes)
-    unseenConsumerRules(model, namespace, inventory, cluster, draft, state.notes)
+    relationRules(model, namespace, inventory, scope, draft, egress, state.notes)
+    unseenConsumerRules(model, namespace, inventory, draft, state.notes)
     livepatchAdminNote(model, namespace, policy, state.notes)
   }
 
@@ -245,7 +245,7 @@ function exposureRules(app: Application, namespace: string, services: KubeServic
 function ingressBackendRules(app: Application, namespace: string, cluster: ClusterIndex, own: PolicyDraft, notes: string[]): void {
   const ingresses = cluster.ingressesIn(namespace)
   if (ingresses.length === 0) return
-  const services = new Map(cluster.servicesOf(namespace, app.name).map((service) => [service.metadata.name, service]))
+  const services = new Map(servicesOf(app).map((service) => [service.metadata.name, service]))
   const backends = ingresses
     .flatMap((ingress) => ingressBackends(ingress).filter((backend) => services.has(backend)).map((backend) => ({ingress: ingress.metadata.name, service: services.get(backend)!})))
   if (backends.length === 0) return
@@ -280,7 +280,6 @@ function unseenConsumerRules(
   model: Model,
   namespace: string,
   inventory: Inventory,
-  cluster: ClusterIndex,
   draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
   notes: string[],
 ): void {
@@ -293,7 +292,7 @@ function unseenConsumerRules(
       (candidate) => candidate.uuid === undefined && candidate.consumed.some((consumed) => parseOfferUrl(consumed.url)?.model === model.name && parseOfferUrl(consumed.url)?.offer === offer.name),
     ).length
     if (unseen.length <= unnamedConsumers) continue
-    const ports = portsOf(cluster.servicesOf(namespace, offer.application))
+    const ports = portsOf(servicesOf(model.applications.get(offer.application)))
     const selector: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: offer.application}}
     draft(namespace, `hardenctl-app-${offer.application}`, selector).ingress.push({
       peers: [{namespaceSelector: {}}],
@@ -343,7 +342,6 @@ function relationRules(
   namespace: string,
   inventory: Inventory,
   scope: ReturnType<typeof kubeScope>,
-  cluster: ClusterIndex,
   draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
   egress: boolean,
   notes: string[],
@@ -371,7 +369,7 @@ function relationRules(
       const serving = whoServes(sideOf(a), sideOf(b), relation.interface)
       const localServes = serving.kind === 'both' || (serving.kind === 'one-way' && serving.server === local.name)
       if (local.namespace !== undefined && localServes) {
-        const ports = portsOf(cluster.servicesOf(local.namespace, local.name))
+        const ports = portsOf(servicesOf(local.app))
         draft(local.namespace, `hardenctl-app-${local.name}`, {matchLabels: {[APP_NAME_LABEL]: local.name}}).ingress.push({
           peers: [{namespaceSelector: {}}],
           ports: ports.length > 0 ? ports : undefined,
@@ -388,7 +386,7 @@ function relationRules(
       serving.kind === 'both' ? [[a, b], [b, a]] : serving.server === a.name ? [[a, b]] : [[b, a]]
     if (serving.kind === 'both') notes.push(`relation ${label} in model ${model.name}: allowed both ways (${serving.basis})`)
     for (const [server, client] of flows) {
-      const serverServices = cluster.servicesOf(server.namespace!, server.name)
+      const serverServices = servicesOf(server.app)
       const ports = portsOf(serverServices)
       if (ports.length === 0) notes.push(`${server.namespace}/${server.name}: no Service ports besides Juju's placeholder; ${client.name} may reach it on any port (relation ${label})`)
       const peer: NetworkPolicyPeer =
@@ -437,24 +435,20 @@ function resolveRemote(
 }
 
 /**
- * What the planner looks up per application, indexed once: Services by namespace and selected
- * app, Ingresses by namespace, and where ingress controllers run. Scanning the lists per app
- * made planning quadratic in the estate.
+ * Looked up per application, so indexed once: Ingresses by namespace, and where ingress
+ * controllers run. (Scanning the lists per app made planning quadratic in the estate.)
  */
 interface ClusterIndex {
-  servicesOf(namespace: string, app: string): KubeService[]
   ingressesIn(namespace: string): Inventory['kubernetes']['ingresses']
   ingressControllerNamespaces: string[]
 }
 
+/** The app's Services, as the inventory joined them (named APP, APP-endpoints, or selecting its pods). */
+function servicesOf(app: Application | undefined): KubeService[] {
+  return app?.kubernetes?.services ?? []
+}
+
 function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
-  const services = new Map<string, KubeService[]>()
-  for (const service of view.services) {
-    const app = service.spec?.selector?.[APP_NAME_LABEL]
-    if (app === undefined) continue
-    const key = `${service.metadata.namespace ?? ''}/${app}`
-    services.set(key, [...(services.get(key) ?? []), service])
-  }
   const ingresses = new Map<string, Inventory['kubernetes']['ingresses']>()
   for (const ingress of view.ingresses) {
     const namespace = ingress.metadata.namespace ?? ''
@@ -465,7 +459,6 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
     if (INGRESS_CONTROLLERS.has(pod.metadata.labels?.[APP_NAME_LABEL] ?? '') && pod.metadata.namespace) controllers.add(pod.metadata.namespace)
   }
   return {
-    servicesOf: (namespace, app) => services.get(`${namespace}/${app}`) ?? [],
     ingressesIn: (namespace) => ingresses.get(namespace) ?? [],
     ingressControllerNamespaces: [...controllers].sort(),
   }

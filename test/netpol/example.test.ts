@@ -6,7 +6,8 @@ import {podClasses} from '../../src/netpol/classes.js'
 import {diffMatrices} from '../../src/netpol/diff.js'
 import {EVERYONE, matrixEntries} from '../../src/netpol/entries.js'
 import {explain} from '../../src/netpol/explain.js'
-import {policyInput, readKubernetesView} from '../../src/netpol/load.js'
+import {loadInventory} from '../../src/audit/run-audit.js'
+import {policyInput} from '../../src/netpol/load.js'
 import {matrixCell, reachabilityMatrix} from '../../src/netpol/matrix.js'
 import {formatPorts} from '../../src/netpol/ports.js'
 import type {PodClass} from '../../src/netpol/types.js'
@@ -37,7 +38,7 @@ describe('the Livepatch example', () => {
   const byId = (id: string) => classes.find((c) => c.id === id)!
 
   beforeAll(async () => {
-    view = (await readKubernetesView([EXAMPLE])).view
+    view = (await loadInventory({from: [EXAMPLE]})).inventory.kubernetes
     classes = podClasses(view, {policies: view.networkPolicies})
   })
 

@@ -1,12 +1,12 @@
 /** The engine on the Livepatch example's real Kubernetes objects (examples/livepatch-k8s/kubernetes). */
 import {beforeAll, describe, expect, it} from 'vitest'
 
+import {loadInventory} from '../../src/audit/run-audit.js'
 import type {KubernetesView} from '../../src/inventory/kubernetes.js'
 import {podClasses} from '../../src/netpol/classes.js'
 import {diffMatrices} from '../../src/netpol/diff.js'
 import {EVERYONE, matrixEntries} from '../../src/netpol/entries.js'
 import {explain} from '../../src/netpol/explain.js'
-import {loadInventory} from '../../src/audit/run-audit.js'
 import {policyInput} from '../../src/netpol/load.js'
 import {matrixCell, reachabilityMatrix} from '../../src/netpol/matrix.js'
 import {formatPorts} from '../../src/netpol/ports.js'

@@ -8,8 +8,7 @@ import {podClasses} from './classes.js'
 import {type ResolvedPort, resolvePortQuery} from './explain.js'
 import {isIpAddress} from './ip-block.js'
 import {loadInventory} from '../audit/run-audit.js'
-import {desiredNetworkPolicies} from '../plan/network-policies.js'
-import {planReconcile} from '../plan/plan.js'
+import {planForInventory} from '../plan/plan.js'
 import {loadPolicy} from '../policy/load.js'
 import type {LiveCollection} from '../sources/live.js'
 import {policiesAfterPlan} from './after-plan.js'
@@ -47,7 +46,7 @@ export async function loadNetpolInput(source: NetpolSource): Promise<NetpolInput
   let before: PolicyInput | undefined
   if (source.plan) {
     const {policy} = await loadPolicy(source.policyFile)
-    const plan = planReconcile(desiredNetworkPolicies(inventory, policy), view.networkPolicies)
+    const plan = planForInventory(inventory, policy)
     for (const entry of plan.untouched) if (entry.why !== 'out-of-scope') warnings.push(`the plan leaves ${entry.namespace} as it is: ${entry.reason}`)
     before = input
     input = {...input, policies: policiesAfterPlan(input.policies, plan)}

@@ -7,7 +7,9 @@
 import {isDeepStrictEqual} from 'node:util'
 
 import type {KubeNetworkPolicy} from '../inventory/kubernetes.js'
-import type {DesiredState} from './network-policies.js'
+import type {Inventory} from '../inventory/types.js'
+import type {Policy} from '../policy/schema.js'
+import {type DesiredState, desiredNetworkPolicies} from './network-policies.js'
 import {
   type ActionPhase,
   MANAGED_BY_LABEL,
@@ -20,6 +22,12 @@ import {
 } from './types.js'
 
 const DEFAULT_DENY = 'hardenctl-default-deny'
+
+/** The whole plan for an inventory: desired state against the policies and namespaces it holds. */
+export function planForInventory(inventory: Inventory, policy: Policy): ReconcilePlan {
+  const view = inventory.kubernetes
+  return planReconcile(desiredNetworkPolicies(inventory, policy), view.networkPolicies, view.namespaces)
+}
 
 export function planReconcile(
   desired: DesiredState,

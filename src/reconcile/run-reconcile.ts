@@ -8,8 +8,7 @@ import type {KubeConfig} from '@kubernetes/client-node'
 import {type ApplyResult, applyPlan} from '../apply/index.js'
 import {loadInventory} from '../audit/run-audit.js'
 import {InputError} from '../errors.js'
-import {desiredNetworkPolicies} from '../plan/network-policies.js'
-import {planReconcile} from '../plan/plan.js'
+import {planForInventory} from '../plan/plan.js'
 import type {ReconcilePlan} from '../plan/types.js'
 import {loadPolicy} from '../policy/load.js'
 import type {LiveCollection} from '../sources/live.js'
@@ -38,7 +37,7 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
   if (options.from && !options.dryRun) throw new InputError(undefined, '--from plans from a snapshot and cannot apply; add --dry-run')
   const {policy} = await loadPolicy(options.policyFile)
   const {inventory, warnings} = await loadInventory(options)
-  const plan = planReconcile(desiredNetworkPolicies(inventory, policy), inventory.kubernetes.networkPolicies, inventory.kubernetes.namespaces)
+  const plan = planForInventory(inventory, policy)
 
   let applied: ApplyResult | undefined
   if (!options.from) {

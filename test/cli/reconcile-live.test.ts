@@ -3,45 +3,31 @@
  * the Livepatch example's model, and the loopback Kubernetes API serving its objects and taking
  * server-side applies. Asserts on the requests the cluster saw and on what a user reads.
  */
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {afterEach, beforeAll, afterAll, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
-import {type FakeController, startFakeController, writeJujuData} from '../fake-juju/server.js'
-import {type FakeKubernetesApi, type FakeKubernetesOptions, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
+import type {FakeKubernetesApi, FakeKubernetesOptions} from '../fake-kubernetes/server.js'
 import {runCli} from '../helpers/cli.js'
-import {livepatchJujuEstate, livepatchKubernetesObjects} from '../helpers/livepatch-estate.js'
+import {LiveLivepatch} from '../helpers/livepatch-estate.js'
 
 const PASSWORD = 'reconcile-admin-password'
 
 describe('reconcile against a live estate', () => {
-  let home: string
-  let controller: FakeController
-  const clusters: FakeKubernetesApi[] = []
+  let live: LiveLivepatch
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'hardenctl-reconcile-'))
-    controller = await startFakeController(await livepatchJujuEstate(PASSWORD))
-    writeJujuData(join(home, 'juju'), [{name: 'microk8s-prod', controller, user: 'admin', password: PASSWORD}], 'microk8s-prod')
+    live = await LiveLivepatch.start('hardenctl-reconcile-', PASSWORD)
   })
   afterEach(async () => {
-    await Promise.all(clusters.splice(0).map((cluster) => cluster.close()))
+    await live.closeClusters()
   })
   afterAll(async () => {
-    await controller.close()
-    await rm(home, {recursive: true, force: true})
+    await live.close()
   })
 
-  let counter = 0
-  async function cluster(options: FakeKubernetesOptions = {}): Promise<{api: FakeKubernetesApi; env: Record<string, string>}> {
-    const api = await startFakeKubernetesApi(await livepatchKubernetesObjects(), options)
-    clusters.push(api)
-    const dir = join(home, `kube-${counter++}`)
-    await mkdir(dir)
-    return {api, env: {HOME: home, JUJU_DATA: join(home, 'juju'), KUBECONFIG: writeKubeconfig(dir, [{context: 'prod', url: api.url}])}}
-  }
+  const cluster = (options?: FakeKubernetesOptions) => live.cluster(options)
 
   const policies = (api: FakeKubernetesApi) => (api.objects('NetworkPolicy') as {metadata: {namespace: string; name: string}}[]).map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort()
 
@@ -116,11 +102,7 @@ describe('reconcile against a live estate', () => {
       },
       spec: {podSelector: {matchLabels: {'app.kubernetes.io/name': 'postgresql'}}, policyTypes: ['Ingress'], ingress: [{}]},
     }
-    const api = await startFakeKubernetesApi([...(await livepatchKubernetesObjects()), edited])
-    clusters.push(api)
-    const dir = join(home, `kube-${counter++}`)
-    await mkdir(dir)
-    const env = {HOME: home, JUJU_DATA: join(home, 'juju'), KUBECONFIG: writeKubeconfig(dir, [{context: 'prod', url: api.url}])}
+    const {api, env} = await live.cluster({}, [edited])
 
     const first = await runCli(['reconcile'], {env})
     expect(first.code).toBe(3)
@@ -136,7 +118,7 @@ describe('reconcile against a live estate', () => {
 
   it('with psa enabled, sets only the pod-security labels on the namespaces (Juju\'s labels stay), once', async () => {
     const {api, env} = await cluster()
-    const policyFile = join(home, 'psa.yaml')
+    const policyFile = join(live.home, 'psa.yaml')
     await writeFile(policyFile, 'apiVersion: hardenctl.io/v1\npsa:\n  enabled: true\n')
     const first = await runCli(['reconcile', '--policy', policyFile], {env})
     expect(first.code, first.stdout + first.stderr).toBe(0)

@@ -6,16 +6,13 @@
  * a second pass can only come from a change; HARDENCTL_WATCH_MAX_PASSES or SIGTERM ends the run.
  */
 import {type ChildProcess, spawn} from 'node:child_process'
-import {mkdir, mkdtemp, rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
-import {type FakeController, startFakeController, writeJujuData} from '../fake-juju/server.js'
-import {type FakeKubernetesApi, type FakeKubernetesOptions, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
+import type {FakeKubernetesOptions} from '../fake-kubernetes/server.js'
 import {REPO_ROOT, runCli} from '../helpers/cli.js'
-import {livepatchJujuEstate, livepatchKubernetesObjects} from '../helpers/livepatch-estate.js'
+import {LiveLivepatch} from '../helpers/livepatch-estate.js'
 
 const EXAMPLE = join(REPO_ROOT, 'examples/livepatch-k8s')
 const BIN = join(REPO_ROOT, 'bin/run.js')
@@ -91,36 +88,24 @@ async function until(predicate: () => boolean): Promise<void> {
 const occurrences = (text: string, part: string) => text.split(part).length - 1
 
 describe('reconcile --watch against a live estate', () => {
-  let home: string
-  let controller: FakeController
-  const clusters: FakeKubernetesApi[] = []
+  let live: LiveLivepatch
   const running: Running[] = []
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'hardenctl-reconcile-watch-'))
-    controller = await startFakeController(await livepatchJujuEstate(PASSWORD))
-    writeJujuData(join(home, 'juju'), [{name: 'microk8s-prod', controller, user: 'admin', password: PASSWORD}], 'microk8s-prod')
+    live = await LiveLivepatch.start('hardenctl-reconcile-watch-', PASSWORD)
   })
   afterEach(async () => {
     for (const cli of running.splice(0)) {
       cli.child.kill('SIGKILL')
       await cli.exited
     }
-    await Promise.all(clusters.splice(0).map((cluster) => cluster.close()))
+    await live.closeClusters()
   })
   afterAll(async () => {
-    await controller.close()
-    await rm(home, {recursive: true, force: true})
+    await live.close()
   })
 
-  let counter = 0
-  async function cluster(options: FakeKubernetesOptions = {}): Promise<{api: FakeKubernetesApi; env: Record<string, string>}> {
-    const api = await startFakeKubernetesApi(await livepatchKubernetesObjects(), options)
-    clusters.push(api)
-    const dir = join(home, `kube-${counter++}`)
-    await mkdir(dir)
-    return {api, env: {HOME: home, JUJU_DATA: join(home, 'juju'), KUBECONFIG: writeKubeconfig(dir, [{context: 'prod', url: api.url}])}}
-  }
+  const cluster = (options?: FakeKubernetesOptions) => live.cluster(options)
 
   function watch(args: string[], env: Record<string, string>): Running {
     const cli = startCli(['reconcile', '--watch', '--interval', '1h', ...args], env)
@@ -188,7 +173,7 @@ describe('reconcile --watch against a live estate', () => {
 
   it('a pass that fails is reported and the loop goes on', async () => {
     const {api, env} = await cluster()
-    const cli = watch(['--policy', join(home, 'no-such-policy.yaml')], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
+    const cli = watch(['--policy', join(live.home, 'no-such-policy.yaml')], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
     await Promise.all([api.watchStarted('namespaces'), api.watchStarted('services')])
     api.remove('Service', 'livepatch', 'livepatch-endpoints')
 

@@ -3,10 +3,13 @@
  * for the loopback API, and its Juju model for the fake controller. Shared by the CLI tests
  * that run audit, reconcile and netpol against a live estate.
  */
-import {readdir, readFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {FakeEstate} from '../fake-juju/estate.js'
+import {type FakeController, startFakeController, writeJujuData} from '../fake-juju/server.js'
+import {type FakeKubernetesApi, type FakeKubernetesOptions, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
 import {REPO_ROOT} from './cli.js'
 
 export const LIVEPATCH_EXAMPLE = join(REPO_ROOT, 'examples/livepatch-k8s')
@@ -44,5 +47,46 @@ export async function livepatchJujuEstate(password: string): Promise<FakeEstate>
       },
     ],
     controllerConfig: {'controller-uuid': '7d0f8a3c-51e4-4c2b-9a6e-2f1b3c4d5e6f', 'api-port': 17070},
+  }
+}
+
+/**
+ * The Livepatch example live: a fake controller (logged in through a JUJU_DATA under `home`)
+ * and, per test, fresh loopback clusters serving the example's objects. Call `closeClusters`
+ * after each test and `close` at the end.
+ */
+export class LiveLivepatch {
+  private readonly clusters: FakeKubernetesApi[] = []
+  private counter = 0
+
+  private constructor(
+    readonly home: string,
+    readonly controller: FakeController,
+  ) {}
+
+  static async start(prefix: string, password: string): Promise<LiveLivepatch> {
+    const home = await mkdtemp(join(tmpdir(), prefix))
+    const controller = await startFakeController(await livepatchJujuEstate(password))
+    writeJujuData(join(home, 'juju'), [{name: 'microk8s-prod', controller, user: 'admin', password}], 'microk8s-prod')
+    return new LiveLivepatch(home, controller)
+  }
+
+  /** A new cluster (optionally with more objects) and the environment a CLI run needs to reach both sides. */
+  async cluster(options: FakeKubernetesOptions = {}, extraObjects: object[] = []): Promise<{api: FakeKubernetesApi; env: Record<string, string>}> {
+    const api = await startFakeKubernetesApi([...(await livepatchKubernetesObjects()), ...extraObjects], options)
+    this.clusters.push(api)
+    const dir = join(this.home, `kube-${this.counter++}`)
+    await mkdir(dir)
+    return {api, env: {HOME: this.home, JUJU_DATA: join(this.home, 'juju'), KUBECONFIG: writeKubeconfig(dir, [{context: 'prod', url: api.url}])}}
+  }
+
+  async closeClusters(): Promise<void> {
+    await Promise.all(this.clusters.splice(0).map((cluster) => cluster.close()))
+  }
+
+  async close(): Promise<void> {
+    await this.closeClusters()
+    await this.controller.close()
+    await rm(this.home, {recursive: true, force: true})
   }
 }

@@ -140,6 +140,19 @@ describe('reconcile against a live estate', () => {
     expect(api.writes().length).toBe(before)
   })
 
+  it('netpol diff and matrix --plan read the live estate and show what a reconcile would close', async () => {
+    const {api, env} = await cluster()
+    const diff = await runCli(['netpol', 'diff'], {env})
+    expect(diff.code, diff.stderr).toBe(0)
+    expect(diff.stdout).toContain('  outside → livepatch/postgresql: all ports')
+    const planned = await runCli(['netpol', 'matrix', '--plan', '--namespace', 'livepatch', '--format', 'json'], {env})
+    expect(planned.code, planned.stderr).toBe(0)
+    const entries = (JSON.parse(planned.stdout) as {entries: {from: string; to: string}[]}).entries
+    expect(entries.filter((entry) => entry.to === 'livepatch/postgresql').map((entry) => entry.from)).toEqual(['livepatch/livepatch', 'livepatch/postgresql'])
+    // Reading is all netpol does.
+    expect(api.writes()).toEqual([])
+  })
+
   it('--format json prints the plan and the result of each write', async () => {
     const {env} = await cluster()
     const result = await runCli(['reconcile', '--format', 'json'], {env})

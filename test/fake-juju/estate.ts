@@ -54,6 +54,8 @@ export interface FakeModel {
   offerUsers?: Record<string, {user: string; access: 'read' | 'consume' | 'admin'}[]>
   /** Applications deployed with --trust (status does not show it; the exported bundle does). */
   trust?: string[]
+  /** Application config beyond trust, e.g. `juju-external-hostname`, which a Kubernetes application needs before Expose. */
+  applicationConfig?: Record<string, Record<string, unknown>>
   /** ExportBundle fails with this message. */
   bundleError?: string
   /** FullStatus fails with this message. */
@@ -69,6 +71,8 @@ export interface FakeEstate {
   controllerConfig: Record<string, unknown>
   /** The cloud the controller itself runs on (controllers.yaml `cloud`/`region`/`type`). */
   cloud?: {name: string; region?: string; type: string}
+  /** The user who bootstrapped the controller (default "admin"): DisableUser refuses it. */
+  controllerOwner?: string
 }
 
 type Json = Record<string, unknown>

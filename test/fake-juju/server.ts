@@ -1,16 +1,18 @@
 /**
  * A fake Juju controller for tests and the benchmark: a real WebSocket server over TLS on
  * 127.0.0.1 that speaks Juju's RPC framing, so `@canonical/jujulib` runs against it unmodified.
- * It serves the read-only calls an audit makes (login, model and user listings, controller
- * config, offers, full status, bundle export, blocks) from a FakeEstate, records every call, and
- * can be told to fail in the ways a real controller does (socket drop, call error, redirect).
+ * It serves the read calls an audit makes (login, model and user listings, controller config,
+ * offers, full status, bundle export, blocks) from a FakeEstate, and the writes a reconcile makes
+ * (model, controller and offer access, disabling users, blocks, exposure), which change that
+ * estate as Juju 3.x would, so later reads show them. It records every call and can be told to
+ * fail in the ways a real controller does (socket drop, call error, redirect).
  *
  * Errors carry Juju's wire message and code (`params.Error`): the Go client shows them as
  * "message (code)", but the RPC response holds the two apart.
  */
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:https'
-import type {AddressInfo} from 'node:net'
+import {type AddressInfo, isIP} from 'node:net'
 import {join} from 'node:path'
 
 import type {MachineStatus} from '@canonical/jujulib/dist/api/facades/client/ClientV6.js'
@@ -132,6 +134,100 @@ function tagId(tag: unknown, kind: string): string | undefined {
   const text = str(tag)
   return text.startsWith(`${kind}-`) ? text.slice(kind.length + 1) : undefined
 }
+
+// Access levels, lowest first (core/permission: modelValue, controllerValue, offerValue).
+const MODEL_LEVELS: readonly string[] = ['read', 'write', 'admin']
+const CONTROLLER_LEVELS: readonly string[] = ['login', 'superuser']
+const OFFER_LEVELS: readonly string[] = ['read', 'consume', 'admin']
+type ModelLevel = FakeModel['users'][number]['access']
+type OfferUser = NonNullable<FakeModel['offerUsers']>[string][number]
+type OfferLevel = OfferUser['access']
+const rank = (levels: readonly string[], level: string) => levels.indexOf(level)
+
+// The tag kinds juju/names knows: a tag of another known kind is "not a valid user tag", a
+// string with no known kind "not a valid tag".
+const TAG_KINDS = new Set([
+  'action', 'application', 'applicationoffer', 'caasmodel', 'charm', 'cloud', 'cloudcred', 'controller', 'environment',
+  'filesystem', 'generation', 'ipaddress', 'machine', 'model', 'operation', 'payload', 'relation', 'secret', 'space',
+  'storage', 'subnet', 'unit', 'user', 'volume',
+])
+const VALID_ID: Record<string, RegExp> = {
+  // names.IsValidUser: a local name of two or more characters, optionally @domain.
+  user: /^[a-zA-Z0-9][a-zA-Z0-9.+-]*[a-zA-Z0-9](?:@[a-zA-Z0-9.-]*[a-zA-Z0-9])?$/,
+  model: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+}
+
+/**
+ * names.ParseUserTag / ParseModelTag: the tag's id ("user-bob@local" → "bob"), or the error Juju
+ * answers with, prefixed by `annotation` the way the facade annotates it.
+ */
+function parseTag(value: unknown, kind: 'user' | 'model', annotation?: string): string {
+  const tag = str(value)
+  const dash = tag.indexOf('-')
+  const prefix = dash > 0 ? tag.slice(0, dash) : ''
+  const fail = (message: string) => new RpcError(annotation ? `${annotation}: ${message}` : message)
+  if (!TAG_KINDS.has(prefix)) throw fail(`"${tag}" is not a valid tag`)
+  const id = tag.slice(dash + 1)
+  if (prefix !== kind || !VALID_ID[kind]?.test(id)) throw fail(`"${tag}" is not a valid ${kind} tag`)
+  return kind === 'user' ? id.replace(/@local$/, '') : id
+}
+
+/** A user of this controller's own database, as opposed to an external (user@domain) one. */
+const isLocalUser = (id: string) => !id.includes('@')
+
+/**
+ * crossmodel.ParseOfferURL: `[source:][owner/]model.offer`. The source (a controller name) is
+ * ignored as the facade ignores it.
+ */
+function parseOfferUrl(url: string): {user: string; model: string; offer: string} {
+  const parts = url.split(':')
+  let rest = url
+  if (parts.length === 3) rest = `${parts[1]}:${parts[2]}`
+  else if (parts.length === 2 && !/^[a-zA-Z0-9]+$/.test(parts[1] ?? '')) rest = parts[1] ?? ''
+  const match = /^\/?(?:([^/]+)\/)?([^.]*)(?:\.([^:]*(?::.*)?))?$/.exec(rest)
+  const [, user = '', model = '', offer = ''] = match ?? []
+  if (!match || model.includes('/') || offer.includes('/')) {
+    throw new RpcError(`application offer URL has invalid form, must be [<user/]<model>.<appname>: "${url}"`)
+  }
+  if (model === '') throw new RpcError('application offer URL is missing model')
+  if (offer === '') throw new RpcError('application offer URL is missing application')
+  return {user, model, offer}
+}
+
+/** Who can use an offer nobody changed: its owner (admin) and everyone@external (read), as `juju offer` sets it up. */
+function defaultOfferUsers(model: FakeModel): OfferUser[] {
+  return [
+    {user: model.owner, access: 'admin'},
+    {user: 'everyone@external', access: 'read'},
+  ]
+}
+
+/** The spaces a model knows: those its endpoint bindings name, and the default "alpha". */
+function knownSpaces(model: FakeModel): Set<string> {
+  const spaces = new Set(['alpha'])
+  for (const app of Object.values(rec(model.status.applications))) {
+    for (const space of Object.values(rec(rec(app)['endpoint-bindings']))) if (typeof space === 'string' && space) spaces.add(space)
+  }
+  return spaces
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])
+const uniqueSorted = (values: string[]) => [...new Set(values)].sort()
+const sortedRecord = <T>(record: Record<string, T>): Record<string, T> =>
+  Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+
+/** Go's net.ParseCIDR, near enough: an IPv4 or IPv6 address and a prefix length that fits it. */
+function isCidr(value: string): boolean {
+  const slash = value.indexOf('/')
+  if (slash < 0) return false
+  const family = isIP(value.slice(0, slash))
+  const bits = value.slice(slash + 1)
+  if (family === 0 || !/^\d{1,3}$/.test(bits)) return false
+  return Number(bits) <= (family === 4 ? 32 : 128)
+}
+
+/** `juju expose` with no CIDRs or spaces: firewall.AllNetworksIPV4CIDR and AllNetworksIPV6CIDR. */
+const ALL_NETWORKS = ['0.0.0.0/0', '::/0']
 
 const PROVIDER_TYPES: Record<string, string> = {
   localhost: 'lxd', lxd: 'lxd', microk8s: 'kubernetes', aws: 'ec2', google: 'gce', azure: 'azure', maas: 'maas', openstack: 'openstack',
@@ -397,10 +493,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
         const offer = rec(raw)
         if (str(filter['offer-name']) && !offerName.includes(str(filter['offer-name']))) continue
         if (str(filter['application-name']) && str(offer.application) !== str(filter['application-name'])) continue
-        const offerUsers = model.offerUsers?.[offerName] ?? [
-          {user: model.owner, access: 'admin' as const},
-          {user: 'everyone@external', access: 'read' as const},
-        ]
+        const offerUsers = model.offerUsers?.[offerName] ?? defaultOfferUsers(model)
         const admin = isModelAdmin(session, model) || offerUsers.some((u) => u.user === session.user?.name && u.access === 'admin')
         const mine = offerUsers.filter((u) => u.user === session.user?.name || u.user === 'everyone@external')
         if (!admin && mine.length === 0) continue
@@ -485,6 +578,325 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     }
   }
 
+  // ---- Writes (what `hardenctl reconcile` sends). Each follows the Juju 3.x apiserver facade
+  // and the state package underneath it: the same checks in the same order, the same wire
+  // message and code. A change to an application's exposure drops the model's cached status
+  // and bundle; a change to an offer's ACL drops its cached bundle (the overlay lists the ACL).
+
+  /** Runs one item of a bulk call: `{}` when it succeeds, `{error}` when Juju would refuse it. */
+  function outcome(change: () => void): Json {
+    try {
+      change()
+      return {}
+    } catch (error) {
+      if (error instanceof RpcError) return {error: {message: error.message, code: error.code}}
+      throw error
+    }
+  }
+
+  /** A local user that must exist and not be disabled before Juju reads its access (state.userMayHaveAccess). */
+  function mayHaveAccess(id: string, annotation: string): void {
+    if (!isLocalUser(id)) return
+    const user = userByName(id)
+    if (!user) throw new RpcError(`${annotation}: user "${id}" not found`, 'not found')
+    if (user.disabled) throw new RpcError(`${annotation}: user "${id}" is disabled`)
+  }
+
+  /** state.addUserAccess: a local user must exist before it is given access. */
+  function requireLocalUser(id: string, annotation: string): void {
+    if (isLocalUser(id) && !userByName(id)) {
+      throw new RpcError(`${annotation}: user "${id}" does not exist locally: user "${id}" not found`, 'not found')
+    }
+  }
+
+  function forgetCached(model: FakeModel): void {
+    apiStatuses.delete(model)
+    bundles.delete(model)
+  }
+
+  /** ModelManager.ModifyModelAccess (apiserver/facades/client/modelmanager changeModelAccess). */
+  function modifyModelAccess(session: Session, params: Json): Json {
+    const caller = session.user?.name ?? ''
+    const superuser = isSuperuser(session)
+    const changes = Array.isArray(params.changes) ? params.changes.map(rec) : []
+    return {
+      results: changes.map((change) =>
+        outcome(() => {
+          const access = str(change.access)
+          if (!MODEL_LEVELS.includes(access)) throw new RpcError(`could not modify model access: "${access}" model access not valid`, 'not valid')
+          const uuid = parseTag(change['model-tag'], 'model', 'could not modify model access')
+          const model = modelByUuid(uuid)
+          const modelAdmin = model?.users.some((u) => u.user === caller && u.access === 'admin') ?? false
+          if (!superuser && !modelAdmin) throw permissionDenied()
+          const target = parseTag(change['user-tag'], 'user', 'could not modify model access')
+          if (!model) throw new RpcError(`could not lookup model: model "${uuid}" not found`, 'not found')
+          const entry = model.users.find((u) => u.user === target)
+          const action = str(change.action)
+          const level = access as ModelLevel
+          if (action === 'grant') {
+            if (!entry) {
+              requireLocalUser(target, 'could not grant model access')
+              model.users.push({user: target, access: level})
+              return
+            }
+            mayHaveAccess(target, 'could not look up model access for user')
+            if (rank(MODEL_LEVELS, entry.access) >= rank(MODEL_LEVELS, level)) throw new RpcError(`user already has "${level}" access or greater`)
+            entry.access = level
+          } else if (action === 'revoke') {
+            if (level === 'read') {
+              // Revoking read removes the user's access to the model altogether.
+              if (!entry) throw new RpcError(`could not revoke model access: model user "${target}" does not exist`, 'not found')
+              model.users.splice(model.users.indexOf(entry), 1)
+              return
+            }
+            mayHaveAccess(target, 'could not look up model access for user')
+            if (!entry) throw new RpcError(`could not look up model access for user: model user "${target}" not found`, 'not found')
+            // Juju sets the level below the one revoked whatever the user holds: revoking admin
+            // from a reader makes it a writer.
+            entry.access = level === 'write' ? 'read' : 'write'
+          } else {
+            throw new RpcError(`unknown action "${action}"`)
+          }
+        }),
+      ),
+    }
+  }
+
+  /** Controller.ModifyControllerAccess (apiserver/facades/client/controller ChangeControllerAccess). */
+  function modifyControllerAccess(session: Session, params: Json): Json {
+    const superuser = isSuperuser(session)
+    const changes = Array.isArray(params.changes) ? params.changes.map(rec) : []
+    return {
+      results: changes.map((change) =>
+        outcome(() => {
+          if (!superuser) throw permissionDenied()
+          const access = str(change.access)
+          if (access !== 'login' && access !== 'superuser') throw new RpcError(`"${access}" controller access not valid`, 'not valid')
+          const target = parseTag(change['user-tag'], 'user', 'could not modify controller access')
+          const user = userByName(target)
+          const action = str(change.action)
+          if (action === 'grant') {
+            const annotation = 'could not grant controller access'
+            if (!user) {
+              requireLocalUser(target, annotation)
+              // An external user (bob@idp): Juju keeps only its controller access; here it becomes a
+              // user without a password (which an all-users UserInfo lists, unlike Juju).
+              estate.users.push({name: target, access})
+              return
+            }
+            if (user.access === '') {
+              user.access = access
+              return
+            }
+            mayHaveAccess(target, `${annotation}: could not look up controller access for user`)
+            if (rank(CONTROLLER_LEVELS, user.access) >= rank(CONTROLLER_LEVELS, access)) {
+              throw new RpcError(`${annotation}: user already has "${access}" access or greater`)
+            }
+            user.access = access
+          } else if (action === 'revoke') {
+            if (access === 'login') {
+              // Revoking login removes all controller access (superuser included).
+              if (!user || user.access === '') throw new RpcError(`could not revoke controller access: controller user "${target}" does not exist`, 'not found')
+              user.access = ''
+              return
+            }
+            mayHaveAccess(target, 'could not look up controller access for user')
+            if (!user || user.access === '') throw new RpcError(`could not look up controller access for user: controller user "${target}" not found`, 'not found')
+            user.access = 'login'
+          } else {
+            throw new RpcError(`unknown action "${action}"`)
+          }
+        }),
+      ),
+    }
+  }
+
+  /** The users of an offer, written into the model so that a change sticks (server default otherwise). */
+  function offerUsersOf(model: FakeModel, offerName: string): OfferUser[] {
+    model.offerUsers ??= {}
+    return (model.offerUsers[offerName] ??= defaultOfferUsers(model))
+  }
+
+  /** ApplicationOffers.ModifyOfferAccess (apiserver/facades/client/applicationoffers, state/applicationofferuser.go). */
+  function modifyOfferAccess(session: Session, params: Json): Json {
+    const caller = session.user?.name ?? ''
+    const superuser = isSuperuser(session)
+    const changes = Array.isArray(params.changes) ? params.changes.map(rec) : []
+    return {
+      results: changes.map((change) =>
+        outcome(() => {
+          const url = parseOfferUrl(str(change['offer-url']))
+          const owner = url.user || caller
+          const model = estate.models.find((m) => m.name === url.model && m.owner === owner)
+          if (!model) throw new RpcError(`model "${owner}/${url.model}" not found`, 'not found')
+          const access = str(change.access)
+          if (!OFFER_LEVELS.includes(access)) throw new RpcError(`could not modify offer access: "${access}" offer access not valid`, 'not valid')
+          const offerName = url.offer
+          const exists = Object.hasOwn(rec(model.status.offers), offerName)
+          // Juju 3.x also asks whether the caller is a model admin, but drops the answer
+          // (modifyOneOfferAccess never assigns it): only a superuser or an offer admin passes.
+          let allowed = superuser
+          if (!allowed) {
+            if (!exists) throw permissionDenied()
+            const current = model.offerUsers?.[offerName] ?? defaultOfferUsers(model)
+            allowed = current.some((u) => u.user === caller && u.access === 'admin')
+          }
+          if (!allowed) throw permissionDenied()
+          const target = parseTag(change['user-tag'], 'user', 'could not modify offer access')
+          if (!exists) throw new RpcError(`application offer "${offerName}" not found`, 'not found')
+          const action = str(change.action)
+          const level = access as OfferLevel
+          const missing = `user permission for "us#${target.toLowerCase()}" on "ao#${offerUuid(model, offerName)}" not found`
+          if (action === 'grant') {
+            requireLocalUser(target, 'could not grant offer access')
+            const users = offerUsersOf(model, offerName)
+            const entry = users.find((u) => u.user === target)
+            if (!entry) users.push({user: target, access: level})
+            else if (rank(OFFER_LEVELS, entry.access) >= rank(OFFER_LEVELS, level)) throw new RpcError(`user already has "${level}" access or greater`)
+            else entry.access = level
+          } else if (action === 'revoke') {
+            const current = model.offerUsers?.[offerName] ?? defaultOfferUsers(model)
+            const held = current.find((u) => u.user === target)
+            if (level === 'read') {
+              if (!held) throw new RpcError(`could not revoke offer access: ${missing}`, 'not found')
+              const users = offerUsersOf(model, offerName)
+              users.splice(users.findIndex((u) => u.user === target), 1)
+            } else {
+              const annotation = level === 'consume' ? 'could not set offer access to read-only' : 'could not set offer access to read-consume'
+              if (!held) throw new RpcError(`${annotation}: ${missing}`, 'not found')
+              const entry = offerUsersOf(model, offerName).find((u) => u.user === target) as OfferUser
+              entry.access = level === 'consume' ? 'read' : 'consume'
+            }
+          } else {
+            throw new RpcError(`unknown action "${action}"`)
+          }
+          bundles.delete(model)
+        }),
+      ),
+    }
+  }
+
+  /** UserManager.DisableUser (apiserver/facades/client/usermanager enableUserImpl, state.User.Disable). */
+  function disableUser(session: Session, params: Json): Json {
+    // Not a superuser: the whole call fails, not each entity.
+    if (!isSuperuser(session)) throw permissionDenied()
+    const entities = Array.isArray(params.entities) ? params.entities.map(rec) : []
+    // params.ErrorResults left unset by Juju: {"results": null}.
+    if (entities.length === 0) return {results: null}
+    const owner = estate.controllerOwner ?? 'admin'
+    return {
+      results: entities.map((entity) =>
+        outcome(() => {
+          const name = parseTag(entity.tag, 'user')
+          const user = isLocalUser(name) ? userByName(name) : undefined
+          // usermanager.getUser wraps "user not found" in ErrPerm.
+          if (!user) throw permissionDenied()
+          if (user.name === owner) throw new RpcError('failed to disable user: cannot disable controller model owner')
+          user.disabled = true
+        }),
+      ),
+    }
+  }
+
+  const canWrite = (session: Session, model: FakeModel) => {
+    const access = accessTo(model, session.user)?.access
+    return isSuperuser(session) || access === 'write' || access === 'admin'
+  }
+
+  /** common.BlockChecker.ChangeAllowed: a BlockChange on the model refuses the call with the block's message. */
+  function changeAllowed(model: FakeModel): void {
+    const block = model.blocks?.find((b) => b.type === 'BlockChange')
+    if (block) throw new RpcError(block.message || 'the operation has been blocked', 'operation is blocked')
+  }
+
+  /** Block.SwitchBlockOn (apiserver/facades/client/block, state.setModelBlock): one ErrorResult. */
+  function switchBlockOn(session: Session, params: Json): Json {
+    const model = session.model as FakeModel
+    if (!canWrite(session, model)) return {error: {message: 'permission denied', code: UNAUTHORIZED}}
+    const type = str(params.type)
+    // Juju 3.x's state.ParseBlockType panics on an unknown type; answer with an error instead.
+    if (type !== 'BlockDestroy' && type !== 'BlockRemove' && type !== 'BlockChange') throw new RpcError(`unknown block type ${type}`)
+    const message = str(params.message)
+    model.blocks ??= []
+    // One block per type: switching it on again only replaces the message.
+    const existing = model.blocks.find((b) => b.type === type)
+    if (existing) existing.message = message
+    else model.blocks.push({type, message})
+    return {}
+  }
+
+  function applicationFor(session: Session, params: Json): {model: FakeModel; name: string; app: Json} {
+    const model = session.model as FakeModel
+    if (!canWrite(session, model)) throw permissionDenied()
+    changeAllowed(model)
+    const name = str(params.application)
+    const app = rec(model.status.applications)[name]
+    if (typeof app !== 'object' || app === null) throw new RpcError(`application "${name}" not found`, 'not found')
+    return {model, name, app: app as Json}
+  }
+
+  /** Application.Expose (apiserver/facades/client/application, state.Application.MergeExposeSettings). */
+  function exposeApplication(session: Session, params: Json): Json {
+    const {model, name, app} = applicationFor(session, params)
+    if (model.type === 'caas' && !str(model.applicationConfig?.[name]?.['juju-external-hostname'])) {
+      throw new RpcError(`cannot expose a container application without a "juju-external-hostname" value set, run\njuju config ${name} juju-external-hostname=<value>`)
+    }
+    const requested = Object.entries(rec(params['exposed-endpoints'])).map(([endpoint, raw]) => {
+      const settings = rec(raw)
+      return {endpoint, spaces: strings(settings['expose-to-spaces']), cidrs: strings(settings['expose-to-cidrs'])}
+    })
+    const spaces = knownSpaces(model)
+    for (const {spaces: wanted} of requested) {
+      for (const space of wanted) if (!spaces.has(space)) throw new RpcError(`space "${space}" not found`, 'not found')
+    }
+    // No endpoints named: every endpoint, to the whole world (the pre-2.9 `juju expose`).
+    if (requested.length === 0) requested.push({endpoint: '', spaces: [], cidrs: [...ALL_NETWORKS]})
+    const bindings = rec(app['endpoint-bindings'])
+    const merged: Record<string, Json> = {...(rec(app['exposed-endpoints']) as Record<string, Json>)}
+    for (const {endpoint, spaces: toSpaces, cidrs: toCidrs} of requested) {
+      if (endpoint !== '' && !Object.hasOwn(bindings, endpoint)) throw new RpcError(`endpoint "${endpoint}" not found`, 'not found')
+      const spaceList = uniqueSorted(toSpaces)
+      let cidrList = uniqueSorted(toCidrs)
+      for (const cidr of cidrList) {
+        if (!isCidr(cidr)) throw new RpcError(`unable to parse "${cidr}" as a CIDR: invalid CIDR address: ${cidr}`)
+      }
+      if (spaceList.length + cidrList.length === 0) cidrList = [...ALL_NETWORKS]
+      // A named endpoint's settings replace whatever it had.
+      const settings: Json = {}
+      if (spaceList.length) settings['expose-to-spaces'] = spaceList
+      if (cidrList.length) settings['expose-to-cidrs'] = cidrList
+      merged[endpoint] = settings
+    }
+    app.exposed = true
+    app['exposed-endpoints'] = sortedRecord(merged)
+    forgetCached(model)
+    return {}
+  }
+
+  /** Application.Unexpose (state.Application.ClearExposed / UnsetExposeSettings). */
+  function unexposeApplication(session: Session, params: Json): Json {
+    const {model, app} = applicationFor(session, params)
+    const endpoints = strings(params['exposed-endpoints'])
+    if (endpoints.length === 0) {
+      app.exposed = false
+      delete app['exposed-endpoints']
+    } else {
+      const bindings = rec(app['endpoint-bindings'])
+      const remaining: Record<string, Json> = {...(rec(app['exposed-endpoints']) as Record<string, Json>)}
+      for (const endpoint of endpoints) {
+        if (endpoint !== '' && !Object.hasOwn(bindings, endpoint)) throw new RpcError(`endpoint "${endpoint}" not found`, 'not found')
+        if (!Object.hasOwn(remaining, endpoint)) throw new RpcError(`endpoint "${endpoint}" is not exposed`, 'bad request')
+        delete remaining[endpoint]
+      }
+      // The application stays exposed only while some endpoint keeps expose settings.
+      app.exposed = Object.keys(remaining).length > 0
+      if (app.exposed) app['exposed-endpoints'] = sortedRecord(remaining)
+      else delete app['exposed-endpoints']
+    }
+    forgetCached(model)
+    return {}
+  }
+
   const handlers: Record<string, (session: Session, params: Json) => Json> = {
     'Pinger.Ping': () => ({}),
     'ModelManager.ListModelSummaries': listModelSummaries,
@@ -510,6 +922,14 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
         })),
       }
     },
+    // Writes.
+    'ModelManager.ModifyModelAccess': modifyModelAccess,
+    'Controller.ModifyControllerAccess': modifyControllerAccess,
+    'ApplicationOffers.ModifyOfferAccess': modifyOfferAccess,
+    'UserManager.DisableUser': disableUser,
+    'Block.SwitchBlockOn': switchBlockOn,
+    'Application.Expose': exposeApplication,
+    'Application.Unexpose': unexposeApplication,
   }
 
   function notImplemented(type: string, version: number, request?: string): RpcError {
@@ -679,7 +1099,10 @@ export function writeJujuData(
   writeFileSync(join(dir, 'accounts.yaml'), new Document({controllers: accounts}).toString(), {mode: 0o600})
 }
 
-/** The estate never changes while served: convert each model once (the benchmark serves 200). */
+/**
+ * Each model's status and bundle, converted once (the benchmark serves 200). A write that changes
+ * what they show (exposure, offer ACLs) drops the model's entries.
+ */
 const apiStatuses = new WeakMap<FakeModel, FullStatus>()
 const bundles = new WeakMap<FakeModel, string>()
 

@@ -7,17 +7,24 @@ import {emit} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
 import {ExitCode, IncompleteError, InputError} from '../src/errors.js'
 import {renderPlanJson, renderPlanText} from '../src/plan/render.js'
-import {runReconcile} from '../src/reconcile/run-reconcile.js'
+import {DEFAULT_MAX_CHANGES, runReconcile} from '../src/reconcile/run-reconcile.js'
 import {formatDuration, parseInterval, reconcileLoop} from '../src/reconcile/watch.js'
 import {discoverKubernetes} from '../src/sources/kubernetes-api/discover.js'
 import type {LiveCollection} from '../src/sources/live.js'
 
 export default class Reconcile extends BaseCommand {
-  static override summary = 'Derive least-privilege NetworkPolicies from the Juju relation graph and apply them.'
+  static override summary = 'Apply least-privilege NetworkPolicies from the Juju relation graph, and the policy\'s Juju access, command blocks and exposure.'
 
   static override description = `For every Juju model namespace (and the controller namespace): a default-deny ingress policy, then one policy per application admitting its own units, the applications related to it (on the ports of its Services), consumers of its offers from their namespaces, and, for exposed applications on the policy's exposure allowlist, the allowed CIDRs. Juju's own traffic (model operator 17071, controller API 17070, controller database 37017) keeps working. Every rule says in the hardenctl.io/reason annotation which relation, offer or profile line produced it.
 
 Applied with server-side apply (field manager hardenctl), allow policies first, then default-deny, then pruning of stale hardenctl policies; only objects labelled app.kubernetes.io/managed-by: hardenctl are ever changed or deleted. A namespace whose Juju or Kubernetes view is incomplete is left exactly as it is. A second run changes nothing.
+
+On the Juju side, through the controllers' API (one call per change, each reported with before and after):
+  access     revoke controller superuser, model admin/write/read and offer consume/admin beyond hardenctl.yaml's access section (nothing is ever granted); applied with access.enforce: true
+  users      disable users idle longer than access.staleUserDays; applied with access.enforce and access.disableStaleUsers
+  commands   switch on the command blocks (disable-command) the commands section asks for; blocks are never removed
+  exposure   unexpose applications not on exposure.allow and, on machine models, narrow exposed endpoints to the allowed CIDRs; applied with exposure.enforce: true
+A section that is not switched on is planned and printed, never applied. hardenctl never changes the access of the user it logs in as, of the controller's admin, or of a model's last admin. With more than --max-changes enforced Juju changes, none is made (NetworkPolicies are still applied).
 
 With --watch, hardenctl keeps running: a pass like the above every --interval, and about 5 seconds after a Namespace or Service is added, changed or deleted (it watches both cluster-wide, so its ClusterRole needs watch on them). One pass at a time; a pass that fails is reported on stderr and the next one runs. SIGINT or SIGTERM lets the current pass finish and exits 0.
 
@@ -26,12 +33,13 @@ ${LIVE_ENVIRONMENT_HELP}
 EXIT CODES
   0  converged (or, with --dry-run, the plan was made and validated)
   2  bad input or usage
-  3  something did not converge: a failed or conflicting write, or a namespace left alone for lack of a full view`
+  3  something did not converge: a failed or conflicting write, a failed Juju call, Juju changes held back by --max-changes, or a namespace left alone for lack of a full view`
 
   static override examples = [
     {description: 'Show what would change, validated by the API server, without changing anything', command: '<%= config.bin %> reconcile --dry-run'},
     {description: 'Plan from a snapshot, no cluster needed; the plan as JSON for review', command: '<%= config.bin %> reconcile --dry-run --from estate/ --format json'},
     {description: 'Apply (the CronJob runs this)', command: '<%= config.bin %> reconcile'},
+    {description: 'Only the Juju side, for machine models', command: '<%= config.bin %> reconcile --no-kubernetes --dry-run'},
     {description: 'Stay running: apply every 10 minutes and soon after a namespace or Service changes', command: '<%= config.bin %> reconcile --watch --interval 10m'},
   ]
 
@@ -47,6 +55,11 @@ EXIT CODES
     format: Flags.option({options: ['table', 'json'] as const, default: 'table' as const, description: 'table for people; json prints the ReconcilePlan.'})(),
     output: Flags.string({char: 'o', description: 'Write the plan/result to this file instead of stdout.'}),
     policy: Flags.string({description: 'Policy file. Default: ./hardenctl.yaml when it exists.', env: 'HARDENCTL_POLICY'}),
+    'max-changes': Flags.integer({
+      description: 'Make no Juju change at all when more than this many would be made (the plan is printed instead).',
+      default: DEFAULT_MAX_CHANGES,
+      min: 0,
+    }),
     watch: Flags.boolean({description: 'Keep running: reconcile every --interval and soon after a Namespace or Service changes, until SIGINT/SIGTERM.', default: false}),
     interval: Flags.string({description: 'With --watch: time between passes when nothing changes: 30s, 5m, 1h, or seconds. Default: 5m.'}),
     ...liveFlags,
@@ -73,13 +86,17 @@ EXIT CODES
         policyFile: flags.policy,
         dryRun: flags['dry-run'],
         forceConflicts: flags['force-conflicts'],
+        maxChanges: flags['max-changes'],
         onProgress: (message) => progress.update(message),
       })
     } finally {
       progress.done()
     }
     printWarnings(result.warnings)
-    const text = flags.format === 'json' ? renderPlanJson(result.plan, result.applied) : renderPlanText(result.plan, {dryRun: flags['dry-run'], applied: result.applied})
+    const text =
+      flags.format === 'json'
+        ? renderPlanJson(result.plan, result.applied, result.juju)
+        : renderPlanText(result.plan, {dryRun: flags['dry-run'], applied: result.applied, juju: result.juju})
     // Watch passes: one block each on stdout, a blank line between; --output holds the latest.
     await emit(separate && flags.output === undefined ? `\n${text}` : text, flags.output)
     return result.converged && (live?.failures.length ?? 0) === 0

@@ -20,7 +20,8 @@ import {
   MANAGED_BY_VALUE,
   type NetworkPolicyObject,
   PHASE_ORDER,
-  type PlanAction,
+  type NetworkPolicyAction,
+  networkPolicyActions,
   type ReconcilePlan,
 } from '../plan/types.js'
 import {type Answer, connect, describeStatus, isRecord, type Json, unauthorized} from '../sources/kubernetes-api/http.js'
@@ -48,7 +49,7 @@ export interface ApplyOptions {
 export type ActionStatus = 'applied' | 'unchanged' | 'conflict' | 'failed' | 'skipped'
 
 export interface ActionResult {
-  action: PlanAction
+  action: NetworkPolicyAction
   status: ActionStatus
   message?: string
 }
@@ -71,9 +72,10 @@ const PLURAL = 'networkpolicies'
 export async function applyPlan(config: KubeConfig, plan: ReconcilePlan, options: ApplyOptions): Promise<ApplyResult> {
   const session: WriteSession = {...connect(config, options), writes: 0, onProgress: options.onProgress}
 
-  const results: (ActionResult | undefined)[] = plan.actions.map(() => undefined)
+  const actions = networkPolicyActions(plan)
+  const results: (ActionResult | undefined)[] = actions.map(() => undefined)
   const byNamespace = new Map<string, number[]>()
-  plan.actions.forEach((action, index) => {
+  actions.forEach((action, index) => {
     const namespace = action.object.metadata.namespace
     const indices = byNamespace.get(namespace) ?? []
     indices.push(index)
@@ -82,10 +84,10 @@ export async function applyPlan(config: KubeConfig, plan: ReconcilePlan, options
 
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY))
   await eachLimited([...byNamespace], concurrency, session, async ([namespace, indices]) => {
-    await applyNamespace(session, options, namespace, indices, plan.actions, results)
+    await applyNamespace(session, options, namespace, indices, actions, results)
   })
 
-  const done = results.map((result, index): ActionResult => result ?? {action: plan.actions[index] as PlanAction, status: 'skipped'})
+  const done = results.map((result, index): ActionResult => result ?? {action: actions[index] as NetworkPolicyAction, status: 'skipped'})
   const blocked = new Set(done.filter((r) => r.status !== 'applied' && r.status !== 'unchanged').map((r) => r.action.object.metadata.namespace))
   const labelResults = await applyNamespaceLabels(session, options, plan.namespaceLabels ?? [], blocked)
   const trouble = (status: ActionStatus) => status === 'failed' || status === 'conflict'
@@ -124,14 +126,14 @@ async function applyNamespace(
   options: ApplyOptions,
   namespace: string,
   indices: number[],
-  actions: PlanAction[],
+  actions: NetworkPolicyAction[],
   results: (ActionResult | undefined)[],
 ): Promise<void> {
   let blocked: string | undefined
   for (const phase of PHASE_ORDER) {
     const inPhase = indices.filter((index) => actions[index]?.phase === phase)
     for (const index of inPhase) {
-      const action = actions[index] as PlanAction
+      const action = actions[index] as NetworkPolicyAction
       let result: ActionResult
       if (action.op === 'unchanged') result = {action, status: 'unchanged'}
       else if (blocked !== undefined) result = {action, status: 'skipped', message: blocked}
@@ -150,7 +152,7 @@ async function applyNamespace(
   }
   // Actions of a phase PHASE_ORDER does not know cannot be ordered safely: never sent.
   for (const index of indices) {
-    const action = actions[index] as PlanAction
+    const action = actions[index] as NetworkPolicyAction
     if (results[index] === undefined) {
       results[index] = {action, status: 'failed', message: `unknown phase ${JSON.stringify(action.phase)}; not applied`}
     }
@@ -163,14 +165,14 @@ function report(session: WriteSession, result: ActionResult): void {
   session.onProgress?.(`${op} ${object.metadata.namespace}/${object.metadata.name}: ${result.status}${message}`)
 }
 
-async function applyAction(session: WriteSession, options: ApplyOptions, action: PlanAction): Promise<ActionResult> {
+async function applyAction(session: WriteSession, options: ApplyOptions, action: NetworkPolicyAction): Promise<ActionResult> {
   const refusal = refuse(action)
   if (refusal !== undefined) return {action, status: 'failed', message: refusal}
   return action.op === 'delete' ? deleteObject(session, options, action) : applyObject(session, options, action)
 }
 
 /** Why the action must not be sent at all, if it must not. */
-function refuse(action: PlanAction): string | undefined {
+function refuse(action: NetworkPolicyAction): string | undefined {
   const {object, current, op} = action
   const verb = op === 'delete' ? 'delete' : 'apply'
   const metadata = isRecord(object.metadata) ? object.metadata : undefined
@@ -218,7 +220,7 @@ export function appliedConfiguration(object: NetworkPolicyObject): Json {
   return {...rest, metadata}
 }
 
-async function applyObject(session: WriteSession, options: ApplyOptions, action: PlanAction): Promise<ActionResult> {
+async function applyObject(session: WriteSession, options: ApplyOptions, action: NetworkPolicyAction): Promise<ActionResult> {
   const {object} = action
   let query = `fieldManager=${encodeURIComponent(FIELD_MANAGER)}`
   if (options.forceConflicts) query += '&force=true'
@@ -237,7 +239,7 @@ async function applyObject(session: WriteSession, options: ApplyOptions, action:
   return {action, status: 'failed', message: describeRefusal(session, answer, 'patch', object)}
 }
 
-async function deleteObject(session: WriteSession, options: ApplyOptions, action: PlanAction): Promise<ActionResult> {
+async function deleteObject(session: WriteSession, options: ApplyOptions, action: NetworkPolicyAction): Promise<ActionResult> {
   const {object} = action
   const preconditions: Json = {}
   if (object.metadata.resourceVersion !== undefined) preconditions.resourceVersion = object.metadata.resourceVersion
@@ -258,7 +260,7 @@ async function deleteObject(session: WriteSession, options: ApplyOptions, action
   return {action, status: 'failed', message: describeRefusal(session, answer, 'delete', object)}
 }
 
-function applied(action: PlanAction, options: ApplyOptions): ActionResult {
+function applied(action: NetworkPolicyAction, options: ApplyOptions): ActionResult {
   if (!options.dryRun) return {action, status: 'applied'}
   return {action, status: 'applied', message: 'dry run: accepted by the API server, nothing persisted'}
 }

@@ -3,13 +3,13 @@
  * with the plan's creates and updates in place and its deletes gone. Lets `netpol matrix --plan`
  * and `netpol diff` judge planned policies with the same engine as live ones.
  */
-import type {ReconcilePlan} from '../plan/types.js'
+import {networkPolicyActions, type ReconcilePlan} from '../plan/types.js'
 import type {NetworkPolicyLike} from './types.js'
 
 export function policiesAfterPlan(live: readonly NetworkPolicyLike[], plan: ReconcilePlan): NetworkPolicyLike[] {
   const key = (policy: NetworkPolicyLike) => `${policy.metadata.namespace ?? 'default'}/${policy.metadata.name}`
   const after = new Map(live.map((policy) => [key(policy), policy]))
-  for (const action of plan.actions) {
+  for (const action of networkPolicyActions(plan)) {
     const id = key(action.object)
     if (action.op === 'delete') after.delete(id)
     else if (action.op === 'create' || action.op === 'update') after.set(id, action.object)

@@ -9,6 +9,7 @@ import {isDeepStrictEqual} from 'node:util'
 import type {KubeNetworkPolicy} from '../inventory/kubernetes.js'
 import type {Inventory} from '../inventory/types.js'
 import type {Policy} from '../policy/schema.js'
+import {type JujuPlanContext, planJuju} from './juju/plan.js'
 import {type DesiredState, desiredNetworkPolicies} from './network-policies.js'
 import {
   type ActionPhase,
@@ -16,17 +17,28 @@ import {
   MANAGED_BY_VALUE,
   type NetworkPolicyObject,
   PHASE_ORDER,
-  type PlanAction,
+  type NetworkPolicyAction,
   REASON_ANNOTATION,
   type ReconcilePlan,
 } from './types.js'
 
 const DEFAULT_DENY = 'hardenctl-default-deny'
 
-/** The whole plan for an inventory: desired state against the policies and namespaces it holds. */
-export function planForInventory(inventory: Inventory, policy: Policy): ReconcilePlan {
+/**
+ * The whole plan for an inventory: desired NetworkPolicies against the policies and namespaces
+ * it holds and, with a Juju context, the Juju calls that fix the access, command and exposure
+ * findings.
+ */
+export function planForInventory(inventory: Inventory, policy: Policy, juju?: JujuPlanContext): ReconcilePlan {
   const view = inventory.kubernetes
-  return planReconcile(desiredNetworkPolicies(inventory, policy), view.networkPolicies, view.namespaces)
+  const plan = planReconcile(desiredNetworkPolicies(inventory, policy), view.networkPolicies, view.namespaces)
+  if (juju) {
+    const jujuPlan = planJuju(inventory, policy, juju)
+    plan.actions.push(...jujuPlan.actions)
+    plan.refused.push(...jujuPlan.refused)
+    plan.notes.push(...jujuPlan.notes)
+  }
+  return plan
 }
 
 export function planReconcile(
@@ -38,6 +50,7 @@ export function planReconcile(
     apiVersion: 'hardenctl.io/v1',
     kind: 'ReconcilePlan',
     actions: [],
+    refused: [],
     untouched: [...desired.untouched],
     namespaceLabels: [],
     notes: [...desired.notes],
@@ -62,7 +75,7 @@ export function planReconcile(
       })
       continue
     }
-    const actions: PlanAction[] = []
+    const actions: NetworkPolicyAction[] = []
     const wanted = new Set(namespace.policies.map((policy) => policy.metadata.name))
     for (const object of namespace.policies) {
       const phase: ActionPhase = object.metadata.name === DEFAULT_DENY ? 'default-deny' : 'allow'

@@ -6,12 +6,21 @@ import {createTwoFilesPatch} from 'diff'
 import {stringify} from 'yaml'
 
 import type {ApplyResult} from '../apply/index.js'
-import type {NetworkPolicyObject, PlanAction, ReconcilePlan} from './types.js'
+import type {JujuApplyResult} from '../apply/juju.js'
+import {jujuResultsJson, renderJujuText} from './render-juju.js'
+import {type ActionOp, isJujuAction, type NetworkPolicyAction, type NetworkPolicyObject, networkPolicyActions, type ReconcilePlan} from './types.js'
 
-const SYMBOL: Record<PlanAction['op'], string> = {create: '+', update: '~', delete: '-', unchanged: '='}
+const SYMBOL: Record<ActionOp, string> = {create: '+', update: '~', delete: '-', unchanged: '='}
 
-export function renderPlanJson(plan: ReconcilePlan, applied?: ApplyResult): string {
-  const document: Record<string, unknown> = {...plan, actions: plan.actions.map(({op, phase, object}) => ({op, phase, object}))}
+export function renderPlanJson(plan: ReconcilePlan, applied?: ApplyResult, juju?: JujuApplyResult): string {
+  const document: Record<string, unknown> = {
+    ...plan,
+    actions: plan.actions.map((action) => (isJujuAction(action) ? action : {op: action.op, phase: action.phase, object: action.object})),
+  }
+  if (juju) {
+    document.jujuResults = jujuResultsJson(juju.outcomes)
+    if (juju.heldBack) document.jujuHeldBack = juju.heldBack
+  }
   if (applied) {
     document.results = applied.results.map((result) => ({
       op: result.action.op,
@@ -30,10 +39,11 @@ export function renderPlanJson(plan: ReconcilePlan, applied?: ApplyResult): stri
   return `${JSON.stringify(document, null, 2)}\n`
 }
 
-export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; applied?: ApplyResult}): string {
+export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; applied?: ApplyResult; juju?: JujuApplyResult}): string {
   const lines: string[] = []
-  const byNamespace = new Map<string, PlanAction[]>()
-  for (const action of plan.actions) {
+  const byNamespace = new Map<string, NetworkPolicyAction[]>()
+  const policyActions = networkPolicyActions(plan)
+  for (const action of policyActions) {
     const namespace = action.object.metadata.namespace
     byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), action])
   }
@@ -73,17 +83,21 @@ export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; a
     for (const note of plan.notes) lines.push(`  - ${note}`)
     lines.push('')
   }
+  const juju = renderJujuText(options.juju?.outcomes ?? [], plan.refused, options.juju, options.dryRun)
+  // A Juju-only estate (machine models, no cluster): no NetworkPolicy summary to speak of.
+  if (policyActions.length === 0 && plan.untouched.length === 0 && juju.length > 0) return `${[...lines, ...juju].join('\n')}\n`
   const counts = countOps(plan)
   const verb = options.applied ? (options.dryRun ? 'validated by the API server (dry run), nothing changed' : 'applied') : options.dryRun ? 'planned (dry run), nothing changed' : 'planned'
   const labels = labelling.length > 0 ? `, ${labelling.length} namespace${labelling.length === 1 ? '' : 's'} to label` : ''
   lines.push(`${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.unchanged} unchanged${labels}: ${verb}.`)
   if (options.applied && options.applied.failed > 0) lines.push(`${options.applied.failed} failed; run again once the cause is fixed — reconcile converges.`)
+  if (juju.length > 0) lines.push('', ...juju)
   return `${lines.join('\n')}\n`
 }
 
-export function countOps(plan: ReconcilePlan): Record<PlanAction['op'], number> {
+export function countOps(plan: ReconcilePlan): Record<ActionOp, number> {
   const counts = {create: 0, update: 0, delete: 0, unchanged: 0}
-  for (const action of plan.actions) counts[action.op]++
+  for (const action of networkPolicyActions(plan)) counts[action.op]++
   return counts
 }
 

@@ -61,7 +61,7 @@ export type ActionOp = 'create' | 'update' | 'delete' | 'unchanged'
 export type ActionPhase = 'allow' | 'default-deny' | 'prune'
 export const PHASE_ORDER: readonly ActionPhase[] = ['allow', 'default-deny', 'prune']
 
-export interface PlanAction {
+export interface NetworkPolicyAction {
   op: ActionOp
   phase: ActionPhase
   /** The desired object (create, update, unchanged) or the object to delete (delete). */
@@ -93,10 +93,86 @@ export interface UntouchedNamespace {
   reason: string
 }
 
+/** The Juju API facades reconcile writes through, as Juju names them on the wire. */
+export type JujuFacade = 'ModelManager' | 'Controller' | 'ApplicationOffers' | 'UserManager' | 'Block' | 'Application'
+
+/**
+ * Which switch in hardenctl.yaml lets reconcile make a Juju change; without it the change is
+ * planned and printed only (see JUJU_SECTION_SWITCH).
+ */
+export type JujuSection = 'access' | 'stale-users' | 'commands' | 'exposure'
+
+export const JUJU_SECTION_SWITCH: Record<JujuSection, string> = {
+  access: 'access.enforce: true',
+  'stale-users': 'access.enforce: true and access.disableStaleUsers: true',
+  commands: 'a `commands` section naming the model',
+  exposure: 'exposure.enforce: true',
+}
+
+/**
+ * One Juju API call that fixes one finding. `params` are exactly what goes on the wire (one
+ * change per call, so each change succeeds or fails on its own and is reported with its
+ * before and after).
+ */
+export interface JujuAction {
+  op: 'juju'
+  section: JujuSection
+  /** The audit rule whose finding this fixes. */
+  rule: string
+  controller: string
+  /** Set for model-scoped changes (model access, blocks, exposure). */
+  model?: string
+  /** Calls on a model connection (`Block`, `Application`) go to /model/UUID/api. */
+  connection: 'controller' | 'model'
+  modelUuid?: string
+  facade: JujuFacade
+  method: string
+  params: Record<string, unknown>
+  /** Who or what changes, in words: `user bob on model prod:clite`. */
+  target: string
+  before: string
+  after: string
+  reason: string
+  /** False when the section's switch is off: planned, never applied. */
+  enforced: boolean
+}
+
+/** A change the findings call for that reconcile will not make, and why (safety rules). */
+export interface JujuRefusal {
+  rule: string
+  controller: string
+  model?: string
+  target: string
+  /** The change that was wanted, in words: `revoke superuser`. */
+  wanted: string
+  reason: string
+}
+
+export type PlanAction = NetworkPolicyAction | JujuAction
+
+export function isJujuAction(action: PlanAction): action is JujuAction {
+  return action.op === 'juju'
+}
+
+export function isNetworkPolicyAction(action: PlanAction): action is NetworkPolicyAction {
+  return action.op !== 'juju'
+}
+
+export function networkPolicyActions(plan: Pick<ReconcilePlan, 'actions'>): NetworkPolicyAction[] {
+  return plan.actions.filter(isNetworkPolicyAction)
+}
+
+export function jujuActions(plan: Pick<ReconcilePlan, 'actions'>): JujuAction[] {
+  return plan.actions.filter(isJujuAction)
+}
+
 export interface ReconcilePlan {
   apiVersion: 'hardenctl.io/v1'
   kind: 'ReconcilePlan'
+  /** NetworkPolicy writes per namespace, then the Juju calls (`op: juju`). */
   actions: PlanAction[]
+  /** Juju changes the findings ask for that the safety rules forbid (own access, controller admin, last model admin). */
+  refused: JujuRefusal[]
   /** Namespaces whose policies are left exactly as they are, and why (a partial view never changes policies). */
   untouched: UntouchedNamespace[]
   /** Pod Security Admission labels (empty unless `psa.enabled`); applied after the namespace's NetworkPolicies. */

@@ -2,13 +2,20 @@
  * Access rules from "Harden the user(s)" and "Harden the model(s)" (002): grant access only as
  * needed, revoke or remove users no longer needed.
  */
-import type {Model, Offer} from '../inventory/types.js'
-import {modelCandidates} from '../policy/candidates.js'
+import {
+  allowedControllerLevel,
+  allowedModelLevel,
+  allowedOfferLevel,
+  levelRank,
+  MODEL_LEVELS,
+  OFFER_LEVELS,
+  offerUrl,
+  revokeFor,
+  staleness,
+} from '../policy/access.js'
+import {EVERYONE, normalizeUser} from '../policy/users.js'
 import {cite} from './guides.js'
-import {matchingKeys} from './helpers/glob.js'
 import {controllerTarget, modelTarget, userTarget} from './helpers/targets.js'
-import {daysBetween, parseLastConnection} from './helpers/time.js'
-import {EVERYONE, normalizeUser, sameUser, userListed} from './helpers/users.js'
 import type {Rule} from './rule.js'
 
 const USERS = cite('juju', 'Harden the user(s)')
@@ -34,7 +41,7 @@ export const accessSuperuser: Rule = {
       }
       for (const user of controller.users) {
         if (user.access !== 'superuser' || user.disabled === true) continue
-        if (userListed(allowed, user.name)) continue
+        if (allowedControllerLevel(user.name, policy) === 'superuser') continue
         report({
           target: userTarget(user.name, controller.name),
           message: `${user.name} is a superuser of controller ${controller.name} but is not on the superuser allowlist (${allowed.join(', ') || 'empty'}).`,
@@ -45,20 +52,6 @@ export const accessSuperuser: Rule = {
       }
     }
   },
-}
-
-/** Who the policy lets hold `access` on this model: owner and superusers always; the listed ones. */
-function modelAccessAllowed(model: Model, user: string, access: string, policyModels: Record<string, {admins?: string[]; writers?: string[]; readers?: string[]}>, superusers: string[]): boolean {
-  if (sameUser(user, model.owner)) return true
-  if (userListed(superusers, user)) return true
-  const keys = matchingKeys(policyModels, modelCandidates(model))
-  if (keys.length === 0) return false
-  const entries = keys.map((k) => policyModels[k] ?? {})
-  const admins = entries.flatMap((e) => e.admins ?? [])
-  const writers = entries.flatMap((e) => e.writers ?? [])
-  if (access === 'admin') return userListed(admins, user)
-  if (access === 'write') return userListed([...admins, ...writers], user)
-  return true
 }
 
 export const accessModelAdmin: Rule = {
@@ -82,24 +75,24 @@ export const accessModelAdmin: Rule = {
       const c = model.controller ? `-c ${model.controller} ` : ''
       for (const user of model.users) {
         const level = user.access
+        const allowed = allowedModelLevel(model, user.name, policy)
+        if (levelRank(MODEL_LEVELS, level) <= levelRank(MODEL_LEVELS, allowed)) continue
         if (normalizeUser(user.name) === EVERYONE) {
-          if (!level) continue
           report({
             target: userTarget(user.name, model.controller, model.name),
             message: `model ${model.name} grants ${level} access to everyone@external, i.e. to every user the identity provider knows.`,
             evidence: {user: user.name, access: level, owner: model.owner},
-            remediation: `juju revoke ${c}${user.name} read ${model.name}`,
+            remediation: `juju revoke ${c}${user.name} ${revokeFor(MODEL_LEVELS, allowed)} ${model.name}`,
             ...(user.ref ? {ref: user.ref} : {}),
           })
           continue
         }
-        if (level !== 'admin' && level !== 'write') continue
-        if (modelAccessAllowed(model, user.name, level, policy.access.models, superusers)) continue
+        const why = allowed === '' ? 'access.models lists the readers of this model and not this user' : `only the owner${model.owner ? ` (${model.owner})` : ''}, controller superusers and users listed in access.models may`
         report({
           target: userTarget(user.name, model.controller, model.name),
-          message: `${user.name} holds ${level} on model ${model.name}; only the owner${model.owner ? ` (${model.owner})` : ''}, controller superusers and users listed in access.models may.`,
-          evidence: {user: user.name, access: level, owner: model.owner, lastConnection: user.lastConnection},
-          remediation: `juju revoke ${c}${user.name} write ${model.name}   # leaves read; or list the user under access.models["${model.name}"] in hardenctl.yaml`,
+          message: `${user.name} holds ${level} on model ${model.name}; ${why}.`,
+          evidence: {user: user.name, access: level, allowed: allowed || 'none', owner: model.owner, lastConnection: user.lastConnection},
+          remediation: `juju revoke ${c}${user.name} ${revokeFor(MODEL_LEVELS, allowed)} ${model.name}   # leaves ${allowed || 'no access'}; or list the user under access.models["${model.name}"] in hardenctl.yaml`,
           ...(user.ref ? {ref: user.ref} : {}),
         })
       }
@@ -126,23 +119,17 @@ export const accessStaleUser: Rule = {
         continue
       }
       for (const user of controller.users) {
-        // `juju users` lists enabled users and marks disabled ones `disabled: true` (omitted otherwise).
-        if (user.disabled === true) continue
         const target = userTarget(user.name, controller.name)
-        if (user.lastConnection === undefined) {
-          notEvaluated(target, ['juju-users'], 'the last connection of this user is not known')
+        const stale = staleness(user, policy, now)
+        if (stale.stale === undefined) {
+          notEvaluated(target, ['juju-users'], stale.why)
           continue
         }
-        const parsed = parseLastConnection(user.lastConnection, now)
-        if (!parsed) {
-          notEvaluated(target, ['juju-users'], `cannot read last-connection "${user.lastConnection}"`)
-          continue
-        }
-        const idleDays = parsed.never ? undefined : daysBetween(parsed.at, now)
-        if (!parsed.never && (idleDays ?? 0) <= limit) continue
+        if (!stale.stale) continue
+        const idleDays = stale.idleDays
         report({
           target,
-          message: parsed.never
+          message: stale.never
             ? `${user.name} on controller ${controller.name} has never connected and is still enabled.`
             : `${user.name} on controller ${controller.name} last connected ${idleDays} days ago (limit ${limit}) and is still enabled.`,
           evidence: {user: user.name, lastConnection: user.lastConnection, idleDays: idleDays ?? null, staleUserDays: limit, access: user.access},
@@ -152,13 +139,6 @@ export const accessStaleUser: Rule = {
       }
     }
   },
-}
-
-function offerCandidates(model: Model, offer: Offer): string[] {
-  const out = [offer.name, `${model.name}.${offer.name}`]
-  if (model.owner) out.push(`${model.owner}/${model.name}.${offer.name}`)
-  if (offer.url) out.push(offer.url, offer.url.replace(/^[^:]+:/, ''))
-  return out
 }
 
 export const accessOffer: Rule = {
@@ -176,23 +156,20 @@ export const accessOffer: Rule = {
     const superusers = policy.access.controller.superusers
     for (const model of inventory.models.values()) {
       for (const offer of model.offers) {
-        const url = offer.url ?? `${model.owner ?? 'admin'}/${model.name}.${offer.name}`
+        const url = offerUrl(model, offer)
         const target = {kind: 'offer', name: offer.name, model: model.name, ...(model.controller ? {controller: model.controller} : {})}
         if (!offer.users) {
           notEvaluated(target, ['juju-offers'])
           continue
         }
-        const keys = matchingKeys(policy.access.offers, offerCandidates(model, offer))
-        const consumers = keys.flatMap((k) => policy.access.offers[k]?.consumers ?? [])
         for (const user of offer.users) {
-          if (user.access !== 'consume' && user.access !== 'admin') continue
-          if (sameUser(user.name, model.owner) || userListed(superusers, user.name)) continue
-          if (user.access === 'consume' && userListed(consumers, user.name)) continue
+          const allowed = allowedOfferLevel(model, offer, user.name, policy)
+          if (levelRank(OFFER_LEVELS, user.access) <= levelRank(OFFER_LEVELS, allowed)) continue
           report({
             target,
             message: `${user.name} holds ${user.access} on offer ${url}${user.access === 'admin' ? '; only the model owner and superusers should administer an offer' : ' but is not an allowed consumer'}.`,
-            evidence: {offer: url, user: user.name, access: user.access, allowedConsumers: consumers},
-            remediation: `juju revoke ${model.controller ? `-c ${model.controller} ` : ''}${user.name} consume ${url}`,
+            evidence: {offer: url, user: user.name, access: user.access, allowed},
+            remediation: `juju revoke ${model.controller ? `-c ${model.controller} ` : ''}${user.name} ${revokeFor(OFFER_LEVELS, allowed)} ${url}`,
             ...(offer.ref ? {ref: offer.ref} : {}),
           })
         }

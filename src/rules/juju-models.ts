@@ -1,6 +1,6 @@
 /** Model rules from "Harden the model(s)" and "Audit and observe" (002). */
 import type {Model} from '../inventory/types.js'
-import {modelCandidates} from '../policy/candidates.js'
+import {commandBlocks} from '../policy/commands.js'
 import {cite} from './guides.js'
 import {CHARMS, isCharmIn} from './helpers/charms.js'
 import {anyGlobMatches, matchingKeys} from './helpers/glob.js'
@@ -12,13 +12,6 @@ import {
 import {describeMine, describeOther, relationsOf, type RelationView} from './helpers/relations.js'
 import {list, modelArg, modelTarget, refField} from './helpers/targets.js'
 import type {Rule} from './rule.js'
-
-/** Which `disable-command` sets also block a command set (juju help disable-command). */
-const COVERED_BY: Record<string, string[]> = {
-  'destroy-model': ['destroy-model', 'remove-object', 'all'],
-  'remove-object': ['remove-object', 'all'],
-  all: ['all'],
-}
 
 export const jujuDisabledCommands: Rule = {
   id: 'JUJU-DISABLED-COMMANDS',
@@ -33,16 +26,13 @@ export const jujuDisabledCommands: Rule = {
   needs: [['juju-disabled-commands']],
   evaluate({inventory, policy, report, notEvaluated}) {
     for (const model of inventory.models.values()) {
-      const candidates = modelCandidates(model)
-      if (anyGlobMatches(policy.nonProductionModels, candidates)) continue
-      if (!model.disabledCommands) {
+      const blocks = commandBlocks(model, policy)
+      if (blocks.status === 'non-production') continue
+      if (blocks.status === 'unknown') {
         notEvaluated(modelTarget(model), ['juju-disabled-commands'])
         continue
       }
-      const keys = policy.commands ? matchingKeys(policy.commands, candidates) : []
-      const required = keys.length > 0 ? [...new Set(keys.flatMap((k) => policy.commands?.[k] ?? []))] : ['destroy-model', 'remove-object']
-      const present = model.disabledCommands.map((d) => d.commandSet)
-      const missing = required.filter((set) => !(COVERED_BY[set] ?? [set]).some((c) => present.includes(c)))
+      const {required, present, missing} = blocks
       if (missing.length === 0) continue
       const m = modelArg(model)
       report({

@@ -8,7 +8,7 @@ import type {KubeConfig} from '@kubernetes/client-node'
 import {IncompleteError, InputError} from '../errors.js'
 import type {InventoryGap} from '../inventory/types.js'
 import {collectJuju} from './juju-api/collect.js'
-import {discoverJuju} from './juju-api/juju-data.js'
+import {type ControllerTarget, discoverJuju} from './juju-api/juju-data.js'
 import {collectKubernetes} from './kubernetes-api/list.js'
 import {discoverKubernetes} from './kubernetes-api/discover.js'
 import {redactDocuments} from './redact.js'
@@ -37,6 +37,8 @@ export interface LiveCollection {
   kubernetes: SideReport
   /** The cluster's client configuration, when the Kubernetes side was collected (reconcile writes through it). */
   kubeConfig?: KubeConfig
+  /** The controllers and logins the Juju side was collected with, when it was (reconcile writes through them). */
+  jujuLogin?: {controllers: ControllerTarget[]; insecureSkipVerify: boolean}
   /** For the benchmark and `--verbose`. */
   stats: {jujuCalls: number; kubernetesRequests: Record<string, number>}
 }
@@ -94,6 +96,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveCollection>
     result.warnings.push(...juju.warnings)
     result.stats.jujuCalls = juju.calls
     result.juju = {inspected: true, description: jujuFound.controllers.map((controller) => `controller ${controller.name}`).join(', ')}
+    result.jujuLogin = {controllers: jujuFound.controllers, insecureSkipVerify: jujuOptions.insecureSkipVerify ?? false}
   } else {
     result.warnings.push(`Juju not inspected: ${notInspected(result.juju)}`)
   }

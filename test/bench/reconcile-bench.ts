@@ -23,6 +23,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {performance} from 'node:perf_hooks'
 
+import {networkPolicyActions} from '../../src/plan/types.js'
 import {startFakeController, writeJujuData} from '../fake-juju/server.js'
 import {type FakeRequest, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
 import {ADMIN_PASSWORD, CONTROLLER, fakeEstate, readKubernetesObjects} from './live-bench.js'
@@ -58,7 +59,7 @@ interface PlanMeasurement {
 
 /** The JSON `hardenctl reconcile --format json` prints (the parts read here). */
 interface PlanJson {
-  actions: {op: Op; phase: string; object: {metadata: {namespace: string; name: string; labels?: Record<string, string>; annotations?: Record<string, string>}; spec: unknown}}[]
+  actions: {op: Op | 'juju'; phase: string; object: {metadata: {namespace: string; name: string; labels?: Record<string, string>; annotations?: Record<string, string>}; spec: unknown}}[]
   untouched: {namespace: string; why: string; reason: string}[]
   results?: {op: Op; namespace: string; name: string; status: string; message?: string}[]
   writes?: number
@@ -201,7 +202,7 @@ async function measurePlan(dir: string): Promise<PlanMeasurement> {
   }
 
   const ops: Record<Op, number> = {create: 0, update: 0, delete: 0, unchanged: 0}
-  for (const action of plan.actions) ops[action.op]++
+  for (const action of networkPolicyActions(plan)) ops[action.op]++
   return {
     loadMs,
     planMs,
@@ -340,7 +341,7 @@ function opsLine(ops: Record<Op, number>): string {
 function countOps(plan: PlanJson | undefined): Record<Op, number> | undefined {
   if (!plan) return undefined
   const ops: Record<Op, number> = {create: 0, update: 0, delete: 0, unchanged: 0}
-  for (const action of plan.actions) ops[action.op]++
+  for (const action of plan.actions) if (action.op !== 'juju') ops[action.op as Op]++
   return ops
 }
 

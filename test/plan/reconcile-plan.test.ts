@@ -14,7 +14,7 @@ import type {KubeNetworkPolicy} from '../../src/inventory/kubernetes.js'
 import type {Inventory} from '../../src/inventory/types.js'
 import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
 import {planReconcile} from '../../src/plan/plan.js'
-import type {NetworkPolicyObject} from '../../src/plan/types.js'
+import {type NetworkPolicyObject, networkPolicyActions} from '../../src/plan/types.js'
 import {defaultPolicy, type Policy} from '../../src/policy/schema.js'
 import {REPO_ROOT} from '../helpers/cli.js'
 
@@ -122,7 +122,7 @@ describe('planning against what the cluster has', () => {
     const stale = asLive({...policyFor(ns.policies, 'hardenctl-app-ingress'), metadata: {...policyFor(ns.policies, 'hardenctl-app-ingress').metadata, name: 'hardenctl-app-removed'}})
     const foreign = asLive({...policyFor(ns.policies, 'hardenctl-app-ingress'), metadata: {name: 'team-allow-all', namespace: 'livepatch', labels: {team: 'db'}}})
     const plan = planReconcile(desired, [drifted, stale, foreign])
-    const livepatch = plan.actions.filter((action) => action.object.metadata.namespace === 'livepatch')
+    const livepatch = networkPolicyActions(plan).filter((action) => action.object.metadata.namespace === 'livepatch')
     expect(livepatch.map((action) => [action.op, action.phase, action.object.metadata.name])).toEqual([
       ['create', 'allow', 'hardenctl-app-ingress'],
       ['create', 'allow', 'hardenctl-app-livepatch'],
@@ -132,7 +132,7 @@ describe('planning against what the cluster has', () => {
       ['delete', 'prune', 'hardenctl-app-removed'],
     ])
     expect(livepatch.find((action) => action.op === 'delete')!.object.metadata.resourceVersion).toBe('41')
-    expect(plan.actions.some((action) => action.object.metadata.name === 'team-allow-all')).toBe(false)
+    expect(networkPolicyActions(plan).some((action) => action.object.metadata.name === 'team-allow-all')).toBe(false)
   })
 
   it('a desired name taken by a policy hardenctl does not own leaves that namespace alone', async () => {
@@ -140,7 +140,7 @@ describe('planning against what the cluster has', () => {
     const ns = desired.namespaces.find((candidate) => candidate.namespace === 'livepatch')!
     const squatter = asLive(policyFor(ns.policies, 'hardenctl-default-deny'), {labels: {owner: 'someone'}})
     const plan = planReconcile(desired, [squatter])
-    expect(plan.actions.some((action) => action.object.metadata.namespace === 'livepatch')).toBe(false)
+    expect(networkPolicyActions(plan).some((action) => action.object.metadata.namespace === 'livepatch')).toBe(false)
     expect(plan.untouched).toContainEqual({namespace: 'livepatch', why: 'foreign-policy', reason: expect.stringContaining('hardenctl-default-deny exists and is not hardenctl')})
   })
 
@@ -148,10 +148,10 @@ describe('planning against what the cluster has', () => {
     const inventory = await example()
     inventory.gaps.push({target: {kind: 'model', controller: 'microk8s-prod', model: 'livepatch', name: 'livepatch'}, message: 'status-error: connection reset'})
     const plan = planReconcile(desiredNetworkPolicies(inventory, defaultPolicy()), [])
-    expect(plan.actions.some((action) => action.object.metadata.namespace === 'livepatch')).toBe(false)
+    expect(networkPolicyActions(plan).some((action) => action.object.metadata.namespace === 'livepatch')).toBe(false)
     expect(plan.untouched).toContainEqual({namespace: 'livepatch', why: 'incomplete-view', reason: expect.stringContaining('connection reset')})
     // The controller namespace does not depend on the model's status.
-    expect(plan.actions.some((action) => action.object.metadata.namespace === 'controller-microk8s-prod')).toBe(true)
+    expect(networkPolicyActions(plan).some((action) => action.object.metadata.namespace === 'controller-microk8s-prod')).toBe(true)
   })
 
   it('with psa.enabled, labels namespaces warn/audit restricted and leaves enforce off unless asked; labelled ones are unchanged', async () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {accessModelAdmin, accessOffer, accessStaleUser, accessSuperuser} from '../../src/rules/juju-access.js'
-import {parseLastConnection} from '../../src/rules/helpers/time.js'
+import {parseLastConnection} from '../../src/policy/last-connection.js'
 import {controller, findings, inventory, model, NOW, policy, ref, run} from './factories.js'
 
 describe('ACCESS-SUPERUSER', () => {

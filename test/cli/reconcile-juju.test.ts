@@ -213,6 +213,25 @@ describe('reconcile: Juju access, command blocks and exposure', () => {
     expect(writes(again.controller.calls)).toEqual([EXPECTED_WRITES[3]])
   })
 
+  it('on a machine model narrows an allowlisted exposure to the allowed CIDRs, once', async () => {
+    const policy = 'apiVersion: hardenctl.io/v1\nexposure: {allow: {"foo-machine/kafka": ["10.0.0.0/8"]}, enforce: true}\n'
+    const run = await setup({policy})
+    const first = await reconcile(run)
+    expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0)
+    expect(writes(run.controller.calls)).toEqual([
+      {endpoint: FOO_MACHINE, call: 'Application.Expose', params: {application: 'kafka', 'exposed-endpoints': {'kafka-client': {'expose-to-cidrs': ['10.0.0.0/8']}}}},
+    ])
+    expect(first.stdout).toContain('Application.Expose application kafka in model prod:foo-machine: endpoint kafka-client to 0.0.0.0/0 → endpoint kafka-client to 10.0.0.0/8  [applied]')
+
+    const again = await restart(run)
+    const second = await reconcile(again)
+    expect(second.code, second.stdout).toBe(0)
+    expect(writes(again.controller.calls)).toEqual([])
+    const audit = await runCli(['audit', '--no-kubernetes', '--policy', run.policyFile, '--format', 'json', '--fail-on', 'never'], {env: again.env})
+    const findings = (JSON.parse(audit.stdout) as {findings: {rule: string}[]}).findings
+    expect(findings.filter((finding) => finding.rule === 'JUJU-EXPOSED')).toEqual([])
+  })
+
   it('plans from an offline snapshot with --from, with the same calls', async () => {
     const run = await setup()
     const snapshot = join(home, `snapshot-${counter++}`)

@@ -268,4 +268,34 @@ export const jujuBaseNotLts: Rule = {
   },
 }
 
-export const JUJU_APPLICATION_RULES: Rule[] = [jujuTrust, jujuExposed, jujuCharmSource, jujuCharmOutdated, jujuBaseNotLts]
+/** Charm options that make a Kubernetes charm create a Service reachable from outside the cluster. */
+const EXTERNAL_SERVICE_VALUES: Record<string, string> = {nodeport: 'NodePort', loadbalancer: 'LoadBalancer'}
+
+export const jujuExposeExternal: Rule = {
+  id: 'JUJU-EXPOSE-EXTERNAL',
+  title: 'Charm configured to create a LoadBalancer or NodePort Service',
+  severity: 'high',
+  profile: 'k8s',
+  guide: APPLICATIONS,
+  rationale:
+    'On Kubernetes `juju expose` does nothing; charms such as postgresql-k8s, mysql-k8s and kafka-k8s instead create a NodePort or LoadBalancer Service when their `expose-external` option asks for one, which makes the workload reachable from outside the cluster. The guide says to expose endpoints only as needed. Caught before deploy, this is the K8S-LOADBALANCER finding of a running model.',
+  remediation: 'Leave `expose-external` at `false` and reach the application through an ingress with TLS, or list the application and its CIDRs under `exposure.allow` in hardenctl.yaml.',
+  autoFixable: false,
+  needs: [['juju-bundle', 'juju-config']],
+  evaluate({inventory, policy, report}) {
+    for (const {app} of applications(inventory)) {
+      const value = app.options['expose-external']
+      const type = typeof value === 'string' ? EXTERNAL_SERVICE_VALUES[value.toLowerCase()] : undefined
+      if (!type || allowedCidrs(app, policy) !== undefined) continue
+      report({
+        target: appTarget(app),
+        message: `${app.name} sets expose-external: ${String(value)}, so the charm will create a ${type} Service reachable from outside the cluster, and it is not on the exposure allowlist.`,
+        evidence: {option: 'expose-external', value, serviceType: type},
+        remediation: `juju config -m ${appModelArg(app)} ${app.name} expose-external=false   # or list "${app.model}/${app.name}" under exposure.allow in hardenctl.yaml`,
+        ref: app.optionRefs['expose-external'] ?? app.refs.definition,
+      })
+    }
+  },
+}
+
+export const JUJU_APPLICATION_RULES: Rule[] = [jujuTrust, jujuExposed, jujuCharmSource, jujuCharmOutdated, jujuBaseNotLts, jujuExposeExternal]

@@ -8,6 +8,7 @@ import {join, resolve, sep} from 'node:path'
 
 import {InputError} from '../errors.js'
 import type {Contribution, DocumentReader, Scope} from '../inventory/contributions.js'
+import {readCharmArchive} from './charm/archive.js'
 import {readIfCharmDirectory} from './charm/index.js'
 import type {Locator} from './document.js'
 import {type ParsedFile, parseText, readAndParse} from './parse-file.js'
@@ -26,20 +27,32 @@ const RECOGNISED_INPUTS =
   'juju status/show-model/users/offers/disabled-commands/config/show-application output, a bundle, ' +
   'charm metadata, or Kubernetes objects (kubectl get -o json)'
 const DATA_FILE = /\.(json|ya?ml)$/i
+const CHARM_ARCHIVE = /\.charm$/i
 /** Files read at once; enough to keep the disk busy without holding every file in memory. */
 const READ_CONCURRENCY = 16
 
-export async function readFileSources(paths: string[], readers: DocumentReader[] = ALL_READERS): Promise<FileSourceResult> {
+export interface FileSourceOptions {
+  readers?: DocumentReader[]
+  /** Read every document into this model (overlays given apart from their bundle, as with `juju deploy --overlay`). */
+  model?: string
+}
+
+export async function readFileSources(paths: string[], options: FileSourceOptions = {}): Promise<FileSourceResult> {
+  const readers = options.readers ?? ALL_READERS
   const result: FileSourceResult = {contributions: [], files: [], locators: new Map(), warnings: []}
   const dataFiles: string[] = []
   for (const path of paths) {
     const kind = await statKind(path)
     if (kind === 'directory') await collect(path, dataFiles, result)
+    else if (CHARM_ARCHIVE.test(path)) await readArchive(path, result)
     else dataFiles.push(path)
   }
 
   const parsed = await mapConcurrently(dataFiles, READ_CONCURRENCY, readAndParse)
-  for (const file of parsed) readParsedFile(file, readers, result)
+  for (const file of parsed) {
+    const scope = scopeFromLayout(file.file)
+    readParsedFile(file, readers, result, options.model === undefined ? scope : {...scope, model: options.model})
+  }
   return result
 }
 
@@ -97,6 +110,14 @@ async function collect(directory: string, dataFiles: string[], result: FileSourc
     if (entry.isDirectory()) await collect(path, dataFiles, result)
     else if (entry.isFile() && DATA_FILE.test(entry.name)) dataFiles.push(path)
   }
+}
+
+/** A `.charm` archive named on the command line: one charm, read in memory under the archive's limits. */
+async function readArchive(path: string, result: FileSourceResult): Promise<void> {
+  const charm = await readCharmArchive(path)
+  for (const contribution of charm.contributions) result.contributions.push(contribution)
+  for (const file of charm.files) result.locators.set(file.file, file.locator)
+  result.files.push({file: path, kind: 'charm archive'})
 }
 
 function readParsedFile(parsed: ParsedFile, readers: DocumentReader[], result: FileSourceResult, scope = scopeFromLayout(parsed.file)): void {

@@ -7,6 +7,7 @@ import {
   jujuCharmOutdated,
   jujuCharmSource,
   jujuExposed,
+  jujuExposeExternal,
   jujuTrust,
 } from '../../src/rules/juju-applications.js'
 import {app, binding, findings, inventory, model, policy, ref, role, run, serviceAccount, WILDCARD} from './factories.js'
@@ -158,5 +159,30 @@ describe('JUJU-BASE-NOT-LTS', () => {
     expect(baseVerdict({name: 'ubuntu', channel: '25.04'}, undefined)).toMatchObject({lts: false})
     expect(baseVerdict(undefined, 'focal')).toEqual({lts: true})
     expect(baseVerdict(undefined, 'kubernetes')).toBeUndefined()
+  })
+})
+
+describe('JUJU-EXPOSE-EXTERNAL', () => {
+  const withOption = (value: unknown) =>
+    inventory({
+      models: [
+        model('db', {
+          apps: [app('postgresql', {charm: 'postgresql-k8s', options: {'expose-external': value}, optionRefs: {'expose-external': ref('bundle.yaml', 'applications', 'postgresql', 'options', 'expose-external')}})],
+          inputs: ['juju-bundle'],
+        }),
+      ],
+    })
+
+  it('flags loadbalancer and nodeport at the option, case-insensitively', () => {
+    const [lb] = findings(jujuExposeExternal, withOption('loadbalancer'))
+    expect(lb).toMatchObject({rule: 'JUJU-EXPOSE-EXTERNAL', severity: 'high', target: {kind: 'application', name: 'postgresql'}, evidence: {serviceType: 'LoadBalancer'}})
+    expect(lb?.location?.file).toBe('bundle.yaml')
+    expect(findings(jujuExposeExternal, withOption('NodePort'))[0]?.evidence).toMatchObject({serviceType: 'NodePort'})
+  })
+
+  it('passes false, absent and allowlisted applications', () => {
+    expect(findings(jujuExposeExternal, withOption('false'))).toEqual([])
+    expect(findings(jujuExposeExternal, withOption(false))).toEqual([])
+    expect(findings(jujuExposeExternal, withOption('loadbalancer'), policy({exposure: {allow: {'db/postgresql': ['10.0.0.0/8']}}}))).toEqual([])
   })
 })

@@ -42,7 +42,8 @@ function firstDocument(parsed: ParsedFile): unknown {
   return parsed.documents[0]?.data
 }
 
-interface CharmFiles {
+/** The files of a charm that hardenctl reads, parsed; from a directory or a `.charm` archive. */
+export interface CharmFiles {
   charmcraft?: ParsedFile
   metadata?: ParsedFile
   config?: ParsedFile
@@ -105,7 +106,8 @@ export async function readCharmDirectoryFiles(dir: string): Promise<{contributio
   return charmFromFiles(dir, await parseCharmFiles(dir))
 }
 
-function charmFromFiles(dir: string, {charmcraft, metadata, config}: CharmFiles): {contributions: Contribution[]; files: ParsedFile[]} {
+/** One charm from its parsed files; `dir` names it in messages and is the name of last resort. */
+export function charmFromFiles(dir: string, {charmcraft, metadata, config}: CharmFiles): {contributions: Contribution[]; files: ParsedFile[]} {
   if (!charmcraft && !metadata) {
     throw new InputError(dir, `not a charm directory: expected ${CHARMCRAFT} or ${METADATA}`)
   }

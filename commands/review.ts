@@ -1,0 +1,69 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
+import {reportFlags} from '../src/cli/flags.js'
+import {printWarnings} from '../src/cli/live.js'
+import {emit, useColor} from '../src/cli/output.js'
+import {ExitCode} from '../src/errors.js'
+import {SEVERITIES} from '../src/findings/types.js'
+import {renderReport} from '../src/report/index.js'
+import {runReview} from '../src/review/run-review.js'
+
+export default class Review extends BaseCommand {
+  static override summary = 'Pre-deploy gate: review charms and bundles before `juju deploy`.'
+
+  static override description = `Reads charm directories, .charm archives and bundles (multi-document, with --overlay files applied in order like juju deploy), and runs the rules that can be judged before anything is deployed: root containers and charm-user, trust, exposure (expose, exposed-endpoints, expose-external), TLS endpoints without a relation in the bundle, plaintext credentials in options, channels below stable and local charms, a production bundle without observability, and the Landscape, Livepatch and MAAS profile rules where their charms are present. Every finding points at the file, line and column of the YAML node that caused it, so SARIF annotations land on the right line in code scanning.
+
+For a bundle, charm metadata (containers, endpoints, option types) comes from --charm NAME=PATH where given; what it would have decided is otherwise listed as not evaluated.
+
+.charm archives are untrusted input: entry count, total size and compression ratio are capped; absolute names, '..' and symbolic links are refused; nothing is written to disk.
+
+${EXIT_CODES_HELP}`
+
+  static override examples = [
+    {description: 'Gate a charm before publishing it', command: '<%= config.bin %> review ./my-charm'},
+    {description: 'Review a bundle and its overlay with the charms it deploys, SARIF for code scanning', command: '<%= config.bin %> review bundle.yaml --overlay prod.yaml --charm postgresql=./postgresql-k8s_ubuntu@22.04-amd64.charm --format sarif -o review.sarif'},
+  ]
+
+  static override strict = false
+
+  static override args = {
+    paths: Args.string({description: 'Charm directories, .charm files and bundle files.', required: true}),
+  }
+
+  static override flags = {
+    overlay: Flags.string({multiple: true, description: 'An overlay bundle applied over the bundles, in order (repeatable), as with `juju deploy --overlay`.'}),
+    charm: Flags.string({multiple: true, description: 'NAME=PATH: the charm (directory or .charm) of application or charm NAME in the bundle (repeatable).'}),
+    ...reportFlags,
+    'fail-on': Flags.option({
+      options: [...SEVERITIES, 'never'] as const,
+      default: 'high',
+      description: 'Exit 1 when an unwaived finding is at or above this severity (review is a gate: default high).',
+      env: 'HARDENCTL_FAIL_ON',
+    })(),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Review)
+    const paths = argv as string[]
+    const failOn = flags['fail-on'] === 'never' ? undefined : flags['fail-on']
+    const result = await runReview({
+      paths,
+      overlays: flags.overlay,
+      charms: flags.charm,
+      policyFile: flags.policy,
+      profiles: flags.profile,
+      failOn,
+      toolVersion: this.config.version,
+    })
+    printWarnings(result.warnings)
+    const toTerminal = flags.output === undefined && process.stdout.isTTY === true
+    const text = renderReport(flags.format, result.report, result.rules, {
+      color: useColor(flags.output !== undefined),
+      width: toTerminal ? process.stdout.columns : undefined,
+      fallbackArtifactUri: paths[0],
+    })
+    await emit(text, flags.output)
+    if (result.report.summary.failed) this.exit(ExitCode.findingsAtOrAboveThreshold)
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * A `.charm` file (a zip archive) read as one charm, treated as untrusted input: every entry is
+ * checked before anything is read, and only the few small files hardenctl needs are inflated, in
+ * memory. Nothing is ever written to disk. Refused:
+ * - more entries than MAX_ENTRIES, or more than MAX_TOTAL_BYTES uncompressed in all;
+ * - entry names that are absolute, climb out with `..` or hold a backslash (yauzl's own checks,
+ *   with strictFileNames so a backslash is refused rather than turned into a `/`);
+ * - symbolic links (the Unix mode in the entry's external attributes);
+ * - entries whose compression ratio exceeds MAX_RATIO (zip bombs);
+ * - a read file that inflates to more than its header said (yauzl validates entry sizes).
+ * Each refusal is one line naming the archive and the entry; entry names are quoted as JSON, so a
+ * name holding a newline cannot break the line.
+ */
+import {readFile} from 'node:fs/promises'
+
+import yauzl, {type Entry, type ZipFile} from 'yauzl'
+
+import {InputError} from '../../errors.js'
+import type {Contribution} from '../../inventory/contributions.js'
+import {type ParsedFile, parseText} from '../parse-file.js'
+import {type CharmFiles, charmFromFiles} from './directory.js'
+
+export interface ArchiveLimits {
+  maxEntries: number
+  maxTotalBytes: number
+  /** Uncompressed / compressed, per entry. */
+  maxRatio: number
+  /** Largest metadata file read. */
+  maxFileBytes: number
+}
+
+export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
+  maxEntries: 20_000,
+  maxTotalBytes: 512 * 1024 * 1024,
+  maxRatio: 200,
+  maxFileBytes: 4 * 1024 * 1024,
+}
+
+/** The archive members hardenctl reads, by where CharmFiles keeps them. */
+const MEMBERS: Record<string, keyof CharmFiles> = {
+  'charmcraft.yaml': 'charmcraft',
+  'metadata.yaml': 'metadata',
+  'config.yaml': 'config',
+}
+
+/** Small entries compress badly or well by chance; the ratio is judged only above this size. */
+const RATIO_FLOOR_BYTES = 64 * 1024
+const S_IFMT = 0o170000
+const S_IFLNK = 0o120000
+
+/** yauzl's refusals of an entry name ("absolute path: /etc/x"), as the reason hardenctl gives. */
+const NAME_REFUSALS: Record<string, string> = {
+  'absolute path': 'is an absolute path',
+  'invalid relative path': "climbs out of the archive with '..'",
+  'invalid characters in fileName': 'has a backslash in its name',
+}
+const NAME_REFUSAL = new RegExp(`^(${Object.keys(NAME_REFUSALS).join('|')}): (.*)$`, 's')
+
+/** One line, whatever a library's message holds. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim()
+}
+
+export async function readCharmArchive(path: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<{contributions: Contribution[]; files: ParsedFile[]}> {
+  let buffer: Buffer
+  try {
+    buffer = await readFile(path)
+  } catch (error) {
+    throw new InputError(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+  }
+  const zip = await openZip(path, buffer)
+  try {
+    const entries = await listEntries(path, zip, limits)
+    const files: CharmFiles = {}
+    for (const entry of entries) {
+      const member = MEMBERS[entry.fileName]
+      if (member === undefined) continue
+      if (entry.uncompressedSize > limits.maxFileBytes) {
+        throw new InputError(path, `${entry.fileName} in the archive is ${entry.uncompressedSize} bytes; more than ${limits.maxFileBytes} is refused`)
+      }
+      const text = (await readEntry(path, zip, entry)).toString('utf8')
+      files[member] = parseText(`${path}/${entry.fileName}`, text)
+    }
+    if (!files.charmcraft && !files.metadata) {
+      throw new InputError(path, 'not a charm archive: it holds neither metadata.yaml nor charmcraft.yaml at its top level')
+    }
+    return charmFromFiles(path, files)
+  } finally {
+    zip.close()
+  }
+}
+
+function openZip(path: string, buffer: Buffer): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    // lazyEntries: entries are read one at a time, so a hostile central directory is checked as it is walked.
+    // strictFileNames: without it yauzl turns `\` into `/` (so `..\x` would read as `../x` and `a\b` pass as `a/b`).
+    yauzl.fromBuffer(buffer, {lazyEntries: true, validateEntrySizes: true, strictFileNames: true}, (error, zip) => {
+      if (error || !zip) reject(new InputError(path, `not a valid .charm (zip) archive: ${oneLine(error?.message ?? 'unreadable')}`))
+      else resolve(zip)
+    })
+  })
+}
+
+/** Walks the central directory, refusing the archive at the first entry that breaks a rule. */
+function listEntries(path: string, zip: ZipFile, limits: ArchiveLimits): Promise<Entry[]> {
+  if (zip.entryCount > limits.maxEntries) {
+    return Promise.reject(new InputError(path, `the archive has ${zip.entryCount} entries; more than ${limits.maxEntries} is refused`))
+  }
+  return new Promise((resolve, reject) => {
+    const entries: Entry[] = []
+    let total = 0
+    const fail = (message: string) => {
+      zip.close()
+      reject(new InputError(path, message))
+    }
+    // yauzl refuses absolute names, `..` climbs and backslashes itself ("absolute path: /etc/x",
+    // "invalid relative path: ../x", "invalid characters in fileName: a\b").
+    zip.on('error', (error: Error) => {
+      const refused = NAME_REFUSAL.exec(error.message)
+      if (refused) fail(`entry ${JSON.stringify(refused[2])} ${NAME_REFUSALS[refused[1]!]}; refused`)
+      // The entry yauzl was reading when it failed; its name is not known yet.
+      else fail(`not a valid .charm (zip) archive: entry ${entries.length + 1} of ${zip.entryCount}: ${oneLine(error.message)}`)
+    })
+    zip.on('entry', (entry: Entry) => {
+      const name = entry.fileName
+      // Never reached while yauzl checks names (strictFileNames); kept so a change there cannot let one through.
+      if (name.includes('\\')) return fail(`entry ${JSON.stringify(name)} has a backslash in its name; refused`)
+      const mode = (entry.externalFileAttributes >>> 16) & S_IFMT
+      if (mode === S_IFLNK) return fail(`entry ${JSON.stringify(name)} is a symbolic link; refused`)
+      total += entry.uncompressedSize
+      if (total > limits.maxTotalBytes) {
+        return fail(`entry ${JSON.stringify(name)} (${entry.uncompressedSize} bytes) brings the archive to more than ${limits.maxTotalBytes} bytes uncompressed; refused`)
+      }
+      if (entry.uncompressedSize > RATIO_FLOOR_BYTES && entry.uncompressedSize > limits.maxRatio * Math.max(entry.compressedSize, 1)) {
+        return fail(`entry ${JSON.stringify(name)} compresses ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))}:1; more than ${limits.maxRatio}:1 is refused`)
+      }
+      entries.push(entry)
+      zip.readEntry()
+    })
+    zip.on('end', () => resolve(entries))
+    zip.readEntry()
+  })
+}
+
+function readEntry(path: string, zip: ZipFile, entry: Entry): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (error, stream) => {
+      if (error || !stream) return reject(new InputError(path, `cannot read ${entry.fileName} in the archive: ${error?.message ?? 'no data'}`))
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      stream.on('error', (streamError: Error) => reject(new InputError(path, `cannot read ${entry.fileName} in the archive: ${streamError.message}`)))
+      stream.on('end', () => resolve(Buffer.concat(chunks)))
+    })
+  })
+}

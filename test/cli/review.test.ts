@@ -1,0 +1,221 @@
+/**
+ * `hardenctl review` as CI runs it: the corpus charms (as the charm directories a charm repo has)
+ * and bundles, with exact findings at exact lines and columns, overlays and --charm, the gate's
+ * exit codes, and SARIF/JUnit output whose locations land on the YAML node.
+ */
+import {copyFile, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {basename, join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {zip} from '../helpers/zip.js'
+
+const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus')
+const LANDSCAPE_BUNDLE = join(CORPUS, 'bundles', 'landscape-charm__bundle-examples__bundle.yaml')
+const LIVEPATCH_BUNDLE = join(CORPUS, 'bundles', 'livepatch-k8s-operator__bundle__bundle.yaml')
+
+/** Each corpus charm as the directory it lives in upstream: corpus file → file name in the charm. */
+const CHARMS: Record<string, Record<string, string>> = {
+  'sidecar-non-root': {
+    'juju__testcharms__charms__sidecar-non-root__metadata.yaml': 'metadata.yaml',
+    'juju__testcharms__charms__sidecar-non-root__charmcraft.yaml': 'charmcraft.yaml',
+  },
+  minio: {'minio-operator__metadata.yaml': 'metadata.yaml', 'minio-operator__charmcraft.yaml': 'charmcraft.yaml'},
+  'postgresql-k8s': {'postgresql-k8s-operator__metadata.yaml': 'metadata.yaml'},
+  'traefik-k8s': {'traefik-k8s-operator__metadata.yaml': 'metadata.yaml'},
+  livepatch: {'livepatch-k8s-operator__metadata.yaml': 'metadata.yaml', 'livepatch-k8s-operator__charmcraft.yaml': 'charmcraft.yaml'},
+  'maas-region': {'maas-charms__maas-region__charmcraft.yaml': 'charmcraft.yaml'},
+  'maas-agent': {'maas-charms__maas-agent__charmcraft.yaml': 'charmcraft.yaml'},
+  landscape: {'landscape-charm__metadata.yaml': 'metadata.yaml'},
+}
+
+interface JsonReport {
+  findings: {rule: string; severity: string; target: {kind: string; name: string}; location?: {file: string; line?: number; column?: number}}[]
+  notEvaluated: {rule: string; message: string}[]
+  summary: {failed: boolean}
+}
+
+let work: string
+const charmDirs: Record<string, string> = {}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'hardenctl-review-'))
+  for (const [name, files] of Object.entries(CHARMS)) {
+    const dir = join(work, name)
+    await mkdir(dir)
+    for (const [from, to] of Object.entries(files)) await copyFile(join(CORPUS, 'charms', from), join(dir, to))
+    charmDirs[name] = dir
+  }
+})
+afterAll(async () => {
+  await rm(work, {recursive: true, force: true})
+})
+
+async function review(args: string[]): Promise<JsonReport> {
+  const result = await runCli(['review', ...args, '--format', 'json', '--fail-on', 'never'])
+  expect(result.code, result.stderr).toBe(0)
+  return JSON.parse(result.stdout) as JsonReport
+}
+
+/** `RULE kind/name file:line:column`, the file by its name. */
+const found = (report: JsonReport) =>
+  report.findings.map((f) => `${f.rule} ${f.target.kind}/${f.target.name} ${f.location ? `${basename(f.location.file)}:${f.location.line}:${f.location.column}` : '-'}`)
+
+describe('review: the corpus charms', () => {
+  const expected: Record<string, string[]> = {
+    'sidecar-non-root': ['JUJU-ROOT-CONTAINER charm/sidecar-non-root metadata.yaml:2:3'],
+    minio: [],
+    'postgresql-k8s': ['JUJU-ROOT-CONTAINER charm/postgresql-k8s metadata.yaml:27:3', 'JUJU-CHARM-USER charm/postgresql-k8s metadata.yaml:4:1'],
+    'traefik-k8s': ['JUJU-ROOT-CONTAINER charm/traefik-k8s metadata.yaml:24:3', 'JUJU-CHARM-USER charm/traefik-k8s metadata.yaml:6:1'],
+    livepatch: [
+      'JUJU-ROOT-CONTAINER charm/canonical-livepatch-server-k8s metadata.yaml:95:3',
+      'JUJU-ROOT-CONTAINER charm/canonical-livepatch-server-k8s metadata.yaml:97:3',
+      'JUJU-CHARM-USER charm/canonical-livepatch-server-k8s metadata.yaml:7:1',
+    ],
+    'maas-region': ['TLS-CONFIG-KEY charm/maas-region charmcraft.yaml:186:5'],
+    'maas-agent': [],
+    landscape: [],
+  }
+  for (const [name, findings] of Object.entries(expected)) {
+    it(`${name}: ${findings.length} finding${findings.length === 1 ? '' : 's'}, at the YAML node`, async () => {
+      const report = await review([charmDirs[name]!])
+      expect(found(report)).toEqual(findings)
+      // Charms alone: rules that need a bundle have nothing to judge and are not listed.
+      expect(report.notEvaluated.filter((entry) => /a bundle/.test(entry.message))).toEqual([])
+    })
+  }
+
+  it('a packed .charm reads like its directory, with locations inside the archive', async () => {
+    const archive = join(work, 'sidecar-non-root_amd64.charm')
+    const files = Object.values(CHARMS['sidecar-non-root']!)
+    const entries = await Promise.all(files.map(async (name) => ({name, data: await readFile(join(charmDirs['sidecar-non-root']!, name))})))
+    await writeFile(archive, zip([...entries, {name: 'src/charm.py', data: Buffer.from('import ops\n')}]))
+    const report = await review([archive])
+    expect(found(report)).toEqual(['JUJU-ROOT-CONTAINER charm/sidecar-non-root metadata.yaml:2:3'])
+    expect(report.findings[0]?.location?.file).toBe(`${archive}/metadata.yaml`)
+  })
+
+  it('the sidecar-non-root charm: only the container without uid/gid is root, charm-user non-root passes', async () => {
+    const result = await runCli(['review', charmDirs['sidecar-non-root']!, '--fail-on', 'never'])
+    expect(result.stdout).toContain('container rootful of charm sidecar-non-root runs as root')
+    expect(result.stdout).not.toContain('rootless')
+  })
+})
+
+describe('review: the corpus bundles', () => {
+  it('Landscape: exposure, channels, the local charm, TLS and the proxy certificate, at their lines', async () => {
+    const report = await review([LANDSCAPE_BUNDLE])
+    const file = basename(LANDSCAPE_BUNDLE)
+    expect(found(report)).toEqual([
+      `JUJU-EXPOSED application/haproxy ${file}:24:5`,
+      `JUJU-CHARM-SOURCE application/haproxy ${file}:21:5`,
+      `JUJU-CHARM-SOURCE application/landscape-server ${file}:31:5`,
+      `JUJU-CHARM-SOURCE application/rabbitmq-server ${file}:15:5`,
+      `LANDSCAPE-HTTP-PORT application/haproxy ${file}:20:3`,
+      `TLS-DB-PLAINTEXT application/postgresql ${file}:3:3`,
+      `TLS-DB-PLAINTEXT application/rabbitmq-server ${file}:14:3`,
+      `JUJU-OBSERVABILITY model/landscape-charm__bundle-examples__bundle ${file}:1:1`,
+      `LANDSCAPE-PROXY-TLS application/haproxy ${file}:28:7`,
+      `TLS-SELF-SIGNED application/haproxy ${file}:28:7`,
+    ])
+    // Without the charms, what their metadata would decide is listed, with how to give them.
+    expect(report.notEvaluated.map((entry) => entry.rule).sort()).toEqual(['JUJU-CHARM-USER', 'JUJU-ROOT-CONTAINER', 'TLS-MISSING-RELATION'])
+    expect(report.notEvaluated.every((entry) => entry.message.includes('--charm NAME=PATH'))).toBe(true)
+  })
+
+  it('Livepatch: trust, the candidate channel, TLS of the ingress and the database, at their lines', async () => {
+    const report = await review([LIVEPATCH_BUNDLE])
+    const file = basename(LIVEPATCH_BUNDLE)
+    expect(found(report)).toEqual([
+      `JUJU-TRUST application/ingress ${file}:44:5`,
+      `JUJU-TRUST application/postgresql ${file}:21:5`,
+      `LIVEPATCH-TLS application/livepatch ${file}:22:3`,
+      `JUJU-CHARM-SOURCE application/postgresql ${file}:18:5`,
+      `LIVEPATCH-DB-TLS application/postgresql ${file}:16:3`,
+      `TLS-DB-PLAINTEXT application/postgresql ${file}:16:3`,
+      `JUJU-OBSERVABILITY model/livepatch-k8s-operator__bundle__bundle ${file}:4:1`,
+    ])
+  })
+
+  it('with --overlay and --charm: the overlay is part of the bundle and the charms answer for its applications', async () => {
+    const overlay = join(work, 'expose-db.yaml')
+    await writeFile(overlay, 'applications:\n  postgresql:\n    options:\n      expose-external: loadbalancer\n')
+    const report = await review([
+      LIVEPATCH_BUNDLE,
+      '--overlay',
+      overlay,
+      '--charm',
+      `postgresql=${charmDirs['postgresql-k8s']}`,
+      '--charm',
+      `livepatch=${charmDirs.livepatch}`,
+    ])
+    const file = basename(LIVEPATCH_BUNDLE)
+    expect(found(report)).toEqual([
+      'JUJU-EXPOSE-EXTERNAL application/postgresql expose-db.yaml:4:7',
+      'JUJU-ROOT-CONTAINER application/livepatch metadata.yaml:95:3',
+      'JUJU-ROOT-CONTAINER application/livepatch metadata.yaml:97:3',
+      'JUJU-ROOT-CONTAINER application/postgresql metadata.yaml:27:3',
+      `JUJU-TRUST application/ingress ${file}:44:5`,
+      `JUJU-TRUST application/postgresql ${file}:21:5`,
+      `LIVEPATCH-TLS application/livepatch ${file}:22:3`,
+      `JUJU-CHARM-SOURCE application/postgresql ${file}:18:5`,
+      'JUJU-CHARM-USER application/livepatch metadata.yaml:7:1',
+      'JUJU-CHARM-USER application/postgresql metadata.yaml:4:1',
+      `LIVEPATCH-DB-TLS application/postgresql ${file}:16:3`,
+      `TLS-DB-PLAINTEXT application/postgresql ${file}:16:3`,
+      'TLS-MISSING-RELATION application/postgresql metadata.yaml:72:3',
+      `JUJU-OBSERVABILITY model/livepatch-k8s-operator__bundle__bundle ${file}:4:1`,
+    ])
+    // Only the ingress charm was not given.
+    const rootContainer = report.notEvaluated.find((entry) => entry.rule === 'JUJU-ROOT-CONTAINER') as {targets?: {name: string}[]} | undefined
+    expect(rootContainer?.targets?.map((target) => target.name)).toEqual(['ingress'])
+  })
+})
+
+describe('review as a CI gate', () => {
+  it('fails on high by default (exit 1) and passes a charm with nothing high (exit 0)', async () => {
+    const gate = await runCli(['review', LIVEPATCH_BUNDLE])
+    expect(gate.code).toBe(1)
+    expect(gate.stdout).toContain('failed (high or worse)')
+    const clean = await runCli(['review', charmDirs.minio!])
+    expect(clean.code, clean.stdout).toBe(0)
+  })
+
+  it('SARIF: each result is anchored at the file, line and column of the YAML node', async () => {
+    const result = await runCli(['review', LIVEPATCH_BUNDLE, '--format', 'sarif', '--fail-on', 'never'])
+    expect(result.code).toBe(0)
+    const sarif = JSON.parse(result.stdout) as {
+      runs: {results: {ruleId: string; locations: {physicalLocation: {artifactLocation: {uri: string}; region?: {startLine: number; startColumn?: number}}}[]}[]}[]
+    }
+    const trust = sarif.runs[0]!.results.filter((r) => r.ruleId === 'JUJU-TRUST').map((r) => r.locations[0]!.physicalLocation)
+    expect(trust.map((location) => location.region)).toEqual([
+      {startLine: 44, startColumn: 5},
+      {startLine: 21, startColumn: 5},
+    ])
+    expect(trust[0]!.artifactLocation.uri).toMatch(/livepatch-k8s-operator__bundle__bundle\.yaml$/)
+  })
+
+  it('JUnit: one failing test case per finding', async () => {
+    const result = await runCli(['review', LANDSCAPE_BUNDLE, '--format', 'junit', '--fail-on', 'never'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^<\?xml/)
+    expect((result.stdout.match(/<failure /g) ?? []).length).toBe(10)
+  })
+
+  it('bad input is one line naming the file and what was expected (exit 2)', async () => {
+    const missing = await runCli(['review', join(work, 'nope.yaml')])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1)
+    expect(missing.stderr).toContain('nope.yaml')
+
+    const badCharm = await runCli(['review', LIVEPATCH_BUNDLE, '--charm', 'postgresql'])
+    expect(badCharm.code).toBe(2)
+    expect(badCharm.stderr.trim()).toBe('hardenctl: --charm postgresql: expected NAME=PATH (an application or charm name of the bundle, and a charm directory or .charm file)')
+
+    const overlayAlone = await runCli(['review', charmDirs.minio!, '--overlay', LIVEPATCH_BUNDLE])
+    expect(overlayAlone.code).toBe(2)
+    expect(overlayAlone.stderr.trim()).toBe('hardenctl: --overlay applies to one bundle, as with juju deploy; no bundle was given')
+  })
+})

@@ -28,7 +28,7 @@ ${EXIT_CODES_HELP}`
   static override strict = false
 
   static override args = {
-    paths: Args.string({description: 'Charm directories, .charm files and bundle files.', required: true}),
+    paths: Args.string({description: 'Charm directories, .charm files and bundle files.'}),
   }
 
   static override flags = {

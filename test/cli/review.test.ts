@@ -214,6 +214,10 @@ describe('review as a CI gate', () => {
     expect(badCharm.code).toBe(2)
     expect(badCharm.stderr.trim()).toBe('hardenctl: --charm postgresql: expected NAME=PATH (an application or charm name of the bundle, and a charm directory or .charm file)')
 
+    const nothing = await runCli(['review'])
+    expect(nothing.code).toBe(2)
+    expect(nothing.stderr.trim()).toBe('hardenctl: review needs at least one charm directory, .charm file or bundle')
+
     const overlayAlone = await runCli(['review', charmDirs.minio!, '--overlay', LIVEPATCH_BUNDLE])
     expect(overlayAlone.code).toBe(2)
     expect(overlayAlone.stderr.trim()).toBe('hardenctl: --overlay applies to one bundle, as with juju deploy; no bundle was given')

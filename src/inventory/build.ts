@@ -279,11 +279,12 @@ function mergeCharm(charms: Map<string, CharmMetadata>, charm: CharmMetadata): v
 }
 
 function addKubeObject(view: KubernetesView, object: KubeObject): void {
-  const bucket = specFor(object.apiVersion, object.kind)?.view
+  const spec = specFor(object.apiVersion, object.kind)
+  const bucket = spec?.view
   if (bucket === undefined) view.other.push(object)
   else if (bucket === 'namespaces') view.namespaces.set(object.metadata.name, object)
   // The reader validated the object with this kind's schema (same table), so the cast is sound.
-  else (view[bucket] as KubeObject[]).push(object)
+  else (view[bucket] as KubeObject[]).push(spec?.asView ? spec.asView(object) : object)
 }
 
 /** Order-independent identity of a relation, so both sides of one relation (and two input shapes) dedupe. */

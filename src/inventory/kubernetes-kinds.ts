@@ -5,6 +5,7 @@
 import type {z} from 'zod'
 
 import {
+  cronJobSchema,
   genericObjectSchema,
   ingressSchema,
   namespaceSchema,
@@ -16,7 +17,7 @@ import {
   serviceSchema,
   workloadSchema,
 } from './kubernetes-shapes.js'
-import type {KubernetesView} from './kubernetes.js'
+import type {KubeCronJob, KubeObject, KubernetesView, KubeWorkload} from './kubernetes.js'
 import type {InputKind} from './types.js'
 
 export interface KindSpec {
@@ -29,6 +30,22 @@ export interface KindSpec {
   names: readonly string[]
   /** Where the inventory keeps objects of this kind. */
   view: Exclude<keyof KubernetesView, 'other'>
+  /**
+   * What the view keeps instead of the object itself, when the kind's shape differs from the
+   * view's (a CronJob among the workloads). The object read stays untouched.
+   */
+  asView?: (object: KubeObject) => KubeObject
+}
+
+/**
+ * A CronJob as a workload: the same object with `spec.template` set to its pod template
+ * (`spec.jobTemplate.spec.template`), so rules judge that template exactly as a Deployment's.
+ * A shallow copy: the CronJob read (and written to a snapshot) is not changed.
+ */
+export function cronJobAsWorkload(object: KubeObject): KubeObject {
+  const cronJob = object as unknown as KubeCronJob
+  const workload: KubeWorkload = {...cronJob, spec: {...cronJob.spec, template: cronJob.spec.jobTemplate.spec.template}}
+  return workload as unknown as KubeObject
 }
 
 const CORE = ['']
@@ -44,6 +61,15 @@ export const KIND_SPECS: readonly KindSpec[] = [
   {kind: 'DaemonSet', schema: workloadSchema, input: 'k8s-workloads', groups: APPS, names: ['daemonsets', 'daemonset', 'ds'], view: 'workloads'},
   {kind: 'ReplicaSet', schema: workloadSchema, input: 'k8s-workloads', groups: APPS, names: ['replicasets', 'replicaset', 'rs'], view: 'workloads'},
   {kind: 'Job', schema: workloadSchema, input: 'k8s-workloads', groups: ['batch'], names: ['jobs', 'job'], view: 'workloads'},
+  {
+    kind: 'CronJob',
+    schema: cronJobSchema,
+    input: 'k8s-workloads',
+    groups: ['batch'],
+    names: ['cronjobs', 'cronjob', 'cj'],
+    view: 'workloads',
+    asView: cronJobAsWorkload,
+  },
   {kind: 'Service', schema: serviceSchema, input: 'k8s-services', groups: CORE, names: ['services', 'service', 'svc'], view: 'services'},
   {kind: 'Ingress', schema: ingressSchema, input: 'k8s-ingresses', groups: NETWORKING, names: ['ingresses', 'ingress', 'ing'], view: 'ingresses'},
   {

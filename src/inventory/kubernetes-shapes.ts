@@ -80,14 +80,33 @@ export const podSchema = z.looseObject({
   status: z.looseObject({phase: z.string().optional(), podIP: z.string().optional()}).optional(),
 })
 
+const podTemplateSchema = z.looseObject({
+  metadata: z.looseObject({labels: stringMap.optional(), annotations: stringMap.optional()}).optional(),
+  spec: podSpecSchema,
+})
+
 export const workloadSchema = z.looseObject({
   metadata: objectMetaSchema,
   spec: z.looseObject({
     replicas: z.number().int().optional(),
     selector: z.looseObject({matchLabels: stringMap.optional()}).optional(),
-    template: z.looseObject({
+    template: podTemplateSchema,
+  }),
+})
+
+/**
+ * batch/v1 CronJob: its pod template is one level deeper than a workload's, at
+ * `spec.jobTemplate.spec.template`. The inventory keeps it among the workloads as a view whose
+ * `spec.template` is that template (see `cronJobAsWorkload`), so every workload rule judges it.
+ */
+export const cronJobSchema = z.looseObject({
+  metadata: objectMetaSchema,
+  spec: z.looseObject({
+    schedule: z.string().optional(),
+    suspend: z.boolean().optional(),
+    jobTemplate: z.looseObject({
       metadata: z.looseObject({labels: stringMap.optional(), annotations: stringMap.optional()}).optional(),
-      spec: podSpecSchema,
+      spec: z.looseObject({template: podTemplateSchema}),
     }),
   }),
 })

@@ -2,6 +2,7 @@ import type {z} from 'zod'
 
 import type {SourceRef} from '../sources/document.js'
 import type {
+  cronJobSchema,
   genericObjectSchema,
   ingressSchema,
   namespaceSchema,
@@ -32,6 +33,7 @@ export type Kube<Schema extends z.ZodType> = z.infer<Schema> & {apiVersion: stri
 export type KubeNamespace = Kube<typeof namespaceSchema>
 export type KubePod = Kube<typeof podSchema>
 export type KubeWorkload = Kube<typeof workloadSchema>
+export type KubeCronJob = Kube<typeof cronJobSchema>
 export type KubeService = Kube<typeof serviceSchema>
 export type KubeIngress = Kube<typeof ingressSchema>
 export type KubeNetworkPolicy = Kube<typeof networkPolicySchema>
@@ -43,7 +45,10 @@ export type KubeObject = Kube<typeof genericObjectSchema>
 export interface KubernetesView {
   namespaces: Map<string, KubeNamespace>
   pods: KubePod[]
-  /** Deployments, StatefulSets, DaemonSets (and ReplicaSets, Jobs if given). */
+  /**
+   * Deployments, StatefulSets, DaemonSets, CronJobs (and ReplicaSets, Jobs if given). A CronJob is
+   * kept as a copy whose `spec.template` is its `spec.jobTemplate.spec.template`.
+   */
   workloads: KubeWorkload[]
   services: KubeService[]
   ingresses: KubeIngress[]

@@ -46,7 +46,7 @@ export const INPUT_KIND_DESCRIPTIONS: Record<InputKind, string> = {
   'charm-metadata': 'charm metadata (charmcraft.yaml or metadata.yaml)',
   'k8s-namespaces': '`kubectl get namespaces -o json`',
   'k8s-pods': '`kubectl get pods -A -o json`',
-  'k8s-workloads': '`kubectl get deployments,statefulsets,daemonsets -A -o json`',
+  'k8s-workloads': '`kubectl get deployments,statefulsets,daemonsets,cronjobs -A -o json`',
   'k8s-services': '`kubectl get services -A -o json`',
   'k8s-ingresses': '`kubectl get ingresses -A -o json`',
   'k8s-networkpolicies': '`kubectl get networkpolicies -A -o json`',

@@ -78,10 +78,12 @@ function redactKubernetesObject(object: Record<string, unknown>): void {
 
 type Container = {env?: {name?: string; value?: unknown}[]}
 
-/** Containers of a Pod or of a workload's pod template. */
+type PodTemplate = {spec?: {containers?: Container[]; initContainers?: Container[]}}
+
+/** Containers of a Pod, of a workload's pod template, or of a CronJob's job template. */
 function podContainers(object: Record<string, unknown>): Container[] {
-  const spec = (object.spec ?? {}) as {containers?: Container[]; initContainers?: Container[]; template?: {spec?: {containers?: Container[]; initContainers?: Container[]}}}
-  const podSpec = object.kind === 'Pod' ? spec : spec.template?.spec
+  const spec = (object.spec ?? {}) as {containers?: Container[]; initContainers?: Container[]; template?: PodTemplate; jobTemplate?: {spec?: {template?: PodTemplate}}}
+  const podSpec = object.kind === 'Pod' ? spec : object.kind === 'CronJob' ? spec.jobTemplate?.spec?.template?.spec : spec.template?.spec
   return [...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])]
 }
 

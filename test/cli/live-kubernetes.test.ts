@@ -8,6 +8,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {KUBERNETES_LISTS} from '../../src/sources/kubernetes-api/list.js'
 import {type FakeKubernetesApi, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
 import {REPO_ROOT, runCli} from '../helpers/cli.js'
 import {livepatchKubernetesObjects} from '../helpers/livepatch-estate.js'
@@ -51,7 +52,8 @@ describe('audit of a live Kubernetes cluster', () => {
 
     const byPlural = api.requestsByPlural()
     for (const count of Object.values(byPlural)) expect(count).toBe(1)
-    expect(Object.keys(byPlural)).toHaveLength(13)
+    expect(Object.keys(byPlural).sort()).toEqual(KUBERNETES_LISTS.map((spec) => spec.plural).sort())
+    expect(Object.keys(byPlural)).toHaveLength(14)
     expect(JSON.stringify(report)).not.toContain('cluster-token-do-not-print')
     expect(live.stderr).not.toContain('cluster-token-do-not-print')
   })

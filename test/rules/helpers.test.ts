@@ -131,6 +131,15 @@ describe('pod subjects', () => {
       ['web/Pod/loose', ['loose'], undefined],
     ])
   })
+
+  it('folds the pods of a CronJob\'s Jobs (which are not listed) into the CronJob', () => {
+    const cron = {...workload('Deployment', 'ops', 'backup'), apiVersion: 'batch/v1', kind: 'CronJob'}
+    const inv = inventory({
+      kube: {workloads: [cron], pods: [pod('ops', 'backup-29400120-x7k2p', {owner: {kind: 'Job', name: 'backup-29400120'}})]},
+    })
+    const subjects = podSubjects(inv, kubeScope(inv, policy({kubernetes: {namespaces: ['ops']}})))
+    expect(subjects.map((s) => [s.key, s.pods])).toEqual([['ops/CronJob/backup', ['backup-29400120-x7k2p']]])
+  })
 })
 
 describe('relations', () => {

@@ -44,6 +44,12 @@ describe('redactDocuments', () => {
           metadata: {name: 'p', namespace: 'n'},
           spec: {containers: [{name: 'c', env: [{name: 'DB_PASSWORD', value: 'hunter2'}, {name: 'LOG_LEVEL', value: 'debug'}, {name: 'API_TOKEN', valueFrom: {secretKeyRef: {name: 's', key: 'p'}}}]}]},
         },
+        {
+          apiVersion: 'batch/v1',
+          kind: 'CronJob',
+          metadata: {name: 'backup', namespace: 'n'},
+          spec: {schedule: '0 * * * *', jobTemplate: {spec: {template: {spec: {containers: [{name: 'b', env: [{name: 'S3_SECRET_KEY', value: 'cron-secret'}]}]}}}}},
+        },
       ],
     }
     const config = {'api-port': 17070, 'caas-image-repo': {repository: 'r', password: 'registry-pass'}}
@@ -52,7 +58,7 @@ describe('redactDocuments', () => {
       {path: 'juju/c/controller-config.json', data: config},
     ])
     const text = JSON.stringify(out)
-    expect(text).not.toMatch(/aHVudGVy|hunter2|registry-pass/)
+    expect(text).not.toMatch(/aHVudGVy|hunter2|registry-pass|cron-secret/)
     expect(text).toContain('"LOG_LEVEL","value":"debug"')
     expect(text).toContain('secretKeyRef')
     expect(text).toContain('"api-port":17070')

@@ -30,6 +30,7 @@ export interface PodSubject {
   from: 'workload' | 'pod'
 }
 
+const CRONJOB_SUFFIX = /-\d+$/
 const POD_TEMPLATE_HASH = /-[a-z0-9]{6,10}$/
 
 function ownerOf(object: {metadata: {ownerReferences?: {kind: string; name: string; controller?: boolean}[] | undefined}}) {
@@ -66,6 +67,11 @@ function buildSubjects(inventory: Inventory, scope: KubeScope): PodSubject[] {
     if (!workloads.has(key) && kind === 'ReplicaSet') {
       const deployment = `${namespace}/Deployment/${name.replace(POD_TEMPLATE_HASH, '')}`
       if (workloads.has(deployment)) return deployment
+    }
+    // Jobs are not listed; a CronJob names its Jobs `<cronjob>-<scheduled minute>`.
+    if (!workloads.has(key) && kind === 'Job') {
+      const cronJob = `${namespace}/CronJob/${name.replace(CRONJOB_SUFFIX, '')}`
+      if (workloads.has(cronJob)) return cronJob
     }
     return key
   }

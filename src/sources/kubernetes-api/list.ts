@@ -47,6 +47,7 @@ export const KUBERNETES_LISTS: readonly KubernetesList[] = [
   list('Deployment', 'deployments', 'apps/v1', 'namespaced'),
   list('StatefulSet', 'statefulsets', 'apps/v1', 'namespaced'),
   list('DaemonSet', 'daemonsets', 'apps/v1', 'namespaced'),
+  list('CronJob', 'cronjobs', 'batch/v1', 'namespaced'),
   list('Ingress', 'ingresses', 'networking.k8s.io/v1', 'namespaced'),
   list('NetworkPolicy', 'networkpolicies', 'networking.k8s.io/v1', 'namespaced'),
   list('Role', 'roles', 'rbac.authorization.k8s.io/v1', 'namespaced'),

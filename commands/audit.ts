@@ -1,12 +1,23 @@
 import {Flags} from '@oclif/core'
 
-import {runAudit} from '../src/audit/run-audit.js'
+import {policyReportMessages, writeFindingsToCluster} from '../src/apply/policy-reports.js'
+import {type AuditResult, runAudit} from '../src/audit/run-audit.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
-import {LIVE_ENVIRONMENT_HELP, LIVE_ONLY_FLAGS, liveFlags, reportFlags} from '../src/cli/flags.js'
+import {
+  LIVE_ENVIRONMENT_HELP,
+  LIVE_ONLY_FLAGS,
+  liveFlags,
+  REPORT_TO_CLUSTER_WITH_FROM,
+  REPORT_TO_CLUSTER_WITHOUT_KUBERNETES,
+  reportFlags,
+  reportToClusterFlag,
+} from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
 import {emit, useColor} from '../src/cli/output.js'
-import {ExitCode} from '../src/errors.js'
+import {createProgress} from '../src/cli/progress.js'
+import {ExitCode, InputError} from '../src/errors.js'
 import {renderReport} from '../src/report/index.js'
+import type {LiveCollection} from '../src/sources/live.js'
 
 export default class Audit extends BaseCommand {
   static override summary = 'Audit Juju models and Kubernetes namespaces against the hardening guides.'
@@ -14,6 +25,8 @@ export default class Audit extends BaseCommand {
   static override description = `Without --from, inspects the live estate: the Juju controllers of the juju client ($JUJU_DATA, or the HARDENCTL_JUJU_* environment) over the Juju API, and the Kubernetes cluster of the kubeconfig (or the in-cluster service account). A side with no configuration is skipped and named on stderr. With --from, reads dumps instead (a snapshot directory, or files of juju status, show-model, users, offers, disabled-commands, config, show-application, bundles, charm directories and kubectl get -o json output).
 
 Runs every rule of the profiles that apply and prints the findings: each names its rule, its target, why it matters (guide and section) and how to fix it. Rules whose input is missing are listed as not evaluated.
+
+With --report-to-cluster (live runs only), the findings are also written to the cluster as one wgpolicyk8s.io/v1alpha2 PolicyReport named hardenctl per Juju model namespace, updated in place (server-side apply, field manager hardenctl). Without the PolicyReport CRD, one warning says so and the run goes on.
 
 ${LIVE_ENVIRONMENT_HELP}
 
@@ -23,6 +36,7 @@ ${EXIT_CODES_HELP}`
     {description: 'Audit the live estate (current Juju controller, current kubeconfig context)', command: '<%= config.bin %> audit'},
     {description: 'Audit the Livepatch example', command: '<%= config.bin %> audit --from examples/livepatch-k8s'},
     {description: 'Gate CI on high findings, SARIF for code scanning', command: '<%= config.bin %> audit --from snapshot/ --format sarif -o hardenctl.sarif --fail-on high'},
+    {description: 'Also write the findings to the cluster as PolicyReports (Policy Reporter, kubectl get polr)', command: '<%= config.bin %> audit --report-to-cluster'},
   ]
 
   static override flags = {
@@ -34,10 +48,13 @@ ${EXIT_CODES_HELP}`
     }),
     ...liveFlags,
     ...reportFlags,
+    ...reportToClusterFlag,
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Audit)
+    if (flags['report-to-cluster'] && flags.from?.length) throw new InputError(undefined, REPORT_TO_CLUSTER_WITH_FROM)
+    if (flags['report-to-cluster'] && flags['no-kubernetes']) throw new InputError(undefined, REPORT_TO_CLUSTER_WITHOUT_KUBERNETES)
     const live = flags.from?.length ? undefined : await collectLiveFromFlags(flags)
     const failOn = flags['fail-on'] === 'never' ? undefined : flags['fail-on']
     const result = await runAudit({
@@ -57,11 +74,36 @@ ${EXIT_CODES_HELP}`
       fallbackArtifactUri: flags.from?.[0] ?? 'live:',
     })
     await emit(text, flags.output)
+    const reportsFailed = live && flags['report-to-cluster'] ? await this.reportToCluster(live, result) : false
     // One live side could not be collected: the report covers the other, the run did not complete.
     if (live && live.failures.length > 0) {
       for (const failure of live.failures) process.stderr.write(`hardenctl: ${failure.message}\n`)
       this.exit(ExitCode.couldNotComplete)
     }
+    if (reportsFailed) this.exit(ExitCode.couldNotComplete)
     if (result.report.summary.failed) this.exit(ExitCode.findingsAtOrAboveThreshold)
+  }
+
+  /** `--report-to-cluster`: the findings as PolicyReports; true when some could not be written. */
+  private async reportToCluster(live: LiveCollection, result: AuditResult): Promise<boolean> {
+    if (!live.kubeConfig) {
+      printWarnings(['--report-to-cluster: no Kubernetes cluster was inspected, so no PolicyReports were written'])
+      return false
+    }
+    const progress = createProgress('Writing PolicyReports')
+    let outcome
+    try {
+      outcome = await writeFindingsToCluster(
+        live.kubeConfig,
+        {report: result.report, inventory: result.inventory, policy: result.policy, rules: result.rules, now: new Date(result.report.metadata.generatedAt)},
+        {dryRun: false, onProgress: (message) => progress.update(message), ...(live.kubernetes.inspected ? {description: live.kubernetes.description} : {})},
+      )
+    } finally {
+      progress.done()
+    }
+    const {lines, warnings} = policyReportMessages(outcome)
+    for (const line of lines) process.stderr.write(`hardenctl: ${line}\n`)
+    printWarnings(warnings)
+    return outcome.failed.length > 0
   }
 }

@@ -1,7 +1,15 @@
 import {Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
-import {LIVE_ENVIRONMENT_HELP, LIVE_ONLY_FLAGS, liveFlags} from '../src/cli/flags.js'
+import {policyReportMessages} from '../src/apply/policy-reports.js'
+import {
+  LIVE_ENVIRONMENT_HELP,
+  LIVE_ONLY_FLAGS,
+  liveFlags,
+  REPORT_TO_CLUSTER_WITH_FROM,
+  REPORT_TO_CLUSTER_WITHOUT_KUBERNETES,
+  reportToClusterFlag,
+} from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
 import {emit} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
@@ -26,6 +34,8 @@ On the Juju side, through the controllers' API (one call per change, each report
   exposure   unexpose applications not on exposure.allow and, on machine models, narrow exposed endpoints to the allowed CIDRs; applied with exposure.enforce: true
 A section that is not switched on is planned and printed, never applied. hardenctl never changes the access of the user it logs in as, of the controller's admin, or of a model's last admin. With more than --max-changes enforced Juju changes, none is made (NetworkPolicies are still applied).
 
+With --report-to-cluster, the audit findings are also written to the cluster after the apply: one wgpolicyk8s.io/v1alpha2 PolicyReport named hardenctl per Juju model namespace, updated in place (with --dry-run, validated with dryRun=All like every other write). They are the findings of the estate as read at the start of the run, before its changes. Without the PolicyReport CRD, one warning says so and the run goes on.
+
 With --watch, hardenctl keeps running: a pass like the above every --interval, and about 5 seconds after a Namespace or Service is added, changed or deleted (it watches both cluster-wide, so its ClusterRole needs watch on them). One pass at a time; a pass that fails is reported on stderr and the next one runs. SIGINT or SIGTERM lets the current pass finish and exits 0.
 
 ${LIVE_ENVIRONMENT_HELP}
@@ -41,6 +51,7 @@ EXIT CODES
     {description: 'Apply (the CronJob runs this)', command: '<%= config.bin %> reconcile'},
     {description: 'Only the Juju side, for machine models', command: '<%= config.bin %> reconcile --no-kubernetes --dry-run'},
     {description: 'Stay running: apply every 10 minutes and soon after a namespace or Service changes', command: '<%= config.bin %> reconcile --watch --interval 10m'},
+    {description: 'Apply, then write the audit findings as one PolicyReport per Juju model namespace', command: '<%= config.bin %> reconcile --report-to-cluster'},
   ]
 
   static override flags = {
@@ -62,11 +73,17 @@ EXIT CODES
     }),
     watch: Flags.boolean({description: 'Keep running: reconcile every --interval and soon after a Namespace or Service changes, until SIGINT/SIGTERM.', default: false}),
     interval: Flags.string({description: 'With --watch: time between passes when nothing changes: 30s, 5m, 1h, or seconds. Default: 5m.'}),
+    ...reportToClusterFlag,
     ...liveFlags,
   }
 
+  /** Report warnings (CRD missing, permission missing, foreign reports) already printed: --watch says each once. */
+  private readonly reportWarningsShown = new Set<string>()
+
   async run(): Promise<void> {
     const {flags} = await this.parse(Reconcile)
+    if (flags['report-to-cluster'] && flags.from?.length) throw new InputError(undefined, REPORT_TO_CLUSTER_WITH_FROM)
+    if (flags['report-to-cluster'] && flags['no-kubernetes']) throw new InputError(undefined, REPORT_TO_CLUSTER_WITHOUT_KUBERNETES)
     if (flags.watch) return this.watch(flags)
     if (flags.interval !== undefined) throw new InputError(undefined, '--interval needs --watch')
     const live = flags.from?.length ? undefined : await collectLiveFromFlags(flags)
@@ -87,6 +104,8 @@ EXIT CODES
         dryRun: flags['dry-run'],
         forceConflicts: flags['force-conflicts'],
         maxChanges: flags['max-changes'],
+        reportToCluster: flags['report-to-cluster'],
+        toolVersion: this.config.version,
         onProgress: (message) => progress.update(message),
       })
     } finally {
@@ -99,6 +118,13 @@ EXIT CODES
         : renderPlanText(result.plan, {dryRun: flags['dry-run'], applied: result.applied, juju: result.juju})
     // Watch passes: one block each on stdout, a blank line between; --output holds the latest.
     await emit(separate && flags.output === undefined ? `\n${text}` : text, flags.output)
+    if (result.policyReports) {
+      const {lines, warnings} = policyReportMessages(result.policyReports)
+      for (const line of lines) process.stderr.write(`hardenctl: ${line}\n`)
+      const fresh = warnings.filter((warning) => !this.reportWarningsShown.has(warning))
+      for (const warning of fresh) this.reportWarningsShown.add(warning)
+      printWarnings(fresh)
+    }
     return result.converged && (live?.failures.length ?? 0) === 0
   }
 

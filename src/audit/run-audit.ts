@@ -7,6 +7,7 @@ import type {Profile, Severity} from '../findings/types.js'
 import {buildInventory} from '../inventory/build.js'
 import type {Inventory} from '../inventory/types.js'
 import {loadPolicy} from '../policy/load.js'
+import type {Policy} from '../policy/schema.js'
 import {type AuditReport, createAuditReport} from '../report/audit-report.js'
 import {ALL_RULES} from '../rules/catalog.js'
 import {evaluateRules} from '../rules/engine.js'
@@ -34,9 +35,24 @@ export interface AuditOptions {
 export interface AuditResult {
   report: AuditReport
   inventory: Inventory
+  /** The policy the rules ran with (defaults when there is no policy file). */
+  policy: Policy
   /** The rules that ran (for SARIF/JUnit rule tables). */
   rules: Rule[]
   warnings: string[]
+}
+
+export interface AuditInventoryOptions {
+  policy: Policy
+  /** Where the policy came from, for waivers and the report's metadata. */
+  policyFile?: string
+  /** Run exactly these profiles instead of detecting them from the charms present. */
+  profiles?: Profile[]
+  failOn?: Severity
+  now: Date
+  toolVersion: string
+  /** What the inventory was read from, for the report's metadata. */
+  inputs: string[]
 }
 
 /**
@@ -54,7 +70,25 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? new Date()
   const {policy, file: policyFile} = await loadPolicy(options.policyFile)
   const {inventory, warnings} = await loadInventory(options)
+  const {report, rules} = auditInventory(inventory, {
+    policy,
+    policyFile,
+    profiles: options.profiles,
+    failOn: options.failOn,
+    now,
+    toolVersion: options.toolVersion,
+    inputs: options.live ? describeLiveInputs(options.live) : (options.from ?? []),
+  })
+  return {report, inventory, policy, rules, warnings}
+}
 
+/**
+ * The rules over an inventory already built, with a policy already loaded: the audit half of
+ * the pipeline, shared by `audit` and by `reconcile --report-to-cluster` (which audits the
+ * inventory it read at the start of its run instead of reading the estate twice).
+ */
+export function auditInventory(inventory: Inventory, options: AuditInventoryOptions): {report: AuditReport; rules: Rule[]} {
+  const {now, policy, policyFile} = options
   const profiles = options.profiles && options.profiles.length > 0 ? options.profiles : detectProfiles(inventory)
   const rules = ALL_RULES.filter((rule) => (rule.runsInEveryProfile || profiles.includes(rule.profile)) && rule.scope !== 'host')
   const evaluation = evaluateRules(rules, inventory, policy, {now})
@@ -64,12 +98,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     generatedAt: now,
     toolVersion: options.toolVersion,
     profiles,
-    inputs: options.live ? describeLiveInputs(options.live) : (options.from ?? []),
+    inputs: options.inputs,
     policy: policyFile,
     findings,
     notEvaluated: evaluation.notEvaluated,
     expiredWaivers,
     failOn: options.failOn,
   })
-  return {report, inventory, rules, warnings}
+  return {report, rules}
 }

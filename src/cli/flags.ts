@@ -32,6 +32,22 @@ export const reportFlags = {
   })(),
 }
 
+/**
+ * `--report-to-cluster` (audit and reconcile, live runs only): the findings as one
+ * wgpolicyk8s.io/v1alpha2 PolicyReport per Juju model namespace (src/apply/policy-reports.ts).
+ */
+export const reportToClusterFlag = {
+  'report-to-cluster': Flags.boolean({
+    description:
+      'Also write the findings to the cluster: one wgpolicyk8s.io/v1alpha2 PolicyReport named hardenctl per Juju model namespace, updated in place (needs the PolicyReport CRD; live runs only).',
+    default: false,
+  }),
+}
+
+/** `--report-to-cluster` writes to the cluster the live run inspected: a snapshot has none. */
+export const REPORT_TO_CLUSTER_WITH_FROM = '--report-to-cluster writes to the live cluster; it cannot be used with --from (a snapshot)'
+export const REPORT_TO_CLUSTER_WITHOUT_KUBERNETES = '--report-to-cluster writes to the Kubernetes cluster; it cannot be used with --no-kubernetes'
+
 export const LIVE_ENVIRONMENT_HELP = `LIVE ESTATE ENVIRONMENT
   JUJU_DATA: juju client state, controllers.yaml and accounts.yaml (default ~/.local/share/juju).
   HARDENCTL_JUJU_ENDPOINTS: one controller's host:port list, used instead of JUJU_DATA (in a cluster).

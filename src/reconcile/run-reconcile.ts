@@ -2,17 +2,22 @@
  * The reconcile pipeline: sources → inventory → desired state (NetworkPolicies, Juju access,
  * command blocks and exposure) → plan (against what the estate has) → apply (or dry run) →
  * result. `--from` plans offline, with no cluster and no controller at all.
+ *
+ * With `reportToCluster`, the audit rules then run over the same inventory (read once, at the
+ * start of the run) and their findings are written as PolicyReports after the apply: they
+ * describe the estate as it was before this run's changes.
  */
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {type ApplyResult, applyPlan} from '../apply/index.js'
 import {applyJujuActions, type JujuApplyResult} from '../apply/juju.js'
-import {loadInventory} from '../audit/run-audit.js'
+import {type PolicyReportsOutcome, writeFindingsToCluster} from '../apply/policy-reports.js'
+import {auditInventory, loadInventory} from '../audit/run-audit.js'
 import {InputError} from '../errors.js'
 import {planForInventory} from '../plan/plan.js'
 import {jujuActions, networkPolicyActions, type ReconcilePlan} from '../plan/types.js'
 import {loadPolicy} from '../policy/load.js'
-import type {LiveCollection} from '../sources/live.js'
+import {describeLiveInputs, type LiveCollection} from '../sources/live.js'
 
 export const DEFAULT_MAX_CHANGES = 20
 
@@ -26,6 +31,13 @@ export interface ReconcileOptions {
   forceConflicts: boolean
   /** More enforced Juju changes than this and none is made (default 20). */
   maxChanges?: number
+  /**
+   * Also audit the inventory and write the findings as one PolicyReport per Juju model namespace
+   * (live runs with a cluster only; `dryRun` sends them with `dryRun=All`).
+   */
+  reportToCluster?: boolean
+  /** For the audit report's metadata (`reportToCluster`). */
+  toolVersion?: string
   now?: Date
   onProgress?: (message: string) => void
 }
@@ -36,6 +48,8 @@ export interface ReconcileResult {
   applied?: ApplyResult
   /** The Juju side: what was (or, dry run and unenforced sections, would be) called. */
   juju: JujuApplyResult
+  /** `reportToCluster`: the PolicyReports written, or why none were. */
+  policyReports?: PolicyReportsOutcome
   warnings: string[]
   /** False when something did not converge: a failed or conflicting write, a namespace left alone for lack of a full view, Juju changes held back by --max-changes. */
   converged: boolean
@@ -44,11 +58,12 @@ export interface ReconcileResult {
 export async function runReconcile(options: ReconcileOptions): Promise<ReconcileResult> {
   if (options.from && !options.dryRun) throw new InputError(undefined, '--from plans from a snapshot and cannot apply; add --dry-run')
   const maxChanges = options.maxChanges ?? DEFAULT_MAX_CHANGES
+  const now = options.now ?? new Date()
   const {policy, file: policyFile} = await loadPolicy(options.policyFile)
   const {inventory, warnings} = await loadInventory(options)
   const login = options.live?.jujuLogin
   const plan = planForInventory(inventory, policy, {
-    now: options.now ?? new Date(),
+    now,
     policyFile,
     ...(login ? {self: new Map(login.controllers.map((controller) => [controller.name, controller.user]))} : {}),
   })
@@ -68,9 +83,36 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
     maxChanges,
     onProgress: options.onProgress,
   })
+
+  let policyReports: PolicyReportsOutcome | undefined
+  if (options.reportToCluster && !options.from) {
+    if (options.kubeConfig) {
+      // The findings of the inventory read at the start of this run, before its changes.
+      const {report, rules} = auditInventory(inventory, {
+        policy,
+        policyFile,
+        now,
+        toolVersion: options.toolVersion ?? '',
+        inputs: options.live ? describeLiveInputs(options.live) : [],
+      })
+      const kubernetes = options.live?.kubernetes
+      policyReports = await writeFindingsToCluster(options.kubeConfig, {report, inventory, policy, rules, now}, {
+        dryRun: options.dryRun,
+        onProgress: options.onProgress,
+        ...(kubernetes?.inspected ? {description: kubernetes.description} : {}),
+      })
+    } else {
+      warnings.push('--report-to-cluster: no Kubernetes cluster was inspected, so no PolicyReports were written')
+    }
+  }
+
   const converged =
-    (applied?.failed ?? 0) === 0 && plan.untouched.every((entry) => entry.why === 'out-of-scope') && juju.failed === 0 && juju.heldBack === undefined
-  return {plan, applied, juju, warnings, converged}
+    (applied?.failed ?? 0) === 0 &&
+    plan.untouched.every((entry) => entry.why === 'out-of-scope') &&
+    juju.failed === 0 &&
+    juju.heldBack === undefined &&
+    (policyReports?.failed.length ?? 0) === 0
+  return {plan, applied, juju, ...(policyReports ? {policyReports} : {}), warnings, converged}
 }
 
 function withoutNetworkPolicies(plan: ReconcilePlan): void {

@@ -19,6 +19,12 @@
  *   annotations never conflict.
  * - Namespaces need not exist; a resourceVersion in the applied object is a precondition.
  *
+ * PolicyReports (`wgpolicyk8s.io/v1alpha2`, namespaced) are served too, as if their CRD were
+ * installed (`policyReportCrd: false` pretends it is not: every policyreports URL answers 404 like
+ * an API server that does not serve the group). Their content is top-level (`scope`, `summary`,
+ * `results`), not a spec: an apply replaces all of it. LISTs honour `fieldSelector` on
+ * `metadata.name` and `metadata.namespace`.
+ *
  * And watches on every list path (`?watch=1&resourceVersion=RV`, cluster-wide), for
  * `reconcile --watch`: the response stays open and streams `{"type":…,"object":…}` lines for
  * the changes made with `mutate`/`remove` (and by applies and deletes), replaying those after RV
@@ -86,6 +92,8 @@ export interface FailWrites {
 export interface FakeKubernetesOptions {
   /** Plurals answering 403 Forbidden. */
   forbidden?: string[]
+  /** false: the PolicyReport CRD is not installed (policyreports URLs answer 404). Default: installed. */
+  policyReportCrd?: boolean
   /** Require `Authorization: Bearer <token>`; anything else gets 401. */
   token?: string
   /** Faults for writes, by namespace; the first entry matching a namespace with tries left answers. */
@@ -104,10 +112,23 @@ interface Served {
   items: Json[]
 }
 
+/** The Policy Report API's namespaced reports (wg-policy-prototypes, v1alpha2), a CRD on a real cluster. */
+export const POLICY_REPORT_LIST: KubernetesList = {
+  kind: 'PolicyReport',
+  plural: 'policyreports',
+  apiVersion: 'wgpolicyk8s.io/v1alpha2',
+  path: '/apis/wgpolicyk8s.io/v1alpha2/policyreports',
+  namespaced: true,
+}
+
+/** Kinds whose content is every top-level field but apiVersion, kind and metadata (no spec). */
+const TOP_LEVEL_CONTENT = new Set(['PolicyReport'])
+
 export async function startFakeKubernetesApi(objects: object[], options: FakeKubernetesOptions = {}): Promise<FakeKubernetesApi> {
-  const byPath = new Map<string, Served>(KUBERNETES_LISTS.map((spec) => [spec.path, {spec, items: []}]))
+  const lists = options.policyReportCrd === false ? KUBERNETES_LISTS : [...KUBERNETES_LISTS, POLICY_REPORT_LIST]
+  const byPath = new Map<string, Served>(lists.map((spec) => [spec.path, {spec, items: []}]))
   for (const object of objects as Json[]) {
-    const spec = KUBERNETES_LISTS.find((s) => s.kind === object.kind && s.apiVersion === object.apiVersion)
+    const spec = lists.find((s) => s.kind === object.kind && s.apiVersion === object.apiVersion)
     if (!spec) throw new Error(`fake Kubernetes API: cannot serve ${String(object.apiVersion)} ${String(object.kind)}`)
     const {apiVersion: _apiVersion, kind: _kind, ...item} = object
     byPath.get(spec.path)?.items.push(item)
@@ -157,18 +178,23 @@ export async function startFakeKubernetesApi(objects: object[], options: FakeKub
 
     const start = decodeContinue(url.searchParams.get('continue'))
     if (start === undefined) return sendStatus(response, 400, 'BadRequest', 'continue key is not valid: malformed token')
+    const selected = selectFields(served.items, url.searchParams.get('fieldSelector'))
+    if (selected === undefined) {
+      const message = `"${url.searchParams.get('fieldSelector') ?? ''}" is not a known field selector: only "metadata.name", "metadata.namespace"`
+      return sendStatus(response, 400, 'BadRequest', message)
+    }
     const limit = Number(url.searchParams.get('limit') ?? '0')
-    const end = limit > 0 ? Math.min(start + limit, served.items.length) : served.items.length
+    const end = limit > 0 ? Math.min(start + limit, selected.length) : selected.length
     const metadata: Json = {resourceVersion: String(store.currentResourceVersion())}
-    if (end < served.items.length) {
+    if (end < selected.length) {
       metadata.continue = encodeContinue(end, store.currentResourceVersion())
-      metadata.remainingItemCount = served.items.length - end
+      metadata.remainingItemCount = selected.length - end
     }
     response.writeHead(200, {'Content-Type': 'application/json'})
     const head = {kind: `${spec.kind}List`, apiVersion: spec.apiVersion, metadata}
     await write(response, `${JSON.stringify(head).slice(0, -1)},"items":[`)
     for (let i = start; i < end; i += WRITE_BATCH) {
-      const batch = served.items.slice(i, Math.min(i + WRITE_BATCH, end)).map((item) => JSON.stringify(item))
+      const batch = selected.slice(i, Math.min(i + WRITE_BATCH, end)).map((item) => JSON.stringify(item))
       await write(response, (i === start ? '' : ',') + batch.join(','))
     }
     response.end(']}')
@@ -264,6 +290,24 @@ function sendStatus(
 function sendJson(response: ServerResponse, code: number, body: Json): void {
   response.writeHead(code, {'Content-Type': 'application/json'})
   response.end(JSON.stringify(body))
+}
+
+/**
+ * The items a `fieldSelector` of `metadata.name=X` / `metadata.namespace=X` terms (comma-separated,
+ * `=`, `==` or `!=`) keeps; undefined for a field the fake does not know.
+ */
+function selectFields(items: Json[], selector: string | null): Json[] | undefined {
+  if (selector === null || selector === '') return items
+  const terms: {field: string; value: string; negated: boolean}[] = []
+  for (const term of selector.split(',')) {
+    const match = /^([^!=]+)(==|=|!=)(.*)$/.exec(term.trim())
+    if (!match || !['metadata.name', 'metadata.namespace'].includes(match[1]!)) return undefined
+    terms.push({field: match[1]!.slice('metadata.'.length), value: match[3]!, negated: match[2] === '!='})
+  }
+  return items.filter((item) => {
+    const metadata = asRecord(item.metadata)
+    return terms.every(({field, value, negated}) => (String(metadata[field] ?? '') === value) !== negated)
+  })
 }
 
 /** Opaque to clients, like the real one (base64 JSON naming where the next page starts). */
@@ -644,7 +688,7 @@ class ObjectStore {
     }
 
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
-    const fieldsV1 = fieldsOf(body)
+    const fieldsV1 = fieldsOf(body, TOP_LEVEL_CONTENT.has(spec.kind))
     const entry: Json = {manager, operation: 'Apply', apiVersion: spec.apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1}
     let result: Json
     let code: number
@@ -657,7 +701,8 @@ class ObjectStore {
       if (applied.annotations !== undefined) metadata.annotations = structuredClone(applied.annotations)
       metadata.managedFields = [entry]
       result = {metadata}
-      if (body.spec !== undefined) result.spec = structuredClone(body.spec)
+      if (TOP_LEVEL_CONTENT.has(spec.kind)) Object.assign(result, structuredClone(contentOf(body)))
+      else if (body.spec !== undefined) result.spec = structuredClone(body.spec)
       code = 201
     } else {
       const managedFields = Array.isArray(live.managedFields) ? live.managedFields.filter(isJson) : []
@@ -676,9 +721,14 @@ class ObjectStore {
       for (const key of ['labels', 'annotations']) {
         if (applied[key] !== undefined) metadata[key] = {...asRecord(metadata[key]), ...structuredClone(asRecord(applied[key]))}
       }
-      if (body.spec !== undefined) result.spec = structuredClone(body.spec)
+      if (TOP_LEVEL_CONTENT.has(spec.kind)) {
+        for (const key of Object.keys(contentOf(result))) delete result[key]
+        Object.assign(result, structuredClone(contentOf(body)))
+      } else if (body.spec !== undefined) result.spec = structuredClone(body.spec)
       else if (route.served.spec.namespaced) delete result.spec
-      const specChanged = canonical(result.spec) !== canonical(existing.spec)
+      const specChanged = TOP_LEVEL_CONTENT.has(spec.kind)
+        ? canonical(contentOf(result)) !== canonical(contentOf(existing))
+        : canonical(result.spec) !== canonical(existing.spec)
       const changed = specChanged || canonical([metadata.labels, metadata.annotations]) !== canonical([live.labels, live.annotations])
       const ours = (f: Json) => f.manager === manager && f.operation === 'Apply'
       const others = managedFields.flatMap((f) => (ours(f) ? [] : force ? withoutSpec(f, manager) : [f]))
@@ -730,7 +780,7 @@ function withoutSpec(entry: Json, manager: string): Json[] {
 }
 
 /** The fields an applied object sets, as FieldsV1 (maps as `f:<key>`, anything else a leaf). */
-function fieldsOf(body: Json): Json {
+function fieldsOf(body: Json, topLevel = false): Json {
   const leaves = (value: unknown): Json =>
     isJson(value) ? Object.fromEntries(Object.entries(value).map(([key, v]) => [`f:${key}`, leaves(v)])) : {}
   const metadata = asRecord(body.metadata)
@@ -738,8 +788,15 @@ function fieldsOf(body: Json): Json {
   const owned: Json = {}
   for (const key of ['labels', 'annotations']) if (isJson(metadata[key])) owned[`f:${key}`] = leaves(metadata[key])
   if (Object.keys(owned).length > 0) fields['f:metadata'] = owned
-  if (isJson(body.spec)) fields['f:spec'] = leaves(body.spec)
+  if (topLevel) for (const [key, value] of Object.entries(contentOf(body))) fields[`f:${key}`] = leaves(value)
+  else if (isJson(body.spec)) fields['f:spec'] = leaves(body.spec)
   return fields
+}
+
+/** A top-level-content object's content: every field but apiVersion, kind and metadata. */
+function contentOf(object: Json): Json {
+  const {apiVersion: _apiVersion, kind: _kind, metadata: _metadata, ...content} = object
+  return content
 }
 
 function withType(spec: KubernetesList, item: Json): Json {

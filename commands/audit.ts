@@ -13,10 +13,9 @@ import {
   reportToClusterFlag,
 } from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
-import {emit, useColor} from '../src/cli/output.js'
+import {emitReport} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
 import {ExitCode, InputError} from '../src/errors.js'
-import {renderReport} from '../src/report/index.js'
 import type {LiveCollection} from '../src/sources/live.js'
 
 export default class Audit extends BaseCommand {
@@ -66,14 +65,7 @@ ${EXIT_CODES_HELP}`
       toolVersion: this.config.version,
     })
     printWarnings(result.warnings)
-    const toTerminal = flags.output === undefined && process.stdout.isTTY === true
-    const text = renderReport(flags.format, result.report, result.rules, {
-      color: useColor(flags.output !== undefined),
-      width: toTerminal ? process.stdout.columns : undefined,
-      // GitHub code scanning rejects a SARIF result without a file; anchor those to the first input.
-      fallbackArtifactUri: flags.from?.[0] ?? 'live:',
-    })
-    await emit(text, flags.output)
+    await emitReport(result.report, result.rules, {format: flags.format, output: flags.output, fallbackArtifactUri: flags.from?.[0] ?? 'live:'})
     const reportsFailed = live && flags['report-to-cluster'] ? await this.reportToCluster(live, result) : false
     // One live side could not be collected: the report covers the other, the run did not complete.
     if (live && live.failures.length > 0) {

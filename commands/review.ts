@@ -3,10 +3,9 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
 import {reportFlags} from '../src/cli/flags.js'
 import {printWarnings} from '../src/cli/live.js'
-import {emit, useColor} from '../src/cli/output.js'
+import {emitReport} from '../src/cli/output.js'
 import {ExitCode} from '../src/errors.js'
 import {SEVERITIES} from '../src/findings/types.js'
-import {renderReport} from '../src/report/index.js'
 import {runReview} from '../src/review/run-review.js'
 
 export default class Review extends BaseCommand {
@@ -57,13 +56,7 @@ ${EXIT_CODES_HELP}`
       toolVersion: this.config.version,
     })
     printWarnings(result.warnings)
-    const toTerminal = flags.output === undefined && process.stdout.isTTY === true
-    const text = renderReport(flags.format, result.report, result.rules, {
-      color: useColor(flags.output !== undefined),
-      width: toTerminal ? process.stdout.columns : undefined,
-      fallbackArtifactUri: paths[0],
-    })
-    await emit(text, flags.output)
+    await emitReport(result.report, result.rules, {format: flags.format, output: flags.output, fallbackArtifactUri: paths[0] ?? ''})
     if (result.report.summary.failed) this.exit(ExitCode.findingsAtOrAboveThreshold)
   }
 }

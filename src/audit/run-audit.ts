@@ -53,6 +53,8 @@ export interface AuditInventoryOptions {
   toolVersion: string
   /** What the inventory was read from, for the report's metadata. */
   inputs: string[]
+  /** The rules to choose from (by profile); default every estate rule. `review` passes the pre-deploy ones. */
+  rules?: readonly Rule[]
 }
 
 /**
@@ -90,7 +92,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
 export function auditInventory(inventory: Inventory, options: AuditInventoryOptions): {report: AuditReport; rules: Rule[]} {
   const {now, policy, policyFile} = options
   const profiles = options.profiles && options.profiles.length > 0 ? options.profiles : detectProfiles(inventory)
-  const rules = ALL_RULES.filter((rule) => (rule.runsInEveryProfile || profiles.includes(rule.profile)) && rule.scope !== 'host')
+  const rules = (options.rules ?? ALL_RULES).filter((rule) => (rule.runsInEveryProfile || profiles.includes(rule.profile)) && rule.scope !== 'host')
   const evaluation = evaluateRules(rules, inventory, policy, {now})
   const {findings, expiredWaivers} = applyWaivers(evaluation.findings, policy, {now, policyFile})
 

@@ -12,16 +12,14 @@ import {stat} from 'node:fs/promises'
 import {basename, extname} from 'node:path'
 
 import {InputError} from '../errors.js'
-import {applyWaivers} from '../findings/waivers.js'
 import type {Profile, Severity} from '../findings/types.js'
 import {buildInventory} from '../inventory/build.js'
 import type {CharmMetadata} from '../inventory/charm.js'
 import type {InputKind, Inventory} from '../inventory/types.js'
-import {detectProfiles} from '../audit/profiles.js'
+import {auditInventory} from '../audit/run-audit.js'
 import {loadPolicy} from '../policy/load.js'
-import {type AuditReport, createAuditReport} from '../report/audit-report.js'
+import type {AuditReport} from '../report/audit-report.js'
 import {ALL_RULES} from '../rules/catalog.js'
-import {evaluateRules} from '../rules/engine.js'
 import type {Rule} from '../rules/rule.js'
 import {type FileSourceResult, readFileSources} from '../sources/files.js'
 
@@ -64,7 +62,6 @@ function reviewRules(inventory: Inventory): Rule[] {
 
 export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   if (options.paths.length === 0) throw new InputError(undefined, 'review needs at least one charm directory, .charm file or bundle')
-  const now = options.now ?? new Date()
   const {policy, file: policyFile} = await loadPolicy(options.policyFile)
 
   const sources = await readFileSources(options.paths)
@@ -74,24 +71,19 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const inventory = buildInventory(sources.contributions, {files: sources.files, locators: sources.locators})
   const warnings = [...sources.warnings, ...attachGivenCharms(inventory, given)]
 
-  const profiles = options.profiles && options.profiles.length > 0 ? options.profiles : detectProfiles(inventory)
-  const rules = reviewRules(inventory).filter((rule) => rule.runsInEveryProfile || profiles.includes(rule.profile))
-  const evaluation = evaluateRules(rules, inventory, policy, {now})
-  for (const entry of evaluation.notEvaluated) {
+  const {report, rules} = auditInventory(inventory, {
+    policy,
+    policyFile,
+    profiles: options.profiles,
+    failOn: options.failOn,
+    now: options.now ?? new Date(),
+    toolVersion: options.toolVersion,
+    inputs: [...options.paths, ...(options.overlays ?? []), ...given.map((charm) => charm.path)],
+    rules: reviewRules(inventory),
+  })
+  for (const entry of report.notEvaluated) {
     if (entry.needs.includes('charm-metadata')) entry.message += ' (give a bundle\'s charms with --charm NAME=PATH)'
   }
-  const {findings, expiredWaivers} = applyWaivers(evaluation.findings, policy, {now, policyFile})
-  const report = createAuditReport({
-    generatedAt: now,
-    toolVersion: options.toolVersion,
-    profiles,
-    inputs: [...options.paths, ...(options.overlays ?? []), ...given.map((charm) => charm.path)],
-    policy: policyFile,
-    findings,
-    notEvaluated: evaluation.notEvaluated,
-    expiredWaivers,
-    failOn: options.failOn,
-  })
   return {report, rules, warnings}
 }
 

@@ -1,9 +1,9 @@
 import nock from 'nock'
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {applyPlan, type ApplyOptions, type ApplyResult} from '../../src/apply/index.js'
 import {IncompleteError} from '../../src/errors.js'
-import {configFor, tempDir} from '../sources/kubernetes-api/fixtures.js'
+import {configFor, useNockedCluster} from '../sources/kubernetes-api/fixtures.js'
 import {
   action,
   denyAll,
@@ -25,29 +25,12 @@ const SERVER = 'https://k8s.test:6443'
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.YXBwbHktdG9rZW4.not-a-real-signature'
 const NP = '/apis/networking.k8s.io/v1/namespaces'
 
-let dir: string
-let removeDir: () => Promise<void>
-
-beforeAll(async () => {
-  nock.disableNetConnect()
-  const temp = await tempDir()
-  dir = temp.dir
-  removeDir = temp.remove
-})
-
-afterEach(() => {
-  nock.cleanAll()
-})
-
-afterAll(async () => {
-  nock.enableNetConnect()
-  await removeDir()
-})
+const cluster = useNockedCluster()
 
 const OPTIONS: ApplyOptions = {dryRun: false, forceConflicts: false, retry: FAST_RETRY}
 
 function config() {
-  return configFor(dir, SERVER, TOKEN)
+  return configFor(cluster.dir(), SERVER, TOKEN)
 }
 
 function statuses(result: ApplyResult): string[] {
@@ -137,7 +120,7 @@ describe('applyPlan: server-side apply', () => {
 
   it('keeps a path prefix in the server URL and encodes names', async () => {
     const recorded = fakeWrites('https://rancher.test')
-    const kube = configFor(dir, 'https://rancher.test/k8s/clusters/c-m-42/', TOKEN)
+    const kube = configFor(cluster.dir(), 'https://rancher.test/k8s/clusters/c-m-42/', TOKEN)
 
     await applyPlan(kube, plan([action('create', 'allow', policy('shop', 'allow-web'))]), OPTIONS)
 

@@ -4,13 +4,13 @@
  * place, a missing CRD, foreign reports, pruning, permissions and dry runs.
  */
 import nock from 'nock'
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {writeFindingsToCluster, writePolicyReports, type PolicyReportWriteOptions, policyReportMessages} from '../../src/apply/policy-reports.js'
 import {runAudit} from '../../src/audit/run-audit.js'
 import {IncompleteError} from '../../src/errors.js'
 import {buildPolicyReports, type PolicyReportObject} from '../../src/report/policy-report.js'
-import {configFor, tempDir} from '../sources/kubernetes-api/fixtures.js'
+import {configFor, useNockedCluster} from '../sources/kubernetes-api/fixtures.js'
 import {FAST_RETRY, type Json, status} from './fixtures.js'
 
 const SERVER = 'https://k8s.test:6443'
@@ -18,29 +18,12 @@ const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.cG9saWN5LXJlcG9ydHM.not-a-real-signature'
 const LIST = '/apis/wgpolicyk8s.io/v1alpha2/policyreports'
 const path = (namespace: string) => `/apis/wgpolicyk8s.io/v1alpha2/namespaces/${namespace}/policyreports/hardenctl`
 
-let dir: string
-let removeDir: () => Promise<void>
-
-beforeAll(async () => {
-  nock.disableNetConnect()
-  const temp = await tempDir()
-  dir = temp.dir
-  removeDir = temp.remove
-})
-
-afterEach(() => {
-  nock.cleanAll()
-})
-
-afterAll(async () => {
-  nock.enableNetConnect()
-  await removeDir()
-})
+const cluster = useNockedCluster()
 
 const OPTIONS: PolicyReportWriteOptions = {dryRun: false, retry: FAST_RETRY, namespacesInView: new Set(['shop', 'cos', 'old-model'])}
 
 function config() {
-  return configFor(dir, SERVER, TOKEN)
+  return configFor(cluster.dir(), SERVER, TOKEN)
 }
 
 const MANAGED = {'app.kubernetes.io/managed-by': 'hardenctl'}

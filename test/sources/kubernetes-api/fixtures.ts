@@ -8,6 +8,7 @@ import {join} from 'node:path'
 
 import type {KubeConfig} from '@kubernetes/client-node'
 import nock from 'nock'
+import {afterAll, afterEach, beforeAll} from 'vitest'
 
 import {discoverKubernetes} from '../../../src/sources/kubernetes-api/discover.js'
 import {KUBERNETES_LISTS, type KubernetesList} from '../../../src/sources/kubernetes-api/list.js'
@@ -161,6 +162,32 @@ export function replyEmpty(scope: nock.Scope, except: string[] = [], pageSize = 
 export async function tempDir(): Promise<{dir: string; remove: () => Promise<void>}> {
   const dir = await mkdtemp(join(tmpdir(), 'hardenctl-k8s-'))
   return {dir, remove: () => rm(dir, {recursive: true, force: true})}
+}
+
+/**
+ * The lifecycle of a test file that talks to a nock-intercepted cluster: no real network while it
+ * runs, interceptors cleared after each test, and a temporary directory for kubeconfig files.
+ * Call at the top level of the file; `dir()` is valid inside tests.
+ */
+export function useNockedCluster(): {dir: () => string} {
+  let temp: {dir: string; remove: () => Promise<void>} | undefined
+  beforeAll(async () => {
+    nock.disableNetConnect()
+    temp = await tempDir()
+  })
+  afterEach(() => {
+    nock.cleanAll()
+  })
+  afterAll(async () => {
+    nock.enableNetConnect()
+    await temp?.remove()
+  })
+  return {
+    dir: () => {
+      if (!temp) throw new Error('useNockedCluster: dir() used outside a test')
+      return temp.dir
+    },
+  }
 }
 
 /** A real client-node config for `server`, loaded from a kubeconfig file as a user's would be. */

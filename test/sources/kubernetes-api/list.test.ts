@@ -1,5 +1,5 @@
 import nock from 'nock'
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {IncompleteError} from '../../../src/errors.js'
 import type {Contribution} from '../../../src/inventory/contributions.js'
@@ -19,31 +19,14 @@ import {
   serviceAccount,
   spec,
   status,
-  tempDir,
+  useNockedCluster,
 } from './fixtures.js'
 
 const SERVER = 'https://k8s.test:6443'
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXRva2Vu.not-a-real-signature'
 const EXPIRED = 'The provided continue parameter is too old to display a consistent list result.'
 
-let dir: string
-let removeDir: () => Promise<void>
-
-beforeAll(async () => {
-  nock.disableNetConnect()
-  const temp = await tempDir()
-  dir = temp.dir
-  removeDir = temp.remove
-})
-
-afterEach(() => {
-  nock.cleanAll()
-})
-
-afterAll(async () => {
-  nock.enableNetConnect()
-  await removeDir()
-})
+const cluster = useNockedCluster()
 
 function documentFor(collection: {documents: {path: string; data: unknown}[]}, plural: string) {
   return collection.documents.find((d) => d.path === `kubernetes/${plural}.json`)
@@ -88,7 +71,7 @@ describe('collectKubernetes: listing', () => {
     replyEmpty(scope, ['pods'])
 
     const progress: ListProgress[] = []
-    const collection = await collectKubernetes(configFor(dir, SERVER, TOKEN), {onProgress: (event) => progress.push(event)})
+    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER, TOKEN), {onProgress: (event) => progress.push(event)})
 
     expect(scope.isDone()).toBe(true)
     expect(seen).toEqual([
@@ -128,7 +111,7 @@ describe('collectKubernetes: listing', () => {
       .reply(200, listBody('clusterroles', [clusterRole('view')]))
     replyEmpty(scope, ['clusterroles'])
 
-    const collection = await collectKubernetes(configFor(dir, SERVER))
+    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER))
 
     expect(collection.documents.map((d) => d.path)).toEqual(KUBERNETES_LISTS.map((s) => `kubernetes/${s.plural}.json`))
     expect(items(documentFor(collection, 'clusterroles'))[0]).toMatchObject({
@@ -150,7 +133,7 @@ describe('collectKubernetes: listing', () => {
       prefixed.get(`/k8s/clusters/c-m-42${s.path}`).query({limit: '500'}).reply(200, listBody(s.plural, []))
     }
 
-    await collectKubernetes(configFor(dir, 'https://rancher.test/k8s/clusters/c-m-42/'))
+    await collectKubernetes(configFor(cluster.dir(), 'https://rancher.test/k8s/clusters/c-m-42/'))
 
     expect(prefixed.isDone()).toBe(true)
   })
@@ -172,7 +155,7 @@ describe('collectKubernetes: listing', () => {
     replyEmpty(scope, ['namespaces', 'pods', 'serviceaccounts', 'clusterroles'])
 
     const progress: ListProgress[] = []
-    const collection = await collectKubernetes(configFor(dir, SERVER), {
+    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER), {
       namespaces: ['shop'],
       onProgress: (event) => progress.push(event),
     })
@@ -198,7 +181,7 @@ describe('collectKubernetes: listing', () => {
     }
     replyEmpty(scope, ['pods'], 3)
 
-    const collection = await collectKubernetes(configFor(dir, SERVER), {pageSize: 3})
+    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER), {pageSize: 3})
 
     expect(collection.requests.pods).toBe(3)
     expect(collection.requests.networkpolicies).toBe(1)
@@ -225,7 +208,7 @@ describe('collectKubernetes: retries', () => {
       })
     replyEmpty(scope, ['pods'])
 
-    const collection = await collectKubernetes(configFor(dir, SERVER), {retry: {attempts: 3, baseDelayMs: 1, maxDelayMs: 80}})
+    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER), {retry: {attempts: 3, baseDelayMs: 1, maxDelayMs: 80}})
 
     // Backoff alone would wait about 1 ms; Retry-After (1 s) capped at 80 ms is what it waited.
     const [first = 0, second = 0] = asked
@@ -246,7 +229,7 @@ describe('collectKubernetes: retries', () => {
       .reply(200, listBody('deployments', []))
     replyEmpty(scope, ['deployments'])
 
-    const collection = await collectKubernetes(configFor(dir, SERVER), {retry: FAST_RETRY})
+    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER), {retry: FAST_RETRY})
 
     expect(collection.requests.deployments).toBe(2)
     expect(scope.isDone()).toBe(true)
@@ -259,7 +242,7 @@ describe('collectKubernetes: retries', () => {
       .times(3)
       .reply(500, status(500, 'InternalError', 'etcdserver: request timed out'))
 
-    const error = await incomplete(collectKubernetes(configFor(dir, SERVER), {retry: FAST_RETRY}))
+    const error = await incomplete(collectKubernetes(configFor(cluster.dir(), SERVER), {retry: FAST_RETRY}))
 
     expect(error.message).toBe(
       `Kubernetes API ${SERVER}: cannot list namespaces: HTTP 500 Internal Server Error: etcdserver: request timed out after 3 attempts`,
@@ -281,7 +264,7 @@ describe('collectKubernetes: retries', () => {
       .reply(200, listBody('namespaces', [namespace('default')]))
     replyEmpty(scope, ['namespaces'])
 
-    const collection = await collectKubernetes(configFor(dir, SERVER), {retry: FAST_RETRY, timeoutMs: 50})
+    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER), {retry: FAST_RETRY, timeoutMs: 50})
 
     expect(collection.requests.namespaces).toBe(3)
     expect(items(documentFor(collection, 'namespaces'))).toHaveLength(1)
@@ -297,7 +280,7 @@ describe('collectKubernetes: retries', () => {
   ])('names a network failure (%s: %s) once the attempts are used up', async (code, message, reason) => {
     nock(SERVER).get('/api/v1/namespaces').query({limit: '500'}).times(3).replyWithError(systemError(code, message))
 
-    const error = await incomplete(collectKubernetes(configFor(dir, SERVER), {retry: FAST_RETRY}))
+    const error = await incomplete(collectKubernetes(configFor(cluster.dir(), SERVER), {retry: FAST_RETRY}))
 
     expect(error.message).toBe(`Kubernetes API ${SERVER}: cannot list namespaces: ${reason} after 3 attempts`)
   })
@@ -305,7 +288,7 @@ describe('collectKubernetes: retries', () => {
   it('times out a request that never answers', async () => {
     nock(SERVER).get('/api/v1/namespaces').query({limit: '500'}).times(2).delay(1_000).reply(200, listBody('namespaces', []))
 
-    const error = await incomplete(collectKubernetes(configFor(dir, SERVER), {retry: {...FAST_RETRY, attempts: 2}, timeoutMs: 30}))
+    const error = await incomplete(collectKubernetes(configFor(cluster.dir(), SERVER), {retry: {...FAST_RETRY, attempts: 2}, timeoutMs: 30}))
 
     expect(error.message).toBe(`Kubernetes API ${SERVER}: cannot list namespaces: timed out after 30 ms after 2 attempts`)
   })
@@ -330,7 +313,7 @@ describe('collectKubernetes: retries', () => {
       .reply(200, listBody('pods', pods.slice(3)))
     replyEmpty(scope, ['pods'], 3)
 
-    const collection = await collectKubernetes(configFor(dir, SERVER), {pageSize: 3, retry: FAST_RETRY})
+    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER), {pageSize: 3, retry: FAST_RETRY})
 
     expect(scope.isDone()).toBe(true)
     expect(collection.requests.pods).toBe(4)
@@ -352,7 +335,7 @@ describe('collectKubernetes: retries', () => {
       .times(3)
       .reply(410, status(410, 'Expired', EXPIRED))
 
-    const error = await incomplete(collectKubernetes(configFor(dir, SERVER), {retry: FAST_RETRY}))
+    const error = await incomplete(collectKubernetes(configFor(cluster.dir(), SERVER), {retry: FAST_RETRY}))
 
     expect(scope.isDone()).toBe(true)
     expect(error.message).toMatch(/^Kubernetes API https:\/\/k8s\.test:6443: cannot list pods: the list kept changing while paging \(HTTP 410 /)
@@ -367,7 +350,7 @@ describe('collectKubernetes: refusals', () => {
     for (const plural of rbac) scope.get(spec(plural).path).query({limit: '500'}).reply(403, forbidden(plural))
     replyEmpty(scope, ['pods', ...rbac])
 
-    const collection = await collectKubernetes(configFor(dir, SERVER), {retry: FAST_RETRY})
+    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER), {retry: FAST_RETRY})
 
     expect(scope.isDone()).toBe(true)
     expect(collection.warnings).toEqual(rbac.map((plural) => `could not inspect ${plural}: forbidden`))
@@ -396,7 +379,7 @@ describe('collectKubernetes: refusals', () => {
       .reply(404, '404 page not found\n', {'Content-Type': 'text/plain; charset=utf-8'})
     replyEmpty(scope, ['ingresses', 'networkpolicies'])
 
-    const collection = await collectKubernetes(configFor(dir, SERVER))
+    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER))
 
     expect(documentFor(collection, 'ingresses')?.data).toEqual({
       kind: 'Status',
@@ -424,7 +407,7 @@ describe('collectKubernetes: refusals', () => {
   it('stops on 401 naming the credentials, never the token', async () => {
     nock(SERVER).get('/api/v1/namespaces').query({limit: '500'}).reply(401, status(401, 'Unauthorized', 'Unauthorized'))
 
-    const config = configFor(dir, SERVER, TOKEN)
+    const config = configFor(cluster.dir(), SERVER, TOKEN)
     const error = await incomplete(collectKubernetes(config, {retry: FAST_RETRY, description: 'context prod in /k/config'}))
 
     expect(error.message).toBe(`Kubernetes API ${SERVER}: unauthorized: the credentials of context prod in /k/config were rejected`)
@@ -437,7 +420,7 @@ describe('collectKubernetes: refusals', () => {
       .query({limit: '500'})
       .reply(400, status(400, 'BadRequest', 'continue key is not valid'))
 
-    const error = await incomplete(collectKubernetes(configFor(dir, SERVER), {retry: FAST_RETRY}))
+    const error = await incomplete(collectKubernetes(configFor(cluster.dir(), SERVER), {retry: FAST_RETRY}))
 
     expect(error.message).toBe(`Kubernetes API ${SERVER}: cannot list namespaces: HTTP 400 Bad Request: continue key is not valid`)
   })
@@ -457,7 +440,7 @@ describe('collected documents through the Kubernetes reader', () => {
       .reply(403, forbidden('clusterrolebindings'))
     replyEmpty(scope, ['namespaces', 'pods', 'clusterrolebindings'])
 
-    const collection = await collectKubernetes(configFor(dir, SERVER))
+    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER))
 
     const contributions: Contribution[] = []
     for (const document of collection.documents) {

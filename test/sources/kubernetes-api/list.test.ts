@@ -257,14 +257,15 @@ describe('collectKubernetes: retries', () => {
       .replyWithError(systemError('ECONNRESET', 'read ECONNRESET'))
       .get('/api/v1/namespaces')
       .query({limit: '500'})
-      .delay(1_000)
+      .delay(5_000)
       .reply(200, listBody('namespaces', []))
       .get('/api/v1/namespaces')
       .query({limit: '500'})
       .reply(200, listBody('namespaces', [namespace('default')]))
     replyEmpty(scope, ['namespaces'])
 
-    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER), {retry: FAST_RETRY, timeoutMs: 50})
+    // Long enough that a loaded CI machine answers the other lists in time; far below the delay.
+    const collection = await collectKubernetes(configFor(cluster.dir(), SERVER), {retry: FAST_RETRY, timeoutMs: 500})
 
     expect(collection.requests.namespaces).toBe(3)
     expect(items(documentFor(collection, 'namespaces'))).toHaveLength(1)

@@ -114,7 +114,7 @@ EXIT CODES
     printWarnings(result.warnings)
     const text =
       flags.format === 'json'
-        ? renderPlanJson(result.plan, result.applied, result.juju)
+        ? renderPlanJson(result.plan, result.applied, result.juju, result.policyReports)
         : renderPlanText(result.plan, {dryRun: flags['dry-run'], applied: result.applied, juju: result.juju})
     // Watch passes: one block each on stdout, a blank line between; --output holds the latest.
     await emit(separate && flags.output === undefined ? `\n${text}` : text, flags.output)

@@ -7,12 +7,13 @@ import {stringify} from 'yaml'
 
 import type {ApplyResult} from '../apply/index.js'
 import type {JujuApplyResult} from '../apply/juju.js'
+import type {PolicyReportsOutcome} from '../apply/policy-reports.js'
 import {jujuResultsJson, renderJujuText} from './render-juju.js'
 import {type ActionOp, isJujuAction, type NetworkPolicyAction, type NetworkPolicyObject, networkPolicyActions, type ReconcilePlan} from './types.js'
 
 const SYMBOL: Record<ActionOp, string> = {create: '+', update: '~', delete: '-', unchanged: '='}
 
-export function renderPlanJson(plan: ReconcilePlan, applied?: ApplyResult, juju?: JujuApplyResult): string {
+export function renderPlanJson(plan: ReconcilePlan, applied?: ApplyResult, juju?: JujuApplyResult, policyReports?: PolicyReportsOutcome): string {
   const document: Record<string, unknown> = {
     ...plan,
     actions: plan.actions.map((action) => (isJujuAction(action) ? action : {op: action.op, phase: action.phase, object: action.object})),
@@ -20,6 +21,10 @@ export function renderPlanJson(plan: ReconcilePlan, applied?: ApplyResult, juju?
   if (juju) {
     document.jujuResults = jujuResultsJson(juju.outcomes)
     if (juju.heldBack) document.jujuHeldBack = juju.heldBack
+  }
+  if (policyReports) {
+    const {state, dryRun, written, unchanged, deleted, foreign, failed} = policyReports
+    document.policyReports = {state, dryRun, written, unchanged, deleted, foreign, failed}
   }
   if (applied) {
     document.results = applied.results.map((result) => ({

@@ -77,10 +77,20 @@ describe('--report-to-cluster against a live estate', () => {
 
     // Nothing changed since: no write at all.
     const before = api.writes().length
-    const third = await runCli(['reconcile', '--report-to-cluster'], {env})
+    const third = await runCli(['reconcile', '--report-to-cluster', '--format', 'json'], {env})
     expect(third.code, third.stderr).toBe(0)
     expect(api.writes()).toHaveLength(before)
     expect(third.stderr).toContain('0 written, 2 unchanged, 0 stale deleted')
+    // The JSON result says the same.
+    expect((JSON.parse(third.stdout) as {policyReports: unknown}).policyReports).toEqual({
+      state: 'done',
+      dryRun: false,
+      written: [],
+      unchanged: ['controller-microk8s-prod', 'livepatch'],
+      deleted: [],
+      foreign: [],
+      failed: [],
+    })
   })
 
   it('CRD absent: one warning, no write to it, and the run exits as it would have', async () => {

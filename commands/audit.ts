@@ -4,18 +4,17 @@ import {policyReportMessages, writeFindingsToCluster} from '../src/apply/policy-
 import {type AuditResult, runAudit} from '../src/audit/run-audit.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
 import {
+  checkReportToCluster,
   LIVE_ENVIRONMENT_HELP,
   LIVE_ONLY_FLAGS,
   liveFlags,
-  REPORT_TO_CLUSTER_WITH_FROM,
-  REPORT_TO_CLUSTER_WITHOUT_KUBERNETES,
   reportFlags,
   reportToClusterFlag,
 } from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
 import {emitReport} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
-import {ExitCode, InputError} from '../src/errors.js'
+import {ExitCode} from '../src/errors.js'
 import type {LiveCollection} from '../src/sources/live.js'
 
 export default class Audit extends BaseCommand {
@@ -52,8 +51,7 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Audit)
-    if (flags['report-to-cluster'] && flags.from?.length) throw new InputError(undefined, REPORT_TO_CLUSTER_WITH_FROM)
-    if (flags['report-to-cluster'] && flags['no-kubernetes']) throw new InputError(undefined, REPORT_TO_CLUSTER_WITHOUT_KUBERNETES)
+    checkReportToCluster(flags)
     const live = flags.from?.length ? undefined : await collectLiveFromFlags(flags)
     const failOn = flags['fail-on'] === 'never' ? undefined : flags['fail-on']
     const result = await runAudit({

@@ -3,11 +3,10 @@ import {Flags, type Interfaces} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {policyReportMessages} from '../src/apply/policy-reports.js'
 import {
+  checkReportToCluster,
   LIVE_ENVIRONMENT_HELP,
   LIVE_ONLY_FLAGS,
   liveFlags,
-  REPORT_TO_CLUSTER_WITH_FROM,
-  REPORT_TO_CLUSTER_WITHOUT_KUBERNETES,
   reportToClusterFlag,
 } from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
@@ -82,8 +81,7 @@ EXIT CODES
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Reconcile)
-    if (flags['report-to-cluster'] && flags.from?.length) throw new InputError(undefined, REPORT_TO_CLUSTER_WITH_FROM)
-    if (flags['report-to-cluster'] && flags['no-kubernetes']) throw new InputError(undefined, REPORT_TO_CLUSTER_WITHOUT_KUBERNETES)
+    checkReportToCluster(flags)
     if (flags.watch) return this.watch(flags)
     if (flags.interval !== undefined) throw new InputError(undefined, '--interval needs --watch')
     const live = flags.from?.length ? undefined : await collectLiveFromFlags(flags)

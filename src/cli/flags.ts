@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {InputError} from '../errors.js'
 import {PROFILES, SEVERITIES} from '../findings/types.js'
 import {REPORT_FORMATS} from '../report/index.js'
 
@@ -45,8 +46,12 @@ export const reportToClusterFlag = {
 }
 
 /** `--report-to-cluster` writes to the cluster the live run inspected: a snapshot has none. */
-export const REPORT_TO_CLUSTER_WITH_FROM = '--report-to-cluster writes to the live cluster; it cannot be used with --from (a snapshot)'
-export const REPORT_TO_CLUSTER_WITHOUT_KUBERNETES = '--report-to-cluster writes to the Kubernetes cluster; it cannot be used with --no-kubernetes'
+/** `--report-to-cluster` writes to the live cluster: refuse the flags that leave none. */
+export function checkReportToCluster(flags: {'report-to-cluster'?: boolean; from?: string[]; 'no-kubernetes'?: boolean}): void {
+  if (!flags['report-to-cluster']) return
+  if (flags.from?.length) throw new InputError(undefined, '--report-to-cluster writes to the live cluster; it cannot be used with --from (a snapshot)')
+  if (flags['no-kubernetes']) throw new InputError(undefined, '--report-to-cluster writes to the Kubernetes cluster; it cannot be used with --no-kubernetes')
+}
 
 export const LIVE_ENVIRONMENT_HELP = `LIVE ESTATE ENVIRONMENT
   JUJU_DATA: juju client state, controllers.yaml and accounts.yaml (default ~/.local/share/juju).

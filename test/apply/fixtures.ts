@@ -58,13 +58,30 @@ export function plan(actions: PlanAction[]): ReconcilePlan {
   return {apiVersion: 'hardenctl.io/v1', kind: 'ReconcilePlan', actions, refused: [], untouched: [], namespaceLabels: [], notes: []}
 }
 
-export interface Recorded {
+/** A request as a nock reply function sees it, in the terms tests assert on. */
+export interface SeenRequest {
   method: string
   path: string
   query: Record<string, string>
   contentType: string | undefined
   authorization: string | undefined
+  /** Parsed JSON; nock hands over a JSON body already parsed and an apply-patch+yaml one as text. */
   body: unknown
+}
+
+export function seenRequest(context: nock.ReplyFnContext, server: string, uri: string, body: nock.Body): SeenRequest {
+  const url = new URL(uri, server)
+  return {
+    method: context.req.method ?? '',
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    contentType: context.req.headers['content-type'],
+    authorization: context.req.headers.authorization,
+    body: typeof body === 'string' && body !== '' ? (JSON.parse(body) as unknown) : body,
+  }
+}
+
+export interface Recorded extends SeenRequest {
   /** `shop/allow-web`, from the path. */
   object: string
 }
@@ -82,17 +99,9 @@ export const FAST_RETRY = {attempts: 3, baseDelayMs: 1, maxDelayMs: 5}
 export function fakeWrites(server: string, respond: Responder = ok): Recorded[] {
   const recorded: Recorded[] = []
   const handler = function (this: nock.ReplyFnContext, uri: string, body: nock.Body): nock.ReplyFnResult {
-    const url = new URL(uri, server)
-    const match = /\/namespaces\/([^/]+)\/networkpolicies\/([^/]+)$/.exec(url.pathname)
-    const request: Recorded = {
-      method: this.req.method ?? '',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      contentType: this.req.headers['content-type'],
-      authorization: this.req.headers.authorization,
-      body: typeof body === 'string' && body !== '' ? (JSON.parse(body) as unknown) : body,
-      object: match ? `${decodeURIComponent(match[1] ?? '')}/${decodeURIComponent(match[2] ?? '')}` : url.pathname,
-    }
+    const seen = seenRequest(this, server, uri, body)
+    const match = /\/namespaces\/([^/]+)\/networkpolicies\/([^/]+)$/.exec(seen.path)
+    const request: Recorded = {...seen, object: match ? `${decodeURIComponent(match[1] ?? '')}/${decodeURIComponent(match[2] ?? '')}` : seen.path}
     const count = recorded.filter((r) => r.method === request.method && r.object === request.object).length
     recorded.push(request)
     return respond(request, count) as nock.ReplyFnResult

@@ -11,7 +11,7 @@ import {runAudit} from '../../src/audit/run-audit.js'
 import {IncompleteError} from '../../src/errors.js'
 import {buildPolicyReports, type PolicyReportObject} from '../../src/report/policy-report.js'
 import {configFor, useNockedCluster} from '../sources/kubernetes-api/fixtures.js'
-import {FAST_RETRY, type Json, status} from './fixtures.js'
+import {FAST_RETRY, type Json, type SeenRequest, seenRequest, status} from './fixtures.js'
 
 const SERVER = 'https://k8s.test:6443'
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.cG9saWN5LXJlcG9ydHM.not-a-real-signature'
@@ -81,14 +81,7 @@ function stored(report: PolicyReportObject | Json, resourceVersion = '901', uid 
   }
 }
 
-interface Seen {
-  method: string
-  path: string
-  query: Record<string, string>
-  contentType?: string
-  authorization?: string
-  body?: unknown
-}
+type Seen = Omit<SeenRequest, 'body'> & {body?: unknown}
 
 /**
  * The API server's policyreports endpoints: the LIST (answering `list`, or the items named
@@ -97,16 +90,9 @@ interface Seen {
 function fakeApi(options: {items?: Json[]; list?: (seen: Seen, count: number) => readonly [number, unknown]; write?: (seen: Seen) => readonly [number, unknown] | undefined} = {}): Seen[] {
   const seen: Seen[] = []
   const handler = function (this: nock.ReplyFnContext, uri: string, body: nock.Body): nock.ReplyFnResult {
-    const url = new URL(uri, SERVER)
-    const request: Seen = {
-      method: this.req.method ?? '',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      contentType: this.req.headers['content-type'],
-      authorization: this.req.headers.authorization,
-      // nock hands over a JSON body already parsed, an apply-patch+yaml one as text.
-      ...(typeof body === 'string' ? (body === '' ? {} : {body: JSON.parse(body) as unknown}) : {body}),
-    }
+    // A request without a body (the LIST) records none.
+    const {body: sent, ...rest} = seenRequest(this, SERVER, uri, body)
+    const request: Seen = sent === '' ? rest : {...rest, body: sent}
     seen.push(request)
     if (request.method === 'GET') {
       const count = seen.filter((s) => s.method === 'GET').length - 1

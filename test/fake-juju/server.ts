@@ -584,6 +584,12 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
   // and bundle; a change to an offer's ACL drops its cached bundle (the overlay lists the ACL).
 
   /** Runs one item of a bulk call: `{}` when it succeeds, `{error}` when Juju would refuse it. */
+  /** ErrorResults for a `{changes: [...]}` request: each change applied on its own, its RpcError its result. */
+  function eachChange(params: Json, apply: (change: Json) => void): Json {
+    const changes = Array.isArray(params.changes) ? params.changes.map(rec) : []
+    return {results: changes.map((change) => outcome(() => apply(change)))}
+  }
+
   function outcome(change: () => void): Json {
     try {
       change()
@@ -618,97 +624,87 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
   function modifyModelAccess(session: Session, params: Json): Json {
     const caller = session.user?.name ?? ''
     const superuser = isSuperuser(session)
-    const changes = Array.isArray(params.changes) ? params.changes.map(rec) : []
-    return {
-      results: changes.map((change) =>
-        outcome(() => {
-          const access = str(change.access)
-          if (!MODEL_LEVELS.includes(access)) throw new RpcError(`could not modify model access: "${access}" model access not valid`, 'not valid')
-          const uuid = parseTag(change['model-tag'], 'model', 'could not modify model access')
-          const model = modelByUuid(uuid)
-          const modelAdmin = model?.users.some((u) => u.user === caller && u.access === 'admin') ?? false
-          if (!superuser && !modelAdmin) throw permissionDenied()
-          const target = parseTag(change['user-tag'], 'user', 'could not modify model access')
-          if (!model) throw new RpcError(`could not lookup model: model "${uuid}" not found`, 'not found')
-          const entry = model.users.find((u) => u.user === target)
-          const action = str(change.action)
-          const level = access as ModelLevel
-          if (action === 'grant') {
-            if (!entry) {
-              requireLocalUser(target, 'could not grant model access')
-              model.users.push({user: target, access: level})
-              return
-            }
-            mayHaveAccess(target, 'could not look up model access for user')
-            if (rank(MODEL_LEVELS, entry.access) >= rank(MODEL_LEVELS, level)) throw new RpcError(`user already has "${level}" access or greater`)
-            entry.access = level
-          } else if (action === 'revoke') {
-            if (level === 'read') {
-              // Revoking read removes the user's access to the model altogether.
-              if (!entry) throw new RpcError(`could not revoke model access: model user "${target}" does not exist`, 'not found')
-              model.users.splice(model.users.indexOf(entry), 1)
-              return
-            }
-            mayHaveAccess(target, 'could not look up model access for user')
-            if (!entry) throw new RpcError(`could not look up model access for user: model user "${target}" not found`, 'not found')
-            // Juju sets the level below the one revoked whatever the user holds: revoking admin
-            // from a reader makes it a writer.
-            entry.access = level === 'write' ? 'read' : 'write'
-          } else {
-            throw new RpcError(`unknown action "${action}"`)
-          }
-        }),
-      ),
-    }
+    return eachChange(params, (change) => {
+      const access = str(change.access)
+      if (!MODEL_LEVELS.includes(access)) throw new RpcError(`could not modify model access: "${access}" model access not valid`, 'not valid')
+      const uuid = parseTag(change['model-tag'], 'model', 'could not modify model access')
+      const model = modelByUuid(uuid)
+      const modelAdmin = model?.users.some((u) => u.user === caller && u.access === 'admin') ?? false
+      if (!superuser && !modelAdmin) throw permissionDenied()
+      const target = parseTag(change['user-tag'], 'user', 'could not modify model access')
+      if (!model) throw new RpcError(`could not lookup model: model "${uuid}" not found`, 'not found')
+      const entry = model.users.find((u) => u.user === target)
+      const action = str(change.action)
+      const level = access as ModelLevel
+      if (action === 'grant') {
+        if (!entry) {
+          requireLocalUser(target, 'could not grant model access')
+          model.users.push({user: target, access: level})
+          return
+        }
+        mayHaveAccess(target, 'could not look up model access for user')
+        if (rank(MODEL_LEVELS, entry.access) >= rank(MODEL_LEVELS, level)) throw new RpcError(`user already has "${level}" access or greater`)
+        entry.access = level
+      } else if (action === 'revoke') {
+        if (level === 'read') {
+          // Revoking read removes the user's access to the model altogether.
+          if (!entry) throw new RpcError(`could not revoke model access: model user "${target}" does not exist`, 'not found')
+          model.users.splice(model.users.indexOf(entry), 1)
+          return
+        }
+        mayHaveAccess(target, 'could not look up model access for user')
+        if (!entry) throw new RpcError(`could not look up model access for user: model user "${target}" not found`, 'not found')
+        // Juju sets the level below the one revoked whatever the user holds: revoking admin
+        // from a reader makes it a writer.
+        entry.access = level === 'write' ? 'read' : 'write'
+      } else {
+        throw new RpcError(`unknown action "${action}"`)
+      }
+    })
   }
 
   /** Controller.ModifyControllerAccess (apiserver/facades/client/controller ChangeControllerAccess). */
   function modifyControllerAccess(session: Session, params: Json): Json {
     const superuser = isSuperuser(session)
-    const changes = Array.isArray(params.changes) ? params.changes.map(rec) : []
-    return {
-      results: changes.map((change) =>
-        outcome(() => {
-          if (!superuser) throw permissionDenied()
-          const access = str(change.access)
-          if (access !== 'login' && access !== 'superuser') throw new RpcError(`"${access}" controller access not valid`, 'not valid')
-          const target = parseTag(change['user-tag'], 'user', 'could not modify controller access')
-          const user = userByName(target)
-          const action = str(change.action)
-          if (action === 'grant') {
-            const annotation = 'could not grant controller access'
-            if (!user) {
-              requireLocalUser(target, annotation)
-              // An external user (bob@idp): Juju keeps only its controller access; here it becomes a
-              // user without a password (which an all-users UserInfo lists, unlike Juju).
-              estate.users.push({name: target, access})
-              return
-            }
-            if (user.access === '') {
-              user.access = access
-              return
-            }
-            mayHaveAccess(target, `${annotation}: could not look up controller access for user`)
-            if (rank(CONTROLLER_LEVELS, user.access) >= rank(CONTROLLER_LEVELS, access)) {
-              throw new RpcError(`${annotation}: user already has "${access}" access or greater`)
-            }
-            user.access = access
-          } else if (action === 'revoke') {
-            if (access === 'login') {
-              // Revoking login removes all controller access (superuser included).
-              if (!user || user.access === '') throw new RpcError(`could not revoke controller access: controller user "${target}" does not exist`, 'not found')
-              user.access = ''
-              return
-            }
-            mayHaveAccess(target, 'could not look up controller access for user')
-            if (!user || user.access === '') throw new RpcError(`could not look up controller access for user: controller user "${target}" not found`, 'not found')
-            user.access = 'login'
-          } else {
-            throw new RpcError(`unknown action "${action}"`)
-          }
-        }),
-      ),
-    }
+    return eachChange(params, (change) => {
+      if (!superuser) throw permissionDenied()
+      const access = str(change.access)
+      if (access !== 'login' && access !== 'superuser') throw new RpcError(`"${access}" controller access not valid`, 'not valid')
+      const target = parseTag(change['user-tag'], 'user', 'could not modify controller access')
+      const user = userByName(target)
+      const action = str(change.action)
+      if (action === 'grant') {
+        const annotation = 'could not grant controller access'
+        if (!user) {
+          requireLocalUser(target, annotation)
+          // An external user (bob@idp): Juju keeps only its controller access; here it becomes a
+          // user without a password (which an all-users UserInfo lists, unlike Juju).
+          estate.users.push({name: target, access})
+          return
+        }
+        if (user.access === '') {
+          user.access = access
+          return
+        }
+        mayHaveAccess(target, `${annotation}: could not look up controller access for user`)
+        if (rank(CONTROLLER_LEVELS, user.access) >= rank(CONTROLLER_LEVELS, access)) {
+          throw new RpcError(`${annotation}: user already has "${access}" access or greater`)
+        }
+        user.access = access
+      } else if (action === 'revoke') {
+        if (access === 'login') {
+          // Revoking login removes all controller access (superuser included).
+          if (!user || user.access === '') throw new RpcError(`could not revoke controller access: controller user "${target}" does not exist`, 'not found')
+          user.access = ''
+          return
+        }
+        mayHaveAccess(target, 'could not look up controller access for user')
+        if (!user || user.access === '') throw new RpcError(`could not look up controller access for user: controller user "${target}" not found`, 'not found')
+        user.access = 'login'
+      } else {
+        throw new RpcError(`unknown action "${action}"`)
+      }
+    })
   }
 
   /** The users of an offer, written into the model so that a change sticks (server default otherwise). */
@@ -721,59 +717,54 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
   function modifyOfferAccess(session: Session, params: Json): Json {
     const caller = session.user?.name ?? ''
     const superuser = isSuperuser(session)
-    const changes = Array.isArray(params.changes) ? params.changes.map(rec) : []
-    return {
-      results: changes.map((change) =>
-        outcome(() => {
-          const url = parseOfferUrl(str(change['offer-url']))
-          const owner = url.user || caller
-          const model = estate.models.find((m) => m.name === url.model && m.owner === owner)
-          if (!model) throw new RpcError(`model "${owner}/${url.model}" not found`, 'not found')
-          const access = str(change.access)
-          if (!OFFER_LEVELS.includes(access)) throw new RpcError(`could not modify offer access: "${access}" offer access not valid`, 'not valid')
-          const offerName = url.offer
-          const exists = Object.hasOwn(rec(model.status.offers), offerName)
-          // Juju 3.x also asks whether the caller is a model admin, but drops the answer
-          // (modifyOneOfferAccess never assigns it): only a superuser or an offer admin passes.
-          let allowed = superuser
-          if (!allowed) {
-            if (!exists) throw permissionDenied()
-            const current = model.offerUsers?.[offerName] ?? defaultOfferUsers(model)
-            allowed = current.some((u) => u.user === caller && u.access === 'admin')
-          }
-          if (!allowed) throw permissionDenied()
-          const target = parseTag(change['user-tag'], 'user', 'could not modify offer access')
-          if (!exists) throw new RpcError(`application offer "${offerName}" not found`, 'not found')
-          const action = str(change.action)
-          const level = access as OfferLevel
-          const missing = `user permission for "us#${target.toLowerCase()}" on "ao#${offerUuid(model, offerName)}" not found`
-          if (action === 'grant') {
-            requireLocalUser(target, 'could not grant offer access')
-            const users = offerUsersOf(model, offerName)
-            const entry = users.find((u) => u.user === target)
-            if (!entry) users.push({user: target, access: level})
-            else if (rank(OFFER_LEVELS, entry.access) >= rank(OFFER_LEVELS, level)) throw new RpcError(`user already has "${level}" access or greater`)
-            else entry.access = level
-          } else if (action === 'revoke') {
-            const current = model.offerUsers?.[offerName] ?? defaultOfferUsers(model)
-            const held = current.find((u) => u.user === target)
-            if (level === 'read') {
-              if (!held) throw new RpcError(`could not revoke offer access: ${missing}`, 'not found')
-              const users = offerUsersOf(model, offerName)
-              users.splice(users.findIndex((u) => u.user === target), 1)
-            } else {
-              const annotation = level === 'consume' ? 'could not set offer access to read-only' : 'could not set offer access to read-consume'
-              if (!held) throw new RpcError(`${annotation}: ${missing}`, 'not found')
-              const entry = offerUsersOf(model, offerName).find((u) => u.user === target) as OfferUser
-              entry.access = level === 'consume' ? 'read' : 'consume'
-            }
-          } else {
-            throw new RpcError(`unknown action "${action}"`)
-          }
-          bundles.delete(model)
-        }),
-      ),
-    }
+    return eachChange(params, (change) => {
+      const url = parseOfferUrl(str(change['offer-url']))
+      const owner = url.user || caller
+      const model = estate.models.find((m) => m.name === url.model && m.owner === owner)
+      if (!model) throw new RpcError(`model "${owner}/${url.model}" not found`, 'not found')
+      const access = str(change.access)
+      if (!OFFER_LEVELS.includes(access)) throw new RpcError(`could not modify offer access: "${access}" offer access not valid`, 'not valid')
+      const offerName = url.offer
+      const exists = Object.hasOwn(rec(model.status.offers), offerName)
+      // Juju 3.x also asks whether the caller is a model admin, but drops the answer
+      // (modifyOneOfferAccess never assigns it): only a superuser or an offer admin passes.
+      let allowed = superuser
+      if (!allowed) {
+        if (!exists) throw permissionDenied()
+        const current = model.offerUsers?.[offerName] ?? defaultOfferUsers(model)
+        allowed = current.some((u) => u.user === caller && u.access === 'admin')
+      }
+      if (!allowed) throw permissionDenied()
+      const target = parseTag(change['user-tag'], 'user', 'could not modify offer access')
+      if (!exists) throw new RpcError(`application offer "${offerName}" not found`, 'not found')
+      const action = str(change.action)
+      const level = access as OfferLevel
+      const missing = `user permission for "us#${target.toLowerCase()}" on "ao#${offerUuid(model, offerName)}" not found`
+      if (action === 'grant') {
+        requireLocalUser(target, 'could not grant offer access')
+        const users = offerUsersOf(model, offerName)
+        const entry = users.find((u) => u.user === target)
+        if (!entry) users.push({user: target, access: level})
+        else if (rank(OFFER_LEVELS, entry.access) >= rank(OFFER_LEVELS, level)) throw new RpcError(`user already has "${level}" access or greater`)
+        else entry.access = level
+      } else if (action === 'revoke') {
+        const current = model.offerUsers?.[offerName] ?? defaultOfferUsers(model)
+        const held = current.find((u) => u.user === target)
+        if (level === 'read') {
+          if (!held) throw new RpcError(`could not revoke offer access: ${missing}`, 'not found')
+          const users = offerUsersOf(model, offerName)
+          users.splice(users.findIndex((u) => u.user === target), 1)
+        } else {
+          const annotation = level === 'consume' ? 'could not set offer access to read-only' : 'could not set offer access to read-consume'
+          if (!held) throw new RpcError(`${annotation}: ${missing}`, 'not found')
+          const entry = offerUsersOf(model, offerName).find((u) => u.user === target) as OfferUser
+          entry.access = level === 'consume' ? 'read' : 'consume'
+        }
+      } else {
+        throw new RpcError(`unknown action "${action}"`)
+      }
+      bundles.delete(model)
+    })
   }
 
   /** UserManager.DisableUser (apiserver/facades/client/usermanager enableUserImpl, state.User.Disable). */

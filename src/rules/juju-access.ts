@@ -18,6 +18,11 @@ import {cite} from './guides.js'
 import {controllerTarget, modelTarget, userTarget} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
+/** `-c NAME ` for a known controller; nothing when no input named it (a bare `users.json`), so the user name is never taken for the controller. */
+function controllerFlag(controller: string): string {
+  return controller ? `-c ${controller} ` : ''
+}
+
 const USERS = cite('juju', 'Harden the user(s)')
 const MODELS = cite('juju', 'Harden the model(s)')
 
@@ -46,7 +51,7 @@ export const accessSuperuser: Rule = {
           target: userTarget(user.name, controller.name),
           message: `${user.name} is a superuser of controller ${controller.name} but is not on the superuser allowlist (${allowed.join(', ') || 'empty'}).`,
           evidence: {user: user.name, access: user.access, allowed},
-          remediation: `juju revoke -c ${controller.name} ${user.name} superuser`,
+          remediation: `juju revoke ${controllerFlag(controller.name)}${user.name} superuser`,
           ...(user.ref ? {ref: user.ref} : {}),
         })
       }
@@ -72,7 +77,7 @@ export const accessModelAdmin: Rule = {
         if (model.inputs.size > 0) notEvaluated(modelTarget(model), ['juju-show-model'])
         continue
       }
-      const c = model.controller ? `-c ${model.controller} ` : ''
+      const c = controllerFlag(model.controller)
       for (const user of model.users) {
         const level = user.access
         const allowed = allowedModelLevel(model, user.name, policy)
@@ -133,7 +138,7 @@ export const accessStaleUser: Rule = {
             ? `${user.name} on controller ${controller.name} has never connected and is still enabled.`
             : `${user.name} on controller ${controller.name} last connected ${idleDays} days ago (limit ${limit}) and is still enabled.`,
           evidence: {user: user.name, lastConnection: user.lastConnection, idleDays: idleDays ?? null, staleUserDays: limit, access: user.access},
-          remediation: `juju disable-user -c ${controller.name} ${user.name}   # or: juju remove-user -c ${controller.name} ${user.name}`,
+          remediation: `juju disable-user ${controllerFlag(controller.name)}${user.name}   # or: juju remove-user ${controllerFlag(controller.name)}${user.name}`,
           ...(user.ref ? {ref: user.ref} : {}),
         })
       }
@@ -169,7 +174,7 @@ export const accessOffer: Rule = {
             target,
             message: `${user.name} holds ${user.access} on offer ${url}${user.access === 'admin' ? '; only the model owner and superusers should administer an offer' : ' but is not an allowed consumer'}.`,
             evidence: {offer: url, user: user.name, access: user.access, allowed},
-            remediation: `juju revoke ${model.controller ? `-c ${model.controller} ` : ''}${user.name} ${revokeFor(OFFER_LEVELS, allowed)} ${url}`,
+            remediation: `juju revoke ${controllerFlag(model.controller)}${user.name} ${revokeFor(OFFER_LEVELS, allowed)} ${url}`,
             ...(offer.ref ? {ref: offer.ref} : {}),
           })
         }

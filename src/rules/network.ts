@@ -38,7 +38,7 @@ export const netNoDefaultDeny: Rule = {
   rationale:
     'Kubernetes lets every pod reach every other pod until a NetworkPolicy selects it; there is no cluster-wide default. A policy with `podSelector: {}`, policyType Ingress and no rules isolates every pod of the namespace, so only explicitly allowed traffic gets in: the firewall the guide assumes applications sit behind.',
   remediation:
-    'Apply a default-deny policy (`{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: default-deny-ingress}, spec: {podSelector: {}, policyTypes: [Ingress]}}` with `kubectl -n NS apply -f`), then allow the model operator (17071) and related applications explicitly.',
+    'Apply a default-deny policy (`{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: default-deny-ingress}, spec: {podSelector: {}, policyTypes: [Ingress]}}` with `kubectl -n NS apply -f FILE`), then allow the model operator (17071) and related applications explicitly.',
   autoFixable: true,
   needs: [['k8s-networkpolicies']],
   evaluate({inventory, policy, report}) {

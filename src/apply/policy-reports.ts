@@ -1,6 +1,6 @@
 /**
  * Writes the audit findings to the cluster as PolicyReports (src/report/policy-report.ts): one
- * `wgpolicyk8s.io/v1alpha2` PolicyReport named `hardenctl` per Juju model namespace, updated in
+ * `wgpolicyk8s.io/v1alpha2` PolicyReport named `hardenctl` per audited namespace, updated in
  * place each run, through the same HTTP exchange and retries as the NetworkPolicy applier.
  *
  * - One cluster-wide LIST of the reports named `hardenctl` (`fieldSelector=metadata.name=hardenctl`,
@@ -12,9 +12,9 @@
  *   the timestamp it was first found at, and a report whose content did not change is not
  *   written at all, so an estate that does not change costs etcd nothing.
  * - A report named `hardenctl` without the label is someone else's: left alone, with a warning.
- * - A hardenctl report in a namespace this run saw that is no longer a Juju model namespace is
- *   deleted, conditional on the resourceVersion and uid listed. Namespaces the run did not see
- *   (`--namespace`) are never pruned.
+ * - A hardenctl report in a namespace this run saw that is no longer audited (neither a Juju model
+ *   namespace nor in the policy's `kubernetes.namespaces`) is deleted, conditional on the
+ *   resourceVersion and uid listed. Namespaces the run did not see (`--namespace`) are never pruned.
  * - 403 is one warning naming the permission that is missing; it does not fail the run, nor does
  *   a missing CRD. Other failures do (the caller exits 3); 401 stops the run.
  */
@@ -385,7 +385,7 @@ export function describePolicyReports(outcome: PolicyReportsOutcome): string | u
   ]
   if (outcome.foreign.length > 0) parts.push(`${outcome.foreign.length} left alone`)
   if (outcome.failed.length > 0) parts.push(`${outcome.failed.length} failed`)
-  const head = `PolicyReport ${POLICY_REPORT_NAME} (${POLICY_REPORT_API_VERSION}), one per Juju model namespace: ${parts.join(', ')}`
+  const head = `PolicyReport ${POLICY_REPORT_NAME} (${POLICY_REPORT_API_VERSION}), one per audited namespace: ${parts.join(', ')}`
   return outcome.dryRun ? `${head}; dry run: validated by the API server, nothing persisted` : head
 }
 

@@ -1,8 +1,9 @@
 /**
  * The audit findings as `wgpolicyk8s.io/v1alpha2` PolicyReports: one report named `hardenctl`
- * per Juju model namespace (the controller namespace included), not one per resource (per-resource
- * reports are what bloated etcd under Kyverno and Trivy Operator), each with every result of its
- * namespace. `reconcile` and `audit --report-to-cluster` write them (src/apply/policy-reports.ts).
+ * per audited namespace (Juju model namespaces, the controller namespace and the namespaces of the
+ * policy's `kubernetes.namespaces`; labelled `hardenctl.io/model` with the Juju model when there is
+ * one), not one per resource (per-resource reports are what bloated etcd under Kyverno and Trivy
+ * Operator), each with every result of its namespace. `reconcile` and `audit --report-to-cluster` write them (src/apply/policy-reports.ts).
  *
  * The shape follows the Policy Report API of kubernetes-sigs/wg-policy-prototypes,
  * `policy-report/pkg/api/wgpolicyk8s.io/v1alpha2/policyreport_types.go` and the generated CRD
@@ -45,8 +46,8 @@
  * or the Juju side as a whole (the controllers did not answer: no Juju finding is known).
  */
 import type {Finding, NotEvaluated, Severity, Target} from '../findings/types.js'
-import {kubeScope} from '../inventory/kube-scope.js'
-import {JUJU_MODEL_LABEL} from '../inventory/kubernetes.js'
+import {type KubeScope, kubeScope} from '../inventory/kube-scope.js'
+import {JUJU_MODEL_LABEL, type KubernetesView} from '../inventory/kubernetes.js'
 import {type Inventory, type Model, modelKey} from '../inventory/types.js'
 import {MANAGED_BY_LABEL, MANAGED_BY_VALUE, MODEL_LABEL} from '../plan/types.js'
 import type {Policy} from '../policy/schema.js'
@@ -113,7 +114,7 @@ export interface PolicyReportInputs {
 }
 
 export interface PolicyReportSet {
-  /** One per Juju model namespace of the inventory, sorted by namespace. */
+  /** One per audited namespace of the inventory (Juju model and controller namespaces, the policy's `kubernetes.namespaces`), sorted by namespace. */
   reports: PolicyReportObject[]
   /** Findings that belong to no namespace (controller-level, machine models): in no report. */
   outsideNamespaces: number
@@ -154,13 +155,11 @@ export function buildPolicyReports(inputs: PolicyReportInputs): PolicyReportSet 
   const {report, inventory, policy} = inputs
   const scope = kubeScope(inventory, policy)
   const view = inventory.kubernetes
-  // Juju model namespaces and the controller namespace; with the namespaces listed, only those
-  // that exist in this cluster (a caas model may live on another one).
+  // Every audited namespace: Juju model namespaces, the controller namespace and the policy's
+  // `kubernetes.namespaces`; with the namespaces listed, only those that exist in this cluster (a
+  // caas model may live on another one).
   const listed = inventory.inputs.has('k8s-namespaces')
-  const namespaces = scope.namespaces.filter((namespace) => {
-    const role = scope.role(namespace)
-    return (role === 'model' || role === 'controller') && (!listed || view.namespaces.has(namespace))
-  })
+  const namespaces = scope.namespaces.filter((namespace) => !listed || view.namespaces.has(namespace))
   const namespaceOfModel = new Map<Model, string>()
   for (const namespace of scope.namespaces) {
     const model = scope.modelOf(namespace)
@@ -199,16 +198,14 @@ export function buildPolicyReports(inputs: PolicyReportInputs): PolicyReportSet 
 
   const reports = namespaces.map((namespace): PolicyReportObject => {
     const own = [...(results.get(namespace) ?? []), ...everywhere]
-    const model = scope.modelOf(namespace)
-    const modelName =
-      scope.role(namespace) === 'controller' ? (model?.name ?? 'controller') : (model?.name ?? view.namespaces.get(namespace)?.metadata.labels?.[JUJU_MODEL_LABEL] ?? namespace)
+    const modelName = modelLabel(scope, view, namespace)
     return {
       apiVersion: POLICY_REPORT_API_VERSION,
       kind: 'PolicyReport',
       metadata: {
         name: POLICY_REPORT_NAME,
         namespace,
-        labels: {[MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [MODEL_LABEL]: modelName},
+        labels: {[MANAGED_BY_LABEL]: MANAGED_BY_VALUE, ...(modelName === undefined ? {} : {[MODEL_LABEL]: modelName})},
       },
       scope: reference('Namespace', undefined, namespace, objects),
       summary: summarize(own),
@@ -216,6 +213,19 @@ export function buildPolicyReports(inputs: PolicyReportInputs): PolicyReportSet 
     }
   })
   return {reports, outsideNamespaces}
+}
+
+/** The Juju model a namespace's report is labelled with; none for a namespace only the policy names. */
+function modelLabel(scope: KubeScope, view: KubernetesView, namespace: string): string | undefined {
+  const model = scope.modelOf(namespace)
+  switch (scope.role(namespace)) {
+    case 'controller':
+      return model?.name ?? 'controller'
+    case 'model':
+      return model?.name ?? view.namespaces.get(namespace)?.metadata.labels?.[JUJU_MODEL_LABEL] ?? namespace
+    default:
+      return undefined
+  }
 }
 
 function findingResult(finding: Finding, objects: ObjectIndex, timestamp: PolicyReportResult['timestamp']): PolicyReportResult {

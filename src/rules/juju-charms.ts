@@ -11,8 +11,8 @@ import {cite} from './guides.js'
 import {appPodSubjects} from './helpers/app-pods.js'
 import {charmSubjects, describeCharmSubject, isKubernetesCharm, type CharmSubject} from './helpers/charm-subjects.js'
 import {sensitiveOptions} from './helpers/sensitive-options.js'
-import {CHARM_CONTAINER, CHARM_USER_UIDS, effectiveUser, JUJU_INIT_CONTAINER, runsAsRoot} from './helpers/security-context.js'
-import {containersOf} from './helpers/pod-specs.js'
+import {CHARM_CONTAINER, CHARM_USER_UIDS, effectiveUser, isJujuAgentContainer, runsAsRoot} from './helpers/security-context.js'
+import {containersOf, type PodSubject} from './helpers/pod-specs.js'
 import {appModelArg, list} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
@@ -27,33 +27,43 @@ interface ContainerVerdict {
   ref?: SourceRef
 }
 
-/** Pods are the ground truth when read; metadata speaks for containers no pod showed. */
+/**
+ * The workload containers of a subject and whether each runs as root. When the application's pods
+ * (or its workload template) were read, they decide: a container the charm declares but no pod
+ * runs is not running. Only without them does the charm metadata say what Juju will run. Juju's
+ * own containers are not the charm's workload: `charm` is JUJU-CHARM-USER's, and `charm-init` only
+ * installs the agent before the charm starts.
+ */
 function containerVerdicts(inventory: Inventory, policy: Policy, subject: CharmSubject): ContainerVerdict[] | undefined {
+  const pods = subject.app ? appPodSubjects(inventory, policy, subject.app) : []
+  if (pods.length > 0) return verdictsFromPods(pods)
+  if (!subject.metadata) return undefined
+  return subject.metadata.containers.map((c) => ({
+    container: c.name,
+    root: c.uid === undefined || c.uid === 0 || c.gid === undefined || c.gid === 0,
+    source: 'charm metadata',
+    evidence: {uid: c.uid ?? null, gid: c.gid ?? null},
+    pods: [],
+    ref: c.ref,
+  }))
+}
+
+function verdictsFromPods(pods: PodSubject[]): ContainerVerdict[] {
   const verdicts = new Map<string, ContainerVerdict>()
-  if (subject.app) {
-    for (const pod of appPodSubjects(inventory, policy, subject.app)) {
-      for (const {container, init} of containersOf(pod.spec)) {
-        // Juju's own `charm-init` init container only copies the agent into the pod before the
-        // charm starts; the charm container itself is judged (and by JUJU-CHARM-USER).
-        if (init && container.name === JUJU_INIT_CONTAINER) continue
-        const user = effectiveUser(pod.spec, container)
-        const root = runsAsRoot(user)
-        const existing = verdicts.get(container.name)
-        if (existing) {
-          existing.pods.push(...pod.pods)
-          if (root && !existing.root) Object.assign(existing, {root, evidence: {...user}, ref: pod.ref})
-          continue
-        }
-        verdicts.set(container.name, {container: container.name, root, source: 'pods', evidence: {...user}, pods: [...pod.pods], ref: pod.ref})
+  for (const pod of pods) {
+    for (const {container, init} of containersOf(pod.spec)) {
+      if (isJujuAgentContainer(container.name, init)) continue
+      const user = effectiveUser(pod.spec, container)
+      const root = runsAsRoot(user)
+      const existing = verdicts.get(container.name)
+      if (existing) {
+        existing.pods.push(...pod.pods)
+        if (root && !existing.root) Object.assign(existing, {root, evidence: {...user}, ref: pod.ref})
+        continue
       }
+      verdicts.set(container.name, {container: container.name, root, source: 'pods', evidence: {...user}, pods: [...pod.pods], ref: pod.ref})
     }
   }
-  for (const c of subject.metadata?.containers ?? []) {
-    if (verdicts.has(c.name)) continue
-    const root = c.uid === undefined || c.uid === 0 || c.gid === undefined || c.gid === 0
-    verdicts.set(c.name, {container: c.name, root, source: 'charm metadata', evidence: {uid: c.uid ?? null, gid: c.gid ?? null}, pods: [], ref: c.ref})
-  }
-  if (verdicts.size === 0 && !subject.metadata) return undefined
   return [...verdicts.values()]
 }
 
@@ -64,7 +74,7 @@ export const jujuRootContainer: Rule = {
   profile: 'juju',
   guide: APPLICATIONS,
   rationale:
-    "A container running as uid or gid 0 turns any compromise of the workload into root inside the pod, one step from the node. The guide says to choose charms whose `charmcraft.yaml > containers > uid` and `gid` are not 0, and to audit those that are.",
+    "A container running as uid or gid 0 turns any compromise of the workload into root inside the pod, one step from the node. The guide says to choose charms whose `charmcraft.yaml > containers > uid` and `gid` are not 0, and to audit those that are. Only the charm's workload containers are judged: Juju's own `charm` container is JUJU-CHARM-USER's, and when the application's pods were read, they say which containers run.",
   remediation:
     'Prefer a charm revision that sets `containers.<name>.uid` and `gid` to a non-zero id in charmcraft.yaml (Juju runs the container with that runAsUser/runAsGroup); otherwise audit the charm and its image.',
   autoFixable: false,

@@ -4,23 +4,30 @@
  */
 import type {Target} from '../findings/types.js'
 import {kubeScope} from '../inventory/kube-scope.js'
-import type {KubeRole, KubeRoleBinding} from '../inventory/kubernetes.js'
+import type {KubernetesView, KubeRole, KubeRoleBinding, KubeService, KubeWorkload} from '../inventory/kubernetes.js'
+import type {Application, Model} from '../inventory/types.js'
+import {appCandidates} from '../policy/candidates.js'
 import {cidrWithinAny} from '../policy/cidr.js'
 import {allowedCidrs} from '../policy/exposure.js'
 import {cite} from './guides.js'
 import {CHARMS, isCharmIn} from './helpers/charms.js'
-import {matchingKeys} from './helpers/glob.js'
+import {anyGlobMatches, matchingKeys} from './helpers/glob.js'
 import {INGRESS_INTERFACES, OBSERVABILITY_INTERFACES} from './helpers/interfaces.js'
 import {describeService, isExternalService, serviceSources} from './helpers/kube-exposure.js'
-import {containersOf, podSubjects} from './helpers/pod-specs.js'
+import {managingApp} from './helpers/charm-managed.js'
+import {jujuOwnPod} from './helpers/juju-own-pods.js'
+import {containersOf, podSubjects, type PodSubject} from './helpers/pod-specs.js'
 import {
   boundServiceAccountGroups,
   boundServiceAccounts,
   isClusterAdminRef,
+  isJujuAppBinding,
   isWildcardRole,
+  JUJU_CREATED_BY_LABEL,
   resolveRoleRef,
 } from './helpers/rbac.js'
 import {relationsOf, tlsRelations} from './helpers/relations.js'
+import {type RootContainer, rootContainers, runAsRootRemediation} from './helpers/run-as-root-fix.js'
 import {jujuManagedNote, subjectEvidence, subjectName, subjectTarget} from './helpers/subject-target.js'
 import {annotationsOf, appModelArg, applications, appTarget, kubeTarget, list, namespaceTarget} from './helpers/targets.js'
 import type {Rule} from './rule.js'
@@ -113,10 +120,99 @@ export const k8sHostAccess: Rule = {
   },
 }
 
+function findWorkload(view: KubernetesView, subject: PodSubject): KubeWorkload | undefined {
+  return view.workloads.find((w) => w.kind === subject.kind && w.metadata.namespace === subject.namespace && w.metadata.name === subject.name)
+}
+
+export const k8sRunAsRoot: Rule = {
+  id: 'K8S-RUN-AS-ROOT',
+  title: 'Container of a non-Juju workload may run as root',
+  severity: 'high',
+  profile: 'k8s',
+  guide: APPLICATIONS,
+  rationale:
+    "A container without `runAsNonRoot: true` or a non-zero `runAsUser` (on the container or the pod) runs as whatever user its image names, root for most images, and `runAsUser: 0` asks for root outright: a compromise of the workload is then root inside the pod, one step from the node. The guide asks for workloads that do not need root (charm `containers.<c>.uid`/`gid` not 0); this judges the pods in audited namespaces that are not Juju applications (JUJU-ROOT-CONTAINER judges those): the namespaces in the policy's `kubernetes.namespaces`, and workloads applied by hand in model namespaces. Juju's own model operator and controller pods are not judged: Juju creates and reconciles them, and no setting changes their user.",
+  remediation:
+    "Set `runAsNonRoot: true` in the pod's securityContext (and drop `runAsUser: 0`), e.g. `kubectl -n NS patch deployment NAME -p '{\"spec\":{\"template\":{\"spec\":{\"securityContext\":{\"runAsNonRoot\":true}}}}}'`; if the image's USER is root, also set `runAsUser` to a uid the image supports.",
+  autoFixable: false,
+  needs: [['k8s-pods', 'k8s-workloads']],
+  evaluate({inventory, policy, report}) {
+    const scope = kubeScope(inventory, policy)
+    for (const subject of podSubjects(inventory, scope)) {
+      if (subject.app || jujuOwnPod(subject, scope)) continue
+      const roots = rootContainers(subject.spec)
+      if (roots.length === 0) continue
+      const explicit = roots.some((r) => r.explicit)
+      const describe = (r: RootContainer) =>
+        `${r.init ? 'init container' : 'container'} ${r.name} ${r.explicit ? 'runs as root (runAsUser is 0)' : 'may run as root (no runAsUser and no runAsNonRoot: the image\'s USER decides)'}`
+      // A workload a charm created for itself (lightkube's app.juju.is/created-by): the charm re-applies it.
+      const model = scope.modelOf(subject.namespace)
+      const object = subject.from === 'workload' ? findWorkload(inventory.kubernetes, subject) : undefined
+      const creator = model && object ? managingApp(object, model) : undefined
+      report({
+        target: subjectTarget(subject),
+        severity: explicit ? 'high' : 'medium',
+        message: `${subjectName(subject)}${creator ? ` (created by the charm of Juju application ${creator.name})` : ''}: ${roots.map(describe).join('; ')}.`,
+        evidence: {
+          ...subjectEvidence(subject),
+          ...(creator ? {createdBy: creator.name} : {}),
+          containers: roots.map((r) => ({name: r.name, ...(r.init ? {init: true} : {}), runAsUser: r.runAsUser, runAsNonRoot: r.runAsNonRoot})),
+        },
+        remediation: creator
+          ? `The charm of ${creator.name} creates ${subject.kind} ${subject.namespace}/${subject.name} and re-applies it, so a kubectl patch does not last: use a charm revision or option that runs it with runAsNonRoot, or audit the charm.`
+          : runAsRootRemediation(subject),
+        ref: subject.ref,
+        ...(subject.annotations ? {annotations: subject.annotations} : {}),
+      })
+    }
+  },
+}
+
 interface Grant {
   binding: KubeRoleBinding
   role: string
   reason: string
+}
+
+function deleteCommand(b: KubeRoleBinding): string {
+  return b.kind === 'ClusterRoleBinding' ? `kubectl delete clusterrolebinding ${b.metadata.name}` : `kubectl -n ${b.metadata.namespace ?? 'NAMESPACE'} delete rolebinding ${b.metadata.name}`
+}
+
+/** Bindings a charm made for itself (label app.juju.is/created-by): deleting them may not last. */
+function charmCreatedNote(grants: Grant[]): string {
+  const created = grants.filter((g) => g.binding.metadata.labels?.[JUJU_CREATED_BY_LABEL] !== undefined)
+  if (created.length === 0) return ''
+  const by = [...new Set(created.map((g) => g.binding.metadata.labels?.[JUJU_CREATED_BY_LABEL] ?? ''))]
+  return `; ${list(created.map((g) => g.binding.metadata.name))} ${created.length === 1 ? 'was' : 'were'} created by the charm of ${list(by)}, which may create ${created.length === 1 ? 'it' : 'them'} again: prefer a charm revision or configuration that needs less`
+}
+
+/**
+ * For the bindings Juju made for a trusted application: remove trust, which makes Juju rewrite
+ * Role APP and ClusterRole MODEL-APP back to its narrow defaults. Deleting the bindings would
+ * break the unit agent and Juju would not expect it. `--scope=cluster` is only needed to grant
+ * trust on Kubernetes, not to remove it (cmd/juju/application/trust.go in juju/juju).
+ */
+function trustRemediation(app: Application, shown: Grant[], fromJuju: Grant[]): string {
+  const others = shown.filter((g) => !fromJuju.includes(g))
+  const commands = [`juju trust -m ${appModelArg(app)} ${app.name} --remove`, ...others.map((g) => deleteCommand(g.binding))]
+  const why =
+    `Juju created ${list(fromJuju.map((g) => `${g.binding.kind} ${g.binding.metadata.name}`))} for ${app.name} and made ${fromJuju.length === 1 ? 'its role' : 'their roles'} * on * because the application is trusted; ` +
+    "removing trust restores Juju's narrow defaults. Do not delete Juju's bindings: Juju owns them and the unit agent needs them. " +
+    `If the charm needs cluster access (its documentation asks for --trust), audit what it does with it and add "${app.model}/${app.name}" to trust.allow in hardenctl.yaml` +
+    (others.length > 0 ? `; the other binding${others.length === 1 ? '' : 's'} Juju did not create: bind a least-privilege Role instead` : '')
+  return `${commands.join('; ')}   # ${why}${charmCreatedNote(others)}`
+}
+
+/** `; they are Juju's own bindings, made * on * by juju trust`, or which of them are. */
+function jujuBindingsNote(shown: Grant[], fromJuju: Grant[]): string {
+  if (fromJuju.length === 0) return ''
+  const which =
+    fromJuju.length === shown.length
+      ? fromJuju.length === 1
+        ? "it is Juju's own binding"
+        : "they are Juju's own bindings"
+      : `${list(fromJuju.map((g) => `${g.binding.kind} ${g.binding.metadata.name}`))} ${fromJuju.length === 1 ? 'is' : 'are'} Juju's own`
+  return `; ${which}, made * on * by juju trust`
 }
 
 export const k8sServiceAccountOverprivileged: Rule = {
@@ -127,7 +223,8 @@ export const k8sServiceAccountOverprivileged: Rule = {
   guide: APPLICATIONS,
   rationale:
     'Every pod using the ServiceAccount can read its token and act with the bound role; cluster-admin or a `*` on `*` role means full control of the cluster from one compromised workload. The guide says to choose charms that do not need such access, and to audit those that do.',
-  remediation: 'Delete the binding (`kubectl delete clusterrolebinding NAME` / `kubectl -n NS delete rolebinding NAME`) and bind a role listing only the verbs and resources the workload needs.',
+  remediation:
+    'Delete the binding (`kubectl delete clusterrolebinding NAME` / `kubectl -n NS delete rolebinding NAME`) and bind a role listing only the verbs and resources the workload needs. For the bindings Juju creates for a trusted application (RoleBinding APP, ClusterRoleBinding MODEL-APP), remove trust instead: `juju trust -m MODEL APP --remove`.',
   autoFixable: false,
   needs: [['k8s-rbac']],
   evaluate({inventory, policy, report}) {
@@ -162,25 +259,33 @@ export const k8sServiceAccountOverprivileged: Rule = {
     }
 
     const describeGrants = (g: Grant[]) => g.map((x) => `${x.binding.kind} ${x.binding.metadata.namespace ? `${x.binding.metadata.namespace}/` : ''}${x.binding.metadata.name} → ${x.role}${x.reason === 'cluster-admin' ? '' : ` (${x.reason})`}`)
-    const deleteCommand = (b: KubeRoleBinding) =>
-      b.kind === 'ClusterRoleBinding' ? `kubectl delete clusterrolebinding ${b.metadata.name}` : `kubectl -n ${b.metadata.namespace ?? 'NAMESPACE'} delete rolebinding ${b.metadata.name}`
-
     const subjects = podSubjects(inventory, scope)
     for (const entry of grants.values()) {
       const model = scope.modelOf(entry.namespace)
       const app = model?.applications.get(entry.name)
+      const jujuGrants = app && model ? entry.grants.filter((g) => isJujuAppBinding(g.binding, model.name, app.name, entry.namespace)) : []
+      // Trust allowed by the policy: what `juju trust` grants is accepted; other bindings are not.
+      const trustAllowed = app !== undefined && jujuGrants.length > 0 && anyGlobMatches(policy.trust.allow, appCandidates(app))
+      const shown = trustAllowed ? entry.grants.filter((g) => !jujuGrants.includes(g)) : entry.grants
+      if (shown.length === 0) continue
       const sa = view.serviceAccounts.find((s) => s.metadata.namespace === entry.namespace && s.metadata.name === entry.name)
       const usedBy = subjects
         .filter((s) => s.namespace === entry.namespace && (s.spec.serviceAccountName ?? 'default') === entry.name)
         .map((s) => `${s.kind}/${s.name}`)
       const target: Target = app && model ? appTarget(app, model) : kubeTarget({kind: 'ServiceAccount', metadata: {name: entry.name, namespace: entry.namespace}}, model)
       const annotations = sa ? annotationsOf(sa) : undefined
+      const fromJuju = shown.filter((g) => jujuGrants.includes(g))
       report({
         target,
-        message: `ServiceAccount ${entry.namespace}/${entry.name}${app ? ` of Juju application ${app.name}` : ''} is bound to ${list(describeGrants(entry.grants))}.`,
-        evidence: {serviceAccount: `${entry.namespace}/${entry.name}`, bindings: describeGrants(entry.grants), usedBy},
-        remediation: `${entry.grants.map((g) => deleteCommand(g.binding)).join('; ')}   # then bind a least-privilege Role`,
-        ref: entry.grants[0]?.binding.ref ?? sa?.ref,
+        message: `ServiceAccount ${entry.namespace}/${entry.name}${app ? ` of Juju application ${app.name}` : ''} is bound to ${list(describeGrants(shown))}${jujuBindingsNote(shown, fromJuju)}.`,
+        evidence: {
+          serviceAccount: `${entry.namespace}/${entry.name}`,
+          bindings: describeGrants(shown),
+          ...(fromJuju.length > 0 ? {jujuManagedBindings: fromJuju.map((g) => `${g.binding.kind} ${g.binding.metadata.name}`)} : {}),
+          usedBy,
+        },
+        remediation: app && fromJuju.length > 0 ? trustRemediation(app, shown, fromJuju) : `${shown.map((g) => deleteCommand(g.binding)).join('; ')}   # then bind a least-privilege Role${charmCreatedNote(shown)}`,
+        ref: shown[0]?.binding.ref ?? sa?.ref,
         ...(annotations ? {annotations} : {}),
       })
     }
@@ -195,6 +300,39 @@ export const k8sServiceAccountOverprivileged: Rule = {
       })
     }
   },
+}
+
+const LB_SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges'
+
+/**
+ * Commands the API server accepts for this Service: `loadBalancerSourceRanges` (field or legacy
+ * annotation) is forbidden unless the type is LoadBalancer, so a NodePort becomes ClusterIP, a
+ * LoadBalancer is restricted to the allowed CIDRs when the policy names some (else made ClusterIP,
+ * its source ranges dropped), and externalIPs are removed.
+ */
+function serviceRemediation(service: KubeService, allowed: readonly string[], allowKey: string, app: Application | undefined): string {
+  const {namespace, name} = service.metadata
+  const type = service.spec.type ?? 'ClusterIP'
+  const commands: string[] = []
+  const restrict = type === 'LoadBalancer' && allowed.length > 0
+  if (restrict) {
+    commands.push(`kubectl -n ${namespace} patch service ${name} -p '${JSON.stringify({spec: {loadBalancerSourceRanges: allowed}})}'`)
+  } else if (type === 'LoadBalancer' || type === 'NodePort') {
+    const spec: Record<string, unknown> = {type: 'ClusterIP'}
+    if ((service.spec.loadBalancerSourceRanges ?? []).length > 0) spec.loadBalancerSourceRanges = null
+    const body: Record<string, unknown> = {spec}
+    if (service.metadata.annotations?.[LB_SOURCE_RANGES_ANNOTATION] !== undefined) body.metadata = {annotations: {[LB_SOURCE_RANGES_ANNOTATION]: null}}
+    commands.push(`kubectl -n ${namespace} patch service ${name} -p '${JSON.stringify(body)}'`)
+  }
+  if ((service.spec.externalIPs ?? []).length > 0) {
+    commands.push(`kubectl -n ${namespace} patch service ${name} --type=json -p '[{"op":"remove","path":"/spec/externalIPs"}]'`)
+  }
+  const alternatives = [
+    ...(type === 'LoadBalancer' && !restrict ? ['or keep it a LoadBalancer and set spec.loadBalancerSourceRanges to the client CIDRs'] : []),
+    `or allow it under exposure.allow["${allowKey}"] in hardenctl.yaml`,
+  ]
+  const charm = app ? ` (the charm of ${app.name} may manage this Service: prefer its own config, e.g. loadbalancer source ranges)` : ''
+  return `${commands.join('; ')}   # ${alternatives.join('; ')}${charm}`
 }
 
 export const k8sLoadBalancer: Rule = {
@@ -234,12 +372,39 @@ export const k8sLoadBalancer: Rule = {
           loadBalancerSourceRanges: service.spec.loadBalancerSourceRanges ?? [],
           allowed,
         },
-        remediation: `kubectl -n ${namespace} patch service ${service.metadata.name} -p '{"spec":{"loadBalancerSourceRanges":["10.0.0.0/8"]}}'   # or type ClusterIP; or allow it under exposure.allow["${app ? `${app.model}/${app.name}` : `${namespace}/${service.metadata.name}`}"]${app ? ` (the charm of ${app.name} may manage this Service: prefer its own config, e.g. loadbalancer source ranges)` : ''}`,
+        remediation: serviceRemediation(service, allowed, app ? `${app.model}/${app.name}` : `${namespace}/${service.metadata.name}`, app),
         ref: service.ref,
         ...(annotations ? {annotations} : {}),
       })
     }
   },
+}
+
+/** Charms with a `tls-certificates` provider endpoint a `certificates` requirer can integrate with. */
+const TLS_PROVIDERS = CHARMS.certificateAuthorities.filter((c) => c !== 'certificate-transfer-integrator')
+
+/**
+ * Integrate `APP:certificates` with a certificate provider the model already runs; without one,
+ * deploy self-signed-certificates (works as deployed; lego needs its email and DNS-plugin options).
+ */
+function certificatesRemediation(model: Model, app: Application): string {
+  const m = appModelArg(app)
+  const providers = [...model.applications.values()].filter((a) => isCharmIn(a, TLS_PROVIDERS)).map((a) => a.name)
+  const [provider] = providers
+  if (provider) return `juju integrate -m ${m} ${app.name}:certificates ${provider}${providers.length > 1 ? `   # or another provider of the model: ${list(providers.slice(1))}` : ''}`
+  return `juju deploy -m ${m} self-signed-certificates; juju integrate -m ${m} ${app.name}:certificates self-signed-certificates   # for a public hostname use lego instead (set its email and plugin options when deploying)`
+}
+
+/** Charms that write Ingresses and take TLS on their `certificates` endpoint. */
+const INGRESS_CHARMS_WITH_CERTIFICATES = ['nginx-ingress-integrator']
+
+/** A charm rewrites the Ingresses it manages: TLS has to come through the charm. */
+function managedIngressRemediation(model: Model, app: Application): string {
+  if (isCharmIn(app, INGRESS_CHARMS_WITH_CERTIFICATES)) {
+    if (tlsRelations(model, app).length > 0) return `juju status -m ${appModelArg(app)} ${app.name} --relations   # ${app.name} has a certificates relation but its Ingress has no TLS yet: see why the charm has not applied it`
+    return certificatesRemediation(model, app)
+  }
+  return `The charm of ${app.name} writes this Ingress and overwrites edits to it: give it TLS through the charm (its certificates relation or TLS options), not kubectl.`
 }
 
 const ROUTE_ENDPOINTS = ['ingress', 'ingress-per-unit', 'traefik-route']
@@ -265,11 +430,16 @@ export const k8sIngressNoTls: Rule = {
       const hosts = (ingress.spec.rules ?? []).map((r) => r.host ?? '*')
       const backends = (ingress.spec.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((p) => p.backend.service?.name).filter((n): n is string => n !== undefined))
       const annotations = annotationsOf(ingress)
+      const model = scope.modelOf(namespace)
+      const manager = model ? managingApp(ingress, model) : undefined
       report({
-        target: kubeTarget(ingress, scope.modelOf(namespace)),
-        message: `Ingress ${namespace}/${ingress.metadata.name} serves ${hosts.length > 0 ? list([...new Set(hosts)]) : 'its backends'} without TLS.`,
-        evidence: {hosts, backends: [...new Set(backends)], ingressClassName: ingress.spec.ingressClassName, tls: []},
-        remediation: `kubectl -n ${namespace} patch ingress ${ingress.metadata.name} --type=merge -p '{"spec":{"tls":[{"hosts":${JSON.stringify([...new Set(hosts.filter((h) => h !== '*'))])},"secretName":"${ingress.metadata.name}-tls"}]}}'`,
+        target: kubeTarget(ingress, model),
+        message: `Ingress ${namespace}/${ingress.metadata.name}${manager ? ` (managed by Juju application ${manager.name})` : ''} serves ${hosts.length > 0 ? list([...new Set(hosts)]) : 'its backends'} without TLS.`,
+        evidence: {hosts, backends: [...new Set(backends)], ingressClassName: ingress.spec.ingressClassName, tls: [], ...(manager ? {application: manager.name} : {})},
+        remediation:
+          manager && model
+            ? managedIngressRemediation(model, manager)
+            : `kubectl -n ${namespace} patch ingress ${ingress.metadata.name} --type=merge -p '{"spec":{"tls":[{"hosts":${JSON.stringify([...new Set(hosts.filter((h) => h !== '*'))])},"secretName":"${ingress.metadata.name}-tls"}]}}'   # the TLS Secret must exist first: kubectl -n ${namespace} create secret tls ${ingress.metadata.name}-tls --cert=CERT_FILE --key=KEY_FILE (or let cert-manager issue it)`,
         ref: ingress.ref,
         ...(annotations ? {annotations} : {}),
       })
@@ -289,11 +459,11 @@ export const k8sIngressNoTls: Rule = {
         target: appTarget(app, model),
         message: `${app.name} (traefik-k8s) routes ${list(routed)} without a certificates relation: traffic is served over plain HTTP.`,
         evidence: {routes: routed, certificatesRelation: false},
-        remediation: `juju integrate -m ${appModelArg(app)} ${app.name}:certificates lego   # or self-signed-certificates for internal use`,
+        remediation: certificatesRemediation(model, app),
         ...(app.refs.definition ? {ref: app.refs.definition} : {}),
       })
     }
   },
 }
 
-export const KUBERNETES_WORKLOAD_RULES: Rule[] = [k8sPrivileged, k8sHostAccess, k8sServiceAccountOverprivileged, k8sLoadBalancer, k8sIngressNoTls]
+export const KUBERNETES_WORKLOAD_RULES: Rule[] = [k8sPrivileged, k8sHostAccess, k8sRunAsRoot, k8sServiceAccountOverprivileged, k8sLoadBalancer, k8sIngressNoTls]

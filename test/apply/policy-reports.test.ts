@@ -3,6 +3,10 @@
  * real): the LIST that finds the reports, the exact server-side apply of each report, updates in
  * place, a missing CRD, foreign reports, pruning, permissions and dry runs.
  */
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import nock from 'nock'
 import {describe, expect, it} from 'vitest'
 
@@ -153,7 +157,7 @@ describe('writePolicyReports', () => {
     })
     expect(outcome).toMatchObject({state: 'done', written: ['cos', 'shop'], unchanged: [], deleted: [], foreign: [], failed: [], warnings: [], requests: 3})
     expect(policyReportMessages(outcome)).toEqual({
-      lines: ['PolicyReport hardenctl (wgpolicyk8s.io/v1alpha2), one per Juju model namespace: 2 written (cos, shop), 0 unchanged, 0 stale deleted'],
+      lines: ['PolicyReport hardenctl (wgpolicyk8s.io/v1alpha2), one per audited namespace: 2 written (cos, shop), 0 unchanged, 0 stale deleted'],
       warnings: [],
     })
   })
@@ -191,7 +195,7 @@ describe('writePolicyReports', () => {
     const outcome = await writePolicyReports(config(), [cosReport(), shopReport(1_772_357_400)], OPTIONS)
     expect(seen.map((s) => s.method)).toEqual(['GET'])
     expect(outcome).toMatchObject({written: [], unchanged: ['cos', 'shop'], requests: 1})
-    expect(policyReportMessages(outcome).lines).toEqual(['PolicyReport hardenctl (wgpolicyk8s.io/v1alpha2), one per Juju model namespace: 0 written, 2 unchanged, 0 stale deleted'])
+    expect(policyReportMessages(outcome).lines).toEqual(['PolicyReport hardenctl (wgpolicyk8s.io/v1alpha2), one per audited namespace: 0 written, 2 unchanged, 0 stale deleted'])
   })
 
   it('CRD absent (404 on the group/version): exactly one warning and no further request', async () => {
@@ -219,7 +223,7 @@ describe('writePolicyReports', () => {
     ])
   })
 
-  it('deletes hardenctl\'s report from a namespace it saw that is no longer a model namespace, conditionally; nothing else', async () => {
+  it('deletes hardenctl\'s report from a namespace it saw that is no longer audited, conditionally; nothing else', async () => {
     const stale = stored({...cosReport(), metadata: {name: 'hardenctl', namespace: 'old-model', labels: {...MANAGED, 'hardenctl.io/model': 'old-model'}}}, '555', 'uid-old')
     const unseen = stored({...cosReport(), metadata: {name: 'hardenctl', namespace: 'not-listed', labels: {...MANAGED}}}, '556', 'uid-unseen')
     const theirs = stored({...cosReport(), metadata: {name: 'hardenctl', namespace: 'cos-lite', labels: {}}}, '557', 'uid-theirs')
@@ -234,7 +238,7 @@ describe('writePolicyReports', () => {
     })
     expect(outcome).toMatchObject({written: ['shop'], deleted: ['old-model'], failed: [], warnings: []})
     expect(policyReportMessages(outcome).lines).toEqual([
-      'PolicyReport hardenctl (wgpolicyk8s.io/v1alpha2), one per Juju model namespace: 1 written (shop), 0 unchanged, 1 stale deleted (old-model)',
+      'PolicyReport hardenctl (wgpolicyk8s.io/v1alpha2), one per audited namespace: 1 written (shop), 0 unchanged, 1 stale deleted (old-model)',
     ])
   })
 
@@ -256,7 +260,7 @@ describe('writePolicyReports', () => {
       ['DELETE', {dryRun: 'All'}],
     ])
     expect(policyReportMessages(outcome).lines).toEqual([
-      'PolicyReport hardenctl (wgpolicyk8s.io/v1alpha2), one per Juju model namespace: 1 to write (shop), 0 unchanged, 1 stale to delete (old-model); dry run: validated by the API server, nothing persisted',
+      'PolicyReport hardenctl (wgpolicyk8s.io/v1alpha2), one per audited namespace: 1 to write (shop), 0 unchanged, 1 stale to delete (old-model); dry run: validated by the API server, nothing persisted',
     ])
   })
 
@@ -324,7 +328,35 @@ describe('writePolicyReports', () => {
 })
 
 describe('writeFindingsToCluster', () => {
-  it('sends exactly the reports built from the audit, one per Juju model namespace', async () => {
+  it('writes a report in each namespace the policy audits, and prunes the report of one it no longer audits', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-polr-ns-'))
+    try {
+      const namespaceObject = (name: string) => ({apiVersion: 'v1', kind: 'Namespace', metadata: {name, uid: `uid-ns-${name}`, labels: {'kubernetes.io/metadata.name': name}}})
+      await writeFile(join(dir, 'namespaces.json'), JSON.stringify({apiVersion: 'v1', kind: 'List', items: [namespaceObject('ingress-nginx'), namespaceObject('team-a')]}))
+      const policyFile = join(dir, 'hardenctl.yaml')
+      await writeFile(policyFile, 'apiVersion: hardenctl.io/v1\nkind: Policy\nkubernetes:\n  namespaces: [ingress-nginx]\n')
+      const now = new Date('2026-03-01T09:30:00Z')
+      const audited = await runAudit({from: ['examples/livepatch-k8s', join(dir, 'namespaces.json')], policyFile, toolVersion: '0.1.0', now})
+      const inputs = {report: audited.report, inventory: audited.inventory, policy: audited.policy, rules: audited.rules, now}
+      // team-a was audited by an earlier policy: its report is hardenctl's and now stale.
+      const stale = stored({...cosReport(), metadata: {name: 'hardenctl', namespace: 'team-a', labels: {...MANAGED}}}, '700', 'uid-team-a')
+      const seen = fakeApi({items: [stale]})
+      const outcome = await writeFindingsToCluster(config(), inputs, {dryRun: false, retry: FAST_RETRY})
+      expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
+        `GET ${LIST}`,
+        `PATCH ${path('controller-microk8s-prod')}`,
+        `PATCH ${path('ingress-nginx')}`,
+        `PATCH ${path('livepatch')}`,
+        `DELETE ${path('team-a')}`,
+      ])
+      expect((seen[2]?.body as PolicyReportObject).metadata).toEqual({name: 'hardenctl', namespace: 'ingress-nginx', labels: {'app.kubernetes.io/managed-by': 'hardenctl'}})
+      expect(outcome).toMatchObject({written: ['controller-microk8s-prod', 'ingress-nginx', 'livepatch'], deleted: ['team-a'], failed: []})
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('sends exactly the reports built from the audit, one per audited namespace', async () => {
     const now = new Date('2026-03-01T09:30:00Z')
     const audited = await runAudit({from: ['examples/livepatch-k8s'], toolVersion: '0.1.0', now})
     const inputs = {report: audited.report, inventory: audited.inventory, policy: audited.policy, rules: audited.rules, now}

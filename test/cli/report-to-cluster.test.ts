@@ -3,6 +3,9 @@
  * Livepatch example's model and the loopback Kubernetes API taking server-side applies of
  * PolicyReports (or, with `policyReportCrd: false`, not serving them at all).
  */
+import {writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import type {FakeKubernetesApi} from '../fake-kubernetes/server.js'
@@ -44,7 +47,7 @@ describe('--report-to-cluster against a live estate', () => {
     expect(first.code, first.stderr).toBe(0)
     expect(first.stdout).toContain('7 to create')
     expect(first.stderr).toContain(
-      'hardenctl: PolicyReport hardenctl (wgpolicyk8s.io/v1alpha2), one per Juju model namespace: 2 written (controller-microk8s-prod, livepatch), 0 unchanged, 0 stale deleted\n',
+      'hardenctl: PolicyReport hardenctl (wgpolicyk8s.io/v1alpha2), one per audited namespace: 2 written (controller-microk8s-prod, livepatch), 0 unchanged, 0 stale deleted\n',
     )
     // One cluster-wide LIST of the reports, then one apply per namespace, after the NetworkPolicies.
     const listed = api.requests.filter((request) => request.path === REPORTS)
@@ -135,6 +138,40 @@ describe('--report-to-cluster against a live estate', () => {
     expect(reports(api).find((report) => report.metadata.namespace === 'controller-microk8s-prod')?.summary.pass).toBe(3)
     expect(result.stderr).toContain("hardenctl: warning: PolicyReport hardenctl left alone in controller-microk8s-prod: it is not hardenctl's")
     expect(result.stderr).toContain('1 written (livepatch), 0 unchanged, 0 stale deleted, 1 left alone')
+  })
+
+  it('audit --report-to-cluster also reports on the namespaces the policy audits, and prunes one it no longer audits', async () => {
+    const namespaceObject = (name: string) => ({apiVersion: 'v1', kind: 'Namespace', metadata: {name, labels: {'kubernetes.io/metadata.name': name}}})
+    // A Deployment applied by hand, running as root: the kind of workload kubescape and Polaris flag.
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx', labels: {'app.kubernetes.io/name': 'ingress-nginx'}},
+      spec: {
+        selector: {matchLabels: {'app.kubernetes.io/name': 'ingress-nginx'}},
+        template: {
+          metadata: {labels: {'app.kubernetes.io/name': 'ingress-nginx'}},
+          spec: {containers: [{name: 'controller', image: 'registry.k8s.io/ingress-nginx/controller:v1.11.2', securityContext: {runAsUser: 0, allowPrivilegeEscalation: false}}]},
+        },
+      },
+    }
+    const stale = {
+      apiVersion: 'wgpolicyk8s.io/v1alpha2',
+      kind: 'PolicyReport',
+      metadata: {name: 'hardenctl', namespace: 'team-a', uid: 'uid-polr-team-a', resourceVersion: '5', labels: {'app.kubernetes.io/managed-by': 'hardenctl'}},
+      summary: {pass: 0, fail: 1, warn: 0, error: 0, skip: 0},
+    }
+    const {api, env} = await live.cluster({}, [namespaceObject('ingress-nginx'), namespaceObject('team-a'), deployment, stale])
+    const policyFile = join(env.HOME!, 'namespaces-policy.yaml')
+    await writeFile(policyFile, 'apiVersion: hardenctl.io/v1\nkind: Policy\nkubernetes:\n  namespaces: [ingress-nginx]\n')
+    const result = await runCli(['audit', '--report-to-cluster', '--policy', policyFile], {env})
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toContain('K8S-RUN-AS-ROOT')
+    expect(result.stderr).toContain('3 written (controller-microk8s-prod, ingress-nginx, livepatch), 0 unchanged, 1 stale deleted (team-a)')
+    const written = reports(api).find((report) => report.metadata.namespace === 'ingress-nginx')
+    expect(written?.metadata.labels).toEqual({'app.kubernetes.io/managed-by': 'hardenctl'})
+    expect(written?.results.map((r) => [r.policy, r.result])).toContainEqual(['K8S-RUN-AS-ROOT', 'fail'])
+    expect(reports(api).map((report) => report.metadata.namespace)).not.toContain('team-a')
   })
 
   it('with --from it is a usage error, one line', async () => {

@@ -1,5 +1,5 @@
 /**
- * The audit findings as wgpolicyk8s.io/v1alpha2 PolicyReports: one per Juju model namespace, the
+ * The audit findings as wgpolicyk8s.io/v1alpha2 PolicyReports: one per audited namespace, the
  * exact object, what each kind of finding becomes, and a schema check against the CRD's
  * (kubernetes-sigs/wg-policy-prototypes, policy-report v1alpha2) fields and enums.
  */
@@ -157,9 +157,9 @@ describe('buildPolicyReports', () => {
     const report = inNamespace(build().reports, 'livepatch')
     expect(report.metadata.labels).toEqual({'app.kubernetes.io/managed-by': 'hardenctl', 'hardenctl.io/model': 'livepatch'})
     expect(report.scope).toEqual({apiVersion: 'v1', kind: 'Namespace', name: 'livepatch', uid: LIVEPATCH_NS_UID})
-    // 34 findings of the model, its namespace and its objects; one rule not evaluated for a target.
-    expect(report.summary).toEqual({pass: 0, fail: 34, warn: 0, error: 1, skip: 0})
-    expect(report.results).toHaveLength(35)
+    // 31 findings of the model, its namespace and its objects; one rule not evaluated for a target.
+    expect(report.summary).toEqual({pass: 0, fail: 31, warn: 0, error: 1, skip: 0})
+    expect(report.results).toHaveLength(32)
     const auditFindings = audited.report.findings.filter((finding) => finding.target.model === 'livepatch' || finding.target.namespace === 'livepatch')
     expect(report.results.filter((result) => result.result === 'fail').map((result) => result.policy)).toEqual(auditFindings.map((finding) => finding.rule))
 
@@ -229,7 +229,7 @@ describe('buildPolicyReports', () => {
     )
     const waived = await runAudit({from: [EXAMPLE], policyFile, toolVersion: '0.1.0', now: NOW})
     const report = inNamespace(build(waived).reports, 'livepatch')
-    expect(report.summary).toEqual({pass: 0, fail: 33, warn: 0, error: 1, skip: 1})
+    expect(report.summary).toEqual({pass: 0, fail: 30, warn: 0, error: 1, skip: 1})
     const skipped = report.results.filter((result) => result.result === 'skip')
     expect(skipped).toHaveLength(1)
     expect(skipped[0]).toMatchObject({policy: 'JUJU-TRUST', severity: 'critical', result: 'skip'})
@@ -240,6 +240,60 @@ describe('buildPolicyReports', () => {
       waiverSource: policyFile,
       waiverExpires: '2027-03-31',
     })
+    validate(report)
+  })
+
+  it("a namespace the policy audits gets its report too: its workloads' findings, no Juju model label", async () => {
+    // kubectl get namespaces,deployments -n ingress-nginx -o json, as the cluster returns them.
+    const kubeFile = join(dir, 'ingress-nginx.json')
+    await writeFile(
+      kubeFile,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'ingress-nginx', uid: 'uid-ns-ingress-nginx', labels: {'kubernetes.io/metadata.name': 'ingress-nginx'}}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}},
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: {name: 'ingress-nginx-controller', namespace: 'ingress-nginx', uid: 'uid-deploy-controller', labels: {'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller'}},
+            spec: {
+              replicas: 1,
+              selector: {matchLabels: {'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller'}},
+              template: {
+                metadata: {labels: {'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller'}},
+                spec: {
+                  serviceAccountName: 'ingress-nginx',
+                  containers: [
+                    {
+                      name: 'controller',
+                      image: 'registry.k8s.io/ingress-nginx/controller:v1.11.2',
+                      securityContext: {runAsUser: 0, allowPrivilegeEscalation: false, capabilities: {drop: ['ALL'], add: ['NET_BIND_SERVICE']}},
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        ],
+      }),
+    )
+    const policyFile = join(dir, 'namespaces.yaml')
+    await writeFile(policyFile, 'apiVersion: hardenctl.io/v1\nkind: Policy\nkubernetes:\n  namespaces: [ingress-nginx]\n')
+    const withPolicy = await runAudit({from: [EXAMPLE, kubeFile], policyFile, toolVersion: '0.1.0', now: NOW})
+    const {reports} = build(withPolicy)
+    expect(reports.map((report) => report.metadata.namespace)).toEqual(['controller-microk8s-prod', 'ingress-nginx', 'livepatch'])
+    const report = inNamespace(reports, 'ingress-nginx')
+    expect(report.metadata).toEqual({name: 'hardenctl', namespace: 'ingress-nginx', labels: {'app.kubernetes.io/managed-by': 'hardenctl'}})
+    expect(report.scope).toEqual({apiVersion: 'v1', kind: 'Namespace', name: 'ingress-nginx', uid: 'uid-ns-ingress-nginx'})
+    const rootResult = report.results.find((result) => result.policy === 'K8S-RUN-AS-ROOT')
+    expect(rootResult).toMatchObject({
+      severity: 'high',
+      result: 'fail',
+      resources: [{apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'ingress-nginx', name: 'ingress-nginx-controller', uid: 'uid-deploy-controller'}],
+      message: 'Deployment ingress-nginx/ingress-nginx-controller: container controller runs as root (runAsUser is 0).',
+    })
+    expect(rootResult?.properties).not.toHaveProperty('juju.model')
     validate(report)
   })
 

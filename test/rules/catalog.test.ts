@@ -43,7 +43,7 @@ const RULES_MD_DEFAULTS: Record<string, {severity: string; autoFixable: boolean}
 }
 
 /** Rules beyond RULES.md (it is a floor): reading gaps become findings. */
-const ADDED_IDS = ['INVENTORY-INCOMPLETE', 'JUJU-EXPOSE-EXTERNAL']
+const ADDED_IDS = ['INVENTORY-INCOMPLETE', 'JUJU-EXPOSE-EXTERNAL', 'K8S-RUN-AS-ROOT']
 
 describe('the rule catalog', () => {
   it('has every id of RULES.md, once, in its order, then the rules hardenctl adds', () => {

@@ -157,6 +157,59 @@ export function workload(
   }
 }
 
+/**
+ * The pod spec Juju 3.6 gives a sidecar application (caas/kubernetes/provider/application in
+ * juju/juju, spec368_test.go): `charm-init` and `charm` run as the charm-user's uid (root 0,
+ * sudoer 171, non-root 170), the workload container as the charm's `uid`/`gid`, or with an empty
+ * securityContext (the image's user) when the charm sets none.
+ */
+export function jujuPodSpec(app: string, charmUid: number, workload: NonNullable<PodSpec['containers'][number]['securityContext']> = {}, container = app): PodSpec {
+  const agent = {runAsUser: charmUid, runAsGroup: charmUid}
+  return {
+    serviceAccountName: app,
+    automountServiceAccountToken: true,
+    ...(charmUid === 0 ? {} : {securityContext: {fsGroup: charmUid, supplementalGroups: [charmUid]}}),
+    initContainers: [{name: 'charm-init', image: 'ghcr.io/juju/jujud-operator:3.6.8', command: ['/opt/containeragent'], securityContext: agent}],
+    containers: [
+      {name: 'charm', image: 'ubuntu@22.04', command: ['/charm/bin/pebble'], securityContext: agent},
+      {name: container, image: `registry.jujucharms.com/charm/x/${container}-image@sha256:0f1e`, command: ['/charm/bin/pebble'], securityContext: workload},
+    ],
+    volumes: [{name: 'charm-data', emptyDir: {}}],
+  } as PodSpec
+}
+
+/** A pod of a Juju sidecar application as `kubectl get pods -o json` shows it (StatefulSet-owned). */
+export function jujuSidecarPod(namespace: string, name: string, app: string, charmUid: number, workload: NonNullable<PodSpec['containers'][number]['securityContext']> = {}): KubePod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace,
+      labels: {'app.kubernetes.io/name': app, 'apps.kubernetes.io/pod-index': name.slice(name.lastIndexOf('-') + 1), 'controller-revision-hash': `${app}-7c9f6d5b8`, 'statefulset.kubernetes.io/pod-name': name},
+      ownerReferences: [{apiVersion: 'apps/v1', kind: 'StatefulSet', name: app, uid: `uid-sts-${app}`, controller: true, blockOwnerDeletion: true}],
+    },
+    spec: jujuPodSpec(app, charmUid, workload),
+    ref: ref('pods.json', 'items', name),
+  }
+}
+
+/** The StatefulSet Juju creates for a sidecar application. */
+export function jujuStatefulSet(namespace: string, app: string, charmUid: number, workload: NonNullable<PodSpec['containers'][number]['securityContext']> = {}): KubeWorkload {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: {
+      name: app,
+      namespace,
+      labels: {'app.kubernetes.io/managed-by': 'juju', 'app.kubernetes.io/name': app},
+      annotations: {'juju.is/version': '3.6.8', 'app.juju.is/uuid': `uuid-${app}`, 'charm.juju.is/modified-version': '0'},
+    },
+    spec: {selector: {matchLabels: {'app.kubernetes.io/name': app}}, template: {metadata: {labels: {'app.kubernetes.io/name': app}}, spec: jujuPodSpec(app, charmUid, workload)}},
+    ref: ref('statefulsets.json', 'items', app),
+  }
+}
+
 export function service(namespace: string, name: string, spec: KubeService['spec'] = {}, annotations?: Record<string, string>): KubeService {
   return {apiVersion: 'v1', kind: 'Service', metadata: meta(namespace, name, annotations ? {annotations} : {}), spec, ref: ref('services.json', 'items', name)}
 }
@@ -190,11 +243,12 @@ export function binding(
   name: string,
   roleRef: {kind: 'Role' | 'ClusterRole'; name: string},
   subjects: {kind: string; name: string; namespace?: string}[],
+  labels?: Record<string, string>,
 ): KubeRoleBinding {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding',
-    metadata: meta(namespace, name),
+    metadata: meta(namespace, name, labels ? {labels} : {}),
     roleRef: {apiGroup: 'rbac.authorization.k8s.io', ...roleRef},
     subjects,
     ref: ref('rbac.json', 'items', name),

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {jujuCharmUser, jujuNoSecrets, jujuRootContainer} from '../../src/rules/juju-charms.js'
-import {app, charm, container, findings, inventory, model, option, pod, ref, run, workload} from './factories.js'
+import {app, charm, container, findings, inventory, jujuSidecarPod, jujuStatefulSet, model, option, pod, ref, run, workload} from './factories.js'
 
 const pgMeta = charm('postgresql-k8s', {containers: [container('postgresql')]})
 const minioMeta = charm('minio', {containers: [container('minio', {uid: 584792, gid: 584792})], charmUser: 'non-root'})
@@ -22,7 +22,7 @@ describe('JUJU-ROOT-CONTAINER', () => {
     expect(findings(jujuRootContainer, inv)).toEqual([])
   })
 
-  it('reports once per app and container from pods, listing the pods, charm container included, charm-init not', () => {
+  it('reports once per app and workload container from pods, listing the pods; Juju\'s charm and charm-init containers are not workload containers', () => {
     const spec = {
       initContainers: [{name: 'charm-init', securityContext: {runAsUser: 0}}],
       containers: [{name: 'charm'}, {name: 'web', securityContext: {runAsUser: 0}}, {name: 'side', securityContext: {runAsUser: 1000}}],
@@ -35,9 +35,45 @@ describe('JUJU-ROOT-CONTAINER', () => {
       kube: {pods: [pod('m', 'web-0', {labels, spec, owner}), pod('m', 'web-1', {labels, spec, owner})]},
     })
     const fs = findings(jujuRootContainer, inv)
-    expect(fs.map((f) => f.evidence.container)).toEqual(['charm', 'web'])
-    expect(fs[1]?.evidence).toMatchObject({pods: ['web-0', 'web-1'], runAsUser: 0, source: 'pods'})
-    expect(fs[1]?.message).toContain('runAsUser is 0')
+    expect(fs.map((f) => f.evidence.container)).toEqual(['web'])
+    expect(fs[0]?.evidence).toMatchObject({pods: ['web-0', 'web-1'], runAsUser: 0, source: 'pods'})
+    expect(fs[0]?.message).toContain('runAsUser is 0')
+  })
+
+  it("a Juju 3.6 sidecar pod with charm-user root: the charm container is JUJU-CHARM-USER's finding only, the workload container JUJU-ROOT-CONTAINER's", () => {
+    const inv = inventory({
+      models: [model('gitlab', {type: 'caas', namespace: 'gitlab', apps: [app('gitlab', {charm: 'gitlab-k8s'})]})],
+      inputs: ['k8s-pods', 'k8s-workloads'],
+      kube: {pods: [jujuSidecarPod('gitlab', 'gitlab-0', 'gitlab', 0)], workloads: [jujuStatefulSet('gitlab', 'gitlab', 0)]},
+    })
+    const root = findings(jujuRootContainer, inv)
+    expect(root.map((f) => [f.evidence.container, f.message])).toEqual([
+      ['gitlab', 'container gitlab of gitlab (gitlab-k8s) runs as root: no runAsUser and no runAsNonRoot, so it runs as the image user (root).'],
+    ])
+    const charmUser = findings(jujuCharmUser, inv)
+    expect(charmUser.map((f) => f.message)).toEqual(['the charm code of gitlab (gitlab-k8s) runs as root: its charm container runs as uid 0.'])
+  })
+
+  it('when the pods are known they decide: a container only the charm metadata names is not reported as running', () => {
+    // The charm revision declares an exporter container; the deployed pods do not run it.
+    const meta = charm('gitlab-k8s', {containers: [container('gitlab', {uid: 584792, gid: 584792}), container('exporter')]})
+    const deployed = () => model('gitlab', {type: 'caas', namespace: 'gitlab', apps: [app('gitlab', {charm: 'gitlab-k8s'})]})
+    const pods = [jujuSidecarPod('gitlab', 'gitlab-0', 'gitlab', 170, {runAsUser: 584792, runAsGroup: 584792})]
+    const withPods = inventory({models: [deployed()], charms: [meta], inputs: ['charm-metadata', 'k8s-pods'], kube: {pods}})
+    expect(findings(jujuRootContainer, withPods)).toEqual([])
+    // Without the pods, the metadata speaks for what Juju will run.
+    const [f] = findings(jujuRootContainer, inventory({models: [deployed()], charms: [meta], inputs: ['charm-metadata']}))
+    expect(f?.evidence).toMatchObject({container: 'exporter', source: 'charm metadata', uid: null, gid: null})
+  })
+
+  it('an application whose pods run only Juju\'s containers is evaluated, with nothing to report', () => {
+    const spec = {initContainers: [{name: 'charm-init', securityContext: {runAsUser: 170, runAsGroup: 170}}], containers: [{name: 'charm', securityContext: {runAsUser: 170, runAsGroup: 170}}]}
+    const inv = inventory({
+      models: [model('ca', {type: 'caas', namespace: 'ca', apps: [app('certs', {charm: 'self-signed-certificates'})]})],
+      inputs: ['k8s-pods'],
+      kube: {pods: [pod('ca', 'certs-0', {labels: {'app.kubernetes.io/name': 'certs'}, spec, owner: {kind: 'StatefulSet', name: 'certs'}})]},
+    })
+    expect(run(jujuRootContainer, inv)).toMatchObject({findings: [], notEvaluated: []})
   })
 
   it('lets pods overrule metadata', () => {

@@ -5,9 +5,29 @@ import {
   k8sIngressNoTls,
   k8sLoadBalancer,
   k8sPrivileged,
+  k8sRunAsRoot,
   k8sServiceAccountOverprivileged,
 } from '../../src/rules/kubernetes-workloads.js'
-import {app, binding, findings, ingress, inventory, model, namespace, pod, policy, relation, role, run, service, serviceAccount, WILDCARD, workload} from './factories.js'
+import {
+  app,
+  binding,
+  findings,
+  ingress,
+  inventory,
+  jujuSidecarPod,
+  jujuStatefulSet,
+  model,
+  namespace,
+  pod,
+  policy,
+  relation,
+  role,
+  run,
+  service,
+  serviceAccount,
+  WILDCARD,
+  workload,
+} from './factories.js'
 
 const modelNs = namespace('web', {'model.juju.is/name': 'web'})
 const webModel = () => model('web', {type: 'caas', namespace: 'web', apps: [app('web'), app('traefik', {charm: 'traefik-k8s'})]})
@@ -129,6 +149,75 @@ describe('K8S-SA-OVERPRIVILEGED', () => {
   })
 })
 
+describe('K8S-SA-OVERPRIVILEGED on what juju trust did', () => {
+  /** RoleBinding/ClusterRoleBinding exactly as Juju creates them for application `web` of model `web`. */
+  const jujuLabels = {'app.kubernetes.io/managed-by': 'juju', 'app.kubernetes.io/name': 'web'}
+  const trusted = (extra: {clusterRoleBindings?: ReturnType<typeof binding>[]} = {}) =>
+    inventory({
+      models: [webModel()],
+      inputs: ['k8s-rbac'],
+      kube: {
+        namespaces: [modelNs],
+        roles: [role('web', 'web', [WILDCARD])],
+        clusterRoles: [role(undefined, 'web-web', [WILDCARD])],
+        roleBindings: [binding('web', 'web', {kind: 'Role', name: 'web'}, [{kind: 'ServiceAccount', name: 'web', namespace: 'web'}], jujuLabels)],
+        clusterRoleBindings: [
+          binding(undefined, 'web-web', {kind: 'ClusterRole', name: 'web-web'}, [{kind: 'ServiceAccount', name: 'web', namespace: 'web'}], {...jujuLabels, 'model.juju.is/name': 'web'}),
+          ...(extra.clusterRoleBindings ?? []),
+        ],
+      },
+    })
+
+  it("tells to remove trust, not to delete the bindings Juju created and depends on", () => {
+    const [f] = findings(k8sServiceAccountOverprivileged, trusted())
+    expect(f).toMatchObject({severity: 'critical', target: {kind: 'application', name: 'web', model: 'web'}, evidence: {jujuManagedBindings: ['RoleBinding web', 'ClusterRoleBinding web-web']}})
+    expect(f?.message).toBe(
+      "ServiceAccount web/web of Juju application web is bound to RoleBinding web/web → Role web (grants * on * in every API group) and ClusterRoleBinding web-web → ClusterRole web-web (grants * on * in every API group); they are Juju's own bindings, made * on * by juju trust.",
+    )
+    expect(f?.remediation).toMatch(/^juju trust -m prod:web web --remove {3}# /)
+    expect(f?.remediation).not.toContain('kubectl')
+    expect(f?.remediation).not.toContain('--scope')
+    expect(f?.remediation).toContain('"web/web" to trust.allow')
+  })
+
+  it('keeps the kubectl fix for a binding Juju did not create, next to the trust fix', () => {
+    const admin = binding(undefined, 'web-admin', {kind: 'ClusterRole', name: 'cluster-admin'}, [{kind: 'ServiceAccount', name: 'web', namespace: 'web'}])
+    const [f] = findings(k8sServiceAccountOverprivileged, trusted({clusterRoleBindings: [admin]}))
+    expect(f?.remediation).toMatch(/^juju trust -m prod:web web --remove; kubectl delete clusterrolebinding web-admin {3}# /)
+    expect(f?.evidence.jujuManagedBindings).toEqual(['RoleBinding web', 'ClusterRoleBinding web-web'])
+  })
+
+  it('with trust allowed by the policy, what juju trust grants is accepted; other bindings are still reported', () => {
+    const allow = policy({trust: {allow: ['web/web']}})
+    expect(findings(k8sServiceAccountOverprivileged, trusted(), allow)).toEqual([])
+    const admin = binding(undefined, 'web-admin', {kind: 'ClusterRole', name: 'cluster-admin'}, [{kind: 'ServiceAccount', name: 'web', namespace: 'web'}])
+    const [f] = findings(k8sServiceAccountOverprivileged, trusted({clusterRoleBindings: [admin]}), allow)
+    expect(f?.evidence.bindings).toEqual(['ClusterRoleBinding web-admin → ClusterRole cluster-admin'])
+    expect(f?.remediation).toBe('kubectl delete clusterrolebinding web-admin   # then bind a least-privilege Role')
+  })
+
+  it('a binding the charm created itself (app.juju.is/created-by) is not Juju\'s: kubectl, with a note that the charm may recreate it', () => {
+    const inv = inventory({
+      models: [webModel()],
+      inputs: ['k8s-rbac'],
+      kube: {
+        namespaces: [modelNs],
+        clusterRoleBindings: [
+          binding(undefined, 'web-web-admin', {kind: 'ClusterRole', name: 'cluster-admin'}, [{kind: 'ServiceAccount', name: 'web', namespace: 'web'}], {
+            'app.kubernetes.io/managed-by': 'juju',
+            'app.kubernetes.io/name': 'web',
+            'app.juju.is/created-by': 'web',
+          }),
+        ],
+      },
+    })
+    const [f] = findings(k8sServiceAccountOverprivileged, inv)
+    expect(f?.remediation).toBe(
+      'kubectl delete clusterrolebinding web-web-admin   # then bind a least-privilege Role; web-web-admin was created by the charm of web, which may create it again: prefer a charm revision or configuration that needs less',
+    )
+  })
+})
+
 describe('K8S-LOADBALANCER', () => {
   it('flags a LoadBalancer of a Juju app not on the allowlist', () => {
     const svc = service('web', 'traefik-lb', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'traefik'}, ports: [{port: 443}]})
@@ -161,6 +250,28 @@ describe('K8S-LOADBALANCER', () => {
   })
 })
 
+describe('K8S-LOADBALANCER fixes the API server accepts', () => {
+  const inv = (...services: ReturnType<typeof service>[]) => inventory({inputs: ['k8s-services'], kube: {namespaces: [modelNs], services}})
+
+  it('a NodePort becomes ClusterIP (loadBalancerSourceRanges is forbidden unless the type is LoadBalancer)', () => {
+    const [f] = findings(k8sLoadBalancer, inv(service('web', 'np', {type: 'NodePort', ports: [{port: 80, nodePort: 30080}]})))
+    expect(f?.remediation).toMatch(/^kubectl -n web patch service np -p '\{"spec":\{"type":"ClusterIP"\}\}' {3}# or allow it under exposure\.allow\["web\/np"\]/)
+  })
+
+  it('externalIPs are removed with a JSON patch', () => {
+    const [f] = findings(k8sLoadBalancer, inv(service('web', 'ext', {externalIPs: ['203.0.113.5'], ports: [{port: 80}]})))
+    expect(f?.remediation).toMatch(/^kubectl -n web patch service ext --type=json -p '\[\{"op":"remove","path":"\/spec\/externalIPs"\}\]' {3}# /)
+  })
+
+  it('a LoadBalancer is restricted to the CIDRs the policy allows, or made ClusterIP with its source ranges dropped', () => {
+    const lb = service('web', 'traefik', {type: 'LoadBalancer', loadBalancerSourceRanges: ['0.0.0.0/0'], ports: [{port: 443}]})
+    const [restricted] = findings(k8sLoadBalancer, inv(lb), policy({exposure: {allow: {'web/traefik': ['10.0.0.0/8']}}}))
+    expect(restricted?.remediation).toMatch(/^kubectl -n web patch service traefik -p '\{"spec":\{"loadBalancerSourceRanges":\["10\.0\.0\.0\/8"\]\}\}' {3}# /)
+    const [internal] = findings(k8sLoadBalancer, inv(lb))
+    expect(internal?.remediation).toMatch(/^kubectl -n web patch service traefik -p '\{"spec":\{"type":"ClusterIP","loadBalancerSourceRanges":null\}\}' {3}# or keep it a LoadBalancer/)
+  })
+})
+
 describe('K8S-INGRESS-NO-TLS', () => {
   it('flags an Ingress without tls', () => {
     const ing = ingress('web', 'web', {rules: [{host: 'web.example.com', http: {paths: [{path: '/', backend: {service: {name: 'web'}}}]}}]})
@@ -179,8 +290,195 @@ describe('K8S-INGRESS-NO-TLS', () => {
     m.relations.push(relation('traefik:ingress', 'web:ingress', 'ingress'))
     const [f] = findings(k8sIngressNoTls, inventory({models: [m]}))
     expect(f).toMatchObject({target: {kind: 'application', name: 'traefik'}, evidence: {routes: ['web']}})
+    // No certificate provider in the model: deploy one that works as deployed, then integrate.
+    expect(f?.remediation).toMatch(/^juju deploy -m prod:web self-signed-certificates; juju integrate -m prod:web traefik:certificates self-signed-certificates {3}# /)
     m.applications.set('ca', {...app('ca', {charm: 'self-signed-certificates'}), model: 'web', controller: 'prod'})
     m.relations.push(relation('traefik:certificates', 'ca:certificates', 'tls-certificates'))
     expect(findings(k8sIngressNoTls, inventory({models: [m]}))).toEqual([])
+  })
+
+  it('an Ingress a Juju application writes gets its TLS through that application, not kubectl', () => {
+    // As nginx-ingress-integrator labels the Ingresses it writes (application `ingress`).
+    const m = model('livepatch', {type: 'caas', namespace: 'livepatch', apps: [app('ingress', {charm: 'nginx-ingress-integrator'}), app('livepatch', {charm: 'canonical-livepatch-server-k8s'})]})
+    const ing = ingress('livepatch', 'relation-4-livepatch-ingress', {ingressClassName: 'public', rules: [{host: 'livepatch', http: {paths: [{path: '/', backend: {service: {name: 'relation-4-livepatch-service'}}}]}}]})
+    ing.metadata.labels = {'nginx-ingress-integrator.charm.juju.is/managed-by': 'ingress'}
+    const [f] = findings(k8sIngressNoTls, inventory({models: [m], inputs: ['k8s-ingresses'], kube: {namespaces: [namespace('livepatch', {'model.juju.is/name': 'livepatch'})], ingresses: [ing]}}))
+    expect(f?.message).toBe('Ingress livepatch/relation-4-livepatch-ingress (managed by Juju application ingress) serves livepatch without TLS.')
+    expect(f?.remediation).toMatch(/^juju deploy -m prod:livepatch self-signed-certificates; juju integrate -m prod:livepatch ingress:certificates self-signed-certificates {3}# /)
+    expect(f?.remediation).not.toContain('kubectl')
+  })
+
+  it('names the certificate provider the model already runs', () => {
+    const m = webModel()
+    m.relations.push(relation('traefik:ingress', 'web:ingress', 'ingress'))
+    m.applications.set('acme', {...app('acme', {charm: 'lego'}), model: 'web', controller: 'prod'})
+    const [f] = findings(k8sIngressNoTls, inventory({models: [m]}))
+    expect(f?.remediation).toBe('juju integrate -m prod:web traefik:certificates acme')
+  })
+})
+
+// ---------------------------------------------------------------- K8S-RUN-AS-ROOT
+
+/**
+ * kubectl's strategic merge patch as far as these fixes use it: objects merge, `null` deletes a
+ * key, and lists of containers merge by `name` (their patchMergeKey).
+ */
+function strategicMerge(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch
+  const out: Record<string, unknown> = {...(target as Record<string, unknown>)}
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key]
+    else if (Array.isArray(value) && Array.isArray(out[key]) && value.every((v) => typeof v === 'object' && v !== null && 'name' in v)) {
+      const merged = [...(out[key] as {name: string}[])]
+      for (const item of value as {name: string}[]) {
+        const at = merged.findIndex((m) => m.name === item.name)
+        if (at < 0) throw new Error(`the patch adds container ${item.name}, which the template does not have`)
+        merged[at] = strategicMerge(merged[at], item) as {name: string}
+      }
+      out[key] = merged
+    } else out[key] = strategicMerge(out[key], value)
+  }
+  return out
+}
+
+/** `kubectl -n NS patch KIND NAME -p 'JSON'   # ...` → the parts, checking the command's shape. */
+function parsePatch(command: string): {namespace: string; resource: string; name: string; body: unknown} {
+  const match = /^kubectl -n ([a-z0-9-]+) patch (deployment|statefulset|daemonset|cronjob) ([a-z0-9.-]+) -p '([^']+)'(?:   # .*)?$/.exec(command)
+  if (!match) throw new Error(`not a kubectl patch command: ${command}`)
+  return {namespace: match[1]!, resource: match[2]!, name: match[3]!, body: JSON.parse(match[4]!) as unknown}
+}
+
+const modelOperator = () => {
+  const labels = {'operator.juju.is/name': 'modeloperator', 'operator.juju.is/target': 'model'}
+  const w = workload('Deployment', 'web', 'modeloperator', {labels, spec: {serviceAccountName: 'modeloperator', containers: [{name: 'juju-operator', image: 'ghcr.io/juju/jujud-operator:3.6.8'}]}})
+  return {workload: w, pod: pod('web', 'modeloperator-6f8d9c7b54-q7v2m', {labels: {...labels, 'pod-template-hash': '6f8d9c7b54'}, spec: w.spec.template.spec, owner: {kind: 'ReplicaSet', name: 'modeloperator-6f8d9c7b54'}})}
+}
+
+describe('K8S-RUN-AS-ROOT', () => {
+  it('flags a Deployment applied by hand in a model namespace once, with its pods, and a patch that fixes it', () => {
+    const spec = {containers: [{name: 'adminer', image: 'docker.io/library/adminer:4.8.1', ports: [{containerPort: 8080}]}]}
+    const deployment = workload('Deployment', 'web', 'adminer', {labels: {app: 'adminer'}, spec})
+    const inv = inventory({
+      models: [webModel()],
+      inputs: ['k8s-pods', 'k8s-workloads'],
+      kube: {
+        namespaces: [modelNs],
+        workloads: [deployment],
+        pods: [pod('web', 'adminer-5d8f7c9b6d-x7k2p', {labels: {app: 'adminer', 'pod-template-hash': '5d8f7c9b6d'}, spec, owner: {kind: 'ReplicaSet', name: 'adminer-5d8f7c9b6d'}})],
+      },
+    })
+    const fs = findings(k8sRunAsRoot, inv)
+    expect(fs).toHaveLength(1)
+    expect(fs[0]).toMatchObject({
+      rule: 'K8S-RUN-AS-ROOT',
+      severity: 'medium',
+      target: {kind: 'Deployment', name: 'adminer', namespace: 'web', model: 'web'},
+      evidence: {pods: ['adminer-5d8f7c9b6d-x7k2p'], containers: [{name: 'adminer', runAsUser: null, runAsNonRoot: null}]},
+    })
+    expect(fs[0]?.message).toBe("Deployment web/adminer: container adminer may run as root (no runAsUser and no runAsNonRoot: the image's USER decides).")
+    expect(fs[0]?.remediation).toBe(
+      `kubectl -n web patch deployment adminer -p '{"spec":{"template":{"spec":{"securityContext":{"runAsNonRoot":true}}}}}'   # the kubelet then refuses to start a container whose image runs as root or as a non-numeric USER: set runAsUser to a uid the image supports, or use an image with a non-root USER`,
+    )
+    // Applied to the Deployment, the patch leaves nothing to report.
+    const patch = parsePatch(fs[0]!.remediation)
+    const patched = {...deployment, ...(strategicMerge(deployment, patch.body) as object)} as typeof deployment
+    expect(findings(k8sRunAsRoot, inventory({models: [webModel()], inputs: ['k8s-workloads'], kube: {namespaces: [modelNs], workloads: [patched]}}))).toEqual([])
+  })
+
+  it('judges the namespaces the policy names: runAsUser 0 on a container is high, and the patch drops it on that container', () => {
+    const spec = {
+      securityContext: {runAsUser: 0},
+      initContainers: [{name: 'setup', image: 'busybox:1.36', securityContext: {runAsUser: 0}}],
+      containers: [{name: 'exporter', image: 'quay.io/prometheus/node-exporter:v1.8.2', securityContext: {runAsUser: 0, readOnlyRootFilesystem: true}}, {name: 'proxy', image: 'quay.io/brancz/kube-rbac-proxy:v0.18.0', securityContext: {runAsUser: 65532}}],
+    }
+    const daemonSet = workload('DaemonSet', 'monitoring', 'node-exporter', {labels: {'app.kubernetes.io/name': 'node-exporter'}, spec})
+    const inv = inventory({inputs: ['k8s-workloads'], kube: {workloads: [daemonSet]}})
+    expect(findings(k8sRunAsRoot, inv)).toEqual([])
+    const fs = findings(k8sRunAsRoot, inv, policy({kubernetes: {namespaces: ['monitoring']}}))
+    expect(fs).toHaveLength(1)
+    expect(fs[0]).toMatchObject({severity: 'high', target: {kind: 'DaemonSet', name: 'node-exporter', namespace: 'monitoring'}})
+    expect(fs[0]?.target).not.toHaveProperty('model')
+    expect(fs[0]?.message).toBe('DaemonSet monitoring/node-exporter: init container setup runs as root (runAsUser is 0); container exporter runs as root (runAsUser is 0).')
+    const patch = parsePatch(fs[0]!.remediation)
+    expect(patch).toMatchObject({namespace: 'monitoring', resource: 'daemonset', name: 'node-exporter'})
+    expect(patch.body).toEqual({
+      spec: {
+        template: {
+          spec: {
+            securityContext: {runAsNonRoot: true, runAsUser: null},
+            initContainers: [{name: 'setup', securityContext: {runAsNonRoot: true, runAsUser: null}}],
+            containers: [{name: 'exporter', securityContext: {runAsNonRoot: true, runAsUser: null}}],
+          },
+        },
+      },
+    })
+    const patched = strategicMerge(daemonSet, patch.body) as typeof daemonSet
+    expect(patched.spec.template.spec.containers[0]?.securityContext).toEqual({readOnlyRootFilesystem: true, runAsNonRoot: true})
+    expect(findings(k8sRunAsRoot, inventory({inputs: ['k8s-workloads'], kube: {workloads: [patched]}}), policy({kubernetes: {namespaces: ['monitoring']}}))).toEqual([])
+  })
+
+  it("a CronJob's patch goes through its job template", () => {
+    const template = {metadata: {labels: {job: 'backup'}}, spec: {restartPolicy: 'OnFailure', containers: [{name: 'backup', image: 'postgres:16'}]}}
+    const cronJob = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: {name: 'db-backup', namespace: 'web'},
+      spec: {schedule: '0 3 * * *', jobTemplate: {spec: {template}}, template},
+      ref: {file: 'cronjobs.json', path: ['items', 0]},
+    } as unknown as ReturnType<typeof workload>
+    const [f] = findings(k8sRunAsRoot, inventory({inputs: ['k8s-workloads'], kube: {namespaces: [modelNs], workloads: [cronJob]}}))
+    expect(parsePatch(f!.remediation).body).toEqual({spec: {jobTemplate: {spec: {template: {spec: {securityContext: {runAsNonRoot: true}}}}}}})
+  })
+
+  it('accepts runAsNonRoot or a non-zero runAsUser at pod or container level', () => {
+    const inv = inventory({
+      inputs: ['k8s-workloads'],
+      kube: {
+        namespaces: [modelNs],
+        workloads: [
+          workload('Deployment', 'web', 'pod-level', {spec: {securityContext: {runAsNonRoot: true}, containers: [{name: 'c'}]}}),
+          workload('Deployment', 'web', 'container-level', {spec: {containers: [{name: 'c', securityContext: {runAsUser: 1000}}]}}),
+          workload('Deployment', 'web', 'group-zero', {spec: {securityContext: {runAsUser: 1000, runAsGroup: 0}, containers: [{name: 'c'}]}}),
+        ],
+      },
+    })
+    expect(findings(k8sRunAsRoot, inv)).toEqual([])
+  })
+
+  it("leaves Juju applications to JUJU-ROOT-CONTAINER and does not judge Juju's own model operator and controller", () => {
+    const operator = modelOperator()
+    const controllerNs = namespace('controller-prod', {'model.juju.is/name': 'controller'}, {'controller.juju.is/is-controller': 'true'})
+    const controllerSpec = {containers: [{name: 'charm'}, {name: 'mongodb', image: 'docker.io/jujusolutions/juju-db:4.4'}, {name: 'api-server', image: 'ghcr.io/juju/jujud-operator:3.6.8'}]}
+    const inv = inventory({
+      models: [webModel()],
+      inputs: ['k8s-pods', 'k8s-workloads'],
+      kube: {
+        namespaces: [modelNs, controllerNs],
+        workloads: [jujuStatefulSet('web', 'web', 0), operator.workload, workload('StatefulSet', 'controller-prod', 'controller', {labels: {'app.kubernetes.io/name': 'controller'}, spec: controllerSpec})],
+        pods: [jujuSidecarPod('web', 'web-0', 'web', 0), operator.pod, pod('controller-prod', 'controller-0', {labels: {'app.kubernetes.io/name': 'controller'}, spec: controllerSpec, owner: {kind: 'StatefulSet', name: 'controller'}})],
+      },
+    })
+    expect(findings(k8sRunAsRoot, inv)).toEqual([])
+  })
+
+  it('a workload a charm created for itself is the charm\'s to fix: no kubectl patch it would overwrite', () => {
+    // What lightkube's resource handler puts on what a charm creates (here the charm of `web`).
+    const created = workload('Deployment', 'web', 'web-dashboard', {labels: {'app.kubernetes.io/name': 'web-dashboard'}, spec: {containers: [{name: 'dashboard', image: 'docker.io/kubeflownotebookswg/centraldashboard:v1.9.0'}]}})
+    created.metadata.labels = {'app.juju.is/created-by': 'web', 'app.kubernetes.io/managed-by': 'juju', 'app.kubernetes.io/name': 'web-dashboard'}
+    const [f] = findings(k8sRunAsRoot, inventory({models: [webModel()], inputs: ['k8s-workloads'], kube: {namespaces: [modelNs], workloads: [created]}}))
+    expect(f?.message).toBe("Deployment web/web-dashboard (created by the charm of Juju application web): container dashboard may run as root (no runAsUser and no runAsNonRoot: the image's USER decides).")
+    expect(f?.remediation).toMatch(/^The charm of web creates Deployment web\/web-dashboard and re-applies it/)
+  })
+
+  it('a bare Pod gets the manifest field to set, not a patch (a running Pod\'s securityContext cannot change)', () => {
+    const inv = inventory({inputs: ['k8s-pods'], kube: {namespaces: [modelNs], pods: [pod('web', 'debug', {spec: {containers: [{name: 'shell', image: 'ubuntu:24.04'}]}})]}})
+    const [f] = findings(k8sRunAsRoot, inv)
+    expect(f?.target).toMatchObject({kind: 'Pod', name: 'debug'})
+    expect(f?.remediation).toMatch(/^Set `securityContext\.runAsNonRoot: true` at pod level .* in the manifest of Pod web\/debug and recreate it/)
+    expect(f?.remediation).not.toContain('kubectl')
+  })
+
+  it('is not evaluated without pods or workloads', () => {
+    expect(run(k8sRunAsRoot, inventory({})).notEvaluated[0]?.message).toBe('not evaluated: needs Kubernetes pods or Kubernetes workloads')
   })
 })

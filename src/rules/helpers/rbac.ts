@@ -3,7 +3,7 @@
  * apiGroups/resources/verbs `*`), and which bindings give a ServiceAccount cluster-admin or a
  * wildcard role.
  */
-import type {KubeRole, KubeRoleBinding, KubernetesView} from '../../inventory/kubernetes.js'
+import {APP_NAME_LABEL, type KubeRole, type KubeRoleBinding, type KubernetesView} from '../../inventory/kubernetes.js'
 import type {PolicyRule} from '../../inventory/kubernetes-shapes.js'
 
 /** A rule granting every verb on every resource of every API group. */
@@ -69,4 +69,29 @@ export function boundServiceAccountGroups(binding: KubeRoleBinding): string[] {
     else if (subject.name.startsWith('system:serviceaccounts:')) out.push(subject.name.slice('system:serviceaccounts:'.length))
   }
   return out
+}
+
+const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by'
+const LEGACY_APP_LABEL = 'juju-app'
+/** Put by charms (lightkube's resource handler) on the objects they create themselves. */
+export const JUJU_CREATED_BY_LABEL = 'app.juju.is/created-by'
+
+/**
+ * Whether Juju itself created this binding for an application's ServiceAccount: RoleBinding `APP`
+ * → Role `APP` in the model namespace, or ClusterRoleBinding `MODEL-APP` → ClusterRole
+ * `MODEL-APP`, labelled `app.kubernetes.io/name: APP` and `app.kubernetes.io/managed-by: juju`
+ * (legacy models: `juju-app: APP`). `juju trust` rewrites the roles they bind; Juju re-applies
+ * them, and the unit agent needs them. Objects a charm creates itself carry
+ * `app.juju.is/created-by` and are not Juju's (caas/kubernetes/provider/application in juju/juju).
+ */
+export function isJujuAppBinding(binding: KubeRoleBinding, model: string, app: string, namespace: string): boolean {
+  const labels = binding.metadata.labels ?? {}
+  if (labels[JUJU_CREATED_BY_LABEL] !== undefined) return false
+  const labelled = (labels[MANAGED_BY_LABEL] === 'juju' && labels[APP_NAME_LABEL] === app) || labels[LEGACY_APP_LABEL] === app
+  if (!labelled) return false
+  if (binding.kind === 'ClusterRoleBinding') {
+    const name = `${model}-${app}`
+    return binding.metadata.name === name && binding.roleRef.kind === 'ClusterRole' && binding.roleRef.name === name
+  }
+  return binding.metadata.namespace === namespace && binding.metadata.name === app && binding.roleRef.kind === 'Role' && binding.roleRef.name === app
 }

@@ -1,0 +1,75 @@
+/**
+ * The fix-command checker: every command in a finding's remediation, checked against the real
+ * syntax of Juju 3.x and kubectl and against the inventory the finding came from.
+ */
+import type {Finding} from '../../src/findings/types.js'
+import type {CommandContext} from './context.js'
+import type {Estate} from './estate.js'
+import {extractCommands} from './extract.js'
+import {checkJuju} from './juju-check.js'
+import {checkKubectl} from './kubectl-check.js'
+import {segmentText} from './shell.js'
+
+export interface Violation {
+  /** What kind of problem (`model-name`, `unknown-flag`, `app-missing`, ...). */
+  check: string
+  /** The command as written (or the remediation, for problems of the whole text). */
+  command: string
+  problem: string
+}
+
+/**
+ * Rules whose findings no command can fix, so prose alone is right: the fix is a different
+ * charm revision or image (who runs as root, privileged pods, host access), or depends on what
+ * the error says (an unreadable part of the estate), or is an investigation (failed logins).
+ */
+export const PROSE_ONLY_RULES: Readonly<Record<string, string>> = {
+  'JUJU-ROOT-CONTAINER': 'the uid/gid of a container come from the charm (containers.<name>.uid/gid): a charm revision, not a command',
+  'JUJU-CHARM-USER': 'charm-user is set in the charm’s charmcraft.yaml: a charm revision, not a command',
+  'K8S-PRIVILEGED': 'the securityContext comes from the workload’s spec (for Juju, from the charm and Juju)',
+  'K8S-HOST-ACCESS': 'host namespaces and hostPath volumes come from the workload’s spec (for Juju, from the charm)',
+  'INVENTORY-INCOMPLETE': 'what to fix depends on the error Juju or Kubernetes returned',
+  'MAAS-LOGIN-FAILURES': 'an investigation of the source addresses comes first',
+}
+
+export function checkRemediation(remediation: string, estate: Estate, rule: string): Violation[] {
+  const violations: Violation[] = []
+  const extracted = extractCommands(remediation)
+  violations.push(...extracted.problems)
+  const created = new Set<string>()
+  const secrets = new Set<string>()
+  let commands = 0
+  let firstEstateCommand: string | undefined
+
+  for (const run of extracted.runs) {
+    run.segments.forEach((segment, index) => {
+      const words = segment.words
+      const program = words[0]!.value
+      const command = segmentText(run.text, segment)
+      const ctx: CommandContext = {estate, created, secrets, report: (check, problem) => violations.push({check, command, problem})}
+      commands++
+      if (program === 'juju' || program === 'kubectl') firstEstateCommand ??= command
+      if (program === 'juju') checkJuju(words.slice(1), ctx)
+      else if (program === 'kubectl') {
+        const previous = run.segments[index - 1]
+        checkKubectl(words.slice(1), ctx, previous?.separator === '|' ? previous.words : undefined)
+      }
+    })
+  }
+
+  if (estate.mode === 'review' && firstEstateCommand) {
+    violations.push({
+      check: 'review-post-deploy',
+      command: firstEstateCommand,
+      problem: 'review is pre-deploy: nothing is deployed yet, so the fix is an edit to the bundle or charm (which key, on which line), not a command against a running model',
+    })
+  }
+  if (commands === 0 && estate.mode === 'audit' && !PROSE_ONLY_RULES[rule]) {
+    violations.push({check: 'prose-only', command: remediation, problem: `${rule} can be fixed with a command, but the remediation gives none`})
+  }
+  return violations
+}
+
+export function checkFinding(finding: Finding, estate: Omit<Estate, 'target'>): Violation[] {
+  return checkRemediation(finding.remediation, {...estate, target: finding.target}, finding.rule)
+}

@@ -35,12 +35,12 @@ export const reportFlags = {
 
 /**
  * `--report-to-cluster` (audit and reconcile, live runs only): the findings as one
- * wgpolicyk8s.io/v1alpha2 PolicyReport per Juju model namespace (src/apply/policy-reports.ts).
+ * wgpolicyk8s.io/v1alpha2 PolicyReport per audited namespace (src/apply/policy-reports.ts).
  */
 export const reportToClusterFlag = {
   'report-to-cluster': Flags.boolean({
     description:
-      'Also write the findings to the cluster: one wgpolicyk8s.io/v1alpha2 PolicyReport named hardenctl per Juju model namespace, updated in place (needs the PolicyReport CRD; live runs only).',
+      'Also write the findings to the cluster: one wgpolicyk8s.io/v1alpha2 PolicyReport named hardenctl per audited namespace, updated in place (needs the PolicyReport CRD; live runs only).',
     default: false,
   }),
 }

@@ -53,7 +53,6 @@ export const jujuTrust: Rule = {
       if (app.trust === true) how.push('its configuration says trust=true')
       if (wildClusterRoles.length > 0) how.push(`ClusterRole ${list(wildClusterRoles.map((r) => r.metadata.name))} grants * on * in every API group (the whole cluster)`)
       if (wildRoles.length > 0) how.push(`Role ${list(wildRoles.map((r) => `${r.metadata.namespace}/${r.metadata.name}`))} grants * on * in its namespace`)
-      const scope = model.type === 'caas' || rbac.known ? ' --scope=cluster' : ''
       report({
         target: appTarget(app, model),
         severity,
@@ -63,7 +62,7 @@ export const jujuTrust: Rule = {
           wildcardRoles: wildRoles.map((r) => `${r.metadata.namespace}/${r.metadata.name}`),
           wildcardClusterRoles: wildClusterRoles.map((r) => r.metadata.name),
         },
-        remediation: `juju trust -m ${appModelArg(app)} ${app.name} --remove${scope}   # or: juju config -m ${appModelArg(app)} ${app.name} trust=false; if the charm needs trust, audit it and add "${app.model}/${app.name}" to trust.allow`,
+        remediation: `juju trust -m ${appModelArg(app)} ${app.name} --remove   # or: juju config -m ${appModelArg(app)} ${app.name} trust=false; if the charm needs trust, audit it and add "${app.model}/${app.name}" to trust.allow`,
         ref: app.trust === true ? app.refs.trust : (wildClusterRoles[0] ?? wildRoles[0])?.ref,
       })
     }

@@ -2,14 +2,15 @@
  * Charm rules from "Harden the applications" (002): containers running as root, charm-user, and
  * credentials passed as plain config instead of Juju secrets.
  */
-import {isCredentialOption} from '../inventory/charm-options.js'
+import {isCredentialOption, valueIsCredential} from '../inventory/charm-options.js'
 import type {CharmMetadata} from '../inventory/charm.js'
-import type {Application, Inventory} from '../inventory/types.js'
+import type {Inventory} from '../inventory/types.js'
 import type {Policy} from '../policy/schema.js'
 import type {SourceRef} from '../sources/document.js'
 import {cite} from './guides.js'
 import {appPodSubjects} from './helpers/app-pods.js'
 import {charmSubjects, describeCharmSubject, isKubernetesCharm, type CharmSubject} from './helpers/charm-subjects.js'
+import {moveToSecretCommand} from './helpers/juju-secrets.js'
 import {sensitiveOptions} from './helpers/sensitive-options.js'
 import {CHARM_CONTAINER, CHARM_USER_UIDS, effectiveUser, isJujuAgentContainer, runsAsRoot} from './helpers/security-context.js'
 import {containersOf, type PodSubject} from './helpers/pod-specs.js'
@@ -175,33 +176,36 @@ export const jujuNoSecrets: Rule = {
   rationale:
     'Plain config values are readable by anyone with read access to the model (`juju config`), land in bundles and exports, and cannot be rotated or scoped. The guide says to choose charms that support Juju secrets; an option of type `secret` takes a secret URI instead.',
   remediation:
-    'Move the credential into a Juju secret and pass its URI (`juju add-secret NAME password=...`, `juju grant-secret NAME APP`, then set the option of type `secret`), or use a charm revision that supports secrets; unset the plain option (`juju config APP --reset OPTION`).',
+    'Move the credential into a Juju secret and pass its URI to the charm\'s option of type `secret` (`juju add-secret NAME password#file=password.txt`, `juju grant-secret NAME APP`, `juju config APP OPTION=URI`), or use a charm revision that supports secrets; only then unset the plain option (`juju config APP --reset OPTION`).',
   autoFixable: false,
   needs: [['charm-metadata', 'juju-bundle', 'juju-config']],
   evaluate({inventory, report}) {
     for (const subject of charmSubjects(inventory)) {
-      const found = sensitiveOptions(subject, isCredentialOption)
-      if (found.set.length === 0 && found.declared.length === 0) continue
+      const found = sensitiveOptions(subject, {byName: isCredentialOption, byValue: valueIsCredential})
+      if (found.set.length === 0 && found.placeholders.length === 0 && found.declared.length === 0) continue
       const set = found.set.length > 0
+      const byValue = found.byValue.length > 0 ? ` (${list(found.byValue)} ${found.byValue.length === 1 ? 'holds' : 'hold'} a user:password pair or a URL with a password)` : ''
+      const placeholders =
+        found.placeholders.length > 0
+          ? `${list(found.placeholders)} ${found.placeholders.length === 1 ? 'is' : 'are'} set to a placeholder, not a real secret yet, but will be plain config once filled in`
+          : ''
+      const declared = found.declared.length > 0 ? `the charm takes ${list(found.declared)} as plain strings` : ''
+      const message = set
+        ? `${subject.name} has credentials in plain config: ${list(found.set)}${byValue}${placeholders || declared ? ` (${[placeholders, declared].filter(Boolean).join('; ')})` : ''}.`
+        : placeholders
+          ? `${subject.name}: ${placeholders}${declared ? `; ${declared}` : ''}, rather than Juju secrets.`
+          : `${subject.charm} takes credentials as plain string options (${list(found.declared)}) rather than Juju secrets.`
+      const fixFor = set ? found.set : found.placeholders
       report({
         target: subject.target,
         severity: set ? 'medium' : 'low',
-        message: set
-          ? `${subject.name} has credentials in plain config: ${list(found.set)}${found.declared.length > 0 ? ` (the charm also takes ${list(found.declared)} as plain strings)` : ''}.`
-          : `${subject.charm} takes credentials as plain string options (${list(found.declared)}) rather than Juju secrets.`,
-        evidence: {setOptions: found.set, declaredStringOptions: found.declared},
-        ...(subject.app && set ? {remediation: secretRemediation(subject.app, found.set)} : {}),
+        message,
+        evidence: {setOptions: found.set, placeholderOptions: found.placeholders, declaredStringOptions: found.declared},
+        ...(subject.app && fixFor.length > 0 ? {remediation: moveToSecretCommand(subject.app, subject.metadata, fixFor, set)} : {}),
         ...(found.ref ? {ref: found.ref} : {}),
       })
     }
   },
-}
-
-function secretRemediation(app: Application, options: string[]): string {
-  const m = appModelArg(app)
-  const secret = `${app.name}-credentials`
-  const pairs = options.map((o) => `${o}=...`).join(' ')
-  return `juju add-secret -m ${m} ${secret} ${pairs}; juju grant-secret -m ${m} ${secret} ${app.name}; juju config -m ${m} ${app.name} --reset ${options.join(',')}   # then pass the secret URI to the charm's secret-typed option, or use a charm revision that supports secrets`
 }
 
 export const JUJU_CHARM_RULES: Rule[] = [jujuRootContainer, jujuCharmUser, jujuNoSecrets]

@@ -1,9 +1,11 @@
 /** Model rules from "Harden the model(s)" and "Audit and observe" (002). */
-import type {Model} from '../inventory/types.js'
+import type {Application, Model} from '../inventory/types.js'
+import type {Policy} from '../policy/schema.js'
 import {commandBlocks} from '../policy/commands.js'
 import {cite} from './guides.js'
 import {CHARMS, isCharmIn} from './helpers/charms.js'
 import {anyGlobMatches, matchingKeys} from './helpers/glob.js'
+import {isSubordinate} from './helpers/known-charms.js'
 import {
   OBSERVABILITY_ENDPOINT_NAMES,
   OBSERVABILITY_INTERFACES,
@@ -84,24 +86,83 @@ export const jujuObservability: Rule = {
   rationale:
     'Without metrics and logs leaving the model, misuse and failures go unseen and there is nothing to audit afterwards. The guide recommends integrating deployments with the Canonical Observability Stack.',
   remediation:
-    'Deploy a collector and relate it to the workloads and to COS, e.g. `juju deploy opentelemetry-collector` (machines) or `juju deploy opentelemetry-collector-k8s --trust` (Kubernetes), `juju integrate opentelemetry-collector APP`, then consume COS offers (`juju consume admin/cos.prometheus-receive-remote-write`) and integrate them.',
+    'Deploy a collector, relate it to the workloads and to COS: on machines the `opentelemetry-collector` subordinate (no --trust: `juju integrate opentelemetry-collector:juju-info APP`); on Kubernetes `opentelemetry-collector-k8s`, which needs --trust to patch its own StatefulSet, so list it under `trust.allow` in hardenctl.yaml after auditing it. Then consume the COS offers (`juju consume admin/cos.prometheus-receive-remote-write`) and integrate them.',
   autoFixable: false,
   needs: [['juju-status', 'juju-bundle']],
-  evaluate({inventory, report}) {
+  evaluate({inventory, policy, report}) {
     for (const model of inventory.models.values()) {
       if (model.applications.size === 0) continue
       if (observabilityLinks(model).length > 0) continue
-      const collector = model.type === 'caas' ? 'opentelemetry-collector-k8s' : 'opentelemetry-collector'
-      const m = modelArg(model)
       report({
         target: modelTarget(model),
         message: `model ${model.name} has no relation to grafana-agent, opentelemetry-collector, a cos-agent endpoint or a COS offer: its ${model.applications.size} applications are not observed.`,
         evidence: {applications: [...model.applications.keys()], consumedOffers: model.consumed.map((c) => c.url), relations: model.relations.length},
-        remediation: `juju deploy -m ${m} ${collector}${model.type === 'caas' ? ' --trust' : ''}; juju integrate -m ${m} ${collector} APP; juju consume -m ${m} admin/cos.prometheus-receive-remote-write; juju integrate -m ${m} ${collector} prometheus-receive-remote-write`,
+        remediation: model.type === 'caas' ? kubernetesCollectorFix(model, policy) : machineCollectorFix(model),
         ...(model.refs[0] ? {ref: model.refs[0]} : {}),
       })
     }
   },
+}
+
+/** Where the collector sends metrics: COS's remote-write offer, consumed under its offer name. */
+function cosCommands(model: Model, collector: string): string[] {
+  const m = modelArg(model)
+  return [`juju consume -m ${m} admin/cos.prometheus-receive-remote-write`, `juju integrate -m ${m} ${collector}:send-remote-write prometheus-receive-remote-write`]
+}
+
+const UBUNTU_SERIES: Record<string, string> = {bionic: '18.04', focal: '20.04', jammy: '22.04', noble: '24.04'}
+
+/** `ubuntu@22.04` from a base or a series; a subordinate must run on its principals' base. */
+function baseOf(app: Application): string | undefined {
+  if (app.base) return `${app.base.name}@${app.base.channel.split('/')[0]}`
+  const version = app.series ? UBUNTU_SERIES[app.series] : undefined
+  return version ? `ubuntu@${version}` : undefined
+}
+
+/**
+ * Machines: the opentelemetry-collector subordinate, which needs no --trust, on each principal;
+ * over cos-agent where the charm provides it, else over the juju-info every charm provides.
+ */
+function machineCollectorFix(model: Model): string {
+  const m = modelArg(model)
+  const collector = 'opentelemetry-collector'
+  const principals = [...model.applications.values()].filter((app) => isSubordinate(app, model) !== true)
+  const cosAgent = principals.filter((app) => app.metadata?.endpoints.some((e) => e.role === 'provides' && e.interface === 'cos_agent'))
+  const plain = principals.filter((app) => !cosAgent.includes(app)).map((app) => app.name)
+  const bases = [...new Set(principals.map(baseOf).filter((b): b is string => b !== undefined))]
+  const commands = [`juju deploy -m ${m} ${collector}${bases.length === 1 ? ` --base ${bases[0]}` : ''}`]
+  for (const app of cosAgent) commands.push(`juju integrate -m ${m} ${collector}:cos-agent ${app.name}:cos-agent`)
+  if (plain.length === 1) commands.push(`juju integrate -m ${m} ${collector}:juju-info ${plain[0]}`)
+  if (plain.length > 1) commands.push(`for app in ${plain.join(' ')}; do juju integrate -m ${m} ${collector}:juju-info "$app"; done`)
+  commands.push(...cosCommands(model, collector))
+  const notes = ['a machine subordinate: no --trust needed', 'the COS offer URL depends on where COS runs']
+  if (bases.length > 1) notes.push(`the principals run on ${list(bases)}: deploy one collector per base (--base)`)
+  return `${commands.join(' && ')}   # ${notes.join('; ')}`
+}
+
+/**
+ * Kubernetes: opentelemetry-collector-k8s patches its own StatefulSet's resource limits, which
+ * takes --trust. Say so, and how the policy allows it, rather than print a deploy that JUJU-TRUST
+ * then reports as a finding.
+ */
+function kubernetesCollectorFix(model: Model, policy: Policy): string {
+  const m = modelArg(model)
+  const collector = 'opentelemetry-collector-k8s'
+  const scraped = [...model.applications.values()].filter((app) => app.metadata?.endpoints.some((e) => e.role === 'provides' && e.interface === 'prometheus_scrape'))
+  const commands = [`juju deploy -m ${m} ${collector} --trust`]
+  for (const app of scraped) {
+    const endpoint = app.metadata?.endpoints.find((e) => e.role === 'provides' && e.interface === 'prometheus_scrape')?.name
+    commands.push(`juju integrate -m ${m} ${collector}:metrics-endpoint ${app.name}:${endpoint}`)
+  }
+  commands.push(...cosCommands(model, collector))
+  const allowed = anyGlobMatches(policy.trust.allow, [collector, `${model.name}/${collector}`, ...(model.controller ? [`${model.controller}:${model.name}/${collector}`] : [])])
+  const notes = [
+    allowed
+      ? `--trust: the collector patches its own StatefulSet; trust.allow in hardenctl.yaml already allows it`
+      : `--trust: the collector patches its own StatefulSet; audit it and add "${model.name}/${collector}" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it`,
+  ]
+  if (scraped.length === 0) notes.push(`then integrate ${collector}:metrics-endpoint with each application that provides metrics-endpoint (prometheus_scrape)`)
+  return `${commands.join(' && ')}   # ${notes.join('; ')}`
 }
 
 export const JUJU_MODEL_RULES: Rule[] = [jujuDisabledCommands, jujuObservability]

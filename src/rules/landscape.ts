@@ -3,9 +3,10 @@
  * applications of those models: the reverse proxy (haproxy or apache2), PostgreSQL, RabbitMQ and
  * Landscape server itself.
  */
-import {holdsMaterial} from '../inventory/charm-options.js'
+import {holdsRealValue, isPlaceholder} from '../inventory/charm-options.js'
 import type {Application} from '../inventory/types.js'
 import {cite} from './guides.js'
+import {certificatesFix, withCommands} from './helpers/certificate-providers.js'
 import {appLabel, charmName, CHARMS, isCharmIn} from './helpers/charms.js'
 import {externalPorts} from './helpers/app-ports.js'
 import {modelsWith} from './helpers/products.js'
@@ -165,7 +166,7 @@ export const landscapeProxyTls: Rule = {
   rationale:
     'The reverse proxy is the one component Landscape clients and users reach; the guide says to configure HAProxy or Apache with a TLS certificate (e.g. from LetsEncrypt). A self-signed certificate works but must be distributed by hand to every client that registers.',
   remediation:
-    'Give the proxy a certificate: `juju config haproxy ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"` (see the Landscape HA guide), or integrate a certificates provider where the proxy charm supports one.',
+    'Give the proxy a certificate: where the proxy charm has a certificates endpoint (haproxy 2.8), integrate it with a certificate provider the estate has (lego, deployed first when there is none); otherwise `juju config haproxy ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"` (see the Landscape HA guide).',
   autoFixable: false,
   needs: [['juju-config', 'juju-bundle', 'juju-status']],
   evaluate({inventory, report, notEvaluated}) {
@@ -176,9 +177,16 @@ export const landscapeProxyTls: Rule = {
         const value = app.options.ssl_cert
         const optionsKnown = Object.hasOwn(app.options, 'ssl_cert') || modelHas(model, 'juju-config', 'juju-bundle')
         const selfSignedOption = typeof value === 'string' && value.trim().toUpperCase() === 'SELFSIGNED'
-        const certOption = holdsMaterial(value)
+        const certOption = holdsRealValue(value)
         const selfSignedRelation = relations.length > 0 && relations.every(isSelfSignedRelation)
         const m = appModelArg(app)
+        const configFix = `juju config -m ${m} ${app.name} ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"`
+        // haproxy 2.8 takes its certificate over a relation; the legacy charm only as options.
+        const relationFix = certificatesFix(inventory, model, app, {publicFacing: true, notSelfSigned: true})
+        const fix = relationFix?.integrate ? relationFix.text : undefined
+        const replaceSelfSigned = relationFix?.integrate
+          ? withCommands({...relationFix, integrate: relationFix.integrate}, [`juju remove-relation -m ${m} ${app.name} ${relations[0]?.other?.application ?? 'self-signed-certificates'}`], [])
+          : undefined
         if (certOption || (relations.length > 0 && !selfSignedRelation)) continue
         if (selfSignedOption || selfSignedRelation) {
           report({
@@ -186,7 +194,7 @@ export const landscapeProxyTls: Rule = {
             severity: 'low',
             message: `${app.name} serves Landscape with a self-signed certificate (${selfSignedOption ? 'ssl_cert: SELFSIGNED' : 'self-signed-certificates'}): every Landscape client must be given it by hand before it can register.`,
             evidence: {ssl_cert: selfSignedOption ? value : undefined, tlsRelations: relations.map((v) => v.other?.application)},
-            remediation: `juju config -m ${m} ${app.name} ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"   # a certificate from a CA the clients trust (e.g. LetsEncrypt)`,
+            remediation: (selfSignedRelation ? replaceSelfSigned : fix) ?? `${configFix}   # a certificate from a CA the clients trust (e.g. LetsEncrypt)`,
             ...refField(app.optionRefs.ssl_cert ?? app.refs.definition),
           })
           continue
@@ -197,9 +205,9 @@ export const landscapeProxyTls: Rule = {
         }
         report({
           target: appTarget(app, model),
-          message: `${app.name} fronts Landscape without a TLS certificate (ssl_cert ${value === undefined || value === '' ? 'unset' : `"${String(value)}"`}, no certificates relation).`,
-          evidence: {ssl_cert: value ?? null, tlsRelations: []},
-          remediation: `juju config -m ${m} ${app.name} ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"`,
+          message: `${app.name} fronts Landscape without a TLS certificate (ssl_cert ${value === undefined || value === '' ? 'unset' : isPlaceholder(value) ? 'set to a placeholder' : `"${String(value)}"`}, no certificates relation).`,
+          evidence: {ssl_cert: value === undefined ? null : isPlaceholder(value) ? 'placeholder' : value, tlsRelations: []},
+          remediation: fix ?? configFix,
           ...refField(app.optionRefs.ssl_cert ?? app.refs.definition),
         })
       }

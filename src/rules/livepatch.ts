@@ -3,12 +3,14 @@
  * `canonical-livepatch-server-k8s`, on the Livepatch application, the PostgreSQL it is related
  * to, its patch storage (minio / s3-integrator, when related) and its ingress.
  */
-import {holdsMaterial} from '../inventory/charm-options.js'
+import {holdsRealValue} from '../inventory/charm-options.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
 import {cite} from './guides.js'
+import {certificatesFix, describeProvider, withCommands} from './helpers/certificate-providers.js'
 import {appLabel, CHARMS, isCharmIn} from './helpers/charms.js'
+import {anyGlobMatches} from './helpers/glob.js'
 import {ingressIsolation} from './helpers/network-policy.js'
 import {modelsWith} from './helpers/products.js'
 import {appNamespace, reachability} from './helpers/reachability.js'
@@ -119,7 +121,7 @@ export const livepatchAdminApi: Rule = {
 /** Whether an ingress charm in front of Livepatch terminates TLS. */
 function ingressTerminatesTls(model: Model, ingress: Application): boolean {
   if (tlsRelations(model, ingress).length > 0) return true
-  return holdsMaterial(ingress.options['tls-secret-name'])
+  return holdsRealValue(ingress.options['tls-secret-name'])
 }
 
 export const livepatchTls: Rule = {
@@ -131,10 +133,10 @@ export const livepatchTls: Rule = {
   rationale:
     'Livepatch clients and the admin tool talk to the server over the internet; the guide says to enable TLS for the Livepatch server to ensure integrity and confidentiality of that communication.',
   remediation:
-    'Terminate TLS in front of it: `juju config INGRESS tls-secret-name=livepatch-tls` for nginx-ingress-integrator (with a kubernetes.io/tls Secret), or integrate a certificates provider with traefik-k8s (`juju integrate traefik-k8s:certificates lego`).',
+    'Terminate TLS in front of it: `juju config INGRESS tls-secret-name=livepatch-tls` for nginx-ingress-integrator (with a kubernetes.io/tls Secret), or integrate traefik-k8s\'s certificates endpoint with a certificate provider the estate has (lego, deployed first when there is none).',
   autoFixable: false,
   needs: [['juju-status', 'juju-bundle', 'k8s-ingresses']],
-  evaluate({inventory, report}) {
+  evaluate({inventory, policy, report}) {
     for (const {model, anchors} of modelsWith(inventory, CHARMS.livepatch)) {
       for (const app of anchors) {
         const reach = reachability(inventory, model, app)
@@ -159,16 +161,34 @@ export const livepatchTls: Rule = {
           evidence: {paths: plainPaths, ingressCharms: ingresses.map((i) => i.name), tlsRelations: []},
           remediation: ingressCharm
             ? isCharmIn(ingressCharm, CHARMS.traefik)
-              ? `juju integrate -m ${m} ${ingressCharm.name}:certificates lego`
+              ? (certificatesFix(inventory, model, ingressCharm, {publicFacing: true})?.text ?? `integrate ${ingressCharm.name} with a certificate provider`)
               : `kubectl -n ${appNamespace(model, app) ?? model.name} create secret tls livepatch-tls --cert=fullchain.pem --key=privkey.pem; juju config -m ${m} ${ingressCharm.name} tls-secret-name=livepatch-tls`
             : model.type === 'caas' || app.kubernetes
-              ? `put Livepatch behind a TLS-terminating ingress: juju deploy -m ${m} traefik-k8s --trust; juju integrate -m ${m} ${app.name}:ingress traefik-k8s; juju integrate -m ${m} traefik-k8s:certificates lego`
+              ? traefikFix(inventory, policy, model, app)
               : `put Livepatch behind a TLS-terminating proxy (e.g. haproxy with a certificate) and unexpose it: juju unexpose -m ${m} ${app.name}`,
           ...refField(app.refs.definition),
         })
       }
     }
   },
+}
+
+/**
+ * Kubernetes Livepatch with no ingress: deploy traefik-k8s (which needs --trust: say how the
+ * policy allows it) and give it a certificate from the estate's provider, deployed first if none.
+ */
+function traefikFix(inventory: Inventory, policy: Policy, model: Model, livepatch: Application): string {
+  const m = appModelArg(livepatch)
+  const traefik: Application = {model: model.name, controller: model.controller, name: 'traefik-k8s', charm: 'traefik-k8s', options: {}, optionRefs: {}, units: [], refs: {}}
+  const fix = certificatesFix(inventory, model, traefik, {publicFacing: true})
+  const certificates = fix?.integrate ? [...fix.provider.setup, fix.integrate] : []
+  const commands = [`juju deploy -m ${m} traefik-k8s --trust`, `juju integrate -m ${m} ${livepatch.name}:ingress traefik-k8s`, ...certificates]
+  const allowed = anyGlobMatches(policy.trust.allow, ['traefik-k8s', `${model.name}/traefik-k8s`])
+  const notes = [
+    allowed ? 'traefik-k8s needs --trust to manage its Service; trust.allow already allows it' : `traefik-k8s needs --trust to manage its Service: audit it and add "${model.name}/traefik-k8s" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it`,
+    ...(fix?.note ? [fix.note] : []),
+  ]
+  return `put Livepatch behind a TLS-terminating ingress: ${commands.join(' && ')}   # ${notes.join('; ')}`
 }
 
 function backingServices(model: Model, livepatch: Application): {app: Application; role: string}[] {
@@ -236,7 +256,7 @@ export const livepatchDbTls: Rule = {
   rationale:
     'Even on a segregated network, TLS between the Livepatch server and PostgreSQL protects the confidentiality and integrity of its state. The guide notes that if TLS is enabled on PostgreSQL after it was related to Livepatch, the Livepatch server must be restarted by hand.',
   remediation:
-    'Integrate PostgreSQL with a certificates provider (`juju integrate postgresql:certificates self-signed-certificates`), then restart the Livepatch server so it reconnects with TLS (e.g. `kubectl -n MODEL delete pod livepatch-0`, or `juju exec --application livepatch -- sudo snap restart canonical-livepatch-server` on machines).',
+    'Integrate PostgreSQL\'s certificates endpoint with a certificate provider the estate already has (or deploy one first), then restart the Livepatch server so it reconnects with TLS (e.g. `kubectl -n MODEL rollout restart statefulset/livepatch`, or `juju exec --application livepatch -- sudo snap restart canonical-livepatch-server` on machines).',
   autoFixable: false,
   needs: [['juju-status', 'juju-bundle']],
   evaluate({inventory, report}) {
@@ -251,11 +271,18 @@ export const livepatchDbTls: Rule = {
             model.type === 'caas' || livepatch.kubernetes
               ? `kubectl -n ${appNamespace(model, livepatch) ?? model.name} rollout restart statefulset/${livepatch.name}`
               : `juju exec -m ${m} --application ${livepatch.name} -- sudo snap restart canonical-livepatch-server`
+          const fix = certificatesFix(inventory, model, pg, {publicFacing: false})
           report({
             target: appTarget(pg, model),
             message: `${pg.name}, the PostgreSQL of ${livepatch.name}, has no certificates relation: Livepatch talks to it without TLS.`,
-            evidence: {livepatch: livepatch.name, postgresql: pg.name, tlsRelations: []},
-            remediation: `juju integrate -m ${m} ${pg.name}:certificates self-signed-certificates; then restart the Livepatch server (the guide: needed when TLS is enabled after relating): ${restart}`,
+            evidence: {livepatch: livepatch.name, postgresql: pg.name, tlsRelations: [], ...(fix ? {provider: describeProvider(fix.provider)} : {})},
+            ...(fix
+              ? {
+                  remediation: fix.integrate
+                    ? withCommands({...fix, integrate: fix.integrate}, [], [], [`once ${pg.name} serves TLS, restart the Livepatch server so it reconnects (the guide: needed when TLS is enabled after relating): ${restart}`])
+                    : `${fix.text}; then restart the Livepatch server (the guide: needed when TLS is enabled after relating): ${restart}`,
+                }
+              : {}),
             ...refField(pg.refs.definition),
           })
         }

@@ -3,9 +3,10 @@
  * applications and the PostgreSQL related to them. MAAS-FILE-PERMS and MAAS-LOGIN-FAILURES are
  * host checks for `hardenctl host`: catalogued here, never run by audit.
  */
-import {holdsMaterial} from '../inventory/charm-options.js'
+import {holdsRealValue, isPlaceholder} from '../inventory/charm-options.js'
 import type {Application, Model} from '../inventory/types.js'
 import {cite} from './guides.js'
+import {certificatesFix, describeProvider} from './helpers/certificate-providers.js'
 import {CHARMS, isCharmIn} from './helpers/charms.js'
 import {externalPorts} from './helpers/app-ports.js'
 import {modelsWith} from './helpers/products.js'
@@ -28,17 +29,23 @@ type TlsVerdict = {tls: true; how: string} | {tls: false; known: boolean}
 export function maasTls(model: Model, app: Application): TlsVerdict {
   const cert = app.options.ssl_cert_content
   const key = app.options.ssl_key_content
-  if (holdsMaterial(cert) && holdsMaterial(key)) return {tls: true, how: 'ssl_cert_content and ssl_key_content are set'}
+  if (holdsRealValue(cert) && holdsRealValue(key)) return {tls: true, how: 'ssl_cert_content and ssl_key_content are set'}
   const mode = app.options.tls_mode
   if (typeof mode === 'string' && mode !== '' && mode !== 'disabled') return {tls: true, how: `tls_mode is ${mode}`}
   if (app.units.some((u) => u.openPorts.some((p) => p.startsWith(`${MAAS_TLS_PORT}/`) || p === `${MAAS_TLS_PORT}`))) return {tls: true, how: `port ${MAAS_TLS_PORT} is open`}
   if (tlsRelations(model, app).length > 0) return {tls: true, how: 'it has a certificates relation'}
   const tlsIngress = relationsOf(model, app).find((v) => v.mine.endpoint === 'ingress-tcp-tls')
   if (tlsIngress) return {tls: true, how: `it is behind ${tlsIngress.other?.application ?? 'a proxy'} on ingress-tcp-tls`}
-  const proxy = relatedApps(model, app).find((a) => isCharmIn(a, CHARMS.reverseProxies) && (holdsMaterial(a.options.ssl_cert) || tlsRelations(model, a).length > 0))
+  const proxy = relatedApps(model, app).find((a) => isCharmIn(a, CHARMS.reverseProxies) && (holdsRealValue(a.options.ssl_cert) || tlsRelations(model, a).length > 0))
   if (proxy) return {tls: true, how: `it is behind ${proxy.name}, which has a certificate`}
   const known = Object.hasOwn(app.options, 'ssl_cert_content') || modelHas(model, 'juju-config', 'juju-bundle')
   return {tls: false, known}
+}
+
+/** For evidence: whether an option is set, never its value. */
+function optionState(value: unknown): 'set' | 'placeholder' | 'unset' {
+  if (holdsRealValue(value)) return 'set'
+  return typeof value === 'string' && value.trim() !== '' && isPlaceholder(value) ? 'placeholder' : 'unset'
 }
 
 export const maasPorts: Rule = {
@@ -105,7 +112,7 @@ export const maasTlsRule: Rule = {
         report({
           target: appTarget(app, model),
           message: `${app.name} serves the MAAS API and UI over plain HTTP: no ssl_cert_content/ssl_key_content, no port ${MAAS_TLS_PORT}, no certificates relation and no TLS-terminating proxy.`,
-          evidence: {ssl_cert_content: holdsMaterial(app.options.ssl_cert_content) ? 'set' : 'unset', ssl_key_content: holdsMaterial(app.options.ssl_key_content) ? 'set' : 'unset', tls_mode: app.options.tls_mode ?? null},
+          evidence: {ssl_cert_content: optionState(app.options.ssl_cert_content), ssl_key_content: optionState(app.options.ssl_key_content), tls_mode: app.options.tls_mode ?? null},
           remediation: `juju config -m ${m} ${app.name} ssl_cert_content="$(cat cert.pem)" ssl_key_content="$(cat key.pem)"   # or: sudo maas config-tls enable key.pem cert.pem --port ${MAAS_TLS_PORT}`,
           ...refField(app.optionRefs.ssl_cert_content ?? app.refs.definition),
         })
@@ -121,7 +128,7 @@ export const maasDbTls: Rule = {
   profile: 'maas',
   guide: cite('maas2', 'Implement PostgreSQL security'),
   rationale: 'PostgreSQL holds MAAS\'s secrets; the guide recommends TLS encryption between MAAS and PostgreSQL (and full disk encryption).',
-  remediation: 'Integrate PostgreSQL with a certificates provider: `juju integrate postgresql:certificates self-signed-certificates` (or your CA).',
+  remediation: 'Integrate PostgreSQL\'s certificates endpoint (`certificates` in 14, `client-certificates` in 16) with a certificate provider the estate already has, or deploy one first: `juju deploy self-signed-certificates && juju integrate postgresql:certificates self-signed-certificates`.',
   autoFixable: false,
   needs: [['juju-status', 'juju-bundle']],
   evaluate({inventory, report}) {
@@ -131,11 +138,12 @@ export const maasDbTls: Rule = {
         for (const pg of relatedApps(model, region).filter((a) => isCharmIn(a, CHARMS.postgresql))) {
           if (seen.has(pg.name) || tlsRelations(model, pg).length > 0) continue
           seen.add(pg.name)
+          const fix = certificatesFix(inventory, model, pg, {publicFacing: false})
           report({
             target: appTarget(pg, model),
             message: `${pg.name}, the database of ${region.name}, has no certificates relation: MAAS talks to it without TLS.`,
-            evidence: {maasRegion: region.name, postgresql: pg.name, tlsRelations: []},
-            remediation: `juju integrate -m ${appModelArg(pg)} ${pg.name}:certificates self-signed-certificates`,
+            evidence: {maasRegion: region.name, postgresql: pg.name, tlsRelations: [], ...(fix ? {provider: describeProvider(fix.provider)} : {})},
+            ...(fix ? {remediation: fix.text} : {}),
             ...refField(pg.refs.definition),
           })
         }
@@ -160,7 +168,7 @@ export const maasVault: Rule = {
     for (const {model, anchors} of modelsWith(inventory, CHARMS.maasRegion)) {
       for (const app of anchors) {
         const vault = relatedApps(model, app).find((a) => isCharmIn(a, CHARMS.vault))
-        const vaultOptions = Object.entries(app.options).filter(([name, value]) => /vault/i.test(name) && holdsMaterial(value))
+        const vaultOptions = Object.entries(app.options).filter(([name, value]) => /vault/i.test(name) && holdsRealValue(value))
         if (vault || vaultOptions.length > 0) continue
         report({
           target: appTarget(app, model),

@@ -2,12 +2,15 @@
  * TLS rules common to the guides: certificates relations for charms that can serve TLS, databases
  * without TLS, self-signed certificates on exposed apps, and key material in plain config.
  */
-import {isTlsMaterialOption} from '../inventory/charm-options.js'
+import {isTlsPrivateKeyOption} from '../inventory/charm-options.js'
+import type {Application, Inventory, Model} from '../inventory/types.js'
 import {cite} from './guides.js'
-import {charmSubjects} from './helpers/charm-subjects.js'
+import {certificatesFix, describeProvider, tlsComesFrom, withCommands} from './helpers/certificate-providers.js'
+import {charmSubjects, type CharmSubject} from './helpers/charm-subjects.js'
 import {appLabel, charmName, CHARMS, isCharmIn, isDatabaseCharm} from './helpers/charms.js'
+import {certificateEndpoints, isSubordinate} from './helpers/known-charms.js'
 import {reachability} from './helpers/reachability.js'
-import {isSelfSignedRelation, relationsOf, tlsCertificateEndpoints, tlsRelations} from './helpers/relations.js'
+import {describeMine, isSelfSignedRelation, relationsOf, tlsCertificateEndpoints, tlsRelations, type RelationView} from './helpers/relations.js'
 import {sensitiveOptions} from './helpers/sensitive-options.js'
 import {appModelArg, applications, appTarget, list} from './helpers/targets.js'
 import type {Rule} from './rule.js'
@@ -23,7 +26,8 @@ export const tlsMissingRelation: Rule = {
   guide: LIVEPATCH_COMMUNICATION,
   rationale:
     'The charm can obtain a certificate over a `tls-certificates` relation but none is integrated, so it serves its clients in clear text. The guides call TLS a key factor, especially for components exposed to the internet.',
-  remediation: 'Integrate a certificate provider on the TLS endpoint: `juju integrate APP:certificates lego` for public names, or `juju integrate APP:certificates self-signed-certificates` for internal use.',
+  remediation:
+    'Integrate the TLS endpoint with a certificate provider the estate already has (vault, lego, manual-tls-certificates, self-signed-certificates, or an offer of one): `juju integrate APP:certificates PROVIDER`; deploy one first only when there is none (lego for public names, self-signed-certificates for internal use).',
   autoFixable: false,
   needs: [['charm-metadata'], ['juju-status', 'juju-bundle']],
   evaluate({inventory, report, notEvaluated}) {
@@ -38,16 +42,14 @@ export const tlsMissingRelation: Rule = {
       if (endpoints.length === 0 || tlsRelations(model, app).length > 0) continue
       const reach = reachability(inventory, model, app)
       const exposed = reach.exposed === true
-      const endpoint = endpoints[0] ?? 'certificates'
-      const m = appModelArg(app)
+      const fix = certificatesFix(inventory, model, app, {publicFacing: exposed})
+      const endpoint = fix?.endpoint ?? endpoints[0]
       report({
         target: appTarget(app, model),
         severity: exposed ? 'high' : 'medium',
         message: `${appLabel(app)} can get a certificate on ${list(endpoints)} but has no relation there${exposed ? `, and it is reachable from outside (${list(reach.paths)})` : ''}: it serves without TLS.`,
-        evidence: {tlsEndpoints: endpoints, exposed: reach.exposed ?? null, paths: reach.paths},
-        remediation: exposed
-          ? `juju integrate -m ${m} ${app.name}:${endpoint} lego   # a CA clients already trust`
-          : `juju integrate -m ${m} ${app.name}:${endpoint} self-signed-certificates`,
+        evidence: {tlsEndpoints: endpoints, exposed: reach.exposed ?? null, paths: reach.paths, ...(fix ? {provider: describeProvider(fix.provider)} : {})},
+        ...(fix ? {remediation: fix.text} : {}),
         ref: app.metadata.endpoints.find((e) => e.name === endpoint)?.ref ?? app.refs.definition,
       })
     }
@@ -61,20 +63,36 @@ export const tlsDbPlaintext: Rule = {
   profile: 'juju',
   guide: cite('livepatch', 'PostgreSQL'),
   rationale:
-    'Without a certificates relation, PostgreSQL, MySQL and RabbitMQ carry credentials and data between applications in clear text. The Livepatch, MAAS and Landscape guides all ask for TLS between their servers and their database, even on a segregated network.',
-  remediation: 'Integrate a certificate provider: `juju integrate DB:certificates self-signed-certificates` (or your CA); clients then connect with TLS.',
+    'Without a certificates relation, PostgreSQL, MySQL and RabbitMQ carry credentials and data between applications in clear text. The Livepatch, MAAS and Landscape guides all ask for TLS between their servers and their database, even on a segregated network. A subordinate router (OpenStack\'s mysql-router) only proxies on its principal\'s machine: the TLS of that database comes from the cluster it routes to.',
+  remediation:
+    'Integrate the database\'s certificates endpoint with a certificate provider the estate already has (`juju integrate DB:certificates vault`), or deploy one first (`juju deploy self-signed-certificates`); clients then connect with TLS.',
   autoFixable: false,
   needs: [['juju-status', 'juju-bundle']],
   evaluate({inventory, report}) {
     for (const {model, app} of applications(inventory)) {
       if (!isDatabaseCharm(app)) continue
+      // A subordinate router serves its principal over the machine's loopback or socket; the
+      // database it routes to is judged on its own.
+      if (isSubordinate(app) === true) continue
       if (tlsRelations(model, app).length > 0) continue
-      const endpoint = tlsCertificateEndpoints(app)[0] ?? 'certificates'
+      const relations = relationsOf(model, app).map((v) => `${v.mine.endpoint ?? app.name} -> ${v.other?.application ?? '?'}`)
+      const fix = certificatesFix(inventory, model, app, {publicFacing: false})
+      if (!fix) {
+        const instead = tlsComesFrom(app)
+        report({
+          target: appTarget(app, model),
+          message: `${appLabel(app)} has no certificates endpoint${instead ? ` (its TLS comes from ${instead})` : ''}: its clients connect without TLS, and no relation can change that.`,
+          evidence: {charm: charmName(app), certificatesEndpoints: [], relations},
+          remediation: `${charmName(app)} cannot obtain a certificate over a relation: plan the move to a charm that can (mysql-innodb-cluster or mysql take one on certificates)`,
+          ...(app.refs.definition ? {ref: app.refs.definition} : {}),
+        })
+        continue
+      }
       report({
         target: appTarget(app, model),
         message: `${appLabel(app)} has no certificates relation: its clients connect without TLS.`,
-        evidence: {charm: charmName(app), relations: relationsOf(model, app).map((v) => `${v.mine.endpoint ?? app.name} -> ${v.other?.application ?? '?'}`)},
-        remediation: `juju integrate -m ${appModelArg(app)} ${app.name}:${endpoint} self-signed-certificates   # or your CA`,
+        evidence: {charm: charmName(app), relations, provider: describeProvider(fix.provider), ...(fix.endpoint ? {certificatesEndpoint: fix.endpoint} : {})},
+        remediation: fix.text,
         ...(app.refs.definition ? {ref: app.refs.definition} : {}),
       })
     }
@@ -89,7 +107,8 @@ export const tlsSelfSigned: Rule = {
   guide: LANDSCAPE_EXTERNAL,
   rationale:
     'A self-signed certificate encrypts, but clients cannot verify it unless its CA is distributed to each of them by hand; users learn to click through warnings. The Landscape guide notes that a self-signed certificate must be manually distributed to every client.',
-  remediation: 'Use a certificate from a CA clients trust: `juju remove-relation APP self-signed-certificates` then `juju integrate APP:certificates lego` (or set `ssl_cert`/`ssl_key` through a secret-backed option).',
+  remediation:
+    'Use a certificate from a CA clients trust: relate the application to a provider that is not self-signed (lego, vault, manual-tls-certificates; deployed first when the estate has none) in place of self-signed-certificates, or give a charm that takes `ssl_cert`/`ssl_key` options a certificate from such a CA.',
   autoFixable: false,
   needs: [['juju-status', 'juju-bundle']],
   evaluate({inventory, report}) {
@@ -101,49 +120,91 @@ export const tlsSelfSigned: Rule = {
       const reach = reachability(inventory, model, app)
       if (reach.exposed !== true) continue
       const how = selfSignedOption ? 'ssl_cert: SELFSIGNED' : `a relation to ${list(selfSignedRelations.map((v) => v.other?.application ?? 'self-signed-certificates'))}`
-      const m = appModelArg(app)
       const ref = (selfSignedOption ? app.optionRefs.ssl_cert : selfSignedRelations[0]?.relation.ref) ?? app.refs.definition
       report({
         target: appTarget(app, model),
         message: `${app.name} is reachable from outside (${list(reach.paths)}) with a self-signed certificate (${how}): clients must be given its CA by hand.`,
         evidence: {sslCert: selfSignedOption ? option : undefined, selfSignedProviders: selfSignedRelations.map((v) => v.other?.application), paths: reach.paths},
-        remediation: selfSignedOption
-          ? `juju config -m ${m} ${app.name} ssl_cert=<base64 PEM from your CA> ssl_key=<...>   # or integrate a certificates provider such as lego`
-          : `juju remove-relation -m ${m} ${app.name} ${selfSignedRelations[0]?.other?.application ?? 'self-signed-certificates'}; juju integrate -m ${m} ${app.name}:${selfSignedRelations[0]?.mine.endpoint ?? 'certificates'} lego`,
+        remediation: selfSignedRemediation(inventory, model, app, selfSignedOption ? undefined : selfSignedRelations[0]),
         ...(ref ? {ref} : {}),
       })
     }
   },
 }
 
+/** Replace a self-signed certificate with one from a CA clients trust, the new provider set up first. */
+function selfSignedRemediation(inventory: Inventory, model: Model, app: Application, relation: RelationView | undefined): string {
+  const m = appModelArg(app)
+  const fix = certificatesFix(inventory, model, app, {publicFacing: true, notSelfSigned: true, ...(relation?.mine.endpoint ? {endpoint: relation.mine.endpoint} : {})})
+  if (!relation) {
+    // `ssl_cert: SELFSIGNED` (the legacy haproxy and apache2 charms): a relation only where the charm has one.
+    if (fix?.integrate) return fix.text
+    return `juju config -m ${m} ${app.name} ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"   # a certificate and key from a CA the clients trust`
+  }
+  const remove = `juju remove-relation -m ${m} ${describeMine(relation)} ${relation.other ? describeOtherName(relation) : 'self-signed-certificates'}`
+  if (!fix?.integrate) return `${remove}, then ${fix?.text ?? 'relate it to a provider that is not self-signed'}`
+  return withCommands({...fix, integrate: fix.integrate}, [remove], [])
+}
+
+function describeOtherName(view: RelationView): string {
+  return view.other?.endpoint ? `${view.other.application}:${view.other.endpoint}` : (view.other?.application ?? '')
+}
+
 export const tlsConfigKey: Rule = {
   id: 'TLS-CONFIG-KEY',
-  title: 'TLS key material in plain charm config',
+  title: 'TLS private key in plain charm config',
   severity: 'medium',
   profile: 'juju',
   guide: LANDSCAPE_EXTERNAL,
   rationale:
-    'A private key set as a charm option (`ssl_key`, `ssl_key_content`, ...) is readable by every user with read access to the model, is stored in bundles and exports, and cannot be rotated without redeploying config. A certificates relation keeps keys with the charm; Juju secrets keep them out of config.',
-  remediation: 'Obtain certificates over a relation (`juju integrate APP:certificates lego`) or a secret-typed option, then clear the plain options: `juju config APP --reset ssl_key,ssl_cert`.',
+    'A private key set as a charm option (`ssl_key`, `ssl_key_content`, ...) is readable by every user with read access to the model, is stored in bundles and exports, and cannot be rotated without redeploying config. A certificates relation keeps keys with the charm; Juju secrets keep them out of config. Certificates and CAs (`ssl_cert`, `ssl_ca`, landscape-client\'s `ssl-public-key`) are public and are not reported.',
+  remediation:
+    'Where the charm has a certificates endpoint, integrate it with a certificate provider, then clear the private key option: `juju config APP --reset ssl_key`. Where the key can only be given as config, keep read access to the model to those who may hold the key.',
   autoFixable: false,
   needs: [['charm-metadata', 'juju-bundle', 'juju-config']],
   evaluate({inventory, report}) {
     for (const subject of charmSubjects(inventory)) {
-      const found = sensitiveOptions(subject, isTlsMaterialOption)
-      if (found.set.length === 0 && found.declared.length === 0) continue
+      const found = sensitiveOptions(subject, {byName: isTlsPrivateKeyOption, pathsAreNotMaterial: true})
+      if (found.set.length === 0 && found.placeholders.length === 0 && found.declared.length === 0) continue
       const set = found.set.length > 0
+      const placeholders = found.placeholders.length > 0 ? `${list(found.placeholders)} ${found.placeholders.length === 1 ? 'is' : 'are'} set to a placeholder, not a key yet` : ''
+      const remediation = subject.app && set ? configKeyRemediation(inventory, subject, found.set) : undefined
       report({
         target: subject.target,
         severity: set ? 'medium' : 'low',
         message: set
-          ? `${subject.name} holds TLS material in plain config: ${list(found.set)}.`
-          : `${subject.charm} takes TLS material as plain string options (${list(found.declared)}) rather than a certificates relation or a secret.`,
-        evidence: {setOptions: found.set, declaredStringOptions: found.declared},
-        ...(subject.app && set ? {remediation: `juju config -m ${appModelArg(subject.app)} ${subject.name} --reset ${found.set.join(',')}   # after moving to a certificates relation or a secret`} : {}),
+          ? `${subject.name} holds a TLS private key in plain config: ${list(found.set)}.`
+          : placeholders
+            ? `${subject.name}: ${placeholders}; once filled in it will be a private key in plain config.`
+            : `${subject.charm} takes its TLS private key as a plain string option (${list(found.declared)}) rather than a certificates relation or a secret.`,
+        evidence: {setOptions: found.set, placeholderOptions: found.placeholders, declaredStringOptions: found.declared},
+        ...(remediation ? {remediation} : {}),
         ...(found.ref ? {ref: found.ref} : {}),
       })
     }
   },
+}
+
+/**
+ * Clearing a key only helps once something else gives the charm its certificate: a certificates
+ * relation (integrated first), else nothing hardenctl can vouch for, and no reset is suggested.
+ */
+function configKeyRemediation(inventory: Inventory, subject: CharmSubject, keys: string[]): string {
+  const app = subject.app
+  if (!app || !subject.model) return ''
+  const m = appModelArg(app)
+  const reset = `juju config -m ${m} ${app.name} --reset ${keys.join(',')}`
+  const known = certificateEndpoints(app)
+  if (known && known.endpoints.length > 0) {
+    const fix = certificatesFix(inventory, subject.model, app, {publicFacing: reachability(inventory, subject.model, app).exposed === true})
+    // The relation issues the certificate asynchronously: clearing the key before it lands would
+    // leave the charm with a certificate and no key.
+    if (fix?.integrate) return withCommands({...fix, integrate: fix.integrate}, [], [], [`once ${app.name} serves the certificate from ${fix.provider.name}: ${reset}`])
+  }
+  if (known) {
+    return `${charmName(app)} takes its key only as config (no certificates endpoint): keep it, limit who can read model ${app.model} (\`juju show-model ${m}\` lists its users), and prefer a charm revision or a TLS-terminating proxy that takes a certificates relation`
+  }
+  return `check whether ${charmName(app)} has a certificates endpoint (\`juju info ${charmName(app)}${app.channel ? ` --channel ${app.channel}` : ''}\` lists its relations): if it has, integrate it with a certificate provider, then \`${reset}\`; if not, keep the key and limit who can read the model`
 }
 
 export const TLS_RULES: Rule[] = [tlsMissingRelation, tlsDbPlaintext, tlsSelfSigned, tlsConfigKey]

@@ -74,7 +74,7 @@ describe('review: the corpus charms', () => {
       'JUJU-ROOT-CONTAINER charm/canonical-livepatch-server-k8s metadata.yaml:97:3',
       'JUJU-CHARM-USER charm/canonical-livepatch-server-k8s metadata.yaml:7:1',
     ],
-    'maas-region': ['TLS-CONFIG-KEY charm/maas-region charmcraft.yaml:186:5'],
+    'maas-region': ['TLS-CONFIG-KEY charm/maas-region charmcraft.yaml:190:5'],
     'maas-agent': [],
     landscape: [],
   }

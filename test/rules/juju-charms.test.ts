@@ -152,8 +152,45 @@ describe('JUJU-NO-SECRETS', () => {
   })
 
   it('ignores secret URIs and harmless options', () => {
-    const a = app('svc', {options: {password: 'secret:cv2s3g7mp25c7ak9i4ug', keystone: 'x', 'monkey-mode': 'on'}})
+    const a = app('svc', {options: {password: 'secret:cv2s3g7mp25c7ak9i4ug', keystone: 'x', 'monkey-mode': 'on', key: 'ABCD1234', 'auth-url': 'https://keystone:5000/v3', 'keepalive': '30'}})
     expect(findings(jujuNoSecrets, inventory({models: [model('m', {apps: [a], inputs: ['juju-config']})]}))).toEqual([])
+  })
+
+  it('finds credentials in compound names and in user:pass values', () => {
+    const a = app('nuage', {
+      charm: 'nuage-vrs',
+      options: {prometheus_registration_authtoken: 'f4c1b2d3e4', 'vsd-auth': 'csproot:csproot', 'admin-passwd': 'Passw0rd!', 'http-proxy': 'http://squid:s3cret@proxy.internal:3128', source: 'cloud:jammy-zed'},
+    })
+    const [f] = findings(jujuNoSecrets, inventory({models: [model('m', {apps: [a], inputs: ['juju-bundle']})]}))
+    expect(f?.evidence).toMatchObject({setOptions: ['admin-passwd', 'http-proxy', 'prometheus_registration_authtoken', 'vsd-auth']})
+    expect(f?.message).toContain('http-proxy holds a user:password pair or a URL with a password')
+    for (const secret of ['f4c1b2d3e4', 'csproot', 'Passw0rd', 's3cret']) expect(JSON.stringify(f)).not.toContain(secret)
+  })
+
+  it('reports placeholders as placeholders, low, and not as secrets', () => {
+    const a = app('landscape-server', {options: {'admin-password': 'FCE_TEMPLATE', 'secret-token': 'changeme', 'smtp-password': '<password>'}})
+    const [f] = findings(jujuNoSecrets, inventory({models: [model('m', {apps: [a], inputs: ['juju-bundle']})]}))
+    expect(f).toMatchObject({severity: 'low', evidence: {setOptions: [], placeholderOptions: ['admin-password', 'secret-token', 'smtp-password']}})
+    expect(f?.message).toContain('set to a placeholder, not a real secret yet')
+    // Nothing real to clear yet.
+    expect(f?.remediation).not.toContain('--reset')
+  })
+
+  it('prints juju add-secret keys Juju accepts, values read from files, and resets only once the secret is in place', () => {
+    const c = charm('svc', {options: {admin_password: option('string'), 'api.token': option('string'), credentials: option('secret')}})
+    const a = app('svc', {options: {admin_password: 'p4ss-w0rd', 'api.token': 'tok-123'}})
+    const [f] = findings(jujuNoSecrets, inventory({models: [model('m', {apps: [a], inputs: ['juju-config']})], charms: [c]}))
+    expect(f?.remediation).toBe(
+      'uri=$(juju add-secret -m prod:m svc-credentials admin-password#file=admin-password.txt api-token#file=api-token.txt) && juju grant-secret -m prod:m svc-credentials svc && juju config -m prod:m svc credentials="$uri" && juju config -m prod:m svc --reset admin_password,api.token',
+    )
+    for (const key of f?.remediation?.matchAll(/ ([^ =#]+)#file=/g) ?? []) expect(key[1]).toMatch(/^([a-z](?:-?[a-z0-9]){2,})$/)
+  })
+
+  it('does not reset a credential the charm can only take as plain config', () => {
+    const a = app('grafana', {options: {admin_pw: 'hunter2'}})
+    const [f] = findings(jujuNoSecrets, inventory({models: [model('m', {apps: [a], inputs: ['juju-bundle']})]}))
+    expect(f?.remediation).toMatch(/^uri=\$\(juju add-secret -m prod:m grafana-credentials admin-pw#file=admin-pw.txt\) && juju grant-secret -m prod:m grafana-credentials grafana {3}# /)
+    expect(f?.remediation).toContain('only then: juju config -m prod:m grafana --reset admin_pw')
   })
 
   it('is not evaluated without metadata, bundle or config', () => {

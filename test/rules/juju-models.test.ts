@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {jujuDisabledCommands, jujuObservability} from '../../src/rules/juju-models.js'
-import {app, findings, inventory, model, policy, relation, run} from './factories.js'
+import {app, charm, endpoint, findings, inventory, model, policy, relation, run} from './factories.js'
 
 describe('JUJU-DISABLED-COMMANDS', () => {
   it('flags a production model without destroy-model and remove-object blocks', () => {
@@ -39,6 +39,40 @@ describe('JUJU-OBSERVABILITY', () => {
     expect(f).toMatchObject({rule: 'JUJU-OBSERVABILITY', severity: 'low', target: {kind: 'model', name: 'web'}})
     expect(f?.message).toContain('not observed')
     expect(f?.remediation).toContain('juju deploy -m prod:web opentelemetry-collector')
+  })
+
+  it('on machines deploys the collector subordinate without --trust, on the principals\' base, over cos-agent where the charm has it', () => {
+    const pg = charm('postgresql', {endpoints: [endpoint('cos-agent', 'provides', 'cos_agent'), endpoint('database', 'provides', 'postgresql_client')]})
+    const m = model('landscape', {
+      type: 'iaas',
+      apps: [
+        app('landscape-server', {series: 'jammy'}),
+        app('haproxy', {series: 'jammy'}),
+        app('postgresql', {series: 'jammy'}),
+        app('landscape-client', {subordinateTo: ['landscape-server']}),
+      ],
+    })
+    const [f] = findings(jujuObservability, inventory({models: [m], charms: [pg]}))
+    expect(f?.remediation).toBe(
+      'juju deploy -m prod:landscape opentelemetry-collector --base ubuntu@22.04' +
+        ' && juju integrate -m prod:landscape opentelemetry-collector:cos-agent postgresql:cos-agent' +
+        ' && for app in landscape-server haproxy; do juju integrate -m prod:landscape opentelemetry-collector:juju-info "$app"; done' +
+        ' && juju consume -m prod:landscape admin/cos.prometheus-receive-remote-write' +
+        ' && juju integrate -m prod:landscape opentelemetry-collector:send-remote-write prometheus-receive-remote-write' +
+        '   # a machine subordinate: no --trust needed; the COS offer URL depends on where COS runs',
+    )
+    // The fix does not itself become a JUJU-TRUST finding.
+    expect(f?.remediation?.split('   # ')[0]).not.toContain('--trust')
+  })
+
+  it('on Kubernetes says the collector needs --trust and how the policy allows it, unless it already does', () => {
+    const pg = charm('postgresql-k8s', {endpoints: [endpoint('metrics-endpoint', 'provides', 'prometheus_scrape')]})
+    const m = model('livepatch', {type: 'caas', apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s'}), app('postgresql', {charm: 'postgresql-k8s'})]})
+    const [f] = findings(jujuObservability, inventory({models: [m], charms: [pg]}))
+    expect(f?.remediation).toContain('juju deploy -m prod:livepatch opentelemetry-collector-k8s --trust && juju integrate -m prod:livepatch opentelemetry-collector-k8s:metrics-endpoint postgresql:metrics-endpoint')
+    expect(f?.remediation).toContain('add "livepatch/opentelemetry-collector-k8s" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it')
+    const [allowed] = findings(jujuObservability, inventory({models: [m], charms: [pg]}), policy({trust: {allow: ['livepatch/opentelemetry-collector-k8s']}}))
+    expect(allowed?.remediation).toContain('trust.allow in hardenctl.yaml already allows it')
   })
 
   it('accepts grafana-agent, cos-agent and consumed COS offers', () => {

@@ -105,6 +105,28 @@ describe('LANDSCAPE-PROXY-TLS', () => {
     expect(findings(landscapeProxyTls, inventory({models: [withLego]}))).toEqual([])
   })
 
+  it('relates haproxy 2.8 (which takes a certificates relation) to the estate\'s trusted provider instead of config', () => {
+    const m = landscape({haproxy: {channel: '2.8/stable', options: {}}})
+    m.applications.set('acme', {...app('acme', {charm: 'lego'}), model: 'landscape', controller: 'prod'})
+    const [f] = findings(landscapeProxyTls, inventory({models: [m]}))
+    expect(f?.remediation).toBe('juju integrate -m prod:landscape haproxy:certificates acme:certificates')
+  })
+
+  it('replaces a self-signed relation on haproxy 2.8 with a provider clients trust, deployed first', () => {
+    const m = landscape({haproxy: {channel: '2.8/edge', options: {}}})
+    m.applications.set('ssc', {...app('ssc', {charm: 'self-signed-certificates'}), model: 'landscape', controller: 'prod'})
+    m.relations.push(relation('haproxy:certificates', 'ssc:certificates', 'tls-certificates'))
+    const [f] = findings(landscapeProxyTls, inventory({models: [m]}))
+    expect(f?.severity).toBe('low')
+    expect(f?.remediation).toMatch(/^juju deploy -m prod:landscape lego && juju remove-relation -m prod:landscape haproxy ssc && juju integrate -m prod:landscape haproxy:certificates lego:certificates {3}# configure lego/)
+  })
+
+  it('says a placeholder ssl_cert is a placeholder', () => {
+    const [f] = findings(landscapeProxyTls, inventory({models: [landscape({haproxy: {options: {ssl_cert: 'REPLACE_ME'}}})]}))
+    expect(f?.message).toContain('ssl_cert set to a placeholder')
+    expect(JSON.stringify(f)).not.toContain('REPLACE_ME')
+  })
+
   it('is not evaluated when the proxy options are unknown', () => {
     const m = landscape({haproxy: {options: {}}}, ['juju-status'])
     expect(run(landscapeProxyTls, inventory({models: [m]})).notEvaluated[0]?.targets?.map((t) => t.name)).toEqual(['haproxy'])

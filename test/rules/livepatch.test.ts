@@ -64,6 +64,25 @@ describe('LIVEPATCH-TLS', () => {
     expect(findings(livepatchTls, inventory({models: [m], inputs: ['k8s-ingresses', 'k8s-services'], kube: {services: [svc], ingresses: [withTls]}}))).toEqual([])
   })
 
+  it('gives traefik-k8s a certificate from the estate\'s provider, and says how the policy allows its --trust', () => {
+    const m = model('lp', {type: 'caas', namespace: 'lp', apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s', exposed: true}), app('certs', {charm: 'manual-tls-certificates'})]})
+    const [f] = findings(livepatchTls, inventory({models: [m]}))
+    expect(f?.remediation).toBe(
+      'put Livepatch behind a TLS-terminating ingress: juju deploy -m prod:lp traefik-k8s --trust && juju integrate -m prod:lp livepatch:ingress traefik-k8s && juju integrate -m prod:lp traefik-k8s:certificates certs:certificates' +
+        '   # traefik-k8s needs --trust to manage its Service: audit it and add "lp/traefik-k8s" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it',
+    )
+  })
+
+  it('relates an existing traefik-k8s to a trusted provider, deploying lego first when there is none', () => {
+    const m = model('lp', {
+      type: 'caas',
+      apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s'}), app('traefik', {charm: 'traefik-k8s'})],
+      relations: [relation('livepatch:ingress', 'traefik:ingress', 'ingress')],
+    })
+    const [f] = findings(livepatchTls, inventory({models: [m]}))
+    expect(f?.remediation).toMatch(/^juju deploy -m prod:lp lego && juju integrate -m prod:lp traefik:certificates lego:certificates {3}# configure lego/)
+  })
+
   it('ignores a server nobody outside reaches', () => {
     const m = model('lp', {apps: [app('livepatch', {charm: 'canonical-livepatch-server', exposed: false})]})
     expect(findings(livepatchTls, inventory({models: [m]}))).toEqual([])
@@ -90,9 +109,20 @@ describe('LIVEPATCH-DB-EXPOSED', () => {
 
 describe('LIVEPATCH-DB-TLS', () => {
   it('flags the related PostgreSQL without TLS and says to restart Livepatch', () => {
-    const [f] = findings(livepatchDbTls, inventory({models: [livepatchModel()]}))
+    const [f] = findings(livepatchDbTls, inventory({models: [livepatchModel({pg: {channel: '14/candidate'}})]}))
     expect(f).toMatchObject({rule: 'LIVEPATCH-DB-TLS', severity: 'medium', target: {name: 'postgresql'}})
-    expect(f?.remediation).toContain('juju integrate -m prod:livepatch postgresql:certificates self-signed-certificates')
+    expect(f?.remediation).toBe(
+      'juju deploy -m prod:livepatch self-signed-certificates && juju integrate -m prod:livepatch postgresql:certificates self-signed-certificates:certificates' +
+        '   # once postgresql serves TLS, restart the Livepatch server so it reconnects (the guide: needed when TLS is enabled after relating): kubectl -n livepatch rollout restart statefulset/livepatch',
+    )
+  })
+
+  it('names the provider the model has, and no endpoint it cannot vouch for', () => {
+    const m = livepatchModel()
+    m.applications.set('certs', {...app('certs', {charm: 'manual-tls-certificates'}), model: 'livepatch', controller: 'prod'})
+    const [f] = findings(livepatchDbTls, inventory({models: [m]}))
+    expect(f?.remediation).not.toContain('postgresql:certificates')
+    expect(f?.remediation).toContain('with certs:certificates')
     expect(f?.remediation).toContain('rollout restart statefulset/livepatch')
   })
 

@@ -66,6 +66,20 @@ describe('MAAS-DB-TLS', () => {
     expect(f).toMatchObject({rule: 'MAAS-DB-TLS', severity: 'medium', target: {name: 'postgresql'}, evidence: {maasRegion: 'maas-region'}})
   })
 
+  it('relates PostgreSQL 16 on client-certificates to the provider the estate offers', () => {
+    const m = maasModel()
+    m.applications.set('postgresql', {...app('postgresql', {channel: '16/stable'}), model: 'maas', controller: 'prod'})
+    const pki = model('pki', {apps: [app('vault', {channel: '1.16/stable'})], offers: [{name: 'vault-pki', application: 'vault', url: 'prod:admin/pki.vault-pki', endpoints: [{name: 'vault-pki', interface: 'tls-certificates'}]}]})
+    const [f] = findings(maasDbTls, inventory({models: [m, pki]}))
+    expect(f?.remediation).toBe('juju consume -m prod:maas prod:admin/pki.vault-pki && juju integrate -m prod:maas postgresql:client-certificates vault-pki:vault-pki')
+  })
+
+  it('does not count a placeholder certificate as TLS (MAAS-TLS)', () => {
+    const [f] = findings(maasTlsRule, inventory({models: [maasModel({options: {ssl_cert_content: 'FCE_TEMPLATE', ssl_key_content: 'FCE_TEMPLATE'}})]}))
+    expect(f).toMatchObject({rule: 'MAAS-TLS', evidence: {ssl_cert_content: 'placeholder', ssl_key_content: 'placeholder'}})
+    expect(JSON.stringify(f)).not.toContain('FCE_TEMPLATE')
+  })
+
   it('accepts it with a certificates relation', () => {
     const m = maasModel()
     m.applications.set('ca', {...app('ca', {charm: 'self-signed-certificates'}), model: 'maas', controller: 'prod'})

@@ -15,8 +15,9 @@ describe('TLS-MISSING-RELATION', () => {
     const fs = findings(tlsMissingRelation, inv)
     expect(fs.map((f) => [f.target.name, f.severity])).toEqual([['web', 'high'], ['api', 'medium']])
     expect(fs[0]?.message).toContain('certificates')
-    expect(fs[0]?.remediation).toContain('juju integrate -m prod:m web:certificates lego')
-    expect(fs[1]?.remediation).toContain('self-signed-certificates')
+    // No provider in the model: lego (a CA clients trust) for the exposed one, self-signed inside; deployed first.
+    expect(fs[0]?.remediation).toMatch(/^juju deploy -m prod:m lego && juju integrate -m prod:m web:certificates lego:certificates {3}# configure lego/)
+    expect(fs[1]?.remediation).toBe('juju deploy -m prod:m self-signed-certificates && juju integrate -m prod:m api:certificates self-signed-certificates:certificates')
     expect(fs[0]?.location?.file).toBe('charmcraft.yaml')
   })
 
@@ -41,21 +42,116 @@ describe('TLS-MISSING-RELATION', () => {
     expect(result.notEvaluated[0]?.targets?.map((t) => t.name)).toEqual(['unknown'])
   })
 
+  it('names the provider the model already has, a trusted CA first for an exposed application', () => {
+    const inv = inventory({
+      models: [
+        model('m', {
+          apps: [app('web', {charm: 'web-k8s', exposed: true}), app('api', {charm: 'web-k8s'}), app('ca', {charm: 'self-signed-certificates'}), app('acme', {charm: 'lego'})],
+        }),
+      ],
+      charms: [webMeta],
+      inputs: ['charm-metadata'],
+    })
+    const fs = findings(tlsMissingRelation, inv)
+    expect(fs.map((f) => [f.target.name, f.remediation])).toEqual([
+      ['web', 'juju integrate -m prod:m web:certificates acme:certificates'],
+      ['api', 'juju integrate -m prod:m api:certificates ca:certificates'],
+    ])
+  })
+
   it('is not evaluated without charm metadata', () => {
     expect(run(tlsMissingRelation, inventory({models: [model('m')]})).notEvaluated[0]?.needs).toEqual(['charm-metadata'])
   })
 })
 
 describe('TLS-DB-PLAINTEXT', () => {
-  it('flags databases and brokers without a certificates relation, by charm name', () => {
+  it('flags databases and brokers without a certificates relation, naming the provider the model has', () => {
     const m = model('m', {
-      apps: [app('postgresql', {charm: 'ch:postgresql'}), app('mysql', {charm: 'mysql-k8s'}), app('rabbitmq-server'), app('ca', {charm: 'self-signed-certificates'}), app('web')],
+      apps: [app('postgresql', {charm: 'ch:postgresql', channel: '14/stable'}), app('mysql', {charm: 'mysql-k8s'}), app('rabbitmq-server', {channel: 'latest/edge'}), app('ca', {charm: 'self-signed-certificates'}), app('web')],
       relations: [relation('mysql:certificates', 'ca:certificates', 'tls-certificates')],
     })
     const fs = findings(tlsDbPlaintext, inventory({models: [m]}))
     expect(fs.map((f) => f.target.name)).toEqual(['postgresql', 'rabbitmq-server'])
-    expect(fs[0]).toMatchObject({severity: 'medium', evidence: {charm: 'postgresql'}})
-    expect(fs[0]?.remediation).toBe('juju integrate -m prod:m postgresql:certificates self-signed-certificates   # or your CA')
+    expect(fs[0]).toMatchObject({severity: 'medium', evidence: {charm: 'postgresql', provider: 'ca (self-signed-certificates)'}})
+    expect(fs[0]?.remediation).toBe('juju integrate -m prod:m postgresql:certificates ca:certificates')
+    expect(fs[1]?.remediation).toBe('juju integrate -m prod:m rabbitmq-server:certificates ca:certificates')
+  })
+
+  it('skips OpenStack mysql-router subordinates: their database is mysql-innodb-cluster, related to vault', () => {
+    // The shapes of openstack/charm-mysql-router's jammy-full bundle, as `juju status` shows them.
+    const m = model('openstack', {
+      apps: [
+        app('keystone-mysql-router', {charm: 'mysql-router', channel: '8.0/stable', subordinateTo: ['keystone']}),
+        app('vault-mysql-router', {charm: 'mysql-router', channel: '8.0/stable', subordinateTo: ['vault']}),
+        app('mysql-innodb-cluster', {channel: '8.0/stable'}),
+        app('keystone'),
+        app('vault', {channel: '1.8/stable'}),
+      ],
+      relations: [
+        relation('keystone:shared-db', 'keystone-mysql-router:shared-db', 'mysql-shared'),
+        relation('keystone-mysql-router:db-router', 'mysql-innodb-cluster:db-router', 'mysql-router'),
+        relation('vault-mysql-router:db-router', 'mysql-innodb-cluster:db-router', 'mysql-router'),
+      ],
+    })
+    const fs = findings(tlsDbPlaintext, inventory({models: [m]}))
+    expect(fs.map((f) => f.target.name)).toEqual(['mysql-innodb-cluster'])
+    expect(fs[0]?.remediation).toBe('juju integrate -m prod:openstack mysql-innodb-cluster:certificates vault:certificates')
+  })
+
+  it('knows mysql-router is a subordinate from the charm alone (a bundle says nothing of it)', () => {
+    const m = model('openstack', {apps: [app('nova-mysql-router', {charm: '../../../mysql-router'})], inputs: ['juju-bundle']})
+    expect(findings(tlsDbPlaintext, inventory({models: [m]}))).toEqual([])
+  })
+
+  it('does not invent an endpoint: postgresql 16 asks on client-certificates, and without a channel it says what to check', () => {
+    const m = model('m', {
+      apps: [app('pg16', {charm: 'postgresql', channel: '16/stable'}), app('pg', {charm: 'postgresql'}), app('vault', {charm: 'vault', channel: '1.16/stable'})],
+    })
+    const fs = findings(tlsDbPlaintext, inventory({models: [m]}))
+    expect(fs.map((f) => f.target.name)).toEqual(['pg16', 'pg'])
+    expect(fs[0]?.remediation).toBe('juju integrate -m prod:m pg16:client-certificates vault:vault-pki')
+    expect(fs[1]?.remediation).not.toMatch(/pg:certificates|juju integrate/)
+    expect(fs[1]?.remediation).toContain('`juju info postgresql` lists its relations')
+    expect(fs[1]?.remediation).toContain('vault:vault-pki')
+  })
+
+  it('takes the endpoint from charm metadata when it was read, client certificates first', () => {
+    const pg16 = charm('postgresql', {
+      endpoints: [endpoint('peer-certificates', 'requires', 'tls-certificates'), endpoint('client-certificates', 'requires', 'tls-certificates')],
+    })
+    const m = model('m', {apps: [app('postgresql'), app('lego')]})
+    const [f] = findings(tlsDbPlaintext, inventory({models: [m], charms: [pg16]}))
+    expect(f?.remediation).toBe('juju integrate -m prod:m postgresql:client-certificates lego:certificates')
+  })
+
+  it('deploys a provider first when the estate has none', () => {
+    const m = model('m', {apps: [app('rabbitmq-server')]})
+    const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
+    expect(f?.remediation).toBe('juju deploy -m prod:m self-signed-certificates && juju integrate -m prod:m rabbitmq-server:certificates self-signed-certificates:certificates')
+  })
+
+  it('uses an offer the model consumes, or consumes one another model makes', () => {
+    const consumer = model('db', {
+      apps: [app('rabbitmq-server')],
+      consumed: [{name: 'certs', url: 'prod:admin/pki.certs', endpoints: [{name: 'certificates', interface: 'tls-certificates', role: 'provider'}]}],
+    })
+    const pki = model('pki', {
+      apps: [app('vault', {channel: '1.8/stable'})],
+      offers: [{name: 'vault-certs', application: 'vault', url: 'prod:admin/pki.vault-certs', endpoints: [{name: 'certificates', interface: 'tls-certificates'}]}],
+    })
+    const other = model('other', {apps: [app('mysql-innodb-cluster')]})
+    const fs = findings(tlsDbPlaintext, inventory({models: [consumer, pki, other]}))
+    expect(fs.map((f) => [f.target.name, f.remediation])).toEqual([
+      ['rabbitmq-server', 'juju integrate -m prod:db rabbitmq-server:certificates certs:certificates'],
+      ['mysql-innodb-cluster', 'juju consume -m prod:other prod:admin/pki.vault-certs && juju integrate -m prod:other mysql-innodb-cluster:certificates vault-certs:certificates'],
+    ])
+  })
+
+  it('says so when the charm has no certificates endpoint (percona-cluster) rather than print a relation that cannot work', () => {
+    const m = model('m', {apps: [app('mysql', {charm: 'percona-cluster'}), app('vault')]})
+    const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
+    expect(f?.message).toContain('has no certificates endpoint')
+    expect(f?.remediation).not.toContain('juju integrate')
   })
 })
 
@@ -73,7 +169,11 @@ describe('TLS-SELF-SIGNED', () => {
     expect(fs.map((f) => [f.target.name, f.severity])).toEqual([['haproxy', 'low'], ['web', 'low']])
     expect(fs[0]?.message).toContain('ssl_cert: SELFSIGNED')
     expect(fs[0]?.location?.line).toBe(5)
-    expect(fs[1]?.remediation).toContain('juju remove-relation -m prod:m web ssc')
+    // haproxy's legacy charm takes its certificate as options; web's provider is replaced by one clients trust, deployed first.
+    expect(fs[0]?.remediation).toBe('juju config -m prod:m haproxy ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"   # a certificate and key from a CA the clients trust')
+    expect(fs[1]?.remediation).toMatch(
+      /^juju deploy -m prod:m lego && juju remove-relation -m prod:m web:certificates ssc:certificates && juju integrate -m prod:m web:certificates lego:certificates {3}# configure lego/,
+    )
   })
 
   it('accepts self-signed on an app nobody outside can reach', () => {
@@ -90,10 +190,41 @@ describe('TLS-CONFIG-KEY', () => {
     expect(JSON.stringify(f)).not.toContain('LS0tLS1')
   })
 
-  it('flags a charm declaring string TLS options as low (maas-region ssl_key_content)', () => {
-    const c = charm('maas-region', {options: {ssl_key_content: option('string'), ssl_cert_content: option('string'), maas_url: option('string')}})
+  it('flags a charm declaring its private key as a string option as low, not its certificate (maas-region)', () => {
+    const c = charm('maas-region', {options: {ssl_key_content: option('string'), ssl_cert_content: option('string'), ssl_cacert_content: option('string'), maas_url: option('string')}})
     const [f] = findings(tlsConfigKey, inventory({charms: [c], inputs: ['charm-metadata']}))
-    expect(f).toMatchObject({severity: 'low', target: {kind: 'charm', name: 'maas-region'}, evidence: {declaredStringOptions: ['ssl_cert_content', 'ssl_key_content']}})
+    expect(f).toMatchObject({severity: 'low', target: {kind: 'charm', name: 'maas-region'}, evidence: {declaredStringOptions: ['ssl_key_content']}})
+  })
+
+  it('does not fire on a public certificate: landscape-client ssl-public-key, ssl_cert, ssl_ca', () => {
+    const description = 'The CA certificate to verify the server certificate with. This can be a path to a file, or a base64 encoded entry of the certificate itself'
+    const client = charm('landscape-client', {subordinate: true, options: {'ssl-public-key': option('string', {description}), 'registration-key': option('string')}})
+    const m = model('m', {
+      apps: [app('landscape-client', {options: {'ssl-public-key': 'base64:LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t'}}), app('keystone', {options: {ssl_cert: 'LS0tLS1CRUdJTiBDRVJU', ssl_ca: 'LS0tLS1CRUdJTiBDRVJU'}})],
+      inputs: ['juju-config'],
+    })
+    expect(findings(tlsConfigKey, inventory({models: [m], charms: [client]}))).toEqual([])
+  })
+
+  it('resets only the private key, after the certificates relation that replaces it', () => {
+    const keystone = charm('keystone', {endpoints: [endpoint('certificates', 'requires', 'tls-certificates')], options: {ssl_key: option('string'), ssl_cert: option('string')}})
+    const m = model('openstack', {apps: [app('keystone', {options: {ssl_key: 'LS0tLS1CRUdJTiBQUklWQVRF', ssl_cert: 'LS0tLS1CRUdJTiBDRVJU'}}), app('vault', {channel: '1.8/stable'})], inputs: ['juju-config']})
+    const [f] = findings(tlsConfigKey, inventory({models: [m], charms: [keystone]}))
+    expect(f?.remediation).toBe('juju integrate -m prod:openstack keystone:certificates vault:certificates   # once keystone serves the certificate from vault: juju config -m prod:openstack keystone --reset ssl_key')
+  })
+
+  it('suggests no reset where the key can only be config (the legacy haproxy charm)', () => {
+    const m = model('landscape', {apps: [app('haproxy', {channel: 'latest/stable', options: {ssl_key: 'LS0tLS1CRUdJTiBQUklWQVRF', ssl_cert: 'LS0tLS1CRUdJTiBDRVJU'}})], inputs: ['juju-bundle']})
+    const [f] = findings(tlsConfigKey, inventory({models: [m]}))
+    expect(f?.remediation).not.toContain('--reset')
+    expect(f?.remediation).toContain('takes its key only as config')
+  })
+
+  it('says a placeholder is a placeholder', () => {
+    const m = model('m', {apps: [app('haproxy', {options: {ssl_key: 'REPLACE_ME'}})], inputs: ['juju-bundle']})
+    const [f] = findings(tlsConfigKey, inventory({models: [m]}))
+    expect(f).toMatchObject({severity: 'low', evidence: {setOptions: [], placeholderOptions: ['ssl_key']}})
+    expect(f?.message).toContain('set to a placeholder, not a key yet')
   })
 
   it('ignores unrelated options', () => {

@@ -12,6 +12,19 @@ export function charmName(app: Application): string {
   return normalizeCharmName(app.charm)
 }
 
+const CERTIFICATE_ISSUERS = [
+  'self-signed-certificates',
+  'lego',
+  'lego-k8s',
+  'manual-tls-certificates',
+  'vault',
+  'vault-k8s',
+  'easyrsa',
+  'tls-certificates-operator',
+  'httprequest-lego-k8s',
+  'letsencrypt',
+] as const
+
 /** The charm families that hardening rules recognise by name. */
 export const CHARMS = {
   postgresql: ['postgresql', 'postgresql-k8s'],
@@ -20,19 +33,11 @@ export const CHARMS = {
   pgbouncer: ['pgbouncer', 'pgbouncer-k8s'],
   rabbitmq: ['rabbitmq-server', 'rabbitmq-k8s'],
   /** Charms that issue certificates on a `tls-certificates` relation. */
-  certificateAuthorities: [
-    'self-signed-certificates',
-    'lego',
-    'lego-k8s',
-    'manual-tls-certificates',
-    'vault',
-    'vault-k8s',
-    'easyrsa',
-    'tls-certificates-operator',
-    'httprequest-lego-k8s',
-    'letsencrypt',
-    'certificate-transfer-integrator',
-  ],
+  certificateIssuers: CERTIFICATE_ISSUERS,
+  /** Certificate issuers, and charms that only hand out a CA (certificate-transfer-integrator). */
+  certificateAuthorities: [...CERTIFICATE_ISSUERS, 'certificate-transfer-integrator'],
+  /** Issuers of certificates from a CA that clients already trust (ACME / Let's Encrypt). */
+  publicCertificateIssuers: ['lego', 'lego-k8s', 'httprequest-lego-k8s', 'letsencrypt'],
   selfSigned: ['self-signed-certificates'],
   landscapeServer: ['landscape-server'],
   reverseProxies: ['haproxy', 'apache2'],

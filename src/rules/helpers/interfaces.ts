@@ -9,7 +9,7 @@ export const TLS_CERTIFICATE_INTERFACES = ['tls-certificates', 'certificates'] a
  */
 
 /** Endpoint names charms conventionally use for a certificates relation (used when no metadata). */
-export const TLS_ENDPOINT_NAMES = ['certificates', 'tls-certificates', 'ssl-certificates'] as const
+export const TLS_ENDPOINT_NAMES = ['certificates', 'tls-certificates', 'ssl-certificates', 'client-certificates', 'peer-certificates'] as const
 
 /** Interfaces that mean "this model reports to the observability stack". */
 export const OBSERVABILITY_INTERFACES = [

@@ -6,6 +6,7 @@
 import type {Application, ConsumedOffer, Model, Relation, RelationEndpoint} from '../../inventory/types.js'
 import {CHARMS, isCharmIn} from './charms.js'
 import {TLS_CERTIFICATE_INTERFACES, TLS_ENDPOINT_NAMES} from './interfaces.js'
+import {certificateEndpoints} from './known-charms.js'
 
 export interface RelationView {
   relation: Relation
@@ -53,18 +54,16 @@ export function endpointInterface(app: Application, endpoint: string | undefined
   return app.metadata?.endpoints.find((e) => e.name === endpoint)?.interface
 }
 
-/** The endpoints of the app's charm on which it requests a certificate (from metadata). */
+/** The endpoints of the app's charm on which it requests a certificate (from metadata only). */
 export function tlsCertificateEndpoints(app: Application): string[] {
-  return (app.metadata?.endpoints ?? [])
-    .filter((e) => e.role === 'requires' && (TLS_CERTIFICATE_INTERFACES as readonly string[]).includes(e.interface))
-    .map((e) => e.name)
+  return app.metadata ? (certificateEndpoints(app)?.endpoints ?? []) : []
 }
 
 function isCertificateAuthority(view: RelationView): boolean {
-  if (view.otherApp) return isCharmIn(view.otherApp, CHARMS.certificateAuthorities)
+  if (view.otherApp) return isCharmIn(view.otherApp, CHARMS.certificateIssuers)
   if (view.consumed) {
     return (
-      CHARMS.certificateAuthorities.some((ca) => view.consumed?.url.includes(ca)) ||
+      CHARMS.certificateIssuers.some((ca) => view.consumed?.url.includes(ca)) ||
       view.consumed.endpoints.some((e) => e.interface !== undefined && (TLS_CERTIFICATE_INTERFACES as readonly string[]).includes(e.interface))
     )
   }
@@ -80,7 +79,9 @@ export function isTlsRelation(app: Application, view: RelationView): boolean {
   if (view.interface) return (TLS_CERTIFICATE_INTERFACES as readonly string[]).includes(view.interface)
   const endpoint = view.mine.endpoint
   if (endpoint) {
-    if (app.metadata) return tlsCertificateEndpoints(app).includes(endpoint)
+    const known = certificateEndpoints(app)
+    if (app.metadata && known) return known.endpoints.includes(endpoint)
+    if (known?.endpoints.includes(endpoint)) return true
     if ((TLS_ENDPOINT_NAMES as readonly string[]).includes(endpoint)) return true
     // Named endpoint, no metadata, no interface: only a CA on the other side says TLS.
     return isCertificateAuthority(view) && /cert|tls|ssl/.test(endpoint)

@@ -1,0 +1,220 @@
+/**
+ * Which certificate provider a fix should relate an application to: one the estate already has
+ * (an application of the same model, an offer the model consumes, an offer another model makes),
+ * and only when there is none, one to deploy, the deploy coming first in the printed commands.
+ */
+import type {Application, Inventory, Model} from '../../inventory/types.js'
+import {charmName, CHARMS, isCharmIn} from './charms.js'
+import {TLS_CERTIFICATE_INTERFACES} from './interfaces.js'
+import {certificateEndpoints, issuingEndpoint, knownCharm} from './known-charms.js'
+import {appModelArg, modelArg} from './targets.js'
+
+export interface CertificateProvider {
+  /** The name to integrate with in the application's model: an application, or a consumed offer. */
+  name: string
+  /** Its endpoint that issues certificates, when known; Juju infers it otherwise. */
+  endpoint?: string
+  /** Its charm, when known (for an offer, its URL). */
+  what: string
+  where: 'model' | 'consumed offer' | 'offer' | 'to deploy'
+  selfSigned: boolean
+  /** A CA clients already trust (Let's Encrypt through lego). */
+  publicCa: boolean
+  /** Commands to run before relating to it: consume the offer, or deploy the charm. */
+  setup: string[]
+  /** What to do by hand after `setup` (configure lego). */
+  note?: string
+}
+
+const isTls = (iface: string | undefined): boolean => iface !== undefined && (TLS_CERTIFICATE_INTERFACES as readonly string[]).includes(iface)
+
+function issuesCertificates(app: Application): boolean {
+  if (isCharmIn(app, CHARMS.certificateIssuers)) return true
+  return (app.metadata?.endpoints ?? []).some((e) => e.role === 'provides' && isTls(e.interface))
+}
+
+function fromApplication(app: Application): CertificateProvider {
+  const provider: CertificateProvider = {
+    name: app.name,
+    what: charmName(app),
+    where: 'model',
+    selfSigned: isCharmIn(app, CHARMS.selfSigned),
+    publicCa: isCharmIn(app, CHARMS.publicCertificateIssuers),
+    setup: [],
+  }
+  const endpoint = issuingEndpoint(app)
+  if (endpoint) provider.endpoint = endpoint
+  return provider
+}
+
+function urlNames(url: string, family: readonly string[]): boolean {
+  const last = url.slice(url.lastIndexOf('.') + 1)
+  return family.some((charm) => last.includes(charm))
+}
+
+/** Every certificate provider the model can use, in the order a fix should prefer them. */
+export function certificateProviders(inventory: Inventory, model: Model, exclude?: Application): CertificateProvider[] {
+  const out: CertificateProvider[] = []
+  for (const app of model.applications.values()) {
+    if (app !== exclude && issuesCertificates(app)) out.push(fromApplication(app))
+  }
+  for (const consumed of model.consumed) {
+    const endpoint = consumed.endpoints.find((e) => isTls(e.interface))
+    if (!endpoint && !urlNames(consumed.url, CHARMS.certificateIssuers)) continue
+    const provider: CertificateProvider = {
+      name: consumed.name,
+      what: consumed.url,
+      where: 'consumed offer',
+      selfSigned: urlNames(consumed.url, CHARMS.selfSigned),
+      publicCa: urlNames(consumed.url, CHARMS.publicCertificateIssuers),
+      setup: [],
+    }
+    if (endpoint) provider.endpoint = endpoint.name
+    out.push(provider)
+  }
+  for (const other of inventory.models.values()) {
+    if (other === model) continue
+    for (const offer of other.offers) {
+      const app = other.applications.get(offer.application)
+      const endpoint = offer.endpoints.find((e) => isTls(e.interface))
+      if (!endpoint && !(app && issuesCertificates(app))) continue
+      if (model.consumed.some((c) => offer.url !== undefined && c.url.endsWith(offer.url.replace(/^[^:]*:/, '')))) continue
+      const url = offer.url ?? `${other.controller && other.controller !== model.controller ? `${other.controller}:` : ''}${other.owner ? `${other.owner}/` : ''}${other.name}.${offer.name}`
+      const provider: CertificateProvider = {
+        name: offer.name,
+        what: url,
+        where: 'offer',
+        selfSigned: app ? isCharmIn(app, CHARMS.selfSigned) : false,
+        publicCa: app ? isCharmIn(app, CHARMS.publicCertificateIssuers) : false,
+        setup: [`juju consume -m ${modelArg(model)} ${url}`],
+      }
+      if (endpoint) provider.endpoint = endpoint.name
+      out.push(provider)
+    }
+  }
+  return out
+}
+
+/**
+ * Which existing provider suits best, fewest steps first among equals: for what the outside
+ * reaches a CA clients trust, then a private CA, then a self-signed one; inside, a private CA
+ * before ACME (whose DNS challenge needs public names).
+ */
+function rank(provider: CertificateProvider, publicFacing: boolean): number {
+  const steps = {model: 0, 'consumed offer': 1, offer: 2, 'to deploy': 3}[provider.where]
+  const kind = publicFacing ? (provider.publicCa ? 0 : provider.selfSigned ? 2 : 1) : provider.publicCa ? 1 : 0
+  return kind * 10 + steps
+}
+
+export interface ProviderChoice {
+  /** Only providers that are not self-signed (TLS-SELF-SIGNED's fix). */
+  notSelfSigned?: boolean
+  /** The application serves the outside: prefer a CA clients already trust. */
+  publicFacing: boolean
+  /** The requirer endpoint, when an existing relation already names it. */
+  endpoint?: string
+}
+
+/** The provider a fix names: the best the estate has, else one to deploy. */
+export function chooseProvider(inventory: Inventory, model: Model, app: Application, choice: ProviderChoice): CertificateProvider {
+  const candidates = certificateProviders(inventory, model, app).filter((p) => !(choice.notSelfSigned && p.selfSigned))
+  const best = candidates.sort((a, b) => rank(a, choice.publicFacing) - rank(b, choice.publicFacing))[0]
+  return best ?? deployProvider(model, choice.publicFacing || choice.notSelfSigned === true)
+}
+
+function deployProvider(model: Model, publicCa: boolean): CertificateProvider {
+  const m = modelArg(model)
+  if (publicCa) {
+    return {
+      name: 'lego',
+      endpoint: 'certificates',
+      what: 'lego',
+      where: 'to deploy',
+      selfSigned: false,
+      publicCa: true,
+      setup: [`juju deploy -m ${m} lego`],
+      note: 'configure lego before it can issue: email, plugin and plugin-config-secret-id (see `juju info lego`)',
+    }
+  }
+  return {
+    name: 'self-signed-certificates',
+    endpoint: 'certificates',
+    what: 'self-signed-certificates',
+    where: 'to deploy',
+    selfSigned: true,
+    publicCa: false,
+    setup: [`juju deploy -m ${m} self-signed-certificates`],
+  }
+}
+
+export function providerArg(provider: CertificateProvider): string {
+  return provider.endpoint ? `${provider.name}:${provider.endpoint}` : provider.name
+}
+
+export interface CertificatesFix {
+  /** The commands, joined with `&&`, or what to check when the endpoint is not known. */
+  text: string
+  provider: CertificateProvider
+  /** The requirer endpoint used, when known. */
+  endpoint?: string
+  /** The `juju integrate` command alone, when the endpoint is known. */
+  integrate?: string
+  /** What follows the commands as a `#` comment (configure lego, a self-signed CA), if anything. */
+  note?: string
+}
+
+/** The fix's commands around others: `setup && before && integrate && after   # notes`. */
+export function withCommands(fix: CertificatesFix & {integrate: string}, before: string[], after: string[], notes: string[] = []): string {
+  const all = [fix.note, ...notes].filter((n): n is string => n !== undefined && n !== '')
+  return [...fix.provider.setup, ...before, fix.integrate, ...after].join(' && ') + (all.length > 0 ? `   # ${all.join('; ')}` : '')
+}
+
+/**
+ * The fix that gives `app` a certificate: relate its certificates endpoint to the chosen provider,
+ * after consuming or deploying it. When the endpoint is not known (no metadata, a charm whose
+ * endpoint changed between tracks and no channel), it says what to check instead of inventing one.
+ * Undefined when the charm is known to have no certificates endpoint.
+ */
+export function certificatesFix(inventory: Inventory, model: Model, app: Application, choice: ProviderChoice): CertificatesFix | undefined {
+  const known = certificateEndpoints(app)
+  if (known && known.endpoints.length === 0) return undefined
+  const provider = chooseProvider(inventory, model, app, choice)
+  const endpoint = choice.endpoint ?? known?.endpoints[0]
+  const m = appModelArg(app)
+  const notes = [
+    provider.note,
+    choice.publicFacing && provider.selfSigned ? 'a self-signed CA must be handed to every client; lego gives one they already trust' : undefined,
+  ].filter((n): n is string => n !== undefined)
+  const noteText = notes.join('; ')
+  const note = noteText ? `   # ${noteText}` : ''
+  if (!endpoint) {
+    const info = `juju info ${charmName(app)}${app.channel ? ` --channel ${app.channel}` : ''}`
+    const setup = provider.setup.length > 0 ? `run \`${provider.setup.join(' && ')}\`, then ` : ''
+    return {
+      text: `${setup}integrate the endpoint on which ${app.name} requests certificates (interface tls-certificates, not known here: \`${info}\` lists its relations) with ${providerArg(provider)}${noteText ? ` (${noteText})` : ''}`,
+      provider,
+      ...(noteText ? {note: noteText} : {}),
+    }
+  }
+  const integrate = `juju integrate -m ${m} ${app.name}:${endpoint} ${providerArg(provider)}`
+  return {text: [...provider.setup, integrate].join(' && ') + note, provider, endpoint, integrate, ...(noteText ? {note: noteText} : {})}
+}
+
+/** For messages: `vault (in this model)`, `the consumed offer admin/certs.ca`, `lego (to deploy)`. */
+export function describeProvider(provider: CertificateProvider): string {
+  switch (provider.where) {
+    case 'model':
+      return `${provider.name} (${provider.what})`
+    case 'consumed offer':
+      return `${provider.name} (consumed offer ${provider.what})`
+    case 'offer':
+      return `the offer ${provider.what}`
+    default:
+      return `${provider.name} (not deployed yet)`
+  }
+}
+
+/** Why a charm has no certificates endpoint, when the table knows where its TLS comes from. */
+export function tlsComesFrom(app: Application): string | undefined {
+  return knownCharm(app)?.tlsFrom
+}

@@ -1,0 +1,90 @@
+/**
+ * TLS and credential rules on real public files (test/rules/fixtures, see its README), through the
+ * whole audit as a user runs it: the findings and the fix commands a Juju reviewer would accept.
+ */
+import {copyFile, mkdtemp} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {runAudit} from '../../src/audit/run-audit.js'
+import type {Finding} from '../../src/findings/types.js'
+
+const FIXTURES = new URL('./fixtures/', import.meta.url).pathname
+const OPENSTACK_BUNDLE = join(FIXTURES, 'openstack__charm-mysql-router__src__tests__bundles__jammy-full.yaml')
+const NOW = new Date('2026-11-23T00:00:00Z')
+
+async function audit(...from: string[]) {
+  return runAudit({from, toolVersion: 'test', now: NOW, policyFile: undefined})
+}
+
+function ruleFindings(findings: Finding[], rule: string): Finding[] {
+  return findings.filter((finding) => finding.rule === rule)
+}
+
+/** `juju integrate` arguments: `app[:endpoint]` twice, after `-m MODEL`. */
+function integrateArguments(command: string): string[][] {
+  return [...command.matchAll(/juju integrate -m \S+ (\S+) (\S+)/g)].map((match) => [match[1] ?? '', match[2] ?? ''])
+}
+
+describe('openstack/charm-mysql-router jammy-full bundle', () => {
+  it('reports no mysql-router subordinate, and gives the databases a certificate from the vault already deployed', async () => {
+    const {report} = await audit(OPENSTACK_BUNDLE)
+    const plaintext = ruleFindings(report.findings, 'TLS-DB-PLAINTEXT')
+    // The bundle relates neither mysql-innodb-cluster nor rabbitmq-server to vault:certificates.
+    expect(plaintext.map((finding) => finding.target.name)).toEqual(['mysql-innodb-cluster', 'rabbitmq-server'])
+    // vault on latest/edge: which of the two vault charms (and endpoint) that is is not known, so Juju infers it.
+    expect(plaintext.map((finding) => integrateArguments(finding.remediation ?? ''))).toEqual([
+      [['mysql-innodb-cluster:certificates', 'vault']],
+      [['rabbitmq-server:certificates', 'vault']],
+    ])
+    for (const finding of plaintext) expect(finding.remediation).not.toContain('self-signed-certificates')
+  })
+
+  it('does the same with the router\'s own metadata read', async () => {
+    const charm = await mkdtemp(join(tmpdir(), 'hardenctl-router-'))
+    await copyFile(join(FIXTURES, 'mysql-router/metadata.yaml'), join(charm, 'metadata.yaml'))
+    const {report} = await audit(OPENSTACK_BUNDLE, charm)
+    expect(ruleFindings(report.findings, 'TLS-DB-PLAINTEXT').map((finding) => finding.target.name)).toEqual(['mysql-innodb-cluster', 'rabbitmq-server'])
+    expect(ruleFindings(report.findings, 'TLS-MISSING-RELATION').map((finding) => finding.target.name)).not.toContain('keystone-mysql-router')
+  })
+
+  it('observes the machines with the collector subordinate on the principals only, with no --trust', async () => {
+    const {report} = await audit(OPENSTACK_BUNDLE)
+    const [observability] = ruleFindings(report.findings, 'JUJU-OBSERVABILITY')
+    const [commands = ''] = (observability?.remediation ?? '').split('   # ')
+    expect(commands).toMatch(/^juju deploy -m \S+ opentelemetry-collector /)
+    expect(commands).not.toContain('--trust')
+    const related = /for app in ([^;]+);/.exec(commands)?.[1]?.split(' ') ?? []
+    // Subordinates (no num_units in the bundle, or mysql-router) are not related to a subordinate collector.
+    expect(related).toContain('keystone')
+    expect(related).toContain('mysql-innodb-cluster')
+    for (const subordinate of ['keystone-mysql-router', 'vault-mysql-router', 'ovn-chassis', 'neutron-api-plugin-ovn']) expect(related).not.toContain(subordinate)
+  })
+})
+
+describe('canonical/landscape-client-charm', () => {
+  async function landscapeClientCharm(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-landscape-client-'))
+    await copyFile(join(FIXTURES, 'landscape-client/metadata.yaml'), join(dir, 'metadata.yaml'))
+    await copyFile(join(FIXTURES, 'landscape-client/config.yaml'), join(dir, 'config.yaml'))
+    return dir
+  }
+
+  it('takes registration-key as a credential, and ssl-public-key (a CA certificate) as nothing to report', async () => {
+    const {report} = await audit(await landscapeClientCharm())
+    expect(ruleFindings(report.findings, 'TLS-CONFIG-KEY')).toEqual([])
+    const [secrets] = ruleFindings(report.findings, 'JUJU-NO-SECRETS')
+    expect(secrets?.evidence).toMatchObject({declaredStringOptions: ['registration-key']})
+  })
+
+  it('reports the registration key its bundle sets, with a juju add-secret key Juju accepts, never the value', async () => {
+    const {report} = await audit(join(FIXTURES, 'canonical__landscape-client-charm__bundle.yaml'), await landscapeClientCharm())
+    const [secrets] = ruleFindings(report.findings, 'JUJU-NO-SECRETS')
+    expect(secrets).toMatchObject({severity: 'medium', target: {name: 'landscape-client'}, evidence: {setOptions: ['registration-key']}})
+    expect(secrets?.location?.file).toContain('canonical__landscape-client-charm__bundle.yaml')
+    expect(secrets?.remediation).toContain(' registration-key#file=registration-key.txt')
+    expect(secrets?.remediation).toMatch(/juju grant-secret -m \S+ landscape-client-credentials landscape-client/)
+    expect(JSON.stringify(secrets)).not.toMatch(/registration-key[^#]*landscape\b(?!-)/)
+  })
+})

@@ -132,8 +132,7 @@ function machineCollectorFix(model: Model): string {
   const bases = [...new Set(principals.map(baseOf).filter((b): b is string => b !== undefined))]
   const commands = [`juju deploy -m ${m} ${collector}${bases.length === 1 ? ` --base ${bases[0]}` : ''}`]
   for (const app of cosAgent) commands.push(`juju integrate -m ${m} ${collector}:cos-agent ${app.name}:cos-agent`)
-  if (plain.length === 1) commands.push(`juju integrate -m ${m} ${collector}:juju-info ${plain[0]}`)
-  if (plain.length > 1) commands.push(`for app in ${plain.join(' ')}; do juju integrate -m ${m} ${collector}:juju-info "$app"; done`)
+  for (const app of plain) commands.push(`juju integrate -m ${m} ${collector}:juju-info ${app}`)
   commands.push(...cosCommands(model, collector))
   const notes = ['a machine subordinate: no --trust needed', 'the COS offer URL depends on where COS runs']
   if (bases.length > 1) notes.push(`the principals run on ${list(bases)}: deploy one collector per base (--base)`)

@@ -211,7 +211,10 @@ function patch(k: KubeContext): void {
   const model = ref ? modelForKind(ref.kind.kind) : undefined
   if (!ref || !model) return
   const skeleton = {apiVersion: model.apiVersion, kind: model.kind, metadata: {name: ref.name}}
-  for (const problem of schemaProblems(model, mergePatch(skeleton, data) as Record<string, unknown>)) ctx.report('kube-patch', `after the patch, ${problem}`)
+  // The patch merges into the live object, which has the required fields the skeleton lacks.
+  for (const problem of schemaProblems(model, mergePatch(skeleton, data) as Record<string, unknown>)) {
+    if (!/must have required property/.test(problem)) ctx.report('kube-patch', `after the patch, ${problem}`)
+  }
 }
 
 function secretTls(k: KubeContext): void {

@@ -37,6 +37,7 @@ export const PLACEHOLDERS: Record<string, {means: string; slots: readonly Slot[]
   APP: {means: 'an application of the model', slots: ['application', 'kube-name']},
   DB: {means: 'the database application', slots: ['application']},
   INGRESS: {means: 'the ingress application', slots: ['application']},
+  PROVIDER: {means: 'the certificates provider application', slots: ['application']},
   USER: {means: 'a user', slots: ['user']},
   NS: {means: 'a Kubernetes namespace', slots: ['namespace']},
   NAME: {means: 'a Kubernetes object, secret or controller name', slots: ['kube-name', 'namespace', 'secret']},

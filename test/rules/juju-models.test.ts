@@ -56,7 +56,7 @@ describe('JUJU-OBSERVABILITY', () => {
     expect(f?.remediation).toBe(
       'juju deploy -m prod:landscape opentelemetry-collector --base ubuntu@22.04' +
         ' && juju integrate -m prod:landscape opentelemetry-collector:cos-agent postgresql:cos-agent' +
-        ' && for app in landscape-server haproxy; do juju integrate -m prod:landscape opentelemetry-collector:juju-info "$app"; done' +
+        ' && juju integrate -m prod:landscape opentelemetry-collector:juju-info landscape-server && juju integrate -m prod:landscape opentelemetry-collector:juju-info haproxy' +
         ' && juju consume -m prod:landscape admin/cos.prometheus-receive-remote-write' +
         ' && juju integrate -m prod:landscape opentelemetry-collector:send-remote-write prometheus-receive-remote-write' +
         '   # a machine subordinate: no --trust needed; the COS offer URL depends on where COS runs',

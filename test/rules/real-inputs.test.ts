@@ -55,7 +55,7 @@ describe('openstack/charm-mysql-router jammy-full bundle', () => {
     const [commands = ''] = (observability?.remediation ?? '').split('   # ')
     expect(commands).toMatch(/^juju deploy -m \S+ opentelemetry-collector /)
     expect(commands).not.toContain('--trust')
-    const related = /for app in ([^;]+);/.exec(commands)?.[1]?.split(' ') ?? []
+    const related = [...commands.matchAll(/opentelemetry-collector:juju-info (\S+)/g)].map((match) => match[1])
     // Subordinates (no num_units in the bundle, or mysql-router) are not related to a subordinate collector.
     expect(related).toContain('keystone')
     expect(related).toContain('mysql-innodb-cluster')

@@ -17,9 +17,8 @@
  */
 import {InputError} from '../errors.js'
 import type {Contribution} from '../inventory/contributions.js'
-import type {BundleDocument} from './juju/bundle-merge.js'
 import {bundleContributions, hasBaseKeys, isBaseBundleDocument} from './juju/bundle.js'
-import {mergeBundleDocuments} from './juju/bundle-merge.js'
+import {type BundleDocument, mergeBundleDocuments} from './juju/bundle-merge.js'
 
 interface BundleFile {
   file: string

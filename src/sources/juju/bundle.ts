@@ -133,10 +133,10 @@ export function bundleDocument(data: unknown, ctx: ReadContext): BundleDocument 
  * read without their base (applied to a model read from elsewhere) say nothing about what they
  * leave out.
  */
-export function bundleContributions(merged: MergedBundle, scopeOverride?: Scope): Contribution[] {
+export function bundleContributions(merged: MergedBundle): Contribution[] {
   const first = merged.base ?? merged.documents[0]
   if (!first) return []
-  const scope = bundleScope(merged, scopeOverride ?? first.ctx.scope)
+  const scope = bundleScope(merged, first.ctx.scope)
   const hasBase = merged.base !== undefined
   const out: Contribution[] = []
   if (hasBase) {

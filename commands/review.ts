@@ -13,7 +13,11 @@ export default class Review extends BaseCommand {
 
   static override description = `Reads charm directories, .charm archives and bundles (multi-document, with --overlay files applied in order like juju deploy), and runs the rules that can be judged before anything is deployed: root containers and charm-user, trust, exposure (expose, exposed-endpoints, expose-external), TLS endpoints without a relation in the bundle, plaintext credentials in options, channels below stable and local charms, a production bundle without observability, and the Landscape, Livepatch and MAAS profile rules where their charms are present. Every finding points at the file, line and column of the YAML node that caused it, so SARIF annotations land on the right line in code scanning.
 
-For a bundle, charm metadata (containers, endpoints, option types) comes from --charm NAME=PATH where given; what it would have decided is otherwise listed as not evaluated.
+Overlays are merged as juju deploy merges them: overlay values replace the bundle's (trust: false, expose: false), option maps merge, an application set to null is removed with its relations, and relations are appended. Each finding's fix is the edit to make in the bundle or the charm, at its file and line, not a command to run after deploy.
+
+For a bundle, charm metadata (containers, endpoints, option types) comes from --charm NAME=PATH where given; what it would have decided is otherwise listed as not evaluated. A --charm whose charm is named otherwise than the charm the application deploys gets a warning.
+
+Outputs of a deployed estate (juju status, juju dump-model, kubectl output) are refused with exit 2 (audit them with hardenctl audit --from), and so is a review with nothing to judge (a charmcraft.yaml with only build settings, an overlay without its bundle).
 
 .charm archives are untrusted input: entry count, total size and compression ratio are capped; absolute names, '..' and symbolic links are refused; nothing is written to disk.
 

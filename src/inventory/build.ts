@@ -12,7 +12,7 @@ import type {ApplicationFacts, Contribution, ModelFacts} from './contributions.j
 import {joinKubernetes} from './join-kubernetes.js'
 import {specFor} from './kubernetes-kinds.js'
 import {emptyKubernetesView, type KubeObject, type KubernetesView} from './kubernetes.js'
-import {type Application, type Controller, type InputKind, type Inventory, type Model, modelKey, type Relation} from './types.js'
+import {type Application, type Controller, type InputKind, type Inventory, type InventoryGap, type Model, modelKey, type Relation} from './types.js'
 
 export interface BuildOptions {
   /** Files read and what they were recognised as (for the report). */
@@ -48,6 +48,7 @@ export function buildInventory(contributions: Contribution[], options: BuildOpti
       model = {
         controller: scope.controller,
         name: scope.model,
+        ...(scope.unnamed ? {unnamed: true as const} : {}),
         applications: new Map(),
         relations: [],
         offers: [],
@@ -135,7 +136,7 @@ export function buildInventory(contributions: Contribution[], options: BuildOpti
         addKubeObject(kubernetes, contribution.object)
         break
       case 'gap':
-        gaps.push(contribution.gap)
+        gaps.push(namedGap(contribution.gap, scope))
         break
     }
   }
@@ -169,13 +170,16 @@ interface ResolvedScope {
   controller: string
   /** Undefined only for controller-level contributions. */
   model?: string
+  /** The model name is only a label (a bundle file's name): see `Model.unnamed`. */
+  unnamed?: true
 }
 
 /**
  * Gives every contribution a controller and, where it is about a model, a model. Files that do
  * not name their model (bundles, `juju config`, `juju disabled-commands` outside the snapshot
- * layout) belong to the only model known; with no model known, a bundle describes a model named
- * after its file; with several, the user must say which (snapshot layout).
+ * layout) belong to the only model known; with no model known, a bundle describes the model its
+ * `name:` key names, or else an unnamed model labelled with its file's name; with several, the
+ * user must say which (snapshot layout).
  */
 function resolveScopes(contributions: Contribution[]): {contribution: Contribution; scope: ResolvedScope}[] {
   const knownModels = new Set<string>()
@@ -195,13 +199,21 @@ function resolveScopes(contributions: Contribution[]): {contribution: Contributi
     const {scope} = contribution
     const controller = scope.controller ?? onlyController
     if (scope.model !== undefined) return {contribution, scope: {controller, model: scope.model}}
+    if (contribution.type === 'gap') {
+      // A gap takes the model its file's other facts go to, when there is one; it never needs one.
+      const only = onlyModel?.split('/')
+      if (only) return {contribution, scope: {controller: scope.controller ?? only[0]!, model: only.slice(1).join('/')}}
+      if (normalisedModels.size === 0 && scope.file) return {contribution, scope: {controller, model: basename(scope.file, extname(scope.file)), unnamed: true}}
+      return {contribution, scope: {controller}}
+    }
     if (!needsModel(contribution)) return {contribution, scope: {controller}}
     if (onlyModel !== undefined) {
       const [onlyModelController, ...rest] = onlyModel.split('/')
       return {contribution, scope: {controller: scope.controller ?? onlyModelController!, model: rest.join('/')}}
     }
+    if (normalisedModels.size === 0 && scope.defaultModel !== undefined) return {contribution, scope: {controller, model: scope.defaultModel}}
     if (normalisedModels.size === 0 && scope.file) {
-      return {contribution, scope: {controller, model: basename(scope.file, extname(scope.file))}}
+      return {contribution, scope: {controller, model: basename(scope.file, extname(scope.file)), unnamed: true}}
     }
     throw new InputError(
       scope.file,
@@ -242,6 +254,20 @@ function listSome(items: string[], max = 5): string {
   return sorted.length <= max ? sorted.join(', ') : `${sorted.slice(0, max).join(', ')} and ${sorted.length - max} more`
 }
 
+const JUJU_GAP_KINDS = new Set(['model', 'application', 'unit', 'machine', 'remote-application'])
+
+/**
+ * A gap from a Juju output that did not name its model (`{"model": {"status-error": ...}}` outside
+ * the snapshot layout) takes the model it was resolved to, so the finding names it.
+ */
+function namedGap(gap: InventoryGap, scope: ResolvedScope): InventoryGap {
+  if (!JUJU_GAP_KINDS.has(gap.target.kind) || gap.target.model !== undefined || scope.model === undefined) return gap
+  const target = {...gap.target, model: scope.model}
+  if (target.kind === 'model' && target.name === '') target.name = scope.model
+  if (scope.controller && target.controller === undefined) target.controller = scope.controller
+  return {...gap, target}
+}
+
 function mergeModelFacts(model: Model, facts: ModelFacts): void {
   Object.assign(model, withoutUndefined(facts))
 }
@@ -252,6 +278,7 @@ function mergeApplication(model: Model, facts: ApplicationFacts): void {
     model.applications.set(facts.name, {
       model: model.name,
       controller: model.controller,
+      ...(model.unnamed ? {modelUnnamed: true as const} : {}),
       charm: facts.charm ?? facts.name,
       options: {},
       optionRefs: {},

@@ -30,6 +30,11 @@ export interface Scope {
   model?: string
   /** The file the contribution came from, for error messages; undefined for live sources. */
   file?: string
+  /**
+   * The model's name when no input names one: a bundle's own `name:` key. Weaker than `model`:
+   * it is used only when no other input names a model.
+   */
+  defaultModel?: string
 }
 
 export type ModelFacts = Partial<
@@ -37,7 +42,7 @@ export type ModelFacts = Partial<
 >
 
 /** Application facts; everything but the name is optional and merged field by field. */
-export type ApplicationFacts = Partial<Omit<Application, 'model' | 'controller' | 'metadata' | 'kubernetes'>> & {
+export type ApplicationFacts = Partial<Omit<Application, 'model' | 'controller' | 'modelUnnamed' | 'metadata' | 'kubernetes'>> & {
   name: string
 }
 
@@ -65,6 +70,11 @@ export interface DocumentReader {
   recognises(data: unknown, hint: {file: string; document: number}): boolean
   /** Validates (zod) and converts. Throws InputError naming the path on bad input. */
   read(data: unknown, context: ReadContext): Contribution[]
+  /**
+   * Set for inputs recognised only so they can be named (`juju show-unit`): no rule reads them,
+   * the reader yields nothing, and the file source says so on stderr with this reason.
+   */
+  unusedBecause?: string
 }
 
 export interface ReadContext {

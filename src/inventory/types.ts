@@ -101,6 +101,12 @@ export interface Model {
   /** Controller name; `''` when no input named it (a bare bundle). */
   controller: string
   name: string
+  /**
+   * Set when no input named the model (a bundle without a `name:` key, read on its own): `name`
+   * is then only a label for reports (the bundle file's name), never a Juju model name, and fix
+   * commands say `-m MODEL`.
+   */
+  unnamed?: true
   uuid?: string
   type?: ModelType
   cloud?: string
@@ -157,6 +163,8 @@ export interface ExposedEndpoint {
 export interface Application {
   model: string
   controller: string
+  /** Copied from the model: its name is only a label (see `Model.unnamed`). */
+  modelUnnamed?: true
   name: string
   /** Charm name as Charmhub knows it (`postgresql-k8s`), or the local path for local charms. */
   charm: string

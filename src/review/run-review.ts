@@ -9,12 +9,11 @@
  * is missing (a bundle's charm not given with `--charm`) is listed as not evaluated.
  */
 import {stat} from 'node:fs/promises'
-import {basename, extname} from 'node:path'
 
 import {InputError} from '../errors.js'
 import type {Profile, Severity} from '../findings/types.js'
 import {buildInventory} from '../inventory/build.js'
-import type {CharmMetadata} from '../inventory/charm.js'
+import {type CharmMetadata, normalizeCharmName} from '../inventory/charm.js'
 import type {InputKind, Inventory} from '../inventory/types.js'
 import {auditInventory} from '../audit/run-audit.js'
 import {loadPolicy} from '../policy/load.js'
@@ -22,6 +21,7 @@ import type {AuditReport} from '../report/audit-report.js'
 import {ALL_RULES} from '../rules/catalog.js'
 import type {Rule} from '../rules/rule.js'
 import {type FileSourceResult, readFileSources} from '../sources/files.js'
+import {preDeployEdit} from './edits.js'
 
 /** What exists before `juju deploy`: the bundle and the charms' own files. */
 const PRE_DEPLOY_INPUTS: ReadonlySet<InputKind> = new Set(['juju-bundle', 'charm-metadata'])
@@ -64,11 +64,12 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   if (options.paths.length === 0) throw new InputError(undefined, 'review needs at least one charm directory, .charm file or bundle')
   const {policy, file: policyFile} = await loadPolicy(options.policyFile)
 
-  const sources = await readFileSources(options.paths)
-  if (options.overlays?.length) merge(sources, await readFileSources(options.overlays, {model: overlaidModel(sources)}))
+  const sources = await readFileSources(options.paths, {overlays: options.overlays ?? []})
+  checkReviewable(sources)
   const given = await readGivenCharms(options.charms ?? [])
   for (const charm of given) merge(sources, charm.sources)
   const inventory = buildInventory(sources.contributions, {files: sources.files, locators: sources.locators})
+  checkSomethingToReview(inventory, sources)
   const warnings = [...sources.warnings, ...attachGivenCharms(inventory, given)]
 
   const {report, rules} = auditInventory(inventory, {
@@ -84,20 +85,38 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   for (const entry of report.notEvaluated) {
     if (entry.needs.includes('charm-metadata')) entry.message += ' (give a bundle\'s charms with --charm NAME=PATH)'
   }
+  for (const finding of report.findings) finding.remediation = preDeployEdit(finding, inventory)
   return {report, rules, warnings}
 }
 
-/**
- * `--overlay` files apply to the one bundle being deployed (like `juju deploy BUNDLE --overlay`):
- * their documents are read into that bundle's model.
- */
-function overlaidModel(sources: FileSourceResult): string {
-  const bundles = sources.files.filter((file) => file.kind.split(', ').includes('juju bundle'))
-  if (bundles.length !== 1) {
-    throw new InputError(undefined, `--overlay applies to one bundle, as with juju deploy; ${bundles.length === 0 ? 'no bundle was given' : `${bundles.length} were given (${bundles.map((b) => b.file).join(', ')}): review them one at a time`}`)
+/** What `review` reads: bundles, their overlays and charms. Anything else was deployed already. */
+const REVIEWABLE_KINDS = new Set(['juju bundle', 'juju bundle overlay', 'charm metadata', 'charmcraft.yaml', 'charm config', 'charm directory', 'charm archive', 'policy (ignored)', 'not recognised (skipped)'])
+
+/** Running estates (status, dump-model, kubectl output) are audited, not reviewed: say what they are. */
+function checkReviewable(sources: FileSourceResult): void {
+  for (const {file, kind} of sources.files) {
+    const other = kind.split(', ').filter((part) => !REVIEWABLE_KINDS.has(part))
+    if (other.length === 0) continue
+    const what = other.map((part) => (part === 'kubernetes objects' ? 'Kubernetes objects (kubectl get output)' : `${part} output`)).join(' and ')
+    throw new InputError(file, `this is ${what}, which describes a deployed estate; review judges bundles and charms before deploy: audit it with hardenctl audit --from ${file}`)
   }
-  const file = bundles[0]!.file
-  return basename(file, extname(file))
+}
+
+/**
+ * A gate that passes what it never judged is worse than none: with no bundle and no charm
+ * metadata or options, there is nothing to review.
+ */
+function checkSomethingToReview(inventory: Inventory, sources: FileSourceResult): void {
+  if (inventory.inputs.has('juju-bundle') || inventory.inputs.has('charm-metadata')) return
+  if ([...inventory.charms.values()].some((charm) => charm.options !== undefined && Object.keys(charm.options).length > 0)) return
+  const what = sources.files.map(({file, kind}) => `${file} ${describeUnreviewable(kind)}`)
+  throw new InputError(undefined, `nothing to review: ${what.join('; ') || 'no file was read'}`)
+}
+
+function describeUnreviewable(kind: string): string {
+  if (kind === 'charmcraft.yaml' || kind === 'charm directory') return 'has only build settings (type, parts, platforms) and no charm metadata (containers, provides/requires, config): give the charm directory with its metadata.yaml'
+  if (kind.startsWith('juju bundle overlay')) return `is a bundle overlay without its bundle: review BUNDLE --overlay FILE`
+  return `is ${kind}`
 }
 
 interface GivenCharm {
@@ -137,6 +156,10 @@ function attachGivenCharms(inventory: Inventory, given: GivenCharm[]): string[] 
         if (app.name !== charm.name && app.charm !== charm.name) continue
         app.metadata = charm.metadata
         matched++
+        const deployed = normalizeCharmName(app.charm)
+        if (charm.metadata.name !== deployed) {
+          warnings.push(`--charm ${charm.name}=${charm.path}: the charm there is named ${charm.metadata.name}, but application ${app.name} deploys ${deployed}; its metadata was used for ${app.name} anyway`)
+        }
       }
     }
     if (matched === 0) warnings.push(`--charm ${charm.name}=${charm.path}: no application or charm of that name in the bundles; reviewed as a charm on its own`)

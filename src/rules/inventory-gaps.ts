@@ -2,6 +2,7 @@
  * Parts of the estate hardenctl could not read (`status-error` entries, a Kubernetes kind the
  * service account may not list). An audit that silently skips them would pass what it never saw.
  */
+import type {Inventory, InventoryGap} from '../inventory/types.js'
 import {cite} from './guides.js'
 import type {Rule} from './rule.js'
 
@@ -22,10 +23,17 @@ export const inventoryIncomplete: Rule = {
     for (const gap of inventory.gaps) {
       report({
         target: gap.target,
-        message: `could not inspect ${gap.target.kind} ${gap.target.name}: ${gap.message}`,
+        message: `could not inspect ${describeGapTarget(gap, inventory)}: ${gap.message}`,
         evidence: {error: gap.message},
         ...(gap.ref ? {ref: gap.ref} : {}),
       })
     }
   },
+}
+
+/** `model prod`; a model no input named is described by where it was read (`the model of status.json`). */
+function describeGapTarget(gap: InventoryGap, inventory: Inventory): string {
+  if (gap.target.name !== '') return `${gap.target.kind} ${gap.target.name}`
+  const file = inventory.locate(gap.ref)?.file
+  return file ? `the ${gap.target.kind} of ${file}` : `an unnamed ${gap.target.kind}`
 }

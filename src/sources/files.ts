@@ -11,6 +11,8 @@ import type {Contribution, DocumentReader, Scope} from '../inventory/contributio
 import {readCharmArchive} from './charm/archive.js'
 import {readIfCharmDirectory} from './charm/index.js'
 import type {Locator} from './document.js'
+import {BundleGroups} from './bundle-groups.js'
+import {bundleDocument, isBundleReader, isOverlayDocument} from './juju/bundle.js'
 import {type ParsedFile, parseText, readAndParse} from './parse-file.js'
 import {ALL_READERS} from './registry.js'
 import {LIVE_PREFIX, type SourceDocument} from './source-document.js'
@@ -24,36 +26,66 @@ export interface FileSourceResult {
 }
 
 const RECOGNISED_INPUTS =
-  'juju status/show-model/users/offers/disabled-commands/config/show-application output, a bundle, ' +
+  'juju status/show-model/users/offers/disabled-commands/config/show-application/dump-model output, a bundle, ' +
   'charm metadata, or Kubernetes objects (kubectl get -o json)'
-const DATA_FILE = /\.(json|ya?ml)$/i
+/** Data files a directory walk reads; Jinja templates of them are picked up to say they are templates. */
+const DATA_FILE = /\.(json|ya?ml)(\.(j2|jinja2?))?$/i
 const CHARM_ARCHIVE = /\.charm$/i
 /** Files read at once; enough to keep the disk busy without holding every file in memory. */
 const READ_CONCURRENCY = 16
 
 export interface FileSourceOptions {
   readers?: DocumentReader[]
-  /** Read every document into this model (overlays given apart from their bundle, as with `juju deploy --overlay`). */
-  model?: string
+  /**
+   * Overlay files applied, in order, over the one bundle among `paths`, as with
+   * `juju deploy BUNDLE --overlay FILE` (every document of them is an overlay).
+   */
+  overlays?: string[]
 }
 
+/** A data file and how it was reached: named on the command line, or found walking a directory. */
+interface DataFile {
+  path: string
+  fromDirectory: boolean
+  explicitOverlay?: boolean
+}
+
+/**
+ * Reads the given files and directories. A file named here that cannot be read or is not a
+ * recognised input is an error; one found walking a directory is skipped with a warning that
+ * names it and says what it looked like, and the rest is read.
+ */
 export async function readFileSources(paths: string[], options: FileSourceOptions = {}): Promise<FileSourceResult> {
   const readers = options.readers ?? ALL_READERS
   const result: FileSourceResult = {contributions: [], files: [], locators: new Map(), warnings: []}
-  const dataFiles: string[] = []
+  const dataFiles: DataFile[] = []
   for (const path of paths) {
     const kind = await statKind(path)
     if (kind === 'directory') await collect(path, dataFiles, result)
     else if (CHARM_ARCHIVE.test(path)) await readArchive(path, result)
-    else dataFiles.push(path)
+    else dataFiles.push({path, fromDirectory: false})
   }
+  for (const path of options.overlays ?? []) dataFiles.push({path, fromDirectory: false, explicitOverlay: true})
 
-  const parsed = await mapConcurrently(dataFiles, READ_CONCURRENCY, readAndParse)
-  for (const file of parsed) {
-    const scope = scopeFromLayout(file.file)
-    readParsedFile(file, readers, result, options.model === undefined ? scope : {...scope, model: options.model})
+  const bundles = new BundleGroups()
+  const parsed = await mapConcurrently(dataFiles, READ_CONCURRENCY, parseDataFile)
+  for (const [index, file] of parsed.entries()) {
+    // Warnings in the order files are read, so the same inputs always print the same lines.
+    if ('skipped' in file) result.warnings.push(file.skipped)
+    else readParsedFile(file, {readers, result, bundles, scope: scopeFromLayout(file.file), ...dataFiles[index]!})
   }
+  addBundles(bundles, result)
   return result
+}
+
+/** Parses a data file; one found in a directory that cannot be parsed is skipped, with the reason. */
+async function parseDataFile(file: DataFile): Promise<ParsedFile | {skipped: string}> {
+  try {
+    return await readAndParse(file.path)
+  } catch (error) {
+    if (!file.fromDirectory || !(error instanceof InputError)) throw error
+    return {skipped: `${error.message}; skipped`}
+  }
 }
 
 /**
@@ -62,14 +94,16 @@ export async function readFileSources(paths: string[], options: FileSourceOption
  */
 export function readSourceDocuments(documents: SourceDocument[], readers: DocumentReader[] = ALL_READERS): FileSourceResult {
   const result: FileSourceResult = {contributions: [], files: [], locators: new Map(), warnings: []}
+  const bundles = new BundleGroups()
   for (const document of [...documents].sort((a, b) => compareLayoutPaths(a.path, b.path))) {
     const file = `${LIVE_PREFIX}${document.path}`
     const parsed: ParsedFile =
       document.text === undefined
         ? {file, format: 'json', documents: [{index: 0, data: document.data}], locator: NO_LOCATOR}
         : parseText(file, document.text)
-    readParsedFile(parsed, readers, result, {...scopeFromLayout(document.path), file})
+    readParsedFile(parsed, {readers, result, bundles, scope: {...scopeFromLayout(document.path), file}, path: file, fromDirectory: false})
   }
+  addBundles(bundles, result)
   return result
 }
 
@@ -95,7 +129,7 @@ async function statKind(path: string): Promise<'directory' | 'file'> {
 }
 
 /** Depth-first, sorted, so the same directory always yields findings in the same order. */
-async function collect(directory: string, dataFiles: string[], result: FileSourceResult): Promise<void> {
+async function collect(directory: string, dataFiles: DataFile[], result: FileSourceResult): Promise<void> {
   const charm = await readIfCharmDirectory(directory)
   if (charm) {
     for (const contribution of charm.contributions) result.contributions.push(contribution)
@@ -103,12 +137,19 @@ async function collect(directory: string, dataFiles: string[], result: FileSourc
     result.files.push({file: directory, kind: 'charm directory'})
     return
   }
-  const entries = (await readdir(directory, {withFileTypes: true})).sort((a, b) => a.name.localeCompare(b.name))
+  let entries
+  try {
+    entries = (await readdir(directory, {withFileTypes: true})).sort((a, b) => a.name.localeCompare(b.name))
+  } catch (error) {
+    result.warnings.push(`${directory}: cannot read directory (${(error as NodeJS.ErrnoException).code ?? String(error)}); skipped`)
+    return
+  }
   for (const entry of entries) {
+    // Hidden files and dependencies are never inputs.
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
     const path = join(directory, entry.name)
     if (entry.isDirectory()) await collect(path, dataFiles, result)
-    else if (entry.isFile() && DATA_FILE.test(entry.name)) dataFiles.push(path)
+    else if (entry.isFile() && DATA_FILE.test(entry.name)) dataFiles.push({path, fromDirectory: true})
   }
 }
 
@@ -120,30 +161,80 @@ async function readArchive(path: string, result: FileSourceResult): Promise<void
   result.files.push({file: path, kind: 'charm archive'})
 }
 
-function readParsedFile(parsed: ParsedFile, readers: DocumentReader[], result: FileSourceResult, scope = scopeFromLayout(parsed.file)): void {
+interface ReadOptions extends DataFile {
+  readers: DocumentReader[]
+  result: FileSourceResult
+  bundles: BundleGroups
+  scope: Scope
+}
+
+function readParsedFile(parsed: ParsedFile, options: ReadOptions): void {
+  const {readers, result, bundles, scope} = options
   result.locators.set(parsed.file, parsed.locator)
   const kinds = new Set<string>()
   for (const {index, data} of parsed.documents) {
+    const which = parsed.documents.length > 1 ? `YAML document ${index + 1} ` : ''
     if (isPolicyDocument(data)) {
       result.warnings.push(`${parsed.file}: a hardenctl policy inside the inputs is ignored; pass it with --policy`)
       kinds.add('policy (ignored)')
       continue
     }
-    const hint = {file: parsed.file, document: index}
-    const reader = readers.find((candidate) => candidate.recognises(data, hint))
+    const context = {file: parsed.file, document: index, scope, locator: parsed.locator}
+    if (options.explicitOverlay) {
+      if (!isOverlayDocument(data)) throw new InputError(parsed.file, `${which}is not a bundle overlay (${describeShape(data)}); --overlay takes bundle overlays`)
+      bundles.add(bundleDocument(data, context), true, result.contributions.length)
+      kinds.add('juju bundle overlay')
+      continue
+    }
+    const reader = readers.find((candidate) => candidate.recognises(data, {file: parsed.file, document: index}))
     if (!reader) {
-      const which = parsed.documents.length > 1 ? `YAML document ${index + 1} is ` : ''
-      throw new InputError(
-        parsed.file,
-        `${which}not a recognised input; expected ${RECOGNISED_INPUTS}`,
-      )
+      const problem = `${which}${which ? 'is ' : ''}not a recognised input (${describeShape(data)}); expected ${RECOGNISED_INPUTS}`
+      if (!options.fromDirectory) throw new InputError(parsed.file, problem)
+      result.warnings.push(`${parsed.file}: ${problem}; skipped`)
+      kinds.add('not recognised (skipped)')
+      continue
     }
     kinds.add(reader.kind)
-    for (const contribution of reader.read(data, {file: parsed.file, document: index, scope, locator: parsed.locator})) {
-      result.contributions.push(contribution)
+    if (reader.unusedBecause !== undefined) {
+      result.warnings.push(`${parsed.file}: ${reader.kind} output: ${reader.unusedBecause}`)
+      continue
     }
+    if (isBundleReader(reader)) {
+      bundles.add(bundleDocument(data, context), false, result.contributions.length)
+      continue
+    }
+    for (const contribution of reader.read(data, context)) result.contributions.push(contribution)
   }
   result.files.push({file: parsed.file, kind: [...kinds].join(', ')})
+}
+
+/** Merges the bundles and their overlays, and puts each merged bundle where its first file was read. */
+function addBundles(bundles: BundleGroups, result: FileSourceResult): void {
+  const merged = bundles.merge()
+  for (const {position, contributions} of [...merged.contributions].sort((a, b) => b.position - a.position)) {
+    result.contributions.splice(position, 0, ...contributions)
+  }
+  result.warnings.push(...merged.warnings)
+  for (const entry of result.files) {
+    if (merged.readAsOverlay.includes(entry.file)) entry.kind = entry.kind.replace('juju bundle', 'juju bundle overlay')
+  }
+}
+
+/** What an unrecognised document looks like, without its values (they may be secrets). */
+export function describeShape(data: unknown): string {
+  if (Array.isArray(data)) {
+    const first = data[0]
+    const items = `${data.length} item${data.length === 1 ? '' : 's'}`
+    return first !== null && typeof first === 'object' && !Array.isArray(first) ? `a list of ${items}, the first with keys ${keyList(first)}` : `a list of ${items}`
+  }
+  if (data !== null && typeof data === 'object') return Object.keys(data).length === 0 ? 'an empty map' : `a map with keys ${keyList(data)}`
+  return `a single ${typeof data} value`
+}
+
+function keyList(value: object, max = 6): string {
+  const keys = Object.keys(value)
+  const shown = keys.slice(0, max).join(', ')
+  return keys.length > max ? `${shown} and ${keys.length - max} more` : shown
 }
 
 function isPolicyDocument(data: unknown): boolean {

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {parse as parseJsonWithErrors, type ParseError, printParseErrorCode} from 'jsonc-parser'
-import {isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode} from 'yaml'
+import {isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node as YamlNode} from 'yaml'
 
 import {InputError} from '../errors.js'
 import type {DataPath, Locator, Position} from './document.js'
@@ -34,8 +34,31 @@ export async function readAndParse(file: string): Promise<ParsedFile> {
 /** `reloadText` lets the JSON locator drop the text and read it again when first asked for a line. */
 export function parseText(file: string, text: string, reloadText?: () => string): ParsedFile {
   if (!/\S/.test(text)) throw new InputError(file, 'file is empty; expected JSON or YAML')
+  if (TEMPLATE_FILE.test(file)) throw templateError(file, text)
   const looksLikeJson = /^\s*[[{]/.test(text) && !/\.ya?ml$/i.test(file)
-  return looksLikeJson ? parseJson(file, text, reloadText) : parseYaml(file, text)
+  try {
+    return looksLikeJson ? parseJson(file, text, reloadText) : parseYaml(file, text)
+  } catch (error) {
+    // `{{ var }}` and `{% if %}` are not JSON and seldom YAML: say what the file is, not where it breaks.
+    if (error instanceof InputError && templateMarker(text) !== undefined) throw templateError(file, text)
+    throw error
+  }
+}
+
+/** Jinja templates by name: `bundle.yaml.j2`, `overlay.jinja2`. */
+const TEMPLATE_FILE = /\.(j2|jinja2?)$/i
+/** A Jinja expression or statement: `{{ name }}`, `{% for x in y %}`, `{#- comment #}`. */
+const TEMPLATE_MARKER = /\{\{-?\s*[^{}\n]*?\s*-?\}\}|\{%-?[^\n]*?-?%\}|\{#[^\n]*?#\}/
+
+function templateMarker(text: string): number | undefined {
+  const match = TEMPLATE_MARKER.exec(text)
+  return match ? match.index : undefined
+}
+
+function templateError(file: string, text: string): InputError {
+  const offset = templateMarker(text)
+  const where = offset === undefined ? {} : new LineIndex(text).position(offset)
+  return new InputError(file, 'this is a Jinja template ({{ }} / {% %}); render it first and give hardenctl the rendered file', where)
 }
 
 function parseJson(file: string, text: string, reloadText: (() => string) | undefined): ParsedFile {
@@ -66,6 +89,8 @@ function parseYaml(file: string, text: string): ParsedFile {
     // parseAllDocuments returns an EmptyStream when there is nothing but comments.
     throw new InputError(file, 'file has no YAML documents; expected JSON or YAML data')
   }
+  // `charm: {{ charm }}` is valid YAML (a map used as a key): only a template writes that.
+  if (parsed.some(hasCollectionKey) && templateMarker(text) !== undefined) throw templateError(file, text)
   const documents: ParsedFile['documents'] = []
   parsed.forEach((doc, index) => {
     const error = doc.errors[0]
@@ -87,6 +112,20 @@ function parseYaml(file: string, text: string): ParsedFile {
   })
   if (documents.length === 0) throw new InputError(file, 'file has no data (only empty YAML documents)')
   return {file, format: 'yaml', documents, locator: new YamlLocator(parsed, lineCounter)}
+}
+
+function hasCollectionKey(document: Document.Parsed): boolean {
+  let found = false
+  visit(document, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        found = true
+        return visit.BREAK
+      }
+      return undefined
+    },
+  })
+  return found
 }
 
 function firstLine(message: string): string {

@@ -145,6 +145,102 @@ describe('what could not be read is reported, not skipped', () => {
     expect(gaps.find((finding) => finding.target.name === 'broken')!.location).toMatchObject({line: 131})
     expect(report.findings.length).toBeGreaterThan(gaps.length)
   })
+
+  it('a model-level status-error is INVENTORY-INCOMPLETE naming the model', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-model-error-'))
+    await writeFile(join(dir, 'status.json'), JSON.stringify({model: {name: 'prod', type: 'iaas', controller: 'lxd', 'status-error': 'cannot get model status: permission denied'}, machines: {}, applications: {}}))
+    await writeFile(join(dir, 'cos.json'), JSON.stringify({'status-error': 'connection is shut down'}))
+    await cp('test/fixtures/juju/show-model.json', join(dir, 'show-model.json'))
+    const named = JSON.parse((await runCli(['audit', '--from', join(dir, 'status.json'), '--format', 'json'])).stdout) as AuditReport
+    expect(findingsOf(named, 'INVENTORY-INCOMPLETE').map((f) => [f.target, f.message])).toEqual([
+      [{kind: 'model', name: 'prod', model: 'prod', controller: 'lxd'}, 'could not inspect model prod: status-error: cannot get model status: permission denied'],
+    ])
+    // A whole status that failed names the model the other inputs describe.
+    const other = JSON.parse((await runCli(['audit', '--from', join(dir, 'cos.json'), '--from', join(dir, 'show-model.json'), '--format', 'json'])).stdout) as AuditReport
+    expect(findingsOf(other, 'INVENTORY-INCOMPLETE').map((f) => f.message)).toEqual(['could not inspect model cos: status-error: connection is shut down'])
+  })
+})
+
+describe('juju dump-model and juju show-unit', () => {
+  const SECRET_VALUES = /NeverPrinted|never-printed|eyJhbGciOi|c2VjcmV0LWNvbnRlbnQ|Il\/M2\+Wlhk|bynwWY8|PRIVATE KEY|MIIJKwIBAAKCAgEA|z0vAlPc7cg5la5Fzl1IVOF4c1B0vu4qv/
+
+  it('a dump-model is read as the model it is: trust, exposure, offers, users and the embedded charm metadata', async () => {
+    const result = await runCli(['audit', '--from', 'test/fixtures/juju/dump-model-k8s.yaml', '--format', 'json'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    const report = JSON.parse(result.stdout) as AuditReport
+    const found = report.findings.map((f) => `${f.rule} ${f.target.kind}/${f.target.name} ${f.location?.line ?? '-'}`)
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'JUJU-TRUST application/postgresql 4',
+        'JUJU-ROOT-CONTAINER application/postgresql 18',
+        'JUJU-CHARM-USER application/postgresql 15',
+        'JUJU-NO-SECRETS application/grafana 120',
+        'JUJU-EXPOSED application/traefik 151',
+        'ACCESS-OFFER offer/dashboards 110',
+        'ACCESS-MODEL-ADMIN user/alice 280',
+      ]),
+    )
+    // grafana and traefik set uid/gid and charm-user: non-root.
+    expect(found.filter((f) => /JUJU-(ROOT-CONTAINER|CHARM-USER) application\/(grafana|traefik)/.test(f))).toEqual([])
+    expect(findingsOf(report, 'JUJU-TRUST')[0]!.remediation).toMatch(/^juju trust -m cos postgresql --remove/)
+    expect(report.metadata.profiles).toContain('k8s')
+  })
+
+  it('never prints a password hash, credential, secret, macaroon or relation data, whatever the format', async () => {
+    for (const format of ['table', 'json', 'sarif', 'junit']) {
+      const result = await runCli(['audit', '--from', 'test/fixtures/juju/dump-model-k8s.yaml', '--from', 'test/fixtures/juju/dump-model-machines.yaml', '--from', 'test/fixtures/juju/show-unit-zookeeper.json', '--format', format])
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain('postgresql')
+      expect(`${result.stdout}${result.stderr}`).not.toMatch(SECRET_VALUES)
+    }
+  })
+
+  it('a directory with show-unit output and files that are no input: each is named on stderr, the audit goes on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-mixed-'))
+    await cp('test/fixtures/juju/dump-model-machines.yaml', join(dir, 'foo.yaml'))
+    await cp('test/fixtures/juju/show-unit-zookeeper.json', join(dir, 'zookeeper.json'))
+    await writeFile(join(dir, 'notes.yaml'), '- buy milk\n- rotate the keys\n')
+    await writeFile(join(dir, 'half.json'), '{"model": ')
+    const result = await runCli(['audit', '--from', dir, '--format', 'json'])
+    expect(result.code).toBe(0)
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `hardenctl: warning: ${join(dir, 'half.json')}:1:11: malformed JSON: value expected; skipped`,
+      `hardenctl: warning: ${join(dir, 'notes.yaml')}: not a recognised input (a list of 2 items); expected juju status/show-model/users/offers/disabled-commands/config/show-application/dump-model output, a bundle, charm metadata, or Kubernetes objects (kubectl get -o json); skipped`,
+      `hardenctl: warning: ${join(dir, 'zookeeper.json')}: juju show-unit output: recognised, but no rule reads it (use juju status for units, juju show-application for exposure); skipped`,
+    ])
+    const report = JSON.parse(result.stdout) as AuditReport
+    expect(findingsOf(report, 'JUJU-EXPOSED').map((f) => `${f.target.model}/${f.target.name}`)).toEqual(['foo/haproxy'])
+  })
+})
+
+describe('fix commands name real models', () => {
+  it('a bundle without a name: -m MODEL, never the file name; the target keeps a readable label', async () => {
+    const result = await runCli(['audit', '--from', 'test/corpus/bundles/landscape-charm__bundle-examples__bundle.yaml', '--format', 'json'])
+    const report = JSON.parse(result.stdout) as AuditReport
+    expect(report.findings.length).toBeGreaterThan(5)
+    const models = new Set(report.findings.flatMap((f) => [...f.remediation.matchAll(/ -m (\S+)/g)].map((m) => m[1])))
+    expect([...models]).toEqual(['MODEL'])
+    expect(report.findings.every((f) => f.target.model === 'landscape-charm__bundle-examples__bundle')).toBe(true)
+  })
+
+  it("a bundle with a name: key: that name is the model", async () => {
+    const result = await runCli(['audit', '--from', 'test/corpus/bundles/livepatch-k8s-operator__bundle__bundle.yaml', '--format', 'json'])
+    const report = JSON.parse(result.stdout) as AuditReport
+    const models = new Set(report.findings.flatMap((f) => [...f.remediation.matchAll(/ -m (\S+)/g)].map((m) => m[1])))
+    expect([...models]).toEqual(['canonical-livepatch-onprem'])
+    expect(report.findings.every((f) => f.target.model === 'canonical-livepatch-onprem')).toBe(true)
+  })
+
+  it('a model directory whose name Juju would refuse: -m MODEL', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-names-'))
+    const model = join(dir, 'juju', 'prod', 'models', 'My_Model')
+    await mkdir(model, {recursive: true})
+    await cp('test/corpus/bundles/landscape-charm__bundle-examples__bundle.yaml', join(model, 'bundle.yaml'))
+    const report = JSON.parse((await runCli(['audit', '--from', dir, '--format', 'json'])).stdout) as AuditReport
+    const models = new Set(report.findings.flatMap((f) => [...f.remediation.matchAll(/ -m (\S+)/g)].map((m) => m[1])))
+    expect([...models]).toEqual(['prod:MODEL'])
+  })
 })
 
 describe('policy and waivers', () => {
@@ -207,6 +303,7 @@ describe('bad input: one line, the file, the place, exit 2, never a stack trace'
     ['empty.yaml', /empty\.yaml: file is empty/],
     ['alias-bomb.yaml', /alias-bomb\.yaml: .*too many aliases/],
     ['unknown.json', /unknown\.json: not a recognised input/],
+    ['template.yaml', /template\.yaml:5:12: this is a Jinja template \(\{\{ \}\} \/ \{% %\}\); render it first and give hardenctl the rendered file$/],
   ]
   for (const [file, expected] of cases) {
     it(file, async () => {

@@ -12,7 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {REPO_ROOT, runCli} from '../helpers/cli.js'
 import {zip} from '../helpers/zip.js'
 
-const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus')
+const CORPUS = join(REPO_ROOT, 'test', 'corpus')
 const LANDSCAPE_BUNDLE = join(CORPUS, 'bundles', 'landscape-charm__bundle-examples__bundle.yaml')
 const LIVEPATCH_BUNDLE = join(CORPUS, 'bundles', 'livepatch-k8s-operator__bundle__bundle.yaml')
 
@@ -135,7 +135,7 @@ describe('review: the corpus bundles', () => {
       `JUJU-CHARM-SOURCE application/postgresql ${file}:18:5`,
       `LIVEPATCH-DB-TLS application/postgresql ${file}:16:3`,
       `TLS-DB-PLAINTEXT application/postgresql ${file}:16:3`,
-      `JUJU-OBSERVABILITY model/livepatch-k8s-operator__bundle__bundle ${file}:4:1`,
+      `JUJU-OBSERVABILITY model/canonical-livepatch-onprem ${file}:4:1`,
     ])
   })
 
@@ -166,11 +166,84 @@ describe('review: the corpus bundles', () => {
       `LIVEPATCH-DB-TLS application/postgresql ${file}:16:3`,
       `TLS-DB-PLAINTEXT application/postgresql ${file}:16:3`,
       'TLS-MISSING-RELATION application/postgresql metadata.yaml:72:3',
-      `JUJU-OBSERVABILITY model/livepatch-k8s-operator__bundle__bundle ${file}:4:1`,
+      `JUJU-OBSERVABILITY model/canonical-livepatch-onprem ${file}:4:1`,
     ])
     // Only the ingress charm was not given.
     const rootContainer = report.notEvaluated.find((entry) => entry.rule === 'JUJU-ROOT-CONTAINER') as {targets?: {name: string}[]} | undefined
     expect(rootContainer?.targets?.map((target) => target.name)).toEqual(['ingress'])
+  })
+})
+
+describe('review: overlays merged as juju deploy merges them', () => {
+  it('trust: false overrides, a null application is removed, a relations-only overlay adds, a new application keeps the Kubernetes bundle', async () => {
+    const untrust = join(work, 'untrust.yaml')
+    const drop = join(work, 'drop-ingress.yaml')
+    const tls = join(work, 'tls.yaml')
+    const relate = join(work, 'relate.yaml')
+    await writeFile(untrust, 'applications:\n  postgresql:\n    trust: false\n')
+    await writeFile(drop, 'applications:\n  ingress:\n')
+    await writeFile(tls, 'applications:\n  tls:\n    charm: self-signed-certificates\n    channel: 1/stable\n')
+    await writeFile(relate, 'relations:\n- [postgresql:certificates, tls:certificates]\n')
+    const result = await runCli(['review', LIVEPATCH_BUNDLE, '--overlay', untrust, '--overlay', drop, '--overlay', tls, '--overlay', relate, '--format', 'json', '--fail-on', 'never'])
+    expect(result.code, result.stderr).toBe(0)
+    const report = JSON.parse(result.stdout) as JsonReport & {metadata: {profiles: string[]}}
+    const file = basename(LIVEPATCH_BUNDLE)
+    // Left: the candidate channel and no observability. Trust, the ingress and TLS are fixed by the overlays.
+    expect(found(report)).toEqual([
+      `JUJU-CHARM-SOURCE application/postgresql ${file}:18:5`,
+      `JUJU-OBSERVABILITY model/canonical-livepatch-onprem ${file}:4:1`,
+    ])
+    expect(report.metadata.profiles).toContain('k8s')
+  })
+})
+
+describe('review says how to change the bundle or the charm, not what to run after deploy', () => {
+  it('bundle findings: the file, the line and the key to edit', async () => {
+    const report = await review([LIVEPATCH_BUNDLE])
+    const file = LIVEPATCH_BUNDLE
+    const fixes = new Map(report.findings.map((f) => [`${f.rule} ${f.target.name}`, (f as unknown as {remediation: string}).remediation]))
+    expect(fixes.get('JUJU-TRUST postgresql')).toBe(
+      `${file}:21: remove \`trust: true\` from applications.postgresql (or set it to false); if the charm needs trust, audit it and list "canonical-livepatch-onprem/postgresql" under trust.allow in hardenctl.yaml`,
+    )
+    expect(fixes.get('JUJU-CHARM-SOURCE postgresql')).toBe(`${file}:18: set applications.postgresql.channel to 14/stable (it is 14/candidate)`)
+    expect(fixes.get('TLS-DB-PLAINTEXT postgresql')).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')}:45: add \`- \\[postgresql:certificates, [a-z-]+\\]\` under relations`))
+    for (const fix of fixes.values()) expect(fix).not.toMatch(/\bjuju (trust|config|integrate|refresh|expose|unexpose|deploy) /)
+  })
+
+  it('charm findings: the metadata key to set', async () => {
+    const report = await review([charmDirs['postgresql-k8s']!])
+    const fixes = report.findings.map((f) => (f as unknown as {remediation: string}).remediation.replace(`${charmDirs['postgresql-k8s']}/`, ''))
+    expect(fixes).toEqual([
+      "metadata.yaml:27: set containers.postgresql.uid and containers.postgresql.gid to a non-zero id (e.g. 584792) in the charm's metadata, so Juju runs the container with that runAsUser and runAsGroup; for a charm you do not maintain, choose a revision that does",
+      "metadata.yaml:4: set `charm-user: non-root` in the charm's metadata (charmcraft.yaml or metadata.yaml; Juju 3.6+), so the charm code does not run as root",
+    ])
+  })
+})
+
+describe('review refuses what it cannot review', () => {
+  const cases: [string, () => string, RegExp][] = [
+    ['a juju status dump', () => join(CORPUS, 'status', 'jhack__jhack__tests__utils__test_show_relation__mocks__k8s__full_status_None.json'), /full_status_None\.json: this is juju status output, which describes a deployed estate; review judges bundles and charms before deploy: audit it with hardenctl audit --from /],
+    ['a pod list', () => join(REPO_ROOT, 'examples', 'livepatch-k8s', 'kubernetes', 'pods.json'), /pods\.json: this is Kubernetes objects \(kubectl get output\), which describes a deployed estate/],
+    ['juju dump-model output', () => join(REPO_ROOT, 'test', 'fixtures', 'juju', 'dump-model-k8s.yaml'), /dump-model-k8s\.yaml: this is juju dump-model output, which describes a deployed estate/],
+    ['an overlay without its bundle', () => join(REPO_ROOT, 'test', 'fixtures', 'juju', 'overlay.yaml'), /^hardenctl: nothing to review: .*overlay\.yaml is a bundle overlay without its bundle: review BUNDLE --overlay FILE$/m],
+    ['a charmcraft.yaml with only build settings', () => join(CORPUS, 'charms', 'minio-operator__charmcraft.yaml'), /^hardenctl: nothing to review: .*minio-operator__charmcraft\.yaml has only build settings/],
+  ]
+  for (const [what, path, expected] of cases) {
+    it(`${what}: says what it is, exit 2`, async () => {
+      const result = await runCli(['review', path()])
+      expect(result.code).toBe(2)
+      expect(result.stdout).toBe('')
+      expect(result.stderr.trim().split('\n')).toHaveLength(1)
+      expect(result.stderr).toMatch(expected)
+    })
+  }
+
+  it('--charm NAME=PATH whose charm is not the one the application deploys: a warning', async () => {
+    const result = await runCli(['review', LIVEPATCH_BUNDLE, '--charm', `postgresql=${charmDirs['traefik-k8s']}`, '--fail-on', 'never'])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toBe(
+      `hardenctl: warning: --charm postgresql=${charmDirs['traefik-k8s']}: the charm there is named traefik-k8s, but application postgresql deploys postgresql-k8s; its metadata was used for postgresql anyway\n`,
+    )
   })
 })
 

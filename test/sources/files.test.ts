@@ -34,3 +34,38 @@ describe('readFileSources', () => {
     expect(result.warnings).toEqual([`${join(dir, 'hardenctl.yaml')}: a hardenctl policy inside the inputs is ignored; pass it with --policy`])
   })
 })
+
+describe('a directory with files that are not inputs', () => {
+  it('warns for each file it skips, naming it and what it looked like, and reads the rest', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-skip-'))
+    await cp('test/corpus/status/jhack__jhack__tests__utils__test_show_relation__mocks__machine__full_status_None.json', join(dir, 'status.json'))
+    await cp('test/fixtures/juju/show-unit-zookeeper.json', join(dir, 'zookeeper-0.json'))
+    await writeFile(join(dir, 'package.json'), '{"name": "x", "version": "1.0.0", "private": true}')
+    await writeFile(join(dir, 'broken.yaml'), 'applications:\n  a: [1,\n')
+    await writeFile(join(dir, 'bundle.yaml.j2'), 'applications:\n  pg:\n    charm: {{ charm }}\n')
+    await writeFile(join(dir, '.hidden.json'), 'not even JSON')
+    const result = await readFileSources([dir])
+    expect(result.warnings).toEqual([
+      `${join(dir, 'broken.yaml')}:3:1: malformed YAML: Flow sequence in block collection must be sufficiently indented and end with a ]; skipped`,
+      `${join(dir, 'bundle.yaml.j2')}:3:12: this is a Jinja template ({{ }} / {% %}); render it first and give hardenctl the rendered file; skipped`,
+      `${join(dir, 'package.json')}: not a recognised input (a map with keys name, version, private); expected juju status/show-model/users/offers/disabled-commands/config/show-application/dump-model output, a bundle, charm metadata, or Kubernetes objects (kubectl get -o json); skipped`,
+      `${join(dir, 'zookeeper-0.json')}: juju show-unit output: recognised, but no rule reads it (use juju status for units, juju show-application for exposure); skipped`,
+    ])
+    expect(result.files.map((f) => `${f.file.replace(`${dir}/`, '')}: ${f.kind}`)).toEqual([
+      'package.json: not recognised (skipped)',
+      'status.json: juju status',
+      'zookeeper-0.json: juju show-unit',
+    ])
+    expect(result.contributions.some((c) => c.type === 'application')).toBe(true)
+    // The unit's relation data holds passwords: none of it is read.
+    expect(JSON.stringify(result)).not.toContain('z0vAlPc7cg5la5Fzl1IVOF4c1B0vu4qv')
+  })
+
+  it('a file named on its own that is not an input is an error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-named-'))
+    await writeFile(join(dir, 'package.json'), '{"name": "x"}')
+    await expect(readFileSources([join(dir, 'package.json')])).rejects.toThrow(`${join(dir, 'package.json')}: not a recognised input (a map with keys name)`)
+    await writeFile(join(dir, 'overlay.yaml'), '{% if prod %}\napplications: {}\n{% endif %}\n')
+    await expect(readFileSources([join(dir, 'overlay.yaml')])).rejects.toThrow(`${join(dir, 'overlay.yaml')}:1:1: this is a Jinja template`)
+  })
+})

@@ -56,13 +56,29 @@ export function* applications(inventory: Inventory): Generator<{model: Model; ap
   }
 }
 
+/** Juju model names (juju/names `validModelName`): lower-case letters, digits and hyphens, not starting with a hyphen. */
+const JUJU_MODEL_NAME = /^[a-z0-9]+[a-z0-9-]*$/
+
+/** What a fix command says when the model's Juju name is not known (a bundle read on its own). */
+export const MODEL_PLACEHOLDER = 'MODEL'
+
+/**
+ * The model's name as a juju command takes it: its name, or `MODEL` when no input named it (the
+ * label of a bundle read on its own is its file's name, never a model's) or when the name is not
+ * one Juju accepts.
+ */
+export function jujuModelName(model: {name: string; unnamed?: true}): string {
+  return model.unnamed || !JUJU_MODEL_NAME.test(model.name) ? MODEL_PLACEHOLDER : model.name
+}
+
 /** `-m` argument for juju commands: `controller:model` when the controller is known. */
-export function modelArg(model: {controller: string; name: string} | Model): string {
-  return model.controller ? `${model.controller}:${model.name}` : model.name
+export function modelArg(model: {controller: string; name: string; unnamed?: true} | Model): string {
+  const name = jujuModelName(model)
+  return model.controller ? `${model.controller}:${name}` : name
 }
 
 export function appModelArg(app: Application): string {
-  return app.controller ? `${app.controller}:${app.model}` : app.model
+  return modelArg({controller: app.controller, name: app.model, ...(app.modelUnnamed ? {unnamed: true as const} : {})})
 }
 
 export function annotationsOf(object: {metadata: {annotations?: Record<string, string> | undefined}}): Record<string, string> | undefined {

@@ -42,6 +42,8 @@ export const statusReader: DocumentReader = {
   recognises(data, hint) {
     if (!isRecord(data)) return false
     if (Object.keys(data).length === 0) return STATUS_FILE.test(basename(hint.file))
+    // The whole status call failed: `{"status-error": "..."}` and nothing else.
+    if (statusError(data) !== undefined && Object.keys(data).length === 1) return true
     const model = data.model
     if (!isRecord(model) || 'model-uuid' in model) return false
     return 'applications' in data || 'machines' in data || typeof model.name === 'string' || 'status-error' in model
@@ -51,10 +53,18 @@ export const statusReader: DocumentReader = {
     const out: Contribution[] = []
     let scope: Scope = ctx.scope
 
+    const topError = statusError(data)
+    if (topError !== undefined) {
+      scope = fillScope(ctx.scope, modelNamed(top.model))
+      out.push(gap(scope, 'model', scope.model ?? '', topError, [], ctx))
+    }
     if (top.model !== undefined) {
       const error = statusError(top.model)
-      if (error !== undefined) out.push(gap(scope, 'model', scope.model ?? '', error, ['model'], ctx))
-      else {
+      if (error !== undefined) {
+        // The model part errored; it may still carry its name.
+        scope = fillScope(ctx.scope, modelNamed(top.model))
+        out.push(gap(scope, 'model', scope.model ?? '', error, ['model'], ctx))
+      } else {
         const model = check(modelSchema, top.model, ctx, ['model'], KIND)
         scope = fillScope(ctx.scope, {model: model.name, controller: model.controller})
         out.push({
@@ -83,6 +93,14 @@ export const statusReader: DocumentReader = {
     out.push(...readStatusOffers(top.offers, ctx, scope, onGap))
     return [{type: 'input', scope, input: 'juju-status'}, ...out, ...gaps]
   },
+}
+
+function modelNamed(model: unknown): {model?: string; controller?: string} {
+  if (!isRecord(model)) return {}
+  return {
+    ...(typeof model.name === 'string' && model.name !== '' ? {model: model.name} : {}),
+    ...(typeof model.controller === 'string' && model.controller !== '' ? {controller: model.controller} : {}),
+  }
 }
 
 function gap(scope: Scope, kind: string, name: string, message: string, path: DataPath, ctx: ReadContext): Contribution {

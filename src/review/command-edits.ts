@@ -1,0 +1,110 @@
+/**
+ * A rule's post-deploy fix (`juju integrate A:certificates B`, `juju config APP key=value`, ...)
+ * read as the bundle edit that has the same effect before deploy. The rules know which endpoint
+ * and which provider a relation needs; this keeps `review` saying the same thing in bundle terms.
+ */
+
+export type BundleChange =
+  | {kind: 'add-relation'; ends: [string, string]}
+  | {kind: 'remove-relation'; ends: [string, string]}
+  | {kind: 'add-application'; charm: string}
+  | {kind: 'set-options'; app: string; options: Record<string, string>}
+  | {kind: 'unset-options'; app: string; options: string[]}
+  | {kind: 'unexpose'; app: string}
+  | {kind: 'expose-to'; app: string; endpoints: string[]; cidrs: string[]}
+  | {kind: 'untrust'; app: string}
+  | {kind: 'channel'; app: string; channel: string; charm?: string}
+  | {kind: 'base'; app: string; base: string}
+
+/** The `juju` commands of a remediation, as bundle changes; commands that have none are left out. */
+export function bundleChanges(remediation: string): BundleChange[] {
+  const changes: BundleChange[] = []
+  for (const command of jujuCommands(remediation)) {
+    const change = toChange(command)
+    if (change) changes.push(change)
+  }
+  return changes
+}
+
+/** `juju …` invocations in a remediation, split into words (quotes kept together), flags included. */
+function jujuCommands(remediation: string): string[][] {
+  const commands: string[][] = []
+  // A comment (`# or: ...`) offers alternatives, not more steps.
+  const code = remediation.replace(/#.*$/gm, ' ')
+  for (const match of code.matchAll(/\bjuju\s+([^;`&|]+)/g)) {
+    const words = [...match[1]!.matchAll(/(?:"[^"]*"|'[^']*'|[^\s"'])+/g)].map((word) => word[0])
+    // Prose after the command ("then restart ...") is not part of it.
+    const end = words.findIndex((word) => /^(then|or|and)$/.test(word) || word.endsWith(','))
+    commands.push(end === -1 ? words : words.slice(0, words[end]!.endsWith(',') ? end + 1 : end).map((word) => word.replace(/,$/, '')))
+  }
+  return commands
+}
+
+function toChange(words: string[]): BundleChange | undefined {
+  const [verb, ...rest] = words
+  const {positional, flags} = parseArgs(rest)
+  switch (verb) {
+    case 'integrate':
+    case 'relate':
+      return positional.length >= 2 ? {kind: 'add-relation', ends: [positional[0]!, positional[1]!]} : undefined
+    case 'remove-relation':
+      return positional.length >= 2 ? {kind: 'remove-relation', ends: [positional[0]!, positional[1]!]} : undefined
+    case 'deploy':
+      return positional[0] ? {kind: 'add-application', charm: positional[0]} : undefined
+    case 'unexpose':
+      return positional[0] ? {kind: 'unexpose', app: positional[0]} : undefined
+    case 'expose': {
+      const app = positional[0]
+      if (!app) return undefined
+      return {kind: 'expose-to', app, endpoints: splitList(flags.get('--endpoints')), cidrs: splitList(flags.get('--to-cidrs'))}
+    }
+    case 'trust':
+      return positional[0] && flags.has('--remove') ? {kind: 'untrust', app: positional[0]} : undefined
+    case 'refresh': {
+      const app = positional[0]
+      const channel = flags.get('--channel')
+      if (!app || !channel) return undefined
+      const charm = flags.get('--switch')
+      return {kind: 'channel', app, channel, ...(charm ? {charm} : {})}
+    }
+    case 'set-application-base':
+      return positional.length >= 2 ? {kind: 'base', app: positional[0]!, base: positional[1]!} : undefined
+    case 'config': {
+      const [app, ...settings] = positional
+      if (!app) return undefined
+      const reset = flags.get('--reset')
+      if (reset) return {kind: 'unset-options', app, options: splitList(reset)}
+      const options = Object.fromEntries(settings.filter((s) => s.includes('=')).map((s) => [s.slice(0, s.indexOf('=')), unquote(s.slice(s.indexOf('=') + 1))]))
+      // `trust` is application config, not a charm option.
+      if (options.trust === 'false') return {kind: 'untrust', app}
+      return Object.keys(options).length > 0 ? {kind: 'set-options', app, options} : undefined
+    }
+    default:
+      return undefined
+  }
+}
+
+const VALUE_FLAGS = new Set(['-m', '--model', '-c', '--controller', '--channel', '--switch', '--endpoints', '--to-cidrs', '--to-spaces', '--reset', '--scope', '--base'])
+
+function parseArgs(words: string[]): {positional: string[]; flags: Map<string, string>} {
+  const positional: string[] = []
+  const flags = new Map<string, string>()
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!
+    if (word.startsWith('-')) {
+      const eq = word.indexOf('=')
+      if (eq !== -1) flags.set(word.slice(0, eq), word.slice(eq + 1))
+      else if (VALUE_FLAGS.has(word)) flags.set(word, words[++i] ?? '')
+      else flags.set(word, '')
+    } else positional.push(word)
+  }
+  return {positional, flags}
+}
+
+function splitList(value: string | undefined): string[] {
+  return value ? value.split(',').filter(Boolean) : []
+}
+
+function unquote(value: string): string {
+  return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value
+}

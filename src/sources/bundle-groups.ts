@@ -1,0 +1,115 @@
+/**
+ * Which bundle documents are merged with which. Juju merges a bundle with the overlays given with
+ * it (`juju deploy bundle.yaml --overlay a.yaml --overlay b.yaml`, or the later documents of a
+ * multi-document file); the file source sees files, so it decides the same from content and place:
+ *
+ * - A file's documents after the first are overlays of its first.
+ * - Files in the same snapshot-layout model (or, outside the layout, all files) form one group.
+ *   A file whose first document is a base bundle is a base; any other is an overlay file.
+ * - One base in the group: every overlay file applies to it, in the order files were read.
+ * - Several bases: when exactly one has base-only keys (`bundle:`, `series`, `machines`, ...) it is
+ *   the base and the others (which only add applications) are overlays of it, with a warning.
+ *   Otherwise each base is a bundle of its own, and an overlay file cannot say which it belongs
+ *   to: that is an error.
+ * - No base: the overlays are merged with each other and read as changes to a model described by
+ *   other inputs (`juju status`, `juju config`).
+ * - `review --overlay` files apply, in the order given, to the one base bundle being reviewed.
+ */
+import {InputError} from '../errors.js'
+import type {Contribution} from '../inventory/contributions.js'
+import {bundleContributions, hasBaseKeys, isBaseBundleDocument} from './juju/bundle.js'
+import {type BundleDocument, mergeBundleDocuments} from './juju/bundle-merge.js'
+
+interface BundleFile {
+  file: string
+  /** Where this file's contributions go among the others (the order files were read in). */
+  position: number
+  documents: BundleDocument[]
+  /** Given with `review --overlay`: an overlay whatever its content. */
+  explicitOverlay: boolean
+}
+
+export interface BundleGroupsResult {
+  /** Each merged bundle's contributions, and where they go: where its first file was read. */
+  contributions: {position: number; contributions: Contribution[]}[]
+  warnings: string[]
+  /** Files whose first document was read as an overlay though it looks like a bundle. */
+  readAsOverlay: string[]
+}
+
+export class BundleGroups {
+  private readonly files = new Map<string, BundleFile>()
+
+  add(document: BundleDocument, explicitOverlay: boolean, position: number): void {
+    let file = this.files.get(document.ctx.file)
+    if (!file) this.files.set(document.ctx.file, (file = {file: document.ctx.file, position, documents: [], explicitOverlay}))
+    file.documents.push(document)
+  }
+
+  merge(): BundleGroupsResult {
+    const result: BundleGroupsResult = {contributions: [], warnings: [], readAsOverlay: []}
+    const files = [...this.files.values()]
+    const explicit = files.filter((file) => file.explicitOverlay)
+    const groups = new Map<string, BundleFile[]>()
+    for (const file of files) {
+      if (file.explicitOverlay) continue
+      const key = groupKey(file)
+      let group = groups.get(key)
+      if (!group) groups.set(key, (group = []))
+      group.push(file)
+    }
+    if (explicit.length > 0) checkOneBase(files.filter((file) => !file.explicitOverlay && isBase(file)))
+    for (const group of groups.values()) mergeGroup(group, group.some(isBase) ? explicit : [], result)
+    return result
+  }
+}
+
+function groupKey(file: BundleFile): string {
+  const scope = file.documents[0]!.ctx.scope
+  return JSON.stringify([scope.controller ?? '', scope.model ?? ''])
+}
+
+function isBase(file: BundleFile): boolean {
+  const first = file.documents[0]!
+  return first.ctx.document === 0 && isBaseBundleDocument(first.data)
+}
+
+/** `--overlay` applies to one bundle, as with `juju deploy BUNDLE --overlay`. */
+function checkOneBase(bases: BundleFile[]): void {
+  if (bases.length === 1) return
+  const given = bases.length === 0 ? 'no bundle was given' : `${bases.length} were given (${bases.map((b) => b.file).join(', ')}): review them one at a time`
+  throw new InputError(undefined, `--overlay applies to one bundle, as with juju deploy; ${given}`)
+}
+
+function mergeGroup(group: BundleFile[], explicit: BundleFile[], result: BundleGroupsResult): void {
+  let bases = group.filter(isBase)
+  let overlayFiles = group.filter((file) => !isBase(file))
+  if (bases.length > 1) {
+    const withBaseKeys = bases.filter((file) => hasBaseKeys(file.documents[0]!.data))
+    if (withBaseKeys.length === 1) {
+      const base = withBaseKeys[0]!
+      const demoted = bases.filter((file) => file !== base)
+      for (const file of demoted) {
+        result.warnings.push(`${file.file}: read as an overlay of ${base.file} (as with juju deploy ${base.file} --overlay ${file.file}): it only adds applications and has none of bundle, name, series, default-base, machines or description`)
+        result.readAsOverlay.push(file.file)
+      }
+      overlayFiles = group.filter((file) => file !== base)
+      bases = [base]
+    } else if (overlayFiles.length > 0) {
+      throw new InputError(
+        overlayFiles[0]!.file,
+        `cannot tell which bundle this overlay applies to (${bases.map((b) => b.file).join(', ')}); put each bundle with its overlays under juju/<controller>/models/<model>/ (see README "Input layout"), or review one bundle at a time with --overlay`,
+      )
+    }
+  }
+  const overlays = [...overlayFiles, ...explicit].flatMap((file) => file.documents)
+  if (bases.length === 0) {
+    if (overlays.length > 0) result.contributions.push({position: group[0]!.position, contributions: bundleContributions(mergeBundleDocuments(undefined, overlays))})
+    return
+  }
+  for (const base of bases) {
+    const [first, ...ownOverlays] = base.documents
+    const merged = mergeBundleDocuments(first, bases.length === 1 ? [...ownOverlays, ...overlays] : ownOverlays)
+    result.contributions.push({position: base.position, contributions: bundleContributions(merged)})
+  }
+}

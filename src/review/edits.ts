@@ -141,7 +141,7 @@ function fromCommands(context: EditContext): string | undefined {
   if (changes.length === 0) return undefined
   const edits = changes.map((change) => describeChange(change, context))
   // A TLS Secret an ingress charm reads is not part of any bundle.
-  if (/create secret tls/.test(context.finding.remediation)) edits.push("and create the kubernetes.io/tls Secret it names in the model's namespace (kubectl create secret tls)")
+  if (/create secret tls/.test(context.finding.remediation)) edits.push("and, before deploying, create the kubernetes.io/tls Secret it names in the model's namespace")
   return edits.join('; ')
 }
 

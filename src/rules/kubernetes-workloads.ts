@@ -5,12 +5,13 @@
 import type {Target} from '../findings/types.js'
 import {kubeScope} from '../inventory/kube-scope.js'
 import type {KubernetesView, KubeRole, KubeRoleBinding, KubeService, KubeWorkload} from '../inventory/kubernetes.js'
-import type {Application, Model} from '../inventory/types.js'
+import type {Application, Inventory, Model} from '../inventory/types.js'
 import {appCandidates} from '../policy/candidates.js'
 import {cidrWithinAny} from '../policy/cidr.js'
 import {allowedCidrs} from '../policy/exposure.js'
 import {cite} from './guides.js'
-import {CHARMS, isCharmIn} from './helpers/charms.js'
+import {certificatesFix} from './helpers/certificate-providers.js'
+import {charmName, CHARMS, isCharmIn} from './helpers/charms.js'
 import {anyGlobMatches, matchingKeys} from './helpers/glob.js'
 import {INGRESS_INTERFACES, OBSERVABILITY_INTERFACES} from './helpers/interfaces.js'
 import {describeService, isExternalService, serviceSources} from './helpers/kube-exposure.js'
@@ -380,29 +381,24 @@ export const k8sLoadBalancer: Rule = {
   },
 }
 
-/** Charms with a `tls-certificates` provider endpoint a `certificates` requirer can integrate with. */
-const TLS_PROVIDERS = CHARMS.certificateAuthorities.filter((c) => c !== 'certificate-transfer-integrator')
-
 /**
- * Integrate `APP:certificates` with a certificate provider the model already runs; without one,
- * deploy self-signed-certificates (works as deployed; lego needs its email and DNS-plugin options).
+ * Relate the app's certificates endpoint to the provider the estate already has (one fix text for
+ * every TLS rule, see certificate-providers.ts); an entry point prefers a CA clients trust.
  */
-function certificatesRemediation(model: Model, app: Application): string {
-  const m = appModelArg(app)
-  const providers = [...model.applications.values()].filter((a) => isCharmIn(a, TLS_PROVIDERS)).map((a) => a.name)
-  const [provider] = providers
-  if (provider) return `juju integrate -m ${m} ${app.name}:certificates ${provider}${providers.length > 1 ? `   # or another provider of the model: ${list(providers.slice(1))}` : ''}`
-  return `juju deploy -m ${m} self-signed-certificates; juju integrate -m ${m} ${app.name}:certificates self-signed-certificates   # for a public hostname use lego instead (set its email and plugin options when deploying)`
+function certificatesRemediation(inventory: Inventory, model: Model, app: Application): string {
+  const fix = certificatesFix(inventory, model, app, {publicFacing: true})
+  if (fix) return fix.text
+  return `${charmName(app)} has no certificates endpoint in the metadata read: give ${app.name} TLS the way its charm documents (a TLS Secret or options), or refresh to a revision that can request certificates (\`juju info ${charmName(app)}\` lists the relations of each channel)`
 }
 
 /** Charms that write Ingresses and take TLS on their `certificates` endpoint. */
 const INGRESS_CHARMS_WITH_CERTIFICATES = ['nginx-ingress-integrator']
 
 /** A charm rewrites the Ingresses it manages: TLS has to come through the charm. */
-function managedIngressRemediation(model: Model, app: Application): string {
+function managedIngressRemediation(inventory: Inventory, model: Model, app: Application): string {
   if (isCharmIn(app, INGRESS_CHARMS_WITH_CERTIFICATES)) {
     if (tlsRelations(model, app).length > 0) return `juju status -m ${appModelArg(app)} ${app.name} --relations   # ${app.name} has a certificates relation but its Ingress has no TLS yet: see why the charm has not applied it`
-    return certificatesRemediation(model, app)
+    return certificatesRemediation(inventory, model, app)
   }
   return `The charm of ${app.name} writes this Ingress and overwrites edits to it: give it TLS through the charm (its certificates relation or TLS options), not kubectl.`
 }
@@ -438,7 +434,7 @@ export const k8sIngressNoTls: Rule = {
         evidence: {hosts, backends: [...new Set(backends)], ingressClassName: ingress.spec.ingressClassName, tls: [], ...(manager ? {application: manager.name} : {})},
         remediation:
           manager && model
-            ? managedIngressRemediation(model, manager)
+            ? managedIngressRemediation(inventory, model, manager)
             : `kubectl -n ${namespace} patch ingress ${ingress.metadata.name} --type=merge -p '{"spec":{"tls":[{"hosts":${JSON.stringify([...new Set(hosts.filter((h) => h !== '*'))])},"secretName":"${ingress.metadata.name}-tls"}]}}'   # the TLS Secret must exist first: kubectl -n ${namespace} create secret tls ${ingress.metadata.name}-tls --cert=CERT_FILE --key=KEY_FILE (or let cert-manager issue it)`,
         ref: ingress.ref,
         ...(annotations ? {annotations} : {}),
@@ -459,7 +455,7 @@ export const k8sIngressNoTls: Rule = {
         target: appTarget(app, model),
         message: `${app.name} (traefik-k8s) routes ${list(routed)} without a certificates relation: traffic is served over plain HTTP.`,
         evidence: {routes: routed, certificatesRelation: false},
-        remediation: certificatesRemediation(model, app),
+        remediation: certificatesRemediation(inventory, model, app),
         ...(app.refs.definition ? {ref: app.refs.definition} : {}),
       })
     }

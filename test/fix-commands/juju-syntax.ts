@@ -15,6 +15,7 @@
  * | trust | cmd/juju/application/trust.go@0d459a0e0613f47dac3c6b15b79480e963b746e8 (--remove --scope; scope must be "cluster") |
  * | deploy | cmd/juju/application/deploy.go@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (SetFlags + UnitCommandBase --to --attach-storage; 1-2 args) |
  * | refresh | cmd/juju/application/refresh.go@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (SetFlags; 1 arg; --switch/--path/--revision exclusive) |
+ * | info | cmd/juju/charmhub/info.go@93730a0de2ff5f062fc563717b55fd7ab0e4694b (SetFlags: --arch --series --base --channel --config --revision --track --unicode, out --format -o; exactly 1 arg; no -m) |
  * | consume | cmd/juju/application/consume.go@f1fd90f86881e9cd20994c1e89cea0b1a5e23154 (1-2 args; alias must be an application name) |
  * | remove-relation | cmd/juju/application/removerelation.go@93730a0de2ff5f062fc563717b55fd7ab0e4694b (--force; 1 relation id or 2 endpoints) |
  * | set-application-base | docs/.../set-application-base.md@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (<application> <base>) |
@@ -120,6 +121,17 @@ export const JUJU_COMMANDS: readonly JujuCommand[] = [
     config: s(),
     bind: s(),
     trust: b,
+  }),
+  command('info', 'none', '[options] <charm>', [1, 1], {
+    arch: s(),
+    series: s(),
+    base: s('base'),
+    channel: s('channel'),
+    config: b,
+    revision: n,
+    track: s(),
+    unicode: oneOf('auto', 'never', 'always'),
+    ...OUTPUT('tabular', 'yaml', 'json'),
   }),
   command('consume', 'model', '<remote offer path> [<local application name>]', [1, 2]),
   command('remove-relation', 'model', '<application1>[:<relation name1>] <application2>[:<relation name2>] | <relation-id>', [1, 2], {force: b}),

@@ -290,8 +290,8 @@ describe('K8S-INGRESS-NO-TLS', () => {
     m.relations.push(relation('traefik:ingress', 'web:ingress', 'ingress'))
     const [f] = findings(k8sIngressNoTls, inventory({models: [m]}))
     expect(f).toMatchObject({target: {kind: 'application', name: 'traefik'}, evidence: {routes: ['web']}})
-    // No certificate provider in the model: deploy one that works as deployed, then integrate.
-    expect(f?.remediation).toMatch(/^juju deploy -m prod:web self-signed-certificates; juju integrate -m prod:web traefik:certificates self-signed-certificates {3}# /)
+    // No certificate provider in the model: an entry point gets a CA its clients trust, deployed first.
+    expect(f?.remediation).toMatch(/^juju deploy -m prod:web lego && juju integrate -m prod:web traefik:certificates lego:certificates {3}# configure lego/)
     m.applications.set('ca', {...app('ca', {charm: 'self-signed-certificates'}), model: 'web', controller: 'prod'})
     m.relations.push(relation('traefik:certificates', 'ca:certificates', 'tls-certificates'))
     expect(findings(k8sIngressNoTls, inventory({models: [m]}))).toEqual([])
@@ -304,7 +304,7 @@ describe('K8S-INGRESS-NO-TLS', () => {
     ing.metadata.labels = {'nginx-ingress-integrator.charm.juju.is/managed-by': 'ingress'}
     const [f] = findings(k8sIngressNoTls, inventory({models: [m], inputs: ['k8s-ingresses'], kube: {namespaces: [namespace('livepatch', {'model.juju.is/name': 'livepatch'})], ingresses: [ing]}}))
     expect(f?.message).toBe('Ingress livepatch/relation-4-livepatch-ingress (managed by Juju application ingress) serves livepatch without TLS.')
-    expect(f?.remediation).toMatch(/^juju deploy -m prod:livepatch self-signed-certificates; juju integrate -m prod:livepatch ingress:certificates self-signed-certificates {3}# /)
+    expect(f?.remediation).toMatch(/^juju deploy -m prod:livepatch lego && juju integrate -m prod:livepatch ingress:certificates lego:certificates {3}# configure lego/)
     expect(f?.remediation).not.toContain('kubectl')
   })
 
@@ -313,7 +313,7 @@ describe('K8S-INGRESS-NO-TLS', () => {
     m.relations.push(relation('traefik:ingress', 'web:ingress', 'ingress'))
     m.applications.set('acme', {...app('acme', {charm: 'lego'}), model: 'web', controller: 'prod'})
     const [f] = findings(k8sIngressNoTls, inventory({models: [m]}))
-    expect(f?.remediation).toBe('juju integrate -m prod:web traefik:certificates acme')
+    expect(f?.remediation).toBe('juju integrate -m prod:web traefik:certificates acme:certificates')
   })
 })
 

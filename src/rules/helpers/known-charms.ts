@@ -59,6 +59,7 @@ export const KNOWN_CHARMS: Readonly<Record<string, KnownCharm>> = {
     from: 'canonical/haproxy-operator charmcraft.yaml (2.8); the legacy haproxy charm (latest)',
   },
   'traefik-k8s': {certificateEndpoints: ['certificates'], from: 'canonical/traefik-k8s-operator metadata.yaml'},
+  'nginx-ingress-integrator': {certificateEndpoints: ['certificates'], from: 'canonical/nginx-ingress-integrator-operator charmcraft.yaml@0d561de8 (requires certificates: tls-certificates)'},
 
   // Certificate providers.
   'self-signed-certificates': {issuesOn: 'certificates', from: 'canonical/self-signed-certificates-operator charmcraft.yaml'},

@@ -5,11 +5,11 @@
  * and an extra finding both fail, with the difference listed.
  */
 import {readdirSync} from 'node:fs'
-import {copyFile, mkdtemp, readFile, rm} from 'node:fs/promises'
+import {copyFile, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
-import {parse} from 'yaml'
+import {parse, stringify} from 'yaml'
 import {z} from 'zod'
 
 import {runAudit} from '../src/audit/run-audit.js'
@@ -29,6 +29,11 @@ const FIXTURE_SECRETS = [
   'ffE2s04EmaesrrQy98E4fN2R83WNFvBs',
   'z0vAlPc7cg5la5Fzl1IVOF4c1B0vu4qv',
   '0WQGb9Eyyp3NT26vIkK9JCLNS3pDKxdr',
+  // The unit and machine agents' password hashes in the dump-model (Juju 2.1 test model).
+  'Il/M2+WlhkUA5zASHj+QvE66',
+  'bynwWY8+0lUvTpNwjeKI0JUl',
+  // The line standing in for the dump-model's cloud-credential client-key: no credential attribute may be printed.
+  'REDACTED-FOR-THE-HARDENCTL-CORPUS',
 ]
 
 const expectedFindingSchema = z.strictObject({
@@ -47,6 +52,8 @@ const expectedFindingSchema = z.strictObject({
 const caseSchema = z
   .strictObject({
     inputs: z.array(z.union([z.string(), z.strictObject({directory: z.record(z.string(), z.string())})])).min(1),
+    /** A hardenctl.yaml for this case, inline: written to a temporary file and passed as the policy. */
+    policy: z.record(z.string(), z.unknown()).optional(),
     findings: z.array(expectedFindingSchema).optional(),
     /** Each entry: substrings one warning must contain. */
     warnings: z.array(z.array(z.string()).min(1)).optional(),
@@ -71,6 +78,16 @@ const temporary: string[] = []
 afterEach(async () => {
   await Promise.all(temporary.splice(0).map((dir) => rm(dir, {recursive: true, force: true})))
 })
+
+/** The case's inline policy as a temporary hardenctl.yaml, or undefined (the guides' defaults). */
+async function preparePolicy(policy: Case['policy']): Promise<string | undefined> {
+  if (policy === undefined) return undefined
+  const dir = await mkdtemp(join(tmpdir(), 'hardenctl-real-world-policy-'))
+  temporary.push(dir)
+  const file = join(dir, 'hardenctl.yaml')
+  await writeFile(file, stringify(policy))
+  return file
+}
 
 /** The `--from` paths for a case, and a map from temporary files back to their corpus names. */
 async function prepareInputs(inputs: Case['inputs']): Promise<{from: string[]; aliases: Map<string, string>}> {
@@ -165,11 +182,12 @@ function assertNoFixtureSecret(text: string): void {
 async function runCase(name: string): Promise<void> {
   const expected = caseSchema.parse(parse(await readFile(join(EXPECTED, name), 'utf8')))
   const {from, aliases} = await prepareInputs(expected.inputs)
+  const policyFile = await preparePolicy(expected.policy)
 
   let result: Awaited<ReturnType<typeof runAudit>> | undefined
   let refusal: Error | undefined
   try {
-    result = await runAudit({from, toolVersion: 'test', now: NOW, policyFile: undefined})
+    result = await runAudit({from, toolVersion: 'test', now: NOW, policyFile})
   } catch (error) {
     refusal = error as Error
   }
@@ -182,7 +200,10 @@ async function runCase(name: string): Promise<void> {
     return
   }
 
-  if (refusal) throw new Error(`the audit refused the input: ${refusal.message}`)
+  if (refusal) {
+    assertNoFixtureSecret(refusal.message)
+    throw new Error(`the audit refused the input: ${refusal.message}`)
+  }
   const {report, warnings} = result!
   assertNoFixtureSecret(JSON.stringify(report) + warnings.join('\n'))
   for (const want of expected.warnings ?? []) {
@@ -205,7 +226,7 @@ describe('real-world corpus', () => {
         for (const file of typeof input === 'string' ? [input] : Object.values(input.directory)) used.add(file)
       }
     }
-    const corpus = ['bundles', 'overlays', 'templates', 'status', 'show-unit', 'charms'].flatMap((folder) =>
+    const corpus = ['bundles', 'overlays', 'templates', 'status', 'show-unit', 'charms', 'dump-model', 'kubernetes'].flatMap((folder) =>
       readdirSync(join(CORPUS, folder)).map((file) => `${folder}/${file}`),
     )
     expect(corpus.filter((file) => !used.has(file))).toEqual([])

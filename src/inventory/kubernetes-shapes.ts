@@ -69,7 +69,8 @@ export const podSpecSchema = z.looseObject({
   hostPID: z.boolean().optional(),
   hostIPC: z.boolean().optional(),
   securityContext: podSecurityContextSchema.optional(),
-  containers: z.array(containerSchema),
+  // Required by the API server, but `containers: null` decodes as none (see dropNullFields).
+  containers: z.array(containerSchema).optional(),
   initContainers: z.array(containerSchema).optional(),
   volumes: z.array(volumeSchema).optional(),
 })

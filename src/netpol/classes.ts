@@ -47,7 +47,7 @@ export function podClasses(view: Pick<KubernetesView, 'pods'>, options: PodClass
       if (!ignored.has(key)) labels[key] = pod.metadata.labels![key]!
     }
     const hostNetwork = pod.spec.hostNetwork === true
-    const ports = containerPorts(pod.spec.containers)
+    const ports = containerPorts(pod.spec.containers ?? [])
     const key = JSON.stringify([namespace, labels, hostNetwork, ports])
     const existing = byKey.get(key)
     const name = labels[APP_NAME_LABEL] ?? workloadName(pod)

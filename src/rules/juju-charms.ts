@@ -114,7 +114,7 @@ type CharmUserVerdict = {user: string; source: 'charm metadata' | 'pods'; ref?: 
 function charmUserVerdict(inventory: Inventory, policy: Policy, subject: CharmSubject): CharmUserVerdict | undefined {
   if (subject.app) {
     for (const pod of appPodSubjects(inventory, policy, subject.app)) {
-      const charm = pod.spec.containers.find((c) => c.name === CHARM_CONTAINER)
+      const charm = (pod.spec.containers ?? []).find((c) => c.name === CHARM_CONTAINER)
       if (!charm) continue
       const user = effectiveUser(pod.spec, charm)
       const name = Object.entries(CHARM_USER_UIDS).find(([, uid]) => uid === user.runAsUser)?.[0]

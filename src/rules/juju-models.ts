@@ -89,10 +89,16 @@ export const jujuObservability: Rule = {
     'Deploy a collector, relate it to the workloads and to COS: on machines the `opentelemetry-collector` subordinate (no --trust: `juju integrate opentelemetry-collector:juju-info APP`); on Kubernetes `opentelemetry-collector-k8s`, which needs --trust to patch its own StatefulSet, so list it under `trust.allow` in hardenctl.yaml after auditing it. Then consume the COS offers (`juju consume admin/cos.prometheus-receive-remote-write`) and integrate them.',
   autoFixable: false,
   needs: [['juju-status', 'juju-bundle']],
-  evaluate({inventory, policy, report}) {
+  evaluate({inventory, policy, report, notEvaluated}) {
     for (const model of inventory.models.values()) {
       if (model.applications.size === 0) continue
       if (observabilityLinks(model).length > 0) continue
+      // An application whose status failed may hold the relation that observes the model.
+      const unread = inventory.gaps.filter((gap) => gap.target.kind === 'application' && gap.target.model === model.name && (gap.target.controller ?? '') === model.controller)
+      if (unread.length > 0) {
+        notEvaluated(modelTarget(model), ['juju-status'], `the status of ${list(unread.map((gap) => gap.target.name))} could not be read, so its relations are unknown`)
+        continue
+      }
       report({
         target: modelTarget(model),
         message: `model ${model.name} has no relation to grafana-agent, opentelemetry-collector, a cos-agent endpoint or a COS offer: its ${model.applications.size} applications are not observed.`,

@@ -196,7 +196,9 @@ function readParsedFile(parsed: ParsedFile, options: ReadOptions): void {
     }
     kinds.add(reader.kind)
     if (reader.unusedBecause !== undefined) {
-      result.warnings.push(`${parsed.file}: ${reader.kind} output: ${reader.unusedBecause}`)
+      // Named on the command line it was meant to be audited: passing it as "no findings" would lie.
+      if (!options.fromDirectory) throw new InputError(parsed.file, `${which}is ${reader.kind} output, which hardenctl does not audit: ${reader.unusedBecause}`)
+      result.warnings.push(`${parsed.file}: ${reader.kind} output: ${reader.unusedBecause}; skipped`)
       continue
     }
     if (isBundleReader(reader)) {

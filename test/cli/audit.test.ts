@@ -207,7 +207,7 @@ describe('juju dump-model and juju show-unit', () => {
     expect(result.stderr.trim().split('\n')).toEqual([
       `hardenctl: warning: ${join(dir, 'half.json')}:1:11: malformed JSON: value expected; skipped`,
       `hardenctl: warning: ${join(dir, 'notes.yaml')}: not a recognised input (a list of 2 items); expected juju status/show-model/users/offers/disabled-commands/config/show-application/dump-model output, a bundle, charm metadata, or Kubernetes objects (kubectl get -o json); skipped`,
-      `hardenctl: warning: ${join(dir, 'zookeeper.json')}: juju show-unit output: recognised, but no rule reads it (use juju status for units, juju show-application for exposure); skipped`,
+      `hardenctl: warning: ${join(dir, 'zookeeper.json')}: juju show-unit output: no rule reads it (use juju status for units, juju show-application for exposure); skipped`,
     ])
     const report = JSON.parse(result.stdout) as AuditReport
     expect(findingsOf(report, 'JUJU-EXPOSED').map((f) => `${f.target.model}/${f.target.name}`)).toEqual(['foo/haproxy'])

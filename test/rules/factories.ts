@@ -18,7 +18,7 @@ import {
   type KubeServiceAccount,
   type KubeWorkload,
 } from '../../src/inventory/kubernetes.js'
-import type {PodSpec, PolicyRule} from '../../src/inventory/kubernetes-shapes.js'
+import type {Container, PodSpec, PolicyRule} from '../../src/inventory/kubernetes-shapes.js'
 import {
   type Application,
   type Controller,
@@ -163,7 +163,7 @@ export function workload(
  * sudoer 171, non-root 170), the workload container as the charm's `uid`/`gid`, or with an empty
  * securityContext (the image's user) when the charm sets none.
  */
-export function jujuPodSpec(app: string, charmUid: number, workload: NonNullable<PodSpec['containers'][number]['securityContext']> = {}, container = app): PodSpec {
+export function jujuPodSpec(app: string, charmUid: number, workload: NonNullable<Container['securityContext']> = {}, container = app): PodSpec {
   const agent = {runAsUser: charmUid, runAsGroup: charmUid}
   return {
     serviceAccountName: app,
@@ -179,7 +179,7 @@ export function jujuPodSpec(app: string, charmUid: number, workload: NonNullable
 }
 
 /** A pod of a Juju sidecar application as `kubectl get pods -o json` shows it (StatefulSet-owned). */
-export function jujuSidecarPod(namespace: string, name: string, app: string, charmUid: number, workload: NonNullable<PodSpec['containers'][number]['securityContext']> = {}): KubePod {
+export function jujuSidecarPod(namespace: string, name: string, app: string, charmUid: number, workload: NonNullable<Container['securityContext']> = {}): KubePod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -195,7 +195,7 @@ export function jujuSidecarPod(namespace: string, name: string, app: string, cha
 }
 
 /** The StatefulSet Juju creates for a sidecar application. */
-export function jujuStatefulSet(namespace: string, app: string, charmUid: number, workload: NonNullable<PodSpec['containers'][number]['securityContext']> = {}): KubeWorkload {
+export function jujuStatefulSet(namespace: string, app: string, charmUid: number, workload: NonNullable<Container['securityContext']> = {}): KubeWorkload {
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',

@@ -413,7 +413,7 @@ describe('K8S-RUN-AS-ROOT', () => {
       },
     })
     const patched = strategicMerge(daemonSet, patch.body) as typeof daemonSet
-    expect(patched.spec.template.spec.containers[0]?.securityContext).toEqual({readOnlyRootFilesystem: true, runAsNonRoot: true})
+    expect(patched.spec.template.spec.containers?.[0]?.securityContext).toEqual({readOnlyRootFilesystem: true, runAsNonRoot: true})
     expect(findings(k8sRunAsRoot, inventory({inputs: ['k8s-workloads'], kube: {workloads: [patched]}}), policy({kubernetes: {namespaces: ['monitoring']}}))).toEqual([])
   })
 

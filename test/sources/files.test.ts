@@ -49,7 +49,7 @@ describe('a directory with files that are not inputs', () => {
       `${join(dir, 'broken.yaml')}:3:1: malformed YAML: Flow sequence in block collection must be sufficiently indented and end with a ]; skipped`,
       `${join(dir, 'bundle.yaml.j2')}:3:12: this is a Jinja template ({{ }} / {% %}); render it first and give hardenctl the rendered file; skipped`,
       `${join(dir, 'package.json')}: not a recognised input (a map with keys name, version, private); expected juju status/show-model/users/offers/disabled-commands/config/show-application/dump-model output, a bundle, charm metadata, or Kubernetes objects (kubectl get -o json); skipped`,
-      `${join(dir, 'zookeeper-0.json')}: juju show-unit output: recognised, but no rule reads it (use juju status for units, juju show-application for exposure); skipped`,
+      `${join(dir, 'zookeeper-0.json')}: juju show-unit output: no rule reads it (use juju status for units, juju show-application for exposure); skipped`,
     ])
     expect(result.files.map((f) => `${f.file.replace(`${dir}/`, '')}: ${f.kind}`)).toEqual([
       'package.json: not recognised (skipped)',

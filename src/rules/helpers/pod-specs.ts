@@ -6,7 +6,7 @@
  */
 import type {KubeScope} from '../../inventory/kube-scope.js'
 import type {KubePod, KubeWorkload} from '../../inventory/kubernetes.js'
-import type {PodSpec} from '../../inventory/kubernetes-shapes.js'
+import type {Container, PodSpec} from '../../inventory/kubernetes-shapes.js'
 import type {Application, Inventory, Model} from '../../inventory/types.js'
 import type {SourceRef} from '../../sources/document.js'
 
@@ -141,9 +141,9 @@ function attach(subject: PodSubject, scope: KubeScope, ownerName: string | undef
 }
 
 /** Every container of a pod spec, init containers included. */
-export function containersOf(spec: PodSpec): {container: PodSpec['containers'][number]; init: boolean}[] {
+export function containersOf(spec: PodSpec): {container: Container; init: boolean}[] {
   return [
     ...(spec.initContainers ?? []).map((container) => ({container, init: true})),
-    ...spec.containers.map((container) => ({container, init: false})),
+    ...(spec.containers ?? []).map((container) => ({container, init: false})),
   ]
 }

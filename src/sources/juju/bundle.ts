@@ -92,12 +92,25 @@ export function isOverlayDocument(data: unknown): data is Record<string, unknown
   return isRecord(data) && Object.keys(data).length > 0 && Object.keys(data).every((key) => BUNDLE_KEYS.has(key))
 }
 
-/** A base bundle: every application names its charm (an overlay changes what the base defines). */
+/**
+ * A base bundle: every application names its charm, and every relation joins applications (or
+ * `saas` entries) the document defines — Juju refuses a bundle whose relations name an undefined
+ * application, so a document that relates to others (`aws-integrator` ↔ `kubernetes-worker`) can
+ * only be an overlay.
+ */
 export function isBaseBundleDocument(data: unknown): boolean {
   if (!isBundleDocument(data)) return false
   const specs = applicationSpecs(data)
   if (!specs) return false
-  return Object.values(specs).every((spec) => isRecord(spec) && typeof spec.charm === 'string')
+  if (!Object.values(specs).every((spec) => isRecord(spec) && typeof spec.charm === 'string')) return false
+  const defined = new Set([...Object.keys(specs), ...(isRecord(data.saas) ? Object.keys(data.saas) : [])])
+  return relationApplications(data.relations).every((app) => defined.has(app))
+}
+
+/** The application names a `relations` list mentions (`app` or `app:endpoint`). */
+function relationApplications(relations: unknown): string[] {
+  if (!Array.isArray(relations)) return []
+  return relations.flatMap((pair) => (Array.isArray(pair) ? pair : [])).flatMap((end) => (typeof end === 'string' ? [end.split(':')[0]!] : []))
 }
 
 /** A base bundle with keys only a base uses (`bundle: kubernetes`, `series`, `machines`, ...). */
@@ -205,7 +218,7 @@ function applicationFacts(name: string, app: MergedApplication, merged: MergedBu
   const revision = field('revision', isNumber)
   const series = field('series', isString)
   const base = field('base', isString)
-  const trust = field('trust', isBoolean)
+  const trust = field('trust', isBoolean) ?? legacyTrustOption(app)
   const expose = field('expose', isBoolean)
   const scale = field('scale', isNumber) ?? field('num_units', isNumber)
 
@@ -247,6 +260,17 @@ function applicationFacts(name: string, app: MergedApplication, merged: MergedBu
     optionRefs: optionsMap === undefined ? undefined : Object.fromEntries([...optionsMap].map(([option, entry]) => [option, entry.ref])),
     refs,
   })
+}
+
+/**
+ * `options: {trust: true}`: how bundles granted trust before the `trust:` key (Juju's own test
+ * bundle `aws-integrator-trust-conf-param`); `trust` is an application setting, not a charm option.
+ */
+function legacyTrustOption(app: MergedApplication): Located<boolean> | undefined {
+  const option = app.maps.get('options')?.get('trust')
+  if (!option) return undefined
+  const value = option.value === true || option.value === 'true' ? true : option.value === false || option.value === 'false' ? false : undefined
+  return value === undefined ? undefined : {value, ref: option.ref}
 }
 
 function exposedEndpointSpec(value: unknown): z.infer<typeof exposedEndpointsSchema>[string] {

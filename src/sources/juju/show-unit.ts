@@ -13,7 +13,7 @@ const UNIT_KEYS = ['relation-info', 'opened-ports', 'life', 'leader', 'charm']
 
 export const showUnitReader: DocumentReader = {
   kind: 'juju show-unit',
-  unusedBecause: 'recognised, but no rule reads it (use juju status for units, juju show-application for exposure); skipped',
+  unusedBecause: 'no rule reads it (use juju status for units, juju show-application for exposure)',
   recognises: (data) =>
     everyValue(data, (info) => isRecord(info) && UNIT_KEYS.some((key) => key in info)) && Object.keys(data as object).every((key) => UNIT_NAME.test(key)),
   read: () => [],

@@ -73,6 +73,9 @@ export const statusReader: DocumentReader = {
           facts: compact({type: model.type, cloud: model.cloud, region: model.region, version: model.version}),
           ref: refAt(ctx, ['model']),
         })
+        // The model's own status can fail while its name and type are still reported.
+        const statusFailure = statusError((top.model as Record<string, unknown>)['model-status'])
+        if (statusFailure !== undefined) out.push(gap(scope, 'model', scope.model ?? '', statusFailure, ['model', 'model-status'], ctx))
       }
     }
 

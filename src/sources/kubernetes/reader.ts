@@ -92,13 +92,23 @@ function readObject(object: Json, apiVersion: string, kind: string, path: DataPa
     return
   }
   const spec = specFor(apiVersion, kind)
-  validate(spec?.schema ?? GENERIC_SPEC.schema, object, {
-    file: out.context.file,
-    document: out.context.document,
-    locator: out.context.locator,
-    basePath: path,
-    what: `Kubernetes ${kind}`,
-  })
+  const check = (): void => {
+    validate(spec?.schema ?? GENERIC_SPEC.schema, object, {
+      file: out.context.file,
+      document: out.context.document,
+      locator: out.context.locator,
+      basePath: path,
+      what: `Kubernetes ${kind}`,
+    })
+  }
+  try {
+    check()
+  } catch (error) {
+    // Kubernetes decodes `null` (YAML's empty `metadata:`) as an absent field; so do we, but
+    // only for objects that need it, so the common case pays no extra walk.
+    if (!(error instanceof InputError) || !dropNullFields(object)) throw error
+    check()
+  }
   // Keep the object JSON.parse made, not zod's copy: the schemas only check (no defaults, no
   // transforms), so both are the same data, and the copy dies young instead of doubling the heap.
   const parsed = object
@@ -153,4 +163,21 @@ class Output {
   private scope() {
     return {...this.context.scope, file: this.context.file}
   }
+}
+
+/** Deletes every field whose value is null, in place, at any depth; true when one was deleted. */
+function dropNullFields(value: unknown): boolean {
+  let dropped = false
+  if (Array.isArray(value)) {
+    for (const item of value) dropped = dropNullFields(item) || dropped
+  } else if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>
+    for (const key of Object.keys(record)) {
+      if (record[key] === null) {
+        delete record[key]
+        dropped = true
+      } else dropped = dropNullFields(record[key]) || dropped
+    }
+  }
+  return dropped
 }

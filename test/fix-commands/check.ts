@@ -32,7 +32,16 @@ export const PROSE_ONLY_RULES: Readonly<Record<string, string>> = {
   'MAAS-LOGIN-FAILURES': 'an investigation of the source addresses comes first',
 }
 
-export function checkRemediation(remediation: string, estate: Estate, rule: string): Violation[] {
+/**
+ * Findings for which no command exists although the rule usually has one: a database whose charm
+ * has no certificates endpoint (percona-cluster) needs a migration, not a relation.
+ */
+function proseOnlyFinding(rule: string, evidence: Record<string, unknown> | undefined): boolean {
+  const endpoints = evidence?.certificatesEndpoints
+  return rule === 'TLS-DB-PLAINTEXT' && Array.isArray(endpoints) && endpoints.length === 0
+}
+
+export function checkRemediation(remediation: string, estate: Estate, rule: string, evidence?: Record<string, unknown>): Violation[] {
   const violations: Violation[] = []
   const extracted = extractCommands(remediation)
   violations.push(...extracted.problems)
@@ -67,14 +76,14 @@ export function checkRemediation(remediation: string, estate: Estate, rule: stri
       problem: 'review is pre-deploy: nothing is deployed yet, so the fix is an edit to the bundle or charm (which key, on which line), not a command against a running model',
     })
   }
-  if (commands === 0 && estate.mode === 'audit' && !PROSE_ONLY_RULES[rule]) {
+  if (commands === 0 && estate.mode === 'audit' && !PROSE_ONLY_RULES[rule] && !proseOnlyFinding(rule, evidence)) {
     violations.push({check: 'prose-only', command: remediation, problem: `${rule} can be fixed with a command, but the remediation gives none`})
   }
   return violations
 }
 
 export function checkFinding(finding: Finding, estate: Omit<Estate, 'target'>): Violation[] {
-  return checkRemediation(finding.remediation, {...estate, target: finding.target}, finding.rule)
+  return checkRemediation(finding.remediation, {...estate, target: finding.target}, finding.rule, finding.evidence)
 }
 
 function removeWhere<T>(items: T[], drop: (item: T) => boolean): void {

@@ -7,6 +7,7 @@
  * the controller login < superuser. Revoking a level leaves the one below it (revoking read,
  * or login, removes access), so one revoke takes a user to any lower level.
  */
+import {jujuModelName} from '../inventory/model-name.js'
 import type {ControllerUser, Model, Offer} from '../inventory/types.js'
 import {modelCandidates} from './candidates.js'
 import {matchingKeys} from './glob.js'
@@ -74,7 +75,7 @@ export function offerUrlWithoutSource(url: string): string {
 
 /** The offer's URL as `juju offers` prints it (with its controller prefix when known). */
 export function offerUrl(model: Model, offer: Offer): string {
-  return offer.url ?? `${model.owner ?? 'admin'}/${model.name}.${offer.name}`
+  return offer.url ?? `${model.owner ?? 'admin'}/${jujuModelName(model)}.${offer.name}`
 }
 
 /** The model owner and allowed superusers administer offers; listed consumers consume; everyone else reads. */

@@ -139,13 +139,15 @@ function sensitiveOptionsEdit({at, app, inventory, finding}: EditContext, what: 
 function fromCommands(context: EditContext): string | undefined {
   const changes = bundleChanges(context.finding.remediation)
   if (changes.length === 0) return undefined
-  const edits = changes.map((change) => describeChange(change, context))
+  // An application the same fix adds is named once, by its own edit, not again by each relation to it.
+  const added = new Set(changes.flatMap((change) => (change.kind === 'add-application' ? [change.charm] : [])))
+  const edits = changes.map((change) => describeChange(change, context, added))
   // A TLS Secret an ingress charm reads is not part of any bundle.
   if (/create secret tls/.test(context.finding.remediation)) edits.push("and, before deploying, create the kubernetes.io/tls Secret it names in the model's namespace")
   return edits.join('; ')
 }
 
-function describeChange(change: BundleChange, context: EditContext): string {
+function describeChange(change: BundleChange, context: EditContext, added: ReadonlySet<string>): string {
   const {model, inventory} = context
   const app = (name: string): string => appPathByName(model, name)
   /** Changes to one application point at its definition; added relations and applications at `relations:`. */
@@ -155,7 +157,7 @@ function describeChange(change: BundleChange, context: EditContext): string {
   }
   switch (change.kind) {
     case 'add-relation': {
-      const missing = change.ends.map((end) => end.split(':')[0]!).filter((name) => !model?.applications.has(name) && !model?.consumed.some((c) => c.name === name))
+      const missing = change.ends.map((end) => end.split(':')[0]!).filter((name) => !added.has(name) && !model?.applications.has(name) && !model?.consumed.some((c) => c.name === name))
       const add = missing.length > 0 ? ` and the application${missing.length > 1 ? 's' : ''} ${missing.map((name) => `\`${name}: {charm: ${name}}\``).join(', ')} under applications` : ''
       return `${at()}add \`- [${change.ends.join(', ')}]\` under relations${add}`
     }

@@ -15,7 +15,7 @@ import {
 } from '../policy/access.js'
 import {EVERYONE, normalizeUser} from '../policy/users.js'
 import {cite} from './guides.js'
-import {controllerTarget, modelTarget, userTarget} from './helpers/targets.js'
+import {controllerTarget, jujuModelName, modelTarget, userTarget} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
 /** `-c NAME ` for a known controller; nothing when no input named it (a bare `users.json`), so the user name is never taken for the controller. */
@@ -87,7 +87,7 @@ export const accessModelAdmin: Rule = {
             target: userTarget(user.name, model.controller, model.name),
             message: `model ${model.name} grants ${level} access to everyone@external, i.e. to every user the identity provider knows.`,
             evidence: {user: user.name, access: level, owner: model.owner},
-            remediation: `juju revoke ${c}${user.name} ${revokeFor(MODEL_LEVELS, allowed)} ${model.name}`,
+            remediation: `juju revoke ${c}${user.name} ${revokeFor(MODEL_LEVELS, allowed)} ${jujuModelName(model)}`,
             ...(user.ref ? {ref: user.ref} : {}),
           })
           continue
@@ -97,7 +97,7 @@ export const accessModelAdmin: Rule = {
           target: userTarget(user.name, model.controller, model.name),
           message: `${user.name} holds ${level} on model ${model.name}; ${why}.`,
           evidence: {user: user.name, access: level, allowed: allowed || 'none', owner: model.owner, lastConnection: user.lastConnection},
-          remediation: `juju revoke ${c}${user.name} ${revokeFor(MODEL_LEVELS, allowed)} ${model.name}   # leaves ${allowed || 'no access'}; or list the user under access.models["${model.name}"] in hardenctl.yaml`,
+          remediation: `juju revoke ${c}${user.name} ${revokeFor(MODEL_LEVELS, allowed)} ${jujuModelName(model)}   # leaves ${allowed || 'no access'}; or list the user under access.models["${jujuModelName(model)}"] in hardenctl.yaml`,
           ...(user.ref ? {ref: user.ref} : {}),
         })
       }

@@ -17,7 +17,7 @@ import {appLabel, charmName, isLocalPath} from './helpers/charms.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {appRbac} from './helpers/k8s-app.js'
 import {isWildcardRole} from './helpers/rbac.js'
-import {appModelArg, applications, appTarget, list, modelArg, modelTarget} from './helpers/targets.js'
+import {appModelArg, applications, appTarget, list, MODEL_PLACEHOLDER, modelArg, modelTarget} from './helpers/targets.js'
 import {modelHas} from './needs.js'
 import type {Rule} from './rule.js'
 
@@ -62,7 +62,7 @@ export const jujuTrust: Rule = {
           wildcardRoles: wildRoles.map((r) => `${r.metadata.namespace}/${r.metadata.name}`),
           wildcardClusterRoles: wildClusterRoles.map((r) => r.metadata.name),
         },
-        remediation: `juju trust -m ${appModelArg(app)} ${app.name} --remove   # or: juju config -m ${appModelArg(app)} ${app.name} trust=false; if the charm needs trust, audit it and add "${app.model}/${app.name}" to trust.allow`,
+        remediation: `juju trust -m ${appModelArg(app)} ${app.name} --remove   # or: juju config -m ${appModelArg(app)} ${app.name} trust=false; if the charm needs trust, audit it and add "${app.modelUnnamed ? MODEL_PLACEHOLDER : app.model}/${app.name}" to trust.allow`,
         ref: app.trust === true ? app.refs.trust : (wildClusterRoles[0] ?? wildRoles[0])?.ref,
       })
     }
@@ -290,7 +290,7 @@ export const jujuExposeExternal: Rule = {
         target: appTarget(app),
         message: `${app.name} sets expose-external: ${String(value)}, so the charm will create a ${type} Service reachable from outside the cluster, and it is not on the exposure allowlist.`,
         evidence: {option: 'expose-external', value, serviceType: type},
-        remediation: `juju config -m ${appModelArg(app)} ${app.name} expose-external=false   # or list "${app.model}/${app.name}" under exposure.allow in hardenctl.yaml`,
+        remediation: `juju config -m ${appModelArg(app)} ${app.name} expose-external=false   # or list "${app.modelUnnamed ? MODEL_PLACEHOLDER : app.model}/${app.name}" under exposure.allow in hardenctl.yaml`,
         ref: app.optionRefs['expose-external'] ?? app.refs.definition,
       })
     }

@@ -15,7 +15,7 @@ import {ingressIsolation} from './helpers/network-policy.js'
 import {modelsWith} from './helpers/products.js'
 import {appNamespace, reachability} from './helpers/reachability.js'
 import {relatedApps, tlsRelations} from './helpers/relations.js'
-import {appModelArg, appTarget, list, refField} from './helpers/targets.js'
+import {appModelArg, appTarget, jujuModelName, list, refField} from './helpers/targets.js'
 import {APP_NAME_LABEL} from '../inventory/kubernetes.js'
 import type {Rule} from './rule.js'
 
@@ -162,7 +162,7 @@ export const livepatchTls: Rule = {
           remediation: ingressCharm
             ? isCharmIn(ingressCharm, CHARMS.traefik)
               ? (certificatesFix(inventory, model, ingressCharm, {publicFacing: true})?.text ?? `integrate ${ingressCharm.name} with a certificate provider`)
-              : `kubectl -n ${appNamespace(model, app) ?? model.name} create secret tls livepatch-tls --cert=fullchain.pem --key=privkey.pem; juju config -m ${m} ${ingressCharm.name} tls-secret-name=livepatch-tls`
+              : `kubectl -n ${appNamespace(model, app) ?? jujuModelName(model)} create secret tls livepatch-tls --cert=fullchain.pem --key=privkey.pem; juju config -m ${m} ${ingressCharm.name} tls-secret-name=livepatch-tls`
             : model.type === 'caas' || app.kubernetes
               ? traefikFix(inventory, policy, model, app)
               : `put Livepatch behind a TLS-terminating proxy (e.g. haproxy with a certificate) and unexpose it: juju unexpose -m ${m} ${app.name}`,
@@ -183,9 +183,9 @@ function traefikFix(inventory: Inventory, policy: Policy, model: Model, livepatc
   const fix = certificatesFix(inventory, model, traefik, {publicFacing: true})
   const certificates = fix?.integrate ? [...fix.provider.setup, fix.integrate] : []
   const commands = [`juju deploy -m ${m} traefik-k8s --trust`, `juju integrate -m ${m} ${livepatch.name}:ingress traefik-k8s`, ...certificates]
-  const allowed = anyGlobMatches(policy.trust.allow, ['traefik-k8s', `${model.name}/traefik-k8s`])
+  const allowed = anyGlobMatches(policy.trust.allow, ['traefik-k8s', `${model.name}/traefik-k8s`, `${jujuModelName(model)}/traefik-k8s`])
   const notes = [
-    allowed ? 'traefik-k8s needs --trust to manage its Service; trust.allow already allows it' : `traefik-k8s needs --trust to manage its Service: audit it and add "${model.name}/traefik-k8s" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it`,
+    allowed ? 'traefik-k8s needs --trust to manage its Service; trust.allow already allows it' : `traefik-k8s needs --trust to manage its Service: audit it and add "${jujuModelName(model)}/traefik-k8s" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it`,
     ...(fix?.note ? [fix.note] : []),
   ]
   return `put Livepatch behind a TLS-terminating ingress: ${commands.join(' && ')}   # ${notes.join('; ')}`
@@ -228,7 +228,7 @@ export const livepatchDbExposed: Rule = {
               remediation:
                 (reach.juju ?? []).length > 0
                   ? `juju unexpose -m ${m} ${app.name}`
-                  : reach.services.map((s) => `kubectl -n ${s.metadata.namespace ?? model.name} patch service ${s.metadata.name} -p '{"spec":{"type":"ClusterIP"}}'`).join('; ') || livepatchDbExposed.remediation,
+                  : reach.services.map((s) => `kubectl -n ${s.metadata.namespace ?? jujuModelName(model)} patch service ${s.metadata.name} -p '{"spec":{"type":"ClusterIP"}}'`).join('; ') || livepatchDbExposed.remediation,
               ...refField(app.refs['exposed-endpoints'] ?? app.refs.expose ?? reach.services[0]?.ref ?? app.refs.definition),
             })
           } else if (offers.length > 0) {
@@ -237,7 +237,7 @@ export const livepatchDbExposed: Rule = {
               severity: 'high',
               message: `${app.name}, the ${role} of ${livepatch.name}, is offered to other models (${list(offers.map((o) => o.url ?? o.name))}).`,
               evidence: {role, offers: offers.map((o) => o.url ?? o.name)},
-              remediation: offers.map((o) => `juju remove-offer ${o.url ?? `${model.name}.${o.name}`}`).join('; '),
+              remediation: offers.map((o) => `juju remove-offer ${o.url ?? `${jujuModelName(model)}.${o.name}`}`).join('; '),
               ...refField(offers[0]?.ref ?? app.refs.definition),
             })
           }
@@ -269,7 +269,7 @@ export const livepatchDbTls: Rule = {
           const m = appModelArg(pg)
           const restart =
             model.type === 'caas' || livepatch.kubernetes
-              ? `kubectl -n ${appNamespace(model, livepatch) ?? model.name} rollout restart statefulset/${livepatch.name}`
+              ? `kubectl -n ${appNamespace(model, livepatch) ?? jujuModelName(model)} rollout restart statefulset/${livepatch.name}`
               : `juju exec -m ${m} --application ${livepatch.name} -- sudo snap restart canonical-livepatch-server`
           const fix = certificatesFix(inventory, model, pg, {publicFacing: false})
           report({

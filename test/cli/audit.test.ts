@@ -1,4 +1,4 @@
-import {mkdtemp, readFile, writeFile, mkdir, cp} from 'node:fs/promises'
+import {copyFile, cp, mkdir, mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -188,12 +188,24 @@ describe('juju dump-model and juju show-unit', () => {
   })
 
   it('never prints a password hash, credential, secret, macaroon or relation data, whatever the format', async () => {
+    // show-unit output is only skipped inside a directory (named on its own it is refused).
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-show-unit-'))
+    await copyFile('test/fixtures/juju/show-unit-zookeeper.json', join(dir, 'show-unit-zookeeper.json'))
     for (const format of ['table', 'json', 'sarif', 'junit']) {
-      const result = await runCli(['audit', '--from', 'test/fixtures/juju/dump-model-k8s.yaml', '--from', 'test/fixtures/juju/dump-model-machines.yaml', '--from', 'test/fixtures/juju/show-unit-zookeeper.json', '--format', format])
+      const result = await runCli(['audit', '--from', 'test/fixtures/juju/dump-model-k8s.yaml', '--from', 'test/fixtures/juju/dump-model-machines.yaml', '--from', dir, '--format', format])
       expect(result.code).toBe(0)
       expect(result.stdout).toContain('postgresql')
       expect(`${result.stdout}${result.stderr}`).not.toMatch(SECRET_VALUES)
     }
+  })
+
+  it('show-unit output named on its own is refused: auditing it would pass what was never read', async () => {
+    const result = await runCli(['audit', '--from', 'test/fixtures/juju/show-unit-zookeeper.json'])
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim()).toBe(
+      'hardenctl: test/fixtures/juju/show-unit-zookeeper.json: is juju show-unit output, which hardenctl does not audit: no rule reads it (use juju status for units, juju show-application for exposure)',
+    )
+    expect(result.stderr).not.toMatch(SECRET_VALUES)
   })
 
   it('a directory with show-unit output and files that are no input: each is named on stderr, the audit goes on', async () => {

@@ -206,7 +206,10 @@ describe('review says how to change the bundle or the charm, not what to run aft
       `${file}:21: remove \`trust: true\` from applications.postgresql (or set it to false); if the charm needs trust, audit it and list "canonical-livepatch-onprem/postgresql" under trust.allow in hardenctl.yaml`,
     )
     expect(fixes.get('JUJU-CHARM-SOURCE postgresql')).toBe(`${file}:18: set applications.postgresql.channel to 14/stable (it is 14/candidate)`)
-    expect(fixes.get('TLS-DB-PLAINTEXT postgresql')).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')}:45: add \`- \\[postgresql:certificates, [a-z-]+\\]\` under relations`))
+    // No provider in the bundle: add one, then the relation to it; each named once.
+    expect(fixes.get('TLS-DB-PLAINTEXT postgresql')).toBe(
+      `${file}:45: add \`self-signed-certificates: {charm: self-signed-certificates}\` under applications; ${file}:45: add \`- [postgresql:certificates, self-signed-certificates:certificates]\` under relations`,
+    )
     for (const fix of fixes.values()) expect(fix).not.toMatch(/\bjuju (trust|config|integrate|refresh|expose|unexpose|deploy) /)
   })
 

@@ -1,7 +1,10 @@
 /** Targets and iteration over the inventory, so every rule names things the same way. */
 import type {Target} from '../../findings/types.js'
 import type {KubeObject} from '../../inventory/kubernetes.js'
+import {jujuModelName} from '../../inventory/model-name.js'
 import type {Application, Controller, Inventory, Model} from '../../inventory/types.js'
+
+export {jujuModelName, MODEL_PLACEHOLDER} from '../../inventory/model-name.js'
 
 export function appTarget(app: Application, model?: Model): Target {
   const target: Target = {kind: 'application', name: app.name, model: app.model}
@@ -54,21 +57,6 @@ export function* applications(inventory: Inventory): Generator<{model: Model; ap
   for (const model of inventory.models.values()) {
     for (const app of model.applications.values()) yield {model, app}
   }
-}
-
-/** Juju model names (juju/names `validModelName`): lower-case letters, digits and hyphens, not starting with a hyphen. */
-const JUJU_MODEL_NAME = /^[a-z0-9]+[a-z0-9-]*$/
-
-/** What a fix command says when the model's Juju name is not known (a bundle read on its own). */
-export const MODEL_PLACEHOLDER = 'MODEL'
-
-/**
- * The model's name as a juju command takes it: its name, or `MODEL` when no input named it (the
- * label of a bundle read on its own is its file's name, never a model's) or when the name is not
- * one Juju accepts.
- */
-export function jujuModelName(model: {name: string; unnamed?: true}): string {
-  return model.unnamed || !JUJU_MODEL_NAME.test(model.name) ? MODEL_PLACEHOLDER : model.name
 }
 
 /** `-m` argument for juju commands: `controller:model` when the controller is known. */

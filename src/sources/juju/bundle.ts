@@ -19,6 +19,7 @@
 import {z} from 'zod'
 
 import type {ApplicationFacts, Contribution, DocumentReader, ReadContext, Scope} from '../../inventory/contributions.js'
+import {JUJU_MODEL_NAME} from '../../inventory/model-name.js'
 import type {ApplicationFact, RelationEndpoint} from '../../inventory/types.js'
 import type {SourceRef} from '../document.js'
 import {type BundleDocument, type Located, type MergedApplication, type MergedBundle, mergeBundleDocuments} from './bundle-merge.js'
@@ -195,9 +196,6 @@ export function bundleContributions(merged: MergedBundle): Contribution[] {
   }
   return out
 }
-
-/** Juju model names (juju/names): a bundle's `name:` names the model only when it is one. */
-const JUJU_MODEL_NAME = /^[a-z0-9]+[a-z0-9-]*$/
 
 function bundleScope(merged: MergedBundle, scope: Scope): Scope {
   const name = merged.name?.value

@@ -186,6 +186,8 @@ export interface Application {
   /** Where each option came from, for locations. */
   optionRefs: Record<string, SourceRef>
   subordinateTo?: string[]
+  /** Every endpoint the charm has, by name (the keys of `juju status` `endpoint-bindings`); no interfaces. */
+  endpointNames?: string[]
   units: Unit[]
   /** The charm's metadata, joined by charm name. */
   metadata?: CharmMetadata

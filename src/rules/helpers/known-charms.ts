@@ -110,7 +110,7 @@ export function isSubordinate(app: Application, model?: Model): boolean | undefi
 
 export interface CertificateEndpoints {
   endpoints: string[]
-  from: 'charm metadata' | 'known charm'
+  from: 'charm metadata' | 'known charm' | 'juju status endpoint-bindings'
 }
 
 /**
@@ -127,11 +127,24 @@ export function certificateEndpoints(app: Application): CertificateEndpoints | u
     return {endpoints, from: 'charm metadata'}
   }
   const known = knownCharm(app)?.certificateEndpoints
-  if (!known) return undefined
-  if (!('byTrack' in known)) return {endpoints: [...known], from: 'known charm'}
+  if (known && !('byTrack' in known)) return {endpoints: [...known], from: 'known charm'}
   const track = channelTrack(app.channel)
-  const endpoints = track === undefined ? undefined : known.byTrack[track]
-  return endpoints ? {endpoints: [...endpoints], from: 'known charm'} : undefined
+  const endpoints = known && track !== undefined ? known.byTrack[track] : undefined
+  if (endpoints) return {endpoints: [...endpoints], from: 'known charm'}
+  return app.endpointNames ? fromEndpointNames(app.endpointNames) : undefined
+}
+
+/**
+ * `juju status` lists every endpoint by name (`endpoint-bindings`) but not its interface. Charms
+ * name the endpoint that requests a serving certificate `certificates` (or `client-certificates`,
+ * `tls-certificates`); `peer-` and `trusted-` ones are for replication and client CAs. A charm with
+ * no endpoint named for certificates or TLS has none; one named only `tls…` is left unknown.
+ */
+function fromEndpointNames(names: readonly string[]): CertificateEndpoints | undefined {
+  const serving = names.filter((name) => /(^|-)certificates$/.test(name) && !/^(peer|trusted)-/.test(name))
+  if (serving.length > 0) return {endpoints: serving.sort((a, b) => Number(a !== 'certificates') - Number(b !== 'certificates')), from: 'juju status endpoint-bindings'}
+  if (names.some((name) => /certificate|tls/.test(name))) return undefined
+  return {endpoints: [], from: 'juju status endpoint-bindings'}
 }
 
 /** The endpoint on which a provider application issues certificates, when its metadata or the table says. */

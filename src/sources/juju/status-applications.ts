@@ -47,6 +47,7 @@ const applicationSchema = z.looseObject({
   exposed: z.boolean().optional(),
   'exposed-endpoints': exposedEndpointsSchema.optional(),
   'subordinate-to': z.array(z.string()).optional(),
+  'endpoint-bindings': z.record(z.string(), z.string()).optional(),
   relations: statusRelationsSchema.optional(),
   units: z.record(z.string(), z.unknown()).optional(),
 })
@@ -137,6 +138,8 @@ function applicationFacts(name: string, app: StatusApplication, units: Unit[], p
     exposed: app.exposed,
     exposedEndpoints: app['exposed-endpoints'] === undefined ? undefined : toExposedEndpoints(app['exposed-endpoints']),
     subordinateTo: app['subordinate-to'] === undefined ? undefined : [...app['subordinate-to']],
+    // The "" key is the application's default space, not an endpoint.
+    endpointNames: app['endpoint-bindings'] === undefined ? undefined : Object.keys(app['endpoint-bindings']).filter((name) => name !== '').sort(),
     units,
     refs,
   })

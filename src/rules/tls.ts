@@ -83,7 +83,7 @@ export const tlsDbPlaintext: Rule = {
           target: appTarget(app, model),
           message: `${appLabel(app)} has no certificates endpoint${instead ? ` (its TLS comes from ${instead})` : ''}: its clients connect without TLS, and no relation can change that.`,
           evidence: {charm: charmName(app), certificatesEndpoints: [], relations},
-          remediation: `${charmName(app)} cannot obtain a certificate over a relation: plan the move to a charm that can (mysql-innodb-cluster or mysql take one on certificates)`,
+          remediation: `${charmName(app)} cannot obtain a certificate over a relation: plan a move to a charm or revision that takes one (\`juju info ${charmName(app)}\` lists each channel's relations); until then keep it on a network only its clients reach`,
           ...(app.refs.definition ? {ref: app.refs.definition} : {}),
         })
         continue

@@ -57,7 +57,9 @@ export function checkRemediation(remediation: string, estate: Estate, rule: stri
       const command = segmentText(run.text, segment)
       const ctx: CommandContext = {estate, created, secrets, report: (check, problem) => violations.push({check, command, problem})}
       commands++
-      if (program === 'juju' || program === 'kubectl') firstEstateCommand ??= command
+      // `juju info` asks Charmhub about a charm: it needs no deployment, so review may suggest it.
+      const readsCharmhub = program === 'juju' && words[1]?.value === 'info'
+      if ((program === 'juju' && !readsCharmhub) || program === 'kubectl') firstEstateCommand ??= command
       if (program === 'juju') checkJuju(words.slice(1), ctx)
       else if (program === 'kubectl') {
         const previous = run.segments[index - 1]

@@ -17,7 +17,7 @@ import {appLabel, charmName, isLocalPath} from './helpers/charms.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {appRbac} from './helpers/k8s-app.js'
 import {isWildcardRole} from './helpers/rbac.js'
-import {appModelArg, applications, appTarget, list, MODEL_PLACEHOLDER, modelArg, modelTarget} from './helpers/targets.js'
+import {ADMIN_CIDRS, appModelArg, applications, appTarget, list, MODEL_PLACEHOLDER, modelArg, modelTarget} from './helpers/targets.js'
 import {modelHas} from './needs.js'
 import type {Rule} from './rule.js'
 
@@ -78,7 +78,7 @@ export const jujuExposed: Rule = {
   rationale:
     'Machines are behind a firewall inside a VPC by default; `juju expose` opens the application\'s ports, to 0.0.0.0/0 and ::/0 unless CIDRs are given. The guide says to expose application or offer endpoints only as needed.',
   remediation:
-    'Unexpose it (`juju unexpose APP`) or restrict the sources (`juju expose APP --endpoints EP --to-cidrs 10.0.0.0/8`); list intended exposure under `exposure.allow` in hardenctl.yaml.',
+    'Unexpose it (`juju unexpose APP`) or restrict the sources (`juju expose APP --endpoints EP --to-cidrs ADMIN-CIDRS`); list intended exposure under `exposure.allow` in hardenctl.yaml.',
   autoFixable: true,
   needs: [['juju-status', 'juju-bundle', 'juju-show-application']],
   evaluate({inventory, policy, report, notEvaluated}) {
@@ -94,7 +94,7 @@ export const jujuExposed: Rule = {
       const world = offending.some((e) => e.world)
       const m = appModelArg(app)
       const restrict = offending
-        .map((e) => `juju expose -m ${m} ${app.name}${e.endpoint ? ` --endpoints ${e.endpoint}` : ''} --to-cidrs ${(allowed ?? ['10.0.0.0/8']).join(',')}`)
+        .map((e) => `juju expose -m ${m} ${app.name}${e.endpoint ? ` --endpoints ${e.endpoint}` : ''} --to-cidrs ${(allowed ?? [ADMIN_CIDRS]).join(',')}`)
         .join('; ')
       report({
         target: appTarget(app, model),

@@ -13,7 +13,7 @@ import {modelsWith} from './helpers/products.js'
 import {range, rangesOverlap, type PortRange} from './helpers/ports.js'
 import {reachability} from './helpers/reachability.js'
 import {isSelfSignedRelation, tlsRelations} from './helpers/relations.js'
-import {appModelArg, appTarget, list, refField} from './helpers/targets.js'
+import {ADMIN_CIDRS, appModelArg, appTarget, list, refField} from './helpers/targets.js'
 import {modelHas} from './needs.js'
 import type {Rule} from './rule.js'
 
@@ -90,7 +90,7 @@ export const landscapeInternalPorts: Rule = {
   guide: NETWORK,
   rationale:
     'Landscape server listens on 6554 and 8080-9100, PostgreSQL on 5432 and RabbitMQ on 5672 for traffic between the applications. The guide: none of these ports should be exposed to external traffic.',
-  remediation: 'Close the path: `juju unexpose APP` (or restrict it: `juju expose APP --to-cidrs 10.0.0.0/8`); on Kubernetes keep these Services ClusterIP and admit only the Landscape applications with a NetworkPolicy.',
+  remediation: 'Close the path: `juju unexpose APP` (or restrict it: `juju expose APP --to-cidrs ADMIN-CIDRS`); on Kubernetes keep these Services ClusterIP and admit only the Landscape applications with a NetworkPolicy.',
   autoFixable: true,
   needs: [[...EXPOSURE_INPUTS]],
   evaluate({inventory, report}) {
@@ -109,7 +109,7 @@ export const landscapeInternalPorts: Rule = {
           message: `${app.name} makes internal ${list(what)} port${hits.length === 1 ? '' : 's'} ${list(hits.map((h) => h.text))} reachable from outside (${list(reach.paths)}).`,
           evidence: {ports: hits.map((h) => h.text), portsFrom: ports.juju ? 'open-ports' : ports.kube.length > 0 ? 'services' : 'charm defaults', paths: reach.paths},
           remediation: isProxy(app)
-            ? `remove the internal ports from ${app.name}'s frontends, or restrict the sources: juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs 10.0.0.0/8`
+            ? `remove the internal ports from ${app.name}'s frontends, or restrict the sources: juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${ADMIN_CIDRS}`
             : `juju unexpose -m ${appModelArg(app)} ${app.name}`,
           ...refField(app.refs['exposed-endpoints'] ?? app.refs.expose ?? reach.services[0]?.ref),
         })

@@ -15,7 +15,7 @@ import {ingressIsolation} from './helpers/network-policy.js'
 import {modelsWith} from './helpers/products.js'
 import {appNamespace, reachability} from './helpers/reachability.js'
 import {relatedApps, tlsRelations} from './helpers/relations.js'
-import {appModelArg, appTarget, jujuModelName, list, refField} from './helpers/targets.js'
+import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, refField} from './helpers/targets.js'
 import {APP_NAME_LABEL} from '../inventory/kubernetes.js'
 import type {Rule} from './rule.js'
 
@@ -110,7 +110,7 @@ export const livepatchAdminApi: Rule = {
           remediation:
             namespace && (model.type === 'caas' || app.kubernetes)
               ? adminPolicyCommand(namespace, app.name, policy.livepatch.adminCidrs)
-              : `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${policy.livepatch.adminCidrs.join(',') || 'ADMIN-CIDRS'}`,
+              : `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${policy.livepatch.adminCidrs.join(',') || ADMIN_CIDRS}`,
           ...refField(app.refs['exposed-endpoints'] ?? app.refs.expose ?? app.refs.definition),
         })
       }

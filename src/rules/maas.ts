@@ -13,7 +13,7 @@ import {modelsWith} from './helpers/products.js'
 import {range, rangeCovered, type PortRange} from './helpers/ports.js'
 import {reachability} from './helpers/reachability.js'
 import {relatedApps, relationsOf, tlsRelations} from './helpers/relations.js'
-import {appModelArg, appTarget, list, refField} from './helpers/targets.js'
+import {ADMIN_CIDRS, appModelArg, appTarget, list, refField} from './helpers/targets.js'
 import {modelHas} from './needs.js'
 import type {Rule} from './rule.js'
 
@@ -79,7 +79,7 @@ export const maasPorts: Rule = {
           severity: exposed ? 'high' : 'medium',
           message: `${app.name} opens port${extra.length === 1 ? '' : 's'} ${list(extra.map((p) => p.text))} beyond those MAAS uses${exposed ? (reach.exposed ? ` and is reachable from outside (${list(reach.paths)})` : '') : ' (not exposed by Juju; hosts without a firewall still serve them)'}.`,
           evidence: {extraPorts: extra.map((p) => p.text), openPorts: ports.map((p) => p.text), tls, exposed: reach.exposed ?? null},
-          remediation: `close ${list(extra.map((p) => p.text))} on the ${app.name} hosts (sudo ufw default deny incoming; sudo ufw allow 5240; sudo ufw allow 5248; sudo ufw allow 5241:5247/tcp; sudo ufw allow 5250:5270/tcp${tls ? `; sudo ufw allow ${MAAS_TLS_PORT}` : ''}) and restrict sources: juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ADMIN-CIDRS`,
+          remediation: `close ${list(extra.map((p) => p.text))} on the ${app.name} hosts (sudo ufw default deny incoming; sudo ufw allow 5240; sudo ufw allow 5248; sudo ufw allow 5241:5247/tcp; sudo ufw allow 5250:5270/tcp${tls ? `; sudo ufw allow ${MAAS_TLS_PORT}` : ''}) and restrict sources: juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${ADMIN_CIDRS}`,
           ...refField(app.refs.definition),
         })
       }

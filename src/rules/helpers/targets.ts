@@ -6,6 +6,9 @@ import type {Application, Controller, Inventory, Model} from '../../inventory/ty
 
 export {jujuModelName, MODEL_PLACEHOLDER} from '../../inventory/model-name.js'
 
+/** What `--to-cidrs` says when the policy names no allowed sources: the user's admin networks. */
+export const ADMIN_CIDRS = 'ADMIN-CIDRS'
+
 export function appTarget(app: Application, model?: Model): Target {
   const target: Target = {kind: 'application', name: app.name, model: app.model}
   if (app.controller) target.controller = app.controller

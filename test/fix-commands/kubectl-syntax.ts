@@ -45,39 +45,27 @@ const DRY_RUN: Record<string, FlagSpec> = {'dry-run': oneOf('none', 'client', 's
 
 const command = (name: string, usage: string, flags: Record<string, FlagSpec>): KubectlCommand => ({name, usage, flags: {...GLOBAL, ...flags}})
 
+/** `kubectl label` and `kubectl annotate` take the same flags (kubectl's label.go and annotate.go). */
+const LABEL_OR_ANNOTATE: Record<string, FlagSpec> = {
+  ...PRINT,
+  ...FILES,
+  ...DRY_RUN,
+  overwrite: b,
+  all: b,
+  A: b,
+  'all-namespaces': b,
+  l: s,
+  selector: s,
+  'field-selector': s,
+  list: b,
+  local: b,
+  'resource-version': s,
+  'field-manager': s,
+}
+
 export const KUBECTL_COMMANDS: readonly KubectlCommand[] = [
-  command('label', 'label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N', {
-    ...PRINT,
-    ...FILES,
-    ...DRY_RUN,
-    overwrite: b,
-    all: b,
-    A: b,
-    'all-namespaces': b,
-    l: s,
-    selector: s,
-    'field-selector': s,
-    list: b,
-    local: b,
-    'resource-version': s,
-    'field-manager': s,
-  }),
-  command('annotate', 'annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N', {
-    ...PRINT,
-    ...FILES,
-    ...DRY_RUN,
-    overwrite: b,
-    all: b,
-    A: b,
-    'all-namespaces': b,
-    l: s,
-    selector: s,
-    'field-selector': s,
-    list: b,
-    local: b,
-    'resource-version': s,
-    'field-manager': s,
-  }),
+  command('label', 'label [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N', LABEL_OR_ANNOTATE),
+  command('annotate', 'annotate [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N', LABEL_OR_ANNOTATE),
   command('patch', 'patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE]', {
     ...PRINT,
     ...FILES,

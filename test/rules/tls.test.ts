@@ -59,6 +59,19 @@ describe('TLS-MISSING-RELATION', () => {
     ])
   })
 
+  it('names only the endpoints that give the app a certificate to serve, not the client CAs it trusts', () => {
+    // As kafka's metadata: certificates serves; trusted-ca and trusted-certificate take client CAs (mTLS).
+    const kafka = charm('kafka', {
+      endpoints: [
+        endpoint('certificates', 'requires', 'tls-certificates'),
+        endpoint('trusted-ca', 'requires', 'tls-certificates'),
+        endpoint('trusted-certificate', 'requires', 'tls-certificates'),
+      ],
+    })
+    const [f] = findings(tlsMissingRelation, inventory({models: [model('m', {apps: [app('kafka')]})], charms: [kafka], inputs: ['charm-metadata']}))
+    expect(f?.message).toBe('kafka can get a certificate on certificates but has no relation there: it serves without TLS.')
+  })
+
   it('is not evaluated without charm metadata', () => {
     expect(run(tlsMissingRelation, inventory({models: [model('m')]})).notEvaluated[0]?.needs).toEqual(['charm-metadata'])
   })

@@ -122,9 +122,10 @@ export function certificateEndpoints(app: Application): CertificateEndpoints | u
     const endpoints = app.metadata.endpoints
       .filter((e) => e.role === 'requires' && (TLS_CERTIFICATE_INTERFACES as readonly string[]).includes(e.interface))
       .map((e) => e.name)
-      // Clients' TLS first: postgresql 16 and mysql 8.4 also request peer-certificates.
-      .sort((a, b) => Number(a.includes('peer')) - Number(b.includes('peer')))
-    return {endpoints, from: 'charm metadata'}
+    // Serving endpoints only: `peer-certificates` (replication) and kafka's `trusted-ca` /
+    // `trusted-certificate` (client CAs to trust) do not give the application a certificate to serve.
+    const serving = endpoints.filter(isServingCertificateEndpoint)
+    return {endpoints: serving.length > 0 ? serving : endpoints, from: 'charm metadata'}
   }
   const known = knownCharm(app)?.certificateEndpoints
   if (known && !('byTrack' in known)) return {endpoints: [...known], from: 'known charm'}
@@ -134,6 +135,10 @@ export function certificateEndpoints(app: Application): CertificateEndpoints | u
   return app.endpointNames ? fromEndpointNames(app.endpointNames) : undefined
 }
 
+function isServingCertificateEndpoint(name: string): boolean {
+  return !/^(peer|trusted)-/.test(name)
+}
+
 /**
  * `juju status` lists every endpoint by name (`endpoint-bindings`) but not its interface. Charms
  * name the endpoint that requests a serving certificate `certificates` (or `client-certificates`,
@@ -141,7 +146,7 @@ export function certificateEndpoints(app: Application): CertificateEndpoints | u
  * no endpoint named for certificates or TLS has none; one named only `tls…` is left unknown.
  */
 function fromEndpointNames(names: readonly string[]): CertificateEndpoints | undefined {
-  const serving = names.filter((name) => /(^|-)certificates$/.test(name) && !/^(peer|trusted)-/.test(name))
+  const serving = names.filter((name) => /(^|-)certificates$/.test(name) && isServingCertificateEndpoint(name))
   if (serving.length > 0) return {endpoints: serving.sort((a, b) => Number(a !== 'certificates') - Number(b !== 'certificates')), from: 'juju status endpoint-bindings'}
   if (names.some((name) => /certificate|tls/.test(name))) return undefined
   return {endpoints: [], from: 'juju status endpoint-bindings'}

@@ -129,6 +129,10 @@ function sensitiveOptionsEdit({at, app, inventory, finding}: EditContext, what: 
   const set = stringList(finding.evidence.setOptions)
   const declared = stringList(finding.evidence.declaredStringOptions)
   if (app && set.length > 0) return `${at}remove ${set.join(', ')} from ${appPath(app)}.options (${what} in plain config); ${instead}`
+  const placeholders = stringList(finding.evidence.placeholderOptions)
+  if (app && placeholders.length > 0) {
+    return `${at}${placeholders.map((option) => `${appPath(app)}.options.${option}`).join(', ')} ${placeholders.length === 1 ? 'holds a placeholder' : 'hold placeholders'}: do not fill ${placeholders.length === 1 ? 'it' : 'them'} in with ${what} here; pass the value at deploy time from a private overlay kept out of version control, or use a charm revision whose option takes a Juju secret (\`type: secret\`)`
+  }
   const charm = app?.metadata ?? inventory.charms.get(finding.target.name)
   const option = declared[0] === undefined ? undefined : charm?.options?.[declared[0]]
   const place = at || (option ? where(inventory.locate(option.ref)) : '')

@@ -213,6 +213,17 @@ describe('review says how to change the bundle or the charm, not what to run aft
     for (const fix of fixes.values()) expect(fix).not.toMatch(/\bjuju (trust|config|integrate|refresh|expose|unexpose|deploy) /)
   })
 
+  it('placeholders in a bundle: keep the value out of it; TLS from the CA the bundle already uses', async () => {
+    // canonical/juju-lint's FCE OpenStack template: FCE_TEMPLATE placeholders, vault serving 20 applications.
+    const file = join(REPO_ROOT, 'test/real-world/bundles/canonical__juju-lint__tests__resources__fcb-yoga-jammy-bundle.yaml')
+    const report = await review([file])
+    const fixes = new Map(report.findings.map((f) => [`${f.rule} ${f.target.name}`, (f as unknown as {remediation: string}).remediation]))
+    expect(fixes.get('JUJU-NO-SECRETS ubuntu-advantage')).toBe(
+      `${file}:1055: applications.ubuntu-advantage.options.token holds a placeholder: do not fill it in with credentials here; pass the value at deploy time from a private overlay kept out of version control, or use a charm revision whose option takes a Juju secret (\`type: secret\`)`,
+    )
+    expect(fixes.get('TLS-DB-PLAINTEXT rabbitmq-server')).toBe(`${file}:1116: add \`- [rabbitmq-server:certificates, vault:certificates]\` under relations`)
+  })
+
   it('charm findings: the metadata key to set', async () => {
     const report = await review([charmDirs['postgresql-k8s']!])
     const fixes = report.findings.map((f) => (f as unknown as {remediation: string}).remediation.replace(`${charmDirs['postgresql-k8s']}/`, ''))

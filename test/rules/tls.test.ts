@@ -90,6 +90,15 @@ describe('TLS-DB-PLAINTEXT', () => {
     expect(fs[1]?.remediation).toBe('juju integrate -m prod:m rabbitmq-server:certificates ca:certificates')
   })
 
+  it('names the CA the model already uses most when it has several (vault over a leftover easyrsa)', () => {
+    const m = model('openstack', {
+      apps: [app('rabbitmq-server'), app('easyrsa'), app('vault', {channel: '1.8/stable'}), app('keystone'), app('glance')],
+      relations: [relation('keystone:certificates', 'vault:certificates'), relation('glance:certificates', 'vault:certificates')],
+    })
+    const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
+    expect(f?.remediation).toBe('juju integrate -m prod:openstack rabbitmq-server:certificates vault:certificates')
+  })
+
   it('skips OpenStack mysql-router subordinates: their database is mysql-innodb-cluster, related to vault', () => {
     // The shapes of openstack/charm-mysql-router's jammy-full bundle, as `juju status` shows them.
     const m = model('openstack', {

@@ -24,6 +24,8 @@ export interface CertificateProvider {
   setup: string[]
   /** What to do by hand after `setup` (configure lego). */
   note?: string
+  /** How many applications of the model it already gives certificates to (the estate's choice of CA). */
+  serves: number
 }
 
 const isTls = (iface: string | undefined): boolean => iface !== undefined && (TLS_CERTIFICATE_INTERFACES as readonly string[]).includes(iface)
@@ -33,7 +35,8 @@ function issuesCertificates(app: Application): boolean {
   return (app.metadata?.endpoints ?? []).some((e) => e.role === 'provides' && isTls(e.interface))
 }
 
-function fromApplication(app: Application): CertificateProvider {
+function fromApplication(app: Application, model: Model): CertificateProvider {
+  const endpoint = issuingEndpoint(app)
   const provider: CertificateProvider = {
     name: app.name,
     what: charmName(app),
@@ -41,10 +44,19 @@ function fromApplication(app: Application): CertificateProvider {
     selfSigned: isCharmIn(app, CHARMS.selfSigned),
     publicCa: isCharmIn(app, CHARMS.publicCertificateIssuers),
     setup: [],
+    serves: servedBy(model, app.name, endpoint),
   }
-  const endpoint = issuingEndpoint(app)
   if (endpoint) provider.endpoint = endpoint
   return provider
+}
+
+/** The relations in which `provider` already issues certificates (a TLS interface, or its issuing endpoint). */
+function servedBy(model: Model, provider: string, endpoint: string | undefined): number {
+  return model.relations.filter((relation) => {
+    const end = relation.endpoints.find((e) => e.application === provider)
+    if (!end || relation.endpoints.length < 2) return false
+    return isTls(relation.interface) || (endpoint !== undefined && end.endpoint === endpoint)
+  }).length
 }
 
 function urlNames(url: string, family: readonly string[]): boolean {
@@ -56,7 +68,7 @@ function urlNames(url: string, family: readonly string[]): boolean {
 export function certificateProviders(inventory: Inventory, model: Model, exclude?: Application): CertificateProvider[] {
   const out: CertificateProvider[] = []
   for (const app of model.applications.values()) {
-    if (app !== exclude && issuesCertificates(app)) out.push(fromApplication(app))
+    if (app !== exclude && issuesCertificates(app)) out.push(fromApplication(app, model))
   }
   for (const consumed of model.consumed) {
     const endpoint = consumed.endpoints.find((e) => isTls(e.interface))
@@ -68,6 +80,7 @@ export function certificateProviders(inventory: Inventory, model: Model, exclude
       selfSigned: urlNames(consumed.url, CHARMS.selfSigned),
       publicCa: urlNames(consumed.url, CHARMS.publicCertificateIssuers),
       setup: [],
+      serves: servedBy(model, consumed.name, endpoint?.name),
     }
     if (endpoint) provider.endpoint = endpoint.name
     out.push(provider)
@@ -87,6 +100,7 @@ export function certificateProviders(inventory: Inventory, model: Model, exclude
         selfSigned: app ? isCharmIn(app, CHARMS.selfSigned) : false,
         publicCa: app ? isCharmIn(app, CHARMS.publicCertificateIssuers) : false,
         setup: [`juju consume -m ${modelArg(model)} ${url}`],
+        serves: 0,
       }
       if (endpoint) provider.endpoint = endpoint.name
       out.push(provider)
@@ -118,7 +132,8 @@ export interface ProviderChoice {
 /** The provider a fix names: the best the estate has, else one to deploy. */
 export function chooseProvider(inventory: Inventory, model: Model, app: Application, choice: ProviderChoice): CertificateProvider {
   const candidates = certificateProviders(inventory, model, app).filter((p) => !(choice.notSelfSigned && p.selfSigned))
-  const best = candidates.sort((a, b) => rank(a, choice.publicFacing) - rank(b, choice.publicFacing))[0]
+  // Among equals, the CA the estate already uses most (OpenStack's vault over a leftover easyrsa).
+  const best = candidates.sort((a, b) => rank(a, choice.publicFacing) - rank(b, choice.publicFacing) || b.serves - a.serves)[0]
   return best ?? deployProvider(model, choice.publicFacing || choice.notSelfSigned === true)
 }
 
@@ -133,6 +148,7 @@ function deployProvider(model: Model, publicCa: boolean): CertificateProvider {
       selfSigned: false,
       publicCa: true,
       setup: [`juju deploy -m ${m} lego`],
+      serves: 0,
       note: 'configure lego before it can issue: email, plugin and plugin-config-secret-id (see `juju info lego`)',
     }
   }
@@ -144,6 +160,7 @@ function deployProvider(model: Model, publicCa: boolean): CertificateProvider {
     selfSigned: true,
     publicCa: false,
     setup: [`juju deploy -m ${m} self-signed-certificates`],
+    serves: 0,
   }
 }
 

@@ -129,6 +129,7 @@ export const serviceSchema = z.looseObject({
     clusterIP: z.string().optional(),
     externalIPs: z.array(z.string()).optional(),
     loadBalancerSourceRanges: z.array(z.string()).optional(),
+    externalTrafficPolicy: z.string().optional(),
   }),
   status: z
     .looseObject({

@@ -4,7 +4,7 @@
  * pod, everyone) instead of one line per pair.
  */
 import {admissionKey, cellOf, type Matrix} from './matrix.js'
-import {isEmptyPorts, NO_PORTS, type PortSet, portsEqual, portsKey} from './ports.js'
+import {ALL_PORTS, isEmptyPorts, NO_PORTS, type PortSet, portsEqual, portsKey} from './ports.js'
 import {OUTSIDE_ID, type PodClass} from './types.js'
 
 /** Source patterns of an entry besides class ids. */
@@ -31,6 +31,9 @@ export interface EntryOptions {
 
 type Reach = {uniform: PortSet} | {classes: [string, PortSet][]}
 
+/** A pod of a namespace the snapshot does not hold (no namespace is named with a space), with no labels or policies. */
+const STRANGER: PodClass = {id: ' another namespace/pod', namespace: ' another namespace', name: 'pod', labels: {}, pods: [], hostNetwork: false, ports: []}
+
 export function matrixEntries(matrix: Matrix, options: EntryOptions = {}): MatrixEntry[] {
   const byNamespace = groupByNamespace(matrix.classes)
   const scope = options.namespaces ? new Set(options.namespaces) : undefined
@@ -56,13 +59,14 @@ export function matrixEntries(matrix: Matrix, options: EntryOptions = {}): Matri
         const uniform = uniformEgress.has(source) && !admission?.classNamespaces.has(source)
         reach.set(source, uniform ? {uniform: cellOf(matrix, classes[0], to)} : reachOf(matrix, classes, to))
       }
-      entries.push(...summarize(to.id, reach, byNamespace, cellOf(matrix, undefined, to), true))
+      entries.push(...summarize(to.id, reach, byNamespace, cellOf(matrix, undefined, to), cellOf(matrix, STRANGER, to), true))
     }
   }
 
   const reachOutside = new Map<string, Reach>()
   for (const namespace of scoped) reachOutside.set(namespace, reachOf(matrix, byNamespace.get(namespace)!, undefined))
-  entries.push(...summarize(OUTSIDE_ID, reachOutside, byNamespace, undefined, !scope || scoped.length === byNamespace.size))
+  // A pod of another namespace has no policy of its own: it reaches outside on every port.
+  entries.push(...summarize(OUTSIDE_ID, reachOutside, byNamespace, undefined, ALL_PORTS, !scope || scoped.length === byNamespace.size))
   return entries
 }
 
@@ -77,13 +81,17 @@ function summarize(
   reach: Map<string, Reach>,
   byNamespace: Map<string, PodClass[]>,
   fromOutside: PortSet | undefined,
+  fromStranger: PortSet,
   everyNamespace: boolean,
 ): MatrixEntry[] {
   const entries: MatrixEntry[] = []
   let outsideDone = fromOutside === undefined || isEmptyPorts(fromOutside)
   let listed = [...reach.keys()]
 
-  const common = everyNamespace ? mostCommon(reach) : undefined
+  // "Every pod of every namespace" only when a pod of any namespace gets that answer, not just
+  // the namespaces this snapshot happens to hold (a `podSelector: {}` peer is one namespace).
+  const shared = everyNamespace ? mostCommon(reach) : undefined
+  const common = shared && portsEqual(shared.ports, fromStranger) ? shared : undefined
   if (common) {
     listed = listed.filter((namespace) => {
       const value = reach.get(namespace)!

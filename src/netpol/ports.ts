@@ -98,17 +98,36 @@ export function portsToJson(set: PortSet): PortsJson {
   return {ports: PROTOCOLS.flatMap((protocol) => set[protocol].map(([from, to]) => ({protocol, from, to})))}
 }
 
-/** `all ports`, `none`, or `5432/TCP, 8000-8100/TCP, UDP (all ports)`. */
+/**
+ * `all ports`, `none`, `5432/TCP, 8000-8100/TCP, UDP (all ports)`, or, when naming what is left
+ * out is shorter, `all but 8080/TCP` and `TCP (all ports but 8080)`.
+ */
 export function formatPorts(set: PortSet): string {
   if (isAllPorts(set)) return 'all ports'
   if (isEmptyPorts(set)) return 'none'
+  const missing = subtractPorts(ALL_PORTS, set)
+  if (portParts(missing).length < portParts(set).length) return `all but ${portParts(missing).join(', ')}`
+  return portParts(set).join(', ')
+}
+
+function portParts(set: PortSet): string[] {
   const parts: string[] = []
   for (const protocol of PROTOCOLS) {
     const ranges = set[protocol]
-    if (isFull(ranges)) parts.push(`${protocol} (all ports)`)
-    else for (const [lo, hi] of ranges) parts.push(`${lo === hi ? lo : `${lo}-${hi}`}/${protocol}`)
+    if (ranges.length === 0) continue
+    if (isFull(ranges)) {
+      parts.push(`${protocol} (all ports)`)
+      continue
+    }
+    const missing = subtract(FULL, ranges)
+    if (missing.length < ranges.length) parts.push(`${protocol} (all ports but ${missing.map(formatRange).join(', ')})`)
+    else for (const range of ranges) parts.push(`${formatRange(range)}/${protocol}`)
   }
-  return parts.join(', ')
+  return parts
+}
+
+function formatRange([lo, hi]: Range): string {
+  return lo === hi ? `${lo}` : `${lo}-${hi}`
 }
 
 function isFull(ranges: Ranges): boolean {

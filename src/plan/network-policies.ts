@@ -10,9 +10,10 @@
 import {kubeScope} from '../inventory/kube-scope.js'
 import {APP_NAME_LABEL, type KubeService} from '../inventory/kubernetes.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
-import {isWorldCidr} from '../policy/cidr.js'
-import {allowedCidrs, jujuExposure} from '../policy/exposure.js'
+import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
+import {allowedCidrs, jujuExposure, type JujuExposure} from '../policy/exposure.js'
 import type {Policy} from '../policy/schema.js'
+import {isExternalService, serviceSources} from '../rules/helpers/kube-exposure.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
 import {type RelationSide, whoServes} from './serving.js'
 import {
@@ -22,6 +23,7 @@ import {
   MODEL_LABEL,
   type NetworkPolicyObject,
   type NetworkPolicyPeer,
+  type KeptOpen,
   type NetworkPolicyPort,
   PSA_LABEL_PREFIX,
   REASON_ANNOTATION,
@@ -40,6 +42,8 @@ export interface DesiredNamespace {
 export interface DesiredState {
   namespaces: DesiredNamespace[]
   untouched: UntouchedNamespace[]
+  /** Intentional exposure left reachable because `exposure.enforce` is off. */
+  keptOpen: KeptOpen[]
   notes: string[]
 }
 
@@ -76,7 +80,7 @@ class PolicyDraft {
 }
 
 export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): DesiredState {
-  const state: DesiredState = {namespaces: [], untouched: [], notes: []}
+  const state: DesiredState = {namespaces: [], untouched: [], keptOpen: [], notes: []}
   const scope = kubeScope(inventory, policy)
   const view = inventory.kubernetes
   const egress = policy.networkPolicies.egress
@@ -124,7 +128,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       const selector: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: app.name}}
       const own = draft(namespace, `hardenctl-app-${app.name}`, selector)
       own.ingress.push({peers: [{podSelector: selector}], ports: undefined, reason: `units of ${app.name} talk to each other (peer relations)`})
-      exposureRules(app, namespace, servicesOf(app), policy, own, state.notes)
+      exposureRules(app, namespace, servicesOf(app), policy, own, state)
       ingressBackendRules(app, namespace, cluster, own, state.notes)
       if (egress) appEgress(app, scope, own)
     }
@@ -219,14 +223,18 @@ function controllerPolicies(namespace: string, policy: Policy, draft: (ns: strin
   controller.ingress.push({peers: [{podSelector: CONTROLLER_SELECTOR}], ports: [tcp(MONGO_PORT)], reason: `Juju: the controller's database (${MONGO_PORT}) only from the controller's own pods`})
 }
 
-function exposureRules(app: Application, namespace: string, services: KubeService[], policy: Policy, own: PolicyDraft, notes: string[]): void {
-  const external = services.filter((service) => service.spec?.type === 'LoadBalancer' || service.spec?.type === 'NodePort')
+function exposureRules(app: Application, namespace: string, services: KubeService[], policy: Policy, own: PolicyDraft, state: DesiredState): void {
+  const external = services.filter(isExternalService)
   const exposure = jujuExposure(app) ?? []
   if (external.length === 0 && exposure.length === 0) return
   const allowed = allowedCidrs(app, policy)
   const where = `${namespace}/${app.name}`
+  if (!policy.exposure.enforce) {
+    keepExposureOpen(app, namespace, services, external, exposure, allowed, own, state)
+    return
+  }
   if (!allowed || allowed.length === 0) {
-    notes.push(`${where} is exposed (${external.length > 0 ? `Service ${external.map((s) => s.metadata.name).join(', ')}` : 'juju expose'}) but not on exposure.allow: traffic from outside the cluster will not reach it`)
+    state.notes.push(`${where} is exposed (${external.length > 0 ? `Service ${external.map((s) => s.metadata.name).join(', ')}` : 'juju expose'}) but not on exposure.allow: with exposure.enforce, traffic from outside the cluster will not reach it`)
     return
   }
   const ports = portsOf(external.length > 0 ? external : services)
@@ -235,6 +243,60 @@ function exposureRules(app: Application, namespace: string, services: KubeServic
     ports: ports.length > 0 ? ports : undefined,
     reason: `${app.name} is an exposed entry point; exposure.allow admits ${allowed.join(', ')}${allowed.some(isWorldCidr) ? ' (the whole Internet)' : ''}`,
   })
+}
+
+/**
+ * Without `exposure.enforce`, an application exposed on purpose keeps the sources that reach it
+ * today, on exactly the ports it is exposed on: a LoadBalancer's `loadBalancerSourceRanges`, a
+ * `juju expose --to-cidrs`'s CIDRs, otherwise everyone. "Everyone" is written as the ipBlocks
+ * 0.0.0.0/0 and ::/0 rather than a rule without `from`: an ipBlock names cluster-external sources
+ * (and the node addresses kube-proxy rewrites NodePort and LoadBalancer traffic to), so in-cluster
+ * pods still reach the app only through its relations; the reachability engine reads a /0 block
+ * as "outside", which is what the proofs assert.
+ */
+function keepExposureOpen(
+  app: Application,
+  namespace: string,
+  services: KubeService[],
+  external: KubeService[],
+  exposure: JujuExposure[],
+  allowed: string[] | undefined,
+  own: PolicyDraft,
+  state: DesiredState,
+): void {
+  const keep = (exposedBy: string, sources: string[], ports: NetworkPolicyPort[]) => {
+    const within = allowed !== undefined && sources.every((cidr) => cidrWithinAny(cidr, allowed))
+    const narrowedBy = within ? undefined : `exposure.enforce: true would narrow it to ${allowed && allowed.length > 0 ? `exposure.allow: ${allowed.join(', ')}` : 'exposure.allow, which does not list it: closed to outside'}`
+    const on = ports.length > 0 ? ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`).join(', ') : 'every port'
+    const from = `${sources.join(', ')}${sources.some(isWorldCidr) ? ' (anyone)' : ''}`
+    own.ingress.push({
+      peers: sources.map((cidr) => ({ipBlock: {cidr}})),
+      ports: ports.length > 0 ? ports : undefined,
+      reason: `${app.name} is exposed on purpose (${exposedBy}): kept open from ${from} on ${on}, as today; ${narrowedBy ?? 'within exposure.allow'}`,
+    })
+    state.keptOpen.push({namespace, application: app.name, exposedBy, sources, ports: ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`), narrowedBy: narrowedBy ?? 'within exposure.allow'})
+  }
+  for (const service of external) {
+    const ports = portsOf([service])
+    if (ports.length === 0) continue
+    const sources = serviceSources(service)
+    keep(`${service.spec.type ?? 'ClusterIP'} Service ${service.metadata.name}${(service.spec.externalIPs ?? []).length > 0 ? ' with externalIPs' : ''}`, sources, ports)
+    const ranged = !sources.some(isWorldCidr)
+    if (ranged && service.spec.externalTrafficPolicy !== 'Local') {
+      state.notes.push(
+        `${namespace}/${app.name}: Service ${service.metadata.name} keeps its loadBalancerSourceRanges (${sources.join(', ')}), but with externalTrafficPolicy ${service.spec.externalTrafficPolicy ?? 'Cluster'} kube-proxy may rewrite the client address to a node's; check with netpol explain, or set externalTrafficPolicy: Local`,
+      )
+    }
+  }
+  const appPorts = portsOf(services)
+  for (const entry of exposure) {
+    const what = `juju expose, ${entry.endpoint === '' ? 'all endpoints' : `endpoint ${entry.endpoint}`}`
+    if (entry.cidrs.length === 0) {
+      state.notes.push(`${namespace}/${app.name} is exposed to space ${entry.spaces.join(', ')} (${what}): a Juju space has no addresses a NetworkPolicy can name, so no outside source is kept for it`)
+      continue
+    }
+    keep(what, entry.cidrs, appPorts)
+  }
 }
 
 /**

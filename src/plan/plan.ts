@@ -53,6 +53,7 @@ export function planReconcile(
     refused: [],
     untouched: [...desired.untouched],
     namespaceLabels: [],
+    keptOpen: [],
     notes: [...desired.notes],
   }
   const liveByNamespace = new Map<string, KubeNetworkPolicy[]>()
@@ -95,6 +96,7 @@ export function planReconcile(
       const same = Object.entries(namespace.psaLabels).every(([key, value]) => labels[key] === value)
       plan.namespaceLabels.push({op: same ? 'unchanged' : 'update', namespace: namespace.namespace, labels: namespace.psaLabels, current})
     }
+    plan.keptOpen.push(...desired.keptOpen.filter((kept) => kept.namespace === namespace.namespace))
   }
   return plan
 }

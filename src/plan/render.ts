@@ -83,6 +83,14 @@ export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; a
     for (const {namespace, reason} of plan.untouched) lines.push(`  ${namespace}: ${reason}`)
     lines.push('')
   }
+  if (plan.keptOpen.length > 0) {
+    lines.push('Stays open on purpose (intentional exposure; exposure.enforce is off):')
+    for (const kept of plan.keptOpen) {
+      const on = kept.ports.length > 0 ? kept.ports.join(', ') : 'every port'
+      lines.push(`  ${kept.namespace}/${kept.application}: ${kept.exposedBy}, from ${kept.sources.join(', ')} on ${on}; ${kept.narrowedBy}`)
+    }
+    lines.push('')
+  }
   if (plan.notes.length > 0) {
     lines.push('Notes:')
     for (const note of plan.notes) lines.push(`  - ${note}`)

@@ -177,6 +177,21 @@ export interface ReconcilePlan {
   untouched: UntouchedNamespace[]
   /** Pod Security Admission labels (empty unless `psa.enabled`); applied after the namespace's NetworkPolicies. */
   namespaceLabels: NamespaceLabelsAction[]
+  /** Intentional exposure (LoadBalancer/NodePort/externalIPs Services, `juju expose`) left reachable on purpose. */
+  keptOpen: KeptOpen[]
   /** Things a reviewer should know: unknown ports, relations allowed both ways, ... */
   notes: string[]
+}
+
+/** One exposed entry point an allow rule keeps reachable from the sources that reach it today. */
+export interface KeptOpen {
+  namespace: string
+  application: string
+  /** `LoadBalancer Service traefik-lb`, `juju expose, endpoint website`. */
+  exposedBy: string
+  sources: string[]
+  /** `443/TCP`; empty: every port. */
+  ports: string[]
+  /** The switch that would narrow it, or `within exposure.allow`. */
+  narrowedBy: string
 }

@@ -189,7 +189,7 @@ describe('hardenctl netpol with the reconcile plan', () => {
     expect(diff.code, diff.stderr).toBe(0)
     expect(diff.stdout).toMatch(/^0 pairs opened, \d+ pairs closed\./)
     expect(diff.stdout).toContain('  outside → livepatch/postgresql: all ports')
-    expect(diff.stdout).toContain('  livepatch/livepatch → livepatch/postgresql: 1-5431/TCP, 5433-8007/TCP, 8009-65535/TCP, UDP (all ports), SCTP (all ports)')
+    expect(diff.stdout).toContain('  livepatch/livepatch → livepatch/postgresql: all but 5432/TCP, 8008/TCP')
 
     const planned = await runCli(['netpol', 'matrix', '--from', 'examples/livepatch-k8s', '--plan', '--namespace', 'livepatch', '--format', 'json'])
     expect(planned.code, planned.stderr).toBe(0)

@@ -59,6 +59,26 @@ describe('matrixEntries', () => {
     expect(entries.filter((e) => e.to === 'shop/db')).toEqual([])
   })
 
+  it('a `podSelector: {}` peer is the policy\'s own namespace, printed as NS/*, even when the snapshot holds no other namespace', () => {
+    const sameNamespace = policy('solo', 'api', {podSelector: {matchLabels: {'app.kubernetes.io/name': 'api'}}, ingress: [{from: [{podSelector: {}}], ports: [{port: 8080}]}]})
+    const w = world({pods: [pod('solo', 'api'), pod('solo', 'worker')], policies: [policy('solo', 'deny', DEFAULT_DENY_INGRESS), sameNamespace]})
+    expect(matrixEntries(w.matrix).filter((e) => e.to === 'solo/api').map((e) => [e.from, formatPorts(e.ports)])).toEqual([['solo/*', '8080/TCP']])
+    // A pod of any namespace, `namespaceSelector: {}`: that is every pod of every namespace.
+    const anyNamespace = policy('solo', 'api', {podSelector: {matchLabels: {'app.kubernetes.io/name': 'api'}}, ingress: [{from: [{namespaceSelector: {}}], ports: [{port: 8080}]}]})
+    const v = world({pods: [pod('solo', 'api'), pod('solo', 'worker')], policies: [policy('solo', 'deny', DEFAULT_DENY_INGRESS), anyNamespace]})
+    expect(matrixEntries(v.matrix).filter((e) => e.to === 'solo/api').map((e) => [e.from, formatPorts(e.ports)])).toEqual([[EVERY_POD, '8080/TCP']])
+  })
+
+  it('namespaces a label selector happens to match are listed, not called every namespace', () => {
+    const teams = [namespace('shop', {team: 'retail'}), namespace('blog', {team: 'retail'}), namespace('ops')]
+    const byTeam = policy('ops', 'prometheus', {podSelector: {}, ingress: [{from: [{namespaceSelector: {matchLabels: {team: 'retail'}}}], ports: [{port: 9090}]}]})
+    const w = world({namespaces: teams, pods: [pod('shop', 'web'), pod('blog', 'wordpress'), pod('ops', 'prometheus')], policies: [byTeam]})
+    expect(matrixEntries(w.matrix).filter((e) => e.to === 'ops/prometheus').map((e) => [e.from, formatPorts(e.ports)])).toEqual([
+      ['blog/wordpress', '9090/TCP'],
+      ['shop/web', '9090/TCP'],
+    ])
+  })
+
   it('with namespaces: only those destinations, and what their pods reach outside', () => {
     const w = world({pods, policies: shopPolicies})
     const entries = matrixEntries(w.matrix, {namespaces: ['shop']})
@@ -94,7 +114,7 @@ describe('diffMatrices', () => {
       'outside → shop/web': 'all ports',
       'shop/db → shop/db': 'all ports',
       'shop/db → shop/web': 'all ports',
-      'shop/web → shop/db': '1-5431/TCP, 5433-65535/TCP, UDP (all ports), SCTP (all ports)',
+      'shop/web → shop/db': 'all but 5432/TCP',
       'shop/web → shop/web': 'all ports',
     })
   })

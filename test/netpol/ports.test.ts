@@ -25,7 +25,7 @@ describe('port sets', () => {
     const web = unionPorts(portRange('TCP', 80), portRange('TCP', 443))
     expect(formatPorts(intersectPorts(web, portRange('TCP', 400, 500)))).toBe('443/TCP')
     expect(intersectPorts(web, portRange('UDP', 80))).toBe(NO_PORTS)
-    expect(formatPorts(subtractPorts(allOf('TCP'), portRange('TCP', 5432)))).toBe('1-5431/TCP, 5433-65535/TCP')
+    expect(formatPorts(subtractPorts(allOf('TCP'), portRange('TCP', 5432)))).toBe('TCP (all ports but 5432)')
     expect(subtractPorts(web, web)).toBe(NO_PORTS)
   })
 
@@ -42,6 +42,11 @@ describe('port sets', () => {
     expect(formatPorts(ALL_PORTS)).toBe('all ports')
     expect(formatPorts(NO_PORTS)).toBe('none')
     expect(formatPorts(unionPorts(allOf('UDP'), portRange('TCP', 53)))).toBe('53/TCP, UDP (all ports)')
+    // What is left out, when that is shorter to say (issue 12: not "1-8079/TCP, 8081-65535/TCP, UDP (all ports), SCTP (all ports)").
+    expect(formatPorts(subtractPorts(ALL_PORTS, portRange('TCP', 8080)))).toBe('all but 8080/TCP')
+    expect(formatPorts(subtractPorts(ALL_PORTS, unionPorts(portRange('TCP', 8080), portRange('UDP', 53))))).toBe('all but 8080/TCP, 53/UDP')
+    expect(formatPorts(subtractPorts(allOf('TCP'), unionPorts(portRange('TCP', 22), portRange('TCP', 8000, 8100))))).toBe('TCP (all ports but 22, 8000-8100)')
+    expect(formatPorts(subtractPorts(allOf('TCP'), portRange('TCP', 1, 1023)))).toBe('1024-65535/TCP')
     expect(portsToJson(ALL_PORTS)).toEqual({all: true})
     expect(portsToJson(portRange('TCP', 8000, 8100))).toEqual({ports: [{protocol: 'TCP', from: 8000, to: 8100}]})
     expect(portsToJson(NO_PORTS)).toEqual({ports: []})

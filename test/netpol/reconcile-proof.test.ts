@@ -4,7 +4,7 @@
  * their related applications; every relation still works; Juju agents still reach the model
  * operator (17071). Checked on the Livepatch example and on a synthetic 200-namespace estate.
  */
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -55,11 +55,15 @@ describe('after reconcile: the Livepatch example', () => {
 describe('after reconcile: a synthetic 200-namespace estate', () => {
   let dir: string
   let matrix: Matrix
+  let enforced: Matrix
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hardenctl-proof-'))
     await writeSyntheticEstate(dir, {models: 200, appsPerModel: 5, podsPerApp: 1})
     const loaded = await loadNetpolInput({from: [dir], plan: true})
     matrix = reachabilityMatrix(loaded.input, loaded.classes)
+    await writeFile(join(dir, 'enforce.yaml'), 'apiVersion: hardenctl.io/v1\nexposure:\n  enforce: true\n')
+    const narrowed = await loadNetpolInput({from: [dir], plan: true, policyFile: join(dir, 'enforce.yaml')})
+    enforced = reachabilityMatrix(narrowed.input, narrowed.classes)
   }, 60_000)
   afterAll(async () => {
     await rm(dir, {recursive: true, force: true})
@@ -73,8 +77,17 @@ describe('after reconcile: a synthetic 200-namespace estate', () => {
       expect(reaches(matrix, `${ns}/app-1`, `${ns}/app-0`, 8080)).toBe(true)
       expect(nothing(matrix, `${ns}/app-0`, `${ns}/app-2`)).toBe(true)
       expect(nothing(matrix, `model-${(m + 1) % 200}/app-1`, `${ns}/app-1`)).toBe(true)
-      // app-0 is `juju expose`d but not on the exposure allowlist: not opened to outside.
-      expect(nothing(matrix, OUTSIDE_ID, `${ns}/app-0`)).toBe(true)
+      // Only app-0 is `juju expose`d: nothing else is reachable from outside.
+      expect(nothing(matrix, OUTSIDE_ID, `${ns}/app-1`)).toBe(true)
+    }
+  })
+
+  it('a `juju expose`d application stays reachable from outside by default, and closes only with exposure.enforce', () => {
+    for (const m of [0, 1, 57, 199]) {
+      // app-0 is exposed to everyone and not on the (empty) exposure allowlist.
+      expect(reaches(matrix, OUTSIDE_ID, `model-${m}/app-0`, 8080)).toBe(true)
+      expect(nothing(enforced, OUTSIDE_ID, `model-${m}/app-0`)).toBe(true)
+      expect(reaches(enforced, `model-${m}/app-0`, `model-${m}/app-1`, 8080)).toBe(true)
     }
   })
 })

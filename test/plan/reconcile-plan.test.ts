@@ -178,3 +178,70 @@ describe('planning against what the cluster has', () => {
     expect(plan.untouched.map((entry) => entry.why)).toEqual(['incomplete-view', 'incomplete-view'])
   })
 })
+
+describe('intentional exposure (exposure.enforce off by default)', () => {
+  const postgresqlServices = (inventory: Inventory) => {
+    const model = [...inventory.models.values()].find((candidate) => candidate.name === 'livepatch')!
+    return model.applications.get('postgresql')!.kubernetes!.services.filter((service) => service.metadata.name === 'postgresql')
+  }
+  const postgresqlRules = (inventory: Inventory, policy: Policy) => {
+    const desired = desiredNetworkPolicies(inventory, policy)
+    const livepatch = desired.namespaces.find((ns) => ns.namespace === 'livepatch')!
+    const object = policyFor(livepatch.policies, 'hardenctl-app-postgresql')
+    return {desired, ingress: object.spec.ingress!, reasons: object.metadata.annotations!['hardenctl.io/reason']!}
+  }
+  const world = [{ipBlock: {cidr: '0.0.0.0/0'}}, {ipBlock: {cidr: '::/0'}}]
+  const ports = [
+    {protocol: 'TCP', port: 5432},
+    {protocol: 'TCP', port: 8008},
+  ]
+
+  it('a NodePort Service (expose-external=nodeport) stays reachable from anyone on exactly its ports, and says which switch narrows it', async () => {
+    const inventory = await example()
+    for (const service of postgresqlServices(inventory)) service.spec.type = 'NodePort'
+    const {desired, ingress, reasons} = postgresqlRules(inventory, defaultPolicy())
+    expect(ingress).toContainEqual({from: world, ports})
+    expect(reasons).toContain('ingress[1]: postgresql is exposed on purpose (NodePort Service postgresql): kept open from 0.0.0.0/0, ::/0 (anyone) on 5432/TCP, 8008/TCP, as today; exposure.enforce: true would narrow it to exposure.allow, which does not list it')
+    expect(desired.keptOpen).toEqual([
+      {namespace: 'livepatch', application: 'postgresql', exposedBy: 'NodePort Service postgresql', sources: ['0.0.0.0/0', '::/0'], ports: ['5432/TCP', '8008/TCP'], narrowedBy: expect.stringContaining('exposure.enforce: true')},
+    ])
+
+    const enforced = postgresqlRules(inventory, {...defaultPolicy(), exposure: {allow: {}, enforce: true}})
+    expect(enforced.ingress.some((rule) => rule.from?.some((peer) => peer.ipBlock))).toBe(false)
+    expect(enforced.desired.keptOpen).toEqual([])
+    expect(enforced.desired.notes).toContain('livepatch/postgresql is exposed (Service postgresql) but not on exposure.allow: with exposure.enforce, traffic from outside the cluster will not reach it')
+
+    const narrowed = postgresqlRules(inventory, {...defaultPolicy(), exposure: {allow: {postgresql: ['10.0.0.0/8']}, enforce: true}})
+    expect(narrowed.ingress).toContainEqual({from: [{ipBlock: {cidr: '10.0.0.0/8'}}], ports})
+  })
+
+  it('a ClusterIP Service with externalIPs counts as exposure too', async () => {
+    const inventory = await example()
+    for (const service of postgresqlServices(inventory)) service.spec.externalIPs = ['203.0.113.5']
+    const {ingress, reasons} = postgresqlRules(inventory, defaultPolicy())
+    expect(ingress).toContainEqual({from: world, ports})
+    expect(reasons).toContain('(ClusterIP Service postgresql with externalIPs): kept open from 0.0.0.0/0, ::/0')
+  })
+
+  it('exposure the allowlist already covers is kept and says so', async () => {
+    const inventory = await example()
+    for (const service of postgresqlServices(inventory)) {
+      service.spec.type = 'LoadBalancer'
+      service.spec.loadBalancerSourceRanges = ['10.1.0.0/16']
+    }
+    const {desired, ingress, reasons} = postgresqlRules(inventory, {...defaultPolicy(), exposure: {allow: {postgresql: ['10.0.0.0/8']}, enforce: false}})
+    expect(ingress).toContainEqual({from: [{ipBlock: {cidr: '10.1.0.0/16'}}], ports})
+    expect(reasons).toContain('kept open from 10.1.0.0/16 on 5432/TCP, 8008/TCP, as today; within exposure.allow')
+    expect(desired.keptOpen.map((kept) => kept.narrowedBy)).toEqual(['within exposure.allow'])
+  })
+
+  it('a namespace the plan leaves alone lists nothing as kept open', async () => {
+    const inventory = await example()
+    for (const service of postgresqlServices(inventory)) service.spec.type = 'NodePort'
+    const desired = desiredNetworkPolicies(inventory, defaultPolicy())
+    const ns = desired.namespaces.find((candidate) => candidate.namespace === 'livepatch')!
+    const squatter = asLive(policyFor(ns.policies, 'hardenctl-default-deny'), {labels: {owner: 'someone'}})
+    expect(planReconcile(desired, []).keptOpen).toHaveLength(1)
+    expect(planReconcile(desired, [squatter]).keptOpen).toEqual([])
+  })
+})

@@ -13,7 +13,7 @@ import type {Application, Inventory, Model} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, jujuExposure, type JujuExposure} from '../policy/exposure.js'
 import type {Policy} from '../policy/schema.js'
-import {isExternalService, serviceSources} from '../rules/helpers/kube-exposure.js'
+import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
 import {type RelationSide, whoServes} from './serving.js'
 import {

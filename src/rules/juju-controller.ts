@@ -1,7 +1,7 @@
 /** Controller rules from "Harden the controller(s)" (002). */
 import {kubeScope} from '../inventory/kube-scope.js'
 import {cite} from './guides.js'
-import {describeService, isExternalService, servicePorts} from './helpers/kube-exposure.js'
+import {describeService, isExternalService, servicePorts} from '../policy/kube-exposure.js'
 import {annotationsOf, controllerTarget, kubeTarget, list} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 

@@ -1,6 +1,6 @@
 /** The ports an application listens on, as far as the inputs tell. */
 import type {Application, Inventory, Model} from '../../inventory/types.js'
-import {kubeExposureOfApp} from './kube-exposure.js'
+import {kubeExposureOfApp} from '../../policy/kube-exposure.js'
 import {parsePort, portsOfUnits, type PortRange} from './ports.js'
 import {appNamespace} from './reachability.js'
 

@@ -7,7 +7,7 @@ import type {KubeIngress, KubeService} from '../../inventory/kubernetes.js'
 import type {Application, Inventory, Model} from '../../inventory/types.js'
 import {isWorldCidr} from '../../policy/cidr.js'
 import {jujuExposure, type JujuExposure} from '../../policy/exposure.js'
-import {kubeExposureOfApp, serviceSources} from './kube-exposure.js'
+import {kubeExposureOfApp, serviceSources} from '../../policy/kube-exposure.js'
 
 export interface Reachability {
   /** Undefined when neither Juju exposure nor Kubernetes services were known. */

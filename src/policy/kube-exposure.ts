@@ -3,9 +3,9 @@
  * LoadBalancer or NodePort, a Service with externalIPs, or an Ingress routing to one of its
  * Services. (`juju expose` does nothing on Kubernetes for sidecar charms.)
  */
-import {APP_NAME_LABEL, type KubeIngress, type KubeService, type KubernetesView} from '../../inventory/kubernetes.js'
-import type {Application} from '../../inventory/types.js'
-import {WORLD_CIDRS} from '../../policy/cidr.js'
+import {APP_NAME_LABEL, type KubeIngress, type KubeService, type KubernetesView} from '../inventory/kubernetes.js'
+import type {Application} from '../inventory/types.js'
+import {WORLD_CIDRS} from './cidr.js'
 
 export function isExternalService(service: KubeService): boolean {
   const type = service.spec.type

@@ -6,7 +6,7 @@ import type {Finding, NotEvaluated, Severity, Target} from '../findings/types.js
 import {SEVERITIES} from '../findings/types.js'
 import type {AuditReport, ExpiredWaiver} from './audit-report.js'
 import {columnWidths, padCell} from './columns.js'
-import {formatGuide, formatLocation, formatNeeds, qualifiedTargetName, targetLabel, wrapText} from './describe.js'
+import {formatGuide, formatLocation, formatNeeds, qualifiedTargetName, targetLabel, wrapText, wrapWords} from './describe.js'
 import {SEVERITY_STYLE, createStylize, type Stylize} from './style.js'
 
 export interface TableOptions {
@@ -41,13 +41,15 @@ export function renderTable(report: AuditReport, options: TableOptions): string 
   if (active.length === 0) out.push('No findings.', '')
   for (const group of groupFindings(active)) {
     out.push(stylize('bold', group.title))
-    for (const finding of group.findings) out.push(...findingLines(finding, layout))
+    for (const run of runsSharingAFix(group.findings)) {
+      run.forEach((finding, index) => out.push(...findingLines(finding, layout, index === run.length - 1 ? run.length : 0)))
+    }
     out.push('')
   }
 
   if (waived.length > 0) {
     out.push(stylize('bold', `Waived (${waived.length})`))
-    for (const finding of waived) out.push(...findingLines(finding, layout))
+    for (const finding of waived) out.push(...findingLines(finding, layout, 1))
     out.push('')
   }
 
@@ -106,7 +108,28 @@ function groupTitle(target: Target): string {
   return 'Outside any model or namespace'
 }
 
-function findingLines(finding: Finding, {widths, width, stylize}: Layout): string[] {
+/**
+ * Findings that share an identical fix, each run printed with the fix once under its last finding.
+ * A run starts where its worst finding sits (findings come worst first); the others with the same
+ * fix move up to join it.
+ */
+function runsSharingAFix(findings: readonly Finding[]): Finding[][] {
+  const runs = new Map<string, Finding[]>()
+  for (const finding of findings) {
+    const run = runs.get(finding.remediation)
+    if (run) run.push(finding)
+    else runs.set(finding.remediation, [finding])
+  }
+  return [...runs.values()]
+}
+
+/**
+ * The row, then location and guide, then the fix (or the waiver) when `fixFor` > 0: the number of
+ * findings, this one and those just above, that the fix is for. The fix and the location are never
+ * wrapped: a command broken across lines runs as something else when pasted, and a broken
+ * `path:line` cannot be clicked. Long ones overflow instead.
+ */
+function findingLines(finding: Finding, {widths, width, stylize}: Layout, fixFor: number): string[] {
   const cells = findingCells(finding)
   const severityCell = stylize(SEVERITY_STYLE[finding.severity], padCell(cells[0] ?? '', widths[0] ?? 0))
   const otherCells = cells.slice(1).map((cell, index) => padCell(cell, widths[index + 1] ?? 0))
@@ -128,16 +151,17 @@ function findingLines(finding: Finding, {widths, width, stylize}: Layout): strin
     for (const line of rest) lines.push(`${' '.repeat(prefixWidth)}${line}`)
   }
 
-  const where = finding.location ? `${formatLocation(finding.location)} · ` : ''
-  const details = [`${where}guide: ${formatGuide(finding.guide)}`]
+  const dim = (line: string) => `${detailIndent}${stylize('dim', line)}`
+  const guideWords = `guide: ${formatGuide(finding.guide)}`.split(' ')
+  const whereAndGuide = finding.location ? [`${formatLocation(finding.location)} ·`, ...guideWords] : guideWords
+  lines.push(...wrapWords(whereAndGuide, detailWidth).map(dim))
   if (finding.waived) {
     const {by, source, reason, expires} = finding.waived
-    details.push(`waived by ${by} (${source}): ${reason}${expires === undefined ? '' : ` · expires ${expires}`}`)
-  } else {
-    details.push(`fix: ${finding.remediation}`)
-  }
-  for (const detail of details) {
-    for (const line of wrapText(detail, detailWidth)) lines.push(`${detailIndent}${stylize('dim', line)}`)
+    const waiver = `waived by ${by} (${source}): ${reason}${expires === undefined ? '' : ` · expires ${expires}`}`
+    lines.push(...wrapText(waiver, detailWidth).map(dim))
+  } else if (fixFor > 0) {
+    const label = fixFor === 1 ? 'fix' : `fix for the ${fixFor} above`
+    lines.push(...`${label}: ${finding.remediation}`.split(/\r?\n/).map(dim))
   }
   return lines
 }

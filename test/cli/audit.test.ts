@@ -117,6 +117,68 @@ describe('hardenctl audit --from examples/livepatch-k8s', () => {
   })
 })
 
+describe('the audit table fits a terminal', () => {
+  const lf = (text: string) => text.replaceAll('\r\n', '\n')
+
+  it('wraps prose to COLUMNS but never a fix command or a path:line, which overflow whole', async () => {
+    const result = await runCli(['audit', '--from', LIVEPATCH], {env: {COLUMNS: '80'}})
+    expect(result.code).toBe(0)
+    const lines = result.stdout.split('\n')
+    expect(lines).toContain(
+      '            fix: juju trust -m microk8s-prod:livepatch ingress --remove   # or: juju config -m microk8s-prod:livepatch ingress trust=false; if the charm needs trust, audit it and add "livepatch/ingress" to trust.allow',
+    )
+    const bundleLine = lines.indexOf('            examples/livepatch-k8s/juju/microk8s-prod/models/livepatch/bundle.yaml:10 ·')
+    expect(bundleLine).toBeGreaterThan(0)
+    expect(lines[bundleLine + 1]).toBe('            guide: 002_57f06eaaa8445352.txt § Harden the applications')
+    for (const line of lines) {
+      if (/^ +fix( for the \d+ above)?: /.test(line) || /^ +\S+:\d+ ·$/.test(line)) continue
+      expect(line.length, line).toBeLessThanOrEqual(80)
+    }
+  })
+
+  it('does not wrap at all for a terminal that reports 0 columns, and honours COLUMNS there', async () => {
+    const piped = await runCli(['audit', '--from', LIVEPATCH])
+    const zeroWidth = await runCliInTerminal(['audit', '--from', LIVEPATCH], {NO_COLOR: '1'})
+    expect(zeroWidth.code).toBe(0)
+    expect(lf(zeroWidth.stdout)).toBe(piped.stdout)
+    const columns = await runCliInTerminal(['audit', '--from', LIVEPATCH], {NO_COLOR: '1', COLUMNS: '100'})
+    expect(lf(columns.stdout)).toBe((await runCli(['audit', '--from', LIVEPATCH], {env: {COLUMNS: '100'}})).stdout)
+    expect(lf(columns.stdout)).not.toBe(piped.stdout)
+  })
+
+  it('prints a fix shared by several workloads once, under them', async () => {
+    const {stdout} = await runCli(['audit', '--from', LIVEPATCH])
+    const denyAll = stdout.split('\n').filter((line) => line.includes('"name":"default-deny-ingress","namespace":"livepatch"'))
+    expect(denyAll).toHaveLength(1)
+    // NET-NO-DEFAULT-DENY for the namespace and NET-UNRESTRICTED-POD for its 4 workloads.
+    expect(denyAll[0]).toMatch(/^ {12}fix for the 5 above: echo '\{"apiVersion":"networking.k8s.io\/v1"/)
+    const rows = stdout.split('\n').filter((line) => /^ {2}[A-Z]+ +NET-(NO-DEFAULT-DENY|UNRESTRICTED-POD) /.test(line))
+    expect(rows).toHaveLength(5)
+  })
+
+  it('colours critical bold red and high red on a terminal', async () => {
+    const {stdout} = await runCliInTerminal(['audit', '--from', LIVEPATCH])
+    expect(stdout).toContain('  \u001B[1m\u001B[31mCRITICAL\u001B[39m\u001B[22m  JUJU-TRUST ')
+    expect(stdout).toContain('  \u001B[31mHIGH    \u001B[39m  ACCESS-MODEL-ADMIN ')
+  })
+
+  it('with -o FILE, prints the summary line on stderr, with or without --fail-on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-cli-'))
+    const table = await runCli(['audit', '--from', LIVEPATCH, '--fail-on', 'high'])
+    const summary = table.stdout.trimEnd().split('\n').at(-1)!
+    expect(summary).toMatch(/^\d+ findings: \d+ critical, .* · failed \(high or worse\)$/)
+    const out = join(dir, 'report.sarif')
+    const failing = await runCli(['audit', '--from', LIVEPATCH, '--format', 'sarif', '-o', out, '--fail-on', 'high'])
+    expect(failing.code).toBe(1)
+    expect(failing.stdout).toBe('')
+    expect(failing.stderr).toBe(`${summary} · report written to ${out}\n`)
+    const plain = await runCli(['audit', '--from', LIVEPATCH, '-o', join(dir, 'report.txt')])
+    expect(plain.code).toBe(0)
+    expect(plain.stderr).toBe(`${summary.replace(' · failed (high or worse)', '')} · report written to ${join(dir, 'report.txt')}\n`)
+    expect(await readFile(join(dir, 'report.txt'), 'utf8')).toBe((await runCli(['audit', '--from', LIVEPATCH])).stdout)
+  })
+})
+
 describe('hardenctl audit --from examples/landscape-machines', () => {
   it('flags haproxy exposed to the world with a self-signed certificate, and port 80 without mirroring', async () => {
     const result = await runCli(['audit', '--from', LANDSCAPE, '--format', 'json'])

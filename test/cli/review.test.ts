@@ -270,6 +270,17 @@ describe('review as a CI gate', () => {
     expect(clean.code, clean.stdout).toBe(0)
   })
 
+  it('with -o FILE, the gate says on stderr why it failed', async () => {
+    const gate = await runCli(['review', LIVEPATCH_BUNDLE])
+    const summary = gate.stdout.trimEnd().split('\n').at(-1)!
+    const out = join(work, 'review.sarif')
+    const result = await runCli(['review', LIVEPATCH_BUNDLE, '--format', 'sarif', '-o', out])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(`${summary} · report written to ${out}\n`)
+    expect(summary).toMatch(/ · failed \(high or worse\)$/)
+  })
+
   it('SARIF: each result is anchored at the file, line and column of the YAML node', async () => {
     const result = await runCli(['review', LIVEPATCH_BUNDLE, '--format', 'sarif', '--fail-on', 'never'])
     expect(result.code).toBe(0)

@@ -3,7 +3,7 @@ import {stripVTControlCharacters} from 'node:util'
 import {describe, expect, it} from 'vitest'
 
 import {renderTable} from '../../src/report/table.js'
-import {emptyReport, fullReport, notEvaluatedOffers, waivedIngress} from './fixtures.js'
+import {emptyReport, fullReport, loadBalancer, notEvaluatedOffers, trustIngress, waivedIngress} from './fixtures.js'
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/
@@ -30,7 +30,9 @@ describe('renderTable', () => {
     )
     const row = lines.findIndex((line) => line.includes('application/postgresql-k8s     postgresql-k8s is deployed'))
     expect(lines[row + 1]).toBe('            examples/livepatch-k8s/juju/bundle/bundle.yaml:18 · guide: 002_57f06eaaa8445352.txt § Harden the applications')
-    expect(lines[row + 2]).toBe('            fix: juju trust postgresql-k8s --remove -m prod:livepatch')
+    // The critical ServiceAccount finding just above has the same fix: printed once, for both.
+    expect(lines[row + 2]).toBe('            fix for the 2 above: juju trust postgresql-k8s --remove -m prod:livepatch')
+    expect(text.split('juju trust postgresql-k8s --remove').length).toBe(2)
     expect(lines).toContain('  CRITICAL  K8S-SA-OVERPRIVILEGED  ServiceAccount/postgresql-k8s  ServiceAccount postgresql-k8s is bound to ClusterRole livepatch-postgresql-k8s with */*/* rules')
     expect(lines).toContain('  HIGH      K8S-LOADBALANCER       Service/traefik                Service traefik is of type LoadBalancer (external IP 203.0.113.7)')
     // Without a location, the detail line is the guide alone.
@@ -94,15 +96,20 @@ describe('renderTable', () => {
     expect(renderTable(emptyReport(), {color: false})).not.toMatch(ANSI)
     const colored = renderTable(fullReport(), {color: true})
     expect(colored).toMatch(ANSI)
-    expect(colored).toContain('\u001b[1m\u001b[31mHIGH    \u001b[39m\u001b[22m')
+    // Critical is the most alarming (bold red), high next (red).
+    expect(colored).toContain('\u001b[1m\u001b[31mCRITICAL\u001b[39m\u001b[22m')
+    expect(colored).toContain('  \u001b[31mHIGH    \u001b[39m  ')
     expect(stripVTControlCharacters(colored)).toBe(text)
   })
 
   it('wraps to the width it is given', () => {
     for (const width of [120, 100, 80, 60]) {
       const wrapped = renderTable(fullReport(), {color: false, width})
-      // The summary line does not wrap; nor do the fixed columns of a row, wider than 60 here.
-      const wrappable = wrapped.split('\n').slice(0, -2).filter((line) => width > 60 || !/^ {2}[A-Z]+ /.test(line))
+      // The summary line does not wrap; nor do fixes, nor the fixed columns of a row, wider than 60 here.
+      const wrappable = wrapped
+        .split('\n')
+        .slice(0, -2)
+        .filter((line) => !/^ +fix( for the \d+ above)?: /.test(line) && !/^ +\S+:\d+ ·$/.test(line) && (width > 60 || !/^ {2}[A-Z]+ /.test(line)))
       for (const line of wrappable) expect(line.length, line).toBeLessThanOrEqual(width)
       // Wrapping moves words, never drops them.
       expect(wrapped.replace(/\s+/g, ' ')).toContain('fix: Limit sources with a NetworkPolicy, or add cos/Service/traefik to the policy allowlist')
@@ -110,6 +117,44 @@ describe('renderTable', () => {
     // Narrow: the message moves under the row.
     expect(renderTable(fullReport(), {color: false, width: 80})).toContain(
       '  HIGH      JUJU-TRUST             application/postgresql-k8s\n            postgresql-k8s is deployed with trust: true, which gives it the\n',
+    )
+  })
+  it('never breaks a fix or a path:line across lines, however narrow: they overflow instead', () => {
+    const longFix = {...trustIngress, remediation: `juju trust ingress --remove -m prod:livepatch   # ${'or keep trust and audit the charm; '.repeat(4).trim()}`}
+    const deepFile = {...loadBalancer, location: {file: 'examples/livepatch-k8s/juju/microk8s-prod/models/livepatch/bundle.yaml', line: 10}}
+    const narrow = renderTable(fullReport({findings: [longFix, deepFile], notEvaluated: [], expiredWaivers: []}), {color: false, width: 40})
+    const lines = narrow.split('\n')
+    expect(lines).toContain(`        fix: ${longFix.remediation}`)
+    expect(lines).toContain('        examples/livepatch-k8s/juju/microk8s-prod/models/livepatch/bundle.yaml:10 ·')
+    expect(lines[lines.indexOf('        examples/livepatch-k8s/juju/microk8s-prod/models/livepatch/bundle.yaml:10 ·') + 1]).toBe(
+      '        guide: 002_57f06eaaa8445352.txt § Harden',
+    )
+  })
+
+  it('prints a fix shared by several findings once, under the last of them, and moves them together', () => {
+    const deny = {...loadBalancer, rule: 'NET-UNRESTRICTED-POD', severity: 'medium' as const, remediation: 'kubectl apply -f deny.yaml'}
+    const pods = ['a', 'b', 'c'].map((name) => ({...deny, target: {kind: 'StatefulSet', namespace: 'cos', name}, message: `StatefulSet cos/${name}: no policy`}))
+    const namespaceRule = {...deny, rule: 'NET-NO-DEFAULT-DENY', severity: 'high' as const, target: {kind: 'namespace', namespace: 'cos', name: 'cos'}, message: 'no default deny'}
+    const table = renderTable(fullReport({findings: [...pods, namespaceRule, loadBalancer], notEvaluated: [], expiredWaivers: [], failOn: undefined}), {color: false})
+    expect(table).toBe(
+      [
+        'Namespace cos',
+        '  HIGH    K8S-LOADBALANCER      Service/traefik  Service traefik is of type LoadBalancer (external IP 203.0.113.7)',
+        '          guide: 002_57f06eaaa8445352.txt § Harden the applications',
+        '          fix: Limit sources with a NetworkPolicy, or add cos/Service/traefik to the policy allowlist',
+        '  HIGH    NET-NO-DEFAULT-DENY   namespace/cos    no default deny',
+        '          guide: 002_57f06eaaa8445352.txt § Harden the applications',
+        '  MEDIUM  NET-UNRESTRICTED-POD  StatefulSet/a    StatefulSet cos/a: no policy',
+        '          guide: 002_57f06eaaa8445352.txt § Harden the applications',
+        '  MEDIUM  NET-UNRESTRICTED-POD  StatefulSet/b    StatefulSet cos/b: no policy',
+        '          guide: 002_57f06eaaa8445352.txt § Harden the applications',
+        '  MEDIUM  NET-UNRESTRICTED-POD  StatefulSet/c    StatefulSet cos/c: no policy',
+        '          guide: 002_57f06eaaa8445352.txt § Harden the applications',
+        '          fix for the 4 above: kubectl apply -f deny.yaml',
+        '',
+        '5 findings: 2 high, 3 medium',
+        '',
+      ].join('\n'),
     )
   })
 })

@@ -1,7 +1,8 @@
 import {writeFile} from 'node:fs/promises'
 
 import {IncompleteError} from '../errors.js'
-import {type AuditReport, renderReport, type ReportFormat} from '../report/index.js'
+import {type AuditReport, type RenderOptions, renderReport, type ReportFormat} from '../report/index.js'
+import {createStylize} from '../report/style.js'
 import {summaryLine} from '../report/table.js'
 import type {RuleMetadata} from '../rules/rule.js'
 
@@ -47,13 +48,25 @@ export function terminalWidth(env: NodeJS.ProcessEnv = process.env, stdout: {isT
 export async function emitReport(
   report: AuditReport,
   rules: readonly RuleMetadata[],
-  options: {format: ReportFormat; output: string | undefined; fallbackArtifactUri: string},
+  options: {
+    format: ReportFormat
+    output: string | undefined
+    fallbackArtifactUri: string
+    /** `--quiet`: only the summary line on stdout (the report still goes to `output`). */
+    quiet?: boolean
+    table?: RenderOptions['table']
+  },
 ): Promise<void> {
   const toFile = options.output !== undefined
+  if (options.quiet && !toFile) {
+    process.stdout.write(`${summaryLine(report, createStylize(useColor(false)))}\n`)
+    return
+  }
   const text = renderReport(options.format, report, rules, {
     color: useColor(toFile),
     width: toFile ? undefined : terminalWidth(),
     fallbackArtifactUri: options.fallbackArtifactUri,
+    ...(options.table === undefined ? {} : {table: options.table}),
   })
   await emit(text, options.output)
   if (toFile) process.stderr.write(`${summaryLine(report)} · report written to ${options.output}\n`)

@@ -3,7 +3,7 @@ import {stripVTControlCharacters} from 'node:util'
 import {describe, expect, it} from 'vitest'
 
 import {renderTable} from '../../src/report/table.js'
-import {emptyReport, fullReport, loadBalancer, notEvaluatedOffers, trustIngress, waivedIngress} from './fixtures.js'
+import {ALL_FINDINGS, emptyReport, fullReport, loadBalancer, notEvaluatedOffers, trustIngress, trustPostgres, waivedIngress} from './fixtures.js'
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/
@@ -156,5 +156,55 @@ describe('renderTable', () => {
         '',
       ].join('\n'),
     )
+  })
+  describe('compact views and what next', () => {
+    const denyNamespace = {...loadBalancer, rule: 'NET-NO-DEFAULT-DENY', title: 'No default deny', target: {kind: 'namespace', namespace: 'cos', name: 'cos'}, message: 'no default deny', remediation: 'kubectl apply -f deny.yaml', autoFixable: true}
+    const denyPod = {...denyNamespace, rule: 'NET-UNRESTRICTED-POD', title: 'Pod unrestricted', severity: 'medium' as const, target: {kind: 'StatefulSet', namespace: 'cos', name: 'a'}, message: 'a is unrestricted'}
+    const report = () => fullReport({findings: [...ALL_FINDINGS, denyNamespace, denyPod], notEvaluated: [], expiredWaivers: [], failOn: undefined})
+    const reconcileCommand = 'hardenctl reconcile --dry-run --from estate/'
+
+    it('byRule: one row per rule with its worst severity, its findings and how many are auto-fixable', () => {
+      const escalated = {...trustIngress, severity: 'critical' as const}
+      const table = renderTable(fullReport({findings: [trustPostgres, escalated, denyNamespace, denyPod, waivedIngress], notEvaluated: [], expiredWaivers: [], failOn: undefined}), {color: false, byRule: true, reconcileCommand})
+      expect(table).toBe(
+        [
+          'Findings by rule',
+          '  SEVERITY  RULE                  FINDINGS  AUTO-FIXABLE  TITLE',
+          '  CRITICAL  JUJU-TRUST            2         no            Application deployed with --trust',
+          '  HIGH      NET-NO-DEFAULT-DENY   1         yes           No default deny',
+          '  MEDIUM    NET-UNRESTRICTED-POD  1         yes           Pod unrestricted',
+          '',
+          'hardenctl reconcile can fix 2 of the 4 findings (AUTO-FIXABLE above; some only where hardenctl.yaml enables it). See what it would change:',
+          '  hardenctl reconcile --dry-run --from estate/',
+          '',
+          '4 findings: 1 critical, 2 high, 1 medium · 1 waived',
+          '',
+        ].join('\n'),
+      )
+    })
+
+    it('marks the fix of auto-fixable findings, and never shares one fix line between fixable and not', () => {
+      const manualTwin = {...denyPod, target: {kind: 'StatefulSet', namespace: 'cos', name: 'b'}, message: 'b is unrestricted', autoFixable: false}
+      const lines = renderTable(fullReport({findings: [denyNamespace, denyPod, manualTwin], notEvaluated: [], expiredWaivers: [], failOn: undefined}), {color: false}).split('\n')
+      expect(lines).toContain('          fix for the 2 above [auto-fixable]: kubectl apply -f deny.yaml')
+      expect(lines).toContain('          fix: kubectl apply -f deny.yaml')
+    })
+
+    it('minSeverity: hides findings below it, waived ones too, and says how many; the summary line counts all', () => {
+      const table = renderTable(report(), {color: false, minSeverity: 'high', reconcileCommand})
+      expect(table).not.toContain('MEDIUM')
+      expect(table).not.toContain('LOW ')
+      expect(table).toContain('  CRITICAL  K8S-SA-OVERPRIVILEGED')
+      expect(table).toContain(
+        '3 findings below high not shown (--min-severity high).\n\nhardenctl reconcile can fix 2 of the 8 findings (marked [auto-fixable]; some only where hardenctl.yaml enables it). See what it would change:\n  hardenctl reconcile --dry-run --from estate/\n\n8 findings: 1 critical, 4 high, 2 medium, 1 low · 1 waived\n',
+      )
+    })
+
+    it('suggests reconcile only when asked and when something is auto-fixable', () => {
+      expect(renderTable(report(), {color: false})).not.toContain('hardenctl reconcile')
+      expect(renderTable(fullReport(), {color: false, reconcileCommand})).not.toContain('hardenctl reconcile')
+      const one = renderTable(fullReport({findings: [denyNamespace], notEvaluated: [], expiredWaivers: [], failOn: undefined}), {color: false, reconcileCommand})
+      expect(one).toContain('hardenctl reconcile can fix the finding (marked [auto-fixable];')
+    })
   })
 })

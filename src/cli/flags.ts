@@ -14,7 +14,7 @@ export const reportFlags = {
   })(),
   output: Flags.string({
     char: 'o',
-    description: 'Write the report to this file instead of stdout.',
+    description: 'Write the report to this file instead of stdout; the one-line summary then goes to stderr.',
     env: 'HARDENCTL_OUTPUT',
   }),
   policy: Flags.string({

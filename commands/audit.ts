@@ -10,8 +10,11 @@ import {
   liveFlags,
   reportFlags,
   reportToClusterFlag,
+  checkTableView,
+  tableViewFlags,
 } from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
+import {reconcileDryRunCommand} from '../src/cli/next-command.js'
 import {emitReport} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
 import {ExitCode} from '../src/errors.js'
@@ -34,6 +37,7 @@ ${EXIT_CODES_HELP}`
     {description: 'Audit the live estate (current Juju controller, current kubeconfig context)', command: '<%= config.bin %> audit'},
     {description: 'Audit the Livepatch example', command: '<%= config.bin %> audit --from examples/livepatch-k8s'},
     {description: 'Gate CI on high findings, SARIF for code scanning', command: '<%= config.bin %> audit --from snapshot/ --format sarif -o hardenctl.sarif --fail-on high'},
+    {description: 'One row per rule, high and critical only', command: '<%= config.bin %> audit --from snapshot/ --summary --min-severity high'},
     {description: 'Also write the findings to the cluster as PolicyReports (Policy Reporter, kubectl get polr)', command: '<%= config.bin %> audit --report-to-cluster'},
   ]
 
@@ -46,12 +50,14 @@ ${EXIT_CODES_HELP}`
     }),
     ...liveFlags,
     ...reportFlags,
+    ...tableViewFlags,
     ...reportToClusterFlag,
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Audit)
     checkReportToCluster(flags)
+    checkTableView(flags)
     const live = flags.from?.length ? undefined : await collectLiveFromFlags(flags)
     const failOn = flags['fail-on'] === 'never' ? undefined : flags['fail-on']
     const result = await runAudit({
@@ -63,7 +69,17 @@ ${EXIT_CODES_HELP}`
       toolVersion: this.config.version,
     })
     printWarnings(result.warnings)
-    await emitReport(result.report, result.rules, {format: flags.format, output: flags.output, fallbackArtifactUri: flags.from?.[0] ?? 'live:'})
+    await emitReport(result.report, result.rules, {
+      format: flags.format,
+      output: flags.output,
+      fallbackArtifactUri: flags.from?.[0] ?? 'live:',
+      quiet: flags.quiet,
+      table: {
+        byRule: flags.summary,
+        ...(flags['min-severity'] === undefined ? {} : {minSeverity: flags['min-severity']}),
+        reconcileCommand: reconcileDryRunCommand(this.config.bin, flags),
+      },
+    })
     const reportsFailed = live && flags['report-to-cluster'] ? await this.reportToCluster(live, result) : false
     // One live side could not be collected: the report covers the other, the run did not complete.
     if (live && live.failures.length > 0) {

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
-import {reportFlags} from '../src/cli/flags.js'
+import {checkTableView, reportFlags, tableViewFlags} from '../src/cli/flags.js'
 import {printWarnings} from '../src/cli/live.js'
 import {emitReport} from '../src/cli/output.js'
 import {ExitCode} from '../src/errors.js'
@@ -38,6 +38,7 @@ ${EXIT_CODES_HELP}`
     overlay: Flags.string({multiple: true, description: 'An overlay bundle applied over the bundles, in order (repeatable), as with `juju deploy --overlay`.'}),
     charm: Flags.string({multiple: true, description: 'NAME=PATH: the charm (directory or .charm) of application or charm NAME in the bundle (repeatable).'}),
     ...reportFlags,
+    ...tableViewFlags,
     'fail-on': Flags.option({
       options: [...SEVERITIES, 'never'] as const,
       default: 'high',
@@ -49,6 +50,7 @@ ${EXIT_CODES_HELP}`
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Review)
     const paths = argv as string[]
+    checkTableView(flags)
     const failOn = flags['fail-on'] === 'never' ? undefined : flags['fail-on']
     const result = await runReview({
       paths,
@@ -60,7 +62,13 @@ ${EXIT_CODES_HELP}`
       toolVersion: this.config.version,
     })
     printWarnings(result.warnings)
-    await emitReport(result.report, result.rules, {format: flags.format, output: flags.output, fallbackArtifactUri: paths[0] ?? ''})
+    await emitReport(result.report, result.rules, {
+      format: flags.format,
+      output: flags.output,
+      fallbackArtifactUri: paths[0] ?? '',
+      quiet: flags.quiet,
+      table: {byRule: flags.summary, ...(flags['min-severity'] === undefined ? {} : {minSeverity: flags['min-severity']})},
+    })
     if (result.report.summary.failed) this.exit(ExitCode.findingsAtOrAboveThreshold)
   }
 }

@@ -14,7 +14,7 @@ export const reportFlags = {
   })(),
   output: Flags.string({
     char: 'o',
-    description: 'Write the report to this file instead of stdout.',
+    description: 'Write the report to this file instead of stdout; the one-line summary then goes to stderr.',
     env: 'HARDENCTL_OUTPUT',
   }),
   policy: Flags.string({
@@ -31,6 +31,43 @@ export const reportFlags = {
     description: 'Exit 1 when an unwaived finding is at or above this severity.',
     env: 'HARDENCTL_FAIL_ON',
   })(),
+}
+
+/** Flags that shape the table (audit and review): a compact view, a display filter, a quiet mode. */
+export const tableViewFlags = {
+  summary: Flags.boolean({
+    description: 'Table: one row per rule (worst severity, findings, how many are auto-fixable) instead of one per finding.',
+    default: false,
+  }),
+  'min-severity': Flags.option({
+    options: SEVERITIES,
+    description: 'Table: show only findings at or above this severity (the summary line and --fail-on still count all).',
+  })(),
+  quiet: Flags.boolean({
+    char: 'q',
+    description: 'Print only the one-line summary (for CI); with -o FILE, the report still goes to FILE.',
+    default: false,
+  }),
+}
+
+export interface TableViewFlagValues {
+  format: string
+  output?: string | undefined
+  summary: boolean
+  'min-severity'?: string | undefined
+  quiet: boolean
+}
+
+/** The table-only flags make no sense for JSON, SARIF or JUnit, whose shape is a contract: refuse them. */
+export function checkTableView(flags: TableViewFlagValues): void {
+  if (flags.quiet && flags.summary) throw new InputError(undefined, '--quiet prints only the summary line; drop --summary or --quiet')
+  if (flags.format === 'table') return
+  for (const flag of ['summary', 'min-severity'] as const) {
+    if (flags[flag]) throw new InputError(undefined, `--${flag} shapes the table; --format ${flags.format} always holds every finding`)
+  }
+  if (flags.quiet && flags.output === undefined) {
+    throw new InputError(undefined, `--quiet prints only the summary line; write the ${flags.format} report to a file with -o FILE`)
+  }
 }
 
 /**

@@ -1,7 +1,9 @@
 import {writeFile} from 'node:fs/promises'
 
 import {IncompleteError} from '../errors.js'
-import {type AuditReport, renderReport, type ReportFormat} from '../report/index.js'
+import {type AuditReport, type RenderOptions, renderReport, type ReportFormat} from '../report/index.js'
+import {createStylize} from '../report/style.js'
+import {summaryLine} from '../report/table.js'
 import type {RuleMetadata} from '../rules/rule.js'
 
 /** Colour only when writing to a terminal and the user has not asked for none (https://no-color.org). */
@@ -26,20 +28,46 @@ export async function emit(text: string, outputFile: string | undefined): Promis
 }
 
 /**
+ * The width to wrap the table to when it goes to stdout: `COLUMNS` when it is a positive number
+ * (as ls and kubectl honour it), else the terminal's width. None when neither is known: a terminal
+ * that reports 0 columns, or no terminal, gets unwrapped lines rather than a 40-column column.
+ */
+export function terminalWidth(env: NodeJS.ProcessEnv = process.env, stdout: {isTTY?: boolean; columns?: number} = process.stdout): number | undefined {
+  const fromEnv = env.COLUMNS === undefined ? Number.NaN : Number(env.COLUMNS.trim())
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv
+  if (stdout.isTTY === true && typeof stdout.columns === 'number' && stdout.columns > 0) return stdout.columns
+  return undefined
+}
+
+/**
  * Renders an audit or review report for `--format` and writes it to `--output` or stdout: colour
  * and width only on a terminal. `fallbackArtifactUri` anchors SARIF results that have no file (GitHub
- * code scanning rejects those) to the first input.
+ * code scanning rejects those) to the first input. When the report goes to a file, its one-line
+ * summary goes to stderr, so a CI log (or a person) sees the outcome and why the exit code is 1.
  */
 export async function emitReport(
   report: AuditReport,
   rules: readonly RuleMetadata[],
-  options: {format: ReportFormat; output: string | undefined; fallbackArtifactUri: string},
+  options: {
+    format: ReportFormat
+    output: string | undefined
+    fallbackArtifactUri: string
+    /** `--quiet`: only the summary line on stdout (the report still goes to `output`). */
+    quiet?: boolean
+    table?: RenderOptions['table']
+  },
 ): Promise<void> {
-  const toTerminal = options.output === undefined && process.stdout.isTTY === true
+  const toFile = options.output !== undefined
+  if (options.quiet && !toFile) {
+    process.stdout.write(`${summaryLine(report, createStylize(useColor(false)))}\n`)
+    return
+  }
   const text = renderReport(options.format, report, rules, {
-    color: useColor(options.output !== undefined),
-    width: toTerminal ? process.stdout.columns : undefined,
+    color: useColor(toFile),
+    width: toFile ? undefined : terminalWidth(),
     fallbackArtifactUri: options.fallbackArtifactUri,
+    ...(options.table === undefined ? {} : {table: options.table}),
   })
   await emit(text, options.output)
+  if (toFile) process.stderr.write(`${summaryLine(report)} · report written to ${options.output}\n`)
 }

@@ -56,33 +56,33 @@ export function pathToUriReference(file: string): string {
   return encoded
 }
 
-/** Splits text into lines of at most `width` characters, breaking at spaces where it can. */
+/**
+ * Splits text into lines of at most `width` characters, breaking only at spaces: a word longer
+ * than a line (a path, a URL, a command) overflows on its own line rather than being cut, so it
+ * can still be copied or clicked.
+ */
 export function wrapText(text: string, width: number | undefined): string[] {
+  return text.split(/\r?\n/).flatMap((paragraph) => wrapWords(paragraph.split(' '), width))
+}
+
+/** Joins words with single spaces into lines of at most `width` characters; a word is never split. */
+export function wrapWords(words: readonly string[], width: number | undefined): string[] {
+  const paragraph = words.join(' ')
+  if (width === undefined || width < 1 || textLength(paragraph) <= width) return [paragraph]
   const lines: string[] = []
-  for (const paragraph of text.split(/\r?\n/)) {
-    if (width === undefined || width < 1 || [...paragraph].length <= width) {
-      lines.push(paragraph)
-      continue
+  let line: string | undefined
+  for (const word of words) {
+    if (line === undefined) line = word
+    else if (textLength(line) + 1 + textLength(word) <= width) line += ` ${word}`
+    else {
+      lines.push(line)
+      line = word
     }
-    let line = ''
-    for (const word of paragraph.split(' ')) {
-      let rest = word
-      while ([...rest].length > width) {
-        // A word longer than a line: cut it.
-        if (line) lines.push(line)
-        line = ''
-        const chars = [...rest]
-        lines.push(chars.slice(0, width).join(''))
-        rest = chars.slice(width).join('')
-      }
-      if (!line) line = rest
-      else if ([...line].length + 1 + [...rest].length <= width) line += ` ${rest}`
-      else {
-        lines.push(line)
-        line = rest
-      }
-    }
-    lines.push(line)
   }
+  if (line !== undefined) lines.push(line)
   return lines
+}
+
+function textLength(text: string): number {
+  return [...text].length
 }

@@ -4,7 +4,7 @@ import type {AuditReport} from './audit-report.js'
 import {renderJson} from './json.js'
 import {renderJunit} from './junit.js'
 import {renderSarif} from './sarif.js'
-import {renderTable} from './table.js'
+import {renderTable, type TableOptions} from './table.js'
 
 export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit'] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
@@ -14,6 +14,8 @@ export interface RenderOptions {
   color?: boolean
   /** Table only: terminal width to wrap to. */
   width?: number
+  /** Table only: `--summary`, `--min-severity` and the reconcile command to suggest (see TableOptions). */
+  table?: Pick<TableOptions, 'byRule' | 'minSeverity' | 'reconcileCommand'>
   /** SARIF only: `tool.driver.informationUri`. */
   informationUri?: string
   /** SARIF only: the file to anchor findings without a location to (see SarifOptions). */
@@ -23,7 +25,7 @@ export interface RenderOptions {
 export function renderReport(format: ReportFormat, report: AuditReport, rules: readonly RuleMetadata[], options: RenderOptions = {}): string {
   switch (format) {
     case 'table':
-      return renderTable(report, {color: options.color ?? false, ...(options.width === undefined ? {} : {width: options.width})})
+      return renderTable(report, {...options.table, color: options.color ?? false, ...(options.width === undefined ? {} : {width: options.width})})
     case 'json':
       return renderJson(report)
     case 'sarif':

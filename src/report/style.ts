@@ -15,8 +15,9 @@ export function createStylize(color: boolean): Stylize {
 }
 
 export const SEVERITY_STYLE: Record<Severity, StyleFormat> = {
-  critical: ['bold', 'magenta'],
-  high: ['bold', 'red'],
+  // Most alarming first: bold red, then red.
+  critical: ['bold', 'red'],
+  high: 'red',
   medium: 'yellow',
   low: 'cyan',
   info: 'gray',

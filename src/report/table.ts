@@ -3,16 +3,26 @@
  * rules that could not be evaluated, expired waivers and a one-line summary.
  */
 import type {Finding, NotEvaluated, Severity, Target} from '../findings/types.js'
-import {SEVERITIES} from '../findings/types.js'
+import {SEVERITIES, severityRank} from '../findings/types.js'
 import type {AuditReport, ExpiredWaiver} from './audit-report.js'
 import {columnWidths, padCell} from './columns.js'
-import {formatGuide, formatLocation, formatNeeds, qualifiedTargetName, targetLabel, wrapText} from './describe.js'
+import {formatGuide, formatLocation, formatNeeds, qualifiedTargetName, targetLabel, wrapText, wrapWords} from './describe.js'
+import {ruleSummaryLines} from './rule-summary.js'
 import {SEVERITY_STYLE, createStylize, type Stylize} from './style.js'
 
 export interface TableOptions {
   color: boolean
-  /** Terminal width; long messages and fixes wrap to it. Undefined: no wrapping. */
+  /** Terminal width; long messages wrap to it. Undefined: no wrapping. */
   width?: number
+  /** `--summary`: one row per rule instead of one per finding. */
+  byRule?: boolean
+  /** `--min-severity`: show only findings at or above it (the summary line still counts all). */
+  minSeverity?: Severity
+  /**
+   * The `hardenctl reconcile --dry-run …` command for the inputs just audited: when given and some
+   * unwaived finding is auto-fixable, the report ends by saying how many and what to run.
+   */
+  reconcileCommand?: string
 }
 
 const INDENT = '  '
@@ -20,6 +30,7 @@ const GAP = '  '
 /** Narrower than this, a message goes on its own line under the row. */
 const MIN_MESSAGE_WIDTH = 40
 const MAX_TARGETS_LISTED = 5
+const AUTO_FIXABLE_MARK = '[auto-fixable]'
 
 interface Layout {
   widths: number[]
@@ -29,39 +40,53 @@ interface Layout {
 
 export function renderTable(report: AuditReport, options: TableOptions): string {
   const stylize = createStylize(options.color)
-  const active = report.findings.filter((finding) => !finding.waived)
-  const waived = report.findings.filter((finding) => finding.waived)
+  const {minSeverity} = options
+  const shown = minSeverity === undefined ? report.findings : report.findings.filter((finding) => severityRank(finding.severity) >= severityRank(minSeverity))
+  const active = shown.filter((finding) => !finding.waived)
+  const waived = shown.filter((finding) => finding.waived)
   const layout: Layout = {
-    widths: columnWidths(report.findings.map(findingCells)),
+    widths: columnWidths(shown.map(findingCells)),
     width: options.width,
     stylize,
   }
   const out: string[] = []
 
   if (active.length === 0) out.push('No findings.', '')
-  for (const group of groupFindings(active)) {
-    out.push(stylize('bold', group.title))
-    for (const finding of group.findings) out.push(...findingLines(finding, layout))
-    out.push('')
+  if (options.byRule) {
+    if (active.length > 0) out.push(stylize('bold', 'Findings by rule'), ...ruleSummaryLines(active, stylize), '')
+  } else {
+    for (const group of groupFindings(active)) {
+      out.push(stylize('bold', group.title))
+      for (const run of runsSharingAFix(group.findings)) {
+        run.forEach((finding, index) => out.push(...findingLines(finding, layout, index === run.length - 1 ? run.length : 0)))
+      }
+      out.push('')
+    }
   }
 
-  if (waived.length > 0) {
+  if (waived.length > 0 && !options.byRule) {
     out.push(stylize('bold', `Waived (${waived.length})`))
-    for (const finding of waived) out.push(...findingLines(finding, layout))
+    for (const finding of waived) out.push(...findingLines(finding, layout, 1))
     out.push('')
   }
 
-  if (report.notEvaluated.length > 0) {
+  if (report.notEvaluated.length > 0 && !options.byRule) {
     out.push(stylize('bold', 'Not evaluated'))
     for (const entry of report.notEvaluated) out.push(...notEvaluatedLines(entry, layout))
     out.push('')
   }
 
-  if (report.expiredWaivers.length > 0) {
+  if (report.expiredWaivers.length > 0 && !options.byRule) {
     out.push(stylize('bold', `Expired waivers (${report.expiredWaivers.length})`))
     for (const waiver of report.expiredWaivers) out.push(...expiredWaiverLines(waiver, layout))
     out.push('')
   }
+
+  const hidden = report.findings.length - shown.length
+  if (hidden > 0 && minSeverity !== undefined) {
+    out.push(...wrapText(`${plural(hidden, 'finding', 'findings')} below ${minSeverity} not shown (--min-severity ${minSeverity}).`, options.width), '')
+  }
+  out.push(...whatNextLines(report, options.reconcileCommand, options.byRule === true, options.width))
 
   if (report.findings.length > 0 || report.notEvaluated.length > 0 || report.expiredWaivers.length > 0) {
     out.push(summaryLine(report, stylize))
@@ -69,6 +94,20 @@ export function renderTable(report: AuditReport, options: TableOptions): string 
     out.pop()
   }
   return `${out.join('\n')}\n`
+}
+
+/** How many findings `hardenctl reconcile` fixes, and the command that shows what it would change. */
+function whatNextLines(report: AuditReport, reconcileCommand: string | undefined, byRule: boolean, width: number | undefined): string[] {
+  if (reconcileCommand === undefined) return []
+  // Counted over every unwaived finding, like the summary line, whatever --min-severity hides.
+  const unwaived = report.findings.filter((finding) => !finding.waived)
+  const fixable = unwaived.filter((finding) => finding.autoFixable).length
+  if (fixable === 0) return []
+  const which = byRule ? 'AUTO-FIXABLE above' : `marked ${AUTO_FIXABLE_MARK}`
+  // Some sections (Juju access, PSA labels) are only applied when the policy switches them on.
+  const what = `hardenctl reconcile can fix ${unwaived.length === 1 ? 'the finding' : `${fixable} of the ${unwaived.length} findings`} (${which}; some only where hardenctl.yaml enables it). See what it would change:`
+  // The command is never wrapped: it is there to be pasted.
+  return [...wrapText(what, width), `${INDENT}${reconcileCommand}`, '']
 }
 
 function findingCells(finding: Finding): string[] {
@@ -106,7 +145,30 @@ function groupTitle(target: Target): string {
   return 'Outside any model or namespace'
 }
 
-function findingLines(finding: Finding, {widths, width, stylize}: Layout): string[] {
+/**
+ * Findings that share an identical fix, each run printed with the fix once under its last finding.
+ * A run starts where its worst finding sits (findings come worst first); the others with the same
+ * fix move up to join it.
+ */
+function runsSharingAFix(findings: readonly Finding[]): Finding[][] {
+  const runs = new Map<string, Finding[]>()
+  for (const finding of findings) {
+    // Auto-fixable or not is part of the key: the mark on the fix line must hold for every finding it is for.
+    const key = `${finding.autoFixable ? 'auto' : 'manual'} ${finding.remediation}`
+    const run = runs.get(key)
+    if (run) run.push(finding)
+    else runs.set(key, [finding])
+  }
+  return [...runs.values()]
+}
+
+/**
+ * The row, then location and guide, then the fix (or the waiver) when `fixFor` > 0: the number of
+ * findings, this one and those just above, that the fix is for. The fix and the location are never
+ * wrapped: a command broken across lines runs as something else when pasted, and a broken
+ * `path:line` cannot be clicked. Long ones overflow instead.
+ */
+function findingLines(finding: Finding, {widths, width, stylize}: Layout, fixFor: number): string[] {
   const cells = findingCells(finding)
   const severityCell = stylize(SEVERITY_STYLE[finding.severity], padCell(cells[0] ?? '', widths[0] ?? 0))
   const otherCells = cells.slice(1).map((cell, index) => padCell(cell, widths[index + 1] ?? 0))
@@ -128,16 +190,17 @@ function findingLines(finding: Finding, {widths, width, stylize}: Layout): strin
     for (const line of rest) lines.push(`${' '.repeat(prefixWidth)}${line}`)
   }
 
-  const where = finding.location ? `${formatLocation(finding.location)} · ` : ''
-  const details = [`${where}guide: ${formatGuide(finding.guide)}`]
+  const dim = (line: string) => `${detailIndent}${stylize('dim', line)}`
+  const guideWords = `guide: ${formatGuide(finding.guide)}`.split(' ')
+  const whereAndGuide = finding.location ? [`${formatLocation(finding.location)} ·`, ...guideWords] : guideWords
+  lines.push(...wrapWords(whereAndGuide, detailWidth).map(dim))
   if (finding.waived) {
     const {by, source, reason, expires} = finding.waived
-    details.push(`waived by ${by} (${source}): ${reason}${expires === undefined ? '' : ` · expires ${expires}`}`)
-  } else {
-    details.push(`fix: ${finding.remediation}`)
-  }
-  for (const detail of details) {
-    for (const line of wrapText(detail, detailWidth)) lines.push(`${detailIndent}${stylize('dim', line)}`)
+    const waiver = `waived by ${by} (${source}): ${reason}${expires === undefined ? '' : ` · expires ${expires}`}`
+    lines.push(...wrapText(waiver, detailWidth).map(dim))
+  } else if (fixFor > 0) {
+    const label = `${fixFor === 1 ? 'fix' : `fix for the ${fixFor} above`}${finding.autoFixable ? ` ${AUTO_FIXABLE_MARK}` : ''}`
+    lines.push(...`${label}: ${finding.remediation}`.split(/\r?\n/).map(dim))
   }
   return lines
 }

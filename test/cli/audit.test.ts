@@ -1,10 +1,11 @@
+import {execFileSync} from 'node:child_process'
 import {copyFile, cp, mkdir, mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {AuditReport} from '../../src/report/audit-report.js'
-import {runCli, runCliInTerminal} from '../helpers/cli.js'
+import {REPO_ROOT, runCli, runCliInTerminal} from '../helpers/cli.js'
 
 const LIVEPATCH = 'examples/livepatch-k8s'
 const LANDSCAPE = 'examples/landscape-machines'
@@ -114,6 +115,155 @@ describe('hardenctl audit --from examples/livepatch-k8s', () => {
     const plain = await runCliInTerminal(['audit', '--from', LIVEPATCH], {NO_COLOR: '1'})
     expect(plain.stdout).toContain('JUJU-TRUST')
     expect(plain.stdout).not.toMatch(/\u001B\[[0-9;]*m/)
+  })
+})
+
+describe('the audit table fits a terminal', () => {
+  const lf = (text: string) => text.replaceAll('\r\n', '\n')
+
+  it('wraps prose to COLUMNS but never a fix command or a path:line, which overflow whole', async () => {
+    const result = await runCli(['audit', '--from', LIVEPATCH], {env: {COLUMNS: '80'}})
+    expect(result.code).toBe(0)
+    const lines = result.stdout.split('\n')
+    expect(lines).toContain(
+      '            fix: juju trust -m microk8s-prod:livepatch ingress --remove   # or: juju config -m microk8s-prod:livepatch ingress trust=false; if the charm needs trust, audit it and add "livepatch/ingress" to trust.allow',
+    )
+    const bundleLine = lines.indexOf('            examples/livepatch-k8s/juju/microk8s-prod/models/livepatch/bundle.yaml:10 ·')
+    expect(bundleLine).toBeGreaterThan(0)
+    expect(lines[bundleLine + 1]).toBe('            guide: 002_57f06eaaa8445352.txt § Harden the applications')
+    for (const line of lines) {
+      if (/^ +fix( for the \d+ above)?( \[auto-fixable\])?: /.test(line) || /^ +\S+:\d+ ·$/.test(line)) continue
+      if (line.startsWith('  hardenctl reconcile --dry-run ') || line === lines.at(-2)) continue // the command to paste; the summary line
+      expect(line.length, line).toBeLessThanOrEqual(80)
+    }
+  })
+
+  it('does not wrap at all for a terminal that reports 0 columns, and honours COLUMNS there', async () => {
+    const piped = await runCli(['audit', '--from', LIVEPATCH])
+    const zeroWidth = await runCliInTerminal(['audit', '--from', LIVEPATCH], {NO_COLOR: '1'})
+    expect(zeroWidth.code).toBe(0)
+    expect(lf(zeroWidth.stdout)).toBe(piped.stdout)
+    const columns = await runCliInTerminal(['audit', '--from', LIVEPATCH], {NO_COLOR: '1', COLUMNS: '100'})
+    expect(lf(columns.stdout)).toBe((await runCli(['audit', '--from', LIVEPATCH], {env: {COLUMNS: '100'}})).stdout)
+    expect(lf(columns.stdout)).not.toBe(piped.stdout)
+  })
+
+  it('prints a fix shared by several workloads once, under them', async () => {
+    const {stdout} = await runCli(['audit', '--from', LIVEPATCH])
+    const denyAll = stdout.split('\n').filter((line) => line.includes('"name":"default-deny-ingress","namespace":"livepatch"'))
+    expect(denyAll).toHaveLength(1)
+    // NET-NO-DEFAULT-DENY for the namespace and NET-UNRESTRICTED-POD for its 4 workloads.
+    expect(denyAll[0]).toMatch(/^ {12}fix for the 5 above \[auto-fixable\]: echo '\{"apiVersion":"networking.k8s.io\/v1"/)
+    const rows = stdout.split('\n').filter((line) => /^ {2}[A-Z]+ +NET-(NO-DEFAULT-DENY|UNRESTRICTED-POD) /.test(line))
+    expect(rows).toHaveLength(5)
+  })
+
+  it('colours critical bold red and high red on a terminal', async () => {
+    const {stdout} = await runCliInTerminal(['audit', '--from', LIVEPATCH])
+    expect(stdout).toContain('  \u001B[1m\u001B[31mCRITICAL\u001B[39m\u001B[22m  JUJU-TRUST ')
+    expect(stdout).toContain('  \u001B[31mHIGH    \u001B[39m  ACCESS-MODEL-ADMIN ')
+  })
+
+  it('with -o FILE, prints the summary line on stderr, with or without --fail-on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-cli-'))
+    const table = await runCli(['audit', '--from', LIVEPATCH, '--fail-on', 'high'])
+    const summary = table.stdout.trimEnd().split('\n').at(-1)!
+    expect(summary).toMatch(/^\d+ findings: \d+ critical, .* · failed \(high or worse\)$/)
+    const out = join(dir, 'report.sarif')
+    const failing = await runCli(['audit', '--from', LIVEPATCH, '--format', 'sarif', '-o', out, '--fail-on', 'high'])
+    expect(failing.code).toBe(1)
+    expect(failing.stdout).toBe('')
+    expect(failing.stderr).toBe(`${summary} · report written to ${out}\n`)
+    const plain = await runCli(['audit', '--from', LIVEPATCH, '-o', join(dir, 'report.txt')])
+    expect(plain.code).toBe(0)
+    expect(plain.stderr).toBe(`${summary.replace(' · failed (high or worse)', '')} · report written to ${join(dir, 'report.txt')}\n`)
+    expect(await readFile(join(dir, 'report.txt'), 'utf8')).toBe((await runCli(['audit', '--from', LIVEPATCH])).stdout)
+  })
+})
+
+describe('compact views and what next', () => {
+  it('--summary: one row per rule, with how many findings and how many are auto-fixable', async () => {
+    const result = await runCli(['audit', '--from', LIVEPATCH, '--summary'])
+    expect(result.code).toBe(0)
+    const lines = result.stdout.split('\n')
+    expect(lines.slice(0, 3)).toEqual([
+      'Findings by rule',
+      '  SEVERITY  RULE                    FINDINGS  AUTO-FIXABLE  TITLE',
+      '  CRITICAL  JUJU-TRUST              2         no            Application deployed with --trust',
+    ])
+    expect(lines).toContain('  MEDIUM    NET-UNRESTRICTED-POD    4         yes           Pod not restricted by any ingress NetworkPolicy')
+    expect(result.stdout).not.toContain('fix:')
+    // The same summary line as the full table.
+    const full = await runCli(['audit', '--from', LIVEPATCH])
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(full.stdout.trimEnd().split('\n').at(-1))
+  })
+
+  it('--min-severity hides what is below it and says how many; --fail-on still counts all', async () => {
+    const result = await runCli(['audit', '--from', LIVEPATCH, '--min-severity', 'high', '--fail-on', 'medium'])
+    expect(result.code).toBe(1)
+    const rows = result.stdout.split('\n').filter((line) => /^ {2}[A-Z]+ +[A-Z-]+ /.test(line))
+    expect(rows.length).toBeGreaterThan(0)
+    for (const row of rows) expect(row).toMatch(/^ {2}(CRITICAL|HIGH) /)
+    expect(result.stdout).toMatch(/\n\d+ findings below high not shown \(--min-severity high\)\.\n/)
+  })
+
+  it('--quiet prints only the summary line, and keeps the exit code', async () => {
+    const quiet = await runCli(['audit', '--from', LIVEPATCH, '--quiet', '--fail-on', 'high'])
+    expect(quiet.code).toBe(1)
+    expect(quiet.stdout).toMatch(/^\d+ findings: \d+ critical, \d+ high, .* · failed \(high or worse\)\n$/)
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-cli-'))
+    const out = join(dir, 'report.sarif')
+    const toFile = await runCli(['audit', '--from', LIVEPATCH, '-q', '--format', 'sarif', '-o', out, '--fail-on', 'high'])
+    expect(toFile.code).toBe(1)
+    expect(toFile.stdout).toBe('')
+    expect(toFile.stderr).toBe(`${quiet.stdout.trimEnd()} · report written to ${out}\n`)
+  })
+
+  it('refuses the table-only flags with the machine formats, whose shape is a contract', async () => {
+    for (const [args, message] of [
+      [['--summary', '--format', 'json'], 'hardenctl: --summary shapes the table; --format json always holds every finding\n'],
+      [['--min-severity', 'high', '--format', 'sarif'], 'hardenctl: --min-severity shapes the table; --format sarif always holds every finding\n'],
+      [['--quiet', '--format', 'junit'], 'hardenctl: --quiet prints only the summary line; write the junit report to a file with -o FILE\n'],
+      [['--quiet', '--summary'], 'hardenctl: --quiet prints only the summary line; drop --summary or --quiet\n'],
+    ] as const) {
+      const result = await runCli(['audit', '--from', LIVEPATCH, ...args])
+      expect(result.code, args.join(' ')).toBe(2)
+      expect(result.stderr).toBe(message)
+    }
+  })
+
+  it('says how many findings reconcile can fix, and the exact dry-run command, which runs as pasted', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'hardenctl-cli-')), "ops' policy")
+    await mkdir(dir)
+    const policy = join(dir, 'hardenctl.yaml')
+    await writeFile(policy, 'apiVersion: hardenctl.io/v1\n')
+    const args = ['audit', '--from', LIVEPATCH, '--policy', policy]
+    const {stdout} = await runCli(args)
+    const report = JSON.parse((await runCli([...args, '--format', 'json'])).stdout) as AuditReport
+    const unwaived = report.findings.filter((finding) => !finding.waived)
+    const fixable = unwaived.filter((finding) => finding.autoFixable).length
+    expect(fixable).toBeGreaterThan(0)
+    const lines = stdout.split('\n')
+    const at = lines.indexOf(
+      `hardenctl reconcile can fix ${fixable} of the ${unwaived.length} findings (marked [auto-fixable]; some only where hardenctl.yaml enables it). See what it would change:`,
+    )
+    expect(at).toBeGreaterThan(0)
+    const quoted = `'${policy.replace("'", "'\\''")}'`
+    const command = `hardenctl reconcile --dry-run --from ${LIVEPATCH} --policy ${quoted}`
+    expect(lines[at + 1]).toBe(`  ${command}`)
+    // Each auto-fixable finding's fix line carries the mark; no other does.
+    const marked = lines.filter((line) => /^ +fix( for the \d+ above)? \[auto-fixable\]: /.test(line))
+    const count = marked.reduce((sum, line) => sum + Number(/for the (\d+) above/.exec(line)?.[1] ?? 1), 0)
+    expect(count).toBe(fixable)
+    // Pasted into a shell (hardenctl being this build), it plans from the same estate and policy.
+    const pasted = command.replace(/^hardenctl /, `'${process.execPath}' bin/run.js `)
+    const plan = execFileSync('sh', ['-c', pasted], {cwd: REPO_ROOT, encoding: 'utf8'})
+    expect(plan).toContain('NetworkPolicy')
+  })
+
+  it('suggests nothing after a review: there is no estate to reconcile yet', async () => {
+    const {stdout} = await runCli(['review', 'test/corpus/bundles/livepatch-k8s-operator__bundle__bundle.yaml', '--fail-on', 'never'])
+    expect(stdout).not.toContain('hardenctl reconcile')
   })
 })
 

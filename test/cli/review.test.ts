@@ -270,6 +270,29 @@ describe('review as a CI gate', () => {
     expect(clean.code, clean.stdout).toBe(0)
   })
 
+  it('with -o FILE, the gate says on stderr why it failed', async () => {
+    const gate = await runCli(['review', LIVEPATCH_BUNDLE])
+    const summary = gate.stdout.trimEnd().split('\n').at(-1)!
+    const out = join(work, 'review.sarif')
+    const result = await runCli(['review', LIVEPATCH_BUNDLE, '--format', 'sarif', '-o', out])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(`${summary} · report written to ${out}\n`)
+    expect(summary).toMatch(/ · failed \(high or worse\)$/)
+  })
+
+  it('--quiet: only the summary line, for CI; --summary: one row per rule', async () => {
+    const quiet = await runCli(['review', LIVEPATCH_BUNDLE, '--quiet'])
+    expect(quiet.code).toBe(1)
+    expect(quiet.stdout).toMatch(/^\d+ findings: .* · failed \(high or worse\)\n$/)
+    const summary = await runCli(['review', LIVEPATCH_BUNDLE, '--summary', '--min-severity', 'high'])
+    const lines = summary.stdout.split('\n')
+    expect(lines.slice(0, 2)).toEqual(['Findings by rule', expect.stringMatching(/^ {2}SEVERITY {2}RULE +FINDINGS {2}AUTO-FIXABLE {2}TITLE$/)])
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}HIGH {6}JUJU-TRUST +\d+ +no +\S/))
+    expect(summary.stdout).toMatch(/\n\d+ findings? below high not shown \(--min-severity high\)\.\n/)
+    expect(lines.at(-2)).toBe(quiet.stdout.trimEnd())
+  })
+
   it('SARIF: each result is anchored at the file, line and column of the YAML node', async () => {
     const result = await runCli(['review', LIVEPATCH_BUNDLE, '--format', 'sarif', '--fail-on', 'never'])
     expect(result.code).toBe(0)

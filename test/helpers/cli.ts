@@ -19,7 +19,7 @@ export function runCli(args: string[], options: {cwd?: string; env?: Record<stri
     execFile(
       process.execPath,
       [BIN, ...args],
-      {cwd: options.cwd ?? REPO_ROOT, env: {...process.env, NO_COLOR: undefined, HARDENCTL_DEBUG: undefined, ...options.env}, maxBuffer: 64 << 20},
+      {cwd: options.cwd ?? REPO_ROOT, env: {...process.env, NO_COLOR: undefined, COLUMNS: undefined, HARDENCTL_DEBUG: undefined, ...options.env}, maxBuffer: 64 << 20},
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
         resolve({stdout, stderr, code})
@@ -30,7 +30,8 @@ export function runCli(args: string[], options: {cwd?: string; env?: Record<stri
 
 /**
  * Runs the CLI under `script(1)` so stdout is a pseudo-terminal, to test what a person at a
- * terminal sees (colour).
+ * terminal sees (colour). That terminal reports a width of 0 columns, as some do; pass `COLUMNS`
+ * for a width. Its output has `\r\n` line ends.
  */
 export function runCliInTerminal(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
   const command = [process.execPath, BIN, ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(' ')
@@ -38,7 +39,7 @@ export function runCliInTerminal(args: string[], env: Record<string, string | un
     execFile(
       'script',
       ['-qec', command, '/dev/null'],
-      {cwd: REPO_ROOT, env: {...process.env, NO_COLOR: undefined, TERM: 'xterm-256color', ...env}, maxBuffer: 64 << 20},
+      {cwd: REPO_ROOT, env: {...process.env, NO_COLOR: undefined, COLUMNS: undefined, TERM: 'xterm-256color', ...env}, maxBuffer: 64 << 20},
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
         resolve({stdout, stderr, code})

@@ -41,9 +41,11 @@ describe('small formatters', () => {
     expect(formatNeeds(['charm-metadata', 'k8s-pods'])).toBe('charm-metadata or k8s-pods')
   })
 
-  it('wraps at spaces and cuts words longer than a line', () => {
+  it('wraps at spaces and never cuts a word longer than a line', () => {
     expect(wrapText('one two three four', 9)).toEqual(['one two', 'three', 'four'])
-    expect(wrapText('abcdefghij xy', 4)).toEqual(['abcd', 'efgh', 'ij', 'xy'])
+    // A word longer than the width overflows whole: paths and commands stay copyable.
+    expect(wrapText('abcdefghij xy', 4)).toEqual(['abcdefghij', 'xy'])
+    expect(wrapText('see a/b/c.yaml:10 now', 8)).toEqual(['see', 'a/b/c.yaml:10', 'now'])
     expect(wrapText('first\nsecond', undefined)).toEqual(['first', 'second'])
   })
 })

@@ -33,6 +33,8 @@ On the Juju side, through the controllers' API (one call per change, each report
   exposure   unexpose applications not on exposure.allow and, on machine models, narrow exposed endpoints to the allowed CIDRs; applied with exposure.enforce: true
 A section that is not switched on is planned and printed, never applied. hardenctl never changes the access of the user it logs in as, of the controller's admin, or of a model's last admin. With more than --max-changes enforced Juju changes, none is made (NetworkPolicies are still applied).
 
+Before any write, the reachability engine compares who reaches whom now and after the plan; the plan lists under "Closes:" every closed path the estate shows in use or intended (exposure, relations, Ingress backends, Juju agents, DNS), why, and whether the policy asked for it (exposure.enforce). A real run whose plan closes one the policy did not ask for refuses (exit 2) unless --allow-closing.
+
 With --report-to-cluster, the audit findings are also written to the cluster after the apply: one wgpolicyk8s.io/v1alpha2 PolicyReport named hardenctl per Juju model namespace, updated in place (with --dry-run, validated with dryRun=All like every other write). They are the findings of the estate as read at the start of the run, before its changes. Without the PolicyReport CRD, one warning says so and the run goes on.
 
 With --watch, hardenctl keeps running: a pass like the above every --interval, and about 5 seconds after a Namespace or Service is added, changed or deleted (it watches both cluster-wide, so its ClusterRole needs watch on them). One pass at a time; a pass that fails is reported on stderr and the next one runs. SIGINT or SIGTERM lets the current pass finish and exits 0.
@@ -41,7 +43,7 @@ ${LIVE_ENVIRONMENT_HELP}
 
 EXIT CODES
   0  converged (or, with --dry-run, the plan was made and validated)
-  2  bad input or usage
+  2  bad input or usage, or (without --dry-run and --allow-closing) a plan that would close a path in use the policy does not ask to close: nothing is written
   3  something did not converge: a failed or conflicting write, a failed Juju call, Juju changes held back by --max-changes, or a namespace left alone for lack of a full view`
 
   static override examples = [
@@ -61,6 +63,10 @@ EXIT CODES
       exclusive: [...LIVE_ONLY_FLAGS, 'namespace'],
     }),
     'dry-run': Flags.boolean({description: 'Print the plan and change nothing (against a cluster: server-side dry run, so the API server validates).', default: false}),
+    'allow-closing': Flags.boolean({
+      description: 'Apply even when the plan closes a path in use (exposure, a relation, an Ingress backend, Juju agents, DNS) that the policy does not ask to close; without it such a plan is refused (exit 2) before any write.',
+      default: false,
+    }),
     'force-conflicts': Flags.boolean({description: 'Take over fields another field manager owns instead of reporting the conflict.', default: false}),
     format: Flags.option({options: ['table', 'json'] as const, default: 'table' as const, description: 'table for people; json prints the ReconcilePlan.'})(),
     output: Flags.string({char: 'o', description: 'Write the plan/result to this file instead of stdout.'}),
@@ -101,6 +107,7 @@ EXIT CODES
         policyFile: flags.policy,
         dryRun: flags['dry-run'],
         forceConflicts: flags['force-conflicts'],
+        allowClosing: flags['allow-closing'],
         maxChanges: flags['max-changes'],
         reportToCluster: flags['report-to-cluster'],
         toolVersion: this.config.version,

@@ -5,8 +5,7 @@ import {netpolSourceFlags} from '../../src/cli/flags.js'
 import {netpolSourceFromFlags, printWarnings} from '../../src/cli/live.js'
 import {emit} from '../../src/cli/output.js'
 import {loadNetpolInput} from '../../src/netpol/command-input.js'
-import {diffMatrices} from '../../src/netpol/diff.js'
-import {reachabilityMatrix} from '../../src/netpol/matrix.js'
+import {planDiff} from '../../src/netpol/after-plan.js'
 import {renderDiffJson, renderDiffText} from '../../src/netpol/render.js'
 import {NETPOL_EXIT_CODES} from './matrix.js'
 
@@ -31,7 +30,7 @@ ${NETPOL_EXIT_CODES}`
   async run(): Promise<void> {
     const {flags} = await this.parse(NetpolDiff)
     const loaded = await loadNetpolInput(await netpolSourceFromFlags(flags, true))
-    const diff = diffMatrices(reachabilityMatrix(loaded.before!, loaded.classes), reachabilityMatrix(loaded.input, loaded.classes))
+    const diff = planDiff({before: loaded.before!, after: loaded.input, classes: loaded.classes})
     printWarnings(loaded.warnings)
     await emit(flags.format === 'json' ? renderDiffJson(diff) : renderDiffText(diff), flags.output)
   }

@@ -11,7 +11,7 @@ import {loadInventory} from '../audit/run-audit.js'
 import {planForInventory} from '../plan/plan.js'
 import {loadPolicy} from '../policy/load.js'
 import type {LiveCollection} from '../sources/live.js'
-import {policiesAfterPlan} from './after-plan.js'
+import {planReachability} from './after-plan.js'
 import {policyInput} from './load.js'
 import type {Endpoint, PodClass, PolicyInput} from './types.js'
 import {OUTSIDE_ID} from './types.js'
@@ -44,19 +44,21 @@ export async function loadNetpolInput(source: NetpolSource): Promise<NetpolInput
   }
   let input = policyInput(view)
   let before: PolicyInput | undefined
+  let classes: PodClass[] | undefined
   if (source.plan) {
     const {policy} = await loadPolicy(source.policyFile)
     const plan = planForInventory(inventory, policy)
     for (const entry of plan.untouched) if (entry.why !== 'out-of-scope') warnings.push(`the plan leaves ${entry.namespace} as it is: ${entry.reason}`)
-    before = input
-    input = {...input, policies: policiesAfterPlan(input.policies, plan)}
+    const reach = planReachability(view, plan)
+    before = reach.before
+    input = reach.after
+    classes = reach.classes
   }
   for (const policy of input.policies) {
     const id = `${policy.metadata.namespace ?? 'default'}/${policy.metadata.name}`
     for (const problem of policyProblems(policy)) warnings.push(`NetworkPolicy ${id}: ${problem} (the API server would reject it; treated as matching nothing)`)
   }
-  // Classes must distinguish whatever either policy set selects on.
-  const classes = podClasses(view, {policies: [...input.policies, ...(before?.policies ?? [])]})
+  classes ??= podClasses(view, {policies: input.policies})
   const namespaces = [...new Set([...view.namespaces.keys(), ...classes.map((podClass) => podClass.namespace)])].sort()
   return {input, ...(before ? {before} : {}), classes, namespaces, warnings}
 }

@@ -28,10 +28,7 @@ export function diffMatrices(before: Matrix, after: Matrix): MatrixDiff {
 
   const diff: MatrixDiff = {opened: [], closed: []}
   const compare = (from: string, to: string) => {
-    const was = matrixCell(before, from, to)
-    const is = matrixCell(after, from, to)
-    const opened = subtractPorts(is, was)
-    const closed = subtractPorts(was, is)
+    const {opened, closed} = comparePair(before, after, from, to)
     if (!isEmptyPorts(opened)) diff.opened.push({from, to, ports: opened})
     if (!isEmptyPorts(closed)) diff.closed.push({from, to, ports: closed})
   }
@@ -42,6 +39,13 @@ export function diffMatrices(before: Matrix, after: Matrix): MatrixDiff {
   diff.opened.sort(order)
   diff.closed.sort(order)
   return diff
+}
+
+/** One pair of the diff: what FROM → TO gains and loses. Asking only the pairs of interest stays linear on a large estate. */
+export function comparePair(before: Matrix, after: Matrix, from: string, to: string): {opened: PortSet; closed: PortSet} {
+  const was = matrixCell(before, from, to)
+  const is = matrixCell(after, from, to)
+  return {opened: subtractPorts(is, was), closed: subtractPorts(was, is)}
 }
 
 function classKey(podClass: PodClass | undefined): string {

@@ -325,9 +325,9 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
 }
 
 /** Ingress controllers whose pods carry `app.kubernetes.io/name` (the upstream Helm charts set it). */
-const INGRESS_CONTROLLERS = new Set(['ingress-nginx', 'nginx-ingress', 'nginx-ingress-microk8s', 'traefik', 'haproxy-ingress', 'contour', 'istio-ingressgateway'])
+export const INGRESS_CONTROLLERS = new Set(['ingress-nginx', 'nginx-ingress', 'nginx-ingress-microk8s', 'traefik', 'haproxy-ingress', 'contour', 'istio-ingressgateway'])
 
-function ingressBackends(ingress: Inventory['kubernetes']['ingresses'][number]): string[] {
+export function ingressBackends(ingress: Inventory['kubernetes']['ingresses'][number]): string[] {
   const spec = (ingress.spec ?? {}) as {defaultBackend?: {service?: {name?: string}}; rules?: {http?: {paths?: {backend?: {service?: {name?: string}}}[]}}[]}
   const names = [spec.defaultBackend?.service?.name, ...(spec.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend?.service?.name))]
   return names.filter((name): name is string => typeof name === 'string')
@@ -468,19 +468,19 @@ function relationRules(
   }
 }
 
-interface Resolved {
+export interface Resolved {
   namespace: string | undefined
   app: Application | undefined
   name: string
   endpoint: {endpoint?: string | undefined; role?: string | undefined}
 }
 
-function sideOf(resolved: Resolved): RelationSide {
+export function sideOf(resolved: Resolved): RelationSide {
   return {app: resolved.app, name: resolved.name, endpoint: resolved.endpoint.endpoint, role: resolved.endpoint.role}
 }
 
 /** A remote application in `model` → the offering model's namespace and the offered application. */
-function resolveRemote(
+export function resolveRemote(
   model: Model,
   remoteName: string,
   inventory: Inventory,
@@ -506,7 +506,7 @@ interface ClusterIndex {
 }
 
 /** The app's Services, as the inventory joined them (named APP, APP-endpoints, or selecting its pods). */
-function servicesOf(app: Application | undefined): KubeService[] {
+export function servicesOf(app: Application | undefined): KubeService[] {
   return app?.kubernetes?.services ?? []
 }
 
@@ -527,7 +527,7 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
 }
 
 /** The pod ports behind the app's Services (targetPort, else port), without Juju's placeholder. */
-function portsOf(services: KubeService[]): NetworkPolicyPort[] {
+export function portsOf(services: KubeService[]): NetworkPolicyPort[] {
   const seen = new Map<string, NetworkPolicyPort>()
   for (const service of services) {
     for (const port of service.spec?.ports ?? []) {

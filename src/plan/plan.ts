@@ -54,6 +54,7 @@ export function planReconcile(
     untouched: [...desired.untouched],
     namespaceLabels: [],
     keptOpen: [],
+    closes: [],
     notes: [...desired.notes],
   }
   const liveByNamespace = new Map<string, KubeNetworkPolicy[]>()

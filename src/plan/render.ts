@@ -91,6 +91,7 @@ export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; a
     }
     lines.push('')
   }
+  if (policyActions.length > 0) lines.push(...closesSection(plan.closes))
   if (plan.notes.length > 0) {
     lines.push('Notes:')
     for (const note of plan.notes) lines.push(`  - ${note}`)
@@ -106,6 +107,14 @@ export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; a
   if (options.applied && options.applied.failed > 0) lines.push(`${options.applied.failed} failed; run again once the cause is fixed — reconcile converges.`)
   if (juju.length > 0) lines.push('', ...juju)
   return `${lines.join('\n')}\n`
+}
+
+/** What the plan closes of what the estate uses or intends: asked for by the policy, or not (a real run refuses those). */
+function closesSection(closes: ReconcilePlan['closes']): string[] {
+  if (closes.length === 0) return ['Closes: nothing the estate shows in use or intended.', '']
+  const line = (path: ReconcilePlan['closes'][number]) =>
+    `  ${path.from} → ${path.to} ${path.ports} (${path.why}; ${path.usedBy})${path.asked ? '' : ' [not asked for by the policy: a real run refuses without --allow-closing]'}`
+  return ['Closes:', ...closes.map(line), '']
 }
 
 export function countOps(plan: ReconcilePlan): Record<ActionOp, number> {

@@ -179,8 +179,29 @@ export interface ReconcilePlan {
   namespaceLabels: NamespaceLabelsAction[]
   /** Intentional exposure (LoadBalancer/NodePort/externalIPs Services, `juju expose`) left reachable on purpose. */
   keptOpen: KeptOpen[]
+  /**
+   * Paths the estate shows in use or intended (exposure, relations, Ingress backends, Juju agents,
+   * DNS) that the plan's NetworkPolicies would close, per the reachability engine. A real run
+   * refuses a plan with one the policy did not ask for, unless `--allow-closing`.
+   */
+  closes: ClosedPath[]
   /** Things a reviewer should know: unknown ports, relations allowed both ways, ... */
   notes: string[]
+}
+
+/** One in-use or intended path the plan would close. */
+export interface ClosedPath {
+  /** `namespace/app`, `outside` (the Internet at large) or a source CIDR. */
+  from: string
+  to: string
+  /** The ports that close: `80/TCP, 443/TCP`. */
+  ports: string
+  /** What shows the path is used or intended: `LoadBalancer Service traefik-lb`, `relation a:x ↔ b:y`, ... */
+  usedBy: string
+  /** Why it closes: `exposure.enforce, not on exposure.allow`. */
+  why: string
+  /** True when a switch of the policy asks for it (exposure.enforce narrowing exposure). */
+  asked: boolean
 }
 
 /** One exposed entry point an allow rule keeps reachable from the sources that reach it today. */

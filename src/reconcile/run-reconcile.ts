@@ -14,6 +14,7 @@ import {applyJujuActions, type JujuApplyResult} from '../apply/juju.js'
 import {type PolicyReportsOutcome, writeFindingsToCluster} from '../apply/policy-reports.js'
 import {auditInventory, loadInventory} from '../audit/run-audit.js'
 import {InputError} from '../errors.js'
+import {closedPaths} from '../plan/closes.js'
 import {planForInventory} from '../plan/plan.js'
 import {jujuActions, networkPolicyActions, type ReconcilePlan} from '../plan/types.js'
 import {loadPolicy} from '../policy/load.js'
@@ -29,6 +30,8 @@ export interface ReconcileOptions {
   policyFile?: string
   dryRun: boolean
   forceConflicts: boolean
+  /** Apply even when the plan closes a path in use that the policy did not ask to close. */
+  allowClosing?: boolean
   /** More enforced Juju changes than this and none is made (default 20). */
   maxChanges?: number
   /**
@@ -67,6 +70,10 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
     policyFile,
     ...(login ? {self: new Map(login.controllers.map((controller) => [controller.name, controller.user]))} : {}),
   })
+
+  // Only where NetworkPolicies are planned: with no cluster inspected, the plan loses them below.
+  if (options.from || options.kubeConfig) plan.closes = closedPaths(inventory, policy, plan)
+  if (!options.dryRun && !options.allowClosing) refuseUnaskedClosing(plan)
 
   let applied: ApplyResult | undefined
   if (!options.from && options.kubeConfig) {
@@ -115,10 +122,23 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
   return {plan, applied, juju, ...(policyReports ? {policyReports} : {}), warnings, converged}
 }
 
+/** Before any write: a plan that would cut a path in use the policy did not ask to close is not applied. */
+function refuseUnaskedClosing(plan: ReconcilePlan): void {
+  const unasked = plan.closes.filter((path) => !path.asked)
+  if (unasked.length === 0) return
+  const named = unasked.slice(0, 2).map((path) => `${path.from} → ${path.to} ${path.ports} (${path.usedBy})`)
+  const more = unasked.length > 2 ? ` and ${unasked.length - 2} more` : ''
+  throw new InputError(
+    undefined,
+    `refusing to apply: the plan closes ${unasked.length === 1 ? 'a path' : `${unasked.length} paths`} in use that the policy does not ask to close: ${named.join('; ')}${more}; nothing was written (see them all with --dry-run; --allow-closing applies anyway)`,
+  )
+}
+
 function withoutNetworkPolicies(plan: ReconcilePlan): void {
   const skipped = networkPolicyActions(plan).length > 0 || plan.untouched.length > 0
   plan.actions = jujuActions(plan)
   plan.untouched = []
   plan.namespaceLabels = []
+  plan.closes = []
   if (skipped) plan.notes.unshift('No Kubernetes cluster was inspected, so no NetworkPolicies were planned or applied.')
 }

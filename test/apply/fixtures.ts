@@ -55,7 +55,7 @@ export function action(op: ActionOp, phase: ActionPhase, object: NetworkPolicyOb
 }
 
 export function plan(actions: PlanAction[]): ReconcilePlan {
-  return {apiVersion: 'hardenctl.io/v1', kind: 'ReconcilePlan', actions, refused: [], untouched: [], namespaceLabels: [], keptOpen: [], notes: []}
+  return {apiVersion: 'hardenctl.io/v1', kind: 'ReconcilePlan', actions, refused: [], untouched: [], namespaceLabels: [], keptOpen: [], closes: [], notes: []}
 }
 
 /** A request as a nock reply function sees it, in the terms tests assert on. */

@@ -1,0 +1,228 @@
+/**
+ * What a plan closes that the estate shows is in use or intended. The reachability engine judges
+ * the cluster's policies now and after the plan (the same computation as `netpol diff`, asked only
+ * for the pairs the estate says are used, so it stays linear on a large estate):
+ *
+ *   exposure    outside (or the source ranges) → an app behind a LoadBalancer/NodePort/externalIPs
+ *               Service or `juju expose`, on the exposed ports
+ *   relations   client → server, in the direction the planner's `whoServes` gives, on the
+ *               server's Service ports (cross-model ones resolved to the offering namespace)
+ *   Ingress     a known ingress controller → the backend app, on the backend Service's ports
+ *   Juju        every pod of a model → its model operator (17071) and the controller (17070)
+ *   DNS         every pod of a model → the pods behind kube-system/kube-dns (53)
+ *
+ * A closure is "asked for" only when a switch of the policy narrows that path on purpose: today,
+ * `exposure.enforce` narrowing exposure to `exposure.allow`.
+ */
+import {kubeScope} from '../inventory/kube-scope.js'
+import {APP_NAME_LABEL, type KubeService} from '../inventory/kubernetes.js'
+import type {Inventory} from '../inventory/types.js'
+import {planMatrices, planReachability} from '../netpol/after-plan.js'
+import {comparePair} from '../netpol/diff.js'
+import {explain} from '../netpol/explain.js'
+import {egressPorts, type Matrix} from '../netpol/matrix.js'
+import {ALL_PORTS, formatPorts, intersectPorts, isEmptyPorts, NO_PORTS, type PortSet, portRange, parseProtocol, unionPorts} from '../netpol/ports.js'
+import {selectorMatches} from '../netpol/selector.js'
+import {OUTSIDE_ID, type PodClass} from '../netpol/types.js'
+import {allowedCidrs, jujuExposure} from '../policy/exposure.js'
+import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
+import {isWorldCidr} from '../policy/cidr.js'
+import type {Policy} from '../policy/schema.js'
+import {INGRESS_CONTROLLERS, ingressBackends, portsOf, type Resolved, resolveRemote, servicesOf, sideOf} from './network-policies.js'
+import {whoServes} from './serving.js'
+import type {ClosedPath, NetworkPolicyPort, ReconcilePlan} from './types.js'
+
+/** A path the estate shows in use: FROM → TO on PORTS (pod classes, or a source for exposure). */
+interface UsedPath {
+  /** A class id, or for exposure a source CIDR (`0.0.0.0/0`/`::/0` read as `outside`). */
+  from: string
+  to: PodClass
+  ports: PortSet
+  usedBy: string
+  /** Set when a policy switch asks for this path to close: the why. */
+  askedBecause?: string
+}
+
+const MODELOPERATOR_PORT = 17071
+const JUJU_API_PORT = 17070
+
+export function closedPaths(inventory: Inventory, policy: Policy, plan: ReconcilePlan): ClosedPath[] {
+  const reach = planReachability(inventory.kubernetes, plan)
+  const {before, after} = planMatrices(reach)
+  const closedBetween = (from: string, to: string) => comparePair(before, after, from, to).closed
+  const classIds = new Set(reach.classes.map((podClass) => podClass.id))
+  const closes: ClosedPath[] = []
+  for (const used of usedPaths(inventory, policy, reach.classes)) {
+    const world = isWorldCidr(used.from)
+    const closed =
+      world || classIds.has(used.from)
+        ? intersectPorts(closedBetween(world ? OUTSIDE_ID : used.from, used.to.id), used.ports)
+        : closedFromSource(before, after, used)
+    if (isEmptyPorts(closed)) continue
+    const from = world ? OUTSIDE_ID : used.from
+    closes.push({
+      from,
+      to: used.to.id,
+      ports: formatPorts(closed),
+      usedBy: used.usedBy,
+      why: used.askedBecause ?? whyClosed(after, reach.classes, from, used.to, closed),
+      asked: used.askedBecause !== undefined,
+    })
+  }
+  return dedupe(closes)
+}
+
+/** A source range (not the whole Internet): judged with one address of it, port by port. */
+function closedFromSource(before: Matrix, after: Matrix, used: UsedPath): PortSet {
+  const ip = used.from.slice(0, used.from.indexOf('/'))
+  let closed = NO_PORTS
+  for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
+    for (const [lo, hi] of used.ports[protocol]) {
+      // Exposed ports are a handful; a wider range means "every port": its first 65 stand for it.
+      for (let port = lo; port <= Math.min(hi, lo + 64); port++) {
+        const query = {port, protocol}
+        const was = explain(before.index, {outside: true, ip}, used.to, query).allowed
+        const is = explain(after.index, {outside: true, ip}, used.to, query).allowed
+        if (was && !is) closed = unionPorts(closed, portRange(protocol, port))
+      }
+    }
+  }
+  return closed
+}
+
+/** Which side of the planned policies stops it: TO's ingress or FROM's egress. */
+function whyClosed(after: Matrix, classes: readonly PodClass[], from: string, to: PodClass, closed: PortSet): string {
+  const source = classes.find((podClass) => podClass.id === from)
+  const egressClosed = source !== undefined && isEmptyPorts(intersectPorts(egressPorts(after, source, to), closed))
+  const side = egressClosed ? `${from}'s egress` : `${to.id}'s ingress`
+  const by = (egressClosed ? after.egress.get(from) : after.ingress.get(to.id))?.isolatedBy ?? []
+  return `no planned rule admits it: ${side} is isolated by ${by.join(', ') || 'the plan'}`
+}
+
+function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodClass[]): UsedPath[] {
+  const scope = kubeScope(inventory, policy)
+  const used: UsedPath[] = []
+  // Indexed once: an estate has thousands of apps.
+  const byApp = new Map<string, PodClass[]>()
+  const byNamespace = new Map<string, PodClass[]>()
+  for (const podClass of classes) {
+    const app = `${podClass.namespace}/${podClass.labels[APP_NAME_LABEL] ?? ''}`
+    push(byApp, app, podClass)
+    push(byNamespace, podClass.namespace, podClass)
+  }
+  const ingresses = new Map<string, (typeof inventory.kubernetes.ingresses)[number][]>()
+  for (const ingress of inventory.kubernetes.ingresses) push(ingresses, ingress.metadata.namespace ?? '', ingress)
+  const appClasses = (namespace: string | undefined, app: string) => byApp.get(`${namespace}/${app}`) ?? []
+  const classIds = (namespace: string) => (byNamespace.get(namespace) ?? []).map((c) => c.id)
+  const controllers = scope.namespaces.filter((ns) => scope.isController(ns)).flatMap((ns) => appClasses(ns, 'controller'))
+  const dns = dnsClasses(inventory, classes)
+  const ingressControllers = classes.filter((c) => INGRESS_CONTROLLERS.has(c.labels[APP_NAME_LABEL] ?? ''))
+
+  for (const namespace of scope.namespaces) {
+    if (scope.role(namespace) !== 'model') continue
+    const model = scope.modelOf(namespace)
+    if (!model) continue
+    const pods = classIds(namespace)
+    for (const operator of (byNamespace.get(namespace) ?? []).filter((c) => c.labels['operator.juju.is/name'] === 'modeloperator')) {
+      for (const from of pods) if (from !== operator.id) used.push({from, to: operator, ports: portRange('TCP', MODELOPERATOR_PORT), usedBy: `Juju: units reach the model operator`})
+    }
+    for (const controller of controllers) {
+      for (const from of pods) used.push({from, to: controller, ports: portRange('TCP', JUJU_API_PORT), usedBy: 'Juju: agents reach the controller API'})
+    }
+    for (const server of dns) {
+      for (const from of pods) used.push({from, to: server, ports: unionPorts(portRange('UDP', 53), portRange('TCP', 53)), usedBy: 'DNS (kube-system/kube-dns)'})
+    }
+
+    for (const app of model.applications.values()) {
+      const targets = appClasses(namespace, app.name)
+      if (targets.length === 0) continue
+      const services = servicesOf(app)
+      const allowed = allowedCidrs(app, policy)
+      const askedBecause = () =>
+        policy.exposure.enforce ? (allowed && allowed.length > 0 ? `exposure.enforce, outside exposure.allow (${allowed.join(', ')})` : 'exposure.enforce, not on exposure.allow') : undefined
+      const exposures: {usedBy: string; sources: string[]; ports: NetworkPolicyPort[]}[] = [
+        ...services.filter(isExternalService).map((service) => ({usedBy: `${service.spec.type ?? 'ClusterIP'} Service ${service.metadata.name}`, sources: serviceSources(service), ports: portsOf([service])})),
+        ...(jujuExposure(app) ?? [])
+          .filter((entry) => entry.cidrs.length > 0)
+          .map((entry) => ({usedBy: `juju expose, ${entry.endpoint === '' ? 'all endpoints' : `endpoint ${entry.endpoint}`}`, sources: entry.cidrs, ports: portsOf(services)})),
+      ]
+      for (const exposure of exposures) {
+        for (const to of targets) {
+          const ports = portSet(exposure.ports, to)
+          for (const source of exposure.sources) {
+            const because = askedBecause()
+            used.push({from: source, to, ports, usedBy: exposure.usedBy, ...(because ? {askedBecause: because} : {})})
+          }
+        }
+      }
+      // Ingress objects routing to the app: the ingress controller's pods connect.
+      const byName = new Map(services.map((service) => [service.metadata.name, service]))
+      for (const ingress of ingresses.get(namespace) ?? []) {
+        const backends = ingressBackends(ingress).flatMap((name) => (byName.has(name) ? [byName.get(name)!] : []))
+        if (backends.length === 0) continue
+        for (const to of targets) {
+          for (const controller of ingressControllers) {
+            if (controller.namespace === namespace) continue
+            used.push({from: controller.id, to, ports: portSet(portsOf(backends), to), usedBy: `Ingress ${ingress.metadata.name}`})
+          }
+        }
+      }
+    }
+
+    for (const relation of model.relations) {
+      if (relation.endpoints.length !== 2) continue
+      const [first, second] = relation.endpoints as [(typeof relation.endpoints)[0], (typeof relation.endpoints)[0]]
+      if (first.application === second.application) continue
+      const sides = [first, second].map((endpoint): Resolved =>
+        endpoint.remote ? resolveRemote(model, endpoint.application, inventory, scope, endpoint) : {namespace, app: model.applications.get(endpoint.application), name: endpoint.application, endpoint},
+      ) as [Resolved, Resolved]
+      if (sides.some((side) => side.namespace === undefined)) continue
+      const serving = whoServes(sideOf(sides[0]), sideOf(sides[1]), relation.interface)
+      if (serving.kind === 'none') continue
+      const flows = serving.kind === 'both' ? [sides, [sides[1], sides[0]]] : serving.server === sides[0].name ? [sides] : [[sides[1], sides[0]]]
+      const label = `relation ${first.application}:${first.endpoint ?? '?'} ↔ ${second.application}:${second.endpoint ?? '?'}`
+      for (const [server, client] of flows as [Resolved, Resolved][]) {
+        for (const to of appClasses(server.namespace, server.name)) {
+          for (const from of appClasses(client.namespace, client.name)) used.push({from: from.id, to, ports: portSet(portsOf(servicesOf(server.app)), to), usedBy: label})
+        }
+      }
+    }
+  }
+  return used
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
+}
+
+/** The pods behind kube-system/kube-dns (CoreDNS or kube-dns), by the Service's own selector. */
+function dnsClasses(inventory: Inventory, classes: readonly PodClass[]): PodClass[] {
+  const service: KubeService | undefined = inventory.kubernetes.services.find((candidate) => candidate.metadata.namespace === 'kube-system' && candidate.metadata.name === 'kube-dns')
+  const selector = service?.spec.selector
+  if (!selector || Object.keys(selector).length === 0) return []
+  return classes.filter((c) => c.namespace === 'kube-system' && selectorMatches({matchLabels: selector}, c.labels))
+}
+
+/** The ports a rule built from Service ports admits on TO (named target ports resolved on its pods); none given: every port. */
+function portSet(ports: readonly NetworkPolicyPort[], to: PodClass): PortSet {
+  if (ports.length === 0) return ALL_PORTS
+  let set = NO_PORTS
+  for (const port of ports) {
+    const protocol = parseProtocol(port.protocol) ?? 'TCP'
+    const number = typeof port.port === 'number' ? port.port : to.ports.find((candidate) => candidate.name === port.port && candidate.protocol === protocol)?.port
+    if (number !== undefined) set = unionPorts(set, portRange(protocol, number))
+  }
+  return set
+}
+
+/** One line per path, reason and ports: sources of one exposure (0.0.0.0/0 and ::/0) fold into `outside`. */
+function dedupe(closes: ClosedPath[]): ClosedPath[] {
+  const seen = new Map<string, ClosedPath>()
+  for (const path of closes) {
+    const key = JSON.stringify([path.from, path.to, path.ports, path.usedBy])
+    if (!seen.has(key)) seen.set(key, path)
+  }
+  return [...seen.values()].sort((a, b) => Number(a.asked) - Number(b.asked) || a.to.localeCompare(b.to) || a.from.localeCompare(b.from))
+}

@@ -1,0 +1,185 @@
+/**
+ * Reconcile says what its plan closes (issue 12): before any write, the reachability engine
+ * compares the cluster now and after the plan, and every closed path the estate shows in use or
+ * intended is listed under "Closes:" (text) and `closes` (JSON), with why and whether the policy
+ * asked for it. A real run that would close one the policy did not ask for refuses (exit 2,
+ * nothing written) unless --allow-closing.
+ */
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+
+import {planMatrices, planReachability} from '../../src/netpol/after-plan.js'
+import {loadInventory} from '../../src/audit/run-audit.js'
+import {matrixCell} from '../../src/netpol/matrix.js'
+import {formatPorts, subtractPorts} from '../../src/netpol/ports.js'
+import {OUTSIDE_ID} from '../../src/netpol/types.js'
+import type {ClosedPath, ReconcilePlan} from '../../src/plan/types.js'
+import {runCli} from '../helpers/cli.js'
+import {COS_NAMESPACE, type CosOptions, writeCosEstate} from '../helpers/cos-estate.js'
+import {LiveLivepatch} from '../helpers/livepatch-estate.js'
+
+const ENFORCE = 'apiVersion: hardenctl.io/v1\nexposure:\n  enforce: true\n'
+const EGRESS = 'apiVersion: hardenctl.io/v1\nnetworkPolicies:\n  egress: true\n'
+const TRAEFIK = `${COS_NAMESPACE}/traefik`
+
+/**
+ * A DNS server in kube-system behind the usual kube-dns Service, whose pods are not labelled
+ * `k8s-app: kube-dns`, the label hardenctl's planned DNS egress rule selects: with egress
+ * isolation, the plan would cut every pod of the model off from DNS.
+ */
+function dnsObjects(): object[] {
+  const labels = {'app.kubernetes.io/name': 'coredns'}
+  return [
+    {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'kube-system', labels: {'kubernetes.io/metadata.name': 'kube-system'}}},
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'coredns-5d78c9869d-x2x7q', namespace: 'kube-system', labels: {...labels, 'pod-template-hash': '5d78c9869d'}},
+      spec: {containers: [{name: 'coredns', image: 'coredns/coredns:1.11.1', ports: [{name: 'dns', containerPort: 53, protocol: 'UDP'}, {name: 'dns-tcp', containerPort: 53, protocol: 'TCP'}]}]},
+      status: {phase: 'Running'},
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {name: 'kube-dns', namespace: 'kube-system'},
+      spec: {type: 'ClusterIP', selector: labels, ports: [{name: 'dns', port: 53, protocol: 'UDP', targetPort: 53}, {name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53}]},
+    },
+  ]
+}
+
+let root: string
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'hardenctl-closes-'))
+})
+afterAll(async () => {
+  await rm(root, {recursive: true, force: true})
+})
+
+interface DryRun {
+  dir: string
+  text: string
+  plan: ReconcilePlan
+}
+
+async function dryRun(name: string, options: CosOptions, extra: object[] = []): Promise<DryRun> {
+  const dir = join(root, name)
+  await writeCosEstate(dir, options)
+  if (extra.length > 0) await addObjects(dir, extra)
+  const policy = options.policy ? ['--policy', join(dir, 'policy.yaml')] : []
+  const text = await runCli(['reconcile', '--dry-run', '--from', dir, ...policy])
+  expect(text.code, text.stderr).toBe(0)
+  const json = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json', ...policy])
+  expect(json.code, json.stderr).toBe(0)
+  return {dir, text: text.stdout, plan: JSON.parse(json.stdout) as ReconcilePlan}
+}
+
+/** Adds objects to the snapshot's lists, by kind. */
+async function addObjects(dir: string, objects: object[]): Promise<void> {
+  const files: Record<string, string> = {Namespace: 'namespaces.json', Pod: 'pods.json', Service: 'services.json'}
+  for (const object of objects as {kind: string}[]) {
+    const file = join(dir, 'kubernetes', files[object.kind]!)
+    const list = JSON.parse(await readFile(file, 'utf8')) as {items: object[]}
+    list.items.push(object)
+    await writeFile(file, JSON.stringify(list))
+  }
+}
+
+describe('reconcile --dry-run on a COS-Lite model says what the plan closes', () => {
+  it('by default it closes nothing in use, and says so', async () => {
+    const planned = await dryRun('default', {})
+    expect(planned.plan.closes).toEqual([])
+    expect(planned.text).toContain('Closes: nothing the estate shows in use or intended.')
+  }, 30_000)
+
+  it('with exposure.enforce, exactly outside → traefik 80/TCP and 443/TCP close, as the policy asks', async () => {
+    const planned = await dryRun('enforced', {policy: ENFORCE})
+    const expected: ClosedPath = {
+      from: OUTSIDE_ID,
+      to: TRAEFIK,
+      ports: '80/TCP, 443/TCP',
+      usedBy: 'LoadBalancer Service traefik-lb',
+      why: 'exposure.enforce, not on exposure.allow',
+      asked: true,
+    }
+    expect(planned.plan.closes).toEqual([expected])
+    expect(planned.text).toContain('Closes:\n  outside → clite/traefik 80/TCP, 443/TCP (exposure.enforce, not on exposure.allow; LoadBalancer Service traefik-lb)\n')
+    expect(planned.text).not.toContain('not asked for')
+
+    // The engine agrees: those are exactly the ports outside loses to traefik.
+    const {inventory} = await loadInventory({from: [planned.dir]})
+    const {before, after} = planMatrices(planReachability(inventory.kubernetes, planned.plan))
+    expect(formatPorts(subtractPorts(matrixCell(before, OUTSIDE_ID, TRAEFIK), matrixCell(after, OUTSIDE_ID, TRAEFIK)))).toBe('all ports')
+  }, 30_000)
+
+  it('a LoadBalancer with loadBalancerSourceRanges: its ranges stay open by default; enforce closes them, asked for', async () => {
+    const kept = await dryRun('ranges', {loadBalancerSourceRanges: ['192.0.2.0/24']})
+    expect(kept.plan.closes).toEqual([])
+
+    const narrowed = await dryRun('ranges-enforced', {loadBalancerSourceRanges: ['192.0.2.0/24'], policy: `${ENFORCE}  allow:\n    traefik: [203.0.113.0/24]\n`})
+    expect(narrowed.plan.closes).toEqual([
+      {from: '192.0.2.0/24', to: TRAEFIK, ports: '80/TCP, 443/TCP', usedBy: 'LoadBalancer Service traefik-lb', why: 'exposure.enforce, outside exposure.allow (203.0.113.0/24)', asked: true},
+    ])
+  }, 30_000)
+
+  it('a plan that would cut DNS under egress isolation lists it as not asked for', async () => {
+    const planned = await dryRun('dns', {policy: EGRESS}, dnsObjects())
+    const dns = planned.plan.closes.filter((path) => path.to === 'kube-system/coredns')
+    expect(dns.map((path) => path.from).sort()).toEqual(['alertmanager', 'catalogue', 'grafana', 'loki', 'prometheus', 'traefik'].map((app) => `${COS_NAMESPACE}/${app}`))
+    for (const path of dns) {
+      expect(path).toMatchObject({ports: '53/TCP, 53/UDP', usedBy: 'DNS (kube-system/kube-dns)', asked: false})
+      expect(path.why).toContain(`${path.from}'s egress is isolated by`)
+    }
+    expect(planned.plan.closes.filter((path) => path.to !== 'kube-system/coredns')).toEqual([])
+    expect(planned.text).toMatch(/clite\/grafana → kube-system\/coredns 53\/TCP, 53\/UDP \(no planned rule admits it: clite\/grafana's egress is isolated by .*; DNS \(kube-system\/kube-dns\)\) \[not asked for by the policy: a real run refuses without --allow-closing\]/)
+  }, 30_000)
+})
+
+describe('a real run refuses to close a path in use the policy did not ask to close', () => {
+  const PASSWORD = 'closes-admin-password'
+  let live: LiveLivepatch
+  let policyFile: string
+
+  beforeAll(async () => {
+    live = await LiveLivepatch.start('hardenctl-closes-live-', PASSWORD)
+    policyFile = join(live.home, 'egress.yaml')
+    await writeFile(policyFile, EGRESS)
+  })
+  afterEach(async () => {
+    await live.closeClusters()
+  })
+  afterAll(async () => {
+    await live.close()
+  })
+
+  it('exit 2, one line naming the path and --allow-closing, and the cluster receives no write', async () => {
+    const {api, env} = await live.cluster({}, dnsObjects())
+    const result = await runCli(['reconcile', '--policy', policyFile], {env})
+    expect(result.code).toBe(2)
+    expect(api.writes()).toEqual([])
+    const lines = result.stderr.trim().split('\n')
+    expect(lines.at(-1)).toMatch(/refusing to apply: the plan closes \d+ paths in use that the policy does not ask to close: livepatch\/\S+ → kube-system\/coredns 53\/TCP, 53\/UDP \(DNS \(kube-system\/kube-dns\)\);.* nothing was written .*--allow-closing/)
+    expect(result.stdout).toBe('')
+  }, 60_000)
+
+  it('--dry-run shows the same paths and exits 0; --allow-closing applies', async () => {
+    const {api, env} = await live.cluster({}, dnsObjects())
+    const preview = await runCli(['reconcile', '--dry-run', '--policy', policyFile], {env})
+    expect(preview.code, preview.stderr).toBe(0)
+    expect(preview.stdout).toMatch(/livepatch\/postgresql → kube-system\/coredns 53\/TCP, 53\/UDP .*\[not asked for by the policy/)
+
+    const applied = await runCli(['reconcile', '--allow-closing', '--policy', policyFile], {env})
+    expect(applied.code, applied.stderr).toBe(0)
+    expect(api.writes().filter((write) => write.query.dryRun === undefined).length).toBeGreaterThan(0)
+  }, 60_000)
+
+  it('without a closing plan a real run applies as before', async () => {
+    const {api, env} = await live.cluster()
+    const result = await runCli(['reconcile', '--policy', policyFile], {env})
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toContain('Closes: nothing the estate shows in use or intended.')
+    expect(api.writes().length).toBeGreaterThan(0)
+  }, 60_000)
+})

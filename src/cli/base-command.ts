@@ -22,7 +22,7 @@ export abstract class BaseCommand extends Command {
     }
     // oclif's own flag and argument parsing errors (CLIError subclasses) are usage errors.
     if (error.oclif?.exit !== undefined) {
-      this.exitWith(firstLine(error.message), ExitCode.badInputOrUsage)
+      this.exitWith(usageMessage(error.message, this.id), ExitCode.badInputOrUsage)
     }
     this.exitWith(`internal error: ${firstLine(error.message)} (set HARDENCTL_DEBUG=1 for details)`, ExitCode.couldNotComplete)
   }
@@ -31,6 +31,25 @@ export abstract class BaseCommand extends Command {
     process.stderr.write(`hardenctl: ${message}\n`)
     this.exit(code)
   }
+}
+
+/**
+ * oclif's parse errors span several lines ("The following error occurred:", the reasons, "See more
+ * help with --help"); the reasons are what the user needs, on one line, with where to read more.
+ */
+export function usageMessage(message: string, commandId: string | undefined): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^The following errors? occurred:$/.test(line) && !/^See more help with --help$/.test(line))
+  const multiple = lines.find((line) => line.startsWith('Note: '))?.match(/^Note: (.*) allows? multiple values/)?.[1]
+  const reasons = lines
+    .filter((line) => !line.startsWith('Note: ') && !line.startsWith('Alternatively, you can use'))
+    // "Missing 1 required arg:" is followed by "NAME  description".
+    .reduce((out, line) => (out.endsWith(':') ? `${out} ${line.replace(/^(\S+)\s{2,}(.+)$/, '$1 ($2)')}` : out === '' ? line : `${out}; ${line}`), '')
+  const hint = multiple ? `; ${multiple} take several values, so give the arguments before them (or end the flags with --)` : ''
+  const help = commandId ? ` (see hardenctl ${commandId.replaceAll(':', ' ')} --help)` : ''
+  return `${reasons || firstLine(message)}${hint}${help}`
 }
 
 function firstLine(message: string): string {

@@ -24,3 +24,20 @@ describe('usage errors say what is wrong, in one line', () => {
     expect(result.stderr.trim().split('\n')).toEqual([line])
   })
 })
+
+describe('commands that do not exist, and the version', () => {
+  it('an unknown command is named and points at help (oclif not-found plugin; it offers a "did you mean" prompt on a terminal)', async () => {
+    const result = await runCli(['audt', '--from', LIVEPATCH])
+    expect(result.code).toBe(127)
+    expect(result.stderr).toContain('audt is not a hardenctl command.')
+    expect(result.stderr).toContain('Run hardenctl help for a list of available commands.')
+    expect(result.stdout).toBe('')
+  })
+
+  it.each([['-v'], ['--version'], ['version']])('%s prints the version', async (flag) => {
+    const result = await runCli([flag])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^hardenctl\/\d+\.\d+\.\d+ /)
+  })
+})
+

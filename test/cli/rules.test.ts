@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 
 import {runCli} from '../helpers/cli.js'
 
-/** Every id in the catalog the project must cover (../shared/RULES.md, copied in test/rules-catalog.md). */
+/** Every id in the catalog the project must cover (test/rules-catalog.md, a copy of the project brief's rule catalog). */
 const REQUIRED_IDS = [...readFileSync(new URL('../rules-catalog.md', import.meta.url), 'utf8').matchAll(/^\| ([A-Z0-9]+(?:-[A-Z0-9]+)+) \|/gm)].map(
   (match) => match[1]!,
 )

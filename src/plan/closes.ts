@@ -8,7 +8,7 @@
  *   relations   client → server, in the direction the planner's `whoServes` gives, on the
  *               server's Service ports (cross-model ones resolved to the offering namespace)
  *   Ingress     a known ingress controller → the backend app, on the backend Service's ports
- *   Juju        every pod of a model → its model operator (17071) and the controller (17070)
+ *   Juju        every unit's pod of a model → its model operator (17071) and the controller (17070)
  *   DNS         every pod of a model → the pods behind kube-system/kube-dns (53)
  *
  * A closure is "asked for" only when a switch of the policy narrows that path on purpose: today,
@@ -16,7 +16,7 @@
  */
 import {kubeScope} from '../inventory/kube-scope.js'
 import {APP_NAME_LABEL, type KubeService} from '../inventory/kubernetes.js'
-import type {Inventory} from '../inventory/types.js'
+import type {Inventory, Model} from '../inventory/types.js'
 import {planMatrices, planReachability} from '../netpol/after-plan.js'
 import {comparePair} from '../netpol/diff.js'
 import {explain} from '../netpol/explain.js'
@@ -29,6 +29,7 @@ import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
 import {INGRESS_CONTROLLERS, ingressBackends, portsOf, type Resolved, resolveRemote, servicesOf, sideOf} from './network-policies.js'
+import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {whoServes} from './serving.js'
 import type {ClosedPath, NetworkPolicyPort, ReconcilePlan} from './types.js'
 
@@ -112,6 +113,8 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
   }
   const ingresses = new Map<string, (typeof inventory.kubernetes.ingresses)[number][]>()
   for (const ingress of inventory.kubernetes.ingresses) push(ingresses, ingress.metadata.namespace ?? '', ingress)
+  const services = new Map<string, KubeService[]>()
+  for (const service of inventory.kubernetes.services) push(services, service.metadata.namespace ?? '', service)
   const appClasses = (namespace: string | undefined, app: string) => byApp.get(`${namespace}/${app}`) ?? []
   const classIds = (namespace: string) => (byNamespace.get(namespace) ?? []).map((c) => c.id)
   const controllers = scope.namespaces.filter((ns) => scope.isController(ns)).flatMap((ns) => appClasses(ns, 'controller'))
@@ -123,14 +126,16 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
     const model = scope.modelOf(namespace)
     if (!model) continue
     const pods = classIds(namespace)
+    // Only Juju's units talk to Juju; a workload someone else put in the namespace does not.
+    const units = (byNamespace.get(namespace) ?? []).filter((c) => model.applications.has(c.labels[APP_NAME_LABEL] ?? '')).map((c) => c.id)
     for (const operator of (byNamespace.get(namespace) ?? []).filter((c) => c.labels['operator.juju.is/name'] === 'modeloperator')) {
-      for (const from of pods) if (from !== operator.id) used.push({from, to: operator, ports: portRange('TCP', MODELOPERATOR_PORT), usedBy: `Juju: units reach the model operator`})
+      for (const from of units) used.push({from, to: operator, ports: portRange('TCP', MODELOPERATOR_PORT), usedBy: `Juju: units reach the model operator`})
     }
     for (const controller of controllers) {
-      for (const from of pods) used.push({from, to: controller, ports: portRange('TCP', JUJU_API_PORT), usedBy: 'Juju: agents reach the controller API'})
+      for (const from of units) used.push({from, to: controller, ports: portRange('TCP', JUJU_API_PORT), usedBy: 'Juju: agents reach the controller API'})
     }
-    for (const server of dns) {
-      for (const from of pods) used.push({from, to: server, ports: unionPorts(portRange('UDP', 53), portRange('TCP', 53)), usedBy: 'DNS (kube-system/kube-dns)'})
+    for (const server of dns.servers) {
+      for (const from of pods) used.push({from, to: server, ports: unionPorts(portRange('UDP', DNS_PORT), portRange('TCP', DNS_PORT)), usedBy: dns.usedBy})
     }
 
     for (const app of model.applications.values()) {
@@ -169,6 +174,8 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
       }
     }
 
+    used.push(...foreignExposure(namespace, model, services.get(namespace) ?? [], byNamespace.get(namespace) ?? []))
+
     for (const relation of model.relations) {
       if (relation.endpoints.length !== 2) continue
       const [first, second] = relation.endpoints as [(typeof relation.endpoints)[0], (typeof relation.endpoints)[0]]
@@ -191,18 +198,39 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
   return used
 }
 
+/**
+ * A LoadBalancer/NodePort/externalIPs Service in a model's namespace whose pods are no Juju
+ * application's (a Helm release or hand-applied workload living there): the namespace's default
+ * deny cuts it off and no planned rule knows it, so its exposure is a path in use that closes.
+ */
+function foreignExposure(namespace: string, model: Model, services: readonly KubeService[], classes: readonly PodClass[]): UsedPath[] {
+  const jujuServices = new Set([...model.applications.values()].flatMap((app) => servicesOf(app).map((service) => service.metadata.name)))
+  const used: UsedPath[] = []
+  for (const service of services) {
+    const selector = service.spec.selector ?? {}
+    if (!isExternalService(service) || jujuServices.has(service.metadata.name) || Object.keys(selector).length === 0) continue
+    const targets = classes.filter((c) => selectorMatches({matchLabels: selector}, c.labels) && !model.applications.has(c.labels[APP_NAME_LABEL] ?? ''))
+    for (const to of targets) {
+      for (const source of serviceSources(service)) {
+        used.push({from: source, to, ports: portSet(portsOf([service]), to), usedBy: `${service.spec.type ?? 'ClusterIP'} Service ${service.metadata.name}, not a Juju application's`})
+      }
+    }
+  }
+  return used
+}
+
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key)
   if (list) list.push(value)
   else map.set(key, [value])
 }
 
-/** The pods behind kube-system/kube-dns (CoreDNS or kube-dns), by the Service's own selector. */
-function dnsClasses(inventory: Inventory, classes: readonly PodClass[]): PodClass[] {
-  const service: KubeService | undefined = inventory.kubernetes.services.find((candidate) => candidate.metadata.namespace === 'kube-system' && candidate.metadata.name === 'kube-dns')
-  const selector = service?.spec.selector
-  if (!selector || Object.keys(selector).length === 0) return []
-  return classes.filter((c) => c.namespace === 'kube-system' && selectorMatches({matchLabels: selector}, c.labels))
+/** The pods behind the cluster's DNS Services, by the Services' own selectors (see cluster-dns.ts). */
+function dnsClasses(inventory: Inventory, classes: readonly PodClass[]): {servers: PodClass[]; usedBy: string} {
+  const dns = clusterDns(inventory.kubernetes)
+  if (dns.services.length === 0) return {servers: [], usedBy: ''}
+  const servers = classes.filter((c) => c.namespace === DNS_NAMESPACE && dns.selectors.some((matchLabels) => selectorMatches({matchLabels}, c.labels)))
+  return {servers, usedBy: `DNS (${dns.services.join(', ')})`}
 }
 
 /** The ports a rule built from Service ports admits on TO (named target ports resolved on its pods); none given: every port. */

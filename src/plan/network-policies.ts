@@ -15,6 +15,7 @@ import {allowedCidrs, jujuExposure, type JujuExposure} from '../policy/exposure.
 import type {Policy} from '../policy/schema.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
+import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {type RelationSide, whoServes} from './serving.js'
 import {
   type LabelSelector,
@@ -53,10 +54,6 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name'
 const MODELOPERATOR_SELECTOR: LabelSelector = {matchLabels: {'operator.juju.is/name': 'modeloperator'}}
 const CONTROLLER_SELECTOR: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: 'controller'}}
 const ANY_JUJU_NAMESPACE: LabelSelector = {matchExpressions: [{key: 'model.juju.is/name', operator: 'Exists'}]}
-const KUBE_DNS: NetworkPolicyPeer = {
-  namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: 'kube-system'}},
-  podSelector: {matchLabels: {'k8s-app': 'kube-dns'}},
-}
 /** Where the Kubernetes API may listen (443 in-cluster service, 6443 kubeadm, 16443 MicroK8s). */
 const KUBERNETES_API_PORTS = [443, 6443, 16443]
 const JUJU_API_PORT = 17070
@@ -102,6 +99,8 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
     return found
   }
   const cluster = indexCluster(view)
+  const dns = dnsPeers(view)
+  if (egress && dns.fallback) state.notes.push(dns.fallback)
   const modelOfNamespace = new Map<string, string>()
   const managed: {namespace: string; model: Model}[] = []
 
@@ -123,14 +122,14 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
   }
 
   for (const {namespace, model} of managed) {
-    agentPolicies(namespace, draft, egress)
+    agentPolicies(namespace, draft, egress, dns)
     for (const app of [...model.applications.values()].sort((a, b) => a.name.localeCompare(b.name))) {
       const selector: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: app.name}}
       const own = draft(namespace, `hardenctl-app-${app.name}`, selector)
       own.ingress.push({peers: [{podSelector: selector}], ports: undefined, reason: `units of ${app.name} talk to each other (peer relations)`})
       exposureRules(app, namespace, servicesOf(app), policy, own, state)
       ingressBackendRules(app, namespace, cluster, own, state.notes)
-      if (egress) appEgress(app, scope, own)
+      if (egress) appEgress(app, scope, own, dns)
     }
     relationRules(model, namespace, inventory, scope, draft, egress, state.notes)
     unseenConsumerRules(model, namespace, inventory, draft, state.notes)
@@ -201,11 +200,11 @@ function managedLabels(model: string): Record<string, string> {
 }
 
 /** Juju's own traffic: every pod of the model reaches the model operator (17071). */
-function agentPolicies(namespace: string, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, egress: boolean): void {
+function agentPolicies(namespace: string, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, egress: boolean, dns: DnsPeers): void {
   const agents = draft(namespace, 'hardenctl-juju-agents', MODELOPERATOR_SELECTOR)
   agents.ingress.push({peers: [{podSelector: {}}], ports: [tcp(MODELOPERATOR_PORT)], reason: `Juju: every unit of the model reaches the model operator on ${MODELOPERATOR_PORT}`})
   if (egress) {
-    agents.egress.push({peers: [KUBE_DNS], ports: dnsPorts(), reason: 'DNS'})
+    agents.egress.push({peers: dns.peers, ports: dnsPorts(), reason: `DNS (${dns.servers})`})
     agents.egress.push({peers: [{namespaceSelector: ANY_JUJU_NAMESPACE, podSelector: CONTROLLER_SELECTOR}], ports: [tcp(JUJU_API_PORT)], reason: 'Juju: the model operator reaches the controller API'})
     agents.egress.push({peers: [{ipBlock: {cidr: '0.0.0.0/0'}}], ports: KUBERNETES_API_PORTS.map(tcp), reason: 'Juju: the model operator manages the model through the Kubernetes API'})
   }
@@ -382,9 +381,9 @@ function livepatchAdminNote(model: Model, namespace: string, policy: Policy, not
   }
 }
 
-function appEgress(app: Application, scope: ReturnType<typeof kubeScope>, own: PolicyDraft): void {
+function appEgress(app: Application, scope: ReturnType<typeof kubeScope>, own: PolicyDraft, dns: DnsPeers): void {
   own.egress.push({peers: [{podSelector: {matchLabels: {[APP_NAME_LABEL]: app.name}}}], ports: undefined, reason: `units of ${app.name} talk to each other`})
-  own.egress.push({peers: [KUBE_DNS], ports: dnsPorts(), reason: 'DNS (UDP and TCP 53 to kube-dns)'})
+  own.egress.push({peers: dns.peers, ports: dnsPorts(), reason: `DNS (UDP and TCP 53 to ${dns.servers})`})
   own.egress.push({peers: [{podSelector: MODELOPERATOR_SELECTOR}], ports: [tcp(MODELOPERATOR_PORT)], reason: 'Juju: the unit agent reaches the model operator'})
   const controllerNamespaces = scope.namespaces.filter((candidate) => scope.isController(candidate))
   if (controllerNamespaces.length > 0) {
@@ -545,7 +544,28 @@ function tcp(port: number): NetworkPolicyPort {
 }
 
 function dnsPorts(): NetworkPolicyPort[] {
-  return [{protocol: 'UDP', port: 53}, {protocol: 'TCP', port: 53}]
+  return [{protocol: 'UDP', port: DNS_PORT}, {protocol: 'TCP', port: DNS_PORT}]
+}
+
+interface DnsPeers {
+  peers: NetworkPolicyPeer[]
+  /** `kube-system/kube-dns`, for the rule's reason. */
+  servers: string
+  /** A plan note when no DNS Service was read and the conventional label stands in. */
+  fallback?: string
+}
+
+/** Egress peers for the pods behind the cluster's DNS Services (see cluster-dns.ts). */
+function dnsPeers(view: Inventory['kubernetes']): DnsPeers {
+  const dns = clusterDns(view)
+  const peers = dns.selectors.map((matchLabels) => ({namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: DNS_NAMESPACE}}, podSelector: {matchLabels}}))
+  if (dns.services.length > 0) return {peers, servers: dns.services.join(', ')}
+  const label = Object.entries(dns.selectors[0] ?? {}).map(([key, value]) => `${key}=${value}`).join(',')
+  return {
+    peers,
+    servers: `${DNS_NAMESPACE} pods labelled ${label}`,
+    fallback: `DNS egress goes to ${DNS_NAMESPACE} pods labelled ${label}: no ${DNS_NAMESPACE} Service on port ${DNS_PORT} was read, so the cluster's DNS pods could not be named; check that label before a real run`,
+  }
 }
 
 function toObject(draft: PolicyDraft, namespace: string, model: string, egress: boolean): NetworkPolicyObject {

@@ -37,6 +37,7 @@ export function planForInventory(inventory: Inventory, policy: Policy, juju?: Ju
     plan.actions.push(...jujuPlan.actions)
     plan.refused.push(...jujuPlan.refused)
     plan.notes.push(...jujuPlan.notes)
+    plan.closes.push(...jujuPlan.closes)
   }
   return plan
 }

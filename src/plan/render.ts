@@ -91,7 +91,9 @@ export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; a
     }
     lines.push('')
   }
-  if (policyActions.length > 0) lines.push(...closesSection(plan.closes))
+  // Whenever something could close: NetworkPolicies, or a `juju expose` change (enforced or not).
+  const exposureChanges = plan.actions.some((action) => isJujuAction(action) && action.section === 'exposure')
+  if (policyActions.length > 0 || exposureChanges || plan.closes.length > 0) lines.push(...closesSection(plan.closes))
   if (plan.notes.length > 0) {
     lines.push('Notes:')
     for (const note of plan.notes) lines.push(`  - ${note}`)

@@ -181,8 +181,9 @@ export interface ReconcilePlan {
   keptOpen: KeptOpen[]
   /**
    * Paths the estate shows in use or intended (exposure, relations, Ingress backends, Juju agents,
-   * DNS) that the plan's NetworkPolicies would close, per the reachability engine. A real run
-   * refuses a plan with one the policy did not ask for, unless `--allow-closing`.
+   * DNS) that the plan's NetworkPolicies would close, per the reachability engine, and the sources
+   * an enforced `juju expose` change takes away on machine models. A real run refuses a plan with
+   * one the policy did not ask for, unless `--allow-closing`.
    */
   closes: ClosedPath[]
   /** Things a reviewer should know: unknown ports, relations allowed both ways, ... */

@@ -13,13 +13,25 @@ export function isExternalService(service: KubeService): boolean {
 }
 
 /**
+ * The legacy annotation Kubernetes reads when `spec.loadBalancerSourceRanges` is empty
+ * (k8s.io/cloud-provider service helpers, GetLoadBalancerSourceRanges): comma-separated CIDRs.
+ */
+export const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges'
+
+/**
  * The sources an external Service admits: `loadBalancerSourceRanges` for a LoadBalancer that sets
- * them, else everyone (NodePorts and externalIPs have no source restriction of their own).
+ * them (or, when the field is empty, the legacy annotation), else everyone (NodePorts and
+ * externalIPs have no source restriction of their own).
  */
 export function serviceSources(service: KubeService): string[] {
+  if (service.spec.type !== 'LoadBalancer' || (service.spec.externalIPs ?? []).length > 0) return [...WORLD_CIDRS]
   const ranges = service.spec.loadBalancerSourceRanges ?? []
-  if (service.spec.type === 'LoadBalancer' && ranges.length > 0 && (service.spec.externalIPs ?? []).length === 0) return [...ranges]
-  return [...WORLD_CIDRS]
+  if (ranges.length > 0) return [...ranges]
+  const annotated = (service.metadata.annotations?.[SOURCE_RANGES_ANNOTATION] ?? '')
+    .split(',')
+    .map((range) => range.trim())
+    .filter((range) => range !== '')
+  return annotated.length > 0 ? annotated : [...WORLD_CIDRS]
 }
 
 export function servicePorts(service: KubeService): number[] {

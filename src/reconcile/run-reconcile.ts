@@ -72,7 +72,7 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
   })
 
   // Only where NetworkPolicies are planned: with no cluster inspected, the plan loses them below.
-  if (options.from || options.kubeConfig) plan.closes = closedPaths(inventory, policy, plan)
+  if (options.from || options.kubeConfig) plan.closes.push(...closedPaths(inventory, policy, plan))
   if (!options.dryRun && !options.allowClosing) refuseUnaskedClosing(plan)
 
   let applied: ApplyResult | undefined
@@ -139,6 +139,5 @@ function withoutNetworkPolicies(plan: ReconcilePlan): void {
   plan.actions = jujuActions(plan)
   plan.untouched = []
   plan.namespaceLabels = []
-  plan.closes = []
   if (skipped) plan.notes.unshift('No Kubernetes cluster was inspected, so no NetworkPolicies were planned or applied.')
 }

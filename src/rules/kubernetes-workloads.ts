@@ -14,7 +14,7 @@ import {certificatesFix} from './helpers/certificate-providers.js'
 import {charmName, CHARMS, isCharmIn} from './helpers/charms.js'
 import {anyGlobMatches, matchingKeys} from './helpers/glob.js'
 import {INGRESS_INTERFACES, OBSERVABILITY_INTERFACES} from './helpers/interfaces.js'
-import {describeService, isExternalService, serviceSources} from '../policy/kube-exposure.js'
+import {describeService, isExternalService, serviceSources, SOURCE_RANGES_ANNOTATION} from '../policy/kube-exposure.js'
 import {managingApp} from './helpers/charm-managed.js'
 import {jujuOwnPod} from './helpers/juju-own-pods.js'
 import {containersOf, podSubjects, type PodSubject} from './helpers/pod-specs.js'
@@ -303,8 +303,6 @@ export const k8sServiceAccountOverprivileged: Rule = {
   },
 }
 
-const LB_SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges'
-
 /**
  * Commands the API server accepts for this Service: `loadBalancerSourceRanges` (field or legacy
  * annotation) is forbidden unless the type is LoadBalancer, so a NodePort becomes ClusterIP, a
@@ -322,7 +320,7 @@ function serviceRemediation(service: KubeService, allowed: readonly string[], al
     const spec: Record<string, unknown> = {type: 'ClusterIP'}
     if ((service.spec.loadBalancerSourceRanges ?? []).length > 0) spec.loadBalancerSourceRanges = null
     const body: Record<string, unknown> = {spec}
-    if (service.metadata.annotations?.[LB_SOURCE_RANGES_ANNOTATION] !== undefined) body.metadata = {annotations: {[LB_SOURCE_RANGES_ANNOTATION]: null}}
+    if (service.metadata.annotations?.[SOURCE_RANGES_ANNOTATION] !== undefined) body.metadata = {annotations: {[SOURCE_RANGES_ANNOTATION]: null}}
     commands.push(`kubectl -n ${namespace} patch service ${name} -p '${JSON.stringify(body)}'`)
   }
   if ((service.spec.externalIPs ?? []).length > 0) {

@@ -26,9 +26,8 @@ const EGRESS = 'apiVersion: hardenctl.io/v1\nnetworkPolicies:\n  egress: true\n'
 const TRAEFIK = `${COS_NAMESPACE}/traefik`
 
 /**
- * A DNS server in kube-system behind the usual kube-dns Service, whose pods are not labelled
- * `k8s-app: kube-dns`, the label hardenctl's planned DNS egress rule selects: with egress
- * isolation, the plan would cut every pod of the model off from DNS.
+ * A DNS server in kube-system behind the usual kube-dns Service, whose pods are labelled the way
+ * the CoreDNS Helm chart labels them, not `k8s-app: kube-dns`.
  */
 function dnsObjects(): object[] {
   const labels = {'app.kubernetes.io/name': 'coredns'}
@@ -46,6 +45,30 @@ function dnsObjects(): object[] {
       kind: 'Service',
       metadata: {name: 'kube-dns', namespace: 'kube-system'},
       spec: {type: 'ClusterIP', selector: labels, ports: [{name: 'dns', port: 53, protocol: 'UDP', targetPort: 53}, {name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53}]},
+    },
+  ]
+}
+
+/**
+ * A workload that is no Juju application's, installed into the model's namespace (an
+ * oauth2-proxy Helm release) and exposed by its own LoadBalancer Service: the namespace's default
+ * deny would cut it off, and no planned rule knows it.
+ */
+function foreignExposedObjects(namespace: string): object[] {
+  const labels = {'app.kubernetes.io/name': 'oauth2-proxy', 'app.kubernetes.io/instance': 'oauth2-proxy'}
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'oauth2-proxy-7c9d8b6f5-q4r2z', namespace, labels: {...labels, 'pod-template-hash': '7c9d8b6f5'}},
+      spec: {containers: [{name: 'oauth2-proxy', image: 'quay.io/oauth2-proxy/oauth2-proxy:v7.6.0', ports: [{name: 'http', containerPort: 4180, protocol: 'TCP'}]}]},
+      status: {phase: 'Running'},
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {name: 'oauth2-proxy', namespace, labels},
+      spec: {type: 'LoadBalancer', selector: labels, ports: [{name: 'http', port: 80, protocol: 'TCP', targetPort: 'http'}]},
     },
   ]
 }
@@ -92,7 +115,7 @@ describe('reconcile --dry-run on a COS-Lite model says what the plan closes', ()
     const planned = await dryRun('default', {})
     expect(planned.plan.closes).toEqual([])
     expect(planned.text).toContain('Closes: nothing the estate shows in use or intended.')
-  }, 30_000)
+  }, 60_000)
 
   it('with exposure.enforce, exactly outside → traefik 80/TCP and 443/TCP close, as the policy asks', async () => {
     const planned = await dryRun('enforced', {policy: ENFORCE})
@@ -112,7 +135,7 @@ describe('reconcile --dry-run on a COS-Lite model says what the plan closes', ()
     const {inventory} = await loadInventory({from: [planned.dir]})
     const {before, after} = planMatrices(planReachability(inventory.kubernetes, planned.plan))
     expect(formatPorts(subtractPorts(matrixCell(before, OUTSIDE_ID, TRAEFIK), matrixCell(after, OUTSIDE_ID, TRAEFIK)))).toBe('all ports')
-  }, 30_000)
+  }, 60_000)
 
   it('a LoadBalancer with loadBalancerSourceRanges: its ranges stay open by default; enforce closes them, asked for', async () => {
     const kept = await dryRun('ranges', {loadBalancerSourceRanges: ['192.0.2.0/24']})
@@ -122,19 +145,48 @@ describe('reconcile --dry-run on a COS-Lite model says what the plan closes', ()
     expect(narrowed.plan.closes).toEqual([
       {from: '192.0.2.0/24', to: TRAEFIK, ports: '80/TCP, 443/TCP', usedBy: 'LoadBalancer Service traefik-lb', why: 'exposure.enforce, outside exposure.allow (203.0.113.0/24)', asked: true},
     ])
-  }, 30_000)
+  }, 60_000)
 
-  it('a plan that would cut DNS under egress isolation lists it as not asked for', async () => {
+  it('under egress isolation DNS stays open to the pods the kube-dns Service selects, whatever their labels', async () => {
     const planned = await dryRun('dns', {policy: EGRESS}, dnsObjects())
-    const dns = planned.plan.closes.filter((path) => path.to === 'kube-system/coredns')
-    expect(dns.map((path) => path.from).sort()).toEqual(['alertmanager', 'catalogue', 'grafana', 'loki', 'prometheus', 'traefik'].map((app) => `${COS_NAMESPACE}/${app}`))
-    for (const path of dns) {
-      expect(path).toMatchObject({ports: '53/TCP, 53/UDP', usedBy: 'DNS (kube-system/kube-dns)', asked: false})
-      expect(path.why).toContain(`${path.from}'s egress is isolated by`)
+    expect(planned.plan.closes).toEqual([])
+    const {inventory} = await loadInventory({from: [planned.dir]})
+    const {before, after} = planMatrices(planReachability(inventory.kubernetes, planned.plan))
+    for (const app of ['grafana', 'traefik']) {
+      expect(formatPorts(matrixCell(before, `${COS_NAMESPACE}/${app}`, 'kube-system/coredns'))).toBe('all ports')
+      expect(formatPorts(matrixCell(after, `${COS_NAMESPACE}/${app}`, 'kube-system/coredns'))).toBe('53/TCP, 53/UDP')
     }
-    expect(planned.plan.closes.filter((path) => path.to !== 'kube-system/coredns')).toEqual([])
-    expect(planned.text).toMatch(/clite\/grafana → kube-system\/coredns 53\/TCP, 53\/UDP \(no planned rule admits it: clite\/grafana's egress is isolated by .*; DNS \(kube-system\/kube-dns\)\) \[not asked for by the policy: a real run refuses without --allow-closing\]/)
-  }, 30_000)
+    expect(planned.text).toContain('DNS (UDP and TCP 53 to kube-system/kube-dns)')
+  }, 60_000)
+
+  it('with no DNS Service read, the plan says which label it assumes for DNS', async () => {
+    const planned = await dryRun('dns-unknown', {policy: EGRESS})
+    expect(planned.plan.notes).toContain(
+      'DNS egress goes to kube-system pods labelled k8s-app=kube-dns: no kube-system Service on port 53 was read, so the cluster\'s DNS pods could not be named; check that label before a real run',
+    )
+  }, 60_000)
+
+  it('a workload in the namespace that is no Juju application\'s, exposed by a LoadBalancer: listed as closing, not asked for', async () => {
+    const planned = await dryRun('foreign', {}, foreignExposedObjects(COS_NAMESPACE))
+    expect(planned.plan.closes).toEqual([
+      {
+        from: OUTSIDE_ID,
+        to: `${COS_NAMESPACE}/oauth2-proxy`,
+        ports: '4180/TCP',
+        usedBy: 'LoadBalancer Service oauth2-proxy, not a Juju application\'s',
+        why: `no planned rule admits it: ${COS_NAMESPACE}/oauth2-proxy's ingress is isolated by ${COS_NAMESPACE}/hardenctl-default-deny`,
+        asked: false,
+      },
+    ])
+    expect(planned.text).toContain(
+      `Closes:\n  outside → ${COS_NAMESPACE}/oauth2-proxy 4180/TCP (no planned rule admits it: ${COS_NAMESPACE}/oauth2-proxy's ingress is isolated by ${COS_NAMESPACE}/hardenctl-default-deny; LoadBalancer Service oauth2-proxy, not a Juju application's) [not asked for by the policy: a real run refuses without --allow-closing]\n`,
+    )
+  }, 60_000)
+
+  it('the legacy source-ranges annotation counts like spec.loadBalancerSourceRanges', async () => {
+    const planned = await dryRun('annotated', {policy: ENFORCE, sourceRangesAnnotation: '192.0.2.0/24, 198.51.100.0/24'})
+    expect(planned.plan.closes.map((path) => path.from)).toEqual(['192.0.2.0/24', '198.51.100.0/24'])
+  }, 60_000)
 })
 
 describe('a real run refuses to close a path in use the policy did not ask to close', () => {
@@ -155,20 +207,22 @@ describe('a real run refuses to close a path in use the policy did not ask to cl
   })
 
   it('exit 2, one line naming the path and --allow-closing, and the cluster receives no write', async () => {
-    const {api, env} = await live.cluster({}, dnsObjects())
+    const {api, env} = await live.cluster({}, foreignExposedObjects('livepatch'))
     const result = await runCli(['reconcile', '--policy', policyFile], {env})
     expect(result.code).toBe(2)
     expect(api.writes()).toEqual([])
     const lines = result.stderr.trim().split('\n')
-    expect(lines.at(-1)).toMatch(/refusing to apply: the plan closes \d+ paths in use that the policy does not ask to close: livepatch\/\S+ → kube-system\/coredns 53\/TCP, 53\/UDP \(DNS \(kube-system\/kube-dns\)\);.* nothing was written .*--allow-closing/)
+    expect(lines.at(-1)).toBe(
+      "hardenctl: refusing to apply: the plan closes a path in use that the policy does not ask to close: outside → livepatch/oauth2-proxy 4180/TCP (LoadBalancer Service oauth2-proxy, not a Juju application's); nothing was written (see them all with --dry-run; --allow-closing applies anyway)",
+    )
     expect(result.stdout).toBe('')
   }, 60_000)
 
   it('--dry-run shows the same paths and exits 0; --allow-closing applies', async () => {
-    const {api, env} = await live.cluster({}, dnsObjects())
+    const {api, env} = await live.cluster({}, foreignExposedObjects('livepatch'))
     const preview = await runCli(['reconcile', '--dry-run', '--policy', policyFile], {env})
     expect(preview.code, preview.stderr).toBe(0)
-    expect(preview.stdout).toMatch(/livepatch\/postgresql → kube-system\/coredns 53\/TCP, 53\/UDP .*\[not asked for by the policy/)
+    expect(preview.stdout).toMatch(/outside → livepatch\/oauth2-proxy 4180\/TCP .*\[not asked for by the policy/)
 
     const applied = await runCli(['reconcile', '--allow-closing', '--policy', policyFile], {env})
     expect(applied.code, applied.stderr).toBe(0)

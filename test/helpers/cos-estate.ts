@@ -20,6 +20,8 @@ const PORTS: Record<string, number[]> = {alertmanager: [9093], catalogue: [80], 
 export interface CosOptions {
   /** `spec.loadBalancerSourceRanges` of traefik's LoadBalancer Service. */
   loadBalancerSourceRanges?: string[]
+  /** The legacy `service.beta.kubernetes.io/load-balancer-source-ranges` annotation on it. */
+  sourceRangesAnnotation?: string
   /** `juju expose catalogue --to-cidrs ...`: catalogue's exposed-endpoints. */
   exposeCatalogueTo?: string[]
   /** hardenctl.yaml written as `policy.yaml` in the snapshot directory. */
@@ -41,6 +43,7 @@ export async function writeCosEstate(dir: string, options: CosOptions = {}): Pro
   const services = Object.entries(PORTS).map(([app, ports]) => service(app, 'ClusterIP', ports))
   const lb = service('traefik-lb', 'LoadBalancer', [80, 443], 'traefik')
   if (options.loadBalancerSourceRanges) lb.spec.loadBalancerSourceRanges = options.loadBalancerSourceRanges
+  if (options.sourceRangesAnnotation) Object.assign(lb.metadata, {annotations: {'service.beta.kubernetes.io/load-balancer-source-ranges': options.sourceRangesAnnotation}})
   services.push(lb)
   await mkdir(join(dir, 'kubernetes'), {recursive: true})
   await writeFile(join(dir, 'kubernetes/namespaces.json'), list([namespace()]))

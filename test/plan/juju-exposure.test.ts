@@ -89,7 +89,7 @@ describe('planExposure: not on the allowlist', () => {
 
   it('plans nothing for unexposed apps or apps whose exposure is not known', () => {
     const inv = inventory({models: [machines([app('a', {exposed: false}), app('b'), app('c', {exposedEndpoints: {}})])]})
-    expect(plan(inv, enforced())).toEqual({actions: [], notes: []})
+    expect(plan(inv, enforced())).toEqual({actions: [], notes: [], closes: new Map()})
   })
 })
 
@@ -152,6 +152,29 @@ describe('planExposure: on the allowlist, machine models', () => {
       'endpoint kafka-client to 10.1.0.0/16; endpoint cluster to 10.0.0.0/8; endpoint restart to 203.0.113.0/24 → endpoint kafka-client to 10.1.0.0/16; endpoint cluster to 10.0.0.0/8',
     ])
     expect(actions[1]?.reason).toBe('exposure.allow["kafka"]: 10.0.0.0/8 admits none of the sources of endpoint restart')
+  })
+
+  it('says what each enforced change closes: the sources it takes away, on the ports the units open', () => {
+    const kafka = app('kafka', endpoints({'kafka-client': {cidrs: ['10.1.0.0/16']}, cluster: {cidrs: ['0.0.0.0/0']}, restart: {cidrs: ['203.0.113.0/24']}}))
+    const web = app('web', {...world(), units: [{name: 'web/0', machine: '0', openPorts: ['80/tcp', '443/tcp']}]})
+    const inv = inventory({models: [machines([kafka, web])]})
+    const planned = plan(inv, enforced({kafka: ['10.0.0.0/8']}))
+    const closes = planned.actions.flatMap((action) => planned.closes.get(action) ?? [])
+    expect(closes).toEqual([
+      {from: 'outside', to: 'prod:web/kafka', ports: 'the ports of endpoint cluster', usedBy: 'juju expose, endpoint cluster', why: 'exposure.enforce: exposure.allow["kafka"]: 10.0.0.0/8', asked: true},
+      {
+        from: '203.0.113.0/24',
+        to: 'prod:web/kafka',
+        ports: 'the ports of endpoint restart',
+        usedBy: 'juju expose, endpoint restart',
+        why: 'exposure.enforce: exposure.allow["kafka"]: 10.0.0.0/8 admits none of the sources of endpoint restart',
+        asked: true,
+      },
+      {from: 'outside', to: 'prod:web/web', ports: '80/tcp, 443/tcp', usedBy: 'juju expose, all endpoints', why: 'exposure.enforce: not on exposure.allow', asked: true},
+    ])
+    // Planned but not enforced: nothing closes.
+    const preview = plan(inv, policy({exposure: {allow: {kafka: ['10.0.0.0/8']}, enforce: false}}))
+    expect(preview.closes.size).toBe(0)
   })
 
   it('unexposes entirely when nothing would be left, or when the "" entry has nothing left', () => {
@@ -254,7 +277,7 @@ describe('planExposure: the switch, order and convergence', () => {
     const inv = inventory({
       models: [machines([app('kafka', endpoints({'kafka-client': {cidrs: ['10.1.0.0/16'], spaces: ['alpha']}, cluster: {spaces: ['alpha']}})), app('zk', {exposed: false})])],
     })
-    expect(plan(inv, enforced({kafka: ['10.0.0.0/8']}))).toEqual({actions: [], notes: []})
+    expect(plan(inv, enforced({kafka: ['10.0.0.0/8']}))).toEqual({actions: [], notes: [], closes: new Map()})
   })
 
   it('orders by controller, model and application', () => {
@@ -316,7 +339,7 @@ describe('planExposure: MAAS', () => {
 
   it('adds no note when the MAAS ports are all MAAS uses', () => {
     const m = model('maas', {type: 'iaas', apps: [app('maas-region', {exposed: false, units: [{name: 'maas-region/0', openPorts: ['5240/tcp']}]})]})
-    expect(plan(inventory({models: [m]}), enforced())).toEqual({actions: [], notes: []})
+    expect(plan(inventory({models: [m]}), enforced())).toEqual({actions: [], notes: [], closes: new Map()})
   })
 })
 

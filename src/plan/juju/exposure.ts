@@ -30,12 +30,15 @@ import type {Policy} from '../../policy/schema.js'
 import {evaluateRules} from '../../rules/engine.js'
 import {CHARMS, isCharmIn} from '../../rules/helpers/charms.js'
 import {maasPorts} from '../../rules/maas.js'
-import type {JujuAction} from '../types.js'
+import {OUTSIDE_ID} from '../../netpol/types.js'
+import type {ClosedPath, JujuAction} from '../types.js'
 import {modelLabel, modelScope} from './action.js'
 
 export interface ExposurePlan {
   actions: JujuAction[]
   notes: string[]
+  /** What each enforced action closes, on machine models (Kubernetes models: the NetworkPolicy side says). */
+  closes: Map<JujuAction, ClosedPath[]>
 }
 
 const LANDSCAPE_REASON = 'the Landscape hardening guide (Harden the network) lets only the reverse proxy (haproxy or apache2) receive external traffic'
@@ -43,6 +46,7 @@ const LANDSCAPE_REASON = 'the Landscape hardening guide (Harden the network) let
 export function planExposure(inventory: Inventory, policy: Policy): ExposurePlan {
   const actions: JujuAction[] = []
   const notes: string[] = []
+  const closes = new Map<JujuAction, ClosedPath[]>()
   const maasNotes = maasPortNotes(inventory, policy)
 
   for (const model of [...inventory.models.values()].sort(byModel)) {
@@ -51,18 +55,25 @@ export function planExposure(inventory: Inventory, policy: Policy): ExposurePlan
       const planned = planApp(model, app, landscape, policy)
       actions.push(...planned.actions)
       notes.push(...planned.notes)
+      for (const [action, paths] of planned.closes) closes.set(action, paths)
       const maas = maasNotes.get(appKey(model.controller, model.name, app.name))
       if (maas) notes.push(maas)
     }
   }
-  return {actions, notes}
+  return {actions, notes, closes}
 }
 
 function planApp(model: Model, app: Application, landscape: boolean, policy: Policy): ExposurePlan {
+  const closes = new Map<JujuAction, ClosedPath[]>()
   const exposure = jujuExposure(app)
-  if (!exposure || exposure.length === 0) return {actions: [], notes: []}
+  if (!exposure || exposure.length === 0) return {actions: [], notes: [], closes}
   const notes: string[] = []
-  const action = actionFor(model, app, policy)
+  const build = actionFor(model, app, policy)
+  const action: ActionBuilder = (rule, method, endpoints, before, after, reason) => {
+    const built = build(rule, method, endpoints, before, after, reason)
+    if (built.enforced && model.type !== 'caas') closes.set(built, closedByExposureChange(model, app, before, after, reason))
+    return built
+  }
   const candidates = appCandidates(app)
   const keys = matchingKeys(policy.exposure.allow, candidates)
   const allowed = allowedCidrs(app, policy)
@@ -72,28 +83,28 @@ function planApp(model: Model, app: Application, landscape: boolean, policy: Pol
     const literal = keys.filter((key) => candidates.includes(key))
     if (literal.length === 0) {
       const also = allowed ? ` (${policyLine(keys, policy)} matches it only through a glob)` : ' and it is not on exposure.allow'
-      return {actions: [action('LANDSCAPE-EXPOSURE', 'Unexpose', [], exposure, [], `${LANDSCAPE_REASON}${also}`)], notes}
+      return {actions: [action('LANDSCAPE-EXPOSURE', 'Unexpose', [], exposure, [], `${LANDSCAPE_REASON}${also}`)], notes, closes}
     }
     notes.push(
       `${where} stays exposed because ${literal.map((key) => `exposure.allow[${JSON.stringify(key)}]`).join(' and ')} names it, although the Landscape guide exposes only the reverse proxy: LANDSCAPE-EXPOSURE will still be reported for it.`,
     )
   }
 
-  if (!allowed) return {actions: [action('JUJU-EXPOSED', 'Unexpose', [], exposure, [], 'not on exposure.allow')], notes}
+  if (!allowed) return {actions: [action('JUJU-EXPOSED', 'Unexpose', [], exposure, [], 'not on exposure.allow')], notes, closes}
 
   const offending = exposure.filter((e) => !exposureAllowed(e, allowed))
-  if (offending.length === 0) return {actions: [], notes}
+  if (offending.length === 0) return {actions: [], notes, closes}
   const line = policyLine(keys, policy)
 
   if (model.type === 'caas') {
     notes.push(
       `${where} is exposed beyond ${line} (${offending.map(describeExposure).join('; ')}); Juju does not enforce expose CIDRs on Kubernetes, so reconcile leaves its Juju exposure alone (the NetworkPolicies restrict the sources) and JUJU-EXPOSED will still be reported.`,
     )
-    return {actions: [], notes}
+    return {actions: [], notes, closes}
   }
   if (model.type !== 'iaas' && model.machines.length === 0) {
     notes.push(`${where} is exposed beyond ${line} (${offending.map(describeExposure).join('; ')}), but the model's type is not known, so reconcile does not narrow it (Juju enforces expose CIDRs on machine models only).`)
-    return {actions: [], notes}
+    return {actions: [], notes, closes}
   }
 
   // Machine model: narrow each offending entry; drop the ones left with no source at all.
@@ -106,7 +117,7 @@ function planApp(model: Model, app: Application, landscape: boolean, policy: Pol
   }
   const final = exposure.filter((e) => !dropped.includes(e)).map((e) => replaced.get(e.endpoint) ?? e)
   if (final.length === 0 || dropped.some((e) => e.endpoint === '')) {
-    return {actions: [action('JUJU-EXPOSED', 'Unexpose', [], exposure, [], `${line} admits none of the sources it is exposed to`)], notes}
+    return {actions: [action('JUJU-EXPOSED', 'Unexpose', [], exposure, [], `${line} admits none of the sources it is exposed to`)], notes, closes}
   }
 
   const actions: JujuAction[] = []
@@ -119,7 +130,7 @@ function planApp(model: Model, app: Application, landscape: boolean, policy: Pol
     const endpoints = dropped.map((e) => e.endpoint).sort(compare)
     actions.push(action('JUJU-EXPOSED', 'Unexpose', endpoints, afterExpose, final, `${line} admits none of the sources of ${endpoints.map((e) => `endpoint ${e}`).join(', ')}`))
   }
-  return {actions, notes}
+  return {actions, notes, closes}
 }
 
 type ActionBuilder = (
@@ -173,6 +184,26 @@ function narrow(cidrs: readonly string[], allowed: readonly string[]): string[] 
     kept.push(cidr)
   }
   return kept
+}
+
+/**
+ * The sources an exposure change takes away, per endpoint entry: every CIDR of BEFORE that no
+ * entry of AFTER for the same endpoint (or all endpoints) still admits.
+ */
+function closedByExposureChange(model: Model, app: Application, before: readonly JujuExposure[], after: readonly JujuExposure[], why: string): ClosedPath[] {
+  const closes: ClosedPath[] = []
+  for (const entry of before) {
+    const still = after.filter((kept) => kept.endpoint === entry.endpoint || kept.endpoint === '').flatMap((kept) => kept.cidrs)
+    const lost = entry.cidrs.filter((cidr) => !cidrWithinAny(cidr, still))
+    const world = lost.some(isWorldCidr)
+    const sources = [...(world ? [OUTSIDE_ID] : []), ...lost.filter((cidr) => !isWorldCidr(cidr))]
+    const opened = [...new Set(app.units.flatMap((unit) => unit.openPorts))]
+    const ports = entry.endpoint === '' ? (opened.length > 0 ? opened.join(', ') : 'the ports its units open') : `the ports of endpoint ${entry.endpoint}`
+    for (const from of sources) {
+      closes.push({from, to: `${modelLabel(model)}/${app.name}`, ports, usedBy: `juju expose, ${entry.endpoint === '' ? 'all endpoints' : `endpoint ${entry.endpoint}`}`, why: `exposure.enforce: ${why}`, asked: true})
+    }
+  }
+  return closes
 }
 
 function describeAll(exposure: readonly JujuExposure[]): string {

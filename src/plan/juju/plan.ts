@@ -5,7 +5,7 @@
  */
 import type {Inventory} from '../../inventory/types.js'
 import type {Policy} from '../../policy/schema.js'
-import type {JujuAction, JujuRefusal} from '../types.js'
+import type {ClosedPath, JujuAction, JujuRefusal} from '../types.js'
 import {planAccess} from './access.js'
 import {planCommandBlocks} from './commands.js'
 import {planExposure} from './exposure.js'
@@ -21,6 +21,8 @@ export interface JujuPlan {
   actions: JujuAction[]
   refused: JujuRefusal[]
   notes: string[]
+  /** What the exposure changes that survive the safety rules close (machine models). */
+  closes: ClosedPath[]
 }
 
 export function planJuju(inventory: Inventory, policy: Policy, context: JujuPlanContext): JujuPlan {
@@ -31,5 +33,6 @@ export function planJuju(inventory: Inventory, policy: Policy, context: JujuPlan
   if (context.self === undefined && wanted.some((action) => changedUser(action) !== undefined)) {
     notes.push('The user hardenctl will log in as is not known to this offline plan; a live run also refuses any change to its own access.')
   }
-  return {actions, refused, notes}
+  const closes = actions.flatMap((action) => exposure.closes.get(action) ?? [])
+  return {actions, refused, notes, closes}
 }

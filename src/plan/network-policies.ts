@@ -438,6 +438,16 @@ function relationRules(
         })
       }
       if (localServes) notes.push(`relation ${label} in model ${model.name}: the other model's namespace is unknown; ${local.name} admits every namespace on its ports`)
+      const localConnects = serving.kind === 'both' || (serving.kind === 'one-way' && serving.server !== local.name)
+      if (egress && local.namespace !== undefined && localConnects) {
+        // The far side may be another cluster or a machine model: its address is not known.
+        draft(local.namespace, `hardenctl-app-${local.name}`, {matchLabels: {[APP_NAME_LABEL]: local.name}}).egress.push({
+          peers: undefined,
+          ports: undefined,
+          reason: `relation ${label}: the other side's address is not known, so ${local.name}'s egress stays open`,
+        })
+        notes.push(`relation ${label} in model ${model.name}: the other side's address is unknown; ${local.name}'s egress is not isolated`)
+      }
       continue
     }
 

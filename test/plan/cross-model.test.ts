@@ -163,3 +163,52 @@ describe('a served relation whose consuming side was not read', () => {
     expect(desired.notes.some((note) => note.includes('the other model\'s namespace is unknown; postgresql admits every namespace'))).toBe(true)
   })
 })
+
+describe('a consumed offer whose offering model was not read, under egress isolation', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hardenctl-cmr-client-'))
+    // livepatch consumes `pg`, a PostgreSQL offered by model `far` (another cluster or machines).
+    const status = {
+      model: {name: 'lp', type: 'caas', controller: 'c', cloud: 'microk8s', region: 'localhost', version: '3.6.1'},
+      machines: {},
+      applications: {
+        livepatch: {
+          charm: 'canonical-livepatch-server-k8s',
+          'charm-name': 'canonical-livepatch-server-k8s',
+          'charm-origin': 'charmhub',
+          scale: 1,
+          exposed: false,
+          relations: {database: [{'related-application': 'pg', interface: 'postgresql_client', scope: 'global'}]},
+          units: {'livepatch/0': {address: '10.1.0.7', 'provider-id': 'livepatch-0'}},
+        },
+      },
+      'application-endpoints': {
+        pg: {url: 'c:admin/far.postgresql', endpoints: {database: {interface: 'postgresql_client', role: 'provider'}}, relations: {database: ['livepatch']}},
+      },
+    }
+    await mkdir(join(dir, 'juju/c/models/lp'), {recursive: true})
+    await writeFile(join(dir, 'juju/c/models/lp/status.json'), JSON.stringify(status))
+    await mkdir(join(dir, 'kubernetes'))
+    await writeFile(join(dir, 'kubernetes/namespaces.json'), list([namespace('lp', '00000000-0000-4000-8000-000000000004')]))
+    await writeFile(join(dir, 'kubernetes/services.json'), list([service('lp', 'livepatch', 8080)]))
+    await writeFile(join(dir, 'kubernetes/networkpolicies.json'), list([]))
+  })
+  afterAll(async () => {
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('keeps the consumer\'s egress open (the offer\'s address is not known), and says so', async () => {
+    const {inventory} = await loadInventory({from: [dir]})
+    const policy = defaultPolicy()
+    policy.networkPolicies.egress = true
+    const desired = desiredNetworkPolicies(inventory, policy)
+    const livepatch = desired.namespaces.find((ns) => ns.namespace === 'lp')!.policies.find((p) => p.metadata.name === 'hardenctl-app-livepatch')!
+    expect(livepatch.spec.egress).toContainEqual({})
+    expect(desired.notes).toContain('relation livepatch:database ↔ pg:database (postgresql_client) in model lp: the other side\'s address is unknown; livepatch\'s egress is not isolated')
+
+    // Without egress isolation nothing changes.
+    const plain = desiredNetworkPolicies(inventory, defaultPolicy())
+    expect(plain.namespaces.find((ns) => ns.namespace === 'lp')!.policies.find((p) => p.metadata.name === 'hardenctl-app-livepatch')!.spec.egress).toBeUndefined()
+  })
+})

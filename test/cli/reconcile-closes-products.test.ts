@@ -5,10 +5,13 @@
  * - Landscape on machines: haproxy, the reverse proxy, is exposed to everyone on 80 and 443; the
  *   rest is internal. By default nothing closes and nothing is written; `exposure.enforce` closes
  *   outside → haproxy (asked for), with the exact Application.Unexpose or Expose call.
+ * - COS-Lite on Kubernetes: traefik behind its LoadBalancer, routing to the others over
+ *   traefik-route, ingress and ingress-per-unit. By default nothing closes and a real run applies;
+ *   `exposure.enforce` closes outside → traefik 80/443, asked for, and a real run applies too.
  * - Livepatch on Kubernetes: nothing is exposed (the Ingress has no controller in view). Default
  *   deny goes in either way; the reachability engine shows no relation path loses a port.
  */
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -21,7 +24,9 @@ import {containsPort} from '../../src/netpol/ports.js'
 import type {ClosedPath, ReconcilePlan} from '../../src/plan/types.js'
 import type {FakeEstate} from '../fake-juju/estate.js'
 import {type FakeController, type RecordedCall, startFakeController, writeJujuData} from '../fake-juju/server.js'
+import {startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
 import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {COS_MODEL_UUID, COS_NAMESPACE, COS_STATUS, writeCosEstate} from '../helpers/cos-estate.js'
 import {LIVEPATCH_EXAMPLE, LiveLivepatch} from '../helpers/livepatch-estate.js'
 
 const LANDSCAPE_STATUS = join(REPO_ROOT, 'examples/landscape-machines/juju/lxd-prod/models/landscape/status.json')
@@ -176,6 +181,80 @@ describe('Livepatch on Kubernetes: nothing exposed, relations inside the model',
       }
     } finally {
       await live.close()
+    }
+  }, 90_000)
+})
+
+describe('COS-Lite live: traefik behind a LoadBalancer, the rest behind it', () => {
+  const PASSWORD = 'cos-admin-password'
+  let home: string
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'hardenctl-closes-cos-'))
+    await writeCosEstate(join(home, 'snapshot'))
+  })
+  afterAll(async () => {
+    await rm(home, {recursive: true, force: true})
+  })
+
+  async function cosEstate(): Promise<FakeEstate> {
+    return {
+      controllerName: 'mk8scloud',
+      controllerUuid: '4f1e2d3c-5b6a-4798-8a0b-1c2d3e4f5a6b',
+      jujuVersion: '3.1',
+      users: [{name: 'admin', password: PASSWORD, access: 'superuser'}],
+      models: [
+        {
+          name: COS_NAMESPACE,
+          uuid: COS_MODEL_UUID,
+          owner: 'admin',
+          type: 'caas',
+          cloud: 'microk8s',
+          region: 'localhost',
+          agentVersion: '3.1.2',
+          status: JSON.parse(await readFile(COS_STATUS, 'utf8')) as Record<string, unknown>,
+          users: [{user: 'admin', access: 'admin'}],
+          trust: ['traefik'],
+        },
+      ],
+      controllerConfig: {'controller-uuid': '4f1e2d3c-5b6a-4798-8a0b-1c2d3e4f5a6b', 'api-port': 17070},
+    }
+  }
+
+  async function cosObjects(): Promise<object[]> {
+    const dir = join(home, 'snapshot/kubernetes')
+    const objects: object[] = []
+    for (const file of (await readdir(dir)).sort()) objects.push(...(JSON.parse(await readFile(join(dir, file), 'utf8')) as {items: object[]}).items)
+    return objects
+  }
+
+  it.each([
+    ['by default', DEFAULT, []],
+    [
+      'with exposure.enforce',
+      ENFORCE,
+      [{from: 'outside', to: `${COS_NAMESPACE}/traefik`, ports: '80/TCP, 443/TCP', usedBy: 'LoadBalancer Service traefik-lb', why: 'exposure.enforce, not on exposure.allow', asked: true}],
+    ],
+  ] as const)('%s: the dry run lists exactly what closes, and a real run applies', async (name, policy, closes) => {
+    const controller = await startFakeController(await cosEstate())
+    const api = await startFakeKubernetesApi(await cosObjects())
+    try {
+      const dir = join(home, name.replace(/\W+/g, '-'))
+      writeJujuData(join(dir, 'juju'), [{name: 'mk8scloud', controller, user: 'admin', password: PASSWORD}], 'mk8scloud')
+      const policyFile = join(dir, 'hardenctl.yaml')
+      await writeFile(policyFile, policy)
+      const env = {HOME: dir, JUJU_DATA: join(dir, 'juju'), KUBECONFIG: writeKubeconfig(dir, [{context: 'cos', url: api.url}])}
+
+      const preview = await runCli(['reconcile', '--dry-run', '--format', 'json', '--policy', policyFile], {env})
+      expect(preview.code, preview.stderr).toBe(0)
+      expect((JSON.parse(preview.stdout) as ReconcilePlan).closes).toEqual(closes)
+
+      const applied = await runCli(['reconcile', '--policy', policyFile], {env})
+      expect(applied.code, applied.stderr).toBe(0)
+      expect(api.writes().filter((write) => write.query.dryRun === undefined).length).toBeGreaterThan(0)
+    } finally {
+      await api.close()
+      await controller.close()
     }
   }, 90_000)
 })

@@ -11,8 +11,8 @@ import {join} from 'node:path'
 import {REPO_ROOT} from './cli.js'
 
 export const COS_NAMESPACE = 'clite'
-const STATUS = join(REPO_ROOT, 'test/corpus/status/jhack__jhack__tests__utils__test_show_relation__mocks__cmrs__full_status_clite.json')
-const MODEL_UUID = '00000000-0000-4000-8000-0000000000c1'
+export const COS_STATUS = join(REPO_ROOT, 'test/corpus/status/jhack__jhack__tests__utils__test_show_relation__mocks__cmrs__full_status_clite.json')
+export const COS_MODEL_UUID = '00000000-0000-4000-8000-0000000000c1'
 
 /** The workload port each application serves on (its charm's defaults). */
 const PORTS: Record<string, number[]> = {alertmanager: [9093], catalogue: [80], grafana: [3000], loki: [3100], prometheus: [9090], traefik: [80, 443]}
@@ -32,12 +32,12 @@ export async function writeCosEstate(dir: string, options: CosOptions = {}): Pro
   const modelDir = join(dir, 'juju/mk8scloud/models', COS_NAMESPACE)
   await mkdir(modelDir, {recursive: true})
   if (options.exposeCatalogueTo) {
-    const status = JSON.parse(await readFile(STATUS, 'utf8')) as {applications: Record<string, Record<string, unknown>>}
+    const status = JSON.parse(await readFile(COS_STATUS, 'utf8')) as {applications: Record<string, Record<string, unknown>>}
     status.applications.catalogue!.exposed = true
     status.applications.catalogue!['exposed-endpoints'] = {'': {'expose-to-cidrs': options.exposeCatalogueTo}}
     await writeFile(join(modelDir, 'status.json'), JSON.stringify(status, null, 2))
   } else {
-    await copyFile(STATUS, join(modelDir, 'status.json'))
+    await copyFile(COS_STATUS, join(modelDir, 'status.json'))
   }
   const pods = Object.entries(PORTS).map(([app, ports]) => pod(app, ports))
   const services = Object.entries(PORTS).map(([app, ports]) => service(app, 'ClusterIP', ports))
@@ -57,7 +57,7 @@ function namespace() {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: {name: COS_NAMESPACE, labels: {'kubernetes.io/metadata.name': COS_NAMESPACE, 'model.juju.is/name': COS_NAMESPACE, 'model.juju.is/id': MODEL_UUID}},
+    metadata: {name: COS_NAMESPACE, labels: {'kubernetes.io/metadata.name': COS_NAMESPACE, 'model.juju.is/name': COS_NAMESPACE, 'model.juju.is/id': COS_MODEL_UUID}},
   }
 }
 

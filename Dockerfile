@@ -27,6 +27,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY bin ./bin
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/oclif.manifest.json ./
 COPY manifests ./manifests
 USER 65532:65532
 ENTRYPOINT ["node", "/app/bin/run.js"]

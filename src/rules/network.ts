@@ -6,7 +6,7 @@
  */
 import {kubeScope, type KubeScope} from '../inventory/kube-scope.js'
 import {cite} from './guides.js'
-import {ingressIsolation, isDefaultDenyIngress} from './helpers/network-policy.js'
+import {ingressIsolation, isDefaultDenyIngress, namespacePolicies} from './helpers/network-policy.js'
 import {podSubjects} from './helpers/pod-specs.js'
 import {subjectEvidence, subjectName, subjectTarget} from './helpers/subject-target.js'
 import {annotationsOf, list, namespaceTarget} from './helpers/targets.js'
@@ -44,7 +44,7 @@ export const netNoDefaultDeny: Rule = {
   evaluate({inventory, policy, report}) {
     const scope = kubeScope(inventory, policy)
     for (const ns of workloadNamespaces(scope)) {
-      const policies = inventory.kubernetes.networkPolicies.filter((np) => np.metadata.namespace === ns)
+      const policies = namespacePolicies(inventory.kubernetes, ns)
       if (policies.some(isDefaultDenyIngress)) continue
       const model = scope.modelOf(ns)
       const object = scope.namespace(ns)

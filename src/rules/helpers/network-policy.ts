@@ -1,40 +1,39 @@
 /**
- * NetworkPolicy semantics (DOMAIN.md): allow-only and additive; a pod is isolated for ingress
- * only when some policy whose policyTypes include Ingress (or omit policyTypes) selects it; the
- * union of all rules applies, so one allow-all rule opens the pod to everything.
+ * What the rules ask of the cluster's NetworkPolicies, answered by the reachability engine's own
+ * semantics (src/netpol/policies.ts), so the audit and `netpol`/`reconcile` never disagree. The
+ * policies are indexed by namespace once per inventory, not scanned per pod.
  */
 import type {KubeNetworkPolicy, KubernetesView} from '../../inventory/kubernetes.js'
 import {isWorldCidr} from '../../policy/cidr.js'
-import {isEmptySelector, selectorMatches} from '../../netpol/selector.js'
+import {effectiveTypes, indexPolicies, isolatingPolicies, peerShape, type PolicyIndex, portSpec, type Rule, rulesOf, selectsAll} from '../../netpol/policies.js'
+import {isAllPorts} from '../../netpol/ports.js'
 
-type IngressRule = NonNullable<KubeNetworkPolicy['spec']['ingress']>[number]
+const indexes = new WeakMap<KubernetesView, PolicyIndex>()
 
-export function appliesToIngress(policy: KubeNetworkPolicy): boolean {
-  const types = policy.spec.policyTypes
-  return types === undefined || types.length === 0 || types.includes('Ingress')
+function policyIndex(view: KubernetesView): PolicyIndex {
+  let index = indexes.get(view)
+  if (!index) indexes.set(view, (index = indexPolicies({policies: view.networkPolicies, namespaces: [...view.namespaces.values()]})))
+  return index
 }
 
-/** `podSelector: {}`, Ingress in policyTypes, and no ingress rules (`ingress` absent or `[]`). */
+/** The NetworkPolicies of one namespace, from the index. */
+export function namespacePolicies(view: KubernetesView, namespace: string): KubeNetworkPolicy[] {
+  return (policyIndex(view).byNamespace.get(namespace) ?? []).map((indexed) => indexed.policy as KubeNetworkPolicy)
+}
+
+/** `podSelector: {}`, isolating ingress, and no ingress rules (`ingress` absent or `[]`). */
 export function isDefaultDenyIngress(policy: KubeNetworkPolicy): boolean {
-  return isEmptySelector(policy.spec.podSelector) && appliesToIngress(policy) && (policy.spec.ingress ?? []).length === 0
+  return selectsAll(policy.spec.podSelector) && effectiveTypes(policy).ingress && rulesOf(policy, 'ingress').length === 0
 }
 
 /**
- * A rule that admits everyone: no `from` (or `from: []`) and no `ports`, or a peer whose ipBlock is
- * 0.0.0.0/0 / ::/0 without exceptions and no port restriction.
+ * A rule that admits everyone on every port: no peers, or a peer whose ipBlock is 0.0.0.0/0 or
+ * ::/0 without exceptions.
  */
-export function isAllowAllRule(rule: IngressRule): boolean {
-  const noPorts = (rule.ports ?? []).length === 0
-  if (!noPorts) return false
-  const from = rule.from ?? []
-  if (from.length === 0) return true
-  return from.some((peer) => peer.ipBlock !== undefined && isWorldCidr(peer.ipBlock.cidr) && (peer.ipBlock.except ?? []).length === 0)
-}
-
-export function ingressPoliciesSelecting(view: KubernetesView, namespace: string, labels: Record<string, string> | undefined): KubeNetworkPolicy[] {
-  return view.networkPolicies.filter(
-    (np) => np.metadata.namespace === namespace && appliesToIngress(np) && selectorMatches(np.spec.podSelector, labels ?? {}),
-  )
+function admitsEveryone(rule: Rule): boolean {
+  if (!isAllPorts(portSpec(rule.ports).set)) return false
+  if (rule.peers === undefined) return true
+  return rule.peers.some((peer) => peerShape(peer) === 'ipBlock' && isWorldCidr(peer.ipBlock!.cidr) && (peer.ipBlock!.except ?? []).length === 0)
 }
 
 export interface IngressIsolation {
@@ -49,14 +48,14 @@ export interface IngressIsolation {
 }
 
 export function ingressIsolation(view: KubernetesView, namespace: string, labels: Record<string, string> | undefined): IngressIsolation {
-  const selecting = ingressPoliciesSelecting(view, namespace, labels)
-  const allowAll = selecting.filter((np) => (np.spec.ingress ?? []).some(isAllowAllRule))
-  const ipBlocks = selecting.flatMap((np) =>
-    (np.spec.ingress ?? []).flatMap((rule) => (rule.from ?? []).flatMap((peer) => (peer.ipBlock ? [peer.ipBlock.cidr] : []))),
+  const selecting = isolatingPolicies(policyIndex(view), {namespace, labels: labels ?? {}}, 'ingress')
+  const allowAll = selecting.filter((indexed) => rulesOf(indexed.policy, 'ingress').some(admitsEveryone))
+  const ipBlocks = selecting.flatMap((indexed) =>
+    rulesOf(indexed.policy, 'ingress').flatMap((rule) => (rule.peers ?? []).flatMap((peer) => (peerShape(peer) === 'ipBlock' ? [peer.ipBlock!.cidr] : []))),
   )
   return {
-    selecting: selecting.map((np) => np.metadata.name),
-    allowAll: allowAll.map((np) => np.metadata.name),
+    selecting: selecting.map((indexed) => indexed.policy.metadata.name),
+    allowAll: allowAll.map((indexed) => indexed.policy.metadata.name),
     ipBlocks: [...new Set(ipBlocks)],
     restricted: selecting.length > 0 && allowAll.length === 0,
   }

@@ -470,7 +470,7 @@ describe('applyPlan: retries', () => {
 
     const result = await applyPlan(config(), plan([action('create', 'allow', policy('shop', 'allow-web'))]), {...OPTIONS, timeoutMs: 30})
 
-    expect(result.results[0]).toMatchObject({status: 'failed', message: 'timed out after 30 ms after 3 attempts'})
+    expect(result.results[0]).toMatchObject({status: 'failed', message: 'no answer within 30 ms after 3 attempts'})
     expect(result.writes).toBe(3)
     expectNoToken(result)
   })

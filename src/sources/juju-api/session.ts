@@ -16,6 +16,7 @@ import UserManager from '@canonical/jujulib/dist/api/facades/user-manager/index.
 
 import {IncompleteError} from '../../errors.js'
 import type {Deadline} from '../deadline.js'
+import {isEndpoint} from '../environment.js'
 import type {ControllerTarget} from './juju-data.js'
 import {HANDSHAKE_TIMEOUT_MS, type TlsPolicy, webSocketClass} from './websocket.js'
 
@@ -206,6 +207,11 @@ async function followRedirect(
   let problem = 'the model was moved to another controller, which named no addresses'
   for (const server of servers) {
     const host = server.value.includes(':') ? `[${server.value}]` : server.value
+    // The address comes from the controller: one that makes no URL is skipped, not a crash.
+    if (!isEndpoint(`${host}:${server.port}`)) {
+      problem = `the model was moved to another controller, which named an address that is not host:port (${host}:${server.port})`
+      continue
+    }
     const attempt = await tryEndpoint(target, `wss://${host}:${server.port}${path}`, {caCert: redirect.caCert, insecureSkipVerify: options.insecureSkipVerify}, where, options, true)
     if (attempt.session) return attempt
     problem = `the model was moved to another controller: ${attempt.problem}`

@@ -101,7 +101,7 @@ export const LIVE_ENVIRONMENT_HELP = `LIVE ESTATE ENVIRONMENT
   HARDENCTL_MAX_RESPONSE_MB: the largest Kubernetes API answer read, in MiB (default 64).`
 
 /** The live flags, which `--from` (a snapshot) excludes. */
-export const LIVE_ONLY_FLAGS = ['no-juju', 'no-kubernetes', 'controller', 'model', 'kubeconfig', 'context', 'juju-insecure-skip-verify']
+export const LIVE_ONLY_FLAGS = ['no-juju', 'no-kubernetes', 'controller', 'model', 'kubeconfig', 'context', 'juju-insecure-skip-verify', 'timeout']
 
 /** Flags of the commands that read the live estate (audit without --from, snapshot). */
 export const liveFlags = {

@@ -56,6 +56,11 @@ const DEFAULT_TIMEOUT_MS = 30_000
 export const DEFAULT_MAX_BODY_BYTES = 64 << 20
 /** A server asking to be called back later than this is not waited for (the run would only sit idle). */
 const MAX_RETRY_AFTER_MS = 60_000
+/**
+ * Attempts of one request that may end in a timeout: a server that did not answer in 30 s twice
+ * is not going to, and 5 × 30 s would hold the run for minutes.
+ */
+const MAX_TIMEOUTS = 2
 
 export function connect(config: KubeConfig, options: ConnectionOptions = {}): Connection {
   const cluster = config.getCurrentCluster()
@@ -107,8 +112,8 @@ export interface RetryHooks {
 }
 
 /**
- * Sends `request` until the server answers with anything but 429 or 5xx, the attempts run out,
- * the failure is one asking again cannot mend (an answer over the size limit), the server asks to
+ * Sends `request` until the server answers with anything but 429 or 5xx, the attempts run out
+ * (or two of them timed out), the failure is one asking again cannot mend (an answer over the size limit), the server asks to
  * be called back too late (`Retry-After`), or the deadline leaves no time for another attempt.
  */
 export async function withRetries(connection: Connection, request: ApiRequest, hooks: RetryHooks): Promise<Sent> {
@@ -117,6 +122,7 @@ export async function withRetries(connection: Connection, request: ApiRequest, h
   const {deadline} = connection
   const tried = (n: number): string => `${n} attempt${n === 1 ? '' : 's'}`
   let reason = ''
+  let timeouts = 0
   for (let attempt = 1; attempt <= attempts; attempt++) {
     hooks.beforeAttempt?.()
     const init = await authorised(connection)
@@ -133,9 +139,10 @@ export async function withRetries(connection: Connection, request: ApiRequest, h
       if (!error.retryable) return {answered: false, reason: `${request.method} ${pathOnly(request.path)}: ${error.reason}`}
       reason = error.reason
       byDeadline = error.timedOut && deadline.passed()
+      if (error.timedOut) timeouts++
     }
     if (byDeadline) return {answered: false, reason: `${reason} (${tried(attempt)})`}
-    if (attempt === attempts) break
+    if (attempt === attempts || timeouts === MAX_TIMEOUTS) return {answered: false, reason: `${reason} after ${tried(attempt)}`}
     if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
       const asked = Math.round(retryAfterMs / 1000)
       return {answered: false, reason: `${reason}; the server asked to be asked again in ${asked} s (Retry-After), later than hardenctl waits (${MAX_RETRY_AFTER_MS / 1000} s)`}

@@ -86,6 +86,14 @@ describe('collectKubernetes: waits', () => {
     expect(message).toMatch(/HTTP 429 Too Many Requests: .*; the server asked to be asked again in 3600 s \(Retry-After\), later than hardenctl waits \(60 s\)$/)
   })
 
+  it('stops asking a server that timed out twice, whatever attempts are left', async () => {
+    nock(SERVER).get('/api/v1/namespaces').query({limit: '500'}).times(5).delay(1_000).reply(200, listBody('namespaces', []))
+
+    const message = await failure(collectKubernetes(configFor(cluster.dir(), SERVER), {retry: {attempts: 5, baseDelayMs: 1, maxDelayMs: 5}, timeoutMs: 30}))
+
+    expect(message).toBe(`Kubernetes API ${SERVER}: cannot list namespaces: no answer within 30 ms after 2 attempts`)
+  })
+
   it('cuts an attempt short at the deadline and says so, rather than the request timeout', async () => {
     nock(SERVER).get('/api/v1/namespaces').query({limit: '500'}).delay(2_000).reply(200, listBody('namespaces', []))
 

@@ -11,6 +11,8 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {corpusEstate} from '../../fake-juju/estate.js'
+import {type FakeController, startFakeController} from '../../fake-juju/server.js'
 import {writeKubeconfig} from '../../fake-kubernetes/server.js'
 import {type CliResult, runCli} from '../../helpers/cli.js'
 import {type HostileServer, type Misbehaviour, startHostileServer} from './hostile-servers.js'
@@ -125,6 +127,23 @@ describe('a Juju controller that misbehaves, and malformed HARDENCTL_JUJU_* vari
   it('a controller that accepts TCP and never answers the WebSocket handshake is given up on at the deadline (exit 3)', async () => {
     const result = await runCli(['audit', '--no-kubernetes', '--timeout', '1s'], {env: jujuEnvironment({HARDENCTL_JUJU_ENDPOINTS: servers.get('silent-tcp')!.url})})
     expectOneLine(result, 3, /^hardenctl: juju controller controller: cannot connect to 127\.0\.0\.1:\d+: no WebSocket handshake before the --timeout deadline \(1s\)$/)
+  })
+
+  it.each([
+    ['Admin.Login', undefined, /^hardenctl: juju controller prod: login as admin failed: Admin\.Login got no answer before the --timeout deadline \(2s\)$/],
+    ['FullStatus', 'foo-machine', /^hardenctl: juju model prod:foo-machine: Client\.fullStatus got no answer before the --timeout deadline \(2s\)$/],
+  ])('a controller that never answers %s is given up on at the deadline (exit 3)', async (request, model, pattern) => {
+    let controller: FakeController | undefined
+    try {
+      controller = await startFakeController(corpusEstate(), {faults: {silentOn: {request: request === 'Admin.Login' ? 'Login' : request, ...(model ? {model} : {})}}})
+      const result = await runCli(['audit', '--no-kubernetes', '--timeout', '2s'], {
+        env: jujuEnvironment({HARDENCTL_JUJU_ENDPOINTS: `${controller.host}:${controller.port}`, HARDENCTL_JUJU_CA_CERT: controller.caCert, HARDENCTL_JUJU_USER: 'admin', HARDENCTL_JUJU_PASSWORD: 'admin-secret-password', HARDENCTL_JUJU_CONTROLLER: 'prod'}),
+      })
+      expectOneLine(result, 3, pattern)
+      expect(result.stderr).not.toContain('admin-secret-password')
+    } finally {
+      await controller?.close()
+    }
   })
 
   it.each([

@@ -7,18 +7,23 @@ export const DEFAULT_DEADLINE_MS = 10 * 60_000
 
 export class Deadline {
   private readonly endsAt: number
-  private readonly controller = new AbortController()
-  private readonly timer: NodeJS.Timeout
+  private controller: AbortController | undefined
+  private timer: NodeJS.Timeout | undefined
 
   constructor(readonly ms: number, now = Date.now()) {
     this.endsAt = now + ms
-    this.timer = setTimeout(() => this.controller.abort(), ms)
-    // The deadline never keeps the process alive by itself.
-    this.timer.unref()
   }
 
-  /** Aborts when the deadline passes. */
+  /**
+   * Aborts when the deadline passes. Its timer starts on first use and keeps the process alive
+   * until dispose(): a side left waiting on nothing (a promise no socket will settle) still ends
+   * at the deadline instead of the process exiting under it.
+   */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = (this.controller = new AbortController())
+      this.timer = setTimeout(() => controller.abort(), this.remainingMs())
+    }
     return this.controller.signal
   }
 
@@ -40,7 +45,7 @@ export class Deadline {
     return Math.min(ms, this.remainingMs())
   }
 
-  /** Stops the timer once the collection is over. */
+  /** Stops the signal's timer once the collection is over. */
   dispose(): void {
     clearTimeout(this.timer)
   }

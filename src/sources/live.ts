@@ -151,10 +151,11 @@ const BACKSTOP_GRACE_MS = 500
  * when it passes (the side's sockets are left to the process exit).
  */
 async function settle<T>(collection: Promise<T>, deadline: Deadline, side: string): Promise<T | IncompleteError> {
+  let grace: NodeJS.Timeout | undefined
   let onDeadline: (() => void) | undefined
   const passed = new Promise<IncompleteError>((resolve) => {
     // A moment's grace, so the side's own message (which request, which attempt) wins the race.
-    onDeadline = () => setTimeout(() => resolve(new IncompleteError(`${side}: not finished at ${deadline.describe()}`)), BACKSTOP_GRACE_MS).unref()
+    onDeadline = () => (grace = setTimeout(() => resolve(new IncompleteError(`${side}: not finished at ${deadline.describe()}`)), BACKSTOP_GRACE_MS))
     deadline.signal.addEventListener('abort', onDeadline, {once: true})
   })
   // Past the deadline the side may still fail later: nobody is waiting for it then.
@@ -165,6 +166,7 @@ async function settle<T>(collection: Promise<T>, deadline: Deadline, side: strin
     if (error instanceof IncompleteError) return error
     throw error
   } finally {
+    clearTimeout(grace)
     if (onDeadline) deadline.signal.removeEventListener('abort', onDeadline)
   }
 }

@@ -16,6 +16,7 @@ import {ExitCode, IncompleteError, InputError} from '../src/errors.js'
 import {renderPlanJson, renderPlanText} from '../src/plan/render.js'
 import {DEFAULT_MAX_CHANGES, runReconcile} from '../src/reconcile/run-reconcile.js'
 import {formatDuration, parseInterval, reconcileLoop} from '../src/reconcile/watch.js'
+import {positiveWholeSchema, readVariable} from '../src/sources/environment.js'
 import {discoverKubernetes} from '../src/sources/kubernetes-api/discover.js'
 import type {LiveCollection} from '../src/sources/live.js'
 
@@ -183,6 +184,5 @@ EXIT CODES
 
 function positiveWhole(name: string, value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined
-  if (!/^[1-9]\d*$/.test(value)) throw new InputError(undefined, `${name}=${value}: expected a positive whole number`)
-  return Number(value)
+  return readVariable(positiveWholeSchema, name, value)
 }

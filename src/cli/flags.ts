@@ -96,10 +96,12 @@ export const LIVE_ENVIRONMENT_HELP = `LIVE ESTATE ENVIRONMENT
   HARDENCTL_JUJU_CA_CERT or HARDENCTL_JUJU_CA_CERT_FILE: that controller's CA (PEM).
   HARDENCTL_JUJU_USER, HARDENCTL_JUJU_PASSWORD or HARDENCTL_JUJU_PASSWORD_FILE: the login.
   HARDENCTL_JUJU_CONTROLLER: the controller's name in reports (default "controller").
-  KUBECONFIG: kubeconfig file(s); else ~/.kube/config; else the in-cluster service account.`
+  KUBECONFIG: kubeconfig file(s); else ~/.kube/config; else the in-cluster service account.
+  HARDENCTL_TIMEOUT: as --timeout (the flag wins).
+  HARDENCTL_MAX_RESPONSE_MB: the largest Kubernetes API answer read, in MiB (default 64).`
 
 /** The live flags, which `--from` (a snapshot) excludes. */
-export const LIVE_ONLY_FLAGS = ['no-juju', 'no-kubernetes', 'controller', 'model', 'kubeconfig', 'context', 'juju-insecure-skip-verify']
+export const LIVE_ONLY_FLAGS = ['no-juju', 'no-kubernetes', 'controller', 'model', 'kubeconfig', 'context', 'juju-insecure-skip-verify', 'timeout']
 
 /** Flags of the commands that read the live estate (audit without --from, snapshot). */
 export const liveFlags = {
@@ -125,6 +127,9 @@ export const liveFlags = {
     multiple: true,
     description: 'Kubernetes namespace to keep (repeatable). Default: all. Objects are still listed cluster-wide.',
   }),
+  timeout: Flags.string({
+    description: 'The longest the live collection may take, every request, retry and wait included: 90s, 10m, 1h30m. Default: 10m, or $HARDENCTL_TIMEOUT.',
+  }),
 }
 
 export interface LiveFlagValues {
@@ -136,6 +141,7 @@ export interface LiveFlagValues {
   kubeconfig?: string
   context?: string
   namespace?: string[]
+  timeout?: string
 }
 
 /** The netpol commands' input: a snapshot, or the live cluster (and Juju, for --plan). */

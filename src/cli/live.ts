@@ -3,6 +3,7 @@
  * with progress on a terminal and the warnings a user must see on stderr.
  */
 import type {NetpolSource} from '../netpol/command-input.js'
+import {durationSchema, positiveWholeSchema, readVariable} from '../sources/environment.js'
 import {collectLive, type LiveCollection} from '../sources/live.js'
 import type {LiveFlagValues} from './flags.js'
 import {createProgress} from './progress.js'
@@ -18,9 +19,11 @@ export async function collectLiveFromFlags(flags: LiveFlagValues): Promise<LiveC
         'anyone on the network path can impersonate the controller and read the password hardenctl logs in with\n',
     )
   }
+  const limits = liveLimits(flags.timeout, process.env)
   const progress = createProgress('Collecting')
   try {
     return await collectLive({
+      ...limits,
       juju: flags['no-juju'] ? false : {controllers: flags.controller, models: flags.model, insecureSkipVerify: flags['juju-insecure-skip-verify']},
       kubernetes: flags['no-kubernetes'] ? false : {kubeconfig: flags.kubeconfig, context: flags.context, namespaces: flags.namespace},
       onProgress: (message) => progress.update(message),
@@ -28,6 +31,15 @@ export async function collectLiveFromFlags(flags: LiveFlagValues): Promise<LiveC
   } finally {
     progress.done()
   }
+}
+
+/** `--timeout` (else HARDENCTL_TIMEOUT) and HARDENCTL_MAX_RESPONSE_MB, checked before anything is asked of a server. */
+export function liveLimits(timeout: string | undefined, env: NodeJS.ProcessEnv): {timeoutMs?: number; maxResponseBytes?: number} {
+  const limits: {timeoutMs?: number; maxResponseBytes?: number} = {}
+  if (timeout !== undefined) limits.timeoutMs = readVariable(durationSchema, '--timeout', timeout)
+  else if (env.HARDENCTL_TIMEOUT) limits.timeoutMs = readVariable(durationSchema, 'HARDENCTL_TIMEOUT', env.HARDENCTL_TIMEOUT)
+  if (env.HARDENCTL_MAX_RESPONSE_MB) limits.maxResponseBytes = readVariable(positiveWholeSchema, 'HARDENCTL_MAX_RESPONSE_MB', env.HARDENCTL_MAX_RESPONSE_MB) * (1 << 20)
+  return limits
 }
 
 /** `--from`, or the live estate: the cluster always, Juju only when the plan needs the relation graph. */

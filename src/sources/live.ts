@@ -7,6 +7,7 @@ import type {KubeConfig} from '@kubernetes/client-node'
 
 import {IncompleteError, InputError} from '../errors.js'
 import type {InventoryGap} from '../inventory/types.js'
+import {Deadline, DEFAULT_DEADLINE_MS} from './deadline.js'
 import {collectJuju} from './juju-api/collect.js'
 import {type ControllerTarget, discoverJuju} from './juju-api/juju-data.js'
 import {collectKubernetes} from './kubernetes-api/list.js'
@@ -21,6 +22,10 @@ export interface LiveOptions {
   kubernetes: false | {kubeconfig?: string; context?: string; namespaces?: string[]}
   env?: NodeJS.ProcessEnv
   onProgress?: (message: string) => void
+  /** The whole collection's time budget (`--timeout`); default DEFAULT_DEADLINE_MS. */
+  timeoutMs?: number
+  /** Largest Kubernetes API answer read (HARDENCTL_MAX_RESPONSE_MB). */
+  maxResponseBytes?: number
 }
 
 export type SideReport = {inspected: true; description: string} | {inspected: false; reason: string}
@@ -68,22 +73,40 @@ export async function collectLive(options: LiveOptions): Promise<LiveCollection>
 
   const jujuOptions = options.juju === false ? {} : options.juju
   const kubernetesOptions = options.kubernetes === false ? {} : options.kubernetes
-  const [juju, kubernetes] = await Promise.all([
-    jujuFound?.found
-      ? settle(collectJuju(jujuFound.controllers, {
-          models: jujuOptions.models,
-          insecureSkipVerify: jujuOptions.insecureSkipVerify,
-          onProgress: (event) => options.onProgress?.(`juju ${event.controller}${event.model ? `:${event.model}` : ''}: ${event.step}`),
-        }))
-      : undefined,
-    kubernetesFound?.found
-      ? settle(collectKubernetes(kubernetesFound.config, {
-          namespaces: kubernetesOptions.namespaces,
-          description: kubernetesFound.description,
-          onProgress: (event) => options.onProgress?.(`kubernetes ${event.kind}: page ${event.page}, ${event.items} objects`),
-        }))
-      : undefined,
-  ])
+  const deadline = new Deadline(options.timeoutMs ?? DEFAULT_DEADLINE_MS)
+  let juju: Awaited<ReturnType<typeof collectJuju>> | IncompleteError | undefined
+  let kubernetes: Awaited<ReturnType<typeof collectKubernetes>> | IncompleteError | undefined
+  try {
+    ;[juju, kubernetes] = await Promise.all([
+      jujuFound?.found
+        ? settle(
+            collectJuju(jujuFound.controllers, {
+              models: jujuOptions.models,
+              insecureSkipVerify: jujuOptions.insecureSkipVerify,
+              deadline,
+              onProgress: (event) => options.onProgress?.(`juju ${event.controller}${event.model ? `:${event.model}` : ''}: ${event.step}`),
+            }),
+            deadline,
+            `juju ${jujuFound.controllers.map((controller) => controller.name).join(', ')}`,
+          )
+        : undefined,
+      kubernetesFound?.found
+        ? settle(
+            collectKubernetes(kubernetesFound.config, {
+              namespaces: kubernetesOptions.namespaces,
+              description: kubernetesFound.description,
+              deadline,
+              maxBodyBytes: options.maxResponseBytes,
+              onProgress: (event) => options.onProgress?.(`kubernetes ${event.kind}: page ${event.page}, ${event.items} objects`),
+            }),
+            deadline,
+            `Kubernetes API (${kubernetesFound.description})`,
+          )
+        : undefined,
+    ])
+  } finally {
+    deadline.dispose()
+  }
   // One side failing is worth a report of the other; both failing (or the only one) is not.
   const failed = [juju, kubernetes].filter((side) => side instanceof IncompleteError)
   if (failed.length > 0 && failed.length === [juju, kubernetes].filter((side) => side !== undefined).length) throw failed[0]!
@@ -120,13 +143,31 @@ function sideFailure(kind: string, name: string, error: IncompleteError): LiveCo
   return {message: error.message, gap: {target: {kind, name}, message: error.message}}
 }
 
-/** The side's result, or its IncompleteError; anything else (a bug, bad input) still throws. */
-async function settle<T>(collection: Promise<T>): Promise<T | IncompleteError> {
+const BACKSTOP_GRACE_MS = 500
+
+/**
+ * The side's result, or its IncompleteError; anything else (a bug, bad input) still throws. Each
+ * side bounds its own requests by the deadline; this is the backstop should one still be waiting
+ * when it passes (the side's sockets are left to the process exit).
+ */
+async function settle<T>(collection: Promise<T>, deadline: Deadline, side: string): Promise<T | IncompleteError> {
+  let grace: NodeJS.Timeout | undefined
+  let onDeadline: (() => void) | undefined
+  const passed = new Promise<IncompleteError>((resolve) => {
+    // A moment's grace, so the side's own message (which request, which attempt) wins the race.
+    onDeadline = () => (grace = setTimeout(() => resolve(new IncompleteError(`${side}: not finished at ${deadline.describe()}`)), BACKSTOP_GRACE_MS))
+    deadline.signal.addEventListener('abort', onDeadline, {once: true})
+  })
+  // Past the deadline the side may still fail later: nobody is waiting for it then.
+  collection.catch(() => undefined)
   try {
-    return await collection
+    return await Promise.race([collection, passed])
   } catch (error) {
     if (error instanceof IncompleteError) return error
     throw error
+  } finally {
+    clearTimeout(grace)
+    if (onDeadline) deadline.signal.removeEventListener('abort', onDeadline)
   }
 }
 

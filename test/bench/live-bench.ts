@@ -5,11 +5,17 @@
  * audit, JSON report), peak RSS, and the API traffic against its targets: Kubernetes requests per
  * kind ceil(objects / 500) (one page of the default page size; 1 for an empty kind), Juju calls
  * 6 per controller + 4 per model, logins included.
+ * Then the hostile servers of issue 14 (test/bad-input/live/hostile-servers.ts), one child each,
+ * each with its bound printed next to its figure: an endless body (stopped at the response limit,
+ * 64 MiB by default), a server that never answers and a Juju controller that never answers the
+ * WebSocket handshake (both given up on at the --timeout deadline, HOSTILE_DEADLINE_MS here), a
+ * connection closed mid-body (said at once, retried with backoff only), `Retry-After: 3600` (not
+ * waited for).
  * `--json` prints the figures as one JSON object on the last line.
  */
 import {execFile} from 'node:child_process'
 import {realpathSync} from 'node:fs'
-import {mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
@@ -20,6 +26,7 @@ import {KUBERNETES_LISTS} from '../../src/sources/kubernetes-api/list.js'
 import type {FakeEstate, FakeModel} from '../fake-juju/estate.js'
 import {startFakeController, writeJujuData} from '../fake-juju/server.js'
 import {startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
+import {type Misbehaviour, startHostileServer} from '../bad-input/live/hostile-servers.js'
 import {writeSyntheticEstate} from './synthetic-estate.js'
 
 const SIZE = {models: 200, appsPerModel: 40, podsPerApp: 3}
@@ -34,6 +41,18 @@ const CALLS_PER_MODEL = 4
 export const CONTROLLER = 'bench'
 export const ADMIN_PASSWORD = 'bench-admin-password'
 const NOW = '2026-11-01T00:00:00Z'
+/** The --timeout the hostile cases run with. */
+const HOSTILE_DEADLINE_MS = 5_000
+/** The backstop's grace past the deadline (src/sources/live.ts) plus process start-up slack. */
+const DEADLINE_SLACK_MS = 1_500
+/** src/sources/kubernetes-api/http.ts DEFAULT_MAX_BODY_BYTES. */
+const DEFAULT_MAX_BODY_MB = 64
+/** Peak RSS an endless body may cost: the limit, its copy as a string, and Node's own. */
+const ENDLESS_RSS_BOUND_MB = 400
+/** 4 waits of the default backoff (0.5, 1, 2, 4 s, halved to full jitter) plus slack; never a 30 s timeout. */
+const MID_BODY_BOUND_MS = 7_500 + DEADLINE_SLACK_MS
+/** Retry-After: 3600 is not waited for at all. */
+const RETRY_AFTER_BOUND_MS = 1_000
 
 /** What the child measures. */
 interface Measurement {
@@ -58,7 +77,9 @@ interface Run extends Measurement {
 async function main(): Promise<void> {
   const [mode, target] = process.argv.slice(2)
   if (mode === '--child-live') return console.log(JSON.stringify(await measureLive(target!)))
+  if (mode === '--child-hostile') return console.log(JSON.stringify(await measureHostile(target!, process.argv[4] as Misbehaviour)))
 
+  if (mode === '--hostile-only') return hostileOnly()
   const json = process.argv.includes('--json')
   const dir = await mkdtemp(join(tmpdir(), 'hardenctl-live-bench-'))
   try {
@@ -94,7 +115,8 @@ async function main(): Promise<void> {
           fakesBusyMs: loop.active,
         })
       }
-      report(runs, {estate, objects, generated, setupMs, json})
+      const hostile = await hostileCases(dir)
+      report(runs, {estate, objects, generated, setupMs, json, hostile})
     } finally {
       await Promise.all([controller.close(), kubernetes.close()])
     }
@@ -105,7 +127,7 @@ async function main(): Promise<void> {
 
 function report(
   runs: Run[],
-  context: {estate: FakeEstate; objects: object[]; generated: {pods: number; files: number}; setupMs: number; json: boolean},
+  context: {estate: FakeEstate; objects: object[]; generated: {pods: number; files: number}; setupMs: number; json: boolean; hostile: HostileFigure[]},
 ): void {
   const {estate, objects, generated} = context
   const served = countByPlural(objects)
@@ -150,6 +172,7 @@ function report(
     documents: last.documents,
     warnings: last.warnings.length,
     runs: RUNS,
+    hostile: Object.fromEntries(context.hostile.map((h) => [h.kind, {ms: h.ms, boundMs: h.boundMs, peakRssMb: h.peakRssMb, rssBoundMb: h.rssBoundMb, served: h.served, message: h.message}])),
   }
 
   const mark = (ok: boolean, what = 'target') => (ok ? '' : `  ← off ${what}`)
@@ -176,6 +199,7 @@ function report(
     console.log(`collection warnings:    ${last.warnings.length}`)
     for (const warning of last.warnings.slice(0, 5)) console.log(`  ${warning}`)
   }
+  printHostile(context.hostile)
   if (context.json) console.log(JSON.stringify(figures))
 }
 
@@ -271,6 +295,90 @@ async function measureLive(dir: string): Promise<Measurement> {
     documents: collection.documents.length,
     warnings: collection.warnings,
   }
+}
+
+interface HostileFigure {
+  kind: Misbehaviour
+  ms: number
+  boundMs: number
+  peakRssMb: number
+  rssBoundMb?: number
+  /** What the server saw: requests, and bytes for the endless body. */
+  served: string
+  message: string
+}
+
+const HOSTILE_BOUNDS: Record<Misbehaviour, {boundMs: number; rssBoundMb?: number}> = {
+  'endless-body': {boundMs: HOSTILE_DEADLINE_MS + DEADLINE_SLACK_MS, rssBoundMb: ENDLESS_RSS_BOUND_MB},
+  'mid-body-close': {boundMs: MID_BODY_BOUND_MS},
+  'never-answers': {boundMs: HOSTILE_DEADLINE_MS + DEADLINE_SLACK_MS},
+  'retry-after-hour': {boundMs: RETRY_AFTER_BOUND_MS},
+  'silent-tcp': {boundMs: HOSTILE_DEADLINE_MS + DEADLINE_SLACK_MS},
+}
+
+/** Each hostile server in this process, a live collection against it in a child. */
+async function hostileCases(dir: string): Promise<HostileFigure[]> {
+  const figures: HostileFigure[] = []
+  for (const kind of Object.keys(HOSTILE_BOUNDS) as Misbehaviour[]) {
+    const server = await startHostileServer(kind)
+    try {
+      const caseDir = join(dir, `hostile-${kind}`)
+      if (kind !== 'silent-tcp') writeKubeconfig(await mkdirp(caseDir), [{context: kind, url: server.url}])
+      else await mkdirp(caseDir)
+      const measured = await runHostileChild(caseDir, kind, server.url)
+      const sent = server.bytesSent() > 0 ? `, ${Math.round(server.bytesSent() / (1 << 20))} MiB sent` : ''
+      figures.push({kind, ...HOSTILE_BOUNDS[kind], ms: round(measured.ms), peakRssMb: round(measured.peakRssMb), served: `${server.requests()} request${server.requests() === 1 ? '' : 's'}${sent}`, message: measured.message})
+    } finally {
+      await server.close()
+    }
+  }
+  return figures
+}
+
+async function mkdirp(path: string): Promise<string> {
+  await mkdir(path, {recursive: true})
+  return path
+}
+
+/** `--hostile-only`: just the hostile cases, printed as in the full report. */
+async function hostileOnly(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'hardenctl-live-bench-'))
+  try {
+    printHostile(await hostileCases(dir))
+  } finally {
+    await rm(dir, {recursive: true, force: true})
+  }
+}
+
+function printHostile(hostile: HostileFigure[]): void {
+  console.log(`hostile servers (issue 14; --timeout ${HOSTILE_DEADLINE_MS / 1000}s where a deadline bounds it):`)
+  for (const h of hostile) {
+    const within = h.ms <= h.boundMs && (h.rssBoundMb === undefined || h.peakRssMb <= h.rssBoundMb)
+    const rss = h.rssBoundMb === undefined ? `peak RSS ${h.peakRssMb} MB` : `peak RSS ${h.peakRssMb} MB (bound ${h.rssBoundMb} MB)`
+    console.log(`  ${h.kind.padEnd(17)} ${String(h.ms).padStart(6)} ms (bound ${h.boundMs} ms), ${rss}, ${h.served}${within ? '' : '  ← off bound'}`)
+    console.log(`  ${''.padEnd(17)} ${h.message}`)
+  }
+}
+
+/** In the child: one live collection against a hostile server, with the defaults but for --timeout. */
+async function measureHostile(dir: string, kind: Misbehaviour): Promise<{ms: number; peakRssMb: number; message: string}> {
+  const {collectLive} = await import('../../src/sources/live.js')
+  const url = process.argv[5] ?? ''
+  const env: NodeJS.ProcessEnv = {HOME: dir, KUBECONFIG: join(dir, 'kubeconfig'), JUJU_DATA: join(dir, 'no-juju')}
+  if (kind === 'silent-tcp') Object.assign(env, {HARDENCTL_JUJU_ENDPOINTS: url, HARDENCTL_JUJU_USER: 'admin', HARDENCTL_JUJU_PASSWORD: ADMIN_PASSWORD})
+  const start = performance.now()
+  let message = 'collected (unexpected)'
+  try {
+    await collectLive({juju: kind === 'silent-tcp' ? {} : false, kubernetes: kind === 'silent-tcp' ? false : {}, env, timeoutMs: HOSTILE_DEADLINE_MS})
+  } catch (error) {
+    message = error instanceof Error ? error.message : String(error)
+  }
+  return {ms: performance.now() - start, peakRssMb: process.resourceUsage().maxRSS / 1024, message}
+}
+
+async function runHostileChild(dir: string, kind: Misbehaviour, url: string): Promise<{ms: number; peakRssMb: number; message: string}> {
+  const {stdout} = await execFileAsync(process.execPath, [fileURLToPath(import.meta.url), '--child-hostile', dir, kind, url], {encoding: 'utf8', maxBuffer: 1 << 24})
+  return JSON.parse(stdout.trim().split('\n').pop()!) as {ms: number; peakRssMb: number; message: string}
 }
 
 const execFileAsync = promisify(execFile)

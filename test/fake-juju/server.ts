@@ -36,6 +36,8 @@ export interface FakeControllerOptions {
   faults?: {
     /** Close the socket (no response) when this call arrives. */
     closeOn?: {request: string; model?: string /* model name */}
+    /** Never answer this call, and keep the connection open (a hung controller). */
+    silentOn?: {request: string; model?: string}
     /** Answer this call with an error. */
     errorOn?: {request: string; model?: string; message: string; code?: string}[]
   }
@@ -988,6 +990,8 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
         ws.terminate()
         return
       }
+      const silentOn = options.faults?.silentOn
+      if (silentOn && faultMatches(silentOn, request, session)) return
       let reply: Json
       try {
         const injected = options.faults?.errorOn?.find((fault) => faultMatches(fault, request, session))

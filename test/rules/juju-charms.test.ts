@@ -167,6 +167,13 @@ describe('JUJU-NO-SECRETS', () => {
     for (const secret of ['f4c1b2d3e4', 'csproot', 'Passw0rd', 's3cret']) expect(JSON.stringify(f)).not.toContain(secret)
   })
 
+  it('flags a numeric password (YAML reads `root-password: 987654321987` as a number) as plain text, never printing it', () => {
+    const a = app('mysql', {charm: 'mysql-k8s', options: {'root-password': 987654321987, 'max-connections': 300}})
+    const [f] = findings(jujuNoSecrets, inventory({models: [model('m', {apps: [a], inputs: ['juju-bundle']})]}))
+    expect(f).toMatchObject({severity: 'medium', evidence: {setOptions: ['root-password']}})
+    expect(JSON.stringify(f)).not.toContain('987654321987')
+  })
+
   it('reports placeholders as placeholders, low, and not as secrets', () => {
     const a = app('landscape-server', {options: {'admin-password': 'FCE_TEMPLATE', 'secret-token': 'changeme', 'smtp-password': '<password>'}})
     const [f] = findings(jujuNoSecrets, inventory({models: [model('m', {apps: [a], inputs: ['juju-bundle']})]}))

@@ -32,8 +32,10 @@ export interface SensitiveJudges {
 export function sensitiveOptions(subject: CharmSubject, judges: SensitiveJudges): SensitiveOptions {
   const declaredOptions: Record<string, CharmOption> = subject.metadata?.options ?? {}
   const out: SensitiveOptions = {set: [], placeholders: [], byValue: [], declared: []}
-  for (const [name, value] of Object.entries(subject.app?.options ?? {})) {
+  for (const [name, setValue] of Object.entries(subject.app?.options ?? {})) {
     const declared = declaredOptions[name]
+    // `root-password: 987654321987` unquoted in a bundle is a number to YAML and a password to the charm.
+    const value = typeof setValue === 'number' || typeof setValue === 'bigint' ? String(setValue) : setValue
     if (!isPlainTextType(declared?.type) || !holdsMaterial(value)) continue
     const byName = judges.byName(name, declared?.description)
     const byValue = !byName && (judges.byValue?.(name, value, declared?.description) ?? false)

@@ -7,6 +7,7 @@
  * application) and Block.List.
  */
 import {InputError} from '../../errors.js'
+import {type Deadline, noDeadline} from '../deadline.js'
 import type {SourceDocument} from '../source-document.js'
 import {
   type ApiModelInfo,
@@ -37,6 +38,8 @@ export interface JujuCollectOptions {
   models?: string[]
   insecureSkipVerify?: boolean
   timeoutMs?: number
+  /** Every handshake, login and call ends by then. */
+  deadline?: Deadline
   /** Models collected at once, each over its own connection. */
   concurrency?: number
   onProgress?: (event: JujuProgress) => void
@@ -57,6 +60,7 @@ export async function collectJuju(controllers: ControllerTarget[], options: Juju
   const sessionOptions: SessionOptions = {
     insecureSkipVerify: options.insecureSkipVerify ?? false,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    deadline: options.deadline ?? noDeadline(),
     onCall: () => collection.calls++,
   }
   const matched = new Set<string>()

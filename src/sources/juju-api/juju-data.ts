@@ -3,13 +3,23 @@
  * `$JUJU_DATA` (default `~/.local/share/juju`) `controllers.yaml` and `accounts.yaml`. In a
  * cluster (the CronJob) the `HARDENCTL_JUJU_*` environment names one controller instead.
  */
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
 import {z} from 'zod'
 
 import {InputError} from '../../errors.js'
+import {
+  controllerNameSchema,
+  ENDPOINT_EXPECTED,
+  endpointListSchema,
+  isEndpoint,
+  jujuUserSchema,
+  pemProblem,
+  pemSchema,
+  readVariable,
+} from '../environment.js'
 import {parseText} from '../parse-file.js'
 import {validate} from '../validate.js'
 
@@ -42,8 +52,14 @@ const controllersSchema = z.looseObject({
       z.string(),
       z.looseObject({
         uuid: z.string().optional(),
-        'api-endpoints': z.array(z.string()).min(1, 'expected at least one api endpoint'),
-        'ca-cert': z.string().optional(),
+        'api-endpoints': z.array(z.string().refine(isEndpoint, ENDPOINT_EXPECTED)).min(1, 'expected at least one api endpoint'),
+        'ca-cert': z
+          .string()
+          .optional()
+          .superRefine((text, context) => {
+            const problem = text === undefined ? undefined : pemProblem(text)
+            if (problem) context.addIssue({code: 'custom', message: problem})
+          }),
       }),
     )
     .nullable()
@@ -110,32 +126,53 @@ function currentController(file: string, current: string | undefined, known: str
 }
 
 const ENVIRONMENT_SOURCE = 'HARDENCTL_JUJU_* environment'
+/** A password or CA file is a few kilobytes; anything far bigger (or not a file: a FIFO, /dev/zero) is a mistake. */
+const MAX_SECRET_FILE_BYTES = 1 << 20
 
+/**
+ * One controller from the environment. An empty HARDENCTL_JUJU_ENDPOINTS counts as unset (as in a
+ * shell); a list with no endpoint in it (`,`, spaces) or a malformed one is refused.
+ */
 function fromEnvironment(env: NodeJS.ProcessEnv, controllers: string[] | undefined): ControllerTarget {
-  const endpoints = (env.HARDENCTL_JUJU_ENDPOINTS ?? '')
-    .split(',')
-    .map((endpoint) => endpoint.trim())
-    .filter(Boolean)
+  const endpoints = readVariable(endpointListSchema, 'HARDENCTL_JUJU_ENDPOINTS', env.HARDENCTL_JUJU_ENDPOINTS ?? '')
   const user = env.HARDENCTL_JUJU_USER
   if (!user) throw new InputError(undefined, 'HARDENCTL_JUJU_ENDPOINTS is set but HARDENCTL_JUJU_USER is not')
+  readVariable(jujuUserSchema, 'HARDENCTL_JUJU_USER', user)
+  if (env.HARDENCTL_JUJU_PASSWORD !== undefined && env.HARDENCTL_JUJU_PASSWORD_FILE !== undefined) {
+    throw new InputError(undefined, 'HARDENCTL_JUJU_PASSWORD and HARDENCTL_JUJU_PASSWORD_FILE are both set; set one')
+  }
   const password = env.HARDENCTL_JUJU_PASSWORD ?? readOptionalFile(env.HARDENCTL_JUJU_PASSWORD_FILE, 'HARDENCTL_JUJU_PASSWORD_FILE')?.trim()
-  if (!password) throw new InputError(undefined, 'HARDENCTL_JUJU_ENDPOINTS is set but neither HARDENCTL_JUJU_PASSWORD nor HARDENCTL_JUJU_PASSWORD_FILE is')
-  const caCert = env.HARDENCTL_JUJU_CA_CERT || readOptionalFile(env.HARDENCTL_JUJU_CA_CERT_FILE, 'HARDENCTL_JUJU_CA_CERT_FILE')
-  return compactTarget({
-    name: env.HARDENCTL_JUJU_CONTROLLER || controllers?.[0] || 'controller',
-    endpoints,
-    caCert,
-    user,
-    password,
-    source: ENVIRONMENT_SOURCE,
-  })
+  if (password === undefined) throw new InputError(undefined, 'HARDENCTL_JUJU_ENDPOINTS is set but neither HARDENCTL_JUJU_PASSWORD nor HARDENCTL_JUJU_PASSWORD_FILE is')
+  if (password === '') {
+    const where = env.HARDENCTL_JUJU_PASSWORD === undefined ? `the file HARDENCTL_JUJU_PASSWORD_FILE names (${env.HARDENCTL_JUJU_PASSWORD_FILE})` : 'HARDENCTL_JUJU_PASSWORD'
+    throw new InputError(undefined, `${where}: expected a password, got an empty value`)
+  }
+  if (env.HARDENCTL_JUJU_CA_CERT && env.HARDENCTL_JUJU_CA_CERT_FILE) {
+    throw new InputError(undefined, 'HARDENCTL_JUJU_CA_CERT and HARDENCTL_JUJU_CA_CERT_FILE are both set; set one')
+  }
+  let caCert: string | undefined
+  if (env.HARDENCTL_JUJU_CA_CERT) caCert = readVariable(pemSchema, 'HARDENCTL_JUJU_CA_CERT', env.HARDENCTL_JUJU_CA_CERT, {secret: true})
+  else if (env.HARDENCTL_JUJU_CA_CERT_FILE) {
+    const file = env.HARDENCTL_JUJU_CA_CERT_FILE
+    caCert = readOptionalFile(file, 'HARDENCTL_JUJU_CA_CERT_FILE')
+    const problem = pemProblem(caCert ?? '')
+    if (problem) throw new InputError(file, `${problem} (the file HARDENCTL_JUJU_CA_CERT_FILE names)`)
+  }
+  const name = env.HARDENCTL_JUJU_CONTROLLER || controllers?.[0] || 'controller'
+  readVariable(controllerNameSchema, env.HARDENCTL_JUJU_CONTROLLER ? 'HARDENCTL_JUJU_CONTROLLER' : '--controller', name)
+  return compactTarget({name, endpoints, caCert, user, password, source: ENVIRONMENT_SOURCE})
 }
 
+/** Only a regular file of a sane size is read: a FIFO would block, /dev/zero would never end. */
 function readOptionalFile(path: string | undefined, variable: string): string | undefined {
   if (!path) return undefined
   try {
+    const info = statSync(path)
+    if (!info.isFile()) throw new InputError(path, `the file ${variable} names is not a regular file`)
+    if (info.size > MAX_SECRET_FILE_BYTES) throw new InputError(path, `the file ${variable} names is ${info.size} bytes; expected at most ${MAX_SECRET_FILE_BYTES}`)
     return readFileSync(path, 'utf8')
   } catch (error) {
+    if (error instanceof InputError) throw error
     throw new InputError(path, `cannot read the file ${variable} names (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
   }
 }

@@ -15,8 +15,10 @@ import ModelManager from '@canonical/jujulib/dist/api/facades/model-manager/inde
 import UserManager from '@canonical/jujulib/dist/api/facades/user-manager/index.js'
 
 import {IncompleteError} from '../../errors.js'
+import type {Deadline} from '../deadline.js'
+import {isEndpoint} from '../environment.js'
 import type {ControllerTarget} from './juju-data.js'
-import {type TlsPolicy, webSocketClass} from './websocket.js'
+import {HANDSHAKE_TIMEOUT_MS, type TlsPolicy, webSocketClass} from './websocket.js'
 
 /** Every facade hardenctl calls; jujulib picks the newest version both sides know. */
 const FACADES = [Application, ApplicationOffers, Block, Bundle, Client, Controller, ModelManager, UserManager]
@@ -26,7 +28,10 @@ export type FacadeName = 'application' | 'applicationOffers' | 'block' | 'bundle
 
 export interface SessionOptions {
   insecureSkipVerify: boolean
+  /** Per call, login included. */
   timeoutMs: number
+  /** Every handshake, login and call ends by then; default none. */
+  deadline?: Deadline
   /** Counts every API call (login included) for the benchmark. */
   onCall?: () => void
 }
@@ -64,6 +69,11 @@ export class JujuSession {
   static async open(target: ControllerTarget, path: string, where: string, options: SessionOptions): Promise<JujuSession> {
     let lastProblem = 'no api-endpoints'
     for (const endpoint of target.endpoints) {
+      if (options.deadline?.passed()) {
+        const tried = lastProblem === 'no api-endpoints' ? '' : `${lastProblem}; `
+        lastProblem = `${tried}no time left to try ${endpoint} before ${options.deadline.describe()}`
+        break
+      }
       const attempt = await tryEndpoint(target, `wss://${endpoint}${path}`, {caCert: target.caCert, insecureSkipVerify: options.insecureSkipVerify}, where, options)
       if (attempt.session) return attempt.session
       lastProblem = attempt.problem
@@ -89,7 +99,8 @@ export class JujuSession {
           throw this.closedReason === undefined ? new JujuCallError(messageOf(error)) : this.lost(facade, method)
         }),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new IncompleteError(`juju ${this.where}: ${facade}.${method} got no answer in ${this.options.timeoutMs / 1000} s`)), this.options.timeoutMs)
+          const wait = waitFor(this.options)
+          timer = setTimeout(() => reject(new IncompleteError(`juju ${this.where}: ${capitalise(facade)}.${method} got no answer ${wait.reason}`)), wait.ms)
           onClose = () => reject(this.lost(facade, method))
           this.closeWaiters.add(onClose)
         }),
@@ -147,9 +158,10 @@ async function tryEndpoint(
   const relay = JujuSession.closeRelay()
   let client: Awaited<ReturnType<typeof connect>>
   try {
+    const handshake = (): {ms: number; reason: string} => waitFor(options, HANDSHAKE_TIMEOUT_MS)
     client = await connect(url, {
       facades: FACADES,
-      wsclass: webSocketClass(tls) as unknown as typeof WebSocket,
+      wsclass: webSocketClass(tls, handshake) as unknown as typeof WebSocket,
       closeCallback: relay.callback,
       debug: false,
     })
@@ -160,7 +172,7 @@ async function tryEndpoint(
   options.onCall?.()
   try {
     // The password goes to the controller inside Admin.Login and nowhere else.
-    const connection = await client.login({username: target.user, password: target.password ?? ''})
+    const connection = await answeredInTime(client.login({username: target.user, password: target.password ?? ''}), waitFor(options), 'Admin.Login')
     if (!connection) throw new Error('the controller accepted the login but returned no connection')
     const user = (connection.info.user ?? {}) as {'controller-access'?: string; 'model-access'?: string}
     const session = JujuSession.create(
@@ -195,6 +207,11 @@ async function followRedirect(
   let problem = 'the model was moved to another controller, which named no addresses'
   for (const server of servers) {
     const host = server.value.includes(':') ? `[${server.value}]` : server.value
+    // The address comes from the controller: one that makes no URL is skipped, not a crash.
+    if (!isEndpoint(`${host}:${server.port}`)) {
+      problem = `the model was moved to another controller, which named an address that is not host:port (${host}:${server.port})`
+      continue
+    }
     const attempt = await tryEndpoint(target, `wss://${host}:${server.port}${path}`, {caCert: redirect.caCert, insecureSkipVerify: options.insecureSkipVerify}, where, options, true)
     if (attempt.session) return attempt
     problem = `the model was moved to another controller: ${attempt.problem}`
@@ -221,6 +238,27 @@ function loginProblem(user: string, message: string): string {
 export function withoutSecret(message: string, secret: string | undefined): string {
   if (/^cannot send request /.test(message)) return 'the connection closed before the login was sent'
   return secret ? message.split(secret).join('<redacted>') : message
+}
+
+/** How long a wait may last: `ms`, shortened to what the deadline leaves, and how to say it ran out. */
+function waitFor(options: SessionOptions, ms = options.timeoutMs): {ms: number; reason: string} {
+  const bounded = options.deadline?.bound(ms) ?? ms
+  return {ms: bounded, reason: bounded < ms && options.deadline ? `before ${options.deadline.describe()}` : `within ${ms / 1000} s`}
+}
+
+/** jujulib's login waits for its answer forever; a controller that never gives one must not hold the run. */
+async function answeredInTime<T>(promise: Promise<T>, wait: {ms: number; reason: string}, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} got no answer ${wait.reason}`)), wait.ms)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 function messageOf(error: unknown): string {

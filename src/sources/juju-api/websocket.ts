@@ -15,6 +15,14 @@ export interface TlsPolicy {
   insecureSkipVerify: boolean
 }
 
+/** How long the opening handshake (TCP, TLS, HTTP upgrade) may take, asked when a socket is made. */
+export type HandshakeTimeout = () => {ms: number; reason: string}
+
+export const HANDSHAKE_TIMEOUT_MS = 20_000
+
+export 
+const defaultHandshake: HandshakeTimeout = () => ({ms: HANDSHAKE_TIMEOUT_MS, reason: `within ${HANDSHAKE_TIMEOUT_MS / 1000} s`})
+
 /** The subset of the browser WebSocket API jujulib uses. */
 export interface BrowserStyleWebSocket {
   readonly url: string
@@ -29,7 +37,6 @@ export interface BrowserStyleWebSocket {
 
 /** Big enough for FullStatus of a large model; Juju itself has no frame limit. */
 const MAX_PAYLOAD_BYTES = 512 * 1024 * 1024
-const HANDSHAKE_TIMEOUT_MS = 20_000
 /** Juju controllers' certificates always name this host, whatever address the client dials. */
 const JUJU_SERVER_NAME = 'juju-apiserver'
 
@@ -43,7 +50,7 @@ function secureContextFor(caCert: string | undefined): SecureContext | undefined
   return context
 }
 
-export function webSocketClass(tls: TlsPolicy): new (url: string) => BrowserStyleWebSocket {
+export function webSocketClass(tls: TlsPolicy, handshake: HandshakeTimeout = defaultHandshake): new (url: string) => BrowserStyleWebSocket {
   return class PinnedWebSocket implements BrowserStyleWebSocket {
     onopen: BrowserStyleWebSocket['onopen'] = null
     onmessage: BrowserStyleWebSocket['onmessage'] = null
@@ -60,16 +67,27 @@ export function webSocketClass(tls: TlsPolicy): new (url: string) => BrowserStyl
         checkServerIdentity: (host: string, certificate: PeerCertificate) =>
           checkServerIdentity(JUJU_SERVER_NAME, certificate) === undefined ? undefined : checkServerIdentity(host, certificate),
       }
+      const timeout = handshake()
       this.socket = new WebSocket(url, {
         ...(tlsOptions as WebSocket.ClientOptions),
-        handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+        // 0 would mean no timeout at all.
+        handshakeTimeout: Math.max(1, timeout.ms),
         maxPayload: MAX_PAYLOAD_BYTES,
         perMessageDeflate: false,
       })
+      // ws's handshakeTimeout is an idle timer, reset by every byte: a server that trickles
+      // could hold the handshake forever. This one is absolute.
+      const handshakeTimer = setTimeout(() => {
+        if (this.socket.readyState !== WebSocket.CONNECTING) return
+        this.failure ??= `no WebSocket handshake ${timeout.reason}`
+        this.socket.terminate()
+      }, Math.max(1, timeout.ms))
+      this.socket.once('open', () => clearTimeout(handshakeTimer))
+      this.socket.once('close', () => clearTimeout(handshakeTimer))
       this.socket.on('open', () => this.onopen?.({}))
       this.socket.on('message', (data) => this.onmessage?.({data: data.toString()}))
       this.socket.on('error', (error) => {
-        this.failure ??= describeSocketError(error)
+        this.failure ??= /handshake has timed out/i.test(error.message) ? `no WebSocket handshake ${timeout.reason}` : describeSocketError(error)
       })
       this.socket.on('close', (code, reason) => this.onclose?.({code, reason: this.failure ?? (reason.toString() || `closed (code ${code})`)}))
     }

@@ -12,6 +12,7 @@ import {KubeConfig} from '@kubernetes/client-node'
 import {parseDocument} from 'yaml'
 
 import {InputError} from '../../errors.js'
+import {absolutePathSchema, readVariable} from '../environment.js'
 
 export type KubernetesDiscovery =
   | {found: true; config: KubeConfig; description: string}
@@ -39,7 +40,7 @@ export function discoverKubernetes(options: DiscoveryOptions): KubernetesDiscove
   const explicit = env.KUBECONFIG ? `KUBECONFIG (${env.KUBECONFIG}) names no existing file` : undefined
   // Test seam: a prefix put in front of /var/run/secrets/kubernetes.io/serviceaccount, so tests
   // can stand in a temporary directory for the pod's mounted service-account files.
-  const prefix = env.HARDENCTL_SERVICE_ACCOUNT_ROOT ?? ''
+  const prefix = env.HARDENCTL_SERVICE_ACCOUNT_ROOT ? readVariable(absolutePathSchema, 'HARDENCTL_SERVICE_ACCOUNT_ROOT', env.HARDENCTL_SERVICE_ACCOUNT_ROOT) : ''
   const inCluster = env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && exists(`${prefix}${SERVICE_ACCOUNT}/token`)
   if (!inCluster) {
     if (options.context !== undefined) {

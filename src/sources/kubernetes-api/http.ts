@@ -1,17 +1,19 @@
 /**
  * The HTTP exchange with the Kubernetes API server, shared by the live source (list.ts) and
- * apply (src/apply): plain node-fetch with client-node's auth, one request at a time with a
- * timeout and a tolerant JSON body, asked again on throttling, server errors, timeouts and
- * network errors with the policy of retry.ts. Only reasons are described, never requests: those
- * carry credentials.
+ * apply (src/apply): node's http with client-node's auth (transport.ts), one request at a time
+ * with a timeout, a size limit and a tolerant JSON body, asked again on throttling, server errors,
+ * timeouts and network errors with the policy of retry.ts, all within the run's deadline. Only
+ * reasons are described, never requests: those carry credentials.
  */
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {KubeConfig} from '@kubernetes/client-node'
-import fetch, {Headers, type RequestInit} from 'node-fetch'
+import {Headers, type RequestInit} from 'node-fetch'
 
 import {IncompleteError} from '../../errors.js'
-import {describeRequestError, isRetryableStatus, parseRetryAfter, type RetryPolicy, retryDelay, retryPolicy} from './retry.js'
+import {Deadline, noDeadline} from '../deadline.js'
+import {isRetryableStatus, parseRetryAfter, type RetryPolicy, retryDelay, retryPolicy} from './retry.js'
+import {exchange, TransportError} from './transport.js'
 
 export type Json = Record<string, unknown>
 
@@ -29,6 +31,8 @@ export interface Connection {
   description: string
   retry: RetryPolicy
   timeoutMs: number
+  maxBodyBytes: number
+  deadline: Deadline
 }
 
 export interface ConnectionOptions {
@@ -37,9 +41,26 @@ export interface ConnectionOptions {
   timeoutMs?: number
   /** Names the credentials in a 401 message; discoverKubernetes's description. Defaults to the context name. */
   description?: string
+  /** Largest answer read, per request. */
+  maxBodyBytes?: number
+  /** Every attempt and wait ends by then. */
+  deadline?: Deadline
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000
+/**
+ * A page is at most 500 objects (`limit=500`): a few MiB of pods. 64 MiB leaves room for a
+ * server that ignores `limit` on a mid-sized cluster, and stops an endless body in well under a
+ * second on loopback. HARDENCTL_MAX_RESPONSE_MB overrides it (src/cli/live.ts).
+ */
+export const DEFAULT_MAX_BODY_BYTES = 64 << 20
+/** A server asking to be called back later than this is not waited for (the run would only sit idle). */
+const MAX_RETRY_AFTER_MS = 60_000
+/**
+ * Attempts of one request that may end in a timeout: a server that did not answer in 30 s twice
+ * is not going to, and 5 × 30 s would hold the run for minutes.
+ */
+const MAX_TIMEOUTS = 2
 
 export function connect(config: KubeConfig, options: ConnectionOptions = {}): Connection {
   const cluster = config.getCurrentCluster()
@@ -52,6 +73,8 @@ export function connect(config: KubeConfig, options: ConnectionOptions = {}): Co
     description: options.description ?? (context === 'inClusterContext' ? 'in-cluster service account' : `context ${context}`),
     retry: retryPolicy(options.retry),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    deadline: options.deadline ?? noDeadline(),
   }
 }
 
@@ -88,30 +111,53 @@ export interface RetryHooks {
   onRetry?: (reason: string, next: number, attempts: number) => void
 }
 
-/** Sends `request` until the server answers with anything but 429 or 5xx, or the attempts run out. */
+/**
+ * Sends `request` until the server answers with anything but 429 or 5xx, the attempts run out
+ * (or two of them timed out), the failure is one asking again cannot mend (an answer over the size limit), the server asks to
+ * be called back too late (`Retry-After`), or the deadline leaves no time for another attempt.
+ */
 export async function withRetries(connection: Connection, request: ApiRequest, hooks: RetryHooks): Promise<Sent> {
   const url = `${connection.server}${request.path}`
   const {attempts} = connection.retry
+  const {deadline} = connection
+  const tried = (n: number): string => `${n} attempt${n === 1 ? '' : 's'}`
   let reason = ''
+  let timeouts = 0
   for (let attempt = 1; attempt <= attempts; attempt++) {
     hooks.beforeAttempt?.()
     const init = await authorised(connection)
     let retryAfterMs: number | undefined
+    let byDeadline = false
     hooks.count()
     try {
-      const answer = await fetchOnce(url, init, request, connection.timeoutMs)
+      const answer = await sendOnce(url, init, request, connection)
       if (!isRetryableStatus(answer.status)) return {answered: true, answer}
       reason = describeStatus(answer)
       retryAfterMs = parseRetryAfter(answer.retryAfter)
     } catch (error) {
-      reason = describeRequestError(error, connection.timeoutMs)
+      if (!(error instanceof TransportError)) throw error
+      if (!error.retryable) return {answered: false, reason: `${request.method} ${pathOnly(request.path)}: ${error.reason}`}
+      reason = error.reason
+      byDeadline = error.timedOut && deadline.passed()
+      if (error.timedOut) timeouts++
     }
-    if (attempt < attempts) {
-      hooks.onRetry?.(reason, attempt + 1, attempts)
-      await sleep(retryDelay(connection.retry, attempt, retryAfterMs))
+    if (byDeadline) return {answered: false, reason: `${reason} (${tried(attempt)})`}
+    if (attempt === attempts || timeouts === MAX_TIMEOUTS) return {answered: false, reason: `${reason} after ${tried(attempt)}`}
+    if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
+      const asked = Math.round(retryAfterMs / 1000)
+      return {answered: false, reason: `${reason}; the server asked to be asked again in ${asked} s (Retry-After), later than hardenctl waits (${MAX_RETRY_AFTER_MS / 1000} s)`}
     }
+    const delay = retryDelay(connection.retry, attempt, retryAfterMs)
+    if (delay >= deadline.remainingMs()) return {answered: false, reason: `${reason}; no time left for another attempt before ${deadline.describe()} (${tried(attempt)})`}
+    hooks.onRetry?.(reason, attempt + 1, attempts)
+    await sleep(delay)
   }
-  return {answered: false, reason: `${reason} after ${attempts} attempt${attempts === 1 ? '' : 's'}`}
+  return {answered: false, reason: `${reason} after ${tried(attempts)}`}
+}
+
+/** `/api/v1/pods` of `/api/v1/pods?limit=500&continue=...`, for messages. */
+function pathOnly(path: string): string {
+  return path.split('?')[0] ?? path
 }
 
 /** Asked before every request: exec and token-file credentials refresh themselves there. */
@@ -124,30 +170,34 @@ export async function authorised(connection: Connection): Promise<RequestInit> {
   }
 }
 
-async function fetchOnce(url: string, init: RequestInit, request: ApiRequest, timeoutMs: number): Promise<Reply> {
-  const headers = new Headers(init.headers)
-  headers.set('Accept', 'application/json')
-  if (request.contentType !== undefined) headers.set('Content-Type', request.contentType)
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(), timeoutMs)
-  try {
-    const response = await fetch(url, {
-      agent: init.agent,
-      headers,
-      method: request.method,
-      body: request.body,
-      signal: controller.signal as RequestInit['signal'],
-    })
-    const body = parseBody(await response.text())
-    return {
-      status: response.status,
-      statusText: response.statusText,
-      body,
-      retryAfter: response.headers.get('retry-after'),
-      contentType: response.headers.get('content-type') ?? '',
-    }
-  } finally {
-    clearTimeout(timer)
+async function sendOnce(url: string, init: RequestInit, request: ApiRequest, connection: Connection): Promise<Reply> {
+  const headers: Record<string, string> = {}
+  new Headers(init.headers).forEach((value, name) => (headers[name] = value))
+  headers.accept = 'application/json'
+  headers['accept-encoding'] = 'gzip'
+  if (request.contentType !== undefined) headers['content-type'] = request.contentType
+  // Node frames no body of a DELETE unless told its length.
+  if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body))
+  const {deadline} = connection
+  const timeoutMs = deadline.bound(connection.timeoutMs)
+  const received = await exchange(
+    {method: request.method, url, headers, body: request.body, agent: init.agent as never},
+    {
+      timeoutMs,
+      timeoutReason: timeoutMs < connection.timeoutMs ? `before ${deadline.describe()}` : undefined,
+      maxBodyBytes: connection.maxBodyBytes,
+    },
+  )
+  const header = (name: string): string | null => {
+    const value = received.headers[name]
+    return Array.isArray(value) ? (value[0] ?? null) : (value ?? null)
+  }
+  return {
+    status: received.status,
+    statusText: received.statusText,
+    body: parseBody(received.text),
+    retryAfter: header('retry-after'),
+    contentType: header('content-type') ?? '',
   }
 }
 

@@ -2,6 +2,8 @@
  * When and how long to wait before asking the Kubernetes API again, and how to say in one line
  * why a request failed. Only reasons are described, never requests: those carry credentials.
  */
+import {describeNetworkError} from './transport.js'
+
 export interface RetryPolicy {
   /** Requests per page, the first one included. */
   attempts: number
@@ -44,41 +46,12 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500
 }
 
-const NETWORK_REASONS: Record<string, string> = {
-  ECONNRESET: 'connection reset',
-  ECONNREFUSED: 'connection refused',
-  ECONNABORTED: 'connection aborted',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  EPIPE: 'connection closed',
-  EAI_AGAIN: 'DNS lookup failed',
-}
-
 /**
- * One line for a failed request: a timeout, a network error (node-fetch's FetchError carries the
- * system error's code), a TLS failure. Every one of them is retried: a restarting API server
- * refuses connections and a load balancer in front of it may present the wrong certificate for a
- * moment.
+ * One line for a failed request of node-fetch (the watch): a timeout (an abort), else what
+ * describeNetworkError makes of it.
  */
 export function describeRequestError(error: unknown, timeoutMs: number): string {
-  const record = (error ?? {}) as {name?: unknown; code?: unknown; errno?: unknown; message?: unknown; type?: unknown}
-  const message = typeof record.message === 'string' ? record.message : String(error)
-  // node-fetch says "request to <url> failed, reason: <system message>"; keep the reason.
-  const reason = message.replace(/^request to \S+ failed, reason: /, '').split('\n')[0] ?? ''
+  const record = (error ?? {}) as {name?: unknown; type?: unknown}
   if (record.name === 'AbortError' || record.type === 'aborted') return `timed out after ${timeoutMs} ms`
-  const code = typeof record.code === 'string' ? record.code : typeof record.errno === 'string' ? record.errno : ''
-  if (/socket hang up/i.test(reason)) return 'connection closed (socket hang up)'
-  if (code === 'ENOTFOUND') return `host not found (${reason.replace(/^getaddrinfo ENOTFOUND /, '')})`
-  const known = NETWORK_REASONS[code]
-  if (known) return known
-  if (isTlsError(code, reason)) return `certificate verify failed: ${reason}`
-  return reason || 'request failed'
-}
-
-function isTlsError(code: string, reason: string): boolean {
-  return (
-    /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL|EPROTO/.test(code) ||
-    /certificate|self[- ]signed|SSL routines|TLS/i.test(reason)
-  )
+  return describeNetworkError(error)
 }

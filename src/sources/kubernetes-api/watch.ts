@@ -66,6 +66,8 @@ const DEFAULT_TIMEOUT_SECONDS = 300
 const IDLE_GRACE_MS = 60_000
 /** An event is one object; a line this long is not one. */
 const MAX_LINE = 16 << 20
+/** A refusal is a Status of a few hundred bytes; more is not read (an endless body must not grow memory). */
+const MAX_REFUSAL_BYTES = 1 << 20
 
 interface Session extends Connection {
   signal: AbortSignal
@@ -182,15 +184,15 @@ async function watchOnce(kind: KubernetesList, from: string, session: Session, p
       headers,
       signal: controller.signal as RequestInit['signal'],
     })
+    // node-fetch emits its abort on the body, which throws with nobody listening (after an early return).
+    response.body.on('error', () => undefined)
     if (response.status !== 200) {
-      const body = parseBody(await response.text())
+      const body = parseBody(await boundedText(response.body, MAX_REFUSAL_BYTES))
       if (response.status === 410) return {resourceVersion: undefined, received}
       if (response.status === 401) problems.report(unauthorized(session).message)
       else problems.report(`${why}: ${describeStatus({status: response.status, statusText: response.statusText, body})}`)
       return {resourceVersion, received}
     }
-    // node-fetch emits its abort on the body, which throws with nobody listening (after an early return).
-    response.body.on('error', () => undefined)
     const decoder = new TextDecoder()
     let buffered = ''
     for await (const chunk of response.body) {
@@ -230,6 +232,19 @@ async function watchOnce(kind: KubernetesList, from: string, session: Session, p
     session.signal.removeEventListener('abort', abort)
     controller.abort()
   }
+}
+
+/** The body as text, at most `max` bytes of it. */
+async function boundedText(body: NodeJS.ReadableStream, max: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string)
+    chunks.push(buffer.subarray(0, max - size))
+    size += buffer.length
+    if (size >= max) break
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 /** Passes a change on, unless it is outside the namespaces asked for. */

@@ -6,8 +6,14 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {InputError} from '../../../src/errors.js'
 import {discoverJuju} from '../../../src/sources/juju-api/juju-data.js'
+import {generateTestPki} from '../../fake-juju/tls.js'
 
-const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+// A real certificate: hardenctl parses the CA it is given (issue 14).
+const CA = generateTestPki().caCert
+const CA_BLOCK = CA.trim()
+  .split('\n')
+  .map((line) => `      ${line}`)
+  .join('\n')
 
 // Shaped like the juju client's own files (juju/juju jujuclient testdata).
 const CONTROLLERS = `controllers:
@@ -15,9 +21,7 @@ const CONTROLLERS = `controllers:
     uuid: f04abcd1-0000-4000-8000-000000000001
     api-endpoints: ['10.0.0.5:17070', '[fd00::5]:17070']
     ca-cert: |
-      -----BEGIN CERTIFICATE-----
-      MIIB
-      -----END CERTIFICATE-----
+${CA_BLOCK}
     cloud: microk8s
     region: localhost
     type: kubernetes
@@ -108,6 +112,6 @@ describe('discoverJuju', () => {
       found: true,
       controllers: [{name: 'controller', endpoints: ['10.0.0.5:17070', '10.0.0.6:17070'], caCert: CA, user: 'hardenctl', password: 'from-secret', source: 'HARDENCTL_JUJU_* environment'}],
     })
-    expect(() => discoverJuju({env: {HARDENCTL_JUJU_ENDPOINTS: '10.0.0.5:17070', HARDENCTL_JUJU_USER: 'x'}})).toThrow(/neither HARDENCTL_JUJU_PASSWORD nor HARDENCTL_JUJU_PASSWORD_FILE/)
+    expect(() => discoverJuju({env: {HARDENCTL_JUJU_ENDPOINTS: '10.0.0.5:17070', HARDENCTL_JUJU_USER: 'hardenctl'}})).toThrow(/neither HARDENCTL_JUJU_PASSWORD nor HARDENCTL_JUJU_PASSWORD_FILE/)
   })
 })

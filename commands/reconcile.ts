@@ -141,7 +141,7 @@ EXIT CODES
     // Test seam: stop after this many passes, so a test of the loop ends by itself.
     const maxPasses = positiveWhole('HARDENCTL_WATCH_MAX_PASSES', process.env.HARDENCTL_WATCH_MAX_PASSES)
     if (flags['no-kubernetes']) throw new InputError(undefined, '--watch needs the Kubernetes cluster (it applies there and watches it); drop --no-kubernetes')
-    const cluster = discoverKubernetes({kubeconfig: flags.kubeconfig, context: flags.context})
+    const cluster = await discoverKubernetes({kubeconfig: flags.kubeconfig, context: flags.context})
     if (!cluster.found) throw new InputError(undefined, `reconcile --watch needs a Kubernetes cluster: ${cluster.reason}`)
 
     const stop = new AbortController()

@@ -54,7 +54,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveCollection>
     throw new InputError(undefined, '--no-juju and --no-kubernetes leave nothing to inspect')
   }
   const jujuFound = options.juju === false ? undefined : discoverJuju({controllers: options.juju.controllers, env})
-  const kubernetesFound = options.kubernetes === false ? undefined : discoverKubernetes({...options.kubernetes, env})
+  const kubernetesFound = options.kubernetes === false ? undefined : await discoverKubernetes({...options.kubernetes, env})
 
   const result: LiveCollection = {
     documents: [],

@@ -42,8 +42,8 @@ function estate(pods: number): Json[] {
   ]
 }
 
-function configFor(url: string, token?: string) {
-  const discovery = discoverKubernetes({kubeconfig: writeKubeconfig(dir, [{context: 'fake', url, token}]), env: {}})
+async function configFor(url: string, token?: string) {
+  const discovery = await discoverKubernetes({kubeconfig: writeKubeconfig(dir, [{context: 'fake', url, token}]), env: {}})
   if (!discovery.found) throw new Error(discovery.reason)
   return discovery
 }
@@ -57,7 +57,7 @@ describe('fake Kubernetes API over a real socket', () => {
   it('serves every kind with limit/continue pagination: ceil(n / 500) requests, objects unchanged', async () => {
     const objects = estate(1234)
     api = await startFakeKubernetesApi(objects, {token: 'fake-token'})
-    const {config, description} = configFor(api.url, 'fake-token')
+    const {config, description} = await configFor(api.url, 'fake-token')
 
     const collection = await collectKubernetes(config, {description})
 
@@ -102,7 +102,7 @@ describe('fake Kubernetes API over a real socket', () => {
 
   it('forbids the plurals it is told to, with the real Status shape', async () => {
     api = await startFakeKubernetesApi(estate(3), {forbidden: ['clusterroles', 'pods']})
-    const {config} = configFor(api.url)
+    const {config} = await configFor(api.url)
 
     const collection = await collectKubernetes(config)
 
@@ -127,7 +127,7 @@ describe('fake Kubernetes API over a real socket', () => {
 
   it('answers 401 to a wrong token', async () => {
     api = await startFakeKubernetesApi(estate(1), {token: 'right'})
-    const {config, description} = configFor(api.url, 'wrong')
+    const {config, description} = await configFor(api.url, 'wrong')
 
     const error = await collectKubernetes(config, {description}).catch((e: unknown) => e)
 
@@ -138,7 +138,7 @@ describe('fake Kubernetes API over a real socket', () => {
 
   it('serves 24k pods in 48 pages quickly', async () => {
     api = await startFakeKubernetesApi(estate(24_000))
-    const {config} = configFor(api.url)
+    const {config} = await configFor(api.url)
 
     const started = performance.now()
     const collection = await collectKubernetes(config)
@@ -207,7 +207,7 @@ function editedByKubectl(namespace: string, name: string): Json {
 describe('fake Kubernetes API: writes with applyPlan over a real socket', () => {
   it('creates by server-side apply; the object then reads back as applied, and a second apply is a no-op', async () => {
     api = await startFakeKubernetesApi(estate(2))
-    const {config} = configFor(api.url)
+    const {config} = await configFor(api.url)
     const web = policy('shop', 'allow-web')
     const deny = denyAll('shop')
 
@@ -263,7 +263,7 @@ describe('fake Kubernetes API: writes with applyPlan over a real socket', () => 
   it('reports a conflict with a seeded object whose spec kubectl changed, and takes it over with forceConflicts', async () => {
     const seeded = editedByKubectl('shop', 'allow-web')
     api = await startFakeKubernetesApi([...estate(1), seeded])
-    const {config} = configFor(api.url)
+    const {config} = await configFor(api.url)
     const current = liveCopy(api, 'shop', 'allow-web')
     expect(current).toEqual(seeded)
     const actions = [action('update', 'allow', policy('shop', 'allow-web'), current), action('create', 'default-deny', denyAll('shop'))]
@@ -307,7 +307,7 @@ describe('fake Kubernetes API: writes with applyPlan over a real socket', () => 
   it('does not conflict when another manager owns the spec but the applied values are the same', async () => {
     const seeded = editedByKubectl('shop', 'allow-web')
     api = await startFakeKubernetesApi([seeded])
-    const {config} = configFor(api.url)
+    const {config} = await configFor(api.url)
     const same = {...policy('shop', 'allow-web'), spec: (seeded as unknown as NetworkPolicyObject).spec}
     const annotated = {...same, metadata: {...same.metadata, annotations: {'hardenctl.io/reason': 'relation'}}}
 
@@ -320,7 +320,7 @@ describe('fake Kubernetes API: writes with applyPlan over a real socket', () => 
   it('dry run: validates every write (dryRun=All) and persists nothing', async () => {
     const stale = policy('shop', 'stale', {resourceVersion: '41', uid: 'uid-stale'})
     api = await startFakeKubernetesApi([...estate(1), stale])
-    const {config} = configFor(api.url)
+    const {config} = await configFor(api.url)
     const before = api.objects()
     const actions = [
       action('create', 'allow', policy('shop', 'allow-web')),
@@ -339,7 +339,7 @@ describe('fake Kubernetes API: writes with applyPlan over a real socket', () => 
     const stale = policy('shop', 'stale', {resourceVersion: '41', uid: 'uid-stale'})
     const other = policy('shop', 'other', {resourceVersion: '42', uid: 'uid-other'})
     api = await startFakeKubernetesApi([stale, other])
-    const {config} = configFor(api.url)
+    const {config} = await configFor(api.url)
     const changed = {...other, metadata: {...other.metadata, resourceVersion: '40'}}
     const actions = [
       action('delete', 'prune', liveCopy(api, 'shop', 'stale')),
@@ -372,7 +372,7 @@ describe('fake Kubernetes API: writes with applyPlan over a real socket', () => 
   it('fails writes in a namespace told to (failWrites): later phases there skipped, other namespaces done', async () => {
     const failWrites = [{namespace: 'shop', status: 500}, {namespace: 'billing', status: 503, times: 1}]
     api = await startFakeKubernetesApi(estate(1), {failWrites})
-    const {config} = configFor(api.url)
+    const {config} = await configFor(api.url)
     const actions = [
       action('create', 'allow', policy('shop', 'allow-web')),
       action('create', 'default-deny', denyAll('shop')),

@@ -8,7 +8,7 @@ import {accessSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {delimiter, join} from 'node:path'
 
-import {KubeConfig} from '@kubernetes/client-node'
+import type {KubeConfig} from '@kubernetes/client-node'
 import {parseDocument} from 'yaml'
 
 import {InputError} from '../../errors.js'
@@ -32,10 +32,19 @@ const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount'
 /** Contexts an unknown `--context` error lists. */
 const LISTED_CONTEXTS = 5
 
-export function discoverKubernetes(options: DiscoveryOptions): KubernetesDiscovery {
+/**
+ * client-node's import alone costs about a second (every generated API class), so only a run
+ * that looks for a cluster loads it, here.
+ */
+async function kubeConfigClass(): Promise<typeof KubeConfig> {
+  return (await import('@kubernetes/client-node')).KubeConfig
+}
+
+export async function discoverKubernetes(options: DiscoveryOptions): Promise<KubernetesDiscovery> {
   const env = options.env ?? process.env
   const files = kubeconfigFiles(options, env)
-  if (files.length > 0) return fromKubeconfig(files, options.context)
+  const KubeConfigClass = await kubeConfigClass()
+  if (files.length > 0) return fromKubeconfig(KubeConfigClass, files, options.context)
 
   const explicit = env.KUBECONFIG ? `KUBECONFIG (${env.KUBECONFIG}) names no existing file` : undefined
   // Test seam: a prefix put in front of /var/run/secrets/kubernetes.io/serviceaccount, so tests
@@ -52,7 +61,7 @@ export function discoverKubernetes(options: DiscoveryOptions): KubernetesDiscove
   if (options.context !== undefined) {
     throw new InputError(undefined, `--context ${options.context}: running in a cluster with no kubeconfig to find it in`)
   }
-  return {found: true, config: inClusterConfig(prefix, env), description: 'in-cluster service account'}
+  return {found: true, config: inClusterConfig(KubeConfigClass, prefix, env), description: 'in-cluster service account'}
 }
 
 /**
@@ -67,13 +76,13 @@ function kubeconfigFiles(options: DiscoveryOptions, env: NodeJS.ProcessEnv): str
   return exists(file) ? [file] : []
 }
 
-function fromKubeconfig(files: string[], context: string | undefined): KubernetesDiscovery {
-  const config = new KubeConfig()
+function fromKubeconfig(KubeConfigClass: typeof KubeConfig, files: string[], context: string | undefined): KubernetesDiscovery {
+  const config = new KubeConfigClass()
   // Which file each context came from, for the description and error messages.
   const contextFiles = new Map<string, string>()
   let currentContext: string | undefined
   for (const file of files) {
-    const one = loadFile(file)
+    const one = loadFile(KubeConfigClass, file)
     for (const cluster of one.getClusters()) if (!config.getCluster(cluster.name)) config.addCluster(cluster)
     for (const user of one.getUsers()) if (!config.getUser(user.name)) config.addUser(user)
     for (const ctx of one.getContexts()) {
@@ -112,7 +121,7 @@ function fromKubeconfig(files: string[], context: string | undefined): Kubernete
  * messages ("clusters[0].cluster.server is missing") then cover what is not a kubeconfig. Only the
  * first line of any message is kept: parsers quote the offending text, which may be a token.
  */
-function loadFile(file: string): KubeConfig {
+function loadFile(KubeConfigClass: typeof KubeConfig, file: string): KubeConfig {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -132,7 +141,7 @@ function loadFile(file: string): KubeConfig {
   } catch (error) {
     throw new InputError(file, `not valid YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`)
   }
-  const config = new KubeConfig()
+  const config = new KubeConfigClass()
   // kubectl reads an empty file as an empty kubeconfig; client-node cannot.
   if (data === null || data === undefined) return config
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -150,8 +159,8 @@ function loadFile(file: string): KubeConfig {
  * client-node reads the host and port from `process.env`; the server is rebuilt from `env` the
  * same way, so discovery answers from what it was given.
  */
-function inClusterConfig(prefix: string, env: NodeJS.ProcessEnv): KubeConfig {
-  const config = new KubeConfig()
+function inClusterConfig(KubeConfigClass: typeof KubeConfig, prefix: string, env: NodeJS.ProcessEnv): KubeConfig {
+  const config = new KubeConfigClass()
   config.loadFromCluster(prefix)
   const host = env.KUBERNETES_SERVICE_HOST ?? ''
   const port = env.KUBERNETES_SERVICE_PORT ?? ''

@@ -37,9 +37,9 @@ function found(discovery: KubernetesDiscovery): Extract<KubernetesDiscovery, {fo
   return discovery
 }
 
-function inputError(fn: () => unknown): InputError {
+async function inputError(fn: () => Promise<unknown>): Promise<InputError> {
   try {
-    fn()
+    await fn()
   } catch (error) {
     expect(error).toBeInstanceOf(InputError)
     const inputError = error as InputError
@@ -64,7 +64,7 @@ describe('discoverKubernetes: kubeconfig', () => {
       {context: 'staging', url: 'https://staging.k8s.test:6443', token: 'staging-token'},
     ])
 
-    const discovery = found(discoverKubernetes({kubeconfig: file, env: {}, home: await emptyHome()}))
+    const discovery = found(await discoverKubernetes({kubeconfig: file, env: {}, home: await emptyHome()}))
 
     expect(discovery.description).toBe(`context prod-admin in ${file}`)
     expect(discovery.config.getCurrentCluster()?.server).toBe('https://prod.k8s.test:6443')
@@ -83,7 +83,7 @@ describe('discoverKubernetes: kubeconfig', () => {
     const prod = nock('https://prod.k8s.test:6443').get(/.*/).reply(500, 'wrong cluster')
     const staging = replyEmpty(nock('https://staging.k8s.test:6443').matchHeader('authorization', 'Bearer staging-token'))
 
-    const discovery = found(discoverKubernetes({kubeconfig: file, context: 'staging', env: {}}))
+    const discovery = found(await discoverKubernetes({kubeconfig: file, context: 'staging', env: {}}))
     const collection = await collectKubernetes(discovery.config, {retry: FAST_RETRY, description: discovery.description})
 
     expect(discovery.description).toBe(`context staging in ${file}`)
@@ -96,7 +96,7 @@ describe('discoverKubernetes: kubeconfig', () => {
     const contexts = ['a', 'b', 'c', 'd', 'e', 'f'].map((context) => ({context, url: `https://${context}.k8s.test`}))
     const file = writeKubeconfig(dir, contexts)
 
-    const error = inputError(() => discoverKubernetes({kubeconfig: file, context: 'prod', env: {}}))
+    const error = (await inputError(() => discoverKubernetes({kubeconfig: file, context: 'prod', env: {}})))
 
     expect(error.message).toBe(`${file}: context "prod" is not defined (available: a, b, c, d, e, ...)`)
   })
@@ -104,7 +104,7 @@ describe('discoverKubernetes: kubeconfig', () => {
   it('rejects a current-context that names no context', async () => {
     const file = writeKubeconfig(dir, [{context: 'a', url: 'https://a.k8s.test'}], 'gone')
 
-    expect(inputError(() => discoverKubernetes({kubeconfig: file, env: {}})).message).toBe(
+    expect((await inputError(() => discoverKubernetes({kubeconfig: file, env: {}}))).message).toBe(
       `${file}: current-context "gone" is not defined (available: a)`,
     )
   })
@@ -117,23 +117,23 @@ describe('discoverKubernetes: kubeconfig', () => {
         'contexts:\n- name: a\n  context: {cluster: a, user: a}\nusers:\n- name: a\n  user: {token: secret-token}\n',
     )
 
-    expect(inputError(() => discoverKubernetes({kubeconfig: file, env: {}})).message).toBe(
+    expect((await inputError(() => discoverKubernetes({kubeconfig: file, env: {}}))).message).toBe(
       `${file}: no current-context set; choose one with --context`,
     )
-    expect(found(discoverKubernetes({kubeconfig: file, context: 'a', env: {}})).description).toBe(`context a in ${file}`)
+    expect(found(await discoverKubernetes({kubeconfig: file, context: 'a', env: {}})).description).toBe(`context a in ${file}`)
   })
 
-  it('rejects a missing --kubeconfig naming it', () => {
+  it('rejects a missing --kubeconfig naming it', async () => {
     const file = join(dir, 'nope', 'config')
 
-    expect(inputError(() => discoverKubernetes({kubeconfig: file, env: {}})).message).toBe(`${file}: cannot read kubeconfig (ENOENT)`)
+    expect((await inputError(() => discoverKubernetes({kubeconfig: file, env: {}}))).message).toBe(`${file}: cannot read kubeconfig (ENOENT)`)
   })
 
   it('rejects a kubeconfig that is not YAML, on one line with its position and without quoting it', async () => {
     const file = join(dir, 'config')
     await writeFile(file, 'users:\n- name: a\n  user:\n    token: "s3cret-token\n  client-key-data: [\n')
 
-    const error = inputError(() => discoverKubernetes({kubeconfig: file, env: {}}))
+    const error = (await inputError(() => discoverKubernetes({kubeconfig: file, env: {}})))
 
     expect(error.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: not valid YAML: `))
     expect(error.message).not.toContain('s3cret')
@@ -142,12 +142,12 @@ describe('discoverKubernetes: kubeconfig', () => {
   it('rejects YAML that is not a kubeconfig', async () => {
     const file = join(dir, 'config')
     await writeFile(file, '- just\n- a list\n')
-    expect(inputError(() => discoverKubernetes({kubeconfig: file, env: {}})).message).toBe(
+    expect((await inputError(() => discoverKubernetes({kubeconfig: file, env: {}}))).message).toBe(
       `${file}: not a kubeconfig: expected a mapping with clusters, contexts and users`,
     )
 
     await writeFile(file, 'clusters:\n- name: a\n  cluster: {certificate-authority-data: AAAA}\n')
-    expect(inputError(() => discoverKubernetes({kubeconfig: file, env: {}})).message).toBe(
+    expect((await inputError(() => discoverKubernetes({kubeconfig: file, env: {}}))).message).toBe(
       `${file}: not a valid kubeconfig: clusters[0].cluster.server is missing`,
     )
   })
@@ -156,10 +156,10 @@ describe('discoverKubernetes: kubeconfig', () => {
     const file = join(dir, 'config')
     await writeFile(file, '')
 
-    expect(inputError(() => discoverKubernetes({kubeconfig: file, env: {}})).message).toBe(
+    expect((await inputError(() => discoverKubernetes({kubeconfig: file, env: {}}))).message).toBe(
       `${file}: no current-context set; choose one with --context`,
     )
-    expect(inputError(() => discoverKubernetes({kubeconfig: file, context: 'a', env: {}})).message).toBe(
+    expect((await inputError(() => discoverKubernetes({kubeconfig: file, context: 'a', env: {}}))).message).toBe(
       `${file}: context "a" is not defined (it defines no contexts)`,
     )
   })
@@ -168,14 +168,14 @@ describe('discoverKubernetes: kubeconfig', () => {
     const file = join(dir, 'config')
     await writeFile(file, 'current-context: *missing\n')
 
-    expect(inputError(() => discoverKubernetes({kubeconfig: file, env: {}})).message).toMatch(/: not valid YAML: /)
+    expect((await inputError(() => discoverKubernetes({kubeconfig: file, env: {}}))).message).toMatch(/: not valid YAML: /)
   })
 
   it('rejects a context naming a cluster that is not defined', async () => {
     const file = join(dir, 'config')
     await writeFile(file, 'current-context: a\ncontexts:\n- name: a\n  context: {cluster: missing, user: a}\n')
 
-    expect(inputError(() => discoverKubernetes({kubeconfig: file, env: {}})).message).toBe(
+    expect((await inputError(() => discoverKubernetes({kubeconfig: file, env: {}}))).message).toBe(
       `${file}: context "a" names cluster "missing", which is not defined`,
     )
   })
@@ -190,11 +190,11 @@ describe('discoverKubernetes: kubeconfig', () => {
     ])
     const env = {KUBECONFIG: [join(dir, 'missing'), first, second].join(':')}
 
-    const current = found(discoverKubernetes({env, home: await emptyHome()}))
+    const current = found(await discoverKubernetes({env, home: await emptyHome()}))
     expect(current.description).toBe(`context prod in ${first}`)
     expect(current.config.getCurrentCluster()?.server).toBe('https://prod.k8s.test')
 
-    const lab = found(discoverKubernetes({env, context: 'lab'}))
+    const lab = found(await discoverKubernetes({env, context: 'lab'}))
     expect(lab.description).toBe(`context lab in ${second}`)
     expect(lab.config.getCurrentCluster()?.server).toBe('https://lab.k8s.test')
   })
@@ -204,21 +204,21 @@ describe('discoverKubernetes: kubeconfig', () => {
     await mkdir(join(home, '.kube'))
     await rename(writeKubeconfig(join(home, '.kube'), [{context: 'home', url: 'https://home.k8s.test'}]), join(home, '.kube', 'config'))
 
-    const discovery = found(discoverKubernetes({env: {}, home}))
+    const discovery = found(await discoverKubernetes({env: {}, home}))
 
     expect(discovery.description).toBe(`context home in ${join(home, '.kube', 'config')}`)
   })
 
   it('--kubeconfig wins over KUBECONFIG', async () => {
     const flag = writeKubeconfig(dir, [{context: 'flag', url: 'https://flag.k8s.test'}])
-    const discovery = found(discoverKubernetes({kubeconfig: flag, env: {KUBECONFIG: join(dir, 'other')}}))
+    const discovery = found(await discoverKubernetes({kubeconfig: flag, env: {KUBECONFIG: join(dir, 'other')}}))
     expect(discovery.description).toBe(`context flag in ${flag}`)
   })
 })
 
 describe('discoverKubernetes: nothing found', () => {
   it('says so instead of falling back to localhost:8080', async () => {
-    const discovery = discoverKubernetes({env: {}, home: await emptyHome()})
+    const discovery = await discoverKubernetes({env: {}, home: await emptyHome()})
 
     expect(discovery).toEqual({
       found: false,
@@ -227,7 +227,7 @@ describe('discoverKubernetes: nothing found', () => {
   })
 
   it('names KUBECONFIG when none of its files exist', async () => {
-    const discovery = discoverKubernetes({env: {KUBECONFIG: '/nonexistent/a:/nonexistent/b'}, home: await emptyHome()})
+    const discovery = await discoverKubernetes({env: {KUBECONFIG: '/nonexistent/a:/nonexistent/b'}, home: await emptyHome()})
 
     expect(discovery).toEqual({
       found: false,
@@ -236,14 +236,14 @@ describe('discoverKubernetes: nothing found', () => {
   })
 
   it('is an error when --context names a context but there is no kubeconfig', async () => {
-    expect(inputError(() => discoverKubernetes({context: 'prod', env: {}, home: dir})).message).toBe(
+    expect((await inputError(() => discoverKubernetes({context: 'prod', env: {}, home: dir}))).message).toBe(
       '--context prod: no kubeconfig (--kubeconfig, KUBECONFIG, ~/.kube/config) to find it in',
     )
   })
 
   it('needs the service-account token file as well as the service env to count as in-cluster', async () => {
     const env = {KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443', HARDENCTL_SERVICE_ACCOUNT_ROOT: dir}
-    expect(discoverKubernetes({env, home: await emptyHome()}).found).toBe(false)
+    expect((await discoverKubernetes({env, home: await emptyHome()})).found).toBe(false)
   })
 })
 
@@ -279,7 +279,7 @@ describe('discoverKubernetes: in cluster', () => {
       .reply(403, forbidden('clusterroles'))
     replyEmpty(scope, ['namespaces', 'clusterroles'])
 
-    const discovery = found(discoverKubernetes({env, home: await emptyHome()}))
+    const discovery = found(await discoverKubernetes({env, home: await emptyHome()}))
     const collection = await collectKubernetes(discovery.config, {retry: FAST_RETRY, description: discovery.description})
 
     expect(discovery.description).toBe('in-cluster service account')
@@ -295,7 +295,7 @@ describe('discoverKubernetes: in cluster', () => {
     const env = inClusterEnv(await serviceAccountRoot())
     nock('https://10.96.0.1:443').get('/api/v1/namespaces').query({limit: '500'}).reply(401, status(401, 'Unauthorized', 'Unauthorized'))
 
-    const discovery = found(discoverKubernetes({env, home: await emptyHome()}))
+    const discovery = found(await discoverKubernetes({env, home: await emptyHome()}))
     const error = await collectKubernetes(discovery.config, {retry: FAST_RETRY}).catch((e: unknown) => e)
 
     expect(error).toBeInstanceOf(IncompleteError)
@@ -310,6 +310,6 @@ describe('discoverKubernetes: in cluster', () => {
       ...inClusterEnv(await serviceAccountRoot()),
       KUBECONFIG: writeKubeconfig(dir, [{context: 'admin', url: 'https://admin.k8s.test'}]),
     }
-    expect(found(discoverKubernetes({env})).description).toMatch(/^context admin in /)
+    expect(found(await discoverKubernetes({env})).description).toMatch(/^context admin in /)
   })
 })

@@ -6,7 +6,7 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import type {KubeConfig} from '@kubernetes/client-node'
+import {KubeConfig} from '@kubernetes/client-node'
 import nock from 'nock'
 import {afterAll, afterEach, beforeAll} from 'vitest'
 
@@ -192,10 +192,10 @@ export function useNockedCluster(): {dir: () => string} {
 
 /** A real client-node config for `server`, loaded from a kubeconfig file as a user's would be. */
 export function configFor(dir: string, server: string, token = 'test-token-not-secret'): KubeConfig {
-  const file = writeKubeconfig(dir, [{context: 'test', url: server, token}])
-  const found = discoverKubernetes({kubeconfig: file, env: {}})
-  if (!found.found) throw new Error(found.reason)
-  return found.config
+  const config = new KubeConfig()
+  config.loadFromFile(writeKubeconfig(dir, [{context: 'test', url: server, token}]))
+  config.setCurrentContext('test')
+  return config
 }
 
 export function items(document: {data: unknown} | undefined): Json[] {

@@ -3,12 +3,15 @@
  * (`/`, `--root DIR`, or a machine's collection unpacked by the fleet path) with the same code;
  * executes nothing and writes nothing.
  */
+import {posix} from 'node:path'
+
 import type {Target} from '../../findings/types.js'
 import type {ConfigLine, HostFileStat, HostInventory, HostMaas} from '../../inventory/host.js'
 import {pickSettings, readHaproxy, readLandscapeClient, readPostgres, readUfw, readWebProxies} from './configs.js'
 import {type HostIdentities, readIdentities} from './identity.js'
 import {parseAuthLine, parseRegiondLine, scanLog} from './logs.js'
 import {readListeningSockets} from './proc-net.js'
+import {HOST_OVERLAY_FILE, readOverlay} from './overlay.js'
 import {HostRoot} from './root.js'
 
 /** Where each package layout keeps what the MAAS rules read (003 "File permissions", "MAAS log files"). */
@@ -64,7 +67,10 @@ export interface ReadHostOptions {
 }
 
 export async function readHost(options: ReadHostOptions): Promise<{host: HostInventory; warnings: string[]}> {
-  const root = new HostRoot(options.dir, options.display)
+  const overlayWarnings: string[] = []
+  const overlay = options.dir === '/' ? undefined : await readOverlay(options.dir, options.display === '' ? `/${HOST_OVERLAY_FILE}` : posix.join(options.display, HOST_OVERLAY_FILE), overlayWarnings)
+  const root = new HostRoot(options.dir, options.display, overlay?.stats)
+  root.warnings.push(...overlayWarnings)
   const ids = await readIdentities(root)
   const maas = await readMaas(root, ids, options.logLookbackMs)
   const landscapeClient = await readLandscapeClient(root)
@@ -91,7 +97,17 @@ export async function readHost(options: ReadHostOptions): Promise<{host: HostInv
 }
 
 async function readMaas(root: HostRoot, ids: HostIdentities, lookbackMs: number): Promise<HostMaas | undefined> {
-  const layout = (await root.exists(MAAS_LAYOUTS.snap.dir)) ? 'snap' : (await root.exists(MAAS_LAYOUTS.deb.dir)) ? 'deb' : undefined
+  // The layout whose configuration files are there; else the one whose directory is.
+  const hasConfig = async (l: 'deb' | 'snap') => (await root.exists(MAAS_LAYOUTS[l].regiond)) || (await root.exists(MAAS_LAYOUTS[l].rackd))
+  const layout = (await hasConfig('snap'))
+    ? 'snap'
+    : (await hasConfig('deb'))
+      ? 'deb'
+      : (await root.exists(MAAS_LAYOUTS.snap.dir))
+        ? 'snap'
+        : (await root.exists(MAAS_LAYOUTS.deb.dir))
+          ? 'deb'
+          : undefined
   if (!layout) return undefined
   const paths = MAAS_LAYOUTS[layout]
   const configFiles: HostFileStat[] = []

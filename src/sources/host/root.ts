@@ -27,7 +27,12 @@ export class HostRoot {
    * @param dir the directory on this machine that holds the host's `/`.
    * @param display how the root is named in findings: `''` for `/`, or the `--root` argument.
    */
-  constructor(readonly dir: string, private readonly display: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly display: string,
+    /** Modes and owners recorded on the machine (a collected root), by host path. */
+    private readonly stats: Record<string, {mode: number; uid: number; gid: number}> = {},
+  ) {}
 
   /** `/etc/maas/regiond.conf`, or `ROOT/etc/maas/regiond.conf` under --root. */
   shown(hostPath: string): string {
@@ -72,7 +77,8 @@ export class HostRoot {
     if (!resolved) return undefined
     try {
       const s = await lstat(resolved)
-      return {mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, size: s.size, mtimeMs: s.mtimeMs}
+      const recorded = this.stats[hostPath]
+      return {mode: recorded?.mode ?? s.mode & 0o7777, uid: recorded?.uid ?? s.uid, gid: recorded?.gid ?? s.gid, size: s.size, mtimeMs: s.mtimeMs}
     } catch (error) {
       this.warn(hostPath, `cannot stat (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
       return undefined

@@ -14,6 +14,7 @@ import {evaluateRules} from '../rules/engine.js'
 import type {Rule} from '../rules/rule.js'
 import {readFileSources, readSourceDocuments} from '../sources/files.js'
 import {describeLiveInputs, type LiveCollection} from '../sources/live.js'
+import {addSnapshotHosts} from '../host/snapshot-audit.js'
 import {detectProfiles} from './profiles.js'
 
 export interface AuditOptions {
@@ -72,6 +73,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? new Date()
   const {policy, file: policyFile} = await loadPolicy(options.policyFile)
   const {inventory, warnings} = await loadInventory(options)
+  if (options.from) warnings.push(...(await addSnapshotHosts(inventory, options.from, policy)))
   const {report, rules} = auditInventory(inventory, {
     policy,
     policyFile,

@@ -71,7 +71,7 @@ export function parseCollection(stdout: string, where: string, warnings: string[
 }
 
 /** Writes the collection as a host root under `dir`. */
-export async function materialize(collection: Collection, dir: string): Promise<void> {
+export async function materialize(collection: Collection, dir: string, machine: NonNullable<HostOverlay['machine']>): Promise<void> {
   await mkdir(dir, {recursive: true})
   for (const path of collection.dirs) await mkdir(join(dir, path), {recursive: true})
   const write = async (path: string, data: string | Buffer) => {
@@ -89,6 +89,6 @@ export async function materialize(collection: Collection, dir: string): Promise<
     await write(path, log.data)
     await utimes(join(dir, path), log.mtime, log.mtime)
   }
-  const overlay: HostOverlay = {apiVersion: 'hardenctl.io/v1', kind: 'HostCollection', stats: collection.stats}
+  const overlay: HostOverlay = {apiVersion: 'hardenctl.io/v1', kind: 'HostCollection', machine, stats: collection.stats}
   await writeFile(join(dir, HOST_OVERLAY_FILE), `${JSON.stringify(overlay, null, 2)}\n`)
 }

@@ -34,6 +34,8 @@ export interface FleetOptions {
 
 export interface FleetCollection {
   roots: HostRootSpec[]
+  /** The controller the machines were collected through. */
+  controller: string
   /** Machines whose collection failed (each also has a warning). */
   notAudited: string[]
   warnings: string[]
@@ -86,10 +88,10 @@ export async function collectFleet(options: FleetOptions): Promise<FleetCollecti
         continue
       }
       const rootDir = join(dir, machine.replaceAll('/', '-'))
-      await materialize(collection, rootDir)
+      await materialize(collection, rootDir, {controller: target.name, model: options.model, name: machine})
       roots.push({dir: rootDir, display: '', target: {kind: 'machine', controller: target.name, model: options.model, name: machine}, source: where})
     }
-    return {roots, notAudited, warnings, cleanup: () => rm(dir, {recursive: true, force: true})}
+    return {roots, controller: target.name, notAudited, warnings, cleanup: () => rm(dir, {recursive: true, force: true})}
   } catch (error) {
     await rm(dir, {recursive: true, force: true})
     throw error

@@ -126,3 +126,25 @@ describe('the collection script', () => {
     expect(stdout).not.toContain('registration_key')
   })
 })
+
+describe('snapshot --hosts and audit --from', () => {
+  it('writes hosts/MODEL/MACHINE/ and audit --from reports host findings beside the Juju ones, as host --juju-model does', async () => {
+    const {env} = await fleet()
+    const out = join(home, `snapshot-${counter++}`)
+    const snap = await runCli(['snapshot', '--out', out, '--no-kubernetes', '--hosts', 'foo-machine'], {env})
+    expect(snap.code).toBe(0)
+    expect(snap.stderr).toMatch(/wrote \d+ files to /)
+    const audit = await runCli(['audit', '--from', out, '--format', 'json', '--fail-on', 'never'], {env})
+    expect(audit.code).toBe(0)
+    const report = JSON.parse(audit.stdout) as AuditReport
+    expect(report.metadata.hosts).toEqual(['prod:foo-machine machine 0', 'prod:foo-machine machine 1'])
+    const rules = new Set(report.findings.map((f) => f.rule))
+    expect(rules.has('JUJU-EXPOSED')).toBe(true)
+    const hostFindings = report.findings.filter((f) => f.target.kind === 'machine')
+    const live = JSON.parse((await runCli(['host', '--juju-model', 'foo-machine', '--format', 'json'], {env})).stdout) as AuditReport
+    const essence = (findings: AuditReport['findings']) => findings.map(({rule, target, message, location}) => ({rule, target, message, location}))
+    expect(essence(hostFindings)).toEqual(essence(live.findings))
+    expect(hostFindings.length).toBeGreaterThan(0)
+    for (const secret of Object.values(SECRETS)) expect(audit.stdout).not.toContain(secret)
+  })
+})

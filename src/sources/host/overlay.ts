@@ -13,10 +13,22 @@ export const HOST_OVERLAY_FILE = '.hardenctl-host.json'
 const overlaySchema = z.strictObject({
   apiVersion: z.literal('hardenctl.io/v1'),
   kind: z.literal('HostCollection'),
+  /** The machine it was collected from (a snapshot's hosts/MODEL/MACHINE/ names it by this). */
+  machine: z.strictObject({controller: z.string().min(1), model: z.string().min(1), name: z.string().min(1)}).optional(),
   stats: z.record(z.string().startsWith('/'), z.strictObject({mode: z.number().int().min(0).max(0o7777), uid: z.number().int().min(0), gid: z.number().int().min(0)})),
 })
 
 export type HostOverlay = z.infer<typeof overlaySchema>
+
+/** A collected host root (snapshot hosts/MODEL/MACHINE/): a directory walk of --from leaves it to the host readers. */
+export async function isCollectedHostRoot(dir: string): Promise<boolean> {
+  try {
+    await readFile(join(dir, HOST_OVERLAY_FILE))
+    return true
+  } catch {
+    return false
+  }
+}
 
 /** The overlay of a root, or undefined when it has none; a bad one is a warning. */
 export async function readOverlay(dir: string, shown: string, warnings: string[]): Promise<HostOverlay | undefined> {

@@ -9,6 +9,8 @@ import type {Target} from '../findings/types.js'
 export interface HostFileStat {
   /** As shown in findings: the host path (`/etc/maas/regiond.conf`), under `--root` when given. */
   file: string
+  /** The path on the host itself, for the fix command. */
+  hostPath: string
   /** Permission bits, e.g. 0o640. */
   mode: number
   uid: number

@@ -45,20 +45,14 @@ export const maasFilePerms: Rule = {
         ]
         report({
           target: host.target,
-          message: `${file.file} is ${problems.join(', ')}; the guide asks for 640 root:maas${file.file.endsWith('regiond.conf') ? ' (it holds the database password)' : ''}.`,
+          message: `${file.file} is ${problems.join(', ')}; the guide asks for 640 root:maas${file.hostPath.endsWith('/regiond.conf') ? ' (it holds the database password)' : ''}.`,
           evidence: {file: file.file, mode, owner, group},
-          remediation: `sudo chown root:maas ${hostPathOf(file.file, host)} && sudo chmod 640 ${hostPathOf(file.file, host)}`,
+          remediation: `sudo chown root:maas ${file.hostPath} && sudo chmod 640 ${file.hostPath}`,
           ...lineRef(file.file),
         })
       }
     }
   },
-}
-
-/** The path as on the host (findings show it under --root; the fix runs on the host). */
-function hostPathOf(shown: string, host: HostInventory): string {
-  const at = shown.search(/\/(etc|var)\//)
-  return host.target.kind === 'host' && at > 0 ? shown.slice(at) : shown
 }
 
 export const maasLoginFailures: Rule = {

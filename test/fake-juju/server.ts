@@ -11,7 +11,7 @@
  * "message (code)", but the RPC response holds the two apart.
  */
 import {execFile} from 'node:child_process'
-import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {createServer} from 'node:https'
 import {type AddressInfo, isIP} from 'node:net'
@@ -1133,6 +1133,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
       wss.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      rmSync(emptyRoot, {recursive: true, force: true})
     },
   }
 }

@@ -116,10 +116,10 @@ async function readMaas(root: HostRoot, ids: HostIdentities, lookbackMs: number)
     if (!stat) continue
     const owner = ids.users.get(stat.uid)
     const group = ids.groups.get(stat.gid)
-    configFiles.push({file: root.shown(hostPath), mode: stat.mode, uid: stat.uid, gid: stat.gid, ...(owner ? {owner} : {}), ...(group ? {group} : {})})
+    configFiles.push({file: root.shown(hostPath), hostPath, mode: stat.mode, uid: stat.uid, gid: stat.gid, ...(owner ? {owner} : {}), ...(group ? {group} : {})})
   }
-  const region = configFiles.some((f) => f.file.endsWith('regiond.conf'))
-  let rack = configFiles.some((f) => f.file.endsWith('rackd.conf'))
+  const region = configFiles.some((f) => f.hostPath === paths.regiond)
+  let rack = configFiles.some((f) => f.hostPath === paths.rackd)
   if (layout === 'snap') {
     // The snap keeps both files whatever its mode; snap_mode says which daemons run.
     const mode = (await root.readText('/var/snap/maas/common/snap_mode'))?.trim()

@@ -38,9 +38,8 @@ ${EXIT_CODES_HELP}`
     machine: Flags.string({multiple: true, description: 'With --juju-model: only these machines (repeatable). Default: every top-level machine.', dependsOn: ['juju-model']}),
     controller: Flags.string({description: 'With --juju-model: the controller from $JUJU_DATA/controllers.yaml. Default: the current controller.', dependsOn: ['juju-model']}),
     'juju-insecure-skip-verify': Flags.boolean({
-      description: 'Do not verify the controller certificate. Anyone on the path can impersonate the controller; for labs only.',
+      description: 'With --juju-model: do not verify the controller certificate. Anyone on the path can impersonate the controller; for labs only.',
       default: false,
-      dependsOn: ['juju-model'],
     }),
     ...reportFlags,
     ...tableViewFlags,

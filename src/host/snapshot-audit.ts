@@ -9,9 +9,8 @@ import {hostInventory, readHosts} from './run-host.js'
 
 /** Adds the hosts of `paths` to `inventory`; returns the readers' warnings. */
 export async function addSnapshotHosts(inventory: Inventory, paths: readonly string[], policy: Policy): Promise<string[]> {
-  const warnings: string[] = []
-  const roots = await findSnapshotHosts(paths, warnings)
-  if (roots.length === 0) return warnings
+  const roots = await findSnapshotHosts(paths)
+  if (roots.length === 0) return []
   const read = await readHosts(roots, policy)
   const hosts = read.inventory.hosts ?? []
   inventory.hosts = [...(inventory.hosts ?? []), ...hosts]
@@ -20,7 +19,7 @@ export async function addSnapshotHosts(inventory: Inventory, paths: readonly str
   const estateLocate = inventory.locate.bind(inventory)
   const hostLocate = hostInventory(hosts).locate
   inventory.locate = (ref) => (ref?.path[0] === 'line' ? hostLocate(ref) : estateLocate(ref))
-  return [...warnings, ...read.warnings]
+  return read.warnings
 }
 
 /** `snapshot --hosts MODEL`: copies collected roots to hosts/MODEL/MACHINE/ under `staging`. */

@@ -48,7 +48,8 @@ export async function readOverlay(dir: string, shown: string, warnings: string[]
   const parsed = overlaySchema.safeParse(data)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
-    warnings.push(`${shown} at ${issue.path.join('.') || '(top level)'}: ${issue.message}; file owners and modes come from the files themselves`)
+    const problem = issue.code === 'invalid_key' ? 'expected a host path starting with /' : issue.message
+    warnings.push(`${shown} at ${issue.path.join('.') || '(top level)'}: ${problem}; file owners and modes come from the files themselves`)
     return undefined
   }
   return parsed.data

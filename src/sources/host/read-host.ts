@@ -3,7 +3,7 @@
  * (`/`, `--root DIR`, or a machine's collection unpacked by the fleet path) with the same code;
  * executes nothing and writes nothing.
  */
-import {posix} from 'node:path'
+import {join, posix} from 'node:path'
 
 import type {Target} from '../../findings/types.js'
 import type {ConfigLine, HostFileStat, HostInventory, HostMaas} from '../../inventory/host.js'
@@ -68,7 +68,9 @@ export interface ReadHostOptions {
 
 export async function readHost(options: ReadHostOptions): Promise<{host: HostInventory; warnings: string[]}> {
   const overlayWarnings: string[] = []
-  const overlay = options.dir === '/' ? undefined : await readOverlay(options.dir, options.display === '' ? `/${HOST_OVERLAY_FILE}` : posix.join(options.display, HOST_OVERLAY_FILE), overlayWarnings)
+  // A collected root (fleet, snapshot hosts/) records modes and owners; named by its real path.
+  const overlayFile = options.display === '' ? join(options.dir, HOST_OVERLAY_FILE) : posix.join(options.display, HOST_OVERLAY_FILE)
+  const overlay = options.dir === '/' ? undefined : await readOverlay(options.dir, overlayFile, overlayWarnings)
   const root = new HostRoot(options.dir, options.display, overlay?.stats)
   root.warnings.push(...overlayWarnings)
   const ids = await readIdentities(root)

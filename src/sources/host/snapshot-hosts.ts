@@ -10,7 +10,7 @@ import {join} from 'node:path'
 import type {HostRootSpec} from '../../host/run-host.js'
 import {readOverlay} from './overlay.js'
 
-export async function findSnapshotHosts(paths: readonly string[], warnings: string[]): Promise<HostRootSpec[]> {
+export async function findSnapshotHosts(paths: readonly string[]): Promise<HostRootSpec[]> {
   const roots: HostRootSpec[] = []
   for (const path of paths) {
     const hostsDir = join(path, 'hosts')
@@ -18,7 +18,8 @@ export async function findSnapshotHosts(paths: readonly string[], warnings: stri
     for (const model of await names(hostsDir)) {
       for (const machine of await names(join(hostsDir, model))) {
         const dir = join(hostsDir, model, machine)
-        const overlay = await readOverlay(dir, join(dir, '.hardenctl-host.json'), warnings)
+        // Only for the machine's name: the host reader reads it again and warns about a bad one.
+        const overlay = await readOverlay(dir, join(dir, '.hardenctl-host.json'), [])
         const named = overlay?.machine
         const target = {kind: 'machine', ...(named ? {controller: named.controller} : {}), model: named?.model ?? model, name: named?.name ?? machine}
         const where = `${named ? `${named.controller}:` : ''}${target.model} machine ${target.name}`

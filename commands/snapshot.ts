@@ -4,6 +4,8 @@ import {BaseCommand} from '../src/cli/base-command.js'
 import {LIVE_ENVIRONMENT_HELP, liveFlags} from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
 import {IncompleteError} from '../src/errors.js'
+import {collectFleet, type FleetCollection} from '../src/host/fleet.js'
+import {copyHostsInto} from '../src/host/snapshot-audit.js'
 import {writeSnapshot} from '../src/sources/snapshot.js'
 
 export default class Snapshot extends BaseCommand {
@@ -25,6 +27,12 @@ EXIT CODES
 
   static override flags = {
     out: Flags.string({char: 'o', required: true, description: 'Directory to create (must not exist or be empty).'}),
+    hosts: Flags.string({
+      multiple: true,
+      description:
+        'Also collect the machines of this Juju machine model (repeatable) as hardenctl host --juju-model does, into hosts/MODEL/MACHINE/ (the --root layout); audit --from reads them. Runs the read-only collection script on each machine through the Juju API (needs admin on the model).',
+      exclusive: ['no-juju'],
+    }),
     ...liveFlags,
   }
 
@@ -34,7 +42,22 @@ EXIT CODES
     printWarnings(live.warnings)
     // A snapshot is whole or not written: one side missing would read later as "nothing there".
     if (live.failures.length > 0) throw new IncompleteError(`${live.failures.map((failure) => failure.message).join('; ')} (no snapshot written)`)
-    const written = await writeSnapshot(flags.out, live.documents)
-    process.stderr.write(`hardenctl: wrote ${written.length} files to ${flags.out}\n`)
+    const fleets: {model: string; fleet: FleetCollection}[] = []
+    try {
+      for (const model of flags.hosts ?? []) {
+        const fleet = await collectFleet({model, ...(flags.controller?.[0] ? {controller: flags.controller[0]} : {}), insecureSkipVerify: flags['juju-insecure-skip-verify']})
+        fleets.push({model, fleet})
+        printWarnings(fleet.warnings)
+        if (fleet.notAudited.length > 0) throw new IncompleteError(`--hosts ${model}: machine${fleet.notAudited.length === 1 ? '' : 's'} ${fleet.notAudited.join(', ')} could not be collected (no snapshot written)`)
+      }
+      const written = await writeSnapshot(flags.out, live.documents, async (staging) => {
+        const paths: string[] = []
+        for (const {model, fleet} of fleets) paths.push(...(await copyHostsInto(staging, model, fleet.roots)))
+        return paths
+      })
+      process.stderr.write(`hardenctl: wrote ${written.length} files to ${flags.out}\n`)
+    } finally {
+      for (const {fleet} of fleets) await fleet.cleanup()
+    }
   }
 }

@@ -29,6 +29,11 @@ export function detectProfiles(inventory: Inventory): Profile[] {
   for (const [profile, charms] of Object.entries(PRODUCT_CHARMS) as [Profile, string[]][]) {
     if (charms.some((charm) => charmNames.has(charm))) profiles.add(profile)
   }
+  // Hosts (hardenctl host): MAAS installed (deb or snap), Landscape Client configured.
+  for (const host of inventory.hosts ?? []) {
+    if (host.maas) profiles.add('maas')
+    if (host.landscapeClient) profiles.add('landscape')
+  }
   return [...profiles]
 }
 

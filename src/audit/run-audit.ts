@@ -9,11 +9,12 @@ import type {Inventory} from '../inventory/types.js'
 import {loadPolicy} from '../policy/load.js'
 import type {Policy} from '../policy/schema.js'
 import {type AuditReport, createAuditReport} from '../report/audit-report.js'
-import {ALL_RULES} from '../rules/catalog.js'
+import {ALL_RULES, HOST_RULES} from '../rules/catalog.js'
 import {evaluateRules} from '../rules/engine.js'
 import type {Rule} from '../rules/rule.js'
 import {readFileSources, readSourceDocuments} from '../sources/files.js'
 import {describeLiveInputs, type LiveCollection} from '../sources/live.js'
+import {addSnapshotHosts} from '../host/snapshot-audit.js'
 import {detectProfiles} from './profiles.js'
 
 export interface AuditOptions {
@@ -72,6 +73,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? new Date()
   const {policy, file: policyFile} = await loadPolicy(options.policyFile)
   const {inventory, warnings} = await loadInventory(options)
+  if (options.from) warnings.push(...(await addSnapshotHosts(inventory, options.from, policy)))
   const {report, rules} = auditInventory(inventory, {
     policy,
     policyFile,
@@ -92,7 +94,15 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
 export function auditInventory(inventory: Inventory, options: AuditInventoryOptions): {report: AuditReport; rules: Rule[]} {
   const {now, policy, policyFile} = options
   const profiles = options.profiles && options.profiles.length > 0 ? options.profiles : detectProfiles(inventory)
-  const rules = (options.rules ?? ALL_RULES).filter((rule) => (rule.runsInEveryProfile || profiles.includes(rule.profile)) && rule.scope !== 'host')
+  const selected = (rule: Rule) => rule.runsInEveryProfile || profiles.includes(rule.profile)
+  const hosts = inventory.hosts ?? []
+  // An inventory of hosts alone (hardenctl host) has no estate to judge: estate rules stay out.
+  const onlyHosts = hosts.length > 0 && [...inventory.inputs].every((input) => input === 'host')
+  const rules = [
+    ...(onlyHosts ? [] : (options.rules ?? ALL_RULES).filter((rule) => selected(rule) && rule.scope !== 'host')),
+    // Host checks run on the hosts the inventory holds (hardenctl host, a snapshot's hosts/).
+    ...(hosts.length > 0 ? HOST_RULES.filter(selected) : []),
+  ]
   const evaluation = evaluateRules(rules, inventory, policy, {now})
   const {findings, expiredWaivers} = applyWaivers(evaluation.findings, policy, {now, policyFile})
 
@@ -106,6 +116,7 @@ export function auditInventory(inventory: Inventory, options: AuditInventoryOpti
     notEvaluated: evaluation.notEvaluated,
     expiredWaivers,
     failOn: options.failOn,
+    ...(hosts.length > 0 ? {hosts: hosts.map((host) => host.source)} : {}),
   })
   return {report, rules}
 }

@@ -10,6 +10,7 @@
  */
 import type {Location, SourceRef} from '../sources/document.js'
 import type {CharmMetadata} from './charm.js'
+import type {HostInventory} from './host.js'
 import type {KubePod, KubeRole, KubeService, KubeServiceAccount, KubernetesView, KubeWorkload} from './kubernetes.js'
 
 /** The kinds of input a rule can need. Used to say "not evaluated: needs X". */
@@ -32,6 +33,7 @@ export type InputKind =
   | 'k8s-networkpolicies'
   | 'k8s-rbac'
   | 'k8s-serviceaccounts'
+  | 'host'
 
 export const INPUT_KIND_DESCRIPTIONS: Record<InputKind, string> = {
   'juju-status': '`juju status --format=json`',
@@ -52,6 +54,7 @@ export const INPUT_KIND_DESCRIPTIONS: Record<InputKind, string> = {
   'k8s-networkpolicies': '`kubectl get networkpolicies -A -o json`',
   'k8s-rbac': '`kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o json`',
   'k8s-serviceaccounts': '`kubectl get serviceaccounts -A -o json`',
+  host: "a host's files (`hardenctl host`, or hosts/ in a snapshot)",
 }
 
 export interface Inventory {
@@ -65,6 +68,8 @@ export interface Inventory {
   inputs: Set<InputKind>
   /** Entities that could not be read (`status-error` entries, forbidden kinds). */
   gaps: InventoryGap[]
+  /** Hosts read by `hardenctl host` or from a snapshot's hosts/ (absent: none). */
+  hosts?: HostInventory[]
   /** Every file read, with what it was recognised as. */
   files: {file: string; kind: string}[]
   /** Turns a SourceRef into file:line:column (undefined for live sources). */

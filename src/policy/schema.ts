@@ -14,6 +14,15 @@ const modelAccess = z.strictObject({
   readers: z.array(z.string()).optional(),
 })
 
+const burst = (threshold: number, windowMinutes: number) =>
+  z
+    .strictObject({
+      /** This many failures or more within `windowMinutes` make a burst. */
+      threshold: z.number().int().positive().default(threshold),
+      windowMinutes: z.number().int().positive().default(windowMinutes),
+    })
+    .default({threshold, windowMinutes})
+
 export const waiverSchema = z.strictObject({
   /** Rule id, e.g. JUJU-TRUST. */
   rule: z.string().regex(/^[A-Z0-9]+(-[A-Z0-9]+)+$/, {error: 'expected a rule id such as JUJU-TRUST'}),
@@ -98,6 +107,19 @@ export const policySchema = z.strictObject({
       enforce: psaLevel.optional(),
     })
     .default({enabled: false, warn: 'restricted', audit: 'restricted'}),
+  /** `hardenctl host`: how logs are judged and which extra ports a MAAS host may listen on. */
+  host: z
+    .strictObject({
+      /** Logs are read newest first, this far back from their newest line. */
+      logLookbackHours: z.number().int().positive().default(168),
+      /** MAAS-LOGIN-FAILURES: failed `POST /MAAS/accounts/login/` in regiond.log. */
+      loginFailures: burst(10, 5),
+      /** MAAS-SSH-FAILURES: `Failed password` / `Invalid user` in auth.log. */
+      sshFailures: burst(10, 5),
+      /** MAAS-HOST-PORTS: ports allowed besides the MAAS port reference (SSH by default). */
+      allowPorts: z.array(z.number().int().min(1).max(65535)).default([22]),
+    })
+    .default({logLookbackHours: 168, loginFailures: {threshold: 10, windowMinutes: 5}, sshFailures: {threshold: 10, windowMinutes: 5}, allowPorts: [22]}),
   waivers: z.array(waiverSchema).default([]),
   /** Honour `hardenctl.io/waive: "RULE=reason"` annotations on Kubernetes objects. */
   annotationWaivers: z.boolean().default(true),

@@ -45,6 +45,8 @@ export interface AuditReport {
     inputs: string[]
     /** Policy file path. */
     policy?: string
+    /** The hosts audited (`hardenctl host`, a snapshot's hosts/); absent when none. */
+    hosts?: string[]
   }
   summary: AuditReportSummary
   /** Worst severity first, then rule id, then target (controller, model, namespace, kind, name). */
@@ -59,6 +61,7 @@ export interface AuditReportParts {
   profiles: readonly string[]
   inputs: readonly string[]
   policy?: string
+  hosts?: readonly string[]
   findings: readonly Finding[]
   notEvaluated?: readonly NotEvaluated[]
   expiredWaivers?: readonly ExpiredWaiver[]
@@ -80,6 +83,7 @@ export function createAuditReport(parts: AuditReportParts): AuditReport {
     inputs: [...parts.inputs],
   }
   if (parts.policy !== undefined) metadata.policy = parts.policy
+  if (parts.hosts !== undefined) metadata.hosts = [...parts.hosts]
 
   return {
     apiVersion: REPORT_API_VERSION,

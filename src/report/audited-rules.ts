@@ -20,14 +20,15 @@ export interface AuditedRule {
 
 /**
  * Sorted by id. A catalogued rule is left out when it did not run: a host check (`scope: 'host'`)
- * or a rule of a profile the audit did not select; unless something in the report names it.
+ * when the report audited no host, or a rule of a profile the audit did not select; unless
+ * something in the report names it.
  */
 export function auditedRules(report: AuditReport, rules: readonly RuleMetadata[]): AuditedRule[] {
   const profiles = new Set(report.metadata.profiles)
   const named = new Set([...report.findings.map((finding) => finding.rule), ...report.notEvaluated.map((entry) => entry.rule)])
   const byId = new Map<string, AuditedRule>()
   for (const rule of rules) {
-    const ran = rule.scope !== 'host' && (rule.runsInEveryProfile === true || profiles.size === 0 || profiles.has(rule.profile))
+    const ran = (rule.scope !== 'host' || (report.metadata.hosts?.length ?? 0) > 0) && (rule.runsInEveryProfile === true || profiles.size === 0 || profiles.has(rule.profile))
     if (!ran && !named.has(rule.id)) continue
     byId.set(rule.id, {
       id: rule.id,

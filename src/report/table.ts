@@ -140,6 +140,7 @@ function groupTitle(target: Target): string {
   }
   if (target.namespace !== undefined) return `Namespace ${target.namespace}`
   if (target.kind === 'namespace') return `Namespace ${target.name}`
+  if (target.kind === 'host') return `Host ${target.name}`
   if (target.controller !== undefined) return `Controller ${target.controller}`
   if (target.kind === 'controller') return `Controller ${target.name}`
   return 'Outside any model or namespace'

@@ -6,8 +6,10 @@ import {JUJU_CONTROLLER_RULES} from './juju-controller.js'
 import {JUJU_MODEL_RULES} from './juju-models.js'
 import {inventoryIncomplete} from './inventory-gaps.js'
 import {KUBERNETES_WORKLOAD_RULES} from './kubernetes-workloads.js'
+import {LANDSCAPE_HOST_RULES} from './landscape-host.js'
 import {LANDSCAPE_RULES} from './landscape.js'
 import {LIVEPATCH_RULES} from './livepatch.js'
+import {MAAS_HOST_FORMS, MAAS_HOST_RULES} from './maas-host.js'
 import {MAAS_RULES} from './maas.js'
 import {NETWORK_RULES} from './network.js'
 import type {Rule} from './rule.js'
@@ -24,6 +26,8 @@ const ORDER = [
   'LANDSCAPE-EXPOSURE', 'LANDSCAPE-INTERNAL-PORTS', 'LANDSCAPE-HTTP-PORT', 'LANDSCAPE-PROXY-TLS',
   'LIVEPATCH-ADMIN-API', 'LIVEPATCH-TLS', 'LIVEPATCH-DB-EXPOSED', 'LIVEPATCH-DB-TLS',
   'MAAS-PORTS', 'MAAS-TLS', 'MAAS-DB-TLS', 'MAAS-VAULT', 'MAAS-FILE-PERMS', 'MAAS-LOGIN-FAILURES',
+  'MAAS-SSH-FAILURES', 'MAAS-HOST-PORTS', 'MAAS-FIREWALL', 'MAAS-HAPROXY-TLS',
+  'LANDSCAPE-CLIENT-HTTPS', 'LANDSCAPE-CLIENT-SCRIPT-USERS', 'LANDSCAPE-CLIENT-MONITOR-ONLY',
   'INVENTORY-INCOMPLETE', 'JUJU-EXPOSE-EXTERNAL', 'K8S-RUN-AS-ROOT',
 ]
 
@@ -39,6 +43,8 @@ const rules = [
   ...LANDSCAPE_RULES,
   ...LIVEPATCH_RULES,
   ...MAAS_RULES,
+  ...MAAS_HOST_RULES,
+  ...LANDSCAPE_HOST_RULES,
   inventoryIncomplete,
 ]
 
@@ -48,6 +54,12 @@ const rank = (id: string) => {
 }
 
 export const ALL_RULES: Rule[] = [...rules].sort((a, b) => rank(a.id) - rank(b.id))
+
+/**
+ * What `hardenctl host` (and an audit of a snapshot with hosts/) runs on hosts: the host-only
+ * rules plus the host forms of MAAS-TLS and MAAS-DB-TLS (same ids as the estate rules).
+ */
+export const HOST_RULES: Rule[] = [...MAAS_HOST_RULES, ...MAAS_HOST_FORMS, ...LANDSCAPE_HOST_RULES].sort((a, b) => rank(a.id) - rank(b.id))
 
 export function findRule(id: string): Rule | undefined {
   return ALL_RULES.find((rule) => rule.id === id)

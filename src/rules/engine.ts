@@ -1,8 +1,8 @@
 /**
  * Runs rules over an inventory. Each rule gets a RuleContext; its drafts become Findings carrying
  * the rule's metadata. Rules whose inputs are all absent do not run and are reported once as not
- * evaluated; host rules (`scope: 'host'`, for `hardenctl host`) never run here and are not
- * reported. A rule that throws does not stop the others: it becomes a NotEvaluated naming the
+ * evaluated; host rules (`scope: 'host'`) run only on an inventory that holds hosts
+ * (`hardenctl host`, a snapshot's hosts/) and are not reported otherwise. A rule that throws does not stop the others: it becomes a NotEvaluated naming the
  * error, and is listed in `errors` so the caller can decide how loud to be.
  */
 import type {Finding, NotEvaluated, Target} from '../findings/types.js'
@@ -42,7 +42,7 @@ export function evaluateRules(rules: readonly Rule[], inventory: Inventory, poli
   const result: EvaluationResult = {findings: [], notEvaluated: [], errors: []}
 
   for (const rule of rules) {
-    if (rule.scope === 'host') continue
+    if (rule.scope === 'host' && !inventory.inputs.has('host')) continue
 
     const missing = missingNeeds(rule.needs, inventory.inputs)
     if (missing.length > 0) {

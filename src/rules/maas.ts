@@ -1,7 +1,7 @@
 /**
  * MAAS rules (003 for MAAS 2.x, 004 for 3.x). They act only on `maas-region` and `maas-agent`
- * applications and the PostgreSQL related to them. MAAS-FILE-PERMS and MAAS-LOGIN-FAILURES are
- * host checks for `hardenctl host`: catalogued here, never run by audit.
+ * applications and the PostgreSQL related to them. The host checks (`hardenctl host`) are in
+ * maas-host.ts.
  */
 import {holdsRealValue, isPlaceholder} from '../inventory/charm-options.js'
 import type {Application, Model} from '../inventory/types.js'
@@ -181,38 +181,4 @@ export const maasVault: Rule = {
   },
 }
 
-export const maasFilePerms: Rule = {
-  id: 'MAAS-FILE-PERMS',
-  title: 'MAAS configuration files readable beyond root:maas 640',
-  severity: 'medium',
-  profile: 'maas',
-  guide: cite('maas2', 'File permissions'),
-  rationale:
-    '`regiond.conf` holds the credentials of the PostgreSQL database MAAS uses; the guide says MAAS configuration files should be mode 640, owned by root, readable by the maas group.',
-  remediation: '`sudo chown root:maas /etc/maas/regiond.conf /etc/maas/rackd.conf && sudo chmod 640 /etc/maas/regiond.conf /etc/maas/rackd.conf` (snap: /var/snap/maas/current/).',
-  autoFixable: false,
-  needs: [],
-  scope: 'host',
-  evaluate() {
-    // Host check: run by `hardenctl host`, not by audit.
-  },
-}
-
-export const maasLoginFailures: Rule = {
-  id: 'MAAS-LOGIN-FAILURES',
-  title: 'Bursts of failed MAAS logins',
-  severity: 'medium',
-  profile: 'maas',
-  guide: cite('maas2', 'MAAS log files'),
-  rationale:
-    'Failed logins show up in regiond.log as `POST /MAAS/accounts/login/` answered 400 (bad credentials) or 204 (empty credentials); the guide says their frequency is what separates an attack from routine mistakes.',
-  remediation: 'Investigate the source addresses in /var/log/maas/regiond.log (snap: /var/snap/maas/common/log/regiond.log) and block them, e.g. `sudo ufw deny from ADDRESS`.',
-  autoFixable: false,
-  needs: [],
-  scope: 'host',
-  evaluate() {
-    // Host check: run by `hardenctl host`, not by audit.
-  },
-}
-
-export const MAAS_RULES: Rule[] = [maasPorts, maasTlsRule, maasDbTls, maasVault, maasFilePerms, maasLoginFailures]
+export const MAAS_RULES: Rule[] = [maasPorts, maasTlsRule, maasDbTls, maasVault]

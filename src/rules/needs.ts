@@ -20,6 +20,7 @@ export const INPUT_NAMES: Record<InputKind, string> = {
   'k8s-networkpolicies': 'Kubernetes NetworkPolicies',
   'k8s-rbac': 'Kubernetes RBAC',
   'k8s-serviceaccounts': 'Kubernetes ServiceAccounts',
+  host: "a host's files",
 }
 
 /** `charm metadata or Kubernetes pods`. */

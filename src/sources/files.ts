@@ -10,6 +10,7 @@ import {InputError} from '../errors.js'
 import type {Contribution, DocumentReader, Scope} from '../inventory/contributions.js'
 import {readCharmArchive} from './charm/archive.js'
 import {readIfCharmDirectory} from './charm/index.js'
+import {isCollectedHostRoot} from './host/overlay.js'
 import type {Locator} from './document.js'
 import {BundleGroups} from './bundle-groups.js'
 import {bundleDocument, isBundleReader, isOverlayDocument} from './juju/bundle.js'
@@ -130,6 +131,8 @@ async function statKind(path: string): Promise<'directory' | 'file'> {
 
 /** Depth-first, sorted, so the same directory always yields findings in the same order. */
 async function collect(directory: string, dataFiles: DataFile[], result: FileSourceResult): Promise<void> {
+  // A snapshot's hosts/MODEL/MACHINE/ is read by the host readers (sources/host/snapshot-hosts.ts).
+  if (await isCollectedHostRoot(directory)) return
   const charm = await readIfCharmDirectory(directory)
   if (charm) {
     for (const contribution of charm.contributions) result.contributions.push(contribution)

@@ -10,7 +10,11 @@ import {dirname, join, resolve} from 'node:path'
 import {IncompleteError, InputError} from '../errors.js'
 import type {SourceDocument} from './source-document.js'
 
-export async function writeSnapshot(outDir: string, documents: SourceDocument[]): Promise<string[]> {
+/**
+ * @param extra writes more into the staging directory before it is renamed into place (the
+ * hosts/ of `snapshot --hosts`); returns the paths it wrote, relative to the snapshot.
+ */
+export async function writeSnapshot(outDir: string, documents: SourceDocument[], extra?: (staging: string) => Promise<string[]>): Promise<string[]> {
   const target = resolve(outDir)
   if (await isNonEmptyDirectory(target)) throw new InputError(outDir, 'already exists and is not empty; choose a new --out directory')
   await mkdir(dirname(target), {recursive: true})
@@ -23,6 +27,7 @@ export async function writeSnapshot(outDir: string, documents: SourceDocument[])
       await writeFile(file, document.text ?? `${JSON.stringify(document.data, null, 2)}\n`, {mode: 0o600})
       written.push(document.path)
     }
+    if (extra) written.push(...(await extra(staging)))
     await rm(target, {recursive: true, force: true})
     await rename(staging, target)
   } catch (error) {

@@ -60,6 +60,12 @@ export interface FakeModel {
   bundleError?: string
   /** FullStatus fails with this message. */
   statusError?: string
+  /**
+   * Machine id → a directory laid out like that machine's `/`. Action.Run (`juju exec`) runs
+   * its commands with `sh` and HARDENCTL_HOST_ROOT set to it; a machine without one runs them
+   * against an empty directory.
+   */
+  hostRoots?: Record<string, string>
 }
 
 export interface FakeEstate {

@@ -10,7 +10,9 @@
  * Errors carry Juju's wire message and code (`params.Error`): the Go client shows them as
  * "message (code)", but the RPC response holds the two apart.
  */
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {execFile} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {createServer} from 'node:https'
 import {type AddressInfo, isIP} from 'node:net'
 import {join} from 'node:path'
@@ -890,6 +892,97 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     return {}
   }
 
+  // ---- Action.Run and Action.Actions: `juju exec --machine N` (apiserver/facades/client/action
+  // run.go: one juju-exec action per receiver, an operation around them; the machine agent runs
+  // the commands and sets return-code, stdout and stderr in the action's output, base64 with
+  // stdout-encoding when they are not UTF-8).
+  interface FakeAction {
+    tag: string
+    receiver: string
+    commands: string
+    status: 'pending' | 'running' | 'completed' | 'failed'
+    enqueued: string
+    started?: string
+    completed?: string
+    output?: Json
+    message?: string
+  }
+  const actions = new Map<string, FakeAction>()
+  let nextId = 1
+  const emptyRoot = mkdtempSync(join(tmpdir(), 'fake-juju-machine-'))
+
+  function topMachines(model: FakeModel): Set<string> {
+    const ids = new Set<string>()
+    const walk = (machines: Record<string, Json>) => {
+      for (const [id, machine] of Object.entries(machines)) {
+        ids.add(id)
+        walk(rec(machine.containers) as Record<string, Json>)
+      }
+    }
+    walk(rec(model.status.machines) as Record<string, Json>)
+    return ids
+  }
+
+  function actionRun(session: Session, params: Json): Json {
+    const model = session.model as FakeModel
+    if (!isModelAdmin(session, model)) throw permissionDenied()
+    const commands = str(params.commands)
+    if (commands === '') throw new RpcError('no commands specified')
+    if (typeof params.timeout !== 'number') throw new RpcError('json: cannot unmarshal timeout')
+    if (strings(params.applications).length > 0 || strings(params.units).length > 0) throw new RpcError('the fake controller runs commands on machines only')
+    const known = topMachines(model)
+    const operation = `operation-${nextId++}`
+    const results: Json[] = []
+    for (const machine of strings(params.machines)) {
+      if (!known.has(machine)) {
+        results.push({error: {message: `machine ${machine} not found`, code: 'not found'}})
+        continue
+      }
+      const action: FakeAction = {tag: `action-${nextId++}`, receiver: `machine-${machine.replaceAll('/', '-')}`, commands, status: 'running', enqueued: new Date().toISOString()}
+      action.started = action.enqueued
+      actions.set(action.tag, action)
+      const root = model.hostRoots?.[machine] ?? emptyRoot
+      execFile('sh', ['-c', commands], {env: {PATH: process.env.PATH ?? '/usr/bin:/bin', HARDENCTL_HOST_ROOT: root}, maxBuffer: 64 << 20, encoding: 'buffer'}, (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+        const output: Json = {'return-code': code}
+        for (const [key, data] of [['stdout', stdout], ['stderr', stderr]] as const) {
+          if (data.length === 0) continue
+          const utf8 = Buffer.from(data.toString('utf8'), 'utf8').equals(data)
+          output[key] = utf8 ? data.toString('utf8') : data.toString('base64')
+          if (!utf8) output[`${key}-encoding`] = 'base64'
+        }
+        action.output = output
+        action.status = 'completed'
+        action.completed = new Date().toISOString()
+      })
+      results.push(actionResult(action))
+    }
+    return {operation, actions: results}
+  }
+
+  function actionResult(action: FakeAction): Json {
+    const result: Json = {
+      action: {tag: action.tag, receiver: action.receiver, name: 'juju-exec', parameters: {command: action.commands, timeout: 0}},
+      status: action.status,
+      enqueued: action.enqueued,
+    }
+    if (action.started) result.started = action.started
+    if (action.completed) result.completed = action.completed
+    if (action.output) result.output = action.output
+    if (action.message) result.message = action.message
+    return result
+  }
+
+  function actionActions(session: Session, params: Json): Json {
+    const entities = Array.isArray(params.entities) ? params.entities.map(rec) : []
+    return {
+      results: entities.map((entity) => {
+        const action = actions.get(str(entity.tag))
+        return action ? actionResult(action) : {error: {message: `action "${str(entity.tag)}" not found`, code: 'not found'}}
+      }),
+    }
+  }
+
   const handlers: Record<string, (session: Session, params: Json) => Json> = {
     'Pinger.Ping': () => ({}),
     'ModelManager.ListModelSummaries': listModelSummaries,
@@ -923,6 +1016,8 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     'Block.SwitchBlockOn': switchBlockOn,
     'Application.Expose': exposeApplication,
     'Application.Unexpose': unexposeApplication,
+    'Action.Run': actionRun,
+    'Action.Actions': actionActions,
   }
 
   function notImplemented(type: string, version: number, request?: string): RpcError {
@@ -1042,6 +1137,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
       wss.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      rmSync(emptyRoot, {recursive: true, force: true})
     },
   }
 }

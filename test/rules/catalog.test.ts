@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 
 import {PROFILES, SEVERITIES} from '../../src/findings/types.js'
 import {INPUT_KIND_DESCRIPTIONS} from '../../src/inventory/types.js'
-import {ALL_RULES} from '../../src/rules/catalog.js'
+import {ALL_RULES, HOST_RULES} from '../../src/rules/catalog.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const SEEDS = join(here, '..', 'seeds')
@@ -23,6 +23,8 @@ const RULES_MD_IDS = [
   'LANDSCAPE-EXPOSURE', 'LANDSCAPE-INTERNAL-PORTS', 'LANDSCAPE-HTTP-PORT', 'LANDSCAPE-PROXY-TLS',
   'LIVEPATCH-ADMIN-API', 'LIVEPATCH-TLS', 'LIVEPATCH-DB-EXPOSED', 'LIVEPATCH-DB-TLS',
   'MAAS-PORTS', 'MAAS-TLS', 'MAAS-DB-TLS', 'MAAS-VAULT', 'MAAS-FILE-PERMS', 'MAAS-LOGIN-FAILURES',
+  'MAAS-SSH-FAILURES', 'MAAS-HOST-PORTS', 'MAAS-FIREWALL', 'MAAS-HAPROXY-TLS',
+  'LANDSCAPE-CLIENT-HTTPS', 'LANDSCAPE-CLIENT-SCRIPT-USERS', 'LANDSCAPE-CLIENT-MONITOR-ONLY',
 ]
 
 /** Severities and auto-fix as RULES.md states them. */
@@ -40,6 +42,15 @@ const RULES_MD_DEFAULTS: Record<string, {severity: string; autoFixable: boolean}
   'LANDSCAPE-EXPOSURE': {severity: 'critical', autoFixable: true},
   'LIVEPATCH-DB-EXPOSED': {severity: 'critical', autoFixable: true},
   'MAAS-VAULT': {severity: 'low', autoFixable: false},
+  'MAAS-FILE-PERMS': {severity: 'medium', autoFixable: false},
+  'MAAS-LOGIN-FAILURES': {severity: 'medium', autoFixable: false},
+  'MAAS-SSH-FAILURES': {severity: 'medium', autoFixable: false},
+  'MAAS-HOST-PORTS': {severity: 'high', autoFixable: false},
+  'MAAS-FIREWALL': {severity: 'high', autoFixable: false},
+  'MAAS-HAPROXY-TLS': {severity: 'medium', autoFixable: false},
+  'LANDSCAPE-CLIENT-HTTPS': {severity: 'high', autoFixable: false},
+  'LANDSCAPE-CLIENT-SCRIPT-USERS': {severity: 'medium', autoFixable: false},
+  'LANDSCAPE-CLIENT-MONITOR-ONLY': {severity: 'info', autoFixable: false},
 }
 
 /** Rules beyond RULES.md (it is a floor): reading gaps become findings. */
@@ -82,8 +93,21 @@ describe('the rule catalog', () => {
     }
   })
 
-  it('marks only the MAAS file and log checks as host rules', () => {
-    expect(ALL_RULES.filter((r) => r.scope === 'host').map((r) => r.id)).toEqual(['MAAS-FILE-PERMS', 'MAAS-LOGIN-FAILURES'])
+  it('marks the RULES.md host checks (and MAAS-FILE-PERMS, MAAS-LOGIN-FAILURES) as host rules', () => {
+    expect(ALL_RULES.filter((r) => r.scope === 'host').map((r) => r.id)).toEqual([
+      'MAAS-FILE-PERMS', 'MAAS-LOGIN-FAILURES', 'MAAS-SSH-FAILURES', 'MAAS-HOST-PORTS', 'MAAS-FIREWALL', 'MAAS-HAPROXY-TLS',
+      'LANDSCAPE-CLIENT-HTTPS', 'LANDSCAPE-CLIENT-SCRIPT-USERS', 'LANDSCAPE-CLIENT-MONITOR-ONLY',
+    ])
+  })
+
+  it('gives MAAS-TLS and MAAS-DB-TLS a host form with the same id, guide and severity (RULES.md "Host checks")', () => {
+    for (const id of ['MAAS-TLS', 'MAAS-DB-TLS']) {
+      const estate = ALL_RULES.find((r) => r.id === id)!
+      const host = HOST_RULES.find((r) => r.id === id)!
+      expect(host.scope).toBe('host')
+      expect({guide: host.guide, severity: host.severity, title: host.title}).toEqual({guide: estate.guide, severity: estate.severity, title: estate.title})
+    }
+    expect(HOST_RULES.map((r) => r.id)).toEqual([...ALL_RULES.filter((r) => r.scope === 'host' || r.id === 'MAAS-TLS' || r.id === 'MAAS-DB-TLS').map((r) => r.id)])
   })
 
   it('gives product rules their product profile', () => {

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {maasDbTls, maasFilePerms, maasLoginFailures, maasPorts, maasTlsRule, maasVault} from '../../src/rules/maas.js'
+import {maasFilePerms, maasLoginFailures} from '../../src/rules/maas-host.js'
+import {maasDbTls, maasPorts, maasTlsRule, maasVault} from '../../src/rules/maas.js'
 import {evaluateRules} from '../../src/rules/engine.js'
 import type {Application, InputKind} from '../../src/inventory/types.js'
 import {app, findings, inventory, model, NOW, policy, relation, run} from './factories.js'
@@ -108,7 +109,7 @@ describe('MAAS-VAULT', () => {
 })
 
 describe('MAAS host rules', () => {
-  it('are never run or reported by the engine', () => {
+  it('are not run or reported on an inventory without hosts (audit of a Juju estate)', () => {
     const result = evaluateRules([maasFilePerms, maasLoginFailures], inventory({models: [maasModel()]}), policy(), {now: NOW})
     expect(result).toEqual({findings: [], notEvaluated: [], errors: []})
   })

@@ -5,6 +5,7 @@
  * closes (jujulib would leave them pending forever), and counting calls for the benchmark.
  */
 import {connect, type Connection} from '@canonical/jujulib'
+import Action from '@canonical/jujulib/dist/api/facades/action/index.js'
 import Application from '@canonical/jujulib/dist/api/facades/application/index.js'
 import ApplicationOffers from '@canonical/jujulib/dist/api/facades/application-offers/index.js'
 import Block from '@canonical/jujulib/dist/api/facades/block/index.js'
@@ -21,10 +22,10 @@ import type {ControllerTarget} from './juju-data.js'
 import {HANDSHAKE_TIMEOUT_MS, type TlsPolicy, webSocketClass} from './websocket.js'
 
 /** Every facade hardenctl calls; jujulib picks the newest version both sides know. */
-const FACADES = [Application, ApplicationOffers, Block, Bundle, Client, Controller, ModelManager, UserManager]
+const FACADES = [Action, Application, ApplicationOffers, Block, Bundle, Client, Controller, ModelManager, UserManager]
 
 /** The facade objects as jujulib names them on `conn.facades` (uncapitalised). */
-export type FacadeName = 'application' | 'applicationOffers' | 'block' | 'bundle' | 'client' | 'controller' | 'modelManager' | 'userManager'
+export type FacadeName = 'action' | 'application' | 'applicationOffers' | 'block' | 'bundle' | 'client' | 'controller' | 'modelManager' | 'userManager'
 
 export interface SessionOptions {
   insecureSkipVerify: boolean

@@ -1,0 +1,138 @@
+/**
+ * What `hardenctl host` knows about one host: facts read from its files (a root directory, or
+ * what the fleet collection brought back), never values that could be secrets. Rules read only
+ * this. Optional fields mean "not known" (the file was absent or unreadable).
+ */
+import type {Target} from '../findings/types.js'
+
+/** A file's mode and owner, owner and group resolved from the host's own etc/passwd and etc/group. */
+export interface HostFileStat {
+  /** As shown in findings: the host path (`/etc/maas/regiond.conf`), under `--root` when given. */
+  file: string
+  /** The path on the host itself, for the fix command. */
+  hostPath: string
+  /** Permission bits, e.g. 0o640. */
+  mode: number
+  uid: number
+  gid: number
+  /** Undefined when the host's etc/passwd has no such uid. */
+  owner?: string
+  group?: string
+}
+
+/** A failure seen in a log, bucketed by minute so a large log costs memory per minute, not per line. */
+export interface FailureBucket {
+  /** Start of the minute, ms since the epoch. */
+  minute: number
+  count: number
+  /** Source address → failures from it in that minute. */
+  sources: Map<string, number>
+}
+
+export interface LogScan {
+  file: string
+  /** Newest first. */
+  buckets: FailureBucket[]
+  /** Newest timestamp in the file (the window is measured back from it). */
+  newest?: number
+  /** How far back the log was read (ms since the epoch); older lines were not read. */
+  readBackTo?: number
+  linesRead: number
+}
+
+export interface ListeningSocket {
+  protocol: 'tcp' | 'tcp6' | 'udp' | 'udp6'
+  address: string
+  port: number
+  /** Where it was read: `/proc/net/tcp` and its line. */
+  file: string
+  line: number
+}
+
+export interface ConfigLine {
+  value: string
+  file: string
+  line: number
+}
+
+export interface HaproxyConfig {
+  file: string
+  /** `tune.ssl.default-dh-param` in global, with its value. */
+  dhParam?: ConfigLine
+  /** `option forwardfor` in defaults or in a frontend. */
+  forwardFor?: ConfigLine
+  frontends: {name: string; line: number; binds: {port?: number; ssl: boolean; crt: boolean; line: number}[]; forwardFor: boolean}[]
+  /** Ports of backend `server` lines (5240 means it fronts MAAS). */
+  backendPorts: number[]
+}
+
+export interface WebProxy {
+  kind: 'nginx' | 'apache'
+  file: string
+  line: number
+  /** The site terminates TLS (ssl_certificate / SSLEngine on) and proxies to the MAAS port. */
+  tlsToMaas: boolean
+}
+
+export interface PgHbaEntry {
+  type: 'host' | 'hostssl' | 'hostnossl' | 'local' | 'hostgssenc' | 'hostnogssenc'
+  database: string
+  address?: string
+  file: string
+  line: number
+}
+
+export interface HostMaas {
+  layout: 'deb' | 'snap'
+  region: boolean
+  rack: boolean
+  /** regiond.conf and rackd.conf where they exist. */
+  configFiles: HostFileStat[]
+  /** The MAAS database name from regiond.conf (`database_name`, default maasdb). */
+  databaseName: string
+  regiondLog?: LogScan
+  /** Where the region log would be (for "not evaluated"). */
+  regiondLogPath: string
+  /** The region's generated nginx config listens with `ssl` (MAAS 3.3+ native TLS). */
+  nativeTls?: ConfigLine
+}
+
+export interface HostLandscapeClient {
+  file: string
+  /** Only the keys the rules read (never registration_key or any other value). */
+  settings: Map<string, ConfigLine>
+  /** DAEMON_USER in /etc/default/landscape-client, when that file exists. */
+  daemonUser?: ConfigLine
+  defaultsFile: string
+}
+
+export interface HostUfw {
+  /** /etc/ufw/ufw.conf ENABLED. */
+  enabled?: ConfigLine
+  /** /etc/default/ufw DEFAULT_INPUT_POLICY. */
+  defaultInput?: ConfigLine
+}
+
+export interface HostPostgres {
+  /** postgresql.conf `ssl`; undefined when the file does not set it (PostgreSQL's default is off). */
+  ssl?: ConfigLine
+  confFile: string
+  hba: PgHbaEntry[]
+  hbaFile?: string
+}
+
+export interface HostInventory {
+  /** kind `host` (local or --root) or `machine` (fleet: controller, model, machine number). */
+  target: Target
+  /** What was read, for the report's inputs (`/`, `--root DIR`, `controller:model/machine 0`). */
+  source: string
+  maas?: HostMaas
+  landscapeClient?: HostLandscapeClient
+  sockets?: ListeningSocket[]
+  ufw?: HostUfw
+  haproxy?: HaproxyConfig
+  webProxies: WebProxy[]
+  postgres?: HostPostgres
+  authLog?: LogScan
+  authLogPath: string
+}

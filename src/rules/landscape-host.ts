@@ -1,0 +1,125 @@
+/**
+ * Landscape Client host checks (000 "Harden the network", "Harden Landscape Client"): read from
+ * /etc/landscape/client.conf and /etc/default/landscape-client on hosts where the client is set up.
+ */
+import type {ConfigLine} from '../inventory/host.js'
+import {cite} from './guides.js'
+import {landscapeHosts, lineRef} from './helpers/hosts.js'
+import type {Rule} from './rule.js'
+
+const HOST = [['host' as const]]
+
+/**
+ * landscape-client's defaults when client.conf leaves a URL out (canonical/landscape-client,
+ * landscape/client/deployment.py): the ping URL defaults to plain HTTP.
+ */
+const URL_DEFAULTS: Record<string, string | undefined> = {
+  url: 'https://landscape.canonical.com/message-system',
+  ping_url: 'http://landscape.canonical.com/ping',
+  package_hash_id_url: undefined,
+}
+
+export const landscapeClientHttps: Rule = {
+  id: 'LANDSCAPE-CLIENT-HTTPS',
+  title: 'Landscape Client talks to the server over plain HTTP',
+  severity: 'high',
+  profile: 'landscape',
+  guide: cite('landscape', 'Harden the network'),
+  rationale:
+    'The guide has clients use HTTPS for all traffic: `url`, `package_hash_id_url` and `ping_url` in /etc/landscape/client.conf must start with https, so port 80 need not be exposed and nothing travels in clear text.',
+  remediation: 'Edit /etc/landscape/client.conf so `url`, `ping_url` and `package_hash_id_url` start with https://, then `sudo systemctl restart landscape-client`.',
+  autoFixable: false,
+  needs: HOST,
+  scope: 'host',
+  evaluate({inventory, report}) {
+    for (const host of landscapeHosts(inventory)) {
+      const client = host.landscapeClient
+      const plain: {key: string; scheme: string; line?: number; byDefault: boolean}[] = []
+      for (const [key, fallback] of Object.entries(URL_DEFAULTS)) {
+        const setting = client.settings.get(key)
+        const value = setting?.value ?? fallback
+        if (value === undefined || /^https:\/\//i.test(value)) continue
+        // Only the scheme is shown: a URL may carry credentials (`http://user:secret@host/`).
+        const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase() ?? 'no scheme'
+        plain.push({key, scheme, byDefault: !setting, ...(setting ? {line: setting.line} : {})})
+      }
+      if (plain.length === 0) continue
+      report({
+        target: host.target,
+        message: `${client.file}: ${plain.map((p) => `${p.key} uses ${p.scheme}${p.byDefault ? ' (not set; the default is http)' : ''}`).join('; ')}, not https.`,
+        evidence: {file: client.file, schemes: Object.fromEntries(plain.map((p) => [p.key, p.scheme]))},
+        remediation: `make ${plain.map((p) => p.key).join(', ')} start with https:// in the [client] section of ${client.file}, then sudo systemctl restart landscape-client`,
+        ...lineRef(client.file, plain.find((p) => p.line !== undefined)?.line),
+      })
+    }
+  },
+}
+
+export const landscapeClientScriptUsers: Rule = {
+  id: 'LANDSCAPE-CLIENT-SCRIPT-USERS',
+  title: 'Landscape may run scripts as root or any user',
+  severity: 'medium',
+  profile: 'landscape',
+  guide: cite('landscape', 'Harden Landscape Client'),
+  rationale:
+    'With script execution, whoever controls the Landscape server runs commands on the client as the users `script_users` allows; root or ALL hands the server full control of the host. The guide says to restrict `script_users`.',
+  remediation: 'Set `script_users` in /etc/landscape/client.conf to unprivileged users only (e.g. `script_users = landscape,nobody`), or run the client monitor-only; then `sudo systemctl restart landscape-client`.',
+  autoFixable: false,
+  needs: HOST,
+  scope: 'host',
+  evaluate({inventory, report}) {
+    for (const host of landscapeHosts(inventory)) {
+      const client = host.landscapeClient
+      if (isTrue(client.settings.get('monitor_only'))) continue
+      const setting = client.settings.get('script_users')
+      if (!setting) continue
+      const users = setting.value.split(',').map((u) => u.trim()).filter((u) => u !== '')
+      const wide = users.filter((u) => u === 'root' || u.toUpperCase() === 'ALL')
+      if (wide.length === 0) continue
+      report({
+        target: host.target,
+        message: `${client.file}: script_users allows ${wide.join(' and ')}: the Landscape server can run any script ${wide.some((u) => u.toUpperCase() === 'ALL') ? 'as any user, root included' : 'as root'} on this host.`,
+        evidence: {file: client.file, allows: wide},
+        ...lineRef(setting.file, setting.line),
+      })
+    }
+  },
+}
+
+export const landscapeClientMonitorOnly: Rule = {
+  id: 'LANDSCAPE-CLIENT-MONITOR-ONLY',
+  title: 'Landscape Client not in monitor-only mode',
+  severity: 'info',
+  profile: 'landscape',
+  guide: cite('landscape', 'Harden Landscape Client'),
+  rationale:
+    'Landscape Client runs some services as root to manage packages and run scripts. The guide offers monitor-only mode (`monitor_only = True`, `DAEMON_USER=landscape`) to restrict it further, at the cost of management features: an option, not a must.',
+  remediation: 'Add `monitor_only = True` to /etc/landscape/client.conf and `DAEMON_USER=landscape` to /etc/default/landscape-client, then `sudo systemctl restart landscape-client` (management features stop working).',
+  autoFixable: false,
+  needs: HOST,
+  scope: 'host',
+  evaluate({inventory, report}) {
+    for (const host of landscapeHosts(inventory)) {
+      const client = host.landscapeClient
+      const monitorOnly = isTrue(client.settings.get('monitor_only'))
+      const daemonUser = client.daemonUser?.value
+      if (monitorOnly && daemonUser === 'landscape') continue
+      const problems = [
+        ...(monitorOnly ? [] : ['monitor_only is not True']),
+        ...(daemonUser === 'landscape' ? [] : [daemonUser ? `DAEMON_USER is ${daemonUser}` : `DAEMON_USER is not set in ${client.defaultsFile}`]),
+      ]
+      report({
+        target: host.target,
+        message: `Landscape Client runs with management features (${problems.join('; ')}); monitor-only mode restricts it, if management is not needed.`,
+        evidence: {monitor_only: client.settings.get('monitor_only')?.value ?? null, DAEMON_USER: daemonUser ?? null},
+        ...lineRef(client.file, client.settings.get('monitor_only')?.line),
+      })
+    }
+  },
+}
+
+function isTrue(setting: ConfigLine | undefined): boolean {
+  return setting !== undefined && /^(true|yes|1|on)$/i.test(setting.value)
+}
+
+export const LANDSCAPE_HOST_RULES: Rule[] = [landscapeClientHttps, landscapeClientScriptUsers, landscapeClientMonitorOnly]

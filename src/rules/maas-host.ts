@@ -1,0 +1,380 @@
+/**
+ * MAAS host checks (`hardenctl host`; 003 for MAAS 2.x, 004 for 3.x): what the guides ask of the
+ * region and rack hosts themselves. They read HostInventory only, and act only on hosts where
+ * MAAS is installed (deb or snap).
+ */
+import type {HostInventory, ListeningSocket} from '../inventory/host.js'
+import {isLoopback} from '../sources/host/proc-net.js'
+import {cite} from './guides.js'
+import {describeBurst, findBursts, minuteText} from './helpers/bursts.js'
+import {lineRef, maasHosts} from './helpers/hosts.js'
+import {list} from './helpers/targets.js'
+import {maasDbTls, maasTlsRule} from './maas.js'
+import type {Rule, RuleContext} from './rule.js'
+
+const HOST = [['host' as const]]
+const MAAS_HTTP = 5240
+const MAAS_TLS = 5443
+
+export const maasFilePerms: Rule = {
+  id: 'MAAS-FILE-PERMS',
+  title: 'MAAS configuration files readable beyond root:maas 640',
+  severity: 'medium',
+  profile: 'maas',
+  guide: cite('maas2', 'File permissions'),
+  rationale:
+    '`regiond.conf` holds the credentials of the PostgreSQL database MAAS uses; the guide says MAAS configuration files should be mode 640, owned by root, readable by the maas group.',
+  remediation: '`sudo chown root:maas /etc/maas/regiond.conf /etc/maas/rackd.conf && sudo chmod 640 /etc/maas/regiond.conf /etc/maas/rackd.conf` (snap: /var/snap/maas/current/).',
+  autoFixable: false,
+  needs: HOST,
+  scope: 'host',
+  evaluate({inventory, report, notEvaluated}) {
+    for (const host of maasHosts(inventory)) {
+      if (host.maas.configFiles.length === 0) {
+        notEvaluated(host.target, ['host'], `MAAS (${host.maas.layout}) is installed but neither regiond.conf nor rackd.conf was found`)
+        continue
+      }
+      for (const file of host.maas.configFiles) {
+        const owner = file.owner ?? `uid ${file.uid}`
+        const group = file.group ?? `gid ${file.gid}`
+        if (file.mode === 0o640 && owner === 'root' && group === 'maas') continue
+        const mode = file.mode.toString(8).padStart(3, '0')
+        const problems = [
+          ...(file.mode === 0o640 ? [] : [`mode ${mode}${file.mode & 0o004 ? ' (readable by every local user)' : ''}`]),
+          ...(owner === 'root' && group === 'maas' ? [] : [`owned by ${owner}:${group}`]),
+        ]
+        report({
+          target: host.target,
+          message: `${file.file} is ${problems.join(', ')}; the guide asks for 640 root:maas${file.hostPath.endsWith('/regiond.conf') ? ' (it holds the database password)' : ''}.`,
+          evidence: {file: file.file, mode, owner, group},
+          remediation: `sudo chown root:maas ${file.hostPath} && sudo chmod 640 ${file.hostPath}`,
+          ...lineRef(file.file),
+        })
+      }
+    }
+  },
+}
+
+export const maasLoginFailures: Rule = {
+  id: 'MAAS-LOGIN-FAILURES',
+  title: 'Bursts of failed MAAS logins',
+  severity: 'medium',
+  profile: 'maas',
+  guide: cite('maas2', 'MAAS log files'),
+  rationale:
+    'Failed logins show up in regiond.log as `POST /MAAS/accounts/login/` answered 400 (bad credentials) or 204 (empty credentials); the guide says their frequency is what separates an attack from routine mistakes.',
+  remediation: 'Investigate the source addresses in /var/log/maas/regiond.log (snap: /var/snap/maas/common/log/regiond.log) and block them, e.g. `sudo ufw deny from ADDRESS`.',
+  autoFixable: false,
+  needs: HOST,
+  scope: 'host',
+  evaluate(context) {
+    const {threshold, windowMinutes} = context.policy.host.loginFailures
+    for (const host of maasHosts(context.inventory)) {
+      if (!host.maas.region) continue
+      if (!host.maas.regiondLog) {
+        context.notEvaluated(host.target, ['host'], `the region runs here but ${host.maas.regiondLogPath} was not found or could not be read`)
+        continue
+      }
+      reportBursts(context, host, host.maas.regiondLog, {threshold, windowMinutes, what: 'failed MAAS logins (POST /MAAS/accounts/login/ answered 400 or 204)'})
+    }
+  },
+}
+
+export const maasSshFailures: Rule = {
+  id: 'MAAS-SSH-FAILURES',
+  title: 'Bursts of failed SSH logins on a MAAS host',
+  severity: 'medium',
+  profile: 'maas',
+  guide: cite('maas2', 'System log files'),
+  rationale:
+    'The guide uses `Failed password` lines of sshd to detect and source an SSH brute-force attack on the MAAS server; a burst of them (or of `Invalid user`) from one address is an attack in progress.',
+  remediation: 'Block the source addresses (`sudo ufw deny from ADDRESS`), allow SSH only from administration networks, and prefer key authentication (`PasswordAuthentication no` in /etc/ssh/sshd_config).',
+  autoFixable: false,
+  needs: HOST,
+  scope: 'host',
+  evaluate(context) {
+    const {threshold, windowMinutes} = context.policy.host.sshFailures
+    for (const host of maasHosts(context.inventory)) {
+      if (!host.authLog) {
+        context.notEvaluated(host.target, ['host'], `${host.authLogPath} was not found or could not be read`)
+        continue
+      }
+      reportBursts(context, host, host.authLog, {threshold, windowMinutes, what: 'failed SSH logins (Failed password / Invalid user)'})
+    }
+  },
+}
+
+function reportBursts(
+  {report}: RuleContext,
+  host: HostInventory,
+  log: NonNullable<HostInventory['authLog']>,
+  {threshold, windowMinutes, what}: {threshold: number; windowMinutes: number; what: string},
+): void {
+  const bursts = findBursts(log.buckets, threshold, windowMinutes).sort((a, b) => b.count - a.count || b.start - a.start)
+  if (bursts.length === 0) return
+  const worst = bursts[0]!
+  const addresses = [...new Set(bursts.flatMap((b) => b.sources.map(([address]) => address)))]
+  const since = log.readBackTo === undefined ? '' : ` since ${minuteText(log.readBackTo)}`
+  report({
+    target: host.target,
+    message: `${log.file}: ${bursts.length} burst${bursts.length === 1 ? '' : 's'} of ${what}${since} (${threshold} or more within ${windowMinutes} min); the largest: ${describeBurst(worst)}.`,
+    evidence: {
+      file: log.file,
+      threshold,
+      windowMinutes,
+      bursts: bursts.slice(0, 20).map((b) => ({from: minuteText(b.start), to: minuteText(b.end), count: b.count, sources: Object.fromEntries(b.sources.slice(0, 20))})),
+      sourceAddresses: addresses.slice(0, 50),
+    },
+    remediation: `investigate, then block the sources: ${addresses.slice(0, 5).map((a) => `sudo ufw deny from ${a}`).join('; ')}`,
+    ...lineRef(log.file),
+  })
+}
+
+type PortRule = {from: number; to: number; protocols: readonly ('tcp' | 'udp')[]; why: string}
+
+/** The MAAS port reference (003 "Use a firewall", 004 "Manage network ports"). */
+const MAAS_PORTS: PortRule[] = [
+  {from: MAAS_HTTP, to: MAAS_HTTP, protocols: ['tcp'], why: 'MAAS HTTP'},
+  {from: 5241, to: 5247, protocols: ['tcp', 'udp'], why: 'internal MAAS services'},
+  {from: 5248, to: 5248, protocols: ['tcp'], why: 'rack HTTP'},
+  {from: 5250, to: 5270, protocols: ['tcp', 'udp'], why: 'region workers (RPC)'},
+]
+/** A rack controller also serves DNS, DHCP, TFTP, NTP and the proxy to the machines it boots. */
+const RACK_PORTS: PortRule[] = [
+  {from: 53, to: 53, protocols: ['tcp', 'udp'], why: 'DNS'},
+  {from: 67, to: 67, protocols: ['udp'], why: 'DHCP'},
+  {from: 69, to: 69, protocols: ['udp'], why: 'TFTP'},
+  {from: 123, to: 123, protocols: ['udp'], why: 'NTP'},
+  {from: 8000, to: 8000, protocols: ['tcp'], why: 'MAAS proxy'},
+]
+const POSTGRES = 5432
+
+/** The region is served over TLS: natively (5443), or by a TLS-terminating proxy in front of 5240. */
+function regionTls(host: HostInventory): {how: string; file: string; line?: number; port?: number} | undefined {
+  const native = host.maas?.nativeTls
+  if (native) return {how: `MAAS serves TLS itself (${native.value})`, file: native.file, line: native.line, port: MAAS_TLS}
+  const haproxy = host.haproxy
+  if (haproxy && haproxy.backendPorts.includes(MAAS_HTTP)) {
+    const frontend = haproxy.frontends.find((f) => f.binds.some((b) => b.ssl && b.crt))
+    const bind = frontend?.binds.find((b) => b.ssl && b.crt)
+    if (frontend && bind) return {how: `HAProxy frontend ${frontend.name} terminates TLS`, file: haproxy.file, line: bind.line, ...(bind.port ? {port: bind.port} : {})}
+  }
+  const proxy = host.webProxies.find((p) => p.tlsToMaas)
+  if (proxy) return {how: `${proxy.kind} terminates TLS in front of port ${MAAS_HTTP}`, file: proxy.file, line: proxy.line, port: 443}
+  return undefined
+}
+
+/** PostgreSQL requires TLS: ssl on, and no non-TLS `host`/`hostnossl` line for a non-local address. */
+function postgresRequiresTls(host: HostInventory, database: string): {required: boolean; why: string; file?: string; line?: number} {
+  const pg = host.postgres
+  if (!pg) return {required: false, why: 'no postgresql.conf was found'}
+  if (pg.ssl?.value.toLowerCase() !== 'on' && pg.ssl?.value.toLowerCase() !== 'true') {
+    return {required: false, why: pg.ssl ? `ssl = ${pg.ssl.value}` : 'ssl is not set (PostgreSQL defaults to off)', file: pg.ssl?.file ?? pg.confFile, ...(pg.ssl ? {line: pg.ssl.line} : {})}
+  }
+  const plain = plainHbaLines(host, database)
+  if (plain.length > 0) return {required: false, why: `pg_hba.conf accepts non-TLS connections (${plain.map((e) => `line ${e.line}: ${e.type} ${e.database} ${e.address}`).join('; ')})`, file: plain[0]!.file, line: plain[0]!.line}
+  return {required: true, why: 'ssl = on and pg_hba.conf has only hostssl lines for remote addresses'}
+}
+
+const LOCAL_ADDRESSES = new Set(['127.0.0.1/32', '::1/128', 'localhost', 'samehost', '127.0.0.1', '::1'])
+
+function plainHbaLines(host: HostInventory, database: string) {
+  return (host.postgres?.hba ?? []).filter(
+    (e) => (e.type === 'host' || e.type === 'hostnossl') && e.address !== undefined && !LOCAL_ADDRESSES.has(e.address) && e.database.split(',').some((d) => d === database || d === 'all' || d === 'sameuser'),
+  )
+}
+
+function socketText(s: ListeningSocket): string {
+  return `${s.protocol} ${s.address.includes(':') ? `[${s.address}]` : s.address}:${s.port}`
+}
+
+export const maasHostPorts: Rule = {
+  id: 'MAAS-HOST-PORTS',
+  title: 'MAAS host listening beyond the MAAS port reference',
+  severity: 'high',
+  profile: 'maas',
+  guide: cite('maas3', 'Manage network ports'),
+  rationale:
+    'The guides allow a MAAS controller only the ports MAAS uses: 5240, 5241-5247, 5248, 5250-5270 (5443 with native TLS), plus DNS, DHCP, TFTP, NTP and the proxy where a rack controller runs. Anything else listening on a non-loopback address is attack surface; PostgreSQL reachable from the network must at least require TLS.',
+  remediation:
+    'Stop or rebind the extra services to 127.0.0.1, and firewall the rest: `sudo ufw default deny incoming`, then `sudo ufw allow 5240`, `5248`, `5241:5247/tcp`, `5241:5247/udp`, `5250:5270/tcp`, `5250:5270/udp`.',
+  autoFixable: false,
+  needs: HOST,
+  scope: 'host',
+  evaluate({inventory, policy, report, notEvaluated}) {
+    for (const host of maasHosts(inventory)) {
+      if (!host.sockets) {
+        notEvaluated(host.target, ['host'], 'proc/net/tcp, tcp6, udp and udp6 were not found')
+        continue
+      }
+      const tls = regionTls(host)
+      const allowed: PortRule[] = [
+        ...MAAS_PORTS,
+        ...(host.maas.rack ? RACK_PORTS : []),
+        ...(tls?.port ? [{from: tls.port, to: tls.port, protocols: ['tcp'] as const, why: 'TLS'}] : []),
+        ...policy.host.allowPorts.map((port) => ({from: port, to: port, protocols: ['tcp', 'udp'] as const, why: 'policy host.allowPorts'})),
+      ]
+      const db = postgresRequiresTls(host, host.maas.databaseName)
+      const extra: ListeningSocket[] = []
+      let plaintextPostgres: ListeningSocket | undefined
+      for (const socket of host.sockets) {
+        if (isLoopback(socket.address)) continue
+        const protocol = socket.protocol.startsWith('tcp') ? 'tcp' : 'udp'
+        if (allowed.some((r) => socket.port >= r.from && socket.port <= r.to && r.protocols.includes(protocol))) continue
+        if (socket.port === POSTGRES && protocol === 'tcp') {
+          if (!db.required) plaintextPostgres ??= socket
+          continue
+        }
+        extra.push(socket)
+      }
+      if (extra.length > 0) {
+        const shown = extra.slice(0, 20).map(socketText)
+        report({
+          target: host.target,
+          message: `listening on non-loopback addresses beyond the MAAS port reference: ${list(shown)}${extra.length > 20 ? ` and ${extra.length - 20} more` : ''}${host.maas.rack ? '' : ' (no rack controller here, so DNS, DHCP, TFTP, NTP and proxy ports are not expected)'}.`,
+          evidence: {extra: extra.map(socketText), rack: host.maas.rack, region: host.maas.region, tls: tls?.how ?? null},
+          ...lineRef(extra[0]!.file, extra[0]!.line),
+        })
+      }
+      if (plaintextPostgres) {
+        report({
+          target: host.target,
+          message: `PostgreSQL listens on ${socketText(plaintextPostgres)} without requiring TLS: ${db.why}.`,
+          evidence: {socket: socketText(plaintextPostgres), postgres: db.why},
+          remediation: 'Bind PostgreSQL to 127.0.0.1 (`listen_addresses = \'localhost\'` in postgresql.conf) when MAAS runs on this host, or require TLS: `ssl = on` and `hostssl` instead of `host` lines in pg_hba.conf.',
+          ...lineRef(db.file ?? plaintextPostgres.file, db.file ? db.line : plaintextPostgres.line),
+        })
+      }
+    }
+  },
+}
+
+export const maasFirewall: Rule = {
+  id: 'MAAS-FIREWALL',
+  title: 'MAAS host firewall off or not denying incoming traffic',
+  severity: 'high',
+  profile: 'maas',
+  guide: cite('maas3', 'Manage network ports'),
+  rationale: 'The guides have ufw enabled on region and rack controllers with `default deny incoming`, then allow only the ports MAAS uses; without that every listening service is reachable.',
+  remediation: '`sudo ufw enable && sudo ufw default deny incoming`, then allow the MAAS ports (`sudo ufw allow 5240`, `5248`, `5241:5247/tcp`, `5241:5247/udp`, `5250:5270/tcp`, `5250:5270/udp`).',
+  autoFixable: false,
+  needs: HOST,
+  scope: 'host',
+  evaluate({inventory, report, notEvaluated}) {
+    for (const host of maasHosts(inventory)) {
+      const ufw = host.ufw
+      if (!ufw) {
+        notEvaluated(host.target, ['host'], 'ufw is not installed (no /etc/ufw/ufw.conf or /etc/default/ufw); other firewalls are not read')
+        continue
+      }
+      const disabled = ufw.enabled !== undefined && ufw.enabled.value.toLowerCase() !== 'yes'
+      const input = ufw.defaultInput?.value.toUpperCase()
+      const accepting = input !== undefined && input !== 'DROP' && input !== 'REJECT'
+      if (!disabled && !accepting) continue
+      const problems = [...(disabled ? [`ufw is disabled (ENABLED=${ufw.enabled!.value})`] : []), ...(accepting ? [`the default incoming policy is ${input}, not deny`] : [])]
+      const at = disabled ? ufw.enabled! : ufw.defaultInput!
+      report({
+        target: host.target,
+        message: `${problems.join(' and ')}.`,
+        evidence: {enabled: ufw.enabled?.value ?? null, defaultInputPolicy: ufw.defaultInput?.value ?? null},
+        remediation: [...(disabled ? ['sudo ufw enable'] : []), ...(accepting ? ['sudo ufw default deny incoming'] : [])].join(' && '),
+        ...lineRef(at.file, at.line),
+      })
+    }
+  },
+}
+
+export const maasHostTls: Rule = {
+  ...maasTlsRule,
+  needs: HOST,
+  scope: 'host',
+  evaluate({inventory, report}) {
+    for (const host of maasHosts(inventory)) {
+      if (!host.maas.region || regionTls(host)) continue
+      const haproxy = host.haproxy && host.haproxy.backendPorts.includes(MAAS_HTTP) ? ' HAProxy fronts it without `ssl crt`;' : ''
+      report({
+        target: host.target,
+        message: `the MAAS region here serves its API and UI over plain HTTP:${haproxy} no \`listen ... ssl\` in the region's nginx config (maas config-tls), no TLS-terminating HAProxy, nginx or Apache in front of port ${MAAS_HTTP}.`,
+        evidence: {nativeTls: false, haproxy: host.haproxy?.file ?? null, webProxies: host.webProxies.map((p) => p.file)},
+        remediation: `sudo maas config-tls enable key.pem cert.pem --port ${MAAS_TLS}   # MAAS 3.3+; older: a TLS-terminating HAProxy (bind *:443 ssl crt ...)`,
+      })
+    }
+  },
+}
+
+export const maasHaproxyTls: Rule = {
+  id: 'MAAS-HAPROXY-TLS',
+  title: 'HAProxy in front of MAAS without the guide\'s TLS settings',
+  severity: 'medium',
+  profile: 'maas',
+  guide: cite('maas3', 'Deploy HAProxy'),
+  rationale:
+    'The guides\' HAProxy for MAAS binds 443 with `ssl crt` (TLS terminated at the proxy), sets `tune.ssl.default-dh-param 2048` (no weak DHE keys) and `option forwardfor` (MAAS sees the client address in X-Forwarded-For, so logs name the real source of failed logins).',
+  remediation: 'In /etc/haproxy/haproxy.cfg: `bind *:443 ssl crt /etc/ssl/private/PEM` in the frontend, `tune.ssl.default-dh-param 2048` in global, `option forwardfor` in defaults; then `sudo systemctl restart haproxy`.',
+  autoFixable: false,
+  needs: HOST,
+  scope: 'host',
+  evaluate({inventory, report}) {
+    for (const host of maasHosts(inventory)) {
+      const haproxy = host.haproxy
+      if (!haproxy) continue
+      const problems: {text: string; line?: number}[] = []
+      for (const frontend of haproxy.frontends) {
+        for (const bind of frontend.binds) {
+          if (bind.port === 443 && !(bind.ssl && bind.crt)) problems.push({text: `frontend ${frontend.name} binds 443 without \`ssl crt\``, line: bind.line})
+        }
+      }
+      const dh = haproxy.dhParam ? Number(haproxy.dhParam.value) : undefined
+      if (dh === undefined) problems.push({text: 'no `tune.ssl.default-dh-param 2048` in global'})
+      else if (!(dh >= 2048)) problems.push({text: `tune.ssl.default-dh-param is ${haproxy.dhParam!.value}, below 2048`, line: haproxy.dhParam!.line})
+      if (!haproxy.forwardFor && !haproxy.frontends.every((f) => f.forwardFor)) problems.push({text: 'no `option forwardfor` (in defaults or every frontend)'})
+      if (problems.length === 0) continue
+      const first = problems.find((p) => p.line !== undefined)
+      report({
+        target: host.target,
+        message: `${haproxy.file}: ${problems.map((p) => p.text).join('; ')}.`,
+        evidence: {file: haproxy.file, problems: problems.map((p) => p.text)},
+        ...lineRef(haproxy.file, first?.line),
+      })
+    }
+  },
+}
+
+export const maasHostDbTls: Rule = {
+  ...maasDbTls,
+  needs: HOST,
+  scope: 'host',
+  evaluate({inventory, report}) {
+    for (const host of maasHosts(inventory)) {
+      const pg = host.postgres
+      if (!pg) continue // the database runs elsewhere
+      const database = host.maas.databaseName
+      const ssl = pg.ssl?.value.toLowerCase()
+      if (ssl !== 'on' && ssl !== 'true') {
+        report({
+          target: host.target,
+          message: `${pg.ssl?.file ?? pg.confFile}: ${pg.ssl ? `ssl = ${pg.ssl.value}` : 'ssl is not set (PostgreSQL defaults to off)'}: MAAS talks to PostgreSQL without TLS.`,
+          evidence: {file: pg.confFile, ssl: pg.ssl?.value ?? null},
+          remediation: `set \`ssl = on\` (with ssl_cert_file and ssl_key_file) in ${pg.confFile} and restart PostgreSQL`,
+          ...lineRef(pg.ssl?.file ?? pg.confFile, pg.ssl?.line),
+        })
+      }
+      const plain = plainHbaLines(host, database)
+      if (plain.length > 0) {
+        report({
+          target: host.target,
+          message: `${pg.hbaFile}: ${plain.length} line${plain.length === 1 ? '' : 's'} accept${plain.length === 1 ? 's' : ''} the MAAS database (${database}) from non-local addresses without TLS: ${plain.map((e) => `line ${e.line} (${e.type} ${e.database} ${e.address})`).join(', ')}.`,
+          evidence: {file: pg.hbaFile, database, lines: plain.map((e) => ({line: e.line, type: e.type, database: e.database, address: e.address}))},
+          remediation: `change \`host\` to \`hostssl\` on those lines of ${pg.hbaFile} and reload PostgreSQL`,
+          ...lineRef(plain[0]!.file, plain[0]!.line),
+        })
+      }
+    }
+  },
+}
+
+/** Host-only rules, in the catalog (RULES.md "Host checks"). */
+export const MAAS_HOST_RULES: Rule[] = [maasFilePerms, maasLoginFailures, maasSshFailures, maasHostPorts, maasFirewall, maasHaproxyTls]
+
+/** Host forms of estate rules (same id and guide; they read hosts, not the Juju model). */
+export const MAAS_HOST_FORMS: Rule[] = [maasHostTls, maasHostDbTls]

@@ -1,0 +1,287 @@
+import {mkdtemp, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {beforeAll, describe, expect, it} from 'vitest'
+
+import type {AuditReport} from '../../src/report/audit-report.js'
+import {runCli} from '../helpers/cli.js'
+import {IDS, IS_ROOT, newRoot, procNet, procNet6, regiondLog, SECRETS, sshFailure, type HostRootBuilder} from './roots.js'
+
+const rulesOf = (report: AuditReport) => [...new Set(report.findings.map((f) => f.rule))].sort()
+const findingOf = (report: AuditReport, rule: string) => report.findings.find((f) => f.rule === rule)
+
+async function hostJson(args: string[]): Promise<{report: AuditReport; stderr: string; code: number}> {
+  const result = await runCli(['host', ...args, '--format', 'json'])
+  return {report: JSON.parse(result.stdout) as AuditReport, stderr: result.stderr, code: result.code}
+}
+
+/** A deb-installed region+rack controller that ignores the guides. */
+async function neglectedDebRegion(): Promise<HostRootBuilder> {
+  const root = await newRoot('maas-region-1')
+  await root.file('/etc/maas/regiond.conf', root.regiondConf(), {mode: 0o644, uid: 0, gid: 0})
+  await root.file('/etc/maas/rackd.conf', 'maas_url: http://10.132.172.231:5240/MAAS\n', {mode: 0o640, uid: IDS.root, gid: IDS.maasGroup})
+  await root.file('/var/log/maas/regiond.log', regiondLog(12))
+  await root.file('/var/log/auth.log', `${Array.from({length: 11}, (_, i) => sshFailure(`Jun 06 13:45:${String(10 + i * 4).padStart(2, '0')}`, '234.19.184.6', 42258 + i)).join('\n')}\n`)
+  await root.file('/proc/net/tcp', procNet([['00000000:1478', '0A'], ['00000000:1F90', '0A'], ['00000000:1538', '0A'], ['0100007F:2382', '0A'], ['00000000:0016', '0A'], ['E7AC840A:0050', '06']]))
+  await root.file('/proc/net/tcp6', procNet6([['B80D0120000000000000000001000000:0BB8', '0A'], ['00000000000000000000000001000000:1F91', '0A']]))
+  await root.file('/proc/net/udp', procNet([['00000000:0045', '07'], ['00000000:007B', '07']]))
+  await root.file('/etc/ufw/ufw.conf', '# /etc/ufw/ufw.conf\n#\nENABLED=no\nLOGLEVEL=low\n')
+  await root.file('/etc/default/ufw', 'IPV6=yes\nDEFAULT_INPUT_POLICY="ACCEPT"\nDEFAULT_OUTPUT_POLICY="ACCEPT"\n')
+  await root.file('/etc/haproxy/haproxy.cfg', [
+    'global',
+    '    maxconn 2048',
+    'defaults',
+    '    mode http',
+    '    option http-server-close',
+    'frontend maas',
+    '    bind *:443',
+    '    default_backend maas',
+    'backend maas',
+    '    server localhost localhost:5240 check',
+    '',
+  ].join('\n'))
+  await root.file('/etc/postgresql/14/main/postgresql.conf', "listen_addresses = '*'\nssl = off\n")
+  await root.file('/etc/postgresql/14/main/pg_hba.conf', [
+    'local   all             postgres                                peer',
+    'host    all             all             127.0.0.1/32            scram-sha-256',
+    'host    maasdb          maas            10.0.0.0/8              scram-sha-256',
+    '',
+  ].join('\n'))
+  return root
+}
+
+/** A snap-installed region controller set up as the guides say. */
+async function hardenedSnapRegion(): Promise<HostRootBuilder> {
+  const root = await newRoot('maas-snap')
+  await root.file('/var/snap/maas/current/regiond.conf', root.regiondConf(), {mode: 0o640, uid: IDS.root, gid: IDS.maasGroup})
+  await root.file('/var/snap/maas/current/rackd.conf', 'maas_url: https://maas.internal:5443/MAAS\n', {mode: 0o640, uid: IDS.root, gid: IDS.maasGroup})
+  await root.file('/var/snap/maas/common/snap_mode', 'region\n')
+  await root.file('/var/snap/maas/current/http/regiond.nginx.conf', 'server {\n    listen [::]:5443 ssl http2;\n    listen 5443 ssl http2;\n}\n')
+  // Nine failures in five minutes: under the default threshold of 10.
+  await root.file('/var/snap/maas/common/log/regiond.log', regiondLog(9))
+  await root.file('/var/log/auth.log', `${sshFailure('Jun 06 13:45:19', '234.19.184.6')}\n`)
+  await root.file('/proc/net/tcp', procNet([['00000000:1478', '0A'], ['00000000:1543', '0A'], ['00000000:1482', '0A'], ['00000000:0016', '0A'], ['0100007F:1538', '0A']]))
+  await root.file('/etc/ufw/ufw.conf', 'ENABLED=yes\n')
+  await root.file('/etc/default/ufw', 'DEFAULT_INPUT_POLICY="DROP"\n')
+  return root
+}
+
+describe('hardenctl host --root: a deb region+rack controller that ignores the guides', () => {
+  let root: HostRootBuilder
+  let report: AuditReport
+  let stderr: string
+
+  beforeAll(async () => {
+    root = await neglectedDebRegion()
+    ;({report, stderr} = await hostJson(['--root', root.dir]))
+  })
+
+  it('runs the MAAS host rules and names the host from its own etc/hostname', () => {
+    expect(stderr).toBe('')
+    expect(report.metadata.profiles).toEqual(['maas'])
+    expect(report.metadata.hosts).toEqual([root.dir])
+    expect(rulesOf(report)).toEqual(['MAAS-DB-TLS', 'MAAS-FILE-PERMS', 'MAAS-FIREWALL', 'MAAS-HAPROXY-TLS', 'MAAS-HOST-PORTS', 'MAAS-LOGIN-FAILURES', 'MAAS-SSH-FAILURES', 'MAAS-TLS'])
+    for (const finding of report.findings) expect(finding.target).toEqual({kind: 'host', name: 'maas-region-1'})
+  })
+
+  it.skipIf(!IS_ROOT)('MAAS-FILE-PERMS: regiond.conf 644 root:root, owners from the host\'s files; rackd.conf 640 root:maas passes', () => {
+    const perms = report.findings.filter((f) => f.rule === 'MAAS-FILE-PERMS')
+    expect(perms).toHaveLength(1)
+    expect(perms[0]!.message).toContain(`${root.dir}/etc/maas/regiond.conf is mode 644 (readable by every local user), owned by root:root`)
+    expect(perms[0]!.evidence).toEqual({file: `${root.dir}/etc/maas/regiond.conf`, mode: '644', owner: 'root', group: 'root'})
+    expect(perms[0]!.remediation).toBe('sudo chown root:maas /etc/maas/regiond.conf && sudo chmod 640 /etc/maas/regiond.conf')
+  })
+
+  it('MAAS-LOGIN-FAILURES: the 400 and 204 answers to POST /MAAS/accounts/login/, with count, window and source', () => {
+    const finding = findingOf(report, 'MAAS-LOGIN-FAILURES')!
+    expect(finding.message).toContain('12 in 2020-03-31 21:18-21:19 from 10.132.172.1 (12)')
+    expect(finding.evidence).toMatchObject({threshold: 10, windowMinutes: 5, sourceAddresses: ['10.132.172.1']})
+    expect(finding.location?.file).toBe(`${root.dir}/var/log/maas/regiond.log`)
+  })
+
+  it('MAAS-SSH-FAILURES: Failed password lines of auth.log', () => {
+    const finding = findingOf(report, 'MAAS-SSH-FAILURES')!
+    expect(finding.message).toMatch(/11 in \d{4}-06-06 13:45 from 234\.19\.184\.6 \(11\)/)
+    expect(finding.remediation).toContain('sudo ufw deny from 234.19.184.6')
+  })
+
+  it('MAAS-HOST-PORTS: extra listeners decoded from proc/net hex, loopback and MAAS ports left out, rack ports allowed', () => {
+    const ports = report.findings.filter((f) => f.rule === 'MAAS-HOST-PORTS')
+    const extra = ports.find((f) => 'extra' in f.evidence)!
+    expect(extra.evidence).toEqual({extra: ['tcp 0.0.0.0:8080', 'tcp6 [2001:db8::1]:3000'], rack: true, region: true, tls: null})
+    expect(extra.location).toEqual({file: `${root.dir}/proc/net/tcp`, line: 3, column: 1})
+    const postgres = ports.find((f) => 'socket' in f.evidence)!
+    expect(postgres.evidence).toEqual({socket: 'tcp 0.0.0.0:5432', postgres: 'ssl = off'})
+    expect(postgres.message).toContain('PostgreSQL listens on tcp 0.0.0.0:5432 without requiring TLS')
+    expect(ports).toHaveLength(2)
+  })
+
+  it('MAAS-FIREWALL, MAAS-TLS, MAAS-HAPROXY-TLS and MAAS-DB-TLS from ufw, haproxy.cfg and PostgreSQL files', () => {
+    expect(findingOf(report, 'MAAS-FIREWALL')!.message).toBe('ufw is disabled (ENABLED=no) and the default incoming policy is ACCEPT, not deny.')
+    expect(findingOf(report, 'MAAS-FIREWALL')!.location).toEqual({file: `${root.dir}/etc/ufw/ufw.conf`, line: 3, column: 1})
+    expect(findingOf(report, 'MAAS-TLS')!.message).toContain('HAProxy fronts it without `ssl crt`')
+    expect(findingOf(report, 'MAAS-HAPROXY-TLS')!.evidence.problems).toEqual([
+      'frontend maas binds 443 without `ssl crt`',
+      'no `tune.ssl.default-dh-param 2048` in global',
+      'no `option forwardfor` (in defaults or every frontend)',
+    ])
+    const db = report.findings.filter((f) => f.rule === 'MAAS-DB-TLS').map((f) => f.message)
+    expect(db).toHaveLength(2)
+    expect(db.join('\n')).toContain('line 3 (host maasdb 10.0.0.0/8)')
+    expect(db.join('\n')).toContain('ssl = off: MAAS talks to PostgreSQL without TLS')
+  })
+
+  it('prints a table grouped by host, with file:line and the guide section', async () => {
+    const result = await runCli(['host', '--root', root.dir])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Host maas-region-1')
+    expect(result.stdout).toContain(`${root.dir}/etc/ufw/ufw.conf:3`)
+    expect(result.stdout).toContain('003_63b51e30d9ae0e63.txt § File permissions')
+  })
+
+  it('fails with exit 1 at --fail-on high', async () => {
+    const result = await runCli(['host', '--root', root.dir, '--fail-on', 'high', '--quiet'])
+    expect(result.code).toBe(1)
+  })
+
+  it('never shows the database password, in any format', async () => {
+    for (const format of ['table', 'json', 'sarif', 'junit']) {
+      const result = await runCli(['host', '--root', root.dir, '--format', format])
+      expect(result.stdout).not.toContain(SECRETS.databasePass)
+      expect(result.stderr).not.toContain(SECRETS.databasePass)
+    }
+  })
+
+  it('SARIF and JUnit list the host rules that ran', async () => {
+    const sarif = JSON.parse((await runCli(['host', '--root', root.dir, '--format', 'sarif'])).stdout)
+    const ids = sarif.runs[0].tool.driver.rules.map((r: {id: string}) => r.id)
+    expect(ids).toContain('MAAS-FIREWALL')
+    expect(ids).toContain('MAAS-FILE-PERMS')
+    const junit = (await runCli(['host', '--root', root.dir, '--format', 'junit'])).stdout
+    expect(junit).toContain('MAAS-HOST-PORTS')
+  })
+
+  it('takes the burst threshold and window from the policy', async () => {
+    const policy = join(await mkdtemp(join(tmpdir(), 'hardenctl-policy-')), 'hardenctl.yaml')
+    await writeFile(policy, 'apiVersion: hardenctl.io/v1\nhost:\n  loginFailures: {threshold: 13, windowMinutes: 5}\n  sshFailures: {threshold: 3, windowMinutes: 1}\n')
+    const {report: strict} = await hostJson(['--root', root.dir, '--policy', policy])
+    expect(findingOf(strict, 'MAAS-LOGIN-FAILURES')).toBeUndefined()
+    expect(findingOf(strict, 'MAAS-SSH-FAILURES')!.message).toContain('(3 or more within 1 min)')
+  })
+})
+
+describe('hardenctl host --root: a snap region controller set up as the guides say', () => {
+  it('passes every MAAS host rule (640 root:maas, native TLS on 5443, ufw deny, nine failures under the threshold)', async () => {
+    const root = await hardenedSnapRegion()
+    const {report, stderr, code} = await hostJson(['--root', root.dir])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(report.metadata.profiles).toEqual(['maas'])
+    expect(report.findings.map((f) => `${f.rule}: ${f.message}`)).toEqual(IS_ROOT ? [] : expect.any(Array))
+    expect(report.notEvaluated).toEqual([])
+  })
+
+  it('flags the snap layout\'s files at their snap paths', async () => {
+    const root = await hardenedSnapRegion()
+    await root.file('/var/snap/maas/current/regiond.conf', root.regiondConf(), {mode: 0o664, uid: IDS.maas, gid: IDS.maasGroup})
+    const {report} = await hostJson(['--root', root.dir])
+    const perms = findingOf(report, 'MAAS-FILE-PERMS')!
+    expect(perms.message).toContain(`${root.dir}/var/snap/maas/current/regiond.conf is mode 664 (readable by every local user)`)
+    if (IS_ROOT) expect(perms.evidence).toMatchObject({owner: 'maas', group: 'maas'})
+  })
+})
+
+describe('hardenctl host --root: Landscape Client', () => {
+  it('flags http URLs, root script users and management mode without showing any value of client.conf', async () => {
+    const root = await newRoot('landscape-client-1')
+    await root.file('/etc/landscape/client.conf', [
+      '[client]',
+      'log_level = info',
+      `url = http://landscape:${SECRETS.urlPassword}@landscape.example.com/message-system`,
+      'ping_url = https://landscape.example.com/ping',
+      'data_path = /var/lib/landscape/client',
+      `registration_key = ${SECRETS.registrationKey}`,
+      'script_users = root,landscape,nobody',
+      '',
+    ].join('\n'))
+    const {report, stderr, code} = await hostJson(['--root', root.dir])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(report.metadata.profiles).toEqual(['landscape'])
+    expect(rulesOf(report)).toEqual(['LANDSCAPE-CLIENT-HTTPS', 'LANDSCAPE-CLIENT-MONITOR-ONLY', 'LANDSCAPE-CLIENT-SCRIPT-USERS'])
+    expect(findingOf(report, 'LANDSCAPE-CLIENT-HTTPS')!.message).toBe(`${root.dir}/etc/landscape/client.conf: url uses http, not https.`)
+    expect(findingOf(report, 'LANDSCAPE-CLIENT-HTTPS')!.location).toEqual({file: `${root.dir}/etc/landscape/client.conf`, line: 3, column: 1})
+    expect(findingOf(report, 'LANDSCAPE-CLIENT-SCRIPT-USERS')!.message).toContain('script_users allows root')
+    expect(findingOf(report, 'LANDSCAPE-CLIENT-MONITOR-ONLY')!.severity).toBe('info')
+    for (const format of ['table', 'json', 'sarif', 'junit']) {
+      const result = await runCli(['host', '--root', root.dir, '--format', format])
+      for (const secret of [SECRETS.registrationKey, SECRETS.urlPassword]) {
+        expect(result.stdout).not.toContain(secret)
+        expect(result.stderr).not.toContain(secret)
+      }
+    }
+  })
+
+  it('passes a monitor-only client on https (ping_url left out defaults to http and is flagged)', async () => {
+    const root = await newRoot('landscape-client-2')
+    await root.file('/etc/landscape/client.conf', '[client]\nurl = https://landscape.example.com/message-system\nmonitor_only = True\n')
+    await root.file('/etc/default/landscape-client', 'DAEMON_USER=landscape\n')
+    const {report} = await hostJson(['--root', root.dir])
+    expect(report.findings.map((f) => f.message)).toEqual([`${root.dir}/etc/landscape/client.conf: ping_url uses http (not set; the default is http), not https.`])
+  })
+})
+
+describe('hardenctl host --root: hosts without MAAS or Landscape, and bad input', () => {
+  it('a plain host gets no findings and exits 0', async () => {
+    const root = await newRoot('plain')
+    await root.file('/proc/net/tcp', procNet([['00000000:1F90', '0A']]))
+    const result = await runCli(['host', '--root', root.dir, '--fail-on', 'info'])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toBe('')
+    expect(result.stdout).toBe('No findings.\n')
+  })
+
+  it('a product whose file is absent: not evaluated, naming the file', async () => {
+    const root = await newRoot()
+    await root.file('/etc/maas/regiond.conf', root.regiondConf(), {mode: 0o640, uid: IDS.root, gid: IDS.maasGroup})
+    const {report} = await hostJson(['--root', root.dir])
+    expect(report.notEvaluated.map((n) => `${n.rule}: ${n.message}`)).toEqual([
+      'MAAS-FIREWALL: ufw is not installed (no /etc/ufw/ufw.conf or /etc/default/ufw); other firewalls are not read',
+      'MAAS-HOST-PORTS: proc/net/tcp, tcp6, udp and udp6 were not found',
+      `MAAS-LOGIN-FAILURES: the region runs here but ${root.dir}/var/log/maas/regiond.log was not found or could not be read`,
+      `MAAS-SSH-FAILURES: ${root.dir}/var/log/auth.log was not found or could not be read`,
+    ])
+  })
+
+  it('never follows a symlink out of the root; a loop, a binary log, a directory and malformed lines are warnings naming the file', async () => {
+    const outside = await newRoot('outside')
+    await outside.file('/regiond.log', regiondLog(30, '198.51.100.7'))
+    const root = await newRoot()
+    await root.file('/etc/maas/regiond.conf', root.regiondConf(), {mode: 0o640, uid: IDS.root, gid: IDS.maasGroup})
+    // Absolute: taken inside the root, where nothing is. Relative with ..: stops at the root.
+    await root.symlink('/var/log/maas/regiond.log', join(outside.dir, 'regiond.log'))
+    await root.symlink('/etc/ufw/ufw.conf', '../../../../../../../../regiond.log')
+    await root.symlink('/etc/default/ufw', '/etc/default/ufw-loop')
+    await root.symlink('/etc/default/ufw-loop', '/etc/default/ufw')
+    await root.file('/var/log/auth.log', Buffer.from([0x4a, 0x75, 0x6e, 0x00, 0x01, 0x02, 0x0a]))
+    await root.dir_('/etc/haproxy/haproxy.cfg')
+    await root.file('/proc/net/tcp', `${procNet([['00000000:1478', '0A']])}garbage line\n`)
+    const result = await runCli(['host', '--root', root.dir, '--format', 'json'])
+    expect(result.code).toBe(0)
+    const report = JSON.parse(result.stdout) as AuditReport
+    expect(report.findings.filter((f) => f.rule === 'MAAS-LOGIN-FAILURES')).toEqual([])
+    expect(result.stdout).not.toContain('198.51.100.7')
+    expect(result.stderr.trim().split('\n').sort()).toEqual([
+      `hardenctl: warning: ${root.dir}/etc/default/ufw: symlink loop; skipped`,
+      `hardenctl: warning: ${root.dir}/etc/haproxy/haproxy.cfg: is not a regular file; skipped`,
+      `hardenctl: warning: ${root.dir}/proc/net/tcp: line 3: not a socket entry; skipped`,
+      `hardenctl: warning: ${root.dir}/var/log/auth.log: is a binary file, not a text log; skipped`,
+    ])
+  })
+
+  it('--root that is not a directory is a one-line error, exit 2', async () => {
+    const result = await runCli(['host', '--root', '/nonexistent/host-root'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe('hardenctl: /nonexistent/host-root: cannot read --root (ENOENT)\n')
+  })
+})

@@ -1,12 +1,12 @@
 /**
  * The human report: findings grouped by model (or Kubernetes namespace), then waived findings,
- * rules that could not be evaluated, expired waivers and a one-line summary.
+ * rules that could not be evaluated, expired waivers, the guides cited and a one-line summary.
  */
 import type {Finding, NotEvaluated, Severity, Target} from '../findings/types.js'
 import {SEVERITIES, severityRank} from '../findings/types.js'
 import type {AuditReport, ExpiredWaiver} from './audit-report.js'
 import {columnWidths, padCell} from './columns.js'
-import {formatGuide, formatLocation, formatNeeds, qualifiedTargetName, targetLabel, wrapText, wrapWords} from './describe.js'
+import {formatGuide, formatLocation, guideAddressLines, formatNeeds, qualifiedTargetName, targetLabel, wrapText, wrapWords} from './describe.js'
 import {ruleSummaryLines} from './rule-summary.js'
 import {SEVERITY_STYLE, createStylize, type Stylize} from './style.js'
 
@@ -80,6 +80,18 @@ export function renderTable(report: AuditReport, options: TableOptions): string 
     out.push(stylize('bold', `Expired waivers (${report.expiredWaivers.length})`))
     for (const waiver of report.expiredWaivers) out.push(...expiredWaiverLines(waiver, layout))
     out.push('')
+  }
+
+  if (shown.length > 0 && !options.byRule) {
+    // Each finding names its guide and section; the addresses, long and shared, come once here.
+    out.push(
+      stylize('bold', 'Guides'),
+      ...guideAddressLines(
+        shown.map((finding) => finding.guide),
+        options.width === undefined ? undefined : options.width - INDENT.length,
+      ).map((line) => `${INDENT}${line}`),
+      '',
+    )
   }
 
   const hidden = report.findings.length - shown.length

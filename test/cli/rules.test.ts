@@ -12,13 +12,14 @@ describe('hardenctl rules', () => {
   it('lists every rule of the catalog as JSON', async () => {
     const result = await runCli(['rules', '--format', 'json'])
     expect(result.code).toBe(0)
-    const catalog = JSON.parse(result.stdout) as {kind: string; rules: {id: string; guide: {file: string; section: string}; remediation: string; autoFixable: boolean}[]}
+    const catalog = JSON.parse(result.stdout) as {kind: string; rules: {id: string; guide: {title: string; url: string; section: string}; remediation: string; autoFixable: boolean}[]}
     expect(catalog.kind).toBe('RuleCatalog')
     const ids = catalog.rules.map((rule) => rule.id)
     expect(REQUIRED_IDS.length).toBeGreaterThan(40)
     for (const id of REQUIRED_IDS) expect(ids, id).toContain(id)
     for (const rule of catalog.rules) {
-      expect(rule.guide.file, rule.id).toMatch(/^00\d_[0-9a-f]+\.txt$/)
+      expect(rule.guide.url, rule.id).toMatch(/^https:\/\/(documentation\.ubuntu\.com|ubuntu\.com|maas\.io|discourse\.maas\.io)\//)
+      expect(rule.guide.title, rule.id).not.toBe('')
       expect(rule.remediation.length, rule.id).toBeGreaterThan(10)
     }
   })

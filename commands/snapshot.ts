@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {LIVE_ENVIRONMENT_HELP, liveFlags} from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
-import {IncompleteError} from '../src/errors.js'
+import {IncompleteError, InputError} from '../src/errors.js'
 import {writeSnapshot} from '../src/sources/snapshot.js'
 
 export default class Snapshot extends BaseCommand {
@@ -24,11 +24,15 @@ EXIT CODES
   ]
 
   static override flags = {
-    out: Flags.string({char: 'o', required: true, description: 'Directory to create (must not exist or be empty).'}),
+    // No -o: everywhere else -o names a report file, and a directory is only ever --out.
+    out: Flags.string({required: true, description: 'Directory to create (must not exist or be empty).'}),
     ...liveFlags,
   }
 
   async run(): Promise<void> {
+    if (givesOutputFlag(this.argv)) {
+      throw new InputError(undefined, 'snapshot writes a directory: give it with --out DIR (in every other command, -o/--output names the file the output goes to)')
+    }
     const {flags} = await this.parse(Snapshot)
     const live = await collectLiveFromFlags(flags)
     printWarnings(live.warnings)
@@ -37,4 +41,10 @@ EXIT CODES
     const written = await writeSnapshot(flags.out, live.documents)
     process.stderr.write(`hardenctl: wrote ${written.length} files to ${flags.out}\n`)
   }
+}
+
+/** `-o DIR`, `-oDIR`, `--output DIR` or `--output=DIR` before any `--`. */
+function givesOutputFlag(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end === -1 ? argv : argv.slice(0, end)).some((token) => /^-o/.test(token) || token === '--output' || token.startsWith('--output='))
 }

@@ -14,6 +14,11 @@ describe('usage errors say what is wrong, in one line', () => {
   it.each([
     [['audit', '--from', LIVEPATCH, '-n', 'ns'], 'hardenctl: --namespace=ns cannot also be provided when using --from (see hardenctl audit --help)'],
     [['snapshot'], 'hardenctl: Missing required flag out (see hardenctl snapshot --help)'],
+    // -o is a file everywhere; a directory is only ever --out.
+    ...['-o', '--output', '--output=estate'].map((flag): [string[], string] => [
+      ['snapshot', flag, ...(flag.includes('=') ? [] : ['estate'])],
+      'hardenctl: snapshot writes a directory: give it with --out DIR (in every other command, -o/--output names the file the output goes to)',
+    ]),
     [['audit', '--from', LIVEPATCH, '--frobnicate'], 'hardenctl: Nonexistent flag: --frobnicate (see hardenctl audit --help)'],
     [['audit', '--from', LIVEPATCH, '--fail-on', 'severe'], 'hardenctl: Expected --fail-on=severe to be one of: critical, high, medium, low, info, never (see hardenctl audit --help)'],
     [

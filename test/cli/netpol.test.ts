@@ -222,3 +222,16 @@ describe('hardenctl netpol with the reconcile plan', () => {
     ])
   })
 })
+
+describe('hardenctl netpol diff --plan', () => {
+  it('is refused (exit 2, one line): diff always judges the plan, so --plan would be ignored', async () => {
+    const result = await runCli(['netpol', 'diff', '--plan', '--from', 'examples/livepatch-k8s'])
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(
+      'hardenctl: netpol diff always compares the policies now with those the reconcile plan would leave: drop --plan (netpol matrix --plan shows the planned policies alone)\n',
+    )
+    const help = await runCli(['netpol', 'diff', '--help'])
+    expect(help.stdout).not.toContain('--plan ')
+  })
+})

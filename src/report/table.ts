@@ -2,7 +2,9 @@
  * The human report: findings grouped by model (or Kubernetes namespace), then waived findings,
  * rules that could not be evaluated, expired waivers, the guides cited and a one-line summary.
  */
-import type {Finding, NotEvaluated, Severity, Target} from '../findings/types.js'
+import {dirname} from 'node:path'
+
+import type {Finding, NotEvaluated, Severity} from '../findings/types.js'
 import {SEVERITIES, severityRank} from '../findings/types.js'
 import type {AuditReport, ExpiredWaiver} from './audit-report.js'
 import {columnWidths, padCell} from './columns.js'
@@ -135,7 +137,7 @@ interface Group {
 function groupFindings(findings: readonly Finding[]): Group[] {
   const groups = new Map<string, Group>()
   for (const finding of findings) {
-    const title = groupTitle(finding.target)
+    const title = groupTitle(finding)
     let group = groups.get(title)
     if (!group) {
       group = {title, findings: []}
@@ -146,7 +148,7 @@ function groupFindings(findings: readonly Finding[]): Group[] {
   return [...groups.values()]
 }
 
-function groupTitle(target: Target): string {
+function groupTitle({target, location}: Finding): string {
   if (target.model !== undefined) {
     return `Model ${target.controller === undefined ? target.model : `${target.controller}:${target.model}`}`
   }
@@ -154,6 +156,8 @@ function groupTitle(target: Target): string {
   if (target.kind === 'namespace') return `Namespace ${target.name}`
   if (target.controller !== undefined) return `Controller ${target.controller}`
   if (target.kind === 'controller') return `Controller ${target.name}`
+  // A charm reviewed on its own: its name, and the directory or archive it was read from.
+  if (target.kind === 'charm') return location ? `Charm ${target.name} (${dirname(location.file)})` : `Charm ${target.name}`
   return 'Outside any model or namespace'
 }
 

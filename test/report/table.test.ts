@@ -47,6 +47,14 @@ describe('renderTable', () => {
     expect(text).not.toMatch(/00\d_[0-9a-f]{16}\.txt/)
   })
 
+  it('heads a charm reviewed on its own by its name and where it was read from, not "Outside any model"', () => {
+    const rootContainer = {...loadBalancer, rule: 'JUJU-ROOT-CONTAINER', target: {kind: 'charm', name: 'postgresql-k8s'}, location: {file: 'charms/postgresql-k8s/metadata.yaml', line: 27}}
+    const fromArchive = {...rootContainer, target: {kind: 'charm', name: 'traefik-k8s'}, location: {file: 'dist/traefik-k8s.charm/metadata.yaml', line: 4}}
+    const table = renderTable(fullReport({findings: [rootContainer, fromArchive], notEvaluated: [], expiredWaivers: []}), {color: false})
+    expect(table.split('\n')).toEqual(expect.arrayContaining(['Charm postgresql-k8s (charms/postgresql-k8s)', 'Charm traefik-k8s (dist/traefik-k8s.charm)']))
+    expect(table).not.toContain('Outside any model or namespace')
+  })
+
   it('lists findings worst first within a group', () => {
     const model = text.slice(0, text.indexOf('Namespace cos'))
     const rules = ['K8S-SA-OVERPRIVILEGED', 'JUJU-TRUST ', 'JUJU-CHARM-SOURCE', 'JUJU-CHARM-OUTDATED'].map((rule) => model.indexOf(rule))

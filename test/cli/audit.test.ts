@@ -270,6 +270,17 @@ describe('compact views and what next', () => {
   })
 })
 
+describe('hardenctl audit --profile', () => {
+  it('takes a comma-separated list, like a repeated flag', async () => {
+    const listed = await runCli(['audit', '--from', LANDSCAPE, '--format', 'json', '--profile', 'juju,landscape'])
+    const repeated = await runCli(['audit', '--from', LANDSCAPE, '--format', 'json', '--profile', 'juju', '--profile', 'landscape'])
+    expect(listed.code, listed.stderr).toBe(0)
+    const profiles = (result: {stdout: string}) => (JSON.parse(result.stdout) as AuditReport).metadata.profiles
+    expect([...profiles(listed)].sort()).toEqual(['juju', 'landscape'])
+    expect(profiles(listed)).toEqual(profiles(repeated))
+  })
+})
+
 describe('hardenctl audit --from examples/landscape-machines', () => {
   it('flags haproxy exposed to the world with a self-signed certificate, and port 80 without mirroring', async () => {
     const result = await runCli(['audit', '--from', LANDSCAPE, '--format', 'json'])

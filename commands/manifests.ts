@@ -2,8 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
 import {emit} from '../src/cli/output.js'
-import {DEFAULT_NAMESPACE, manifestsYaml, renderManifests} from '../src/deploy/manifests.js'
-import {InputError} from '../src/errors.js'
+import {DEFAULT_NAMESPACE, DEFAULT_SCHEDULE, manifestsYaml, renderManifests} from '../src/deploy/manifests.js'
 
 export default class Manifests extends BaseCommand {
   static override summary = 'Print the Kubernetes objects that run hardenctl reconcile in a cluster, for kubectl apply.'
@@ -19,8 +18,8 @@ EXIT CODES
 
   static override examples = [
     {
-      description: 'Render and apply with your image, every 30 minutes',
-      command: `<%= config.bin %> manifests --image registry.example.com/hardenctl:0.1.0 --schedule '*/30 * * * *' | kubectl apply -f -`,
+      description: 'Render and apply with your image, on the default schedule (every 30 minutes)',
+      command: `<%= config.bin %> manifests --image registry.example.com/hardenctl:0.1.0 | kubectl apply -f -`,
     },
     {
       description: 'Another namespace, hourly, allowed to set Pod Security Admission labels on Juju namespaces',
@@ -29,9 +28,9 @@ EXIT CODES
   ]
 
   static override flags = {
-    // Required, but checked in run(): oclif's own message for a missing flag is several lines.
-    image: Flags.string({description: '(required) Container image of hardenctl, e.g. ghcr.io/hardenctl/hardenctl:0.1.0.'}),
-    schedule: Flags.string({description: "(required) When the CronJob runs: 5 cron fields, e.g. '*/30 * * * *'."}),
+    image: Flags.string({required: true, description: 'Container image of hardenctl, e.g. ghcr.io/hardenctl/hardenctl:0.1.0.'}),
+    // The default is the shipped CronJob's (manifests/base/cronjob.yaml), as kubectl apply -k installs it.
+    schedule: Flags.string({default: DEFAULT_SCHEDULE, description: 'When the CronJob runs: 5 cron fields.'}),
     namespace: Flags.string({char: 'n', default: DEFAULT_NAMESPACE, description: 'Namespace for hardenctl (created by the output).'}),
     'pod-security': Flags.boolean({default: false, description: 'Also allow patch on namespaces, for a policy with psa.enabled: true.'}),
     output: Flags.string({char: 'o', description: 'Write to this file instead of stdout.'}),
@@ -39,8 +38,6 @@ EXIT CODES
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Manifests)
-    if (flags.image === undefined) throw new InputError(undefined, '--image is required: the container image of hardenctl, e.g. --image ghcr.io/hardenctl/hardenctl:0.1.0')
-    if (flags.schedule === undefined) throw new InputError(undefined, "--schedule is required: when the CronJob runs, 5 cron fields, e.g. --schedule '*/30 * * * *'")
     const objects = await renderManifests({
       root: this.config.root,
       image: flags.image,

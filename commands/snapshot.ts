@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {LIVE_ENVIRONMENT_HELP, liveFlags} from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
-import {IncompleteError} from '../src/errors.js'
+import {IncompleteError, InputError} from '../src/errors.js'
 import {collectFleet, type FleetCollection} from '../src/host/fleet.js'
 import {copyHostsInto} from '../src/host/snapshot-audit.js'
 import {writeSnapshot} from '../src/sources/snapshot.js'
@@ -26,7 +26,8 @@ EXIT CODES
   ]
 
   static override flags = {
-    out: Flags.string({char: 'o', required: true, description: 'Directory to create (must not exist or be empty).'}),
+    // No -o: everywhere else -o names a report file, and a directory is only ever --out.
+    out: Flags.string({required: true, description: 'Directory to create (must not exist or be empty).'}),
     hosts: Flags.string({
       multiple: true,
       description:
@@ -37,6 +38,9 @@ EXIT CODES
   }
 
   async run(): Promise<void> {
+    if (givesOutputFlag(this.argv)) {
+      throw new InputError(undefined, 'snapshot writes a directory: give it with --out DIR (in every other command, -o/--output names the file the output goes to)')
+    }
     const {flags} = await this.parse(Snapshot)
     const live = await collectLiveFromFlags(flags)
     printWarnings(live.warnings)
@@ -60,4 +64,10 @@ EXIT CODES
       for (const {fleet} of fleets) await fleet.cleanup()
     }
   }
+}
+
+/** `-o DIR`, `-oDIR`, `--output DIR` or `--output=DIR` before any `--`. */
+function givesOutputFlag(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end === -1 ? argv : argv.slice(0, end)).some((token) => /^-o/.test(token) || token === '--output' || token.startsWith('--output='))
 }

@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base-command.js'
-import {netpolSourceFlags} from '../../src/cli/flags.js'
+import {LIVE_ONLY_FLAGS, netpolSourceFlags} from '../../src/cli/flags.js'
 import {netpolSourceFromFlags, printWarnings} from '../../src/cli/live.js'
 import {emit} from '../../src/cli/output.js'
+import {InputError} from '../../src/errors.js'
 import {loadNetpolInput} from '../../src/netpol/command-input.js'
 import {planDiff} from '../../src/netpol/after-plan.js'
 import {renderDiffJson, renderDiffText} from '../../src/netpol/render.js'
@@ -23,12 +24,26 @@ ${NETPOL_EXIT_CODES}`
 
   static override flags = {
     ...netpolSourceFlags,
+    // diff always judges the plan; --plan (shared with matrix and explain) would be a no-op, so it is refused.
+    plan: Flags.boolean({hidden: true, default: false}),
+    from: Flags.string({
+      char: 'f',
+      multiple: true,
+      description: 'Read a snapshot directory or files (namespaces, pods, NetworkPolicies, and the Juju status the plan comes from) instead of the live estate; repeatable.',
+      exclusive: LIVE_ONLY_FLAGS,
+    }),
     format: Flags.option({options: ['table', 'json'] as const, default: 'table' as const, description: 'Output format.'})(),
     output: Flags.string({char: 'o', description: 'Write to this file instead of stdout.'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(NetpolDiff)
+    if (flags.plan) {
+      throw new InputError(
+        undefined,
+        'netpol diff always compares the policies now with those the reconcile plan would leave: drop --plan (netpol matrix --plan shows the planned policies alone)',
+      )
+    }
     const loaded = await loadNetpolInput(await netpolSourceFromFlags(flags, true))
     const diff = planDiff({before: loaded.before!, after: loaded.input, classes: loaded.classes})
     printWarnings(loaded.warnings)

@@ -4,6 +4,14 @@ import {InputError} from '../errors.js'
 import {PROFILES, SEVERITIES} from '../findings/types.js'
 import {REPORT_FORMATS} from '../report/index.js'
 
+/**
+ * `--profile`: repeatable, and comma-separated like kubectl's lists (`--profile juju,k8s`); every
+ * value is checked against the profiles.
+ */
+export function profileFlag(description: string) {
+  return Flags.option({options: PROFILES, multiple: true, delimiter: ',', description})()
+}
+
 /** Flags shared by the commands that read an estate and print a report. */
 export const reportFlags = {
   format: Flags.option({
@@ -21,11 +29,7 @@ export const reportFlags = {
     description: 'Policy file (allowlists, waivers). Default: ./hardenctl.yaml when it exists.',
     env: 'HARDENCTL_POLICY',
   }),
-  profile: Flags.option({
-    options: PROFILES,
-    multiple: true,
-    description: 'Run only these rule profiles (repeatable). Default: chosen from the charms present.',
-  })(),
+  profile: profileFlag('Run only these rule profiles (repeatable or comma-separated: juju,k8s). Default: chosen from the charms present.'),
   'fail-on': Flags.option({
     options: [...SEVERITIES, 'never'] as const,
     description: 'Exit 1 when an unwaived finding is at or above this severity.',

@@ -11,7 +11,7 @@ import {createProgress} from './progress.js'
 /** `reconcile --watch` collects every pass; the warning is worth saying once. */
 let warnedInsecure = false
 
-export async function collectLiveFromFlags(flags: LiveFlagValues): Promise<LiveCollection> {
+export async function collectLiveFromFlags(flags: LiveFlagValues, options: {jujuNotNeeded?: string} = {}): Promise<LiveCollection> {
   if (flags['juju-insecure-skip-verify'] && !flags['no-juju'] && !warnedInsecure) {
     warnedInsecure = true
     process.stderr.write(
@@ -27,6 +27,7 @@ export async function collectLiveFromFlags(flags: LiveFlagValues): Promise<LiveC
       juju: flags['no-juju'] ? false : {controllers: flags.controller, models: flags.model, insecureSkipVerify: flags['juju-insecure-skip-verify']},
       kubernetes: flags['no-kubernetes'] ? false : {kubeconfig: flags.kubeconfig, context: flags.context, namespaces: flags.namespace},
       onProgress: (message) => progress.update(message),
+      ...(options.jujuNotNeeded === undefined ? {} : {jujuNotNeeded: options.jujuNotNeeded}),
     })
   } finally {
     progress.done()
@@ -46,7 +47,9 @@ export function liveLimits(timeout: string | undefined, env: NodeJS.ProcessEnv):
 export async function netpolSourceFromFlags(flags: LiveFlagValues & {from?: string[]; plan: boolean; policy?: string}, needsPlan = flags.plan): Promise<NetpolSource> {
   if (flags.from?.length) return {from: flags.from, plan: needsPlan, policyFile: flags.policy}
   // --namespace narrows what netpol prints, not what it reads: sources in other namespaces count.
-  const live = await collectLiveFromFlags({...flags, namespace: undefined, 'no-juju': flags['no-juju'] || !needsPlan})
+  // Without --plan, netpol reads only the cluster: say so, rather than name a --no-juju the user did not pass.
+  const jujuNotNeeded = !needsPlan && !flags['no-juju'] ? {jujuNotNeeded: 'not needed (netpol reads Juju only with --plan)'} : {}
+  const live = await collectLiveFromFlags({...flags, namespace: undefined, 'no-juju': flags['no-juju'] || !needsPlan}, jujuNotNeeded)
   return {live, plan: needsPlan, policyFile: flags.policy}
 }
 

@@ -12,13 +12,14 @@ export function severityRank(severity: Severity): number {
 export const PROFILES = ['juju', 'k8s', 'landscape', 'livepatch', 'maas'] as const
 export type Profile = (typeof PROFILES)[number]
 
+/** The hardening guide a rule encodes: where a reader finds it, and which section. */
 export interface GuideReference {
-  /** File name under shared/seeds, e.g. `002_57f06eaaa8445352.txt`. */
-  file: string
-  /** Section heading as written in the guide. */
-  section: string
   /** The guide's title, e.g. "Harden your Juju deployment". */
   title: string
+  /** The guide's public documentation page. */
+  url: string
+  /** Section heading as written in the guide. */
+  section: string
 }
 
 export type TargetKind =

@@ -33,9 +33,25 @@ export function formatLocation(location: Location): string {
   return location.line === undefined ? location.file : `${location.file}:${location.line}`
 }
 
-/** `002_57f06eaaa8445352.txt § Charm trust`. */
+/** `Harden your Juju deployment § Harden the applications`. */
 export function formatGuide(guide: GuideReference): string {
-  return `${guide.file} § ${guide.section}`
+  return `${guide.title} § ${guide.section}`
+}
+
+/** `Harden your Juju deployment § Harden the applications (https://…)`, for text with no footer. */
+export function formatGuideWithUrl(guide: GuideReference): string {
+  return `${formatGuide(guide)} (${guide.url})`
+}
+
+/**
+ * The guides cited, once each in order of first citation: `Harden your Juju deployment:
+ * https://…`, the address on its own line when both do not fit `width`. An address is never
+ * broken, so it stays clickable.
+ */
+export function guideAddressLines(guides: Iterable<GuideReference>, width?: number): string[] {
+  const byUrl = new Map<string, string>()
+  for (const guide of guides) if (!byUrl.has(guide.url)) byUrl.set(guide.url, guide.title)
+  return [...byUrl].flatMap(([url, title]) => wrapWords([`${title}:`, url], width))
 }
 
 /** Needs are alternatives: any one of them would let the rule run. */

@@ -7,7 +7,7 @@ import type {Finding} from '../findings/types.js'
 import type {RuleMetadata} from '../rules/rule.js'
 import type {AuditReport} from './audit-report.js'
 import {auditedRules} from './audited-rules.js'
-import {formatGuide, formatLocation, formatNeeds, qualifiedTargetName} from './describe.js'
+import {formatGuideWithUrl, formatLocation, formatNeeds, qualifiedTargetName} from './describe.js'
 import {escapeXmlText, xmlAttributes} from './xml.js'
 
 /** The test case name of a rule that passed everywhere. */
@@ -82,7 +82,7 @@ function findingCase(finding: Finding): TestCase {
     `Target: ${name}`,
     ...(finding.location ? [`Location: ${formatLocation(finding.location)}`] : []),
     `Fix: ${finding.remediation}`,
-    `Guide: ${finding.guide.title}, ${formatGuide(finding.guide)}`,
+    `Guide: ${formatGuideWithUrl(finding.guide)}`,
   ].join('\n')
   const xml = `<failure${xmlAttributes({type: finding.severity, message: finding.message})}>${escapeXmlText(body)}</failure>`
   return {name, outcome: {kind: 'failure', xml}}

@@ -30,7 +30,7 @@
  * - `results[].resources` ([]ObjectReference): the Kubernetes object the finding targets, when
  *   it targets one. Juju targets (application, model, user, offer, ...) are not Kubernetes
  *   objects: they go in `properties` (`juju.application: livepatch`).
- * - `results[].properties` (map[string]string): title, guide and section, remediation,
+ * - `results[].properties` (map[string]string): title, guide (title § section) and guideUrl, remediation,
  *   autoFixable, the Juju controller/model/target, file:line when known, the waiver. Never the
  *   finding's `evidence`: that is free-form per rule, and rules may quote option values there.
  * - `results[].timestamp` (metav1.Timestamp {seconds, nanos}, "the time the result was found").
@@ -54,6 +54,7 @@ import type {Policy} from '../policy/schema.js'
 import type {RuleMetadata} from '../rules/rule.js'
 import {KUBERNETES_LISTS} from '../sources/kubernetes-api/list.js'
 import type {AuditReport} from './audit-report.js'
+import {formatGuide} from './describe.js'
 
 export const POLICY_REPORT_API_VERSION = 'wgpolicyk8s.io/v1alpha2'
 export const POLICY_REPORT_GROUP = 'wgpolicyk8s.io'
@@ -231,7 +232,8 @@ function modelLabel(scope: KubeScope, view: KubernetesView, namespace: string): 
 function findingResult(finding: Finding, objects: ObjectIndex, timestamp: PolicyReportResult['timestamp']): PolicyReportResult {
   const properties: Record<string, string> = {
     title: finding.title,
-    guide: `${finding.guide.title}, § ${finding.guide.section}`,
+    guide: formatGuide(finding.guide),
+    guideUrl: finding.guide.url,
     remediation: finding.remediation,
     autoFixable: String(finding.autoFixable),
     ...targetProperties(finding.target),
@@ -272,7 +274,8 @@ function notEvaluatedResult(
 ): PolicyReportResult {
   const properties: Record<string, string> = {
     title: rule.title,
-    guide: `${rule.guide.title}, § ${rule.guide.section}`,
+    guide: formatGuide(rule.guide),
+    guideUrl: rule.guide.url,
     ...(entry.needs.length > 0 ? {needs: entry.needs.join(', ')} : {}),
     ...targetProperties(target),
   }

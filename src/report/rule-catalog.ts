@@ -2,7 +2,7 @@
 import type {RuleMetadata} from '../rules/rule.js'
 import {REPORT_API_VERSION} from './audit-report.js'
 import {columnWidths, padCell} from './columns.js'
-import {formatGuide} from './describe.js'
+import {formatGuide, guideAddressLines} from './describe.js'
 import {SEVERITY_STYLE, createStylize} from './style.js'
 
 export interface RuleCatalog {
@@ -27,6 +27,7 @@ export function renderRulesTable(rules: readonly RuleMetadata[], options: {color
     cells[1] = stylize(SEVERITY_STYLE[rule.severity], cells[1] ?? '')
     out.push(cells.join('  '))
   })
+  out.push('', stylize('bold', 'Guides'), ...guideAddressLines(rules.map((rule) => rule.guide)).map((line) => `  ${line}`))
   return `${out.join('\n')}\n`
 }
 
@@ -40,7 +41,7 @@ export function ruleCatalog(rules: readonly RuleMetadata[]): RuleCatalog {
       title: rule.title,
       severity: rule.severity,
       profile: rule.profile,
-      guide: {file: rule.guide.file, section: rule.guide.section, title: rule.guide.title},
+      guide: {title: rule.guide.title, url: rule.guide.url, section: rule.guide.section},
       rationale: rule.rationale,
       remediation: rule.remediation,
       autoFixable: rule.autoFixable,

@@ -108,7 +108,7 @@ function reportingDescriptor(rule: AuditedRule): Json {
   const markdown: string[] = []
   if (rule.remediation) markdown.push(`**Fix:** ${rule.remediation}`)
   if (metadata?.rationale) markdown.push(`**Why:** ${metadata.rationale}`)
-  if (rule.guide) markdown.push(`**Guide:** ${rule.guide.title}, § ${rule.guide.section} (\`${rule.guide.file}\`)`)
+  if (rule.guide) markdown.push(`**Guide:** [${rule.guide.title}](${rule.guide.url}) § ${rule.guide.section}`)
   const tags = ['security', 'hardening', ...(metadata ? [metadata.profile] : [])]
   return {
     id: rule.id,
@@ -116,6 +116,7 @@ function reportingDescriptor(rule: AuditedRule): Json {
     shortDescription: {text: rule.title},
     ...(metadata?.rationale ? {fullDescription: {text: metadata.rationale}} : {}),
     ...(rule.remediation ? {help: {text: rule.remediation, markdown: markdown.join('\n\n')}} : {}),
+    ...(rule.guide ? {helpUri: rule.guide.url} : {}),
     defaultConfiguration: {level: SARIF_LEVEL[rule.severity]},
     properties: {
       severity: rule.severity,

@@ -1,12 +1,14 @@
 /**
  * The human report: findings grouped by model (or Kubernetes namespace), then waived findings,
- * rules that could not be evaluated, expired waivers and a one-line summary.
+ * rules that could not be evaluated, expired waivers, the guides cited and a one-line summary.
  */
-import type {Finding, NotEvaluated, Severity, Target} from '../findings/types.js'
+import {dirname} from 'node:path'
+
+import type {Finding, NotEvaluated, Severity} from '../findings/types.js'
 import {SEVERITIES, severityRank} from '../findings/types.js'
 import type {AuditReport, ExpiredWaiver} from './audit-report.js'
 import {columnWidths, padCell} from './columns.js'
-import {formatGuide, formatLocation, formatNeeds, qualifiedTargetName, targetLabel, wrapText, wrapWords} from './describe.js'
+import {formatGuide, formatLocation, guideAddressLines, formatNeeds, qualifiedTargetName, targetLabel, wrapText, wrapWords} from './describe.js'
 import {ruleSummaryLines} from './rule-summary.js'
 import {SEVERITY_STYLE, createStylize, type Stylize} from './style.js'
 
@@ -82,6 +84,18 @@ export function renderTable(report: AuditReport, options: TableOptions): string 
     out.push('')
   }
 
+  if (shown.length > 0 && !options.byRule) {
+    // Each finding names its guide and section; the addresses, long and shared, come once here.
+    out.push(
+      stylize('bold', 'Guides'),
+      ...guideAddressLines(
+        shown.map((finding) => finding.guide),
+        options.width === undefined ? undefined : options.width - INDENT.length,
+      ).map((line) => `${INDENT}${line}`),
+      '',
+    )
+  }
+
   const hidden = report.findings.length - shown.length
   if (hidden > 0 && minSeverity !== undefined) {
     out.push(...wrapText(`${plural(hidden, 'finding', 'findings')} below ${minSeverity} not shown (--min-severity ${minSeverity}).`, options.width), '')
@@ -123,7 +137,7 @@ interface Group {
 function groupFindings(findings: readonly Finding[]): Group[] {
   const groups = new Map<string, Group>()
   for (const finding of findings) {
-    const title = groupTitle(finding.target)
+    const title = groupTitle(finding)
     let group = groups.get(title)
     if (!group) {
       group = {title, findings: []}
@@ -134,7 +148,7 @@ function groupFindings(findings: readonly Finding[]): Group[] {
   return [...groups.values()]
 }
 
-function groupTitle(target: Target): string {
+function groupTitle({target, location}: Finding): string {
   if (target.model !== undefined) {
     return `Model ${target.controller === undefined ? target.model : `${target.controller}:${target.model}`}`
   }
@@ -143,6 +157,8 @@ function groupTitle(target: Target): string {
   if (target.kind === 'host') return `Host ${target.name}`
   if (target.controller !== undefined) return `Controller ${target.controller}`
   if (target.kind === 'controller') return `Controller ${target.name}`
+  // A charm reviewed on its own: its name, and the directory or archive it was read from.
+  if (target.kind === 'charm') return location ? `Charm ${target.name} (${dirname(location.file)})` : `Charm ${target.name}`
   return 'Outside any model or namespace'
 }
 

@@ -16,8 +16,13 @@ import {redactDocuments} from './redact.js'
 import type {SourceDocument} from './source-document.js'
 
 export interface LiveOptions {
-  /** false: `--no-juju`. */
+  /** false: `--no-juju`, or not needed (see `jujuNotNeeded`). */
   juju: false | {controllers?: string[]; models?: string[]; insecureSkipVerify?: boolean}
+  /**
+   * Why Juju is not read when the command, not the user, left it out (`netpol` without `--plan`):
+   * said instead of "--no-juju", which the user did not pass, and worth no warning.
+   */
+  jujuNotNeeded?: string
   /** false: `--no-kubernetes`. */
   kubernetes: false | {kubeconfig?: string; context?: string; namespaces?: string[]}
   env?: NodeJS.ProcessEnv
@@ -60,14 +65,17 @@ export async function collectLive(options: LiveOptions): Promise<LiveCollection>
     documents: [],
     warnings: [],
     failures: [],
-    juju: {inspected: false, reason: jujuFound === undefined ? 'skipped (--no-juju)' : jujuFound.found ? '' : jujuFound.reason},
+    juju: {inspected: false, reason: jujuFound === undefined ? (options.jujuNotNeeded ?? 'skipped (--no-juju)') : jujuFound.found ? '' : jujuFound.reason},
     kubernetes: {inspected: false, reason: kubernetesFound === undefined ? 'skipped (--no-kubernetes)' : kubernetesFound.found ? '' : kubernetesFound.reason},
     stats: {jujuCalls: 0, kubernetesRequests: {}},
   }
+  const jujuSide = () => `Juju ${notInspected(result.juju)}`
+  const kubernetesSide = () => `Kubernetes ${notInspected(result.kubernetes)}`
   if (!jujuFound?.found && !kubernetesFound?.found) {
     throw new InputError(
       undefined,
-      `nothing to inspect: Juju ${notInspected(result.juju)}; Kubernetes ${notInspected(result.kubernetes)}. Pass --from DIR to read a snapshot instead`,
+      // What the input lacked comes first: Kubernetes, when Juju was not even needed.
+      `nothing to inspect: ${(options.jujuNotNeeded === undefined ? [jujuSide, kubernetesSide] : [kubernetesSide, jujuSide]).map((side) => side()).join('; ')}. Pass --from DIR to read a snapshot instead`,
     )
   }
 
@@ -122,7 +130,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveCollection>
     result.stats.jujuCalls = juju.calls
     result.juju = {inspected: true, description: jujuFound.controllers.map((controller) => `controller ${controller.name}`).join(', ')}
     result.jujuLogin = {controllers: jujuFound.controllers, insecureSkipVerify: jujuOptions.insecureSkipVerify ?? false}
-  } else {
+  } else if (options.juju !== false || options.jujuNotNeeded === undefined) {
     result.warnings.push(`Juju not inspected: ${notInspected(result.juju)}`)
   }
   if (kubernetes instanceof IncompleteError) {

@@ -31,7 +31,10 @@ describe('hardenctl audit --from examples/livepatch-k8s', () => {
     expect(result.stdout).toContain('microk8s-prod')
     expect(result.stdout).toContain('JUJU-TRUST')
     expect(result.stdout).toContain('postgresql')
-    expect(result.stdout).toContain('002_57f06eaaa8445352.txt')
+    // Guides by title and public address, never by internal file name.
+    expect(result.stdout).toContain('guide: Harden your Juju deployment § Harden the applications')
+    expect(result.stdout).toContain('Harden your Juju deployment: https://documentation.ubuntu.com/juju/3.6/howto/manage-your-juju-deployment/harden-your-juju-deployment/')
+    expect(result.stdout).not.toMatch(/00\d_[0-9a-f]{16}\.txt/)
     expect(result.stdout).not.toMatch(/\u001B\[/)
   })
 
@@ -130,9 +133,9 @@ describe('the audit table fits a terminal', () => {
     )
     const bundleLine = lines.indexOf('            examples/livepatch-k8s/juju/microk8s-prod/models/livepatch/bundle.yaml:10 ·')
     expect(bundleLine).toBeGreaterThan(0)
-    expect(lines[bundleLine + 1]).toBe('            guide: 002_57f06eaaa8445352.txt § Harden the applications')
+    expect(lines[bundleLine + 1]).toBe('            guide: Harden your Juju deployment § Harden the applications')
     for (const line of lines) {
-      if (/^ +fix( for the \d+ above)?( \[auto-fixable\])?: /.test(line) || /^ +\S+:\d+ ·$/.test(line)) continue
+      if (/^ +fix( for the \d+ above)?( \[auto-fixable\])?: /.test(line) || /^ +\S+:\d+ ·$/.test(line) || /^ +https:\/\/\S+$/.test(line)) continue
       if (line.startsWith('  hardenctl reconcile --dry-run ') || line === lines.at(-2)) continue // the command to paste; the summary line
       expect(line.length, line).toBeLessThanOrEqual(80)
     }
@@ -264,6 +267,17 @@ describe('compact views and what next', () => {
   it('suggests nothing after a review: there is no estate to reconcile yet', async () => {
     const {stdout} = await runCli(['review', 'test/corpus/bundles/livepatch-k8s-operator__bundle__bundle.yaml', '--fail-on', 'never'])
     expect(stdout).not.toContain('hardenctl reconcile')
+  })
+})
+
+describe('hardenctl audit --profile', () => {
+  it('takes a comma-separated list, like a repeated flag', async () => {
+    const listed = await runCli(['audit', '--from', LANDSCAPE, '--format', 'json', '--profile', 'juju,landscape'])
+    const repeated = await runCli(['audit', '--from', LANDSCAPE, '--format', 'json', '--profile', 'juju', '--profile', 'landscape'])
+    expect(listed.code, listed.stderr).toBe(0)
+    const profiles = (result: {stdout: string}) => (JSON.parse(result.stdout) as AuditReport).metadata.profiles
+    expect([...profiles(listed)].sort()).toEqual(['juju', 'landscape'])
+    expect(profiles(listed)).toEqual(profiles(repeated))
   })
 })
 

@@ -1,9 +1,11 @@
-import {cp, mkdtemp, writeFile} from 'node:fs/promises'
+import {cp, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
+import {startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
 import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {livepatchKubernetesObjects} from '../helpers/livepatch-estate.js'
 
 const EXAMPLE = 'examples/livepatch-k8s/kubernetes'
 
@@ -112,7 +114,27 @@ describe('hardenctl netpol explain', () => {
     expect(unnamed.stderr).toBe('hardenctl: PORT "http": livepatch/modeloperator has no container port of that name; its named ports: api/TCP (17071)\n')
     const noFrom = await runCli(['netpol', 'explain', 'outside', 'livepatch/ingress', '443'], {env: NO_CLUSTER})
     expect(noFrom.code).toBe(2)
-    expect(noFrom.stderr).toContain('nothing to inspect')
+    // Worded on what the inputs lacked; no --no-juju, which the user did not pass.
+    expect(noFrom.stderr).toBe(
+      'hardenctl: nothing to inspect: Kubernetes KUBECONFIG (/nonexistent/kubeconfig) names no existing file and not running in a cluster; Juju not needed (netpol reads Juju only with --plan). Pass --from DIR to read a snapshot instead\n',
+    )
+    const noJuju = await runCli(['netpol', 'explain', 'outside', 'livepatch/ingress', '443', '--no-juju'], {env: NO_CLUSTER})
+    expect(noJuju.stderr).toContain('Juju skipped (--no-juju)')
+  })
+
+  it('reads a live cluster without a word about Juju, which it does not need without --plan', async () => {
+    const api = await startFakeKubernetesApi(await livepatchKubernetesObjects())
+    const home = await mkdtemp(join(tmpdir(), 'hardenctl-netpol-live-'))
+    try {
+      const kubeconfig = writeKubeconfig(home, [{context: 'prod', url: api.url}], 'prod')
+      const result = await runCli(['netpol', 'explain', 'livepatch/livepatch', 'livepatch/postgresql', '5432'], {env: {...NO_CLUSTER, HOME: home, KUBECONFIG: kubeconfig}})
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/^ALLOWED/)
+      expect(result.stderr).toBe('')
+    } finally {
+      await api.close()
+      await rm(home, {recursive: true, force: true})
+    }
   })
 })
 
@@ -198,5 +220,18 @@ describe('hardenctl netpol with the reconcile plan', () => {
       {from: 'livepatch/livepatch', to: 'livepatch/postgresql', ports: {ports: [{protocol: 'TCP', from: 5432, to: 5432}, {protocol: 'TCP', from: 8008, to: 8008}]}},
       {from: 'livepatch/postgresql', to: 'livepatch/postgresql', ports: {all: true}},
     ])
+  })
+})
+
+describe('hardenctl netpol diff --plan', () => {
+  it('is refused (exit 2, one line): diff always judges the plan, so --plan would be ignored', async () => {
+    const result = await runCli(['netpol', 'diff', '--plan', '--from', 'examples/livepatch-k8s'])
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(
+      'hardenctl: netpol diff always compares the policies now with those the reconcile plan would leave: drop --plan (netpol matrix --plan shows the planned policies alone)\n',
+    )
+    const help = await runCli(['netpol', 'diff', '--help'])
+    expect(help.stdout).not.toContain('--plan ')
   })
 })

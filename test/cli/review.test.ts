@@ -232,6 +232,15 @@ describe('review says how to change the bundle or the charm, not what to run aft
       "metadata.yaml:4: set `charm-user: non-root` in the charm's metadata (charmcraft.yaml or metadata.yaml; Juju 3.6+), so the charm code does not run as root",
     ])
   })
+
+  it('the table heads each charm reviewed on its own by its name and directory', async () => {
+    const result = await runCli(['review', charmDirs['postgresql-k8s']!, charmDirs['traefik-k8s']!, '--fail-on', 'never'])
+    expect(result.code).toBe(0)
+    const lines = result.stdout.split('\n')
+    expect(lines).toContain(`Charm postgresql-k8s (${charmDirs['postgresql-k8s']})`)
+    expect(lines).toContain(`Charm traefik-k8s (${charmDirs['traefik-k8s']})`)
+    expect(result.stdout).not.toContain('Outside any model or namespace')
+  })
 })
 
 describe('review refuses what it cannot review', () => {

@@ -12,13 +12,14 @@ describe('hardenctl rules', () => {
   it('lists every rule of the catalog as JSON', async () => {
     const result = await runCli(['rules', '--format', 'json'])
     expect(result.code).toBe(0)
-    const catalog = JSON.parse(result.stdout) as {kind: string; rules: {id: string; guide: {file: string; section: string}; remediation: string; autoFixable: boolean}[]}
+    const catalog = JSON.parse(result.stdout) as {kind: string; rules: {id: string; guide: {title: string; url: string; section: string}; remediation: string; autoFixable: boolean}[]}
     expect(catalog.kind).toBe('RuleCatalog')
     const ids = catalog.rules.map((rule) => rule.id)
     expect(REQUIRED_IDS.length).toBeGreaterThan(40)
     for (const id of REQUIRED_IDS) expect(ids, id).toContain(id)
     for (const rule of catalog.rules) {
-      expect(rule.guide.file, rule.id).toMatch(/^00\d_[0-9a-f]+\.txt$/)
+      expect(rule.guide.url, rule.id).toMatch(/^https:\/\/(documentation\.ubuntu\.com|ubuntu\.com|maas\.io|discourse\.maas\.io)\//)
+      expect(rule.guide.title, rule.id).not.toBe('')
       expect(rule.remediation.length, rule.id).toBeGreaterThan(10)
     }
   })
@@ -28,5 +29,61 @@ describe('hardenctl rules', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('LANDSCAPE-EXPOSURE')
     expect(result.stdout).not.toContain('JUJU-TRUST')
+  })
+})
+
+describe('hardenctl rules ID', () => {
+  it('explains one rule: what, why, the guide with its address, the fix, auto-fixable, the inputs it reads', async () => {
+    const result = await runCli(['rules', 'juju-trust'])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toBe('')
+    const text = result.stdout
+    expect(text.split('\n')[0]).toBe('JUJU-TRUST  Application deployed with --trust')
+    expect(text).toContain('  severity high · profile juju\n')
+    expect(text).toContain('\nWhy\n  A trusted application can use the cloud credential of its model')
+    expect(text).toContain(
+      '\nGuide\n  Harden your Juju deployment § Harden the applications\n  https://documentation.ubuntu.com/juju/3.6/howto/manage-your-juju-deployment/harden-your-juju-deployment/\n',
+    )
+    expect(text).toContain('\nFix\n  Remove trust unless the charm needs it: `juju trust APP --remove`')
+    expect(text).toContain('\nAuto-fixable\n  no: hardenctl reconcile does not change this')
+    expect(text).toContain('\nReads\n  `juju config APP --format=json` or a bundle (`juju export-bundle`) or `kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o json`\n')
+  })
+
+  it('says when reconcile can fix it, and gives one rule as a RuleCatalog in JSON', async () => {
+    const table = await runCli(['rules', 'NET-NO-DEFAULT-DENY'])
+    expect(table.stdout).toContain('\nAuto-fixable\n  yes: hardenctl reconcile applies this fix')
+    const json = await runCli(['rules', 'NET-NO-DEFAULT-DENY', '--format', 'json'])
+    const catalog = JSON.parse(json.stdout) as {kind: string; rules: {id: string}[]}
+    expect(catalog.kind).toBe('RuleCatalog')
+    expect(catalog.rules.map((rule) => rule.id)).toEqual(['NET-NO-DEFAULT-DENY'])
+  })
+
+  it('refuses an unknown id with exit 2, suggesting the closest', async () => {
+    const typo = await runCli(['rules', 'JUJU-TRUSTT'])
+    expect(typo.code).toBe(2)
+    expect(typo.stdout).toBe('')
+    expect(typo.stderr).toBe('hardenctl: no rule "JUJU-TRUSTT"; did you mean JUJU-TRUST? (hardenctl rules lists them all)\n')
+    const nothingClose = await runCli(['rules', 'XYZZY'])
+    expect(nothingClose.code).toBe(2)
+    expect(nothingClose.stderr).toBe('hardenctl: no rule "XYZZY" (hardenctl rules lists them all)\n')
+  })
+})
+
+describe('hardenctl rules flags', () => {
+  it('accepts --profile as a comma-separated list, and checks every value', async () => {
+    const both = await runCli(['rules', '--profile', 'maas,livepatch', '--format', 'json'])
+    expect(both.code).toBe(0)
+    const profiles = new Set((JSON.parse(both.stdout) as {rules: {profile: string}[]}).rules.map((rule) => rule.profile))
+    expect([...profiles].sort()).toEqual(['livepatch', 'maas'])
+    const bad = await runCli(['rules', '--profile', 'maas,bogus'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--profile=bogus to be one of: juju, k8s, landscape, livepatch, maas')
+  })
+
+  it('documents only the exit codes it has: no --fail-on', async () => {
+    const help = await runCli(['rules', '--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).not.toContain('--fail-on')
+    expect(help.stdout).toContain('2  unknown rule id or bad usage')
   })
 })

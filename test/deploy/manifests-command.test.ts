@@ -2,11 +2,15 @@
  * `hardenctl manifests` input checks: a bad cron expression, image or namespace is one line and
  * exit 2, before anything is printed.
  */
+import {readFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
 
 import {validateImage, validateNamespace, validateSchedule} from '../../src/deploy/validate.js'
 import {InputError} from '../../src/errors.js'
-import {runCli} from '../helpers/cli.js'
+import {REPO_ROOT, runCli} from '../helpers/cli.js'
 import {IMAGE, SCHEDULE} from './render.js'
 
 function problem(check: () => unknown): string {
@@ -113,12 +117,28 @@ describe('hardenctl manifests with bad input', () => {
     }
   })
 
-  it('missing --image or --schedule is a usage error: exit 2, one line', async () => {
-    for (const args of [['--schedule', SCHEDULE], ['--image', IMAGE]]) {
-      const result = await runCli(['manifests', ...args])
-      expect(result.code).toBe(2)
-      expect(result.stderr.trim().split('\n')).toHaveLength(1)
-      expect(result.stderr).toMatch(/^hardenctl: --(image|schedule) is required: /)
-    }
+  it('missing --image is a usage error: exit 2, one line', async () => {
+    const result = await runCli(['manifests', '--schedule', SCHEDULE])
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe('hardenctl: Missing required flag image (see hardenctl manifests --help)\n')
+  })
+})
+
+describe('hardenctl manifests --help and defaults', () => {
+  it('shows --image as required and --schedule with its default', async () => {
+    const help = await runCli(['manifests', '--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/\$ hardenctl manifests --image <value> \[--schedule <value>\]/)
+    expect(help.stdout).toMatch(/--image=<value> +\(required\)/)
+    expect(help.stdout).toMatch(/--schedule=<value> +\[default: \*\/30 \* \* \* \*\]/)
+  })
+
+  it('without --schedule, keeps the shipped CronJob\'s schedule (manifests/base/cronjob.yaml)', async () => {
+    const shipped = parse(await readFile(join(REPO_ROOT, 'manifests/base/cronjob.yaml'), 'utf8')) as {spec: {schedule: string}}
+    const result = await runCli(['manifests', '--image', IMAGE])
+    expect(result.code).toBe(0)
+    expect(result.stdout.split('\n')[0]).toContain(`--schedule '${shipped.spec.schedule}'`)
+    expect(result.stdout).toContain(`  schedule: ${JSON.stringify(shipped.spec.schedule)}\n`)
   })
 })

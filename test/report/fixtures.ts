@@ -5,16 +5,18 @@ import type {RuleMetadata} from '../../src/rules/rule.js'
 
 export const GENERATED_AT = '2026-03-01T09:30:00.000Z'
 
+export const JUJU_GUIDE_URL = 'https://documentation.ubuntu.com/juju/3.6/howto/manage-your-juju-deployment/harden-your-juju-deployment/'
+
 export const JUJU_GUIDE: GuideReference = {
-  file: '002_57f06eaaa8445352.txt',
-  section: 'Harden the applications',
   title: 'Harden your Juju deployment',
+  url: JUJU_GUIDE_URL,
+  section: 'Harden the applications',
 }
 
 export const JUJU_USERS_GUIDE: GuideReference = {
-  file: '002_57f06eaaa8445352.txt',
-  section: 'Harden the user(s)',
   title: 'Harden your Juju deployment',
+  url: JUJU_GUIDE_URL,
+  section: 'Harden the user(s)',
 }
 
 export const BUNDLE = 'examples/livepatch-k8s/juju/bundle/bundle.yaml'

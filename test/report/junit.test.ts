@@ -105,7 +105,7 @@ describe('renderJunit', () => {
         'Target: prod:livepatch/postgresql-k8s',
         'Location: examples/livepatch-k8s/juju/bundle/bundle.yaml:18',
         'Fix: juju trust postgresql-k8s --remove -m prod:livepatch',
-        'Guide: Harden your Juju deployment, 002_57f06eaaa8445352.txt § Harden the applications',
+        'Guide: Harden your Juju deployment § Harden the applications (https://documentation.ubuntu.com/juju/3.6/howto/manage-your-juju-deployment/harden-your-juju-deployment/)',
       ].join('\n'),
     )
     expect(suite('K8S-LOADBALANCER').testcase[0]!['@_name']).toBe('cos/Service/traefik')

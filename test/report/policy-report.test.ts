@@ -14,6 +14,9 @@ import {type AuditResult, runAudit} from '../../src/audit/run-audit.js'
 import type {Finding} from '../../src/findings/types.js'
 import {createAuditReport} from '../../src/report/audit-report.js'
 import {buildPolicyReports, type PolicyReportObject, type PolicyReportResult} from '../../src/report/policy-report.js'
+import {GUIDES} from '../../src/rules/guides.js'
+
+const JUJU_GUIDE_URL = GUIDES.juju.url
 /** Relative, as a user types it: locations in the report are relative too. */
 const EXAMPLE = 'examples/livepatch-k8s'
 
@@ -141,7 +144,8 @@ describe('buildPolicyReports', () => {
           message: 'namespace controller-microk8s-prod has no pod-security.kubernetes.io/enforce, audit or warn label.',
           properties: {
             title: 'Namespace without Pod Security Admission labels',
-            guide: 'Harden your Juju deployment, § Harden the applications',
+            guide: 'Harden your Juju deployment § Harden the applications',
+            guideUrl: JUJU_GUIDE_URL,
             remediation:
               'kubectl label namespace controller-microk8s-prod pod-security.kubernetes.io/enforce=baseline pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted',
             autoFixable: 'true',
@@ -175,7 +179,8 @@ describe('buildPolicyReports', () => {
       message: 'Deployment livepatch/modeloperator: juju-operator (allowPrivilegeEscalation not set to false).',
       properties: {
         title: 'Privileged container or privilege escalation allowed',
-        guide: 'Harden your Juju deployment, § Harden the applications',
+        guide: 'Harden your Juju deployment § Harden the applications',
+        guideUrl: JUJU_GUIDE_URL,
         remediation: expect.stringContaining('allowPrivilegeEscalation: false') as string,
         autoFixable: 'false',
         'juju.controller': 'microk8s-prod',
@@ -197,14 +202,15 @@ describe('buildPolicyReports', () => {
       {
         source: 'hardenctl',
         policy: 'TLS-MISSING-RELATION',
-        category: 'Security hardening',
+        category: 'Livepatch Server: Security hardening',
         severity: 'medium',
         timestamp: TIMESTAMP,
         result: 'error',
         message: "needs the charm's metadata to know its TLS endpoints",
         properties: {
           title: 'TLS-capable application without a certificates relation',
-          guide: 'Security hardening, § Communication',
+          guide: 'Livepatch Server: Security hardening § Communication',
+          guideUrl: 'https://ubuntu.com/security/livepatch/docs/livepatch_on_prem/how-to/security-hardening',
           needs: 'charm-metadata',
           'juju.controller': 'microk8s-prod',
           'juju.model': 'livepatch',
@@ -348,6 +354,6 @@ describe('buildPolicyReports', () => {
     expect(text).not.toContain('hunter2')
     expect(text).not.toContain('setOptions')
     const result = inNamespace(reports, 'livepatch').results[0]!
-    expect(Object.keys(result.properties).sort()).toEqual(['autoFixable', 'guide', 'juju.application', 'juju.controller', 'juju.model', 'location', 'remediation', 'title'])
+    expect(Object.keys(result.properties).sort()).toEqual(['autoFixable', 'guide', 'guideUrl', 'juju.application', 'juju.controller', 'juju.model', 'location', 'remediation', 'title'])
   })
 })

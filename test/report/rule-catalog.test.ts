@@ -4,21 +4,21 @@ import {describe, expect, it} from 'vitest'
 
 import type {Rule} from '../../src/rules/rule.js'
 import {renderRulesJson, renderRulesTable} from '../../src/report/rule-catalog.js'
-import {RULES} from './fixtures.js'
+import {JUJU_GUIDE_URL, RULES} from './fixtures.js'
 
 describe('renderRulesTable', () => {
   const text = renderRulesTable(RULES, {color: false})
   const lines = text.trimEnd().split('\n')
 
-  it('lists id, severity, profile, auto-fix, title and guide in aligned columns', () => {
+  it('lists id, severity, profile, auto-fix, title and guide in aligned columns, then each guide\'s address once', () => {
     expect(lines[0]).toBe('ID                      SEVERITY  PROFILE  AUTO-FIX  TITLE                                       GUIDE')
     expect(lines[1]).toBe(
-      'JUJU-TRUST              high      juju     no        Application deployed with --trust           002_57f06eaaa8445352.txt § Harden the applications',
+      'JUJU-TRUST              high      juju     no        Application deployed with --trust           Harden your Juju deployment § Harden the applications',
     )
     expect(lines).toContain(
-      'ACCESS-OFFER            medium    juju     yes       ACCESS-OFFER title                          002_57f06eaaa8445352.txt § Harden the user(s)',
+      'ACCESS-OFFER            medium    juju     yes       ACCESS-OFFER title                          Harden your Juju deployment § Harden the user(s)',
     )
-    expect(lines).toHaveLength(RULES.length + 1)
+    expect(lines.slice(RULES.length + 1)).toEqual(['', 'Guides', `  Harden your Juju deployment: ${JUJU_GUIDE_URL}`])
   })
 
   it('colours only when asked', () => {
@@ -46,7 +46,7 @@ describe('renderRulesJson', () => {
       title: 'Application deployed with --trust',
       severity: 'high',
       profile: 'juju',
-      guide: {file: '002_57f06eaaa8445352.txt', section: 'Harden the applications', title: 'Harden your Juju deployment'},
+      guide: {title: 'Harden your Juju deployment', url: JUJU_GUIDE_URL, section: 'Harden the applications'},
       rationale: 'A trusted charm can use the Kubernetes API with the rights of its ClusterRole.',
       remediation: 'juju trust APP --remove',
       autoFixable: false,

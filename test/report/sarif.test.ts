@@ -100,13 +100,14 @@ describe('renderSarif', () => {
         text: 'juju trust APP --remove',
         markdown:
           '**Fix:** juju trust APP --remove\n\n**Why:** A trusted charm can use the Kubernetes API with the rights of its ClusterRole.\n\n' +
-          '**Guide:** Harden your Juju deployment, § Harden the applications (`002_57f06eaaa8445352.txt`)',
+          '**Guide:** [Harden your Juju deployment](https://documentation.ubuntu.com/juju/3.6/howto/manage-your-juju-deployment/harden-your-juju-deployment/) § Harden the applications',
       },
+      helpUri: 'https://documentation.ubuntu.com/juju/3.6/howto/manage-your-juju-deployment/harden-your-juju-deployment/',
       defaultConfiguration: {level: 'error'},
       properties: {
         severity: 'high',
         profile: 'juju',
-        guide: '002_57f06eaaa8445352.txt § Harden the applications',
+        guide: 'Harden your Juju deployment § Harden the applications',
         tags: ['security', 'hardening', 'juju'],
         'security-severity': '8.0',
       },

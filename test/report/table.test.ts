@@ -3,7 +3,7 @@ import {stripVTControlCharacters} from 'node:util'
 import {describe, expect, it} from 'vitest'
 
 import {renderTable} from '../../src/report/table.js'
-import {ALL_FINDINGS, emptyReport, fullReport, loadBalancer, notEvaluatedOffers, trustIngress, trustPostgres, waivedIngress} from './fixtures.js'
+import {ALL_FINDINGS, JUJU_GUIDE_URL, emptyReport, fullReport, loadBalancer, notEvaluatedOffers, trustIngress, trustPostgres, waivedIngress} from './fixtures.js'
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/
@@ -29,14 +29,30 @@ describe('renderTable', () => {
       '  HIGH      JUJU-TRUST             application/postgresql-k8s     postgresql-k8s is deployed with trust: true, which gives it the Kubernetes API',
     )
     const row = lines.findIndex((line) => line.includes('application/postgresql-k8s     postgresql-k8s is deployed'))
-    expect(lines[row + 1]).toBe('            examples/livepatch-k8s/juju/bundle/bundle.yaml:18 · guide: 002_57f06eaaa8445352.txt § Harden the applications')
+    expect(lines[row + 1]).toBe('            examples/livepatch-k8s/juju/bundle/bundle.yaml:18 · guide: Harden your Juju deployment § Harden the applications')
     // The critical ServiceAccount finding just above has the same fix: printed once, for both.
     expect(lines[row + 2]).toBe('            fix for the 2 above: juju trust postgresql-k8s --remove -m prod:livepatch')
     expect(text.split('juju trust postgresql-k8s --remove').length).toBe(2)
     expect(lines).toContain('  CRITICAL  K8S-SA-OVERPRIVILEGED  ServiceAccount/postgresql-k8s  ServiceAccount postgresql-k8s is bound to ClusterRole livepatch-postgresql-k8s with */*/* rules')
     expect(lines).toContain('  HIGH      K8S-LOADBALANCER       Service/traefik                Service traefik is of type LoadBalancer (external IP 203.0.113.7)')
     // Without a location, the detail line is the guide alone.
-    expect(text).toContain('LoadBalancer (external IP 203.0.113.7)\n            guide: 002_57f06eaaa8445352.txt § Harden the applications\n')
+    expect(text).toContain('LoadBalancer (external IP 203.0.113.7)\n            guide: Harden your Juju deployment § Harden the applications\n')
+  })
+
+  it('lists each cited guide\'s title and public address once, after the findings', () => {
+    const guides = lines.indexOf('Guides')
+    expect(guides).toBeGreaterThan(lines.findIndex((line) => line.startsWith('Waived')))
+    expect(lines[guides + 1]).toBe(`  Harden your Juju deployment: ${JUJU_GUIDE_URL}`)
+    expect(text.split(JUJU_GUIDE_URL).length).toBe(2)
+    expect(text).not.toMatch(/00\d_[0-9a-f]{16}\.txt/)
+  })
+
+  it('heads a charm reviewed on its own by its name and where it was read from, not "Outside any model"', () => {
+    const rootContainer = {...loadBalancer, rule: 'JUJU-ROOT-CONTAINER', target: {kind: 'charm', name: 'postgresql-k8s'}, location: {file: 'charms/postgresql-k8s/metadata.yaml', line: 27}}
+    const fromArchive = {...rootContainer, target: {kind: 'charm', name: 'traefik-k8s'}, location: {file: 'dist/traefik-k8s.charm/metadata.yaml', line: 4}}
+    const table = renderTable(fullReport({findings: [rootContainer, fromArchive], notEvaluated: [], expiredWaivers: []}), {color: false})
+    expect(table.split('\n')).toEqual(expect.arrayContaining(['Charm postgresql-k8s (charms/postgresql-k8s)', 'Charm traefik-k8s (dist/traefik-k8s.charm)']))
+    expect(table).not.toContain('Outside any model or namespace')
   })
 
   it('lists findings worst first within a group', () => {
@@ -105,14 +121,19 @@ describe('renderTable', () => {
   it('wraps to the width it is given', () => {
     for (const width of [120, 100, 80, 60]) {
       const wrapped = renderTable(fullReport(), {color: false, width})
-      // The summary line does not wrap; nor do fixes, nor the fixed columns of a row, wider than 60 here.
+      // The summary line does not wrap; nor do fixes, guide addresses, nor the fixed columns of a row, wider than 60 here.
       const wrappable = wrapped
         .split('\n')
         .slice(0, -2)
-        .filter((line) => !/^ +fix( for the \d+ above)?: /.test(line) && !/^ +\S+:\d+ ·$/.test(line) && (width > 60 || !/^ {2}[A-Z]+ /.test(line)))
+        .filter(
+          (line) =>
+            !/^ +fix( for the \d+ above)?: /.test(line) && !/^ +\S+:\d+ ·$/.test(line) && !/^ +https:\/\/\S+$/.test(line) && (width > 60 || !/^ {2}[A-Z]+ /.test(line)),
+        )
       for (const line of wrappable) expect(line.length, line).toBeLessThanOrEqual(width)
       // Wrapping moves words, never drops them.
       expect(wrapped.replace(/\s+/g, ' ')).toContain('fix: Limit sources with a NetworkPolicy, or add cos/Service/traefik to the policy allowlist')
+      // An address too long for the line goes under its guide's title, whole.
+      expect(wrapped.split('\n')).toContain(`  ${JUJU_GUIDE_URL}`)
     }
     // Narrow: the message moves under the row.
     expect(renderTable(fullReport(), {color: false, width: 80})).toContain(
@@ -127,7 +148,7 @@ describe('renderTable', () => {
     expect(lines).toContain(`        fix: ${longFix.remediation}`)
     expect(lines).toContain('        examples/livepatch-k8s/juju/microk8s-prod/models/livepatch/bundle.yaml:10 ·')
     expect(lines[lines.indexOf('        examples/livepatch-k8s/juju/microk8s-prod/models/livepatch/bundle.yaml:10 ·') + 1]).toBe(
-      '        guide: 002_57f06eaaa8445352.txt § Harden',
+      '        guide: Harden your Juju deployment §',
     )
   })
 
@@ -140,17 +161,20 @@ describe('renderTable', () => {
       [
         'Namespace cos',
         '  HIGH    K8S-LOADBALANCER      Service/traefik  Service traefik is of type LoadBalancer (external IP 203.0.113.7)',
-        '          guide: 002_57f06eaaa8445352.txt § Harden the applications',
+        '          guide: Harden your Juju deployment § Harden the applications',
         '          fix: Limit sources with a NetworkPolicy, or add cos/Service/traefik to the policy allowlist',
         '  HIGH    NET-NO-DEFAULT-DENY   namespace/cos    no default deny',
-        '          guide: 002_57f06eaaa8445352.txt § Harden the applications',
+        '          guide: Harden your Juju deployment § Harden the applications',
         '  MEDIUM  NET-UNRESTRICTED-POD  StatefulSet/a    StatefulSet cos/a: no policy',
-        '          guide: 002_57f06eaaa8445352.txt § Harden the applications',
+        '          guide: Harden your Juju deployment § Harden the applications',
         '  MEDIUM  NET-UNRESTRICTED-POD  StatefulSet/b    StatefulSet cos/b: no policy',
-        '          guide: 002_57f06eaaa8445352.txt § Harden the applications',
+        '          guide: Harden your Juju deployment § Harden the applications',
         '  MEDIUM  NET-UNRESTRICTED-POD  StatefulSet/c    StatefulSet cos/c: no policy',
-        '          guide: 002_57f06eaaa8445352.txt § Harden the applications',
+        '          guide: Harden your Juju deployment § Harden the applications',
         '          fix for the 4 above: kubectl apply -f deny.yaml',
+        '',
+        'Guides',
+        '  Harden your Juju deployment: https://documentation.ubuntu.com/juju/3.6/howto/manage-your-juju-deployment/harden-your-juju-deployment/',
         '',
         '5 findings: 2 high, 3 medium',
         '',

@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest'
 import {PROFILES, SEVERITIES} from '../../src/findings/types.js'
 import {INPUT_KIND_DESCRIPTIONS} from '../../src/inventory/types.js'
 import {ALL_RULES, HOST_RULES} from '../../src/rules/catalog.js'
+import {GUIDES, guideOf} from '../../src/rules/guides.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const SEEDS = join(here, '..', 'seeds')
@@ -74,7 +75,8 @@ describe('the rule catalog', () => {
     expect(rule.remediation.trim()).not.toBe('')
     expect(SEVERITIES).toContain(rule.severity)
     expect(PROFILES).toContain(rule.profile)
-    expect(rule.guide.file).toMatch(/^00\d_[0-9a-f]{16}\.txt$/)
+    expect(guideOf(rule.guide)?.file).toMatch(/^00\d_[0-9a-f]{16}\.txt$/)
+    expect(rule.guide.url).toMatch(/^https:\/\/[^\s]+$/)
     expect(rule.guide.section.trim()).not.toBe('')
     expect(rule.guide.title.trim()).not.toBe('')
     for (const group of rule.needs) for (const kind of group) expect(Object.keys(INPUT_KIND_DESCRIPTIONS)).toContain(kind)
@@ -82,7 +84,7 @@ describe('the rule catalog', () => {
   })
 
   it.each(ALL_RULES.map((r) => [r.id, r] as const))('%s cites a section that occurs in its guide', (_id, rule) => {
-    const text = readFileSync(join(SEEDS, rule.guide.file), 'utf8')
+    const text = readFileSync(join(SEEDS, guideOf(rule.guide)!.file), 'utf8')
     expect(text).toContain(rule.guide.section)
   })
 
@@ -118,6 +120,11 @@ describe('the rule catalog', () => {
       if (prefix === 'MAAS') expect(rule.profile).toBe('maas')
       if (prefix === 'K8S' || prefix === 'NET') expect(rule.profile).toBe('k8s')
     }
+  })
+
+  it('cites the Landscape guide title as written', () => {
+    const landscape = readFileSync(join(SEEDS, GUIDES.landscape.file), 'utf8')
+    expect(landscape).toContain(`# ${ALL_RULES.find((r) => r.profile === 'landscape')?.guide.title}`)
   })
 
   it('cites the Juju guide title as written', () => {

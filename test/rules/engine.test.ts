@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {evaluateRules} from '../../src/rules/engine.js'
+import {cite} from '../../src/rules/guides.js'
 import type {Rule} from '../../src/rules/rule.js'
 import {app, inventory, model, NOW, policy, ref} from './factories.js'
 
@@ -10,7 +11,7 @@ function stub(fields: Partial<Rule> & {evaluate: Rule['evaluate']}): Rule {
     title: 'A test rule',
     severity: 'medium',
     profile: 'juju',
-    guide: {file: '002_57f06eaaa8445352.txt', section: 'Harden the applications', title: 'Harden your Juju deployment'},
+    guide: cite('juju', 'Harden the applications'),
     rationale: 'because',
     remediation: 'fix it',
     autoFixable: false,

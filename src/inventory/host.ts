@@ -116,9 +116,13 @@ export interface HostUfw {
 export interface HostPostgres {
   /** postgresql.conf `ssl`; undefined when the file does not set it (PostgreSQL's default is off). */
   ssl?: ConfigLine
+  /** Where the file was read (under --root: inside the copy). */
   confFile: string
+  /** Its path on the host itself, for fix commands run there: `/etc/postgresql/14/main/postgresql.conf`. */
+  confHostPath: string
   hba: PgHbaEntry[]
   hbaFile?: string
+  hbaHostPath?: string
 }
 
 export interface HostInventory {

@@ -48,7 +48,7 @@ export const landscapeClientHttps: Rule = {
         target: host.target,
         message: `${client.file}: ${plain.map((p) => `${p.key} uses ${p.scheme}${p.byDefault ? ' (not set; the default is http)' : ''}`).join('; ')}, not https.`,
         evidence: {file: client.file, schemes: Object.fromEntries(plain.map((p) => [p.key, p.scheme]))},
-        remediation: `make ${plain.map((p) => p.key).join(', ')} start with https:// in the [client] section of ${client.file}, then sudo systemctl restart landscape-client`,
+        remediation: `make ${plain.map((p) => p.key).join(', ')} start with https:// in the [client] section of /etc/landscape/client.conf, then sudo systemctl restart landscape-client`,
         ...lineRef(client.file, plain.find((p) => p.line !== undefined)?.line),
       })
     }

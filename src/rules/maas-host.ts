@@ -355,7 +355,7 @@ export const maasHostDbTls: Rule = {
           target: host.target,
           message: `${pg.ssl?.file ?? pg.confFile}: ${pg.ssl ? `ssl = ${pg.ssl.value}` : 'ssl is not set (PostgreSQL defaults to off)'}: MAAS talks to PostgreSQL without TLS.`,
           evidence: {file: pg.confFile, ssl: pg.ssl?.value ?? null},
-          remediation: `set \`ssl = on\` (with ssl_cert_file and ssl_key_file) in ${pg.confFile} and restart PostgreSQL`,
+          remediation: `set \`ssl = on\` (with ssl_cert_file and ssl_key_file) in ${pg.confHostPath} and restart PostgreSQL`,
           ...lineRef(pg.ssl?.file ?? pg.confFile, pg.ssl?.line),
         })
       }
@@ -365,7 +365,7 @@ export const maasHostDbTls: Rule = {
           target: host.target,
           message: `${pg.hbaFile}: ${plain.length} line${plain.length === 1 ? '' : 's'} accept${plain.length === 1 ? 's' : ''} the MAAS database (${database}) from non-local addresses without TLS: ${plain.map((e) => `line ${e.line} (${e.type} ${e.database} ${e.address})`).join(', ')}.`,
           evidence: {file: pg.hbaFile, database, lines: plain.map((e) => ({line: e.line, type: e.type, database: e.database, address: e.address}))},
-          remediation: `change \`host\` to \`hostssl\` on those lines of ${pg.hbaFile} and reload PostgreSQL`,
+          remediation: `change \`host\` to \`hostssl\` on those lines of ${pg.hbaHostPath ?? pg.hbaFile} and reload PostgreSQL`,
           ...lineRef(plain[0]!.file, plain[0]!.line),
         })
       }

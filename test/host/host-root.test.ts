@@ -136,7 +136,12 @@ describe('hardenctl host --root: a deb region+rack controller that ignores the g
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('Host maas-region-1')
     expect(result.stdout).toContain(`${root.dir}/etc/ufw/ufw.conf:3`)
-    expect(result.stdout).toContain('003_63b51e30d9ae0e63.txt § File permissions')
+    expect(result.stdout).toContain('guide: How to secure MAAS (snap/2.9/CLI) § File permissions')
+    // Fixes are run on the host itself: they name its paths, never the copy's.
+    const fixes = result.stdout.split('\n').filter((line) => line.trim().startsWith('fix:'))
+    expect(fixes.length).toBeGreaterThan(3)
+    for (const fix of fixes) expect(fix).not.toContain(root.dir)
+    expect(result.stdout).toContain('change `host` to `hostssl` on those lines of /etc/postgresql/14/main/pg_hba.conf and reload PostgreSQL')
   })
 
   it('fails with exit 1 at --fail-on high', async () => {

@@ -112,9 +112,10 @@ export async function readPostgres(root: HostRoot): Promise<HostPostgres | undef
       const hbaText = await root.readText(`${dir}/pg_hba.conf`)
       return {
         confFile,
+        confHostPath: `${dir}/postgresql.conf`,
         ...(ssl ? {ssl} : {}),
         hba: hbaText === undefined ? [] : parsePgHba(hbaText, root.shown(`${dir}/pg_hba.conf`)),
-        ...(hbaText === undefined ? {} : {hbaFile: root.shown(`${dir}/pg_hba.conf`)}),
+        ...(hbaText === undefined ? {} : {hbaFile: root.shown(`${dir}/pg_hba.conf`), hbaHostPath: `${dir}/pg_hba.conf`}),
       }
     }
   }

@@ -6,7 +6,7 @@ import {applyWaivers} from '../findings/waivers.js'
 import type {Profile, Severity} from '../findings/types.js'
 import {buildInventory} from '../inventory/build.js'
 import type {Inventory} from '../inventory/types.js'
-import {loadPolicy} from '../policy/load.js'
+import {type LoadedPolicy, loadPolicy} from '../policy/load.js'
 import type {Policy} from '../policy/schema.js'
 import {type AuditReport, createAuditReport} from '../report/audit-report.js'
 import {ALL_RULES} from '../rules/catalog.js'
@@ -23,6 +23,8 @@ export interface AuditOptions {
   live?: LiveCollection
   /** `--policy FILE`; default `./hardenctl.yaml` when present. */
   policyFile?: string
+  /** The policy, already loaded (the command checks it before collecting the live estate); else `policyFile` is loaded. */
+  policy?: LoadedPolicy
   /** `--profile`: run exactly these profiles instead of detecting them from the charms present. */
   profiles?: Profile[]
   /** Unwaived findings at or above this severity fail the run (exit 1). */
@@ -70,7 +72,7 @@ export async function loadInventory(options: {from?: string[]; live?: LiveCollec
 
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? new Date()
-  const {policy, file: policyFile} = await loadPolicy(options.policyFile)
+  const {policy, file: policyFile} = options.policy ?? (await loadPolicy(options.policyFile))
   const {inventory, warnings} = await loadInventory(options)
   const {report, rules} = auditInventory(inventory, {
     policy,

@@ -4,6 +4,18 @@ import {InputError} from '../errors.js'
 import {PROFILES, SEVERITIES} from '../findings/types.js'
 import {REPORT_FORMATS} from '../report/index.js'
 
+/**
+ * `--policy`, the same on every command that takes it (audit, review, reconcile, netpol): each
+ * loads and validates it with src/policy/load.ts before reading anything else.
+ */
+export const policyFlag = {
+  policy: Flags.string({
+    description:
+      'Policy file (allowlists, waivers; "hardenctl policy init" writes a starter). Default: ./hardenctl.yaml when it exists. A missing or invalid policy is refused (exit 2) with every problem in it.',
+    env: 'HARDENCTL_POLICY',
+  }),
+}
+
 /** Flags shared by the commands that read an estate and print a report. */
 export const reportFlags = {
   format: Flags.option({
@@ -17,10 +29,7 @@ export const reportFlags = {
     description: 'Write the report to this file instead of stdout; the one-line summary then goes to stderr.',
     env: 'HARDENCTL_OUTPUT',
   }),
-  policy: Flags.string({
-    description: 'Policy file (allowlists, waivers). Default: ./hardenctl.yaml when it exists.',
-    env: 'HARDENCTL_POLICY',
-  }),
+  ...policyFlag,
   profile: Flags.option({
     options: PROFILES,
     multiple: true,
@@ -147,6 +156,6 @@ export const netpolSourceFlags = {
     exclusive: LIVE_ONLY_FLAGS,
   }),
   plan: Flags.boolean({description: 'Judge the policies a reconcile would leave: the live ones with the reconcile plan applied.', default: false}),
-  policy: Flags.string({description: 'Policy file for --plan. Default: ./hardenctl.yaml when it exists.', env: 'HARDENCTL_POLICY'}),
+  ...policyFlag,
   ...liveFlags,
 }

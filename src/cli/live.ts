@@ -3,6 +3,7 @@
  * with progress on a terminal and the warnings a user must see on stderr.
  */
 import type {NetpolSource} from '../netpol/command-input.js'
+import {loadPolicy} from '../policy/load.js'
 import {collectLive, type LiveCollection} from '../sources/live.js'
 import type {LiveFlagValues} from './flags.js'
 import {createProgress} from './progress.js'
@@ -30,12 +31,17 @@ export async function collectLiveFromFlags(flags: LiveFlagValues): Promise<LiveC
   }
 }
 
-/** `--from`, or the live estate: the cluster always, Juju only when the plan needs the relation graph. */
+/**
+ * `--from`, or the live estate: the cluster always, Juju only when the plan needs the relation
+ * graph. The policy is loaded and validated first, as every command that takes --policy does,
+ * even when only --plan reads it: a missing or malformed one is refused before anything is collected.
+ */
 export async function netpolSourceFromFlags(flags: LiveFlagValues & {from?: string[]; plan: boolean; policy?: string}, needsPlan = flags.plan): Promise<NetpolSource> {
-  if (flags.from?.length) return {from: flags.from, plan: needsPlan, policyFile: flags.policy}
+  const policy = await loadPolicy(flags.policy)
+  if (flags.from?.length) return {from: flags.from, plan: needsPlan, policy}
   // --namespace narrows what netpol prints, not what it reads: sources in other namespaces count.
   const live = await collectLiveFromFlags({...flags, namespace: undefined, 'no-juju': flags['no-juju'] || !needsPlan})
-  return {live, plan: needsPlan, policyFile: flags.policy}
+  return {live, plan: needsPlan, policy}
 }
 
 export function printWarnings(warnings: string[]): void {

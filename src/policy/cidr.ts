@@ -49,6 +49,7 @@ export function cidrProblem(text: string): string | undefined {
   const slash = text.indexOf('/')
   const address = slash === -1 ? text : text.slice(0, slash)
   const family = addressFamily(address)
+  if (family === undefined && slash === -1) return 'expected an address and a prefix length such as 10.0.0.0/8 or ::/0'
   if (family === undefined) return `${JSON.stringify(address)} is not an IPv4 or IPv6 address`
   const max = family === 4 ? 32 : 128
   if (slash === -1) return `a CIDR needs a prefix length: ${text}/${max} for this one address`

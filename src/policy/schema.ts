@@ -24,7 +24,7 @@ function missingOr(why: string) {
 /** Parsed the way Juju and the Kubernetes API parse them (src/policy/cidr.ts), not by a pattern. */
 const cidr = checkedString((value) => {
   const problem = cidrProblem(value)
-  return problem === undefined ? undefined : `${JSON.stringify(value)} is not a CIDR such as 10.0.0.0/8 or ::/0: ${problem}`
+  return problem === undefined ? undefined : `${JSON.stringify(value)} is not a CIDR: ${problem}`
 })
 
 /** Model, application, offer, namespace and user names in the policy are globs (src/policy/glob.ts). */

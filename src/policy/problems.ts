@@ -41,7 +41,7 @@ function toProblems(issue: z.core.$ZodIssue): PolicyProblem[] {
 function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return `missing; expected ${noun(issue.expected)}`
-    if (issue.path?.length === 0) return `expected a mapping of policy keys (apiVersion, exposure, waivers, …), got ${describeValue(issue.input)}`
+    if ((issue.path ?? []).length === 0) return `expected a mapping of policy keys (apiVersion, exposure, waivers, …), got ${describeValue(issue.input)}`
     return `expected ${noun(issue.expected)}, got ${describeValue(issue.input)}`
   }
   if (issue.code === 'too_small' && issue.origin === 'number') return `expected a number above ${String(issue.minimum)}, got ${describeValue(issue.input)}`

@@ -61,8 +61,8 @@ networkPolicies:
 # Pod Security Admission labels on the namespaces reconcile manages.
 psa:
   enabled: false       # true: reconcile labels the Juju namespaces
-  warn: restricted     # privileged, baseline or restricted
-  audit: restricted
+  warn: restricted     # level whose violations kubectl warns about: privileged, baseline or restricted
+  audit: restricted    # level whose violations go to the API server's audit log
   # enforce: baseline  # unset by default: most charms run as root and would not start under it
 
 annotationWaivers: true          # honour hardenctl.io/waive: "RULE=reason" annotations on Kubernetes objects

@@ -16,18 +16,18 @@ EXIT CODES
 
   static override examples = [
     {description: 'Before committing a policy change', command: '<%= config.bin %> policy check hardenctl.yaml'},
-    {description: 'The policy the other commands would use: ./hardenctl.yaml', command: '<%= config.bin %> policy check'},
+    {description: 'The policy the other commands would use ($HARDENCTL_POLICY or ./hardenctl.yaml)', command: '<%= config.bin %> policy check'},
   ]
 
   static override args = {
-    file: Args.string({description: `Policy file. Default: ./${DEFAULT_POLICY_FILE}, the one every command reads without --policy.`}),
+    file: Args.string({description: `Policy file. Default: $HARDENCTL_POLICY, else ./${DEFAULT_POLICY_FILE}: the one every command reads without --policy.`}),
   }
 
   async run(): Promise<void> {
     const {args} = await this.parse(PolicyCheck)
-    const loaded = await loadPolicy(args.file)
+    const loaded = await loadPolicy(args.file ?? (process.env.HARDENCTL_POLICY || undefined))
     if (loaded.file === undefined) {
-      throw new InputError(undefined, `no FILE given and no ./${DEFAULT_POLICY_FILE} here ("hardenctl policy init > ${DEFAULT_POLICY_FILE}" writes a starter)`)
+      throw new InputError(undefined, `no FILE given, no $HARDENCTL_POLICY and no ./${DEFAULT_POLICY_FILE} here ("hardenctl policy init > ${DEFAULT_POLICY_FILE}" writes a starter)`)
     }
     process.stdout.write(`${describeValidPolicy(loaded.file, loaded.policy, new Date())}\n`)
   }

@@ -60,15 +60,21 @@ describe('hardenctl policy check', () => {
     expect(result.stdout).toBe(`${file}: valid (2 waivers, 1 expired; reconcile applies exposure)\n`)
   })
 
-  it('checks ./hardenctl.yaml without FILE, and says how to start one when there is none', async () => {
+  it('checks $HARDENCTL_POLICY or ./hardenctl.yaml without FILE, and says how to start one when there is none', async () => {
     const withPolicy = await mkdtemp(join(tmpdir(), 'hardenctl-policy-cwd-'))
     await writeFile(join(withPolicy, 'hardenctl.yaml'), 'access: {enforce: true}\n')
     const empty = await mkdtemp(join(tmpdir(), 'hardenctl-policy-none-'))
-    const [found, none] = await Promise.all([runCli(['policy', 'check'], {cwd: withPolicy}), runCli(['policy', 'check'], {cwd: empty})])
+    const fromEnvironment = await policyFile('from-env.yaml', 'psa: {enabled: true}\n')
+    const [found, none, named] = await Promise.all([
+      runCli(['policy', 'check'], {cwd: withPolicy, env: {HARDENCTL_POLICY: undefined}}),
+      runCli(['policy', 'check'], {cwd: empty, env: {HARDENCTL_POLICY: undefined}}),
+      runCli(['policy', 'check'], {cwd: withPolicy, env: {HARDENCTL_POLICY: fromEnvironment}}),
+    ])
     expect(found.code, found.stderr).toBe(0)
     expect(found.stdout).toBe('hardenctl.yaml: valid (0 waivers; reconcile applies access)\n')
+    expect(named.stdout).toBe(`${fromEnvironment}: valid (0 waivers; reconcile applies Pod Security labels)\n`)
     expect(none.code).toBe(2)
-    expect(none.stderr).toBe('hardenctl: no FILE given and no ./hardenctl.yaml here ("hardenctl policy init > hardenctl.yaml" writes a starter)\n')
+    expect(none.stderr).toBe('hardenctl: no FILE given, no $HARDENCTL_POLICY and no ./hardenctl.yaml here ("hardenctl policy init > hardenctl.yaml" writes a starter)\n')
   })
 
   it('refuses a missing file, an empty one and one with two documents: exit 2, one line naming it', async () => {

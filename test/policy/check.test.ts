@@ -5,6 +5,8 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {runCli} from '../helpers/cli.js'
 
+// 90 s a test: each CLI start-up is about 1.5 s of CPU, and CI machines are shared.
+
 let dir: string
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hardenctl-policy-'))
@@ -41,7 +43,7 @@ describe('hardenctl policy check', () => {
       `hardenctl: ${file}:7:6 at waivers[0].rule: unknown rule id "JUJU-TRUSTT"; did you mean JUJU-TRUST?`,
       `hardenctl: ${file}:8:22 at psa.warn: expected privileged, baseline or restricted, got "strict"`,
     ])
-  })
+  }, 90_000)
 
   it('accepts a policy without apiVersion or kind, and says what it waives and what reconcile applies', async () => {
     const file = await policyFile(
@@ -58,7 +60,7 @@ describe('hardenctl policy check', () => {
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toBe(`${file}: valid (2 waivers, 1 expired; reconcile applies exposure)\n`)
-  })
+  }, 90_000)
 
   it('checks $HARDENCTL_POLICY or ./hardenctl.yaml without FILE, and says how to start one when there is none', async () => {
     const withPolicy = await mkdtemp(join(tmpdir(), 'hardenctl-policy-cwd-'))
@@ -75,7 +77,7 @@ describe('hardenctl policy check', () => {
     expect(named.stdout).toBe(`${fromEnvironment}: valid (0 waivers; reconcile applies Pod Security labels)\n`)
     expect(none.code).toBe(2)
     expect(none.stderr).toBe('hardenctl: no FILE given, no $HARDENCTL_POLICY and no ./hardenctl.yaml here ("hardenctl policy init > hardenctl.yaml" writes a starter)\n')
-  })
+  }, 90_000)
 
   it('refuses a missing file, an empty one and one with two documents: exit 2, one line naming it', async () => {
     const empty = await policyFile('empty.yaml', '')
@@ -88,7 +90,7 @@ describe('hardenctl policy check', () => {
       expect(result.stderr.trimEnd().split('\n')).toHaveLength(1)
       expect(result.stderr).toContain(`hardenctl: ${expected[i]}`)
     })
-  })
+  }, 90_000)
 })
 
 describe('hardenctl policy init', () => {
@@ -101,7 +103,7 @@ describe('hardenctl policy init', () => {
     expect(check.stderr).toBe('')
     expect(check.code).toBe(0)
     expect(check.stdout).toBe(`${file}: valid (0 waivers; reconcile applies NetworkPolicies only)\n`)
-  })
+  }, 90_000)
 
   it('its commented waiver example, uncommented, is a valid waiver', async () => {
     const init = await runCli(['policy', 'init'])
@@ -110,5 +112,5 @@ describe('hardenctl policy init', () => {
     const check = await runCli(['policy', 'check', file])
     expect(check.stderr).toBe('')
     expect(check.stdout).toBe(`${file}: valid (1 waiver; reconcile applies NetworkPolicies only)\n`)
-  })
+  }, 90_000)
 })

@@ -54,7 +54,7 @@ describe('every command refuses a bad policy the same way: exit 2, the same line
   let results: Awaited<ReturnType<typeof runCli>>[]
   beforeAll(async () => {
     results = await Promise.all(cases.map((testCase) => runCli(testCase.args(), testCase.cwd ? {cwd: testCase.cwd()} : {})))
-  }, 120_000)
+  }, 180_000)
 
   cases.forEach((testCase, i) => {
     it(testCase.name, () => {
@@ -72,5 +72,5 @@ describe('a valid policy', () => {
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('Reachability under NetworkPolicy: 4 pod classes in 2 namespaces')
-  })
+  }, 90_000)
 })

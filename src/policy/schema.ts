@@ -106,9 +106,7 @@ export const policySchema = z.strictObject({
       disableStaleUsers: false,
     }),
   /** Model name glob → command sets that must be disabled. Models no key matches (all of them, by default) block destroy-model and remove-object. */
-  commands: z
-    .record(glob, z.array(oneOf(['destroy-model', 'remove-object', 'all'])))
-    .default({}),
+  commands: z.record(glob, z.array(oneOf(['destroy-model', 'remove-object', 'all']))).optional(),
   /** Models (name globs) that are not production: JUJU-DISABLED-COMMANDS skips them. */
   nonProductionModels: z.array(glob).default([]),
   landscape: z.strictObject({mirroring: z.boolean().default(false)}).default({mirroring: false}),

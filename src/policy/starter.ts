@@ -37,9 +37,9 @@ access:
   disableStaleUsers: false       # true (with enforce): reconcile disables stale users
 
 # Command blocks each model must have (juju disable-command), by model glob, from
-# destroy-model, remove-object and all. Models no key names must block destroy-model and
-# remove-object (JUJU-DISABLED-COMMANDS); reconcile switches blocks on only for models named here.
-commands: {}           # e.g. {"prod-*": [destroy-model, remove-object]}
+# destroy-model, remove-object and all. Unset, or for models no key names: destroy-model and
+# remove-object (JUJU-DISABLED-COMMANDS). reconcile switches blocks on only for models named here.
+# commands: {"prod-*": [destroy-model, remove-object]}
 
 # Models that are not production: JUJU-DISABLED-COMMANDS skips them.
 nonProductionModels: []          # model globs, e.g. ["dev-*"]

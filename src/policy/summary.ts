@@ -8,7 +8,7 @@ export function describeValidPolicy(file: string, policy: Policy, now: Date): st
   const enforced = [
     policy.exposure.enforce ? 'exposure' : undefined,
     policy.access.enforce ? `access${policy.access.disableStaleUsers ? ' (disabling stale users)' : ''}` : undefined,
-    Object.keys(policy.commands).length > 0 ? 'command blocks' : undefined,
+    Object.keys(policy.commands ?? {}).length > 0 ? 'command blocks' : undefined,
     policy.psa.enabled ? 'Pod Security labels' : undefined,
   ].filter((part) => part !== undefined)
   const reconcile = enforced.length > 0 ? `reconcile applies ${enforced.join(', ')}` : 'reconcile applies NetworkPolicies only'

@@ -74,7 +74,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? new Date()
   const {policy, file: policyFile} = options.policy ?? (await loadPolicy(options.policyFile))
   const {inventory, warnings} = await loadInventory(options)
-  const {report, rules} = auditInventory(inventory, {
+  const audited = auditInventory(inventory, {
     policy,
     policyFile,
     profiles: options.profiles,
@@ -83,7 +83,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     toolVersion: options.toolVersion,
     inputs: options.live ? describeLiveInputs(options.live) : (options.from ?? []),
   })
-  return {report, inventory, policy, rules, warnings}
+  return {report: audited.report, inventory, policy, rules: audited.rules, warnings: [...warnings, ...audited.warnings]}
 }
 
 /**
@@ -91,12 +91,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
  * the pipeline, shared by `audit` and by `reconcile --report-to-cluster` (which audits the
  * inventory it read at the start of its run instead of reading the estate twice).
  */
-export function auditInventory(inventory: Inventory, options: AuditInventoryOptions): {report: AuditReport; rules: Rule[]} {
+export function auditInventory(inventory: Inventory, options: AuditInventoryOptions): {report: AuditReport; rules: Rule[]; warnings: string[]} {
   const {now, policy, policyFile} = options
   const profiles = options.profiles && options.profiles.length > 0 ? options.profiles : detectProfiles(inventory)
   const rules = (options.rules ?? ALL_RULES).filter((rule) => (rule.runsInEveryProfile || profiles.includes(rule.profile)) && rule.scope !== 'host')
   const evaluation = evaluateRules(rules, inventory, policy, {now})
-  const {findings, expiredWaivers} = applyWaivers(evaluation.findings, policy, {now, policyFile})
+  const {findings, expiredWaivers, warnings} = applyWaivers(evaluation.findings, policy, {now, policyFile})
 
   const report = createAuditReport({
     generatedAt: now,
@@ -109,5 +109,5 @@ export function auditInventory(inventory: Inventory, options: AuditInventoryOpti
     expiredWaivers,
     failOn: options.failOn,
   })
-  return {report, rules}
+  return {report, rules, warnings}
 }

@@ -1,4 +1,4 @@
-import {mkdtemp, writeFile} from 'node:fs/promises'
+import {cp, mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -72,5 +72,27 @@ describe('a valid policy', () => {
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('Reachability under NetworkPolicy: 4 pod classes in 2 namespaces')
+  }, 90_000)
+})
+
+describe('a waiver annotation on a Kubernetes object', () => {
+  it('naming no rule id is a warning: the object is in the cluster, not in a file given to hardenctl, and nothing is waived', async () => {
+    const estate = join(dir, 'annotated')
+    await cp(ESTATE, estate, {recursive: true})
+    const namespacesFile = join(estate, 'kubernetes', 'namespaces.json')
+    const namespaces = JSON.parse(await readFile(namespacesFile, 'utf8')) as {items: {metadata: {name: string; annotations?: Record<string, string>}}[]}
+    const livepatch = namespaces.items.find((item) => item.metadata.name === 'livepatch')!
+    livepatch.metadata.annotations = {...livepatch.metadata.annotations, 'hardenctl.io/waive': 'NET-NO-DEFALT-DENY=policies come next week'}
+    await writeFile(namespacesFile, JSON.stringify(namespaces))
+
+    const result = await runCli(['audit', '--from', estate, '--format', 'json', '--fail-on', 'never'], {cwd: estate})
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toBe(
+      'hardenctl: warning: namespace livepatch: hardenctl.io/waive: unknown rule id "NET-NO-DEFALT-DENY"; did you mean NET-NO-DEFAULT-DENY? (that entry waives nothing)\n',
+    )
+    const report = JSON.parse(result.stdout) as {findings: {rule: string; target: {name: string}; waived?: unknown}[]}
+    const defaultDeny = report.findings.find((finding) => finding.rule === 'NET-NO-DEFAULT-DENY' && finding.target.name === 'livepatch')
+    expect(defaultDeny).toBeDefined()
+    expect(defaultDeny!.waived).toBeUndefined()
   }, 90_000)
 })

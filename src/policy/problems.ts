@@ -40,11 +40,13 @@ function toProblems(issue: z.core.$ZodIssue): PolicyProblem[] {
 /** The per-parse error map: schema-level messages (CIDRs, globs, rule ids, enums) take precedence. */
 function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return `missing; expected ${noun(issue.expected)}`
+    if (issue.input === undefined) return `missing: expected ${noun(issue.expected)}`
     if ((issue.path ?? []).length === 0) return `expected a mapping of policy keys (apiVersion, exposure, waivers, …), got ${describeValue(issue.input)}`
     return `expected ${noun(issue.expected)}, got ${describeValue(issue.input)}`
   }
-  if (issue.code === 'too_small' && issue.origin === 'number') return `expected a number above ${String(issue.minimum)}, got ${describeValue(issue.input)}`
+  if (issue.code === 'too_small' && issue.origin === 'number') {
+    return `expected a number ${issue.inclusive ? 'of at least' : 'above'} ${String(issue.minimum)}, got ${describeValue(issue.input)}`
+  }
   return undefined
 }
 

@@ -18,6 +18,7 @@ import {reconcileDryRunCommand} from '../src/cli/next-command.js'
 import {emitReport} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
 import {ExitCode} from '../src/errors.js'
+import {loadPolicy} from '../src/policy/load.js'
 import type {LiveCollection} from '../src/sources/live.js'
 
 export default class Audit extends BaseCommand {
@@ -58,12 +59,13 @@ ${EXIT_CODES_HELP}`
     const {flags} = await this.parse(Audit)
     checkReportToCluster(flags)
     checkTableView(flags)
+    const policy = await loadPolicy(flags.policy)
     const live = flags.from?.length ? undefined : await collectLiveFromFlags(flags)
     const failOn = flags['fail-on'] === 'never' ? undefined : flags['fail-on']
     const result = await runAudit({
       from: flags.from,
       live,
-      policyFile: flags.policy,
+      policy,
       profiles: flags.profile,
       failOn,
       toolVersion: this.config.version,

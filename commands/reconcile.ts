@@ -7,6 +7,7 @@ import {
   LIVE_ENVIRONMENT_HELP,
   LIVE_ONLY_FLAGS,
   liveFlags,
+  policyFlag,
   reportToClusterFlag,
 } from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
@@ -14,6 +15,7 @@ import {emit} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
 import {ExitCode, IncompleteError, InputError} from '../src/errors.js'
 import {renderPlanJson, renderPlanText} from '../src/plan/render.js'
+import {type LoadedPolicy, loadPolicy} from '../src/policy/load.js'
 import {DEFAULT_MAX_CHANGES, runReconcile} from '../src/reconcile/run-reconcile.js'
 import {formatDuration, parseInterval, reconcileLoop} from '../src/reconcile/watch.js'
 import {positiveWholeSchema, readVariable} from '../src/sources/environment.js'
@@ -71,7 +73,7 @@ EXIT CODES
     'force-conflicts': Flags.boolean({description: 'Take over fields another field manager owns instead of reporting the conflict.', default: false}),
     format: Flags.option({options: ['table', 'json'] as const, default: 'table' as const, description: 'table for people; json prints the ReconcilePlan.'})(),
     output: Flags.string({char: 'o', description: 'Write the plan/result to this file instead of stdout.'}),
-    policy: Flags.string({description: 'Policy file. Default: ./hardenctl.yaml when it exists.', env: 'HARDENCTL_POLICY'}),
+    ...policyFlag,
     'max-changes': Flags.integer({
       description: 'Make no Juju change at all when more than this many would be made (the plan is printed instead).',
       default: DEFAULT_MAX_CHANGES,
@@ -91,13 +93,21 @@ EXIT CODES
     checkReportToCluster(flags)
     if (flags.watch) return this.watch(flags)
     if (flags.interval !== undefined) throw new InputError(undefined, '--interval needs --watch')
+    const policy = await loadPolicy(flags.policy)
     const live = flags.from?.length ? undefined : await collectLiveFromFlags(flags)
-    const converged = await this.reconcileAndPrint(flags, live)
+    const converged = await this.reconcileAndPrint(flags, live, {policy})
     if (!converged) this.exit(ExitCode.couldNotComplete)
   }
 
-  /** One pass: plan (and apply), print the plan or result; false when it did not converge. */
-  private async reconcileAndPrint(flags: Interfaces.InferredFlags<typeof Reconcile.flags>, live: LiveCollection | undefined, separate = false): Promise<boolean> {
+  /**
+   * One pass: plan (and apply), print the plan or result; false when it did not converge. Without
+   * `policy` (--watch) the pass reads the policy file again, so edits to it apply from the next pass.
+   */
+  private async reconcileAndPrint(
+    flags: Interfaces.InferredFlags<typeof Reconcile.flags>,
+    live: LiveCollection | undefined,
+    {separate = false, policy}: {separate?: boolean; policy?: LoadedPolicy} = {},
+  ): Promise<boolean> {
     const progress = createProgress('Reconciling')
     let result
     try {
@@ -106,6 +116,7 @@ EXIT CODES
         live,
         kubeConfig: live?.kubeConfig,
         policyFile: flags.policy,
+        ...(policy ? {policy} : {}),
         dryRun: flags['dry-run'],
         forceConflicts: flags['force-conflicts'],
         allowClosing: flags['allow-closing'],
@@ -168,7 +179,7 @@ EXIT CODES
         pass: async (pass) => {
           const live = await collectLiveFromFlags(flags)
           if (!live.kubeConfig) throw new IncompleteError(live.failures.map((failure) => failure.message).join('; ') || 'the Kubernetes cluster was not inspected')
-          const converged = await this.reconcileAndPrint(flags, live, printed)
+          const converged = await this.reconcileAndPrint(flags, live, {separate: printed})
           printed = true
           if (!converged) {
             process.stderr.write(`hardenctl: pass ${pass} did not converge; trying again on the next change or in ${formatDuration(intervalMs)}\n`)

@@ -6,7 +6,7 @@ import {applyWaivers} from '../findings/waivers.js'
 import type {Profile, Severity} from '../findings/types.js'
 import {buildInventory} from '../inventory/build.js'
 import type {Inventory} from '../inventory/types.js'
-import {loadPolicy} from '../policy/load.js'
+import {type LoadedPolicy, loadPolicy} from '../policy/load.js'
 import type {Policy} from '../policy/schema.js'
 import {type AuditReport, createAuditReport} from '../report/audit-report.js'
 import {ALL_RULES, HOST_RULES} from '../rules/catalog.js'
@@ -24,6 +24,8 @@ export interface AuditOptions {
   live?: LiveCollection
   /** `--policy FILE`; default `./hardenctl.yaml` when present. */
   policyFile?: string
+  /** The policy, already loaded (the command checks it before collecting the live estate); else `policyFile` is loaded. */
+  policy?: LoadedPolicy
   /** `--profile`: run exactly these profiles instead of detecting them from the charms present. */
   profiles?: Profile[]
   /** Unwaived findings at or above this severity fail the run (exit 1). */
@@ -71,10 +73,10 @@ export async function loadInventory(options: {from?: string[]; live?: LiveCollec
 
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? new Date()
-  const {policy, file: policyFile} = await loadPolicy(options.policyFile)
+  const {policy, file: policyFile} = options.policy ?? (await loadPolicy(options.policyFile))
   const {inventory, warnings} = await loadInventory(options)
   if (options.from) warnings.push(...(await addSnapshotHosts(inventory, options.from, policy)))
-  const {report, rules} = auditInventory(inventory, {
+  const audited = auditInventory(inventory, {
     policy,
     policyFile,
     profiles: options.profiles,
@@ -83,7 +85,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     toolVersion: options.toolVersion,
     inputs: options.live ? describeLiveInputs(options.live) : (options.from ?? []),
   })
-  return {report, inventory, policy, rules, warnings}
+  return {report: audited.report, inventory, policy, rules: audited.rules, warnings: [...warnings, ...audited.warnings]}
 }
 
 /**
@@ -91,7 +93,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
  * the pipeline, shared by `audit` and by `reconcile --report-to-cluster` (which audits the
  * inventory it read at the start of its run instead of reading the estate twice).
  */
-export function auditInventory(inventory: Inventory, options: AuditInventoryOptions): {report: AuditReport; rules: Rule[]} {
+export function auditInventory(inventory: Inventory, options: AuditInventoryOptions): {report: AuditReport; rules: Rule[]; warnings: string[]} {
   const {now, policy, policyFile} = options
   const profiles = options.profiles && options.profiles.length > 0 ? options.profiles : detectProfiles(inventory)
   const selected = (rule: Rule) => rule.runsInEveryProfile || profiles.includes(rule.profile)
@@ -104,7 +106,7 @@ export function auditInventory(inventory: Inventory, options: AuditInventoryOpti
     ...(hosts.length > 0 ? HOST_RULES.filter(selected) : []),
   ]
   const evaluation = evaluateRules(rules, inventory, policy, {now})
-  const {findings, expiredWaivers} = applyWaivers(evaluation.findings, policy, {now, policyFile})
+  const {findings, expiredWaivers, warnings} = applyWaivers(evaluation.findings, policy, {now, policyFile})
 
   const report = createAuditReport({
     generatedAt: now,
@@ -118,5 +120,5 @@ export function auditInventory(inventory: Inventory, options: AuditInventoryOpti
     failOn: options.failOn,
     ...(hosts.length > 0 ? {hosts: hosts.map((host) => host.source)} : {}),
   })
-  return {report, rules}
+  return {report, rules, warnings}
 }

@@ -27,8 +27,9 @@ export abstract class BaseCommand extends Command {
     this.exitWith(`internal error: ${firstLine(error.message)} (set HARDENCTL_DEBUG=1 for details)`, ExitCode.couldNotComplete)
   }
 
+  /** A message of several lines (every problem of a policy) prints each with the `hardenctl: ` prefix. */
   private exitWith(message: string, code: number): never {
-    process.stderr.write(`hardenctl: ${message}\n`)
+    for (const line of message.split('\n')) process.stderr.write(`hardenctl: ${line}\n`)
     this.exit(code)
   }
 }

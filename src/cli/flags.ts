@@ -12,6 +12,18 @@ export function profileFlag(description: string) {
   return Flags.option({options: PROFILES, multiple: true, delimiter: ',', description})()
 }
 
+/**
+ * `--policy`, the same on every command that takes it (audit, review, reconcile, netpol): each
+ * loads and validates it with src/policy/load.ts before reading anything else.
+ */
+export const policyFlag = {
+  policy: Flags.string({
+    description:
+      'Policy file (allowlists, waivers; "hardenctl policy init" writes a starter). Default: ./hardenctl.yaml when it exists. A missing or invalid policy is refused (exit 2) with every problem in it.',
+    env: 'HARDENCTL_POLICY',
+  }),
+}
+
 /** Flags shared by the commands that read an estate and print a report. */
 export const reportFlags = {
   format: Flags.option({
@@ -25,10 +37,7 @@ export const reportFlags = {
     description: 'Write the report to this file instead of stdout; the one-line summary then goes to stderr.',
     env: 'HARDENCTL_OUTPUT',
   }),
-  policy: Flags.string({
-    description: 'Policy file (allowlists, waivers). Default: ./hardenctl.yaml when it exists.',
-    env: 'HARDENCTL_POLICY',
-  }),
+  ...policyFlag,
   profile: profileFlag('Run only these rule profiles (repeatable or comma-separated: juju,k8s). Default: chosen from the charms present.'),
   'fail-on': Flags.option({
     options: [...SEVERITIES, 'never'] as const,
@@ -157,6 +166,6 @@ export const netpolSourceFlags = {
     exclusive: LIVE_ONLY_FLAGS,
   }),
   plan: Flags.boolean({description: 'Judge the policies a reconcile would leave: the live ones with the reconcile plan applied.', default: false}),
-  policy: Flags.string({description: 'Policy file for --plan. Default: ./hardenctl.yaml when it exists.', env: 'HARDENCTL_POLICY'}),
+  ...policyFlag,
   ...liveFlags,
 }

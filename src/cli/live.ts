@@ -4,6 +4,7 @@
  */
 import type {NetpolSource} from '../netpol/command-input.js'
 import {durationSchema, positiveWholeSchema, readVariable} from '../sources/environment.js'
+import {loadPolicy} from '../policy/load.js'
 import {collectLive, type LiveCollection} from '../sources/live.js'
 import type {LiveFlagValues} from './flags.js'
 import {createProgress} from './progress.js'
@@ -43,14 +44,19 @@ export function liveLimits(timeout: string | undefined, env: NodeJS.ProcessEnv):
   return limits
 }
 
-/** `--from`, or the live estate: the cluster always, Juju only when the plan needs the relation graph. */
+/**
+ * `--from`, or the live estate: the cluster always, Juju only when the plan needs the relation
+ * graph. The policy is loaded and validated first, as every command that takes --policy does,
+ * even when only --plan reads it: a missing or malformed one is refused before anything is collected.
+ */
 export async function netpolSourceFromFlags(flags: LiveFlagValues & {from?: string[]; plan: boolean; policy?: string}, needsPlan = flags.plan): Promise<NetpolSource> {
-  if (flags.from?.length) return {from: flags.from, plan: needsPlan, policyFile: flags.policy}
+  const policy = await loadPolicy(flags.policy)
+  if (flags.from?.length) return {from: flags.from, plan: needsPlan, policy}
   // --namespace narrows what netpol prints, not what it reads: sources in other namespaces count.
   // Without --plan, netpol reads only the cluster: say so, rather than name a --no-juju the user did not pass.
   const jujuNotNeeded = !needsPlan && !flags['no-juju'] ? {jujuNotNeeded: 'not needed (netpol reads Juju only with --plan)'} : {}
   const live = await collectLiveFromFlags({...flags, namespace: undefined, 'no-juju': flags['no-juju'] || !needsPlan}, jujuNotNeeded)
-  return {live, plan: needsPlan, policyFile: flags.policy}
+  return {live, plan: needsPlan, policy}
 }
 
 export function printWarnings(warnings: string[]): void {

@@ -9,7 +9,7 @@ import {type ResolvedPort, resolvePortQuery} from './explain.js'
 import {isIpAddress} from './ip-block.js'
 import {loadInventory} from '../audit/run-audit.js'
 import {planForInventory} from '../plan/plan.js'
-import {loadPolicy} from '../policy/load.js'
+import {type LoadedPolicy, loadPolicy} from '../policy/load.js'
 import type {LiveCollection} from '../sources/live.js'
 import {planReachability} from './after-plan.js'
 import {policyInput} from './load.js'
@@ -32,10 +32,14 @@ export interface NetpolSource {
   live?: LiveCollection | undefined
   /** Judge the policies a reconcile would leave (the live ones with the plan applied). */
   plan?: boolean
+  /** The policy, already loaded; else `policyFile` (or ./hardenctl.yaml) is loaded and validated, --plan or not. */
+  policy?: LoadedPolicy | undefined
   policyFile?: string | undefined
 }
 
 export async function loadNetpolInput(source: NetpolSource): Promise<NetpolInput> {
+  // hardenctl's policy, not a NetworkPolicy: only --plan reads it, every run validates it.
+  const {policy: hardenctlPolicy} = source.policy ?? (await loadPolicy(source.policyFile))
   const {inventory, warnings} = await loadInventory(source)
   const view = inventory.kubernetes
   if (view.pods.length === 0) {
@@ -46,8 +50,7 @@ export async function loadNetpolInput(source: NetpolSource): Promise<NetpolInput
   let before: PolicyInput | undefined
   let classes: PodClass[] | undefined
   if (source.plan) {
-    const {policy} = await loadPolicy(source.policyFile)
-    const plan = planForInventory(inventory, policy)
+    const plan = planForInventory(inventory, hardenctlPolicy)
     for (const entry of plan.untouched) if (entry.why !== 'out-of-scope') warnings.push(`the plan leaves ${entry.namespace} as it is: ${entry.reason}`)
     const reach = planReachability(view, plan)
     before = reach.before

@@ -38,3 +38,28 @@ export function isWorldCidr(text: string): boolean {
 }
 
 export const WORLD_CIDRS = ['0.0.0.0/0', '::/0'] as const
+
+/**
+ * Why a policy CIDR is not one, or undefined when it is: an IPv4 or IPv6 address, `/`, and a
+ * prefix length that fits the family. Stricter than ipaddr.js, which also reads `10.1` and
+ * `010.0.0.0` (octal: 8.0.0.0) as IPv4: like Go's net.ParseCIDR (Juju) and the Kubernetes API,
+ * only dotted decimal without leading zeros, and no IPv6 zone.
+ */
+export function cidrProblem(text: string): string | undefined {
+  const slash = text.indexOf('/')
+  const address = slash === -1 ? text : text.slice(0, slash)
+  const family = addressFamily(address)
+  if (family === undefined && slash === -1) return 'expected an address and a prefix length such as 10.0.0.0/8 or ::/0'
+  if (family === undefined) return `${JSON.stringify(address)} is not an IPv4 or IPv6 address`
+  const max = family === 4 ? 32 : 128
+  if (slash === -1) return `a CIDR needs a prefix length: ${text}/${max} for this one address`
+  const prefix = text.slice(slash + 1)
+  if (!/^(0|[1-9]\d{0,2})$/.test(prefix) || Number(prefix) > max) return `the prefix length of an IPv${family} CIDR is 0 to ${max}, not ${JSON.stringify(prefix)}`
+  return undefined
+}
+
+function addressFamily(address: string): 4 | 6 | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(address)) return 4
+  if (!address.includes('%') && ipaddr.IPv6.isValid(address)) return 6
+  return undefined
+}

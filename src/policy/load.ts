@@ -2,8 +2,9 @@ import {access} from 'node:fs/promises'
 
 import {InputError} from '../errors.js'
 import {readAndParse} from '../sources/parse-file.js'
-import {validate} from '../sources/validate.js'
-import {defaultPolicy, type Policy, policySchema} from './schema.js'
+import {InvalidPolicyError} from './invalid-policy.js'
+import {validatePolicyData} from './problems.js'
+import {defaultPolicy, type Policy} from './schema.js'
 
 export const DEFAULT_POLICY_FILE = 'hardenctl.yaml'
 
@@ -14,21 +15,26 @@ export interface LoadedPolicy {
 }
 
 /**
- * Loads `--policy FILE`, or `./hardenctl.yaml` when present, or the guides' defaults.
- * A policy that names itself but fails validation is an InputError, never silently ignored.
+ * Loads `--policy FILE`, or `./hardenctl.yaml` when present, or the guides' defaults. Every
+ * command that takes `--policy` loads it here, so all of them refuse the same mistakes.
  */
 export async function loadPolicy(file: string | undefined): Promise<LoadedPolicy> {
   const path = file ?? ((await exists(DEFAULT_POLICY_FILE)) ? DEFAULT_POLICY_FILE : undefined)
   if (path === undefined) return {policy: defaultPolicy()}
+  return {policy: await readPolicyFile(path), file: path}
+}
+
+/**
+ * Reads and validates one policy file. A policy that fails validation is an InvalidPolicyError
+ * listing every problem (exit 2), never silently ignored.
+ */
+export async function readPolicyFile(path: string): Promise<Policy> {
   const parsed = await readAndParse(path)
   if (parsed.documents.length !== 1) throw new InputError(path, 'a policy file holds exactly one YAML document')
-  const policy = validate(policySchema, parsed.documents[0]!.data, {
-    file: path,
-    document: parsed.documents[0]!.index,
-    locator: parsed.locator,
-    what: 'a hardenctl policy',
-  })
-  return {policy, file: path}
+  const {index, data} = parsed.documents[0]!
+  const result = validatePolicyData(data)
+  if (!result.ok) throw new InvalidPolicyError(path, result.problems, parsed.locator, index)
+  return result.policy
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,17 +1,57 @@
 import {z} from 'zod'
 
-const cidr = z
-  .string()
-  .regex(/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)\/\d{1,3}$/, {error: 'expected a CIDR such as 10.0.0.0/8 or ::/0'})
+import {cidrProblem} from './cidr.js'
+import {closestName} from './closest.js'
+import {describeValue} from './describe-value.js'
+import {globProblem} from './glob.js'
+import {ruleIdProblem} from './rule-ids.js'
 
-const psaLevel = z.enum(['privileged', 'baseline', 'restricted'], {error: 'expected privileged, baseline or restricted'})
+export const POLICY_API_VERSION = 'hardenctl.io/v1'
 
-const isoDate = z.iso.date({error: 'expected a date as YYYY-MM-DD'})
+/** A string that `problem` accepts (undefined) or refuses with its own message; `whenMissing` says why it is needed. */
+function checkedString(problem: (value: string) => string | undefined, whenMissing?: string) {
+  return z.string(whenMissing === undefined ? undefined : {error: missingOr(whenMissing)}).superRefine((value, context) => {
+    const message = problem(value)
+    if (message !== undefined) context.addIssue({code: 'custom', message})
+  })
+}
+
+/** An error function: `missing: why` when the key is absent, the generic message otherwise. */
+function missingOr(why: string) {
+  return (issue: {input?: unknown}) => (issue.input === undefined ? `missing: ${why}` : undefined)
+}
+
+/** Parsed the way Juju and the Kubernetes API parse them (src/policy/cidr.ts), not by a pattern. */
+const cidr = checkedString((value) => {
+  const problem = cidrProblem(value)
+  return problem === undefined ? undefined : `${JSON.stringify(value)} is not a CIDR: ${problem}`
+})
+
+/** Model, application, offer, namespace and user names in the policy are globs (src/policy/glob.ts). */
+const glob = checkedString(globProblem)
+
+/** One of `values`; a near miss gets "did you mean". */
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  const words = `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`
+  return z.enum(values, {
+    error: (issue) => {
+      const suggestion = typeof issue.input === 'string' ? closestName(issue.input, values) : undefined
+      return `expected ${words}, got ${describeValue(issue.input)}${suggestion ? `; did you mean ${suggestion}?` : ''}`
+    },
+  })
+}
+
+const psaLevel = oneOf(['privileged', 'baseline', 'restricted'])
+
+const isoDate = z.iso.date({error: (issue) => `expected a date as YYYY-MM-DD, got ${describeValue(issue.input)}`})
+
+/** A waiver's rule, target and reason: a missing one is named as such. */
+const WAIVER_NEEDS = 'every waiver needs rule, target and reason'
 
 const modelAccess = z.strictObject({
-  admins: z.array(z.string()).optional(),
-  writers: z.array(z.string()).optional(),
-  readers: z.array(z.string()).optional(),
+  admins: z.array(glob).optional(),
+  writers: z.array(glob).optional(),
+  readers: z.array(glob).optional(),
 })
 
 const burst = (threshold: number, windowMinutes: number) =>
@@ -25,42 +65,43 @@ const burst = (threshold: number, windowMinutes: number) =>
 
 export const waiverSchema = z.strictObject({
   /** Rule id, e.g. JUJU-TRUST. */
-  rule: z.string().regex(/^[A-Z0-9]+(-[A-Z0-9]+)+$/, {error: 'expected a rule id such as JUJU-TRUST'}),
+  rule: checkedString(ruleIdProblem, WAIVER_NEEDS),
   /**
    * Which findings it covers: a glob over the finding's target written `model/name`,
    * `controller:model/name`, `namespace/Kind/name` or just `name`. `*` matches anything.
    */
-  target: z.string().min(1),
-  reason: z.string().min(1, {error: 'a waiver needs a reason'}),
+  target: checkedString(globProblem, WAIVER_NEEDS),
+  reason: z.string({error: missingOr(WAIVER_NEEDS)}).refine((reason) => reason.trim() !== '', {error: 'a waiver needs a reason'}),
   expires: isoDate.optional(),
 })
 
 /**
- * `hardenctl.yaml`. Every section is optional; an empty policy means "the guides' defaults".
+ * `hardenctl.yaml`. Every key is optional, `apiVersion` and `kind` included (when given they must
+ * be hardenctl.io/v1 and Policy); an empty policy means "the guides' defaults".
  * Sections `access`, `commands` and `exposure` are shaped for the Juju-side reconcile (next
  * issue) and already drive the audit rules' allowlists; `networkPolicies` and `psa` drive
  * the NetworkPolicy reconcile.
  */
 export const policySchema = z.strictObject({
-  apiVersion: z.literal('hardenctl.io/v1', {error: 'expected apiVersion: hardenctl.io/v1'}),
-  kind: z.literal('Policy', {error: 'expected kind: Policy'}).optional(),
+  apiVersion: z.literal(POLICY_API_VERSION, {error: `expected ${POLICY_API_VERSION}, the only policy version (or leave apiVersion out)`}).optional(),
+  kind: z.literal('Policy', {error: 'expected Policy (or leave kind out)'}).optional(),
   /** Applications (name or `model/name` glob) allowed to be exposed, and to which CIDRs. */
   exposure: z
     .strictObject({
-      allow: z.record(z.string(), z.array(cidr)).default({}),
+      allow: z.record(glob, z.array(cidr)).default({}),
       enforce: z.boolean().default(false),
     })
     .default({allow: {}, enforce: false}),
   /** Applications (name or `model/name` glob) allowed to run with --trust. */
-  trust: z.strictObject({allow: z.array(z.string()).default([])}).default({allow: []}),
+  trust: z.strictObject({allow: z.array(glob).default([])}).default({allow: []}),
   access: z
     .strictObject({
       enforce: z.boolean().default(false),
-      controller: z.strictObject({superusers: z.array(z.string()).default(['admin'])}).default({superusers: ['admin']}),
+      controller: z.strictObject({superusers: z.array(glob).default(['admin'])}).default({superusers: ['admin']}),
       /** Model name glob → who may hold which access. Unlisted models: only the owner and superusers may admin/write. */
-      models: z.record(z.string(), modelAccess).default({}),
+      models: z.record(glob, modelAccess).default({}),
       /** Offer (`owner/model.offer` or URL glob) → users allowed to consume it. */
-      offers: z.record(z.string(), z.strictObject({consumers: z.array(z.string()).default([])})).default({}),
+      offers: z.record(glob, z.strictObject({consumers: z.array(glob).default([])})).default({}),
       /** A user idle longer than this is stale (ACCESS-STALE-USER). */
       staleUserDays: z.number().int().positive().default(90),
       disableStaleUsers: z.boolean().default(false),
@@ -73,16 +114,16 @@ export const policySchema = z.strictObject({
       staleUserDays: 90,
       disableStaleUsers: false,
     }),
-  /** Model name glob → command sets that must be disabled. Default: every model blocks destroy-model and remove-object. */
-  commands: z.record(z.string(), z.array(z.enum(['destroy-model', 'remove-object', 'all']))).optional(),
+  /** Model name glob → command sets that must be disabled. Models no key matches (all of them, by default) block destroy-model and remove-object. */
+  commands: z.record(glob, z.array(oneOf(['destroy-model', 'remove-object', 'all']))).optional(),
   /** Models (name globs) that are not production: JUJU-DISABLED-COMMANDS skips them. */
-  nonProductionModels: z.array(z.string()).default([]),
+  nonProductionModels: z.array(glob).default([]),
   landscape: z.strictObject({mirroring: z.boolean().default(false)}).default({mirroring: false}),
   livepatch: z.strictObject({adminCidrs: z.array(cidr).default([])}).default({adminCidrs: []}),
   kubernetes: z
     .strictObject({
       /** Namespaces audited besides Juju model and controller namespaces. */
-      namespaces: z.array(z.string()).default([]),
+      namespaces: z.array(glob).default([]),
     })
     .default({namespaces: []}),
   /** What `reconcile` generates NetworkPolicies with. */
@@ -129,5 +170,5 @@ export type Policy = z.infer<typeof policySchema>
 export type PolicyWaiver = z.infer<typeof waiverSchema>
 
 export function defaultPolicy(): Policy {
-  return policySchema.parse({apiVersion: 'hardenctl.io/v1'})
+  return policySchema.parse({})
 }

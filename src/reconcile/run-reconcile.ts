@@ -17,7 +17,7 @@ import {InputError} from '../errors.js'
 import {closedPaths} from '../plan/closes.js'
 import {planForInventory} from '../plan/plan.js'
 import {jujuActions, networkPolicyActions, type ReconcilePlan} from '../plan/types.js'
-import {loadPolicy} from '../policy/load.js'
+import {type LoadedPolicy, loadPolicy} from '../policy/load.js'
 import {describeLiveInputs, type LiveCollection} from '../sources/live.js'
 
 export const DEFAULT_MAX_CHANGES = 20
@@ -28,6 +28,8 @@ export interface ReconcileOptions {
   /** Where to apply NetworkPolicies; without it (no cluster inspected) only the Juju side is reconciled. */
   kubeConfig?: KubeConfig
   policyFile?: string
+  /** The policy, already loaded (the command checks it before collecting the live estate); else `policyFile` is loaded. */
+  policy?: LoadedPolicy
   dryRun: boolean
   forceConflicts: boolean
   /** Apply even when the plan closes a path in use that the policy did not ask to close. */
@@ -62,7 +64,7 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
   if (options.from && !options.dryRun) throw new InputError(undefined, '--from plans from a snapshot and cannot apply; add --dry-run')
   const maxChanges = options.maxChanges ?? DEFAULT_MAX_CHANGES
   const now = options.now ?? new Date()
-  const {policy, file: policyFile} = await loadPolicy(options.policyFile)
+  const {policy, file: policyFile} = options.policy ?? (await loadPolicy(options.policyFile))
   const {inventory, warnings} = await loadInventory(options)
   const login = options.live?.jujuLogin
   const plan = planForInventory(inventory, policy, {

@@ -154,7 +154,8 @@ function describeChanges(changes: string[]): string {
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof InputError || error instanceof IncompleteError) return error.message
+  // An invalid policy has one line per problem: the log keeps one line per pass.
+  if (error instanceof InputError || error instanceof IncompleteError) return error.message.split('\n').join('; ')
   const message = error instanceof Error ? error.message : String(error)
   if (process.env.HARDENCTL_DEBUG === '1' && error instanceof Error && error.stack) return `${error.stack}`
   const first = message.split('\n').find((line) => line.trim() !== '')?.trim() ?? message

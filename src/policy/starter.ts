@@ -65,6 +65,17 @@ psa:
   audit: restricted    # level whose violations go to the API server's audit log
   # enforce: baseline  # unset by default: most charms run as root and would not start under it
 
+# hardenctl host: how MAAS and Landscape hosts' logs and ports are judged.
+host:
+  logLookbackHours: 168          # logs are read newest first, this far back from their newest line
+  loginFailures:                 # MAAS-LOGIN-FAILURES: failed logins in regiond.log
+    threshold: 10                #   this many ...
+    windowMinutes: 5             #   ... within this many minutes is a burst
+  sshFailures:                   # MAAS-SSH-FAILURES: Failed password / Invalid user in auth.log
+    threshold: 10                #   this many ...
+    windowMinutes: 5             #   ... within this many minutes is a burst
+  allowPorts: [22]               # MAAS-HOST-PORTS: ports a MAAS host may listen on besides MAAS's own
+
 annotationWaivers: true          # honour hardenctl.io/waive: "RULE=reason" annotations on Kubernetes objects
 
 # Accepted findings: they stay in the report, marked waived, and never fail a run. rule is a

@@ -1,10 +1,10 @@
 import {readFileSync} from 'node:fs'
-import {readFile} from 'node:fs/promises'
 import {parse as parseJsonWithErrors, type ParseError, printParseErrorCode} from 'jsonc-parser'
 import {isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node as YamlNode} from 'yaml'
 
 import {InputError} from '../errors.js'
 import type {DataPath, Locator, Position} from './document.js'
+import {readInputFile} from './input-file.js'
 import {JsonLocator} from './json-locator.js'
 import {LineIndex} from './line-index.js'
 
@@ -20,19 +20,60 @@ export interface ParsedFile {
 }
 
 export async function readAndParse(file: string): Promise<ParsedFile> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new InputError(file, `cannot read file (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
-  }
+  const text = decodeText(file, await readInputFile(file))
   // The JSON locator reads the file again only if a finding needs a line in it, so the text of
   // big `kubectl get -o json` dumps is not held for the whole audit.
-  return parseText(file, text, () => readFileSync(file, 'utf8'))
+  return parseText(file, text, () => decodeText(file, readFileSync(file)))
+}
+
+const UTF8 = new TextDecoder('utf-8', {fatal: true})
+
+/**
+ * The bytes of a JSON or YAML file as text: UTF-8, a byte-order mark dropped (Windows editors
+ * write one; JSON.parse would call it an invalid symbol at 1:1). UTF-16 (what PowerShell's `>`
+ * writes) is named as such; a NUL byte or bytes that are not UTF-8 are refused, not guessed at.
+ */
+export function decodeText(file: string, bytes: Uint8Array): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || looksLikeUtf16(bytes)) {
+    throw new InputError(file, 'is UTF-16 text; hardenctl reads UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)')
+  }
+  const nul = bytes.indexOf(0)
+  if (nul !== -1) throw new InputError(file, 'holds a NUL byte; expected JSON or YAML text', positionOfByte(bytes, nul))
+  try {
+    return UTF8.decode(bytes)
+  } catch {
+    throw new InputError(file, 'is not UTF-8 text; expected JSON or YAML in UTF-8')
+  }
+}
+
+/** UTF-16 without a byte-order mark: ASCII text with a zero byte beside every character. */
+function looksLikeUtf16(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, Math.min(bytes.length, 64) & ~1)
+  if (sample.length < 4) return false
+  let evenZeros = 0
+  let oddZeros = 0
+  for (let i = 0; i < sample.length; i += 2) {
+    if (sample[i] === 0) evenZeros++
+    if (sample[i + 1] === 0) oddZeros++
+  }
+  const pairs = sample.length / 2
+  return (oddZeros === pairs && evenZeros === 0) || (evenZeros === pairs && oddZeros === 0)
+}
+
+function positionOfByte(bytes: Uint8Array, offset: number): {line: number; column: number} {
+  let line = 1
+  let lineStart = 0
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1)) {
+    line++
+    lineStart = i + 1
+  }
+  return {line, column: offset - lineStart + 1}
 }
 
 /** `reloadText` lets the JSON locator drop the text and read it again when first asked for a line. */
-export function parseText(file: string, text: string, reloadText?: () => string): ParsedFile {
+export function parseText(file: string, rawText: string, reloadText?: () => string): ParsedFile {
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText
+  if (text.includes('\0')) throw new InputError(file, 'holds a NUL character; expected JSON or YAML text')
   if (!/\S/.test(text)) throw new InputError(file, 'file is empty; expected JSON or YAML')
   if (TEMPLATE_FILE.test(file)) throw templateError(file, text)
   const looksLikeJson = /^\s*[[{]/.test(text) && !/\.ya?ml$/i.test(file)
@@ -55,10 +96,17 @@ function templateMarker(text: string): number | undefined {
   return match ? match.index : undefined
 }
 
+const TEMPLATE_PROBLEM = 'this is a Jinja template ({{ }} / {% %}); render it first and give hardenctl the rendered file'
+
 function templateError(file: string, text: string): InputError {
   const offset = templateMarker(text)
   const where = offset === undefined ? {} : new LineIndex(text).position(offset)
-  return new InputError(file, 'this is a Jinja template ({{ }} / {% %}); render it first and give hardenctl the rendered file', where)
+  return new InputError(file, TEMPLATE_PROBLEM, where)
+}
+
+/** A Jinja template is not estate data: skipping one leaves nothing of the estate unread. */
+export function isTemplateError(error: InputError): boolean {
+  return error.problem === TEMPLATE_PROBLEM
 }
 
 function parseJson(file: string, text: string, reloadText: (() => string) | undefined): ParsedFile {

@@ -498,7 +498,7 @@ describe('bad input: one line, the file, the place, exit 2, never a stack trace'
   it('a missing file is named', async () => {
     const result = await runCli(['audit', '--from', 'no/such/dir'])
     expect(result.code).toBe(2)
-    expect(result.stderr).toContain('no/such/dir: cannot read (ENOENT)')
+    expect(result.stderr).toContain('no/such/dir: cannot read (ENOENT: no such file or directory)')
   })
 
   it('several models plus cluster-wide Kubernetes lists: the lists need no model', async () => {

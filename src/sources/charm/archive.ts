@@ -28,7 +28,7 @@ import yauzl, {type Entry, type ZipFile} from 'yauzl'
 import {InputError} from '../../errors.js'
 import type {Contribution} from '../../inventory/contributions.js'
 import {cannotRead, openInputFile} from '../input-file.js'
-import {type ParsedFile, parseText} from '../parse-file.js'
+import {decodeText, type ParsedFile, parseText} from '../parse-file.js'
 import {type CharmFiles, charmFromFiles} from './directory.js'
 
 export interface ArchiveLimits {
@@ -91,8 +91,8 @@ export async function readCharmArchive(path: string, limits: ArchiveLimits = DEF
         if (entry.uncompressedSize > limits.maxFileBytes) {
           throw new InputError(path, `${entry.fileName} in the archive is ${entry.uncompressedSize} bytes; more than ${limits.maxFileBytes} is refused`)
         }
-        const text = (await readEntry(path, zip, entry)).toString('utf8')
-        files[member] = parseText(`${path}/${entry.fileName}`, text)
+        const file = `${path}/${entry.fileName}`
+        files[member] = parseText(file, decodeText(file, await readEntry(path, zip, entry)))
       }
       if (!files.charmcraft && !files.metadata) {
         throw new InputError(path, 'not a charm archive: it holds neither metadata.yaml nor charmcraft.yaml at its top level')

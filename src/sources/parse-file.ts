@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
 import {parse as parseJsonWithErrors, type ParseError, printParseErrorCode} from 'jsonc-parser'
-import {isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node as YamlNode} from 'yaml'
+import {isCollection, isMap, isPair, isScalar, isSeq, LineCounter, type Pair, parseAllDocuments, visit, type Document, type Node as YamlNode, type YAMLMap} from 'yaml'
 
 import {InputError} from '../errors.js'
 import type {DataPath, Locator, Position} from './document.js'
@@ -180,7 +180,15 @@ function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
 }
 
+/**
+ * Finds where a path lies in parsed YAML: the yaml library keeps each node's offset; a map's keys
+ * are indexed on the first lookup through it, so a finding costs the length of its path, not the
+ * size of the maps on it (a linear search per finding made big status files quadratic: 16k
+ * applications took 6.7 s). Offsets become lines by binary search over the line starts.
+ */
 class YamlLocator implements Locator {
+  private readonly keyIndex = new WeakMap<YAMLMap, Map<string, Pair>>()
+
   constructor(
     private readonly docs: Document.Parsed[],
     private readonly lineCounter: LineCounter,
@@ -191,7 +199,7 @@ class YamlLocator implements Locator {
     let offset = (node as YamlNode | null)?.range?.[0]
     for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment))
+        const pair = this.keysOf(node).get(String(segment))
         if (!pair) break
         offset = (pair.key as YamlNode).range?.[0] ?? offset
         node = pair.value
@@ -206,5 +214,18 @@ class YamlLocator implements Locator {
     const {line, col} = this.lineCounter.linePos(offset)
     return {line, column: col}
   }
-}
 
+  /** The map's scalar keys; the first of a repeated key, as the search it replaces found. */
+  private keysOf(map: YAMLMap): Map<string, Pair> {
+    let keys = this.keyIndex.get(map)
+    if (keys) return keys
+    keys = new Map()
+    for (const item of map.items) {
+      if (!isPair(item) || !isScalar(item.key)) continue
+      const key = String(item.key.value)
+      if (!keys.has(key)) keys.set(key, item)
+    }
+    this.keyIndex.set(map, keys)
+    return keys
+  }
+}

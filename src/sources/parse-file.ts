@@ -1,15 +1,20 @@
 import {readFileSync} from 'node:fs'
 import {parse as parseJsonWithErrors, type ParseError, printParseErrorCode} from 'jsonc-parser'
-import {isCollection, isMap, isPair, isScalar, isSeq, LineCounter, type Pair, parseAllDocuments, visit, type Document, type Node as YamlNode, type YAMLMap} from 'yaml'
+import {isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, type Pair, parseAllDocuments, visit, type Document, type Node as YamlNode, type YAMLMap} from 'yaml'
 
 import {InputError} from '../errors.js'
 import type {DataPath, Locator, Position} from './document.js'
 import {readInputFile} from './input-file.js'
+import {findDuplicateJsonKey} from './json-duplicate-keys.js'
 import {JsonLocator} from './json-locator.js'
 import {LineIndex} from './line-index.js'
 
-/** YAML aliases allowed per document: real bundles use a handful; an alias bomb uses thousands. */
-const MAX_YAML_ALIASES = 100
+/**
+ * Nodes that aliases may add to a document once expanded. Real bundles merge a `common` map into
+ * each application (`<<: *common`, 120 times is not rare); an alias bomb (aliases of aliases)
+ * expands to billions. The expansion is bounded, not the number of aliases.
+ */
+const MAX_ALIAS_EXPANSION = 1_000_000
 
 export interface ParsedFile {
   file: string
@@ -80,11 +85,15 @@ export function parseText(file: string, rawText: string, reloadText?: () => stri
   try {
     return looksLikeJson ? parseJson(file, text, reloadText) : parseYaml(file, text)
   } catch (error) {
+    // The YAML composer and the walks over its tree recurse: 10,000 nested levels exhaust the stack.
+    if (error instanceof RangeError) throw new InputError(file, DEEP_NESTING)
     // `{{ var }}` and `{% if %}` are not JSON and seldom YAML: say what the file is, not where it breaks.
     if (error instanceof InputError && templateMarker(text) !== undefined) throw templateError(file, text)
     throw error
   }
 }
+
+const DEEP_NESTING = 'nested too deeply to read (thousands of levels); refused'
 
 /** Jinja templates by name: `bundle.yaml.j2`, `overlay.jinja2`. */
 const TEMPLATE_FILE = /\.(j2|jinja2?)$/i
@@ -116,6 +125,8 @@ function parseJson(file: string, text: string, reloadText: (() => string) | unde
   } catch {
     throw jsonSyntaxError(file, text)
   }
+  const duplicate = findDuplicateJsonKey(text)
+  if (duplicate) throw duplicateKeyError(file, duplicate.key, new LineIndex(text).position(duplicate.offset))
   return {file, format: 'json', documents: [{index: 0, data}], locator: new JsonLocator(reloadText ?? text)}
 }
 
@@ -130,9 +141,14 @@ function jsonSyntaxError(file: string, text: string): InputError {
   return new InputError(file, `malformed JSON: ${what}`, {line, column})
 }
 
+/** Tools disagree on which of two equal keys counts (JSON.parse and Go the last, others the first): refuse. */
+function duplicateKeyError(file: string, key: string, where: {line?: number; column?: number}): InputError {
+  return new InputError(file, `the key ${JSON.stringify(key)} appears twice in one map; refused (tools disagree on which one counts)`, where)
+}
+
 function parseYaml(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter()
-  const parsed = parseAllDocuments(text, {lineCounter, merge: true, uniqueKeys: false})
+  const parsed = parseAllDocuments(text, {lineCounter, merge: true, uniqueKeys: true})
   if (!Array.isArray(parsed)) {
     // parseAllDocuments returns an EmptyStream when there is nothing but comments.
     throw new InputError(file, 'file has no YAML documents; expected JSON or YAML data')
@@ -144,22 +160,70 @@ function parseYaml(file: string, text: string): ParsedFile {
     const error = doc.errors[0]
     if (error) {
       const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined]
+      if (/call stack/i.test(error.message)) throw new InputError(file, DEEP_NESTING, {line, column})
+      if (error.code === 'DUPLICATE_KEY') {
+        const key = duplicateKeyAt(doc, error.pos[0])
+        if (key !== undefined) throw duplicateKeyError(file, key, {line, column})
+      }
       throw new InputError(file, `malformed YAML: ${firstLine(error.message)}`, {line, column})
     }
-    let data: unknown
-    try {
-      data = doc.toJS({maxAliasCount: MAX_YAML_ALIASES})
-    } catch (cause) {
-      throw new InputError(
-        file,
-        `YAML uses too many aliases (more than ${MAX_YAML_ALIASES}); refusing a possible alias bomb`,
-        {cause},
-      )
+    const expansion = aliasExpansion(doc)
+    if (expansion > MAX_ALIAS_EXPANSION) {
+      throw new InputError(file, `YAML aliases expand to more than ${MAX_ALIAS_EXPANSION.toLocaleString('en')} nodes; refusing a possible alias bomb`)
     }
+    // The expansion is bounded above; yaml's own check counts aliases, which refuses real bundles.
+    const data: unknown = doc.toJS({maxAliasCount: -1})
     if (data !== null && data !== undefined) documents.push({index, data})
   })
   if (documents.length === 0) throw new InputError(file, 'file has no data (only empty YAML documents)')
   return {file, format: 'yaml', documents, locator: new YamlLocator(parsed, lineCounter)}
+}
+
+/** The scalar key that starts at `offset`, for a duplicate-key message. */
+function duplicateKeyAt(document: Document.Parsed, offset: number): string | undefined {
+  let key: string | undefined
+  visit(document, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        key = String(pair.key.value)
+        return visit.BREAK
+      }
+      return undefined
+    },
+  })
+  return key
+}
+
+/**
+ * How many nodes the document's aliases add once expanded: each alias counts the nodes of what it
+ * names, aliases inside that included. Anchors are taken in document order, as YAML resolves them.
+ */
+function aliasExpansion(document: Document.Parsed): number {
+  const anchors = new Map<string, YamlNode>()
+  const sizes = new Map<YamlNode, number>()
+  const sizeOf = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source)
+      return target ? sizeOf(target) : 1
+    }
+    if (!isCollection(node)) return 1
+    const known = sizes.get(node)
+    if (known !== undefined) return known
+    sizes.set(node, 1) // an alias inside its own anchor counts once, not forever
+    let size = 1
+    for (const item of node.items) size += isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item)
+    sizes.set(node, size)
+    return size
+  }
+  let total = 0
+  visit(document, {
+    Node(_, node) {
+      if (node.anchor) anchors.set(node.anchor, node)
+      if (isAlias(node)) total += sizeOf(node)
+      return total > MAX_ALIAS_EXPANSION ? visit.BREAK : undefined
+    },
+  })
+  return total
 }
 
 function hasCollectionKey(document: Document.Parsed): boolean {

@@ -55,6 +55,22 @@ const bundleSchema = z.looseObject({
   applications: z.record(z.string(), applicationSpecSchema.nullable()).nullable().optional(),
   services: z.record(z.string(), applicationSpecSchema.nullable()).nullable().optional(),
   relations: z.array(z.array(z.string()).length(2)).nullable().optional(),
+  // Juju's bundle verifier refuses machine ids that are not whole numbers and specs of another
+  // shape (juju/juju internal/charm/bundledata.go: MachineSpec, "invalid machine id").
+  machines: z
+    .record(
+      z.string().regex(/^\d+$/, 'a machine id is a whole number ("0", "1")'),
+      z
+        .looseObject({
+          constraints: z.string().optional(),
+          series: z.string().optional(),
+          base: z.string().optional(),
+          annotations: z.record(z.string(), z.string()).optional(),
+        })
+        .nullable(),
+    )
+    .nullable()
+    .optional(),
   saas: z.record(z.string(), z.looseObject({url: z.string().optional()}).nullable()).nullable().optional(),
 })
 

@@ -59,7 +59,7 @@ const bundleSchema = z.looseObject({
   // shape (juju/juju internal/charm/bundledata.go: MachineSpec, "invalid machine id").
   machines: z
     .record(
-      z.string().regex(/^\d+$/, 'a machine id is a whole number ("0", "1")'),
+      z.string(),
       z
         .looseObject({
           constraints: z.string().optional(),
@@ -69,6 +69,11 @@ const bundleSchema = z.looseObject({
         })
         .nullable(),
     )
+    .superRefine((machines, context) => {
+      for (const id of Object.keys(machines)) {
+        if (!/^\d+$/.test(id)) context.addIssue({code: 'custom', path: [id], message: `machine id ${JSON.stringify(id)} is not a whole number ("0", "1"); juju deploy refuses it`})
+      }
+    })
     .nullable()
     .optional(),
   saas: z.record(z.string(), z.looseObject({url: z.string().optional()}).nullable()).nullable().optional(),

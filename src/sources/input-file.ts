@@ -13,14 +13,31 @@ export const MAX_INPUT_BYTES_VARIABLE = 'HARDENCTL_MAX_INPUT_BYTES'
 /** A 200 MB `kubectl get pods -o json` of a large cluster fits; a runaway file does not. */
 export const DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
 
+export const MAX_YAML_BYTES_VARIABLE = 'HARDENCTL_MAX_YAML_BYTES'
+/**
+ * YAML costs far more than JSON to parse: the yaml library holds about 60 bytes per byte of input
+ * and reads about 1 MB a second, so a 200 MB YAML file would need gigabytes and minutes. A juju
+ * status of 16,000 applications is 8 MB of YAML.
+ */
+export const DEFAULT_MAX_YAML_BYTES = 32 * 1024 * 1024
+
 const UNITS: Record<string, number> = {'': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3}
 
 /** The input limit in bytes: HARDENCTL_MAX_INPUT_BYTES (bytes, or with a K, M or G suffix: 64M), else the default. */
 export function maxInputBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const value = env[MAX_INPUT_BYTES_VARIABLE]?.trim()
-  if (value === undefined || value === '') return DEFAULT_MAX_INPUT_BYTES
+  return sizeFromEnvironment(env, MAX_INPUT_BYTES_VARIABLE, DEFAULT_MAX_INPUT_BYTES)
+}
+
+/** The YAML limit in bytes: HARDENCTL_MAX_YAML_BYTES, else the default. */
+export function maxYamlBytes(env: NodeJS.ProcessEnv = process.env): number {
+  return sizeFromEnvironment(env, MAX_YAML_BYTES_VARIABLE, DEFAULT_MAX_YAML_BYTES)
+}
+
+function sizeFromEnvironment(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
+  const value = env[variable]?.trim()
+  if (value === undefined || value === '') return fallback
   const match = /^([1-9]\d*)\s*([kmg]?)(i?b)?$/i.exec(value)
-  if (!match) throw new InputError(undefined, `${MAX_INPUT_BYTES_VARIABLE}=${JSON.stringify(value)}: expected a positive size in bytes, or with a K, M or G suffix (64M)`)
+  if (!match) throw new InputError(undefined, `${variable}=${JSON.stringify(value)}: expected a positive size in bytes, or with a K, M or G suffix (64M)`)
   return Number(match[1]) * UNITS[match[2]!.toLowerCase()]!
 }
 

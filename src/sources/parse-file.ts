@@ -1,10 +1,10 @@
 import {readFileSync} from 'node:fs'
 import {parse as parseJsonWithErrors, type ParseError, printParseErrorCode} from 'jsonc-parser'
-import {isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, type Pair, parseAllDocuments, visit, type Document, type Node as YamlNode, type YAMLMap} from 'yaml'
+import {isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, type Pair, parseAllDocuments, type Scalar, visit, type Document, type Node as YamlNode, type YAMLMap} from 'yaml'
 
 import {InputError} from '../errors.js'
 import type {DataPath, Locator, Position} from './document.js'
-import {readInputFile} from './input-file.js'
+import {formatBytes, MAX_YAML_BYTES_VARIABLE, maxYamlBytes, readInputFile} from './input-file.js'
 import {findDuplicateJsonKey} from './json-duplicate-keys.js'
 import {JsonLocator} from './json-locator.js'
 import {LineIndex} from './line-index.js'
@@ -25,10 +25,22 @@ export interface ParsedFile {
 }
 
 export async function readAndParse(file: string): Promise<ParsedFile> {
-  const text = decodeText(file, await readInputFile(file))
+  const bytes = await readInputFile(file)
+  checkYamlSize(file, bytes)
+  const text = decodeText(file, bytes)
   // The JSON locator reads the file again only if a finding needs a line in it, so the text of
   // big `kubectl get -o json` dumps is not held for the whole audit.
   return parseText(file, text, () => decodeText(file, readFileSync(file)))
+}
+
+/** YAML (what does not look like JSON) over its own, smaller limit is refused before it is parsed. */
+function checkYamlSize(file: string, bytes: Uint8Array): void {
+  const limit = maxYamlBytes()
+  if (bytes.length <= limit) return
+  const first = bytes.findIndex((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09 && byte !== 0xef && byte !== 0xbb && byte !== 0xbf)
+  const looksLikeJson = (bytes[first] === 0x7b || bytes[first] === 0x5b) && !/\.ya?ml$/i.test(file)
+  if (looksLikeJson) return
+  throw new InputError(file, `is ${formatBytes(bytes.length)} of YAML; YAML over ${formatBytes(limit)} is refused (write it as JSON, e.g. --format json / -o json, or raise the limit with ${MAX_YAML_BYTES_VARIABLE})`)
 }
 
 const UTF8 = new TextDecoder('utf-8', {fatal: true})
@@ -148,7 +160,7 @@ function duplicateKeyError(file: string, key: string, where: {line?: number; col
 
 function parseYaml(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter()
-  const parsed = parseAllDocuments(text, {lineCounter, merge: true, uniqueKeys: true})
+  const parsed = parseAllDocuments(text, {lineCounter, merge: true, uniqueKeys: false})
   if (!Array.isArray(parsed)) {
     // parseAllDocuments returns an EmptyStream when there is nothing but comments.
     throw new InputError(file, 'file has no YAML documents; expected JSON or YAML data')
@@ -161,12 +173,10 @@ function parseYaml(file: string, text: string): ParsedFile {
     if (error) {
       const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined]
       if (/call stack/i.test(error.message)) throw new InputError(file, DEEP_NESTING, {line, column})
-      if (error.code === 'DUPLICATE_KEY') {
-        const key = duplicateKeyAt(doc, error.pos[0])
-        if (key !== undefined) throw duplicateKeyError(file, key, {line, column})
-      }
       throw new InputError(file, `malformed YAML: ${firstLine(error.message)}`, {line, column})
     }
+    const duplicate = findDuplicateYamlKey(doc)
+    if (duplicate) throw duplicateKeyError(file, String(duplicate.value), duplicate.range ? lineCounterPosition(lineCounter, duplicate.range[0]) : {})
     const expansion = aliasExpansion(doc)
     if (expansion > MAX_ALIAS_EXPANSION) {
       throw new InputError(file, `YAML aliases expand to more than ${MAX_ALIAS_EXPANSION.toLocaleString('en')} nodes; refusing a possible alias bomb`)
@@ -179,19 +189,33 @@ function parseYaml(file: string, text: string): ParsedFile {
   return {file, format: 'yaml', documents, locator: new YamlLocator(parsed, lineCounter)}
 }
 
-/** The scalar key that starts at `offset`, for a duplicate-key message. */
-function duplicateKeyAt(document: Document.Parsed, offset: number): string | undefined {
-  let key: string | undefined
+/**
+ * The first scalar key repeated in one map. yaml's own `uniqueKeys` check compares each key with
+ * every earlier one, which made a 32,000-application status take minutes; a set per map is linear.
+ * Merge keys (`<<`) may repeat.
+ */
+function findDuplicateYamlKey(document: Document.Parsed): Scalar | undefined {
+  let duplicate: Scalar | undefined
   visit(document, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
-        key = String(pair.key.value)
-        return visit.BREAK
+    Map(_, map) {
+      const seen = new Set<unknown>()
+      for (const item of map.items) {
+        if (!isScalar(item.key) || item.key.value === '<<') continue
+        if (seen.has(item.key.value)) {
+          duplicate = item.key
+          return visit.BREAK
+        }
+        seen.add(item.key.value)
       }
       return undefined
     },
   })
-  return key
+  return duplicate
+}
+
+function lineCounterPosition(lineCounter: LineCounter, offset: number): {line: number; column: number} {
+  const {line, col} = lineCounter.linePos(offset)
+  return {line, column: col}
 }
 
 /**

@@ -49,3 +49,40 @@ export function findDuplicateJsonKey(text: string): {key: string; offset: number
   }
   return undefined
 }
+
+const COLON = 0x3a
+
+/**
+ * Whether the text repeats a key somewhere: JSON.parse keeps one value per key, so the text then
+ * holds more keys (a `:` outside strings is always a key's) than the parsed data. Two tight counts
+ * instead of a set per object; the scanner above runs only to say where.
+ */
+export function hasDuplicateJsonKeys(text: string, data: unknown): boolean {
+  let inText = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === QUOTE) {
+      for (i++; i < text.length; i++) {
+        const c = text.charCodeAt(i)
+        if (c === BACKSLASH) i++
+        else if (c === QUOTE) break
+      }
+    } else if (code === COLON) inText++
+  }
+  let parsed = 0
+  const pending: unknown[] = [data]
+  while (pending.length > 0) {
+    const value = pending.pop()
+    if (value === null || typeof value !== 'object') continue
+    if (Array.isArray(value)) {
+      for (const item of value) if (item !== null && typeof item === 'object') pending.push(item)
+    } else {
+      for (const key in value) {
+        parsed++
+        const item = (value as Record<string, unknown>)[key]
+        if (item !== null && typeof item === 'object') pending.push(item)
+      }
+    }
+  }
+  return inText !== parsed
+}

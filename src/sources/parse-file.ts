@@ -5,7 +5,7 @@ import {isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, type
 import {InputError} from '../errors.js'
 import type {DataPath, Locator, Position} from './document.js'
 import {formatBytes, MAX_YAML_BYTES_VARIABLE, maxYamlBytes, readInputFile} from './input-file.js'
-import {findDuplicateJsonKey} from './json-duplicate-keys.js'
+import {findDuplicateJsonKey, hasDuplicateJsonKeys} from './json-duplicate-keys.js'
 import {JsonLocator} from './json-locator.js'
 import {LineIndex} from './line-index.js'
 
@@ -137,7 +137,7 @@ function parseJson(file: string, text: string, reloadText: (() => string) | unde
   } catch {
     throw jsonSyntaxError(file, text)
   }
-  const duplicate = findDuplicateJsonKey(text)
+  const duplicate = hasDuplicateJsonKeys(text, data) ? findDuplicateJsonKey(text) : undefined
   if (duplicate) throw duplicateKeyError(file, duplicate.key, new LineIndex(text).position(duplicate.offset))
   return {file, format: 'json', documents: [{index: 0, data}], locator: new JsonLocator(reloadText ?? text)}
 }

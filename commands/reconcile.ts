@@ -1,4 +1,4 @@
-import {Flags, type Interfaces} from '@oclif/core'
+import {Errors, Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand} from '../src/cli/base-command.js'
 import {policyReportMessages} from '../src/apply/policy-reports.js'
@@ -11,7 +11,7 @@ import {
   reportToClusterFlag,
 } from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
-import {emit} from '../src/cli/output.js'
+import {checkOutputFile, emit} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
 import {ExitCode, IncompleteError, InputError} from '../src/errors.js'
 import {renderPlanJson, renderPlanText} from '../src/plan/render.js'
@@ -74,11 +74,14 @@ EXIT CODES
     format: Flags.option({options: ['table', 'json'] as const, default: 'table' as const, description: 'table for people; json prints the ReconcilePlan.'})(),
     output: Flags.string({char: 'o', description: 'Write the plan/result to this file instead of stdout.'}),
     ...policyFlag,
-    'max-changes': Flags.integer({
+    'max-changes': Flags.custom<number>({
       description: 'Make no Juju change at all when more than this many would be made (the plan is printed instead).',
       default: DEFAULT_MAX_CHANGES,
-      min: 0,
-    }),
+      parse: async (input) => {
+        if (!/^\d+$/.test(input.trim())) throw new Errors.CLIError(`expected a whole number of changes, 0 or more (got ${JSON.stringify(input)})`)
+        return Number(input.trim())
+      },
+    })(),
     watch: Flags.boolean({description: 'Keep running: reconcile every --interval and soon after a Namespace or Service changes, until SIGINT/SIGTERM.', default: false}),
     interval: Flags.string({description: 'With --watch: time between passes when nothing changes: 30s, 5m, 1h, or seconds. Default: 5m.'}),
     ...reportToClusterFlag,
@@ -91,6 +94,7 @@ EXIT CODES
   async run(): Promise<void> {
     const {flags} = await this.parse(Reconcile)
     checkReportToCluster(flags)
+    await checkOutputFile(flags.output)
     if (flags.watch) return this.watch(flags)
     if (flags.interval !== undefined) throw new InputError(undefined, '--interval needs --watch')
     const policy = await loadPolicy(flags.policy)

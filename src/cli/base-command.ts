@@ -43,6 +43,9 @@ export function usageMessage(message: string, commandId: string | undefined): st
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !/^The following errors? occurred:$/.test(line) && !/^See more help with --help$/.test(line))
+  // "Parsing --max-changes" then the reason: one clause, "--max-changes: reason".
+  const parsing = /^Parsing (--[\w-]+)$/.exec(lines[0] ?? '')
+  if (parsing && lines.length > 1) lines.splice(0, 2, `${parsing[1]}: ${lines[1]!.replace(/^./, (first) => first.toLowerCase())}`)
   const multiple = lines.find((line) => line.startsWith('Note: '))?.match(/^Note: (.*) allows? multiple values/)?.[1]
   const reasons = lines
     .filter((line) => !line.startsWith('Note: ') && !line.startsWith('Alternatively, you can use'))

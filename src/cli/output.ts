@@ -1,6 +1,8 @@
-import {writeFile} from 'node:fs/promises'
+import {constants} from 'node:fs'
+import {access, stat, writeFile} from 'node:fs/promises'
+import {dirname} from 'node:path'
 
-import {IncompleteError} from '../errors.js'
+import {IncompleteError, InputError} from '../errors.js'
 import {type AuditReport, type RenderOptions, renderReport, type ReportFormat} from '../report/index.js'
 import {createStylize} from '../report/style.js'
 import {summaryLine} from '../report/table.js'
@@ -11,6 +13,26 @@ export function useColor(toFile: boolean): boolean {
   if (toFile) return false
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false
   return process.stdout.isTTY === true
+}
+
+/**
+ * `-o FILE` is checked before any work: a missing directory, a directory given as the file or
+ * one that cannot be written to would otherwise fail only after the whole audit ran.
+ */
+export async function checkOutputFile(outputFile: string | undefined): Promise<void> {
+  if (outputFile === undefined) return
+  if (outputFile === '') throw new InputError(undefined, '-o/--output: expected a file name')
+  const existing = await stat(outputFile).catch(() => undefined)
+  if (existing?.isDirectory()) throw new InputError(outputFile, '-o/--output is a directory; expected a file to write to')
+  const directory = dirname(outputFile)
+  const parent = await stat(directory).catch(() => undefined)
+  if (!parent) throw new InputError(outputFile, `-o/--output: the directory ${directory} does not exist`)
+  if (!parent.isDirectory()) throw new InputError(outputFile, `-o/--output: ${directory} is not a directory`)
+  try {
+    await access(existing ? outputFile : directory, constants.W_OK)
+  } catch {
+    throw new InputError(outputFile, `-o/--output: cannot write ${existing ? 'the file' : `in ${directory}`} (permission denied)`)
+  }
 }
 
 /** Writes the rendered report to `--output FILE` or stdout. */

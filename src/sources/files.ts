@@ -3,8 +3,9 @@
  * and turns it into contributions. The snapshot layout (README "Input layout") only adds the
  * controller and model names that some Juju outputs do not carry themselves.
  */
+import type {Dirent, Stats} from 'node:fs'
 import {readdir, stat} from 'node:fs/promises'
-import {join, resolve, sep} from 'node:path'
+import {join, relative, resolve, sep} from 'node:path'
 
 import {InputError} from '../errors.js'
 import type {Contribution, DocumentReader, Scope} from '../inventory/contributions.js'
@@ -14,7 +15,8 @@ import {isCollectedHostRoot} from './host/overlay.js'
 import type {Locator} from './document.js'
 import {BundleGroups} from './bundle-groups.js'
 import {bundleDocument, isBundleReader, isOverlayDocument} from './juju/bundle.js'
-import {type ParsedFile, parseText, readAndParse} from './parse-file.js'
+import {cannotRead, describeFileType} from './input-file.js'
+import {isTemplateError, type ParsedFile, parseText, readAndParse} from './parse-file.js'
 import {ALL_READERS} from './registry.js'
 import {LIVE_PREFIX, type SourceDocument} from './source-document.js'
 
@@ -49,6 +51,50 @@ interface DataFile {
   path: string
   fromDirectory: boolean
   explicitOverlay?: boolean
+  /** Index of the `--from` path (or argument) it was reached from; -1 for `--overlay` files. */
+  root: number
+}
+
+/**
+ * What the walk did not read, kept per `--from` path so that one which yields nothing can say
+ * why. `warn` ones are printed; `gap` ones are also an INVENTORY-INCOMPLETE finding (a file that
+ * may hold estate data and could not be read); the rest (hidden files, files that are not JSON or
+ * YAML) are named only when nothing at all was recognised.
+ */
+interface Skip {
+  root: number
+  path: string
+  reason: string
+}
+
+class ReadState {
+  readonly skips: Skip[] = []
+  /** The roots from which something was read. */
+  readonly recognised = new Set<number>()
+
+  constructor(readonly result: FileSourceResult) {}
+
+  /** Skipped and said so; a `gap` skip also becomes an INVENTORY-INCOMPLETE finding. */
+  warn(root: number, path: string, reason: string, options: {gap?: boolean; message?: string} = {}): void {
+    this.skips.push({root, path, reason})
+    this.result.warnings.push(`${options.message ?? `${path}: ${reason}`}; skipped`)
+    if (options.gap) {
+      const scope = scopeFromLayout(path)
+      this.result.contributions.push({
+        type: 'gap',
+        scope: {file: path},
+        gap: {
+          target: {kind: 'file', name: path, ...(scope.controller ? {controller: scope.controller} : {}), ...(scope.model ? {model: scope.model} : {})},
+          message: `not read: ${reason}`,
+        },
+      })
+    }
+  }
+
+  /** Skipped without a word, unless nothing else in its root is recognised. */
+  quiet(root: number, path: string, reason: string): void {
+    this.skips.push({root, path, reason})
+  }
 }
 
 /**
@@ -59,33 +105,64 @@ interface DataFile {
 export async function readFileSources(paths: string[], options: FileSourceOptions = {}): Promise<FileSourceResult> {
   const readers = options.readers ?? ALL_READERS
   const result: FileSourceResult = {contributions: [], files: [], locators: new Map(), warnings: []}
+  const state = new ReadState(result)
   const dataFiles: DataFile[] = []
-  for (const path of paths) {
+  for (const [root, path] of paths.entries()) {
     const kind = await statKind(path)
-    if (kind === 'directory') await collect(path, dataFiles, result)
-    else if (CHARM_ARCHIVE.test(path)) await readArchive(path, result)
-    else dataFiles.push({path, fromDirectory: false})
+    if (kind === 'directory') await collect(path, root, dataFiles, state, true)
+    else if (CHARM_ARCHIVE.test(path)) {
+      await readArchive(path, result)
+      state.recognised.add(root)
+    } else dataFiles.push({path, fromDirectory: false, root})
   }
-  for (const path of options.overlays ?? []) dataFiles.push({path, fromDirectory: false, explicitOverlay: true})
+  for (const path of options.overlays ?? []) dataFiles.push({path, fromDirectory: false, explicitOverlay: true, root: -1})
 
   const bundles = new BundleGroups()
   const parsed = await mapConcurrently(dataFiles, READ_CONCURRENCY, parseDataFile)
   for (const [index, file] of parsed.entries()) {
+    const dataFile = dataFiles[index]!
     // Warnings in the order files are read, so the same inputs always print the same lines.
-    if ('skipped' in file) result.warnings.push(file.skipped)
-    else readParsedFile(file, {readers, result, bundles, scope: scopeFromLayout(file.file), ...dataFiles[index]!})
+    if ('skipped' in file) state.warn(dataFile.root, dataFile.path, file.skipped.problem, {gap: !isTemplateError(file.skipped), message: file.skipped.message})
+    else if (readParsedFile(file, {readers, result, bundles, state, scope: scopeFromLayout(file.file), ...dataFile})) state.recognised.add(dataFile.root)
   }
   addBundles(bundles, result)
+  checkSomethingRecognised(paths, state)
   return result
 }
 
+/**
+ * Reading nothing is not a clean result: an empty directory, one of hidden files, of unreadable
+ * files or of outputs hardenctl does not read would otherwise pass. When nothing at all was
+ * recognised that is an error; a `--from` path that yields nothing beside others that do is a warning.
+ */
+function checkSomethingRecognised(paths: string[], state: ReadState): void {
+  const empty = paths.flatMap((path, root) => (state.recognised.has(root) ? [] : [{path, why: whyNothing(path, root, state)}]))
+  if (empty.length === 0) return
+  if (empty.length === paths.length) {
+    const what = empty.length === 1 ? `${empty[0]!.path}: ${empty[0]!.why}` : empty.map(({path, why}) => `${path} (${why})`).join('; ')
+    throw new InputError(undefined, `nothing recognised in ${what}; expected ${RECOGNISED_INPUTS}`)
+  }
+  for (const {path, why} of empty) state.result.warnings.push(`nothing recognised in ${path}: ${why}`)
+}
+
+function whyNothing(path: string, root: number, state: ReadState): string {
+  const skipped = state.skips.filter((skip) => skip.root === root)
+  if (skipped.length === 0) return 'the directory is empty'
+  const shown = skipped.slice(0, MAX_SKIPS_NAMED).map((skip) => `${relative(path, skip.path) || skip.path} (${skip.reason})`)
+  const more = skipped.length > MAX_SKIPS_NAMED ? ` and ${skipped.length - MAX_SKIPS_NAMED} more` : ''
+  return `skipped ${shown.join(', ')}${more}`
+}
+
+/** Skipped files named in "nothing recognised"; the rest are counted. */
+const MAX_SKIPS_NAMED = 5
+
 /** Parses a data file; one found in a directory that cannot be parsed is skipped, with the reason. */
-async function parseDataFile(file: DataFile): Promise<ParsedFile | {skipped: string}> {
+async function parseDataFile(file: DataFile): Promise<ParsedFile | {skipped: InputError}> {
   try {
     return await readAndParse(file.path)
   } catch (error) {
     if (!file.fromDirectory || !(error instanceof InputError)) throw error
-    return {skipped: `${error.message}; skipped`}
+    return {skipped: error}
   }
 }
 
@@ -95,6 +172,7 @@ async function parseDataFile(file: DataFile): Promise<ParsedFile | {skipped: str
  */
 export function readSourceDocuments(documents: SourceDocument[], readers: DocumentReader[] = ALL_READERS): FileSourceResult {
   const result: FileSourceResult = {contributions: [], files: [], locators: new Map(), warnings: []}
+  const state = new ReadState(result)
   const bundles = new BundleGroups()
   for (const document of [...documents].sort((a, b) => compareLayoutPaths(a.path, b.path))) {
     const file = `${LIVE_PREFIX}${document.path}`
@@ -102,7 +180,7 @@ export function readSourceDocuments(documents: SourceDocument[], readers: Docume
       document.text === undefined
         ? {file, format: 'json', documents: [{index: 0, data: document.data}], locator: NO_LOCATOR}
         : parseText(file, document.text)
-    readParsedFile(parsed, {readers, result, bundles, scope: {...scopeFromLayout(document.path), file}, path: file, fromDirectory: false})
+    readParsedFile(parsed, {readers, result, bundles, state, scope: {...scopeFromLayout(document.path), file}, path: file, fromDirectory: false, root: 0})
   }
   addBundles(bundles, result)
   return result
@@ -125,12 +203,16 @@ async function statKind(path: string): Promise<'directory' | 'file'> {
   try {
     return (await stat(path)).isDirectory() ? 'directory' : 'file'
   } catch (error) {
-    throw new InputError(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+    throw cannotRead(path, error)
   }
 }
 
-/** Depth-first, sorted, so the same directory always yields findings in the same order. */
-async function collect(directory: string, dataFiles: DataFile[], result: FileSourceResult): Promise<void> {
+/**
+ * Depth-first, sorted, so the same directory always yields findings in the same order. A `--from`
+ * directory that cannot be listed is an error; one below it is skipped, said, and a gap.
+ */
+async function collect(directory: string, root: number, dataFiles: DataFile[], state: ReadState, top = false): Promise<void> {
+  const {result} = state
   // A snapshot's hosts/MODEL/MACHINE/ is read by the host readers (sources/host/snapshot-hosts.ts).
   if (await isCollectedHostRoot(directory)) return
   const charm = await readIfCharmDirectory(directory)
@@ -138,22 +220,56 @@ async function collect(directory: string, dataFiles: DataFile[], result: FileSou
     for (const contribution of charm.contributions) result.contributions.push(contribution)
     for (const file of charm.files) result.locators.set(file.file, file.locator)
     result.files.push({file: directory, kind: 'charm directory'})
+    state.recognised.add(root)
     return
   }
-  let entries
+  let entries: Dirent[]
   try {
     entries = (await readdir(directory, {withFileTypes: true})).sort((a, b) => a.name.localeCompare(b.name))
   } catch (error) {
-    result.warnings.push(`${directory}: cannot read directory (${(error as NodeJS.ErrnoException).code ?? String(error)}); skipped`)
+    const refused = cannotRead(directory, error, 'cannot read directory')
+    if (top) throw refused
+    state.warn(root, directory, refused.problem, {gap: true})
     return
   }
   for (const entry of entries) {
-    // Hidden files and dependencies are never inputs.
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
     const path = join(directory, entry.name)
-    if (entry.isDirectory()) await collect(path, dataFiles, result)
-    else if (entry.isFile() && DATA_FILE.test(entry.name)) dataFiles.push({path, fromDirectory: true})
+    // Hidden files and dependencies are never inputs.
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') {
+      state.quiet(root, path, entry.name === 'node_modules' ? 'dependencies' : 'hidden')
+      continue
+    }
+    const type = entry.isSymbolicLink() ? await followLink(path, root, state) : entry
+    if (type === undefined) continue
+    if (type.isDirectory()) {
+      if (entry.isSymbolicLink()) state.warn(root, path, 'a symbolic link to a directory, not followed (give it with --from to read it)')
+      else await collect(path, root, dataFiles, state)
+    } else if (!type.isFile()) {
+      const what = entry.isSymbolicLink() ? `a symbolic link to ${describeType(type)}` : describeType(type)
+      state.warn(root, path, `${what}; only regular files are read`, {gap: DATA_FILE.test(entry.name)})
+    } else if (DATA_FILE.test(entry.name)) dataFiles.push({path, fromDirectory: true, root})
+    else state.quiet(root, path, 'not a .json or .yaml file')
   }
+}
+
+/** What a symbolic link found walking points at; undefined (and said) when it points nowhere. */
+async function followLink(path: string, root: number, state: ReadState): Promise<Stats | undefined> {
+  try {
+    return await stat(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const reason = code === 'ELOOP' ? 'a symbolic link loop' : code === 'ENOENT' ? 'a symbolic link to nothing (dangling)' : cannotRead(path, error).problem
+    state.warn(root, path, reason, {gap: DATA_FILE.test(path)})
+    return undefined
+  }
+}
+
+function describeType(type: Dirent | Stats): string {
+  if (type.isFIFO()) return 'a named pipe (FIFO)'
+  if (type.isCharacterDevice()) return 'a character device'
+  if (type.isBlockDevice()) return 'a block device'
+  if (type.isSocket()) return 'a socket'
+  return 'not a regular file'
 }
 
 /** A `.charm` archive named on the command line: one charm, read in memory under the archive's limits. */
@@ -167,18 +283,22 @@ async function readArchive(path: string, result: FileSourceResult): Promise<void
 interface ReadOptions extends DataFile {
   readers: DocumentReader[]
   result: FileSourceResult
+  state: ReadState
   bundles: BundleGroups
   scope: Scope
 }
 
-function readParsedFile(parsed: ParsedFile, options: ReadOptions): void {
-  const {readers, result, bundles, scope} = options
+/** Reads a parsed file's documents; true when one of them was something hardenctl reads. */
+function readParsedFile(parsed: ParsedFile, options: ReadOptions): boolean {
+  const {readers, result, bundles, scope, state, root} = options
   result.locators.set(parsed.file, parsed.locator)
   const kinds = new Set<string>()
+  let recognised = false
   for (const {index, data} of parsed.documents) {
     const which = parsed.documents.length > 1 ? `YAML document ${index + 1} ` : ''
     if (isPolicyDocument(data)) {
       result.warnings.push(`${parsed.file}: a hardenctl policy inside the inputs is ignored; pass it with --policy`)
+      state.quiet(root, parsed.file, 'a hardenctl policy: give it with --policy')
       kinds.add('policy (ignored)')
       continue
     }
@@ -187,13 +307,14 @@ function readParsedFile(parsed: ParsedFile, options: ReadOptions): void {
       if (!isOverlayDocument(data)) throw new InputError(parsed.file, `${which}is not a bundle overlay (${describeShape(data)}); --overlay takes bundle overlays`)
       bundles.add(bundleDocument(data, context), true, result.contributions.length)
       kinds.add('juju bundle overlay')
+      recognised = true
       continue
     }
     const reader = readers.find((candidate) => candidate.recognises(data, {file: parsed.file, document: index}))
     if (!reader) {
       const problem = `${which}${which ? 'is ' : ''}not a recognised input (${describeShape(data)}); expected ${RECOGNISED_INPUTS}`
       if (!options.fromDirectory) throw new InputError(parsed.file, problem)
-      result.warnings.push(`${parsed.file}: ${problem}; skipped`)
+      state.warn(root, parsed.file, `${which}${which ? 'is ' : ''}not a recognised input (${describeShape(data)})`, {message: `${parsed.file}: ${problem}`})
       kinds.add('not recognised (skipped)')
       continue
     }
@@ -201,9 +322,10 @@ function readParsedFile(parsed: ParsedFile, options: ReadOptions): void {
     if (reader.unusedBecause !== undefined) {
       // Named on the command line it was meant to be audited: passing it as "no findings" would lie.
       if (!options.fromDirectory) throw new InputError(parsed.file, `${which}is ${reader.kind} output, which hardenctl does not audit: ${reader.unusedBecause}`)
-      result.warnings.push(`${parsed.file}: ${reader.kind} output: ${reader.unusedBecause}; skipped`)
+      state.warn(root, parsed.file, `${reader.kind} output: ${reader.unusedBecause}`)
       continue
     }
+    recognised = true
     if (isBundleReader(reader)) {
       bundles.add(bundleDocument(data, context), false, result.contributions.length)
       continue
@@ -211,6 +333,7 @@ function readParsedFile(parsed: ParsedFile, options: ReadOptions): void {
     for (const contribution of reader.read(data, context)) result.contributions.push(contribution)
   }
   result.files.push({file: parsed.file, kind: [...kinds].join(', ')})
+  return recognised
 }
 
 /** Merges the bundles and their overlays, and puts each merged bundle where its first file was read. */

@@ -20,6 +20,13 @@ export interface ZipEntry {
   mode?: number
   /** Sizes to write in both headers instead of the true ones: headers that lie. */
   headerSizes?: {compressed?: number; uncompressed?: number}
+  /** A CRC-32 to write in both headers instead of the true one. */
+  headerCrc?: number
+}
+
+export interface ZipOptions {
+  /** The entry count to write in the end-of-central-directory record instead of the true one. */
+  declaredEntries?: number
 }
 
 const LOCAL_FILE_HEADER = 0x04034b50
@@ -32,7 +39,7 @@ const UTF8_NAMES = 0x0800
 const DOS_TIME = 0
 const DOS_DATE = (0 << 9) | (1 << 5) | 1
 
-export function zip(entries: ZipEntry[]): Buffer {
+export function zip(entries: ZipEntry[], options: ZipOptions = {}): Buffer {
   if (entries.length > 0xffff) throw new Error('zip(): more than 65535 entries needs zip64, which this writer does not write')
   const locals: Buffer[] = []
   const centrals: Buffer[] = []
@@ -42,7 +49,7 @@ export function zip(entries: ZipEntry[]): Buffer {
     const data = typeof entry.data === 'string' ? Buffer.from(entry.data, 'utf8') : entry.data
     const method = entry.method === 'stored' ? 0 : 8
     const body = method === 0 ? data : deflateRawSync(data)
-    const crc = crc32(data)
+    const crc = entry.headerCrc ?? crc32(data)
     const compressed = entry.headerSizes?.compressed ?? body.length
     const uncompressed = entry.headerSizes?.uncompressed ?? data.length
 
@@ -87,8 +94,8 @@ export function zip(entries: ZipEntry[]): Buffer {
   end.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, 0)
   end.writeUInt16LE(0, 4) // this disk
   end.writeUInt16LE(0, 6) // disk with the central directory
-  end.writeUInt16LE(entries.length, 8)
-  end.writeUInt16LE(entries.length, 10)
+  end.writeUInt16LE(options.declaredEntries ?? entries.length, 8)
+  end.writeUInt16LE(options.declaredEntries ?? entries.length, 10)
   end.writeUInt32LE(directory.length, 12)
   end.writeUInt32LE(offset, 16)
   end.writeUInt16LE(0, 20) // comment length

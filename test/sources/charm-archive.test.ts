@@ -13,7 +13,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {InputError} from '../../src/errors.js'
 import {type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, readCharmArchive} from '../../src/sources/charm/archive.js'
 import {runCli} from '../helpers/cli.js'
-import {type ZipEntry, zip} from '../helpers/zip.js'
+import {type ZipEntry, type ZipOptions, zip} from '../helpers/zip.js'
 
 const METADATA = `name: demo
 charm-user: root
@@ -43,13 +43,13 @@ afterAll(async () => {
  * Writes the archive to ROOT/in/NAME (a fresh ROOT), so an entry extracted next to it or one
  * level up (`../evil.yaml`) would show in ROOT/in or ROOT.
  */
-async function writeArchive(content: ZipEntry[] | Buffer, name = 'x.charm'): Promise<{root: string; dir: string; file: string}> {
+async function writeArchive(content: ZipEntry[] | Buffer, name = 'x.charm', options: ZipOptions = {}): Promise<{root: string; dir: string; file: string}> {
   const root = await mkdtemp(join(tmpdir(), 'hardenctl-charm-archive-'))
   temporary.push(root)
   const dir = join(root, 'in')
   await mkdir(dir)
   const file = join(dir, name)
-  await writeFile(file, Buffer.isBuffer(content) ? content : zip(content))
+  await writeFile(file, Buffer.isBuffer(content) ? content : zip(content, options))
   return {root, dir, file}
 }
 
@@ -61,8 +61,8 @@ async function expectNothingWritten({root, dir, file}: {root: string; dir: strin
 }
 
 /** Reads the archive, which must be refused; checks the message is one line naming the archive (and the entry, when given). */
-async function refused(content: ZipEntry[] | Buffer, options: {entry?: string; limits?: Partial<ArchiveLimits>} = {}): Promise<string> {
-  const where = await writeArchive(content)
+async function refused(content: ZipEntry[] | Buffer, options: {entry?: string; limits?: Partial<ArchiveLimits>; zip?: ZipOptions} = {}): Promise<string> {
+  const where = await writeArchive(content, 'x.charm', options.zip)
   const limits = {...DEFAULT_ARCHIVE_LIMITS, ...options.limits}
   const error = await readCharmArchive(where.file, limits).then(
     () => undefined,
@@ -185,6 +185,35 @@ describe('a hostile .charm archive is refused', () => {
     expect(await refused([{name: 'metadata.yaml', data: METADATA}, {name: 'lib/x', data: 'tiny', method: 'stored', headerSizes: {uncompressed: 4096}}])).toBe(
       'not a valid .charm (zip) archive: entry 2 of 2: compressed/uncompressed size mismatch for stored file: 4 != 4096',
     )
+  })
+
+  it('two entries of the same name: Juju reads the first metadata.yaml, so a second could hide it', async () => {
+    const harmless = 'name: demo\n'
+    expect(await refused([{name: 'metadata.yaml', data: harmless}, {name: 'metadata.yaml', data: METADATA}], {entry: 'metadata.yaml'})).toBe(
+      'entry "metadata.yaml" appears twice in the archive; refused (Juju reads the first copy, other tools the last)',
+    )
+    // Names that extract to the same file are the same entry.
+    expect(await refused([{name: 'metadata.yaml', data: METADATA}, {name: './metadata.yaml', data: harmless}], {entry: './metadata.yaml'})).toMatch(/appears twice/)
+    expect(await refused([{name: 'metadata.yaml', data: METADATA}, {name: 'src/a.py', data: 'x'}, {name: 'src//a.py', data: 'y'}], {entry: 'src//a.py'})).toMatch(/appears twice/)
+  })
+
+  it('an entry whose CRC-32 is not the one its header gives', async () => {
+    expect(await refused([{name: 'metadata.yaml', data: METADATA, headerCrc: 0x12345678}], {entry: 'metadata.yaml'})).toBe(
+      'entry "metadata.yaml" fails its CRC-32 check (damaged or altered); refused',
+    )
+    expect(await refused([{name: 'metadata.yaml', data: METADATA, method: 'stored', headerCrc: 0}], {entry: 'metadata.yaml'})).toMatch(/CRC-32/)
+  })
+
+  it('an end-of-central-directory record that counts fewer entries than there are (Go reads them all)', async () => {
+    const entries: ZipEntry[] = [
+      {name: 'metadata.yaml', data: 'name: demo\n'},
+      {name: 'config.yaml', data: CONFIG},
+      {name: 'charmcraft.yaml', data: 'type: charm\nname: demo\ncharm-user: root\n'},
+    ]
+    expect(await refused(entries, {zip: {declaredEntries: 2}})).toBe(
+      'the end-of-central-directory record counts 2 entries but the central directory holds more; refused (Juju would read entries hardenctl did not)',
+    )
+    expect(await refused(entries, {zip: {declaredEntries: 1}})).toMatch(/counts 1 entries but/)
   })
 
   it('a file that is not a zip', async () => {

@@ -64,11 +64,23 @@ function urlNames(url: string, family: readonly string[]): boolean {
   return family.some((charm) => last.includes(charm))
 }
 
+/** The model's applications that issue certificates, found once per model: asked per finding, a scan of every application was quadratic. */
+const issuersByModel = new WeakMap<Model, {size: number; issuers: Application[]}>()
+
+function issuersOf(model: Model): Application[] {
+  let cached = issuersByModel.get(model)
+  if (!cached || cached.size !== model.applications.size) {
+    cached = {size: model.applications.size, issuers: [...model.applications.values()].filter(issuesCertificates)}
+    issuersByModel.set(model, cached)
+  }
+  return cached.issuers
+}
+
 /** Every certificate provider the model can use, in the order a fix should prefer them. */
 export function certificateProviders(inventory: Inventory, model: Model, exclude?: Application): CertificateProvider[] {
   const out: CertificateProvider[] = []
-  for (const app of model.applications.values()) {
-    if (app !== exclude && issuesCertificates(app)) out.push(fromApplication(app, model))
+  for (const app of issuersOf(model)) {
+    if (app !== exclude) out.push(fromApplication(app, model))
   }
   for (const consumed of model.consumed) {
     const endpoint = consumed.endpoints.find((e) => isTls(e.interface))

@@ -22,9 +22,32 @@ export interface RelationView {
   interface?: string
 }
 
+/**
+ * The model's relations by local application, built once per relation list: scanning every
+ * relation for every application made a 16k-application model quadratic.
+ */
+const relationsByApp = new WeakMap<Relation[], {length: number; byApp: Map<string, Relation[]>}>()
+
+function relationsNaming(model: Model, app: string): Relation[] {
+  let index = relationsByApp.get(model.relations)
+  if (!index || index.length !== model.relations.length) {
+    const byApp = new Map<string, Relation[]>()
+    for (const relation of model.relations) {
+      for (const name of new Set(relation.endpoints.filter((e) => !e.remote).map((e) => e.application))) {
+        const list = byApp.get(name)
+        if (list) list.push(relation)
+        else byApp.set(name, [relation])
+      }
+    }
+    index = {length: model.relations.length, byApp}
+    relationsByApp.set(model.relations, index)
+  }
+  return index.byApp.get(app) ?? []
+}
+
 export function relationsOf(model: Model, app: Application): RelationView[] {
   const out: RelationView[] = []
-  for (const relation of model.relations) {
+  for (const relation of relationsNaming(model, app.name)) {
     const mineIndex = relation.endpoints.findIndex((e) => e.application === app.name && !e.remote)
     if (mineIndex < 0) continue
     const mine = relation.endpoints[mineIndex]

@@ -7,17 +7,28 @@
  *   with strictFileNames so a backslash is refused rather than turned into a `/`);
  * - symbolic links (the Unix mode in the entry's external attributes);
  * - entries whose compression ratio exceeds MAX_RATIO (zip bombs);
- * - a read file that inflates to more than its header said (yauzl validates entry sizes).
+ * - a read file that inflates to more than its header said (yauzl validates entry sizes), or
+ *   whose CRC-32 is not the one its header gives;
+ * - two entries of the same name: Juju's charm reader takes the first `metadata.yaml`, other
+ *   readers the last, so a second one could hide the metadata Juju deploys;
+ * - an end-of-central-directory record that counts fewer entries than the central directory
+ *   holds (Go's archive/zip, which Juju uses, reads every record and refuses the archive when the
+ *   count disagrees: golang/go src/archive/zip/reader.go, `Reader.init`).
+ * The archive is read through its central directory, from a file handle: only the directory and
+ * the entries hardenctl needs are read, never the whole file.
  * Each refusal is one line naming the archive and the entry; entry names are quoted as JSON, so a
  * name holding a newline cannot break the line.
  */
-import {readFile} from 'node:fs/promises'
+import type {FileHandle} from 'node:fs/promises'
+import {posix} from 'node:path'
+import {crc32} from 'node:zlib'
 
 import yauzl, {type Entry, type ZipFile} from 'yauzl'
 
 import {InputError} from '../../errors.js'
 import type {Contribution} from '../../inventory/contributions.js'
-import {type ParsedFile, parseText} from '../parse-file.js'
+import {cannotRead, openInputFile} from '../input-file.js'
+import {decodeText, type ParsedFile, parseText} from '../parse-file.js'
 import {type CharmFiles, charmFromFiles} from './directory.js'
 
 export interface ArchiveLimits {
@@ -35,6 +46,10 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxRatio: 200,
   maxFileBytes: 4 * 1024 * 1024,
 }
+
+/** Only the central directory and a few small entries are read, so the archive's own size is not capped. */
+const UNLIMITED_FILE = Number.MAX_SAFE_INTEGER
+const CENTRAL_DIRECTORY_HEADER = 0x02014b50
 
 /** The archive members hardenctl reads, by where CharmFiles keeps them. */
 const MEMBERS: Record<string, keyof CharmFiles> = {
@@ -62,43 +77,62 @@ function oneLine(text: string): string {
 }
 
 export async function readCharmArchive(path: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<{contributions: Contribution[]; files: ParsedFile[]}> {
-  let buffer: Buffer
+  const {handle} = await openInputFile(path, UNLIMITED_FILE)
   try {
-    buffer = await readFile(path)
-  } catch (error) {
-    throw new InputError(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
-  }
-  const zip = await openZip(path, buffer)
-  try {
-    const entries = await listEntries(path, zip, limits)
-    const files: CharmFiles = {}
-    for (const entry of entries) {
-      const member = MEMBERS[entry.fileName]
-      if (member === undefined) continue
-      if (entry.uncompressedSize > limits.maxFileBytes) {
-        throw new InputError(path, `${entry.fileName} in the archive is ${entry.uncompressedSize} bytes; more than ${limits.maxFileBytes} is refused`)
+    // Not zip.close(): yauzl would close the descriptor, which belongs to the handle closed below.
+    const zip = await openZip(path, handle)
+    {
+      const entries = await listEntries(path, zip, limits)
+      await checkNothingAfterDirectory(path, handle, zip)
+      const files: CharmFiles = {}
+      for (const entry of entries) {
+        const member = MEMBERS[entry.fileName]
+        if (member === undefined) continue
+        if (entry.uncompressedSize > limits.maxFileBytes) {
+          throw new InputError(path, `${entry.fileName} in the archive is ${entry.uncompressedSize} bytes; more than ${limits.maxFileBytes} is refused`)
+        }
+        const file = `${path}/${entry.fileName}`
+        files[member] = parseText(file, decodeText(file, await readEntry(path, zip, entry)))
       }
-      const text = (await readEntry(path, zip, entry)).toString('utf8')
-      files[member] = parseText(`${path}/${entry.fileName}`, text)
+      if (!files.charmcraft && !files.metadata) {
+        throw new InputError(path, 'not a charm archive: it holds neither metadata.yaml nor charmcraft.yaml at its top level')
+      }
+      return charmFromFiles(path, files)
     }
-    if (!files.charmcraft && !files.metadata) {
-      throw new InputError(path, 'not a charm archive: it holds neither metadata.yaml nor charmcraft.yaml at its top level')
-    }
-    return charmFromFiles(path, files)
   } finally {
-    zip.close()
+    await handle.close()
   }
 }
 
-function openZip(path: string, buffer: Buffer): Promise<ZipFile> {
+function openZip(path: string, handle: FileHandle): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
     // lazyEntries: entries are read one at a time, so a hostile central directory is checked as it is walked.
     // strictFileNames: without it yauzl turns `\` into `/` (so `..\x` would read as `../x` and `a\b` pass as `a/b`).
-    yauzl.fromBuffer(buffer, {lazyEntries: true, validateEntrySizes: true, strictFileNames: true}, (error, zip) => {
+    // autoClose false: the handle is ours to close.
+    yauzl.fromFd(handle.fd, {lazyEntries: true, validateEntrySizes: true, strictFileNames: true, autoClose: false}, (error, zip) => {
       if (error || !zip) reject(new InputError(path, `not a valid .charm (zip) archive: ${oneLine(error?.message ?? 'unreadable')}`))
       else resolve(zip)
     })
   })
+}
+
+/**
+ * yauzl reads as many central directory records as the end record counts; Go reads until the
+ * records stop. A record right after the last one counted is an entry Juju sees and hardenctl
+ * would not: refuse the archive, as Go does.
+ */
+async function checkNothingAfterDirectory(path: string, handle: FileHandle, zip: ZipFile): Promise<void> {
+  // yauzl keeps where the next record would start; without it, this check cannot be made.
+  const cursor = (zip as unknown as {readEntryCursor?: unknown}).readEntryCursor
+  if (typeof cursor !== 'number') throw new Error('yauzl no longer exposes readEntryCursor; the central directory count cannot be checked')
+  const signature = Buffer.alloc(4)
+  try {
+    const {bytesRead} = await handle.read(signature, 0, 4, cursor)
+    if (bytesRead < 4 || signature.readUInt32LE(0) !== CENTRAL_DIRECTORY_HEADER) return
+  } catch (error) {
+    throw cannotRead(path, error)
+  }
+  throw new InputError(path, `the end-of-central-directory record counts ${zip.entryCount} entries but the central directory holds more; refused (Juju would read entries hardenctl did not)`)
 }
 
 /** Walks the central directory, refusing the archive at the first entry that breaks a rule. */
@@ -108,9 +142,10 @@ function listEntries(path: string, zip: ZipFile, limits: ArchiveLimits): Promise
   }
   return new Promise((resolve, reject) => {
     const entries: Entry[] = []
+    const names = new Set<string>()
     let total = 0
+    // Reading stops here: with lazyEntries, yauzl reads the next record only when asked.
     const fail = (message: string) => {
-      zip.close()
       reject(new InputError(path, message))
     }
     // yauzl refuses absolute names, `..` climbs and backslashes itself ("absolute path: /etc/x",
@@ -125,6 +160,10 @@ function listEntries(path: string, zip: ZipFile, limits: ArchiveLimits): Promise
       const name = entry.fileName
       // Never reached while yauzl checks names (strictFileNames); kept so a change there cannot let one through.
       if (name.includes('\\')) return fail(`entry ${JSON.stringify(name)} has a backslash in its name; refused`)
+      // `a//b`, `./a` and `a/` name the same file as `a/b`, `a` and `a` once extracted.
+      const normalName = posix.normalize(name).replace(/\/+$/, '')
+      if (names.has(normalName)) return fail(`entry ${JSON.stringify(name)} appears twice in the archive; refused (Juju reads the first copy, other tools the last)`)
+      names.add(normalName)
       const mode = (entry.externalFileAttributes >>> 16) & S_IFMT
       if (mode === S_IFLNK) return fail(`entry ${JSON.stringify(name)} is a symbolic link; refused`)
       total += entry.uncompressedSize
@@ -149,7 +188,12 @@ function readEntry(path: string, zip: ZipFile, entry: Entry): Promise<Buffer> {
       const chunks: Buffer[] = []
       stream.on('data', (chunk: Buffer) => chunks.push(chunk))
       stream.on('error', (streamError: Error) => reject(new InputError(path, `cannot read ${entry.fileName} in the archive: ${streamError.message}`)))
-      stream.on('end', () => resolve(Buffer.concat(chunks)))
+      stream.on('end', () => {
+        const data = Buffer.concat(chunks)
+        // yauzl checks sizes, not checksums; Go's reader refuses a wrong CRC-32 at the end of the entry.
+        if (crc32(data) !== entry.crc32) reject(new InputError(path, `entry ${JSON.stringify(entry.fileName)} fails its CRC-32 check (damaged or altered); refused`))
+        else resolve(data)
+      })
     })
   })
 }

@@ -72,7 +72,26 @@ export function mergeBundleDocuments(base: BundleDocument | undefined, overlays:
   }
   if (base) applyBase(merged, base)
   for (const overlay of overlays) applyOverlay(merged, overlay)
+  if (base) checkRelationEnds(merged)
   return merged
+}
+
+/** juju deploy refuses a relation whose end names no application or saas entry of the bundle. */
+function checkRelationEnds(merged: MergedBundle): void {
+  for (const relation of merged.relations) {
+    for (const end of relation.value) {
+      const name = end.split(':')[0]!
+      if (merged.applications.has(name) || merged.saas.has(name)) continue
+      throw errorAt(merged, relation.ref, `the relation names application ${JSON.stringify(name)}, which the bundle does not have (juju deploy refuses it)`)
+    }
+  }
+}
+
+/** An InputError at a ref inside one of the merged documents, with its line when known. */
+function errorAt(merged: MergedBundle, ref: SourceRef, problem: string): InputError {
+  const document = merged.documents.find(({ctx}) => ctx.file === ref.file && (ctx.document ?? 0) === (ref.document ?? 0))
+  const position = document?.ctx.locator?.locate(ref.document ?? 0, ref.path)
+  return new InputError(ref.file, problem, {path: ref.path, line: position?.line, column: position?.column})
 }
 
 function applyBase(merged: MergedBundle, base: BundleDocument): void {
@@ -104,6 +123,8 @@ function applyOverlay(merged: MergedBundle, overlay: BundleDocument): void {
   for (const [name, spec] of Object.entries(isRecord(data.applications) ? data.applications : {})) {
     const path = ['applications', name]
     if (spec === null || spec === undefined) {
+      // juju deploy refuses an overlay that removes an application the bundle does not have.
+      if (merged.base && !merged.applications.has(name)) throw errorAt(merged, refAt(ctx, path), `the overlay removes application ${JSON.stringify(name)}, which the bundle does not have (juju deploy refuses it)`)
       merged.applications.delete(name)
       merged.relations = merged.relations.filter((relation) => !relation.value.some((end) => end === name || end.startsWith(`${name}:`)))
       continue

@@ -55,6 +55,27 @@ const bundleSchema = z.looseObject({
   applications: z.record(z.string(), applicationSpecSchema.nullable()).nullable().optional(),
   services: z.record(z.string(), applicationSpecSchema.nullable()).nullable().optional(),
   relations: z.array(z.array(z.string()).length(2)).nullable().optional(),
+  // Juju's bundle verifier refuses machine ids that are not whole numbers and specs of another
+  // shape (juju/juju internal/charm/bundledata.go: MachineSpec, "invalid machine id").
+  machines: z
+    .record(
+      z.string(),
+      z
+        .looseObject({
+          constraints: z.string().optional(),
+          series: z.string().optional(),
+          base: z.string().optional(),
+          annotations: z.record(z.string(), z.string()).optional(),
+        })
+        .nullable(),
+    )
+    .superRefine((machines, context) => {
+      for (const id of Object.keys(machines)) {
+        if (!/^\d+$/.test(id)) context.addIssue({code: 'custom', path: [id], message: `machine id ${JSON.stringify(id)} is not a whole number ("0", "1"); juju deploy refuses it`})
+      }
+    })
+    .nullable()
+    .optional(),
   saas: z.record(z.string(), z.looseObject({url: z.string().optional()}).nullable()).nullable().optional(),
 })
 

@@ -53,7 +53,12 @@ export const kubernetesReader: DocumentReader = {
 }
 
 function readList(list: Json & {apiVersion: string; kind: string}, out: Output): void {
-  const items = list.items ?? []
+  // kubectl and the API always write `items` (`[]` when nothing was found): a list without them
+  // was cut or edited, and must not read as proof that there is nothing of its kind.
+  if (list.items === undefined || list.items === null) {
+    throw new InputError(out.context.file, `a ${list.kind} without items (${list.items === null ? 'null' : 'missing'}) does not show that there are none; expected items: [] for an empty list`, {path: ['items']})
+  }
+  const items = list.items
   if (!Array.isArray(items)) {
     throw new InputError(out.context.file, `expected items (an array) in a ${list.kind}`, {path: ['items']})
   }

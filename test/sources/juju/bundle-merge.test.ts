@@ -74,8 +74,15 @@ describe('overlays merge like juju deploy --overlay', () => {
   })
 
   it('a relations-only overlay is valid and its relations are added', async () => {
-    const contributions = await merge(BASE, 'relations:\n- [db:certificates, tls:certificates]\n')
-    expect(relationPairs(contributions)).toEqual(['db:certificates tls:certificates', 'db:database web:db'])
+    const contributions = await merge(BASE, 'relations:\n- [db:certificates, web:certificates]\n')
+    expect(relationPairs(contributions)).toEqual(['db:certificates web:certificates', 'db:database web:db'])
+  })
+
+  it('refuses what juju deploy refuses: a relation naming an unknown application, an overlay removing one', async () => {
+    await expect(merge(BASE, 'relations:\n- [db:certificates, tls:certificates]\n')).rejects.toThrow(
+      /:2:3 at relations\[0\]: the relation names application "tls", which the bundle does not have \(juju deploy refuses it\)$/,
+    )
+    await expect(merge(BASE, 'applications:\n  ghost:\n')).rejects.toThrow(/:2:3 at applications\.ghost: the overlay removes application "ghost", which the bundle does not have/)
   })
 
   it('an overlay that adds an application with its charm is still an overlay: the base stays a Kubernetes bundle', async () => {
@@ -92,10 +99,10 @@ describe('overlays merge like juju deploy --overlay', () => {
   })
 
   it('the documents of one file merge the same way', async () => {
-    const file = await write('multi.yaml', `${BASE}---\napplications:\n  db:\n    trust: false\n---\nrelations:\n- [db:certificates, tls:certificates]\n`)
+    const file = await write('multi.yaml', `${BASE}---\napplications:\n  db:\n    trust: false\n---\nrelations:\n- [db:certificates, web:certificates]\n`)
     const {contributions, files} = await readFileSources([file])
     expect(application(contributions, 'db').trust).toBe(false)
-    expect(relationPairs(contributions)).toContain('db:certificates tls:certificates')
+    expect(relationPairs(contributions)).toContain('db:certificates web:certificates')
     expect(files).toEqual([{file, kind: 'juju bundle, juju bundle overlay'}])
   })
 })

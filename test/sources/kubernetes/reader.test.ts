@@ -95,10 +95,11 @@ describe('kubernetes reader', () => {
     // An empty List whose name says nothing records nothing.
     const anonymous = kubernetesReader.read({apiVersion: 'v1', kind: 'List', items: []}, context('/tmp/dump.json'))
     expect(anonymous).toEqual([])
-    // `items: null` (a Go nil slice) is an empty list too.
-    expect(inputs(kubernetesReader.read({apiVersion: 'v1', kind: 'List', items: null}, context('/x/kubernetes/pods.json')))).toEqual([
-      'k8s-pods',
-    ])
+    // A list whose items are null or missing was cut or edited: it proves nothing (issue 14).
+    expect(() => kubernetesReader.read({apiVersion: 'v1', kind: 'List', items: null}, context('/x/kubernetes/pods.json'))).toThrow(
+      '/x/kubernetes/pods.json at items: a List without items (null) does not show that there are none; expected items: [] for an empty list',
+    )
+    expect(() => kubernetesReader.read({apiVersion: 'v1', kind: 'List'}, context('/x/kubernetes/pods.json'))).toThrow(/a List without items \(missing\)/)
   })
 
   it('maps kubectl resource names in file names to input kinds', () => {

@@ -56,7 +56,7 @@ beforeAll(async () => {
   ])
   browser = launched
   for (const estate of estates) reports.get(estate.name)!.opened = await openReport(browser, reports.get(estate.name)!.file)
-}, 60_000)
+}, 120_000)
 
 afterAll(async () => {
   await browser?.close()

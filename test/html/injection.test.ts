@@ -33,7 +33,7 @@ beforeAll(async () => {
   status.applications[EVIL_APP] = {...ingress, charm: EVIL_CHARM, 'charm-name': EVIL_CHARM, exposed: true}
   await writeFile(statusFile, JSON.stringify(status))
   browser = await launchBrowser()
-}, 30_000)
+}, 60_000)
 
 afterAll(async () => {
   await browser?.close()
@@ -69,5 +69,5 @@ describe.each([
     } finally {
       await page.context().close()
     }
-  })
+  }, 90_000)
 })

@@ -144,20 +144,38 @@ function drawGraph(graph) {
   state.graph = graph;
   state.selected = null;
   if (!graph.nodes.length) { host.appendChild(el('p', {'class': 'muted', text: 'Nothing to draw for ' + graph.title + '.'})); showNode(null); return; }
-  var g = new dagre.graphlib.Graph({multigraph: true});
-  g.setGraph({rankdir: 'LR', nodesep: 26, ranksep: 110, edgesep: 14, marginx: 20, marginy: 20});
-  g.setDefaultEdgeLabel(function () { return {}; });
-  graph.nodes.forEach(function (node) {
-    var lines = nodeLines(graph, node);
-    var width = Math.max.apply(null, lines.map(function (line) { return line.text.length * (line.cls === 'label' ? 8 : 6.6); })) + 24;
-    g.setNode(node.id, {width: Math.max(110, width), height: lines.length * 17 + 14, lines: lines, data: node});
-  });
-  graph.edges.forEach(function (edge, i) {
-    if (edge.from === edge.to || !g.hasNode(edge.from) || !g.hasNode(edge.to)) return;
-    var label = edgeLabel(edge);
-    g.setEdge(edge.from, edge.to, {width: label.length * 6.2, height: 14, labelpos: 'c', data: edge, label: label}, 'e' + i);
-  });
-  dagre.layout(g);
+  var showRelations = !byId('show-relations') || byId('show-relations').checked;
+  var showUnchanged = !byId('show-unchanged') || byId('show-unchanged').checked;
+  // dagre lays out the estate's structure (relations, offers, entry points); reachability is drawn
+  // over it as curves, so a namespace where everyone reaches everyone does not scramble the layout.
+  var overlay = [];
+  var layout = function (rankdir) {
+    var g = new dagre.graphlib.Graph({multigraph: true});
+    g.setGraph({rankdir: rankdir, nodesep: 26, ranksep: rankdir === 'LR' ? 110 : 70, edgesep: 14, marginx: 40, marginy: 40});
+    g.setDefaultEdgeLabel(function () { return {}; });
+    graph.nodes.forEach(function (node) {
+      var lines = nodeLines(graph, node);
+      var width = Math.max.apply(null, lines.map(function (line) { return line.text.length * (line.cls === 'label' ? 8 : 6.6); })) + 24;
+      g.setNode(node.id, {width: Math.max(110, width), height: lines.length * 17 + 14, lines: lines, data: node});
+    });
+    overlay = [];
+    graph.edges.forEach(function (edge, i) {
+      if (edge.kind !== 'reach' && !showRelations) return;
+      if (edge.state === 'unchanged' && !showUnchanged) return;
+      if (edge.from === edge.to || !g.hasNode(edge.from) || !g.hasNode(edge.to)) return;
+      var label = edgeLabel(edge);
+      if (edge.kind === 'reach') { overlay.push({data: edge, label: label}); return; }
+      g.setEdge(edge.from, edge.to, {width: label.length * 6.2, height: 14, labelpos: 'c', data: edge, label: label}, 'e' + i);
+    });
+    dagre.layout(g);
+    return g;
+  };
+  // Left to right reads best; top to bottom when that is much wider than the page.
+  var g = layout('LR');
+  if (g.graph().width > host.clientWidth * 1.5) {
+    var tall = layout('TB');
+    if (tall.graph().width < g.graph().width) g = tall; else g = layout('LR');
+  }
   var size = g.graph();
   var svg = svgEl('svg', {width: Math.ceil(size.width), height: Math.ceil(size.height), viewBox: '0 0 ' + Math.ceil(size.width) + ' ' + Math.ceil(size.height), role: 'group', 'aria-label': 'Graph of ' + graph.title});
   svg.appendChild(markers());
@@ -174,6 +192,7 @@ function drawGraph(graph) {
     group.appendChild(svgEl('text', {'class': 'edge-label', x: info.x, y: info.y + 4, 'text-anchor': 'middle', text: info.label}));
     edgesLayer.appendChild(group);
   });
+  overlay.forEach(function (entry) { edgesLayer.appendChild(curve(g.node(entry.data.from), g.node(entry.data.to), entry.data, entry.label)); });
   svg.appendChild(edgesLayer);
   var nodesLayer = svgEl('g', {'class': 'nodes'});
   g.nodes().forEach(function (id) {
@@ -198,8 +217,32 @@ function drawGraph(graph) {
   svg.appendChild(nodesLayer);
   host.appendChild(svg);
   // Shrunk to fit while it stays legible; a larger graph scrolls at full size.
-  if (size.width <= host.clientWidth * 2) svg.setAttribute('class', 'fit');
+  if (size.width <= host.clientWidth * 3) svg.setAttribute('class', 'fit');
   showNode(null);
+}
+
+/** A reachability edge: a curve from one box's border to the other's, bent to one side so A→B and B→A stay apart. */
+function curve(from, to, edge, label) {
+  var dx = to.x - from.x, dy = to.y - from.y;
+  var length = Math.sqrt(dx * dx + dy * dy) || 1;
+  var bend = Math.max(24, length * 0.18);
+  var control = {x: (from.x + to.x) / 2 - (dy / length) * bend, y: (from.y + to.y) / 2 + (dx / length) * bend};
+  var start = border(from, control), end = border(to, control);
+  var mid = {x: 0.25 * start.x + 0.5 * control.x + 0.25 * end.x, y: 0.25 * start.y + 0.5 * control.y + 0.25 * end.y};
+  var group = svgEl('g', {'class': 'edge edge-reach reach-' + edge.state, 'data-from': edge.from, 'data-to': edge.to});
+  group.appendChild(svgEl('title', {text: edge.from + ' → ' + edge.to + ': ' + label}));
+  group.appendChild(svgEl('path', {d: 'M' + start.x.toFixed(1) + ' ' + start.y.toFixed(1) + ' Q' + control.x.toFixed(1) + ' ' + control.y.toFixed(1) + ' ' + end.x.toFixed(1) + ' ' + end.y.toFixed(1), 'marker-end': 'url(#arrow-' + edge.state + ')'}));
+  var width = label.length * 6.2;
+  group.appendChild(svgEl('rect', {'class': 'edge-label-bg', x: mid.x - width / 2, y: mid.y - 8, width: width, height: 16, rx: 3}));
+  group.appendChild(svgEl('text', {'class': 'edge-label', x: mid.x, y: mid.y + 4, 'text-anchor': 'middle', text: label}));
+  return group;
+}
+/** Where the line from a box's centre towards a point leaves the box. */
+function border(box, toward) {
+  var dx = toward.x - box.x, dy = toward.y - box.y;
+  if (!dx && !dy) return {x: box.x, y: box.y};
+  var scale = Math.min(box.width / 2 / Math.abs(dx || 1e-9), box.height / 2 / Math.abs(dy || 1e-9));
+  return {x: box.x + dx * scale, y: box.y + dy * scale};
 }
 
 function edgeLabel(edge) {
@@ -244,6 +287,7 @@ function showNode(node) {
       return el('li', {'class': e.state ? 'state-' + e.state : '', text: label(e.from) + ' → ' + label(e.to) + ': ' + (e.state ? e.state + ' ' : '') + e.label});
     })));
   }
+  if (data.kind !== 'audit' && data.kind !== 'review') return;
   var own = findingsOf(graph, node.id);
   var heading = el('h4', {id: 'node-findings-heading', text: own.length ? plural(own.length, 'finding') : 'No findings'});
   panel.appendChild(heading);
@@ -258,7 +302,9 @@ function setupGraphs() {
   data.graphs.forEach(function (graph, i) {
     select.appendChild(el('option', {value: String(i), text: graph.title + ' — ' + plural(graph.nodes.length, 'node')}));
   });
-  select.addEventListener('change', function () { drawGraph(data.graphs[Number(select.value)]); });
+  var redraw = function () { drawGraph(data.graphs[Number(select.value)]); };
+  select.addEventListener('change', redraw);
+  ['show-relations', 'show-unchanged'].forEach(function (id) { if (byId(id)) byId(id).addEventListener('change', redraw); });
   if (data.graphs.length) drawGraph(data.graphs[0]);
 }
 

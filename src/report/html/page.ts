@@ -122,7 +122,11 @@ function graphSection(data: PageData): string {
   const nodes = 'Boxes: rounded = Juju application, dashed = remote application or consumer, dotted = offer, thick = entry point, grey = pod not deployed by Juju. Marks in brackets: [trust], [root], [exposed].'
   return `<section id="graph-section" aria-labelledby="graph-heading">
 <h2 id="graph-heading">${reach ? 'Reachability graph' : 'Relation graph'}</h2>
-<div class="graph-bar"><label for="graph-select">${data.graphs.length > 1 ? `Model (${data.graphs.length})` : 'Model'}</label><select id="graph-select"></select></div>
+<div class="graph-bar"><label for="graph-select">${data.graphs.length > 1 ? `Model (${data.graphs.length})` : 'Model'}</label><select id="graph-select"></select>${
+    reach
+      ? '<label><input type="checkbox" id="show-relations" checked> relations, offers, entry points</label><label><input type="checkbox" id="show-unchanged" checked> unchanged reachability</label>'
+      : ''
+  }</div>
 <ul class="legend" aria-label="Legend">${legend.join('')}</ul>
 <p class="muted">${escapeHtml(nodes)}</p>
 <div class="graph-wrap"><div id="graph"></div><aside id="node-panel" aria-live="polite" aria-label="Selected node"></aside></div>

@@ -16,16 +16,21 @@ export function addReachEdges(graphs: EstateGraphs, classes: readonly PodClass[]
   for (const [namespace, members] of byNamespace) {
     const graph = graphs.graphOfNamespace(namespace)
     if (!graph) continue
-    const add = (fromNode: string, toNode: string, state: ReachState, ports: PortSet) => {
-      if (!isEmptyPorts(ports)) graph.edges.push({from: fromNode, to: toNode, kind: 'reach', state, label: formatPorts(ports)})
+    const add = (fromNode: string, toNode: string, state: ReachState, ports: PortSet, suffix: string) => {
+      if (!isEmptyPorts(ports)) graph.edges.push({from: fromNode, to: toNode, kind: 'reach', state, label: `${formatPorts(ports)}${suffix}`})
     }
     const pair = (fromId: string, fromNode: string, to: PodClass) => {
       const was = matrixCell(before, fromId, to.id)
       const is = matrixCell(after, fromId, to.id)
       const toNode = graphs.nodeOfClass(to)
-      add(fromNode, toNode, 'closed', subtractPorts(was, is))
-      add(fromNode, toNode, 'opened', subtractPorts(is, was))
-      add(fromNode, toNode, 'unchanged', intersectPorts(was, is))
+      // One edge per change, naming what stays reachable, so a pair is one line, not three.
+      const closed = subtractPorts(was, is)
+      const opened = subtractPorts(is, was)
+      const kept = intersectPorts(was, is)
+      const keeps = isEmptyPorts(kept) ? '' : `; keeps ${formatPorts(kept)}`
+      if (!isEmptyPorts(closed)) add(fromNode, toNode, 'closed', closed, keeps)
+      if (!isEmptyPorts(opened)) add(fromNode, toNode, 'opened', opened, isEmptyPorts(closed) ? keeps : '')
+      if (isEmptyPorts(closed) && isEmptyPorts(opened)) add(fromNode, toNode, 'unchanged', kept, '')
     }
     let outside = false
     for (const to of members) {

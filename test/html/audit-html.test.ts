@@ -71,7 +71,7 @@ async function applicationsOf(statusFile: string): Promise<string[]> {
 /** The labels of the application nodes of every graph, choosing each model from the list in turn. */
 async function drawnApplications(opened: OpenedReport): Promise<string[]> {
   const {page} = opened
-  const options = await page.locator('#graph-select option').evaluateAll((nodes) => nodes.map((node) => (node as HTMLOptionElement).value))
+  const options = await page.locator('#graph-select option').evaluateAll((nodes) => nodes.map((node) => (node as unknown as {value: string}).value))
   const labels: string[] = []
   for (const value of options) {
     await page.selectOption('#graph-select', value)
@@ -137,7 +137,7 @@ describe('audit --format html: interaction (livepatch)', () => {
     expect(byRule.every(([, shownRule]) => shownRule === rule)).toBe(true)
     await page.selectOption('#filter-rule', '')
 
-    const models = await page.locator('#filter-model option').evaluateAll((nodes) => nodes.map((node) => (node as HTMLOptionElement).value).filter(Boolean))
+    const models = await page.locator('#filter-model option').evaluateAll((nodes) => nodes.map((node) => (node as unknown as {value: string}).value).filter(Boolean))
     expect(models.length).toBeGreaterThan(1)
     await page.selectOption('#filter-model', models[0]!)
     const byModel = await visible()
@@ -155,7 +155,22 @@ describe('audit --format html: interaction (livepatch)', () => {
     const fix = await first.locator('.fix code').textContent()
     await first.locator('button.copy').click()
     await first.locator('button.copy:text("Copied")').waitFor({timeout: 5000})
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fix)
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(fix)
+  })
+
+  it('prints every finding, without the controls', async () => {
+    const {opened, findings} = reports.get('livepatch')!
+    const {page} = opened
+    await page.emulateMedia({media: 'print'})
+    await page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    try {
+      expect(await page.locator('#filters').isVisible()).toBe(false)
+      expect(await page.locator('#finding-list article.finding').count()).toBe(findings.length)
+      expect(await page.locator('#graph svg').isVisible()).toBe(true)
+    } finally {
+      await page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+      await page.emulateMedia({media: 'screen'})
+    }
   })
 
   it('refuses --format html without -o FILE, in one line', async () => {

@@ -64,7 +64,7 @@ afterAll(async () => {
 })
 
 const edgeStates = (opened: OpenedReport) =>
-  opened.page.locator('#graph g.edge-reach').evaluateAll((nodes) => nodes.map((node) => ({cls: node.getAttribute('class') ?? '', label: node.querySelector('text')?.textContent ?? '', dash: getComputedStyle(node.querySelector('path')!).strokeDasharray})))
+  opened.page.locator('#graph g.edge-reach').evaluateAll((nodes) => nodes.map((node) => ({cls: node.getAttribute('class') ?? '', label: node.querySelector('text')?.textContent ?? '', dash: (globalThis as unknown as {getComputedStyle(element: unknown): {strokeDasharray: string}}).getComputedStyle(node.querySelector('path')).strokeDasharray})))
 
 describe('reconcile --dry-run --format html', () => {
   it('COS-Lite with exposure.enforce: closed paths drawn dashed and listed under Closes, with the policies the plan writes', async () => {

@@ -40,13 +40,14 @@ var ordered = findings.slice().sort(function (a, b) {
 });
 
 function findingCard(finding) {
+  var cited = data.guides[finding.guide];
   var guide = el('dd');
-  if (finding.guide.url && /^https:\/\//.test(finding.guide.url)) {
-    guide.appendChild(el('a', {href: finding.guide.url, rel: 'noopener noreferrer', target: '_blank', text: finding.guide.title}));
+  if (cited.url && /^https:\/\//.test(cited.url)) {
+    guide.appendChild(el('a', {href: cited.url, rel: 'noopener noreferrer', target: '_blank', text: cited.title}));
   } else {
-    guide.appendChild(el('span', {text: finding.guide.title}));
+    guide.appendChild(el('span', {text: cited.title}));
   }
-  guide.appendChild(document.createTextNode(' § ' + finding.guide.section));
+  guide.appendChild(document.createTextNode(' § ' + cited.section));
   var meta = el('dl', {'class': 'meta'}, [el('dt', {text: 'Guide'}), guide]);
   if (finding.location) { meta.appendChild(el('dt', {text: 'Location'})); meta.appendChild(el('dd', {}, [el('code', {text: finding.location})])); }
   var code = el('code', {text: finding.fix});

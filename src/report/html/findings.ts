@@ -2,10 +2,21 @@
 import type {Finding, Target} from '../../findings/types.js'
 import type {AuditReport} from '../audit-report.js'
 import {guideLink} from './guide-link.js'
-import type {HtmlFinding, SummaryData} from './types.js'
+import type {GuideLink, HtmlFinding, SummaryData} from './types.js'
 
-export function htmlFindings(findings: readonly Finding[], nodeOf: (target: Target) => string | undefined): HtmlFinding[] {
-  return findings.map((finding) => {
+export function htmlFindings(findings: readonly Finding[], nodeOf: (target: Target) => string | undefined): {findings: HtmlFinding[]; guides: GuideLink[]} {
+  const guides: GuideLink[] = []
+  const guideIndex = new Map<string, number>()
+  const indexOf = (guide: GuideLink): number => {
+    const key = JSON.stringify(guide)
+    let index = guideIndex.get(key)
+    if (index === undefined) {
+      index = guides.push(guide) - 1
+      guideIndex.set(key, index)
+    }
+    return index
+  }
+  const listed = findings.map((finding): HtmlFinding => {
     const node = nodeOf(finding.target)
     const location = finding.location ? [finding.location.file, finding.location.line, finding.location.column].filter((part) => part !== undefined).join(':') : undefined
     return {
@@ -16,13 +27,14 @@ export function htmlFindings(findings: readonly Finding[], nodeOf: (target: Targ
       model: modelOf(finding.target),
       subject: subjectOf(finding.target),
       ...(node ? {node} : {}),
-      guide: guideLink(finding.guide),
+      guide: indexOf(guideLink(finding.guide)),
       ...(location ? {location} : {}),
       fix: finding.remediation,
       autoFixable: finding.autoFixable,
       ...(finding.waived ? {waived: `${finding.waived.reason} (${finding.waived.source}${finding.waived.expires ? `, until ${finding.waived.expires}` : ''})`} : {}),
     }
   })
+  return {findings: listed, guides}
 }
 
 function modelOf(target: Target): string {

@@ -20,7 +20,7 @@ export function renderAuditHtml(kind: 'audit' | 'review', report: AuditReport, r
     kind,
     title: kind === 'audit' ? 'hardenctl audit' : 'hardenctl review',
     summary: auditSummary(report, new Map(rules.map((rule) => [rule.id, rule.title]))),
-    findings: htmlFindings(report.findings, graphs.nodeOf),
+    ...htmlFindings(report.findings, graphs.nodeOf),
     graphs: graphs.graphs,
   }
   return renderPage(data)
@@ -47,6 +47,7 @@ export function renderPlanHtml(plan: ReconcilePlan, inventory: Inventory, reach:
     title: 'hardenctl reconcile --dry-run',
     summary: {inputs: meta.inputs, ...(meta.policy ? {policy: meta.policy} : {}), tool: meta.tool, generatedAt: meta.generatedAt},
     findings: [],
+    guides: [],
     graphs: graphs.graphs,
     plan: {policies, closes: plan.closes.map((closed) => ({...closed})), changes: reachChanges(before, after), notes: plan.notes, juju},
   }
@@ -63,6 +64,7 @@ export function renderMatrixHtml(inventory: Inventory, reach: {input: PolicyInpu
     title: reach.before ? 'hardenctl netpol matrix --plan' : 'hardenctl netpol matrix',
     summary: {inputs: meta.inputs, tool: meta.tool, generatedAt: meta.generatedAt},
     findings: [],
+    guides: [],
     graphs: graphs.graphs.filter((graph) => graph.nodes.length > 0),
     plan: {policies: [], closes: [], changes: reach.before ? reachChanges(before, after) : [], notes: [], juju: []},
   }

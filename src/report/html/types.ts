@@ -25,7 +25,8 @@ export interface HtmlFinding {
   subject: string
   /** `graphId node:nodeId` when the subject is drawn in a graph. */
   node?: string
-  guide: GuideLink
+  /** Index into `PageData.guides` (a large estate cites the same few sections thousands of times). */
+  guide: number
   location?: string
   fix: string
   autoFixable: boolean
@@ -115,6 +116,8 @@ export interface PageData {
   title: string
   summary: SummaryData
   findings: HtmlFinding[]
+  /** The guide sections the findings cite. */
+  guides: GuideLink[]
   graphs: HtmlGraph[]
   plan?: PlanSection
 }

@@ -28,7 +28,7 @@ beforeAll(async () => {
   const [launched, result] = await Promise.all([launchBrowser(), runCli(['audit', '--from', join(dir, 'estate'), '--format', 'html', '-o', file])])
   browser = launched
   expect(result.stderr).toContain('report written to')
-  findings = Number(/^(\d+) findings/.exec(result.stderr)?.[1])
+  findings = Number(/^(\d+) findings/m.exec(result.stderr)?.[1])
 }, 300_000)
 
 afterAll(async () => {

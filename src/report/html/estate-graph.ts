@@ -24,14 +24,27 @@ export interface EstateGraphs {
   nodeOfClass(podClass: PodClass): string
 }
 
+/** Adds a mark (`root`) to the nodes these targets are drawn as. */
+export function markTargets(estate: EstateGraphs, targets: readonly Target[], mark: string): void {
+  for (const target of targets) {
+    const ref = estate.nodeOf(target)
+    if (!ref) continue
+    // Graph ids (controller/model, `namespace NS`) hold no ' node:'; node ids (app names) might.
+    const at = ref.indexOf(' node:')
+    const graphId = ref.slice(0, at)
+    const nodeId = ref.slice(at + ' node:'.length)
+    const node = estate.graphs.find((graph) => graph.id === graphId)?.nodes.find((candidate) => candidate.id === nodeId)
+    if (node && !node.marks.includes(mark)) node.marks.push(mark)
+  }
+}
+
 export function nodeRef(graph: HtmlGraph, nodeId: string): string {
   return `${graph.id} node:${nodeId}`
 }
 
-export function estateGraphs(inventory: Inventory, options: {rootTargets?: readonly Target[]; namespacesWithoutModel?: readonly string[]; classes?: readonly PodClass[]} = {}): EstateGraphs {
+export function estateGraphs(inventory: Inventory, options: {namespacesWithoutModel?: readonly string[]; classes?: readonly PodClass[]} = {}): EstateGraphs {
   const view = inventory.kubernetes
   const classes = options.classes ?? podClasses(view, {policies: view.networkPolicies})
-  const rootApps = new Set((options.rootTargets ?? []).map((target) => `${target.model ?? target.namespace}/${appOfTarget(target)}`))
   const graphs: HtmlGraph[] = []
   const byNamespace = new Map<string, HtmlGraph>()
   const objectIndex = new Map<string, string>()
@@ -39,7 +52,7 @@ export function estateGraphs(inventory: Inventory, options: {rootTargets?: reado
 
   const models = [...inventory.models.values()].sort((a, b) => modelKey(a.controller, a.name).localeCompare(modelKey(b.controller, b.name)))
   for (const model of models) {
-    const graph = modelGraph(model, rootApps)
+    const graph = modelGraph(model)
     graphs.push(graph)
     if (model.namespace) {
       byNamespace.set(model.namespace, graph)
@@ -88,7 +101,7 @@ function appOfTarget(target: Target): string {
   return target.kind === 'unit' ? target.name.split('/')[0]! : target.name
 }
 
-function modelGraph(model: Model, rootApps: ReadonlySet<string>): HtmlGraph {
+function modelGraph(model: Model): HtmlGraph {
   const id = modelKey(model.controller, model.name)
   const where = [model.controller && `controller ${model.controller}`, model.type, model.namespace && `namespace ${model.namespace}`].filter(Boolean).join(', ')
   const graph: HtmlGraph = {id, title: `${model.controller ? `${model.controller}:` : ''}${model.name}${where ? ` (${where})` : ''}`, nodes: [], edges: []}
@@ -96,7 +109,6 @@ function modelGraph(model: Model, rootApps: ReadonlySet<string>): HtmlGraph {
   for (const app of apps) {
     const marks: string[] = []
     if (app.trust === true) marks.push('trust')
-    if (rootApps.has(`${model.name}/${app.name}`) || (model.namespace && rootApps.has(`${model.namespace}/${app.name}`))) marks.push('root')
     if (app.exposed === true || Object.keys(app.exposedEndpoints ?? {}).length > 0) marks.push('exposed')
     const charm = [app.charm, app.channel, app.revision === undefined ? undefined : `r${app.revision}`].filter(Boolean).join(' ')
     const details = [charm]

@@ -5,17 +5,19 @@ import type {PodClass, PolicyInput} from '../../netpol/types.js'
 import {isJujuAction, type ReconcilePlan} from '../../plan/types.js'
 import type {RuleMetadata} from '../../rules/rule.js'
 import type {AuditReport} from '../audit-report.js'
-import {estateGraphs} from './estate-graph.js'
+import {estateGraphs, markTargets} from './estate-graph.js'
 import {auditSummary, htmlFindings} from './findings.js'
 import {renderPage} from './page.js'
 import {addReachEdges, reachChanges} from './reach-edges.js'
 import type {PageData} from './types.js'
 
-const ROOT_RULES = new Set(['JUJU-ROOT-CONTAINER', 'K8S-RUN-AS-ROOT', 'K8S-PRIVILEGED'])
+/** Rules whose finding means the application's code runs as root: its node is marked `[root]`. */
+const ROOT_RULES = new Set(['JUJU-ROOT-CONTAINER', 'JUJU-CHARM-USER', 'K8S-RUN-AS-ROOT'])
 
 export function renderAuditHtml(kind: 'audit' | 'review', report: AuditReport, rules: readonly RuleMetadata[], inventory: Inventory): string {
   const rootTargets = report.findings.filter((finding) => ROOT_RULES.has(finding.rule) && !finding.waived).map((finding) => finding.target)
-  const graphs = estateGraphs(inventory, {rootTargets})
+  const graphs = estateGraphs(inventory)
+  markTargets(graphs, rootTargets, 'root')
   const data: PageData = {
     kind,
     title: kind === 'audit' ? 'hardenctl audit' : 'hardenctl review',

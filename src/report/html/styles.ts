@@ -22,9 +22,10 @@ a{color:var(--accent)}
 table{border-collapse:collapse;margin:6px 0 12px;width:100%}
 th,td{text-align:left;border-bottom:1px solid var(--line);padding:4px 8px;vertical-align:top}
 th{background:var(--panel)}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:6px 0}
+dl.meta{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 12px;margin:6px 0}
 dl.meta dt{font-weight:600}
-dl.meta dd{margin:0}
+dl.meta dd{margin:0;min-width:0;overflow-wrap:anywhere}
+.fix{min-width:0}.fix pre{min-width:0}
 .filters{display:flex;flex-wrap:wrap;gap:12px 20px;align-items:center;background:var(--panel);padding:10px 12px;border-radius:6px}
 .filters fieldset{border:0;margin:0;padding:0;display:flex;gap:10px;flex-wrap:wrap}
 .filters legend{font-weight:600;float:left;margin-right:8px}
@@ -45,7 +46,7 @@ button:hover{background:var(--panel)}
 .legend{display:flex;flex-wrap:wrap;gap:6px 18px;list-style:none;padding:0;margin:8px 0;font-size:13px}
 .legend li{display:flex;gap:6px;align-items:center}
 .graph-wrap{display:grid;grid-template-columns:minmax(0,1fr) 340px;gap:16px;margin-top:8px}
-#graph{overflow:auto;border:1px solid var(--line);border-radius:6px;max-height:75vh;background:#fff}
+#graph{overflow:auto;border:1px solid var(--line);border-radius:6px;max-height:75vh;background:#fff;align-self:start}
 #node-panel{border:1px solid var(--line);border-radius:6px;padding:8px 12px;max-height:75vh;overflow:auto}
 #node-panel h3{margin-top:4px}
 svg text{font-family:system-ui,-apple-system,"Segoe UI",Ubuntu,sans-serif;font-size:12px;fill:var(--fg)}

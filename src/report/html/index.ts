@@ -51,7 +51,16 @@ export function renderPlanHtml(plan: ReconcilePlan, inventory: Inventory, reach:
     findings: [],
     guides: [],
     graphs: graphs.graphs,
-    plan: {policies, closes: plan.closes.map((closed) => ({...closed})), changes: reachChanges(before, after), notes: plan.notes, juju},
+    plan: {
+      policies,
+      closes: plan.closes.map((closed) => ({...closed})),
+      changes: reachChanges(before, after),
+      notes: plan.notes,
+      juju,
+      keptOpen: plan.keptOpen.map((kept) => `${kept.namespace}/${kept.application} (${kept.exposedBy}) from ${kept.sources.join(', ') || 'nowhere'} on ${kept.ports.join(', ') || 'every port'}: ${kept.narrowedBy}`),
+      untouched: plan.untouched.map((entry) => `${entry.namespace}: ${entry.reason}`),
+      refused: plan.refused.map((refusal) => `${refusal.target}: ${refusal.wanted} refused, ${refusal.reason}`),
+    },
   }
   return renderPage(data)
 }
@@ -68,7 +77,7 @@ export function renderMatrixHtml(inventory: Inventory, reach: {input: PolicyInpu
     findings: [],
     guides: [],
     graphs: graphs.graphs.filter((graph) => graph.nodes.length > 0),
-    plan: {policies: [], closes: [], changes: reach.before ? reachChanges(before, after) : [], notes: [], juju: []},
+    plan: {policies: [], closes: [], changes: reach.before ? reachChanges(before, after) : [], notes: [], juju: [], keptOpen: [], untouched: [], refused: []},
   }
   return renderPage(data)
 }

@@ -150,7 +150,13 @@ function planSection(plan: PlanSection, kind: PageData['kind']): string {
     } else {
       parts.push('<h3>Closes</h3><p>No path in use closes.</p>')
     }
-    if (plan.juju.length) parts.push(`<h3>Juju changes (${plan.juju.length})</h3><ul>${plan.juju.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`)
+    const list = (title: string, lines: string[]) => (lines.length ? `<h3>${title} (${lines.length})</h3><ul>${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : '')
+    parts.push(
+      list('Kept open on purpose', plan.keptOpen),
+      list('Juju changes', plan.juju),
+      list('Juju changes refused (safety rules)', plan.refused),
+      list('Namespaces left as they are', plan.untouched),
+    )
   }
   const changed = plan.changes.filter((change) => change.state !== 'unchanged')
   if (changed.length || kind === 'reconcile') {

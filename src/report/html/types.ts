@@ -96,6 +96,10 @@ export interface PlanSection {
   notes: string[]
   /** Juju changes in words: `target: before → after`. */
   juju: string[]
+  /** Exposure left reachable on purpose, namespaces left as they are, Juju changes refused: in words. */
+  keptOpen: string[]
+  untouched: string[]
+  refused: string[]
 }
 
 export interface SummaryData {

@@ -82,6 +82,7 @@ ${EXIT_CODES_HELP}`
         ...(flags['min-severity'] === undefined ? {} : {minSeverity: flags['min-severity']}),
         reconcileCommand: reconcileDryRunCommand(this.config.bin, flags),
       },
+      html: {kind: 'audit', inventory: result.inventory},
     })
     const reportsFailed = live && flags['report-to-cluster'] ? await this.reportToCluster(live, result) : false
     // One live side could not be collected: the report covers the other, the run did not complete.

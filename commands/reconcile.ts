@@ -3,6 +3,7 @@ import {Errors, Flags, type Interfaces} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {policyReportMessages} from '../src/apply/policy-reports.js'
 import {
+  checkHtmlOutput,
   checkReportToCluster,
   LIVE_ENVIRONMENT_HELP,
   LIVE_ONLY_FLAGS,
@@ -14,8 +15,10 @@ import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
 import {checkOutputFile, emit} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
 import {ExitCode, IncompleteError, InputError} from '../src/errors.js'
+import {planReachability} from '../src/netpol/after-plan.js'
 import {renderPlanJson, renderPlanText} from '../src/plan/render.js'
 import {type LoadedPolicy, loadPolicy} from '../src/policy/load.js'
+import {renderPlanHtml} from '../src/report/html/index.js'
 import {DEFAULT_MAX_CHANGES, runReconcile} from '../src/reconcile/run-reconcile.js'
 import {formatDuration, parseInterval, reconcileLoop} from '../src/reconcile/watch.js'
 import {positiveWholeSchema, readVariable} from '../src/sources/environment.js'
@@ -71,7 +74,11 @@ EXIT CODES
       default: false,
     }),
     'force-conflicts': Flags.boolean({description: 'Take over fields another field manager owns instead of reporting the conflict.', default: false}),
-    format: Flags.option({options: ['table', 'json'] as const, default: 'table' as const, description: 'table for people; json prints the ReconcilePlan.'})(),
+    format: Flags.option({
+      options: ['table', 'json', 'html'] as const,
+      default: 'table' as const,
+      description: 'table for people; json prints the ReconcilePlan; html (with --dry-run and -o FILE) is one self-contained page: the relation graph with reachability before and after, and the plan.',
+    })(),
     output: Flags.string({char: 'o', description: 'Write the plan/result to this file instead of stdout.'}),
     ...policyFlag,
     'max-changes': Flags.custom<number>({
@@ -94,6 +101,9 @@ EXIT CODES
   async run(): Promise<void> {
     const {flags} = await this.parse(Reconcile)
     checkReportToCluster(flags)
+    if (flags.watch && flags.format === 'html') throw new InputError(undefined, '--format html draws one plan; it cannot be used with --watch')
+    if (flags.format === 'html' && !flags['dry-run'] && !flags.watch) throw new InputError(undefined, '--format html draws the plan: add --dry-run')
+    checkHtmlOutput(flags)
     await checkOutputFile(flags.output)
     if (flags.watch) return this.watch(flags)
     if (flags.interval !== undefined) throw new InputError(undefined, '--interval needs --watch')
@@ -136,7 +146,14 @@ EXIT CODES
     const text =
       flags.format === 'json'
         ? renderPlanJson(result.plan, result.applied, result.juju, result.policyReports)
-        : renderPlanText(result.plan, {dryRun: flags['dry-run'], applied: result.applied, juju: result.juju})
+        : flags.format === 'html'
+          ? renderPlanHtml(result.plan, result.inventory, planReachability(result.inventory.kubernetes, result.plan), {
+              inputs: flags.from ?? ['live'],
+              ...(flags.policy === undefined ? {} : {policy: flags.policy}),
+              tool: `hardenctl ${this.config.version}`,
+              generatedAt: new Date().toISOString(),
+            })
+          : renderPlanText(result.plan, {dryRun: flags['dry-run'], applied: result.applied, juju: result.juju})
     // Watch passes: one block each on stdout, a blank line between; --output holds the latest.
     await emit(separate && flags.output === undefined ? `\n${text}` : text, flags.output)
     if (result.policyReports) {

@@ -69,6 +69,7 @@ ${EXIT_CODES_HELP}`
       fallbackArtifactUri: paths[0] ?? '',
       quiet: flags.quiet,
       table: {byRule: flags.summary, ...(flags['min-severity'] === undefined ? {} : {minSeverity: flags['min-severity']})},
+      html: {kind: 'review', inventory: result.inventory},
     })
     if (result.report.summary.failed) this.exit(ExitCode.findingsAtOrAboveThreshold)
   }

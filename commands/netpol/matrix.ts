@@ -1,13 +1,14 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/cli/base-command.js'
-import {netpolSourceFlags} from '../../src/cli/flags.js'
+import {checkHtmlOutput, netpolSourceFlags} from '../../src/cli/flags.js'
 import {netpolSourceFromFlags, printWarnings} from '../../src/cli/live.js'
 import {emit} from '../../src/cli/output.js'
 import {loadNetpolInput, selectNamespaces} from '../../src/netpol/command-input.js'
 import {matrixEntries} from '../../src/netpol/entries.js'
 import {reachabilityMatrix} from '../../src/netpol/matrix.js'
 import {renderMatrixJson, renderMatrixTable, SOURCE_LEGEND} from '../../src/netpol/render.js'
+import {renderMatrixHtml} from '../../src/report/html/index.js'
 
 export const NETPOL_EXIT_CODES = `EXIT CODES
   0  printed
@@ -36,18 +37,28 @@ ${NETPOL_EXIT_CODES}`
       multiple: true,
       description: 'Only the applications of this namespace as destinations, and what they reach outside the cluster (repeatable). Default: all.',
     }),
-    format: Flags.option({options: ['table', 'json'] as const, default: 'table' as const, description: 'Output format.'})(),
+    format: Flags.option({options: ['table', 'json', 'html'] as const, default: 'table' as const, description: 'Output format; html (with -o FILE) draws each Juju model and namespace with who reaches whom (before and after, with --plan).'})(),
     output: Flags.string({char: 'o', description: 'Write to this file instead of stdout.'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(NetpolMatrix)
+    checkHtmlOutput(flags)
     const loaded = await loadNetpolInput(await netpolSourceFromFlags(flags))
     const namespaces = selectNamespaces(loaded.namespaces, flags.namespace)
     const matrix = reachabilityMatrix(loaded.input, loaded.classes)
     const entries = matrixEntries(matrix, flags.namespace?.length ? {namespaces} : {})
     printWarnings(loaded.warnings)
-    const text = flags.format === 'json' ? renderMatrixJson(matrix, entries, namespaces, loaded.warnings) : renderMatrixTable(matrix, entries, namespaces)
+    const text =
+      flags.format === 'json'
+        ? renderMatrixJson(matrix, entries, namespaces, loaded.warnings)
+        : flags.format === 'html'
+          ? renderMatrixHtml(loaded.inventory, {input: loaded.input, ...(loaded.before ? {before: loaded.before} : {}), classes: loaded.classes, namespaces}, {
+              inputs: flags.from ?? ['live'],
+              tool: `hardenctl ${this.config.version}`,
+              generatedAt: new Date().toISOString(),
+            })
+          : renderMatrixTable(matrix, entries, namespaces)
     await emit(text, flags.output)
   }
 }

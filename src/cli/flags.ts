@@ -29,7 +29,7 @@ export const reportFlags = {
   format: Flags.option({
     options: REPORT_FORMATS,
     default: 'table' as const,
-    description: 'Report format: a table for people, JSON (the stable contract), SARIF 2.1.0 or JUnit XML for CI.',
+    description: 'Report format: a table for people, JSON (the stable contract), SARIF 2.1.0 or JUnit XML for CI, or html (one self-contained page with the relation graph; needs -o FILE).',
     env: 'HARDENCTL_FORMAT',
   })(),
   output: Flags.string({
@@ -73,6 +73,7 @@ export interface TableViewFlagValues {
 
 /** The table-only flags make no sense for JSON, SARIF or JUnit, whose shape is a contract: refuse them. */
 export function checkTableView(flags: TableViewFlagValues): void {
+  checkHtmlOutput(flags)
   if (flags.quiet && flags.summary) throw new InputError(undefined, '--quiet prints only the summary line; drop --summary or --quiet')
   if (flags.format === 'table') return
   for (const flag of ['summary', 'min-severity'] as const) {
@@ -81,6 +82,11 @@ export function checkTableView(flags: TableViewFlagValues): void {
   if (flags.quiet && flags.output === undefined) {
     throw new InputError(undefined, `--quiet prints only the summary line; write the ${flags.format} report to a file with -o FILE`)
   }
+}
+
+/** `--format html` is a page to open or forward, never terminal output: it needs `-o FILE`. */
+export function checkHtmlOutput(flags: {format: string; output?: string | undefined}): void {
+  if (flags.format === 'html' && flags.output === undefined) throw new InputError(undefined, '--format html writes a page: add -o FILE (e.g. -o report.html)')
 }
 
 /**

@@ -77,6 +77,8 @@ export async function emitReport(
     /** `--quiet`: only the summary line on stdout (the report still goes to `output`). */
     quiet?: boolean
     table?: RenderOptions['table']
+    /** `--format html`: the page's kind and the inventory its graph is drawn from. */
+    html?: RenderOptions['html']
   },
 ): Promise<void> {
   const toFile = options.output !== undefined
@@ -89,6 +91,7 @@ export async function emitReport(
     width: toFile ? undefined : terminalWidth(),
     fallbackArtifactUri: options.fallbackArtifactUri,
     ...(options.table === undefined ? {} : {table: options.table}),
+    ...(options.html === undefined ? {} : {html: options.html}),
   })
   await emit(text, options.output)
   if (toFile) process.stderr.write(`${summaryLine(report)} · report written to ${options.output}\n`)

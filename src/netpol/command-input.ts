@@ -10,6 +10,7 @@ import {isIpAddress} from './ip-block.js'
 import {loadInventory} from '../audit/run-audit.js'
 import {planForInventory} from '../plan/plan.js'
 import {type LoadedPolicy, loadPolicy} from '../policy/load.js'
+import type {Inventory} from '../inventory/types.js'
 import type {LiveCollection} from '../sources/live.js'
 import {planReachability} from './after-plan.js'
 import {policyInput} from './load.js'
@@ -25,6 +26,8 @@ export interface NetpolInput {
   /** Namespaces with pods or a Namespace object, sorted. */
   namespaces: string[]
   warnings: string[]
+  /** The estate read (the HTML report draws its Juju models). */
+  inventory: Inventory
 }
 
 export interface NetpolSource {
@@ -63,7 +66,7 @@ export async function loadNetpolInput(source: NetpolSource): Promise<NetpolInput
   }
   classes ??= podClasses(view, {policies: input.policies})
   const namespaces = [...new Set([...view.namespaces.keys(), ...classes.map((podClass) => podClass.namespace)])].sort()
-  return {input, ...(before ? {before} : {}), classes, namespaces, warnings}
+  return {input, ...(before ? {before} : {}), classes, namespaces, warnings, inventory}
 }
 
 export function selectNamespaces(known: readonly string[], wanted: readonly string[] | undefined): string[] {

@@ -14,6 +14,7 @@ import {applyJujuActions, type JujuApplyResult} from '../apply/juju.js'
 import {type PolicyReportsOutcome, writeFindingsToCluster} from '../apply/policy-reports.js'
 import {auditInventory, loadInventory} from '../audit/run-audit.js'
 import {InputError} from '../errors.js'
+import type {Inventory} from '../inventory/types.js'
 import {closedPaths} from '../plan/closes.js'
 import {planForInventory} from '../plan/plan.js'
 import {jujuActions, networkPolicyActions, type ReconcilePlan} from '../plan/types.js'
@@ -56,6 +57,8 @@ export interface ReconcileResult {
   /** `reportToCluster`: the PolicyReports written, or why none were. */
   policyReports?: PolicyReportsOutcome
   warnings: string[]
+  /** The estate as read at the start of the run (the HTML report draws its graph). */
+  inventory: Inventory
   /** False when something did not converge: a failed or conflicting write, a namespace left alone for lack of a full view, Juju changes held back by --max-changes. */
   converged: boolean
 }
@@ -121,7 +124,7 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
     juju.failed === 0 &&
     juju.heldBack === undefined &&
     (policyReports?.failed.length ?? 0) === 0
-  return {plan, applied, juju, ...(policyReports ? {policyReports} : {}), warnings, converged}
+  return {plan, applied, juju, ...(policyReports ? {policyReports} : {}), warnings, inventory, converged}
 }
 
 /** Before any write: a plan that would cut a path in use the policy did not ask to close is not applied. */

@@ -1,12 +1,14 @@
 /** Report rendering: one entry point for `hardenctl audit --format`, plus each renderer. */
+import type {Inventory} from '../inventory/types.js'
 import type {RuleMetadata} from '../rules/rule.js'
 import type {AuditReport} from './audit-report.js'
+import {renderAuditHtml} from './html/index.js'
 import {renderJson} from './json.js'
 import {renderJunit} from './junit.js'
 import {renderSarif} from './sarif.js'
 import {renderTable, type TableOptions} from './table.js'
 
-export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit'] as const
+export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit', 'html'] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
 
 export interface RenderOptions {
@@ -20,6 +22,8 @@ export interface RenderOptions {
   informationUri?: string
   /** SARIF only: the file to anchor findings without a location to (see SarifOptions). */
   fallbackArtifactUri?: string
+  /** HTML only: which command's page, and the inventory its graph is drawn from. */
+  html?: {kind: 'audit' | 'review'; inventory: Inventory}
 }
 
 export function renderReport(format: ReportFormat, report: AuditReport, rules: readonly RuleMetadata[], options: RenderOptions = {}): string {
@@ -35,6 +39,9 @@ export function renderReport(format: ReportFormat, report: AuditReport, rules: r
       })
     case 'junit':
       return renderJunit(report, rules)
+    case 'html':
+      if (!options.html) throw new Error('renderReport: --format html needs the inventory')
+      return renderAuditHtml(options.html.kind, report, rules, options.html.inventory)
   }
 }
 

@@ -44,6 +44,8 @@ export interface ReviewResult {
   report: AuditReport
   rules: Rule[]
   warnings: string[]
+  /** What was reviewed, for the HTML report's graph. */
+  inventory: Inventory
 }
 
 /** The rules `review` runs: those whose every input group a bundle or charm metadata can meet. */
@@ -86,7 +88,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     if (entry.needs.includes('charm-metadata')) entry.message += ' (give a bundle\'s charms with --charm NAME=PATH)'
   }
   for (const finding of report.findings) finding.remediation = preDeployEdit(finding, inventory)
-  return {report, rules, warnings}
+  return {report, rules, warnings, inventory}
 }
 
 /** What `review` reads: bundles, their overlays and charms. Anything else was deployed already. */

@@ -7,7 +7,7 @@ describe('renderReport', () => {
   const report = fullReport()
 
   it('dispatches each format to its renderer', () => {
-    expect(REPORT_FORMATS).toEqual(['table', 'json', 'sarif', 'junit'])
+    expect(REPORT_FORMATS).toEqual(['table', 'json', 'sarif', 'junit', 'html'])
     expect(renderReport('table', report, RULES, {color: false, width: 100})).toBe(renderTable(report, {color: false, width: 100}))
     expect(renderReport('json', report, RULES)).toBe(renderJson(report))
     expect(renderReport('sarif', report, RULES, {informationUri: 'https://example.org'})).toBe(

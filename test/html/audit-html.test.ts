@@ -1,0 +1,183 @@
+/**
+ * `audit --format html` in a real browser: the example estates and the COS-Lite test estate drawn
+ * with every application as an SVG node, a node's findings on click and on Enter, the filters,
+ * the copy button, no network request, and the size limit.
+ */
+import {mkdtemp, readFile, rm, stat} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import type {Browser} from 'playwright-core'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {launchBrowser, openReport, type OpenedReport} from '../helpers/browser.js'
+import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {COS_STATUS, writeCosEstate} from '../helpers/cos-estate.js'
+
+interface Estate {
+  name: string
+  from: string
+  /** The `juju status` files whose applications must all be drawn. */
+  statuses: string[]
+}
+
+interface JsonFinding {
+  rule: string
+  severity: string
+  remediation: string
+  target: {kind: string; name: string; model?: string}
+}
+
+let dir: string
+let browser: Browser
+const estates: Estate[] = [
+  {name: 'livepatch', from: join(REPO_ROOT, 'examples/livepatch-k8s'), statuses: [join(REPO_ROOT, 'examples/livepatch-k8s/juju/microk8s-prod/models/livepatch/status.json')]},
+  {name: 'landscape', from: join(REPO_ROOT, 'examples/landscape-machines'), statuses: [join(REPO_ROOT, 'examples/landscape-machines/juju/lxd-prod/models/landscape/status.json')]},
+  {name: 'cos', from: '', statuses: [COS_STATUS]},
+]
+const reports = new Map<string, {file: string; findings: JsonFinding[]; opened: OpenedReport}>()
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hardenctl-html-'))
+  const cos = join(dir, 'cos')
+  await writeCosEstate(cos)
+  estates[2]!.from = cos
+  const [launched] = await Promise.all([
+    launchBrowser(),
+    ...estates.map(async (estate) => {
+      const file = join(dir, `${estate.name}.html`)
+      const [html, json] = await Promise.all([
+        runCli(['audit', '--from', estate.from, '--format', 'html', '-o', file]),
+        runCli(['audit', '--from', estate.from, '--format', 'json']),
+      ])
+      expect(html.stderr).toContain(`report written to ${file}`)
+      reports.set(estate.name, {file, findings: (JSON.parse(json.stdout) as {findings: JsonFinding[]}).findings, opened: undefined as unknown as OpenedReport})
+    }),
+  ])
+  browser = launched
+  for (const estate of estates) reports.get(estate.name)!.opened = await openReport(browser, reports.get(estate.name)!.file)
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await rm(dir, {recursive: true, force: true})
+})
+
+async function applicationsOf(statusFile: string): Promise<string[]> {
+  const status = JSON.parse(await readFile(statusFile, 'utf8')) as {applications?: Record<string, unknown>}
+  return Object.keys(status.applications ?? {})
+}
+
+/** The labels of the application nodes of every graph, choosing each model from the list in turn. */
+async function drawnApplications(opened: OpenedReport): Promise<string[]> {
+  const {page} = opened
+  const options = await page.locator('#graph-select option').evaluateAll((nodes) => nodes.map((node) => (node as unknown as {value: string}).value))
+  const labels: string[] = []
+  for (const value of options) {
+    await page.selectOption('#graph-select', value)
+    labels.push(...(await page.locator('#graph svg g.node[data-kind="application"] text.label').allTextContents()))
+  }
+  return labels
+}
+
+describe.each(estates.map((estate) => estate.name))('audit --format html: %s', (name) => {
+  it('draws every application of the estate as an SVG node', async () => {
+    const estate = estates.find((candidate) => candidate.name === name)!
+    const expected = (await Promise.all(estate.statuses.map(applicationsOf))).flat()
+    expect(expected.length).toBeGreaterThan(1)
+    const drawn = await drawnApplications(reports.get(name)!.opened)
+    for (const app of expected) expect(drawn).toContain(app)
+  })
+
+  it('lists every finding, and made no request beyond the file itself, with no script error', async () => {
+    const {opened, findings, file} = reports.get(name)!
+    expect(await opened.page.locator('#finding-count').textContent()).toMatch(new RegExp(`of ${findings.length} finding`))
+    expect(opened.requests).toEqual([`file://${file}`])
+    expect(opened.errors).toEqual([])
+    expect((await stat(file)).size).toBeLessThan(3 * 1024 * 1024)
+  })
+})
+
+describe('audit --format html: interaction (livepatch)', () => {
+  it('shows the findings of a node on click, and on Enter from the keyboard', async () => {
+    const {opened, findings} = reports.get('livepatch')!
+    const {page} = opened
+    await page.selectOption('#graph-select', '0')
+    const rulesOf = (app: string) => [...new Set(findings.filter((f) => f.target.kind === 'application' && f.target.name === app).map((f) => f.rule))].sort()
+    expect(rulesOf('livepatch').length).toBeGreaterThan(0)
+
+    await page.locator('#graph g.node[data-node-id="app:livepatch"]').click()
+    expect(await page.locator('#node-panel h3').textContent()).toBe('livepatch')
+    const shown = await page.locator('#node-panel article.finding').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-rule')))
+    for (const rule of rulesOf('livepatch')) expect(shown).toContain(rule)
+
+    await page.locator('#graph g.node[data-node-id="app:ingress"]').focus()
+    await page.keyboard.press('Enter')
+    expect(await page.locator('#node-panel h3').textContent()).toBe('ingress')
+    const shownIngress = await page.locator('#node-panel article.finding').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-rule')))
+    for (const rule of rulesOf('ingress')) expect(shownIngress).toContain(rule)
+    expect(await page.locator('#graph g.node[data-node-id="app:ingress"]').getAttribute('aria-pressed')).toBe('true')
+  })
+
+  it('filters by severity, rule and model', async () => {
+    const {opened, findings} = reports.get('livepatch')!
+    const {page} = opened
+    const visible = () => page.locator('#finding-list article.finding').evaluateAll((nodes) => nodes.map((node) => [node.getAttribute('data-severity'), node.getAttribute('data-rule'), node.getAttribute('data-model')]))
+
+    for (const severity of ['high', 'medium', 'low', 'info']) await page.uncheck(`input[name=severity][value=${severity}]`)
+    const critical = await visible()
+    expect(critical.length).toBe(findings.filter((f) => f.severity === 'critical').length)
+    expect(critical.every(([severity]) => severity === 'critical')).toBe(true)
+    for (const severity of ['high', 'medium', 'low', 'info']) await page.check(`input[name=severity][value=${severity}]`)
+
+    const rule = 'JUJU-TRUST'
+    await page.selectOption('#filter-rule', rule)
+    const byRule = await visible()
+    expect(byRule.length).toBe(findings.filter((f) => f.rule === rule).length)
+    expect(byRule.every(([, shownRule]) => shownRule === rule)).toBe(true)
+    await page.selectOption('#filter-rule', '')
+
+    const models = await page.locator('#filter-model option').evaluateAll((nodes) => nodes.map((node) => (node as unknown as {value: string}).value).filter(Boolean))
+    expect(models.length).toBeGreaterThan(1)
+    await page.selectOption('#filter-model', models[0]!)
+    const byModel = await visible()
+    expect(byModel.length).toBeGreaterThan(0)
+    expect(byModel.every(([, , model]) => model === models[0])).toBe(true)
+    await page.selectOption('#filter-model', '')
+    expect(await page.locator('#finding-count').textContent()).toMatch(new RegExp(`^Showing ${findings.length} of`))
+  })
+
+  it('copies a fix command to the clipboard', async () => {
+    const {opened} = reports.get('livepatch')!
+    const {page} = opened
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    const first = page.locator('#finding-list article.finding').first()
+    const fix = await first.locator('.fix code').textContent()
+    await first.locator('button.copy').click()
+    await first.locator('button.copy:text("Copied")').waitFor({timeout: 5000})
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(fix)
+  })
+
+  it('prints every finding, without the controls', async () => {
+    const {opened, findings} = reports.get('livepatch')!
+    const {page} = opened
+    await page.emulateMedia({media: 'print'})
+    await page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    try {
+      expect(await page.locator('#filters').isVisible()).toBe(false)
+      expect(await page.locator('#finding-list article.finding').count()).toBe(findings.length)
+      expect(await page.locator('#graph svg').isVisible()).toBe(true)
+    } finally {
+      await page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+      await page.emulateMedia({media: 'screen'})
+    }
+  })
+
+  it('refuses --format html without -o FILE, in one line', async () => {
+    const result = await runCli(['audit', '--from', 'examples/livepatch-k8s', '--format', 'html'])
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toContain('-o FILE')
+    expect(result.stdout).toBe('')
+  })
+})

@@ -84,7 +84,7 @@ describe('hardenctl policy check', () => {
     const two = await policyFile('two.yaml', 'kind: Policy\n---\nkind: Policy\n')
     const missing = join(dir, 'no-such-policy.yaml')
     const results = await Promise.all([missing, empty, two].map((file) => runCli(['policy', 'check', file])))
-    const expected = [`${missing}: cannot read file`, `${empty}: file is empty`, `${two}: a policy file holds exactly one YAML document`]
+    const expected = [`${missing}: cannot read (ENOENT: no such file or directory)`, `${empty}: file is empty`, `${two}: a policy file holds exactly one YAML document`]
     results.forEach((result, i) => {
       expect(result.code).toBe(2)
       expect(result.stderr.trimEnd().split('\n')).toHaveLength(1)

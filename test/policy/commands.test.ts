@@ -32,7 +32,7 @@ const typoLine = (policy: string) => `hardenctl: ${policy}:2:5 at waivers[0].rul
  */
 describe('every command refuses a bad policy the same way: exit 2, the same line, nothing else printed', () => {
   const cases: {name: string; args: () => string[]; cwd?: () => string; stderr: () => string}[] = [
-    {name: 'netpol matrix, no --plan, a missing file', args: () => ['netpol', 'matrix', '--from', KUBERNETES, '--policy', file('missing.yaml')], stderr: () => `hardenctl: ${file('missing.yaml')}: cannot read file (ENOENT)\n`},
+    {name: 'netpol matrix, no --plan, a missing file', args: () => ['netpol', 'matrix', '--from', KUBERNETES, '--policy', file('missing.yaml')], stderr: () => `hardenctl: ${file('missing.yaml')}: cannot read (ENOENT: no such file or directory)\n`},
     {name: 'netpol matrix, no --plan, an empty file', args: () => ['netpol', 'matrix', '--from', KUBERNETES, '--policy', file('empty.yaml')], stderr: () => `hardenctl: ${file('empty.yaml')}: file is empty; expected JSON or YAML\n`},
     {name: 'netpol matrix, no --plan, a mistyped waiver', args: () => ['netpol', 'matrix', '--from', KUBERNETES, '--policy', file('typo.yaml')], stderr: () => typoLine(file('typo.yaml'))},
     {name: 'netpol matrix, ./hardenctl.yaml found in the working directory', args: () => ['netpol', 'matrix', '--from', KUBERNETES], cwd: () => dir, stderr: () => typoLine('hardenctl.yaml')},

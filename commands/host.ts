@@ -68,6 +68,7 @@ ${EXIT_CODES_HELP}`
       format: flags.format,
       output: flags.output,
       fallbackArtifactUri: roots[0]?.source ?? 'host:',
+      html: {kind: 'audit', inventory: result.inventory},
       quiet: flags.quiet,
       table: {
         byRule: flags.summary,

@@ -213,8 +213,12 @@ async function statKind(path: string): Promise<'directory' | 'file'> {
  */
 async function collect(directory: string, root: number, dataFiles: DataFile[], state: ReadState, top = false): Promise<void> {
   const {result} = state
-  // A snapshot's hosts/MODEL/MACHINE/ is read by the host readers (sources/host/snapshot-hosts.ts).
-  if (await isCollectedHostRoot(directory)) return
+  // A snapshot's hosts/MODEL/MACHINE/ is read by the host readers (sources/host/snapshot-hosts.ts):
+  // recognised input, but not this walk's.
+  if (await isCollectedHostRoot(directory)) {
+    state.recognised.add(root)
+    return
+  }
   const charm = await readIfCharmDirectory(directory)
   if (charm) {
     for (const contribution of charm.contributions) result.contributions.push(contribution)

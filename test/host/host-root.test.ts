@@ -1,4 +1,4 @@
-import {mkdtemp, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -142,6 +142,15 @@ describe('hardenctl host --root: a deb region+rack controller that ignores the g
     expect(fixes.length).toBeGreaterThan(3)
     for (const fix of fixes) expect(fix).not.toContain(root.dir)
     expect(result.stdout).toContain('change `host` to `hostssl` on those lines of /etc/postgresql/14/main/pg_hba.conf and reload PostgreSQL')
+  })
+
+  it('writes the HTML report too, with every finding and no secret', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'hardenctl-host-html-')), 'host.html')
+    const result = await runCli(['host', '--root', root.dir, '--format', 'html', '-o', out])
+    expect(result.code, result.stderr).toBe(0)
+    const page = await readFile(out, 'utf8')
+    for (const rule of ['MAAS-FILE-PERMS', 'MAAS-FIREWALL', 'MAAS-HOST-PORTS', 'MAAS-DB-TLS']) expect(page).toContain(rule)
+    for (const secret of Object.values(SECRETS)) expect(page).not.toContain(secret)
   })
 
   it('fails with exit 1 at --fail-on high', async () => {

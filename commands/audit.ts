@@ -15,7 +15,7 @@ import {
 } from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
 import {reconcileDryRunCommand} from '../src/cli/next-command.js'
-import {checkOutputFile, emitReport} from '../src/cli/output.js'
+import {emitReport} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
 import {ExitCode} from '../src/errors.js'
 import {loadPolicy} from '../src/policy/load.js'
@@ -59,7 +59,6 @@ ${EXIT_CODES_HELP}`
     const {flags} = await this.parse(Audit)
     checkReportToCluster(flags)
     checkTableView(flags)
-    await checkOutputFile(flags.output)
     const policy = await loadPolicy(flags.policy)
     const live = flags.from?.length ? undefined : await collectLiveFromFlags(flags)
     const failOn = flags['fail-on'] === 'never' ? undefined : flags['fail-on']

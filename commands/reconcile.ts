@@ -12,7 +12,7 @@ import {
   reportToClusterFlag,
 } from '../src/cli/flags.js'
 import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
-import {checkOutputFile, emit} from '../src/cli/output.js'
+import {emit} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
 import {ExitCode, IncompleteError, InputError} from '../src/errors.js'
 import {planReachability} from '../src/netpol/after-plan.js'
@@ -104,7 +104,6 @@ EXIT CODES
     if (flags.watch && flags.format === 'html') throw new InputError(undefined, '--format html draws one plan; it cannot be used with --watch')
     if (flags.format === 'html' && !flags['dry-run'] && !flags.watch) throw new InputError(undefined, '--format html draws the plan: add --dry-run')
     checkHtmlOutput(flags)
-    await checkOutputFile(flags.output)
     if (flags.watch) return this.watch(flags)
     if (flags.interval !== undefined) throw new InputError(undefined, '--interval needs --watch')
     const policy = await loadPolicy(flags.policy)

@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
 import {checkTableView, reportFlags, tableViewFlags} from '../src/cli/flags.js'
 import {printWarnings} from '../src/cli/live.js'
-import {checkOutputFile, emitReport} from '../src/cli/output.js'
+import {emitReport} from '../src/cli/output.js'
 import {ExitCode} from '../src/errors.js'
 import {SEVERITIES} from '../src/findings/types.js'
 import {runReview} from '../src/review/run-review.js'
@@ -51,7 +51,6 @@ ${EXIT_CODES_HELP}`
     const {argv, flags} = await this.parse(Review)
     const paths = argv as string[]
     checkTableView(flags)
-    await checkOutputFile(flags.output)
     const failOn = flags['fail-on'] === 'never' ? undefined : flags['fail-on']
     const result = await runReview({
       paths,

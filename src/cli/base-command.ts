@@ -1,6 +1,7 @@
-import {Command, Errors} from '@oclif/core'
+import {Command, Errors, type Interfaces} from '@oclif/core'
 
 import {ExitCode, IncompleteError, InputError} from '../errors.js'
+import {checkOutputFile} from './output.js'
 
 export const EXIT_CODES_HELP = `EXIT CODES
   0  nothing at or above --fail-on (or --fail-on never)
@@ -13,6 +14,19 @@ export const EXIT_CODES_HELP = `EXIT CODES
  * the documented exit code; a stack trace only with HARDENCTL_DEBUG=1.
  */
 export abstract class BaseCommand extends Command {
+  /** Every command's `-o/--output FILE` is checked before any work, so a bad one costs nothing. */
+  // oclif's FlagOutput/ArgOutput (`{[name: string]: any}`) are not exported; these are the same.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  protected override async parse<F extends Record<string, any>, B extends Record<string, any>, A extends Record<string, any>>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv)
+    const output: unknown = (parsed.flags as Record<string, unknown>).output
+    if (typeof output === 'string') await checkOutputFile(output)
+    return parsed
+  }
+
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
     const debug = process.env.HARDENCTL_DEBUG === '1'

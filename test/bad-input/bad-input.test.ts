@@ -115,6 +115,9 @@ const CASES: Case[] = [
   // Usage
   {name: '-o into a missing directory', args: () => ['audit', '--from', at('status.json'), '-o', at('no/such/report.json')], refused: /-o\/--output: the directory .* does not exist$/, names: 'no/such/report.json'},
   {name: '-o at a directory', args: () => ['audit', '--from', at('status.json'), '-o', at('empty')], refused: /-o\/--output is a directory; expected a file to write to$/, names: 'empty'},
+  {name: 'rules -o into a missing directory', args: () => ['rules', '-o', at('no/such/rules.txt')], refused: /-o\/--output: the directory .* does not exist$/, names: 'no/such/rules.txt'},
+  {name: 'netpol matrix -o at a directory', args: () => ['netpol', 'matrix', '--from', at('status.json'), '-o', at('empty')], refused: /-o\/--output is a directory/, names: 'empty'},
+  {name: 'manifests -o at a directory', args: () => ['manifests', '--image', 'registry.example/hardenctl:1', '-o', at('empty')], refused: /-o\/--output is a directory/, names: 'empty'},
   {name: 'reconcile -o at a directory', args: () => ['reconcile', '--dry-run', '--from', at('status.json'), '-o', at('empty')], refused: /-o\/--output is a directory/, names: 'empty'},
   {name: '--max-changes -5', args: () => ['reconcile', '--dry-run', '--from', at('status.json'), '--max-changes', '-5'], refused: /^hardenctl: --max-changes: expected a whole number of changes, 0 or more \(got "-5"\)/},
   // Valid input accepted

@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer'
 import {readFileSync} from 'node:fs'
 import {parse as parseJsonWithErrors, type ParseError, printParseErrorCode} from 'jsonc-parser'
 import {isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, type Pair, parseAllDocuments, type Scalar, visit, type Document, type Node as YamlNode, type YAMLMap} from 'yaml'
@@ -43,8 +44,6 @@ function checkYamlSize(file: string, bytes: Uint8Array): void {
   throw new InputError(file, `is ${formatBytes(bytes.length)} of YAML; YAML over ${formatBytes(limit)} is refused (write it as JSON, e.g. --format json / -o json, or raise the limit with ${MAX_YAML_BYTES_VARIABLE})`)
 }
 
-const UTF8 = new TextDecoder('utf-8', {fatal: true})
-
 /**
  * The bytes of a JSON or YAML file as text: UTF-8, a byte-order mark dropped (Windows editors
  * write one; JSON.parse would call it an invalid symbol at 1:1). UTF-16 (what PowerShell's `>`
@@ -56,11 +55,9 @@ export function decodeText(file: string, bytes: Uint8Array): string {
   }
   const nul = bytes.indexOf(0)
   if (nul !== -1) throw new InputError(file, 'holds a NUL byte; expected JSON or YAML text', positionOfByte(bytes, nul))
-  try {
-    return UTF8.decode(bytes)
-  } catch {
-    throw new InputError(file, 'is not UTF-8 text; expected JSON or YAML in UTF-8')
-  }
+  if (!isUtf8(bytes)) throw new InputError(file, 'is not UTF-8 text; expected JSON or YAML in UTF-8')
+  // Buffer's decoder keeps ASCII text as a one-byte string; TextDecoder would double it in memory.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
 }
 
 /** UTF-16 without a byte-order mark: ASCII text with a zero byte beside every character. */

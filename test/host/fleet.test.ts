@@ -30,7 +30,7 @@ beforeAll(async () => {
   await region.file('/proc/net/tcp', procNet([['00000000:1478', '0A'], ['00000000:1F90', '0A']]))
   await region.file('/etc/ufw/ufw.conf', 'ENABLED=yes\n')
   await region.file('/etc/default/ufw', 'DEFAULT_INPUT_POLICY="DROP"\n')
-  await region.file('/etc/landscape/client.conf', `[client]\nurl = https://landscape.example.com/message-system\nping_url = https://landscape.example.com/ping\nregistration_key = ${SECRETS.registrationKey}\nmonitor_only = True\n`)
+  await region.file('/etc/landscape/client.conf', `[client]\nurl = https://landscape:${SECRETS.urlPassword}@landscape.example.com/message-system\nping_url = https://landscape.example.com/ping\nregistration_key = ${SECRETS.registrationKey}\nmonitor_only = True\n`)
   await region.file('/etc/default/landscape-client', 'DAEMON_USER=landscape\n')
   plain = await newRoot('plain-1')
 })
@@ -124,6 +124,7 @@ describe('the collection script', () => {
     for (const secret of Object.values(SECRETS)) expect(stdout).not.toContain(secret)
     expect(stdout).not.toContain('database_pass')
     expect(stdout).not.toContain('registration_key')
+    expect(stdout).toMatch(/^\d+:url = https:\/\/$/m)
   })
 })
 

@@ -9,6 +9,7 @@ import {createProgress} from '../src/cli/progress.js'
 import {collectFleet, type FleetCollection} from '../src/host/fleet.js'
 import {localRoot} from '../src/host/local.js'
 import {type HostRootSpec, runHostAudit} from '../src/host/run-host.js'
+import {loadPolicy} from '../src/policy/load.js'
 
 export default class Host extends BaseCommand {
   static override summary = 'Audit MAAS and Landscape hosts: file permissions, login failures, listening ports, firewall, TLS.'
@@ -48,13 +49,15 @@ ${EXIT_CODES_HELP}`
   async run(): Promise<void> {
     const {flags} = await this.parse(Host)
     checkTableView(flags)
+    // Validated before anything is collected, as every command that takes --policy does.
+    const policy = await loadPolicy(flags.policy)
     const fleet = flags['juju-model'] ? await this.collect(flags['juju-model'], flags) : undefined
     const roots: HostRootSpec[] = fleet ? fleet.roots : [await localRoot(flags.root)]
     let result
     try {
       result = await runHostAudit({
         roots,
-        policyFile: flags.policy,
+        policy,
         profiles: flags.profile,
         failOn: flags['fail-on'] === 'never' ? undefined : flags['fail-on'],
         toolVersion: this.config.version,

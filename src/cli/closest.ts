@@ -19,7 +19,8 @@ export function closestNames(typed: string, names: readonly string[], limit = 3)
     .map((entry) => entry.name)
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance: insertions, deletions and substitutions each cost one. */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({length: b.length + 1}, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     let diagonal = row[0]!

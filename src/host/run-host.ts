@@ -8,7 +8,7 @@ import {auditInventory} from '../audit/run-audit.js'
 import type {HostInventory} from '../inventory/host.js'
 import {buildInventory} from '../inventory/build.js'
 import type {Inventory} from '../inventory/types.js'
-import {loadPolicy} from '../policy/load.js'
+import {type LoadedPolicy, loadPolicy} from '../policy/load.js'
 import type {Policy} from '../policy/schema.js'
 import type {AuditReport} from '../report/audit-report.js'
 import type {Rule} from '../rules/rule.js'
@@ -20,6 +20,8 @@ export type HostRootSpec = Omit<ReadHostOptions, 'logLookbackMs'>
 
 export interface HostAuditOptions {
   roots: HostRootSpec[]
+  /** Loaded (and validated) before the roots were collected; else read from policyFile. */
+  policy?: LoadedPolicy
   policyFile?: string
   profiles?: Profile[]
   failOn?: Severity
@@ -39,9 +41,9 @@ export interface HostAuditResult {
 
 export async function runHostAudit(options: HostAuditOptions): Promise<HostAuditResult> {
   const now = options.now ?? new Date()
-  const {policy, file: policyFile} = await loadPolicy(options.policyFile)
+  const {policy, file: policyFile} = options.policy ?? (await loadPolicy(options.policyFile))
   const {inventory, warnings} = await readHosts(options.roots, policy)
-  const {report, rules} = auditInventory(inventory, {
+  const audited = auditInventory(inventory, {
     policy,
     policyFile,
     profiles: options.profiles,
@@ -50,7 +52,7 @@ export async function runHostAudit(options: HostAuditOptions): Promise<HostAudit
     toolVersion: options.toolVersion,
     inputs: options.roots.map((root) => root.source),
   })
-  return {report, rules, policy, inventory, warnings: [...(options.warnings ?? []), ...warnings]}
+  return {report: audited.report, rules: audited.rules, policy, inventory, warnings: [...(options.warnings ?? []), ...warnings, ...audited.warnings]}
 }
 
 /** Reads every root into one inventory holding only hosts. */

@@ -4,6 +4,7 @@
  * Every string here comes from the inputs and is untrusted: the page only ever sets it as text.
  */
 import type {Severity} from '../../findings/types.js'
+import type {ClosedPath} from '../../plan/types.js'
 
 export type ReportKind = 'audit' | 'review' | 'reconcile' | 'matrix'
 
@@ -79,18 +80,9 @@ export interface ReachChange {
   state: ReachState
 }
 
-export interface ClosesEntry {
-  from: string
-  to: string
-  ports: string
-  usedBy: string
-  why: string
-  asked: boolean
-}
-
 export interface PlanSection {
   policies: PolicyChange[]
-  closes: ClosesEntry[]
+  closes: ClosedPath[]
   /** Every pair whose reachability changes (cross-namespace ones too). */
   changes: ReachChange[]
   notes: string[]

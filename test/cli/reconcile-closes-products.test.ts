@@ -35,27 +35,30 @@ const ENFORCE = 'apiVersion: hardenctl.io/v1\nexposure:\n  enforce: true\n'
 const ENFORCE_ALLOW_HAPROXY = 'apiVersion: hardenctl.io/v1\nexposure:\n  enforce: true\n  allow:\n    haproxy: [10.0.0.0/8]\n'
 const DEFAULT = 'apiVersion: hardenctl.io/v1\n'
 
-async function landscapeEstate(password: string): Promise<FakeEstate> {
+/** A controller with one model whose `juju status` is STATUS; `admin` logs in with PASSWORD. */
+async function oneModelEstate(
+  controller: {name: string; uuid: string; jujuVersion: FakeEstate['jujuVersion']},
+  model: Omit<FakeEstate['models'][number], 'status' | 'users' | 'owner'>,
+  status: string,
+  password: string,
+): Promise<FakeEstate> {
   return {
-    controllerName: 'lxd-prod',
-    controllerUuid: 'e4b7a1c2-3d5f-4a6b-8c9d-0e1f2a3b4c5d',
-    jujuVersion: '3.6',
+    controllerName: controller.name,
+    controllerUuid: controller.uuid,
+    jujuVersion: controller.jujuVersion,
     users: [{name: 'admin', password, access: 'superuser'}],
-    models: [
-      {
-        name: 'landscape',
-        uuid: LANDSCAPE_UUID,
-        owner: 'admin',
-        type: 'iaas',
-        cloud: 'localhost',
-        region: 'localhost',
-        agentVersion: '3.6.4',
-        status: JSON.parse(await readFile(LANDSCAPE_STATUS, 'utf8')) as Record<string, unknown>,
-        users: [{user: 'admin', access: 'admin'}],
-      },
-    ],
-    controllerConfig: {'controller-uuid': 'e4b7a1c2-3d5f-4a6b-8c9d-0e1f2a3b4c5d', 'api-port': 17070},
+    models: [{...model, owner: 'admin', status: JSON.parse(await readFile(status, 'utf8')) as Record<string, unknown>, users: [{user: 'admin', access: 'admin'}]}],
+    controllerConfig: {'controller-uuid': controller.uuid, 'api-port': 17070},
   }
+}
+
+function landscapeEstate(password: string): Promise<FakeEstate> {
+  return oneModelEstate(
+    {name: 'lxd-prod', uuid: 'e4b7a1c2-3d5f-4a6b-8c9d-0e1f2a3b4c5d', jujuVersion: '3.6'},
+    {name: 'landscape', uuid: LANDSCAPE_UUID, type: 'iaas', cloud: 'localhost', region: 'localhost', agentVersion: '3.6.4'},
+    LANDSCAPE_STATUS,
+    password,
+  )
 }
 
 const jujuWrites = (calls: RecordedCall[]) => calls.filter((call) => /^(Expose|Unexpose|ModifyModelAccess|SwitchBlockOn|DisableUser)$/.test(call.request)).map((call) => `${call.type}.${call.request} ${JSON.stringify(call.params)}`)
@@ -197,28 +200,13 @@ describe('COS-Lite live: traefik behind a LoadBalancer, the rest behind it', () 
     await rm(home, {recursive: true, force: true})
   })
 
-  async function cosEstate(): Promise<FakeEstate> {
-    return {
-      controllerName: 'mk8scloud',
-      controllerUuid: '4f1e2d3c-5b6a-4798-8a0b-1c2d3e4f5a6b',
-      jujuVersion: '3.1',
-      users: [{name: 'admin', password: PASSWORD, access: 'superuser'}],
-      models: [
-        {
-          name: COS_NAMESPACE,
-          uuid: COS_MODEL_UUID,
-          owner: 'admin',
-          type: 'caas',
-          cloud: 'microk8s',
-          region: 'localhost',
-          agentVersion: '3.1.2',
-          status: JSON.parse(await readFile(COS_STATUS, 'utf8')) as Record<string, unknown>,
-          users: [{user: 'admin', access: 'admin'}],
-          trust: ['traefik'],
-        },
-      ],
-      controllerConfig: {'controller-uuid': '4f1e2d3c-5b6a-4798-8a0b-1c2d3e4f5a6b', 'api-port': 17070},
-    }
+  function cosEstate(): Promise<FakeEstate> {
+    return oneModelEstate(
+      {name: 'mk8scloud', uuid: '4f1e2d3c-5b6a-4798-8a0b-1c2d3e4f5a6b', jujuVersion: '3.1'},
+      {name: COS_NAMESPACE, uuid: COS_MODEL_UUID, type: 'caas', cloud: 'microk8s', region: 'localhost', agentVersion: '3.1.2', trust: ['traefik']},
+      COS_STATUS,
+      PASSWORD,
+    )
   }
 
   async function cosObjects(): Promise<object[]> {

@@ -1,9 +1,10 @@
 import {constants} from 'node:fs'
 import {access, stat, writeFile} from 'node:fs/promises'
+import {once} from 'node:events'
 import {dirname} from 'node:path'
 
 import {IncompleteError, InputError} from '../errors.js'
-import {type AuditReport, type RenderOptions, renderReport, type ReportFormat} from '../report/index.js'
+import {type AuditReport, type RenderOptions, renderReportChunks, type ReportFormat} from '../report/index.js'
 import {createStylize} from '../report/style.js'
 import {summaryLine} from '../report/table.js'
 import type {RuleMetadata} from '../rules/rule.js'
@@ -37,13 +38,19 @@ export async function checkOutputFile(outputFile: string | undefined): Promise<v
 
 /** Writes the rendered report to `--output FILE` or stdout. */
 export async function emit(text: string, outputFile: string | undefined): Promise<void> {
-  const body = text.endsWith('\n') ? text : `${text}\n`
+  await emitChunks([text.endsWith('\n') ? text : `${text}\n`], outputFile)
+}
+
+/** Writes a report made in pieces (see `renderReportChunks`) as they come, waiting for stdout to drain. */
+async function emitChunks(chunks: Iterable<string>, outputFile: string | undefined): Promise<void> {
   if (outputFile === undefined) {
-    process.stdout.write(body)
+    for (const chunk of chunks) {
+      if (!process.stdout.write(chunk)) await once(process.stdout, 'drain')
+    }
     return
   }
   try {
-    await writeFile(outputFile, body)
+    await writeFile(outputFile, chunks)
   } catch (error) {
     throw new IncompleteError(`cannot write ${outputFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
   }
@@ -86,13 +93,23 @@ export async function emitReport(
     process.stdout.write(`${summaryLine(report, createStylize(useColor(false)))}\n`)
     return
   }
-  const text = renderReport(options.format, report, rules, {
+  const chunks = renderReportChunks(options.format, report, rules, {
     color: useColor(toFile),
     width: toFile ? undefined : terminalWidth(),
     fallbackArtifactUri: options.fallbackArtifactUri,
     ...(options.table === undefined ? {} : {table: options.table}),
     ...(options.html === undefined ? {} : {html: options.html}),
   })
-  await emit(text, options.output)
+  await emitChunks(withFinalNewline(chunks), options.output)
   if (toFile) process.stderr.write(`${summaryLine(report)} · report written to ${options.output}\n`)
+}
+
+function* withFinalNewline(chunks: Iterable<string>): Generator<string> {
+  let last = ''
+  for (const chunk of chunks) {
+    if (chunk === '') continue
+    yield chunk
+    last = chunk
+  }
+  if (!last.endsWith('\n')) yield '\n'
 }

@@ -6,7 +6,7 @@
 import {basename, extname} from 'node:path'
 
 import {InputError} from '../errors.js'
-import type {Locator, SourceRef} from '../sources/document.js'
+import type {Location, Locator, SourceRef} from '../sources/document.js'
 import {type CharmMetadata, mergeCharmMetadata, normalizeCharmName} from './charm.js'
 import type {ApplicationFacts, Contribution, ModelFacts} from './contributions.js'
 import {joinKubernetes} from './join-kubernetes.js'
@@ -150,6 +150,11 @@ export function buildInventory(contributions: Contribution[], options: BuildOpti
   joinKubernetes(models, kubernetes)
 
   const locators = options.locators ?? new Map<string, Locator>()
+  const locate = (ref: SourceRef | undefined): Location | undefined => {
+    if (!ref?.file) return undefined
+    const position = locators.get(ref.file)?.locate(ref.document ?? 0, ref.path)
+    return position ? {file: ref.file, line: position.line, column: position.column} : {file: ref.file}
+  }
   return {
     controllers,
     models,
@@ -158,10 +163,21 @@ export function buildInventory(contributions: Contribution[], options: BuildOpti
     inputs,
     gaps,
     files: options.files ?? [],
-    locate(ref: SourceRef | undefined) {
-      if (!ref?.file) return undefined
-      const position = locators.get(ref.file)?.locate(ref.document ?? 0, ref.path)
-      return position ? {file: ref.file, line: position.line, column: position.column} : {file: ref.file}
+    locate,
+    locateAll(refs) {
+      const byFile = new Map<string, number[]>()
+      refs.forEach((ref, index) => {
+        if (!ref?.file) return
+        const indexes = byFile.get(ref.file)
+        if (indexes) indexes.push(index)
+        else byFile.set(ref.file, [index])
+      })
+      const locations: (Location | undefined)[] = Array.from({length: refs.length})
+      for (const [file, indexes] of byFile) {
+        for (const index of indexes) locations[index] = locate(refs[index])
+        locators.get(file)?.release?.()
+      }
+      return locations
     },
   }
 }

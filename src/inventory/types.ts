@@ -74,6 +74,11 @@ export interface Inventory {
   files: {file: string; kind: string}[]
   /** Turns a SourceRef into file:line:column (undefined for live sources). */
   locate(ref: SourceRef | undefined): Location | undefined
+  /**
+   * `locate` for many refs at once, in the refs' order: each file is read and indexed once for
+   * all its refs and then released, so only one big file's text is held at a time.
+   */
+  locateAll(refs: readonly (SourceRef | undefined)[]): (Location | undefined)[]
 }
 
 export interface InventoryGap {

@@ -3,7 +3,7 @@ import type {Inventory} from '../inventory/types.js'
 import type {RuleMetadata} from '../rules/rule.js'
 import type {AuditReport} from './audit-report.js'
 import {renderAuditHtml} from './html/index.js'
-import {renderJson} from './json.js'
+import {renderJson, renderJsonChunks} from './json.js'
 import {renderJunit} from './junit.js'
 import {renderSarif} from './sarif.js'
 import {renderTable, type TableOptions} from './table.js'
@@ -26,6 +26,11 @@ export interface RenderOptions {
   html?: {kind: 'audit' | 'review'; inventory: Inventory}
 }
 
+/** As `renderReport`, in pieces to write one after another: JSON (the big one at scale) streams. */
+export function renderReportChunks(format: ReportFormat, report: AuditReport, rules: readonly RuleMetadata[], options: RenderOptions = {}): Iterable<string> {
+  return format === 'json' ? renderJsonChunks(report) : [renderReport(format, report, rules, options)]
+}
+
 export function renderReport(format: ReportFormat, report: AuditReport, rules: readonly RuleMetadata[], options: RenderOptions = {}): string {
   switch (format) {
     case 'table':
@@ -46,7 +51,7 @@ export function renderReport(format: ReportFormat, report: AuditReport, rules: r
 }
 
 export {createAuditReport, type AuditReport, type AuditReportParts, type AuditReportSummary, type ExpiredWaiver} from './audit-report.js'
-export {renderJson} from './json.js'
+export {renderJson, renderJsonChunks} from './json.js'
 export {renderJunit} from './junit.js'
 export {renderSarif, type SarifOptions} from './sarif.js'
 export {renderTable, type TableOptions} from './table.js'

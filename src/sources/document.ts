@@ -29,6 +29,11 @@ export interface Location {
 /** Resolves a data path to a position; implementations build their index lazily. */
 export interface Locator {
   locate(document: number, path: DataPath): Position | undefined
+  /**
+   * Drops what `locate` built (the text read again, its indexes) once a batch of lookups is done;
+   * a later `locate` builds them again. Without it, a big file's text stays for the whole run.
+   */
+  release?(): void
 }
 
 export function formatPath(path: DataPath): string {

@@ -1,8 +1,9 @@
 /**
  * Finds where a path lies in JSON text, for findings that need a line. The data itself comes from
  * `JSON.parse`; this only looks at the text when asked, and only at the containers on the path:
- * each container's children are indexed once (their values skipped, not parsed), so a thousand
- * findings in a 60 MB `kubectl get pods -o json` cost about one scan of the file. A full parse
+ * each container's children are indexed once, and only as far as the lookups reach (their values
+ * skipped, not parsed), so a thousand findings in a 60 MB `kubectl get pods -o json` cost at most
+ * one scan of the file. A full parse
  * tree (jsonc-parser's `parseTree`) took several times longer and hundreds of MB for the same file.
  */
 import type {DataPath, Locator, Position} from './document.js'
@@ -15,6 +16,18 @@ interface Child {
   anchor: number
 }
 
+/**
+ * The children of one container, read only as far as a lookup needs: finding `items` at the top
+ * of a `kubectl get -o json` list must not skip the whole list to reach the keys after it.
+ */
+interface Container {
+  children: Map<string | number, Child>
+  /** Where reading the next child resumes; undefined once the closing bracket is reached. */
+  next: number | undefined
+  /** Index of the next array item. */
+  nextIndex: number
+}
+
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 const OPEN_BRACE = 0x7b
@@ -23,12 +36,20 @@ const OPEN_BRACKET = 0x5b
 const CLOSE_BRACKET = 0x5d
 
 export class JsonLocator implements Locator {
-  private readonly containers = new Map<number, Map<string | number, Child>>()
+  private readonly containers = new Map<number, Container>()
   private lines: LineIndex | undefined
   private loaded: string | undefined
 
   /** The text, or a function that reads it (called once, on the first `locate`). */
   constructor(private readonly source: string | (() => string)) {}
+
+  release(): void {
+    // Text given as a string cannot be read again: keep it.
+    if (typeof this.source === 'string') return
+    this.loaded = undefined
+    this.lines = undefined
+    this.containers.clear()
+  }
 
   private get text(): string {
     this.loaded ??= typeof this.source === 'string' ? this.source : this.source()
@@ -39,7 +60,7 @@ export class JsonLocator implements Locator {
     let offset = this.skipWhitespace(0)
     let anchor = offset
     for (const segment of path) {
-      const child = this.childrenOf(offset)?.get(segment)
+      const child = this.child(offset, segment)
       if (!child) break // a missing leaf still points at its parent
       offset = child.value
       anchor = child.anchor
@@ -48,35 +69,45 @@ export class JsonLocator implements Locator {
     return this.lines.position(anchor)
   }
 
-  private childrenOf(start: number): Map<string | number, Child> | undefined {
-    const open = this.text[start]
-    if (open !== '{' && open !== '[') return undefined
-    let children = this.containers.get(start)
-    if (children) return children
-    children = new Map()
-    const close = open === '{' ? '}' : ']'
-    let i = this.skipWhitespace(start + 1)
-    let index = 0
-    while (i < this.text.length && this.text[i] !== close) {
-      if (open === '{') {
-        const keyEnd = this.stringEnd(i)
-        const key = JSON.parse(this.text.slice(i, keyEnd + 1)) as string
-        const colon = this.skipWhitespace(keyEnd + 1)
-        const value = this.skipWhitespace(colon + 1)
-        children.set(key, {value, anchor: i})
-        i = this.valueEnd(value)
-      } else {
-        children.set(index++, {value: i, anchor: i})
-        i = this.valueEnd(i)
-      }
-      i = this.skipWhitespace(i)
-      if (this.text[i] === ',') i = this.skipWhitespace(i + 1)
+  /** The child `segment` of the container opening at `start`, reading its children up to it. */
+  private child(start: number, segment: string | number): Child | undefined {
+    const open = this.text.charCodeAt(start)
+    if (open !== OPEN_BRACE && open !== OPEN_BRACKET) return undefined
+    let container = this.containers.get(start)
+    if (!container) {
+      container = {children: new Map(), next: this.skipWhitespace(start + 1), nextIndex: 0}
+      this.containers.set(start, container)
     }
-    this.containers.set(start, children)
-    return children
+    const close = open === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET
+    let found = container.children.get(segment)
+    while (!found && container.next !== undefined) {
+      let i = container.next
+      if (i >= this.text.length || this.text.charCodeAt(i) === close) {
+        container.next = undefined
+        break
+      }
+      let key: string | number
+      let child: Child
+      if (open === OPEN_BRACE) {
+        const keyEnd = this.stringEnd(i)
+        key = JSON.parse(this.text.slice(i, keyEnd + 1)) as string
+        const colon = this.skipWhitespace(keyEnd + 1)
+        child = {value: this.skipWhitespace(colon + 1), anchor: i}
+      } else {
+        key = container.nextIndex++
+        child = {value: i, anchor: i}
+      }
+      // JSON.parse keeps the last of two equal keys; duplicates are refused before this runs.
+      container.children.set(key, child)
+      if (key === segment) found = child
+      i = this.skipWhitespace(this.valueEnd(child.value))
+      if (this.text.charCodeAt(i) === 0x2c) i = this.skipWhitespace(i + 1)
+      container.next = i
+    }
+    return found
   }
 
-  /** The offset just after the value starting at `start`. */
+/** The offset just after the value starting at `start`. */
   private valueEnd(start: number): number {
     const first = this.text[start]
     if (first === '"') return this.stringEnd(start) + 1

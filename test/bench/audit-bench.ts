@@ -5,9 +5,9 @@
  * `--json` prints the figures as one JSON object on the last line.
  */
 import {execFileSync} from 'node:child_process'
-import {readdir, readFile, rm} from 'node:fs/promises'
+import {readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {mkdtemp} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {devNull, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {performance} from 'node:perf_hooks'
@@ -76,10 +76,11 @@ function runChild(mode: string, dir: string): Measurement {
 
 async function measureAudit(dir: string): Promise<Measurement> {
   const {runAudit} = await import('../../src/audit/run-audit.js')
-  const {renderReport} = await import('../../src/report/index.js')
+  const {renderReportChunks} = await import('../../src/report/index.js')
   const start = performance.now()
   const result = await runAudit({from: [dir], toolVersion: 'bench', now: new Date('2026-11-01T00:00:00Z')})
-  renderReport('json', result.report, result.rules, {color: false})
+  // As `audit --format json -o FILE` writes it: in pieces, as they are made.
+  await writeFile(devNull, renderReportChunks('json', result.report, result.rules))
   return {ms: performance.now() - start, peakRssMb: peakRssMb(), findings: result.report.findings.length}
 }
 

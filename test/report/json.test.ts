@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 
 import {SEVERITIES} from '../../src/findings/types.js'
 import {INPUT_KIND_DESCRIPTIONS} from '../../src/inventory/types.js'
-import {renderJson} from '../../src/report/json.js'
+import {renderJson, renderJsonChunks} from '../../src/report/json.js'
 import {emptyReport, fullReport, loadBalancer} from './fixtures.js'
 
 const schema = JSON.parse(readFileSync(new URL('../../docs/report-schema.json', import.meta.url), 'utf8')) as {
@@ -26,6 +26,18 @@ describe('renderJson', () => {
     expect(text.endsWith('}\n')).toBe(true)
     expect(text).toContain('\n  "apiVersion": "hardenctl.io/v1",\n')
     expect(JSON.parse(text)).toEqual(report)
+  })
+
+  it('streams exactly the text JSON.stringify makes, across chunk boundaries', () => {
+    const full = fullReport()
+    for (const count of [0, 1, 499, 500, 501, 1234]) {
+      const findings = Array.from({length: count}, (_, index) => ({...full.findings[index % full.findings.length]!, message: `finding ${index} "quoted"\nnewline`}))
+      const report = {...full, findings}
+      const chunks = [...renderJsonChunks(report)]
+      expect(chunks.join(''), `${count} findings`).toBe(`${JSON.stringify(report, null, 2)}\n`)
+      // Written in pieces: about one per 500 findings, not one string for the whole report.
+      expect(chunks.length).toBe(count === 0 ? 1 : Math.ceil(count / 500) + 2)
+    }
   })
 
   it('validates against docs/report-schema.json', () => {

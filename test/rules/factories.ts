@@ -292,6 +292,7 @@ export function inventory(fields: InventoryFields = {}): Inventory {
       }
     }
   }
+  const locate = (r: SourceRef | undefined) => (r?.file ? {file: r.file, line: r.path.length + 1} : undefined)
   return {
     controllers: new Map((fields.controllers ?? []).map((c) => [c.name, c])),
     models,
@@ -300,7 +301,8 @@ export function inventory(fields: InventoryFields = {}): Inventory {
     inputs,
     gaps: [],
     files: [],
-    locate: (r) => (r?.file ? {file: r.file, line: r.path.length + 1} : undefined),
+    locate,
+    locateAll: (refs) => refs.map(locate),
   }
 }
 

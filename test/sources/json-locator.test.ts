@@ -31,6 +31,19 @@ describe('JsonLocator', () => {
     }
   })
 
+  it('agrees in any order of lookups (each container is read only as far as asked), and after release', () => {
+    const file = 'examples/livepatch-k8s/kubernetes/statefulsets.json'
+    const text = readFileSync(file, 'utf8')
+    const paths = everyPath(JSON.parse(text))
+    // Deepest and last first, so a lookup often resumes a container an earlier one left half read.
+    const shuffled = [...paths].reverse().filter((_, index) => index % 2 === 0).concat(paths.filter((_, index) => index % 3 === 0))
+    const locator = new JsonLocator(() => text)
+    shuffled.forEach((path, index) => {
+      if (index % 50 === 0) locator.release()
+      expect(locator.locate(0, path), path.join('.')).toEqual(expected(text, path))
+    })
+  })
+
   it('handles escapes, nested brackets in strings, compact JSON and missing leaves', () => {
     const text = '{"a\\"b":"x]}\\\\","list":[1,{"k":"v"},[2,3]],"n":null,"t":true,"e":{}}'
     const locator = new JsonLocator(text)

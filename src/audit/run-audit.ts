@@ -13,6 +13,7 @@ import {ALL_RULES, HOST_RULES} from '../rules/catalog.js'
 import {evaluateRules} from '../rules/engine.js'
 import type {Rule} from '../rules/rule.js'
 import {readFileSources, readSourceDocuments} from '../sources/files.js'
+import {releaseParsedInput} from '../sources/input-memory.js'
 import {describeLiveInputs, type LiveCollection} from '../sources/live.js'
 import {addSnapshotHosts} from '../host/snapshot-audit.js'
 import {detectProfiles} from './profiles.js'
@@ -66,6 +67,7 @@ export interface AuditInventoryOptions {
  */
 export async function loadInventory(options: {from?: string[]; live?: LiveCollection}): Promise<{inventory: Inventory; warnings: string[]}> {
   const sources = options.live ? readSourceDocuments(options.live.documents) : await readFileSources(options.from ?? [])
+  releaseParsedInput()
   for (const failure of options.live?.failures ?? []) sources.contributions.push({type: 'gap', scope: {}, gap: failure.gap})
   const inventory = buildInventory(sources.contributions, {files: sources.files, locators: sources.locators})
   return {inventory, warnings: [...(options.live?.warnings ?? []), ...sources.warnings]}

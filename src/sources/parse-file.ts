@@ -7,6 +7,7 @@ import {InputError} from '../errors.js'
 import type {DataPath, Locator, Position} from './document.js'
 import {formatBytes, MAX_YAML_BYTES_VARIABLE, maxYamlBytes, readInputFile} from './input-file.js'
 import {findDuplicateJsonKey, hasDuplicateJsonKeys} from './json-duplicate-keys.js'
+import {noteInputRead} from './input-memory.js'
 import {JsonLocator} from './json-locator.js'
 import {LineIndex} from './line-index.js'
 
@@ -27,6 +28,7 @@ export interface ParsedFile {
 
 export async function readAndParse(file: string): Promise<ParsedFile> {
   const bytes = await readInputFile(file)
+  noteInputRead(bytes.length)
   checkYamlSize(file, bytes)
   const text = decodeText(file, bytes)
   // The JSON locator reads the file again only if a finding needs a line in it, so the text of

@@ -7,6 +7,7 @@ import {basename, extname} from 'node:path'
 
 import {InputError} from '../errors.js'
 import type {Location, Locator, SourceRef} from '../sources/document.js'
+import {compact} from './compact.js'
 import {type CharmMetadata, mergeCharmMetadata, normalizeCharmName} from './charm.js'
 import type {ApplicationFacts, Contribution, ModelFacts} from './contributions.js'
 import {joinKubernetes} from './join-kubernetes.js'
@@ -92,7 +93,7 @@ export function buildInventory(contributions: Contribution[], options: BuildOpti
       case 'offer': {
         const model = modelFor(scope)
         const existing = model.offers.find((offer) => offer.name === contribution.offer.name)
-        if (existing) Object.assign(existing, withoutUndefined(contribution.offer))
+        if (existing) Object.assign(existing, compact(contribution.offer))
         else model.offers.push({...contribution.offer})
         break
       }
@@ -285,7 +286,7 @@ function namedGap(gap: InventoryGap, scope: ResolvedScope): InventoryGap {
 }
 
 function mergeModelFacts(model: Model, facts: ModelFacts): void {
-  Object.assign(model, withoutUndefined(facts))
+  Object.assign(model, compact(facts))
 }
 
 function mergeApplication(model: Model, facts: ApplicationFacts): void {
@@ -300,12 +301,12 @@ function mergeApplication(model: Model, facts: ApplicationFacts): void {
       optionRefs: {},
       units: [],
       refs: {},
-      ...withoutUndefined(facts),
+      ...compact(facts),
     } as Application)
     return
   }
   const {options, optionRefs, refs, units, exposed, trust, exposedEndpoints, ...rest} = facts
-  Object.assign(existing, withoutUndefined(rest))
+  Object.assign(existing, compact(rest))
   // Two inputs disagreeing on exposure or trust: believe the one that says "yes" (the safer reading).
   if (exposed !== undefined) existing.exposed = existing.exposed === true || exposed
   if (trust !== undefined) existing.trust = existing.trust === true || trust
@@ -338,6 +339,3 @@ function relationKey(relation: Relation): string {
     .join('|')
 }
 
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>
-}

@@ -4,13 +4,7 @@
  * in a file can mean different things to different tools, so such a file is refused. One pass over
  * the characters, holding only the keys of the objects open at that point.
  */
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const OPEN_BRACE = 0x7b
-const CLOSE_BRACE = 0x7d
-const OPEN_BRACKET = 0x5b
-const CLOSE_BRACKET = 0x5d
-const COMMA = 0x2c
+import {BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, stringEnd} from './json-scan.js'
 
 /** Where a repeated key starts and what it is; undefined when every object's keys are distinct. */
 export function findDuplicateJsonKey(text: string): {key: string; offset: number} | undefined {
@@ -49,8 +43,6 @@ export function findDuplicateJsonKey(text: string): {key: string; offset: number
   }
   return undefined
 }
-
-const COLON = 0x3a
 
 /**
  * Whether the text repeats a key somewhere: JSON.parse keeps one value per key, so the text then
@@ -96,16 +88,4 @@ export function keyColons(text: string): number {
     if (colon < after) colon = text.indexOf(':', after)
   }
   return count
-}
-
-/** The closing quote of the string opening at OPEN (a quote preceded by an even run of backslashes). */
-function stringEnd(text: string, open: number): number {
-  for (let from = open + 1; ; ) {
-    const end = text.indexOf('"', from)
-    if (end === -1) return text.length
-    let before = end - 1
-    while (text.charCodeAt(before) === BACKSLASH) before--
-    if ((end - 1 - before) % 2 === 0) return end
-    from = end + 1
-  }
 }

@@ -5,6 +5,7 @@
 import {z} from 'zod'
 
 import type {ReadContext, Scope} from '../../inventory/contributions.js'
+export {compact} from '../../inventory/compact.js'
 import type {ExposedEndpoint} from '../../inventory/types.js'
 import type {DataPath, SourceRef} from '../document.js'
 import {validate} from '../validate.js'
@@ -27,14 +28,6 @@ export function statusError(value: unknown): string | undefined {
   if (!isRecord(value)) return undefined
   const message = value['status-error']
   return typeof message === 'string' ? message : undefined
-}
-
-/**
- * A copy without the keys whose value is undefined. Facts are merged field by field, so a reader
- * must leave out what its input does not say rather than set it to undefined.
- */
-export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }
 
 export function refAt(ctx: ReadContext, path: DataPath): SourceRef {

@@ -119,7 +119,8 @@ export function pairRelations(halves: RelationHalf[], remote: Map<string, Remote
       relations.push(toRelation(left, right, group, remote))
     }
   }
-  return relations.sort((x, y) => compareText(relationKey(x), relationKey(y)))
+  const keys = new Map(relations.map((relation) => [relation, relationKey(relation)]))
+  return relations.sort((x, y) => compareText(keys.get(x)!, keys.get(y)!))
 }
 
 type Pair = [RelationHalf | undefined, RelationHalf | undefined]

@@ -2,7 +2,19 @@
 
 /** Display width, counted in code points (good enough for the ASCII ids and names we print). */
 export function textWidth(text: string): number {
-  return [...text].length
+  // `[...text].length` without building the array: a surrogate pair is one code point.
+  let width = text.length
+  for (let i = 0; i < text.length - 1; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        width--
+        i++
+      }
+    }
+  }
+  return width
 }
 
 export function padCell(text: string, width: number): string {

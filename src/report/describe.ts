@@ -2,6 +2,7 @@
 import type {GuideReference, Target} from '../findings/types.js'
 import type {InputKind} from '../inventory/types.js'
 import type {Location} from '../sources/document.js'
+import {textWidth} from './columns.js'
 
 /** `application/postgresql-k8s`, `Service/traefik`. */
 export function targetLabel(target: Target): string {
@@ -84,21 +85,24 @@ export function wrapText(text: string, width: number | undefined): string[] {
 /** Joins words with single spaces into lines of at most `width` characters; a word is never split. */
 export function wrapWords(words: readonly string[], width: number | undefined): string[] {
   const paragraph = words.join(' ')
-  if (width === undefined || width < 1 || textLength(paragraph) <= width) return [paragraph]
+  if (width === undefined || width < 1 || textWidth(paragraph) <= width) return [paragraph]
   const lines: string[] = []
   let line: string | undefined
+  let lineWidth = 0
   for (const word of words) {
-    if (line === undefined) line = word
-    else if (textLength(line) + 1 + textLength(word) <= width) line += ` ${word}`
-    else {
+    const wordWidth = textWidth(word)
+    if (line === undefined) {
+      line = word
+      lineWidth = wordWidth
+    } else if (lineWidth + 1 + wordWidth <= width) {
+      line += ` ${word}`
+      lineWidth += 1 + wordWidth
+    } else {
       lines.push(line)
       line = word
+      lineWidth = wordWidth
     }
   }
   if (line !== undefined) lines.push(line)
   return lines
-}
-
-function textLength(text: string): number {
-  return [...text].length
 }

@@ -47,5 +47,10 @@ describe('small formatters', () => {
     expect(wrapText('abcdefghij xy', 4)).toEqual(['abcdefghij', 'xy'])
     expect(wrapText('see a/b/c.yaml:10 now', 8)).toEqual(['see', 'a/b/c.yaml:10', 'now'])
     expect(wrapText('first\nsecond', undefined)).toEqual(['first', 'second'])
+    // Width counts code points: an emoji (a surrogate pair) is one, a lone surrogate is one.
+    expect(wrapText('ab😀 cd', 3)).toEqual(['ab😀', 'cd'])
+    expect(wrapText('ab😀 cd', 2)).toEqual(['ab😀', 'cd'])
+    expect(wrapText('a\ud800 b', 4)).toEqual(['a\ud800 b'])
+    expect(wrapText('a\ud800 b', 2)).toEqual(['a\ud800', 'b'])
   })
 })

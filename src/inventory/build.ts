@@ -148,7 +148,7 @@ export function buildInventory(contributions: Contribution[], options: BuildOpti
       if (metadata) application.metadata = metadata
     }
   }
-  joinKubernetes(models, kubernetes)
+  joinKubernetes(models, kubernetes, inputs)
 
   const locators = options.locators ?? new Map<string, Locator>()
   const locate = (ref: SourceRef | undefined): Location | undefined => {

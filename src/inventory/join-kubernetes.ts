@@ -1,32 +1,25 @@
 /**
  * Joins the Kubernetes objects to the Juju models and applications they belong to:
- * namespace ↔ model by the `model.juju.is/name` label, objects ↔ application by
- * `app.kubernetes.io/name` (the only label Juju puts on pod templates), RBAC ↔ application
- * through the bindings of its ServiceAccount.
+ * namespace ↔ model by the rules of model-namespaces.ts (which the audit's scope follows too),
+ * objects ↔ application by `app.kubernetes.io/name` (the only label Juju puts on pod templates),
+ * RBAC ↔ application through the bindings of its ServiceAccount.
  */
-import {
-  APP_NAME_LABEL,
-  JUJU_MODEL_ID_LABEL,
-  JUJU_MODEL_LABEL,
-  type KubernetesView,
-  type KubeRole,
-  type KubeRoleBinding,
-} from './kubernetes.js'
-import type {ApplicationKubernetes, Model} from './types.js'
+import {APP_NAME_LABEL, type KubernetesView, type KubeRole, type KubeRoleBinding} from './kubernetes.js'
+import {placeModels} from './model-namespaces.js'
+import type {ApplicationKubernetes, InputKind, Model} from './types.js'
 
-export function joinKubernetes(models: Map<string, Model>, view: KubernetesView): void {
+export function joinKubernetes(models: Map<string, Model>, view: KubernetesView, inputs: ReadonlySet<InputKind>): void {
+  const placement = placeModels(models.values(), view, inputs)
+  for (const model of models.values()) model.namespace ??= placement.namespaceOf(model)
   if (view.namespaces.size === 0 && view.pods.length === 0 && view.workloads.length === 0) return
-  const namespaceOfModel = modelNamespaces(view)
   const byNamespace = groupObjectsByNamespace(view)
   const rolesByName = new Map(view.roles.map((role) => [`${role.metadata.namespace ?? ''}/${role.metadata.name}`, role]))
   const clusterRolesByName = new Map(view.clusterRoles.map((role) => [role.metadata.name, role]))
   const clusterBindingsBySubject = indexBindingsBySubject(view.clusterRoleBindings)
 
   for (const model of models.values()) {
-    if (model.type === 'iaas') continue
-    const namespace = model.namespace ?? findNamespace(namespaceOfModel, model)
-    if (namespace === undefined) continue
-    model.namespace = namespace
+    const namespace = model.namespace
+    if (model.type === 'iaas' || namespace === undefined) continue
     const objects = byNamespace.get(namespace)
     if (!objects) continue
     for (const application of model.applications.values()) {
@@ -53,27 +46,6 @@ export function joinKubernetes(models: Map<string, Model>, view: KubernetesView)
       application.kubernetes = joined
     }
   }
-}
-
-/** Namespaces labelled as Juju models: `name` → namespace, and `id` → namespace. */
-function modelNamespaces(view: KubernetesView): Map<string, string> {
-  const result = new Map<string, string>()
-  for (const namespace of view.namespaces.values()) {
-    const labels = namespace.metadata.labels ?? {}
-    const modelName = labels[JUJU_MODEL_LABEL]
-    const modelId = labels[JUJU_MODEL_ID_LABEL]
-    if (modelName !== undefined) result.set(`name:${modelName}`, namespace.metadata.name)
-    if (modelId !== undefined) result.set(`id:${modelId}`, namespace.metadata.name)
-  }
-  return result
-}
-
-function findNamespace(namespaceOfModel: Map<string, string>, model: Model): string | undefined {
-  if (model.uuid !== undefined) {
-    const byId = namespaceOfModel.get(`id:${model.uuid}`)
-    if (byId !== undefined) return byId
-  }
-  return namespaceOfModel.get(`name:${model.name}`)
 }
 
 interface NamespaceObjects {

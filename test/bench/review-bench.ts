@@ -89,8 +89,13 @@ function bundlePath(dir: string, copy: number): string {
 
 // The children run in the work directory, so no ./hardenctl.yaml of the repository is read.
 function runChild(mode: string, dir: string): Measurement {
-  const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), mode, dir], {cwd: dir, encoding: 'utf8', maxBuffer: 1 << 20})
+  const output = execFileSync(process.execPath, [...childFlags(), fileURLToPath(import.meta.url), mode, dir], {cwd: dir, encoding: 'utf8', maxBuffer: 1 << 20})
   return JSON.parse(output.trim().split('\n').pop()!) as Measurement
+}
+
+/** `HARDENCTL_BENCH_NODE_FLAGS="--cpu-prof"` profiles the children. */
+function childFlags(): string[] {
+  return (process.env.HARDENCTL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
 }
 
 async function measureReview(dir: string): Promise<Measurement> {

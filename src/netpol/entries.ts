@@ -50,12 +50,24 @@ export function matrixEntries(matrix: Matrix, options: EntryOptions = {}): Matri
       .map(([namespace]) => namespace),
   )
 
+  // Of those, the namespaces not isolated for egress: towards a destination whose ingress names
+  // neither them nor their classes, they all get the same answer (what its ingress grants any pod),
+  // computed once per destination rather than once per namespace.
+  const openEgress = new Set([...uniformEgress].filter((namespace) => !matrix.egress.has(byNamespace.get(namespace)![0]!.id)))
+
   const entries: MatrixEntry[] = []
   for (const namespace of scoped) {
     for (const to of byNamespace.get(namespace)!) {
       const admission = matrix.ingress.get(to.id)
       const reach = new Map<string, Reach>()
+      let anyPod: Reach | undefined
       for (const [source, classes] of byNamespace) {
+        const named = admission !== undefined && (admission.classNamespaces.has(source) || admission.byNamespace.has(source))
+        if (openEgress.has(source) && !named) {
+          anyPod ??= {uniform: cellOf(matrix, classes[0], to)}
+          reach.set(source, anyPod)
+          continue
+        }
         const uniform = uniformEgress.has(source) && !admission?.classNamespaces.has(source)
         reach.set(source, uniform ? {uniform: cellOf(matrix, classes[0], to)} : reachOf(matrix, classes, to))
       }

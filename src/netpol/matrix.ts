@@ -64,7 +64,11 @@ interface PeerTargets {
 export function reachabilityMatrix(input: PolicyInput, classes: readonly PodClass[]): Matrix {
   const index = indexPolicies(input)
   const byNamespace = new Map<string, PodClass[]>()
-  for (const podClass of classes) byNamespace.set(podClass.namespace, [...(byNamespace.get(podClass.namespace) ?? []), podClass])
+  for (const podClass of classes) {
+    const local = byNamespace.get(podClass.namespace)
+    if (local) local.push(podClass)
+    else byNamespace.set(podClass.namespace, [podClass])
+  }
   const matrix: Matrix = {classes: [...classes], byId: new Map(classes.map((c) => [c.id, c])), ingress: new Map(), egress: new Map(), index}
 
   for (const [namespace, policies] of index.byNamespace) {

@@ -26,7 +26,8 @@ const TARGET_RATIO = 1.5
 // A gate runs in CI next to other jobs: one large bundle has no business needing more than a
 // small runner's share of memory.
 const TARGET_RSS_MB = 256
-const RUNS = 3
+// Five, not three: the two children are short, and a shared machine moves either by a third.
+const RUNS = 5
 
 interface Measurement {
   ms: number

@@ -4,10 +4,14 @@
  * nova-compute and ceph-osd on the metal; mysql-innodb-cluster, rabbitmq-server, vault and OVN;
  * `variables` anchors reused in options, space bindings, and a few hundred relations.
  *
- * The shape (not the text) follows openstack-charmers/openstack-bundles (stable/openstack-base/
- * bundle.yaml, commit 00840be829dc7f6baf57745970eb7e6891e4bb73) and the deployment guide's
- * `APP-hacluster` / `APP-mysql-router` naming and `db-router` / `shared-db` / `ha` relations.
- * Names are realistic; the values are placeholders. The benchmark needs the size and shape.
+ * The shape (not the text) follows openstack-charmers/openstack-bundles stable/openstack-base/
+ * bundle.yaml (commit 00840be829dc7f6baf57745970eb7e6891e4bb73: machines, per-application charm,
+ * num_units, options, `to:` placement, relations as endpoint pairs) and the charmed OpenStack
+ * deployment steps of the HA era (`juju deploy mysql-router keystone-mysql-router`, relations
+ * `APP-mysql-router:db-router mysql-innodb-cluster:db-router`, `APP-mysql-router:shared-db
+ * APP:shared-db`, `APP:ha APP-hacluster:ha`, `APP:certificates vault:certificates`, `--to lxd:N`).
+ * Application, charm and option names are real ones; values are placeholders. The benchmark needs
+ * the size and shape.
  */
 
 /** API services deployed as 3 units in LXD, each with `NAME-hacluster` and `NAME-mysql-router`. */
@@ -77,7 +81,7 @@ export function openStackBundle(seed = 0): OpenStackBundle {
 
   const metal = ['3', '4', '5', '6', '7', '8']
   const others: [string, Application][] = [
-    ['vault', {charm: 'ch:vault', channel: '1.8/stable', units: 3, to: lxd(0), options: {vip: `10.${seed % 250}.0.90`, 'totp-secret': 'placeholder'}, bindings: API_BINDINGS}],
+    ['vault', {charm: 'ch:vault', channel: '1.8/stable', units: 3, to: lxd(0), options: {vip: `10.${seed % 250}.0.90`, 'auto-generate-root-ca-cert': 'true'}, bindings: API_BINDINGS}],
     ['vault-hacluster', {charm: 'ch:hacluster', channel: '2.4/stable'}],
     ['vault-mysql-router', {charm: 'ch:mysql-router', channel: '8.0/stable'}],
     ['ceph-radosgw', {charm: 'ch:ceph-radosgw', channel: 'reef/stable', units: 3, to: lxd(1), options: {source: '*openstack-origin', vip: `10.${seed % 250}.0.91`}, bindings: API_BINDINGS, expose: true}],

@@ -27,6 +27,8 @@ const RUNS = 3
 
 interface Measurement {
   ms: number
+  /** CPU time of the child (all its threads): less moved than wall time by other work on the machine. */
+  cpuMs: number
   peakRssMb: number
   classes?: number
   entries?: number
@@ -60,6 +62,9 @@ async function main(): Promise<void> {
       readParseMs: round(parse.ms),
       ratio: round(ratio, 2),
       ratioTarget: TARGET_RATIO,
+      netpolMatrixCpuMs: round(netpol.cpuMs),
+      readParseCpuMs: round(parse.cpuMs),
+      cpuRatio: round(netpol.cpuMs / parse.cpuMs, 2),
       netpolMatrixPeakRssMb: round(netpol.peakRssMb),
       readParsePeakRssMb: round(parse.peakRssMb),
       rssTargetMb: TARGET_RSS_MB,
@@ -74,6 +79,7 @@ async function main(): Promise<void> {
     console.log(`  of which read, inventory and classes (loadNetpolInput): ${figures.loadMs} ms; matrix, entries and table: ${round(netpol.ms - (netpol.loadMs ?? 0))} ms`)
     console.log(`read + JSON.parse only:  ${figures.readParseMs} ms`)
     console.log(`ratio:                   ${figures.ratio} (target ≤ ${TARGET_RATIO})${ratio <= TARGET_RATIO ? '' : '  ← above target'}`)
+    console.log(`CPU time:                netpol matrix ${figures.netpolMatrixCpuMs} ms, read + parse ${figures.readParseCpuMs} ms, ratio ${figures.cpuRatio} (less moved by other work on the machine)`)
     console.log(`netpol matrix peak RSS:  ${figures.netpolMatrixPeakRssMb} MB (target < ${TARGET_RSS_MB}; read + parse: ${figures.readParsePeakRssMb} MB)${netpol.peakRssMb < TARGET_RSS_MB ? '' : '  ← above target'}`)
     if (json) console.log(JSON.stringify(figures))
   } finally {
@@ -98,6 +104,7 @@ async function measureNetpol(dir: string): Promise<Measurement> {
   const {reachabilityMatrix} = await import('../../src/netpol/matrix.js')
   const {renderMatrixTable} = await import('../../src/netpol/render.js')
   const start = performance.now()
+  const cpuStart = process.cpuUsage()
   const loaded = await loadNetpolInput({from: [dir]})
   const loadMs = performance.now() - start
   const namespaces = selectNamespaces(loaded.namespaces, undefined)
@@ -105,13 +112,14 @@ async function measureNetpol(dir: string): Promise<Measurement> {
   const entries = matrixEntries(matrix, {})
   const table = renderMatrixTable(matrix, entries, namespaces)
   const ms = performance.now() - start
-  return {ms, loadMs, peakRssMb: peakRssMb(), classes: loaded.classes.length, entries: entries.length, lines: table.split('\n').length - 1}
+  return {ms, cpuMs: cpuMsSince(cpuStart), loadMs, peakRssMb: peakRssMb(), classes: loaded.classes.length, entries: entries.length, lines: table.split('\n').length - 1}
 }
 
 async function measureParse(dir: string): Promise<Measurement> {
   const start = performance.now()
+  const cpuStart = process.cpuUsage()
   for (const file of await listFiles(dir)) JSON.parse(await readFile(file, 'utf8'))
-  return {ms: performance.now() - start, peakRssMb: peakRssMb()}
+  return {ms: performance.now() - start, cpuMs: cpuMsSince(cpuStart), peakRssMb: peakRssMb()}
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -119,10 +127,15 @@ async function listFiles(dir: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort()
 }
 
-/** The run with the median time, with the median peak RSS of all runs. */
+/** The run with the median time, with the median CPU time and peak RSS of all runs. */
 function median(runs: Measurement[]): Measurement {
   const middle = <T>(values: T[], by: (value: T) => number): T => [...values].sort((a, b) => by(a) - by(b))[values.length >> 1]!
-  return {...middle(runs, (run) => run.ms), peakRssMb: middle(runs, (run) => run.peakRssMb).peakRssMb}
+  return {...middle(runs, (run) => run.ms), cpuMs: middle(runs, (run) => run.cpuMs).cpuMs, peakRssMb: middle(runs, (run) => run.peakRssMb).peakRssMb}
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const {user, system} = process.cpuUsage(start)
+  return (user + system) / 1000
 }
 
 function peakRssMb(): number {

@@ -31,6 +31,8 @@ const RUNS = 5
 
 interface Measurement {
   ms: number
+  /** CPU time of the child (all its threads): less moved than wall time by other work on the machine. */
+  cpuMs: number
   peakRssMb: number
   findings?: number
 }
@@ -66,6 +68,9 @@ async function main(): Promise<void> {
       readParseMs: round(parse.ms),
       ratio: round(ratio, 2),
       ratioTarget: TARGET_RATIO,
+      reviewCpuMs: round(review.cpuMs),
+      readParseCpuMs: round(parse.cpuMs),
+      cpuRatio: round(review.cpuMs / parse.cpuMs, 2),
       reviewPeakRssMb: round(review.peakRssMb),
       readParsePeakRssMb: round(parse.peakRssMb),
       rssTargetMb: TARGET_RSS_MB,
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
     console.log(`review × ${REPETITIONS}:          ${figures.reviewMs} ms (${(review.ms / REPETITIONS).toFixed(1)} ms per bundle, ${review.findings} findings each)`)
     console.log(`read + YAML.parse × ${REPETITIONS}: ${figures.readParseMs} ms`)
     console.log(`ratio:                   ${figures.ratio} (target ≤ ${TARGET_RATIO})${ratio <= TARGET_RATIO ? '' : '  ← above target'}`)
+    console.log(`CPU time:                review ${figures.reviewCpuMs} ms, read + parse ${figures.readParseCpuMs} ms, ratio ${figures.cpuRatio} (less moved by other work on the machine)`)
     console.log(`review peak RSS:         ${figures.reviewPeakRssMb} MB (target < ${TARGET_RSS_MB}; read + parse: ${figures.readParsePeakRssMb} MB)${review.peakRssMb < TARGET_RSS_MB ? '' : '  ← above target'}`)
     if (json) console.log(JSON.stringify(figures))
   } finally {
@@ -105,26 +111,33 @@ async function measureReview(dir: string): Promise<Measurement> {
   const now = new Date('2026-11-01T00:00:00Z')
   let findings = 0
   const start = performance.now()
+  const cpuStart = process.cpuUsage()
   for (let copy = 0; copy < REPETITIONS; copy++) {
     const path = bundlePath(dir, copy)
     const result = await runReview({paths: [path], toolVersion: 'bench', now})
     renderReport('sarif', result.report, result.rules, {fallbackArtifactUri: path})
     findings = result.report.findings.length
   }
-  return {ms: performance.now() - start, peakRssMb: peakRssMb(), findings}
+  return {ms: performance.now() - start, cpuMs: cpuMsSince(cpuStart), peakRssMb: peakRssMb(), findings}
 }
 
 async function measureParse(dir: string): Promise<Measurement> {
   const {parse} = await import('yaml')
   const start = performance.now()
+  const cpuStart = process.cpuUsage()
   for (let copy = 0; copy < REPETITIONS; copy++) parse(await readFile(bundlePath(dir, copy), 'utf8'))
-  return {ms: performance.now() - start, peakRssMb: peakRssMb()}
+  return {ms: performance.now() - start, cpuMs: cpuMsSince(cpuStart), peakRssMb: peakRssMb()}
 }
 
-/** The run with the median time, with the median peak RSS of all runs. */
+/** The run with the median time, with the median CPU time and peak RSS of all runs. */
 function median(runs: Measurement[]): Measurement {
   const middle = <T>(values: T[], by: (value: T) => number): T => [...values].sort((a, b) => by(a) - by(b))[values.length >> 1]!
-  return {...middle(runs, (run) => run.ms), peakRssMb: middle(runs, (run) => run.peakRssMb).peakRssMb}
+  return {...middle(runs, (run) => run.ms), cpuMs: middle(runs, (run) => run.cpuMs).cpuMs, peakRssMb: middle(runs, (run) => run.peakRssMb).peakRssMb}
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const {user, system} = process.cpuUsage(start)
+  return (user + system) / 1000
 }
 
 function peakRssMb(): number {

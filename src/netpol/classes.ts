@@ -42,10 +42,9 @@ export function podClasses(view: Pick<KubernetesView, 'pods'>, options: PodClass
     const namespace = pod.metadata.namespace ?? 'default'
     if (wanted && !wanted.has(namespace)) continue
     if (FINISHED_PHASES.has(pod.status?.phase ?? '')) continue
+    const podLabels = pod.metadata.labels ?? {}
     const labels: Record<string, string> = {}
-    for (const key of Object.keys(pod.metadata.labels ?? {}).sort()) {
-      if (!ignored.has(key)) labels[key] = pod.metadata.labels![key]!
-    }
+    for (const key of Object.keys(podLabels).filter((key) => !ignored.has(key)).sort()) labels[key] = podLabels[key]!
     const hostNetwork = pod.spec.hostNetwork === true
     const ports = containerPorts(pod.spec.containers ?? [])
     const key = JSON.stringify([namespace, labels, hostNetwork, ports])
@@ -62,8 +61,13 @@ export function podClasses(view: Pick<KubernetesView, 'pods'>, options: PodClass
   for (const podClass of classes) podClass.pods.sort()
   disambiguate(classes)
   for (const podClass of classes) podClass.id = `${podClass.namespace}/${podClass.name}`
-  return classes.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name, undefined, {numeric: true}))
+  return classes.sort((a, b) => compareText(a.namespace, b.namespace) || compareNumeric(a.name, b.name))
 }
+
+// What localeCompare does, without building a collator for every comparison (8,000 classes take
+// a hundred thousand comparisons).
+const compareText = new Intl.Collator().compare
+const compareNumeric = new Intl.Collator(undefined, {numeric: true}).compare
 
 /** The Deployment, StatefulSet, DaemonSet or Job that owns the pod, else the pod's own name. */
 function workloadName(pod: KubePod): string {
@@ -75,18 +79,19 @@ function workloadName(pod: KubePod): string {
 }
 
 function containerPorts(containers: readonly {ports?: {name?: string; containerPort: number; protocol?: string}[]}[]): ContainerPortLike[] {
-  const seen = new Map<string, ContainerPortLike>()
+  const ports: ContainerPortLike[] = []
+  const seen = new Set<string>()
   for (const container of containers) {
     for (const port of container.ports ?? []) {
-      const entry: ContainerPortLike = {
-        ...(port.name === undefined ? {} : {name: port.name}),
-        port: port.containerPort,
-        protocol: (port.protocol ?? 'TCP').toUpperCase(),
-      }
-      seen.set(JSON.stringify(entry), entry)
+      const protocol = (port.protocol ?? 'TCP').toUpperCase()
+      // A JSON string ends where its quote closes, so number, protocol and name cannot run together.
+      const key = `${port.containerPort}${JSON.stringify(protocol)}${port.name === undefined ? '' : JSON.stringify(port.name)}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      ports.push(port.name === undefined ? {port: port.containerPort, protocol} : {name: port.name, port: port.containerPort, protocol})
     }
   }
-  return [...seen.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol))
+  return ports.length < 2 ? ports : ports.sort((a, b) => a.port - b.port || compareText(a.protocol, b.protocol))
 }
 
 /** Two classes of one namespace with one name (say, a rollout in progress): `name@first-pod`. */

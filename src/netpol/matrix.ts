@@ -24,7 +24,7 @@ import {
   validSelector,
 } from './policies.js'
 import {ALL_PORTS, intersectPorts, NO_PORTS, type PortSet, portsKey} from './ports.js'
-import {OUTSIDE_ID, type PeerLike, type PodClass, type PolicyInput} from './types.js'
+import {OUTSIDE_ID, type PeerLike, type PodClass, type PolicyInput, type SelectorLike} from './types.js'
 
 /** What one class's policies admit in one direction. Absent from the matrix: not isolated. */
 export interface Admission {
@@ -63,16 +63,15 @@ interface PeerTargets {
 
 export function reachabilityMatrix(input: PolicyInput, classes: readonly PodClass[]): Matrix {
   const index = indexPolicies(input)
-  const byNamespace = new Map<string, PodClass[]>()
-  for (const podClass of classes) byNamespace.set(podClass.namespace, [...(byNamespace.get(podClass.namespace) ?? []), podClass])
+  const byNamespace = indexClasses(classes)
   const matrix: Matrix = {classes: [...classes], byId: new Map(classes.map((c) => [c.id, c])), ingress: new Map(), egress: new Map(), index}
 
   for (const [namespace, policies] of index.byNamespace) {
-    const local = byNamespace.get(namespace) ?? []
+    const local = byNamespace.get(namespace)
     for (const indexed of policies) {
       const selector = indexed.policy.spec.podSelector
       if (!validSelector(selector)) continue
-      const selected = local.filter((podClass) => selectorMatches(selector, podClass.labels))
+      const selected = selectClasses(local, selector)
       if (selected.length === 0) continue
       for (const direction of ['ingress', 'egress'] as const) {
         if (!indexed[direction]) continue
@@ -97,7 +96,45 @@ export function reachabilityMatrix(input: PolicyInput, classes: readonly PodClas
 
 const EVERYONE: PeerTargets = {any: true, anyPod: false, outside: false, namespaces: [], classes: []}
 
-function peerTargets(peer: PeerLike, policyNamespace: string, byNamespace: Map<string, PodClass[]>, index: PolicyIndex): PeerTargets {
+/**
+ * A namespace's classes, also by label, so that a selector with matchLabels is matched against
+ * the classes carrying its first label only (8,400 policies of one application each, over 40
+ * classes a namespace, in the reconcile plan).
+ */
+interface LocalClasses {
+  all: PodClass[]
+  byLabel: Map<string, Map<string, PodClass[]>>
+}
+
+function indexClasses(classes: readonly PodClass[]): Map<string, LocalClasses> {
+  const byNamespace = new Map<string, LocalClasses>()
+  for (const podClass of classes) {
+    let local = byNamespace.get(podClass.namespace)
+    if (!local) byNamespace.set(podClass.namespace, (local = {all: [], byLabel: new Map()}))
+    local.all.push(podClass)
+    for (const [key, value] of Object.entries(podClass.labels)) {
+      let values = local.byLabel.get(key)
+      if (!values) local.byLabel.set(key, (values = new Map()))
+      const withValue = values.get(value)
+      if (withValue) withValue.push(podClass)
+      else values.set(value, [podClass])
+    }
+  }
+  return byNamespace
+}
+
+/** The classes of a namespace the selector selects, in class order. */
+function selectClasses(local: LocalClasses | undefined, selector: SelectorLike | undefined): PodClass[] {
+  if (!local) return []
+  let candidates = local.all
+  for (const key in selector?.matchLabels) {
+    candidates = local.byLabel.get(key)?.get(selector.matchLabels[key]!) ?? []
+    break
+  }
+  return candidates.filter((podClass) => selectorMatches(selector, podClass.labels))
+}
+
+function peerTargets(peer: PeerLike, policyNamespace: string, byNamespace: Map<string, LocalClasses>, index: PolicyIndex): PeerTargets {
   const targets: PeerTargets = {any: false, anyPod: false, outside: false, namespaces: [], classes: []}
   const shape = peerShape(peer)
   if (shape === 'invalid') return targets
@@ -118,9 +155,7 @@ function peerTargets(peer: PeerLike, policyNamespace: string, byNamespace: Map<s
     return targets
   }
   for (const namespace of namespaces) {
-    for (const podClass of byNamespace.get(namespace) ?? []) {
-      if (selectorMatches(peer.podSelector, podClass.labels)) targets.classes.push(podClass)
-    }
+    for (const podClass of selectClasses(byNamespace.get(namespace), peer.podSelector)) targets.classes.push(podClass)
   }
   return targets
 }

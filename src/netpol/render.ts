@@ -9,17 +9,18 @@ import {OUTSIDE_ID, type PodClass} from './types.js'
 export const SOURCE_LEGEND = `Sources: ${EVERYONE} everyone (every pod and outside), ${EVERY_POD} every pod of every namespace, NS/* every pod of NS, outside an address beyond the cluster; "except NS/*": those namespaces have lines of their own.`
 
 export function renderMatrixTable(matrix: Matrix, entries: readonly MatrixEntry[], namespaces: readonly string[]): string {
-  const classes = matrix.classes.filter((podClass) => namespaces.includes(podClass.namespace))
+  const shown = new Set(namespaces)
+  const classes = matrix.classes.filter((podClass) => shown.has(podClass.namespace))
   const policies = namespaces.reduce((sum, namespace) => sum + (matrix.index.byNamespace.get(namespace)?.length ?? 0), 0)
   const lines = [
     `Reachability under NetworkPolicy: ${count(classes.length, 'pod class', 'pod classes')} in ${count(namespaces.length, 'namespace')}, ${count(policies, 'NetworkPolicy', 'NetworkPolicies')}.`,
     SOURCE_LEGEND,
   ]
-  const byDestination = new Map<string, MatrixEntry[]>()
-  for (const entry of entries) byDestination.set(entry.to, [...(byDestination.get(entry.to) ?? []), entry])
+  const byDestination = groupBy(entries, (entry) => entry.to)
+  const byNamespace = groupBy(classes, (podClass) => podClass.namespace)
 
   for (const namespace of namespaces) {
-    const local = classes.filter((podClass) => podClass.namespace === namespace)
+    const local = byNamespace.get(namespace) ?? []
     lines.push('', namespaceHeader(matrix, namespace, local))
     for (const podClass of local) {
       const reaching = byDestination.get(podClass.id) ?? []
@@ -59,8 +60,9 @@ export function formatEntry(entry: MatrixEntry): string {
 }
 
 export function renderMatrixJson(matrix: Matrix, entries: readonly MatrixEntry[], namespaces: readonly string[], warnings: readonly string[]): string {
+  const shown = new Set(namespaces)
   const classes = matrix.classes
-    .filter((podClass) => namespaces.includes(podClass.namespace))
+    .filter((podClass) => shown.has(podClass.namespace))
     .map((podClass) => ({
       id: podClass.id,
       namespace: podClass.namespace,
@@ -88,6 +90,17 @@ export function renderVerdictText(verdict: Verdict): string {
 
 export function renderVerdictJson(verdict: Verdict): string {
   return `${JSON.stringify({apiVersion: 'hardenctl.io/v1', kind: 'ReachabilityVerdict', ...verdict}, null, 2)}\n`
+}
+
+/** The items by key, each list in the items' order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    const group = groups.get(key(item))
+    if (group) group.push(item)
+    else groups.set(key(item), [item])
+  }
+  return groups
 }
 
 /** A header line stays one line: the first few names, then how many more. */

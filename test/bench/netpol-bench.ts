@@ -1,0 +1,154 @@
+/**
+ * `npm run bench` (issue 16): `netpol matrix --from` the bench estate (synthetic-estate.ts: 200
+ * models × 40 apps, 3 pods each: 24k pods, 8,000 pod classes, 100 namespaces with a default-deny
+ * policy) against reading and JSON.parse-ing the same files. The netpol child does what the
+ * command does: validate the policy file, read the snapshot, build the classes, the matrix and its
+ * entries, and render the table (the default format). Each measurement runs in its own Node
+ * process, modules loaded before the clock starts, so peak RSS is the measured work's own.
+ * `--json` prints the figures as one JSON object on the last line.
+ */
+import {execFileSync} from 'node:child_process'
+import {mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {performance} from 'node:perf_hooks'
+
+import {writeSyntheticEstate} from './synthetic-estate.js'
+
+const SIZE = {models: 200, appsPerModel: 40, podsPerApp: 3}
+// netpol matrix reads the same snapshot audit reads, then answers a question about every pair of
+// 8,000 applications: the answer may cost reading the input once more, not more. Past 2× a user
+// at this size waits on the tool rather than on the estate's size.
+const TARGET_RATIO = 2
+// The same input as audit, and the same bound: a laptop or a CI runner next to other work.
+const TARGET_RSS_MB = 512
+const RUNS = 3
+
+interface Measurement {
+  ms: number
+  /** CPU time of the child (all its threads): less moved than wall time by other work on the machine. */
+  cpuMs: number
+  peakRssMb: number
+  classes?: number
+  entries?: number
+  lines?: number
+  /** Of `ms`: reading the snapshot into an inventory and building the classes (loadNetpolInput). */
+  loadMs?: number
+}
+
+async function main(): Promise<void> {
+  const [mode, target] = process.argv.slice(2)
+  if (mode === '--child-netpol') return printMeasurement(await measureNetpol(target!))
+  if (mode === '--child-parse') return printMeasurement(await measureParse(target!))
+
+  const json = process.argv.includes('--json')
+  const dir = await mkdtemp(join(tmpdir(), 'hardenctl-netpol-bench-'))
+  try {
+    const generated = await writeSyntheticEstate(dir, SIZE)
+    const parseRuns: Measurement[] = []
+    const netpolRuns: Measurement[] = []
+    for (let run = 0; run < RUNS; run++) {
+      parseRuns.push(runChild('--child-parse', dir))
+      netpolRuns.push(runChild('--child-netpol', dir))
+    }
+    const parse = median(parseRuns)
+    const netpol = median(netpolRuns)
+    const ratio = netpol.ms / parse.ms
+    const figures = {
+      estate: {...SIZE, pods: generated.pods, files: generated.files},
+      netpolMatrixMs: round(netpol.ms),
+      loadMs: round(netpol.loadMs ?? 0),
+      readParseMs: round(parse.ms),
+      ratio: round(ratio, 2),
+      ratioTarget: TARGET_RATIO,
+      netpolMatrixCpuMs: round(netpol.cpuMs),
+      readParseCpuMs: round(parse.cpuMs),
+      cpuRatio: round(netpol.cpuMs / parse.cpuMs, 2),
+      netpolMatrixPeakRssMb: round(netpol.peakRssMb),
+      readParsePeakRssMb: round(parse.peakRssMb),
+      rssTargetMb: TARGET_RSS_MB,
+      classes: netpol.classes,
+      entries: netpol.entries,
+      tableLines: netpol.lines,
+      runs: RUNS,
+    }
+    console.log(`netpol matrix: medians of ${RUNS} runs each`)
+    console.log(`estate: ${SIZE.models} models × ${SIZE.appsPerModel} apps, ${generated.pods} pods, ${generated.files} files`)
+    console.log(`netpol matrix wall time: ${figures.netpolMatrixMs} ms (${netpol.classes} pod classes, ${netpol.entries} entries, ${netpol.lines} table lines)`)
+    console.log(`  of which read, inventory and classes (loadNetpolInput): ${figures.loadMs} ms; matrix, entries and table: ${round(netpol.ms - (netpol.loadMs ?? 0))} ms`)
+    console.log(`read + JSON.parse only:  ${figures.readParseMs} ms`)
+    console.log(`ratio:                   ${figures.ratio} (target ≤ ${TARGET_RATIO})${ratio <= TARGET_RATIO ? '' : '  ← above target'}`)
+    console.log(`CPU time:                netpol matrix ${figures.netpolMatrixCpuMs} ms, read + parse ${figures.readParseCpuMs} ms, ratio ${figures.cpuRatio} (less moved by other work on the machine)`)
+    console.log(`netpol matrix peak RSS:  ${figures.netpolMatrixPeakRssMb} MB (target < ${TARGET_RSS_MB}; read + parse: ${figures.readParsePeakRssMb} MB)${netpol.peakRssMb < TARGET_RSS_MB ? '' : '  ← above target'}`)
+    if (json) console.log(JSON.stringify(figures))
+  } finally {
+    await rm(dir, {recursive: true, force: true})
+  }
+}
+
+// The child runs in the estate directory, so no ./hardenctl.yaml of the repository is read.
+function runChild(mode: string, dir: string): Measurement {
+  const output = execFileSync(process.execPath, [...childFlags(), fileURLToPath(import.meta.url), mode, dir], {cwd: dir, encoding: 'utf8', maxBuffer: 1 << 20})
+  return JSON.parse(output.trim().split('\n').pop()!) as Measurement
+}
+
+/** `HARDENCTL_BENCH_NODE_FLAGS="--cpu-prof"` profiles the children. */
+function childFlags(): string[] {
+  return (process.env.HARDENCTL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+}
+
+async function measureNetpol(dir: string): Promise<Measurement> {
+  const {loadNetpolInput, selectNamespaces} = await import('../../src/netpol/command-input.js')
+  const {matrixEntries} = await import('../../src/netpol/entries.js')
+  const {reachabilityMatrix} = await import('../../src/netpol/matrix.js')
+  const {renderMatrixTable} = await import('../../src/netpol/render.js')
+  const start = performance.now()
+  const cpuStart = process.cpuUsage()
+  const loaded = await loadNetpolInput({from: [dir]})
+  const loadMs = performance.now() - start
+  const namespaces = selectNamespaces(loaded.namespaces, undefined)
+  const matrix = reachabilityMatrix(loaded.input, loaded.classes)
+  const entries = matrixEntries(matrix, {})
+  const table = renderMatrixTable(matrix, entries, namespaces)
+  const ms = performance.now() - start
+  return {ms, cpuMs: cpuMsSince(cpuStart), loadMs, peakRssMb: peakRssMb(), classes: loaded.classes.length, entries: entries.length, lines: table.split('\n').length - 1}
+}
+
+async function measureParse(dir: string): Promise<Measurement> {
+  const start = performance.now()
+  const cpuStart = process.cpuUsage()
+  for (const file of await listFiles(dir)) JSON.parse(await readFile(file, 'utf8'))
+  return {ms: performance.now() - start, cpuMs: cpuMsSince(cpuStart), peakRssMb: peakRssMb()}
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, {withFileTypes: true, recursive: true})
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort()
+}
+
+/** The run with the median time, with the median CPU time and peak RSS of all runs. */
+function median(runs: Measurement[]): Measurement {
+  const middle = <T>(values: T[], by: (value: T) => number): T => [...values].sort((a, b) => by(a) - by(b))[values.length >> 1]!
+  return {...middle(runs, (run) => run.ms), cpuMs: middle(runs, (run) => run.cpuMs).cpuMs, peakRssMb: middle(runs, (run) => run.peakRssMb).peakRssMb}
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const {user, system} = process.cpuUsage(start)
+  return (user + system) / 1000
+}
+
+function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024
+}
+
+function printMeasurement(measurement: Measurement): void {
+  console.log(JSON.stringify(measurement))
+}
+
+function round(value: number, digits = 0): number {
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}
+
+await main()

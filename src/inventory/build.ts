@@ -165,6 +165,7 @@ export function buildInventory(contributions: Contribution[], options: BuildOpti
     gaps,
     files: options.files ?? [],
     locate,
+    // `this.locate`, not the closure: a snapshot's hosts replace `locate` to add their own files.
     locateAll(refs) {
       const byFile = new Map<string, number[]>()
       refs.forEach((ref, index) => {
@@ -175,7 +176,7 @@ export function buildInventory(contributions: Contribution[], options: BuildOpti
       })
       const locations: (Location | undefined)[] = Array.from({length: refs.length})
       for (const [file, indexes] of byFile) {
-        for (const index of indexes) locations[index] = locate(refs[index])
+        for (const index of indexes) locations[index] = this.locate(refs[index])
         locators.get(file)?.release?.()
       }
       return locations

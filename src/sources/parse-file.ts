@@ -164,8 +164,6 @@ function parseYaml(file: string, text: string): ParsedFile {
     // parseAllDocuments returns an EmptyStream when there is nothing but comments.
     throw new InputError(file, 'file has no YAML documents; expected JSON or YAML data')
   }
-  // `charm: {{ charm }}` is valid YAML (a map used as a key): only a template writes that.
-  if (parsed.some(hasCollectionKey) && templateMarker(text) !== undefined) throw templateError(file, text)
   const documents: ParsedFile['documents'] = []
   parsed.forEach((doc, index) => {
     const error = doc.errors[0]
@@ -174,9 +172,10 @@ function parseYaml(file: string, text: string): ParsedFile {
       if (/call stack/i.test(error.message)) throw new InputError(file, DEEP_NESTING, {line, column})
       throw new InputError(file, `malformed YAML: ${firstLine(error.message)}`, {line, column})
     }
-    const duplicate = findDuplicateYamlKey(doc)
+    const {duplicate, collectionKey, expansion} = inspectYaml(doc)
+    // `charm: {{ charm }}` is valid YAML (a map used as a key): only a template writes that.
+    if (collectionKey && templateMarker(text) !== undefined) throw templateError(file, text)
     if (duplicate) throw duplicateKeyError(file, String(duplicate.value), duplicate.range ? lineCounterPosition(lineCounter, duplicate.range[0]) : {})
-    const expansion = aliasExpansion(doc)
     if (expansion > MAX_ALIAS_EXPANSION) {
       throw new InputError(file, `YAML aliases expand to more than ${MAX_ALIAS_EXPANSION.toLocaleString('en')} nodes; refusing a possible alias bomb`)
     }
@@ -189,39 +188,16 @@ function parseYaml(file: string, text: string): ParsedFile {
 }
 
 /**
- * The first scalar key repeated in one map. yaml's own `uniqueKeys` check compares each key with
- * every earlier one, which made a 32,000-application status take minutes; a set per map is linear.
- * Merge keys (`<<`) may repeat.
+ * One walk over a parsed document for what it must not hold:
+ * - `duplicate`: the first scalar key repeated in one map (merge keys, `<<`, may repeat). yaml's
+ *   own `uniqueKeys` compares each key with every earlier one, which made a 32,000-application
+ *   status take minutes; a set per map is linear.
+ * - `collectionKey`: a map or sequence used as a key, which only a template writes.
+ * - `expansion`: how many nodes the aliases add once expanded, each alias counting the nodes of
+ *   what it names, aliases inside that included; anchors are taken in document order, as YAML
+ *   resolves them. The walk stops once that passes the bound.
  */
-function findDuplicateYamlKey(document: Document.Parsed): Scalar | undefined {
-  let duplicate: Scalar | undefined
-  visit(document, {
-    Map(_, map) {
-      const seen = new Set<unknown>()
-      for (const item of map.items) {
-        if (!isScalar(item.key) || item.key.value === '<<') continue
-        if (seen.has(item.key.value)) {
-          duplicate = item.key
-          return visit.BREAK
-        }
-        seen.add(item.key.value)
-      }
-      return undefined
-    },
-  })
-  return duplicate
-}
-
-function lineCounterPosition(lineCounter: LineCounter, offset: number): {line: number; column: number} {
-  const {line, col} = lineCounter.linePos(offset)
-  return {line, column: col}
-}
-
-/**
- * How many nodes the document's aliases add once expanded: each alias counts the nodes of what it
- * names, aliases inside that included. Anchors are taken in document order, as YAML resolves them.
- */
-function aliasExpansion(document: Document.Parsed): number {
+function inspectYaml(document: Document.Parsed): {duplicate?: Scalar; collectionKey: boolean; expansion: number} {
   const anchors = new Map<string, YamlNode>()
   const sizes = new Map<YamlNode, number>()
   const sizeOf = (node: unknown): number => {
@@ -238,29 +214,37 @@ function aliasExpansion(document: Document.Parsed): number {
     sizes.set(node, size)
     return size
   }
-  let total = 0
-  visit(document, {
-    Node(_, node) {
-      if (node.anchor) anchors.set(node.anchor, node)
-      if (isAlias(node)) total += sizeOf(node)
-      return total > MAX_ALIAS_EXPANSION ? visit.BREAK : undefined
-    },
-  })
-  return total
-}
-
-function hasCollectionKey(document: Document.Parsed): boolean {
-  let found = false
+  let duplicate: Scalar | undefined
+  let collectionKey = false
+  let expansion = 0
   visit(document, {
     Pair(_, pair) {
-      if (isCollection(pair.key)) {
-        found = true
-        return visit.BREAK
-      }
+      if (isCollection(pair.key)) collectionKey = true
       return undefined
     },
+    Node(_, node) {
+      if (node.anchor) anchors.set(node.anchor, node)
+      if (isAlias(node)) expansion += sizeOf(node)
+      else if (isMap(node) && duplicate === undefined) duplicate = repeatedKey(node)
+      return expansion > MAX_ALIAS_EXPANSION ? visit.BREAK : undefined
+    },
   })
-  return found
+  return {duplicate, collectionKey, expansion}
+}
+
+function repeatedKey(map: YAMLMap): Scalar | undefined {
+  const seen = new Set<unknown>()
+  for (const item of map.items) {
+    if (!isScalar(item.key) || item.key.value === '<<') continue
+    if (seen.has(item.key.value)) return item.key
+    seen.add(item.key.value)
+  }
+  return undefined
+}
+
+function lineCounterPosition(lineCounter: LineCounter, offset: number): {line: number; column: number} {
+  const {line, col} = lineCounter.linePos(offset)
+  return {line, column: col}
 }
 
 function firstLine(message: string): string {

@@ -122,6 +122,15 @@ export function isOverlayDocument(data: unknown): data is Record<string, unknown
  */
 export function isBaseBundleDocument(data: unknown): boolean {
   if (!isBundleDocument(data)) return false
+  // Asked by the readers' recognisers and the grouping of bundle files alike: judged once.
+  let verdict = baseBundleVerdicts.get(data)
+  if (verdict === undefined) baseBundleVerdicts.set(data, (verdict = judgeBaseBundle(data)))
+  return verdict
+}
+
+const baseBundleVerdicts = new WeakMap<object, boolean>()
+
+function judgeBaseBundle(data: Record<string, unknown>): boolean {
   const specs = applicationSpecs(data)
   if (!specs) return false
   if (!Object.values(specs).every((spec) => isRecord(spec) && typeof spec.charm === 'string')) return false

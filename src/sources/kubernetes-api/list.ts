@@ -11,6 +11,7 @@
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {IncompleteError} from '../../errors.js'
+import {KUBERNETES_LISTS, type KubernetesList} from '../../inventory/kubernetes-kinds.js'
 import type {SourceDocument} from '../source-document.js'
 import {
   type Answer,
@@ -24,37 +25,7 @@ import {
   withRetries,
 } from './http.js'
 
-export interface KubernetesList {
-  kind: string
-  plural: string
-  apiVersion: string
-  /** Cluster-wide list path, relative to the server URL. */
-  path: string
-  namespaced: boolean
-}
-
-function list(kind: string, plural: string, apiVersion: string, scope: 'namespaced' | 'cluster'): KubernetesList {
-  const path = apiVersion.includes('/') ? `/apis/${apiVersion}/${plural}` : `/api/${apiVersion}/${plural}`
-  return {kind, plural, apiVersion, path, namespaced: scope === 'namespaced'}
-}
-
-/** What a live audit lists, in the order it is listed and the documents come out. */
-export const KUBERNETES_LISTS: readonly KubernetesList[] = [
-  list('Namespace', 'namespaces', 'v1', 'cluster'),
-  list('Pod', 'pods', 'v1', 'namespaced'),
-  list('Service', 'services', 'v1', 'namespaced'),
-  list('ServiceAccount', 'serviceaccounts', 'v1', 'namespaced'),
-  list('Deployment', 'deployments', 'apps/v1', 'namespaced'),
-  list('StatefulSet', 'statefulsets', 'apps/v1', 'namespaced'),
-  list('DaemonSet', 'daemonsets', 'apps/v1', 'namespaced'),
-  list('CronJob', 'cronjobs', 'batch/v1', 'namespaced'),
-  list('Ingress', 'ingresses', 'networking.k8s.io/v1', 'namespaced'),
-  list('NetworkPolicy', 'networkpolicies', 'networking.k8s.io/v1', 'namespaced'),
-  list('Role', 'roles', 'rbac.authorization.k8s.io/v1', 'namespaced'),
-  list('RoleBinding', 'rolebindings', 'rbac.authorization.k8s.io/v1', 'namespaced'),
-  list('ClusterRole', 'clusterroles', 'rbac.authorization.k8s.io/v1', 'cluster'),
-  list('ClusterRoleBinding', 'clusterrolebindings', 'rbac.authorization.k8s.io/v1', 'cluster'),
-]
+export {KUBERNETES_LISTS, type KubernetesList} from '../../inventory/kubernetes-kinds.js'
 
 export interface KubernetesCollection {
   documents: SourceDocument[]

@@ -176,6 +176,36 @@ describe('reconcile --watch against a live estate', () => {
     expect(cli.output.stdout).toContain(`${SERVICE_PORT_ADDED}: applied.\n`)
   })
 
+  it('a pass reads the same estate a one-shot run does: the same plan and warnings, with the Juju side up, down or not read', async () => {
+    const {env} = await cluster()
+    // A controller that refuses connections: the Juju side fails, the cluster is still read.
+    const down = {...env, HARDENCTL_JUJU_ENDPOINTS: '127.0.0.1:1', HARDENCTL_JUJU_USER: 'admin', HARDENCTL_JUJU_PASSWORD: PASSWORD}
+    const cases = [['up', env, []], ['down', down, []], ['not read', env, ['--no-juju']]] as const
+    for (const [which, variables, extra] of cases) {
+      const args = ['--dry-run', '--format', 'json', ...extra]
+      const oneShot = await runCli(['reconcile', ...args], {env: variables})
+      const cli = watch(args, {...variables, HARDENCTL_WATCH_MAX_PASSES: '1'})
+      expect(await cli.exited, cli.output.stderr).toBe(0)
+
+      expect(cli.output.stdout, which).toBe(oneShot.stdout)
+      const said = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('hardenctl: warning: '))
+      expect(said(cli.output.stderr), which).toEqual(said(oneShot.stderr))
+      if (which === 'not read') {
+        expect(said(cli.output.stderr)).toEqual(['hardenctl: warning: Juju not inspected: skipped (--no-juju)'])
+      } else if (which === 'up') {
+        expect(oneShot.code).toBe(0)
+        expect(cli.output.stderr).not.toMatch(/warning|failed|did not converge/)
+      } else {
+        expect(oneShot.code).toBe(3)
+        expect(cli.output.stderr).toMatch(/^hardenctl: pass 1 did not converge; /m)
+        // Without the Juju view, the model's namespace is left alone, in both.
+        expect((JSON.parse(cli.output.stdout) as {untouched: unknown}).untouched).toEqual([
+          {namespace: 'livepatch', why: 'incomplete-view', reason: 'no Juju model is known for it'},
+        ])
+      }
+    }
+  })
+
   it('a burst of changes is one pass; SIGTERM between passes exits 0 without another', async () => {
     const {api, env} = await cluster()
     const cli = watch([], {...env, HARDENCTL_WATCH_MAX_PASSES: '5'})

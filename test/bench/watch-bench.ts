@@ -10,12 +10,14 @@
  *    "pass 2" line to the end of its output), its Kubernetes LISTs (target: none; the watches
  *    keep the cluster), its writes, its Juju calls and how long the Juju side took. Target: at
  *    most 10 % of the first pass;
+ *    The watch's peak RSS is printed too (Linux);
  * 3. for comparison, the same pass as a one-shot `hardenctl reconcile` (what every watch pass
  *    cost before the watches kept the cluster): its time and LISTs.
  *
  * `--json` prints the figures as one JSON object on the last line.
  */
 import {execFile, spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
       const jujuMs = jujuWindow.stop()
       const second = traffic(requestsAtStart, callsAtStart)
       const secondOps = countOps(cli.plans[1])
+      const peakRssMb = cli.peakRssMb()
       const code = await cli.exited
 
       // 3: the same pass, one-shot.
@@ -102,10 +105,11 @@ async function main(): Promise<void> {
         objects: objects.length,
         changed,
         code,
+        peakRssMb,
         stderr: cli.stderr(),
         first: {ms: firstMs, listedMs, traffic: first, ops: firstOps},
         second: {ms: secondMs, jujuMs, traffic: second, ops: secondOps, reason: cli.passReason(2)},
-        oneShot: {ms: oneShotMs, code: oneShot.code, traffic: oneShotTraffic},
+        oneShot: {ms: oneShotMs, code: oneShot.code, peakRssMb: oneShot.peakRssMb, traffic: oneShotTraffic},
       })
     } finally {
       await Promise.all([controller.close(), kubernetes.close()])
@@ -160,6 +164,8 @@ function watchJujuCalls(count: () => number): {reset: () => void; stop: () => nu
 }
 
 interface WatchRun {
+  /** The child's peak RSS so far, in MB (Linux: VmHWM of /proc/PID/status), read every 100 ms. */
+  peakRssMb: () => number | undefined
   startedAt: number
   passStartedAt: number[]
   outputAt: number[]
@@ -181,7 +187,9 @@ function startWatch(cwd: string, env: Record<string, string>): WatchRun {
     env: {...childEnv, ...env},
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  const rss = followPeakRss(child.pid)
   const run: WatchRun = {
+    peakRssMb: () => rss.peakMb,
     startedAt,
     passStartedAt: [],
     outputAt: [],
@@ -190,7 +198,12 @@ function startWatch(cwd: string, env: Record<string, string>): WatchRun {
     passStarted: (n) => until(() => run.passStartedAt.length >= n),
     passReason: (n) => new RegExp(`^hardenctl: pass ${n} \\((.*)\\) at `, 'm').exec(stderr)?.[1] ?? '?',
     stderr: () => stderr,
-    exited: new Promise((resolve) => child.on('close', (code) => resolve(code))),
+    exited: new Promise((resolve) =>
+      child.on('close', (code) => {
+        clearInterval(rss.timer)
+        resolve(code)
+      }),
+    ),
   }
   let stderr = ''
   const waiters = new Set<() => void>()
@@ -238,14 +251,32 @@ function startWatch(cwd: string, env: Record<string, string>): WatchRun {
   return run
 }
 
-function runOnce(cwd: string, env: Record<string, string>): Promise<{code: number}> {
+function runOnce(cwd: string, env: Record<string, string>): Promise<{code: number; peakRssMb: number | undefined}> {
   const childEnv: NodeJS.ProcessEnv = {...process.env, ...env}
   for (const name of Object.keys(childEnv)) if (name.startsWith('HARDENCTL_')) delete childEnv[name]
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'reconcile', '--format', 'json'], {cwd, env: childEnv, maxBuffer: 1 << 30}, (error) => {
-      resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0})
+    const child = execFile(process.execPath, [BIN, 'reconcile', '--format', 'json'], {cwd, env: childEnv, maxBuffer: 1 << 30}, (error) => {
+      clearInterval(rss.timer)
+      resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, peakRssMb: rss.peakMb})
     })
+    const rss = followPeakRss(child.pid)
   })
+}
+
+/** A child's peak RSS so far, in MB (Linux: VmHWM of /proc/PID/status), read every 100 ms. */
+function followPeakRss(pid: number | undefined): {timer: NodeJS.Timeout; peakMb: number | undefined} {
+  const state: {timer: NodeJS.Timeout; peakMb: number | undefined} = {
+    peakMb: undefined,
+    timer: setInterval(() => {
+      try {
+        const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+        if (kb !== undefined) state.peakMb = Number(kb) / 1024
+      } catch {
+        // Gone, or not Linux.
+      }
+    }, 100),
+  }
+  return state
 }
 
 function countOps(plan: PlanJson | undefined): Record<Op, number> | undefined {
@@ -261,10 +292,11 @@ function report(context: {
   objects: number
   changed: string
   code: number | null
+  peakRssMb: number | undefined
   stderr: string
   first: {ms: number; listedMs: number; traffic: Traffic; ops: Record<Op, number> | undefined}
   second: {ms: number; jujuMs: number; traffic: Traffic; ops: Record<Op, number> | undefined; reason: string}
-  oneShot: {ms: number; code: number; traffic: Traffic}
+  oneShot: {ms: number; code: number; peakRssMb: number | undefined; traffic: Traffic}
 }): void {
   const {first, second, oneShot} = context
   const share = second.ms / first.ms
@@ -282,6 +314,8 @@ function report(context: {
   )
   console.log(`                          why: ${second.reason} (service ${context.changed} given port 9090); ${line(second.traffic)}; plan: ${ops(second.ops)}`)
   console.log(`                          of it the Juju side (first to last call): ${round(second.jujuMs)} ms (${(jujuShare * 100).toFixed(0)} %), collected again every pass`)
+  const mb = (value: number | undefined) => (value === undefined ? '?' : `${round(value)} MB`)
+  console.log(`  peak RSS:               the watch ${mb(context.peakRssMb)} (its stores hold the cluster between passes); the one-shot pass ${mb(oneShot.peakRssMb)}`)
   console.log(`  the same, one-shot:     ${round(oneShot.ms)} ms, exit ${oneShot.code}; ${line(oneShot.traffic)} (what a watch pass cost when every pass listed the cluster)`)
   if (context.code !== 0) console.log(`  the watch exited ${context.code}${mark(false)}: ${context.stderr.trim().split('\n').slice(-5).join(' | ')}`)
   if (context.json) {
@@ -300,7 +334,9 @@ function report(context: {
           afterOneChangeJujuMs: round(second.jujuMs),
           afterOneChangeOps: second.ops ?? null,
           oneShotMs: round(oneShot.ms),
+          oneShotPeakRssMb: oneShot.peakRssMb === undefined ? null : round(oneShot.peakRssMb),
           oneShot: oneShot.traffic,
+          peakRssMb: context.peakRssMb === undefined ? null : round(context.peakRssMb),
           exitCode: context.code,
         },
       }),

@@ -160,6 +160,12 @@ class KindStore {
 }
 
 interface Session extends ListSession {
+  /**
+   * Lists run one at a time, whichever kind asks (the first lists, resyncs that fall together):
+   * as in a one-shot run, the API server's fairness limits favour a steady client, and only one
+   * list's pages are in memory at once.
+   */
+  oneAtATime: <T>(task: () => Promise<T>) => Promise<T>
   signal: AbortSignal
   options: WatchOptions
   timeoutSeconds: number
@@ -179,6 +185,7 @@ export function watchCluster(config: KubeConfig, options: WatchOptions): Cluster
   const session: Session = {
     // One attempt per request: the watch loop retries with its own backoff, and a stop is not held up by retry waits.
     ...listSession(config, {...options, retry: options.retry ?? {attempts: 1}}, requests),
+    oneAtATime: serially(),
     signal: stop.signal,
     options,
     timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
@@ -218,6 +225,16 @@ export function watchCluster(config: KubeConfig, options: WatchOptions): Cluster
       counted = {...requests}
       return {documents, warnings, requests: since}
     },
+  }
+}
+
+/** Runs the tasks given to it one after another, in the order given. */
+function serially(): <T>(task: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve()
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = last.then(task, task)
+    last = run.catch(() => undefined)
+    return run
   }
 }
 
@@ -265,13 +282,13 @@ async function relist(store: KindStore, session: Session, problems: Reporter): P
   const {spec} = store
   let listing
   try {
-    listing = await listKind(spec, session)
+    listing = await session.oneAtATime(async () => (session.signal.aborted ? undefined : listKind(spec, session)))
   } catch (error) {
     if (session.signal.aborted) return undefined
     if (error instanceof IncompleteError) return problems.report(error.message)
     throw error
   }
-  if (session.signal.aborted) return undefined
+  if (session.signal.aborted || listing === undefined) return undefined
   store.listedAt = Date.now()
   if (!listing.listed) {
     store.refusal = {document: listing.refusal, warning: listing.warning}

@@ -84,7 +84,8 @@ export async function reconcileLoop(options: WatchLoopOptions): Promise<number> 
       ...(options.resyncMs === undefined ? {} : {resyncMs: options.resyncMs}),
       ...(options.maxResponseBytes === undefined ? {} : {maxBodyBytes: options.maxResponseBytes}),
       onChange: (change) => notify(describeChange(change)),
-      onProblem: (message) => log(`hardenctl: warning: ${message}; retrying (passes still run every ${every})`),
+      // The stores may be behind meanwhile: passes say so and fail rather than plan from them.
+      onProblem: (message) => log(`hardenctl: warning: ${message}; retrying (until it works again, passes fail rather than plan from a view that may be behind)`),
     })
   }
   const cluster = watcher ? () => watcher.snapshot() : undefined

@@ -244,7 +244,8 @@ describe('reconcile --watch against a live estate', () => {
   it('a pass that fails is reported and the loop goes on', async () => {
     const {api, env} = await cluster()
     const cli = watch(['--policy', join(live.home, 'no-such-policy.yaml')], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
-    await Promise.all([api.watchStarted('namespaces'), api.watchStarted('services')])
+    // A change before the first pass is in what that pass reads: the change is made after it.
+    await Promise.all([api.watchStarted('services'), cli.until((o) => /pass 1 failed/.test(o.stderr))])
     api.remove('Service', 'livepatch', 'livepatch-endpoints')
 
     expect(await cli.exited, cli.output.stderr).toBe(0)

@@ -11,7 +11,7 @@ import {
   policyFlag,
   reportToClusterFlag,
 } from '../src/cli/flags.js'
-import {collectLiveFromFlags, printWarnings} from '../src/cli/live.js'
+import {collectLiveFromFlags, liveLimits, printWarnings} from '../src/cli/live.js'
 import {emit} from '../src/cli/output.js'
 import {createProgress} from '../src/cli/progress.js'
 import {ExitCode, IncompleteError, InputError} from '../src/errors.js'
@@ -21,6 +21,7 @@ import {type LoadedPolicy, loadPolicy} from '../src/policy/load.js'
 import {renderPlanHtml} from '../src/report/html/index.js'
 import {DEFAULT_MAX_CHANGES, runReconcile} from '../src/reconcile/run-reconcile.js'
 import {formatDuration, parseInterval, reconcileLoop} from '../src/reconcile/watch.js'
+import {collectWatchedPass} from '../src/reconcile/watched-live.js'
 import {positiveWholeSchema, readVariable} from '../src/sources/environment.js'
 import {discoverKubernetes} from '../src/sources/kubernetes-api/discover.js'
 import type {LiveCollection} from '../src/sources/live.js'
@@ -43,7 +44,7 @@ Before any write, the reachability engine compares who reaches whom now and afte
 
 With --report-to-cluster, the audit findings are also written to the cluster after the apply: one wgpolicyk8s.io/v1alpha2 PolicyReport named hardenctl per Juju model namespace, updated in place (with --dry-run, validated with dryRun=All like every other write). They are the findings of the estate as read at the start of the run, before its changes. Without the PolicyReport CRD, one warning says so and the run goes on.
 
-With --watch, hardenctl keeps running: a pass like the above every --interval, and about 5 seconds after a Namespace or Service is added, changed or deleted (it watches both cluster-wide, so its ClusterRole needs watch on them). One pass at a time; a pass that fails is reported on stderr and the next one runs. SIGINT or SIGTERM lets the current pass finish and exits 0.
+With --watch, hardenctl keeps running: a pass like the above every --interval, and about 5 seconds after a Namespace or Service is added, changed or deleted. It lists the cluster once and then follows every kind it reads with watches (so its ClusterRole needs watch on them), listing again when the API server has dropped the history (410 Gone) and every --resync; each pass reads the cluster from what the watches keep and collects the Juju side afresh. One pass at a time; a pass that fails is reported on stderr and the next one runs. SIGINT or SIGTERM lets the current pass finish and exits 0.
 
 ${LIVE_ENVIRONMENT_HELP}
 
@@ -91,6 +92,7 @@ EXIT CODES
     })(),
     watch: Flags.boolean({description: 'Keep running: reconcile every --interval and soon after a Namespace or Service changes, until SIGINT/SIGTERM.', default: false}),
     interval: Flags.string({description: 'With --watch: time between passes when nothing changes: 30s, 5m, 1h, or seconds. Default: 5m.'}),
+    resync: Flags.string({description: 'With --watch: list the whole cluster again this often, whatever the watches saw: 30m, 1h, 12h, or seconds. Default: 1h.'}),
     ...reportToClusterFlag,
     ...liveFlags,
   }
@@ -106,6 +108,7 @@ EXIT CODES
     checkHtmlOutput(flags)
     if (flags.watch) return this.watch(flags)
     if (flags.interval !== undefined) throw new InputError(undefined, '--interval needs --watch')
+    if (flags.resync !== undefined) throw new InputError(undefined, '--resync needs --watch')
     const policy = await loadPolicy(flags.policy)
     const live = flags.from?.length ? undefined : await collectLiveFromFlags(flags)
     const converged = await this.reconcileAndPrint(flags, live, {policy})
@@ -169,6 +172,8 @@ EXIT CODES
   private async watch(flags: Interfaces.InferredFlags<typeof Reconcile.flags>): Promise<void> {
     if (flags.from?.length) throw new InputError(undefined, '--watch follows the live estate; a snapshot (--from) does not change')
     const intervalMs = parseInterval(flags.interval ?? '5m')
+    const resyncMs = flags.resync === undefined ? undefined : parseInterval(flags.resync, '--resync')
+    const {maxResponseBytes} = liveLimits(flags.timeout, process.env)
     // Test seam: stop after this many passes, so a test of the loop ends by itself.
     const maxPasses = positiveWhole('HARDENCTL_WATCH_MAX_PASSES', process.env.HARDENCTL_WATCH_MAX_PASSES)
     if (flags['no-kubernetes']) throw new InputError(undefined, '--watch needs the Kubernetes cluster (it applies there and watches it); drop --no-kubernetes')
@@ -193,11 +198,22 @@ EXIT CODES
         intervalMs,
         maxPasses,
         kubeConfig: cluster.config,
+        kubernetesDescription: cluster.description,
         namespaces: flags.namespace,
+        resyncMs,
+        maxResponseBytes,
         signal: stop.signal,
         log: (line) => process.stderr.write(`${line}\n`),
-        pass: async (pass) => {
-          const live = await collectLiveFromFlags(flags)
+        pass: async (pass, watched) => {
+          const live = watched
+            ? await collectWatchedPass({
+                cluster: watched,
+                kubeConfig: cluster.config,
+                description: cluster.description,
+                juju: flags['no-juju'] ? false : {controllers: flags.controller},
+                collectJuju: () => collectLiveFromFlags({...flags, 'no-kubernetes': true}),
+              })
+            : await collectLiveFromFlags(flags)
           if (!live.kubeConfig) throw new IncompleteError(live.failures.map((failure) => failure.message).join('; ') || 'the Kubernetes cluster was not inspected')
           const converged = await this.reconcileAndPrint(flags, live, {separate: printed})
           printed = true

@@ -1,6 +1,9 @@
 /**
- * The Kubernetes kinds hardenctl reads with a dedicated schema, keyed by API group and kind, and
- * the input kind each proves was listed. Any other kind is kept as a generic object.
+ * The one table of Kubernetes kinds: per kind its schema, the input kind it proves was listed,
+ * the names kubectl knows it by, the inventory view that keeps it, and, for the kinds a live run
+ * reads, the API version and plural it is listed and watched as (src/sources/kubernetes-api).
+ * Any other kind is kept as a generic object. Plain data and zod schemas: the offline path
+ * imports it without loading the Kubernetes client.
  */
 import type {z} from 'zod'
 
@@ -20,8 +23,22 @@ import {
 import type {KubeCronJob, KubeObject, KubernetesView, KubeWorkload} from './kubernetes.js'
 import type {InputKind} from './types.js'
 
+/** How the API serves a kind: what a live run LISTs and WATCHes, cluster-wide. */
+export interface KubernetesList {
+  kind: string
+  /** The resource in API paths: `/apis/apps/v1/deployments`. */
+  plural: string
+  /** The version listed (the API's preferred one). */
+  apiVersion: string
+  /** Cluster-wide list path, relative to the server URL. */
+  path: string
+  namespaced: boolean
+}
+
 export interface KindSpec {
   kind: string
+  /** The resource in API paths; also a name `kubectl get` accepts. */
+  plural: string
   schema: z.ZodType
   input: InputKind
   /** API groups this kind is read from; `''` is the core group (`apiVersion: v1`). */
@@ -35,6 +52,8 @@ export interface KindSpec {
    * view's (a CronJob among the workloads). The object read stays untouched.
    */
   asView?: (object: KubeObject) => KubeObject
+  /** What a live run lists and watches it as; absent for kinds read only from files (their owners are listed instead). */
+  served?: {apiVersion: string; scope: 'namespaced' | 'cluster'}
 }
 
 /**
@@ -53,47 +72,111 @@ const APPS = ['apps', 'extensions']
 const NETWORKING = ['networking.k8s.io', 'extensions']
 const RBAC = ['rbac.authorization.k8s.io']
 
+const namespaced = (apiVersion: string) => ({apiVersion, scope: 'namespaced' as const})
+const clusterScoped = (apiVersion: string) => ({apiVersion, scope: 'cluster' as const})
+
+/**
+ * Every kind hardenctl reads with a dedicated schema. The served ones in the order a live run
+ * lists them (and its documents come out); ReplicaSets and Jobs are read from files only.
+ */
 export const KIND_SPECS: readonly KindSpec[] = [
-  {kind: 'Namespace', schema: namespaceSchema, input: 'k8s-namespaces', groups: CORE, names: ['namespaces', 'namespace', 'ns'], view: 'namespaces'},
-  {kind: 'Pod', schema: podSchema, input: 'k8s-pods', groups: CORE, names: ['pods', 'pod', 'po'], view: 'pods'},
-  {kind: 'Deployment', schema: workloadSchema, input: 'k8s-workloads', groups: APPS, names: ['deployments', 'deployment', 'deploy', 'workloads'], view: 'workloads'},
-  {kind: 'StatefulSet', schema: workloadSchema, input: 'k8s-workloads', groups: ['apps'], names: ['statefulsets', 'statefulset', 'sts'], view: 'workloads'},
-  {kind: 'DaemonSet', schema: workloadSchema, input: 'k8s-workloads', groups: APPS, names: ['daemonsets', 'daemonset', 'ds'], view: 'workloads'},
-  {kind: 'ReplicaSet', schema: workloadSchema, input: 'k8s-workloads', groups: APPS, names: ['replicasets', 'replicaset', 'rs'], view: 'workloads'},
-  {kind: 'Job', schema: workloadSchema, input: 'k8s-workloads', groups: ['batch'], names: ['jobs', 'job'], view: 'workloads'},
+  {kind: 'Namespace', plural: 'namespaces', schema: namespaceSchema, input: 'k8s-namespaces', groups: CORE, names: ['namespaces', 'namespace', 'ns'], view: 'namespaces', served: clusterScoped('v1')},
+  {kind: 'Pod', plural: 'pods', schema: podSchema, input: 'k8s-pods', groups: CORE, names: ['pods', 'pod', 'po'], view: 'pods', served: namespaced('v1')},
+  {kind: 'Service', plural: 'services', schema: serviceSchema, input: 'k8s-services', groups: CORE, names: ['services', 'service', 'svc'], view: 'services', served: namespaced('v1')},
+  {
+    kind: 'ServiceAccount',
+    plural: 'serviceaccounts',
+    schema: serviceAccountSchema,
+    input: 'k8s-serviceaccounts',
+    groups: CORE,
+    names: ['serviceaccounts', 'serviceaccount', 'sa'],
+    view: 'serviceAccounts',
+    served: namespaced('v1'),
+  },
+  {
+    kind: 'Deployment',
+    plural: 'deployments',
+    schema: workloadSchema,
+    input: 'k8s-workloads',
+    groups: APPS,
+    names: ['deployments', 'deployment', 'deploy', 'workloads'],
+    view: 'workloads',
+    served: namespaced('apps/v1'),
+  },
+  {kind: 'StatefulSet', plural: 'statefulsets', schema: workloadSchema, input: 'k8s-workloads', groups: ['apps'], names: ['statefulsets', 'statefulset', 'sts'], view: 'workloads', served: namespaced('apps/v1')},
+  {kind: 'DaemonSet', plural: 'daemonsets', schema: workloadSchema, input: 'k8s-workloads', groups: APPS, names: ['daemonsets', 'daemonset', 'ds'], view: 'workloads', served: namespaced('apps/v1')},
   {
     kind: 'CronJob',
+    plural: 'cronjobs',
     schema: cronJobSchema,
     input: 'k8s-workloads',
     groups: ['batch'],
     names: ['cronjobs', 'cronjob', 'cj'],
     view: 'workloads',
     asView: cronJobAsWorkload,
+    served: namespaced('batch/v1'),
   },
-  {kind: 'Service', schema: serviceSchema, input: 'k8s-services', groups: CORE, names: ['services', 'service', 'svc'], view: 'services'},
-  {kind: 'Ingress', schema: ingressSchema, input: 'k8s-ingresses', groups: NETWORKING, names: ['ingresses', 'ingress', 'ing'], view: 'ingresses'},
+  {
+    kind: 'Ingress',
+    plural: 'ingresses',
+    schema: ingressSchema,
+    input: 'k8s-ingresses',
+    groups: NETWORKING,
+    names: ['ingresses', 'ingress', 'ing'],
+    view: 'ingresses',
+    served: namespaced('networking.k8s.io/v1'),
+  },
   {
     kind: 'NetworkPolicy',
+    plural: 'networkpolicies',
     schema: networkPolicySchema,
     input: 'k8s-networkpolicies',
     groups: NETWORKING,
-    names: ['networkpolicies', 'networkpolicy', 'netpol'], view: 'networkPolicies'},
+    names: ['networkpolicies', 'networkpolicy', 'netpol'],
+    view: 'networkPolicies',
+    served: namespaced('networking.k8s.io/v1'),
+  },
+  {kind: 'Role', plural: 'roles', schema: roleSchema, input: 'k8s-rbac', groups: RBAC, names: ['roles', 'role', 'rbac'], view: 'roles', served: namespaced('rbac.authorization.k8s.io/v1')},
   {
-    kind: 'ServiceAccount',
-    schema: serviceAccountSchema,
-    input: 'k8s-serviceaccounts',
-    groups: CORE,
-    names: ['serviceaccounts', 'serviceaccount', 'sa'], view: 'serviceAccounts'},
-  {kind: 'Role', schema: roleSchema, input: 'k8s-rbac', groups: RBAC, names: ['roles', 'role', 'rbac'], view: 'roles'},
-  {kind: 'ClusterRole', schema: roleSchema, input: 'k8s-rbac', groups: RBAC, names: ['clusterroles', 'clusterrole'], view: 'clusterRoles'},
-  {kind: 'RoleBinding', schema: roleBindingSchema, input: 'k8s-rbac', groups: RBAC, names: ['rolebindings', 'rolebinding'], view: 'roleBindings'},
-  {
-    kind: 'ClusterRoleBinding',
+    kind: 'RoleBinding',
+    plural: 'rolebindings',
     schema: roleBindingSchema,
     input: 'k8s-rbac',
     groups: RBAC,
-    names: ['clusterrolebindings', 'clusterrolebinding'], view: 'clusterRoleBindings'},
+    names: ['rolebindings', 'rolebinding'],
+    view: 'roleBindings',
+    served: namespaced('rbac.authorization.k8s.io/v1'),
+  },
+  {
+    kind: 'ClusterRole',
+    plural: 'clusterroles',
+    schema: roleSchema,
+    input: 'k8s-rbac',
+    groups: RBAC,
+    names: ['clusterroles', 'clusterrole'],
+    view: 'clusterRoles',
+    served: clusterScoped('rbac.authorization.k8s.io/v1'),
+  },
+  {
+    kind: 'ClusterRoleBinding',
+    plural: 'clusterrolebindings',
+    schema: roleBindingSchema,
+    input: 'k8s-rbac',
+    groups: RBAC,
+    names: ['clusterrolebindings', 'clusterrolebinding'],
+    view: 'clusterRoleBindings',
+    served: clusterScoped('rbac.authorization.k8s.io/v1'),
+  },
+  {kind: 'ReplicaSet', plural: 'replicasets', schema: workloadSchema, input: 'k8s-workloads', groups: APPS, names: ['replicasets', 'replicaset', 'rs'], view: 'workloads'},
+  {kind: 'Job', plural: 'jobs', schema: workloadSchema, input: 'k8s-workloads', groups: ['batch'], names: ['jobs', 'job'], view: 'workloads'},
 ]
+
+/** What a live audit lists (and `reconcile --watch` watches), in the order it is listed and the documents come out. */
+export const KUBERNETES_LISTS: readonly KubernetesList[] = KIND_SPECS.flatMap(({kind, plural, served}) => {
+  if (!served) return []
+  const path = served.apiVersion.includes('/') ? `/apis/${served.apiVersion}/${plural}` : `/api/${served.apiVersion}/${plural}`
+  return [{kind, plural, apiVersion: served.apiVersion, path, namespaced: served.scope === 'namespaced'}]
+})
 
 /** For any kind without a dedicated schema. */
 export const GENERIC_SPEC = {schema: genericObjectSchema} as const

@@ -4,11 +4,15 @@
  * of them is one pass; changes during a pass make the next one. A pass that fails is reported and
  * the loop goes on. Stopping lets the current pass finish (each of its writes is atomic) and
  * starts no other.
+ *
+ * The cluster is listed once and then followed with watches (src/sources/kubernetes-api/watch.ts):
+ * each pass reads its Kubernetes side from what the watches keep, not from a new LIST.
  */
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {IncompleteError, InputError} from '../errors.js'
-import {type Change, watchChanges} from '../sources/kubernetes-api/watch.js'
+import type {KubernetesCollection} from '../sources/kubernetes-api/list.js'
+import type {Change, ClusterWatch} from '../sources/kubernetes-api/watch.js'
 
 export interface WatchLoopOptions {
   /** Between the end of a pass and the next one, when nothing changes. */
@@ -17,14 +21,23 @@ export interface WatchLoopOptions {
   debounceMs?: number
   /** Stop after this many passes (a test seam; default: never). */
   maxPasses?: number
-  /** Watched for changes; without it, passes only run every interval. */
+  /** Listed and watched; without it, passes only run every interval (and read no cluster view). */
   kubeConfig?: KubeConfig
-  /** Only changes in these namespaces start a pass (`--namespace`). */
+  /** Names the credentials in messages (discoverKubernetes's description). */
+  kubernetesDescription?: string
+  /** Only objects in these namespaces are kept, and only their changes start a pass (`--namespace`). */
   namespaces?: string[]
+  /** Every kind is listed again this often (`--resync`); default that of watch.ts, an hour. */
+  resyncMs?: number
+  /** Largest LIST page read (HARDENCTL_MAX_RESPONSE_MB). */
+  maxResponseBytes?: number
   /** Stops the loop: the current pass finishes, no other starts. Its reason (e.g. `SIGTERM`) is logged. */
   signal: AbortSignal
-  /** One pass (inventory, plan, apply, print); throws to report a failed pass. */
-  pass: (pass: number) => Promise<void>
+  /**
+   * One pass (inventory, plan, apply, print); throws to report a failed pass. `cluster` is the
+   * watched cluster as it is now (with `kubeConfig`); it throws when that view is not current.
+   */
+  pass: (pass: number, cluster: (() => KubernetesCollection) | undefined) => Promise<void>
   /** One line for stderr, without the newline. */
   log: (line: string) => void
 }
@@ -60,19 +73,27 @@ export async function reconcileLoop(options: WatchLoopOptions): Promise<number> 
   const watching = new AbortController()
   const stopWatching = (): void => watching.abort()
   signal.addEventListener('abort', stopWatching, {once: true})
-  const watcher = options.kubeConfig
-    ? watchChanges(options.kubeConfig, {
-        signal: watching.signal,
-        namespaces: options.namespaces,
-        onChange: (change) => notify(describeChange(change)),
-        onResync: (plural) => notify(`${plural} re-listed`),
-        onProblem: (message) => log(`hardenctl: warning: ${message}; retrying (passes still run every ${every})`),
-      })
-    : undefined
+  let watcher: ClusterWatch | undefined
+  if (options.kubeConfig) {
+    // The HTTP client loads only for a run that watches.
+    const {watchCluster} = await import('../sources/kubernetes-api/watch.js')
+    watcher = watchCluster(options.kubeConfig, {
+      signal: watching.signal,
+      namespaces: options.namespaces,
+      ...(options.kubernetesDescription === undefined ? {} : {description: options.kubernetesDescription}),
+      ...(options.resyncMs === undefined ? {} : {resyncMs: options.resyncMs}),
+      ...(options.maxResponseBytes === undefined ? {} : {maxBodyBytes: options.maxResponseBytes}),
+      onChange: (change) => notify(describeChange(change)),
+      // The stores may be behind meanwhile: passes say so and fail rather than plan from them.
+      onProblem: (message) => log(`hardenctl: warning: ${message}; retrying (until it works again, passes fail rather than plan from a view that may be behind)`),
+    })
+  }
+  const cluster = watcher ? () => watcher.snapshot() : undefined
 
   let passes = 0
   try {
-    // From the watch's starting point on, every change is seen: none falls between it and the first pass.
+    // The first pass reads the first lists, and every change after them is in the stores or makes
+    // a pass: none falls between the lists and the first pass.
     await watcher?.ready
     let reason: string | undefined = 'start'
     while (reason !== undefined && !signal.aborted) {
@@ -81,7 +102,7 @@ export async function reconcileLoop(options: WatchLoopOptions): Promise<number> 
       pending = []
       log(`hardenctl: pass ${passes} (${reason}) at ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`)
       try {
-        await options.pass(passes)
+        await options.pass(passes, cluster)
       } catch (error) {
         log(`hardenctl: pass ${passes} failed: ${describeError(error)}`)
       }
@@ -119,15 +140,15 @@ export async function reconcileLoop(options: WatchLoopOptions): Promise<number> 
   }
 }
 
-/** `--interval`: `30s`, `5m`, `1h`, `1h30m` or plain seconds; at least one second. */
-export function parseInterval(text: string): number {
+/** `--interval` (or `--resync`): `30s`, `5m`, `1h`, `1h30m` or plain seconds; at least one second. */
+export function parseInterval(text: string, flag = '--interval'): number {
   const value = text.trim()
   const units = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value)
   let ms = Number.NaN
   if (/^\d+$/.test(value)) ms = Number(value) * 1000
   else if (units && value !== '') ms = Number(units[1] ?? 0) * 3_600_000 + Number(units[2] ?? 0) * 60_000 + Number(units[3] ?? 0) * 1000
   if (!Number.isSafeInteger(ms) || ms < 1000) {
-    throw new InputError(undefined, `--interval ${text}: expected a duration of at least 1s such as 30s, 5m, 1h or 1h30m, or plain seconds`)
+    throw new InputError(undefined, `${flag} ${text}: expected a duration of at least 1s such as 30s, 5m, 1h or 1h30m, or plain seconds`)
   }
   return ms
 }

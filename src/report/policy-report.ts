@@ -48,11 +48,11 @@
 import type {Finding, NotEvaluated, Severity, Target} from '../findings/types.js'
 import {type KubeScope, kubeScope} from '../inventory/kube-scope.js'
 import {JUJU_MODEL_LABEL, type KubernetesView} from '../inventory/kubernetes.js'
+import {KUBERNETES_LISTS} from '../inventory/kubernetes-kinds.js'
 import {type Inventory, type Model, modelKey} from '../inventory/types.js'
 import {MANAGED_BY_LABEL, MANAGED_BY_VALUE, MODEL_LABEL} from '../plan/types.js'
 import type {Policy} from '../policy/schema.js'
 import type {RuleMetadata} from '../rules/rule.js'
-import {KUBERNETES_LISTS} from '../sources/kubernetes-api/list.js'
 import type {AuditReport} from './audit-report.js'
 import {formatGuide} from './describe.js'
 

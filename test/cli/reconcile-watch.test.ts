@@ -10,6 +10,7 @@ import {join} from 'node:path'
 
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
+import {KUBERNETES_LISTS} from '../../src/sources/kubernetes-api/list.js'
 import type {FakeKubernetesOptions} from '../fake-kubernetes/server.js'
 import {REPO_ROOT, runCli} from '../helpers/cli.js'
 import {LiveLivepatch} from '../helpers/livepatch-estate.js'
@@ -87,6 +88,11 @@ async function until(predicate: () => boolean): Promise<void> {
 
 const occurrences = (text: string, part: string) => text.split(part).length - 1
 
+/** One LIST (the example fits a page) and one watch of every kind a live run reads. */
+function onceEach(): Record<string, number> {
+  return Object.fromEntries(KUBERNETES_LISTS.flatMap((spec) => [[spec.plural, 1], [`${spec.plural}:watch`, 1]]))
+}
+
 describe('reconcile --watch against a live estate', () => {
   let live: LiveLivepatch
   const running: Running[] = []
@@ -131,8 +137,73 @@ describe('reconcile --watch against a live estate', () => {
     expect(first).toContain(`${FIRST_PASS}: applied.\n`)
     expect(second).toContain('      +          port: 9090\n')
     expect(second).toContain(`${SERVICE_PORT_ADDED}: applied.\n`)
-    // Each pass inventoried the cluster again; the watch's own lists and watches count apart.
-    expect(api.requestsByPlural()).toMatchObject({namespaces: 3, services: 3, 'namespaces:watch': 1, 'services:watch': 1, pods: 2})
+    // The cluster was listed once, before the first pass, and then only watched: the second pass
+    // read the Service from the watch, with no LIST at all (each kind one request, one page).
+    expect(api.requestsByPlural()).toMatchObject(onceEach())
+  })
+
+  it('re-lists a kind whose watch history is gone (410) and passes on what the list shows changed', async () => {
+    const {api, env} = await cluster()
+    const cli = watch([], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
+    await Promise.all([...KUBERNETES_LISTS.map((spec) => api.watchStarted(spec.plural)), cli.until((o) => o.stdout.includes(FIRST_PASS))])
+
+    // Every watch ends with 410 Gone, and the Service is added before any of them could see it.
+    api.endWatches('gone')
+    api.mutate(extraService)
+
+    expect(await cli.exited, cli.output.stderr).toBe(0)
+    const {stdout, stderr} = cli.output
+    expect(stderr).toMatch(/^hardenctl: pass 2 \(service livepatch\/metrics added\) at /m)
+    expect(stderr).not.toMatch(/warning|failed|did not converge/)
+    const [, second] = stdout.split(/\n(?=Namespace controller-microk8s-prod)/)
+    expect(second).toContain(`${SERVICE_PORT_ADDED}: applied.\n`)
+    // Each kind listed twice (the start, the 410), watched twice (before and after).
+    const twice = Object.fromEntries(Object.entries(onceEach()).map(([key, count]) => [key, 2 * count]))
+    expect(api.requestsByPlural()).toMatchObject(twice)
+  })
+
+  it('--resync lists every kind again on schedule; a resync that finds nothing changed starts no pass', async () => {
+    const {api, env} = await cluster()
+    const cli = watch(['--resync', '1s'], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
+    await cli.until((o) => o.stdout.includes(FIRST_PASS))
+    // Resyncs come and go (each a LIST of every kind); only a real change makes the second pass.
+    await until(() => (api.requestsByPlural().services ?? 0) >= 3)
+    expect(cli.output.stderr).not.toContain('pass 2')
+    api.mutate(extraService)
+
+    expect(await cli.exited, cli.output.stderr).toBe(0)
+    expect(cli.output.stderr).toMatch(/^hardenctl: pass 2 \(service livepatch\/metrics added\) at /m)
+    expect(cli.output.stdout).toContain(`${SERVICE_PORT_ADDED}: applied.\n`)
+  })
+
+  it('a pass reads the same estate a one-shot run does: the same plan and warnings, with the Juju side up, down or not read', async () => {
+    const {env} = await cluster()
+    // A controller that refuses connections: the Juju side fails, the cluster is still read.
+    const down = {...env, HARDENCTL_JUJU_ENDPOINTS: '127.0.0.1:1', HARDENCTL_JUJU_USER: 'admin', HARDENCTL_JUJU_PASSWORD: PASSWORD}
+    const cases = [['up', env, []], ['down', down, []], ['not read', env, ['--no-juju']]] as const
+    for (const [which, variables, extra] of cases) {
+      const args = ['--dry-run', '--format', 'json', ...extra]
+      const oneShot = await runCli(['reconcile', ...args], {env: variables})
+      const cli = watch(args, {...variables, HARDENCTL_WATCH_MAX_PASSES: '1'})
+      expect(await cli.exited, cli.output.stderr).toBe(0)
+
+      expect(cli.output.stdout, which).toBe(oneShot.stdout)
+      const said = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('hardenctl: warning: '))
+      expect(said(cli.output.stderr), which).toEqual(said(oneShot.stderr))
+      if (which === 'not read') {
+        expect(said(cli.output.stderr)).toEqual(['hardenctl: warning: Juju not inspected: skipped (--no-juju)'])
+      } else if (which === 'up') {
+        expect(oneShot.code).toBe(0)
+        expect(cli.output.stderr).not.toMatch(/warning|failed|did not converge/)
+      } else {
+        expect(oneShot.code).toBe(3)
+        expect(cli.output.stderr).toMatch(/^hardenctl: pass 1 did not converge; /m)
+        // Without the Juju view, the model's namespace is left alone, in both.
+        expect((JSON.parse(cli.output.stdout) as {untouched: unknown}).untouched).toEqual([
+          {namespace: 'livepatch', why: 'incomplete-view', reason: 'no Juju model is known for it'},
+        ])
+      }
+    }
   })
 
   it('a burst of changes is one pass; SIGTERM between passes exits 0 without another', async () => {
@@ -173,7 +244,8 @@ describe('reconcile --watch against a live estate', () => {
   it('a pass that fails is reported and the loop goes on', async () => {
     const {api, env} = await cluster()
     const cli = watch(['--policy', join(live.home, 'no-such-policy.yaml')], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
-    await Promise.all([api.watchStarted('namespaces'), api.watchStarted('services')])
+    // A change before the first pass is in what that pass reads: the change is made after it.
+    await Promise.all([api.watchStarted('services'), cli.until((o) => /pass 1 failed/.test(o.stderr))])
     api.remove('Service', 'livepatch', 'livepatch-endpoints')
 
     expect(await cli.exited, cli.output.stderr).toBe(0)
@@ -182,12 +254,14 @@ describe('reconcile --watch against a live estate', () => {
     expect(cli.output.stderr).toMatch(/^hardenctl: pass 2 failed: /m)
   })
 
-  it('refuses --from (a snapshot does not change), a bad --interval, and --interval without --watch: exit 2, one line', async () => {
+  it('refuses --from (a snapshot does not change), a bad --interval or --resync, and either without --watch: exit 2, one line', async () => {
     // Independent refusals, run side by side: each is a CLI start-up (about 1.5 s of CPU).
     const intervals = ['5x', '0', '1.5m']
-    const [fromSnapshot, alone, ...bad] = await Promise.all([
+    const [fromSnapshot, alone, resyncAlone, badResync, ...bad] = await Promise.all([
       runCli(['reconcile', '--watch', '--dry-run', '--from', EXAMPLE]),
       runCli(['reconcile', '--interval', '5m']),
+      runCli(['reconcile', '--resync', '1h']),
+      runCli(['reconcile', '--watch', '--resync', '0']),
       ...intervals.map((interval) => runCli(['reconcile', '--watch', '--interval', interval])),
     ])
     expect(fromSnapshot!.code).toBe(2)
@@ -198,5 +272,9 @@ describe('reconcile --watch against a live estate', () => {
     })
     expect(alone!.code).toBe(2)
     expect(alone!.stderr).toBe('hardenctl: --interval needs --watch\n')
+    expect(resyncAlone!.code).toBe(2)
+    expect(resyncAlone!.stderr).toBe('hardenctl: --resync needs --watch\n')
+    expect(badResync!.code).toBe(2)
+    expect(badResync!.stderr).toBe('hardenctl: --resync 0: expected a duration of at least 1s such as 30s, 5m, 1h or 1h30m, or plain seconds\n')
   })
 })

@@ -11,6 +11,7 @@
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {IncompleteError} from '../../errors.js'
+import {KUBERNETES_LISTS, type KubernetesList} from '../../inventory/kubernetes-kinds.js'
 import type {SourceDocument} from '../source-document.js'
 import {
   type Answer,
@@ -24,37 +25,7 @@ import {
   withRetries,
 } from './http.js'
 
-export interface KubernetesList {
-  kind: string
-  plural: string
-  apiVersion: string
-  /** Cluster-wide list path, relative to the server URL. */
-  path: string
-  namespaced: boolean
-}
-
-function list(kind: string, plural: string, apiVersion: string, scope: 'namespaced' | 'cluster'): KubernetesList {
-  const path = apiVersion.includes('/') ? `/apis/${apiVersion}/${plural}` : `/api/${apiVersion}/${plural}`
-  return {kind, plural, apiVersion, path, namespaced: scope === 'namespaced'}
-}
-
-/** What a live audit lists, in the order it is listed and the documents come out. */
-export const KUBERNETES_LISTS: readonly KubernetesList[] = [
-  list('Namespace', 'namespaces', 'v1', 'cluster'),
-  list('Pod', 'pods', 'v1', 'namespaced'),
-  list('Service', 'services', 'v1', 'namespaced'),
-  list('ServiceAccount', 'serviceaccounts', 'v1', 'namespaced'),
-  list('Deployment', 'deployments', 'apps/v1', 'namespaced'),
-  list('StatefulSet', 'statefulsets', 'apps/v1', 'namespaced'),
-  list('DaemonSet', 'daemonsets', 'apps/v1', 'namespaced'),
-  list('CronJob', 'cronjobs', 'batch/v1', 'namespaced'),
-  list('Ingress', 'ingresses', 'networking.k8s.io/v1', 'namespaced'),
-  list('NetworkPolicy', 'networkpolicies', 'networking.k8s.io/v1', 'namespaced'),
-  list('Role', 'roles', 'rbac.authorization.k8s.io/v1', 'namespaced'),
-  list('RoleBinding', 'rolebindings', 'rbac.authorization.k8s.io/v1', 'namespaced'),
-  list('ClusterRole', 'clusterroles', 'rbac.authorization.k8s.io/v1', 'cluster'),
-  list('ClusterRoleBinding', 'clusterrolebindings', 'rbac.authorization.k8s.io/v1', 'cluster'),
-]
+export {KUBERNETES_LISTS, type KubernetesList} from '../../inventory/kubernetes-kinds.js'
 
 export interface KubernetesCollection {
   documents: SourceDocument[]
@@ -84,36 +55,65 @@ const DEFAULT_PAGE_SIZE = 500
 /** A continue token expires after a few minutes (410 Gone); lists restarted from the first page. */
 const MAX_RESTARTS = 2
 
-interface Session extends Connection {
+export interface ListSession extends Connection {
   pageSize: number
   namespaces?: Set<string>
   onProgress?: (event: ListProgress) => void
+  /** Requests per plural, counted as sent. */
   requests: Record<string, number>
 }
 
-export async function collectKubernetes(config: KubeConfig, options: CollectOptions = {}): Promise<KubernetesCollection> {
-  const session: Session = {
+export function listSession(config: KubeConfig, options: CollectOptions = {}, requests: Record<string, number> = {}): ListSession {
+  return {
     ...connect(config, options),
     pageSize: Math.max(1, Math.floor(options.pageSize ?? DEFAULT_PAGE_SIZE)),
     namespaces: options.namespaces ? new Set(options.namespaces) : undefined,
     onProgress: options.onProgress,
-    requests: {},
+    requests,
   }
+}
+
+export async function collectKubernetes(config: KubeConfig, options: CollectOptions = {}): Promise<KubernetesCollection> {
+  const session = listSession(config, options)
   const collection: KubernetesCollection = {documents: [], requests: session.requests, warnings: []}
   // One kind at a time: the API server's fairness limits favour a steady client, and only one
   // kind's pages are in memory besides what is already collected.
   for (const spec of KUBERNETES_LISTS) {
     session.requests[spec.plural] = 0
-    collection.documents.push(await listKind(spec, session, collection.warnings))
+    const listing = await listKind(spec, session)
+    if (listing.listed) {
+      collection.documents.push(listDocument(spec, listing.items))
+    } else {
+      collection.warnings.push(listing.warning)
+      collection.documents.push({path: documentPath(spec), data: listing.refusal})
+    }
   }
   return collection
 }
 
-async function listKind(spec: KubernetesList, session: Session, warnings: string[]): Promise<SourceDocument> {
-  const path = `kubernetes/${spec.plural}.json`
+/** Where a kind's objects go in the snapshot layout: `kubernetes/<plural>.json`. */
+export function documentPath(spec: KubernetesList): string {
+  return `kubernetes/${spec.plural}.json`
+}
+
+/** A kind's objects as `kubectl get <plural> -A -o json` prints them. */
+export function listDocument(spec: KubernetesList, items: Json[]): SourceDocument {
+  return {path: documentPath(spec), data: {apiVersion: 'v1', kind: 'List', metadata: {resourceVersion: ''}, items}}
+}
+
+/**
+ * A kind's objects (namespace filter applied, as kubectl prints them) and the resourceVersion of
+ * the list, to watch from; or, for a kind the credentials may not list (403) or the server does
+ * not serve (404), the Status it answered, completed, and a warning. Anything else throws.
+ */
+export type Listing =
+  | {listed: true; items: Json[]; resourceVersion: string | undefined}
+  | {listed: false; refusal: Json; warning: string}
+
+export async function listKind(spec: KubernetesList, session: ListSession): Promise<Listing> {
   for (let restarts = 0; ; restarts++) {
     const result = await listPages(spec, session)
-    if (result.ok) return {path, data: {apiVersion: 'v1', kind: 'List', metadata: {resourceVersion: ''}, items: result.items}}
+    if (result.ok) return {listed: true, items: result.items, resourceVersion: result.resourceVersion}
 
     const {status} = result.answer
     if (status === 410) {
@@ -124,17 +124,17 @@ async function listKind(spec: KubernetesList, session: Session, warnings: string
     if (status === 401) throw unauthorized(session)
     if (status === 403 || status === 404) {
       const why = status === 403 ? 'forbidden' : `not found (the API server does not serve ${spec.apiVersion})`
-      warnings.push(`could not inspect ${spec.plural}: ${why}`)
-      return {path, data: refusal(spec, result.answer)}
+      return {listed: false, refusal: refusal(spec, result.answer), warning: `could not inspect ${spec.plural}: ${why}`}
     }
     throw failed(session, spec, describeStatus(result.answer))
   }
 }
 
-type Listed = {ok: true; items: Json[]} | {ok: false; answer: Answer}
+type Listed = {ok: true; items: Json[]; resourceVersion: string | undefined} | {ok: false; answer: Answer}
 
-async function listPages(spec: KubernetesList, session: Session): Promise<Listed> {
+async function listPages(spec: KubernetesList, session: ListSession): Promise<Listed> {
   const items: Json[] = []
+  let resourceVersion: string | undefined
   let token: string | undefined
   let page = 0
   let listed = 0
@@ -148,17 +148,22 @@ async function listPages(spec: KubernetesList, session: Session): Promise<Listed
     for (const item of received) {
       if (isRecord(item) && keep(item, spec, session.namespaces)) items.push(asKubectlPrints(item, spec))
     }
+    const metadata = answer.page.metadata
+    // Every page of a list is read at the first one's resourceVersion.
+    if (page === 0 && isRecord(metadata) && typeof metadata.resourceVersion === 'string' && metadata.resourceVersion !== '') {
+      resourceVersion = metadata.resourceVersion
+    }
     page++
     listed += received.length
     session.onProgress?.({kind: spec.plural, page, items: listed})
-    const metadata = answer.page.metadata
     const next = isRecord(metadata) ? metadata.continue : undefined
     token = typeof next === 'string' && next !== '' ? next : undefined
   } while (token !== undefined)
-  return {ok: true, items}
+  return {ok: true, items, resourceVersion}
 }
 
-function keep(item: Json, spec: KubernetesList, namespaces: Set<string> | undefined): boolean {
+/** Whether the namespace filter keeps `item`. */
+export function keep(item: Json, spec: KubernetesList, namespaces: Set<string> | undefined): boolean {
   if (!namespaces) return true
   const metadata = isRecord(item.metadata) ? item.metadata : {}
   if (spec.kind === 'Namespace') return namespaces.has(metadata.name as string)
@@ -167,7 +172,7 @@ function keep(item: Json, spec: KubernetesList, namespaces: Set<string> | undefi
 }
 
 /** LIST items carry no kind or apiVersion; kubectl adds them first. managedFields is big and unused. */
-function asKubectlPrints(item: Json, spec: KubernetesList): Json {
+export function asKubectlPrints(item: Json, spec: KubernetesList): Json {
   const object: Json = {apiVersion: spec.apiVersion, kind: spec.kind, ...item}
   object.apiVersion = spec.apiVersion
   object.kind = spec.kind
@@ -179,7 +184,7 @@ function asKubectlPrints(item: Json, spec: KubernetesList): Json {
 }
 
 /** One page, asked again on throttling, server errors, timeouts and network errors; or what the server said instead. */
-async function getPage(spec: KubernetesList, session: Session, token: string | undefined): Promise<{page: Json} | Answer> {
+async function getPage(spec: KubernetesList, session: ListSession, token: string | undefined): Promise<{page: Json} | Answer> {
   const query = `limit=${session.pageSize}${token === undefined ? '' : `&continue=${encodeURIComponent(token)}`}`
   const count = (): void => {
     session.requests[spec.plural] = (session.requests[spec.plural] ?? 0) + 1
@@ -214,6 +219,6 @@ function refusal(spec: KubernetesList, answer: Answer): Json {
   return body
 }
 
-function failed(session: Session, spec: KubernetesList, reason: string): IncompleteError {
+function failed(session: ListSession, spec: KubernetesList, reason: string): IncompleteError {
   return new IncompleteError(`Kubernetes API ${session.shown}: cannot list ${spec.plural}: ${reason}`)
 }

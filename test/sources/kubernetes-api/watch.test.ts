@@ -1,14 +1,15 @@
 /**
- * The watch reader against the fake Kubernetes API over a real socket: events delivered as
- * changes, a stream that ends watched again from the last resourceVersion (bookmarks included),
- * 410 Gone (as an ERROR event or as the answer) listed again and reported as a resync, failures
- * reported once without credentials, and a clean stop.
+ * The cluster watch against the fake Kubernetes API over a real socket: each kind listed once,
+ * then its events applied to the store a snapshot reads and reported as changes, a stream that
+ * ends watched again from the last resourceVersion (bookmarks included), 410 Gone (as an ERROR
+ * event or as the answer) listed again with only what changed reported, a refused kind a warning,
+ * failures reported once without credentials (and a snapshot refused meanwhile), and a clean stop.
  */
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
-import {type Change, watchChanges, type Watcher, type WatchOptions} from '../../../src/sources/kubernetes-api/watch.js'
+import {type Change, type ClusterWatch, watchCluster, type WatchOptions} from '../../../src/sources/kubernetes-api/watch.js'
 import {type FakeKubernetesApi, type FakeKubernetesOptions, startFakeKubernetesApi} from '../../fake-kubernetes/server.js'
-import {configFor, FAST_RETRY, type Json, namespace, spec, tempDir} from './fixtures.js'
+import {configFor, FAST_RETRY, items, type Json, namespace, spec, tempDir} from './fixtures.js'
 
 const TOKEN = 'watch-test-token-not-secret'
 
@@ -69,16 +70,16 @@ afterAll(async () => {
 async function start(
   options: Partial<WatchOptions> = {},
   fake: FakeKubernetesOptions = {},
-): Promise<{api: FakeKubernetesApi; watcher: Watcher; events: Recorder; problems: string[]}> {
+): Promise<{api: FakeKubernetesApi; watcher: ClusterWatch; events: Recorder; problems: string[]}> {
   const server = await startFakeKubernetesApi(ESTATE, {token: TOKEN, ...fake})
   api = server
   const events = new Recorder()
   const problems: string[] = []
   const controller = new AbortController()
-  const watcher = watchChanges(configFor(dir, server.url, TOKEN), {
+  const watcher = watchCluster(configFor(dir, server.url, TOKEN), {
     signal: controller.signal,
+    kinds: [spec('namespaces'), spec('services')],
     onChange: (change) => events.push(describeChange(change)),
-    onResync: (plural) => events.push(`resync ${plural}`),
     onProblem: (message) => problems.push(message),
     backoff: {baseMs: 1, maxMs: 5},
     retry: FAST_RETRY,
@@ -92,19 +93,42 @@ async function start(
   return {api: server, watcher, events, problems}
 }
 
+/** Settles once `predicate` holds, checked every few milliseconds (a condition, not a deadline). */
+async function until(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 5))
+}
+
 const watchRequests = (server: FakeKubernetesApi, path: string) =>
   server.requests.filter((r) => r.path === path && r.query.watch !== undefined).map((r) => r.query)
 
-describe('watching namespaces and services', () => {
-  it('starts from a one-item list and reports added, changed and deleted objects of both kinds', async () => {
-    const {api, events, problems} = await start()
+/** `namespace/name` (or name) of each object of `plural` in a snapshot, in order. */
+function names(watcher: ClusterWatch, plural: string): string[] {
+  const document = watcher.snapshot().documents.find((d) => d.path === `kubernetes/${plural}.json`)
+  return items(document).map((item) => {
+    const metadata = item.metadata as {name: string; namespace?: string}
+    return metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name
+  })
+}
+
+describe('watching the cluster', () => {
+  it('lists each kind once, in pages, then keeps the store from added, changed and deleted events, reporting those of namespaces and services', async () => {
+    const {api, watcher, events, problems} = await start({pageSize: 1})
     await Promise.all([api.watchStarted('namespaces'), api.watchStarted('services')])
 
     const lists = api.requests.filter((r) => r.query.watch === undefined)
-    expect(lists.map((r) => `${r.path}?limit=${r.query.limit}`).sort()).toEqual(['/api/v1/namespaces?limit=1', '/api/v1/services?limit=1'])
+    // Two namespaces at one object a page: two pages; the second continues the first.
+    expect(lists.map((r) => `${r.path}?limit=${r.query.limit}${r.query.continue ? '&continue' : ''}`).sort()).toEqual([
+      '/api/v1/namespaces?limit=1',
+      '/api/v1/namespaces?limit=1&continue',
+      '/api/v1/services?limit=1',
+    ])
     const [watch] = watchRequests(api, '/api/v1/services')
     expect(watch).toEqual({watch: '1', resourceVersion: '4242', allowWatchBookmarks: 'true', timeoutSeconds: '300'})
     expect(api.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true)
+    // Watches count apart from lists; a snapshot's requests are those since the one before.
+    expect(watcher.snapshot().requests).toEqual({namespaces: 2, services: 1, 'namespaces:watch': 1, 'services:watch': 1})
+    expect(names(watcher, 'namespaces')).toEqual(['billing', 'shop'])
+    expect(names(watcher, 'services')).toEqual(['shop/web'])
 
     api.mutate(service('shop', 'api'))
     await events.until(1)
@@ -124,8 +148,15 @@ describe('watching namespaces and services', () => {
       'deleted Namespace billing',
     ])
     expect(problems).toEqual([])
-    // Watches count apart from lists.
-    expect(api.requestsByPlural()).toEqual({namespaces: 1, services: 1, 'namespaces:watch': 1, 'services:watch': 1})
+    // The snapshot is the cluster now, as a list would print it, with no request made for it.
+    const before = api.requests.length
+    const snapshot = watcher.snapshot()
+    expect(api.requests.length).toBe(before)
+    expect(snapshot.documents.map((d) => d.path)).toEqual(['kubernetes/namespaces.json', 'kubernetes/services.json'])
+    expect(names(watcher, 'namespaces')).toEqual(['audit', 'shop'])
+    const [api8080] = items(snapshot.documents[1])
+    expect(api8080).toMatchObject({apiVersion: 'v1', kind: 'Service', metadata: {namespace: 'shop', name: 'api'}, spec: {ports: [{port: 8080}]}})
+    expect(snapshot.requests).toEqual({})
   })
 
   it('watches again from the last resourceVersion seen when a stream ends, bookmarks included', async () => {
@@ -148,57 +179,79 @@ describe('watching namespaces and services', () => {
     expect(api.requestsByPlural().services).toBe(1)
   })
 
-  it('lists again on an ERROR event with code 410, says changes may have been missed, and goes on', async () => {
-    const {api, events, problems} = await start()
+  it('lists again on an ERROR event with code 410 and reports only what the list shows changed', async () => {
+    const {api, watcher, events, problems} = await start()
     await Promise.all([api.watchStarted('namespaces'), api.watchStarted('services')])
     api.endWatches('gone')
+    // Made while no watch is open: only the new list can show it.
+    api.mutate(service('shop', 'web', 8443))
     await Promise.all([api.watchStarted('services', 2), api.watchStarted('namespaces', 2)])
 
     expect(api.requestsByPlural()).toMatchObject({namespaces: 2, services: 2})
-    expect([...(await events.until(2))].sort()).toEqual(['resync namespaces', 'resync services'])
+    expect(await events.until(1)).toEqual(['changed Service shop/web'])
+    expect(items(watcher.snapshot().documents[1])).toMatchObject([{metadata: {name: 'web'}, spec: {ports: [{port: 8443}]}}])
     api.mutate(service('billing', 'ledger'))
-    expect((await events.until(3))[2]).toBe('added Service billing/ledger')
+    expect((await events.until(2))[1]).toBe('added Service billing/ledger')
     expect(problems).toEqual([])
   })
 
   it('lists again when the watch itself is answered 410 Gone (history compacted)', async () => {
-    const {api, events, problems} = await start({kinds: [spec('services')]})
+    const {api, watcher, events, problems} = await start({kinds: [spec('services')]})
     await api.watchStarted('services')
     const seen = api.mutate(service('shop', 'api'))
     await events.until(1)
     const later = api.mutate({apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: {name: 'x', namespace: 'shop'}, spec: {}})
     api.compact()
     api.endWatches()
+    api.remove('Service', 'shop', 'web')
     await api.watchStarted('services', 2)
 
     // The rewatch from the last event was refused; the one that streams is from a fresh list.
-    expect(watchRequests(api, '/api/v1/services').map((q) => q.resourceVersion)).toEqual(['4242', seen, later])
+    expect(watchRequests(api, '/api/v1/services').map((q) => q.resourceVersion)).toEqual(['4242', seen, String(Number(later) + 1)])
     expect(api.requestsByPlural().services).toBe(2)
-    expect(await events.until(2)).toEqual(['added Service shop/api', 'resync services'])
+    expect(await events.until(2)).toEqual(['added Service shop/api', 'deleted Service shop/web'])
+    expect(names(watcher, 'services')).toEqual(['shop/api'])
     expect(problems).toEqual([])
   })
 
-  it('reports only changes in the namespaces asked for', async () => {
-    const {api, events} = await start({namespaces: ['billing']})
+  it('lists every kind again each resync, reporting nothing when nothing changed', async () => {
+    const {api, events, problems} = await start({resyncMs: 50})
+    await until(() => (api.requestsByPlural().services ?? 0) >= 3 && (api.requestsByPlural().namespaces ?? 0) >= 3)
+    expect(events.seen).toEqual([])
+    expect(problems).toEqual([])
+  })
+
+  it('keeps and reports only what is in the namespaces asked for', async () => {
+    const {api, watcher, events} = await start({namespaces: ['billing']})
     await Promise.all([api.watchStarted('namespaces'), api.watchStarted('services')])
+    expect(names(watcher, 'namespaces')).toEqual(['billing'])
+    expect(names(watcher, 'services')).toEqual([])
     api.mutate(service('shop', 'api'))
     api.mutate({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'shop', labels: {team: 'a'}}})
     api.mutate(service('billing', 'ledger'))
     expect(await events.until(1)).toEqual(['added Service billing/ledger'])
+    expect(names(watcher, 'services')).toEqual(['billing/ledger'])
   })
 
-  it('reports a refused watch once, without credentials, and keeps trying', async () => {
-    const {api, problems} = await start({}, {forbidden: ['services']})
-    // Retried with backoff: a few lists later, still one message.
-    await new Promise<void>((resolve) => {
-      const check = () => ((api.requestsByPlural().services ?? 0) >= 4 ? resolve() : setTimeout(check, 5))
-      check()
-    })
-    expect(problems).toEqual([
-      `Kubernetes API ${api.url}: cannot list services to watch them from: HTTP 403 Forbidden: ` +
-        'services is forbidden: User "system:serviceaccount:x:y" cannot list resource "services" in API group "" at the cluster scope',
-    ])
+  it('a kind the credentials may not list is its Status and a warning, as in a one-shot run, and is not asked again before the resync', async () => {
+    const {api, watcher, problems} = await start({}, {forbidden: ['services']})
+    await api.watchStarted('namespaces')
+    const snapshot = watcher.snapshot()
+    expect(snapshot.warnings).toEqual(['could not inspect services: forbidden'])
+    expect(snapshot.documents[1]).toMatchObject({path: 'kubernetes/services.json', data: {kind: 'Status', code: 403, reason: 'Forbidden'}})
+    expect(problems).toEqual([])
+    expect(api.requestsByPlural().services).toBe(1)
+  })
+
+  it('reports a failing list once, without credentials, refuses a snapshot meanwhile, and keeps trying', async () => {
+    // The server expects other credentials: every request is answered 401.
+    const {api, watcher, problems} = await start({}, {token: 'another-token'})
+    await until(() => (api.requestsByPlural().services ?? 0) >= 4)
+    // Once per kind.
+    const unauthorized = `Kubernetes API ${api.url}: unauthorized: the credentials of context test were rejected`
+    expect(problems).toEqual([unauthorized, unauthorized])
     expect(problems.join('\n')).not.toContain(TOKEN)
+    expect(() => watcher.snapshot()).toThrow(problems[0])
   })
 
   it('stops on abort: every watch closed, no request after', async () => {

@@ -1,7 +1,7 @@
 import {isUtf8} from 'node:buffer'
 import {readFileSync} from 'node:fs'
 import {parse as parseJsonWithErrors, type ParseError, printParseErrorCode} from 'jsonc-parser'
-import {isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, type Pair, parseAllDocuments, type Scalar, visit, type Document, type Node as YamlNode, type YAMLMap} from 'yaml'
+import {isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Pair, parseAllDocuments, type Scalar, type Document, type Node as YamlNode, type YAMLMap} from 'yaml'
 
 import {InputError} from '../errors.js'
 import type {DataPath, Locator, Position} from './document.js'
@@ -217,18 +217,25 @@ function inspectYaml(document: Document.Parsed): {duplicate?: Scalar; collection
   let duplicate: Scalar | undefined
   let collectionKey = false
   let expansion = 0
-  visit(document, {
-    Pair(_, pair) {
-      if (isCollection(pair.key)) collectionKey = true
-      return undefined
-    },
-    Node(_, node) {
-      if (node.anchor) anchors.set(node.anchor, node)
-      if (isAlias(node)) expansion += sizeOf(node)
-      else if (isMap(node) && duplicate === undefined) duplicate = repeatedKey(node)
-      return expansion > MAX_ALIAS_EXPANSION ? visit.BREAK : undefined
-    },
-  })
+  // A walk of its own rather than yaml's `visit`, which copies the path to every node it visits.
+  // Anchors are taken as the walk meets them, in document order. True: stop, the bound is passed.
+  const walk = (node: unknown): boolean => {
+    if (isAlias(node)) {
+      expansion += sizeOf(node)
+      return expansion > MAX_ALIAS_EXPANSION
+    }
+    if (isPair(node)) {
+      if (isCollection(node.key)) collectionKey = true
+      return walk(node.key) || walk(node.value)
+    }
+    if (!isNode(node)) return false
+    if (node.anchor) anchors.set(node.anchor, node)
+    if (!isCollection(node)) return false
+    if (isMap(node) && duplicate === undefined) duplicate = repeatedKey(node)
+    for (const item of node.items) if (walk(item)) return true
+    return false
+  }
+  walk(document.contents)
   return {duplicate, collectionKey, expansion}
 }
 

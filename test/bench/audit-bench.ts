@@ -5,14 +5,11 @@
  * Each measurement runs in its own Node process so peak RSS is the measured work's own.
  * `--json` prints the figures as one JSON object on the last line.
  */
-import {execFileSync} from 'node:child_process'
-import {readdir, readFile, rm, writeFile} from 'node:fs/promises'
-import {mkdtemp} from 'node:fs/promises'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {devNull, tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {performance} from 'node:perf_hooks'
 
+import {type Measurement, measure, measureReadParseJson, median, printMeasurement, round, runChild} from './child-measure.js'
 import {writeSyntheticEstate} from './synthetic-estate.js'
 
 const SIZE = {models: 200, appsPerModel: 40, podsPerApp: 3}
@@ -22,16 +19,14 @@ const RUNS = 3
 /** The bench estate, and four times it: the ratio must not grow with the estate. `--quick` runs 1× only. */
 const SCALES = process.argv.includes('--quick') ? [1] : [1, 4]
 
-interface Measurement {
-  ms: number
-  peakRssMb: number
+interface AuditMeasurement extends Measurement {
   findings?: number
 }
 
 async function main(): Promise<void> {
   const [mode, target] = process.argv.slice(2)
   if (mode === '--child-audit') return printMeasurement(await measureAudit(target!))
-  if (mode === '--child-parse') return printMeasurement(await measureParse(target!))
+  if (mode === '--child-parse') return printMeasurement(await measureReadParseJson(target!))
 
   const json = process.argv.includes('--json')
   const results = []
@@ -52,10 +47,10 @@ async function measureEstate(scale: number) {
     // Alternate the two, three times each, and keep the medians: single runs on a shared 2-core
     // machine vary by a factor of two.
     const parseRuns: Measurement[] = []
-    const auditRuns: Measurement[] = []
+    const auditRuns: AuditMeasurement[] = []
     for (let run = 0; run < RUNS; run++) {
-      parseRuns.push(runChild('--child-parse', dir))
-      auditRuns.push(runChild('--child-audit', dir))
+      parseRuns.push(runChild(import.meta.url, '--child-parse', dir))
+      auditRuns.push(runChild(import.meta.url, '--child-audit', dir))
     }
     const parse = median(parseRuns)
     const audit = median(auditRuns)
@@ -67,6 +62,7 @@ async function measureEstate(scale: number) {
     console.log(`  audit wall time:        ${round(audit.ms)} ms (${audit.findings} findings)`)
     console.log(`  read + JSON.parse only: ${round(parse.ms)} ms`)
     console.log(`  ratio:                  ${round(ratio, 2)} (target ≤ ${TARGET_RATIO})${ratio <= TARGET_RATIO ? '' : '  ← above target'}`)
+    console.log(`  CPU time:               audit ${round(audit.cpuMs)} ms, read + parse ${round(parse.cpuMs)} ms, ratio ${round(audit.cpuMs / parse.cpuMs, 2)} (less moved by other work on the machine)`)
     console.log(
       `  audit peak RSS:         ${round(audit.peakRssMb)} MB${judged ? ` (target < ${TARGET_RSS_MB})${audit.peakRssMb < TARGET_RSS_MB ? '' : '  ← above target'}` : ` (read + parse alone: ${round(parse.peakRssMb)} MB)`}`,
     )
@@ -76,6 +72,7 @@ async function measureEstate(scale: number) {
       auditMs: round(audit.ms),
       readParseMs: round(parse.ms),
       ratio: round(ratio, 2),
+      cpuRatio: round(audit.cpuMs / parse.cpuMs, 2),
       auditPeakRssMb: round(audit.peakRssMb),
       readParsePeakRssMb: round(parse.peakRssMb),
       findings: audit.findings,
@@ -85,49 +82,16 @@ async function measureEstate(scale: number) {
   }
 }
 
-function runChild(mode: string, dir: string): Measurement {
-  const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), mode, dir], {encoding: 'utf8', maxBuffer: 1 << 20})
-  return JSON.parse(output.trim().split('\n').pop()!) as Measurement
-}
-
-async function measureAudit(dir: string): Promise<Measurement> {
+// The child runs in the estate directory (runChild), so no ./hardenctl.yaml of the repository is read.
+async function measureAudit(dir: string): Promise<AuditMeasurement> {
   const {runAudit} = await import('../../src/audit/run-audit.js')
   const {renderReportChunks} = await import('../../src/report/index.js')
-  const start = performance.now()
-  const result = await runAudit({from: [dir], toolVersion: 'bench', now: new Date('2026-11-01T00:00:00Z')})
-  // As `audit --format json -o FILE` writes it: in pieces, as they are made.
-  await writeFile(devNull, renderReportChunks('json', result.report, result.rules))
-  return {ms: performance.now() - start, peakRssMb: peakRssMb(), findings: result.report.findings.length}
-}
-
-async function measureParse(dir: string): Promise<Measurement> {
-  const start = performance.now()
-  for (const file of await listFiles(dir)) JSON.parse(await readFile(file, 'utf8'))
-  return {ms: performance.now() - start, peakRssMb: peakRssMb()}
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, {withFileTypes: true, recursive: true})
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort()
-}
-
-/** The run with the median time, with the median peak RSS of all runs. */
-function median(runs: Measurement[]): Measurement {
-  const middle = <T>(values: T[], by: (value: T) => number): T => [...values].sort((a, b) => by(a) - by(b))[values.length >> 1]!
-  return {...middle(runs, (run) => run.ms), peakRssMb: middle(runs, (run) => run.peakRssMb).peakRssMb}
-}
-
-function peakRssMb(): number {
-  return process.resourceUsage().maxRSS / 1024
-}
-
-function printMeasurement(measurement: Measurement): void {
-  console.log(JSON.stringify(measurement))
-}
-
-function round(value: number, digits = 0): number {
-  const factor = 10 ** digits
-  return Math.round(value * factor) / factor
+  return measure(async () => {
+    const result = await runAudit({from: [dir], toolVersion: 'bench', now: new Date('2026-11-01T00:00:00Z')})
+    // As `audit --format json -o FILE` writes it: in pieces, as they are made.
+    await writeFile(devNull, renderReportChunks('json', result.report, result.rules))
+    return {findings: result.report.findings.length}
+  })
 }
 
 await main()

@@ -7,13 +7,12 @@
  * process, modules loaded before the clock starts, so peak RSS is the measured work's own.
  * `--json` prints the figures as one JSON object on the last line.
  */
-import {execFileSync} from 'node:child_process'
-import {mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
+import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {performance} from 'node:perf_hooks'
 
+import {type Measurement, measure, measureReadParseJson, median, printMeasurement, round, runChild} from './child-measure.js'
 import {writeSyntheticEstate} from './synthetic-estate.js'
 
 const SIZE = {models: 200, appsPerModel: 40, podsPerApp: 3}
@@ -25,11 +24,7 @@ const TARGET_RATIO = 2
 const TARGET_RSS_MB = 512
 const RUNS = 3
 
-interface Measurement {
-  ms: number
-  /** CPU time of the child (all its threads): less moved than wall time by other work on the machine. */
-  cpuMs: number
-  peakRssMb: number
+interface NetpolMeasurement extends Measurement {
   classes?: number
   entries?: number
   lines?: number
@@ -40,17 +35,17 @@ interface Measurement {
 async function main(): Promise<void> {
   const [mode, target] = process.argv.slice(2)
   if (mode === '--child-netpol') return printMeasurement(await measureNetpol(target!))
-  if (mode === '--child-parse') return printMeasurement(await measureParse(target!))
+  if (mode === '--child-parse') return printMeasurement(await measureReadParseJson(target!))
 
   const json = process.argv.includes('--json')
   const dir = await mkdtemp(join(tmpdir(), 'hardenctl-netpol-bench-'))
   try {
     const generated = await writeSyntheticEstate(dir, SIZE)
     const parseRuns: Measurement[] = []
-    const netpolRuns: Measurement[] = []
+    const netpolRuns: NetpolMeasurement[] = []
     for (let run = 0; run < RUNS; run++) {
-      parseRuns.push(runChild('--child-parse', dir))
-      netpolRuns.push(runChild('--child-netpol', dir))
+      parseRuns.push(runChild(import.meta.url, '--child-parse', dir))
+      netpolRuns.push(runChild(import.meta.url, '--child-netpol', dir))
     }
     const parse = median(parseRuns)
     const netpol = median(netpolRuns)
@@ -87,68 +82,22 @@ async function main(): Promise<void> {
   }
 }
 
-// The child runs in the estate directory, so no ./hardenctl.yaml of the repository is read.
-function runChild(mode: string, dir: string): Measurement {
-  const output = execFileSync(process.execPath, [...childFlags(), fileURLToPath(import.meta.url), mode, dir], {cwd: dir, encoding: 'utf8', maxBuffer: 1 << 20})
-  return JSON.parse(output.trim().split('\n').pop()!) as Measurement
-}
-
-/** `HARDENCTL_BENCH_NODE_FLAGS="--cpu-prof"` profiles the children. */
-function childFlags(): string[] {
-  return (process.env.HARDENCTL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
-}
-
-async function measureNetpol(dir: string): Promise<Measurement> {
+// The child runs in the estate directory (runChild), so no ./hardenctl.yaml of the repository is read.
+async function measureNetpol(dir: string): Promise<NetpolMeasurement> {
   const {loadNetpolInput, selectNamespaces} = await import('../../src/netpol/command-input.js')
   const {matrixEntries} = await import('../../src/netpol/entries.js')
   const {reachabilityMatrix} = await import('../../src/netpol/matrix.js')
   const {renderMatrixTable} = await import('../../src/netpol/render.js')
   const start = performance.now()
-  const cpuStart = process.cpuUsage()
-  const loaded = await loadNetpolInput({from: [dir]})
-  const loadMs = performance.now() - start
-  const namespaces = selectNamespaces(loaded.namespaces, undefined)
-  const matrix = reachabilityMatrix(loaded.input, loaded.classes)
-  const entries = matrixEntries(matrix, {})
-  const table = renderMatrixTable(matrix, entries, namespaces)
-  const ms = performance.now() - start
-  return {ms, cpuMs: cpuMsSince(cpuStart), loadMs, peakRssMb: peakRssMb(), classes: loaded.classes.length, entries: entries.length, lines: table.split('\n').length - 1}
-}
-
-async function measureParse(dir: string): Promise<Measurement> {
-  const start = performance.now()
-  const cpuStart = process.cpuUsage()
-  for (const file of await listFiles(dir)) JSON.parse(await readFile(file, 'utf8'))
-  return {ms: performance.now() - start, cpuMs: cpuMsSince(cpuStart), peakRssMb: peakRssMb()}
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, {withFileTypes: true, recursive: true})
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort()
-}
-
-/** The run with the median time, with the median CPU time and peak RSS of all runs. */
-function median(runs: Measurement[]): Measurement {
-  const middle = <T>(values: T[], by: (value: T) => number): T => [...values].sort((a, b) => by(a) - by(b))[values.length >> 1]!
-  return {...middle(runs, (run) => run.ms), cpuMs: middle(runs, (run) => run.cpuMs).cpuMs, peakRssMb: middle(runs, (run) => run.peakRssMb).peakRssMb}
-}
-
-function cpuMsSince(start: NodeJS.CpuUsage): number {
-  const {user, system} = process.cpuUsage(start)
-  return (user + system) / 1000
-}
-
-function peakRssMb(): number {
-  return process.resourceUsage().maxRSS / 1024
-}
-
-function printMeasurement(measurement: Measurement): void {
-  console.log(JSON.stringify(measurement))
-}
-
-function round(value: number, digits = 0): number {
-  const factor = 10 ** digits
-  return Math.round(value * factor) / factor
+  return measure(async () => {
+    const loaded = await loadNetpolInput({from: [dir]})
+    const loadMs = performance.now() - start
+    const namespaces = selectNamespaces(loaded.namespaces, undefined)
+    const matrix = reachabilityMatrix(loaded.input, loaded.classes)
+    const entries = matrixEntries(matrix, {})
+    const table = renderMatrixTable(matrix, entries, namespaces)
+    return {loadMs, classes: loaded.classes.length, entries: entries.length, lines: table.split('\n').length - 1}
+  })
 }
 
 await main()

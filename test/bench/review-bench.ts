@@ -11,13 +11,11 @@
  * is startup-bench's figure), so peak RSS is the measured work's own. Medians of RUNS.
  * `--json` prints the figures as one JSON object on the last line.
  */
-import {execFileSync} from 'node:child_process'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {performance} from 'node:perf_hooks'
 
+import {type Measurement, measure, median, printMeasurement, round, runChild} from './child-measure.js'
 import {openStackBundle} from './openstack-bundle.js'
 
 const REPETITIONS = 50
@@ -29,11 +27,7 @@ const TARGET_RSS_MB = 256
 // Five, not three: the two children are short, and a shared machine moves either by a third.
 const RUNS = 5
 
-interface Measurement {
-  ms: number
-  /** CPU time of the child (all its threads): less moved than wall time by other work on the machine. */
-  cpuMs: number
-  peakRssMb: number
+interface ReviewMeasurement extends Measurement {
   findings?: number
 }
 
@@ -53,10 +47,10 @@ async function main(): Promise<void> {
       await writeFile(bundlePath(work, copy), shape.text)
     }
     const parseRuns: Measurement[] = []
-    const reviewRuns: Measurement[] = []
+    const reviewRuns: ReviewMeasurement[] = []
     for (let run = 0; run < RUNS; run++) {
-      parseRuns.push(runChild('--child-parse', work))
-      reviewRuns.push(runChild('--child-review', work))
+      parseRuns.push(runChild(import.meta.url, '--child-parse', work))
+      reviewRuns.push(runChild(import.meta.url, '--child-review', work))
     }
     const parse = median(parseRuns)
     const review = median(reviewRuns)
@@ -94,63 +88,29 @@ function bundlePath(dir: string, copy: number): string {
   return join(dir, `openstack-${String(copy).padStart(3, '0')}.yaml`)
 }
 
-// The children run in the work directory, so no ./hardenctl.yaml of the repository is read.
-function runChild(mode: string, dir: string): Measurement {
-  const output = execFileSync(process.execPath, [...childFlags(), fileURLToPath(import.meta.url), mode, dir], {cwd: dir, encoding: 'utf8', maxBuffer: 1 << 20})
-  return JSON.parse(output.trim().split('\n').pop()!) as Measurement
-}
-
-/** `HARDENCTL_BENCH_NODE_FLAGS="--cpu-prof"` profiles the children. */
-function childFlags(): string[] {
-  return (process.env.HARDENCTL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
-}
-
-async function measureReview(dir: string): Promise<Measurement> {
+// The children run in the work directory (runChild), so no ./hardenctl.yaml of the repository is read.
+async function measureReview(dir: string): Promise<ReviewMeasurement> {
   const {runReview} = await import('../../src/review/run-review.js')
   const {renderReport} = await import('../../src/report/index.js')
   const now = new Date('2026-11-01T00:00:00Z')
-  let findings = 0
-  const start = performance.now()
-  const cpuStart = process.cpuUsage()
-  for (let copy = 0; copy < REPETITIONS; copy++) {
-    const path = bundlePath(dir, copy)
-    const result = await runReview({paths: [path], toolVersion: 'bench', now})
-    renderReport('sarif', result.report, result.rules, {fallbackArtifactUri: path})
-    findings = result.report.findings.length
-  }
-  return {ms: performance.now() - start, cpuMs: cpuMsSince(cpuStart), peakRssMb: peakRssMb(), findings}
+  return measure(async () => {
+    let findings = 0
+    for (let copy = 0; copy < REPETITIONS; copy++) {
+      const path = bundlePath(dir, copy)
+      const result = await runReview({paths: [path], toolVersion: 'bench', now})
+      renderReport('sarif', result.report, result.rules, {fallbackArtifactUri: path})
+      findings = result.report.findings.length
+    }
+    return {findings}
+  })
 }
 
 async function measureParse(dir: string): Promise<Measurement> {
   const {parse} = await import('yaml')
-  const start = performance.now()
-  const cpuStart = process.cpuUsage()
-  for (let copy = 0; copy < REPETITIONS; copy++) parse(await readFile(bundlePath(dir, copy), 'utf8'))
-  return {ms: performance.now() - start, cpuMs: cpuMsSince(cpuStart), peakRssMb: peakRssMb()}
-}
-
-/** The run with the median time, with the median CPU time and peak RSS of all runs. */
-function median(runs: Measurement[]): Measurement {
-  const middle = <T>(values: T[], by: (value: T) => number): T => [...values].sort((a, b) => by(a) - by(b))[values.length >> 1]!
-  return {...middle(runs, (run) => run.ms), cpuMs: middle(runs, (run) => run.cpuMs).cpuMs, peakRssMb: middle(runs, (run) => run.peakRssMb).peakRssMb}
-}
-
-function cpuMsSince(start: NodeJS.CpuUsage): number {
-  const {user, system} = process.cpuUsage(start)
-  return (user + system) / 1000
-}
-
-function peakRssMb(): number {
-  return process.resourceUsage().maxRSS / 1024
-}
-
-function printMeasurement(measurement: Measurement): void {
-  console.log(JSON.stringify(measurement))
-}
-
-function round(value: number, digits = 0): number {
-  const factor = 10 ** digits
-  return Math.round(value * factor) / factor
+  return measure(async () => {
+    for (let copy = 0; copy < REPETITIONS; copy++) parse(await readFile(bundlePath(dir, copy), 'utf8'))
+    return {}
+  })
 }
 
 await main()

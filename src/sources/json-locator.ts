@@ -85,7 +85,8 @@ export class JsonLocator implements Locator {
       let child: Child
       if (open === OPEN_BRACE) {
         const keyEnd = stringEnd(text, i)
-        key = JSON.parse(text.slice(i, keyEnd + 1)) as string
+        const raw = text.slice(i + 1, keyEnd)
+        key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw
         const colon = skipWhitespace(text, keyEnd + 1)
         child = {value: skipWhitespace(text, colon + 1), anchor: i}
       } else {

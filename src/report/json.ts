@@ -5,11 +5,11 @@ import type {AuditReport} from './audit-report.js'
 const FINDINGS_PER_CHUNK = 500
 
 export function renderJson(report: AuditReport): string {
-  return [...renderJsonChunks(report)].join('')
+  return `${JSON.stringify(report, null, 2)}\n`
 }
 
 /**
- * The same text as `renderJson`, in pieces, so a report of tens of thousands of findings is
+ * The same text as `renderJson` (one string, for callers that keep it), in pieces, so a report of tens of thousands of findings is
  * written as it is made instead of being held whole in memory. Findings are stringified a chunk
  * at a time under a top-level `findings` key, as in the report, so they come out indented in place.
  */

@@ -6,6 +6,8 @@ export const ExitCode = {
   findingsAtOrAboveThreshold: 1,
   badInputOrUsage: 2,
   couldNotComplete: 3,
+  /** The reader of stdout stopped reading (`hardenctl audit | head`): 128 + SIGPIPE, as shell tools end. */
+  outputClosed: 141,
 } as const
 
 /**

@@ -7,13 +7,24 @@ export const EXIT_CODES_HELP = `EXIT CODES
   0  nothing at or above --fail-on (or --fail-on never)
   1  findings at or above --fail-on
   2  bad input or usage (the message names the file, the path in it and what was expected)
-  3  could not complete`
+  3  could not complete
+  141  the reader of stdout stopped reading (| head)`
 
 /**
  * Owns error handling for every command: errors the user can fix become one line on stderr with
  * the documented exit code; a stack trace only with HARDENCTL_DEBUG=1.
  */
 export abstract class BaseCommand extends Command {
+  public override async init(): Promise<void> {
+    await super.init()
+    // `hardenctl audit --format json | head`: once the reader is gone nothing more can be said;
+    // end quietly as a shell tool killed by SIGPIPE would, not with an "internal error".
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(ExitCode.outputClosed)
+      throw error
+    })
+  }
+
   /** Every command's `-o/--output FILE` is checked before any work, so a bad one costs nothing. */
   // oclif's FlagOutput/ArgOutput (`{[name: string]: any}`) are not exported; these are the same.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,6 +40,7 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
+    if (stdoutClosed(error)) this.exit(ExitCode.outputClosed)
     const debug = process.env.HARDENCTL_DEBUG === '1'
     if (debug && error.stack) process.stderr.write(`${error.stack}\n`)
     if (error instanceof InputError || error instanceof IncompleteError) {
@@ -68,6 +80,11 @@ export function usageMessage(message: string, commandId: string | undefined): st
   const hint = multiple ? `; ${multiple} take several values, so give the arguments before them (or end the flags with --)` : ''
   const help = commandId ? ` (see hardenctl ${commandId.replaceAll(':', ' ')} --help)` : ''
   return `${reasons || firstLine(message)}${hint}${help}`
+}
+
+/** EPIPE on stdout itself, not on a socket of the live path (those are the transport's to name). */
+function stdoutClosed(error: Error): boolean {
+  return (error as NodeJS.ErrnoException).code === 'EPIPE' && process.stdout.errored === error
 }
 
 function firstLine(message: string): string {

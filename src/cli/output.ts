@@ -1,6 +1,5 @@
 import {constants} from 'node:fs'
 import {access, stat, writeFile} from 'node:fs/promises'
-import {once} from 'node:events'
 import {dirname} from 'node:path'
 
 import {IncompleteError, InputError} from '../errors.js'
@@ -44,9 +43,10 @@ export async function emit(text: string, outputFile: string | undefined): Promis
 /** Writes a report made in pieces (see `renderReportChunks`) as they come, waiting for stdout to drain. */
 async function emitChunks(chunks: Iterable<string>, outputFile: string | undefined): Promise<void> {
   if (outputFile === undefined) {
-    for (const chunk of chunks) {
-      if (!process.stdout.write(chunk)) await once(process.stdout, 'drain')
-    }
+    // Each piece is written before the next is made, and the run does not end with a write still
+    // queued: a reader that went away (`| head`) is then seen here (BaseCommand ends with 141),
+    // not after the command returned.
+    for (const chunk of chunks) await new Promise<void>((resolve, reject) => process.stdout.write(chunk, (error) => (error ? reject(error) : resolve())))
     return
   }
   try {

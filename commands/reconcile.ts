@@ -176,6 +176,8 @@ EXIT CODES
     const {maxResponseBytes} = liveLimits(flags.timeout, process.env)
     // Test seam: stop after this many passes, so a test of the loop ends by itself.
     const maxPasses = positiveWhole('HARDENCTL_WATCH_MAX_PASSES', process.env.HARDENCTL_WATCH_MAX_PASSES)
+    // Test seam: a shorter wait after a change than the 5 s a cluster's bursts of changes need.
+    const debounceMs = positiveWhole('HARDENCTL_WATCH_DEBOUNCE_MS', process.env.HARDENCTL_WATCH_DEBOUNCE_MS)
     if (flags['no-kubernetes']) throw new InputError(undefined, '--watch needs the Kubernetes cluster (it applies there and watches it); drop --no-kubernetes')
     const cluster = await discoverKubernetes({kubeconfig: flags.kubeconfig, context: flags.context})
     if (!cluster.found) throw new InputError(undefined, `reconcile --watch needs a Kubernetes cluster: ${cluster.reason}`)
@@ -197,6 +199,7 @@ EXIT CODES
       await reconcileLoop({
         intervalMs,
         maxPasses,
+        ...(debounceMs === undefined ? {} : {debounceMs}),
         kubeConfig: cluster.config,
         kubernetesDescription: cluster.description,
         namespaces: flags.namespace,

@@ -40,7 +40,7 @@ export async function emit(text: string, outputFile: string | undefined): Promis
   await emitChunks([text.endsWith('\n') ? text : `${text}\n`], outputFile)
 }
 
-/** Writes a report made in pieces (see `renderReportChunks`) as they come, waiting for stdout to drain. */
+/** Writes a report made in pieces (see `renderReportChunks`) as they come, each before the next is made. */
 async function emitChunks(chunks: Iterable<string>, outputFile: string | undefined): Promise<void> {
   if (outputFile === undefined) {
     // Each piece is written before the next is made, and the run does not end with a write still

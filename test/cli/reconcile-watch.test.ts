@@ -113,8 +113,9 @@ describe('reconcile --watch against a live estate', () => {
 
   const cluster = (options?: FakeKubernetesOptions) => live.cluster(options)
 
+  /** A pass starts 1 s after a change (5 s by default) unless `env` says otherwise: the burst test keeps 5 s. */
   function watch(args: string[], env: Record<string, string>): Running {
-    const cli = startCli(['reconcile', '--watch', '--interval', '1h', ...args], env)
+    const cli = startCli(['reconcile', '--watch', '--interval', '1h', ...args], {HARDENCTL_WATCH_DEBOUNCE_MS: '1000', ...env})
     running.push(cli)
     return cli
   }
@@ -208,7 +209,7 @@ describe('reconcile --watch against a live estate', () => {
 
   it('a burst of changes is one pass; SIGTERM between passes exits 0 without another', async () => {
     const {api, env} = await cluster()
-    const cli = watch([], {...env, HARDENCTL_WATCH_MAX_PASSES: '5'})
+    const cli = watch([], {...env, HARDENCTL_WATCH_MAX_PASSES: '5', HARDENCTL_WATCH_DEBOUNCE_MS: '5000'})
     await Promise.all([api.watchStarted('namespaces'), api.watchStarted('services'), cli.until((o) => o.stdout.includes(FIRST_PASS))])
 
     api.mutate(extraService)

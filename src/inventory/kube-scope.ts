@@ -7,7 +7,7 @@
  * `policy.kubernetes.namespaces` (globs). Never kube-system and friends unless the policy names them.
  */
 import {APP_NAME_LABEL, JUJU_MODEL_LABEL, type KubeNamespace} from './kubernetes.js'
-import {isControllerNamespace, mentionedNamespaces, placeModels} from './model-namespaces.js'
+import {isControllerNamespace, placeModels} from './model-namespaces.js'
 import type {Application, Inventory, Model} from './types.js'
 import type {Policy} from '../policy/schema.js'
 import {anyGlobMatches} from '../policy/glob.js'
@@ -42,9 +42,8 @@ export function kubeScope(inventory: Inventory, policy: Policy): KubeScope {
 function buildScope(inventory: Inventory, policy: Policy): KubeScope {
   const view = inventory.kubernetes
   const placement = placeModels(inventory.models.values(), view, inventory.inputs)
-  const mentioned = mentionedNamespaces(view, [...inventory.models.values()].filter((model) => model.type !== 'iaas'), inventory.inputs)
   const roles = new Map<string, NamespaceRole>()
-  for (const name of mentioned) {
+  for (const name of placement.namespaces) {
     const ns = view.namespaces.get(name)
     if (isControllerNamespace(name, ns)) roles.set(name, 'controller')
     else if (placement.modelOf(name) || ns?.metadata.labels?.[JUJU_MODEL_LABEL] !== undefined) roles.set(name, 'model')

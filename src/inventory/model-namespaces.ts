@@ -21,6 +21,8 @@ import {JUJU_IS_CONTROLLER_ANNOTATION, JUJU_MODEL_ID_LABEL, JUJU_MODEL_LABEL, ty
 import type {InputKind, Model} from './types.js'
 
 export interface ModelPlacement {
+  /** Every namespace any input mentions (`mentionedNamespaces`), sorted. */
+  namespaces: readonly string[]
   modelOf(namespace: string): Model | undefined
   namespaceOf(model: Model): string | undefined
 }
@@ -57,7 +59,7 @@ export function placeModels(models: Iterable<Model>, view: KubernetesView, input
     if (view.namespaces.get(name)?.metadata.labels?.[JUJU_MODEL_LABEL] !== undefined) continue
     place(name, unplaced((model) => model.name === name && model.type === 'caas'))
   }
-  return {modelOf: (namespace) => modelByNamespace.get(namespace), namespaceOf: (model) => namespaceByModel.get(model)}
+  return {namespaces: candidates, modelOf: (namespace) => modelByNamespace.get(namespace), namespaceOf: (model) => namespaceByModel.get(model)}
 }
 
 /**
@@ -65,7 +67,7 @@ export function placeModels(models: Iterable<Model>, view: KubernetesView, input
  * model's own namespace counts even if no object in it was seen: an empty list of
  * NetworkPolicies there is news.
  */
-export function mentionedNamespaces(view: KubernetesView, models: readonly Model[], inputs: ReadonlySet<InputKind>): string[] {
+function mentionedNamespaces(view: KubernetesView, models: readonly Model[], inputs: ReadonlySet<InputKind>): string[] {
   const mentioned = new Set<string>(view.namespaces.keys())
   const collections = [view.pods, view.workloads, view.services, view.ingresses, view.networkPolicies, view.serviceAccounts, view.roles, view.roleBindings]
   for (const list of collections) for (const object of list) if (object.metadata.namespace) mentioned.add(object.metadata.namespace)

@@ -29,6 +29,8 @@ export interface RuleError {
 export interface EvaluatedFinding {
   finding: Finding
   annotations?: Record<string, string>
+  /** Where the finding points; turned into `finding.location` once every rule ran (`placeFindings`). */
+  ref?: SourceRef
 }
 
 export interface EvaluationResult {
@@ -41,8 +43,6 @@ export interface EvaluationResult {
 
 export function evaluateRules(rules: readonly Rule[], inventory: Inventory, policy: Policy, options: EvaluateOptions): EvaluationResult {
   const result: EvaluationResult = {findings: [], notEvaluated: [], errors: []}
-  // Where each finding points, resolved after every rule ran: see `placeFindings`.
-  const refs: (SourceRef | undefined)[] = []
 
   for (const rule of rules) {
     if (rule.scope === 'host' && !inventory.inputs.has('host')) continue
@@ -62,8 +62,8 @@ export function evaluateRules(rules: readonly Rule[], inventory: Inventory, poli
       report(draft: FindingDraft) {
         const item: EvaluatedFinding = {finding: toFinding(rule, draft)}
         if (draft.annotations && Object.keys(draft.annotations).length > 0) item.annotations = {...draft.annotations}
+        if (draft.ref) item.ref = draft.ref
         findings.push(item)
-        refs.push(draft.ref)
       },
       notEvaluated(target: Target, needs: InputKind[], message?: string) {
         skipped.add(target, needs, message)
@@ -85,7 +85,7 @@ export function evaluateRules(rules: readonly Rule[], inventory: Inventory, poli
     const entry = skipped.entry()
     if (entry) result.notEvaluated.push(entry)
   }
-  placeFindings(result.findings, refs, inventory)
+  placeFindings(result.findings, inventory)
   return result
 }
 
@@ -93,8 +93,8 @@ export function evaluateRules(rules: readonly Rule[], inventory: Inventory, poli
  * Gives findings their file:line in one batch: a file is read again and scanned once for all the
  * findings in it, then let go (a 24k-pod list's text is not held while other rules run).
  */
-function placeFindings(findings: readonly EvaluatedFinding[], refs: readonly (SourceRef | undefined)[], inventory: Inventory): void {
-  const locations = inventory.locateAll(refs)
+function placeFindings(findings: readonly EvaluatedFinding[], inventory: Inventory): void {
+  const locations = inventory.locateAll(findings.map((item) => item.ref))
   findings.forEach(({finding}, index) => {
     const location = locations[index]
     if (location) finding.location = location

@@ -1,5 +1,9 @@
 import {execFile} from 'node:child_process'
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {promisify} from 'node:util'
 
 import {describe, expect, it} from 'vitest'
 
@@ -8,20 +12,19 @@ import {REPO_ROOT} from '../helpers/cli.js'
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
 /** `hardenctl ARGS | head -c 100` in bash: hardenctl's exit code, its stderr, and what head printed. */
-function pipedIntoHead(args: string[]): Promise<{code: number; stderr: string; head: string}> {
-  const command = [process.execPath, BIN, ...args].map((part) => `'${part}'`).join(' ')
-  const script = `${command} 2>"$1" | head -c 100; status=\${PIPESTATUS[0]}; echo; echo "exit $status"`
-  const stderrFile = `${REPO_ROOT}/.output-closed-stderr`
-  return new Promise((resolve, reject) => {
-    execFile('bash', ['-c', script, 'bash', stderrFile], {cwd: REPO_ROOT, env: {...process.env, HARDENCTL_DEBUG: undefined}}, async (error, stdout) => {
-      if (error) return reject(error)
-      const {readFile, rm} = await import('node:fs/promises')
-      const stderr = await readFile(stderrFile, 'utf8')
-      await rm(stderrFile, {force: true})
-      const [head, exit] = stdout.split('\nexit ')
-      resolve({code: Number(exit), stderr, head: head!})
-    })
-  })
+async function pipedIntoHead(args: string[]): Promise<{code: number; stderr: string; head: string}> {
+  const scratch = await mkdtemp(join(tmpdir(), 'hardenctl-output-closed-'))
+  try {
+    const stderrFile = join(scratch, 'stderr')
+    const command = [process.execPath, BIN, ...args].map((part) => `'${part}'`).join(' ')
+    // PIPESTATUS is read first: any command after the pipeline replaces it.
+    const script = `${command} 2>"$1" | head -c 100; status=\${PIPESTATUS[0]}; echo; echo "exit $status"`
+    const {stdout} = await promisify(execFile)('bash', ['-c', script, 'bash', stderrFile], {cwd: REPO_ROOT, env: {...process.env, HARDENCTL_DEBUG: undefined}})
+    const [head, exit] = stdout.split('\nexit ')
+    return {code: Number(exit), stderr: await readFile(stderrFile, 'utf8'), head: head!}
+  } finally {
+    await rm(scratch, {recursive: true, force: true})
+  }
 }
 
 describe('a reader that stops reading stdout', () => {

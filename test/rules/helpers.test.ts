@@ -109,6 +109,42 @@ describe('kube scope', () => {
     expect(scope.role('controller-prod')).toBe('controller')
     expect(scope.modelOf('cos')?.name).toBe('cos')
   })
+
+  it('places a model by uuid label first, and never guesses between two models of one name', () => {
+    const prodCos = model('cos', {type: 'caas', uuid: 'uuid-prod-cos'})
+    const stagingCos = model('cos', {type: 'caas', controller: 'staging', uuid: 'uuid-staging-cos'})
+    const web = model('web', {type: 'caas'})
+    const webOnMachines = model('web', {type: 'iaas', controller: 'staging'})
+    const inv = inventory({
+      models: [prodCos, stagingCos, web, webOnMachines],
+      inputs: ['k8s-namespaces'],
+      kube: {
+        namespaces: [
+          // Labelled with the name both controllers use, and the uuid of staging's.
+          namespace('cos-staging', {'model.juju.is/name': 'cos', 'model.juju.is/id': 'uuid-staging-cos'}),
+          // Labelled with the name alone: prod's cos is the only one left unplaced.
+          namespace('cos', {'model.juju.is/name': 'cos'}),
+          // An iaas model of the same name runs no pods: the caas one is the only candidate.
+          namespace('web', {'model.juju.is/name': 'web'}),
+        ],
+      },
+    })
+    const scope = kubeScope(inv, policy())
+    expect(scope.modelOf('cos-staging')).toBe(stagingCos)
+    expect(scope.modelOf('cos')).toBe(prodCos)
+    expect(scope.modelOf('web')).toBe(web)
+
+    // Without uuids, two models named cos could each be the one in `cos`: neither is placed there,
+    // though the namespace is still judged as a Juju model's.
+    const ambiguous = inventory({
+      models: [model('cos', {type: 'caas'}), model('cos', {type: 'caas', controller: 'staging'})],
+      inputs: ['k8s-namespaces'],
+      kube: {namespaces: [namespace('cos', {'model.juju.is/name': 'cos'})]},
+    })
+    const ambiguousScope = kubeScope(ambiguous, policy())
+    expect(ambiguousScope.modelOf('cos')).toBeUndefined()
+    expect(ambiguousScope.role('cos')).toBe('model')
+  })
 })
 
 describe('pod subjects', () => {

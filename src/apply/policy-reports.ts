@@ -18,7 +18,6 @@
  * - 403 is one warning naming the permission that is missing; it does not fail the run, nor does
  *   a missing CRD. Other failures do (the caller exits 3); 401 stops the run.
  */
-import {isDeepStrictEqual} from 'node:util'
 
 import type {KubeConfig} from '@kubernetes/client-node'
 
@@ -36,6 +35,7 @@ import {
 } from '../report/policy-report.js'
 import {type Answer, connect, type ConnectionOptions, describeStatus, isRecord, type Json, unauthorized, withRetries} from '../sources/kubernetes-api/http.js'
 import {describeConflict, sendWrite, type WriteSession} from './request.js'
+import {sameData} from '../plan/same-data.js'
 
 /** Where to get the CRD when it is missing. */
 export const POLICY_REPORT_CRD_URL = 'https://github.com/kubernetes-sigs/wg-policy-prototypes/tree/master/policy-report/crd/v1alpha2'
@@ -330,13 +330,10 @@ function sameContent(desired: PolicyReportObject, live: Json): boolean {
   const metadata = isRecord(live.metadata) ? live.metadata : {}
   const labels = isRecord(metadata.labels) ? metadata.labels : {}
   if (Object.entries(desired.metadata.labels).some(([key, value]) => labels[key] !== value)) return false
-  return isDeepStrictEqual(
-    JSON.parse(canonical({scope: desired.scope, summary: desired.summary, results: desired.results})),
-    JSON.parse(canonical({scope: live.scope, summary: live.summary, results: live.results})),
-  )
+  return sameData({scope: desired.scope, summary: desired.summary, results: desired.results}, {scope: live.scope, summary: live.summary, results: live.results})
 }
 
-/** JSON with sorted keys, to compare regardless of key order. */
+/** JSON with sorted keys: the same text whatever the key order. */
 function canonical(value: unknown): string {
   return (
     JSON.stringify(value, (_key, v: unknown) => (isRecord(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v)) ?? 'undefined'

@@ -54,9 +54,11 @@ export function closedPaths(inventory: Inventory, policy: Policy, plan: Reconcil
   const classIds = new Set(reach.classes.map((podClass) => podClass.id))
   const closes: ClosedPath[] = []
   for (const used of usedPaths(inventory, policy, reach.classes)) {
-    const world = isWorldCidr(used.from)
+    // Most sources are classes: only the others may be a CIDR (parsing a class id is a thrown error).
+    const fromClass = classIds.has(used.from)
+    const world = !fromClass && isWorldCidr(used.from)
     const closed =
-      world || classIds.has(used.from)
+      world || fromClass
         ? intersectPorts(closedBetween(world ? OUTSIDE_ID : used.from, used.to.id), used.ports)
         : closedFromSource(before, after, used)
     if (isEmptyPorts(closed)) continue

@@ -4,13 +4,13 @@
  * else's policy leaves that namespace alone. An object equal to the desired one is `unchanged`,
  * so a second run plans no writes.
  */
-import {isDeepStrictEqual} from 'node:util'
 
 import type {KubeNetworkPolicy} from '../inventory/kubernetes.js'
 import type {Inventory} from '../inventory/types.js'
 import type {Policy} from '../policy/schema.js'
 import {type JujuPlanContext, planJuju} from './juju/plan.js'
 import {type DesiredState, desiredNetworkPolicies} from './network-policies.js'
+import {sameData} from './same-data.js'
 import {
   type ActionPhase,
   MANAGED_BY_LABEL,
@@ -112,19 +112,7 @@ function sameContent(desired: NetworkPolicyObject, current: KubeNetworkPolicy): 
   const labels = current.metadata.labels ?? {}
   const labelsMatch = Object.entries(desired.metadata.labels ?? {}).every(([key, value]) => labels[key] === value)
   const reasonMatches = current.metadata.annotations?.[REASON_ANNOTATION] === desired.metadata.annotations?.[REASON_ANNOTATION]
-  return labelsMatch && reasonMatches && isDeepStrictEqual(canonical(desired.spec), canonical(current.spec))
-}
-
-/** Drops undefined and sorts keys so JSON from the API and objects built here compare equal. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical)
-  if (!value || typeof value !== 'object') return value
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, inner]) => inner !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, inner]) => [key, canonical(inner)]),
-  )
+  return labelsMatch && reasonMatches && sameData(desired.spec, current.spec)
 }
 
 /** A live policy in the plan's shape: what hardenctl would write or delete, without read-only fields. */

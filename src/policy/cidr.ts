@@ -7,13 +7,29 @@ export interface ParsedCidr {
   prefix: number
 }
 
+/**
+ * Parsed CIDRs by their text. A reconcile asks about the same few CIDRs for every application
+ * (8,000 at the bench estate); ipaddr.js parses each anew. The entries are only read, never
+ * changed; the map is emptied when it grows past its bound.
+ */
+const parsedCidrs = new Map<string, ParsedCidr | undefined>()
+const PARSED_CIDRS_KEPT = 4096
+
 /** `10.0.0.0/8`, `fd00::/8`; a bare address is a /32 or /128. Undefined when not an address. */
 export function parseCidr(text: string): ParsedCidr | undefined {
+  if (parsedCidrs.has(text)) return parsedCidrs.get(text)
+  if (parsedCidrs.size >= PARSED_CIDRS_KEPT) parsedCidrs.clear()
+  const parsed = parseCidrText(text)
+  parsedCidrs.set(text, parsed)
+  return parsed
+}
+
+function parseCidrText(text: string): ParsedCidr | undefined {
   const trimmed = text.trim()
   try {
     const [address, prefix] = trimmed.includes('/') ? ipaddr.parseCIDR(trimmed) : [ipaddr.parse(trimmed), -1]
     const family = address.kind() === 'ipv4' ? 4 : 6
-    return {family, address, prefix: prefix === -1 ? (family === 4 ? 32 : 128) : prefix}
+    return Object.freeze({family, address, prefix: prefix === -1 ? (family === 4 ? 32 : 128) : prefix})
   } catch {
     return undefined
   }

@@ -174,16 +174,45 @@ export function readSourceDocuments(documents: SourceDocument[], readers: Docume
   const result: FileSourceResult = {contributions: [], files: [], locators: new Map(), warnings: []}
   const state = new ReadState(result)
   const bundles = new BundleGroups()
+  const parsedTexts = new Map<string, ParsedText>()
   for (const document of [...documents].sort((a, b) => compareLayoutPaths(a.path, b.path))) {
     const file = `${LIVE_PREFIX}${document.path}`
     const parsed: ParsedFile =
       document.text === undefined
         ? {file, format: 'json', documents: [{index: 0, data: document.data}], locator: NO_LOCATOR}
-        : parseText(file, document.text)
+        : parseLiveText(file, document.text, parsedTexts)
     readParsedFile(parsed, {readers, result, bundles, state, scope: {...scopeFromLayout(document.path), file}, path: file, fromDirectory: false, root: 0})
   }
   addBundles(bundles, result)
+  lastParsedTexts = parsedTexts
   return result
+}
+
+interface ParsedText {
+  text: string
+  parsed: ParsedFile
+}
+
+/**
+ * The text documents (exported bundles) of the last live read, parsed: `reconcile --watch` reads
+ * the controllers every pass and gets most bundles back unchanged, which are not parsed again.
+ * Only the last read's are kept, and their data is frozen, so no reader can change what the next
+ * pass reads.
+ */
+let lastParsedTexts = new Map<string, ParsedText>()
+
+function parseLiveText(file: string, text: string, parsedTexts: Map<string, ParsedText>): ParsedFile {
+  const last = lastParsedTexts.get(file)
+  const parsed = last?.text === text ? last.parsed : parseText(file, text)
+  if (parsed !== last?.parsed) for (const document of parsed.documents) deepFreeze(document.data)
+  parsedTexts.set(file, {text, parsed})
+  return parsed
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
+  for (const item of Object.values(value)) deepFreeze(item)
+  Object.freeze(value)
 }
 
 /** The order `collect` walks a directory in: segment by segment, each level sorted by name. */

@@ -22,7 +22,7 @@ export function runChild<M extends Measurement>(script: string, mode: string, di
 }
 
 /** `HARDENCTL_BENCH_NODE_FLAGS="--cpu-prof"` profiles the children. */
-function childFlags(): string[] {
+export function childFlags(): string[] {
   return (process.env.HARDENCTL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
 }
 

@@ -26,6 +26,7 @@ import {performance} from 'node:perf_hooks'
 
 import {startFakeController, writeJujuData} from '../fake-juju/server.js'
 import {type FakeKubernetesApi, type FakeRequest, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
+import {childFlags} from './child-measure.js'
 import {ADMIN_PASSWORD, CONTROLLER, fakeEstate, readKubernetesObjects} from './live-bench.js'
 import {writeSyntheticEstate} from './synthetic-estate.js'
 
@@ -182,7 +183,7 @@ function startWatch(cwd: string, env: Record<string, string>): WatchRun {
   const childEnv: NodeJS.ProcessEnv = {...process.env}
   for (const name of Object.keys(childEnv)) if (name.startsWith('HARDENCTL_')) delete childEnv[name]
   const startedAt = performance.now()
-  const child = spawn(process.execPath, [BIN, 'reconcile', '--watch', '--interval', '1h', '--format', 'json'], {
+  const child = spawn(process.execPath, [...childFlags(), BIN, 'reconcile', '--watch', '--interval', '1h', '--format', 'json'], {
     cwd,
     env: {...childEnv, ...env},
     stdio: ['ignore', 'pipe', 'pipe'],

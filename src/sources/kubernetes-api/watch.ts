@@ -216,9 +216,9 @@ export function watchCluster(config: KubeConfig, options: WatchOptions): Cluster
         }
         if (store.failing !== undefined) throw new IncompleteError(store.failing)
         if (!store.objects) throw new IncompleteError(`Kubernetes API ${session.shown}: ${spec.plural} not listed yet`)
-        // The reader sets each object's kind, apiVersion and source reference: on a copy of the
-        // top level. Below it, objects are frozen and shared by every pass.
-        documents.push(listDocument(spec, store.items().map((item) => ({...item}))))
+        // Frozen and shared by every pass: the reader validates each once and sets its kind,
+        // apiVersion and source reference on a copy of the top level.
+        documents.push(listDocument(spec, store.items()))
       }
       const since: Record<string, number> = {}
       for (const [key, count] of Object.entries(requests)) if (count !== (counted[key] ?? 0)) since[key] = count - (counted[key] ?? 0)

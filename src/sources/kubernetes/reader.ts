@@ -97,8 +97,9 @@ function readObject(object: Json, apiVersion: string, kind: string, path: DataPa
     return
   }
   const spec = specFor(apiVersion, kind)
+  const schema = spec?.schema ?? GENERIC_SPEC.schema
   const check = (): void => {
-    validate(spec?.schema ?? GENERIC_SPEC.schema, object, {
+    validate(schema, object, {
       file: out.context.file,
       document: out.context.document,
       locator: out.context.locator,
@@ -106,23 +107,39 @@ function readObject(object: Json, apiVersion: string, kind: string, path: DataPa
       what: `Kubernetes ${kind}`,
     })
   }
-  try {
-    check()
-  } catch (error) {
-    // Kubernetes decodes `null` (YAML's empty `metadata:`) as an absent field; so do we, but
-    // only for objects that need it, so the common case pays no extra walk.
-    if (!(error instanceof InputError) || !dropNullFields(object)) throw error
-    check()
+  // The watch stores (src/sources/kubernetes-api/watch.ts) hand every pass the same deeply
+  // frozen objects: what passed once passes again, so each is checked once per schema.
+  const frozen = Object.isFrozen(object)
+  if (!(frozen && validatedFrozen(schema).has(object))) {
+    try {
+      check()
+    } catch (error) {
+      // Kubernetes decodes `null` (YAML's empty `metadata:`) as an absent field; so do we, but
+      // only for objects that need it, so the common case pays no extra walk.
+      if (!(error instanceof InputError) || !dropNullFields(object)) throw error
+      check()
+    }
+    if (frozen) validatedFrozen(schema).add(object)
   }
   // Keep the object JSON.parse made, not zod's copy: the schemas only check (no defaults, no
   // transforms), so both are the same data, and the copy dies young instead of doubling the heap.
-  const parsed = object
+  // A frozen one is copied at the top, where the fields below are set.
+  const parsed = frozen ? {...object} : object
   if (spec) out.inputs.add(spec.input)
   const ref: SourceRef = {file: out.context.file, document: out.context.document, path}
   parsed.apiVersion = apiVersion
   parsed.kind = kind
   parsed.ref = ref
   out.objects.push({type: 'kube-object', object: parsed as KubeObject})
+}
+
+const validatedBySchema = new WeakMap<object, WeakSet<object>>()
+
+/** Frozen objects that passed `schema`: only deeply frozen objects may be added (they cannot change). */
+function validatedFrozen(schema: object): WeakSet<object> {
+  let validated = validatedBySchema.get(schema)
+  if (!validated) validatedBySchema.set(schema, (validated = new WeakSet()))
+  return validated
 }
 
 function apiGroupless(apiVersion: string): boolean {

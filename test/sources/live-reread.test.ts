@@ -1,0 +1,70 @@
+/**
+ * `reconcile --watch` reads the same live documents every pass: the watched cluster's objects are
+ * frozen and handed over again, the exported bundles mostly come back unchanged. What is reused
+ * between passes must never hide a change or let one pass alter what the next reads.
+ */
+import {describe, expect, it} from 'vitest'
+
+import {InputError} from '../../src/errors.js'
+import {readSourceDocuments} from '../../src/sources/files.js'
+
+const bundle = (trust: boolean): string => `applications:
+  postgresql:
+    charm: postgresql-k8s
+    scale: 1
+    trust: ${trust}
+relations: []
+`
+
+function trustOf(result: ReturnType<typeof readSourceDocuments>): unknown {
+  const app = result.contributions.find((c) => c.type === 'application' && c.facts.name === 'postgresql')
+  return app?.type === 'application' ? app.facts.trust : 'no application read'
+}
+
+const BUNDLE_PATH = 'juju/c/models/m/bundle.yaml'
+
+describe('live documents read again on every pass', () => {
+  it('a bundle read again unchanged reads the same, and a changed one reads as changed', () => {
+    expect(trustOf(readSourceDocuments([{path: BUNDLE_PATH, data: undefined, text: bundle(true)}]))).toBe(true)
+    expect(trustOf(readSourceDocuments([{path: BUNDLE_PATH, data: undefined, text: bundle(true)}]))).toBe(true)
+    expect(trustOf(readSourceDocuments([{path: BUNDLE_PATH, data: undefined, text: bundle(false)}]))).toBe(false)
+    expect(trustOf(readSourceDocuments([{path: BUNDLE_PATH, data: undefined, text: bundle(true)}]))).toBe(true)
+  })
+
+  const pod = (runAsUser: unknown) =>
+    deepFreeze({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'web-0', namespace: 'shop'},
+      spec: {containers: [{name: 'web', securityContext: {runAsUser}}]},
+    })
+  const list = (...items: object[]) => ({path: 'kubernetes/pods.json', data: {apiVersion: 'v1', kind: 'List', metadata: {resourceVersion: ''}, items}})
+
+  it('a frozen object (as the watch stores keep them) is read without being changed, pass after pass', () => {
+    const frozen = pod(0)
+    for (let pass = 0; pass < 2; pass++) {
+      const read = readSourceDocuments([list(frozen)])
+      const object = read.contributions.find((c) => c.type === 'kube-object')
+      expect(object?.type === 'kube-object' ? object.object.ref : undefined).toEqual({file: 'live:kubernetes/pods.json', document: 0, path: ['items', 0]})
+      expect(object?.type === 'kube-object' ? object.object : undefined).not.toBe(frozen)
+    }
+    expect('ref' in frozen).toBe(false)
+  })
+
+  it('a frozen object that does not fit its schema is refused on every pass, and a valid one after it is read', () => {
+    const invalid = pod('root')
+    for (let pass = 0; pass < 2; pass++) {
+      expect(() => readSourceDocuments([list(invalid)])).toThrow(InputError)
+      expect(() => readSourceDocuments([list(invalid)])).toThrow(/items\.0\.spec\.containers\.0\.securityContext\.runAsUser|expected number/)
+    }
+    expect(readSourceDocuments([list(pod(1000))]).contributions.some((c) => c.type === 'kube-object')).toBe(true)
+  })
+})
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) deepFreeze(item)
+    Object.freeze(value)
+  }
+  return value
+}

@@ -44,7 +44,7 @@ ${NETPOL_EXIT_CODES}`
   async run(): Promise<void> {
     const {flags} = await this.parse(NetpolMatrix)
     checkHtmlOutput(flags)
-    const loaded = await loadNetpolInput(await netpolSourceFromFlags(flags))
+    const loaded = await loadNetpolInput({...(await netpolSourceFromFlags(flags)), estate: flags.format === 'html'})
     const namespaces = selectNamespaces(loaded.namespaces, flags.namespace)
     const matrix = reachabilityMatrix(loaded.input, loaded.classes)
     const entries = matrixEntries(matrix, flags.namespace?.length ? {namespaces} : {})

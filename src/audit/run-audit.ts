@@ -65,8 +65,9 @@ export interface AuditInventoryOptions {
  * Sources → inventory, shared by every command that reads an estate: files (`--from`) or what
  * the live source collected. A live side that failed becomes a gap, so nothing reads it as empty.
  */
-export async function loadInventory(options: {from?: string[]; live?: LiveCollection}): Promise<{inventory: Inventory; warnings: string[]}> {
-  const sources = options.live ? readSourceDocuments(options.live.documents) : await readFileSources(options.from ?? [])
+export async function loadInventory(options: {from?: string[]; live?: LiveCollection; kubernetesKindsOnly?: ReadonlySet<string>}): Promise<{inventory: Inventory; warnings: string[]}> {
+  const only = options.kubernetesKindsOnly ? {kubernetesKindsOnly: options.kubernetesKindsOnly} : {}
+  const sources = options.live ? readSourceDocuments(options.live.documents, only) : await readFileSources(options.from ?? [], only)
   releaseParsedInput()
   for (const failure of options.live?.failures ?? []) sources.contributions.push({type: 'gap', scope: {}, gap: failure.gap})
   const inventory = buildInventory(sources.contributions, {files: sources.files, locators: sources.locators})

@@ -84,4 +84,6 @@ export interface ReadContext {
   scope: Scope
   /** Lets readers give line numbers in their errors (pass it to `validate`). */
   locator?: Locator
+  /** Read only Kubernetes objects of these kinds (FileSourceOptions.kubernetesKindsOnly). */
+  kubernetesKindsOnly?: ReadonlySet<string>
 }

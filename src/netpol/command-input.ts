@@ -38,12 +38,21 @@ export interface NetpolSource {
   /** The policy, already loaded; else `policyFile` (or ./hardenctl.yaml) is loaded and validated, --plan or not. */
   policy?: LoadedPolicy | undefined
   policyFile?: string | undefined
+  /**
+   * Read the whole estate: the Juju models, Services and Ingresses the HTML picture draws. --plan
+   * reads it too; otherwise only pods, namespaces and NetworkPolicies are read (what the engine
+   * judges), as a live netpol without --plan reads no controller.
+   */
+  estate?: boolean
 }
+
+/** The kinds the engine judges reachability from. */
+const NETPOL_KINDS: ReadonlySet<string> = new Set(['Pod', 'Namespace', 'NetworkPolicy'])
 
 export async function loadNetpolInput(source: NetpolSource): Promise<NetpolInput> {
   // hardenctl's policy, not a NetworkPolicy: only --plan reads it, every run validates it.
   const {policy: hardenctlPolicy} = source.policy ?? (await loadPolicy(source.policyFile))
-  const {inventory, warnings} = await loadInventory(source)
+  const {inventory, warnings} = await loadInventory({...source, ...(source.plan || source.estate ? {} : {kubernetesKindsOnly: NETPOL_KINDS})})
   const view = inventory.kubernetes
   if (view.pods.length === 0) {
     const where = source.from?.join(', ') ?? 'the cluster'

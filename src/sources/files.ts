@@ -18,6 +18,7 @@ import {bundleDocument, isBundleReader, isOverlayDocument} from './juju/bundle.j
 import {cannotRead, describeFileType} from './input-file.js'
 import {isTemplateError, type ParsedFile, parseText, readAndParse} from './parse-file.js'
 import {ALL_READERS} from './registry.js'
+import {kubernetesReader} from './kubernetes/reader.js'
 import {LIVE_PREFIX, type SourceDocument} from './source-document.js'
 
 export interface FileSourceResult {
@@ -44,6 +45,12 @@ export interface FileSourceOptions {
    * `juju deploy BUNDLE --overlay FILE` (every document of them is an overlay).
    */
   overlays?: string[]
+  /**
+   * Read only Kubernetes objects of these kinds: the others, and every Juju input, are recognised
+   * and skipped without being validated. For a command that needs no more (`netpol matrix` without
+   * --plan reads pods, namespaces and NetworkPolicies), so it does not pay for the rest.
+   */
+  kubernetesKindsOnly?: ReadonlySet<string>
 }
 
 /** A data file and how it was reached: named on the command line, or found walking a directory. */
@@ -104,6 +111,7 @@ class ReadState {
  */
 export async function readFileSources(paths: string[], options: FileSourceOptions = {}): Promise<FileSourceResult> {
   const readers = options.readers ?? ALL_READERS
+  const {kubernetesKindsOnly} = options
   const result: FileSourceResult = {contributions: [], files: [], locators: new Map(), warnings: []}
   const state = new ReadState(result)
   const dataFiles: DataFile[] = []
@@ -118,13 +126,13 @@ export async function readFileSources(paths: string[], options: FileSourceOption
   for (const path of options.overlays ?? []) dataFiles.push({path, fromDirectory: false, explicitOverlay: true, root: -1})
 
   const bundles = new BundleGroups()
-  const parsed = await mapConcurrently(dataFiles, READ_CONCURRENCY, parseDataFile)
-  for (const [index, file] of parsed.entries()) {
+  // Each file is read into contributions as soon as it and every file before it are parsed, in
+  // file order (warnings and findings come out the same every run), and its parse is let go then.
+  await mapInOrder(dataFiles, READ_CONCURRENCY, parseDataFile, (file, index) => {
     const dataFile = dataFiles[index]!
-    // Warnings in the order files are read, so the same inputs always print the same lines.
     if ('skipped' in file) state.warn(dataFile.root, dataFile.path, file.skipped.problem, {gap: !isTemplateError(file.skipped), message: file.skipped.message})
-    else if (readParsedFile(file, {readers, result, bundles, state, scope: scopeFromLayout(file.file), ...dataFile})) state.recognised.add(dataFile.root)
-  }
+    else if (readParsedFile(file, {readers, result, bundles, state, scope: scopeFromLayout(file.file), kubernetesKindsOnly, ...dataFile})) state.recognised.add(dataFile.root)
+  })
   addBundles(bundles, result)
   checkSomethingRecognised(paths, state)
   return result
@@ -170,7 +178,8 @@ async function parseDataFile(file: DataFile): Promise<ParsedFile | {skipped: Inp
  * Reads documents a live collector produced, in the order the same snapshot on disk would be
  * read (depth-first, sorted), so a live audit and an audit of its snapshot list findings alike.
  */
-export function readSourceDocuments(documents: SourceDocument[], readers: DocumentReader[] = ALL_READERS): FileSourceResult {
+export function readSourceDocuments(documents: SourceDocument[], options: Pick<FileSourceOptions, 'readers' | 'kubernetesKindsOnly'> = {}): FileSourceResult {
+  const {readers = ALL_READERS, kubernetesKindsOnly} = options
   const result: FileSourceResult = {contributions: [], files: [], locators: new Map(), warnings: []}
   const state = new ReadState(result)
   const bundles = new BundleGroups()
@@ -181,7 +190,7 @@ export function readSourceDocuments(documents: SourceDocument[], readers: Docume
       document.text === undefined
         ? {file, format: 'json', documents: [{index: 0, data: document.data}], locator: NO_LOCATOR}
         : parseLiveText(file, document.text, parsedTexts)
-    readParsedFile(parsed, {readers, result, bundles, state, scope: {...scopeFromLayout(document.path), file}, path: file, fromDirectory: false, root: 0})
+    readParsedFile(parsed, {readers, result, bundles, state, scope: {...scopeFromLayout(document.path), file}, path: file, fromDirectory: false, root: 0, kubernetesKindsOnly})
   }
   addBundles(bundles, result)
   lastParsedTexts = parsedTexts
@@ -319,6 +328,7 @@ interface ReadOptions extends DataFile {
   state: ReadState
   bundles: BundleGroups
   scope: Scope
+  kubernetesKindsOnly?: ReadonlySet<string> | undefined
 }
 
 /** Reads a parsed file's documents; true when one of them was something hardenctl reads. */
@@ -335,7 +345,8 @@ function readParsedFile(parsed: ParsedFile, options: ReadOptions): boolean {
       kinds.add('policy (ignored)')
       continue
     }
-    const context = {file: parsed.file, document: index, scope, locator: parsed.locator}
+    const {kubernetesKindsOnly} = options
+    const context = {file: parsed.file, document: index, scope, locator: parsed.locator, ...(kubernetesKindsOnly ? {kubernetesKindsOnly} : {})}
     if (options.explicitOverlay) {
       if (!isOverlayDocument(data)) throw new InputError(parsed.file, `${which}is not a bundle overlay (${describeShape(data)}); --overlay takes bundle overlays`)
       bundles.add(bundleDocument(data, context), true, result.contributions.length)
@@ -359,6 +370,10 @@ function readParsedFile(parsed: ParsedFile, options: ReadOptions): boolean {
       continue
     }
     recognised = true
+    if (kubernetesKindsOnly && reader !== kubernetesReader) {
+      kinds.add(`${reader.kind} (not needed here)`)
+      continue
+    }
     if (isBundleReader(reader)) {
       bundles.add(bundleDocument(data, context), false, result.contributions.length)
       continue
@@ -420,15 +435,39 @@ export function scopeFromLayout(file: string): Scope {
   return scope
 }
 
-async function mapConcurrently<T, U>(items: T[], limit: number, map: (item: T) => Promise<U>): Promise<U[]> {
-  const results = new Array<U>(items.length)
+/**
+ * Maps the items, at most `limit` at a time, and hands each result to `consume` in item order as
+ * soon as it and every earlier one are done. The first failure in item order is thrown (a later
+ * item's failure waits its turn, so the same inputs always fail the same way) and no item starts
+ * after it.
+ */
+async function mapInOrder<T, U>(items: T[], limit: number, map: (item: T) => Promise<U>, consume: (result: U, index: number) => void): Promise<void> {
+  const settled = new Map<number, {value: U} | {error: unknown}>()
   let next = 0
+  let consumed = 0
+  let failure: {error: unknown} | undefined
+  const drain = (): void => {
+    for (let outcome = settled.get(consumed); outcome && !failure; outcome = settled.get(consumed)) {
+      settled.delete(consumed)
+      try {
+        if ('error' in outcome) throw outcome.error
+        consume(outcome.value, consumed++)
+      } catch (error) {
+        failure = {error}
+      }
+    }
+  }
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (!failure && next < items.length) {
       const index = next++
-      results[index] = await map(items[index]!)
+      try {
+        settled.set(index, {value: await map(items[index]!)})
+      } catch (error) {
+        settled.set(index, {error})
+      }
+      drain()
     }
   }
   await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
-  return results
+  if (failure) throw failure.error
 }

@@ -73,6 +73,30 @@ describe('hardenctl netpol matrix', () => {
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toBe('hardenctl: unknown namespace "livepach"; candidates: livepatch, controller-microk8s-prod\n')
   })
+
+  it('reads only pods, namespaces and NetworkPolicies: a broken RoleBinding elsewhere in the snapshot stops --plan and the picture, not the matrix', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-netpol-only-'))
+    try {
+      await cp('examples/livepatch-k8s', dir, {recursive: true})
+      const roleBinding = {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: {name: 'edit', namespace: 'livepatch'}, subjects: []}
+      await writeFile(join(dir, 'kubernetes', 'rolebindings.json'), JSON.stringify({apiVersion: 'v1', kind: 'List', items: [roleBinding]}))
+
+      const matrix = await runCli(['netpol', 'matrix', '--from', dir], {env: NO_CLUSTER})
+      expect(matrix.stderr).toBe('')
+      expect(matrix.code).toBe(0)
+      expect(matrix.stdout).toContain('Reachability under NetworkPolicy: 4 pod classes in 2 namespaces, 0 NetworkPolicies.')
+
+      const planned = await runCli(['netpol', 'matrix', '--from', dir, '--plan'], {env: NO_CLUSTER})
+      expect(planned.code).toBe(2)
+      expect(planned.stderr).toContain('rolebindings.json')
+      expect(planned.stderr).toContain('roleRef')
+      const picture = await runCli(['netpol', 'matrix', '--from', dir, '--format', 'html', '-o', join(dir, 'matrix.html')], {env: NO_CLUSTER})
+      expect(picture.code).toBe(2)
+      expect(picture.stderr).toContain('roleRef')
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
 })
 
 describe('hardenctl netpol explain', () => {

@@ -35,6 +35,18 @@ describe('readFileSources', () => {
   })
 })
 
+describe('files read at once', () => {
+  it('fail in the order they were named: a file the readers refuse before a later one that does not parse', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-order-'))
+    const refused = join(dir, 'pods.json')
+    await writeFile(refused, JSON.stringify({apiVersion: 'v1', kind: 'List', items: [{apiVersion: 'v1', kind: 'Pod', metadata: {namespace: 'n'}, spec: {}}]}))
+    const malformed = join(dir, 'later.json')
+    await writeFile(malformed, '{"apiVersion": ')
+    await expect(readFileSources([refused, malformed])).rejects.toThrow(`${refused}:1:75 at items[0].metadata.name: expected metadata.name`)
+    await expect(readFileSources([malformed, refused])).rejects.toThrow(`${malformed}:`)
+  })
+})
+
 describe('a directory with files that are not inputs', () => {
   it('warns for each file it skips, naming it and what it looked like, and reads the rest', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hardenctl-skip-'))

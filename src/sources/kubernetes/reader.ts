@@ -96,6 +96,8 @@ function readObject(object: Json, apiVersion: string, kind: string, path: DataPa
     out.status(object, path)
     return
   }
+  // Not needed by the command reading: skipped, not validated (FileSourceOptions.kubernetesKindsOnly).
+  if (out.context.kubernetesKindsOnly && !out.context.kubernetesKindsOnly.has(kind)) return
   const spec = specFor(apiVersion, kind)
   const schema = spec?.schema ?? GENERIC_SPEC.schema
   const check = (): void => {

@@ -23,6 +23,7 @@ import {DEFAULT_MAX_CHANGES, runReconcile} from '../src/reconcile/run-reconcile.
 import {formatDuration, parseInterval, reconcileLoop} from '../src/reconcile/watch.js'
 import {collectWatchedPass} from '../src/reconcile/watched-live.js'
 import {positiveWholeSchema, readVariable} from '../src/sources/environment.js'
+import {type ControllerTarget, discoverJuju} from '../src/sources/juju-api/juju-data.js'
 import {discoverKubernetes} from '../src/sources/kubernetes-api/discover.js'
 import type {LiveCollection} from '../src/sources/live.js'
 
@@ -44,7 +45,7 @@ Before any write, the reachability engine compares who reaches whom now and afte
 
 With --report-to-cluster, the audit findings are also written to the cluster after the apply: one wgpolicyk8s.io/v1alpha2 PolicyReport named hardenctl per Juju model namespace, updated in place (with --dry-run, validated with dryRun=All like every other write). They are the findings of the estate as read at the start of the run, before its changes. Without the PolicyReport CRD, one warning says so and the run goes on.
 
-With --watch, hardenctl keeps running: a pass like the above every --interval, and about 5 seconds after a Namespace or Service is added, changed or deleted. It lists the cluster once and then follows every kind it reads with watches (so its ClusterRole needs watch on them), listing again when the API server has dropped the history (410 Gone) and every --resync; each pass reads the cluster from what the watches keep and collects the Juju side afresh. One pass at a time; a pass that fails is reported on stderr and the next one runs. SIGINT or SIGTERM lets the current pass finish and exits 0.
+With --watch, hardenctl keeps running: a pass like the above every --interval, and about 5 seconds after a Namespace or Service is added, changed or deleted, or a Juju model, application, relation, consumed offer or command block is added or removed, or an application exposed, unexposed or given another charm. It lists the cluster once and then follows every kind it reads with watches (so its ClusterRole needs watch on them), listing again when the API server has dropped the history (410 Gone) and every --resync; it follows each controller's models with Juju's AllModelWatcher (Controller.WatchAllModels, which needs superuser; without it, Juju changes are seen at each --interval). Each pass reads the cluster from what the watches keep and collects the Juju side afresh. One pass at a time; a pass that fails is reported on stderr and the next one runs. SIGINT or SIGTERM lets the current pass finish and exits 0.
 
 ${LIVE_ENVIRONMENT_HELP}
 
@@ -90,7 +91,7 @@ EXIT CODES
         return Number(input.trim())
       },
     })(),
-    watch: Flags.boolean({description: 'Keep running: reconcile every --interval and soon after a Namespace or Service changes, until SIGINT/SIGTERM.', default: false}),
+    watch: Flags.boolean({description: 'Keep running: reconcile every --interval and soon after a Namespace, a Service or a Juju model changes, until SIGINT/SIGTERM.', default: false}),
     interval: Flags.string({description: 'With --watch: time between passes when nothing changes: 30s, 5m, 1h, or seconds. Default: 5m.'}),
     resync: Flags.string({description: 'With --watch: list the whole cluster again this often, whatever the watches saw: 30m, 1h, 12h, or seconds. Default: 1h.'}),
     ...reportToClusterFlag,
@@ -182,6 +183,10 @@ EXIT CODES
     const cluster = await discoverKubernetes({kubeconfig: flags.kubeconfig, context: flags.context})
     if (!cluster.found) throw new InputError(undefined, `reconcile --watch needs a Kubernetes cluster: ${cluster.reason}`)
 
+    // The controllers' models are watched as the cluster is: their changes start a pass. A Juju
+    // configuration that cannot be read is left to the passes, which report it.
+    const jujuFound = flags['no-juju'] ? undefined : discoverJujuQuietly(flags.controller)
+
     const stop = new AbortController()
     let signals = 0
     const onSignal = (name: NodeJS.Signals): void => {
@@ -205,6 +210,7 @@ EXIT CODES
         namespaces: flags.namespace,
         resyncMs,
         maxResponseBytes,
+        ...(jujuFound ? {juju: {controllers: jujuFound, models: flags.model, insecureSkipVerify: flags['juju-insecure-skip-verify']}} : {}),
         signal: stop.signal,
         log: (line) => process.stderr.write(`${line}\n`),
         pass: async (pass, watched) => {
@@ -229,6 +235,15 @@ EXIT CODES
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
     }
+  }
+}
+
+function discoverJujuQuietly(controllers: string[] | undefined): ControllerTarget[] | undefined {
+  try {
+    const found = discoverJuju({controllers, env: process.env})
+    return found.found ? found.controllers : undefined
+  } catch {
+    return undefined
   }
 }
 

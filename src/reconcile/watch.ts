@@ -6,11 +6,14 @@
  * starts no other.
  *
  * The cluster is listed once and then followed with watches (src/sources/kubernetes-api/watch.ts):
- * each pass reads its Kubernetes side from what the watches keep, not from a new LIST.
+ * each pass reads its Kubernetes side from what the watches keep, not from a new LIST. The Juju
+ * controllers' models are watched too (src/sources/juju-api/watch-models.ts): a relation added or
+ * an application exposed starts a pass as a new Service does.
  */
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {IncompleteError, InputError} from '../errors.js'
+import type {JujuWatch, JujuWatchOptions} from '../sources/juju-api/watch-models.js'
 import type {KubernetesCollection} from '../sources/kubernetes-api/list.js'
 import type {Change, ClusterWatch} from '../sources/kubernetes-api/watch.js'
 
@@ -27,6 +30,8 @@ export interface WatchLoopOptions {
   kubernetesDescription?: string
   /** Only objects in these namespaces are kept, and only their changes start a pass (`--namespace`). */
   namespaces?: string[]
+  /** Controllers whose models are watched (src/sources/juju-api/watch-models.ts): their changes start a pass too. */
+  juju?: Omit<JujuWatchOptions, 'signal' | 'onChange' | 'onProblem'>
   /** Every kind is listed again this often (`--resync`); default that of watch.ts, an hour. */
   resyncMs?: number
   /** Largest LIST page read (HARDENCTL_MAX_RESPONSE_MB). */
@@ -88,6 +93,16 @@ export async function reconcileLoop(options: WatchLoopOptions): Promise<number> 
       onProblem: (message) => log(`hardenctl: warning: ${message}; retrying (until it works again, passes fail rather than plan from a view that may be behind)`),
     })
   }
+  let jujuWatch: JujuWatch | undefined
+  if (options.juju && options.juju.controllers.length > 0) {
+    const {watchJuju} = await import('../sources/juju-api/watch-models.js')
+    jujuWatch = watchJuju({
+      ...options.juju,
+      signal: watching.signal,
+      onChange: notify,
+      onProblem: (message) => log(`hardenctl: warning: ${message}`),
+    })
+  }
   const cluster = watcher ? () => watcher.snapshot() : undefined
 
   let passes = 0
@@ -114,7 +129,7 @@ export async function reconcileLoop(options: WatchLoopOptions): Promise<number> 
     signal.removeEventListener('abort', onStop)
     signal.removeEventListener('abort', stopWatching)
     watching.abort()
-    await watcher?.stopped
+    await Promise.all([watcher?.stopped, jujuWatch?.stopped])
   }
   return passes
 

@@ -22,6 +22,7 @@ import {type WebSocket, WebSocketServer} from 'ws'
 import {Document, isSeq, isScalar} from 'yaml'
 
 import {bundleFromCli, type FakeEstate, type FakeModel, type FakeUser, type FullStatus, fullStatusFromCli} from './estate.js'
+import {AllModelWatchers, StoppedWatcher} from './all-model-watcher.js'
 import {generateTestPki, type TestPki} from './tls.js'
 
 export interface RecordedCall {
@@ -59,6 +60,11 @@ export interface FakeController {
   estate: FakeEstate
   /** What Login reports as server-version, e.g. "3.6.1". */
   serverVersion: string
+  /**
+   * Changes the estate as something other than hardenctl would (`juju integrate`, a deploy):
+   * what the API answers follows, and AllModelWatcher Next calls waiting answer with the deltas.
+   */
+  changeEstate(change: (estate: FakeEstate) => void): void
 }
 
 const SERVER_VERSION: Record<FakeEstate['jujuVersion'], string> = {'3.1': '3.1.8', '3.6': '3.6.1'}
@@ -283,6 +289,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
   const userByName = (name: string) => estate.users.find((u) => u.name === name)
   const modelByUuid = (uuid: string) => estate.models.find((m) => m.uuid === uuid)
   let port = 0
+  const allModelWatchers = new AllModelWatchers(estate, apiStatus)
 
   const facadeList = (controllerLogin: boolean) =>
     Object.entries(facades)
@@ -622,6 +629,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
   function forgetCached(model: FakeModel): void {
     apiStatuses.delete(model)
     bundles.delete(model)
+    allModelWatchers.changed()
   }
 
   /** ModelManager.ModifyModelAccess (apiserver/facades/client/modelmanager changeModelAccess). */
@@ -817,6 +825,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     const existing = model.blocks.find((b) => b.type === type)
     if (existing) existing.message = message
     else model.blocks.push({type, message})
+    allModelWatchers.changed()
     return {}
   }
 
@@ -983,7 +992,18 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     }
   }
 
-  const handlers: Record<string, (session: Session, params: Json) => Json> = {
+  const handlers: Record<string, (session: Session, params: Json, id: string) => Json | Promise<Json>> = {
+    // Controller.WatchAllModels needs superuser (apiserver/facades/client/controller).
+    'Controller.WatchAllModels': (session) => {
+      if (!isSuperuser(session)) throw permissionDenied()
+      return {'watcher-id': allModelWatchers.start()}
+    },
+    // The watcher's id travels in the request's "id" field, not in its params.
+    'AllModelWatcher.Next': async (_session, _params, id) => ({deltas: await allModelWatchers.next(id)}),
+    'AllModelWatcher.Stop': (_session, _params, id) => {
+      allModelWatchers.stop(id)
+      return {}
+    },
     'Pinger.Ping': () => ({}),
     'ModelManager.ListModelSummaries': listModelSummaries,
     'ModelManager.ModelInfo': modelInfo,
@@ -1032,7 +1052,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
       : new RpcError(`unknown method "${request}" at version ${version} for facade type "${type}"`, 'not implemented')
   }
 
-  function dispatch(session: Session, type: string, version: number, request: string, params: Json): Json {
+  function dispatch(session: Session, type: string, version: number, request: string, params: Json, id: string): Json | Promise<Json> {
     if (session.modelUuid !== undefined && !session.model && !options.redirects?.some((r) => r.modelUuid === session.modelUuid)) {
       throw new RpcError(`unknown model: "${session.modelUuid}"`, 'model not found')
     }
@@ -1057,7 +1077,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     }
     const handler = handlers[`${type}.${request}`]
     if (!handler) throw notImplemented(type, version, request)
-    return handler(session, params)
+    return handler(session, params, id)
   }
 
   const faultMatches = (fault: {request: string; model?: string}, request: string, session: Session) =>
@@ -1087,18 +1107,26 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
       }
       const silentOn = options.faults?.silentOn
       if (silentOn && faultMatches(silentOn, request, session)) return
-      let reply: Json
+      const failed = (error: unknown): Json => {
+        const rpc = error instanceof RpcError ? error : new RpcError(error instanceof Error ? error.message : String(error), error instanceof StoppedWatcher ? error.code : '')
+        const reply: Json = {'request-id': requestId, error: rpc.message}
+        if (rpc.code) reply['error-code'] = rpc.code
+        if (rpc.info) reply['error-info'] = rpc.info
+        return reply
+      }
+      let reply: Json | Promise<Json>
       try {
         const injected = options.faults?.errorOn?.find((fault) => faultMatches(fault, request, session))
         if (injected) throw new RpcError(injected.message, injected.code ?? '')
-        reply = {'request-id': requestId, response: dispatch(session, type, version, request, rec(message.params))}
+        const response = dispatch(session, type, version, request, rec(message.params), str(message.id))
+        reply = response instanceof Promise ? response.then((answer) => ({'request-id': requestId, response: answer}), failed) : {'request-id': requestId, response}
       } catch (error) {
-        const rpc = error instanceof RpcError ? error : new RpcError(error instanceof Error ? error.message : String(error))
-        reply = {'request-id': requestId, error: rpc.message}
-        if (rpc.code) reply['error-code'] = rpc.code
-        if (rpc.info) reply['error-info'] = rpc.info
+        reply = failed(error)
       }
-      ws.send(JSON.stringify(reply))
+      // A watcher's Next answers when there is something to say; the connection may be gone by then.
+      void Promise.resolve(reply).then((answer) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(answer))
+      })
     })
   }
 
@@ -1132,7 +1160,16 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     callCount: () => calls.length,
     estate,
     serverVersion,
+    changeEstate(change) {
+      change(estate)
+      for (const model of estate.models) {
+        apiStatuses.delete(model)
+        bundles.delete(model)
+      }
+      allModelWatchers.changed()
+    },
     close: async () => {
+      allModelWatchers.stopAll()
       for (const client of wss.clients) client.terminate()
       wss.close()
       server.closeAllConnections()

@@ -6,6 +6,7 @@
  */
 import {connect, type Connection} from '@canonical/jujulib'
 import Action from '@canonical/jujulib/dist/api/facades/action/index.js'
+import AllModelWatcher from '@canonical/jujulib/dist/api/facades/all-model-watcher/index.js'
 import Application from '@canonical/jujulib/dist/api/facades/application/index.js'
 import ApplicationOffers from '@canonical/jujulib/dist/api/facades/application-offers/index.js'
 import Block from '@canonical/jujulib/dist/api/facades/block/index.js'
@@ -22,10 +23,10 @@ import type {ControllerTarget} from './juju-data.js'
 import {HANDSHAKE_TIMEOUT_MS, type TlsPolicy, webSocketClass} from './websocket.js'
 
 /** Every facade hardenctl calls; jujulib picks the newest version both sides know. */
-const FACADES = [Action, Application, ApplicationOffers, Block, Bundle, Client, Controller, ModelManager, UserManager]
+const FACADES = [Action, AllModelWatcher, Application, ApplicationOffers, Block, Bundle, Client, Controller, ModelManager, UserManager]
 
 /** The facade objects as jujulib names them on `conn.facades` (uncapitalised). */
-export type FacadeName = 'action' | 'application' | 'applicationOffers' | 'block' | 'bundle' | 'client' | 'controller' | 'modelManager' | 'userManager'
+export type FacadeName = 'action' | 'allModelWatcher' | 'application' | 'applicationOffers' | 'block' | 'bundle' | 'client' | 'controller' | 'modelManager' | 'userManager'
 
 export interface SessionOptions {
   insecureSkipVerify: boolean
@@ -83,8 +84,12 @@ export class JujuSession {
     throw new IncompleteError(`juju ${where}: ${lastProblem}`)
   }
 
-  /** Calls `facade.method(params)`; rejects with JujuCallError for an API error, IncompleteError when the connection is lost. */
-  async call<T>(facade: FacadeName, method: string, params: unknown = {}): Promise<T> {
+  /**
+   * Calls `facade.method(params)`; rejects with JujuCallError for an API error, IncompleteError
+   * when the connection is lost or, unless `untimed` (a watcher's Next answers when something
+   * changes), when no answer comes within the call timeout.
+   */
+  async call<T>(facade: FacadeName, method: string, params: unknown = {}, {untimed = false}: {untimed?: boolean} = {}): Promise<T> {
     if (this.closedReason !== undefined) throw this.lost(facade, method)
     const api = (this.connection.facades as Record<string, Record<string, (p: unknown) => Promise<T>> | undefined>)[facade]
     const fn = api?.[method]
@@ -100,8 +105,10 @@ export class JujuSession {
           throw this.closedReason === undefined ? new JujuCallError(messageOf(error)) : this.lost(facade, method)
         }),
         new Promise<never>((_, reject) => {
-          const wait = waitFor(this.options)
-          timer = setTimeout(() => reject(new IncompleteError(`juju ${this.where}: ${capitalise(facade)}.${method} got no answer ${wait.reason}`)), wait.ms)
+          if (!untimed) {
+            const wait = waitFor(this.options)
+            timer = setTimeout(() => reject(new IncompleteError(`juju ${this.where}: ${capitalise(facade)}.${method} got no answer ${wait.reason}`)), wait.ms)
+          }
           onClose = () => reject(this.lost(facade, method))
           this.closeWaiters.add(onClose)
         }),

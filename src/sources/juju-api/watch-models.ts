@@ -1,0 +1,206 @@
+/**
+ * `reconcile --watch` follows the Juju side too: one Controller.WatchAllModels per controller
+ * (Juju's AllModelWatcher: the first Next answers with every entity, each later one with what
+ * changed since). A change that can alter the plan starts a pass: a model, an application, a
+ * relation, a consumed offer (remote application) or a command block added or removed, or an
+ * application exposed, unexposed or given another charm. Unit, machine and status changes do not:
+ * update-status hooks make them every few minutes, and they change no NetworkPolicy or Juju
+ * restriction.
+ *
+ * The watch says when, not what: every pass still collects the Juju side afresh. While a
+ * controller cannot be watched, its changes are seen at each --interval, as before; the watch
+ * retries with backoff and, once back, starts a pass if something changed while it was down.
+ */
+import {z} from 'zod'
+
+import {checkAnswer} from './api-shapes.js'
+import type {ControllerTarget} from './juju-data.js'
+import {JujuCallError, JujuSession} from './session.js'
+
+export interface JujuWatchOptions {
+  controllers: ControllerTarget[]
+  /** Only changes in these models start a pass (`--model`: a name or owner/name); all models when absent. */
+  models?: string[] | undefined
+  insecureSkipVerify: boolean
+  signal: AbortSignal
+  /** A change that can alter the plan, described in one line. */
+  onChange: (description: string) => void
+  /** The watch of a controller failed, or cannot be had; one line, without a trailing newline. */
+  onProblem: (message: string) => void
+}
+
+export interface JujuWatch {
+  /** Resolves once every controller's watch has ended after the signal. */
+  stopped: Promise<void>
+}
+
+const watcherIdSchema = z.looseObject({'watcher-id': z.string()})
+const deltaSchema = z.tuple([z.string(), z.string(), z.looseObject({'model-uuid': z.string().optional()})])
+const nextSchema = z.looseObject({deltas: z.array(deltaSchema).nullish()})
+type Delta = z.infer<typeof deltaSchema>
+
+const MAX_BACKOFF_MS = 60_000
+/** Login and WatchAllModels, each; Next waits as long as nothing changes. */
+const CALL_TIMEOUT_MS = 60_000
+
+export function watchJuju(options: JujuWatchOptions): JujuWatch {
+  return {stopped: Promise.all(options.controllers.map((target) => followController(target, options))).then(() => undefined)}
+}
+
+async function followController(target: ControllerTarget, options: JujuWatchOptions): Promise<void> {
+  const where = `controller ${target.name}`
+  const known = new KnownEntities(options.models)
+  let attempt = 0
+  let failing = false
+  while (!options.signal.aborted) {
+    let session: JujuSession | undefined
+    const closeOnStop = (): void => session?.close()
+    options.signal.addEventListener('abort', closeOnStop, {once: true})
+    try {
+      session = await JujuSession.open(target, '/api', where, {insecureSkipVerify: options.insecureSkipVerify, timeoutMs: CALL_TIMEOUT_MS})
+      if (options.signal.aborted) break
+      const {'watcher-id': id} = checkAnswer(watcherIdSchema, await session.call('controller', 'watchAllModels'), where, 'Controller.WatchAllModels')
+      let first = true
+      while (!options.signal.aborted) {
+        const answer = await session.call('allModelWatcher', 'next', {id}, {untimed: true})
+        const deltas = checkAnswer(nextSchema, answer, where, 'AllModelWatcher.Next').deltas ?? []
+        if (failing) options.onProblem(`juju ${where}: watching its models again`)
+        failing = false
+        attempt = 0
+        // The first answer is every entity: after a reconnection, what differs from before changed meanwhile.
+        const changes = first ? known.replaceAll(deltas) : known.apply(deltas)
+        first = false
+        if (changes.length > 0) options.onChange(describeChanges(target.name, changes))
+      }
+    } catch (error) {
+      if (options.signal.aborted) break
+      // The session's errors already start with where they happened.
+      const message = (error instanceof Error ? error.message : String(error)).replace(`juju ${where}: `, '')
+      if (error instanceof JujuCallError && /permission denied|unauthorized/i.test(message)) {
+        options.onProblem(`juju ${where}: cannot watch its models (${message}; Controller.WatchAllModels needs superuser): their changes are seen at each --interval only`)
+        return
+      }
+      if (!failing) options.onProblem(`juju ${where}: cannot watch its models: ${message}; retrying (meanwhile their changes are seen at each --interval)`)
+      failing = true
+      await pause(Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt++), options.signal)
+    } finally {
+      options.signal.removeEventListener('abort', closeOnStop)
+      session?.close()
+    }
+  }
+}
+
+interface Entity {
+  /** The model's name (its uuid until the model's own delta named it). */
+  model: string
+  kind: string
+  name: string
+}
+
+interface EntityChange extends Entity {
+  how: 'added' | 'changed' | 'removed'
+}
+
+/** What each entity that can alter the plan looks like, by kind, model and name. */
+class KnownEntities {
+  private entities = new Map<string, Entity & {shape: string}>()
+  private listed = false
+  private readonly modelNames = new Map<string, string>()
+
+  constructor(private readonly onlyModels: readonly string[] | undefined) {}
+
+  /** A Next's deltas: what they add, change or remove. */
+  apply(deltas: Delta[]): EntityChange[] {
+    const changes: EntityChange[] = []
+    for (const delta of deltas) {
+      const read = this.entity(delta)
+      if (!read) continue
+      const {key, entity} = read
+      const before = this.entities.get(key)
+      if (delta[1] === 'remove') {
+        if (before) changes.push({...before, how: 'removed'})
+        this.entities.delete(key)
+        continue
+      }
+      if (!before) changes.push({...entity, how: 'added'})
+      else if (before.shape !== entity.shape) changes.push({...entity, how: 'changed'})
+      this.entities.set(key, entity)
+    }
+    return this.relevant(changes)
+  }
+
+  /** A first Next (every entity): nothing on the first listing, after a reconnection what differs. */
+  replaceAll(deltas: Delta[]): EntityChange[] {
+    const before = this.entities
+    const wasListed = this.listed
+    this.entities = new Map()
+    this.listed = true
+    this.apply(deltas)
+    if (!wasListed) return []
+    const changes: EntityChange[] = []
+    for (const [key, entity] of this.entities) {
+      const old = before.get(key)
+      if (!old) changes.push({...entity, how: 'added'})
+      else if (old.shape !== entity.shape) changes.push({...entity, how: 'changed'})
+    }
+    for (const [key, old] of before) if (!this.entities.has(key)) changes.push({...old, how: 'removed'})
+    return this.relevant(changes)
+  }
+
+  private relevant(changes: EntityChange[]): EntityChange[] {
+    const only = this.onlyModels
+    // `--model` takes owner/name too; the deltas name a model without its owner.
+    return only === undefined ? changes : changes.filter((change) => only.some((wanted) => wanted === change.model || wanted.split('/').pop() === change.model))
+  }
+
+  private entity([kind, , info]: Delta): {key: string; entity: Entity & {shape: string}} | undefined {
+    const uuid = info['model-uuid'] ?? ''
+    if (kind === 'model' && typeof info.name === 'string') this.modelNames.set(uuid, info.name)
+    const shape = shapeOf(kind, info)
+    if (shape === undefined) return undefined
+    const name = kind === 'relation' ? String(info.key ?? info.id ?? '') : kind === 'block' ? String(info.type ?? info.id ?? '') : String(info.name ?? '')
+    const model = this.modelNames.get(uuid) ?? uuid
+    return {key: `${kind}\u0000${uuid}\u0000${name}`, entity: {model, kind, name, shape}}
+  }
+}
+
+/** What of an entity can alter the plan, as text; undefined for kinds that cannot. */
+function shapeOf(kind: string, info: Record<string, unknown>): string | undefined {
+  switch (kind) {
+    case 'model':
+      return JSON.stringify([info.life])
+    case 'application':
+      return JSON.stringify([info.life, info.exposed, info['exposed-endpoints'] ?? null, info['charm-url'], info.subordinate])
+    case 'relation':
+      return JSON.stringify(info.endpoints ?? null)
+    case 'remoteApplication':
+      return JSON.stringify([info.life, info['offer-url']])
+    case 'applicationOffer':
+      return JSON.stringify([info['application-name'], info.endpoints ?? null])
+    case 'block':
+      return JSON.stringify([info.type])
+    default:
+      return undefined
+  }
+}
+
+/** `juju prod:cos: relation "a:db b:db" added` and how many more. */
+function describeChanges(controller: string, changes: EntityChange[]): string {
+  const [first] = changes
+  const kind = first!.kind === 'remoteApplication' ? 'consumed offer' : first!.kind === 'applicationOffer' ? 'offer' : first!.kind
+  const more = changes.length - 1
+  const name = first!.name.includes(' ') ? JSON.stringify(first!.name) : first!.name
+  return `juju ${controller}:${first!.model}: ${kind} ${name} ${first!.how}${more > 0 ? ` and ${more} more change${more === 1 ? '' : 's'}` : ''}`
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, {once: true})
+    function done(): void {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+  })
+}

@@ -57,8 +57,13 @@ async function followController(target: ControllerTarget, options: JujuWatchOpti
     const closeOnStop = (): void => session?.close()
     options.signal.addEventListener('abort', closeOnStop, {once: true})
     try {
-      session = await JujuSession.open(target, '/api', where, {insecureSkipVerify: options.insecureSkipVerify, timeoutMs: CALL_TIMEOUT_MS})
-      if (options.signal.aborted) break
+      // Stopping does not wait for a controller slow to answer the handshake: a late session is closed when it comes.
+      const opening = JujuSession.open(target, '/api', where, {insecureSkipVerify: options.insecureSkipVerify, timeoutMs: CALL_TIMEOUT_MS})
+      session = await untilAborted(opening, options.signal)
+      if (!session) {
+        opening.then((late) => late.close(), () => {})
+        break
+      }
       const {'watcher-id': id} = checkAnswer(watcherIdSchema, await session.call('controller', 'watchAllModels'), where, 'Controller.WatchAllModels')
       let first = true
       while (!options.signal.aborted) {
@@ -191,6 +196,16 @@ function describeChanges(controller: string, changes: EntityChange[]): string {
   const more = changes.length - 1
   const name = first!.name.includes(' ') ? JSON.stringify(first!.name) : first!.name
   return `juju ${controller}:${first!.model}: ${kind} ${name} ${first!.how}${more > 0 ? ` and ${more} more change${more === 1 ? '' : 's'}` : ''}`
+}
+
+/** The promise's value, or undefined as soon as the signal aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined)
+  return new Promise((resolve, reject) => {
+    const aborted = (): void => resolve(undefined)
+    signal.addEventListener('abort', aborted, {once: true})
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', aborted))
+  })
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {

@@ -86,6 +86,14 @@ describe('watching the models of a controller', () => {
     ])
   })
 
+  it('stops without waiting for a controller that never answers the login', async () => {
+    const {controller, watch, stop} = await start({faults: {silentOn: {request: 'Login'}}})
+    await until(() => controller.calls.some((call) => call.request === 'Login'))
+    stop.abort()
+    // The login would wait a minute for its answer; the watch ends now.
+    await watch.stopped
+  })
+
   it('a lost connection is said once, retried, and what changed meanwhile is told once it is back', async () => {
     const options: FakeControllerOptions = {faults: {}}
     const {controller, changes, problems, nexts} = await start(options)

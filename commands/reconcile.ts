@@ -21,6 +21,7 @@ import {type LoadedPolicy, loadPolicy} from '../src/policy/load.js'
 import {renderPlanHtml} from '../src/report/html/index.js'
 import {DEFAULT_MAX_CHANGES, runReconcile} from '../src/reconcile/run-reconcile.js'
 import {formatDuration, parseInterval, reconcileLoop} from '../src/reconcile/watch.js'
+import {UnchangedModels} from '../src/reconcile/unchanged-models.js'
 import {collectWatchedPass} from '../src/reconcile/watched-live.js'
 import {positiveWholeSchema, readVariable} from '../src/sources/environment.js'
 import {type ControllerTarget, discoverJuju} from '../src/sources/juju-api/juju-data.js'
@@ -187,6 +188,7 @@ EXIT CODES
     // configuration that cannot be read is left to the passes, which report it.
     const jujuFound = flags['no-juju'] ? undefined : discoverJujuQuietly(flags.controller)
 
+    const unchangedModels = new UnchangedModels()
     const stop = new AbortController()
     let signals = 0
     const onSignal = (name: NodeJS.Signals): void => {
@@ -213,14 +215,20 @@ EXIT CODES
         ...(jujuFound ? {juju: {controllers: jujuFound, models: flags.model, insecureSkipVerify: flags['juju-insecure-skip-verify']}} : {}),
         signal: stop.signal,
         log: (line) => process.stderr.write(`${line}\n`),
-        pass: async (pass, watched) => {
+        pass: async (pass, watched, context) => {
           const live = watched
             ? await collectWatchedPass({
                 cluster: watched,
                 kubeConfig: cluster.config,
                 description: cluster.description,
                 juju: flags['no-juju'] ? false : {controllers: flags.controller},
-                collectJuju: () => collectLiveFromFlags({...flags, 'no-kubernetes': true}),
+                collectJuju: async () => {
+                  // A pass changes brought asks only for the models the watch saw change.
+                  const reuse = unchangedModels.forPass(context.jujuModelVersion, !context.scheduled)
+                  const collected = await collectLiveFromFlags({...flags, 'no-kubernetes': true}, {jujuReuse: reuse})
+                  reuse.commit()
+                  return collected
+                },
               })
             : await collectLiveFromFlags(flags)
           if (!live.kubeConfig) throw new IncompleteError(live.failures.map((failure) => failure.message).join('; ') || 'the Kubernetes cluster was not inspected')

@@ -4,6 +4,7 @@
  */
 import type {NetpolSource} from '../netpol/command-input.js'
 import {durationSchema, positiveWholeSchema, readVariable} from '../sources/environment.js'
+import type {ModelReuse} from '../sources/juju-api/collect.js'
 import {loadPolicy} from '../policy/load.js'
 import {collectLive, type LiveCollection} from '../sources/live.js'
 import type {LiveFlagValues} from './flags.js'
@@ -12,7 +13,7 @@ import {createProgress} from './progress.js'
 /** `reconcile --watch` collects every pass; the warning is worth saying once. */
 let warnedInsecure = false
 
-export async function collectLiveFromFlags(flags: LiveFlagValues, options: {jujuNotNeeded?: string} = {}): Promise<LiveCollection> {
+export async function collectLiveFromFlags(flags: LiveFlagValues, options: {jujuNotNeeded?: string; jujuReuse?: ModelReuse} = {}): Promise<LiveCollection> {
   if (flags['juju-insecure-skip-verify'] && !flags['no-juju'] && !warnedInsecure) {
     warnedInsecure = true
     process.stderr.write(
@@ -25,7 +26,7 @@ export async function collectLiveFromFlags(flags: LiveFlagValues, options: {juju
   try {
     return await collectLive({
       ...limits,
-      juju: flags['no-juju'] ? false : {controllers: flags.controller, models: flags.model, insecureSkipVerify: flags['juju-insecure-skip-verify']},
+      juju: flags['no-juju'] ? false : {controllers: flags.controller, models: flags.model, insecureSkipVerify: flags['juju-insecure-skip-verify'], reuse: options.jujuReuse},
       kubernetes: flags['no-kubernetes'] ? false : {kubeconfig: flags.kubeconfig, context: flags.context, namespaces: flags.namespace},
       onProgress: (message) => progress.update(message),
       ...(options.jujuNotNeeded === undefined ? {} : {jujuNotNeeded: options.jujuNotNeeded}),

@@ -42,9 +42,16 @@ export interface WatchLoopOptions {
    * One pass (inventory, plan, apply, print); throws to report a failed pass. `cluster` is the
    * watched cluster as it is now (with `kubeConfig`); it throws when that view is not current.
    */
-  pass: (pass: number, cluster: (() => KubernetesCollection) | undefined) => Promise<void>
+  pass: (pass: number, cluster: (() => KubernetesCollection) | undefined, context: PassContext) => Promise<void>
   /** One line for stderr, without the newline. */
   log: (line: string) => void
+}
+
+export interface PassContext {
+  /** The first pass, or one the interval brought: it collects everything afresh. False: changes brought it. */
+  scheduled: boolean
+  /** With `juju`: the model watch's version of a model (JujuWatch.modelVersion), undefined when it vouches for nothing. */
+  jujuModelVersion: (controller: string, modelUuid: string) => string | undefined
 }
 
 export const DEFAULT_DEBOUNCE_MS = 5000
@@ -110,20 +117,21 @@ export async function reconcileLoop(options: WatchLoopOptions): Promise<number> 
     // The first pass reads the first lists, and every change after them is in the stores or makes
     // a pass: none falls between the lists and the first pass.
     await watcher?.ready
-    let reason: string | undefined = 'start'
-    while (reason !== undefined && !signal.aborted) {
+    let next: {reason: string; scheduled: boolean} | undefined = {reason: 'start', scheduled: true}
+    const jujuModelVersion = (controller: string, modelUuid: string) => jujuWatch?.modelVersion(controller, modelUuid)
+    while (next !== undefined && !signal.aborted) {
       passes++
       running = passes
       pending = []
-      log(`hardenctl: pass ${passes} (${reason}) at ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`)
+      log(`hardenctl: pass ${passes} (${next.reason}) at ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`)
       try {
-        await options.pass(passes, cluster)
+        await options.pass(passes, cluster, {scheduled: next.scheduled, jujuModelVersion})
       } catch (error) {
         log(`hardenctl: pass ${passes} failed: ${describeError(error)}`)
       }
       running = undefined
       if (options.maxPasses !== undefined && passes >= options.maxPasses) break
-      reason = await nextReason(Date.now())
+      next = await nextReason(Date.now())
     }
   } finally {
     signal.removeEventListener('abort', onStop)
@@ -134,13 +142,13 @@ export async function reconcileLoop(options: WatchLoopOptions): Promise<number> 
   return passes
 
   /** What the next pass is for, once it is due; undefined when stopped. The interval counts from the end of the last pass. */
-  async function nextReason(lastEnd: number): Promise<string | undefined> {
+  async function nextReason(lastEnd: number): Promise<{reason: string; scheduled: boolean} | undefined> {
     while (!signal.aborted) {
       const at = Date.now()
       const changesDue = pending.length > 0 ? firstPendingAt + debounceMs : Number.POSITIVE_INFINITY
       const intervalDue = lastEnd + options.intervalMs
-      if (changesDue <= at) return describeChanges(pending)
-      if (intervalDue <= at) return pending.length > 0 ? describeChanges(pending) : `${every} since the last pass`
+      if (changesDue <= at) return {reason: describeChanges(pending), scheduled: false}
+      if (intervalDue <= at) return {reason: pending.length > 0 ? describeChanges(pending) : `${every} since the last pass`, scheduled: true}
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, Math.min(Math.min(changesDue, intervalDue) - at, MAX_TIMER_MS))
         wake = done

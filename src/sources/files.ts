@@ -15,6 +15,7 @@ import {isCollectedHostRoot} from './host/overlay.js'
 import type {Locator} from './document.js'
 import {BundleGroups} from './bundle-groups.js'
 import {bundleDocument, isBundleReader, isOverlayDocument} from './juju/bundle.js'
+import {deepFreeze} from './freeze.js'
 import {cannotRead, describeFileType} from './input-file.js'
 import {isTemplateError, type ParsedFile, parseText, readAndParse} from './parse-file.js'
 import {ALL_READERS} from './registry.js'
@@ -216,12 +217,6 @@ function parseLiveText(file: string, text: string, parsedTexts: Map<string, Pars
   if (parsed !== last?.parsed) for (const document of parsed.documents) deepFreeze(document.data)
   parsedTexts.set(file, {text, parsed})
   return parsed
-}
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
-  for (const item of Object.values(value)) deepFreeze(item)
-  Object.freeze(value)
 }
 
 /** The order `collect` walks a directory in: segment by segment, each level sorted by name. */

@@ -9,6 +9,7 @@ import {IncompleteError, InputError} from '../errors.js'
 import type {InventoryGap} from '../inventory/types.js'
 import {Deadline, DEFAULT_DEADLINE_MS} from './deadline.js'
 import type {collectJuju} from './juju-api/collect.js'
+import type {ModelReuse} from './juju-api/collect.js'
 import {type ControllerTarget, discoverJuju} from './juju-api/juju-data.js'
 import type {collectKubernetes} from './kubernetes-api/list.js'
 import {discoverKubernetes} from './kubernetes-api/discover.js'
@@ -17,7 +18,7 @@ import type {SourceDocument} from './source-document.js'
 
 export interface LiveOptions {
   /** false: `--no-juju`, or not needed (see `jujuNotNeeded`). */
-  juju: false | {controllers?: string[]; models?: string[]; insecureSkipVerify?: boolean}
+  juju: false | {controllers?: string[]; models?: string[]; insecureSkipVerify?: boolean; reuse?: ModelReuse | undefined}
   /**
    * Why Juju is not read when the command, not the user, left it out (`netpol` without `--plan`):
    * said instead of "--no-juju", which the user did not pass, and worth no warning.
@@ -93,6 +94,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveCollection>
             collectJuju(jujuFound.controllers, {
               models: jujuOptions.models,
               insecureSkipVerify: jujuOptions.insecureSkipVerify,
+              ...(jujuOptions.reuse ? {reuse: jujuOptions.reuse} : {}),
               deadline,
               onProgress: (event) => options.onProgress?.(`juju ${event.controller}${event.model ? `:${event.model}` : ''}: ${event.step}`),
             }),

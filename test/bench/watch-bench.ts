@@ -8,8 +8,9 @@
  *    and the requests it made;
  * 2. one Service changed (a port added), then the pass that change starts: its time (from its
  *    "pass 2" line to the end of its output), its Kubernetes LISTs (target: none; the watches
- *    keep the cluster), its writes, its Juju calls and how long the Juju side took. Target: at
- *    most 10 % of the first pass;
+ *    keep the cluster), its writes, its Juju calls (the controller's own; the Juju watch saw no
+ *    model change, so no model is asked) and how long the Juju side took. Target: at most 10 % of
+ *    the first pass;
  *    The watch's peak RSS is printed too (Linux);
  * 3. for comparison, the same pass as a one-shot `hardenctl reconcile` (what every watch pass
  *    cost before the watches kept the cluster): its time and LISTs.
@@ -314,7 +315,7 @@ function report(context: {
       `${second.traffic.lists} LISTs (target ${TARGET_LISTS})${mark(second.traffic.lists === TARGET_LISTS)}`,
   )
   console.log(`                          why: ${second.reason} (service ${context.changed} given port 9090); ${line(second.traffic)}; plan: ${ops(second.ops)}`)
-  console.log(`                          of it the Juju side (first to last call): ${round(second.jujuMs)} ms (${(jujuShare * 100).toFixed(0)} %), collected again every pass`)
+  console.log(`                          of it the Juju side (first to last call): ${round(second.jujuMs)} ms (${(jujuShare * 100).toFixed(0)} %); the models the Juju watch saw unchanged are not asked again`)
   const mb = (value: number | undefined) => (value === undefined ? '?' : `${round(value)} MB`)
   console.log(`  peak RSS:               the watch ${mb(context.peakRssMb)} (its stores hold the cluster between passes); the one-shot pass ${mb(oneShot.peakRssMb)}`)
   console.log(`  the same, one-shot:     ${round(oneShot.ms)} ms, exit ${oneShot.code}; ${line(oneShot.traffic)} (what a watch pass cost when every pass listed the cluster)`)

@@ -112,6 +112,9 @@ describe('reconcile --watch against a live estate', () => {
   })
 
   const cluster = (options?: FakeKubernetesOptions) => live.cluster(options)
+  /** Calls made on a model's own connection (FullStatus, ExportBundle, Block.List and their logins). */
+  const modelCalls = () => live.controller.calls.filter((call) => call.endpoint !== 'controller').length
+  const nextCalls = () => live.controller.calls.filter((call) => call.type === 'AllModelWatcher' && call.request === 'Next').length
 
   /** A pass starts 1 s after a change (5 s by default) unless `env` says otherwise: the burst test keeps 5 s. */
   function watch(args: string[], env: Record<string, string>): Running {
@@ -122,12 +125,17 @@ describe('reconcile --watch against a live estate', () => {
 
   it('a Service added to the cluster brings the next pass long before the interval', async () => {
     const {api, env} = await cluster()
+    const nextsBefore = nextCalls()
     const cli = watch([], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
-    await Promise.all([api.watchStarted('namespaces'), api.watchStarted('services'), cli.until((o) => o.stdout.includes(FIRST_PASS))])
+    // The model watch has listed every entity once its second Next waits.
+    await Promise.all([api.watchStarted('namespaces'), api.watchStarted('services'), until(() => nextCalls() >= nextsBefore + 2), cli.until((o) => o.stdout.includes(FIRST_PASS))])
+    const modelCallsBefore = modelCalls()
 
     api.mutate(extraService)
 
     expect(await cli.exited, cli.output.stderr).toBe(0)
+    // The model watch saw nothing change in Juju: the second pass asked no model anything.
+    expect(modelCalls()).toBe(modelCallsBefore)
     const {stdout, stderr} = cli.output
     expect(stderr).toMatch(/^hardenctl: pass 1 \(start\) at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m)
     expect(stderr).toMatch(/^hardenctl: pass 2 \(service livepatch\/metrics added\) at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m)
@@ -145,11 +153,12 @@ describe('reconcile --watch against a live estate', () => {
 
   it('a relation added in Juju brings the next pass long before the interval, and its policy admits the new peer', async () => {
     const {api, env} = await cluster()
-    const nextCalls = () => live.controller.calls.filter((call) => call.type === 'AllModelWatcher' && call.request === 'Next').length
     const nextsBefore = nextCalls()
     const cli = watch([], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
     // The second Next waits for a change: the watch has listed every entity by then.
     await Promise.all([until(() => nextCalls() >= nextsBefore + 2), cli.until((o) => o.stdout.includes(FIRST_PASS))])
+    const statusCalls = () => live.controller.calls.filter((call) => call.request === 'FullStatus').length
+    const statusCallsBefore = statusCalls()
 
     const relate = (add: boolean) =>
       live.controller.changeEstate((estate) => {
@@ -169,6 +178,8 @@ describe('reconcile --watch against a live estate', () => {
     } finally {
       relate(false)
     }
+    // The model that changed is read again.
+    expect(statusCalls()).toBe(statusCallsBefore + 1)
     const {stdout, stderr} = cli.output
     expect(stderr).toMatch(/^hardenctl: pass 2 \(juju microk8s-prod:livepatch: relation ".*ingress:database.*" added\) at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m)
     expect(stderr).not.toMatch(/warning|failed|did not converge/)

@@ -42,6 +42,8 @@ export interface JujuCollectOptions {
   deadline?: Deadline
   /** Models collected at once, each over its own connection. */
   concurrency?: number
+  /** What a model's earlier collection may be used for instead of its calls (`reconcile --watch`). */
+  reuse?: ModelReuse
   onProgress?: (event: JujuProgress) => void
 }
 
@@ -49,6 +51,24 @@ export interface JujuCollection {
   documents: SourceDocument[]
   /** API calls made, logins included (the benchmark's O(models) check). */
   calls: number
+  warnings: string[]
+}
+
+/**
+ * Models collected before and unchanged since (reconcile --watch: the controller's AllModelWatcher
+ * saw no delta for them): their documents and warnings are used again instead of FullStatus,
+ * ExportBundle and Block.List.
+ */
+export interface ModelReuse {
+  /** The model's version now; undefined when nothing vouches for it (it is collected). */
+  version(controller: string, modelUuid: string): string | undefined
+  get(controller: string, modelUuid: string, version: string): CollectedModel | undefined
+  put(controller: string, modelUuid: string, version: string, collected: CollectedModel): void
+}
+
+/** What one model's own calls yield. */
+export interface CollectedModel {
+  documents: SourceDocument[]
   warnings: string[]
 }
 
@@ -113,8 +133,20 @@ async function collectController(
       if (info) out.documents.push({path: `${modelDir}/show-model.json`, data: showModelDocument(info, target.name)})
       const offers = offersByModel.get(model.uuid)
       if (offers !== undefined) out.documents.push({path: `${modelDir}/offers.json`, data: offersDocument(offers, target.name)})
+      // Taken before the calls: a change while they run makes the next pass collect again.
+      const version = options.reuse?.version(target.name, model.uuid)
+      const kept = version === undefined ? undefined : options.reuse?.get(target.name, model.uuid, version)
+      if (kept) {
+        out.documents.push(...kept.documents)
+        out.warnings.push(...kept.warnings)
+        return
+      }
       progress('collecting', model.name)
-      await collectModel(target, model, modelDir, sessionOptions, out)
+      const own: JujuCollection = {documents: [], warnings: [], calls: 0}
+      await collectModel(target, model, modelDir, sessionOptions, own)
+      out.documents.push(...own.documents)
+      out.warnings.push(...own.warnings)
+      if (version !== undefined) options.reuse?.put(target.name, model.uuid, version, {documents: own.documents, warnings: own.warnings})
     })
   } finally {
     session.close()

@@ -32,6 +32,12 @@ export interface JujuWatchOptions {
 export interface JujuWatch {
   /** Resolves once every controller's watch has ended after the signal. */
   stopped: Promise<void>
+  /**
+   * The model as the watch knows it now: equal tokens mean no delta of any kind (a unit's status
+   * included) arrived for it in between, over one unbroken watch. Undefined while the watch of
+   * the controller is not current (connecting, failed, not yet listed): then nothing is vouched for.
+   */
+  modelVersion(controller: string, modelUuid: string): string | undefined
 }
 
 const watcherIdSchema = z.looseObject({'watcher-id': z.string()})
@@ -44,10 +50,42 @@ const MAX_BACKOFF_MS = 60_000
 const CALL_TIMEOUT_MS = 60_000
 
 export function watchJuju(options: JujuWatchOptions): JujuWatch {
-  return {stopped: Promise.all(options.controllers.map((target) => followController(target, options))).then(() => undefined)}
+  const versions = new Map(options.controllers.map((target) => [target.name, new ModelVersions()]))
+  return {
+    stopped: Promise.all(options.controllers.map((target) => followController(target, options, versions.get(target.name)!))).then(() => undefined),
+    modelVersion: (controller, modelUuid) => versions.get(controller)?.of(modelUuid),
+  }
 }
 
-async function followController(target: ControllerTarget, options: JujuWatchOptions): Promise<void> {
+/** Per model, how many deltas the current watch has seen; a new watch (reconnection) starts a new epoch. */
+class ModelVersions {
+  private epoch = 0
+  private current = false
+  private readonly seen = new Map<string, number>()
+
+  listed(): void {
+    this.epoch++
+    this.seen.clear()
+    this.current = true
+  }
+
+  lost(): void {
+    this.current = false
+  }
+
+  saw(deltas: Delta[]): void {
+    for (const [, , info] of deltas) {
+      const uuid = info['model-uuid']
+      if (uuid !== undefined) this.seen.set(uuid, (this.seen.get(uuid) ?? 0) + 1)
+    }
+  }
+
+  of(modelUuid: string): string | undefined {
+    return this.current ? `${this.epoch}:${this.seen.get(modelUuid) ?? 0}` : undefined
+  }
+}
+
+async function followController(target: ControllerTarget, options: JujuWatchOptions, versions: ModelVersions): Promise<void> {
   const where = `controller ${target.name}`
   const known = new KnownEntities(options.models)
   let attempt = 0
@@ -74,10 +112,13 @@ async function followController(target: ControllerTarget, options: JujuWatchOpti
         attempt = 0
         // The first answer is every entity: after a reconnection, what differs from before changed meanwhile.
         const changes = first ? known.replaceAll(deltas) : known.apply(deltas)
+        if (first) versions.listed()
+        else versions.saw(deltas)
         first = false
         if (changes.length > 0) options.onChange(describeChanges(target.name, changes))
       }
     } catch (error) {
+      versions.lost()
       if (options.signal.aborted) break
       // The session's errors already start with where they happened.
       const message = (error instanceof Error ? error.message : String(error)).replace(`juju ${where}: `, '')

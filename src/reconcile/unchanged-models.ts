@@ -1,0 +1,46 @@
+/**
+ * `reconcile --watch`: each Juju model's last collection, used again by a pass while the
+ * controller's AllModelWatcher has seen no delta of any kind for the model since (a unit's status
+ * included), so a pass started by a Kubernetes change asks the controllers for no model at all.
+ * Passes on schedule (the first, and each --interval) collect every model afresh and keep what
+ * they get: anything the watcher does not report is still seen at the interval, as before there
+ * was a watch.
+ */
+import type {CollectedModel, ModelReuse} from '../sources/juju-api/collect.js'
+import {deepFreeze} from '../sources/freeze.js'
+
+interface Kept {
+  version: string
+  collected: CollectedModel
+}
+
+export class UnchangedModels {
+  private kept = new Map<string, Kept>()
+
+  /**
+   * The reuse for one pass's collection. `reuseKept` false: every model is collected (and kept).
+   * Call `commit` once the collection succeeded: only then does it replace what is kept, and
+   * models no longer listed are let go.
+   */
+  forPass(versionOf: (controller: string, modelUuid: string) => string | undefined, reuseKept: boolean): ModelReuse & {commit(): void} {
+    const next = new Map<string, Kept>()
+    const key = (controller: string, modelUuid: string) => `${controller}\u0000${modelUuid}`
+    return {
+      version: versionOf,
+      get: (controller, modelUuid, version) => {
+        const kept = reuseKept ? this.kept.get(key(controller, modelUuid)) : undefined
+        if (kept?.version !== version) return undefined
+        next.set(key(controller, modelUuid), kept)
+        return kept.collected
+      },
+      put: (controller, modelUuid, version, collected) => {
+        // The next pass reads the same objects: none of its steps may change them.
+        for (const document of collected.documents) deepFreeze(document.data)
+        next.set(key(controller, modelUuid), {version, collected})
+      },
+      commit: () => {
+        this.kept = next
+      },
+    }
+  }
+}

@@ -113,7 +113,7 @@ EXIT CODES
     if (flags.resync !== undefined) throw new InputError(undefined, '--resync needs --watch')
     const policy = await loadPolicy(flags.policy)
     const live = flags.from?.length ? undefined : await collectLiveFromFlags(flags)
-    const converged = await this.reconcileAndPrint(flags, live, {policy})
+    const {converged} = await this.reconcileAndPrint(flags, live, {policy})
     if (!converged) this.exit(ExitCode.couldNotComplete)
   }
 
@@ -125,7 +125,7 @@ EXIT CODES
     flags: Interfaces.InferredFlags<typeof Reconcile.flags>,
     live: LiveCollection | undefined,
     {separate = false, policy}: {separate?: boolean; policy?: LoadedPolicy} = {},
-  ): Promise<boolean> {
+  ): Promise<{converged: boolean; jujuWritten: boolean}> {
     const progress = createProgress('Reconciling')
     let result
     try {
@@ -167,7 +167,8 @@ EXIT CODES
       for (const warning of fresh) this.reportWarningsShown.add(warning)
       printWarnings(fresh)
     }
-    return result.converged && (live?.failures.length ?? 0) === 0
+    // A Juju write sent, applied or not, may have changed what a model shows.
+    return {converged: result.converged && (live?.failures.length ?? 0) === 0, jujuWritten: result.juju.applied + result.juju.failed > 0}
   }
 
   /** `--watch`: passes like the one above, every --interval and soon after a change, until SIGINT/SIGTERM. */
@@ -232,7 +233,15 @@ EXIT CODES
               })
             : await collectLiveFromFlags(flags)
           if (!live.kubeConfig) throw new IncompleteError(live.failures.map((failure) => failure.message).join('; ') || 'the Kubernetes cluster was not inspected')
-          const converged = await this.reconcileAndPrint(flags, live, {separate: printed})
+          // Not every Juju write shows in the model watch (an offer's users do not): after a pass that
+          // wrote to Juju, or may have (it failed), the next pass reads every model.
+          let reconciled: {converged: boolean; jujuWritten: boolean} | undefined
+          try {
+            reconciled = await this.reconcileAndPrint(flags, live, {separate: printed})
+          } finally {
+            if (reconciled?.jujuWritten !== false) unchangedModels.forget()
+          }
+          const {converged} = reconciled
           printed = true
           if (!converged) {
             process.stderr.write(`hardenctl: pass ${pass} did not converge; trying again on the next change or in ${formatDuration(intervalMs)}\n`)

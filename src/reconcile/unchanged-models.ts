@@ -43,4 +43,9 @@ export class UnchangedModels {
       },
     }
   }
+
+  /** After hardenctl's own Juju writes: some change a model without a delta (an offer's users). */
+  forget(): void {
+    this.kept.clear()
+  }
 }

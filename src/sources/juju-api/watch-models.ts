@@ -7,9 +7,11 @@
  * update-status hooks make them every few minutes, and they change no NetworkPolicy or Juju
  * restriction.
  *
- * The watch says when, not what: every pass still collects the Juju side afresh. While a
- * controller cannot be watched, its changes are seen at each --interval, as before; the watch
- * retries with backoff and, once back, starts a pass if something changed while it was down.
+ * It also tells how far each model is known unchanged (`modelVersion`: no delta of any kind since,
+ * over one unbroken watch), which src/reconcile/unchanged-models.ts uses to skip reading models
+ * again in passes that changes brought. While a controller cannot be watched, its changes are seen
+ * at each --interval, as before; the watch retries with backoff and, once back, starts a pass if
+ * something changed while it was down.
  */
 import {z} from 'zod'
 

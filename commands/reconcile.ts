@@ -228,6 +228,8 @@ EXIT CODES
                   const reuse = unchangedModels.forPass(context.jujuModelVersion, !context.scheduled)
                   const collected = await collectLiveFromFlags({...flags, 'no-kubernetes': true}, {jujuReuse: reuse})
                   reuse.commit()
+                  const reused = reuse.reused()
+                  if (reused > 0) process.stderr.write(`hardenctl: pass ${pass}: ${reused} Juju model${reused === 1 ? '' : 's'} not read again (the model watch saw no change in ${reused === 1 ? 'it' : 'them'} since the last pass)\n`)
                   return collected
                 },
               })

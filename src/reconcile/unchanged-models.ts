@@ -22,17 +22,20 @@ export class UnchangedModels {
    * Call `commit` once the collection succeeded: only then does it replace what is kept, and
    * models no longer listed are let go.
    */
-  forPass(versionOf: (controller: string, modelUuid: string) => string | undefined, reuseKept: boolean): ModelReuse & {commit(): void} {
+  forPass(versionOf: (controller: string, modelUuid: string) => string | undefined, reuseKept: boolean): ModelReuse & {commit(): void; reused(): number} {
     const next = new Map<string, Kept>()
     const key = (controller: string, modelUuid: string) => `${controller}\u0000${modelUuid}`
+    let reused = 0
     return {
       version: versionOf,
       get: (controller, modelUuid, version) => {
         const kept = reuseKept ? this.kept.get(key(controller, modelUuid)) : undefined
         if (kept?.version !== version) return undefined
         next.set(key(controller, modelUuid), kept)
+        reused++
         return kept.collected
       },
+      reused: () => reused,
       put: (controller, modelUuid, version, collected) => {
         // The next pass reads the same objects: none of its steps may change them.
         for (const document of collected.documents) deepFreeze(document.data)

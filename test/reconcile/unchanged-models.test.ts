@@ -14,6 +14,7 @@ describe('UnchangedModels: what a reconcile --watch pass may use again', () => {
 
     const byChange = models.forPass(() => '1:0', true)
     expect(byChange.get('c', 'u1', '1:0')).toEqual(collected('cos'))
+    expect(byChange.reused()).toBe(1)
     expect(byChange.get('c', 'u1', '1:1')).toBeUndefined()
     expect(byChange.get('c', 'u2', '1:0')).toBeUndefined()
     expect(byChange.get('other', 'u1', '1:0')).toBeUndefined()

@@ -9,7 +9,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {devNull, tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {type Measurement, measure, measureReadParseJson, median, printMeasurement, round, runChild} from './child-measure.js'
+import {alternatedMedians, type Measurement, measure, measureReadParseJson, printMeasurement, round} from './child-measure.js'
 import {writeSyntheticEstate} from './synthetic-estate.js'
 
 const SIZE = {models: 200, appsPerModel: 40, podsPerApp: 3}
@@ -44,16 +44,7 @@ async function measureEstate(scale: number) {
   const dir = await mkdtemp(join(tmpdir(), 'hardenctl-bench-'))
   try {
     const generated = await writeSyntheticEstate(dir, size)
-    // Alternate the two, three times each, and keep the medians: single runs on a shared 2-core
-    // machine vary by a factor of two.
-    const parseRuns: Measurement[] = []
-    const auditRuns: AuditMeasurement[] = []
-    for (let run = 0; run < RUNS; run++) {
-      parseRuns.push(runChild(import.meta.url, '--child-parse', dir))
-      auditRuns.push(runChild(import.meta.url, '--child-audit', dir))
-    }
-    const parse = median(parseRuns)
-    const audit = median(auditRuns)
+    const {parse, work: audit} = alternatedMedians<AuditMeasurement>(import.meta.url, '--child-audit', dir, RUNS)
     const ratio = audit.ms / parse.ms
     // The memory target is for the bench estate; at 4× it is reported, not judged.
     const judged = scale === 1
@@ -82,7 +73,7 @@ async function measureEstate(scale: number) {
   }
 }
 
-// The child runs in the estate directory (runChild), so no ./hardenctl.yaml of the repository is read.
+// The child runs in the estate directory (alternatedMedians), so no ./hardenctl.yaml of the repository is read.
 async function measureAudit(dir: string): Promise<AuditMeasurement> {
   const {runAudit} = await import('../../src/audit/run-audit.js')
   const {renderReportChunks} = await import('../../src/report/index.js')

@@ -21,6 +21,20 @@ export function runChild<M extends Measurement>(script: string, mode: string, di
   return JSON.parse(output.trim().split('\n').pop()!) as M
 }
 
+/**
+ * The work child and the read + parse child (`--child-parse`), alternated `runs` times each in
+ * DIR, and the median of each: single runs on a shared 2-core machine vary by a factor of two.
+ */
+export function alternatedMedians<M extends Measurement>(script: string, workMode: string, dir: string, runs: number): {parse: Measurement; work: M} {
+  const parseRuns: Measurement[] = []
+  const workRuns: M[] = []
+  for (let run = 0; run < runs; run++) {
+    parseRuns.push(runChild(script, '--child-parse', dir))
+    workRuns.push(runChild<M>(script, workMode, dir))
+  }
+  return {parse: median(parseRuns), work: median(workRuns)}
+}
+
 /** `HARDENCTL_BENCH_NODE_FLAGS="--cpu-prof"` profiles the children. */
 export function childFlags(): string[] {
   return (process.env.HARDENCTL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)

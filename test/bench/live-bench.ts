@@ -83,10 +83,7 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json')
   const dir = await mkdtemp(join(tmpdir(), 'hardenctl-live-bench-'))
   try {
-    const estateDir = join(dir, 'estate')
-    const generated = await writeSyntheticEstate(estateDir, SIZE)
-    const objects = await readKubernetesObjects(join(estateDir, 'kubernetes'))
-    const estate = await fakeEstate(join(estateDir, 'juju', CONTROLLER, 'models'), objects)
+    const {generated, objects, estate} = await syntheticLiveEstate(join(dir, 'estate'), SIZE)
 
     const setupStart = performance.now()
     const kubernetes = await startFakeKubernetesApi(objects)
@@ -201,6 +198,14 @@ function report(
   }
   printHostile(context.hostile)
   if (context.json) console.log(JSON.stringify(figures))
+}
+
+/** The synthetic estate written to `estateDir`, as the loopback fakes serve it: the Kubernetes objects and the controller. */
+export async function syntheticLiveEstate(estateDir: string, size: Parameters<typeof writeSyntheticEstate>[1]) {
+  const generated = await writeSyntheticEstate(estateDir, size)
+  const objects = await readKubernetesObjects(join(estateDir, 'kubernetes'))
+  const estate = await fakeEstate(join(estateDir, 'juju', CONTROLLER, 'models'), objects)
+  return {generated, objects, estate}
 }
 
 /** Every object of the estate's `kubernetes/*.json` lists, kind and apiVersion included. */

@@ -12,7 +12,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 
-import {type Measurement, measure, measureReadParseJson, median, printMeasurement, round, runChild} from './child-measure.js'
+import {alternatedMedians, type Measurement, measure, measureReadParseJson, printMeasurement, round} from './child-measure.js'
 import {writeSyntheticEstate} from './synthetic-estate.js'
 
 const SIZE = {models: 200, appsPerModel: 40, podsPerApp: 3}
@@ -41,14 +41,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'hardenctl-netpol-bench-'))
   try {
     const generated = await writeSyntheticEstate(dir, SIZE)
-    const parseRuns: Measurement[] = []
-    const netpolRuns: NetpolMeasurement[] = []
-    for (let run = 0; run < RUNS; run++) {
-      parseRuns.push(runChild(import.meta.url, '--child-parse', dir))
-      netpolRuns.push(runChild(import.meta.url, '--child-netpol', dir))
-    }
-    const parse = median(parseRuns)
-    const netpol = median(netpolRuns)
+    const {parse, work: netpol} = alternatedMedians<NetpolMeasurement>(import.meta.url, '--child-netpol', dir, RUNS)
     const ratio = netpol.ms / parse.ms
     const figures = {
       estate: {...SIZE, pods: generated.pods, files: generated.files},
@@ -82,7 +75,7 @@ async function main(): Promise<void> {
   }
 }
 
-// The child runs in the estate directory (runChild), so no ./hardenctl.yaml of the repository is read.
+// The child runs in the estate directory (alternatedMedians), so no ./hardenctl.yaml of the repository is read.
 async function measureNetpol(dir: string): Promise<NetpolMeasurement> {
   const {loadNetpolInput, selectNamespaces} = await import('../../src/netpol/command-input.js')
   const {matrixEntries} = await import('../../src/netpol/entries.js')

@@ -15,7 +15,7 @@ import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {type Measurement, measure, median, printMeasurement, round, runChild} from './child-measure.js'
+import {alternatedMedians, type Measurement, measure, printMeasurement, round} from './child-measure.js'
 import {openStackBundle} from './openstack-bundle.js'
 
 const REPETITIONS = 50
@@ -46,14 +46,7 @@ async function main(): Promise<void> {
       bytes += Buffer.byteLength(shape.text)
       await writeFile(bundlePath(work, copy), shape.text)
     }
-    const parseRuns: Measurement[] = []
-    const reviewRuns: ReviewMeasurement[] = []
-    for (let run = 0; run < RUNS; run++) {
-      parseRuns.push(runChild(import.meta.url, '--child-parse', work))
-      reviewRuns.push(runChild(import.meta.url, '--child-review', work))
-    }
-    const parse = median(parseRuns)
-    const review = median(reviewRuns)
+    const {parse, work: review} = alternatedMedians<ReviewMeasurement>(import.meta.url, '--child-review', work, RUNS)
     const ratio = review.ms / parse.ms
     const figures = {
       bundle: {applications: shape.applications, relations: shape.relations, bytes: Math.round(bytes / REPETITIONS)},
@@ -88,7 +81,7 @@ function bundlePath(dir: string, copy: number): string {
   return join(dir, `openstack-${String(copy).padStart(3, '0')}.yaml`)
 }
 
-// The children run in the work directory (runChild), so no ./hardenctl.yaml of the repository is read.
+// The children run in the work directory (alternatedMedians), so no ./hardenctl.yaml of the repository is read.
 async function measureReview(dir: string): Promise<ReviewMeasurement> {
   const {runReview} = await import('../../src/review/run-review.js')
   const {renderReport} = await import('../../src/report/index.js')

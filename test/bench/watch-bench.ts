@@ -28,8 +28,7 @@ import {performance} from 'node:perf_hooks'
 import {startFakeController, writeJujuData} from '../fake-juju/server.js'
 import {type FakeKubernetesApi, type FakeRequest, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
 import {childFlags} from './child-measure.js'
-import {ADMIN_PASSWORD, CONTROLLER, fakeEstate, readKubernetesObjects} from './live-bench.js'
-import {writeSyntheticEstate} from './synthetic-estate.js'
+import {ADMIN_PASSWORD, CONTROLLER, syntheticLiveEstate} from './live-bench.js'
 
 const SIZE = {models: 200, appsPerModel: 40, podsPerApp: 3}
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
@@ -55,10 +54,7 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json')
   const dir = await mkdtemp(join(tmpdir(), 'hardenctl-watch-bench-'))
   try {
-    const estateDir = join(dir, 'estate')
-    const generated = await writeSyntheticEstate(estateDir, SIZE)
-    const objects = await readKubernetesObjects(join(estateDir, 'kubernetes'))
-    const estate = await fakeEstate(join(estateDir, 'juju', CONTROLLER, 'models'), objects)
+    const {generated, objects, estate} = await syntheticLiveEstate(join(dir, 'estate'), SIZE)
     const controller = await startFakeController(estate)
     const kubernetes = await startFakeKubernetesApi(objects)
     try {

@@ -328,7 +328,7 @@ interface ReadOptions extends DataFile {
 
 /** Reads a parsed file's documents; true when one of them was something hardenctl reads. */
 function readParsedFile(parsed: ParsedFile, options: ReadOptions): boolean {
-  const {readers, result, bundles, scope, state, root} = options
+  const {readers, result, bundles, scope, state, root, kubernetesKindsOnly} = options
   result.locators.set(parsed.file, parsed.locator)
   const kinds = new Set<string>()
   let recognised = false
@@ -340,7 +340,6 @@ function readParsedFile(parsed: ParsedFile, options: ReadOptions): boolean {
       kinds.add('policy (ignored)')
       continue
     }
-    const {kubernetesKindsOnly} = options
     const context = {file: parsed.file, document: index, scope, locator: parsed.locator, ...(kubernetesKindsOnly ? {kubernetesKindsOnly} : {})}
     if (options.explicitOverlay) {
       if (!isOverlayDocument(data)) throw new InputError(parsed.file, `${which}is not a bundle overlay (${describeShape(data)}); --overlay takes bundle overlays`)

@@ -626,9 +626,9 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     }
   }
 
+  /** After a change to what the model's status or bundle shows: both are made again, and the watchers told. */
   function forgetCached(model: FakeModel): void {
-    apiStatuses.delete(model)
-    bundles.delete(model)
+    dropCached(model)
     allModelWatchers.changed()
   }
 
@@ -1162,10 +1162,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     serverVersion,
     changeEstate(change) {
       change(estate)
-      for (const model of estate.models) {
-        apiStatuses.delete(model)
-        bundles.delete(model)
-      }
+      for (const model of estate.models) dropCached(model)
       allModelWatchers.changed()
     },
     close: async () => {
@@ -1238,6 +1235,11 @@ function apiStatus(model: FakeModel): FullStatus {
   let status = apiStatuses.get(model)
   if (!status) apiStatuses.set(model, (status = fullStatusFromCli(model.status, model)))
   return status
+}
+
+function dropCached(model: FakeModel): void {
+  apiStatuses.delete(model)
+  bundles.delete(model)
 }
 
 function exportedBundle(model: FakeModel): string {

@@ -31,7 +31,7 @@ import type {Policy} from '../policy/schema.js'
 import {INGRESS_CONTROLLERS, ingressBackends, portsOf, type Resolved, resolveRemote, servicesOf, sideOf} from './network-policies.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {whoServes} from './serving.js'
-import type {ClosedPath, NetworkPolicyPort, ReconcilePlan} from './types.js'
+import {type ClosedPath, type NetworkPolicyPort, networkPolicyActions, type ReconcilePlan} from './types.js'
 
 /** A path the estate shows in use: FROM → TO on PORTS (pod classes, or a source for exposure). */
 interface UsedPath {
@@ -48,14 +48,30 @@ const MODELOPERATOR_PORT = 17071
 const JUJU_API_PORT = 17070
 
 export function closedPaths(inventory: Inventory, policy: Policy, plan: ReconcilePlan): ClosedPath[] {
+  // A NetworkPolicy governs only its own namespace's pods (their ingress and their egress), so a
+  // path can close only into or out of a namespace whose policies the plan changes. A plan that
+  // changes a few namespaces (a watch pass, a reconcile run again) is judged on those alone.
+  const changed = new Set(networkPolicyActions(plan).flatMap((action) => (action.op === 'unchanged' ? [] : [action.object.metadata.namespace])))
+  if (changed.size === 0) return []
   const reach = planReachability(inventory.kubernetes, plan)
-  const {before, after} = planMatrices(reach)
+  const classById = new Map(reach.classes.map((podClass) => [podClass.id, podClass]))
+  const touched = usedPaths(inventory, policy, reach.classes).filter(
+    (used) => changed.has(used.to.namespace) || changed.has(classById.get(used.from)?.namespace ?? ''),
+  )
+  if (touched.length === 0) return []
+  // The matrices over the classes on those paths only: a cell depends on its two classes alone.
+  const involved = new Map<string, PodClass>()
+  for (const used of touched) {
+    involved.set(used.to.id, used.to)
+    const from = classById.get(used.from)
+    if (from) involved.set(from.id, from)
+  }
+  const {before, after} = planMatrices({...reach, classes: [...involved.values()]})
   const closedBetween = (from: string, to: string) => comparePair(before, after, from, to).closed
-  const classIds = new Set(reach.classes.map((podClass) => podClass.id))
   const closes: ClosedPath[] = []
-  for (const used of usedPaths(inventory, policy, reach.classes)) {
+  for (const used of touched) {
     // Most sources are classes: only the others may be a CIDR (parsing a class id is a thrown error).
-    const fromClass = classIds.has(used.from)
+    const fromClass = classById.has(used.from)
     const world = !fromClass && isWorldCidr(used.from)
     const closed =
       world || fromClass
@@ -68,7 +84,7 @@ export function closedPaths(inventory: Inventory, policy: Policy, plan: Reconcil
       to: used.to.id,
       ports: formatPorts(closed),
       usedBy: used.usedBy,
-      why: used.askedBecause ?? whyClosed(after, reach.classes, from, used.to, closed),
+      why: used.askedBecause ?? whyClosed(after, classById.get(from), from, used.to, closed),
       asked: used.askedBecause !== undefined,
     })
   }
@@ -94,8 +110,7 @@ function closedFromSource(before: Matrix, after: Matrix, used: UsedPath): PortSe
 }
 
 /** Which side of the planned policies stops it: TO's ingress or FROM's egress. */
-function whyClosed(after: Matrix, classes: readonly PodClass[], from: string, to: PodClass, closed: PortSet): string {
-  const source = classes.find((podClass) => podClass.id === from)
+function whyClosed(after: Matrix, source: PodClass | undefined, from: string, to: PodClass, closed: PortSet): string {
   const egressClosed = source !== undefined && isEmptyPorts(intersectPorts(egressPorts(after, source, to), closed))
   const side = egressClosed ? `${from}'s egress` : `${to.id}'s ingress`
   const by = (egressClosed ? after.egress.get(from) : after.ingress.get(to.id))?.isolatedBy ?? []

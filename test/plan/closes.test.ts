@@ -2,7 +2,7 @@
  * The "Closes:" classification catches what a plan would break: a plan with a relation's allow
  * rule taken out closes that relation's path (not asked for), on the server's ports only.
  */
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -50,4 +50,57 @@ describe('closedPaths', () => {
       },
     ])
   }, 30_000)
+
+  it('judges a plan on the namespaces it changes: a path out of a changed namespace into an unchanged one closes too', async () => {
+    // kube-system's DNS is not changed by the plan; grafana's egress to it is, in clite.
+    const egressDir = await mkdtemp(join(tmpdir(), 'hardenctl-closes-egress-'))
+    try {
+      await writeCosEstate(egressDir)
+      await addToList(join(egressDir, 'kubernetes/namespaces.json'), {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'kube-system', labels: {'kubernetes.io/metadata.name': 'kube-system'}}})
+      await addToList(join(egressDir, 'kubernetes/pods.json'), {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {name: 'coredns-0', namespace: 'kube-system', labels: {'k8s-app': 'kube-dns'}},
+        spec: {containers: [{name: 'coredns', image: 'coredns/coredns', ports: [{containerPort: 53, protocol: 'UDP'}, {containerPort: 53, protocol: 'TCP'}]}]},
+        status: {phase: 'Running'},
+      })
+      await addToList(join(egressDir, 'kubernetes/services.json'), {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {name: 'kube-dns', namespace: 'kube-system'},
+        spec: {type: 'ClusterIP', selector: {'k8s-app': 'kube-dns'}, ports: [{name: 'dns', port: 53, protocol: 'UDP'}, {name: 'dns-tcp', port: 53, protocol: 'TCP'}]},
+      })
+      const {inventory} = await loadInventory({from: [egressDir]})
+      const policy = policySchema.parse({apiVersion: 'hardenctl.io/v1', networkPolicies: {egress: true}})
+      const plan = planForInventory(inventory, policy)
+      expect(closedPaths(inventory, policy, plan)).toEqual([])
+      expect(new Set(networkPolicyActions(plan).map((action) => action.object.metadata.namespace))).toEqual(new Set([COS_NAMESPACE]))
+
+      const grafana = networkPolicyActions(plan).find((action) => action.object.metadata.name === 'hardenctl-app-grafana') as NetworkPolicyAction
+      const toDns = (rule: {to?: {namespaceSelector?: {matchLabels?: Record<string, string>}}[]}) =>
+        rule.to?.some((peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'kube-system') ?? false
+      expect(grafana.object.spec.egress?.some(toDns)).toBe(true)
+      grafana.object.spec.egress = grafana.object.spec.egress!.filter((rule) => !toDns(rule))
+
+      expect(closedPaths(inventory, policy, plan)).toEqual([
+        expect.objectContaining({from: `${COS_NAMESPACE}/grafana`, to: 'kube-system/coredns-0', ports: '53/TCP, 53/UDP', usedBy: 'DNS (kube-system/kube-dns)', why: expect.stringContaining("grafana's egress")}),
+      ])
+    } finally {
+      await rm(egressDir, {recursive: true, force: true})
+    }
+  }, 30_000)
+
+  it('a plan that changes nothing closes nothing', async () => {
+    const {inventory} = await loadInventory({from: [dir]})
+    const policy = policySchema.parse({apiVersion: 'hardenctl.io/v1'})
+    const plan = planForInventory(inventory, policy)
+    const unchanged = {...plan, actions: plan.actions.map((action) => ('op' in action && action.op === 'create' ? {...action, op: 'unchanged' as const} : action))}
+    expect(closedPaths(inventory, policy, unchanged)).toEqual([])
+  }, 30_000)
 })
+
+async function addToList(path: string, item: object): Promise<void> {
+  const list = JSON.parse(await readFile(path, 'utf8')) as {items: object[]}
+  list.items.push(item)
+  await writeFile(path, JSON.stringify(list))
+}

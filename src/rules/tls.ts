@@ -63,7 +63,7 @@ export const tlsDbPlaintext: Rule = {
   profile: 'juju',
   guide: cite('livepatch', 'PostgreSQL'),
   rationale:
-    'Without a certificates relation, PostgreSQL, MySQL and RabbitMQ carry credentials and data between applications in clear text. The Livepatch, MAAS and Landscape guides all ask for TLS between their servers and their database, even on a segregated network. A subordinate router (OpenStack\'s mysql-router) only proxies on its principal\'s machine: the TLS of that database comes from the cluster it routes to.',
+    'Without a certificates relation, PostgreSQL, MySQL and RabbitMQ carry credentials and data between applications in clear text. The Livepatch and MAAS guides ask for TLS between their servers and PostgreSQL, even on a segregated network (the Landscape guide only keeps its database and broker ports off the outside); hardenctl holds MySQL and RabbitMQ, which carry the same kind of credentials and data, to the same. A subordinate router (OpenStack\'s mysql-router) only proxies on its principal\'s machine: the TLS of that database comes from the cluster it routes to.',
   remediation:
     'Integrate the database\'s certificates endpoint with a certificate provider the estate already has (`juju integrate DB:certificates vault`), or deploy one first (`juju deploy self-signed-certificates`); clients then connect with TLS.',
   autoFixable: false,

@@ -5,8 +5,11 @@
  */
 import {describe, expect, it} from 'vitest'
 
+import {z} from 'zod'
+
 import {InputError} from '../../src/errors.js'
 import {readSourceDocuments} from '../../src/sources/files.js'
+import {check} from '../../src/sources/juju/common.js'
 
 const bundle = (trust: boolean): string => `applications:
   postgresql:
@@ -58,6 +61,22 @@ describe('live documents read again on every pass', () => {
       expect(() => readSourceDocuments([list(invalid)])).toThrow(/items\.0\.spec\.containers\.0\.securityContext\.runAsUser|expected number/)
     }
     expect(readSourceDocuments([list(pod(1000))]).contributions.some((c) => c.type === 'kube-object')).toBe(true)
+  })
+
+  it('a frozen Juju document (a model the watch saw unchanged) is validated once; its result is frozen and given again', () => {
+    const schema = z.object({charm: z.string(), scale: z.number()})
+    const ctx = {file: 'live:juju/c/models/m/status.json', document: 0, scope: {}}
+    const frozen = deepFreeze({charm: 'postgresql-k8s', scale: 1, extra: true})
+    const first = check(schema, frozen, ctx, ['applications', 'postgresql'], 'juju status')
+    expect(first).toEqual({charm: 'postgresql-k8s', scale: 1})
+    expect(Object.isFrozen(first)).toBe(true)
+    expect(check(schema, frozen, ctx, ['applications', 'postgresql'], 'juju status')).toBe(first)
+    // Another schema, or data that may still change, is validated afresh.
+    expect(check(z.object({charm: z.string()}), frozen, ctx, [], 'juju status')).toEqual({charm: 'postgresql-k8s'})
+    const open = {charm: 'postgresql-k8s', scale: 1}
+    expect(check(schema, open, ctx, [], 'juju status')).not.toBe(check(schema, open, ctx, [], 'juju status'))
+    const invalid = deepFreeze({charm: 'postgresql-k8s', scale: 'one'})
+    for (let pass = 0; pass < 2; pass++) expect(() => check(schema, invalid, ctx, ['applications', 'postgresql'], 'juju status')).toThrow(/applications\.postgresql\.scale/)
   })
 })
 

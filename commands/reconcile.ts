@@ -223,25 +223,21 @@ EXIT CODES
                 kubeConfig: cluster.config,
                 description: cluster.description,
                 juju: flags['no-juju'] ? false : {controllers: flags.controller},
-                collectJuju: async () => {
-                  // A pass changes brought asks only for the models the watch saw change.
-                  const reuse = unchangedModels.forPass(context.jujuModelVersion, !context.scheduled)
-                  const collected = await collectLiveFromFlags({...flags, 'no-kubernetes': true}, {jujuReuse: reuse})
-                  reuse.commit()
-                  const reused = reuse.reused()
-                  if (reused > 0) process.stderr.write(`hardenctl: pass ${pass}: ${reused} Juju model${reused === 1 ? '' : 's'} not read again (the model watch saw no change in ${reused === 1 ? 'it' : 'them'} since the last pass)\n`)
-                  return collected
-                },
+                collectJuju: () =>
+                  unchangedModels.collectForPass(
+                    pass,
+                    context,
+                    (reuse) => collectLiveFromFlags({...flags, 'no-kubernetes': true}, {jujuReuse: reuse}),
+                    (line) => process.stderr.write(`${line}\n`),
+                  ),
               })
             : await collectLiveFromFlags(flags)
           if (!live.kubeConfig) throw new IncompleteError(live.failures.map((failure) => failure.message).join('; ') || 'the Kubernetes cluster was not inspected')
-          // Not every Juju write shows in the model watch (an offer's users do not): after a pass that
-          // wrote to Juju, or may have (it failed), the next pass reads every model.
           let reconciled: {converged: boolean; jujuWritten: boolean} | undefined
           try {
             reconciled = await this.reconcileAndPrint(flags, live, {separate: printed})
           } finally {
-            if (reconciled?.jujuWritten !== false) unchangedModels.forget()
+            unchangedModels.afterPass(reconciled?.jujuWritten)
           }
           const {converged} = reconciled
           printed = true

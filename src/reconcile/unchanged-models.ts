@@ -8,6 +8,8 @@
  */
 import type {CollectedModel, ModelReuse} from '../sources/juju-api/collect.js'
 import {deepFreeze} from '../sources/freeze.js'
+import type {LiveCollection} from '../sources/live.js'
+import type {PassContext} from './watch.js'
 
 interface Kept {
   version: string
@@ -45,6 +47,29 @@ export class UnchangedModels {
         this.kept = next
       },
     }
+  }
+
+  /**
+   * A pass's Juju collection: `collect` is given the reuse (a pass changes brought asks only for
+   * the models the watch saw change); what it collected is kept once it succeeded, and how many
+   * models were not read again is said on `log`.
+   */
+  async collectForPass(pass: number, context: PassContext, collect: (reuse: ModelReuse) => Promise<LiveCollection>, log: (line: string) => void): Promise<LiveCollection> {
+    const reuse = this.forPass(context.jujuModelVersion, !context.scheduled)
+    const collected = await collect(reuse)
+    reuse.commit()
+    const reused = reuse.reused()
+    if (reused > 0) log(`hardenctl: pass ${pass}: ${reused} Juju model${reused === 1 ? '' : 's'} not read again (the model watch saw no change in ${reused === 1 ? 'it' : 'them'} since the last pass)`)
+    return collected
+  }
+
+  /**
+   * After a pass: not every Juju write shows in the model watch (an offer's users do not), so after
+   * a pass that wrote to Juju, or may have (it failed: `jujuWritten` undefined), the next pass
+   * reads every model.
+   */
+  afterPass(jujuWritten: boolean | undefined): void {
+    if (jujuWritten !== false) this.forget()
   }
 
   /** After hardenctl's own Juju writes: some change a model without a delta (an offer's users). */

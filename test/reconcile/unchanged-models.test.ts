@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {UnchangedModels} from '../../src/reconcile/unchanged-models.js'
+import type {ModelReuse} from '../../src/sources/juju-api/collect.js'
+import type {LiveCollection} from '../../src/sources/live.js'
 
 const collected = (model: string) => ({documents: [{path: `juju/c/models/${model}/status.json`, data: {model: {name: model}}}], warnings: []})
 
@@ -44,13 +46,39 @@ describe('UnchangedModels: what a reconcile --watch pass may use again', () => {
     expect(models.forPass(() => '1:0', true).get('c', 'u1', '1:0')).toBeDefined()
   })
 
-  it('forgets everything after hardenctl wrote to Juju (not every write shows in the model watch)', () => {
+  it('forgets everything after a pass that wrote to Juju or may have (it failed): not every write shows in the model watch', () => {
+    for (const [jujuWritten, kept] of [
+      [false, true],
+      [true, false],
+      [undefined, false],
+    ] as const) {
+      const models = new UnchangedModels()
+      const first = models.forPass(() => '1:0', false)
+      first.put('c', 'u1', '1:0', collected('cos'))
+      first.commit()
+      models.afterPass(jujuWritten)
+      expect(models.forPass(() => '1:0', true).get('c', 'u1', '1:0') !== undefined).toBe(kept)
+    }
+  })
+
+  it("a pass's collection: keeps what it collected, reuses on a pass changes brought, and says how many models it did not read", async () => {
     const models = new UnchangedModels()
-    const first = models.forPass(() => '1:0', false)
-    first.put('c', 'u1', '1:0', collected('cos'))
-    first.commit()
-    models.forget()
-    expect(models.forPass(() => '1:0', true).get('c', 'u1', '1:0')).toBeUndefined()
+    const lines: string[] = []
+    const context = (scheduled: boolean) => ({scheduled, jujuModelVersion: () => '1:0'})
+    const collect = (model: string) => async (reuse: ModelReuse): Promise<LiveCollection> => {
+      if (!reuse.get('c', model, '1:0')) reuse.put('c', model, '1:0', collected(model))
+      return {documents: [], warnings: [], failures: [], juju: {inspected: true, description: 'controller c'}, kubernetes: {inspected: false, reason: 'skipped'}, stats: {jujuCalls: 0, kubernetesRequests: {}}}
+    }
+    await models.collectForPass(1, context(true), collect('u1'), (line) => lines.push(line))
+    await models.collectForPass(2, context(false), collect('u1'), (line) => lines.push(line))
+    expect(lines).toEqual(['hardenctl: pass 2: 1 Juju model not read again (the model watch saw no change in it since the last pass)'])
+    // A scheduled pass reads every model afresh, and says nothing.
+    await models.collectForPass(3, context(true), collect('u1'), (line) => lines.push(line))
+    expect(lines).toHaveLength(1)
+    // A collection that failed leaves what was kept.
+    await expect(models.collectForPass(4, context(false), async () => Promise.reject(new Error('controller gone')), () => {})).rejects.toThrow('controller gone')
+    await models.collectForPass(5, context(false), collect('u1'), (line) => lines.push(line))
+    expect(lines).toHaveLength(2)
   })
 
   it('freezes what it keeps: no step of a pass can change what the next one reads', () => {

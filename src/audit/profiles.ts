@@ -37,7 +37,10 @@ export function detectProfiles(inventory: Inventory): Profile[] {
   return [...profiles]
 }
 
+/**
+ * Any Kubernetes kind the rules read was given, objects or an empty list: Ingresses alone, or
+ * NetworkPolicies or RBAC alone, are as much a Kubernetes audit as pods are.
+ */
 function hasKubernetesObjects(inventory: Inventory): boolean {
-  const view = inventory.kubernetes
-  return view.namespaces.size > 0 || view.pods.length > 0 || view.workloads.length > 0 || view.services.length > 0
+  return [...inventory.inputs].some((input) => input.startsWith('k8s-'))
 }

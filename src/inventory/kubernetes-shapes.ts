@@ -202,7 +202,8 @@ const networkPolicyPortSchema = z.looseObject({
 export const networkPolicySchema = z.looseObject({
   metadata: objectMetaSchema,
   spec: z.looseObject({
-    podSelector: labelSelectorSchema,
+    // Absent (or null) is the empty selector, every pod, as the API server decodes it: the reader sets it so.
+    podSelector: labelSelectorSchema.optional(),
     policyTypes: z.array(z.enum(['Ingress', 'Egress'])).optional(),
     ingress: z.array(z.looseObject({from: z.array(networkPolicyPeerSchema).optional(), ports: z.array(networkPolicyPortSchema).optional()})).optional(),
     egress: z.array(z.looseObject({to: z.array(networkPolicyPeerSchema).optional(), ports: z.array(networkPolicyPortSchema).optional()})).optional(),

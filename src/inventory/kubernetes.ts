@@ -5,6 +5,7 @@ import type {
   cronJobSchema,
   genericObjectSchema,
   ingressSchema,
+  LabelSelector,
   namespaceSchema,
   networkPolicySchema,
   podSchema,
@@ -36,7 +37,8 @@ export type KubeWorkload = Kube<typeof workloadSchema>
 export type KubeCronJob = Kube<typeof cronJobSchema>
 export type KubeService = Kube<typeof serviceSchema>
 export type KubeIngress = Kube<typeof ingressSchema>
-export type KubeNetworkPolicy = Kube<typeof networkPolicySchema>
+/** The reader gives every policy its podSelector: an absent one is the empty selector, as the API server decodes it. */
+export type KubeNetworkPolicy = Kube<typeof networkPolicySchema> & {spec: {podSelector: LabelSelector}}
 export type KubeServiceAccount = Kube<typeof serviceAccountSchema>
 export type KubeRole = Kube<typeof roleSchema>
 export type KubeRoleBinding = Kube<typeof roleBindingSchema>

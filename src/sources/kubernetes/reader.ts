@@ -127,6 +127,9 @@ function readObject(object: Json, apiVersion: string, kind: string, path: DataPa
   // transforms), so both are the same data, and the copy dies young instead of doubling the heap.
   // A frozen one is copied at the top, where the fields below are set.
   const parsed = frozen ? {...object} : object
+  // The API server decodes a NetworkPolicy without podSelector (or with it null, dropped above) as
+  // the empty selector, every pod of the namespace; so do we, for hand-written manifests.
+  if (kind === 'NetworkPolicy' && isRecord(parsed.spec) && parsed.spec.podSelector === undefined) parsed.spec = {...parsed.spec, podSelector: {}}
   if (spec) out.inputs.add(spec.input)
   const ref: SourceRef = {file: out.context.file, document: out.context.document, path}
   parsed.apiVersion = apiVersion

@@ -127,6 +127,17 @@ describe('kubernetes reader', () => {
     expect(inputs(out)).toEqual(['k8s-rbac', 'k8s-workloads'])
   })
 
+  it('reads a NetworkPolicy without podSelector, or with it null, as the API server does: the empty selector, every pod', () => {
+    const policy = (spec: Record<string, unknown>) => ({apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: {name: 'np', namespace: 'shop'}, spec})
+    for (const spec of [{policyTypes: ['Ingress']}, {podSelector: null, policyTypes: ['Ingress']}]) {
+      const [read] = objects(kubernetesReader.read(policy(spec), context('/x/np.yaml')))
+      expect(read?.spec).toEqual({podSelector: {}, policyTypes: ['Ingress']})
+    }
+    // A selector that is there is kept as it is.
+    const [kept] = objects(kubernetesReader.read(policy({podSelector: {matchLabels: {app: 'web'}}}), context('/x/np.yaml')))
+    expect(kept?.spec).toEqual({podSelector: {matchLabels: {app: 'web'}}})
+  })
+
   it('rejects wrong types with an InputError naming the file and the path', async () => {
     const file = join(FIXTURES, 'bad-containers.json')
     const parsed = await readAndParse(file)

@@ -6,7 +6,7 @@
  */
 import {kubeScope, type KubeScope} from '../inventory/kube-scope.js'
 import {cite} from './guides.js'
-import {ingressIsolation, isDefaultDenyIngress, namespacePolicies} from './helpers/network-policy.js'
+import {ingressIsolation, isDefaultDenyIngress, isolatesEveryPod, namespacePolicies} from './helpers/network-policy.js'
 import {podSubjects} from './helpers/pod-specs.js'
 import {subjectEvidence, subjectName, subjectTarget} from './helpers/subject-target.js'
 import {annotationsOf, list, namespaceTarget} from './helpers/targets.js'
@@ -19,14 +19,18 @@ function workloadNamespaces(scope: KubeScope): string[] {
 }
 
 /** A one-line default-deny policy for `kubectl apply`. */
-export function defaultDenyCommand(ns: string): string {
+/** `juju`: the namespace is a Juju model's, whose agents and related applications need rules of their own. */
+export function defaultDenyCommand(ns: string, juju: boolean): string {
   const manifest = JSON.stringify({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: {name: 'default-deny-ingress', namespace: ns},
     spec: {podSelector: {}, policyTypes: ['Ingress']},
   })
-  return `echo '${manifest}' | kubectl apply -f -   # then allow what the model needs: agents to the modeloperator (TCP 17071) and traffic between related applications`
+  const then = juju
+    ? 'then allow what the model needs: agents to the modeloperator (TCP 17071) and traffic between related applications'
+    : "then allow each workload's clients on its ports"
+  return `echo '${manifest}' | kubectl apply -f -   # ${then}`
 }
 
 export const netNoDefaultDeny: Rule = {
@@ -49,12 +53,21 @@ export const netNoDefaultDeny: Rule = {
       const model = scope.modelOf(ns)
       const object = scope.namespace(ns)
       const annotations = object ? annotationsOf(object) : undefined
+      // A policy selecting every pod with rules isolates the namespace today, but denies nothing by
+      // default: widening that one policy opens every pod.
+      const isolatingAll = policies.filter(isolatesEveryPod)
+      const exposure =
+        isolatingAll.length > 0
+          ? `every pod is isolated by ${list(isolatingAll.map((p) => p.metadata.name))} and admits only what ${isolatingAll.length === 1 ? 'it lists' : 'they list'}, but nothing denies by default: a rule added there applies to every pod.`
+          : 'pods accept traffic from anywhere in the cluster unless a policy selects them.'
+      // Without the Namespace object (a file of policies alone), the finding points at its first policy.
+      const ref = object?.ref ?? policies[0]?.ref
       report({
         target: namespaceTarget(ns, model),
-        message: `namespace ${ns}${model ? ` (Juju model ${model.name})` : ''} has no default-deny ingress NetworkPolicy${policies.length > 0 ? ` (policies: ${list(policies.map((p) => p.metadata.name))})` : ''}: pods accept traffic from anywhere in the cluster unless a policy selects them.`,
+        message: `namespace ${ns}${model ? ` (Juju model ${model.name})` : ''} has no default-deny ingress NetworkPolicy${policies.length > 0 ? ` (policies: ${list(policies.map((p) => p.metadata.name))})` : ''}: ${exposure}`,
         evidence: {networkPolicies: policies.map((p) => p.metadata.name), defaultDeny: false},
-        remediation: defaultDenyCommand(ns),
-        ...(object?.ref ? {ref: object.ref} : {}),
+        remediation: defaultDenyCommand(ns, scope.role(ns) === 'model'),
+        ...(ref ? {ref} : {}),
         ...(annotations ? {annotations} : {}),
       })
     }
@@ -97,7 +110,7 @@ export const netUnrestrictedPod: Rule = {
         },
         remediation:
           isolation.selecting.length === 0
-            ? defaultDenyCommand(subject.namespace)
+            ? defaultDenyCommand(subject.namespace, scope.role(subject.namespace) === 'model')
             : `kubectl -n ${subject.namespace} edit networkpolicy ${isolation.allowAll[0] ?? ''}   # replace the allow-all rule with the peers and ports the application needs`,
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {netNamespacePsa, netNoDefaultDeny, netUnrestrictedPod} from '../../src/rules/network.js'
-import {app, findings, inventory, model, namespace, networkPolicy, pod, run} from './factories.js'
+import {app, findings, inventory, model, namespace, networkPolicy, pod, policy, run} from './factories.js'
 
 const ns = (name: string, labels: Record<string, string> = {}) => namespace(name, {'model.juju.is/name': name, ...labels}, {'hardenctl.io/waive': 'NONE=x'})
 const labels = {'app.kubernetes.io/name': 'web'}
@@ -37,6 +37,18 @@ describe('NET-NO-DEFAULT-DENY', () => {
       kube: {namespaces: [namespace('kube-system'), namespace('controller-prod', {}, {'controller.juju.is/is-controller': 'true'})]},
     })
     expect(findings(netNoDefaultDeny, inv).map((f) => f.target.name)).toEqual(['cos'])
+  })
+
+  it('names a policy that already isolates every pod, points at the first policy when no Namespace was read, and gives a Juju-free fix outside models', () => {
+    const allowlist = networkPolicy('default', 'np2', {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: '172.1.0.0/16'}}]}]})
+    const inv = inventory({inputs: ['k8s-networkpolicies'], kube: {networkPolicies: [allowlist]}})
+    const [f] = findings(netNoDefaultDeny, inv, policy({kubernetes: {namespaces: ['default']}}))
+    expect(f?.message).toContain('every pod is isolated by np2 and admits only what it lists, but nothing denies by default')
+    expect(f?.location?.file).toBe('netpol.json')
+    expect(f?.remediation).not.toContain('17071')
+    // In a model's namespace the fix says what the model needs.
+    const [inModel] = findings(netNoDefaultDeny, inventory({models: [model('web', {type: 'caas', namespace: 'web'})], inputs: ['k8s-networkpolicies'], kube: {namespaces: [ns('web')]}}))
+    expect(inModel?.remediation).toContain('agents to the modeloperator (TCP 17071)')
   })
 
   it('is not evaluated without NetworkPolicies', () => {

@@ -26,6 +26,13 @@ export function isDefaultDenyIngress(policy: KubeNetworkPolicy): boolean {
   return selectsAll(policy.spec.podSelector) && effectiveTypes(policy).ingress && rulesOf(policy, 'ingress').length === 0
 }
 
+/** `podSelector: {}` isolating ingress, with rules none of which admits everyone: the namespace's pods admit only what it lists. */
+export function isolatesEveryPod(policy: KubeNetworkPolicy): boolean {
+  if (!selectsAll(policy.spec.podSelector) || !effectiveTypes(policy).ingress) return false
+  const rules = rulesOf(policy, 'ingress')
+  return rules.length > 0 && !rules.some(admitsEveryone)
+}
+
 /**
  * A rule that admits everyone on every port: no peers, or a peer whose ipBlock is 0.0.0.0/0 or
  * ::/0 without exceptions.

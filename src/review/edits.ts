@@ -47,11 +47,12 @@ const EDITS: Record<string, Edit> = {
 
   'JUJU-CHARM-SOURCE': ({at, app, finding}) => {
     if (!app) return undefined
-    const channel = stableChannel(app.channel)
     if (finding.evidence.charmOrigin === 'local' || /^(\.|\/|~|local:)/.test(app.charm) || app.charm.endsWith('.charm')) {
-      return `${at}in ${appPath(app)}, replace the local charm ${app.charm} with its Charmhub name (charm: ${charmName(app)}) and set channel: ${channel}`
+      // Its tracks are not known (`latest` may not exist): no channel is Charmhub's default, stable.
+      const name = charmName(app)
+      return `${at}in ${appPath(app)}, replace the local charm ${app.charm} with the Charmhub charm it was built from (charm: ${name}, if Charmhub's ${name} is that charm: \`juju info ${name}\`), with no channel (the charm's default, stable)`
     }
-    return `${at}set ${appPath(app)}.channel to ${channel} (it is ${app.channel ?? 'unset'})`
+    return `${at}set ${appPath(app)}.channel to ${stableChannel(app.channel)} (it is ${app.channel ?? 'unset'})`
   },
 
   'JUJU-BASE-NOT-LTS': ({at, app}) => app && `${at}set ${appPath(app)}.base to ubuntu@24.04 (an Ubuntu LTS)${app.series ? ` in place of series: ${app.series}` : ''}`,

@@ -135,7 +135,7 @@ export const jujuCharmSource: Rule = {
   guide: APPLICATIONS,
   rationale:
     'Charms listed in Charmhub search have passed formal review; a local charm has not, and candidate/beta/edge revisions have not been released as stable. The guide says to choose charms that show up in Charmhub search and are actively maintained.',
-  remediation: 'Deploy the charm from Charmhub on a stable channel: `juju refresh APP --channel TRACK/stable` (for a local charm, `juju refresh APP --switch CHARM --channel TRACK/stable`).',
+  remediation: 'Deploy the charm from Charmhub on a stable channel: `juju refresh APP --channel TRACK/stable` (for a local charm, the Charmhub charm it was built from: `juju refresh APP --switch CHARM`, which takes its default channel).',
   autoFixable: false,
   needs: [['juju-status', 'juju-bundle']],
   evaluate({inventory, report}) {
@@ -153,13 +153,22 @@ export const jujuCharmSource: Rule = {
         target: appTarget(app, model),
         message: `${app.name}: ${reasons.join(' and ')}.`,
         evidence: {charm: app.charm, charmOrigin: app.charmOrigin, channel: app.channel, risk},
-        remediation: local
-          ? `juju refresh -m ${m} ${app.name} --switch ${charmName(app)} --channel ${track}/stable`
-          : `juju refresh -m ${m} ${app.name} --channel ${track}/stable`,
+        remediation: local ? localCharmFix(app, m) : `juju refresh -m ${m} ${app.name} --channel ${track}/stable`,
         ref: local ? (app.refs.charm ?? app.refs.definition) : (app.refs.channel ?? app.refs.definition),
       })
     }
   },
+}
+
+/**
+ * A local charm is switched to the Charmhub charm of its name, on that charm's default channel (its
+ * tracks are not known: `latest` may not exist). Whether Charmhub's charm of that name is the one it
+ * was built from cannot be known offline: `juju info` stops the command where there is none, and
+ * the comment says what to check.
+ */
+function localCharmFix(app: Application, modelArg: string): string {
+  const name = charmName(app)
+  return `juju info ${name} && juju refresh -m ${modelArg} ${app.name} --switch ${name}   # only if Charmhub's ${name} is the charm this local build is of; if not, publish it (charmcraft upload) and switch to that`
 }
 
 export const jujuCharmOutdated: Rule = {

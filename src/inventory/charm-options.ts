@@ -118,7 +118,9 @@ function credentialByName(words: string[]): boolean {
  */
 export function isCredentialOption(name: string, description?: string): boolean {
   if (isTlsMaterialOption(name)) return false
-  if (description && SECRET_REFERENCE_DESCRIPTION.test(description)) return false
+  // Only the description's first paragraph says what the option takes: a deprecated plain option
+  // goes on to point at its secret-typed successor ("prefer setting X-secret to a Juju secret URI").
+  if (description && SECRET_REFERENCE_DESCRIPTION.test(description.split(/\n\s*\n/)[0]!)) return false
   if (description && USER_PASS_DESCRIPTION.test(description)) return true
   const words = optionWords(name)
   if (words.length === 0 || words.some((x) => PUBLIC_WORDS.has(x))) return false

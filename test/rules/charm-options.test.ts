@@ -69,6 +69,10 @@ describe('credential option names', () => {
     expect(isCredentialOption('key', 'Key ID to import to the apt keyring to support use with arbitrary source')).toBe(false)
     // Takes a Juju secret's id, not the credential.
     expect(isCredentialOption('ldap-password', 'The Juju secret ID that holds the bind password')).toBe(false)
+    // A deprecated plain option that points at its secret-typed successor still holds the credential (livepatch-k8s).
+    const deprecated = (what: string) => `${what}\n\nDeprecated: this option is stored in plain text in Juju's config; prefer setting\nits -secret option to a Juju secret URI instead.\n`
+    expect(isCredentialOption('contracts.password', deprecated('Password to authenticate with backend contracts service.'))).toBe(true)
+    expect(isCredentialOption('auth.basic.users', deprecated('A comma separated list of "user:password" pairs used for authentication.'))).toBe(true)
   })
 })
 

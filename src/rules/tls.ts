@@ -168,7 +168,7 @@ export const tlsConfigKey: Rule = {
       if (found.set.length === 0 && found.placeholders.length === 0 && found.declared.length === 0) continue
       const set = found.set.length > 0
       const placeholders = found.placeholders.length > 0 ? `${list(found.placeholders)} ${found.placeholders.length === 1 ? 'is' : 'are'} set to a placeholder, not a key yet` : ''
-      const remediation = subject.app && set ? configKeyRemediation(inventory, subject, found.set) : undefined
+      const remediation = subject.app && set ? configKeyRemediation(inventory, subject, found.set) : keyOptionAdvice(subject.charm, set ? found.set : [...found.placeholders, ...found.declared], set)
       report({
         target: subject.target,
         severity: set ? 'medium' : 'low',
@@ -183,6 +183,14 @@ export const tlsConfigKey: Rule = {
       })
     }
   },
+}
+
+/** TLS-CONFIG-KEY's fix where no application's config can be changed by name: it names the charm's own options. */
+function keyOptionAdvice(charm: string, options: string[], set: boolean): string {
+  const keep = 'Where the key can only be given as config, keep read access to the model to those who may hold the key.'
+  return set
+    ? `Where ${charm} has a certificates endpoint, integrate it with a certificate provider, then clear the private key: \`juju config APP --reset ${options.join(',')}\`. ${keep}`
+    : `Leave ${list(options)} unset: where ${charm} has a certificates endpoint, give it its certificate over a relation with a certificate provider instead, and clear a key once set there: \`juju config APP --reset ${options.join(',')}\`. ${keep}`
 }
 
 /**

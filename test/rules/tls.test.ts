@@ -216,6 +216,9 @@ describe('TLS-CONFIG-KEY', () => {
     const c = charm('maas-region', {options: {ssl_key_content: option('string'), ssl_cert_content: option('string'), ssl_cacert_content: option('string'), maas_url: option('string')}})
     const [f] = findings(tlsConfigKey, inventory({charms: [c], inputs: ['charm-metadata']}))
     expect(f).toMatchObject({severity: 'low', target: {kind: 'charm', name: 'maas-region'}, evidence: {declaredStringOptions: ['ssl_key_content']}})
+    // The fix names the charm's own option, not a generic ssl_key.
+    expect(f?.remediation).toContain('`juju config APP --reset ssl_key_content`')
+    expect(f?.remediation).not.toMatch(/ssl_key\b/)
   })
 
   it('does not fire on a public certificate: landscape-client ssl-public-key, ssl_cert, ssl_ca', () => {

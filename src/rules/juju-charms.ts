@@ -174,7 +174,7 @@ export const jujuNoSecrets: Rule = {
   profile: 'juju',
   guide: APPLICATIONS,
   rationale:
-    'Plain config values are readable by anyone with read access to the model (`juju config`), land in bundles and exports, and cannot be rotated or scoped. The guide says to choose charms that support Juju secrets; an option of type `secret` takes a secret URI instead.',
+    'Plain config values are readable by anyone with read access to the model (`juju config`), land in bundles and exports, and cannot be rotated or scoped. The guide says to choose charms that support Juju secrets; an option of type `secret` takes a secret URI instead. TLS private keys in config (`ssl_key`, `ssl_key_content`, …) are TLS-CONFIG-KEY\'s, whose fix (a certificates relation) removes them: one finding per option, not two.',
   remediation:
     'Move the credential into a Juju secret and pass its URI to the charm\'s option of type `secret` (`juju add-secret NAME password#file=password.txt`, `juju grant-secret NAME APP`, `juju config APP OPTION=URI`), or use a charm revision that supports secrets; only then unset the plain option (`juju config APP --reset OPTION`).',
   autoFixable: false,

@@ -6,7 +6,7 @@
 import {holdsRealValue, isPlaceholder} from '../inventory/charm-options.js'
 import type {Application} from '../inventory/types.js'
 import {cite} from './guides.js'
-import {certificatesFix, withCommands} from './helpers/certificate-providers.js'
+import {proxyCertificateFix, withCommands} from './helpers/certificate-providers.js'
 import {appLabel, charmName, CHARMS, isCharmIn} from './helpers/charms.js'
 import {externalPorts} from './helpers/app-ports.js'
 import {modelsWith} from './helpers/products.js'
@@ -180,12 +180,9 @@ export const landscapeProxyTls: Rule = {
         const certOption = holdsRealValue(value)
         const selfSignedRelation = relations.length > 0 && relations.every(isSelfSignedRelation)
         const m = appModelArg(app)
-        const configFix = `juju config -m ${m} ${app.name} ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"`
-        // haproxy 2.8 takes its certificate over a relation; the legacy charm only as options.
-        const relationFix = certificatesFix(inventory, model, app, {publicFacing: true, notSelfSigned: true})
-        const fix = relationFix?.integrate ? relationFix.text : undefined
-        const replaceSelfSigned = relationFix?.integrate
-          ? withCommands({...relationFix, integrate: relationFix.integrate}, [`juju remove-relation -m ${m} ${app.name} ${relations[0]?.other?.application ?? 'self-signed-certificates'}`], [])
+        const certificateFix = proxyCertificateFix(inventory, model, app)
+        const replaceSelfSigned = certificateFix.relation
+          ? withCommands(certificateFix.relation, [`juju remove-relation -m ${m} ${app.name} ${relations[0]?.other?.application ?? 'self-signed-certificates'}`], [])
           : undefined
         if (certOption || (relations.length > 0 && !selfSignedRelation)) continue
         if (selfSignedOption || selfSignedRelation) {
@@ -194,7 +191,7 @@ export const landscapeProxyTls: Rule = {
             severity: 'low',
             message: `${app.name} serves Landscape with a self-signed certificate (${selfSignedOption ? 'ssl_cert: SELFSIGNED' : 'self-signed-certificates'}): every Landscape client must be given it by hand before it can register.`,
             evidence: {ssl_cert: selfSignedOption ? value : undefined, tlsRelations: relations.map((v) => v.other?.application)},
-            remediation: (selfSignedRelation ? replaceSelfSigned : fix) ?? `${configFix}   # a certificate from a CA the clients trust (e.g. LetsEncrypt)`,
+            remediation: (selfSignedRelation ? replaceSelfSigned : undefined) ?? certificateFix.text,
             ...refField(app.optionRefs.ssl_cert ?? app.refs.definition),
           })
           continue
@@ -207,7 +204,7 @@ export const landscapeProxyTls: Rule = {
           target: appTarget(app, model),
           message: `${app.name} fronts Landscape without a TLS certificate (ssl_cert ${value === undefined || value === '' ? 'unset' : isPlaceholder(value) ? 'set to a placeholder' : `"${String(value)}"`}, no certificates relation).`,
           evidence: {ssl_cert: value === undefined ? null : isPlaceholder(value) ? 'placeholder' : value, tlsRelations: []},
-          remediation: fix ?? configFix,
+          remediation: certificateFix.text,
           ...refField(app.optionRefs.ssl_cert ?? app.refs.definition),
         })
       }

@@ -8,7 +8,7 @@ import type {Application, Inventory, Model} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
 import {cite} from './guides.js'
-import {certificatesFix, describeProvider, withCommands} from './helpers/certificate-providers.js'
+import {certificatesFix, proxyCertificateFix, describeProvider, withCommands} from './helpers/certificate-providers.js'
 import {appLabel, CHARMS, isCharmIn} from './helpers/charms.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {ingressIsolation} from './helpers/network-policy.js'
@@ -48,7 +48,18 @@ function adminPolicyCommand(namespace: string, app: string, cidrs: readonly stri
   return `echo '${manifest}' | kubectl apply -f -   # sources from livepatch.adminCidrs; add the ingress controller's pods if clients come through it`
 }
 
-function adminApiVerdict(inventory: Inventory, policy: Policy, model: Model, app: Application): {open: boolean; why: string; evidence: Record<string, unknown>} | 'unknown' | undefined {
+/** The admin API behind an exposed proxy: narrowed there, which narrows the clients too unless admins get a route of their own. */
+function adminThroughProxyFix(proxy: Application, adminCidrs: readonly string[]): string {
+  const cidrs = adminCidrs.join(',') || ADMIN_CIDRS
+  return `juju expose -m ${appModelArg(proxy)} ${proxy.name} --to-cidrs ${cidrs}   # only if every Livepatch client is in these networks too; otherwise keep ${proxy.name} open and admit the admin API's paths only from them in its own configuration`
+}
+
+function adminApiVerdict(
+  inventory: Inventory,
+  policy: Policy,
+  model: Model,
+  app: Application,
+): {open: boolean; why: string; evidence: Record<string, unknown>; through?: Application} | 'unknown' | undefined {
   const adminCidrs = policy.livepatch.adminCidrs
   const reach = reachability(inventory, model, app)
   const outside = livepatchPaths(inventory, model, app)
@@ -57,6 +68,13 @@ function adminApiVerdict(inventory: Inventory, policy: Policy, model: Model, app
     return {open: true, why: 'it is exposed to 0.0.0.0/0', evidence: {exposure: reach.juju, adminCidrs}}
   }
   if (model.type !== 'caas' && !app.kubernetes) {
+    // A proxy in front that Juju exposes to the world passes every client on, admins and others alike.
+    // (On Kubernetes the pods' NetworkPolicies decide whether the ingress controller gets in at all.)
+    for (const proxy of ingressAppsOf(model, app)) {
+      const exposure = reachability(inventory, model, proxy).juju ?? []
+      if (!exposure.some((e) => e.world)) continue
+      return {open: true, why: `it is reachable through ${proxy.name}, which is exposed to 0.0.0.0/0`, evidence: {through: proxy.name, exposure, adminCidrs}, through: proxy}
+    }
     if (reach.juju === undefined) return 'unknown'
     const outsideAllowlist = adminCidrs.length > 0 ? (reach.juju ?? []).flatMap((e) => e.cidrs).filter((c) => !cidrWithinAny(c, adminCidrs)) : []
     if (outsideAllowlist.length > 0) return {open: true, why: `it is exposed to ${list(outsideAllowlist)}, outside livepatch.adminCidrs`, evidence: {exposure: reach.juju, adminCidrs}}
@@ -105,13 +123,14 @@ export const livepatchAdminApi: Rule = {
         report({
           target: appTarget(app, model),
           severity: external ? 'high' : 'medium',
-          message: `the admin API of ${app.name} has no source allowlist: ${verdict.why}${external ? ` and it is reachable from outside (${list(outside.paths)})` : ', so any pod in the cluster can reach it'}.`,
+          message: `the admin API of ${app.name} has no source allowlist: ${verdict.why}${verdict.through ? '' : external ? ` and it is reachable from outside (${list(outside.paths)})` : ', so any pod in the cluster can reach it'}.`,
           evidence: verdict.evidence,
-          remediation:
-            namespace && (model.type === 'caas' || app.kubernetes)
+          remediation: verdict.through
+            ? adminThroughProxyFix(verdict.through, policy.livepatch.adminCidrs)
+            : namespace && (model.type === 'caas' || app.kubernetes)
               ? adminPolicyCommand(namespace, app.name, policy.livepatch.adminCidrs)
               : `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${policy.livepatch.adminCidrs.join(',') || ADMIN_CIDRS}`,
-          ...refField(app.refs['exposed-endpoints'] ?? app.refs.expose ?? app.refs.definition),
+          ...refField(verdict.through ? (verdict.through.refs['exposed-endpoints'] ?? verdict.through.refs.expose ?? app.refs.definition) : (app.refs['exposed-endpoints'] ?? app.refs.expose ?? app.refs.definition)),
         })
       }
     }
@@ -160,9 +179,7 @@ export const livepatchTls: Rule = {
           message: `${app.name} is reachable from outside without TLS: ${list(plainPaths)}.`,
           evidence: {paths: plainPaths, ingressCharms: ingresses.map((i) => i.name), tlsRelations: []},
           remediation: ingressCharm
-            ? isCharmIn(ingressCharm, CHARMS.traefik)
-              ? (certificatesFix(inventory, model, ingressCharm, {publicFacing: true})?.text ?? `integrate ${ingressCharm.name} with a certificate provider`)
-              : `kubectl -n ${appNamespace(model, app) ?? jujuModelName(model)} create secret tls livepatch-tls --cert=fullchain.pem --key=privkey.pem; juju config -m ${m} ${ingressCharm.name} tls-secret-name=livepatch-tls`
+            ? ingressTlsFix(inventory, model, app, ingressCharm)
             : model.type === 'caas' || app.kubernetes
               ? traefikFix(inventory, policy, model, app)
               : `put Livepatch behind a TLS-terminating proxy (e.g. haproxy with a certificate) and unexpose it: juju unexpose -m ${m} ${app.name}`,
@@ -177,6 +194,16 @@ export const livepatchTls: Rule = {
  * Kubernetes Livepatch with no ingress: deploy traefik-k8s (which needs --trust: say how the
  * policy allows it) and give it a certificate from the estate's provider, deployed first if none.
  */
+/** TLS on the ingress in front of Livepatch, as that charm takes it. */
+function ingressTlsFix(inventory: Inventory, model: Model, livepatch: Application, ingress: Application): string {
+  if (isCharmIn(ingress, CHARMS.reverseProxies)) return proxyCertificateFix(inventory, model, ingress).text
+  if (isCharmIn(ingress, ['nginx-ingress-integrator'])) {
+    const namespace = appNamespace(model, livepatch) ?? jujuModelName(model)
+    return `kubectl -n ${namespace} create secret tls livepatch-tls --cert=fullchain.pem --key=privkey.pem; juju config -m ${appModelArg(livepatch)} ${ingress.name} tls-secret-name=livepatch-tls`
+  }
+  return certificatesFix(inventory, model, ingress, {publicFacing: true})?.text ?? `integrate ${ingress.name} with a certificate provider`
+}
+
 function traefikFix(inventory: Inventory, policy: Policy, model: Model, livepatch: Application): string {
   const m = appModelArg(livepatch)
   const traefik: Application = {model: model.name, controller: model.controller, name: 'traefik-k8s', charm: 'traefik-k8s', options: {}, optionRefs: {}, units: [], refs: {}}

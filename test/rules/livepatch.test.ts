@@ -48,6 +48,28 @@ describe('LIVEPATCH-ADMIN-API', () => {
   })
 })
 
+describe('Livepatch on machines behind an exposed haproxy', () => {
+  const machines = () =>
+    model('lp', {
+      type: 'iaas',
+      apps: [app('livepatch', {charm: 'canonical-livepatch-server'}), app('haproxy', {charm: 'haproxy', exposed: true})],
+      relations: [relation('livepatch:website', 'haproxy:reverseproxy', 'http')],
+    })
+
+  it('LIVEPATCH-ADMIN-API: the admin API is open through the proxy, and the fix narrows the proxy only with a warning', () => {
+    const [f] = findings(livepatchAdminApi, inventory({models: [machines()]}), policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}))
+    expect(f).toMatchObject({rule: 'LIVEPATCH-ADMIN-API', severity: 'high', evidence: {through: 'haproxy'}})
+    expect(f?.message).toContain('reachable through haproxy, which is exposed to 0.0.0.0/0')
+    expect(f?.remediation).toMatch(/^juju expose -m prod:lp haproxy --to-cidrs 10\.20\.0\.0\/16 {3}# only if every Livepatch client/)
+  })
+
+  it('LIVEPATCH-TLS: gives haproxy a certificate, with no kubectl or nginx option on a machine model', () => {
+    const [f] = findings(livepatchTls, inventory({models: [machines()]}))
+    expect(f?.remediation).not.toMatch(/kubectl|tls-secret-name/)
+    expect(f?.remediation).toMatch(/haproxy/)
+  })
+})
+
 describe('LIVEPATCH-TLS', () => {
   it('flags a server reachable through an ingress charm without TLS', () => {
     const [f] = findings(livepatchTls, inventory({models: [livepatchModel()]}))

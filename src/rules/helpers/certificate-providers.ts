@@ -247,3 +247,14 @@ export function describeProvider(provider: CertificateProvider): string {
 export function tlsComesFrom(app: Application): string | undefined {
   return knownCharm(app)?.tlsFrom
 }
+
+/**
+ * A reverse proxy's certificate (haproxy, apache2): over its certificates relation where it has
+ * one (haproxy 2.8), else its `ssl_cert`/`ssl_key` options (the legacy charms take it only so).
+ */
+export function proxyCertificateFix(inventory: Inventory, model: Model, proxy: Application): {relation?: CertificatesFix & {integrate: string}; text: string} {
+  const relationFix = certificatesFix(inventory, model, proxy, {publicFacing: true, notSelfSigned: true})
+  if (relationFix?.integrate) return {relation: {...relationFix, integrate: relationFix.integrate}, text: relationFix.text}
+  const configFix = `juju config -m ${appModelArg(proxy)} ${proxy.name} ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"`
+  return {text: `${configFix}   # a certificate from a CA the clients trust (e.g. LetsEncrypt)`}
+}

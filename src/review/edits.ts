@@ -7,6 +7,7 @@
 import type {Finding} from '../findings/types.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {type DataPath, formatPath, type SourceRef} from '../sources/document.js'
+import {trustNeededBecause} from '../rules/helpers/known-charms.js'
 import {type BundleChange, bundleChanges} from './command-edits.js'
 
 interface EditContext {
@@ -30,9 +31,12 @@ export function preDeployEdit(finding: Finding, inventory: Inventory): string {
 }
 
 const EDITS: Record<string, Edit> = {
-  'JUJU-TRUST': ({at, app}) =>
-    app &&
-    `${at}remove \`trust: true\` from ${appPath(app)} (or set it to false); if the charm needs trust, audit it and list "${policyName(app)}" under trust.allow in hardenctl.yaml`,
+  'JUJU-TRUST': ({at, app}) => {
+    if (!app) return undefined
+    const needed = trustNeededBecause(app)
+    if (needed) return `${at}keep \`trust: true\` on ${appPath(app)}: ${charmName(app)} needs it (${needed}); audit it and list "${policyName(app)}" under trust.allow in hardenctl.yaml`
+    return `${at}remove \`trust: true\` from ${appPath(app)} (or set it to false); if the charm needs trust, audit it and list "${policyName(app)}" under trust.allow in hardenctl.yaml`
+  },
 
   'JUJU-EXPOSED': ({at, app, finding}) => {
     if (!app) return undefined

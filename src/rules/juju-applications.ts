@@ -14,6 +14,7 @@ import {
 } from '../policy/exposure.js'
 import {cite} from './guides.js'
 import {appLabel, charmName, isLocalPath} from './helpers/charms.js'
+import {trustNeededBecause} from './helpers/known-charms.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {appRbac} from './helpers/k8s-app.js'
 import {isWildcardRole} from './helpers/rbac.js'
@@ -62,11 +63,22 @@ export const jujuTrust: Rule = {
           wildcardRoles: wildRoles.map((r) => `${r.metadata.namespace}/${r.metadata.name}`),
           wildcardClusterRoles: wildClusterRoles.map((r) => r.metadata.name),
         },
-        remediation: `juju trust -m ${appModelArg(app)} ${app.name} --remove   # or: juju config -m ${appModelArg(app)} ${app.name} trust=false; if the charm needs trust, audit it and add "${app.modelUnnamed ? MODEL_PLACEHOLDER : app.model}/${app.name}" to trust.allow`,
+        remediation: trustRemediation(app),
         ref: app.trust === true ? app.refs.trust : (wildClusterRoles[0] ?? wildRoles[0])?.ref,
       })
     }
   },
+}
+
+/** Remove trust, unless the charm's documentation says it needs it: then audit and allow it instead. */
+function trustRemediation(app: Application): string {
+  const m = appModelArg(app)
+  const allowName = `${app.modelUnnamed ? MODEL_PLACEHOLDER : app.model}/${app.name}`
+  const needed = trustNeededBecause(app)
+  if (needed) {
+    return `audit ${app.name} and add "${allowName}" to trust.allow in hardenctl.yaml: ${charmName(app)} needs --trust (${needed}), so \`juju trust -m ${m} ${app.name} --remove\` would break it`
+  }
+  return `juju trust -m ${m} ${app.name} --remove   # or: juju config -m ${m} ${app.name} trust=false; if the charm needs trust, audit it and add "${allowName}" to trust.allow`
 }
 
 export const jujuExposed: Rule = {

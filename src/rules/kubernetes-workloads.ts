@@ -12,6 +12,7 @@ import {allowedCidrs} from '../policy/exposure.js'
 import {cite} from './guides.js'
 import {certificatesFix} from './helpers/certificate-providers.js'
 import {charmName, CHARMS, isCharmIn} from './helpers/charms.js'
+import {trustNeededBecause} from './helpers/known-charms.js'
 import {anyGlobMatches, matchingKeys} from './helpers/glob.js'
 import {INGRESS_INTERFACES, OBSERVABILITY_INTERFACES} from './helpers/interfaces.js'
 import {describeService, isExternalService, serviceSources, SOURCE_RANGES_ANNOTATION} from '../policy/kube-exposure.js'
@@ -195,6 +196,14 @@ function charmCreatedNote(grants: Grant[]): string {
  */
 function trustRemediation(app: Application, shown: Grant[], fromJuju: Grant[]): string {
   const others = shown.filter((g) => !fromJuju.includes(g))
+  const needed = trustNeededBecause(app)
+  if (needed && others.length === 0) {
+    // Its documentation asks for --trust: removing it would break the charm (see JUJU-TRUST).
+    return (
+      `audit ${app.name} and add "${app.model}/${app.name}" to trust.allow in hardenctl.yaml: ${charmName(app)} needs --trust (${needed}), so ` +
+      `\`juju trust -m ${appModelArg(app)} ${app.name} --remove\`, which would restore Juju's narrow defaults for ${list(fromJuju.map((g) => `${g.binding.kind} ${g.binding.metadata.name}`))}, would break it. Do not delete Juju's bindings: Juju owns them and the unit agent needs them`
+    )
+  }
   const commands = [`juju trust -m ${appModelArg(app)} ${app.name} --remove`, ...others.map((g) => deleteCommand(g.binding))]
   const why =
     `Juju created ${list(fromJuju.map((g) => `${g.binding.kind} ${g.binding.metadata.name}`))} for ${app.name} and made ${fromJuju.length === 1 ? 'its role' : 'their roles'} * on * because the application is trusted; ` +

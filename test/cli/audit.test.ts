@@ -128,9 +128,7 @@ describe('the audit table fits a terminal', () => {
     const result = await runCli(['audit', '--from', LIVEPATCH], {env: {COLUMNS: '80'}})
     expect(result.code).toBe(0)
     const lines = result.stdout.split('\n')
-    expect(lines).toContain(
-      '            fix: juju trust -m microk8s-prod:livepatch ingress --remove   # or: juju config -m microk8s-prod:livepatch ingress trust=false; if the charm needs trust, audit it and add "livepatch/ingress" to trust.allow',
-    )
+    expect(lines).toContain('            fix [auto-fixable]: juju revoke -c microk8s-prod ci-bot write livepatch   # leaves read; or list the user under access.models["livepatch"] in hardenctl.yaml')
     const bundleLine = lines.indexOf('            examples/livepatch-k8s/juju/microk8s-prod/models/livepatch/bundle.yaml:10 ·')
     expect(bundleLine).toBeGreaterThan(0)
     expect(lines[bundleLine + 1]).toBe('            guide: Harden your Juju deployment § Harden the applications')
@@ -347,7 +345,8 @@ describe('juju dump-model and juju show-unit', () => {
     )
     // grafana and traefik set uid/gid and charm-user: non-root.
     expect(found.filter((f) => /JUJU-(ROOT-CONTAINER|CHARM-USER) application\/(grafana|traefik)/.test(f))).toEqual([])
-    expect(findingsOf(report, 'JUJU-TRUST')[0]!.remediation).toMatch(/^juju trust -m cos postgresql --remove/)
+    // postgresql-k8s needs --trust (its documentation says so): audit and allow it, not remove it.
+    expect(findingsOf(report, 'JUJU-TRUST')[0]!.remediation).toMatch(/^audit postgresql and add "cos\/postgresql" to trust\.allow in hardenctl\.yaml: postgresql-k8s needs --trust/)
     expect(report.metadata.profiles).toContain('k8s')
   })
 

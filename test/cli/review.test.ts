@@ -203,7 +203,7 @@ describe('review says how to change the bundle or the charm, not what to run aft
     const file = LIVEPATCH_BUNDLE
     const fixes = new Map(report.findings.map((f) => [`${f.rule} ${f.target.name}`, (f as unknown as {remediation: string}).remediation]))
     expect(fixes.get('JUJU-TRUST postgresql')).toBe(
-      `${file}:21: remove \`trust: true\` from applications.postgresql (or set it to false); if the charm needs trust, audit it and list "canonical-livepatch-onprem/postgresql" under trust.allow in hardenctl.yaml`,
+      `${file}:21: keep \`trust: true\` on applications.postgresql: postgresql-k8s needs it (it creates Kubernetes resources for its cluster); audit it and list "canonical-livepatch-onprem/postgresql" under trust.allow in hardenctl.yaml`,
     )
     expect(fixes.get('JUJU-CHARM-SOURCE postgresql')).toBe(`${file}:18: set applications.postgresql.channel to 14/stable (it is 14/candidate)`)
     // No provider in the bundle: add one, then the relation to it; each named once.

@@ -13,6 +13,14 @@ import {
 import {app, binding, findings, inventory, model, policy, ref, role, run, serviceAccount, WILDCARD} from './factories.js'
 
 describe('JUJU-TRUST', () => {
+  it('keeps the trust of a charm whose documentation says it needs it: audit and allow, not --remove first', () => {
+    const pg = app('postgresql', {charm: 'postgresql-k8s', trust: true})
+    const [f] = findings(jujuTrust, inventory({models: [model('db', {apps: [pg], inputs: ['juju-bundle']})]}))
+    expect(f?.severity).toBe('high')
+    expect(f?.remediation).toMatch(/^audit postgresql and add "db\/postgresql" to trust\.allow in hardenctl\.yaml: postgresql-k8s needs --trust/)
+    expect(f?.remediation).toContain('would break it')
+  })
+
   it('flags an app whose config says trust=true, pointing at the trust fact', () => {
     const pg = app('postgresql', {charm: 'postgresql-k8s', trust: true, refs: {trust: ref('config/postgresql.json', 'application-config', 'trust')}})
     const inv = inventory({models: [model('db', {apps: [pg], inputs: ['juju-config']})]})
@@ -21,6 +29,9 @@ describe('JUJU-TRUST', () => {
     expect(f?.message).toContain('--trust')
     expect(f?.location).toEqual({file: 'config/postgresql.json', line: 3})
     expect(f?.remediation).toContain('juju trust -m prod:db postgresql --remove')
+    // A charm whose documentation does not ask for --trust: remove it first.
+    const [other] = findings(jujuTrust, inventory({models: [model('db', {apps: [app('wiki', {charm: 'discourse-k8s', trust: true})], inputs: ['juju-config']})]}))
+    expect(other?.remediation).toMatch(/^juju trust -m prod:db wiki --remove {3}# or: juju config -m prod:db wiki trust=false/)
   })
 
   it('is critical when the app\'s ClusterRole grants * on *', () => {

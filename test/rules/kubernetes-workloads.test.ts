@@ -180,6 +180,15 @@ describe('K8S-SA-OVERPRIVILEGED on what juju trust did', () => {
     expect(f?.remediation).toContain('"web/web" to trust.allow')
   })
 
+  it('for a charm whose documentation asks for --trust: audit and allow, and says removing trust would break it', () => {
+    const inv = trusted()
+    const web = [...inv.models.values()][0]!.applications.get('web')!
+    web.charm = 'nginx-ingress-integrator'
+    const [f] = findings(k8sServiceAccountOverprivileged, inv)
+    expect(f?.remediation).toMatch(/^audit web and add "web\/web" to trust\.allow in hardenctl\.yaml: nginx-ingress-integrator needs --trust \(it creates the Ingress objects\)/)
+    expect(f?.remediation).toContain('would break it')
+  })
+
   it('keeps the kubectl fix for a binding Juju did not create, next to the trust fix', () => {
     const admin = binding(undefined, 'web-admin', {kind: 'ClusterRole', name: 'cluster-admin'}, [{kind: 'ServiceAccount', name: 'web', namespace: 'web'}])
     const [f] = findings(k8sServiceAccountOverprivileged, trusted({clusterRoleBindings: [admin]}))

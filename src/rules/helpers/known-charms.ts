@@ -161,3 +161,22 @@ export function issuingEndpoint(app: Application): string | undefined {
   const track = channelTrack(app.channel)
   return track === undefined ? undefined : known.byTrack[track]
 }
+
+/**
+ * Kubernetes charms whose own documentation says to deploy them with `--trust`, and why: JUJU-TRUST
+ * still reports them (the guide asks for an audit), but its fix keeps their trust rather than
+ * printing the `juju trust --remove` that would break them.
+ */
+const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
+  // canonical/postgresql-k8s-operator README: "The `--trust` flag is necessary to create some K8s resources".
+  'postgresql-k8s': 'it creates Kubernetes resources for its cluster',
+  // canonical/nginx-ingress-integrator-operator docs: it "requires elevated permission to create ingress-related resources".
+  'nginx-ingress-integrator': 'it creates the Ingress objects',
+  // canonical/traefik-k8s-operator: it manages its own LoadBalancer Service.
+  'traefik-k8s': 'it manages its own LoadBalancer Service',
+}
+
+/** Why the charm needs `--trust`, when its documentation says it does. */
+export function trustNeededBecause(app: Application): string | undefined {
+  return CHARMS_NEEDING_TRUST[charmName(app)]
+}

@@ -168,11 +168,13 @@ export function issuingEndpoint(app: Application): string | undefined {
  * printing the `juju trust --remove` that would break them.
  */
 const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
-  // canonical/postgresql-k8s-operator README: "The `--trust` flag is necessary to create some K8s resources".
+  // Its README's deploy step: "The `--trust` flag is necessary to create some K8s resources".
   'postgresql-k8s': 'it creates Kubernetes resources for its cluster',
-  // canonical/nginx-ingress-integrator-operator docs: it "requires elevated permission to create ingress-related resources".
+  // Its tutorial: "`--trust` is needed because the nginx-ingress-integrator charm requires elevated
+  // permission to create ingress-related resources in Kubernetes clusters".
   'nginx-ingress-integrator': 'it creates the Ingress objects',
-  // canonical/traefik-k8s-operator: it manages its own LoadBalancer Service.
+  // Deployed with --trust in the documentation of the charms that use it (glauth-k8s, synapse,
+  // superset-k8s): it manages its own LoadBalancer Service.
   'traefik-k8s': 'it manages its own LoadBalancer Service',
 }
 

@@ -130,7 +130,8 @@ export const livepatchAdminApi: Rule = {
             : namespace && (model.type === 'caas' || app.kubernetes)
               ? adminPolicyCommand(namespace, app.name, policy.livepatch.adminCidrs)
               : `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${policy.livepatch.adminCidrs.join(',') || ADMIN_CIDRS}`,
-          ...refField(verdict.through ? (verdict.through.refs['exposed-endpoints'] ?? verdict.through.refs.expose ?? app.refs.definition) : (app.refs['exposed-endpoints'] ?? app.refs.expose ?? app.refs.definition)),
+          // Where the exposure is: the proxy's `expose` when the admin API is open through it.
+          ...refField((verdict.through ?? app).refs['exposed-endpoints'] ?? (verdict.through ?? app).refs.expose ?? app.refs.definition),
         })
       }
     }
@@ -190,10 +191,6 @@ export const livepatchTls: Rule = {
   },
 }
 
-/**
- * Kubernetes Livepatch with no ingress: deploy traefik-k8s (which needs --trust: say how the
- * policy allows it) and give it a certificate from the estate's provider, deployed first if none.
- */
 /** TLS on the ingress in front of Livepatch, as that charm takes it. */
 function ingressTlsFix(inventory: Inventory, model: Model, livepatch: Application, ingress: Application): string {
   if (isCharmIn(ingress, CHARMS.reverseProxies)) return proxyCertificateFix(inventory, model, ingress).text
@@ -204,6 +201,10 @@ function ingressTlsFix(inventory: Inventory, model: Model, livepatch: Applicatio
   return certificatesFix(inventory, model, ingress, {publicFacing: true})?.text ?? `integrate ${ingress.name} with a certificate provider`
 }
 
+/**
+ * Kubernetes Livepatch with no ingress: deploy traefik-k8s (which needs --trust: say how the
+ * policy allows it) and give it a certificate from the estate's provider, deployed first if none.
+ */
 function traefikFix(inventory: Inventory, policy: Policy, model: Model, livepatch: Application): string {
   const m = appModelArg(livepatch)
   const traefik: Application = {model: model.name, controller: model.controller, name: 'traefik-k8s', charm: 'traefik-k8s', options: {}, optionRefs: {}, units: [], refs: {}}

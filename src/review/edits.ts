@@ -7,6 +7,7 @@
 import type {Finding} from '../findings/types.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {type DataPath, formatPath, type SourceRef} from '../sources/document.js'
+import {charmName} from '../rules/helpers/charms.js'
 import {trustNeededBecause} from '../rules/helpers/known-charms.js'
 import {type BundleChange, bundleChanges} from './command-edits.js'
 
@@ -225,10 +226,6 @@ function appPathByName(model: Model | undefined, name: string): string {
 /** How hardenctl.yaml names the application: `model/app`, or just `app` for a bundle without a model name. */
 function policyName(app: Application): string {
   return app.modelUnnamed ? app.name : `${app.model}/${app.name}`
-}
-
-function charmName(app: Application): string {
-  return app.metadata?.name ?? app.charm.replace(/^.*\//, '').replace(/(_.*)?\.charm$/, '')
 }
 
 const RISKS = new Set(['stable', 'candidate', 'beta', 'edge'])

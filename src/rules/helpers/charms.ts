@@ -8,8 +8,9 @@ import type {Application} from '../../inventory/types.js'
 
 export {isLocalPath, normalizeCharmName} from '../../inventory/charm.js'
 
+/** The charm's name: its metadata's `name` where that was read (a local directory may be named otherwise), else from the charm URL or path. */
 export function charmName(app: Application): string {
-  return normalizeCharmName(app.charm)
+  return app.metadata?.name ?? normalizeCharmName(app.charm)
 }
 
 const CERTIFICATE_ISSUERS = [

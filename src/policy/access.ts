@@ -9,6 +9,7 @@
  */
 import {jujuModelName} from '../inventory/model-name.js'
 import type {ControllerUser, Model, Offer} from '../inventory/types.js'
+import {parseOfferUrl} from '../sources/juju/offers.js'
 import {modelCandidates} from './candidates.js'
 import {matchingKeys} from './glob.js'
 import {daysBetween, parseLastConnection} from './last-connection.js'
@@ -81,7 +82,9 @@ export function offerUrl(model: Model, offer: Offer): string {
 /** The model owner and allowed superusers administer offers; listed consumers consume; everyone else reads. */
 export function allowedOfferLevel(model: Model, offer: Offer, user: string, policy: Policy): (typeof OFFER_LEVELS)[number] {
   if (normalizeUser(user) !== EVERYONE) {
-    if (sameUser(user, model.owner) || userListed(policy.access.controller.superusers, user)) return 'admin'
+    // The offer's URL (`owner/model.offer`) names the model's owner when nothing else read did (`juju offers` alone).
+    const owner = model.owner ?? (offer.url ? parseOfferUrl(offer.url)?.owner : undefined)
+    if (sameUser(user, owner) || userListed(policy.access.controller.superusers, user)) return 'admin'
   }
   const consumers = matchingKeys(policy.access.offers, offerCandidates(model, offer)).flatMap((key) => policy.access.offers[key]?.consumers ?? [])
   return named(consumers, user) ? 'consume' : 'read'

@@ -136,6 +136,14 @@ describe('ACCESS-OFFER', () => {
     expect(fs[0]?.remediation).toBe('juju revoke -c prod bob consume prod:admin/cos.prometheus')
   })
 
+  it("takes the model's owner from the offer URL when only juju offers was read: the owner's admin is not reported", () => {
+    // carol owns the model the URL names (admin stays allowed as a superuser of the default policy).
+    const ownedByCarol = offering()
+    delete ownedByCarol.owner
+    ownedByCarol.offers[0]!.url = 'prod:carol/cos.prometheus'
+    expect(findings(accessOffer, inventory({models: [ownedByCarol]})).map((f) => f.evidence.user)).toEqual(['bob'])
+  })
+
   it('allows consumers listed for the offer', () => {
     const fs = findings(accessOffer, inventory({models: [offering()]}), policy({access: {offers: {'admin/cos.*': {consumers: ['bob']}}}}))
     expect(fs.map((f) => f.evidence.user)).toEqual(['carol'])

@@ -13,7 +13,7 @@ import {
   jujuExposure,
 } from '../policy/exposure.js'
 import {cite} from './guides.js'
-import {appLabel, charmName, isLocalPath} from './helpers/charms.js'
+import {appLabel, charmName, CHARMS, isCharmIn, isLocalPath} from './helpers/charms.js'
 import {trustNeededBecause} from './helpers/known-charms.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {appRbac} from './helpers/k8s-app.js'
@@ -117,12 +117,18 @@ export const jujuExposed: Rule = {
           exposedEndpoints: Object.fromEntries(offending.map((e) => [e.endpoint, {cidrs: e.cidrs, spaces: e.spaces}])),
           allowed: allowed ?? null,
         },
-        remediation: `juju unexpose -m ${m} ${app.name}   # or restrict: ${restrict}`,
+        // A front door (a proxy, a load balancer, an ingress) is exposed to be reached: narrow it, do not close it.
+        remediation: isCharmIn(app, FRONT_DOORS)
+          ? `${restrict}   # ${charmName(app)} is how clients get in: narrow its sources rather than unexpose it (\`juju unexpose -m ${m} ${app.name}\` cuts them all off); list intended exposure under exposure.allow in hardenctl.yaml`
+          : `juju unexpose -m ${m} ${app.name}   # or restrict: ${restrict}`,
         ref: exposureRef(app),
       })
     }
   },
 }
+
+/** Charms whose job is to be reached from outside: the proxies, load balancers and ingresses in front of the rest. */
+const FRONT_DOORS = [...CHARMS.reverseProxies, ...CHARMS.ingressIntegrators, 'kubeapi-load-balancer']
 
 const RISKS = ['stable', 'candidate', 'beta', 'edge'] as const
 

@@ -79,8 +79,12 @@ describe('JUJU-EXPOSED', () => {
     const [f] = findings(jujuExposed, inventory({models: [model('lma', {apps: [h]})]}))
     expect(f).toMatchObject({rule: 'JUJU-EXPOSED', severity: 'high', target: {kind: 'application', name: 'haproxy'}})
     expect(f?.message).toContain('0.0.0.0/0')
-    expect(f?.remediation).toContain('juju unexpose -m prod:lma haproxy')
+    // haproxy is how clients get in: narrow it first; unexposing would cut them all off.
+    expect(f?.remediation).toMatch(/^juju expose -m prod:lma haproxy --to-cidrs ADMIN-CIDRS {3}# haproxy is how clients get in/)
+    expect(f?.remediation).toContain('`juju unexpose -m prod:lma haproxy` cuts them all off')
     expect(f?.location?.file).toBe('bundle.yaml')
+    const [db] = findings(jujuExposed, inventory({models: [model('lma', {apps: [app('postgresql', {exposed: true})]})]}))
+    expect(db?.remediation).toMatch(/^juju unexpose -m prod:lma postgresql {3}# or restrict: /)
   })
 
   it('flags restricted CIDRs off the allowlist as medium', () => {

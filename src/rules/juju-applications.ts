@@ -127,8 +127,11 @@ export const jujuExposed: Rule = {
   },
 }
 
-/** Charms whose job is to be reached from outside: the proxies, load balancers and ingresses in front of the rest. */
-const FRONT_DOORS = [...CHARMS.reverseProxies, ...CHARMS.ingressIntegrators, 'kubeapi-load-balancer']
+/**
+ * Charms whose job is to be reached from outside: the proxies, load balancers and ingresses in front
+ * of the rest, and Charmed Kubernetes's workers, which the bundle exposes for the cluster's ingress.
+ */
+const FRONT_DOORS = [...CHARMS.reverseProxies, ...CHARMS.ingressIntegrators, 'kubeapi-load-balancer', 'kubernetes-worker']
 
 const RISKS = ['stable', 'candidate', 'beta', 'edge'] as const
 

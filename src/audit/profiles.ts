@@ -25,7 +25,7 @@ export function detectProfiles(inventory: Inventory): Profile[] {
     for (const application of model.applications.values()) charmNames.add(normalizeCharmName(application.charm))
   }
   if (anyJuju) profiles.add('juju')
-  if (anyCaasModel || hasKubernetesObjects(inventory)) profiles.add('k8s')
+  if (anyCaasModel || hasKubernetesInput(inventory)) profiles.add('k8s')
   for (const [profile, charms] of Object.entries(PRODUCT_CHARMS) as [Profile, string[]][]) {
     if (charms.some((charm) => charmNames.has(charm))) profiles.add(profile)
   }
@@ -41,6 +41,6 @@ export function detectProfiles(inventory: Inventory): Profile[] {
  * Any Kubernetes kind the rules read was given, objects or an empty list: Ingresses alone, or
  * NetworkPolicies or RBAC alone, are as much a Kubernetes audit as pods are.
  */
-function hasKubernetesObjects(inventory: Inventory): boolean {
+function hasKubernetesInput(inventory: Inventory): boolean {
   return [...inventory.inputs].some((input) => input.startsWith('k8s-'))
 }

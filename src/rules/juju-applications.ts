@@ -118,7 +118,7 @@ export const jujuExposed: Rule = {
           allowed: allowed ?? null,
         },
         // A front door (a proxy, a load balancer, an ingress) is exposed to be reached: narrow it, do not close it.
-        remediation: isCharmIn(app, FRONT_DOORS)
+        remediation: isCharmIn(app, CHARMS.frontDoors)
           ? `${restrict}   # ${charmName(app)} is how clients get in: narrow its sources rather than unexpose it (\`juju unexpose -m ${m} ${app.name}\` cuts them all off); list intended exposure under exposure.allow in hardenctl.yaml`
           : `juju unexpose -m ${m} ${app.name}   # or restrict: ${restrict}`,
         ref: exposureRef(app),
@@ -126,12 +126,6 @@ export const jujuExposed: Rule = {
     }
   },
 }
-
-/**
- * Charms whose job is to be reached from outside: the proxies, load balancers and ingresses in front
- * of the rest, and Charmed Kubernetes's workers, which the bundle exposes for the cluster's ingress.
- */
-const FRONT_DOORS = [...CHARMS.reverseProxies, ...CHARMS.ingressIntegrators, 'kubeapi-load-balancer', 'kubernetes-worker']
 
 const RISKS = ['stable', 'candidate', 'beta', 'edge'] as const
 

@@ -23,3 +23,22 @@ export function validate<T extends z.ZodType>(
     column: position?.column,
   })
 }
+
+const frozenResults = new WeakMap<object, WeakMap<object, unknown>>()
+
+/**
+ * `validated()` for `data` against `schema`, once per deeply frozen object: what passed once
+ * passes again, so its result is given again (`reconcile --watch` hands every pass the same frozen
+ * objects from its stores and its kept Juju models). Data that is not frozen, or that failed, is
+ * validated every time. Only deeply frozen data may come here frozen: a shallow freeze could hide
+ * a change below.
+ */
+export function onceIfFrozen<R>(schema: object, data: unknown, validated: () => R): R {
+  if (typeof data !== 'object' || data === null || !Object.isFrozen(data)) return validated()
+  let results = frozenResults.get(schema)
+  if (!results) frozenResults.set(schema, (results = new WeakMap()))
+  if (results.has(data)) return results.get(data) as R
+  const result = validated()
+  results.set(data, result)
+  return result
+}

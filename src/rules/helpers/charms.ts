@@ -48,6 +48,11 @@ export const CHARMS = {
   vault: ['vault', 'vault-k8s'],
   traefik: ['traefik-k8s'],
   ingressIntegrators: ['nginx-ingress-integrator', 'traefik-k8s', 'traefik-route-k8s', 'haproxy', 'ingress-configurator'],
+  /**
+   * Charms whose job is to be reached from outside: the proxies, load balancers and ingresses in
+   * front of the rest, and Charmed Kubernetes's workers, which its bundle exposes for the ingress.
+   */
+  frontDoors: ['haproxy', 'apache2', 'nginx-ingress-integrator', 'traefik-k8s', 'traefik-route-k8s', 'ingress-configurator', 'kubeapi-load-balancer', 'kubernetes-worker'],
   patchStorage: ['minio', 's3-integrator'],
   observability: [
     'grafana-agent',

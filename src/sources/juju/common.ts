@@ -9,7 +9,7 @@ export {compact} from '../../inventory/compact.js'
 import type {ExposedEndpoint} from '../../inventory/types.js'
 import type {DataPath, SourceRef} from '../document.js'
 import {deepFreeze} from '../freeze.js'
-import {validate} from '../validate.js'
+import {onceIfFrozen, validate} from '../validate.js'
 
 export type JsonRecord = Record<string, unknown>
 
@@ -45,21 +45,15 @@ export function fillScope(scope: Scope, from: {controller?: string; model?: stri
 
 /** zod-validates `data` found at `basePath` of the document, so an error names the full path. */
 export function check<T extends z.ZodType>(schema: T, data: unknown, ctx: ReadContext, basePath: DataPath, what: string): z.infer<T> {
-  const place = {file: ctx.file, document: ctx.document, locator: ctx.locator, basePath, what}
-  if (typeof data !== 'object' || data === null || !Object.isFrozen(data)) return validate(schema, data, place)
   // `reconcile --watch` reads the documents of models that did not change again, deeply frozen
   // (src/reconcile/unchanged-models.ts): each is validated once per schema, and its result
   // (frozen, so no reader can change what the next pass is given) serves every pass.
-  let results = frozenResults.get(schema)
-  if (!results) frozenResults.set(schema, (results = new WeakMap()))
-  if (results.has(data)) return results.get(data) as z.infer<T>
-  const result = validate(schema, data, place)
-  deepFreeze(result)
-  results.set(data, result)
-  return result
+  return onceIfFrozen(schema, data, () => {
+    const result = validate(schema, data, {file: ctx.file, document: ctx.document, locator: ctx.locator, basePath, what})
+    if (Object.isFrozen(data)) deepFreeze(result)
+    return result
+  })
 }
-
-const frozenResults = new WeakMap<z.ZodType, WeakMap<object, unknown>>()
 
 /** Sorts unit and machine names the way people read them: `app/2` before `app/10`. */
 const natural = new Intl.Collator('en', {numeric: true})

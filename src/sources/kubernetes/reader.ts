@@ -10,7 +10,7 @@ import type {KubeObject} from '../../inventory/kubernetes.js'
 import type {InputKind} from '../../inventory/types.js'
 import {InputError} from '../../errors.js'
 import type {DataPath, SourceRef} from '../document.js'
-import {validate} from '../validate.js'
+import {onceIfFrozen, validate} from '../validate.js'
 import {GENERIC_SPEC, inputsFromFileName, specFor} from '../../inventory/kubernetes-kinds.js'
 
 type Json = Record<string, unknown>
@@ -110,9 +110,8 @@ function readObject(object: Json, apiVersion: string, kind: string, path: DataPa
     })
   }
   // The watch stores (src/sources/kubernetes-api/watch.ts) hand every pass the same deeply
-  // frozen objects: what passed once passes again, so each is checked once per schema.
-  const frozen = Object.isFrozen(object)
-  if (!(frozen && validatedFrozen(schema).has(object))) {
+  // frozen objects: each is checked once per schema. Only that it passed is kept, not zod's copy.
+  onceIfFrozen(schema, object, () => {
     try {
       check()
     } catch (error) {
@@ -121,8 +120,9 @@ function readObject(object: Json, apiVersion: string, kind: string, path: DataPa
       if (!(error instanceof InputError) || !dropNullFields(object)) throw error
       check()
     }
-    if (frozen) validatedFrozen(schema).add(object)
-  }
+    return true
+  })
+  const frozen = Object.isFrozen(object)
   // Keep the object JSON.parse made, not zod's copy: the schemas only check (no defaults, no
   // transforms), so both are the same data, and the copy dies young instead of doubling the heap.
   // A frozen one is copied at the top, where the fields below are set.
@@ -136,15 +136,6 @@ function readObject(object: Json, apiVersion: string, kind: string, path: DataPa
   parsed.kind = kind
   parsed.ref = ref
   out.objects.push({type: 'kube-object', object: parsed as KubeObject})
-}
-
-const validatedBySchema = new WeakMap<object, WeakSet<object>>()
-
-/** Frozen objects that passed `schema`: only deeply frozen objects may be added (they cannot change). */
-function validatedFrozen(schema: object): WeakSet<object> {
-  let validated = validatedBySchema.get(schema)
-  if (!validated) validatedBySchema.set(schema, (validated = new WeakSet()))
-  return validated
 }
 
 function apiGroupless(apiVersion: string): boolean {

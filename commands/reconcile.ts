@@ -120,11 +120,12 @@ EXIT CODES
   /**
    * One pass: plan (and apply), print the plan or result; false when it did not converge. Without
    * `policy` (--watch) the pass reads the policy file again, so edits to it apply from the next pass.
+   * A `watching` pass's JSON is one line and names unchanged policies rather than printing them.
    */
   private async reconcileAndPrint(
     flags: Interfaces.InferredFlags<typeof Reconcile.flags>,
     live: LiveCollection | undefined,
-    {separate = false, policy}: {separate?: boolean; policy?: LoadedPolicy} = {},
+    {watching = false, separate = false, policy}: {watching?: boolean; separate?: boolean; policy?: LoadedPolicy} = {},
   ): Promise<{converged: boolean; jujuWritten: boolean}> {
     const progress = createProgress('Reconciling')
     let result
@@ -149,7 +150,7 @@ EXIT CODES
     printWarnings(result.warnings)
     const text =
       flags.format === 'json'
-        ? renderPlanJson(result.plan, result.applied, result.juju, result.policyReports)
+        ? renderPlanJson(result.plan, result.applied, result.juju, result.policyReports, {watchPass: watching})
         : flags.format === 'html'
           ? renderPlanHtml(result.plan, result.inventory, planReachability(result.inventory.kubernetes, result.plan), {
               inputs: flags.from ?? ['live'],
@@ -158,8 +159,8 @@ EXIT CODES
               generatedAt: new Date().toISOString(),
             })
           : renderPlanText(result.plan, {dryRun: flags['dry-run'], applied: result.applied, juju: result.juju})
-    // Watch passes: one block each on stdout, a blank line between; --output holds the latest.
-    await emit(separate && flags.output === undefined ? `\n${text}` : text, flags.output)
+    // Watch passes: one block each on stdout, a blank line between (JSON: one line each); --output holds the latest.
+    await emit(separate && flags.output === undefined && flags.format !== 'json' ? `\n${text}` : text, flags.output)
     if (result.policyReports) {
       const {lines, warnings} = policyReportMessages(result.policyReports)
       for (const line of lines) process.stderr.write(`hardenctl: ${line}\n`)
@@ -235,7 +236,7 @@ EXIT CODES
           if (!live.kubeConfig) throw new IncompleteError(live.failures.map((failure) => failure.message).join('; ') || 'the Kubernetes cluster was not inspected')
           let reconciled: {converged: boolean; jujuWritten: boolean} | undefined
           try {
-            reconciled = await this.reconcileAndPrint(flags, live, {separate: printed})
+            reconciled = await this.reconcileAndPrint(flags, live, {watching: true, separate: printed})
           } finally {
             unchangedModels.afterPass(reconciled?.jujuWritten)
           }

@@ -37,20 +37,16 @@ export function podClasses(view: Pick<KubernetesView, 'pods'>, options: PodClass
   const ignored = new Set(PER_POD_LABELS)
   for (const key of selectorKeys(options.policies ?? [])) ignored.delete(key)
 
+  const ignoredKeys = [...ignored].sort().join('\n')
+
   const byKey = new Map<string, PodClass>()
   for (const pod of view.pods) {
     const namespace = pod.metadata.namespace ?? 'default'
     if (wanted && !wanted.has(namespace)) continue
     if (FINISHED_PHASES.has(pod.status?.phase ?? '')) continue
-    const podLabels = pod.metadata.labels ?? {}
-    const labels: Record<string, string> = {}
-    for (const key of Object.keys(podLabels).filter((key) => !ignored.has(key)).sort()) labels[key] = podLabels[key]!
-    const hostNetwork = pod.spec.hostNetwork === true
-    const ports = containerPorts(pod.spec.containers ?? [])
-    const key = JSON.stringify([namespace, labels, hostNetwork, ports])
+    const {key, labels, hostNetwork, ports, name} = podShape(pod, namespace, ignored, ignoredKeys)
     const existing = byKey.get(key)
-    const name = labels[APP_NAME_LABEL] ?? workloadName(pod)
-    if (!existing) byKey.set(key, {id: '', namespace, name, labels, pods: [pod.metadata.name], hostNetwork, ports})
+    if (!existing) byKey.set(key, {id: '', namespace, name, labels: {...labels}, pods: [pod.metadata.name], hostNetwork, ports: [...ports]})
     else {
       existing.pods.push(pod.metadata.name)
       if (pod.metadata.name < existing.pods[0]!) existing.name = name
@@ -62,6 +58,34 @@ export function podClasses(view: Pick<KubernetesView, 'pods'>, options: PodClass
   disambiguate(classes)
   for (const podClass of classes) podClass.id = `${podClass.namespace}/${podClass.name}`
   return classes.sort((a, b) => compareText(a.namespace, b.namespace) || compareNumeric(a.name, b.name))
+}
+
+/** What a pod's class is made of: the labels that count, hostNetwork, its container ports, and the class key. */
+interface PodShape {
+  key: string
+  labels: Readonly<Record<string, string>>
+  hostNetwork: boolean
+  ports: readonly ContainerPortLike[]
+  name: string
+}
+
+/**
+ * Shapes of frozen pods, by the labels left out: `reconcile --watch` hands every pass the same
+ * frozen pods (src/sources/kubernetes/reader.ts), and a pod's shape is worked out once, not each pass.
+ */
+const frozenShapes = new WeakMap<object, {ignoredKeys: string; shape: PodShape}>()
+
+function podShape(pod: KubePod, namespace: string, ignored: ReadonlySet<string>, ignoredKeys: string): PodShape {
+  const kept = frozenShapes.get(pod)
+  if (kept?.ignoredKeys === ignoredKeys) return kept.shape
+  const podLabels = pod.metadata.labels ?? {}
+  const labels: Record<string, string> = {}
+  for (const key of Object.keys(podLabels).filter((key) => !ignored.has(key)).sort()) labels[key] = podLabels[key]!
+  const hostNetwork = pod.spec.hostNetwork === true
+  const ports = containerPorts(pod.spec.containers ?? [])
+  const shape = {key: JSON.stringify([namespace, labels, hostNetwork, ports]), labels, hostNetwork, ports, name: labels[APP_NAME_LABEL] ?? workloadName(pod)}
+  if (Object.isFrozen(pod)) frozenShapes.set(pod, {ignoredKeys, shape})
+  return shape
 }
 
 // What localeCompare does, without building a collator for every comparison (8,000 classes take

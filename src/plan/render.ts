@@ -13,10 +13,29 @@ import {type ActionOp, isJujuAction, type NetworkPolicyAction, type NetworkPolic
 
 const SYMBOL: Record<ActionOp, string> = {create: '+', update: '~', delete: '-', unchanged: '='}
 
-export function renderPlanJson(plan: ReconcilePlan, applied?: ApplyResult, juju?: JujuApplyResult, policyReports?: PolicyReportsOutcome): string {
+/**
+ * The ReconcilePlan as JSON. A `watchPass` (`reconcile --watch`) is one line per pass (a stream a log
+ * collector takes line by line), and names the NetworkPolicies it leaves unchanged (`unchanged`:
+ * namespace and name, as `kubectl apply` says "unchanged") instead of printing each again, in
+ * `actions` and in `results`: a pass after one change prints that change, not the whole estate's
+ * policies every time.
+ */
+export function renderPlanJson(
+  plan: ReconcilePlan,
+  applied?: ApplyResult,
+  juju?: JujuApplyResult,
+  policyReports?: PolicyReportsOutcome,
+  {watchPass = false}: {watchPass?: boolean} = {},
+): string {
+  const listed = watchPass ? plan.actions.filter((action) => isJujuAction(action) || action.op !== 'unchanged') : plan.actions
   const document: Record<string, unknown> = {
     ...plan,
-    actions: plan.actions.map((action) => (isJujuAction(action) ? action : {op: action.op, phase: action.phase, object: action.object})),
+    actions: listed.map((action) => (isJujuAction(action) ? action : {op: action.op, phase: action.phase, object: action.object})),
+  }
+  if (watchPass) {
+    document.unchanged = networkPolicyActions(plan)
+      .filter((action) => action.op === 'unchanged')
+      .map(({object}) => ({namespace: object.metadata.namespace, name: object.metadata.name}))
   }
   if (juju) {
     document.jujuResults = jujuResultsJson(juju.outcomes)
@@ -27,7 +46,8 @@ export function renderPlanJson(plan: ReconcilePlan, applied?: ApplyResult, juju?
     document.policyReports = {state, dryRun, written, unchanged, deleted, foreign, failed}
   }
   if (applied) {
-    document.results = applied.results.map((result) => ({
+    const reported = watchPass ? applied.results.filter((result) => result.action.op !== 'unchanged') : applied.results
+    document.results = reported.map((result) => ({
       op: result.action.op,
       namespace: result.action.object.metadata.namespace,
       name: result.action.object.metadata.name,
@@ -41,7 +61,7 @@ export function renderPlanJson(plan: ReconcilePlan, applied?: ApplyResult, juju?
     }))
     document.writes = applied.writes
   }
-  return `${JSON.stringify(document, null, 2)}\n`
+  return watchPass ? `${JSON.stringify(document)}\n` : `${JSON.stringify(document, null, 2)}\n`
 }
 
 export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; applied?: ApplyResult; juju?: JujuApplyResult}): string {

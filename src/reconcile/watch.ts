@@ -13,6 +13,7 @@
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {IncompleteError, InputError} from '../errors.js'
+import {collectGarbageNow} from '../sources/input-memory.js'
 import type {JujuWatch, JujuWatchOptions} from '../sources/juju-api/watch-models.js'
 import type {KubernetesCollection} from '../sources/kubernetes-api/list.js'
 import type {Change, ClusterWatch} from '../sources/kubernetes-api/watch.js'
@@ -131,6 +132,7 @@ export async function reconcileLoop(options: WatchLoopOptions): Promise<number> 
       }
       running = undefined
       if (options.maxPasses !== undefined && passes >= options.maxPasses) break
+      collectGarbageNow()
       next = await nextReason(Date.now())
     }
   } finally {

@@ -23,6 +23,15 @@ export function noteInputRead(bytes: number): void {
 export function releaseParsedInput(): void {
   if (bytesSinceCollection < THRESHOLD_BYTES) return
   bytesSinceCollection = 0
+  collectGarbageNow()
+}
+
+/**
+ * One full garbage collection now. `reconcile --watch` makes one after each pass, in the idle time
+ * before the next: the pass's garbage (its inventory, plan and output) goes then, instead of in a
+ * collection that lands inside the next pass, which marks the watch stores' whole cluster too.
+ */
+export function collectGarbageNow(): void {
   collect ??= exposeGc()
   collect()
 }

@@ -211,10 +211,10 @@ describe('reconcile --watch against a live estate', () => {
     expect(api.requestsByPlural()).toMatchObject(twice)
   })
 
-  it('--resync lists every kind again on schedule; a resync that finds nothing changed starts no pass', async () => {
+  it('--resync lists every kind again on schedule; a resync that finds nothing changed starts no pass (JSON: a line per pass)', async () => {
     const {api, env} = await cluster()
-    const cli = watch(['--resync', '1s'], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
-    await cli.until((o) => o.stdout.includes(FIRST_PASS))
+    const cli = watch(['--resync', '1s', '--format', 'json'], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
+    await cli.until((o) => o.stdout.includes('\n'))
     // Resyncs come and go (each a LIST of every kind); only a real change makes the second pass.
     await until(() => (api.requestsByPlural().services ?? 0) >= 3)
     expect(cli.output.stderr).not.toContain('pass 2')
@@ -222,7 +222,18 @@ describe('reconcile --watch against a live estate', () => {
 
     expect(await cli.exited, cli.output.stderr).toBe(0)
     expect(cli.output.stderr).toMatch(/^hardenctl: pass 2 \(service livepatch\/metrics added\) at /m)
-    expect(cli.output.stdout).toContain(`${SERVICE_PORT_ADDED}: applied.\n`)
+    const [first, second, ...rest] = cli.output.stdout.split('\n').map((line) => (line === '' ? undefined : (JSON.parse(line) as WatchPassPlan)))
+    expect(rest).toEqual([undefined])
+    expect(first!.actions.map((action) => action.op)).toEqual(['create', 'create', 'create', 'create', 'create', 'create', 'create', 'juju', 'juju'])
+    expect(first!.unchanged).toEqual([])
+    // The second pass lists its one update in full and names the six policies it left as they were.
+    expect(second!.actions.filter((action) => action.op !== 'juju')).toMatchObject([
+      {op: 'update', object: {metadata: {namespace: 'livepatch', name: 'hardenctl-app-livepatch'}}},
+    ])
+    expect(JSON.stringify(second!.actions)).toContain('"port":9090')
+    expect(second!.unchanged).toHaveLength(6)
+    expect(second!.unchanged).toContainEqual({namespace: 'livepatch', name: 'hardenctl-default-deny'})
+    expect(second!.results).toEqual([{op: 'update', namespace: 'livepatch', name: 'hardenctl-app-livepatch', status: 'applied'}])
   })
 
   it('a pass reads the same estate a one-shot run does: the same plan and warnings, with the Juju side up, down or not read', async () => {
@@ -236,7 +247,9 @@ describe('reconcile --watch against a live estate', () => {
       const cli = watch(args, {...variables, HARDENCTL_WATCH_MAX_PASSES: '1'})
       expect(await cli.exited, cli.output.stderr).toBe(0)
 
-      expect(cli.output.stdout, which).toBe(oneShot.stdout)
+      // The same plan: a watch pass prints it on one line, unchanged policies by name only.
+      expect(cli.output.stdout.split('\n'), which).toEqual([expect.any(String), ''])
+      expect(JSON.parse(cli.output.stdout), which).toEqual(asWatchPass(JSON.parse(oneShot.stdout) as OneShotPlan))
       const said = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('hardenctl: warning: '))
       // The watch of the controller's models says once, beside the pass, that it cannot be had.
       const watchProblem = 'hardenctl: warning: juju controller controller: cannot watch its models: cannot connect to 127.0.0.1:1: connection refused; retrying (meanwhile their changes are seen at each --interval)'
@@ -251,7 +264,7 @@ describe('reconcile --watch against a live estate', () => {
         expect(oneShot.code).toBe(3)
         expect(cli.output.stderr).toMatch(/^hardenctl: pass 1 did not converge; /m)
         // Without the Juju view, the model's namespace is left alone, in both.
-        expect((JSON.parse(cli.output.stdout) as {untouched: unknown}).untouched).toEqual([
+        expect((JSON.parse(cli.output.stdout) as OneShotPlan).untouched).toEqual([
           {namespace: 'livepatch', why: 'incomplete-view', reason: 'no Juju model is known for it'},
         ])
       }
@@ -330,3 +343,28 @@ describe('reconcile --watch against a live estate', () => {
     expect(badResync!.stderr).toBe('hardenctl: --resync 0: expected a duration of at least 1s such as 30s, 5m, 1h or 1h30m, or plain seconds\n')
   })
 })
+
+interface WatchPassPlan {
+  actions: {op: string; object?: {metadata: {namespace: string; name: string}}}[]
+  unchanged: {namespace: string; name: string}[]
+  results: unknown[]
+}
+
+interface OneShotPlan {
+  actions: {op: string; object?: {metadata: {namespace: string; name: string}}}[]
+  results?: {op: string}[]
+  untouched: unknown
+  [key: string]: unknown
+}
+
+/** A one-shot run's JSON plan as a watch pass prints it: unchanged NetworkPolicies named in `unchanged`, not listed in `actions` or `results`. */
+function asWatchPass(plan: OneShotPlan): Record<string, unknown> {
+  const {actions, results, ...rest} = plan
+  const unchanged = actions.filter((action) => action.op === 'unchanged')
+  return {
+    ...rest,
+    actions: actions.filter((action) => action.op !== 'unchanged'),
+    unchanged: unchanged.map(({object}) => ({namespace: object!.metadata.namespace, name: object!.metadata.name})),
+    ...(results === undefined ? {} : {results: results.filter((result) => result.op !== 'unchanged')}),
+  }
+}

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {KubePod} from '../../src/inventory/kubernetes.js'
 import {podClasses} from '../../src/netpol/classes.js'
+import {deepFreeze} from '../../src/sources/freeze.js'
 import {pod, policy} from './world.js'
 
 function unit(ns: string, app: string, index: number, extra: Record<string, string> = {}): KubePod {
@@ -24,6 +25,20 @@ describe('podClasses', () => {
     const pin = policy('db', 'primary', {podSelector: {matchLabels: {'statefulset.kubernetes.io/pod-name': 'postgresql-0'}}})
     const classes = podClasses({pods: [unit('db', 'postgresql', 0), unit('db', 'postgresql', 1)]}, {policies: [pin]})
     expect(classes.map((c) => c.name)).toEqual(['postgresql@postgresql-0', 'postgresql@postgresql-1'])
+  })
+
+  it('frozen pods (reconcile --watch) class as unfrozen ones do, and a policy selecting on a per-pod label still splits them', () => {
+    const frozen = [unit('db', 'postgresql', 0), unit('db', 'postgresql', 1)]
+    deepFreeze(frozen)
+    const pin = policy('db', 'primary', {podSelector: {matchLabels: {'statefulset.kubernetes.io/pod-name': 'postgresql-0'}}})
+    for (let pass = 0; pass < 2; pass++) {
+      expect(podClasses({pods: frozen})).toEqual(podClasses({pods: [unit('db', 'postgresql', 0), unit('db', 'postgresql', 1)]}))
+      expect(podClasses({pods: frozen}, {policies: [pin]}).map((c) => c.name)).toEqual(['postgresql@postgresql-0', 'postgresql@postgresql-1'])
+    }
+    // A class's labels and ports are its own: changing them changes no later answer.
+    const [first] = podClasses({pods: frozen})
+    first!.labels.extra = 'x'
+    expect(podClasses({pods: frozen})[0]!.labels).toEqual({'app.kubernetes.io/name': 'postgresql'})
   })
 
   it('splits on labels, hostNetwork and container ports; names by the owning workload without the label', () => {
@@ -59,3 +74,4 @@ describe('podClasses', () => {
     expect(podClasses({pods: [pod('a', 'x'), pod('b', 'y')]}, {namespaces: ['b']}).map((c) => c.id)).toEqual(['b/y'])
   })
 })
+

@@ -54,6 +54,44 @@ describe('live documents read again on every pass', () => {
     expect('ref' in frozen).toBe(false)
   })
 
+  it('a frozen object read again at the same place is the same, frozen, object; read at another place it carries that place', () => {
+    const frozen = pod(0)
+    const other = pod(1000)
+    const kubeObjects = (read: ReturnType<typeof readSourceDocuments>) => read.contributions.flatMap((c) => (c.type === 'kube-object' ? [c.object] : []))
+    const [first] = kubeObjects(readSourceDocuments([list(frozen)]))
+    const [again] = kubeObjects(readSourceDocuments([list(frozen)]))
+    expect(again).toBe(first)
+    expect(Object.isFrozen(again)).toBe(true)
+    // No later step can change what the next pass is given.
+    expect(() => {
+      ;(again as {metadata: {name: string}}).metadata.name = 'changed'
+    }).toThrow(TypeError)
+    // Another object before it (a pod added to the store): its place, and so its ref, moved.
+    const [, moved] = kubeObjects(readSourceDocuments([list(other, frozen)]))
+    expect(moved).not.toBe(first)
+    expect(moved!.ref).toEqual({file: 'live:kubernetes/pods.json', document: 0, path: ['items', 1]})
+    expect(moved!.metadata.name).toBe('web-0')
+  })
+
+  it('a frozen Juju status (a model the watch saw unchanged) is read into contributions once, which are frozen and given again', () => {
+    const status = deepFreeze({
+      model: {name: 'm', type: 'caas', controller: 'c'},
+      machines: {},
+      applications: {postgresql: {charm: 'postgresql-k8s', 'charm-name': 'postgresql-k8s', exposed: false, 'application-status': {current: 'active'}}},
+    })
+    const read = () => readSourceDocuments([{path: 'juju/c/models/m/status.json', data: status}]).contributions
+    const first = read()
+    const again = read()
+    expect(again.length).toBeGreaterThan(0)
+    again.forEach((contribution, index) => expect(contribution).toBe(first[index]))
+    expect(Object.isFrozen(again.find((c) => c.type === 'application'))).toBe(true)
+    // The same data unfrozen (a one-shot run) is read afresh.
+    const open = JSON.parse(JSON.stringify(status)) as object
+    const once = readSourceDocuments([{path: 'juju/c/models/m/status.json', data: open}]).contributions
+    expect(once.find((c) => c.type === 'application')).not.toBe(first.find((c) => c.type === 'application'))
+    expect(once).toEqual(first)
+  })
+
   it('a frozen object that does not fit its schema is refused on every pass, and a valid one after it is read', () => {
     const invalid = pod('root')
     for (let pass = 0; pass < 2; pass++) {

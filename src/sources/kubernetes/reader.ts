@@ -10,6 +10,7 @@ import type {KubeObject} from '../../inventory/kubernetes.js'
 import type {InputKind} from '../../inventory/types.js'
 import {InputError} from '../../errors.js'
 import type {DataPath, SourceRef} from '../document.js'
+import {deepFreeze} from '../freeze.js'
 import {onceIfFrozen, validate} from '../validate.js'
 import {GENERIC_SPEC, inputsFromFileName, specFor} from '../../inventory/kubernetes-kinds.js'
 
@@ -98,6 +99,13 @@ function readObject(object: Json, apiVersion: string, kind: string, path: DataPa
   }
   // Not needed by the command reading: skipped, not validated (FileSourceOptions.kubernetesKindsOnly).
   if (out.context.kubernetesKindsOnly && !out.context.kubernetesKindsOnly.has(kind)) return
+  const frozen = Object.isFrozen(object)
+  const kept = frozen ? keptObjects.get(object) : undefined
+  if (kept && kept.contribution.object.apiVersion === apiVersion && kept.contribution.object.kind === kind && sameRef(kept.contribution.object.ref, out.context, path)) {
+    if (kept.input) out.inputs.add(kept.input)
+    out.objects.push(kept.contribution)
+    return
+  }
   const spec = specFor(apiVersion, kind)
   const schema = spec?.schema ?? GENERIC_SPEC.schema
   const check = (): void => {
@@ -122,7 +130,6 @@ function readObject(object: Json, apiVersion: string, kind: string, path: DataPa
     }
     return true
   })
-  const frozen = Object.isFrozen(object)
   // Keep the object JSON.parse made, not zod's copy: the schemas only check (no defaults, no
   // transforms), so both are the same data, and the copy dies young instead of doubling the heap.
   // A frozen one is copied at the top, where the fields below are set.
@@ -135,7 +142,28 @@ function readObject(object: Json, apiVersion: string, kind: string, path: DataPa
   parsed.apiVersion = apiVersion
   parsed.kind = kind
   parsed.ref = ref
-  out.objects.push({type: 'kube-object', object: parsed as KubeObject})
+  const contribution: KubeObjectContribution = {type: 'kube-object', object: parsed as KubeObject}
+  if (frozen) {
+    deepFreeze(contribution)
+    keptObjects.set(object, {contribution, ...(spec ? {input: spec.input} : {})})
+  }
+  out.objects.push(contribution)
+}
+
+type KubeObjectContribution = Extract<Contribution, {type: 'kube-object'}>
+
+/**
+ * What `readObject` made of each deeply frozen object, for the place it was read at: the watch
+ * stores (src/sources/kubernetes-api/watch.ts) hand every pass the same frozen objects, and each
+ * is read once, not once per pass. What was made is frozen too, so no pass can change it for the next.
+ */
+const keptObjects = new WeakMap<object, {contribution: KubeObjectContribution; input?: InputKind}>()
+
+/** Whether `ref` is the place `path` of the document being read. */
+function sameRef(ref: SourceRef, context: ReadContext, path: DataPath): boolean {
+  if (ref.file !== context.file || ref.document !== context.document || ref.path.length !== path.length) return false
+  for (let i = 0; i < path.length; i++) if (ref.path[i] !== path[i]) return false
+  return true
 }
 
 function apiGroupless(apiVersion: string): boolean {

@@ -57,6 +57,8 @@ export interface ConfigLine {
 
 export interface HaproxyConfig {
   file: string
+  /** Where the file is on the host (what a fix names; `file` is where it was read, a copy under --root). */
+  hostPath: string
   /** `tune.ssl.default-dh-param` in global, with its value. */
   dhParam?: ConfigLine
   /** `option forwardfor` in defaults or in a frontend. */

@@ -62,8 +62,8 @@ export const landscapeClientScriptUsers: Rule = {
   profile: 'landscape',
   guide: cite('landscape', 'Harden Landscape Client'),
   rationale:
-    'With script execution, whoever controls the Landscape server runs commands on the client as the users `script_users` allows; root or ALL hands the server full control of the host. The guide says to restrict `script_users`.',
-  remediation: 'Set `script_users` in /etc/landscape/client.conf to unprivileged users only (e.g. `script_users = landscape,nobody`), or run the client monitor-only; then `sudo systemctl restart landscape-client`.',
+    'With script execution, whoever controls the Landscape server runs commands on the client as the users `script_users` allows; root or ALL hands the server full control of the host. The guide says to restrict `script_users` if you use script execution, which runs only when `manager_plugins` or `include_manager_plugins` names ScriptExecution (the default plugin list leaves it out).',
+  remediation: 'Set `script_users` in /etc/landscape/client.conf to unprivileged users only (e.g. `script_users = landscape,nobody`); if you do not use script execution, take ScriptExecution out of `include_manager_plugins` (or `manager_plugins`) instead, or run the client monitor-only; then `sudo systemctl restart landscape-client`.',
   autoFixable: false,
   needs: HOST,
   scope: 'host',
@@ -72,18 +72,31 @@ export const landscapeClientScriptUsers: Rule = {
       const client = host.landscapeClient
       if (isTrue(client.settings.get('monitor_only'))) continue
       const setting = client.settings.get('script_users')
-      if (!setting) continue
-      const users = setting.value.split(',').map((u) => u.trim()).filter((u) => u !== '')
-      const wide = users.filter((u) => u === 'root' || u.toUpperCase() === 'ALL')
+      if (!setting || !runsScripts(client.settings)) continue
+      // As landscape-client reads it (ManagerConfiguration.get_allowed_script_users): the whole
+      // value `ALL` is every user; otherwise each name is one user (`root,ALL` allows root and a user named ALL).
+      const everyone = setting.value.trim() === 'ALL'
+      const wide = everyone ? ['ALL'] : setting.value.split(',').map((u) => u.trim()).filter((u) => u === 'root')
       if (wide.length === 0) continue
       report({
         target: host.target,
-        message: `${client.file}: script_users allows ${wide.join(' and ')}: the Landscape server can run any script ${wide.some((u) => u.toUpperCase() === 'ALL') ? 'as any user, root included' : 'as root'} on this host.`,
+        message: `${client.file}: script_users allows ${everyone ? 'ALL' : 'root'}: the Landscape server can run any script ${everyone ? 'as any user, root included' : 'as root'} on this host.`,
         evidence: {file: client.file, allows: wide},
         ...lineRef(setting.file, setting.line),
       })
     }
   },
+}
+
+/**
+ * Whether the client's ScriptExecution manager plugin is on. landscape-client's `manager_plugins`
+ * default, ALL, is its ALL_PLUGINS list, which leaves ScriptExecution out
+ * (landscape/client/manager/config.py): it runs only when `manager_plugins` or
+ * `include_manager_plugins` names it (`landscape-config --script-users` adds it to the latter).
+ */
+function runsScripts(settings: ReadonlyMap<string, {value: string}>): boolean {
+  const named = (key: string) => (settings.get(key)?.value ?? '').split(',').some((plugin) => plugin.trim() === 'ScriptExecution')
+  return named('manager_plugins') || named('include_manager_plugins')
 }
 
 export const landscapeClientMonitorOnly: Rule = {

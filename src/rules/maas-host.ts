@@ -149,6 +149,31 @@ const RACK_PORTS: PortRule[] = [
 ]
 const POSTGRES = 5432
 
+/** What a MAAS host may listen on: the MAAS reference, a rack's services, TLS, and the policy's `host.allowPorts`. */
+function allowedPorts(host: HostInventory & {maas: {rack: boolean}}, policyPorts: readonly number[]): PortRule[] {
+  const tls = regionTls(host)
+  return [
+    ...policyPorts.map((port) => ({from: port, to: port, protocols: ['tcp', 'udp'] as const, why: 'policy host.allowPorts'})),
+    ...MAAS_PORTS,
+    ...(host.maas.rack ? RACK_PORTS : []),
+    ...(tls?.port ? [{from: tls.port, to: tls.port, protocols: ['tcp'] as const, why: 'TLS'}] : []),
+  ]
+}
+
+/** `ufw allow` commands for these ports (ufw takes a range only with its protocol). */
+function ufwAllows(ports: readonly PortRule[]): string[] {
+  return ports.flatMap((rule) => {
+    const port = rule.from === rule.to ? String(rule.from) : `${rule.from}:${rule.to}`
+    if (rule.from === rule.to && rule.protocols.length === 2) return [`sudo ufw allow ${port}`]
+    return rule.protocols.map((protocol) => `sudo ufw allow ${port}/${protocol}`)
+  })
+}
+
+/** The host's HAProxy when it fronts the MAAS region (a backend server on 5240). */
+function fronting(host: HostInventory): HostInventory['haproxy'] {
+  return host.haproxy?.backendPorts.includes(MAAS_HTTP) ? host.haproxy : undefined
+}
+
 /** The region is served over TLS: natively (5443), or by a TLS-terminating proxy in front of 5240. */
 function regionTls(host: HostInventory): {how: string; file: string; line?: number; port?: number} | undefined {
   const native = host.maas?.nativeTls
@@ -208,12 +233,7 @@ export const maasHostPorts: Rule = {
         continue
       }
       const tls = regionTls(host)
-      const allowed: PortRule[] = [
-        ...MAAS_PORTS,
-        ...(host.maas.rack ? RACK_PORTS : []),
-        ...(tls?.port ? [{from: tls.port, to: tls.port, protocols: ['tcp'] as const, why: 'TLS'}] : []),
-        ...policy.host.allowPorts.map((port) => ({from: port, to: port, protocols: ['tcp', 'udp'] as const, why: 'policy host.allowPorts'})),
-      ]
+      const allowed = allowedPorts(host, policy.host.allowPorts)
       const db = postgresRequiresTls(host, host.maas.databaseName)
       const extra: ListeningSocket[] = []
       let plaintextPostgres: ListeningSocket | undefined
@@ -256,11 +276,11 @@ export const maasFirewall: Rule = {
   profile: 'maas',
   guide: cite('maas3', 'Manage network ports'),
   rationale: 'The guides have ufw enabled on region and rack controllers with `default deny incoming`, then allow only the ports MAAS uses; without that every listening service is reachable.',
-  remediation: '`sudo ufw enable && sudo ufw default deny incoming`, then allow the MAAS ports (`sudo ufw allow 5240`, `5248`, `5241:5247/tcp`, `5241:5247/udp`, `5250:5270/tcp`, `5250:5270/udp`).',
+  remediation: 'Allow SSH and the MAAS ports first (`sudo ufw allow 22`, `5240`, `5248/tcp`, `5241:5247/tcp`, `5241:5247/udp`, `5250:5270/tcp`, `5250:5270/udp`, and a rack controller\'s DNS, DHCP, TFTP, NTP and proxy ports), then `sudo ufw default deny incoming` and `sudo ufw enable`.',
   autoFixable: false,
   needs: HOST,
   scope: 'host',
-  evaluate({inventory, report, notEvaluated}) {
+  evaluate({inventory, policy, report, notEvaluated}) {
     for (const host of maasHosts(inventory)) {
       const ufw = host.ufw
       if (!ufw) {
@@ -277,7 +297,13 @@ export const maasFirewall: Rule = {
         target: host.target,
         message: `${problems.join(' and ')}.`,
         evidence: {enabled: ufw.enabled?.value ?? null, defaultInputPolicy: ufw.defaultInput?.value ?? null},
-        remediation: [...(disabled ? ['sudo ufw enable'] : []), ...(accepting ? ['sudo ufw default deny incoming'] : [])].join(' && '),
+        // Allow first: ufw's rules cannot be read from here, and deny-by-default with none would cut
+        // off SSH and every MAAS client (rules added while ufw is off take effect when it is enabled).
+        remediation: [
+          ...ufwAllows(allowedPorts(host, policy.host.allowPorts)),
+          ...(accepting ? ['sudo ufw default deny incoming'] : []),
+          ...(disabled ? ['sudo ufw enable'] : []),
+        ].join(' && '),
         ...lineRef(at.file, at.line),
       })
     }
@@ -291,12 +317,17 @@ export const maasHostTls: Rule = {
   evaluate({inventory, report}) {
     for (const host of maasHosts(inventory)) {
       if (!host.maas.region || regionTls(host)) continue
-      const haproxy = host.haproxy && host.haproxy.backendPorts.includes(MAAS_HTTP) ? ' HAProxy fronts it without `ssl crt`;' : ''
+      const haproxy = fronting(host)
+      const frontend = haproxy?.frontends.find((f) => f.binds.some((b) => !b.ssl)) ?? haproxy?.frontends[0]
       report({
         target: host.target,
-        message: `the MAAS region here serves its API and UI over plain HTTP:${haproxy} no \`listen ... ssl\` in the region's nginx config (maas config-tls), no TLS-terminating HAProxy, nginx or Apache in front of port ${MAAS_HTTP}.`,
+        message: `the MAAS region here serves its API and UI over plain HTTP:${haproxy ? ' HAProxy fronts it without `ssl crt`;' : ''} no \`listen ... ssl\` in the region's nginx config (maas config-tls), no TLS-terminating HAProxy, nginx or Apache in front of port ${MAAS_HTTP}.`,
         evidence: {nativeTls: false, haproxy: host.haproxy?.file ?? null, webProxies: host.webProxies.map((p) => p.file)},
-        remediation: `sudo maas config-tls enable key.pem cert.pem --port ${MAAS_TLS}   # MAAS 3.3+; older: a TLS-terminating HAProxy (bind *:443 ssl crt ...)`,
+        // Clients come in through the HAProxy: TLS on the region alone would leave its plain frontend.
+        remediation: haproxy
+          ? `In ${haproxy.hostPath}: terminate TLS in ${frontend ? `frontend ${frontend.name}` : 'the frontend'} (\`bind *:443 ssl crt /etc/ssl/private/maas.pem\`, and \`http-request redirect scheme https unless { ssl_fc }\` for port 80), then \`sudo systemctl reload haproxy\``
+          : `sudo maas config-tls enable key.pem cert.pem --port ${MAAS_TLS}   # MAAS 3.3+; older: a TLS-terminating HAProxy (bind *:443 ssl crt ...)`,
+        ...(haproxy ? lineRef(haproxy.file, frontend?.binds[0]?.line ?? frontend?.line) : {}),
       })
     }
   },
@@ -316,7 +347,8 @@ export const maasHaproxyTls: Rule = {
   scope: 'host',
   evaluate({inventory, report}) {
     for (const host of maasHosts(inventory)) {
-      const haproxy = host.haproxy
+      // Only an HAProxy in front of MAAS: one serving another site (or a PostgreSQL pool) is not the guide's.
+      const haproxy = fronting(host)
       if (!haproxy) continue
       const problems: {text: string; line?: number}[] = []
       for (const frontend of haproxy.frontends) {

@@ -119,7 +119,16 @@ describe('hardenctl host --root: a deb region+rack controller that ignores the g
   it('MAAS-FIREWALL, MAAS-TLS, MAAS-HAPROXY-TLS and MAAS-DB-TLS from ufw, haproxy.cfg and PostgreSQL files', () => {
     expect(findingOf(report, 'MAAS-FIREWALL')!.message).toBe('ufw is disabled (ENABLED=no) and the default incoming policy is ACCEPT, not deny.')
     expect(findingOf(report, 'MAAS-FIREWALL')!.location).toEqual({file: `${root.dir}/etc/ufw/ufw.conf`, line: 3, column: 1})
+    // The firewall's fix allows SSH and the MAAS ports before it denies by default and enables ufw.
+    expect(findingOf(report, 'MAAS-FIREWALL')!.remediation).toBe(
+      'sudo ufw allow 22 && sudo ufw allow 5240/tcp && sudo ufw allow 5241:5247/tcp && sudo ufw allow 5241:5247/udp && sudo ufw allow 5248/tcp && ' +
+        'sudo ufw allow 5250:5270/tcp && sudo ufw allow 5250:5270/udp && sudo ufw allow 53 && sudo ufw allow 67/udp && sudo ufw allow 69/udp && ' +
+        'sudo ufw allow 123/udp && sudo ufw allow 8000/tcp && sudo ufw default deny incoming && sudo ufw enable',
+    )
     expect(findingOf(report, 'MAAS-TLS')!.message).toContain('HAProxy fronts it without `ssl crt`')
+    // Clients come in through the HAProxy: the fix is TLS there, named by its place on the host.
+    expect(findingOf(report, 'MAAS-TLS')!.remediation).toMatch(/^In \/etc\/haproxy\/haproxy\.cfg: terminate TLS in frontend maas \(`bind \*:443 ssl crt/)
+    expect(findingOf(report, 'MAAS-TLS')!.location?.file).toBe(`${root.dir}/etc/haproxy/haproxy.cfg`)
     expect(findingOf(report, 'MAAS-HAPROXY-TLS')!.evidence.problems).toEqual([
       'frontend maas binds 443 without `ssl crt`',
       'no `tune.ssl.default-dh-param 2048` in global',
@@ -216,6 +225,7 @@ describe('hardenctl host --root: Landscape Client', () => {
       'data_path = /var/lib/landscape/client',
       `registration_key = ${SECRETS.registrationKey}`,
       'script_users = root,landscape,nobody',
+      'include_manager_plugins = ScriptExecution',
       '',
     ].join('\n'))
     const {report, stderr, code} = await hostJson(['--root', root.dir])

@@ -45,11 +45,11 @@ export async function readHaproxy(root: HostRoot): Promise<HaproxyConfig | undef
   const hostPath = '/etc/haproxy/haproxy.cfg'
   const text = await root.readText(hostPath)
   if (text === undefined) return undefined
-  return parseHaproxy(text, root.shown(hostPath))
+  return parseHaproxy(text, root.shown(hostPath), hostPath)
 }
 
-export function parseHaproxy(text: string, file: string): HaproxyConfig {
-  const config: HaproxyConfig = {file, frontends: [], backendPorts: []}
+export function parseHaproxy(text: string, file: string, hostPath: string): HaproxyConfig {
+  const config: HaproxyConfig = {file, hostPath, frontends: [], backendPorts: []}
   let section = ''
   let frontend: HaproxyConfig['frontends'][number] | undefined
   for (const {text: line, line: number} of contentLines(text)) {

@@ -14,6 +14,8 @@ export interface LineParse {
   time?: number
   /** The failure's source address, when the line is a failure. */
   failureFrom?: string
+  /** How many failures the line stands for (`message repeated 5 times: [ Failed password …]`); 1 when absent. */
+  failures?: number
 }
 
 export type LineParser = (line: string, context: {year: number}) => LineParse
@@ -37,25 +39,45 @@ export const parseRegiondLine: LineParser = (line) => {
 /**
  * auth.log: syslog (`Jun 06 13:45:19 host sshd[2487]: Failed password for root from 234.19.184.6 port 42258 ssh2`,
  * as the guide quotes it) or RFC 3339 stamps (`2024-06-06T13:45:19.123456+00:00 host sshd[..]: ...`,
- * Ubuntu 24.04). `Failed password` and `Invalid user` count.
+ * Ubuntu 24.04).
+ *
+ * What counts is each failed attempt, once: every `Failed password` line, `message repeated N
+ * times: [ Failed password …]` (rsyslog folding N more of them) as N, and an `Invalid user NAME
+ * from ADDR` (with ` port N` since OpenSSH 7.5, without before) only when that connection tried no
+ * password: one that did logs `Failed password for invalid user NAME` too, under the same sshd PID.
  */
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const SYSLOG_TIME = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) /
 const ISO_TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) /
-const SSH_FAILURE = /\bsshd\[\d+\]: (?:Failed password for (?:invalid user )?\S+|Invalid user \S* ?) from (\S+) port \d+/
+const FAILED_PASSWORD = /\bsshd\[(\d+)\]: (?:message repeated (\d+) times: \[ )?Failed password for (invalid user )?\S+ from (\S+) port \d+/
+const INVALID_USER = /\bsshd\[(\d+)\]: Invalid user \S* ?from (\S+)(?: port \d+)?\s*$/
 
-export const parseAuthLine: LineParser = (line, {year}) => {
-  let time: number | undefined
-  const iso = ISO_TIME.exec(line)
-  if (iso) time = Date.parse(iso[1]!)
-  else {
-    const s = SYSLOG_TIME.exec(line)
-    const month = s ? MONTHS.indexOf(s[1]!) : -1
-    if (s && month >= 0) time = Date.UTC(year, month, Number(s[2]), Number(s[3]), Number(s[4]), Number(s[5]))
+/**
+ * A parser for one auth.log, read newest first (as scanLog reads): it remembers the connections
+ * whose invalid user tried a password, so their earlier `Invalid user` line is not a second failure.
+ */
+export function authLogParser(): LineParser {
+  const triedPassword = new Set<string>()
+  return (line, {year}) => {
+    let time: number | undefined
+    const iso = ISO_TIME.exec(line)
+    if (iso) time = Date.parse(iso[1]!)
+    else {
+      const s = SYSLOG_TIME.exec(line)
+      const month = s ? MONTHS.indexOf(s[1]!) : -1
+      if (s && month >= 0) time = Date.UTC(year, month, Number(s[2]), Number(s[3]), Number(s[4]), Number(s[5]))
+    }
+    if (time === undefined || Number.isNaN(time)) return {}
+    const failed = FAILED_PASSWORD.exec(line)
+    if (failed) {
+      const [, pid, repeated, invalidUser, from] = failed
+      if (invalidUser) triedPassword.add(`${pid} ${from}`)
+      return {time, failureFrom: from, failures: repeated === undefined ? 1 : Number(repeated)}
+    }
+    const invalid = INVALID_USER.exec(line)
+    if (invalid && !triedPassword.has(`${invalid[1]} ${invalid[2]}`)) return {time, failureFrom: invalid[2]}
+    return {time}
   }
-  if (time === undefined || Number.isNaN(time)) return {}
-  const failure = SSH_FAILURE.exec(line)
-  return failure ? {time, failureFrom: failure[1]} : {time}
 }
 
 export interface ScanOptions {
@@ -100,8 +122,9 @@ export async function scanLog(root: HostRoot, hostPath: string, parse: LineParse
       const minute = Math.floor(parsed.time / MINUTE) * MINUTE
       let bucket = buckets.get(minute)
       if (!bucket) buckets.set(minute, (bucket = {minute, count: 0, sources: new Map()}))
-      bucket.count++
-      bucket.sources.set(parsed.failureFrom, (bucket.sources.get(parsed.failureFrom) ?? 0) + 1)
+      const failures = parsed.failures ?? 1
+      bucket.count += failures
+      bucket.sources.set(parsed.failureFrom, (bucket.sources.get(parsed.failureFrom) ?? 0) + failures)
     }
   } catch (error) {
     root.warn(hostPath, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)

@@ -9,7 +9,7 @@ import type {Target} from '../../findings/types.js'
 import type {ConfigLine, HostFileStat, HostInventory, HostMaas} from '../../inventory/host.js'
 import {pickSettings, readHaproxy, readLandscapeClient, readPostgres, readUfw, readWebProxies} from './configs.js'
 import {type HostIdentities, readIdentities} from './identity.js'
-import {parseAuthLine, parseRegiondLine, scanLog} from './logs.js'
+import {authLogParser, parseRegiondLine, scanLog} from './logs.js'
 import {readListeningSockets} from './proc-net.js'
 import {HOST_OVERLAY_FILE, readOverlay} from './overlay.js'
 import {HostRoot} from './root.js'
@@ -81,7 +81,7 @@ export async function readHost(options: ReadHostOptions): Promise<{host: HostInv
   const haproxy = await readHaproxy(root)
   const postgres = await readPostgres(root)
   const authLogPath = '/var/log/auth.log'
-  const authLog = await scanLog(root, authLogPath, parseAuthLine, {lookbackMs: options.logLookbackMs, everyLineTimestamped: true})
+  const authLog = await scanLog(root, authLogPath, authLogParser(), {lookbackMs: options.logLookbackMs, everyLineTimestamped: true})
   const host: HostInventory = {
     target: options.target,
     source: options.source,

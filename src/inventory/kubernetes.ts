@@ -22,6 +22,12 @@ export const JUJU_MODEL_ID_LABEL = 'model.juju.is/id'
 export const JUJU_CONTROLLER_ID_LABEL = 'controller.juju.is/id'
 export const JUJU_IS_CONTROLLER_ANNOTATION = 'controller.juju.is/is-controller'
 export const APP_NAME_LABEL = 'app.kubernetes.io/name'
+
+/** Juju's placeholder port on the Service of an application that opened none. */
+export const JUJU_PLACEHOLDER_PORT = 65535
+
+/** Ingress controllers whose pods carry `app.kubernetes.io/name` (the upstream Helm charts set it). */
+export const INGRESS_CONTROLLERS: ReadonlySet<string> = new Set(['ingress-nginx', 'nginx-ingress', 'nginx-ingress-microk8s', 'traefik', 'haproxy-ingress', 'contour', 'istio-ingressgateway'])
 export const WAIVE_ANNOTATION = 'hardenctl.io/waive'
 
 /**

@@ -15,7 +15,7 @@
  * `exposure.enforce` narrowing exposure to `exposure.allow`.
  */
 import {kubeScope} from '../inventory/kube-scope.js'
-import {APP_NAME_LABEL, type KubeService} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, INGRESS_CONTROLLERS, type KubeService} from '../inventory/kubernetes.js'
 import type {Inventory, Model} from '../inventory/types.js'
 import {planMatrices, planReachability} from '../netpol/after-plan.js'
 import {comparePair} from '../netpol/diff.js'
@@ -28,7 +28,7 @@ import {allowedCidrs, jujuExposure} from '../policy/exposure.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
-import {INGRESS_CONTROLLERS, ingressBackends, portsOf, type Resolved, resolveRemote, servicesOf, sideOf} from './network-policies.js'
+import {ingressBackends, portsOf, type Resolved, resolveRemote, servicesOf, sideOf} from './network-policies.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {whoServes} from './serving.js'
 import {type ClosedPath, type NetworkPolicyPort, networkPolicyActions, type ReconcilePlan} from './types.js'

@@ -8,7 +8,7 @@
  * a partial view never changes policies.
  */
 import {kubeScope} from '../inventory/kube-scope.js'
-import {APP_NAME_LABEL, type KubeService} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, INGRESS_CONTROLLERS, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, jujuExposure, type JujuExposure} from '../policy/exposure.js'
@@ -48,8 +48,6 @@ export interface DesiredState {
   notes: string[]
 }
 
-/** Juju's placeholder port on the Service of an application that opened none. */
-const PLACEHOLDER_PORT = 65535
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name'
 const MODELOPERATOR_SELECTOR: LabelSelector = {matchLabels: {'operator.juju.is/name': 'modeloperator'}}
 const CONTROLLER_SELECTOR: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: 'controller'}}
@@ -323,9 +321,6 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
   })
 }
 
-/** Ingress controllers whose pods carry `app.kubernetes.io/name` (the upstream Helm charts set it). */
-export const INGRESS_CONTROLLERS = new Set(['ingress-nginx', 'nginx-ingress', 'nginx-ingress-microk8s', 'traefik', 'haproxy-ingress', 'contour', 'istio-ingressgateway'])
-
 export function ingressBackends(ingress: Inventory['kubernetes']['ingresses'][number]): string[] {
   const spec = (ingress.spec ?? {}) as {defaultBackend?: {service?: {name?: string}}; rules?: {http?: {paths?: {backend?: {service?: {name?: string}}}[]}}[]}
   const names = [spec.defaultBackend?.service?.name, ...(spec.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend?.service?.name))]
@@ -541,7 +536,7 @@ export function portsOf(services: KubeService[]): NetworkPolicyPort[] {
   for (const service of services) {
     for (const port of service.spec?.ports ?? []) {
       const target = port.targetPort ?? port.port
-      if (target === PLACEHOLDER_PORT || port.port === PLACEHOLDER_PORT) continue
+      if (target === JUJU_PLACEHOLDER_PORT || port.port === JUJU_PLACEHOLDER_PORT) continue
       const protocol = (port.protocol ?? 'TCP') as NetworkPolicyPort['protocol']
       seen.set(`${protocol}/${target}`, {protocol, port: target})
     }

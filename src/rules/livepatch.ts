@@ -11,12 +11,14 @@ import {cite} from './guides.js'
 import {certificatesFix, proxyCertificateFix, describeProvider, withCommands} from './helpers/certificate-providers.js'
 import {appLabel, CHARMS, isCharmIn} from './helpers/charms.js'
 import {anyGlobMatches} from './helpers/glob.js'
+import {ingressControllerAdmission} from './helpers/ingress-admission.js'
 import {ingressIsolation} from './helpers/network-policy.js'
 import {modelsWith} from './helpers/products.js'
 import {appNamespace, reachability} from './helpers/reachability.js'
 import {relatedApps, tlsRelations} from './helpers/relations.js'
 import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, refField} from './helpers/targets.js'
-import {APP_NAME_LABEL} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, type KubeIngress} from '../inventory/kubernetes.js'
+import type {SourceRef} from '../sources/document.js'
 import type {Rule} from './rule.js'
 
 const INFRASTRUCTURE = cite('livepatch', 'Infrastructure Setup')
@@ -54,12 +56,17 @@ function adminThroughProxyFix(proxy: Application, adminCidrs: readonly string[])
   return `juju expose -m ${appModelArg(proxy)} ${proxy.name} --to-cidrs ${cidrs}   # only if every Livepatch client is in these networks too; otherwise keep ${proxy.name} open and admit the admin API's paths only from them in its own configuration`
 }
 
-function adminApiVerdict(
-  inventory: Inventory,
-  policy: Policy,
-  model: Model,
-  app: Application,
-): {open: boolean; why: string; evidence: Record<string, unknown>; through?: Application} | 'unknown' | undefined {
+interface AdminApiVerdict {
+  open: boolean
+  why: string
+  evidence: Record<string, unknown>
+  /** A machine proxy Juju exposes to the world, in front of Livepatch. */
+  through?: Application
+  /** Kubernetes: the fix narrows the ingress, which the policies let in (and where it is). */
+  ingressFix?: {text: string; ref: SourceRef | undefined}
+}
+
+function adminApiVerdict(inventory: Inventory, policy: Policy, model: Model, app: Application): AdminApiVerdict | {unknown: string} | undefined {
   const adminCidrs = policy.livepatch.adminCidrs
   const reach = reachability(inventory, model, app)
   const outside = livepatchPaths(inventory, model, app)
@@ -75,15 +82,15 @@ function adminApiVerdict(
       if (!exposure.some((e) => e.world)) continue
       return {open: true, why: `it is reachable through ${proxy.name}, which is exposed to 0.0.0.0/0`, evidence: {through: proxy.name, exposure, adminCidrs}, through: proxy}
     }
-    if (reach.juju === undefined) return 'unknown'
+    if (reach.juju === undefined) return {unknown: NEEDS_VIEW}
     const outsideAllowlist = adminCidrs.length > 0 ? (reach.juju ?? []).flatMap((e) => e.cidrs).filter((c) => !cidrWithinAny(c, adminCidrs)) : []
     if (outsideAllowlist.length > 0) return {open: true, why: `it is exposed to ${list(outsideAllowlist)}, outside livepatch.adminCidrs`, evidence: {exposure: reach.juju, adminCidrs}}
     return undefined
   }
   // Kubernetes: what NetworkPolicies let reach the pods.
-  if (!inventory.inputs.has('k8s-networkpolicies')) return 'unknown'
+  if (!inventory.inputs.has('k8s-networkpolicies')) return {unknown: NEEDS_VIEW}
   const namespace = appNamespace(model, app)
-  if (!namespace) return 'unknown'
+  if (!namespace) return {unknown: NEEDS_VIEW}
   const labels = app.kubernetes?.pods[0]?.metadata.labels ?? {[APP_NAME_LABEL]: app.name}
   const isolation = ingressIsolation(inventory.kubernetes, namespace, labels)
   const worldBlocks = isolation.ipBlocks.filter(isWorldCidr)
@@ -93,7 +100,44 @@ function adminApiVerdict(
     return {open: true, why, evidence}
   }
   if (worldBlocks.length > 0) return {open: true, why: `a NetworkPolicy admits ${list(worldBlocks)}`, evidence}
-  return undefined
+  // The policies may admit the ingress controller (reconcile's do, so that clients get in): then
+  // whoever reaches the ingress reaches the admin API too, unless the ingress narrows its sources.
+  const unnarrowed = reach.ingresses.filter((ingress) => !ingressNarrowed(ingress, adminCidrs))
+  if (unnarrowed.length === 0) return undefined
+  const admission = ingressControllerAdmission(inventory.kubernetes, namespace, app)
+  if (admission.admitted === false) return undefined
+  const names = unnarrowed.map((ingress) => `${ingress.metadata.namespace}/${ingress.metadata.name}`)
+  if (admission.admitted === 'unknown') return {unknown: `Ingress ${list(names)} routes to it with no source allowlist, and whether its NetworkPolicies admit the ingress controller is not known: ${admission.why}`}
+  return {
+    open: true,
+    why: `its NetworkPolicies admit the ingress controller (${list(admission.controllers)}), and Ingress ${list(names)} routes to it with no source allowlist, so whoever reaches the ingress reaches the admin API`,
+    evidence: {...evidence, ingresses: names, ingressControllers: admission.controllers},
+    ingressFix: {text: ingressAllowlistFix(model, app, unnarrowed[0]!, adminCidrs), ref: unnarrowed[0]!.ref},
+  }
+}
+
+const NEEDS_VIEW = 'needs Kubernetes NetworkPolicies (or juju status on machines) to see who can reach the admin API'
+
+/** ingress-nginx's source allowlist (`allowlist-…` is its newer name): narrowed when every CIDR is an admin network, or, with none configured, none is the world. */
+function ingressNarrowed(ingress: KubeIngress, adminCidrs: readonly string[]): boolean {
+  const annotations = ingress.metadata.annotations ?? {}
+  const value = annotations['nginx.ingress.kubernetes.io/whitelist-source-range'] ?? annotations['nginx.ingress.kubernetes.io/allowlist-source-range']
+  const cidrs = (value ?? '').split(',').map((cidr) => cidr.trim()).filter((cidr) => cidr !== '')
+  if (cidrs.length === 0) return false
+  return adminCidrs.length > 0 ? cidrs.every((cidr) => cidrWithinAny(cidr, adminCidrs)) : !cidrs.some(isWorldCidr)
+}
+
+/**
+ * Narrow the ingress in front of Livepatch to the admin networks: nginx-ingress-integrator's
+ * `whitelist-source-range` when it manages the Ingress (it would undo an annotation), else the
+ * Ingress's own annotation. That narrows the clients too, as on machines.
+ */
+function ingressAllowlistFix(model: Model, app: Application, ingress: KubeIngress, adminCidrs: readonly string[]): string {
+  const cidrs = adminCidrs.join(',') || ADMIN_CIDRS
+  const caveat = `only if every Livepatch client is in these networks too; otherwise serve the admin API through a second ingress with this allowlist`
+  const integrator = ingressAppsOf(model, app).find((candidate) => isCharmIn(candidate, ['nginx-ingress-integrator']))
+  if (integrator) return `juju config -m ${appModelArg(integrator)} ${integrator.name} whitelist-source-range=${cidrs}   # ${caveat}`
+  return `kubectl annotate ingress -n ${ingress.metadata.namespace} ${ingress.metadata.name} nginx.ingress.kubernetes.io/whitelist-source-range=${cidrs} --overwrite   # ingress-nginx; ${caveat}`
 }
 
 export const livepatchAdminApi: Rule = {
@@ -105,15 +149,15 @@ export const livepatchAdminApi: Rule = {
   rationale:
     'The admin API is meant for a few authorised admins, unlike the client API. The guide says to put networking rules in place so that admin API access is allowed only from specific IP addresses (e.g. the company network).',
   remediation:
-    'Admit only the admin networks: a NetworkPolicy selecting the Livepatch pods with `ipBlock` sources from `livepatch.adminCidrs` (and the ingress controller), or on machines `juju expose APP --to-cidrs ADMIN-CIDRS`.',
+    'Admit only the admin networks: a NetworkPolicy selecting the Livepatch pods with `ipBlock` sources from `livepatch.adminCidrs`; when the policies admit the ingress controller (as reconcile\'s do, for the clients), the ingress\'s source allowlist (nginx-ingress-integrator `whitelist-source-range`, or a second ingress for the admin paths); on machines `juju expose APP --to-cidrs ADMIN-CIDRS`.',
   autoFixable: true,
   needs: [['juju-status', 'juju-bundle', 'k8s-services', 'k8s-networkpolicies']],
   evaluate({inventory, policy, report, notEvaluated}) {
     for (const {model, anchors} of modelsWith(inventory, CHARMS.livepatch)) {
       for (const app of anchors) {
         const verdict = adminApiVerdict(inventory, policy, model, app)
-        if (verdict === 'unknown') {
-          notEvaluated(appTarget(app, model), ['k8s-networkpolicies', 'juju-status'], 'needs Kubernetes NetworkPolicies (or juju status on machines) to see who can reach the admin API')
+        if (verdict && 'unknown' in verdict) {
+          notEvaluated(appTarget(app, model), ['k8s-networkpolicies', 'juju-status'], verdict.unknown)
           continue
         }
         if (!verdict?.open) continue
@@ -123,15 +167,17 @@ export const livepatchAdminApi: Rule = {
         report({
           target: appTarget(app, model),
           severity: external ? 'high' : 'medium',
-          message: `the admin API of ${app.name} has no source allowlist: ${verdict.why}${verdict.through ? '' : external ? ` and it is reachable from outside (${list(outside.paths)})` : ', so any pod in the cluster can reach it'}.`,
+          message: `the admin API of ${app.name} has no source allowlist: ${verdict.why}${verdict.through || verdict.ingressFix ? '' : external ? ` and it is reachable from outside (${list(outside.paths)})` : ', so any pod in the cluster can reach it'}.`,
           evidence: verdict.evidence,
-          remediation: verdict.through
-            ? adminThroughProxyFix(verdict.through, policy.livepatch.adminCidrs)
-            : namespace && (model.type === 'caas' || app.kubernetes)
-              ? adminPolicyCommand(namespace, app.name, policy.livepatch.adminCidrs)
-              : `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${policy.livepatch.adminCidrs.join(',') || ADMIN_CIDRS}`,
-          // Where the exposure is: the proxy's `expose` when the admin API is open through it.
-          ...refField((verdict.through ?? app).refs['exposed-endpoints'] ?? (verdict.through ?? app).refs.expose ?? app.refs.definition),
+          remediation: verdict.ingressFix
+            ? verdict.ingressFix.text
+            : verdict.through
+              ? adminThroughProxyFix(verdict.through, policy.livepatch.adminCidrs)
+              : namespace && (model.type === 'caas' || app.kubernetes)
+                ? adminPolicyCommand(namespace, app.name, policy.livepatch.adminCidrs)
+                : `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${policy.livepatch.adminCidrs.join(',') || ADMIN_CIDRS}`,
+          // Where the exposure is: the Ingress, or the proxy's `expose` when the admin API is open through it.
+          ...refField(verdict.ingressFix?.ref ?? (verdict.through ?? app).refs['exposed-endpoints'] ?? (verdict.through ?? app).refs.expose ?? app.refs.definition),
         })
       }
     }

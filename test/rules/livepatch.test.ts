@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {livepatchAdminApi, livepatchDbExposed, livepatchDbTls, livepatchTls} from '../../src/rules/livepatch.js'
 import type {Application} from '../../src/inventory/types.js'
-import {app, findings, ingress, inventory, model, namespace, networkPolicy, policy, relation, run, service} from './factories.js'
+import {app, findings, ingress, inventory, model, namespace, networkPolicy, pod, policy, relation, run, service} from './factories.js'
 
 function livepatchModel(extra: {ingress?: Partial<Application>; pg?: Partial<Application>} = {}) {
   return model('livepatch', {
@@ -38,6 +38,46 @@ describe('LIVEPATCH-ADMIN-API', () => {
   it('accepts pods restricted to the admin networks', () => {
     const limited = networkPolicy('livepatch', 'lp', {podSelector: {matchLabels: lpLabels}, ingress: [{from: [{ipBlock: {cidr: '10.20.0.0/16'}}]}]})
     expect(findings(livepatchAdminApi, inventory({models: [livepatchModel()], inputs: ['k8s-networkpolicies'], kube: {namespaces: [ns], networkPolicies: [limited]}}))).toEqual([])
+  })
+
+  describe('behind an Ingress, with policies that admit in-cluster sources', () => {
+    // Livepatch's pod and Service (8080), an Ingress to it, and ingress-nginx's controller pod.
+    const withPods = () => {
+      const m = livepatchModel()
+      const lp = m.applications.get('livepatch')!
+      const lpPod = pod('livepatch', 'livepatch-0', {labels: lpLabels})
+      const lpService = service('livepatch', 'livepatch', {selector: lpLabels, ports: [{port: 8080, targetPort: 8080}]})
+      lp.kubernetes = {namespace: 'livepatch', workloads: [], pods: [lpPod], services: [lpService], serviceAccounts: [], roles: [], clusterRoles: []}
+      const route = ingress('livepatch', 'lp', {rules: [{http: {paths: [{backend: {service: {name: 'livepatch'}}}]}}]})
+      const controller = pod('ingress-nginx', 'controller-0', {labels: {'app.kubernetes.io/name': 'ingress-nginx'}})
+      return {m, lpPod, lpService, route, controller}
+    }
+    const admitting = (from: {namespaceSelector: {matchLabels?: Record<string, string>}}) => networkPolicy('livepatch', 'lp', {podSelector: {matchLabels: lpLabels}, ingress: [{from: [from], ports: [{port: 8080}]}]})
+    const evaluate = (policies: ReturnType<typeof admitting>[], annotations?: Record<string, string>) => {
+      const {m, lpPod, lpService, route, controller} = withPods()
+      if (annotations) route.metadata.annotations = annotations
+      const namespaces = [ns, namespace('ingress-nginx'), namespace('monitoring')]
+      return findings(
+        livepatchAdminApi,
+        inventory({models: [m], inputs: ['k8s-networkpolicies', 'k8s-ingresses', 'k8s-services', 'k8s-pods'], kube: {namespaces, pods: [lpPod, controller], services: [lpService], ingresses: [route], networkPolicies: policies}}),
+        policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}),
+      )
+    }
+
+    it('flags the admin API when the engine says the controller gets in, and narrows the ingress charm', () => {
+      const [f] = evaluate([admitting({namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'ingress-nginx'}}})])
+      expect(f?.message).toContain('its NetworkPolicies admit the ingress controller (ingress-nginx/ingress-nginx), and Ingress livepatch/lp routes to it with no source allowlist')
+      expect(f?.remediation).toMatch(/^juju config -m prod:livepatch ingress whitelist-source-range=10\.20\.0\.0\/16 {3}# only if/)
+    })
+
+    it('passes when the policies let only another namespace in, or the Ingress admits only the admin networks', () => {
+      const monitoring = admitting({namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'monitoring'}}})
+      expect(evaluate([monitoring])).toEqual([])
+      const controllerIn = admitting({namespaceSelector: {}})
+      expect(evaluate([controllerIn], {'nginx.ingress.kubernetes.io/whitelist-source-range': '10.20.1.0/24'})).toEqual([])
+      // An allowlist wider than the admin networks is no allowlist for the admin API.
+      expect(evaluate([controllerIn], {'nginx.ingress.kubernetes.io/whitelist-source-range': '10.0.0.0/8'})).toHaveLength(1)
+    })
   })
 
   it('flags a machine server exposed to the world; not evaluated on Kubernetes without NetworkPolicies', () => {

@@ -33,7 +33,7 @@ const KEEP: Record<string, string> = {
     '/^[ \\t]*(global|defaults|frontend|backend|listen)([ \\t]|$)|^[ \\t]*(bind|server|tune\\.ssl\\.default-dh-param)[ \\t]|^[ \\t]*option[ \\t]+forwardfor/',
   // The URLs leave the machine as their scheme only: a URL may carry credentials, and Juju keeps action output.
   '/etc/landscape/client.conf':
-    '/^[ \\t]*\\[/ { print NR ":" $0; next } /^[ \\t]*(url|ping_url|package_hash_id_url)[ \\t]*[=:]/ { line = $0; sub(/:\\/\\/.*/, "://", line); print NR ":" line; next } /^[ \\t]*(script_users|monitor_only)[ \\t]*[=:]/ { print NR ":" $0; next }',
+    '/^[ \\t]*\\[/ { print NR ":" $0; next } /^[ \\t]*(url|ping_url|package_hash_id_url)[ \\t]*[=:]/ { line = $0; sub(/:\\/\\/.*/, "://", line); print NR ":" line; next } /^[ \\t]*(script_users|monitor_only|manager_plugins|include_manager_plugins)[ \\t]*[=:]/ { print NR ":" $0; next }',
   '/etc/default/landscape-client': '/^[ \\t]*DAEMON_USER[ \\t]*=/',
   '/var/snap/maas/common/snap_mode': '{ print NR ":" $0; next }',
 }

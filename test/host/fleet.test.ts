@@ -30,7 +30,7 @@ beforeAll(async () => {
   await region.file('/proc/net/tcp', procNet([['00000000:1478', '0A'], ['00000000:1F90', '0A']]))
   await region.file('/etc/ufw/ufw.conf', 'ENABLED=yes\n')
   await region.file('/etc/default/ufw', 'DEFAULT_INPUT_POLICY="DROP"\n')
-  await region.file('/etc/landscape/client.conf', `[client]\nurl = https://landscape:${SECRETS.urlPassword}@landscape.example.com/message-system\nping_url = https://landscape.example.com/ping\nregistration_key = ${SECRETS.registrationKey}\nmonitor_only = True\n`)
+  await region.file('/etc/landscape/client.conf', `[client]\nurl = https://landscape:${SECRETS.urlPassword}@landscape.example.com/message-system\nping_url = https://landscape.example.com/ping\nregistration_key = ${SECRETS.registrationKey}\nscript_users = ALL\ninclude_manager_plugins = ScriptExecution\n`)
   await region.file('/etc/default/landscape-client', 'DAEMON_USER=landscape\n')
   plain = await newRoot('plain-1')
 })
@@ -68,6 +68,8 @@ describe('hardenctl host --juju-model', () => {
         ['MAAS-HOST-PORTS', target],
         ['MAAS-TLS', target],
         ['MAAS-LOGIN-FAILURES', target],
+        // The collection keeps the plugin lines that say script execution is on.
+        ['LANDSCAPE-CLIENT-SCRIPT-USERS', target],
       ]),
     )
     if (process.getuid?.() === 0) expect(report.findings.find((f) => f.rule === 'MAAS-FILE-PERMS')?.message).toBe('/etc/maas/regiond.conf is mode 644 (readable by every local user), owned by root:root; the guide asks for 640 root:maas (it holds the database password).')

@@ -30,7 +30,7 @@ const KEEP: Record<string, string> = {
   '/etc/ufw/ufw.conf': '/^[ \\t]*ENABLED[ \\t]*=/',
   '/etc/default/ufw': '/^[ \\t]*DEFAULT_INPUT_POLICY[ \\t]*=/',
   '/etc/haproxy/haproxy.cfg':
-    '/^[ \\t]*(global|defaults|frontend|backend|listen)([ \\t]|$)|^[ \\t]*(bind|server|tune\\.ssl\\.default-dh-param)[ \\t]|^[ \\t]*option[ \\t]+forwardfor/',
+    '/^[ \\t]*(global|defaults|frontend|backend|listen)([ \\t]|$)|^[ \\t]*(bind|server|default_backend|use_backend|tune\\.ssl\\.default-dh-param)[ \\t]|^[ \\t]*option[ \\t]+forwardfor/',
   // The URLs leave the machine as their scheme only: a URL may carry credentials, and Juju keeps action output.
   '/etc/landscape/client.conf':
     '/^[ \\t]*\\[/ { print NR ":" $0; next } /^[ \\t]*(url|ping_url|package_hash_id_url)[ \\t]*[=:]/ { line = $0; sub(/:\\/\\/.*/, "://", line); print NR ":" line; next } /^[ \\t]*(script_users|monitor_only|manager_plugins|include_manager_plugins)[ \\t]*[=:]/ { print NR ":" $0; next }',

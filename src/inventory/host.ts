@@ -63,9 +63,18 @@ export interface HaproxyConfig {
   dhParam?: ConfigLine
   /** `option forwardfor` in defaults or in a frontend. */
   forwardFor?: ConfigLine
-  frontends: {name: string; line: number; binds: {port?: number; ssl: boolean; crt: boolean; line: number}[]; forwardFor: boolean}[]
-  /** Ports of backend `server` lines (5240 means it fronts MAAS). */
-  backendPorts: number[]
+  frontends: {
+    name: string
+    line: number
+    binds: {port?: number; ssl: boolean; crt: boolean; line: number}[]
+    forwardFor: boolean
+    /**
+     * It sends to the MAAS region: a `listen` section with a server on 5240, or a frontend whose
+     * `default_backend` / `use_backend` names a backend with one (with no routing line read at all,
+     * any server on 5240 in the file counts).
+     */
+    toMaas: boolean
+  }[]
 }
 
 export interface WebProxy {

@@ -169,18 +169,18 @@ function ufwAllows(ports: readonly PortRule[]): string[] {
   })
 }
 
-/** The host's HAProxy when it fronts the MAAS region (a backend server on 5240). */
+/** The host's HAProxy when it fronts the MAAS region (a frontend that sends to a server on 5240). */
 function fronting(host: HostInventory): HostInventory['haproxy'] {
-  return host.haproxy?.backendPorts.includes(MAAS_HTTP) ? host.haproxy : undefined
+  return host.haproxy?.frontends.some((f) => f.toMaas) ? host.haproxy : undefined
 }
 
 /** The region is served over TLS: natively (5443), or by a TLS-terminating proxy in front of 5240. */
 function regionTls(host: HostInventory): {how: string; file: string; line?: number; port?: number} | undefined {
   const native = host.maas?.nativeTls
   if (native) return {how: `MAAS serves TLS itself (${native.value})`, file: native.file, line: native.line, port: MAAS_TLS}
-  const haproxy = host.haproxy
-  if (haproxy && haproxy.backendPorts.includes(MAAS_HTTP)) {
-    const frontend = haproxy.frontends.find((f) => f.binds.some((b) => b.ssl && b.crt))
+  const haproxy = fronting(host)
+  if (haproxy) {
+    const frontend = haproxy.frontends.find((f) => f.toMaas && f.binds.some((b) => b.ssl && b.crt))
     const bind = frontend?.binds.find((b) => b.ssl && b.crt)
     if (frontend && bind) return {how: `HAProxy frontend ${frontend.name} terminates TLS`, file: haproxy.file, line: bind.line, ...(bind.port ? {port: bind.port} : {})}
   }
@@ -318,7 +318,7 @@ export const maasHostTls: Rule = {
     for (const host of maasHosts(inventory)) {
       if (!host.maas.region || regionTls(host)) continue
       const haproxy = fronting(host)
-      const frontend = haproxy?.frontends.find((f) => f.binds.some((b) => !b.ssl)) ?? haproxy?.frontends[0]
+      const frontend = haproxy?.frontends.find((f) => f.toMaas && f.binds.some((b) => !b.ssl)) ?? haproxy?.frontends.find((f) => f.toMaas)
       report({
         target: host.target,
         message: `the MAAS region here serves its API and UI over plain HTTP:${haproxy ? ' HAProxy fronts it without `ssl crt`;' : ''} no \`listen ... ssl\` in the region's nginx config (maas config-tls), no TLS-terminating HAProxy, nginx or Apache in front of port ${MAAS_HTTP}.`,
@@ -351,7 +351,8 @@ export const maasHaproxyTls: Rule = {
       const haproxy = fronting(host)
       if (!haproxy) continue
       const problems: {text: string; line?: number}[] = []
-      for (const frontend of haproxy.frontends) {
+      const toMaas = haproxy.frontends.filter((f) => f.toMaas)
+      for (const frontend of toMaas) {
         for (const bind of frontend.binds) {
           if (bind.port === 443 && !(bind.ssl && bind.crt)) problems.push({text: `frontend ${frontend.name} binds 443 without \`ssl crt\``, line: bind.line})
         }
@@ -359,7 +360,7 @@ export const maasHaproxyTls: Rule = {
       const dh = haproxy.dhParam ? Number(haproxy.dhParam.value) : undefined
       if (dh === undefined) problems.push({text: 'no `tune.ssl.default-dh-param 2048` in global'})
       else if (!(dh >= 2048)) problems.push({text: `tune.ssl.default-dh-param is ${haproxy.dhParam!.value}, below 2048`, line: haproxy.dhParam!.line})
-      if (!haproxy.forwardFor && !haproxy.frontends.every((f) => f.forwardFor)) problems.push({text: 'no `option forwardfor` (in defaults or every frontend)'})
+      if (!haproxy.forwardFor && !toMaas.every((f) => f.forwardFor)) problems.push({text: 'no `option forwardfor` (in defaults or every frontend to MAAS)'})
       if (problems.length === 0) continue
       const first = problems.find((p) => p.line !== undefined)
       report({

@@ -132,7 +132,7 @@ describe('hardenctl host --root: a deb region+rack controller that ignores the g
     expect(findingOf(report, 'MAAS-HAPROXY-TLS')!.evidence.problems).toEqual([
       'frontend maas binds 443 without `ssl crt`',
       'no `tune.ssl.default-dh-param 2048` in global',
-      'no `option forwardfor` (in defaults or every frontend)',
+      'no `option forwardfor` (in defaults or every frontend to MAAS)',
     ])
     const db = report.findings.filter((f) => f.rule === 'MAAS-DB-TLS').map((f) => f.message)
     expect(db).toHaveLength(2)
@@ -202,6 +202,31 @@ describe('hardenctl host --root: a snap region controller set up as the guides s
     expect(report.metadata.profiles).toEqual(['maas'])
     expect(report.findings.map((f) => `${f.rule}: ${f.message}`)).toEqual(IS_ROOT ? [] : expect.any(Array))
     expect(report.notEvaluated).toEqual([])
+  })
+
+  it('an HAProxy that terminates TLS for another site only does not make the MAAS region TLS', async () => {
+    const root = await hardenedSnapRegion()
+    await root.file('/var/snap/maas/current/http/regiond.nginx.conf', 'server {\n    listen 5240;\n}\n')
+    await root.file('/etc/haproxy/haproxy.cfg', [
+      'frontend web',
+      '    bind *:443 ssl crt /etc/ssl/private/web.pem',
+      '    default_backend wordpress',
+      'frontend maas',
+      '    bind *:80',
+      '    option forwardfor',
+      '    default_backend region',
+      'backend wordpress',
+      '    server wp 127.0.0.1:8080',
+      'backend region',
+      '    server region 127.0.0.1:5240',
+      '',
+    ].join('\n'))
+    const {report} = await hostJson(['--root', root.dir])
+    const tls = findingOf(report, 'MAAS-TLS')!
+    expect(tls.location).toEqual({file: `${root.dir}/etc/haproxy/haproxy.cfg`, line: 5, column: 1})
+    expect(tls.remediation).toMatch(/^In \/etc\/haproxy\/haproxy\.cfg: terminate TLS in frontend maas /)
+    // The MAAS frontend has forwardfor; only the global dh-param is missing.
+    expect(findingOf(report, 'MAAS-HAPROXY-TLS')!.evidence.problems).toEqual(['no `tune.ssl.default-dh-param 2048` in global'])
   })
 
   it('flags the snap layout\'s files at their snap paths', async () => {

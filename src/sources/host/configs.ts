@@ -49,18 +49,25 @@ export async function readHaproxy(root: HostRoot): Promise<HaproxyConfig | undef
 }
 
 export function parseHaproxy(text: string, file: string, hostPath: string): HaproxyConfig {
-  const config: HaproxyConfig = {file, hostPath, frontends: [], backendPorts: []}
+  const config: HaproxyConfig = {file, hostPath, frontends: []}
+  const anyServerPorts: number[] = []
+  /** Server ports of each backend and listen section, and the backends each frontend routes to. */
+  const serverPorts = new Map<string, number[]>()
+  const routes = new Map<HaproxyConfig['frontends'][number], string[]>()
   let section = ''
+  let sectionName = ''
   let frontend: HaproxyConfig['frontends'][number] | undefined
   for (const {text: line, line: number} of contentLines(text)) {
     const words = line.split(/\s+/)
     const keyword = words[0]!
     if (['global', 'defaults', 'frontend', 'backend', 'listen'].includes(keyword)) {
       section = keyword
+      sectionName = words[1] ?? ''
       frontend = undefined
       if (keyword === 'frontend' || keyword === 'listen') {
-        frontend = {name: words[1] ?? '', line: number, binds: [], forwardFor: false}
+        frontend = {name: sectionName, line: number, binds: [], forwardFor: false, toMaas: false}
         config.frontends.push(frontend)
+        routes.set(frontend, keyword === 'listen' ? [sectionName] : [])
       }
       continue
     }
@@ -74,10 +81,20 @@ export function parseHaproxy(text: string, file: string, hostPath: string): Hapr
       const sslAt = words.indexOf('ssl')
       frontend.binds.push({...(port ? {port: Number(port[1])} : {}), ssl: sslAt > 0, crt: words.includes('crt') || words.includes('crt-list'), line: number})
     }
+    if (frontend && (keyword === 'default_backend' || keyword === 'use_backend') && words[1]) routes.get(frontend)!.push(words[1])
     if ((section === 'backend' || section === 'listen') && keyword === 'server') {
       const port = /:(\d+)$/.exec(words[2] ?? '')
-      if (port) config.backendPorts.push(Number(port[1]))
+      if (port) {
+        anyServerPorts.push(Number(port[1]))
+        serverPorts.set(sectionName, [...(serverPorts.get(sectionName) ?? []), Number(port[1])])
+      }
     }
+  }
+  // Whether any routing line was read (a fleet collection of an older hardenctl sends none).
+  const routed = [...routes].some(([f, targets]) => targets.some((name) => name !== f.name))
+  for (const f of config.frontends) {
+    const targets = routes.get(f)!
+    f.toMaas = routed || targets.length > 0 ? targets.some((name) => serverPorts.get(name)?.includes(MAAS_PORT)) : anyServerPorts.includes(MAAS_PORT)
   }
   return config
 }

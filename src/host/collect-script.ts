@@ -39,7 +39,7 @@ const KEEP: Record<string, string> = {
 }
 /** Files under the listed directories: web server sites and PostgreSQL clusters. */
 const SITE_KEEP = '/^[ \\t]*(listen|ssl_certificate|proxy_pass|SSLEngine|ProxyPass)[ \\t]|<VirtualHost/'
-const PG_CONF_KEEP = '/^[ \\t]*ssl[ \\t]*=/'
+const PG_CONF_KEEP = '/^[ \\t]*(ssl|port)[ \\t]*=/'
 // pg_hba.conf: type, database, user and address only (options can hold an LDAP bind password).
 const PG_HBA_KEEP = '/^[ \\t]*(local|host|hostssl|hostnossl|hostgssenc|hostnogssenc)[ \\t]/ { print NR ":" $1 " " $2 " " $3 " " $4; next }'
 

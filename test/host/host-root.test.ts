@@ -229,6 +229,17 @@ describe('hardenctl host --root: a snap region controller set up as the guides s
     expect(findingOf(report, 'MAAS-HAPROXY-TLS')!.evidence.problems).toEqual(['no `tune.ssl.default-dh-param 2048` in global'])
   })
 
+  it('reads the PostgreSQL cluster on the default port, the newest version first (16 before 9.6), not one an upgrade left behind', async () => {
+    const root = await hardenedSnapRegion()
+    await root.file('/etc/postgresql/9.6/main/postgresql.conf', 'port = 5432\nssl = on\n')
+    await root.file('/etc/postgresql/14/main/postgresql.conf', "port = 5433\t\t# (change requires restart)\nssl = 'off'\n")
+    await root.file('/etc/postgresql/16/main/postgresql.conf', "listen_addresses = 'localhost'\nssl = off\n")
+    const {report} = await hostJson(['--root', root.dir])
+    expect(report.findings.filter((f) => f.rule === 'MAAS-DB-TLS').map((f) => f.message)).toEqual([
+      `${root.dir}/etc/postgresql/16/main/postgresql.conf: ssl = off: MAAS talks to PostgreSQL without TLS.`,
+    ])
+  })
+
   it('flags the snap layout\'s files at their snap paths', async () => {
     const root = await hardenedSnapRegion()
     await root.file('/var/snap/maas/current/regiond.conf', root.regiondConf(), {mode: 0o664, uid: IDS.maas, gid: IDS.maasGroup})

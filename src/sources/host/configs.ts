@@ -118,25 +118,46 @@ export async function readWebProxies(root: HostRoot): Promise<WebProxy[]> {
 }
 
 /** postgresql.conf and pg_hba.conf of each installed cluster (`/etc/postgresql/VERSION/CLUSTER/`). */
+/**
+ * The PostgreSQL cluster MAAS would use: of /etc/postgresql/VERSION/CLUSTER, those on the default
+ * port (5432, `port` unset or set to it), the newest version first (compared as numbers: 16 is newer
+ * than 9.6). An old cluster left behind by an upgrade listens elsewhere or is older.
+ */
 export async function readPostgres(root: HostRoot): Promise<HostPostgres | undefined> {
-  for (const version of (await root.list('/etc/postgresql')).reverse()) {
+  const candidates: {version: number[]; defaultPort: boolean; postgres: HostPostgres}[] = []
+  for (const version of await root.list('/etc/postgresql')) {
     for (const cluster of await root.list(`/etc/postgresql/${version}`)) {
       const dir = `/etc/postgresql/${version}/${cluster}`
       const conf = await root.readText(`${dir}/postgresql.conf`)
       if (conf === undefined) continue
       const confFile = root.shown(`${dir}/postgresql.conf`)
-      const ssl = pickSettings(conf, confFile, ['ssl'], /\s*=\s*|\s+/).get('ssl')
+      const settings = pickSettings(conf, confFile, ['ssl', 'port'], /\s*=\s*|\s+/)
+      const ssl = settings.get('ssl')
+      const port = settings.get('port')?.value.replace(/^'|'$/g, '')
       const hbaText = await root.readText(`${dir}/pg_hba.conf`)
-      return {
-        confFile,
-        confHostPath: `${dir}/postgresql.conf`,
-        ...(ssl ? {ssl} : {}),
-        hba: hbaText === undefined ? [] : parsePgHba(hbaText, root.shown(`${dir}/pg_hba.conf`)),
-        ...(hbaText === undefined ? {} : {hbaFile: root.shown(`${dir}/pg_hba.conf`), hbaHostPath: `${dir}/pg_hba.conf`}),
-      }
+      candidates.push({
+        version: version.split('.').map(Number),
+        defaultPort: port === undefined || port === '5432',
+        postgres: {
+          confFile,
+          confHostPath: `${dir}/postgresql.conf`,
+          ...(ssl ? {ssl} : {}),
+          hba: hbaText === undefined ? [] : parsePgHba(hbaText, root.shown(`${dir}/pg_hba.conf`)),
+          ...(hbaText === undefined ? {} : {hbaFile: root.shown(`${dir}/pg_hba.conf`), hbaHostPath: `${dir}/pg_hba.conf`}),
+        },
+      })
     }
   }
-  return undefined
+  candidates.sort((a, b) => Number(b.defaultPort) - Number(a.defaultPort) || compareVersions(b.version, a.version))
+  return candidates[0]?.postgres
+}
+
+function compareVersions(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const difference = (a[i] ?? 0) - (b[i] ?? 0)
+    if (difference !== 0) return Number.isNaN(difference) ? 0 : difference
+  }
+  return 0
 }
 
 const HBA_TYPES = new Set(['host', 'hostssl', 'hostnossl', 'local', 'hostgssenc', 'hostnogssenc'])

@@ -22,6 +22,7 @@ import type {Finding} from '../src/findings/types.js'
 import {localRoot} from '../src/host/local.js'
 import {runHostAudit} from '../src/host/run-host.js'
 import {defaultPolicy} from '../src/policy/schema.js'
+import {findingDifference} from './helpers/finding-difference.js'
 
 const BASE = new URL('./real-world-hosts/', import.meta.url).pathname
 const CORPUS = join(BASE, 'hosts')
@@ -187,18 +188,12 @@ function describeActual(f: ActualFinding): string {
 
 /** Pairs expected and reported findings one to one, the most precise expectations first. */
 function difference(expected: ExpectedFinding[], actual: ActualFinding[]): string {
-  const looseness = (f: ExpectedFinding): number => (f.line === undefined ? 2 : Array.isArray(f.line) ? 1 : 0) + (Array.isArray(f.file) ? 1 : 0)
-  const unmatched = [...actual]
-  const missing: ExpectedFinding[] = []
-  for (const want of [...expected].sort((a, b) => looseness(a) - looseness(b))) {
-    const index = unmatched.findIndex((got) => matches(want, got))
-    if (index < 0) missing.push(want)
-    else unmatched.splice(index, 1)
-  }
-  const lines: string[] = []
-  if (missing.length > 0) lines.push('missing (expected, not reported):', ...missing.map((f) => `  - ${describeExpected(f)}`))
-  if (unmatched.length > 0) lines.push('extra (reported, not expected):', ...unmatched.map((f) => `  + ${describeActual(f)}`))
-  return lines.join('\n')
+  return findingDifference(expected, actual, {
+    looseness: (f) => (f.line === undefined ? 2 : Array.isArray(f.line) ? 1 : 0) + (Array.isArray(f.file) ? 1 : 0),
+    matches,
+    describeExpected,
+    describeActual,
+  })
 }
 
 function notEvaluatedDifference(expected: string[], actual: string[]): string {

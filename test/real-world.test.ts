@@ -14,6 +14,7 @@ import {z} from 'zod'
 
 import {runAudit} from '../src/audit/run-audit.js'
 import type {Finding} from '../src/findings/types.js'
+import {findingDifference} from './helpers/finding-difference.js'
 
 const CORPUS = new URL('./real-world/', import.meta.url).pathname
 const EXPECTED = join(CORPUS, 'expected')
@@ -151,18 +152,12 @@ function describeActual(f: ActualFinding): string {
  * line and a named target) so a looser one cannot take a finding a precise one needs.
  */
 function difference(expected: ExpectedFinding[], actual: ActualFinding[]): string {
-  const looseness = (f: ExpectedFinding): number => (Array.isArray(f.line) ? 1 : 0) + (f.target.endsWith('/*') ? 1 : 0)
-  const unmatched = [...actual]
-  const missing: ExpectedFinding[] = []
-  for (const want of [...expected].sort((a, b) => looseness(a) - looseness(b))) {
-    const index = unmatched.findIndex((got) => matches(want, got))
-    if (index < 0) missing.push(want)
-    else unmatched.splice(index, 1)
-  }
-  const lines: string[] = []
-  if (missing.length > 0) lines.push('missing (expected, not reported):', ...missing.map((f) => `  - ${describeExpected(f)}`))
-  if (unmatched.length > 0) lines.push('extra (reported, not expected):', ...unmatched.map((f) => `  + ${describeActual(f)}`))
-  return lines.join('\n')
+  return findingDifference(expected, actual, {
+    looseness: (f) => (Array.isArray(f.line) ? 1 : 0) + (f.target.endsWith('/*') ? 1 : 0),
+    matches,
+    describeExpected,
+    describeActual,
+  })
 }
 
 /**

@@ -21,6 +21,7 @@ export type InputKind =
   | 'juju-show-application'
   | 'juju-show-model'
   | 'juju-users'
+  | 'juju-show-user'
   | 'juju-offers'
   | 'juju-disabled-commands'
   | 'juju-controller-config'
@@ -42,6 +43,7 @@ export const INPUT_KIND_DESCRIPTIONS: Record<InputKind, string> = {
   'juju-show-application': '`juju show-application APP --format=json`',
   'juju-show-model': '`juju show-model --format=json`',
   'juju-users': '`juju users --format=json`',
+  'juju-show-user': '`juju show-user USER --format=json`',
   'juju-offers': '`juju offers --format=json`',
   'juju-disabled-commands': '`juju disabled-commands --format=json`',
   'juju-controller-config': '`juju controller-config --format=json`',

@@ -15,7 +15,7 @@ import {
 } from '../policy/access.js'
 import {EVERYONE, normalizeUser} from '../policy/users.js'
 import {cite} from './guides.js'
-import {controllerTarget, jujuModelName, modelTarget, userTarget} from './helpers/targets.js'
+import {controllerTarget, controllerText, jujuModelName, modelTarget, userTarget} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
 /** `-c NAME ` for a known controller; nothing when no input named it (a bare `users.json`), so the user name is never taken for the controller. */
@@ -36,7 +36,7 @@ export const accessSuperuser: Rule = {
     'A controller superuser can do anything on every model and cloud of the controller. The guide says to use Juju\'s granular access levels and grant access only as needed.',
   remediation: 'Revoke superuser: `juju revoke -c CONTROLLER USER superuser` (the user keeps login), or list the user under `access.controller.superusers` in hardenctl.yaml.',
   autoFixable: true,
-  needs: [['juju-users']],
+  needs: [['juju-users', 'juju-show-user']],
   evaluate({inventory, policy, report, notEvaluated}) {
     const allowed = policy.access.controller.superusers
     for (const controller of inventory.controllers.values()) {
@@ -49,7 +49,7 @@ export const accessSuperuser: Rule = {
         if (allowedControllerLevel(user.name, policy) === 'superuser') continue
         report({
           target: userTarget(user.name, controller.name),
-          message: `${user.name} is a superuser of controller ${controller.name} but is not on the superuser allowlist (${allowed.join(', ') || 'empty'}).`,
+          message: `${user.name} is a superuser of ${controllerText(controller.name)} but is not on the superuser allowlist (${allowed.join(', ') || 'empty'}).`,
           evidence: {user: user.name, access: user.access, allowed},
           remediation: `juju revoke ${controllerFlag(controller.name)}${user.name} superuser`,
           ...(user.ref ? {ref: user.ref} : {}),
@@ -115,7 +115,7 @@ export const accessStaleUser: Rule = {
     'An account nobody uses keeps its access and its credentials (password, macaroons) valid. The guide says to revoke or remove any users that are no longer needed.',
   remediation: 'Disable or remove the user: `juju disable-user USER` or `juju remove-user USER`.',
   autoFixable: true,
-  needs: [['juju-users']],
+  needs: [['juju-users', 'juju-show-user']],
   evaluate({inventory, policy, now, report, notEvaluated}) {
     const limit = policy.access.staleUserDays
     for (const controller of inventory.controllers.values()) {
@@ -135,8 +135,8 @@ export const accessStaleUser: Rule = {
         report({
           target,
           message: stale.never
-            ? `${user.name} on controller ${controller.name} has never connected and is still enabled.`
-            : `${user.name} on controller ${controller.name} last connected ${idleDays} days ago (limit ${limit}) and is still enabled.`,
+            ? `${user.name} on ${controllerText(controller.name)} has never connected and is still enabled.`
+            : `${user.name} on ${controllerText(controller.name)} last connected ${idleDays} days ago (limit ${limit}) and is still enabled.`,
           evidence: {user: user.name, lastConnection: user.lastConnection, idleDays: idleDays ?? null, staleUserDays: limit, access: user.access},
           remediation: `juju disable-user ${controllerFlag(controller.name)}${user.name}   # or: juju remove-user ${controllerFlag(controller.name)}${user.name}`,
           ...(user.ref ? {ref: user.ref} : {}),

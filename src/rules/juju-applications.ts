@@ -105,8 +105,9 @@ export const jujuExposed: Rule = {
       if (offending.length === 0) continue
       const world = offending.some((e) => e.world)
       const m = appModelArg(app)
+      // `juju expose` replaces the endpoint's settings: name its spaces again, or the narrowing drops them.
       const restrict = offending
-        .map((e) => `juju expose -m ${m} ${app.name}${e.endpoint ? ` --endpoints ${e.endpoint}` : ''} --to-cidrs ${(allowed ?? [ADMIN_CIDRS]).join(',')}`)
+        .map((e) => `juju expose -m ${m} ${app.name}${e.endpoint ? ` --endpoints ${e.endpoint}` : ''}${e.spaces.length > 0 ? ` --to-spaces ${e.spaces.join(',')}` : ''} --to-cidrs ${(allowed ?? [ADMIN_CIDRS]).join(',')}`)
         .join('; ')
       report({
         target: appTarget(app, model),
@@ -259,7 +260,7 @@ export const jujuBaseNotLts: Rule = {
     'Juju deploys applications on the latest Ubuntu LTS by default; an interim release (e.g. 23.10) gets security updates for only nine months and is not covered by the Ubuntu Security Guide tooling the guide points to.',
   remediation: 'Move the application to an LTS base: `juju set-application-base APP ubuntu@24.04`, add units on new machines, then remove the old ones.',
   autoFixable: false,
-  needs: [['juju-status', 'juju-bundle']],
+  needs: [['juju-status', 'juju-bundle', 'juju-show-application']],
   evaluate({inventory, report}) {
     for (const model of inventory.models.values()) {
       for (const machine of model.machines) reportMachine(model, machine)

@@ -12,7 +12,7 @@ import {
   OBSERVABILITY_OFFER_WORDS,
 } from './helpers/interfaces.js'
 import {describeMine, describeOther, relationsOf, type RelationView} from './helpers/relations.js'
-import {list, modelArg, modelTarget, refField} from './helpers/targets.js'
+import {jujuModelName, list, modelArg, modelTarget, refField} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
 export const jujuDisabledCommands: Rule = {
@@ -132,17 +132,62 @@ function baseOf(app: Application): string | undefined {
 function machineCollectorFix(model: Model): string {
   const m = modelArg(model)
   const collector = 'opentelemetry-collector'
-  const principals = [...model.applications.values()].filter((app) => isSubordinate(app, model) !== true)
-  const cosAgent = principals.filter((app) => app.metadata?.endpoints.some((e) => e.role === 'provides' && e.interface === 'cos_agent'))
-  const plain = principals.filter((app) => !cosAgent.includes(app)).map((app) => app.name)
-  const bases = [...new Set(principals.map(baseOf).filter((b): b is string => b !== undefined))]
-  const commands = [`juju deploy -m ${m} ${collector}${bases.length === 1 ? ` --base ${bases[0]}` : ''}`]
-  for (const app of cosAgent) commands.push(`juju integrate -m ${m} ${collector}:cos-agent ${app.name}:cos-agent`)
-  for (const app of plain) commands.push(`juju integrate -m ${m} ${collector}:juju-info ${app}`)
-  commands.push(...cosCommands(model, collector))
-  const notes = ['a machine subordinate: no --trust needed', 'the COS offer URL depends on where COS runs']
+  const apps = [...model.applications.values()]
+  // An exported bundle leaves num_units out for an application with no units as for a subordinate:
+  // when that guess leaves no principal at all, only what is known to be a subordinate is left out.
+  const guessed = apps.filter((app) => isSubordinate(app, model) !== true)
+  const principals = guessed.length > 0 ? guessed : apps.filter((app) => isSubordinate(app) !== true)
+  // A subordinate runs on its principal's base: only principals on a base the collector is built for.
+  const unsupported = principals.filter((app) => {
+    const base = baseOf(app)
+    return base !== undefined && !COLLECTOR_BASES.has(base)
+  })
+  const attachable = principals.filter((app) => !unsupported.includes(app))
+  const cosAgent = attachable.filter((app) => app.metadata?.endpoints.some((e) => e.role === 'provides' && e.interface === 'cos_agent'))
+  const plain = attachable.filter((app) => !cosAgent.includes(app)).map((app) => app.name)
+  const bases = [...new Set(attachable.map(baseOf).filter((b): b is string => b !== undefined))]
+  const commands: string[] = []
+  if (attachable.length > 0) {
+    commands.push(`juju deploy -m ${m} ${collector}${bases.length === 1 ? ` --base ${bases[0]}` : ''}`)
+    for (const app of cosAgent) commands.push(`juju integrate -m ${m} ${collector}:cos-agent ${app.name}:cos-agent`)
+    for (const app of plain) commands.push(`juju integrate -m ${m} ${collector}:juju-info ${app}`)
+    commands.push(...cosCommands(model, collector))
+  }
+  const juju = olderJuju(model)
+  const first = [
+    ...(juju ? [`${collector} needs Juju ${COLLECTOR_JUJU.join('.')} or later and ${juju.why}: ${juju.juju2 ? 'move the model to a Juju 3.6 controller' : 'upgrade the controller and the model'} first`] : []),
+    ...(unsupported.length > 0
+      ? [
+          `${collector} is built for ${[...COLLECTOR_BASES].join(' and ')} only: ${list(unsupported.map((app) => app.name))} (${[...new Set(unsupported.map(baseOf))].join(', ')}) need${unsupported.length === 1 ? 's' : ''} a newer base first (set-application-base ubuntu@24.04, then new units)`,
+        ]
+      : []),
+  ]
+  if (commands.length === 0) {
+    // Nothing to attach the collector to yet: the first step is a newer Juju, or a newer base.
+    const why = `no application here can take ${collector} yet: ${first.join('; ')}; then deploy the collector`
+    if (juju?.juju2) return `juju migrate ${jujuModelName(model)} NEW-CONTROLLER   # a Juju 2 controller cannot be upgraded to Juju 3 in place: bootstrap a Juju 3.6 controller (NEW-CONTROLLER) and run this with the model's current controller selected; ${why}`
+    const rebase = unsupported.map((app) => `juju set-application-base -m ${m} ${app.name} ubuntu@24.04`)
+    return `${rebase.join(' && ')}   # ${why}; set-application-base applies to new units: add units on new machines, then remove the old ones`
+  }
+  const notes = [...first, 'a machine subordinate: no --trust needed', 'the COS offer URL depends on where COS runs']
   if (bases.length > 1) notes.push(`the principals run on ${list(bases)}: deploy one collector per base (--base)`)
   return `${commands.join(' && ')}   # ${notes.join('; ')}`
+}
+
+/** opentelemetry-collector's platforms and the Juju it assumes (its charmcraft.yaml: `assumes: juju >= 3.6`). */
+const COLLECTOR_BASES: ReadonlySet<string> = new Set(['ubuntu@22.04', 'ubuntu@24.04'])
+const COLLECTOR_JUJU = [3, 6] as const
+
+/** Why the model's Juju is older than the collector needs, when its inputs show it: the agent version, or Charm Store (`cs:`) charms, which only Juju 2 deploys. */
+function olderJuju(model: Model): {why: string; juju2: boolean} | undefined {
+  const version = model.version?.match(/^(\d+)\.(\d+)/)
+  if (version) {
+    const [major, minor] = [Number(version[1]), Number(version[2])]
+    const older = major < COLLECTOR_JUJU[0] || (major === COLLECTOR_JUJU[0] && minor < COLLECTOR_JUJU[1])
+    return older ? {why: `this model runs Juju ${model.version}`, juju2: major < 3} : undefined
+  }
+  const charmStore = [...model.applications.values()].find((app) => app.charmOrigin === 'charmstore')
+  return charmStore ? {why: `this model's charms come from the retired Charm Store (${charmStore.name}: cs:), which only Juju 2 deploys`, juju2: true} : undefined
 }
 
 /**

@@ -8,6 +8,7 @@ export const INPUT_NAMES: Record<InputKind, string> = {
   'juju-show-application': 'juju show-application',
   'juju-show-model': 'juju show-model',
   'juju-users': 'juju users',
+  'juju-show-user': 'juju show-user',
   'juju-offers': 'juju offers',
   'juju-disabled-commands': 'juju disabled-commands',
   'juju-controller-config': 'juju controller-config',

@@ -34,6 +34,7 @@ export type Slot =
 export const PLACEHOLDERS: Record<string, {means: string; slots: readonly Slot[]}> = {
   MODEL: {means: 'the model (or its namespace on Kubernetes)', slots: ['model', 'namespace', 'offer-url']},
   CONTROLLER: {means: 'the controller', slots: ['controller']},
+  'NEW-CONTROLLER': {means: 'a controller of a newer Juju to move a model to', slots: ['controller']},
   APP: {means: 'an application of the model', slots: ['application', 'kube-name']},
   DB: {means: 'the database application', slots: ['application']},
   INGRESS: {means: 'the ingress application', slots: ['application']},

@@ -94,6 +94,12 @@ describe('JUJU-EXPOSED', () => {
     expect(f?.evidence).toMatchObject({exposedEndpoints: {website: {cidrs: ['192.168.0.0/16']}}})
   })
 
+  it('narrowing an endpoint exposed to a space names the space again (juju expose replaces the endpoint\'s settings)', () => {
+    const magic = app('magic', {exposed: true, exposedEndpoints: {rabbit: {cidrs: ['10.0.0.0/24'], spaces: ['some-space']}}})
+    const [f] = findings(jujuExposed, inventory({models: [model('m', {apps: [magic]})]}))
+    expect(f?.remediation).toBe('juju unexpose -m prod:m magic   # or restrict: juju expose -m prod:m magic --endpoints rabbit --to-spaces some-space --to-cidrs ADMIN-CIDRS')
+  })
+
   it('accepts an allowlisted app exposed inside its CIDRs, and flags it beyond them', () => {
     const inside = app('haproxy', {exposed: true, exposedEndpoints: {'': {cidrs: ['10.1.0.0/16'], spaces: []}}})
     const pol = policy({exposure: {allow: {haproxy: ['10.0.0.0/8']}}})

@@ -65,6 +65,21 @@ describe('JUJU-OBSERVABILITY', () => {
     expect(f?.remediation?.split('   # ')[0]).not.toContain('--trust')
   })
 
+  it('on machines attaches the collector only to principals on a base it is built for (22.04, 24.04), and says what comes first', () => {
+    const m = model('mixed', {type: 'iaas', apps: [app('web', {series: 'jammy'}), app('legacy', {series: 'focal'})]})
+    const [f] = findings(jujuObservability, inventory({models: [m]}))
+    expect(f?.remediation).toMatch(/^juju deploy -m prod:mixed opentelemetry-collector --base ubuntu@22\.04 && juju integrate -m prod:mixed opentelemetry-collector:juju-info web && /)
+    expect(f?.remediation).not.toContain('juju-info legacy')
+    expect(f?.remediation).toContain('legacy (ubuntu@20.04) needs a newer base first')
+    // None on a supported base: moving the base is the first command.
+    const [old] = findings(jujuObservability, inventory({models: [model('old', {type: 'iaas', apps: [app('legacy', {series: 'focal'})]})]}))
+    expect(old?.remediation).toMatch(/^juju set-application-base -m prod:old legacy ubuntu@24\.04 {3}# no application here can take opentelemetry-collector yet/)
+    // A Juju 2 model (Charm Store charms): migrating to a Juju 3.6 controller comes first.
+    const juju2 = model('old', {type: 'iaas', apps: [app('legacy', {series: 'bionic', charmOrigin: 'charmstore'})]})
+    const [migrate] = findings(jujuObservability, inventory({models: [juju2]}))
+    expect(migrate?.remediation).toMatch(/^juju migrate old NEW-CONTROLLER {3}# a Juju 2 controller cannot be upgraded to Juju 3 in place/)
+  })
+
   it('on Kubernetes says the collector needs --trust and how the policy allows it, unless it already does', () => {
     const pg = charm('postgresql-k8s', {endpoints: [endpoint('metrics-endpoint', 'provides', 'prometheus_scrape')]})
     const m = model('livepatch', {type: 'caas', apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s'}), app('postgresql', {charm: 'postgresql-k8s'})]})

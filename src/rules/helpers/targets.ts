@@ -29,6 +29,11 @@ export function controllerTarget(controller: Controller | string): Target {
   return {kind: 'controller', name: typeof controller === 'string' ? controller : controller.name, controller: typeof controller === 'string' ? controller : controller.name}
 }
 
+/** `controller NAME` in a message, or `the controller` when the input did not name it (a `juju users` file on its own). */
+export function controllerText(name: string): string {
+  return name ? `controller ${name}` : 'the controller'
+}
+
 export function userTarget(name: string, controller: string, model?: string): Target {
   const target: Target = {kind: 'user', name}
   if (controller) target.controller = controller

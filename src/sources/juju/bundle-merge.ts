@@ -72,8 +72,29 @@ export function mergeBundleDocuments(base: BundleDocument | undefined, overlays:
   }
   if (base) applyBase(merged, base)
   for (const overlay of overlays) applyOverlay(merged, overlay)
-  if (base) checkRelationEnds(merged)
+  if (base) {
+    checkRelationEnds(merged)
+    checkExposeSettings(merged)
+  }
   return merged
+}
+
+/**
+ * juju deploy refuses an application with both `expose: true` and `exposed-endpoints`: a
+ * controller older than 2.9 ignores `exposed-endpoints` and opens every port to 0.0.0.0/0
+ * (bundleDataVerifier in juju/juju's internal/charm/bundledata.go).
+ */
+function checkExposeSettings(merged: MergedBundle): void {
+  for (const [name, app] of merged.applications) {
+    const expose = app.fields.get('expose')
+    const endpoints = app.maps.get('exposed-endpoints')
+    if (expose?.value !== true || !endpoints || endpoints.size === 0) continue
+    throw errorAt(
+      merged,
+      app.mapRefs.get('exposed-endpoints') ?? expose.ref,
+      `application ${JSON.stringify(name)} has both expose: true and exposed-endpoints, which juju deploy refuses (a controller older than 2.9 would ignore exposed-endpoints and open every port to 0.0.0.0/0); drop expose: true and keep exposed-endpoints`,
+    )
+  }
 }
 
 /** juju deploy refuses a relation whose end names no application or saas entry of the bundle. */

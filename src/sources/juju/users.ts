@@ -51,6 +51,9 @@ export const showUserReader: DocumentReader = {
   kind: 'juju show-user',
   recognises: (data) => isUserInfo(data) && isRecord(data) && 'access' in data,
   read(data, ctx) {
-    return [{type: 'controller-users', scope: ctx.scope, users: [toUser(data, ctx, [], 'juju show-user')]}]
+    return [
+      {type: 'input', scope: ctx.scope, input: 'juju-show-user'},
+      {type: 'controller-users', scope: ctx.scope, users: [toUser(data, ctx, [], 'juju show-user')]},
+    ]
   },
 }

@@ -26,6 +26,8 @@ describe('juju users / show-user', () => {
     const {documents, contributions} = readFile(file)
     expect(documents.map((d) => d.kind)).toEqual(['juju show-user'])
     expect(contributions).toEqual([
+      // Its own input kind: the user rules judge the user it shows, nothing claims every user was read.
+      {type: 'input', scope: {file}, input: 'juju-show-user'},
       {type: 'controller-users', scope: {file}, users: [{name: 'alice', access: 'login', lastConnection: 'never connected', ref: {file, document: 0, path: []}}]},
     ])
   })

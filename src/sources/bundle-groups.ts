@@ -18,6 +18,7 @@
 import {InputError} from '../errors.js'
 import type {Contribution} from '../inventory/contributions.js'
 import {bundleContributions, hasBaseKeys, isBaseBundleDocument} from './juju/bundle.js'
+import {mergeFrozenOnce} from './frozen-reads.js'
 import {type BundleDocument, mergeBundleDocuments} from './juju/bundle-merge.js'
 
 interface BundleFile {
@@ -31,7 +32,7 @@ interface BundleFile {
 
 export interface BundleGroupsResult {
   /** Each merged bundle's contributions, and where they go: where its first file was read. */
-  contributions: {position: number; contributions: Contribution[]}[]
+  contributions: {position: number; contributions: readonly Contribution[]}[]
   warnings: string[]
   /** Files whose first document was read as an overlay though it looks like a bundle. */
   readAsOverlay: string[]
@@ -104,12 +105,16 @@ function mergeGroup(group: BundleFile[], explicit: BundleFile[], result: BundleG
   }
   const overlays = [...overlayFiles, ...explicit].flatMap((file) => file.documents)
   if (bases.length === 0) {
-    if (overlays.length > 0) result.contributions.push({position: group[0]!.position, contributions: bundleContributions(mergeBundleDocuments(undefined, overlays))})
+    if (overlays.length > 0) result.contributions.push({position: group[0]!.position, contributions: merged(undefined, overlays)})
     return
   }
   for (const base of bases) {
     const [first, ...ownOverlays] = base.documents
-    const merged = mergeBundleDocuments(first, bases.length === 1 ? [...ownOverlays, ...overlays] : ownOverlays)
-    result.contributions.push({position: base.position, contributions: bundleContributions(merged)})
+    result.contributions.push({position: base.position, contributions: merged(first, bases.length === 1 ? [...ownOverlays, ...overlays] : ownOverlays)})
   }
+}
+
+/** A bundle merged with its overlays, into contributions (kept for documents that are frozen: see mergeFrozenOnce). */
+function merged(base: BundleDocument | undefined, overlays: BundleDocument[]): readonly Contribution[] {
+  return mergeFrozenOnce(base ? [base, ...overlays] : overlays, () => bundleContributions(mergeBundleDocuments(base, overlays)))
 }

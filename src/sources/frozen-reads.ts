@@ -27,6 +27,24 @@ export function readFrozenOnce(reader: DocumentReader, data: unknown, context: R
   return contributions
 }
 
+/**
+ * The contributions of a merged bundle, made once per set of deeply frozen documents (the exported
+ * bundles of the models `reconcile --watch` saw unchanged), as `readFrozenOnce` does for one document.
+ */
+export function mergeFrozenOnce(documents: readonly {data: unknown; ctx: ReadContext}[], merge: () => Contribution[]): readonly Contribution[] {
+  const first = documents[0]?.data
+  if (typeof first !== 'object' || first === null || !documents.every(({data}) => typeof data === 'object' && data !== null && Object.isFrozen(data))) return merge()
+  const key = documents.map(({ctx}) => contextKey(ctx)).join('\n')
+  const last = keptMerges.get(first)
+  if (last?.key === key && last.data.length === documents.length && last.data.every((data, i) => data === documents[i]!.data)) return last.contributions
+  const contributions = merge()
+  deepFreeze(contributions)
+  keptMerges.set(first, {key, data: documents.map(({data}) => data), contributions})
+  return contributions
+}
+
+const keptMerges = new WeakMap<object, {key: string; data: unknown[]; contributions: readonly Contribution[]}>()
+
 /** Everything of the context a reader's contributions depend on; the locator is the file's. */
 function contextKey({file, document, scope, kubernetesKindsOnly}: ReadContext): string {
   return JSON.stringify([file, document, scope, kubernetesKindsOnly ? [...kubernetesKindsOnly].sort() : null])

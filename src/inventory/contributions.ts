@@ -86,4 +86,6 @@ export interface ReadContext {
   locator?: Locator
   /** Read only Kubernetes objects of these kinds (FileSourceOptions.kubernetesKindsOnly). */
   kubernetesKindsOnly?: ReadonlySet<string>
+  /** Tells the user something about this document that does not stop the read (a warning naming the file). */
+  warn?: (message: string) => void
 }

@@ -71,6 +71,11 @@ function mentionedNamespaces(view: KubernetesView, models: readonly Model[], inp
   const mentioned = new Set<string>(view.namespaces.keys())
   const collections = [view.pods, view.workloads, view.services, view.ingresses, view.networkPolicies, view.serviceAccounts, view.roles, view.roleBindings]
   for (const list of collections) for (const object of list) if (object.metadata.namespace) mentioned.add(object.metadata.namespace)
+  // A binding's ServiceAccount subject names its namespace (RBAC requires it): a cluster-wide binding
+  // read without that namespace's own objects still puts the namespace in view.
+  for (const binding of [...view.roleBindings, ...view.clusterRoleBindings]) {
+    for (const subject of binding.subjects ?? []) if (subject.kind === 'ServiceAccount' && subject.namespace) mentioned.add(subject.namespace)
+  }
   for (const model of models) if (model.namespace) mentioned.add(model.namespace)
   const anyKubernetesInput = [...inputs].some((input) => input.startsWith('k8s-'))
   if (anyKubernetesInput) for (const model of models) if (model.type === 'caas' && !model.namespace && model.name !== 'controller') mentioned.add(model.name)

@@ -92,15 +92,18 @@ export const netUnrestrictedPod: Rule = {
     for (const subject of podSubjects(inventory, scope)) {
       if (!namespaces.has(subject.namespace)) continue
       const isolation = ingressIsolation(inventory.kubernetes, subject.namespace, subject.labels)
-      if (isolation.restricted) continue
-      const why =
-        isolation.selecting.length === 0
+      const hostNetwork = subject.spec.hostNetwork === true
+      // On the node's network the pod is the node: network plugins do not apply NetworkPolicy to it
+      // (Kubernetes docs, "NetworkPolicy and hostNetwork pods"), as the reachability engine says too.
+      if (isolation.restricted && !hostNetwork) continue
+      const why = isolation.restricted
+        ? `it uses hostNetwork, so the policies that select it (${list(isolation.selecting)}) do not restrict it`
+        : isolation.selecting.length === 0
           ? 'no ingress NetworkPolicy selects its pods'
           : `policy ${list(isolation.allowAll)} admits traffic from everywhere`
-      const hostNetwork = subject.spec.hostNetwork === true
       report({
         target: subjectTarget(subject),
-        message: `${subjectName(subject)}: ${why}${hostNetwork ? ' (it also uses hostNetwork, which NetworkPolicy cannot protect)' : ''}.`,
+        message: `${subjectName(subject)}: ${why}${hostNetwork && !isolation.restricted ? ' (it also uses hostNetwork, which NetworkPolicy cannot protect)' : ''}.`,
         evidence: {
           ...subjectEvidence(subject),
           labels: subject.labels,
@@ -108,8 +111,9 @@ export const netUnrestrictedPod: Rule = {
           allowAllPolicies: isolation.allowAll,
           ...(hostNetwork ? {hostNetwork} : {}),
         },
-        remediation:
-          isolation.selecting.length === 0
+        remediation: hostNetwork
+          ? 'NetworkPolicy does not reach a hostNetwork pod: restrict its ports with the node\'s firewall, or run it off the host network if it does not need it'
+          : isolation.selecting.length === 0
             ? defaultDenyCommand(subject.namespace, scope.role(subject.namespace) === 'model')
             : `kubectl -n ${subject.namespace} edit networkpolicy ${isolation.allowAll[0] ?? ''}   # replace the allow-all rule with the peers and ports the application needs`,
         ref: subject.ref,

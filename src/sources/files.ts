@@ -332,6 +332,8 @@ function readParsedFile(parsed: ParsedFile, options: ReadOptions): boolean {
   const {readers, result, bundles, scope, state, root, kubernetesKindsOnly} = options
   result.locators.set(parsed.file, parsed.locator)
   const kinds = new Set<string>()
+  // Said once per file, however many of its documents say it.
+  const fileWarnings = new Set<string>()
   let recognised = false
   for (const {index, data} of parsed.documents) {
     const which = parsed.documents.length > 1 ? `YAML document ${index + 1} ` : ''
@@ -341,7 +343,14 @@ function readParsedFile(parsed: ParsedFile, options: ReadOptions): boolean {
       kinds.add('policy (ignored)')
       continue
     }
-    const context = {file: parsed.file, document: index, scope, locator: parsed.locator, ...(kubernetesKindsOnly ? {kubernetesKindsOnly} : {})}
+    const context = {
+      file: parsed.file,
+      document: index,
+      scope,
+      locator: parsed.locator,
+      ...(kubernetesKindsOnly ? {kubernetesKindsOnly} : {}),
+      warn: (message: string) => fileWarnings.add(`${parsed.file}: ${message}`),
+    }
     if (options.explicitOverlay) {
       if (!isOverlayDocument(data)) throw new InputError(parsed.file, `${which}is not a bundle overlay (${describeShape(data)}); --overlay takes bundle overlays`)
       bundles.add(bundleDocument(data, context), true, result.contributions.length)
@@ -375,6 +384,7 @@ function readParsedFile(parsed: ParsedFile, options: ReadOptions): boolean {
     }
     for (const contribution of readFrozenOnce(reader, data, context)) result.contributions.push(contribution)
   }
+  result.warnings.push(...fileWarnings)
   result.files.push({file: parsed.file, kind: [...kinds].join(', ')})
   return recognised
 }

@@ -137,6 +137,12 @@ function readObject(object: Json, apiVersion: string, kind: string, path: DataPa
   // The API server decodes a NetworkPolicy without podSelector (or with it null, dropped above) as
   // the empty selector, every pod of the namespace; so do we, for hand-written manifests.
   if (kind === 'NetworkPolicy' && isRecord(parsed.spec) && parsed.spec.podSelector === undefined) parsed.spec = {...parsed.spec, podSelector: {}}
+  // A manifest's namespaced object without a namespace lands where `kubectl apply` puts it: the
+  // context's namespace, `default` unless set. Read it there, and say so once per file.
+  if (spec?.served?.scope === 'namespaced' && isRecord(parsed.metadata) && parsed.metadata.namespace === undefined) {
+    parsed.metadata = {...parsed.metadata, namespace: 'default'}
+    out.withoutNamespace++
+  }
   if (spec) out.inputs.add(spec.input)
   const ref: SourceRef = {file: out.context.file, document: out.context.document, path}
   parsed.apiVersion = apiVersion
@@ -173,6 +179,8 @@ function apiGroupless(apiVersion: string): boolean {
 class Output {
   readonly inputs = new Set<InputKind>()
   readonly objects: Contribution[] = []
+  /** How many namespaced objects were read without `metadata.namespace` (put in `default`). */
+  withoutNamespace = 0
   private readonly gaps: Contribution[] = []
 
   constructor(readonly context: ReadContext) {}
@@ -199,6 +207,9 @@ class Output {
   }
 
   finish(): Contribution[] {
+    if (this.withoutNamespace > 0) {
+      this.context.warn?.('namespaced objects without metadata.namespace are read as in namespace default, where kubectl apply puts them unless the context or -n names another')
+    }
     const result: Contribution[] = [...this.gaps]
     for (const input of this.inputs) result.push({type: 'input', scope: this.scope(), input})
     // Avoid a spread of a possibly very long array into another call's arguments.

@@ -4,7 +4,7 @@
  */
 import type {Target} from '../findings/types.js'
 import {kubeScope} from '../inventory/kube-scope.js'
-import type {KubernetesView, KubeRole, KubeRoleBinding, KubeService, KubeWorkload} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, INGRESS_CONTROLLERS, type KubernetesView, type KubeRole, type KubeRoleBinding, type KubeService, type KubeWorkload} from '../inventory/kubernetes.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {appCandidates} from '../policy/candidates.js'
 import {cidrWithinAny} from '../policy/cidr.js'
@@ -29,6 +29,7 @@ import {
   resolveRoleRef,
 } from './helpers/rbac.js'
 import {relationsOf, tlsRelations} from './helpers/relations.js'
+import {privilegeRemediation, type PrivilegedContainer} from './helpers/privilege-fix.js'
 import {type RootContainer, rootContainers, runAsRootRemediation} from './helpers/run-as-root-fix.js'
 import {jujuManagedNote, subjectEvidence, subjectName, subjectTarget} from './helpers/subject-target.js'
 import {annotationsOf, appModelArg, applications, appTarget, kubeTarget, list, namespaceTarget} from './helpers/targets.js'
@@ -54,14 +55,18 @@ export const k8sPrivileged: Rule = {
   evaluate({inventory, policy, report}) {
     for (const subject of podSubjects(inventory, kubeScope(inventory, policy))) {
       const containers: Record<string, unknown>[] = []
+      const toFix: PrivilegedContainer[] = []
       let high = false
       for (const {container, init} of containersOf(subject.spec)) {
         const sc = container.securityContext
-        const added = (sc?.capabilities?.add ?? []).map((c) => c.toUpperCase().replace(/^CAP_/, '')).filter((c) => !HARMLESS_CAPABILITIES.has(c))
+        const capabilities = sc?.capabilities?.add ?? []
+        const isHarmless = (c: string) => HARMLESS_CAPABILITIES.has(c.toUpperCase().replace(/^CAP_/, ''))
+        const added = capabilities.map((c) => c.toUpperCase().replace(/^CAP_/, '')).filter((c) => !HARMLESS_CAPABILITIES.has(c))
         const privileged = sc?.privileged === true
         const escalation = sc?.allowPrivilegeEscalation
         if (!privileged && added.length === 0 && escalation === false) continue
         if (privileged || added.length > 0 || escalation === true) high = true
+        toFix.push({name: container.name, init, privileged, escalation: escalation !== false, added, keptCapabilities: capabilities.filter(isHarmless)})
         containers.push({
           name: container.name,
           ...(init ? {init: true} : {}),
@@ -84,7 +89,7 @@ export const k8sPrivileged: Rule = {
         severity: high ? 'high' : 'medium',
         message: `${subjectName(subject)}: ${issues.join('; ')}.`,
         evidence: {...subjectEvidence(subject), containers},
-        ...(subject.app ? {remediation: `${k8sPrivileged.remediation}${jujuManagedNote(subject)}`} : {}),
+        remediation: subject.app ? `${k8sPrivileged.remediation}${jujuManagedNote(subject)}` : privilegeRemediation(subject, toFix),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
       })
@@ -322,9 +327,11 @@ function serviceRemediation(service: KubeService, allowed: readonly string[], al
   const {namespace, name} = service.metadata
   const type = service.spec.type ?? 'ClusterIP'
   const commands: string[] = []
-  const restrict = type === 'LoadBalancer' && allowed.length > 0
+  // An ingress controller's (or a front-door charm's) Service is how clients reach the cluster: narrow it, do not close it.
+  const frontDoor = isFrontDoorService(service, app)
+  const restrict = type === 'LoadBalancer' && (allowed.length > 0 || frontDoor)
   if (restrict) {
-    commands.push(`kubectl -n ${namespace} patch service ${name} -p '${JSON.stringify({spec: {loadBalancerSourceRanges: allowed}})}'`)
+    commands.push(`kubectl -n ${namespace} patch service ${name} -p '${JSON.stringify({spec: {loadBalancerSourceRanges: allowed.length > 0 ? allowed : ['ADMIN-CIDRS']}})}'`)
   } else if (type === 'LoadBalancer' || type === 'NodePort') {
     const spec: Record<string, unknown> = {type: 'ClusterIP'}
     if ((service.spec.loadBalancerSourceRanges ?? []).length > 0) spec.loadBalancerSourceRanges = null
@@ -336,11 +343,20 @@ function serviceRemediation(service: KubeService, allowed: readonly string[], al
     commands.push(`kubectl -n ${namespace} patch service ${name} --type=json -p '[{"op":"remove","path":"/spec/externalIPs"}]'`)
   }
   const alternatives = [
+    ...(frontDoor && restrict && allowed.length === 0
+      ? [`${name} is how clients reach the cluster's Ingresses: put the networks clients come from, not only the admins', in loadBalancerSourceRanges; making it ClusterIP would cut every client off`]
+      : []),
     ...(type === 'LoadBalancer' && !restrict ? ['or keep it a LoadBalancer and set spec.loadBalancerSourceRanges to the client CIDRs'] : []),
     `or allow it under exposure.allow["${allowKey}"] in hardenctl.yaml`,
   ]
   const charm = app ? ` (the charm of ${app.name} may manage this Service: prefer its own config, e.g. loadbalancer source ranges)` : ''
   return `${commands.join('; ')}   # ${alternatives.join('; ')}${charm}`
+}
+
+/** A Service in front of a known ingress controller's pods, or of a front-door charm (traefik-k8s, nginx-ingress-integrator, ...). */
+function isFrontDoorService(service: KubeService, app: Application | undefined): boolean {
+  if (app && isCharmIn(app, CHARMS.frontDoors)) return true
+  return INGRESS_CONTROLLERS.has(service.spec.selector?.[APP_NAME_LABEL] ?? '')
 }
 
 export const k8sLoadBalancer: Rule = {

@@ -6,7 +6,7 @@
  */
 import {kubeScope, type KubeScope} from '../inventory/kube-scope.js'
 import {cite} from './guides.js'
-import {ingressIsolation, isDefaultDenyIngress, isolatesEveryPod, namespacePolicies} from './helpers/network-policy.js'
+import {ingressIsolation, isDefaultDenyIngress, isolatesEveryPod, namespacePolicies, opensEveryPod} from './helpers/network-policy.js'
 import {podSubjects} from './helpers/pod-specs.js'
 import {subjectEvidence, subjectName, subjectTarget} from './helpers/subject-target.js'
 import {annotationsOf, list, namespaceTarget} from './helpers/targets.js'
@@ -56,17 +56,21 @@ export const netNoDefaultDeny: Rule = {
       // A policy selecting every pod with rules isolates the namespace today, but denies nothing by
       // default: widening that one policy opens every pod.
       const isolatingAll = policies.filter(isolatesEveryPod)
+      // Policies add up: beside one that admits everyone to every pod, a default deny changes nothing.
+      const openAll = policies.filter(opensEveryPod)
       const exposure =
-        isolatingAll.length > 0
-          ? `every pod is isolated by ${list(isolatingAll.map((p) => p.metadata.name))} and admits only what ${isolatingAll.length === 1 ? 'it lists' : 'they list'}, but nothing denies by default: a rule added there applies to every pod.`
-          : 'pods accept traffic from anywhere in the cluster unless a policy selects them.'
+        openAll.length > 0
+          ? `${list(openAll.map((p) => p.metadata.name))} admit${openAll.length === 1 ? 's' : ''} every source to every pod on every port, and policies add up: a default deny beside ${openAll.length === 1 ? 'it' : 'them'} would change nothing.`
+          : isolatingAll.length > 0
+            ? `every pod is isolated by ${list(isolatingAll.map((p) => p.metadata.name))} and admits only what ${isolatingAll.length === 1 ? 'it lists' : 'they list'}, but nothing denies by default: a rule added there applies to every pod.`
+            : 'pods accept traffic from anywhere in the cluster unless a policy selects them.'
       // Without the Namespace object (a file of policies alone), the finding points at its first policy.
       const ref = object?.ref ?? policies[0]?.ref
       report({
         target: namespaceTarget(ns, model),
         message: `namespace ${ns}${model ? ` (Juju model ${model.name})` : ''} has no default-deny ingress NetworkPolicy${policies.length > 0 ? ` (policies: ${list(policies.map((p) => p.metadata.name))})` : ''}: ${exposure}`,
         evidence: {networkPolicies: policies.map((p) => p.metadata.name), defaultDeny: false},
-        remediation: defaultDenyCommand(ns, scope.role(ns) === 'model'),
+        remediation: `${openAll.map((p) => `kubectl -n ${ns} delete networkpolicy ${p.metadata.name} && `).join('')}${defaultDenyCommand(ns, scope.role(ns) === 'model')}`,
         ...(ref ? {ref} : {}),
         ...(annotations ? {annotations} : {}),
       })

@@ -227,7 +227,37 @@ describe('K8S-SA-OVERPRIVILEGED on what juju trust did', () => {
   })
 })
 
+/** The ingress-nginx namespace, named by the policy (no Juju model runs there). */
+const inScope = policy({kubernetes: {namespaces: ['ingress-nginx']}})
+
+describe('K8S-PRIVILEGED fixes', () => {
+  const deployment = (containers: object[]) =>
+    inventory({inputs: ['k8s-workloads'], kube: {namespaces: [namespace('ingress-nginx')], workloads: [workload('Deployment', 'ingress-nginx', 'controller', {spec: {containers} as never})]}})
+
+  it('patches only what is wrong: ingress-nginx keeps its NET_BIND_SERVICE when escalation is turned off', () => {
+    const [f] = findings(k8sPrivileged, deployment([{name: 'controller', securityContext: {allowPrivilegeEscalation: true, capabilities: {add: ['NET_BIND_SERVICE'], drop: ['ALL']}}}]), inScope)
+    expect(f?.remediation).toBe(
+      `kubectl -n ingress-nginx patch deployment controller -p '{"spec":{"template":{"spec":{"containers":[{"name":"controller","securityContext":{"allowPrivilegeEscalation":false}}]}}}}'`,
+    )
+  })
+
+  it('takes away added capabilities beyond the harmless ones, and says to keep what the workload needs', () => {
+    const [f] = findings(k8sPrivileged, deployment([{name: 'exporter', securityContext: {allowPrivilegeEscalation: false, capabilities: {add: ['SYS_TIME', 'NET_BIND_SERVICE']}}}]), inScope)
+    expect(f?.remediation).toBe(
+      `kubectl -n ingress-nginx patch deployment controller -p '{"spec":{"template":{"spec":{"containers":[{"name":"exporter","securityContext":{"capabilities":{"add":["NET_BIND_SERVICE"]}}}]}}}}'` +
+        '   # drops SYS_TIME: keep any the workload needs (a CNI needs NET_ADMIN) and waive the finding instead',
+    )
+  })
+})
+
 describe('K8S-LOADBALANCER', () => {
+  it('narrows an ingress controller\'s LoadBalancer rather than making it ClusterIP, which would cut every client off', () => {
+    const svc = service('ingress-nginx', 'ingress-nginx-controller', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'ingress-nginx'}, ports: [{port: 443}]})
+    const [f] = findings(k8sLoadBalancer, inventory({inputs: ['k8s-services'], kube: {namespaces: [namespace('ingress-nginx')], services: [svc]}}), inScope)
+    expect(f?.remediation).toMatch(/^kubectl -n ingress-nginx patch service ingress-nginx-controller -p '\{"spec":\{"loadBalancerSourceRanges":\["ADMIN-CIDRS"\]\}\}' {3}# ingress-nginx-controller is how clients reach/)
+    expect(f?.remediation).not.toContain('ClusterIP"')
+  })
+
   it('flags a LoadBalancer of a Juju app not on the allowlist', () => {
     const svc = service('web', 'traefik-lb', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'traefik'}, ports: [{port: 443}]})
     const [f] = findings(k8sLoadBalancer, inventory({models: [webModel()], inputs: ['k8s-services'], kube: {namespaces: [modelNs], services: [svc]}}))

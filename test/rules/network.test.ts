@@ -16,6 +16,13 @@ describe('NET-NO-DEFAULT-DENY', () => {
     expect(f?.annotations).toEqual({'hardenctl.io/waive': 'NONE=x'})
   })
 
+  it('beside a policy that admits everyone to every pod, says a default deny changes nothing and removes that policy first', () => {
+    const allowAll = networkPolicy('web', 'allow-all-ingress', {podSelector: {}, policyTypes: ['Ingress'], ingress: [{}]})
+    const [f] = findings(netNoDefaultDeny, inventory({inputs: ['k8s-networkpolicies'], kube: {namespaces: [ns('web')], networkPolicies: [allowAll]}}))
+    expect(f?.message).toContain('allow-all-ingress admits every source to every pod on every port, and policies add up: a default deny beside it would change nothing.')
+    expect(f?.remediation).toMatch(/^kubectl -n web delete networkpolicy allow-all-ingress && echo '/)
+  })
+
   it('accepts podSelector {} with Ingress and no rules, or ingress: []', () => {
     const a = networkPolicy('a', 'deny', {podSelector: {}, policyTypes: ['Ingress']})
     const b = networkPolicy('b', 'deny', {podSelector: {}, ingress: []})

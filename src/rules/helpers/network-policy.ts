@@ -33,6 +33,11 @@ export function isolatesEveryPod(policy: KubeNetworkPolicy): boolean {
   return rules.length > 0 && !rules.some(admitsEveryone)
 }
 
+/** `podSelector: {}` isolating ingress with a rule that admits everyone: every pod of the namespace is open, whatever else is there. */
+export function opensEveryPod(policy: KubeNetworkPolicy): boolean {
+  return selectsAll(policy.spec.podSelector) && effectiveTypes(policy).ingress && rulesOf(policy, 'ingress').some(admitsEveryone)
+}
+
 /**
  * A rule that admits everyone on every port: no peers, or a peer whose ipBlock is 0.0.0.0/0 or
  * ::/0 without exceptions.

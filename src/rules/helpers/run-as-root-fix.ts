@@ -18,7 +18,7 @@ export interface RootContainer {
 }
 
 /** The field path of the pod spec in each kind `kubectl patch` can change, and its resource name. */
-const POD_SPEC_PATHS: Record<string, {resource: string; path: string[]}> = {
+export const POD_SPEC_PATHS: Record<string, {resource: string; path: string[]}> = {
   Deployment: {resource: 'deployment', path: ['spec', 'template', 'spec']},
   StatefulSet: {resource: 'statefulset', path: ['spec', 'template', 'spec']},
   DaemonSet: {resource: 'daemonset', path: ['spec', 'template', 'spec']},

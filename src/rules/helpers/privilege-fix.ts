@@ -1,0 +1,47 @@
+/**
+ * K8S-PRIVILEGED's fix for the containers it names: a strategic merge `kubectl patch` that changes
+ * only what is wrong (privileged, allowPrivilegeEscalation, the capabilities added beyond the
+ * harmless ones), so a container keeps what it legitimately has: ingress-nginx keeps its
+ * NET_BIND_SERVICE, which a blanket `capabilities: {drop: [ALL]}` would take and crash it.
+ */
+import {POD_SPEC_PATHS} from './run-as-root-fix.js'
+import type {PodSubject} from './pod-specs.js'
+import {list} from './targets.js'
+
+export interface PrivilegedContainer {
+  name: string
+  init: boolean
+  privileged: boolean
+  /** allowPrivilegeEscalation is not false (true, or unset). */
+  escalation: boolean
+  /** Capabilities added beyond the harmless ones, and the harmless ones it keeps. */
+  added: string[]
+  keptCapabilities: string[]
+}
+
+export function privilegeRemediation(subject: PodSubject, containers: readonly PrivilegedContainer[]): string {
+  const target = POD_SPEC_PATHS[subject.kind]
+  const fields = (c: PrivilegedContainer): Record<string, unknown> => ({
+    ...(c.privileged ? {privileged: false} : {}),
+    ...(c.escalation ? {allowPrivilegeEscalation: false} : {}),
+    // `capabilities.add` has no merge key: the patch replaces the list with what it keeps.
+    ...(c.added.length > 0 ? {capabilities: {add: c.keptCapabilities}} : {}),
+  })
+  const added = [...new Set(containers.flatMap((c) => c.added))]
+  const note = added.length > 0 ? `   # drops ${list(added)}: keep any the workload needs (a CNI needs NET_ADMIN) and waive the finding instead` : ''
+  // From pods alone, a container a webhook injected is not in the template: patching it by name would add it there.
+  if (target && subject.from === 'workload') {
+    const entries = (init: boolean) => containers.filter((c) => c.init === init).map((c) => ({name: c.name, securityContext: fields(c)}))
+    const podSpec: Record<string, unknown> = {}
+    if (entries(true).length > 0) podSpec.initContainers = entries(true)
+    if (entries(false).length > 0) podSpec.containers = entries(false)
+    const body = target.path.reduceRight<unknown>((inner, key) => ({[key]: inner}), podSpec)
+    return `kubectl -n ${subject.namespace} patch ${target.resource} ${subject.name} -p '${JSON.stringify(body)}'${note}`
+  }
+  const where =
+    subject.kind === 'Pod'
+      ? `the manifest of Pod ${subject.namespace}/${subject.name}, and recreate it (a running Pod's securityContext cannot be changed)`
+      : `the pod template of ${subject.kind} ${subject.namespace}/${subject.name}`
+  const settings = containers.map((c) => `${c.name}: ${JSON.stringify(fields(c))}`).join('; ')
+  return `Set, in each container's securityContext in ${where}: ${settings}.${note ? ` ${note.replace(/^ {3}# /, '')}.` : ''}`
+}

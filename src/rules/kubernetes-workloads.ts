@@ -53,7 +53,8 @@ export const k8sPrivileged: Rule = {
   autoFixable: false,
   needs: [['k8s-pods', 'k8s-workloads']],
   evaluate({inventory, policy, report}) {
-    for (const subject of podSubjects(inventory, kubeScope(inventory, policy))) {
+    const scope = kubeScope(inventory, policy)
+    for (const subject of podSubjects(inventory, scope)) {
       const containers: Record<string, unknown>[] = []
       const toFix: PrivilegedContainer[] = []
       let high = false
@@ -76,6 +77,7 @@ export const k8sPrivileged: Rule = {
         })
       }
       if (containers.length === 0) continue
+      const juju = jujuOwnPod(subject, scope)
       const issues = containers.map((c) => {
         const parts: string[] = []
         if (c.privileged === true) parts.push('privileged')
@@ -89,7 +91,9 @@ export const k8sPrivileged: Rule = {
         severity: high ? 'high' : 'medium',
         message: `${subjectName(subject)}: ${issues.join('; ')}.`,
         evidence: {...subjectEvidence(subject), containers},
-        remediation: subject.app ? `${k8sPrivileged.remediation}${jujuManagedNote(subject)}` : privilegeRemediation(subject, toFix),
+        remediation: subject.app
+          ? `${k8sPrivileged.remediation}${jujuManagedNote(subject)}`
+          : privilegeRemediation(subject, toFix, juju ? `${juju} is Juju's own: Juju may undo the change when it upgrades the model` : undefined),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
       })

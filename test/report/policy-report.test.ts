@@ -181,7 +181,7 @@ describe('buildPolicyReports', () => {
         title: 'Privileged container or privilege escalation allowed',
         guide: 'Harden your Juju deployment § Harden the applications',
         guideUrl: JUJU_GUIDE_URL,
-        remediation: expect.stringContaining('allowPrivilegeEscalation: false') as string,
+        remediation: expect.stringContaining('"allowPrivilegeEscalation":false') as string,
         autoFixable: 'false',
         'juju.controller': 'microk8s-prod',
         'juju.model': 'livepatch',

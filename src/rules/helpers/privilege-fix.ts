@@ -19,7 +19,8 @@ export interface PrivilegedContainer {
   keptCapabilities: string[]
 }
 
-export function privilegeRemediation(subject: PodSubject, containers: readonly PrivilegedContainer[]): string {
+/** `aside`: one more thing to say after the command (who else manages the workload). */
+export function privilegeRemediation(subject: PodSubject, containers: readonly PrivilegedContainer[], aside?: string): string {
   const target = POD_SPEC_PATHS[subject.kind]
   const fields = (c: PrivilegedContainer): Record<string, unknown> => ({
     ...(c.privileged ? {privileged: false} : {}),
@@ -28,7 +29,8 @@ export function privilegeRemediation(subject: PodSubject, containers: readonly P
     ...(c.added.length > 0 ? {capabilities: {add: c.keptCapabilities}} : {}),
   })
   const added = [...new Set(containers.flatMap((c) => c.added))]
-  const note = added.length > 0 ? `   # drops ${list(added)}: keep any the workload needs (a CNI needs NET_ADMIN) and waive the finding instead` : ''
+  const notes = [...(added.length > 0 ? [`drops ${list(added)}: keep any the workload needs (a CNI needs NET_ADMIN) and waive the finding instead`] : []), ...(aside ? [aside] : [])]
+  const note = notes.length > 0 ? `   # ${notes.join('; ')}` : ''
   // From pods alone, a container a webhook injected is not in the template: patching it by name would add it there.
   if (target && subject.from === 'workload') {
     const entries = (init: boolean) => containers.filter((c) => c.init === init).map((c) => ({name: c.name, securityContext: fields(c)}))

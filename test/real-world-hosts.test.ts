@@ -22,7 +22,7 @@ import type {Finding} from '../src/findings/types.js'
 import {localRoot} from '../src/host/local.js'
 import {runHostAudit} from '../src/host/run-host.js'
 import {defaultPolicy} from '../src/policy/schema.js'
-import {findingDifference} from './helpers/finding-difference.js'
+import {findingDifference, type ReportedFinding} from './helpers/finding-difference.js'
 
 const BASE = new URL('./real-world-hosts/', import.meta.url).pathname
 const CORPUS = join(BASE, 'hosts')
@@ -79,12 +79,7 @@ const caseSchema = z.strictObject({
 type Case = z.infer<typeof caseSchema>
 type ExpectedFinding = z.infer<typeof expectedFindingSchema>
 
-interface ActualFinding {
-  rule: string
-  target: string
-  severity: string
-  file: string
-  line: number | undefined
+interface ActualFinding extends ReportedFinding {
   remediation: string
 }
 

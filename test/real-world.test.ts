@@ -14,7 +14,7 @@ import {z} from 'zod'
 
 import {runAudit} from '../src/audit/run-audit.js'
 import type {Finding} from '../src/findings/types.js'
-import {findingDifference} from './helpers/finding-difference.js'
+import {findingDifference, type ReportedFinding} from './helpers/finding-difference.js'
 
 const CORPUS = new URL('./real-world/', import.meta.url).pathname
 const EXPECTED = join(CORPUS, 'expected')
@@ -67,13 +67,7 @@ const caseSchema = z
 type Case = z.infer<typeof caseSchema>
 type ExpectedFinding = z.infer<typeof expectedFindingSchema>
 
-interface ActualFinding {
-  rule: string
-  target: string
-  severity: string
-  file: string
-  line: number | undefined
-}
+type ActualFinding = ReportedFinding
 
 const temporary: string[] = []
 afterEach(async () => {

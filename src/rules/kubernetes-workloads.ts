@@ -29,6 +29,7 @@ import {
   resolveRoleRef,
 } from './helpers/rbac.js'
 import {relationsOf, tlsRelations} from './helpers/relations.js'
+import {nodeAgentFix, nodeAgentOf} from './helpers/node-agents.js'
 import {privilegeRemediation, type PrivilegedContainer} from './helpers/privilege-fix.js'
 import {type RootContainer, rootContainers, runAsRootRemediation} from './helpers/run-as-root-fix.js'
 import {jujuManagedNote, subjectEvidence, subjectName, subjectTarget} from './helpers/subject-target.js'
@@ -93,7 +94,9 @@ export const k8sPrivileged: Rule = {
         evidence: {...subjectEvidence(subject), containers},
         remediation: subject.app
           ? `${k8sPrivileged.remediation}${jujuManagedNote(subject)}`
-          : privilegeRemediation(subject, toFix, juju ? `${juju} is Juju's own: Juju may undo the change when it upgrades the model` : undefined),
+          : nodeAgentOf(subject, k8sPrivileged.id)
+            ? nodeAgentFix(nodeAgentOf(subject, k8sPrivileged.id)!, k8sPrivileged.id, subject)
+            : privilegeRemediation(subject, toFix, juju ? `${juju} is Juju's own: Juju may undo the change when it upgrades the model` : undefined),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
       })
@@ -123,7 +126,11 @@ export const k8sHostAccess: Rule = {
         target: subjectTarget(subject),
         message: `${subjectName(subject)} uses ${list(what)}.`,
         evidence: {...subjectEvidence(subject), ...Object.fromEntries(flags.map((f) => [f, true])), hostPathVolumes: hostPaths},
-        ...(subject.app ? {remediation: `${k8sHostAccess.remediation}${jujuManagedNote(subject)}`} : {}),
+        ...(subject.app
+          ? {remediation: `${k8sHostAccess.remediation}${jujuManagedNote(subject)}`}
+          : nodeAgentOf(subject, k8sHostAccess.id)
+            ? {remediation: nodeAgentFix(nodeAgentOf(subject, k8sHostAccess.id)!, k8sHostAccess.id, subject)}
+            : {}),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
       })
@@ -171,7 +178,9 @@ export const k8sRunAsRoot: Rule = {
         },
         remediation: creator
           ? `The charm of ${creator.name} creates ${subject.kind} ${subject.namespace}/${subject.name} and re-applies it, so a kubectl patch does not last: use a charm revision or option that runs it with runAsNonRoot, or audit the charm.`
-          : runAsRootRemediation(subject),
+          : nodeAgentOf(subject, k8sRunAsRoot.id)
+            ? nodeAgentFix(nodeAgentOf(subject, k8sRunAsRoot.id)!, k8sRunAsRoot.id, subject)
+            : runAsRootRemediation(subject),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
       })

@@ -1,3 +1,12 @@
+/** A reported finding as the real-world corpus tests compare it. */
+export interface ReportedFinding {
+  rule: string
+  target: string
+  severity: string
+  file: string
+  line: number | undefined
+}
+
 /**
  * The difference between expected and reported findings, for the real-world corpus tests: each
  * expectation takes one reported finding, the most precise expectations first (so a looser one

@@ -230,6 +230,20 @@ describe('K8S-SA-OVERPRIVILEGED on what juju trust did', () => {
 /** The ingress-nginx namespace, named by the policy (no Juju model runs there). */
 const inScope = policy({kubernetes: {namespaces: ['ingress-nginx']}})
 
+describe('node agents (the cluster network, kube-proxy, node-exporter)', () => {
+  it('a CNI DaemonSet keeps its findings, and the fix is a waiver, not taking away what it is made of', () => {
+    const spec = {hostNetwork: true, containers: [{name: 'kube-flannel', securityContext: {privileged: false, capabilities: {add: ['NET_ADMIN', 'NET_RAW']}}}]}
+    const flannel = workload('DaemonSet', 'kube-flannel', 'kube-flannel-ds', {labels: {app: 'flannel'}, spec})
+    const inv = inventory({inputs: ['k8s-workloads'], kube: {workloads: [flannel]}})
+    const scoped = policy({kubernetes: {namespaces: ['kube-flannel']}})
+    for (const rule of [k8sHostAccess, k8sPrivileged, k8sRunAsRoot]) {
+      const [f] = findings(rule, inv, scoped)
+      expect(f?.remediation, rule.id).toMatch(/^flannel, the cluster network \(CNI\) needs the host network/)
+      expect(f?.remediation, rule.id).toContain(`waivers: [{"rule":"${rule.id}","target":"kube-flannel/kube-flannel-ds"`)
+    }
+  })
+})
+
 describe('K8S-PRIVILEGED fixes', () => {
   const deployment = (containers: object[]) =>
     inventory({inputs: ['k8s-workloads'], kube: {namespaces: [namespace('ingress-nginx')], workloads: [workload('Deployment', 'ingress-nginx', 'controller', {spec: {containers} as never})]}})

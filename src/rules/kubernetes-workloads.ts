@@ -198,6 +198,15 @@ function deleteCommand(b: KubeRoleBinding): string {
   return b.kind === 'ClusterRoleBinding' ? `kubectl delete clusterrolebinding ${b.metadata.name}` : `kubectl -n ${b.metadata.namespace ?? 'NAMESPACE'} delete rolebinding ${b.metadata.name}`
 }
 
+/**
+ * What to do before deleting a binding, so the workload keeps what it needs: bind a role listing only
+ * what it uses, a ClusterRole where it works cluster-wide (a controller such as Argo CD's), first.
+ */
+function leastPrivilegeFirst(grants: Grant[]): string {
+  const cluster = grants.some((g) => g.binding.kind === 'ClusterRoleBinding')
+  return `first bind ${cluster ? 'a ClusterRole (it works cluster-wide)' : 'a Role'} listing only the API groups, resources and verbs the workload uses; deleting ${grants.length === 1 ? 'this binding' : 'these bindings'} before that stops whatever it does with the rest`
+}
+
 /** Bindings a charm made for itself (label app.juju.is/created-by): deleting them may not last. */
 function charmCreatedNote(grants: Grant[]): string {
   const created = grants.filter((g) => g.binding.metadata.labels?.[JUJU_CREATED_BY_LABEL] !== undefined)
@@ -227,7 +236,7 @@ function trustRemediation(app: Application, shown: Grant[], fromJuju: Grant[]): 
     `Juju created ${list(fromJuju.map((g) => `${g.binding.kind} ${g.binding.metadata.name}`))} for ${app.name} and made ${fromJuju.length === 1 ? 'its role' : 'their roles'} * on * because the application is trusted; ` +
     "removing trust restores Juju's narrow defaults. Do not delete Juju's bindings: Juju owns them and the unit agent needs them. " +
     `If the charm needs cluster access (its documentation asks for --trust), audit what it does with it and add "${app.model}/${app.name}" to trust.allow in hardenctl.yaml` +
-    (others.length > 0 ? `; the other binding${others.length === 1 ? '' : 's'} Juju did not create: bind a least-privilege Role instead` : '')
+    (others.length > 0 ? `; the other binding${others.length === 1 ? '' : 's'} Juju did not create: ${leastPrivilegeFirst(others)}` : '')
   return `${commands.join('; ')}   # ${why}${charmCreatedNote(others)}`
 }
 
@@ -312,7 +321,7 @@ export const k8sServiceAccountOverprivileged: Rule = {
           ...(fromJuju.length > 0 ? {jujuManagedBindings: fromJuju.map((g) => `${g.binding.kind} ${g.binding.metadata.name}`)} : {}),
           usedBy,
         },
-        remediation: app && fromJuju.length > 0 ? trustRemediation(app, shown, fromJuju) : `${shown.map((g) => deleteCommand(g.binding)).join('; ')}   # then bind a least-privilege Role${charmCreatedNote(shown)}`,
+        remediation: app && fromJuju.length > 0 ? trustRemediation(app, shown, fromJuju) : `${shown.map((g) => deleteCommand(g.binding)).join('; ')}   # ${leastPrivilegeFirst(shown)}${charmCreatedNote(shown)}`,
         ref: shown[0]?.binding.ref ?? sa?.ref,
         ...(annotations ? {annotations} : {}),
       })

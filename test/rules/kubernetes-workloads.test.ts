@@ -202,7 +202,7 @@ describe('K8S-SA-OVERPRIVILEGED on what juju trust did', () => {
     const admin = binding(undefined, 'web-admin', {kind: 'ClusterRole', name: 'cluster-admin'}, [{kind: 'ServiceAccount', name: 'web', namespace: 'web'}])
     const [f] = findings(k8sServiceAccountOverprivileged, trusted({clusterRoleBindings: [admin]}), allow)
     expect(f?.evidence.bindings).toEqual(['ClusterRoleBinding web-admin → ClusterRole cluster-admin'])
-    expect(f?.remediation).toBe('kubectl delete clusterrolebinding web-admin   # then bind a least-privilege Role')
+    expect(f?.remediation).toBe('kubectl delete clusterrolebinding web-admin   # first bind a ClusterRole (it works cluster-wide) listing only the API groups, resources and verbs the workload uses; deleting this binding before that stops whatever it does with the rest')
   })
 
   it('a binding the charm created itself (app.juju.is/created-by) is not Juju\'s: kubectl, with a note that the charm may recreate it', () => {
@@ -222,7 +222,7 @@ describe('K8S-SA-OVERPRIVILEGED on what juju trust did', () => {
     })
     const [f] = findings(k8sServiceAccountOverprivileged, inv)
     expect(f?.remediation).toBe(
-      'kubectl delete clusterrolebinding web-web-admin   # then bind a least-privilege Role; web-web-admin was created by the charm of web, which may create it again: prefer a charm revision or configuration that needs less',
+      'kubectl delete clusterrolebinding web-web-admin   # first bind a ClusterRole (it works cluster-wide) listing only the API groups, resources and verbs the workload uses; deleting this binding before that stops whatever it does with the rest; web-web-admin was created by the charm of web, which may create it again: prefer a charm revision or configuration that needs less',
     )
   })
 })

@@ -63,7 +63,7 @@ export const maasLoginFailures: Rule = {
   guide: cite('maas2', 'MAAS log files'),
   rationale:
     'Failed logins show up in regiond.log as `POST /MAAS/accounts/login/` answered 400 (bad credentials) or 204 (empty credentials); the guide says their frequency is what separates an attack from routine mistakes.',
-  remediation: 'Investigate the source addresses in /var/log/maas/regiond.log (snap: /var/snap/maas/common/log/regiond.log) and block them, e.g. `sudo ufw deny from ADDRESS`.',
+  remediation: 'Investigate the source addresses in /var/log/maas/regiond.log (snap: /var/snap/maas/common/log/regiond.log) and block them ahead of the allow rules, e.g. `sudo ufw insert 1 deny from ADDRESS`.',
   autoFixable: false,
   needs: HOST,
   scope: 'host',
@@ -88,7 +88,7 @@ export const maasSshFailures: Rule = {
   guide: cite('maas2', 'System log files'),
   rationale:
     'The guide uses `Failed password` lines of sshd to detect and source an SSH brute-force attack on the MAAS server; a burst of them (or of `Invalid user`) from one address is an attack in progress.',
-  remediation: 'Block the source addresses (`sudo ufw deny from ADDRESS`), allow SSH only from administration networks, and prefer key authentication (`PasswordAuthentication no` in /etc/ssh/sshd_config).',
+  remediation: 'Block the source addresses ahead of the allow rules (`sudo ufw insert 1 deny from ADDRESS`), allow SSH only from administration networks, and prefer key authentication (`PasswordAuthentication no` in /etc/ssh/sshd_config).',
   autoFixable: false,
   needs: HOST,
   scope: 'host',
@@ -102,6 +102,12 @@ export const maasSshFailures: Rule = {
       reportBursts(context, host, host.authLog, {threshold, windowMinutes, what: 'failed SSH logins (Failed password / Invalid user)'})
     }
   },
+}
+
+/** ufw is installed and switched off (`ENABLED=no`). */
+function ufwOff(host: HostInventory): boolean {
+  const enabled = host.ufw?.enabled?.value.toLowerCase()
+  return enabled !== undefined && enabled !== 'yes'
 }
 
 function reportBursts(
@@ -125,7 +131,8 @@ function reportBursts(
       bursts: bursts.slice(0, 20).map((b) => ({from: minuteText(b.start), to: minuteText(b.end), count: b.count, sources: Object.fromEntries(b.sources.slice(0, 20))})),
       sourceAddresses: addresses.slice(0, 50),
     },
-    remediation: `investigate, then block the sources: ${addresses.slice(0, 5).map((a) => `sudo ufw deny from ${a}`).join('; ')}`,
+    // `insert 1`: ufw matches rules in order, so a deny appended after an `allow 22` or `allow 5240` would never match.
+    remediation: `investigate, then block the sources: ${addresses.slice(0, 5).map((a) => `sudo ufw insert 1 deny from ${a}`).join('; ')}${ufwOff(host) ? '   # ufw is disabled on this host: its rules take effect once it is enabled (MAAS-FIREWALL)' : ''}`,
     ...lineRef(log.file),
   })
 }

@@ -29,7 +29,7 @@ import {
   resolveRoleRef,
 } from './helpers/rbac.js'
 import {relationsOf, tlsRelations} from './helpers/relations.js'
-import {nodeAgentFix, nodeAgentOf} from './helpers/node-agents.js'
+import {nodeAgentFix} from './helpers/node-agents.js'
 import {privilegeRemediation, type PrivilegedContainer} from './helpers/privilege-fix.js'
 import {type RootContainer, rootContainers, runAsRootRemediation} from './helpers/run-as-root-fix.js'
 import {jujuManagedNote, subjectEvidence, subjectName, subjectTarget} from './helpers/subject-target.js'
@@ -94,9 +94,8 @@ export const k8sPrivileged: Rule = {
         evidence: {...subjectEvidence(subject), containers},
         remediation: subject.app
           ? `${k8sPrivileged.remediation}${jujuManagedNote(subject)}`
-          : nodeAgentOf(subject, k8sPrivileged.id)
-            ? nodeAgentFix(nodeAgentOf(subject, k8sPrivileged.id)!, k8sPrivileged.id, subject)
-            : privilegeRemediation(subject, toFix, juju ? `${juju} is Juju's own: Juju may undo the change when it upgrades the model` : undefined),
+          : (nodeAgentFix(k8sPrivileged.id, subject) ??
+            privilegeRemediation(subject, toFix, juju ? `${juju} is Juju's own: Juju may undo the change when it upgrades the model` : undefined)),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
       })
@@ -122,14 +121,15 @@ export const k8sHostAccess: Rule = {
       const hostPaths = (spec.volumes ?? []).filter((v) => v.hostPath).map((v) => ({volume: v.name, path: v.hostPath?.path}))
       if (flags.length === 0 && hostPaths.length === 0) continue
       const what = [...flags, ...hostPaths.map((h) => `hostPath ${h.path ?? ''} (volume ${h.volume})`)]
+      const agentFix = nodeAgentFix(k8sHostAccess.id, subject)
       report({
         target: subjectTarget(subject),
         message: `${subjectName(subject)} uses ${list(what)}.`,
         evidence: {...subjectEvidence(subject), ...Object.fromEntries(flags.map((f) => [f, true])), hostPathVolumes: hostPaths},
         ...(subject.app
           ? {remediation: `${k8sHostAccess.remediation}${jujuManagedNote(subject)}`}
-          : nodeAgentOf(subject, k8sHostAccess.id)
-            ? {remediation: nodeAgentFix(nodeAgentOf(subject, k8sHostAccess.id)!, k8sHostAccess.id, subject)}
+          : agentFix
+            ? {remediation: agentFix}
             : {}),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
@@ -178,9 +178,7 @@ export const k8sRunAsRoot: Rule = {
         },
         remediation: creator
           ? `The charm of ${creator.name} creates ${subject.kind} ${subject.namespace}/${subject.name} and re-applies it, so a kubectl patch does not last: use a charm revision or option that runs it with runAsNonRoot, or audit the charm.`
-          : nodeAgentOf(subject, k8sRunAsRoot.id)
-            ? nodeAgentFix(nodeAgentOf(subject, k8sRunAsRoot.id)!, k8sRunAsRoot.id, subject)
-            : runAsRootRemediation(subject),
+          : (nodeAgentFix(k8sRunAsRoot.id, subject) ?? runAsRootRemediation(subject)),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
       })

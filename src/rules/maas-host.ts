@@ -294,7 +294,7 @@ export const maasFirewall: Rule = {
         notEvaluated(host.target, ['host'], 'ufw is not installed (no /etc/ufw/ufw.conf or /etc/default/ufw); other firewalls are not read')
         continue
       }
-      const disabled = ufw.enabled !== undefined && ufw.enabled.value.toLowerCase() !== 'yes'
+      const disabled = ufwOff(host)
       const input = ufw.defaultInput?.value.toUpperCase()
       const accepting = input !== undefined && input !== 'DROP' && input !== 'REJECT'
       if (!disabled && !accepting) continue

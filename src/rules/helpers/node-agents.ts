@@ -29,15 +29,20 @@ const NODE_AGENTS: readonly NodeAgent[] = [
 
 const NAME_LABELS = ['app.kubernetes.io/name', 'k8s-app', 'app']
 
-/** The node agent a DaemonSet is, by its pod labels, when `rule`'s finding is what it is for; else undefined. */
-export function nodeAgentOf(subject: PodSubject, rule: string): NodeAgent | undefined {
+/** The node agent a DaemonSet is, by its pod labels, when `rule`'s finding is what it is for. */
+function nodeAgentOf(subject: PodSubject, rule: string): NodeAgent | undefined {
   if (subject.kind !== 'DaemonSet') return undefined
   const values = NAME_LABELS.map((label) => subject.labels[label]).filter((value): value is string => value !== undefined)
   return NODE_AGENTS.find((agent) => agent.byDesign.includes(rule) && agent.names.some((name) => values.includes(name)))
 }
 
-/** The fix for a node agent's finding: waive it in hardenctl.yaml rather than change the agent. */
-export function nodeAgentFix(agent: NodeAgent, rule: string, subject: PodSubject): string {
+/**
+ * The fix for a node agent's `rule` finding: waive it in hardenctl.yaml rather than change the
+ * agent. Undefined when the subject is no node agent (or `rule` is not by design for it).
+ */
+export function nodeAgentFix(rule: string, subject: PodSubject): string | undefined {
+  const agent = nodeAgentOf(subject, rule)
+  if (!agent) return undefined
   const waiver = JSON.stringify({rule, target: `${subject.namespace}/${subject.name}`, reason: `${agent.what} needs it`})
   return `${agent.what} needs ${agent.needs}: changing that breaks it on every node. Waive the finding in hardenctl.yaml (waivers: [${waiver}]) and keep who may change the ${subject.namespace} namespace narrow.`
 }

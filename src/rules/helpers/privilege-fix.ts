@@ -4,7 +4,7 @@
  * harmless ones), so a container keeps what it legitimately has: ingress-nginx keeps its
  * NET_BIND_SERVICE, which a blanket `capabilities: {drop: [ALL]}` would take and crash it.
  */
-import {POD_SPEC_PATHS} from './run-as-root-fix.js'
+import {podTemplatePatch} from './run-as-root-fix.js'
 import type {PodSubject} from './pod-specs.js'
 import {list} from './targets.js'
 
@@ -21,7 +21,6 @@ export interface PrivilegedContainer {
 
 /** `aside`: one more thing to say after the command (who else manages the workload). */
 export function privilegeRemediation(subject: PodSubject, containers: readonly PrivilegedContainer[], aside?: string): string {
-  const target = POD_SPEC_PATHS[subject.kind]
   const fields = (c: PrivilegedContainer): Record<string, unknown> => ({
     ...(c.privileged ? {privileged: false} : {}),
     ...(c.escalation ? {allowPrivilegeEscalation: false} : {}),
@@ -30,20 +29,15 @@ export function privilegeRemediation(subject: PodSubject, containers: readonly P
   })
   const added = [...new Set(containers.flatMap((c) => c.added))]
   const notes = [...(added.length > 0 ? [`drops ${list(added)}: keep any the workload needs (a CNI needs NET_ADMIN) and waive the finding instead`] : []), ...(aside ? [aside] : [])]
-  const note = notes.length > 0 ? `   # ${notes.join('; ')}` : ''
   // From pods alone, a container a webhook injected is not in the template: patching it by name would add it there.
-  if (target && subject.from === 'workload') {
-    const entries = (init: boolean) => containers.filter((c) => c.init === init).map((c) => ({name: c.name, securityContext: fields(c)}))
-    const podSpec: Record<string, unknown> = {}
-    if (entries(true).length > 0) podSpec.initContainers = entries(true)
-    if (entries(false).length > 0) podSpec.containers = entries(false)
-    const body = target.path.reduceRight<unknown>((inner, key) => ({[key]: inner}), podSpec)
-    return `kubectl -n ${subject.namespace} patch ${target.resource} ${subject.name} -p '${JSON.stringify(body)}'${note}`
-  }
+  const entries = (init: boolean) => containers.filter((c) => c.init === init).map((c) => ({name: c.name, securityContext: fields(c)}))
+  const podSpec = {...(entries(true).length > 0 ? {initContainers: entries(true)} : {}), ...(entries(false).length > 0 ? {containers: entries(false)} : {})}
+  const patch = subject.from === 'workload' ? podTemplatePatch(subject, podSpec) : undefined
+  if (patch) return notes.length > 0 ? `${patch}   # ${notes.join('; ')}` : patch
   const where =
     subject.kind === 'Pod'
       ? `the manifest of Pod ${subject.namespace}/${subject.name}, and recreate it (a running Pod's securityContext cannot be changed)`
       : `the pod template of ${subject.kind} ${subject.namespace}/${subject.name}`
   const settings = containers.map((c) => `${c.name}: ${JSON.stringify(fields(c))}`).join('; ')
-  return `Set, in each container's securityContext in ${where}: ${settings}.${note ? ` ${note.replace(/^ {3}# /, '')}.` : ''}`
+  return `Set, in each container's securityContext in ${where}: ${settings}.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`
 }

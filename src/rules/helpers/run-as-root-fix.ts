@@ -18,7 +18,7 @@ export interface RootContainer {
 }
 
 /** The field path of the pod spec in each kind `kubectl patch` can change, and its resource name. */
-export const POD_SPEC_PATHS: Record<string, {resource: string; path: string[]}> = {
+const POD_SPEC_PATHS: Record<string, {resource: string; path: string[]}> = {
   Deployment: {resource: 'deployment', path: ['spec', 'template', 'spec']},
   StatefulSet: {resource: 'statefulset', path: ['spec', 'template', 'spec']},
   DaemonSet: {resource: 'daemonset', path: ['spec', 'template', 'spec']},
@@ -48,7 +48,7 @@ function containerOverrides(spec: PodSpec): {name: string; init: boolean; runAsU
  * deletes a field) setting `runAsNonRoot: true` on the pod, dropping a `runAsUser: 0`, and doing
  * the same on the containers that override the pod.
  */
-function runAsNonRootPatch(spec: PodSpec, path: string[]): string {
+function runAsNonRootSpec(spec: PodSpec): Record<string, unknown> {
   const podContext: Record<string, unknown> = {runAsNonRoot: true}
   if (spec.securityContext?.runAsUser === 0) podContext.runAsUser = null
   const podSpec: Record<string, unknown> = {securityContext: podContext}
@@ -57,21 +57,28 @@ function runAsNonRootPatch(spec: PodSpec, path: string[]): string {
     overrides.filter((o) => o.init === init).map((o) => ({name: o.name, securityContext: {runAsNonRoot: true, ...(o.runAsUser ? {runAsUser: null} : {})}}))
   if (entries(true).length > 0) podSpec.initContainers = entries(true)
   if (entries(false).length > 0) podSpec.containers = entries(false)
-  const body = path.reduceRight<unknown>((inner, key) => ({[key]: inner}), podSpec)
-  return JSON.stringify(body)
+  return podSpec
+}
+
+/**
+ * `kubectl patch` of the workload's pod template with `podSpec` (a strategic merge: containers
+ * merge by name), or undefined for a kind with no template to patch (a bare Pod).
+ */
+export function podTemplatePatch(subject: PodSubject, podSpec: Record<string, unknown>): string | undefined {
+  const target = POD_SPEC_PATHS[subject.kind]
+  if (!target) return undefined
+  const body = target.path.reduceRight<unknown>((inner, key) => ({[key]: inner}), podSpec)
+  return `kubectl -n ${subject.namespace} patch ${target.resource} ${subject.name} -p '${JSON.stringify(body)}'`
 }
 
 const IMAGE_USER_NOTE =
   "the kubelet then refuses to start a container whose image runs as root or as a non-numeric USER: set runAsUser to a uid the image supports, or use an image with a non-root USER"
 
 export function runAsRootRemediation(subject: PodSubject): string {
-  const target = POD_SPEC_PATHS[subject.kind]
   // From pods alone, the container list may hold containers a webhook injected, which the
   // template does not have: only a pod-level patch is safe then.
-  const patchable = target !== undefined && (subject.from === 'workload' || containerOverrides(subject.spec).length === 0)
-  if (target && patchable) {
-    return `kubectl -n ${subject.namespace} patch ${target.resource} ${subject.name} -p '${runAsNonRootPatch(subject.spec, target.path)}'   # ${IMAGE_USER_NOTE}`
-  }
+  const patch = subject.from === 'workload' || containerOverrides(subject.spec).length === 0 ? podTemplatePatch(subject, runAsNonRootSpec(subject.spec)) : undefined
+  if (patch) return `${patch}   # ${IMAGE_USER_NOTE}`
   const where =
     subject.kind === 'Pod'
       ? `the manifest of Pod ${subject.namespace}/${subject.name} and recreate it (a running Pod's securityContext cannot be changed)`

@@ -117,14 +117,13 @@ export async function readWebProxies(root: HostRoot): Promise<WebProxy[]> {
   return proxies
 }
 
-/** postgresql.conf and pg_hba.conf of each installed cluster (`/etc/postgresql/VERSION/CLUSTER/`). */
 /**
  * The PostgreSQL cluster MAAS would use: of /etc/postgresql/VERSION/CLUSTER, those on the default
  * port (5432, `port` unset or set to it), the newest version first (compared as numbers: 16 is newer
  * than 9.6). An old cluster left behind by an upgrade listens elsewhere or is older.
  */
 export async function readPostgres(root: HostRoot): Promise<HostPostgres | undefined> {
-  const candidates: {version: number[]; defaultPort: boolean; postgres: HostPostgres}[] = []
+  const clusters: {version: number[]; defaultPort: boolean; dir: string; confFile: string; ssl?: ConfigLine}[] = []
   for (const version of await root.list('/etc/postgresql')) {
     for (const cluster of await root.list(`/etc/postgresql/${version}`)) {
       const dir = `/etc/postgresql/${version}/${cluster}`
@@ -132,24 +131,21 @@ export async function readPostgres(root: HostRoot): Promise<HostPostgres | undef
       if (conf === undefined) continue
       const confFile = root.shown(`${dir}/postgresql.conf`)
       const settings = pickSettings(conf, confFile, ['ssl', 'port'], /\s*=\s*|\s+/)
-      const ssl = settings.get('ssl')
-      const port = settings.get('port')?.value.replace(/^'|'$/g, '')
-      const hbaText = await root.readText(`${dir}/pg_hba.conf`)
-      candidates.push({
-        version: version.split('.').map(Number),
-        defaultPort: port === undefined || port === '5432',
-        postgres: {
-          confFile,
-          confHostPath: `${dir}/postgresql.conf`,
-          ...(ssl ? {ssl} : {}),
-          hba: hbaText === undefined ? [] : parsePgHba(hbaText, root.shown(`${dir}/pg_hba.conf`)),
-          ...(hbaText === undefined ? {} : {hbaFile: root.shown(`${dir}/pg_hba.conf`), hbaHostPath: `${dir}/pg_hba.conf`}),
-        },
-      })
+      const port = settings.get('port')?.value
+      clusters.push({version: version.split('.').map(Number), defaultPort: port === undefined || port === '5432', dir, confFile, ssl: settings.get('ssl')})
     }
   }
-  candidates.sort((a, b) => Number(b.defaultPort) - Number(a.defaultPort) || compareVersions(b.version, a.version))
-  return candidates[0]?.postgres
+  const chosen = clusters.sort((a, b) => Number(b.defaultPort) - Number(a.defaultPort) || compareVersions(b.version, a.version))[0]
+  if (!chosen) return undefined
+  const {dir, confFile, ssl} = chosen
+  const hbaText = await root.readText(`${dir}/pg_hba.conf`)
+  return {
+    confFile,
+    confHostPath: `${dir}/postgresql.conf`,
+    ...(ssl ? {ssl} : {}),
+    hba: hbaText === undefined ? [] : parsePgHba(hbaText, root.shown(`${dir}/pg_hba.conf`)),
+    ...(hbaText === undefined ? {} : {hbaFile: root.shown(`${dir}/pg_hba.conf`), hbaHostPath: `${dir}/pg_hba.conf`}),
+  }
 }
 
 function compareVersions(a: number[], b: number[]): number {

@@ -8,6 +8,7 @@
 import type {z} from 'zod'
 
 import {
+  apiServiceSchema,
   cronJobSchema,
   genericObjectSchema,
   ingressSchema,
@@ -18,6 +19,7 @@ import {
   roleSchema,
   serviceAccountSchema,
   serviceSchema,
+  webhookConfigurationSchema,
   workloadSchema,
 } from './kubernetes-shapes.js'
 import type {KubeCronJob, KubeObject, KubernetesView, KubeWorkload} from './kubernetes.js'
@@ -71,6 +73,7 @@ const CORE = ['']
 const APPS = ['apps', 'extensions']
 const NETWORKING = ['networking.k8s.io', 'extensions']
 const RBAC = ['rbac.authorization.k8s.io']
+const ADMISSION = ['admissionregistration.k8s.io']
 
 const namespaced = (apiVersion: string) => ({apiVersion, scope: 'namespaced' as const})
 const clusterScoped = (apiVersion: string) => ({apiVersion, scope: 'cluster' as const})
@@ -166,6 +169,37 @@ export const KIND_SPECS: readonly KindSpec[] = [
     names: ['clusterrolebindings', 'clusterrolebinding'],
     view: 'clusterRoleBindings',
     served: clusterScoped('rbac.authorization.k8s.io/v1'),
+  },
+  // What the API server itself calls (reconcile must keep those Services reachable from it).
+  {
+    kind: 'ValidatingWebhookConfiguration',
+    plural: 'validatingwebhookconfigurations',
+    schema: webhookConfigurationSchema,
+    input: 'k8s-webhooks',
+    groups: ADMISSION,
+    names: ['validatingwebhookconfigurations', 'validatingwebhookconfiguration'],
+    view: 'webhookConfigurations',
+    served: clusterScoped('admissionregistration.k8s.io/v1'),
+  },
+  {
+    kind: 'MutatingWebhookConfiguration',
+    plural: 'mutatingwebhookconfigurations',
+    schema: webhookConfigurationSchema,
+    input: 'k8s-webhooks',
+    groups: ADMISSION,
+    names: ['mutatingwebhookconfigurations', 'mutatingwebhookconfiguration'],
+    view: 'webhookConfigurations',
+    served: clusterScoped('admissionregistration.k8s.io/v1'),
+  },
+  {
+    kind: 'APIService',
+    plural: 'apiservices',
+    schema: apiServiceSchema,
+    input: 'k8s-webhooks',
+    groups: ['apiregistration.k8s.io'],
+    names: ['apiservices', 'apiservice'],
+    view: 'apiServices',
+    served: clusterScoped('apiregistration.k8s.io/v1'),
   },
   {kind: 'ReplicaSet', plural: 'replicasets', schema: workloadSchema, input: 'k8s-workloads', groups: APPS, names: ['replicasets', 'replicaset', 'rs'], view: 'workloads'},
   {kind: 'Job', plural: 'jobs', schema: workloadSchema, input: 'k8s-workloads', groups: ['batch'], names: ['jobs', 'job'], view: 'workloads'},

@@ -236,6 +236,32 @@ export const roleBindingSchema = z.looseObject({
   subjects: z.array(subjectSchema).nullish(),
 })
 
+/**
+ * A Service the API server calls (admissionregistration.k8s.io/v1 and apiregistration.k8s.io/v1
+ * `ServiceReference`): `port` defaults to 443 in both APIs.
+ */
+const serviceReferenceSchema = z.looseObject({namespace: z.string(), name: z.string(), port: z.number().int().optional()})
+
+/** A ValidatingWebhookConfiguration or MutatingWebhookConfiguration: who the API server calls on admission. */
+export const webhookConfigurationSchema = z.looseObject({
+  metadata: objectMetaSchema,
+  webhooks: z
+    .array(
+      z.looseObject({
+        name: z.string(),
+        clientConfig: z.looseObject({service: serviceReferenceSchema.optional(), url: z.string().optional()}),
+        failurePolicy: z.string().optional(),
+      }),
+    )
+    .optional(),
+})
+
+/** An aggregated API: the API server proxies a group/version to `spec.service` (absent or null for the built-in, Local ones). */
+export const apiServiceSchema = z.looseObject({
+  metadata: objectMetaSchema,
+  spec: z.looseObject({service: serviceReferenceSchema.nullable().optional()}).optional(),
+})
+
 export const namespaceSchema = z.looseObject({metadata: objectMetaSchema})
 export const serviceAccountSchema = z.looseObject({metadata: objectMetaSchema})
 export const genericObjectSchema = z.looseObject({metadata: objectMetaSchema})

@@ -2,6 +2,7 @@ import type {z} from 'zod'
 
 import type {SourceRef} from '../sources/document.js'
 import type {
+  apiServiceSchema,
   cronJobSchema,
   genericObjectSchema,
   ingressSchema,
@@ -13,6 +14,7 @@ import type {
   roleSchema,
   serviceAccountSchema,
   serviceSchema,
+  webhookConfigurationSchema,
   workloadSchema,
 } from './kubernetes-shapes.js'
 
@@ -48,6 +50,8 @@ export type KubeNetworkPolicy = Kube<typeof networkPolicySchema> & {spec: {podSe
 export type KubeServiceAccount = Kube<typeof serviceAccountSchema>
 export type KubeRole = Kube<typeof roleSchema>
 export type KubeRoleBinding = Kube<typeof roleBindingSchema>
+export type KubeWebhookConfiguration = Kube<typeof webhookConfigurationSchema>
+export type KubeApiService = Kube<typeof apiServiceSchema>
 export type KubeObject = Kube<typeof genericObjectSchema>
 
 export interface KubernetesView {
@@ -66,6 +70,10 @@ export interface KubernetesView {
   clusterRoles: KubeRole[]
   roleBindings: KubeRoleBinding[]
   clusterRoleBindings: KubeRoleBinding[]
+  /** Validating and mutating admission webhook configurations (cluster-scoped). */
+  webhookConfigurations: KubeWebhookConfiguration[]
+  /** Aggregated APIs (cluster-scoped). */
+  apiServices: KubeApiService[]
   /** Any other kind (ConfigMaps, CRs): kept so nothing read is silently dropped; no rule reads them. */
   other: KubeObject[]
 }
@@ -83,6 +91,8 @@ export function emptyKubernetesView(): KubernetesView {
     clusterRoles: [],
     roleBindings: [],
     clusterRoleBindings: [],
+    webhookConfigurations: [],
+    apiServices: [],
     other: [],
   }
 }

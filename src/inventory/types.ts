@@ -34,6 +34,7 @@ export type InputKind =
   | 'k8s-networkpolicies'
   | 'k8s-rbac'
   | 'k8s-serviceaccounts'
+  | 'k8s-webhooks'
   | 'host'
 
 export const INPUT_KIND_DESCRIPTIONS: Record<InputKind, string> = {
@@ -56,6 +57,7 @@ export const INPUT_KIND_DESCRIPTIONS: Record<InputKind, string> = {
   'k8s-networkpolicies': '`kubectl get networkpolicies -A -o json`',
   'k8s-rbac': '`kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o json`',
   'k8s-serviceaccounts': '`kubectl get serviceaccounts -A -o json`',
+  'k8s-webhooks': '`kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices -o json`',
   host: "a host's files (`hardenctl host`, or hosts/ in a snapshot)",
 }
 

@@ -10,10 +10,13 @@
  *   Ingress     a known ingress controller → the backend app, on the backend Service's ports
  *   Juju        every unit's pod of a model → its model operator (17071) and the controller (17070)
  *   DNS         every pod of a model → the pods behind kube-system/kube-dns (53)
+ *   API server  networkPolicies.apiServerCidrs → the pods behind a Service in a model namespace
+ *               that an admission webhook or aggregated API names, on the ports called
  *
  * A closure is "asked for" only when a switch of the policy narrows that path on purpose: today,
  * `exposure.enforce` narrowing exposure to `exposure.allow`.
  */
+import {type ApiServerBackend, apiServerBackends} from '../inventory/api-server-backends.js'
 import {kubeScope} from '../inventory/kube-scope.js'
 import {APP_NAME_LABEL, INGRESS_CONTROLLERS, type KubeService} from '../inventory/kubernetes.js'
 import type {Inventory, Model} from '../inventory/types.js'
@@ -29,6 +32,7 @@ import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
 import {ingressBackends, portsOf, type Resolved, resolveRemote, servicesOf, sideOf} from './network-policies.js'
+import {apiServerCallsIn} from './api-server-calls.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {whoServes} from './serving.js'
 import {type ClosedPath, type NetworkPolicyPort, networkPolicyActions, type ReconcilePlan} from './types.js'
@@ -137,6 +141,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
   const controllers = scope.namespaces.filter((ns) => scope.isController(ns)).flatMap((ns) => appClasses(ns, 'controller'))
   const dns = dnsClasses(inventory, classes)
   const ingressControllers = classes.filter((c) => INGRESS_CONTROLLERS.has(c.labels[APP_NAME_LABEL] ?? ''))
+  const apiServerCalls = apiServerBackends(inventory.kubernetes)
 
   for (const namespace of scope.namespaces) {
     if (scope.role(namespace) !== 'model') continue
@@ -192,6 +197,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
     }
 
     used.push(...foreignExposure(namespace, model, services.get(namespace) ?? [], byNamespace.get(namespace) ?? []))
+    used.push(...apiServerPaths(namespace, apiServerCalls, services.get(namespace) ?? [], byNamespace.get(namespace) ?? [], policy))
 
     for (const relation of model.relations) {
       if (relation.endpoints.length !== 2) continue
@@ -231,6 +237,20 @@ function foreignExposure(namespace: string, model: Model, services: readonly Kub
       for (const source of serviceSources(service)) {
         used.push({from: source, to, ports: portSet(portsOf([service]), to), usedBy: `${service.spec.type ?? 'ClusterIP'} Service ${service.metadata.name}, not a Juju application's`})
       }
+    }
+  }
+  return used
+}
+
+/** The API server (from networkPolicies.apiServerCidrs) → the pods of each Service a webhook or aggregated API in the namespace names. */
+function apiServerPaths(namespace: string, backends: readonly ApiServerBackend[], services: readonly KubeService[], classes: readonly PodClass[], policy: Policy): UsedPath[] {
+  const byName = new Map(services.map((service) => [service.metadata.name, service]))
+  const used: UsedPath[] = []
+  for (const call of apiServerCallsIn(namespace, backends, (name) => byName.get(name))) {
+    const selector = call.selector
+    if (!selector || call.ports.length === 0) continue
+    for (const to of classes.filter((c) => selectorMatches({matchLabels: selector}, c.labels))) {
+      for (const source of policy.networkPolicies.apiServerCidrs) used.push({from: source, to, ports: portSet(call.ports, to), usedBy: `the API server calls ${call.callers}`})
     }
   }
   return used

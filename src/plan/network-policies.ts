@@ -7,14 +7,16 @@
  * A namespace whose Juju or Kubernetes view is incomplete is left alone (reported in `untouched`):
  * a partial view never changes policies.
  */
+import {type ApiServerBackend, apiServerBackends} from '../inventory/api-server-backends.js'
 import {kubeScope} from '../inventory/kube-scope.js'
 import {APP_NAME_LABEL, INGRESS_CONTROLLERS, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
-import type {Application, Inventory, Model} from '../inventory/types.js'
+import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, jujuExposure, type JujuExposure} from '../policy/exposure.js'
 import type {Policy} from '../policy/schema.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
+import {apiServerCallsIn} from './api-server-calls.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {type RelationSide, whoServes} from './serving.js'
 import {
@@ -132,7 +134,9 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
     relationRules(model, namespace, inventory, scope, draft, egress, state.notes)
     unseenConsumerRules(model, namespace, inventory, draft, state.notes)
     livepatchAdminNote(model, namespace, policy, state.notes)
+    apiServerRules(namespace, cluster, policy, draft, state.notes)
   }
+  if (managed.length > 0) state.notes.push(...apiServerViewNotes(inventory))
 
   for (const [namespace, policies] of [...drafts].sort(([a], [b]) => a.localeCompare(b))) {
     if (!modelOfNamespace.has(namespace)) continue
@@ -376,6 +380,46 @@ function livepatchAdminNote(model: Model, namespace: string, policy: Policy, not
   }
 }
 
+/**
+ * Services in the namespace that the Kubernetes API server calls: admission webhooks and aggregated
+ * APIs (see api-server-backends.ts). The API server connects from its nodes' addresses, which no
+ * pod selector names, so the Service's pods are admitted from `networkPolicies.apiServerCidrs` on
+ * the port each call reaches, by the Service's own selector (a charm's workload, or a Deployment a
+ * charm created). Without it the namespace's default deny refuses every request such a webhook
+ * intercepts (`failurePolicy: Fail`), or silently skips it (`Ignore`).
+ */
+function apiServerRules(namespace: string, cluster: ClusterIndex, policy: Policy, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, notes: string[]): void {
+  const cidrs = policy.networkPolicies.apiServerCidrs
+  for (const call of apiServerCallsIn(namespace, cluster.apiServerBackendsIn(namespace), (name) => cluster.service(namespace, name))) {
+    notes.push(...call.problems)
+    if (!call.selector || call.ports.length === 0) continue
+    const on = call.ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`).join(', ')
+    draft(namespace, `hardenctl-apiserver-${call.service}`, {matchLabels: call.selector}).ingress.push({
+      peers: cidrs.map((cidr) => ({ipBlock: {cidr}})),
+      ports: call.ports,
+      reason: `the Kubernetes API server calls ${call.callers} through Service ${call.service}: admitted from networkPolicies.apiServerCidrs (${cidrs.join(', ')}) on ${on}`,
+    })
+    if (cidrs.some(isWorldCidr)) {
+      notes.push(`${call.where}: the Kubernetes API server calls it (${call.callers}) from its nodes' addresses: admitted from anywhere on ${on}; set networkPolicies.apiServerCidrs to the control-plane nodes' addresses to narrow it`)
+    }
+    if (cluster.cilium) {
+      notes.push(
+        `${call.where}: Cilium runs in this cluster, and its ipBlocks match node addresses only from Cilium 1.15 with policy-cidr-match-mode: nodes; without that, the API server's calls (${call.callers}) are dropped from nodes other than the webhook pod's own`,
+      )
+    }
+  }
+}
+
+/** When what the API server calls was not read: a webhook served from a model namespace cannot be kept reachable. */
+function apiServerViewNotes(inventory: Inventory): string[] {
+  if (inventory.inputs.has('k8s-webhooks')) return []
+  const gap = inventory.gaps.find((candidate) => /^(validatingwebhookconfigurations|mutatingwebhookconfigurations|apiservices)$/.test(candidate.target.kind))
+  const why = gap ? `could not be read (${gap.target.kind}: ${gap.message})` : 'were not read'
+  return [
+    `admission webhook configurations and APIServices ${why}: a webhook or aggregated API served from a model namespace would be cut off by its default deny; give reconcile ${INPUT_KIND_DESCRIPTIONS['k8s-webhooks']} (or get, list and watch on them in its ClusterRole)`,
+  ]
+}
+
 function appEgress(app: Application, scope: ReturnType<typeof kubeScope>, own: PolicyDraft, dns: DnsPeers): void {
   own.egress.push({peers: [{podSelector: {matchLabels: {[APP_NAME_LABEL]: app.name}}}], ports: undefined, reason: `units of ${app.name} talk to each other`})
   own.egress.push({peers: dns.peers, ports: dnsPorts(), reason: `DNS (UDP and TCP 53 to ${dns.servers})`})
@@ -507,6 +551,11 @@ export function resolveRemote(
 interface ClusterIndex {
   ingressesIn(namespace: string): Inventory['kubernetes']['ingresses']
   ingressControllerNamespaces: string[]
+  /** What the API server calls in the namespace (admission webhooks, aggregated APIs). */
+  apiServerBackendsIn(namespace: string): ApiServerBackend[]
+  service(namespace: string, name: string): KubeService | undefined
+  /** Cilium agents run in the cluster (its ipBlocks may not match node addresses, see apiServerViewNotes). */
+  cilium: boolean
 }
 
 /** The app's Services, as the inventory joined them (named APP, APP-endpoints, or selecting its pods). */
@@ -521,12 +570,20 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
     ingresses.set(namespace, [...(ingresses.get(namespace) ?? []), ingress])
   }
   const controllers = new Set<string>()
+  let cilium = false
   for (const pod of view.pods) {
     if (INGRESS_CONTROLLERS.has(pod.metadata.labels?.[APP_NAME_LABEL] ?? '') && pod.metadata.namespace) controllers.add(pod.metadata.namespace)
+    if (pod.metadata.labels?.['k8s-app'] === 'cilium') cilium = true
   }
+  const backends = new Map<string, ApiServerBackend[]>()
+  for (const backend of apiServerBackends(view)) backends.set(backend.namespace, [...(backends.get(backend.namespace) ?? []), backend])
+  const services = new Map(view.services.map((service) => [`${service.metadata.namespace ?? ''}/${service.metadata.name}`, service]))
   return {
     ingressesIn: (namespace) => ingresses.get(namespace) ?? [],
     ingressControllerNamespaces: [...controllers].sort(),
+    apiServerBackendsIn: (namespace) => backends.get(namespace) ?? [],
+    service: (namespace, name) => services.get(`${namespace}/${name}`),
+    cilium,
   }
 }
 

@@ -133,8 +133,13 @@ export const policySchema = z.strictObject({
       egress: z.boolean().default(false),
       /** Who may reach the controller API (17070) from outside the cluster: the juju CLI's users. */
       controllerApiCidrs: z.array(cidr).default(['0.0.0.0/0']),
+      /**
+       * Where the Kubernetes API server calls admission webhooks and aggregated APIs from: its node
+       * addresses, which no pod selector names. Default: anywhere, as today.
+       */
+      apiServerCidrs: z.array(cidr).default(['0.0.0.0/0', '::/0']),
     })
-    .default({egress: false, controllerApiCidrs: ['0.0.0.0/0']}),
+    .default({egress: false, controllerApiCidrs: ['0.0.0.0/0'], apiServerCidrs: ['0.0.0.0/0', '::/0']}),
   /**
    * Pod Security Admission labels on the Juju namespaces reconcile manages. Off by default; with
    * `enabled`, warn and audit default to restricted and enforce is left unset: most charms run

@@ -21,6 +21,7 @@ export const INPUT_NAMES: Record<InputKind, string> = {
   'k8s-networkpolicies': 'Kubernetes NetworkPolicies',
   'k8s-rbac': 'Kubernetes RBAC',
   'k8s-serviceaccounts': 'Kubernetes ServiceAccounts',
+  'k8s-webhooks': 'Kubernetes webhook configurations and APIServices',
   host: "a host's files",
 }
 

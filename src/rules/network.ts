@@ -4,7 +4,9 @@
  * no such firewall until a NetworkPolicy isolates its pods). Controller namespaces are left to
  * JUJU-CONTROLLER-PORTS: a default deny there cuts agents off unless 17070 is allowed first.
  */
+import {apiServerBackends} from '../inventory/api-server-backends.js'
 import {kubeScope, type KubeScope} from '../inventory/kube-scope.js'
+import type {KubernetesView} from '../inventory/kubernetes.js'
 import {cite} from './guides.js'
 import {ingressIsolation, isDefaultDenyIngress, isolatesEveryPod, namespacePolicies, opensEveryPod} from './helpers/network-policy.js'
 import {podSubjects} from './helpers/pod-specs.js'
@@ -18,19 +20,27 @@ function workloadNamespaces(scope: KubeScope): string[] {
   return scope.namespaces.filter((ns) => scope.role(ns) === 'model' || scope.role(ns) === 'policy')
 }
 
-/** A one-line default-deny policy for `kubectl apply`. */
-/** `juju`: the namespace is a Juju model's, whose agents and related applications need rules of their own. */
-export function defaultDenyCommand(ns: string, juju: boolean): string {
+/**
+ * A one-line default-deny policy for `kubectl apply`, and what must be allowed before it goes in
+ * (a deny applied first cuts that traffic until the allows follow). `juju`: the namespace is a
+ * Juju model's, whose agents and related applications need rules of their own, and which
+ * `hardenctl reconcile` manages in that order. Services the API server calls in the namespace
+ * (admission webhooks, aggregated APIs) are named: no pod selector admits the API server.
+ */
+export function defaultDenyCommand(ns: string, juju: boolean, view: Pick<KubernetesView, 'webhookConfigurations' | 'apiServices'>): string {
   const manifest = JSON.stringify({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: {name: 'default-deny-ingress', namespace: ns},
     spec: {podSelector: {}, policyTypes: ['Ingress']},
   })
-  const then = juju
-    ? 'then allow what the model needs: agents to the modeloperator (TCP 17071) and traffic between related applications'
-    : "then allow each workload's clients on its ports"
-  return `echo '${manifest}' | kubectl apply -f -   # ${then}`
+  const calls = apiServerBackends(view).filter((backend) => backend.namespace === ns)
+  const apiServer =
+    calls.length === 0 ? '' : `; the Kubernetes API server (from its nodes' addresses) to ${list([...new Set(calls.map((call) => `Service ${call.service} port ${call.port} (${call.caller})`))])}`
+  const first = juju
+    ? `first allow what the model needs: agents to the modeloperator (TCP 17071), traffic between related applications${apiServer}; hardenctl reconcile applies those before this deny`
+    : `first allow each workload's clients on its ports${apiServer}`
+  return `echo '${manifest}' | kubectl apply -f -   # ${first}`
 }
 
 export const netNoDefaultDeny: Rule = {
@@ -70,7 +80,7 @@ export const netNoDefaultDeny: Rule = {
         target: namespaceTarget(ns, model),
         message: `namespace ${ns}${model ? ` (Juju model ${model.name})` : ''} has no default-deny ingress NetworkPolicy${policies.length > 0 ? ` (policies: ${list(policies.map((p) => p.metadata.name))})` : ''}: ${exposure}`,
         evidence: {networkPolicies: policies.map((p) => p.metadata.name), defaultDeny: false},
-        remediation: `${openAll.map((p) => `kubectl -n ${ns} delete networkpolicy ${p.metadata.name} && `).join('')}${defaultDenyCommand(ns, scope.role(ns) === 'model')}`,
+        remediation: `${openAll.map((p) => `kubectl -n ${ns} delete networkpolicy ${p.metadata.name} && `).join('')}${defaultDenyCommand(ns, scope.role(ns) === 'model', inventory.kubernetes)}`,
         ...(ref ? {ref} : {}),
         ...(annotations ? {annotations} : {}),
       })
@@ -118,7 +128,7 @@ export const netUnrestrictedPod: Rule = {
         remediation: hostNetwork
           ? 'NetworkPolicy does not reach a hostNetwork pod: restrict its ports with the node\'s firewall, or run it off the host network if it does not need it'
           : isolation.selecting.length === 0
-            ? defaultDenyCommand(subject.namespace, scope.role(subject.namespace) === 'model')
+            ? defaultDenyCommand(subject.namespace, scope.role(subject.namespace) === 'model', inventory.kubernetes)
             : `kubectl -n ${subject.namespace} edit networkpolicy ${isolation.allowAll[0] ?? ''}   # replace the allow-all rule with the peers and ports the application needs`,
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),

@@ -24,9 +24,12 @@ export async function livepatchKubernetesObjects(): Promise<object[]> {
   return objects
 }
 
-/** Controller microk8s-prod with the example's livepatch model; `admin` logs in with `password`. */
-export async function livepatchJujuEstate(password: string): Promise<FakeEstate> {
-  const status = JSON.parse(await readFile(join(LIVEPATCH_EXAMPLE, 'juju/microk8s-prod/models/livepatch/status.json'), 'utf8')) as Record<string, unknown>
+/**
+ * Controller microk8s-prod with the example's livepatch model; `admin` logs in with `password`.
+ * `changeStatus` changes the model's `juju status` first (an application added).
+ */
+export async function livepatchJujuEstate(password: string, changeStatus: (status: Record<string, unknown>) => Record<string, unknown> = (status) => status): Promise<FakeEstate> {
+  const status = changeStatus(JSON.parse(await readFile(join(LIVEPATCH_EXAMPLE, 'juju/microk8s-prod/models/livepatch/status.json'), 'utf8')) as Record<string, unknown>)
   return {
     controllerName: 'microk8s-prod',
     controllerUuid: '7d0f8a3c-51e4-4c2b-9a6e-2f1b3c4d5e6f',
@@ -64,9 +67,9 @@ export class LiveLivepatch {
     readonly controller: FakeController,
   ) {}
 
-  static async start(prefix: string, password: string): Promise<LiveLivepatch> {
+  static async start(prefix: string, password: string, changeStatus?: (status: Record<string, unknown>) => Record<string, unknown>): Promise<LiveLivepatch> {
     const home = await mkdtemp(join(tmpdir(), prefix))
-    const controller = await startFakeController(await livepatchJujuEstate(password))
+    const controller = await startFakeController(await livepatchJujuEstate(password, changeStatus))
     writeJujuData(join(home, 'juju'), [{name: 'microk8s-prod', controller, user: 'admin', password}], 'microk8s-prod')
     return new LiveLivepatch(home, controller)
   }

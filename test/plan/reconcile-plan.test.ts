@@ -81,7 +81,7 @@ describe('desired NetworkPolicies for the Livepatch example', () => {
   })
 
   it('with egress isolation, opens DNS, Juju agents and relation flows outward', async () => {
-    const policy: Policy = {...defaultPolicy(), networkPolicies: {egress: true, controllerApiCidrs: ['10.0.0.0/8']}}
+    const policy: Policy = {...defaultPolicy(), networkPolicies: {...defaultPolicy().networkPolicies, egress: true, controllerApiCidrs: ['10.0.0.0/8']}}
     const desired = desiredNetworkPolicies(await example(), policy)
     const livepatch = desired.namespaces.find((ns) => ns.namespace === 'livepatch')!
     expect(policyFor(livepatch.policies, 'hardenctl-default-deny').spec.policyTypes).toEqual(['Ingress', 'Egress'])
@@ -97,7 +97,7 @@ describe('desired NetworkPolicies for the Livepatch example', () => {
 
   it('every generated manifest is valid against the networking.k8s.io/v1 OpenAPI schema', async () => {
     for (const egress of [false, true]) {
-      const desired = desiredNetworkPolicies(await example(), {...defaultPolicy(), networkPolicies: {egress, controllerApiCidrs: ['0.0.0.0/0']}})
+      const desired = desiredNetworkPolicies(await example(), {...defaultPolicy(), networkPolicies: {...defaultPolicy().networkPolicies, egress, controllerApiCidrs: ['0.0.0.0/0']}})
       for (const object of desired.namespaces.flatMap((ns) => ns.policies)) {
         expect(() => new NetworkPolicy(object as never).validate(), object.metadata.name).not.toThrow()
       }

@@ -67,7 +67,7 @@ export interface WatchOptions extends ConnectionOptions {
   onProblem?: (message: string) => void
   /** Kinds kept. Default: every kind a live run lists (KUBERNETES_LISTS). */
   kinds?: readonly KubernetesList[]
-  /** Kinds (`Service`) whose changes go to `onChange`. Default: Namespace and Service. */
+  /** Kinds (`Service`) whose changes go to `onChange`. Default: REPORTED_KINDS. */
   reported?: readonly string[]
   /** Keep only objects in these namespaces (and only these Namespace objects); cluster-scoped kinds are kept whole. */
   namespaces?: string[]
@@ -97,7 +97,8 @@ export interface ClusterWatch {
   snapshot(): KubernetesCollection
 }
 
-export const REPORTED_KINDS: readonly string[] = ['Namespace', 'Service']
+/** Changes that start a reconcile pass: what the plan is made from besides Juju (pods change too often and change no policy). */
+export const REPORTED_KINDS: readonly string[] = ['Namespace', 'Service', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService']
 /** An hour: a whole-cluster LIST is the expensive request, and the watches keep the stores current meanwhile. */
 export const DEFAULT_RESYNC_MS = 3_600_000
 

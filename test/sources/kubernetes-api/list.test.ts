@@ -466,6 +466,7 @@ describe('collected documents through the Kubernetes reader', () => {
         'k8s-ingresses',
         'k8s-networkpolicies',
         'k8s-rbac',
+        'k8s-webhooks',
       ]),
     )
     const gaps = contributions.flatMap((c) => (c.type === 'gap' ? [c.gap] : []))

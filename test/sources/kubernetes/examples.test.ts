@@ -71,6 +71,7 @@ describe('example livepatch-k8s: Kubernetes objects', () => {
       'k8s-rbac',
       'k8s-serviceaccounts',
       'k8s-services',
+      'k8s-webhooks',
       'k8s-workloads',
     ])
     expect(objects(out).filter((o) => o.kind === 'NetworkPolicy')).toEqual([])

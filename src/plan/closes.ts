@@ -31,7 +31,7 @@ import {allowedCidrs, jujuExposure} from '../policy/exposure.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
-import {ingressBackends, portsOf, type Resolved, resolveRemote, servicesOf, sideOf} from './network-policies.js'
+import {ingressBackends, portsOf, relationServerPorts, type Resolved, resolveRemote, servicesOf, sideOf} from './network-policies.js'
 import {apiServerCallsIn} from './api-server-calls.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {whoServes} from './serving.js'
@@ -213,7 +213,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
       const label = `relation ${first.application}:${first.endpoint ?? '?'} ↔ ${second.application}:${second.endpoint ?? '?'}`
       for (const [server, client] of flows as [Resolved, Resolved][]) {
         for (const to of appClasses(server.namespace, server.name)) {
-          for (const from of appClasses(client.namespace, client.name)) used.push({from: from.id, to, ports: portSet(portsOf(servicesOf(server.app)), to), usedBy: label})
+          for (const from of appClasses(client.namespace, client.name)) used.push({from: from.id, to, ports: portSet(relationServerPorts(serving, server.app), to), usedBy: label})
         }
       }
     }

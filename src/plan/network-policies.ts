@@ -18,7 +18,7 @@ import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
 import {apiServerCallsIn} from './api-server-calls.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
-import {type RelationSide, whoServes} from './serving.js'
+import {type RelationSide, type Serving, whoServes} from './serving.js'
 import {
   type LabelSelector,
   MANAGED_BY_LABEL,
@@ -469,7 +469,7 @@ function relationRules(
       const serving = whoServes(sideOf(a), sideOf(b), relation.interface)
       const localServes = serving.kind === 'both' || (serving.kind === 'one-way' && serving.server === local.name)
       if (local.namespace !== undefined && localServes) {
-        const ports = portsOf(servicesOf(local.app))
+        const ports = relationServerPorts(serving, local.app)
         draft(local.namespace, `hardenctl-app-${local.name}`, {matchLabels: {[APP_NAME_LABEL]: local.name}}).ingress.push({
           peers: [{namespaceSelector: {}}],
           ports: ports.length > 0 ? ports : undefined,
@@ -496,9 +496,9 @@ function relationRules(
       serving.kind === 'both' ? [[a, b], [b, a]] : serving.server === a.name ? [[a, b]] : [[b, a]]
     if (serving.kind === 'both') notes.push(`relation ${label} in model ${model.name}: allowed both ways (${serving.basis})`)
     for (const [server, client] of flows) {
-      const serverServices = servicesOf(server.app)
-      const ports = portsOf(serverServices)
-      if (ports.length === 0) notes.push(`${server.namespace}/${server.name}: no Service ports besides Juju's placeholder; ${client.name} may reach it on any port (relation ${label})`)
+      const ports = relationServerPorts(serving, server.app)
+      if (serving.portsInRelationData) notes.push(`${server.namespace}/${server.name}: ${client.name} may reach it on any port (relation ${label}): ${serving.portsInRelationData}`)
+      else if (ports.length === 0) notes.push(`${server.namespace}/${server.name}: no Service ports besides Juju's placeholder; ${client.name} may reach it on any port (relation ${label})`)
       const peer: NetworkPolicyPeer =
         client.namespace === server.namespace
           ? {podSelector: {matchLabels: {[APP_NAME_LABEL]: client.name}}}
@@ -514,6 +514,12 @@ function relationRules(
       }
     }
   }
+}
+
+/** The server's ports a relation's client is admitted on: its Services' ports, or none (every port) when the relation names them itself. */
+export function relationServerPorts(serving: Serving, server: Application | undefined): NetworkPolicyPort[] {
+  if (serving.kind === 'none' || serving.portsInRelationData) return []
+  return portsOf(servicesOf(server))
 }
 
 export interface Resolved {

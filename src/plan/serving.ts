@@ -8,9 +8,17 @@
 import type {Application} from '../inventory/types.js'
 
 export type Serving =
-  | {kind: 'one-way'; server: string; client: string; basis: string}
-  | {kind: 'both'; basis: string}
+  | ({kind: 'one-way'; server: string; client: string; basis: string} & PortsKnown)
+  | ({kind: 'both'; basis: string} & PortsKnown)
   | {kind: 'none'; basis: string}
+
+interface PortsKnown {
+  /**
+   * The client connects to ports the server names in relation data, which need not be on the
+   * server's Services (PORTS_IN_RELATION_DATA): the why, else undefined.
+   */
+  portsInRelationData?: string
+}
 
 interface InterfaceRule {
   /** Who accepts connections. */
@@ -44,6 +52,16 @@ const INTERFACES: Record<string, InterfaceRule> = {
   'nginx-route': {serves: 'requirer', providerCharms: PROXIES},
 }
 
+/**
+ * Interfaces whose client connects to ports the server names in relation data rather than on its
+ * Services: prometheus_scrape's `scrape_jobs` (postgresql-k8s has Prometheus scrape 9187, 9854 and
+ * 8008 while it opens only 5432 and 8008). hardenctl does not read relation data (it holds
+ * passwords), so such a client is admitted on every port of the server.
+ */
+const PORTS_IN_RELATION_DATA: Record<string, string> = {
+  prometheus_scrape: "the scrape targets' ports come from the relation's scrape_jobs, which need not be on the Service",
+}
+
 /** Interfaces that only exchange relation data: no connection between the pods. */
 const DATA_ONLY = new Set(['grafana_dashboard', 'tls-certificates', 'juju-info', 'catalogue', 'certificate_transfer'])
 
@@ -60,13 +78,14 @@ export function whoServes(a: RelationSide, b: RelationSide, relationInterface: s
   if (interfaceName !== undefined && DATA_ONLY.has(interfaceName)) return {kind: 'none', basis: `interface ${interfaceName} carries relation data only`}
   const rule = interfaceName === undefined ? undefined : INTERFACES[interfaceName]
   const serves = rule?.serves ?? 'provider'
+  const ports: PortsKnown = interfaceName !== undefined && PORTS_IN_RELATION_DATA[interfaceName] ? {portsInRelationData: PORTS_IN_RELATION_DATA[interfaceName]} : {}
 
   const roleA = a.role ?? metadataRole(a)
   const roleB = b.role ?? metadataRole(b)
   const fromRoles = (provider: RelationSide, requirer: RelationSide, basis: string): Serving =>
     serves === 'provider'
-      ? {kind: 'one-way', server: provider.name, client: requirer.name, basis}
-      : {kind: 'one-way', server: requirer.name, client: provider.name, basis}
+      ? {kind: 'one-way', server: provider.name, client: requirer.name, basis, ...ports}
+      : {kind: 'one-way', server: requirer.name, client: provider.name, basis, ...ports}
   if (roleA === 'provider' && roleB !== 'provider') return fromRoles(a, b, 'charm metadata')
   if (roleB === 'provider' && roleA !== 'provider') return fromRoles(b, a, 'charm metadata')
   if (roleA === 'requirer' && roleB !== 'requirer') return fromRoles(b, a, 'charm metadata')
@@ -78,7 +97,7 @@ export function whoServes(a: RelationSide, b: RelationSide, relationInterface: s
     if (isProvider(a) !== isProvider(b)) return isProvider(a) ? fromRoles(a, b, `interface ${interfaceName}`) : fromRoles(b, a, `interface ${interfaceName}`)
     if (isRequirer(a) !== isRequirer(b)) return isRequirer(a) ? fromRoles(b, a, `interface ${interfaceName}`) : fromRoles(a, b, `interface ${interfaceName}`)
   }
-  return {kind: 'both', basis: `neither charm metadata nor the interface table says which side of ${interfaceName ?? 'this relation'} provides`}
+  return {kind: 'both', basis: `neither charm metadata nor the interface table says which side of ${interfaceName ?? 'this relation'} provides`, ...ports}
 }
 
 function charmOf(side: RelationSide): string {

@@ -25,6 +25,18 @@ export async function livepatchKubernetesObjects(): Promise<object[]> {
 }
 
 /**
+ * A unit pod of application `app` in the example's model, shaped as Juju makes it: the example's
+ * postgresql-0 (a Juju sidecar pod) renamed, with its own uid.
+ */
+export async function exampleUnitPod(app: string, uid: string): Promise<Record<string, unknown>> {
+  const pods = JSON.parse(await readFile(join(LIVEPATCH_EXAMPLE, 'kubernetes/pods.json'), 'utf8')) as {items: Record<string, unknown>[]}
+  const postgresql = pods.items.find((pod) => (pod.metadata as {name: string}).name === 'postgresql-0')
+  const pod = JSON.parse(JSON.stringify(postgresql).replaceAll('postgresql', app)) as {metadata: {uid: string}}
+  pod.metadata.uid = uid
+  return pod as unknown as Record<string, unknown>
+}
+
+/**
  * Controller microk8s-prod with the example's livepatch model; `admin` logs in with `password`.
  * `changeStatus` changes the model's `juju status` first (an application added).
  */

@@ -6,7 +6,7 @@
  * `src/templates/webhook_configuration.yaml.j2`) patches its Juju Service to its `port` option
  * (default 4443, config.yaml) and applies a MutatingWebhookConfiguration that sends every pod
  * CREATE in a Kubeflow profile namespace to that Service, `failurePolicy: Fail`. Its unit's pod
- * is the example's postgresql-0 pod renamed (the same Juju sidecar shape).
+ * is the example's postgresql-0 pod renamed (exampleUnitPod: the same Juju sidecar shape).
  *
  * Besides it, what every cluster has and reconcile must leave alone: a Local APIService, the
  * metrics-server APIService in kube-system (not a model namespace), and a webhook called by URL.
@@ -14,7 +14,7 @@
 import {cp, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {LIVEPATCH_EXAMPLE} from './livepatch-estate.js'
+import {exampleUnitPod, LIVEPATCH_EXAMPLE} from './livepatch-estate.js'
 
 export const WEBHOOK_APP = 'admission-webhook'
 export const WEBHOOK_PORT = 4443
@@ -59,9 +59,7 @@ export function withAdmissionWebhook(status: Json): Json {
 
 /** The unit's pod, its Service (as KubernetesServicePatch leaves it), and what the API server calls. */
 export async function admissionWebhookObjects(): Promise<{pods: Json[]; services: Json[]; mutating: Json[]; validating: Json[]; apiServices: Json[]}> {
-  const pods = JSON.parse(await readFile(join(LIVEPATCH_EXAMPLE, 'kubernetes/pods.json'), 'utf8')) as {items: Json[]}
-  const postgresql = pods.items.find((pod) => (pod.metadata as Json).name === 'postgresql-0')
-  const pod = JSON.parse(JSON.stringify(postgresql).replaceAll('postgresql', WEBHOOK_APP).replace(/"uid":"5f3a0019-9c1d-4b2e-8f3a-000001030557"/, '"uid":"5f3a0023-9c1d-4b2e-8f3a-0000011a2b40"')) as Json
+  const pod = await exampleUnitPod(WEBHOOK_APP, '5f3a0023-9c1d-4b2e-8f3a-0000011a2b40')
   const service = {
     apiVersion: 'v1',
     kind: 'Service',

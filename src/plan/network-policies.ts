@@ -116,6 +116,15 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       state.untouched.push({namespace, why: 'incomplete-view', reason: problem})
       continue
     }
+    const unmodelled = role === 'model' && policy.networkPolicies.unmodelledWorkloads === 'leave-namespace' ? unmodelledServices(namespace, model!, cluster) : []
+    if (unmodelled.length > 0) {
+      state.untouched.push({
+        namespace,
+        why: 'unmodelled-workloads',
+        reason: `pods that are no Juju unit serve Service ${unmodelled.join(', ')} here (a charm-created Deployment, a Helm release): the relation graph does not say who talks to them or whom they call, so a default deny would cut traffic hardenctl cannot see; left as it is (networkPolicies.unmodelledWorkloads: isolate plans it anyway)`,
+      })
+      continue
+    }
     modelOfNamespace.set(namespace, role === 'controller' ? (model?.name ?? 'controller') : model!.name)
     if (role === 'controller') controllerPolicies(namespace, policy, draft)
     else managed.push({namespace, model: model!})
@@ -156,6 +165,27 @@ function podSecurityLabels(policy: Policy): Record<string, string> | undefined {
     if (level !== undefined) labels[`${PSA_LABEL_PREFIX}${mode}`] = level
   }
   return labels
+}
+
+/**
+ * Services in a model namespace whose pods are no Juju unit (nor Juju's model operator or an
+ * operator pod): workloads a charm created (Charmed Kubeflow's istio gateway and istiod) or a Helm
+ * release put there. Their traffic is not in the relation graph.
+ */
+function unmodelledServices(namespace: string, model: Model, cluster: ClusterIndex): string[] {
+  const pods = cluster.podsIn(namespace).filter((pod) => {
+    const labels = pod.metadata.labels ?? {}
+    return !model.applications.has(labels[APP_NAME_LABEL] ?? '') && labels['operator.juju.is/name'] === undefined
+  })
+  if (pods.length === 0) return []
+  return cluster
+    .servicesIn(namespace)
+    .filter((service) => {
+      const selector = Object.entries(service.spec.selector ?? {})
+      return selector.length > 0 && pods.some((pod) => selector.every(([key, value]) => pod.metadata.labels?.[key] === value))
+    })
+    .map((service) => service.metadata.name)
+    .sort()
 }
 
 /** Why a namespace's view is not complete enough to change its policies, if it is not. */
@@ -560,6 +590,8 @@ interface ClusterIndex {
   /** What the API server calls in the namespace (admission webhooks, aggregated APIs). */
   apiServerBackendsIn(namespace: string): ApiServerBackend[]
   service(namespace: string, name: string): KubeService | undefined
+  servicesIn(namespace: string): KubeService[]
+  podsIn(namespace: string): Inventory['kubernetes']['pods']
   /** Cilium agents run in the cluster (its ipBlocks may not match node addresses, see apiServerViewNotes). */
   cilium: boolean
 }
@@ -570,11 +602,7 @@ export function servicesOf(app: Application | undefined): KubeService[] {
 }
 
 function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
-  const ingresses = new Map<string, Inventory['kubernetes']['ingresses']>()
-  for (const ingress of view.ingresses) {
-    const namespace = ingress.metadata.namespace ?? ''
-    ingresses.set(namespace, [...(ingresses.get(namespace) ?? []), ingress])
-  }
+  const ingresses = groupByNamespace(view.ingresses)
   const controllers = new Set<string>()
   let cilium = false
   for (const pod of view.pods) {
@@ -584,13 +612,28 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
   const backends = new Map<string, ApiServerBackend[]>()
   for (const backend of apiServerBackends(view)) backends.set(backend.namespace, [...(backends.get(backend.namespace) ?? []), backend])
   const services = new Map(view.services.map((service) => [`${service.metadata.namespace ?? ''}/${service.metadata.name}`, service]))
+  const servicesByNamespace = groupByNamespace(view.services)
+  const podsByNamespace = groupByNamespace(view.pods)
   return {
     ingressesIn: (namespace) => ingresses.get(namespace) ?? [],
     ingressControllerNamespaces: [...controllers].sort(),
     apiServerBackendsIn: (namespace) => backends.get(namespace) ?? [],
     service: (namespace, name) => services.get(`${namespace}/${name}`),
+    servicesIn: (namespace) => servicesByNamespace.get(namespace) ?? [],
+    podsIn: (namespace) => podsByNamespace.get(namespace) ?? [],
     cilium,
   }
+}
+
+function groupByNamespace<T extends {metadata: {namespace?: string | undefined}}>(objects: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const object of objects) {
+    const namespace = object.metadata.namespace ?? ''
+    const group = groups.get(namespace)
+    if (group) group.push(object)
+    else groups.set(namespace, [object])
+  }
+  return groups
 }
 
 /** The pod ports behind the app's Services (targetPort, else port), without Juju's placeholder. */

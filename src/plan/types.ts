@@ -88,8 +88,11 @@ export interface NamespaceLabelsAction {
 
 export interface UntouchedNamespace {
   namespace: string
-  /** incomplete-view and foreign-policy mean the namespace did not converge (exit 3); out-of-scope is by design. */
-  why: 'incomplete-view' | 'foreign-policy' | 'out-of-scope'
+  /**
+   * incomplete-view and foreign-policy mean the namespace did not converge (exit 3); out-of-scope
+   * and unmodelled-workloads (pods that are no Juju unit serve there, networkPolicies.unmodelledWorkloads) are by design.
+   */
+  why: 'incomplete-view' | 'foreign-policy' | 'out-of-scope' | 'unmodelled-workloads'
   reason: string
 }
 

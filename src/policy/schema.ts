@@ -138,8 +138,15 @@ export const policySchema = z.strictObject({
        * addresses, which no pod selector names. Default: anywhere, as today.
        */
       apiServerCidrs: z.array(cidr).default(['0.0.0.0/0', '::/0']),
+      /**
+       * A model namespace where pods that are no Juju unit serve a Service (a charm-created
+       * Deployment such as Charmed Kubeflow's istiod, a Helm release): `leave-namespace` leaves it
+       * as it is, since the relation graph does not say who talks to them; `isolate` plans it like
+       * any other (the closes check still refuses to cut what it can see in use).
+       */
+      unmodelledWorkloads: z.enum(['leave-namespace', 'isolate']).default('leave-namespace'),
     })
-    .default({egress: false, controllerApiCidrs: ['0.0.0.0/0'], apiServerCidrs: ['0.0.0.0/0', '::/0']}),
+    .default({egress: false, controllerApiCidrs: ['0.0.0.0/0'], apiServerCidrs: ['0.0.0.0/0', '::/0'], unmodelledWorkloads: 'leave-namespace'}),
   /**
    * Pod Security Admission labels on the Juju namespaces reconcile manages. Off by default; with
    * `enabled`, warn and audit default to restricted and enforce is left unset: most charms run

@@ -120,7 +120,7 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
 
   const converged =
     (applied?.failed ?? 0) === 0 &&
-    plan.untouched.every((entry) => entry.why === 'out-of-scope') &&
+    plan.untouched.every((entry) => entry.why === 'out-of-scope' || entry.why === 'unmodelled-workloads') &&
     juju.failed === 0 &&
     juju.heldBack === undefined &&
     (policyReports?.failed.length ?? 0) === 0

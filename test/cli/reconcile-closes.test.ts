@@ -23,6 +23,8 @@ import {LiveLivepatch} from '../helpers/livepatch-estate.js'
 
 const ENFORCE = 'apiVersion: hardenctl.io/v1\nexposure:\n  enforce: true\n'
 const EGRESS = 'apiVersion: hardenctl.io/v1\nnetworkPolicies:\n  egress: true\n'
+/** Plans a model namespace where a workload that is no Juju unit serves (left as it is by default). */
+const ISOLATE_UNMODELLED = 'apiVersion: hardenctl.io/v1\nnetworkPolicies:\n  unmodelledWorkloads: isolate\n'
 const TRAEFIK = `${COS_NAMESPACE}/traefik`
 
 /**
@@ -166,8 +168,54 @@ describe('reconcile --dry-run on a COS-Lite model says what the plan closes', ()
     )
   }, 60_000)
 
-  it('a workload in the namespace that is no Juju application\'s, exposed by a LoadBalancer: listed as closing, not asked for', async () => {
-    const planned = await dryRun('foreign', {}, foreignExposedObjects(COS_NAMESPACE))
+  it('a workload in the namespace that is no Juju application\'s: by default the namespace is left as it is, naming its Service', async () => {
+    const planned = await dryRun('foreign-left', {}, foreignExposedObjects(COS_NAMESPACE))
+    expect(planned.plan.closes).toEqual([])
+    expect(planned.plan.untouched).toContainEqual({
+      namespace: COS_NAMESPACE,
+      why: 'unmodelled-workloads',
+      reason:
+        'pods that are no Juju unit serve Service oauth2-proxy here (a charm-created Deployment, a Helm release): the relation graph does not say who talks to them or whom they call, so a default deny would cut traffic hardenctl cannot see; left as it is (networkPolicies.unmodelledWorkloads: isolate plans it anyway)',
+    })
+    expect(planned.plan.actions.filter((action) => 'object' in action && action.object.metadata.namespace === COS_NAMESPACE)).toEqual([])
+  }, 60_000)
+
+  it('a charm-created workload behind a ClusterIP Service (Charmed Kubeflow\'s istiod) leaves the namespace as it is too', async () => {
+    // istio-pilot applies Istio's own istiod Deployment and Service into the model's namespace:
+    // every sidecar in the cluster fetches its configuration from it (15012), and the API server
+    // calls its injection webhook. No relation says so.
+    const labels = {app: 'istiod', istio: 'pilot'}
+    const istiod = [
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {name: 'istiod-6c8f7d9b4d-x2w7k', namespace: COS_NAMESPACE, labels: {...labels, 'istio.io/rev': 'default', 'pod-template-hash': '6c8f7d9b4d'}},
+        spec: {containers: [{name: 'discovery', image: 'docker.io/istio/pilot:1.22.0', ports: [{containerPort: 8080, protocol: 'TCP'}, {containerPort: 15010, protocol: 'TCP'}, {containerPort: 15017, protocol: 'TCP'}]}]},
+        status: {phase: 'Running'},
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {name: 'istiod', namespace: COS_NAMESPACE, labels: {...labels, 'istio.io/rev': 'default'}},
+        spec: {
+          type: 'ClusterIP',
+          selector: labels,
+          ports: [
+            {name: 'grpc-xds', port: 15010, protocol: 'TCP', targetPort: 15010},
+            {name: 'https-dns', port: 15012, protocol: 'TCP', targetPort: 15012},
+            {name: 'https-webhook', port: 443, protocol: 'TCP', targetPort: 15017},
+            {name: 'http-monitoring', port: 15014, protocol: 'TCP', targetPort: 15014},
+          ],
+        },
+      },
+    ]
+    const planned = await dryRun('foreign-clusterip', {}, istiod)
+    expect(planned.plan.untouched.find((entry) => entry.namespace === COS_NAMESPACE)).toMatchObject({why: 'unmodelled-workloads', reason: expect.stringMatching(/^pods that are no Juju unit serve Service istiod here/)})
+    expect(planned.text).toContain(`Left exactly as they are:\n  ${COS_NAMESPACE}: pods that are no Juju unit serve Service istiod here`)
+  }, 60_000)
+
+  it('with unmodelledWorkloads: isolate, such a workload exposed by a LoadBalancer is listed as closing, not asked for', async () => {
+    const planned = await dryRun('foreign', {policy: ISOLATE_UNMODELLED}, foreignExposedObjects(COS_NAMESPACE))
     expect(planned.plan.closes).toEqual([
       {
         from: OUTSIDE_ID,
@@ -197,7 +245,7 @@ describe('a real run refuses to close a path in use the policy did not ask to cl
   beforeAll(async () => {
     live = await LiveLivepatch.start('hardenctl-closes-live-', PASSWORD)
     policyFile = join(live.home, 'egress.yaml')
-    await writeFile(policyFile, EGRESS)
+    await writeFile(policyFile, `${EGRESS}  unmodelledWorkloads: isolate\n`)
   })
   afterEach(async () => {
     await live.closeClusters()

@@ -17,7 +17,7 @@ import {loadInventory} from '../../src/audit/run-audit.js'
 import {closedPaths} from '../../src/plan/closes.js'
 import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
 import {planReconcile} from '../../src/plan/plan.js'
-import type {NetworkPolicyObject, ReconcilePlan} from '../../src/plan/types.js'
+import {type NetworkPolicyObject, networkPolicyActions, type ReconcilePlan} from '../../src/plan/types.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
 import {runCli} from '../helpers/cli.js'
 import {LiveLivepatch} from '../helpers/livepatch-estate.js'
@@ -27,7 +27,7 @@ const POLICY_NAME = `hardenctl-apiserver-${WEBHOOK_APP}`
 const CALLER = `MutatingWebhookConfiguration ${WEBHOOK_CONFIGURATION} (webhook admission-webhook.kubeflow.org)`
 
 function planned(plan: ReconcilePlan, name: string): NetworkPolicyObject | undefined {
-  return plan.actions.flatMap((action) => ('object' in action && action.object.kind === 'NetworkPolicy' ? [action.object as NetworkPolicyObject] : [])).find((object) => object.metadata.name === name)
+  return networkPolicyActions(plan).find((action) => action.object.metadata.name === name)?.object
 }
 
 describe('reconcile --dry-run --from: a webhook served from a model namespace', () => {

@@ -19,8 +19,6 @@ export interface ApiServerBackend {
   service: string
   /** The Service port called. */
   port: number
-  /** `failurePolicy: Ignore`: requests go on without the webhook when it cannot be reached. */
-  failOpen: boolean
 }
 
 export function apiServerBackends(view: Pick<KubernetesView, 'webhookConfigurations' | 'apiServices'>): ApiServerBackend[] {
@@ -34,14 +32,13 @@ export function apiServerBackends(view: Pick<KubernetesView, 'webhookConfigurati
         namespace: service.namespace,
         service: service.name,
         port: service.port ?? API_SERVER_CALL_PORT,
-        failOpen: webhook.failurePolicy === 'Ignore',
       })
     }
   }
   for (const apiService of view.apiServices) {
     const service = apiService.spec?.service
     if (!service) continue
-    backends.push({caller: `APIService ${apiService.metadata.name}`, namespace: service.namespace, service: service.name, port: service.port ?? API_SERVER_CALL_PORT, failOpen: false})
+    backends.push({caller: `APIService ${apiService.metadata.name}`, namespace: service.namespace, service: service.name, port: service.port ?? API_SERVER_CALL_PORT})
   }
   return backends
 }

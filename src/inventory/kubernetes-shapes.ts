@@ -250,7 +250,6 @@ export const webhookConfigurationSchema = z.looseObject({
       z.looseObject({
         name: z.string(),
         clientConfig: z.looseObject({service: serviceReferenceSchema.optional(), url: z.string().optional()}),
-        failurePolicy: z.string().optional(),
       }),
     )
     .optional(),

@@ -225,6 +225,8 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
  * A LoadBalancer/NodePort/externalIPs Service in a model's namespace whose pods are no Juju
  * application's (a Helm release or hand-applied workload living there): the namespace's default
  * deny cuts it off and no planned rule knows it, so its exposure is a path in use that closes.
+ * Only planned with `networkPolicies.unmodelledWorkloads: isolate`: by default such a namespace is
+ * left as it is (network-policies.ts, unmodelledServices).
  */
 function foreignExposure(namespace: string, model: Model, services: readonly KubeService[], classes: readonly PodClass[]): UsedPath[] {
   const jujuServices = new Set([...model.applications.values()].flatMap((app) => servicesOf(app).map((service) => service.metadata.name)))

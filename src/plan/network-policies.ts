@@ -592,7 +592,7 @@ interface ClusterIndex {
   service(namespace: string, name: string): KubeService | undefined
   servicesIn(namespace: string): KubeService[]
   podsIn(namespace: string): Inventory['kubernetes']['pods']
-  /** Cilium agents run in the cluster (its ipBlocks may not match node addresses, see apiServerViewNotes). */
+  /** Cilium agents run in the cluster (its ipBlocks may not match node addresses, see apiServerRules). */
   cilium: boolean
 }
 
@@ -609,8 +609,7 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
     if (INGRESS_CONTROLLERS.has(pod.metadata.labels?.[APP_NAME_LABEL] ?? '') && pod.metadata.namespace) controllers.add(pod.metadata.namespace)
     if (pod.metadata.labels?.['k8s-app'] === 'cilium') cilium = true
   }
-  const backends = new Map<string, ApiServerBackend[]>()
-  for (const backend of apiServerBackends(view)) backends.set(backend.namespace, [...(backends.get(backend.namespace) ?? []), backend])
+  const backends = groupBy(apiServerBackends(view), (backend) => backend.namespace)
   const services = new Map(view.services.map((service) => [`${service.metadata.namespace ?? ''}/${service.metadata.name}`, service]))
   const servicesByNamespace = groupByNamespace(view.services)
   const podsByNamespace = groupByNamespace(view.pods)
@@ -626,12 +625,16 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
 }
 
 function groupByNamespace<T extends {metadata: {namespace?: string | undefined}}>(objects: readonly T[]): Map<string, T[]> {
+  return groupBy(objects, (object) => object.metadata.namespace ?? '')
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>()
-  for (const object of objects) {
-    const namespace = object.metadata.namespace ?? ''
-    const group = groups.get(namespace)
-    if (group) group.push(object)
-    else groups.set(namespace, [object])
+  for (const item of items) {
+    const key = keyOf(item)
+    const group = groups.get(key)
+    if (group) group.push(item)
+    else groups.set(key, [item])
   }
   return groups
 }

@@ -6,7 +6,8 @@
  *   exposure    outside (or the source ranges) → an app behind a LoadBalancer/NodePort/externalIPs
  *               Service or `juju expose`, on the exposed ports
  *   relations   client → server, in the direction the planner's `whoServes` gives, on the
- *               server's Service ports (cross-model ones resolved to the offering namespace)
+ *               server's Service ports (cross-model ones resolved to the offering namespace),
+ *               and the flows they imply (derived-flows.ts: coordinated workers, ingress proxies)
  *   Ingress     a known ingress controller → the backend app, on the backend Service's ports
  *   Juju        every unit's pod of a model → its model operator (17071) and the controller (17070)
  *   DNS         every pod of a model → the pods behind kube-system/kube-dns (53)
@@ -31,7 +32,8 @@ import {allowedCidrs, jujuExposure} from '../policy/exposure.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
-import {ingressBackends, portsOf, relationServerPorts, type Resolved, resolveRemote, servicesOf, sideOf} from './network-policies.js'
+import {ingressBackends, portsOf, relationFlows, relationServerPorts, type Resolved, resolveRemote, servicesOf, sideOf} from './network-policies.js'
+import {derivedFlows, type Flow} from './derived-flows.js'
 import {apiServerCallsIn} from './api-server-calls.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {whoServes} from './serving.js'
@@ -199,6 +201,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
     used.push(...foreignExposure(namespace, model, services.get(namespace) ?? [], byNamespace.get(namespace) ?? []))
     used.push(...apiServerPaths(namespace, apiServerCalls, services.get(namespace) ?? [], byNamespace.get(namespace) ?? [], policy))
 
+    const flows: Flow[] = []
     for (const relation of model.relations) {
       if (relation.endpoints.length !== 2) continue
       const [first, second] = relation.endpoints as [(typeof relation.endpoints)[0], (typeof relation.endpoints)[0]]
@@ -209,12 +212,11 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
       if (sides.some((side) => side.namespace === undefined)) continue
       const serving = whoServes(sideOf(sides[0]), sideOf(sides[1]), relation.interface)
       if (serving.kind === 'none') continue
-      const flows = serving.kind === 'both' ? [sides, [sides[1], sides[0]]] : serving.server === sides[0].name ? [sides] : [[sides[1], sides[0]]]
-      const label = `relation ${first.application}:${first.endpoint ?? '?'} ↔ ${second.application}:${second.endpoint ?? '?'}`
-      for (const [server, client] of flows as [Resolved, Resolved][]) {
-        for (const to of appClasses(server.namespace, server.name)) {
-          for (const from of appClasses(client.namespace, client.name)) used.push({from: from.id, to, ports: portSet(relationServerPorts(serving, server.app), to), usedBy: label})
-        }
+      flows.push(...relationFlows(sides[0], sides[1], serving, `relation ${first.application}:${first.endpoint ?? '?'} ↔ ${second.application}:${second.endpoint ?? '?'}`))
+    }
+    for (const {server, client, serving, label, derivedBecause} of [...flows, ...derivedFlows(flows)]) {
+      for (const to of appClasses(server.namespace, server.name)) {
+        for (const from of appClasses(client.namespace, client.name)) used.push({from: from.id, to, ports: portSet(relationServerPorts(serving, server.app), to), usedBy: derivedBecause ?? label})
       }
     }
   }

@@ -17,6 +17,7 @@ import type {Policy} from '../policy/schema.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
 import {apiServerCallsIn} from './api-server-calls.js'
+import {derivedFlows, type Flow} from './derived-flows.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {type RelationSide, type Serving, whoServes} from './serving.js'
 import {
@@ -476,6 +477,7 @@ function relationRules(
   egress: boolean,
   notes: string[],
 ): void {
+  const flows: Flow[] = []
   for (const relation of model.relations) {
     if (relation.endpoints.length !== 2) continue
     const [first, second] = relation.endpoints as [(typeof relation.endpoints)[0], (typeof relation.endpoints)[0]]
@@ -522,27 +524,55 @@ function relationRules(
 
     const serving = whoServes(sideOf(a), sideOf(b), relation.interface)
     if (serving.kind === 'none') continue
-    const flows: [Resolved, Resolved][] =
-      serving.kind === 'both' ? [[a, b], [b, a]] : serving.server === a.name ? [[a, b]] : [[b, a]]
     if (serving.kind === 'both') notes.push(`relation ${label} in model ${model.name}: allowed both ways (${serving.basis})`)
-    for (const [server, client] of flows) {
-      const ports = relationServerPorts(serving, server.app)
-      if (serving.portsInRelationData) notes.push(`${server.namespace}/${server.name}: ${client.name} may reach it on any port (relation ${label}): ${serving.portsInRelationData}`)
-      else if (ports.length === 0) notes.push(`${server.namespace}/${server.name}: no Service ports besides Juju's placeholder; ${client.name} may reach it on any port (relation ${label})`)
-      const peer: NetworkPolicyPeer =
-        client.namespace === server.namespace
-          ? {podSelector: {matchLabels: {[APP_NAME_LABEL]: client.name}}}
-          : {namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: client.namespace!}}, podSelector: {matchLabels: {[APP_NAME_LABEL]: client.name}}}
-      const reason = `relation ${label}: ${client.name} connects to ${server.name} (${serving.basis})`
-      draft(server.namespace!, `hardenctl-app-${server.name}`, {matchLabels: {[APP_NAME_LABEL]: server.name}}).ingress.push({peers: [peer], ports: ports.length > 0 ? ports : undefined, reason})
-      if (egress) {
-        const back: NetworkPolicyPeer =
-          client.namespace === server.namespace
-            ? {podSelector: {matchLabels: {[APP_NAME_LABEL]: server.name}}}
-            : {namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: server.namespace!}}, podSelector: {matchLabels: {[APP_NAME_LABEL]: server.name}}}
-        draft(client.namespace!, `hardenctl-app-${client.name}`, {matchLabels: {[APP_NAME_LABEL]: client.name}}).egress.push({peers: [back], ports: ports.length > 0 ? ports : undefined, reason})
-      }
-    }
+    flows.push(...relationFlows(a, b, serving, label))
+  }
+  const derived = derivedFlows(flows)
+  for (const summary of new Set(derived.map((flow) => flow.summary))) if (summary) notes.push(summary)
+  for (const flow of [...flows, ...derived]) admitFlow(flow, draft, egress, notes)
+}
+
+/** A relation's own flows: the client connects to the server, or each to the other. */
+export function relationFlows(a: Resolved, b: Resolved, serving: Flow['serving'], label: string): Flow[] {
+  const directions: [Resolved, Resolved][] = serving.kind === 'both' ? [[a, b], [b, a]] : serving.server === a.name ? [[a, b]] : [[b, a]]
+  return directions.map(([server, client]) => ({server, client, serving, label}))
+}
+
+/**
+ * Charms that take a relation's credentials for clients Juju does not model: data-integrator (for
+ * "applications or users outside Juju", its README), spark-integration-hub-k8s (for Spark jobs'
+ * driver and executor pods, usually in another namespace). Their server admits every namespace.
+ */
+const HANDS_OUT_TO_UNMODELLED_CLIENTS: ReadonlySet<string> = new Set(['data-integrator', 'spark-integration-hub-k8s'])
+
+function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, egress: boolean, notes: string[]): void {
+  const {server, client, serving, label} = flow
+  const ports = relationServerPorts(serving, server.app)
+  if (flow.derivedBecause === undefined && HANDS_OUT_TO_UNMODELLED_CLIENTS.has(client.app?.charm ?? '')) {
+    const on = ports.length > 0 ? ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`).join(', ') : 'every port'
+    draft(server.namespace!, `hardenctl-app-${server.name}`, {matchLabels: {[APP_NAME_LABEL]: server.name}}).ingress.push({
+      peers: [{namespaceSelector: {}}],
+      ports: ports.length > 0 ? ports : undefined,
+      reason: `relation ${label}: ${client.name} (${client.app?.charm}) hands ${server.name}'s address and credentials to clients Juju does not model: admitted from every namespace`,
+    })
+    notes.push(`${server.namespace}/${server.name}: ${client.name} (${client.app?.charm}) hands its address and credentials to clients Juju does not model; admitted from every namespace on ${on}`)
+  }
+  if (flow.derivedBecause === undefined) {
+    if (serving.portsInRelationData) notes.push(`${server.namespace}/${server.name}: ${client.name} may reach it on any port (relation ${label}): ${serving.portsInRelationData}`)
+    else if (ports.length === 0) notes.push(`${server.namespace}/${server.name}: no Service ports besides Juju's placeholder; ${client.name} may reach it on any port (relation ${label})`)
+  }
+  const peer: NetworkPolicyPeer =
+    client.namespace === server.namespace
+      ? {podSelector: {matchLabels: {[APP_NAME_LABEL]: client.name}}}
+      : {namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: client.namespace!}}, podSelector: {matchLabels: {[APP_NAME_LABEL]: client.name}}}
+  const reason = flow.derivedBecause ?? `relation ${label}: ${client.name} connects to ${server.name} (${serving.basis})`
+  draft(server.namespace!, `hardenctl-app-${server.name}`, {matchLabels: {[APP_NAME_LABEL]: server.name}}).ingress.push({peers: [peer], ports: ports.length > 0 ? ports : undefined, reason})
+  if (egress) {
+    const back: NetworkPolicyPeer =
+      client.namespace === server.namespace
+        ? {podSelector: {matchLabels: {[APP_NAME_LABEL]: server.name}}}
+        : {namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: server.namespace!}}, podSelector: {matchLabels: {[APP_NAME_LABEL]: server.name}}}
+    draft(client.namespace!, `hardenctl-app-${client.name}`, {matchLabels: {[APP_NAME_LABEL]: client.name}}).egress.push({peers: [back], ports: ports.length > 0 ? ports : undefined, reason})
   }
 }
 

@@ -7,10 +7,14 @@
  */
 import type {Application} from '../inventory/types.js'
 
-export type Serving =
+export type Serving = (
   | ({kind: 'one-way'; server: string; client: string; basis: string} & PortsKnown)
   | ({kind: 'both'; basis: string} & PortsKnown)
   | {kind: 'none'; basis: string}
+) & {
+  /** The relation's interface, from status or the charms' metadata, when known. */
+  interfaceName?: string
+}
 
 interface PortsKnown {
   /**
@@ -62,6 +66,24 @@ const PORTS_IN_RELATION_DATA: Record<string, string> = {
   prometheus_scrape: "the scrape targets' ports come from the relation's scrape_jobs, which need not be on the Service",
 }
 
+/**
+ * A coordinator and its workers (COS's coordinated workers: Tempo, Mimir, Loki): the coordinator's
+ * nginx calls the workers, the workers call the coordinator and each other (memberlist 7946, gRPC
+ * between components), on ports of their components that no Service lists. tempo_cluster is in
+ * tempo-coordinator-k8s's charmcraft.yaml, mimir_worker in mimir-coordinator-k8s's older
+ * metadata.yaml; mimir_cluster and loki_cluster follow the shared coordinated-workers library.
+ */
+export const CLUSTER_INTERFACES: ReadonlySet<string> = new Set(['tempo_cluster', 'mimir_cluster', 'loki_cluster', 'mimir_worker'])
+
+/**
+ * Interfaces where either side may connect, whatever the metadata says: asynchronous replication
+ * between two database clusters, where the standby connects to whichever side is primary now
+ * (postgresql-k8s `replication-offer` / `replication`, after a switchover the other way).
+ */
+const BOTH_WAYS: Record<string, string> = {
+  postgresql_async: 'asynchronous replication: the standby cluster connects to whichever side is primary, which a switchover changes',
+}
+
 /** Interfaces that only exchange relation data: no connection between the pods. */
 const DATA_ONLY = new Set(['grafana_dashboard', 'tls-certificates', 'juju-info', 'catalogue', 'certificate_transfer'])
 
@@ -75,21 +97,40 @@ export interface RelationSide {
 export function whoServes(a: RelationSide, b: RelationSide, relationInterface: string | undefined): Serving {
   // Status in the older relation shape names no interface; the charms' metadata does.
   const interfaceName = relationInterface ?? metadataEndpoint(a)?.interface ?? metadataEndpoint(b)?.interface
+  const serving = servingOver(a, b, interfaceName)
+  return interfaceName === undefined ? serving : {...serving, interfaceName}
+}
+
+/** Interfaces over which the proxy connects to the application (ingress): the application hands out the proxy's URL. */
+export const INGRESS_INTERFACES: ReadonlySet<string> = new Set(Object.entries(INTERFACES).flatMap(([name, rule]) => (rule.serves === 'requirer' ? [name] : [])))
+
+/** The side whose endpoint provides the relation (the status's role, else the charm's metadata), when exactly one does. */
+export function providerOf(a: RelationSide, b: RelationSide): RelationSide | undefined {
+  const roleA = a.role ?? metadataRole(a)
+  const roleB = b.role ?? metadataRole(b)
+  if (roleA === 'provider' && roleB !== 'provider') return a
+  if (roleB === 'provider' && roleA !== 'provider') return b
+  if (roleA === 'requirer' && roleB !== 'requirer') return b
+  if (roleB === 'requirer' && roleA !== 'requirer') return a
+  return undefined
+}
+
+function servingOver(a: RelationSide, b: RelationSide, interfaceName: string | undefined): Serving {
   if (interfaceName !== undefined && DATA_ONLY.has(interfaceName)) return {kind: 'none', basis: `interface ${interfaceName} carries relation data only`}
+  if (interfaceName !== undefined && CLUSTER_INTERFACES.has(interfaceName)) {
+    return {kind: 'both', basis: `interface ${interfaceName}: a coordinator and its workers call each other`, portsInRelationData: 'a coordinator and its workers talk on their components\' ports, which no Service lists'}
+  }
+  if (interfaceName !== undefined && BOTH_WAYS[interfaceName]) return {kind: 'both', basis: `interface ${interfaceName}: ${BOTH_WAYS[interfaceName]}`}
   const rule = interfaceName === undefined ? undefined : INTERFACES[interfaceName]
   const serves = rule?.serves ?? 'provider'
   const ports: PortsKnown = interfaceName !== undefined && PORTS_IN_RELATION_DATA[interfaceName] ? {portsInRelationData: PORTS_IN_RELATION_DATA[interfaceName]} : {}
 
-  const roleA = a.role ?? metadataRole(a)
-  const roleB = b.role ?? metadataRole(b)
   const fromRoles = (provider: RelationSide, requirer: RelationSide, basis: string): Serving =>
     serves === 'provider'
       ? {kind: 'one-way', server: provider.name, client: requirer.name, basis, ...ports}
       : {kind: 'one-way', server: requirer.name, client: provider.name, basis, ...ports}
-  if (roleA === 'provider' && roleB !== 'provider') return fromRoles(a, b, 'charm metadata')
-  if (roleB === 'provider' && roleA !== 'provider') return fromRoles(b, a, 'charm metadata')
-  if (roleA === 'requirer' && roleB !== 'requirer') return fromRoles(b, a, 'charm metadata')
-  if (roleB === 'requirer' && roleA !== 'requirer') return fromRoles(a, b, 'charm metadata')
+  const provider = providerOf(a, b)
+  if (provider) return provider === a ? fromRoles(a, b, 'charm metadata') : fromRoles(b, a, 'charm metadata')
 
   if (rule) {
     const isProvider = (side: RelationSide) => rule.providerCharms?.includes(charmOf(side)) ?? false

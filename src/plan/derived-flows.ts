@@ -12,6 +12,10 @@
  *   their ingress is ready. Their clients then connect to the proxy, so every client of such an
  *   application may reach the proxy on the proxy's Service ports.
  *
+ * - Scrape relays (prometheus-scrape-config-k8s, "interposing this charm between a scraped target
+ *   and the Prometheus charm", its metadata.yaml) pass the targets' scrape jobs on: whoever scrapes
+ *   the relay scrapes the targets behind it, on every port.
+ *
  * Both the planner and the closes check use these flows, so the proof covers what the plan admits.
  */
 import {sideOf, type Resolved} from './network-policies.js'
@@ -31,7 +35,29 @@ export interface Flow {
 }
 
 export function derivedFlows(flows: readonly Flow[]): Flow[] {
-  return [...coordinatedWorkerFlows(flows), ...ingressProxyFlows(flows)]
+  return [...coordinatedWorkerFlows(flows), ...ingressProxyFlows(flows), ...scrapeRelayFlows(flows)]
+}
+
+const SCRAPE_RELAYS: ReadonlySet<string> = new Set(['prometheus-scrape-config-k8s'])
+
+function scrapeRelayFlows(flows: readonly Flow[]): Flow[] {
+  const scrapes = flows.filter((flow) => flow.serving.interfaceName === 'prometheus_scrape')
+  const derived: Flow[] = []
+  for (const relayed of scrapes) {
+    // relayed: the relay scrapes a target (the relay is the client).
+    if (!SCRAPE_RELAYS.has(relayed.client.app?.charm ?? '')) continue
+    const relay = relayed.client
+    for (const scraper of scrapes) {
+      if (keyOf(scraper.server) !== keyOf(relay) || keyOf(scraper.client) === keyOf(relayed.server)) continue
+      derived.push({
+        ...relayed,
+        client: scraper.client,
+        summary: `${relay.namespace}/${relay.name} relays scrape jobs (${relay.app?.charm}): whoever scrapes it scrapes the targets behind it, on every port`,
+        derivedBecause: `${relay.name} relays ${relayed.server.name}'s scrape jobs to ${scraper.client.name} (${relayed.label})`,
+      })
+    }
+  }
+  return derived
 }
 
 const keyOf = (side: Resolved) => `${side.namespace ?? ''}/${side.name}`

@@ -77,7 +77,7 @@ async function writeTempoExample(dir: string): Promise<void> {
   status.applications.tempo = app('tempo-coordinator-k8s', {'tempo-cluster': [rel('tempo-querier', 'tempo_cluster'), rel('tempo-ingester', 'tempo_cluster')], 'metrics-endpoint': [rel('prometheus', 'prometheus_scrape')]}, 1)
   status.applications['tempo-querier'] = app('tempo-worker-k8s', {'tempo-cluster': [rel('tempo', 'tempo_cluster')]}, 2)
   status.applications['tempo-ingester'] = app('tempo-worker-k8s', {'tempo-cluster': [rel('tempo', 'tempo_cluster')]}, 3)
-  status.applications.prometheus = app('prometheus-k8s', {'metrics-endpoint': [rel('tempo', 'prometheus_scrape')], ingress: [rel('traefik', 'ingress_per_unit')], 'grafana-source': [rel('grafana', 'grafana_datasource')]}, 4)
+  status.applications.prometheus = app('prometheus-k8s', {'metrics-endpoint': [rel('tempo', 'prometheus_scrape'), rel('scrape-config', 'prometheus_scrape')], ingress: [rel('traefik', 'ingress_per_unit')], 'grafana-source': [rel('grafana', 'grafana_datasource')]}, 4)
   status.applications.traefik = app('traefik-k8s', {'ingress-per-unit': [rel('prometheus', 'ingress_per_unit')]}, 5)
   status.applications.grafana = app('grafana-k8s', {'grafana-source': [rel('prometheus', 'grafana_datasource')]}, 6)
   // A standby PostgreSQL cluster replicating from the example's (postgresql_async), and a data-integrator on its database endpoint.
@@ -85,6 +85,9 @@ async function writeTempoExample(dir: string): Promise<void> {
   status.applications['data-integrator'] = app('data-integrator', {postgresql: [rel('postgresql', 'postgresql_client')]}, 8)
   const postgresql = status.applications.postgresql as {relations: Record<string, unknown[]>}
   postgresql.relations['replication-offer'] = [rel('postgresql-standby', 'postgresql_async')]
+  // prometheus scrapes postgresql through a scrape-config relay.
+  status.applications['scrape-config'] = app('prometheus-scrape-config-k8s', {'configurable-scrape-jobs': [rel('postgresql', 'prometheus_scrape')], 'metrics-endpoint': [rel('prometheus', 'prometheus_scrape')]}, 9)
+  postgresql.relations['metrics-endpoint'] = [rel('scrape-config', 'prometheus_scrape')]
   postgresql.relations.database = [...(postgresql.relations.database ?? []), rel('data-integrator', 'postgresql_client')]
   await writeFile(statusFile, JSON.stringify(status, null, 2))
   const podsFile = join(dir, 'kubernetes/pods.json')
@@ -146,6 +149,14 @@ describe('clients of an application behind traefik reach traefik, and Tempo\'s c
     expect(planned(plan, 'hardenctl-app-postgresql-standby')?.spec.ingress).toContainEqual({from: from('postgresql')})
     expect(postgresql?.spec.ingress).toContainEqual({from: [{namespaceSelector: {}}], ports: [{protocol: 'TCP', port: 5432}, {protocol: 'TCP', port: 8008}]})
     expect(plan.notes).toContain('livepatch/postgresql: data-integrator (data-integrator) hands its address and credentials to clients Juju does not model; admitted from every namespace on 5432/TCP, 8008/TCP')
+  }, 60_000)
+
+  it('prometheus scrapes the target behind a scrape-config relay on every port', async () => {
+    const plan = await dryRun(dir)
+    const postgresql = planned(plan, 'hardenctl-app-postgresql')
+    expect(postgresql?.spec.ingress).toContainEqual({from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'prometheus'}}}]})
+    expect(postgresql?.metadata.annotations?.['hardenctl.io/reason']).toContain("scrape-config relays postgresql's scrape jobs to prometheus")
+    expect(plan.notes).toContain('livepatch/scrape-config relays scrape jobs (prometheus-scrape-config-k8s): whoever scrapes it scrapes the targets behind it, on every port')
   }, 60_000)
 
   it('the closes check holds those flows in use', async () => {

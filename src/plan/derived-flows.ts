@@ -2,11 +2,12 @@
  * Connections the relation graph implies but no single relation names, found in what charms do
  * with the relation data they exchange:
  *
- * - Coordinated workers (COS's Tempo, Mimir, Loki: CLUSTER_INTERFACES). The coordinator hands its
- *   workers' addresses out as scrape targets and its storage, logging and remote-write settings to
- *   the workers, so each worker takes part in the coordinator's flows: whoever the coordinator
- *   serves may reach the workers, and the workers reach whoever the coordinator connects to. Worker
- *   applications of one coordinator call each other (memberlist, gRPC between components).
+ * - Clusters of applications (CLUSTER_INTERFACES: COS's coordinated workers, MongoDB's config-server
+ *   and shards, `peer_cluster`). A coordinator hands its members' addresses out (as scrape targets,
+ *   to mongos) and its storage, logging and remote-write settings to them, so each member takes
+ *   part in the coordinator's flows: whoever the coordinator serves may reach the members, and the
+ *   members reach whoever the coordinator connects to. Members of one cluster call each other
+ *   (memberlist, gRPC between components, chunk migration between shards).
  * - Applications behind an ingress proxy (INGRESS_INTERFACES) hand out the proxy's URL:
  *   prometheus-k8s's remote-write and datasource URLs, loki-k8s's push URL, hydra's endpoints once
  *   their ingress is ready. Their clients then connect to the proxy, so every client of such an
@@ -35,7 +36,7 @@ export interface Flow {
 }
 
 export function derivedFlows(flows: readonly Flow[]): Flow[] {
-  return [...coordinatedWorkerFlows(flows), ...ingressProxyFlows(flows), ...scrapeRelayFlows(flows)]
+  return [...clusterMemberFlows(flows), ...ingressProxyFlows(flows), ...scrapeRelayFlows(flows)]
 }
 
 const SCRAPE_RELAYS: ReadonlySet<string> = new Set(['prometheus-scrape-config-k8s'])
@@ -62,41 +63,49 @@ function scrapeRelayFlows(flows: readonly Flow[]): Flow[] {
 
 const keyOf = (side: Resolved) => `${side.namespace ?? ''}/${side.name}`
 
-function coordinatedWorkerFlows(flows: readonly Flow[]): Flow[] {
-  // Coordinator → its workers, from the cluster relations (in either direction: they are both ways).
-  const clusters = new Map<string, {coordinator: Resolved; workers: Resolved[]}>()
+/** The coordinator's end of a cluster relation, by name: mongodb's `config-server` (its members' is `sharding`), kafka-k8s's `peer-cluster-orchestrator`. */
+const COORDINATOR_ENDPOINTS: ReadonlySet<string> = new Set(['config-server', 'peer-cluster-orchestrator'])
+
+function clusterMemberFlows(flows: readonly Flow[]): Flow[] {
+  // Coordinator → its members, from the cluster relations (in either direction: they are both ways).
+  const clusters = new Map<string, {coordinator: Resolved; members: Resolved[]; interfaceName: string}>()
   for (const flow of flows) {
     if (!CLUSTER_INTERFACES.has(flow.serving.interfaceName ?? '')) continue
-    // The coordinator provides the cluster endpoint; without roles or metadata, its charm's name says it.
-    const provider = providerOf(sideOf(flow.server), sideOf(flow.client))?.name ?? [flow.server, flow.client].find((side) => /-coordinator(-k8s)?$/.test(side.app?.charm ?? ''))?.name
+    // The coordinator provides the cluster endpoint; without roles or metadata, its endpoint's name
+    // (MongoDB's config-server, a peer_cluster orchestrator) or a COS coordinator's charm name says it.
+    const sides = [flow.server, flow.client]
+    const provider =
+      providerOf(sideOf(flow.server), sideOf(flow.client))?.name ??
+      sides.find((side) => COORDINATOR_ENDPOINTS.has(side.endpoint.endpoint ?? ''))?.name ??
+      sides.find((side) => /-coordinator(-k8s)?$/.test(side.app?.charm ?? ''))?.name
     if (!provider) continue
-    const [coordinator, worker] = provider === flow.server.name ? [flow.server, flow.client] : [flow.client, flow.server]
-    const cluster = clusters.get(keyOf(coordinator)) ?? {coordinator, workers: []}
-    if (!cluster.workers.some((known) => keyOf(known) === keyOf(worker))) cluster.workers.push(worker)
+    const [coordinator, member] = provider === flow.server.name ? [flow.server, flow.client] : [flow.client, flow.server]
+    const cluster = clusters.get(keyOf(coordinator)) ?? {coordinator, members: [], interfaceName: flow.serving.interfaceName ?? ''}
+    if (!cluster.members.some((known) => keyOf(known) === keyOf(member))) cluster.members.push(member)
     clusters.set(keyOf(coordinator), cluster)
   }
   const derived: Flow[] = []
-  for (const {coordinator, workers} of clusters.values()) {
-    const because = `${workers.map((w) => w.name).join(', ')} ${workers.length === 1 ? 'is a worker' : 'are workers'} of ${coordinator.name} (coordinated workers)`
-    const summary = `${coordinator.namespace}/${coordinator.name}: ${because}; each worker takes part in ${coordinator.name}'s flows (its clients may reach the workers, the workers reach what it reaches)${workers.length > 1 ? ', and the workers reach each other on every port' : ''}`
+  for (const {coordinator, members, interfaceName} of clusters.values()) {
+    const because = `${members.map((member) => member.name).join(', ')} ${members.length === 1 ? 'is' : 'are'} in ${coordinator.name}'s cluster (${interfaceName})`
+    const summary = `${coordinator.namespace}/${coordinator.name}: ${because}; each member takes part in ${coordinator.name}'s flows (its clients may reach the members, the members reach what it reaches)${members.length > 1 ? ', and the members reach each other on every port' : ''}`
     for (const flow of flows) {
       if (CLUSTER_INTERFACES.has(flow.serving.interfaceName ?? '')) continue
-      // A worker takes the coordinator's place on either side of its other flows.
+      // A member takes the coordinator's place on either side of its other flows.
       if (keyOf(flow.server) === keyOf(coordinator)) {
-        for (const worker of workers) derived.push({...flow, server: worker, summary, derivedBecause: `${because}: whoever reaches ${coordinator.name} over ${flow.label} may reach its workers`})
+        for (const member of members) derived.push({...flow, server: member, summary, derivedBecause: `${because}: whoever reaches ${coordinator.name} over ${flow.label} may reach its members`})
       }
       if (keyOf(flow.client) === keyOf(coordinator)) {
-        for (const worker of workers) derived.push({...flow, client: worker, summary, derivedBecause: `${because}: its workers reach what ${coordinator.name} reaches over ${flow.label}`})
+        for (const member of members) derived.push({...flow, client: member, summary, derivedBecause: `${because}: its members reach what ${coordinator.name} reaches over ${flow.label}`})
       }
     }
-    for (const a of workers) {
-      for (const b of workers) {
+    for (const a of members) {
+      for (const b of members) {
         if (a === b) continue
         derived.push({
           server: a,
           client: b,
-          serving: {kind: 'both', basis: 'workers of one coordinator', portsInRelationData: "workers of one coordinator talk on their components' ports, which no Service lists"},
-          label: `workers of ${coordinator.name}`,
+          serving: {kind: 'both', basis: 'members of one cluster', portsInRelationData: 'members of one cluster talk on ports no Service lists'},
+          label: `members of ${coordinator.name}'s cluster`,
           summary,
           derivedBecause: `${because}: they call each other`,
         })

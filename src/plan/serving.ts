@@ -67,22 +67,29 @@ const PORTS_IN_RELATION_DATA: Record<string, string> = {
 }
 
 /**
- * A coordinator and its workers (COS's coordinated workers: Tempo, Mimir, Loki): the coordinator's
- * nginx calls the workers, the workers call the coordinator and each other (memberlist 7946, gRPC
- * between components), on ports of their components that no Service lists. tempo_cluster is in
- * tempo-coordinator-k8s's charmcraft.yaml, mimir_worker in mimir-coordinator-k8s's older
- * metadata.yaml; mimir_cluster and loki_cluster follow the shared coordinated-workers library.
+ * A coordinator and the members of its cluster, which call each other on ports no Service lists:
+ * - COS's coordinated workers (Tempo, Mimir, Loki): the coordinator's nginx calls the workers, the
+ *   workers call it and each other (memberlist 7946, gRPC between components). tempo_cluster is in
+ *   tempo-coordinator-k8s's charmcraft.yaml, mimir_worker in mimir-coordinator-k8s's older
+ *   metadata.yaml; mimir_cluster and loki_cluster follow the shared coordinated-workers library.
+ * - MongoDB's config-server and its shards (`shards`, provided by the config-server): it adds and
+ *   checks the shards on 27017, the shards reach its mongos on 27018, mongos routes to every shard
+ *   and shards move chunks between them (mongodb charms' shards_interface.py).
+ * - A `peer_cluster` orchestrator and its members (kafka-k8s's broker and KRaft controller
+ *   applications, OpenSearch's main and data applications): they form one cluster.
  */
-export const CLUSTER_INTERFACES: ReadonlySet<string> = new Set(['tempo_cluster', 'mimir_cluster', 'loki_cluster', 'mimir_worker'])
+export const CLUSTER_INTERFACES: ReadonlySet<string> = new Set(['tempo_cluster', 'mimir_cluster', 'loki_cluster', 'mimir_worker', 'shards', 'peer_cluster'])
 
 /**
- * Interfaces where either side may connect, whatever the metadata says: asynchronous replication
- * between two database clusters, where the standby connects to whichever side is primary now
- * (postgresql-k8s `replication-offer` / `replication`, after a switchover the other way).
+ * Endpoint pairs of asynchronous replication between two database clusters: the standby connects
+ * to whichever side is primary now, and the primary to the standby, whatever the metadata's roles
+ * (postgresql-k8s and mysql-k8s `replication-offer` / `replication`; mysql-k8s's older
+ * `async-primary` / `async-replica`).
  */
-const BOTH_WAYS: Record<string, string> = {
-  postgresql_async: 'asynchronous replication: the standby cluster connects to whichever side is primary, which a switchover changes',
-}
+const BOTH_WAYS_ENDPOINTS: readonly (readonly [string, string])[] = [
+  ['replication-offer', 'replication'],
+  ['async-primary', 'async-replica'],
+]
 
 /** Interfaces that only exchange relation data: no connection between the pods. */
 const DATA_ONLY = new Set(['grafana_dashboard', 'tls-certificates', 'juju-info', 'catalogue', 'certificate_transfer'])
@@ -118,9 +125,12 @@ export function providerOf(a: RelationSide, b: RelationSide): RelationSide | und
 function servingOver(a: RelationSide, b: RelationSide, interfaceName: string | undefined): Serving {
   if (interfaceName !== undefined && DATA_ONLY.has(interfaceName)) return {kind: 'none', basis: `interface ${interfaceName} carries relation data only`}
   if (interfaceName !== undefined && CLUSTER_INTERFACES.has(interfaceName)) {
-    return {kind: 'both', basis: `interface ${interfaceName}: a coordinator and its workers call each other`, portsInRelationData: 'a coordinator and its workers talk on their components\' ports, which no Service lists'}
+    return {kind: 'both', basis: `interface ${interfaceName}: a coordinator and the members of its cluster call each other`, portsInRelationData: 'a coordinator and the members of its cluster talk on ports no Service lists'}
   }
-  if (interfaceName !== undefined && BOTH_WAYS[interfaceName]) return {kind: 'both', basis: `interface ${interfaceName}: ${BOTH_WAYS[interfaceName]}`}
+  const endpoints = [a.endpoint, b.endpoint]
+  if (BOTH_WAYS_ENDPOINTS.some(([one, other]) => endpoints.includes(one) && endpoints.includes(other))) {
+    return {kind: 'both', basis: `endpoints ${endpoints.join(' ↔ ')}: asynchronous replication, where either cluster may be primary`}
+  }
   const rule = interfaceName === undefined ? undefined : INTERFACES[interfaceName]
   const serves = rule?.serves ?? 'provider'
   const ports: PortsKnown = interfaceName !== undefined && PORTS_IN_RELATION_DATA[interfaceName] ? {portsInRelationData: PORTS_IN_RELATION_DATA[interfaceName]} : {}

@@ -85,6 +85,11 @@ async function writeTempoExample(dir: string): Promise<void> {
   status.applications['data-integrator'] = app('data-integrator', {postgresql: [rel('postgresql', 'postgresql_client')]}, 8)
   const postgresql = status.applications.postgresql as {relations: Record<string, unknown[]>}
   postgresql.relations['replication-offer'] = [rel('postgresql-standby', 'postgresql_async')]
+  // A sharded MongoDB: a config-server, two shards, and mongos routing through the config-server.
+  status.applications['mongo-config'] = app('mongodb-k8s', {'config-server': [rel('shard-a', 'shards'), rel('shard-b', 'shards')], cluster: [rel('mongos', 'config-server')]}, 10)
+  status.applications['shard-a'] = app('mongodb-k8s', {sharding: [rel('mongo-config', 'shards')]}, 11)
+  status.applications['shard-b'] = app('mongodb-k8s', {sharding: [rel('mongo-config', 'shards')]}, 12)
+  status.applications.mongos = app('mongos-k8s', {cluster: [rel('mongo-config', 'config-server')]}, 13)
   // prometheus scrapes postgresql through a scrape-config relay.
   status.applications['scrape-config'] = app('prometheus-scrape-config-k8s', {'configurable-scrape-jobs': [rel('postgresql', 'prometheus_scrape')], 'metrics-endpoint': [rel('prometheus', 'prometheus_scrape')]}, 9)
   postgresql.relations['metrics-endpoint'] = [rel('scrape-config', 'prometheus_scrape')]
@@ -127,7 +132,7 @@ describe('clients of an application behind traefik reach traefik, and Tempo\'s c
     }
     expect(planned(plan, 'hardenctl-app-tempo')?.spec.ingress).toContainEqual(from('tempo-querier'))
     expect(plan.notes).toContain(
-      "livepatch/tempo: tempo-ingester, tempo-querier are workers of tempo (coordinated workers); each worker takes part in tempo's flows (its clients may reach the workers, the workers reach what it reaches), and the workers reach each other on every port",
+      "livepatch/tempo: tempo-ingester, tempo-querier are in tempo's cluster (tempo_cluster); each member takes part in tempo's flows (its clients may reach the members, the members reach what it reaches), and the members reach each other on every port",
     )
     expect(plan.closes).toEqual([])
   }, 60_000)
@@ -149,6 +154,21 @@ describe('clients of an application behind traefik reach traefik, and Tempo\'s c
     expect(planned(plan, 'hardenctl-app-postgresql-standby')?.spec.ingress).toContainEqual({from: from('postgresql')})
     expect(postgresql?.spec.ingress).toContainEqual({from: [{namespaceSelector: {}}], ports: [{protocol: 'TCP', port: 5432}, {protocol: 'TCP', port: 8008}]})
     expect(plan.notes).toContain('livepatch/postgresql: data-integrator (data-integrator) hands its address and credentials to clients Juju does not model; admitted from every namespace on 5432/TCP, 8008/TCP')
+  }, 60_000)
+
+  it('a sharded MongoDB: the config-server and its shards reach each other, the shards each other, and mongos every shard', async () => {
+    const plan = await dryRun(dir)
+    const from = (app: string) => ({from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': app}}}]})
+    for (const [shard, other] of [['shard-a', 'shard-b'], ['shard-b', 'shard-a']]) {
+      const ingress = planned(plan, `hardenctl-app-${shard}`)?.spec.ingress
+      expect(ingress).toContainEqual(from('mongo-config'))
+      expect(ingress).toContainEqual(from(other!))
+      expect(ingress?.some((rule) => JSON.stringify(rule.from) === JSON.stringify(from('mongos').from))).toBe(true)
+    }
+    expect(planned(plan, 'hardenctl-app-mongo-config')?.spec.ingress).toContainEqual(from('shard-a'))
+    expect(plan.notes).toContain(
+      "livepatch/mongo-config: shard-a, shard-b are in mongo-config's cluster (shards); each member takes part in mongo-config's flows (its clients may reach the members, the members reach what it reaches), and the members reach each other on every port",
+    )
   }, 60_000)
 
   it('prometheus scrapes the target behind a scrape-config relay on every port', async () => {

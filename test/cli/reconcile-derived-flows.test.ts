@@ -20,17 +20,14 @@ import {loadInventory} from '../../src/audit/run-audit.js'
 import {closedPaths} from '../../src/plan/closes.js'
 import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
 import {planReconcile} from '../../src/plan/plan.js'
-import {type NetworkPolicyObject, networkPolicyActions, type ReconcilePlan} from '../../src/plan/types.js'
+import type {ReconcilePlan} from '../../src/plan/types.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
 import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {plannedPolicy} from '../helpers/planned-policy.js'
 import {exampleUnitPod, LIVEPATCH_EXAMPLE} from '../helpers/livepatch-estate.js'
 
 type Json = Record<string, unknown>
 const TEMPO_CHARMCRAFT = join(REPO_ROOT, 'test/fixtures/charms/tempo-coordinator-k8s/charmcraft.yaml')
-
-function planned(plan: ReconcilePlan, name: string): NetworkPolicyObject | undefined {
-  return networkPolicyActions(plan).find((action) => action.object.metadata.name === name)?.object
-}
 
 async function dryRun(dir: string): Promise<ReconcilePlan> {
   const result = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
@@ -125,12 +122,12 @@ describe('clients of an application behind traefik reach traefik, and Tempo\'s c
     const plan = await dryRun(dir)
     const from = (app: string) => ({from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': app}}}]})
     for (const worker of ['tempo-querier', 'tempo-ingester']) {
-      const policy = planned(plan, `hardenctl-app-${worker}`)
+      const policy = plannedPolicy(plan, `hardenctl-app-${worker}`)
       expect(policy?.spec.ingress).toContainEqual(from('tempo'))
       expect(policy?.spec.ingress).toContainEqual(from('prometheus'))
       expect(policy?.spec.ingress).toContainEqual(from(worker === 'tempo-querier' ? 'tempo-ingester' : 'tempo-querier'))
     }
-    expect(planned(plan, 'hardenctl-app-tempo')?.spec.ingress).toContainEqual(from('tempo-querier'))
+    expect(plannedPolicy(plan, 'hardenctl-app-tempo')?.spec.ingress).toContainEqual(from('tempo-querier'))
     expect(plan.notes).toContain(
       "livepatch/tempo: tempo-ingester, tempo-querier are in tempo's cluster (tempo_cluster); each member takes part in tempo's flows (its clients may reach the members, the members reach what it reaches), and the members reach each other on every port",
     )
@@ -139,7 +136,7 @@ describe('clients of an application behind traefik reach traefik, and Tempo\'s c
 
   it('grafana, a client of prometheus, reaches traefik, which prometheus hands out as its URL', async () => {
     const plan = await dryRun(dir)
-    const traefik = planned(plan, 'hardenctl-app-traefik')
+    const traefik = plannedPolicy(plan, 'hardenctl-app-traefik')
     expect(traefik?.spec.ingress).toContainEqual({from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'grafana'}}}], ports: [{protocol: 'TCP', port: 80}, {protocol: 'TCP', port: 443}]})
     expect(traefik?.metadata.annotations?.['hardenctl.io/reason']).toContain("prometheus is behind traefik and hands its clients traefik's URL (grafana:grafana-source ↔ prometheus:grafana-source (grafana_datasource))")
     expect(plan.notes).toContain("livepatch/prometheus is behind traefik and hands its clients traefik's URL: its clients may reach traefik on traefik's Service ports")
@@ -149,9 +146,9 @@ describe('clients of an application behind traefik reach traefik, and Tempo\'s c
   it('asynchronous replication is admitted both ways, and data-integrator\'s database from every namespace', async () => {
     const plan = await dryRun(dir)
     const from = (app: string) => [{podSelector: {matchLabels: {'app.kubernetes.io/name': app}}}]
-    const postgresql = planned(plan, 'hardenctl-app-postgresql')
+    const postgresql = plannedPolicy(plan, 'hardenctl-app-postgresql')
     expect(postgresql?.spec.ingress).toContainEqual({from: from('postgresql-standby'), ports: [{protocol: 'TCP', port: 5432}, {protocol: 'TCP', port: 8008}]})
-    expect(planned(plan, 'hardenctl-app-postgresql-standby')?.spec.ingress).toContainEqual({from: from('postgresql')})
+    expect(plannedPolicy(plan, 'hardenctl-app-postgresql-standby')?.spec.ingress).toContainEqual({from: from('postgresql')})
     expect(postgresql?.spec.ingress).toContainEqual({from: [{namespaceSelector: {}}], ports: [{protocol: 'TCP', port: 5432}, {protocol: 'TCP', port: 8008}]})
     expect(plan.notes).toContain('livepatch/postgresql: data-integrator (data-integrator) hands its address and credentials to clients Juju does not model; admitted from every namespace on 5432/TCP, 8008/TCP')
   }, 60_000)
@@ -160,12 +157,12 @@ describe('clients of an application behind traefik reach traefik, and Tempo\'s c
     const plan = await dryRun(dir)
     const from = (app: string) => ({from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': app}}}]})
     for (const [shard, other] of [['shard-a', 'shard-b'], ['shard-b', 'shard-a']]) {
-      const ingress = planned(plan, `hardenctl-app-${shard}`)?.spec.ingress
+      const ingress = plannedPolicy(plan, `hardenctl-app-${shard}`)?.spec.ingress
       expect(ingress).toContainEqual(from('mongo-config'))
       expect(ingress).toContainEqual(from(other!))
       expect(ingress?.some((rule) => JSON.stringify(rule.from) === JSON.stringify(from('mongos').from))).toBe(true)
     }
-    expect(planned(plan, 'hardenctl-app-mongo-config')?.spec.ingress).toContainEqual(from('shard-a'))
+    expect(plannedPolicy(plan, 'hardenctl-app-mongo-config')?.spec.ingress).toContainEqual(from('shard-a'))
     expect(plan.notes).toContain(
       "livepatch/mongo-config: shard-a, shard-b are in mongo-config's cluster (shards); each member takes part in mongo-config's flows (its clients may reach the members, the members reach what it reaches), and the members reach each other on every port",
     )
@@ -173,7 +170,7 @@ describe('clients of an application behind traefik reach traefik, and Tempo\'s c
 
   it('prometheus scrapes the target behind a scrape-config relay on every port', async () => {
     const plan = await dryRun(dir)
-    const postgresql = planned(plan, 'hardenctl-app-postgresql')
+    const postgresql = plannedPolicy(plan, 'hardenctl-app-postgresql')
     expect(postgresql?.spec.ingress).toContainEqual({from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'prometheus'}}}]})
     expect(postgresql?.metadata.annotations?.['hardenctl.io/reason']).toContain("scrape-config relays postgresql's scrape jobs to prometheus")
     expect(plan.notes).toContain('livepatch/scrape-config relays scrape jobs (prometheus-scrape-config-k8s): whoever scrapes it scrapes the targets behind it, on every port')

@@ -18,9 +18,10 @@ import {loadInventory} from '../../src/audit/run-audit.js'
 import {closedPaths} from '../../src/plan/closes.js'
 import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
 import {planReconcile} from '../../src/plan/plan.js'
-import {type NetworkPolicyObject, networkPolicyActions, type ReconcilePlan} from '../../src/plan/types.js'
+import type {ReconcilePlan} from '../../src/plan/types.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
 import {runCli} from '../helpers/cli.js'
+import {plannedPolicy} from '../helpers/planned-policy.js'
 import {exampleUnitPod, LIVEPATCH_EXAMPLE} from '../helpers/livepatch-estate.js'
 
 type Json = Record<string, unknown>
@@ -65,10 +66,6 @@ async function writeScrapeExample(dir: string): Promise<void> {
   await writeFile(podsFile, JSON.stringify(pods, null, 2))
 }
 
-function policy(plan: ReconcilePlan, name: string): NetworkPolicyObject | undefined {
-  return networkPolicyActions(plan).find((action) => action.object.metadata.name === name)?.object
-}
-
 describe('reconcile: a prometheus_scrape relation', () => {
   let dir: string
   beforeAll(async () => {
@@ -83,7 +80,7 @@ describe('reconcile: a prometheus_scrape relation', () => {
     const result = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
     expect(result.code, result.stderr).toBe(0)
     const plan = JSON.parse(result.stdout) as ReconcilePlan
-    const postgresql = policy(plan, 'hardenctl-app-postgresql')
+    const postgresql = plannedPolicy(plan, 'hardenctl-app-postgresql')
     // The database client keeps its Service ports; the scraper gets no port list (every port).
     expect(postgresql?.spec.ingress).toContainEqual({from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'livepatch'}}}], ports: [{protocol: 'TCP', port: 5432}, {protocol: 'TCP', port: 8008}]})
     expect(postgresql?.spec.ingress).toContainEqual({from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'prometheus'}}}]})

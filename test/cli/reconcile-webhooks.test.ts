@@ -17,18 +17,15 @@ import {loadInventory} from '../../src/audit/run-audit.js'
 import {closedPaths} from '../../src/plan/closes.js'
 import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
 import {planReconcile} from '../../src/plan/plan.js'
-import {type NetworkPolicyObject, networkPolicyActions, type ReconcilePlan} from '../../src/plan/types.js'
+import type {NetworkPolicyObject, ReconcilePlan} from '../../src/plan/types.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
 import {runCli} from '../helpers/cli.js'
+import {plannedPolicy} from '../helpers/planned-policy.js'
 import {LiveLivepatch} from '../helpers/livepatch-estate.js'
 import {admissionWebhookObjects, WEBHOOK_APP, WEBHOOK_CONFIGURATION, WEBHOOK_PORT, withAdmissionWebhook, writeWebhookExample} from '../helpers/webhook-estate.js'
 
 const POLICY_NAME = `hardenctl-apiserver-${WEBHOOK_APP}`
 const CALLER = `MutatingWebhookConfiguration ${WEBHOOK_CONFIGURATION} (webhook admission-webhook.kubeflow.org)`
-
-function planned(plan: ReconcilePlan, name: string): NetworkPolicyObject | undefined {
-  return networkPolicyActions(plan).find((action) => action.object.metadata.name === name)?.object
-}
 
 describe('reconcile --dry-run --from: a webhook served from a model namespace', () => {
   let dir: string
@@ -44,7 +41,7 @@ describe('reconcile --dry-run --from: a webhook served from a model namespace', 
     const result = await runCli(['reconcile', '--dry-run', '--from', join(dir, 'estate'), '--format', 'json'])
     expect(result.stderr).not.toMatch(/Error|at .*\.js/)
     const plan = JSON.parse(result.stdout) as ReconcilePlan
-    const webhook = planned(plan, POLICY_NAME)
+    const webhook = plannedPolicy(plan, POLICY_NAME)
     expect(webhook?.metadata.namespace).toBe('livepatch')
     expect(webhook?.spec).toEqual({
       podSelector: {matchLabels: {'app.kubernetes.io/name': WEBHOOK_APP}},
@@ -56,7 +53,7 @@ describe('reconcile --dry-run --from: a webhook served from a model namespace', 
       `livepatch/${WEBHOOK_APP}: the Kubernetes API server calls it (${CALLER}) from its nodes' addresses: admitted from anywhere on ${WEBHOOK_PORT}/TCP; set networkPolicies.apiServerCidrs to the control-plane nodes' addresses to narrow it`,
     )
     // The default deny still goes in, and nothing in use closes.
-    expect(planned(plan, 'hardenctl-default-deny')).toBeDefined()
+    expect(plannedPolicy(plan, 'hardenctl-default-deny')).toBeDefined()
     expect(plan.closes).toEqual([])
     // metrics-server's APIService is in kube-system (not a model namespace), the other webhook is called by URL.
     expect(JSON.stringify(plan)).not.toMatch(/metrics-server|external-policy-check/)
@@ -67,7 +64,7 @@ describe('reconcile --dry-run --from: a webhook served from a model namespace', 
     await writeFile(policy, 'apiVersion: hardenctl.io/v1\nnetworkPolicies:\n  apiServerCidrs: ["10.20.0.0/24"]\n')
     const result = await runCli(['reconcile', '--dry-run', '--from', join(dir, 'estate'), '--policy', policy, '--format', 'json'])
     const plan = JSON.parse(result.stdout) as ReconcilePlan
-    expect(planned(plan, POLICY_NAME)?.spec.ingress).toEqual([{from: [{ipBlock: {cidr: '10.20.0.0/24'}}], ports: [{protocol: 'TCP', port: WEBHOOK_PORT}]}])
+    expect(plannedPolicy(plan, POLICY_NAME)?.spec.ingress).toEqual([{from: [{ipBlock: {cidr: '10.20.0.0/24'}}], ports: [{protocol: 'TCP', port: WEBHOOK_PORT}]}])
     expect(plan.notes.some((note) => note.includes('admitted from anywhere'))).toBe(false)
     expect(plan.closes).toEqual([])
   })

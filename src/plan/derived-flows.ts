@@ -12,7 +12,6 @@
  *   prometheus-k8s's remote-write and datasource URLs, loki-k8s's push URL, hydra's endpoints once
  *   their ingress is ready. Their clients then connect to the proxy, so every client of such an
  *   application may reach the proxy on the proxy's Service ports.
- *
  * - Scrape relays (prometheus-scrape-config-k8s, "interposing this charm between a scraped target
  *   and the Prometheus charm", its metadata.yaml) pass the targets' scrape jobs on: whoever scrapes
  *   the relay scrapes the targets behind it, on every port.
@@ -37,28 +36,6 @@ export interface Flow {
 
 export function derivedFlows(flows: readonly Flow[]): Flow[] {
   return [...clusterMemberFlows(flows), ...ingressProxyFlows(flows), ...scrapeRelayFlows(flows)]
-}
-
-const SCRAPE_RELAYS: ReadonlySet<string> = new Set(['prometheus-scrape-config-k8s'])
-
-function scrapeRelayFlows(flows: readonly Flow[]): Flow[] {
-  const scrapes = flows.filter((flow) => flow.serving.interfaceName === 'prometheus_scrape')
-  const derived: Flow[] = []
-  for (const relayed of scrapes) {
-    // relayed: the relay scrapes a target (the relay is the client).
-    if (!SCRAPE_RELAYS.has(relayed.client.app?.charm ?? '')) continue
-    const relay = relayed.client
-    for (const scraper of scrapes) {
-      if (keyOf(scraper.server) !== keyOf(relay) || keyOf(scraper.client) === keyOf(relayed.server)) continue
-      derived.push({
-        ...relayed,
-        client: scraper.client,
-        summary: `${relay.namespace}/${relay.name} relays scrape jobs (${relay.app?.charm}): whoever scrapes it scrapes the targets behind it, on every port`,
-        derivedBecause: `${relay.name} relays ${relayed.server.name}'s scrape jobs to ${scraper.client.name} (${relayed.label})`,
-      })
-    }
-  }
-  return derived
 }
 
 const keyOf = (side: Resolved) => `${side.namespace ?? ''}/${side.name}`
@@ -137,6 +114,28 @@ function ingressProxyFlows(flows: readonly Flow[]): Flow[] {
         label: flow.label,
         summary: `${flow.server.namespace}/${flow.server.name} is behind ${proxy.name} and hands its clients ${proxy.name}'s URL: its clients may reach ${proxy.name} on ${proxy.name}'s Service ports`,
         derivedBecause: `${flow.server.name} is behind ${proxy.name} and hands its clients ${proxy.name}'s URL (${flow.label})`,
+      })
+    }
+  }
+  return derived
+}
+
+const SCRAPE_RELAYS: ReadonlySet<string> = new Set(['prometheus-scrape-config-k8s'])
+
+function scrapeRelayFlows(flows: readonly Flow[]): Flow[] {
+  const scrapes = flows.filter((flow) => flow.serving.interfaceName === 'prometheus_scrape')
+  const derived: Flow[] = []
+  for (const relayed of scrapes) {
+    // relayed: the relay scrapes a target (the relay is the client).
+    if (!SCRAPE_RELAYS.has(relayed.client.app?.charm ?? '')) continue
+    const relay = relayed.client
+    for (const scraper of scrapes) {
+      if (keyOf(scraper.server) !== keyOf(relay) || keyOf(scraper.client) === keyOf(relayed.server)) continue
+      derived.push({
+        ...relayed,
+        client: scraper.client,
+        summary: `${relay.namespace}/${relay.name} relays scrape jobs (${relay.app?.charm}): whoever scrapes it scrapes the targets behind it, on every port`,
+        derivedBecause: `${relay.name} relays ${relayed.server.name}'s scrape jobs to ${scraper.client.name} (${relayed.label})`,
       })
     }
   }

@@ -32,11 +32,11 @@ import {allowedCidrs, jujuExposure} from '../policy/exposure.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
-import {ingressBackends, portsOf, relationFlows, relationServerPorts, type Resolved, resolveRemote, servicesOf, sideOf} from './network-policies.js'
+import {ingressBackends, portsOf, relationFlows, relationServerPorts, resolveRemote, servicesOf} from './network-policies.js'
 import {derivedFlows, type Flow} from './derived-flows.js'
 import {apiServerCallsIn} from './api-server-calls.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
-import {whoServes} from './serving.js'
+import {type Resolved, sideOf, whoServes} from './serving.js'
 import {type ClosedPath, type NetworkPolicyPort, networkPolicyActions, type ReconcilePlan} from './types.js'
 
 /** A path the estate shows in use: FROM → TO on PORTS (pod classes, or a source for exposure). */

@@ -18,8 +18,7 @@
  *
  * Both the planner and the closes check use these flows, so the proof covers what the plan admits.
  */
-import {sideOf, type Resolved} from './network-policies.js'
-import {CLUSTER_INTERFACES, INGRESS_INTERFACES, providerOf, type Serving} from './serving.js'
+import {CLUSTER_INTERFACES, INGRESS_INTERFACES, providerOf, type Resolved, type Serving, sideOf} from './serving.js'
 
 /** One direction of traffic: CLIENT connects to SERVER. */
 export interface Flow {

@@ -19,7 +19,7 @@ import {parseOfferUrl} from '../sources/juju/offers.js'
 import {apiServerCallsIn} from './api-server-calls.js'
 import {derivedFlows, type Flow} from './derived-flows.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
-import {type RelationSide, type Serving, whoServes} from './serving.js'
+import {type Resolved, type Serving, sideOf, whoServes} from './serving.js'
 import {
   type LabelSelector,
   MANAGED_BY_LABEL,
@@ -582,16 +582,6 @@ export function relationServerPorts(serving: Serving, server: Application | unde
   return portsOf(servicesOf(server))
 }
 
-export interface Resolved {
-  namespace: string | undefined
-  app: Application | undefined
-  name: string
-  endpoint: {endpoint?: string | undefined; role?: string | undefined}
-}
-
-export function sideOf(resolved: Resolved): RelationSide {
-  return {app: resolved.app, name: resolved.name, endpoint: resolved.endpoint.endpoint, role: resolved.endpoint.role}
-}
 
 /** A remote application in `model` → the offering model's namespace and the offered application. */
 export function resolveRemote(

@@ -101,6 +101,18 @@ export interface RelationSide {
   role?: string | undefined
 }
 
+/** One side of a relation placed in the cluster: its namespace (the offering model's, for a remote application) when known. */
+export interface Resolved {
+  namespace: string | undefined
+  app: Application | undefined
+  name: string
+  endpoint: {endpoint?: string | undefined; role?: string | undefined}
+}
+
+export function sideOf(resolved: Resolved): RelationSide {
+  return {app: resolved.app, name: resolved.name, endpoint: resolved.endpoint.endpoint, role: resolved.endpoint.role}
+}
+
 export function whoServes(a: RelationSide, b: RelationSide, relationInterface: string | undefined): Serving {
   // Status in the older relation shape names no interface; the charms' metadata does.
   const interfaceName = relationInterface ?? metadataEndpoint(a)?.interface ?? metadataEndpoint(b)?.interface

@@ -9,6 +9,7 @@
  */
 import {type ApiServerBackend, apiServerBackends} from '../inventory/api-server-backends.js'
 import {kubeScope} from '../inventory/kube-scope.js'
+import {KIND_SPECS} from '../inventory/kubernetes-kinds.js'
 import {APP_NAME_LABEL, INGRESS_CONTROLLERS, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
 import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
@@ -441,10 +442,13 @@ function apiServerRules(namespace: string, cluster: ClusterIndex, policy: Policy
   }
 }
 
+/** The kinds that tell what the API server calls, as a list that could not be read names them. */
+const WEBHOOK_PLURALS: ReadonlySet<string> = new Set(KIND_SPECS.flatMap((spec) => (spec.input === 'k8s-webhooks' ? [spec.plural] : [])))
+
 /** When what the API server calls was not read: a webhook served from a model namespace cannot be kept reachable. */
 function apiServerViewNotes(inventory: Inventory): string[] {
   if (inventory.inputs.has('k8s-webhooks')) return []
-  const gap = inventory.gaps.find((candidate) => /^(validatingwebhookconfigurations|mutatingwebhookconfigurations|apiservices)$/.test(candidate.target.kind))
+  const gap = inventory.gaps.find((candidate) => WEBHOOK_PLURALS.has(candidate.target.kind))
   const why = gap ? `could not be read (${gap.target.kind}: ${gap.message})` : 'were not read'
   return [
     `admission webhook configurations and APIServices ${why}: a webhook or aggregated API served from a model namespace would be cut off by its default deny; give reconcile ${INPUT_KIND_DESCRIPTIONS['k8s-webhooks']} (or get, list and watch on them in its ClusterRole)`,
@@ -630,14 +634,13 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
     if (pod.metadata.labels?.['k8s-app'] === 'cilium') cilium = true
   }
   const backends = groupBy(apiServerBackends(view), (backend) => backend.namespace)
-  const services = new Map(view.services.map((service) => [`${service.metadata.namespace ?? ''}/${service.metadata.name}`, service]))
   const servicesByNamespace = groupByNamespace(view.services)
   const podsByNamespace = groupByNamespace(view.pods)
   return {
     ingressesIn: (namespace) => ingresses.get(namespace) ?? [],
     ingressControllerNamespaces: [...controllers].sort(),
     apiServerBackendsIn: (namespace) => backends.get(namespace) ?? [],
-    service: (namespace, name) => services.get(`${namespace}/${name}`),
+    service: (namespace, name) => servicesByNamespace.get(namespace)?.find((service) => service.metadata.name === name),
     servicesIn: (namespace) => servicesByNamespace.get(namespace) ?? [],
     podsIn: (namespace) => podsByNamespace.get(namespace) ?? [],
     cilium,

@@ -30,7 +30,7 @@ import {
 } from './helpers/rbac.js'
 import {relationsOf, tlsRelations} from './helpers/relations.js'
 import {nodeAgentFix} from './helpers/node-agents.js'
-import {privilegeRemediation, type PrivilegedContainer} from './helpers/privilege-fix.js'
+import {JUJU_UNSET_ESCALATION, jujuUnsetEscalationFix, privilegeRemediation, type PrivilegedContainer} from './helpers/privilege-fix.js'
 import {type RootContainer, rootContainers, runAsRootRemediation} from './helpers/run-as-root-fix.js'
 import {jujuManagedNote, subjectEvidence, subjectName, subjectTarget} from './helpers/subject-target.js'
 import {annotationsOf, appModelArg, applications, appTarget, kubeTarget, list, namespaceTarget} from './helpers/targets.js'
@@ -87,12 +87,16 @@ export const k8sPrivileged: Rule = {
         else if (c.allowPrivilegeEscalation === null) parts.push('allowPrivilegeEscalation not set to false')
         return `${String(c.name)} (${parts.join(', ')})`
       })
+      // A podspec (v1) charm writes its own pod spec, so only a sidecar charm's pod (Juju's `charm` container) is Juju's doing.
+      const jujuDefaultOnly = subject.app !== undefined && !high && (subject.spec.containers ?? []).some((c) => c.name === 'charm')
       report({
         target: subjectTarget(subject),
         severity: high ? 'high' : 'medium',
-        message: `${subjectName(subject)}: ${issues.join('; ')}.`,
+        message: `${subjectName(subject)}: ${issues.join('; ')}.${jujuDefaultOnly ? ` ${JUJU_UNSET_ESCALATION}` : ''}`,
         evidence: {...subjectEvidence(subject), containers},
-        remediation: subject.app
+        remediation: jujuDefaultOnly
+          ? jujuUnsetEscalationFix(subject)
+          : subject.app
           ? `${k8sPrivileged.remediation}${jujuManagedNote(subject)}`
           : (nodeAgentFix(k8sPrivileged.id, subject) ??
             privilegeRemediation(subject, toFix, juju ? `${juju} is Juju's own: Juju may undo the change when it upgrades the model` : undefined)),

@@ -233,6 +233,22 @@ describe('compact views and what next', () => {
     }
   })
 
+  it("K8S-PRIVILEGED on a sidecar charm's pods prints a waiver that, pasted into hardenctl.yaml, waives that application's finding only", async () => {
+    const {stdout} = await runCli(['audit', '--from', LIVEPATCH])
+    const fix = stdout.split('\n').find((line) => line.includes('"target":"livepatch/StatefulSet/postgresql"'))
+    expect(fix).toMatch(/^ +fix: default it to false when pods are admitted to namespace livepatch /)
+    const waivers = /waivers: \[.*\]$/.exec(fix!)![0]
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-cli-'))
+    const policy = join(dir, 'hardenctl.yaml')
+    await writeFile(policy, `apiVersion: hardenctl.io/v1\n${waivers}\n`)
+    const result = await runCli(['audit', '--from', LIVEPATCH, '--policy', policy, '--format', 'json'])
+    expect(result.stderr).toBe('')
+    const privileged = findingsOf(JSON.parse(result.stdout) as AuditReport, 'K8S-PRIVILEGED')
+    const waived = privileged.filter((finding) => finding.waived).map((finding) => finding.target.name)
+    expect(waived).toEqual(['postgresql'])
+    expect(privileged.map((finding) => finding.target.name)).toContain('livepatch')
+  })
+
   it('says how many findings reconcile can fix, and the exact dry-run command, which runs as pasted', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'hardenctl-cli-')), "ops' policy")
     await mkdir(dir)

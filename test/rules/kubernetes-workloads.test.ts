@@ -65,6 +65,41 @@ describe('K8S-PRIVILEGED', () => {
     expect(fs[1]?.message).toContain('adds NET_ADMIN')
   })
 
+  it("on a sidecar charm's pods, unset escalation is Juju's doing: the fix is an admission default or a waiver, not the charm", () => {
+    const inv = inventory({
+      inputs: ['k8s-pods'],
+      models: [webModel()],
+      kube: {namespaces: [modelNs], pods: [jujuSidecarPod('web', 'web-0', 'web', 170, {runAsUser: 584792})]},
+    })
+    const [finding] = findings(k8sPrivileged, inv)
+    expect(finding).toMatchObject({severity: 'medium', target: {kind: 'StatefulSet', name: 'web'}})
+    expect(finding?.message).toContain("Juju sets it on none of a sidecar charm's containers (charm-init and charm included), and no charm setting can.")
+    expect(finding?.remediation).toContain('default it to false when pods are admitted to namespace web')
+    expect(finding?.remediation).toContain('{"rule":"K8S-PRIVILEGED","target":"web/StatefulSet/web"')
+    expect(finding?.remediation).not.toContain('use a charm')
+  })
+
+  it('a podspec charm writes its own pod spec, and a privileged sidecar container is not Juju\'s doing: both keep the charm fix', () => {
+    const labels = {'app.kubernetes.io/name': 'web'}
+    const owner = {kind: 'StatefulSet', name: 'web'}
+    const inv = inventory({
+      inputs: ['k8s-pods'],
+      models: [webModel()],
+      kube: {
+        namespaces: [modelNs],
+        pods: [pod('web', 'web-0', {labels, owner, spec: {containers: [{name: 'web'}]}})],
+      },
+    })
+    const [podspec] = findings(k8sPrivileged, inv)
+    expect(podspec?.message).not.toContain('Juju sets it on none')
+    expect(podspec?.remediation).toContain('ask the charm to change it or replace the charm')
+
+    const sidecar = jujuSidecarPod('web', 'web-0', 'web', 170, {privileged: true})
+    const [privileged] = findings(k8sPrivileged, inventory({inputs: ['k8s-pods'], models: [webModel()], kube: {namespaces: [modelNs], pods: [sidecar]}}))
+    expect(privileged).toMatchObject({severity: 'high'})
+    expect(privileged?.remediation).toContain('ask the charm to change it or replace the charm')
+  })
+
   it('accepts hardened containers and ignores kube-system', () => {
     const good = {containers: [{name: 'c', securityContext: {allowPrivilegeEscalation: false}}]}
     const inv = inventory({

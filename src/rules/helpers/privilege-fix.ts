@@ -41,3 +41,20 @@ export function privilegeRemediation(subject: PodSubject, containers: readonly P
   const settings = containers.map((c) => `${c.name}: ${JSON.stringify(fields(c))}`).join('; ')
   return `Set, in each container's securityContext in ${where}: ${settings}.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`
 }
+
+/**
+ * A sidecar charm's pods with allowPrivilegeEscalation merely unset. Juju creates every container
+ * of the pod (its own charm-init and charm ones too) with a securityContext of runAsUser/runAsGroup
+ * only, and a charm's metadata cannot add to it (charmcraft.yaml's `containers` take `uid` and
+ * `gid`), so neither a charm nor a Juju setting fixes it, and a patch of the StatefulSet is undone
+ * when Juju next updates it. What works is a default applied when the pod is admitted, or a waiver.
+ */
+export const JUJU_UNSET_ESCALATION = "Juju sets it on none of a sidecar charm's containers (charm-init and charm included), and no charm setting can."
+
+export function jujuUnsetEscalationFix(subject: PodSubject): string {
+  const waiver = JSON.stringify({rule: 'K8S-PRIVILEGED', target: `${subject.namespace}/${subject.kind}/${subject.name}`, reason: 'Juju leaves allowPrivilegeEscalation unset'})
+  return (
+    `default it to false when pods are admitted to namespace ${subject.namespace} (a Kyverno or Gatekeeper mutation; first check that no workload needs a setuid binary such as sudo), since a patch of the StatefulSet is undone when Juju next updates it; ` +
+    `or waive it in hardenctl.yaml: waivers: [${waiver}]`
+  )
+}

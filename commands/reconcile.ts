@@ -99,6 +99,8 @@ EXIT CODES
     ...liveFlags,
   }
 
+  /** Plan notes a --watch pass already printed on stdout: later passes count them instead of repeating them. */
+  private readonly notesShown = new Set<string>()
   /** Report warnings (CRD missing, permission missing, foreign reports) already printed: --watch says each once. */
   private readonly reportWarningsShown = new Set<string>()
 
@@ -158,7 +160,13 @@ EXIT CODES
               tool: `hardenctl ${this.config.version}`,
               generatedAt: new Date().toISOString(),
             })
-          : renderPlanText(result.plan, {dryRun: flags['dry-run'], applied: result.applied, juju: result.juju})
+          : renderPlanText(result.plan, {
+              dryRun: flags['dry-run'],
+              applied: result.applied,
+              juju: result.juju,
+              // On stdout a watch pass repeats no note an earlier one printed; --output holds each pass whole.
+              ...(watching && flags.output === undefined ? {notesShown: this.notesShown} : {}),
+            })
     // Watch passes: one block each on stdout, a blank line between (JSON: one line each); --output holds the latest.
     await emit(separate && flags.output === undefined && flags.format !== 'json' ? `\n${text}` : text, flags.output)
     if (result.policyReports) {

@@ -64,7 +64,11 @@ export function renderPlanJson(
   return watchPass ? `${JSON.stringify(document)}\n` : `${JSON.stringify(document, null, 2)}\n`
 }
 
-export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; applied?: ApplyResult; juju?: JujuApplyResult}): string {
+/**
+ * `notesShown`: notes an earlier `--watch` pass already printed to the same terminal or log; they
+ * are counted rather than repeated, so a pass shows what is new. New notes are added to it.
+ */
+export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; applied?: ApplyResult; juju?: JujuApplyResult; notesShown?: Set<string>}): string {
   const lines: string[] = []
   const byNamespace = new Map<string, NetworkPolicyAction[]>()
   const policyActions = networkPolicyActions(plan)
@@ -115,9 +119,14 @@ export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; a
   const exposureChanges = plan.actions.some((action) => isJujuAction(action) && action.section === 'exposure')
   if (policyActions.length > 0 || exposureChanges || plan.closes.length > 0) lines.push(...closesSection(plan.closes))
   if (plan.notes.length > 0) {
+    const shown = options.notesShown
+    const fresh = shown ? plan.notes.filter((note) => !shown.has(note)) : plan.notes
+    const repeated = plan.notes.length - fresh.length
     lines.push('Notes:')
-    for (const note of plan.notes) lines.push(`  - ${note}`)
+    for (const note of fresh) lines.push(`  - ${note}`)
+    if (repeated > 0) lines.push(`  (${repeated === 1 ? '1 more note, as' : `${repeated} more notes, as`} printed by an earlier pass)`)
     lines.push('')
+    for (const note of fresh) shown?.add(note)
   }
   const juju = renderJujuText(options.juju?.outcomes ?? [], plan.refused, options.juju, options.dryRun)
   // A Juju-only estate (machine models, no cluster): no NetworkPolicy summary to speak of.

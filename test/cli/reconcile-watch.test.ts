@@ -147,6 +147,12 @@ describe('reconcile --watch against a live estate', () => {
     expect(first).toContain(`${FIRST_PASS}: applied.\n`)
     expect(second).toContain('      +          port: 9090\n')
     expect(second).toContain(`${SERVICE_PORT_ADDED}: applied.\n`)
+    // The notes (the Livepatch admin API's, among others) are printed once; the second pass counts them.
+    const adminNote = 'the Livepatch admin API shares its port with the client API'
+    expect(occurrences(first!, adminNote)).toBe(1)
+    expect(occurrences(second!, adminNote)).toBe(0)
+    const notesOf = (block: string) => /^Notes:\n((?: {2}- .*\n)+)/m.exec(block)?.[1]?.split('\n').filter(Boolean) ?? []
+    expect(second).toContain(`Notes:\n  (${notesOf(first!).length} more notes, as printed by an earlier pass)\n`)
     // The cluster was listed once, before the first pass, and then only watched: the second pass
     // read the Service from the watch, with no LIST at all (each kind one request, one page).
     expect(api.requestsByPlural()).toMatchObject(onceEach())

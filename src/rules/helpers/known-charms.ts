@@ -176,6 +176,67 @@ const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
   // Deployed with --trust in the documentation of the charms that use it (glauth-k8s, synapse,
   // superset-k8s): it manages its own LoadBalancer Service.
   'traefik-k8s': 'it manages its own LoadBalancer Service',
+
+  // COS Lite. canonical/cos-lite-bundle bundle.yaml.j2@42e027da sets `trust: true` on traefik,
+  // alertmanager, prometheus, grafana and loki, and each charm's own Terraform module hard-codes it.
+  // Without trust the resource patch fails and the charm goes Blocked (_on_k8s_patch_failed).
+  // canonical/prometheus-k8s-operator terraform/main.tf@0e07c688: `trust = true`; README: "juju deploy prometheus-k8s --trust".
+  'prometheus-k8s': "it patches its own StatefulSet's resource limits",
+  // canonical/alertmanager-k8s-operator terraform/main.tf@6dd0ca33: `trust = true`.
+  'alertmanager-k8s': "it patches its own StatefulSet's resource limits",
+  // canonical/grafana-k8s-operator terraform/main.tf@c0ec9cfb: `trust = true`.
+  'grafana-k8s': "it patches its own StatefulSet's resource limits",
+  // canonical/loki-k8s-operator terraform/main.tf@005a8b73: `trust = true`.
+  'loki-k8s': "it patches its own StatefulSet's resource limits",
+  // canonical/catalogue-k8s-operator charm/terraform/main.tf@803e5d0d: `trust = true` (terraform/variables.tf@0892a36a:
+  // `trust = optional(bool, true)`); charm/src/charm.py@d0476bfa uses KubernetesServicePatch for port 80.
+  'catalogue-k8s': "it patches its own Service's ports",
+  // canonical/tempo-operators coordinator/terraform/main.tf@6d34389f: `trust = true`; COS docs "Add tracing to COS
+  // Lite": "juju deploy tempo-coordinator-k8s tempo --channel edge --trust".
+  'tempo-coordinator-k8s': "it patches its own StatefulSet's resource limits",
+  // canonical/tempo-operators worker/terraform/main.tf@01bf682d: `trust = true` (the worker passes resources_requests
+  // for its container to resource-patch).
+  'tempo-worker-k8s': "it patches its own StatefulSet's resource limits",
+  // canonical/mimir-operators coordinator/terraform/main.tf@f951f298: `trust = true`.
+  'mimir-coordinator-k8s': "it patches its own StatefulSet's resource limits",
+  // canonical/mimir-operators worker/terraform/main.tf@07680fe5: `trust = true`.
+  'mimir-worker-k8s': "it patches its own StatefulSet's resource limits",
+  // canonical/opentelemetry-collector-k8s-operator terraform/main.tf@e0a20c35: `trust = true # We always need this
+  // variable to be true in order to be able to apply resources limits.`
+  'opentelemetry-collector-k8s': "it patches its own StatefulSet's resource limits",
+  // canonical/grafana-agent-k8s-operator README.md@038b6017: "juju deploy grafana-agent-k8s --trust";
+  // src/kubernetes_service.py@d70c7dfa recreates its Service with the right ports ("Run `juju trust`").
+  'grafana-agent-k8s': "it patches its own Service's ports",
+
+  // Data Platform.
+  // canonical/mysql-k8s-operator docs/how-to/deploy/microk8s.md@804e160a: "The `--trust` flag is necessary to create
+  // some K8s resources"; src/k8s_helpers.py@adb31f3d creates the role Services and labels the pods.
+  'mysql-k8s': 'it creates its primary and replica Services and labels its pods',
+  // canonical/mysql-router-k8s-operator docs/tutorial/t-deploy.md@15b4fe28: "`--trust` is required to create some K8s
+  // resources"; src/kubernetes_charm.py@62977337 patches its Service on install.
+  'mysql-router-k8s': 'it patches its own Service, ClusterIP or NodePort',
+  // canonical/pgbouncer-k8s-operator docs/tutorial/t-deploy-charm.md@e2714e7c: "`--trust` is required to create some
+  // K8s resources"; src/upgrade.py@4129a7b6 patches the StatefulSet partition ("`juju trust` needed").
+  'pgbouncer-k8s': "it patches its own Service and its StatefulSet's upgrade partition",
+  // canonical/mongodb-k8s-operator terraform/charm/replica_set/main.tf@f75e8fd8: `trust = true`;
+  // src/service_manager.py@10e2ac7c creates a Service and a MutatingWebhookConfiguration for its StatefulSet.
+  'mongodb-k8s': 'it creates a webhook Service and a mutating webhook for its StatefulSet',
+  // canonical/kafka-k8s-operator docs/how-to/h-deploy.md@08bcfb0f: "The `--trust` option is needed for the Apache Kafka
+  // application to work properly, e.g., use NodePort or `juju refresh`".
+  'kafka-k8s': "it creates NodePort Services and patches its StatefulSet for juju refresh",
+
+  // Charmed Kubeflow. canonical/istio-operators charms/istio-pilot/README.md@f55964f4: "juju deploy istio-pilot
+  // --trust" and "juju deploy istio-gateway --trust --config kind=ingress istio-ingressgateway".
+  'istio-pilot': 'it installs the Istio control plane into the cluster',
+  'istio-gateway': "it creates the Istio gateway's Deployment and Service",
+  // canonical/bundle-kubeflow releases/1.10/stable/bundle.yaml@c5591004 sets `trust: true` on these (and on nearly
+  // every Kubeflow charm; only those whose reason was checked are listed).
+  // canonical/kubeflow-roles-operator README.md: "Implemented specifically in this charm are aggregation `ClusterRoles`".
+  'kubeflow-roles': "it creates Kubeflow's aggregation ClusterRoles",
+  // canonical/metacontroller-operator src/files/manifests/metacontroller-crds-v1.yaml, metacontroller-rbac.yaml.
+  'metacontroller-operator': 'it applies its CRDs and cluster RBAC',
+  // canonical/training-operator src/crds_manifests.yaml, src/auth_manifests.yaml, webhook templates.
+  'training-operator': 'it applies its CRDs, cluster RBAC and webhooks',
 }
 
 /** Why the charm needs `--trust`, when its documentation says it does. */

@@ -32,7 +32,7 @@ import {allowedCidrs, jujuExposure} from '../policy/exposure.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
-import {ingressBackends, portsOf, relationFlows, relationServerPorts, resolveRemote, servicesOf} from './network-policies.js'
+import {ingressBackends, portsOf, relationFlows, relationServerPorts, resolveRemote, routedThroughProxyPods, servicesOf} from './network-policies.js'
 import {derivedFlows, type Flow} from './derived-flows.js'
 import {apiServerCallsIn} from './api-server-calls.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
@@ -214,9 +214,16 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
       if (serving.kind === 'none') continue
       flows.push(...relationFlows(sides[0], sides[1], serving, `relation ${first.application}:${first.endpoint ?? '?'} ↔ ${second.application}:${second.endpoint ?? '?'}`))
     }
-    for (const {server, client, serving, label, derivedBecause} of [...flows, ...derivedFlows(flows)]) {
+    for (const flow of [...flows, ...derivedFlows(flows)]) {
+      const {server, client, serving, label, derivedBecause} = flow
+      // A proxy whose data path runs in pods it created (an Istio gateway) calls the server from those.
+      const proxyPods = routedThroughProxyPods(flow)
+      const callers = [
+        ...appClasses(client.namespace, client.name),
+        ...(proxyPods.length > 0 ? (byNamespace.get(client.namespace ?? '') ?? []).filter((c) => proxyPods.some((selector) => selectorMatches(selector, c.labels))) : []),
+      ]
       for (const to of appClasses(server.namespace, server.name)) {
-        for (const from of appClasses(client.namespace, client.name)) used.push({from: from.id, to, ports: portSet(relationServerPorts(serving, server.app), to), usedBy: derivedBecause ?? label})
+        for (const from of callers) used.push({from: from.id, to, ports: portSet(relationServerPorts(serving, server.app), to), usedBy: derivedBecause ?? label})
       }
     }
   }

@@ -20,7 +20,8 @@ import {parseOfferUrl} from '../sources/juju/offers.js'
 import {apiServerCallsIn} from './api-server-calls.js'
 import {derivedFlows, type Flow} from './derived-flows.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
-import {type Resolved, type Serving, sideOf, whoServes} from './serving.js'
+import {describeProxyPods, proxyPodSelectors} from './proxy-pods.js'
+import {INGRESS_INTERFACES, type Resolved, type Serving, sideOf, whoServes} from './serving.js'
 import {
   type LabelSelector,
   MANAGED_BY_LABEL,
@@ -105,6 +106,8 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
   if (egress && dns.fallback) state.notes.push(dns.fallback)
   const modelOfNamespace = new Map<string, string>()
   const managed: {namespace: string; model: Model}[] = []
+  /** Model namespaces left as they are on purpose: their cross-model relations still reach planned ones. */
+  const leftByDesign: {namespace: string; model: Model}[] = []
 
   for (const namespace of scope.namespaces) {
     const role = scope.role(namespace)
@@ -125,6 +128,22 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
         why: 'unmodelled-workloads',
         reason: `pods that are no Juju unit serve Service ${unmodelled.join(', ')} here (a charm-created Deployment, a Helm release): the relation graph does not say who talks to them or whom they call, so a default deny would cut traffic hardenctl cannot see; left as it is (networkPolicies.unmodelledWorkloads: isolate plans it anyway)`,
       })
+      leftByDesign.push({namespace, model: model!})
+      continue
+    }
+    const mesh = role === 'model' ? ambientMesh(namespace, view, cluster) : undefined
+    if (mesh) {
+      const earlier = view.networkPolicies.filter((candidate) => candidate.metadata.namespace === namespace && candidate.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE).length
+      state.untouched.push({
+        namespace,
+        why: 'ambient-mesh',
+        reason:
+          `${mesh} is in Istio's ambient mesh: connections between its pods arrive on 15008 (HBONE) from ztunnel or a waypoint, not on the relation's ports from the related pods, so relation-derived policies would cut them; left as it is (the mesh's own AuthorizationPolicies, which istio-beacon-k8s derives from the relations, are what restricts it)` +
+          (earlier > 0
+            ? `. ${earlier} NetworkPolicies an earlier hardenctl run applied are still here and may cut the mesh's traffic: kubectl -n ${namespace} delete networkpolicy -l ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`
+            : ''),
+      })
+      leftByDesign.push({namespace, model: model!})
       continue
     }
     modelOfNamespace.set(namespace, role === 'controller' ? (model?.name ?? 'controller') : model!.name)
@@ -147,6 +166,11 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
     livepatchAdminNote(model, namespace, policy, state.notes)
     apiServerRules(namespace, cluster, policy, draft, state.notes)
   }
+  // Such a namespace's relations with planned ones (an Istio gateway's model consuming an offer) are
+  // written from its side only (relationRules: the consumer writes them): without this the planned
+  // side's default deny would cut them.
+  const planned = new Set(modelOfNamespace.keys())
+  for (const {namespace, model} of leftByDesign) relationRules(model, namespace, inventory, scope, draft, egress, state.notes, planned)
   if (managed.length > 0) state.notes.push(...apiServerViewNotes(inventory))
 
   for (const [namespace, policies] of [...drafts].sort(([a], [b]) => a.localeCompare(b))) {
@@ -189,6 +213,25 @@ function unmodelledServices(namespace: string, model: Model, cluster: ClusterInd
     .map((service) => service.metadata.name)
     .sort()
 }
+
+/**
+ * Istio's ambient mesh (istio-k8s with istio-beacon-k8s: `model-on-mesh` labels the namespace, else
+ * the related charms' pods): ztunnel carries a meshed pod's connections to the destination pod's
+ * port 15008 (HBONE), and through a waypoint the source is the waypoint's pod, so a policy that
+ * admits the related application on its Service ports matches none of it (Istio's "Ambient and
+ * Kubernetes NetworkPolicy" page: allow 15008). A pod's own `istio.io/dataplane-mode` overrides
+ * its namespace's (`none` opts out). What is enrolled, for the reason; undefined when nothing is.
+ */
+function ambientMesh(namespace: string, view: Inventory['kubernetes'], cluster: ClusterIndex): string | undefined {
+  const namespaceMode = view.namespaces.get(namespace)?.metadata.labels?.[DATAPLANE_MODE_LABEL]
+  if (namespaceMode === 'ambient') return `namespace ${namespace} (label ${DATAPLANE_MODE_LABEL}=ambient)`
+  const enrolled = cluster.podsIn(namespace).filter((pod) => pod.metadata.labels?.[DATAPLANE_MODE_LABEL] === 'ambient')
+  if (enrolled.length === 0) return undefined
+  const names = enrolled.map((pod) => pod.metadata.name).sort()
+  return `pod${names.length === 1 ? '' : 's'} ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} (label ${DATAPLANE_MODE_LABEL}=ambient)`
+}
+
+const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode'
 
 /** Why a namespace's view is not complete enough to change its policies, if it is not. */
 function incompleteView(inventory: Inventory, namespace: string, model: Model | undefined, isController: boolean): string | undefined {
@@ -480,6 +523,8 @@ function relationRules(
   draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
   egress: boolean,
   notes: string[],
+  /** For a namespace left as it is: only the flows into or out of these (planned) namespaces. */
+  plannedOnly?: ReadonlySet<string>,
 ): void {
   const flows: Flow[] = []
   for (const relation of model.relations) {
@@ -498,6 +543,7 @@ function relationRules(
       return resolveRemote(model, endpoint.application, inventory, scope, endpoint)
     })
     const [a, b] = sides as [Resolved, Resolved]
+    if ((a.namespace === undefined || b.namespace === undefined) && plannedOnly) continue
     if (a.namespace === undefined || b.namespace === undefined) {
       // The far side cannot be named (its model or namespace was not read): keep the local side
       // reachable from every namespace on its ports rather than cut a working relation.
@@ -533,7 +579,11 @@ function relationRules(
   }
   const derived = derivedFlows(flows)
   for (const summary of new Set(derived.map((flow) => flow.summary))) if (summary) notes.push(summary)
-  for (const flow of [...flows, ...derived]) admitFlow(flow, draft, egress, notes)
+  for (const flow of [...flows, ...derived]) {
+    if (!plannedOnly) admitFlow(flow, draft, egress, notes)
+    // Drafts for a namespace that is not planned are dropped; so are notes about its servers.
+    else if (plannedOnly.has(flow.server.namespace!) || plannedOnly.has(flow.client.namespace!)) admitFlow(flow, draft, egress, plannedOnly.has(flow.server.namespace!) ? notes : [])
+  }
 }
 
 /** A relation's own flows: the client connects to the server, or each to the other. */
@@ -565,12 +615,17 @@ function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: Label
     if (serving.portsInRelationData) notes.push(`${server.namespace}/${server.name}: ${client.name} may reach it on any port (relation ${label}): ${serving.portsInRelationData}`)
     else if (ports.length === 0) notes.push(`${server.namespace}/${server.name}: no Service ports besides Juju's placeholder; ${client.name} may reach it on any port (relation ${label})`)
   }
-  const peer: NetworkPolicyPeer =
-    client.namespace === server.namespace
-      ? {podSelector: {matchLabels: {[APP_NAME_LABEL]: client.name}}}
-      : {namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: client.namespace!}}, podSelector: {matchLabels: {[APP_NAME_LABEL]: client.name}}}
+  const peerOf = (podSelector: LabelSelector): NetworkPolicyPeer =>
+    client.namespace === server.namespace ? {podSelector} : {namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: client.namespace!}}, podSelector}
   const reason = flow.derivedBecause ?? `relation ${label}: ${client.name} connects to ${server.name} (${serving.basis})`
-  draft(server.namespace!, `hardenctl-app-${server.name}`, {matchLabels: {[APP_NAME_LABEL]: server.name}}).ingress.push({peers: [peer], ports: ports.length > 0 ? ports : undefined, reason})
+  const own = draft(server.namespace!, `hardenctl-app-${server.name}`, {matchLabels: {[APP_NAME_LABEL]: server.name}})
+  own.ingress.push({peers: [peerOf({matchLabels: {[APP_NAME_LABEL]: client.name}})], ports: ports.length > 0 ? ports : undefined, reason})
+  const proxyPods = routedThroughProxyPods(flow)
+  if (proxyPods.length > 0) {
+    const pods = describeProxyPods(client)
+    own.ingress.push({peers: proxyPods.map(peerOf), ports: ports.length > 0 ? ports : undefined, reason: `relation ${label}: ${client.name} (${client.app?.charm}) routes requests to ${server.name} through its pods ${pods}`})
+    if (flow.derivedBecause === undefined) notes.push(`${server.namespace}/${server.name}: ${client.name} (${client.app?.charm}) routes to it from pods it creates (${pods}), not from its units: those pods are admitted too`)
+  }
   if (egress) {
     const back: NetworkPolicyPeer =
       client.namespace === server.namespace
@@ -578,6 +633,11 @@ function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: Label
         : {namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: server.namespace!}}, podSelector: {matchLabels: {[APP_NAME_LABEL]: server.name}}}
     draft(client.namespace!, `hardenctl-app-${client.name}`, {matchLabels: {[APP_NAME_LABEL]: client.name}}).egress.push({peers: [back], ports: ports.length > 0 ? ports : undefined, reason})
   }
+}
+
+/** Over an ingress interface, the proxy pods (proxy-pods.ts) that call the server instead of the proxy's units. */
+export function routedThroughProxyPods(flow: Flow): LabelSelector[] {
+  return INGRESS_INTERFACES.has(flow.serving.interfaceName ?? '') ? proxyPodSelectors(flow.client) : []
 }
 
 /** The server's ports a relation's client is admitted on: its Services' ports, or none (every port) when the relation names them itself. */

@@ -33,7 +33,7 @@ interface InterfaceRule {
   requirerCharms?: string[]
 }
 
-const PROXIES = ['traefik-k8s', 'nginx-ingress-integrator', 'istio-ingress-k8s']
+const PROXIES = ['traefik-k8s', 'nginx-ingress-integrator', 'istio-ingress-k8s', 'istio-pilot']
 
 /** Well-known interfaces. Extend here; charm metadata, when present, always wins. */
 const INTERFACES: Record<string, InterfaceRule> = {
@@ -54,6 +54,11 @@ const INTERFACES: Record<string, InterfaceRule> = {
   ingress_per_unit: {serves: 'requirer', providerCharms: PROXIES},
   traefik_route: {serves: 'requirer', providerCharms: PROXIES},
   'nginx-route': {serves: 'requirer', providerCharms: PROXIES},
+  // istio-ingress-k8s's own route interface (its `istio-ingress-route` endpoints; backends require it).
+  istio_ingress_route: {serves: 'requirer', providerCharms: PROXIES},
+  // Charmed Kubeflow: istio-pilot provides `ingress-auth`; the requirer (oidc-gatekeeper) sends its
+  // service and port, and the gateway calls it for every request (istio-pilot's metadata.yaml schema).
+  'ingress-auth': {serves: 'requirer', providerCharms: ['istio-pilot']},
 }
 
 /**
@@ -92,7 +97,7 @@ const BOTH_WAYS_ENDPOINTS: readonly (readonly [string, string])[] = [
 ]
 
 /** Interfaces that only exchange relation data: no connection between the pods. */
-const DATA_ONLY = new Set(['grafana_dashboard', 'tls-certificates', 'juju-info', 'catalogue', 'certificate_transfer'])
+const DATA_ONLY = new Set(['grafana_dashboard', 'tls-certificates', 'juju-info', 'catalogue', 'certificate_transfer', 'istio-gateway-info'])
 
 export interface RelationSide {
   app: Application | undefined

@@ -89,10 +89,11 @@ export interface NamespaceLabelsAction {
 export interface UntouchedNamespace {
   namespace: string
   /**
-   * incomplete-view and foreign-policy mean the namespace did not converge (exit 3); out-of-scope
-   * and unmodelled-workloads (pods that are no Juju unit serve there, networkPolicies.unmodelledWorkloads) are by design.
+   * incomplete-view and foreign-policy mean the namespace did not converge (exit 3); out-of-scope,
+   * unmodelled-workloads (pods that are no Juju unit serve there, networkPolicies.unmodelledWorkloads)
+   * and ambient-mesh (its pods are in Istio's ambient mesh) are by design.
    */
-  why: 'incomplete-view' | 'foreign-policy' | 'out-of-scope' | 'unmodelled-workloads'
+  why: 'incomplete-view' | 'foreign-policy' | 'out-of-scope' | 'unmodelled-workloads' | 'ambient-mesh'
   reason: string
 }
 

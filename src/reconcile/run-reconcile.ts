@@ -17,9 +17,12 @@ import {InputError} from '../errors.js'
 import type {Inventory} from '../inventory/types.js'
 import {closedPaths} from '../plan/closes.js'
 import {planForInventory} from '../plan/plan.js'
-import {jujuActions, networkPolicyActions, type ReconcilePlan} from '../plan/types.js'
+import {jujuActions, networkPolicyActions, type ReconcilePlan, type UntouchedNamespace} from '../plan/types.js'
 import {type LoadedPolicy, loadPolicy} from '../policy/load.js'
 import {describeLiveInputs, type LiveCollection} from '../sources/live.js'
+
+/** Namespaces left as they are on purpose: the run still converged. */
+const BY_DESIGN: ReadonlySet<UntouchedNamespace['why']> = new Set(['out-of-scope', 'unmodelled-workloads', 'ambient-mesh'])
 
 export const DEFAULT_MAX_CHANGES = 20
 
@@ -120,7 +123,7 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
 
   const converged =
     (applied?.failed ?? 0) === 0 &&
-    plan.untouched.every((entry) => entry.why === 'out-of-scope' || entry.why === 'unmodelled-workloads') &&
+    plan.untouched.every((entry) => BY_DESIGN.has(entry.why)) &&
     juju.failed === 0 &&
     juju.heldBack === undefined &&
     (policyReports?.failed.length ?? 0) === 0

@@ -1,0 +1,37 @@
+/**
+ * Proxies whose data path runs in pods the charm creates, not in its Juju units. Over an ingress
+ * relation such a proxy's backend is called by those pods, so a policy that admits only the
+ * proxy's units (`app.kubernetes.io/name: PROXY`) cuts every routed request:
+ *
+ * - istio-ingress-k8s creates a Gateway API `Gateway` named after the application
+ *   (canonical/istio-ingress-k8s-operator src/charm.py, `_construct_gateway`: `name=self.app.name`);
+ *   Istio runs it as Deployment `APP-istio`, whose pods carry
+ *   `gateway.networking.k8s.io/gateway-name: APP` (istio/istio
+ *   manifests/charts/istio-control/istio-discovery/files/kube-gateway.yaml).
+ * - Charmed Kubeflow's istio-pilot takes the `ingress` relations, but the routes run through the
+ *   istio-gateway charm's `istio-ingressgateway-workload` pods, labelled `istio: ingressgateway`,
+ *   in the same namespace (canonical/istio-operators charms/istio-gateway/src/manifest.yaml; the
+ *   Gateway istio-pilot writes selects `istio: ingressgateway`).
+ *
+ * The planner and the closes check both ask this module, so a path it names is admitted and proven.
+ */
+import type {Application} from '../inventory/types.js'
+import type {LabelSelector} from './types.js'
+
+const PROXY_PODS: Readonly<Record<string, (app: string) => LabelSelector>> = {
+  'istio-ingress-k8s': (app) => ({matchLabels: {'gateway.networking.k8s.io/gateway-name': app}}),
+  'istio-pilot': () => ({matchLabels: {istio: 'ingressgateway'}}),
+}
+
+/** The pods, in the proxy's own namespace, that call an application routed through `proxy`; none for a proxy whose units do. */
+export function proxyPodSelectors(proxy: {app: Application | undefined; name: string}): LabelSelector[] {
+  const selector = PROXY_PODS[proxy.app?.charm ?? '']
+  return selector ? [selector(proxy.name)] : []
+}
+
+/** For plan notes: which pods those are. */
+export function describeProxyPods(proxy: {app: Application | undefined; name: string}): string | undefined {
+  const selectors = proxyPodSelectors(proxy)
+  if (selectors.length === 0) return undefined
+  return selectors.map((selector) => Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`).join(',')).join('; ')
+}

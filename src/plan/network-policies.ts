@@ -19,6 +19,7 @@ import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
 import {apiServerCallsIn} from './api-server-calls.js'
 import {derivedFlows, type Flow} from './derived-flows.js'
+import {leftByDesign} from './left-by-design.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {describeProxyPods, proxyPodSelectors} from './proxy-pods.js'
 import {INGRESS_INTERFACES, type Resolved, type Serving, sideOf, whoServes} from './serving.js'
@@ -107,7 +108,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
   const modelOfNamespace = new Map<string, string>()
   const managed: {namespace: string; model: Model}[] = []
   /** Model namespaces left as they are on purpose: their cross-model relations still reach planned ones. */
-  const leftByDesign: {namespace: string; model: Model}[] = []
+  const leftAsTheyAre: {namespace: string; model: Model}[] = []
 
   for (const namespace of scope.namespaces) {
     const role = scope.role(namespace)
@@ -121,29 +122,10 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       state.untouched.push({namespace, why: 'incomplete-view', reason: problem})
       continue
     }
-    const unmodelled = role === 'model' && policy.networkPolicies.unmodelledWorkloads === 'leave-namespace' ? unmodelledServices(namespace, model!, cluster) : []
-    if (unmodelled.length > 0) {
-      state.untouched.push({
-        namespace,
-        why: 'unmodelled-workloads',
-        reason: `pods that are no Juju unit serve Service ${unmodelled.join(', ')} here (a charm-created Deployment, a Helm release): the relation graph does not say who talks to them or whom they call, so a default deny would cut traffic hardenctl cannot see; left as it is (networkPolicies.unmodelledWorkloads: isolate plans it anyway)`,
-      })
-      leftByDesign.push({namespace, model: model!})
-      continue
-    }
-    const mesh = role === 'model' ? ambientMesh(namespace, view, cluster) : undefined
-    if (mesh) {
-      const earlier = view.networkPolicies.filter((candidate) => candidate.metadata.namespace === namespace && candidate.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE).length
-      state.untouched.push({
-        namespace,
-        why: 'ambient-mesh',
-        reason:
-          `${mesh} is in Istio's ambient mesh: connections between its pods arrive on 15008 (HBONE) from ztunnel or a waypoint, not on the relation's ports from the related pods, so relation-derived policies would cut them; left as it is (the mesh's own AuthorizationPolicies, which istio-beacon-k8s derives from the relations, are what restricts it)` +
-          (earlier > 0
-            ? `. ${earlier} NetworkPolicies an earlier hardenctl run applied are still here and may cut the mesh's traffic: kubectl -n ${namespace} delete networkpolicy -l ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`
-            : ''),
-      })
-      leftByDesign.push({namespace, model: model!})
+    const left = role === 'model' ? leftByDesign(namespace, model!, view, cluster.podsIn(namespace), cluster.servicesIn(namespace), policy) : undefined
+    if (left) {
+      state.untouched.push(left)
+      leftAsTheyAre.push({namespace, model: model!})
       continue
     }
     modelOfNamespace.set(namespace, role === 'controller' ? (model?.name ?? 'controller') : model!.name)
@@ -170,7 +152,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
   // written from its side only (relationRules: the consumer writes them): without this the planned
   // side's default deny would cut them.
   const planned = new Set(modelOfNamespace.keys())
-  for (const {namespace, model} of leftByDesign) relationRules(model, namespace, inventory, scope, draft, egress, state.notes, planned)
+  for (const {namespace, model} of leftAsTheyAre) relationRules(model, namespace, inventory, scope, draft, egress, state.notes, planned)
   if (managed.length > 0) state.notes.push(...apiServerViewNotes(inventory))
 
   for (const [namespace, policies] of [...drafts].sort(([a], [b]) => a.localeCompare(b))) {
@@ -192,46 +174,6 @@ function podSecurityLabels(policy: Policy): Record<string, string> | undefined {
   }
   return labels
 }
-
-/**
- * Services in a model namespace whose pods are no Juju unit (nor Juju's model operator or an
- * operator pod): workloads a charm created (Charmed Kubeflow's istio gateway and istiod) or a Helm
- * release put there. Their traffic is not in the relation graph.
- */
-function unmodelledServices(namespace: string, model: Model, cluster: ClusterIndex): string[] {
-  const pods = cluster.podsIn(namespace).filter((pod) => {
-    const labels = pod.metadata.labels ?? {}
-    return !model.applications.has(labels[APP_NAME_LABEL] ?? '') && labels['operator.juju.is/name'] === undefined
-  })
-  if (pods.length === 0) return []
-  return cluster
-    .servicesIn(namespace)
-    .filter((service) => {
-      const selector = Object.entries(service.spec.selector ?? {})
-      return selector.length > 0 && pods.some((pod) => selector.every(([key, value]) => pod.metadata.labels?.[key] === value))
-    })
-    .map((service) => service.metadata.name)
-    .sort()
-}
-
-/**
- * Istio's ambient mesh (istio-k8s with istio-beacon-k8s: `model-on-mesh` labels the namespace, else
- * the related charms' pods): ztunnel carries a meshed pod's connections to the destination pod's
- * port 15008 (HBONE), and through a waypoint the source is the waypoint's pod, so a policy that
- * admits the related application on its Service ports matches none of it (Istio's "Ambient and
- * Kubernetes NetworkPolicy" page: allow 15008). A pod's own `istio.io/dataplane-mode` overrides
- * its namespace's (`none` opts out). What is enrolled, for the reason; undefined when nothing is.
- */
-function ambientMesh(namespace: string, view: Inventory['kubernetes'], cluster: ClusterIndex): string | undefined {
-  const namespaceMode = view.namespaces.get(namespace)?.metadata.labels?.[DATAPLANE_MODE_LABEL]
-  if (namespaceMode === 'ambient') return `namespace ${namespace} (label ${DATAPLANE_MODE_LABEL}=ambient)`
-  const enrolled = cluster.podsIn(namespace).filter((pod) => pod.metadata.labels?.[DATAPLANE_MODE_LABEL] === 'ambient')
-  if (enrolled.length === 0) return undefined
-  const names = enrolled.map((pod) => pod.metadata.name).sort()
-  return `pod${names.length === 1 ? '' : 's'} ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} (label ${DATAPLANE_MODE_LABEL}=ambient)`
-}
-
-const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode'
 
 /** Why a namespace's view is not complete enough to change its policies, if it is not. */
 function incompleteView(inventory: Inventory, namespace: string, model: Model | undefined, isController: boolean): string | undefined {

@@ -111,7 +111,7 @@ function toFinding(rule: Rule, draft: FindingDraft): Finding {
     evidence: draft.evidence ?? {},
     guide: {...rule.guide},
     remediation: draft.remediation ?? rule.remediation,
-    autoFixable: rule.autoFixable,
+    autoFixable: draft.autoFixable ?? rule.autoFixable,
   }
   return finding
 }

@@ -6,6 +6,7 @@
  */
 import {apiServerBackends} from '../inventory/api-server-backends.js'
 import {kubeScope, type KubeScope} from '../inventory/kube-scope.js'
+import {type LeftByDesign, modelNamespacesLeftByDesign} from '../plan/left-by-design.js'
 import type {KubernetesView} from '../inventory/kubernetes.js'
 import {cite} from './guides.js'
 import {ingressIsolation, isDefaultDenyIngress, isolatesEveryPod, namespacePolicies, opensEveryPod} from './helpers/network-policy.js'
@@ -27,7 +28,7 @@ function workloadNamespaces(scope: KubeScope): string[] {
  * `hardenctl reconcile` manages in that order. Services the API server calls in the namespace
  * (admission webhooks, aggregated APIs) are named: no pod selector admits the API server.
  */
-export function defaultDenyCommand(ns: string, juju: boolean, view: Pick<KubernetesView, 'webhookConfigurations' | 'apiServices'>): string {
+export function defaultDenyCommand(ns: string, juju: boolean, view: Pick<KubernetesView, 'webhookConfigurations' | 'apiServices'>, left?: LeftByDesign): string {
   const manifest = JSON.stringify({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -37,9 +38,13 @@ export function defaultDenyCommand(ns: string, juju: boolean, view: Pick<Kuberne
   const calls = apiServerBackends(view).filter((backend) => backend.namespace === ns)
   const apiServer =
     calls.length === 0 ? '' : `; the Kubernetes API server (from its nodes' addresses) to ${list([...new Set(calls.map((call) => `Service ${call.service} port ${call.port} (${call.caller})`))])}`
-  const first = juju
-    ? `first allow what the model needs: agents to the modeloperator (TCP 17071), traffic between related applications${apiServer}; hardenctl reconcile applies those before this deny`
-    : `first allow each workload's clients on its ports${apiServer}`
+  const first = !juju
+    ? `first allow each workload's clients on its ports${apiServer}`
+    : left?.why === 'ambient-mesh'
+      ? `its pods are in Istio's ambient mesh: first allow TCP 15008 (HBONE) from the meshed pods and waypoints, agents to the modeloperator (TCP 17071)${apiServer}, or leave isolation to the mesh's AuthorizationPolicies; hardenctl reconcile leaves this namespace as it is`
+      : left?.why === 'unmodelled-workloads'
+        ? `first allow what the model needs (agents to the modeloperator, TCP 17071; traffic between related applications${apiServer}) and the clients of the workloads that are no Juju unit; hardenctl reconcile leaves this namespace as it is unless networkPolicies.unmodelledWorkloads is isolate`
+        : `first allow what the model needs: agents to the modeloperator (TCP 17071), traffic between related applications${apiServer}; hardenctl reconcile applies those before this deny`
   return `echo '${manifest}' | kubectl apply -f -   # ${first}`
 }
 
@@ -57,9 +62,11 @@ export const netNoDefaultDeny: Rule = {
   needs: [['k8s-networkpolicies']],
   evaluate({inventory, policy, report}) {
     const scope = kubeScope(inventory, policy)
+    const leftAlone = modelNamespacesLeftByDesign(inventory, policy)
     for (const ns of workloadNamespaces(scope)) {
       const policies = namespacePolicies(inventory.kubernetes, ns)
       if (policies.some(isDefaultDenyIngress)) continue
+      const left = leftAlone.get(ns)
       const model = scope.modelOf(ns)
       const object = scope.namespace(ns)
       const annotations = object ? annotationsOf(object) : undefined
@@ -80,7 +87,8 @@ export const netNoDefaultDeny: Rule = {
         target: namespaceTarget(ns, model),
         message: `namespace ${ns}${model ? ` (Juju model ${model.name})` : ''} has no default-deny ingress NetworkPolicy${policies.length > 0 ? ` (policies: ${list(policies.map((p) => p.metadata.name))})` : ''}: ${exposure}`,
         evidence: {networkPolicies: policies.map((p) => p.metadata.name), defaultDeny: false},
-        remediation: `${openAll.map((p) => `kubectl -n ${ns} delete networkpolicy ${p.metadata.name} && `).join('')}${defaultDenyCommand(ns, scope.role(ns) === 'model', inventory.kubernetes)}`,
+        remediation: `${openAll.map((p) => `kubectl -n ${ns} delete networkpolicy ${p.metadata.name} && `).join('')}${defaultDenyCommand(ns, scope.role(ns) === 'model', inventory.kubernetes, left)}`,
+        ...(left ? {autoFixable: false} : {}),
         ...(ref ? {ref} : {}),
         ...(annotations ? {annotations} : {}),
       })
@@ -103,8 +111,10 @@ export const netUnrestrictedPod: Rule = {
   evaluate({inventory, policy, report}) {
     const scope = kubeScope(inventory, policy)
     const namespaces = new Set(workloadNamespaces(scope))
+    const leftAlone = modelNamespacesLeftByDesign(inventory, policy)
     for (const subject of podSubjects(inventory, scope)) {
       if (!namespaces.has(subject.namespace)) continue
+      const left = leftAlone.get(subject.namespace)
       const isolation = ingressIsolation(inventory.kubernetes, subject.namespace, subject.labels)
       const hostNetwork = subject.spec.hostNetwork === true
       // On the node's network the pod is the node: network plugins do not apply NetworkPolicy to it
@@ -128,8 +138,9 @@ export const netUnrestrictedPod: Rule = {
         remediation: hostNetwork
           ? 'NetworkPolicy does not reach a hostNetwork pod: restrict its ports with the node\'s firewall, or run it off the host network if it does not need it'
           : isolation.selecting.length === 0
-            ? defaultDenyCommand(subject.namespace, scope.role(subject.namespace) === 'model', inventory.kubernetes)
+            ? defaultDenyCommand(subject.namespace, scope.role(subject.namespace) === 'model', inventory.kubernetes, left)
             : `kubectl -n ${subject.namespace} edit networkpolicy ${isolation.allowAll[0] ?? ''}   # replace the allow-all rule with the peers and ports the application needs`,
+        ...(left ? {autoFixable: false} : {}),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
       })

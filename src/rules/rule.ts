@@ -34,6 +34,8 @@ export interface FindingDraft {
   severity?: Severity
   /** Overrides the rule's remediation when a more exact command is known for this target. */
   remediation?: string
+  /** Overrides the rule's autoFixable: false where reconcile leaves this target as it is. */
+  autoFixable?: boolean
   /** Where the offending input lives; resolved to file:line by the engine. */
   ref?: SourceRef
   /** Kubernetes annotations of the target, for `hardenctl.io/waive`. */

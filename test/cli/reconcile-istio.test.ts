@@ -20,6 +20,7 @@ import {closedPaths} from '../../src/plan/closes.js'
 import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
 import {planReconcile} from '../../src/plan/plan.js'
 import {networkPolicyActions, type ReconcilePlan} from '../../src/plan/types.js'
+import type {AuditReport} from '../../src/report/audit-report.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
 import {REPO_ROOT, runCli} from '../helpers/cli.js'
 import {LIVEPATCH_EXAMPLE} from '../helpers/livepatch-estate.js'
@@ -119,6 +120,14 @@ describe("an istio-ingress-k8s gateway's pods reach the applications it routes t
     // foo holds the gateway's own pods, which no relation describes: it is left as it is.
     expect(plan.untouched).toContainEqual(expect.objectContaining({namespace: 'foo', why: 'unmodelled-workloads'}))
     expect(plan.closes).toEqual([])
+
+    // The audit's default-deny fix for foo says reconcile leaves it; clite's is reconcile's to make.
+    const audit = await runCli(['audit', '--from', dir, '--format', 'json'])
+    const defaultDeny = (JSON.parse(audit.stdout) as AuditReport).findings.filter((finding) => finding.rule === 'NET-NO-DEFAULT-DENY')
+    const foo = defaultDeny.find((finding) => finding.target.name === 'foo')
+    expect(foo).toMatchObject({autoFixable: false})
+    expect(foo?.remediation).toContain('the clients of the workloads that are no Juju unit; hardenctl reconcile leaves this namespace as it is unless networkPolicies.unmodelledWorkloads is isolate')
+    expect(defaultDeny.find((finding) => finding.target.name === 'clite')).toMatchObject({autoFixable: true})
   }, 60_000)
 
   it('the closes check holds gateway → alertmanager in use: without the rule, the plan would close it', async () => {
@@ -161,6 +170,17 @@ describe("a model namespace in Istio's ambient mesh is left as it is", () => {
     })
     expect(networkPolicyActions(plan).filter((action) => action.object.metadata.namespace === 'livepatch')).toEqual([])
     expect(stdout).toContain("Left exactly as they are:\n  livepatch: namespace livepatch (label istio.io/dataplane-mode=ambient) is in Istio's ambient mesh")
+
+    // The audit's fixes for that namespace say so, and are not counted as reconcile's to make.
+    const audit = await runCli(['audit', '--from', dir, '--format', 'json'])
+    const findings = (JSON.parse(audit.stdout) as AuditReport).findings
+    const defaultDeny = findings.find((finding) => finding.rule === 'NET-NO-DEFAULT-DENY' && finding.target.name === 'livepatch')
+    expect(defaultDeny).toMatchObject({autoFixable: false})
+    expect(defaultDeny?.remediation).toContain("# its pods are in Istio's ambient mesh: first allow TCP 15008 (HBONE) from the meshed pods and waypoints")
+    expect(defaultDeny?.remediation).toContain('hardenctl reconcile leaves this namespace as it is')
+    const unrestricted = findings.filter((finding) => finding.rule === 'NET-UNRESTRICTED-POD' && finding.target.namespace === 'livepatch')
+    expect(unrestricted.length).toBeGreaterThan(0)
+    expect(unrestricted.every((finding) => !finding.autoFixable)).toBe(true)
   }, 60_000)
 
   it('enrolled pod by pod; policies an earlier run applied are named with the command that removes them', async () => {

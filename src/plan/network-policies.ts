@@ -21,8 +21,8 @@ import {apiServerCallsIn} from './api-server-calls.js'
 import {derivedFlows, type Flow} from './derived-flows.js'
 import {leftByDesign} from './left-by-design.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
-import {describeProxyPods, proxyPodSelectors} from './proxy-pods.js'
-import {INGRESS_INTERFACES, type Resolved, type Serving, sideOf, whoServes} from './serving.js'
+import {describeProxyPods, routedThroughProxyPods} from './proxy-pods.js'
+import {type Resolved, type Serving, sideOf, whoServes} from './serving.js'
 import {
   type LabelSelector,
   MANAGED_BY_LABEL,
@@ -565,8 +565,8 @@ function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: Label
   const proxyPods = routedThroughProxyPods(flow)
   if (proxyPods.length > 0) {
     const pods = describeProxyPods(client)
-    own.ingress.push({peers: proxyPods.map(peerOf), ports: ports.length > 0 ? ports : undefined, reason: `relation ${label}: ${client.name} (${client.app?.charm}) routes requests to ${server.name} through its pods ${pods}`})
-    if (flow.derivedBecause === undefined) notes.push(`${server.namespace}/${server.name}: ${client.name} (${client.app?.charm}) routes to it from pods it creates (${pods}), not from its units: those pods are admitted too`)
+    own.ingress.push({peers: proxyPods.map(peerOf), ports: ports.length > 0 ? ports : undefined, reason: `relation ${label}: ${client.name} (${client.app?.charm}) reaches ${server.name} from the pods it creates (${pods})`})
+    if (flow.derivedBecause === undefined) notes.push(`${server.namespace}/${server.name}: ${client.name} (${client.app?.charm}) reaches it from pods it creates (${pods}), not from its units: those pods are admitted too`)
   }
   if (egress) {
     const back: NetworkPolicyPeer =
@@ -575,11 +575,6 @@ function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: Label
         : {namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: server.namespace!}}, podSelector: {matchLabels: {[APP_NAME_LABEL]: server.name}}}
     draft(client.namespace!, `hardenctl-app-${client.name}`, {matchLabels: {[APP_NAME_LABEL]: client.name}}).egress.push({peers: [back], ports: ports.length > 0 ? ports : undefined, reason})
   }
-}
-
-/** Over an ingress interface, the proxy pods (proxy-pods.ts) that call the server instead of the proxy's units. */
-export function routedThroughProxyPods(flow: Flow): LabelSelector[] {
-  return INGRESS_INTERFACES.has(flow.serving.interfaceName ?? '') ? proxyPodSelectors(flow.client) : []
 }
 
 /** The server's ports a relation's client is admitted on: its Services' ports, or none (every port) when the relation names them itself. */

@@ -13,10 +13,20 @@
  *   in the same namespace (canonical/istio-operators charms/istio-gateway/src/manifest.yaml; the
  *   Gateway istio-pilot writes selects `istio: ingressgateway`).
  *
+ * Those pods also make the proxy's calls for its data path: the ext_authz check of every request
+ * (`forward_auth`, whose provider hands the proxy its `decisions_address`: oauth2-proxy-k8s,
+ * oathkeeper) comes from the gateway's Envoy, as Kubeflow's gateway calls oidc-gatekeeper
+ * (`ingress-auth`, in the ingress interfaces).
+ *
  * The planner and the closes check both ask this module, so a path it names is admitted and proven.
  */
 import type {Application} from '../inventory/types.js'
+import type {Flow} from './derived-flows.js'
+import {INGRESS_INTERFACES} from './serving.js'
 import type {LabelSelector} from './types.js'
+
+/** Interfaces whose connections a proxy makes from its data path. */
+const DATA_PATH_INTERFACES: ReadonlySet<string> = new Set([...INGRESS_INTERFACES, 'forward_auth'])
 
 const PROXY_PODS: Readonly<Record<string, (app: string) => LabelSelector>> = {
   'istio-ingress-k8s': (app) => ({matchLabels: {'gateway.networking.k8s.io/gateway-name': app}}),
@@ -34,4 +44,9 @@ export function describeProxyPods(proxy: {app: Application | undefined; name: st
   const selectors = proxyPodSelectors(proxy)
   if (selectors.length === 0) return undefined
   return selectors.map((selector) => Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`).join(',')).join('; ')
+}
+
+/** The proxy pods that make a flow's connections instead of the client's units: none unless the client is such a proxy, over its data path. */
+export function routedThroughProxyPods(flow: Flow): LabelSelector[] {
+  return DATA_PATH_INTERFACES.has(flow.serving.interfaceName ?? '') ? proxyPodSelectors(flow.client) : []
 }

@@ -78,15 +78,36 @@ describe("an istio-ingress-k8s gateway's pods reach the applications it routes t
       await copyFile(join(CORPUS, file), join(dir, 'juju/mk8scloud/models', model, 'status.json'))
     }
     const fooStatus = join(dir, 'juju/mk8scloud/models/foo/status.json')
-    const status = JSON.parse(await readFile(fooStatus, 'utf8')) as {applications: Record<string, Json>}
+    const status = JSON.parse(await readFile(fooStatus, 'utf8')) as {applications: Record<string, Json>; 'application-endpoints': Record<string, Json>}
     status.applications.trfk = {...status.applications.trfk, charm: 'istio-ingress-k8s', 'charm-name': 'istio-ingress-k8s'}
+    // trfk also checks every request with an oauth2-proxy that clite offers (forward_auth): its Envoy makes that call too.
+    ;(status.applications.trfk!.relations as Record<string, string[]>)['forward-auth'] = ['oauth2-proxy']
+    status['application-endpoints']['oauth2-proxy'] = {
+      url: 'mk8scloud:admin/clite.oauth2-proxy',
+      endpoints: {'forward-auth': {interface: 'forward_auth', role: 'provider'}},
+      'application-status': {current: 'active', since: '26 Apr 2023 11:35:16+02:00'},
+      relations: {'forward-auth': ['trfk']},
+    }
     await writeFile(fooStatus, JSON.stringify(status, null, 2))
+    const cliteStatus = join(dir, 'juju/mk8scloud/models/clite/status.json')
+    const clite = JSON.parse(await readFile(cliteStatus, 'utf8')) as {applications: Record<string, Json>; offers: Record<string, Json>}
+    clite.applications['oauth2-proxy'] = {
+      ...clite.applications.alertmanager,
+      charm: 'oauth2-proxy-k8s',
+      'charm-name': 'oauth2-proxy-k8s',
+      relations: {},
+      units: {},
+      'endpoint-bindings': {'': 'alpha', 'forward-auth': 'alpha'},
+    }
+    clite.offers['oauth2-proxy'] = {application: 'oauth2-proxy', charm: 'ch:amd64/jammy/oauth2-proxy-k8s-10', endpoints: {'forward-auth': {interface: 'forward_auth', role: 'provider'}}}
+    await writeFile(cliteStatus, JSON.stringify(clite, null, 2))
     await mkdir(join(dir, 'kubernetes'))
     await writeFile(join(dir, 'kubernetes/namespaces.json'), list([namespace('clite', '00000000-0000-4000-8000-000000000001'), namespace('foo', '00000000-0000-4000-8000-000000000002')]))
     await writeFile(
       join(dir, 'kubernetes/services.json'),
       list([
         service('clite', 'alertmanager', {'app.kubernetes.io/name': 'alertmanager'}, [9093]),
+        service('clite', 'oauth2-proxy', {'app.kubernetes.io/name': 'oauth2-proxy'}, [4180]),
         service('foo', 'trfk', {'app.kubernetes.io/name': 'trfk'}, [65535]),
         // Istio's Service for the Gateway (`APP-istio`): a status port and one per listener.
         service('foo', 'trfk-istio', {[GATEWAY_LABEL]: 'trfk'}, [15021, 80], 'LoadBalancer'),
@@ -96,6 +117,7 @@ describe("an istio-ingress-k8s gateway's pods reach the applications it routes t
       join(dir, 'kubernetes/pods.json'),
       list([
         pod('clite', 'alertmanager-0', {'app.kubernetes.io/name': 'alertmanager'}, [9093]),
+        pod('clite', 'oauth2-proxy-0', {'app.kubernetes.io/name': 'oauth2-proxy'}, [4180]),
         pod('foo', 'trfk-0', {'app.kubernetes.io/name': 'trfk'}, []),
         pod('foo', 'trfk-istio-6d8f7c9b5-x2k4q', {[GATEWAY_LABEL]: 'trfk', 'gateway.istio.io/managed': 'istio.io-gateway-controller', 'sidecar.istio.io/inject': 'false'}, [80, 15021]),
       ]),
@@ -115,8 +137,13 @@ describe("an istio-ingress-k8s gateway's pods reach the applications it routes t
       from: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'foo'}}, podSelector: {matchLabels: {'app.kubernetes.io/name': 'trfk'}}}],
       ports: [{protocol: 'TCP', port: 9093}],
     })
-    expect(alertmanager?.metadata.annotations?.['hardenctl.io/reason']).toContain(`trfk (istio-ingress-k8s) routes requests to alertmanager through its pods ${GATEWAY_LABEL}=trfk`)
-    expect(plan.notes).toContain(`clite/alertmanager: trfk (istio-ingress-k8s) routes to it from pods it creates (${GATEWAY_LABEL}=trfk), not from its units: those pods are admitted too`)
+    expect(alertmanager?.metadata.annotations?.['hardenctl.io/reason']).toContain(`trfk (istio-ingress-k8s) reaches alertmanager from the pods it creates (${GATEWAY_LABEL}=trfk)`)
+    expect(plan.notes).toContain(`clite/alertmanager: trfk (istio-ingress-k8s) reaches it from pods it creates (${GATEWAY_LABEL}=trfk), not from its units: those pods are admitted too`)
+    // The gateway's Envoy also makes the forward-auth check.
+    expect(plannedPolicy(plan, 'hardenctl-app-oauth2-proxy')?.spec.ingress).toContainEqual({
+      from: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'foo'}}, podSelector: {matchLabels: {[GATEWAY_LABEL]: 'trfk'}}}],
+      ports: [{protocol: 'TCP', port: 4180}],
+    })
     // foo holds the gateway's own pods, which no relation describes: it is left as it is.
     expect(plan.untouched).toContainEqual(expect.objectContaining({namespace: 'foo', why: 'unmodelled-workloads'}))
     expect(plan.closes).toEqual([])

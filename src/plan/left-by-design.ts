@@ -44,23 +44,43 @@ export function leftByDesign(
   }
 }
 
-/** Every model namespace in scope that reconcile leaves as it is on purpose, by namespace. */
-export function modelNamespacesLeftByDesign(inventory: Inventory, policy: Policy): Map<string, LeftByDesign> {
+const computed = new WeakMap<Inventory, WeakMap<Policy, ReadonlyMap<string, LeftByDesign>>>()
+
+/** Every model namespace in scope that reconcile leaves as it is on purpose, by namespace (worked out once per inventory and policy: two rules ask). */
+export function modelNamespacesLeftByDesign(inventory: Inventory, policy: Policy): ReadonlyMap<string, LeftByDesign> {
+  let byPolicy = computed.get(inventory)
+  if (!byPolicy) computed.set(inventory, (byPolicy = new WeakMap()))
+  let left = byPolicy.get(policy)
+  if (!left) byPolicy.set(policy, (left = findLeftByDesign(inventory, policy)))
+  return left
+}
+
+function findLeftByDesign(inventory: Inventory, policy: Policy): Map<string, LeftByDesign> {
   const scope = kubeScope(inventory, policy)
   const view = inventory.kubernetes
   const left = new Map<string, LeftByDesign>()
   const models = scope.namespaces.filter((namespace) => scope.role(namespace) === 'model' && scope.modelOf(namespace))
   if (models.length === 0) return left
   const wanted = new Set(models)
-  const pods = new Map<string, KubePod[]>()
-  const services = new Map<string, KubeService[]>()
-  for (const pod of view.pods) if (wanted.has(pod.metadata.namespace ?? '')) pods.set(pod.metadata.namespace!, [...(pods.get(pod.metadata.namespace!) ?? []), pod])
-  for (const service of view.services) if (wanted.has(service.metadata.namespace ?? '')) services.set(service.metadata.namespace!, [...(services.get(service.metadata.namespace!) ?? []), service])
+  const pods = inNamespaces(view.pods, wanted)
+  const services = inNamespaces(view.services, wanted)
   for (const namespace of models) {
     const why = leftByDesign(namespace, scope.modelOf(namespace)!, view, pods.get(namespace) ?? [], services.get(namespace) ?? [], policy)
     if (why) left.set(namespace, why)
   }
   return left
+}
+
+function inNamespaces<T extends {metadata: {namespace?: string | undefined}}>(objects: readonly T[], wanted: ReadonlySet<string>): Map<string, T[]> {
+  const found = new Map<string, T[]>()
+  for (const object of objects) {
+    const namespace = object.metadata.namespace ?? ''
+    if (!wanted.has(namespace)) continue
+    const group = found.get(namespace)
+    if (group) group.push(object)
+    else found.set(namespace, [object])
+  }
+  return found
 }
 
 /**

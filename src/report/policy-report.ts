@@ -36,11 +36,13 @@
  * - `results[].timestamp` (metav1.Timestamp {seconds, nanos}, "the time the result was found").
  * - `results[].source`: `hardenctl`.
  *
- * Findings with no Kubernetes namespace go into no report: Juju controller-level findings
- * (controller users, controller config) and machine-model findings are not about this cluster,
- * and a ClusterPolicyReport (the spec's report for cluster-scoped resources: ClusterRoles, Nodes)
- * would file them under a cluster they may have nothing to do with (a machine controller, another
- * cluster's models). They stay in the audit report. What the audit could not read for the whole
+ * A Juju controller-level finding (controller users, controller config) goes into the report of
+ * that controller's namespace when the controller runs in this cluster (`controller-NAME`): that
+ * namespace is the controller. Findings with no Kubernetes namespace go into no report: a machine
+ * controller's, machine models', and those of a controller hosted elsewhere are not about this
+ * cluster, and a ClusterPolicyReport (the spec's report for cluster-scoped resources: ClusterRoles,
+ * Nodes) would file them under a cluster they may have nothing to do with. They stay in the audit
+ * report. What the audit could not read for the whole
  * estate bears on every namespace, so it is an `error` result in every report instead: a
  * Kubernetes kind it could not list (INVENTORY-INCOMPLETE "could not inspect networkpolicies"),
  * or the Juju side as a whole (the controllers did not answer: no Juju finding is known).
@@ -117,7 +119,7 @@ export interface PolicyReportInputs {
 export interface PolicyReportSet {
   /** One per audited namespace of the inventory (Juju model and controller namespaces, the policy's `kubernetes.namespaces`), sorted by namespace. */
   reports: PolicyReportObject[]
-  /** Findings that belong to no namespace (controller-level, machine models): in no report. */
+  /** Findings that belong to no namespace of this cluster (machine models, controllers hosted elsewhere): in no report. */
   outsideNamespaces: number
 }
 
@@ -174,9 +176,19 @@ export function buildPolicyReports(inputs: PolicyReportInputs): PolicyReportSet 
   const everywhere: PolicyReportResult[] = []
   let outsideNamespaces = 0
 
+  // The controllers running in this cluster, by name: their namespace's model says, else Juju's `controller-NAME`.
+  const controllerNamespace = new Map<string, string>()
+  for (const namespace of namespaces) {
+    if (scope.role(namespace) !== 'controller') continue
+    const name = scope.modelOf(namespace)?.controller || (namespace.startsWith('controller-') ? namespace.slice('controller-'.length) : undefined)
+    if (name && !controllerNamespace.has(name)) controllerNamespace.set(name, namespace)
+  }
   const namespaceOf = (target: Target): string | undefined => {
     if (target.namespace) return target.namespace
-    if (target.model === undefined) return undefined
+    if (target.model === undefined) {
+      const controller = target.controller ?? (target.kind === 'controller' ? target.name : undefined)
+      return controller === undefined ? undefined : controllerNamespace.get(controller)
+    }
     const model = findModel(inventory, target.controller, target.model)
     return model ? (model.namespace ?? namespaceOfModel.get(model)) : undefined
   }

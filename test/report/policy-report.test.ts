@@ -131,8 +131,27 @@ describe('buildPolicyReports', () => {
         labels: {'app.kubernetes.io/managed-by': 'hardenctl', 'hardenctl.io/model': 'controller'},
       },
       scope: {apiVersion: 'v1', kind: 'Namespace', name: 'controller-microk8s-prod', uid: CONTROLLER_NS_UID},
-      summary: {pass: 0, fail: 1, warn: 0, error: 0, skip: 0},
+      summary: {pass: 0, fail: 2, warn: 0, error: 0, skip: 0},
       results: [
+        {
+          source: 'hardenctl',
+          policy: 'ACCESS-STALE-USER',
+          category: 'Harden your Juju deployment',
+          severity: 'medium',
+          timestamp: TIMESTAMP,
+          result: 'fail',
+          message: 'ci-bot on controller microk8s-prod has never connected and is still enabled.',
+          properties: {
+            title: 'Enabled user idle or never connected',
+            guide: 'Harden your Juju deployment § Harden the user(s)',
+            guideUrl: JUJU_GUIDE_URL,
+            remediation: 'juju disable-user -c microk8s-prod ci-bot   # or: juju remove-user -c microk8s-prod ci-bot',
+            autoFixable: 'true',
+            'juju.controller': 'microk8s-prod',
+            'juju.user': 'ci-bot',
+            location: 'examples/livepatch-k8s/juju/microk8s-prod/users.json:1:125',
+          },
+        },
         {
           source: 'hardenctl',
           policy: 'NET-NAMESPACE-PSA',
@@ -220,11 +239,17 @@ describe('buildPolicyReports', () => {
     ])
   })
 
-  it('leaves controller-level findings out of every report (they are not about a namespace)', () => {
+  it("files a controller-level finding in the controller's namespace when the controller runs in this cluster, and in no report when it does not", () => {
     const {reports, outsideNamespaces} = build()
     expect(audited.report.findings.filter((finding) => finding.rule === 'ACCESS-STALE-USER')).toHaveLength(1)
-    expect(outsideNamespaces).toBe(1)
-    for (const report of reports) expect(report.results.map((result) => result.policy)).not.toContain('ACCESS-STALE-USER')
+    expect(outsideNamespaces).toBe(0)
+    expect(inNamespace(reports, 'controller-microk8s-prod').results.map((result) => result.policy)).toContain('ACCESS-STALE-USER')
+    expect(inNamespace(reports, 'livepatch').results.map((result) => result.policy)).not.toContain('ACCESS-STALE-USER')
+    // The same finding about a controller hosted elsewhere (a machine controller) belongs to no namespace here.
+    const elsewhere = audited.report.findings.map((finding) => (finding.rule === 'ACCESS-STALE-USER' ? {...finding, target: {...finding.target, controller: 'lxd-prod'}} : finding))
+    const other = build(audited, elsewhere)
+    expect(other.outsideNamespaces).toBe(1)
+    for (const report of other.reports) expect(report.results.map((result) => result.policy)).not.toContain('ACCESS-STALE-USER')
   })
 
   it('a waived finding is skip, with who waived it and why', async () => {

@@ -9,7 +9,7 @@
  * - A model namespace in Istio's ambient mesh is left as it is: meshed connections arrive on 15008
  *   from ztunnel or a waypoint, which relation-derived policies would cut.
  */
-import {copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {cp, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -22,12 +22,12 @@ import {planReconcile} from '../../src/plan/plan.js'
 import {networkPolicyActions, type ReconcilePlan} from '../../src/plan/types.js'
 import type {AuditReport} from '../../src/report/audit-report.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
-import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {runCli} from '../helpers/cli.js'
+import {kubeList, modelNamespace, writeCmrStatuses} from '../helpers/cmr-estate.js'
 import {LIVEPATCH_EXAMPLE} from '../helpers/livepatch-estate.js'
 import {plannedPolicy} from '../helpers/planned-policy.js'
 
 type Json = Record<string, unknown>
-const CORPUS = join(REPO_ROOT, 'test/corpus/status')
 const GATEWAY_LABEL = 'gateway.networking.k8s.io/gateway-name'
 
 async function dryRun(dir: string): Promise<{plan: ReconcilePlan; stdout: string}> {
@@ -38,12 +38,8 @@ async function dryRun(dir: string): Promise<{plan: ReconcilePlan; stdout: string
   return {plan: JSON.parse(result.stdout) as ReconcilePlan, stdout: text.stdout}
 }
 
-const list = (items: object[]) => `${JSON.stringify({apiVersion: 'v1', kind: 'List', metadata: {resourceVersion: ''}, items}, null, 2)}\n`
-const namespace = (name: string, uuid: string, labels: Record<string, string> = {}) => ({
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  metadata: {name, labels: {'kubernetes.io/metadata.name': name, 'model.juju.is/name': name, 'model.juju.is/id': uuid, ...labels}},
-})
+const list = kubeList
+const namespace = modelNamespace
 const service = (ns: string, name: string, selector: Record<string, string>, ports: number[], type = 'ClusterIP') => ({
   apiVersion: 'v1',
   kind: 'Service',
@@ -70,13 +66,7 @@ describe("an istio-ingress-k8s gateway's pods reach the applications it routes t
   let dir: string
   beforeAll(async () => {
     dir = join(root, 'gateway')
-    for (const [model, file] of [
-      ['clite', 'jhack__jhack__tests__utils__test_show_relation__mocks__cmrs__full_status_clite.json'],
-      ['foo', 'jhack__jhack__tests__utils__test_show_relation__mocks__cmrs__full_status_None.json'],
-    ] as const) {
-      await mkdir(join(dir, 'juju/mk8scloud/models', model), {recursive: true})
-      await copyFile(join(CORPUS, file), join(dir, 'juju/mk8scloud/models', model, 'status.json'))
-    }
+    await writeCmrStatuses(dir)
     const fooStatus = join(dir, 'juju/mk8scloud/models/foo/status.json')
     const status = JSON.parse(await readFile(fooStatus, 'utf8')) as {applications: Record<string, Json>; 'application-endpoints': Record<string, Json>}
     status.applications.trfk = {...status.applications.trfk, charm: 'istio-ingress-k8s', 'charm-name': 'istio-ingress-k8s'}

@@ -3,7 +3,7 @@
  * (traefik `trfk` ingresses it). The consuming model's namespace AND the consuming app's pods must
  * appear in one peer of the offering app's policy.
  */
-import {copyFile, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -12,34 +12,22 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {loadInventory} from '../../src/audit/run-audit.js'
 import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
-import {REPO_ROOT} from '../helpers/cli.js'
+import {kubeList, modelNamespace, writeCmrStatuses} from '../helpers/cmr-estate.js'
 
-const CORPUS = join(REPO_ROOT, 'test/corpus/status')
-
-const namespace = (name: string, uuid: string) => ({
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  metadata: {name, labels: {'kubernetes.io/metadata.name': name, 'model.juju.is/name': name, 'model.juju.is/id': uuid}},
-})
+const namespace = (name: string, uuid: string) => modelNamespace(name, uuid)
 const service = (ns: string, app: string, port: number) => ({
   apiVersion: 'v1',
   kind: 'Service',
   metadata: {name: app, namespace: ns, labels: {'app.kubernetes.io/name': app, 'app.kubernetes.io/managed-by': 'juju'}},
   spec: {type: 'ClusterIP', selector: {'app.kubernetes.io/name': app}, ports: [{name: `juju-${port}-tcp`, port, targetPort: port, protocol: 'TCP'}]},
 })
-const list = (items: object[]) => `${JSON.stringify({apiVersion: 'v1', kind: 'List', metadata: {resourceVersion: ''}, items}, null, 2)}\n`
+const list = kubeList
 
 describe('cross-model relations', () => {
   let dir: string
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hardenctl-cmr-'))
-    for (const [model, file] of [
-      ['clite', 'jhack__jhack__tests__utils__test_show_relation__mocks__cmrs__full_status_clite.json'],
-      ['foo', 'jhack__jhack__tests__utils__test_show_relation__mocks__cmrs__full_status_None.json'],
-    ] as const) {
-      await mkdir(join(dir, 'juju/mk8scloud/models', model), {recursive: true})
-      await copyFile(join(CORPUS, file), join(dir, 'juju/mk8scloud/models', model, 'status.json'))
-    }
+    await writeCmrStatuses(dir)
     await mkdir(join(dir, 'kubernetes'))
     await writeFile(join(dir, 'kubernetes/namespaces.json'), list([namespace('clite', '00000000-0000-4000-8000-000000000001'), namespace('foo', '00000000-0000-4000-8000-000000000002')]))
     await writeFile(join(dir, 'kubernetes/services.json'), list([service('clite', 'alertmanager', 9093), service('foo', 'trfk', 80)]))
@@ -72,8 +60,7 @@ describe('an offer consumed from a model hardenctl did not inspect', () => {
   let dir: string
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hardenctl-cmr-unseen-'))
-    await mkdir(join(dir, 'juju/mk8scloud/models/clite'), {recursive: true})
-    await copyFile(join(CORPUS, 'jhack__jhack__tests__utils__test_show_relation__mocks__cmrs__full_status_clite.json'), join(dir, 'juju/mk8scloud/models/clite/status.json'))
+    await writeCmrStatuses(dir, ['clite'])
     // `juju offers`: one consumer, in a model of another controller.
     await writeFile(
       join(dir, 'juju/mk8scloud/models/clite/offers.json'),
@@ -102,8 +89,7 @@ describe('a relation whose other model was not read', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hardenctl-cmr-half-'))
     // Only the offering model: its offer is consumed by trfk in model foo, whose status is not here.
-    await mkdir(join(dir, 'juju/mk8scloud/models/foo'), {recursive: true})
-    await copyFile(join(CORPUS, 'jhack__jhack__tests__utils__test_show_relation__mocks__cmrs__full_status_None.json'), join(dir, 'juju/mk8scloud/models/foo/status.json'))
+    await writeCmrStatuses(dir, ['foo'])
     await mkdir(join(dir, 'kubernetes'))
     await writeFile(join(dir, 'kubernetes/namespaces.json'), list([namespace('foo', '00000000-0000-4000-8000-000000000002')]))
     await writeFile(join(dir, 'kubernetes/services.json'), list([service('foo', 'trfk', 80)]))

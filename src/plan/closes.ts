@@ -34,7 +34,7 @@ import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
 import {ingressBackends, portsOf, relationFlows, relationServerPorts, resolveRemote, servicesOf} from './network-policies.js'
 import {routedThroughProxyPods} from './proxy-pods.js'
-import {derivedFlows, type Flow} from './derived-flows.js'
+import {derivedFlows, type Flow, flowKey} from './derived-flows.js'
 import {apiServerCallsIn} from './api-server-calls.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {type Resolved, sideOf, whoServes} from './serving.js'
@@ -146,6 +146,20 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
   const ingressControllers = classes.filter((c) => INGRESS_CONTROLLERS.has(c.labels[APP_NAME_LABEL] ?? ''))
   const apiServerCalls = apiServerBackends(inventory.kubernetes)
 
+  const useFlow = (flow: Flow) => {
+    const {server, client, serving, label, derivedBecause} = flow
+    // A proxy whose data path runs in pods it created (an Istio gateway) calls the server from those.
+    const proxyPods = routedThroughProxyPods(flow)
+    const callers = [
+      ...appClasses(client.namespace, client.name),
+      ...(proxyPods.length > 0 ? (byNamespace.get(client.namespace ?? '') ?? []).filter((c) => proxyPods.some((selector) => selectorMatches(selector, c.labels))) : []),
+    ]
+    for (const to of appClasses(server.namespace, server.name)) {
+      for (const from of callers) used.push({from: from.id, to, ports: portSet(relationServerPorts(serving, server.app), to), usedBy: derivedBecause ?? label})
+    }
+  }
+  const byModel: {flows: Flow[]; derived: Flow[]}[] = []
+
   for (const namespace of scope.namespaces) {
     if (scope.role(namespace) !== 'model') continue
     const model = scope.modelOf(namespace)
@@ -215,19 +229,13 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
       if (serving.kind === 'none') continue
       flows.push(...relationFlows(sides[0], sides[1], serving, `relation ${first.application}:${first.endpoint ?? '?'} ↔ ${second.application}:${second.endpoint ?? '?'}`))
     }
-    for (const flow of [...flows, ...derivedFlows(flows)]) {
-      const {server, client, serving, label, derivedBecause} = flow
-      // A proxy whose data path runs in pods it created (an Istio gateway) calls the server from those.
-      const proxyPods = routedThroughProxyPods(flow)
-      const callers = [
-        ...appClasses(client.namespace, client.name),
-        ...(proxyPods.length > 0 ? (byNamespace.get(client.namespace ?? '') ?? []).filter((c) => proxyPods.some((selector) => selectorMatches(selector, c.labels))) : []),
-      ]
-      for (const to of appClasses(server.namespace, server.name)) {
-        for (const from of callers) used.push({from: from.id, to, ports: portSet(relationServerPorts(serving, server.app), to), usedBy: derivedBecause ?? label})
-      }
-    }
+    const derived = derivedFlows(flows)
+    byModel.push({flows, derived})
+    for (const flow of [...flows, ...derived]) useFlow(flow)
   }
+  // Flows derived across models (a cross-model ingress proxy's URL), as the planner derives them.
+  const seen = new Set(byModel.flatMap((model) => model.derived.map(flowKey)))
+  for (const flow of derivedFlows(byModel.flatMap((model) => model.flows))) if (!seen.has(flowKey(flow))) useFlow(flow)
   return used
 }
 

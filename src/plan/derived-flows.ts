@@ -33,6 +33,11 @@ export interface Flow {
   summary?: string
 }
 
+/** One flow's identity: its two ends, its relation and, when derived, why. */
+export function flowKey(flow: Flow): string {
+  return [flow.server.namespace, flow.server.name, flow.client.namespace, flow.client.name, flow.label, flow.derivedBecause ?? ''].join('\u0000')
+}
+
 export function derivedFlows(flows: readonly Flow[]): Flow[] {
   return [...clusterMemberFlows(flows), ...ingressProxyFlows(flows), ...scrapeRelayFlows(flows)]
 }

@@ -18,7 +18,7 @@ import type {Policy} from '../policy/schema.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
 import {apiServerCallsIn} from './api-server-calls.js'
-import {derivedFlows, type Flow} from './derived-flows.js'
+import {derivedFlows, type Flow, flowKey} from './derived-flows.js'
 import {leftByDesign} from './left-by-design.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {describeProxyPods, routedThroughProxyPods} from './proxy-pods.js'
@@ -133,6 +133,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
     else managed.push({namespace, model: model!})
   }
 
+  const relationsByModel: {flows: Flow[]; derived: Flow[]}[] = []
   for (const {namespace, model} of managed) {
     agentPolicies(namespace, draft, egress, dns)
     for (const app of [...model.applications.values()].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -143,7 +144,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       ingressBackendRules(app, namespace, cluster, own, state.notes)
       if (egress) appEgress(app, scope, own, dns)
     }
-    relationRules(model, namespace, inventory, scope, draft, egress, state.notes)
+    relationsByModel.push(relationRules(model, namespace, inventory, scope, draft, egress, state.notes))
     unseenConsumerRules(model, namespace, inventory, draft, state.notes)
     livepatchAdminNote(model, namespace, policy, state.notes)
     apiServerRules(namespace, cluster, policy, draft, state.notes)
@@ -152,7 +153,8 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
   // written from its side only (relationRules: the consumer writes them): without this the planned
   // side's default deny would cut them.
   const planned = new Set(modelOfNamespace.keys())
-  for (const {namespace, model} of leftAsTheyAre) relationRules(model, namespace, inventory, scope, draft, egress, state.notes, planned)
+  for (const {namespace, model} of leftAsTheyAre) relationsByModel.push(relationRules(model, namespace, inventory, scope, draft, egress, state.notes, planned))
+  crossModelDerivedRules(relationsByModel, draft, egress, state.notes, planned)
   if (managed.length > 0) state.notes.push(...apiServerViewNotes(inventory))
 
   for (const [namespace, policies] of [...drafts].sort(([a], [b]) => a.localeCompare(b))) {
@@ -467,7 +469,7 @@ function relationRules(
   notes: string[],
   /** For a namespace left as it is: only the flows into or out of these (planned) namespaces. */
   plannedOnly?: ReadonlySet<string>,
-): void {
+): {flows: Flow[]; derived: Flow[]} {
   const flows: Flow[] = []
   for (const relation of model.relations) {
     if (relation.endpoints.length !== 2) continue
@@ -516,16 +518,38 @@ function relationRules(
 
     const serving = whoServes(sideOf(a), sideOf(b), relation.interface)
     if (serving.kind === 'none') continue
-    if (serving.kind === 'both') notes.push(`relation ${label} in model ${model.name}: allowed both ways (${serving.basis})`)
+    if (serving.kind === 'both' && !plannedOnly) notes.push(`relation ${label} in model ${model.name}: allowed both ways (${serving.basis})`)
     flows.push(...relationFlows(a, b, serving, label))
   }
   const derived = derivedFlows(flows)
-  for (const summary of new Set(derived.map((flow) => flow.summary))) if (summary) notes.push(summary)
-  for (const flow of [...flows, ...derived]) {
-    if (!plannedOnly) admitFlow(flow, draft, egress, notes)
-    // Drafts for a namespace that is not planned are dropped; so are notes about its servers.
-    else if (plannedOnly.has(flow.server.namespace!) || plannedOnly.has(flow.client.namespace!)) admitFlow(flow, draft, egress, plannedOnly.has(flow.server.namespace!) ? notes : [])
-  }
+  for (const summary of new Set(derived.map((flow) => flow.summary))) if (summary && !plannedOnly) notes.push(summary)
+  for (const flow of [...flows, ...derived]) admitPlanned(flow, draft, egress, notes, plannedOnly)
+  return {flows, derived}
+}
+
+/**
+ * The flows derived across models (derived-flows.ts over every model's relations at once) that no
+ * single model's relations give: an ingress proxy in the consuming model of a cross-model relation
+ * hands its URL to the offering model's clients. Admitted after the models' own rules, so an
+ * estate without them plans exactly as before.
+ */
+function crossModelDerivedRules(
+  byModel: readonly {flows: Flow[]; derived: Flow[]}[],
+  draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
+  egress: boolean,
+  notes: string[],
+  planned: ReadonlySet<string>,
+): void {
+  const seen = new Set(byModel.flatMap((model) => model.derived.map(flowKey)))
+  const extra = derivedFlows(byModel.flatMap((model) => model.flows)).filter((flow) => !seen.has(flowKey(flow)))
+  for (const summary of new Set(extra.filter((flow) => planned.has(flow.server.namespace!)).map((flow) => flow.summary))) if (summary && !notes.includes(summary)) notes.push(summary)
+  for (const flow of extra) admitPlanned(flow, draft, egress, notes, planned)
+}
+
+/** admitFlow, for the flows touching a planned namespace: drafts for others are dropped, and so are notes about their servers. */
+function admitPlanned(flow: Flow, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, egress: boolean, notes: string[], planned: ReadonlySet<string> | undefined): void {
+  if (!planned) return admitFlow(flow, draft, egress, notes)
+  if (planned.has(flow.server.namespace!) || planned.has(flow.client.namespace!)) admitFlow(flow, draft, egress, planned.has(flow.server.namespace!) ? notes : [])
 }
 
 /** A relation's own flows: the client connects to the server, or each to the other. */

@@ -122,8 +122,23 @@ export function whoServes(a: RelationSide, b: RelationSide, relationInterface: s
   // Status in the older relation shape names no interface; the charms' metadata does.
   const interfaceName = relationInterface ?? metadataEndpoint(a)?.interface ?? metadataEndpoint(b)?.interface
   const serving = servingOver(a, b, interfaceName)
-  return interfaceName === undefined ? serving : {...serving, interfaceName}
+  if (interfaceName !== undefined) return {...serving, interfaceName}
+  // No interface known: an endpoint named as scrape endpoints are is read as prometheus_scrape,
+  // whose scrape jobs may name ports no Service lists. The direction comes from roles or the
+  // interface table's scraper charms, else both ways; either way on every port.
+  const scrapeEndpoint = [a.endpoint, b.endpoint].find((endpoint) => endpoint !== undefined && SCRAPE_ENDPOINT_NAMES.has(endpoint))
+  if (serving.kind === 'none' || scrapeEndpoint === undefined) return serving
+  const scrape = servingOver(a, b, 'prometheus_scrape')
+  if (scrape.kind === 'none') return serving
+  return {...scrape, basis: `${scrape.basis}; endpoint ${scrapeEndpoint} read as prometheus_scrape (no interface known)`, portsInRelationData: `endpoint ${scrapeEndpoint} is, by convention, a prometheus_scrape endpoint, whose scrape targets' ports come from the relation's scrape_jobs`}
 }
+
+/**
+ * The endpoint names Canonical's charms give prometheus_scrape (prometheus-k8s's `metrics-endpoint`,
+ * alertmanager-k8s's and prometheus-k8s's `self-metrics-endpoint`), for relations whose interface
+ * neither status (before Juju 3.4) nor charm metadata names.
+ */
+const SCRAPE_ENDPOINT_NAMES: ReadonlySet<string> = new Set(['metrics-endpoint', 'self-metrics-endpoint'])
 
 /** Interfaces over which the proxy connects to the application (ingress): the application hands out the proxy's URL. */
 export const INGRESS_INTERFACES: ReadonlySet<string> = new Set(Object.entries(INTERFACES).flatMap(([name, rule]) => (rule.serves === 'requirer' ? [name] : [])))

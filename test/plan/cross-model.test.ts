@@ -10,8 +10,11 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {loadInventory} from '../../src/audit/run-audit.js'
+import {closedPaths} from '../../src/plan/closes.js'
 import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
+import {planReconcile} from '../../src/plan/plan.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
+import {REPO_ROOT} from '../helpers/cli.js'
 import {kubeList, modelNamespace, writeCmrStatuses} from '../helpers/cmr-estate.js'
 
 const namespace = (name: string, uuid: string) => modelNamespace(name, uuid)
@@ -50,9 +53,11 @@ describe('cross-model relations', () => {
       },
     ])
     expect(alertmanager.metadata.annotations?.['hardenctl.io/reason']).toMatch(/relation .*alertmanager.*trfk.*: trfk connects to alertmanager/)
-    // Nothing about the remote side lands in foo's policies.
+    // Nothing of the relation itself lands in foo's policies: alertmanager never connects to trfk.
+    // (trfk admits alertmanager's clients in clite, which alertmanager hands trfk's URL: below.)
     const foo = desired.namespaces.find((ns) => ns.namespace === 'foo')!
-    expect(foo.policies.flatMap((policy) => policy.spec.ingress ?? []).some((rule) => rule.from?.some((peer) => peer.namespaceSelector))).toBe(false)
+    const fromClite = foo.policies.flatMap((policy) => policy.spec.ingress ?? []).flatMap((rule) => rule.from ?? []).filter((peer) => peer.namespaceSelector)
+    expect(fromClite.map((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'])).not.toContain('alertmanager')
   })
 })
 
@@ -196,5 +201,27 @@ describe('a consumed offer whose offering model was not read, under egress isola
     // Without egress isolation nothing changes.
     const plain = desiredNetworkPolicies(inventory, defaultPolicy())
     expect(plain.namespaces.find((ns) => ns.namespace === 'lp')!.policies.find((p) => p.metadata.name === 'hardenctl-app-livepatch')!.spec.egress).toBeUndefined()
+  })
+})
+
+describe('an ingress proxy in the consuming model hands its URL to the offering model\'s clients', () => {
+  // test/real-world-reconcile's estate: foo's trfk ingresses clite's alertmanager offer, and
+  // alertmanager's clients in clite (prometheus, loki, grafana) then connect to trfk.
+  const ESTATE = join(REPO_ROOT, 'test/real-world-reconcile/estate')
+  const fromClite = (rule: {from?: {namespaceSelector?: {matchLabels?: Record<string, string>}}[]}) => rule.from?.some((peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'clite') ?? false
+
+  it("trfk admits them, and the closes check holds those paths in use: without the rule, the plan would close them", async () => {
+    const {inventory} = await loadInventory({from: [ESTATE]})
+    const desired = desiredNetworkPolicies(inventory, defaultPolicy())
+    const foo = desired.namespaces.find((ns) => ns.namespace === 'foo')!
+    const trfk = foo.policies.find((policy) => policy.metadata.name === 'hardenctl-app-trfk')!
+    const clients = new Set(trfk.spec.ingress!.filter(fromClite).flatMap((rule) => rule.from!.map((peer) => (peer as {podSelector?: {matchLabels?: Record<string, string>}}).podSelector?.matchLabels?.['app.kubernetes.io/name'])))
+    // The status names no interfaces, so catalogue and traefik, related to alertmanager both ways, count as clients too.
+    expect([...clients].sort()).toEqual(['catalogue', 'grafana', 'loki', 'prometheus', 'traefik'])
+    expect(desired.notes).toContain("clite/alertmanager is behind trfk and hands its clients trfk's URL: its clients may reach trfk on trfk's Service ports")
+
+    foo.policies = foo.policies.map((object) => (object !== trfk ? object : {...object, spec: {...object.spec, ingress: object.spec.ingress?.filter((rule) => !fromClite(rule))}}))
+    const closes = closedPaths(inventory, defaultPolicy(), planReconcile(desired, inventory.kubernetes.networkPolicies, inventory.kubernetes.namespaces))
+    expect([...new Set(closes.map((path) => `${path.from} → ${path.to}`))].sort()).toEqual([...clients].sort().map((client) => `clite/${client} → foo/trfk`))
   })
 })

@@ -123,22 +123,39 @@ export function whoServes(a: RelationSide, b: RelationSide, relationInterface: s
   const interfaceName = relationInterface ?? metadataEndpoint(a)?.interface ?? metadataEndpoint(b)?.interface
   const serving = servingOver(a, b, interfaceName)
   if (interfaceName !== undefined) return {...serving, interfaceName}
-  // No interface known: an endpoint named as scrape endpoints are is read as prometheus_scrape,
-  // whose scrape jobs may name ports no Service lists. The direction comes from roles or the
-  // interface table's scraper charms, else both ways; either way on every port.
-  const scrapeEndpoint = [a.endpoint, b.endpoint].find((endpoint) => endpoint !== undefined && SCRAPE_ENDPOINT_NAMES.has(endpoint))
-  if (serving.kind === 'none' || scrapeEndpoint === undefined) return serving
-  const scrape = servingOver(a, b, 'prometheus_scrape')
-  if (scrape.kind === 'none') return serving
-  return {...scrape, basis: `${scrape.basis}; endpoint ${scrapeEndpoint} read as prometheus_scrape (no interface known)`, portsInRelationData: `endpoint ${scrapeEndpoint} is, by convention, a prometheus_scrape endpoint, whose scrape targets' ports come from the relation's scrape_jobs`}
+  return guessedFromEndpointNames(a, b) ?? serving
 }
 
 /**
- * The endpoint names Canonical's charms give prometheus_scrape (prometheus-k8s's `metrics-endpoint`,
- * alertmanager-k8s's and prometheus-k8s's `self-metrics-endpoint`), for relations whose interface
- * neither status (before Juju 3.4) nor charm metadata names.
+ * The interfaces Canonical's charms conventionally give these endpoint names, for relations whose
+ * interface neither status (before Juju 3.4) nor charm metadata names.
  */
-const SCRAPE_ENDPOINT_NAMES: ReadonlySet<string> = new Set(['metrics-endpoint', 'self-metrics-endpoint'])
+const INTERFACE_BY_ENDPOINT_NAME: Readonly<Record<string, string>> = {
+  // prometheus-k8s's `metrics-endpoint`; alertmanager-k8s's and prometheus-k8s's `self-metrics-endpoint`.
+  'metrics-endpoint': 'prometheus_scrape',
+  'self-metrics-endpoint': 'prometheus_scrape',
+  // The proxies' and their applications' ends (traefik-k8s, nginx-ingress-integrator, istio-ingress-k8s).
+  ingress: 'ingress',
+  'ingress-per-unit': 'ingress_per_unit',
+  'traefik-route': 'traefik_route',
+}
+
+/**
+ * A relation read through its endpoint names' conventional interface: taken only when it widens
+ * what is admitted (scrape jobs name ports no Service lists: every port) or when the roles or the
+ * interface table's charms settle who serves (a known proxy on one side of an `ingress` endpoint),
+ * so a guess never narrows "both ways" on its own.
+ */
+function guessedFromEndpointNames(a: RelationSide, b: RelationSide): Serving | undefined {
+  for (const endpoint of [a.endpoint, b.endpoint]) {
+    const guess = endpoint === undefined ? undefined : INTERFACE_BY_ENDPOINT_NAME[endpoint]
+    if (guess === undefined) continue
+    const serving = servingOver(a, b, guess)
+    if (serving.kind === 'none' || (serving.kind === 'both' && !serving.portsInRelationData)) continue
+    return {...serving, basis: `${serving.basis}; endpoint ${endpoint} read as ${guess} (no interface known)`, interfaceName: guess}
+  }
+  return undefined
+}
 
 /** Interfaces over which the proxy connects to the application (ingress): the application hands out the proxy's URL. */
 export const INGRESS_INTERFACES: ReadonlySet<string> = new Set(Object.entries(INTERFACES).flatMap(([name, rule]) => (rule.serves === 'requirer' ? [name] : [])))

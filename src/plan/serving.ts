@@ -74,9 +74,10 @@ const PORTS_IN_RELATION_DATA: Record<string, string> = {
 /**
  * A coordinator and the members of its cluster, which call each other on ports no Service lists:
  * - COS's coordinated workers (Tempo, Mimir, Loki): the coordinator's nginx calls the workers, the
- *   workers call it and each other (memberlist 7946, gRPC between components). tempo_cluster is in
- *   tempo-coordinator-k8s's charmcraft.yaml, mimir_worker in mimir-coordinator-k8s's older
- *   metadata.yaml; mimir_cluster and loki_cluster follow the shared coordinated-workers library.
+ *   workers call it and each other (memberlist 7946, gRPC between components). Each is its
+ *   coordinator's `provides` in charmcraft.yaml: tempo_cluster (tempo-coordinator-k8s), mimir_cluster
+ *   (canonical/mimir-operators coordinator/, @0416312), loki_cluster (loki-coordinator-k8s, @4549973);
+ *   mimir_worker is mimir-coordinator-k8s's older metadata.yaml.
  * - MongoDB's config-server and its shards (`shards`, provided by the config-server): it adds and
  *   checks the shards on 27017, the shards reach its mongos on 27018, mongos routes to every shard
  *   and shards move chunks between them (mongodb charms' shards_interface.py).

@@ -1,8 +1,9 @@
 /**
- * Real-world reconcile batch (test/real-world-reconcile/, see its README): the COS Lite model `clite`
- * and the model `foo` that consumes clite's alertmanager offer, from real `juju status` dumps, with
- * the ingress of every planned NetworkPolicy written from the charms' source and relation data
- * before the planner was first run on them (expected.json).
+ * Real-world reconcile batches (test/real-world-reconcile/, see its README): the COS Lite model `clite`
+ * and the model `foo` that consumes clite's alertmanager offer (batch 1, the directory itself), and
+ * the Sunbeam OpenStack control plane `openstack` (batch 2, sunbeam/), from real `juju status` dumps,
+ * with the ingress of every planned NetworkPolicy written from the charms' source and relation data
+ * before the planner was first run on them (each batch's expected.json).
  *
  * Each variant runs `hardenctl reconcile --dry-run --from DIR --format json` through the built CLI
  * and compares, per planned policy and peer, the ports admitted with what the charms need (`need`,
@@ -21,6 +22,11 @@ import {networkPolicyActions, type NetworkPolicyObject, type ReconcilePlan} from
 import {REPO_ROOT, runCli} from './helpers/cli.js'
 
 const BATCH = join(REPO_ROOT, 'test/real-world-reconcile')
+/** Each batch: a directory with estate/, charms/ and expected.json, and its test title. */
+const BATCHES = [
+  {dir: BATCH, tmp: '', title: 'real-world reconcile batch: clite (COS Lite) and foo (consumes clite.alertmanager)'},
+  {dir: join(BATCH, 'sunbeam'), tmp: 'sunbeam', title: 'real-world reconcile batch 2: openstack (Sunbeam control plane)'},
+]
 const APP_LABEL = 'app.kubernetes.io/name'
 const NAMESPACE_LABEL = 'kubernetes.io/metadata.name'
 
@@ -192,39 +198,44 @@ const isKnown = (difference: Difference, known: KnownWrong) =>
 const describeDifference = (d: Difference) => `${d.kind}: ${[d.namespace, d.policy].filter(Boolean).join('/')}${d.from ? ` ← ${d.from}` : ''}: ${d.detail}`
 
 let root: string
-let expected: Expected
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'hardenctl-real-world-reconcile-'))
-  expected = JSON.parse(await readFile(join(BATCH, 'expected.json'), 'utf8')) as Expected
 })
 afterAll(async () => {
   await rm(root, {recursive: true, force: true})
 })
 
-describe('real-world reconcile batch: clite (COS Lite) and foo (consumes clite.alertmanager)', () => {
-  for (const name of ['status-only', 'with-charm-metadata']) {
-    it(`${name}: the planned ingress matches what the charms do`, async () => {
-      const variant = expected.variants[name]!
-      const dir = join(root, name)
-      await cp(join(BATCH, 'estate'), dir, {recursive: true})
-      if (variant.inputs.includes('charms')) await cp(join(BATCH, 'charms'), join(dir, 'charms'), {recursive: true})
+for (const batch of BATCHES) {
+  describe(batch.title, () => {
+    let expected: Expected
+    beforeAll(async () => {
+      expected = JSON.parse(await readFile(join(batch.dir, 'expected.json'), 'utf8')) as Expected
+    })
 
-      const result = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
-      expect(result.code, result.stderr).toBe(0)
-      const plan = JSON.parse(result.stdout) as ReconcilePlan
+    for (const name of ['status-only', 'with-charm-metadata']) {
+      it(`${name}: the planned ingress matches what the charms do`, async () => {
+        const variant = expected.variants[name]!
+        const dir = join(root, batch.tmp, name)
+        await cp(join(batch.dir, 'estate'), dir, {recursive: true})
+        if (variant.inputs.includes('charms')) await cp(join(batch.dir, 'charms'), join(dir, 'charms'), {recursive: true})
 
-      const differences = compare(plan, expected, variant)
-      const known = differences.filter((difference) => variant.knownWrong.some((entry) => isKnown(difference, entry)))
-      const unknown = differences.filter((difference) => !known.includes(difference))
-      if (known.length > 0) {
-        console.warn(
-          `${name}: ${known.length} known planner difference(s), not failed on:\n` +
-            known.map((d) => `  ${describeDifference(d)}\n    why wrong: ${variant.knownWrong.find((entry) => isKnown(d, entry))!.reason}`).join('\n'),
-        )
-      }
-      const stale = variant.knownWrong.filter((entry) => !differences.some((difference) => isKnown(difference, entry)))
-      if (stale.length > 0) console.warn(`${name}: knownWrong entries that no longer occur (the planner may have been fixed; update expected.json):\n${stale.map((entry) => `  ${entry.kind} ${entry.namespace}/${entry.policy} ← ${entry.from}`).join('\n')}`)
-      expect(unknown.map(describeDifference)).toEqual([])
-    }, 60_000)
-  }
-})
+        const result = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
+        expect(result.code, result.stderr).toBe(0)
+        const plan = JSON.parse(result.stdout) as ReconcilePlan
+
+        const differences = compare(plan, expected, variant)
+        const known = differences.filter((difference) => variant.knownWrong.some((entry) => isKnown(difference, entry)))
+        const unknown = differences.filter((difference) => !known.includes(difference))
+        if (known.length > 0) {
+          console.warn(
+            `${name}: ${known.length} known planner difference(s), not failed on:\n` +
+              known.map((d) => `  ${describeDifference(d)}\n    why wrong: ${variant.knownWrong.find((entry) => isKnown(d, entry))!.reason}`).join('\n'),
+          )
+        }
+        const stale = variant.knownWrong.filter((entry) => !differences.some((difference) => isKnown(difference, entry)))
+        if (stale.length > 0) console.warn(`${name}: knownWrong entries that no longer occur (the planner may have been fixed; update expected.json):\n${stale.map((entry) => `  ${entry.kind} ${entry.namespace}/${entry.policy} ← ${entry.from}`).join('\n')}`)
+        expect(unknown.map(describeDifference)).toEqual([])
+      }, 60_000)
+    }
+  })
+}

@@ -261,6 +261,8 @@ export interface Offer {
   /** Offer users and their access (`read`, `consume`, `admin`); undefined when not known. */
   users?: {name: string; access: string}[]
   connections?: {sourceModel?: string; username?: string; endpoint?: string}[]
+  /** How many relations consumers have with the offer (`juju status`'s total-connected-count), when known. */
+  connectedCount?: number
   ref?: SourceRef
 }
 

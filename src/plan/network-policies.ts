@@ -11,7 +11,7 @@ import {type ApiServerBackend, apiServerBackends} from '../inventory/api-server-
 import {kubeScope} from '../inventory/kube-scope.js'
 import {KIND_SPECS} from '../inventory/kubernetes-kinds.js'
 import {APP_NAME_LABEL, INGRESS_CONTROLLERS, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
-import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model} from '../inventory/types.js'
+import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, jujuExposure, type JujuExposure} from '../policy/exposure.js'
 import type {Policy} from '../policy/schema.js'
@@ -364,21 +364,34 @@ function unseenConsumerRules(
 ): void {
   const models = [...inventory.models.values()]
   const seen = new Set(models.flatMap((candidate) => (candidate.uuid ? [candidate.uuid] : [])))
+  const consumes = (candidate: Model, offer: Offer) =>
+    candidate.consumed.filter((consumed) => parseOfferUrl(consumed.url)?.model === model.name && parseOfferUrl(consumed.url)?.offer === offer.name)
   for (const offer of model.offers) {
-    const unseen = [...new Set((offer.connections ?? []).map((connection) => connection.sourceModel).filter((uuid): uuid is string => uuid !== undefined && !seen.has(uuid)))]
-    // Consuming models read from `juju status` alone carry no UUID: they may be the ones connected.
-    const unnamedConsumers = models.filter(
-      (candidate) => candidate.uuid === undefined && candidate.consumed.some((consumed) => parseOfferUrl(consumed.url)?.model === model.name && parseOfferUrl(consumed.url)?.offer === offer.name),
-    ).length
-    if (unseen.length <= unnamedConsumers) continue
+    let unseen: string | undefined
+    if (offer.connections !== undefined) {
+      // `juju offers` names each connection's model.
+      const unseenModels = [...new Set(offer.connections.map((connection) => connection.sourceModel).filter((uuid): uuid is string => uuid !== undefined && !seen.has(uuid)))]
+      // Consuming models read from `juju status` alone carry no UUID: they may be the ones connected.
+      const unnamedConsumers = models.filter((candidate) => candidate.uuid === undefined && consumes(candidate, offer).length > 0).length
+      if (unseenModels.length > unnamedConsumers) unseen = `model${unseenModels.length === 1 ? '' : 's'} ${unseenModels.join(', ')}`
+    } else if (offer.connectedCount !== undefined) {
+      // `juju status` only counts them: those beyond the consuming relations in view come from models not inspected.
+      const inView = models.reduce((count, candidate) => {
+        const names = new Set(consumes(candidate, offer).map((consumed) => consumed.name))
+        return count + candidate.relations.filter((relation) => relation.endpoints.some((endpoint) => names.has(endpoint.application))).length
+      }, 0)
+      const beyond = offer.connectedCount - inView
+      if (beyond > 0) unseen = `${beyond} of its ${offer.connectedCount} connections (juju status counts them; their models were not read)`
+    }
+    if (unseen === undefined) continue
     const ports = portsOf(servicesOf(model.applications.get(offer.application)))
     const selector: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: offer.application}}
     draft(namespace, `hardenctl-app-${offer.application}`, selector).ingress.push({
       peers: [{namespaceSelector: {}}],
       ports: ports.length > 0 ? ports : undefined,
-      reason: `offer ${offer.name} is consumed from model${unseen.length === 1 ? '' : 's'} ${unseen.join(', ')}, which this inventory does not include: admitted from every namespace`,
+      reason: `offer ${offer.name} is consumed from ${unseen}, which this inventory does not include: admitted from every namespace`,
     })
-    notes.push(`${namespace}/${offer.application}: offer ${offer.name} has consumers in models hardenctl did not inspect (${unseen.join(', ')}); admitted from every namespace on its ports until they are inspected too`)
+    notes.push(`${namespace}/${offer.application}: offer ${offer.name} has consumers hardenctl did not inspect (${unseen}); admitted from every namespace on its ports until they are inspected too`)
   }
 }
 

@@ -3,7 +3,7 @@
  * (traefik `trfk` ingresses it). The consuming model's namespace AND the consuming app's pods must
  * appear in one peer of the offering app's policy.
  */
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -224,5 +224,45 @@ describe('an ingress proxy in the consuming model hands its URL to the offering 
     foo.policies = foo.policies.map((object) => (object !== trfk ? object : {...object, spec: {...object.spec, ingress: object.spec.ingress?.filter((rule) => !fromClite(rule))}}))
     const closes = closedPaths(inventory, defaultPolicy(), planReconcile(desired, inventory.kubernetes.networkPolicies, inventory.kubernetes.namespaces))
     expect([...new Set(closes.map((path) => `${path.from} → ${path.to}`))].sort()).toEqual([...clients].sort().map((client) => `clite/${client} → foo/trfk`))
+  })
+})
+
+describe("an offer whose consumers `juju status` only counts (total-connected-count, no `juju offers`)", () => {
+  async function estate(models: ('clite' | 'foo')[]): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-cmr-count-'))
+    await writeCmrStatuses(dir, models)
+    // The status's offer section, as Juju prints it, with the relation count the jhack mock left out.
+    const file = join(dir, 'juju/mk8scloud/models/clite/status.json')
+    const status = JSON.parse(await readFile(file, 'utf8')) as {offers: Record<string, Record<string, unknown>>}
+    status.offers.alertmanager = {...status.offers.alertmanager, 'active-connected-count': 1, 'total-connected-count': 1}
+    await writeFile(file, JSON.stringify(status, null, 2))
+    await mkdir(join(dir, 'kubernetes'))
+    await writeFile(join(dir, 'kubernetes/namespaces.json'), list([namespace('clite', '00000000-0000-4000-8000-000000000001'), namespace('foo', '00000000-0000-4000-8000-000000000002')]))
+    await writeFile(join(dir, 'kubernetes/services.json'), list([service('clite', 'alertmanager', 9093), service('foo', 'trfk', 80)]))
+    await writeFile(join(dir, 'kubernetes/networkpolicies.json'), list([]))
+    return dir
+  }
+  const everyNamespace = {from: [{namespaceSelector: {}}], ports: [{protocol: 'TCP', port: 9093}]}
+  const alertmanagerOf = (desired: ReturnType<typeof desiredNetworkPolicies>) =>
+    desired.namespaces.find((ns) => ns.namespace === 'clite')!.policies.find((policy) => policy.metadata.name === 'hardenctl-app-alertmanager')!
+
+  it('a connection from a model not read keeps the offered app reachable from every namespace, and the plan says why', async () => {
+    const dir = await estate(['clite'])
+    const {inventory} = await loadInventory({from: [dir]})
+    const desired = desiredNetworkPolicies(inventory, defaultPolicy())
+    expect(alertmanagerOf(desired).spec.ingress).toContainEqual(everyNamespace)
+    expect(desired.notes).toContain(
+      'clite/alertmanager: offer alertmanager has consumers hardenctl did not inspect (1 of its 1 connections (juju status counts them; their models were not read)); admitted from every namespace on its ports until they are inspected too',
+    )
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('with the consuming model read, its relation accounts for the connection: no every-namespace rule', async () => {
+    const dir = await estate(['clite', 'foo'])
+    const {inventory} = await loadInventory({from: [dir]})
+    const desired = desiredNetworkPolicies(inventory, defaultPolicy())
+    expect(alertmanagerOf(desired).spec.ingress).not.toContainEqual(everyNamespace)
+    expect(desired.notes.some((note) => note.includes('did not inspect'))).toBe(false)
+    await rm(dir, {recursive: true, force: true})
   })
 })

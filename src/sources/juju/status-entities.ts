@@ -28,6 +28,7 @@ const offerSchema = z.looseObject({
   application: z.string(),
   charm: z.string().optional(),
   endpoints: endpointMapSchema.optional(),
+  'total-connected-count': z.number().int().nonnegative().optional(),
 })
 
 export function readStatusMachines(
@@ -103,7 +104,7 @@ export function readStatusOffers(
     out.push({
       type: 'offer',
       scope,
-      offer: {name, application: offer.application, endpoints: toEndpointList(offer.endpoints), ref: refAt(ctx, path)},
+      offer: compact({name, application: offer.application, endpoints: toEndpointList(offer.endpoints), connectedCount: offer['total-connected-count'], ref: refAt(ctx, path)}),
     })
   }
   return out

@@ -26,6 +26,7 @@ const BATCH = join(REPO_ROOT, 'test/real-world-reconcile')
 const BATCHES = [
   {dir: BATCH, tmp: '', title: 'real-world reconcile batch: clite (COS Lite) and foo (consumes clite.alertmanager)'},
   {dir: join(BATCH, 'sunbeam'), tmp: 'sunbeam', title: 'real-world reconcile batch 2: openstack (Sunbeam control plane)'},
+  {dir: join(BATCH, 'doctor'), tmp: 'doctor', title: 'real-world reconcile batch 3: doctor (Juju 3.6, interfaces in status)'},
 ]
 const APP_LABEL = 'app.kubernetes.io/name'
 const NAMESPACE_LABEL = 'kubernetes.io/metadata.name'

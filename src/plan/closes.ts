@@ -62,7 +62,7 @@ export function closedPaths(inventory: Inventory, policy: Policy, plan: Reconcil
   if (changed.size === 0) return []
   const reach = planReachability(inventory.kubernetes, plan)
   const classById = new Map(reach.classes.map((podClass) => [podClass.id, podClass]))
-  const touched = usedPaths(inventory, policy, reach.classes).filter(
+  const touched = usedPaths(inventory, policy, reach.classes, changed).filter(
     (used) => changed.has(used.to.namespace) || changed.has(classById.get(used.from)?.namespace ?? ''),
   )
   if (touched.length === 0) return []
@@ -124,7 +124,12 @@ function whyClosed(after: Matrix, source: PodClass | undefined, from: string, to
   return `no planned rule admits it: ${side} is isolated by ${by.join(', ') || 'the plan'}`
 }
 
-function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodClass[]): UsedPath[] {
+/**
+ * The paths in use that start or end in a `changed` namespace (the only ones a plan can close): the
+ * others are not worked out, which keeps a watch pass after one change from walking every path of
+ * the estate.
+ */
+function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodClass[], changed: ReadonlySet<string>): UsedPath[] {
   const scope = kubeScope(inventory, policy)
   const used: UsedPath[] = []
   // Indexed once: an estate has thousands of apps.
@@ -148,6 +153,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
 
   const useFlow = (flow: Flow) => {
     const {server, client, serving, label, derivedBecause} = flow
+    if (!changed.has(server.namespace ?? '') && !changed.has(client.namespace ?? '')) return
     // A proxy whose data path runs in pods it created (an Istio gateway) calls the server from those.
     const proxyPods = routedThroughProxyPods(flow)
     const callers = [
@@ -164,20 +170,25 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
     if (scope.role(namespace) !== 'model') continue
     const model = scope.modelOf(namespace)
     if (!model) continue
+    const here = changed.has(namespace)
     const pods = classIds(namespace)
     // Only Juju's units talk to Juju; a workload someone else put in the namespace does not.
     const units = (byNamespace.get(namespace) ?? []).filter((c) => model.applications.has(c.labels[APP_NAME_LABEL] ?? '')).map((c) => c.id)
-    for (const operator of (byNamespace.get(namespace) ?? []).filter((c) => c.labels['operator.juju.is/name'] === 'modeloperator')) {
+    for (const operator of here ? (byNamespace.get(namespace) ?? []).filter((c) => c.labels['operator.juju.is/name'] === 'modeloperator') : []) {
       for (const from of units) used.push({from, to: operator, ports: portRange('TCP', MODELOPERATOR_PORT), usedBy: `Juju: units reach the model operator`})
     }
     for (const controller of controllers) {
+      if (!here && !changed.has(controller.namespace)) continue
       for (const from of units) used.push({from, to: controller, ports: portRange('TCP', JUJU_API_PORT), usedBy: 'Juju: agents reach the controller API'})
     }
     for (const server of dns.servers) {
+      if (!here && !changed.has(server.namespace)) continue
       for (const from of pods) used.push({from, to: server, ports: unionPorts(portRange('UDP', DNS_PORT), portRange('TCP', DNS_PORT)), usedBy: dns.usedBy})
     }
 
-    for (const app of model.applications.values()) {
+    // Exposure and Ingress paths end in this namespace; an Ingress path starts at an ingress controller, maybe in a changed namespace.
+    const controllerChanged = ingressControllers.some((controller) => changed.has(controller.namespace))
+    for (const app of here || controllerChanged ? model.applications.values() : []) {
       const targets = appClasses(namespace, app.name)
       if (targets.length === 0) continue
       const services = servicesOf(app)
@@ -190,7 +201,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
           .filter((entry) => entry.cidrs.length > 0)
           .map((entry) => ({usedBy: `juju expose, ${entry.endpoint === '' ? 'all endpoints' : `endpoint ${entry.endpoint}`}`, sources: entry.cidrs, ports: portsOf(services)})),
       ]
-      for (const exposure of exposures) {
+      for (const exposure of here ? exposures : []) {
         for (const to of targets) {
           const ports = portSet(exposure.ports, to)
           for (const source of exposure.sources) {
@@ -206,15 +217,17 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
         if (backends.length === 0) continue
         for (const to of targets) {
           for (const controller of ingressControllers) {
-            if (controller.namespace === namespace) continue
+            if (controller.namespace === namespace || (!here && !changed.has(controller.namespace))) continue
             used.push({from: controller.id, to, ports: portSet(portsOf(backends), to), usedBy: `Ingress ${ingress.metadata.name}`})
           }
         }
       }
     }
 
-    used.push(...foreignExposure(namespace, model, services.get(namespace) ?? [], byNamespace.get(namespace) ?? []))
-    used.push(...apiServerPaths(namespace, apiServerCalls, services.get(namespace) ?? [], byNamespace.get(namespace) ?? [], policy))
+    if (here) {
+      used.push(...foreignExposure(namespace, model, services.get(namespace) ?? [], byNamespace.get(namespace) ?? []))
+      used.push(...apiServerPaths(namespace, apiServerCalls, services.get(namespace) ?? [], byNamespace.get(namespace) ?? [], policy))
+    }
 
     const flows: Flow[] = []
     for (const relation of model.relations) {

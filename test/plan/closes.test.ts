@@ -2,7 +2,7 @@
  * The "Closes:" classification catches what a plan would break: a plan with a relation's allow
  * rule taken out closes that relation's path (not asked for), on the server's ports only.
  */
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -11,7 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {loadInventory} from '../../src/audit/run-audit.js'
 import {closedPaths} from '../../src/plan/closes.js'
 import {planForInventory} from '../../src/plan/plan.js'
-import {type NetworkPolicyAction, networkPolicyActions} from '../../src/plan/types.js'
+import {isNetworkPolicyAction, type NetworkPolicyAction, networkPolicyActions} from '../../src/plan/types.js'
 import {policySchema} from '../../src/policy/schema.js'
 import {COS_NAMESPACE, writeCosEstate} from '../helpers/cos-estate.js'
 
@@ -88,6 +88,34 @@ describe('closedPaths', () => {
     } finally {
       await rm(egressDir, {recursive: true, force: true})
     }
+  }, 30_000)
+
+  it('judges a plan on the namespaces it changes: a path from an unchanged namespace into a changed one closes too', async () => {
+    // Only the controller's namespace changes, and its plan lost the rules for the models' agents:
+    // the livepatch units' path to the controller API (17070) closes, though livepatch is unchanged.
+    const estate = await mkdtemp(join(tmpdir(), 'hardenctl-closes-controller-'))
+    await cp('examples/livepatch-k8s', estate, {recursive: true})
+    await addToList(join(estate, 'kubernetes/pods.json'), {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'controller-0', namespace: 'controller-microk8s-prod', labels: {'app.kubernetes.io/name': 'controller', 'statefulset.kubernetes.io/pod-name': 'controller-0'}},
+      spec: {containers: [{name: 'api-server', image: 'jujusolutions/jujud-operator:3.6.8', ports: [{containerPort: 17070, protocol: 'TCP'}]}]},
+    })
+    const {inventory} = await loadInventory({from: [estate]})
+    await rm(estate, {recursive: true, force: true})
+    const policy = policySchema.parse({apiVersion: 'hardenctl.io/v1'})
+    const plan = planForInventory(inventory, policy)
+    const actions = plan.actions.map((action) => {
+      if (!isNetworkPolicyAction(action)) return action
+      if (action.object.metadata.namespace !== 'controller-microk8s-prod') return action.op === 'create' ? {...action, op: 'unchanged' as const} : action
+      if (action.object.metadata.name !== 'hardenctl-juju-controller') return action
+      // Neither the models' namespaces nor controllerApiCidrs' ipBlock (which the engine lets pods match) admitted.
+      return {...action, object: {...action.object, spec: {...action.object.spec, ingress: []}}}
+    })
+    const closes = closedPaths(inventory, policy, {...plan, actions})
+    expect(closes.map((path) => `${path.from} → ${path.to} ${path.ports}`)).toEqual(
+      expect.arrayContaining(['livepatch/postgresql → controller-microk8s-prod/controller 17070/TCP', 'livepatch/livepatch → controller-microk8s-prod/controller 17070/TCP']),
+    )
   }, 30_000)
 
   it('a plan that changes nothing closes nothing', async () => {

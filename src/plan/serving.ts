@@ -64,11 +64,21 @@ const INTERFACES: Record<string, InterfaceRule> = {
 /**
  * Interfaces whose client connects to ports the server names in relation data rather than on its
  * Services: prometheus_scrape's `scrape_jobs` (postgresql-k8s has Prometheus scrape 9187, 9854 and
- * 8008 while it opens only 5432 and 8008). hardenctl does not read relation data (it holds
- * passwords), so such a client is admitted on every port of the server.
+ * 8008 while it opens only 5432 and 8008), and the proxies' interfaces, whose `port` (or route URL)
+ * the application sends (a survey of Canonical charms found several that route to a port their
+ * Service does not carry). hardenctl does not read relation data (it holds passwords), so such a
+ * client is admitted on every port of the server.
  */
+const PROXY_PORT = "the proxy dials the port the application names in the relation data, which need not be on its Service (catalogue-k8s opens 80 and routes 443 once TLS is on; synapse, discourse-k8s and jenkins-k8s open none)"
 const PORTS_IN_RELATION_DATA: Record<string, string> = {
   prometheus_scrape: "the scrape targets' ports come from the relation's scrape_jobs, which need not be on the Service",
+  ingress: PROXY_PORT,
+  ingress_per_unit: PROXY_PORT,
+  traefik_route: PROXY_PORT,
+  'nginx-route': PROXY_PORT,
+  istio_ingress_route: PROXY_PORT,
+  'ingress-auth': PROXY_PORT,
+  forward_auth: "the proxy calls the decisions address the provider hands it in the relation data",
 }
 
 /**

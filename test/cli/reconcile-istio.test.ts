@@ -115,24 +115,21 @@ describe("an istio-ingress-k8s gateway's pods reach the applications it routes t
     await writeFile(join(dir, 'kubernetes/networkpolicies.json'), list([]))
   })
 
-  it("alertmanager admits the gateway's pods from foo on its port, besides trfk's unit, and the plan says why", async () => {
+  it("alertmanager admits the gateway's pods from foo, besides trfk's unit, and the plan says why", async () => {
     const {plan} = await dryRun(dir)
     const alertmanager = plannedPolicy(plan, 'hardenctl-app-alertmanager')
     expect(alertmanager?.metadata.namespace).toBe('clite')
     expect(alertmanager?.spec.ingress).toContainEqual({
       from: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'foo'}}, podSelector: {matchLabels: {[GATEWAY_LABEL]: 'trfk'}}}],
-      ports: [{protocol: 'TCP', port: 9093}],
     })
     expect(alertmanager?.spec.ingress).toContainEqual({
       from: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'foo'}}, podSelector: {matchLabels: {'app.kubernetes.io/name': 'trfk'}}}],
-      ports: [{protocol: 'TCP', port: 9093}],
     })
     expect(alertmanager?.metadata.annotations?.['hardenctl.io/reason']).toContain(`trfk (istio-ingress-k8s) reaches alertmanager from the pods it creates (${GATEWAY_LABEL}=trfk)`)
     expect(plan.notes).toContain(`clite/alertmanager: trfk (istio-ingress-k8s) reaches it from pods it creates (${GATEWAY_LABEL}=trfk), not from its units: those pods are admitted too`)
     // The gateway's Envoy also makes the forward-auth check.
     expect(plannedPolicy(plan, 'hardenctl-app-oauth2-proxy')?.spec.ingress).toContainEqual({
       from: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'foo'}}, podSelector: {matchLabels: {[GATEWAY_LABEL]: 'trfk'}}}],
-      ports: [{protocol: 'TCP', port: 4180}],
     })
     // foo holds the gateway's own pods, which no relation describes: it is left as it is.
     expect(plan.untouched).toContainEqual(expect.objectContaining({namespace: 'foo', why: 'unmodelled-workloads'}))
@@ -155,7 +152,8 @@ describe("an istio-ingress-k8s gateway's pods reach the applications it routes t
       object.metadata.name !== 'hardenctl-app-alertmanager' ? object : {...object, spec: {...object.spec, ingress: object.spec.ingress?.filter((rule) => !JSON.stringify(rule.from).includes(GATEWAY_LABEL))}},
     )
     const closes = closedPaths(inventory, defaultPolicy(), planReconcile(desired, inventory.kubernetes.networkPolicies, inventory.kubernetes.namespaces))
-    expect(closes.map((path) => [path.to, path.ports])).toEqual([['clite/alertmanager', '9093/TCP']])
+    // Every port: the gateway dials the port the ingress relation names.
+    expect(closes.map((path) => [path.to, path.ports])).toEqual([['clite/alertmanager', 'all ports']])
     expect(closes[0]!.from).toContain('foo/')
   })
 })

@@ -6,7 +6,8 @@
  *   exposure    outside (or the source ranges) → an app behind a LoadBalancer/NodePort/externalIPs
  *               Service or `juju expose`, on the exposed ports
  *   relations   client → server, in the direction the planner's `whoServes` gives, on the
- *               server's Service ports (cross-model ones resolved to the offering namespace),
+ *               server's Service ports (every port where the relation data names them: a
+ *               scraper, a proxy), cross-model ones resolved to the offering namespace,
  *               and the flows they imply (derived-flows.ts: coordinated workers, ingress proxies)
  *   Ingress     a known ingress controller → the backend app, on the backend Service's ports
  *   Juju        every unit's pod of a model → its model operator (17071) and the controller (17070)

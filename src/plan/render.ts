@@ -13,6 +13,9 @@ import {type ActionOp, isJujuAction, type NetworkPolicyAction, type NetworkPolic
 
 const SYMBOL: Record<ActionOp, string> = {create: '+', update: '~', delete: '-', unchanged: '='}
 
+/** Notes a text plan prints before it counts the rest (JSON carries every one). */
+const MAX_TEXT_NOTES = 50
+
 /**
  * The ReconcilePlan as JSON. A `watchPass` (`reconcile --watch`) is one line per pass (a stream a log
  * collector takes line by line), and names the NetworkPolicies it leaves unchanged (`unchanged`:
@@ -65,8 +68,9 @@ export function renderPlanJson(
 }
 
 /**
- * `notesShown`: notes an earlier `--watch` pass already printed to the same terminal or log; they
- * are counted rather than repeated, so a pass shows what is new. New notes are added to it.
+ * `notesShown`: notes an earlier `--watch` pass already had on the same terminal or log (printed, or
+ * counted past the first MAX_TEXT_NOTES); they are counted rather than repeated, so a pass shows
+ * what is new. New notes are added to it.
  */
 export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; applied?: ApplyResult; juju?: JujuApplyResult; notesShown?: Set<string>}): string {
   const lines: string[] = []
@@ -123,8 +127,10 @@ export function renderPlanText(plan: ReconcilePlan, options: {dryRun: boolean; a
     const fresh = shown ? plan.notes.filter((note) => !shown.has(note)) : plan.notes
     const repeated = plan.notes.length - fresh.length
     lines.push('Notes:')
-    for (const note of fresh) lines.push(`  - ${note}`)
-    if (repeated > 0) lines.push(`  (${repeated === 1 ? '1 more note, as' : `${repeated} more notes, as`} printed by an earlier pass)`)
+    for (const note of fresh.slice(0, MAX_TEXT_NOTES)) lines.push(`  - ${note}`)
+    // A large estate without charm metadata has a note per relation: the terminal gets the first ones, JSON every one.
+    if (fresh.length > MAX_TEXT_NOTES) lines.push(`  (${fresh.length - MAX_TEXT_NOTES} more notes: --format json lists every one)`)
+    if (repeated > 0) lines.push(`  (${repeated === 1 ? '1 more note, as an earlier pass had it' : `${repeated} more notes, as an earlier pass had them`})`)
     lines.push('')
     for (const note of fresh) shown?.add(note)
   }

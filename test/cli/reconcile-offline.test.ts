@@ -1,9 +1,30 @@
 /** `hardenctl reconcile --dry-run --from DIR`: planning from a snapshot with no cluster at all. */
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
+import {writeSyntheticEstate} from '../bench/synthetic-estate.js'
 import {runCli} from '../helpers/cli.js'
 
 describe('reconcile --dry-run --from', () => {
+  it('a large estate without charm metadata: the text plan prints the first 50 notes and counts the rest, JSON lists every one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-many-notes-'))
+    try {
+      await writeSyntheticEstate(dir, {models: 2, appsPerModel: 40, podsPerApp: 1})
+      const json = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
+      expect(json.code, json.stderr).toBe(0)
+      const notes = (JSON.parse(json.stdout) as {notes: string[]}).notes
+      expect(notes.length).toBeGreaterThan(60)
+      const text = await runCli(['reconcile', '--dry-run', '--from', dir])
+      const section = /^Notes:\n((?:  .*\n)+)/m.exec(text.stdout)![1]!.split('\n').filter(Boolean)
+      expect(section).toEqual([...notes.slice(0, 50).map((note) => `  - ${note}`), `  (${notes.length - 50} more notes: --format json lists every one)`])
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  }, 60_000)
+
   it('prints the plan for people, with each rule\'s reason, and changes nothing', async () => {
     const result = await runCli(['reconcile', '--dry-run', '--from', 'examples/livepatch-k8s'])
     expect(result.code, result.stderr).toBe(0)

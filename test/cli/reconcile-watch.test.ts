@@ -152,7 +152,7 @@ describe('reconcile --watch against a live estate', () => {
     expect(occurrences(first!, adminNote)).toBe(1)
     expect(occurrences(second!, adminNote)).toBe(0)
     const notesOf = (block: string) => /^Notes:\n((?: {2}- .*\n)+)/m.exec(block)?.[1]?.split('\n').filter(Boolean) ?? []
-    expect(second).toContain(`Notes:\n  (${notesOf(first!).length} more notes, as printed by an earlier pass)\n`)
+    expect(second).toContain(`Notes:\n  (${notesOf(first!).length} more notes, as an earlier pass had them)\n`)
     // The cluster was listed once, before the first pass, and then only watched: the second pass
     // read the Service from the watch, with no LIST at all (each kind one request, one page).
     expect(api.requestsByPlural()).toMatchObject(onceEach())

@@ -1,13 +1,17 @@
 /**
  * Istio, planned from files as a user runs `reconcile --dry-run`:
  *
- * - An istio-ingress-k8s gateway calls its backends from the pods Istio runs for its Gateway
- *   (`gateway.networking.k8s.io/gateway-name: APP`), not from its Juju unit: the backend admits
- *   those pods (src/plan/proxy-pods.ts), and the closes check holds that path in use. The estate is
- *   the corpus's real cross-model pair (jhack's cmr mocks: model foo's `trfk` ingresses clite's
- *   alertmanager offer) with `trfk` deployed as istio-ingress-k8s instead of traefik-k8s.
+ * - An istio-ingress-k8s gateway calls its backends, and its forward-auth provider, from the pods
+ *   Istio runs for its Gateway (`gateway.networking.k8s.io/gateway-name: APP`), not from its Juju
+ *   unit: those servers admit the pods (src/plan/proxy-pods.ts), and the closes check holds the
+ *   paths in use. The estate is the corpus's real cross-model pair (jhack's cmr mocks: model foo's
+ *   `trfk` ingresses clite's alertmanager offer) with `trfk` deployed as istio-ingress-k8s instead of
+ *   traefik-k8s. foo itself is left as it is (the gateway's pods are no Juju unit), and its relation
+ *   into clite is still written on clite's side.
  * - A model namespace in Istio's ambient mesh is left as it is: meshed connections arrive on 15008
  *   from ztunnel or a waypoint, which relation-derived policies would cut.
+ * - In both, the audit's default-deny fixes say reconcile leaves the namespace, and are not
+ *   counted as reconcile's to make (src/plan/left-by-design.ts).
  */
 import {cp, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'

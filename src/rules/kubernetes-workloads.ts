@@ -347,13 +347,15 @@ export const k8sServiceAccountOverprivileged: Rule = {
  * LoadBalancer is restricted to the allowed CIDRs when the policy names some (else made ClusterIP,
  * its source ranges dropped), and externalIPs are removed.
  */
-function serviceRemediation(service: KubeService, allowed: readonly string[], allowKey: string, app: Application | undefined): string {
+function serviceRemediation(service: KubeService, allowed: readonly string[], allowKey: string, app: Application | undefined, model: Model | undefined): string {
   const {namespace, name} = service.metadata
   const type = service.spec.type ?? 'ClusterIP'
   const commands: string[] = []
   // An ingress controller's (or a front-door charm's) Service is how clients reach the cluster: narrow it, do not close it.
   const frontDoor = isFrontDoorService(service, app)
-  const restrict = type === 'LoadBalancer' && (allowed.length > 0 || frontDoor)
+  // So is an offered application's, while its offer has consumers: they may be in other clouds (Sunbeam's hypervisors reach rabbitmq and ovn-relay this way).
+  const offers = consumedOffers(model, app)
+  const restrict = type === 'LoadBalancer' && (allowed.length > 0 || frontDoor || offers.length > 0)
   if (restrict) {
     commands.push(`kubectl -n ${namespace} patch service ${name} -p '${JSON.stringify({spec: {loadBalancerSourceRanges: allowed.length > 0 ? allowed : ['ADMIN-CIDRS']}})}'`)
   } else if (type === 'LoadBalancer' || type === 'NodePort') {
@@ -370,11 +372,20 @@ function serviceRemediation(service: KubeService, allowed: readonly string[], al
     ...(frontDoor && restrict && allowed.length === 0
       ? [`${name} is how clients reach the cluster's Ingresses: put the networks clients come from, not only the admins', in loadBalancerSourceRanges; making it ClusterIP would cut every client off`]
       : []),
+    ...(!frontDoor && offers.length > 0 && allowed.length === 0
+      ? [`${name} may be how the consumers of offer ${list(offers)} reach ${app!.name} from other models and clouds: put their networks in loadBalancerSourceRanges; making it ClusterIP would cut them off`]
+      : []),
     ...(type === 'LoadBalancer' && !restrict ? ['or keep it a LoadBalancer and set spec.loadBalancerSourceRanges to the client CIDRs'] : []),
     `or allow it under exposure.allow["${allowKey}"] in hardenctl.yaml`,
   ]
   const charm = app ? ` (the charm of ${app.name} may manage this Service: prefer its own config, e.g. loadbalancer source ranges)` : ''
   return `${commands.join('; ')}   # ${alternatives.join('; ')}${charm}`
+}
+
+/** The application's offers that have consumers (`juju status` counts them, `juju offers` names them). */
+function consumedOffers(model: Model | undefined, app: Application | undefined): string[] {
+  if (!model || !app) return []
+  return model.offers.filter((offer) => offer.application === app.name && ((offer.connectedCount ?? 0) > 0 || (offer.connections?.length ?? 0) > 0)).map((offer) => offer.name)
 }
 
 /** A Service in front of a known ingress controller's pods, or of a front-door charm (traefik-k8s, nginx-ingress-integrator, ...). */
@@ -420,7 +431,7 @@ export const k8sLoadBalancer: Rule = {
           loadBalancerSourceRanges: service.spec.loadBalancerSourceRanges ?? [],
           allowed,
         },
-        remediation: serviceRemediation(service, allowed, app ? `${app.model}/${app.name}` : `${namespace}/${service.metadata.name}`, app),
+        remediation: serviceRemediation(service, allowed, app ? `${app.model}/${app.name}` : `${namespace}/${service.metadata.name}`, app, model),
         ref: service.ref,
         ...(annotations ? {annotations} : {}),
       })

@@ -307,6 +307,21 @@ describe('K8S-LOADBALANCER', () => {
     expect(f?.remediation).not.toContain('ClusterIP"')
   })
 
+  it("narrows an offered application's LoadBalancer while its offer has consumers, rather than making it ClusterIP, which would cut them off", () => {
+    const svc = service('web', 'web', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'web'}, ports: [{port: 5672}]})
+    const offered = () => {
+      const m = webModel()
+      m.offers.push({name: 'amqp', application: 'web', endpoints: [{name: 'amqp', interface: 'rabbitmq', role: 'provider'}], connectedCount: 1})
+      return m
+    }
+    const [f] = findings(k8sLoadBalancer, inventory({models: [offered()], inputs: ['k8s-services'], kube: {namespaces: [modelNs], services: [svc]}}))
+    expect(f?.remediation).toMatch(/^kubectl -n web patch service web -p '\{"spec":\{"loadBalancerSourceRanges":\["ADMIN-CIDRS"\]\}\}' {3}# web may be how the consumers of offer amqp reach web from other models and clouds/)
+    expect(f?.remediation).not.toContain('ClusterIP"')
+    // Without consumers the Service is closed as before.
+    const [closed] = findings(k8sLoadBalancer, inventory({models: [webModel()], inputs: ['k8s-services'], kube: {namespaces: [modelNs], services: [svc]}}))
+    expect(closed?.remediation).toContain('"type":"ClusterIP"')
+  })
+
   it('flags a LoadBalancer of a Juju app not on the allowlist', () => {
     const svc = service('web', 'traefik-lb', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'traefik'}, ports: [{port: 443}]})
     const [f] = findings(k8sLoadBalancer, inventory({models: [webModel()], inputs: ['k8s-services'], kube: {namespaces: [modelNs], services: [svc]}}))

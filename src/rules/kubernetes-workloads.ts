@@ -373,7 +373,7 @@ function serviceRemediation(service: KubeService, allowed: readonly string[], al
       ? [`${name} is how clients reach the cluster's Ingresses: put the networks clients come from, not only the admins', in loadBalancerSourceRanges; making it ClusterIP would cut every client off`]
       : []),
     ...(!frontDoor && offers.length > 0 && allowed.length === 0
-      ? [`${name} may be how the consumers of offer ${list(offers)} reach ${app!.name} from other models and clouds: put their networks in loadBalancerSourceRanges; making it ClusterIP would cut them off`]
+      ? [`the consumers of offer ${list(offers)} may reach ${app!.name} through this LoadBalancer, from other models and clouds: put their networks in loadBalancerSourceRanges; making it ClusterIP would cut them off`]
       : []),
     ...(type === 'LoadBalancer' && !restrict ? ['or keep it a LoadBalancer and set spec.loadBalancerSourceRanges to the client CIDRs'] : []),
     `or allow it under exposure.allow["${allowKey}"] in hardenctl.yaml`,

@@ -315,7 +315,7 @@ describe('K8S-LOADBALANCER', () => {
       return m
     }
     const [f] = findings(k8sLoadBalancer, inventory({models: [offered()], inputs: ['k8s-services'], kube: {namespaces: [modelNs], services: [svc]}}))
-    expect(f?.remediation).toMatch(/^kubectl -n web patch service web -p '\{"spec":\{"loadBalancerSourceRanges":\["ADMIN-CIDRS"\]\}\}' {3}# web may be how the consumers of offer amqp reach web from other models and clouds/)
+    expect(f?.remediation).toMatch(/^kubectl -n web patch service web -p '\{"spec":\{"loadBalancerSourceRanges":\["ADMIN-CIDRS"\]\}\}' {3}# the consumers of offer amqp may reach web through this LoadBalancer, from other models and clouds/)
     expect(f?.remediation).not.toContain('ClusterIP"')
     // Without consumers the Service is closed as before.
     const [closed] = findings(k8sLoadBalancer, inventory({models: [webModel()], inputs: ['k8s-services'], kube: {namespaces: [modelNs], services: [svc]}}))

@@ -1,4 +1,5 @@
 /** Text and JSON output of `netpol matrix`, `netpol explain` and `netpol diff`. */
+import {groupBy} from '../inventory/group-by.js'
 import type {MatrixDiff} from './diff.js'
 import {EVERY_POD, EVERYONE, type MatrixEntry} from './entries.js'
 import type {Verdict} from './explain.js'
@@ -92,16 +93,6 @@ export function renderVerdictJson(verdict: Verdict): string {
   return `${JSON.stringify({apiVersion: 'hardenctl.io/v1', kind: 'ReachabilityVerdict', ...verdict}, null, 2)}\n`
 }
 
-/** The items by key, each list in the items' order. */
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>()
-  for (const item of items) {
-    const group = groups.get(key(item))
-    if (group) group.push(item)
-    else groups.set(key(item), [item])
-  }
-  return groups
-}
 
 /** A header line stays one line: the first few names, then how many more. */
 function someOf(names: readonly string[], shown = 6): string {

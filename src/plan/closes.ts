@@ -258,7 +258,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
  * application's (a Helm release or hand-applied workload living there): the namespace's default
  * deny cuts it off and no planned rule knows it, so its exposure is a path in use that closes.
  * Only planned with `networkPolicies.unmodelledWorkloads: isolate`: by default such a namespace is
- * left as it is (network-policies.ts, unmodelledServices).
+ * left as it is (left-by-design.ts).
  */
 function foreignExposure(namespace: string, model: Model, services: readonly KubeService[], classes: readonly PodClass[]): UsedPath[] {
   const jujuServices = new Set([...model.applications.values()].flatMap((app) => servicesOf(app).map((service) => service.metadata.name)))

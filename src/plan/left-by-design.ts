@@ -3,6 +3,7 @@
  * why. The planner skips them; the audit's NetworkPolicy fixes say so instead of promising that
  * reconcile will apply them.
  */
+import {groupByNamespace} from '../inventory/group-by.js'
 import {kubeScope} from '../inventory/kube-scope.js'
 import {APP_NAME_LABEL, type KubePod, type KubeService, type KubernetesView} from '../inventory/kubernetes.js'
 import type {Inventory, Model} from '../inventory/types.js'
@@ -14,7 +15,7 @@ export type LeftByDesign = UntouchedNamespace & {why: 'unmodelled-workloads' | '
 const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode'
 
 /** Why reconcile leaves this model namespace as it is, given its pods and Services; undefined when it plans it. */
-export function leftByDesign(
+function leftByDesign(
   namespace: string,
   model: Model,
   view: Pick<KubernetesView, 'namespaces' | 'networkPolicies'>,
@@ -46,7 +47,7 @@ export function leftByDesign(
 
 const computed = new WeakMap<Inventory, WeakMap<Policy, ReadonlyMap<string, LeftByDesign>>>()
 
-/** Every model namespace in scope that reconcile leaves as it is on purpose, by namespace (worked out once per inventory and policy: two rules ask). */
+/** Every model namespace in scope that reconcile leaves as it is on purpose, by namespace (worked out once per inventory and policy: the planner and two rules ask). */
 export function modelNamespacesLeftByDesign(inventory: Inventory, policy: Policy): ReadonlyMap<string, LeftByDesign> {
   let byPolicy = computed.get(inventory)
   if (!byPolicy) computed.set(inventory, (byPolicy = new WeakMap()))
@@ -61,26 +62,13 @@ function findLeftByDesign(inventory: Inventory, policy: Policy): Map<string, Lef
   const left = new Map<string, LeftByDesign>()
   const models = scope.namespaces.filter((namespace) => scope.role(namespace) === 'model' && scope.modelOf(namespace))
   if (models.length === 0) return left
-  const wanted = new Set(models)
-  const pods = inNamespaces(view.pods, wanted)
-  const services = inNamespaces(view.services, wanted)
+  const pods = groupByNamespace(view.pods)
+  const services = groupByNamespace(view.services)
   for (const namespace of models) {
     const why = leftByDesign(namespace, scope.modelOf(namespace)!, view, pods.get(namespace) ?? [], services.get(namespace) ?? [], policy)
     if (why) left.set(namespace, why)
   }
   return left
-}
-
-function inNamespaces<T extends {metadata: {namespace?: string | undefined}}>(objects: readonly T[], wanted: ReadonlySet<string>): Map<string, T[]> {
-  const found = new Map<string, T[]>()
-  for (const object of objects) {
-    const namespace = object.metadata.namespace ?? ''
-    if (!wanted.has(namespace)) continue
-    const group = found.get(namespace)
-    if (group) group.push(object)
-    else found.set(namespace, [object])
-  }
-  return found
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import {type ApiServerBackend, apiServerBackends} from '../inventory/api-server-backends.js'
 import {kubeScope} from '../inventory/kube-scope.js'
+import {groupBy, groupByNamespace} from '../inventory/group-by.js'
 import {KIND_SPECS} from '../inventory/kubernetes-kinds.js'
 import {APP_NAME_LABEL, INGRESS_CONTROLLERS, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
 import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
@@ -19,7 +20,7 @@ import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
 import {apiServerCallsIn} from './api-server-calls.js'
 import {derivedFlows, type Flow, flowKey} from './derived-flows.js'
-import {leftByDesign} from './left-by-design.js'
+import {modelNamespacesLeftByDesign} from './left-by-design.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {describeProxyPods, routedThroughProxyPods} from './proxy-pods.js'
 import {type Resolved, type Serving, sideOf, whoServes} from './serving.js'
@@ -122,7 +123,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       state.untouched.push({namespace, why: 'incomplete-view', reason: problem})
       continue
     }
-    const left = role === 'model' ? leftByDesign(namespace, model!, view, cluster.podsIn(namespace), cluster.servicesIn(namespace), policy) : undefined
+    const left = role === 'model' ? modelNamespacesLeftByDesign(inventory, policy).get(namespace) : undefined
     if (left) {
       state.untouched.push(left)
       leftAsTheyAre.push({namespace, model: model!})
@@ -648,8 +649,6 @@ interface ClusterIndex {
   /** What the API server calls in the namespace (admission webhooks, aggregated APIs). */
   apiServerBackendsIn(namespace: string): ApiServerBackend[]
   service(namespace: string, name: string): KubeService | undefined
-  servicesIn(namespace: string): KubeService[]
-  podsIn(namespace: string): Inventory['kubernetes']['pods']
   /** Cilium agents run in the cluster (its ipBlocks may not match node addresses, see apiServerRules). */
   cilium: boolean
 }
@@ -669,31 +668,13 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
   }
   const backends = groupBy(apiServerBackends(view), (backend) => backend.namespace)
   const servicesByNamespace = groupByNamespace(view.services)
-  const podsByNamespace = groupByNamespace(view.pods)
   return {
     ingressesIn: (namespace) => ingresses.get(namespace) ?? [],
     ingressControllerNamespaces: [...controllers].sort(),
     apiServerBackendsIn: (namespace) => backends.get(namespace) ?? [],
     service: (namespace, name) => servicesByNamespace.get(namespace)?.find((service) => service.metadata.name === name),
-    servicesIn: (namespace) => servicesByNamespace.get(namespace) ?? [],
-    podsIn: (namespace) => podsByNamespace.get(namespace) ?? [],
     cilium,
   }
-}
-
-function groupByNamespace<T extends {metadata: {namespace?: string | undefined}}>(objects: readonly T[]): Map<string, T[]> {
-  return groupBy(objects, (object) => object.metadata.namespace ?? '')
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>()
-  for (const item of items) {
-    const key = keyOf(item)
-    const group = groups.get(key)
-    if (group) group.push(item)
-    else groups.set(key, [item])
-  }
-  return groups
 }
 
 /** The pod ports behind the app's Services (targetPort, else port), without Juju's placeholder. */

@@ -3,7 +3,7 @@
  * region and rack hosts themselves. They read HostInventory only, and act only on hosts where
  * MAAS is installed (deb or snap).
  */
-import type {HostInventory, ListeningSocket} from '../inventory/host.js'
+import type {HostFileStat, HostInventory, HostMaas, ListeningSocket} from '../inventory/host.js'
 import {isLoopback} from '../sources/host/proc-net.js'
 import {cite} from './guides.js'
 import {describeBurst, findBursts, minuteText} from './helpers/bursts.js'
@@ -24,7 +24,7 @@ export const maasFilePerms: Rule = {
   guide: cite('maas2', 'File permissions'),
   rationale:
     '`regiond.conf` holds the credentials of the PostgreSQL database MAAS uses; the guide says MAAS configuration files should be mode 640, owned by root, readable by the maas group.',
-  remediation: '`sudo chown root:maas /etc/maas/regiond.conf /etc/maas/rackd.conf && sudo chmod 640 /etc/maas/regiond.conf /etc/maas/rackd.conf` (snap: /var/snap/maas/current/).',
+  remediation: '`sudo chown root:maas /etc/maas/regiond.conf /etc/maas/rackd.conf && sudo chmod 640 /etc/maas/regiond.conf /etc/maas/rackd.conf` (snap: `sudo chown root:root` and `sudo chmod 640` on /var/snap/maas/current/regiond.conf and rackd.conf).',
   autoFixable: false,
   needs: HOST,
   scope: 'host',
@@ -35,24 +35,52 @@ export const maasFilePerms: Rule = {
         continue
       }
       for (const file of host.maas.configFiles) {
-        const owner = file.owner ?? `uid ${file.uid}`
-        const group = file.group ?? `gid ${file.gid}`
-        if (file.mode === 0o640 && owner === 'root' && group === 'maas') continue
-        const mode = file.mode.toString(8).padStart(3, '0')
-        const problems = [
-          ...(file.mode === 0o640 ? [] : [`mode ${mode}${file.mode & 0o004 ? ' (readable by every local user)' : ''}`]),
-          ...(owner === 'root' && group === 'maas' ? [] : [`owned by ${owner}:${group}`]),
-        ]
+        const access = configFileAccess(file, host.maas.layout)
+        if (access.problems.length === 0) continue
         report({
           target: host.target,
-          message: `${file.file} is ${problems.join(', ')}; the guide asks for 640 root:maas${file.hostPath.endsWith('/regiond.conf') ? ' (it holds the database password)' : ''}.`,
-          evidence: {file: file.file, mode, owner, group},
-          remediation: `sudo chown root:maas ${file.hostPath} && sudo chmod 640 ${file.hostPath}`,
+          message: `${file.file} is ${access.problems.join(', ')}; the guide asks for 640 root:maas${file.hostPath.endsWith('/regiond.conf') ? ' (it holds the database password)' : ''}.`,
+          evidence: {file: file.file, mode: access.mode, owner: access.owner, group: access.group},
+          remediation: access.fix.join(' && '),
           ...lineRef(file.file),
         })
       }
     }
   },
+}
+
+/**
+ * Who besides MAAS can read or change a MAAS configuration file, and the commands that stop it
+ * while MAAS can still read it. The deb's daemons run as the maas user (`User=maas`) and its
+ * postinst makes the files maas:maas, which regiond needs to rewrite regiond.conf (moving the
+ * database credentials to Vault): owner maas is MAAS itself, not a finding. The snap's daemons
+ * run as root and the snap creates no maas group, so there the files belong to root:root.
+ * A stricter mode than 640 (600) is not a finding.
+ */
+function configFileAccess(file: HostFileStat, layout: HostMaas['layout']): {problems: string[]; fix: string[]; mode: string; owner: string; group: string} {
+  const owner = file.owner ?? `uid ${file.uid}`
+  const group = file.group ?? `gid ${file.gid}`
+  const mode = file.mode.toString(8).padStart(3, '0')
+  const maasOwners = layout === 'deb' ? ['root', 'maas'] : ['root']
+  const trustedGroups = ['root', 'maas']
+  const problems: string[] = []
+  const everyone = [...(file.mode & 0o004 ? ['readable'] : []), ...(file.mode & 0o002 ? ['writable'] : [])]
+  if (everyone.length > 0 || file.mode & 0o020) {
+    problems.push(`mode ${mode} (${everyone.length > 0 ? `${everyone.join(' and ')} by every local user` : `writable by group ${group}`})`)
+  }
+  const ownerWrong = !maasOwners.includes(owner)
+  const groupReads = (file.mode & 0o040) !== 0 && !trustedGroups.includes(group)
+  if (ownerWrong || groupReads) problems.push(`owned by ${owner}:${group}${!ownerWrong ? ` (group ${group} can read it)` : ''}`)
+
+  // deb: the maas group must keep read access when the owner is root (`chmod 640` on a root:root
+  // file would lock regiond out); snap: root alone.
+  const wanted = layout === 'deb' ? {owner: ownerWrong ? 'root' : owner, group: 'maas'} : {owner: 'root', group: 'root'}
+  const chownNeeded = layout === 'deb' ? ownerWrong || groupReads || (wanted.owner === 'root' && group !== 'maas') : ownerWrong || groupReads
+  const fix = [
+    ...(problems.length > 0 && chownNeeded ? [`sudo chown ${wanted.owner}:${wanted.group} ${file.hostPath}`] : []),
+    ...((file.mode & 0o027) !== 0 ? [`sudo chmod 640 ${file.hostPath}`] : []),
+  ]
+  return {problems, fix, mode, owner, group}
 }
 
 export const maasLoginFailures: Rule = {
@@ -63,7 +91,7 @@ export const maasLoginFailures: Rule = {
   guide: cite('maas2', 'MAAS log files'),
   rationale:
     'Failed logins show up in regiond.log as `POST /MAAS/accounts/login/` answered 400 (bad credentials) or 204 (empty credentials); the guide says their frequency is what separates an attack from routine mistakes.',
-  remediation: 'Investigate the source addresses in /var/log/maas/regiond.log (snap: /var/snap/maas/common/log/regiond.log) and block them ahead of the allow rules, e.g. `sudo ufw insert 1 deny from ADDRESS`.',
+  remediation: 'Investigate the source addresses in /var/log/maas/regiond.log (snap: /var/snap/maas/common/log/regiond.log) and block them ahead of the allow rules, e.g. `sudo ufw prepend deny from ADDRESS`.',
   autoFixable: false,
   needs: HOST,
   scope: 'host',
@@ -88,7 +116,7 @@ export const maasSshFailures: Rule = {
   guide: cite('maas2', 'System log files'),
   rationale:
     'The guide uses `Failed password` lines of sshd to detect and source an SSH brute-force attack on the MAAS server; a burst of them (or of `Invalid user`) from one address is an attack in progress.',
-  remediation: 'Block the source addresses ahead of the allow rules (`sudo ufw insert 1 deny from ADDRESS`), allow SSH only from administration networks, and prefer key authentication (`PasswordAuthentication no` in /etc/ssh/sshd_config).',
+  remediation: 'Block the source addresses ahead of the allow rules (`sudo ufw prepend deny from ADDRESS`), allow SSH only from administration networks, and prefer key authentication (`PasswordAuthentication no` in /etc/ssh/sshd_config).',
   autoFixable: false,
   needs: HOST,
   scope: 'host',
@@ -131,8 +159,10 @@ function reportBursts(
       bursts: bursts.slice(0, 20).map((b) => ({from: minuteText(b.start), to: minuteText(b.end), count: b.count, sources: Object.fromEntries(b.sources.slice(0, 20))})),
       sourceAddresses: addresses.slice(0, 50),
     },
-    // `insert 1`: ufw matches rules in order, so a deny appended after an `allow 22` or `allow 5240` would never match.
-    remediation: `investigate, then block the sources: ${addresses.slice(0, 5).map((a) => `sudo ufw insert 1 deny from ${a}`).join('; ')}${ufwOff(host) ? '   # ufw is disabled on this host: its rules take effect once it is enabled (MAAS-FIREWALL)' : ''}`,
+    // `prepend`: ufw matches rules in order, so a deny appended after an `allow 22` or `allow 5240`
+    // would never match. Not `insert 1`: ufw refuses it while it has no rules yet, and for an IPv6
+    // address whenever rule 1 is an IPv4 one ("Invalid position '1'"; test/host/ufw-fixes.test.ts).
+    remediation: `investigate, then block the sources: ${addresses.slice(0, 5).map((a) => `sudo ufw prepend deny from ${a}`).join('; ')}${ufwOff(host) ? '   # ufw is disabled on this host: its rules take effect once it is enabled (MAAS-FIREWALL)' : ''}`,
     ...lineRef(log.file),
   })
 }
@@ -174,6 +204,21 @@ function ufwAllows(ports: readonly PortRule[]): string[] {
     if (rule.from === rule.to && rule.protocols.length === 2) return [`sudo ufw allow ${port}`]
     return rule.protocols.map((protocol) => `sudo ufw allow ${port}/${protocol}`)
   })
+}
+
+/**
+ * Stop or rebind the extra listeners, or firewall them. Allows come before the default deny: ufw's
+ * rules cannot be read from here, and a deny with none would cut off SSH and every MAAS client.
+ */
+function extraListenersFix(host: HostInventory, allowed: readonly PortRule[], extra: readonly ListeningSocket[]): string {
+  const stop = 'Stop the extra services or bind them to 127.0.0.1'
+  const ports = [...new Set(extra.map((s) => `${s.port}/${s.protocol.startsWith('tcp') ? 'tcp' : 'udp'}`))].join(', ')
+  const input = host.ufw?.defaultInput?.value.toUpperCase()
+  if (host.ufw && !ufwOff(host) && (input === 'DROP' || input === 'REJECT')) {
+    return `${stop}. ufw denies incoming traffic by default here, so they are reachable only where a ufw rule allows them: \`sudo ufw status numbered\`, then \`sudo ufw delete NUM\` for any rule that allows ${ports}.`
+  }
+  const commands = [...ufwAllows(allowed), 'sudo ufw default deny incoming', ...(host.ufw && !ufwOff(host) ? [] : ['sudo ufw enable'])]
+  return `${stop}, or firewall them${host.ufw ? '' : ' (ufw is not installed here; if no other firewall guards this host: `sudo apt install ufw`, then)'}: ${commands.join(' && ')}`
 }
 
 /** The host's HAProxy when it fronts the MAAS region (a frontend that sends to a server on 5240). */
@@ -229,7 +274,7 @@ export const maasHostPorts: Rule = {
   rationale:
     'The guides allow a MAAS controller only the ports MAAS uses: 5240, 5241-5247, 5248, 5250-5270 (5443 with native TLS), plus DNS, DHCP, TFTP, NTP and the proxy where a rack controller runs. Anything else listening on a non-loopback address is attack surface; PostgreSQL reachable from the network must at least require TLS.',
   remediation:
-    'Stop or rebind the extra services to 127.0.0.1, and firewall the rest: `sudo ufw default deny incoming`, then `sudo ufw allow 5240`, `5248`, `5241:5247/tcp`, `5241:5247/udp`, `5250:5270/tcp`, `5250:5270/udp`.',
+    'Stop or rebind the extra services to 127.0.0.1, or firewall them: allow SSH and the MAAS ports first (`sudo ufw allow 22`, `5240`, `5248/tcp`, `5241:5247/tcp`, `5241:5247/udp`, `5250:5270/tcp`, `5250:5270/udp`), then `sudo ufw default deny incoming`.',
   autoFixable: false,
   needs: HOST,
   scope: 'host',
@@ -260,6 +305,7 @@ export const maasHostPorts: Rule = {
           target: host.target,
           message: `listening on non-loopback addresses beyond the MAAS port reference: ${list(shown)}${extra.length > 20 ? ` and ${extra.length - 20} more` : ''}${host.maas.rack ? '' : ' (no rack controller here, so DNS, DHCP, TFTP, NTP and proxy ports are not expected)'}.`,
           evidence: {extra: extra.map(socketText), rack: host.maas.rack, region: host.maas.region, tls: tls?.how ?? null},
+          remediation: extraListenersFix(host, allowed, extra),
           ...lineRef(extra[0]!.file, extra[0]!.line),
         })
       }

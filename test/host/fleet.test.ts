@@ -72,7 +72,7 @@ describe('hardenctl host --juju-model', () => {
         ['LANDSCAPE-CLIENT-SCRIPT-USERS', target],
       ]),
     )
-    if (process.getuid?.() === 0) expect(report.findings.find((f) => f.rule === 'MAAS-FILE-PERMS')?.message).toBe('/etc/maas/regiond.conf is mode 644 (readable by every local user), owned by root:root; the guide asks for 640 root:maas (it holds the database password).')
+    if (process.getuid?.() === 0) expect(report.findings.find((f) => f.rule === 'MAAS-FILE-PERMS')?.message).toBe('/etc/maas/regiond.conf is mode 644 (readable by every local user); the guide asks for 640 root:maas (it holds the database password).')
     expect(report.findings.find((f) => f.rule === 'MAAS-LOGIN-FAILURES')?.message).toContain('12 in 2020-03-31 21:18-21:19 from 10.132.172.1 (12)')
     expect(report.findings.find((f) => f.rule === 'MAAS-HOST-PORTS')?.location).toEqual({file: '/proc/net/tcp', line: 3, column: 1})
     expect(report.findings.every((f) => f.target.name === '0')).toBe(true)

@@ -87,7 +87,7 @@ describe('hardenctl host --root: a deb region+rack controller that ignores the g
   it.skipIf(!IS_ROOT)('MAAS-FILE-PERMS: regiond.conf 644 root:root, owners from the host\'s files; rackd.conf 640 root:maas passes', () => {
     const perms = report.findings.filter((f) => f.rule === 'MAAS-FILE-PERMS')
     expect(perms).toHaveLength(1)
-    expect(perms[0]!.message).toContain(`${root.dir}/etc/maas/regiond.conf is mode 644 (readable by every local user), owned by root:root`)
+    expect(perms[0]!.message).toBe(`${root.dir}/etc/maas/regiond.conf is mode 644 (readable by every local user); the guide asks for 640 root:maas (it holds the database password).`)
     expect(perms[0]!.evidence).toEqual({file: `${root.dir}/etc/maas/regiond.conf`, mode: '644', owner: 'root', group: 'root'})
     expect(perms[0]!.remediation).toBe('sudo chown root:maas /etc/maas/regiond.conf && sudo chmod 640 /etc/maas/regiond.conf')
   })
@@ -103,7 +103,7 @@ describe('hardenctl host --root: a deb region+rack controller that ignores the g
     const finding = findingOf(report, 'MAAS-SSH-FAILURES')!
     expect(finding.message).toMatch(/11 in \d{4}-06-06 13:45 from 234\.19\.184\.6 \(11\)/)
     // Ahead of the allow rules (ufw matches in order), and said to wait for ufw, which is off on this host.
-    expect(finding.remediation).toContain('sudo ufw insert 1 deny from 234.19.184.6')
+    expect(finding.remediation).toContain('sudo ufw prepend deny from 234.19.184.6')
     expect(finding.remediation).toContain('ufw is disabled on this host: its rules take effect once it is enabled (MAAS-FIREWALL)')
   })
 
@@ -250,6 +250,55 @@ describe('hardenctl host --root: a snap region controller set up as the guides s
     expect(perms.message).toContain(`${root.dir}/var/snap/maas/current/regiond.conf is mode 664 (readable by every local user)`)
     if (IS_ROOT) expect(perms.evidence).toMatchObject({owner: 'maas', group: 'maas'})
   })
+})
+
+describe('hardenctl host --root: MAAS-FILE-PERMS judges who can read or change the files, per package layout', () => {
+  /** Modes and owners recorded as a collected root records them (.hardenctl-host.json), so the test needs no root. */
+  async function hostWithConfig(layout: 'deb' | 'snap', stat: {mode: number; uid: number; gid: number}) {
+    const root = await newRoot(`maas-${layout}`)
+    const file = layout === 'deb' ? '/etc/maas/regiond.conf' : '/var/snap/maas/current/regiond.conf'
+    if (layout === 'snap') {
+      // A snap-only host: the snap creates no maas user or group (only snap_daemon, 584788).
+      await root.file('/etc/passwd', 'root:x:0:0:root:/root:/bin/bash\nsnap_daemon:x:584788:584788::/nonexistent:/usr/bin/false\nubuntu:x:1000:1000::/home/ubuntu:/bin/bash\n')
+      await root.file('/etc/group', 'root:x:0:\nadm:x:4:ubuntu\nsnap_daemon:x:584788:\nubuntu:x:1000:\n')
+      await root.file('/var/snap/maas/common/snap_mode', 'region\n')
+    }
+    await root.file(file, root.regiondConf())
+    await writeFile(join(root.dir, '.hardenctl-host.json'), JSON.stringify({apiVersion: 'hardenctl.io/v1', kind: 'HostCollection', stats: {[file]: stat}}))
+    const {report} = await hostJson(['--root', root.dir])
+    return {file, perms: report.findings.filter((f) => f.rule === 'MAAS-FILE-PERMS').map((f) => ({message: f.message.replace(`${root.dir}${file} is `, ''), fix: f.remediation}))}
+  }
+
+  const ASKS = '; the guide asks for 640 root:maas (it holds the database password).'
+  const cases: [string, 'deb' | 'snap', {mode: number; uid: number; gid: number}, {message: string; fix: string}[]][] = [
+    ['deb as its postinst leaves it (maas:maas 640: the daemons run as maas and rewrite it)', 'deb', {mode: 0o640, uid: IDS.maas, gid: IDS.maasGroup}, []],
+    ['deb, stricter than the guide (root:maas 440)', 'deb', {mode: 0o440, uid: IDS.root, gid: IDS.maasGroup}, []],
+    ['deb, readable by everyone: the chown keeps the maas group reading', 'deb', {mode: 0o644, uid: IDS.root, gid: IDS.root}, [
+      {message: `mode 644 (readable by every local user)${ASKS}`, fix: 'sudo chown root:maas /etc/maas/regiond.conf && sudo chmod 640 /etc/maas/regiond.conf'},
+    ]],
+    ['deb, writable by the maas group', 'deb', {mode: 0o660, uid: IDS.root, gid: IDS.maasGroup}, [
+      {message: `mode 660 (writable by group maas)${ASKS}`, fix: 'sudo chmod 640 /etc/maas/regiond.conf'},
+    ]],
+    ['deb, another owner', 'deb', {mode: 0o640, uid: 1000, gid: IDS.maasGroup}, [
+      {message: `owned by uid 1000:maas${ASKS}`, fix: 'sudo chown root:maas /etc/maas/regiond.conf'},
+    ]],
+    ['snap, readable by everyone: chmod only (there is no maas group to chown to)', 'snap', {mode: 0o644, uid: 0, gid: 0}, [
+      {message: `mode 644 (readable by every local user)${ASKS}`, fix: 'sudo chmod 640 /var/snap/maas/current/regiond.conf'},
+    ]],
+    ['snap, root:root 600 (its daemons run as root)', 'snap', {mode: 0o600, uid: 0, gid: 0}, []],
+    ['snap, readable by the adm group', 'snap', {mode: 0o640, uid: 0, gid: 4}, [
+      {message: `owned by root:adm (group adm can read it)${ASKS}`, fix: 'sudo chown root:root /var/snap/maas/current/regiond.conf'},
+    ]],
+    ['snap, owned by a user', 'snap', {mode: 0o600, uid: 1000, gid: 1000}, [
+      {message: `owned by ubuntu:ubuntu${ASKS}`, fix: 'sudo chown root:root /var/snap/maas/current/regiond.conf'},
+    ]],
+  ]
+  for (const [name, layout, stat, expected] of cases) {
+    it(name, async () => {
+      const {perms} = await hostWithConfig(layout, stat)
+      expect(perms).toEqual(expected)
+    })
+  }
 })
 
 describe('hardenctl host --root: Landscape Client', () => {

@@ -379,7 +379,10 @@ export const maasHostTls: Rule = {
         // Clients come in through the HAProxy: TLS on the region alone would leave its plain frontend.
         remediation: haproxy
           ? `In ${haproxy.hostPath}: terminate TLS in ${frontend ? `frontend ${frontend.name}` : 'the frontend'} (\`bind *:443 ssl crt /etc/ssl/private/maas.pem\`, and \`http-request redirect scheme https unless { ssl_fc }\` for port 80), then \`sudo systemctl reload haproxy\``
-          : `sudo maas config-tls enable key.pem cert.pem --port ${MAAS_TLS}   # MAAS 3.3+; older: a TLS-terminating HAProxy (bind *:443 ssl crt ...)`,
+          : host.maas.layout === 'snap'
+            ? // The confined snap reads the key and certificate only where it may: under its common directory.
+              `sudo maas config-tls enable /var/snap/maas/common/maas.key /var/snap/maas/common/maas.crt --port ${MAAS_TLS}   # MAAS 3.3+, with the key and certificate copied there first (the snap cannot read them elsewhere); older: a TLS-terminating HAProxy (bind *:443 ssl crt ...)`
+            : `sudo maas config-tls enable key.pem cert.pem --port ${MAAS_TLS}   # MAAS 3.3+; older: a TLS-terminating HAProxy (bind *:443 ssl crt ...)`,
         ...(haproxy ? lineRef(haproxy.file, frontend?.binds[0]?.line ?? frontend?.line) : {}),
       })
     }

@@ -231,6 +231,15 @@ describe('hardenctl host --root: a snap region controller set up as the guides s
     expect(findingOf(report, 'MAAS-HAPROXY-TLS')!.evidence.problems).toEqual(['no `tune.ssl.default-dh-param 2048` in global'])
   })
 
+  it('MAAS-TLS on a snap region without TLS: the key and certificate go where the confined snap can read them', async () => {
+    const root = await hardenedSnapRegion()
+    await root.file('/var/snap/maas/current/http/regiond.nginx.conf', 'server {\n    listen [::]:5240;\n    listen 5240;\n}\n')
+    const {report} = await hostJson(['--root', root.dir])
+    expect(findingOf(report, 'MAAS-TLS')!.remediation).toMatch(
+      /^sudo maas config-tls enable \/var\/snap\/maas\/common\/maas\.key \/var\/snap\/maas\/common\/maas\.crt --port 5443 {3}# MAAS 3\.3\+, with the key and certificate copied there first/,
+    )
+  })
+
   it('reads the PostgreSQL cluster on the default port, the newest version first (16 before 9.6), not one an upgrade left behind', async () => {
     const root = await hardenedSnapRegion()
     await root.file('/etc/postgresql/9.6/main/postgresql.conf', 'port = 5432\nssl = on\n')

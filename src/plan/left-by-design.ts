@@ -96,12 +96,23 @@ function unmodelledServices(model: Model, pods: readonly KubePod[], services: re
  * the related charms' pods): ztunnel carries a meshed pod's connections to the destination pod's
  * port 15008 (HBONE), and through a waypoint the source is the waypoint's pod, so a policy that
  * admits the related application on its Service ports matches none of it (Istio's "Ambient and
- * Kubernetes NetworkPolicy" page: allow 15008). What is enrolled, for the reason; undefined when
+ * Kubernetes NetworkPolicy" page: allow 15008). A pod is meshed by its own label, or by its
+ * namespace's unless the pod opts out (`istio.io/dataplane-mode: none`), so a labelled namespace
+ * whose pods all opt out is planned as usual. What is enrolled, for the reason; undefined when
  * nothing is.
  */
 function ambientMesh(namespace: string, view: Pick<KubernetesView, 'namespaces'>, pods: readonly KubePod[]): string | undefined {
-  if (view.namespaces.get(namespace)?.metadata.labels?.[DATAPLANE_MODE_LABEL] === 'ambient') return `namespace ${namespace} (label ${DATAPLANE_MODE_LABEL}=ambient)`
-  const names = pods.filter((pod) => pod.metadata.labels?.[DATAPLANE_MODE_LABEL] === 'ambient').map((pod) => pod.metadata.name).sort()
-  if (names.length === 0) return undefined
+  const byNamespace = view.namespaces.get(namespace)?.metadata.labels?.[DATAPLANE_MODE_LABEL] === 'ambient'
+  const meshed = pods.filter((pod) => {
+    const mode = pod.metadata.labels?.[DATAPLANE_MODE_LABEL]
+    return mode === 'ambient' || (byNamespace && mode !== 'none')
+  })
+  // Without the pods (not read), the namespace's label is all there is to go by.
+  if (byNamespace && (pods.length === 0 || meshed.length > 0)) {
+    const optedOut = pods.length - meshed.length
+    return `namespace ${namespace} (label ${DATAPLANE_MODE_LABEL}=ambient${optedOut > 0 ? `; ${optedOut} of its ${pods.length} pods opt out with ${DATAPLANE_MODE_LABEL}=none` : ''})`
+  }
+  if (meshed.length === 0) return undefined
+  const names = meshed.map((pod) => pod.metadata.name).sort()
   return `pod${names.length === 1 ? '' : 's'} ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} (label ${DATAPLANE_MODE_LABEL}=ambient)`
 }

@@ -202,6 +202,26 @@ describe("a model namespace in Istio's ambient mesh is left as it is", () => {
     expect(unrestricted.every((finding) => !finding.autoFixable)).toBe(true)
   }, 60_000)
 
+  it('a labelled namespace whose pods all opt out (istio.io/dataplane-mode=none) is not in the mesh: planned as usual; one pod still meshed keeps it left', async () => {
+    const all = await estate('ambient-opted-out', ({namespaces, pods}) => {
+      labelsOf(named(namespaces.items, 'livepatch'))['istio.io/dataplane-mode'] = 'ambient'
+      for (const pod of pods.items) if ((pod.metadata as Json).namespace === 'livepatch') labelsOf(pod)['istio.io/dataplane-mode'] = 'none'
+    })
+    const planned = await dryRun(all)
+    expect(planned.plan.untouched.map((entry) => entry.namespace)).not.toContain('livepatch')
+    expect(networkPolicyActions(planned.plan).some((action) => action.object.metadata.namespace === 'livepatch')).toBe(true)
+
+    const one = await estate('ambient-one-meshed', ({namespaces, pods}) => {
+      labelsOf(named(namespaces.items, 'livepatch'))['istio.io/dataplane-mode'] = 'ambient'
+      for (const pod of pods.items) if ((pod.metadata as Json).namespace === 'livepatch' && (pod.metadata as Json).name !== 'postgresql-0') labelsOf(pod)['istio.io/dataplane-mode'] = 'none'
+    })
+    const left = await dryRun(one)
+    const entry = left.plan.untouched.find((candidate) => candidate.namespace === 'livepatch')
+    expect(entry?.why).toBe('ambient-mesh')
+    expect(entry?.reason).toMatch(/^namespace livepatch \(label istio\.io\/dataplane-mode=ambient; \d+ of its \d+ pods opt out with istio\.io\/dataplane-mode=none\) is in Istio's ambient mesh/)
+    expect(networkPolicyActions(left.plan).filter((action) => action.object.metadata.namespace === 'livepatch')).toEqual([])
+  }, 60_000)
+
   it('enrolled pod by pod; policies an earlier run applied are named with the command that removes them', async () => {
     const dir = await estate('ambient-pods', ({pods, policies}) => {
       labelsOf(named(pods.items, 'postgresql-0'))['istio.io/dataplane-mode'] = 'ambient'

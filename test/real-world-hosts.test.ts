@@ -61,6 +61,8 @@ const caseSchema = z.strictObject({
   glue: z
     .strictObject({
       maas: z.enum(['deb-region', 'deb-rack', 'snap-region+rack']).optional(),
+      /** A Landscape server installed on the host: a synthetic /etc/landscape/service.conf (only its presence is read). */
+      landscapeServer: z.literal(true).optional(),
       modes: z.record(z.string().startsWith('/'), modeSchema).optional(),
     })
     .optional(),
@@ -96,6 +98,9 @@ function regiondConf(): string {
 }
 
 const RACKD_CONF = 'maas_url: http://10.0.0.2:5240/MAAS\n'
+
+/** A Landscape server's service.conf, with a made-up database password that must never reach a report. */
+const LANDSCAPE_SERVICE_CONF = `[stores]\nhost = localhost\nuser = landscape\npassword = ${DATABASE_PASS}\n`
 
 /** The synthetic MAAS files of each glue kind (what makes MAAS count as installed). */
 function maasGlue(kind: NonNullable<NonNullable<Case['glue']>['maas']>): Record<string, string> {
@@ -135,8 +140,11 @@ async function buildRoot(expected: Case): Promise<string> {
   await put('/etc/hostname', (path) => writeFile(path, `${expected.host}\n`), plain)
   await put('/etc/passwd', (path) => writeFile(path, ['root:x:0:0:root:/root:/bin/bash', 'maas:x:113:117::/var/lib/maas:/usr/sbin/nologin', 'landscape:x:114:118::/var/lib/landscape:/usr/sbin/nologin', ''].join('\n')), plain)
   await put('/etc/group', (path) => writeFile(path, ['root:x:0:', 'maas:x:117:', 'landscape:x:118:', ''].join('\n')), plain)
-  const maas = expected.glue?.maas ? maasGlue(expected.glue.maas) : {}
-  for (const [hostPath, text] of Object.entries(maas)) {
+  const glueFiles = {
+    ...(expected.glue?.maas ? maasGlue(expected.glue.maas) : {}),
+    ...(expected.glue?.landscapeServer ? {'/etc/landscape/service.conf': LANDSCAPE_SERVICE_CONF} : {}),
+  }
+  for (const [hostPath, text] of Object.entries(glueFiles)) {
     const mode = expected.glue?.modes?.[hostPath] ?? (hostPath.endsWith('.conf') ? {mode: '0640', owner: 'root', group: 'maas'} : plain)
     await put(hostPath, (path) => writeFile(path, text), mode)
   }
@@ -214,7 +222,7 @@ async function runCase(expected: Case, ignoring: readonly string[] = []): Promis
   const dir = await buildRoot(expected)
   const result = await runHostAudit({roots: [await localRoot(dir)], policy: {policy: defaultPolicy()}, toolVersion: 'test', now: NOW})
   const output = JSON.stringify(result.report) + result.warnings.join('\n')
-  expect(output.includes(DATABASE_PASS), 'regiond.conf\'s database password reached the report or a warning').toBe(false)
+  expect(output.includes(DATABASE_PASS), 'the synthetic database password (regiond.conf, service.conf) reached the report or a warning').toBe(false)
   const actual = result.report.findings.map((f) => toActual(f, dir))
   const kept = (f: {rule: string}) => !ignoring.includes(f.rule)
   // Fixes are run on the host itself: they name its paths, never the copy's.

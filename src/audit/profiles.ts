@@ -32,7 +32,7 @@ export function detectProfiles(inventory: Inventory): Profile[] {
   // Hosts (hardenctl host): MAAS installed (deb or snap), Landscape Client configured.
   for (const host of inventory.hosts ?? []) {
     if (host.maas) profiles.add('maas')
-    if (host.landscapeClient) profiles.add('landscape')
+    if (host.landscapeClient || host.landscapeServer) profiles.add('landscape')
   }
   return [...profiles]
 }

@@ -12,6 +12,7 @@
  * HARDENCTL_HOST_ROOT (unset on a machine) prefixes every path, so tests run the same script
  * against a directory laid out like a host.
  */
+import {APACHE_SITES, LANDSCAPE_SERVER_DEFAULTS} from '../sources/host/landscape-server.js'
 import {HOST_PATHS, MAAS_LAYOUTS} from '../sources/host/read-host.js'
 
 export const COLLECTION_HEADER = 'hardenctl-host-collection 1'
@@ -35,10 +36,13 @@ const KEEP: Record<string, string> = {
   '/etc/landscape/client.conf':
     '/^[ \\t]*\\[/ { print NR ":" $0; next } /^[ \\t]*(url|ping_url|package_hash_id_url)[ \\t]*[=:]/ { line = $0; sub(/:\\/\\/.*/, "://", line); print NR ":" line; next } /^[ \\t]*(script_users|monitor_only|manager_plugins|include_manager_plugins)[ \\t]*[=:]/ { print NR ":" $0; next }',
   '/etc/default/landscape-client': '/^[ \\t]*DAEMON_USER[ \\t]*=/',
+  [LANDSCAPE_SERVER_DEFAULTS]: '/^[ \\t]*DEPLOYED_FROM[ \\t]*=/',
   '/var/snap/maas/common/snap_mode': '{ print NR ":" $0; next }',
 }
 /** Files under the listed directories: web server sites and PostgreSQL clusters. */
-const SITE_KEEP = '/^[ \\t]*(listen|ssl_certificate|proxy_pass|SSLEngine|ProxyPass)[ \\t]|<VirtualHost/'
+const SITE_KEEP = '/^[ \\t]*(listen|ssl_certificate|proxy_pass|SSLEngine|ProxyPass|Listen|DocumentRoot|RewriteRule|SSLCertificateFile)[ \\t]|<VirtualHost|<\\/VirtualHost/'
+/** The certificates of a PEM file and nothing else: a private key kept in the same file never leaves the machine. */
+const CERTIFICATE_KEEP = '/-----BEGIN CERTIFICATE-----/ { p = 1 } p { print NR ":" $0 } /-----END CERTIFICATE-----/ { p = 0 }'
 const PG_CONF_KEEP = '/^[ \\t]*(ssl|port)[ \\t]*=/'
 // pg_hba.conf: type, database, user and address only (options can hold an LDAP bind password).
 const PG_HBA_KEEP = '/^[ \\t]*(local|host|hostssl|hostnossl|hostgssenc|hostnogssenc)[ \\t]/ { print NR ":" $1 " " $2 " " $3 " " $4; next }'
@@ -66,6 +70,8 @@ export function collectionScript(): string {
     ...kept,
     `for f in ${procNet.map(q).join(' ')}; do whole "$f"; done`,
     `for d in /etc/nginx/sites-enabled /etc/nginx/conf.d /etc/apache2/sites-enabled; do for f in "$R$d"/*; do [ -f "$f" ] && lines "\${f#$R}" ${q(`${SITE_KEEP} { print NR ":" $0 }`)}; done; done`,
+    // The certificates Apache sites serve (whether Landscape's is self-signed).
+    `for c in $(awk '$1 == "SSLCertificateFile" { gsub(/"/, "", $2); print $2 }' "$R"${APACHE_SITES}/* 2>/dev/null | sort -u); do case "$c" in /*) lines "$c" ${q(CERTIFICATE_KEEP)};; esac; done`,
     `for d in "$R"/etc/postgresql/*/*; do [ -d "$d" ] || continue; p="\${d#$R}"; lines "$p/postgresql.conf" ${q(`${PG_CONF_KEEP} { print NR ":" $0 }`)}; lines "$p/pg_hba.conf" ${q(PG_HBA_KEEP)}; done`,
     `for f in ${HOST_PATHS.logs.map(q).join(' ')}; do`,
     '  [ -f "$R$f" ] && [ -r "$R$f" ] || continue',

@@ -117,6 +117,35 @@ export interface HostLandscapeClient {
   defaultsFile: string
 }
 
+/** One `<VirtualHost>` of an Apache site that serves Landscape. */
+export interface LandscapeVhost {
+  /** The port of `<VirtualHost ADDR:PORT>` (undefined for `*` without one). */
+  port?: number
+  line: number
+  /** `SSLEngine on` inside it. */
+  tls: boolean
+  /** `SSLCertificateFile` inside it: where it points, on the host. */
+  certificateFile?: ConfigLine
+}
+
+/**
+ * A Landscape server installed on the host itself (quickstart or the manual install), marked by
+ * /etc/landscape/service.conf. Only that file's presence is read: it holds the database and
+ * broker passwords and the secret token.
+ */
+export interface HostLandscapeServer {
+  serviceConf: string
+  /** `DEPLOYED_FROM` in /etc/default/landscape-server: "charm" on a unit of the landscape-server charm. */
+  deployedFrom?: ConfigLine
+  /** Apache sites in sites-enabled that serve Landscape (its document root, or a proxy rule to its ports on localhost). */
+  sites: {file: string; hostPath: string; line: number; vhosts: LandscapeVhost[]}[]
+  /**
+   * Of each site's TLS certificate file (the first certificate in it, never a key): whether it is
+   * self-signed, by file on the host. Absent when the file could not be read.
+   */
+  certificates: Map<string, {selfSigned: boolean; subject: string}>
+}
+
 export interface HostUfw {
   /** /etc/ufw/ufw.conf ENABLED. */
   enabled?: ConfigLine
@@ -143,6 +172,7 @@ export interface HostInventory {
   source: string
   maas?: HostMaas
   landscapeClient?: HostLandscapeClient
+  landscapeServer?: HostLandscapeServer
   sockets?: ListeningSocket[]
   ufw?: HostUfw
   haproxy?: HaproxyConfig

@@ -7,6 +7,7 @@ import type {HostFileStat, HostInventory, HostMaas, ListeningSocket} from '../in
 import {isLoopback} from '../sources/host/proc-net.js'
 import {cite} from './guides.js'
 import {describeBurst, findBursts, minuteText} from './helpers/bursts.js'
+import {listenersFix, policyPortRules, type PortRule, socketText, ufwAllows, ufwOff} from './helpers/host-firewall.js'
 import {lineRef, maasHosts} from './helpers/hosts.js'
 import {list} from './helpers/targets.js'
 import {maasDbTls, maasTlsRule} from './maas.js'
@@ -132,12 +133,6 @@ export const maasSshFailures: Rule = {
   },
 }
 
-/** ufw is installed and switched off (`ENABLED=no`). */
-function ufwOff(host: HostInventory): boolean {
-  const enabled = host.ufw?.enabled?.value.toLowerCase()
-  return enabled !== undefined && enabled !== 'yes'
-}
-
 function reportBursts(
   {report}: RuleContext,
   host: HostInventory,
@@ -167,8 +162,6 @@ function reportBursts(
   })
 }
 
-type PortRule = {from: number; to: number; protocols: readonly ('tcp' | 'udp')[]; why: string}
-
 /** The MAAS port reference (003 "Use a firewall", 004 "Manage network ports"). */
 const MAAS_PORTS: PortRule[] = [
   {from: MAAS_HTTP, to: MAAS_HTTP, protocols: ['tcp'], why: 'MAAS HTTP'},
@@ -190,35 +183,11 @@ const POSTGRES = 5432
 function allowedPorts(host: HostInventory & {maas: {rack: boolean}}, policyPorts: readonly number[]): PortRule[] {
   const tls = regionTls(host)
   return [
-    ...policyPorts.map((port) => ({from: port, to: port, protocols: ['tcp', 'udp'] as const, why: 'policy host.allowPorts'})),
+    ...policyPortRules(policyPorts),
     ...MAAS_PORTS,
     ...(host.maas.rack ? RACK_PORTS : []),
     ...(tls?.port ? [{from: tls.port, to: tls.port, protocols: ['tcp'] as const, why: 'TLS'}] : []),
   ]
-}
-
-/** `ufw allow` commands for these ports (ufw takes a range only with its protocol). */
-function ufwAllows(ports: readonly PortRule[]): string[] {
-  return ports.flatMap((rule) => {
-    const port = rule.from === rule.to ? String(rule.from) : `${rule.from}:${rule.to}`
-    if (rule.from === rule.to && rule.protocols.length === 2) return [`sudo ufw allow ${port}`]
-    return rule.protocols.map((protocol) => `sudo ufw allow ${port}/${protocol}`)
-  })
-}
-
-/**
- * Stop or rebind the extra listeners, or firewall them. Allows come before the default deny: ufw's
- * rules cannot be read from here, and a deny with none would cut off SSH and every MAAS client.
- */
-function extraListenersFix(host: HostInventory, allowed: readonly PortRule[], extra: readonly ListeningSocket[]): string {
-  const stop = 'Stop the extra services or bind them to 127.0.0.1'
-  const ports = [...new Set(extra.map((s) => `${s.port}/${s.protocol.startsWith('tcp') ? 'tcp' : 'udp'}`))].join(', ')
-  const input = host.ufw?.defaultInput?.value.toUpperCase()
-  if (host.ufw && !ufwOff(host) && (input === 'DROP' || input === 'REJECT')) {
-    return `${stop}. ufw denies incoming traffic by default here, so they are reachable only where a ufw rule allows them: \`sudo ufw status numbered\`, then \`sudo ufw delete NUM\` for any rule that allows ${ports}.`
-  }
-  const commands = [...ufwAllows(allowed), 'sudo ufw default deny incoming', ...(host.ufw && !ufwOff(host) ? [] : ['sudo ufw enable'])]
-  return `${stop}, or firewall them${host.ufw ? '' : ' (ufw is not installed here; if no other firewall guards this host: `sudo apt install ufw`, then)'}: ${commands.join(' && ')}`
 }
 
 /** The host's HAProxy when it fronts the MAAS region (a frontend that sends to a server on 5240). */
@@ -261,10 +230,6 @@ function plainHbaLines(host: HostInventory, database: string) {
   )
 }
 
-function socketText(s: ListeningSocket): string {
-  return `${s.protocol} ${s.address.includes(':') ? `[${s.address}]` : s.address}:${s.port}`
-}
-
 export const maasHostPorts: Rule = {
   id: 'MAAS-HOST-PORTS',
   title: 'MAAS host listening beyond the MAAS port reference',
@@ -305,7 +270,7 @@ export const maasHostPorts: Rule = {
           target: host.target,
           message: `listening on non-loopback addresses beyond the MAAS port reference: ${list(shown)}${extra.length > 20 ? ` and ${extra.length - 20} more` : ''}${host.maas.rack ? '' : ' (no rack controller here, so DNS, DHCP, TFTP, NTP and proxy ports are not expected)'}.`,
           evidence: {extra: extra.map(socketText), rack: host.maas.rack, region: host.maas.region, tls: tls?.how ?? null},
-          remediation: extraListenersFix(host, allowed, extra),
+          remediation: listenersFix(host, 'Stop the extra services or bind them to 127.0.0.1', allowed, extra),
           ...lineRef(extra[0]!.file, extra[0]!.line),
         })
       }

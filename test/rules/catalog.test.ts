@@ -102,14 +102,15 @@ describe('the rule catalog', () => {
     ])
   })
 
-  it('gives MAAS-TLS and MAAS-DB-TLS a host form with the same id, guide and severity (RULES.md "Host checks")', () => {
-    for (const id of ['MAAS-TLS', 'MAAS-DB-TLS']) {
+  it('gives MAAS-TLS, MAAS-DB-TLS, LANDSCAPE-INTERNAL-PORTS and LANDSCAPE-PROXY-TLS a host form with the same id, guide and severity (RULES.md "Host checks")', () => {
+    const forms = ['MAAS-TLS', 'MAAS-DB-TLS', 'LANDSCAPE-INTERNAL-PORTS', 'LANDSCAPE-PROXY-TLS']
+    for (const id of forms) {
       const estate = ALL_RULES.find((r) => r.id === id)!
       const host = HOST_RULES.find((r) => r.id === id)!
       expect(host.scope).toBe('host')
       expect({guide: host.guide, severity: host.severity, title: host.title}).toEqual({guide: estate.guide, severity: estate.severity, title: estate.title})
     }
-    expect(HOST_RULES.map((r) => r.id)).toEqual([...ALL_RULES.filter((r) => r.scope === 'host' || r.id === 'MAAS-TLS' || r.id === 'MAAS-DB-TLS').map((r) => r.id)])
+    expect(HOST_RULES.map((r) => r.id)).toEqual([...ALL_RULES.filter((r) => r.scope === 'host' || forms.includes(r.id)).map((r) => r.id)])
   })
 
   it('gives product rules their product profile', () => {

@@ -10,7 +10,7 @@ import type {HostRoot} from './root.js'
 const MAAS_PORT = 5240
 
 /** Text lines with their 1-based numbers, comments (`#`) and blanks dropped. */
-function contentLines(text: string): {text: string; line: number}[] {
+export function contentLines(text: string): {text: string; line: number}[] {
   return text
     .split('\n')
     .map((raw, index) => ({text: raw.replace(/(^|\s)#.*$/, '').trim(), line: index + 1}))

@@ -11,6 +11,7 @@ import {pickSettings, readHaproxy, readLandscapeClient, readPostgres, readUfw, r
 import {type HostIdentities, readIdentities} from './identity.js'
 import {authLogParser, parseRegiondLine, scanLog} from './logs.js'
 import {readListeningSockets} from './proc-net.js'
+import {APACHE_SITES, LANDSCAPE_SERVER_DEFAULTS, LANDSCAPE_SERVICE_CONF, readLandscapeServer} from './landscape-server.js'
 import {HOST_OVERLAY_FILE, readOverlay} from './overlay.js'
 import {HostRoot} from './root.js'
 
@@ -34,7 +35,7 @@ export const MAAS_LAYOUTS = {
 
 /** Every file and directory the host rules read: what the fleet collection gathers. */
 export const HOST_PATHS = {
-  stat: [MAAS_LAYOUTS.deb.regiond, MAAS_LAYOUTS.deb.rackd, MAAS_LAYOUTS.snap.regiond, MAAS_LAYOUTS.snap.rackd],
+  stat: [MAAS_LAYOUTS.deb.regiond, MAAS_LAYOUTS.deb.rackd, MAAS_LAYOUTS.snap.regiond, MAAS_LAYOUTS.snap.rackd, LANDSCAPE_SERVICE_CONF],
   text: [
     '/etc/passwd',
     '/etc/group',
@@ -46,12 +47,13 @@ export const HOST_PATHS = {
     '/etc/haproxy/haproxy.cfg',
     '/etc/landscape/client.conf',
     '/etc/default/landscape-client',
+    LANDSCAPE_SERVER_DEFAULTS,
     '/proc/net/tcp',
     '/proc/net/tcp6',
     '/proc/net/udp',
     '/proc/net/udp6',
   ],
-  dirs: ['/etc/nginx/sites-enabled', '/etc/nginx/conf.d', '/etc/apache2/sites-enabled', '/etc/postgresql'],
+  dirs: ['/etc/nginx/sites-enabled', '/etc/nginx/conf.d', APACHE_SITES, '/etc/postgresql'],
   logs: [MAAS_LAYOUTS.deb.log, MAAS_LAYOUTS.snap.log, '/var/log/auth.log'],
 } as const
 
@@ -76,6 +78,7 @@ export async function readHost(options: ReadHostOptions): Promise<{host: HostInv
   const ids = await readIdentities(root)
   const maas = await readMaas(root, ids, options.logLookbackMs)
   const landscapeClient = await readLandscapeClient(root)
+  const landscapeServer = await readLandscapeServer(root)
   const sockets = await readListeningSockets(root)
   const ufw = await readUfw(root)
   const haproxy = await readHaproxy(root)
@@ -89,6 +92,7 @@ export async function readHost(options: ReadHostOptions): Promise<{host: HostInv
     authLogPath: root.shown(authLogPath),
     ...(maas ? {maas} : {}),
     ...(landscapeClient ? {landscapeClient} : {}),
+    ...(landscapeServer ? {landscapeServer} : {}),
     ...(sockets ? {sockets} : {}),
     ...(ufw ? {ufw} : {}),
     ...(haproxy ? {haproxy} : {}),

@@ -1,0 +1,144 @@
+/**
+ * Host forms of the Landscape server rules (000 "Harden the network", "Secure external traffic")
+ * for a Landscape server installed on the host itself (quickstart or the manual install): the
+ * same ids and guide as the estate rules, judged from the host's listening sockets and its Apache
+ * sites instead of the Juju model. A unit of the landscape-server charm is judged on its model.
+ */
+import type {HostInventory, HostLandscapeServer, ListeningSocket} from '../inventory/host.js'
+import {isLoopback} from '../sources/host/proc-net.js'
+import {listenersFix, policyPortRules, type PortRule, socketText} from './helpers/host-firewall.js'
+import {lineRef} from './helpers/hosts.js'
+import {list} from './helpers/targets.js'
+import {landscapeInternalPorts, landscapeProxyTls} from './landscape.js'
+import type {Rule, RuleContext} from './rule.js'
+
+const HOST = [['host' as const]]
+
+type Service = 'landscape' | 'postgresql' | 'rabbitmq' | 'epmd'
+
+/**
+ * What listens on Landscape's internal ports. The guide names 6554 and 8080-9100, PostgreSQL 5432
+ * and RabbitMQ 5672; Landscape's Apache template adds the pingserver on 8070 and the
+ * hostagent-messenger on 50052 (behind the proxy's 6554), and RabbitMQ brings 5671 (AMQPS), epmd
+ * on 4369 and its distribution port 25672, which its own docs bind to loopback too.
+ */
+const INTERNAL: {from: number; to: number; what: string; service: Service}[] = [
+  {from: 6554, to: 6554, what: 'Landscape hostagent', service: 'landscape'},
+  {from: 8070, to: 9100, what: 'Landscape server', service: 'landscape'},
+  {from: 26155, to: 26155, what: 'Landscape secrets service', service: 'landscape'},
+  {from: 50052, to: 50052, what: 'Landscape hostagent-messenger', service: 'landscape'},
+  {from: 5432, to: 5432, what: 'PostgreSQL', service: 'postgresql'},
+  {from: 5671, to: 5672, what: 'RabbitMQ', service: 'rabbitmq'},
+  {from: 25672, to: 25672, what: 'RabbitMQ distribution', service: 'rabbitmq'},
+  {from: 4369, to: 4369, what: 'epmd (RabbitMQ)', service: 'epmd'},
+]
+
+const BIND_TO_LOOPBACK: Record<Service, string> = {
+  landscape: '`allowed_interfaces = localhost 127.0.0.1 ::1` in each service\'s section of /etc/landscape/service.conf, then `sudo lsctl restart`',
+  postgresql: '`listen_addresses = \'localhost\'` in postgresql.conf (when the database serves this host only), then `sudo systemctl restart postgresql`',
+  rabbitmq: '`NODE_IP_ADDRESS=127.0.0.1` in /etc/rabbitmq/rabbitmq-env.conf, then `sudo systemctl restart rabbitmq-server`',
+  epmd: '`ListenStream=` then `ListenStream=127.0.0.1:4369` in a drop-in (`sudo systemctl edit epmd.socket`), then `sudo systemctl restart epmd.socket`',
+}
+
+/** Landscape server hosts this judges: installed here, not by the landscape-server charm. */
+function landscapeServers(inventory: {hosts?: HostInventory[]}, notEvaluated: RuleContext['notEvaluated']): (HostInventory & {landscapeServer: HostLandscapeServer})[] {
+  const hosts: (HostInventory & {landscapeServer: HostLandscapeServer})[] = []
+  for (const host of inventory.hosts ?? []) {
+    const server = host.landscapeServer
+    if (!server) continue
+    if (server.deployedFrom?.value === 'charm') {
+      notEvaluated(host.target, ['host'], `a unit of the landscape-server charm (${server.deployedFrom.file}: DEPLOYED_FROM=charm): its exposure and TLS are judged on its Juju model`)
+      continue
+    }
+    hosts.push({...host, landscapeServer: server})
+  }
+  return hosts
+}
+
+/** Apache's own gRPC front on 6554 (the guide's current version: the reverse proxy exposes it), with TLS. */
+function proxyServes6554(server: HostLandscapeServer): boolean {
+  return server.sites.some((site) => site.vhosts.some((vhost) => vhost.port === 6554 && vhost.tls))
+}
+
+export const landscapeHostInternalPorts: Rule = {
+  ...landscapeInternalPorts,
+  needs: HOST,
+  scope: 'host',
+  autoFixable: false,
+  evaluate({inventory, policy, report, notEvaluated}) {
+    for (const host of landscapeServers(inventory, notEvaluated)) {
+      if (!host.sockets) {
+        notEvaluated(host.target, ['host'], 'proc/net/tcp and tcp6 were not found')
+        continue
+      }
+      const grpcFront = proxyServes6554(host.landscapeServer)
+      const exposed: {socket: ListeningSocket; what: string; service: Service}[] = []
+      for (const socket of host.sockets) {
+        if (!socket.protocol.startsWith('tcp') || isLoopback(socket.address)) continue
+        const internal = INTERNAL.find((range) => socket.port >= range.from && socket.port <= range.to)
+        if (!internal || (socket.port === 6554 && grpcFront)) continue
+        exposed.push({socket, ...internal})
+      }
+      if (exposed.length === 0) continue
+      const services = [...new Set(exposed.map((e) => e.service))]
+      const what = [...new Set(exposed.map((e) => e.what))]
+      // What the Landscape host must still serve: the policy's ports (SSH), the proxy's 80 and 443, and its gRPC front.
+      const allowed: PortRule[] = [
+        ...policyPortRules(policy.host.allowPorts),
+        {from: 80, to: 80, protocols: ['tcp'], why: 'Landscape (HTTP)'},
+        {from: 443, to: 443, protocols: ['tcp'], why: 'Landscape (HTTPS)'},
+        ...(grpcFront ? [{from: 6554, to: 6554, protocols: ['tcp'] as const, why: 'Landscape hostagent (gRPC, through the proxy)'}] : []),
+      ]
+      const stop = `Bind them to loopback: ${services.map((service) => BIND_TO_LOOPBACK[service]).join('; ')}`
+      report({
+        target: host.target,
+        message: `the Landscape server host listens on internal ${list(what)} port${exposed.length === 1 ? '' : 's'} beyond loopback: ${list(exposed.slice(0, 20).map((e) => socketText(e.socket)))}${exposed.length > 20 ? ` and ${exposed.length - 20} more` : ''}; only the reverse proxy (80, 443) should be reachable from outside.`,
+        evidence: {sockets: exposed.map((e) => socketText(e.socket)), services},
+        remediation: listenersFix(host, stop, allowed, exposed.map((e) => e.socket)),
+        ...lineRef(exposed[0]!.socket.file, exposed[0]!.socket.line),
+      })
+    }
+  },
+}
+
+export const landscapeHostProxyTls: Rule = {
+  ...landscapeProxyTls,
+  needs: HOST,
+  scope: 'host',
+  evaluate({inventory, report, notEvaluated}) {
+    for (const host of landscapeServers(inventory, notEvaluated)) {
+      const {sites, certificates} = host.landscapeServer
+      if (sites.length === 0) {
+        notEvaluated(host.target, ['host'], 'no Apache site in /etc/apache2/sites-enabled serves Landscape (an HAProxy in front is not read)')
+        continue
+      }
+      const tlsVhosts = sites.flatMap((site) => site.vhosts.filter((vhost) => vhost.tls).map((vhost) => ({site, vhost})))
+      if (tlsVhosts.length === 0) {
+        const site = sites[0]!
+        report({
+          target: host.target,
+          message: `Apache serves Landscape without TLS: no <VirtualHost> of ${list(sites.map((s) => s.file))} has \`SSLEngine on\`.`,
+          evidence: {sites: sites.map((s) => s.file), tls: false},
+          remediation: `Add a <VirtualHost *:443> with \`SSLEngine On\`, \`SSLCertificateFile\` and \`SSLCertificateKeyFile\` to ${site.hostPath} (Landscape's manual-install template; a certificate from Let's Encrypt: \`sudo certbot --apache\`), redirect port 80 to it, then \`sudo systemctl reload apache2\``,
+          ...lineRef(site.file, site.vhosts[0]?.line ?? site.line),
+        })
+        continue
+      }
+      const selfSigned = tlsVhosts.filter(({vhost}) => vhost.certificateFile && certificates.get(vhost.certificateFile.value)?.selfSigned)
+      if (selfSigned.length === 0 || selfSigned.length < tlsVhosts.filter(({vhost}) => vhost.certificateFile && certificates.has(vhost.certificateFile.value)).length) continue
+      const {vhost} = selfSigned[0]!
+      const certificate = certificates.get(vhost.certificateFile!.value)!
+      report({
+        target: host.target,
+        severity: 'low',
+        message: `Apache serves Landscape with a self-signed certificate (${vhost.certificateFile!.value}, CN ${certificate.subject}): every Landscape client must be given it by hand before it can register.`,
+        evidence: {certificateFile: vhost.certificateFile!.value, subject: certificate.subject, selfSigned: true},
+        remediation: `Replace it with a certificate from a CA the clients trust (Let's Encrypt: \`sudo certbot --apache\`), or distribute ${vhost.certificateFile!.value} to every client (\`ssl_public_key\` in client.conf)`,
+        ...lineRef(vhost.certificateFile!.file, vhost.certificateFile!.line),
+      })
+    }
+  },
+}
+
+/** Host forms of the Landscape server rules (same ids and guide; they read hosts, not the Juju model). */
+export const LANDSCAPE_SERVER_HOST_FORMS: Rule[] = [landscapeHostInternalPorts, landscapeHostProxyTls]

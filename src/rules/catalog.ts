@@ -58,8 +58,8 @@ export const ALL_RULES: Rule[] = [...rules].sort((a, b) => rank(a.id) - rank(b.i
 
 /**
  * What `hardenctl host` (and an audit of a snapshot with hosts/) runs on hosts: the host-only
- * rules plus the host forms of MAAS-TLS, MAAS-DB-TLS, LANDSCAPE-INTERNAL-PORTS and
- * LANDSCAPE-PROXY-TLS (same ids as the estate rules).
+ * rules plus the host forms of MAAS-TLS, MAAS-DB-TLS and the Landscape server rules
+ * (LANDSCAPE-INTERNAL-PORTS, LANDSCAPE-HTTP-PORT, LANDSCAPE-PROXY-TLS; same ids as the estate rules).
  */
 export const HOST_RULES: Rule[] = [...MAAS_HOST_RULES, ...MAAS_HOST_FORMS, ...LANDSCAPE_HOST_RULES, ...LANDSCAPE_SERVER_HOST_FORMS].sort((a, b) => rank(a.id) - rank(b.id))
 

@@ -9,7 +9,7 @@ import {isLoopback} from '../sources/host/proc-net.js'
 import {listenersFix, policyPortRules, type PortRule, socketText} from './helpers/host-firewall.js'
 import {lineRef} from './helpers/hosts.js'
 import {list} from './helpers/targets.js'
-import {landscapeInternalPorts, landscapeProxyTls} from './landscape.js'
+import {landscapeHttpPort, landscapeInternalPorts, landscapeProxyTls} from './landscape.js'
 import type {Rule, RuleContext} from './rule.js'
 
 const HOST = [['host' as const]]
@@ -140,5 +140,32 @@ export const landscapeHostProxyTls: Rule = {
   },
 }
 
+export const landscapeHostHttpPort: Rule = {
+  ...landscapeHttpPort,
+  needs: HOST,
+  scope: 'host',
+  autoFixable: false,
+  evaluate({inventory, policy, report, notEvaluated}) {
+    if (policy.landscape.mirroring) return
+    for (const host of landscapeServers(inventory, notEvaluated)) {
+      if (!host.sockets) {
+        notEvaluated(host.target, ['host'], 'proc/net/tcp and tcp6 were not found')
+        continue
+      }
+      const http = host.sockets.filter((socket) => socket.protocol.startsWith('tcp') && socket.port === 80 && !isLoopback(socket.address))
+      if (http.length === 0) continue
+      const vhost = host.landscapeServer.sites.flatMap((site) => site.vhosts.filter((v) => v.port === 80).map((v) => ({site, vhost: v})))[0]
+      const where = vhost ? `the <VirtualHost *:80> block of ${vhost.site.hostPath} (line ${vhost.vhost.line})` : 'the port-80 virtual host'
+      report({
+        target: host.target,
+        message: `the Landscape server host serves port 80 (${list(http.map(socketText))}) although repository mirroring is not in use (landscape.mirroring: false).`,
+        evidence: {sockets: http.map(socketText), mirroring: false, ...(vhost ? {vhost: `${vhost.site.file}:${vhost.vhost.line}`} : {})},
+        remediation: `Switch Landscape clients to https first (\`url\`, \`ping_url\`, \`package_hash_id_url\` in /etc/landscape/client.conf, then \`sudo systemctl restart landscape-client\`: the ping URL defaults to http), then remove ${where} and \`Listen 80\` from /etc/apache2/ports.conf, and \`sudo systemctl reload apache2\`. If you mirror repositories, set \`landscape.mirroring: true\` in hardenctl.yaml.`,
+        ...(vhost ? lineRef(vhost.site.file, vhost.vhost.line) : lineRef(http[0]!.file, http[0]!.line)),
+      })
+    }
+  },
+}
+
 /** Host forms of the Landscape server rules (same ids and guide; they read hosts, not the Juju model). */
-export const LANDSCAPE_SERVER_HOST_FORMS: Rule[] = [landscapeHostInternalPorts, landscapeHostProxyTls]
+export const LANDSCAPE_SERVER_HOST_FORMS: Rule[] = [landscapeHostInternalPorts, landscapeHostHttpPort, landscapeHostProxyTls]

@@ -7,7 +7,7 @@
  */
 import {execFileSync} from 'node:child_process'
 import {generateKeyPairSync} from 'node:crypto'
-import {mkdtemp, readFile} from 'node:fs/promises'
+import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -31,6 +31,8 @@ interface ServerOptions {
   httpOnly?: boolean
   /** Services bound as `allowed_interfaces = localhost 127.0.0.1 ::1` leaves them. */
   loopbackOnly?: boolean
+  /** Port 80 closed (clients on https, the :80 vhost and `Listen 80` removed). */
+  noHttp?: boolean
   deployedFrom?: string
 }
 
@@ -48,13 +50,15 @@ async function landscapeServer(options: ServerOptions = {}): Promise<HostRootBui
     .replaceAll('@certfile@', '/etc/ssl/certs/landscape_server.pem')
     .replaceAll('@keyfile@', '/etc/ssl/private/landscape_server.key')
   if (options.httpOnly) site = site.slice(0, site.indexOf('<VirtualHost *:443>'))
+  if (options.noHttp) site = site.slice(site.indexOf('<VirtualHost *:443>'))
   await root.file('/etc/apache2/sites-enabled/landscape.conf', site)
   // The certificate with a private key after it in the same file: the key must never be read out.
   const key = generateKeyPairSync('ec', {namedCurve: 'P-256'}).privateKey.export({type: 'pkcs8', format: 'pem'}).toString()
   await root.file('/etc/ssl/certs/landscape_server.pem', `${await readFile(join(FIXTURES, options.certificate ?? 'self-signed.pem'), 'utf8')}${key}`)
   const open = options.loopbackOnly ? '127.0.0.1' : '0.0.0.0'
   await root.file('/proc/net/tcp', procNet([
-    [v4('0.0.0.0', 22), '0A'], [v4('0.0.0.0', 80), '0A'],
+    [v4('0.0.0.0', 22), '0A'],
+    ...(options.noHttp ? [] : ([[v4('0.0.0.0', 80), '0A']] as [string, string][])),
     // Apache's TLS vhosts: 443 and its gRPC front on 6554.
     ...(options.httpOnly ? [] : ([[v4('0.0.0.0', 443), '0A'], [v4('0.0.0.0', 6554), '0A']] as [string, string][])),
     [v4(open, 8080), '0A'], [v4('127.0.0.1', 8090), '0A'], [v4('127.0.0.1', 5432), '0A'],
@@ -79,8 +83,8 @@ describe('hardenctl host: a Landscape server installed on the host', () => {
     const root = await landscapeServer()
     const {report} = await hostReport(root.dir)
     const findings = landscapeFindings(report)
-    expect(findings.map((f) => [f.rule, f.severity])).toEqual([['LANDSCAPE-INTERNAL-PORTS', 'critical'], ['LANDSCAPE-PROXY-TLS', 'low']])
-    const [ports, tls] = findings
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([['LANDSCAPE-INTERNAL-PORTS', 'critical'], ['LANDSCAPE-HTTP-PORT', 'medium'], ['LANDSCAPE-PROXY-TLS', 'low']])
+    const [ports, http, tls] = findings
     expect(ports!.message).toBe(
       'the Landscape server host listens on internal Landscape server, RabbitMQ, epmd (RabbitMQ) and RabbitMQ distribution ports beyond loopback: tcp 0.0.0.0:8080, tcp 0.0.0.0:5672, tcp 0.0.0.0:4369, tcp 0.0.0.0:25672 and tcp6 [::]:5672; only the reverse proxy (80, 443) should be reachable from outside.',
     )
@@ -88,19 +92,27 @@ describe('hardenctl host: a Landscape server installed on the host', () => {
       "Bind them to loopback: `allowed_interfaces = localhost 127.0.0.1 ::1` in each service's section of /etc/landscape/service.conf, then `sudo lsctl restart`; `NODE_IP_ADDRESS=127.0.0.1` in /etc/rabbitmq/rabbitmq-env.conf, then `sudo systemctl restart rabbitmq-server`; `ListenStream=` then `ListenStream=127.0.0.1:4369` in a drop-in (`sudo systemctl edit epmd.socket`), then `sudo systemctl restart epmd.socket`, or firewall them: sudo ufw allow 22 && sudo ufw allow 80/tcp && sudo ufw allow 443/tcp && sudo ufw allow 6554/tcp && sudo ufw default deny incoming && sudo ufw enable",
     )
     expect(ports!.location).toMatchObject({file: `${root.dir}/proc/net/tcp`})
+    expect(http!.message).toBe('the Landscape server host serves port 80 (tcp 0.0.0.0:80) although repository mirroring is not in use (landscape.mirroring: false).')
+    expect(http!.location).toMatchObject({file: `${root.dir}/etc/apache2/sites-enabled/landscape.conf`, line: 1})
+    expect(http!.remediation).toContain('then remove the <VirtualHost *:80> block of /etc/apache2/sites-enabled/landscape.conf (line 1) and `Listen 80` from /etc/apache2/ports.conf')
     expect(tls!.message).toBe('Apache serves Landscape with a self-signed certificate (/etc/ssl/certs/landscape_server.pem, CN landscape.example.com): every Landscape client must be given it by hand before it can register.')
     expect(tls!.location).toMatchObject({file: `${root.dir}/etc/apache2/sites-enabled/landscape.conf`, line: 95})
     expect(report.notEvaluated.filter((entry) => entry.rule.startsWith('LANDSCAPE-'))).toEqual([])
   })
 
-  it('passes a server bound to loopback with a certificate from a CA', async () => {
-    const root = await landscapeServer({certificate: 'ca-signed.pem', loopbackOnly: true})
+  it('passes a server bound to loopback, on https only, with a certificate from a CA; port 80 passes where the policy says repositories are mirrored', async () => {
+    const root = await landscapeServer({certificate: 'ca-signed.pem', loopbackOnly: true, noHttp: true})
     expect(landscapeFindings((await hostReport(root.dir)).report)).toEqual([])
+    const mirroring = await landscapeServer({certificate: 'ca-signed.pem', loopbackOnly: true})
+    const policy = join(mirroring.dir, 'hardenctl.yaml')
+    await writeFile(policy, 'landscape:\n  mirroring: true\n')
+    const result = await runCli(['host', '--root', mirroring.dir, '--policy', policy, '--format', 'json'])
+    expect(landscapeFindings(JSON.parse(result.stdout) as AuditReport)).toEqual([])
   })
 
   it('an install that serves Landscape over HTTP only is LANDSCAPE-PROXY-TLS, high, at its vhost', async () => {
     const root = await landscapeServer({httpOnly: true, loopbackOnly: true})
-    const [tls] = landscapeFindings((await hostReport(root.dir)).report)
+    const [tls] = landscapeFindings((await hostReport(root.dir)).report).filter((f) => f.rule === 'LANDSCAPE-PROXY-TLS')
     expect(tls).toMatchObject({rule: 'LANDSCAPE-PROXY-TLS', severity: 'high', location: {file: `${root.dir}/etc/apache2/sites-enabled/landscape.conf`, line: 1}})
     expect(tls!.message).toBe(`Apache serves Landscape without TLS: no <VirtualHost> of ${root.dir}/etc/apache2/sites-enabled/landscape.conf has \`SSLEngine on\`.`)
     expect(tls!.remediation).toContain('to /etc/apache2/sites-enabled/landscape.conf')
@@ -111,7 +123,7 @@ describe('hardenctl host: a Landscape server installed on the host', () => {
     const {report} = await hostReport(root.dir)
     expect(landscapeFindings(report)).toEqual([])
     const notEvaluated = report.notEvaluated.filter((entry) => entry.rule.startsWith('LANDSCAPE-'))
-    expect(notEvaluated.map((entry) => entry.rule).sort()).toEqual(['LANDSCAPE-INTERNAL-PORTS', 'LANDSCAPE-PROXY-TLS'])
+    expect(notEvaluated.map((entry) => entry.rule).sort()).toEqual(['LANDSCAPE-HTTP-PORT', 'LANDSCAPE-INTERNAL-PORTS', 'LANDSCAPE-PROXY-TLS'])
     expect(JSON.stringify(notEvaluated)).toContain('a unit of the landscape-server charm (')
   })
 

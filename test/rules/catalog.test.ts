@@ -102,8 +102,8 @@ describe('the rule catalog', () => {
     ])
   })
 
-  it('gives MAAS-TLS, MAAS-DB-TLS, LANDSCAPE-INTERNAL-PORTS and LANDSCAPE-PROXY-TLS a host form with the same id, guide and severity (RULES.md "Host checks")', () => {
-    const forms = ['MAAS-TLS', 'MAAS-DB-TLS', 'LANDSCAPE-INTERNAL-PORTS', 'LANDSCAPE-PROXY-TLS']
+  it('gives MAAS-TLS, MAAS-DB-TLS and the Landscape server rules a host form with the same id, guide and severity (RULES.md "Host checks")', () => {
+    const forms = ['MAAS-TLS', 'MAAS-DB-TLS', 'LANDSCAPE-INTERNAL-PORTS', 'LANDSCAPE-HTTP-PORT', 'LANDSCAPE-PROXY-TLS']
     for (const id of forms) {
       const estate = ALL_RULES.find((r) => r.id === id)!
       const host = HOST_RULES.find((r) => r.id === id)!

@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
+import {applyPrintedPatch} from '../helpers/kubectl-patch.js'
+
 import {
   k8sHostAccess,
   k8sIngressNoTls,
@@ -283,11 +285,22 @@ describe('K8S-PRIVILEGED fixes', () => {
   const deployment = (containers: object[]) =>
     inventory({inputs: ['k8s-workloads'], kube: {namespaces: [namespace('ingress-nginx')], workloads: [workload('Deployment', 'ingress-nginx', 'controller', {spec: {containers} as never})]}})
 
+  /** The workload of `deployment(...)` after kubectl applies the finding's fix, and what the rule says of it then. */
+  const afterFix = (inv: ReturnType<typeof deployment>, remediation: string) => {
+    const patched = applyPrintedPatch(inv.kubernetes.workloads[0]!, remediation)
+    const after = inventory({inputs: ['k8s-workloads'], kube: {namespaces: [namespace('ingress-nginx')], workloads: [patched]}})
+    return {container: patched.spec.template.spec.containers?.[0], findings: findings(k8sPrivileged, after, inScope)}
+  }
+
   it('patches only what is wrong: ingress-nginx keeps its NET_BIND_SERVICE when escalation is turned off', () => {
-    const [f] = findings(k8sPrivileged, deployment([{name: 'controller', securityContext: {allowPrivilegeEscalation: true, capabilities: {add: ['NET_BIND_SERVICE'], drop: ['ALL']}}}]), inScope)
+    const inv = deployment([{name: 'controller', image: 'registry.k8s.io/ingress-nginx/controller:v1.11.2', securityContext: {allowPrivilegeEscalation: true, capabilities: {add: ['NET_BIND_SERVICE'], drop: ['ALL']}}}])
+    const [f] = findings(k8sPrivileged, inv, inScope)
     expect(f?.remediation).toBe(
       `kubectl -n ingress-nginx patch deployment controller -p '{"spec":{"template":{"spec":{"containers":[{"name":"controller","securityContext":{"allowPrivilegeEscalation":false}}]}}}}'`,
     )
+    const fixed = afterFix(inv, f!.remediation)
+    expect(fixed.findings).toEqual([])
+    expect(fixed.container).toMatchObject({image: 'registry.k8s.io/ingress-nginx/controller:v1.11.2', securityContext: {allowPrivilegeEscalation: false, capabilities: {add: ['NET_BIND_SERVICE'], drop: ['ALL']}}})
   })
 
   it('takes away added capabilities beyond the harmless ones, and says to keep what the workload needs', () => {
@@ -296,6 +309,10 @@ describe('K8S-PRIVILEGED fixes', () => {
       `kubectl -n ingress-nginx patch deployment controller -p '{"spec":{"template":{"spec":{"containers":[{"name":"exporter","securityContext":{"capabilities":{"add":["NET_BIND_SERVICE"]}}}]}}}}'` +
         '   # drops SYS_TIME: keep any the workload needs (a CNI needs NET_ADMIN) and waive the finding instead',
     )
+    // kubectl replaces the capability list (it has no merge key), so SYS_TIME goes and nothing else.
+    const fixed = afterFix(deployment([{name: 'exporter', securityContext: {allowPrivilegeEscalation: false, capabilities: {add: ['SYS_TIME', 'NET_BIND_SERVICE']}}}]), f!.remediation)
+    expect(fixed.findings).toEqual([])
+    expect(fixed.container?.securityContext).toEqual({allowPrivilegeEscalation: false, capabilities: {add: ['NET_BIND_SERVICE']}})
   })
 })
 
@@ -356,22 +373,33 @@ describe('K8S-LOADBALANCER', () => {
 describe('K8S-LOADBALANCER fixes the API server accepts', () => {
   const inv = (...services: ReturnType<typeof service>[]) => inventory({inputs: ['k8s-services'], kube: {namespaces: [modelNs], services}})
 
+  /** The finding's fix applied by kubectl: what the rule says of the Service then. */
+  const afterFix = (svc: ReturnType<typeof service>, remediation: string, p = policy()) => findings(k8sLoadBalancer, inv(applyPrintedPatch(svc, remediation)), p)
+
   it('a NodePort becomes ClusterIP (loadBalancerSourceRanges is forbidden unless the type is LoadBalancer)', () => {
-    const [f] = findings(k8sLoadBalancer, inv(service('web', 'np', {type: 'NodePort', ports: [{port: 80, nodePort: 30080}]})))
+    const np = service('web', 'np', {type: 'NodePort', ports: [{port: 80, nodePort: 30080}]})
+    const [f] = findings(k8sLoadBalancer, inv(np))
     expect(f?.remediation).toMatch(/^kubectl -n web patch service np -p '\{"spec":\{"type":"ClusterIP"\}\}' {3}# or allow it under exposure\.allow\["web\/np"\]/)
+    expect(afterFix(np, f!.remediation)).toEqual([])
   })
 
   it('externalIPs are removed with a JSON patch', () => {
-    const [f] = findings(k8sLoadBalancer, inv(service('web', 'ext', {externalIPs: ['203.0.113.5'], ports: [{port: 80}]})))
+    const ext = service('web', 'ext', {externalIPs: ['203.0.113.5'], ports: [{port: 80}]})
+    const [f] = findings(k8sLoadBalancer, inv(ext))
     expect(f?.remediation).toMatch(/^kubectl -n web patch service ext --type=json -p '\[\{"op":"remove","path":"\/spec\/externalIPs"\}\]' {3}# /)
+    expect(afterFix(ext, f!.remediation)).toEqual([])
   })
 
   it('a LoadBalancer is restricted to the CIDRs the policy allows, or made ClusterIP with its source ranges dropped', () => {
     const lb = service('web', 'traefik', {type: 'LoadBalancer', loadBalancerSourceRanges: ['0.0.0.0/0'], ports: [{port: 443}]})
     const [restricted] = findings(k8sLoadBalancer, inv(lb), policy({exposure: {allow: {'web/traefik': ['10.0.0.0/8']}}}))
     expect(restricted?.remediation).toMatch(/^kubectl -n web patch service traefik -p '\{"spec":\{"loadBalancerSourceRanges":\["10\.0\.0\.0\/8"\]\}\}' {3}# /)
+    expect(afterFix(lb, restricted!.remediation, policy({exposure: {allow: {'web/traefik': ['10.0.0.0/8']}}}))).toEqual([])
     const [internal] = findings(k8sLoadBalancer, inv(lb))
     expect(internal?.remediation).toMatch(/^kubectl -n web patch service traefik -p '\{"spec":\{"type":"ClusterIP","loadBalancerSourceRanges":null\}\}' {3}# or keep it a LoadBalancer/)
+    const madeInternal = applyPrintedPatch(lb, internal!.remediation)
+    expect(madeInternal.spec).toEqual({type: 'ClusterIP', ports: [{port: 443}]})
+    expect(afterFix(lb, internal!.remediation)).toEqual([])
   })
 })
 
@@ -422,28 +450,6 @@ describe('K8S-INGRESS-NO-TLS', () => {
 
 // ---------------------------------------------------------------- K8S-RUN-AS-ROOT
 
-/**
- * kubectl's strategic merge patch as far as these fixes use it: objects merge, `null` deletes a
- * key, and lists of containers merge by `name` (their patchMergeKey).
- */
-function strategicMerge(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch
-  const out: Record<string, unknown> = {...(target as Record<string, unknown>)}
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key]
-    else if (Array.isArray(value) && Array.isArray(out[key]) && value.every((v) => typeof v === 'object' && v !== null && 'name' in v)) {
-      const merged = [...(out[key] as {name: string}[])]
-      for (const item of value as {name: string}[]) {
-        const at = merged.findIndex((m) => m.name === item.name)
-        if (at < 0) throw new Error(`the patch adds container ${item.name}, which the template does not have`)
-        merged[at] = strategicMerge(merged[at], item) as {name: string}
-      }
-      out[key] = merged
-    } else out[key] = strategicMerge(out[key], value)
-  }
-  return out
-}
-
 /** `kubectl -n NS patch KIND NAME -p 'JSON'   # ...` → the parts, checking the command's shape. */
 function parsePatch(command: string): {namespace: string; resource: string; name: string; body: unknown} {
   const match = /^kubectl -n ([a-z0-9-]+) patch (deployment|statefulset|daemonset|cronjob) ([a-z0-9.-]+) -p '([^']+)'(?:   # .*)?$/.exec(command)
@@ -482,9 +488,8 @@ describe('K8S-RUN-AS-ROOT', () => {
     expect(fs[0]?.remediation).toBe(
       `kubectl -n web patch deployment adminer -p '{"spec":{"template":{"spec":{"securityContext":{"runAsNonRoot":true}}}}}'   # the kubelet then refuses to start a container whose image runs as root or as a non-numeric USER: set runAsUser to a uid the image supports, or use an image with a non-root USER`,
     )
-    // Applied to the Deployment, the patch leaves nothing to report.
-    const patch = parsePatch(fs[0]!.remediation)
-    const patched = {...deployment, ...(strategicMerge(deployment, patch.body) as object)} as typeof deployment
+    // Applied to the Deployment by kubectl, the patch leaves nothing to report.
+    const patched = applyPrintedPatch(deployment, fs[0]!.remediation)
     expect(findings(k8sRunAsRoot, inventory({models: [webModel()], inputs: ['k8s-workloads'], kube: {namespaces: [modelNs], workloads: [patched]}}))).toEqual([])
   })
 
@@ -515,7 +520,7 @@ describe('K8S-RUN-AS-ROOT', () => {
         },
       },
     })
-    const patched = strategicMerge(daemonSet, patch.body) as typeof daemonSet
+    const patched = applyPrintedPatch(daemonSet, fs[0]!.remediation)
     expect(patched.spec.template.spec.containers?.[0]?.securityContext).toEqual({readOnlyRootFilesystem: true, runAsNonRoot: true})
     expect(findings(k8sRunAsRoot, inventory({inputs: ['k8s-workloads'], kube: {workloads: [patched]}}), policy({kubernetes: {namespaces: ['monitoring']}}))).toEqual([])
   })

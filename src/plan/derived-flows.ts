@@ -7,7 +7,8 @@
  *   to mongos) and its storage, logging and remote-write settings to them, so each member takes
  *   part in the coordinator's flows: whoever the coordinator serves may reach the members, and the
  *   members reach whoever the coordinator connects to. Members of one cluster call each other
- *   (memberlist, gRPC between components, chunk migration between shards).
+ *   (memberlist, gRPC between components, chunk migration between shards). Over `peer_cluster`
+ *   the orchestrator also reaches whoever its members connect to (Kafka's balancer, their ZooKeeper).
  * - Applications behind an ingress proxy (INGRESS_INTERFACES) hand out the proxy's URL:
  *   prometheus-k8s's remote-write and datasource URLs, loki-k8s's push URL, hydra's endpoints once
  *   their ingress is ready. Their clients then connect to the proxy, so every client of such an
@@ -44,6 +45,9 @@ export function derivedFlows(flows: readonly Flow[]): Flow[] {
 
 const keyOf = (side: Resolved) => `${side.namespace ?? ''}/${side.name}`
 
+/** kafka-k8s's split deployments: brokers and a balancer (or KRaft controllers) as separate applications. */
+const PEER_CLUSTER = 'peer_cluster'
+
 /** The coordinator's end of a cluster relation, by name: mongodb's `config-server` (its members' is `sharding`), kafka-k8s's `peer-cluster-orchestrator`. */
 const COORDINATOR_ENDPOINTS: ReadonlySet<string> = new Set(['config-server', 'peer-cluster-orchestrator'])
 
@@ -68,7 +72,7 @@ function clusterMemberFlows(flows: readonly Flow[]): Flow[] {
   const derived: Flow[] = []
   for (const {coordinator, members, interfaceName} of clusters.values()) {
     const because = `${members.map((member) => member.name).join(', ')} ${members.length === 1 ? 'is' : 'are'} in ${coordinator.name}'s cluster (${interfaceName})`
-    const summary = `${coordinator.namespace}/${coordinator.name}: ${because}; each member takes part in ${coordinator.name}'s flows (its clients may reach the members, the members reach what it reaches)${members.length > 1 ? ', and the members reach each other on every port' : ''}`
+    const summary = `${coordinator.namespace}/${coordinator.name}: ${because}; each member takes part in ${coordinator.name}'s flows (its clients may reach the members, the members reach what it reaches${interfaceName === PEER_CLUSTER ? `, and ${coordinator.name} reaches what they reach` : ''})${members.length > 1 ? ', and the members reach each other on every port' : ''}`
     for (const flow of flows) {
       if (CLUSTER_INTERFACES.has(flow.serving.interfaceName ?? '')) continue
       // A member takes the coordinator's place on either side of its other flows.
@@ -77,6 +81,13 @@ function clusterMemberFlows(flows: readonly Flow[]): Flow[] {
       }
       if (keyOf(flow.client) === keyOf(coordinator)) {
         for (const member of members) derived.push({...flow, client: member, summary, derivedBecause: `${because}: its members reach what ${coordinator.name} reaches over ${flow.label}`})
+      }
+      // Over peer_cluster the orchestrator also reaches what its peers reach: kafka-k8s's balancer
+      // (Cruise Control) connects to its brokers' ZooKeeper (`zookeeper.connect` from the `zk-uris`
+      // they hand over the relation), and early revisions made the balancer the orchestrator, later
+      // ones the brokers.
+      if (interfaceName === PEER_CLUSTER && members.some((member) => keyOf(flow.client) === keyOf(member))) {
+        derived.push({...flow, client: coordinator, summary, derivedBecause: `${because}: over ${PEER_CLUSTER}, ${coordinator.name} reaches what its peers reach over ${flow.label}`})
       }
     }
     for (const a of members) {

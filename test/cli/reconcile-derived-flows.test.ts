@@ -87,6 +87,12 @@ async function writeTempoExample(dir: string): Promise<void> {
   status.applications['shard-a'] = app('mongodb-k8s', {sharding: [rel('mongo-config', 'shards')]}, 11)
   status.applications['shard-b'] = app('mongodb-k8s', {sharding: [rel('mongo-config', 'shards')]}, 12)
   status.applications.mongos = app('mongos-k8s', {cluster: [rel('mongo-config', 'config-server')]}, 13)
+  // Kafka 3.6 split in two applications, as its early revisions related them: the balancer (Cruise
+  // Control) is the peer-cluster orchestrator; only the brokers are related to ZooKeeper, and they hand
+  // the balancer its zk-uris over peer_cluster.
+  status.applications.kafka = app('kafka-k8s', {'peer-cluster': [rel('cruise-control', 'peer_cluster')], zookeeper: [rel('zookeeper', 'zookeeper')]}, 14)
+  status.applications['cruise-control'] = app('kafka-k8s', {'peer-cluster-orchestrator': [rel('kafka', 'peer_cluster')]}, 15)
+  status.applications.zookeeper = app('zookeeper-k8s', {zookeeper: [rel('kafka', 'zookeeper')]}, 16)
   // prometheus scrapes postgresql through a scrape-config relay.
   status.applications['scrape-config'] = app('prometheus-scrape-config-k8s', {'configurable-scrape-jobs': [rel('postgresql', 'prometheus_scrape')], 'metrics-endpoint': [rel('prometheus', 'prometheus_scrape')]}, 9)
   postgresql.relations['metrics-endpoint'] = [rel('scrape-config', 'prometheus_scrape')]
@@ -166,6 +172,16 @@ describe('clients of an application behind traefik reach traefik, and Tempo\'s c
     expect(plan.notes).toContain(
       "livepatch/mongo-config: shard-a, shard-b are in mongo-config's cluster (shards); each member takes part in mongo-config's flows (its clients may reach the members, the members reach what it reaches), and the members reach each other on every port",
     )
+  }, 60_000)
+
+  it('a Kafka balancer reaches the ZooKeeper its brokers hand it over peer_cluster, whichever side orchestrates', async () => {
+    const plan = await dryRun(dir)
+    const from = (app: string) => JSON.stringify([{podSelector: {matchLabels: {'app.kubernetes.io/name': app}}}])
+    const zookeeper = plannedPolicy(plan, 'hardenctl-app-zookeeper')?.spec.ingress ?? []
+    expect(zookeeper.some((rule) => JSON.stringify(rule.from) === from('kafka'))).toBe(true)
+    expect(zookeeper.some((rule) => JSON.stringify(rule.from) === from('cruise-control'))).toBe(true)
+    expect(plannedPolicy(plan, 'hardenctl-app-zookeeper')?.metadata.annotations?.['hardenctl.io/reason']).toContain('over peer_cluster, cruise-control reaches what its peers reach')
+    expect(plannedPolicy(plan, 'hardenctl-app-kafka')?.spec.ingress).toContainEqual({from: [{podSelector: {matchLabels: {'app.kubernetes.io/name': 'cruise-control'}}}]})
   }, 60_000)
 
   it('prometheus scrapes the target behind a scrape-config relay on every port', async () => {

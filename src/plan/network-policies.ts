@@ -19,6 +19,7 @@ import type {Policy} from '../policy/schema.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
 import {apiServerCallsIn} from './api-server-calls.js'
+import {PlanNotes} from './notes.js'
 import {derivedFlows, type Flow, flowKey} from './derived-flows.js'
 import {modelNamespacesLeftByDesign} from './left-by-design.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
@@ -81,8 +82,12 @@ class PolicyDraft {
   ) {}
 }
 
+/** DesiredState while it is built: notes gather (notes.ts) until the end. */
+type DraftState = Omit<DesiredState, 'notes'> & {notes: PlanNotes}
+
 export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): DesiredState {
-  const state: DesiredState = {namespaces: [], untouched: [], keptOpen: [], notes: []}
+  const state: DraftState = {namespaces: [], untouched: [], keptOpen: [], notes: new PlanNotes()}
+  const finished = (): DesiredState => ({...state, notes: state.notes.list()})
   const scope = kubeScope(inventory, policy)
   const view = inventory.kubernetes
   const egress = policy.networkPolicies.egress
@@ -91,7 +96,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
     for (const namespace of scope.namespaces) {
       state.untouched.push({namespace, why: 'incomplete-view', reason: 'the existing NetworkPolicies and namespaces were not both read'})
     }
-    return state
+    return finished()
   }
 
   // Policies are assembled per namespace; cross-model relations add rules in the offering model's namespace.
@@ -165,7 +170,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
     const psaLabels = podSecurityLabels(policy)
     state.namespaces.push({namespace, model, policies: objects, ...(psaLabels ? {psaLabels} : {})})
   }
-  return state
+  return finished()
 }
 
 function podSecurityLabels(policy: Policy): Record<string, string> | undefined {
@@ -244,7 +249,7 @@ function controllerPolicies(namespace: string, policy: Policy, draft: (ns: strin
   controller.ingress.push({peers: [{podSelector: CONTROLLER_SELECTOR}], ports: [tcp(MONGO_PORT)], reason: `Juju: the controller's database (${MONGO_PORT}) only from the controller's own pods`})
 }
 
-function exposureRules(app: Application, namespace: string, services: KubeService[], policy: Policy, own: PolicyDraft, state: DesiredState): void {
+function exposureRules(app: Application, namespace: string, services: KubeService[], policy: Policy, own: PolicyDraft, state: DraftState): void {
   const external = services.filter(isExternalService)
   const exposure = jujuExposure(app) ?? []
   if (external.length === 0 && exposure.length === 0) return
@@ -283,7 +288,7 @@ function keepExposureOpen(
   exposure: JujuExposure[],
   allowed: string[] | undefined,
   own: PolicyDraft,
-  state: DesiredState,
+  state: DraftState,
 ): void {
   const keep = (exposedBy: string, sources: string[], ports: NetworkPolicyPort[]) => {
     const within = allowed !== undefined && sources.every((cidr) => cidrWithinAny(cidr, allowed))
@@ -325,7 +330,7 @@ function keepExposureOpen(
  * ingress controller's pods connect, from a namespace outside Juju. Admitted from the namespaces
  * that run a known ingress controller, else from every namespace, on the backend ports only.
  */
-function ingressBackendRules(app: Application, namespace: string, cluster: ClusterIndex, own: PolicyDraft, notes: string[]): void {
+function ingressBackendRules(app: Application, namespace: string, cluster: ClusterIndex, own: PolicyDraft, notes: PlanNotes): void {
   const ingresses = cluster.ingressesIn(namespace)
   if (ingresses.length === 0) return
   const services = new Map(servicesOf(app).map((service) => [service.metadata.name, service]))
@@ -361,7 +366,7 @@ function unseenConsumerRules(
   namespace: string,
   inventory: Inventory,
   draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
-  notes: string[],
+  notes: PlanNotes,
 ): void {
   const models = [...inventory.models.values()]
   const seen = new Set(models.flatMap((candidate) => (candidate.uuid ? [candidate.uuid] : [])))
@@ -401,7 +406,7 @@ function unseenConsumerRules(
  * shares the server's port with the client API: a NetworkPolicy (layer 4) cannot tell them
  * apart, so the plan says where to do it instead.
  */
-function livepatchAdminNote(model: Model, namespace: string, policy: Policy, notes: string[]): void {
+function livepatchAdminNote(model: Model, namespace: string, policy: Policy, notes: PlanNotes): void {
   for (const app of model.applications.values()) {
     if (!/^canonical-livepatch-server(-k8s)?$/.test(app.charm)) continue
     const cidrs = policy.livepatch.adminCidrs
@@ -421,7 +426,7 @@ function livepatchAdminNote(model: Model, namespace: string, policy: Policy, not
  * charm created). Without it the namespace's default deny refuses every request such a webhook
  * intercepts (`failurePolicy: Fail`), or silently skips it (`Ignore`).
  */
-function apiServerRules(namespace: string, cluster: ClusterIndex, policy: Policy, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, notes: string[]): void {
+function apiServerRules(namespace: string, cluster: ClusterIndex, policy: Policy, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, notes: PlanNotes): void {
   const cidrs = policy.networkPolicies.apiServerCidrs
   for (const call of apiServerCallsIn(namespace, cluster.apiServerBackendsIn(namespace), (name) => cluster.service(namespace, name))) {
     notes.push(...call.problems)
@@ -480,7 +485,7 @@ function relationRules(
   scope: ReturnType<typeof kubeScope>,
   draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
   egress: boolean,
-  notes: string[],
+  notes: PlanNotes,
   /** For a namespace left as it is: only the flows into or out of these (planned) namespaces. */
   plannedOnly?: ReadonlySet<string>,
 ): {flows: Flow[]; derived: Flow[]} {
@@ -532,7 +537,13 @@ function relationRules(
 
     const serving = whoServes(sideOf(a), sideOf(b), relation.interface)
     if (serving.kind === 'none') continue
-    if (serving.kind === 'both' && !plannedOnly) notes.push(`relation ${label} in model ${model.name}: allowed both ways (${serving.basis})`)
+    if (serving.kind === 'both' && !plannedOnly) {
+      notes.gather(`both-ways\u0000${model.name}\u0000${serving.basis}`, label, (labels) =>
+        labels.length === 1
+          ? `relation ${labels[0]} in model ${model.name}: allowed both ways (${serving.basis})`
+          : `model ${model.name}: ${labels.length} relations allowed both ways (${serving.basis}): ${labels.join('; ')}`,
+      )
+    }
     flows.push(...relationFlows(a, b, serving, label))
   }
   const derived = derivedFlows(flows)
@@ -551,7 +562,7 @@ function crossModelDerivedRules(
   byModel: readonly {flows: Flow[]; derived: Flow[]}[],
   draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
   egress: boolean,
-  notes: string[],
+  notes: PlanNotes,
   planned: ReadonlySet<string>,
 ): void {
   const seen = new Set(byModel.flatMap((model) => model.derived.map(flowKey)))
@@ -561,9 +572,9 @@ function crossModelDerivedRules(
 }
 
 /** admitFlow, for the flows touching a planned namespace: drafts for others are dropped, and so are notes about their servers. */
-function admitPlanned(flow: Flow, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, egress: boolean, notes: string[], planned: ReadonlySet<string> | undefined): void {
+function admitPlanned(flow: Flow, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, egress: boolean, notes: PlanNotes, planned: ReadonlySet<string> | undefined): void {
   if (!planned) return admitFlow(flow, draft, egress, notes)
-  if (planned.has(flow.server.namespace!) || planned.has(flow.client.namespace!)) admitFlow(flow, draft, egress, planned.has(flow.server.namespace!) ? notes : [])
+  if (planned.has(flow.server.namespace!) || planned.has(flow.client.namespace!)) admitFlow(flow, draft, egress, planned.has(flow.server.namespace!) ? notes : new PlanNotes())
 }
 
 /** A relation's own flows: the client connects to the server, or each to the other. */
@@ -579,7 +590,7 @@ export function relationFlows(a: Resolved, b: Resolved, serving: Flow['serving']
  */
 const HANDS_OUT_TO_UNMODELLED_CLIENTS: ReadonlySet<string> = new Set(['data-integrator', 'spark-integration-hub-k8s'])
 
-function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, egress: boolean, notes: string[]): void {
+function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, egress: boolean, notes: PlanNotes): void {
   const {server, client, serving, label} = flow
   const ports = relationServerPorts(serving, server.app)
   if (flow.derivedBecause === undefined && HANDS_OUT_TO_UNMODELLED_CLIENTS.has(client.app?.charm ?? '')) {
@@ -592,8 +603,20 @@ function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: Label
     notes.push(`${server.namespace}/${server.name}: ${client.name} (${client.app?.charm}) hands its address and credentials to clients Juju does not model; admitted from every namespace on ${on}`)
   }
   if (flow.derivedBecause === undefined) {
-    if (serving.portsInRelationData) notes.push(`${server.namespace}/${server.name}: ${client.name} may reach it on any port (relation ${label}): ${serving.portsInRelationData}`)
-    else if (ports.length === 0) notes.push(`${server.namespace}/${server.name}: no Service ports besides Juju's placeholder; ${client.name} may reach it on any port (relation ${label})`)
+    const where = `${server.namespace}/${server.name}`
+    const item = `${client.name} (relation ${label})`
+    if (serving.portsInRelationData) {
+      const why = serving.portsInRelationData
+      notes.gather(`any-port\u0000${where}\u0000${why}`, item, (items) =>
+        items.length === 1 ? `${where}: ${client.name} may reach it on any port (relation ${label}): ${why}` : `${where}: ${items.length} clients may reach it on any port (${items.join('; ')}): ${why}`,
+      )
+    } else if (ports.length === 0) {
+      notes.gather(`placeholder\u0000${where}`, item, (items) =>
+        items.length === 1
+          ? `${where}: no Service ports besides Juju's placeholder; ${client.name} may reach it on any port (relation ${label})`
+          : `${where}: no Service ports besides Juju's placeholder; ${items.length} clients may reach it on any port: ${items.join('; ')}`,
+      )
+    }
   }
   const peerOf = (podSelector: LabelSelector): NetworkPolicyPeer =>
     client.namespace === server.namespace ? {podSelector} : {namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: client.namespace!}}, podSelector}

@@ -20,6 +20,9 @@ export const COLLECTION_HEADER = 'hardenctl-host-collection 1'
 /** How much of each log is sent: Juju keeps action output in its database. */
 export const LOG_BYTES = 8 << 20
 
+/** The certificates of a PEM file and nothing else: a private key kept in the same file never leaves the machine. */
+const CERTIFICATE_KEEP = '/-----BEGIN CERTIFICATE-----/ { p = 1 } p { print NR ":" $0 } /-----END CERTIFICATE-----/ { p = 0 }'
+
 /** awk patterns selecting the lines the readers use, by file. */
 const KEEP: Record<string, string> = {
   '/etc/passwd': '{ split($0, f, ":"); print NR ":" f[1] ":x:" f[3]; next }',
@@ -38,11 +41,11 @@ const KEEP: Record<string, string> = {
   '/etc/default/landscape-client': '/^[ \\t]*DAEMON_USER[ \\t]*=/',
   [LANDSCAPE_SERVER_DEFAULTS]: '/^[ \\t]*DEPLOYED_FROM[ \\t]*=/',
   '/var/snap/maas/common/snap_mode': '{ print NR ":" $0; next }',
+  [MAAS_LAYOUTS.deb.tlsCertificate]: CERTIFICATE_KEEP,
+  [MAAS_LAYOUTS.snap.tlsCertificate]: CERTIFICATE_KEEP,
 }
 /** Files under the listed directories: web server sites and PostgreSQL clusters. */
 const SITE_KEEP = '/^[ \\t]*(listen|ssl_certificate|proxy_pass|SSLEngine|ProxyPass|Listen|DocumentRoot|RewriteRule|SSLCertificateFile)[ \\t]|<VirtualHost|<\\/VirtualHost/'
-/** The certificates of a PEM file and nothing else: a private key kept in the same file never leaves the machine. */
-const CERTIFICATE_KEEP = '/-----BEGIN CERTIFICATE-----/ { p = 1 } p { print NR ":" $0 } /-----END CERTIFICATE-----/ { p = 0 }'
 const PG_CONF_KEEP = '/^[ \\t]*(ssl|port)[ \\t]*=/'
 // pg_hba.conf: type, database, user and address only (options can hold an LDAP bind password).
 const PG_HBA_KEEP = '/^[ \\t]*(local|host|hostssl|hostnossl|hostgssenc|hostnogssenc)[ \\t]/ { print NR ":" $1 " " $2 " " $3 " " $4; next }'

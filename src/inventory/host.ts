@@ -106,6 +106,8 @@ export interface HostMaas {
   regiondLogPath: string
   /** The region's generated nginx config listens with `ssl` (MAAS 3.3+ native TLS). */
   nativeTls?: ConfigLine
+  /** With native TLS: the certificate MAAS serves (`http/certs/regiond-proxy.pem`, written from its secret store). */
+  tlsCertificate?: HostCertificate
 }
 
 export interface HostLandscapeClient {
@@ -115,6 +117,17 @@ export interface HostLandscapeClient {
   /** DAEMON_USER in /etc/default/landscape-client, when that file exists. */
   daemonUser?: ConfigLine
   defaultsFile: string
+}
+
+/** The first certificate of a PEM file on the host (never its key). */
+export interface HostCertificate {
+  file: string
+  hostPath: string
+  /** Its subject's CN, else the whole subject. */
+  subject: string
+  selfSigned: boolean
+  /** ms since the epoch. */
+  notAfter: number
 }
 
 /** One `<VirtualHost>` of an Apache site that serves Landscape. */
@@ -139,11 +152,8 @@ export interface HostLandscapeServer {
   deployedFrom?: ConfigLine
   /** Apache sites in sites-enabled that serve Landscape (its document root, or a proxy rule to its ports on localhost). */
   sites: {file: string; hostPath: string; line: number; vhosts: LandscapeVhost[]}[]
-  /**
-   * Of each site's TLS certificate file (the first certificate in it, never a key): whether it is
-   * self-signed, by file on the host. Absent when the file could not be read.
-   */
-  certificates: Map<string, {selfSigned: boolean; subject: string}>
+  /** Each site's TLS certificate (the first certificate of its file, never a key), by file on the host; absent when it could not be read. */
+  certificates: Map<string, HostCertificate>
 }
 
 export interface HostUfw {

@@ -171,8 +171,10 @@ export const policySchema = z.strictObject({
       sshFailures: burst(10, 5),
       /** MAAS-HOST-PORTS: ports allowed besides the MAAS port reference (SSH by default). */
       allowPorts: z.array(z.number().int().min(1).max(65535)).default([22]),
+      /** MAAS-TLS-CERT-EXPIRY, LANDSCAPE-TLS-CERT-EXPIRY: a certificate expiring within this many days is reported. */
+      certificateWarningDays: z.number().int().min(0).default(30),
     })
-    .default({logLookbackHours: 168, loginFailures: {threshold: 10, windowMinutes: 5}, sshFailures: {threshold: 10, windowMinutes: 5}, allowPorts: [22]}),
+    .default({logLookbackHours: 168, loginFailures: {threshold: 10, windowMinutes: 5}, sshFailures: {threshold: 10, windowMinutes: 5}, allowPorts: [22], certificateWarningDays: 30}),
   waivers: z.array(waiverSchema).default([]),
   /** Honour `hardenctl.io/waive: "RULE=reason"` annotations on Kubernetes objects. */
   annotationWaivers: z.boolean().default(true),

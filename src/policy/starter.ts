@@ -77,6 +77,7 @@ host:
     threshold: 10                #   this many ...
     windowMinutes: 5             #   ... within this many minutes is a burst
   allowPorts: [22]               # MAAS-HOST-PORTS: ports a MAAS host may listen on besides MAAS's own
+  certificateWarningDays: 30     # MAAS-TLS-CERT-EXPIRY, LANDSCAPE-TLS-CERT-EXPIRY: report certificates this close to expiry
 
 annotationWaivers: true          # honour hardenctl.io/waive: "RULE=reason" annotations on Kubernetes objects
 

@@ -7,7 +7,7 @@ import {JUJU_MODEL_RULES} from './juju-models.js'
 import {inventoryIncomplete} from './inventory-gaps.js'
 import {KUBERNETES_WORKLOAD_RULES} from './kubernetes-workloads.js'
 import {LANDSCAPE_HOST_RULES} from './landscape-host.js'
-import {LANDSCAPE_SERVER_HOST_FORMS} from './landscape-server-host.js'
+import {LANDSCAPE_SERVER_HOST_FORMS, LANDSCAPE_SERVER_HOST_RULES} from './landscape-server-host.js'
 import {LANDSCAPE_RULES} from './landscape.js'
 import {LIVEPATCH_RULES} from './livepatch.js'
 import {MAAS_HOST_FORMS, MAAS_HOST_RULES} from './maas-host.js'
@@ -46,6 +46,7 @@ const rules = [
   ...MAAS_RULES,
   ...MAAS_HOST_RULES,
   ...LANDSCAPE_HOST_RULES,
+  ...LANDSCAPE_SERVER_HOST_RULES,
   inventoryIncomplete,
 ]
 
@@ -61,7 +62,7 @@ export const ALL_RULES: Rule[] = [...rules].sort((a, b) => rank(a.id) - rank(b.i
  * rules plus the host forms of MAAS-TLS, MAAS-DB-TLS and the Landscape server rules
  * (LANDSCAPE-INTERNAL-PORTS, LANDSCAPE-HTTP-PORT, LANDSCAPE-PROXY-TLS; same ids as the estate rules).
  */
-export const HOST_RULES: Rule[] = [...MAAS_HOST_RULES, ...MAAS_HOST_FORMS, ...LANDSCAPE_HOST_RULES, ...LANDSCAPE_SERVER_HOST_FORMS].sort((a, b) => rank(a.id) - rank(b.id))
+export const HOST_RULES: Rule[] = [...MAAS_HOST_RULES, ...MAAS_HOST_FORMS, ...LANDSCAPE_HOST_RULES, ...LANDSCAPE_SERVER_HOST_RULES, ...LANDSCAPE_SERVER_HOST_FORMS].sort((a, b) => rank(a.id) - rank(b.id))
 
 export function findRule(id: string): Rule | undefined {
   return ALL_RULES.find((rule) => rule.id === id)

@@ -6,6 +6,8 @@
  */
 import type {HostInventory, HostLandscapeServer, ListeningSocket} from '../inventory/host.js'
 import {isLoopback} from '../sources/host/proc-net.js'
+import {cite} from './guides.js'
+import {certificateExpiry, describeExpiry} from './helpers/certificate-expiry.js'
 import {listenersFix, policyPortRules, type PortRule, socketText} from './helpers/host-firewall.js'
 import {lineRef} from './helpers/hosts.js'
 import {list} from './helpers/targets.js'
@@ -166,6 +168,47 @@ export const landscapeHostHttpPort: Rule = {
     }
   },
 }
+
+export const landscapeTlsCertExpiry: Rule = {
+  id: 'LANDSCAPE-TLS-CERT-EXPIRY',
+  title: 'Landscape server TLS certificate expired or about to expire',
+  severity: 'medium',
+  profile: 'landscape',
+  guide: cite('landscape', 'Secure external traffic'),
+  rationale:
+    'The guide puts a certificate (from Let\'s Encrypt, or self-signed) on the reverse proxy Landscape clients and users reach. Once it expires, clients stop talking to the server (their https checks fail) and users are taught to click through certificate warnings.',
+  remediation: 'Renew the certificate of the Landscape site (`sudo certbot renew` for a Let\'s Encrypt one, or replace the file its `SSLCertificateFile` names), then `sudo systemctl reload apache2`.',
+  autoFixable: false,
+  needs: HOST,
+  scope: 'host',
+  evaluate({inventory, policy, now, report, notEvaluated}) {
+    for (const host of landscapeServers(inventory, notEvaluated)) {
+      const {sites, certificates} = host.landscapeServer
+      const seen = new Set<string>()
+      for (const site of sites) {
+        for (const vhost of site.vhosts) {
+          const named = vhost.tls ? vhost.certificateFile : undefined
+          const certificate = named ? certificates.get(named.value) : undefined
+          if (!named || !certificate || seen.has(named.value)) continue
+          seen.add(named.value)
+          const expiry = certificateExpiry(certificate, now, policy.host.certificateWarningDays)
+          if (expiry.state === 'valid') continue
+          report({
+            target: host.target,
+            severity: expiry.state === 'expired' ? 'high' : 'medium',
+            message: `the certificate Apache serves Landscape with (${named.value}, CN ${certificate.subject}) ${describeExpiry(expiry)}${expiry.state === 'expired' ? ': Landscape clients refuse the server' : ''}.`,
+            evidence: {certificateFile: named.value, subject: certificate.subject, notAfter: expiry.date, selfSigned: certificate.selfSigned},
+            remediation: `Renew ${named.value} (\`sudo certbot renew\` for a Let's Encrypt certificate; a self-signed one must then be given to every client again), then \`sudo systemctl reload apache2\``,
+            ...lineRef(named.file, named.line),
+          })
+        }
+      }
+    }
+  },
+}
+
+/** Host-only Landscape server rules (not in RULES.md). */
+export const LANDSCAPE_SERVER_HOST_RULES: Rule[] = [landscapeTlsCertExpiry]
 
 /** Host forms of the Landscape server rules (same ids and guide; they read hosts, not the Juju model). */
 export const LANDSCAPE_SERVER_HOST_FORMS: Rule[] = [landscapeHostInternalPorts, landscapeHostHttpPort, landscapeHostProxyTls]

@@ -5,8 +5,10 @@
  */
 import type {HostFileStat, HostInventory, HostMaas, ListeningSocket} from '../inventory/host.js'
 import {isLoopback} from '../sources/host/proc-net.js'
+import {MAAS_LAYOUTS} from '../sources/host/read-host.js'
 import {cite} from './guides.js'
 import {describeBurst, findBursts, minuteText} from './helpers/bursts.js'
+import {certificateExpiry, describeExpiry} from './helpers/certificate-expiry.js'
 import {listenersFix, policyPortRules, type PortRule, socketText, ufwAllows, ufwOff} from './helpers/host-firewall.js'
 import {lineRef, maasHosts} from './helpers/hosts.js'
 import {list} from './helpers/targets.js'
@@ -427,8 +429,45 @@ export const maasHostDbTls: Rule = {
   },
 }
 
+export const maasTlsCertExpiry: Rule = {
+  id: 'MAAS-TLS-CERT-EXPIRY',
+  title: 'MAAS TLS certificate expired or about to expire',
+  severity: 'medium',
+  profile: 'maas',
+  guide: cite('maas3', 'Renew certificates'),
+  rationale:
+    'MAAS does not renew the certificate it serves TLS with (`maas config-tls enable`); the guide renews it the same way it was enabled, by hand or from a certbot or acme.sh hook. Once it expires the MAAS CLI, the UI and other controllers refuse the region, and the usual way out, skipping certificate checks, is what TLS was there to prevent.',
+  remediation: 'Renew it as the guide enables it: `sudo maas config-tls enable new-server-key.pem new-server.pem --port 5443` (snap: with the files in /var/snap/maas/common), and automate renewal with a certbot post-renewal hook.',
+  autoFixable: false,
+  needs: HOST,
+  scope: 'host',
+  evaluate({inventory, policy, now, report, notEvaluated}) {
+    for (const host of maasHosts(inventory)) {
+      const native = host.maas.nativeTls
+      if (!host.maas.region || !native) continue
+      const certificate = host.maas.tlsCertificate
+      if (!certificate) {
+        notEvaluated(host.target, ['host'], `MAAS serves TLS (${native.value}) but ${MAAS_LAYOUTS[host.maas.layout].tlsCertificate} was not found or could not be read`)
+        continue
+      }
+      const expiry = certificateExpiry(certificate, now, policy.host.certificateWarningDays)
+      if (expiry.state === 'valid') continue
+      const port = /\b(\d+)\s+ssl\b/.exec(native.value)?.[1] ?? String(MAAS_TLS)
+      const files = host.maas.layout === 'snap' ? '/var/snap/maas/common/new-server-key.pem /var/snap/maas/common/new-server.pem' : 'new-server-key.pem new-server.pem'
+      report({
+        target: host.target,
+        severity: expiry.state === 'expired' ? 'high' : 'medium',
+        message: `the certificate MAAS serves TLS with (CN ${certificate.subject}) ${describeExpiry(expiry)}${expiry.state === 'expired' ? ': clients that check it refuse the region' : ''}.`,
+        evidence: {file: certificate.file, subject: certificate.subject, notAfter: expiry.date, selfSigned: certificate.selfSigned},
+        remediation: `sudo maas config-tls enable ${files} --port ${port}   # with the renewed key and certificate${host.maas.layout === 'snap' ? ' copied there first (the snap reads them only there)' : ''}; automate it with a certbot post-renewal hook (the guide's "Renew certificates")`,
+        ...lineRef(certificate.file),
+      })
+    }
+  },
+}
+
 /** Host-only rules, in the catalog (RULES.md "Host checks"). */
-export const MAAS_HOST_RULES: Rule[] = [maasFilePerms, maasLoginFailures, maasSshFailures, maasHostPorts, maasFirewall, maasHaproxyTls]
+export const MAAS_HOST_RULES: Rule[] = [maasFilePerms, maasLoginFailures, maasSshFailures, maasHostPorts, maasFirewall, maasHaproxyTls, maasTlsCertExpiry]
 
 /** Host forms of estate rules (same id and guide; they read hosts, not the Juju model). */
 export const MAAS_HOST_FORMS: Rule[] = [maasHostTls, maasHostDbTls]

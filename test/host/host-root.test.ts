@@ -57,6 +57,7 @@ async function hardenedSnapRegion(): Promise<HostRootBuilder> {
   await root.file('/var/snap/maas/current/rackd.conf', 'maas_url: https://maas.internal:5443/MAAS\n', {mode: 0o640, uid: IDS.root, gid: IDS.maasGroup})
   await root.file('/var/snap/maas/common/snap_mode', 'region\n')
   await root.file('/var/snap/maas/current/http/regiond.nginx.conf', 'server {\n    listen [::]:5443 ssl http2;\n    listen 5443 ssl http2;\n}\n')
+  await root.file('/var/snap/maas/current/http/certs/regiond-proxy.pem', await readFile(new URL('../fixtures/certificates/maas-until-2036.pem', import.meta.url), 'utf8'))
   // Nine failures in five minutes: under the default threshold of 10.
   await root.file('/var/snap/maas/common/log/regiond.log', regiondLog(9))
   await root.file('/var/log/auth.log', `${sshFailure('Jun 06 13:45:19', '234.19.184.6')}\n`)

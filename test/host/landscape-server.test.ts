@@ -123,7 +123,7 @@ describe('hardenctl host: a Landscape server installed on the host', () => {
     const {report} = await hostReport(root.dir)
     expect(landscapeFindings(report)).toEqual([])
     const notEvaluated = report.notEvaluated.filter((entry) => entry.rule.startsWith('LANDSCAPE-'))
-    expect(notEvaluated.map((entry) => entry.rule).sort()).toEqual(['LANDSCAPE-HTTP-PORT', 'LANDSCAPE-INTERNAL-PORTS', 'LANDSCAPE-PROXY-TLS'])
+    expect(notEvaluated.map((entry) => entry.rule).sort()).toEqual(['LANDSCAPE-HTTP-PORT', 'LANDSCAPE-INTERNAL-PORTS', 'LANDSCAPE-PROXY-TLS', 'LANDSCAPE-TLS-CERT-EXPIRY'])
     expect(JSON.stringify(notEvaluated)).toContain('a unit of the landscape-server charm (')
   })
 

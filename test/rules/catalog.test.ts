@@ -54,8 +54,8 @@ const RULES_MD_DEFAULTS: Record<string, {severity: string; autoFixable: boolean}
   'LANDSCAPE-CLIENT-MONITOR-ONLY': {severity: 'info', autoFixable: false},
 }
 
-/** Rules beyond RULES.md (it is a floor): reading gaps become findings. */
-const ADDED_IDS = ['INVENTORY-INCOMPLETE', 'JUJU-EXPOSE-EXTERNAL', 'K8S-RUN-AS-ROOT']
+/** Rules beyond RULES.md (it is a floor): reading gaps become findings; certificates the hosts serve that expire. */
+const ADDED_IDS = ['INVENTORY-INCOMPLETE', 'JUJU-EXPOSE-EXTERNAL', 'K8S-RUN-AS-ROOT', 'MAAS-TLS-CERT-EXPIRY', 'LANDSCAPE-TLS-CERT-EXPIRY']
 
 describe('the rule catalog', () => {
   it('has every id of RULES.md, once, in its order, then the rules hardenctl adds', () => {
@@ -95,10 +95,10 @@ describe('the rule catalog', () => {
     }
   })
 
-  it('marks the RULES.md host checks (and MAAS-FILE-PERMS, MAAS-LOGIN-FAILURES) as host rules', () => {
+  it('marks the RULES.md host checks (and MAAS-FILE-PERMS, MAAS-LOGIN-FAILURES, the certificate expiry checks) as host rules', () => {
     expect(ALL_RULES.filter((r) => r.scope === 'host').map((r) => r.id)).toEqual([
       'MAAS-FILE-PERMS', 'MAAS-LOGIN-FAILURES', 'MAAS-SSH-FAILURES', 'MAAS-HOST-PORTS', 'MAAS-FIREWALL', 'MAAS-HAPROXY-TLS',
-      'LANDSCAPE-CLIENT-HTTPS', 'LANDSCAPE-CLIENT-SCRIPT-USERS', 'LANDSCAPE-CLIENT-MONITOR-ONLY',
+      'LANDSCAPE-CLIENT-HTTPS', 'LANDSCAPE-CLIENT-SCRIPT-USERS', 'LANDSCAPE-CLIENT-MONITOR-ONLY', 'MAAS-TLS-CERT-EXPIRY', 'LANDSCAPE-TLS-CERT-EXPIRY',
     ])
   })
 

@@ -5,10 +5,10 @@
  * Landscape services on localhost). service.conf is never read, only found: it holds the
  * database and broker passwords and the secret token.
  */
-import {X509Certificate} from 'node:crypto'
 import {posix} from 'node:path'
 
 import type {HostLandscapeServer, LandscapeVhost} from '../../inventory/host.js'
+import {readFirstCertificate} from './certificates.js'
 import {contentLines, pickSettings} from './configs.js'
 import type {HostRoot} from './root.js'
 
@@ -40,7 +40,7 @@ export async function readLandscapeServer(root: HostRoot): Promise<HostLandscape
   }
   const certificates: HostLandscapeServer['certificates'] = new Map()
   for (const file of new Set(sites.flatMap((site) => site.vhosts.flatMap((vhost) => (vhost.certificateFile ? [vhost.certificateFile.value] : []))))) {
-    const certificate = await readCertificate(root, file)
+    const certificate = await readFirstCertificate(root, file)
     if (certificate) certificates.set(file, certificate)
   }
   return {serviceConf: root.shown(LANDSCAPE_SERVICE_CONF), ...(deployedFrom ? {deployedFrom} : {}), sites, certificates}
@@ -71,21 +71,4 @@ export function parseLandscapeSite(text: string, file: string): {line: number; v
     if (certificate) vhost.certificateFile = {value: certificate[1]!, file, line: number}
   }
   return servesLandscape === undefined ? undefined : {line: servesLandscape, vhosts}
-}
-
-/** The first certificate of a PEM file (any private key in the same file is never parsed or kept). */
-async function readCertificate(root: HostRoot, hostPath: string): Promise<{selfSigned: boolean; subject: string} | undefined> {
-  if (!hostPath.startsWith('/')) return undefined
-  const text = await root.readText(hostPath, 1 << 20)
-  const pem = text === undefined ? undefined : /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(text)?.[0]
-  if (!pem) return undefined
-  try {
-    const certificate = new X509Certificate(pem)
-    const selfSigned = certificate.checkIssued(certificate) && certificate.verify(certificate.publicKey)
-    const commonName = /(?:^|\n)CN=([^\n]*)/.exec(certificate.subject)?.[1]
-    return {selfSigned, subject: commonName ?? certificate.subject.replaceAll('\n', ', ')}
-  } catch {
-    root.warnings.push(`${root.shown(hostPath)}: not a certificate hardenctl can read; whether it is self-signed is not judged`)
-    return undefined
-  }
 }

@@ -7,6 +7,7 @@ import {join, posix} from 'node:path'
 
 import type {Target} from '../../findings/types.js'
 import type {ConfigLine, HostFileStat, HostInventory, HostMaas} from '../../inventory/host.js'
+import {readFirstCertificate} from './certificates.js'
 import {pickSettings, readHaproxy, readLandscapeClient, readPostgres, readUfw, readWebProxies} from './configs.js'
 import {type HostIdentities, readIdentities} from './identity.js'
 import {authLogParser, parseRegiondLine, scanLog} from './logs.js'
@@ -23,6 +24,7 @@ export const MAAS_LAYOUTS = {
     rackd: '/etc/maas/rackd.conf',
     log: '/var/log/maas/regiond.log',
     nginx: '/var/lib/maas/http/regiond.nginx.conf',
+    tlsCertificate: '/var/lib/maas/http/certs/regiond-proxy.pem',
   },
   snap: {
     dir: '/var/snap/maas/current',
@@ -30,6 +32,7 @@ export const MAAS_LAYOUTS = {
     rackd: '/var/snap/maas/current/rackd.conf',
     log: '/var/snap/maas/common/log/regiond.log',
     nginx: '/var/snap/maas/current/http/regiond.nginx.conf',
+    tlsCertificate: '/var/snap/maas/current/http/certs/regiond-proxy.pem',
   },
 } as const
 
@@ -42,6 +45,8 @@ export const HOST_PATHS = {
     '/var/snap/maas/common/snap_mode',
     MAAS_LAYOUTS.deb.nginx,
     MAAS_LAYOUTS.snap.nginx,
+    MAAS_LAYOUTS.deb.tlsCertificate,
+    MAAS_LAYOUTS.snap.tlsCertificate,
     '/etc/ufw/ufw.conf',
     '/etc/default/ufw',
     '/etc/haproxy/haproxy.cfg',
@@ -136,6 +141,8 @@ async function readMaas(root: HostRoot, ids: HostIdentities, lookbackMs: number)
   const databaseName = (regiond === undefined ? undefined : pickSettings(regiond, root.shown(paths.regiond), ['database_name'], /:\s*/).get('database_name')?.value) || 'maasdb'
   const regiondLog = region ? await scanLog(root, paths.log, parseRegiondLine, {lookbackMs, everyLineTimestamped: false}) : undefined
   const nativeTls = await readNativeTls(root, paths.nginx)
+  // What MAAS writes from its secret store for nginx: the full chain, mode 644 (its key is a separate file, never read).
+  const tlsCertificate = nativeTls ? await readFirstCertificate(root, paths.tlsCertificate) : undefined
   return {
     layout,
     region,
@@ -145,6 +152,7 @@ async function readMaas(root: HostRoot, ids: HostIdentities, lookbackMs: number)
     regiondLogPath: root.shown(paths.log),
     ...(regiondLog ? {regiondLog} : {}),
     ...(nativeTls ? {nativeTls} : {}),
+    ...(tlsCertificate ? {tlsCertificate} : {}),
   }
 }
 

@@ -57,6 +57,8 @@ export interface ConfigLine {
 
 export interface HaproxyConfig {
   file: string
+  /** The certificates of the `crt` files its binds name (the first of each file, never its key), by path on the host. */
+  certificates?: Map<string, HostCertificate>
   /** Where the file is on the host (what a fix names; `file` is where it was read, a copy under --root). */
   hostPath: string
   /** `tune.ssl.default-dh-param` in global, with its value. */
@@ -66,7 +68,8 @@ export interface HaproxyConfig {
   frontends: {
     name: string
     line: number
-    binds: {port?: number; ssl: boolean; crt: boolean; line: number}[]
+    /** `crtPath`: the PEM `crt` names (certificate and key in one file, or a directory of them). */
+    binds: {port?: number; ssl: boolean; crt: boolean; crtPath?: string; line: number}[]
     forwardFor: boolean
     /**
      * It sends to the MAAS region: a `listen` section with a server on 5240, or a frontend whose

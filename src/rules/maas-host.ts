@@ -3,7 +3,7 @@
  * region and rack hosts themselves. They read HostInventory only, and act only on hosts where
  * MAAS is installed (deb or snap).
  */
-import type {HostFileStat, HostInventory, HostMaas, ListeningSocket} from '../inventory/host.js'
+import type {HostCertificate, HostFileStat, HostInventory, HostMaas, ListeningSocket} from '../inventory/host.js'
 import {isLoopback} from '../sources/host/proc-net.js'
 import {MAAS_LAYOUTS} from '../sources/host/read-host.js'
 import {cite} from './guides.js'
@@ -437,33 +437,66 @@ export const maasTlsCertExpiry: Rule = {
   guide: cite('maas3', 'Renew certificates'),
   rationale:
     'MAAS does not renew the certificate it serves TLS with (`maas config-tls enable`); the guide renews it the same way it was enabled, by hand or from a certbot or acme.sh hook. Once it expires the MAAS CLI, the UI and other controllers refuse the region, and the usual way out, skipping certificate checks, is what TLS was there to prevent.',
-  remediation: 'Renew it as the guide enables it: `sudo maas config-tls enable new-server-key.pem new-server.pem --port 5443` (snap: with the files in /var/snap/maas/common), and automate renewal with a certbot post-renewal hook.',
+  remediation: 'Renew it as the guide enables it: `sudo maas config-tls enable new-server-key.pem new-server.pem --port 5443` (snap: with the files in /var/snap/maas/common), and automate renewal with a certbot post-renewal hook; behind HAProxy, renew the PEM its `crt` names and reload HAProxy.',
   autoFixable: false,
   needs: HOST,
   scope: 'host',
   evaluate({inventory, policy, now, report, notEvaluated}) {
     for (const host of maasHosts(inventory)) {
-      const native = host.maas.nativeTls
-      if (!host.maas.region || !native) continue
-      const certificate = host.maas.tlsCertificate
-      if (!certificate) {
-        notEvaluated(host.target, ['host'], `MAAS serves TLS (${native.value}) but ${MAAS_LAYOUTS[host.maas.layout].tlsCertificate} was not found or could not be read`)
-        continue
+      if (!host.maas.region) continue
+      for (const served of servedCertificates(host, notEvaluated)) {
+        const expiry = certificateExpiry(served.certificate, now, policy.host.certificateWarningDays)
+        if (expiry.state === 'valid') continue
+        report({
+          target: host.target,
+          severity: expiry.state === 'expired' ? 'high' : 'medium',
+          message: `the certificate ${served.by} (${served.by === NATIVE ? '' : `${served.certificate.hostPath}, `}CN ${served.certificate.subject}) ${describeExpiry(expiry)}${expiry.state === 'expired' ? ': clients that check it refuse the region' : ''}.`,
+          evidence: {file: served.certificate.file, subject: served.certificate.subject, notAfter: expiry.date, selfSigned: served.certificate.selfSigned},
+          remediation: served.renew,
+          ...lineRef(served.at.file, served.at.line),
+        })
       }
-      const expiry = certificateExpiry(certificate, now, policy.host.certificateWarningDays)
-      if (expiry.state === 'valid') continue
-      const port = /\b(\d+)\s+ssl\b/.exec(native.value)?.[1] ?? String(MAAS_TLS)
-      const files = host.maas.layout === 'snap' ? '/var/snap/maas/common/new-server-key.pem /var/snap/maas/common/new-server.pem' : 'new-server-key.pem new-server.pem'
-      report({
-        target: host.target,
-        severity: expiry.state === 'expired' ? 'high' : 'medium',
-        message: `the certificate MAAS serves TLS with (CN ${certificate.subject}) ${describeExpiry(expiry)}${expiry.state === 'expired' ? ': clients that check it refuse the region' : ''}.`,
-        evidence: {file: certificate.file, subject: certificate.subject, notAfter: expiry.date, selfSigned: certificate.selfSigned},
-        remediation: `sudo maas config-tls enable ${files} --port ${port}   # with the renewed key and certificate${host.maas.layout === 'snap' ? ' copied there first (the snap reads them only there)' : ''}; automate it with a certbot post-renewal hook (the guide's "Renew certificates")`,
-        ...lineRef(certificate.file),
-      })
     }
   },
+}
+
+const NATIVE = 'MAAS serves TLS with'
+
+/**
+ * The certificates clients of the MAAS region are served: MAAS's own (native TLS), and those of the
+ * HAProxy frontends in front of it (`bind ... ssl crt PEM`), each with how the guide renews it.
+ */
+function servedCertificates(host: HostInventory & {maas: HostMaas}, notEvaluated: RuleContext['notEvaluated']): {certificate: HostCertificate; by: string; at: {file: string; line?: number}; renew: string}[] {
+  const served: {certificate: HostCertificate; by: string; at: {file: string; line?: number}; renew: string}[] = []
+  const native = host.maas.nativeTls
+  if (native) {
+    const certificate = host.maas.tlsCertificate
+    if (!certificate) notEvaluated(host.target, ['host'], `MAAS serves TLS (${native.value}) but ${MAAS_LAYOUTS[host.maas.layout].tlsCertificate} was not found or could not be read`)
+    else {
+      const port = /\b(\d+)\s+ssl\b/.exec(native.value)?.[1] ?? String(MAAS_TLS)
+      const files = host.maas.layout === 'snap' ? '/var/snap/maas/common/new-server-key.pem /var/snap/maas/common/new-server.pem' : 'new-server-key.pem new-server.pem'
+      served.push({
+        certificate,
+        by: NATIVE,
+        at: {file: certificate.file},
+        renew: `sudo maas config-tls enable ${files} --port ${port}   # with the renewed key and certificate${host.maas.layout === 'snap' ? ' copied there first (the snap reads them only there)' : ''}; automate it with a certbot post-renewal hook (the guide's "Renew certificates")`,
+      })
+    }
+  }
+  const haproxy = fronting(host)
+  for (const frontend of haproxy?.frontends.filter((f) => f.toMaas) ?? []) {
+    for (const bind of frontend.binds) {
+      const certificate = bind.crtPath ? haproxy!.certificates?.get(bind.crtPath) : undefined
+      if (!certificate || served.some((s) => s.certificate.hostPath === certificate.hostPath)) continue
+      served.push({
+        certificate,
+        by: `HAProxy frontend ${frontend.name} serves MAAS with`,
+        at: {file: haproxy!.file, line: bind.line},
+        renew: `Renew ${certificate.hostPath}: HAProxy reads certificate and key from that one PEM (\`cat new-server.pem new-server-key.pem | sudo tee ${certificate.hostPath} >/dev/null\`), then \`sudo systemctl reload haproxy\``,
+      })
+    }
+  }
+  return served
 }
 
 /** Host-only rules, in the catalog (RULES.md "Host checks"). */

@@ -65,6 +65,33 @@ describe('MAAS-TLS-CERT-EXPIRY', () => {
     expect(expiryFindings(plain.report.findings)).toEqual([])
   })
 
+  it('behind HAProxy: the PEM its MAAS frontend serves (certificate and key in one file; the key is never read), renewed in place', async () => {
+    const root = await newRoot('maas-region-1')
+    await root.file('/etc/maas/regiond.conf', root.regiondConf(), {mode: 0o640})
+    await root.file('/etc/haproxy/haproxy.cfg', [
+      'global',
+      '    tune.ssl.default-dh-param 2048',
+      'defaults',
+      '    option forwardfor',
+      'frontend maas',
+      '    bind *:443 ssl crt /etc/ssl/private/maas.pem',
+      '    default_backend maas',
+      'backend maas',
+      '    server localhost localhost:5240 check',
+      '',
+    ].join('\n'))
+    await root.file('/etc/ssl/private/maas.pem', `${await certificate('maas-expired-2025-01-01.pem')}-----BEGIN PRIVATE KEY-----\nnever-read\n-----END PRIVATE KEY-----\n`)
+    const result = await runCli(['host', '--root', root.dir, '--format', 'json'])
+    const [finding] = expiryFindings((JSON.parse(result.stdout) as AuditReport).findings) as AuditReport['findings']
+    expect(finding).toMatchObject({rule: 'MAAS-TLS-CERT-EXPIRY', severity: 'high', location: {file: `${root.dir}/etc/haproxy/haproxy.cfg`, line: 6}})
+    expect(finding!.message).toMatch(/^the certificate HAProxy frontend maas serves MAAS with \(\/etc\/ssl\/private\/maas\.pem, CN maas\.internal\) expired on 2025-01-01/)
+    expect(finding!.remediation).toBe('Renew /etc/ssl/private/maas.pem: HAProxy reads certificate and key from that one PEM (`cat new-server.pem new-server-key.pem | sudo tee /etc/ssl/private/maas.pem >/dev/null`), then `sudo systemctl reload haproxy`')
+    expect(result.stdout).not.toContain('never-read')
+    const stdout = execFileSync('sh', ['-c', collectionScript()], {env: {PATH: process.env.PATH, HARDENCTL_HOST_ROOT: root.dir}}).toString()
+    expect(stdout).toContain('lines /etc/ssl/private/maas.pem\n1:-----BEGIN CERTIFICATE-----\n')
+    expect(stdout).not.toContain('never-read')
+  })
+
   it('the fleet collection sends the certificate, and only it', async () => {
     const root = await snapRegion('maas-expired-2025-01-01.pem')
     await root.file('/var/snap/maas/current/http/certs/regiond-proxy-key.pem', '-----BEGIN PRIVATE KEY-----\nnever-sent\n-----END PRIVATE KEY-----\n')

@@ -79,7 +79,14 @@ export function parseHaproxy(text: string, file: string, hostPath: string): Hapr
     if (frontend && keyword === 'bind') {
       const port = /:(\d+)(?:,|$)/.exec(words[1] ?? '')
       const sslAt = words.indexOf('ssl')
-      frontend.binds.push({...(port ? {port: Number(port[1])} : {}), ssl: sslAt > 0, crt: words.includes('crt') || words.includes('crt-list'), line: number})
+      const crtPath = words[words.indexOf('crt') + 1]
+      frontend.binds.push({
+        ...(port ? {port: Number(port[1])} : {}),
+        ssl: sslAt > 0,
+        crt: words.includes('crt') || words.includes('crt-list'),
+        ...(words.includes('crt') && crtPath?.startsWith('/') ? {crtPath} : {}),
+        line: number,
+      })
     }
     if (frontend && (keyword === 'default_backend' || keyword === 'use_backend') && words[1]) routes.get(frontend)!.push(words[1])
     if ((section === 'backend' || section === 'listen') && keyword === 'server') {

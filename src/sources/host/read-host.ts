@@ -6,7 +6,7 @@
 import {join, posix} from 'node:path'
 
 import type {Target} from '../../findings/types.js'
-import type {ConfigLine, HostFileStat, HostInventory, HostMaas} from '../../inventory/host.js'
+import type {ConfigLine, HostCertificate, HostFileStat, HostInventory, HostMaas} from '../../inventory/host.js'
 import {readFirstCertificate} from './certificates.js'
 import {pickSettings, readHaproxy, readLandscapeClient, readPostgres, readUfw, readWebProxies} from './configs.js'
 import {type HostIdentities, readIdentities} from './identity.js'
@@ -87,6 +87,16 @@ export async function readHost(options: ReadHostOptions): Promise<{host: HostInv
   const sockets = await readListeningSockets(root)
   const ufw = await readUfw(root)
   const haproxy = await readHaproxy(root)
+  if (haproxy) {
+    // The PEMs its TLS binds serve (a `crt` directory or an unreadable file: none).
+    const certificates = new Map<string, HostCertificate>()
+    for (const path of new Set(haproxy.frontends.flatMap((f) => f.binds.flatMap((b) => (b.crtPath ? [b.crtPath] : []))))) {
+      if (path.endsWith('/') || (await root.list(path)).length > 0) continue
+      const certificate = await readFirstCertificate(root, path)
+      if (certificate) certificates.set(path, certificate)
+    }
+    if (certificates.size > 0) haproxy.certificates = certificates
+  }
   const postgres = await readPostgres(root)
   const authLogPath = '/var/log/auth.log'
   const authLog = await scanLog(root, authLogPath, authLogParser(), {lookbackMs: options.logLookbackMs, everyLineTimestamped: true})

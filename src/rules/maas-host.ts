@@ -103,7 +103,14 @@ export const maasLoginFailures: Rule = {
     for (const host of maasHosts(context.inventory)) {
       if (!host.maas.region) continue
       if (!host.maas.regiondLog) {
-        context.notEvaluated(host.target, ['host'], `the region runs here but ${host.maas.regiondLogPath} was not found or could not be read`)
+        // MAAS 3.5 and later write no regiond.log: the region logs to the systemd journal (Pebble in
+        // the snap, the maas-regiond unit in the deb), which hardenctl does not read.
+        const journal = host.maas.layout === 'snap' ? 'journalctl -u snap.maas.pebble -t maas-regiond' : 'journalctl -u maas-regiond'
+        context.notEvaluated(
+          host.target,
+          ['host'],
+          `the region runs here but ${host.maas.regiondLogPath} was not found or could not be read; MAAS 3.5 and later log to the systemd journal instead, which hardenctl does not read: look for failed logins with \`${journal} | grep 'POST /MAAS/accounts/login/'\``,
+        )
         continue
       }
       reportBursts(context, host, host.maas.regiondLog, {threshold, windowMinutes, what: 'failed MAAS logins (POST /MAAS/accounts/login/ answered 400 or 204)'})

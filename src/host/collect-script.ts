@@ -83,6 +83,14 @@ export function collectionScript(): string {
     '  s=$(stat -L -c %s "$R$f"); echo "log $f $s $(stat -L -c %Y "$R$f")"',
     `  if [ "$s" -gt ${LOG_BYTES} ]; then tail -c ${LOG_BYTES} "$R$f" | tail -n +2; else cat "$R$f"; fi | gzip -c | base64 -w0; echo`,
     'done',
+    // MAAS 3.5 and later write no regiond.log: the region's journal, read-only, as regiond's own
+    // lines. Against a copy (HARDENCTL_HOST_ROOT, the tests) only a journalctl they name is asked.
+    'J="${HARDENCTL_JOURNALCTL:-}"; [ -n "$J" ] || { [ -z "$R" ] && command -v journalctl >/dev/null 2>&1 && J=journalctl; }',
+    ...(['deb', 'snap'] as const).map((layout) => {
+      const {regiond, log, journal, journalctl} = MAAS_LAYOUTS[layout]
+      const args = journalctl.replace(/^journalctl /, '')
+      return `if [ -n "$J" ] && [ -f "$R${regiond}" ] && [ ! -f "$R${log}" ]; then j=$("$J" ${args} -o cat --no-pager --since "-8 days" 2>/dev/null | tail -c ${LOG_BYTES} | gzip -c | base64 -w0); echo "log ${journal} $(printf %s "$j" | wc -c) $(date +%s)"; echo "$j"; fi`
+    }),
     'echo end',
     '',
   ].join('\n')

@@ -105,6 +105,8 @@ export interface HostMaas {
   /** The MAAS database name from regiond.conf (`database_name`, default maasdb). */
   databaseName: string
   regiondLog?: LogScan
+  /** regiondLog is the region's journal (MAAS 3.5 and later), exported by this command. */
+  regiondLogFromJournal?: string
   /** Where the region log would be (for "not evaluated"). */
   regiondLogPath: string
   /** The region's generated nginx config listens with `ssl` (MAAS 3.3+ native TLS). */

@@ -104,16 +104,17 @@ export const maasLoginFailures: Rule = {
       if (!host.maas.region) continue
       if (!host.maas.regiondLog) {
         // MAAS 3.5 and later write no regiond.log: the region logs to the systemd journal (Pebble in
-        // the snap, the maas-regiond unit in the deb), which hardenctl does not read.
-        const journal = host.maas.layout === 'snap' ? 'journalctl -u snap.maas.pebble -t maas-regiond' : 'journalctl -u maas-regiond'
+        // the snap, the maas-regiond unit in the deb). Only the fleet collection exports it.
+        const journal = MAAS_LAYOUTS[host.maas.layout].journalctl
         context.notEvaluated(
           host.target,
           ['host'],
-          `the region runs here but ${host.maas.regiondLogPath} was not found or could not be read; MAAS 3.5 and later log to the systemd journal instead, which hardenctl does not read: look for failed logins with \`${journal} | grep 'POST /MAAS/accounts/login/'\``,
+          `the region runs here but ${host.maas.regiondLogPath} was not found or could not be read; MAAS 3.5 and later log to the systemd journal instead, which hardenctl reads only across a fleet (--juju-model): look for failed logins with \`${journal} | grep 'POST /MAAS/accounts/login/'\``,
         )
         continue
       }
-      reportBursts(context, host, host.maas.regiondLog, {threshold, windowMinutes, what: 'failed MAAS logins (POST /MAAS/accounts/login/ answered 400 or 204)'})
+      const fromJournal = host.maas.regiondLogFromJournal ? ` in the region's journal (\`${host.maas.regiondLogFromJournal}\`)` : ''
+      reportBursts(context, host, host.maas.regiondLog, {threshold, windowMinutes, what: `failed MAAS logins (POST /MAAS/accounts/login/ answered 400 or 204)${fromJournal}`})
     }
   },
 }

@@ -369,7 +369,7 @@ describe('hardenctl host --root: hosts without MAAS or Landscape, and bad input'
     expect(report.notEvaluated.map((n) => `${n.rule}: ${n.message}`)).toEqual([
       'MAAS-FIREWALL: ufw is not installed (no /etc/ufw/ufw.conf or /etc/default/ufw); other firewalls are not read',
       'MAAS-HOST-PORTS: proc/net/tcp, tcp6, udp and udp6 were not found',
-      `MAAS-LOGIN-FAILURES: the region runs here but ${root.dir}/var/log/maas/regiond.log was not found or could not be read; MAAS 3.5 and later log to the systemd journal instead, which hardenctl does not read: look for failed logins with \`journalctl -u maas-regiond | grep 'POST /MAAS/accounts/login/'\``,
+      `MAAS-LOGIN-FAILURES: the region runs here but ${root.dir}/var/log/maas/regiond.log was not found or could not be read; MAAS 3.5 and later log to the systemd journal instead, which hardenctl reads only across a fleet (--juju-model): look for failed logins with \`journalctl -u maas-regiond -u maas-apiserver | grep 'POST /MAAS/accounts/login/'\``,
       `MAAS-SSH-FAILURES: ${root.dir}/var/log/auth.log was not found or could not be read`,
     ])
   })

@@ -23,6 +23,11 @@ export const MAAS_LAYOUTS = {
     regiond: '/etc/maas/regiond.conf',
     rackd: '/etc/maas/rackd.conf',
     log: '/var/log/maas/regiond.log',
+    // MAAS 3.5 and later write no regiond.log: the region logs to the journal. The fleet collection
+    // exports it here (journalctl -o cat: the services' own lines, all of MAAS's units: the login
+    // lines are picked out by their form wherever they come from); a copy of a host may hold it too.
+    journal: '/var/log/maas/regiond.journal',
+    journalctl: 'journalctl -u maas-regiond -u maas-apiserver',
     nginx: '/var/lib/maas/http/regiond.nginx.conf',
     tlsCertificate: '/var/lib/maas/http/certs/regiond-proxy.pem',
   },
@@ -31,6 +36,8 @@ export const MAAS_LAYOUTS = {
     regiond: '/var/snap/maas/current/regiond.conf',
     rackd: '/var/snap/maas/current/rackd.conf',
     log: '/var/snap/maas/common/log/regiond.log',
+    journal: '/var/snap/maas/common/log/regiond.journal',
+    journalctl: 'journalctl -u snap.maas.pebble',
     nginx: '/var/snap/maas/current/http/regiond.nginx.conf',
     tlsCertificate: '/var/snap/maas/current/http/certs/regiond-proxy.pem',
   },
@@ -149,7 +156,9 @@ async function readMaas(root: HostRoot, ids: HostIdentities, lookbackMs: number)
   const regiond = region ? await root.readText(paths.regiond) : undefined
   // Only database_name is taken from regiond.conf: it also holds database_pass, never read here.
   const databaseName = (regiond === undefined ? undefined : pickSettings(regiond, root.shown(paths.regiond), ['database_name'], /:\s*/).get('database_name')?.value) || 'maasdb'
-  const regiondLog = region ? await scanLog(root, paths.log, parseRegiondLine, {lookbackMs, everyLineTimestamped: false}) : undefined
+  const scanRegiond = (path: string) => scanLog(root, path, parseRegiondLine, {lookbackMs, everyLineTimestamped: false})
+  const regiondLog = region ? await scanRegiond(paths.log) : undefined
+  const regiondJournal = region && !regiondLog ? await scanRegiond(paths.journal) : undefined
   const nativeTls = await readNativeTls(root, paths.nginx)
   // What MAAS writes from its secret store for nginx: the full chain, mode 644 (its key is a separate file, never read).
   const tlsCertificate = nativeTls ? await readFirstCertificate(root, paths.tlsCertificate) : undefined
@@ -160,7 +169,7 @@ async function readMaas(root: HostRoot, ids: HostIdentities, lookbackMs: number)
     configFiles,
     databaseName,
     regiondLogPath: root.shown(paths.log),
-    ...(regiondLog ? {regiondLog} : {}),
+    ...(regiondLog ? {regiondLog} : regiondJournal ? {regiondLog: regiondJournal, regiondLogFromJournal: paths.journalctl} : {}),
     ...(nativeTls ? {nativeTls} : {}),
     ...(tlsCertificate ? {tlsCertificate} : {}),
   }

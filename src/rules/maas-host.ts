@@ -40,9 +40,13 @@ export const maasFilePerms: Rule = {
       for (const file of host.maas.configFiles) {
         const access = configFileAccess(file, host.maas.layout)
         if (access.problems.length === 0) continue
+        const asides = [
+          ...(host.maas.layout === 'snap' ? ['on a snap, which has no maas group and runs MAAS as root: root:root'] : []),
+          ...(file.hostPath.endsWith('/regiond.conf') ? ['it holds the database password'] : []),
+        ]
         report({
           target: host.target,
-          message: `${file.file} is ${access.problems.join(', ')}; the guide asks for 640 root:maas${file.hostPath.endsWith('/regiond.conf') ? ' (it holds the database password)' : ''}.`,
+          message: `${file.file} is ${access.problems.join(', ')}; the guide asks for 640 root:maas${asides.length > 0 ? ` (${asides.join('; ')})` : ''}.`,
           evidence: {file: file.file, mode: access.mode, owner: access.owner, group: access.group},
           remediation: access.fix.join(' && '),
           ...lineRef(file.file),

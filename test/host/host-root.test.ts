@@ -280,6 +280,7 @@ describe('hardenctl host --root: MAAS-FILE-PERMS judges who can read or change t
   }
 
   const ASKS = '; the guide asks for 640 root:maas (it holds the database password).'
+  const SNAP_ASKS = '; the guide asks for 640 root:maas (on a snap, which has no maas group and runs MAAS as root: root:root; it holds the database password).'
   const cases: [string, 'deb' | 'snap', {mode: number; uid: number; gid: number}, {message: string; fix: string}[]][] = [
     ['deb as its postinst leaves it (maas:maas 640: the daemons run as maas and rewrite it)', 'deb', {mode: 0o640, uid: IDS.maas, gid: IDS.maasGroup}, []],
     ['deb, stricter than the guide (root:maas 440)', 'deb', {mode: 0o440, uid: IDS.root, gid: IDS.maasGroup}, []],
@@ -293,14 +294,14 @@ describe('hardenctl host --root: MAAS-FILE-PERMS judges who can read or change t
       {message: `owned by uid 1000:maas${ASKS}`, fix: 'sudo chown root:maas /etc/maas/regiond.conf'},
     ]],
     ['snap, readable by everyone: chmod only (there is no maas group to chown to)', 'snap', {mode: 0o644, uid: 0, gid: 0}, [
-      {message: `mode 644 (readable by every local user)${ASKS}`, fix: 'sudo chmod 640 /var/snap/maas/current/regiond.conf'},
+      {message: `mode 644 (readable by every local user)${SNAP_ASKS}`, fix: 'sudo chmod 640 /var/snap/maas/current/regiond.conf'},
     ]],
     ['snap, root:root 600 (its daemons run as root)', 'snap', {mode: 0o600, uid: 0, gid: 0}, []],
     ['snap, readable by the adm group', 'snap', {mode: 0o640, uid: 0, gid: 4}, [
-      {message: `owned by root:adm (group adm can read it)${ASKS}`, fix: 'sudo chown root:root /var/snap/maas/current/regiond.conf'},
+      {message: `owned by root:adm (group adm can read it)${SNAP_ASKS}`, fix: 'sudo chown root:root /var/snap/maas/current/regiond.conf'},
     ]],
     ['snap, owned by a user', 'snap', {mode: 0o600, uid: 1000, gid: 1000}, [
-      {message: `owned by ubuntu:ubuntu${ASKS}`, fix: 'sudo chown root:root /var/snap/maas/current/regiond.conf'},
+      {message: `owned by ubuntu:ubuntu${SNAP_ASKS}`, fix: 'sudo chown root:root /var/snap/maas/current/regiond.conf'},
     ]],
   ]
   for (const [name, layout, stat, expected] of cases) {

@@ -163,6 +163,9 @@ describe('hardenctl host --root: a deb region+rack controller that ignores the g
     const page = await readFile(out, 'utf8')
     for (const rule of ['MAAS-FILE-PERMS', 'MAAS-FIREWALL', 'MAAS-HOST-PORTS', 'MAAS-DB-TLS']) expect(page).toContain(rule)
     for (const secret of Object.values(SECRETS)) expect(page).not.toContain(secret)
+    // Grouped under "hosts" (no model), not "estate".
+    expect(page).toContain('"model":"hosts"')
+    expect(page).not.toContain('"model":"estate"')
   })
 
   it('fails with exit 1 at --fail-on high', async () => {

@@ -41,6 +41,8 @@ function modelOf(target: Target): string {
   if (target.model !== undefined) return `${target.controller ? `${target.controller}:` : ''}${target.model}`
   if (target.namespace !== undefined) return `namespace ${target.namespace}`
   if (target.controller !== undefined) return `controller ${target.controller}`
+  // `hardenctl host` on this host or a copy: no model, one group for the hosts read.
+  if (target.kind === 'host') return 'hosts'
   return 'estate'
 }
 

@@ -73,10 +73,9 @@ export function collectionScript(): string {
     ...kept,
     `for f in ${procNet.map(q).join(' ')}; do whole "$f"; done`,
     `for d in /etc/nginx/sites-enabled /etc/nginx/conf.d /etc/apache2/sites-enabled; do for f in "$R$d"/*; do [ -f "$f" ] && lines "\${f#$R}" ${q(`${SITE_KEEP} { print NR ":" $0 }`)}; done; done`,
-    // The certificates HAProxy's TLS binds serve (`crt PEM`: certificate and key in one file; only the certificate is sent).
-    `for c in $(awk '$1 == "bind" { for (i = 2; i < NF; i++) if ($i == "crt") print $(i + 1) }' "$R"/etc/haproxy/haproxy.cfg 2>/dev/null | sort -u); do case "$c" in /*) lines "$c" ${q(CERTIFICATE_KEEP)};; esac; done`,
-    // The certificates Apache sites serve (whether Landscape's is self-signed).
-    `for c in $(awk '$1 == "SSLCertificateFile" { gsub(/"/, "", $2); print $2 }' "$R"${APACHE_SITES}/* 2>/dev/null | sort -u); do case "$c" in /*) lines "$c" ${q(CERTIFICATE_KEEP)};; esac; done`,
+    // The certificates HAProxy's TLS binds (`crt PEM`: certificate and key in one file) and Apache's
+    // sites serve: only the certificates are sent.
+    `for c in $({ awk '$1 == "bind" { for (i = 2; i < NF; i++) if ($i == "crt") print $(i + 1) }' "$R"/etc/haproxy/haproxy.cfg; awk '$1 == "SSLCertificateFile" { gsub(/"/, "", $2); print $2 }' "$R"${APACHE_SITES}/*; } 2>/dev/null | sort -u); do case "$c" in /*) lines "$c" ${q(CERTIFICATE_KEEP)};; esac; done`,
     `for d in "$R"/etc/postgresql/*/*; do [ -d "$d" ] || continue; p="\${d#$R}"; lines "$p/postgresql.conf" ${q(`${PG_CONF_KEEP} { print NR ":" $0 }`)}; lines "$p/pg_hba.conf" ${q(PG_HBA_KEEP)}; done`,
     `for f in ${HOST_PATHS.logs.map(q).join(' ')}; do`,
     '  [ -f "$R$f" ] && [ -r "$R$f" ] || continue',

@@ -152,7 +152,6 @@ export interface LandscapeVhost {
  * broker passwords and the secret token.
  */
 export interface HostLandscapeServer {
-  serviceConf: string
   /** `DEPLOYED_FROM` in /etc/default/landscape-server: "charm" on a unit of the landscape-server charm. */
   deployedFrom?: ConfigLine
   /** Apache sites in sites-enabled that serve Landscape (its document root, or a proxy rule to its ports on localhost). */

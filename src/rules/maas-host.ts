@@ -462,7 +462,7 @@ export const maasTlsCertExpiry: Rule = {
         report({
           target: host.target,
           severity: expiry.state === 'expired' ? 'high' : 'medium',
-          message: `the certificate ${served.by} (${served.by === NATIVE ? '' : `${served.certificate.hostPath}, `}CN ${served.certificate.subject}) ${describeExpiry(expiry)}${expiry.state === 'expired' ? ': clients that check it refuse the region' : ''}.`,
+          message: `${served.what} ${describeExpiry(expiry)}${expiry.state === 'expired' ? ': clients that check it refuse the region' : ''}.`,
           evidence: {file: served.certificate.file, subject: served.certificate.subject, notAfter: expiry.date, selfSigned: served.certificate.selfSigned},
           remediation: served.renew,
           ...lineRef(served.at.file, served.at.line),
@@ -472,14 +472,20 @@ export const maasTlsCertExpiry: Rule = {
   },
 }
 
-const NATIVE = 'MAAS serves TLS with'
+/** A certificate the MAAS region's clients are served: which (for the message), where it is set, how it is renewed. */
+interface ServedCertificate {
+  certificate: HostCertificate
+  what: string
+  at: {file: string; line?: number}
+  renew: string
+}
 
 /**
  * The certificates clients of the MAAS region are served: MAAS's own (native TLS), and those of the
  * HAProxy frontends in front of it (`bind ... ssl crt PEM`), each with how the guide renews it.
  */
-function servedCertificates(host: HostInventory & {maas: HostMaas}, notEvaluated: RuleContext['notEvaluated']): {certificate: HostCertificate; by: string; at: {file: string; line?: number}; renew: string}[] {
-  const served: {certificate: HostCertificate; by: string; at: {file: string; line?: number}; renew: string}[] = []
+function servedCertificates(host: HostInventory & {maas: HostMaas}, notEvaluated: RuleContext['notEvaluated']): ServedCertificate[] {
+  const served: ServedCertificate[] = []
   const native = host.maas.nativeTls
   if (native) {
     const certificate = host.maas.tlsCertificate
@@ -489,7 +495,7 @@ function servedCertificates(host: HostInventory & {maas: HostMaas}, notEvaluated
       const files = host.maas.layout === 'snap' ? '/var/snap/maas/common/new-server-key.pem /var/snap/maas/common/new-server.pem' : 'new-server-key.pem new-server.pem'
       served.push({
         certificate,
-        by: NATIVE,
+        what: `the certificate MAAS serves TLS with (CN ${certificate.subject})`,
         at: {file: certificate.file},
         renew: `sudo maas config-tls enable ${files} --port ${port}   # with the renewed key and certificate${host.maas.layout === 'snap' ? ' copied there first (the snap reads them only there)' : ''}; automate it with a certbot post-renewal hook (the guide's "Renew certificates")`,
       })
@@ -502,7 +508,7 @@ function servedCertificates(host: HostInventory & {maas: HostMaas}, notEvaluated
       if (!certificate || served.some((s) => s.certificate.hostPath === certificate.hostPath)) continue
       served.push({
         certificate,
-        by: `HAProxy frontend ${frontend.name} serves MAAS with`,
+        what: `the certificate HAProxy frontend ${frontend.name} serves MAAS with (${certificate.hostPath}, CN ${certificate.subject})`,
         at: {file: haproxy!.file, line: bind.line},
         renew: `Renew ${certificate.hostPath}: HAProxy reads certificate and key from that one PEM (\`cat new-server.pem new-server-key.pem | sudo tee ${certificate.hostPath} >/dev/null\`), then \`sudo systemctl reload haproxy\``,
       })

@@ -43,7 +43,7 @@ export async function readLandscapeServer(root: HostRoot): Promise<HostLandscape
     const certificate = await readFirstCertificate(root, file)
     if (certificate) certificates.set(file, certificate)
   }
-  return {serviceConf: root.shown(LANDSCAPE_SERVICE_CONF), ...(deployedFrom ? {deployedFrom} : {}), sites, certificates}
+  return {...(deployedFrom ? {deployedFrom} : {}), sites, certificates}
 }
 
 /** The site's vhosts when it serves Landscape; undefined when it does not. */

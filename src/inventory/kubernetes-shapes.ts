@@ -1,13 +1,23 @@
 /**
- * Zod schemas for the Kubernetes objects hardenctl reads: only the fields rules use, as loose
- * objects so everything else passes through untouched. Field names follow the Kubernetes API
- * reference (core/v1, apps/v1, networking.k8s.io/v1, rbac.authorization.k8s.io/v1).
+ * Zod schemas for the Kubernetes objects hardenctl reads: only the fields rules use are checked,
+ * everything else passes untouched. Field names follow the Kubernetes API reference (core/v1,
+ * apps/v1, networking.k8s.io/v1, rbac.authorization.k8s.io/v1).
  *
  * These schemas only check: no `.default()`, no `.transform()`. The Kubernetes reader keeps the
  * object it was given rather than zod's copy (half the memory for 24k pods), which is only sound
  * while validation changes nothing.
  */
 import {z} from 'zod'
+
+/**
+ * An object whose listed fields are checked and whose other fields are let be. The reader keeps the
+ * object it was given, every field of it, never zod's output: so the type is a loose object's, but
+ * zod runs in strip mode, which does not copy the unchecked fields into an output thrown away
+ * (`z.looseObject` does: validating the bench estate's pods and StatefulSets took 40 % longer).
+ */
+function checkedObject<Shape extends z.core.$ZodLooseShape>(shape: Shape): z.ZodObject<Shape, z.core.$loose> {
+  return z.object(shape) as unknown as z.ZodObject<Shape, z.core.$loose>
+}
 
 /**
  * Labels and annotations: a map of strings, checked in place. `z.record` would copy every map of
@@ -25,23 +35,23 @@ function describeJson(value: unknown): string {
   return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'a map' : `a ${typeof value}`
 }
 
-export const objectMetaSchema = z.looseObject({
+export const objectMetaSchema = checkedObject({
   name: z.string({error: 'expected metadata.name (a string)'}),
   namespace: z.string().optional(),
   uid: z.string().optional(),
   labels: stringMap.optional(),
   annotations: stringMap.optional(),
   ownerReferences: z
-    .array(z.looseObject({kind: z.string(), name: z.string(), uid: z.string().optional(), controller: z.boolean().optional()}))
+    .array(checkedObject({kind: z.string(), name: z.string(), uid: z.string().optional(), controller: z.boolean().optional()}))
     .optional(),
 })
 
-export const capabilitiesSchema = z.looseObject({
+export const capabilitiesSchema = checkedObject({
   add: z.array(z.string()).optional(),
   drop: z.array(z.string()).optional(),
 })
 
-export const securityContextSchema = z.looseObject({
+export const securityContextSchema = checkedObject({
   runAsUser: z.number().int().optional(),
   runAsGroup: z.number().int().optional(),
   runAsNonRoot: z.boolean().optional(),
@@ -51,32 +61,32 @@ export const securityContextSchema = z.looseObject({
   capabilities: capabilitiesSchema.optional(),
 })
 
-export const podSecurityContextSchema = z.looseObject({
+export const podSecurityContextSchema = checkedObject({
   runAsUser: z.number().int().optional(),
   runAsGroup: z.number().int().optional(),
   runAsNonRoot: z.boolean().optional(),
   fsGroup: z.number().int().optional(),
 })
 
-export const containerPortSchema = z.looseObject({
+export const containerPortSchema = checkedObject({
   name: z.string().optional(),
   containerPort: z.number().int(),
   protocol: z.string().optional(),
 })
 
-export const containerSchema = z.looseObject({
+export const containerSchema = checkedObject({
   name: z.string(),
   image: z.string().optional(),
   ports: z.array(containerPortSchema).optional(),
   securityContext: securityContextSchema.optional(),
 })
 
-export const volumeSchema = z.looseObject({
+export const volumeSchema = checkedObject({
   name: z.string(),
-  hostPath: z.looseObject({path: z.string(), type: z.string().optional()}).optional(),
+  hostPath: checkedObject({path: z.string(), type: z.string().optional()}).optional(),
 })
 
-export const podSpecSchema = z.looseObject({
+export const podSpecSchema = checkedObject({
   serviceAccountName: z.string().optional(),
   automountServiceAccountToken: z.boolean().optional(),
   hostNetwork: z.boolean().optional(),
@@ -89,22 +99,22 @@ export const podSpecSchema = z.looseObject({
   volumes: z.array(volumeSchema).optional(),
 })
 
-export const podSchema = z.looseObject({
+export const podSchema = checkedObject({
   metadata: objectMetaSchema,
   spec: podSpecSchema,
-  status: z.looseObject({phase: z.string().optional(), podIP: z.string().optional()}).optional(),
+  status: checkedObject({phase: z.string().optional(), podIP: z.string().optional()}).optional(),
 })
 
-const podTemplateSchema = z.looseObject({
-  metadata: z.looseObject({labels: stringMap.optional(), annotations: stringMap.optional()}).optional(),
+const podTemplateSchema = checkedObject({
+  metadata: checkedObject({labels: stringMap.optional(), annotations: stringMap.optional()}).optional(),
   spec: podSpecSchema,
 })
 
-export const workloadSchema = z.looseObject({
+export const workloadSchema = checkedObject({
   metadata: objectMetaSchema,
-  spec: z.looseObject({
+  spec: checkedObject({
     replicas: z.number().int().optional(),
-    selector: z.looseObject({matchLabels: stringMap.optional()}).optional(),
+    selector: checkedObject({matchLabels: stringMap.optional()}).optional(),
     template: podTemplateSchema,
   }),
 })
@@ -114,19 +124,19 @@ export const workloadSchema = z.looseObject({
  * `spec.jobTemplate.spec.template`. The inventory keeps it among the workloads as a view whose
  * `spec.template` is that template (see `cronJobAsWorkload`), so every workload rule judges it.
  */
-export const cronJobSchema = z.looseObject({
+export const cronJobSchema = checkedObject({
   metadata: objectMetaSchema,
-  spec: z.looseObject({
+  spec: checkedObject({
     schedule: z.string().optional(),
     suspend: z.boolean().optional(),
-    jobTemplate: z.looseObject({
-      metadata: z.looseObject({labels: stringMap.optional(), annotations: stringMap.optional()}).optional(),
-      spec: z.looseObject({template: podTemplateSchema}),
+    jobTemplate: checkedObject({
+      metadata: checkedObject({labels: stringMap.optional(), annotations: stringMap.optional()}).optional(),
+      spec: checkedObject({template: podTemplateSchema}),
     }),
   }),
 })
 
-export const servicePortSchema = z.looseObject({
+export const servicePortSchema = checkedObject({
   name: z.string().optional(),
   port: z.number().int(),
   targetPort: z.union([z.number().int(), z.string()]).optional(),
@@ -134,9 +144,9 @@ export const servicePortSchema = z.looseObject({
   protocol: z.string().optional(),
 })
 
-export const serviceSchema = z.looseObject({
+export const serviceSchema = checkedObject({
   metadata: objectMetaSchema,
-  spec: z.looseObject({
+  spec: checkedObject({
     type: z.string().optional(),
     selector: stringMap.optional(),
     ports: z.array(servicePortSchema).optional(),
@@ -145,29 +155,27 @@ export const serviceSchema = z.looseObject({
     loadBalancerSourceRanges: z.array(z.string()).optional(),
     externalTrafficPolicy: z.string().optional(),
   }),
-  status: z
-    .looseObject({
-      loadBalancer: z.looseObject({ingress: z.array(z.looseObject({ip: z.string().optional(), hostname: z.string().optional()})).optional()}).optional(),
+  status: checkedObject({
+      loadBalancer: checkedObject({ingress: z.array(checkedObject({ip: z.string().optional(), hostname: z.string().optional()})).optional()}).optional(),
     })
     .optional(),
 })
 
-export const ingressSchema = z.looseObject({
+export const ingressSchema = checkedObject({
   metadata: objectMetaSchema,
-  spec: z.looseObject({
+  spec: checkedObject({
     ingressClassName: z.string().optional(),
-    tls: z.array(z.looseObject({hosts: z.array(z.string()).optional(), secretName: z.string().optional()})).optional(),
+    tls: z.array(checkedObject({hosts: z.array(z.string()).optional(), secretName: z.string().optional()})).optional(),
     rules: z
       .array(
-        z.looseObject({
+        checkedObject({
           host: z.string().optional(),
-          http: z
-            .looseObject({
+          http: checkedObject({
               paths: z.array(
-                z.looseObject({
+                checkedObject({
                   path: z.string().optional(),
-                  backend: z.looseObject({
-                    service: z.looseObject({name: z.string(), port: z.looseObject({number: z.number().int().optional(), name: z.string().optional()}).optional()}).optional(),
+                  backend: checkedObject({
+                    service: checkedObject({name: z.string(), port: checkedObject({number: z.number().int().optional(), name: z.string().optional()}).optional()}).optional(),
                   }),
                 }),
               ),
@@ -180,37 +188,37 @@ export const ingressSchema = z.looseObject({
   }),
 })
 
-const labelSelectorSchema = z.looseObject({
+const labelSelectorSchema = checkedObject({
   matchLabels: stringMap.optional(),
   matchExpressions: z
-    .array(z.looseObject({key: z.string(), operator: z.string(), values: z.array(z.string()).optional()}))
+    .array(checkedObject({key: z.string(), operator: z.string(), values: z.array(z.string()).optional()}))
     .optional(),
 })
 
-const networkPolicyPeerSchema = z.looseObject({
+const networkPolicyPeerSchema = checkedObject({
   podSelector: labelSelectorSchema.optional(),
   namespaceSelector: labelSelectorSchema.optional(),
-  ipBlock: z.looseObject({cidr: z.string(), except: z.array(z.string()).optional()}).optional(),
+  ipBlock: checkedObject({cidr: z.string(), except: z.array(z.string()).optional()}).optional(),
 })
 
-const networkPolicyPortSchema = z.looseObject({
+const networkPolicyPortSchema = checkedObject({
   protocol: z.string().optional(),
   port: z.union([z.number().int(), z.string()]).optional(),
   endPort: z.number().int().optional(),
 })
 
-export const networkPolicySchema = z.looseObject({
+export const networkPolicySchema = checkedObject({
   metadata: objectMetaSchema,
-  spec: z.looseObject({
+  spec: checkedObject({
     // Absent (or null) is the empty selector, every pod, as the API server decodes it: the reader sets it so.
     podSelector: labelSelectorSchema.optional(),
     policyTypes: z.array(z.enum(['Ingress', 'Egress'])).optional(),
-    ingress: z.array(z.looseObject({from: z.array(networkPolicyPeerSchema).optional(), ports: z.array(networkPolicyPortSchema).optional()})).optional(),
-    egress: z.array(z.looseObject({to: z.array(networkPolicyPeerSchema).optional(), ports: z.array(networkPolicyPortSchema).optional()})).optional(),
+    ingress: z.array(checkedObject({from: z.array(networkPolicyPeerSchema).optional(), ports: z.array(networkPolicyPortSchema).optional()})).optional(),
+    egress: z.array(checkedObject({to: z.array(networkPolicyPeerSchema).optional(), ports: z.array(networkPolicyPortSchema).optional()})).optional(),
   }),
 })
 
-export const policyRuleSchema = z.looseObject({
+export const policyRuleSchema = checkedObject({
   apiGroups: z.array(z.string()).optional(),
   resources: z.array(z.string()).optional(),
   verbs: z.array(z.string()),
@@ -218,21 +226,21 @@ export const policyRuleSchema = z.looseObject({
   nonResourceURLs: z.array(z.string()).optional(),
 })
 
-export const roleSchema = z.looseObject({
+export const roleSchema = checkedObject({
   metadata: objectMetaSchema,
   // A ClusterRole with an aggregationRule may have no rules at all.
   rules: z.array(policyRuleSchema).nullish(),
 })
 
-export const subjectSchema = z.looseObject({
+export const subjectSchema = checkedObject({
   kind: z.string(),
   name: z.string(),
   namespace: z.string().optional(),
 })
 
-export const roleBindingSchema = z.looseObject({
+export const roleBindingSchema = checkedObject({
   metadata: objectMetaSchema,
-  roleRef: z.looseObject({apiGroup: z.string().optional(), kind: z.string(), name: z.string()}),
+  roleRef: checkedObject({apiGroup: z.string().optional(), kind: z.string(), name: z.string()}),
   subjects: z.array(subjectSchema).nullish(),
 })
 
@@ -240,30 +248,30 @@ export const roleBindingSchema = z.looseObject({
  * A Service the API server calls (admissionregistration.k8s.io/v1 and apiregistration.k8s.io/v1
  * `ServiceReference`): `port` defaults to 443 in both APIs.
  */
-const serviceReferenceSchema = z.looseObject({namespace: z.string(), name: z.string(), port: z.number().int().optional()})
+const serviceReferenceSchema = checkedObject({namespace: z.string(), name: z.string(), port: z.number().int().optional()})
 
 /** A ValidatingWebhookConfiguration or MutatingWebhookConfiguration: who the API server calls on admission. */
-export const webhookConfigurationSchema = z.looseObject({
+export const webhookConfigurationSchema = checkedObject({
   metadata: objectMetaSchema,
   webhooks: z
     .array(
-      z.looseObject({
+      checkedObject({
         name: z.string(),
-        clientConfig: z.looseObject({service: serviceReferenceSchema.optional(), url: z.string().optional()}),
+        clientConfig: checkedObject({service: serviceReferenceSchema.optional(), url: z.string().optional()}),
       }),
     )
     .optional(),
 })
 
 /** An aggregated API: the API server proxies a group/version to `spec.service` (absent or null for the built-in, Local ones). */
-export const apiServiceSchema = z.looseObject({
+export const apiServiceSchema = checkedObject({
   metadata: objectMetaSchema,
-  spec: z.looseObject({service: serviceReferenceSchema.nullable().optional()}).optional(),
+  spec: checkedObject({service: serviceReferenceSchema.nullable().optional()}).optional(),
 })
 
-export const namespaceSchema = z.looseObject({metadata: objectMetaSchema})
-export const serviceAccountSchema = z.looseObject({metadata: objectMetaSchema})
-export const genericObjectSchema = z.looseObject({metadata: objectMetaSchema})
+export const namespaceSchema = checkedObject({metadata: objectMetaSchema})
+export const serviceAccountSchema = checkedObject({metadata: objectMetaSchema})
+export const genericObjectSchema = checkedObject({metadata: objectMetaSchema})
 
 export type PodSpec = z.infer<typeof podSpecSchema>
 export type Container = z.infer<typeof containerSchema>

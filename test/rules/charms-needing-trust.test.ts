@@ -1,5 +1,8 @@
+import {fileURLToPath} from 'node:url'
+
 import {describe, expect, it} from 'vitest'
 
+import {runAudit} from '../../src/audit/run-audit.js'
 import {jujuTrust} from '../../src/rules/juju-applications.js'
 import {app, findings, inventory, model} from './factories.js'
 
@@ -19,6 +22,14 @@ describe('JUJU-TRUST for charms whose own documentation or deployment module ask
     // Data Platform: "--trust is required to create some K8s resources".
     ['mysql', 'mysql-k8s', 'it creates its primary and replica Services and labels its pods'],
     ['kafka', 'kafka-k8s', 'it creates NodePort Services and patches its StatefulSet for juju refresh'],
+    // Charmed Kubeflow 1.10 trusts every application but minio; each charm applies cluster objects or patches its Service.
+    ['admission-webhook', 'admission-webhook', 'it applies its PodDefault CRD, a ClusterRole and the mutating webhook for pods'],
+    ['kfp-metadata-writer', 'kfp-metadata-writer', 'its workload watches and patches pods in every namespace as its ServiceAccount'],
+    // Needs trust for its own Service only: the reason says so, for the audit to weigh.
+    ['envoy', 'envoy', 'it patches its own Service, and nothing else'],
+    // Identity Platform and MLflow.
+    ['hydra', 'hydra', 'it creates its admin and public Services'],
+    ['mlflow-server', 'mlflow-server', 'it patches its own Service, ClusterIP or NodePort'],
   ])('%s (%s): audit and allow, naming why, with no --remove to run', (name, charm, reason) => {
     const fix = trustFix(name, charm)
     expect(fix).toBe(
@@ -33,5 +44,20 @@ describe('JUJU-TRUST for charms whose own documentation or deployment module ask
     // self-signed-certificates only signs CSRs from relation data: its docs deploy it without --trust.
     const fix = trustFix('ca', 'self-signed-certificates')
     expect(fix).toMatch(/^juju trust -m prod:m ca --remove {3}# or: juju config -m prod:m ca trust=false/)
+    // Kubeflow deploys minio without trust, so MLflow's trusted minio is told to drop it.
+    expect(trustFix('mlflow-minio', 'minio')).toMatch(/^juju trust -m prod:m mlflow-minio --remove/)
+  })
+})
+
+describe('JUJU-TRUST on real bundles that trust what needs it', () => {
+  it.each([
+    // Every trusted application's charm creates or patches Kubernetes objects (research in known-charms.ts).
+    ['canonical__bundle-kubeflow__releases__1.10__stable__bundle.yaml', 36],
+    ['canonical__cos-lite-bundle__bundle.yaml', 4],
+  ])('%s: every JUJU-TRUST fix keeps trust and says why; none prints --remove as the command to run', async (file, trusted) => {
+    const result = await runAudit({from: [fileURLToPath(new URL(`../real-world/bundles/${file}`, import.meta.url))], toolVersion: 'test'})
+    const fixes = result.report.findings.filter((finding) => finding.rule === 'JUJU-TRUST').map((finding) => finding.remediation)
+    expect(fixes).toHaveLength(trusted)
+    for (const fix of fixes) expect(fix).toMatch(/^audit \S+ and add "[^"]+" to trust\.allow in hardenctl\.yaml: \S+ needs --trust \(.+\), so `juju trust .* --remove` would break it$/)
   })
 })

@@ -229,14 +229,79 @@ const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
   // --trust" and "juju deploy istio-gateway --trust --config kind=ingress istio-ingressgateway".
   'istio-pilot': 'it installs the Istio control plane into the cluster',
   'istio-gateway': "it creates the Istio gateway's Deployment and Service",
-  // canonical/bundle-kubeflow releases/1.10/stable/bundle.yaml@c5591004 sets `trust: true` on these (and on nearly
-  // every Kubeflow charm; only those whose reason was checked are listed).
+  // canonical/bundle-kubeflow releases/1.10/stable/bundle.yaml@c5591004 sets `trust: true` on these and on every
+  // other application but minio.
   // canonical/kubeflow-roles-operator README.md: "Implemented specifically in this charm are aggregation `ClusterRoles`".
   'kubeflow-roles': "it creates Kubeflow's aggregation ClusterRoles",
   // canonical/metacontroller-operator src/files/manifests/metacontroller-crds-v1.yaml, metacontroller-rbac.yaml.
   'metacontroller-operator': 'it applies its CRDs and cluster RBAC',
   // canonical/training-operator src/crds_manifests.yaml, src/auth_manifests.yaml, webhook templates.
   'training-operator': 'it applies its CRDs, cluster RBAC and webhooks',
+  // The rest of the 1.10 bundle's trusted charms. Each one's terraform/main.tf sets `trust = true`; what the charm
+  // applies is read in its src/charm.py and templates (KubernetesResourceHandler, KubernetesServicePatch, whose
+  // 403 says "`juju trust` this application"), at the commits named. Those whose reason ends "and nothing else" write only their own
+  // namespace's Services: trust gives them far more than they use, which the audit of them should weigh.
+  // canonical/admission-webhook-operator README.md@03c7c854 "juju deploy admission-webhook --trust"; src/charm.py@a2145a22.
+  'admission-webhook': 'it applies its PodDefault CRD, a ClusterRole and the mutating webhook for pods',
+  // canonical/argo-operators charms/argo-controller/src/charm.py@ef49b61f.
+  'argo-controller': "it applies the Argo CRDs, cluster RBAC, and MinIO's ConfigMap and Secret",
+  // canonical/dex-auth-operator src/charm.py@01d1cf1e: Dex's storage is `kubernetes` (dex.coreos.com CRDs it creates).
+  'dex-auth': 'its Dex keeps its state in CRDs it creates itself, and it patches its Service',
+  // canonical/envoy-operator src/charm.py@bc96b40c.
+  envoy: 'it patches its own Service, and nothing else',
+  // canonical/notebook-operators charms/jupyter-controller/src/charm.py@8fbb8e05, jupyter-ui/src/charm.py@44891b94.
+  'jupyter-controller': 'it applies the Notebook CRD and its ClusterRoles',
+  'jupyter-ui': 'it applies its ClusterRole and binding and patches its Service',
+  // canonical/katib-operators charms/katib-controller/src/charm.py@0aa1581c, katib-db-manager/src/charm.py@b95db83e,
+  // katib-ui/src/charm.py@66b4b4ef.
+  'katib-controller': 'it applies the Katib CRDs, cluster RBAC and its validating and mutating webhooks',
+  'katib-db-manager': 'it applies its ClusterRole and binding and patches its Service',
+  'katib-ui': 'it applies its ClusterRole and binding and patches its Service',
+  // canonical/kfp-operators charms/kfp-*/src/charm.py: kfp-api@379e2e49, kfp-persistence@f2176bf5,
+  // kfp-profile-controller@043dc2a8, kfp-schedwf@53ab76c4, kfp-viewer@035d3c31, kfp-viz@9e75fcea, kfp-ui@c3d24894.
+  // kfp-metadata-writer@0e1e08b6 applies nothing, but its workload watches and patches pods in every namespace
+  // (`namespace_to_watch=""`) as the application's ServiceAccount, which only trust lets it do; kfp-ui's workload
+  // likewise reads pods, logs and secrets in the users' namespaces.
+  'kfp-api': 'it applies the Pipelines ClusterRoles and two more Services, and patches its Service',
+  'kfp-metadata-writer': 'its workload watches and patches pods in every namespace as its ServiceAccount',
+  'kfp-persistence': 'it applies its ClusterRole and binding and requests a ServiceAccount token',
+  'kfp-profile-controller': "it applies a cluster-wide DecoratorController that fills every pipelines user's namespace",
+  'kfp-schedwf': 'it applies the ScheduledWorkflow CRD and requests a ServiceAccount token',
+  'kfp-ui': "its workload reads pods, logs and secrets in the users' namespaces, and it patches its Service",
+  'kfp-viewer': 'it applies the Viewer CRD and its RBAC',
+  'kfp-viz': 'it patches its own Service, and nothing else',
+  // canonical/knative-operators charms/knative-*/README.md@0c8ed0b4, @01f6c1bd: "juju deploy knative-... --trust".
+  'knative-operator': 'it applies the Knative operator CRDs and cluster RBAC',
+  'knative-serving': 'it creates the knative-serving namespace and its KnativeServing',
+  'knative-eventing': 'it creates the knative-eventing namespace and its KnativeEventing',
+  // canonical/kserve-operators charms/kserve-controller/README.md@2bb6dd82 (--trust); src/charm.py@94c069f7.
+  'kserve-controller': 'it applies the KServe CRDs, cluster RBAC and webhooks',
+  // canonical/kubeflow-dashboard-operator README.md@10a0ffe4 "juju deploy kubeflow-dashboard --trust"; src/charm.py@d274e0db.
+  'kubeflow-dashboard': 'it applies the Profile CRD and its ClusterRole, and patches its Service',
+  // canonical/kubeflow-profiles-operator src/charm.py@34e12187: its controller creates every user's namespace and RBAC.
+  'kubeflow-profiles': "it applies the Profile CRDs and creates users' namespaces and their RBAC",
+  // canonical/kubeflow-volumes-operator src/charm.py@c873ef82.
+  'kubeflow-volumes': 'it applies its ClusterRole and binding and patches its Service',
+  // canonical/mlmd-operator README.md@05cb4070 (--trust); src/charm.py@4582278a.
+  mlmd: 'it creates a second Service and patches its own, and nothing else',
+  // canonical/oidc-gatekeeper-operator src/charm.py@df9c84d7.
+  'oidc-gatekeeper': 'it patches its own Service, and nothing else',
+  // canonical/pvcviewer-operator src/charm.py@da2d9ca9.
+  'pvcviewer-operator': 'it applies the PVCViewer CRD, cluster RBAC and its webhooks',
+  // canonical/kubeflow-tensorboards-operator charms/tensorboard-controller/src/charm.py@fba41aae,
+  // tensorboards-web-app/src/charm.py@f1a6a844.
+  'tensorboard-controller': 'it applies the Tensorboard CRD and its ClusterRole',
+  'tensorboards-web-app': 'it applies its ClusterRoles and patches its Service',
+  // Charmed MLflow. canonical/mlflow-operator src/charm.py@00cd2443 (KubernetesServicePatch, ClusterIP or NodePort);
+  // later revisions also apply Kubeflow PodDefaults and Secrets (src/poddefaults/, src/secrets/).
+  'mlflow-server': 'it patches its own Service, ClusterIP or NodePort',
+
+  // Identity Platform. canonical/hydra-operator README: "juju deploy hydra --trust"; src/manifests/svc.yaml@991bbbf0
+  // (admin and public Services), src/manifests/secret.yaml@bd951ccb.
+  hydra: 'it creates its admin and public Services',
+  // canonical/kratos-operator src/config_map.py@162382f6 (its config lives in ConfigMaps it creates),
+  // src/k8s_network_policies.py@2a4f7824 ("`juju trust` this application" on 403), src/manifests/svc.yaml.
+  kratos: 'it keeps its configuration in ConfigMaps it creates, and creates its Services',
 }
 
 /** Why the charm needs `--trust`, when its documentation says it does. */

@@ -26,6 +26,23 @@ export function bundleChanges(remediation: string): BundleChange[] {
   return changes
 }
 
+/**
+ * What a remediation says after its commands (`   # configure lego …; mysql-k8s then refuses …`):
+ * the same holds before deploy. Alternatives (`# or: juju …`) and steps against a running model
+ * (`restart …: kubectl -n … rollout restart …`) are not notes for a bundle, and are left out.
+ */
+export function remediationNotes(remediation: string): string[] {
+  const comment = /#\s*(.*)$/m.exec(remediation)?.[1]
+  if (!comment) return []
+  return comment
+    .split(/;\s+/)
+    .map((note) => note.trim())
+    .filter((note) => note !== '' && !/^or\b/.test(note) && !RUNS_AGAINST_A_MODEL.test(note))
+}
+
+/** A command that acts on what is deployed; `juju info` only reads Charmhub. */
+const RUNS_AGAINST_A_MODEL = /\b(kubectl|sudo|systemctl)\b|\bjuju (?!info\b)[a-z-]+/
+
 /** `juju …` invocations in a remediation, split into words (quotes kept together), flags included. */
 function jujuCommands(remediation: string): string[][] {
   const commands: string[][] = []

@@ -9,7 +9,7 @@ import type {Application, Inventory, Model} from '../inventory/types.js'
 import {type DataPath, formatPath, type SourceRef} from '../sources/document.js'
 import {charmName} from '../rules/helpers/charms.js'
 import {trustNeededBecause} from '../rules/helpers/known-charms.js'
-import {type BundleChange, bundleChanges} from './command-edits.js'
+import {type BundleChange, bundleChanges, remediationNotes} from './command-edits.js'
 
 interface EditContext {
   finding: Finding
@@ -154,7 +154,8 @@ function fromCommands(context: EditContext): string | undefined {
   const edits = changes.map((change) => describeChange(change, context, added))
   // A TLS Secret an ingress charm reads is not part of any bundle.
   if (/create secret tls/.test(context.finding.remediation)) edits.push("and, before deploying, create the kubernetes.io/tls Secret it names in the model's namespace")
-  return edits.join('; ')
+  const notes = remediationNotes(context.finding.remediation)
+  return edits.join('; ') + (notes.length > 0 ? ` (${notes.join('; ')})` : '')
 }
 
 function describeChange(change: BundleChange, context: EditContext, added: ReadonlySet<string>): string {

@@ -207,9 +207,14 @@ describe('review says how to change the bundle or the charm, not what to run aft
     )
     expect(fixes.get('JUJU-CHARM-SOURCE postgresql')).toBe(`${file}:18: set applications.postgresql.channel to 14/stable (it is 14/candidate)`)
     // No provider in the bundle: add one, then the relation to it; each named once.
+    // What holds before deploy too is kept from the post-deploy fix: Charmed PostgreSQL then takes TLS clients only.
     expect(fixes.get('TLS-DB-PLAINTEXT postgresql')).toBe(
-      `${file}:45: add \`self-signed-certificates: {charm: self-signed-certificates}\` under applications; ${file}:45: add \`- [postgresql:certificates, self-signed-certificates:certificates]\` under relations`,
+      `${file}:45: add \`self-signed-certificates: {charm: self-signed-certificates}\` under applications; ${file}:45: add \`- [postgresql:certificates, self-signed-certificates:certificates]\` under relations` +
+        ' (postgresql-k8s then accepts only TLS connections, every pg_hba line of its clients hostssl: check first that its clients (livepatch) connect with TLS, or they are cut off)',
     )
+    // What only a running model needs is not: Livepatch's restart once TLS is enabled after relating.
+    expect(fixes.get('LIVEPATCH-DB-TLS postgresql')).toContain('check first that its clients (livepatch) connect with TLS')
+    expect(fixes.get('LIVEPATCH-DB-TLS postgresql')).not.toMatch(/restart|kubectl/)
     for (const fix of fixes.values()) expect(fix).not.toMatch(/\bjuju (trust|config|integrate|refresh|expose|unexpose|deploy) /)
   })
 

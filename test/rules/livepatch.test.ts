@@ -175,7 +175,8 @@ describe('LIVEPATCH-DB-TLS', () => {
     expect(f).toMatchObject({rule: 'LIVEPATCH-DB-TLS', severity: 'medium', target: {name: 'postgresql'}})
     expect(f?.remediation).toBe(
       'juju deploy -m prod:livepatch self-signed-certificates && juju integrate -m prod:livepatch postgresql:certificates self-signed-certificates:certificates' +
-        '   # once postgresql serves TLS, restart the Livepatch server so it reconnects (the guide: needed when TLS is enabled after relating): kubectl -n livepatch rollout restart statefulset/livepatch',
+        '   # postgresql-k8s then accepts only TLS connections, every pg_hba line of its clients hostssl: check first that its clients (livepatch) connect with TLS, or they are cut off;' +
+        ' once postgresql serves TLS, restart the Livepatch server so it reconnects (the guide: needed when TLS is enabled after relating): kubectl -n livepatch rollout restart statefulset/livepatch',
     )
   })
 

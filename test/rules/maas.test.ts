@@ -72,7 +72,10 @@ describe('MAAS-DB-TLS', () => {
     m.applications.set('postgresql', {...app('postgresql', {channel: '16/stable'}), model: 'maas', controller: 'prod'})
     const pki = model('pki', {apps: [app('vault', {channel: '1.16/stable'})], offers: [{name: 'vault-pki', application: 'vault', url: 'prod:admin/pki.vault-pki', endpoints: [{name: 'vault-pki', interface: 'tls-certificates'}]}]})
     const [f] = findings(maasDbTls, inventory({models: [m, pki]}))
-    expect(f?.remediation).toBe('juju consume -m prod:maas prod:admin/pki.vault-pki && juju integrate -m prod:maas postgresql:client-certificates vault-pki:vault-pki')
+    expect(f?.remediation).toBe(
+      'juju consume -m prod:maas prod:admin/pki.vault-pki && juju integrate -m prod:maas postgresql:client-certificates vault-pki:vault-pki' +
+        '   # postgresql then accepts only TLS connections, every pg_hba line of its clients hostssl: check first that its clients (maas-region) connect with TLS, or they are cut off',
+    )
   })
 
   it('does not count a placeholder certificate as TLS (MAAS-TLS)', () => {

@@ -78,6 +78,26 @@ describe('TLS-MISSING-RELATION', () => {
 })
 
 describe('TLS-DB-PLAINTEXT', () => {
+  const PG_THEN_TLS_ONLY = '   # postgresql then accepts only TLS connections, every pg_hba line of its clients hostssl: check first that every client connects with TLS, or it is cut off'
+
+  it('says which clients must use TLS first where the database then refuses them without it (Charmed MySQL)', () => {
+    // Charmed MySQL sets require_secure_transport and kills every session once it has a certificate: MLflow's
+    // PyMySQL and Kubeflow's Go clients connect without TLS unless told to.
+    const m = model('m', {
+      apps: [app('mlflow-mysql', {charm: 'mysql-k8s', channel: '8.0/stable'}), app('mlflow-server'), app('cos-agent', {charm: 'grafana-agent-k8s'})],
+      relations: [relation('mlflow-server:relational-db', 'mlflow-mysql:mysql', 'mysql'), relation('cos-agent:metrics-endpoint', 'mlflow-mysql:metrics-endpoint', 'prometheus_scrape')],
+    })
+    const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
+    expect(f?.remediation).toBe(
+      'juju deploy -m prod:m self-signed-certificates && juju integrate -m prod:m mlflow-mysql:certificates self-signed-certificates:certificates' +
+        '   # mysql-k8s then refuses connections without TLS, setting require_secure_transport, and ends the open ones: check first that its clients (mlflow-server) connect with TLS, or they are cut off',
+    )
+  })
+
+  it('has no such note for a charm not known to refuse clients without TLS once it has a certificate (rabbitmq-server)', () => {
+    const m = model('m', {apps: [app('rabbitmq-server'), app('nova')], relations: [relation('nova:amqp', 'rabbitmq-server:amqp', 'rabbitmq')]})
+    expect(findings(tlsDbPlaintext, inventory({models: [m]}))[0]?.remediation).not.toContain('#')
+  })
   it('flags databases and brokers without a certificates relation, naming the provider the model has', () => {
     const m = model('m', {
       apps: [app('postgresql', {charm: 'ch:postgresql', channel: '14/stable'}), app('mysql', {charm: 'mysql-k8s'}), app('rabbitmq-server', {channel: 'latest/edge'}), app('ca', {charm: 'self-signed-certificates'}), app('web')],
@@ -86,7 +106,8 @@ describe('TLS-DB-PLAINTEXT', () => {
     const fs = findings(tlsDbPlaintext, inventory({models: [m]}))
     expect(fs.map((f) => f.target.name)).toEqual(['postgresql', 'rabbitmq-server'])
     expect(fs[0]).toMatchObject({severity: 'medium', evidence: {charm: 'postgresql', provider: 'ca (self-signed-certificates)'}})
-    expect(fs[0]?.remediation).toBe('juju integrate -m prod:m postgresql:certificates ca:certificates')
+    // Charmed PostgreSQL turns every client line of pg_hba to hostssl once it has a certificate: the fix says to check the clients first.
+    expect(fs[0]?.remediation).toBe(`juju integrate -m prod:m postgresql:certificates ca:certificates${PG_THEN_TLS_ONLY}`)
     expect(fs[1]?.remediation).toBe('juju integrate -m prod:m rabbitmq-server:certificates ca:certificates')
   })
 
@@ -131,7 +152,7 @@ describe('TLS-DB-PLAINTEXT', () => {
     })
     const fs = findings(tlsDbPlaintext, inventory({models: [m]}))
     expect(fs.map((f) => f.target.name)).toEqual(['pg16', 'pg'])
-    expect(fs[0]?.remediation).toBe('juju integrate -m prod:m pg16:client-certificates vault:vault-pki')
+    expect(fs[0]?.remediation).toBe(`juju integrate -m prod:m pg16:client-certificates vault:vault-pki${PG_THEN_TLS_ONLY}`)
     expect(fs[1]?.remediation).not.toMatch(/pg:certificates|juju integrate/)
     expect(fs[1]?.remediation).toContain('`juju info postgresql` lists its relations')
     expect(fs[1]?.remediation).toContain('vault:vault-pki')
@@ -143,7 +164,7 @@ describe('TLS-DB-PLAINTEXT', () => {
     })
     const m = model('m', {apps: [app('postgresql'), app('lego')]})
     const [f] = findings(tlsDbPlaintext, inventory({models: [m], charms: [pg16]}))
-    expect(f?.remediation).toBe('juju integrate -m prod:m postgresql:client-certificates lego:certificates')
+    expect(f?.remediation).toBe(`juju integrate -m prod:m postgresql:client-certificates lego:certificates${PG_THEN_TLS_ONLY}`)
   })
 
   it('deploys a provider first when the estate has none', () => {

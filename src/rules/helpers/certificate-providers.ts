@@ -7,6 +7,7 @@ import type {Application, Inventory, Model} from '../../inventory/types.js'
 import {charmName, CHARMS, isCharmIn} from './charms.js'
 import {TLS_CERTIFICATE_INTERFACES} from './interfaces.js'
 import {certificateEndpoints, issuingEndpoint, knownCharm} from './known-charms.js'
+import {relationsOf} from './relations.js'
 import {appModelArg, modelArg} from './targets.js'
 
 export interface CertificateProvider {
@@ -213,6 +214,7 @@ export function certificatesFix(inventory: Inventory, model: Model, app: Applica
   const notes = [
     provider.note,
     choice.publicFacing && provider.selfSigned ? 'a self-signed CA must be handed to every client; lego gives one they already trust' : undefined,
+    clientsMustUseTls(model, app),
   ].filter((n): n is string => n !== undefined)
   const noteText = notes.join('; ')
   const note = noteText ? `   # ${noteText}` : ''
@@ -258,3 +260,19 @@ export function proxyCertificateFix(inventory: Inventory, model: Model, proxy: A
   const configFix = `juju config -m ${appModelArg(proxy)} ${proxy.name} ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"`
   return {text: `${configFix}   # a certificate from a CA the clients trust (e.g. LetsEncrypt)`}
 }
+
+/** Endpoints over which nothing connects to a database as its client: certificates, observability, backups, replication. */
+const NOT_CLIENT_ENDPOINTS = /^(certificates|client-certificates|peer-certificates|metrics-endpoint|grafana-dashboard|logging|cos-agent|s3-parameters|replication|replication-offer|async-primary|async-replica|tracing)$/
+
+/**
+ * For a charm that refuses clients without TLS once it has a certificate: which of its related
+ * applications must connect with TLS first. The fix must say so, or it cuts those that do not.
+ */
+function clientsMustUseTls(model: Model, app: Application): string | undefined {
+  const enforced = knownCharm(app)?.tlsRequiredOfClients
+  if (!enforced) return undefined
+  const clients = [...new Set(relationsOf(model, app).filter((view) => !NOT_CLIENT_ENDPOINTS.test(view.mine.endpoint ?? '')).map((view) => view.other?.application).filter((name): name is string => name !== undefined))].sort()
+  const check = clients.length > 0 ? `its clients (${clients.join(', ')}) connect with TLS, or they are cut off` : 'every client connects with TLS, or it is cut off'
+  return `${charmName(app)} ${enforced}: check first that ${check}`
+}
+

@@ -21,25 +21,44 @@ export interface KnownCharm {
   tlsFrom?: string
   /** The endpoint on which it issues certificates (provides `tls-certificates`), per track where revisions differ. */
   issuesOn?: string | {readonly byTrack: Readonly<Record<string, string>>}
+  /**
+   * What the charm does to its clients once it has a certificate, when it stops accepting them
+   * without TLS: a fix that adds the certificate must say so, or it cuts clients that do not use TLS.
+   */
+  tlsRequiredOfClients?: string
   /** Where the facts were read. */
   from: string
 }
+
+// Charmed PostgreSQL's Patroni template writes every client line of pg_hba as `hostssl` once the
+// charm has a certificate (`{{ 'hostssl' if enable_tls else 'host' }}`).
+const POSTGRESQL_HOSTSSL = 'then accepts only TLS connections, every pg_hba line of its clients hostssl'
+// Charmed MySQL's TLS library (charms.mysql.v0.tls, shared by the machine and Kubernetes charms) sets
+// up TLS with `require_tls=True` and then kills every client session "to force clients to reconnect".
+const MYSQL_REQUIRE_SECURE_TRANSPORT = 'then refuses connections without TLS, setting require_secure_transport, and ends the open ones'
 
 export const KNOWN_CHARMS: Readonly<Record<string, KnownCharm>> = {
   // Databases and brokers.
   postgresql: {
     // 16 split the endpoint in two: client-certificates (clients) and peer-certificates (replication).
     certificateEndpoints: {byTrack: {'14': ['certificates'], '16': ['client-certificates']}},
-    from: 'canonical/postgresql-operator metadata.yaml (14: certificates; 16: client-certificates, peer-certificates)',
+    tlsRequiredOfClients: POSTGRESQL_HOSTSSL,
+    from: 'canonical/postgresql-operator metadata.yaml (14: certificates; 16: client-certificates, peer-certificates); templates/patroni.yml.j2@00b026d3 (pg_hba `hostssl` once TLS is on)',
   },
-  'postgresql-k8s': {certificateEndpoints: {byTrack: {'14': ['certificates']}}, from: 'canonical/postgresql-k8s-operator metadata.yaml (14)'},
+  'postgresql-k8s': {
+    certificateEndpoints: {byTrack: {'14': ['certificates']}},
+    tlsRequiredOfClients: POSTGRESQL_HOSTSSL,
+    from: 'canonical/postgresql-k8s-operator metadata.yaml (14); templates/patroni.yml.j2@00ca5873 (pg_hba `hostssl` once TLS is on)',
+  },
   mysql: {
     certificateEndpoints: {byTrack: {'8.0': ['certificates'], '8.4': ['client-certificates']}},
-    from: 'canonical/mysql-operator; Charmed MySQL 8.4 docs (client-certificates, peer-certificates)',
+    tlsRequiredOfClients: MYSQL_REQUIRE_SECURE_TRANSPORT,
+    from: 'canonical/mysql-operator; Charmed MySQL 8.4 docs (client-certificates, peer-certificates); lib/charms/mysql/v0/tls.py@701ea86e',
   },
   'mysql-k8s': {
     certificateEndpoints: {byTrack: {'8.0': ['certificates'], '8.4': ['client-certificates']}},
-    from: 'canonical/mysql-k8s-operator metadata.yaml (8.0); Charmed MySQL 8.4 docs',
+    tlsRequiredOfClients: MYSQL_REQUIRE_SECURE_TRANSPORT,
+    from: 'canonical/mysql-k8s-operator metadata.yaml (8.0); Charmed MySQL 8.4 docs; lib/charms/mysql/v0/tls.py@0088c958',
   },
   'mysql-innodb-cluster': {certificateEndpoints: ['certificates'], from: 'openstack/charm-mysql-innodb-cluster (layer openstack-principle adds certificates)'},
   'percona-cluster': {certificateEndpoints: [], from: 'openstack/charm-percona-cluster metadata.yaml'},

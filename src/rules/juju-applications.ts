@@ -169,11 +169,21 @@ export const jujuCharmSource: Rule = {
         target: appTarget(app, model),
         message: `${app.name}: ${reasons.join(' and ')}.`,
         evidence: {charm: app.charm, charmOrigin: app.charmOrigin, channel: app.channel, risk},
-        remediation: local ? localCharmFix(app, m) : `juju refresh -m ${m} ${app.name} --channel ${track}/stable`,
+        remediation: local ? localCharmFix(app, m) : stableChannelFix(app, m, `${track}/stable`),
         ref: local ? (app.refs.charm ?? app.refs.definition) : (app.refs.channel ?? app.refs.definition),
       })
     }
   },
+}
+
+/**
+ * Moving from edge or candidate to stable can go back in revisions (a stable release trails the
+ * riskier channels): refreshing to a lower revision is a downgrade, which charms with data or
+ * schema migrations do not undo. So the fix says to compare first; Juju itself would refresh.
+ */
+function stableChannelFix(app: Application, modelArg: string, channel: string): string {
+  const running = app.revision === undefined ? '' : ` (this one runs revision ${app.revision})`
+  return `juju refresh -m ${modelArg} ${app.name} --channel ${channel}   # first compare revisions: \`juju info ${charmName(app)}\` lists ${channel}'s${running}; a lower one is a downgrade, which a charm that migrates data or schemas may not survive: then wait for ${channel} to catch up`
 }
 
 /**

@@ -139,6 +139,16 @@ describe('JUJU-CHARM-SOURCE', () => {
     expect(fs[1]?.severity).toBe('medium')
   })
 
+  it('moves to the stable channel only after comparing revisions: stable may be a downgrade', () => {
+    const inv = inventory({models: [model('m', {apps: [app('hydra', {channel: 'latest/edge', revision: 404}), app('kratos', {channel: '1/candidate'})]})]})
+    const [hydra, kratos] = findings(jujuCharmSource, inv)
+    expect(hydra?.remediation).toBe(
+      "juju refresh -m prod:m hydra --channel latest/stable   # first compare revisions: `juju info hydra` lists latest/stable's (this one runs revision 404); a lower one is a downgrade, which a charm that migrates data or schemas may not survive: then wait for latest/stable to catch up",
+    )
+    // Without a revision in the input, the comparison is still asked for.
+    expect(kratos?.remediation).toMatch(/^juju refresh -m prod:m kratos --channel 1\/stable {3}# first compare revisions: `juju info kratos` lists 1\/stable's; a lower one is a downgrade/)
+  })
+
   it('reads channel risks', () => {
     expect(channelRisk('edge')).toBe('edge')
     expect(channelRisk('3/candidate/hotfix')).toBe('candidate')

@@ -1,5 +1,5 @@
 /** Model rules from "Harden the model(s)" and "Audit and observe" (002). */
-import type {Application, Model} from '../inventory/types.js'
+import type {Application, Inventory, Model} from '../inventory/types.js'
 import type {Policy} from '../policy/schema.js'
 import {commandBlocks} from '../policy/commands.js'
 import {cite} from './guides.js'
@@ -103,18 +103,51 @@ export const jujuObservability: Rule = {
         target: modelTarget(model),
         message: `model ${model.name} has no relation to grafana-agent, opentelemetry-collector, a cos-agent endpoint or a COS offer: its ${model.applications.size} applications are not observed.`,
         evidence: {applications: [...model.applications.keys()], consumedOffers: model.consumed.map((c) => c.url), relations: model.relations.length},
-        remediation: model.type === 'caas' ? kubernetesCollectorFix(model, policy) : machineCollectorFix(model),
+        remediation: model.type === 'caas' ? kubernetesCollectorFix(model, policy, cosOffer(inventory, model)) : machineCollectorFix(model, cosOffer(inventory, model)),
         ...(model.refs[0] ? {ref: model.refs[0]} : {}),
       })
     }
   },
 }
 
-/** Where the collector sends metrics: COS's remote-write offer, consumed under its offer name. */
-function cosCommands(model: Model, collector: string): string[] {
-  const m = modelArg(model)
-  return [`juju consume -m ${m} admin/cos.prometheus-receive-remote-write`, `juju integrate -m ${m} ${collector}:send-remote-write prometheus-receive-remote-write`]
+/** COS's remote-write offer: its URL to consume and the name it is consumed under. */
+interface CosOffer {
+  url: string
+  name: string
+  /** Read from the estate (an offer some model in view makes), not COS's documented default. */
+  seen: boolean
 }
+
+/** Where COS's documentation deploys it: model `cos`, offer `prometheus-receive-remote-write`. */
+const DOCUMENTED_COS_OFFER: CosOffer = {url: 'admin/cos.prometheus-receive-remote-write', name: 'prometheus-receive-remote-write', seen: false}
+
+/**
+ * The remote-write offer of a COS in view (a model offering an endpoint of interface
+ * prometheus_remote_write, as COS's Prometheus or Mimir does), else COS's documented default,
+ * which the fix then says to check. A URL without a controller gets the offering model's when that
+ * is not the consuming model's.
+ */
+function cosOffer(inventory: Inventory, consumer: Model): CosOffer {
+  for (const model of inventory.models.values()) {
+    // Its own model relates to the application itself, not to its offer.
+    if (model === consumer) continue
+    for (const offer of model.offers) {
+      if (!offer.url || !offer.endpoints.some((endpoint) => endpoint.interface === 'prometheus_remote_write')) continue
+      const otherController = !offer.url.includes(':') && model.controller && consumer.controller && model.controller !== consumer.controller
+      return {url: otherController ? `${model.controller}:${offer.url}` : offer.url, name: offer.name, seen: true}
+    }
+  }
+  return DOCUMENTED_COS_OFFER
+}
+
+/** Where the collector sends metrics: COS's remote-write offer, consumed under its offer name. */
+function cosCommands(model: Model, collector: string, offer: CosOffer): string[] {
+  const m = modelArg(model)
+  return [`juju consume -m ${m} ${offer.url}`, `juju integrate -m ${m} ${collector}:send-remote-write ${offer.name}`]
+}
+
+/** What the fix says of the offer it consumes when it was not seen in the estate. */
+const UNSEEN_COS_OFFER = `${DOCUMENTED_COS_OFFER.url} is where COS's documentation puts it: use the URL \`juju find-offers --interface prometheus_remote_write\` shows for your COS`
 
 const UBUNTU_SERIES: Record<string, string> = {bionic: '18.04', focal: '20.04', jammy: '22.04', noble: '24.04'}
 
@@ -129,7 +162,7 @@ function baseOf(app: Application): string | undefined {
  * Machines: the opentelemetry-collector subordinate, which needs no --trust, on each principal;
  * over cos-agent where the charm provides it, else over the juju-info every charm provides.
  */
-function machineCollectorFix(model: Model): string {
+function machineCollectorFix(model: Model, offer: CosOffer): string {
   const m = modelArg(model)
   const collector = 'opentelemetry-collector'
   const apps = [...model.applications.values()]
@@ -151,7 +184,7 @@ function machineCollectorFix(model: Model): string {
     commands.push(`juju deploy -m ${m} ${collector}${bases.length === 1 ? ` --base ${bases[0]}` : ''}`)
     for (const app of cosAgent) commands.push(`juju integrate -m ${m} ${collector}:cos-agent ${app.name}:cos-agent`)
     for (const app of plain) commands.push(`juju integrate -m ${m} ${collector}:juju-info ${app}`)
-    commands.push(...cosCommands(model, collector))
+    commands.push(...cosCommands(model, collector, offer))
   }
   const juju = olderJuju(model)
   const first = [
@@ -169,7 +202,7 @@ function machineCollectorFix(model: Model): string {
     const rebase = unsupported.map((app) => `juju set-application-base -m ${m} ${app.name} ubuntu@24.04`)
     return `${rebase.join(' && ')}   # ${why}; set-application-base applies to new units: add units on new machines, then remove the old ones`
   }
-  const notes = [...first, 'a machine subordinate: no --trust needed', 'the COS offer URL depends on where COS runs']
+  const notes = [...first, 'a machine subordinate: no --trust needed', ...(offer.seen ? [] : [UNSEEN_COS_OFFER])]
   if (bases.length > 1) notes.push(`the principals run on ${list(bases)}: deploy one collector per base (--base)`)
   return `${commands.join(' && ')}   # ${notes.join('; ')}`
 }
@@ -195,7 +228,7 @@ function olderJuju(model: Model): {why: string; juju2: boolean} | undefined {
  * takes --trust. Say so, and how the policy allows it, rather than print a deploy that JUJU-TRUST
  * then reports as a finding.
  */
-function kubernetesCollectorFix(model: Model, policy: Policy): string {
+function kubernetesCollectorFix(model: Model, policy: Policy, offer: CosOffer): string {
   const m = modelArg(model)
   const collector = 'opentelemetry-collector-k8s'
   const scraped = [...model.applications.values()].filter((app) => app.metadata?.endpoints.some((e) => e.role === 'provides' && e.interface === 'prometheus_scrape'))
@@ -204,7 +237,7 @@ function kubernetesCollectorFix(model: Model, policy: Policy): string {
     const endpoint = app.metadata?.endpoints.find((e) => e.role === 'provides' && e.interface === 'prometheus_scrape')?.name
     commands.push(`juju integrate -m ${m} ${collector}:metrics-endpoint ${app.name}:${endpoint}`)
   }
-  commands.push(...cosCommands(model, collector))
+  commands.push(...cosCommands(model, collector, offer))
   const allowed = anyGlobMatches(policy.trust.allow, [collector, `${model.name}/${collector}`, ...(model.controller ? [`${model.controller}:${model.name}/${collector}`] : [])])
   const notes = [
     allowed
@@ -212,6 +245,7 @@ function kubernetesCollectorFix(model: Model, policy: Policy): string {
       : `--trust: the collector patches its own StatefulSet; audit it and add "${model.name}/${collector}" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it`,
   ]
   if (scraped.length === 0) notes.push(`then integrate ${collector}:metrics-endpoint with each application that provides metrics-endpoint (prometheus_scrape)`)
+  if (!offer.seen) notes.push(UNSEEN_COS_OFFER)
   return `${commands.join(' && ')}   # ${notes.join('; ')}`
 }
 

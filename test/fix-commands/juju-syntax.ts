@@ -17,6 +17,7 @@
  * | refresh | cmd/juju/application/refresh.go@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (SetFlags; 1 arg; --switch/--path/--revision exclusive) |
  * | info | cmd/juju/charmhub/info.go@93730a0de2ff5f062fc563717b55fd7ab0e4694b (SetFlags: --arch --series --base --channel --config --revision --track --unicode, out --format -o; exactly 1 arg; no -m) |
  * | consume | cmd/juju/application/consume.go@f1fd90f86881e9cd20994c1e89cea0b1a5e23154 (1-2 args; alias must be an application name) |
+ * | find-offers | docs/.../find-offers.md@23ab1d4abd3d80929ecf1a38c85bf56384b11c8a (--interface --offer --url, out --format -o; cmd/juju/crossmodel/find.go Init: zero or one arg, the URL) |
  * | remove-relation | cmd/juju/application/removerelation.go@93730a0de2ff5f062fc563717b55fd7ab0e4694b (--force; 1 relation id or 2 endpoints) |
  * | set-application-base | docs/.../set-application-base.md@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (<application> <base>) |
  * | add-secret | cmd/juju/secrets/add.go@aa8971f63c674d108db1536aa26885de622aa7ce, docs/.../add-secret.md@279d2104c327c1238c40bc16f263cb405ea9417a (--file --info; keys: core/secrets keyRegExp) |
@@ -135,6 +136,7 @@ export const JUJU_COMMANDS: readonly JujuCommand[] = [
     ...OUTPUT('tabular', 'yaml', 'json'),
   }),
   command('consume', 'model', '<remote offer path> [<local application name>]', [1, 2]),
+  command('find-offers', 'model', '[<offer url>]', [0, 1], {interface: s(), offer: s(), url: s(), ...OUTPUT('tabular', 'yaml', 'json')}),
   command('remove-relation', 'model', '<application1>[:<relation name1>] <application2>[:<relation name2>] | <relation-id>', [1, 2], {force: b}),
   command('set-application-base', 'model', '<application> <base>', [2, 2]),
   command('migrate', 'none', '<model-name> <target-controller-name>', [2, 2]),

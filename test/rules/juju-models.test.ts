@@ -59,7 +59,7 @@ describe('JUJU-OBSERVABILITY', () => {
         ' && juju integrate -m prod:landscape opentelemetry-collector:juju-info landscape-server && juju integrate -m prod:landscape opentelemetry-collector:juju-info haproxy' +
         ' && juju consume -m prod:landscape admin/cos.prometheus-receive-remote-write' +
         ' && juju integrate -m prod:landscape opentelemetry-collector:send-remote-write prometheus-receive-remote-write' +
-        '   # a machine subordinate: no --trust needed; the COS offer URL depends on where COS runs',
+        '   # a machine subordinate: no --trust needed; admin/cos.prometheus-receive-remote-write is where COS\'s documentation puts it: use the URL `juju find-offers --interface prometheus_remote_write` shows for your COS',
     )
     // The fix does not itself become a JUJU-TRUST finding.
     expect(f?.remediation?.split('   # ')[0]).not.toContain('--trust')
@@ -88,6 +88,22 @@ describe('JUJU-OBSERVABILITY', () => {
     expect(f?.remediation).toContain('add "livepatch/opentelemetry-collector-k8s" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it')
     const [allowed] = findings(jujuObservability, inventory({models: [m], charms: [pg]}), policy({trust: {allow: ['livepatch/opentelemetry-collector-k8s']}}))
     expect(allowed?.remediation).toContain('trust.allow in hardenctl.yaml already allows it')
+  })
+
+  it('consumes the remote-write offer of a COS in view, with its controller when that is another', () => {
+    const cos = model('observability', {
+      type: 'caas',
+      apps: [app('prometheus', {charm: 'prometheus-k8s'})],
+      offers: [{name: 'prom-rw', application: 'prometheus', url: 'admin/observability.prom-rw', endpoints: [{name: 'receive-remote-write', interface: 'prometheus_remote_write'}]}],
+      relations: [],
+    })
+    const web = model('web', {type: 'caas', apps: [app('web')]})
+    const f = findings(jujuObservability, inventory({models: [cos, web]})).find((finding) => finding.target.name === 'web')
+    expect(f?.remediation).toContain('juju consume -m prod:web admin/observability.prom-rw && juju integrate -m prod:web opentelemetry-collector-k8s:send-remote-write prom-rw')
+    expect(f?.remediation).not.toContain('juju find-offers')
+    const elsewhere = {...model('observability', {type: 'caas', apps: [app('prometheus', {charm: 'prometheus-k8s'})], offers: cos.offers}), controller: 'cos-ctrl'}
+    const g = findings(jujuObservability, inventory({models: [elsewhere, web]})).find((finding) => finding.target.name === 'web')
+    expect(g?.remediation).toContain('juju consume -m prod:web cos-ctrl:admin/observability.prom-rw')
   })
 
   it('accepts grafana-agent, cos-agent and consumed COS offers', () => {

@@ -156,9 +156,8 @@ export const serviceSchema = checkedObject({
     externalTrafficPolicy: z.string().optional(),
   }),
   status: checkedObject({
-      loadBalancer: checkedObject({ingress: z.array(checkedObject({ip: z.string().optional(), hostname: z.string().optional()})).optional()}).optional(),
-    })
-    .optional(),
+    loadBalancer: checkedObject({ingress: z.array(checkedObject({ip: z.string().optional(), hostname: z.string().optional()})).optional()}).optional(),
+  }).optional(),
 })
 
 export const ingressSchema = checkedObject({
@@ -171,16 +170,15 @@ export const ingressSchema = checkedObject({
         checkedObject({
           host: z.string().optional(),
           http: checkedObject({
-              paths: z.array(
-                checkedObject({
-                  path: z.string().optional(),
-                  backend: checkedObject({
-                    service: checkedObject({name: z.string(), port: checkedObject({number: z.number().int().optional(), name: z.string().optional()}).optional()}).optional(),
-                  }),
+            paths: z.array(
+              checkedObject({
+                path: z.string().optional(),
+                backend: checkedObject({
+                  service: checkedObject({name: z.string(), port: checkedObject({number: z.number().int().optional(), name: z.string().optional()}).optional()}).optional(),
                 }),
-              ),
-            })
-            .optional(),
+              }),
+            ),
+          }).optional(),
         }),
       )
       .optional(),

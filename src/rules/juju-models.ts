@@ -99,11 +99,12 @@ export const jujuObservability: Rule = {
         notEvaluated(modelTarget(model), ['juju-status'], `the status of ${list(unread.map((gap) => gap.target.name))} could not be read, so its relations are unknown`)
         continue
       }
+      const offer = cosOffer(inventory, model)
       report({
         target: modelTarget(model),
         message: `model ${model.name} has no relation to grafana-agent, opentelemetry-collector, a cos-agent endpoint or a COS offer: its ${model.applications.size} applications are not observed.`,
         evidence: {applications: [...model.applications.keys()], consumedOffers: model.consumed.map((c) => c.url), relations: model.relations.length},
-        remediation: model.type === 'caas' ? kubernetesCollectorFix(model, policy, cosOffer(inventory, model)) : machineCollectorFix(model, cosOffer(inventory, model)),
+        remediation: model.type === 'caas' ? kubernetesCollectorFix(model, policy, offer) : machineCollectorFix(model, offer),
         ...(model.refs[0] ? {ref: model.refs[0]} : {}),
       })
     }

@@ -258,8 +258,8 @@ const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
   'training-operator': 'it applies its CRDs, cluster RBAC and webhooks',
   // The rest of the 1.10 bundle's trusted charms. Each one's terraform/main.tf sets `trust = true`; what the charm
   // applies is read in its src/charm.py and templates (KubernetesResourceHandler, KubernetesServicePatch, whose
-  // 403 says "`juju trust` this application"), at the commits named. Those whose reason ends "and nothing else" write only their own
-  // namespace's Services: trust gives them far more than they use, which the audit of them should weigh.
+  // 403 says "`juju trust` this application"), at the commits named. Those whose reason ends "and nothing else"
+  // write only their own namespace's Services: trust gives them far more than they use, which their audit should weigh.
   // canonical/admission-webhook-operator README.md@03c7c854 "juju deploy admission-webhook --trust"; src/charm.py@a2145a22.
   'admission-webhook': 'it applies its PodDefault CRD, a ClusterRole and the mutating webhook for pods',
   // canonical/argo-operators charms/argo-controller/src/charm.py@ef49b61f.

@@ -94,6 +94,18 @@ describe('TLS-DB-PLAINTEXT', () => {
     )
   })
 
+  it('names the clients of a MySQL Router too: its TLS template requires TLS of them (Sunbeam routes every OpenStack service through one)', () => {
+    const m = model('openstack', {
+      apps: [app('keystone-mysql-router', {charm: 'mysql-router-k8s', channel: '8.0/stable'}), app('keystone', {charm: 'keystone-k8s'}), app('certificate-authority', {charm: 'self-signed-certificates'})],
+      relations: [relation('keystone:database', 'keystone-mysql-router:database', 'mysql_client')],
+    })
+    const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
+    expect(f?.remediation).toBe(
+      'juju integrate -m prod:openstack keystone-mysql-router:certificates certificate-authority:certificates' +
+        '   # mysql-router-k8s then refuses clients without TLS (client_ssl_mode REQUIRED) and restarts to take the certificate: check first that its clients (keystone) connect with TLS, or they are cut off',
+    )
+  })
+
   it('has no such note for a charm not known to refuse clients without TLS once it has a certificate (rabbitmq-server)', () => {
     const m = model('m', {apps: [app('rabbitmq-server'), app('nova')], relations: [relation('nova:amqp', 'rabbitmq-server:amqp', 'rabbitmq')]})
     expect(findings(tlsDbPlaintext, inventory({models: [m]}))[0]?.remediation).not.toContain('#')

@@ -69,7 +69,12 @@ export const KNOWN_CHARMS: Readonly<Record<string, KnownCharm>> = {
     tlsFrom: 'the MySQL cluster it routes to (mysql-innodb-cluster:certificates in OpenStack)',
     from: 'openstack/charm-mysql-router src/metadata.yaml; canonical/mysql-router-operators machines/metadata.yaml',
   },
-  'mysql-router-k8s': {certificateEndpoints: ['certificates'], from: 'canonical/mysql-router-k8s-operator metadata.yaml'},
+  'mysql-router-k8s': {
+    certificateEndpoints: ['certificates'],
+    // Its TLS template sets `client_ssl_mode = REQUIRED`; enabling TLS restarts the router (src/workload.py `enable_tls`).
+    tlsRequiredOfClients: 'then refuses clients without TLS (client_ssl_mode REQUIRED) and restarts to take the certificate',
+    from: 'canonical/mysql-router-k8s-operator metadata.yaml; templates/tls.cnf@29beac60, src/workload.py@000fd264',
+  },
   'pgbouncer-k8s': {certificateEndpoints: ['certificates'], from: 'canonical/pgbouncer-k8s-operator metadata.yaml'},
   'rabbitmq-server': {certificateEndpoints: ['certificates'], from: 'openstack/charm-rabbitmq-server metadata.yaml'},
   haproxy: {

@@ -449,6 +449,26 @@ function certificatesRemediation(inventory: Inventory, model: Model, app: Applic
   return `${charmName(app)} has no certificates endpoint in the metadata read: give ${app.name} TLS the way its charm documents (a TLS Secret or options), or refresh to a revision that can request certificates (\`juju info ${charmName(app)}\` lists the relations of each channel)`
 }
 
+/**
+ * Sunbeam names its ingress proxies for the endpoints its TLS feature takes (canonical/snap-openstack
+ * sunbeam/features/tls/ca.py@1c212d79: `--endpoint public|internal|rgw`, which set the Terraform plan's
+ * enable-tls-for-{public,internal,rgw}-endpoint; common.py waits on traefik, traefik-public, traefik-rgw).
+ */
+const SUNBEAM_TRAEFIK_ENDPOINTS: Readonly<Record<string, string>> = {traefik: 'internal', 'traefik-public': 'public', 'traefik-rgw': 'rgw'}
+
+/**
+ * A traefik of a Sunbeam cloud (keystone-k8s in its model) gets TLS through Sunbeam: its TLS
+ * feature also hands the CA to Keystone (the add-ca-certs step of common.py), which passes it to
+ * the OpenStack services; traefik integrated with a CA by hand publishes https endpoints those
+ * services were never told to trust, and Sunbeam's Terraform plan does not know of it.
+ */
+function sunbeamTlsRemediation(model: Model, app: Application): string | undefined {
+  const endpoint = SUNBEAM_TRAEFIK_ENDPOINTS[app.name]
+  const sunbeam = [...model.applications.values()].some((other) => charmName(other) === 'keystone-k8s')
+  if (!endpoint || !sunbeam) return undefined
+  return `sunbeam enable tls ca --ca "$(base64 -w0 ca.pem)" --ca-chain "$(base64 -w0 chain.pem)" --endpoint ${endpoint}   # ${app.name} is Sunbeam's ${endpoint} ingress: let Sunbeam's TLS feature add the certificate, since it also gives Keystone the CA the OpenStack services must trust, which relating traefik to a CA by hand does not; then give it the certificates it asks for, as Sunbeam's TLS guide shows (or use \`sunbeam enable tls vault\`)`
+}
+
 /** Charms that write Ingresses and take TLS on their `certificates` endpoint. */
 const INGRESS_CHARMS_WITH_CERTIFICATES = ['nginx-ingress-integrator']
 
@@ -513,7 +533,7 @@ export const k8sIngressNoTls: Rule = {
         target: appTarget(app, model),
         message: `${app.name} (traefik-k8s) routes ${list(routed)} without a certificates relation: traffic is served over plain HTTP.`,
         evidence: {routes: routed, certificatesRelation: false},
-        remediation: certificatesRemediation(inventory, model, app),
+        remediation: sunbeamTlsRemediation(model, app) ?? certificatesRemediation(inventory, model, app),
         ...(app.refs.definition ? {ref: app.refs.definition} : {}),
       })
     }

@@ -428,6 +428,23 @@ describe('K8S-INGRESS-NO-TLS', () => {
     expect(findings(k8sIngressNoTls, inventory({models: [m]}))).toEqual([])
   })
 
+  it("a Sunbeam cloud's traefik gets TLS through Sunbeam, which also gives Keystone the CA, for the endpoint it serves", () => {
+    const m = model('openstack', {
+      type: 'caas',
+      apps: [app('traefik', {charm: 'traefik-k8s'}), app('traefik-public', {charm: 'traefik-k8s'}), app('keystone', {charm: 'keystone-k8s'})],
+      relations: [relation('traefik:ingress', 'keystone:ingress-internal', 'ingress'), relation('traefik-public:ingress', 'keystone:ingress-public', 'ingress')],
+    })
+    const fixes = new Map(findings(k8sIngressNoTls, inventory({models: [m]})).map((f) => [f.target.name, f.remediation]))
+    expect(fixes.get('traefik')).toMatch(/^sunbeam enable tls ca --ca "\$\(base64 -w0 ca\.pem\)" --ca-chain "\$\(base64 -w0 chain\.pem\)" --endpoint internal {3}# traefik is Sunbeam's internal ingress: .*gives Keystone the CA/)
+    expect(fixes.get('traefik-public')).toMatch(/^sunbeam enable tls ca .* --endpoint public {3}#/)
+    // Without keystone-k8s it is not Sunbeam: a traefik named so gets the usual certificates relation.
+    m.applications.delete('keystone')
+    m.relations = []
+    m.relations.push(relation('traefik:ingress', 'web:ingress', 'ingress'))
+    m.applications.set('web', {...app('web'), model: 'openstack', controller: 'prod'})
+    expect(findings(k8sIngressNoTls, inventory({models: [m]}))[0]?.remediation).toMatch(/^juju deploy -m prod:openstack lego && juju integrate/)
+  })
+
   it('an Ingress a Juju application writes gets its TLS through that application, not kubectl', () => {
     // As nginx-ingress-integrator labels the Ingresses it writes (application `ingress`).
     const m = model('livepatch', {type: 'caas', namespace: 'livepatch', apps: [app('ingress', {charm: 'nginx-ingress-integrator'}), app('livepatch', {charm: 'canonical-livepatch-server-k8s'})]})

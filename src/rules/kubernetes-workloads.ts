@@ -466,7 +466,7 @@ function sunbeamTlsRemediation(model: Model, app: Application): string | undefin
   const endpoint = SUNBEAM_TRAEFIK_ENDPOINTS[app.name]
   const sunbeam = [...model.applications.values()].some((other) => charmName(other) === 'keystone-k8s')
   if (!endpoint || !sunbeam) return undefined
-  return `sunbeam enable tls ca --ca "$(base64 -w0 ca.pem)" --ca-chain "$(base64 -w0 chain.pem)" --endpoint ${endpoint}   # ${app.name} is Sunbeam's ${endpoint} ingress: let Sunbeam's TLS feature add the certificate, since it also gives Keystone the CA the OpenStack services must trust, which relating traefik to a CA by hand does not; then give it the certificates it asks for, as Sunbeam's TLS guide shows (or use \`sunbeam enable tls vault\`)`
+  return `sunbeam enable tls ca --ca "$(base64 -w0 ca.pem)" --ca-chain "$(base64 -w0 chain.pem)" --endpoint ${endpoint}   # ${app.name} is Sunbeam's ${endpoint} ingress (omit --ca-chain for a self-signed CA): let Sunbeam's TLS feature add the certificate, since it also gives Keystone the CA the OpenStack services must trust, which relating traefik to a CA by hand does not; then give it the certificates it asks for, as Sunbeam's TLS guide shows (or use \`sunbeam enable tls vault\`)`
 }
 
 /** Charms that write Ingresses and take TLS on their `certificates` endpoint. */

@@ -435,7 +435,7 @@ describe('K8S-INGRESS-NO-TLS', () => {
       relations: [relation('traefik:ingress', 'keystone:ingress-internal', 'ingress'), relation('traefik-public:ingress', 'keystone:ingress-public', 'ingress')],
     })
     const fixes = new Map(findings(k8sIngressNoTls, inventory({models: [m]})).map((f) => [f.target.name, f.remediation]))
-    expect(fixes.get('traefik')).toMatch(/^sunbeam enable tls ca --ca "\$\(base64 -w0 ca\.pem\)" --ca-chain "\$\(base64 -w0 chain\.pem\)" --endpoint internal {3}# traefik is Sunbeam's internal ingress: .*gives Keystone the CA/)
+    expect(fixes.get('traefik')).toMatch(/^sunbeam enable tls ca --ca "\$\(base64 -w0 ca\.pem\)" --ca-chain "\$\(base64 -w0 chain\.pem\)" --endpoint internal {3}# traefik is Sunbeam's internal ingress .*gives Keystone the CA/)
     expect(fixes.get('traefik-public')).toMatch(/^sunbeam enable tls ca .* --endpoint public {3}#/)
     // Without keystone-k8s it is not Sunbeam: a traefik named so gets the usual certificates relation.
     m.applications.delete('keystone')

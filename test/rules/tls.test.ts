@@ -106,7 +106,8 @@ describe('TLS-DB-PLAINTEXT', () => {
     )
   })
 
-  it('has no such note for a charm not known to refuse clients without TLS once it has a certificate (rabbitmq-server)', () => {
+  it('has no such note for a broker that keeps its plain clients (rabbitmq-server: certificates from a relation turn ssl on, not only)', () => {
+    // openstack/charm-rabbitmq-server hooks/rabbitmq_context.py@07ec03b5: CERTS_FROM_RELATION sets ssl_mode 'on', ssl_only False.
     const m = model('m', {apps: [app('rabbitmq-server'), app('nova')], relations: [relation('nova:amqp', 'rabbitmq-server:amqp', 'rabbitmq')]})
     expect(findings(tlsDbPlaintext, inventory({models: [m]}))[0]?.remediation).not.toContain('#')
   })

@@ -57,6 +57,15 @@ function landscapeServers(inventory: {hosts?: HostInventory[]}, notEvaluated: Ru
   return hosts
 }
 
+/** The Landscape servers whose listening sockets were read; the others are not evaluated, saying why. */
+function listeningLandscapeServers(inventory: {hosts?: HostInventory[]}, notEvaluated: RuleContext['notEvaluated']) {
+  return landscapeServers(inventory, notEvaluated).flatMap((host) => {
+    if (host.sockets) return [{...host, sockets: host.sockets}]
+    notEvaluated(host.target, ['host'], 'proc/net/tcp and tcp6 were not found')
+    return []
+  })
+}
+
 /** Apache's own gRPC front on 6554 (the guide's current version: the reverse proxy exposes it), with TLS. */
 function proxyServes6554(server: HostLandscapeServer): boolean {
   return server.sites.some((site) => site.vhosts.some((vhost) => vhost.port === 6554 && vhost.tls))
@@ -68,11 +77,7 @@ export const landscapeHostInternalPorts: Rule = {
   scope: 'host',
   autoFixable: false,
   evaluate({inventory, policy, report, notEvaluated}) {
-    for (const host of landscapeServers(inventory, notEvaluated)) {
-      if (!host.sockets) {
-        notEvaluated(host.target, ['host'], 'proc/net/tcp and tcp6 were not found')
-        continue
-      }
+    for (const host of listeningLandscapeServers(inventory, notEvaluated)) {
       const grpcFront = proxyServes6554(host.landscapeServer)
       const exposed: {socket: ListeningSocket; what: string; service: Service}[] = []
       for (const socket of host.sockets) {
@@ -149,11 +154,7 @@ export const landscapeHostHttpPort: Rule = {
   autoFixable: false,
   evaluate({inventory, policy, report, notEvaluated}) {
     if (policy.landscape.mirroring) return
-    for (const host of landscapeServers(inventory, notEvaluated)) {
-      if (!host.sockets) {
-        notEvaluated(host.target, ['host'], 'proc/net/tcp and tcp6 were not found')
-        continue
-      }
+    for (const host of listeningLandscapeServers(inventory, notEvaluated)) {
       const http = host.sockets.filter((socket) => socket.protocol.startsWith('tcp') && socket.port === 80 && !isLoopback(socket.address))
       if (http.length === 0) continue
       const vhost = host.landscapeServer.sites.flatMap((site) => site.vhosts.filter((v) => v.port === 80).map((v) => ({site, vhost: v})))[0]

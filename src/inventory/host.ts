@@ -122,6 +122,11 @@ export interface HostLandscapeClient {
   /** DAEMON_USER in /etc/default/landscape-client, when that file exists. */
   daemonUser?: ConfigLine
   defaultsFile: string
+  /**
+   * The systemd unit the package starts the client with (`landscape-client.service`), as shown,
+   * when found. That unit reads no /etc/default/landscape-client: DAEMON_USER is then ignored.
+   */
+  systemdUnit?: string
 }
 
 /** The first certificate of a PEM file on the host (never its key). */

@@ -99,6 +99,9 @@ function runsScripts(settings: ReadonlyMap<string, {value: string}>): boolean {
   return named('manager_plugins') || named('include_manager_plugins')
 }
 
+/** Why DAEMON_USER is left out where the client runs from its systemd unit. */
+const DAEMON_USER_IGNORED = 'DAEMON_USER, which the guide also names, is read only by the SysV init script of older packages'
+
 export const landscapeClientMonitorOnly: Rule = {
   id: 'LANDSCAPE-CLIENT-MONITOR-ONLY',
   title: 'Landscape Client not in monitor-only mode',
@@ -106,8 +109,9 @@ export const landscapeClientMonitorOnly: Rule = {
   profile: 'landscape',
   guide: cite('landscape', 'Harden Landscape Client'),
   rationale:
-    'Landscape Client runs some services as root to manage packages and run scripts. The guide offers monitor-only mode (`monitor_only = True`, `DAEMON_USER=landscape`) to restrict it further, at the cost of management features: an option, not a must.',
-  remediation: 'Add `monitor_only = True` to /etc/landscape/client.conf and `DAEMON_USER=landscape` to /etc/default/landscape-client, then `sudo systemctl restart landscape-client` (management features stop working).',
+    'Landscape Client runs some services as root to manage packages and run scripts. The guide offers monitor-only mode (`monitor_only = True`, `DAEMON_USER=landscape`) to restrict it further, at the cost of management features: an option, not a must. Packages that start the client with landscape-client.service (no EnvironmentFile, no User=) ignore DAEMON_USER: there monitor_only alone is judged.',
+  remediation:
+    'Add `monitor_only = True` to /etc/landscape/client.conf (and, where the client is started by its SysV init script, `DAEMON_USER=landscape` to /etc/default/landscape-client), then `sudo systemctl restart landscape-client` (management features stop working).',
   autoFixable: false,
   needs: HOST,
   scope: 'host',
@@ -116,15 +120,21 @@ export const landscapeClientMonitorOnly: Rule = {
       const client = host.landscapeClient
       const monitorOnly = isTrue(client.settings.get('monitor_only'))
       const daemonUser = client.daemonUser?.value
-      if (monitorOnly && daemonUser === 'landscape') continue
+      const daemonUserRead = client.systemdUnit === undefined
+      if (monitorOnly && (daemonUser === 'landscape' || !daemonUserRead)) continue
       const problems = [
         ...(monitorOnly ? [] : ['monitor_only is not True']),
-        ...(daemonUser === 'landscape' ? [] : [daemonUser ? `DAEMON_USER is ${daemonUser}` : `DAEMON_USER is not set in ${client.defaultsFile}`]),
+        ...(!daemonUserRead || daemonUser === 'landscape' ? [] : [daemonUser ? `DAEMON_USER is ${daemonUser}` : `DAEMON_USER is not set in ${client.defaultsFile}`]),
+      ]
+      const steps = [
+        ...(monitorOnly ? [] : ['`monitor_only = True` to the [client] section of /etc/landscape/client.conf']),
+        ...(daemonUserRead && daemonUser !== 'landscape' ? ['`DAEMON_USER=landscape` to /etc/default/landscape-client (read only by the SysV init script of older packages; no landscape-client.service was found here)'] : []),
       ]
       report({
         target: host.target,
-        message: `Landscape Client runs with management features (${problems.join('; ')}); monitor-only mode restricts it, if management is not needed.`,
-        evidence: {monitor_only: client.settings.get('monitor_only')?.value ?? null, DAEMON_USER: daemonUser ?? null},
+        message: `Landscape Client runs with management features (${problems.join('; ')}); monitor-only mode restricts it, if management is not needed.${client.systemdUnit ? ` ${client.systemdUnit} starts it: ${DAEMON_USER_IGNORED}.` : ''}`,
+        evidence: {monitor_only: client.settings.get('monitor_only')?.value ?? null, DAEMON_USER: daemonUser ?? null, systemdUnit: client.systemdUnit ?? null},
+        remediation: `add ${steps.join(' and ')}, then \`sudo systemctl restart landscape-client\` (management features stop working)`,
         ...lineRef(client.file, client.settings.get('monitor_only')?.line),
       })
     }

@@ -16,7 +16,7 @@ import type {Rule, RuleContext} from './rule.js'
 
 const HOST = [['host' as const]]
 
-type Service = 'landscape' | 'postgresql' | 'rabbitmq' | 'epmd'
+type Service = 'landscape' | 'hostagent-front' | 'postgresql' | 'rabbitmq' | 'rabbitmq-tls' | 'rabbitmq-distribution' | 'epmd'
 
 /**
  * What listens on Landscape's internal ports. The guide names 6554 and 8080-9100, PostgreSQL 5432
@@ -25,21 +25,40 @@ type Service = 'landscape' | 'postgresql' | 'rabbitmq' | 'epmd'
  * on 4369 and its distribution port 25672, which its own docs bind to loopback too.
  */
 const INTERNAL: {from: number; to: number; what: string; service: Service}[] = [
-  {from: 6554, to: 6554, what: 'Landscape hostagent', service: 'landscape'},
+  {from: 6554, to: 6554, what: 'Landscape hostagent', service: 'hostagent-front'},
   {from: 8070, to: 9100, what: 'Landscape server', service: 'landscape'},
   {from: 26155, to: 26155, what: 'Landscape secrets service', service: 'landscape'},
   {from: 50052, to: 50052, what: 'Landscape hostagent-messenger', service: 'landscape'},
   {from: 5432, to: 5432, what: 'PostgreSQL', service: 'postgresql'},
-  {from: 5671, to: 5672, what: 'RabbitMQ', service: 'rabbitmq'},
-  {from: 25672, to: 25672, what: 'RabbitMQ distribution', service: 'rabbitmq'},
+  {from: 5671, to: 5671, what: 'RabbitMQ', service: 'rabbitmq-tls'},
+  {from: 5672, to: 5672, what: 'RabbitMQ', service: 'rabbitmq'},
+  {from: 25672, to: 25672, what: 'RabbitMQ distribution', service: 'rabbitmq-distribution'},
   {from: 4369, to: 4369, what: 'epmd (RabbitMQ)', service: 'epmd'},
 ]
 
+/**
+ * How each listener is bound to loopback, from Landscape's service.conf reference and manual-install
+ * guide (`allowed_interfaces`, space-separated; `NODE_IP_ADDRESS`, which sets RabbitMQ's AMQP
+ * listener only) and RabbitMQ's networking guide (`listeners.ssl.default`,
+ * `distribution.listener.interface`). The distribution port and epmd are where `rabbitmqctl` finds
+ * the node by its name, `rabbit@HOSTNAME`, and Ubuntu resolves the host name to 127.0.1.1, not
+ * 127.0.0.1: rebinding those two cuts the CLI off unless the node name resolves to a bound address
+ * (Landscape's DISA-STIG guide renames the node `rabbit@localhost`, which moves RabbitMQ to a new,
+ * empty data directory: the `landscape` user and vhost would be gone). So the firewall comes first
+ * for them. epmd runs socket-activated (`epmd -systemd` takes its sockets from epmd.socket), so the
+ * socket is restarted with the service and RabbitMQ stopped.
+ */
 const BIND_TO_LOOPBACK: Record<Service, string> = {
   landscape: '`allowed_interfaces = localhost 127.0.0.1 ::1` in each service\'s section of /etc/landscape/service.conf, then `sudo lsctl restart`',
+  'hostagent-front':
+    "6554 is the hostagent's gRPC port for Ubuntu Pro for WSL: serve it only from Apache's TLS `<VirtualHost *:6554>` (Landscape's site proxies it to localhost:50052), or stop what listens there if no WSL host is managed",
   postgresql: '`listen_addresses = \'localhost\'` in postgresql.conf (when the database serves this host only), then `sudo systemctl restart postgresql`',
   rabbitmq: '`NODE_IP_ADDRESS=127.0.0.1` in /etc/rabbitmq/rabbitmq-env.conf, then `sudo systemctl restart rabbitmq-server`',
-  epmd: '`ListenStream=` then `ListenStream=127.0.0.1:4369` in a drop-in (`sudo systemctl edit epmd.socket`), then `sudo systemctl restart epmd.socket`',
+  'rabbitmq-tls': '`listeners.ssl.default = 127.0.0.1:5671` in /etc/rabbitmq/rabbitmq.conf, then `sudo systemctl restart rabbitmq-server`',
+  'rabbitmq-distribution':
+    '25672: firewall it rather than rebind it, since `distribution.listener.interface = 127.0.0.1` in /etc/rabbitmq/rabbitmq.conf cuts `rabbitmqctl` off unless RabbitMQ\'s node name resolves to 127.0.0.1 (Ubuntu resolves the host name to 127.0.1.1)',
+  epmd:
+    '4369: firewall it rather than rebind it, as 25672 (`rabbitmqctl` finds the node through epmd at the node name\'s address); where the node name resolves to loopback: `ListenStream=`, `ListenStream=127.0.0.1:4369` and `ListenStream=[::1]:4369` in a drop-in (`sudo systemctl edit epmd.socket`), then `sudo systemctl stop rabbitmq-server epmd.service && sudo systemctl restart epmd.socket && sudo systemctl start rabbitmq-server`',
 }
 
 /** Landscape server hosts this judges: installed here, not by the landscape-server charm. */
@@ -87,7 +106,9 @@ export const landscapeHostInternalPorts: Rule = {
         exposed.push({socket, ...internal})
       }
       if (exposed.length === 0) continue
-      const services = [...new Set(exposed.map((e) => e.service))]
+      // In INTERNAL's order, so epmd's fix (which refers to 25672's) comes after it.
+      const order = INTERNAL.map((range) => range.service)
+      const services = [...new Set(exposed.map((e) => e.service))].sort((a, b) => order.indexOf(a) - order.indexOf(b))
       const what = [...new Set(exposed.map((e) => e.what))]
       // What the Landscape host must still serve: the policy's ports (SSH), the proxy's 80 and 443, and its gRPC front.
       const allowed: PortRule[] = [

@@ -7,7 +7,9 @@ import {holdsRealValue, isPlaceholder} from '../inventory/charm-options.js'
 import type {Application, Model} from '../inventory/types.js'
 import {cite} from './guides.js'
 import {certificatesFix, describeProvider} from './helpers/certificate-providers.js'
-import {CHARMS, isCharmIn} from './helpers/charms.js'
+import {certificateOptionsServeTls, maasCharmTlsFix} from './helpers/maas-charm-tls.js'
+import {charmName, CHARMS, isCharmIn} from './helpers/charms.js'
+import {policyPortRules, ufwAllows} from './helpers/host-firewall.js'
 import {externalPorts} from './helpers/app-ports.js'
 import {modelsWith} from './helpers/products.js'
 import {range, rangeCovered, type PortRange} from './helpers/ports.js'
@@ -19,27 +21,53 @@ import type {Rule} from './rule.js'
 
 const FIREWALL = cite('maas2', 'Use a firewall')
 
-/** The ports the guides' firewall rules allow (5443 only when MAAS serves TLS itself). */
+/** The ports the guide's firewall rules allow, on both protocols. */
 const MAAS_PORTS = [range(5240), range(5241, 5247), range(5248), range(5250, 5270)]
 const MAAS_TLS_PORT = 5443
 
-type TlsVerdict = {tls: true; how: string} | {tls: false; known: boolean}
+type Ports = Readonly<Record<'tcp' | 'udp', readonly {from: number; to: number}[]>>
 
-/** Does the region serve its API over TLS: its own certificate, 5443 open, or a TLS proxy in front? */
+/**
+ * The ports the maas-region and maas-agent charms open on their units themselves, whatever their
+ * configuration: the union over their versions (canonical/maas-charms: MAAS_REGION_PORTS in
+ * maas-region/src/charm.py, the same from 3.4 to 3.8/edge, e.g. at 012bd3e0, a572ab26, a5e14d70,
+ * plus 5248-5249 with `enable_rack_mode` and udp 3128 in early versions; maas-agent/src/charm.py at
+ * a3dfdd6c and the older maas-agent-charm at 06c6ea79). DNS, DHCP, TFTP, NTP (chrony), the squid
+ * proxy, metrics, HTTPS (5443, TLS on or not), the rack ports and Temporal: MAAS serves them to the
+ * machines it provisions, so a firewall that drops them breaks PXE boot and deployment.
+ */
+const CHARM_PORTS: Readonly<Record<string, Ports>> = {
+  'maas-region': {
+    tcp: [range(53), range(3128), range(8000), range(MAAS_TLS_PORT), range(5239, 5249), range(5250, 5274), range(5280, 5284)],
+    udp: [range(53), range(67), range(69), range(123), range(323), range(3128), range(5241, 5247)],
+  },
+  'maas-agent': {tcp: [range(53), range(3128), range(8000), range(5240, 5249)], udp: [range(53), range(67), range(69), range(123), range(323), range(3128)]},
+}
+
+/** What MAAS uses on this application's units: the guide's ports and the ones its charm opens. */
+function maasPortsOf(app: Application, protocol: string): {from: number; to: number}[] {
+  const opened = CHARM_PORTS[charmName(app)]
+  return [...MAAS_PORTS, ...(protocol === 'tcp' || protocol === 'udp' ? (opened?.[protocol] ?? []) : [])]
+}
+
+type TlsVerdict = {tls: true; how: string} | {tls: false; known: boolean; why?: string}
+
+/**
+ * Does the region serve its API over TLS: its own certificate (as its charm's track reads the
+ * options, helpers/maas-charm-tls.ts), a certificates relation, or a TLS proxy in front? Not an
+ * open 5443: the charm opens it on every unit, TLS or not.
+ */
 export function maasTls(model: Model, app: Application): TlsVerdict {
-  const cert = app.options.ssl_cert_content
-  const key = app.options.ssl_key_content
-  if (holdsRealValue(cert) && holdsRealValue(key)) return {tls: true, how: 'ssl_cert_content and ssl_key_content are set'}
-  const mode = app.options.tls_mode
-  if (typeof mode === 'string' && mode !== '' && mode !== 'disabled') return {tls: true, how: `tls_mode is ${mode}`}
-  if (app.units.some((u) => u.openPorts.some((p) => p.startsWith(`${MAAS_TLS_PORT}/`) || p === `${MAAS_TLS_PORT}`))) return {tls: true, how: `port ${MAAS_TLS_PORT} is open`}
+  const certificatesSet = holdsRealValue(app.options.ssl_cert_content) && holdsRealValue(app.options.ssl_key_content)
+  const own = certificateOptionsServeTls(app, certificatesSet)
+  if (own.tls) return {tls: true, how: typeof app.options.tls_mode === 'string' && app.options.tls_mode !== '' ? `tls_mode is ${app.options.tls_mode}` : 'ssl_cert_content and ssl_key_content are set'}
   if (tlsRelations(model, app).length > 0) return {tls: true, how: 'it has a certificates relation'}
   const tlsIngress = relationsOf(model, app).find((v) => v.mine.endpoint === 'ingress-tcp-tls')
   if (tlsIngress) return {tls: true, how: `it is behind ${tlsIngress.other?.application ?? 'a proxy'} on ingress-tcp-tls`}
   const proxy = relatedApps(model, app).find((a) => isCharmIn(a, CHARMS.reverseProxies) && (holdsRealValue(a.options.ssl_cert) || tlsRelations(model, a).length > 0))
   if (proxy) return {tls: true, how: `it is behind ${proxy.name}, which has a certificate`}
   const known = Object.hasOwn(app.options, 'ssl_cert_content') || modelHas(model, 'juju-config', 'juju-bundle')
-  return {tls: false, known}
+  return {tls: false, known, ...(own.why ? {why: own.why} : {})}
 }
 
 /** For evidence: whether an option is set, never its value. */
@@ -55,12 +83,12 @@ export const maasPorts: Rule = {
   profile: 'maas',
   guide: FIREWALL,
   rationale:
-    'The guides have the firewall on region and rack controllers deny all incoming traffic except the ports MAAS uses: 5240, 5241-5247, 5248 and 5250-5270 (plus 5443 when MAAS serves TLS). Every other open port is attack surface.',
+    'The guides have the firewall on region and rack controllers deny all incoming traffic except the ports MAAS uses: 5240, 5241-5247, 5248 and 5250-5270, and what the MAAS charms open themselves (DNS, DHCP, TFTP, NTP, the proxy, metrics, 5443, Temporal). Every other open port is attack surface.',
   remediation:
-    'Close the extra ports and keep the rest internal: `sudo ufw default deny incoming`, then `sudo ufw allow 5240`, `5248`, `5241:5247/tcp`, `5241:5247/udp`, `5250:5270/tcp`, `5250:5270/udp`; restrict exposure with `juju expose APP --to-cidrs ADMIN-CIDRS`.',
+    'Find what opened the extra ports (the MAAS charms open only MAAS\'s), or firewall the hosts: allow SSH and every port MAAS has open first (`sudo ufw allow 22`, `sudo ufw allow 5240`, ...), then `sudo ufw default deny incoming`; restrict exposure with `juju expose APP --to-cidrs ADMIN-CIDRS`.',
   autoFixable: true,
   needs: [['juju-status', 'k8s-services']],
-  evaluate({inventory, report, notEvaluated}) {
+  evaluate({inventory, policy, report, notEvaluated}) {
     for (const {model, anchors} of modelsWith(inventory, CHARMS.maas)) {
       for (const app of anchors) {
         if (app.units.length === 0 && !app.kubernetes) {
@@ -69,17 +97,22 @@ export const maasPorts: Rule = {
         }
         const reach = reachability(inventory, model, app)
         const ports: PortRange[] = [...externalPorts(inventory, model, app, true).juju ?? [], ...externalPorts(inventory, model, app, false).kube]
-        const tls = maasTls(model, app).tls
-        const allowed = tls ? [...MAAS_PORTS, range(MAAS_TLS_PORT)] : MAAS_PORTS
-        const extra = ports.filter((p) => !rangeCovered(p, allowed))
+        // SSH (the policy's host.allowPorts) is every machine's, not an extra MAAS port.
+        const policyPorts = policy.host.allowPorts.map((port) => range(port))
+        const extra = ports.filter((p) => !rangeCovered(p, [...maasPortsOf(app, p.protocol), ...policyPorts]))
         if (extra.length === 0) continue
+        // The firewall keeps SSH and every MAAS port the units have open, allowed before the deny.
+        const keep = [
+          ...policyPortRules(policy.host.allowPorts),
+          ...ports.filter((p) => !extra.includes(p) && !rangeCovered(p, policyPorts) && (p.protocol === 'tcp' || p.protocol === 'udp')).map((p) => ({from: p.from, to: p.to, protocols: [p.protocol as 'tcp' | 'udp'], why: 'MAAS'})),
+        ]
         const exposed = reach.exposed !== false
         report({
           target: appTarget(app, model),
           severity: exposed ? 'high' : 'medium',
           message: `${app.name} opens port${extra.length === 1 ? '' : 's'} ${list(extra.map((p) => p.text))} beyond those MAAS uses${exposed ? (reach.exposed ? ` and is reachable from outside (${list(reach.paths)})` : '') : ' (not exposed by Juju; hosts without a firewall still serve them)'}.`,
-          evidence: {extraPorts: extra.map((p) => p.text), openPorts: ports.map((p) => p.text), tls, exposed: reach.exposed ?? null},
-          remediation: `close ${list(extra.map((p) => p.text))} on the ${app.name} hosts (sudo ufw default deny incoming; sudo ufw allow 5240; sudo ufw allow 5248; sudo ufw allow 5241:5247/tcp; sudo ufw allow 5250:5270/tcp${tls ? `; sudo ufw allow ${MAAS_TLS_PORT}` : ''}) and restrict sources: juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${ADMIN_CIDRS}`,
+          evidence: {extraPorts: extra.map((p) => p.text), openPorts: ports.map((p) => p.text), exposed: reach.exposed ?? null},
+          remediation: `find what opened ${list(extra.map((p) => p.text))} on the ${app.name} machines (the ${charmName(app)} charm opens only MAAS's ports), or firewall them there, keeping SSH and the ports MAAS has open: ${[...new Set(ufwAllows(keep))].join(' && ')} && sudo ufw default deny incoming && sudo ufw enable; and restrict sources: juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${ADMIN_CIDRS}`,
           ...refField(app.refs.definition),
         })
       }
@@ -96,7 +129,7 @@ export const maasTlsRule: Rule = {
   rationale:
     'Without TLS the MAAS UI and API (port 5240) carry passwords, API keys and machine secrets in clear text. MAAS 3.3+ serves TLS natively on 5443 (`maas config-tls enable`); older versions need a TLS-terminating HAProxy, Apache or nginx in front.',
   remediation:
-    'Enable TLS: `juju config maas-region ssl_cert_content="$(cat cert.pem)" ssl_key_content="$(cat key.pem)"` (charmed MAAS), or `sudo maas config-tls enable key.pem cert.pem --port 5443`, or put a TLS-terminating HAProxy in front.',
+    'Enable TLS: `juju config maas-region ssl_cert_content="$(cat cert.pem)" ssl_key_content="$(cat key.pem)"` (charmed MAAS 3.7 and later; the 3.6 charm also needs `tls_mode=passthrough`, the 3.4 and 3.5 charms terminate TLS only at a related HAProxy, `tls_mode=termination`), or `sudo maas config-tls enable key.pem cert.pem --port 5443` where no charm manages MAAS, or put a TLS-terminating HAProxy in front.',
   autoFixable: false,
   needs: [['juju-config', 'juju-bundle', 'juju-status']],
   evaluate({inventory, report, notEvaluated}) {
@@ -111,9 +144,9 @@ export const maasTlsRule: Rule = {
         const m = appModelArg(app)
         report({
           target: appTarget(app, model),
-          message: `${app.name} serves the MAAS API and UI over plain HTTP: no ssl_cert_content/ssl_key_content, no port ${MAAS_TLS_PORT}, no certificates relation and no TLS-terminating proxy.`,
+          message: `${app.name} serves the MAAS API and UI over plain HTTP: ${verdict.why ?? 'no ssl_cert_content/ssl_key_content'}; no certificates relation and no TLS-terminating proxy.`,
           evidence: {ssl_cert_content: optionState(app.options.ssl_cert_content), ssl_key_content: optionState(app.options.ssl_key_content), tls_mode: app.options.tls_mode ?? null},
-          remediation: `juju config -m ${m} ${app.name} ssl_cert_content="$(cat cert.pem)" ssl_key_content="$(cat key.pem)"   # or: sudo maas config-tls enable key.pem cert.pem --port ${MAAS_TLS_PORT}`,
+          remediation: maasCharmTlsFix(app, m, relationsOf(model, app).some((v) => v.mine.endpoint === 'ingress-tcp'), MAAS_TLS_PORT),
           ...refField(app.optionRefs.ssl_cert_content ?? app.refs.definition),
         })
       }

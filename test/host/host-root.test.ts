@@ -1,8 +1,11 @@
+import {execFileSync} from 'node:child_process'
 import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
+import {collectionScript} from '../../src/host/collect-script.js'
+import {materialize, parseCollection} from '../../src/host/collection.js'
 import type {AuditReport} from '../../src/report/audit-report.js'
 import {runCli} from '../helpers/cli.js'
 import {IDS, IS_ROOT, newRoot, procNet, procNet6, regiondLog, SECRETS, sshFailure, type HostRootBuilder} from './roots.js'
@@ -353,6 +356,36 @@ describe('hardenctl host --root: Landscape Client', () => {
     await root.file('/etc/default/landscape-client', 'DAEMON_USER=landscape\n')
     const {report} = await hostJson(['--root', root.dir])
     expect(report.findings.map((f) => f.message)).toEqual([`${root.dir}/etc/landscape/client.conf: ping_url uses http (not set; the default is http), not https.`])
+  })
+
+  it('judges monitor_only alone where landscape-client.service starts the client (it reads no /etc/default/landscape-client), and says so', async () => {
+    const started = await newRoot('landscape-client-3')
+    await started.file('/etc/landscape/client.conf', '[client]\nurl = https://landscape.example.com/message-system\nping_url = https://landscape.example.com/ping\nmonitor_only = True\n')
+    await started.file('/usr/lib/systemd/system/landscape-client.service', '[Service]\nType=simple\nGroup=landscape\nExecStart=/usr/bin/landscape-client\n')
+    expect((await hostJson(['--root', started.dir])).report.findings).toEqual([])
+
+    const managed = await newRoot('landscape-client-4')
+    await managed.file('/etc/landscape/client.conf', '[client]\nurl = https://landscape.example.com/message-system\nping_url = https://landscape.example.com/ping\n')
+    await managed.file('/etc/default/landscape-client', 'RUN=1\n')
+    await managed.file('/lib/systemd/system/landscape-client.service', '[Service]\nExecStart=/usr/bin/landscape-client\n')
+    const [finding] = (await hostJson(['--root', managed.dir])).report.findings
+    expect(finding?.message).toBe(
+      `Landscape Client runs with management features (monitor_only is not True); monitor-only mode restricts it, if management is not needed. ${managed.dir}/lib/systemd/system/landscape-client.service starts it: DAEMON_USER, which the guide also names, is read only by the SysV init script of older packages.`,
+    )
+    expect(finding?.remediation).toBe(`add \`monitor_only = True\` to the [client] section of /etc/landscape/client.conf, then \`sudo systemctl restart landscape-client\` (management features stop working)`)
+    // Across a fleet the collection stats the unit, so the collected root answers the same.
+    const collection = parseCollection(execFileSync('sh', ['-c', collectionScript()], {env: {PATH: process.env.PATH, HARDENCTL_HOST_ROOT: managed.dir}}).toString(), 'machine 0', [])!
+    const collected = join(await mkdtemp(join(tmpdir(), 'hardenctl-client-collected-')), 'root')
+    await materialize(collection, collected, {controller: 'prod', model: 'landscape', name: '0'})
+    const [viaFleet] = (await hostJson(['--root', collected])).report.findings
+    expect(viaFleet?.message).toContain(`${collected}/lib/systemd/system/landscape-client.service starts it`)
+
+    const sysv = await newRoot('landscape-client-5')
+    await sysv.file('/etc/landscape/client.conf', '[client]\nurl = https://landscape.example.com/message-system\nping_url = https://landscape.example.com/ping\nmonitor_only = True\n')
+    const [older] = (await hostJson(['--root', sysv.dir])).report.findings
+    expect(older?.remediation).toBe(
+      `add \`DAEMON_USER=landscape\` to /etc/default/landscape-client (read only by the SysV init script of older packages; no landscape-client.service was found here), then \`sudo systemctl restart landscape-client\` (management features stop working)`,
+    )
   })
 })
 

@@ -89,7 +89,9 @@ describe('hardenctl host: a Landscape server installed on the host', () => {
       'the Landscape server host listens on internal Landscape server, RabbitMQ, epmd (RabbitMQ) and RabbitMQ distribution ports beyond loopback: tcp 0.0.0.0:8080, tcp 0.0.0.0:5672, tcp 0.0.0.0:4369, tcp 0.0.0.0:25672 and tcp6 [::]:5672; only the reverse proxy (80, 443) should be reachable from outside.',
     )
     expect(ports!.remediation).toBe(
-      "Bind them to loopback: `allowed_interfaces = localhost 127.0.0.1 ::1` in each service's section of /etc/landscape/service.conf, then `sudo lsctl restart`; `NODE_IP_ADDRESS=127.0.0.1` in /etc/rabbitmq/rabbitmq-env.conf, then `sudo systemctl restart rabbitmq-server`; `ListenStream=` then `ListenStream=127.0.0.1:4369` in a drop-in (`sudo systemctl edit epmd.socket`), then `sudo systemctl restart epmd.socket`, or firewall them: sudo ufw allow 22 && sudo ufw allow 80/tcp && sudo ufw allow 443/tcp && sudo ufw allow 6554/tcp && sudo ufw default deny incoming && sudo ufw enable",
+      "Bind them to loopback: `allowed_interfaces = localhost 127.0.0.1 ::1` in each service's section of /etc/landscape/service.conf, then `sudo lsctl restart`; `NODE_IP_ADDRESS=127.0.0.1` in /etc/rabbitmq/rabbitmq-env.conf, then `sudo systemctl restart rabbitmq-server`; " +
+        "25672: firewall it rather than rebind it, since `distribution.listener.interface = 127.0.0.1` in /etc/rabbitmq/rabbitmq.conf cuts `rabbitmqctl` off unless RabbitMQ's node name resolves to 127.0.0.1 (Ubuntu resolves the host name to 127.0.1.1); " +
+        "4369: firewall it rather than rebind it, as 25672 (`rabbitmqctl` finds the node through epmd at the node name's address); where the node name resolves to loopback: `ListenStream=`, `ListenStream=127.0.0.1:4369` and `ListenStream=[::1]:4369` in a drop-in (`sudo systemctl edit epmd.socket`), then `sudo systemctl stop rabbitmq-server epmd.service && sudo systemctl restart epmd.socket && sudo systemctl start rabbitmq-server`, or firewall them: sudo ufw allow 22 && sudo ufw allow 80/tcp && sudo ufw allow 443/tcp && sudo ufw allow 6554/tcp && sudo ufw default deny incoming && sudo ufw enable",
     )
     expect(ports!.location).toMatchObject({file: `${root.dir}/proc/net/tcp`})
     expect(http!.message).toBe('the Landscape server host serves port 80 (tcp 0.0.0.0:80) although repository mirroring is not in use (landscape.mirroring: false).')
@@ -116,6 +118,16 @@ describe('hardenctl host: a Landscape server installed on the host', () => {
     expect(tls).toMatchObject({rule: 'LANDSCAPE-PROXY-TLS', severity: 'high', location: {file: `${root.dir}/etc/apache2/sites-enabled/landscape.conf`, line: 1}})
     expect(tls!.message).toBe(`Apache serves Landscape without TLS: no <VirtualHost> of ${root.dir}/etc/apache2/sites-enabled/landscape.conf has \`SSLEngine on\`.`)
     expect(tls!.remediation).toContain('to /etc/apache2/sites-enabled/landscape.conf')
+  })
+
+  it('6554 without Apache\'s TLS front and AMQPS on 5671 get their own fixes (the hostagent port is Apache\'s, not service.conf\'s)', async () => {
+    const root = await landscapeServer({httpOnly: true, loopbackOnly: true})
+    await root.file('/proc/net/tcp', procNet([[v4('0.0.0.0', 22), '0A'], [v4('0.0.0.0', 80), '0A'], [v4('0.0.0.0', 6554), '0A'], [v4('0.0.0.0', 5671), '0A']]))
+    const [ports] = landscapeFindings((await hostReport(root.dir)).report).filter((f) => f.rule === 'LANDSCAPE-INTERNAL-PORTS')
+    expect(ports!.remediation).toMatch(
+      /^Bind them to loopback: 6554 is the hostagent's gRPC port for Ubuntu Pro for WSL: serve it only from Apache's TLS `<VirtualHost \*:6554>` .*; `listeners\.ssl\.default = 127\.0\.0\.1:5671` in \/etc\/rabbitmq\/rabbitmq\.conf, then `sudo systemctl restart rabbitmq-server`, or firewall them: /,
+    )
+    expect(ports!.remediation).not.toContain('allowed_interfaces')
   })
 
   it('a unit of the landscape-server charm is judged on its Juju model: not evaluated here', async () => {

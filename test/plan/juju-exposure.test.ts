@@ -328,13 +328,13 @@ describe('planExposure: MAAS', () => {
     const m = model('maas', {
       type: 'iaas',
       inputs: ['juju-status', 'juju-config'],
-      apps: [app('maas-region', {exposed: true, units: [{name: 'maas-region/0', openPorts: ['5240/tcp', '22/tcp', '8000/tcp']}]}), app('postgresql', {exposed: false})],
+      apps: [app('maas-region', {exposed: true, units: [{name: 'maas-region/0', openPorts: ['5240/tcp', '22/tcp', '8000/tcp', '9090/tcp', '10000/udp']}]}), app('postgresql', {exposed: false})],
     })
     const {actions, notes} = plan(inventory({models: [m]}), enforced())
     expect(actions.map((a) => a.params)).toEqual([{application: 'maas-region', 'exposed-endpoints': []}])
     expect(notes).toHaveLength(1)
-    expect(notes[0]).toContain('maas-region in model prod:maas opens 22/tcp, 8000/tcp beyond the ports MAAS uses; Juju cannot close a port a charm opened')
-    expect(notes[0]).toContain('sudo ufw default deny incoming; sudo ufw allow 5240; sudo ufw allow 5248; sudo ufw allow 5241:5247/tcp; sudo ufw allow 5250:5270/tcp')
+    expect(notes[0]).toContain('maas-region in model prod:maas opens 9090/tcp, 10000/udp beyond the ports MAAS uses; Juju cannot close a port a unit opened')
+    expect(notes[0]).toContain('sudo ufw allow 22 && sudo ufw allow 5240/tcp && sudo ufw allow 8000/tcp && sudo ufw default deny incoming && sudo ufw enable')
   })
 
   it('adds no note when the MAAS ports are all MAAS uses', () => {

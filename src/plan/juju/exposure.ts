@@ -216,7 +216,7 @@ function policyLine(keys: readonly string[], policy: Policy): string {
 }
 
 /**
- * MAAS-PORTS findings as plan notes: Juju has no call that closes a port a charm opened, so the
+ * MAAS-PORTS findings as plan notes: Juju has no call that closes a port a unit opened, so the
  * extra ports are left to the hosts' firewall (the rule's remediation gives the ufw commands).
  */
 function maasPortNotes(inventory: Inventory, policy: Policy): Map<string, string> {
@@ -226,7 +226,7 @@ function maasPortNotes(inventory: Inventory, policy: Policy): Map<string, string
     const extra = Array.isArray(finding.evidence.extraPorts) ? (finding.evidence.extraPorts as string[]) : []
     notes.set(
       appKey(controller, model, name),
-      `${name} in model ${modelLabel({controller, name: model})} opens ${extra.join(', ')} beyond the ports MAAS uses; Juju cannot close a port a charm opened, so reconcile leaves them (MAAS-PORTS): ${finding.remediation}`,
+      `${name} in model ${modelLabel({controller, name: model})} opens ${extra.join(', ')} beyond the ports MAAS uses; Juju cannot close a port a unit opened, so reconcile leaves them (MAAS-PORTS): ${finding.remediation}`,
     )
   }
   return notes

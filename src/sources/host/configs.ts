@@ -187,8 +187,17 @@ export async function readLandscapeClient(root: HostRoot): Promise<HostLandscape
   const defaultsPath = '/etc/default/landscape-client'
   const defaults = await root.readText(defaultsPath)
   const daemonUser = defaults === undefined ? undefined : pickSettings(defaults, root.shown(defaultsPath), ['DAEMON_USER'], /=/).get('DAEMON_USER')
-  return {file, settings, defaultsFile: root.shown(defaultsPath), ...(daemonUser ? {daemonUser} : {})}
+  let systemdUnit: string | undefined
+  for (const unit of LANDSCAPE_CLIENT_UNITS) if (!systemdUnit && (await root.exists(unit))) systemdUnit = root.shown(unit)
+  return {file, settings, defaultsFile: root.shown(defaultsPath), ...(daemonUser ? {daemonUser} : {}), ...(systemdUnit ? {systemdUnit} : {})}
 }
+
+/**
+ * Where the package installs the client's systemd unit (/usr/lib on merged-/usr releases). Since
+ * landscape-client moved to it (canonical/landscape-client `debian/landscape-client.service` at
+ * 26ea22ce: no EnvironmentFile, no User=), only the older SysV init script read DAEMON_USER.
+ */
+export const LANDSCAPE_CLIENT_UNITS = ['/usr/lib/systemd/system/landscape-client.service', '/lib/systemd/system/landscape-client.service']
 
 /** The `[client]` section's lines, other sections blanked so line numbers stay true. */
 function clientSection(text: string): string {

@@ -8,7 +8,7 @@ import {join, posix} from 'node:path'
 import type {Target} from '../../findings/types.js'
 import type {ConfigLine, HostCertificate, HostFileStat, HostInventory, HostMaas} from '../../inventory/host.js'
 import {readFirstCertificate} from './certificates.js'
-import {pickSettings, readHaproxy, readLandscapeClient, readPostgres, readUfw, readWebProxies} from './configs.js'
+import {LANDSCAPE_CLIENT_UNITS, pickSettings, readHaproxy, readLandscapeClient, readPostgres, readUfw, readWebProxies} from './configs.js'
 import {type HostIdentities, readIdentities} from './identity.js'
 import {authLogParser, parseRegiondLine, scanLog} from './logs.js'
 import {readListeningSockets} from './proc-net.js'
@@ -45,7 +45,7 @@ export const MAAS_LAYOUTS = {
 
 /** Every file and directory the host rules read: what the fleet collection gathers. */
 export const HOST_PATHS = {
-  stat: [MAAS_LAYOUTS.deb.regiond, MAAS_LAYOUTS.deb.rackd, MAAS_LAYOUTS.snap.regiond, MAAS_LAYOUTS.snap.rackd, LANDSCAPE_SERVICE_CONF],
+  stat: [MAAS_LAYOUTS.deb.regiond, MAAS_LAYOUTS.deb.rackd, MAAS_LAYOUTS.snap.regiond, MAAS_LAYOUTS.snap.rackd, LANDSCAPE_SERVICE_CONF, ...LANDSCAPE_CLIENT_UNITS],
   text: [
     '/etc/passwd',
     '/etc/group',

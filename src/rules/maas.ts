@@ -86,7 +86,9 @@ export const maasPorts: Rule = {
     'The guides have the firewall on region and rack controllers deny all incoming traffic except the ports MAAS uses: 5240, 5241-5247, 5248 and 5250-5270, and what the MAAS charms open themselves (DNS, DHCP, TFTP, NTP, the proxy, metrics, 5443, Temporal). Every other open port is attack surface.',
   remediation:
     'Find what opened the extra ports (the MAAS charms open only MAAS\'s), or firewall the hosts: allow SSH and every port MAAS has open first (`sudo ufw allow 22`, `sudo ufw allow 5240`, ...), then `sudo ufw default deny incoming`; restrict exposure with `juju expose APP --to-cidrs ADMIN-CIDRS`.',
-  autoFixable: true,
+  // Not auto-fixable: Juju has no call that closes a port a unit opened, and narrowing exposure
+  // (exposure.enforce) leaves the ports open; reconcile only notes them (src/plan/juju/exposure.ts).
+  autoFixable: false,
   needs: [['juju-status', 'k8s-services']],
   evaluate({inventory, policy, report, notEvaluated}) {
     for (const {model, anchors} of modelsWith(inventory, CHARMS.maas)) {

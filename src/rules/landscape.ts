@@ -127,12 +127,15 @@ export const landscapeHttpPort: Rule = {
   rationale:
     "Port 80 is only needed for Landscape's repository mirroring. Without it, clients can use HTTPS for all traffic and port 80 need not be exposed; plain HTTP leaks client traffic.",
   remediation:
-    'Point clients at https (`url`, `package_hash_id_url`, `ping_url` in /etc/landscape/client.conf; `sudo systemctl restart landscape-client`), then stop serving port 80 on the proxy (drop its port-80 frontend). If you mirror repositories, set `landscape.mirroring: true` in hardenctl.yaml.',
-  autoFixable: true,
+    'Point clients at https (`url`, `package_hash_id_url`, `ping_url` in /etc/landscape/client.conf; `sudo systemctl restart landscape-client`), then `juju config landscape-server redirect_https=all`: port 80 then answers only with a redirect to HTTPS (/ping and /repository included). landscape-server always asks its proxy for a port-80 frontend, and the proxy charm opens the port again at its next hook, so closing the port does not stick. If you mirror repositories, set `landscape.mirroring: true` in hardenctl.yaml.',
+  // Not auto-fixable: the fix starts on every client, and reconcile changes no charm option.
+  autoFixable: false,
   needs: [[...EXPOSURE_INPUTS]],
   evaluate({inventory, policy, report}) {
     if (policy.landscape.mirroring) return
-    for (const {model} of modelsWith(inventory, CHARMS.landscapeServer)) {
+    for (const {model, anchors: servers} of modelsWith(inventory, CHARMS.landscapeServer)) {
+      // With redirect_https=all the port-80 frontend answers nothing but a redirect to HTTPS.
+      if (servers.every((server) => server.options.redirect_https === 'all')) continue
       for (const app of model.applications.values()) {
         if (!isProxy(app)) continue
         const reach = reachability(inventory, model, app)
@@ -149,7 +152,7 @@ export const landscapeHttpPort: Rule = {
           target: appTarget(app, model),
           message: `${app.name} serves port 80 to the outside (${list(reach.paths)}) although repository mirroring is not in use (landscape.mirroring: false)${fromDefaults ? '; its open ports are not known, so this assumes the default 80/443 frontends' : ''}.`,
           evidence: {ports: http.map((p) => p.text), portsFrom: fromDefaults ? 'charm defaults' : ports.juju ? 'open-ports' : 'services', mirroring: false, paths: reach.paths},
-          remediation: `switch Landscape clients to https, then remove the port-80 frontend of ${app.name} (or \`juju exec -m ${appModelArg(app)} --application ${app.name} -- close-port 80/tcp\`)`,
+          remediation: `${servers.map((server) => `juju config -m ${appModelArg(server)} ${server.name} redirect_https=all`).join(' && ')}   # first switch every Landscape client to https (url, ping_url, package_hash_id_url in /etc/landscape/client.conf; ping_url defaults to http), since /ping then redirects too; port 80 stays open on ${app.name} but answers only with a redirect to HTTPS (landscape-server always asks its proxy for the port-80 frontend, and the proxy charm reopens a closed port); landscape-server revisions without the redirect_https option (the 24.04 PPA charm) cannot do this`,
           ...refField(app.refs.definition),
         })
       }

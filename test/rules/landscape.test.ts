@@ -61,7 +61,15 @@ describe('LANDSCAPE-INTERNAL-PORTS', () => {
 describe('LANDSCAPE-HTTP-PORT', () => {
   it('flags port 80 on the exposed proxy when mirroring is off', () => {
     const [f] = findings(landscapeHttpPort, inventory({models: [landscape()]}))
-    expect(f).toMatchObject({rule: 'LANDSCAPE-HTTP-PORT', severity: 'medium', target: {name: 'haproxy'}, evidence: {ports: ['80/tcp'], mirroring: false}})
+    expect(f).toMatchObject({rule: 'LANDSCAPE-HTTP-PORT', severity: 'medium', target: {name: 'haproxy'}, evidence: {ports: ['80/tcp'], mirroring: false}, autoFixable: false})
+    // landscape-server always asks its proxy for the port-80 frontend: the fix is its redirect, not a closed port.
+    expect(f?.remediation).toMatch(/^juju config -m prod:landscape landscape-server redirect_https=all {3}# first switch every Landscape client to https /)
+    expect(f?.remediation).not.toContain('close-port')
+  })
+
+  it('accepts port 80 once landscape-server redirects all of it to HTTPS (redirect_https=all)', () => {
+    expect(findings(landscapeHttpPort, inventory({models: [landscape({server: {options: {redirect_https: 'all'}}})]}))).toEqual([])
+    expect(findings(landscapeHttpPort, inventory({models: [landscape({server: {options: {redirect_https: 'default'}}})]}))).toHaveLength(1)
   })
 
   it('accepts port 80 when mirroring is used, and a proxy on 443 only', () => {

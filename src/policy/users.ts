@@ -1,4 +1,5 @@
 /** Juju user names: local users may be written `bob` or `bob@local`; external ones `bob@external`. */
+import type {Inventory} from '../inventory/types.js'
 import {anyGlobMatches} from './glob.js'
 
 export function normalizeUser(name: string): string {
@@ -16,3 +17,8 @@ export function userListed(list: readonly string[], user: string): boolean {
 }
 
 export const EVERYONE = 'everyone@external'
+
+/** The controller's user list (juju users) says this user is disabled. */
+export function isDisabledUser(inventory: Pick<Inventory, 'controllers'>, controller: string, user: string): boolean {
+  return inventory.controllers.get(controller)?.users?.some((entry) => sameUser(entry.name, user) && entry.disabled === true) ?? false
+}

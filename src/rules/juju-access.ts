@@ -6,6 +6,7 @@ import {
   allowedControllerLevel,
   allowedModelLevel,
   allowedOfferLevel,
+  CONTROLLER_ADMIN,
   levelRank,
   MODEL_LEVELS,
   OFFER_LEVELS,
@@ -13,7 +14,7 @@ import {
   revokeFor,
   staleness,
 } from '../policy/access.js'
-import {EVERYONE, normalizeUser} from '../policy/users.js'
+import {EVERYONE, isDisabledUser, normalizeUser, sameUser} from '../policy/users.js'
 import {cite} from './guides.js'
 import {controllerTarget, controllerText, jujuModelName, modelTarget, userTarget} from './helpers/targets.js'
 import type {Rule} from './rule.js'
@@ -93,6 +94,20 @@ export const accessModelAdmin: Rule = {
           continue
         }
         const why = allowed === '' ? 'access.models lists the readers of this model and not this user' : `only the owner${model.owner ? ` (${model.owner})` : ''}, controller superusers and users listed in access.models may`
+        if (isDisabledUser(inventory, model.controller, user.name)) {
+          // Juju lowers no level of a disabled user (state.userMayHaveAccess: "user is disabled"),
+          // but revoking read takes the user off the model without that check; reconcile leaves it.
+          report({
+            target: userTarget(user.name, model.controller, model.name),
+            severity: 'low',
+            message: `${user.name} holds ${level} on model ${model.name} while disabled: no login now, but the access comes back if the user is enabled again; ${why}.`,
+            evidence: {user: user.name, access: level, allowed: allowed || 'none', owner: model.owner, disabled: true, lastConnection: user.lastConnection},
+            remediation: `juju revoke ${c}${user.name} read ${jujuModelName(model)}   # takes all model access away: Juju refuses to lower a disabled user's access any other way; or juju remove-user ${c}${user.name} if the user is no longer needed`,
+            autoFixable: false,
+            ...(user.ref ? {ref: user.ref} : {}),
+          })
+          continue
+        }
         report({
           target: userTarget(user.name, model.controller, model.name),
           message: `${user.name} holds ${level} on model ${model.name}; ${why}.`,
@@ -138,7 +153,14 @@ export const accessStaleUser: Rule = {
             ? `${user.name} on ${controllerText(controller.name)} has never connected and is still enabled.`
             : `${user.name} on ${controllerText(controller.name)} last connected ${idleDays} days ago (limit ${limit}) and is still enabled.`,
           evidence: {user: user.name, lastConnection: user.lastConnection, idleDays: idleDays ?? null, staleUserDays: limit, access: user.access},
-          remediation: `juju disable-user ${controllerFlag(controller.name)}${user.name}   # or: juju remove-user ${controllerFlag(controller.name)}${user.name}`,
+          ...(sameUser(user.name, CONTROLLER_ADMIN)
+            ? {
+                // Juju refuses both for the controller's owner ("cannot disable controller model owner",
+                // state/user.go User.Disable), and reconcile never touches it.
+                remediation: `juju change-user-password ${controllerFlag(controller.name)}${user.name}   # ${user.name} owns the controller: Juju refuses to disable or remove it, so rotate its password and keep it for recovery`,
+                autoFixable: false,
+              }
+            : {remediation: `juju disable-user ${controllerFlag(controller.name)}${user.name}   # or: juju remove-user ${controllerFlag(controller.name)}${user.name}`}),
           ...(user.ref ? {ref: user.ref} : {}),
         })
       }
@@ -184,3 +206,4 @@ export const accessOffer: Rule = {
 }
 
 export const ACCESS_RULES: Rule[] = [accessSuperuser, accessModelAdmin, accessStaleUser, accessOffer]
+

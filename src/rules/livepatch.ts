@@ -150,7 +150,9 @@ export const livepatchAdminApi: Rule = {
     'The admin API is meant for a few authorised admins, unlike the client API. The guide says to put networking rules in place so that admin API access is allowed only from specific IP addresses (e.g. the company network).',
   remediation:
     'Admit only the admin networks: a NetworkPolicy selecting the Livepatch pods with `ipBlock` sources from `livepatch.adminCidrs`; when the policies admit the ingress controller (as reconcile\'s do, for the clients), the ingress\'s source allowlist (nginx-ingress-integrator `whitelist-source-range`, or a second ingress for the admin paths); on machines `juju expose APP --to-cidrs ADMIN-CIDRS`.',
-  autoFixable: true,
+  // Not auto-fixable: the admin API shares its port with the client API, so reconcile's
+  // NetworkPolicies cannot narrow it without cutting the clients; the plan says so instead.
+  autoFixable: false,
   needs: [['juju-status', 'juju-bundle', 'k8s-services', 'k8s-networkpolicies']],
   evaluate({inventory, policy, report, notEvaluated}) {
     for (const {model, anchors} of modelsWith(inventory, CHARMS.livepatch)) {

@@ -232,6 +232,23 @@ describe('reconcile: Juju access, command blocks and exposure', () => {
     expect(findings.filter((finding) => finding.rule === 'JUJU-EXPOSED')).toEqual([])
   })
 
+  it('keeps the audit\'s promise: with every section enforced, each Juju finding marked [auto-fixable] is gone after one reconcile', async () => {
+    // Blocks are applied only where a commands entry names the model: here, every model.
+    const run = await setup({policy: ENFORCING_POLICY.replace('  foo-machine: [destroy-model, remove-object]', '  "*": [destroy-model, remove-object]')})
+    const audit = async (env: Record<string, string>) => {
+      const result = await runCli(['audit', '--no-kubernetes', '--policy', run.policyFile, '--format', 'json', '--fail-on', 'never'], {env})
+      expect(result.code, result.stderr).toBe(0)
+      return (JSON.parse(result.stdout) as {findings: {rule: string; target: {name: string; model?: string}; autoFixable: boolean}[]}).findings
+    }
+    const key = (finding: {rule: string; target: {name: string; model?: string}}) => `${finding.rule} ${finding.target.model ?? ''}/${finding.target.name}`
+    const promised = (await audit(run.env)).filter((finding) => finding.autoFixable).map(key)
+    expect(promised.length).toBeGreaterThan(0)
+    const applied = await reconcile(run)
+    expect(applied.code, `${applied.stdout}\n${applied.stderr}`).toBe(0)
+    const after = new Set((await audit((await restart(run)).env)).map(key))
+    expect(promised.filter((finding) => after.has(finding))).toEqual([])
+  })
+
   it('plans from an offline snapshot with --from, with the same calls', async () => {
     const run = await setup()
     const snapshot = join(home, `snapshot-${counter++}`)

@@ -72,6 +72,24 @@ describe('reconcile against a live estate', () => {
     expect(second.stdout).toContain('0 to create, 0 to update, 0 to delete, 7 unchanged')
   })
 
+  it('keeps the audit\'s promise: each finding marked [auto-fixable] is gone after one reconcile with the switches that enable it', async () => {
+    const {env} = await cluster()
+    const policyFile = join(live.home, 'promise-policy.yaml')
+    await writeFile(policyFile, 'apiVersion: hardenctl.io/v1\npsa: {enabled: true}\nexposure: {allow: {}, enforce: true}\naccess: {enforce: true}\ncommands: {"*": [destroy-model, remove-object]}\n')
+    const audit = async () => {
+      const result = await runCli(['audit', '--policy', policyFile, '--format', 'json', '--fail-on', 'never'], {env})
+      expect(result.code, result.stderr).toBe(0)
+      return (JSON.parse(result.stdout) as {findings: {rule: string; target: {name: string; model?: string; namespace?: string}; autoFixable: boolean}[]}).findings
+    }
+    const key = (finding: {rule: string; target: {name: string; model?: string; namespace?: string}}) => `${finding.rule} ${finding.target.model ?? finding.target.namespace ?? ''}/${finding.target.name}`
+    const promised = (await audit()).filter((finding) => finding.autoFixable).map(key)
+    expect(promised.length).toBeGreaterThan(0)
+    const applied = await runCli(['reconcile', '--policy', policyFile, '--allow-closing'], {env})
+    expect(applied.code, `${applied.stdout}\n${applied.stderr}`).toBe(0)
+    const after = new Set((await audit()).map(key))
+    expect(promised.filter((finding) => after.has(finding))).toEqual([])
+  })
+
   it('a namespace that fails is reported (exit 3) while the other finishes; a re-run converges', async () => {
     const {api, env} = await cluster({failWrites: [{namespace: 'livepatch', status: 403, times: 1}]})
     const first = await runCli(['reconcile'], {env})

@@ -25,6 +25,7 @@
  * | revoke | docs/.../revoke.md@4b308455444a3cecee8a80c32c040d6aa4f12393 (<user> <permission> [<model>...|<offer url>...]; -c) |
  * | disable-user | cmd/juju/user/disenable.go@3a239b3fc1bcd306ddb6a113a08aefc3324b4cb7 (1 arg) |
  * | remove-user | cmd/juju/user/remove.go@0e43fc9f5877567acb866965f673ceba1bdfa1f4 (-y/--yes; 1 arg) |
+ * | change-user-password | docs/.../change-user-password.md@420f9b2d8408d7e60558ad324e65756be774d931 ([username]; -c, --no-prompt, --reset) |
  * | disable-command | docs/.../disable-command.md@23ab1d4abd3d80929ecf1a38c85bf56384b11c8a (<command set> [message...]; sets all, destroy-model, remove-object) |
  * | exec | docs/.../exec.md@23ab1d4abd3d80929ecf1a38c85bf56384b11c8a |
  * | offer | docs/.../offer.md@57c35f70f108717c9cc1e40a6fde2af529bdb612 |
@@ -145,6 +146,7 @@ export const JUJU_COMMANDS: readonly JujuCommand[] = [
   command('revoke', 'controller', '<user name> <permission> [<model name> ... | <offer url> ...]', [2, ANY]),
   command('disable-user', 'controller', '<username>', [1, 1]),
   command('remove-user', 'controller', '<user name>', [1, 1], {y: b, yes: b}),
+  command('change-user-password', 'controller', '[username]', [0, 1], {'no-prompt': b, reset: b}),
   command('disable-command', 'model', '<command set> [message...]', [1, ANY]),
   command('exec', 'model', '<commands>', [1, ANY], {
     a: s('application'),

@@ -65,6 +65,14 @@ describe('ACCESS-MODEL-ADMIN', () => {
     expect(findings(accessModelAdmin, inventory({models: [mm]}), policy({access: {models: {web: {writers: ['bob']}}}}))).toHaveLength(1)
   })
 
+  it('a disabled user: low, and the fix removes the model access (Juju lowers no level of a disabled user), not marked auto-fixable', () => {
+    const ctrl = controller('prod', {users: [{name: 'bob', access: 'login', disabled: true}]})
+    const [f] = findings(accessModelAdmin, inventory({controllers: [ctrl], models: [m()]})).filter((finding) => finding.target.name === 'bob')
+    expect(f).toMatchObject({severity: 'low', autoFixable: false, evidence: {disabled: true}})
+    expect(f?.message).toContain('bob holds write on model web while disabled')
+    expect(f?.remediation).toBe("juju revoke -c prod bob read web   # takes all model access away: Juju refuses to lower a disabled user's access any other way; or juju remove-user -c prod bob if the user is no longer needed")
+  })
+
   it('is not evaluated for models without show-model', () => {
     const inv = inventory({models: [model('other', {inputs: ['juju-status']}), m()]})
     expect(run(accessModelAdmin, inv).notEvaluated[0]?.targets?.map((t) => t.name)).toEqual(['other'])
@@ -80,6 +88,13 @@ describe('ACCESS-STALE-USER', () => {
     {name: 'gone', access: 'login', lastConnection: 'never connected', disabled: true},
     {name: 'odd', access: 'login', lastConnection: 'sometime'},
   ]
+
+  it('the controller owner (admin), whom Juju refuses to disable or remove: the fix rotates its password, not marked auto-fixable', () => {
+    const ctrl = controller('prod', {users: [{name: 'admin', access: 'superuser', lastConnection: '2025-01-01T00:00:00Z'}]})
+    const [f] = findings(accessStaleUser, inventory({controllers: [ctrl], inputs: ['juju-users']}))
+    expect(f).toMatchObject({rule: 'ACCESS-STALE-USER', target: {name: 'admin'}, autoFixable: false})
+    expect(f?.remediation).toBe('juju change-user-password -c prod admin   # admin owns the controller: Juju refuses to disable or remove it, so rotate its password and keep it for recovery')
+  })
 
   it('flags enabled users that never connected or are idle past the limit', () => {
     const result = run(accessStaleUser, inventory({controllers: [controller('prod', {users})], inputs: ['juju-users']}))

@@ -10,7 +10,7 @@
  */
 import type {Inventory} from '../../inventory/types.js'
 import {CONTROLLER_ADMIN} from '../../policy/access.js'
-import {normalizeUser, sameUser} from '../../policy/users.js'
+import {isDisabledUser, normalizeUser, sameUser} from '../../policy/users.js'
 import type {JujuAction, JujuRefusal} from '../types.js'
 import {modelLabel} from './action.js'
 
@@ -59,7 +59,7 @@ export function applySafety(actions: JujuAction[], inventory: Inventory, context
         continue
       }
     }
-    if (action.facade === 'ModelManager' && user !== undefined && disabled(inventory, action.controller, user)) {
+    if (action.facade === 'ModelManager' && user !== undefined && isDisabledUser(inventory, action.controller, user)) {
       refuse(action, `${user} is disabled, and Juju does not change the model access of a disabled user; remove the user (juju remove-user) if it is no longer needed`)
       continue
     }
@@ -87,6 +87,3 @@ export function applySafety(actions: JujuAction[], inventory: Inventory, context
   return {actions: kept, refused}
 }
 
-function disabled(inventory: Inventory, controller: string, user: string): boolean {
-  return inventory.controllers.get(controller)?.users?.some((entry) => sameUser(entry.name, user) && entry.disabled === true) ?? false
-}

@@ -66,8 +66,10 @@ export const landscapeExposure: Rule = {
 }
 
 /** Ports Landscape's applications listen on for each other (000 "Harden the network"). */
+const LANDSCAPE_GRPC_PORT = 6554
+
 const INTERNAL_PORTS: {range: {from: number; to: number}; what: string}[] = [
-  {range: range(6554), what: 'Landscape server'},
+  {range: range(LANDSCAPE_GRPC_PORT), what: 'Landscape server'},
   {range: range(8080, 9100), what: 'Landscape server'},
   {range: range(5432), what: 'PostgreSQL'},
   {range: range(5672), what: 'RabbitMQ'},
@@ -101,15 +103,18 @@ export const landscapeInternalPorts: Rule = {
         const jujuExposed = (reach.juju ?? []).length > 0
         const ports = externalPorts(inventory, model, app, jujuExposed)
         const candidates = [...(ports.juju ?? (jujuExposed ? defaultInternalPorts(app) : [])), ...ports.kube]
-        const hits = candidates.filter((p) => p.protocol === 'tcp' && INTERNAL_PORTS.some((i) => rangesOverlap(p, i.range)))
+        // On the reverse proxy, 6554 is the gRPC front landscape-server asks it for (its
+        // `landscape-grpc` service; Ubuntu Pro for WSL reaches Landscape there), not an internal port.
+        const internal = isProxy(app) ? INTERNAL_PORTS.filter((i) => i.range.from !== LANDSCAPE_GRPC_PORT) : INTERNAL_PORTS
+        const hits = candidates.filter((p) => p.protocol === 'tcp' && internal.some((i) => rangesOverlap(p, i.range)))
         if (hits.length === 0) continue
-        const what = [...new Set(hits.flatMap((p) => INTERNAL_PORTS.filter((i) => rangesOverlap(p, i.range)).map((i) => i.what)))]
+        const what = [...new Set(hits.flatMap((p) => internal.filter((i) => rangesOverlap(p, i.range)).map((i) => i.what)))]
         report({
           target: appTarget(app, model),
           message: `${app.name} makes internal ${list(what)} port${hits.length === 1 ? '' : 's'} ${list(hits.map((h) => h.text))} reachable from outside (${list(reach.paths)}).`,
           evidence: {ports: hits.map((h) => h.text), portsFrom: ports.juju ? 'open-ports' : ports.kube.length > 0 ? 'services' : 'charm defaults', paths: reach.paths},
           remediation: isProxy(app)
-            ? `remove the internal ports from ${app.name}'s frontends, or restrict the sources: juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${ADMIN_CIDRS}`
+            ? `remove the internal ports from ${app.name}'s frontends (its services option, or the relation that asks for them), or restrict the sources: juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${ADMIN_CIDRS}   # this narrows 80, 443 and 6554 for every Landscape client too`
             : `juju unexpose -m ${appModelArg(app)} ${app.name}`,
           ...refField(app.refs['exposed-endpoints'] ?? app.refs.expose ?? reach.services[0]?.ref),
         })

@@ -56,6 +56,18 @@ describe('LANDSCAPE-INTERNAL-PORTS', () => {
     const m = landscape({haproxy: {units: [{name: 'haproxy/0', openPorts: ['443/tcp', '8080/tcp']}]}})
     expect(findings(landscapeInternalPorts, inventory({models: [m]})).map((f) => f.target.name)).toEqual(['haproxy'])
   })
+
+  it('takes 6554 on the proxy for the gRPC front landscape-server asks it for (WSL), not an internal port; the proxy fix warns what narrowing costs', () => {
+    const current = landscape({haproxy: {units: [{name: 'haproxy/0', openPorts: ['80/tcp', '443/tcp', '6554/tcp']}]}})
+    expect(findings(landscapeInternalPorts, inventory({models: [current]}))).toEqual([])
+    const forwarding = landscape({haproxy: {units: [{name: 'haproxy/0', openPorts: ['443/tcp', '6554/tcp', '8080/tcp']}]}})
+    const [f] = findings(landscapeInternalPorts, inventory({models: [forwarding]}))
+    expect(f?.evidence).toMatchObject({ports: ['8080/tcp']})
+    expect(f?.remediation).toContain('# this narrows 80, 443 and 6554 for every Landscape client too')
+    // landscape-server exposed itself: its own 6554 is still internal.
+    const direct = landscape({server: {exposed: true}})
+    expect(findings(landscapeInternalPorts, inventory({models: [direct]}))[0]?.evidence).toMatchObject({ports: ['6554/tcp', '8080/tcp']})
+  })
 })
 
 describe('LANDSCAPE-HTTP-PORT', () => {

@@ -41,8 +41,9 @@ const INTERNAL: {from: number; to: number; what: string; service: Service}[] = [
  * guide (`allowed_interfaces`, space-separated; `NODE_IP_ADDRESS`, which sets RabbitMQ's AMQP
  * listener only) and RabbitMQ's networking guide (`listeners.ssl.default`,
  * `distribution.listener.interface`). The distribution port and epmd are where `rabbitmqctl` finds
- * the node by its name, `rabbit@HOSTNAME`, and Ubuntu resolves the host name to 127.0.1.1, not
- * 127.0.0.1: rebinding those two cuts the CLI off unless the node name resolves to a bound address
+ * the node by its name, `rabbit@HOSTNAME`, and Ubuntu's /etc/hosts usually maps the host name to
+ * 127.0.1.1, not 127.0.0.1: rebinding those two cuts the CLI off unless the node name resolves to a
+ * bound address
  * (Landscape's DISA-STIG guide renames the node `rabbit@localhost`, which moves RabbitMQ to a new,
  * empty data directory: the `landscape` user and vhost would be gone). So the firewall comes first
  * for them. epmd runs socket-activated (`epmd -systemd` takes its sockets from epmd.socket), so the
@@ -56,7 +57,7 @@ const BIND_TO_LOOPBACK: Record<Service, string> = {
   rabbitmq: '`NODE_IP_ADDRESS=127.0.0.1` in /etc/rabbitmq/rabbitmq-env.conf, then `sudo systemctl restart rabbitmq-server`',
   'rabbitmq-tls': '`listeners.ssl.default = 127.0.0.1:5671` in /etc/rabbitmq/rabbitmq.conf, then `sudo systemctl restart rabbitmq-server`',
   'rabbitmq-distribution':
-    '25672: firewall it rather than rebind it, since `distribution.listener.interface = 127.0.0.1` in /etc/rabbitmq/rabbitmq.conf cuts `rabbitmqctl` off unless RabbitMQ\'s node name resolves to 127.0.0.1 (Ubuntu resolves the host name to 127.0.1.1)',
+    '25672: firewall it rather than rebind it, since `distribution.listener.interface = 127.0.0.1` in /etc/rabbitmq/rabbitmq.conf cuts `rabbitmqctl` off unless RabbitMQ\'s node name resolves to 127.0.0.1 (Ubuntu\'s /etc/hosts usually maps the host name to 127.0.1.1)',
   epmd:
     '4369: firewall it rather than rebind it, as 25672 (`rabbitmqctl` finds the node through epmd at the node name\'s address); where the node name resolves to loopback: `ListenStream=`, `ListenStream=127.0.0.1:4369` and `ListenStream=[::1]:4369` in a drop-in (`sudo systemctl edit epmd.socket`), then `sudo systemctl stop rabbitmq-server epmd.service && sudo systemctl restart epmd.socket && sudo systemctl start rabbitmq-server`',
 }

@@ -90,7 +90,7 @@ describe('hardenctl host: a Landscape server installed on the host', () => {
     )
     expect(ports!.remediation).toBe(
       "Bind them to loopback: `allowed_interfaces = localhost 127.0.0.1 ::1` in each service's section of /etc/landscape/service.conf, then `sudo lsctl restart`; `NODE_IP_ADDRESS=127.0.0.1` in /etc/rabbitmq/rabbitmq-env.conf, then `sudo systemctl restart rabbitmq-server`; " +
-        "25672: firewall it rather than rebind it, since `distribution.listener.interface = 127.0.0.1` in /etc/rabbitmq/rabbitmq.conf cuts `rabbitmqctl` off unless RabbitMQ's node name resolves to 127.0.0.1 (Ubuntu resolves the host name to 127.0.1.1); " +
+        "25672: firewall it rather than rebind it, since `distribution.listener.interface = 127.0.0.1` in /etc/rabbitmq/rabbitmq.conf cuts `rabbitmqctl` off unless RabbitMQ's node name resolves to 127.0.0.1 (Ubuntu's /etc/hosts usually maps the host name to 127.0.1.1); " +
         "4369: firewall it rather than rebind it, as 25672 (`rabbitmqctl` finds the node through epmd at the node name's address); where the node name resolves to loopback: `ListenStream=`, `ListenStream=127.0.0.1:4369` and `ListenStream=[::1]:4369` in a drop-in (`sudo systemctl edit epmd.socket`), then `sudo systemctl stop rabbitmq-server epmd.service && sudo systemctl restart epmd.socket && sudo systemctl start rabbitmq-server`, or firewall them: sudo ufw allow 22 && sudo ufw allow 80/tcp && sudo ufw allow 443/tcp && sudo ufw allow 6554/tcp && sudo ufw default deny incoming && sudo ufw enable",
     )
     expect(ports!.location).toMatchObject({file: `${root.dir}/proc/net/tcp`})

@@ -86,4 +86,3 @@ export function applySafety(actions: JujuAction[], inventory: Inventory, context
   }
   return {actions: kept, refused}
 }
-

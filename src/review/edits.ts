@@ -9,6 +9,7 @@ import type {Application, Inventory, Model} from '../inventory/types.js'
 import {type DataPath, formatPath, type SourceRef} from '../sources/document.js'
 import {charmName} from '../rules/helpers/charms.js'
 import {trustNeededBecause} from '../rules/helpers/known-charms.js'
+import {maasCharmTlsEra} from '../rules/helpers/maas-charm-tls.js'
 import {type BundleChange, bundleChanges, remediationNotes} from './command-edits.js'
 
 interface EditContext {
@@ -123,8 +124,18 @@ const EDITS: Record<string, Edit> = {
     return `${at}remove \`expose: true\` and exposed-endpoints from ${appPath(app)}: the database of Livepatch needs no outside access`
   },
 
-  'MAAS-TLS': ({at, app}) =>
-    app && `${at}set ${appPath(app)}.options.ssl_cert_content and ssl_key_content (e.g. include-file://cert.pem and include-file://key.pem), so MAAS serves its API over TLS on 5443`,
+  'MAAS-TLS': ({at, app}) => {
+    if (!app) return undefined
+    const certificates = 'ssl_cert_content and ssl_key_content (e.g. include-file://cert.pem and include-file://key.pem)'
+    switch (maasCharmTlsEra(app)) {
+      case 'tls-mode-termination-only':
+        return `${at}set ${appPath(app)}.options.tls_mode to termination and give the HAProxy related on its api endpoint its own ssl_cert and ssl_key: the ${app.channel} charm cannot turn TLS on in MAAS (or deploy a later track: 3.6 with tls_mode passthrough and the certificate options, 3.7 and later with the certificate options alone)`
+      case 'tls-mode-passthrough':
+        return `${at}set ${appPath(app)}.options.tls_mode to passthrough and ${certificates}: the 3.6 charm reads the certificate only with tls_mode=passthrough, and MAAS then serves its API over TLS on 5443`
+      default:
+        return `${at}set ${appPath(app)}.options.${certificates}, so MAAS serves its API over TLS on 5443`
+    }
+  },
 
   'MAAS-VAULT': ({at, app}) =>
     app && `${at}a bundle cannot set MAAS's Vault integration: after deploy run \`sudo maas config-vault configure\` and \`sudo maas config-vault migrate\` on ${app.name}, or waive this finding in hardenctl.yaml if Vault is configured outside Juju`,

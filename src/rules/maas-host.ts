@@ -183,22 +183,48 @@ const MAAS_PORTS: PortRule[] = [
   {from: 5248, to: 5248, protocols: ['tcp'], why: 'rack HTTP'},
   {from: 5250, to: 5270, protocols: ['tcp', 'udp'], why: 'region workers (RPC)'},
 ]
-/** A rack controller also serves DNS, DHCP, TFTP, NTP and the proxy to the machines it boots. */
-const RACK_PORTS: PortRule[] = [
+/**
+ * What every MAAS controller serves besides the guide's list, region or rack (MAAS's port table,
+ * canonical/maas docs/usr/markdown/configuration-reference-8035.md at a0990d96): DNS (bind9, which a
+ * region runs as the MAAS zones' authority and a rack runs forwarding to it), NTP (chrony) and the
+ * proxy (squid). The machines MAAS deploys use them, and racks forward to the regions.
+ */
+const CONTROLLER_PORTS: PortRule[] = [
   {from: 53, to: 53, protocols: ['tcp', 'udp'], why: 'DNS'},
-  {from: 67, to: 67, protocols: ['udp'], why: 'DHCP'},
-  {from: 69, to: 69, protocols: ['udp'], why: 'TFTP'},
   {from: 123, to: 123, protocols: ['udp'], why: 'NTP'},
+  {from: 3128, to: 3128, protocols: ['tcp'], why: 'MAAS proxy'},
   {from: 8000, to: 8000, protocols: ['tcp'], why: 'MAAS proxy'},
 ]
+/** A rack controller also boots machines: DHCP (v4 and v6), TFTP, and DHCP failover between racks. */
+const RACK_PORTS: PortRule[] = [
+  {from: 67, to: 67, protocols: ['udp'], why: 'DHCP'},
+  {from: 69, to: 69, protocols: ['udp'], why: 'TFTP'},
+  {from: 547, to: 547, protocols: ['udp'], why: 'DHCPv6'},
+  {from: 647, to: 647, protocols: ['tcp'], why: 'DHCP failover'},
+]
+/**
+ * A region of MAAS 3.5 and later runs Temporal, bound on every address: its frontend (5271), which
+ * racks reach, and its cluster ports, which the other regions reach (the port table; the maas-region
+ * charm opens 5270-5274 and 5280-5284).
+ */
+const REGION_PORTS: PortRule[] = [
+  {from: 5271, to: 5274, protocols: ['tcp'], why: 'Temporal'},
+  {from: 5280, to: 5284, protocols: ['tcp'], why: 'Temporal'},
+]
 const POSTGRES = 5432
+/** MAAS's Prometheus endpoints (region 5239, rack 5249): bound on every address, with no setting to move them. */
+const METRICS_PORTS = new Set([5239, 5249])
+const METRICS_NOTE = "5239 and 5249 are MAAS's own metrics endpoints, which no MAAS setting binds to loopback: firewall them, or allow only your Prometheus host"
+
 
 /** What a MAAS host may listen on: the MAAS reference, a rack's services, TLS, and the policy's `host.allowPorts`. */
-function allowedPorts(host: HostInventory & {maas: {rack: boolean}}, policyPorts: readonly number[]): PortRule[] {
+function allowedPorts(host: HostInventory & {maas: {rack: boolean; region: boolean}}, policyPorts: readonly number[]): PortRule[] {
   const tls = regionTls(host)
   return [
     ...policyPortRules(policyPorts),
     ...MAAS_PORTS,
+    ...CONTROLLER_PORTS,
+    ...(host.maas.region ? REGION_PORTS : []),
     ...(host.maas.rack ? RACK_PORTS : []),
     ...(tls?.port ? [{from: tls.port, to: tls.port, protocols: ['tcp'] as const, why: 'TLS'}] : []),
   ]
@@ -251,9 +277,9 @@ export const maasHostPorts: Rule = {
   profile: 'maas',
   guide: cite('maas3', 'Manage network ports'),
   rationale:
-    'The guides allow a MAAS controller only the ports MAAS uses: 5240, 5241-5247, 5248, 5250-5270 (5443 with native TLS), plus DNS, DHCP, TFTP, NTP and the proxy where a rack controller runs. Anything else listening on a non-loopback address is attack surface; PostgreSQL reachable from the network must at least require TLS.',
+    'The guides allow a MAAS controller only the ports MAAS uses: 5240, 5241-5247, 5248, 5250-5270 (5443 with native TLS), and MAAS\'s port table adds DNS, NTP and the proxy on every controller, Temporal on a 3.5+ region, DHCP and TFTP on a rack. Anything else listening on a non-loopback address is attack surface; PostgreSQL reachable from the network must at least require TLS.',
   remediation:
-    'Stop or rebind the extra services to 127.0.0.1, or firewall them: allow SSH and the MAAS ports first (`sudo ufw allow 22`, `5240`, `5248/tcp`, `5241:5247/tcp`, `5241:5247/udp`, `5250:5270/tcp`, `5250:5270/udp`), then `sudo ufw default deny incoming`.',
+    'Stop or rebind the extra services to 127.0.0.1, or firewall them: allow SSH and the MAAS ports first (`sudo ufw allow 22`, `5240`, `5248/tcp`, `5241:5247/tcp`, `5241:5247/udp`, `5250:5270/tcp`, `5250:5270/udp`, DNS, NTP and the proxy, a region\'s Temporal, a rack\'s DHCP and TFTP), then `sudo ufw default deny incoming`.',
   autoFixable: false,
   needs: HOST,
   scope: 'host',
@@ -282,7 +308,7 @@ export const maasHostPorts: Rule = {
         const shown = extra.slice(0, 20).map(socketText)
         report({
           target: host.target,
-          message: `listening on non-loopback addresses beyond the MAAS port reference: ${list(shown)}${extra.length > 20 ? ` and ${extra.length - 20} more` : ''}${host.maas.rack ? '' : ' (no rack controller here, so DNS, DHCP, TFTP, NTP and proxy ports are not expected)'}.`,
+          message: `listening on non-loopback addresses beyond the MAAS port reference: ${list(shown)}${extra.length > 20 ? ` and ${extra.length - 20} more` : ''}${host.maas.rack ? '' : ' (no rack controller here, so DHCP and TFTP are not expected)'}${extra.some((socket) => METRICS_PORTS.has(socket.port)) ? `; ${METRICS_NOTE}` : ''}.`,
           evidence: {extra: extra.map(socketText), rack: host.maas.rack, region: host.maas.region, tls: tls?.how ?? null},
           remediation: listenersFix(host, 'Stop the extra services or bind them to 127.0.0.1', allowed, extra),
           ...lineRef(extra[0]!.file, extra[0]!.line),
@@ -308,7 +334,7 @@ export const maasFirewall: Rule = {
   profile: 'maas',
   guide: cite('maas3', 'Manage network ports'),
   rationale: 'The guides have ufw enabled on region and rack controllers with `default deny incoming`, then allow only the ports MAAS uses; without that every listening service is reachable.',
-  remediation: 'Allow SSH and the MAAS ports first (`sudo ufw allow 22`, `5240`, `5248/tcp`, `5241:5247/tcp`, `5241:5247/udp`, `5250:5270/tcp`, `5250:5270/udp`, and a rack controller\'s DNS, DHCP, TFTP, NTP and proxy ports), then `sudo ufw default deny incoming` and `sudo ufw enable`.',
+  remediation: 'Allow SSH and the MAAS ports first (`sudo ufw allow 22`, `5240`, `5248/tcp`, `5241:5247/tcp`, `5241:5247/udp`, `5250:5270/tcp`, `5250:5270/udp`, DNS, NTP and the proxy, a region\'s Temporal ports, a rack controller\'s DHCP and TFTP), then `sudo ufw default deny incoming` and `sudo ufw enable`.',
   autoFixable: false,
   needs: HOST,
   scope: 'host',

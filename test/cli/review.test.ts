@@ -218,6 +218,23 @@ describe('review says how to change the bundle or the charm, not what to run aft
     for (const fix of fixes.values()) expect(fix).not.toMatch(/\bjuju (trust|config|integrate|refresh|expose|unexpose|deploy) /)
   })
 
+  it('MAAS-TLS: the bundle edit is the one the maas-region charm\'s track reads (3.6 needs tls_mode passthrough, 3.5 has TLS only at its HAProxy)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-review-maas-'))
+    const bundle = (channel: string) => `series: jammy\napplications:\n  maas-region:\n    charm: maas-region\n    channel: ${channel}\n    num_units: 1\n`
+    const fixFor = async (channel: string) => {
+      const file = join(dir, `${channel.replace('/', '-')}.yaml`)
+      await writeFile(file, bundle(channel))
+      const report = await review([file])
+      return {file, fix: (report.findings.find((f) => f.rule === 'MAAS-TLS') as unknown as {remediation: string}).remediation}
+    }
+    const six = await fixFor('3.6/stable')
+    expect(six.fix).toBe(
+      `${six.file}:3: set applications.maas-region.options.tls_mode to passthrough and ssl_cert_content and ssl_key_content (e.g. include-file://cert.pem and include-file://key.pem): the 3.6 charm reads the certificate only with tls_mode=passthrough, and MAAS then serves its API over TLS on 5443`,
+    )
+    expect((await fixFor('3.5/stable')).fix).toContain('options.tls_mode to termination and give the HAProxy related on its api endpoint its own ssl_cert and ssl_key')
+    expect((await fixFor('3.7/stable')).fix).toMatch(/:3: set applications\.maas-region\.options\.ssl_cert_content and ssl_key_content \(e\.g\. include-file/)
+  })
+
   it('placeholders in a bundle: keep the value out of it; TLS from the CA the bundle already uses', async () => {
     // canonical/juju-lint's FCE OpenStack template: FCE_TEMPLATE placeholders, vault serving 20 applications.
     const file = join(REPO_ROOT, 'test/real-world/bundles/canonical__juju-lint__tests__resources__fcb-yoga-jammy-bundle.yaml')

@@ -128,8 +128,9 @@ describe('hardenctl host --root: a deb region+rack controller that ignores the g
     // The firewall's fix allows SSH and the MAAS ports before it denies by default and enables ufw.
     expect(findingOf(report, 'MAAS-FIREWALL')!.remediation).toBe(
       'sudo ufw allow 22 && sudo ufw allow 5240/tcp && sudo ufw allow 5241:5247/tcp && sudo ufw allow 5241:5247/udp && sudo ufw allow 5248/tcp && ' +
-        'sudo ufw allow 5250:5270/tcp && sudo ufw allow 5250:5270/udp && sudo ufw allow 53 && sudo ufw allow 67/udp && sudo ufw allow 69/udp && ' +
-        'sudo ufw allow 123/udp && sudo ufw allow 8000/tcp && sudo ufw default deny incoming && sudo ufw enable',
+        'sudo ufw allow 5250:5270/tcp && sudo ufw allow 5250:5270/udp && sudo ufw allow 53 && sudo ufw allow 123/udp && sudo ufw allow 3128/tcp && sudo ufw allow 8000/tcp && ' +
+        'sudo ufw allow 5271:5274/tcp && sudo ufw allow 5280:5284/tcp && sudo ufw allow 67/udp && sudo ufw allow 69/udp && sudo ufw allow 547/udp && sudo ufw allow 647/tcp && ' +
+        'sudo ufw default deny incoming && sudo ufw enable',
     )
     expect(findingOf(report, 'MAAS-TLS')!.message).toContain('HAProxy fronts it without `ssl crt`')
     // Clients come in through the HAProxy: the fix is TLS there, named by its place on the host.
@@ -397,6 +398,17 @@ describe('hardenctl host --root: hosts without MAAS or Landscape, and bad input'
     expect(result.code).toBe(0)
     expect(result.stderr).toBe('')
     expect(result.stdout).toBe('No findings.\n')
+  })
+
+  it('a region-only MAAS 3.5+ host may serve DNS, NTP, the proxy and Temporal (MAAS\'s port table); its metrics port is flagged with what can be done', async () => {
+    const root = await newRoot('maas-region-only')
+    await root.file('/etc/maas/regiond.conf', root.regiondConf(), {mode: 0o640, uid: IDS.root, gid: IDS.maasGroup})
+    // 53, 8000, 5240, Temporal's 5271 and 5281, and the region's metrics on 5239 (0x1477), all addresses; NTP and DNS over UDP.
+    await root.file('/proc/net/tcp', procNet([['00000000:0035', '0A'], ['00000000:1F40', '0A'], ['00000000:1478', '0A'], ['00000000:1497', '0A'], ['00000000:14A1', '0A'], ['00000000:1477', '0A']]))
+    await root.file('/proc/net/udp', procNet([['00000000:0035', '07'], ['00000000:007B', '07']]))
+    const ports = (await hostJson(['--root', root.dir])).report.findings.filter((f) => f.rule === 'MAAS-HOST-PORTS')
+    expect(ports.map((f) => f.evidence)).toEqual([{extra: ['tcp 0.0.0.0:5239'], rack: false, region: true, tls: null}])
+    expect(ports[0]!.message).toContain("5239 and 5249 are MAAS's own metrics endpoints, which no MAAS setting binds to loopback: firewall them, or allow only your Prometheus host")
   })
 
   it('a product whose file is absent: not evaluated, naming the file', async () => {

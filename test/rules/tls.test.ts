@@ -79,6 +79,8 @@ describe('TLS-MISSING-RELATION', () => {
 
 describe('TLS-DB-PLAINTEXT', () => {
   const PG_THEN_TLS_ONLY = '   # postgresql then accepts only TLS connections, every pg_hba line of its clients hostssl: check first that every client connects with TLS, or it is cut off'
+const VAULT_FOR_V0 =
+  "   # OpenStack's charms request certificates over the retired tls-certificates v0 protocol, which self-signed-certificates and lego do not speak: the classic vault charm (1.8 track) does; initialise and unseal it and give it a root CA (the OpenStack deployment guide's Vault steps) before it issues"
 
   it('says which clients must use TLS first where the database then refuses them without it (Charmed MySQL)', () => {
     // Charmed MySQL sets require_secure_transport and kills every session once it has a certificate: MLflow's
@@ -109,7 +111,7 @@ describe('TLS-DB-PLAINTEXT', () => {
   it('has no such note for a broker that keeps its plain clients (rabbitmq-server: certificates from a relation turn ssl on, not only)', () => {
     // openstack/charm-rabbitmq-server hooks/rabbitmq_context.py@07ec03b5: CERTS_FROM_RELATION sets ssl_mode 'on', ssl_only False.
     const m = model('m', {apps: [app('rabbitmq-server'), app('nova')], relations: [relation('nova:amqp', 'rabbitmq-server:amqp', 'rabbitmq')]})
-    expect(findings(tlsDbPlaintext, inventory({models: [m]}))[0]?.remediation).not.toContain('#')
+    expect(findings(tlsDbPlaintext, inventory({models: [m]}))[0]?.remediation).not.toContain('check first that its clients')
   })
   it('flags databases and brokers without a certificates relation, naming the provider the model has', () => {
     const m = model('m', {
@@ -121,7 +123,17 @@ describe('TLS-DB-PLAINTEXT', () => {
     expect(fs[0]).toMatchObject({severity: 'medium', evidence: {charm: 'postgresql', provider: 'ca (self-signed-certificates)'}})
     // Charmed PostgreSQL turns every client line of pg_hba to hostssl once it has a certificate: the fix says to check the clients first.
     expect(fs[0]?.remediation).toBe(`juju integrate -m prod:m postgresql:certificates ca:certificates${PG_THEN_TLS_ONLY}`)
-    expect(fs[1]?.remediation).toBe('juju integrate -m prod:m rabbitmq-server:certificates ca:certificates')
+    // rabbitmq-server speaks the v0 protocol, which self-signed-certificates does not: a classic vault is deployed for it.
+    expect(fs[1]?.remediation).toBe(`juju deploy -m prod:m vault --channel 1.8/stable && juju integrate -m prod:m rabbitmq-server:certificates vault:certificates${VAULT_FOR_V0}`)
+  })
+
+  it('pairs each requirer with a provider of its protocol: Charmed PostgreSQL is not sent to the classic vault OpenStack uses', () => {
+    const m = model('openstack', {
+      apps: [app('postgresql', {channel: '14/stable'}), app('vault', {channel: '1.8/stable'}), app('keystone')],
+      relations: [relation('keystone:certificates', 'vault:certificates')],
+    })
+    const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
+    expect(f?.remediation).toBe(`juju deploy -m prod:openstack self-signed-certificates && juju integrate -m prod:openstack postgresql:certificates self-signed-certificates:certificates${PG_THEN_TLS_ONLY}`)
   })
 
   it('names the CA the model already uses most when it has several (vault over a leftover easyrsa)', () => {
@@ -183,7 +195,9 @@ describe('TLS-DB-PLAINTEXT', () => {
   it('deploys a provider first when the estate has none', () => {
     const m = model('m', {apps: [app('rabbitmq-server')]})
     const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
-    expect(f?.remediation).toBe('juju deploy -m prod:m self-signed-certificates && juju integrate -m prod:m rabbitmq-server:certificates self-signed-certificates:certificates')
+    expect(f?.remediation).toBe(`juju deploy -m prod:m vault --channel 1.8/stable && juju integrate -m prod:m rabbitmq-server:certificates vault:certificates${VAULT_FOR_V0}`)
+    const k8s = model('k8s', {type: 'caas', apps: [app('postgresql', {charm: 'postgresql-k8s', channel: '14/stable'})]})
+    expect(findings(tlsDbPlaintext, inventory({models: [k8s]}))[0]?.remediation).toMatch(/^juju deploy -m prod:k8s self-signed-certificates && /)
   })
 
   it('uses an offer the model consumes, or consumes one another model makes', () => {

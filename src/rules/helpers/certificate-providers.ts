@@ -4,6 +4,7 @@
  * and only when there is none, one to deploy, the deploy coming first in the printed commands.
  */
 import type {Application, Inventory, Model} from '../../inventory/types.js'
+import {type CertificatesProtocol, providerProtocol, requirerProtocol} from './certificate-protocols.js'
 import {charmName, CHARMS, isCharmIn} from './charms.js'
 import {TLS_CERTIFICATE_INTERFACES} from './interfaces.js'
 import {certificateEndpoints, issuingEndpoint, knownCharm} from './known-charms.js'
@@ -27,6 +28,8 @@ export interface CertificateProvider {
   note?: string
   /** How many applications of the model it already gives certificates to (the estate's choice of CA). */
   serves: number
+  /** The relation-data protocol it issues with, when known (helpers/certificate-protocols.ts). */
+  protocol?: CertificatesProtocol
 }
 
 const isTls = (iface: string | undefined): boolean => iface !== undefined && (TLS_CERTIFICATE_INTERFACES as readonly string[]).includes(iface)
@@ -48,6 +51,8 @@ function fromApplication(app: Application, model: Model): CertificateProvider {
     serves: servedBy(model, app.name, endpoint),
   }
   if (endpoint) provider.endpoint = endpoint
+  const protocol = providerProtocol(app)
+  if (protocol) provider.protocol = protocol
   return provider
 }
 
@@ -116,6 +121,8 @@ export function certificateProviders(inventory: Inventory, model: Model, exclude
         serves: 0,
       }
       if (endpoint) provider.endpoint = endpoint.name
+      const protocol = app ? providerProtocol(app) : undefined
+      if (protocol) provider.protocol = protocol
       out.push(provider)
     }
   }
@@ -144,14 +151,31 @@ export interface ProviderChoice {
 
 /** The provider a fix names: the best the estate has, else one to deploy. */
 export function chooseProvider(inventory: Inventory, model: Model, app: Application, choice: ProviderChoice): CertificateProvider {
-  const candidates = certificateProviders(inventory, model, app).filter((p) => !(choice.notSelfSigned && p.selfSigned))
+  // Only a provider of the requirer's protocol issues it anything (a provider of unknown protocol may).
+  const protocol = requirerProtocol(app)
+  const candidates = certificateProviders(inventory, model, app).filter((p) => !(choice.notSelfSigned && p.selfSigned) && !(protocol && p.protocol && p.protocol !== protocol))
   // Among equals, the CA the estate already uses most (OpenStack's vault over a leftover easyrsa).
   const best = candidates.sort((a, b) => rank(a, choice.publicFacing) - rank(b, choice.publicFacing) || b.serves - a.serves)[0]
-  return best ?? deployProvider(model, choice.publicFacing || choice.notSelfSigned === true)
+  return best ?? deployProvider(model, choice.publicFacing || choice.notSelfSigned === true, protocol)
 }
 
-function deployProvider(model: Model, publicCa: boolean): CertificateProvider {
+function deployProvider(model: Model, publicCa: boolean, protocol: CertificatesProtocol | undefined): CertificateProvider {
   const m = modelArg(model)
+  if (protocol === 'v0') {
+    // Neither self-signed-certificates nor lego speaks v0: the classic vault charm does, on its 1.8 track.
+    return {
+      name: 'vault',
+      endpoint: 'certificates',
+      what: 'vault',
+      where: 'to deploy',
+      selfSigned: false,
+      publicCa: false,
+      setup: [`juju deploy -m ${m} vault --channel 1.8/stable`],
+      serves: 0,
+      protocol,
+      note: "OpenStack's charms request certificates over the retired tls-certificates v0 protocol, which self-signed-certificates and lego do not speak: the classic vault charm (1.8 track) does; initialise and unseal it and give it a root CA (the OpenStack deployment guide's Vault steps) before it issues",
+    }
+  }
   if (publicCa) {
     return {
       name: 'lego',

@@ -7,7 +7,7 @@
 export type BundleChange =
   | {kind: 'add-relation'; ends: [string, string]}
   | {kind: 'remove-relation'; ends: [string, string]}
-  | {kind: 'add-application'; charm: string}
+  | {kind: 'add-application'; charm: string; channel?: string; base?: string; trust?: true}
   | {kind: 'set-options'; app: string; options: Record<string, string>}
   | {kind: 'unset-options'; app: string; options: string[]}
   | {kind: 'unexpose'; app: string}
@@ -66,8 +66,13 @@ function toChange(words: string[]): BundleChange | undefined {
       return positional.length >= 2 ? {kind: 'add-relation', ends: [positional[0]!, positional[1]!]} : undefined
     case 'remove-relation':
       return positional.length >= 2 ? {kind: 'remove-relation', ends: [positional[0]!, positional[1]!]} : undefined
-    case 'deploy':
-      return positional[0] ? {kind: 'add-application', charm: positional[0]} : undefined
+    case 'deploy': {
+      // What the deploy pins carries into the bundle: a track (vault's 1.8 speaks another protocol than its latest), a base, trust.
+      if (!positional[0]) return undefined
+      const channel = flags.get('--channel')
+      const base = flags.get('--base')
+      return {kind: 'add-application', charm: positional[0], ...(channel ? {channel} : {}), ...(base ? {base} : {}), ...(flags.has('--trust') ? {trust: true as const} : {})}
+    }
     case 'unexpose':
       return positional[0] ? {kind: 'unexpose', app: positional[0]} : undefined
     case 'expose': {

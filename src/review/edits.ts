@@ -185,8 +185,10 @@ function describeChange(change: BundleChange, context: EditContext, added: Reado
     }
     case 'remove-relation':
       return `${at()}remove the relation between ${change.ends.join(' and ')} from relations`
-    case 'add-application':
-      return `${at()}add \`${change.charm}: {charm: ${change.charm}}\` under applications`
+    case 'add-application': {
+      const keys = [`charm: ${change.charm}`, ...(change.channel ? [`channel: ${change.channel}`] : []), ...(change.base ? [`base: ${change.base}`] : []), ...(change.trust ? ['trust: true'] : [])]
+      return `${at()}add \`${change.charm}: {${keys.join(', ')}}\` under applications`
+    }
     case 'set-options':
       return `${at(change.app)}set ${Object.entries(change.options).map(([option, value]) => `${app(change.app)}.options.${option}${value.includes('$(') || value.includes('<') ? '' : `: ${value}`}`).join(' and ')}`
     case 'unset-options':

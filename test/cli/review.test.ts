@@ -235,6 +235,15 @@ describe('review says how to change the bundle or the charm, not what to run aft
     expect((await fixFor('3.7/stable')).fix).toMatch(/:3: set applications\.maas-region\.options\.ssl_cert_content and ssl_key_content \(e\.g\. include-file/)
   })
 
+  it('a provider added to the bundle keeps the track its deploy pins: vault 1.8 for rabbitmq-server, the only track that speaks its certificates protocol', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-review-rmq-'))
+    const file = join(dir, 'bundle.yaml')
+    await writeFile(file, 'series: jammy\napplications:\n  rabbitmq-server:\n    charm: rabbitmq-server\n    channel: 3.9/stable\n    num_units: 1\n')
+    const report = await review([file])
+    const fix = (report.findings.find((f) => f.rule === 'TLS-DB-PLAINTEXT') as unknown as {remediation: string}).remediation
+    expect(fix).toContain(`${file}:1: add \`vault: {charm: vault, channel: 1.8/stable}\` under applications; ${file}:1: add \`- [rabbitmq-server:certificates, vault:certificates]\` under relations`)
+  })
+
   it('placeholders in a bundle: keep the value out of it; TLS from the CA the bundle already uses', async () => {
     // canonical/juju-lint's FCE OpenStack template: FCE_TEMPLATE placeholders, vault serving 20 applications.
     const file = join(REPO_ROOT, 'test/real-world/bundles/canonical__juju-lint__tests__resources__fcb-yoga-jammy-bundle.yaml')

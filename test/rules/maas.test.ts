@@ -75,6 +75,8 @@ describe('MAAS-TLS', () => {
     expect(six?.remediation).toBe('juju config -m prod:maas maas-region tls_mode=passthrough ssl_cert_content="$(cat cert.pem)" ssl_key_content="$(cat key.pem)"   # the 3.6 charm reads the certificate only with tls_mode=passthrough')
     const [disabled] = findings(maasTlsRule, inventory({models: [maasModel({options: {...certificates, tls_mode: 'disabled'}})]}))
     expect(disabled?.message).toContain('tls_mode is disabled')
+    const [blocked] = findings(maasTlsRule, inventory({models: [maasModel({channel: '3.5/stable', options: {...certificates, tls_mode: 'passthrough'}})]}))
+    expect(blocked?.message).toContain('tls_mode is passthrough, which the 3.5/stable charm refuses (it blocks the unit)')
     const [five] = findings(maasTlsRule, inventory({models: [maasModel({channel: '3.5/stable', options: {}})]}))
     expect(five?.remediation).toMatch(/^juju config -m prod:maas maas-region tls_mode=termination {3}# the 3\.5\/stable charm cannot turn TLS on in MAAS/)
   })

@@ -45,6 +45,7 @@ export function certificateOptionsServeTls(app: Application, certificatesSet: bo
   const era = maasCharmTlsEra(app)
   const set = 'ssl_cert_content and ssl_key_content are set'
   if (typeof mode === 'string') {
+    if (mode === 'passthrough' && era === 'tls-mode-termination-only') return {tls: false, why: `tls_mode is passthrough, which ${theCharm(app)} refuses (it blocks the unit)`}
     if (mode === 'passthrough') return {tls: certificatesSet}
     if (mode === 'termination') return {tls: true}
     return certificatesSet ? {tls: false, why: `${set}, but tls_mode is ${mode === '' ? 'empty' : mode}: ${theCharm(app)} serves TLS only with tls_mode=passthrough`} : {tls: false}

@@ -52,6 +52,15 @@ export function isTlsPrivateKeyOption(name: string, description?: string): boole
   return true
 }
 
+/**
+ * A CA's private key (octavia's mandatory `lb-mgmt-issuing-ca-private-key`, with which it signs its
+ * amphorae's certificates): a certificates relation gives a charm a certificate to serve, never a
+ * CA's key, so no relation replaces it and clearing it stops the charm issuing.
+ */
+export function isCaKeyOption(name: string): boolean {
+  return optionWords(name).includes('ca')
+}
+
 // ---------------------------------------------------------------- credentials
 
 /** Words that are a credential wherever they appear, also at the end of a compound (`authtoken`). */

@@ -5,9 +5,10 @@
  * Every edit starts with the file and line to change (`bundle.yaml:21: remove ...`).
  */
 import type {Finding} from '../findings/types.js'
+import {isCaKeyOption} from '../inventory/charm-options.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {type DataPath, formatPath, type SourceRef} from '../sources/document.js'
-import {charmName} from '../rules/helpers/charms.js'
+import {charmName, CHARMS, isCharmIn} from '../rules/helpers/charms.js'
 import {trustNeededBecause} from '../rules/helpers/known-charms.js'
 import {maasCharmTlsEra} from '../rules/helpers/maas-charm-tls.js'
 import {type BundleChange, bundleChanges, remediationNotes} from './command-edits.js'
@@ -47,6 +48,10 @@ const EDITS: Record<string, Edit> = {
     const restrict = `exposed-endpoints: {${endpoints.map((e) => `${JSON.stringify(e)}: {expose-to-cidrs: [${allowed.join(', ')}]}`).join(', ')}}`
     if (app.refs['exposed-endpoints'] && app.exposedEndpoints && Object.keys(app.exposedEndpoints).length > 0) {
       return `${at}restrict ${appPath(app)}.exposed-endpoints to the networks that need it (${restrict}), or remove them; list intended exposure under exposure.allow in hardenctl.yaml`
+    }
+    // A front door or an OpenStack API is exposed to be reached (JUJU-EXPOSED's audit fix narrows it too).
+    if (isCharmIn(app, CHARMS.frontDoors) || isCharmIn(app, CHARMS.openstackApis)) {
+      return `${at}keep ${appPath(app)} reachable to its clients: replace \`expose: true\` with, in an overlay, ${appPath(app)}.${restrict} naming the networks they come from (without either, nothing outside reaches it); list intended exposure under exposure.allow in hardenctl.yaml`
     }
     return `${at}remove \`expose: true\` from ${appPath(app)}; to open only what is needed, write in an overlay ${appPath(app)}.${restrict}`
   },
@@ -145,7 +150,13 @@ const EDITS: Record<string, Edit> = {
 function sensitiveOptionsEdit({at, app, inventory, finding}: EditContext, what: string, instead: string): string {
   const set = stringList(finding.evidence.setOptions)
   const declared = stringList(finding.evidence.declaredStringOptions)
-  if (app && set.length > 0) return `${at}remove ${set.join(', ')} from ${appPath(app)}.options (${what} in plain config); ${instead}`
+  if (app && set.length > 0) {
+    // A CA's key (octavia's) and the key of a charm with no certificates endpoint (maas-region) have no other way in.
+    if (finding.rule === 'TLS-CONFIG-KEY' && (emptyList(finding.evidence.certificatesEndpoints) || set.every(isCaKeyOption))) {
+      return `${at}${set.map((option) => `${appPath(app)}.options.${option}`).join(', ')} ${set.length === 1 ? 'holds' : 'hold'} ${what} that ${charmName(app)} takes only as config: keep ${set.length === 1 ? 'it' : 'them'} out of the bundle file and pass ${set.length === 1 ? 'it' : 'them'} at deploy time from a private overlay kept out of version control`
+    }
+    return `${at}remove ${set.join(', ')} from ${appPath(app)}.options (${what} in plain config); ${instead}`
+  }
   const placeholders = stringList(finding.evidence.placeholderOptions)
   if (app && placeholders.length > 0) {
     return `${at}${placeholders.map((option) => `${appPath(app)}.options.${option}`).join(', ')} ${placeholders.length === 1 ? 'holds a placeholder' : 'hold placeholders'}: do not fill ${placeholders.length === 1 ? 'it' : 'them'} in with ${what} here; pass the value at deploy time from a private overlay kept out of version control, or use a charm revision whose option takes a Juju secret (\`type: secret\`)`
@@ -248,6 +259,11 @@ const RISKS = new Set(['stable', 'candidate', 'beta', 'edge'])
 function stableChannel(channel: string | undefined): string {
   const track = channel?.split('/').find((part) => !RISKS.has(part)) ?? 'latest'
   return `${track}/stable`
+}
+
+/** An evidence field that is a list, and empty (a charm known to have no certificates endpoint). */
+function emptyList(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 0
 }
 
 function stringList(value: unknown): string[] {

@@ -118,14 +118,28 @@ export const jujuExposed: Rule = {
           exposedEndpoints: Object.fromEntries(offending.map((e) => [e.endpoint, {cidrs: e.cidrs, spaces: e.spaces}])),
           allowed: allowed ?? null,
         },
-        // A front door (a proxy, a load balancer, an ingress) is exposed to be reached: narrow it, do not close it.
-        remediation: isCharmIn(app, CHARMS.frontDoors)
-          ? `${restrict}   # ${charmName(app)} is how clients get in: narrow its sources rather than unexpose it (\`juju unexpose -m ${m} ${app.name}\` cuts them all off); list intended exposure under exposure.allow in hardenctl.yaml`
-          : `juju unexpose -m ${m} ${app.name}   # or restrict: ${restrict}`,
+        remediation: exposedRemediation(app, restrict),
         ref: exposureRef(app),
       })
     }
   },
+}
+
+/**
+ * A front door (a proxy, a load balancer, an ingress) and an OpenStack API are exposed to be
+ * reached: narrow them, do not close them. Anything else is unexposed first.
+ */
+function exposedRemediation(app: Application, restrict: string): string {
+  const m = appModelArg(app)
+  const unexpose = `juju unexpose -m ${m} ${app.name}`
+  const allow = 'list intended exposure under exposure.allow in hardenctl.yaml'
+  if (isCharmIn(app, CHARMS.frontDoors)) {
+    return `${restrict}   # ${charmName(app)} is how clients get in: narrow its sources rather than unexpose it (\`${unexpose}\` cuts them all off); ${allow}`
+  }
+  if (isCharmIn(app, CHARMS.openstackApis)) {
+    return `${restrict}   # ${charmName(app)} serves the cloud's API to its users: put the networks they come from, not only the admins', in --to-cidrs rather than unexpose it (\`${unexpose}\` cuts them all off); ${allow}`
+  }
+  return `${unexpose}   # or restrict: ${restrict}`
 }
 
 const RISKS = ['stable', 'candidate', 'beta', 'edge'] as const

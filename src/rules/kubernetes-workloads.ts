@@ -353,9 +353,11 @@ function serviceRemediation(service: KubeService, allowed: readonly string[], al
   const commands: string[] = []
   // An ingress controller's (or a front-door charm's) Service is how clients reach the cluster: narrow it, do not close it.
   const frontDoor = isFrontDoorService(service, app)
+  // So is one in front of the Juju controller's API, for the juju CLI and the agents of other clouds.
+  const controllerApi = isControllerApiService(service)
   // So is an offered application's, while its offer has consumers: they may be in other clouds (Sunbeam's hypervisors reach rabbitmq and ovn-relay this way).
   const offers = consumedOffers(model, app)
-  const restrict = type === 'LoadBalancer' && (allowed.length > 0 || frontDoor || offers.length > 0)
+  const restrict = type === 'LoadBalancer' && (allowed.length > 0 || frontDoor || controllerApi || offers.length > 0)
   if (restrict) {
     commands.push(`kubectl -n ${namespace} patch service ${name} -p '${JSON.stringify({spec: {loadBalancerSourceRanges: allowed.length > 0 ? allowed : ['ADMIN-CIDRS']}})}'`)
   } else if (type === 'LoadBalancer' || type === 'NodePort') {
@@ -372,6 +374,9 @@ function serviceRemediation(service: KubeService, allowed: readonly string[], al
     ...(frontDoor && restrict && allowed.length === 0
       ? [`${name} is how clients reach the cluster's Ingresses: put the networks clients come from, not only the admins', in loadBalancerSourceRanges; making it ClusterIP would cut every client off`]
       : []),
+    ...(controllerApi && restrict && allowed.length === 0
+      ? [`${name} is how the juju CLI and agents outside the cluster reach the Juju controller's API (${JUJU_API_PORT}): put their networks in loadBalancerSourceRanges; making it ClusterIP would cut them off`]
+      : []),
     ...(!frontDoor && offers.length > 0 && allowed.length === 0
       ? [`the consumers of offer ${list(offers)} may reach ${app!.name} through this LoadBalancer, from other models and clouds: put their networks in loadBalancerSourceRanges; making it ClusterIP would cut them off`]
       : []),
@@ -386,6 +391,14 @@ function serviceRemediation(service: KubeService, allowed: readonly string[], al
 function consumedOffers(model: Model | undefined, app: Application | undefined): string[] {
   if (!model || !app) return []
   return model.offers.filter((offer) => offer.application === app.name && ((offer.connectedCount ?? 0) > 0 || (offer.connections?.length ?? 0) > 0)).map((offer) => offer.name)
+}
+
+const JUJU_API_PORT = 17070
+
+/** A Service in front of the Juju controller's pods on its API port (`app.kubernetes.io/name: controller`, 17070: the one juju/juju issue 23139 wrote by hand). */
+function isControllerApiService(service: KubeService): boolean {
+  if (service.spec.selector?.[APP_NAME_LABEL] !== 'controller') return false
+  return (service.spec.ports ?? []).some((port) => port.port === JUJU_API_PORT || port.targetPort === JUJU_API_PORT)
 }
 
 /** A Service in front of a known ingress controller's pods, or of a front-door charm (traefik-k8s, nginx-ingress-integrator, ...). */

@@ -2,13 +2,13 @@
  * TLS rules common to the guides: certificates relations for charms that can serve TLS, databases
  * without TLS, self-signed certificates on exposed apps, and key material in plain config.
  */
-import {isTlsPrivateKeyOption} from '../inventory/charm-options.js'
+import {isCaKeyOption, isTlsPrivateKeyOption} from '../inventory/charm-options.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {cite} from './guides.js'
 import {certificatesFix, describeProvider, tlsComesFrom, withCommands} from './helpers/certificate-providers.js'
 import {charmSubjects, type CharmSubject} from './helpers/charm-subjects.js'
 import {appLabel, charmName, CHARMS, isCharmIn, isDatabaseCharm} from './helpers/charms.js'
-import {certificateEndpoints, isSubordinate} from './helpers/known-charms.js'
+import {certificateEndpoints, isSubordinate, metadataCertificateEndpoints} from './helpers/known-charms.js'
 import {reachability} from './helpers/reachability.js'
 import {describeMine, isSelfSignedRelation, relationsOf, tlsCertificateEndpoints, tlsRelations, type RelationView} from './helpers/relations.js'
 import {sensitiveOptions} from './helpers/sensitive-options.js'
@@ -168,7 +168,8 @@ export const tlsConfigKey: Rule = {
       if (found.set.length === 0 && found.placeholders.length === 0 && found.declared.length === 0) continue
       const set = found.set.length > 0
       const placeholders = found.placeholders.length > 0 ? `${list(found.placeholders)} ${found.placeholders.length === 1 ? 'is' : 'are'} set to a placeholder, not a key yet` : ''
-      const remediation = subject.app && set ? configKeyRemediation(inventory, subject, found.set) : keyOptionAdvice(subject.charm, set ? found.set : [...found.placeholders, ...found.declared], set)
+      const remediation = keyRemediation(inventory, subject, set ? found.set : [...found.placeholders, ...found.declared], set)
+      const endpoints = subjectCertificateEndpoints(subject)
       report({
         target: subject.target,
         severity: set ? 'medium' : 'low',
@@ -177,7 +178,7 @@ export const tlsConfigKey: Rule = {
           : placeholders
             ? `${subject.name}: ${placeholders}; once filled in it will be a private key in plain config.`
             : `${subject.charm} takes its TLS private key as a plain string option (${list(found.declared)}) rather than a certificates relation or a secret.`,
-        evidence: {setOptions: found.set, placeholderOptions: found.placeholders, declaredStringOptions: found.declared},
+        evidence: {setOptions: found.set, placeholderOptions: found.placeholders, declaredStringOptions: found.declared, ...(endpoints ? {certificatesEndpoints: endpoints} : {})},
         ...(remediation ? {remediation} : {}),
         ...(found.ref ? {ref: found.ref} : {}),
       })
@@ -185,12 +186,56 @@ export const tlsConfigKey: Rule = {
   },
 }
 
-/** TLS-CONFIG-KEY's fix where no application's config can be changed by name: it names the charm's own options. */
-function keyOptionAdvice(charm: string, options: string[], set: boolean): string {
+/** TLS-CONFIG-KEY's fix: a serving key's and a CA key's are different, and a finding may name both. */
+function keyRemediation(inventory: Inventory, subject: CharmSubject, keys: string[], set: boolean): string {
+  const servingKeys = keys.filter((key) => !isCaKeyOption(key))
+  const caKeys = keys.filter(isCaKeyOption)
+  const advice: string[] = []
+  if (servingKeys.length > 0) advice.push(subject.app && set ? configKeyRemediation(inventory, subject, servingKeys) : keyOptionAdvice(subject, servingKeys, set))
+  if (caKeys.length > 0) advice.push(caKeyAdvice(subject, caKeys, set))
+  return advice.filter((text) => text !== '').join(' ')
+}
+
+/** Who may read the key: the users of the application's model, or of whichever model the charm is deployed in. */
+function limitReaders(subject: CharmSubject): string {
+  return subject.app ? `limit who can read model ${subject.app.model} (\`juju show-model ${appModelArg(subject.app)}\` lists its users)` : 'keep read access to the model it is deployed in to those who may hold the key'
+}
+
+function caKeyAdvice(subject: CharmSubject, keys: string[], set: boolean): string {
+  const what = `${list(keys)} ${keys.length === 1 ? 'is the private key' : 'are the private keys'} of a CA ${subject.charm} signs certificates with, which no certificates relation hands out`
+  return set
+    ? `${what}: keep ${keys.length === 1 ? 'it' : 'them'} set (clearing ${keys.length === 1 ? 'it' : 'them'} stops ${subject.charm} issuing), ${limitReaders(subject)}, and replace the CA if anyone who should not hold its key could read the model.`
+    : `${what}: once set, ${limitReaders(subject)}.`
+}
+
+/**
+ * TLS-CONFIG-KEY's fix for a charm's serving key where no application's config is changed by name:
+ * it names the charm's own options, and the relation only where the charm has a certificates endpoint.
+ */
+function keyOptionAdvice(subject: CharmSubject, options: string[], set: boolean): string {
+  const endpoints = subjectCertificateEndpoints(subject)
+  if (endpoints !== undefined && endpoints.length === 0) {
+    // maas-region: its ssl_key_content is how MAAS-TLS turns TLS on; "leave it unset" would contradict that rule.
+    return `${subject.charm} has no certificates endpoint: ${list(options)} is how it is given its TLS key. Keep it${set ? '' : ' when you set it'}, ${limitReaders(subject)}, or terminate TLS at a proxy in front of it that takes a certificates relation.`
+  }
+  const reset = `\`juju config APP --reset ${options.join(',')}\``
+  if (endpoints !== undefined) {
+    const endpoint = `its ${list(endpoints)} endpoint`
+    return set
+      ? `Integrate ${endpoint} with a certificate provider, then clear the private key: ${reset}.`
+      : `Leave ${list(options)} unset: give ${subject.charm} its certificate over ${endpoint} with a certificate provider instead, and clear a key once set there: ${reset}.`
+  }
   const keep = 'Where the key can only be given as config, keep read access to the model to those who may hold the key.'
   return set
-    ? `Where ${charm} has a certificates endpoint, integrate it with a certificate provider, then clear the private key: \`juju config APP --reset ${options.join(',')}\`. ${keep}`
-    : `Leave ${list(options)} unset: where ${charm} has a certificates endpoint, give it its certificate over a relation with a certificate provider instead, and clear a key once set there: \`juju config APP --reset ${options.join(',')}\`. ${keep}`
+    ? `Where ${subject.charm} has a certificates endpoint, integrate it with a certificate provider, then clear the private key: ${reset}. ${keep}`
+    : `Leave ${list(options)} unset: where ${subject.charm} has a certificates endpoint, give it its certificate over a relation with a certificate provider instead, and clear a key once set there: ${reset}. ${keep}`
+}
+
+/** The charm's certificates endpoints: from its application (metadata or table), else from a bare charm's metadata. */
+function subjectCertificateEndpoints(subject: CharmSubject): string[] | undefined {
+  const known = subject.app ? certificateEndpoints(subject.app) : undefined
+  if (known) return known.endpoints
+  return subject.metadata ? metadataCertificateEndpoints(subject.metadata) : undefined
 }
 
 /**
@@ -202,15 +247,15 @@ function configKeyRemediation(inventory: Inventory, subject: CharmSubject, keys:
   if (!app || !subject.model) return ''
   const m = appModelArg(app)
   const reset = `juju config -m ${m} ${app.name} --reset ${keys.join(',')}`
-  const known = certificateEndpoints(app)
-  if (known && known.endpoints.length > 0) {
+  const known = subjectCertificateEndpoints(subject)
+  if (known && known.length > 0) {
     const fix = certificatesFix(inventory, subject.model, app, {publicFacing: reachability(inventory, subject.model, app).exposed === true})
     // The relation issues the certificate asynchronously: clearing the key before it lands would
     // leave the charm with a certificate and no key.
     if (fix?.integrate) return withCommands({...fix, integrate: fix.integrate}, [], [], [`once ${app.name} serves the certificate from ${fix.provider.name}: ${reset}`])
   }
   if (known) {
-    return `${charmName(app)} takes its key only as config (no certificates endpoint): keep it, limit who can read model ${app.model} (\`juju show-model ${m}\` lists its users), and prefer a charm revision or a TLS-terminating proxy that takes a certificates relation`
+    return `${charmName(app)} takes its key only as config (no certificates endpoint): keep it, ${limitReaders(subject)}, and prefer a charm revision or a TLS-terminating proxy that takes a certificates relation`
   }
   return `check whether ${charmName(app)} has a certificates endpoint (\`juju info ${charmName(app)}${app.channel ? ` --channel ${app.channel}` : ''}\` lists its relations): if it has, integrate it with a certificate provider, then \`${reset}\`; if not, keep the key and limit who can read the model`
 }

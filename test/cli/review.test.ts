@@ -244,6 +244,44 @@ describe('review says how to change the bundle or the charm, not what to run aft
     expect(fix).toContain(`${file}:1: add \`vault: {charm: vault, channel: 1.8/stable}\` under applications; ${file}:1: add \`- [rabbitmq-server:certificates, vault:certificates]\` under relations`)
   })
 
+  it('an OpenStack API and a proxy stay reachable, narrowed; a CA key and a key with no relation to replace it stay out of the file, not removed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-review-keep-'))
+    const file = join(dir, 'bundle.yaml')
+    await writeFile(
+      file,
+      [
+        'series: jammy',
+        'applications:',
+        '  keystone:',
+        '    charm: keystone',
+        '    channel: 2023.2/stable',
+        '    num_units: 1',
+        '    expose: true',
+        '  postgresql:',
+        '    charm: postgresql',
+        '    channel: 14/stable',
+        '    num_units: 1',
+        '    expose: true',
+        '  octavia:',
+        '    charm: octavia',
+        '    channel: 2023.2/stable',
+        '    num_units: 1',
+        '    options:',
+        '      lb-mgmt-issuing-ca-private-key: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==',
+        '',
+      ].join('\n'),
+    )
+    const report = await review([file])
+    const fixes = new Map(report.findings.map((f) => [`${f.rule} ${f.target.name}`, (f as unknown as {remediation: string}).remediation]))
+    expect(fixes.get('JUJU-EXPOSED keystone')).toBe(
+      `${file}:7: keep applications.keystone reachable to its clients: replace \`expose: true\` with, in an overlay, applications.keystone.exposed-endpoints: {"": {expose-to-cidrs: [10.0.0.0/8]}} naming the networks they come from (without either, nothing outside reaches it); list intended exposure under exposure.allow in hardenctl.yaml`,
+    )
+    expect(fixes.get('JUJU-EXPOSED postgresql')).toMatch(/:12: remove `expose: true` from applications\.postgresql;/)
+    expect(fixes.get('TLS-CONFIG-KEY octavia')).toBe(
+      `${file}:18: applications.octavia.options.lb-mgmt-issuing-ca-private-key holds TLS key material that octavia takes only as config: keep it out of the bundle file and pass it at deploy time from a private overlay kept out of version control`,
+    )
+  })
+
   it('placeholders in a bundle: keep the value out of it; TLS from the CA the bundle already uses', async () => {
     // canonical/juju-lint's FCE OpenStack template: FCE_TEMPLATE placeholders, vault serving 20 applications.
     const file = join(REPO_ROOT, 'test/real-world/bundles/canonical__juju-lint__tests__resources__fcb-yoga-jammy-bundle.yaml')

@@ -33,12 +33,13 @@ export const PROSE_ONLY_RULES: Readonly<Record<string, string>> = {
 }
 
 /**
- * Findings for which no command exists although the rule usually has one: a database whose charm
- * has no certificates endpoint (percona-cluster) needs a migration, not a relation.
+ * Findings for which no command exists although the rule usually has one, because the charm has no
+ * certificates endpoint: a database (percona-cluster) needs a migration, not a relation; a charm
+ * whose key option is its only way to TLS (maas-region) keeps the key, and who reads it is the fix.
  */
 function proseOnlyFinding(rule: string, evidence: Record<string, unknown> | undefined): boolean {
   const endpoints = evidence?.certificatesEndpoints
-  return rule === 'TLS-DB-PLAINTEXT' && Array.isArray(endpoints) && endpoints.length === 0
+  return (rule === 'TLS-DB-PLAINTEXT' || rule === 'TLS-CONFIG-KEY') && Array.isArray(endpoints) && endpoints.length === 0
 }
 
 export function checkRemediation(remediation: string, estate: Estate, rule: string, evidence?: Record<string, unknown>): Violation[] {

@@ -35,6 +35,7 @@
  * | controller-config | docs/.../controller-config.md@1c91c54fafcd8546dacb4254242ab0ae08ac9128 |
  * | remove-credential | docs/.../remove-credential.md@3ffec2b980070b2afefa73f2b8605d7c06e743c4 |
  * | bootstrap | docs/.../bootstrap.md@cbd3c59ef2659c6fe654d29b3dbfe736a52785a3 |
+ * | show-model | docs/.../show-model.md@3ffec2b980070b2afefa73f2b8605d7c06e743c4 (`[options] <model name>`, the current model when none; -B, out --format -o; neither -m nor -c) |
  * | migrate | cmd/juju/commands/migrate.go@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (Info().Args `<model-name> <target-controller-name>`; Init: exactly 2 args; neither -m nor -c) |
  */
 import type {Slot} from './placeholders.js'
@@ -141,6 +142,7 @@ export const JUJU_COMMANDS: readonly JujuCommand[] = [
   command('remove-relation', 'model', '<application1>[:<relation name1>] <application2>[:<relation name2>] | <relation-id>', [1, 2], {force: b}),
   command('set-application-base', 'model', '<application> <base>', [2, 2]),
   command('migrate', 'none', '<model-name> <target-controller-name>', [2, 2]),
+  command('show-model', 'none', '<model name>', [0, 1], OUTPUT('json', 'yaml')),
   command('add-secret', 'model', '<name> [key[#base64|#file]=value...]', [1, ANY], {file: s('file'), info: s('value')}),
   command('grant-secret', 'model', '<ID>|<name> <application>[,<application>...]', [2, 2]),
   command('revoke', 'controller', '<user name> <permission> [<model name> ... | <offer url> ...]', [2, ANY]),

@@ -87,6 +87,14 @@ describe('JUJU-EXPOSED', () => {
     expect(db?.remediation).toMatch(/^juju unexpose -m prod:lma postgresql {3}# or restrict: /)
   })
 
+  it("narrows an OpenStack API rather than unexposing it: the cloud's users reach keystone there (openstack-base's virt overlay exposes six)", () => {
+    const keystone = app('keystone', {exposed: true})
+    const [f] = findings(jujuExposed, inventory({models: [model('openstack', {apps: [keystone]})]}))
+    expect(f?.remediation).toBe(
+      "juju expose -m prod:openstack keystone --to-cidrs ADMIN-CIDRS   # keystone serves the cloud's API to its users: put the networks they come from, not only the admins', in --to-cidrs rather than unexpose it (`juju unexpose -m prod:openstack keystone` cuts them all off); list intended exposure under exposure.allow in hardenctl.yaml",
+    )
+  })
+
   it('flags restricted CIDRs off the allowlist as medium', () => {
     const h = app('haproxy', {exposed: true, exposedEndpoints: {website: {cidrs: ['192.168.0.0/16'], spaces: []}}})
     const [f] = findings(jujuExposed, inventory({models: [model('m', {apps: [h]})]}))

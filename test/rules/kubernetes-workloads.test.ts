@@ -324,6 +324,14 @@ describe('K8S-LOADBALANCER', () => {
     expect(f?.remediation).not.toContain('ClusterIP"')
   })
 
+  it("narrows a LoadBalancer in front of the Juju controller's API rather than making it ClusterIP (juju/juju issue 23139's hand-made controller-service-lb)", () => {
+    const svc = service('default', 'controller-service-lb', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'controller'}, ports: [{name: 'api-server', port: 17070, targetPort: 17070}]})
+    const [f] = findings(k8sLoadBalancer, inventory({inputs: ['k8s-services'], kube: {namespaces: [namespace('default')], services: [svc]}}), policy({kubernetes: {namespaces: ['default']}}))
+    expect(f?.remediation).toBe(
+      `kubectl -n default patch service controller-service-lb -p '{"spec":{"loadBalancerSourceRanges":["ADMIN-CIDRS"]}}'   # controller-service-lb is how the juju CLI and agents outside the cluster reach the Juju controller's API (17070): put their networks in loadBalancerSourceRanges; making it ClusterIP would cut them off; or allow it under exposure.allow["default/controller-service-lb"] in hardenctl.yaml`,
+    )
+  })
+
   it("narrows an offered application's LoadBalancer while its offer has consumers, rather than making it ClusterIP, which would cut them off", () => {
     const svc = service('web', 'web', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'web'}, ports: [{port: 5672}]})
     const offered = () => {

@@ -98,10 +98,16 @@ const VAULT_FOR_V0 =
 
   it('names the clients of a MySQL Router too: its TLS template requires TLS of them (Sunbeam routes every OpenStack service through one)', () => {
     const m = model('openstack', {
-      apps: [app('keystone-mysql-router', {charm: 'mysql-router-k8s', channel: '8.0/stable'}), app('keystone', {charm: 'keystone-k8s'}), app('certificate-authority', {charm: 'self-signed-certificates'})],
-      relations: [relation('keystone:database', 'keystone-mysql-router:database', 'mysql_client')],
+      apps: [
+        app('keystone-mysql-router', {charm: 'mysql-router-k8s', channel: '8.0/stable'}),
+        app('keystone', {charm: 'keystone-k8s'}),
+        app('mysql', {charm: 'mysql-k8s'}),
+        app('certificate-authority', {charm: 'self-signed-certificates'}),
+      ],
+      // The router's backend-database is the cluster it connects to, not a client (the jhack Sunbeam status's relations).
+      relations: [relation('keystone:database', 'keystone-mysql-router:database', 'mysql_client'), relation('keystone-mysql-router:backend-database', 'mysql:database', 'mysql_client')],
     })
-    const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
+    const f = findings(tlsDbPlaintext, inventory({models: [m]})).find((finding) => finding.target.name === 'keystone-mysql-router')
     expect(f?.remediation).toBe(
       'juju integrate -m prod:openstack keystone-mysql-router:certificates certificate-authority:certificates' +
         '   # mysql-router-k8s then refuses clients without TLS (client_ssl_mode REQUIRED) and restarts to take the certificate: check first that its clients (keystone) connect with TLS, or they are cut off',
@@ -264,9 +270,31 @@ describe('TLS-CONFIG-KEY', () => {
     const c = charm('maas-region', {options: {ssl_key_content: option('string'), ssl_cert_content: option('string'), ssl_cacert_content: option('string'), maas_url: option('string')}})
     const [f] = findings(tlsConfigKey, inventory({charms: [c], inputs: ['charm-metadata']}))
     expect(f).toMatchObject({severity: 'low', target: {kind: 'charm', name: 'maas-region'}, evidence: {declaredStringOptions: ['ssl_key_content']}})
-    // The fix names the charm's own option, not a generic ssl_key.
-    expect(f?.remediation).toContain('`juju config APP --reset ssl_key_content`')
-    expect(f?.remediation).not.toMatch(/ssl_key\b/)
+    // maas-region has no certificates endpoint: ssl_key_content is how MAAS-TLS turns TLS on, so no "leave it unset".
+    expect(f?.remediation).toBe(
+      'maas-region has no certificates endpoint: ssl_key_content is how it is given its TLS key. Keep it when you set it, keep read access to the model it is deployed in to those who may hold the key, or terminate TLS at a proxy in front of it that takes a certificates relation.',
+    )
+  })
+
+  it("keeps a CA's signing key set: no certificates relation replaces octavia's lb-mgmt-issuing-ca-private-key", () => {
+    const octavia = charm('octavia', {
+      endpoints: [endpoint('certificates', 'requires', 'tls-certificates')],
+      options: {'lb-mgmt-issuing-ca-private-key': option('string'), 'lb-mgmt-issuing-cacert': option('string'), ssl_key: option('string')},
+    })
+    const set = model('openstack', {apps: [app('octavia', {options: {'lb-mgmt-issuing-ca-private-key': 'LS0tLS1CRUdJTiBSU0E='}}), app('vault', {channel: '1.8/stable'})], inputs: ['juju-config']})
+    const [f] = findings(tlsConfigKey, inventory({models: [set], charms: [octavia]}))
+    expect(f).toMatchObject({severity: 'medium', evidence: {setOptions: ['lb-mgmt-issuing-ca-private-key']}})
+    expect(f?.remediation).toBe(
+      'lb-mgmt-issuing-ca-private-key is the private key of a CA octavia signs certificates with, which no certificates relation hands out: keep it set (clearing it stops octavia issuing), limit who can read model openstack (`juju show-model prod:openstack` lists its users), and replace the CA if anyone who should not hold its key could read the model.',
+    )
+    // A placeholder (the FCE bundle's FCE_TEMPLATE): not "leave it unset", which octavia's mandatory option cannot be.
+    const placeholder = model('openstack', {apps: [app('octavia', {options: {'lb-mgmt-issuing-ca-private-key': 'FCE_TEMPLATE'}})], inputs: ['juju-bundle']})
+    const [p] = findings(tlsConfigKey, inventory({models: [placeholder], charms: [octavia]}))
+    expect(p?.severity).toBe('low')
+    // Its own serving key (declared, not set) can come over its certificates endpoint; the CA key cannot.
+    expect(p?.remediation).toBe(
+      'Leave ssl_key unset: give octavia its certificate over its certificates endpoint with a certificate provider instead, and clear a key once set there: `juju config APP --reset ssl_key`. lb-mgmt-issuing-ca-private-key is the private key of a CA octavia signs certificates with, which no certificates relation hands out: once set, limit who can read model openstack (`juju show-model prod:openstack` lists its users).',
+    )
   })
 
   it('does not fire on a public certificate: landscape-client ssl-public-key, ssl_cert, ssl_ca', () => {

@@ -285,8 +285,12 @@ export function proxyCertificateFix(inventory: Inventory, model: Model, proxy: A
   return {text: `${configFix}   # a certificate from a CA the clients trust (e.g. LetsEncrypt)`}
 }
 
-/** Endpoints over which nothing connects to a database as its client: certificates, observability, backups, replication. */
-const NOT_CLIENT_ENDPOINTS = /^(certificates|client-certificates|peer-certificates|metrics-endpoint|grafana-dashboard|logging|cos-agent|s3-parameters|replication|replication-offer|async-primary|async-replica|tracing)$/
+/**
+ * Endpoints over which nothing connects to a database as its client: certificates, observability,
+ * backups, replication, and a router's or pooler's `backend-database` (mysql-router-k8s,
+ * pgbouncer-k8s), which is the cluster it connects to.
+ */
+const NOT_CLIENT_ENDPOINTS = /^(certificates|client-certificates|peer-certificates|metrics-endpoint|grafana-dashboard|logging|cos-agent|s3-parameters|replication|replication-offer|async-primary|async-replica|tracing|backend-database)$/
 
 /**
  * For a charm that refuses clients without TLS once it has a certificate: which of its related

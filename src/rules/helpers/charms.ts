@@ -53,6 +53,15 @@ export const CHARMS = {
    * front of the rest, and Charmed Kubernetes's workers, which its bundle exposes for the ingress.
    */
   frontDoors: ['haproxy', 'apache2', 'nginx-ingress-integrator', 'traefik-k8s', 'traefik-route-k8s', 'ingress-configurator', 'kubeapi-load-balancer', 'kubernetes-worker'],
+  /**
+   * OpenStack's classic charms that serve an API the cloud's users call (the public endpoints they
+   * register in keystone): exposed so that those users reach them, as openstack-bundles' virt
+   * overlay exposes keystone, glance, cinder, neutron-api, nova-cloud-controller and the dashboard.
+   */
+  openstackApis: [
+    'keystone', 'glance', 'cinder', 'nova-cloud-controller', 'neutron-api', 'openstack-dashboard', 'heat', 'swift-proxy', 'ceph-radosgw',
+    'octavia', 'barbican', 'designate', 'manila', 'placement', 'aodh', 'gnocchi', 'masakari', 'magnum',
+  ],
   patchStorage: ['minio', 's3-integrator'],
   observability: [
     'grafana-agent',

@@ -5,6 +5,7 @@
  * prints `juju integrate APP:ENDPOINT ...` takes the endpoint from the charm's metadata when
  * known, else from here, and otherwise prints no endpoint it cannot vouch for.
  */
+import type {CharmMetadata} from '../../inventory/charm.js'
 import type {Application, Model} from '../../inventory/types.js'
 import {charmName} from './charms.js'
 import {TLS_CERTIFICATE_INTERFACES} from './interfaces.js'
@@ -142,21 +143,24 @@ export interface CertificateEndpoints {
  * table (by its channel's track where revisions differ). Undefined when not known.
  */
 export function certificateEndpoints(app: Application): CertificateEndpoints | undefined {
-  if (app.metadata) {
-    const endpoints = app.metadata.endpoints
-      .filter((e) => e.role === 'requires' && (TLS_CERTIFICATE_INTERFACES as readonly string[]).includes(e.interface))
-      .map((e) => e.name)
-    // Serving endpoints only: `peer-certificates` (replication) and kafka's `trusted-ca` /
-    // `trusted-certificate` (client CAs to trust) do not give the application a certificate to serve.
-    const serving = endpoints.filter(isServingCertificateEndpoint)
-    return {endpoints: serving.length > 0 ? serving : endpoints, from: 'charm metadata'}
-  }
+  if (app.metadata) return {endpoints: metadataCertificateEndpoints(app.metadata), from: 'charm metadata'}
   const known = knownCharm(app)?.certificateEndpoints
   if (known && !('byTrack' in known)) return {endpoints: [...known], from: 'known charm'}
   const track = channelTrack(app.channel)
   const endpoints = known && track !== undefined ? known.byTrack[track] : undefined
   if (endpoints) return {endpoints: [...endpoints], from: 'known charm'}
   return app.endpointNames ? fromEndpointNames(app.endpointNames) : undefined
+}
+
+/** The endpoints on which a charm's metadata says it requests a certificate, serving ones first. */
+export function metadataCertificateEndpoints(metadata: CharmMetadata): string[] {
+  const endpoints = metadata.endpoints
+    .filter((e) => e.role === 'requires' && (TLS_CERTIFICATE_INTERFACES as readonly string[]).includes(e.interface))
+    .map((e) => e.name)
+  // Serving endpoints only: `peer-certificates` (replication) and kafka's `trusted-ca` /
+  // `trusted-certificate` (client CAs to trust) do not give the application a certificate to serve.
+  const serving = endpoints.filter(isServingCertificateEndpoint)
+  return serving.length > 0 ? serving : endpoints
 }
 
 function isServingCertificateEndpoint(name: string): boolean {

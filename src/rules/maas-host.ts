@@ -227,7 +227,20 @@ function allowedPorts(host: HostInventory & {maas: {rack: boolean; region: boole
     ...(host.maas.region ? REGION_PORTS : []),
     ...(host.maas.rack ? RACK_PORTS : []),
     ...(tls?.port ? [{from: tls.port, to: tls.port, protocols: ['tcp'] as const, why: 'TLS'}] : []),
+    ...haproxyFrontPorts(host).filter((port) => port !== tls?.port).map((port) => ({from: port, to: port, protocols: ['tcp'] as const, why: 'HAProxy in front of MAAS'})),
   ]
+}
+
+/**
+ * An HAProxy in front of the region is how clients reach MAAS (MAAS's HA page puts one on *:80):
+ * the ports of its frontends to MAAS, and 443, where the guide's HAProxy terminates TLS and
+ * MAAS-TLS's fix adds a bind. Firewalling them would cut every client off.
+ */
+function haproxyFrontPorts(host: HostInventory): number[] {
+  const haproxy = fronting(host)
+  if (!haproxy) return []
+  const bound = haproxy.frontends.filter((f) => f.toMaas).flatMap((f) => f.binds.map((b) => b.port).filter((port): port is number => port !== undefined))
+  return [...new Set([...bound, 443])].sort((a, b) => a - b)
 }
 
 /** The host's HAProxy when it fronts the MAAS region (a frontend that sends to a server on 5240). */

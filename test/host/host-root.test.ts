@@ -125,12 +125,13 @@ describe('hardenctl host --root: a deb region+rack controller that ignores the g
   it('MAAS-FIREWALL, MAAS-TLS, MAAS-HAPROXY-TLS and MAAS-DB-TLS from ufw, haproxy.cfg and PostgreSQL files', () => {
     expect(findingOf(report, 'MAAS-FIREWALL')!.message).toBe('ufw is disabled (ENABLED=no) and the default incoming policy is ACCEPT, not deny.')
     expect(findingOf(report, 'MAAS-FIREWALL')!.location).toEqual({file: `${root.dir}/etc/ufw/ufw.conf`, line: 3, column: 1})
-    // The firewall's fix allows SSH and the MAAS ports before it denies by default and enables ufw.
+    // The firewall's fix allows SSH and the MAAS ports before it denies by default and enables ufw,
+    // and the port of the HAProxy frontend clients reach MAAS through (443 here, plain for now).
     expect(findingOf(report, 'MAAS-FIREWALL')!.remediation).toBe(
       'sudo ufw allow 22 && sudo ufw allow 5240/tcp && sudo ufw allow 5241:5247/tcp && sudo ufw allow 5241:5247/udp && sudo ufw allow 5248/tcp && ' +
         'sudo ufw allow 5250:5270/tcp && sudo ufw allow 5250:5270/udp && sudo ufw allow 53 && sudo ufw allow 123/udp && sudo ufw allow 3128/tcp && sudo ufw allow 8000/tcp && ' +
         'sudo ufw allow 5271:5274/tcp && sudo ufw allow 5280:5284/tcp && sudo ufw allow 67/udp && sudo ufw allow 69/udp && sudo ufw allow 547/udp && sudo ufw allow 647/tcp && ' +
-        'sudo ufw default deny incoming && sudo ufw enable',
+        'sudo ufw allow 443/tcp && sudo ufw default deny incoming && sudo ufw enable',
     )
     expect(findingOf(report, 'MAAS-TLS')!.message).toContain('HAProxy fronts it without `ssl crt`')
     // Clients come in through the HAProxy: the fix is TLS there, named by its place on the host.

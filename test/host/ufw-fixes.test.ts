@@ -158,6 +158,23 @@ describe('the ufw commands of MAAS host findings, run by the real ufw', () => {
     })
   }
 
+  it("keeps clients' way in: the HAProxy of MAAS's HA page on port 80 is allowed, and 443, where MAAS-TLS terminates TLS", async () => {
+    const root = await unfirewalledRegion()
+    // The haproxy.cfg block of MAAS's HA page (test/real-world-hosts), listening on 80 (0x50).
+    await root.file('/etc/haproxy/haproxy.cfg', 'frontend maas\n    bind    *:80\n    default_backend maas\n\nbackend maas\n    balance source\n    server localhost localhost:5240 check\n')
+    await root.file('/proc/net/tcp', procNet([['00000000:1478', '0A'], ['00000000:0050', '0A'], ['00000000:0016', '0A']]))
+    const before = await hostReport(root.dir)
+    // HAProxy's 80 is how clients reach MAAS here: not an extra listener.
+    expect(finding(before, 'MAAS-HOST-PORTS')).toBeUndefined()
+    const firewalling = ufwCommands(finding(before, 'MAAS-FIREWALL')!.remediation)
+    expect(firewalling).toContainEqual(['allow', '80/tcp'])
+    expect(firewalling).toContainEqual(['allow', '443/tcp'])
+    expect(await runAsPrinted(root.dir, firewalling)).toEqual([])
+    const v4 = await ufwRules(root.dir, 'user.rules')
+    expect(v4).toContain('allow tcp 80 0.0.0.0/0 any 0.0.0.0/0 in')
+    expect(v4).toContain('allow tcp 443 0.0.0.0/0 any 0.0.0.0/0 in')
+  })
+
   it('`ufw insert 1`, the form printed before, fails on this host: the test can tell', async () => {
     const root = await unfirewalledRegion()
     const failures = await runAsPrinted(root.dir, [['insert', '1', 'deny', 'from', LOGIN_SOURCE]])

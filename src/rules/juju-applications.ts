@@ -201,14 +201,15 @@ function stableChannelFix(app: Application, modelArg: string, channel: string): 
 }
 
 /**
- * A local charm is switched to the Charmhub charm of its name, on that charm's default channel (its
- * tracks are not known: `latest` may not exist). Whether Charmhub's charm of that name is the one it
+ * A local charm is switched to the Charmhub charm of its name. Its tracks are not known here (`latest`
+ * may not exist; an OpenStack charm's track is its OpenStack release), so the command takes Charmhub's
+ * default channel and the comment says to name the track the build follows. Whether Charmhub's charm of that name is the one it
  * was built from cannot be known offline: `juju info` stops the command where there is none, and
  * the comment says what to check.
  */
 function localCharmFix(app: Application, modelArg: string): string {
   const name = charmName(app)
-  return `juju info ${name} && juju refresh -m ${modelArg} ${app.name} --switch ${name}   # only if Charmhub's ${name} is the charm this local build is of; if not, publish it (charmcraft upload) and switch to that`
+  return `juju info ${name} && juju refresh -m ${modelArg} ${app.name} --switch ${name}   # only if Charmhub's ${name} is the charm this local build is of; if not, publish it (charmcraft upload) and switch to that; \`juju info ${name}\` lists its tracks: add \`--channel TRACK/stable\` for the one this build follows, or the switch takes Charmhub's default`
 }
 
 export const jujuCharmOutdated: Rule = {

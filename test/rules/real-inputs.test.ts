@@ -33,10 +33,11 @@ describe('openstack/charm-mysql-router jammy-full bundle', () => {
     const plaintext = ruleFindings(report.findings, 'TLS-DB-PLAINTEXT')
     // The bundle relates neither mysql-innodb-cluster nor rabbitmq-server to vault:certificates.
     expect(plaintext.map((finding) => finding.target.name)).toEqual(['mysql-innodb-cluster', 'rabbitmq-server'])
-    // vault on latest/edge: which of the two vault charms (and endpoint) that is is not known, so Juju infers it.
+    // vault on latest/edge names no track, but the bundle relates it on `vault:certificates` (the classic
+    // charm's endpoint; the newer charm issues on `vault-pki`): the fix names the endpoint it already issues on.
     expect(plaintext.map((finding) => integrateArguments(finding.remediation ?? ''))).toEqual([
-      [['mysql-innodb-cluster:certificates', 'vault']],
-      [['rabbitmq-server:certificates', 'vault']],
+      [['mysql-innodb-cluster:certificates', 'vault:certificates']],
+      [['rabbitmq-server:certificates', 'vault:certificates']],
     ])
     for (const finding of plaintext) expect(finding.remediation).not.toContain('self-signed-certificates')
   })

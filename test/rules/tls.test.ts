@@ -151,6 +151,16 @@ const VAULT_FOR_V0 =
     expect(f?.remediation).toBe('juju integrate -m prod:openstack rabbitmq-server:certificates vault:certificates')
   })
 
+  it("names the endpoint a vault of no known track already issues on in the model (charm-octavia's test bundle: vault latest/edge, vault:certificates eleven times)", () => {
+    const m = model('openstack', {
+      apps: [app('rabbitmq-server', {channel: 'latest/edge'}), app('vault', {channel: 'latest/edge'}), app('ovn-central', {channel: 'latest/edge'}), app('glance', {channel: '2024.1/edge'})],
+      relations: [relation('ovn-central:certificates', 'vault:certificates'), relation('vault:certificates', 'glance:certificates'), relation('vault:shared-db', 'vault-mysql-router:shared-db')],
+      inputs: ['juju-bundle'],
+    })
+    const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
+    expect(f?.remediation).toBe('juju integrate -m prod:openstack rabbitmq-server:certificates vault:certificates')
+  })
+
   it('skips OpenStack mysql-router subordinates: their database is mysql-innodb-cluster, related to vault', () => {
     // The shapes of openstack/charm-mysql-router's jammy-full bundle, as `juju status` shows them.
     const m = model('openstack', {

@@ -61,12 +61,15 @@ export function requirerProtocol(app: Application): CertificatesProtocol | undef
   return CSR_REQUIRERS.has(charm) ? 'csr' : undefined
 }
 
-/** The protocol a provider application issues with, when known (vault by its track's endpoint). */
-export function providerProtocol(app: Application): CertificatesProtocol | undefined {
+/**
+ * The protocol a provider application issues with, when known: vault by the endpoint it issues on
+ * (its track's, else `issuingOn`, the one the model's relations show it issuing on).
+ */
+export function providerProtocol(app: Application, issuingOn?: string): CertificatesProtocol | undefined {
   const charm = charmName(app)
   if (V0_PROVIDERS.has(charm)) return 'v0'
   if (CSR_PROVIDERS.has(charm)) return 'csr'
   if (charm !== 'vault') return undefined
-  const endpoint = issuingEndpoint(app)
+  const endpoint = issuingEndpoint(app) ?? issuingOn
   return endpoint === 'certificates' ? 'v0' : endpoint === 'vault-pki' ? 'csr' : undefined
 }

@@ -39,8 +39,24 @@ function issuesCertificates(app: Application): boolean {
   return (app.metadata?.endpoints ?? []).some((e) => e.role === 'provides' && isTls(e.interface))
 }
 
+/**
+ * The endpoint on which `provider` already issues certificates in the model, when its charm and
+ * track say nothing (vault on `latest/edge`): its end of the relations whose other end requests
+ * them (a `tls-certificates` relation, or a requirer endpoint named `certificates` or `*-certificates`).
+ */
+function endpointIssuingInModel(model: Model, provider: string): string | undefined {
+  const uses = new Map<string, number>()
+  for (const relation of model.relations) {
+    const mine = relation.endpoints.find((e) => e.application === provider)
+    const other = relation.endpoints.find((e) => e.application !== provider)
+    if (!mine?.endpoint || !other) continue
+    if (isTls(relation.interface) || /(^|-)certificates$/.test(other.endpoint ?? '')) uses.set(mine.endpoint, (uses.get(mine.endpoint) ?? 0) + 1)
+  }
+  return [...uses].sort((a, b) => b[1] - a[1])[0]?.[0]
+}
+
 function fromApplication(app: Application, model: Model): CertificateProvider {
-  const endpoint = issuingEndpoint(app)
+  const endpoint = issuingEndpoint(app) ?? endpointIssuingInModel(model, app.name)
   const provider: CertificateProvider = {
     name: app.name,
     what: charmName(app),
@@ -51,7 +67,7 @@ function fromApplication(app: Application, model: Model): CertificateProvider {
     serves: servedBy(model, app.name, endpoint),
   }
   if (endpoint) provider.endpoint = endpoint
-  const protocol = providerProtocol(app)
+  const protocol = providerProtocol(app, endpoint)
   if (protocol) provider.protocol = protocol
   return provider
 }

@@ -10,6 +10,7 @@ import type {Application, Inventory, Model} from '../inventory/types.js'
 import {type DataPath, formatPath, type SourceRef} from '../sources/document.js'
 import {charmName, CHARMS, isCharmIn} from '../rules/helpers/charms.js'
 import {trustNeededBecause} from '../rules/helpers/known-charms.js'
+import {generatedCredentials} from '../rules/helpers/generated-credentials.js'
 import {maasCharmTlsEra} from '../rules/helpers/maas-charm-tls.js'
 import {type BundleChange, bundleChanges, remediationNotes} from './command-edits.js'
 
@@ -151,6 +152,10 @@ function sensitiveOptionsEdit({at, app, inventory, finding}: EditContext, what: 
   const set = stringList(finding.evidence.setOptions)
   const declared = stringList(finding.evidence.declaredStringOptions)
   if (app && set.length > 0) {
+    // A credential the charm makes itself when unset (keystone's admin-password): leaving it out is the fix.
+    if (finding.rule === 'JUJU-NO-SECRETS' && generatedCredentials(app, set).length === set.length) {
+      return `${at}remove ${set.join(', ')} from ${appPath(app)}.options: ${charmName(app)} then makes the password itself and keeps it in its leader settings (${generatedCredentials(app, set).map((g) => g.credential.leaderKey).join(', ')}), which only the model's admins can read`
+    }
     // A CA's key (octavia's) and the key of a charm with no certificates endpoint (maas-region) have no other way in.
     if (finding.rule === 'TLS-CONFIG-KEY' && (emptyList(finding.evidence.certificatesEndpoints) || set.every(isCaKeyOption))) {
       return `${at}${set.map((option) => `${appPath(app)}.options.${option}`).join(', ')} ${set.length === 1 ? 'holds' : 'hold'} ${what} that ${charmName(app)} takes only as config: keep ${set.length === 1 ? 'it' : 'them'} out of the bundle file and pass ${set.length === 1 ? 'it' : 'them'} at deploy time from a private overlay kept out of version control`

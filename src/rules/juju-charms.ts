@@ -4,12 +4,13 @@
  */
 import {isCredentialOption, valueIsCredential} from '../inventory/charm-options.js'
 import type {CharmMetadata} from '../inventory/charm.js'
-import type {Inventory} from '../inventory/types.js'
+import type {Application, Inventory} from '../inventory/types.js'
 import type {Policy} from '../policy/schema.js'
 import type {SourceRef} from '../sources/document.js'
 import {cite} from './guides.js'
 import {appPodSubjects} from './helpers/app-pods.js'
 import {charmSubjects, describeCharmSubject, isKubernetesCharm, type CharmSubject} from './helpers/charm-subjects.js'
+import {clearGeneratedCommand, generatedCredentials} from './helpers/generated-credentials.js'
 import {moveToSecretCommand} from './helpers/juju-secrets.js'
 import {sensitiveOptions} from './helpers/sensitive-options.js'
 import {CHARM_CONTAINER, CHARM_USER_UIDS, effectiveUser, isJujuAgentContainer, runsAsRoot} from './helpers/security-context.js'
@@ -201,11 +202,28 @@ export const jujuNoSecrets: Rule = {
         severity: set ? 'medium' : 'low',
         message,
         evidence: {setOptions: found.set, placeholderOptions: found.placeholders, declaredStringOptions: found.declared},
-        ...(subject.app && fixFor.length > 0 ? {remediation: moveToSecretCommand(subject.app, subject.metadata, fixFor, set)} : {}),
+        ...(subject.app && fixFor.length > 0 ? {remediation: noSecretsFix(subject.app, subject.metadata, fixFor, set)} : {}),
         ...(found.ref ? {ref: found.ref} : {}),
       })
     }
   },
+}
+
+/**
+ * Options the charm generates itself when unset (keystone's admin-password) are cleared; the rest
+ * move into a Juju secret. A finding whose options are of both kinds gets both fixes.
+ */
+function noSecretsFix(app: Application, metadata: CharmMetadata | undefined, options: string[], set: boolean): string {
+  const generated = set ? generatedCredentials(app, options) : []
+  const rest = options.filter((option) => !generated.some((g) => g.option === option))
+  const fixes = [...(generated.length > 0 ? [clearGeneratedCommand(app, generated)] : []), ...(rest.length > 0 ? [moveToSecretCommand(app, metadata, rest, set)] : [])]
+  // One shell line: the commands first, joined, then every comment (a command after a `#` would not run).
+  const parts = fixes.map((fix) => {
+    const at = fix.indexOf('   # ')
+    return at === -1 ? {commands: fix, comment: ''} : {commands: fix.slice(0, at), comment: fix.slice(at + 5)}
+  })
+  const comments = parts.map((part) => part.comment).filter((comment) => comment !== '')
+  return parts.map((part) => part.commands).join(' && ') + (comments.length > 0 ? `   # ${comments.join('; ')}` : '')
 }
 
 export const JUJU_CHARM_RULES: Rule[] = [jujuRootContainer, jujuCharmUser, jujuNoSecrets]

@@ -282,6 +282,15 @@ describe('review says how to change the bundle or the charm, not what to run aft
     )
   })
 
+  it("keystone's admin-password: left out of the bundle, since keystone makes the password itself (old openstack-base's `admin-password: openstack`)", async () => {
+    const file = join(REPO_ROOT, 'test/real-world/bundles/openstack-charmers__openstack-bundles__stable__openstack-base__bundle.yaml')
+    const report = await review([file])
+    const fix = (report.findings.find((f) => f.rule === 'JUJU-NO-SECRETS' && f.target.name === 'keystone') as unknown as {remediation: string}).remediation
+    expect(fix).toBe(
+      `${file}:156: remove admin-password from services.keystone.options: keystone then makes the password itself and keeps it in its leader settings (admin_passwd), which only the model's admins can read`,
+    )
+  })
+
   it('placeholders in a bundle: keep the value out of it; TLS from the CA the bundle already uses', async () => {
     // canonical/juju-lint's FCE OpenStack template: FCE_TEMPLATE placeholders, vault serving 20 applications.
     const file = join(REPO_ROOT, 'test/real-world/bundles/canonical__juju-lint__tests__resources__fcb-yoga-jammy-bundle.yaml')

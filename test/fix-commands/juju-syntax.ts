@@ -35,6 +35,7 @@
  * | controller-config | docs/.../controller-config.md@1c91c54fafcd8546dacb4254242ab0ae08ac9128 |
  * | remove-credential | docs/.../remove-credential.md@3ffec2b980070b2afefa73f2b8605d7c06e743c4 |
  * | bootstrap | docs/.../bootstrap.md@cbd3c59ef2659c6fe654d29b3dbfe736a52785a3 |
+ * | run | cmd/juju/action/run.go Info().Args `<unit> [<unit> ...] <action-name> [<key>=<value> ...]` (Init: units, or `<app>/leader`, then the action name); the Juju 3 CLI reference's run.md (-m, -B, --background, --color, --no-color, --params, --string-args, --utc, --wait, out --format json|plain|yaml -o) |
  * | show-model | docs/.../show-model.md@3ffec2b980070b2afefa73f2b8605d7c06e743c4 (`[options] <model name>`, the current model when none; -B, out --format -o; neither -m nor -c) |
  * | migrate | cmd/juju/commands/migrate.go@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (Info().Args `<model-name> <target-controller-name>`; Init: exactly 2 args; neither -m nor -c) |
  */
@@ -143,6 +144,16 @@ export const JUJU_COMMANDS: readonly JujuCommand[] = [
   command('set-application-base', 'model', '<application> <base>', [2, 2]),
   command('migrate', 'none', '<model-name> <target-controller-name>', [2, 2]),
   command('show-model', 'none', '<model name>', [0, 1], OUTPUT('json', 'yaml')),
+  command('run', 'model', '<unit> [<unit> ...] <action-name> [<key>=<value> ...]', [2, ANY], {
+    background: b,
+    color: b,
+    'no-color': b,
+    params: s('file'),
+    'string-args': b,
+    utc: b,
+    wait: s(),
+    ...OUTPUT('json', 'plain', 'yaml'),
+  }),
   command('add-secret', 'model', '<name> [key[#base64|#file]=value...]', [1, ANY], {file: s('file'), info: s('value')}),
   command('grant-secret', 'model', '<ID>|<name> <application>[,<application>...]', [2, 2]),
   command('revoke', 'controller', '<user name> <permission> [<model name> ... | <offer url> ...]', [2, ANY]),

@@ -145,6 +145,31 @@ describe('JUJU-NO-SECRETS', () => {
     expect(f?.remediation).toContain('juju add-secret')
   })
 
+  it("clears keystone's admin-password rather than moving it to a secret no keystone revision reads: the charm keeps the password in its leader settings", () => {
+    // openstack-base (stable, xenial): `admin-password: openstack` on keystone.
+    const keystone = app('keystone', {channel: 'yoga/stable', options: {'admin-password': 'openstack'}})
+    const [f] = findings(jujuNoSecrets, inventory({models: [model('openstack', {apps: [keystone], inputs: ['juju-bundle']})]}))
+    expect(f?.severity).toBe('medium')
+    expect(f?.remediation).toBe(
+      'juju config -m prod:openstack keystone --reset admin-password && juju run -m prod:openstack keystone/leader rotate-admin-password' +
+        "   # keystone keeps the password it uses in its leader settings, which only the model's admins can read, and makes one where it has none;" +
+        ' the rotation replaces the value config exposed to every reader of the model (revisions without the action: change the password in Keystone by hand);' +
+        ' read the new one with `juju exec -m prod:openstack --unit keystone/leader -- leader-get admin_passwd`',
+    )
+  })
+
+  it('gives a finding with a generated and another credential both fixes, as one line of commands before the comments', () => {
+    const keystone = app('keystone', {options: {'admin-password': 'openstack', 'ldap-password': 'hunter2'}})
+    const [f] = findings(jujuNoSecrets, inventory({models: [model('openstack', {apps: [keystone], inputs: ['juju-bundle']})]}))
+    const [commands, comment] = f!.remediation.split('   # ')
+    expect(commands).toBe(
+      'juju config -m prod:openstack keystone --reset admin-password && juju run -m prod:openstack keystone/leader rotate-admin-password && ' +
+        'uri=$(juju add-secret -m prod:openstack keystone-credentials ldap-password#file=ldap-password.txt) && juju grant-secret -m prod:openstack keystone-credentials keystone',
+    )
+    expect(comment).toContain('only then: juju config -m prod:openstack keystone --reset ldap-password')
+    expect(f!.remediation.split('   # ')).toHaveLength(2)
+  })
+
   it('flags string credential options a charm declares as low, and not secret-typed ones', () => {
     const c = charm('svc', {options: {api_token: option('string'), db_password: option('secret'), ssl_key: option('string'), 'key-size': option('string')}})
     const [f] = findings(jujuNoSecrets, inventory({charms: [c], inputs: ['charm-metadata']}))

@@ -201,11 +201,11 @@ function stableChannelFix(app: Application, modelArg: string, channel: string): 
 }
 
 /**
- * A local charm is switched to the Charmhub charm of its name. Its tracks are not known here (`latest`
- * may not exist; an OpenStack charm's track is its OpenStack release), so the command takes Charmhub's
- * default channel and the comment says to name the track the build follows. Whether Charmhub's charm of that name is the one it
- * was built from cannot be known offline: `juju info` stops the command where there is none, and
- * the comment says what to check.
+ * A local charm is switched to the Charmhub charm of its name. Its tracks are not known here
+ * (`latest` may not exist; an OpenStack charm's track is its OpenStack release), so the command
+ * takes Charmhub's default channel and the comment says to name the track the build follows.
+ * Whether Charmhub's charm of that name is the one it was built from cannot be known offline:
+ * `juju info` stops the command where there is none, and the comment says what to check.
  */
 function localCharmFix(app: Application, modelArg: string): string {
   const name = charmName(app)

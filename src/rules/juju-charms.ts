@@ -10,8 +10,8 @@ import type {SourceRef} from '../sources/document.js'
 import {cite} from './guides.js'
 import {appPodSubjects} from './helpers/app-pods.js'
 import {charmSubjects, describeCharmSubject, isKubernetesCharm, type CharmSubject} from './helpers/charm-subjects.js'
-import {clearGeneratedCommand, generatedCredentials} from './helpers/generated-credentials.js'
-import {moveToSecretCommand} from './helpers/juju-secrets.js'
+import {clearGenerated, generatedCredentials} from './helpers/generated-credentials.js'
+import {fixLine, moveToSecret} from './helpers/juju-secrets.js'
 import {sensitiveOptions} from './helpers/sensitive-options.js'
 import {CHARM_CONTAINER, CHARM_USER_UIDS, effectiveUser, isJujuAgentContainer, runsAsRoot} from './helpers/security-context.js'
 import {containersOf, type PodSubject} from './helpers/pod-specs.js'
@@ -211,19 +211,12 @@ export const jujuNoSecrets: Rule = {
 
 /**
  * Options the charm generates itself when unset (keystone's admin-password) are cleared; the rest
- * move into a Juju secret. A finding whose options are of both kinds gets both fixes.
+ * move into a Juju secret. A finding whose options are of both kinds gets both fixes, on one line.
  */
 function noSecretsFix(app: Application, metadata: CharmMetadata | undefined, options: string[], set: boolean): string {
   const generated = set ? generatedCredentials(app, options) : []
   const rest = options.filter((option) => !generated.some((g) => g.option === option))
-  const fixes = [...(generated.length > 0 ? [clearGeneratedCommand(app, generated)] : []), ...(rest.length > 0 ? [moveToSecretCommand(app, metadata, rest, set)] : [])]
-  // One shell line: the commands first, joined, then every comment (a command after a `#` would not run).
-  const parts = fixes.map((fix) => {
-    const at = fix.indexOf('   # ')
-    return at === -1 ? {commands: fix, comment: ''} : {commands: fix.slice(0, at), comment: fix.slice(at + 5)}
-  })
-  const comments = parts.map((part) => part.comment).filter((comment) => comment !== '')
-  return parts.map((part) => part.commands).join(' && ') + (comments.length > 0 ? `   # ${comments.join('; ')}` : '')
+  return fixLine([...(generated.length > 0 ? [clearGenerated(app, generated)] : []), ...(rest.length > 0 ? [moveToSecret(app, metadata, rest, set)] : [])])
 }
 
 export const JUJU_CHARM_RULES: Rule[] = [jujuRootContainer, jujuCharmUser, jujuNoSecrets]

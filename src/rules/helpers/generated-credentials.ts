@@ -6,9 +6,12 @@
  */
 import type {Application} from '../../inventory/types.js'
 import {charmName} from './charms.js'
+import type {FixParts} from './juju-secrets.js'
 import {appModelArg} from './targets.js'
 
 interface GeneratedCredential {
+  /** What the password is for, by the product's name. */
+  product: string
   /** The leader setting that holds the value. */
   leaderKey: string
   /** The action that replaces the value, in the revisions that have it. */
@@ -23,7 +26,7 @@ interface GeneratedCredential {
  * the option is set. The deployment guide reads the password with `leader-get admin_passwd`.
  */
 const GENERATED: Readonly<Record<string, Readonly<Record<string, GeneratedCredential>>>> = {
-  keystone: {'admin-password': {leaderKey: 'admin_passwd', rotateAction: 'rotate-admin-password'}},
+  keystone: {'admin-password': {product: 'Keystone', leaderKey: 'admin_passwd', rotateAction: 'rotate-admin-password'}},
 }
 
 /** The options among `options` that the application's charm generates itself when unset. */
@@ -33,16 +36,18 @@ export function generatedCredentials(app: Application, options: readonly string[
 }
 
 /** Clear the options, then rotate what config exposed; says where the charm keeps the value. */
-export function clearGeneratedCommand(app: Application, generated: ReturnType<typeof generatedCredentials>): string {
+export function clearGenerated(app: Application, generated: ReturnType<typeof generatedCredentials>): FixParts {
   const m = appModelArg(app)
-  const charm = charmName(app)
   const reset = `juju config -m ${m} ${app.name} --reset ${generated.map((g) => g.option).join(',')}`
   const rotate = generated.map((g) => `juju run -m ${m} ${app.name}/leader ${g.credential.rotateAction}`)
   const read = generated.map((g) => `\`juju exec -m ${m} --unit ${app.name}/leader -- leader-get ${g.credential.leaderKey}\``).join(', ')
-  return (
-    [reset, ...rotate].join(' && ') +
-    `   # ${charm} keeps the password it uses in its leader settings, which only the model's admins can read, and makes one where it has none;` +
-    ` the rotation replaces the value config exposed to every reader of the model (revisions without the action: change the password in ${charm === 'keystone' ? 'Keystone' : charm} by hand);` +
-    ` read the new one with ${read}`
-  )
+  const products = [...new Set(generated.map((g) => g.credential.product))].join(' and ')
+  return {
+    commands: [reset, ...rotate],
+    notes: [
+      `${charmName(app)} keeps the password it uses in its leader settings, which only the model's admins can read, and makes one where it has none`,
+      `the rotation replaces the value config exposed to every reader of the model (revisions without the action: change the password in ${products} by hand)`,
+      `read the new one with ${read}`,
+    ],
+  }
 }

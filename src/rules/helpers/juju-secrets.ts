@@ -49,12 +49,25 @@ export function secretTypedOptions(metadata: CharmMetadata | undefined): string[
     .sort()
 }
 
+/** A fix as its commands (run in order, joined with `&&`) and what to say after them as a `#` comment. */
+export interface FixParts {
+  commands: string[]
+  notes: string[]
+}
+
+/** One shell line: every command, then every note (a command after the `#` would not run). */
+export function fixLine(parts: readonly FixParts[]): string {
+  const commands = parts.flatMap((part) => part.commands)
+  const notes = parts.flatMap((part) => part.notes)
+  return commands.join(' && ') + (notes.length > 0 ? `   # ${notes.join('; ')}` : '')
+}
+
 /**
  * Moves `options` into a Juju secret. Each value is read from a file (`KEY#file=PATH`), so it
  * stays out of the shell history; `add-secret` prints the URI, which goes to the charm's
  * secret-typed option when it has exactly one, and only then are the plain options reset.
  */
-export function moveToSecretCommand(app: Application, metadata: CharmMetadata | undefined, options: readonly string[], reset: boolean): string {
+export function moveToSecret(app: Application, metadata: CharmMetadata | undefined, options: readonly string[], reset: boolean): FixParts {
   const m = appModelArg(app)
   const name = secretNameFor(app)
   const keys = secretKeysFor(options)
@@ -64,11 +77,11 @@ export function moveToSecretCommand(app: Application, metadata: CharmMetadata | 
   const secretOptions = secretTypedOptions(metadata)
   const resetCommand = `juju config -m ${m} ${app.name} --reset ${options.join(',')}`
   if (secretOptions.length === 1) {
-    return [add, grant, `juju config -m ${m} ${app.name} ${secretOptions[0]}="$uri"`, ...(reset ? [resetCommand] : [])].join(' && ')
+    return {commands: [add, grant, `juju config -m ${m} ${app.name} ${secretOptions[0]}="$uri"`, ...(reset ? [resetCommand] : [])], notes: []}
   }
   const where =
     secretOptions.length > 1
       ? `set the one of ${list(secretOptions)} that takes them to "$uri"`
       : `the charm has no option of type secret${metadata ? '' : ' that hardenctl knows of'}: use a revision that takes a Juju secret and set that option to "$uri"`
-  return `${add} && ${grant}   # ${where}${reset ? `; only then: ${resetCommand}` : ''}`
+  return {commands: [add, grant], notes: [`${where}${reset ? `; only then: ${resetCommand}` : ''}`]}
 }

@@ -35,6 +35,15 @@ describe('TLS-MISSING-RELATION', () => {
     expect(fs.map((f) => f.target.name)).toEqual(['postgresql'])
   })
 
+  it("sends OpenStack's OVN, octavia and the rest of the classic charms to a v0 provider, not self-signed-certificates (the FCE template relates them to the classic vault)", () => {
+    const v0 = ['ovn-central', 'octavia', 'placement', 'openstack-dashboard', 'designate', 'ceph-dashboard']
+    const metadata = v0.map((name) => charm(name, {endpoints: [endpoint('certificates', 'requires', 'tls-certificates')]}))
+    const m = model('openstack', {apps: v0.map((name) => app(name, {exposed: false})), inputs: ['juju-bundle']})
+    const fs = findings(tlsMissingRelation, inventory({models: [m], charms: metadata, inputs: ['charm-metadata']}))
+    expect(fs.map((f) => f.target.name).sort()).toEqual([...v0].sort())
+    for (const f of fs) expect(f.remediation).toMatch(/^juju deploy -m prod:openstack vault --channel 1\.8\/stable && juju integrate -m prod:openstack [a-z-]+:certificates vault:certificates /)
+  })
+
   it('ignores charms without TLS endpoints and leaves apps without metadata not evaluated', () => {
     const inv = inventory({models: [model('m', {apps: [app('plain', {charm: 'plain'}), app('unknown')]})], charms: [charm('plain')], inputs: ['charm-metadata']})
     const result = run(tlsMissingRelation, inv)

@@ -25,7 +25,13 @@ import {issuingEndpoint} from './known-charms.js'
 
 export type CertificatesProtocol = 'v0' | 'csr'
 
-/** OpenStack's classic charms, which request certificates over charm-helpers' v0 protocol. */
+/**
+ * OpenStack's classic charms, which request certificates over charm-helpers' (or their reactive
+ * layer's) v0 protocol. The first nine were read in their code; the rest are related to the classic
+ * vault's `certificates` endpoint, which answers only v0, in Canonical's FCE template
+ * (canonical/juju-lint tests/resources/fcb-yoga-jammy-bundle.yaml) and in openstack-bundles'
+ * jammy-zed openstack-base and charm-octavia's functional-test bundle (test/real-world/bundles).
+ */
 const V0_REQUIRERS = new Set([
   'rabbitmq-server',
   'mysql-innodb-cluster',
@@ -36,6 +42,24 @@ const V0_REQUIRERS = new Set([
   'neutron-api',
   'heat',
   'ceph-radosgw',
+  'aodh',
+  'barbican',
+  'barbican-vault',
+  'ceilometer',
+  'ceph-dashboard',
+  'designate',
+  'designate-bind',
+  'glance-simplestreams-sync',
+  'gnocchi',
+  'keystone-ldap',
+  'neutron-api-plugin-ovn',
+  'octavia',
+  'octavia-dashboard',
+  'octavia-diskimage-retrofit',
+  'openstack-dashboard',
+  'ovn-central',
+  'ovn-chassis',
+  'placement',
 ])
 
 /** Requirers built on the tls_certificates_interface library. */

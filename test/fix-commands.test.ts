@@ -53,7 +53,7 @@ describe('fix commands', () => {
     expect(refused).toEqual(expect.arrayContaining(['test/fixtures/bad-input/malformed.json', 'test/fixtures/kubernetes/bad-containers.json']))
   })
 
-  // fails until rule fixes land (issue 11): see VIOLATIONS.md for the list and the correct forms.
+  // Each violation names the command and what is wrong with it (issue 11's list of them is in git history: VIOLATIONS.md, removed once every one was fixed).
   it('every command in every finding runs as written: real syntax, names that exist', async () => {
     const {audited} = await audit()
     const found: Found[] = []
@@ -67,7 +67,7 @@ describe('fix commands', () => {
     expect(describeFound(found), `${found.length} problems in fix commands`).toBe('')
   })
 
-  // fails until rule fixes land (issue 11): a rule's own remediation text is shown by `hardenctl rules` and used when a finding has no exact command.
+  // A rule's own remediation text is shown by `hardenctl rules` and used when a finding has no exact command.
   it("every rule's default remediation holds commands that parse", () => {
     const inventory = buildInventory([], {files: [], locators: new Map()})
     const found: Found[] = []

@@ -227,20 +227,22 @@ function allowedPorts(host: HostInventory & {maas: {rack: boolean; region: boole
     ...(host.maas.region ? REGION_PORTS : []),
     ...(host.maas.rack ? RACK_PORTS : []),
     ...(tls?.port ? [{from: tls.port, to: tls.port, protocols: ['tcp'] as const, why: 'TLS'}] : []),
-    ...haproxyFrontPorts(host).filter((port) => port !== tls?.port).map((port) => ({from: port, to: port, protocols: ['tcp'] as const, why: 'HAProxy in front of MAAS'})),
+    ...frontPorts(host).filter((port) => port !== tls?.port).map((port) => ({from: port, to: port, protocols: ['tcp'] as const, why: 'a proxy in front of MAAS'})),
   ]
 }
 
 /**
- * An HAProxy in front of the region is how clients reach MAAS (MAAS's HA page puts one on *:80):
- * the ports of its frontends to MAAS, and 443, where the guide's HAProxy terminates TLS and
- * MAAS-TLS's fix adds a bind. Firewalling them would cut every client off.
+ * A proxy in front of the region is how clients reach MAAS, and firewalling it would cut every
+ * client off: an HAProxy's frontends to MAAS (MAAS's HA page puts one on *:80) and 443, where the
+ * guide's HAProxy terminates TLS and MAAS-TLS's fix adds a bind; an nginx or Apache site that
+ * proxies to 5240 (its listen ports are not read), 80 and 443.
  */
-function haproxyFrontPorts(host: HostInventory): number[] {
+function frontPorts(host: HostInventory): number[] {
   const haproxy = fronting(host)
-  if (!haproxy) return []
-  const bound = haproxy.frontends.filter((f) => f.toMaas).flatMap((f) => f.binds.map((b) => b.port).filter((port): port is number => port !== undefined))
-  return [...new Set([...bound, 443])].sort((a, b) => a - b)
+  const bound = haproxy ? haproxy.frontends.filter((f) => f.toMaas).flatMap((f) => f.binds.map((b) => b.port).filter((port): port is number => port !== undefined)) : []
+  const web = host.webProxies.length > 0 ? [80, 443] : []
+  if (!haproxy && web.length === 0) return []
+  return [...new Set([...bound, ...web, 443])].sort((a, b) => a - b)
 }
 
 /** The host's HAProxy when it fronts the MAAS region (a frontend that sends to a server on 5240). */

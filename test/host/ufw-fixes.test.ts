@@ -175,6 +175,17 @@ describe('the ufw commands of MAAS host findings, run by the real ufw', () => {
     expect(v4).toContain('allow tcp 443 0.0.0.0/0 any 0.0.0.0/0 in')
   })
 
+  it('keeps the way in through a plain nginx site in front of MAAS too: 80 and 443 are allowed', async () => {
+    const root = await unfirewalledRegion()
+    await root.file('/etc/nginx/sites-enabled/maas', 'server {\n    listen 80;\n    location /MAAS/ {\n        proxy_pass http://localhost:5240/MAAS/;\n    }\n}\n')
+    await root.file('/proc/net/tcp', procNet([['00000000:1478', '0A'], ['00000000:0050', '0A'], ['00000000:0016', '0A']]))
+    const before = await hostReport(root.dir)
+    expect(finding(before, 'MAAS-HOST-PORTS')).toBeUndefined()
+    const firewalling = ufwCommands(finding(before, 'MAAS-FIREWALL')!.remediation)
+    expect(firewalling).toContainEqual(['allow', '80/tcp'])
+    expect(firewalling).toContainEqual(['allow', '443/tcp'])
+  })
+
   it('`ufw insert 1`, the form printed before, fails on this host: the test can tell', async () => {
     const root = await unfirewalledRegion()
     const failures = await runAsPrinted(root.dir, [['insert', '1', 'deny', 'from', LOGIN_SOURCE]])

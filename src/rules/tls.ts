@@ -198,7 +198,10 @@ function keyRemediation(inventory: Inventory, subject: CharmSubject, keys: strin
 
 /** Who may read the key: the users of the application's model, or of whichever model the charm is deployed in. */
 function limitReaders(subject: CharmSubject): string {
-  return subject.app ? `limit who can read model ${subject.app.model} (\`juju show-model ${appModelArg(subject.app)}\` lists its users)` : 'keep read access to the model it is deployed in to those who may hold the key'
+  if (!subject.app) return 'keep read access to the model it is deployed in to those who may hold the key'
+  // A bundle without a name gives its model no name to show: say "the model", as the command's MODEL does.
+  const model = subject.app.modelUnnamed ? 'the model' : `model ${subject.app.model}`
+  return `limit who can read ${model} (\`juju show-model ${appModelArg(subject.app)}\` lists its users)`
 }
 
 function caKeyAdvice(subject: CharmSubject, keys: string[], set: boolean): string {

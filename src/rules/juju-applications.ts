@@ -296,7 +296,7 @@ export const jujuBaseNotLts: Rule = {
           target: appTarget(app, model),
           message: `${app.name}: ${verdict.reason}.`,
           evidence: {base: app.base, series: app.series},
-          remediation: `juju set-application-base -m ${appModelArg(app)} ${app.name} ubuntu@24.04   # then add units on new machines and remove the old ones`,
+          remediation: `juju set-application-base -m ${appModelArg(app)} ${app.name} ubuntu@24.04   # an LTS base the charm supports (\`juju info ${charmName(app)}\` lists each channel's bases); it applies to new units only: first \`juju refresh -m ${appModelArg(app)} ${app.name}\` for that base's charm, as Juju's CLI reference says, then add units on new machines and remove the old ones`,
           ref: app.refs.base ?? app.refs.definition,
         })
       }

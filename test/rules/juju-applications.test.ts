@@ -194,6 +194,11 @@ describe('JUJU-BASE-NOT-LTS', () => {
     expect(fs.map((f) => `${f.target.kind}:${f.target.name}`)).toEqual(['machine:1', 'application:a', 'application:c'])
     expect(fs[1]?.message).toContain('ubuntu@23.10')
     expect(fs.every((f) => f.severity === 'low')).toBe(true)
+    // The charm must support the new base: the fix says where to look, and that only new units take it
+    // (set-application-base's CLI reference: run `juju refresh` before `juju add-unit`).
+    expect(fs[1]?.remediation).toBe(
+      "juju set-application-base -m prod:m a ubuntu@24.04   # an LTS base the charm supports (`juju info a` lists each channel's bases); it applies to new units only: first `juju refresh -m prod:m a` for that base's charm, as Juju's CLI reference says, then add units on new machines and remove the old ones",
+    )
   })
 
   it('knows LTS releases', () => {

@@ -158,33 +158,29 @@ describe('the ufw commands of MAAS host findings, run by the real ufw', () => {
     })
   }
 
-  it("keeps clients' way in: the HAProxy of MAAS's HA page on port 80 is allowed, and 443, where MAAS-TLS terminates TLS", async () => {
-    const root = await unfirewalledRegion()
-    // The haproxy.cfg block of MAAS's HA page (test/real-world-hosts), listening on 80 (0x50).
-    await root.file('/etc/haproxy/haproxy.cfg', 'frontend maas\n    bind    *:80\n    default_backend maas\n\nbackend maas\n    balance source\n    server localhost localhost:5240 check\n')
-    await root.file('/proc/net/tcp', procNet([['00000000:1478', '0A'], ['00000000:0050', '0A'], ['00000000:0016', '0A']]))
-    const before = await hostReport(root.dir)
-    // HAProxy's 80 is how clients reach MAAS here: not an extra listener.
-    expect(finding(before, 'MAAS-HOST-PORTS')).toBeUndefined()
-    const firewalling = ufwCommands(finding(before, 'MAAS-FIREWALL')!.remediation)
-    expect(firewalling).toContainEqual(['allow', '80/tcp'])
-    expect(firewalling).toContainEqual(['allow', '443/tcp'])
-    expect(await runAsPrinted(root.dir, firewalling)).toEqual([])
-    const v4 = await ufwRules(root.dir, 'user.rules')
-    expect(v4).toContain('allow tcp 80 0.0.0.0/0 any 0.0.0.0/0 in')
-    expect(v4).toContain('allow tcp 443 0.0.0.0/0 any 0.0.0.0/0 in')
-  })
-
-  it('keeps the way in through a plain nginx site in front of MAAS too: 80 and 443 are allowed', async () => {
-    const root = await unfirewalledRegion()
-    await root.file('/etc/nginx/sites-enabled/maas', 'server {\n    listen 80;\n    location /MAAS/ {\n        proxy_pass http://localhost:5240/MAAS/;\n    }\n}\n')
-    await root.file('/proc/net/tcp', procNet([['00000000:1478', '0A'], ['00000000:0050', '0A'], ['00000000:0016', '0A']]))
-    const before = await hostReport(root.dir)
-    expect(finding(before, 'MAAS-HOST-PORTS')).toBeUndefined()
-    const firewalling = ufwCommands(finding(before, 'MAAS-FIREWALL')!.remediation)
-    expect(firewalling).toContainEqual(['allow', '80/tcp'])
-    expect(firewalling).toContainEqual(['allow', '443/tcp'])
-  })
+  // A proxy in front of the region is how clients reach MAAS, listening on 80 (0x50): its port and 443,
+  // where MAAS-TLS terminates TLS, are allowed, and it is not an extra listener.
+  const FRONTS = [
+    // The haproxy.cfg block of MAAS's HA page (test/real-world-hosts).
+    {what: "the HAProxy of MAAS's HA page", file: '/etc/haproxy/haproxy.cfg', text: 'frontend maas\n    bind    *:80\n    default_backend maas\n\nbackend maas\n    balance source\n    server localhost localhost:5240 check\n'},
+    {what: 'a plain nginx site', file: '/etc/nginx/sites-enabled/maas', text: 'server {\n    listen 80;\n    location /MAAS/ {\n        proxy_pass http://localhost:5240/MAAS/;\n    }\n}\n'},
+  ]
+  for (const front of FRONTS) {
+    it(`keeps clients' way in through ${front.what}: 80 and 443 are allowed, and ufw takes the commands`, async () => {
+      const root = await unfirewalledRegion()
+      await root.file(front.file, front.text)
+      await root.file('/proc/net/tcp', procNet([['00000000:1478', '0A'], ['00000000:0050', '0A'], ['00000000:0016', '0A']]))
+      const before = await hostReport(root.dir)
+      expect(finding(before, 'MAAS-HOST-PORTS')).toBeUndefined()
+      const firewalling = ufwCommands(finding(before, 'MAAS-FIREWALL')!.remediation)
+      expect(firewalling).toContainEqual(['allow', '80/tcp'])
+      expect(firewalling).toContainEqual(['allow', '443/tcp'])
+      expect(await runAsPrinted(root.dir, firewalling)).toEqual([])
+      const v4 = await ufwRules(root.dir, 'user.rules')
+      expect(v4).toContain('allow tcp 80 0.0.0.0/0 any 0.0.0.0/0 in')
+      expect(v4).toContain('allow tcp 443 0.0.0.0/0 any 0.0.0.0/0 in')
+    })
+  }
 
   it('`ufw insert 1`, the form printed before, fails on this host: the test can tell', async () => {
     const root = await unfirewalledRegion()

@@ -15,6 +15,7 @@ import {
 import {cite} from './guides.js'
 import {appLabel, charmName, CHARMS, isCharmIn, isLocalPath} from './helpers/charms.js'
 import {trustNeededBecause} from './helpers/known-charms.js'
+import {isSunbeamModel} from './helpers/products.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {appRbac} from './helpers/k8s-app.js'
 import {isWildcardRole} from './helpers/rbac.js'
@@ -183,7 +184,7 @@ export const jujuCharmSource: Rule = {
         target: appTarget(app, model),
         message: `${app.name}: ${reasons.join(' and ')}.`,
         evidence: {charm: app.charm, charmOrigin: app.charmOrigin, channel: app.channel, risk},
-        remediation: local ? localCharmFix(app, m) : stableChannelFix(app, m, `${track}/stable`),
+        remediation: local ? localCharmFix(app, m) : isSunbeamModel(model) && !SUNBEAM_INFRA_CHARMS.has(charmName(app)) ? sunbeamChannelFix(app, `${track}/stable`) : stableChannelFix(app, m, `${track}/stable`),
         ref: local ? (app.refs.charm ?? app.refs.definition) : (app.refs.channel ?? app.refs.definition),
       })
     }
@@ -196,8 +197,29 @@ export const jujuCharmSource: Rule = {
  * schema migrations do not undo. So the fix says to compare first; Juju itself would refresh.
  */
 function stableChannelFix(app: Application, modelArg: string, channel: string): string {
+  return `juju refresh -m ${modelArg} ${app.name} --channel ${channel}   # ${compareRevisions(app, channel)}`
+}
+
+function compareRevisions(app: Application, channel: string): string {
   const running = app.revision === undefined ? '' : ` (this one runs revision ${app.revision})`
-  return `juju refresh -m ${modelArg} ${app.name} --channel ${channel}   # first compare revisions: \`juju info ${charmName(app)}\` lists ${channel}'s${running}; a lower one is a downgrade, which a charm that migrates data or schemas may not survive: then wait for ${channel} to catch up`
+  return `first compare revisions: \`juju info ${charmName(app)}\` lists ${channel}'s${running}; a lower one is a downgrade, which a charm that migrates data or schemas may not survive: then wait for ${channel} to catch up`
+}
+
+/** Charms Sunbeam's in-channel refresh leaves out (intra_channel.py `INFRA_APPS`: refreshed on their own). */
+const SUNBEAM_INFRA_CHARMS = new Set(['mysql-k8s', 'vault-k8s', 'k8s'])
+
+/**
+ * A Sunbeam model's charms follow Sunbeam's manifest: its refresh sets each charm with a manifest
+ * entry to that entry's channel (canonical/snap-openstack sunbeam/steps/upgrades/intra_channel.py,
+ * `refresh_apps`), and an edge or candidate deployment's manifest names every charm's. So the channel
+ * moves in the manifest; `sunbeam cluster refresh --manifest` applies it (`sunbeam refresh` before).
+ */
+function sunbeamChannelFix(app: Application, channel: string): string {
+  const charm = charmName(app)
+  return (
+    `sunbeam cluster refresh --manifest manifest.yaml   # this model is Sunbeam's: in a copy of its manifest (\`sunbeam manifest show latest\`), set software.charms.${charm}.channel to ${channel}, then apply it with this command (\`sunbeam refresh\` in older snaps); ` +
+    `Sunbeam refreshes each charm to the channel its manifest gives (an edge or candidate deployment's manifest names every charm's), so its next refresh undoes one made by hand with juju; ${compareRevisions(app, channel)}`
+  )
 }
 
 /**

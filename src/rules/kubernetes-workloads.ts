@@ -13,6 +13,7 @@ import {cite} from './guides.js'
 import {certificatesFix} from './helpers/certificate-providers.js'
 import {charmName, CHARMS, isCharmIn} from './helpers/charms.js'
 import {trustNeededBecause} from './helpers/known-charms.js'
+import {isSunbeamModel} from './helpers/products.js'
 import {anyGlobMatches, matchingKeys} from './helpers/glob.js'
 import {INGRESS_INTERFACES, OBSERVABILITY_INTERFACES} from './helpers/interfaces.js'
 import {describeService, isExternalService, serviceSources, SOURCE_RANGES_ANNOTATION} from '../policy/kube-exposure.js'
@@ -477,8 +478,7 @@ const SUNBEAM_TRAEFIK_ENDPOINTS: Readonly<Record<string, string>> = {traefik: 'i
  */
 function sunbeamTlsRemediation(model: Model, app: Application): string | undefined {
   const endpoint = SUNBEAM_TRAEFIK_ENDPOINTS[app.name]
-  const sunbeam = [...model.applications.values()].some((other) => charmName(other) === 'keystone-k8s')
-  if (!endpoint || !sunbeam) return undefined
+  if (!endpoint || !isSunbeamModel(model)) return undefined
   return `sunbeam enable tls ca --ca "$(base64 -w0 ca.pem)" --ca-chain "$(base64 -w0 chain.pem)" --endpoint ${endpoint}   # ${app.name} is Sunbeam's ${endpoint} ingress (omit --ca-chain for a self-signed CA): let Sunbeam's TLS feature add the certificate, since it also gives Keystone the CA the OpenStack services must trust, which relating traefik to a CA by hand does not; then give it the certificates it asks for, as Sunbeam's TLS guide shows (or use \`sunbeam enable tls vault\`)`
 }
 

@@ -159,6 +159,21 @@ describe('JUJU-CHARM-SOURCE', () => {
     expect(kratos?.remediation).toMatch(/^juju refresh -m prod:m kratos --channel 1\/stable {3}# first compare revisions: `juju info kratos` lists 1\/stable's; a lower one is a downgrade/)
   })
 
+  it("on a Sunbeam model, moves the channel through Sunbeam's manifest: its refresh sets each charm to the manifest's channel", () => {
+    // The jhack Sunbeam status: keystone-k8s and cinder-k8s on 2023.1/edge in model openstack.
+    const m = model('openstack', {
+      apps: [app('keystone', {charm: 'keystone-k8s', channel: '2023.1/edge'}), app('cinder', {charm: 'cinder-k8s', channel: '2023.1/edge', revision: 42}), app('mysql', {charm: 'mysql-k8s', channel: '8.0/candidate'})],
+    })
+    const [, cinder, mysql] = findings(jujuCharmSource, inventory({models: [m]}))
+    // mysql-k8s is one of the infrastructure charms Sunbeam's refresh leaves out: refreshed with juju.
+    expect(mysql?.remediation).toMatch(/^juju refresh -m prod:openstack mysql --channel 8\.0\/stable {3}# first compare revisions/)
+    expect(cinder?.remediation).toBe(
+      'sunbeam cluster refresh --manifest manifest.yaml   # this model is Sunbeam\'s: in a copy of its manifest (`sunbeam manifest show latest`), set software.charms.cinder-k8s.channel to 2023.1/stable, then apply it with this command (`sunbeam refresh` in older snaps); ' +
+        "Sunbeam refreshes each charm to the channel its manifest gives (an edge or candidate deployment's manifest names every charm's), so its next refresh undoes one made by hand with juju; " +
+        "first compare revisions: `juju info cinder-k8s` lists 2023.1/stable's (this one runs revision 42); a lower one is a downgrade, which a charm that migrates data or schemas may not survive: then wait for 2023.1/stable to catch up",
+    )
+  })
+
   it('reads channel risks', () => {
     expect(channelRisk('edge')).toBe('edge')
     expect(channelRisk('3/candidate/hotfix')).toBe('candidate')

@@ -52,7 +52,7 @@ const EDITS: Record<string, Edit> = {
     }
     // A front door or an OpenStack API is exposed to be reached (JUJU-EXPOSED's audit fix narrows it too).
     if (isCharmIn(app, CHARMS.frontDoors) || isCharmIn(app, CHARMS.openstackApis)) {
-      return `${at}keep ${appPath(app)} reachable to its clients: replace \`expose: true\` with, in an overlay, ${appPath(app)}.${restrict} naming the networks they come from (without either, nothing outside reaches it); list intended exposure under exposure.allow in hardenctl.yaml`
+      return `${at}keep ${appPath(app)} reachable to its clients: remove \`expose: true\` from it and give it, in the bundle or an overlay, ${appPath(app)}.${restrict} naming the networks they come from (Juju refuses the two together; without either, nothing outside reaches it); list intended exposure under exposure.allow in hardenctl.yaml`
     }
     return `${at}remove \`expose: true\` from ${appPath(app)}; to open only what is needed, write in an overlay ${appPath(app)}.${restrict}`
   },

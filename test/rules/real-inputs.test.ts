@@ -64,6 +64,32 @@ describe('openstack/charm-mysql-router jammy-full bundle', () => {
   })
 })
 
+describe("the real-world corpus's Charmed OpenStack bundles: the fixes, not only the findings", () => {
+  const REAL_WORLD = new URL('../real-world/bundles/', import.meta.url).pathname
+
+  it('jammy-zed openstack-base: rabbitmq-server goes to the classic vault already there, no deploy', async () => {
+    const {report} = await audit(join(REAL_WORLD, 'openstack-charmers__openstack-bundles__development__openstack-base-jammy-zed__bundle.yaml'))
+    const fix = (rule: string, name: string) => report.findings.find((f) => f.rule === rule && f.target.name === name)?.remediation
+    expect(fix('TLS-DB-PLAINTEXT', 'rabbitmq-server')).toBe('juju integrate -m openstack-base rabbitmq-server:certificates vault:certificates')
+  })
+
+  it("FCE template: octavia's issuing CA key is kept and its readers limited, never cleared", async () => {
+    const {report} = await audit(join(REAL_WORLD, 'canonical__juju-lint__tests__resources__fcb-yoga-jammy-bundle.yaml'))
+    const fix = report.findings.find((f) => f.rule === 'TLS-CONFIG-KEY' && f.target.name === 'octavia')?.remediation
+    expect(fix).toContain('is the private key of a CA octavia signs certificates with, which no certificates relation hands out')
+    expect(fix).not.toMatch(/unset|--reset/)
+  })
+
+  it("old openstack-base with the virt overlay: keystone's admin-password is cleared and rotated; the exposed APIs are narrowed, not unexposed", async () => {
+    const {report} = await audit(join(REAL_WORLD, 'openstack-charmers__openstack-bundles__stable__openstack-base__bundle.yaml'), join(REAL_WORLD, '../overlays/openstack-charmers__openstack-bundles__stable__overlays__openstack-base-virt-overlay.yaml'))
+    const secrets = report.findings.find((f) => f.rule === 'JUJU-NO-SECRETS' && f.target.name === 'keystone')?.remediation
+    expect(secrets).toMatch(/^juju config -m MODEL keystone --reset admin-password && juju run -m MODEL keystone\/leader rotate-admin-password {3}# /)
+    const exposed = report.findings.filter((f) => f.rule === 'JUJU-EXPOSED')
+    expect(exposed.map((f) => f.target.name).sort()).toEqual(['cinder', 'glance', 'keystone', 'neutron-api', 'nova-cloud-controller', 'openstack-dashboard'])
+    for (const f of exposed) expect(f.remediation).toMatch(/^juju expose -m MODEL [a-z-]+ --to-cidrs ADMIN-CIDRS {3}# [a-z-]+ serves the cloud's API to its users/)
+  })
+})
+
 describe('canonical/landscape-client-charm', () => {
   async function landscapeClientCharm(): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'hardenctl-landscape-client-'))

@@ -153,8 +153,9 @@ function sensitiveOptionsEdit({at, app, inventory, finding}: EditContext, what: 
   const declared = stringList(finding.evidence.declaredStringOptions)
   if (app && set.length > 0) {
     // A credential the charm makes itself when unset (keystone's admin-password): leaving it out is the fix.
-    if (finding.rule === 'JUJU-NO-SECRETS' && generatedCredentials(app, set).length === set.length) {
-      return `${at}remove ${set.join(', ')} from ${appPath(app)}.options: ${charmName(app)} then makes the password itself and keeps it in its leader settings (${generatedCredentials(app, set).map((g) => g.credential.leaderKey).join(', ')}), which only the model's admins can read`
+    const generated = finding.rule === 'JUJU-NO-SECRETS' ? generatedCredentials(app, set) : []
+    if (generated.length > 0 && generated.length === set.length) {
+      return `${at}remove ${set.join(', ')} from ${appPath(app)}.options: ${charmName(app)} then makes the password itself and keeps it in its leader settings (${generated.map((g) => g.credential.leaderKey).join(', ')}), which only the model's admins can read`
     }
     // A CA's key (octavia's) and the key of a charm with no certificates endpoint (maas-region) have no other way in.
     if (finding.rule === 'TLS-CONFIG-KEY' && (emptyList(finding.evidence.certificatesEndpoints) || set.every(isCaKeyOption))) {

@@ -206,4 +206,3 @@ export const accessOffer: Rule = {
 }
 
 export const ACCESS_RULES: Rule[] = [accessSuperuser, accessModelAdmin, accessStaleUser, accessOffer]
-

@@ -4,6 +4,7 @@ import type {Policy} from '../policy/schema.js'
 import {commandBlocks} from '../policy/commands.js'
 import {cite} from './guides.js'
 import {CHARMS, isCharmIn} from './helpers/charms.js'
+import {fixLine} from './helpers/fix-line.js'
 import {anyGlobMatches, matchingKeys} from './helpers/glob.js'
 import {isSubordinate} from './helpers/known-charms.js'
 import {
@@ -205,7 +206,7 @@ function machineCollectorFix(model: Model, offer: CosOffer): string {
   }
   const notes = [...first, 'a machine subordinate: no --trust needed', ...(offer.seen ? [] : [UNSEEN_COS_OFFER])]
   if (bases.length > 1) notes.push(`the principals run on ${list(bases)}: deploy one collector per base (--base)`)
-  return `${commands.join(' && ')}   # ${notes.join('; ')}`
+  return fixLine([{commands, notes}])
 }
 
 /** opentelemetry-collector's platforms and the Juju it assumes (its charmcraft.yaml: `assumes: juju >= 3.6`). */
@@ -247,7 +248,7 @@ function kubernetesCollectorFix(model: Model, policy: Policy, offer: CosOffer): 
   ]
   if (scraped.length === 0) notes.push(`then integrate ${collector}:metrics-endpoint with each application that provides metrics-endpoint (prometheus_scrape)`)
   if (!offer.seen) notes.push(UNSEEN_COS_OFFER)
-  return `${commands.join(' && ')}   # ${notes.join('; ')}`
+  return fixLine([{commands, notes}])
 }
 
 export const JUJU_MODEL_RULES: Rule[] = [jujuDisabledCommands, jujuObservability]

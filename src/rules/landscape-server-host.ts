@@ -43,8 +43,7 @@ const INTERNAL: {from: number; to: number; what: string; service: Service}[] = [
  * `distribution.listener.interface`). The distribution port and epmd are where `rabbitmqctl` finds
  * the node by its name, `rabbit@HOSTNAME`, and Ubuntu's /etc/hosts usually maps the host name to
  * 127.0.1.1, not 127.0.0.1: rebinding those two cuts the CLI off unless the node name resolves to a
- * bound address
- * (Landscape's DISA-STIG guide renames the node `rabbit@localhost`, which moves RabbitMQ to a new,
+ * bound address (Landscape's DISA-STIG guide renames the node `rabbit@localhost`, which moves RabbitMQ to a new,
  * empty data directory: the `landscape` user and vhost would be gone). So the firewall comes first
  * for them. epmd runs socket-activated (`epmd -systemd` takes its sockets from epmd.socket), so the
  * socket is restarted with the service and RabbitMQ stopped.

@@ -65,9 +65,10 @@ export const landscapeExposure: Rule = {
   },
 }
 
-/** Ports Landscape's applications listen on for each other (000 "Harden the network"). */
+/** The hostagent's gRPC port: internal on a server, the proxy's WSL front (see landscapeInternalPorts). */
 const LANDSCAPE_GRPC_PORT = 6554
 
+/** Ports Landscape's applications listen on for each other (000 "Harden the network"). */
 const INTERNAL_PORTS: {range: {from: number; to: number}; what: string}[] = [
   {range: range(LANDSCAPE_GRPC_PORT), what: 'Landscape server'},
   {range: range(8080, 9100), what: 'Landscape server'},

@@ -216,8 +216,10 @@ const POSTGRES = 5432
 const METRICS_PORTS = new Set([5239, 5249])
 const METRICS_NOTE = "5239 and 5249 are MAAS's own metrics endpoints, which no MAAS setting binds to loopback: firewall them, or allow only your Prometheus host"
 
-
-/** What a MAAS host may listen on: the MAAS reference, a rack's services, TLS, and the policy's `host.allowPorts`. */
+/**
+ * What a MAAS host may listen on: the policy's `host.allowPorts`, the guide's ports, every
+ * controller's, a region's and a rack's own, TLS, and a proxy in front of the region.
+ */
 function allowedPorts(host: HostInventory & {maas: {rack: boolean; region: boolean}}, policyPorts: readonly number[]): PortRule[] {
   const tls = regionTls(host)
   return [

@@ -6,6 +6,7 @@
 import type {Application, Inventory, Model} from '../../inventory/types.js'
 import {type CertificatesProtocol, providerProtocol, requirerProtocol} from './certificate-protocols.js'
 import {charmName, CHARMS, isCharmIn} from './charms.js'
+import {fixLine} from './fix-line.js'
 import {TLS_CERTIFICATE_INTERFACES} from './interfaces.js'
 import {certificateEndpoints, issuingEndpoint, knownCharm} from './known-charms.js'
 import {relationsOf} from './relations.js'
@@ -235,8 +236,7 @@ export interface CertificatesFix {
 
 /** The fix's commands around others: `setup && before && integrate && after   # notes`. */
 export function withCommands(fix: CertificatesFix & {integrate: string}, before: string[], after: string[], notes: string[] = []): string {
-  const all = [fix.note, ...notes].filter((n): n is string => n !== undefined && n !== '')
-  return [...fix.provider.setup, ...before, fix.integrate, ...after].join(' && ') + (all.length > 0 ? `   # ${all.join('; ')}` : '')
+  return fixLine([{commands: [...fix.provider.setup, ...before, fix.integrate, ...after], notes: [...(fix.note ? [fix.note] : []), ...notes]}])
 }
 
 /**

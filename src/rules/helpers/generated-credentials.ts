@@ -6,7 +6,7 @@
  */
 import type {Application} from '../../inventory/types.js'
 import {charmName} from './charms.js'
-import type {FixParts} from './juju-secrets.js'
+import type {FixParts} from './fix-line.js'
 import {appModelArg} from './targets.js'
 
 interface GeneratedCredential {

@@ -5,6 +5,7 @@
  */
 import type {CharmMetadata} from '../../inventory/charm.js'
 import type {Application} from '../../inventory/types.js'
+import type {FixParts} from './fix-line.js'
 import {appModelArg, list} from './targets.js'
 
 export const SECRET_KEY_PATTERN = /^([a-z](?:-?[a-z0-9]){2,})$/
@@ -47,19 +48,6 @@ export function secretTypedOptions(metadata: CharmMetadata | undefined): string[
     .filter(([, option]) => option.type === 'secret')
     .map(([name]) => name)
     .sort()
-}
-
-/** A fix as its commands (run in order, joined with `&&`) and what to say after them as a `#` comment. */
-export interface FixParts {
-  commands: string[]
-  notes: string[]
-}
-
-/** One shell line: every command, then every note (a command after the `#` would not run). */
-export function fixLine(parts: readonly FixParts[]): string {
-  const commands = parts.flatMap((part) => part.commands)
-  const notes = parts.flatMap((part) => part.notes)
-  return commands.join(' && ') + (notes.length > 0 ? `   # ${notes.join('; ')}` : '')
 }
 
 /**

@@ -12,6 +12,7 @@ import {charmName, CHARMS, isCharmIn} from '../rules/helpers/charms.js'
 import {trustNeededBecause} from '../rules/helpers/known-charms.js'
 import {generatedCredentials} from '../rules/helpers/generated-credentials.js'
 import {maasCharmTlsEra} from '../rules/helpers/maas-charm-tls.js'
+import {stableChannelFor} from '../rules/helpers/stable-channel.js'
 import {type BundleChange, bundleChanges, remediationNotes} from './command-edits.js'
 
 interface EditContext {
@@ -64,7 +65,8 @@ const EDITS: Record<string, Edit> = {
       const name = charmName(app)
       return `${at}in ${appPath(app)}, replace the local charm ${app.charm} with the Charmhub charm it was built from (charm: ${name}, if Charmhub's ${name} is that charm: \`juju info ${name}\`), with no channel (the charm's default, stable)`
     }
-    return `${at}set ${appPath(app)}.channel to ${stableChannel(app.channel)} (it is ${app.channel ?? 'unset'})`
+    const {channel, trackNote} = stableChannelFor(app)
+    return `${at}set ${appPath(app)}.channel to ${channel} (it is ${app.channel ?? 'unset'})${trackNote ? `: ${trackNote}` : ''}`
   },
 
   'JUJU-BASE-NOT-LTS': ({at, app}) => app && `${at}set ${appPath(app)}.base to ubuntu@24.04 (an Ubuntu LTS)${app.series ? ` in place of series: ${app.series}` : ''}`,
@@ -257,14 +259,6 @@ function appPathByName(model: Model | undefined, name: string): string {
 /** How hardenctl.yaml names the application: `model/app`, or just `app` for a bundle without a model name. */
 function policyName(app: Application): string {
   return app.modelUnnamed ? app.name : `${app.model}/${app.name}`
-}
-
-const RISKS = new Set(['stable', 'candidate', 'beta', 'edge'])
-
-/** `14/candidate` → `14/stable`; `edge` → `latest/stable`. */
-function stableChannel(channel: string | undefined): string {
-  const track = channel?.split('/').find((part) => !RISKS.has(part)) ?? 'latest'
-  return `${track}/stable`
 }
 
 /** An evidence field that is a list, and empty (a charm known to have no certificates endpoint). */

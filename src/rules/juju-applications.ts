@@ -16,6 +16,7 @@ import {cite} from './guides.js'
 import {appLabel, charmName, CHARMS, isCharmIn, isLocalPath} from './helpers/charms.js'
 import {trustNeededBecause} from './helpers/known-charms.js'
 import {isSunbeamModel} from './helpers/products.js'
+import {type StableChannel, stableChannelFor} from './helpers/stable-channel.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {appRbac} from './helpers/k8s-app.js'
 import {isWildcardRole} from './helpers/rbac.js'
@@ -178,13 +179,13 @@ export const jujuCharmSource: Rule = {
       const reasons: string[] = []
       if (local) reasons.push(`it is a local charm (${app.charm}), not from Charmhub`)
       if (unstable) reasons.push(`it follows channel ${app.channel}, risk ${risk}`)
-      const track = app.channel?.split('/').find((p) => !(RISKS as readonly string[]).includes(p)) ?? 'latest'
       const m = appModelArg(app)
+      const stable = stableChannelFor(app)
       report({
         target: appTarget(app, model),
         message: `${app.name}: ${reasons.join(' and ')}.`,
         evidence: {charm: app.charm, charmOrigin: app.charmOrigin, channel: app.channel, risk},
-        remediation: local ? localCharmFix(app, m) : isSunbeamModel(model) && !SUNBEAM_INFRA_CHARMS.has(charmName(app)) ? sunbeamChannelFix(app, `${track}/stable`) : stableChannelFix(app, m, `${track}/stable`),
+        remediation: local ? localCharmFix(app, m) : isSunbeamModel(model) && !SUNBEAM_INFRA_CHARMS.has(charmName(app)) ? sunbeamChannelFix(app, stable) : stableChannelFix(app, m, stable),
         ref: local ? (app.refs.charm ?? app.refs.definition) : (app.refs.channel ?? app.refs.definition),
       })
     }
@@ -196,8 +197,8 @@ export const jujuCharmSource: Rule = {
  * riskier channels): refreshing to a lower revision is a downgrade, which charms with data or
  * schema migrations do not undo. So the fix says to compare first; Juju itself would refresh.
  */
-function stableChannelFix(app: Application, modelArg: string, channel: string): string {
-  return `juju refresh -m ${modelArg} ${app.name} --channel ${channel}   # ${compareRevisions(app, channel)}`
+function stableChannelFix(app: Application, modelArg: string, {channel, trackNote}: StableChannel): string {
+  return `juju refresh -m ${modelArg} ${app.name} --channel ${channel}   # ${trackNote ? `${trackNote}; ` : ''}${compareRevisions(app, channel)}`
 }
 
 function compareRevisions(app: Application, channel: string): string {
@@ -214,10 +215,10 @@ const SUNBEAM_INFRA_CHARMS = new Set(['mysql-k8s', 'vault-k8s', 'k8s'])
  * `refresh_apps`), and an edge or candidate deployment's manifest names every charm's. So the channel
  * moves in the manifest; `sunbeam cluster refresh --manifest` applies it (`sunbeam refresh` before).
  */
-function sunbeamChannelFix(app: Application, channel: string): string {
+function sunbeamChannelFix(app: Application, {channel, trackNote}: StableChannel): string {
   const charm = charmName(app)
   return (
-    `sunbeam cluster refresh --manifest manifest.yaml   # this model is Sunbeam's: in a copy of its manifest (\`sunbeam manifest show latest\`), set software.charms.${charm}.channel to ${channel}, then apply it with this command (\`sunbeam refresh\` in older snaps); ` +
+    `sunbeam cluster refresh --manifest manifest.yaml   # this model is Sunbeam's: in a copy of its manifest (\`sunbeam manifest show latest\`), set software.charms.${charm}.channel to ${channel}${trackNote ? ` (${trackNote})` : ''}, then apply it with this command (\`sunbeam refresh\` in older snaps); ` +
     `Sunbeam refreshes each charm to the channel its manifest gives (an edge or candidate deployment's manifest names every charm's), so its next refresh undoes one made by hand with juju; ${compareRevisions(app, channel)}`
   )
 }

@@ -198,6 +198,19 @@ describe('review: overlays merged as juju deploy merges them', () => {
 })
 
 describe('review says how to change the bundle or the charm, not what to run after deploy', () => {
+  it("a real bundle (Charmed Apache Spark): trust the charms need is kept, and the latest track's channel is the user's to choose", async () => {
+    const bundle = join(REPO_ROOT, 'test', 'real-world', 'bundles', 'canonical__spark-k8s-bundle__bundle.yaml')
+    const report = await review([bundle])
+    const fixes = new Map(report.findings.map((f) => [`${f.rule} ${f.target.name}`, (f as unknown as {remediation: string}).remediation]))
+    expect(fixes.get('JUJU-TRUST kyuubi')).toBe(
+      `${bundle}:17: keep \`trust: true\` on applications.kyuubi: kyuubi-k8s needs it (it checks the Spark namespace and service account it is given and reads their Spark settings from the cluster); audit it and list "kyuubi" under trust.allow in hardenctl.yaml`,
+    )
+    expect(fixes.get('JUJU-CHARM-SOURCE kyuubi')).toMatch(
+      new RegExp(`^${bundle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8: set applications\\.kyuubi\\.channel to TRACK/stable \\(it is latest/edge\\): kyuubi follows the latest track, which names no version`),
+    )
+    expect(fixes.get('JUJU-CHARM-SOURCE history-server')).toBe(`${bundle}:52: set applications.history-server.channel to 3.4/stable (it is 3.4/edge)`)
+  })
+
   it('bundle findings: the file, the line and the key to edit', async () => {
     const report = await review([LIVEPATCH_BUNDLE])
     const file = LIVEPATCH_BUNDLE

@@ -14,6 +14,8 @@ const FIXTURES = new URL('./fixtures/', import.meta.url).pathname
 const OPENSTACK_BUNDLE = join(FIXTURES, 'openstack__charm-mysql-router__src__tests__bundles__jammy-full.yaml')
 const NOW = new Date('2026-11-23T00:00:00Z')
 
+const REAL_WORLD = new URL('../real-world/bundles/', import.meta.url).pathname
+
 async function audit(...from: string[]) {
   return runAudit({from, toolVersion: 'test', now: NOW, policyFile: undefined})
 }
@@ -65,7 +67,6 @@ describe('openstack/charm-mysql-router jammy-full bundle', () => {
 })
 
 describe("the real-world corpus's Charmed OpenStack bundles: the fixes, not only the findings", () => {
-  const REAL_WORLD = new URL('../real-world/bundles/', import.meta.url).pathname
 
   it('jammy-zed openstack-base: rabbitmq-server goes to the classic vault already there, no deploy', async () => {
     const {report} = await audit(join(REAL_WORLD, 'openstack-charmers__openstack-bundles__development__openstack-base-jammy-zed__bundle.yaml'))
@@ -87,6 +88,33 @@ describe("the real-world corpus's Charmed OpenStack bundles: the fixes, not only
     const exposed = report.findings.filter((f) => f.rule === 'JUJU-EXPOSED')
     expect(exposed.map((f) => f.target.name).sort()).toEqual(['cinder', 'glance', 'keystone', 'neutron-api', 'nova-cloud-controller', 'openstack-dashboard'])
     for (const f of exposed) expect(f.remediation).toMatch(/^juju expose -m MODEL [a-z-]+ --to-cidrs ADMIN-CIDRS {3}# [a-z-]+ serves the cloud's API to its users/)
+  })
+})
+
+describe("the real-world corpus's fifteenth batch (Spark, Canonical Kubernetes, Kafka): the fixes", () => {
+  const fixOf = (report: {findings: {rule: string; target: {name: string}; remediation: string}[]}, rule: string, name: string) =>
+    report.findings.find((f) => f.rule === rule && f.target.name === name)?.remediation ?? ''
+
+  it("Spark: kyuubi's and the integration hub's trust is kept, as the Spark docs deploy them; latest/edge is not sent to latest/stable", async () => {
+    const {report} = await audit(join(REAL_WORLD, 'canonical__spark-k8s-bundle__bundle.yaml'))
+    for (const app of ['kyuubi', 'integration-hub', 'metastore', 'kyuubi-users']) {
+      expect(fixOf(report, 'JUJU-TRUST', app)).toMatch(new RegExp(`^audit ${app} and add "MODEL/${app}" to trust.allow in hardenctl.yaml: [a-z0-9-]+ needs --trust`))
+    }
+    expect(fixOf(report, 'JUJU-CHARM-SOURCE', 'kyuubi')).toMatch(/^juju refresh -m MODEL kyuubi --channel TRACK\/stable {3}# kyuubi follows the latest track, which names no version: .*`juju info kyuubi-k8s` lists/)
+    expect(fixOf(report, 'JUJU-CHARM-SOURCE', 'history-server')).toMatch(/^juju refresh -m MODEL history-server --channel 3\.4\/stable {3}# first compare revisions/)
+  })
+
+  it('Canonical Kubernetes: the k8s charms on latest/edge get a track to choose, not latest/stable', async () => {
+    const {report} = await audit(join(REAL_WORLD, 'canonical__k8s-bundles__main__bundle.yaml'))
+    for (const app of ['k8s', 'k8s-worker']) {
+      expect(fixOf(report, 'JUJU-CHARM-SOURCE', app)).toMatch(new RegExp(`^juju refresh -m canonical-kubernetes ${app} --channel TRACK/stable {3}#`))
+      expect(fixOf(report, 'JUJU-CHARM-SOURCE', app).split('   # ')[0]).not.toContain('latest/stable')
+    }
+  })
+
+  it('Kafka: a version track is kept (3/edge → 3/stable)', async () => {
+    const {report} = await audit(join(REAL_WORLD, 'canonical__kafka-bundle__releases__3__kafka__bundle.yaml'))
+    expect(fixOf(report, 'JUJU-CHARM-SOURCE', 'kafka')).toMatch(/^juju refresh -m kafka-bundle kafka --channel 3\/stable {3}# first compare revisions/)
   })
 })
 

@@ -252,6 +252,14 @@ const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
   // canonical/kafka-k8s-operator docs/how-to/h-deploy.md@08bcfb0f: "The `--trust` option is needed for the Apache Kafka
   // application to work properly, e.g., use NodePort or `juju refresh`".
   'kafka-k8s': "it creates NodePort Services and patches its StatefulSet for juju refresh",
+  // Charmed Apache Spark's "Deploy Charmed Apache Kyuubi" how-to (canonical.com/data/spark/docs/latest/how-to/deploy/kyuubi/):
+  // "juju deploy kyuubi-k8s --trust" and "juju deploy spark-integration-hub-k8s --trust".
+  // canonical/kyuubi-k8s-operator src/managers/k8s.py@18bda225: reads the Namespace and ServiceAccount it is configured
+  // with, and their Spark settings through spark8t's K8sServiceAccountRegistry.
+  'kyuubi-k8s': "it checks the Spark namespace and service account it is given and reads their Spark settings from the cluster",
+  // canonical/spark-integration-hub-k8s-operator src/managers/integration_hub.py@00a20d10 (`get_resource_manifest`: spark8t's
+  // manifest for each service account, a Secret of its Spark settings, a truststore Secret); README.md@01fba254.
+  'spark-integration-hub-k8s': "it writes each Spark service account's settings into Secrets in that account's namespace",
 
   // Charmed Kubeflow. canonical/istio-operators charms/istio-pilot/README.md@f55964f4: "juju deploy istio-pilot
   // --trust" and "juju deploy istio-gateway --trust --config kind=ingress istio-ingressgateway".

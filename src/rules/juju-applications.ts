@@ -20,7 +20,7 @@ import {type StableChannel, stableChannelFor} from './helpers/stable-channel.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {appRbac} from './helpers/k8s-app.js'
 import {isWildcardRole} from './helpers/rbac.js'
-import {ADMIN_CIDRS, appModelArg, applications, appTarget, list, MODEL_PLACEHOLDER, modelArg, modelTarget} from './helpers/targets.js'
+import {ADMIN_CIDRS, appModelArg, appPolicyName, applications, appTarget, list, modelArg, modelTarget} from './helpers/targets.js'
 import {modelHas} from './needs.js'
 import type {Rule} from './rule.js'
 
@@ -75,7 +75,7 @@ export const jujuTrust: Rule = {
 /** Remove trust, unless the charm's documentation says it needs it: then audit and allow it instead. */
 function trustRemediation(app: Application): string {
   const m = appModelArg(app)
-  const allowName = `${app.modelUnnamed ? MODEL_PLACEHOLDER : app.model}/${app.name}`
+  const allowName = appPolicyName(app)
   const needed = trustNeededBecause(app)
   if (needed) {
     return `audit ${app.name} and add "${allowName}" to trust.allow in hardenctl.yaml: ${charmName(app)} needs --trust (${needed}), so \`juju trust -m ${m} ${app.name} --remove\` would break it`
@@ -363,7 +363,7 @@ export const jujuExposeExternal: Rule = {
         target: appTarget(app),
         message: `${app.name} sets expose-external: ${String(value)}, so the charm will create a ${type} Service reachable from outside the cluster, and it is not on the exposure allowlist.`,
         evidence: {option: 'expose-external', value, serviceType: type},
-        remediation: `juju config -m ${appModelArg(app)} ${app.name} expose-external=false   # or list "${app.modelUnnamed ? MODEL_PLACEHOLDER : app.model}/${app.name}" under exposure.allow in hardenctl.yaml`,
+        remediation: `juju config -m ${appModelArg(app)} ${app.name} expose-external=false   # or list "${appPolicyName(app)}" under exposure.allow in hardenctl.yaml`,
         ref: app.optionRefs['expose-external'] ?? app.refs.definition,
       })
     }

@@ -13,7 +13,7 @@ import {
   OBSERVABILITY_OFFER_WORDS,
 } from './helpers/interfaces.js'
 import {describeMine, describeOther, relationsOf, type RelationView} from './helpers/relations.js'
-import {jujuModelName, list, modelArg, modelTarget, refField} from './helpers/targets.js'
+import {jujuModelName, list, modelArg, modelTarget, policyAppName, refField} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
 export const jujuDisabledCommands: Rule = {
@@ -244,7 +244,7 @@ function kubernetesCollectorFix(model: Model, policy: Policy, offer: CosOffer): 
   const notes = [
     allowed
       ? `--trust: the collector patches its own StatefulSet; trust.allow in hardenctl.yaml already allows it`
-      : `--trust: the collector patches its own StatefulSet; audit it and add "${model.name}/${collector}" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it`,
+      : `--trust: the collector patches its own StatefulSet; audit it and add "${policyAppName(model, collector)}" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it`,
   ]
   if (scraped.length === 0) notes.push(`then integrate ${collector}:metrics-endpoint with each application that provides metrics-endpoint (prometheus_scrape)`)
   if (!offer.seen) notes.push(UNSEEN_COS_OFFER)

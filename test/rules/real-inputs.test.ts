@@ -102,6 +102,8 @@ describe("the real-world corpus's fifteenth batch (Spark, Canonical Kubernetes, 
     }
     expect(fixOf(report, 'JUJU-CHARM-SOURCE', 'kyuubi')).toMatch(/^juju refresh -m MODEL kyuubi --channel TRACK\/stable {3}# kyuubi follows the latest track, which names no version: .*`juju info kyuubi-k8s` lists/)
     expect(fixOf(report, 'JUJU-CHARM-SOURCE', 'history-server')).toMatch(/^juju refresh -m MODEL history-server --channel 3\.4\/stable {3}# first compare revisions/)
+    // The bundle names no model: the allowlist entry for the collector it would deploy says MODEL, not the file's label.
+    expect(fixOf(report, 'JUJU-OBSERVABILITY', 'canonical__spark-k8s-bundle__bundle')).toContain('add "MODEL/opentelemetry-collector-k8s" to trust.allow')
   })
 
   it('Canonical Kubernetes: the k8s charms on latest/edge get a track to choose, not latest/stable', async () => {

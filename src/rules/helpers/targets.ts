@@ -73,6 +73,18 @@ export function modelArg(model: {controller: string; name: string; unnamed?: tru
   return model.controller ? `${model.controller}:${name}` : name
 }
 
+/**
+ * How a hardenctl.yaml allowlist names an application of the model: `model/app`, with `MODEL`
+ * where the model's Juju name is not known (a bundle read on its own is labelled by its file).
+ */
+export function policyAppName(model: {name: string; unnamed?: true}, app: string): string {
+  return `${jujuModelName(model)}/${app}`
+}
+
+export function appPolicyName(app: Application): string {
+  return policyAppName({name: app.model, ...(app.modelUnnamed ? {unnamed: true as const} : {})}, app.name)
+}
+
 export function appModelArg(app: Application): string {
   return modelArg({controller: app.controller, name: app.model, ...(app.modelUnnamed ? {unnamed: true as const} : {})})
 }

@@ -4,6 +4,8 @@
  * and which provider a relation needs; this keeps `review` saying the same thing in bundle terms.
  */
 
+import {DEPLOY_UNLESS_PRESENT_NOTE} from '../rules/helpers/fix-line.js'
+
 export type BundleChange =
   | {kind: 'add-relation'; ends: [string, string]}
   | {kind: 'remove-relation'; ends: [string, string]}
@@ -37,7 +39,7 @@ export function remediationNotes(remediation: string): string[] {
   return comment
     .split(/;\s+/)
     .map((note) => note.trim())
-    .filter((note) => note !== '' && !/^or\b/.test(note) && !RUNS_AGAINST_A_MODEL.test(note))
+    .filter((note) => note !== '' && note !== DEPLOY_UNLESS_PRESENT_NOTE && !/^or\b/.test(note) && !RUNS_AGAINST_A_MODEL.test(note))
 }
 
 /** A command that acts on what is deployed; `juju info` only reads Charmhub. */

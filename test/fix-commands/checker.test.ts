@@ -12,6 +12,7 @@ import type {Target} from '../../src/findings/types.js'
 import type {Inventory} from '../../src/inventory/types.js'
 import {checkRemediation, type Violation} from './check.js'
 import type {Estate} from './estate.js'
+import {deploysOf} from './deploys.js'
 import {extractCommands} from './extract.js'
 import {REPO} from './inputs.js'
 
@@ -249,5 +250,18 @@ describe('the remediation as a whole', () => {
   it('each violation names the command and what is wrong with it', () => {
     const [violation] = check('juju unexpose -m microk8s-prod:livepatch ingres')
     expect(violation).toEqual({check: 'app-missing', command: 'juju unexpose -m microk8s-prod:livepatch ingres', problem: expect.stringContaining('ingres is not an application of model livepatch')})
+  })
+})
+
+describe('deploys a fix makes, for the check across one audit', () => {
+  it('a deploy behind a show-application probe of the same application runs only where it is missing', () => {
+    const guarded = deploysOf('juju show-application -m m vault || juju deploy -m m vault --channel 1.8/stable && juju integrate -m m db:certificates vault:certificates   # note')
+    expect(guarded).toEqual([{model: 'm', application: 'vault', guarded: true, command: 'juju deploy -m m vault --channel 1.8/stable'}])
+    // Another application probed, another model, or no probe: the deploy runs every time.
+    expect(deploysOf('juju show-application -m m lego || juju deploy -m m vault')[0]?.guarded).toBe(false)
+    expect(deploysOf('juju show-application -m other vault || juju deploy -m m vault')[0]?.guarded).toBe(false)
+    expect(deploysOf('juju deploy -m m self-signed-certificates ca && juju integrate -m m db ca')).toEqual([{model: 'm', application: 'ca', guarded: false, command: 'juju deploy -m m self-signed-certificates ca'}])
+    // A deploy named only in the comment is an alternative, not a step.
+    expect(deploysOf('juju integrate -m m db ca   # or: `juju deploy -m m lego`')).toEqual([])
   })
 })

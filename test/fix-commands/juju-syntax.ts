@@ -37,6 +37,7 @@
  * | bootstrap | docs/.../bootstrap.md@cbd3c59ef2659c6fe654d29b3dbfe736a52785a3 |
  * | run | cmd/juju/action/run.go Info().Args `<unit> [<unit> ...] <action-name> [<key>=<value> ...]` (Init: units, or `<app>/leader`, then the action name); the Juju 3 CLI reference's run.md (-m, -B, --background, --color, --no-color, --params, --string-args, --utc, --wait, out --format json|plain|yaml -o) |
  * | show-model | docs/.../show-model.md@3ffec2b980070b2afefa73f2b8605d7c06e743c4 (`[options] <model name>`, the current model when none; -B, out --format -o; neither -m nor -c) |
+ * | show-application | cmd/juju/application/show.go@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (Info().Args `<application name or alias>`; Init: one or more names; ModelCommandBase flags, out --format json|smart|yaml -o; Run returns an error, so a non-zero exit, for a name the model lacks) |
  * | migrate | cmd/juju/commands/migrate.go@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (Info().Args `<model-name> <target-controller-name>`; Init: exactly 2 args; neither -m nor -c) |
  */
 import type {Slot} from './placeholders.js'
@@ -144,6 +145,7 @@ export const JUJU_COMMANDS: readonly JujuCommand[] = [
   command('set-application-base', 'model', '<application> <base>', [2, 2]),
   command('migrate', 'none', '<model-name> <target-controller-name>', [2, 2]),
   command('show-model', 'none', '<model name>', [0, 1], OUTPUT('json', 'yaml')),
+  command('show-application', 'model', '<application name or alias>', [1, ANY], OUTPUT('json', 'smart', 'yaml')),
   command('run', 'model', '<unit> [<unit> ...] <action-name> [<key>=<value> ...]', [2, ANY], {
     background: b,
     color: b,

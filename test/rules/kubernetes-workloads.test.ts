@@ -430,7 +430,7 @@ describe('K8S-INGRESS-NO-TLS', () => {
     const [f] = findings(k8sIngressNoTls, inventory({models: [m]}))
     expect(f).toMatchObject({target: {kind: 'application', name: 'traefik'}, evidence: {routes: ['web']}})
     // No certificate provider in the model: an entry point gets a CA its clients trust, deployed first.
-    expect(f?.remediation).toMatch(/^juju deploy -m prod:web lego && juju integrate -m prod:web traefik:certificates lego:certificates {3}# configure lego/)
+    expect(f?.remediation).toMatch(/^juju show-application -m prod:web lego \|\| juju deploy -m prod:web lego && juju integrate -m prod:web traefik:certificates lego:certificates {3}# configure lego/)
     m.applications.set('ca', {...app('ca', {charm: 'self-signed-certificates'}), model: 'web', controller: 'prod'})
     m.relations.push(relation('traefik:certificates', 'ca:certificates', 'tls-certificates'))
     expect(findings(k8sIngressNoTls, inventory({models: [m]}))).toEqual([])
@@ -450,7 +450,7 @@ describe('K8S-INGRESS-NO-TLS', () => {
     m.relations = []
     m.relations.push(relation('traefik:ingress', 'web:ingress', 'ingress'))
     m.applications.set('web', {...app('web'), model: 'openstack', controller: 'prod'})
-    expect(findings(k8sIngressNoTls, inventory({models: [m]}))[0]?.remediation).toMatch(/^juju deploy -m prod:openstack lego && juju integrate/)
+    expect(findings(k8sIngressNoTls, inventory({models: [m]}))[0]?.remediation).toMatch(/^juju show-application -m prod:openstack lego \|\| juju deploy -m prod:openstack lego && juju integrate/)
   })
 
   it('an Ingress a Juju application writes gets its TLS through that application, not kubectl', () => {
@@ -460,7 +460,7 @@ describe('K8S-INGRESS-NO-TLS', () => {
     ing.metadata.labels = {'nginx-ingress-integrator.charm.juju.is/managed-by': 'ingress'}
     const [f] = findings(k8sIngressNoTls, inventory({models: [m], inputs: ['k8s-ingresses'], kube: {namespaces: [namespace('livepatch', {'model.juju.is/name': 'livepatch'})], ingresses: [ing]}}))
     expect(f?.message).toBe('Ingress livepatch/relation-4-livepatch-ingress (managed by Juju application ingress) serves livepatch without TLS.')
-    expect(f?.remediation).toMatch(/^juju deploy -m prod:livepatch lego && juju integrate -m prod:livepatch ingress:certificates lego:certificates {3}# configure lego/)
+    expect(f?.remediation).toMatch(/^juju show-application -m prod:livepatch lego \|\| juju deploy -m prod:livepatch lego && juju integrate -m prod:livepatch ingress:certificates lego:certificates {3}# configure lego/)
     expect(f?.remediation).not.toContain('kubectl')
   })
 

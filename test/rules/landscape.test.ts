@@ -138,7 +138,7 @@ describe('LANDSCAPE-PROXY-TLS', () => {
     m.relations.push(relation('haproxy:certificates', 'ssc:certificates', 'tls-certificates'))
     const [f] = findings(landscapeProxyTls, inventory({models: [m]}))
     expect(f?.severity).toBe('low')
-    expect(f?.remediation).toMatch(/^juju deploy -m prod:landscape lego && juju remove-relation -m prod:landscape haproxy ssc && juju integrate -m prod:landscape haproxy:certificates lego:certificates {3}# configure lego/)
+    expect(f?.remediation).toMatch(/^juju show-application -m prod:landscape lego \|\| juju deploy -m prod:landscape lego && juju remove-relation -m prod:landscape haproxy ssc && juju integrate -m prod:landscape haproxy:certificates lego:certificates {3}# configure lego/)
   })
 
   it('says a placeholder ssl_cert is a placeholder', () => {

@@ -142,7 +142,7 @@ describe('LIVEPATCH-TLS', () => {
       relations: [relation('livepatch:ingress', 'traefik:ingress', 'ingress')],
     })
     const [f] = findings(livepatchTls, inventory({models: [m]}))
-    expect(f?.remediation).toMatch(/^juju deploy -m prod:lp lego && juju integrate -m prod:lp traefik:certificates lego:certificates {3}# configure lego/)
+    expect(f?.remediation).toMatch(/^juju show-application -m prod:lp lego \|\| juju deploy -m prod:lp lego && juju integrate -m prod:lp traefik:certificates lego:certificates {3}# configure lego/)
   })
 
   it('ignores a server nobody outside reaches', () => {
@@ -174,8 +174,9 @@ describe('LIVEPATCH-DB-TLS', () => {
     const [f] = findings(livepatchDbTls, inventory({models: [livepatchModel({pg: {channel: '14/candidate'}})]}))
     expect(f).toMatchObject({rule: 'LIVEPATCH-DB-TLS', severity: 'medium', target: {name: 'postgresql'}})
     expect(f?.remediation).toBe(
-      'juju deploy -m prod:livepatch self-signed-certificates && juju integrate -m prod:livepatch postgresql:certificates self-signed-certificates:certificates' +
+      'juju show-application -m prod:livepatch self-signed-certificates || juju deploy -m prod:livepatch self-signed-certificates && juju integrate -m prod:livepatch postgresql:certificates self-signed-certificates:certificates' +
         '   # postgresql-k8s then accepts only TLS connections, every pg_hba line of its clients hostssl: check first that its clients (livepatch) connect with TLS, or they are cut off;' +
+        ' the show-application check skips the deploy where another fix already made it (its "not found" is then expected);' +
         ' once postgresql serves TLS, restart the Livepatch server so it reconnects (the guide: needed when TLS is enabled after relating): kubectl -n livepatch rollout restart statefulset/livepatch',
     )
   })

@@ -16,8 +16,8 @@ describe('TLS-MISSING-RELATION', () => {
     expect(fs.map((f) => [f.target.name, f.severity])).toEqual([['web', 'high'], ['api', 'medium']])
     expect(fs[0]?.message).toContain('certificates')
     // No provider in the model: lego (a CA clients trust) for the exposed one, self-signed inside; deployed first.
-    expect(fs[0]?.remediation).toMatch(/^juju deploy -m prod:m lego && juju integrate -m prod:m web:certificates lego:certificates {3}# configure lego/)
-    expect(fs[1]?.remediation).toBe('juju deploy -m prod:m self-signed-certificates && juju integrate -m prod:m api:certificates self-signed-certificates:certificates')
+    expect(fs[0]?.remediation).toMatch(/^juju show-application -m prod:m lego \|\| juju deploy -m prod:m lego && juju integrate -m prod:m web:certificates lego:certificates {3}# configure lego/)
+    expect(fs[1]?.remediation).toBe('juju show-application -m prod:m self-signed-certificates || juju deploy -m prod:m self-signed-certificates && juju integrate -m prod:m api:certificates self-signed-certificates:certificates   # the show-application check skips the deploy where another fix already made it (its "not found" is then expected)')
     expect(fs[0]?.location?.file).toBe('charmcraft.yaml')
   })
 
@@ -41,7 +41,7 @@ describe('TLS-MISSING-RELATION', () => {
     const m = model('openstack', {apps: v0.map((name) => app(name, {exposed: false})), inputs: ['juju-bundle']})
     const fs = findings(tlsMissingRelation, inventory({models: [m], charms: metadata, inputs: ['charm-metadata']}))
     expect(fs.map((f) => f.target.name).sort()).toEqual([...v0].sort())
-    for (const f of fs) expect(f.remediation).toMatch(/^juju deploy -m prod:openstack vault --channel 1\.8\/stable && juju integrate -m prod:openstack [a-z-]+:certificates vault:certificates /)
+    for (const f of fs) expect(f.remediation).toMatch(/^juju show-application -m prod:openstack vault \|\| juju deploy -m prod:openstack vault --channel 1\.8\/stable && juju integrate -m prod:openstack [a-z-]+:certificates vault:certificates /)
   })
 
   it('ignores charms without TLS endpoints and leaves apps without metadata not evaluated', () => {
@@ -100,8 +100,8 @@ const VAULT_FOR_V0 =
     })
     const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
     expect(f?.remediation).toBe(
-      'juju deploy -m prod:m self-signed-certificates && juju integrate -m prod:m mlflow-mysql:certificates self-signed-certificates:certificates' +
-        '   # mysql-k8s then refuses connections without TLS, setting require_secure_transport, and ends the open ones: check first that its clients (mlflow-server) connect with TLS, or they are cut off',
+      'juju show-application -m prod:m self-signed-certificates || juju deploy -m prod:m self-signed-certificates && juju integrate -m prod:m mlflow-mysql:certificates self-signed-certificates:certificates' +
+        '   # mysql-k8s then refuses connections without TLS, setting require_secure_transport, and ends the open ones: check first that its clients (mlflow-server) connect with TLS, or they are cut off; the show-application check skips the deploy where another fix already made it (its "not found" is then expected)',
     )
   })
 
@@ -139,7 +139,7 @@ const VAULT_FOR_V0 =
     // Charmed PostgreSQL turns every client line of pg_hba to hostssl once it has a certificate: the fix says to check the clients first.
     expect(fs[0]?.remediation).toBe(`juju integrate -m prod:m postgresql:certificates ca:certificates${PG_THEN_TLS_ONLY}`)
     // rabbitmq-server speaks the v0 protocol, which self-signed-certificates does not: a classic vault is deployed for it.
-    expect(fs[1]?.remediation).toBe(`juju deploy -m prod:m vault --channel 1.8/stable && juju integrate -m prod:m rabbitmq-server:certificates vault:certificates${VAULT_FOR_V0}`)
+    expect(fs[1]?.remediation).toBe(`juju show-application -m prod:m vault || juju deploy -m prod:m vault --channel 1.8/stable && juju integrate -m prod:m rabbitmq-server:certificates vault:certificates${VAULT_FOR_V0}; the show-application check skips the deploy where another fix already made it (its "not found" is then expected)`)
   })
 
   it('pairs each requirer with a provider of its protocol: Charmed PostgreSQL is not sent to the classic vault OpenStack uses', () => {
@@ -148,7 +148,7 @@ const VAULT_FOR_V0 =
       relations: [relation('keystone:certificates', 'vault:certificates')],
     })
     const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
-    expect(f?.remediation).toBe(`juju deploy -m prod:openstack self-signed-certificates && juju integrate -m prod:openstack postgresql:certificates self-signed-certificates:certificates${PG_THEN_TLS_ONLY}`)
+    expect(f?.remediation).toBe(`juju show-application -m prod:openstack self-signed-certificates || juju deploy -m prod:openstack self-signed-certificates && juju integrate -m prod:openstack postgresql:certificates self-signed-certificates:certificates${PG_THEN_TLS_ONLY}; the show-application check skips the deploy where another fix already made it (its "not found" is then expected)`)
   })
 
   it('names the CA the model already uses most when it has several (vault over a leftover easyrsa)', () => {
@@ -220,9 +220,9 @@ const VAULT_FOR_V0 =
   it('deploys a provider first when the estate has none', () => {
     const m = model('m', {apps: [app('rabbitmq-server')]})
     const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
-    expect(f?.remediation).toBe(`juju deploy -m prod:m vault --channel 1.8/stable && juju integrate -m prod:m rabbitmq-server:certificates vault:certificates${VAULT_FOR_V0}`)
+    expect(f?.remediation).toBe(`juju show-application -m prod:m vault || juju deploy -m prod:m vault --channel 1.8/stable && juju integrate -m prod:m rabbitmq-server:certificates vault:certificates${VAULT_FOR_V0}; the show-application check skips the deploy where another fix already made it (its "not found" is then expected)`)
     const k8s = model('k8s', {type: 'caas', apps: [app('postgresql', {charm: 'postgresql-k8s', channel: '14/stable'})]})
-    expect(findings(tlsDbPlaintext, inventory({models: [k8s]}))[0]?.remediation).toMatch(/^juju deploy -m prod:k8s self-signed-certificates && /)
+    expect(findings(tlsDbPlaintext, inventory({models: [k8s]}))[0]?.remediation).toMatch(/^juju show-application -m prod:k8s self-signed-certificates \|\| juju deploy -m prod:k8s self-signed-certificates && /)
   })
 
   it('uses an offer the model consumes, or consumes one another model makes', () => {
@@ -267,7 +267,7 @@ describe('TLS-SELF-SIGNED', () => {
     // haproxy's legacy charm takes its certificate as options; web's provider is replaced by one clients trust, deployed first.
     expect(fs[0]?.remediation).toBe('juju config -m prod:m haproxy ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"   # a certificate and key from a CA the clients trust')
     expect(fs[1]?.remediation).toMatch(
-      /^juju deploy -m prod:m lego && juju remove-relation -m prod:m web:certificates ssc:certificates && juju integrate -m prod:m web:certificates lego:certificates {3}# configure lego/,
+      /^juju show-application -m prod:m lego \|\| juju deploy -m prod:m lego && juju remove-relation -m prod:m web:certificates ssc:certificates && juju integrate -m prod:m web:certificates lego:certificates {3}# configure lego/,
     )
   })
 

@@ -6,7 +6,7 @@
 import type {Application, Inventory, Model} from '../../inventory/types.js'
 import {type CertificatesProtocol, providerProtocol, requirerProtocol} from './certificate-protocols.js'
 import {charmName, CHARMS, isCharmIn} from './charms.js'
-import {fixLine} from './fix-line.js'
+import {DEPLOY_UNLESS_PRESENT_NOTE, deployUnlessPresent, fixLine} from './fix-line.js'
 import {TLS_CERTIFICATE_INTERFACES} from './interfaces.js'
 import {certificateEndpoints, issuingEndpoint, knownCharm} from './known-charms.js'
 import {relationsOf} from './relations.js'
@@ -187,10 +187,10 @@ function deployProvider(model: Model, publicCa: boolean, protocol: CertificatesP
       where: 'to deploy',
       selfSigned: false,
       publicCa: false,
-      setup: [`juju deploy -m ${m} vault --channel 1.8/stable`],
+      setup: [deployUnlessPresent(m, 'vault', `juju deploy -m ${m} vault --channel 1.8/stable`)],
       serves: 0,
       protocol,
-      note: "OpenStack's charms request certificates over the retired tls-certificates v0 protocol, which self-signed-certificates and lego do not speak: the classic vault charm (1.8 track) does; initialise and unseal it and give it a root CA (the OpenStack deployment guide's Vault steps) before it issues",
+      note: `OpenStack's charms request certificates over the retired tls-certificates v0 protocol, which self-signed-certificates and lego do not speak: the classic vault charm (1.8 track) does; initialise and unseal it and give it a root CA (the OpenStack deployment guide's Vault steps) before it issues`,
     }
   }
   if (publicCa) {
@@ -201,9 +201,9 @@ function deployProvider(model: Model, publicCa: boolean, protocol: CertificatesP
       where: 'to deploy',
       selfSigned: false,
       publicCa: true,
-      setup: [`juju deploy -m ${m} lego`],
+      setup: [deployUnlessPresent(m, 'lego', `juju deploy -m ${m} lego`)],
       serves: 0,
-      note: 'configure lego before it can issue: email, plugin and plugin-config-secret-id (see `juju info lego`)',
+      note: `configure lego before it can issue: email, plugin and plugin-config-secret-id (see \`juju info lego\`)`,
     }
   }
   return {
@@ -213,7 +213,7 @@ function deployProvider(model: Model, publicCa: boolean, protocol: CertificatesP
     where: 'to deploy',
     selfSigned: true,
     publicCa: false,
-    setup: [`juju deploy -m ${m} self-signed-certificates`],
+    setup: [deployUnlessPresent(m, 'self-signed-certificates', `juju deploy -m ${m} self-signed-certificates`)],
     serves: 0,
   }
 }
@@ -255,6 +255,7 @@ export function certificatesFix(inventory: Inventory, model: Model, app: Applica
     provider.note,
     choice.publicFacing && provider.selfSigned ? 'a self-signed CA must be handed to every client; lego gives one they already trust' : undefined,
     clientsMustUseTls(model, app),
+    provider.where === 'to deploy' ? DEPLOY_UNLESS_PRESENT_NOTE : undefined,
   ].filter((n): n is string => n !== undefined)
   const noteText = notes.join('; ')
   const note = noteText ? `   # ${noteText}` : ''

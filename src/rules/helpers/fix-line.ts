@@ -13,3 +13,17 @@ export function fixLine(parts: readonly FixParts[]): string {
   const notes = parts.flatMap((part) => part.notes).filter((note) => note !== '')
   return commands.join(' && ') + (notes.length > 0 ? `   # ${notes.join('; ')}` : '')
 }
+
+/**
+ * A deploy that several findings' fixes share (one certificate provider for a model's databases):
+ * each fix is run on its own, in any order, so the deploy runs only when the application is not
+ * there yet. `juju show-application` exits non-zero for an application the model lacks
+ * (cmd/juju/application/show.go: a result's error is returned), and `a || b && c` runs `c` after
+ * either, so the commands that follow run in both cases.
+ */
+export function deployUnlessPresent(modelArg: string, application: string, deploy: string): string {
+  return `juju show-application -m ${modelArg} ${application} || ${deploy}`
+}
+
+/** Said once with a fix that holds `deployUnlessPresent`. */
+export const DEPLOY_UNLESS_PRESENT_NOTE = 'the show-application check skips the deploy where another fix already made it (its "not found" is then expected)'

@@ -3,6 +3,10 @@
  * a user who runs the fix of each finding in turn must not meet "application already exists" because
  * two findings each deploy the same provider. A deploy guarded by a probe for the application
  * (`juju show-application -m M APP || juju deploy -m M CHARM ...`) runs only where it is missing.
+ * `juju consume` needs no such guard: consuming an offer again under the same name reuses the SAAS
+ * application already there (apiserver/facades/client/application, saveRemoteApplication:
+ * "If a remote application with the same name and endpoints from the same source model already
+ * exists, we will use that one").
  */
 import {extractCommands} from './extract.js'
 import {flagValues, jujuCommand, parseJuju} from './juju-syntax.js'

@@ -87,7 +87,7 @@ export const jujuObservability: Rule = {
   rationale:
     'Without metrics and logs leaving the model, misuse and failures go unseen and there is nothing to audit afterwards. The guide recommends integrating deployments with the Canonical Observability Stack.',
   remediation:
-    'Deploy a collector, relate it to the workloads and to COS: on machines the `opentelemetry-collector` subordinate (no --trust: `juju integrate opentelemetry-collector:juju-info APP`); on Kubernetes `opentelemetry-collector-k8s`, which needs --trust to patch its own StatefulSet, so list it under `trust.allow` in hardenctl.yaml after auditing it. Then consume the COS offers (`juju consume admin/cos.prometheus-receive-remote-write`) and integrate them.',
+    'Deploy a collector, relate it to the workloads and to COS: on machines the `opentelemetry-collector` subordinate (no --trust: `juju integrate opentelemetry-collector:juju-info APP`), or `grafana-agent` where the model\'s Juju (before 3.6) or base (20.04) does not take it yet; on Kubernetes `opentelemetry-collector-k8s`, which needs --trust to patch its own StatefulSet, so list it under `trust.allow` in hardenctl.yaml after auditing it. Then consume the COS offers (`juju consume admin/cos.prometheus-receive-remote-write`) and integrate them.',
   autoFixable: false,
   needs: [['juju-status', 'juju-bundle']],
   evaluate({inventory, policy, report, notEvaluated}) {
@@ -160,65 +160,110 @@ function baseOf(app: Application): string | undefined {
   return version ? `ubuntu@${version}` : undefined
 }
 
+/** A machine subordinate that ships a model's telemetry to COS: where its charm is built for, and the Juju it assumes. */
+interface MachineCollector {
+  charm: string
+  bases: ReadonlySet<string>
+  /** Its charmcraft.yaml's `assumes: juju >= X.Y`, when it has one. */
+  minJuju?: readonly [number, number]
+}
+
+/** canonical/opentelemetry-collector-operator charmcraft.yaml: bases 22.04 and 24.04, `assumes: juju >= 3.6`. */
+const OTEL_COLLECTOR: MachineCollector = {charm: 'opentelemetry-collector', bases: new Set(['ubuntu@22.04', 'ubuntu@24.04']), minJuju: [3, 6]}
+
 /**
- * Machines: the opentelemetry-collector subordinate, which needs no --trust, on each principal;
- * over cos-agent where the charm provides it, else over the juju-info every charm provides.
+ * The collector it replaces, for what it cannot take yet: canonical/grafana-agent-operator is built for
+ * 20.04 and 22.04 (charmcraft-22.04.yaml@744cd2e8) and 24.04 (charmcraft-24.04.yaml@09e390c5) and assumes
+ * no Juju version. Its upstream, Grafana Agent, reached end of life on 1 November 2025 (grafana.com's
+ * Grafana Agent documentation), so the fix says to move on once the model allows it.
+ */
+const GRAFANA_AGENT: MachineCollector = {charm: 'grafana-agent', bases: new Set(['ubuntu@20.04', 'ubuntu@22.04', 'ubuntu@24.04'])}
+
+/**
+ * Machines: a collector subordinate, which needs no --trust, on each principal; over cos-agent
+ * where the charm provides it, else over the juju-info every charm provides. opentelemetry-collector
+ * where the model's Juju and the principal's base allow it, else grafana-agent where that runs (an
+ * OpenStack on focal and Juju 3.4 gets observed now, not after a series upgrade of every service).
  */
 function machineCollectorFix(model: Model, offer: CosOffer): string {
   const m = modelArg(model)
-  const collector = 'opentelemetry-collector'
   const apps = [...model.applications.values()]
   // An exported bundle leaves num_units out for an application with no units as for a subordinate:
   // when that guess leaves no principal at all, only what is known to be a subordinate is left out.
   const guessed = apps.filter((app) => isSubordinate(app, model) !== true)
   const principals = guessed.length > 0 ? guessed : apps.filter((app) => isSubordinate(app) !== true)
-  // A subordinate runs on its principal's base: only principals on a base the collector is built for.
-  const unsupported = principals.filter((app) => {
-    const base = baseOf(app)
-    return base !== undefined && !COLLECTOR_BASES.has(base)
-  })
-  const attachable = principals.filter((app) => !unsupported.includes(app))
-  const cosAgent = attachable.filter((app) => app.metadata?.endpoints.some((e) => e.role === 'provides' && e.interface === 'cos_agent'))
-  const plain = attachable.filter((app) => !cosAgent.includes(app)).map((app) => app.name)
-  const bases = [...new Set(attachable.map(baseOf).filter((b): b is string => b !== undefined))]
-  const commands: string[] = []
-  if (attachable.length > 0) {
-    commands.push(`juju deploy -m ${m} ${collector}${bases.length === 1 ? ` --base ${bases[0]}` : ''}`)
-    for (const app of cosAgent) commands.push(`juju integrate -m ${m} ${collector}:cos-agent ${app.name}:cos-agent`)
-    for (const app of plain) commands.push(`juju integrate -m ${m} ${collector}:juju-info ${app}`)
-    commands.push(...cosCommands(model, collector, offer))
-  }
   const juju = olderJuju(model)
-  const first = [
-    ...(juju ? [`${collector} needs Juju ${COLLECTOR_JUJU.join('.')} or later and ${juju.why}: ${juju.juju2 ? 'move the model to a Juju 3.6 controller' : 'upgrade the controller and the model'} first`] : []),
-    ...(unsupported.length > 0
-      ? [
-          `${collector} is built for ${[...COLLECTOR_BASES].join(' and ')} only: ${list(unsupported.map((app) => app.name))} (${[...new Set(unsupported.map(baseOf))].join(', ')}) need${unsupported.length === 1 ? 's' : ''} a newer base first (set-application-base ubuntu@24.04, then new units)`,
-        ]
-      : []),
-  ]
+  const runsOn = (collector: MachineCollector, app: Application): boolean => {
+    const base = baseOf(app)
+    return base === undefined || collector.bases.has(base)
+  }
+  // A subordinate runs on its principal's base.
+  const byCollector = new Map<MachineCollector, Application[]>()
+  const unsupported: Application[] = []
+  for (const app of principals) {
+    const collector = collectorFor(app)
+    if (collector) byCollector.set(collector, [...(byCollector.get(collector) ?? []), app])
+    else unsupported.push(app)
+  }
+  function collectorFor(app: Application): MachineCollector | undefined {
+    // A Juju 2 model moves to a Juju 3.6 controller first (said below): whether grafana-agent runs on Juju 2 is not known here.
+    if (juju?.juju2) return runsOn(OTEL_COLLECTOR, app) ? OTEL_COLLECTOR : undefined
+    if (!juju && runsOn(OTEL_COLLECTOR, app)) return OTEL_COLLECTOR
+    return runsOn(GRAFANA_AGENT, app) ? GRAFANA_AGENT : undefined
+  }
+
+  const commands: string[] = []
+  const notes: string[] = []
+  for (const [collector, attached] of byCollector) {
+    const bases = [...new Set(attached.map(baseOf).filter((b): b is string => b !== undefined))]
+    commands.push(`juju deploy -m ${m} ${collector.charm}${bases.length === 1 ? ` --base ${bases[0]}` : ''}`)
+    const cosAgent = attached.filter((app) => app.metadata?.endpoints.some((e) => e.role === 'provides' && e.interface === 'cos_agent'))
+    for (const app of cosAgent) commands.push(`juju integrate -m ${m} ${collector.charm}:cos-agent ${app.name}:cos-agent`)
+    for (const app of attached.filter((a) => !cosAgent.includes(a))) commands.push(`juju integrate -m ${m} ${collector.charm}:juju-info ${app.name}`)
+    if (bases.length > 1) notes.push(`the principals of ${collector.charm} run on ${list(bases)}: deploy one per base (--base)`)
+  }
+  if (byCollector.size > 0) {
+    commands.push(`juju consume -m ${m} ${offer.url}`)
+    for (const collector of byCollector.keys()) commands.push(`juju integrate -m ${m} ${collector.charm}:send-remote-write ${offer.name}`)
+  }
+
+  const agentApps = byCollector.get(GRAFANA_AGENT) ?? []
+  if (agentApps.length > 0) {
+    const who = agentApps.length === principals.length ? 'every principal' : list(agentApps.map((app) => app.name))
+    const offBase = agentApps.filter((app) => !runsOn(OTEL_COLLECTOR, app))
+    const why = [
+      ...(juju ? [`needs Juju ${OTEL_COLLECTOR.minJuju!.join('.')} or later (${juju.why})`] : []),
+      ...(offBase.length > 0 ? [`is built for ${[...OTEL_COLLECTOR.bases].join(' and ')} only (${offBase.length === agentApps.length ? (offBase.length === 1 ? 'it runs' : 'they run') : `${list(offBase.map((app) => app.name))} run${offBase.length === 1 ? 's' : ''}`} on ${[...new Set(offBase.map(baseOf))].join(', ')})`] : []),
+    ]
+    notes.unshift(
+      `${GRAFANA_AGENT.charm}, not ${OTEL_COLLECTOR.charm}, for ${who}: ${OTEL_COLLECTOR.charm} ${why.join(' and ')}; Grafana Agent reached its upstream end of life on 1 November 2025: move to ${OTEL_COLLECTOR.charm} once ${juju ? 'the controller and the model run Juju 3.6' : `${agentApps.length === 1 ? 'it runs' : 'they run'} on ubuntu@22.04 or later`}`,
+    )
+  }
+  if (juju?.juju2 && byCollector.size > 0) notes.unshift(`${OTEL_COLLECTOR.charm} needs Juju ${OTEL_COLLECTOR.minJuju!.join('.')} or later and ${juju.why}: move the model to a Juju 3.6 controller first`)
+  if (unsupported.length > 0) {
+    const bases = [...new Set(unsupported.map(baseOf))].join(', ')
+    const builtFor = juju?.juju2 ? `which ${OTEL_COLLECTOR.charm} is not built for` : 'which neither collector is built for'
+    notes.push(`${list(unsupported.map((app) => app.name))} run${unsupported.length === 1 ? 's' : ''} on ${bases}, ${builtFor}: a newer base first (set-application-base ubuntu@24.04, then new units)`)
+  }
   if (commands.length === 0) {
-    // Nothing to attach the collector to yet: the first step is a newer Juju, or a newer base.
-    const why = `no application here can take ${collector} yet: ${first.join('; ')}; then deploy the collector`
+    // Nothing to attach a collector to yet: the first step is a newer Juju, or a newer base.
+    const first = [...(juju ? [`${OTEL_COLLECTOR.charm} needs Juju ${OTEL_COLLECTOR.minJuju!.join('.')} or later and ${juju.why}: ${juju.juju2 ? 'move the model to a Juju 3.6 controller' : 'upgrade the controller and the model'} first`] : []), ...notes]
+    const why = `no application here can take a collector yet: ${first.join('; ')}; then deploy the collector`
     if (juju?.juju2) return `juju migrate ${jujuModelName(model)} NEW-CONTROLLER   # a Juju 2 controller cannot be upgraded to Juju 3 in place: bootstrap a Juju 3.6 controller (NEW-CONTROLLER) and run this with the model's current controller selected; ${why}`
     const rebase = unsupported.map((app) => `juju set-application-base -m ${m} ${app.name} ubuntu@24.04`)
     return `${rebase.join(' && ')}   # ${why}; set-application-base applies to new units: add units on new machines, then remove the old ones`
   }
-  const notes = [...first, 'a machine subordinate: no --trust needed', ...(offer.seen ? [] : [UNSEEN_COS_OFFER])]
-  if (bases.length > 1) notes.push(`the principals run on ${list(bases)}: deploy one collector per base (--base)`)
+  notes.push('a machine subordinate: no --trust needed', ...(offer.seen ? [] : [UNSEEN_COS_OFFER]))
   return fixLine([{commands, notes}])
 }
-
-/** opentelemetry-collector's platforms and the Juju it assumes (its charmcraft.yaml: `assumes: juju >= 3.6`). */
-const COLLECTOR_BASES: ReadonlySet<string> = new Set(['ubuntu@22.04', 'ubuntu@24.04'])
-const COLLECTOR_JUJU = [3, 6] as const
 
 /** Why the model's Juju is older than the collector needs, when its inputs show it: the agent version, or Charm Store (`cs:`) charms, which only Juju 2 deploys. */
 function olderJuju(model: Model): {why: string; juju2: boolean} | undefined {
   const version = model.version?.match(/^(\d+)\.(\d+)/)
   if (version) {
     const [major, minor] = [Number(version[1]), Number(version[2])]
-    const older = major < COLLECTOR_JUJU[0] || (major === COLLECTOR_JUJU[0] && minor < COLLECTOR_JUJU[1])
+    const [needMajor, needMinor] = OTEL_COLLECTOR.minJuju!
+    const older = major < needMajor || (major === needMajor && minor < needMinor)
     return older ? {why: `this model runs Juju ${model.version}`, juju2: major < 3} : undefined
   }
   const charmStore = [...model.applications.values()].find((app) => app.charmOrigin === 'charmstore')

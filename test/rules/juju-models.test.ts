@@ -65,15 +65,29 @@ describe('JUJU-OBSERVABILITY', () => {
     expect(f?.remediation?.split('   # ')[0]).not.toContain('--trust')
   })
 
-  it('on machines attaches the collector only to principals on a base it is built for (22.04, 24.04), and says what comes first', () => {
+  it('on machines attaches opentelemetry-collector where its base (22.04, 24.04) and Juju (3.6) allow, grafana-agent where only that runs, and says what comes first', () => {
     const m = model('mixed', {type: 'iaas', apps: [app('web', {series: 'jammy'}), app('legacy', {series: 'focal'})]})
     const [f] = findings(jujuObservability, inventory({models: [m]}))
     expect(f?.remediation).toMatch(/^juju deploy -m prod:mixed opentelemetry-collector --base ubuntu@22\.04 && juju integrate -m prod:mixed opentelemetry-collector:juju-info web && /)
-    expect(f?.remediation).not.toContain('juju-info legacy')
-    expect(f?.remediation).toContain('legacy (ubuntu@20.04) needs a newer base first')
-    // None on a supported base: moving the base is the first command.
-    const [old] = findings(jujuObservability, inventory({models: [model('old', {type: 'iaas', apps: [app('legacy', {series: 'focal'})]})]}))
-    expect(old?.remediation).toMatch(/^juju set-application-base -m prod:old legacy ubuntu@24\.04 {3}# no application here can take opentelemetry-collector yet/)
+    expect(f?.remediation).not.toContain('opentelemetry-collector:juju-info legacy')
+    // grafana-agent is built for 20.04 too: legacy is observed now, with the way forward said.
+    expect(f?.remediation).toContain('juju deploy -m prod:mixed grafana-agent --base ubuntu@20.04 && juju integrate -m prod:mixed grafana-agent:juju-info legacy && ')
+    expect(f?.remediation).toContain(
+      '   # grafana-agent, not opentelemetry-collector, for legacy: opentelemetry-collector is built for ubuntu@22.04 and ubuntu@24.04 only (it runs on ubuntu@20.04); Grafana Agent reached its upstream end of life on 1 November 2025: move to opentelemetry-collector once it runs on ubuntu@22.04 or later',
+    )
+    // One consume, one send-remote-write per collector.
+    expect(f?.remediation.match(/juju consume/g)).toHaveLength(1)
+    expect(f?.remediation).toContain('juju integrate -m prod:mixed opentelemetry-collector:send-remote-write prometheus-receive-remote-write && juju integrate -m prod:mixed grafana-agent:send-remote-write prometheus-receive-remote-write')
+    // A Juju older than 3.6 (an OpenStack on focal and Juju 3.4): grafana-agent for every principal, not a series upgrade of each.
+    const openstack = {...model('openstack', {type: 'iaas', apps: [app('keystone', {series: 'focal'}), app('nova-compute', {series: 'jammy'})]}), version: '3.4.2'}
+    const [g] = findings(jujuObservability, inventory({models: [openstack]}))
+    expect(g?.remediation).toMatch(/^juju deploy -m prod:openstack grafana-agent && juju integrate -m prod:openstack grafana-agent:juju-info keystone && juju integrate -m prod:openstack grafana-agent:juju-info nova-compute && /)
+    expect(g?.remediation).toContain('grafana-agent, not opentelemetry-collector, for every principal: opentelemetry-collector needs Juju 3.6 or later (this model runs Juju 3.4.2) and is built for ubuntu@22.04 and ubuntu@24.04 only (keystone runs on ubuntu@20.04)')
+    expect(g?.remediation).toContain('move to opentelemetry-collector once the controller and the model run Juju 3.6')
+    expect(g?.remediation).toContain('the principals of grafana-agent run on ubuntu@20.04 and ubuntu@22.04: deploy one per base (--base)')
+    // None on a base either collector runs on: moving the base is the first command.
+    const [old] = findings(jujuObservability, inventory({models: [model('old', {type: 'iaas', apps: [app('legacy', {series: 'bionic'})]})]}))
+    expect(old?.remediation).toMatch(/^juju set-application-base -m prod:old legacy ubuntu@24\.04 {3}# no application here can take a collector yet: legacy runs on ubuntu@18\.04, which neither collector is built for: a newer base first/)
     // A Juju 2 model (Charm Store charms): migrating to a Juju 3.6 controller comes first.
     const juju2 = model('old', {type: 'iaas', apps: [app('legacy', {series: 'bionic', charmOrigin: 'charmstore'})]})
     const [migrate] = findings(jujuObservability, inventory({models: [juju2]}))

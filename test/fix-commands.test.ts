@@ -9,7 +9,7 @@ import {ALL_RULES} from '../src/rules/catalog.js'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {checkFinding, checkRemediation, type Violation} from './fix-commands/check.js'
-import {deploysOf} from './fix-commands/deploys.js'
+import {sharedStepProblems} from './fix-commands/shared-steps.js'
 import {type AuditedInput, auditInput, removeTemporaryInputs, repositoryInputs} from './fix-commands/inputs.js'
 
 interface Found {
@@ -68,22 +68,16 @@ describe('fix commands', () => {
     expect(describeFound(found), `${found.length} problems in fix commands`).toBe('')
   })
 
-  // Each finding's fix is run on its own, in any order: two that deploy the same application would fail the second
-  // time ("application already exists") and stop what its `&&` chain does next, unless the deploy is guarded.
-  it("the fixes of one audit can each be run as printed: no two deploy the same application unguarded", async () => {
+  // Each finding's fix is run on its own, in any order: a step two fixes share (a provider deployed, a relation added)
+  // must not fail the second time and stop what that fix's `&&` chain does next.
+  it('the fixes of one audit can each be run as printed, in any order: no shared step fails the second time', async () => {
     const {audited} = await audit()
     const found: string[] = []
     for (const {input, mode, findings} of audited) {
-      const byApp = new Map<string, string[]>()
-      for (const finding of findings) {
-        for (const deploy of deploysOf(finding.remediation).filter((d) => !d.guarded)) {
-          const key = `${deploy.model} ${deploy.application}`
-          byApp.set(key, [...(byApp.get(key) ?? []), `${finding.rule} ${finding.target.name}: \`${deploy.command}\``])
-        }
-      }
-      for (const [key, fixes] of byApp) if (fixes.length > 1) found.push(`${mode} ${input.name}: ${key} deployed by ${fixes.length} fixes:\n    ${fixes.join('\n    ')}`)
+      const problems = sharedStepProblems(findings.map((f) => ({label: `${f.rule} ${f.target.name}`, remediation: f.remediation})))
+      for (const problem of problems) found.push(`${mode} ${input.name}: ${problem}`)
     }
-    expect(found.join('\n'), `${found.length} inputs whose fixes deploy one application twice`).toBe('')
+    expect(found.join('\n'), `${found.length} shared steps that fail when every fix is run`).toBe('')
   })
 
   // A rule's own remediation text is shown by `hardenctl rules` and used when a finding has no exact command.

@@ -12,7 +12,7 @@ import type {Target} from '../../src/findings/types.js'
 import type {Inventory} from '../../src/inventory/types.js'
 import {checkRemediation, type Violation} from './check.js'
 import type {Estate} from './estate.js'
-import {deploysOf} from './deploys.js'
+import {sharedStepProblems, stepsOf} from './shared-steps.js'
 import {extractCommands} from './extract.js'
 import {REPO} from './inputs.js'
 
@@ -253,15 +253,30 @@ describe('the remediation as a whole', () => {
   })
 })
 
-describe('deploys a fix makes, for the check across one audit', () => {
+describe('steps several fixes share, for the check across one audit', () => {
   it('a deploy behind a show-application probe of the same application runs only where it is missing', () => {
-    const guarded = deploysOf('juju show-application -m m vault || juju deploy -m m vault --channel 1.8/stable && juju integrate -m m db:certificates vault:certificates   # note')
-    expect(guarded).toEqual([{model: 'm', application: 'vault', guarded: true, command: 'juju deploy -m m vault --channel 1.8/stable'}])
+    const [guarded] = stepsOf('juju show-application -m m vault || juju deploy -m m vault --channel 1.8/stable && juju integrate -m m db:certificates vault:certificates   # note')
+    expect(guarded).toEqual({kind: 'deploy', model: 'm', subject: 'vault', guarded: true, followed: true, command: 'juju deploy -m m vault --channel 1.8/stable'})
     // Another application probed, another model, or no probe: the deploy runs every time.
-    expect(deploysOf('juju show-application -m m lego || juju deploy -m m vault')[0]?.guarded).toBe(false)
-    expect(deploysOf('juju show-application -m other vault || juju deploy -m m vault')[0]?.guarded).toBe(false)
-    expect(deploysOf('juju deploy -m m self-signed-certificates ca && juju integrate -m m db ca')).toEqual([{model: 'm', application: 'ca', guarded: false, command: 'juju deploy -m m self-signed-certificates ca'}])
+    expect(stepsOf('juju show-application -m m lego || juju deploy -m m vault')[0]?.guarded).toBe(false)
+    expect(stepsOf('juju show-application -m other vault || juju deploy -m m vault')[0]?.guarded).toBe(false)
+    expect(stepsOf('juju deploy -m m self-signed-certificates ca && juju integrate -m m db ca')[0]).toMatchObject({subject: 'ca', guarded: false})
     // A deploy named only in the comment is an alternative, not a step.
-    expect(deploysOf('juju integrate -m m db ca   # or: `juju deploy -m m lego`')).toEqual([])
+    expect(stepsOf('juju integrate -m m db ca   # or: `juju deploy -m m lego`').map((s) => s.kind)).toEqual(['integrate'])
+  })
+
+  it('reports a deploy two fixes make unguarded, and a relation two fixes add where one has commands after it', () => {
+    const twice = sharedStepProblems([
+      {label: 'A db', remediation: 'juju deploy -m m ca && juju integrate -m m db ca'},
+      {label: 'B mq', remediation: 'juju deploy -m m ca && juju integrate -m m mq ca'},
+    ])
+    expect(twice).toEqual([expect.stringContaining('deploy m ca: in 2 fixes, the second unguarded deploy fails')])
+    const guarded = 'juju show-application -m m ca || juju deploy -m m ca && juju integrate -m m '
+    expect(sharedStepProblems([{label: 'A', remediation: `${guarded}db ca`}, {label: 'B', remediation: `${guarded}mq ca`}])).toEqual([])
+    // The same relation last in both fixes: the second run's error changes nothing. Before a restart: the restart is skipped.
+    expect(sharedStepProblems([{label: 'A', remediation: 'juju integrate -m m db ca'}, {label: 'B', remediation: 'juju integrate -m m ca db'}])).toEqual([])
+    expect(sharedStepProblems([{label: 'A', remediation: 'juju integrate -m m db ca'}, {label: 'B', remediation: 'juju integrate -m m ca db && juju config -m m db tls=on'}])).toEqual([
+      expect.stringContaining('integrate m ca db: in 2 fixes, the second integrate fails'),
+    ])
   })
 })

@@ -75,9 +75,16 @@ const EDITS: Record<string, Edit> = {
     app &&
     `${at}set ${appPath(app)}.options.expose-external to false and reach ${app.name} through an ingress with TLS, or list "${policyName(app)}" and its CIDRs under exposure.allow in hardenctl.yaml`,
 
-  'JUJU-OBSERVABILITY': ({at, model}) => {
-    const collector = model?.type === 'caas' ? 'opentelemetry-collector-k8s' : 'opentelemetry-collector'
-    return `${at}add a collector to the bundle: under applications, \`${collector}: {charm: ${collector}}\`; under relations, \`- [${collector}, APP]\` for each workload; and under saas, the COS offers it sends to (e.g. prometheus-receive-remote-write), related to the collector`
+  'JUJU-OBSERVABILITY': ({at, model, finding}) => {
+    // The collectors the audit's fix deploys (grafana-agent where opentelemetry-collector cannot run on the bundle's base).
+    const deployed = bundleChanges(finding.remediation).flatMap((change) => (change.kind === 'add-application' ? [change] : []))
+    const kubernetes = model?.type === 'caas'
+    const collectors = deployed.length > 0 ? deployed : [{kind: 'add-application' as const, charm: kubernetes ? 'opentelemetry-collector-k8s' : 'opentelemetry-collector', ...(kubernetes ? {trust: true as const} : {})}]
+    // A machine collector is a subordinate (no units of its own); on Kubernetes it is a workload of its own, trusted.
+    const entries = collectors.map((c) => `\`${c.charm}: {${[`charm: ${c.charm}`, ...(c.base ? [`base: ${c.base}`] : []), ...(kubernetes ? ['scale: 1'] : []), ...(c.trust ? ['trust: true'] : [])].join(', ')}}\``)
+    const names = collectors.map((c) => c.charm)
+    const trustNote = collectors.some((c) => c.trust) ? ` (${names.find((n) => n.endsWith('-k8s'))} patches its own StatefulSet: audit it and list it under trust.allow in hardenctl.yaml)` : ''
+    return `${at}add ${names.length === 1 ? 'a collector' : 'the collectors'} to the bundle: under applications, ${entries.join(' and ')}${trustNote}; under relations, \`- [${names[0]}, APP]\` for each workload${names.length > 1 ? ' (each to the collector its fix names)' : ''}; and under saas, the COS offers it sends to (e.g. prometheus-receive-remote-write), related to the collector`
   },
 
   'ACCESS-OFFER': ({at, model, finding}) => {
@@ -199,13 +206,14 @@ function describeChange(change: BundleChange, context: EditContext, added: Reado
   switch (change.kind) {
     case 'add-relation': {
       const missing = change.ends.map((end) => end.split(':')[0]!).filter((name) => !added.has(name) && !model?.applications.has(name) && !model?.consumed.some((c) => c.name === name))
-      const add = missing.length > 0 ? ` and the application${missing.length > 1 ? 's' : ''} ${missing.map((name) => `\`${name}: {charm: ${name}}\``).join(', ')} under applications` : ''
+      const add = missing.length > 0 ? ` and the application${missing.length > 1 ? 's' : ''} ${missing.map((name) => `\`${name}: {charm: ${name}, ${unitsKey(model)}: 1}\``).join(', ')} under applications` : ''
       return `${at()}add \`- [${change.ends.join(', ')}]\` under relations${add}`
     }
     case 'remove-relation':
       return `${at()}remove the relation between ${change.ends.join(' and ')} from relations`
     case 'add-application': {
-      const keys = [`charm: ${change.charm}`, ...(change.channel ? [`channel: ${change.channel}`] : []), ...(change.base ? [`base: ${change.base}`] : []), ...(change.trust ? ['trust: true'] : [])]
+      // `juju deploy` makes one unit; an application in a bundle without num_units (scale) gets none.
+      const keys = [`charm: ${change.charm}`, ...(change.channel ? [`channel: ${change.channel}`] : []), ...(change.base ? [`base: ${change.base}`] : []), `${unitsKey(model)}: 1`, ...(change.trust ? ['trust: true'] : [])]
       return `${at()}add \`${change.charm}: {${keys.join(', ')}}\` under applications`
     }
     case 'set-options':
@@ -223,6 +231,15 @@ function describeChange(change: BundleChange, context: EditContext, added: Reado
     case 'base':
       return `${at(change.app)}set ${app(change.app)}.base to ${change.base}`
   }
+}
+
+/**
+ * How a bundle counts an application's units: `scale` in a Kubernetes bundle, `num_units` in a
+ * machine one. Left out, it is 0 (juju/juju internal/charm/bundledata.go@80c1f484: ApplicationSpec
+ * NumUnits and Scale_ are plain ints, `omitempty`), so an added provider would have no unit to issue.
+ */
+function unitsKey(model: Model | undefined): 'scale' | 'num_units' {
+  return model?.type === 'caas' ? 'scale' : 'num_units'
 }
 
 /** `bundle.yaml:30: ` at the bundle's `relations:` key (or its top), where relations and applications are added. */

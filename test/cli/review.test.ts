@@ -209,6 +209,20 @@ describe('review says how to change the bundle or the charm, not what to run aft
       new RegExp(`^${bundle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8: set applications\\.kyuubi\\.channel to TRACK/stable \\(it is latest/edge\\): kyuubi follows the latest track, which names no version`),
     )
     expect(fixes.get('JUJU-CHARM-SOURCE history-server')).toBe(`${bundle}:52: set applications.history-server.channel to 3.4/stable (it is 3.4/edge)`)
+    // An application added to a bundle without scale (num_units) gets no unit; the Kubernetes collector needs trust.
+    expect(fixes.get('TLS-DB-PLAINTEXT metastore')).toContain('add `self-signed-certificates: {charm: self-signed-certificates, scale: 1}` under applications')
+    expect(fixes.get('JUJU-OBSERVABILITY canonical__spark-k8s-bundle__bundle')).toContain(
+      'under applications, `opentelemetry-collector-k8s: {charm: opentelemetry-collector-k8s, scale: 1, trust: true}` (opentelemetry-collector-k8s patches its own StatefulSet: audit it and list it under trust.allow in hardenctl.yaml)',
+    )
+  })
+
+  it('a machine bundle on focal is given the collector that runs there: grafana-agent, a subordinate, on its base', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-review-focal-'))
+    const file = join(dir, 'bundle.yaml')
+    await writeFile(file, 'series: focal\napplications:\n  keystone:\n    charm: keystone\n    channel: ussuri/stable\n    num_units: 1\n')
+    const report = await review([file])
+    const fix = (report.findings.find((f) => f.rule === 'JUJU-OBSERVABILITY') as unknown as {remediation: string}).remediation
+    expect(fix).toContain('under applications, `grafana-agent: {charm: grafana-agent, base: ubuntu@20.04}`; under relations, `- [grafana-agent, APP]` for each workload')
   })
 
   it('bundle findings: the file, the line and the key to edit', async () => {
@@ -222,7 +236,7 @@ describe('review says how to change the bundle or the charm, not what to run aft
     // No provider in the bundle: add one, then the relation to it; each named once.
     // What holds before deploy too is kept from the post-deploy fix: Charmed PostgreSQL then takes TLS clients only.
     expect(fixes.get('TLS-DB-PLAINTEXT postgresql')).toBe(
-      `${file}:45: add \`self-signed-certificates: {charm: self-signed-certificates}\` under applications; ${file}:45: add \`- [postgresql:certificates, self-signed-certificates:certificates]\` under relations` +
+      `${file}:45: add \`self-signed-certificates: {charm: self-signed-certificates, scale: 1}\` under applications; ${file}:45: add \`- [postgresql:certificates, self-signed-certificates:certificates]\` under relations` +
         ' (postgresql-k8s then accepts only TLS connections, every pg_hba line of its clients hostssl: check first that its clients (livepatch) connect with TLS, or they are cut off)',
     )
     // What only a running model needs is not: Livepatch's restart once TLS is enabled after relating.
@@ -254,7 +268,7 @@ describe('review says how to change the bundle or the charm, not what to run aft
     await writeFile(file, 'series: jammy\napplications:\n  rabbitmq-server:\n    charm: rabbitmq-server\n    channel: 3.9/stable\n    num_units: 1\n')
     const report = await review([file])
     const fix = (report.findings.find((f) => f.rule === 'TLS-DB-PLAINTEXT') as unknown as {remediation: string}).remediation
-    expect(fix).toContain(`${file}:1: add \`vault: {charm: vault, channel: 1.8/stable}\` under applications; ${file}:1: add \`- [rabbitmq-server:certificates, vault:certificates]\` under relations`)
+    expect(fix).toContain(`${file}:1: add \`vault: {charm: vault, channel: 1.8/stable, num_units: 1}\` under applications; ${file}:1: add \`- [rabbitmq-server:certificates, vault:certificates]\` under relations`)
   })
 
   it('an OpenStack API and a proxy stay reachable, narrowed; a CA key and a key with no relation to replace it stay out of the file, not removed', async () => {

@@ -9,7 +9,7 @@ import {isCaKeyOption} from '../inventory/charm-options.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {type DataPath, formatPath, type SourceRef} from '../sources/document.js'
 import {charmName, CHARMS, isCharmIn} from '../rules/helpers/charms.js'
-import {trustNeededBecause} from '../rules/helpers/known-charms.js'
+import {knownCharm, trustNeededBecause} from '../rules/helpers/known-charms.js'
 import {generatedCredentials} from '../rules/helpers/generated-credentials.js'
 import {maasCharmTlsEra} from '../rules/helpers/maas-charm-tls.js'
 import {stableChannelFor} from '../rules/helpers/stable-channel.js'
@@ -206,14 +206,14 @@ function describeChange(change: BundleChange, context: EditContext, added: Reado
   switch (change.kind) {
     case 'add-relation': {
       const missing = change.ends.map((end) => end.split(':')[0]!).filter((name) => !added.has(name) && !model?.applications.has(name) && !model?.consumed.some((c) => c.name === name))
-      const add = missing.length > 0 ? ` and the application${missing.length > 1 ? 's' : ''} ${missing.map((name) => `\`${name}: {charm: ${name}, ${unitsKey(model)}: 1}\``).join(', ')} under applications` : ''
+      const add = missing.length > 0 ? ` and the application${missing.length > 1 ? 's' : ''} ${missing.map((name) => `\`${name}: {${[`charm: ${name}`, ...units(model, name)].join(', ')}}\``).join(', ')} under applications` : ''
       return `${at()}add \`- [${change.ends.join(', ')}]\` under relations${add}`
     }
     case 'remove-relation':
       return `${at()}remove the relation between ${change.ends.join(' and ')} from relations`
     case 'add-application': {
       // `juju deploy` makes one unit; an application in a bundle without num_units (scale) gets none.
-      const keys = [`charm: ${change.charm}`, ...(change.channel ? [`channel: ${change.channel}`] : []), ...(change.base ? [`base: ${change.base}`] : []), `${unitsKey(model)}: 1`, ...(change.trust ? ['trust: true'] : [])]
+      const keys = [`charm: ${change.charm}`, ...(change.channel ? [`channel: ${change.channel}`] : []), ...(change.base ? [`base: ${change.base}`] : []), ...units(model, change.charm), ...(change.trust ? ['trust: true'] : [])]
       return `${at()}add \`${change.charm}: {${keys.join(', ')}}\` under applications`
     }
     case 'set-options':
@@ -238,8 +238,10 @@ function describeChange(change: BundleChange, context: EditContext, added: Reado
  * machine one. Left out, it is 0 (juju/juju internal/charm/bundledata.go@80c1f484: ApplicationSpec
  * NumUnits and Scale_ are plain ints, `omitempty`), so an added provider would have no unit to issue.
  */
-function unitsKey(model: Model | undefined): 'scale' | 'num_units' {
-  return model?.type === 'caas' ? 'scale' : 'num_units'
+function units(model: Model | undefined, charm: string): string[] {
+  // A subordinate has no units of its own: the bundle verifier refuses one with num_units ("is subordinate but has non-zero num_units", same file).
+  if (knownCharm(charm)?.subordinate) return []
+  return [`${model?.type === 'caas' ? 'scale' : 'num_units'}: 1`]
 }
 
 /** `bundle.yaml:30: ` at the bundle's `relations:` key (or its top), where relations and applications are added. */

@@ -14,6 +14,7 @@ import {generatedCredentials} from '../rules/helpers/generated-credentials.js'
 import {maasCharmTlsEra} from '../rules/helpers/maas-charm-tls.js'
 import {stableChannelFor} from '../rules/helpers/stable-channel.js'
 import {type BundleChange, bundleChanges, remediationNotes} from './command-edits.js'
+import {DEPLOY_UNLESS_PRESENT_NOTE} from '../rules/helpers/fix-line.js'
 
 interface EditContext {
   finding: Finding
@@ -79,6 +80,9 @@ const EDITS: Record<string, Edit> = {
     // The collectors the audit's fix deploys (grafana-agent where opentelemetry-collector cannot run on the bundle's base).
     const deployed = bundleChanges(finding.remediation).flatMap((change) => (change.kind === 'add-application' ? [change] : []))
     const kubernetes = model?.type === 'caas'
+    // No collector runs on what the bundle deploys (its base, a Juju 2-only charm source): that comes first.
+    const blocked = /no application here can take a collector yet: (.*?); then deploy the collector/.exec(finding.remediation)?.[1]
+    if (blocked) return `${at}no collector can be added to this bundle as it is: ${blocked.replace(/\(set-application-base ubuntu@24\.04, then new units\)/g, '(base: ubuntu@24.04 in the bundle)')}; then add one (\`opentelemetry-collector: {charm: opentelemetry-collector}\` under applications, related to each workload and to COS's offers under saas)`
     const collectors = deployed.length > 0 ? deployed : [{kind: 'add-application' as const, charm: kubernetes ? 'opentelemetry-collector-k8s' : 'opentelemetry-collector', ...(kubernetes ? {trust: true as const} : {})}]
     // A machine collector is a subordinate (no units of its own); on Kubernetes it is a workload of its own, trusted.
     const entries = collectors.map((c) => `\`${c.charm}: {${[`charm: ${c.charm}`, ...(c.base ? [`base: ${c.base}`] : []), ...(kubernetes ? ['scale: 1'] : []), ...(c.trust ? ['trust: true'] : [])].join(', ')}}\``)
@@ -182,6 +186,9 @@ function sensitiveOptionsEdit({at, app, inventory, finding}: EditContext, what: 
   return `${place}declare ${declared.join(', ')} with \`type: secret\` in the charm's config options (users then pass a secret URI, not the ${what})`
 }
 
+/** certificatesFix's text when the requirer's endpoint is not known (helpers/certificate-providers.ts). */
+const UNKNOWN_CERTIFICATES_ENDPOINT = /integrate the endpoint on which (\S+) requests certificates \(interface tls-certificates, not known here: `([^`]+)` lists its relations\) with (\S+?)(?: \((.*)\))?$/
+
 /** The rule's juju commands as bundle edits: the relations, applications and options they change. */
 function fromCommands(context: EditContext): string | undefined {
   const changes = bundleChanges(context.finding.remediation)
@@ -189,6 +196,15 @@ function fromCommands(context: EditContext): string | undefined {
   // An application the same fix adds is named once, by its own edit, not again by each relation to it.
   const added = new Set(changes.flatMap((change) => (change.kind === 'add-application' ? [change.charm] : [])))
   const edits = changes.map((change) => describeChange(change, context, added))
+  // A certificates fix whose requirer endpoint is not known names no relation to add: say which one to find.
+  const unknownEndpoint = UNKNOWN_CERTIFICATES_ENDPOINT.exec(context.finding.remediation)
+  if (unknownEndpoint) {
+    const [, requirer, info, provider, notes = ''] = unknownEndpoint
+    const kept = notes.split(/;\s+/).filter((note) => note !== '' && note !== DEPLOY_UNLESS_PRESENT_NOTE)
+    edits.push(
+      `${bundleFile(context)}add \`- [${requirer}:ENDPOINT, ${provider}]\` under relations, ENDPOINT being the endpoint on which ${requirer} requests certificates (interface tls-certificates: \`${info}\` lists its relations)${kept.length > 0 ? ` (${kept.join('; ')})` : ''}`,
+    )
+  }
   // A TLS Secret an ingress charm reads is not part of any bundle.
   if (/create secret tls/.test(context.finding.remediation)) edits.push("and, before deploying, create the kubernetes.io/tls Secret it names in the model's namespace")
   const notes = remediationNotes(context.finding.remediation)

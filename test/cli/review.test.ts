@@ -216,6 +216,25 @@ describe('review says how to change the bundle or the charm, not what to run aft
     )
   })
 
+  it("a certificates relation whose requirer endpoint is not known is still asked for, with how to find the endpoint (the IAM bundle's postgresql-k8s on edge)", async () => {
+    const bundle = join(REPO_ROOT, 'test', 'real-world', 'bundles', 'canonical__iam-bundle__releases__latest__edge__bundle.yaml')
+    const report = await review([bundle])
+    const fix = (report.findings.find((f) => f.rule === 'TLS-DB-PLAINTEXT' && f.target.name === 'postgresql-k8s') as unknown as {remediation: string}).remediation
+    expect(fix).toContain('add `self-signed-certificates: {charm: self-signed-certificates, scale: 1}` under applications')
+    expect(fix).toContain(
+      'add `- [postgresql-k8s:ENDPOINT, self-signed-certificates:certificates]` under relations, ENDPOINT being the endpoint on which postgresql-k8s requests certificates (interface tls-certificates: `juju info postgresql-k8s --channel edge` lists its relations) (postgresql-k8s then accepts only TLS connections',
+    )
+    expect(fix).not.toContain('show-application')
+  })
+
+  it('a bundle no collector can be added to says what comes first (a Charm Store charm on 18.04)', async () => {
+    const bundle = join(REPO_ROOT, 'test', 'real-world', 'bundles', 'juju__juju__tests__suites__expose_ec2__expose_app.sh__assert_export_bundle_output_includes_exposed_endpoints.yaml')
+    const report = await review([bundle])
+    const fix = (report.findings.find((f) => f.rule === 'JUJU-OBSERVABILITY') as unknown as {remediation: string}).remediation
+    expect(fix).toContain('no collector can be added to this bundle as it is: opentelemetry-collector needs Juju 3.6 or later')
+    expect(fix).toContain('ubuntu-lite runs on ubuntu@18.04, which opentelemetry-collector is not built for: a newer base first (base: ubuntu@24.04 in the bundle); then add one')
+  })
+
   it('a machine bundle on focal is given the collector that runs there: grafana-agent, a subordinate, on its base', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hardenctl-review-focal-'))
     const file = join(dir, 'bundle.yaml')

@@ -151,12 +151,16 @@ function cosCommands(model: Model, collector: string, offer: CosOffer): string[]
 /** What the fix says of the offer it consumes when it was not seen in the estate. */
 const UNSEEN_COS_OFFER = `${DOCUMENTED_COS_OFFER.url} is where COS's documentation puts it: use the URL \`juju find-offers --interface prometheus_remote_write\` shows for your COS`
 
-const UBUNTU_SERIES: Record<string, string> = {bionic: '18.04', focal: '20.04', jammy: '22.04', noble: '24.04'}
+const UBUNTU_SERIES: Record<string, string> = {trusty: '14.04', xenial: '16.04', bionic: '18.04', focal: '20.04', jammy: '22.04', noble: '24.04'}
 
-/** `ubuntu@22.04` from a base or a series; a subordinate must run on its principals' base. */
+/**
+ * `ubuntu@22.04` from a base, a series, or the series a Charm Store URL names (`cs:xenial/ceph-mon-6`,
+ * `cs:~user/bionic/app-1`); a subordinate must run on its principals' base.
+ */
 function baseOf(app: Application): string | undefined {
   if (app.base) return `${app.base.name}@${app.base.channel.split('/')[0]}`
-  const version = app.series ? UBUNTU_SERIES[app.series] : undefined
+  const series = app.series ?? /^cs:(?:~[^/]+\/)?([a-z]+)\//.exec(app.charm)?.[1]
+  const version = series ? UBUNTU_SERIES[series] : undefined
   return version ? `ubuntu@${version}` : undefined
 }
 

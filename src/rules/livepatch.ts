@@ -257,8 +257,8 @@ function traefikFix(inventory: Inventory, policy: Policy, model: Model, livepatc
   const m = appModelArg(livepatch)
   const traefik: Application = {model: model.name, controller: model.controller, name: 'traefik-k8s', charm: 'traefik-k8s', options: {}, optionRefs: {}, units: [], refs: {}}
   const fix = certificatesFix(inventory, model, traefik, {publicFacing: true})
-  const certificates = fix?.integrate ? [...fix.provider.setup, fix.integrate] : []
-  const commands = [`juju deploy -m ${m} traefik-k8s --trust`, `juju integrate -m ${m} ${livepatch.name}:ingress traefik-k8s`, ...certificates]
+  // The provider's setup goes first: a `show-application || deploy` guard later in an `&&` chain would deploy after any earlier failure.
+  const commands = [...(fix?.integrate ? fix.provider.setup : []), `juju deploy -m ${m} traefik-k8s --trust`, `juju integrate -m ${m} ${livepatch.name}:ingress traefik-k8s`, ...(fix?.integrate ? [fix.integrate] : [])]
   const allowed = anyGlobMatches(policy.trust.allow, ['traefik-k8s', `${model.name}/traefik-k8s`, `${jujuModelName(model)}/traefik-k8s`])
   const notes = [
     allowed ? 'traefik-k8s needs --trust to manage its Service; trust.allow already allows it' : `traefik-k8s needs --trust to manage its Service: audit it and add "${jujuModelName(model)}/traefik-k8s" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it`,

@@ -275,6 +275,10 @@ describe('steps several fixes share, for the check across one audit', () => {
     expect(sharedStepProblems([{label: 'A', remediation: `${guarded}db ca`}, {label: 'B', remediation: `${guarded}mq ca`}])).toEqual([])
     // The same relation last in both fixes: the second run's error changes nothing. Before a restart: the restart is skipped.
     expect(sharedStepProblems([{label: 'A', remediation: 'juju integrate -m m db ca'}, {label: 'B', remediation: 'juju integrate -m m ca db'}])).toEqual([])
+    // A guard after another command: that command's failure would run the deploy anyway.
+    expect(sharedStepProblems([{label: 'A', remediation: 'juju deploy -m m web && juju show-application -m m ca || juju deploy -m m ca'}])).toEqual([
+      expect.stringContaining('misplaced-guard m ca: the show-application guard follows other commands of its line'),
+    ])
     expect(sharedStepProblems([{label: 'A', remediation: 'juju integrate -m m db ca'}, {label: 'B', remediation: 'juju integrate -m m ca db && juju config -m m db tls=on'}])).toEqual([
       expect.stringContaining('integrate m ca db: in 2 fixes, the second integrate fails'),
     ])

@@ -18,7 +18,8 @@ import {flagValues, jujuCommand, parseJuju} from './juju-syntax.js'
 import type {Segment, Word} from './shell.js'
 
 export interface Step {
-  kind: 'deploy' | 'integrate'
+  /** `misplaced-guard`: a show-application probe after other commands of its `&&` chain. */
+  kind: 'deploy' | 'integrate' | 'misplaced-guard'
   /** The -m value as written, or '' for the current model. */
   model: string
   /** The application deployed, or the two ends of the relation in sorted order. */
@@ -45,6 +46,8 @@ export function stepsOf(remediation: string): Step[] {
         const previous: Segment | undefined = run.segments[index - 1]
         const probe = previous?.separator === '||' ? jujuArguments(previous.words, 'show-application') : undefined
         const guarded = probe !== undefined && probe.positionals[0] === application && probe.model === deployed.model
+        // `a && b && probe || deploy` deploys whenever a or b failed: a guard works only at the head of its line.
+        if (guarded && index - 1 > 0) steps.push({kind: 'misplaced-guard', model: deployed.model, subject: application, guarded, followed, command})
         steps.push({kind: 'deploy', model: deployed.model, subject: application, guarded, followed, command})
         return
       }
@@ -76,6 +79,10 @@ export function sharedStepProblems(fixes: readonly {label: string; remediation: 
   }
   const problems: string[] = []
   for (const [key, uses] of byStep) {
+    if (uses[0]!.step.kind === 'misplaced-guard') {
+      problems.push(`${key}: the show-application guard follows other commands of its line, so their failure runs the deploy anyway (bash reads \`a && probe || deploy\` as \`(a && probe) || deploy\`): ${uses.map(({label}) => label).join(', ')}`)
+      continue
+    }
     if (uses.length < 2) continue
     const failing = uses.filter(({step}) => (step.kind === 'deploy' ? !step.guarded : step.followed))
     if (failing.length === 0) continue

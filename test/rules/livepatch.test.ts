@@ -135,6 +135,15 @@ describe('LIVEPATCH-TLS', () => {
     )
   })
 
+  it('with no provider in the estate, deploys lego first: its show-application guard heads the line', () => {
+    const m = model('lp', {type: 'caas', namespace: 'lp', apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s', exposed: true})]})
+    const [f] = findings(livepatchTls, inventory({models: [m]}))
+    // After `a && b`, `probe || deploy` would deploy whenever a or b failed; at the head it deploys only where lego is missing.
+    expect(f?.remediation).toMatch(
+      /^put Livepatch behind a TLS-terminating ingress: juju show-application -m prod:lp lego \|\| juju deploy -m prod:lp lego && juju deploy -m prod:lp traefik-k8s --trust && juju integrate -m prod:lp livepatch:ingress traefik-k8s && juju integrate -m prod:lp traefik-k8s:certificates lego:certificates {3}# /,
+    )
+  })
+
   it('relates an existing traefik-k8s to a trusted provider, deploying lego first when there is none', () => {
     const m = model('lp', {
       type: 'caas',

@@ -87,6 +87,20 @@ describe('TLS-MISSING-RELATION', () => {
 })
 
 describe('TLS-DB-PLAINTEXT', () => {
+  it("PostgreSQL's latest track is the legacy charm, with no certificates endpoint: no relation is printed, the move to the 14 charm is", () => {
+    for (const channel of ['latest', 'stable', 'latest/stable']) {
+      const m = model('landscape', {apps: [app('postgresql', {charm: 'postgresql', channel}), app('landscape-server')], relations: [relation('landscape-server:db', 'postgresql:db-admin', 'pgsql')]})
+      const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
+      expect(f?.evidence).toMatchObject({certificatesEndpoints: []})
+      expect(f?.remediation).toMatch(/^postgresql cannot obtain a certificate over a relation: its latest track is the legacy reactive charm, which has none; Charmed PostgreSQL 14 serves the same db and db-admin relations/)
+      expect(f?.remediation).toContain('`juju deploy postgresql pg14 --channel 14/stable`')
+      expect(f?.remediation).not.toContain('juju integrate')
+    }
+    // The 14 track takes its certificate over a relation.
+    const m14 = model('landscape', {apps: [app('postgresql', {charm: 'postgresql', channel: '14/stable'})]})
+    expect(findings(tlsDbPlaintext, inventory({models: [m14]}))[0]?.remediation).toContain('juju integrate -m prod:landscape postgresql:certificates')
+  })
+
   const PG_THEN_TLS_ONLY = '   # postgresql then accepts only TLS connections, every pg_hba line of its clients hostssl: check first that every client connects with TLS, or it is cut off'
 const VAULT_FOR_V0 =
   "   # OpenStack's charms request certificates over the retired tls-certificates v0 protocol, which self-signed-certificates and lego do not speak: the classic vault charm (1.8 track) does; initialise and unseal it and give it a root CA (the OpenStack deployment guide's Vault steps) before it issues"

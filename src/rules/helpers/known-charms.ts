@@ -20,6 +20,8 @@ export interface KnownCharm {
   certificateEndpoints?: Endpoints
   /** Where its TLS comes from instead, for a charm with no certificates endpoint of its own. */
   tlsFrom?: string
+  /** For a track whose revisions have no certificates endpoint: the charm that takes one, and how to move to it. */
+  certificatesBy?: {readonly byTrack: Readonly<Record<string, string>>}
   /** The endpoint on which it issues certificates (provides `tls-certificates`), per track where revisions differ. */
   issuesOn?: string | {readonly byTrack: Readonly<Record<string, string>>}
   /**
@@ -42,9 +44,17 @@ export const KNOWN_CHARMS: Readonly<Record<string, KnownCharm>> = {
   // Databases and brokers.
   postgresql: {
     // 16 split the endpoint in two: client-certificates (clients) and peer-certificates (replication).
-    certificateEndpoints: {byTrack: {'14': ['certificates'], '16': ['client-certificates']}},
+    // The latest track is the legacy reactive charm: db, db-admin (pgsql), master, syslog, no certificates
+    // (stub42/postgresql-charm metadata.yaml@030d44b9; Charmed PostgreSQL's "Legacy PostgreSQL charm" page@39812da6).
+    certificateEndpoints: {byTrack: {'14': ['certificates'], '16': ['client-certificates'], latest: []}},
+    certificatesBy: {
+      byTrack: {
+        latest:
+          "its latest track is the legacy reactive charm, which has none; Charmed PostgreSQL 14 serves the same db and db-admin relations and takes a certificates relation: deploy it beside this one (`juju deploy postgresql pg14 --channel 14/stable`), move the data, then relate the clients to it, as Charmed PostgreSQL's legacy-charm page describes (a refresh does not turn one charm into the other)",
+      },
+    },
     tlsRequiredOfClients: POSTGRESQL_HOSTSSL,
-    from: 'canonical/postgresql-operator metadata.yaml (14: certificates; 16: client-certificates, peer-certificates); templates/patroni.yml.j2@00b026d3 (pg_hba `hostssl` once TLS is on)',
+    from: 'canonical/postgresql-operator metadata.yaml (14: certificates; 16: client-certificates, peer-certificates); templates/patroni.yml.j2@00b026d3 (pg_hba `hostssl` once TLS is on); the legacy charm on latest: stub42/postgresql-charm metadata.yaml@030d44b9',
   },
   'postgresql-k8s': {
     certificateEndpoints: {byTrack: {'14': ['certificates']}},
@@ -343,4 +353,11 @@ const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
 /** Why the charm needs `--trust`, when its documentation says it does. */
 export function trustNeededBecause(app: Application): string | undefined {
   return CHARMS_NEEDING_TRUST[charmName(app)]
+}
+
+/** How a charm whose track has no certificates endpoint gets TLS another way, when the table says. */
+export function certificatesInstead(app: Application): string | undefined {
+  const byTrack = knownCharm(app)?.certificatesBy?.byTrack
+  const track = channelTrack(app.channel)
+  return byTrack && track !== undefined ? byTrack[track] : undefined
 }

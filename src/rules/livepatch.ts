@@ -8,7 +8,7 @@ import type {Application, Inventory, Model} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
 import {cite} from './guides.js'
-import {certificatesFix, proxyCertificateFix, describeProvider, withCommands} from './helpers/certificate-providers.js'
+import {certificatesFix, describeProvider, noCertificatesEndpointFix, proxyCertificateFix, withCommands} from './helpers/certificate-providers.js'
 import {appLabel, CHARMS, isCharmIn} from './helpers/charms.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {ingressControllerAdmission} from './helpers/ingress-admission.js'
@@ -358,7 +358,7 @@ export const livepatchDbTls: Rule = {
                     ? withCommands({...fix, integrate: fix.integrate}, [], [], [`once ${pg.name} serves TLS, restart the Livepatch server so it reconnects (the guide: needed when TLS is enabled after relating): ${restart}`])
                     : `${fix.text}; then restart the Livepatch server (the guide: needed when TLS is enabled after relating): ${restart}`,
                 }
-              : {}),
+              : {remediation: noCertificatesEndpointFix(pg)}),
             ...refField(pg.refs.definition),
           })
         }

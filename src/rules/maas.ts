@@ -6,7 +6,7 @@
 import {holdsRealValue, isPlaceholder} from '../inventory/charm-options.js'
 import type {Application, Model} from '../inventory/types.js'
 import {cite} from './guides.js'
-import {certificatesFix, describeProvider} from './helpers/certificate-providers.js'
+import {certificatesFix, describeProvider, noCertificatesEndpointFix} from './helpers/certificate-providers.js'
 import {certificateOptionsServeTls, maasCharmTlsFix} from './helpers/maas-charm-tls.js'
 import {charmName, CHARMS, isCharmIn} from './helpers/charms.js'
 import {policyPortRules, ufwAllows} from './helpers/host-firewall.js'
@@ -178,7 +178,7 @@ export const maasDbTls: Rule = {
             target: appTarget(pg, model),
             message: `${pg.name}, the database of ${region.name}, has no certificates relation: MAAS talks to it without TLS.`,
             evidence: {maasRegion: region.name, postgresql: pg.name, tlsRelations: [], ...(fix ? {provider: describeProvider(fix.provider)} : {})},
-            ...(fix ? {remediation: fix.text} : {}),
+            remediation: fix ? fix.text : noCertificatesEndpointFix(pg),
             ...refField(pg.refs.definition),
           })
         }

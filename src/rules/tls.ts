@@ -5,10 +5,10 @@
 import {isCaKeyOption, isTlsPrivateKeyOption} from '../inventory/charm-options.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {cite} from './guides.js'
-import {certificatesFix, describeProvider, tlsComesFrom, withCommands} from './helpers/certificate-providers.js'
+import {certificatesFix, describeProvider, noCertificatesEndpointFix, tlsComesFrom, withCommands} from './helpers/certificate-providers.js'
 import {charmSubjects, type CharmSubject} from './helpers/charm-subjects.js'
 import {appLabel, charmName, CHARMS, isCharmIn, isDatabaseCharm} from './helpers/charms.js'
-import {certificateEndpoints, certificatesInstead, isSubordinate, metadataCertificateEndpoints} from './helpers/known-charms.js'
+import {certificateEndpoints, isSubordinate, metadataCertificateEndpoints} from './helpers/known-charms.js'
 import {reachability} from './helpers/reachability.js'
 import {describeMine, isSelfSignedRelation, relationsOf, tlsCertificateEndpoints, tlsRelations, type RelationView} from './helpers/relations.js'
 import {sensitiveOptions} from './helpers/sensitive-options.js'
@@ -83,7 +83,7 @@ export const tlsDbPlaintext: Rule = {
           target: appTarget(app, model),
           message: `${appLabel(app)} has no certificates endpoint${instead ? ` (its TLS comes from ${instead})` : ''}: its clients connect without TLS, and no relation can change that.`,
           evidence: {charm: charmName(app), certificatesEndpoints: [], relations},
-          remediation: `${charmName(app)} cannot obtain a certificate over a relation: ${certificatesInstead(app) ?? `plan a move to a charm or revision that takes one (\`juju info ${charmName(app)}\` lists each channel's relations)`}; until then keep it on a network only its clients reach`,
+          remediation: noCertificatesEndpointFix(app),
           ...(app.refs.definition ? {ref: app.refs.definition} : {}),
         })
         continue

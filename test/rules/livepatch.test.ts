@@ -190,6 +190,12 @@ describe('LIVEPATCH-DB-TLS', () => {
     )
   })
 
+  it("a legacy PostgreSQL (the latest track) cannot take a certificate: the fix is the move to Charmed PostgreSQL 14, not the rule's generic relation", () => {
+    const [f] = findings(livepatchDbTls, inventory({models: [livepatchModel({pg: {charm: 'postgresql', channel: 'latest/stable'}})]}))
+    expect(f?.remediation).toMatch(/^postgresql cannot obtain a certificate over a relation: its latest track is the legacy reactive charm/)
+    expect(f?.remediation).not.toMatch(/juju integrate|certificates endpoint \(`certificates` in 14/)
+  })
+
   it('names the provider the model has, and no endpoint it cannot vouch for', () => {
     const m = livepatchModel()
     m.applications.set('certs', {...app('certs', {charm: 'manual-tls-certificates'}), model: 'livepatch', controller: 'prod'})

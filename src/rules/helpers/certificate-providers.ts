@@ -8,7 +8,7 @@ import {type CertificatesProtocol, providerProtocol, requirerProtocol} from './c
 import {charmName, CHARMS, isCharmIn} from './charms.js'
 import {DEPLOY_UNLESS_PRESENT_NOTE, deployUnlessPresent, fixLine} from './fix-line.js'
 import {TLS_CERTIFICATE_INTERFACES} from './interfaces.js'
-import {certificateEndpoints, issuingEndpoint, knownCharm} from './known-charms.js'
+import {certificateEndpoints, certificatesInstead, issuingEndpoint, knownCharm} from './known-charms.js'
 import {relationsOf} from './relations.js'
 import {appModelArg, modelArg} from './targets.js'
 
@@ -321,3 +321,12 @@ function clientsMustUseTls(model: Model, app: Application): string | undefined {
   return `${charmName(app)} ${enforced}: check first that ${check}`
 }
 
+/**
+ * The fix for a database whose charm has no certificates endpoint (certificatesFix gave none): what
+ * takes a certificate instead, from the table where it says, else a charm or revision to find.
+ */
+export function noCertificatesEndpointFix(app: Application): string {
+  const name = charmName(app)
+  const instead = certificatesInstead(app) ?? `plan a move to a charm or revision that takes one (\`juju info ${name}\` lists each channel's relations)`
+  return `${name} cannot obtain a certificate over a relation: ${instead}; until then keep it on a network only its clients reach`
+}

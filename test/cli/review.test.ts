@@ -59,6 +59,24 @@ async function review(args: string[]): Promise<JsonReport> {
   return JSON.parse(result.stdout) as JsonReport
 }
 
+/** Each finding's edit, by `RULE target-name`. */
+const fixesOf = (report: JsonReport): Map<string, string> => new Map(report.findings.map((f) => [`${f.rule} ${f.target.name}`, (f as unknown as {remediation: string}).remediation]))
+
+/** The edit of the first finding of `rule` (for `name`, when given). */
+function fixOf(report: JsonReport, rule: string, name?: string): string {
+  const finding = report.findings.find((f) => f.rule === rule && (name === undefined || f.target.name === name))
+  expect(finding, `a ${rule} finding${name ? ` for ${name}` : ''}`).toBeDefined()
+  return (finding as unknown as {remediation: string}).remediation
+}
+
+/** Reviews a bundle written from `text` into a fresh directory. */
+async function reviewBundleText(text: string, prefix: string): Promise<{file: string; report: JsonReport}> {
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  const file = join(dir, 'bundle.yaml')
+  await writeFile(file, text)
+  return {file, report: await review([file])}
+}
+
 /** `RULE kind/name file:line:column`, the file by its name. */
 const found = (report: JsonReport) =>
   report.findings.map((f) => `${f.rule} ${f.target.kind}/${f.target.name} ${f.location ? `${basename(f.location.file)}:${f.location.line}:${f.location.column}` : '-'}`)
@@ -201,7 +219,7 @@ describe('review says how to change the bundle or the charm, not what to run aft
   it("a real bundle (Charmed Apache Spark): trust the charms need is kept, and the latest track's channel is the user's to choose", async () => {
     const bundle = join(REPO_ROOT, 'test', 'real-world', 'bundles', 'canonical__spark-k8s-bundle__bundle.yaml')
     const report = await review([bundle])
-    const fixes = new Map(report.findings.map((f) => [`${f.rule} ${f.target.name}`, (f as unknown as {remediation: string}).remediation]))
+    const fixes = fixesOf(report)
     expect(fixes.get('JUJU-TRUST kyuubi')).toBe(
       `${bundle}:17: keep \`trust: true\` on applications.kyuubi: kyuubi-k8s needs it (it checks the Spark namespace and service account it is given and reads their Spark settings from the cluster); audit it and list "kyuubi" under trust.allow in hardenctl.yaml`,
     )
@@ -219,7 +237,7 @@ describe('review says how to change the bundle or the charm, not what to run aft
   it("a certificates relation whose requirer endpoint is not known is still asked for, with how to find the endpoint (the IAM bundle's postgresql-k8s on edge)", async () => {
     const bundle = join(REPO_ROOT, 'test', 'real-world', 'bundles', 'canonical__iam-bundle__releases__latest__edge__bundle.yaml')
     const report = await review([bundle])
-    const fix = (report.findings.find((f) => f.rule === 'TLS-DB-PLAINTEXT' && f.target.name === 'postgresql-k8s') as unknown as {remediation: string}).remediation
+    const fix = fixOf(report, 'TLS-DB-PLAINTEXT', 'postgresql-k8s')
     expect(fix).toContain('add `self-signed-certificates: {charm: self-signed-certificates, scale: 1}` under applications')
     expect(fix).toContain(
       'add `- [postgresql-k8s:ENDPOINT, self-signed-certificates:certificates]` under relations, ENDPOINT being the endpoint on which postgresql-k8s requests certificates (interface tls-certificates: `juju info postgresql-k8s --channel edge` lists its relations) (postgresql-k8s then accepts only TLS connections',
@@ -230,24 +248,21 @@ describe('review says how to change the bundle or the charm, not what to run aft
   it('a bundle no collector can be added to says what comes first (a Charm Store charm on 18.04)', async () => {
     const bundle = join(REPO_ROOT, 'test', 'real-world', 'bundles', 'juju__juju__tests__suites__expose_ec2__expose_app.sh__assert_export_bundle_output_includes_exposed_endpoints.yaml')
     const report = await review([bundle])
-    const fix = (report.findings.find((f) => f.rule === 'JUJU-OBSERVABILITY') as unknown as {remediation: string}).remediation
+    const fix = fixOf(report, 'JUJU-OBSERVABILITY')
     expect(fix).toContain('no collector can be added to this bundle as it is: opentelemetry-collector needs Juju 3.6 or later')
     expect(fix).toContain('ubuntu-lite runs on ubuntu@18.04, which opentelemetry-collector is not built for: a newer base first (base: ubuntu@24.04 in the bundle); then add one')
   })
 
   it('a machine bundle on focal is given the collector that runs there: grafana-agent, a subordinate, on its base', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-review-focal-'))
-    const file = join(dir, 'bundle.yaml')
-    await writeFile(file, 'series: focal\napplications:\n  keystone:\n    charm: keystone\n    channel: ussuri/stable\n    num_units: 1\n')
-    const report = await review([file])
-    const fix = (report.findings.find((f) => f.rule === 'JUJU-OBSERVABILITY') as unknown as {remediation: string}).remediation
+    const {report} = await reviewBundleText('series: focal\napplications:\n  keystone:\n    charm: keystone\n    channel: ussuri/stable\n    num_units: 1\n', 'hardenctl-review-focal-')
+    const fix = fixOf(report, 'JUJU-OBSERVABILITY')
     expect(fix).toContain('under applications, `grafana-agent: {charm: grafana-agent, base: ubuntu@20.04}`; under relations, `- [grafana-agent, APP]` for each workload')
   })
 
   it('bundle findings: the file, the line and the key to edit', async () => {
     const report = await review([LIVEPATCH_BUNDLE])
     const file = LIVEPATCH_BUNDLE
-    const fixes = new Map(report.findings.map((f) => [`${f.rule} ${f.target.name}`, (f as unknown as {remediation: string}).remediation]))
+    const fixes = fixesOf(report)
     expect(fixes.get('JUJU-TRUST postgresql')).toBe(
       `${file}:21: keep \`trust: true\` on applications.postgresql: postgresql-k8s needs it (it creates Kubernetes resources for its cluster); audit it and list "canonical-livepatch-onprem/postgresql" under trust.allow in hardenctl.yaml`,
     )
@@ -271,7 +286,7 @@ describe('review says how to change the bundle or the charm, not what to run aft
       const file = join(dir, `${channel.replace('/', '-')}.yaml`)
       await writeFile(file, bundle(channel))
       const report = await review([file])
-      return {file, fix: (report.findings.find((f) => f.rule === 'MAAS-TLS') as unknown as {remediation: string}).remediation}
+      return {file, fix: fixOf(report, 'MAAS-TLS')}
     }
     const six = await fixFor('3.6/stable')
     expect(six.fix).toBe(
@@ -282,11 +297,8 @@ describe('review says how to change the bundle or the charm, not what to run aft
   })
 
   it('a provider added to the bundle keeps the track its deploy pins: vault 1.8 for rabbitmq-server, the only track that speaks its certificates protocol', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-review-rmq-'))
-    const file = join(dir, 'bundle.yaml')
-    await writeFile(file, 'series: jammy\napplications:\n  rabbitmq-server:\n    charm: rabbitmq-server\n    channel: 3.9/stable\n    num_units: 1\n')
-    const report = await review([file])
-    const fix = (report.findings.find((f) => f.rule === 'TLS-DB-PLAINTEXT') as unknown as {remediation: string}).remediation
+    const {file, report} = await reviewBundleText('series: jammy\napplications:\n  rabbitmq-server:\n    charm: rabbitmq-server\n    channel: 3.9/stable\n    num_units: 1\n', 'hardenctl-review-rmq-')
+    const fix = fixOf(report, 'TLS-DB-PLAINTEXT')
     expect(fix).toContain(`${file}:1: add \`vault: {charm: vault, channel: 1.8/stable, num_units: 1}\` under applications; ${file}:1: add \`- [rabbitmq-server:certificates, vault:certificates]\` under relations`)
   })
 
@@ -318,7 +330,7 @@ describe('review says how to change the bundle or the charm, not what to run aft
       ].join('\n'),
     )
     const report = await review([file])
-    const fixes = new Map(report.findings.map((f) => [`${f.rule} ${f.target.name}`, (f as unknown as {remediation: string}).remediation]))
+    const fixes = fixesOf(report)
     expect(fixes.get('JUJU-EXPOSED keystone')).toBe(
       `${file}:7: keep applications.keystone reachable to its clients: remove \`expose: true\` from it and give it, in the bundle or an overlay, applications.keystone.exposed-endpoints: {"": {expose-to-cidrs: [10.0.0.0/8]}} naming the networks they come from (Juju refuses the two together; without either, nothing outside reaches it); list intended exposure under exposure.allow in hardenctl.yaml`,
     )
@@ -331,7 +343,7 @@ describe('review says how to change the bundle or the charm, not what to run aft
   it("keystone's admin-password: left out of the bundle, since keystone makes the password itself (old openstack-base's `admin-password: openstack`)", async () => {
     const file = join(REPO_ROOT, 'test/real-world/bundles/openstack-charmers__openstack-bundles__stable__openstack-base__bundle.yaml')
     const report = await review([file])
-    const fix = (report.findings.find((f) => f.rule === 'JUJU-NO-SECRETS' && f.target.name === 'keystone') as unknown as {remediation: string}).remediation
+    const fix = fixOf(report, 'JUJU-NO-SECRETS', 'keystone')
     expect(fix).toBe(
       `${file}:156: remove admin-password from services.keystone.options: keystone then makes the password itself and keeps it in its leader settings (admin_passwd), which only the model's admins can read`,
     )
@@ -341,7 +353,7 @@ describe('review says how to change the bundle or the charm, not what to run aft
     // canonical/juju-lint's FCE OpenStack template: FCE_TEMPLATE placeholders, vault serving 20 applications.
     const file = join(REPO_ROOT, 'test/real-world/bundles/canonical__juju-lint__tests__resources__fcb-yoga-jammy-bundle.yaml')
     const report = await review([file])
-    const fixes = new Map(report.findings.map((f) => [`${f.rule} ${f.target.name}`, (f as unknown as {remediation: string}).remediation]))
+    const fixes = fixesOf(report)
     expect(fixes.get('JUJU-NO-SECRETS ubuntu-advantage')).toBe(
       `${file}:1055: applications.ubuntu-advantage.options.token holds a placeholder: do not fill it in with credentials here; pass the value at deploy time from a private overlay kept out of version control, or use a charm revision whose option takes a Juju secret (\`type: secret\`)`,
     )

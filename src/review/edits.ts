@@ -9,12 +9,12 @@ import {isCaKeyOption} from '../inventory/charm-options.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {type DataPath, formatPath, type SourceRef} from '../sources/document.js'
 import {charmName, CHARMS, isCharmIn} from '../rules/helpers/charms.js'
+import {DEPLOY_UNLESS_PRESENT_NOTE} from '../rules/helpers/fix-line.js'
 import {knownCharm, trustNeededBecause} from '../rules/helpers/known-charms.js'
 import {generatedCredentials} from '../rules/helpers/generated-credentials.js'
 import {maasCharmTlsEra} from '../rules/helpers/maas-charm-tls.js'
 import {stableChannelFor} from '../rules/helpers/stable-channel.js'
 import {type BundleChange, bundleChanges, remediationNotes} from './command-edits.js'
-import {DEPLOY_UNLESS_PRESENT_NOTE} from '../rules/helpers/fix-line.js'
 
 interface EditContext {
   finding: Finding

@@ -190,7 +190,7 @@ function deployProvider(model: Model, publicCa: boolean, protocol: CertificatesP
       setup: [deployUnlessPresent(m, 'vault', `juju deploy -m ${m} vault --channel 1.8/stable`)],
       serves: 0,
       protocol,
-      note: `OpenStack's charms request certificates over the retired tls-certificates v0 protocol, which self-signed-certificates and lego do not speak: the classic vault charm (1.8 track) does; initialise and unseal it and give it a root CA (the OpenStack deployment guide's Vault steps) before it issues`,
+      note: "OpenStack's charms request certificates over the retired tls-certificates v0 protocol, which self-signed-certificates and lego do not speak: the classic vault charm (1.8 track) does; initialise and unseal it and give it a root CA (the OpenStack deployment guide's Vault steps) before it issues",
     }
   }
   if (publicCa) {
@@ -203,7 +203,7 @@ function deployProvider(model: Model, publicCa: boolean, protocol: CertificatesP
       publicCa: true,
       setup: [deployUnlessPresent(m, 'lego', `juju deploy -m ${m} lego`)],
       serves: 0,
-      note: `configure lego before it can issue: email, plugin and plugin-config-secret-id (see \`juju info lego\`)`,
+      note: 'configure lego before it can issue: email, plugin and plugin-config-secret-id (see `juju info lego`)',
     }
   }
   return {

@@ -19,7 +19,8 @@ export function fixLine(parts: readonly FixParts[]): string {
  * each fix is run on its own, in any order, so the deploy runs only when the application is not
  * there yet. `juju show-application` exits non-zero for an application the model lacks
  * (cmd/juju/application/show.go: a result's error is returned), and `a || b && c` runs `c` after
- * either, so the commands that follow run in both cases.
+ * either, so the commands that follow run in both cases. It must head its line: after `x &&`,
+ * bash would run the deploy whenever x failed.
  */
 export function deployUnlessPresent(modelArg: string, application: string, deploy: string): string {
   return `juju show-application -m ${modelArg} ${application} || ${deploy}`

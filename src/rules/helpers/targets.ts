@@ -81,6 +81,7 @@ export function policyAppName(model: {name: string; unnamed?: true}, app: string
   return `${jujuModelName(model)}/${app}`
 }
 
+/** `policyAppName` for an application of the inventory. */
 export function appPolicyName(app: Application): string {
   return policyAppName({name: app.model, ...(app.modelUnnamed ? {unnamed: true as const} : {})}, app.name)
 }

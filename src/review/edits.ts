@@ -12,6 +12,7 @@ import {charmName, CHARMS, isCharmIn} from '../rules/helpers/charms.js'
 import {DEPLOY_UNLESS_PRESENT_NOTE} from '../rules/helpers/fix-line.js'
 import {knownCharm, trustNeededBecause} from '../rules/helpers/known-charms.js'
 import {generatedCredentials} from '../rules/helpers/generated-credentials.js'
+import {machineCollectorPlan} from '../rules/helpers/machine-collectors.js'
 import {maasCharmTlsEra} from '../rules/helpers/maas-charm-tls.js'
 import {stableChannelFor} from '../rules/helpers/stable-channel.js'
 import {type BundleChange, bundleChanges, remediationNotes} from './command-edits.js'
@@ -76,19 +77,20 @@ const EDITS: Record<string, Edit> = {
     app &&
     `${at}set ${appPath(app)}.options.expose-external to false and reach ${app.name} through an ingress with TLS, or list "${policyName(app)}" and its CIDRs under exposure.allow in hardenctl.yaml`,
 
-  'JUJU-OBSERVABILITY': ({at, model, finding}) => {
-    // The collectors the audit's fix deploys (grafana-agent where opentelemetry-collector cannot run on the bundle's base).
-    const deployed = bundleChanges(finding.remediation).flatMap((change) => (change.kind === 'add-application' ? [change] : []))
-    const kubernetes = model?.type === 'caas'
-    // No collector runs on what the bundle deploys (its base, a Juju 2-only charm source): that comes first.
-    const blocked = /no application here can take a collector yet: (.*?); then deploy the collector/.exec(finding.remediation)?.[1]
-    if (blocked) return `${at}no collector can be added to this bundle as it is: ${blocked.replace(/\(set-application-base ubuntu@24\.04, then new units\)/g, '(base: ubuntu@24.04 in the bundle)')}; then add one (\`opentelemetry-collector: {charm: opentelemetry-collector}\` under applications, related to each workload and to COS's offers under saas)`
-    const collectors = deployed.length > 0 ? deployed : [{kind: 'add-application' as const, charm: kubernetes ? 'opentelemetry-collector-k8s' : 'opentelemetry-collector', ...(kubernetes ? {trust: true as const} : {})}]
-    // A machine collector is a subordinate (no units of its own); on Kubernetes it is a workload of its own, trusted.
-    const entries = collectors.map((c) => `\`${c.charm}: {${[`charm: ${c.charm}`, ...(c.base ? [`base: ${c.base}`] : []), ...(kubernetes ? ['scale: 1'] : []), ...(c.trust ? ['trust: true'] : [])].join(', ')}}\``)
-    const names = collectors.map((c) => c.charm)
-    const trustNote = collectors.some((c) => c.trust) ? ` (${names.find((n) => n.endsWith('-k8s'))} patches its own StatefulSet: audit it and list it under trust.allow in hardenctl.yaml)` : ''
-    return `${at}add ${names.length === 1 ? 'a collector' : 'the collectors'} to the bundle: under applications, ${entries.join(' and ')}${trustNote}; under relations, \`- [${names[0]}, APP]\` for each workload${names.length > 1 ? ' (each to the collector its fix names)' : ''}; and under saas, the COS offers it sends to (e.g. prometheus-receive-remote-write), related to the collector`
+  'JUJU-OBSERVABILITY': ({at, model}) => {
+    const saas = "and under saas, the COS offers it sends to (e.g. prometheus-receive-remote-write), related to the collector"
+    if (model?.type === 'caas') {
+      const collector = 'opentelemetry-collector-k8s'
+      return `${at}add a collector to the bundle: under applications, \`${collector}: {charm: ${collector}, scale: 1, trust: true}\` (it patches its own StatefulSet: audit it and list it under trust.allow in hardenctl.yaml); under relations, \`- [${collector}, APP]\` for each workload; ${saas}`
+    }
+    // The collector the audit's fix chooses (grafana-agent where opentelemetry-collector cannot run on the bundle's base), a subordinate: no units of its own.
+    const plan = model ? machineCollectorPlan(model, 'bundle') : undefined
+    if (plan?.blocked !== undefined) return `${at}no collector can be added to this bundle as it is: ${plan.blocked}; then add one (\`opentelemetry-collector: {charm: opentelemetry-collector}\` under applications, related to each workload and to COS's offers under saas)`
+    const assignments = plan?.assignments ?? []
+    const entries = assignments.length > 0 ? assignments.map(({collector, bases}) => `\`${collector.charm}: {charm: ${collector.charm}${bases.length === 1 ? `, base: ${bases[0]}` : ''}}\``) : ['`opentelemetry-collector: {charm: opentelemetry-collector}`']
+    const names = assignments.length > 0 ? assignments.map(({collector}) => collector.charm) : ['opentelemetry-collector']
+    const notes = plan && plan.notes.length > 0 ? ` (${plan.notes.join('; ')})` : ''
+    return `${at}add ${names.length === 1 ? 'a collector' : 'the collectors'} to the bundle: under applications, ${entries.join(' and ')}${notes}; under relations, \`- [${names[0]}, APP]\` for each workload${names.length > 1 ? ' (each to the collector that runs on its base)' : ''}; ${saas}`
   },
 
   'ACCESS-OFFER': ({at, model, finding}) => {

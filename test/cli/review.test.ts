@@ -230,7 +230,7 @@ describe('review says how to change the bundle or the charm, not what to run aft
     // An application added to a bundle without scale (num_units) gets no unit; the Kubernetes collector needs trust.
     expect(fixes.get('TLS-DB-PLAINTEXT metastore')).toContain('add `self-signed-certificates: {charm: self-signed-certificates, scale: 1}` under applications')
     expect(fixes.get('JUJU-OBSERVABILITY canonical__spark-k8s-bundle__bundle')).toContain(
-      'under applications, `opentelemetry-collector-k8s: {charm: opentelemetry-collector-k8s, scale: 1, trust: true}` (opentelemetry-collector-k8s patches its own StatefulSet: audit it and list it under trust.allow in hardenctl.yaml)',
+      'under applications, `opentelemetry-collector-k8s: {charm: opentelemetry-collector-k8s, scale: 1, trust: true}` (it patches its own StatefulSet: audit it and list it under trust.allow in hardenctl.yaml)',
     )
   })
 
@@ -256,7 +256,8 @@ describe('review says how to change the bundle or the charm, not what to run aft
   it('a machine bundle on focal is given the collector that runs there: grafana-agent, a subordinate, on its base', async () => {
     const {report} = await reviewBundleText('series: focal\napplications:\n  keystone:\n    charm: keystone\n    channel: ussuri/stable\n    num_units: 1\n', 'hardenctl-review-focal-')
     const fix = fixOf(report, 'JUJU-OBSERVABILITY')
-    expect(fix).toContain('under applications, `grafana-agent: {charm: grafana-agent, base: ubuntu@20.04}`; under relations, `- [grafana-agent, APP]` for each workload')
+    expect(fix).toContain('under applications, `grafana-agent: {charm: grafana-agent, base: ubuntu@20.04}` (grafana-agent, not opentelemetry-collector, for every principal: opentelemetry-collector is built for ubuntu@22.04 and ubuntu@24.04 only')
+    expect(fix).toContain('; under relations, `- [grafana-agent, APP]` for each workload')
   })
 
   it('bundle findings: the file, the line and the key to edit', async () => {

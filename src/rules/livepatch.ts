@@ -10,6 +10,7 @@ import type {Policy} from '../policy/schema.js'
 import {cite} from './guides.js'
 import {certificatesFix, describeProvider, noCertificatesEndpointFix, proxyCertificateFix, withCommands} from './helpers/certificate-providers.js'
 import {appLabel, CHARMS, isCharmIn} from './helpers/charms.js'
+import {fixLine} from './helpers/fix-line.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {ingressControllerAdmission} from './helpers/ingress-admission.js'
 import {ingressIsolation} from './helpers/network-policy.js'
@@ -264,7 +265,7 @@ function traefikFix(inventory: Inventory, policy: Policy, model: Model, livepatc
     allowed ? 'traefik-k8s needs --trust to manage its Service; trust.allow already allows it' : `traefik-k8s needs --trust to manage its Service: audit it and add "${jujuModelName(model)}/traefik-k8s" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it`,
     ...(fix?.note ? [fix.note] : []),
   ]
-  return `put Livepatch behind a TLS-terminating ingress: ${commands.join(' && ')}   # ${notes.join('; ')}`
+  return `put Livepatch behind a TLS-terminating ingress: ${fixLine([{commands, notes}])}`
 }
 
 function backingServices(model: Model, livepatch: Application): {app: Application; role: string}[] {

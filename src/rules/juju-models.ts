@@ -163,7 +163,7 @@ function machineCollectorFix(model: Model, offer: CosOffer): string {
     const why = `no application here can take a collector yet: ${plan.blocked}; then deploy the collector`
     if (plan.juju?.juju2) return `juju migrate ${jujuModelName(model)} NEW-CONTROLLER   # a Juju 2 controller cannot be upgraded to Juju 3 in place: bootstrap a Juju 3.6 controller (NEW-CONTROLLER) and run this with the model's current controller selected; ${why}`
     const rebase = plan.unsupported.map((app) => `juju set-application-base -m ${m} ${app.name} ubuntu@24.04`)
-    return `${rebase.join(' && ')}   # ${why}; set-application-base applies to new units: add units on new machines, then remove the old ones`
+    return fixLine([{commands: rebase, notes: [why, 'set-application-base applies to new units: add units on new machines, then remove the old ones']}])
   }
   const commands: string[] = []
   for (const {collector, apps, bases} of plan.assignments) {

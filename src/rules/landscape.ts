@@ -9,6 +9,7 @@ import {cite} from './guides.js'
 import {proxyCertificateFix, withCommands} from './helpers/certificate-providers.js'
 import {appLabel, charmName, CHARMS, isCharmIn} from './helpers/charms.js'
 import {externalPorts} from './helpers/app-ports.js'
+import {fixLine} from './helpers/fix-line.js'
 import {modelsWith} from './helpers/products.js'
 import {range, rangesOverlap, type PortRange} from './helpers/ports.js'
 import {reachability} from './helpers/reachability.js'
@@ -158,7 +159,16 @@ export const landscapeHttpPort: Rule = {
           target: appTarget(app, model),
           message: `${app.name} serves port 80 to the outside (${list(reach.paths)}) although repository mirroring is not in use (landscape.mirroring: false)${fromDefaults ? '; its open ports are not known, so this assumes the default 80/443 frontends' : ''}.`,
           evidence: {ports: http.map((p) => p.text), portsFrom: fromDefaults ? 'charm defaults' : ports.juju ? 'open-ports' : 'services', mirroring: false, paths: reach.paths},
-          remediation: `${servers.filter((server) => server.options.redirect_https !== 'all').map((server) => `juju config -m ${appModelArg(server)} ${server.name} redirect_https=all`).join(' && ')}   # first switch every Landscape client to https (url, ping_url, package_hash_id_url in /etc/landscape/client.conf; ping_url defaults to http), since /ping then redirects too; port 80 stays open on ${app.name} but answers only with a redirect to HTTPS (landscape-server always asks its proxy for the port-80 frontend, and the proxy charm reopens a closed port); landscape-server revisions without the redirect_https option (the 24.04 PPA charm) cannot do this`,
+          remediation: fixLine([
+            {
+              commands: servers.filter((server) => server.options.redirect_https !== 'all').map((server) => `juju config -m ${appModelArg(server)} ${server.name} redirect_https=all`),
+              notes: [
+                'first switch every Landscape client to https (url, ping_url, package_hash_id_url in /etc/landscape/client.conf; ping_url defaults to http), since /ping then redirects too',
+                `port 80 stays open on ${app.name} but answers only with a redirect to HTTPS (landscape-server always asks its proxy for the port-80 frontend, and the proxy charm reopens a closed port)`,
+                'landscape-server revisions without the redirect_https option (the 24.04 PPA charm) cannot do this',
+              ],
+            },
+          ]),
           ...refField(app.refs.definition),
         })
       }

@@ -258,7 +258,6 @@ export function certificatesFix(inventory: Inventory, model: Model, app: Applica
     provider.where === 'to deploy' ? DEPLOY_UNLESS_PRESENT_NOTE : undefined,
   ].filter((n): n is string => n !== undefined)
   const noteText = notes.join('; ')
-  const note = noteText ? `   # ${noteText}` : ''
   if (!endpoint) {
     const info = `juju info ${charmName(app)}${app.channel ? ` --channel ${app.channel}` : ''}`
     const setup = provider.setup.length > 0 ? `run \`${provider.setup.join(' && ')}\`, then ` : ''
@@ -269,7 +268,7 @@ export function certificatesFix(inventory: Inventory, model: Model, app: Applica
     }
   }
   const integrate = `juju integrate -m ${m} ${app.name}:${endpoint} ${providerArg(provider)}`
-  return {text: [...provider.setup, integrate].join(' && ') + note, provider, endpoint, integrate, ...(noteText ? {note: noteText} : {})}
+  return {text: fixLine([{commands: [...provider.setup, integrate], notes}]), provider, endpoint, integrate, ...(noteText ? {note: noteText} : {})}
 }
 
 /** For messages: `vault (in this model)`, `the consumed offer admin/certs.ca`, `lego (to deploy)`. */

@@ -319,7 +319,7 @@ export const jujuBaseNotLts: Rule = {
           target: appTarget(app, model),
           message: `${app.name}: ${verdict.reason}.`,
           evidence: {base: app.base, series: app.series},
-          remediation: `juju set-application-base -m ${appModelArg(app)} ${app.name} ubuntu@24.04   # an LTS base the charm supports (\`juju info ${charmName(app)}\` lists each channel's bases); it applies to new units only: first \`juju refresh -m ${appModelArg(app)} ${app.name}\` for that base's charm, as Juju's CLI reference says, then add units on new machines and remove the old ones`,
+          remediation: jujuMajor(model) >= 4 ? juju4BaseFix(app) : `juju set-application-base -m ${appModelArg(app)} ${app.name} ubuntu@24.04   # an LTS base the charm supports (\`juju info ${charmName(app)}\` lists each channel's bases); it applies to new units only: first \`juju refresh -m ${appModelArg(app)} ${app.name}\` for that base's charm, as Juju's CLI reference says, then add units on new machines and remove the old ones`,
           ref: app.refs.base ?? app.refs.definition,
         })
       }
@@ -338,6 +338,21 @@ export const jujuBaseNotLts: Rule = {
       })
     }
   },
+}
+
+/** The major version of the Juju a model runs, when its inputs say (0 when they do not). */
+function jujuMajor(model: Model): number {
+  return Number(/^(\d+)\./.exec(model.version ?? '')?.[1] ?? 0)
+}
+
+/**
+ * Juju 4 removed the in-place base change: "Base/series commands (juju set-application-base, juju
+ * upgrade-machine / machine-upgrade): In-place base or series switching via these commands is
+ * removed; use charm-defined upgrade flows" (Juju 4.0.0 release notes, 14 Nov 2025).
+ */
+function juju4BaseFix(app: Application): string {
+  const m = appModelArg(app)
+  return `juju info ${charmName(app)}   # this model runs Juju 4, which removed set-application-base and upgrade-machine (Juju 4.0.0 release notes): follow the charm's own upgrade flow to a revision on an LTS base where it has one (\`juju info\` lists each channel's bases), or deploy the charm anew on ubuntu@24.04 beside ${app.name} (\`juju deploy -m ${m} ${charmName(app)} ${app.name}-lts --base ubuntu@24.04\`), move its relations and data there, then remove ${app.name}`
 }
 
 /** Charm options that make a Kubernetes charm create a Service reachable from outside the cluster. */

@@ -202,6 +202,17 @@ describe('JUJU-CHARM-OUTDATED', () => {
 })
 
 describe('JUJU-BASE-NOT-LTS', () => {
+  it('on a Juju 4 model, which has no set-application-base, says to use the charm\'s upgrade flow or a new application on an LTS base', () => {
+    const m = {...model('m', {apps: [app('web', {charm: 'web', base: {name: 'ubuntu', channel: '23.10'}})]}), version: '4.0.15'}
+    const [f] = findings(jujuBaseNotLts, inventory({models: [m]}))
+    expect(f?.remediation).toMatch(/^juju info web {3}# this model runs Juju 4, which removed set-application-base and upgrade-machine/)
+    expect(f?.remediation).toContain('`juju deploy -m prod:m web web-lts --base ubuntu@24.04`')
+    expect(f?.remediation).not.toMatch(/^juju set-application-base/)
+    // On Juju 3 the base still moves in place.
+    const m3 = {...m, version: '3.6.9'}
+    expect(findings(jujuBaseNotLts, inventory({models: [m3]}))[0]?.remediation).toMatch(/^juju set-application-base -m prod:m web ubuntu@24\.04/)
+  })
+
   it('flags interim bases and series on machines and applications', () => {
     const m = model('m', {
       apps: [app('a', {base: {name: 'ubuntu', channel: '23.10/stable'}}), app('b', {series: 'jammy'}), app('c', {series: 'mantic'})],

@@ -5,6 +5,7 @@
  * observed now, not after a series upgrade of every service), else nothing until a newer base.
  */
 import type {Application, Model} from '../../inventory/types.js'
+import {modelJujuVersion} from './juju-version.js'
 import {isSubordinate} from './known-charms.js'
 import {list} from './targets.js'
 
@@ -120,9 +121,9 @@ export function baseOf(app: Application): string | undefined {
 
 /** Why the model's Juju is older than the collector needs, when its inputs show it: the agent version, or Charm Store (`cs:`) charms, which only Juju 2 deploys. */
 function olderJuju(model: Model): {why: string; juju2: boolean} | undefined {
-  const version = model.version?.match(/^(\d+)\.(\d+)/)
+  const version = modelJujuVersion(model)
   if (version) {
-    const [major, minor] = [Number(version[1]), Number(version[2])]
+    const [major, minor] = version
     const [needMajor, needMinor] = OTEL_COLLECTOR.minJuju!
     const older = major < needMajor || (major === needMajor && minor < needMinor)
     return older ? {why: `this model runs Juju ${model.version}`, juju2: major < 3} : undefined

@@ -1,0 +1,7 @@
+import type {Model} from '../../inventory/types.js'
+
+/** The Juju version a model's agents run, as its inputs report it (`3.4.2` → [3, 4]). */
+export function modelJujuVersion(model: Model): readonly [number, number] | undefined {
+  const match = /^(\d+)\.(\d+)/.exec(model.version ?? '')
+  return match ? [Number(match[1]), Number(match[2])] : undefined
+}

@@ -137,6 +137,20 @@ const VAULT_FOR_V0 =
     )
   })
 
+  it('counts no subordinate attached over juju-info as a client (ntp beside postgresql in canonical/jimm’s bundle, however the relation is written)', () => {
+    const m = model('m', {
+      apps: [app('postgresql', {charm: 'postgresql', channel: '14/stable'}), app('juju-jimm'), app('ntp'), app('agent', {charm: 'some-agent'}), app('otel', {charm: 'opentelemetry-collector'})],
+      relations: [
+        relation('juju-jimm', 'postgresql'),
+        relation('ntp', 'postgresql'),
+        relation('agent:juju-info', 'postgresql:juju-info'),
+        relation('otel:cos-agent', 'postgresql:cos-agent'),
+      ],
+    })
+    const [f] = findings(tlsDbPlaintext, inventory({models: [m]}))
+    expect(f?.remediation).toContain('check first that its clients (juju-jimm) connect with TLS')
+  })
+
   it('has no such note for a broker that keeps its plain clients (rabbitmq-server: certificates from a relation turn ssl on, not only)', () => {
     // openstack/charm-rabbitmq-server hooks/rabbitmq_context.py@07ec03b5: CERTS_FROM_RELATION sets ssl_mode 'on', ssl_only False.
     const m = model('m', {apps: [app('rabbitmq-server'), app('nova')], relations: [relation('nova:amqp', 'rabbitmq-server:amqp', 'rabbitmq')]})

@@ -9,7 +9,7 @@ import {charmName, CHARMS, isCharmIn} from './charms.js'
 import {DEPLOY_UNLESS_PRESENT_NOTE, deployUnlessPresent, fixLine} from './fix-line.js'
 import {TLS_CERTIFICATE_INTERFACES} from './interfaces.js'
 import {certificateEndpoints, certificatesInstead, issuingEndpoint, knownCharm} from './known-charms.js'
-import {relationsOf} from './relations.js'
+import {type RelationView, relationsOf} from './relations.js'
 import {appModelArg, modelArg} from './targets.js'
 
 export interface CertificateProvider {
@@ -306,7 +306,17 @@ export function proxyCertificateFix(inventory: Inventory, model: Model, proxy: A
  * backups, replication, and a router's or pooler's `backend-database` (mysql-router-k8s,
  * pgbouncer-k8s), which is the cluster it connects to.
  */
-const NOT_CLIENT_ENDPOINTS = /^(certificates|client-certificates|peer-certificates|metrics-endpoint|grafana-dashboard|logging|cos-agent|s3-parameters|replication|replication-offer|async-primary|async-replica|tracing|backend-database)$/
+const NOT_CLIENT_ENDPOINTS = /^(certificates|client-certificates|peer-certificates|metrics-endpoint|grafana-dashboard|logging|cos-agent|s3-parameters|replication|replication-offer|async-primary|async-replica|tracing|backend-database|juju-info)$/
+
+/**
+ * Whether a related application connects to this one as its client. A subordinate attached over
+ * juju-info (either side may name the endpoint; a bundle's `[ntp, postgresql]` names neither) runs
+ * beside it and is no client.
+ */
+function isClientRelation(view: RelationView): boolean {
+  if (NOT_CLIENT_ENDPOINTS.test(view.mine.endpoint ?? '') || view.other?.endpoint === 'juju-info' || view.interface === 'juju-info') return false
+  return !(view.otherApp && knownCharm(view.otherApp)?.attachesOnly)
+}
 
 /**
  * For a charm that refuses clients without TLS once it has a certificate: which of its related
@@ -315,7 +325,7 @@ const NOT_CLIENT_ENDPOINTS = /^(certificates|client-certificates|peer-certificat
 function clientsMustUseTls(model: Model, app: Application): string | undefined {
   const enforced = knownCharm(app)?.tlsRequiredOfClients
   if (!enforced) return undefined
-  const clients = [...new Set(relationsOf(model, app).filter((view) => !NOT_CLIENT_ENDPOINTS.test(view.mine.endpoint ?? '')).map((view) => view.other?.application).filter((name): name is string => name !== undefined))].sort()
+  const clients = [...new Set(relationsOf(model, app).filter(isClientRelation).map((view) => view.other?.application).filter((name): name is string => name !== undefined))].sort()
   const check = clients.length > 0 ? `its clients (${clients.join(', ')}) connect with TLS, or they are cut off` : 'every client connects with TLS, or it is cut off'
   return `${charmName(app)} ${enforced}: check first that ${check}`
 }

@@ -16,6 +16,11 @@ type Endpoints = readonly string[] | {readonly byTrack: Readonly<Record<string, 
 export interface KnownCharm {
   /** Deployed as a subordinate of another application (`subordinate: true`). */
   subordinate?: true
+  /**
+   * A subordinate that only attaches to its principal (juju-info, cos-agent, ha: container-scoped),
+   * never a client of the services it sits beside; unlike mysql-router, a subordinate that is one.
+   */
+  attachesOnly?: true
   /** Endpoints on which it requests a certificate to serve TLS; `[]`: it has none. */
   certificateEndpoints?: Endpoints
   /** Where its TLS comes from instead, for a charm with no certificates endpoint of its own. */
@@ -110,10 +115,12 @@ export const KNOWN_CHARMS: Readonly<Record<string, KnownCharm>> = {
   easyrsa: {issuesOn: 'client', from: 'charmed-kubernetes/layer-easyrsa src/metadata.yaml'},
 
   // Subordinates.
-  'opentelemetry-collector': {subordinate: true, from: 'canonical/opentelemetry-collector-operator charmcraft.yaml'},
-  'grafana-agent': {subordinate: true, from: 'canonical/grafana-agent-operator'},
-  'landscape-client': {subordinate: true, from: 'canonical/landscape-client-charm metadata.yaml'},
-  hacluster: {subordinate: true, from: 'openstack/charm-hacluster'},
+  'opentelemetry-collector': {subordinate: true, attachesOnly: true, from: 'canonical/opentelemetry-collector-operator charmcraft.yaml'},
+  'grafana-agent': {subordinate: true, attachesOnly: true, from: 'canonical/grafana-agent-operator'},
+  'landscape-client': {subordinate: true, attachesOnly: true, from: 'canonical/landscape-client-charm metadata.yaml'},
+  hacluster: {subordinate: true, attachesOnly: true, from: 'openstack/charm-hacluster'},
+  // requires juju-info (container) and master (interface ntp, only ntpmaster provides it); peers ntp-peers.
+  ntp: {subordinate: true, attachesOnly: true, from: 'the ntp charm metadata.yaml (lampkicking/charm-ntp@1a3b6fbb)'},
 }
 
 export function knownCharm(app: Application | string): KnownCharm | undefined {

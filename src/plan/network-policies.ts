@@ -374,7 +374,10 @@ function unseenConsumerRules(
     candidate.consumed.filter((consumed) => parseOfferUrl(consumed.url)?.model === model.name && parseOfferUrl(consumed.url)?.offer === offer.name)
   for (const offer of model.offers) {
     let unseen: string | undefined
-    if (offer.connections !== undefined) {
+    // A connection list shorter than the status's count is incomplete (a Juju 4 controller may list
+    // none): the count decides then, or consumers in models not read would be cut.
+    const listed = offer.connections !== undefined && (offer.connectedCount === undefined || offer.connections.length >= offer.connectedCount)
+    if (listed && offer.connections !== undefined) {
       // `juju offers` names each connection's model.
       const unseenModels = [...new Set(offer.connections.map((connection) => connection.sourceModel).filter((uuid): uuid is string => uuid !== undefined && !seen.has(uuid)))]
       // Consuming models read from `juju status` alone carry no UUID: they may be the ones connected.

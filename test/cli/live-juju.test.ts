@@ -125,6 +125,27 @@ describe('live Juju audit', () => {
     expect(controller.calls.find((call) => call.request === 'ListModelSummaries')?.version).toBe(9)
   })
 
+  it('audits a Juju 4 controller (models qualified, not owned; offers filtered by model-qualifier) to the same findings as Juju 3.6', async () => {
+    const juju36 = await auditJson((await estateWith()).env)
+    expect(juju36.code, juju36.stderr).toBe(0)
+    const {controller, env} = await estateWith({estate: {...corpusEstate(), jujuVersion: '4.0'}})
+    const result = await auditJson(env)
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).not.toMatch(/cannot read|unexpected answer/)
+    expect(controller.calls.find((call) => call.request === 'ListModelSummaries')?.version).toBe(11)
+    const offers = controller.calls.find((call) => call.request === 'ListApplicationOffers')
+    expect(offers?.version).toBe(6)
+    expect((offers?.params as {filters: Record<string, string>[]}).filters).toContainEqual(expect.objectContaining({'model-name': 'clite-cmr', 'model-qualifier': 'admin'}))
+    const findings = (run: {stdout: string}) => essence((JSON.parse(run.stdout) as {findings: Finding[]}).findings)
+    expect(findings(result)).toEqual(findings(juju36))
+
+    const out = join(home, 'snapshot-juju4')
+    const snapshot = await runCli(['snapshot', '--out', out], {env})
+    expect(snapshot.code, snapshot.stderr).toBe(0)
+    const showModel = JSON.parse(await readFile(join(out, 'juju/prod/models/clite/show-model.json'), 'utf8')) as Record<string, {name: string; owner?: string}>
+    expect(showModel.clite).toMatchObject({name: 'admin/clite', owner: 'admin'})
+  })
+
   it('--model limits the audit to the named models', async () => {
     const {controller, env} = await estateWith()
     const result = await auditJson(env, ['--model', 'foo-machine'])

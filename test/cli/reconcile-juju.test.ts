@@ -162,6 +162,18 @@ describe('reconcile: Juju access, command blocks and exposure', () => {
     expect(second.stdout).not.toContain('[applied]')
   })
 
+  it('makes the same writes on a Juju 4 controller (models qualified, offers by model-qualifier), and a second run none', async () => {
+    const run = await setup({estate: {...todaysEstate(), jujuVersion: '4.0'}})
+    const first = await reconcile(run)
+    expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0)
+    expect(writes(run.controller.calls)).toEqual(EXPECTED_WRITES)
+    expect(run.controller.calls.find((call) => call.request === 'ModifyOfferAccess')?.version).toBe(6)
+    const again = await restart(run)
+    const second = await reconcile(again)
+    expect(second.code, `${second.stdout}\n${second.stderr}`).toBe(0)
+    expect(writes(again.controller.calls)).toEqual([])
+  })
+
   it('refuses to touch its own login, the controller admin and disabled users, and says why', async () => {
     const estate = todaysEstate()
     estate.users.push({name: 'ops', password: 'ops-secret-password', access: 'superuser', lastConnection: new Date().toISOString()})

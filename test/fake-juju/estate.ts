@@ -71,7 +71,7 @@ export interface FakeModel {
 export interface FakeEstate {
   controllerName: string
   controllerUuid: string
-  jujuVersion: '3.1' | '3.6'
+  jujuVersion: '3.1' | '3.6' | '4.0'
   users: FakeUser[]
   models: FakeModel[]
   controllerConfig: Record<string, unknown>

@@ -394,6 +394,54 @@ describe.each(['3.1', '3.6'] as const)('fake Juju %s controller', (version) => {
   })
 })
 
+describe('fake Juju 4.0 controller', () => {
+  // What changed for hardenctl's calls since 3.6: ModelManager v11 and ApplicationOffers v6 qualify a
+  // model instead of naming its owner (juju/juju rpc/params/model.go@80c1f484, crossmodel.go@beb1285e),
+  // and the AllWatcher is gone (the 4.0.0 release notes; controller.go's WatchAllModels is NotImplemented).
+  let controller: FakeController
+  let estate: FakeEstate
+  let conn: Connection
+  let logout: () => void
+  beforeAll(async () => {
+    estate = estateFor('4.0')
+    controller = await startFakeController(estate)
+    ;({conn, logout} = await login(controllerUrl(controller), controller, 'admin', 'admin-secret-password'))
+  })
+  afterAll(async () => {
+    logout()
+    await controller.close()
+  })
+
+  it('serves the newest versions jujulib knows, and no AllModelWatcher', () => {
+    expect(conn.info.serverVersion).toBe('4.0.10')
+    expect(facadeVersion(conn, 'modelManager')).toBe(11)
+    expect(facadeVersion(conn, 'controller')).toBe(13)
+    expect(facadeVersion(conn, 'applicationOffers')).toBe(6)
+    expect(conn.facades.allModelWatcher).toBeUndefined()
+  })
+
+  it('qualifies models instead of naming their owner', async () => {
+    const summaries = await call<{results: {result: Record<string, unknown>}[]}>(conn, 'modelManager', 'listModelSummaries', {'user-tag': 'user-admin', all: true})
+    expect(summaries.results[0]?.result).toMatchObject({name: 'clite', qualifier: 'admin'})
+    expect(summaries.results[0]?.result).not.toHaveProperty('owner-tag')
+    const info = await call<{results: {result: Record<string, unknown>}[]}>(conn, 'modelManager', 'modelInfo', {entities: [{tag: `model-${model(estate, 'clite').uuid}`}]})
+    expect(info.results[0]?.result).toMatchObject({name: 'clite', qualifier: 'admin'})
+    expect(info.results[0]?.result).not.toHaveProperty('owner-tag')
+  })
+
+  it('filters offers by model-qualifier (owner-name ignored), and lists no connections', async () => {
+    const byQualifier = await call<{results: Record<string, unknown>[]}>(conn, 'applicationOffers', 'listApplicationOffers', {filters: [{'model-name': 'clite-cmr', 'model-qualifier': 'admin'}]})
+    expect(byQualifier.results[0]).toMatchObject({'offer-url': 'admin/clite-cmr.alertmanager', connections: []})
+    await expect(
+      call(conn, 'applicationOffers', 'listApplicationOffers', {filters: [{'model-name': 'clite-cmr', 'owner-name': 'bob', 'model-qualifier': 'alice'}]}),
+    ).rejects.toThrow('model "alice/clite-cmr" not found')
+  })
+
+  it('answers WatchAllModels with not implemented', async () => {
+    await expect(call(conn, 'controller', 'watchAllModels')).rejects.toThrow('WatchAllModels not implemented')
+  })
+})
+
 describe('fake Juju faults', () => {
   const pki = generateTestPki()
   let controller: FakeController | undefined

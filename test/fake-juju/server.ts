@@ -67,7 +67,7 @@ export interface FakeController {
   changeEstate(change: (estate: FakeEstate) => void): void
 }
 
-const SERVER_VERSION: Record<FakeEstate['jujuVersion'], string> = {'3.1': '3.1.8', '3.6': '3.6.1'}
+const SERVER_VERSION: Record<FakeEstate['jujuVersion'], string> = {'3.1': '3.1.8', '3.6': '3.6.1', '4.0': '4.0.10'}
 
 // The facades a 3.x controller registers, with the versions it serves.
 const FACADES_31: Record<string, number[]> = {
@@ -103,7 +103,17 @@ const FACADES_36: Record<string, number[]> = {
   Secrets: [1, 2], SecretsManager: [1, 2], Uniter: [19], UserSecretsDrain: [1], UserSecretsManager: [1],
 }
 
-const FACADES: Record<FakeEstate['jujuVersion'], Record<string, number[]>> = {'3.1': FACADES_31, '3.6': FACADES_36}
+// Juju 4.0 removed the AllWatcher (AllModelWatcher and AllWatcher are no longer registered; its release
+// notes), and serves the facades hardenctl calls at these versions (the 4.0 line's register.go files in
+// juju/juju, e.g. apiserver/facades/client/modelmanager: v10 the legacy owner-tag shape, v11 the qualifier;
+// applicationoffers v5/v6; controller v12/v13). The set of a given 4.0.x release may differ by a version.
+const {AllModelWatcher: _allModelWatcher, AllWatcher: _allWatcher, ...FACADES_36_WATCHERLESS} = FACADES_36
+const FACADES_40: Record<string, number[]> = {
+  ...FACADES_36_WATCHERLESS,
+  Application: [19, 20, 21, 22], ApplicationOffers: [5, 6], Controller: [12, 13], ModelManager: [10, 11],
+}
+
+const FACADES: Record<FakeEstate['jujuVersion'], Record<string, number[]>> = {'3.1': FACADES_31, '3.6': FACADES_36, '4.0': FACADES_40}
 
 // apiserver/restrict_controller.go: what a controller-only (/api) login may use; a model login
 // may use everything else.
@@ -347,7 +357,13 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     }
   }
 
-  function listModelSummaries(session: Session, params: Json): Json {
+  /** Juju 3 (ModelManager up to v10) names a model's owner; v11 (Juju 4) a qualifier instead. */
+  function qualify(entry: Json, model: FakeModel, version: number): void {
+    if (version >= 11) entry.qualifier = model.owner
+    else entry['owner-tag'] = `user-${model.owner}`
+  }
+
+  function listModelSummaries(session: Session, params: Json, _id: string, version: number): Json {
     const target = tagId(params['user-tag'], 'user') ?? ''
     if (target !== session.user?.name && !isSuperuser(session)) throw permissionDenied()
     const targetUser = userByName(target)
@@ -365,7 +381,6 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
           'provider-type': providerType(model),
           'cloud-tag': `cloud-${model.cloud}`,
           'cloud-credential-tag': cloudCredentialTag(model),
-          'owner-tag': `user-${model.owner}`,
           life: 'alive',
           status: modelStatus(model),
           'user-access': access?.access ?? '',
@@ -375,12 +390,13 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
           'agent-version': model.agentVersion,
         }
         if (model.region) summary['cloud-region'] = model.region
+        qualify(summary, model, version)
         return {result: summary}
       }),
     }
   }
 
-  function modelInfo(session: Session, params: Json): Json {
+  function modelInfo(session: Session, params: Json, _id: string, version: number): Json {
     const entities = Array.isArray(params.entities) ? params.entities : []
     return {
       results: entities.map((entity) => {
@@ -412,7 +428,6 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
           'cloud-tag': `cloud-${model.cloud}`,
           'cloud-credential-tag': cloudCredentialTag(model),
           'cloud-credential-validity': true,
-          'owner-tag': `user-${model.owner}`,
           life: 'alive',
           status: modelStatus(model),
           users,
@@ -432,6 +447,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
           'supported-features': [{name: 'juju', description: 'the version of Juju used by the model', version: model.agentVersion}],
         }
         if (model.region) info['cloud-region'] = model.region
+        qualify(info, model, version)
         return {result: info}
       }),
     }
@@ -489,7 +505,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     }
   }
 
-  function listApplicationOffers(session: Session, params: Json): Json {
+  function listApplicationOffers(session: Session, params: Json, _id: string, version: number): Json {
     // params.OfferFilters has no json tag ("Filters"); Go decodes either spelling.
     const filters = (Array.isArray(params.Filters) ? params.Filters : Array.isArray(params.filters) ? params.filters : []).map(rec)
     if (filters.length === 0) throw new RpcError('at least one offer filter is required')
@@ -497,7 +513,8 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     for (const filter of filters) {
       const modelName = str(filter['model-name'])
       if (!modelName) throw new RpcError('application offer filter must specify a model name')
-      const owner = str(filter['owner-name']) || (session.user?.name ?? '')
+      // v6 (Juju 4) reads model-qualifier and ignores owner-name; an empty one is the caller's (applicationoffers.go).
+      const owner = str(filter[version >= 6 ? 'model-qualifier' : 'owner-name']) || (session.user?.name ?? '')
       const model = estate.models.find((m) => m.name === modelName && m.owner === owner)
       if (!model) throw new RpcError(`model "${owner}/${modelName}" not found`, 'not found')
       for (const [offerName, raw] of Object.entries(rec(model.status.offers))) {
@@ -523,7 +540,8 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
           users: (admin ? offerUsers : mine).map((u) => ({user: u.user, 'display-name': userByName(u.user)?.displayName ?? '', access: u.access})),
           'application-name': str(offer.application),
           'charm-url': str(offer.charm),
-          connections: offerConnections(model, offerName),
+          // The 4.0 line's ListApplicationOffers fills no connections ("TODO (cmr) Add offer connections").
+          connections: version >= 6 ? [] : offerConnections(model, offerName),
         })
       }
     }
@@ -992,10 +1010,12 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     }
   }
 
-  const handlers: Record<string, (session: Session, params: Json, id: string) => Json | Promise<Json>> = {
+  const handlers: Record<string, (session: Session, params: Json, id: string, version: number) => Json | Promise<Json>> = {
     // Controller.WatchAllModels needs superuser (apiserver/facades/client/controller).
     'Controller.WatchAllModels': (session) => {
       if (!isSuperuser(session)) throw permissionDenied()
+      // Juju 4.0 keeps the method but answers errors.NotImplementedf("WatchAllModels") (controller.go).
+      if (estate.jujuVersion === '4.0') throw new RpcError('WatchAllModels not implemented', 'not implemented')
       return {'watcher-id': allModelWatchers.start()}
     },
     // The watcher's id travels in the request's "id" field, not in its params.
@@ -1077,7 +1097,7 @@ export async function startFakeController(estate: FakeEstate, options: FakeContr
     }
     const handler = handlers[`${type}.${request}`]
     if (!handler) throw notImplemented(type, version, request)
-    return handler(session, params, id)
+    return handler(session, params, id, version)
   }
 
   const faultMatches = (fault: {request: string; model?: string}, request: string, session: Session) =>

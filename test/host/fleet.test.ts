@@ -42,8 +42,8 @@ afterAll(async () => {
 })
 
 let counter = 0
-async function fleet(user = 'admin', password = 'admin-secret-password') {
-  const estate = corpusEstate()
+async function fleet(user = 'admin', password = 'admin-secret-password', jujuVersion: '3.6' | '4.0' = '3.6') {
+  const estate = {...corpusEstate(), jujuVersion}
   const model = estate.models.find((m) => m.name === 'foo-machine')!
   model.hostRoots = {'0': region.dir, '1': plain.dir}
   const controller = await startFakeController(estate)
@@ -86,6 +86,16 @@ describe('hardenctl host --juju-model', () => {
     expect(params.timeout).toBe(300_000_000_000)
     expect(controller.calls.some((c) => c.type === 'Action' && c.request === 'Actions')).toBe(true)
     for (const secret of Object.values(SECRETS)) expect(result.stdout).not.toContain(secret)
+  })
+
+  it('finds the model on a Juju 4 controller, by name or qualifier/name', async () => {
+    const {controller, env} = await fleet('admin', 'admin-secret-password', '4.0')
+    for (const name of ['foo-machine', 'admin/foo-machine']) {
+      const result = await runCli(['host', '--juju-model', name, '--machine', '1', '--format', 'json'], {env})
+      expect(result.code, result.stderr).toBe(0)
+      expect(JSON.parse(result.stdout).metadata.hosts).toEqual([`prod:${name} machine 1`])
+    }
+    expect(controller.calls.find((c) => c.request === 'ListModelSummaries')?.version).toBe(11)
   })
 
   it('--machine narrows the machines; an unknown machine is a usage error', async () => {

@@ -256,6 +256,20 @@ describe("an offer whose consumers `juju status` only counts (total-connected-co
     await rm(dir, {recursive: true, force: true})
   })
 
+  it('an offers listing that names fewer connections than the status counts does not outvote the count', async () => {
+    // A Juju 4 controller's ListApplicationOffers may fill no connections (juju/juju applicationoffers.go@ee603fa9:
+    // "TODO (cmr) Add offer connections"), while its status still counts them.
+    const dir = await estate(['clite'])
+    await writeFile(
+      join(dir, 'juju/mk8scloud/models/clite/offers.json'),
+      JSON.stringify({alertmanager: {application: 'alertmanager', store: 'mk8scloud', 'offer-url': 'admin/clite.alertmanager', endpoints: {ingress: {interface: 'ingress', role: 'requirer'}}, connections: []}}),
+    )
+    const {inventory} = await loadInventory({from: [dir]})
+    expect(inventory.models.get('mk8scloud/clite')?.offers.find((offer) => offer.name === 'alertmanager')).toMatchObject({connections: [], connectedCount: 1})
+    expect(alertmanagerOf(desiredNetworkPolicies(inventory, defaultPolicy())).spec.ingress).toContainEqual(everyNamespace)
+    await rm(dir, {recursive: true, force: true})
+  })
+
   it('with the consuming model read, its relation accounts for the connection: no every-namespace rule', async () => {
     const dir = await estate(['clite', 'foo'])
     const {inventory} = await loadInventory({from: [dir]})

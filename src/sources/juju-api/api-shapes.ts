@@ -149,7 +149,11 @@ export type ApiApplication = z.infer<typeof application>
 
 const errorResult = z.looseObject({message: z.string(), code: z.string().optional()})
 
-const modelSummary = z.looseObject({name: z.string(), uuid: z.string(), type: z.string().optional(), 'owner-tag': z.string()})
+// Juju 3 qualifies a model's name by its owner (`owner-tag`: user-admin); Juju 4's ModelManager v11
+// by a `qualifier` instead ("Qualifier disambiguates the model name", juju/juju rpc/params/model.go@80c1f484).
+const modelSummary = z
+  .looseObject({name: z.string(), uuid: z.string(), type: z.string().optional(), 'owner-tag': z.string().optional(), qualifier: z.string().optional()})
+  .refine((summary) => summary['owner-tag'] !== undefined || summary.qualifier !== undefined, {message: 'expected owner-tag (Juju 3) or qualifier (Juju 4)', path: ['owner-tag']})
 export const modelSummariesSchema = z.looseObject({
   results: z.array(z.looseObject({result: modelSummary.nullable().optional(), error: errorResult.nullable().optional()})).nullable().optional(),
 })
@@ -160,6 +164,7 @@ const modelInfo = z.looseObject({
   uuid: z.string(),
   type: z.string().optional(),
   'owner-tag': z.string().optional(),
+  qualifier: z.string().optional(),
   'cloud-tag': z.string().optional(),
   'cloud-region': z.string().optional(),
   'cloud-credential-tag': z.string().optional(),
@@ -226,6 +231,16 @@ export const blockResultsSchema = z.looseObject({
 
 export const stringResultSchema = z.looseObject({result: z.string().optional(), error: errorResult.nullable().optional()})
 export const controllerConfigSchema = z.looseObject({config: z.record(z.string(), z.unknown()).nullable().optional()})
+
+/**
+ * What qualifies a model's name (`QUALIFIER/NAME`, as `juju models` shows it): Juju 4's qualifier,
+ * else Juju 3's owner (`owner-tag` without its `user-`).
+ */
+export function modelQualifier(model: {'owner-tag'?: string | undefined; qualifier?: string | undefined}): string | undefined {
+  if (model.qualifier !== undefined) return model.qualifier
+  const tag = model['owner-tag']
+  return tag?.startsWith('user-') ? tag.slice('user-'.length) : tag
+}
 
 /** Checks an API answer; a controller that answers in another shape cannot be audited. */
 export function checkAnswer<T extends z.ZodType>(schema: T, data: unknown, where: string, call: string): z.infer<T> {

@@ -5,7 +5,7 @@
  * outputs. Field names follow juju/juju `cmd/juju/status/formatter.go` and friends; times stay
  * RFC 3339 (the CLI's "2 hours ago" loses precision, and the readers accept both).
  */
-import type {ApiApplication, ApiFullStatus, ApiMachine, ApiModelInfo, ApiOffer, ApiUnit, ApiUserInfo} from './api-shapes.js'
+import {type ApiApplication, type ApiFullStatus, type ApiMachine, type ApiModelInfo, type ApiOffer, type ApiUnit, type ApiUserInfo, modelQualifier} from './api-shapes.js'
 
 type Json = Record<string, unknown>
 
@@ -189,7 +189,8 @@ function machineDocument(machine: ApiMachine): Json {
 
 /** `juju show-model --format=json`. */
 export function showModelDocument(info: ApiModelInfo, controller: string): Json {
-  const owner = untag(info['owner-tag'], 'user')
+  // Juju 4 qualifies a model by a qualifier where Juju 3 named its owner; `juju show-model` keeps both under owner.
+  const owner = modelQualifier(info)
   const users: Json = {}
   for (const user of info.users ?? []) {
     users[user.user] = omitEmpty({'display-name': user['display-name'], access: user.access, 'last-connection': user['last-connection'] ?? 'never connected'})

@@ -11,7 +11,8 @@
  * over one unbroken watch), which src/reconcile/unchanged-models.ts uses to skip reading models
  * again in passes that changes brought. While a controller cannot be watched, its changes are seen
  * at each --interval, as before; the watch retries with backoff and, once back, starts a pass if
- * something changed while it was down.
+ * something changed while it was down. A Juju 4 controller has no AllWatcher: its models are read
+ * at each --interval, every pass (nothing vouches for a model being unchanged).
  */
 import {z} from 'zod'
 
@@ -126,6 +127,12 @@ async function followController(target: ControllerTarget, options: JujuWatchOpti
       const message = (error instanceof Error ? error.message : String(error)).replace(`juju ${where}: `, '')
       if (error instanceof JujuCallError && /permission denied|unauthorized/i.test(message)) {
         options.onProblem(`juju ${where}: cannot watch its models (${message}; Controller.WatchAllModels needs superuser): their changes are seen at each --interval only`)
+        return
+      }
+      // Juju 4.0 removed the AllWatcher (its release notes): WatchAllModels answers "not implemented"
+      // and no AllModelWatcher facade is offered. Retrying cannot help.
+      if (error instanceof JujuCallError && /not implemented|offers no allModelWatcher/i.test(message)) {
+        options.onProblem(`juju ${where}: cannot watch its models (${message}; Juju 4 has no AllWatcher): their changes are seen at each --interval only`)
         return
       }
       if (!failing) options.onProblem(`juju ${where}: cannot watch its models: ${message}; retrying (meanwhile their changes are seen at each --interval)`)

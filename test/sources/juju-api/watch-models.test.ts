@@ -39,8 +39,8 @@ describe('watching the models of a controller', () => {
     for (const stop of stops.splice(0)) await stop()
   })
 
-  async function start(options: FakeControllerOptions = {}, user = 'admin', extraUsers = true) {
-    const estate = await livepatchJujuEstate(PASSWORD)
+  async function start(options: FakeControllerOptions = {}, user = 'admin', extraUsers = true, jujuVersion: '3.6' | '4.0' = '3.6') {
+    const estate = {...(await livepatchJujuEstate(PASSWORD)), jujuVersion}
     if (extraUsers) estate.users.push({name: 'auditor', password: PASSWORD, access: 'login'})
     const controller = await startFakeController(estate, options)
     const target: ControllerTarget = {name: 'prod', endpoints: [`${controller.host}:${controller.port}`], caCert: controller.caCert, user, password: PASSWORD} as ControllerTarget
@@ -84,6 +84,16 @@ describe('watching the models of a controller', () => {
     expect(problems).toEqual([
       'juju controller prod: cannot watch its models (permission denied; Controller.WatchAllModels needs superuser): their changes are seen at each --interval only',
     ])
+  })
+
+  it('a Juju 4 controller (no AllWatcher) is said once, not retried, and vouches for no model', async () => {
+    const {controller, problems, watch} = await start({}, 'admin', true, '4.0')
+    await watch.stopped
+    expect(problems).toEqual([
+      'juju controller prod: cannot watch its models (WatchAllModels not implemented; Juju 4 has no AllWatcher): their changes are seen at each --interval only',
+    ])
+    expect(controller.calls.filter((call) => call.request === 'WatchAllModels')).toHaveLength(1)
+    expect(watch.modelVersion('prod', controller.estate.models[0]!.uuid)).toBeUndefined()
   })
 
   it('stops without waiting for a controller that never answers the login', async () => {

@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import {z} from 'zod'
 
 import {IncompleteError, InputError} from '../errors.js'
-import {checkAnswer, fullStatusSchema, modelQualifier, modelSummariesSchema} from '../sources/juju-api/api-shapes.js'
+import {checkAnswer, fullStatusSchema, apiModelQualifier, modelSummariesSchema} from '../sources/juju-api/api-shapes.js'
 import {discoverJuju, type ControllerTarget} from '../sources/juju-api/juju-data.js'
 import {JujuCallError, JujuSession, type SessionOptions} from '../sources/juju-api/session.js'
 import {collectionScript} from './collect-script.js'
@@ -107,7 +107,7 @@ async function modelUuid(target: ControllerTarget, name: string, options: Sessio
     const answer = checkAnswer(modelSummariesSchema, await session.call('modelManager', 'listModelSummaries', {'user-tag': `user-${target.user}`, all: superuser}), session.where, 'ModelManager.ListModelSummaries')
     const models = (answer.results ?? []).flatMap((r) => (r.result ? [r.result] : []))
     const [owner, bare] = name.includes('/') ? name.split('/', 2) : [undefined, name]
-    const matches = models.filter((m) => m.name === bare && (owner === undefined || modelQualifier(m) === owner))
+    const matches = models.filter((m) => m.name === bare && (owner === undefined || apiModelQualifier(m) === owner))
     if (matches.length === 0) throw new InputError(undefined, `--juju-model ${name}: no such model on controller ${target.name}`)
     if (matches.length > 1) throw new InputError(undefined, `--juju-model ${name}: several owners have a model of that name on ${target.name}; name it owner/${bare} (on Juju 4, qualifier/${bare})`)
     const model = matches[0]!

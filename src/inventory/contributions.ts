@@ -38,7 +38,7 @@ export interface Scope {
 }
 
 export type ModelFacts = Partial<
-  Pick<Model, 'uuid' | 'type' | 'cloud' | 'region' | 'version' | 'owner' | 'credential' | 'namespace'>
+  Pick<Model, 'uuid' | 'type' | 'cloud' | 'region' | 'version' | 'owner' | 'qualifier' | 'credential' | 'namespace'>
 >
 
 /** Application facts; everything but the name is optional and merged field by field. */

@@ -126,7 +126,13 @@ export interface Model {
   cloud?: string
   region?: string
   version?: string
+  /** Juju 3's model owner (Juju 4 models have none). */
   owner?: string
+  /**
+   * What qualifies the model's name (`QUALIFIER/NAME`, as `juju models` and `-m` spell it): Juju 3's
+   * owner, Juju 4's qualifier, which is not a user (`prod`, or one derived from the creator's name).
+   */
+  qualifier?: string
   /** The model's credential/cloud details from show-model, when known. */
   credential?: {name?: string; owner?: string; cloud?: string}
   applications: Map<string, Application>

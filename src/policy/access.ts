@@ -7,10 +7,11 @@
  * the controller login < superuser. Revoking a level leaves the one below it (revoking read,
  * or login, removes access), so one revoke takes a user to any lower level.
  */
+import {isJuju4} from '../inventory/juju-version.js'
 import {jujuModelName} from '../inventory/model-name.js'
 import type {ControllerUser, Model, Offer} from '../inventory/types.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
-import {modelCandidates} from './candidates.js'
+import {modelCandidates, modelQualifier} from './candidates.js'
 import {matchingKeys} from './glob.js'
 import {daysBetween, parseLastConnection} from './last-connection.js'
 import type {Policy} from './schema.js'
@@ -64,7 +65,8 @@ export function allowedModelLevel(model: Model, user: string, policy: Policy): (
 /** How policy globs may spell an offer: `offer`, `model.offer`, `owner/model.offer`, its URL. */
 export function offerCandidates(model: Model, offer: Offer): string[] {
   const out = [offer.name, `${model.name}.${offer.name}`]
-  if (model.owner) out.push(`${model.owner}/${model.name}.${offer.name}`)
+  const qualifier = modelQualifier(model)
+  if (qualifier) out.push(`${qualifier}/${model.name}.${offer.name}`)
   if (offer.url) out.push(offer.url, offerUrlWithoutSource(offer.url))
   return out
 }
@@ -76,14 +78,15 @@ export function offerUrlWithoutSource(url: string): string {
 
 /** The offer's URL as `juju offers` prints it (with its controller prefix when known). */
 export function offerUrl(model: Model, offer: Offer): string {
-  return offer.url ?? `${model.owner ?? 'admin'}/${jujuModelName(model)}.${offer.name}`
+  return offer.url ?? `${modelQualifier(model) ?? 'admin'}/${jujuModelName(model)}.${offer.name}`
 }
 
 /** The model owner and allowed superusers administer offers; listed consumers consume; everyone else reads. */
 export function allowedOfferLevel(model: Model, offer: Offer, user: string, policy: Policy): (typeof OFFER_LEVELS)[number] {
   if (normalizeUser(user) !== EVERYONE) {
-    // The offer's URL (`owner/model.offer`) names the model's owner when nothing else read did (`juju offers` alone).
-    const owner = model.owner ?? (offer.url ? parseOfferUrl(offer.url)?.owner : undefined)
+    // The offer's URL (`owner/model.offer`) names the model's owner when nothing else read did (`juju offers` alone);
+    // on Juju 4 it names the model's qualifier, which is no user.
+    const owner = model.owner ?? (offer.url && !isJuju4(model) ? parseOfferUrl(offer.url)?.owner : undefined)
     if (sameUser(user, owner) || userListed(policy.access.controller.superusers, user)) return 'admin'
   }
   const consumers = matchingKeys(policy.access.offers, offerCandidates(model, offer)).flatMap((key) => policy.access.offers[key]?.consumers ?? [])

@@ -14,8 +14,14 @@ export function appCandidates(app: Application): string[] {
 /** How policy globs may spell a model. */
 export function modelCandidates(model: Model): string[] {
   const out = [model.name]
-  if (model.owner) out.push(`${model.owner}/${model.name}`)
+  const qualifier = modelQualifier(model)
+  if (qualifier) out.push(`${qualifier}/${model.name}`)
   if (model.controller) out.push(`${model.controller}:${model.name}`)
-  if (model.controller && model.owner) out.push(`${model.controller}:${model.owner}/${model.name}`)
+  if (model.controller && qualifier) out.push(`${model.controller}:${qualifier}/${model.name}`)
   return out
+}
+
+/** What qualifies the model's name (`QUALIFIER/NAME`): Juju 4's qualifier, Juju 3's owner. */
+export function modelQualifier(model: Model): string | undefined {
+  return model.qualifier ?? model.owner
 }

@@ -2,6 +2,8 @@
  * Access rules from "Harden the user(s)" and "Harden the model(s)" (002): grant access only as
  * needed, revoke or remove users no longer needed.
  */
+import {isJuju4} from '../inventory/juju-version.js'
+import type {Model} from '../inventory/types.js'
 import {
   allowedControllerLevel,
   allowedModelLevel,
@@ -20,6 +22,12 @@ import {controllerTarget, controllerText, jujuModelName, modelTarget, userTarget
 import type {Rule} from './rule.js'
 
 /** `-c NAME ` for a known controller; nothing when no input named it (a bare `users.json`), so the user name is never taken for the controller. */
+/** Who may hold more than the policy grants on the model: a Juju 4 model has no owner. */
+function mayHold(model: Model): string {
+  if (model.owner) return `the owner (${model.owner}), controller superusers and users listed in access.models`
+  return isJuju4(model) ? 'controller superusers and users listed in access.models (a Juju 4 model has no owner)' : 'the owner, controller superusers and users listed in access.models'
+}
+
 function controllerFlag(controller: string): string {
   return controller ? `-c ${controller} ` : ''
 }
@@ -93,7 +101,7 @@ export const accessModelAdmin: Rule = {
           })
           continue
         }
-        const why = allowed === '' ? 'access.models lists the readers of this model and not this user' : `only the owner${model.owner ? ` (${model.owner})` : ''}, controller superusers and users listed in access.models may`
+        const why = allowed === '' ? 'access.models lists the readers of this model and not this user' : `only ${mayHold(model)} may`
         if (isDisabledUser(inventory, model.controller, user.name)) {
           // Juju lowers no level of a disabled user (state.userMayHaveAccess: "user is disabled"),
           // but revoking read takes the user off the model without that check; reconcile leaves it.

@@ -15,7 +15,7 @@ import {
 import {cite} from './guides.js'
 import {appLabel, charmName, CHARMS, isCharmIn, isLocalPath} from './helpers/charms.js'
 import {trustNeededBecause} from './helpers/known-charms.js'
-import {modelJujuVersion} from './helpers/juju-version.js'
+import {isJuju4} from '../inventory/juju-version.js'
 import {isSunbeamModel} from './helpers/products.js'
 import {type StableChannel, stableChannelFor} from './helpers/stable-channel.js'
 import {anyGlobMatches} from './helpers/glob.js'
@@ -320,7 +320,7 @@ export const jujuBaseNotLts: Rule = {
           target: appTarget(app, model),
           message: `${app.name}: ${verdict.reason}.`,
           evidence: {base: app.base, series: app.series},
-          remediation: (modelJujuVersion(model)?.[0] ?? 0) >= 4 ? juju4BaseFix(app) : `juju set-application-base -m ${appModelArg(app)} ${app.name} ubuntu@24.04   # an LTS base the charm supports (\`juju info ${charmName(app)}\` lists each channel's bases); it applies to new units only: first \`juju refresh -m ${appModelArg(app)} ${app.name}\` for that base's charm, as Juju's CLI reference says, then add units on new machines and remove the old ones`,
+          remediation: isJuju4(model) ? juju4BaseFix(app) : `juju set-application-base -m ${appModelArg(app)} ${app.name} ubuntu@24.04   # an LTS base the charm supports (\`juju info ${charmName(app)}\` lists each channel's bases); it applies to new units only: first \`juju refresh -m ${appModelArg(app)} ${app.name}\` for that base's charm, as Juju's CLI reference says, then add units on new machines and remove the old ones`,
           ref: app.refs.base ?? app.refs.definition,
         })
       }

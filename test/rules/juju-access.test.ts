@@ -55,6 +55,18 @@ describe('ACCESS-MODEL-ADMIN', () => {
     expect(fs[1]?.message).toContain('everyone@external')
   })
 
+  it('a Juju 4 model has no owner: its qualifier spells it for the policy but exempts nobody', () => {
+    const qualified = m()
+    delete qualified.owner
+    qualified.version = '4.0.10'
+    qualified.qualifier = 'alice'
+    const fs = findings(accessModelAdmin, inventory({models: [qualified]}))
+    expect(fs.map((f) => f.target.name)).toEqual(['alice', 'bob', 'everyone@external'])
+    expect(fs[0]?.message).toBe('alice holds admin on model web; only controller superusers and users listed in access.models (a Juju 4 model has no owner) may.')
+    const listed = findings(accessModelAdmin, inventory({models: [qualified]}), policy({access: {models: {'alice/web': {admins: ['alice'], writers: ['bob']}}}}))
+    expect(listed.map((f) => f.target.name)).toEqual(['everyone@external'])
+  })
+
   it('allows users listed for the model', () => {
     const fs = findings(accessModelAdmin, inventory({models: [m()]}), policy({access: {models: {'w*': {writers: ['bob']}}}}))
     expect(fs.map((f) => f.target.name)).toEqual(['everyone@external'])
@@ -157,6 +169,17 @@ describe('ACCESS-OFFER', () => {
     delete ownedByCarol.owner
     ownedByCarol.offers[0]!.url = 'prod:carol/cos.prometheus'
     expect(findings(accessOffer, inventory({models: [ownedByCarol]})).map((f) => f.evidence.user)).toEqual(['bob'])
+  })
+
+  it('on a Juju 4 model the offer URL names a qualifier, which is no user: a user named like it is not taken for the owner', () => {
+    const qualified = offering()
+    delete qualified.owner
+    qualified.version = '4.0.10'
+    qualified.qualifier = 'carol'
+    qualified.offers[0]!.url = 'prod:carol/cos.prometheus'
+    expect(findings(accessOffer, inventory({models: [qualified]})).map((f) => f.evidence.user)).toEqual(['bob', 'carol'])
+    // The qualifier still spells the offer for the policy, as Juju 4 spells it.
+    expect(findings(accessOffer, inventory({models: [qualified]}), policy({access: {offers: {'carol/cos.prometheus': {consumers: ['bob']}}}})).map((f) => f.evidence.user)).toEqual(['carol'])
   })
 
   it('allows consumers listed for the offer', () => {

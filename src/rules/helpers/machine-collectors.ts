@@ -5,7 +5,7 @@
  * observed now, not after a series upgrade of every service), else nothing until a newer base.
  */
 import type {Application, Model} from '../../inventory/types.js'
-import {modelJujuVersion} from './juju-version.js'
+import {modelJujuVersion} from '../../inventory/juju-version.js'
 import {isSubordinate} from './known-charms.js'
 import {list} from './targets.js'
 

@@ -236,7 +236,7 @@ export const controllerConfigSchema = z.looseObject({config: z.record(z.string()
  * What qualifies a model's name (`QUALIFIER/NAME`, as `juju models` shows it): Juju 4's qualifier,
  * else Juju 3's owner (`owner-tag` without its `user-`).
  */
-export function modelQualifier(model: {'owner-tag'?: string | undefined; qualifier?: string | undefined}): string | undefined {
+export function apiModelQualifier(model: {'owner-tag'?: string | undefined; qualifier?: string | undefined}): string | undefined {
   if (model.qualifier !== undefined) return model.qualifier
   const tag = model['owner-tag']
   return tag?.startsWith('user-') ? tag.slice('user-'.length) : tag

@@ -5,7 +5,7 @@
  * outputs. Field names follow juju/juju `cmd/juju/status/formatter.go` and friends; times stay
  * RFC 3339 (the CLI's "2 hours ago" loses precision, and the readers accept both).
  */
-import {type ApiApplication, type ApiFullStatus, type ApiMachine, type ApiModelInfo, type ApiOffer, type ApiUnit, type ApiUserInfo, modelQualifier} from './api-shapes.js'
+import {type ApiApplication, type ApiFullStatus, type ApiMachine, type ApiModelInfo, type ApiOffer, type ApiUnit, type ApiUserInfo, apiModelQualifier} from './api-shapes.js'
 
 type Json = Record<string, unknown>
 
@@ -189,15 +189,17 @@ function machineDocument(machine: ApiMachine): Json {
 
 /** `juju show-model --format=json`. */
 export function showModelDocument(info: ApiModelInfo, controller: string): Json {
-  // Juju 4 qualifies a model by a qualifier where Juju 3 named its owner; `juju show-model` keeps both under owner.
-  const owner = modelQualifier(info)
+  // Juju 3 names the model's owner; Juju 4 only qualifies its name, and its show-model prints no owner
+  // (juju/juju cmd/juju/model/show_test.go@7c74445b: `name: production/mymodel`, no owner key).
+  const owner = info.qualifier === undefined ? apiModelQualifier(info) : undefined
+  const qualifier = apiModelQualifier(info)
   const users: Json = {}
   for (const user of info.users ?? []) {
     users[user.user] = omitEmpty({'display-name': user['display-name'], access: user.access, 'last-connection': user['last-connection'] ?? 'never connected'})
   }
   return {
     [info.name]: omitEmpty({
-      name: owner === undefined ? info.name : `${owner}/${info.name}`,
+      name: qualifier === undefined ? info.name : `${qualifier}/${info.name}`,
       'short-name': info.name,
       'model-uuid': info.uuid,
       'model-type': info.type,

@@ -18,7 +18,7 @@ import {
   controllerConfigSchema,
   fullStatusSchema,
   modelInfoResultsSchema,
-  modelQualifier,
+  apiModelQualifier,
   modelSummariesSchema,
   offersResultsSchema,
   stringResultSchema,
@@ -173,10 +173,10 @@ function uniqueNames(models: ApiModelSummary[], controller: string, out: JujuCol
   for (const model of models) byName.set(model.name, [...(byName.get(model.name) ?? []), model])
   const kept: ApiModelSummary[] = []
   for (const [name, same] of byName) {
-    const sorted = same.sort((a, b) => (modelQualifier(a) ?? '').localeCompare(modelQualifier(b) ?? ''))
+    const sorted = same.sort((a, b) => (apiModelQualifier(a) ?? '').localeCompare(apiModelQualifier(b) ?? ''))
     kept.push(sorted[0]!)
     if (sorted.length > 1) {
-      const qualified = sorted.map((model) => `${modelQualifier(model)}/${name}`)
+      const qualified = sorted.map((model) => `${apiModelQualifier(model)}/${name}`)
       out.warnings.push(`controller ${controller}: several models are named ${name} (${qualified.join(', ')}); only ${qualified[0]} is audited — pass --model ${qualified[1]} to audit another`)
     }
   }
@@ -192,7 +192,7 @@ function selectModels(
 ): ApiModelSummary[] {
   if (!wanted || wanted.length === 0) return models
   return wanted.flatMap((name) => {
-    const model = models.find((candidate) => candidate.name === name || `${modelQualifier(candidate)}/${candidate.name}` === name)
+    const model = models.find((candidate) => candidate.name === name || `${apiModelQualifier(candidate)}/${candidate.name}` === name)
     if (model) matched.add(name)
     else if (strict) {
       const known = models.map((candidate) => candidate.name)
@@ -224,14 +224,14 @@ async function listOffers(session: JujuSession, models: ApiModelSummary[], out: 
   if (models.length === 0) return byModel
   // Juju 3's OfferFilter takes owner-name, Juju 4's (ApplicationOffers v6) model-qualifier instead
   // (juju/juju rpc/params/crossmodel.go@beb1285e); each side ignores the field it does not know.
-  const filters = models.map((model) => ({'model-name': model.name, 'owner-name': modelQualifier(model), 'model-qualifier': modelQualifier(model)}))
+  const filters = models.map((model) => ({'model-name': model.name, 'owner-name': apiModelQualifier(model), 'model-qualifier': apiModelQualifier(model)}))
   const answer = await optionalCall(session, 'applicationOffers', 'listApplicationOffers', {filters}, out, 'offers')
   if (answer === undefined) return byModel
   for (const model of models) byModel.set(model.uuid, [])
   for (const offer of checkAnswer(offersResultsSchema, answer, session.where, 'ApplicationOffers.ListApplicationOffers').results ?? []) {
     const [owner, rest] = offer['offer-url'].replace(/^[^:/]+:/, '').split('/')
     const modelName = rest?.split('.')[0]
-    const model = models.find((candidate) => candidate.name === modelName && modelQualifier(candidate) === owner)
+    const model = models.find((candidate) => candidate.name === modelName && apiModelQualifier(candidate) === owner)
     if (model) byModel.get(model.uuid)!.push(offer)
   }
   return byModel

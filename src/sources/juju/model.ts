@@ -59,6 +59,8 @@ export const showModelReader: DocumentReader = {
           region: info.region,
           version: info['agent-version'],
           owner: info.owner,
+          // `name` is QUALIFIER/NAME on Juju 3 (the owner) and Juju 4 (the qualifier, with no owner field).
+          qualifier: qualifierOf(info.name) ?? info.owner,
           credential: info.credential === undefined ? undefined : compact({name: info.credential.name, owner: info.credential.owner, cloud: info.credential.cloud}),
         }),
         ref: refAt(ctx, [key]),
@@ -78,6 +80,12 @@ export const showModelReader: DocumentReader = {
     }
     return out
   },
+}
+
+/** `admin/cos` → `admin`; undefined for a name without one. */
+function qualifierOf(name: string | undefined): string | undefined {
+  const slash = name?.lastIndexOf('/') ?? -1
+  return name !== undefined && slash > 0 ? name.slice(0, slash) : undefined
 }
 
 /** `admin/cos` → `cos`. */

@@ -143,9 +143,11 @@ export function buildInventory(contributions: Contribution[], options: BuildOpti
   }
 
   for (const model of models.values()) {
+    const qualifier = model.qualifier ?? model.owner
     for (const application of model.applications.values()) {
       const metadata = charms.get(application.charm) ?? charms.get(normalizeCharmName(application.charm))
       if (metadata) application.metadata = metadata
+      if (qualifier !== undefined) application.modelQualifier = qualifier
     }
   }
   joinKubernetes(models, kubernetes, inputs)

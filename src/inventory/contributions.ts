@@ -42,7 +42,7 @@ export type ModelFacts = Partial<
 >
 
 /** Application facts; everything but the name is optional and merged field by field. */
-export type ApplicationFacts = Partial<Omit<Application, 'model' | 'controller' | 'modelUnnamed' | 'metadata' | 'kubernetes'>> & {
+export type ApplicationFacts = Partial<Omit<Application, 'model' | 'controller' | 'modelUnnamed' | 'modelQualifier' | 'metadata' | 'kubernetes'>> & {
   name: string
 }
 

@@ -185,6 +185,8 @@ export interface Application {
   controller: string
   /** Copied from the model: its name is only a label (see `Model.unnamed`). */
   modelUnnamed?: true
+  /** Copied from the model when known: what qualifies its name (`Model.qualifier`, else its owner). */
+  modelQualifier?: string
   name: string
   /** Charm name as Charmhub knows it (`postgresql-k8s`), or the local path for local charms. */
   charm: string

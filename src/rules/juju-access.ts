@@ -18,7 +18,7 @@ import {
 } from '../policy/access.js'
 import {EVERYONE, isDisabledUser, normalizeUser, sameUser} from '../policy/users.js'
 import {cite} from './guides.js'
-import {controllerTarget, controllerText, jujuModelName, modelTarget, userTarget} from './helpers/targets.js'
+import {controllerTarget, controllerText, jujuModelName, modelTarget, qualifiedModelName, userTarget} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
 /** `-c NAME ` for a known controller; nothing when no input named it (a bare `users.json`), so the user name is never taken for the controller. */
@@ -96,7 +96,7 @@ export const accessModelAdmin: Rule = {
             target: userTarget(user.name, model.controller, model.name),
             message: `model ${model.name} grants ${level} access to everyone@external, i.e. to every user the identity provider knows.`,
             evidence: {user: user.name, access: level, owner: model.owner},
-            remediation: `juju revoke ${c}${user.name} ${revokeFor(MODEL_LEVELS, allowed)} ${jujuModelName(model)}`,
+            remediation: `juju revoke ${c}${user.name} ${revokeFor(MODEL_LEVELS, allowed)} ${qualifiedModelName(model)}`,
             ...(user.ref ? {ref: user.ref} : {}),
           })
           continue
@@ -110,7 +110,7 @@ export const accessModelAdmin: Rule = {
             severity: 'low',
             message: `${user.name} holds ${level} on model ${model.name} while disabled: no login now, but the access comes back if the user is enabled again; ${why}.`,
             evidence: {user: user.name, access: level, allowed: allowed || 'none', owner: model.owner, disabled: true, lastConnection: user.lastConnection},
-            remediation: `juju revoke ${c}${user.name} read ${jujuModelName(model)}   # takes all model access away: Juju refuses to lower a disabled user's access any other way; or juju remove-user ${c}${user.name} if the user is no longer needed`,
+            remediation: `juju revoke ${c}${user.name} read ${qualifiedModelName(model)}   # takes all model access away: Juju refuses to lower a disabled user's access any other way; or juju remove-user ${c}${user.name} if the user is no longer needed`,
             autoFixable: false,
             ...(user.ref ? {ref: user.ref} : {}),
           })
@@ -120,7 +120,7 @@ export const accessModelAdmin: Rule = {
           target: userTarget(user.name, model.controller, model.name),
           message: `${user.name} holds ${level} on model ${model.name}; ${why}.`,
           evidence: {user: user.name, access: level, allowed: allowed || 'none', owner: model.owner, lastConnection: user.lastConnection},
-          remediation: `juju revoke ${c}${user.name} ${revokeFor(MODEL_LEVELS, allowed)} ${jujuModelName(model)}   # leaves ${allowed || 'no access'}; or list the user under access.models["${jujuModelName(model)}"] in hardenctl.yaml`,
+          remediation: `juju revoke ${c}${user.name} ${revokeFor(MODEL_LEVELS, allowed)} ${qualifiedModelName(model)}   # leaves ${allowed || 'no access'}; or list the user under access.models["${jujuModelName(model)}"] in hardenctl.yaml`,
           ...(user.ref ? {ref: user.ref} : {}),
         })
       }

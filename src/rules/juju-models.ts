@@ -13,7 +13,7 @@ import {
 } from './helpers/interfaces.js'
 import {describeMine, describeOther, relationsOf, type RelationView} from './helpers/relations.js'
 import {machineCollectorPlan} from './helpers/machine-collectors.js'
-import {jujuModelName, list, modelArg, modelTarget, policyAppName, refField} from './helpers/targets.js'
+import {jujuModelName, list, modelArg, modelTarget, policyAppName, qualifiedModelName, refField} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
 export const jujuDisabledCommands: Rule = {
@@ -161,7 +161,7 @@ function machineCollectorFix(model: Model, offer: CosOffer): string {
   if (plan.blocked !== undefined) {
     // Nothing to attach a collector to yet: the first step is a newer Juju, or a newer base.
     const why = `no application here can take a collector yet: ${plan.blocked}; then deploy the collector`
-    if (plan.juju?.juju2) return `juju migrate ${jujuModelName(model)} NEW-CONTROLLER   # a Juju 2 controller cannot be upgraded to Juju 3 in place: bootstrap a Juju 3.6 controller (NEW-CONTROLLER) and run this with the model's current controller selected; ${why}`
+    if (plan.juju?.juju2) return `juju migrate ${qualifiedModelName(model)} NEW-CONTROLLER   # a Juju 2 controller cannot be upgraded to Juju 3 in place: bootstrap a Juju 3.6 controller (NEW-CONTROLLER) and run this with the model's current controller selected; ${why}`
     const rebase = plan.unsupported.map((app) => `juju set-application-base -m ${m} ${app.name} ubuntu@24.04`)
     return fixLine([{commands: rebase, notes: [why, 'set-application-base applies to new units: add units on new machines, then remove the old ones']}])
   }

@@ -17,7 +17,7 @@ import {ingressIsolation} from './helpers/network-policy.js'
 import {modelsWith} from './helpers/products.js'
 import {appNamespace, reachability} from './helpers/reachability.js'
 import {relatedApps, tlsRelations} from './helpers/relations.js'
-import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, refField} from './helpers/targets.js'
+import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, qualifiedModelName, refField} from './helpers/targets.js'
 import {APP_NAME_LABEL, type KubeIngress} from '../inventory/kubernetes.js'
 import type {SourceRef} from '../sources/document.js'
 import type {Rule} from './rule.js'
@@ -314,7 +314,7 @@ export const livepatchDbExposed: Rule = {
               severity: 'high',
               message: `${app.name}, the ${role} of ${livepatch.name}, is offered to other models (${list(offers.map((o) => o.url ?? o.name))}).`,
               evidence: {role, offers: offers.map((o) => o.url ?? o.name)},
-              remediation: offers.map((o) => `juju remove-offer ${o.url ?? `${jujuModelName(model)}.${o.name}`}`).join('; '),
+              remediation: offers.map((o) => `juju remove-offer ${o.url ?? `${qualifiedModelName(model)}.${o.name}`}`).join('; '),
               ...refField(offers[0]?.ref ?? app.refs.definition),
             })
           }

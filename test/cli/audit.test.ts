@@ -128,7 +128,7 @@ describe('the audit table fits a terminal', () => {
     const result = await runCli(['audit', '--from', LIVEPATCH], {env: {COLUMNS: '80'}})
     expect(result.code).toBe(0)
     const lines = result.stdout.split('\n')
-    expect(lines).toContain('            fix [auto-fixable]: juju revoke -c microk8s-prod ci-bot write livepatch   # leaves read; or list the user under access.models["livepatch"] in hardenctl.yaml')
+    expect(lines).toContain('            fix [auto-fixable]: juju revoke -c microk8s-prod ci-bot write admin/livepatch   # leaves read; or list the user under access.models["livepatch"] in hardenctl.yaml')
     const bundleLine = lines.indexOf('            examples/livepatch-k8s/juju/microk8s-prod/models/livepatch/bundle.yaml:10 ·')
     expect(bundleLine).toBeGreaterThan(0)
     expect(lines[bundleLine + 1]).toBe('            guide: Harden your Juju deployment § Harden the applications')

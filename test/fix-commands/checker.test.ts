@@ -73,41 +73,41 @@ describe('finding commands in a remediation', () => {
 
 describe('shell', () => {
   it('an unquoted <placeholder> is a redirection; quoted it is a value', () => {
-    expect(checks("juju config -m microk8s-prod:livepatch ingress tls-secret-name=<secret name>")).toContain('shell-syntax')
-    expect(check("juju config -m microk8s-prod:livepatch ingress tls-secret-name='<secret name>'")).toEqual([])
+    expect(checks("juju config -m microk8s-prod:admin/livepatch ingress tls-secret-name=<secret name>")).toContain('shell-syntax')
+    expect(check("juju config -m microk8s-prod:admin/livepatch ingress tls-secret-name='<secret name>'")).toEqual([])
   })
 
   it('an unterminated quote is reported', () => {
-    expect(checks("juju config -m microk8s-prod:livepatch ingress tls-secret-name='x")).toContain('shell-syntax')
+    expect(checks("juju config -m microk8s-prod:admin/livepatch ingress tls-secret-name='x")).toContain('shell-syntax')
   })
 
   it('prose after ; in a command line is run by the shell', () => {
-    const violations = check('juju unexpose -m microk8s-prod:livepatch ingress; then restart it: kubectl -n livepatch rollout restart statefulset/livepatch')
+    const violations = check('juju unexpose -m microk8s-prod:admin/livepatch ingress; then restart it: kubectl -n livepatch rollout restart statefulset/livepatch')
     expect(violations.map((v) => v.check)).toEqual(['prose-in-command-line'])
-    expect(check('juju unexpose -m microk8s-prod:livepatch ingress   # then restart it: kubectl -n livepatch rollout restart statefulset/livepatch')).toEqual([])
+    expect(check('juju unexpose -m microk8s-prod:admin/livepatch ingress   # then restart it: kubectl -n livepatch rollout restart statefulset/livepatch')).toEqual([])
   })
 })
 
 describe('juju syntax', () => {
   it('unknown subcommand', () => {
-    expect(checks('juju relate-to -m microk8s-prod:livepatch livepatch postgresql')).toEqual(['unknown-subcommand'])
+    expect(checks('juju relate-to -m microk8s-prod:admin/livepatch livepatch postgresql')).toEqual(['unknown-subcommand'])
   })
 
   it('unknown flag', () => {
-    expect(checks('juju expose -m microk8s-prod:livepatch ingress --to-cidr 10.0.0.0/8')).toContain('unknown-flag')
-    expect(checks('juju expose -m microk8s-prod:livepatch ingress --to-cidrs 10.0.0.0/8')).toEqual([])
+    expect(checks('juju expose -m microk8s-prod:admin/livepatch ingress --to-cidr 10.0.0.0/8')).toContain('unknown-flag')
+    expect(checks('juju expose -m microk8s-prod:admin/livepatch ingress --to-cidrs 10.0.0.0/8')).toEqual([])
   })
 
   it('flag values: --scope, --channel, --to-cidrs, a missing value', () => {
-    expect(checks('juju trust -m microk8s-prod:livepatch ingress --remove --scope=namespace')).toEqual(['flag-value'])
-    expect(checks('juju refresh -m microk8s-prod:livepatch postgresql --channel 14/unstable')).toEqual(['channel'])
-    expect(checks('juju expose -m microk8s-prod:livepatch ingress --to-cidrs 10.0.0.300/8')).toEqual(['cidr'])
-    expect(checks('juju refresh -m microk8s-prod:livepatch postgresql --channel')).toEqual(['flag-value'])
-    expect(checks('juju refresh -m microk8s-prod:livepatch postgresql --channel 14/stable')).toEqual([])
+    expect(checks('juju trust -m microk8s-prod:admin/livepatch ingress --remove --scope=namespace')).toEqual(['flag-value'])
+    expect(checks('juju refresh -m microk8s-prod:admin/livepatch postgresql --channel 14/unstable')).toEqual(['channel'])
+    expect(checks('juju expose -m microk8s-prod:admin/livepatch ingress --to-cidrs 10.0.0.300/8')).toEqual(['cidr'])
+    expect(checks('juju refresh -m microk8s-prod:admin/livepatch postgresql --channel')).toEqual(['flag-value'])
+    expect(checks('juju refresh -m microk8s-prod:admin/livepatch postgresql --channel 14/stable')).toEqual([])
   })
 
   it('wrong number of positional arguments', () => {
-    expect(checks('juju expose -m microk8s-prod:livepatch ingress livepatch')).toContain('positional-count')
+    expect(checks('juju expose -m microk8s-prod:admin/livepatch ingress livepatch')).toContain('positional-count')
     expect(checks('juju disable-user -c  ci-bot')).toContain('positional-count')
     expect(checks('juju disable-user -c microk8s-prod ci-bot')).toEqual([])
   })
@@ -118,8 +118,19 @@ describe('juju syntax', () => {
     expect(stem[0]!.problem).toContain('^[a-z0-9]+[a-z0-9-]*$')
     expect(checks('juju unexpose -m microk8s-prod:staging ingress')).toEqual(['model-missing'])
     expect(checks('juju unexpose -m other-controller:livepatch ingress')).toEqual(['controller-missing', 'model-missing'])
-    expect(checks('juju unexpose -m microk8s-prod:livepatch ingress')).toEqual([])
-    expect(checks('juju unexpose -m livepatch ingress')).toEqual([])
+    expect(checks('juju unexpose -m microk8s-prod:admin/livepatch ingress')).toEqual([])
+    expect(checks('juju unexpose -m livepatch ingress')).toEqual(['model-unqualified'])
+    expect(checks('juju unexpose -m admin/livepatch ingress')).toEqual([])
+  })
+
+  it('a model whose qualifier (Juju 3: owner) is known is named with it: juju qualifies a bare name with the logged-in user', () => {
+    // show-model says admin owns livepatch: `-m microk8s-prod:livepatch` run by alice means alice/livepatch.
+    expect(check('juju unexpose -m microk8s-prod:livepatch ingress')).toEqual([
+      {check: 'model-unqualified', command: 'juju unexpose -m microk8s-prod:livepatch ingress', problem: '-m microk8s-prod:livepatch: model livepatch is admin/livepatch; a bare name means the logged-in user\'s model of that name'},
+    ])
+    expect(checks('juju unexpose -m microk8s-prod:alice/livepatch ingress')).toEqual(['model-missing'])
+    expect(checks('juju revoke -c microk8s-prod ci-bot write livepatch')).toEqual(['model-unqualified'])
+    expect(checks('juju revoke -c microk8s-prod ci-bot write admin/livepatch')).toEqual([])
   })
 
   it("a bundle alone does not name its model: any valid model name may be the one meant", async () => {
@@ -134,37 +145,37 @@ describe('juju syntax', () => {
     expect(checks('juju unexpose -m MODEL ingress')).toEqual([])
     expect(checks('juju unexpose -m MODEL_NAME ingress')).toEqual(['placeholder'])
     expect(checks('juju unexpose -m APP ingress')).toEqual(['placeholder'])
-    expect(checks('juju integrate -m microk8s-prod:livepatch livepatch:database DB')).toEqual([])
+    expect(checks('juju integrate -m microk8s-prod:admin/livepatch livepatch:database DB')).toEqual([])
   })
 
   it('juju add-secret keys match ^([a-z](?:-?[a-z0-9]){2,})$', () => {
-    const bad = check('juju add-secret -m microk8s-prod:livepatch pg-credentials db_password=...')
+    const bad = check('juju add-secret -m microk8s-prod:admin/livepatch pg-credentials db_password=...')
     expect(bad.map((v) => v.check)).toEqual(['secret-key'])
     expect(bad[0]!.problem).toContain('db_password')
-    expect(checks('juju add-secret -m microk8s-prod:livepatch pg-credentials db-password=... key#base64=AA==')).toEqual([])
-    expect(checks('juju add-secret -m microk8s-prod:livepatch pg-credentials pw=x')).toEqual(['secret-key'])
+    expect(checks('juju add-secret -m microk8s-prod:admin/livepatch pg-credentials db-password=... key#base64=AA==')).toEqual([])
+    expect(checks('juju add-secret -m microk8s-prod:admin/livepatch pg-credentials pw=x')).toEqual(['secret-key'])
   })
 
   it('APP:endpoint must be an endpoint of the charm when its metadata is known', () => {
-    const missing = check('juju integrate -m microk8s-prod:livepatch postgresql:tls livepatch:database')
+    const missing = check('juju integrate -m microk8s-prod:admin/livepatch postgresql:tls livepatch:database')
     expect(missing.map((v) => v.check)).toEqual(['endpoint-missing'])
     expect(missing[0]!.problem).toContain('certificates')
-    expect(checks('juju integrate -m microk8s-prod:livepatch postgresql:database livepatch:database')).toEqual([])
+    expect(checks('juju integrate -m microk8s-prod:admin/livepatch postgresql:database livepatch:database')).toEqual([])
   })
 
   it('peer endpoints cannot be integrated; the two sides need matching interfaces', () => {
-    expect(checks('juju integrate -m microk8s-prod:livepatch postgresql:database-peers livepatch')).toContain('endpoint-peer')
-    expect(checks('juju integrate -m microk8s-prod:livepatch postgresql:certificates livepatch:database')).toEqual(['endpoint-mismatch'])
+    expect(checks('juju integrate -m microk8s-prod:admin/livepatch postgresql:database-peers livepatch')).toContain('endpoint-peer')
+    expect(checks('juju integrate -m microk8s-prod:admin/livepatch postgresql:certificates livepatch:database')).toEqual(['endpoint-mismatch'])
   })
 
   it('applications must exist, or be deployed or consumed earlier on the line', () => {
-    const missing = check('juju integrate -m microk8s-prod:livepatch postgresql:certificates self-signed-certificates')
+    const missing = check('juju integrate -m microk8s-prod:admin/livepatch postgresql:certificates self-signed-certificates')
     expect(missing.map((v) => v.check)).toEqual(['app-missing'])
     expect(missing[0]!.problem).toContain('ingress, livepatch, postgresql')
-    expect(checks('juju deploy -m microk8s-prod:livepatch self-signed-certificates; juju integrate -m microk8s-prod:livepatch postgresql:certificates self-signed-certificates')).toEqual([])
-    expect(checks('juju consume -m microk8s-prod:livepatch admin/cos.prometheus-receive-remote-write; juju integrate -m microk8s-prod:livepatch livepatch prometheus-receive-remote-write')).toEqual([])
-    expect(checks('juju deploy -m microk8s-prod:livepatch postgresql-k8s postgresql')).toEqual([])
-    expect(checks('juju deploy -m microk8s-prod:livepatch ingress')).toEqual(['app-exists'])
+    expect(checks('juju deploy -m microk8s-prod:admin/livepatch self-signed-certificates; juju integrate -m microk8s-prod:admin/livepatch postgresql:certificates self-signed-certificates')).toEqual([])
+    expect(checks('juju consume -m microk8s-prod:admin/livepatch admin/cos.prometheus-receive-remote-write; juju integrate -m microk8s-prod:admin/livepatch livepatch prometheus-receive-remote-write')).toEqual([])
+    expect(checks('juju deploy -m microk8s-prod:admin/livepatch postgresql-k8s postgresql')).toEqual([])
+    expect(checks('juju deploy -m microk8s-prod:admin/livepatch ingress')).toEqual(['app-exists'])
   })
 
   it('option keys must be options of the charm when its config is known', () => {
@@ -177,16 +188,16 @@ describe('juju syntax', () => {
   it('revoke, disable-command, remove-relation: access levels, command sets, existing relations', () => {
     expect(checks('juju revoke -c microk8s-prod ci-bot owner livepatch')).toEqual(['permission'])
     expect(checks('juju revoke -c microk8s-prod ci-bot superuser livepatch')).toEqual(['positional-count'])
-    expect(checks('juju revoke -c microk8s-prod ci-bot write livepatch')).toEqual([])
-    expect(checks('juju disable-command -m microk8s-prod:livepatch remove-objects "frozen"')).toEqual(['command-set'])
-    expect(checks('juju remove-relation -m lxd-prod:landscape haproxy postgresql', {inventory: landscape, target: LANDSCAPE_MODEL})).toEqual(['relation-missing'])
-    expect(checks('juju remove-relation -m lxd-prod:landscape haproxy landscape-server', {inventory: landscape, target: LANDSCAPE_MODEL})).toEqual([])
+    expect(checks('juju revoke -c microk8s-prod ci-bot write admin/livepatch')).toEqual([])
+    expect(checks('juju disable-command -m microk8s-prod:admin/livepatch remove-objects "frozen"')).toEqual(['command-set'])
+    expect(checks('juju remove-relation -m lxd-prod:admin/landscape haproxy postgresql', {inventory: landscape, target: LANDSCAPE_MODEL})).toEqual(['relation-missing'])
+    expect(checks('juju remove-relation -m lxd-prod:admin/landscape haproxy landscape-server', {inventory: landscape, target: LANDSCAPE_MODEL})).toEqual([])
   })
 
   it('a fix that grants trust creates a JUJU-TRUST finding', () => {
-    expect(checks('juju deploy -m microk8s-prod:livepatch opentelemetry-collector-k8s --trust')).toEqual(['fix-adds-finding'])
-    expect(checks('juju trust -m microk8s-prod:livepatch livepatch --scope=cluster')).toEqual(['fix-adds-finding'])
-    expect(checks('juju trust -m microk8s-prod:livepatch livepatch --remove')).toEqual([])
+    expect(checks('juju deploy -m microk8s-prod:admin/livepatch opentelemetry-collector-k8s --trust')).toEqual(['fix-adds-finding'])
+    expect(checks('juju trust -m microk8s-prod:admin/livepatch livepatch --scope=cluster')).toEqual(['fix-adds-finding'])
+    expect(checks('juju trust -m microk8s-prod:admin/livepatch livepatch --remove')).toEqual([])
   })
 })
 
@@ -243,13 +254,13 @@ describe('the remediation as a whole', () => {
   })
 
   it('review findings are pre-deploy: no commands against a running model', () => {
-    expect(checks('juju unexpose -m livepatch ingress', {mode: 'review'})).toEqual(['review-post-deploy'])
+    expect(checks('juju unexpose -m admin/livepatch ingress', {mode: 'review'})).toEqual(['review-post-deploy'])
     expect(checks('Remove `expose: true` from application ingress (bundle.yaml line 12).', {mode: 'review', rule: 'JUJU-EXPOSED'})).toEqual([])
   })
 
   it('each violation names the command and what is wrong with it', () => {
-    const [violation] = check('juju unexpose -m microk8s-prod:livepatch ingres')
-    expect(violation).toEqual({check: 'app-missing', command: 'juju unexpose -m microk8s-prod:livepatch ingres', problem: expect.stringContaining('ingres is not an application of model livepatch')})
+    const [violation] = check('juju unexpose -m microk8s-prod:admin/livepatch ingres')
+    expect(violation).toEqual({check: 'app-missing', command: 'juju unexpose -m microk8s-prod:admin/livepatch ingres', problem: expect.stringContaining('ingres is not an application of model livepatch')})
   })
 })
 

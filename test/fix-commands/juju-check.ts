@@ -98,7 +98,20 @@ function modelFlag(parsed: ParsedJuju, ctx: CommandContext): Model | undefined {
     ctx.report('model-missing', `-m ${value} names a model the inventory does not have (models: ${names.join(', ') || 'none'})`)
     return targetModel(ctx.estate)
   }
+  unqualified(ctx, found[0]!, arg.qualifier, `-m ${value}`)
   return found[0]
+}
+
+/**
+ * juju qualifies a bare model name with the logged-in user's qualifier (cmd/modelcmd
+ * QualifyingClientStore.QualifiedModelName): where the inventory knows the model's qualifier
+ * (Juju 3: its owner), the command must name it, or it fails for every other user.
+ */
+function unqualified(ctx: CommandContext, model: Model, qualifier: string | undefined, where: string): void {
+  const known = model.qualifier ?? model.owner
+  if (known === undefined) return
+  if (qualifier === undefined) ctx.report('model-unqualified', `${where}: model ${model.name} is ${known}/${model.name}; a bare name means the logged-in user's model of that name`)
+  else if (qualifier !== known) ctx.report('model-missing', `${where}: model ${model.name} is ${known}/${model.name}, not ${qualifier}/${model.name}`)
 }
 
 function onlyBundles(ctx: CommandContext): boolean {
@@ -402,8 +415,12 @@ function revoke(parsed: ParsedJuju, ctx: JujuContext): void {
       continue
     }
     if (level === 'consume') ctx.report('permission', `consume is offer access, but "${t}" is a model name`)
-    if (!validName(ctx, t, 'model', MODEL_NAME, 'model-name', WHY.model)) continue
-    if (modelsNamed(ctx.estate, t, controller).length === 0 && modelsNamed(ctx.estate, t).length === 0) ctx.report('model-missing', `revoke names model ${t}, which the inventory does not have`)
+    const [qualifier, name] = t.includes('/') ? t.split('/', 2) : [undefined, t]
+    if (!validName(ctx, name!, 'model', MODEL_NAME, 'model-name', WHY.model)) continue
+    const found = modelsNamed(ctx.estate, name!, controller)
+    const anywhere = found.length > 0 ? found : modelsNamed(ctx.estate, name!)
+    if (anywhere.length === 0) ctx.report('model-missing', `revoke names model ${t}, which the inventory does not have`)
+    else unqualified(ctx, anywhere[0]!, qualifier, `revoke … ${t}`)
   }
 }
 

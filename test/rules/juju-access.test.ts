@@ -51,7 +51,7 @@ describe('ACCESS-MODEL-ADMIN', () => {
     const fs = findings(accessModelAdmin, inventory({models: [m()]}))
     expect(fs.map((f) => f.target.name)).toEqual(['bob', 'everyone@external'])
     expect(fs[0]).toMatchObject({severity: 'high', target: {kind: 'user', model: 'web', controller: 'prod'}})
-    expect(fs[0]?.remediation).toContain('juju revoke -c prod bob write web')
+    expect(fs[0]?.remediation).toContain('juju revoke -c prod bob write alice/web')
     expect(fs[1]?.message).toContain('everyone@external')
   })
 
@@ -82,7 +82,7 @@ describe('ACCESS-MODEL-ADMIN', () => {
     const [f] = findings(accessModelAdmin, inventory({controllers: [ctrl], models: [m()]})).filter((finding) => finding.target.name === 'bob')
     expect(f).toMatchObject({severity: 'low', autoFixable: false, evidence: {disabled: true}})
     expect(f?.message).toContain('bob holds write on model web while disabled')
-    expect(f?.remediation).toBe("juju revoke -c prod bob read web   # takes all model access away: Juju refuses to lower a disabled user's access any other way; or juju remove-user -c prod bob if the user is no longer needed")
+    expect(f?.remediation).toBe("juju revoke -c prod bob read alice/web   # takes all model access away: Juju refuses to lower a disabled user's access any other way; or juju remove-user -c prod bob if the user is no longer needed")
   })
 
   it('is not evaluated for models without show-model', () => {

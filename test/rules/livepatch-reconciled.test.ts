@@ -51,7 +51,7 @@ describe('LIVEPATCH-ADMIN-API after reconcile', () => {
       'the admin API of livepatch has no source allowlist: its NetworkPolicies admit the ingress controller (an ingress controller in any namespace), ' +
         'and Ingress livepatch/relation-4-livepatch-ingress routes to it with no source allowlist, so whoever reaches the ingress reaches the admin API.',
     )
-    expect(finding!.remediation).toMatch(/^juju config -m microk8s-prod:livepatch ingress whitelist-source-range=ADMIN-CIDRS {3}# only if every Livepatch client/)
+    expect(finding!.remediation).toMatch(/^juju config -m microk8s-prod:admin\/livepatch ingress whitelist-source-range=ADMIN-CIDRS {3}# only if every Livepatch client/)
     expect(finding!.location?.file).toBe(join(dir, 'kubernetes', 'ingresses.json'))
   })
 

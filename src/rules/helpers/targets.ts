@@ -1,7 +1,7 @@
 /** Targets and iteration over the inventory, so every rule names things the same way. */
 import type {Target} from '../../findings/types.js'
 import type {KubeObject} from '../../inventory/kubernetes.js'
-import {jujuModelName} from '../../inventory/model-name.js'
+import {jujuModelName, MODEL_PLACEHOLDER} from '../../inventory/model-name.js'
 import type {Application, Controller, Inventory, Model} from '../../inventory/types.js'
 
 export {jujuModelName, MODEL_PLACEHOLDER} from '../../inventory/model-name.js'
@@ -67,9 +67,29 @@ export function* applications(inventory: Inventory): Generator<{model: Model; ap
   }
 }
 
-/** `-m` argument for juju commands: `controller:model` when the controller is known. */
-export function modelArg(model: {controller: string; name: string; unnamed?: true} | Model): string {
+interface ModelNaming {
+  controller: string
+  name: string
+  unnamed?: true
+  /** What qualifies the name (Juju 3's owner, Juju 4's qualifier), when known. */
+  qualifier?: string | undefined
+  owner?: string | undefined
+}
+
+/**
+ * The model as a juju command names it: `qualifier/model` when its qualifier (Juju 3: owner) is
+ * known, since juju qualifies a bare name with the logged-in user's (modelcmd's
+ * QualifyingClientStore): `web` run by admin means admin/web, not alice's web.
+ */
+export function qualifiedModelName(model: ModelNaming): string {
   const name = jujuModelName(model)
+  const qualifier = model.qualifier ?? model.owner
+  return qualifier !== undefined && name !== MODEL_PLACEHOLDER ? `${qualifier}/${name}` : name
+}
+
+/** `-m` argument for juju commands: `controller:qualifier/model`, with what of it is known. */
+export function modelArg(model: ModelNaming): string {
+  const name = qualifiedModelName(model)
   return model.controller ? `${model.controller}:${name}` : name
 }
 
@@ -87,7 +107,7 @@ export function appPolicyName(app: Application): string {
 }
 
 export function appModelArg(app: Application): string {
-  return modelArg({controller: app.controller, name: app.model, ...(app.modelUnnamed ? {unnamed: true as const} : {})})
+  return modelArg({controller: app.controller, name: app.model, qualifier: app.modelQualifier, ...(app.modelUnnamed ? {unnamed: true as const} : {})})
 }
 
 export function annotationsOf(object: {metadata: {annotations?: Record<string, string> | undefined}}): Record<string, string> | undefined {

@@ -65,6 +65,7 @@ const KUBERNETES_API_PORTS = [443, 6443, 16443]
 const JUJU_API_PORT = 17070
 const MODELOPERATOR_PORT = 17071
 const MONGO_PORT = 37017
+const CONTROLLER_SSH_PORT_NAME = 'ssh-server'
 
 /** Rules being assembled for one policy: a peer list and ports per rule, each with its reason. */
 interface RuleDraft {
@@ -135,7 +136,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       continue
     }
     modelOfNamespace.set(namespace, role === 'controller' ? (model?.name ?? 'controller') : model!.name)
-    if (role === 'controller') controllerPolicies(namespace, policy, draft)
+    if (role === 'controller') controllerPolicies(namespace, policy, draft, controllerSshPorts(inventory, namespace))
     else managed.push({namespace, model: model!})
   }
 
@@ -237,8 +238,11 @@ function agentPolicies(namespace: string, draft: (ns: string, name: string, sele
   }
 }
 
-/** The controller namespace: the API (17070) from every Juju namespace and the allowed CIDRs; mongo only from itself. */
-function controllerPolicies(namespace: string, policy: Policy, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft): void {
+/**
+ * The controller namespace: the API (17070) from every Juju namespace and the allowed CIDRs, a Juju 4
+ * controller's SSH server (what `juju ssh` connects to) from the same CIDRs; mongo only from itself.
+ */
+function controllerPolicies(namespace: string, policy: Policy, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, sshPorts: number[]): void {
   const controller = draft(namespace, 'hardenctl-juju-controller', CONTROLLER_SELECTOR)
   controller.ingress.push({peers: [{namespaceSelector: ANY_JUJU_NAMESPACE}], ports: [tcp(JUJU_API_PORT)], reason: `Juju: agents in every model namespace reach the controller API on ${JUJU_API_PORT}`})
   controller.ingress.push({
@@ -246,7 +250,26 @@ function controllerPolicies(namespace: string, policy: Policy, draft: (ns: strin
     ports: [tcp(JUJU_API_PORT)],
     reason: `Juju clients reach the controller API from networkPolicies.controllerApiCidrs (${policy.networkPolicies.controllerApiCidrs.join(', ')})`,
   })
+  if (sshPorts.length > 0) {
+    controller.ingress.push({
+      peers: policy.networkPolicies.controllerApiCidrs.map((cidr) => ({ipBlock: {cidr}})),
+      ports: sshPorts.map(tcp),
+      reason: `Juju clients reach the controller's SSH server (juju ssh; its Service's ssh-server port) from networkPolicies.controllerApiCidrs`,
+    })
+  }
   controller.ingress.push({peers: [{podSelector: CONTROLLER_SELECTOR}], ports: [tcp(MONGO_PORT)], reason: `Juju: the controller's database (${MONGO_PORT}) only from the controller's own pods`})
+}
+
+/**
+ * The SSH server port a Juju 4 controller publishes beside its API: `controller-service`'s port
+ * named `ssh-server` (ssh-server-port, default 17022; juju/juju internal/provider/kubernetes/bootstrap.go@01da0d29).
+ */
+function controllerSshPorts(inventory: Inventory, namespace: string): number[] {
+  const ports = inventory.kubernetes.services
+    .filter((service) => service.metadata.namespace === namespace && service.spec.selector?.[APP_NAME_LABEL] === 'controller')
+    .flatMap((service) => (service.spec.ports ?? []).filter((port) => port.name === CONTROLLER_SSH_PORT_NAME))
+    .map((port) => (typeof port.targetPort === 'number' ? port.targetPort : port.port))
+  return [...new Set(ports)].sort((a, b) => a - b)
 }
 
 function exposureRules(app: Application, namespace: string, services: KubeService[], policy: Policy, own: PolicyDraft, state: DraftState): void {

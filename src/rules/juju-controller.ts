@@ -9,6 +9,8 @@ const CONTROLLERS = cite('juju', 'Harden the controller(s)')
 
 const API_PORT = 17070
 const MONGO_PORT = 37017
+/** A Juju 4 controller's Service also publishes its SSH server, for `juju ssh` (juju/juju internal/provider/kubernetes/bootstrap.go@01da0d29). */
+const SSH_SERVER_PORT_NAME = 'ssh-server'
 
 export const jujuControllerPorts: Rule = {
   id: 'JUJU-CONTROLLER-PORTS',
@@ -17,9 +19,9 @@ export const jujuControllerPorts: Rule = {
   profile: 'juju',
   guide: CONTROLLERS,
   rationale:
-    'Clients and agents need only the controller API on 17070; the guide lists mongo and controller-api-port as the only other ports, for high availability, and both are for controllers talking to each other. Mongo (37017) holds the whole model state and must never be reachable from outside.',
+    'Clients and agents need only the controller API on 17070 (and, on Juju 4, the controller\'s SSH server, its Service\'s `ssh-server` port, 17022 by default, which `juju ssh` connects to); the guide lists mongo and controller-api-port as the only other ports, for high availability, and both are for controllers talking to each other. Mongo (37017) holds the whole model state and must never be reachable from outside.',
   remediation:
-    'Keep the controller Service internal except 17070: `kubectl -n controller-NAME patch service controller-service -p \'{"spec":{"type":"ClusterIP"}}\'`, or remove the extra ports, and add a NetworkPolicy that admits only TCP 17070 to the controller pods.',
+    'Remove the ports beyond the API (and a Juju 4 controller\'s SSH server) from the controller Service with a JSON patch (`kubectl -n controller-NAME patch service controller-service --type=json -p \'[{"op":"remove","path":"/spec/ports/N"}]\'`), not by making it ClusterIP, which cuts juju clients off; then admit only those ports to the controller pods with a NetworkPolicy.',
   autoFixable: true,
   needs: [['k8s-services']],
   evaluate({inventory, policy, report}) {
@@ -29,7 +31,8 @@ export const jujuControllerPorts: Rule = {
       if (!scope.isController(namespace)) continue
       const ports = servicePorts(service)
       const external = isExternalService(service)
-      const extra = ports.filter((p) => p !== API_PORT)
+      const clientPorts = new Set([API_PORT, ...(service.spec.ports ?? []).filter((port) => port.name === SSH_SERVER_PORT_NAME).map((port) => port.port)])
+      const extra = ports.filter((p) => !clientPorts.has(p))
       const mongo = ports.includes(MONGO_PORT)
       if (!(external && extra.length > 0) && !mongo) continue
       const model = scope.modelOf(namespace)
@@ -42,13 +45,23 @@ export const jujuControllerPorts: Rule = {
           : `Service ${namespace}/${service.metadata.name} publishes mongo (${MONGO_PORT}) to every pod in the cluster.`,
         evidence: {type: service.spec.type ?? 'ClusterIP', ports, externalIPs: service.spec.externalIPs ?? [], loadBalancerSourceRanges: service.spec.loadBalancerSourceRanges ?? []},
         remediation: external
-          ? `kubectl -n ${namespace} patch service ${service.metadata.name} -p '{"spec":{"type":"ClusterIP"}}'   # or drop ports ${extra.join(', ')} and admit only TCP ${API_PORT} with a NetworkPolicy`
-          : `kubectl -n ${namespace} edit service ${service.metadata.name}   # remove port ${MONGO_PORT}`,
+          ? `${dropPorts(service, extra)}   # the API (${API_PORT})${clientPorts.size > 1 ? ' and the SSH server' : ''} stay${clientPorts.size > 1 ? '' : 's'} reachable for juju clients and agents (making the Service ClusterIP would cut them off); then admit only those with a NetworkPolicy`
+          : dropPorts(service, [MONGO_PORT]),
         ref: service.ref,
         ...(annotations ? {annotations} : {}),
       })
     }
   },
+}
+
+/**
+ * A JSON patch removing the Service's ports with these numbers, by index from the last (each
+ * removal shifts the ones after it), so the API port stays exactly as it is.
+ */
+function dropPorts(service: {metadata: {name: string; namespace?: string | undefined}; spec: {ports?: {port: number}[] | undefined}}, numbers: number[]): string {
+  const indices = (service.spec.ports ?? []).flatMap((port, index) => (numbers.includes(port.port) ? [index] : [])).reverse()
+  const ops = indices.map((index) => `{"op":"remove","path":"/spec/ports/${index}"}`).join(',')
+  return `kubectl -n ${service.metadata.namespace} patch service ${service.metadata.name} --type=json -p '[${ops}]'`
 }
 
 export const jujuControllerApiPort: Rule = {

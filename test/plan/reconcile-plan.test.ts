@@ -81,6 +81,16 @@ describe('desired NetworkPolicies for the Livepatch example', () => {
     ])
   })
 
+  it("keeps a Juju 4 controller's SSH server (its Service's ssh-server port) open to the clients the API is open to", async () => {
+    // juju/juju internal/provider/kubernetes/bootstrap.go@01da0d29: controller-service has api-server (17070) and ssh-server (17022).
+    const inventory = await example()
+    const service = inventory.kubernetes.services.find((s) => s.metadata.namespace === 'controller-microk8s-prod' && s.metadata.name === 'controller-service')!
+    service.spec.ports = [{name: 'api-server', port: 17070, targetPort: 17070}, {name: 'ssh-server', port: 17022, targetPort: 17022}]
+    const policy: Policy = {...defaultPolicy(), networkPolicies: {...defaultPolicy().networkPolicies, controllerApiCidrs: ['10.0.0.0/8']}}
+    const controller = desiredNetworkPolicies(inventory, policy).namespaces.find((ns) => ns.namespace === 'controller-microk8s-prod')!
+    expect(policyFor(controller.policies, 'hardenctl-juju-controller').spec.ingress).toContainEqual({from: [{ipBlock: {cidr: '10.0.0.0/8'}}], ports: [{protocol: 'TCP', port: 17022}]})
+  })
+
   it('with egress isolation, opens DNS, Juju agents and relation flows outward', async () => {
     const policy: Policy = {...defaultPolicy(), networkPolicies: {...defaultPolicy().networkPolicies, egress: true, controllerApiCidrs: ['10.0.0.0/8']}}
     const desired = desiredNetworkPolicies(await example(), policy)

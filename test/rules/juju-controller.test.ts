@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {jujuCloudCredential, jujuControllerApiPort, jujuControllerPorts} from '../../src/rules/juju-controller.js'
+import {applyPrintedPatch} from '../helpers/kubectl-patch.js'
 import {controller, findings, inventory, model, namespace, run, service} from './factories.js'
 
 describe('JUJU-CONTROLLER-PORTS', () => {
@@ -10,6 +11,20 @@ describe('JUJU-CONTROLLER-PORTS', () => {
     expect(f).toMatchObject({rule: 'JUJU-CONTROLLER-PORTS', severity: 'high', target: {kind: 'Service', name: 'controller-service', namespace: 'controller-prod'}, evidence: {ports: [17070, 37017]}})
     expect(f?.message).toContain('37017')
     expect(f?.annotations).toEqual({'hardenctl.io/waive': 'OTHER=x'})
+    // The fix drops mongo and keeps the API (ClusterIP would cut every juju client off), as kubectl applies it.
+    expect(f?.remediation).toMatch(/^kubectl -n controller-prod patch service controller-service --type=json -p '\[\{"op":"remove","path":"\/spec\/ports\/1"\}\]' {3}# the API \(17070\) stays reachable/)
+    const patched = applyPrintedPatch(svc, f!.remediation!)
+    expect(patched.spec).toMatchObject({type: 'LoadBalancer', ports: [{port: 17070}]})
+  })
+
+  it("accepts a Juju 4 controller's SSH server beside the API, and keeps both when it drops another port", () => {
+    // juju/juju internal/provider/kubernetes/bootstrap.go@01da0d29: ports api-server (17070) and ssh-server (17022).
+    const juju4 = service('controller-prod', 'controller-service', {type: 'LoadBalancer', ports: [{name: 'api-server', port: 17070}, {name: 'ssh-server', port: 17022}]})
+    expect(findings(jujuControllerPorts, inventory({inputs: ['k8s-services'], kube: {services: [juju4]}}))).toEqual([])
+    const extra = service('controller-prod', 'controller-service', {type: 'LoadBalancer', ports: [{name: 'api-server', port: 17070}, {name: 'debug', port: 6060}, {name: 'ssh-server', port: 17022}, {name: 'mongo', port: 37017}]})
+    const [f] = findings(jujuControllerPorts, inventory({inputs: ['k8s-services'], kube: {services: [extra]}}))
+    expect(f?.message).toContain('makes controller ports 6060 and 37017 reachable')
+    expect(applyPrintedPatch(extra, f!.remediation!).spec.ports).toEqual([{name: 'api-server', port: 17070}, {name: 'ssh-server', port: 17022}])
   })
 
   it('flags mongo on an internal service as medium, in annotated controller namespaces', () => {
@@ -17,6 +32,7 @@ describe('JUJU-CONTROLLER-PORTS', () => {
     const svc = service('juju-ctrl', 'mongo', {ports: [{port: 37017}]})
     const [f] = findings(jujuControllerPorts, inventory({inputs: ['k8s-services'], kube: {namespaces: [ns], services: [svc]}}))
     expect(f?.severity).toBe('medium')
+    expect(applyPrintedPatch(svc, f!.remediation!).spec.ports ?? []).toEqual([])
   })
 
   it('accepts a LoadBalancer on 17070 only and ignores other namespaces', () => {

@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import {z} from 'zod'
 
 import {IncompleteError, InputError} from '../errors.js'
-import {checkAnswer, fullStatusSchema, apiModelQualifier, modelSummariesSchema} from '../sources/juju-api/api-shapes.js'
+import {apiModelQualifier, checkAnswer, fullStatusSchema, modelSummariesSchema} from '../sources/juju-api/api-shapes.js'
 import {discoverJuju, type ControllerTarget} from '../sources/juju-api/juju-data.js'
 import {JujuCallError, JujuSession, type SessionOptions} from '../sources/juju-api/session.js'
 import {collectionScript} from './collect-script.js'

@@ -13,6 +13,7 @@ import type {ApplicationFacts, Contribution, ModelFacts} from './contributions.j
 import {joinKubernetes} from './join-kubernetes.js'
 import {specFor} from './kubernetes-kinds.js'
 import {emptyKubernetesView, type KubeObject, type KubernetesView} from './kubernetes.js'
+import {modelQualifier} from './model-name.js'
 import {type Application, type Controller, type InputKind, type Inventory, type InventoryGap, type Model, modelKey, type Relation} from './types.js'
 
 export interface BuildOptions {
@@ -143,7 +144,7 @@ export function buildInventory(contributions: Contribution[], options: BuildOpti
   }
 
   for (const model of models.values()) {
-    const qualifier = model.qualifier ?? model.owner
+    const qualifier = modelQualifier(model)
     for (const application of model.applications.values()) {
       const metadata = charms.get(application.charm) ?? charms.get(normalizeCharmName(application.charm))
       if (metadata) application.metadata = metadata

@@ -8,10 +8,10 @@
  * or login, removes access), so one revoke takes a user to any lower level.
  */
 import {isJuju4} from '../inventory/juju-version.js'
-import {jujuModelName} from '../inventory/model-name.js'
+import {jujuModelName, modelQualifier} from '../inventory/model-name.js'
 import type {ControllerUser, Model, Offer} from '../inventory/types.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
-import {modelCandidates, modelQualifier} from './candidates.js'
+import {modelCandidates} from './candidates.js'
 import {matchingKeys} from './glob.js'
 import {daysBetween, parseLastConnection} from './last-connection.js'
 import type {Policy} from './schema.js'

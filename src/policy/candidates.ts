@@ -2,6 +2,7 @@
  * How policy globs may spell an application or a model: every spelling a policy key, allowlist
  * entry or waiver target could use for it, to match with the helpers in ./glob.ts.
  */
+import {modelQualifier} from '../inventory/model-name.js'
 import type {Application, Model} from '../inventory/types.js'
 
 /** How policy globs may spell an application. */
@@ -21,7 +22,3 @@ export function modelCandidates(model: Model): string[] {
   return out
 }
 
-/** What qualifies the model's name (`QUALIFIER/NAME`): Juju 4's qualifier, Juju 3's owner. */
-export function modelQualifier(model: Model): string | undefined {
-  return model.qualifier ?? model.owner
-}

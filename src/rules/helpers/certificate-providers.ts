@@ -4,7 +4,7 @@
  * and only when there is none, one to deploy, the deploy coming first in the printed commands.
  */
 import type {Application, Inventory, Model} from '../../inventory/types.js'
-import {modelQualifier} from '../../policy/candidates.js'
+import {modelQualifier} from '../../inventory/model-name.js'
 import {type CertificatesProtocol, providerProtocol, requirerProtocol} from './certificate-protocols.js'
 import {charmName, CHARMS, isCharmIn} from './charms.js'
 import {DEPLOY_UNLESS_PRESENT_NOTE, deployUnlessPresent, fixLine} from './fix-line.js'

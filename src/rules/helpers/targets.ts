@@ -1,7 +1,7 @@
 /** Targets and iteration over the inventory, so every rule names things the same way. */
 import type {Target} from '../../findings/types.js'
 import type {KubeObject} from '../../inventory/kubernetes.js'
-import {jujuModelName, MODEL_PLACEHOLDER} from '../../inventory/model-name.js'
+import {jujuModelName, MODEL_PLACEHOLDER, modelQualifier} from '../../inventory/model-name.js'
 import type {Application, Controller, Inventory, Model} from '../../inventory/types.js'
 
 export {jujuModelName, MODEL_PLACEHOLDER} from '../../inventory/model-name.js'
@@ -83,7 +83,7 @@ interface ModelNaming {
  */
 export function qualifiedModelName(model: ModelNaming): string {
   const name = jujuModelName(model)
-  const qualifier = model.qualifier ?? model.owner
+  const qualifier = modelQualifier(model)
   return qualifier !== undefined && name !== MODEL_PLACEHOLDER ? `${qualifier}/${name}` : name
 }
 

@@ -21,13 +21,13 @@ import {cite} from './guides.js'
 import {controllerTarget, controllerText, jujuModelName, modelTarget, qualifiedModelName, userTarget} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
-/** `-c NAME ` for a known controller; nothing when no input named it (a bare `users.json`), so the user name is never taken for the controller. */
 /** Who may hold more than the policy grants on the model: a Juju 4 model has no owner. */
 function mayHold(model: Model): string {
   if (model.owner) return `the owner (${model.owner}), controller superusers and users listed in access.models`
   return isJuju4(model) ? 'controller superusers and users listed in access.models (a Juju 4 model has no owner)' : 'the owner, controller superusers and users listed in access.models'
 }
 
+/** `-c NAME ` for a known controller; nothing when no input named it (a bare `users.json`), so the user name is never taken for the controller. */
 function controllerFlag(controller: string): string {
   return controller ? `-c ${controller} ` : ''
 }

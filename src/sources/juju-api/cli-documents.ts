@@ -191,7 +191,7 @@ function machineDocument(machine: ApiMachine): Json {
 export function showModelDocument(info: ApiModelInfo, controller: string): Json {
   // Juju 3 names the model's owner; Juju 4 only qualifies its name, and its show-model prints no owner
   // (juju/juju cmd/juju/model/show_test.go@7c74445b: `name: production/mymodel`, no owner key).
-  const owner = info.qualifier === undefined ? apiModelQualifier(info) : undefined
+  const owner = info.qualifier === undefined ? untag(info['owner-tag'], 'user') : undefined
   const qualifier = apiModelQualifier(info)
   const users: Json = {}
   for (const user of info.users ?? []) {

@@ -10,6 +10,7 @@ import {InputError} from '../../errors.js'
 import {type Deadline, noDeadline} from '../deadline.js'
 import type {SourceDocument} from '../source-document.js'
 import {
+  apiModelQualifier,
   type ApiModelInfo,
   applicationGetSchema,
   type ApiModelSummary,
@@ -18,7 +19,6 @@ import {
   controllerConfigSchema,
   fullStatusSchema,
   modelInfoResultsSchema,
-  apiModelQualifier,
   modelSummariesSchema,
   offersResultsSchema,
   stringResultSchema,

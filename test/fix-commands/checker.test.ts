@@ -253,6 +253,14 @@ describe('the remediation as a whole', () => {
     expect(checks('Restrict the service to the admin networks.', {rule: 'LIVEPATCH-ADMIN-API'})).toEqual(['prose-only'])
   })
 
+  it('a command Juju 4 removed is refused for a model that runs Juju 4', async () => {
+    const juju4 = (await loadInventory({from: [join(REPO, 'examples/livepatch-k8s')]})).inventory
+    for (const model of juju4.models.values()) model.version = '4.0.10'
+    const command = 'juju set-application-base -m microk8s-prod:admin/livepatch livepatch ubuntu@24.04'
+    expect(checks(command, {inventory: juju4})).toEqual(['removed-in-juju-4'])
+    expect(checks(command)).toEqual([])
+  })
+
   it('review findings are pre-deploy: no commands against a running model', () => {
     expect(checks('juju unexpose -m admin/livepatch ingress', {mode: 'review'})).toEqual(['review-post-deploy'])
     expect(checks('Remove `expose: true` from application ingress (bundle.yaml line 12).', {mode: 'review', rule: 'JUJU-EXPOSED'})).toEqual([])

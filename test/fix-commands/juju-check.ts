@@ -5,6 +5,7 @@
  * the option keys of their charms.
  */
 import type {CharmMetadata} from '../../src/inventory/charm.js'
+import {isJuju4} from '../../src/inventory/juju-version.js'
 import type {Model} from '../../src/inventory/types.js'
 import {anyGlobMatches} from '../../src/policy/glob.js'
 import {type CommandContext, placeholder, validName} from './context.js'
@@ -55,6 +56,17 @@ const CONTROLLER_ACCESS = ['login', 'superuser']
 const OFFER_ACCESS = ['read', 'consume', 'admin']
 const COMMAND_SETS = ['all', 'destroy-model', 'remove-object']
 
+/**
+ * Commands Juju 4.0 removed (its release notes, "Breaking changes": in-place base or series
+ * switching, and controller HA through add-unit in the controller model): a fix for a model that
+ * runs Juju 4 must not print them.
+ */
+const REMOVED_IN_JUJU_4 = new Map([
+  ['set-application-base', 'Juju 4 removed in-place base changes: the charm\'s own upgrade flow, or a new application on an LTS base'],
+  ['upgrade-machine', 'Juju 4 removed in-place base changes'],
+  ['enable-ha', 'Juju 4 scales the controller with juju add-unit in the controller model'],
+])
+
 export function checkJuju(words: readonly Word[], ctx: CommandContext): void {
   const sub = words[0]?.value
   const spec = sub === undefined ? undefined : jujuCommand(sub)
@@ -66,6 +78,8 @@ export function checkJuju(words: readonly Word[], ctx: CommandContext): void {
   for (const p of parsed.problems) ctx.report(p.check, p.problem)
   const model = spec.base === 'model' ? modelFlag(parsed, ctx) : targetModel(ctx.estate)
   if (spec.base === 'controller') controllerFlag(parsed, ctx)
+  const removed = REMOVED_IN_JUJU_4.get(spec.name)
+  if (removed && model && isJuju4(model)) ctx.report('removed-in-juju-4', `"juju ${spec.name}" does not exist on model ${model.name}, which runs Juju ${model.version}: ${removed}`)
   const check = CHECKS[spec.name]
   check?.(parsed, {...ctx, model})
 }

@@ -155,6 +155,14 @@ describe('live Juju audit', () => {
     expect(showModel.clite).not.toHaveProperty('owner')
   })
 
+  it('takes the newest facade version both sides know (jujulib alone would take ModelManager 9 of 9 and 10: its lists are in string order)', async () => {
+    const {controller, env} = await estateWith({fake: {facades: {ModelManager: [9, 10], ApplicationOffers: [4, 5]}}})
+    const result = await auditJson(env)
+    expect(result.code, result.stderr).toBe(0)
+    expect(controller.calls.find((call) => call.request === 'ListModelSummaries')?.version).toBe(10)
+    expect(controller.calls.find((call) => call.request === 'ListApplicationOffers')?.version).toBe(5)
+  })
+
   it('--model limits the audit to the named models', async () => {
     const {controller, env} = await estateWith()
     const result = await auditJson(env, ['--model', 'foo-machine'])

@@ -44,6 +44,8 @@ export interface FakeControllerOptions {
     /** Answer this call with an error. */
     errorOn?: {request: string; model?: string; message: string; code?: string}[]
   }
+  /** Facade versions served instead of the Juju line's (e.g. `{ModelManager: [9, 10]}`: a controller that keeps an older version). */
+  facades?: Record<string, number[]>
   /** Models served elsewhere: login to /model/<uuid>/api answers "redirection required" and Admin.RedirectInfo points at `to`. */
   redirects?: {modelUuid: string; to: {host: string; port: number; caCert: string}}[]
 }
@@ -294,7 +296,7 @@ function cloudCredentialTag(model: FakeModel): string {
 export async function startFakeController(estate: FakeEstate, options: FakeControllerOptions = {}): Promise<FakeController> {
   const pki = options.pki ?? generateTestPki()
   const calls: RecordedCall[] = []
-  const facades = FACADES[estate.jujuVersion]
+  const facades = {...FACADES[estate.jujuVersion], ...options.facades}
   const serverVersion = SERVER_VERSION[estate.jujuVersion]
   const userByName = (name: string) => estate.users.find((u) => u.name === name)
   const modelByUuid = (uuid: string) => estate.models.find((m) => m.uuid === uuid)

@@ -22,8 +22,15 @@ import {isEndpoint} from '../environment.js'
 import type {ControllerTarget} from './juju-data.js'
 import {HANDSHAKE_TIMEOUT_MS, type TlsPolicy, webSocketClass} from './websocket.js'
 
-/** Every facade hardenctl calls; jujulib picks the newest version both sides know. */
-const FACADES = [Action, AllModelWatcher, Application, ApplicationOffers, Block, Bundle, Client, Controller, ModelManager, UserManager]
+/**
+ * Every facade hardenctl calls, each with its versions in numeric order: jujulib takes the last of
+ * the versions both sides know, and its own lists are in string order (ModelManagerV10, V11, V2, …,
+ * V9), so against a controller serving 9 and 10 it would take 9.
+ */
+const FACADES = [Action, AllModelWatcher, Application, ApplicationOffers, Block, Bundle, Client, Controller, ModelManager, UserManager].map((facade) => ({
+  ...facade,
+  versions: [...facade.versions].sort((a, b) => a.VERSION - b.VERSION),
+}))
 
 /** The facade objects as jujulib names them on `conn.facades` (uncapitalised). */
 export type FacadeName = 'action' | 'allModelWatcher' | 'application' | 'applicationOffers' | 'block' | 'bundle' | 'client' | 'controller' | 'modelManager' | 'userManager'

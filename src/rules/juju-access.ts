@@ -202,7 +202,7 @@ export const accessOffer: Rule = {
           if (levelRank(OFFER_LEVELS, user.access) <= levelRank(OFFER_LEVELS, allowed)) continue
           report({
             target,
-            message: `${user.name} holds ${user.access} on offer ${url}${user.access === 'admin' ? '; only the model owner and superusers should administer an offer' : ' but is not an allowed consumer'}.`,
+            message: `${user.name} holds ${user.access} on offer ${url}${user.access === 'admin' ? `; only ${isJuju4(model) ? 'superusers (a Juju 4 model has no owner)' : 'the model owner and superusers'} should administer an offer` : ' but is not an allowed consumer'}.`,
             evidence: {offer: url, user: user.name, access: user.access, allowed},
             remediation: `juju revoke ${controllerFlag(model.controller)}${user.name} ${revokeFor(OFFER_LEVELS, allowed)} ${url}`,
             ...(offer.ref ? {ref: offer.ref} : {}),

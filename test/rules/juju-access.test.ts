@@ -177,7 +177,9 @@ describe('ACCESS-OFFER', () => {
     qualified.version = '4.0.10'
     qualified.qualifier = 'carol'
     qualified.offers[0]!.url = 'prod:carol/cos.prometheus'
-    expect(findings(accessOffer, inventory({models: [qualified]})).map((f) => f.evidence.user)).toEqual(['bob', 'carol'])
+    const fs = findings(accessOffer, inventory({models: [qualified]}))
+    expect(fs.map((f) => f.evidence.user)).toEqual(['bob', 'carol'])
+    expect(fs[1]?.message).toBe('carol holds admin on offer prod:carol/cos.prometheus; only superusers (a Juju 4 model has no owner) should administer an offer.')
     // The qualifier still spells the offer for the policy, as Juju 4 spells it.
     expect(findings(accessOffer, inventory({models: [qualified]}), policy({access: {offers: {'carol/cos.prometheus': {consumers: ['bob']}}}})).map((f) => f.evidence.user)).toEqual(['carol'])
   })

@@ -167,18 +167,20 @@ export const jujuCharmSource: Rule = {
   profile: 'juju',
   guide: APPLICATIONS,
   rationale:
-    'Charms listed in Charmhub search have passed formal review; a local charm has not, and candidate/beta/edge revisions have not been released as stable. The guide says to choose charms that show up in Charmhub search and are actively maintained.',
-  remediation: 'Deploy the charm from Charmhub on a stable channel: `juju refresh APP --channel TRACK/stable` (for a local charm, the Charmhub charm it was built from: `juju refresh APP --switch CHARM`, which takes its default channel).',
+    'Charms listed in Charmhub search have passed formal review; a local charm has not, a charm of the retired Charm Store (`cs:`) is maintained nowhere, and candidate/beta/edge revisions have not been released as stable. The guide says to choose charms that show up in Charmhub search and are actively maintained.',
+  remediation: 'Deploy the charm from Charmhub on a stable channel: `juju refresh APP --channel TRACK/stable` (for a local or Charm Store charm, the Charmhub charm of its name: `juju refresh APP --switch CHARM`, which takes its default channel).',
   autoFixable: false,
   needs: [['juju-status', 'juju-bundle']],
   evaluate({inventory, report}) {
     for (const {model, app} of applications(inventory)) {
       const local = isLocalCharm(app)
+      const charmStore = !local && isCharmStoreCharm(app)
       const risk = channelRisk(app.channel)
       const unstable = risk !== undefined && risk !== 'stable'
-      if (!local && !unstable) continue
+      if (!local && !charmStore && !unstable) continue
       const reasons: string[] = []
       if (local) reasons.push(`it is a local charm (${app.charm}), not from Charmhub`)
+      if (charmStore) reasons.push(`it comes from the retired Charm Store (${app.charm}), not Charmhub`)
       if (unstable) reasons.push(`it follows channel ${app.channel}, risk ${risk}`)
       const m = appModelArg(app)
       const stable = stableChannelFor(app)
@@ -186,8 +188,8 @@ export const jujuCharmSource: Rule = {
         target: appTarget(app, model),
         message: `${app.name}: ${reasons.join(' and ')}.`,
         evidence: {charm: app.charm, charmOrigin: app.charmOrigin, channel: app.channel, risk},
-        remediation: local ? localCharmFix(app, m) : isSunbeamModel(model) && !SUNBEAM_INFRA_CHARMS.has(charmName(app)) ? sunbeamChannelFix(app, stable) : stableChannelFix(app, m, stable),
-        ref: local ? (app.refs.charm ?? app.refs.definition) : (app.refs.channel ?? app.refs.definition),
+        remediation: local ? localCharmFix(app, m) : charmStore ? charmStoreFix(app, m) : isSunbeamModel(model) && !SUNBEAM_INFRA_CHARMS.has(charmName(app)) ? sunbeamChannelFix(app, stable) : stableChannelFix(app, m, stable),
+        ref: local || charmStore ? (app.refs.charm ?? app.refs.definition) : (app.refs.channel ?? app.refs.definition),
       })
     }
   },
@@ -234,6 +236,22 @@ function sunbeamChannelFix(app: Application, {channel, trackNote}: StableChannel
 function localCharmFix(app: Application, modelArg: string): string {
   const name = charmName(app)
   return `juju info ${name} && juju refresh -m ${modelArg} ${app.name} --switch ${name}   # only if Charmhub's ${name} is the charm this local build is of; if not, publish it (charmcraft upload) and switch to that; \`juju info ${name}\` lists its tracks: add \`--channel TRACK/stable\` for the one this build follows, or the switch takes Charmhub's default`
+}
+
+/** A charm of the retired Charm Store (`cs:ubuntu-10`, `cs:~containers/aws-integrator`). */
+function isCharmStoreCharm(app: Application): boolean {
+  return app.charmOrigin === 'charmstore' || app.charm.startsWith('cs:')
+}
+
+/**
+ * A Charm Store charm moves to Charmhub's charm of its name with `refresh --switch` on the Juju 2.9
+ * controller that runs it (Juju 3 deploys no Charm Store charm, so it comes first). A namespaced
+ * `cs:~USER/NAME` may have no Charmhub twin, or another charm under that name: `juju info` stops the
+ * command where there is none, and the comment says what to check.
+ */
+function charmStoreFix(app: Application, modelArg: string): string {
+  const name = charmName(app)
+  return `juju info ${name} && juju refresh -m ${modelArg} ${app.name} --switch ${name}   # the Charm Store is retired and Juju 3 deploys none of its charms: run this on the Juju 2.9 controller that runs the model, before it moves to Juju 3; only if Charmhub's ${name} is this charm (a namespaced cs:~USER/ charm may have no Charmhub twin); \`juju info ${name}\` lists its tracks: add \`--channel TRACK/stable\` for the one to follow, or the switch takes Charmhub's default`
 }
 
 export const jujuCharmOutdated: Rule = {

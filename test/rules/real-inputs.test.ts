@@ -53,16 +53,24 @@ describe('openstack/charm-mysql-router jammy-full bundle', () => {
   })
 
   it('observes the machines with the collector subordinate on the principals only, with no --trust', async () => {
-    const {report} = await audit(OPENSTACK_BUNDLE)
+    const {report} = await audit(join(REAL_WORLD, 'openstack-charmers__openstack-bundles__development__openstack-base-jammy-zed__bundle.yaml'))
     const [observability] = ruleFindings(report.findings, 'JUJU-OBSERVABILITY')
     const [commands = ''] = (observability?.remediation ?? '').split('   # ')
     expect(commands).toMatch(/^juju deploy -m \S+ opentelemetry-collector /)
     expect(commands).not.toContain('--trust')
     const related = [...commands.matchAll(/opentelemetry-collector:juju-info (\S+)/g)].map((match) => match[1])
-    // Subordinates (no num_units in the bundle, or mysql-router) are not related to a subordinate collector.
+    // Subordinates (no num_units in the bundle, mysql-router, ntp) are not related to a subordinate collector.
     expect(related).toContain('keystone')
     expect(related).toContain('mysql-innodb-cluster')
-    for (const subordinate of ['keystone-mysql-router', 'vault-mysql-router', 'ovn-chassis', 'neutron-api-plugin-ovn']) expect(related).not.toContain(subordinate)
+    for (const subordinate of ['keystone-mysql-router', 'placement-mysql-router', 'neutron-api-plugin-ovn', 'ntp']) expect(related).not.toContain(subordinate)
+  })
+
+  it('moves a model with a Charm Store charm to Juju 3.6 before any collector: opentelemetry-collector assumes Juju 3.6, and Juju 3 deploys no cs: charm', async () => {
+    // The jammy-full test bundle of charm-mysql-router deploys `cs:memcached`.
+    const {report} = await audit(OPENSTACK_BUNDLE)
+    const [observability] = ruleFindings(report.findings, 'JUJU-OBSERVABILITY')
+    expect(observability?.remediation).toMatch(/^juju migrate MODEL NEW-CONTROLLER {3}# /)
+    expect(observability?.remediation).toContain('this model\'s charms come from the retired Charm Store (memcached: cs:)')
   })
 })
 

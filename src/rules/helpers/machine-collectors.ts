@@ -94,10 +94,13 @@ export function machineCollectorPlan(model: Model, where: 'model' | 'bundle'): M
     const how = where === 'model' ? 'set-application-base ubuntu@24.04, then new units' : 'base: ubuntu@24.04 in the bundle'
     notes.push(`${list(unsupported.map((app) => app.name))} run${unsupported.length === 1 ? 's' : ''} on ${bases}, ${builtFor}: a newer base first (${how})`)
   }
+  // A Juju 2 model deploys neither collector as printed (opentelemetry-collector assumes Juju 3.6): it moves first.
   const blocked =
     assignments.length === 0
       ? [...(juju ? [`${needs} and ${juju.why}: ${juju.juju2 ? 'move the model to a Juju 3.6 controller' : 'upgrade the controller and the model'} first`] : []), ...notes].join('; ')
-      : undefined
+      : juju?.juju2
+        ? notes.join('; ')
+        : undefined
   return {assignments, unsupported, ...(juju ? {juju} : {}), notes, ...(blocked !== undefined ? {blocked} : {})}
 }
 

@@ -67,6 +67,11 @@ const EDITS: Record<string, Edit> = {
       const name = charmName(app)
       return `${at}in ${appPath(app)}, replace the local charm ${app.charm} with the Charmhub charm it was built from (charm: ${name}, if Charmhub's ${name} is that charm: \`juju info ${name}\`), with no channel (the charm's default, stable)`
     }
+    if (finding.evidence.charmOrigin === 'charmstore' || app.charm.startsWith('cs:')) {
+      // The retired Charm Store: Juju 3 deploys none of its charms; Charmhub's charm of the name, if it is this one.
+      const name = charmName(app)
+      return `${at}in ${appPath(app)}, replace the Charm Store (cs:) charm with Charmhub's (charm: ${name}, if Charmhub's ${name} is this charm: \`juju info ${name}\` lists it and its tracks), and give it the channel of the track to follow (TRACK/stable); Juju 3 deploys no Charm Store charm`
+    }
     const {channel, trackNote} = stableChannelFor(app)
     return `${at}set ${appPath(app)}.channel to ${channel} (it is ${app.channel ?? 'unset'})${trackNote ? `: ${trackNote}` : ''}`
   },

@@ -180,7 +180,7 @@ export const jujuCharmSource: Rule = {
       if (!local && !charmStore && !unstable) continue
       const reasons: string[] = []
       if (local) reasons.push(`it is a local charm (${app.charm}), not from Charmhub`)
-      if (charmStore) reasons.push(`it comes from the retired Charm Store (${app.charm}), not Charmhub`)
+      if (charmStore) reasons.push('its charm comes from the retired Charm Store (cs:), not Charmhub')
       if (unstable) reasons.push(`it follows channel ${app.channel}, risk ${risk}`)
       const m = appModelArg(app)
       const stable = stableChannelFor(app)

@@ -105,6 +105,13 @@ describe('review: the corpus charms', () => {
     })
   }
 
+  it('tells a bundle with a Charm Store charm to name Charmhub\'s instead (Juju 3 deploys no cs: charm)', async () => {
+    const {file, report} = await reviewBundleText('applications:\n  ubuntu:\n    charm: cs:ubuntu-10\n    num_units: 1\n', 'hardenctl-review-cs-')
+    expect(fixOf(report, 'JUJU-CHARM-SOURCE', 'ubuntu')).toBe(
+      `${file}:3: in applications.ubuntu, replace the Charm Store (cs:) charm with Charmhub's (charm: ubuntu, if Charmhub's ubuntu is this charm: \`juju info ubuntu\` lists it and its tracks), and give it the channel of the track to follow (TRACK/stable); Juju 3 deploys no Charm Store charm`,
+    )
+  })
+
   it('a packed .charm reads like its directory, with locations inside the archive', async () => {
     const archive = join(work, 'sidecar-non-root_amd64.charm')
     const files = Object.values(CHARMS['sidecar-non-root']!)

@@ -149,6 +149,14 @@ describe('JUJU-CHARM-SOURCE', () => {
     expect(fs[1]?.severity).toBe('medium')
   })
 
+  it("flags a charm of the retired Charm Store, channel or not, and switches it to Charmhub's on the Juju 2.9 controller", () => {
+    const inv = inventory({models: [model('m', {apps: [app('aws-integrator', {charm: 'aws-integrator', charmOrigin: 'charmstore'}), app('ubuntu', {charm: 'ubuntu', charmOrigin: 'charmhub'})]})]})
+    const fs = findings(jujuCharmSource, inv)
+    expect(fs.map((f) => f.target.name)).toEqual(['aws-integrator'])
+    expect(fs[0]?.message).toBe('aws-integrator: its charm comes from the retired Charm Store (cs:), not Charmhub.')
+    expect(fs[0]?.remediation).toMatch(/^juju info aws-integrator && juju refresh -m prod:m aws-integrator --switch aws-integrator {3}# the Charm Store is retired and Juju 3 deploys none of its charms: run this on the Juju 2.9 controller/)
+  })
+
   it('moves to the stable channel only after comparing revisions: stable may be a downgrade', () => {
     const inv = inventory({models: [model('m', {apps: [app('hydra', {channel: 'latest/edge', revision: 404}), app('kratos', {channel: '1/candidate'})]})]})
     const [hydra, kratos] = findings(jujuCharmSource, inv)

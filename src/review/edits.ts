@@ -8,7 +8,7 @@ import type {Finding} from '../findings/types.js'
 import {isCaKeyOption} from '../inventory/charm-options.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {type DataPath, formatPath, type SourceRef} from '../sources/document.js'
-import {charmName, CHARMS, isCharmIn} from '../rules/helpers/charms.js'
+import {charmName, CHARMS, isCharmIn, isCharmStoreCharm} from '../rules/helpers/charms.js'
 import {DEPLOY_UNLESS_PRESENT_NOTE} from '../rules/helpers/fix-line.js'
 import {knownCharm, trustNeededBecause} from '../rules/helpers/known-charms.js'
 import {generatedCredentials} from '../rules/helpers/generated-credentials.js'
@@ -67,7 +67,7 @@ const EDITS: Record<string, Edit> = {
       const name = charmName(app)
       return `${at}in ${appPath(app)}, replace the local charm ${app.charm} with the Charmhub charm it was built from (charm: ${name}, if Charmhub's ${name} is that charm: \`juju info ${name}\`), with no channel (the charm's default, stable)`
     }
-    if (finding.evidence.charmOrigin === 'charmstore' || app.charm.startsWith('cs:')) {
+    if (isCharmStoreCharm(app)) {
       // The retired Charm Store: Juju 3 deploys none of its charms; Charmhub's charm of the name, if it is this one.
       const name = charmName(app)
       return `${at}in ${appPath(app)}, replace the Charm Store (cs:) charm with Charmhub's (charm: ${name}, if Charmhub's ${name} is this charm: \`juju info ${name}\` lists it and its tracks), and give it the channel of the track to follow (TRACK/stable); Juju 3 deploys no Charm Store charm`

@@ -13,7 +13,7 @@ import {
   jujuExposure,
 } from '../policy/exposure.js'
 import {cite} from './guides.js'
-import {appLabel, charmName, CHARMS, isCharmIn, isLocalPath} from './helpers/charms.js'
+import {appLabel, charmName, CHARMS, isCharmIn, isCharmStoreCharm, isLocalPath} from './helpers/charms.js'
 import {trustNeededBecause} from './helpers/known-charms.js'
 import {isJuju4} from '../inventory/juju-version.js'
 import {isSunbeamModel} from './helpers/products.js'
@@ -236,11 +236,6 @@ function sunbeamChannelFix(app: Application, {channel, trackNote}: StableChannel
 function localCharmFix(app: Application, modelArg: string): string {
   const name = charmName(app)
   return `juju info ${name} && juju refresh -m ${modelArg} ${app.name} --switch ${name}   # only if Charmhub's ${name} is the charm this local build is of; if not, publish it (charmcraft upload) and switch to that; \`juju info ${name}\` lists its tracks: add \`--channel TRACK/stable\` for the one this build follows, or the switch takes Charmhub's default`
-}
-
-/** A charm of the retired Charm Store (`cs:ubuntu-10`, `cs:~containers/aws-integrator`). */
-function isCharmStoreCharm(app: Application): boolean {
-  return app.charmOrigin === 'charmstore' || app.charm.startsWith('cs:')
 }
 
 /**

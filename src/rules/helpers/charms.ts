@@ -93,6 +93,11 @@ export function isDatabaseCharm(app: Application): boolean {
   )
 }
 
+/** A charm of the retired Charm Store (`cs:ubuntu-10`, `cs:~containers/aws-integrator`), which only Juju 2 deploys. */
+export function isCharmStoreCharm(app: Application): boolean {
+  return app.charmOrigin === 'charmstore' || app.charm.startsWith('cs:')
+}
+
 /** `pg (postgresql-k8s)`, or just `postgresql` when the application is named after its charm. */
 export function appLabel(app: Application): string {
   const charm = charmName(app)

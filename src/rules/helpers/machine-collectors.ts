@@ -6,6 +6,7 @@
  */
 import type {Application, Model} from '../../inventory/types.js'
 import {modelJujuVersion} from '../../inventory/juju-version.js'
+import {isCharmStoreCharm} from './charms.js'
 import {isSubordinate} from './known-charms.js'
 import {list} from './targets.js'
 
@@ -131,6 +132,6 @@ function olderJuju(model: Model): {why: string; juju2: boolean} | undefined {
     const older = major < needMajor || (major === needMajor && minor < needMinor)
     return older ? {why: `this model runs Juju ${model.version}`, juju2: major < 3} : undefined
   }
-  const charmStore = [...model.applications.values()].find((app) => app.charmOrigin === 'charmstore')
+  const charmStore = [...model.applications.values()].find(isCharmStoreCharm)
   return charmStore ? {why: `this model's charms come from the retired Charm Store (${charmStore.name}: cs:), which only Juju 2 deploys`, juju2: true} : undefined
 }

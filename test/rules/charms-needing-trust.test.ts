@@ -30,6 +30,9 @@ describe('JUJU-TRUST for charms whose own documentation or deployment module ask
     // Identity Platform and MLflow.
     ['hydra', 'hydra', 'it creates its admin and public Services'],
     ['mlflow-server', 'mlflow-server', 'it patches its own Service, ClusterIP or NodePort'],
+    // Cloud integrators: trust is how they reach the cloud (their READMEs: `juju trust aws-integrator`).
+    ['aws-integrator', 'aws-integrator', "it manages cloud resources with the model's cloud credential; its alternative, the credentials option, would put the cloud key in plain config"],
+    ['openstack-integrator', 'openstack-integrator', "it manages cloud resources with the model's cloud credential; its alternative, the credentials option, would put the cloud key in plain config"],
   ])('%s (%s): audit and allow, naming why, with no --remove to run', (name, charm, reason) => {
     const fix = trustFix(name, charm)
     expect(fix).toBe(

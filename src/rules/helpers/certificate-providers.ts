@@ -128,7 +128,8 @@ export function certificateProviders(inventory: Inventory, model: Model, exclude
       const endpoint = offer.endpoints.find((e) => isTls(e.interface))
       if (!endpoint && !(app && issuesCertificates(app))) continue
       if (model.consumed.some((c) => offer.url !== undefined && c.url.endsWith(offer.url.replace(/^[^:]*:/, '')))) continue
-      const url = offer.url ?? `${other.controller && other.controller !== model.controller ? `${other.controller}:` : ''}${modelQualifier(other) ? `${modelQualifier(other)}/` : ''}${other.name}.${offer.name}`
+      const qualifier = modelQualifier(other)
+      const url = offer.url ?? `${other.controller && other.controller !== model.controller ? `${other.controller}:` : ''}${qualifier ? `${qualifier}/` : ''}${other.name}.${offer.name}`
       const provider: CertificateProvider = {
         name: offer.name,
         what: url,

@@ -212,15 +212,17 @@ export function issuingEndpoint(app: Application): string | undefined {
  * still reports them (the guide asks for an audit), but its fix keeps their trust rather than
  * printing the `juju trust --remove` that would break them.
  */
+const CLOUD_INTEGRATOR = "it manages cloud resources with the model's cloud credential; its alternative, the credentials option, would put the cloud key in plain config"
+
 const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
   // The cloud integrators exist to use the model's cloud credential. Their READMEs: "The charm then needs
   // to be granted access to credentials … `juju trust aws-integrator`" (juju-solutions/charm-aws-integrator
   // README.md@9ae046c0; gcp-integrator's says the same), "Use 'juju trust' to grant openstack-integrator a
   // permission to access the OpenStack model, or configure the credentials config parameter manually";
   // the alternative, their `credentials` option, puts the cloud key in plain config.
-  'aws-integrator': "it manages cloud resources with the model's cloud credential; its alternative, the credentials option, would put the cloud key in plain config",
-  'gcp-integrator': "it manages cloud resources with the model's cloud credential; its alternative, the credentials option, would put the cloud key in plain config",
-  'openstack-integrator': "it manages cloud resources with the model's cloud credential; its alternative, the credentials option, would put the cloud key in plain config",
+  'aws-integrator': CLOUD_INTEGRATOR,
+  'gcp-integrator': CLOUD_INTEGRATOR,
+  'openstack-integrator': CLOUD_INTEGRATOR,
   // Its README's deploy step: "The `--trust` flag is necessary to create some K8s resources".
   'postgresql-k8s': 'it creates Kubernetes resources for its cluster',
   // Its tutorial: "`--trust` is needed because the nginx-ingress-integrator charm requires elevated

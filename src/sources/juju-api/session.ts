@@ -53,6 +53,14 @@ export class JujuCallError extends Error {
   }
 }
 
+/** The controller offers no version of the facade, or not the method, that hardenctl knows. */
+export class FacadeMissingError extends JujuCallError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'FacadeMissingError'
+  }
+}
+
 export interface LoginInfo {
   serverVersion: string
   controllerAccess: string
@@ -101,7 +109,7 @@ export class JujuSession {
     const api = (this.connection.facades as Record<string, Record<string, (p: unknown) => Promise<T>> | undefined>)[facade]
     const fn = api?.[method]
     if (!api || typeof fn !== 'function') {
-      throw new JujuCallError(`the controller (Juju ${this.info.serverVersion}) offers no ${facade}.${method} at a version hardenctl knows`)
+      throw new FacadeMissingError(`the controller (Juju ${this.info.serverVersion}) offers no ${facade}.${method} at a version hardenctl knows`)
     }
     this.options.onCall?.()
     let timer: NodeJS.Timeout | undefined

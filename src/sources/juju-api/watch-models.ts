@@ -18,7 +18,7 @@ import {z} from 'zod'
 
 import {checkAnswer} from './api-shapes.js'
 import type {ControllerTarget} from './juju-data.js'
-import {JujuCallError, JujuSession} from './session.js'
+import {FacadeMissingError, JujuCallError, JujuSession} from './session.js'
 
 export interface JujuWatchOptions {
   controllers: ControllerTarget[]
@@ -130,9 +130,10 @@ async function followController(target: ControllerTarget, options: JujuWatchOpti
         return
       }
       // Juju 4.0 removed the AllWatcher (its release notes): WatchAllModels answers "not implemented"
-      // and no AllModelWatcher facade is offered. Retrying cannot help.
-      if (error instanceof JujuCallError && /not implemented|offers no allModelWatcher/i.test(message)) {
-        options.onProblem(`juju ${where}: cannot watch its models (${message}; Juju 4 has no AllWatcher): their changes are seen at each --interval only`)
+      // and no AllModelWatcher facade is offered. Retrying cannot help either way.
+      const notImplemented = error instanceof JujuCallError && /not implemented/i.test(message)
+      if (notImplemented || error instanceof FacadeMissingError) {
+        options.onProblem(`juju ${where}: cannot watch its models (${message}${notImplemented ? '; Juju 4 has no AllWatcher' : ''}): their changes are seen at each --interval only`)
         return
       }
       if (!failing) options.onProblem(`juju ${where}: cannot watch its models: ${message}; retrying (meanwhile their changes are seen at each --interval)`)

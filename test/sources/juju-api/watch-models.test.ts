@@ -96,6 +96,14 @@ describe('watching the models of a controller', () => {
     expect(watch.modelVersion('prod', controller.estate.models[0]!.uuid)).toBeUndefined()
   })
 
+  it('a controller that offers no AllModelWatcher version hardenctl knows is said once, not retried', async () => {
+    const {problems, watch} = await start({facades: {AllModelWatcher: []}})
+    await watch.stopped
+    expect(problems).toEqual([
+      'juju controller prod: cannot watch its models (the controller (Juju 3.6.1) offers no allModelWatcher.next at a version hardenctl knows): their changes are seen at each --interval only',
+    ])
+  })
+
   it('stops without waiting for a controller that never answers the login', async () => {
     const {controller, watch, stop} = await start({faults: {silentOn: {request: 'Login'}}})
     await until(() => controller.calls.some((call) => call.request === 'Login'))

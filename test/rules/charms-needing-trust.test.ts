@@ -30,6 +30,9 @@ describe('JUJU-TRUST for charms whose own documentation or deployment module ask
     // Identity Platform and MLflow.
     ['hydra', 'hydra', 'it creates its admin and public Services'],
     ['mlflow-server', 'mlflow-server', 'it patches its own Service, ClusterIP or NodePort'],
+    // SD-Core: its bundle and READMEs trust every network function.
+    ['amf', 'sdcore-amf', "it patches its own Service's ports"],
+    ['upf', 'sdcore-upf-k8s', 'it creates its external LoadBalancer Service and attaches its pods to the access and core networks (Multus)'],
     // Cloud integrators: trust is how they reach the cloud (their READMEs: `juju trust aws-integrator`).
     ['aws-integrator', 'aws-integrator', "it manages cloud resources with the model's cloud credential; its alternative, the credentials option, would put the cloud key in plain config"],
     ['openstack-integrator', 'openstack-integrator', "it manages cloud resources with the model's cloud credential; its alternative, the credentials option, would put the cloud key in plain config"],
@@ -49,6 +52,8 @@ describe('JUJU-TRUST for charms whose own documentation or deployment module ask
     expect(fix).toMatch(/^juju trust -m prod:m ca --remove {3}# or: juju config -m prod:m ca trust=false/)
     // Kubeflow deploys minio without trust, so MLflow's trusted minio is told to drop it.
     expect(trustFix('mlflow-minio', 'minio')).toMatch(/^juju trust -m prod:m mlflow-minio --remove/)
+    // The later SD-Core network functions set their ports through Juju; their READMEs deploy them untrusted.
+    expect(trustFix('nrf', 'sdcore-nrf-k8s')).toMatch(/^juju trust -m prod:m nrf --remove/)
   })
 })
 
@@ -57,6 +62,8 @@ describe('JUJU-TRUST on real bundles that trust what needs it', () => {
     // Every trusted application's charm creates or patches Kubernetes objects (research in known-charms.ts).
     ['canonical__bundle-kubeflow__releases__1.10__stable__bundle.yaml', 36],
     ['canonical__cos-lite-bundle__bundle.yaml', 4],
+    // SD-Core: the ten network functions patch their Services (the UPF also creates a LoadBalancer and its Multus networks); mongodb-k8s its webhook.
+    ['canonical__sdcore-bundles__render_bundle__tests__unit__src__expected_bundle_sdcore.yaml', 11],
   ])('%s: every JUJU-TRUST fix keeps trust and says why; none prints --remove as the command to run', async (file, trusted) => {
     const result = await runAudit({from: [fileURLToPath(new URL(`../real-world/bundles/${file}`, import.meta.url))], toolVersion: 'test'})
     const fixes = result.report.findings.filter((finding) => finding.rule === 'JUJU-TRUST').map((finding) => finding.remediation)

@@ -1,6 +1,7 @@
 /**
  * Node agents on their real DaemonSets (test/fixtures/node-agents/, each with its repository, path and
- * commit in a header comment), through the whole audit as a user runs it: the host-access, root and
+ * commit in a header comment), and MicroK8s's hostpath provisioner Deployment (the real-world corpus's
+ * copy of the add-on), through the whole audit as a user runs it: the host-access, root and
  * privilege findings stand, and for exactly the rules that are what the agent is for the fix is a
  * waiver, not a patch that breaks it on every node. A rule that is not by design for it keeps the
  * generic fix, and a DaemonSet with generic labels is no node agent.
@@ -25,8 +26,10 @@ const RULES = [HOST, ROOT, PRIVILEGED] as const
 type RuleId = (typeof RULES)[number]
 
 interface AgentCase {
+  /** In test/fixtures/node-agents/, or a path from there. */
   file: string
-  /** `namespace/name` of the DaemonSet. */
+  kind?: 'Deployment'
+  /** `namespace/name` of the DaemonSet (or Deployment). */
   target: string
   /** The agent's `what` in src/rules/helpers/node-agents.ts. */
   what: string
@@ -54,6 +57,15 @@ const CASES: readonly AgentCase[] = [
   // Labelled only `name:`; drop ALL and no escalation upstream, so no K8S-PRIVILEGED finding at all.
   {file: 'nvidia-k8s-device-plugin__static.yml', target: 'kube-system/nvidia-device-plugin-daemonset', what: 'the NVIDIA device plugin', waived: [HOST, ROOT], generic: []},
   {file: 'kube-vip__arp-ds.yaml', target: 'kube-system/kube-vip-ds', what: 'kube-vip, the virtual IP and load balancer node agent', waived: [HOST, ROOT, PRIVILEGED], generic: []},
+  // A Deployment: its hostPath and root are the storage class's volumes; no securityContext, so escalation is allowed, which it does not need.
+  {
+    file: '../../real-world/kubernetes/canonical__microk8s-core-addons__addons__hostpath-storage__storage.yaml',
+    kind: 'Deployment',
+    target: 'kube-system/hostpath-provisioner',
+    what: "MicroK8s's hostpath provisioner",
+    waived: [HOST, ROOT],
+    generic: [PRIVILEGED],
+  },
 ]
 
 let policyDir = ''
@@ -70,11 +82,11 @@ afterAll(async () => {
   await rm(policyDir, {recursive: true, force: true})
 })
 
-async function agentFindings(file: string, target: string): Promise<Map<string, Finding>> {
+async function agentFindings(file: string, target: string, kind = 'DaemonSet'): Promise<Map<string, Finding>> {
   const {report} = await runAudit({from: [join(FIXTURES, file)], toolVersion: 'test', now: NOW, policyFile})
   const [namespace, name] = target.split('/')
   const found = report.findings.filter(
-    (f) => (RULES as readonly string[]).includes(f.rule) && f.target.kind === 'DaemonSet' && f.target.namespace === namespace && f.target.name === name,
+    (f) => (RULES as readonly string[]).includes(f.rule) && f.target.kind === kind && f.target.namespace === namespace && f.target.name === name,
   )
   const byRule = new Map<string, Finding>()
   for (const f of found) {
@@ -84,25 +96,26 @@ async function agentFindings(file: string, target: string): Promise<Map<string, 
   return byRule
 }
 
-/** The generic fix of each rule, as a DaemonSet gets it when it is no node agent. */
-function expectGenericFix(rule: string, remediation: string, target: string): void {
+/** The generic fix of each rule, as a workload gets it when it is no node agent. */
+function expectGenericFix(rule: string, remediation: string, target: string, resource = 'daemonset'): void {
   const [namespace, name] = target.split('/')
   expect(remediation, rule).not.toContain('waivers:')
   if (rule === HOST) expect(remediation).toBe(k8sHostAccess.remediation)
   if (rule === ROOT) {
-    expect(remediation).toContain(`kubectl -n ${namespace} patch daemonset ${name}`)
+    expect(remediation).toContain(`kubectl -n ${namespace} patch ${resource} ${name}`)
     expect(remediation).toContain('"runAsNonRoot":true')
   }
   if (rule === PRIVILEGED) {
-    expect(remediation).toContain(`kubectl -n ${namespace} patch daemonset ${name}`)
+    expect(remediation).toContain(`kubectl -n ${namespace} patch ${resource} ${name}`)
     expect(remediation).toContain('"allowPrivilegeEscalation":false')
   }
 }
 
-describe('node agents on their upstream DaemonSets', () => {
+describe('node agents on their upstream manifests', () => {
   for (const agent of CASES) {
     it(`${agent.file}: ${agent.waived.join(', ')} waived${agent.generic.length > 0 ? `; ${agent.generic.join(', ')} keep the generic fix` : ''}`, async () => {
-      const findings = await agentFindings(agent.file, agent.target)
+      const kind = agent.kind ?? 'DaemonSet'
+      const findings = await agentFindings(agent.file, agent.target, kind)
       // The findings stand: exactly the ones the upstream manifest raises, waived or not.
       expect([...findings.keys()].sort()).toEqual([...agent.waived, ...agent.generic].sort())
       for (const rule of agent.waived) {
@@ -112,7 +125,7 @@ describe('node agents on their upstream DaemonSets', () => {
         expect(remediation, rule).toMatch(new RegExp(`^${agent.what.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} needs `))
         expect(remediation, rule).not.toContain('kubectl')
       }
-      for (const rule of agent.generic) expectGenericFix(rule, findings.get(rule)?.remediation ?? '', agent.target)
+      for (const rule of agent.generic) expectGenericFix(rule, findings.get(rule)?.remediation ?? '', agent.target, kind.toLowerCase())
     })
   }
 })
@@ -151,7 +164,10 @@ describe('names that are also common words', () => {
     for (const remediation of fixes({app: 'alloy'}, 'registry.example/metallurgy/alloy-sim:1')) expect(remediation).not.toContain('waivers:')
   })
 
-  it('never for a Deployment, even one named like an agent', () => {
+  it('never for a Deployment named like a DaemonSet agent, nor for another hostpath-provisioner than MicroK8s\'s', () => {
     for (const remediation of fixes({'app.kubernetes.io/name': 'fluent-bit'}, 'cr.fluentbit.io/fluent/fluent-bit:3.2', 'Deployment')) expect(remediation).not.toContain('waivers:')
+    for (const remediation of fixes({'k8s-app': 'hostpath-provisioner'}, 'registry.example/storage/hostpath-provisioner:2', 'Deployment')) expect(remediation).not.toContain('waivers:')
+    for (const remediation of fixes({'k8s-app': 'hostpath-provisioner'}, 'cdkbot/hostpath-provisioner:1.4.2', 'DaemonSet')) expect(remediation).not.toContain('waivers:')
+    for (const remediation of fixes({'k8s-app': 'hostpath-provisioner'}, 'cdkbot/hostpath-provisioner:1.4.2', 'Deployment')) expect(remediation).toContain('waivers:')
   })
 })

@@ -214,6 +214,8 @@ export function issuingEndpoint(app: Application): string | undefined {
  */
 const CLOUD_INTEGRATOR = "it manages cloud resources with the model's cloud credential; its alternative, the credentials option, would put the cloud key in plain config"
 
+const SERVICE_PATCH = "it patches its own Service's ports"
+
 const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
   // The cloud integrators exist to use the model's cloud credential. Their READMEs: "The charm then needs
   // to be granted access to credentials … `juju trust aws-integrator`" (juju-solutions/charm-aws-integrator
@@ -245,7 +247,7 @@ const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
   'loki-k8s': "it patches its own StatefulSet's resource limits",
   // canonical/catalogue-k8s-operator charm/terraform/main.tf@803e5d0d: `trust = true` (terraform/variables.tf@0892a36a:
   // `trust = optional(bool, true)`); charm/src/charm.py@d0476bfa uses KubernetesServicePatch for port 80.
-  'catalogue-k8s': "it patches its own Service's ports",
+  'catalogue-k8s': SERVICE_PATCH,
   // canonical/tempo-operators coordinator/terraform/main.tf@6d34389f: `trust = true`; COS docs "Add tracing to COS
   // Lite": "juju deploy tempo-coordinator-k8s tempo --channel edge --trust".
   'tempo-coordinator-k8s': "it patches its own StatefulSet's resource limits",
@@ -261,7 +263,7 @@ const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
   'opentelemetry-collector-k8s': "it patches its own StatefulSet's resource limits",
   // canonical/grafana-agent-k8s-operator README.md@038b6017: "juju deploy grafana-agent-k8s --trust";
   // src/kubernetes_service.py@d70c7dfa recreates its Service with the right ports ("Run `juju trust`").
-  'grafana-agent-k8s': "it patches its own Service's ports",
+  'grafana-agent-k8s': SERVICE_PATCH,
 
   // Data Platform.
   // canonical/mysql-k8s-operator docs/how-to/deploy/microk8s.md@804e160a: "The `--trust` flag is necessary to create
@@ -287,6 +289,27 @@ const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
   // canonical/spark-integration-hub-k8s-operator src/managers/integration_hub.py@00a20d10 (`get_resource_manifest`: spark8t's
   // manifest for each service account, a Secret of its Spark settings, a truststore Secret); README.md@01fba254.
   'spark-integration-hub-k8s': "it writes each Spark service account's settings into Secrets in that account's namespace",
+
+  // Charmed Aether SD-Core (the 5G core). canonical/sdcore-bundles render_bundle/tests/unit/src/expected_bundle_sdcore.yaml@27b31815
+  // sets `trust: true` on every network function; their READMEs deploy them `--trust` (canonical/sdcore-nrf-operator
+  // README.md@13876014, canonical/sdcore-udm-operator README.md@073c05bb); they patch their own Service's ports
+  // through KubernetesServicePatch (canonical/sdcore-amf-k8s-operator src/charm.py@86883fc0: sbi, ngapp over SCTP, …).
+  // The later `-k8s` network functions set their ports through Juju and most deploy untrusted (sdcore-smf-k8s,
+  // sdcore-nrf-k8s, sdcore-ausf-k8s: canonical/sdcore-smf-k8s-operator README.md@0c031ee8); not listed.
+  'sdcore-amf': SERVICE_PATCH,
+  'sdcore-ausf': SERVICE_PATCH,
+  'sdcore-nrf': SERVICE_PATCH,
+  'sdcore-nssf': SERVICE_PATCH,
+  'sdcore-pcf': SERVICE_PATCH,
+  'sdcore-smf': SERVICE_PATCH,
+  'sdcore-udm': SERVICE_PATCH,
+  'sdcore-udr': SERVICE_PATCH,
+  'sdcore-webui': SERVICE_PATCH,
+  // canonical/sdcore-upf-k8s-operator src/charm.py@fe4aaee5: creates its `APP-external` LoadBalancer Service (PFCP) and,
+  // through the Multus library, NetworkAttachmentDefinitions and its StatefulSet's network annotations and NET_ADMIN;
+  // canonical/sdcore-webui-k8s-operator README.md@05ed36d4: "juju deploy sdcore-upf-k8s --channel=1.5/edge --trust".
+  'sdcore-upf': "it creates its external LoadBalancer Service and attaches its pods to the access and core networks (Multus)",
+  'sdcore-upf-k8s': "it creates its external LoadBalancer Service and attaches its pods to the access and core networks (Multus)",
 
   // Charmed Kubeflow. canonical/istio-operators charms/istio-pilot/README.md@f55964f4: "juju deploy istio-pilot
   // --trust" and "juju deploy istio-gateway --trust --config kind=ingress istio-ingressgateway".

@@ -2,10 +2,12 @@
  * DaemonSets whose host access, root and capabilities are what they are for: the cluster network
  * (flannel, Calico, Cilium), kube-proxy and the node exporter; the node plugins of CSI storage
  * drivers; the log and telemetry shippers that read the node's log files; and the node agents of
- * load balancers (MetalLB's speaker, kube-vip) and the NVIDIA device plugin. Taking them away (the
- * generic fixes of K8S-HOST-ACCESS, K8S-RUN-AS-ROOT and K8S-PRIVILEGED) takes down pod networking,
- * volumes, logs or the node's metrics on every node the change rolls to. The finding stands, as the
- * catalog asks; the fix is to waive it knowingly and keep its namespace narrow.
+ * load balancers (MetalLB's speaker, kube-vip) and the NVIDIA device plugin; and one Deployment,
+ * MicroK8s's hostpath provisioner, which makes every volume of the default storage class as a
+ * directory on the host. Taking them away (the generic fixes of K8S-HOST-ACCESS, K8S-RUN-AS-ROOT
+ * and K8S-PRIVILEGED) takes down pod networking, volumes, logs or the node's metrics on every node
+ * the change rolls to. The finding stands, as the catalog asks; the fix is to waive it knowingly and
+ * keep its namespace narrow.
  *
  * Each entry names only what its upstream manifests show (test/fixtures/node-agents/ holds several):
  * its pod labels, and which of the three findings its upstream DaemonSet has by design. An agent
@@ -15,6 +17,8 @@
 import {containersOf, type PodSubject} from './pod-specs.js'
 
 interface NodeAgent {
+  /** The workload kind it runs as; a DaemonSet unless said. */
+  kind?: 'Deployment'
   /** Label values that name it (`app.kubernetes.io/name`, `k8s-app`, `app` or `name`): distinctive ones only. */
   names: readonly string[]
   /** For a name that is also a common word: the agent's image, which one of the pod's containers must run too. */
@@ -23,6 +27,8 @@ interface NodeAgent {
   needs: string
   /** The rules whose finding is what it is for; the others keep their own fix. */
   byDesign: readonly string[]
+  /** What taking that away breaks, when not "changing that breaks it on every node". */
+  breaks?: string
 }
 
 /** The cluster network, a CSI node plugin (privileged, bidirectional mount propagation), a load balancer's node agent. */
@@ -73,18 +79,32 @@ const NODE_AGENTS: readonly NodeAgent[] = [
   {names: ['metallb'], what: "metallb's speaker, the load balancer's node agent", needs: 'the host network, NET_RAW and root to announce Service addresses (ARP/NDP, BGP) from each node', byDesign: ALL},
   // kube-vip/helm-charts charts/kube-vip, kube-vip/kube-vip docs/manifests (name: kube-vip-ds).
   {names: ['kube-vip', 'kube-vip-ds'], what: 'kube-vip, the virtual IP and load balancer node agent', needs: 'the host network, NET_ADMIN/NET_RAW and root to hold and announce its virtual addresses on each node', byDesign: ALL},
+
+  // canonical/microk8s-core-addons addons/hostpath-storage/storage.yaml@0bcda42d (test/real-world/kubernetes/):
+  // the hostPath $SNAP_COMMON/default-storage mounted at the same path, no securityContext; it is the
+  // provisioner of the microk8s-hostpath storage class, where Juju's charm storage lives on MicroK8s.
+  {
+    kind: 'Deployment',
+    names: ['hostpath-provisioner'],
+    image: /(^|\/)cdkbot\/hostpath-provisioner[:@]/,
+    what: "MicroK8s's hostpath provisioner",
+    needs: "its host directory and root to create and delete each volume's directory in it",
+    byDesign: HOST_AS_ROOT,
+    breaks: "without them the microk8s-hostpath storage class (where Juju keeps charm storage on MicroK8s) can neither create nor delete volumes",
+  },
 ]
 
 /** The pod labels that name an agent; `name` for manifests that label only that (NVIDIA's, kube-vip's). */
 const NAME_LABELS = ['app.kubernetes.io/name', 'k8s-app', 'app', 'name']
 
-/** The node agent a DaemonSet is, by its pod labels, when `rule`'s finding is what it is for. */
+/** The node agent a workload is, by its kind and pod labels, when `rule`'s finding is what it is for. */
 function nodeAgentOf(subject: PodSubject, rule: string): NodeAgent | undefined {
-  if (subject.kind !== 'DaemonSet') return undefined
   const values = NAME_LABELS.map((label) => subject.labels[label]).filter((value): value is string => value !== undefined)
   const images = containersOf(subject.spec).map(({container}) => container.image ?? '')
   const runs = (agent: NodeAgent) => !agent.image || images.some((image) => agent.image?.test(image))
-  return NODE_AGENTS.find((agent) => agent.byDesign.includes(rule) && agent.names.some((name) => values.includes(name)) && runs(agent))
+  return NODE_AGENTS.find(
+    (agent) => subject.kind === (agent.kind ?? 'DaemonSet') && agent.byDesign.includes(rule) && agent.names.some((name) => values.includes(name)) && runs(agent),
+  )
 }
 
 /**
@@ -95,5 +115,5 @@ export function nodeAgentFix(rule: string, subject: PodSubject): string | undefi
   const agent = nodeAgentOf(subject, rule)
   if (!agent) return undefined
   const waiver = JSON.stringify({rule, target: `${subject.namespace}/${subject.name}`, reason: `${agent.what} needs it`})
-  return `${agent.what} needs ${agent.needs}: changing that breaks it on every node. Waive the finding in hardenctl.yaml (waivers: [${waiver}]) and keep who may change the ${subject.namespace} namespace narrow.`
+  return `${agent.what} needs ${agent.needs}: ${agent.breaks ?? 'changing that breaks it on every node'}. Waive the finding in hardenctl.yaml (waivers: [${waiver}]) and keep who may change the ${subject.namespace} namespace narrow.`
 }

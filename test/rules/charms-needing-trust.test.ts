@@ -32,7 +32,7 @@ describe('JUJU-TRUST for charms whose own documentation or deployment module ask
     ['mlflow-server', 'mlflow-server', 'it patches its own Service, ClusterIP or NodePort'],
     // SD-Core: its bundle and READMEs trust every network function.
     ['amf', 'sdcore-amf', "it patches its own Service's ports"],
-    ['upf', 'sdcore-upf-k8s', 'it creates its external LoadBalancer Service and attaches its pods to the access and core networks (Multus)'],
+    ['upf', 'sdcore-upf-k8s', 'it creates its external LoadBalancer Service and attaches its pods to the access and core networks through Multus'],
     // Cloud integrators: trust is how they reach the cloud (their READMEs: `juju trust aws-integrator`).
     ['aws-integrator', 'aws-integrator', "it manages cloud resources with the model's cloud credential; its alternative, the credentials option, would put the cloud key in plain config"],
     ['openstack-integrator', 'openstack-integrator', "it manages cloud resources with the model's cloud credential; its alternative, the credentials option, would put the cloud key in plain config"],

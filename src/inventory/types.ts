@@ -39,7 +39,7 @@ export type InputKind =
 
 export const INPUT_KIND_DESCRIPTIONS: Record<InputKind, string> = {
   'juju-status': '`juju status --format=json`',
-  'juju-bundle': 'a bundle (`juju export-bundle`)',
+  'juju-bundle': 'a bundle (`juju export-bundle`; on Juju 4, which removed it, `hardenctl snapshot`)',
   'juju-config': '`juju config APP --format=json`',
   'juju-show-application': '`juju show-application APP --format=json`',
   'juju-show-model': '`juju show-model --format=json`',

@@ -153,6 +153,8 @@ describe('live Juju audit', () => {
     const showModel = JSON.parse(await readFile(join(out, 'juju/prod/models/clite/show-model.json'), 'utf8')) as Record<string, {name: string; owner?: string}>
     expect(showModel.clite?.name).toBe('admin/clite')
     expect(showModel.clite).not.toHaveProperty('owner')
+    // Juju 4 removed `juju export-bundle`; the snapshot still writes the bundle, from the API's Bundle.ExportBundle.
+    expect(await readFile(join(out, 'juju/prod/models/clite/bundle.yaml'), 'utf8')).toMatch(/^applications:|\napplications:/)
   })
 
   it('takes the newest facade version both sides know (jujulib alone would take ModelManager 9 of 9 and 10: its lists are in string order)', async () => {

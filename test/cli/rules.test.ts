@@ -46,7 +46,7 @@ describe('hardenctl rules ID', () => {
     )
     expect(text).toContain('\nFix\n  Remove trust unless the charm needs it: `juju trust APP --remove`')
     expect(text).toContain('\nAuto-fixable\n  no: hardenctl reconcile does not change this')
-    expect(text).toContain('\nReads\n  `juju config APP --format=json` or a bundle (`juju export-bundle`) or `kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o json`\n')
+    expect(text).toContain('\nReads\n  `juju config APP --format=json` or a bundle (`juju export-bundle`; on Juju 4, which removed it, `hardenctl snapshot`) or `kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o json`\n')
   })
 
   it('says when reconcile can fix it, and gives one rule as a RuleCatalog in JSON', async () => {

@@ -259,6 +259,11 @@ describe('the remediation as a whole', () => {
     const command = 'juju set-application-base -m microk8s-prod:admin/livepatch livepatch ubuntu@24.04'
     expect(checks(command, {inventory: juju4})).toEqual(['removed-in-juju-4'])
     expect(checks(command)).toEqual([])
+    // Flags Juju 4 took out of commands it kept.
+    const series = 'juju deploy -m microk8s-prod:admin/livepatch postgresql-k8s --series jammy --channel 14/stable'
+    expect(checks(series, {inventory: juju4})).toEqual(['removed-in-juju-4'])
+    expect(checks(series)).toEqual([])
+    expect(checks('juju deploy -m microk8s-prod:admin/livepatch postgresql-k8s --base ubuntu@22.04 --channel 14/stable', {inventory: juju4})).toEqual([])
   })
 
   it('review findings are pre-deploy: no commands against a running model', () => {

@@ -67,6 +67,19 @@ const REMOVED_IN_JUJU_4 = new Map([
   ['enable-ha', 'Juju 4 scales the controller with juju add-unit in the controller model'],
 ])
 
+/**
+ * Flags Juju 4.0 removed from commands it kept (juju/juju PR #17169: `--series` from deploy, info and
+ * add-machine, `--force-series` from refresh; PR #17579: bootstrap's `--bootstrap-series` and
+ * `--add-model`): Juju 4 refuses them as "option provided but not defined".
+ */
+const FLAGS_REMOVED_IN_JUJU_4: Readonly<Record<string, readonly string[]>> = {
+  deploy: ['series'],
+  info: ['series'],
+  'add-machine': ['series'],
+  refresh: ['force-series'],
+  bootstrap: ['bootstrap-series', 'add-model'],
+}
+
 export function checkJuju(words: readonly Word[], ctx: CommandContext): void {
   const sub = words[0]?.value
   const spec = sub === undefined ? undefined : jujuCommand(sub)
@@ -80,6 +93,9 @@ export function checkJuju(words: readonly Word[], ctx: CommandContext): void {
   if (spec.base === 'controller') controllerFlag(parsed, ctx)
   const removed = REMOVED_IN_JUJU_4.get(spec.name)
   if (removed && model && isJuju4(model)) ctx.report('removed-in-juju-4', `"juju ${spec.name}" does not exist on model ${model.name}, which runs Juju ${model.version}: ${removed}`)
+  for (const flag of FLAGS_REMOVED_IN_JUJU_4[spec.name] ?? []) {
+    if (model && isJuju4(model) && hasFlag(parsed, flag)) ctx.report('removed-in-juju-4', `"juju ${spec.name} --${flag}" is refused on model ${model.name}, which runs Juju ${model.version}: Juju 4 took the flag out`)
+  }
   const check = CHECKS[spec.name]
   check?.(parsed, {...ctx, model})
 }

@@ -1,5 +1,8 @@
 /**
- * The Juju 3.x commands hardenctl prints, with their real flags and positional arguments.
+ * The Juju 3.x commands hardenctl prints, with their real flags and positional arguments. Juju 4
+ * kept them all but set-application-base, upgrade-machine and enable-ha, with the same syntax but for
+ * the flags juju-check.ts's FLAGS_REMOVED_IN_JUJU_4 lists (the research behind it: the 4.0.0 release
+ * notes, juju/juju PRs #17169 and #17579, and Juju 4's own command tests).
  *
  * Taken with the search tool from github.com/juju/juju (3.x: `github.com/juju/cmd/v3`, `names/v5`),
  * each command's Info().Args, SetFlags and Init; the inherited flags come from
@@ -8,15 +11,15 @@
  * docs/reference/juju-cli/list-of-juju-cli-commands/<command>.md.
  *
  * | command | source (file@commit) |
- * | integrate | cmd/juju/application/integrate.go@02f123643b0e1f8cdfd8c90de70151ef0acb3f85 (Init: exactly 2 args; SetFlags: --via) |
+ * | integrate | cmd/juju/application/integrate.go@02f123643b0e1f8cdfd8c90de70151ef0acb3f85 (Init: exactly 2 args; SetFlags: --via; a Juju 4 development commit, `names/v6`, with 3.6's syntax) |
  * | config | cmd/juju/application/config.go@93730a0de2ff5f062fc563717b55fd7ab0e4694b + cmd/juju/config/config.go@93730a0d (ConfigCommandBase: --file --color --no-color --reset; out: --format -o) |
  * | expose | cmd/juju/application/expose.go@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (--endpoints --to-spaces --to-cidrs; 1 arg) |
  * | unexpose | cmd/juju/application/unexpose.go@1901810bccb8ed8732f250046887d74735156fe0 (--endpoints; 1 arg) |
  * | trust | cmd/juju/application/trust.go@0d459a0e0613f47dac3c6b15b79480e963b746e8 (--remove --scope; scope must be "cluster") |
  * | deploy | cmd/juju/application/deploy.go@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (SetFlags + UnitCommandBase --to --attach-storage; 1-2 args) |
  * | refresh | cmd/juju/application/refresh.go@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (SetFlags; 1 arg; --switch/--path/--revision exclusive) |
- * | info | cmd/juju/charmhub/info.go@93730a0de2ff5f062fc563717b55fd7ab0e4694b (SetFlags: --arch --series --base --channel --config --revision --track --unicode, out --format -o; exactly 1 arg; no -m) |
- * | consume | cmd/juju/application/consume.go@f1fd90f86881e9cd20994c1e89cea0b1a5e23154 (1-2 args; alias must be an application name) |
+ * | info | cmd/juju/charmhub/info.go@93730a0de2ff5f062fc563717b55fd7ab0e4694b (SetFlags: --arch --series --base --channel --config --revision --track --unicode, out --format -o; exactly 1 arg; no -m); --charmhub-url from docs/.../info.md@e172a6b1 |
+ * | consume | cmd/juju/application/consume.go@f1fd90f86881e9cd20994c1e89cea0b1a5e23154 (1-2 args; alias must be an application name; a Juju 4 development commit with 3.6's syntax) |
  * | find-offers | docs/.../find-offers.md@23ab1d4abd3d80929ecf1a38c85bf56384b11c8a (--interface --offer --url, out --format -o; cmd/juju/crossmodel/find.go Init: zero or one arg, the URL) |
  * | remove-relation | cmd/juju/application/removerelation.go@93730a0de2ff5f062fc563717b55fd7ab0e4694b (--force; 1 relation id or 2 endpoints) |
  * | set-application-base | docs/.../set-application-base.md@5c9102154341a80fbec7b365ebe84ae32ea84ec9 (<application> <base>) |
@@ -133,6 +136,7 @@ export const JUJU_COMMANDS: readonly JujuCommand[] = [
     series: s(),
     base: s('base'),
     channel: s('channel'),
+    'charmhub-url': s(),
     config: b,
     revision: n,
     track: s(),

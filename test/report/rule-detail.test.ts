@@ -30,7 +30,7 @@ describe('renderRuleDetail', () => {
 
   it('says which inputs each need takes, one line per need', () => {
     const text = renderRuleDetail({...trust, needs: [['charm-metadata'], ['juju-status', 'juju-bundle']]}, {color: false})
-    expect(text).toContain('\nReads\n  charm metadata (charmcraft.yaml or metadata.yaml)\n  `juju status --format=json` or a bundle (`juju export-bundle`)\n')
+    expect(text).toContain('\nReads\n  charm metadata (charmcraft.yaml or metadata.yaml)\n  `juju status --format=json` or a bundle (`juju export-bundle`; on Juju 4, which removed it, `hardenctl snapshot`)\n')
   })
 })
 

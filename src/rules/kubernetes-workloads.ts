@@ -488,7 +488,8 @@ const INGRESS_CHARMS_WITH_CERTIFICATES = ['nginx-ingress-integrator']
 /** A charm rewrites the Ingresses it manages: TLS has to come through the charm. */
 function managedIngressRemediation(inventory: Inventory, model: Model, app: Application): string {
   if (isCharmIn(app, INGRESS_CHARMS_WITH_CERTIFICATES)) {
-    if (tlsRelations(model, app).length > 0) return `juju status -m ${appModelArg(app)} ${app.name} --relations   # ${app.name} has a certificates relation but its Ingress has no TLS yet: see why the charm has not applied it`
+    // No application selector: Juju 4's status takes none, and the whole model's status answers on every version.
+    if (tlsRelations(model, app).length > 0) return `juju status -m ${appModelArg(app)} --relations   # ${app.name} has a certificates relation but its Ingress has no TLS yet: see in ${app.name}'s status message and its certificates relation why the charm has not applied it`
     return certificatesRemediation(inventory, model, app)
   }
   return `The charm of ${app.name} writes this Ingress and overwrites edits to it: give it TLS through the charm (its certificates relation or TLS options), not kubectl.`

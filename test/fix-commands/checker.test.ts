@@ -264,6 +264,10 @@ describe('the remediation as a whole', () => {
     expect(checks(series, {inventory: juju4})).toEqual(['removed-in-juju-4'])
     expect(checks(series)).toEqual([])
     expect(checks('juju deploy -m microk8s-prod:admin/livepatch postgresql-k8s --base ubuntu@22.04 --channel 14/stable', {inventory: juju4})).toEqual([])
+    // Juju 4's status filters nothing on the server: no application selector.
+    expect(checks('juju status -m microk8s-prod:admin/livepatch ingress --relations', {inventory: juju4})).toEqual(['removed-in-juju-4'])
+    expect(checks('juju status -m microk8s-prod:admin/livepatch ingress --relations')).toEqual([])
+    expect(checks('juju status -m microk8s-prod:admin/livepatch --relations', {inventory: juju4})).toEqual([])
   })
 
   it('review findings are pre-deploy: no commands against a running model', () => {

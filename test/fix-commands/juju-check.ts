@@ -70,13 +70,15 @@ const REMOVED_IN_JUJU_4 = new Map([
 /**
  * Flags Juju 4.0 removed from commands it kept (juju/juju PR #17169: `--series` from deploy, info and
  * add-machine, `--force-series` from refresh; PR #17579: bootstrap's `--bootstrap-series` and
- * `--add-model`): Juju 4 refuses them as "option provided but not defined".
+ * `--add-model`; the 4.0.0 release notes: status's `--watch`): Juju 4 refuses them as "option
+ * provided but not defined".
  */
 const FLAGS_REMOVED_IN_JUJU_4: Readonly<Record<string, readonly string[]>> = {
   deploy: ['series'],
   info: ['series'],
   'add-machine': ['series'],
   refresh: ['force-series'],
+  status: ['watch'],
   bootstrap: ['bootstrap-series', 'add-model'],
 }
 
@@ -93,6 +95,9 @@ export function checkJuju(words: readonly Word[], ctx: CommandContext): void {
   if (spec.base === 'controller') controllerFlag(parsed, ctx)
   const removed = REMOVED_IN_JUJU_4.get(spec.name)
   if (removed && model && isJuju4(model)) ctx.report('removed-in-juju-4', `"juju ${spec.name}" does not exist on model ${model.name}, which runs Juju ${model.version}: ${removed}`)
+  if (spec.name === 'status' && parsed.positionals.length > 0 && model && isJuju4(model)) {
+    ctx.report('removed-in-juju-4', `"juju status" takes no selector on model ${model.name}, which runs Juju ${model.version}: Juju 4 removed server-side status filtering`)
+  }
   for (const flag of FLAGS_REMOVED_IN_JUJU_4[spec.name] ?? []) {
     if (model && isJuju4(model) && hasFlag(parsed, flag)) ctx.report('removed-in-juju-4', `"juju ${spec.name} --${flag}" is refused on model ${model.name}, which runs Juju ${model.version}: Juju 4 took the flag out`)
   }

@@ -131,6 +131,19 @@ export const JUJU_COMMANDS: readonly JujuCommand[] = [
     bind: s(),
     trust: b,
   }),
+  // docs/.../status.md@07329257 (Juju 4: no selectors, no --watch); Juju 3.6 also takes `[<selector> [...]]` and `--watch`.
+  command('status', 'model', '[<selector> [<selector>...]]', [0, ANY], {
+    color: b,
+    'no-color': b,
+    integrations: b,
+    relations: b,
+    storage: b,
+    utc: b,
+    'retry-count': n,
+    'retry-delay': s(),
+    watch: s(),
+    ...OUTPUT('json', 'line', 'oneline', 'short', 'summary', 'tabular', 'yaml'),
+  }),
   command('info', 'none', '[options] <charm>', [1, 1], {
     arch: s(),
     series: s(),

@@ -462,6 +462,12 @@ describe('K8S-INGRESS-NO-TLS', () => {
     expect(f?.message).toBe('Ingress livepatch/relation-4-livepatch-ingress (managed by Juju application ingress) serves livepatch without TLS.')
     expect(f?.remediation).toMatch(/^juju show-application -m prod:livepatch lego \|\| juju deploy -m prod:livepatch lego && juju integrate -m prod:livepatch ingress:certificates lego:certificates {3}# configure lego/)
     expect(f?.remediation).not.toContain('kubectl')
+
+    // With the certificates relation already there: where to look, in a status command Juju 3 and 4 both take (Juju 4's takes no application selector).
+    m.applications.set('lego', {...app('lego', {charm: 'lego'}), model: 'livepatch', controller: 'prod'})
+    m.relations.push(relation('ingress:certificates', 'lego:certificates', 'tls-certificates'))
+    const [related] = findings(k8sIngressNoTls, inventory({models: [m], inputs: ['k8s-ingresses'], kube: {namespaces: [namespace('livepatch', {'model.juju.is/name': 'livepatch'})], ingresses: [ing]}}))
+    expect(related?.remediation).toMatch(/^juju status -m prod:livepatch --relations {3}# ingress has a certificates relation but its Ingress has no TLS yet/)
   })
 
   it('names the certificate provider the model already runs', () => {

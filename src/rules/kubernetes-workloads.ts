@@ -382,7 +382,10 @@ function serviceRemediation(service: KubeService, allowed: readonly string[], al
       ? [`the consumers of offer ${list(offers)} may reach ${app!.name} through this LoadBalancer, from other models and clouds: put their networks in loadBalancerSourceRanges; making it ClusterIP would cut them off`]
       : []),
     ...(type === 'LoadBalancer' && !restrict ? ['or keep it a LoadBalancer and set spec.loadBalancerSourceRanges to the client CIDRs'] : []),
-    `or allow it under exposure.allow["${allowKey}"] in hardenctl.yaml`,
+    // Narrowed to networks the policy does not name yet, it is still reachable from beyond any allowlist: the audit cannot tell them from anyone's.
+    restrict && allowed.length === 0
+      ? `then list the same networks under exposure.allow["${allowKey}"] in hardenctl.yaml, which is what tells the audit they are the allowed ones`
+      : `or allow it under exposure.allow["${allowKey}"] in hardenctl.yaml`,
   ]
   const charm = app ? ` (the charm of ${app.name} may manage this Service: prefer its own config, e.g. loadbalancer source ranges)` : ''
   return `${commands.join('; ')}   # ${alternatives.join('; ')}${charm}`

@@ -23,10 +23,29 @@ const KINDS: Record<string, string> = {
   svc: 'Service',
 }
 
-export function applyPrintedPatch<T extends {kind: string; metadata: {name: string; namespace?: string}}>(object: T, remediation: string): T {
+/** What a printed `kubectl patch` changes, as the command names it. */
+export interface PrintedPatch {
+  kind: string
+  namespace: string | undefined
+  name: string
+  type: string
+  body: string
+}
+
+/** The `kubectl [-n NS] patch KIND NAME [--type T] -p 'BODY'` commands of a remediation's command line, in order. */
+export function printedPatches(remediation: string): PrintedPatch[] {
   const line = extractCommands(remediation).runs.find((run) => run.origin === 'line')
-  const words = line?.segments[0]?.words.map((word) => word.value) ?? []
-  if (words[0] !== 'kubectl') throw new Error(`not a kubectl command: ${remediation}`)
+  return (line?.segments ?? []).map((segment) => patchOf(segment.words.map((word) => word.value))).filter((patch) => patch !== undefined)
+}
+
+/** The remediation's command line when it starts with a `kubectl patch`, else undefined. */
+export function printedPatch(remediation: string): PrintedPatch | undefined {
+  const line = extractCommands(remediation).runs.find((run) => run.origin === 'line')
+  return patchOf(line?.segments[0]?.words.map((word) => word.value) ?? [])
+}
+
+function patchOf(words: readonly string[]): PrintedPatch | undefined {
+  if (words[0] !== 'kubectl') return undefined
   const args = words.slice(1)
   const flag = (names: string[]): string | undefined => {
     for (let i = 0; i < args.length; i++) {
@@ -35,15 +54,25 @@ export function applyPrintedPatch<T extends {kind: string; metadata: {name: stri
     }
     return undefined
   }
-  const namespace = flag(['-n', '--namespace'])
   const body = flag(['-p', '--patch'])
-  const type = flag(['--type']) ?? 'strategic'
   const positionals = args.filter((word, i) => !word.startsWith('-') && !['-n', '--namespace', '-p', '--patch', '--type'].includes(args[i - 1] ?? ''))
   const [verb, resource, name] = positionals
-  if (verb !== 'patch' || body === undefined) throw new Error(`not a kubectl patch with -p: ${remediation}`)
-  if (KINDS[resource ?? ''] !== object.kind || name !== object.metadata.name || (namespace ?? object.metadata.namespace) !== object.metadata.namespace) {
-    throw new Error(`the command patches ${resource} ${namespace}/${name}, not ${object.kind} ${object.metadata.namespace}/${object.metadata.name}`)
+  const kind = KINDS[resource ?? '']
+  if (verb !== 'patch' || body === undefined || kind === undefined || name === undefined) return undefined
+  return {kind, namespace: flag(['-n', '--namespace']), name, type: flag(['--type']) ?? 'strategic', body}
+}
+
+export function applyPrintedPatch<T extends {kind: string; metadata: {name: string; namespace?: string}}>(object: T, remediation: string): T {
+  const patch = printedPatch(remediation)
+  if (!patch) throw new Error(`not a kubectl patch with -p: ${remediation}`)
+  if (patch.kind !== object.kind || patch.name !== object.metadata.name || (patch.namespace ?? object.metadata.namespace) !== object.metadata.namespace) {
+    throw new Error(`the command patches ${patch.kind} ${patch.namespace}/${patch.name}, not ${object.kind} ${object.metadata.namespace}/${object.metadata.name}`)
   }
+  return kubectlPatchLocal(object, patch.type, patch.body)
+}
+
+/** `kubectl patch --local`: the merge the API server would do, applied to `object` with no cluster. */
+export function kubectlPatchLocal<T extends object>(object: T, type: string, body: string): T {
   // Fields of the test's own (`ref`: where it was read) are not Kubernetes': kept aside.
   const {ref, ...kubernetesObject} = object as T & {ref?: unknown}
   const output = execFileSync('kubectl', ['patch', '--local', '-f', '-', '--type', type, '-p', body, '-o', 'json'], {

@@ -328,7 +328,7 @@ describe('K8S-LOADBALANCER', () => {
     const svc = service('default', 'controller-service-lb', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'controller'}, ports: [{name: 'api-server', port: 17070, targetPort: 17070}]})
     const [f] = findings(k8sLoadBalancer, inventory({inputs: ['k8s-services'], kube: {namespaces: [namespace('default')], services: [svc]}}), policy({kubernetes: {namespaces: ['default']}}))
     expect(f?.remediation).toBe(
-      `kubectl -n default patch service controller-service-lb -p '{"spec":{"loadBalancerSourceRanges":["ADMIN-CIDRS"]}}'   # controller-service-lb is how the juju CLI and agents outside the cluster reach the Juju controller's API (17070): put their networks in loadBalancerSourceRanges; making it ClusterIP would cut them off; or allow it under exposure.allow["default/controller-service-lb"] in hardenctl.yaml`,
+      `kubectl -n default patch service controller-service-lb -p '{"spec":{"loadBalancerSourceRanges":["ADMIN-CIDRS"]}}'   # controller-service-lb is how the juju CLI and agents outside the cluster reach the Juju controller's API (17070): put their networks in loadBalancerSourceRanges; making it ClusterIP would cut them off; then list the same networks under exposure.allow["default/controller-service-lb"] in hardenctl.yaml, which is what tells the audit they are the allowed ones`,
     )
   })
 

@@ -121,7 +121,7 @@ export const jujuExposed: Rule = {
           exposedEndpoints: Object.fromEntries(offending.map((e) => [e.endpoint, {cidrs: e.cidrs, spaces: e.spaces}])),
           allowed: allowed ?? null,
         },
-        remediation: exposedRemediation(app, restrict),
+        remediation: exposedRemediation(app, restrict, allowed === undefined),
         ref: exposureRef(app),
       })
     }
@@ -130,9 +130,10 @@ export const jujuExposed: Rule = {
 
 /**
  * A front door (a proxy, a load balancer, an ingress) and an OpenStack API are exposed to be
- * reached: narrow them, do not close them. Anything else is unexposed first.
+ * reached: narrow them, do not close them. Anything else is unexposed first. Narrowed to networks
+ * the policy does not list yet (`ADMIN-CIDRS`), it stays a finding until they are listed.
  */
-function exposedRemediation(app: Application, restrict: string): string {
+function exposedRemediation(app: Application, restrict: string, unlisted: boolean): string {
   const m = appModelArg(app)
   const unexpose = `juju unexpose -m ${m} ${app.name}`
   const allow = 'list intended exposure under exposure.allow in hardenctl.yaml'
@@ -142,7 +143,7 @@ function exposedRemediation(app: Application, restrict: string): string {
   if (isCharmIn(app, CHARMS.openstackApis)) {
     return `${restrict}   # ${charmName(app)} serves the cloud's API to its users: put the networks they come from, not only the admins', in --to-cidrs rather than unexpose it (\`${unexpose}\` cuts them all off); ${allow}`
   }
-  return `${unexpose}   # or restrict: ${restrict}`
+  return `${unexpose}   # or restrict${unlisted ? ' (then list those networks under exposure.allow in hardenctl.yaml)' : ''}: ${restrict}`
 }
 
 const RISKS = ['stable', 'candidate', 'beta', 'edge'] as const

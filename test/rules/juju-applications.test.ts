@@ -84,7 +84,7 @@ describe('JUJU-EXPOSED', () => {
     expect(f?.remediation).toContain('`juju unexpose -m prod:lma haproxy` cuts them all off')
     expect(f?.location?.file).toBe('bundle.yaml')
     const [db] = findings(jujuExposed, inventory({models: [model('lma', {apps: [app('postgresql', {exposed: true})]})]}))
-    expect(db?.remediation).toMatch(/^juju unexpose -m prod:lma postgresql {3}# or restrict: /)
+    expect(db?.remediation).toMatch(/^juju unexpose -m prod:lma postgresql {3}# or restrict \(then list those networks under exposure\.allow in hardenctl\.yaml\): /)
   })
 
   it("narrows an OpenStack API rather than unexposing it: the cloud's users reach keystone there (openstack-base's virt overlay exposes six)", () => {
@@ -105,7 +105,7 @@ describe('JUJU-EXPOSED', () => {
   it('narrowing an endpoint exposed to a space names the space again (juju expose replaces the endpoint\'s settings)', () => {
     const magic = app('magic', {exposed: true, exposedEndpoints: {rabbit: {cidrs: ['10.0.0.0/24'], spaces: ['some-space']}}})
     const [f] = findings(jujuExposed, inventory({models: [model('m', {apps: [magic]})]}))
-    expect(f?.remediation).toBe('juju unexpose -m prod:m magic   # or restrict: juju expose -m prod:m magic --endpoints rabbit --to-spaces some-space --to-cidrs ADMIN-CIDRS')
+    expect(f?.remediation).toBe('juju unexpose -m prod:m magic   # or restrict (then list those networks under exposure.allow in hardenctl.yaml): juju expose -m prod:m magic --endpoints rabbit --to-spaces some-space --to-cidrs ADMIN-CIDRS')
   })
 
   it('accepts an allowlisted app exposed inside its CIDRs, and flags it beyond them', () => {

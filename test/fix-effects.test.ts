@@ -1,9 +1,13 @@
 /**
- * Every `kubectl patch` a finding prints, for every input the repository holds, does what it says:
- * applied by the real kubectl (`patch --local`, the merge the API server does) to the object as the
- * input holds it, and to that workload's pods as its rollout would replace them, the input audited
- * again no longer has the finding. fix-commands.test.ts checks that the commands run as printed;
- * this checks that running them fixes what they were printed for.
+ * The fixes findings print do what they say, for every input the repository holds and the
+ * real-world cases: fix-commands.test.ts checks that the commands run as printed; this checks that
+ * running them fixes what they were printed for.
+ * - Every `kubectl patch`, applied by the real kubectl (`patch --local`, the merge the API server
+ *   does) to the object as the input holds it, and to that workload's pods as its rollout would
+ *   replace them: the input audited again no longer has the finding.
+ * - Every fix whose command line is `juju` commands, run against the inventory by a model of what
+ *   each command does (fix-effects/juju-simulator.ts, with bash's `&&`, `||` and `;`): the rule run
+ *   again no longer reports the target.
  */
 import {copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -12,8 +16,14 @@ import {basename, join} from 'node:path'
 import {parse, parseAllDocuments, stringify} from 'yaml'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {runAudit} from '../src/audit/run-audit.js'
+import {loadInventory, runAudit} from '../src/audit/run-audit.js'
 import type {Finding} from '../src/findings/types.js'
+import type {Inventory, Model} from '../src/inventory/types.js'
+import {loadPolicy} from '../src/policy/load.js'
+import {ALL_RULES} from '../src/rules/catalog.js'
+import {evaluateRules} from '../src/rules/engine.js'
+import {extractCommands} from './fix-commands/extract.js'
+import {NotSimulated, PLACEHOLDER_VALUES, simulateJuju} from './fix-effects/juju-simulator.js'
 import {auditInput, REPO, removeTemporaryInputs, repositoryInputs} from './fix-commands/inputs.js'
 import {kubectlPatchLocal, type PrintedPatch, printedPatch, printedPatches} from './helpers/kubectl-patch.js'
 
@@ -249,4 +259,84 @@ describe('fix effects', () => {
     expect(outcomes.length).toBeGreaterThan(10)
     expect(problems.map((o) => `${o.where}: ${o.finding.rule} ${o.finding.target.kind}/${o.finding.target.namespace}/${o.finding.target.name}: ${o.problem}\n    fix: ${o.finding.remediation}`).join('\n')).toBe('')
   }, 240_000)
+
+  it('every fix made of juju commands, run against the inventory, leaves the rule nothing to report on its target', async () => {
+    const cases = await allCases()
+    const outcomes: Outcome[] = []
+    const notSimulated = new Map<string, number>()
+    for (const {audit, findings} of cases) {
+      for (const finding of findings) {
+        const segments = jujuLine(finding.remediation ?? '')
+        if (!segments) continue
+        const outcome = await runJujuFix(audit, finding, segments)
+        if (outcome instanceof NotSimulated) notSimulated.set(outcome.message.split(':')[0]!, (notSimulated.get(outcome.message.split(':')[0]!) ?? 0) + 1)
+        else outcomes.push(outcome)
+      }
+    }
+    const problems = outcomes.filter((o) => o.problem)
+    console.log(`${outcomes.length} juju fixes simulated; ${problems.length} problems; not simulated: ${JSON.stringify(Object.fromEntries(notSimulated))}`)
+    expect(outcomes.length).toBeGreaterThan(100)
+    expect(problems.map((o) => `${o.where}: ${o.finding.rule} ${o.finding.target.kind}/${o.finding.target.model ?? o.finding.target.namespace ?? ''}/${o.finding.target.name}: ${o.problem}\n    fix: ${o.finding.remediation}`).join('\n')).toBe('')
+  }, 240_000)
 })
+
+let everyCase: Promise<{audit: AuditCase; findings: Finding[]}[]> | undefined
+
+/** Every input the repository holds, as fix-commands.test.ts audits it (no policy), and the real-world cases with their policies. */
+function allCases(): Promise<{audit: AuditCase; findings: Finding[]}[]> {
+  everyCase ??= (async () => {
+    const cases: {audit: AuditCase; findings: Finding[]}[] = []
+    for (const input of (await repositoryInputs()).inputs) {
+      const {results} = await auditInput(input)
+      for (const audited of results.filter((r) => r.mode === 'audit')) cases.push({audit: {where: input.name, from: [input.path], policyFile: undefined}, findings: audited.findings})
+    }
+    for (const audit of await realWorldCases()) cases.push({audit, findings: await findingsOf(audit)})
+    return cases
+  })()
+  return everyCase
+}
+
+type JujuSegment = {words: import('./fix-commands/shell.js').Word[]; separator: string}
+
+/** The fix's command line when every command on it is `juju`; undefined otherwise. */
+function jujuLine(remediation: string): JujuSegment[] | undefined {
+  const line = extractCommands(remediation).runs.find((run) => run.origin === 'line')
+  if (!line || line.segments.length === 0) return undefined
+  if (!line.segments.every((segment) => segment.words[0]?.value === 'juju' && !segment.words[0].quoted)) return undefined
+  return line.segments.map((segment) => ({words: segment.words.slice(1), separator: segment.separator}))
+}
+
+function modelOfFinding(inventory: Inventory, finding: Finding): Model | undefined {
+  const models = [...inventory.models.values()]
+  return models.find((m) => m.name === finding.target.model && (finding.target.controller === undefined || m.controller === finding.target.controller)) ?? (models.length === 1 ? models[0] : undefined)
+}
+
+/** Runs the fix's juju commands as bash would (`a || b && c` is `(a || b) && c`) and the finding's rule again. */
+async function runJujuFix(audit: AuditCase, finding: Finding, segments: JujuSegment[]): Promise<Outcome | NotSimulated> {
+  const {inventory} = await loadInventory({from: audit.from})
+  const {policy} = await loadPolicy(audit.policyFile)
+  const model = modelOfFinding(inventory, finding)
+  try {
+    let ok = true
+    let previous = ';'
+    for (const segment of segments) {
+      const run = previous === ';' || (previous === '&&' && ok) || (previous === '||' && !ok)
+      if (run) ok = simulateJuju(segment.words, inventory, model)
+      previous = segment.separator
+    }
+    if (!ok) return {where: audit.where, finding, problem: 'a command of the fix fails'}
+  } catch (error) {
+    if (error instanceof NotSimulated) return error
+    throw error
+  }
+  // The step a fix names besides its commands: networks narrowed to ADMIN-CIDRS listed under exposure.allow.
+  const admin = PLACEHOLDER_VALUES['ADMIN-CIDRS']!
+  if (/exposure\.allow/.test(finding.remediation ?? '') && (finding.remediation ?? '').includes('ADMIN-CIDRS') && finding.target.kind === 'application') {
+    policy.exposure.allow[finding.target.name] = [admin]
+  }
+  const rule = ALL_RULES.find((r) => r.id === finding.rule)
+  if (!rule) throw new Error(`no rule ${finding.rule}`)
+  const again = evaluateRules([rule], inventory, policy, {now: NOW}).findings.map((f) => f.finding)
+  const left = again.find((f) => sameTarget(f, finding))
+  return left ? {where: audit.where, finding, problem: `still reported after the fix: ${left.message}`} : {where: audit.where, finding}
+}

@@ -76,9 +76,15 @@ export function offerUrlWithoutSource(url: string): string {
   return url.replace(/^[^:/]+:/, '')
 }
 
-/** The offer's URL as `juju offers` prints it (with its controller prefix when known). */
+/**
+ * The offer's URL as `juju offers` prints it (with its controller prefix when known). With no input
+ * naming the model's owner or qualifier it is `model.offer`, which juju and the API qualify with the
+ * logged-in user, as they do a bare `-m model` (guessing `admin/` would name another user's offer).
+ */
 export function offerUrl(model: Model, offer: Offer): string {
-  return offer.url ?? `${modelQualifier(model) ?? 'admin'}/${jujuModelName(model)}.${offer.name}`
+  if (offer.url) return offer.url
+  const qualifier = modelQualifier(model)
+  return `${qualifier ? `${qualifier}/` : ''}${jujuModelName(model)}.${offer.name}`
 }
 
 /** The model owner and allowed superusers administer offers; listed consumers consume; everyone else reads. */

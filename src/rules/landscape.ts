@@ -10,6 +10,7 @@ import {proxyCertificateFix, withCommands} from './helpers/certificate-providers
 import {appLabel, charmName, CHARMS, isCharmIn} from './helpers/charms.js'
 import {externalPorts} from './helpers/app-ports.js'
 import {fixLine} from './helpers/fix-line.js'
+import {servicesIgnoreCertificate} from './helpers/haproxy-services.js'
 import {modelsWith} from './helpers/products.js'
 import {range, rangesOverlap, type PortRange} from './helpers/ports.js'
 import {reachability} from './helpers/reachability.js'
@@ -198,13 +199,15 @@ export const landscapeProxyTls: Rule = {
         const selfSignedOption = typeof value === 'string' && value.trim().toUpperCase() === 'SELFSIGNED'
         const certOption = holdsRealValue(value)
         const selfSignedRelation = relations.length > 0 && relations.every(isSelfSignedRelation)
+        // The legacy haproxy's services option, when set, decides what listens: a certificate no service binds serves nothing.
+        const unbound = relations.length === 0 && isCharmIn(app, ['haproxy']) ? servicesIgnoreCertificate(app) : undefined
         const m = appModelArg(app)
         const certificateFix = proxyCertificateFix(inventory, model, app)
         const replaceSelfSigned = certificateFix.relation
           ? withCommands(certificateFix.relation, [`juju remove-relation -m ${m} ${app.name} ${relations[0]?.other?.application ?? 'self-signed-certificates'}`], [])
           : undefined
-        if (certOption || (relations.length > 0 && !selfSignedRelation)) continue
-        if (selfSignedOption || selfSignedRelation) {
+        if (!unbound && (certOption || (relations.length > 0 && !selfSignedRelation))) continue
+        if (!unbound && (selfSignedOption || selfSignedRelation)) {
           report({
             target: appTarget(app, model),
             severity: 'low',
@@ -221,7 +224,9 @@ export const landscapeProxyTls: Rule = {
         }
         report({
           target: appTarget(app, model),
-          message: `${app.name} fronts Landscape without a TLS certificate (ssl_cert ${value === undefined || value === '' ? 'unset' : isPlaceholder(value) ? 'set to a placeholder' : `"${String(value)}"`}, no certificates relation).`,
+          message: unbound
+            ? `${app.name} fronts Landscape without TLS: its services option (${list(unbound.names)}) binds no service with crts, so its ssl_cert is served nowhere.`
+            : `${app.name} fronts Landscape without a TLS certificate (ssl_cert ${value === undefined || value === '' ? 'unset' : isPlaceholder(value) ? 'set to a placeholder' : `"${String(value)}"`}, no certificates relation).`,
           evidence: {ssl_cert: value === undefined ? null : isPlaceholder(value) ? 'placeholder' : value, tlsRelations: []},
           remediation: certificateFix.text,
           ...refField(app.optionRefs.ssl_cert ?? app.refs.definition),

@@ -11,6 +11,7 @@ import {cite} from './guides.js'
 import {certificatesFix, describeProvider, noCertificatesEndpointFix, proxyCertificateFix, withCommands} from './helpers/certificate-providers.js'
 import {appLabel, CHARMS, isCharmIn} from './helpers/charms.js'
 import {fixLine} from './helpers/fix-line.js'
+import {certificateOptionSet, servicesIgnoreCertificate} from './helpers/haproxy-services.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {ingressControllerAdmission} from './helpers/ingress-admission.js'
 import {ingressIsolation} from './helpers/network-policy.js'
@@ -190,6 +191,8 @@ export const livepatchAdminApi: Rule = {
 /** Whether an ingress charm in front of Livepatch terminates TLS. */
 function ingressTerminatesTls(model: Model, ingress: Application): boolean {
   if (tlsRelations(model, ingress).length > 0) return true
+  // The legacy haproxy: a certificate (or SELFSIGNED) and a service that binds with it.
+  if (isCharmIn(ingress, ['haproxy'])) return certificateOptionSet(ingress.options.ssl_cert) && !servicesIgnoreCertificate(ingress)
   return holdsRealValue(ingress.options['tls-secret-name'])
 }
 

@@ -184,6 +184,15 @@ describe('ACCESS-OFFER', () => {
     expect(findings(accessOffer, inventory({models: [qualified]}), policy({access: {offers: {'carol/cos.prometheus': {consumers: ['bob']}}}})).map((f) => f.evidence.user)).toEqual(['carol'])
   })
 
+  it('an offer whose model no input qualifies (a bundle\'s) is named model.offer, as juju qualifies it with the user running the command, not a guessed admin/', () => {
+    const unqualified = offering()
+    delete unqualified.owner
+    delete unqualified.offers[0]!.url
+    const fs = findings(accessOffer, inventory({models: [unqualified]}))
+    expect(fs[0]?.message).toBe('bob holds consume on offer cos.prometheus but is not an allowed consumer.')
+    expect(fs[0]?.remediation).toBe('juju revoke -c prod bob consume cos.prometheus')
+  })
+
   it('allows consumers listed for the offer', () => {
     const fs = findings(accessOffer, inventory({models: [offering()]}), policy({access: {offers: {'admin/cos.*': {consumers: ['bob']}}}}))
     expect(fs.map((f) => f.evidence.user)).toEqual(['carol'])

@@ -110,6 +110,16 @@ describe('LANDSCAPE-PROXY-TLS', () => {
     expect(f?.remediation).toContain('juju config -m prod:landscape haproxy ssl_cert=')
   })
 
+  it('a certificate no service of haproxy\'s services option binds is no TLS (high), and the fix rewrites the services', () => {
+    const services = '- service_name: landscape-http\n  service_host: "0.0.0.0"\n  service_port: 80\n'
+    const [f] = findings(landscapeProxyTls, inventory({models: [landscape({haproxy: {options: {ssl_cert: 'LS0tLS1CRUdJTiBDRVJU', services}}})]}))
+    expect(f).toMatchObject({rule: 'LANDSCAPE-PROXY-TLS', severity: 'high'})
+    expect(f?.message).toBe('haproxy fronts Landscape without TLS: its services option (landscape-http) binds no service with crts, so its ssl_cert is served nowhere.')
+    expect(f?.remediation).toContain('services="$(cat services.yaml)"')
+    // An include-file the bundle names cannot be read here: the certificate is taken as served.
+    expect(findings(landscapeProxyTls, inventory({models: [landscape({haproxy: {options: {ssl_cert: 'LS0tLS1CRUdJTiBDRVJU', services: 'include-file://haproxy.yaml'}}})]}))).toEqual([])
+  })
+
   it('notes a self-signed certificate at low severity', () => {
     const [f] = findings(landscapeProxyTls, inventory({models: [landscape()]}))
     expect(f?.severity).toBe('low')

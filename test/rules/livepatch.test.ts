@@ -108,6 +108,29 @@ describe('Livepatch on machines behind an exposed haproxy', () => {
     expect(f?.remediation).not.toMatch(/kubectl|tls-secret-name/)
     expect(f?.remediation).toMatch(/haproxy/)
   })
+
+  // As Livepatch's machine bundle configures it (canonical/livepatch-machine-charm bundle/bundle.yaml): a plain service on 80.
+  const plainServices = '- service_name: livepatch\n  service_host: "0.0.0.0"\n  service_port: 80\n  server_options: maxconn 200 cookie S{i} check\n'
+  const tlsServices = '- service_name: livepatch\n  service_host: "0.0.0.0"\n  service_port: 443\n  crts: [DEFAULT]\n- service_name: redirect\n  service_host: "0.0.0.0"\n  service_port: 80\n  service_options: [http-request redirect scheme https]\n'
+  const withHaproxy = (options: Record<string, unknown>) => {
+    const m = machines()
+    Object.assign(m.applications.get('haproxy')!.options, options)
+    return m
+  }
+
+  it('LIVEPATCH-TLS: haproxy serves TLS when a service binds its certificate (crts), not from the certificate options alone', () => {
+    expect(findings(livepatchTls, inventory({models: [withHaproxy({ssl_cert: 'LS0tLS1CRUdJTiBDRVJU', ssl_key: 'LS0tLS1CRUdJTiBQUklW', services: tlsServices})]}))).toEqual([])
+    // The related charm's services, as the Landscape and Livepatch charms send them over the relation, when the option is empty.
+    expect(findings(livepatchTls, inventory({models: [withHaproxy({ssl_cert: 'LS0tLS1CRUdJTiBDRVJU', services: ''})]}))).toEqual([])
+    const [f] = findings(livepatchTls, inventory({models: [withHaproxy({ssl_cert: 'LS0tLS1CRUdJTiBDRVJU', ssl_key: 'LS0tLS1CRUdJTiBQUklW', services: plainServices})]}))
+    expect(f?.message).toContain('haproxy without TLS')
+  })
+
+  it('LIVEPATCH-TLS: where haproxy\'s services bind no certificate, the fix rewrites them too', () => {
+    const [f] = findings(livepatchTls, inventory({models: [withHaproxy({services: plainServices})]}))
+    expect(f?.remediation).toMatch(/^juju config -m prod:lp haproxy ssl_cert="\$\(base64 -w0 fullchain\.pem\)" ssl_key="\$\(base64 -w0 privkey\.pem\)" services="\$\(cat services\.yaml\)" {3}# /)
+    expect(f?.remediation).toContain('with livepatch on service_port 443 and `crts: [DEFAULT]`')
+  })
 })
 
 describe('LIVEPATCH-TLS', () => {

@@ -8,10 +8,11 @@ import {modelQualifier} from '../../inventory/model-name.js'
 import {type CertificatesProtocol, providerProtocol, requirerProtocol} from './certificate-protocols.js'
 import {charmName, CHARMS, isCharmIn} from './charms.js'
 import {DEPLOY_UNLESS_PRESENT_NOTE, deployUnlessPresent, fixLine} from './fix-line.js'
+import {servicesIgnoreCertificate} from './haproxy-services.js'
 import {TLS_CERTIFICATE_INTERFACES} from './interfaces.js'
 import {certificateEndpoints, certificatesInstead, issuingEndpoint, knownCharm} from './known-charms.js'
 import {type RelationView, relationsOf} from './relations.js'
-import {appModelArg, modelArg} from './targets.js'
+import {appModelArg, list, modelArg} from './targets.js'
 
 export interface CertificateProvider {
   /** The name to integrate with in the application's model: an application, or a consumed offer. */
@@ -299,8 +300,15 @@ export function tlsComesFrom(app: Application): string | undefined {
 export function proxyCertificateFix(inventory: Inventory, model: Model, proxy: Application): {relation?: CertificatesFix & {integrate: string}; text: string} {
   const relationFix = certificatesFix(inventory, model, proxy, {publicFacing: true, notSelfSigned: true})
   if (relationFix?.integrate) return {relation: {...relationFix, integrate: relationFix.integrate}, text: relationFix.text}
-  const configFix = `juju config -m ${appModelArg(proxy)} ${proxy.name} ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"`
-  return {text: `${configFix}   # a certificate from a CA the clients trust (e.g. LetsEncrypt)`}
+  const certificate = 'ssl_cert="$(base64 -w0 fullchain.pem)" ssl_key="$(base64 -w0 privkey.pem)"'
+  const plain = isCharmIn(proxy, ['haproxy']) ? servicesIgnoreCertificate(proxy) : undefined
+  if (plain) {
+    // The certificate options alone change no listener: the services must bind with them.
+    return {
+      text: `juju config -m ${appModelArg(proxy)} ${proxy.name} ${certificate} services="$(cat services.yaml)"   # a certificate from a CA the clients trust (e.g. LetsEncrypt); services.yaml is ${proxy.name}'s services option as it is now with ${list(plain.names)} on service_port 443 and \`crts: [DEFAULT]\` (DEFAULT is that ssl_cert/ssl_key pair), and a service on 80 that only redirects (\`http-request redirect scheme https\`): ${proxy.name}'s services bind no certificate now, so the certificate options alone change nothing`,
+    }
+  }
+  return {text: `juju config -m ${appModelArg(proxy)} ${proxy.name} ${certificate}   # a certificate from a CA the clients trust (e.g. LetsEncrypt)`}
 }
 
 /**

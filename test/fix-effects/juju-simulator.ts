@@ -30,12 +30,7 @@ import {flagValues, hasFlag, jujuCommand, parseJuju, type ParsedJuju} from '../f
 import {parseModelArg, parseOfferUrl} from '../fix-commands/names.js'
 import {PLACEHOLDERS, upperRuns} from '../fix-commands/placeholders.js'
 import type {Word} from '../fix-commands/shell.js'
-
-/** Placeholders a fix may print, and what the simulation takes them to be. */
-export const PLACEHOLDER_VALUES: Readonly<Record<string, string>> = {
-  'ADMIN-CIDRS': '192.0.2.0/24',
-  TRACK: 'latest',
-}
+import {PLACEHOLDER_VALUES} from './placeholders.js'
 
 export class NotSimulated extends Error {}
 

@@ -44,7 +44,7 @@ export function printedPatch(remediation: string): PrintedPatch | undefined {
   return patchOf(line?.segments[0]?.words.map((word) => word.value) ?? [])
 }
 
-function patchOf(words: readonly string[]): PrintedPatch | undefined {
+export function patchOf(words: readonly string[]): PrintedPatch | undefined {
   if (words[0] !== 'kubectl') return undefined
   const args = words.slice(1)
   const flag = (names: string[]): string | undefined => {
@@ -81,4 +81,14 @@ export function kubectlPatchLocal<T extends object>(object: T, type: string, bod
     stdio: ['pipe', 'pipe', 'pipe'],
   }).toString()
   return {...(JSON.parse(output) as T), ...(ref === undefined ? {} : {ref})}
+}
+
+/** `kubectl label --local`: the labels set on `object` as the API server would, with no cluster. */
+export function kubectlLabelLocal<T extends object>(object: T, labels: readonly string[]): T {
+  const output = execFileSync('kubectl', ['label', '--local', '-f', '-', ...labels, '--overwrite', '-o', 'json'], {
+    input: JSON.stringify(object),
+    env: {...process.env, KUBECONFIG: '/dev/null'},
+    stdio: ['pipe', 'pipe', 'pipe'],
+  }).toString()
+  return JSON.parse(output) as T
 }

@@ -12,9 +12,11 @@ import {charmName, CHARMS, isCharmIn, isCharmStoreCharm} from '../rules/helpers/
 import {DEPLOY_UNLESS_PRESENT_NOTE} from '../rules/helpers/fix-line.js'
 import {knownCharm, trustNeededBecause} from '../rules/helpers/known-charms.js'
 import {generatedCredentials} from '../rules/helpers/generated-credentials.js'
+import {servicesIgnoreCertificate} from '../rules/helpers/haproxy-services.js'
 import {machineCollectorPlan} from '../rules/helpers/machine-collectors.js'
 import {maasCharmTlsEra} from '../rules/helpers/maas-charm-tls.js'
 import {stableChannelFor} from '../rules/helpers/stable-channel.js'
+import {list} from '../rules/helpers/targets.js'
 import {type BundleChange, bundleChanges, remediationNotes} from './command-edits.js'
 
 interface EditContext {
@@ -134,8 +136,15 @@ const EDITS: Record<string, Edit> = {
   'LANDSCAPE-HTTP-PORT': ({at, app}) =>
     app && `${at}once the Landscape clients use https, drop the port-80 frontend from ${appPath(app)}.options (services); if you mirror repositories, set landscape.mirroring: true in hardenctl.yaml instead`,
 
-  'LANDSCAPE-PROXY-TLS': ({at, app}) =>
-    app && `${at}set ${appPath(app)}.options.ssl_cert and ssl_key to a certificate from a CA the clients trust (e.g. include-base64://fullchain.pem and include-base64://privkey.pem), not SELFSIGNED`,
+  'LANDSCAPE-PROXY-TLS': ({at, app}) => {
+    if (!app) return undefined
+    const certificate = `set ${appPath(app)}.options.ssl_cert and ssl_key to a certificate from a CA the clients trust (e.g. include-base64://fullchain.pem and include-base64://privkey.pem), not SELFSIGNED`
+    const unbound = servicesIgnoreCertificate(app)
+    // Its services option, when the bundle sets one, decides what listens: the certificate is served only where a service binds it.
+    return unbound
+      ? `${at}${certificate}, and in ${appPath(app)}.options.services put ${list(unbound.names)} on service_port 443 with \`crts: [DEFAULT]\` (or leave services empty, so that landscape-server sends its own)`
+      : `${at}${certificate}`
+  },
 
   'LIVEPATCH-ADMIN-API': ({at, app, model}) => {
     if (!app) return undefined

@@ -150,6 +150,16 @@ describe('review: the corpus bundles', () => {
     expect(report.notEvaluated.every((entry) => entry.message.includes('--charm NAME=PATH'))).toBe(true)
   })
 
+  it('Landscape behind a haproxy whose services option binds no certificate: the proxy has no TLS, and the edit puts the certificate on its services', async () => {
+    const text = (await readFile(LANDSCAPE_BUNDLE, 'utf8'))
+      .replace('services: ""', 'services: |\n        - service_name: landscape-http\n          service_host: "0.0.0.0"\n          service_port: 80')
+      .replace('ssl_cert: SELFSIGNED', 'ssl_cert: include-base64://fullchain.pem\n      ssl_key: include-base64://privkey.pem')
+    const {report} = await reviewBundleText(text, 'hardenctl-review-haproxy-services-')
+    const finding = report.findings.find((f) => f.rule === 'LANDSCAPE-PROXY-TLS')
+    expect(finding?.severity).toBe('high')
+    expect(fixOf(report, 'LANDSCAPE-PROXY-TLS')).toContain('and in applications.haproxy.options.services put landscape-http on service_port 443 with `crts: [DEFAULT]` (or leave services empty, so that landscape-server sends its own)')
+  })
+
   it('Livepatch: trust, the candidate channel, TLS of the ingress and the database, at their lines', async () => {
     const report = await review([LIVEPATCH_BUNDLE])
     const file = basename(LIVEPATCH_BUNDLE)

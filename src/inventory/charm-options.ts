@@ -171,6 +171,11 @@ export function valueIsCredential(name: string, value: unknown, description?: st
 
 // ---------------------------------------------------------------- values
 
+/** `ssl_cert: SELFSIGNED` (haproxy, apache2): the charm makes itself a certificate no client trusts. */
+export function isSelfSignedOption(value: unknown): boolean {
+  return typeof value === 'string' && value.trim().toUpperCase() === 'SELFSIGNED'
+}
+
 /** Values that are a setting, not material (haproxy/apache2 `SELFSIGNED`, `DEFAULT`). */
 const SENTINELS = new Set(['', 'selfsigned', 'default', 'none', 'null', 'false', 'true', 'auto'])
 

@@ -3,7 +3,7 @@
  * applications of those models: the reverse proxy (haproxy or apache2), PostgreSQL, RabbitMQ and
  * Landscape server itself.
  */
-import {holdsRealValue, isPlaceholder} from '../inventory/charm-options.js'
+import {holdsRealValue, isPlaceholder, isSelfSignedOption} from '../inventory/charm-options.js'
 import type {Application} from '../inventory/types.js'
 import {cite} from './guides.js'
 import {proxyCertificateFix, withCommands} from './helpers/certificate-providers.js'
@@ -196,7 +196,7 @@ export const landscapeProxyTls: Rule = {
         const relations = tlsRelations(model, app)
         const value = app.options.ssl_cert
         const optionsKnown = Object.hasOwn(app.options, 'ssl_cert') || modelHas(model, 'juju-config', 'juju-bundle')
-        const selfSignedOption = typeof value === 'string' && value.trim().toUpperCase() === 'SELFSIGNED'
+        const selfSignedOption = isSelfSignedOption(value)
         const certOption = holdsRealValue(value)
         const selfSignedRelation = relations.length > 0 && relations.every(isSelfSignedRelation)
         // The legacy haproxy's services option, when set, decides what listens: a certificate no service binds serves nothing.

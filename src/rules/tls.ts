@@ -2,7 +2,7 @@
  * TLS rules common to the guides: certificates relations for charms that can serve TLS, databases
  * without TLS, self-signed certificates on exposed apps, and key material in plain config.
  */
-import {isCaKeyOption, isTlsPrivateKeyOption} from '../inventory/charm-options.js'
+import {isCaKeyOption, isSelfSignedOption, isTlsPrivateKeyOption} from '../inventory/charm-options.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {cite} from './guides.js'
 import {certificatesFix, describeProvider, noCertificatesEndpointFix, tlsComesFrom, withCommands} from './helpers/certificate-providers.js'
@@ -115,7 +115,7 @@ export const tlsSelfSigned: Rule = {
     for (const {model, app} of applications(inventory)) {
       const selfSignedRelations = tlsRelations(model, app).filter(isSelfSignedRelation)
       const option = app.options.ssl_cert
-      const selfSignedOption = typeof option === 'string' && option.trim().toUpperCase() === 'SELFSIGNED'
+      const selfSignedOption = isSelfSignedOption(option)
       if (selfSignedRelations.length === 0 && !selfSignedOption) continue
       const reach = reachability(inventory, model, app)
       if (reach.exposed !== true) continue

@@ -11,10 +11,10 @@
  */
 import {parse} from 'yaml'
 
-import {holdsRealValue} from '../../inventory/charm-options.js'
+import {holdsRealValue, isSelfSignedOption} from '../../inventory/charm-options.js'
 import type {Application} from '../../inventory/types.js'
 
-export type HaproxyServices =
+type HaproxyServices =
   /** `services` unset or empty: the related charms' services. */
   | {from: 'relations'}
   /** Some service binds with `crts`. */
@@ -24,7 +24,7 @@ export type HaproxyServices =
   /** Not readable here (`include-file://`, not YAML, not a list). */
   | {from: 'unknown'}
 
-export function haproxyServices(app: Application): HaproxyServices {
+function haproxyServices(app: Application): HaproxyServices {
   const value = app.options.services
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return {from: 'relations'}
   if (typeof value !== 'string' || value.startsWith('include-')) return {from: 'unknown'}
@@ -46,7 +46,7 @@ export function servicesIgnoreCertificate(app: Application): {names: string[]} |
   return services.from === 'option' && !services.tls ? {names: services.names} : undefined
 }
 
-/** `ssl_cert` holds a certificate, or SELFSIGNED (the charm makes one): TLS either way, if a service uses it. */
+/** `ssl_cert` holds a certificate, or SELFSIGNED: TLS either way, if a service uses it. */
 export function certificateOptionSet(value: unknown): boolean {
-  return holdsRealValue(value) || (typeof value === 'string' && value.trim().toUpperCase() === 'SELFSIGNED')
+  return holdsRealValue(value) || isSelfSignedOption(value)
 }

@@ -32,18 +32,13 @@ export interface PrintedPatch {
   body: string
 }
 
-/** The `kubectl [-n NS] patch KIND NAME [--type T] -p 'BODY'` commands of a remediation's command line, in order. */
-export function printedPatches(remediation: string): PrintedPatch[] {
-  const line = extractCommands(remediation).runs.find((run) => run.origin === 'line')
-  return (line?.segments ?? []).map((segment) => patchOf(segment.words.map((word) => word.value))).filter((patch) => patch !== undefined)
-}
-
 /** The remediation's command line when it starts with a `kubectl patch`, else undefined. */
-export function printedPatch(remediation: string): PrintedPatch | undefined {
+function printedPatch(remediation: string): PrintedPatch | undefined {
   const line = extractCommands(remediation).runs.find((run) => run.origin === 'line')
   return patchOf(line?.segments[0]?.words.map((word) => word.value) ?? [])
 }
 
+/** One command's words as a `kubectl [-n NS] patch KIND NAME [--type T] -p 'BODY'`, or undefined when it is none. */
 export function patchOf(words: readonly string[]): PrintedPatch | undefined {
   if (words[0] !== 'kubectl') return undefined
   const args = words.slice(1)

@@ -10,6 +10,7 @@ import {findDuplicateJsonKey, hasDuplicateJsonKeys} from './json-duplicate-keys.
 import {noteInputRead} from './input-memory.js'
 import {JsonLocator} from './json-locator.js'
 import {LineIndex} from './line-index.js'
+import {shellPlaceholderOnLine, shellTemplateProblem} from './shell-placeholders.js'
 
 /**
  * Nodes that aliases may add to a document once expanded. Real bundles merge a `common` map into
@@ -100,6 +101,10 @@ export function parseText(file: string, rawText: string, reloadText?: () => stri
     if (error instanceof RangeError) throw new InputError(file, DEEP_NESTING)
     // `{{ var }}` and `{% if %}` are not JSON and seldom YAML: say what the file is, not where it breaks.
     if (error instanceof InputError && templateMarker(text) !== undefined) throw templateError(file, text)
+    // A `$PLACEHOLDER` where it breaks: a shell template, not broken data.
+    const at = error instanceof InputError ? error.options : {}
+    const placeholder = at.line === undefined ? undefined : shellPlaceholderOnLine(text, at.line)
+    if (placeholder) throw new InputError(file, `malformed YAML where ${shellTemplateProblem(placeholder)}`, {line: at.line, column: at.column})
     throw error
   }
 }

@@ -2,6 +2,7 @@ import type {z} from 'zod'
 
 import {InputError} from '../errors.js'
 import type {DataPath, Locator} from './document.js'
+import {isShellPlaceholder, shellTemplateProblem} from './shell-placeholders.js'
 
 /**
  * Validates external data with a zod schema and turns the first problem into a one-line
@@ -17,11 +18,19 @@ export function validate<T extends z.ZodType>(
   const issue = result.error.issues[0]!
   const path = [...(where.basePath ?? []), ...(issue.path as (string | number)[])]
   const position = where.locator?.locate(where.document ?? 0, path)
-  throw new InputError(where.file, `${issue.message} (reading ${where.what})`, {
+  const value = valueAt(data, issue.path as (string | number)[])
+  const problem = isShellPlaceholder(value) ? `${issue.message}: ${shellTemplateProblem(value)}` : issue.message
+  throw new InputError(where.file, `${problem} (reading ${where.what})`, {
     path,
     line: position?.line,
     column: position?.column,
   })
+}
+
+function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let value = data
+  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<string | number, unknown>)[key] : undefined
+  return value
 }
 
 const frozenResults = new WeakMap<object, WeakMap<object, unknown>>()

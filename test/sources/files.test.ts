@@ -80,4 +80,21 @@ describe('a directory with files that are not inputs', () => {
     await writeFile(join(dir, 'overlay.yaml'), '{% if prod %}\napplications: {}\n{% endif %}\n')
     await expect(readFileSources([join(dir, 'overlay.yaml')])).rejects.toThrow(`${join(dir, 'overlay.yaml')}:1:1: this is a Jinja template`)
   })
+
+  it('a shell template (MicroK8s add-ons) names its placeholder, where it breaks the YAML and where it stands for a value of another type', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-shell-template-'))
+    // As canonical/microk8s-core-addons addons/ingress/ingress.yaml: a placeholder line the enable script turns into list items.
+    const args = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: web}\nspec:\n  containers:\n  - name: c\n    args:\n    - --ingress-class=public\n    $DEFAULT_CERT\n'
+    await writeFile(join(dir, 'ingress.yaml'), args)
+    await expect(readFileSources([join(dir, 'ingress.yaml')])).rejects.toThrow(`${join(dir, 'ingress.yaml')}:9:5: malformed YAML where $DEFAULT_CERT is a shell template placeholder: fill the template in`)
+    // As addons/dns/coredns.yaml: a string where Kubernetes takes a boolean.
+    const escalation = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: web}\nspec:\n  containers:\n  - name: c\n    securityContext:\n      allowPrivilegeEscalation: $ALLOWESCALATION\n'
+    await writeFile(join(dir, 'pod.yaml'), escalation)
+    await expect(readFileSources([join(dir, 'pod.yaml')])).rejects.toThrow(
+      /pod\.yaml:8:7 at spec\.containers\[0\]\.securityContext\.allowPrivilegeEscalation: Invalid input: expected boolean, received string: \$ALLOWESCALATION is a shell template placeholder/,
+    )
+    // No placeholder where it breaks: the file is only malformed, and says where and why.
+    await writeFile(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: Pod\n  metadata: x\n')
+    await expect(readFileSources([join(dir, 'broken.yaml')])).rejects.toThrow(/broken\.yaml:2:7: malformed YAML: Nested mappings are not allowed in compact mappings$/)
+  })
 })

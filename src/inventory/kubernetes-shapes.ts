@@ -71,6 +71,8 @@ export const podSecurityContextSchema = checkedObject({
 export const containerPortSchema = checkedObject({
   name: z.string().optional(),
   containerPort: z.number().int(),
+  /** The node's own port bound to it (K8S-HOST-ACCESS). */
+  hostPort: z.number().int().optional(),
   protocol: z.string().optional(),
 })
 

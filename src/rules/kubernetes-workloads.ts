@@ -20,6 +20,7 @@ import {describeService, isExternalService, serviceSources, SOURCE_RANGES_ANNOTA
 import {managingApp} from './helpers/charm-managed.js'
 import {jujuOwnPod} from './helpers/juju-own-pods.js'
 import {containersOf, podSubjects, type PodSubject} from './helpers/pod-specs.js'
+import type {PodSpec} from '../inventory/kubernetes-shapes.js'
 import {
   boundServiceAccountGroups,
   boundServiceAccounts,
@@ -110,13 +111,13 @@ export const k8sPrivileged: Rule = {
 
 export const k8sHostAccess: Rule = {
   id: 'K8S-HOST-ACCESS',
-  title: 'Pod shares host namespaces or mounts host paths',
+  title: 'Pod shares host namespaces, mounts host paths or binds host ports',
   severity: 'high',
   profile: 'k8s',
   guide: APPLICATIONS,
   rationale:
-    'hostNetwork, hostPID and hostIPC put the pod in the node\'s own namespaces (hostNetwork pods also escape NetworkPolicy); a hostPath volume exposes the node\'s filesystem. Any of them turns a compromised workload into a compromised node.',
-  remediation: 'Remove `hostNetwork`, `hostPID`, `hostIPC` and `hostPath` volumes from the pod spec (for Juju applications: use a charm that does not need them).',
+    'hostNetwork, hostPID and hostIPC put the pod in the node\'s own namespaces (hostNetwork pods also escape NetworkPolicy); a hostPath volume exposes the node\'s filesystem. Any of them turns a compromised workload into a compromised node. A hostPort binds the node\'s own port to the pod: it is reachable at the address of every node it runs on, around any Service, and whether NetworkPolicies cover it depends on the CNI. Pod Security Standards\' baseline level disallows all four.',
+  remediation: 'Remove `hostNetwork`, `hostPID`, `hostIPC`, `hostPath` volumes and `hostPort`s from the pod spec, and reach the pod through a Service (for Juju applications: use a charm that does not need them).',
   autoFixable: false,
   needs: [['k8s-pods', 'k8s-workloads']],
   evaluate({inventory, policy, report}) {
@@ -124,23 +125,49 @@ export const k8sHostAccess: Rule = {
       const spec = subject.spec
       const flags = (['hostNetwork', 'hostPID', 'hostIPC'] as const).filter((f) => spec[f] === true)
       const hostPaths = (spec.volumes ?? []).filter((v) => v.hostPath).map((v) => ({volume: v.name, path: v.hostPath?.path}))
-      if (flags.length === 0 && hostPaths.length === 0) continue
-      const what = [...flags, ...hostPaths.map((h) => `hostPath ${h.path ?? ''} (volume ${h.volume})`)]
+      // On the host network every port is the node's: hostNetwork says it already.
+      const hostPorts = spec.hostNetwork === true ? [] : containerHostPorts(spec)
+      if (flags.length === 0 && hostPaths.length === 0 && hostPorts.length === 0) continue
+      const what = [...flags, ...hostPaths.map((h) => `hostPath ${h.path ?? ''} (volume ${h.volume})`), ...(hostPorts.length > 0 ? [`hostPort ${list(hostPorts.map((p) => String(p.hostPort)))}`] : [])]
       const agentFix = nodeAgentFix(k8sHostAccess.id, subject)
+      const frontDoorFix = flags.length === 0 && hostPaths.length === 0 ? ingressHostPortsFix(subject, hostPorts) : undefined
       report({
         target: subjectTarget(subject),
         message: `${subjectName(subject)} uses ${list(what)}.`,
-        evidence: {...subjectEvidence(subject), ...Object.fromEntries(flags.map((f) => [f, true])), hostPathVolumes: hostPaths},
+        evidence: {...subjectEvidence(subject), ...Object.fromEntries(flags.map((f) => [f, true])), hostPathVolumes: hostPaths, ...(hostPorts.length > 0 ? {hostPorts} : {})},
         ...(subject.app
           ? {remediation: `${k8sHostAccess.remediation}${jujuManagedNote(subject)}`}
-          : agentFix
-            ? {remediation: agentFix}
+          : (agentFix ?? frontDoorFix)
+            ? {remediation: agentFix ?? frontDoorFix}
             : {}),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
       })
     }
   },
+}
+
+interface HostPort {
+  container: string
+  hostPort: number
+  containerPort: number
+  protocol: string
+}
+
+function containerHostPorts(spec: PodSpec): HostPort[] {
+  return containersOf(spec).flatMap(({container}) =>
+    (container.ports ?? []).filter((p) => (p.hostPort ?? 0) > 0).map((p) => ({container: container.name, hostPort: p.hostPort!, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP'})),
+  )
+}
+
+/**
+ * An ingress controller that takes the node's ports itself (ingress-nginx for kind and bare metal,
+ * MicroK8s's ingress add-on) is reached there by every client: dropping them cuts them all off.
+ */
+function ingressHostPortsFix(subject: PodSubject, hostPorts: HostPort[]): string | undefined {
+  if (!INGRESS_CONTROLLERS.has(subject.labels[APP_NAME_LABEL] ?? '')) return undefined
+  const waiver = JSON.stringify({rule: k8sHostAccess.id, target: `${subject.namespace}/${subject.name}`, reason: 'the ingress controller is reached on these node ports'})
+  return `${subject.name} is the ingress controller and its clients reach it at the nodes' ports ${list(hostPorts.map((p) => String(p.hostPort)))}: removing them cuts every client off. Keep them and waive the finding (waivers: [${waiver}]), or put a LoadBalancer Service in front of it first and then drop the hostPorts; a hostPort no client needs (health, metrics) can go now.`
 }
 
 function findWorkload(view: KubernetesView, subject: PodSubject): KubeWorkload | undefined {
@@ -372,6 +399,10 @@ function serviceRemediation(service: KubeService, allowed: readonly string[], al
     commands.push(`kubectl -n ${namespace} patch service ${name} --type=json -p '[{"op":"remove","path":"/spec/externalIPs"}]'`)
   }
   const alternatives = [
+    // A NodePort has no source ranges to narrow: ClusterIP is the end state, once clients come in another way.
+    ...(frontDoor && type === 'NodePort'
+      ? [`only once clients reach the ingress controller another way (its hostPorts, a LoadBalancer): ${name} is how they reach the cluster's Ingresses at every node's ports, and ClusterIP cuts them off`]
+      : []),
     ...(frontDoor && restrict && allowed.length === 0
       ? [`${name} is how clients reach the cluster's Ingresses: put the networks clients come from, not only the admins', in loadBalancerSourceRanges; making it ClusterIP would cut every client off`]
       : []),

@@ -10,7 +10,8 @@ import {type LeftByDesign, modelNamespacesLeftByDesign} from '../plan/left-by-de
 import type {KubernetesView} from '../inventory/kubernetes.js'
 import {cite} from './guides.js'
 import {ingressIsolation, isDefaultDenyIngress, isolatesEveryPod, namespacePolicies, opensEveryPod} from './helpers/network-policy.js'
-import {podSubjects} from './helpers/pod-specs.js'
+import {podSubjects, type PodSubject} from './helpers/pod-specs.js'
+import {baselineViolations} from './helpers/pod-security.js'
 import {subjectEvidence, subjectName, subjectTarget} from './helpers/subject-target.js'
 import {annotationsOf, list, namespaceTarget} from './helpers/targets.js'
 import type {Rule} from './rule.js'
@@ -178,12 +179,29 @@ export const netNamespacePsa: Rule = {
         target: namespaceTarget(ns, model),
         message: `namespace ${ns}${model ? ` (Juju model ${model.name})` : ''} has no pod-security.kubernetes.io/enforce, audit or warn label.`,
         evidence: {labels},
-        remediation: `kubectl label namespace ${ns} pod-security.kubernetes.io/enforce=baseline pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted`,
+        remediation: psaLabelFix(ns, podSubjects(inventory, scope).filter((s) => s.namespace === ns), inventory.inputs.has('k8s-pods') || inventory.inputs.has('k8s-workloads')),
         ref: object.ref,
         ...(annotations ? {annotations} : {}),
       })
     }
   },
+}
+
+/**
+ * Enforcing baseline on a namespace whose pods break it refuses them the next time they are created
+ * (a rollout, a restart, a drained node): there the labels that only warn and record come first.
+ * With no pods read, the server's dry run says which pods would be refused.
+ */
+function psaLabelFix(ns: string, subjects: readonly PodSubject[], podsRead: boolean): string {
+  const label = (levels: string) => `kubectl label namespace ${ns} ${levels}`
+  const enforce = label('pod-security.kubernetes.io/enforce=baseline pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted')
+  const refused = subjects.map((s) => ({subject: s, violations: baselineViolations(s.spec)})).filter((r) => r.violations.length > 0)
+  if (refused.length > 0) {
+    const which = list(refused.map((r) => `${r.subject.kind} ${r.subject.name} (${list(r.violations)})`))
+    return `${label('pod-security.kubernetes.io/warn=baseline pod-security.kubernetes.io/audit=baseline')}   # enforce=baseline would refuse the pods of ${which} when they are next created: change or move those first, then add pod-security.kubernetes.io/enforce=baseline`
+  }
+  if (podsRead) return enforce
+  return `${enforce}   # no pods of ${ns} were read: first \`kubectl label --dry-run=server --overwrite namespace ${ns} pod-security.kubernetes.io/enforce=baseline\` warns about any running pod that baseline would refuse`
 }
 
 export const NETWORK_RULES: Rule[] = [netNoDefaultDeny, netUnrestrictedPod, netNamespacePsa]

@@ -35,6 +35,16 @@ const modelNs = namespace('web', {'model.juju.is/name': 'web'})
 const webModel = () => model('web', {type: 'caas', namespace: 'web', apps: [app('web'), app('traefik', {charm: 'traefik-k8s'})]})
 
 describe('K8S-PRIVILEGED', () => {
+  it('ingress-nginx before v1.0 escalates to bind 80 and 443: the patch comes with "only after upgrading"; v1.0 and later get it plain', () => {
+    const controller = (image: string) =>
+      workload('Deployment', 'web', 'ingress-nginx-controller', {spec: {containers: [{name: 'controller', image, securityContext: {runAsUser: 101, allowPrivilegeEscalation: true, capabilities: {drop: ['ALL'], add: ['NET_BIND_SERVICE']}}}]}})
+    const fix = (image: string) => findings(k8sPrivileged, inventory({inputs: ['k8s-workloads'], kube: {namespaces: [modelNs], workloads: [controller(image)]}}))[0]?.remediation
+    expect(fix('k8s.gcr.io/ingress-nginx/controller:v0.41.2@sha256:1f4f402b9c14f3ae92b11ada1dfe9893a88f0faeb0b2f4b903e2c67a0c3bf0de')).toMatch(
+      /"allowPrivilegeEscalation":false\}\}\]\}\}\}\}' {3}# only after upgrading the controller to ingress-nginx v1\.0 or later: before v1\.0 it binds 80 and 443 only by escalating/,
+    )
+    expect(fix('registry.k8s.io/ingress-nginx/controller:v1.5.2')).not.toContain('only after upgrading')
+  })
+
   it('flags a privileged container as high, once per workload', () => {
     const spec = {containers: [{name: 'web', securityContext: {privileged: true}}]}
     const labels = {'app.kubernetes.io/name': 'web'}
@@ -132,6 +142,24 @@ describe('K8S-HOST-ACCESS', () => {
 
   it('accepts ordinary pods', () => {
     expect(findings(k8sHostAccess, inventory({inputs: ['k8s-pods'], kube: {namespaces: [modelNs], pods: [pod('web', 'p')]}}))).toEqual([])
+  })
+
+  it('flags host ports (Pod Security Standards baseline), and on the host network says hostNetwork alone', () => {
+    const spec = {containers: [{name: 'c', ports: [{containerPort: 8080, hostPort: 8080}, {containerPort: 9090}]}]}
+    const [f] = findings(k8sHostAccess, inventory({inputs: ['k8s-workloads'], kube: {namespaces: [modelNs], workloads: [workload('Deployment', 'web', 'adminer', {spec})]}}))
+    expect(f?.message).toBe('Deployment web/adminer uses hostPort 8080.')
+    expect(f?.evidence.hostPorts).toEqual([{container: 'c', hostPort: 8080, containerPort: 8080, protocol: 'TCP'}])
+    expect(f?.remediation).toContain('`hostPort`s')
+    const onHost = {hostNetwork: true, containers: [{name: 'c', ports: [{containerPort: 9100, hostPort: 9100}]}]}
+    const [g] = findings(k8sHostAccess, inventory({inputs: ['k8s-workloads'], kube: {namespaces: [modelNs], workloads: [workload('DaemonSet', 'web', 'exporter', {spec: onHost})]}}))
+    expect(g?.message).toBe('DaemonSet web/exporter uses hostNetwork.')
+  })
+
+  it("an ingress controller's host ports are its clients' way in: the fix keeps them and waives, rather than cut every client off", () => {
+    const spec = {containers: [{name: 'controller', ports: [{containerPort: 80, hostPort: 80}, {containerPort: 443, hostPort: 443}]}]}
+    const controller = workload('Deployment', 'web', 'ingress-nginx-controller', {labels: {'app.kubernetes.io/name': 'ingress-nginx'}, spec})
+    const [f] = findings(k8sHostAccess, inventory({inputs: ['k8s-workloads'], kube: {namespaces: [modelNs], workloads: [controller]}}))
+    expect(f?.remediation).toMatch(/^ingress-nginx-controller is the ingress controller and its clients reach it at the nodes' ports 80 and 443: removing them cuts every client off\. Keep them and waive the finding \(waivers: \[\{"rule":"K8S-HOST-ACCESS","target":"web\/ingress-nginx-controller"/)
   })
 })
 
@@ -322,6 +350,14 @@ describe('K8S-LOADBALANCER', () => {
     const [f] = findings(k8sLoadBalancer, inventory({inputs: ['k8s-services'], kube: {namespaces: [namespace('ingress-nginx')], services: [svc]}}), inScope)
     expect(f?.remediation).toMatch(/^kubectl -n ingress-nginx patch service ingress-nginx-controller -p '\{"spec":\{"loadBalancerSourceRanges":\["ADMIN-CIDRS"\]\}\}' {3}# ingress-nginx-controller is how clients reach/)
     expect(f?.remediation).not.toContain('ClusterIP"')
+  })
+
+  it("an ingress controller's NodePort is made ClusterIP only once its clients come in another way, and the fix says so (ingress-nginx for kind)", () => {
+    const svc = service('ingress-nginx', 'ingress-nginx-controller', {type: 'NodePort', selector: {'app.kubernetes.io/name': 'ingress-nginx'}, ports: [{name: 'http', port: 80}]})
+    const [f] = findings(k8sLoadBalancer, inventory({inputs: ['k8s-services'], kube: {namespaces: [namespace('ingress-nginx')], services: [svc]}}), policy({kubernetes: {namespaces: ['ingress-nginx']}}))
+    expect(f?.remediation).toMatch(
+      /^kubectl -n ingress-nginx patch service ingress-nginx-controller -p '\{"spec":\{"type":"ClusterIP"\}\}' {3}# only once clients reach the ingress controller another way \(its hostPorts, a LoadBalancer\): /,
+    )
   })
 
   it("narrows a LoadBalancer in front of the Juju controller's API rather than making it ClusterIP (juju/juju issue 23139's hand-made controller-service-lb)", () => {

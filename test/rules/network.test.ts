@@ -103,6 +103,22 @@ describe('NET-NAMESPACE-PSA', () => {
     expect(fs.map((f) => f.target.name)).toEqual(['web'])
     expect(fs[0]).toMatchObject({severity: 'low', target: {kind: 'namespace'}})
     expect(fs[0]?.remediation).toContain('kubectl label namespace web pod-security.kubernetes.io/enforce=baseline')
+    // No pods were read: the server's dry run says first which running pods baseline would refuse.
+    expect(fs[0]?.remediation).toContain('`kubectl label --dry-run=server --overwrite namespace web pod-security.kubernetes.io/enforce=baseline`')
+  })
+
+  it('does not enforce baseline on a namespace whose pods break it (they would be refused at their next start): it warns and audits first', () => {
+    // As ingress-nginx's manifest for kind runs its controller: the node's ports 80 and 443.
+    const controller = pod('web', 'ingress-nginx-controller-6d7b5c9f4-x2k8p', {spec: {containers: [{name: 'controller', ports: [{containerPort: 80, hostPort: 80}, {containerPort: 443, hostPort: 443}]}]}})
+    const [f] = findings(netNamespacePsa, inventory({inputs: ['k8s-namespaces', 'k8s-pods'], kube: {namespaces: [ns('web')], pods: [controller]}}))
+    expect(f?.remediation).toBe(
+      'kubectl label namespace web pod-security.kubernetes.io/warn=baseline pod-security.kubernetes.io/audit=baseline   # enforce=baseline would refuse the pods of Pod ingress-nginx-controller-6d7b5c9f4-x2k8p (hostPort 80, 443) when they are next created: change or move those first, then add pod-security.kubernetes.io/enforce=baseline',
+    )
+    // Pods that meet baseline (root, NET_BIND_SERVICE) leave enforce as the fix.
+    const plain = pod('web', 'web-0', {spec: {containers: [{name: 'web', securityContext: {capabilities: {add: ['NET_BIND_SERVICE']}}}]}})
+    expect(findings(netNamespacePsa, inventory({inputs: ['k8s-namespaces', 'k8s-pods'], kube: {namespaces: [ns('web')], pods: [plain]}}))[0]?.remediation).toBe(
+      'kubectl label namespace web pod-security.kubernetes.io/enforce=baseline pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted',
+    )
   })
 
   it('leaves scoped namespaces that were not read not evaluated', () => {

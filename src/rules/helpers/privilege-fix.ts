@@ -5,7 +5,7 @@
  * NET_BIND_SERVICE, which a blanket `capabilities: {drop: [ALL]}` would take and crash it.
  */
 import {podTemplatePatch} from './run-as-root-fix.js'
-import type {PodSubject} from './pod-specs.js'
+import {containersOf, type PodSubject} from './pod-specs.js'
 import {list} from './targets.js'
 
 export interface PrivilegedContainer {
@@ -19,6 +19,20 @@ export interface PrivilegedContainer {
   keptCapabilities: string[]
 }
 
+/**
+ * ingress-nginx's controller before v1.0 runs nginx as uid 101 and binds 80 and 443 only by
+ * escalating: its image gave the binaries no NET_BIND_SERVICE file capability until PR #7449
+ * (kubernetes/ingress-nginx issue #7445, "Binding port 80/443 is not possible with
+ * allowPrivilegeEscalation=false", fixed in v1.0.0).
+ */
+const ESCALATING_INGRESS_NGINX = /(^|\/)(ingress-nginx\/controller:v0\.|nginx-ingress-controller:0\.)/
+
+function escalationNeeded(subject: PodSubject, containers: readonly PrivilegedContainer[]): string | undefined {
+  const images = containersOf(subject.spec).filter(({container}) => containers.some((c) => c.escalation && c.name === container.name)).map(({container}) => container.image ?? '')
+  if (!images.some((image) => ESCALATING_INGRESS_NGINX.test(image))) return undefined
+  return 'only after upgrading the controller to ingress-nginx v1.0 or later: before v1.0 it binds 80 and 443 only by escalating (kubernetes/ingress-nginx issue #7445), and with this patch it stops listening'
+}
+
 /** `aside`: one more thing to say after the command (who else manages the workload). */
 export function privilegeRemediation(subject: PodSubject, containers: readonly PrivilegedContainer[], aside?: string): string {
   const fields = (c: PrivilegedContainer): Record<string, unknown> => ({
@@ -28,7 +42,8 @@ export function privilegeRemediation(subject: PodSubject, containers: readonly P
     ...(c.added.length > 0 ? {capabilities: {add: c.keptCapabilities}} : {}),
   })
   const added = [...new Set(containers.flatMap((c) => c.added))]
-  const notes = [...(added.length > 0 ? [`drops ${list(added)}: keep any the workload needs (a CNI needs NET_ADMIN) and waive the finding instead`] : []), ...(aside ? [aside] : [])]
+  const needed = escalationNeeded(subject, containers)
+  const notes = [...(needed ? [needed] : []), ...(added.length > 0 ? [`drops ${list(added)}: keep any the workload needs (a CNI needs NET_ADMIN) and waive the finding instead`] : []), ...(aside ? [aside] : [])]
   // From pods alone, a container a webhook injected is not in the template: patching it by name would add it there.
   const entries = (init: boolean) => containers.filter((c) => c.init === init).map((c) => ({name: c.name, securityContext: fields(c)}))
   const podSpec = {...(entries(true).length > 0 ? {initContainers: entries(true)} : {}), ...(entries(false).length > 0 ? {containers: entries(false)} : {})}

@@ -5,6 +5,7 @@
 import type {Target} from '../findings/types.js'
 import {kubeScope} from '../inventory/kube-scope.js'
 import {APP_NAME_LABEL, INGRESS_CONTROLLERS, type KubernetesView, type KubeRole, type KubeRoleBinding, type KubeService, type KubeWorkload} from '../inventory/kubernetes.js'
+import type {PodSpec} from '../inventory/kubernetes-shapes.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {appCandidates} from '../policy/candidates.js'
 import {cidrWithinAny} from '../policy/cidr.js'
@@ -20,7 +21,6 @@ import {describeService, isExternalService, serviceSources, SOURCE_RANGES_ANNOTA
 import {managingApp} from './helpers/charm-managed.js'
 import {jujuOwnPod} from './helpers/juju-own-pods.js'
 import {containersOf, podSubjects, type PodSubject} from './helpers/pod-specs.js'
-import type {PodSpec} from '../inventory/kubernetes-shapes.js'
 import {
   boundServiceAccountGroups,
   boundServiceAccounts,

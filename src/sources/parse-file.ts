@@ -101,10 +101,10 @@ export function parseText(file: string, rawText: string, reloadText?: () => stri
     if (error instanceof RangeError) throw new InputError(file, DEEP_NESTING)
     // `{{ var }}` and `{% if %}` are not JSON and seldom YAML: say what the file is, not where it breaks.
     if (error instanceof InputError && templateMarker(text) !== undefined) throw templateError(file, text)
-    // A `$PLACEHOLDER` where it breaks: a shell template, not broken data.
-    const at = error instanceof InputError ? error.options : {}
+    // A `$PLACEHOLDER` where it fails to parse: a shell template, not broken data.
+    const at = error instanceof InputError && error.problem.startsWith('malformed') ? error.options : {}
     const placeholder = at.line === undefined ? undefined : shellPlaceholderOnLine(text, at.line)
-    if (placeholder) throw new InputError(file, `malformed YAML where ${shellTemplateProblem(placeholder)}`, {line: at.line, column: at.column})
+    if (placeholder) throw new InputError(file, `malformed ${looksLikeJson ? 'JSON' : 'YAML'} where ${shellTemplateProblem(placeholder)}`, {line: at.line, column: at.column})
     throw error
   }
 }

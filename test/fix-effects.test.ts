@@ -18,10 +18,12 @@ import {join} from 'node:path'
 import {parse, stringify} from 'yaml'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {loadInventory, runAudit} from '../src/audit/run-audit.js'
+import {runAudit} from '../src/audit/run-audit.js'
+import {buildInventory} from '../src/inventory/build.js'
 import type {Finding} from '../src/findings/types.js'
 import type {Inventory, Model} from '../src/inventory/types.js'
 import {loadPolicy} from '../src/policy/load.js'
+import {readFileSources} from '../src/sources/files.js'
 import {ALL_RULES} from '../src/rules/catalog.js'
 import {evaluateRules} from '../src/rules/engine.js'
 import {extractCommands} from './fix-commands/extract.js'
@@ -174,9 +176,19 @@ function modelOfFinding(inventory: Inventory, finding: Finding): Model | undefin
   return models.find((m) => m.name === finding.target.model && (finding.target.controller === undefined || m.controller === finding.target.controller)) ?? (models.length === 1 ? models[0] : undefined)
 }
 
+/** Each case's inputs read once: a fix gets an inventory of its own, built from a copy of what they contribute. */
+const readOnce = new Map<AuditCase, Promise<Awaited<ReturnType<typeof readFileSources>>>>()
+
+async function freshInventory(audit: AuditCase): Promise<Inventory> {
+  let read = readOnce.get(audit)
+  if (!read) readOnce.set(audit, (read = readFileSources(audit.from)))
+  const sources = await read
+  return buildInventory(structuredClone(sources.contributions), {files: sources.files, locators: sources.locators})
+}
+
 /** Runs the fix's juju commands as bash would (`a || b && c` is `(a || b) && c`) and the finding's rule again. */
 async function runJujuFix(audit: AuditCase, finding: Finding, segments: JujuSegment[]): Promise<Outcome | NotSimulated> {
-  const {inventory} = await loadInventory({from: audit.from})
+  const inventory = await freshInventory(audit)
   const {policy} = await loadPolicy(audit.policyFile)
   const model = modelOfFinding(inventory, finding)
   try {

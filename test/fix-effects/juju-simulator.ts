@@ -7,7 +7,8 @@
  *
  * The effects, from Juju's CLI documentation:
  * - `integrate A[:ep] B[:ep]` adds a relation; `consume URL [ALIAS]` adds a SAAS named ALIAS (else the offer's name).
- * - `deploy CHARM [NAME] [--channel C] [--trust]` adds an application with no units yet.
+ * - `deploy CHARM [NAME] [--channel C] [--trust]` adds an application with no units yet, and fails
+ *   where one of that name exists.
  * - `refresh APP [--channel C] [--switch CHARM]` moves the application to that channel (`--switch`
  *   without a channel: the charm's default, stable) at its newest revision there.
  * - `expose APP [--endpoints E] [--to-cidrs X] [--to-spaces S]` replaces E's (all endpoints': "")
@@ -62,6 +63,8 @@ export function simulateJuju(words: readonly Word[], inventory: Inventory, defau
       consume(model(), args[0]!, args[1])
       return true
     case 'deploy':
+      // Juju refuses to deploy over an application of the same name: the command fails.
+      if (model().applications.has(args[1] ?? args[0]!)) return false
       deploy(inventory, model(), args[0]!, args[1], parsed)
       return true
     case 'refresh':
@@ -148,7 +151,6 @@ function consume(model: Model, url: string, alias: string | undefined): void {
 
 function deploy(inventory: Inventory, model: Model, charm: string, name: string | undefined, parsed: ParsedJuju): void {
   const appName = name ?? charm
-  if (model.applications.has(appName)) throw new NotSimulated(`deploy: ${appName} already exists (Juju refuses)`)
   const channel = flagValues(parsed, 'channel').at(-1) ?? 'stable'
   const metadata = inventory.charms.get(charm)
   const app: Application = {

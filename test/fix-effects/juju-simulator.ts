@@ -6,7 +6,7 @@
  * (migrate, set-application-base, add-secret, ...) makes the whole fix "not simulated".
  *
  * The effects, from Juju's CLI documentation:
- * - `integrate A[:ep] B[:ep]` adds a relation; `consume URL [ALIAS]` adds a SAAS named ALIAS (else the offer's name).
+ * - `integrate A[:ep] B[:ep]` adds a relation, and fails where it exists; `consume URL [ALIAS]` adds a SAAS named ALIAS (else the offer's name).
  * - `deploy CHARM [NAME] [--channel C] [--trust]` adds an application with no units yet, and fails
  *   where one of that name exists.
  * - `refresh APP [--channel C] [--switch CHARM]` moves the application to that channel (`--switch`
@@ -56,7 +56,8 @@ export function simulateJuju(words: readonly Word[], inventory: Inventory, defau
     case 'show-application':
       return args.every((name) => model().applications.has(name) || model().consumed.some((c) => c.name === name))
     case 'integrate':
-      integrate(model(), args[0]!, args[1]!)
+      // Juju refuses a relation that exists (its error code is already-exists): the command fails.
+      if (!integrate(model(), args[0]!, args[1]!)) return false
       ingressTakesCertificate(inventory, model(), args[0]!, args[1]!)
       return true
     case 'consume':
@@ -124,9 +125,14 @@ function endpointOf(model: Model, spec: string): RelationEndpoint {
   return {application, ...(endpoint ? {endpoint} : {}), ...(remote ? {remote: true} : {})}
 }
 
-function integrate(model: Model, a: string, b: string): void {
+/** Adds the relation; false when the model already has it (the same two applications, on the endpoints named). */
+function integrate(model: Model, a: string, b: string): boolean {
   const endpoints = [endpointOf(model, a), endpointOf(model, b)].sort((x, y) => x.application.localeCompare(y.application))
+  const same = (x: RelationEndpoint, y: RelationEndpoint) => x.application === y.application && (x.endpoint === undefined || y.endpoint === undefined || x.endpoint === y.endpoint)
+  const exists = model.relations.some((r) => r.endpoints.length === 2 && endpoints.every((e) => r.endpoints.some((o) => same(e, o))))
+  if (exists) return false
   model.relations = [...model.relations, {endpoints}]
+  return true
 }
 
 /** nginx-ingress-integrator with a certificate: the Ingresses labelled as its own get `tls`. */

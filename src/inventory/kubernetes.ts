@@ -28,6 +28,14 @@ export const APP_NAME_LABEL = 'app.kubernetes.io/name'
 /** Juju's placeholder port on the Service of an application that opened none. */
 export const JUJU_PLACEHOLDER_PORT = 65535
 
+/**
+ * The ports of a Juju 4 controller Service that publish its SSH server beside the API, for `juju ssh`
+ * (port name `ssh-server`, ssh-server-port, default 17022; juju/juju internal/provider/kubernetes/bootstrap.go@01da0d29).
+ */
+export function controllerSshServerPorts<P extends {name?: string | undefined}>(service: {spec: {ports?: P[] | undefined}}): P[] {
+  return (service.spec.ports ?? []).filter((port) => port.name === 'ssh-server')
+}
+
 /** Ingress controllers whose pods carry `app.kubernetes.io/name` (the upstream Helm charts set it). */
 export const INGRESS_CONTROLLERS: ReadonlySet<string> = new Set(['ingress-nginx', 'nginx-ingress', 'nginx-ingress-microk8s', 'traefik', 'haproxy-ingress', 'contour', 'istio-ingressgateway'])
 export const WAIVE_ANNOTATION = 'hardenctl.io/waive'

@@ -11,7 +11,7 @@ import {type ApiServerBackend, apiServerBackends} from '../inventory/api-server-
 import {kubeScope} from '../inventory/kube-scope.js'
 import {groupBy, groupByNamespace} from '../inventory/group-by.js'
 import {KIND_SPECS} from '../inventory/kubernetes-kinds.js'
-import {APP_NAME_LABEL, INGRESS_CONTROLLERS, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, controllerSshServerPorts, INGRESS_CONTROLLERS, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
 import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, jujuExposure, type JujuExposure} from '../policy/exposure.js'
@@ -65,7 +65,6 @@ const KUBERNETES_API_PORTS = [443, 6443, 16443]
 const JUJU_API_PORT = 17070
 const MODELOPERATOR_PORT = 17071
 const MONGO_PORT = 37017
-const CONTROLLER_SSH_PORT_NAME = 'ssh-server'
 
 /** Rules being assembled for one policy: a peer list and ports per rule, each with its reason. */
 interface RuleDraft {
@@ -260,14 +259,11 @@ function controllerPolicies(namespace: string, policy: Policy, draft: (ns: strin
   controller.ingress.push({peers: [{podSelector: CONTROLLER_SELECTOR}], ports: [tcp(MONGO_PORT)], reason: `Juju: the controller's database (${MONGO_PORT}) only from the controller's own pods`})
 }
 
-/**
- * The SSH server port a Juju 4 controller publishes beside its API: `controller-service`'s port
- * named `ssh-server` (ssh-server-port, default 17022; juju/juju internal/provider/kubernetes/bootstrap.go@01da0d29).
- */
+/** The pod ports of the SSH server a Juju 4 controller publishes beside its API. */
 function controllerSshPorts(inventory: Inventory, namespace: string): number[] {
   const ports = inventory.kubernetes.services
     .filter((service) => service.metadata.namespace === namespace && service.spec.selector?.[APP_NAME_LABEL] === 'controller')
-    .flatMap((service) => (service.spec.ports ?? []).filter((port) => port.name === CONTROLLER_SSH_PORT_NAME))
+    .flatMap(controllerSshServerPorts)
     .map((port) => (typeof port.targetPort === 'number' ? port.targetPort : port.port))
   return [...new Set(ports)].sort((a, b) => a - b)
 }

@@ -21,4 +21,3 @@ export function modelCandidates(model: Model): string[] {
   if (model.controller && qualifier) out.push(`${model.controller}:${qualifier}/${model.name}`)
   return out
 }
-

@@ -1,5 +1,6 @@
 /** Controller rules from "Harden the controller(s)" (002). */
 import {kubeScope} from '../inventory/kube-scope.js'
+import {controllerSshServerPorts} from '../inventory/kubernetes.js'
 import {cite} from './guides.js'
 import {describeService, isExternalService, servicePorts} from '../policy/kube-exposure.js'
 import {annotationsOf, controllerTarget, kubeTarget, list} from './helpers/targets.js'
@@ -9,8 +10,6 @@ const CONTROLLERS = cite('juju', 'Harden the controller(s)')
 
 const API_PORT = 17070
 const MONGO_PORT = 37017
-/** A Juju 4 controller's Service also publishes its SSH server, for `juju ssh` (juju/juju internal/provider/kubernetes/bootstrap.go@01da0d29). */
-const SSH_SERVER_PORT_NAME = 'ssh-server'
 
 export const jujuControllerPorts: Rule = {
   id: 'JUJU-CONTROLLER-PORTS',
@@ -31,7 +30,7 @@ export const jujuControllerPorts: Rule = {
       if (!scope.isController(namespace)) continue
       const ports = servicePorts(service)
       const external = isExternalService(service)
-      const clientPorts = new Set([API_PORT, ...(service.spec.ports ?? []).filter((port) => port.name === SSH_SERVER_PORT_NAME).map((port) => port.port)])
+      const clientPorts = new Set([API_PORT, ...controllerSshServerPorts(service).map((port) => port.port)])
       const extra = ports.filter((p) => !clientPorts.has(p))
       const mongo = ports.includes(MONGO_PORT)
       if (!(external && extra.length > 0) && !mongo) continue

@@ -495,6 +495,7 @@ describe('bad input: one line, the file, the place, exit 2, never a stack trace'
     ['alias-bomb.yaml', /alias-bomb\.yaml: .*alias bomb/],
     ['unknown.json', /unknown\.json: not a recognised input/],
     ['template.yaml', /template\.yaml:5:12: this is a Jinja template \(\{\{ \}\} \/ \{% %\}\); render it first and give hardenctl the rendered file$/],
+    ['shell-template.yaml', /shell-template\.yaml:15:9: malformed YAML where \$EXTRA_ARGS is a shell template placeholder: fill the template in \(envsubst, or the script that ships it\) and give hardenctl the result$/],
   ]
   for (const [file, expected] of cases) {
     it(file, async () => {

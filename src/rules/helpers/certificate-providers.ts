@@ -4,7 +4,7 @@
  * and only when there is none, one to deploy, the deploy coming first in the printed commands.
  */
 import type {Application, Inventory, Model} from '../../inventory/types.js'
-import {modelQualifier} from '../../inventory/model-name.js'
+import {offerUrl} from '../../policy/access.js'
 import {type CertificatesProtocol, providerProtocol, requirerProtocol} from './certificate-protocols.js'
 import {charmName, CHARMS, isCharmIn} from './charms.js'
 import {DEPLOY_UNLESS_PRESENT_NOTE, deployUnlessPresent, fixLine} from './fix-line.js'
@@ -129,8 +129,7 @@ export function certificateProviders(inventory: Inventory, model: Model, exclude
       const endpoint = offer.endpoints.find((e) => isTls(e.interface))
       if (!endpoint && !(app && issuesCertificates(app))) continue
       if (model.consumed.some((c) => offer.url !== undefined && c.url.endsWith(offer.url.replace(/^[^:]*:/, '')))) continue
-      const qualifier = modelQualifier(other)
-      const url = offer.url ?? `${other.controller && other.controller !== model.controller ? `${other.controller}:` : ''}${qualifier ? `${qualifier}/` : ''}${other.name}.${offer.name}`
+      const url = offer.url ?? `${other.controller && other.controller !== model.controller ? `${other.controller}:` : ''}${offerUrl(other, offer)}`
       const provider: CertificateProvider = {
         name: offer.name,
         what: url,

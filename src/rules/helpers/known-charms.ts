@@ -215,6 +215,7 @@ export function issuingEndpoint(app: Application): string | undefined {
 const CLOUD_INTEGRATOR = "it manages cloud resources with the model's cloud credential; its alternative, the credentials option, would put the cloud key in plain config"
 
 const SERVICE_PATCH = "it patches its own Service's ports"
+const SDCORE_UPF = 'it creates its external LoadBalancer Service and attaches its pods to the access and core networks through Multus'
 
 const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
   // The cloud integrators exist to use the model's cloud credential. Their READMEs: "The charm then needs
@@ -308,8 +309,8 @@ const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
   // canonical/sdcore-upf-k8s-operator src/charm.py@fe4aaee5: creates its `APP-external` LoadBalancer Service (PFCP) and,
   // through the Multus library, NetworkAttachmentDefinitions and its StatefulSet's network annotations and NET_ADMIN;
   // canonical/sdcore-webui-k8s-operator README.md@05ed36d4: "juju deploy sdcore-upf-k8s --channel=1.5/edge --trust".
-  'sdcore-upf': "it creates its external LoadBalancer Service and attaches its pods to the access and core networks through Multus",
-  'sdcore-upf-k8s': "it creates its external LoadBalancer Service and attaches its pods to the access and core networks through Multus",
+  'sdcore-upf': SDCORE_UPF,
+  'sdcore-upf-k8s': SDCORE_UPF,
 
   // Charmed Kubeflow. canonical/istio-operators charms/istio-pilot/README.md@f55964f4: "juju deploy istio-pilot
   // --trust" and "juju deploy istio-gateway --trust --config kind=ingress istio-ingressgateway".

@@ -6,6 +6,7 @@
  */
 import type {CharmMetadata} from '../../src/inventory/charm.js'
 import {isJuju4} from '../../src/inventory/juju-version.js'
+import {modelQualifier} from '../../src/inventory/model-name.js'
 import type {Model} from '../../src/inventory/types.js'
 import {anyGlobMatches} from '../../src/policy/glob.js'
 import {type CommandContext, placeholder, validName} from './context.js'
@@ -82,6 +83,18 @@ const FLAGS_REMOVED_IN_JUJU_4: Readonly<Record<string, readonly string[]>> = {
   bootstrap: ['bootstrap-series', 'add-model'],
 }
 
+/** What of the command Juju 4 took out, for a model that runs it. */
+function removedInJuju4(parsed: ParsedJuju, model: Model, ctx: CommandContext): void {
+  const name = parsed.command.name
+  const where = `on model ${model.name}, which runs Juju ${model.version}`
+  const removed = REMOVED_IN_JUJU_4.get(name)
+  if (removed) ctx.report('removed-in-juju-4', `"juju ${name}" does not exist ${where}: ${removed}`)
+  if (name === 'status' && parsed.positionals.length > 0) ctx.report('removed-in-juju-4', `"juju status" takes no selector ${where}: Juju 4 removed server-side status filtering`)
+  for (const flag of FLAGS_REMOVED_IN_JUJU_4[name] ?? []) {
+    if (hasFlag(parsed, flag)) ctx.report('removed-in-juju-4', `"juju ${name} --${flag}" is refused ${where}: Juju 4 took the flag out`)
+  }
+}
+
 export function checkJuju(words: readonly Word[], ctx: CommandContext): void {
   const sub = words[0]?.value
   const spec = sub === undefined ? undefined : jujuCommand(sub)
@@ -93,14 +106,7 @@ export function checkJuju(words: readonly Word[], ctx: CommandContext): void {
   for (const p of parsed.problems) ctx.report(p.check, p.problem)
   const model = spec.base === 'model' ? modelFlag(parsed, ctx) : targetModel(ctx.estate)
   if (spec.base === 'controller') controllerFlag(parsed, ctx)
-  const removed = REMOVED_IN_JUJU_4.get(spec.name)
-  if (removed && model && isJuju4(model)) ctx.report('removed-in-juju-4', `"juju ${spec.name}" does not exist on model ${model.name}, which runs Juju ${model.version}: ${removed}`)
-  if (spec.name === 'status' && parsed.positionals.length > 0 && model && isJuju4(model)) {
-    ctx.report('removed-in-juju-4', `"juju status" takes no selector on model ${model.name}, which runs Juju ${model.version}: Juju 4 removed server-side status filtering`)
-  }
-  for (const flag of FLAGS_REMOVED_IN_JUJU_4[spec.name] ?? []) {
-    if (model && isJuju4(model) && hasFlag(parsed, flag)) ctx.report('removed-in-juju-4', `"juju ${spec.name} --${flag}" is refused on model ${model.name}, which runs Juju ${model.version}: Juju 4 took the flag out`)
-  }
+  if (model && isJuju4(model)) removedInJuju4(parsed, model, ctx)
   const check = CHECKS[spec.name]
   check?.(parsed, {...ctx, model})
 }
@@ -143,7 +149,7 @@ function modelFlag(parsed: ParsedJuju, ctx: CommandContext): Model | undefined {
  * (Juju 3: its owner), the command must name it, or it fails for every other user.
  */
 function unqualified(ctx: CommandContext, model: Model, qualifier: string | undefined, where: string): void {
-  const known = model.qualifier ?? model.owner
+  const known = modelQualifier(model)
   if (known === undefined) return
   if (qualifier === undefined) ctx.report('model-unqualified', `${where}: model ${model.name} is ${known}/${model.name}; a bare name means the logged-in user's model of that name`)
   else if (qualifier !== known) ctx.report('model-missing', `${where}: model ${model.name} is ${known}/${model.name}, not ${qualifier}/${model.name}`)

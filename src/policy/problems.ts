@@ -8,7 +8,7 @@ import {z} from 'zod'
 import type {DataPath} from '../sources/document.js'
 import {closestName} from './closest.js'
 import {describeValue} from './describe-value.js'
-import {type Policy, policySchema} from './schema.js'
+import {ownCopy, type Policy, policySchema} from './schema.js'
 
 export interface PolicyProblem {
   path: DataPath
@@ -19,7 +19,7 @@ export type PolicyValidation = {ok: true; policy: Policy} | {ok: false; problems
 
 export function validatePolicyData(data: unknown): PolicyValidation {
   const result = policySchema.safeParse(data, {error: describeIssue})
-  if (result.success) return {ok: true, policy: result.data}
+  if (result.success) return {ok: true, policy: ownCopy(result.data)}
   return {ok: false, problems: result.error.issues.flatMap(toProblems)}
 }
 

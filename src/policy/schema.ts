@@ -184,5 +184,14 @@ export type Policy = z.infer<typeof policySchema>
 export type PolicyWaiver = z.infer<typeof waiverSchema>
 
 export function defaultPolicy(): Policy {
-  return policySchema.parse({})
+  return ownCopy(policySchema.parse({}))
+}
+
+/**
+ * zod 4 hands back a `.default()` value itself, not a copy: without this, every policy that left
+ * `exposure` out would share one `allow` record, and a change to one policy would show in the next
+ * one parsed in the same process (a `reconcile --watch`, a test run).
+ */
+export function ownCopy(policy: Policy): Policy {
+  return structuredClone(policy)
 }

@@ -3,6 +3,8 @@ import {describe, expect, it} from 'vitest'
 import {cidrProblem} from '../../src/policy/cidr.js'
 import {closestName} from '../../src/policy/closest.js'
 import {globMatches, globProblem} from '../../src/policy/glob.js'
+import {validatePolicyData} from '../../src/policy/problems.js'
+import {defaultPolicy, type Policy} from '../../src/policy/schema.js'
 
 describe('policy CIDRs', () => {
   it('accepts what Juju (Go net.ParseCIDR) and the Kubernetes API accept', () => {
@@ -62,5 +64,27 @@ describe('did you mean', () => {
     expect(closestName('exposre', ['exposure', 'trust'])).toBe('exposure')
     expect(closestName('k8s-privileged', ['K8S-PRIVILEGED', 'K8S-HOST-ACCESS'])).toBe('K8S-PRIVILEGED')
     expect(closestName('FOO', ['JUJU-TRUST', 'MAAS-TLS'])).toBeUndefined()
+  })
+})
+
+function fromFile(): Policy {
+  const result = validatePolicyData({apiVersion: 'hardenctl.io/v1', kind: 'Policy'})
+  if (!result.ok) throw new Error(JSON.stringify(result.problems))
+  return result.policy
+}
+
+describe('parsed policies', () => {
+  it('share no objects: a change to one policy shows in no other parsed in the same process', () => {
+    const first = defaultPolicy()
+    first.exposure.allow['traefik'] = ['10.0.0.0/8']
+    first.trust.allow.push('*')
+    first.host.allowPorts.push(80)
+    fromFile().access.controller.superusers.push('bob')
+    for (const later of [defaultPolicy(), fromFile()]) {
+      expect(later.exposure.allow).toEqual({})
+      expect(later.trust.allow).toEqual([])
+      expect(later.host.allowPorts).toEqual([22])
+      expect(later.access.controller.superusers).toEqual(['admin'])
+    }
   })
 })

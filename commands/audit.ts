@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
 
-import {policyReportMessages, writeFindingsToCluster} from '../src/apply/policy-reports.js'
 import {type AuditResult, runAudit} from '../src/audit/run-audit.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
 import {
@@ -99,6 +98,8 @@ ${EXIT_CODES_HELP}`
       printWarnings(['--report-to-cluster: no Kubernetes cluster was inspected, so no PolicyReports were written'])
       return false
     }
+    // Loaded here, not at the top: its HTTP client is the live path's, and most audits are not live.
+    const {policyReportMessages, writeFindingsToCluster} = await import('../src/apply/policy-reports.js')
     const progress = createProgress('Writing PolicyReports')
     let outcome
     try {

@@ -9,7 +9,6 @@ import {join, relative, resolve, sep} from 'node:path'
 
 import {InputError} from '../errors.js'
 import type {Contribution, DocumentReader, Scope} from '../inventory/contributions.js'
-import {readCharmArchive} from './charm/archive.js'
 import {readIfCharmDirectory} from './charm/index.js'
 import {isCollectedHostRoot} from './host/overlay.js'
 import type {Locator} from './document.js'
@@ -312,6 +311,8 @@ function describeType(type: Dirent | Stats): string {
 
 /** A `.charm` archive named on the command line: one charm, read in memory under the archive's limits. */
 async function readArchive(path: string, result: FileSourceResult): Promise<void> {
+  // Loaded here: the zip reader is needed only for a `.charm`, and most runs read none.
+  const {readCharmArchive} = await import('./charm/archive.js')
   const charm = await readCharmArchive(path)
   for (const contribution of charm.contributions) result.contributions.push(contribution)
   for (const file of charm.files) result.locators.set(file.file, file.locator)

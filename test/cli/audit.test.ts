@@ -6,6 +6,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import type {AuditReport} from '../../src/report/audit-report.js'
 import {REPO_ROOT, runCli, runCliInTerminal} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 
 const LIVEPATCH = 'examples/livepatch-k8s'
 const LANDSCAPE = 'examples/landscape-machines'
@@ -19,14 +20,14 @@ describe('hardenctl audit --from examples/livepatch-k8s', () => {
   let report: AuditReport
 
   beforeAll(async () => {
-    const result = await runCli(['audit', '--from', LIVEPATCH, '--format', 'json'])
+    const result = await runCliInWorker(['audit', '--from', LIVEPATCH, '--format', 'json'])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     report = JSON.parse(result.stdout) as AuditReport
   })
 
   it('prints a readable table of real findings, grouped by model, without colour off a terminal', async () => {
-    const result = await runCli(['audit', '--from', LIVEPATCH])
+    const result = await runCliInWorker(['audit', '--from', LIVEPATCH])
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('microk8s-prod')
     expect(result.stdout).toContain('JUJU-TRUST')
@@ -84,6 +85,7 @@ describe('hardenctl audit --from examples/livepatch-k8s', () => {
   })
 
   it('exits 1 with --fail-on high, and 0 with --fail-on never', async () => {
+    // A process of its own: the exit code as the shell sees it.
     const failing = await runCli(['audit', '--from', LIVEPATCH, '--fail-on', 'high', '--format', 'json'])
     expect(failing.code).toBe(1)
     expect((JSON.parse(failing.stdout) as AuditReport).summary.failed).toBe(true)
@@ -94,7 +96,7 @@ describe('hardenctl audit --from examples/livepatch-k8s', () => {
   it('writes the report to --output and nothing to stdout', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hardenctl-cli-'))
     const out = join(dir, 'report.sarif')
-    const result = await runCli(['audit', '--from', LIVEPATCH, '--format', 'sarif', '--output', out])
+    const result = await runCliInWorker(['audit', '--from', LIVEPATCH, '--format', 'sarif', '--output', out])
     expect(result.code).toBe(0)
     expect(result.stdout).toBe('')
     const sarif = JSON.parse(await readFile(out, 'utf8')) as {version: string; runs: {results: {ruleId: string; locations: {physicalLocation?: {artifactLocation: {uri: string}; region?: {startLine: number}}}[]}[]}[]}
@@ -105,7 +107,7 @@ describe('hardenctl audit --from examples/livepatch-k8s', () => {
   })
 
   it('renders JUnit XML', async () => {
-    const result = await runCli(['audit', '--from', LIVEPATCH, '--format', 'junit'])
+    const result = await runCliInWorker(['audit', '--from', LIVEPATCH, '--format', 'junit'])
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^<\?xml/)
     expect(result.stdout).toContain('<testsuite')
@@ -125,7 +127,7 @@ describe('the audit table fits a terminal', () => {
   const lf = (text: string) => text.replaceAll('\r\n', '\n')
 
   it('wraps prose to COLUMNS but never a fix command or a path:line, which overflow whole', async () => {
-    const result = await runCli(['audit', '--from', LIVEPATCH], {env: {COLUMNS: '80'}})
+    const result = await runCliInWorker(['audit', '--from', LIVEPATCH], {env: {COLUMNS: '80'}})
     expect(result.code).toBe(0)
     const lines = result.stdout.split('\n')
     expect(lines).toContain('            fix [auto-fixable]: juju revoke -c microk8s-prod ci-bot write admin/livepatch   # leaves read; or list the user under access.models["livepatch"] in hardenctl.yaml')
@@ -140,17 +142,17 @@ describe('the audit table fits a terminal', () => {
   })
 
   it('does not wrap at all for a terminal that reports 0 columns, and honours COLUMNS there', async () => {
-    const piped = await runCli(['audit', '--from', LIVEPATCH])
+    const piped = await runCliInWorker(['audit', '--from', LIVEPATCH])
     const zeroWidth = await runCliInTerminal(['audit', '--from', LIVEPATCH], {NO_COLOR: '1'})
     expect(zeroWidth.code).toBe(0)
     expect(lf(zeroWidth.stdout)).toBe(piped.stdout)
     const columns = await runCliInTerminal(['audit', '--from', LIVEPATCH], {NO_COLOR: '1', COLUMNS: '100'})
-    expect(lf(columns.stdout)).toBe((await runCli(['audit', '--from', LIVEPATCH], {env: {COLUMNS: '100'}})).stdout)
+    expect(lf(columns.stdout)).toBe((await runCliInWorker(['audit', '--from', LIVEPATCH], {env: {COLUMNS: '100'}})).stdout)
     expect(lf(columns.stdout)).not.toBe(piped.stdout)
   })
 
   it('prints a fix shared by several workloads once, under them', async () => {
-    const {stdout} = await runCli(['audit', '--from', LIVEPATCH])
+    const {stdout} = await runCliInWorker(['audit', '--from', LIVEPATCH])
     const denyAll = stdout.split('\n').filter((line) => line.includes('"name":"default-deny-ingress","namespace":"livepatch"'))
     expect(denyAll).toHaveLength(1)
     // NET-NO-DEFAULT-DENY for the namespace and NET-UNRESTRICTED-POD for its 4 workloads.
@@ -167,24 +169,24 @@ describe('the audit table fits a terminal', () => {
 
   it('with -o FILE, prints the summary line on stderr, with or without --fail-on', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hardenctl-cli-'))
-    const table = await runCli(['audit', '--from', LIVEPATCH, '--fail-on', 'high'])
+    const table = await runCliInWorker(['audit', '--from', LIVEPATCH, '--fail-on', 'high'])
     const summary = table.stdout.trimEnd().split('\n').at(-1)!
     expect(summary).toMatch(/^\d+ findings: \d+ critical, .* · failed \(high or worse\)$/)
     const out = join(dir, 'report.sarif')
-    const failing = await runCli(['audit', '--from', LIVEPATCH, '--format', 'sarif', '-o', out, '--fail-on', 'high'])
+    const failing = await runCliInWorker(['audit', '--from', LIVEPATCH, '--format', 'sarif', '-o', out, '--fail-on', 'high'])
     expect(failing.code).toBe(1)
     expect(failing.stdout).toBe('')
     expect(failing.stderr).toBe(`${summary} · report written to ${out}\n`)
-    const plain = await runCli(['audit', '--from', LIVEPATCH, '-o', join(dir, 'report.txt')])
+    const plain = await runCliInWorker(['audit', '--from', LIVEPATCH, '-o', join(dir, 'report.txt')])
     expect(plain.code).toBe(0)
     expect(plain.stderr).toBe(`${summary.replace(' · failed (high or worse)', '')} · report written to ${join(dir, 'report.txt')}\n`)
-    expect(await readFile(join(dir, 'report.txt'), 'utf8')).toBe((await runCli(['audit', '--from', LIVEPATCH])).stdout)
+    expect(await readFile(join(dir, 'report.txt'), 'utf8')).toBe((await runCliInWorker(['audit', '--from', LIVEPATCH])).stdout)
   })
 })
 
 describe('compact views and what next', () => {
   it('--summary: one row per rule, with how many findings and how many are auto-fixable', async () => {
-    const result = await runCli(['audit', '--from', LIVEPATCH, '--summary'])
+    const result = await runCliInWorker(['audit', '--from', LIVEPATCH, '--summary'])
     expect(result.code).toBe(0)
     const lines = result.stdout.split('\n')
     expect(lines.slice(0, 3)).toEqual([
@@ -195,12 +197,12 @@ describe('compact views and what next', () => {
     expect(lines).toContain('  MEDIUM    NET-UNRESTRICTED-POD    4         yes           Pod not restricted by any ingress NetworkPolicy')
     expect(result.stdout).not.toContain('fix:')
     // The same summary line as the full table.
-    const full = await runCli(['audit', '--from', LIVEPATCH])
+    const full = await runCliInWorker(['audit', '--from', LIVEPATCH])
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(full.stdout.trimEnd().split('\n').at(-1))
   })
 
   it('--min-severity hides what is below it and says how many; --fail-on still counts all', async () => {
-    const result = await runCli(['audit', '--from', LIVEPATCH, '--min-severity', 'high', '--fail-on', 'medium'])
+    const result = await runCliInWorker(['audit', '--from', LIVEPATCH, '--min-severity', 'high', '--fail-on', 'medium'])
     expect(result.code).toBe(1)
     const rows = result.stdout.split('\n').filter((line) => /^ {2}[A-Z]+ +[A-Z-]+ /.test(line))
     expect(rows.length).toBeGreaterThan(0)
@@ -209,12 +211,12 @@ describe('compact views and what next', () => {
   })
 
   it('--quiet prints only the summary line, and keeps the exit code', async () => {
-    const quiet = await runCli(['audit', '--from', LIVEPATCH, '--quiet', '--fail-on', 'high'])
+    const quiet = await runCliInWorker(['audit', '--from', LIVEPATCH, '--quiet', '--fail-on', 'high'])
     expect(quiet.code).toBe(1)
     expect(quiet.stdout).toMatch(/^\d+ findings: \d+ critical, \d+ high, .* · failed \(high or worse\)\n$/)
     const dir = await mkdtemp(join(tmpdir(), 'hardenctl-cli-'))
     const out = join(dir, 'report.sarif')
-    const toFile = await runCli(['audit', '--from', LIVEPATCH, '-q', '--format', 'sarif', '-o', out, '--fail-on', 'high'])
+    const toFile = await runCliInWorker(['audit', '--from', LIVEPATCH, '-q', '--format', 'sarif', '-o', out, '--fail-on', 'high'])
     expect(toFile.code).toBe(1)
     expect(toFile.stdout).toBe('')
     expect(toFile.stderr).toBe(`${quiet.stdout.trimEnd()} · report written to ${out}\n`)
@@ -227,21 +229,21 @@ describe('compact views and what next', () => {
       [['--quiet', '--format', 'junit'], 'hardenctl: --quiet prints only the summary line; write the junit report to a file with -o FILE\n'],
       [['--quiet', '--summary'], 'hardenctl: --quiet prints only the summary line; drop --summary or --quiet\n'],
     ] as const) {
-      const result = await runCli(['audit', '--from', LIVEPATCH, ...args])
+      const result = await runCliInWorker(['audit', '--from', LIVEPATCH, ...args])
       expect(result.code, args.join(' ')).toBe(2)
       expect(result.stderr).toBe(message)
     }
   })
 
   it("K8S-PRIVILEGED on a sidecar charm's pods prints a waiver that, pasted into hardenctl.yaml, waives that application's finding only", async () => {
-    const {stdout} = await runCli(['audit', '--from', LIVEPATCH])
+    const {stdout} = await runCliInWorker(['audit', '--from', LIVEPATCH])
     const fix = stdout.split('\n').find((line) => line.includes('"target":"livepatch/StatefulSet/postgresql"'))
     expect(fix).toMatch(/^ +fix: default it to false when pods are admitted to namespace livepatch /)
     const waivers = /waivers: \[.*\]$/.exec(fix!)![0]
     const dir = await mkdtemp(join(tmpdir(), 'hardenctl-cli-'))
     const policy = join(dir, 'hardenctl.yaml')
     await writeFile(policy, `apiVersion: hardenctl.io/v1\n${waivers}\n`)
-    const result = await runCli(['audit', '--from', LIVEPATCH, '--policy', policy, '--format', 'json'])
+    const result = await runCliInWorker(['audit', '--from', LIVEPATCH, '--policy', policy, '--format', 'json'])
     expect(result.stderr).toBe('')
     const privileged = findingsOf(JSON.parse(result.stdout) as AuditReport, 'K8S-PRIVILEGED')
     const waived = privileged.filter((finding) => finding.waived).map((finding) => finding.target.name)
@@ -255,8 +257,8 @@ describe('compact views and what next', () => {
     const policy = join(dir, 'hardenctl.yaml')
     await writeFile(policy, 'apiVersion: hardenctl.io/v1\n')
     const args = ['audit', '--from', LIVEPATCH, '--policy', policy]
-    const {stdout} = await runCli(args)
-    const report = JSON.parse((await runCli([...args, '--format', 'json'])).stdout) as AuditReport
+    const {stdout} = await runCliInWorker(args)
+    const report = JSON.parse((await runCliInWorker([...args, '--format', 'json'])).stdout) as AuditReport
     const unwaived = report.findings.filter((finding) => !finding.waived)
     const fixable = unwaived.filter((finding) => finding.autoFixable).length
     expect(fixable).toBeGreaterThan(0)
@@ -279,15 +281,15 @@ describe('compact views and what next', () => {
   })
 
   it('suggests nothing after a review: there is no estate to reconcile yet', async () => {
-    const {stdout} = await runCli(['review', 'test/corpus/bundles/livepatch-k8s-operator__bundle__bundle.yaml', '--fail-on', 'never'])
+    const {stdout} = await runCliInWorker(['review', 'test/corpus/bundles/livepatch-k8s-operator__bundle__bundle.yaml', '--fail-on', 'never'])
     expect(stdout).not.toContain('hardenctl reconcile')
   })
 })
 
 describe('hardenctl audit --profile', () => {
   it('takes a comma-separated list, like a repeated flag', async () => {
-    const listed = await runCli(['audit', '--from', LANDSCAPE, '--format', 'json', '--profile', 'juju,landscape'])
-    const repeated = await runCli(['audit', '--from', LANDSCAPE, '--format', 'json', '--profile', 'juju', '--profile', 'landscape'])
+    const listed = await runCliInWorker(['audit', '--from', LANDSCAPE, '--format', 'json', '--profile', 'juju,landscape'])
+    const repeated = await runCliInWorker(['audit', '--from', LANDSCAPE, '--format', 'json', '--profile', 'juju', '--profile', 'landscape'])
     expect(listed.code, listed.stderr).toBe(0)
     const profiles = (result: {stdout: string}) => (JSON.parse(result.stdout) as AuditReport).metadata.profiles
     expect([...profiles(listed)].sort()).toEqual(['juju', 'landscape'])
@@ -297,7 +299,7 @@ describe('hardenctl audit --profile', () => {
 
 describe('hardenctl audit --from examples/landscape-machines', () => {
   it('flags haproxy exposed to the world with a self-signed certificate, and port 80 without mirroring', async () => {
-    const result = await runCli(['audit', '--from', LANDSCAPE, '--format', 'json'])
+    const result = await runCliInWorker(['audit', '--from', LANDSCAPE, '--format', 'json'])
     expect(result.code).toBe(0)
     const report = JSON.parse(result.stdout) as AuditReport
     expect(report.metadata.profiles).toEqual(expect.arrayContaining(['juju', 'landscape']))
@@ -314,7 +316,7 @@ describe('hardenctl audit --from examples/landscape-machines', () => {
 
 describe('what could not be read is reported, not skipped', () => {
   it('status-error entries become INVENTORY-INCOMPLETE findings and the rest is audited', async () => {
-    const result = await runCli(['audit', '--from', 'test/fixtures/juju/status-machines-3.6.yaml', '--format', 'json'])
+    const result = await runCliInWorker(['audit', '--from', 'test/fixtures/juju/status-machines-3.6.yaml', '--format', 'json'])
     expect(result.code).toBe(0)
     const report = JSON.parse(result.stdout) as AuditReport
     const gaps = findingsOf(report, 'INVENTORY-INCOMPLETE')
@@ -329,12 +331,12 @@ describe('what could not be read is reported, not skipped', () => {
     await writeFile(join(dir, 'status.json'), JSON.stringify({model: {name: 'prod', type: 'iaas', controller: 'lxd', 'status-error': 'cannot get model status: permission denied'}, machines: {}, applications: {}}))
     await writeFile(join(dir, 'cos.json'), JSON.stringify({'status-error': 'connection is shut down'}))
     await cp('test/fixtures/juju/show-model.json', join(dir, 'show-model.json'))
-    const named = JSON.parse((await runCli(['audit', '--from', join(dir, 'status.json'), '--format', 'json'])).stdout) as AuditReport
+    const named = JSON.parse((await runCliInWorker(['audit', '--from', join(dir, 'status.json'), '--format', 'json'])).stdout) as AuditReport
     expect(findingsOf(named, 'INVENTORY-INCOMPLETE').map((f) => [f.target, f.message])).toEqual([
       [{kind: 'model', name: 'prod', model: 'prod', controller: 'lxd'}, 'could not inspect model prod: status-error: cannot get model status: permission denied'],
     ])
     // A whole status that failed names the model the other inputs describe.
-    const other = JSON.parse((await runCli(['audit', '--from', join(dir, 'cos.json'), '--from', join(dir, 'show-model.json'), '--format', 'json'])).stdout) as AuditReport
+    const other = JSON.parse((await runCliInWorker(['audit', '--from', join(dir, 'cos.json'), '--from', join(dir, 'show-model.json'), '--format', 'json'])).stdout) as AuditReport
     expect(findingsOf(other, 'INVENTORY-INCOMPLETE').map((f) => f.message)).toEqual(['could not inspect model cos: status-error: connection is shut down'])
   })
 })
@@ -343,7 +345,7 @@ describe('juju dump-model and juju show-unit', () => {
   const SECRET_VALUES = /NeverPrinted|never-printed|eyJhbGciOi|c2VjcmV0LWNvbnRlbnQ|Il\/M2\+Wlhk|bynwWY8|PRIVATE KEY|MIIJKwIBAAKCAgEA|z0vAlPc7cg5la5Fzl1IVOF4c1B0vu4qv/
 
   it('a dump-model is read as the model it is: trust, exposure, offers, users and the embedded charm metadata', async () => {
-    const result = await runCli(['audit', '--from', 'test/fixtures/juju/dump-model-k8s.yaml', '--format', 'json'])
+    const result = await runCliInWorker(['audit', '--from', 'test/fixtures/juju/dump-model-k8s.yaml', '--format', 'json'])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     const report = JSON.parse(result.stdout) as AuditReport
@@ -371,7 +373,7 @@ describe('juju dump-model and juju show-unit', () => {
     const dir = await mkdtemp(join(tmpdir(), 'hardenctl-show-unit-'))
     await copyFile('test/fixtures/juju/show-unit-zookeeper.json', join(dir, 'show-unit-zookeeper.json'))
     for (const format of ['table', 'json', 'sarif', 'junit']) {
-      const result = await runCli(['audit', '--from', 'test/fixtures/juju/dump-model-k8s.yaml', '--from', 'test/fixtures/juju/dump-model-machines.yaml', '--from', dir, '--format', format])
+      const result = await runCliInWorker(['audit', '--from', 'test/fixtures/juju/dump-model-k8s.yaml', '--from', 'test/fixtures/juju/dump-model-machines.yaml', '--from', dir, '--format', format])
       expect(result.code).toBe(0)
       expect(result.stdout).toContain('postgresql')
       expect(`${result.stdout}${result.stderr}`).not.toMatch(SECRET_VALUES)
@@ -379,7 +381,7 @@ describe('juju dump-model and juju show-unit', () => {
   })
 
   it('show-unit output named on its own is refused: auditing it would pass what was never read', async () => {
-    const result = await runCli(['audit', '--from', 'test/fixtures/juju/show-unit-zookeeper.json'])
+    const result = await runCliInWorker(['audit', '--from', 'test/fixtures/juju/show-unit-zookeeper.json'])
     expect(result.code).toBe(2)
     expect(result.stderr.trim()).toBe(
       'hardenctl: test/fixtures/juju/show-unit-zookeeper.json: is juju show-unit output, which hardenctl does not audit: no rule reads it (use juju status for units, juju show-application for exposure)',
@@ -393,7 +395,7 @@ describe('juju dump-model and juju show-unit', () => {
     await cp('test/fixtures/juju/show-unit-zookeeper.json', join(dir, 'zookeeper.json'))
     await writeFile(join(dir, 'notes.yaml'), '- buy milk\n- rotate the keys\n')
     await writeFile(join(dir, 'half.json'), '{"model": ')
-    const result = await runCli(['audit', '--from', dir, '--format', 'json'])
+    const result = await runCliInWorker(['audit', '--from', dir, '--format', 'json'])
     expect(result.code).toBe(0)
     expect(result.stderr.trim().split('\n')).toEqual([
       `hardenctl: warning: ${join(dir, 'half.json')}:1:11: malformed JSON: value expected; skipped`,
@@ -407,7 +409,7 @@ describe('juju dump-model and juju show-unit', () => {
 
 describe('fix commands name real models', () => {
   it('a bundle without a name: -m MODEL, never the file name; the target keeps a readable label', async () => {
-    const result = await runCli(['audit', '--from', 'test/corpus/bundles/landscape-charm__bundle-examples__bundle.yaml', '--format', 'json'])
+    const result = await runCliInWorker(['audit', '--from', 'test/corpus/bundles/landscape-charm__bundle-examples__bundle.yaml', '--format', 'json'])
     const report = JSON.parse(result.stdout) as AuditReport
     expect(report.findings.length).toBeGreaterThan(5)
     const models = new Set(report.findings.flatMap((f) => [...f.remediation.matchAll(/ -m (\S+)/g)].map((m) => m[1])))
@@ -416,7 +418,7 @@ describe('fix commands name real models', () => {
   })
 
   it("a bundle with a name: key: that name is the model", async () => {
-    const result = await runCli(['audit', '--from', 'test/corpus/bundles/livepatch-k8s-operator__bundle__bundle.yaml', '--format', 'json'])
+    const result = await runCliInWorker(['audit', '--from', 'test/corpus/bundles/livepatch-k8s-operator__bundle__bundle.yaml', '--format', 'json'])
     const report = JSON.parse(result.stdout) as AuditReport
     const models = new Set(report.findings.flatMap((f) => [...f.remediation.matchAll(/ -m (\S+)/g)].map((m) => m[1])))
     expect([...models]).toEqual(['canonical-livepatch-onprem'])
@@ -428,7 +430,7 @@ describe('fix commands name real models', () => {
     const model = join(dir, 'juju', 'prod', 'models', 'My_Model')
     await mkdir(model, {recursive: true})
     await cp('test/corpus/bundles/landscape-charm__bundle-examples__bundle.yaml', join(model, 'bundle.yaml'))
-    const report = JSON.parse((await runCli(['audit', '--from', dir, '--format', 'json'])).stdout) as AuditReport
+    const report = JSON.parse((await runCliInWorker(['audit', '--from', dir, '--format', 'json'])).stdout) as AuditReport
     const models = new Set(report.findings.flatMap((f) => [...f.remediation.matchAll(/ -m (\S+)/g)].map((m) => m[1])))
     expect([...models]).toEqual(['prod:MODEL'])
   })
@@ -462,7 +464,7 @@ describe('policy and waivers', () => {
         '    expires: 2020-01-01',
       ].join('\n'),
     )
-    const result = await runCli(['audit', '--from', estate, '--policy', policy, '--format', 'json', '--fail-on', 'critical'])
+    const result = await runCliInWorker(['audit', '--from', estate, '--policy', policy, '--format', 'json', '--fail-on', 'critical'])
     const report = JSON.parse(result.stdout) as AuditReport
     const trust = findingsOf(report, 'JUJU-TRUST')
     expect(trust.find((finding) => finding.target.name === 'postgresql')!.waived).toMatchObject({by: 'policy', reason: 'postgresql-k8s manages its own pods', expires: '2099-01-01'})
@@ -473,12 +475,12 @@ describe('policy and waivers', () => {
     expect(report.summary.waived).toBeGreaterThanOrEqual(2)
 
     await writeFile(policy, 'apiVersion: hardenctl.io/v1\nannotationWaivers: false\n')
-    const strict = JSON.parse((await runCli(['audit', '--from', estate, '--policy', policy, '--format', 'json'])).stdout) as AuditReport
+    const strict = JSON.parse((await runCliInWorker(['audit', '--from', estate, '--policy', policy, '--format', 'json'])).stdout) as AuditReport
     expect(findingsOf(strict, 'NET-NO-DEFAULT-DENY').find((finding) => finding.target.name === 'livepatch')!.waived).toBeUndefined()
   })
 
   it('stops at a malformed policy with one line naming the file and the path', async () => {
-    const result = await runCli(['audit', '--from', LIVEPATCH, '--policy', `${BAD}/bad-policy.yaml`])
+    const result = await runCliInWorker(['audit', '--from', LIVEPATCH, '--policy', `${BAD}/bad-policy.yaml`])
     expect(result.code).toBe(2)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(result.stderr).toContain('bad-policy.yaml:5')
@@ -499,7 +501,7 @@ describe('bad input: one line, the file, the place, exit 2, never a stack trace'
   ]
   for (const [file, expected] of cases) {
     it(file, async () => {
-      const result = await runCli(['audit', '--from', `${BAD}/${file}`])
+      const result = await runCliInWorker(['audit', '--from', `${BAD}/${file}`])
       expect(result.code).toBe(2)
       expect(result.stdout).toBe('')
       const lines = result.stderr.trim().split('\n')
@@ -510,23 +512,23 @@ describe('bad input: one line, the file, the place, exit 2, never a stack trace'
   }
 
   it('a stack trace only with HARDENCTL_DEBUG=1', async () => {
-    const result = await runCli(['audit', '--from', `${BAD}/malformed.json`], {env: {HARDENCTL_DEBUG: '1'}})
+    const result = await runCliInWorker(['audit', '--from', `${BAD}/malformed.json`], {env: {HARDENCTL_DEBUG: '1'}})
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(/^\s+at /m)
   })
 
   it('no inputs and unknown flags are usage errors', async () => {
-    const none = await runCli(['audit'])
+    const none = await runCliInWorker(['audit'])
     expect(none.code).toBe(2)
     expect(none.stderr).toContain('--from')
-    const unknown = await runCli(['audit', '--from', LIVEPATCH, '--frobnicate'])
+    const unknown = await runCliInWorker(['audit', '--from', LIVEPATCH, '--frobnicate'])
     expect(unknown.code).toBe(2)
-    const badSeverity = await runCli(['audit', '--from', LIVEPATCH, '--fail-on', 'severe'])
+    const badSeverity = await runCliInWorker(['audit', '--from', LIVEPATCH, '--fail-on', 'severe'])
     expect(badSeverity.code).toBe(2)
   })
 
   it('a missing file is named', async () => {
-    const result = await runCli(['audit', '--from', 'no/such/dir'])
+    const result = await runCliInWorker(['audit', '--from', 'no/such/dir'])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('no/such/dir: cannot read (ENOENT: no such file or directory)')
   })
@@ -536,7 +538,7 @@ describe('bad input: one line, the file, the place, exit 2, never a stack trace'
     await cp('test/corpus/status/jhack__jhack__tests__utils__test_show_relation__mocks__machine__full_status_None.json', join(dir, 'a.json'))
     await cp('test/corpus/status/jhack__jhack__tests__utils__test_show_relation__mocks__k8s__full_status_None.json', join(dir, 'b.json'))
     await cp(`${LIVEPATCH}/kubernetes/namespaces.json`, join(dir, 'namespaces.json'))
-    const result = await runCli(['audit', '--from', dir, '--format', 'json'])
+    const result = await runCliInWorker(['audit', '--from', dir, '--format', 'json'])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     const {findings} = JSON.parse(result.stdout) as AuditReport
@@ -550,7 +552,7 @@ describe('bad input: one line, the file, the place, exit 2, never a stack trace'
     await cp('test/corpus/status/jhack__jhack__tests__utils__test_show_relation__mocks__machine__full_status_None.json', join(dir, 'a.json'))
     await cp('test/corpus/status/jhack__jhack__tests__utils__test_show_relation__mocks__k8s__full_status_None.json', join(dir, 'b.json'))
     await cp('test/corpus/bundles/landscape-charm__bundle-examples__bundle.yaml', join(dir, 'c.yaml'))
-    const result = await runCli(['audit', '--from', dir])
+    const result = await runCliInWorker(['audit', '--from', dir])
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(/c\.yaml: cannot tell which model this belongs to/)
   })
@@ -558,7 +560,7 @@ describe('bad input: one line, the file, the place, exit 2, never a stack trace'
 
 describe('--help', () => {
   it('documents the exit codes', async () => {
-    const result = await runCli(['audit', '--help'])
+    const result = await runCliInWorker(['audit', '--help'])
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('EXIT CODES')
     expect(result.stdout).toMatch(/2\s+bad input or usage/)

@@ -5,14 +5,14 @@
 import {describe, expect, it} from 'vitest'
 
 import type {AuditReport} from '../../src/report/audit-report.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 
 const EXAMPLE = 'examples/maas-landscape-hosts'
 const PASSWORDS = ['example-only-database-password', 'example-only-store-password', 'example-only-broker-password', 'example-only-secret-token']
 
 describe('examples/maas-landscape-hosts', () => {
   it('audit --from reports what examples/README.md lists, per machine, and no password', async () => {
-    const result = await runCli(['audit', '--from', EXAMPLE, '--format', 'json'])
+    const result = await runCliInWorker(['audit', '--from', EXAMPLE, '--format', 'json'])
     const report = JSON.parse(result.stdout) as AuditReport
     const byMachine = (name: string) => report.findings.filter((f) => f.target.name === name).map((f) => `${f.rule} ${f.severity}`).sort()
     expect(byMachine('0')).toEqual(['MAAS-FILE-PERMS medium', 'MAAS-FIREWALL high', 'MAAS-HOST-PORTS high', 'MAAS-SSH-FAILURES medium', 'MAAS-TLS-CERT-EXPIRY high'])
@@ -24,7 +24,7 @@ describe('examples/maas-landscape-hosts', () => {
   })
 
   it('host --root on machine 0 gives the same MAAS findings', async () => {
-    const result = await runCli(['host', '--root', `${EXAMPLE}/hosts/infra/0`, '--format', 'json'])
+    const result = await runCliInWorker(['host', '--root', `${EXAMPLE}/hosts/infra/0`, '--format', 'json'])
     const report = JSON.parse(result.stdout) as AuditReport
     expect(report.findings.map((f) => f.rule).sort()).toEqual(['MAAS-FILE-PERMS', 'MAAS-FIREWALL', 'MAAS-HOST-PORTS', 'MAAS-SSH-FAILURES', 'MAAS-TLS-CERT-EXPIRY'])
     // Without --fail-on, findings do not fail the run.

@@ -11,7 +11,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {corpusEstate} from '../fake-juju/estate.js'
 import {type FakeController, startFakeController, writeJujuData} from '../fake-juju/server.js'
 import {type FakeKubernetesApi, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
-import {REPO_ROOT, runCli, runCliInTerminal} from '../helpers/cli.js'
+import {REPO_ROOT, runCliInTerminal} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {livepatchKubernetesObjects} from '../helpers/livepatch-estate.js'
 
 const KUBERNETES_EXAMPLE = join(REPO_ROOT, 'examples/livepatch-k8s/kubernetes')
@@ -45,28 +46,28 @@ describe('live audit of Juju and Kubernetes together', () => {
   })
 
   it('audits both sides; the snapshot of both audits the same, finding for finding', async () => {
-    const live = await runCli(['audit', '--format', 'json', '--fail-on', 'never'], {env})
+    const live = await runCliInWorker(['audit', '--format', 'json', '--fail-on', 'never'], {env})
     expect(live.code, live.stderr).toBe(0)
     const report = JSON.parse(live.stdout) as {findings: Finding[]; metadata: {inputs: string[]}}
     expect(report.metadata.inputs).toEqual(['live Juju: controller prod', `live Kubernetes: context prod in ${join(home, 'kube/kubeconfig')}`])
     expect(live.stderr).not.toContain('not inspected')
 
     const out = join(home, 'snapshot')
-    const snapshot = await runCli(['snapshot', '--out', out], {env})
+    const snapshot = await runCliInWorker(['snapshot', '--out', out], {env})
     expect(snapshot.code, snapshot.stderr).toBe(0)
     expect((await readdir(join(out, 'kubernetes'))).sort()).toContain('pods.json')
-    const offline = await runCli(['audit', '--format', 'json', '--fail-on', 'never', '--from', out])
+    const offline = await runCliInWorker(['audit', '--format', 'json', '--fail-on', 'never', '--from', out])
     expect(essence((JSON.parse(offline.stdout) as {findings: Finding[]}).findings)).toEqual(essence(report.findings))
     expect(`${live.stdout}${live.stderr}${snapshot.stderr}`).not.toMatch(/kube-token-never-printed|admin-secret-password/)
   })
 
   it('--no-juju and --no-kubernetes skip a side on purpose and say so', async () => {
-    const result = await runCli(['audit', '--format', 'json', '--fail-on', 'never', '--no-juju'], {env})
+    const result = await runCliInWorker(['audit', '--format', 'json', '--fail-on', 'never', '--no-juju'], {env})
     expect(result.code, result.stderr).toBe(0)
     expect(result.stderr).toContain('Juju not inspected: skipped (--no-juju)')
     expect(controller.calls.length).toBeGreaterThan(0)
     const before = controller.calls.length
-    await runCli(['audit', '--format', 'json', '--fail-on', 'never', '--no-juju'], {env})
+    await runCliInWorker(['audit', '--format', 'json', '--fail-on', 'never', '--no-juju'], {env})
     expect(controller.calls.length).toBe(before)
   })
 
@@ -74,7 +75,7 @@ describe('live audit of Juju and Kubernetes together', () => {
     const terminal = await runCliInTerminal(['audit', '--fail-on', 'never'], {...env, CI: undefined})
     expect(terminal.code).toBe(0)
     expect(terminal.stdout).toMatch(/Collecting/)
-    const plain = await runCli(['audit', '--fail-on', 'never'], {env})
+    const plain = await runCliInWorker(['audit', '--fail-on', 'never'], {env})
     expect(plain.stderr).not.toMatch(/Collecting/)
     expect(plain.stdout).not.toMatch(/Collecting/)
   })
@@ -82,7 +83,7 @@ describe('live audit of Juju and Kubernetes together', () => {
   it('one side failing still reports the other, lists the failure as INVENTORY-INCOMPLETE and exits 3; snapshot writes nothing', async () => {
     await mkdir(join(home, 'bad-token'))
     const badEnv = {...env, KUBECONFIG: writeKubeconfig(join(home, 'bad-token'), [{context: 'prod', url: api.url, token: 'expired-token-never-printed'}])}
-    const result = await runCli(['audit', '--format', 'json', '--fail-on', 'never'], {env: badEnv})
+    const result = await runCliInWorker(['audit', '--format', 'json', '--fail-on', 'never'], {env: badEnv})
     expect(result.code).toBe(3)
     expect(result.stderr).toMatch(/hardenctl: Kubernetes API .*unauthorized/)
     const report = JSON.parse(result.stdout) as {findings: Finding[]; metadata: {inputs: string[]}}
@@ -92,14 +93,14 @@ describe('live audit of Juju and Kubernetes together', () => {
     expect(`${result.stdout}${result.stderr}`).not.toContain('expired-token-never-printed')
 
     const out = join(home, 'half-snapshot')
-    const snapshot = await runCli(['snapshot', '--out', out], {env: badEnv})
+    const snapshot = await runCliInWorker(['snapshot', '--out', out], {env: badEnv})
     expect(snapshot.code).toBe(3)
     expect(snapshot.stderr).toContain('(no snapshot written)')
     await expect(readdir(out)).rejects.toThrow()
   })
 
   it('--from excludes the live flags', async () => {
-    const result = await runCli(['audit', '--from', KUBERNETES_EXAMPLE, '--no-juju'], {env})
+    const result = await runCliInWorker(['audit', '--from', KUBERNETES_EXAMPLE, '--no-juju'], {env})
     expect(result.code).toBe(2)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
   })

@@ -13,6 +13,7 @@ import {corpusEstate, type FakeEstate} from '../fake-juju/estate.js'
 import {type FakeController, type FakeControllerOptions, startFakeController, writeJujuData} from '../fake-juju/server.js'
 import {generateTestPki} from '../fake-juju/tls.js'
 import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 
 const ADMIN_PASSWORD = 'admin-secret-password'
 
@@ -56,7 +57,7 @@ async function estateWith(
 }
 
 function auditJson(env: Record<string, string>, extra: string[] = []) {
-  return runCli(['audit', '--format', 'json', '--fail-on', 'never', ...extra], {env})
+  return runCliInWorker(['audit', '--format', 'json', '--fail-on', 'never', ...extra], {env})
 }
 
 describe('live Juju audit', () => {
@@ -91,6 +92,7 @@ describe('live Juju audit', () => {
     const {env} = await estateWith()
     const live = await auditJson(env)
     const out = join(home, 'snapshot')
+    // A process of its own: a live run must end once its work is done (no socket left open keeps it).
     const snapshot = await runCli(['snapshot', '--out', out], {env})
     expect(snapshot.code, snapshot.stderr).toBe(0)
     expect(snapshot.stderr).toMatch(/wrote \d+ files/)
@@ -147,7 +149,7 @@ describe('live Juju audit', () => {
     expect(alice?.message).toBe('alice holds write on model clite; only controller superusers and users listed in access.models (a Juju 4 model has no owner) may.')
 
     const out = join(home, 'snapshot-juju4')
-    const snapshot = await runCli(['snapshot', '--out', out], {env})
+    const snapshot = await runCliInWorker(['snapshot', '--out', out], {env})
     expect(snapshot.code, snapshot.stderr).toBe(0)
     // As Juju 4's show-model prints it: the qualifier in the name, no owner (a qualifier is no user).
     const showModel = JSON.parse(await readFile(join(out, 'juju/prod/models/clite/show-model.json'), 'utf8')) as Record<string, {name: string; owner?: string}>
@@ -246,7 +248,7 @@ describe('live Juju failures: one clear line, the right exit code, no secrets', 
     ['a disabled user', {user: 'dave', password: 'dave-secret-password'}, 'login as dave failed'],
   ])('%s', async (_, account, expected) => {
     const {env} = await estateWith(account)
-    const result = await runCli(['audit', '--format', 'json'], {env: {...env, HARDENCTL_DEBUG: '1'}})
+    const result = await runCliInWorker(['audit', '--format', 'json'], {env: {...env, HARDENCTL_DEBUG: '1'}})
     expect(result.code).toBe(3)
     expect(result.stdout).toBe('')
     expect(result.stderr).toContain(`hardenctl: juju controller prod: ${expected}`)
@@ -255,12 +257,12 @@ describe('live Juju failures: one clear line, the right exit code, no secrets', 
 
   it('refuses a controller whose certificate the configured CA did not sign, unless told to skip verification (loudly)', async () => {
     const {env} = await estateWith({caCert: generateTestPki().otherCaCert})
-    const refused = await runCli(['audit'], {env})
+    const refused = await runCliInWorker(['audit'], {env})
     expect(refused.code).toBe(3)
     expect(refused.stderr.trim().split('\n')).toHaveLength(1)
     expect(refused.stderr).toContain('TLS: the controller certificate is not signed by the expected CA')
 
-    const skipped = await runCli(['audit', '--format', 'json', '--fail-on', 'never', '--juju-insecure-skip-verify'], {env})
+    const skipped = await runCliInWorker(['audit', '--format', 'json', '--fail-on', 'never', '--juju-insecure-skip-verify'], {env})
     expect(skipped.code, skipped.stderr).toBe(0)
     expect(skipped.stderr).toContain('WARNING: --juju-insecure-skip-verify')
   })
@@ -291,7 +293,7 @@ describe('live Juju failures: one clear line, the right exit code, no secrets', 
 
   it('a socket closed in the middle of collection is a clear error with exit 3', async () => {
     const {env} = await estateWith({fake: {faults: {closeOn: {request: 'FullStatus', model: 'foo-machine'}}}})
-    const result = await runCli(['audit'], {env})
+    const result = await runCliInWorker(['audit'], {env})
     expect(result.code).toBe(3)
     expect(result.stdout).toBe('')
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
@@ -301,7 +303,7 @@ describe('live Juju failures: one clear line, the right exit code, no secrets', 
   it('an unreachable controller is exit 3 naming the address', async () => {
     const {controller, env} = await estateWith()
     await controller.close()
-    const result = await runCli(['audit'], {env})
+    const result = await runCliInWorker(['audit'], {env})
     expect(result.code).toBe(3)
     expect(result.stderr).toContain(`cannot connect to ${controller.host}:${controller.port}: connection refused`)
   })

@@ -11,6 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {KUBERNETES_LISTS} from '../../src/sources/kubernetes-api/list.js'
 import {type FakeKubernetesApi, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
 import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {livepatchKubernetesObjects} from '../helpers/livepatch-estate.js'
 
 const EXAMPLE = join(REPO_ROOT, 'examples/livepatch-k8s/kubernetes')
@@ -42,6 +43,7 @@ describe('audit of a live Kubernetes cluster', () => {
 
   it('audits what the API serves, names the side it could not inspect, and lists each kind once per page', async () => {
     api.requests.length = 0
+    // A process of its own: a live run must end once its work is done (no socket left open keeps it).
     const live = await runCli(['audit', '--format', 'json', '--fail-on', 'never', '--profile', 'k8s'], {env})
     expect(live.stderr).toContain('Juju not inspected: no Juju client configuration')
     expect(live.stderr).toContain('could not inspect clusterrolebindings: forbidden')
@@ -63,8 +65,8 @@ describe('audit of a live Kubernetes cluster', () => {
     try {
       await mkdir(join(home, 'complete'), {recursive: true})
       const kubeconfig = writeKubeconfig(join(home, 'complete'), [{context: 'complete', url: complete.url}], 'complete')
-      const live = await runCli(['audit', '--format', 'json', '--fail-on', 'never', '--profile', 'k8s'], {env: {...env, KUBECONFIG: kubeconfig}})
-      const files = await runCli(['audit', '--format', 'json', '--fail-on', 'never', '--profile', 'k8s', '--from', EXAMPLE])
+      const live = await runCliInWorker(['audit', '--format', 'json', '--fail-on', 'never', '--profile', 'k8s'], {env: {...env, KUBECONFIG: kubeconfig}})
+      const files = await runCliInWorker(['audit', '--format', 'json', '--fail-on', 'never', '--profile', 'k8s', '--from', EXAMPLE])
       const fromLive = (JSON.parse(live.stdout) as {findings: Finding[]}).findings
       expect(fromLive.length).toBeGreaterThan(5)
       expect(essence(fromLive)).toEqual(essence((JSON.parse(files.stdout) as {findings: Finding[]}).findings))
@@ -74,14 +76,14 @@ describe('audit of a live Kubernetes cluster', () => {
   })
 
   it('--no-kubernetes and no Juju configuration leaves nothing to inspect (exit 2, one line)', async () => {
-    const result = await runCli(['audit', '--no-kubernetes'], {env})
+    const result = await runCliInWorker(['audit', '--no-kubernetes'], {env})
     expect(result.code).toBe(2)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(result.stderr).toContain('nothing to inspect')
   })
 
   it('--context that the kubeconfig lacks is a usage error naming the file', async () => {
-    const result = await runCli(['audit', '--context', 'staging', '--no-juju'], {env})
+    const result = await runCliInWorker(['audit', '--context', 'staging', '--no-juju'], {env})
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(/kubeconfig.*staging/)
   })

@@ -4,7 +4,8 @@ import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
-import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {REPO_ROOT} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {livepatchKubernetesObjects} from '../helpers/livepatch-estate.js'
 
 const EXAMPLE = 'examples/livepatch-k8s/kubernetes'
@@ -35,7 +36,7 @@ const NO_CLUSTER = {HOME: '/nonexistent', KUBECONFIG: '/nonexistent/kubeconfig',
 
 describe('hardenctl netpol matrix', () => {
   it('prints who reaches what in the Livepatch example: no policy, so everyone reaches everything', async () => {
-    const result = await runCli(['netpol', 'matrix', '--from', EXAMPLE])
+    const result = await runCliInWorker(['netpol', 'matrix', '--from', EXAMPLE])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('Reachability under NetworkPolicy: 4 pod classes in 2 namespaces, 0 NetworkPolicies.')
@@ -46,7 +47,7 @@ describe('hardenctl netpol matrix', () => {
   })
 
   it('prints JSON: classes with their isolation, entries with ports', async () => {
-    const result = await runCli(['netpol', 'matrix', '--from', EXAMPLE, '--namespace', 'livepatch', '--format', 'json'])
+    const result = await runCliInWorker(['netpol', 'matrix', '--from', EXAMPLE, '--namespace', 'livepatch', '--format', 'json'])
     expect(result.code).toBe(0)
     const document = JSON.parse(result.stdout) as {
       kind: string
@@ -64,12 +65,12 @@ describe('hardenctl netpol matrix', () => {
   })
 
   it('exits 2 with one line when there is no cluster and no --from, or a namespace is unknown', async () => {
-    const missing = await runCli(['netpol', 'matrix'], {env: NO_CLUSTER})
+    const missing = await runCliInWorker(['netpol', 'matrix'], {env: NO_CLUSTER})
     expect(missing.code).toBe(2)
     expect(missing.stdout).toBe('')
     expect(missing.stderr).toMatch(/^hardenctl: nothing to inspect: .*Pass --from DIR to read a snapshot instead\n$/)
 
-    const unknown = await runCli(['netpol', 'matrix', '--from', EXAMPLE, '--namespace', 'livepach'])
+    const unknown = await runCliInWorker(['netpol', 'matrix', '--from', EXAMPLE, '--namespace', 'livepach'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toBe('hardenctl: unknown namespace "livepach"; candidates: livepatch, controller-microk8s-prod\n')
   })
@@ -81,16 +82,16 @@ describe('hardenctl netpol matrix', () => {
       const roleBinding = {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: {name: 'edit', namespace: 'livepatch'}, subjects: []}
       await writeFile(join(dir, 'kubernetes', 'rolebindings.json'), JSON.stringify({apiVersion: 'v1', kind: 'List', items: [roleBinding]}))
 
-      const matrix = await runCli(['netpol', 'matrix', '--from', dir], {env: NO_CLUSTER})
+      const matrix = await runCliInWorker(['netpol', 'matrix', '--from', dir], {env: NO_CLUSTER})
       expect(matrix.stderr).toBe('')
       expect(matrix.code).toBe(0)
       expect(matrix.stdout).toContain('Reachability under NetworkPolicy: 4 pod classes in 2 namespaces, 0 NetworkPolicies.')
 
-      const planned = await runCli(['netpol', 'matrix', '--from', dir, '--plan'], {env: NO_CLUSTER})
+      const planned = await runCliInWorker(['netpol', 'matrix', '--from', dir, '--plan'], {env: NO_CLUSTER})
       expect(planned.code).toBe(2)
       expect(planned.stderr).toContain('rolebindings.json')
       expect(planned.stderr).toContain('roleRef')
-      const picture = await runCli(['netpol', 'matrix', '--from', dir, '--format', 'html', '-o', join(dir, 'matrix.html')], {env: NO_CLUSTER})
+      const picture = await runCliInWorker(['netpol', 'matrix', '--from', dir, '--format', 'html', '-o', join(dir, 'matrix.html')], {env: NO_CLUSTER})
       expect(picture.code).toBe(2)
       expect(picture.stderr).toContain('roleRef')
     } finally {
@@ -101,7 +102,7 @@ describe('hardenctl netpol matrix', () => {
 
 describe('hardenctl netpol explain', () => {
   it('explains an allowed connection in the Livepatch example', async () => {
-    const result = await runCli(['netpol', 'explain', 'livepatch/livepatch', 'livepatch/postgresql', '5432', '--from', EXAMPLE])
+    const result = await runCliInWorker(['netpol', 'explain', 'livepatch/livepatch', 'livepatch/postgresql', '5432', '--from', EXAMPLE])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toBe(
@@ -115,13 +116,13 @@ describe('hardenctl netpol explain', () => {
   })
 
   it('resolves a port name against TO, and accepts a pod name', async () => {
-    const result = await runCli(['netpol', 'explain', 'livepatch/livepatch-0', 'livepatch/modeloperator', 'api', '--from', EXAMPLE, '--format', 'json'])
+    const result = await runCliInWorker(['netpol', 'explain', 'livepatch/livepatch-0', 'livepatch/modeloperator', 'api', '--from', EXAMPLE, '--format', 'json'])
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({kind: 'ReachabilityVerdict', allowed: true, from: 'livepatch/livepatch', port: 17071, portName: 'api', protocol: 'TCP'})
   })
 
   it('exits 2 naming up to 5 candidates for an unknown class', async () => {
-    const result = await runCli(['netpol', 'explain', 'livepatch/postgres', 'livepatch/livepatch', '443', '--from', EXAMPLE])
+    const result = await runCliInWorker(['netpol', 'explain', 'livepatch/postgres', 'livepatch/livepatch', '443', '--from', EXAMPLE])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr).toBe(
@@ -130,19 +131,19 @@ describe('hardenctl netpol explain', () => {
   })
 
   it('exits 2 for a port that is not one, and for a port name TO does not have', async () => {
-    const bad = await runCli(['netpol', 'explain', 'outside', 'livepatch/ingress', '443/ICMP', '--from', EXAMPLE])
+    const bad = await runCliInWorker(['netpol', 'explain', 'outside', 'livepatch/ingress', '443/ICMP', '--from', EXAMPLE])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toBe('hardenctl: PORT "443/ICMP": protocol must be TCP, UDP or SCTP\n')
-    const unnamed = await runCli(['netpol', 'explain', 'outside', 'livepatch/modeloperator', 'http', '--from', EXAMPLE])
+    const unnamed = await runCliInWorker(['netpol', 'explain', 'outside', 'livepatch/modeloperator', 'http', '--from', EXAMPLE])
     expect(unnamed.code).toBe(2)
     expect(unnamed.stderr).toBe('hardenctl: PORT "http": livepatch/modeloperator has no container port of that name; its named ports: api/TCP (17071)\n')
-    const noFrom = await runCli(['netpol', 'explain', 'outside', 'livepatch/ingress', '443'], {env: NO_CLUSTER})
+    const noFrom = await runCliInWorker(['netpol', 'explain', 'outside', 'livepatch/ingress', '443'], {env: NO_CLUSTER})
     expect(noFrom.code).toBe(2)
     // Worded on what the inputs lacked; no --no-juju, which the user did not pass.
     expect(noFrom.stderr).toBe(
       'hardenctl: nothing to inspect: Kubernetes KUBECONFIG (/nonexistent/kubeconfig) names no existing file and not running in a cluster; Juju not needed (netpol reads Juju only with --plan). Pass --from DIR to read a snapshot instead\n',
     )
-    const noJuju = await runCli(['netpol', 'explain', 'outside', 'livepatch/ingress', '443', '--no-juju'], {env: NO_CLUSTER})
+    const noJuju = await runCliInWorker(['netpol', 'explain', 'outside', 'livepatch/ingress', '443', '--no-juju'], {env: NO_CLUSTER})
     expect(noJuju.stderr).toContain('Juju skipped (--no-juju)')
   })
 
@@ -151,7 +152,7 @@ describe('hardenctl netpol explain', () => {
     const home = await mkdtemp(join(tmpdir(), 'hardenctl-netpol-live-'))
     try {
       const kubeconfig = writeKubeconfig(home, [{context: 'prod', url: api.url}], 'prod')
-      const result = await runCli(['netpol', 'explain', 'livepatch/livepatch', 'livepatch/postgresql', '5432'], {env: {...NO_CLUSTER, HOME: home, KUBECONFIG: kubeconfig}})
+      const result = await runCliInWorker(['netpol', 'explain', 'livepatch/livepatch', 'livepatch/postgresql', '5432'], {env: {...NO_CLUSTER, HOME: home, KUBECONFIG: kubeconfig}})
       expect(result.code).toBe(0)
       expect(result.stdout).toMatch(/^ALLOWED/)
       expect(result.stderr).toBe('')
@@ -172,7 +173,7 @@ describe('hardenctl netpol on the example with a default deny added', () => {
   })
 
   it('matrix: only livepatch reaches postgresql, on 5432; the Internet reaches ingress on 443', async () => {
-    const result = await runCli(['netpol', 'matrix', '--from', dir, '--namespace', 'livepatch'])
+    const result = await runCliInWorker(['netpol', 'matrix', '--from', dir, '--namespace', 'livepatch'])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toContain(
@@ -192,7 +193,7 @@ describe('hardenctl netpol on the example with a default deny added', () => {
   })
 
   it('explain: a denial names the isolating policies and the rule that came close', async () => {
-    const result = await runCli(['netpol', 'explain', 'livepatch/ingress', 'livepatch/postgresql', '5432/TCP', '--from', dir])
+    const result = await runCliInWorker(['netpol', 'explain', 'livepatch/ingress', 'livepatch/postgresql', '5432/TCP', '--from', dir])
     expect(result.code).toBe(0)
     const lines = result.stdout.split('\n')
     expect(lines[0]).toBe('DENIED livepatch/ingress → livepatch/postgresql on 5432/TCP')
@@ -203,10 +204,10 @@ describe('hardenctl netpol on the example with a default deny added', () => {
   })
 
   it('explain: an address outside the cluster, in and out of the except', async () => {
-    const allowed = await runCli(['netpol', 'explain', '203.0.113.7', 'livepatch/ingress', '443', '--from', dir])
+    const allowed = await runCliInWorker(['netpol', 'explain', '203.0.113.7', 'livepatch/ingress', '443', '--from', dir])
     expect(allowed.stdout).toContain('ALLOWED 203.0.113.7 → livepatch/ingress on 443/TCP\n')
     expect(allowed.stdout).toContain('allowed by livepatch/ingress-from-outside ingress rule 0 (peer 0, port 0)')
-    const excepted = await runCli(['netpol', 'explain', '10.2.3.4', 'livepatch/ingress', '443', '--from', dir])
+    const excepted = await runCliInWorker(['netpol', 'explain', '10.2.3.4', 'livepatch/ingress', '443', '--from', dir])
     expect(excepted.stdout).toContain('DENIED 10.2.3.4 → livepatch/ingress on 443/TCP\n')
   })
 
@@ -220,7 +221,7 @@ describe('hardenctl netpol on the example with a default deny added', () => {
       spec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: '0.0.0.0/0'}, podSelector: {}}]}]},
     }
     await writeFile(join(broken, 'networkpolicies.json'), JSON.stringify({apiVersion: 'v1', kind: 'List', items: [policy]}))
-    const result = await runCli(['netpol', 'matrix', '--from', broken])
+    const result = await runCliInWorker(['netpol', 'matrix', '--from', broken])
     expect(result.code).toBe(0)
     expect(result.stderr).toBe(
       'hardenctl: warning: NetworkPolicy livepatch/mixed: spec.ingress[0].from[0]: ipBlock cannot be combined with podSelector or namespaceSelector (the API server would reject it; treated as matching nothing)\n',
@@ -231,13 +232,13 @@ describe('hardenctl netpol on the example with a default deny added', () => {
 
 describe('hardenctl netpol with the reconcile plan', () => {
   it('diff lists what the plan closes, and matrix --plan shows the result', async () => {
-    const diff = await runCli(['netpol', 'diff', '--from', 'examples/livepatch-k8s'])
+    const diff = await runCliInWorker(['netpol', 'diff', '--from', 'examples/livepatch-k8s'])
     expect(diff.code, diff.stderr).toBe(0)
     expect(diff.stdout).toMatch(/^0 pairs opened, \d+ pairs closed\./)
     expect(diff.stdout).toContain('  outside → livepatch/postgresql: all ports')
     expect(diff.stdout).toContain('  livepatch/livepatch → livepatch/postgresql: all but 5432/TCP, 8008/TCP')
 
-    const planned = await runCli(['netpol', 'matrix', '--from', 'examples/livepatch-k8s', '--plan', '--namespace', 'livepatch', '--format', 'json'])
+    const planned = await runCliInWorker(['netpol', 'matrix', '--from', 'examples/livepatch-k8s', '--plan', '--namespace', 'livepatch', '--format', 'json'])
     expect(planned.code, planned.stderr).toBe(0)
     const document = JSON.parse(planned.stdout) as {entries: {from: string; to: string; ports: unknown}[]}
     expect(document.entries.filter((entry) => entry.to === 'livepatch/postgresql')).toEqual([
@@ -249,13 +250,13 @@ describe('hardenctl netpol with the reconcile plan', () => {
 
 describe('hardenctl netpol diff --plan', () => {
   it('is refused (exit 2, one line): diff always judges the plan, so --plan would be ignored', async () => {
-    const result = await runCli(['netpol', 'diff', '--plan', '--from', 'examples/livepatch-k8s'])
+    const result = await runCliInWorker(['netpol', 'diff', '--plan', '--from', 'examples/livepatch-k8s'])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr).toBe(
       'hardenctl: netpol diff always compares the policies now with those the reconcile plan would leave: drop --plan (netpol matrix --plan shows the planned policies alone)\n',
     )
-    const help = await runCli(['netpol', 'diff', '--help'])
+    const help = await runCliInWorker(['netpol', 'diff', '--help'])
     expect(help.stdout).not.toContain('--plan ')
   })
 })

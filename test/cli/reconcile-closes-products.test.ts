@@ -25,7 +25,8 @@ import type {ClosedPath, ReconcilePlan} from '../../src/plan/types.js'
 import type {FakeEstate} from '../fake-juju/estate.js'
 import {type FakeController, type RecordedCall, startFakeController, writeJujuData} from '../fake-juju/server.js'
 import {startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
-import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {REPO_ROOT} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {COS_MODEL_UUID, COS_NAMESPACE, COS_STATUS, writeCosEstate} from '../helpers/cos-estate.js'
 import {LIVEPATCH_EXAMPLE, LiveLivepatch} from '../helpers/livepatch-estate.js'
 
@@ -86,7 +87,7 @@ describe('Landscape on machines: haproxy exposed, the rest internal', () => {
     const policyFile = join(dir, 'hardenctl.yaml')
     await writeFile(policyFile, policy)
     const env = {HOME: dir, JUJU_DATA: join(dir, 'juju'), KUBECONFIG: join(dir, 'no-kubeconfig')}
-    return runCli(['reconcile', '--no-kubernetes', '--policy', policyFile, ...args], {env})
+    return runCliInWorker(['reconcile', '--no-kubernetes', '--policy', policyFile, ...args], {env})
   }
 
   it('by default: the dry run closes nothing, and a real run writes nothing', async () => {
@@ -143,7 +144,7 @@ describe('Livepatch on Kubernetes: nothing exposed, relations inside the model',
     try {
       const policyFile = join(dir, 'hardenctl.yaml')
       await writeFile(policyFile, policy)
-      const result = await runCli(['reconcile', '--dry-run', '--from', LIVEPATCH_EXAMPLE, '--policy', policyFile, '--format', 'json'])
+      const result = await runCliInWorker(['reconcile', '--dry-run', '--from', LIVEPATCH_EXAMPLE, '--policy', policyFile, '--format', 'json'])
       expect(result.code, result.stderr).toBe(0)
       const plan = JSON.parse(result.stdout) as ReconcilePlan
       expect(plan.closes).toEqual([])
@@ -176,7 +177,7 @@ describe('Livepatch on Kubernetes: nothing exposed, relations inside the model',
         const policyFile = join(live.home, 'hardenctl.yaml')
         await writeFile(policyFile, policy)
         const {api, env} = await live.cluster()
-        const result = await runCli(['reconcile', '--policy', policyFile], {env})
+        const result = await runCliInWorker(['reconcile', '--policy', policyFile], {env})
         expect(result.code, result.stderr).toBe(0)
         expect(result.stdout).toContain('Closes: nothing the estate shows in use or intended.')
         expect(api.writes().length).toBeGreaterThan(0)
@@ -233,11 +234,11 @@ describe('COS-Lite live: traefik behind a LoadBalancer, the rest behind it', () 
       await writeFile(policyFile, policy)
       const env = {HOME: dir, JUJU_DATA: join(dir, 'juju'), KUBECONFIG: writeKubeconfig(dir, [{context: 'cos', url: api.url}])}
 
-      const preview = await runCli(['reconcile', '--dry-run', '--format', 'json', '--policy', policyFile], {env})
+      const preview = await runCliInWorker(['reconcile', '--dry-run', '--format', 'json', '--policy', policyFile], {env})
       expect(preview.code, preview.stderr).toBe(0)
       expect((JSON.parse(preview.stdout) as ReconcilePlan).closes).toEqual(closes)
 
-      const applied = await runCli(['reconcile', '--policy', policyFile], {env})
+      const applied = await runCliInWorker(['reconcile', '--policy', policyFile], {env})
       expect(applied.code, applied.stderr).toBe(0)
       expect(api.writes().filter((write) => write.query.dryRun === undefined).length).toBeGreaterThan(0)
     } finally {

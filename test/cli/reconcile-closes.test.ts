@@ -17,7 +17,7 @@ import {matrixCell} from '../../src/netpol/matrix.js'
 import {formatPorts, subtractPorts} from '../../src/netpol/ports.js'
 import {OUTSIDE_ID} from '../../src/netpol/types.js'
 import type {ClosedPath, ReconcilePlan} from '../../src/plan/types.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {COS_NAMESPACE, type CosOptions, writeCosEstate} from '../helpers/cos-estate.js'
 import {LiveLivepatch} from '../helpers/livepatch-estate.js'
 
@@ -94,9 +94,9 @@ async function dryRun(name: string, options: CosOptions, extra: object[] = []): 
   await writeCosEstate(dir, options)
   if (extra.length > 0) await addObjects(dir, extra)
   const policy = options.policy ? ['--policy', join(dir, 'policy.yaml')] : []
-  const text = await runCli(['reconcile', '--dry-run', '--from', dir, ...policy])
+  const text = await runCliInWorker(['reconcile', '--dry-run', '--from', dir, ...policy])
   expect(text.code, text.stderr).toBe(0)
-  const json = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json', ...policy])
+  const json = await runCliInWorker(['reconcile', '--dry-run', '--from', dir, '--format', 'json', ...policy])
   expect(json.code, json.stderr).toBe(0)
   return {dir, text: text.stdout, plan: JSON.parse(json.stdout) as ReconcilePlan}
 }
@@ -256,7 +256,7 @@ describe('a real run refuses to close a path in use the policy did not ask to cl
 
   it('exit 2, one line naming the path and --allow-closing, and the cluster receives no write', async () => {
     const {api, env} = await live.cluster({}, foreignExposedObjects('livepatch'))
-    const result = await runCli(['reconcile', '--policy', policyFile], {env})
+    const result = await runCliInWorker(['reconcile', '--policy', policyFile], {env})
     expect(result.code).toBe(2)
     expect(api.writes()).toEqual([])
     const lines = result.stderr.trim().split('\n')
@@ -268,18 +268,18 @@ describe('a real run refuses to close a path in use the policy did not ask to cl
 
   it('--dry-run shows the same paths and exits 0; --allow-closing applies', async () => {
     const {api, env} = await live.cluster({}, foreignExposedObjects('livepatch'))
-    const preview = await runCli(['reconcile', '--dry-run', '--policy', policyFile], {env})
+    const preview = await runCliInWorker(['reconcile', '--dry-run', '--policy', policyFile], {env})
     expect(preview.code, preview.stderr).toBe(0)
     expect(preview.stdout).toMatch(/outside → livepatch\/oauth2-proxy 4180\/TCP .*\[not asked for by the policy/)
 
-    const applied = await runCli(['reconcile', '--allow-closing', '--policy', policyFile], {env})
+    const applied = await runCliInWorker(['reconcile', '--allow-closing', '--policy', policyFile], {env})
     expect(applied.code, applied.stderr).toBe(0)
     expect(api.writes().filter((write) => write.query.dryRun === undefined).length).toBeGreaterThan(0)
   }, 60_000)
 
   it('without a closing plan a real run applies as before', async () => {
     const {api, env} = await live.cluster()
-    const result = await runCli(['reconcile', '--policy', policyFile], {env})
+    const result = await runCliInWorker(['reconcile', '--policy', policyFile], {env})
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toContain('Closes: nothing the estate shows in use or intended.')
     expect(api.writes().length).toBeGreaterThan(0)

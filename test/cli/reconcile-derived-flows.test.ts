@@ -22,7 +22,8 @@ import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
 import {planReconcile} from '../../src/plan/plan.js'
 import type {ReconcilePlan} from '../../src/plan/types.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
-import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {REPO_ROOT} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {plannedPolicy} from '../helpers/planned-policy.js'
 import {exampleUnitPod, LIVEPATCH_EXAMPLE} from '../helpers/livepatch-estate.js'
 
@@ -30,7 +31,7 @@ type Json = Record<string, unknown>
 const TEMPO_CHARMCRAFT = join(REPO_ROOT, 'test/fixtures/charms/tempo-coordinator-k8s/charmcraft.yaml')
 
 async function dryRun(dir: string): Promise<ReconcilePlan> {
-  const result = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
+  const result = await runCliInWorker(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
   expect(result.code, result.stderr).toBe(0)
   return JSON.parse(result.stdout) as ReconcilePlan
 }

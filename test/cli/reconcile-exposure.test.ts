@@ -17,7 +17,7 @@ import {type Matrix, matrixCell, reachabilityMatrix} from '../../src/netpol/matr
 import {containsPort, formatPorts, isEmptyPorts} from '../../src/netpol/ports.js'
 import {OUTSIDE_ID, type PodClass, type PolicyInput} from '../../src/netpol/types.js'
 import type {ReconcilePlan} from '../../src/plan/types.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {COS_NAMESPACE, type CosOptions, writeCosEstate} from '../helpers/cos-estate.js'
 
 const TRAEFIK = `${COS_NAMESPACE}/traefik`
@@ -44,9 +44,9 @@ async function plannedFor(name: string, options: CosOptions): Promise<Planned> {
   const dir = join(root, name)
   await writeCosEstate(dir, options)
   const policy = options.policy ? ['--policy', join(dir, 'policy.yaml')] : []
-  const text = await runCli(['reconcile', '--dry-run', '--from', dir, ...policy])
+  const text = await runCliInWorker(['reconcile', '--dry-run', '--from', dir, ...policy])
   expect(text.code, text.stderr).toBe(0)
-  const json = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json', ...policy])
+  const json = await runCliInWorker(['reconcile', '--dry-run', '--from', dir, '--format', 'json', ...policy])
   expect(json.code, json.stderr).toBe(0)
   const plan = JSON.parse(json.stdout) as ReconcilePlan
   const live = await loadNetpolInput({from: [dir]})

@@ -26,7 +26,7 @@ import {planReconcile} from '../../src/plan/plan.js'
 import {networkPolicyActions, type ReconcilePlan} from '../../src/plan/types.js'
 import type {AuditReport} from '../../src/report/audit-report.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {kubeList, modelNamespace, writeCmrStatuses} from '../helpers/cmr-estate.js'
 import {LIVEPATCH_EXAMPLE} from '../helpers/livepatch-estate.js'
 import {plannedPolicy} from '../helpers/planned-policy.js'
@@ -35,9 +35,9 @@ type Json = Record<string, unknown>
 const GATEWAY_LABEL = 'gateway.networking.k8s.io/gateway-name'
 
 async function dryRun(dir: string): Promise<{plan: ReconcilePlan; stdout: string}> {
-  const result = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
+  const result = await runCliInWorker(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
   expect(result.code, result.stderr).toBe(0)
-  const text = await runCli(['reconcile', '--dry-run', '--from', dir])
+  const text = await runCliInWorker(['reconcile', '--dry-run', '--from', dir])
   expect(text.code, text.stderr).toBe(0)
   return {plan: JSON.parse(result.stdout) as ReconcilePlan, stdout: text.stdout}
 }
@@ -140,7 +140,7 @@ describe("an istio-ingress-k8s gateway's pods reach the applications it routes t
     expect(plan.closes).toEqual([])
 
     // The audit's default-deny fix for foo says reconcile leaves it; clite's is reconcile's to make.
-    const audit = await runCli(['audit', '--from', dir, '--format', 'json'])
+    const audit = await runCliInWorker(['audit', '--from', dir, '--format', 'json'])
     const defaultDeny = (JSON.parse(audit.stdout) as AuditReport).findings.filter((finding) => finding.rule === 'NET-NO-DEFAULT-DENY')
     const foo = defaultDeny.find((finding) => finding.target.name === 'foo')
     expect(foo).toMatchObject({autoFixable: false})
@@ -191,7 +191,7 @@ describe("a model namespace in Istio's ambient mesh is left as it is", () => {
     expect(stdout).toContain("Left exactly as they are:\n  livepatch: namespace livepatch (label istio.io/dataplane-mode=ambient) is in Istio's ambient mesh")
 
     // The audit's fixes for that namespace say so, and are not counted as reconcile's to make.
-    const audit = await runCli(['audit', '--from', dir, '--format', 'json'])
+    const audit = await runCliInWorker(['audit', '--from', dir, '--format', 'json'])
     const findings = (JSON.parse(audit.stdout) as AuditReport).findings
     const defaultDeny = findings.find((finding) => finding.rule === 'NET-NO-DEFAULT-DENY' && finding.target.name === 'livepatch')
     expect(defaultDeny).toMatchObject({autoFixable: false})

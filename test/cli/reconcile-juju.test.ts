@@ -13,7 +13,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {corpusEstate, ESTATE_NOW, type FakeEstate} from '../fake-juju/estate.js'
 import {type FakeController, type FakeControllerOptions, type RecordedCall, startFakeController, writeJujuData} from '../fake-juju/server.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 
 const READS = new Set([
   'Login',
@@ -103,7 +103,7 @@ async function restart(previous: Setup, fake?: FakeControllerOptions): Promise<S
 }
 
 function reconcile(run: Setup, extra: string[] = []) {
-  return runCli(['reconcile', '--no-kubernetes', '--policy', run.policyFile, ...extra], {env: run.env})
+  return runCliInWorker(['reconcile', '--no-kubernetes', '--policy', run.policyFile, ...extra], {env: run.env})
 }
 
 const writes = (calls: RecordedCall[]) =>
@@ -239,7 +239,7 @@ describe('reconcile: Juju access, command blocks and exposure', () => {
     const second = await reconcile(again)
     expect(second.code, second.stdout).toBe(0)
     expect(writes(again.controller.calls)).toEqual([])
-    const audit = await runCli(['audit', '--no-kubernetes', '--policy', run.policyFile, '--format', 'json', '--fail-on', 'never'], {env: again.env})
+    const audit = await runCliInWorker(['audit', '--no-kubernetes', '--policy', run.policyFile, '--format', 'json', '--fail-on', 'never'], {env: again.env})
     const findings = (JSON.parse(audit.stdout) as {findings: {rule: string}[]}).findings
     expect(findings.filter((finding) => finding.rule === 'JUJU-EXPOSED')).toEqual([])
   })
@@ -248,7 +248,7 @@ describe('reconcile: Juju access, command blocks and exposure', () => {
     // Blocks are applied only where a commands entry names the model: here, every model.
     const run = await setup({policy: ENFORCING_POLICY.replace('  foo-machine: [destroy-model, remove-object]', '  "*": [destroy-model, remove-object]')})
     const audit = async (env: Record<string, string>) => {
-      const result = await runCli(['audit', '--no-kubernetes', '--policy', run.policyFile, '--format', 'json', '--fail-on', 'never'], {env})
+      const result = await runCliInWorker(['audit', '--no-kubernetes', '--policy', run.policyFile, '--format', 'json', '--fail-on', 'never'], {env})
       expect(result.code, result.stderr).toBe(0)
       return (JSON.parse(result.stdout) as {findings: {rule: string; target: {name: string; model?: string}; autoFixable: boolean}[]}).findings
     }
@@ -264,9 +264,9 @@ describe('reconcile: Juju access, command blocks and exposure', () => {
   it('plans from an offline snapshot with --from, with the same calls', async () => {
     const run = await setup()
     const snapshot = join(home, `snapshot-${counter++}`)
-    const taken = await runCli(['snapshot', '--no-kubernetes', '--out', snapshot], {env: run.env})
+    const taken = await runCliInWorker(['snapshot', '--no-kubernetes', '--out', snapshot], {env: run.env})
     expect(taken.code, taken.stderr).toBe(0)
-    const result = await runCli(['reconcile', '--dry-run', '--from', snapshot, '--policy', run.policyFile, '--format', 'json'], {env: run.env})
+    const result = await runCliInWorker(['reconcile', '--dry-run', '--from', snapshot, '--policy', run.policyFile, '--format', 'json'], {env: run.env})
     expect(result.code, result.stderr).toBe(0)
     const plan = JSON.parse(result.stdout) as {actions: {op: string; facade: string; method: string; params: unknown; enforced: boolean}[]; notes: string[]}
     const calls = plan.actions.filter((action) => action.op === 'juju' && action.enforced).map(({facade, method, params}) => ({call: `${facade}.${method}`, params}))

@@ -10,6 +10,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import type {FakeKubernetesApi, FakeKubernetesOptions} from '../fake-kubernetes/server.js'
 import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {LiveLivepatch} from '../helpers/livepatch-estate.js'
 
 const PASSWORD = 'reconcile-admin-password'
@@ -33,7 +34,7 @@ describe('reconcile against a live estate', () => {
 
   it('--dry-run validates every write with the API server (dryRun=All) and persists nothing', async () => {
     const {api, env} = await cluster()
-    const result = await runCli(['reconcile', '--dry-run'], {env})
+    const result = await runCliInWorker(['reconcile', '--dry-run'], {env})
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toContain('7 to create, 0 to update, 0 to delete, 0 unchanged: validated by the API server (dry run), nothing changed.')
     expect(api.writes().length).toBe(7)
@@ -43,6 +44,7 @@ describe('reconcile against a live estate', () => {
 
   it('applies allow policies before default-deny, and a second run writes nothing', async () => {
     const {api, env} = await cluster()
+    // A process of its own: a live run must end once its work is done (no socket left open keeps it).
     const first = await runCli(['reconcile'], {env})
     expect(first.code, first.stderr).toBe(0)
     const names = api.writes().map((write) => write.path.split('/').slice(-3).join('/'))
@@ -66,7 +68,7 @@ describe('reconcile against a live estate', () => {
     ])
 
     const before = api.writes().length
-    const second = await runCli(['reconcile'], {env})
+    const second = await runCliInWorker(['reconcile'], {env})
     expect(second.code, second.stderr).toBe(0)
     expect(api.writes().length).toBe(before)
     expect(second.stdout).toContain('0 to create, 0 to update, 0 to delete, 7 unchanged')
@@ -77,14 +79,14 @@ describe('reconcile against a live estate', () => {
     const policyFile = join(live.home, 'promise-policy.yaml')
     await writeFile(policyFile, 'apiVersion: hardenctl.io/v1\npsa: {enabled: true}\nexposure: {allow: {}, enforce: true}\naccess: {enforce: true}\ncommands: {"*": [destroy-model, remove-object]}\n')
     const audit = async () => {
-      const result = await runCli(['audit', '--policy', policyFile, '--format', 'json', '--fail-on', 'never'], {env})
+      const result = await runCliInWorker(['audit', '--policy', policyFile, '--format', 'json', '--fail-on', 'never'], {env})
       expect(result.code, result.stderr).toBe(0)
       return (JSON.parse(result.stdout) as {findings: {rule: string; target: {name: string; model?: string; namespace?: string}; autoFixable: boolean}[]}).findings
     }
     const key = (finding: {rule: string; target: {name: string; model?: string; namespace?: string}}) => `${finding.rule} ${finding.target.model ?? finding.target.namespace ?? ''}/${finding.target.name}`
     const promised = (await audit()).filter((finding) => finding.autoFixable).map(key)
     expect(promised.length).toBeGreaterThan(0)
-    const applied = await runCli(['reconcile', '--policy', policyFile, '--allow-closing'], {env})
+    const applied = await runCliInWorker(['reconcile', '--policy', policyFile, '--allow-closing'], {env})
     expect(applied.code, `${applied.stdout}\n${applied.stderr}`).toBe(0)
     const after = new Set((await audit()).map(key))
     expect(promised.filter((finding) => after.has(finding))).toEqual([])
@@ -92,7 +94,7 @@ describe('reconcile against a live estate', () => {
 
   it('a namespace that fails is reported (exit 3) while the other finishes; a re-run converges', async () => {
     const {api, env} = await cluster({failWrites: [{namespace: 'livepatch', status: 403, times: 1}]})
-    const first = await runCli(['reconcile'], {env})
+    const first = await runCliInWorker(['reconcile'], {env})
     expect(first.code).toBe(3)
     expect(first.stdout).toMatch(/forbidden/)
     expect(first.stdout).toContain('1 failed; run again once the cause is fixed')
@@ -100,7 +102,7 @@ describe('reconcile against a live estate', () => {
     expect(policies(api)).toContain('controller-microk8s-prod/hardenctl-default-deny')
     expect(policies(api)).not.toContain('livepatch/hardenctl-default-deny')
 
-    const second = await runCli(['reconcile'], {env})
+    const second = await runCliInWorker(['reconcile'], {env})
     expect(second.code, second.stdout + second.stderr).toBe(0)
     expect(policies(api)).toContain('livepatch/hardenctl-default-deny')
   })
@@ -122,13 +124,13 @@ describe('reconcile against a live estate', () => {
     }
     const {api, env} = await live.cluster({}, [edited])
 
-    const first = await runCli(['reconcile'], {env})
+    const first = await runCliInWorker(['reconcile'], {env})
     expect(first.code).toBe(3)
     expect(first.stdout).toMatch(/~ update NetworkPolicy hardenctl-app-postgresql \(allow\)\s+\[conflict: conflict with "kubectl-edit"/)
     // Nothing is denied in a namespace whose allows did not all land.
     expect(policies(api)).not.toContain('livepatch/hardenctl-default-deny')
 
-    const forced = await runCli(['reconcile', '--force-conflicts'], {env})
+    const forced = await runCliInWorker(['reconcile', '--force-conflicts'], {env})
     expect(forced.code, forced.stdout).toBe(0)
     expect(api.writes().filter((write) => write.query.force === 'true').length).toBeGreaterThan(0)
     expect(policies(api)).toContain('livepatch/hardenctl-default-deny')
@@ -138,7 +140,7 @@ describe('reconcile against a live estate', () => {
     const {api, env} = await cluster()
     const policyFile = join(live.home, 'psa.yaml')
     await writeFile(policyFile, 'apiVersion: hardenctl.io/v1\npsa:\n  enabled: true\n')
-    const first = await runCli(['reconcile', '--policy', policyFile], {env})
+    const first = await runCliInWorker(['reconcile', '--policy', policyFile], {env})
     expect(first.code, first.stdout + first.stderr).toBe(0)
     expect(first.stdout).toContain('~ label namespace livepatch: pod-security.kubernetes.io/audit=restricted, pod-security.kubernetes.io/warn=restricted  [applied]')
     const namespaceWrites = api.writes().filter((write) => write.path === '/api/v1/namespaces/livepatch')
@@ -153,17 +155,17 @@ describe('reconcile against a live estate', () => {
     expect(livepatch.metadata.labels['pod-security.kubernetes.io/enforce']).toBeUndefined()
 
     const before = api.writes().length
-    const second = await runCli(['reconcile', '--policy', policyFile], {env})
+    const second = await runCliInWorker(['reconcile', '--policy', policyFile], {env})
     expect(second.code, second.stdout).toBe(0)
     expect(api.writes().length).toBe(before)
   })
 
   it('netpol diff and matrix --plan read the live estate and show what a reconcile would close', async () => {
     const {api, env} = await cluster()
-    const diff = await runCli(['netpol', 'diff'], {env})
+    const diff = await runCliInWorker(['netpol', 'diff'], {env})
     expect(diff.code, diff.stderr).toBe(0)
     expect(diff.stdout).toContain('  outside → livepatch/postgresql: all ports')
-    const planned = await runCli(['netpol', 'matrix', '--plan', '--namespace', 'livepatch', '--format', 'json'], {env})
+    const planned = await runCliInWorker(['netpol', 'matrix', '--plan', '--namespace', 'livepatch', '--format', 'json'], {env})
     expect(planned.code, planned.stderr).toBe(0)
     const entries = (JSON.parse(planned.stdout) as {entries: {from: string; to: string}[]}).entries
     expect(entries.filter((entry) => entry.to === 'livepatch/postgresql').map((entry) => entry.from)).toEqual(['livepatch/livepatch', 'livepatch/postgresql'])
@@ -173,7 +175,7 @@ describe('reconcile against a live estate', () => {
 
   it('--format json prints the plan and the result of each write', async () => {
     const {env} = await cluster()
-    const result = await runCli(['reconcile', '--format', 'json'], {env})
+    const result = await runCliInWorker(['reconcile', '--format', 'json'], {env})
     expect(result.code, result.stderr).toBe(0)
     const document = JSON.parse(result.stdout) as {kind: string; writes: number; results: {status: string}[]}
     expect(document.kind).toBe('ReconcilePlan')

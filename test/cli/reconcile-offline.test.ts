@@ -6,18 +6,18 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {writeSyntheticEstate} from '../bench/synthetic-estate.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 
 describe('reconcile --dry-run --from', () => {
   it('a large estate without charm metadata: the text plan prints the first 50 notes and counts the rest, JSON lists every one', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hardenctl-many-notes-'))
     try {
       await writeSyntheticEstate(dir, {models: 2, appsPerModel: 40, podsPerApp: 1})
-      const json = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
+      const json = await runCliInWorker(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
       expect(json.code, json.stderr).toBe(0)
       const notes = (JSON.parse(json.stdout) as {notes: string[]}).notes
       expect(notes.length).toBeGreaterThan(60)
-      const text = await runCli(['reconcile', '--dry-run', '--from', dir])
+      const text = await runCliInWorker(['reconcile', '--dry-run', '--from', dir])
       const section = /^Notes:\n((?:  .*\n)+)/m.exec(text.stdout)![1]!.split('\n').filter(Boolean)
       expect(section).toEqual([...notes.slice(0, 50).map((note) => `  - ${note}`), `  (${notes.length - 50} more notes: --format json lists every one)`])
     } finally {
@@ -26,7 +26,7 @@ describe('reconcile --dry-run --from', () => {
   }, 60_000)
 
   it('prints the plan for people, with each rule\'s reason, and changes nothing', async () => {
-    const result = await runCli(['reconcile', '--dry-run', '--from', 'examples/livepatch-k8s'])
+    const result = await runCliInWorker(['reconcile', '--dry-run', '--from', 'examples/livepatch-k8s'])
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toContain('Namespace livepatch')
     expect(result.stdout).toContain('+ create NetworkPolicy hardenctl-app-postgresql (allow)')
@@ -36,7 +36,7 @@ describe('reconcile --dry-run --from', () => {
   })
 
   it('--format json prints the ReconcilePlan with full objects', async () => {
-    const result = await runCli(['reconcile', '--dry-run', '--from', 'examples/livepatch-k8s', '--format', 'json'])
+    const result = await runCliInWorker(['reconcile', '--dry-run', '--from', 'examples/livepatch-k8s', '--format', 'json'])
     expect(result.code, result.stderr).toBe(0)
     const plan = JSON.parse(result.stdout) as {kind: string; actions: {op: string; object: {apiVersion: string; kind: string; metadata: {name: string; namespace: string}; spec: unknown}}[]}
     expect(plan.kind).toBe('ReconcilePlan')
@@ -52,7 +52,7 @@ describe('reconcile --dry-run --from', () => {
   })
 
   it('--from without --dry-run is a usage error (exit 2, one line)', async () => {
-    const result = await runCli(['reconcile', '--from', 'examples/livepatch-k8s'])
+    const result = await runCliInWorker(['reconcile', '--from', 'examples/livepatch-k8s'])
     expect(result.code).toBe(2)
     expect(result.stderr.trim()).toBe('hardenctl: --from plans from a snapshot and cannot apply; add --dry-run')
   })

@@ -20,7 +20,7 @@ import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
 import {planReconcile} from '../../src/plan/plan.js'
 import type {ReconcilePlan} from '../../src/plan/types.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {plannedPolicy} from '../helpers/planned-policy.js'
 import {exampleUnitPod, LIVEPATCH_EXAMPLE} from '../helpers/livepatch-estate.js'
 
@@ -77,7 +77,7 @@ describe('reconcile: a prometheus_scrape relation', () => {
   })
 
   it('admits the scraper to the target on every port, says why, and closes nothing', async () => {
-    const result = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
+    const result = await runCliInWorker(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
     expect(result.code, result.stderr).toBe(0)
     const plan = JSON.parse(result.stdout) as ReconcilePlan
     const postgresql = plannedPolicy(plan, 'hardenctl-app-postgresql')

@@ -19,7 +19,7 @@ import {desiredNetworkPolicies} from '../../src/plan/network-policies.js'
 import {planReconcile} from '../../src/plan/plan.js'
 import type {NetworkPolicyObject, ReconcilePlan} from '../../src/plan/types.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {plannedPolicy} from '../helpers/planned-policy.js'
 import {LiveLivepatch} from '../helpers/livepatch-estate.js'
 import {admissionWebhookObjects, WEBHOOK_APP, WEBHOOK_CONFIGURATION, WEBHOOK_PORT, withAdmissionWebhook, writeWebhookExample} from '../helpers/webhook-estate.js'
@@ -38,7 +38,7 @@ describe('reconcile --dry-run --from: a webhook served from a model namespace', 
   })
 
   it('admits the API server to the webhook pods on the port the webhook is called on, and says it is open to anywhere', async () => {
-    const result = await runCli(['reconcile', '--dry-run', '--from', join(dir, 'estate'), '--format', 'json'])
+    const result = await runCliInWorker(['reconcile', '--dry-run', '--from', join(dir, 'estate'), '--format', 'json'])
     expect(result.stderr).not.toMatch(/Error|at .*\.js/)
     const plan = JSON.parse(result.stdout) as ReconcilePlan
     const webhook = plannedPolicy(plan, POLICY_NAME)
@@ -62,7 +62,7 @@ describe('reconcile --dry-run --from: a webhook served from a model namespace', 
   it('narrows the source to networkPolicies.apiServerCidrs', async () => {
     const policy = join(dir, 'narrow.yaml')
     await writeFile(policy, 'apiVersion: hardenctl.io/v1\nnetworkPolicies:\n  apiServerCidrs: ["10.20.0.0/24"]\n')
-    const result = await runCli(['reconcile', '--dry-run', '--from', join(dir, 'estate'), '--policy', policy, '--format', 'json'])
+    const result = await runCliInWorker(['reconcile', '--dry-run', '--from', join(dir, 'estate'), '--policy', policy, '--format', 'json'])
     const plan = JSON.parse(result.stdout) as ReconcilePlan
     expect(plannedPolicy(plan, POLICY_NAME)?.spec.ingress).toEqual([{from: [{ipBlock: {cidr: '10.20.0.0/24'}}], ports: [{protocol: 'TCP', port: WEBHOOK_PORT}]}])
     expect(plan.notes.some((note) => note.includes('admitted from anywhere'))).toBe(false)
@@ -73,7 +73,7 @@ describe('reconcile --dry-run --from: a webhook served from a model namespace', 
     const estate = join(dir, 'without-webhooks')
     await writeWebhookExample(estate)
     for (const file of ['mutatingwebhookconfigurations.json', 'validatingwebhookconfigurations.json', 'apiservices.json']) await rm(join(estate, 'kubernetes', file))
-    const result = await runCli(['reconcile', '--dry-run', '--from', estate])
+    const result = await runCliInWorker(['reconcile', '--dry-run', '--from', estate])
     expect(result.stdout).toContain('admission webhook configurations and APIServices were not read: a webhook or aggregated API served from a model namespace would be cut off by its default deny')
     expect(result.stdout).not.toContain(POLICY_NAME)
   })
@@ -84,7 +84,7 @@ describe('audit: the default-deny fix for a namespace that serves a webhook', ()
     const dir = await mkdtemp(join(tmpdir(), 'hardenctl-webhooks-audit-'))
     try {
       await writeWebhookExample(dir)
-      const result = await runCli(['audit', '--from', dir, '--format', 'json'])
+      const result = await runCliInWorker(['audit', '--from', dir, '--format', 'json'])
       const report = JSON.parse(result.stdout) as {findings: {rule: string; target: {name: string}; remediation: string}[]}
       const finding = report.findings.find((candidate) => candidate.rule === 'NET-NO-DEFAULT-DENY' && candidate.target.name === 'livepatch')
       expect(finding?.remediation).toContain(
@@ -136,7 +136,7 @@ describe('reconcile against a live cluster serving the webhook', () => {
   it('lists the webhook configurations and APIServices, applies the policy, and a second run writes nothing', {timeout: 60_000}, async () => {
     const added = await admissionWebhookObjects()
     const {api, env} = await live.cluster({}, [...added.pods, ...added.services, ...added.mutating, ...added.validating, ...added.apiServices])
-    const first = await runCli(['reconcile'], {env})
+    const first = await runCliInWorker(['reconcile'], {env})
     expect(first.code, first.stderr).toBe(0)
     expect(first.stderr).not.toMatch(/could not inspect/)
     expect(first.stdout).toContain('Closes: nothing the estate shows in use or intended.')
@@ -147,7 +147,7 @@ describe('reconcile against a live cluster serving the webhook', () => {
     expect(applied?.spec.ingress).toEqual([{from: [{ipBlock: {cidr: '0.0.0.0/0'}}, {ipBlock: {cidr: '::/0'}}], ports: [{protocol: 'TCP', port: WEBHOOK_PORT}]}])
 
     const writes = api.writes().length
-    const second = await runCli(['reconcile'], {env})
+    const second = await runCliInWorker(['reconcile'], {env})
     expect(second.code, second.stderr).toBe(0)
     expect(api.writes().length).toBe(writes)
   })

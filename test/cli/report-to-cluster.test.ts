@@ -9,7 +9,7 @@ import {join} from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import type {FakeKubernetesApi} from '../fake-kubernetes/server.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {LiveLivepatch} from '../helpers/livepatch-estate.js'
 
 const PASSWORD = 'report-to-cluster-admin-password'
@@ -43,7 +43,7 @@ describe('--report-to-cluster against a live estate', () => {
 
   it('reconcile writes one PolicyReport per Juju model namespace after the apply, says so, and updates them in place', async () => {
     const {api, env} = await live.cluster()
-    const first = await runCli(['reconcile', '--report-to-cluster'], {env})
+    const first = await runCliInWorker(['reconcile', '--report-to-cluster'], {env})
     expect(first.code, first.stderr).toBe(0)
     expect(first.stdout).toContain('7 to create')
     expect(first.stderr).toContain(
@@ -67,7 +67,7 @@ describe('--report-to-cluster against a live estate', () => {
     expect(livepatchReport?.summary.fail).toBeGreaterThan(0)
 
     // The next run sees the NetworkPolicies: the same two reports, updated in place.
-    const second = await runCli(['reconcile', '--report-to-cluster'], {env})
+    const second = await runCliInWorker(['reconcile', '--report-to-cluster'], {env})
     expect(second.code, second.stderr).toBe(0)
     const after = reports(api).sort((a, b) => a.metadata.namespace.localeCompare(b.metadata.namespace))
     expect(after.map((report) => [report.metadata.namespace, report.metadata.uid])).toEqual([
@@ -80,7 +80,7 @@ describe('--report-to-cluster against a live estate', () => {
 
     // Nothing changed since: no write at all.
     const before = api.writes().length
-    const third = await runCli(['reconcile', '--report-to-cluster', '--format', 'json'], {env})
+    const third = await runCliInWorker(['reconcile', '--report-to-cluster', '--format', 'json'], {env})
     expect(third.code, third.stderr).toBe(0)
     expect(api.writes()).toHaveLength(before)
     expect(third.stderr).toContain('0 written, 2 unchanged, 0 stale deleted')
@@ -98,7 +98,7 @@ describe('--report-to-cluster against a live estate', () => {
 
   it('CRD absent: one warning, no write to it, and the run exits as it would have', async () => {
     const {api, env} = await live.cluster({policyReportCrd: false})
-    const result = await runCli(['reconcile', '--report-to-cluster'], {env})
+    const result = await runCliInWorker(['reconcile', '--report-to-cluster'], {env})
     expect(result.code, result.stderr).toBe(0)
     expect(result.stderr.split('\n').filter((line) => line.includes('PolicyReport'))).toEqual([CRD_MISSING])
     expect(api.requests.filter((request) => request.path.includes('policyreports'))).toHaveLength(1)
@@ -109,7 +109,7 @@ describe('--report-to-cluster against a live estate', () => {
 
   it('reconcile --dry-run validates the reports with dryRun=All and persists nothing', async () => {
     const {api, env} = await live.cluster()
-    const result = await runCli(['reconcile', '--dry-run', '--report-to-cluster'], {env})
+    const result = await runCliInWorker(['reconcile', '--dry-run', '--report-to-cluster'], {env})
     expect(result.code, result.stderr).toBe(0)
     expect(reportWrites(api).map((write) => write.query)).toEqual([
       {fieldManager: 'hardenctl', force: 'true', dryRun: 'All'},
@@ -127,7 +127,7 @@ describe('--report-to-cluster against a live estate', () => {
       summary: {pass: 3, fail: 0, warn: 0, error: 0, skip: 0},
     }
     const {api, env} = await live.cluster({}, [foreign])
-    const result = await runCli(['audit', '--report-to-cluster', '--format', 'json'], {env})
+    const result = await runCliInWorker(['audit', '--report-to-cluster', '--format', 'json'], {env})
     expect(result.code, result.stderr).toBe(0)
     const printed = JSON.parse(result.stdout) as {findings: {rule: string; target: {namespace?: string; model?: string}}[]}
     const written = reports(api).filter((report) => report.metadata.labels['app.kubernetes.io/managed-by'] === 'hardenctl')
@@ -164,7 +164,7 @@ describe('--report-to-cluster against a live estate', () => {
     const {api, env} = await live.cluster({}, [namespaceObject('ingress-nginx'), namespaceObject('team-a'), deployment, stale])
     const policyFile = join(env.HOME!, 'namespaces-policy.yaml')
     await writeFile(policyFile, 'apiVersion: hardenctl.io/v1\nkind: Policy\nkubernetes:\n  namespaces: [ingress-nginx]\n')
-    const result = await runCli(['audit', '--report-to-cluster', '--policy', policyFile], {env})
+    const result = await runCliInWorker(['audit', '--report-to-cluster', '--policy', policyFile], {env})
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toContain('K8S-RUN-AS-ROOT')
     expect(result.stderr).toContain('3 written (controller-microk8s-prod, ingress-nginx, livepatch), 0 unchanged, 1 stale deleted (team-a)')
@@ -177,7 +177,7 @@ describe('--report-to-cluster against a live estate', () => {
   it('with --from it is a usage error, one line', async () => {
     for (const command of ['audit', 'reconcile']) {
       const extra = command === 'reconcile' ? ['--dry-run'] : []
-      const result = await runCli([command, ...extra, '--from', 'examples/livepatch-k8s', '--report-to-cluster'])
+      const result = await runCliInWorker([command, ...extra, '--from', 'examples/livepatch-k8s', '--report-to-cluster'])
       expect(result.code).toBe(2)
       expect(result.stderr).toBe('hardenctl: --report-to-cluster writes to the live cluster; it cannot be used with --from (a snapshot)\n')
       expect(result.stdout).toBe('')

@@ -9,7 +9,8 @@ import {basename, join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {REPO_ROOT} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {zip} from '../helpers/zip.js'
 
 const CORPUS = join(REPO_ROOT, 'test', 'corpus')
@@ -54,7 +55,7 @@ afterAll(async () => {
 })
 
 async function review(args: string[]): Promise<JsonReport> {
-  const result = await runCli(['review', ...args, '--format', 'json', '--fail-on', 'never'])
+  const result = await runCliInWorker(['review', ...args, '--format', 'json', '--fail-on', 'never'])
   expect(result.code, result.stderr).toBe(0)
   return JSON.parse(result.stdout) as JsonReport
 }
@@ -123,7 +124,7 @@ describe('review: the corpus charms', () => {
   })
 
   it('the sidecar-non-root charm: only the container without uid/gid is root, charm-user non-root passes', async () => {
-    const result = await runCli(['review', charmDirs['sidecar-non-root']!, '--fail-on', 'never'])
+    const result = await runCliInWorker(['review', charmDirs['sidecar-non-root']!, '--fail-on', 'never'])
     expect(result.stdout).toContain('container rootful of charm sidecar-non-root runs as root')
     expect(result.stdout).not.toContain('rootless')
   })
@@ -219,7 +220,7 @@ describe('review: overlays merged as juju deploy merges them', () => {
     await writeFile(drop, 'applications:\n  ingress:\n')
     await writeFile(tls, 'applications:\n  tls:\n    charm: self-signed-certificates\n    channel: 1/stable\n')
     await writeFile(relate, 'relations:\n- [postgresql:certificates, tls:certificates]\n')
-    const result = await runCli(['review', LIVEPATCH_BUNDLE, '--overlay', untrust, '--overlay', drop, '--overlay', tls, '--overlay', relate, '--format', 'json', '--fail-on', 'never'])
+    const result = await runCliInWorker(['review', LIVEPATCH_BUNDLE, '--overlay', untrust, '--overlay', drop, '--overlay', tls, '--overlay', relate, '--format', 'json', '--fail-on', 'never'])
     expect(result.code, result.stderr).toBe(0)
     const report = JSON.parse(result.stdout) as JsonReport & {metadata: {profiles: string[]}}
     const file = basename(LIVEPATCH_BUNDLE)
@@ -388,7 +389,7 @@ describe('review says how to change the bundle or the charm, not what to run aft
   })
 
   it('the table heads each charm reviewed on its own by its name and directory', async () => {
-    const result = await runCli(['review', charmDirs['postgresql-k8s']!, charmDirs['traefik-k8s']!, '--fail-on', 'never'])
+    const result = await runCliInWorker(['review', charmDirs['postgresql-k8s']!, charmDirs['traefik-k8s']!, '--fail-on', 'never'])
     expect(result.code).toBe(0)
     const lines = result.stdout.split('\n')
     expect(lines).toContain(`Charm postgresql-k8s (${charmDirs['postgresql-k8s']})`)
@@ -407,7 +408,7 @@ describe('review refuses what it cannot review', () => {
   ]
   for (const [what, path, expected] of cases) {
     it(`${what}: says what it is, exit 2`, async () => {
-      const result = await runCli(['review', path()])
+      const result = await runCliInWorker(['review', path()])
       expect(result.code).toBe(2)
       expect(result.stdout).toBe('')
       expect(result.stderr.trim().split('\n')).toHaveLength(1)
@@ -416,7 +417,7 @@ describe('review refuses what it cannot review', () => {
   }
 
   it('--charm NAME=PATH whose charm is not the one the application deploys: a warning', async () => {
-    const result = await runCli(['review', LIVEPATCH_BUNDLE, '--charm', `postgresql=${charmDirs['traefik-k8s']}`, '--fail-on', 'never'])
+    const result = await runCliInWorker(['review', LIVEPATCH_BUNDLE, '--charm', `postgresql=${charmDirs['traefik-k8s']}`, '--fail-on', 'never'])
     expect(result.code).toBe(0)
     expect(result.stderr).toBe(
       `hardenctl: warning: --charm postgresql=${charmDirs['traefik-k8s']}: the charm there is named traefik-k8s, but application postgresql deploys postgresql-k8s; its metadata was used for postgresql anyway\n`,
@@ -426,18 +427,18 @@ describe('review refuses what it cannot review', () => {
 
 describe('review as a CI gate', () => {
   it('fails on high by default (exit 1) and passes a charm with nothing high (exit 0)', async () => {
-    const gate = await runCli(['review', LIVEPATCH_BUNDLE])
+    const gate = await runCliInWorker(['review', LIVEPATCH_BUNDLE])
     expect(gate.code).toBe(1)
     expect(gate.stdout).toContain('failed (high or worse)')
-    const clean = await runCli(['review', charmDirs.minio!])
+    const clean = await runCliInWorker(['review', charmDirs.minio!])
     expect(clean.code, clean.stdout).toBe(0)
   })
 
   it('with -o FILE, the gate says on stderr why it failed', async () => {
-    const gate = await runCli(['review', LIVEPATCH_BUNDLE])
+    const gate = await runCliInWorker(['review', LIVEPATCH_BUNDLE])
     const summary = gate.stdout.trimEnd().split('\n').at(-1)!
     const out = join(work, 'review.sarif')
-    const result = await runCli(['review', LIVEPATCH_BUNDLE, '--format', 'sarif', '-o', out])
+    const result = await runCliInWorker(['review', LIVEPATCH_BUNDLE, '--format', 'sarif', '-o', out])
     expect(result.code).toBe(1)
     expect(result.stdout).toBe('')
     expect(result.stderr).toBe(`${summary} · report written to ${out}\n`)
@@ -445,10 +446,10 @@ describe('review as a CI gate', () => {
   })
 
   it('--quiet: only the summary line, for CI; --summary: one row per rule', async () => {
-    const quiet = await runCli(['review', LIVEPATCH_BUNDLE, '--quiet'])
+    const quiet = await runCliInWorker(['review', LIVEPATCH_BUNDLE, '--quiet'])
     expect(quiet.code).toBe(1)
     expect(quiet.stdout).toMatch(/^\d+ findings: .* · failed \(high or worse\)\n$/)
-    const summary = await runCli(['review', LIVEPATCH_BUNDLE, '--summary', '--min-severity', 'high'])
+    const summary = await runCliInWorker(['review', LIVEPATCH_BUNDLE, '--summary', '--min-severity', 'high'])
     const lines = summary.stdout.split('\n')
     expect(lines.slice(0, 2)).toEqual(['Findings by rule', expect.stringMatching(/^ {2}SEVERITY {2}RULE +FINDINGS {2}AUTO-FIXABLE {2}TITLE$/)])
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}HIGH {6}JUJU-TRUST +\d+ +no +\S/))
@@ -457,7 +458,7 @@ describe('review as a CI gate', () => {
   })
 
   it('SARIF: each result is anchored at the file, line and column of the YAML node', async () => {
-    const result = await runCli(['review', LIVEPATCH_BUNDLE, '--format', 'sarif', '--fail-on', 'never'])
+    const result = await runCliInWorker(['review', LIVEPATCH_BUNDLE, '--format', 'sarif', '--fail-on', 'never'])
     expect(result.code).toBe(0)
     const sarif = JSON.parse(result.stdout) as {
       runs: {results: {ruleId: string; locations: {physicalLocation: {artifactLocation: {uri: string}; region?: {startLine: number; startColumn?: number}}}[]}[]}[]
@@ -471,27 +472,27 @@ describe('review as a CI gate', () => {
   })
 
   it('JUnit: one failing test case per finding', async () => {
-    const result = await runCli(['review', LANDSCAPE_BUNDLE, '--format', 'junit', '--fail-on', 'never'])
+    const result = await runCliInWorker(['review', LANDSCAPE_BUNDLE, '--format', 'junit', '--fail-on', 'never'])
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^<\?xml/)
     expect((result.stdout.match(/<failure /g) ?? []).length).toBe(10)
   })
 
   it('bad input is one line naming the file and what was expected (exit 2)', async () => {
-    const missing = await runCli(['review', join(work, 'nope.yaml')])
+    const missing = await runCliInWorker(['review', join(work, 'nope.yaml')])
     expect(missing.code).toBe(2)
     expect(missing.stderr.trim().split('\n')).toHaveLength(1)
     expect(missing.stderr).toContain('nope.yaml')
 
-    const badCharm = await runCli(['review', LIVEPATCH_BUNDLE, '--charm', 'postgresql'])
+    const badCharm = await runCliInWorker(['review', LIVEPATCH_BUNDLE, '--charm', 'postgresql'])
     expect(badCharm.code).toBe(2)
     expect(badCharm.stderr.trim()).toBe('hardenctl: --charm postgresql: expected NAME=PATH (an application or charm name of the bundle, and a charm directory or .charm file)')
 
-    const nothing = await runCli(['review'])
+    const nothing = await runCliInWorker(['review'])
     expect(nothing.code).toBe(2)
     expect(nothing.stderr.trim()).toBe('hardenctl: review needs at least one charm directory, .charm file or bundle')
 
-    const overlayAlone = await runCli(['review', charmDirs.minio!, '--overlay', LIVEPATCH_BUNDLE])
+    const overlayAlone = await runCliInWorker(['review', charmDirs.minio!, '--overlay', LIVEPATCH_BUNDLE])
     expect(overlayAlone.code).toBe(2)
     expect(overlayAlone.stderr.trim()).toBe('hardenctl: --overlay applies to one bundle, as with juju deploy; no bundle was given')
   })

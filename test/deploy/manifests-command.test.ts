@@ -10,7 +10,8 @@ import {parse} from 'yaml'
 
 import {validateImage, validateNamespace, validateSchedule} from '../../src/deploy/validate.js'
 import {InputError} from '../../src/errors.js'
-import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {REPO_ROOT} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {IMAGE, SCHEDULE} from './render.js'
 
 function problem(check: () => unknown): string {
@@ -83,7 +84,7 @@ describe('validateNamespace', () => {
 
 describe('hardenctl manifests with bad input', () => {
   it('a schedule that is not 5 cron fields: exit 2, one line, nothing printed', async () => {
-    const result = await runCli(['manifests', '--image', IMAGE, '--schedule', '*/30 * * *'])
+    const result = await runCliInWorker(['manifests', '--image', IMAGE, '--schedule', '*/30 * * *'])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
@@ -91,14 +92,14 @@ describe('hardenctl manifests with bad input', () => {
   })
 
   it('an out-of-range field: exit 2, one line naming it', async () => {
-    const result = await runCli(['manifests', '--image', IMAGE, '--schedule', '*/30 25 * * *'])
+    const result = await runCliInWorker(['manifests', '--image', IMAGE, '--schedule', '*/30 25 * * *'])
     expect(result.code).toBe(2)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(result.stderr).toContain('hour field "25"')
   })
 
   it('an empty image: exit 2, one line, nothing printed', async () => {
-    const result = await runCli(['manifests', '--image', '', '--schedule', SCHEDULE])
+    const result = await runCliInWorker(['manifests', '--image', '', '--schedule', SCHEDULE])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
@@ -110,7 +111,7 @@ describe('hardenctl manifests with bad input', () => {
       ['--image', 'Not An/Image', '--schedule', SCHEDULE],
       ['--image', IMAGE, '--schedule', SCHEDULE, '--namespace', 'Bad_NS'],
     ]) {
-      const result = await runCli(['manifests', ...args])
+      const result = await runCliInWorker(['manifests', ...args])
       expect(result.code).toBe(2)
       expect(result.stdout).toBe('')
       expect(result.stderr.trim().split('\n')).toHaveLength(1)
@@ -118,7 +119,7 @@ describe('hardenctl manifests with bad input', () => {
   })
 
   it('missing --image is a usage error: exit 2, one line', async () => {
-    const result = await runCli(['manifests', '--schedule', SCHEDULE])
+    const result = await runCliInWorker(['manifests', '--schedule', SCHEDULE])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr).toBe('hardenctl: Missing required flag image (see hardenctl manifests --help)\n')
@@ -127,7 +128,7 @@ describe('hardenctl manifests with bad input', () => {
 
 describe('hardenctl manifests --help and defaults', () => {
   it('shows --image as required and --schedule with its default', async () => {
-    const help = await runCli(['manifests', '--help'])
+    const help = await runCliInWorker(['manifests', '--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/\$ hardenctl manifests --image <value> \[--schedule <value>\]/)
     expect(help.stdout).toMatch(/--image=<value> +\(required\)/)
@@ -136,7 +137,7 @@ describe('hardenctl manifests --help and defaults', () => {
 
   it('without --schedule, keeps the shipped CronJob\'s schedule (manifests/base/cronjob.yaml)', async () => {
     const shipped = parse(await readFile(join(REPO_ROOT, 'manifests/base/cronjob.yaml'), 'utf8')) as {spec: {schedule: string}}
-    const result = await runCli(['manifests', '--image', IMAGE])
+    const result = await runCliInWorker(['manifests', '--image', IMAGE])
     expect(result.code).toBe(0)
     expect(result.stdout.split('\n')[0]).toContain(`--schedule '${shipped.spec.schedule}'`)
     expect(result.stdout).toContain(`  schedule: ${JSON.stringify(shipped.spec.schedule)}\n`)

@@ -10,7 +10,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {stringify} from 'yaml'
 
 import type {AuditReport} from '../../src/report/audit-report.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {find, IMAGE, type Manifest, parseManifests, SCHEDULE} from './render.js'
 
 type Json = Record<string, any>
@@ -23,7 +23,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'hardenctl-self-audit-'))
   policy = join(work, 'policy.yaml')
   await writeFile(policy, 'apiVersion: hardenctl.io/v1\nkind: Policy\nkubernetes:\n  namespaces: [hardenctl-system]\n')
-  const result = await runCli(['manifests', '--image', IMAGE, '--schedule', SCHEDULE])
+  const result = await runCliInWorker(['manifests', '--image', IMAGE, '--schedule', SCHEDULE])
   expect(result.code).toBe(0)
   rendered = parseManifests(result.stdout)
 })
@@ -46,7 +46,7 @@ async function audit(name: string, objects: object[]): Promise<AuditReport> {
   const dir = join(work, name)
   await mkdir(dir)
   await writeFile(join(dir, 'hardenctl.yaml'), [...objects, ...NONE_OF].map((object) => `---\n${stringify(object)}`).join(''))
-  const result = await runCli(['audit', '--from', dir, '--policy', policy, '--format', 'json'])
+  const result = await runCliInWorker(['audit', '--from', dir, '--policy', policy, '--format', 'json'])
   expect(result.stderr).toBe('')
   expect(result.code).toBe(0)
   return JSON.parse(result.stdout) as AuditReport

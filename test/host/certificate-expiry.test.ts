@@ -13,7 +13,7 @@ import {localRoot} from '../../src/host/local.js'
 import {runHostAudit} from '../../src/host/run-host.js'
 import type {AuditReport} from '../../src/report/audit-report.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {newRoot, type HostRootBuilder} from './roots.js'
 
 const certificate = (name: string) => readFile(new URL(`../fixtures/certificates/${name}`, import.meta.url), 'utf8')
@@ -38,7 +38,7 @@ async function auditAt(root: HostRootBuilder, now: string) {
 describe('MAAS-TLS-CERT-EXPIRY', () => {
   it('an expired certificate is high, with the renewal the guide gives, for the snap\'s paths', async () => {
     const root = await snapRegion('maas-expired-2025-01-01.pem')
-    const result = await runCli(['host', '--root', root.dir, '--format', 'json'])
+    const result = await runCliInWorker(['host', '--root', root.dir, '--format', 'json'])
     const [finding] = expiryFindings((JSON.parse(result.stdout) as AuditReport).findings) as AuditReport['findings']
     expect(finding).toMatchObject({rule: 'MAAS-TLS-CERT-EXPIRY', severity: 'high', location: {file: `${root.dir}/var/snap/maas/current/http/certs/regiond-proxy.pem`}})
     expect(finding!.message).toMatch(/^the certificate MAAS serves TLS with \(CN maas\.internal\) expired on 2025-01-01 \(\d+ days ago\): clients that check it refuse the region\.$/)
@@ -81,7 +81,7 @@ describe('MAAS-TLS-CERT-EXPIRY', () => {
       '',
     ].join('\n'))
     await root.file('/etc/ssl/private/maas.pem', `${await certificate('maas-expired-2025-01-01.pem')}-----BEGIN PRIVATE KEY-----\nnever-read\n-----END PRIVATE KEY-----\n`)
-    const result = await runCli(['host', '--root', root.dir, '--format', 'json'])
+    const result = await runCliInWorker(['host', '--root', root.dir, '--format', 'json'])
     const [finding] = expiryFindings((JSON.parse(result.stdout) as AuditReport).findings) as AuditReport['findings']
     expect(finding).toMatchObject({rule: 'MAAS-TLS-CERT-EXPIRY', severity: 'high', location: {file: `${root.dir}/etc/haproxy/haproxy.cfg`, line: 6}})
     expect(finding!.message).toMatch(/^the certificate HAProxy frontend maas serves MAAS with \(\/etc\/ssl\/private\/maas\.pem, CN maas\.internal\) expired on 2025-01-01/)

@@ -15,6 +15,7 @@ import type {AuditReport} from '../../src/report/audit-report.js'
 import {corpusEstate} from '../fake-juju/estate.js'
 import {type FakeController, startFakeController, writeJujuData} from '../fake-juju/server.js'
 import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {IDS, newRoot, procNet, regiondLog, SECRETS, type HostRootBuilder} from './roots.js'
 
 let home: string
@@ -56,6 +57,7 @@ async function fleet(user = 'admin', password = 'admin-secret-password', jujuVer
 describe('hardenctl host --juju-model', () => {
   it('runs one collection per machine through Action.Run and names controller, model and machine in findings', async () => {
     const {controller, env} = await fleet()
+    // A process of its own: a live run must end once its work is done (no socket left open keeps it).
     const result = await runCli(['host', '--juju-model', 'foo-machine', '--format', 'json'], {env})
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
@@ -91,7 +93,7 @@ describe('hardenctl host --juju-model', () => {
   it('finds the model on a Juju 4 controller, by name or qualifier/name', async () => {
     const {controller, env} = await fleet('admin', 'admin-secret-password', '4.0')
     for (const name of ['foo-machine', 'admin/foo-machine']) {
-      const result = await runCli(['host', '--juju-model', name, '--machine', '1', '--format', 'json'], {env})
+      const result = await runCliInWorker(['host', '--juju-model', name, '--machine', '1', '--format', 'json'], {env})
       expect(result.code, result.stderr).toBe(0)
       expect(JSON.parse(result.stdout).metadata.hosts).toEqual([`prod:${name} machine 1`])
     }
@@ -100,27 +102,27 @@ describe('hardenctl host --juju-model', () => {
 
   it('--machine narrows the machines; an unknown machine is a usage error', async () => {
     const {controller, env} = await fleet()
-    const one = await runCli(['host', '--juju-model', 'foo-machine', '--machine', '1', '--format', 'json'], {env})
+    const one = await runCliInWorker(['host', '--juju-model', 'foo-machine', '--machine', '1', '--format', 'json'], {env})
     expect(one.code).toBe(0)
     expect(JSON.parse(one.stdout).metadata.hosts).toEqual(['prod:foo-machine machine 1'])
     expect((controller.calls.find((c) => c.request === 'Run')!.params as {machines: string[]}).machines).toEqual(['1'])
-    const unknown = await runCli(['host', '--juju-model', 'foo-machine', '--machine', '7'], {env})
+    const unknown = await runCliInWorker(['host', '--juju-model', 'foo-machine', '--machine', '7'], {env})
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toBe('hardenctl: --machine 7: no such machine in model foo-machine (it has 0, 1)\n')
   })
 
   it('refuses a Kubernetes model and an unknown model with one line', async () => {
     const {env} = await fleet()
-    const k8s = await runCli(['host', '--juju-model', 'clite'], {env})
+    const k8s = await runCliInWorker(['host', '--juju-model', 'clite'], {env})
     expect(k8s.code).toBe(2)
     expect(k8s.stderr).toBe('hardenctl: --juju-model clite: a Kubernetes model has no machines to audit; hardenctl host reads machine models\n')
-    const missing = await runCli(['host', '--juju-model', 'nope'], {env})
+    const missing = await runCliInWorker(['host', '--juju-model', 'nope'], {env})
     expect(missing.stderr).toBe('hardenctl: --juju-model nope: no such model on controller prod\n')
   })
 
   it('a user with read access (alice) cannot run the collection: exit 3, one line', async () => {
     const {env} = await fleet('alice', 'alice-secret-password')
-    const result = await runCli(['host', '--juju-model', 'foo-machine'], {env})
+    const result = await runCliInWorker(['host', '--juju-model', 'foo-machine'], {env})
     expect(result.code).toBe(3)
     expect(result.stderr).toBe('hardenctl: juju model prod:foo-machine: cannot run the collection (Action.Run): permission denied\n')
   })
@@ -144,17 +146,17 @@ describe('snapshot --hosts and audit --from', () => {
   it('writes hosts/MODEL/MACHINE/ and audit --from reports host findings beside the Juju ones, as host --juju-model does', async () => {
     const {env} = await fleet()
     const out = join(home, `snapshot-${counter++}`)
-    const snap = await runCli(['snapshot', '--out', out, '--no-kubernetes', '--hosts', 'foo-machine'], {env})
+    const snap = await runCliInWorker(['snapshot', '--out', out, '--no-kubernetes', '--hosts', 'foo-machine'], {env})
     expect(snap.code).toBe(0)
     expect(snap.stderr).toMatch(/wrote \d+ files to /)
-    const audit = await runCli(['audit', '--from', out, '--format', 'json', '--fail-on', 'never'], {env})
+    const audit = await runCliInWorker(['audit', '--from', out, '--format', 'json', '--fail-on', 'never'], {env})
     expect(audit.code).toBe(0)
     const report = JSON.parse(audit.stdout) as AuditReport
     expect(report.metadata.hosts).toEqual(['prod:foo-machine machine 0', 'prod:foo-machine machine 1'])
     const rules = new Set(report.findings.map((f) => f.rule))
     expect(rules.has('JUJU-EXPOSED')).toBe(true)
     const hostFindings = report.findings.filter((f) => f.target.kind === 'machine')
-    const live = JSON.parse((await runCli(['host', '--juju-model', 'foo-machine', '--format', 'json'], {env})).stdout) as AuditReport
+    const live = JSON.parse((await runCliInWorker(['host', '--juju-model', 'foo-machine', '--format', 'json'], {env})).stdout) as AuditReport
     const essence = (findings: AuditReport['findings']) => findings.map(({rule, target, message, location}) => ({rule, target, message, location}))
     expect(essence(hostFindings)).toEqual(essence(live.findings))
     expect(hostFindings.length).toBeGreaterThan(0)

@@ -7,14 +7,14 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {collectionScript} from '../../src/host/collect-script.js'
 import {materialize, parseCollection} from '../../src/host/collection.js'
 import type {AuditReport} from '../../src/report/audit-report.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {IDS, IS_ROOT, newRoot, procNet, procNet6, regiondLog, SECRETS, sshFailure, type HostRootBuilder} from './roots.js'
 
 const rulesOf = (report: AuditReport) => [...new Set(report.findings.map((f) => f.rule))].sort()
 const findingOf = (report: AuditReport, rule: string) => report.findings.find((f) => f.rule === rule)
 
 async function hostJson(args: string[]): Promise<{report: AuditReport; stderr: string; code: number}> {
-  const result = await runCli(['host', ...args, '--format', 'json'])
+  const result = await runCliInWorker(['host', ...args, '--format', 'json'])
   return {report: JSON.parse(result.stdout) as AuditReport, stderr: result.stderr, code: result.code}
 }
 
@@ -149,7 +149,7 @@ describe('hardenctl host --root: a deb region+rack controller that ignores the g
   })
 
   it('prints a table grouped by host, with file:line and the guide section', async () => {
-    const result = await runCli(['host', '--root', root.dir])
+    const result = await runCliInWorker(['host', '--root', root.dir])
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('Host maas-region-1')
     expect(result.stdout).toContain(`${root.dir}/etc/ufw/ufw.conf:3`)
@@ -163,7 +163,7 @@ describe('hardenctl host --root: a deb region+rack controller that ignores the g
 
   it('writes the HTML report too, with every finding and no secret', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'hardenctl-host-html-')), 'host.html')
-    const result = await runCli(['host', '--root', root.dir, '--format', 'html', '-o', out])
+    const result = await runCliInWorker(['host', '--root', root.dir, '--format', 'html', '-o', out])
     expect(result.code, result.stderr).toBe(0)
     const page = await readFile(out, 'utf8')
     for (const rule of ['MAAS-FILE-PERMS', 'MAAS-FIREWALL', 'MAAS-HOST-PORTS', 'MAAS-DB-TLS']) expect(page).toContain(rule)
@@ -174,24 +174,24 @@ describe('hardenctl host --root: a deb region+rack controller that ignores the g
   })
 
   it('fails with exit 1 at --fail-on high', async () => {
-    const result = await runCli(['host', '--root', root.dir, '--fail-on', 'high', '--quiet'])
+    const result = await runCliInWorker(['host', '--root', root.dir, '--fail-on', 'high', '--quiet'])
     expect(result.code).toBe(1)
   })
 
   it('never shows the database password, in any format', async () => {
     for (const format of ['table', 'json', 'sarif', 'junit']) {
-      const result = await runCli(['host', '--root', root.dir, '--format', format])
+      const result = await runCliInWorker(['host', '--root', root.dir, '--format', format])
       expect(result.stdout).not.toContain(SECRETS.databasePass)
       expect(result.stderr).not.toContain(SECRETS.databasePass)
     }
   })
 
   it('SARIF and JUnit list the host rules that ran', async () => {
-    const sarif = JSON.parse((await runCli(['host', '--root', root.dir, '--format', 'sarif'])).stdout)
+    const sarif = JSON.parse((await runCliInWorker(['host', '--root', root.dir, '--format', 'sarif'])).stdout)
     const ids = sarif.runs[0].tool.driver.rules.map((r: {id: string}) => r.id)
     expect(ids).toContain('MAAS-FIREWALL')
     expect(ids).toContain('MAAS-FILE-PERMS')
-    const junit = (await runCli(['host', '--root', root.dir, '--format', 'junit'])).stdout
+    const junit = (await runCliInWorker(['host', '--root', root.dir, '--format', 'junit'])).stdout
     expect(junit).toContain('MAAS-HOST-PORTS')
   })
 
@@ -344,7 +344,7 @@ describe('hardenctl host --root: Landscape Client', () => {
     expect(findingOf(report, 'LANDSCAPE-CLIENT-SCRIPT-USERS')!.message).toContain('script_users allows root')
     expect(findingOf(report, 'LANDSCAPE-CLIENT-MONITOR-ONLY')!.severity).toBe('info')
     for (const format of ['table', 'json', 'sarif', 'junit']) {
-      const result = await runCli(['host', '--root', root.dir, '--format', format])
+      const result = await runCliInWorker(['host', '--root', root.dir, '--format', format])
       for (const secret of [SECRETS.registrationKey, SECRETS.urlPassword]) {
         expect(result.stdout).not.toContain(secret)
         expect(result.stderr).not.toContain(secret)
@@ -395,7 +395,7 @@ describe('hardenctl host --root: hosts without MAAS or Landscape, and bad input'
   it('a plain host gets no findings and exits 0', async () => {
     const root = await newRoot('plain')
     await root.file('/proc/net/tcp', procNet([['00000000:1F90', '0A']]))
-    const result = await runCli(['host', '--root', root.dir, '--fail-on', 'info'])
+    const result = await runCliInWorker(['host', '--root', root.dir, '--fail-on', 'info'])
     expect(result.code).toBe(0)
     expect(result.stderr).toBe('')
     expect(result.stdout).toBe('No findings.\n')
@@ -437,7 +437,7 @@ describe('hardenctl host --root: hosts without MAAS or Landscape, and bad input'
     await root.file('/var/log/auth.log', Buffer.from([0x4a, 0x75, 0x6e, 0x00, 0x01, 0x02, 0x0a]))
     await root.dir_('/etc/haproxy/haproxy.cfg')
     await root.file('/proc/net/tcp', `${procNet([['00000000:1478', '0A']])}garbage line\n`)
-    const result = await runCli(['host', '--root', root.dir, '--format', 'json'])
+    const result = await runCliInWorker(['host', '--root', root.dir, '--format', 'json'])
     expect(result.code).toBe(0)
     const report = JSON.parse(result.stdout) as AuditReport
     expect(report.findings.filter((f) => f.rule === 'MAAS-LOGIN-FAILURES')).toEqual([])
@@ -451,7 +451,7 @@ describe('hardenctl host --root: hosts without MAAS or Landscape, and bad input'
   })
 
   it('--root that is not a directory is a one-line error, exit 2', async () => {
-    const result = await runCli(['host', '--root', '/nonexistent/host-root'])
+    const result = await runCliInWorker(['host', '--root', '/nonexistent/host-root'])
     expect(result.code).toBe(2)
     expect(result.stderr).toBe('hardenctl: /nonexistent/host-root: cannot read --root (ENOENT)\n')
   })

@@ -15,7 +15,7 @@ import {describe, expect, it} from 'vitest'
 import {collectionScript} from '../../src/host/collect-script.js'
 import {materialize, parseCollection} from '../../src/host/collection.js'
 import type {AuditReport} from '../../src/report/audit-report.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {newRoot, procNet, procNet6, type HostRootBuilder} from './roots.js'
 
 const FIXTURES = new URL('../fixtures/landscape-server/', import.meta.url).pathname
@@ -71,7 +71,7 @@ async function landscapeServer(options: ServerOptions = {}): Promise<HostRootBui
 }
 
 async function hostReport(dir: string, format = 'json'): Promise<{report: AuditReport; stdout: string}> {
-  const result = await runCli(['host', '--root', dir, '--format', format])
+  const result = await runCliInWorker(['host', '--root', dir, '--format', format])
   expect(result.stderr).toBe('')
   return {report: format === 'json' ? (JSON.parse(result.stdout) as AuditReport) : ({} as AuditReport), stdout: result.stdout}
 }
@@ -108,7 +108,7 @@ describe('hardenctl host: a Landscape server installed on the host', () => {
     const mirroring = await landscapeServer({certificate: 'ca-signed.pem', loopbackOnly: true})
     const policy = join(mirroring.dir, 'hardenctl.yaml')
     await writeFile(policy, 'landscape:\n  mirroring: true\n')
-    const result = await runCli(['host', '--root', mirroring.dir, '--policy', policy, '--format', 'json'])
+    const result = await runCliInWorker(['host', '--root', mirroring.dir, '--policy', policy, '--format', 'json'])
     expect(landscapeFindings(JSON.parse(result.stdout) as AuditReport)).toEqual([])
   })
 

@@ -13,7 +13,7 @@ import {describe, expect, it} from 'vitest'
 import {collectionScript} from '../../src/host/collect-script.js'
 import {materialize, parseCollection} from '../../src/host/collection.js'
 import type {AuditReport} from '../../src/report/audit-report.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {IDS, newRoot, regiondLog} from './roots.js'
 
 async function fakeJournalctl(dir: string, lines: string): Promise<{path: string; calls: string}> {
@@ -39,7 +39,7 @@ describe('MAAS-LOGIN-FAILURES on MAAS 3.5 and later: the region\'s journal, thro
     const collected = join(await mkdtemp(join(tmpdir(), 'hardenctl-collected-')), 'root')
     await materialize(parseCollection(stdout, 'machine 0', warnings)!, collected, {controller: 'prod', model: 'maas', name: '0'})
     expect(warnings).toEqual([])
-    const result = await runCli(['host', '--root', collected, '--format', 'json'])
+    const result = await runCliInWorker(['host', '--root', collected, '--format', 'json'])
     const report = JSON.parse(result.stdout) as AuditReport
     const logins = report.findings.find((f) => f.rule === 'MAAS-LOGIN-FAILURES')
     expect(logins?.message).toContain("failed MAAS logins (POST /MAAS/accounts/login/ answered 400 or 204) in the region's journal (`journalctl -u maas-regiond -u maas-apiserver`)")

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import type {AuditReport} from '../../src/report/audit-report.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {HostRootBuilder, IDS, SECRETS} from './roots.js'
 
 describe('audit --from a snapshot with hosts/', () => {
@@ -25,7 +25,7 @@ describe('audit --from a snapshot with hosts/', () => {
     await other.identities()
     await writeFile(join(other.dir, '.hardenctl-host.json'), JSON.stringify({apiVersion: 'hardenctl.io/v1', kind: 'HostCollection', stats: {'etc/maas': {mode: 'x'}}}))
 
-    const result = await runCli(['audit', '--from', snapshot, '--format', 'json'])
+    const result = await runCliInWorker(['audit', '--from', snapshot, '--format', 'json'])
     expect(result.code).toBe(0)
     expect(result.stderr).toBe(
       `hardenctl: warning: maas machine 1: ${join(other.dir, '.hardenctl-host.json')} at stats.etc/maas: expected a host path starting with /; file owners and modes come from the files themselves\n`,

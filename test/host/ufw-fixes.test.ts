@@ -16,7 +16,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {AuditReport} from '../../src/report/audit-report.js'
 import {extractCommands} from '../fix-commands/extract.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {IDS, newRoot, procNet, procNet6, regiondLog, sshFailure, type HostRootBuilder} from './roots.js'
 
 const UFW = '/usr/sbin/ufw'
@@ -64,7 +64,7 @@ async function unfirewalledRegion(): Promise<HostRootBuilder> {
 }
 
 async function hostReport(dir: string): Promise<AuditReport> {
-  const result = await runCli(['host', '--root', dir, '--format', 'json'])
+  const result = await runCliInWorker(['host', '--root', dir, '--format', 'json'])
   expect(result.stderr).not.toMatch(/Error/)
   return JSON.parse(result.stdout) as AuditReport
 }

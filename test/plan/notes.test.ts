@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest'
 
 import {PlanNotes} from '../../src/plan/notes.js'
 import type {ReconcilePlan} from '../../src/plan/types.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 
 describe('PlanNotes', () => {
   it('keeps plain notes in order and puts a gathered note where its first item arose, written from all its items', () => {
@@ -26,7 +26,7 @@ describe('PlanNotes', () => {
 
 describe('reconcile --dry-run on a status without interface names', () => {
   it('gathers the relations allowed both ways into one note per model and reason, and the clients of a server without ports into one note per server', async () => {
-    const result = await runCli(['reconcile', '--dry-run', '--from', 'test/real-world-reconcile/sunbeam/estate', '--format', 'json'])
+    const result = await runCliInWorker(['reconcile', '--dry-run', '--from', 'test/real-world-reconcile/sunbeam/estate', '--format', 'json'])
     expect(result.code, result.stderr).toBe(0)
     const {notes} = JSON.parse(result.stdout) as ReconcilePlan
     const bothWays = notes.filter((note) => note.includes('allowed both ways'))
@@ -38,7 +38,7 @@ describe('reconcile --dry-run on a status without interface names', () => {
     expect(mysql[0]).toMatch(/^openstack\/mysql: no Service ports besides Juju's placeholder; 11 clients may reach it on any port: barbican-mysql-router \(relation barbican-mysql-router:backend-database ↔ mysql:database\); /)
     expect(notes.length).toBeLessThan(30)
 
-    const text = await runCli(['reconcile', '--dry-run', '--from', 'test/real-world-reconcile/sunbeam/estate'])
+    const text = await runCliInWorker(['reconcile', '--dry-run', '--from', 'test/real-world-reconcile/sunbeam/estate'])
     expect(text.stdout).toContain('  - model openstack: 39 relations allowed both ways')
     expect(text.stdout).not.toContain('more notes: --format json lists every one')
   }, 60_000)

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 
 // 90 s a test: each CLI start-up is about 1.5 s of CPU, and CI machines are shared.
 
@@ -34,7 +34,7 @@ describe('hardenctl policy check', () => {
         '',
       ].join('\n'),
     )
-    const result = await runCli(['policy', 'check', file])
+    const result = await runCliInWorker(['policy', 'check', file])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr.trimEnd().split('\n')).toEqual([
@@ -56,7 +56,7 @@ describe('hardenctl policy check', () => {
         '',
       ].join('\n'),
     )
-    const result = await runCli(['policy', 'check', file])
+    const result = await runCliInWorker(['policy', 'check', file])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toBe(`${file}: valid (2 waivers, 1 expired; reconcile applies exposure)\n`)
@@ -68,9 +68,9 @@ describe('hardenctl policy check', () => {
     const empty = await mkdtemp(join(tmpdir(), 'hardenctl-policy-none-'))
     const fromEnvironment = await policyFile('from-env.yaml', 'psa: {enabled: true}\n')
     const [found, none, named] = await Promise.all([
-      runCli(['policy', 'check'], {cwd: withPolicy, env: {HARDENCTL_POLICY: undefined}}),
-      runCli(['policy', 'check'], {cwd: empty, env: {HARDENCTL_POLICY: undefined}}),
-      runCli(['policy', 'check'], {cwd: withPolicy, env: {HARDENCTL_POLICY: fromEnvironment}}),
+      runCliInWorker(['policy', 'check'], {cwd: withPolicy, env: {HARDENCTL_POLICY: undefined}}),
+      runCliInWorker(['policy', 'check'], {cwd: empty, env: {HARDENCTL_POLICY: undefined}}),
+      runCliInWorker(['policy', 'check'], {cwd: withPolicy, env: {HARDENCTL_POLICY: fromEnvironment}}),
     ])
     expect(found.code, found.stderr).toBe(0)
     expect(found.stdout).toBe('hardenctl.yaml: valid (0 waivers; reconcile applies access)\n')
@@ -83,7 +83,7 @@ describe('hardenctl policy check', () => {
     const empty = await policyFile('empty.yaml', '')
     const two = await policyFile('two.yaml', 'kind: Policy\n---\nkind: Policy\n')
     const missing = join(dir, 'no-such-policy.yaml')
-    const results = await Promise.all([missing, empty, two].map((file) => runCli(['policy', 'check', file])))
+    const results = await Promise.all([missing, empty, two].map((file) => runCliInWorker(['policy', 'check', file])))
     const expected = [`${missing}: cannot read (ENOENT: no such file or directory)`, `${empty}: file is empty`, `${two}: a policy file holds exactly one YAML document`]
     results.forEach((result, i) => {
       expect(result.code).toBe(2)
@@ -95,21 +95,21 @@ describe('hardenctl policy check', () => {
 
 describe('hardenctl policy init', () => {
   it('prints a starter that policy check accepts, at the defaults: nothing waived, nothing enforced', async () => {
-    const init = await runCli(['policy', 'init'])
+    const init = await runCliInWorker(['policy', 'init'])
     expect(init.code).toBe(0)
     expect(init.stderr).toBe('')
     const file = await policyFile('hardenctl.yaml', init.stdout)
-    const check = await runCli(['policy', 'check', file])
+    const check = await runCliInWorker(['policy', 'check', file])
     expect(check.stderr).toBe('')
     expect(check.code).toBe(0)
     expect(check.stdout).toBe(`${file}: valid (0 waivers; reconcile applies NetworkPolicies only)\n`)
   }, 90_000)
 
   it('its commented waiver example, uncommented, is a valid waiver', async () => {
-    const init = await runCli(['policy', 'init'])
+    const init = await runCliInWorker(['policy', 'init'])
     const text = init.stdout.replace('waivers: []\n', 'waivers:\n').replace(/^# {2}(- rule|\s{2}\w+:)/gm, '$1')
     const file = await policyFile('with-waiver.yaml', text)
-    const check = await runCli(['policy', 'check', file])
+    const check = await runCliInWorker(['policy', 'check', file])
     expect(check.stderr).toBe('')
     expect(check.stdout).toBe(`${file}: valid (1 waiver; reconcile applies NetworkPolicies only)\n`)
   }, 90_000)

@@ -3,7 +3,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {REPO_ROOT, runCli} from '../helpers/cli.js'
+import {REPO_ROOT} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 
 const KUBERNETES = join(REPO_ROOT, 'examples/livepatch-k8s/kubernetes')
 const ESTATE = join(REPO_ROOT, 'examples/livepatch-k8s')
@@ -51,9 +52,9 @@ describe('every command refuses a bad policy the same way: exit 2, the same line
       stderr: () => `hardenctl: ${file('bad-cidr.yaml')}:2:21 at exposure.allow.haproxy[0]: "10.0.0.0/33" is not a CIDR: the prefix length of an IPv4 CIDR is 0 to 32, not "33"\n`,
     },
   ]
-  let results: Awaited<ReturnType<typeof runCli>>[]
+  let results: Awaited<ReturnType<typeof runCliInWorker>>[]
   beforeAll(async () => {
-    results = await Promise.all(cases.map((testCase) => runCli(testCase.args(), testCase.cwd ? {cwd: testCase.cwd()} : {})))
+    results = await Promise.all(cases.map((testCase) => runCliInWorker(testCase.args(), testCase.cwd ? {cwd: testCase.cwd()} : {})))
   }, 180_000)
 
   cases.forEach((testCase, i) => {
@@ -68,7 +69,7 @@ describe('every command refuses a bad policy the same way: exit 2, the same line
 
 describe('a valid policy', () => {
   it('leaves netpol matrix working', async () => {
-    const result = await runCli(['netpol', 'matrix', '--from', KUBERNETES, '--policy', file('valid.yaml')])
+    const result = await runCliInWorker(['netpol', 'matrix', '--from', KUBERNETES, '--policy', file('valid.yaml')])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('Reachability under NetworkPolicy: 4 pod classes in 2 namespaces')
@@ -85,7 +86,7 @@ describe('a waiver annotation on a Kubernetes object', () => {
     livepatch.metadata.annotations = {...livepatch.metadata.annotations, 'hardenctl.io/waive': 'NET-NO-DEFALT-DENY=policies come next week'}
     await writeFile(namespacesFile, JSON.stringify(namespaces))
 
-    const result = await runCli(['audit', '--from', estate, '--format', 'json', '--fail-on', 'never'], {cwd: estate})
+    const result = await runCliInWorker(['audit', '--from', estate, '--format', 'json', '--fail-on', 'never'], {cwd: estate})
     expect(result.code, result.stderr).toBe(0)
     expect(result.stderr).toBe(
       'hardenctl: warning: namespace livepatch: hardenctl.io/waive: unknown rule id "NET-NO-DEFALT-DENY"; did you mean NET-NO-DEFAULT-DENY? (that entry waives nothing)\n',

@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 
 const EXAMPLE = new URL('../../examples/livepatch-k8s/', import.meta.url).pathname
 
@@ -26,7 +26,7 @@ describe('LIVEPATCH-ADMIN-API after reconcile', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hardenctl-livepatch-reconciled-'))
     await cp(EXAMPLE, dir, {recursive: true})
-    const plan = await runCli(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
+    const plan = await runCliInWorker(['reconcile', '--dry-run', '--from', dir, '--format', 'json'])
     const created = (JSON.parse(plan.stdout) as {actions: {op: string; object?: {kind: string}}[]}).actions.filter((a) => a.op === 'create' && a.object?.kind === 'NetworkPolicy')
     expect(created.length).toBeGreaterThan(0)
     const file = join(dir, 'kubernetes', 'networkpolicies.json')
@@ -39,7 +39,7 @@ describe('LIVEPATCH-ADMIN-API after reconcile', () => {
   })
 
   const adminApi = async (): Promise<Finding[]> => {
-    const result = await runCli(['audit', '--from', dir, '--format', 'json', '--fail-on', 'never'])
+    const result = await runCliInWorker(['audit', '--from', dir, '--format', 'json', '--fail-on', 'never'])
     return (JSON.parse(result.stdout) as {findings: Finding[]}).findings.filter((f) => f.rule === 'LIVEPATCH-ADMIN-API')
   }
 

@@ -12,7 +12,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {InputError} from '../../src/errors.js'
 import {type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, readCharmArchive} from '../../src/sources/charm/archive.js'
-import {runCli} from '../helpers/cli.js'
+import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {type ZipEntry, type ZipOptions, zip} from '../helpers/zip.js'
 
 const METADATA = `name: demo
@@ -231,7 +231,7 @@ describe.concurrent('hardenctl review x.charm', () => {
       {name: 'metadata.yaml', data: METADATA},
       {name: 'config.yaml', data: CONFIG},
     ])
-    const {code, stdout, stderr} = await runCli(['review', where.file, '--format', 'json', '--fail-on', 'never'], {cwd: where.dir})
+    const {code, stdout, stderr} = await runCliInWorker(['review', where.file, '--format', 'json', '--fail-on', 'never'], {cwd: where.dir})
     expect(stderr).toBe('')
     expect(code).toBe(0)
     const report = JSON.parse(stdout) as {findings: {rule: string; location?: {file: string; line: number}}[]}
@@ -247,7 +247,7 @@ describe.concurrent('hardenctl review x.charm', () => {
       {name: 'metadata.yaml', data: METADATA},
       {name: '../evil.yaml', data: 'pwned: true\n'},
     ])
-    const {code, stdout, stderr} = await runCli(['review', where.file], {cwd: where.dir})
+    const {code, stdout, stderr} = await runCliInWorker(['review', where.file], {cwd: where.dir})
     expect(code).toBe(2)
     expect(stdout).toBe('')
     const lines = stderr.trimEnd().split('\n')

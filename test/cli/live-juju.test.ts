@@ -1,7 +1,8 @@
 /**
  * `hardenctl audit` and `hardenctl snapshot` against a Juju controller over a real TLS WebSocket:
  * the fake controller in test/fake-juju serves the corpus `juju status` dumps, jujulib runs
- * unmodified in the CLI's own process, and the tests read what a user would see.
+ * unmodified in the built CLI (run in the test worker; the first snapshot in a process of its own),
+ * and the tests read what a user would see.
  */
 import {mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'

@@ -1,6 +1,7 @@
 /**
  * `hardenctl audit` with no --from against a Kubernetes API over a real socket (the loopback fake
- * in test/fake-kubernetes), driven as a user would: a kubeconfig, the CLI in its own process.
+ * in test/fake-kubernetes), driven as a user would: a kubeconfig and the built CLI (in the test
+ * worker; the first audit in a process of its own).
  */
 import {mkdir, mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'

@@ -1,4 +1,6 @@
-import {Errors, Flags, type Interfaces} from '@oclif/core'
+import * as Errors from '@oclif/core/errors'
+import * as Flags from '@oclif/core/flags'
+import type * as Interfaces from '@oclif/core/interfaces'
 
 import {BaseCommand} from '../src/cli/base-command.js'
 import {policyReportMessages} from '../src/apply/policy-reports.js'

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../src/cli/base-command.js'
 import {checkTableView, reportFlags, tableViewFlags} from '../src/cli/flags.js'

@@ -1,4 +1,6 @@
-import {Command, Errors, type Interfaces} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Errors from '@oclif/core/errors'
+import type * as Interfaces from '@oclif/core/interfaces'
 
 import {ExitCode, IncompleteError, InputError} from '../errors.js'
 import {checkOutputFile} from './output.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {InputError} from '../errors.js'
 import {PROFILES, SEVERITIES} from '../findings/types.js'

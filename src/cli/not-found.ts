@@ -4,7 +4,9 @@
  * cannot be configured: its warning and error use oclif's own prefixes, and on a terminal it
  * offers to run its guess.)
  */
-import {type Hook, type Interfaces, toConfiguredId} from '@oclif/core'
+import type {Hook} from '@oclif/core/hooks'
+import type * as Interfaces from '@oclif/core/interfaces'
+import {toConfiguredId} from '@oclif/core/util/ids'
 
 import {closestNames} from './closest.js'
 

@@ -2,7 +2,7 @@
  * Progress while collecting: one updating status line on a terminal (stderr), nothing otherwise,
  * so logs and CI output stay clean and `--format json` on stdout is never touched.
  */
-import {ux} from '@oclif/core'
+import {ux} from '@oclif/core/ux'
 
 export interface Progress {
   update(message: string): void

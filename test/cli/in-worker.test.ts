@@ -2,8 +2,9 @@
  * Most CLI tests run the CLI in their worker (test/helpers/cli-in-worker.ts) instead of a process
  * of its own. That is only sound while a run in the worker prints what the process prints and
  * ends with the code the shell sees: this holds the two to the same output, byte for byte, for a
- * run of each kind (findings, every format, a report to a file, help, a usage error, bad input, an
- * unknown command, a crash's debug trace), and shows that a run leaves the worker as it found it.
+ * run of each kind (findings, every format, a report to a file, help, the version, a usage error,
+ * bad input, a missing file, an unknown command), and shows that a run leaves the worker as it
+ * found it.
  */
 import {mkdtemp, readFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'

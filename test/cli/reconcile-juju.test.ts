@@ -13,6 +13,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {corpusEstate, ESTATE_NOW, type FakeEstate} from '../fake-juju/estate.js'
 import {type FakeController, type FakeControllerOptions, type RecordedCall, startFakeController, writeJujuData} from '../fake-juju/server.js'
+import {runCli} from '../helpers/cli.js'
 import {runCliInWorker} from '../helpers/cli-in-worker.js'
 
 const READS = new Set([
@@ -102,8 +103,9 @@ async function restart(previous: Setup, fake?: FakeControllerOptions): Promise<S
   return {controller, policyFile: previous.policyFile, env: {...previous.env, JUJU_DATA: join(dir, 'juju')}}
 }
 
-function reconcile(run: Setup, extra: string[] = []) {
-  return runCliInWorker(['reconcile', '--no-kubernetes', '--policy', run.policyFile, ...extra], {env: run.env})
+/** `inProcess`: a process of its own, which must end once its Juju writes are done (no session left open keeps it). */
+function reconcile(run: Setup, extra: string[] = [], how: {inProcess?: boolean} = {}) {
+  return (how.inProcess ? runCli : runCliInWorker)(['reconcile', '--no-kubernetes', '--policy', run.policyFile, ...extra], {env: run.env})
 }
 
 const writes = (calls: RecordedCall[]) =>
@@ -148,7 +150,7 @@ describe('reconcile: Juju access, command blocks and exposure', () => {
 
   it('applies exactly the planned calls, reports before and after, and a second run makes none', async () => {
     const run = await setup()
-    const first = await reconcile(run)
+    const first = await reconcile(run, [], {inProcess: true})
     expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(0)
     expect(writes(run.controller.calls)).toEqual(EXPECTED_WRITES)
     expect(first.stdout).toContain('ModelManager.ModifyModelAccess user alice on model prod:clite: write → read  [applied]')

@@ -5,7 +5,6 @@
 import type {Target} from '../findings/types.js'
 import {kubeScope} from '../inventory/kube-scope.js'
 import {APP_NAME_LABEL, INGRESS_CONTROLLERS, type KubernetesView, type KubeRole, type KubeRoleBinding, type KubeService, type KubeWorkload} from '../inventory/kubernetes.js'
-import type {PodSpec} from '../inventory/kubernetes-shapes.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {appCandidates} from '../policy/candidates.js'
 import {cidrWithinAny} from '../policy/cidr.js'
@@ -20,7 +19,7 @@ import {INGRESS_INTERFACES, OBSERVABILITY_INTERFACES} from './helpers/interfaces
 import {describeService, isExternalService, serviceSources, SOURCE_RANGES_ANNOTATION} from '../policy/kube-exposure.js'
 import {managingApp} from './helpers/charm-managed.js'
 import {jujuOwnPod} from './helpers/juju-own-pods.js'
-import {containersOf, podSubjects, type PodSubject} from './helpers/pod-specs.js'
+import {containerHostPorts, containersOf, type HostPort, podSubjects, type PodSubject} from './helpers/pod-specs.js'
 import {
   boundServiceAccountGroups,
   boundServiceAccounts,
@@ -129,35 +128,21 @@ export const k8sHostAccess: Rule = {
       const hostPorts = spec.hostNetwork === true ? [] : containerHostPorts(spec)
       if (flags.length === 0 && hostPaths.length === 0 && hostPorts.length === 0) continue
       const what = [...flags, ...hostPaths.map((h) => `hostPath ${h.path ?? ''} (volume ${h.volume})`), ...(hostPorts.length > 0 ? [`hostPort ${list(hostPorts.map((p) => String(p.hostPort)))}`] : [])]
-      const agentFix = nodeAgentFix(k8sHostAccess.id, subject)
-      const frontDoorFix = flags.length === 0 && hostPaths.length === 0 ? ingressHostPortsFix(subject, hostPorts) : undefined
+      const waiverFix = nodeAgentFix(k8sHostAccess.id, subject) ?? (flags.length === 0 && hostPaths.length === 0 ? ingressHostPortsFix(subject, hostPorts) : undefined)
       report({
         target: subjectTarget(subject),
         message: `${subjectName(subject)} uses ${list(what)}.`,
         evidence: {...subjectEvidence(subject), ...Object.fromEntries(flags.map((f) => [f, true])), hostPathVolumes: hostPaths, ...(hostPorts.length > 0 ? {hostPorts} : {})},
         ...(subject.app
           ? {remediation: `${k8sHostAccess.remediation}${jujuManagedNote(subject)}`}
-          : (agentFix ?? frontDoorFix)
-            ? {remediation: agentFix ?? frontDoorFix}
+          : waiverFix
+            ? {remediation: waiverFix}
             : {}),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
       })
     }
   },
-}
-
-interface HostPort {
-  container: string
-  hostPort: number
-  containerPort: number
-  protocol: string
-}
-
-function containerHostPorts(spec: PodSpec): HostPort[] {
-  return containersOf(spec).flatMap(({container}) =>
-    (container.ports ?? []).filter((p) => (p.hostPort ?? 0) > 0).map((p) => ({container: container.name, hostPort: p.hostPort!, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP'})),
-  )
 }
 
 /**

@@ -5,6 +5,7 @@
  * JUJU-CONTROLLER-PORTS: a default deny there cuts agents off unless 17070 is allowed first.
  */
 import {apiServerBackends} from '../inventory/api-server-backends.js'
+import {groupBy} from '../inventory/group-by.js'
 import {kubeScope, type KubeScope} from '../inventory/kube-scope.js'
 import {type LeftByDesign, modelNamespacesLeftByDesign} from '../plan/left-by-design.js'
 import type {KubernetesView} from '../inventory/kubernetes.js'
@@ -165,6 +166,8 @@ export const netNamespacePsa: Rule = {
   needs: [['k8s-namespaces']],
   evaluate({inventory, policy, report, notEvaluated}) {
     const scope = kubeScope(inventory, policy)
+    const podsRead = inventory.inputs.has('k8s-pods') || inventory.inputs.has('k8s-workloads')
+    let subjectsByNamespace: Map<string, PodSubject[]> | undefined
     for (const ns of scope.namespaces) {
       const object = scope.namespace(ns)
       const model = scope.modelOf(ns)
@@ -175,11 +178,12 @@ export const netNamespacePsa: Rule = {
       const labels = object.metadata.labels ?? {}
       if (PSA_MODES.some((key) => Object.hasOwn(labels, key))) continue
       const annotations = annotationsOf(object)
+      subjectsByNamespace ??= groupBy(podSubjects(inventory, scope), (subject) => subject.namespace)
       report({
         target: namespaceTarget(ns, model),
         message: `namespace ${ns}${model ? ` (Juju model ${model.name})` : ''} has no pod-security.kubernetes.io/enforce, audit or warn label.`,
         evidence: {labels},
-        remediation: psaLabelFix(ns, podSubjects(inventory, scope).filter((s) => s.namespace === ns), inventory.inputs.has('k8s-pods') || inventory.inputs.has('k8s-workloads')),
+        remediation: psaLabelFix(ns, subjectsByNamespace.get(ns) ?? [], podsRead),
         ref: object.ref,
         ...(annotations ? {annotations} : {}),
       })

@@ -14,7 +14,7 @@ import {format} from 'node:util'
 import {flush, run} from '@oclif/core'
 import {Exit, handle} from '@oclif/core/handle'
 
-import {type CliResult, REPO_ROOT} from './cli.js'
+import {type CliResult, REPO_ROOT, UNSET_FOR_EACH_RUN} from './cli.js'
 
 const BIN_URL = new URL('../../bin/run.js', import.meta.url).href
 
@@ -42,7 +42,7 @@ async function runNow(args: string[], options: {cwd?: string; env?: Record<strin
   }
   const stdout: string[] = []
   const stderr: string[] = []
-  process.env = environment(saved.env, {NO_COLOR: undefined, COLUMNS: undefined, HARDENCTL_DEBUG: undefined, ...options.env})
+  process.env = environment(saved.env, {...UNSET_FOR_EACH_RUN, ...options.env})
   process.chdir(options.cwd ?? REPO_ROOT)
   process.stdout.write = capture(stdout)
   process.stderr.write = capture(stderr)

@@ -4,6 +4,9 @@ import {fileURLToPath} from 'node:url'
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
+/** What a developer's shell may set that would change the output the tests read: every run starts without it. */
+export const UNSET_FOR_EACH_RUN = {NO_COLOR: undefined, COLUMNS: undefined, HARDENCTL_DEBUG: undefined}
+
 export interface CliResult {
   stdout: string
   stderr: string
@@ -19,7 +22,7 @@ export function runCli(args: string[], options: {cwd?: string; env?: Record<stri
     execFile(
       process.execPath,
       [BIN, ...args],
-      {cwd: options.cwd ?? REPO_ROOT, env: {...process.env, NO_COLOR: undefined, COLUMNS: undefined, HARDENCTL_DEBUG: undefined, ...options.env}, maxBuffer: 64 << 20},
+      {cwd: options.cwd ?? REPO_ROOT, env: {...process.env, ...UNSET_FOR_EACH_RUN, ...options.env}, maxBuffer: 64 << 20},
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
         resolve({stdout, stderr, code})

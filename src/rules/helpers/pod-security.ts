@@ -6,7 +6,7 @@
  * one is created (a rollout, a restart, a rescheduled node), so a fix must know first.
  */
 import type {PodSpec} from '../../inventory/kubernetes-shapes.js'
-import {containersOf} from './pod-specs.js'
+import {containerHostPorts, containersOf} from './pod-specs.js'
 
 /** Capabilities baseline lets a container add. */
 const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'])
@@ -16,9 +16,9 @@ export function baselineViolations(spec: PodSpec): string[] {
   const out: string[] = []
   for (const flag of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (spec[flag] === true) out.push(flag)
   if ((spec.volumes ?? []).some((v) => v.hostPath)) out.push('hostPath volumes')
-  const containers = containersOf(spec).map(({container}) => container)
-  const hostPorts = containers.flatMap((c) => (c.ports ?? []).map((p) => p.hostPort ?? 0)).filter((port) => port > 0)
+  const hostPorts = containerHostPorts(spec).map((p) => p.hostPort)
   if (hostPorts.length > 0) out.push(`hostPort ${[...new Set(hostPorts)].join(', ')}`)
+  const containers = containersOf(spec).map(({container}) => container)
   if (containers.some((c) => c.securityContext?.privileged === true)) out.push('privileged')
   const added = containers.flatMap((c) => c.securityContext?.capabilities?.add ?? []).map((cap) => cap.toUpperCase().replace(/^CAP_/, ''))
   const beyond = [...new Set(added.filter((cap) => !BASELINE_CAPABILITIES.has(cap)))]

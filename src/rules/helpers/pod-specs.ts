@@ -147,3 +147,17 @@ export function containersOf(spec: PodSpec): {container: Container; init: boolea
     ...(spec.containers ?? []).map((container) => ({container, init: false})),
   ]
 }
+
+export interface HostPort {
+  container: string
+  hostPort: number
+  containerPort: number
+  protocol: string
+}
+
+/** The node ports the spec's containers bind (`ports[].hostPort`). */
+export function containerHostPorts(spec: PodSpec): HostPort[] {
+  return containersOf(spec).flatMap(({container}) =>
+    (container.ports ?? []).filter((p) => (p.hostPort ?? 0) > 0).map((p) => ({container: container.name, hostPort: p.hostPort!, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP'})),
+  )
+}

@@ -67,7 +67,7 @@ export interface DocumentReader {
   /** Stable name of the input kind, shown in `--verbose` output and errors ("juju status"). */
   kind: string
   /** True when `data` is this kind of document. Must be cheap and must not throw. */
-  recognises(data: unknown, hint: {file: string; document: number}): boolean
+  recognises(data: unknown, hint: {file: string; document: number; later?: readonly unknown[]}): boolean
   /** Validates (zod) and converts. Throws InputError naming the path on bad input. */
   read(data: unknown, context: ReadContext): Contribution[]
   /**

@@ -71,8 +71,8 @@ function groupKey(file: BundleFile): string {
 }
 
 function isBase(file: BundleFile): boolean {
-  const first = file.documents[0]!
-  return first.ctx.document === 0 && isBaseBundleDocument(first.data)
+  const [first, ...later] = file.documents
+  return first!.ctx.document === 0 && isBaseBundleDocument(first!.data, later.map((document) => document.data))
 }
 
 /** `--overlay` applies to one bundle, as with `juju deploy BUNDLE --overlay`. */

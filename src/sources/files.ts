@@ -359,7 +359,9 @@ function readParsedFile(parsed: ParsedFile, options: ReadOptions): boolean {
       recognised = true
       continue
     }
-    const reader = readers.find((candidate) => candidate.recognises(data, {file: parsed.file, document: index}))
+    // A bundle file's later documents are overlays Juju merges into its first before it checks the relations.
+    const later = index === 0 && parsed.documents.length > 1 ? parsed.documents.slice(1).map((document) => document.data) : undefined
+    const reader = readers.find((candidate) => candidate.recognises(data, {file: parsed.file, document: index, ...(later ? {later} : {})}))
     if (!reader) {
       const problem = `${which}${which ? 'is ' : ''}not a recognised input (${describeShape(data)}); expected ${RECOGNISED_INPUTS}`
       if (!options.fromDirectory) throw new InputError(parsed.file, problem)

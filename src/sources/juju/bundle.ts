@@ -118,24 +118,33 @@ export function isOverlayDocument(data: unknown): data is Record<string, unknown
  * A base bundle: every application names its charm, and every relation joins applications (or
  * `saas` entries) the document defines — Juju refuses a bundle whose relations name an undefined
  * application, so a document that relates to others (`aws-integrator` ↔ `kubernetes-worker`) can
- * only be an overlay.
+ * only be an overlay. `later`: the documents after it in its file, which Juju merges into the first
+ * before it checks the relations (juju/juju ReadAndMergeBundleData: "Treat the first part as the
+ * base bundle"), so what they define counts too.
  */
-export function isBaseBundleDocument(data: unknown): boolean {
+export function isBaseBundleDocument(data: unknown, later: readonly unknown[] = []): boolean {
   if (!isBundleDocument(data)) return false
+  if (later.length > 0) return judgeBaseBundle(data, later)
   // Asked by the readers' recognisers and the grouping of bundle files alike: judged once.
   let verdict = baseBundleVerdicts.get(data)
-  if (verdict === undefined) baseBundleVerdicts.set(data, (verdict = judgeBaseBundle(data)))
+  if (verdict === undefined) baseBundleVerdicts.set(data, (verdict = judgeBaseBundle(data, later)))
   return verdict
 }
 
 const baseBundleVerdicts = new WeakMap<object, boolean>()
 
-function judgeBaseBundle(data: Record<string, unknown>): boolean {
+function judgeBaseBundle(data: Record<string, unknown>, later: readonly unknown[]): boolean {
   const specs = applicationSpecs(data)
   if (!specs) return false
   if (!Object.values(specs).every((spec) => isRecord(spec) && typeof spec.charm === 'string')) return false
-  const defined = new Set([...Object.keys(specs), ...(isRecord(data.saas) ? Object.keys(data.saas) : [])])
+  const defined = new Set(definedNames(data))
+  for (const overlay of later) if (isBundleDocument(overlay)) for (const name of definedNames(overlay)) defined.add(name)
   return relationApplications(data.relations).every((app) => defined.has(app))
+}
+
+/** The applications and `saas` entries a bundle document defines. */
+function definedNames(data: Record<string, unknown>): string[] {
+  return [...Object.keys(applicationSpecs(data) ?? {}), ...(isRecord(data.saas) ? Object.keys(data.saas) : [])]
 }
 
 /** The application names a `relations` list mentions (`app` or `app:endpoint`). */
@@ -151,13 +160,13 @@ export function hasBaseKeys(data: Record<string, unknown>): boolean {
 
 export const bundleReader: DocumentReader = {
   kind: 'juju bundle',
-  recognises: (data, hint) => hint.document === 0 && isBaseBundleDocument(data),
+  recognises: (data, hint) => hint.document === 0 && isBaseBundleDocument(data, hint.later),
   read: (data, ctx) => bundleContributions(mergeBundleDocuments(bundleDocument(data, ctx), [])),
 }
 
 export const bundleOverlayReader: DocumentReader = {
   kind: 'juju bundle overlay',
-  recognises: (data, hint) => isBundleDocument(data) && (hint.document > 0 || !isBaseBundleDocument(data)),
+  recognises: (data, hint) => isBundleDocument(data) && (hint.document > 0 || !isBaseBundleDocument(data, hint.later)),
   read: (data, ctx) => bundleContributions(mergeBundleDocuments(undefined, [bundleDocument(data, ctx)])),
 }
 

@@ -105,6 +105,19 @@ describe('overlays merge like juju deploy --overlay', () => {
     expect(relationPairs(contributions)).toContain('db:certificates web:certificates')
     expect(files).toEqual([{file, kind: 'juju bundle, juju bundle overlay'}])
   })
+
+  it("a file's first document is its bundle even when it relates to an application a later document adds (Juju merges them before it checks)", async () => {
+    const file = await write('relates-later.yaml', `${BASE.replace('relations:\n', 'relations:\n- [web:metrics, agent]\n')}---
+applications:
+  agent:
+    charm: opentelemetry-collector-k8s
+    scale: 1
+`)
+    const {contributions, files} = await readFileSources([file])
+    expect(files).toEqual([{file, kind: 'juju bundle, juju bundle overlay'}])
+    expect(ofType(contributions, 'model').map((c) => c.facts.type)).toEqual(['caas'])
+    expect(relationPairs(contributions)).toContain('agent:? web:metrics')
+  })
 })
 
 describe('which bundle files go together', () => {

@@ -6,17 +6,40 @@
 
 import {DEPLOY_UNLESS_PRESENT_NOTE} from '../rules/helpers/fix-line.js'
 
+/**
+ * One change to what `juju deploy` reads (the bundle, an overlay, the charm's metadata) or to
+ * hardenctl.yaml. Applications are named as in the bundle; a change names no file, since the
+ * review's text says where each goes.
+ */
 export type BundleChange =
   | {kind: 'add-relation'; ends: [string, string]}
   | {kind: 'remove-relation'; ends: [string, string]}
-  | {kind: 'add-application'; charm: string; channel?: string; base?: string; trust?: true}
+  /** `units`: the key a bundle counts them by (`scale` on Kubernetes, `num_units` on machines) and how many; none for a subordinate. */
+  | {kind: 'add-application'; charm: string; name?: string; channel?: string; base?: string; trust?: true; units?: {key: 'scale' | 'num_units'; count: number}}
   | {kind: 'set-options'; app: string; options: Record<string, string>}
   | {kind: 'unset-options'; app: string; options: string[]}
   | {kind: 'unexpose'; app: string}
-  | {kind: 'expose-to'; app: string; endpoints: string[]; cidrs: string[]}
+  /** `exposed-endpoints` in place of what the application had; `inOverlay`: the text says to write it in an overlay. */
+  | {kind: 'expose-to'; app: string; endpoints: string[]; cidrs: string[]; inOverlay?: true}
   | {kind: 'untrust'; app: string}
   | {kind: 'channel'; app: string; channel: string; charm?: string}
+  /** Another charm for the application, with this channel or (none given) no channel: Charmhub's default. */
+  | {kind: 'replace-charm'; app: string; charm: string; channel?: string}
   | {kind: 'base'; app: string; base: string}
+  /** The user's access in the offer's acl; none: the entry removed. */
+  | {kind: 'offer-access'; app: string; offer: string; user: string; access?: string}
+  | {kind: 'remove-offers'; app: string; offers: string[]}
+  /** Keys set in the charm's own metadata (metadata.yaml or charmcraft.yaml), by path. */
+  | {kind: 'charm-metadata'; charm: string; set: {path: string[]; value: string | number}[]}
+  /** Config options the charm declares, given `type: secret`. */
+  | {kind: 'secret-options'; charm: string; options: string[]}
+  /** An entry added to a list or map of hardenctl.yaml. */
+  | {kind: 'policy'; entry: PolicyEntry}
+
+export type PolicyEntry =
+  | {list: 'trust.allow'; name: string}
+  | {list: 'exposure.allow'; name: string; cidrs: string[]}
+  | {list: 'livepatch.adminCidrs'; cidrs: string[]}
 
 /** The `juju` commands of a remediation, as bundle changes; commands that have none are left out. */
 export function bundleChanges(remediation: string): BundleChange[] {
@@ -73,7 +96,9 @@ function toChange(words: string[]): BundleChange | undefined {
       if (!positional[0]) return undefined
       const channel = flags.get('--channel')
       const base = flags.get('--base')
-      return {kind: 'add-application', charm: positional[0], ...(channel ? {channel} : {}), ...(base ? {base} : {}), ...(flags.has('--trust') ? {trust: true as const} : {})}
+      // `juju deploy CHARM NAME`: the application's name, when not the charm's.
+      const name = positional[1] !== undefined && positional[1] !== positional[0] ? {name: positional[1]} : {}
+      return {kind: 'add-application', charm: positional[0], ...name, ...(channel ? {channel} : {}), ...(base ? {base} : {}), ...(flags.has('--trust') ? {trust: true as const} : {})}
     }
     case 'unexpose':
       return positional[0] ? {kind: 'unexpose', app: positional[0]} : undefined

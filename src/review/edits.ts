@@ -10,14 +10,18 @@ import type {Application, Inventory, Model} from '../inventory/types.js'
 import {type DataPath, formatPath, type SourceRef} from '../sources/document.js'
 import {charmName, CHARMS, isCharmIn, isCharmStoreCharm} from '../rules/helpers/charms.js'
 import {DEPLOY_UNLESS_PRESENT_NOTE} from '../rules/helpers/fix-line.js'
-import {knownCharm, trustNeededBecause} from '../rules/helpers/known-charms.js'
+import {certificatesChannelBeforeDeploy, knownCharm, trustNeededBecause} from '../rules/helpers/known-charms.js'
+import {certificatesFix} from '../rules/helpers/certificate-providers.js'
 import {generatedCredentials} from '../rules/helpers/generated-credentials.js'
 import {servicesIgnoreCertificate} from '../rules/helpers/haproxy-services.js'
 import {machineCollectorPlan} from '../rules/helpers/machine-collectors.js'
 import {maasCharmTlsEra} from '../rules/helpers/maas-charm-tls.js'
 import {stableChannelFor} from '../rules/helpers/stable-channel.js'
-import {list} from '../rules/helpers/targets.js'
-import {type BundleChange, bundleChanges, remediationNotes} from './command-edits.js'
+import {ADMIN_CIDRS, list} from '../rules/helpers/targets.js'
+import {type BundleChange, bundleChanges, type PolicyEntry, remediationNotes} from './command-edits.js'
+
+/** Where a bundle edit needs the user's choice of a charm's track. */
+const TRACK_PLACEHOLDER = 'TRACK'
 
 interface EditContext {
   finding: Finding
@@ -28,38 +32,58 @@ interface EditContext {
   at: string
 }
 
-type Edit = (context: EditContext) => string | undefined
+/** A finding's pre-deploy fix: the words it prints, and the same edit as changes a program can apply. */
+export interface PreDeployFix {
+  text: string
+  /** The bundle, overlay, charm metadata and hardenctl.yaml changes the text describes, in its order. */
+  changes: BundleChange[]
+  /** Set when the changes alone do not settle the finding: what else the text asks for, and why no change carries it. */
+  incomplete?: string
+}
+
+type Edit = (context: EditContext) => PreDeployFix | undefined
+
+function fix(text: string, changes: BundleChange[], incomplete?: string): PreDeployFix {
+  return {text, changes, ...(incomplete === undefined ? {} : {incomplete})}
+}
 
 /** The pre-deploy fix for a finding: an edit to the bundle or charm, not a post-deploy command. */
-export function preDeployEdit(finding: Finding, inventory: Inventory): string {
+export function preDeployEdit(finding: Finding, inventory: Inventory): PreDeployFix {
   const model = findModel(inventory, finding)
   const app = finding.target.kind === 'application' ? model?.applications.get(finding.target.name) : undefined
   const context: EditContext = {finding, inventory, at: where(finding.location), ...(model ? {model} : {}), ...(app ? {app} : {})}
   const edit = EDITS[finding.rule]?.(context) ?? fromCommands(context)
-  return edit ?? `${context.at}change the bundle or charm so that this no longer holds (after deploy the fix would be: ${finding.remediation})`
+  return edit ?? fix(`${context.at}change the bundle or charm so that this no longer holds (after deploy the fix would be: ${finding.remediation})`, [], 'no edit is known for this finding')
 }
 
 const EDITS: Record<string, Edit> = {
   'JUJU-TRUST': ({at, app}) => {
     if (!app) return undefined
     const needed = trustNeededBecause(app)
-    if (needed) return `${at}keep \`trust: true\` on ${appPath(app)}: ${charmName(app)} needs it (${needed}); audit it and list "${policyName(app)}" under trust.allow in hardenctl.yaml`
-    return `${at}remove \`trust: true\` from ${appPath(app)} (or set it to false); if the charm needs trust, audit it and list "${policyName(app)}" under trust.allow in hardenctl.yaml`
+    if (needed) return fix(`${at}keep \`trust: true\` on ${appPath(app)}: ${charmName(app)} needs it (${needed}); audit it and list "${policyName(app)}" under trust.allow in hardenctl.yaml`, [{kind: 'policy', entry: {list: 'trust.allow', name: policyName(app)}}])
+    return fix(`${at}remove \`trust: true\` from ${appPath(app)} (or set it to false); if the charm needs trust, audit it and list "${policyName(app)}" under trust.allow in hardenctl.yaml`, [{kind: 'untrust', app: app.name}])
   },
 
   'JUJU-EXPOSED': ({at, app, finding}) => {
     if (!app) return undefined
-    const allowed = Array.isArray(finding.evidence.allowed) ? (finding.evidence.allowed as string[]) : ['10.0.0.0/8']
+    const listed = Array.isArray(finding.evidence.allowed)
+    const allowed = listed ? (finding.evidence.allowed as string[]) : ['10.0.0.0/8']
     const endpoints = Object.keys((finding.evidence.exposedEndpoints as Record<string, unknown> | undefined) ?? {'': null})
     const restrict = `exposed-endpoints: {${endpoints.map((e) => `${JSON.stringify(e)}: {expose-to-cidrs: [${allowed.join(', ')}]}`).join(', ')}}`
+    const restricted: BundleChange = {kind: 'expose-to', app: app.name, endpoints: endpoints.filter((e) => e !== ''), cidrs: allowed}
+    // Networks the policy does not list yet stay a finding until they are listed.
+    const listThem: BundleChange[] = listed ? [] : [{kind: 'policy', entry: {list: 'exposure.allow', name: policyName(app), cidrs: allowed}}]
     if (app.refs['exposed-endpoints'] && app.exposedEndpoints && Object.keys(app.exposedEndpoints).length > 0) {
-      return `${at}restrict ${appPath(app)}.exposed-endpoints to the networks that need it (${restrict}), or remove them; list intended exposure under exposure.allow in hardenctl.yaml`
+      return fix(`${at}restrict ${appPath(app)}.exposed-endpoints to the networks that need it (${restrict}), or remove them; list intended exposure under exposure.allow in hardenctl.yaml`, [restricted, ...listThem])
     }
     // A front door or an OpenStack API is exposed to be reached (JUJU-EXPOSED's audit fix narrows it too).
     if (isCharmIn(app, CHARMS.frontDoors) || isCharmIn(app, CHARMS.openstackApis)) {
-      return `${at}keep ${appPath(app)} reachable to its clients: remove \`expose: true\` from it and give it, in the bundle or an overlay, ${appPath(app)}.${restrict} naming the networks they come from (Juju refuses the two together; without either, nothing outside reaches it); list intended exposure under exposure.allow in hardenctl.yaml`
+      return fix(
+        `${at}keep ${appPath(app)} reachable to its clients: remove \`expose: true\` from it and give it, in the bundle or an overlay, ${appPath(app)}.${restrict} naming the networks they come from (Juju refuses the two together; without either, nothing outside reaches it); list intended exposure under exposure.allow in hardenctl.yaml`,
+        [{kind: 'unexpose', app: app.name}, {...restricted, inOverlay: true}, ...listThem],
+      )
     }
-    return `${at}remove \`expose: true\` from ${appPath(app)}; to open only what is needed, write in an overlay ${appPath(app)}.${restrict}`
+    return fix(`${at}remove \`expose: true\` from ${appPath(app)}; to open only what is needed, write in an overlay ${appPath(app)}.${restrict}`, [{kind: 'unexpose', app: app.name}])
   },
 
   'JUJU-CHARM-SOURCE': ({at, app, finding}) => {
@@ -67,37 +91,63 @@ const EDITS: Record<string, Edit> = {
     if (finding.evidence.charmOrigin === 'local' || /^(\.|\/|~|local:)/.test(app.charm) || app.charm.endsWith('.charm')) {
       // Its tracks are not known (`latest` may not exist): no channel is Charmhub's default, stable.
       const name = charmName(app)
-      return `${at}in ${appPath(app)}, replace the local charm ${app.charm} with the Charmhub charm it was built from (charm: ${name}, if Charmhub's ${name} is that charm: \`juju info ${name}\`), with no channel (the charm's default, stable)`
+      return fix(`${at}in ${appPath(app)}, replace the local charm ${app.charm} with the Charmhub charm it was built from (charm: ${name}, if Charmhub's ${name} is that charm: \`juju info ${name}\`), with no channel (the charm's default, stable)`, [{kind: 'replace-charm', app: app.name, charm: name}])
     }
     if (isCharmStoreCharm(app)) {
       // The retired Charm Store: Juju 3 deploys none of its charms; Charmhub's charm of the name, if it is this one.
       const name = charmName(app)
-      return `${at}in ${appPath(app)}, replace the Charm Store (cs:) charm with Charmhub's (charm: ${name}, if Charmhub's ${name} is this charm: \`juju info ${name}\` lists it and its tracks), and give it the channel of the track to follow (TRACK/stable); Juju 3 deploys no Charm Store charm`
+      return fix(
+        `${at}in ${appPath(app)}, replace the Charm Store (cs:) charm with Charmhub's (charm: ${name}, if Charmhub's ${name} is this charm: \`juju info ${name}\` lists it and its tracks), and give it the channel of the track to follow (${TRACK_PLACEHOLDER}/stable); Juju 3 deploys no Charm Store charm`,
+        [{kind: 'replace-charm', app: app.name, charm: name, channel: `${TRACK_PLACEHOLDER}/stable`}],
+      )
     }
     const {channel, trackNote} = stableChannelFor(app)
-    return `${at}set ${appPath(app)}.channel to ${channel} (it is ${app.channel ?? 'unset'})${trackNote ? `: ${trackNote}` : ''}`
+    return fix(`${at}set ${appPath(app)}.channel to ${channel} (it is ${app.channel ?? 'unset'})${trackNote ? `: ${trackNote}` : ''}`, [{kind: 'channel', app: app.name, channel}])
   },
 
-  'JUJU-BASE-NOT-LTS': ({at, app}) => app && `${at}set ${appPath(app)}.base to ubuntu@24.04 (an Ubuntu LTS)${app.series ? ` in place of series: ${app.series}` : ''}`,
+  'JUJU-BASE-NOT-LTS': ({at, app}) => app && fix(`${at}set ${appPath(app)}.base to ubuntu@24.04 (an Ubuntu LTS)${app.series ? ` in place of series: ${app.series}` : ''}`, [{kind: 'base', app: app.name, base: 'ubuntu@24.04'}]),
 
   'JUJU-EXPOSE-EXTERNAL': ({at, app}) =>
     app &&
-    `${at}set ${appPath(app)}.options.expose-external to false and reach ${app.name} through an ingress with TLS, or list "${policyName(app)}" and its CIDRs under exposure.allow in hardenctl.yaml`,
+    fix(
+      `${at}set ${appPath(app)}.options.expose-external to false and reach ${app.name} through an ingress with TLS, or list "${policyName(app)}" and its CIDRs under exposure.allow in hardenctl.yaml`,
+      [{kind: 'set-options', app: app.name, options: {'expose-external': 'false'}}],
+    ),
 
   'JUJU-OBSERVABILITY': ({at, model}) => {
     const saas = "and under saas, the COS offers it sends to (e.g. prometheus-receive-remote-write), related to the collector"
+    const workloads = model ? [...model.applications.keys()] : []
     if (model?.type === 'caas') {
       const collector = 'opentelemetry-collector-k8s'
-      return `${at}add a collector to the bundle: under applications, \`${collector}: {charm: ${collector}, scale: 1, trust: true}\` (it patches its own StatefulSet: audit it and list it under trust.allow in hardenctl.yaml); under relations, \`- [${collector}, APP]\` for each workload; ${saas}`
+      return fix(
+        `${at}add a collector to the bundle: under applications, \`${collector}: {charm: ${collector}, scale: 1, trust: true}\` (it patches its own StatefulSet: audit it and list it under trust.allow in hardenctl.yaml); under relations, \`- [${collector}, APP]\` for each workload; ${saas}`,
+        [
+          {kind: 'add-application', charm: collector, units: {key: 'scale', count: 1}, trust: true},
+          ...workloads.map((name): BundleChange => ({kind: 'add-relation', ends: [collector, name]})),
+          {kind: 'policy', entry: {list: 'trust.allow', name: model.unnamed ? collector : `${model.name}/${collector}`}},
+        ],
+      )
     }
     // The collector the audit's fix chooses (grafana-agent where opentelemetry-collector cannot run on the bundle's base), a subordinate: no units of its own.
     const plan = model ? machineCollectorPlan(model, 'bundle') : undefined
-    if (plan?.blocked !== undefined) return `${at}no collector can be added to this bundle as it is: ${plan.blocked}; then add one (\`opentelemetry-collector: {charm: opentelemetry-collector}\` under applications, related to each workload and to COS's offers under saas)`
+    if (plan?.blocked !== undefined) {
+      return fix(`${at}no collector can be added to this bundle as it is: ${plan.blocked}; then add one (\`opentelemetry-collector: {charm: opentelemetry-collector}\` under applications, related to each workload and to COS's offers under saas)`, [], plan.blocked)
+    }
     const assignments = plan?.assignments ?? []
     const entries = assignments.length > 0 ? assignments.map(({collector, bases}) => `\`${collector.charm}: {charm: ${collector.charm}${bases.length === 1 ? `, base: ${bases[0]}` : ''}}\``) : ['`opentelemetry-collector: {charm: opentelemetry-collector}`']
     const names = assignments.length > 0 ? assignments.map(({collector}) => collector.charm) : ['opentelemetry-collector']
     const notes = plan && plan.notes.length > 0 ? ` (${plan.notes.join('; ')})` : ''
-    return `${at}add ${names.length === 1 ? 'a collector' : 'the collectors'} to the bundle: under applications, ${entries.join(' and ')}${notes}; under relations, \`- [${names[0]}, APP]\` for each workload${names.length > 1 ? ' (each to the collector that runs on its base)' : ''}; ${saas}`
+    const changes: BundleChange[] =
+      assignments.length > 0
+        ? assignments.flatMap(({collector, apps, bases}): BundleChange[] => [
+            {kind: 'add-application', charm: collector.charm, ...(bases.length === 1 ? {base: bases[0]!} : {})},
+            ...apps.map((app): BundleChange => ({kind: 'add-relation', ends: [collector.charm, app.name]})),
+          ])
+        : [{kind: 'add-application', charm: 'opentelemetry-collector'}, ...workloads.map((name): BundleChange => ({kind: 'add-relation', ends: ['opentelemetry-collector', name]}))]
+    return fix(
+      `${at}add ${names.length === 1 ? 'a collector' : 'the collectors'} to the bundle: under applications, ${entries.join(' and ')}${notes}; under relations, \`- [${names[0]}, APP]\` for each workload${names.length > 1 ? ' (each to the collector that runs on its base)' : ''}; ${saas}`,
+      changes,
+    )
   },
 
   'ACCESS-OFFER': ({at, model, finding}) => {
@@ -105,17 +155,40 @@ const EDITS: Record<string, Edit> = {
     const user = String(finding.evidence.user ?? 'USER')
     const allowed = String(finding.evidence.allowed ?? '')
     const acl = offer ? `applications.${offer.application}.offers.${offer.name}.acl` : `the acl of offer ${finding.target.name}`
-    return allowed && allowed !== 'undefined'
-      ? `${at}in ${acl}, set ${user} to ${allowed} (or remove the entry), or list ${user} under access.offers in hardenctl.yaml`
-      : `${at}remove ${user} from ${acl}, or list ${user} under access.offers in hardenctl.yaml`
+    const lowered = allowed !== '' && allowed !== 'undefined'
+    const changes: BundleChange[] = offer ? [{kind: 'offer-access', app: offer.application, offer: offer.name, user, ...(lowered ? {access: allowed} : {})}] : []
+    const unknown = offer ? undefined : 'the offer is not in the bundle'
+    return lowered
+      ? fix(`${at}in ${acl}, set ${user} to ${allowed} (or remove the entry), or list ${user} under access.offers in hardenctl.yaml`, changes, unknown)
+      : fix(`${at}remove ${user} from ${acl}, or list ${user} under access.offers in hardenctl.yaml`, changes, unknown)
+  },
+
+  'TLS-DB-PLAINTEXT': (context) => {
+    const {app, model, inventory, finding} = context
+    // A track without a certificates endpoint (the legacy postgresql charm): after deploy the data must move to another application; before, the bundle deploys the charm that has one.
+    const moved = app && model && emptyList(finding.evidence.certificatesEndpoints) ? certificatesChannelBeforeDeploy(app) : undefined
+    if (!app || !model || !moved) return undefined
+    const channel: BundleChange = {kind: 'channel', app: app.name, channel: moved.channel}
+    const first = `${describeChange(channel, context)}: ${moved.why}, and before deploy there is no data to move`
+    const relation = certificatesFix(inventory, model, {...app, channel: moved.channel}, {publicFacing: false})
+    const then = relation ? fromCommands(context, relation.text) : undefined
+    if (!then) return fix(first, [channel], `no certificates provider is known for ${app.name} on ${moved.channel}`)
+    return fix(`${first}; then ${then.text}`, [channel, ...then.changes], then.incomplete)
   },
 
   'TLS-SELF-SIGNED': ({at, app, finding}) => {
     if (!app) return undefined
     if (finding.evidence.sslCert !== undefined) {
-      return `${at}replace \`ssl_cert: SELFSIGNED\` in ${appPath(app)}.options with a certificate from a CA the clients trust (ssl_cert and ssl_key, e.g. include-base64://fullchain.pem), or relate a certificates provider such as lego`
+      return fix(
+        `${at}replace \`ssl_cert: SELFSIGNED\` in ${appPath(app)}.options with a certificate from a CA the clients trust (ssl_cert and ssl_key, e.g. include-base64://fullchain.pem), or relate a certificates provider such as lego`,
+        [{kind: 'set-options', app: app.name, options: {ssl_cert: 'include-base64://fullchain.pem', ssl_key: 'include-base64://privkey.pem'}}],
+      )
     }
-    return `${at}relate ${app.name} to a certificates provider the clients trust (e.g. \`- [${app.name}:certificates, lego]\` under relations) in place of self-signed-certificates`
+    const providers = stringList(finding.evidence.selfSignedProviders)
+    return fix(`${at}relate ${app.name} to a certificates provider the clients trust (e.g. \`- [${app.name}:certificates, lego]\` under relations) in place of self-signed-certificates`, [
+      ...providers.map((provider): BundleChange => ({kind: 'remove-relation', ends: [app.name, provider]})),
+      {kind: 'add-relation', ends: [`${app.name}:certificates`, 'lego']},
+    ])
   },
 
   'TLS-CONFIG-KEY': (context) => sensitiveOptionsEdit(context, 'TLS key material', 'get certificates over a certificates relation, or from a secret-typed option'),
@@ -123,111 +196,189 @@ const EDITS: Record<string, Edit> = {
 
   'JUJU-ROOT-CONTAINER': ({at, finding}) => {
     const container = String(finding.evidence.container ?? 'NAME')
-    return `${at}set containers.${container}.uid and containers.${container}.gid to a non-zero id (e.g. 584792) in the charm's metadata, so Juju runs the container with that runAsUser and runAsGroup; for a charm you do not maintain, choose a revision that does`
+    return fix(
+      `${at}set containers.${container}.uid and containers.${container}.gid to a non-zero id (e.g. 584792) in the charm's metadata, so Juju runs the container with that runAsUser and runAsGroup; for a charm you do not maintain, choose a revision that does`,
+      [{kind: 'charm-metadata', charm: finding.target.name, set: [{path: ['containers', container, 'uid'], value: 584792}, {path: ['containers', container, 'gid'], value: 584792}]}],
+    )
   },
 
-  'JUJU-CHARM-USER': ({at}) => `${at}set \`charm-user: non-root\` in the charm's metadata (charmcraft.yaml or metadata.yaml; Juju 3.6+), so the charm code does not run as root`,
+  'JUJU-CHARM-USER': ({at, finding}) =>
+    fix(`${at}set \`charm-user: non-root\` in the charm's metadata (charmcraft.yaml or metadata.yaml; Juju 3.6+), so the charm code does not run as root`, [{kind: 'charm-metadata', charm: finding.target.name, set: [{path: ['charm-user'], value: 'non-root'}]}]),
 
-  'LANDSCAPE-EXPOSURE': ({at, app}) => app && `${at}remove \`expose: true\` and exposed-endpoints from ${appPath(app)}: only the reverse proxy of a Landscape deployment should be exposed`,
+  'LANDSCAPE-EXPOSURE': ({at, app}) => app && fix(`${at}remove \`expose: true\` and exposed-endpoints from ${appPath(app)}: only the reverse proxy of a Landscape deployment should be exposed`, [{kind: 'unexpose', app: app.name}]),
 
   'LANDSCAPE-INTERNAL-PORTS': ({at, app}) =>
-    app && `${at}remove \`expose: true\` from ${appPath(app)}, or restrict it in an overlay with ${appPath(app)}.exposed-endpoints: {"": {expose-to-cidrs: [10.0.0.0/8]}}; and keep the internal ports out of its frontends`,
+    app &&
+    fix(
+      `${at}remove \`expose: true\` from ${appPath(app)}, or restrict it in an overlay with ${appPath(app)}.exposed-endpoints: {"": {expose-to-cidrs: [10.0.0.0/8]}}; and keep the internal ports out of its frontends`,
+      [{kind: 'unexpose', app: app.name}],
+      'which frontends of its services option carry internal ports is the user\'s to edit',
+    ),
 
   'LANDSCAPE-HTTP-PORT': ({at, app}) =>
-    app && `${at}once the Landscape clients use https, drop the port-80 frontend from ${appPath(app)}.options (services); if you mirror repositories, set landscape.mirroring: true in hardenctl.yaml instead`,
+    app &&
+    fix(
+      `${at}once the Landscape clients use https, drop the port-80 frontend from ${appPath(app)}.options (services); if you mirror repositories, set landscape.mirroring: true in hardenctl.yaml instead`,
+      [],
+      'the services option is YAML text the user edits',
+    ),
 
   'LANDSCAPE-PROXY-TLS': ({at, app}) => {
     if (!app) return undefined
     const certificate = `set ${appPath(app)}.options.ssl_cert and ssl_key to a certificate from a CA the clients trust (e.g. include-base64://fullchain.pem and include-base64://privkey.pem), not SELFSIGNED`
+    const setCertificate: BundleChange = {kind: 'set-options', app: app.name, options: {ssl_cert: 'include-base64://fullchain.pem', ssl_key: 'include-base64://privkey.pem'}}
     const unbound = servicesIgnoreCertificate(app)
     // Its services option, when the bundle sets one, decides what listens: the certificate is served only where a service binds it.
     return unbound
-      ? `${at}${certificate}, and in ${appPath(app)}.options.services put ${list(unbound.names)} on service_port 443 with \`crts: [DEFAULT]\` (or leave services empty, so that landscape-server sends its own)`
-      : `${at}${certificate}`
+      ? fix(
+          `${at}${certificate}, and in ${appPath(app)}.options.services put ${list(unbound.names)} on service_port 443 with \`crts: [DEFAULT]\` (or leave services empty, so that landscape-server sends its own)`,
+          [setCertificate, {kind: 'unset-options', app: app.name, options: ['services']}],
+        )
+      : fix(`${at}${certificate}`, [setCertificate])
   },
 
-  'LIVEPATCH-ADMIN-API': ({at, app, model}) => {
+  'LIVEPATCH-ADMIN-API': ({at, app, model, finding}) => {
     if (!app) return undefined
-    if (model?.type === 'caas') return `${at}the admin API needs a NetworkPolicy admitting only livepatch.adminCidrs, which a bundle cannot carry: set livepatch.adminCidrs in hardenctl.yaml and let hardenctl reconcile write it after deploy; meanwhile do not expose ${appPath(app)}`
-    return `${at}replace \`expose: true\` in ${appPath(app)} with exposed-endpoints in an overlay: {"": {expose-to-cidrs: [ADMIN-CIDRS]}} (the admin networks of livepatch.adminCidrs)`
+    if (model?.type === 'caas') {
+      return fix(
+        `${at}the admin API needs a NetworkPolicy admitting only livepatch.adminCidrs, which a bundle cannot carry: set livepatch.adminCidrs in hardenctl.yaml and let hardenctl reconcile write it after deploy; meanwhile do not expose ${appPath(app)}`,
+        [],
+        'the NetworkPolicy is written after deploy',
+      )
+    }
+    // Reached through a proxy the bundle exposes (haproxy): the exposure to narrow is the proxy's.
+    const through = typeof finding.evidence.through === 'string' ? model?.applications.get(finding.evidence.through) : undefined
+    const exposed = through ?? app
+    const onlyIf = through ? `: only if every Livepatch client is in these networks too; otherwise keep ${through.name} open and admit the admin API's paths only from them in its own configuration` : ''
+    return fix(`${at}replace \`expose: true\` in ${appPath(exposed)} with exposed-endpoints in an overlay: {"": {expose-to-cidrs: [${ADMIN_CIDRS}]}} (the admin networks of livepatch.adminCidrs)${onlyIf}`, [
+      {kind: 'unexpose', app: exposed.name},
+      {kind: 'expose-to', app: exposed.name, endpoints: [], cidrs: [ADMIN_CIDRS], inOverlay: true},
+      {kind: 'policy', entry: {list: 'livepatch.adminCidrs', cidrs: [ADMIN_CIDRS]}},
+    ])
   },
 
   'LIVEPATCH-DB-EXPOSED': ({at, app, finding}) => {
     if (!app) return undefined
     const offers = Array.isArray(finding.evidence.offers) ? (finding.evidence.offers as string[]) : []
-    if (offers.length > 0) return `${at}remove the offers ${offers.join(', ')} from ${appPath(app)}.offers unless another model needs them`
-    return `${at}remove \`expose: true\` and exposed-endpoints from ${appPath(app)}: the database of Livepatch needs no outside access`
+    if (offers.length > 0) return fix(`${at}remove the offers ${offers.join(', ')} from ${appPath(app)}.offers unless another model needs them`, [{kind: 'remove-offers', app: app.name, offers}])
+    return fix(`${at}remove \`expose: true\` and exposed-endpoints from ${appPath(app)}: the database of Livepatch needs no outside access`, [{kind: 'unexpose', app: app.name}])
   },
 
   'MAAS-TLS': ({at, app}) => {
     if (!app) return undefined
     const certificates = 'ssl_cert_content and ssl_key_content (e.g. include-file://cert.pem and include-file://key.pem)'
+    const certificateOptions = {ssl_cert_content: 'include-file://cert.pem', ssl_key_content: 'include-file://key.pem'}
     switch (maasCharmTlsEra(app)) {
       case 'tls-mode-termination-only':
-        return `${at}set ${appPath(app)}.options.tls_mode to termination and give the HAProxy related on its api endpoint its own ssl_cert and ssl_key: the ${app.channel} charm cannot turn TLS on in MAAS (or deploy a later track: 3.6 with tls_mode passthrough and the certificate options, 3.7 and later with the certificate options alone)`
+        return fix(
+          `${at}set ${appPath(app)}.options.tls_mode to termination and give the HAProxy related on its api endpoint its own ssl_cert and ssl_key: the ${app.channel} charm cannot turn TLS on in MAAS (or deploy a later track: 3.6 with tls_mode passthrough and the certificate options, 3.7 and later with the certificate options alone)`,
+          [{kind: 'set-options', app: app.name, options: {tls_mode: 'termination'}}],
+          'the HAProxy and its certificate are not part of this finding\'s application',
+        )
       case 'tls-mode-passthrough':
-        return `${at}set ${appPath(app)}.options.tls_mode to passthrough and ${certificates}: the 3.6 charm reads the certificate only with tls_mode=passthrough, and MAAS then serves its API over TLS on 5443`
+        return fix(`${at}set ${appPath(app)}.options.tls_mode to passthrough and ${certificates}: the 3.6 charm reads the certificate only with tls_mode=passthrough, and MAAS then serves its API over TLS on 5443`, [
+          {kind: 'set-options', app: app.name, options: {tls_mode: 'passthrough', ...certificateOptions}},
+        ])
       default:
-        return `${at}set ${appPath(app)}.options.${certificates}, so MAAS serves its API over TLS on 5443`
+        return fix(`${at}set ${appPath(app)}.options.${certificates}, so MAAS serves its API over TLS on 5443`, [{kind: 'set-options', app: app.name, options: certificateOptions}])
     }
   },
 
   'MAAS-VAULT': ({at, app}) =>
-    app && `${at}a bundle cannot set MAAS's Vault integration: after deploy run \`sudo maas config-vault configure\` and \`sudo maas config-vault migrate\` on ${app.name}, or waive this finding in hardenctl.yaml if Vault is configured outside Juju`,
+    app &&
+    fix(
+      `${at}a bundle cannot set MAAS's Vault integration: after deploy run \`sudo maas config-vault configure\` and \`sudo maas config-vault migrate\` on ${app.name}, or waive this finding in hardenctl.yaml if Vault is configured outside Juju`,
+      [],
+      'Vault is configured in MAAS after deploy',
+    ),
 }
 
 /** Options set in the bundle are removed there; options the charm only declares become secret-typed. */
-function sensitiveOptionsEdit({at, app, inventory, finding}: EditContext, what: string, instead: string): string {
+function sensitiveOptionsEdit({at, app, inventory, finding}: EditContext, what: string, instead: string): PreDeployFix {
   const set = stringList(finding.evidence.setOptions)
   const declared = stringList(finding.evidence.declaredStringOptions)
   if (app && set.length > 0) {
+    const removed: BundleChange[] = [{kind: 'unset-options', app: app.name, options: set}]
     // A credential the charm makes itself when unset (keystone's admin-password): leaving it out is the fix.
     const generated = finding.rule === 'JUJU-NO-SECRETS' ? generatedCredentials(app, set) : []
     if (generated.length > 0 && generated.length === set.length) {
-      return `${at}remove ${set.join(', ')} from ${appPath(app)}.options: ${charmName(app)} then makes the password itself and keeps it in its leader settings (${generated.map((g) => g.credential.leaderKey).join(', ')}), which only the model's admins can read`
+      return fix(`${at}remove ${set.join(', ')} from ${appPath(app)}.options: ${charmName(app)} then makes the password itself and keeps it in its leader settings (${generated.map((g) => g.credential.leaderKey).join(', ')}), which only the model's admins can read`, removed)
     }
     // A CA's key (octavia's) and the key of a charm with no certificates endpoint (maas-region) have no other way in.
     if (finding.rule === 'TLS-CONFIG-KEY' && (emptyList(finding.evidence.certificatesEndpoints) || set.every(isCaKeyOption))) {
-      return `${at}${set.map((option) => `${appPath(app)}.options.${option}`).join(', ')} ${set.length === 1 ? 'holds' : 'hold'} ${what} that ${charmName(app)} takes only as config: keep ${set.length === 1 ? 'it' : 'them'} out of the bundle file and pass ${set.length === 1 ? 'it' : 'them'} at deploy time from a private overlay kept out of version control`
+      return fix(
+        `${at}${set.map((option) => `${appPath(app)}.options.${option}`).join(', ')} ${set.length === 1 ? 'holds' : 'hold'} ${what} that ${charmName(app)} takes only as config: keep ${set.length === 1 ? 'it' : 'them'} out of the bundle file and pass ${set.length === 1 ? 'it' : 'them'} at deploy time from a private overlay kept out of version control`,
+        removed,
+      )
     }
-    return `${at}remove ${set.join(', ')} from ${appPath(app)}.options (${what} in plain config); ${instead}`
+    return fix(`${at}remove ${set.join(', ')} from ${appPath(app)}.options (${what} in plain config); ${instead}`, removed)
   }
   const placeholders = stringList(finding.evidence.placeholderOptions)
   if (app && placeholders.length > 0) {
-    return `${at}${placeholders.map((option) => `${appPath(app)}.options.${option}`).join(', ')} ${placeholders.length === 1 ? 'holds a placeholder' : 'hold placeholders'}: do not fill ${placeholders.length === 1 ? 'it' : 'them'} in with ${what} here; pass the value at deploy time from a private overlay kept out of version control, or use a charm revision whose option takes a Juju secret (\`type: secret\`)`
+    return fix(
+      `${at}${placeholders.map((option) => `${appPath(app)}.options.${option}`).join(', ')} ${placeholders.length === 1 ? 'holds a placeholder' : 'hold placeholders'}: do not fill ${placeholders.length === 1 ? 'it' : 'them'} in with ${what} here; pass the value at deploy time from a private overlay kept out of version control, or use a charm revision whose option takes a Juju secret (\`type: secret\`)`,
+      [],
+      'a placeholder stays a finding until the charm takes a secret',
+    )
   }
   const charm = app?.metadata ?? inventory.charms.get(finding.target.name)
   const option = declared[0] === undefined ? undefined : charm?.options?.[declared[0]]
   const place = at || (option ? where(inventory.locate(option.ref)) : '')
-  return `${place}declare ${declared.join(', ')} with \`type: secret\` in the charm's config options (users then pass a secret URI, not the ${what})`
+  return fix(`${place}declare ${declared.join(', ')} with \`type: secret\` in the charm's config options (users then pass a secret URI, not the ${what})`, [
+    {kind: 'secret-options', charm: finding.target.name, options: declared},
+  ])
 }
 
 /** certificatesFix's text when the requirer's endpoint is not known (helpers/certificate-providers.ts). */
 const UNKNOWN_CERTIFICATES_ENDPOINT = /integrate the endpoint on which (\S+) requests certificates \(interface tls-certificates, not known here: `([^`]+)` lists its relations\) with (\S+?)(?: \((.*)\))?$/
 
 /** The rule's juju commands as bundle edits: the relations, applications and options they change. */
-function fromCommands(context: EditContext): string | undefined {
-  const changes = bundleChanges(context.finding.remediation)
-  if (changes.length === 0) return undefined
+function fromCommands(context: EditContext, remediation = context.finding.remediation): PreDeployFix | undefined {
+  const commanded = bundleChanges(remediation)
+  if (commanded.length === 0) return undefined
+  const {model} = context
+  let incomplete: string | undefined
   // An application the same fix adds is named once, by its own edit, not again by each relation to it.
-  const added = new Set(changes.flatMap((change) => (change.kind === 'add-application' ? [change.charm] : [])))
-  const edits = changes.map((change) => describeChange(change, context, added))
+  const added = new Set(commanded.flatMap((change) => (change.kind === 'add-application' ? [change.name ?? change.charm] : [])))
+  // A relation to an application the bundle lacks adds it too (`juju integrate` of a deployed one says nothing of it).
+  const changes: BundleChange[] = []
+  const edits: string[] = []
+  for (const change of commanded) {
+    if (change.kind === 'add-application') {
+      const withUnits: BundleChange = {...change, ...unitsOf(model, change.charm)}
+      changes.push(withUnits)
+      edits.push(describeChange(withUnits, context))
+      continue
+    }
+    changes.push(change)
+    if (change.kind !== 'add-relation') {
+      edits.push(describeChange(change, context))
+      continue
+    }
+    const missing = change.ends.map((end) => end.split(':')[0]!).filter((name) => !added.has(name) && !model?.applications.has(name) && !model?.consumed.some((c) => c.name === name))
+    const implied = missing.map((name): Extract<BundleChange, {kind: 'add-application'}> => ({kind: 'add-application', charm: name, ...unitsOf(model, name)}))
+    for (const app of implied) added.add(app.charm)
+    changes.push(...implied)
+    const add = implied.length > 0 ? ` and the application${implied.length > 1 ? 's' : ''} ${implied.map((app) => `\`${app.charm}: {${applicationKeys(app).join(', ')}}\``).join(', ')} under applications` : ''
+    edits.push(describeChange(change, context) + add)
+  }
   // A certificates fix whose requirer endpoint is not known names no relation to add: say which one to find.
-  const unknownEndpoint = UNKNOWN_CERTIFICATES_ENDPOINT.exec(context.finding.remediation)
+  const unknownEndpoint = UNKNOWN_CERTIFICATES_ENDPOINT.exec(remediation)
   if (unknownEndpoint) {
     const [, requirer, info, provider, notes = ''] = unknownEndpoint
     const kept = notes.split(/;\s+/).filter((note) => note !== '' && note !== DEPLOY_UNLESS_PRESENT_NOTE)
     edits.push(
       `${bundleFile(context)}add \`- [${requirer}:ENDPOINT, ${provider}]\` under relations, ENDPOINT being the endpoint on which ${requirer} requests certificates (interface tls-certificates: \`${info}\` lists its relations)${kept.length > 0 ? ` (${kept.join('; ')})` : ''}`,
     )
+    incomplete = `the endpoint on which ${requirer} requests certificates is not known here`
   }
   // A TLS Secret an ingress charm reads is not part of any bundle.
-  if (/create secret tls/.test(context.finding.remediation)) edits.push("and, before deploying, create the kubernetes.io/tls Secret it names in the model's namespace")
-  const notes = remediationNotes(context.finding.remediation)
-  return edits.join('; ') + (notes.length > 0 ? ` (${notes.join('; ')})` : '')
+  if (/create secret tls/.test(remediation)) edits.push("and, before deploying, create the kubernetes.io/tls Secret it names in the model's namespace")
+  const notes = remediationNotes(remediation)
+  return fix(edits.join('; ') + (notes.length > 0 ? ` (${notes.join('; ')})` : ''), changes, incomplete)
 }
 
-function describeChange(change: BundleChange, context: EditContext, added: ReadonlySet<string>): string {
+function describeChange(change: BundleChange, context: EditContext): string {
   const {model, inventory} = context
   const app = (name: string): string => appPathByName(model, name)
   /** Changes to one application point at its definition; added relations and applications at `relations:`. */
@@ -236,18 +387,12 @@ function describeChange(change: BundleChange, context: EditContext, added: Reado
     return definition ? where(inventory.locate(definition)) : bundleFile(context)
   }
   switch (change.kind) {
-    case 'add-relation': {
-      const missing = change.ends.map((end) => end.split(':')[0]!).filter((name) => !added.has(name) && !model?.applications.has(name) && !model?.consumed.some((c) => c.name === name))
-      const add = missing.length > 0 ? ` and the application${missing.length > 1 ? 's' : ''} ${missing.map((name) => `\`${name}: {${[`charm: ${name}`, ...units(model, name)].join(', ')}}\``).join(', ')} under applications` : ''
-      return `${at()}add \`- [${change.ends.join(', ')}]\` under relations${add}`
-    }
+    case 'add-relation':
+      return `${at()}add \`- [${change.ends.join(', ')}]\` under relations`
     case 'remove-relation':
       return `${at()}remove the relation between ${change.ends.join(' and ')} from relations`
-    case 'add-application': {
-      // `juju deploy` makes one unit; an application in a bundle without num_units (scale) gets none.
-      const keys = [`charm: ${change.charm}`, ...(change.channel ? [`channel: ${change.channel}`] : []), ...(change.base ? [`base: ${change.base}`] : []), ...units(model, change.charm), ...(change.trust ? ['trust: true'] : [])]
-      return `${at()}add \`${change.charm}: {${keys.join(', ')}}\` under applications`
-    }
+    case 'add-application':
+      return `${at()}add \`${change.name ?? change.charm}: {${applicationKeys(change).join(', ')}}\` under applications`
     case 'set-options':
       return `${at(change.app)}set ${Object.entries(change.options).map(([option, value]) => `${app(change.app)}.options.${option}${value.includes('$(') || value.includes('<') ? '' : `: ${value}`}`).join(' and ')}`
     case 'unset-options':
@@ -262,6 +407,29 @@ function describeChange(change: BundleChange, context: EditContext, added: Reado
       return `${at(change.app)}set ${app(change.app)}.channel to ${change.channel}${change.charm ? ` and charm to ${change.charm}` : ''}`
     case 'base':
       return `${at(change.app)}set ${app(change.app)}.base to ${change.base}`
+    case 'replace-charm':
+      return `${at(change.app)}set ${app(change.app)}.charm to ${change.charm} and ${change.channel ? `its channel to ${change.channel}` : 'remove its channel'}`
+    case 'offer-access':
+      return `${at(change.app)}${change.access ? `set ${change.user} to ${change.access} in` : `remove ${change.user} from`} ${app(change.app)}.offers.${change.offer}.acl`
+    case 'remove-offers':
+      return `${at(change.app)}remove the offers ${change.offers.join(', ')} from ${app(change.app)}.offers`
+    case 'charm-metadata':
+      return `set ${change.set.map(({path, value}) => `${path.join('.')}: ${value}`).join(' and ')} in the metadata of charm ${change.charm}`
+    case 'secret-options':
+      return `declare ${change.options.join(', ')} with \`type: secret\` in the config options of charm ${change.charm}`
+    case 'policy':
+      return `in hardenctl.yaml, ${describePolicyEntry(change.entry)}`
+  }
+}
+
+function describePolicyEntry(entry: PolicyEntry): string {
+  switch (entry.list) {
+    case 'trust.allow':
+      return `list "${entry.name}" under trust.allow`
+    case 'exposure.allow':
+      return `list "${entry.name}" under exposure.allow with ${entry.cidrs.join(', ')}`
+    case 'livepatch.adminCidrs':
+      return `set livepatch.adminCidrs to ${entry.cidrs.join(', ')}`
   }
 }
 
@@ -269,11 +437,23 @@ function describeChange(change: BundleChange, context: EditContext, added: Reado
  * How a bundle counts an application's units: `scale` in a Kubernetes bundle, `num_units` in a
  * machine one. Left out, it is 0 (juju/juju internal/charm/bundledata.go@80c1f484: ApplicationSpec
  * NumUnits and Scale_ are plain ints, `omitempty`), so an added provider would have no unit to issue.
+ * `juju deploy` makes one unit.
  */
-function units(model: Model | undefined, charm: string): string[] {
+function unitsOf(model: Model | undefined, charm: string): {units?: {key: 'scale' | 'num_units'; count: number}} {
   // A subordinate has no units of its own: the bundle verifier refuses one with num_units ("is subordinate but has non-zero num_units", same file).
-  if (knownCharm(charm)?.subordinate) return []
-  return [`${model?.type === 'caas' ? 'scale' : 'num_units'}: 1`]
+  if (knownCharm(charm)?.subordinate) return {}
+  return {units: {key: model?.type === 'caas' ? 'scale' : 'num_units', count: 1}}
+}
+
+/** An added application's keys as the bundle would write them. */
+function applicationKeys(change: Extract<BundleChange, {kind: 'add-application'}>): string[] {
+  return [
+    `charm: ${change.charm}`,
+    ...(change.channel ? [`channel: ${change.channel}`] : []),
+    ...(change.base ? [`base: ${change.base}`] : []),
+    ...(change.units ? [`${change.units.key}: ${change.units.count}`] : []),
+    ...(change.trust ? ['trust: true'] : []),
+  ]
 }
 
 /** `bundle.yaml:30: ` at the bundle's `relations:` key (or its top), where relations and applications are added. */

@@ -11,7 +11,7 @@
 import {stat} from 'node:fs/promises'
 
 import {InputError} from '../errors.js'
-import type {Profile, Severity} from '../findings/types.js'
+import type {Finding, Profile, Severity} from '../findings/types.js'
 import {buildInventory} from '../inventory/build.js'
 import {type CharmMetadata, normalizeCharmName} from '../inventory/charm.js'
 import type {InputKind, Inventory} from '../inventory/types.js'
@@ -21,7 +21,7 @@ import type {AuditReport} from '../report/audit-report.js'
 import {ALL_RULES} from '../rules/catalog.js'
 import type {Rule} from '../rules/rule.js'
 import {type FileSourceResult, readFileSources} from '../sources/files.js'
-import {preDeployEdit} from './edits.js'
+import {type PreDeployFix, preDeployEdit} from './edits.js'
 
 /** What exists before `juju deploy`: the bundle and the charms' own files. */
 const PRE_DEPLOY_INPUTS: ReadonlySet<InputKind> = new Set(['juju-bundle', 'charm-metadata'])
@@ -46,6 +46,8 @@ export interface ReviewResult {
   warnings: string[]
   /** What was reviewed, for the HTML report's graph. */
   inventory: Inventory
+  /** Each finding's fix as bundle changes, beside the text its remediation prints. */
+  fixes: ReadonlyMap<Finding, PreDeployFix>
 }
 
 /** The rules `review` runs: those whose every input group a bundle or charm metadata can meet. */
@@ -87,8 +89,13 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   for (const entry of report.notEvaluated) {
     if (entry.needs.includes('charm-metadata')) entry.message += ' (give a bundle\'s charms with --charm NAME=PATH)'
   }
-  for (const finding of report.findings) finding.remediation = preDeployEdit(finding, inventory)
-  return {report, rules, warnings, inventory}
+  const fixes = new Map<Finding, PreDeployFix>()
+  for (const finding of report.findings) {
+    const fix = preDeployEdit(finding, inventory)
+    finding.remediation = fix.text
+    fixes.set(finding, fix)
+  }
+  return {report, rules, warnings, inventory, fixes}
 }
 
 /** What `review` reads: bundles, their overlays and charms. Anything else was deployed already. */

@@ -321,6 +321,17 @@ describe('review says how to change the bundle or the charm, not what to run aft
     expect(fix).toContain(`${file}:1: add \`vault: {charm: vault, channel: 1.8/stable, num_units: 1}\` under applications; ${file}:1: add \`- [rabbitmq-server:certificates, vault:certificates]\` under relations`)
   })
 
+  it("the legacy postgresql charm (no certificates endpoint): before deploy the bundle deploys Charmed PostgreSQL 14 in its place, not a second application beside it", async () => {
+    const {file, report} = await reviewBundleText(
+      'series: jammy\napplications:\n  postgresql:\n    charm: postgresql\n    channel: latest/stable\n    num_units: 1\n  app:\n    charm: landscape-server\n    num_units: 1\nrelations:\n- [app:db, postgresql:db-admin]\n',
+      'hardenctl-review-legacy-pg-',
+    )
+    const fix = fixOf(report, 'TLS-DB-PLAINTEXT')
+    expect(fix).toMatch(new RegExp(`^${file}:3: set applications\\.postgresql\\.channel to 14/stable: Charmed PostgreSQL 14 serves the same db and db-admin relations`))
+    expect(fix).toContain('add `- [postgresql:certificates, self-signed-certificates:certificates]` under relations')
+    expect(fix).not.toContain('add `postgresql:')
+  })
+
   it('an OpenStack API and a proxy stay reachable, narrowed; a CA key and a key with no relation to replace it stay out of the file, not removed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hardenctl-review-keep-'))
     const file = join(dir, 'bundle.yaml')

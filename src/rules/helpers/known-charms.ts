@@ -25,8 +25,11 @@ export interface KnownCharm {
   certificateEndpoints?: Endpoints
   /** Where its TLS comes from instead, for a charm with no certificates endpoint of its own. */
   tlsFrom?: string
-  /** For a track whose revisions have no certificates endpoint: the charm that takes one, and how to move to it. */
-  certificatesBy?: {readonly byTrack: Readonly<Record<string, string>>}
+  /**
+   * For a track whose revisions have no certificates endpoint: the charm that takes one, and how to
+   * move to it. `beforeDeploy`: the channel a bundle sets instead (there is no data to move yet).
+   */
+  certificatesBy?: {readonly byTrack: Readonly<Record<string, string>>; readonly beforeDeploy?: {readonly channel: string; readonly why: string}}
   /** The endpoint on which it issues certificates (provides `tls-certificates`), per track where revisions differ. */
   issuesOn?: string | {readonly byTrack: Readonly<Record<string, string>>}
   /**
@@ -57,6 +60,7 @@ export const KNOWN_CHARMS: Readonly<Record<string, KnownCharm>> = {
         latest:
           "its latest track is the legacy reactive charm, which has none; Charmed PostgreSQL 14 serves the same db and db-admin relations and takes a certificates relation: deploy it beside this one (`juju deploy postgresql pg14 --channel 14/stable`), move the data, then relate the clients to it, as Charmed PostgreSQL's legacy-charm page describes (a refresh does not turn one charm into the other)",
       },
+      beforeDeploy: {channel: '14/stable', why: 'Charmed PostgreSQL 14 serves the same db and db-admin relations and takes a certificates relation'},
     },
     tlsRequiredOfClients: POSTGRESQL_HOSTSSL,
     from: 'canonical/postgresql-operator metadata.yaml (14: certificates; 16: client-certificates, peer-certificates); templates/patroni.yml.j2@00b026d3 (pg_hba `hostssl` once TLS is on); the legacy charm on latest: stub42/postgresql-charm metadata.yaml@030d44b9',
@@ -394,6 +398,13 @@ const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
 /** Why the charm needs `--trust`, when its documentation says it does. */
 export function trustNeededBecause(app: Application): string | undefined {
   return CHARMS_NEEDING_TRUST[charmName(app)]
+}
+
+/** The channel a bundle deploys in place of a track without a certificates endpoint, when the table says. */
+export function certificatesChannelBeforeDeploy(app: Application): {channel: string; why: string} | undefined {
+  const certificatesBy = knownCharm(app)?.certificatesBy
+  const track = channelTrack(app.channel)
+  return certificatesBy && track !== undefined && certificatesBy.byTrack[track] !== undefined ? certificatesBy.beforeDeploy : undefined
 }
 
 /** How a charm whose track has no certificates endpoint gets TLS another way, when the table says. */

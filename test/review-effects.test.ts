@@ -1,0 +1,168 @@
+/**
+ * review's fixes do what they say, for every bundle and charm the repository holds: each finding's
+ * pre-deploy fix is written into a copy of what was reviewed (the bundle, the overlay the fix
+ * names, the charm's metadata, hardenctl.yaml: review-effects/bundle-editor.ts), the copy is
+ * reviewed again, and the finding must be gone, with nothing new refused. fix-effects.test.ts does
+ * the same for audit's commands.
+ *
+ * The edit a finding prints is prose; the changes applied here are the structured changes review
+ * keeps beside it (`ReviewResult.fixes`). So that the two cannot drift apart, the prose must name
+ * what each change touches.
+ */
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, describe, expect, it} from 'vitest'
+
+import {InputError} from '../src/errors.js'
+import type {Finding} from '../src/findings/types.js'
+import type {BundleChange} from '../src/review/command-edits.js'
+import type {PreDeployFix} from '../src/review/edits.js'
+import {runReview} from '../src/review/run-review.js'
+import {removeTemporaryInputs, repositoryInputs} from './fix-commands/inputs.js'
+import {applyBundleChanges, CannotEdit} from './review-effects/bundle-editor.js'
+
+const NOW = new Date('2026-11-23T00:00:00Z')
+
+interface Reviewed {
+  where: string
+  path: string
+  finding: Finding
+  fix: PreDeployFix
+}
+
+const temporary: string[] = []
+afterAll(async () => {
+  await Promise.all(temporary.splice(0).map((dir) => rm(dir, {recursive: true, force: true})))
+  await removeTemporaryInputs()
+})
+
+/** The same finding: rule and target, and the container where a rule reports each of a charm's containers. */
+const sameFinding = (a: Finding, b: Finding) =>
+  a.rule === b.rule &&
+  a.target.kind === b.target.kind &&
+  a.target.name === b.target.name &&
+  a.target.model === b.target.model &&
+  a.target.controller === b.target.controller &&
+  a.evidence.container === b.evidence.container
+
+let everyFinding: Promise<Reviewed[]> | undefined
+
+/** Every review finding of every bundle and charm directory the repository holds, as fix-commands.test.ts reviews them. */
+function reviewedFindings(): Promise<Reviewed[]> {
+  everyFinding ??= (async () => {
+    const reviewed: Reviewed[] = []
+    for (const input of (await repositoryInputs()).inputs) {
+      if (!input.review) continue
+      let result
+      try {
+        result = await runReview({paths: [input.path], toolVersion: 'test', now: NOW})
+      } catch (error) {
+        if (error instanceof InputError) continue
+        throw error
+      }
+      for (const finding of result.report.findings) reviewed.push({where: input.name, path: input.path, finding, fix: result.fixes.get(finding)!})
+    }
+    return reviewed
+  })()
+  return everyFinding
+}
+
+/** Words the fix's text must hold for each change: what the change touches, as the text names it. */
+function namedBy(change: BundleChange): string[] {
+  switch (change.kind) {
+    case 'add-relation':
+    case 'remove-relation':
+      return change.ends.map((end) => end.split(':')[0]!)
+    case 'add-application':
+      return [change.charm, ...(change.name ? [change.name] : []), ...(change.units ? [`${change.units.key}: ${change.units.count}`] : []), ...(change.trust ? ['trust: true'] : [])]
+    case 'set-options':
+      return Object.keys(change.options)
+    case 'unset-options':
+      return change.options
+    case 'unexpose':
+      return ['expose: true']
+    case 'expose-to':
+      return ['exposed-endpoints', ...change.cidrs, ...(change.inOverlay ? ['overlay'] : [])]
+    case 'untrust':
+      return ['trust: true']
+    case 'channel':
+      return [change.channel, ...(change.charm ? [change.charm] : [])]
+    case 'replace-charm':
+      return [change.charm, ...(change.channel ? [change.channel] : ['no channel'])]
+    case 'base':
+      return [change.base]
+    case 'offer-access':
+      return [change.offer, change.user, ...(change.access ? [change.access] : [])]
+    case 'remove-offers':
+      return change.offers
+    case 'charm-metadata':
+      return change.set.map(({path}) => path.join('.'))
+    case 'secret-options':
+      return [...change.options, 'type: secret']
+    case 'policy':
+      return [change.entry.list]
+  }
+}
+
+async function reviewAfterFix({path, finding, fix}: Reviewed): Promise<string | undefined> {
+  const dir = await mkdtemp(join(tmpdir(), 'hardenctl-review-effect-'))
+  temporary.push(dir)
+  let edited
+  try {
+    edited = await applyBundleChanges(path, fix.changes, dir)
+  } catch (error) {
+    if (error instanceof CannotEdit) return `the edit cannot be made: ${error.message}`
+    throw error
+  }
+  try {
+    const again = await runReview({...edited, toolVersion: 'test', now: NOW})
+    const left = again.report.findings.find((other) => sameFinding(other, finding))
+    return left ? `still reported after the edit: ${left.message}` : undefined
+  } catch (error) {
+    if (error instanceof InputError) return `the edited bundle is refused: ${error.message}`
+    throw error
+  }
+}
+
+const label = ({where, finding}: Reviewed) => `${where}: ${finding.rule} ${finding.target.model ?? ''}/${finding.target.name}`
+
+describe("review's fixes, applied to what was reviewed", () => {
+  it('name, in their text, everything their changes touch', async () => {
+    const problems: string[] = []
+    for (const reviewed of await reviewedFindings()) {
+      for (const change of reviewed.fix.changes) {
+        // A relation to each workload is written once, with APP standing for each of them.
+        const eachWorkload = change.kind === 'add-relation' && reviewed.fix.text.includes(', APP]` for each workload')
+        const missing = namedBy(change).filter((word) => !reviewed.fix.text.includes(word) && !(eachWorkload && change.ends.slice(1).includes(word)))
+        if (missing.length > 0) problems.push(`${label(reviewed)}: the text does not name ${missing.join(', ')} of ${change.kind}\n    fix: ${reviewed.fix.text}`)
+      }
+    }
+    expect(problems.join('\n')).toBe('')
+  })
+
+  it('settle their finding when made, or say why a bundle edit cannot', async () => {
+    const all = await reviewedFindings()
+    expect(all.length).toBeGreaterThan(300)
+    const problems: string[] = []
+    const notSimulated = new Map<string, number>()
+    let settled = 0
+    for (const reviewed of all) {
+      if (reviewed.fix.incomplete !== undefined) {
+        const key = `${reviewed.finding.rule}: ${reviewed.fix.incomplete}`
+        notSimulated.set(key, (notSimulated.get(key) ?? 0) + 1)
+        continue
+      }
+      if (reviewed.fix.changes.length === 0) {
+        problems.push(`${label(reviewed)}: no change to make, and no reason given\n    fix: ${reviewed.fix.text}`)
+        continue
+      }
+      const problem = await reviewAfterFix(reviewed)
+      if (problem) problems.push(`${label(reviewed)}: ${problem}\n    fix: ${reviewed.fix.text}`)
+      else settled++
+    }
+    console.log(`review fixes: ${settled} settled their finding when made; not simulated: ${[...notSimulated].map(([key, count]) => `${count} × ${key}`).join('; ') || 'none'}`)
+    expect(problems.join('\n')).toBe('')
+  })
+})

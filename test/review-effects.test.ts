@@ -9,25 +9,26 @@
  * keeps beside it (`ReviewResult.fixes`). So that the two cannot drift apart, the prose must name
  * what each change touches.
  */
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
+import {parse, stringify} from 'yaml'
 
 import {InputError} from '../src/errors.js'
 import type {Finding} from '../src/findings/types.js'
 import type {BundleChange} from '../src/review/command-edits.js'
 import type {PreDeployFix} from '../src/review/edits.js'
 import {runReview} from '../src/review/run-review.js'
-import {removeTemporaryInputs, repositoryInputs} from './fix-commands/inputs.js'
-import {applyBundleChanges, CannotEdit} from './review-effects/bundle-editor.js'
+import {REPO, removeTemporaryInputs, repositoryInputs} from './fix-commands/inputs.js'
+import {applyBundleChanges, CannotEdit, type ReviewInput} from './review-effects/bundle-editor.js'
 
 const NOW = new Date('2026-11-23T00:00:00Z')
 
 interface Reviewed {
   where: string
-  path: string
+  input: ReviewInput
   finding: Finding
   fix: PreDeployFix
 }
@@ -49,24 +50,56 @@ const sameFinding = (a: Finding, b: Finding) =>
 
 let everyFinding: Promise<Reviewed[]> | undefined
 
-/** Every review finding of every bundle and charm directory the repository holds, as fix-commands.test.ts reviews them. */
+/**
+ * Every review finding of every bundle and charm directory the repository holds, as
+ * fix-commands.test.ts reviews them, and of the real-world cases that are a bundle with its
+ * overlays, reviewed with `--overlay` and the case's policy.
+ */
 function reviewedFindings(): Promise<Reviewed[]> {
   everyFinding ??= (async () => {
     const reviewed: Reviewed[] = []
-    for (const input of (await repositoryInputs()).inputs) {
-      if (!input.review) continue
+    const inputs: {where: string; input: ReviewInput}[] = []
+    for (const input of (await repositoryInputs()).inputs) if (input.review) inputs.push({where: input.name, input: {path: input.path}})
+    inputs.push(...(await bundlesWithOverlays()))
+    for (const {where, input} of inputs) {
       let result
       try {
-        result = await runReview({paths: [input.path], toolVersion: 'test', now: NOW})
+        result = await runReview({...(await reviewOptions(input)), toolVersion: 'test', now: NOW})
       } catch (error) {
         if (error instanceof InputError) continue
         throw error
       }
-      for (const finding of result.report.findings) reviewed.push({where: input.name, path: input.path, finding, fix: result.fixes.get(finding)!})
+      for (const finding of result.report.findings) reviewed.push({where, input, finding, fix: result.fixes.get(finding)!})
     }
     return reviewed
   })()
   return everyFinding
+}
+
+/** The real-world cases (test/real-world/expected/) that are one bundle and its overlays. */
+async function bundlesWithOverlays(): Promise<{where: string; input: ReviewInput}[]> {
+  const root = join(REPO, 'test/real-world')
+  const cases: {where: string; input: ReviewInput}[] = []
+  for (const name of (await readdir(join(root, 'expected'))).sort()) {
+    const spec = parse(await readFile(join(root, 'expected', name), 'utf8')) as {inputs: unknown[]; policy?: Record<string, unknown>; error?: unknown}
+    const [bundle, ...overlays] = spec.inputs
+    if (spec.error !== undefined || overlays.length === 0 || typeof bundle !== 'string' || !bundle.startsWith('bundles/')) continue
+    if (!overlays.every((overlay) => typeof overlay === 'string' && overlay.startsWith('overlays/'))) continue
+    cases.push({
+      where: `test/real-world/expected/${name}`,
+      input: {path: join(root, bundle), overlays: (overlays as string[]).map((overlay) => join(root, overlay)), ...(spec.policy ? {policy: spec.policy} : {})},
+    })
+  }
+  return cases
+}
+
+async function reviewOptions(input: ReviewInput): Promise<{paths: string[]; overlays: string[]; policyFile?: string}> {
+  if (input.policy === undefined) return {paths: [input.path], overlays: [...(input.overlays ?? [])]}
+  const dir = await mkdtemp(join(tmpdir(), 'hardenctl-review-effect-policy-'))
+  temporary.push(dir)
+  const policyFile = join(dir, 'hardenctl.yaml')
+  await writeFile(policyFile, stringify(input.policy))
+  return {paths: [input.path], overlays: [...(input.overlays ?? [])], policyFile}
 }
 
 /** Words the fix's text must hold for each change: what the change touches, as the text names it. */
@@ -106,12 +139,12 @@ function namedBy(change: BundleChange): string[] {
   }
 }
 
-async function reviewAfterFix({path, finding, fix}: Reviewed): Promise<string | undefined> {
+async function reviewAfterFix({input, finding, fix}: Reviewed): Promise<string | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'hardenctl-review-effect-'))
   temporary.push(dir)
   let edited
   try {
-    edited = await applyBundleChanges(path, fix.changes, dir)
+    edited = await applyBundleChanges(input, fix.changes, dir)
   } catch (error) {
     if (error instanceof CannotEdit) return `the edit cannot be made: ${error.message}`
     throw error

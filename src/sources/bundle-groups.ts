@@ -3,7 +3,8 @@
  * it (`juju deploy bundle.yaml --overlay a.yaml --overlay b.yaml`, or the later documents of a
  * multi-document file); the file source sees files, so it decides the same from content and place:
  *
- * - A file's documents after the first are overlays of its first.
+ * - A file's documents after the first are overlays of its first. Juju checks relations after the
+ *   merge, so a first document may relate to an application only they (or `--overlay` files) add.
  * - Files in the same snapshot-layout model (or, outside the layout, all files) form one group.
  *   A file whose first document is a base bundle is a base; any other is an overlay file.
  * - One base in the group: every overlay file applies to it, in the order files were read.
@@ -36,6 +37,8 @@ export interface BundleGroupsResult {
   warnings: string[]
   /** Files whose first document was read as an overlay though it looks like a bundle. */
   readAsOverlay: string[]
+  /** Files whose first document is the bundle only with the overlays given with it (it relates to what they add). */
+  readAsBase: string[]
 }
 
 export class BundleGroups {
@@ -48,7 +51,7 @@ export class BundleGroups {
   }
 
   merge(): BundleGroupsResult {
-    const result: BundleGroupsResult = {contributions: [], warnings: [], readAsOverlay: []}
+    const result: BundleGroupsResult = {contributions: [], warnings: [], readAsOverlay: [], readAsBase: []}
     const files = [...this.files.values()]
     const explicit = files.filter((file) => file.explicitOverlay)
     const groups = new Map<string, BundleFile[]>()
@@ -59,8 +62,15 @@ export class BundleGroups {
       if (!group) groups.set(key, (group = []))
       group.push(file)
     }
-    if (explicit.length > 0) checkOneBase(files.filter((file) => !file.explicitOverlay && isBase(file)))
-    for (const group of groups.values()) mergeGroup(group, group.some(isBase) ? explicit : [], result)
+    // Juju merges the overlays given with a bundle into it before it checks the relations: what they define counts.
+    const defined = explicit.flatMap((file) => file.documents.map((document) => document.data))
+    const isBase = (file: BundleFile) => isBaseFile(file, defined)
+    if (explicit.length > 0) {
+      const bases = files.filter((file) => !file.explicitOverlay && isBase(file))
+      checkOneBase(bases)
+      result.readAsBase.push(...bases.filter((file) => !isBaseFile(file, [])).map((file) => file.file))
+    }
+    for (const group of groups.values()) mergeGroup(group, group.some(isBase) ? explicit : [], isBase, result)
     return result
   }
 }
@@ -70,9 +80,10 @@ function groupKey(file: BundleFile): string {
   return JSON.stringify([scope.controller ?? '', scope.model ?? ''])
 }
 
-function isBase(file: BundleFile): boolean {
+/** A file whose first document is a bundle, given what its later documents and the `--overlay` files (`overlaid`) define. */
+function isBaseFile(file: BundleFile, overlaid: readonly unknown[]): boolean {
   const [first, ...later] = file.documents
-  return first!.ctx.document === 0 && isBaseBundleDocument(first!.data, later.map((document) => document.data))
+  return first!.ctx.document === 0 && isBaseBundleDocument(first!.data, [...later.map((document) => document.data), ...overlaid])
 }
 
 /** `--overlay` applies to one bundle, as with `juju deploy BUNDLE --overlay`. */
@@ -82,7 +93,7 @@ function checkOneBase(bases: BundleFile[]): void {
   throw new InputError(undefined, `--overlay applies to one bundle, as with juju deploy; ${given}`)
 }
 
-function mergeGroup(group: BundleFile[], explicit: BundleFile[], result: BundleGroupsResult): void {
+function mergeGroup(group: BundleFile[], explicit: BundleFile[], isBase: (file: BundleFile) => boolean, result: BundleGroupsResult): void {
   let bases = group.filter(isBase)
   let overlayFiles = group.filter((file) => !isBase(file))
   if (bases.length > 1) {

@@ -411,6 +411,7 @@ function addBundles(bundles: BundleGroups, result: FileSourceResult): void {
   result.warnings.push(...merged.warnings)
   for (const entry of result.files) {
     if (merged.readAsOverlay.includes(entry.file)) entry.kind = entry.kind.replace('juju bundle', 'juju bundle overlay')
+    if (merged.readAsBase.includes(entry.file)) entry.kind = entry.kind.replace('juju bundle overlay', 'juju bundle')
   }
 }
 

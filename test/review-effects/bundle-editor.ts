@@ -10,12 +10,20 @@
 import {cp, mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises'
 import {basename, join} from 'node:path'
 
-import {type Document, isMap, isSeq, parseAllDocuments, parse as parseYaml, stringify, YAMLMap} from 'yaml'
+import {type Document, isCollection, isMap, isSeq, parseAllDocuments, parse as parseYaml, stringify, YAMLMap} from 'yaml'
 
 import type {BundleChange, PolicyEntry} from '../../src/review/command-edits.js'
 import {PLACEHOLDER_VALUES} from '../fix-effects/placeholders.js'
 
-/** What to review again: the edited copy, the overlay the fix asked for, the policy it added to. */
+/** What a review read: a bundle or charm, the overlays given with it, the policy. */
+export interface ReviewInput {
+  path: string
+  overlays?: readonly string[]
+  /** The policy file's content, when the review had one. */
+  policy?: Record<string, unknown>
+}
+
+/** What to review again: the edited copies, the overlay the fix asked for last, the policy it added to. */
 export interface EditedReview {
   paths: string[]
   overlays: string[]
@@ -35,12 +43,13 @@ function fill(value: string): string {
   return value.replace(/\b(TRACK|ADMIN-CIDRS)\b/g, (placeholder) => PLACEHOLDER_VALUES[placeholder]!)
 }
 
-export async function applyBundleChanges(input: string, changes: readonly BundleChange[], dir: string): Promise<EditedReview> {
-  const copy = join(dir, 'input', basename(input))
-  await mkdir(join(dir, 'input'))
-  await cp(input, copy, {recursive: true})
+export async function applyBundleChanges(input: ReviewInput, changes: readonly BundleChange[], dir: string): Promise<EditedReview> {
+  const copy = await copyInto(join(dir, 'input'), input.path)
+  const overlays: string[] = []
+  for (const [i, path] of (input.overlays ?? []).entries()) overlays.push(await copyInto(join(dir, `overlay-${i}`), path))
   const isDirectory = (await stat(copy)).isDirectory()
   const files = await Promise.all((isDirectory ? await yamlFilesIn(copy) : [copy]).map(readYamlFile))
+  const overlayFiles = await Promise.all(overlays.map(readYamlFile))
   const overlay = new YAMLMap<string, unknown>()
   const policy: PolicyEntry[] = []
   const changed = new Set<YamlFile>()
@@ -56,22 +65,35 @@ export async function applyBundleChanges(input: string, changes: readonly Bundle
     }
     const bundle = bundleOf(files)
     if (!bundle) throw new CannotEdit(`no bundle among the reviewed files for ${change.kind}`)
-    changed.add(bundle)
-    editBundle(bundle.documents, change, overlay)
+    // The bundle's documents, then each overlay's, in the order juju deploy merges them.
+    const merged = [bundle, ...overlayFiles]
+    for (const file of merged) changed.add(file)
+    editBundle(
+      merged.flatMap((file) => file.documents),
+      change,
+      overlay,
+    )
   }
 
   for (const file of changed) await writeYamlFile(file)
-  const result: EditedReview = {paths: [copy], overlays: []}
+  const result: EditedReview = {paths: [copy], overlays}
   if (overlay.items.length > 0) {
-    const path = join(dir, 'overlay.yaml')
+    const path = join(dir, 'fix-overlay.yaml')
     await writeFile(path, stringify({applications: overlay.toJSON()}))
     result.overlays.push(path)
   }
-  if (policy.length > 0) {
+  if (policy.length > 0 || input.policy !== undefined) {
     result.policyFile = join(dir, 'hardenctl.yaml')
-    await writeFile(result.policyFile, stringify(policyFile(policy)))
+    await writeFile(result.policyFile, stringify(withEntries(input.policy ?? {}, policy)))
   }
   return result
+}
+
+async function copyInto(dir: string, path: string): Promise<string> {
+  const copy = join(dir, basename(path))
+  await mkdir(dir)
+  await cp(path, copy, {recursive: true})
+  return copy
 }
 
 // ---------------------------------------------------------------- bundle
@@ -108,7 +130,11 @@ function editBundle(documents: Document.Parsed[], change: Exclude<BundleChange, 
     doc.setIn([applicationsKey(doc), name, ...path], doc.createNode(value))
   }
   const remove = (name: string, path: string[]) => {
-    for (const doc of naming(name)) doc.deleteIn([applicationsKey(doc), name, ...path])
+    for (const doc of naming(name)) {
+      const full = [applicationsKey(doc), name, ...path]
+      // A document that says nothing of the key (or holds no map on the way to it) has nothing to remove.
+      if (isCollection(doc.getIn(full.slice(0, -1), true))) doc.deleteIn(full)
+    }
   }
   switch (change.kind) {
     case 'add-relation': {
@@ -235,28 +261,26 @@ function editCharm(files: YamlFile[], change: Extract<BundleChange, {kind: 'char
 
 // ---------------------------------------------------------------- policy
 
-function policyFile(entries: PolicyEntry[]): Record<string, unknown> {
-  const trust: string[] = []
-  const exposure: Record<string, string[]> = {}
-  const adminCidrs: string[] = []
+/** The review's policy with the fix's entries added to its lists. */
+function withEntries(policy: Record<string, unknown>, entries: PolicyEntry[]): Record<string, unknown> {
+  const result = structuredClone(policy) as {trust?: {allow?: string[]}; exposure?: {allow?: Record<string, string[]>}; livepatch?: {adminCidrs?: string[]}}
   for (const entry of entries) {
     switch (entry.list) {
       case 'trust.allow':
-        trust.push(entry.name)
+        result.trust = {...result.trust, allow: [...(result.trust?.allow ?? []), entry.name]}
         break
-      case 'exposure.allow':
-        exposure[entry.name] = [...(exposure[entry.name] ?? []), ...entry.cidrs.map(fill)]
+      case 'exposure.allow': {
+        const allow = {...result.exposure?.allow}
+        allow[entry.name] = [...(allow[entry.name] ?? []), ...entry.cidrs.map(fill)]
+        result.exposure = {...result.exposure, allow}
         break
+      }
       case 'livepatch.adminCidrs':
-        adminCidrs.push(...entry.cidrs.map(fill))
+        result.livepatch = {...result.livepatch, adminCidrs: [...(result.livepatch?.adminCidrs ?? []), ...entry.cidrs.map(fill)]}
         break
     }
   }
-  return {
-    ...(trust.length > 0 ? {trust: {allow: trust}} : {}),
-    ...(Object.keys(exposure).length > 0 ? {exposure: {allow: exposure}} : {}),
-    ...(adminCidrs.length > 0 ? {livepatch: {adminCidrs}} : {}),
-  }
+  return result
 }
 
 // ---------------------------------------------------------------- files

@@ -118,6 +118,15 @@ applications:
     expect(ofType(contributions, 'model').map((c) => c.facts.type)).toEqual(['caas'])
     expect(relationPairs(contributions)).toContain('agent:? web:metrics')
   })
+
+  it('a bundle given with --overlay may relate to an application only the overlay adds (Juju merges the overlays in before it checks)', async () => {
+    const base = await write('relates-overlay.yaml', BASE.replace('relations:\n', 'relations:\n- [web:metrics, agent]\n'))
+    const overlay = await write('adds-agent.yaml', 'applications:\n  agent:\n    charm: opentelemetry-collector-k8s\n    scale: 1\n')
+    const {contributions, files} = await readFileSources([base], {overlays: [overlay]})
+    expect(ofType(contributions, 'model').map((c) => c.facts.type)).toEqual(['caas'])
+    expect(relationPairs(contributions)).toContain('agent:? web:metrics')
+    expect(files.map((f) => f.kind)).toEqual(['juju bundle', 'juju bundle overlay'])
+  })
 })
 
 describe('which bundle files go together', () => {

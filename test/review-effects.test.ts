@@ -130,6 +130,8 @@ function namedBy(change: BundleChange): string[] {
       return [change.offer, change.user, ...(change.access ? [change.access] : [])]
     case 'remove-offers':
       return change.offers
+    case 'add-saas':
+      return [change.name, change.url]
     case 'charm-metadata':
       return change.set.map(({path}) => path.join('.'))
     case 'secret-options':
@@ -183,7 +185,8 @@ describe("review's fixes, applied to what was reviewed", () => {
     let settled = 0
     for (const reviewed of all) {
       if (reviewed.fix.incomplete !== undefined) {
-        const key = `${reviewed.finding.rule}: ${reviewed.fix.incomplete}`
+        // The reason up to its first colon: enough to tell the kinds apart in one line.
+        const key = `${reviewed.finding.rule}: ${reviewed.fix.incomplete.split(':')[0]}`
         notSimulated.set(key, (notSimulated.get(key) ?? 0) + 1)
         continue
       }

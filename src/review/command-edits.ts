@@ -29,6 +29,8 @@ export type BundleChange =
   /** The user's access in the offer's acl; none: the entry removed. */
   | {kind: 'offer-access'; app: string; offer: string; user: string; access?: string}
   | {kind: 'remove-offers'; app: string; offers: string[]}
+  /** A `saas` entry: another model's offer, consumed under `name`. */
+  | {kind: 'add-saas'; name: string; url: string}
   /** Keys set in the charm's own metadata (metadata.yaml or charmcraft.yaml), by path. */
   | {kind: 'charm-metadata'; charm: string; set: {path: string[]; value: string | number}[]}
   /** Config options the charm declares, given `type: secret`. */
@@ -65,8 +67,8 @@ export function remediationNotes(remediation: string): string[] {
     .filter((note) => note !== '' && note !== DEPLOY_UNLESS_PRESENT_NOTE && !/^or\b/.test(note) && !RUNS_AGAINST_A_MODEL.test(note))
 }
 
-/** A command that acts on what is deployed; `juju info` only reads Charmhub. */
-const RUNS_AGAINST_A_MODEL = /\b(kubectl|sudo|systemctl)\b|\bjuju (?!info\b)[a-z-]+/
+/** A command that acts on what is deployed; `juju info` only reads Charmhub, `juju find-offers` the controller's offers. */
+const RUNS_AGAINST_A_MODEL = /\b(kubectl|sudo|systemctl)\b|\bjuju (?!info\b|find-offers\b)[a-z-]+/
 
 /** `juju …` invocations in a remediation, split into words (quotes kept together), flags included. */
 function jujuCommands(remediation: string): string[][] {
@@ -102,6 +104,12 @@ function toChange(words: string[]): BundleChange | undefined {
     }
     case 'unexpose':
       return positional[0] ? {kind: 'unexpose', app: positional[0]} : undefined
+    case 'consume': {
+      // `juju consume URL [NAME]`: the saas entry is named after the offer unless NAME is given.
+      const url = positional[0]
+      if (!url) return undefined
+      return {kind: 'add-saas', url, name: positional[1] ?? url.slice(url.lastIndexOf('.') + 1)}
+    }
     case 'expose': {
       const app = positional[0]
       if (!app) return undefined

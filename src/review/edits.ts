@@ -13,6 +13,7 @@ import {DEPLOY_UNLESS_PRESENT_NOTE} from '../rules/helpers/fix-line.js'
 import {certificatesChannelBeforeDeploy, knownCharm, trustNeededBecause} from '../rules/helpers/known-charms.js'
 import {certificatesFix} from '../rules/helpers/certificate-providers.js'
 import {generatedCredentials} from '../rules/helpers/generated-credentials.js'
+import {secretTypedOptions} from '../rules/helpers/juju-secrets.js'
 import {servicesIgnoreCertificate} from '../rules/helpers/haproxy-services.js'
 import {machineCollectorPlan} from '../rules/helpers/machine-collectors.js'
 import {maasCharmTlsEra} from '../rules/helpers/maas-charm-tls.js'
@@ -115,38 +116,13 @@ const EDITS: Record<string, Edit> = {
     ),
 
   'JUJU-OBSERVABILITY': ({at, model}) => {
-    const saas = "and under saas, the COS offers it sends to (e.g. prometheus-receive-remote-write), related to the collector"
-    const workloads = model ? [...model.applications.keys()] : []
-    if (model?.type === 'caas') {
-      const collector = 'opentelemetry-collector-k8s'
-      return fix(
-        `${at}add a collector to the bundle: under applications, \`${collector}: {charm: ${collector}, scale: 1, trust: true}\` (it patches its own StatefulSet: audit it and list it under trust.allow in hardenctl.yaml); under relations, \`- [${collector}, APP]\` for each workload; ${saas}`,
-        [
-          {kind: 'add-application', charm: collector, units: {key: 'scale', count: 1}, trust: true},
-          ...workloads.map((name): BundleChange => ({kind: 'add-relation', ends: [collector, name]})),
-          {kind: 'policy', entry: {list: 'trust.allow', name: model.unnamed ? collector : `${model.name}/${collector}`}},
-        ],
-      )
-    }
-    // The collector the audit's fix chooses (grafana-agent where opentelemetry-collector cannot run on the bundle's base), a subordinate: no units of its own.
-    const plan = model ? machineCollectorPlan(model, 'bundle') : undefined
-    if (plan?.blocked !== undefined) {
-      return fix(`${at}no collector can be added to this bundle as it is: ${plan.blocked}; then add one (\`opentelemetry-collector: {charm: opentelemetry-collector}\` under applications, related to each workload and to COS's offers under saas)`, [], plan.blocked)
-    }
-    const assignments = plan?.assignments ?? []
-    const entries = assignments.length > 0 ? assignments.map(({collector, bases}) => `\`${collector.charm}: {charm: ${collector.charm}${bases.length === 1 ? `, base: ${bases[0]}` : ''}}\``) : ['`opentelemetry-collector: {charm: opentelemetry-collector}`']
-    const names = assignments.length > 0 ? assignments.map(({collector}) => collector.charm) : ['opentelemetry-collector']
-    const notes = plan && plan.notes.length > 0 ? ` (${plan.notes.join('; ')})` : ''
-    const changes: BundleChange[] =
-      assignments.length > 0
-        ? assignments.flatMap(({collector, apps, bases}): BundleChange[] => [
-            {kind: 'add-application', charm: collector.charm, ...(bases.length === 1 ? {base: bases[0]!} : {})},
-            ...apps.map((app): BundleChange => ({kind: 'add-relation', ends: [collector.charm, app.name]})),
-          ])
-        : [{kind: 'add-application', charm: 'opentelemetry-collector'}, ...workloads.map((name): BundleChange => ({kind: 'add-relation', ends: ['opentelemetry-collector', name]}))]
+    // Where a collector can be added, the audit's commands (deploy, integrate, consume COS's offer) are the bundle's edits.
+    const plan = model && model.type !== 'caas' ? machineCollectorPlan(model, 'bundle') : undefined
+    if (plan?.blocked === undefined) return undefined
     return fix(
-      `${at}add ${names.length === 1 ? 'a collector' : 'the collectors'} to the bundle: under applications, ${entries.join(' and ')}${notes}; under relations, \`- [${names[0]}, APP]\` for each workload${names.length > 1 ? ' (each to the collector that runs on its base)' : ''}; ${saas}`,
-      changes,
+      `${at}no collector can be added to this bundle as it is: ${plan.blocked}; then add one (\`opentelemetry-collector: {charm: opentelemetry-collector}\` under applications, related to each workload and to COS's offers under saas)`,
+      [],
+      plan.blocked,
     )
   },
 
@@ -215,13 +191,11 @@ const EDITS: Record<string, Edit> = {
       'which frontends of its services option carry internal ports is the user\'s to edit',
     ),
 
-  'LANDSCAPE-HTTP-PORT': ({at, app}) =>
-    app &&
-    fix(
-      `${at}once the Landscape clients use https, drop the port-80 frontend from ${appPath(app)}.options (services); if you mirror repositories, set landscape.mirroring: true in hardenctl.yaml instead`,
-      [],
-      'the services option is YAML text the user edits',
-    ),
+  // The audit's redirect_https=all, as an option of the bundle (dropping the proxy's port-80 frontend would not stick: landscape-server asks for it again).
+  'LANDSCAPE-HTTP-PORT': (context) => {
+    const redirect = fromCommands(context)
+    return redirect && fix(`${redirect.text}; if you mirror repositories, set landscape.mirroring: true in hardenctl.yaml instead`, redirect.changes, redirect.incomplete)
+  },
 
   'LANDSCAPE-PROXY-TLS': ({at, app}) => {
     if (!app) return undefined
@@ -304,14 +278,21 @@ function sensitiveOptionsEdit({at, app, inventory, finding}: EditContext, what: 
     if (generated.length > 0 && generated.length === set.length) {
       return fix(`${at}remove ${set.join(', ')} from ${appPath(app)}.options: ${charmName(app)} then makes the password itself and keeps it in its leader settings (${generated.map((g) => g.credential.leaderKey).join(', ')}), which only the model's admins can read`, removed)
     }
-    // A CA's key (octavia's) and the key of a charm with no certificates endpoint (maas-region) have no other way in.
-    if (finding.rule === 'TLS-CONFIG-KEY' && (emptyList(finding.evidence.certificatesEndpoints) || set.every(isCaKeyOption))) {
+    // A CA's key (octavia's), the key of a charm with no certificates endpoint (maas-region), and a
+    // credential of a charm with no secret-typed option (landscape-client's registration-key) have no other way in.
+    const onlyAsConfig =
+      finding.rule === 'TLS-CONFIG-KEY' ? emptyList(finding.evidence.certificatesEndpoints) || set.every(isCaKeyOption) : secretTypedOptions(app.metadata).length === 0
+    if (onlyAsConfig) {
+      // Without the charm's metadata, what it takes is only what hardenctl knows of it.
+      const how = finding.rule === 'JUJU-NO-SECRETS' && !app.metadata ? `takes as config (no option of type secret is known here; --charm ${app.name}=PATH would say)` : 'takes only as config'
       return fix(
-        `${at}${set.map((option) => `${appPath(app)}.options.${option}`).join(', ')} ${set.length === 1 ? 'holds' : 'hold'} ${what} that ${charmName(app)} takes only as config: keep ${set.length === 1 ? 'it' : 'them'} out of the bundle file and pass ${set.length === 1 ? 'it' : 'them'} at deploy time from a private overlay kept out of version control`,
+        `${at}${set.map((option) => `${appPath(app)}.options.${option}`).join(', ')} ${set.length === 1 ? 'holds' : 'hold'} ${what} that ${charmName(app)} ${how}: keep ${set.length === 1 ? 'it' : 'them'} out of the bundle file and pass ${set.length === 1 ? 'it' : 'them'} at deploy time from a private overlay kept out of version control`,
         removed,
       )
     }
-    return fix(`${at}remove ${set.join(', ')} from ${appPath(app)}.options (${what} in plain config); ${instead}`, removed)
+    const secretOptions = finding.rule === 'JUJU-NO-SECRETS' ? secretTypedOptions(app.metadata) : []
+    const through = secretOptions.length > 0 ? ` (${list(secretOptions)})` : ''
+    return fix(`${at}remove ${set.join(', ')} from ${appPath(app)}.options (${what} in plain config); ${instead}${through}`, removed)
   }
   const placeholders = stringList(finding.evidence.placeholderOptions)
   if (app && placeholders.length > 0) {
@@ -339,7 +320,7 @@ function fromCommands(context: EditContext, remediation = context.finding.remedi
   const {model} = context
   let incomplete: string | undefined
   // An application the same fix adds is named once, by its own edit, not again by each relation to it.
-  const added = new Set(commanded.flatMap((change) => (change.kind === 'add-application' ? [change.name ?? change.charm] : [])))
+  const added = new Set(commanded.flatMap((change) => (change.kind === 'add-application' ? [change.name ?? change.charm] : change.kind === 'add-saas' ? [change.name] : [])))
   // A relation to an application the bundle lacks adds it too (`juju integrate` of a deployed one says nothing of it).
   const changes: BundleChange[] = []
   const edits: string[] = []
@@ -413,6 +394,8 @@ function describeChange(change: BundleChange, context: EditContext): string {
       return `${at(change.app)}${change.access ? `set ${change.user} to ${change.access} in` : `remove ${change.user} from`} ${app(change.app)}.offers.${change.offer}.acl`
     case 'remove-offers':
       return `${at(change.app)}remove the offers ${change.offers.join(', ')} from ${app(change.app)}.offers`
+    case 'add-saas':
+      return `${at()}add \`${change.name}: {url: ${change.url}}\` under saas`
     case 'charm-metadata':
       return `set ${change.set.map(({path, value}) => `${path.join('.')}: ${value}`).join(' and ')} in the metadata of charm ${change.charm}`
     case 'secret-options':

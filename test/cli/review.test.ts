@@ -247,9 +247,13 @@ describe('review says how to change the bundle or the charm, not what to run aft
     expect(fixes.get('JUJU-CHARM-SOURCE history-server')).toBe(`${bundle}:52: set applications.history-server.channel to 3.4/stable (it is 3.4/edge)`)
     // An application added to a bundle without scale (num_units) gets no unit; the Kubernetes collector needs trust.
     expect(fixes.get('TLS-DB-PLAINTEXT metastore')).toContain('add `self-signed-certificates: {charm: self-signed-certificates, scale: 1}` under applications')
-    expect(fixes.get('JUJU-OBSERVABILITY canonical__spark-k8s-bundle__bundle')).toContain(
-      'under applications, `opentelemetry-collector-k8s: {charm: opentelemetry-collector-k8s, scale: 1, trust: true}` (it patches its own StatefulSet: audit it and list it under trust.allow in hardenctl.yaml)',
-    )
+    // The collector, COS's offer under saas and the relation that sends to it: what the audit's commands do, in the bundle.
+    const observability = fixes.get('JUJU-OBSERVABILITY canonical__spark-k8s-bundle__bundle')
+    expect(observability).toContain(`${bundle}:67: add \`opentelemetry-collector-k8s: {charm: opentelemetry-collector-k8s, scale: 1, trust: true}\` under applications`)
+    expect(observability).toContain(`add \`prometheus-receive-remote-write: {url: admin/cos.prometheus-receive-remote-write}\` under saas`)
+    expect(observability).toContain('add `- [opentelemetry-collector-k8s:send-remote-write, prometheus-receive-remote-write]` under relations')
+    expect(observability).toContain('--trust: the collector patches its own StatefulSet; audit it and add "MODEL/opentelemetry-collector-k8s" to trust.allow')
+    expect(observability).toContain('use the URL `juju find-offers --interface prometheus_remote_write` shows for your COS')
   })
 
   it("a certificates relation whose requirer endpoint is not known is still asked for, with how to find the endpoint (the IAM bundle's postgresql-k8s on edge)", async () => {
@@ -274,8 +278,11 @@ describe('review says how to change the bundle or the charm, not what to run aft
   it('a machine bundle on focal is given the collector that runs there: grafana-agent, a subordinate, on its base', async () => {
     const {report} = await reviewBundleText('series: focal\napplications:\n  keystone:\n    charm: keystone\n    channel: ussuri/stable\n    num_units: 1\n', 'hardenctl-review-focal-')
     const fix = fixOf(report, 'JUJU-OBSERVABILITY')
-    expect(fix).toContain('under applications, `grafana-agent: {charm: grafana-agent, base: ubuntu@20.04}` (grafana-agent, not opentelemetry-collector, for every principal: opentelemetry-collector is built for ubuntu@22.04 and ubuntu@24.04 only')
-    expect(fix).toContain('; under relations, `- [grafana-agent, APP]` for each workload')
+    expect(fix).toContain('add `grafana-agent: {charm: grafana-agent, base: ubuntu@20.04}` under applications')
+    // Over juju-info, named: a bare relation is ambiguous where the principal also provides cos-agent.
+    expect(fix).toContain('add `- [grafana-agent:juju-info, keystone]` under relations')
+    expect(fix).toContain('add `- [grafana-agent:send-remote-write, prometheus-receive-remote-write]` under relations')
+    expect(fix).toContain('(grafana-agent, not opentelemetry-collector, for every principal: opentelemetry-collector is built for ubuntu@22.04 and ubuntu@24.04 only')
   })
 
   it('bundle findings: the file, the line and the key to edit', async () => {
@@ -367,6 +374,14 @@ describe('review says how to change the bundle or the charm, not what to run aft
     expect(fixes.get('JUJU-EXPOSED postgresql')).toMatch(/:12: remove `expose: true` from applications\.postgresql;/)
     expect(fixes.get('TLS-CONFIG-KEY octavia')).toBe(
       `${file}:18: applications.octavia.options.lb-mgmt-issuing-ca-private-key holds TLS key material that octavia takes only as config: keep it out of the bundle file and pass it at deploy time from a private overlay kept out of version control`,
+    )
+  })
+
+  it("landscape-client's registration-key: kept out of the bundle file, not just removed (no secret-typed option is known to take it)", async () => {
+    const bundle = join(REPO_ROOT, 'test', 'real-world', 'bundles', 'canonical__landscape-client-charm__bundle.yaml')
+    const fix = fixOf(await review([bundle]), 'JUJU-NO-SECRETS', 'landscape-client')
+    expect(fix).toBe(
+      `${bundle}:12: applications.landscape-client.options.registration-key holds credentials that landscape-client takes as config (no option of type secret is known here; --charm landscape-client=PATH would say): keep it out of the bundle file and pass it at deploy time from a private overlay kept out of version control`,
     )
   })
 

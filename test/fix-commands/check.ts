@@ -58,9 +58,10 @@ export function checkRemediation(remediation: string, estate: Estate, rule: stri
       const command = segmentText(run.text, segment)
       const ctx: CommandContext = {estate, created, secrets, report: (check, problem) => violations.push({check, command, problem})}
       commands++
-      // `juju info` asks Charmhub about a charm: it needs no deployment, so review may suggest it.
-      const readsCharmhub = program === 'juju' && words[1]?.value === 'info'
-      if ((program === 'juju' && !readsCharmhub) || program === 'kubectl') firstEstateCommand ??= command
+      // `juju info` asks Charmhub about a charm, `juju find-offers` the controller for the offers it
+      // has (COS's, which a bundle consumes): neither needs this deployment, so review may suggest them.
+      const readsWithoutDeploying = program === 'juju' && (words[1]?.value === 'info' || words[1]?.value === 'find-offers')
+      if ((program === 'juju' && !readsWithoutDeploying) || program === 'kubectl') firstEstateCommand ??= command
       if (program === 'juju') checkJuju(words.slice(1), ctx)
       else if (program === 'kubectl') {
         const previous = run.segments[index - 1]

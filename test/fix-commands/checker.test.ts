@@ -273,6 +273,9 @@ describe('the remediation as a whole', () => {
   it('review findings are pre-deploy: no commands against a running model', () => {
     expect(checks('juju unexpose -m admin/livepatch ingress', {mode: 'review'})).toEqual(['review-post-deploy'])
     expect(checks('Remove `expose: true` from application ingress (bundle.yaml line 12).', {mode: 'review', rule: 'JUJU-EXPOSED'})).toEqual([])
+    // Reads that need no deployment: Charmhub's view of a charm, the controller's offers (COS's).
+    expect(checks('`juju info postgresql` lists its tracks', {mode: 'review'})).toEqual([])
+    expect(checks('use the URL `juju find-offers --interface prometheus_remote_write` shows', {mode: 'review'})).toEqual([])
   })
 
   it('each violation names the command and what is wrong with it', () => {

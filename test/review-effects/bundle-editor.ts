@@ -221,6 +221,11 @@ function editBundle(documents: Document.Parsed[], change: Exclude<BundleChange, 
       }
       return
     }
+    case 'add-saas': {
+      if (document.hasIn(['saas', change.name])) throw new CannotEdit(`the bundle consumes ${change.name} already`)
+      document.setIn(['saas', change.name], document.createNode({url: change.url}))
+      return
+    }
     case 'remove-offers': {
       lastNaming(change.app)
       for (const offer of change.offers) remove(change.app, ['offers', offer])

@@ -68,7 +68,7 @@ const EDITS: Record<string, Edit> = {
   'JUJU-EXPOSED': ({at, app, finding}) => {
     if (!app) return undefined
     const listed = Array.isArray(finding.evidence.allowed)
-    const allowed = listed ? (finding.evidence.allowed as string[]) : ['10.0.0.0/8']
+    const allowed = listed ? (finding.evidence.allowed as string[]) : [ADMIN_CIDRS]
     const endpoints = Object.keys((finding.evidence.exposedEndpoints as Record<string, unknown> | undefined) ?? {'': null})
     const restrict = `exposed-endpoints: {${endpoints.map((e) => `${JSON.stringify(e)}: {expose-to-cidrs: [${allowed.join(', ')}]}`).join(', ')}}`
     const restricted: BundleChange = {kind: 'expose-to', app: app.name, endpoints: endpoints.filter((e) => e !== ''), cidrs: allowed}
@@ -186,7 +186,7 @@ const EDITS: Record<string, Edit> = {
   'LANDSCAPE-INTERNAL-PORTS': ({at, app}) =>
     app &&
     fix(
-      `${at}remove \`expose: true\` from ${appPath(app)}, or restrict it in an overlay with ${appPath(app)}.exposed-endpoints: {"": {expose-to-cidrs: [10.0.0.0/8]}}; and keep the internal ports out of its frontends`,
+      `${at}remove \`expose: true\` from ${appPath(app)}, or restrict it in an overlay with ${appPath(app)}.exposed-endpoints: {"": {expose-to-cidrs: [${ADMIN_CIDRS}]}}; and keep the internal ports out of its frontends`,
       [{kind: 'unexpose', app: app.name}],
       'which frontends of its services option carry internal ports is the user\'s to edit',
     ),

@@ -18,10 +18,13 @@ import {parse, stringify} from 'yaml'
 
 import {InputError} from '../src/errors.js'
 import type {Finding} from '../src/findings/types.js'
-import type {BundleChange} from '../src/review/command-edits.js'
+import {runAudit} from '../src/audit/run-audit.js'
+import {type BundleChange, bundleChanges} from '../src/review/command-edits.js'
 import type {PreDeployFix} from '../src/review/edits.js'
 import {runReview} from '../src/review/run-review.js'
+import {extractCommands} from './fix-commands/extract.js'
 import {REPO, removeTemporaryInputs, repositoryInputs} from './fix-commands/inputs.js'
+import {segmentText} from './fix-commands/shell.js'
 import {applyBundleChanges, CannotEdit, type ReviewInput} from './review-effects/bundle-editor.js'
 
 const NOW = new Date('2026-11-23T00:00:00Z')
@@ -117,7 +120,7 @@ function namedBy(change: BundleChange): string[] {
     case 'unexpose':
       return ['expose: true']
     case 'expose-to':
-      return ['exposed-endpoints', ...change.cidrs, ...(change.inOverlay ? ['overlay'] : [])]
+      return ['exposed-endpoints', ...change.cidrs, ...(change.spaces ?? []), ...(change.inOverlay ? ['overlay'] : [])]
     case 'untrust':
       return ['trust: true']
     case 'channel':
@@ -161,9 +164,60 @@ async function reviewAfterFix({input, finding, fix}: Reviewed): Promise<string |
   }
 }
 
+const audits = new Map<string, Promise<Finding[]>>()
+
+/** The audit of the same file, with the same (default) policy. */
+function auditedFindings(path: string): Promise<Finding[]> {
+  let findings = audits.get(path)
+  if (!findings) audits.set(path, (findings = runAudit({from: [path], toolVersion: 'test', now: NOW, policyFile: undefined}).then((result) => result.report.findings)))
+  return findings
+}
+
+/** The audit's command line (not the commands its prose or comments mention) as bundle changes. */
+function auditBundleChanges(remediation: string): BundleChange[] {
+  const commands = extractCommands(remediation)
+    .runs.filter((run) => run.origin === 'line')
+    .flatMap((run) => run.segments.map((segment) => segmentText(run.text, segment)))
+  return commands.flatMap((command) => bundleChanges(command))
+}
+
 const label = ({where, finding}: Reviewed) => `${where}: ${finding.rule} ${finding.target.model ?? ''}/${finding.target.name}`
 
+/** What a change does, to compare the audit's commands with review's edits: its kind and what it names. */
+function signature(change: BundleChange): string {
+  switch (change.kind) {
+    case 'add-relation':
+    case 'remove-relation':
+      return `${change.kind} ${[...change.ends].sort().join(' ')}`
+    case 'add-application':
+      return `${change.kind} ${change.name ?? change.charm}`
+    case 'add-saas':
+      return `${change.kind} ${change.name}`
+    case 'charm-metadata':
+    case 'secret-options':
+      return `${change.kind} ${change.charm}`
+    case 'policy':
+      return `${change.kind} ${change.entry.list}`
+    default:
+      return `${change.kind} ${change.app}`
+  }
+}
+
 describe("review's fixes, applied to what was reviewed", () => {
+  it("say what the audit's fix does, as bundle edits, or why not", async () => {
+    const problems: string[] = []
+    for (const reviewed of await reviewedFindings()) {
+      if (reviewed.input.overlays !== undefined) continue
+      const audited = await auditedFindings(reviewed.input.path)
+      const audit = audited.find((other) => sameFinding(other, reviewed.finding))
+      if (!audit) continue
+      const review = new Set(reviewed.fix.changes.map(signature))
+      const missing = auditBundleChanges(audit.remediation).map(signature).filter((s) => !review.has(s))
+      if (missing.length > 0) problems.push(`${label(reviewed)}: the audit's fix does ${missing.join(', ')}, review's does not\n    audit: ${audit.remediation}\n    review: ${reviewed.fix.text}`)
+    }
+    expect(problems.join('\n')).toBe('')
+  })
+
   it('name, in their text, everything their changes touch', async () => {
     const problems: string[] = []
     for (const reviewed of await reviewedFindings()) {

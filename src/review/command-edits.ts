@@ -19,8 +19,11 @@ export type BundleChange =
   | {kind: 'set-options'; app: string; options: Record<string, string>}
   | {kind: 'unset-options'; app: string; options: string[]}
   | {kind: 'unexpose'; app: string}
-  /** `exposed-endpoints` in place of what the application had; `inOverlay`: the text says to write it in an overlay. */
-  | {kind: 'expose-to'; app: string; endpoints: string[]; cidrs: string[]; inOverlay?: true}
+  /**
+   * These endpoints' entries of `exposed-endpoints` (none: all endpoints, `""`), in place of what
+   * they had; `inOverlay`: the text says to write them in an overlay.
+   */
+  | {kind: 'expose-to'; app: string; endpoints: string[]; cidrs: string[]; spaces?: string[]; inOverlay?: true}
   | {kind: 'untrust'; app: string}
   | {kind: 'channel'; app: string; channel: string; charm?: string}
   /** Another charm for the application, with this channel or (none given) no channel: Charmhub's default. */
@@ -113,7 +116,8 @@ function toChange(words: string[]): BundleChange | undefined {
     case 'expose': {
       const app = positional[0]
       if (!app) return undefined
-      return {kind: 'expose-to', app, endpoints: splitList(flags.get('--endpoints')), cidrs: splitList(flags.get('--to-cidrs'))}
+      const spaces = splitList(flags.get('--to-spaces'))
+      return {kind: 'expose-to', app, endpoints: splitList(flags.get('--endpoints')), cidrs: splitList(flags.get('--to-cidrs')), ...(spaces.length > 0 ? {spaces} : {})}
     }
     case 'trust':
       return positional[0] && flags.has('--remove') ? {kind: 'untrust', app: positional[0]} : undefined

@@ -69,24 +69,28 @@ const EDITS: Record<string, Edit> = {
     if (!app) return undefined
     const listed = Array.isArray(finding.evidence.allowed)
     const allowed = listed ? (finding.evidence.allowed as string[]) : [ADMIN_CIDRS]
-    const endpoints = Object.keys((finding.evidence.exposedEndpoints as Record<string, unknown> | undefined) ?? {'': null})
-    const restrict = `exposed-endpoints: {${endpoints.map((e) => `${JSON.stringify(e)}: {expose-to-cidrs: [${allowed.join(', ')}]}`).join(', ')}}`
-    const restricted: BundleChange = {kind: 'expose-to', app: app.name, endpoints: endpoints.filter((e) => e !== ''), cidrs: allowed}
+    // The endpoints exposed beyond what is allowed, each with the spaces it is exposed to: a narrowing keeps those.
+    const offending = Object.entries((finding.evidence.exposedEndpoints as Record<string, {spaces?: string[]}> | undefined) ?? {'': {}})
+    const restricted = offending.map(([endpoint, {spaces = []}]): Extract<BundleChange, {kind: 'expose-to'}> => ({kind: 'expose-to', app: app.name, endpoints: endpoint === '' ? [] : [endpoint], cidrs: allowed, ...(spaces.length > 0 ? {spaces} : {})}))
+    const restrict = `exposed-endpoints: {${restricted.map(exposedEndpointsEntry).join(', ')}}`
     // Networks the policy does not list yet stay a finding until they are listed.
     const listThem: BundleChange[] = listed ? [] : [{kind: 'policy', entry: {list: 'exposure.allow', name: policyName(app), cidrs: allowed}}]
-    if (app.refs['exposed-endpoints'] && app.exposedEndpoints && Object.keys(app.exposedEndpoints).length > 0) {
-      return fix(`${at}restrict ${appPath(app)}.exposed-endpoints to the networks that need it (${restrict}), or remove them; list intended exposure under exposure.allow in hardenctl.yaml`, [restricted, ...listThem])
-    }
-    // A front door or an OpenStack API is exposed to be reached (JUJU-EXPOSED's audit fix narrows it too).
+    const allow = 'list intended exposure under exposure.allow in hardenctl.yaml'
+    // A front door or an OpenStack API is exposed to be reached: narrowed, as the audit's fix narrows it; anything else is closed first.
     if (isCharmIn(app, CHARMS.frontDoors) || isCharmIn(app, CHARMS.openstackApis)) {
+      if (app.refs['exposed-endpoints'] && app.exposedEndpoints && Object.keys(app.exposedEndpoints).length > 0) {
+        return fix(`${at}keep ${appPath(app)} reachable to its clients, narrowed: in ${appPath(app)}.exposed-endpoints set ${restrict.slice('exposed-endpoints: '.length)}, naming the networks they come from; ${allow}`, [...restricted, ...listThem])
+      }
       return fix(
-        `${at}keep ${appPath(app)} reachable to its clients: remove \`expose: true\` from it and give it, in the bundle or an overlay, ${appPath(app)}.${restrict} naming the networks they come from (Juju refuses the two together; without either, nothing outside reaches it); list intended exposure under exposure.allow in hardenctl.yaml`,
-        [{kind: 'unexpose', app: app.name}, {...restricted, inOverlay: true}, ...listThem],
+        `${at}keep ${appPath(app)} reachable to its clients: remove \`expose: true\` from it and give it, in the bundle or an overlay, ${appPath(app)}.${restrict} naming the networks they come from (Juju refuses the two together; without either, nothing outside reaches it); ${allow}`,
+        [{kind: 'unexpose', app: app.name}, ...restricted.map((change) => ({...change, inOverlay: true as const})), ...listThem],
       )
     }
-    return fix(`${at}remove \`expose: true\` from ${appPath(app)}; to open only what is needed, write in an overlay ${appPath(app)}.${restrict}`, [{kind: 'unexpose', app: app.name}])
+    return fix(
+      `${at}remove \`expose: true\` and exposed-endpoints from ${appPath(app)}; to open only what is needed, write in an overlay ${appPath(app)}.${restrict}${listed ? '' : ', and list those networks under exposure.allow in hardenctl.yaml'}`,
+      [{kind: 'unexpose', app: app.name}],
+    )
   },
-
   'JUJU-CHARM-SOURCE': ({at, app, finding}) => {
     if (!app) return undefined
     if (finding.evidence.charmOrigin === 'local' || /^(\.|\/|~|local:)/.test(app.charm) || app.charm.endsWith('.charm')) {
@@ -119,9 +123,11 @@ const EDITS: Record<string, Edit> = {
     // Where a collector can be added, the audit's commands (deploy, integrate, consume COS's offer) are the bundle's edits.
     const plan = model && model.type !== 'caas' ? machineCollectorPlan(model, 'bundle') : undefined
     if (plan?.blocked === undefined) return undefined
+    // A Juju 2 model moves controller first (nothing in the bundle); otherwise the bases the collector runs on come first.
+    const rebase = plan.juju?.juju2 ? [] : plan.unsupported.map((app): BundleChange => ({kind: 'base', app: app.name, base: 'ubuntu@24.04'}))
     return fix(
       `${at}no collector can be added to this bundle as it is: ${plan.blocked}; then add one (\`opentelemetry-collector: {charm: opentelemetry-collector}\` under applications, related to each workload and to COS's offers under saas)`,
-      [],
+      rebase,
       plan.blocked,
     )
   },
@@ -381,7 +387,7 @@ function describeChange(change: BundleChange, context: EditContext): string {
     case 'unexpose':
       return `${at(change.app)}remove \`expose: true\` and exposed-endpoints from ${app(change.app)}`
     case 'expose-to':
-      return `${at(change.app)}restrict ${app(change.app)} in an overlay: exposed-endpoints: {${(change.endpoints.length > 0 ? change.endpoints : ['']).map((e) => `${JSON.stringify(e)}: {expose-to-cidrs: [${change.cidrs.join(', ')}]}`).join(', ')}}`
+      return `${at(change.app)}restrict ${app(change.app)} in an overlay: exposed-endpoints: {${exposedEndpointsEntry(change)}}`
     case 'untrust':
       return `${at(change.app)}remove \`trust: true\` from ${app(change.app)}`
     case 'channel':
@@ -414,6 +420,12 @@ function describePolicyEntry(entry: PolicyEntry): string {
     case 'livepatch.adminCidrs':
       return `set livepatch.adminCidrs to ${entry.cidrs.join(', ')}`
   }
+}
+
+/** `"endpoint": {expose-to-spaces: [...], expose-to-cidrs: [...]}`, as exposed-endpoints writes each endpoint ('' for all). */
+function exposedEndpointsEntry(change: Extract<BundleChange, {kind: 'expose-to'}>): string {
+  const spaces = change.spaces && change.spaces.length > 0 ? `expose-to-spaces: [${change.spaces.join(', ')}], ` : ''
+  return (change.endpoints.length > 0 ? change.endpoints : ['']).map((endpoint) => `${JSON.stringify(endpoint)}: {${spaces}expose-to-cidrs: [${change.cidrs.join(', ')}]}`).join(', ')
 }
 
 /**

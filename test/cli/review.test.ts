@@ -371,9 +371,20 @@ describe('review says how to change the bundle or the charm, not what to run aft
     expect(fixes.get('JUJU-EXPOSED keystone')).toBe(
       `${file}:7: keep applications.keystone reachable to its clients: remove \`expose: true\` from it and give it, in the bundle or an overlay, applications.keystone.exposed-endpoints: {"": {expose-to-cidrs: [ADMIN-CIDRS]}} naming the networks they come from (Juju refuses the two together; without either, nothing outside reaches it); list intended exposure under exposure.allow in hardenctl.yaml`,
     )
-    expect(fixes.get('JUJU-EXPOSED postgresql')).toMatch(/:12: remove `expose: true` from applications\.postgresql;/)
+    expect(fixes.get('JUJU-EXPOSED postgresql')).toMatch(/:12: remove `expose: true` and exposed-endpoints from applications\.postgresql;/)
     expect(fixes.get('TLS-CONFIG-KEY octavia')).toBe(
       `${file}:18: applications.octavia.options.lb-mgmt-issuing-ca-private-key holds TLS key material that octavia takes only as config: keep it out of the bundle file and pass it at deploy time from a private overlay kept out of version control`,
+    )
+  })
+
+  it("JUJU-EXPOSED says what the audit's fix does: anything but a front door is closed, with a narrowing that keeps each endpoint's spaces as the alternative; a front door's endpoints are narrowed", async () => {
+    const magic = join(REPO_ROOT, 'test', 'real-world', 'bundles', 'juju__juju__apiserver__facades__client__bundle__bundle_test.go__TestExportBundleWithExposedEndpointSettings.yaml')
+    expect(fixOf(await review([magic]), 'JUJU-EXPOSED', 'magic')).toBe(
+      `${magic}:12: remove \`expose: true\` and exposed-endpoints from applications.magic; to open only what is needed, write in an overlay applications.magic.exposed-endpoints: {"hat": {expose-to-cidrs: [ADMIN-CIDRS]}, "rabbit": {expose-to-spaces: [some-space], expose-to-cidrs: [ADMIN-CIDRS]}}, and list those networks under exposure.allow in hardenctl.yaml`,
+    )
+    const traefik = join(REPO_ROOT, 'test', 'fixtures', 'juju', 'export-bundle.yaml')
+    expect(fixOf(await review([traefik]), 'JUJU-EXPOSED', 'traefik')).toBe(
+      `${traefik}:45: keep applications.traefik reachable to its clients, narrowed: in applications.traefik.exposed-endpoints set {"": {expose-to-cidrs: [ADMIN-CIDRS]}}, naming the networks they come from; list intended exposure under exposure.allow in hardenctl.yaml`,
     )
   })
 

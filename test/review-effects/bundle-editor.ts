@@ -182,16 +182,20 @@ function editBundle(documents: Document.Parsed[], change: Exclude<BundleChange, 
       remove(change.app, ['exposed-endpoints'])
       return
     case 'expose-to': {
-      const cidrs = change.cidrs.map(fill)
-      const endpoints = Object.fromEntries((change.endpoints.length > 0 ? change.endpoints : ['']).map((endpoint) => [endpoint, {'expose-to-cidrs': cidrs}]))
+      const setting = {...(change.spaces ? {'expose-to-spaces': change.spaces} : {}), 'expose-to-cidrs': change.cidrs.map(fill)}
+      const endpoints = change.endpoints.length > 0 ? change.endpoints : ['']
       lastNaming(change.app)
       if (change.inOverlay) {
-        overlay.set(change.app, {'exposed-endpoints': endpoints})
+        const entries = (overlay.get(change.app) as {'exposed-endpoints': Record<string, unknown>} | undefined) ?? {'exposed-endpoints': {}}
+        for (const endpoint of endpoints) entries['exposed-endpoints'][endpoint] = setting
+        overlay.set(change.app, entries)
         return
       }
-      // The restriction replaces what each document said about the application's endpoints.
-      remove(change.app, ['exposed-endpoints'])
-      set(change.app, ['exposed-endpoints'], endpoints)
+      // Each endpoint's entry replaces what any document said of that endpoint; the others stay.
+      for (const endpoint of endpoints) {
+        remove(change.app, ['exposed-endpoints', endpoint])
+        set(change.app, ['exposed-endpoints', endpoint], setting)
+      }
       return
     }
     case 'untrust':

@@ -272,6 +272,8 @@ describe('review says how to change the bundle or the charm, not what to run aft
     const report = await review([bundle])
     const fix = fixOf(report, 'JUJU-OBSERVABILITY')
     expect(fix).toContain('no collector can be added to this bundle as it is: opentelemetry-collector needs Juju 3.6 or later')
+    // Nothing is deployed: the bundle's charms move to Charmhub, not the model to another controller.
+    expect(fix).toContain("which only Juju 2 deploys: replace its Charm Store charms with Charmhub's (see JUJU-CHARM-SOURCE) and deploy it with Juju 3.6 first")
     expect(fix).toContain('ubuntu-lite runs on ubuntu@18.04, which opentelemetry-collector is not built for: a newer base first (base: ubuntu@24.04 in the bundle); then add one')
   })
 

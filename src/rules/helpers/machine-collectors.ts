@@ -73,7 +73,7 @@ export function machineCollectorPlan(model: Model, where: 'model' | 'bundle'): M
 
   const needs = `${OTEL_COLLECTOR.charm} needs Juju ${OTEL_COLLECTOR.minJuju!.join('.')} or later`
   const notes: string[] = []
-  if (juju?.juju2 && assignments.length > 0) notes.push(`${needs} and ${juju.why}: move the model to a Juju 3.6 controller first`)
+  if (juju?.juju2 && assignments.length > 0) notes.push(`${needs} and ${juju.why}: ${MOVE_TO_JUJU_3[where]} first`)
   const agentApps = byCollector.get(GRAFANA_AGENT) ?? []
   if (agentApps.length > 0) {
     const who = agentApps.length === principals.length ? 'every principal' : list(agentApps.map((app) => app.name))
@@ -98,12 +98,15 @@ export function machineCollectorPlan(model: Model, where: 'model' | 'bundle'): M
   // A Juju 2 model deploys neither collector as printed (opentelemetry-collector assumes Juju 3.6): it moves first.
   const blocked =
     assignments.length === 0
-      ? [...(juju ? [`${needs} and ${juju.why}: ${juju.juju2 ? 'move the model to a Juju 3.6 controller' : 'upgrade the controller and the model'} first`] : []), ...notes].join('; ')
+      ? [...(juju ? [`${needs} and ${juju.why}: ${juju.juju2 ? MOVE_TO_JUJU_3[where] : 'upgrade the controller and the model'} first`] : []), ...notes].join('; ')
       : juju?.juju2
         ? notes.join('; ')
         : undefined
   return {assignments, unsupported, ...(juju ? {juju} : {}), notes, ...(blocked !== undefined ? {blocked} : {})}
 }
+
+/** How a Juju 2 estate gets to Juju 3.6: a deployed model moves controller; a bundle's Charm Store charms become Charmhub's, which Juju 3 deploys. */
+const MOVE_TO_JUJU_3 = {model: 'move the model to a Juju 3.6 controller', bundle: "replace its Charm Store charms with Charmhub's (see JUJU-CHARM-SOURCE) and deploy it with Juju 3.6"} as const
 
 function runsOn(collector: MachineCollector, app: Application): boolean {
   const base = baseOf(app)

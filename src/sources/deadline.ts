@@ -27,7 +27,13 @@ export class Deadline {
     return this.controller.signal
   }
 
+  /**
+   * 0 once its own timer has fired, even if the wall clock says a millisecond is left: Node's
+   * timers run on a monotonic clock and may fire just before Date.now() reaches the end, and an
+   * attempt cut by the deadline must not then read as one cut by something else.
+   */
   remainingMs(now = Date.now()): number {
+    if (this.controller?.signal.aborted) return 0
     return Math.max(0, this.endsAt - now)
   }
 

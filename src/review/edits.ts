@@ -82,7 +82,7 @@ const EDITS: Record<string, Edit> = {
         return fix(`${at}keep ${appPath(app)} reachable to its clients, narrowed: in ${appPath(app)}.exposed-endpoints set ${restrict.slice('exposed-endpoints: '.length)}, naming the networks they come from; ${allow}`, [...restricted, ...listThem])
       }
       return fix(
-        `${at}keep ${appPath(app)} reachable to its clients: remove \`expose: true\` from it and give it, in the bundle or an overlay, ${appPath(app)}.${restrict} naming the networks they come from (Juju refuses the two together; without either, nothing outside reaches it); ${allow}`,
+        `${at}keep ${appPath(app)} reachable to its clients: remove \`expose: true\` from it and give it, in an overlay, ${appPath(app)}.${restrict} naming the networks they come from (Juju takes exposed-endpoints only from an overlay and refuses it beside \`expose: true\`; without either, nothing outside reaches it); ${allow}`,
         [{kind: 'unexpose', app: app.name}, ...restricted.map((change) => ({...change, inOverlay: true as const})), ...listThem],
       )
     }

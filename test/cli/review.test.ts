@@ -371,7 +371,7 @@ describe('review says how to change the bundle or the charm, not what to run aft
     const report = await review([file])
     const fixes = fixesOf(report)
     expect(fixes.get('JUJU-EXPOSED keystone')).toBe(
-      `${file}:7: keep applications.keystone reachable to its clients: remove \`expose: true\` from it and give it, in the bundle or an overlay, applications.keystone.exposed-endpoints: {"": {expose-to-cidrs: [ADMIN-CIDRS]}} naming the networks they come from (Juju refuses the two together; without either, nothing outside reaches it); list intended exposure under exposure.allow in hardenctl.yaml`,
+      `${file}:7: keep applications.keystone reachable to its clients: remove \`expose: true\` from it and give it, in an overlay, applications.keystone.exposed-endpoints: {"": {expose-to-cidrs: [ADMIN-CIDRS]}} naming the networks they come from (Juju takes exposed-endpoints only from an overlay and refuses it beside \`expose: true\`; without either, nothing outside reaches it); list intended exposure under exposure.allow in hardenctl.yaml`,
     )
     expect(fixes.get('JUJU-EXPOSED postgresql')).toMatch(/:12: remove `expose: true` and exposed-endpoints from applications\.postgresql;/)
     expect(fixes.get('TLS-CONFIG-KEY octavia')).toBe(

@@ -70,7 +70,10 @@ export function mergeBundleDocuments(base: BundleDocument | undefined, overlays:
     relations: [],
     saas: new Map(),
   }
-  if (base) applyBase(merged, base)
+  if (base) {
+    checkNoOverlayOnlyFields(base)
+    applyBase(merged, base)
+  }
   for (const overlay of overlays) applyOverlay(merged, overlay)
   if (base) {
     checkRelationEnds(merged)
@@ -96,6 +99,35 @@ function checkExposeSettings(merged: MergedBundle): void {
     )
   }
 }
+
+/**
+ * An application's `exposed-endpoints` and `offers` are deployment-specific: juju deploy takes them
+ * only from an overlay (a later document of the bundle file, or an --overlay file) and refuses a
+ * bundle that sets them itself ("... can only appear in an overlay section": `source:"overlay-only"`
+ * in juju/juju internal/charm/bundledata.go, checked by VerifyNoOverlayFieldsPresent on the base).
+ */
+function checkNoOverlayOnlyFields(base: BundleDocument): void {
+  const key = isRecord(base.data.applications) ? 'applications' : 'services'
+  const specs = base.data[key]
+  if (!isRecord(specs)) return
+  for (const [name, spec] of Object.entries(specs)) {
+    if (!isRecord(spec)) continue
+    for (const field of OVERLAY_ONLY_FIELDS) {
+      const value = spec[field]
+      // Go skips a field left at its zero value: an empty or null map is not there.
+      if (!isRecord(value) || Object.keys(value).length === 0) continue
+      const path = [key, name, field]
+      const position = base.ctx.locator?.locate(base.ctx.document ?? 0, path)
+      throw new InputError(
+        base.ctx.file,
+        `only an overlay may set ${field} (a later document of the bundle file, or an --overlay file): juju deploy refuses it in the bundle itself`,
+        {path, line: position?.line, column: position?.column},
+      )
+    }
+  }
+}
+
+const OVERLAY_ONLY_FIELDS = ['exposed-endpoints', 'offers'] as const
 
 /** juju deploy refuses a relation whose end names no application or saas entry of the bundle. */
 function checkRelationEnds(merged: MergedBundle): void {

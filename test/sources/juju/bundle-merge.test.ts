@@ -78,6 +78,16 @@ describe('overlays merge like juju deploy --overlay', () => {
     expect(relationPairs(contributions)).toEqual(['db:certificates web:certificates', 'db:database web:db'])
   })
 
+  it('refuses exposed-endpoints and offers in the bundle itself: juju deploy takes them only from an overlay', async () => {
+    const exposed = await write('base-exposed.yaml', 'applications:\n  web:\n    charm: apache2\n    exposed-endpoints:\n      "":\n        expose-to-cidrs: [10.0.0.0/8]\n')
+    await expect(readFileSources([exposed])).rejects.toThrow(/:4:5 at applications\.web\.exposed-endpoints: only an overlay may set exposed-endpoints \(a later document of the bundle file, or an --overlay file\): juju deploy refuses it in the bundle itself/)
+    const offers = await write('base-offers.yaml', 'applications:\n  web:\n    charm: apache2\n    offers:\n      site:\n        endpoints: [website]\n')
+    await expect(readFileSources([offers])).rejects.toThrow(/:4:5 at applications\.web\.offers: only an overlay may set offers/)
+    // In a later document of the same file, or written empty, they are what Juju takes.
+    const overlaid = await write('overlaid.yaml', 'applications:\n  web:\n    charm: apache2\n    offers: {}\n---\napplications:\n  web:\n    offers:\n      site:\n        endpoints: [website]\n')
+    await expect(readFileSources([overlaid])).resolves.toBeDefined()
+  })
+
   it('refuses what juju deploy refuses: a relation naming an unknown application, an overlay removing one', async () => {
     await expect(merge(BASE, 'relations:\n- [db:certificates, tls:certificates]\n')).rejects.toThrow(
       /:2:3 at relations\[0\]: the relation names application "tls", which the bundle does not have \(juju deploy refuses it\)$/,

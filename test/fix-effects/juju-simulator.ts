@@ -89,6 +89,14 @@ export function simulateJuju(words: readonly Word[], inventory: Inventory, defau
     case 'disable-user':
       for (const controller of inventory.controllers.values()) for (const user of controller.users ?? []) if (user.name === args[0]) user.disabled = true
       return true
+    case 'set-application-base': {
+      // The application's base; its existing units keep theirs until replaced (the fixes say so in their notes).
+      const [name, channel] = (args[1] ?? '').split('@')
+      const target = app(args[0])
+      target.base = {name: name!, channel: channel!}
+      delete target.series
+      return true
+    }
     case 'disable-command':
       model().disabledCommands = [...(model().disabledCommands ?? []), {commandSet: args[0]!}]
       return true

@@ -146,9 +146,12 @@ const EDITS: Record<string, Edit> = {
   },
 
   'TLS-DB-PLAINTEXT': (context) => {
-    const {app, model, inventory, finding} = context
+    const {app, model, inventory, finding, at} = context
     // A track without a certificates endpoint (the legacy postgresql charm): after deploy the data must move to another application; before, the bundle deploys the charm that has one.
-    const moved = app && model && emptyList(finding.evidence.certificatesEndpoints) ? certificatesChannelBeforeDeploy(app) : undefined
+    const noEndpoint = emptyList(finding.evidence.certificatesEndpoints)
+    const moved = app && model && noEndpoint ? certificatesChannelBeforeDeploy(app) : undefined
+    // No known track of the charm takes a certificate: the audit's advice (a move to plan) holds before deploy too.
+    if (noEndpoint && !moved) return fix(`${at}${finding.remediation}`, [], 'no track of the charm known here takes a certificate')
     if (!app || !model || !moved) return undefined
     const channel: BundleChange = {kind: 'channel', app: app.name, channel: moved.channel}
     const first = `${describeChange(channel, context)}: ${moved.why}, and before deploy there is no data to move`

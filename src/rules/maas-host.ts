@@ -82,7 +82,10 @@ function configFileAccess(file: HostFileStat, layout: HostMaas['layout']): {prob
   // deb: the maas group must keep read access when the owner is root (`chmod 640` on a root:root
   // file would lock regiond out); snap: root alone.
   const wanted = layout === 'deb' ? {owner: ownerWrong ? 'root' : owner, group: 'maas'} : {owner: 'root', group: 'root'}
-  const chownNeeded = layout === 'deb' ? ownerWrong || groupReads || (wanted.owner === 'root' && group !== 'maas') : ownerWrong || groupReads
+  // `chmod 640` gives the group read access: a group that may not read the file (0604 root:landscape) is changed with it.
+  const modeAfterFix = (file.mode & 0o027) !== 0 ? 0o640 : file.mode
+  const groupWillRead = (modeAfterFix & 0o040) !== 0 && !trustedGroups.includes(group)
+  const chownNeeded = ownerWrong || groupWillRead || (layout === 'deb' && wanted.owner === 'root' && group !== 'maas')
   const fix = [
     ...(problems.length > 0 && chownNeeded ? [`sudo chown ${wanted.owner}:${wanted.group} ${file.hostPath}`] : []),
     ...((file.mode & 0o027) !== 0 ? [`sudo chmod 640 ${file.hostPath}`] : []),

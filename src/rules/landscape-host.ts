@@ -48,11 +48,24 @@ export const landscapeClientHttps: Rule = {
         target: host.target,
         message: `${client.file}: ${plain.map((p) => `${p.key} uses ${p.scheme}${p.byDefault ? ' (not set; the default is http)' : ''}`).join('; ')}, not https.`,
         evidence: {file: client.file, schemes: Object.fromEntries(plain.map((p) => [p.key, p.scheme]))},
-        remediation: `make ${plain.map((p) => p.key).join(', ')} start with https:// in the [client] section of /etc/landscape/client.conf, then sudo systemctl restart landscape-client`,
+        remediation: `in the [client] section of /etc/landscape/client.conf, ${httpsSteps(plain)}, then sudo systemctl restart landscape-client`,
         ...lineRef(client.file, plain.find((p) => p.line !== undefined)?.line),
       })
     }
   },
+}
+
+/**
+ * A key set to http is made https; one left unset is added, since its default is plain HTTP to
+ * Landscape SaaS (`ping_url`): with the server's host, which the fix does not print (url may carry a password).
+ */
+function httpsSteps(plain: readonly {key: string; byDefault: boolean}[]): string {
+  const set = plain.filter((p) => !p.byDefault).map((p) => p.key)
+  const unset = plain.filter((p) => p.byDefault).map((p) => p.key)
+  return [
+    ...(set.length > 0 ? [`make ${set.join(', ')} start with https://`] : []),
+    ...unset.map((key) => `add \`${key} = https://SERVER/${key === 'ping_url' ? 'ping' : ''}\`, SERVER being url's host (unset, ${key} is ${URL_DEFAULTS[key]})`),
+  ].join(' and ')
 }
 
 export const landscapeClientScriptUsers: Rule = {

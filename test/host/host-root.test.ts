@@ -341,6 +341,7 @@ describe('hardenctl host --root: Landscape Client', () => {
     expect(rulesOf(report)).toEqual(['LANDSCAPE-CLIENT-HTTPS', 'LANDSCAPE-CLIENT-MONITOR-ONLY', 'LANDSCAPE-CLIENT-SCRIPT-USERS'])
     expect(findingOf(report, 'LANDSCAPE-CLIENT-HTTPS')!.message).toBe(`${root.dir}/etc/landscape/client.conf: url uses http, not https.`)
     expect(findingOf(report, 'LANDSCAPE-CLIENT-HTTPS')!.location).toEqual({file: `${root.dir}/etc/landscape/client.conf`, line: 3, column: 1})
+    expect(findingOf(report, 'LANDSCAPE-CLIENT-HTTPS')!.remediation).toBe('in the [client] section of /etc/landscape/client.conf, make url start with https://, then sudo systemctl restart landscape-client')
     expect(findingOf(report, 'LANDSCAPE-CLIENT-SCRIPT-USERS')!.message).toContain('script_users allows root')
     expect(findingOf(report, 'LANDSCAPE-CLIENT-MONITOR-ONLY')!.severity).toBe('info')
     for (const format of ['table', 'json', 'sarif', 'junit']) {
@@ -358,6 +359,21 @@ describe('hardenctl host --root: Landscape Client', () => {
     await root.file('/etc/default/landscape-client', 'DAEMON_USER=landscape\n')
     const {report} = await hostJson(['--root', root.dir])
     expect(report.findings.map((f) => f.message)).toEqual([`${root.dir}/etc/landscape/client.conf: ping_url uses http (not set; the default is http), not https.`])
+  })
+
+  it('LANDSCAPE-CLIENT-HTTPS: a ping_url left unset (plain HTTP to Landscape SaaS by default) is added, not "made https"; made as printed, nothing is left', async () => {
+    const root = await newRoot('landscape-client-2')
+    const conf = ['[client]', 'url = http://landscape.example.com/message-system', 'computer_title = web-1', ''].join('\n')
+    await root.file('/etc/landscape/client.conf', conf)
+    const {report} = await hostJson(['--root', root.dir])
+    const fix = findingOf(report, 'LANDSCAPE-CLIENT-HTTPS')!.remediation
+    expect(fix).toBe(
+      "in the [client] section of /etc/landscape/client.conf, make url start with https:// and add `ping_url = https://SERVER/ping`, SERVER being url's host (unset, ping_url is http://landscape.canonical.com/ping), then sudo systemctl restart landscape-client",
+    )
+    // The edit as a user makes it: the scheme of url, and the line the fix gives with url's host.
+    await root.file('/etc/landscape/client.conf', conf.replace('url = http://', 'url = https://').replace('[client]\n', '[client]\nping_url = https://landscape.example.com/ping\n'))
+    const again = await hostJson(['--root', root.dir])
+    expect(findingOf(again.report, 'LANDSCAPE-CLIENT-HTTPS')).toBeUndefined()
   })
 
   it('judges monitor_only alone where landscape-client.service starts the client (it reads no /etc/default/landscape-client), and says so', async () => {

@@ -91,6 +91,7 @@ const EDITS: Record<string, Edit> = {
       [{kind: 'unexpose', app: app.name}],
     )
   },
+
   'JUJU-CHARM-SOURCE': ({at, app, finding}) => {
     if (!app) return undefined
     if (finding.evidence.charmOrigin === 'local' || /^(\.|\/|~|local:)/.test(app.charm) || app.charm.endsWith('.charm')) {
@@ -169,11 +170,8 @@ const EDITS: Record<string, Edit> = {
         [{kind: 'set-options', app: app.name, options: {ssl_cert: 'include-base64://fullchain.pem', ssl_key: 'include-base64://privkey.pem'}}],
       )
     }
-    const providers = stringList(finding.evidence.selfSignedProviders)
-    return fix(`${at}relate ${app.name} to a certificates provider the clients trust (e.g. \`- [${app.name}:certificates, lego]\` under relations) in place of self-signed-certificates`, [
-      ...providers.map((provider): BundleChange => ({kind: 'remove-relation', ends: [app.name, provider]})),
-      {kind: 'add-relation', ends: [`${app.name}:certificates`, 'lego']},
-    ])
+    // A relation to self-signed-certificates: the audit's commands (the relation removed, a provider the clients trust deployed and related) as bundle edits.
+    return undefined
   },
 
   'TLS-CONFIG-KEY': (context) => sensitiveOptionsEdit(context, 'TLS key material', 'get certificates over a certificates relation, or from a secret-typed option'),

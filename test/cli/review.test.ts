@@ -390,6 +390,13 @@ describe('review says how to change the bundle or the charm, not what to run aft
     )
   })
 
+  it("TLS-SELF-SIGNED on a relation: the audit's provider, deployed and related in place of self-signed-certificates, as bundle edits", async () => {
+    const bundle = join(REPO_ROOT, 'test', 'fixtures', 'juju', 'bundle-self-signed-ingress.yaml')
+    expect(fixOf(await review([bundle]), 'TLS-SELF-SIGNED', 'traefik')).toBe(
+      `${bundle}:12: add \`lego: {charm: lego, scale: 1}\` under applications; ${bundle}:12: remove the relation between traefik:certificates and self-signed-certificates:certificates from relations; ${bundle}:12: add \`- [traefik:certificates, lego:certificates]\` under relations (configure lego before it can issue: email, plugin and plugin-config-secret-id (see \`juju info lego\`))`,
+    )
+  })
+
   it("landscape-client's registration-key: kept out of the bundle file, not just removed (no secret-typed option is known to take it)", async () => {
     const bundle = join(REPO_ROOT, 'test', 'real-world', 'bundles', 'canonical__landscape-client-charm__bundle.yaml')
     const fix = fixOf(await review([bundle]), 'JUJU-NO-SECRETS', 'landscape-client')

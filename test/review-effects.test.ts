@@ -7,7 +7,9 @@
  *
  * The edit a finding prints is prose; the changes applied here are the structured changes review
  * keeps beside it (`ReviewResult.fixes`). So that the two cannot drift apart, the prose must name
- * what each change touches.
+ * what each change touches. And so that review and audit do not say different things of one
+ * finding, every juju command on the audit's command line must have its bundle edit among
+ * review's changes.
  */
 import {mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'

@@ -75,6 +75,14 @@ describe('a run in the worker is the run of a process', () => {
     expect(process.stdout.listenerCount('error')).toBeLessThan(3)
   })
 
+  it('a run leaves nothing listening on stdout: twelve runs in a row, and no listener warning in the last', async () => {
+    const before = {error: process.stdout.listenerCount('error'), drain: process.stdout.listenerCount('drain')}
+    let last = {stderr: '', code: -1}
+    for (let i = 0; i < 12; i++) last = await runCliInWorker(['rules', '--format', 'json'])
+    expect(last).toMatchObject({stderr: '', code: 0})
+    expect({error: process.stdout.listenerCount('error'), drain: process.stdout.listenerCount('drain')}).toEqual(before)
+  })
+
   it('runs called together take turns: each gets its own output', async () => {
     const [json, table] = await Promise.all([
       runCliInWorker(['audit', '--from', LIVEPATCH, '--format', 'json', '--fail-on', 'never']),

@@ -35,7 +35,7 @@ async function runNow(args: string[], options: {cwd?: string; env?: Record<strin
     stdoutWrite: process.stdout.write,
     stderrWrite: process.stderr.write,
     exitCode: process.exitCode,
-    stdoutErrorListeners: process.stdout.listeners('error'),
+    stdoutListeners: {error: process.stdout.listeners('error'), drain: process.stdout.listeners('drain')},
     consoleLog: console.log,
     consoleError: console.error,
     consoleWarn: console.warn,
@@ -79,9 +79,14 @@ async function runNow(args: string[], options: {cwd?: string; env?: Record<strin
     console.log = saved.consoleLog
     console.error = saved.consoleError
     console.warn = saved.consoleWarn
-    // BaseCommand listens for a closed stdout on each run; a process has one run, this worker many.
-    for (const listener of process.stdout.listeners('error')) {
-      if (!saved.stdoutErrorListeners.includes(listener)) process.stdout.off('error', listener as (error: Error) => void)
+    // A process has one run, this worker many: what each run leaves listening on stdout goes with
+    // it. BaseCommand listens for a closed stdout ('error'); oclif's flush() waits for a 'drain'
+    // that never comes when its write went through, and leaves the listener (after ten, Node warns
+    // on stderr, into whichever run is capturing it).
+    for (const event of ['error', 'drain'] as const) {
+      for (const listener of process.stdout.listeners(event)) {
+        if (!saved.stdoutListeners[event].includes(listener)) process.stdout.off(event, listener as (...args: unknown[]) => void)
+      }
     }
   }
   return {stdout: stdout.join(''), stderr: stderr.join(''), code}

@@ -475,11 +475,14 @@ export const maasHostDbTls: Rule = {
       }
       const plain = plainHbaLines(host, database)
       if (plain.length > 0) {
+        // A hostssl line matches only with ssl on: made first, the change would lock MAAS out of its database.
+        const sslFirst = ssl === 'on' || ssl === 'true' ? '' : 'once ssl is on (the finding above), '
+        const types = [...new Set(plain.map((e) => `\`${e.type}\``))].join(' and ')
         report({
           target: host.target,
           message: `${pg.hbaFile}: ${plain.length} line${plain.length === 1 ? '' : 's'} accept${plain.length === 1 ? 's' : ''} the MAAS database (${database}) from non-local addresses without TLS: ${plain.map((e) => `line ${e.line} (${e.type} ${e.database} ${e.address})`).join(', ')}.`,
           evidence: {file: pg.hbaFile, database, lines: plain.map((e) => ({line: e.line, type: e.type, database: e.database, address: e.address}))},
-          remediation: `change \`host\` to \`hostssl\` on those lines of ${pg.hbaHostPath ?? pg.hbaFile} and reload PostgreSQL`,
+          remediation: `${sslFirst}change ${types} to \`hostssl\` on those lines of ${pg.hbaHostPath ?? pg.hbaFile} and reload PostgreSQL`,
           ...lineRef(plain[0]!.file, plain[0]!.line),
         })
       }

@@ -261,6 +261,16 @@ describe('hardenctl host --root: a snap region controller set up as the guides s
     ])
   })
 
+  it('MAAS-DB-TLS with ssl on: a hostnossl line is named as it is, and the pg_hba fix needs no step before it', async () => {
+    const root = await hardenedSnapRegion()
+    await root.file('/etc/postgresql/16/main/postgresql.conf', "listen_addresses = '*'\nssl = on\n")
+    await root.file('/etc/postgresql/16/main/pg_hba.conf', 'local all postgres peer\nhostnossl maasdb maas 10.0.0.0/8 scram-sha-256\n')
+    const {report} = await hostJson(['--root', root.dir])
+    expect(report.findings.filter((f) => f.rule === 'MAAS-DB-TLS').map((f) => f.remediation)).toEqual([
+      'change `hostnossl` to `hostssl` on those lines of /etc/postgresql/16/main/pg_hba.conf and reload PostgreSQL',
+    ])
+  })
+
   it('flags the snap layout\'s files at their snap paths', async () => {
     const root = await hardenedSnapRegion()
     await root.file('/var/snap/maas/current/regiond.conf', root.regiondConf(), {mode: 0o664, uid: IDS.maas, gid: IDS.maasGroup})

@@ -7,6 +7,7 @@ import {z} from 'zod'
 import type {ReadContext, Scope} from '../../inventory/contributions.js'
 export {compact} from '../../inventory/compact.js'
 import type {ExposedEndpoint} from '../../inventory/types.js'
+import {cidrProblem} from '../../policy/cidr.js'
 import type {DataPath, SourceRef} from '../document.js'
 import {deepFreeze} from '../freeze.js'
 import {onceIfFrozen, validate} from '../validate.js'
@@ -80,12 +81,18 @@ export function parseBase(text: string): {name: string; channel: string} | undef
 
 export const baseObjectSchema = z.looseObject({name: z.string(), channel: z.string()})
 
+/** A CIDR as Juju parses one (net.ParseCIDR): a bundle with any other in expose-to-cidrs is refused by juju deploy. */
+const exposeToCidr = z.string().superRefine((value, context) => {
+  const problem = cidrProblem(value)
+  if (problem !== undefined) context.addIssue({code: 'custom', message: `${JSON.stringify(value)} is not a CIDR (${problem}): juju deploy refuses it`})
+})
+
 /** `exposed-endpoints` as `show-application`, status and bundle overlays print it; key `""` is every endpoint. */
 export const exposedEndpointsSchema = z.record(
   z.string(),
   z
     .looseObject({
-      'expose-to-cidrs': z.array(z.string()).optional(),
+      'expose-to-cidrs': z.array(exposeToCidr).optional(),
       'expose-to-spaces': z.array(z.string()).optional(),
     })
     .nullable(),

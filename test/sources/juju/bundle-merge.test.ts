@@ -88,6 +88,13 @@ describe('overlays merge like juju deploy --overlay', () => {
     await expect(readFileSources([overlaid])).resolves.toBeDefined()
   })
 
+  it('refuses an expose-to-cidrs entry that is not a CIDR, as juju deploy does (net.ParseCIDR), at its line', async () => {
+    const file = await write('bad-cidr.yaml', 'applications:\n  web:\n    charm: apache2\n---\napplications:\n  web:\n    exposed-endpoints:\n      "":\n        expose-to-cidrs: [10.0.0.0/8, 10.0.0.0/33]\n')
+    await expect(readFileSources([file])).rejects.toThrow(
+      /:9:39 at applications\.web\.exposed-endpoints\[""\]\.expose-to-cidrs\[1\]: "10\.0\.0\.0\/33" is not a CIDR \(the prefix length of an IPv4 CIDR is 0 to 32, not "33"\): juju deploy refuses it/,
+    )
+  })
+
   it('refuses what juju deploy refuses: a relation naming an unknown application, an overlay removing one', async () => {
     await expect(merge(BASE, 'relations:\n- [db:certificates, tls:certificates]\n')).rejects.toThrow(
       /:2:3 at relations\[0\]: the relation names application "tls", which the bundle does not have \(juju deploy refuses it\)$/,

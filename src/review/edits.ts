@@ -4,6 +4,8 @@
  * evidence, location) and the inventory the review read, so the rules themselves stay as they are.
  * Every edit starts with the file and line to change (`bundle.yaml:21: remove ...`).
  */
+import {parse} from 'yaml'
+
 import type {Finding} from '../findings/types.js'
 import {isCaKeyOption} from '../inventory/charm-options.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
@@ -116,7 +118,8 @@ const EDITS: Record<string, Edit> = {
   'JUJU-EXPOSE-EXTERNAL': ({at, app}) =>
     app &&
     fix(
-      `${at}set ${appPath(app)}.options.expose-external to false and reach ${app.name} through an ingress with TLS, or list "${policyName(app)}" and its CIDRs under exposure.allow in hardenctl.yaml`,
+      // A string option: unquoted, YAML's false is a boolean, which Juju refuses for it.
+      `${at}set ${appPath(app)}.options.expose-external to "false" (quoted: the option is a string) and reach ${app.name} through an ingress with TLS, or list "${policyName(app)}" and its CIDRs under exposure.allow in hardenctl.yaml`,
       [{kind: 'set-options', app: app.name, options: {'expose-external': 'false'}}],
     ),
 
@@ -382,7 +385,7 @@ function describeChange(change: BundleChange, context: EditContext): string {
     case 'add-application':
       return `${at()}add \`${change.name ?? change.charm}: {${applicationKeys(change).join(', ')}}\` under applications`
     case 'set-options':
-      return `${at(change.app)}set ${Object.entries(change.options).map(([option, value]) => `${app(change.app)}.options.${option}${value.includes('$(') || value.includes('<') ? '' : `: ${value}`}`).join(' and ')}`
+      return `${at(change.app)}set ${Object.entries(change.options).map(([option, value]) => `${app(change.app)}.options.${option}${value.includes('$(') || value.includes('<') ? '' : `: ${asYamlString(value)}`}`).join(' and ')}`
     case 'unset-options':
       return `${at(change.app)}remove ${change.options.join(', ')} from ${app(change.app)}.options`
     case 'unexpose':
@@ -421,6 +424,20 @@ function describePolicyEntry(entry: PolicyEntry): string {
     case 'livepatch.adminCidrs':
       return `set livepatch.adminCidrs to ${entry.cidrs.join(', ')}`
   }
+}
+
+/**
+ * An option value as a bundle must write it to stay a string: charm options set from the command
+ * line are strings, and YAML reads an unquoted `false`, `true`, `null` or number as something else,
+ * which Juju refuses for a string option.
+ */
+function asYamlString(value: string): string {
+  try {
+    if (typeof parse(value) === 'string') return value
+  } catch {
+    // Not plain YAML (`*alias`, a stray `[`): quoted, it is the string it says.
+  }
+  return JSON.stringify(value)
 }
 
 /** `"endpoint": {expose-to-spaces: [...], expose-to-cidrs: [...]}`, as exposed-endpoints writes each endpoint ('' for all). */

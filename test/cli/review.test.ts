@@ -397,6 +397,11 @@ describe('review says how to change the bundle or the charm, not what to run aft
     )
   })
 
+  it('JUJU-EXPOSE-EXTERNAL: the option is set back to the string "false", quoted, since YAML reads a bare false as a boolean, which Juju refuses for a string option', async () => {
+    const bundle = join(REPO_ROOT, 'test', 'fixtures', 'juju', 'bundle-expose-external.yaml')
+    expect(fixOf(await review([bundle]), 'JUJU-EXPOSE-EXTERNAL', 'postgresql')).toMatch(new RegExp(`^${bundle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:9: set applications\\.postgresql\\.options\\.expose-external to "false" \\(quoted: the option is a string\\)`))
+  })
+
   it("landscape-client's registration-key: kept out of the bundle file, not just removed (no secret-typed option is known to take it)", async () => {
     const bundle = join(REPO_ROOT, 'test', 'real-world', 'bundles', 'canonical__landscape-client-charm__bundle.yaml')
     const fix = fixOf(await review([bundle]), 'JUJU-NO-SECRETS', 'landscape-client')

@@ -10,7 +10,7 @@
 import {cp, mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises'
 import {basename, join} from 'node:path'
 
-import {type Document, isCollection, isMap, isSeq, parseAllDocuments, parse as parseYaml, stringify, YAMLMap} from 'yaml'
+import {type Document, isCollection, isMap, isSeq, parseAllDocuments, stringify, YAMLMap} from 'yaml'
 
 import type {BundleChange, PolicyEntry} from '../../src/review/command-edits.js'
 import {PLACEHOLDER_VALUES} from '../fix-effects/placeholders.js'
@@ -170,7 +170,8 @@ function editBundle(documents: Document.Parsed[], change: Exclude<BundleChange, 
       return
     }
     case 'set-options':
-      for (const [option, value] of Object.entries(change.options)) set(change.app, ['options', option], parseYaml(fill(value)) as unknown)
+      // As strings, as the review's text writes them (quoted where YAML would read another type).
+      for (const [option, value] of Object.entries(change.options)) set(change.app, ['options', option], fill(value))
       return
     case 'unset-options':
       lastNaming(change.app)

@@ -109,7 +109,7 @@ const EDITS: Record<string, Edit> = {
         [{kind: 'replace-charm', app: app.name, charm: name, channel: `${TRACK_PLACEHOLDER}/stable`}],
       )
     }
-    const {channel, trackNote} = stableChannelFor(app)
+    const {channel, trackNote} = stableChannelFor(app, 'before deploy')
     return fix(`${at}set ${appPath(app)}.channel to ${channel} (it is ${app.channel ?? 'unset'})${trackNote ? `: ${trackNote}` : ''}`, [{kind: 'channel', app: app.name, channel}])
   },
 

@@ -244,6 +244,8 @@ describe('review says how to change the bundle or the charm, not what to run aft
     expect(fixes.get('JUJU-CHARM-SOURCE kyuubi')).toMatch(
       new RegExp(`^${bundle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8: set applications\\.kyuubi\\.channel to TRACK/stable \\(it is latest/edge\\): kyuubi follows the latest track, which names no version`),
     )
+    // Nothing runs yet: the track is that of the version to deploy.
+    expect(fixes.get('JUJU-CHARM-SOURCE kyuubi')).toContain('for TRACK take the track of the version you mean to deploy among those `juju info kyuubi-k8s` lists')
     expect(fixes.get('JUJU-CHARM-SOURCE history-server')).toBe(`${bundle}:52: set applications.history-server.channel to 3.4/stable (it is 3.4/edge)`)
     // An application added to a bundle without scale (num_units) gets no unit; the Kubernetes collector needs trust.
     expect(fixes.get('TLS-DB-PLAINTEXT metastore')).toContain('add `self-signed-certificates: {charm: self-signed-certificates, scale: 1}` under applications')

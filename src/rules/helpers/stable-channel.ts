@@ -19,11 +19,12 @@ export interface StableChannel {
  * charm guide's "All charms: migration to channels"). So the track is left to the user, with how to
  * choose it.
  */
-export function stableChannelFor(app: Application): StableChannel {
+export function stableChannelFor(app: Application, when: 'deployed' | 'before deploy' = 'deployed'): StableChannel {
   const track = channelTrack(app.channel) ?? 'latest'
   if (track !== 'latest') return {channel: `${track}/stable`}
+  const version = when === 'deployed' ? 'the version it runs' : 'the version you mean to deploy'
   return {
     channel: 'TRACK/stable',
-    trackNote: `${app.name} follows the latest track, which names no version: for TRACK take the track of the version it runs among those \`juju info ${charmName(app)}\` lists (latest only if the charm publishes its stable releases there: many publish them on version tracks only, and an OpenStack charm's latest/stable is its 21.10 release)`,
+    trackNote: `${app.name} follows the latest track, which names no version: for TRACK take the track of ${version} among those \`juju info ${charmName(app)}\` lists (latest only if the charm publishes its stable releases there: many publish them on version tracks only, and an OpenStack charm's latest/stable is its 21.10 release)`,
   }
 }

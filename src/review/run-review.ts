@@ -75,6 +75,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const inventory = buildInventory(sources.contributions, {files: sources.files, locators: sources.locators})
   checkSomethingToReview(inventory, sources)
   const warnings = [...sources.warnings, ...attachGivenCharms(inventory, given)]
+  checkOptionsAgainstCharms(inventory)
 
   const {report, rules} = auditInventory(inventory, {
     policy,
@@ -174,6 +175,41 @@ function attachGivenCharms(inventory: Inventory, given: GivenCharm[]): string[] 
     if (matched === 0) warnings.push(`--charm ${charm.name}=${charm.path}: no application or charm of that name in the bundles; reviewed as a charm on its own`)
   }
   return warnings
+}
+
+/**
+ * juju deploy checks a bundle's options against the charm's config (juju/charm config.go,
+ * ValidateSettings and Option.validate): an option the charm does not declare is refused, and so is
+ * a value of another type than the option's (`schema.String()` takes only strings: an unquoted
+ * `false` or `8080` for a string option). Judged only where the charm's config was given
+ * (`--charm NAME=PATH`); a type Juju might coerce (a string for an int) is left to it.
+ */
+function checkOptionsAgainstCharms(inventory: Inventory): void {
+  for (const model of inventory.models.values()) {
+    for (const app of model.applications.values()) {
+      const declared = app.metadata?.options
+      if (!declared || Object.keys(declared).length === 0) continue
+      for (const [name, value] of Object.entries(app.options)) {
+        const option = declared[name]
+        const problem = option ? typeMismatch(option.type, value) : `charm ${app.metadata!.name} declares no option ${JSON.stringify(name)}`
+        if (problem === undefined) continue
+        const ref = app.optionRefs[name]
+        const at = ref ? inventory.locate(ref) : undefined
+        throw new InputError(at?.file ?? ref?.file, `${problem}: juju deploy refuses it`, {...(ref ? {path: ref.path} : {}), line: at?.line, column: at?.column})
+      }
+    }
+  }
+}
+
+/** Why Juju's checker for an option of `type` refuses `value`, when it certainly does. */
+function typeMismatch(type: string | undefined, value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined
+  const given = typeof value === 'boolean' ? `the boolean ${String(value)}` : typeof value === 'number' ? `the number ${String(value)}` : undefined
+  if (given === undefined) return undefined
+  if ((type === 'string' || type === 'secret') && given) return `${given} where the option takes a string (quote it: "${String(value)}")`
+  if ((type === 'int' || type === 'float') && typeof value === 'boolean') return `${given} where the option takes a number`
+  if (type === 'boolean' && typeof value === 'number') return `${given} where the option takes true or false`
+  return undefined
 }
 
 function merge(into: FileSourceResult, from: FileSourceResult): void {

@@ -478,6 +478,34 @@ describe('review refuses what it cannot review', () => {
   })
 })
 
+describe("review checks a bundle's options against the charm given with --charm, as juju deploy does", () => {
+  async function landscapeClient(options: string): Promise<{bundle: string; charm: string}> {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-review-options-'))
+    const charm = join(dir, 'landscape-client')
+    await mkdir(charm)
+    for (const file of ['metadata.yaml', 'config.yaml']) await copyFile(join(REPO_ROOT, 'test', 'real-world', 'charms', `canonical__landscape-client-charm__${file}`), join(charm, file))
+    const bundle = join(dir, 'bundle.yaml')
+    await writeFile(bundle, `series: jammy\napplications:\n  landscape-client:\n    charm: landscape-client\n    channel: latest/stable\n    options:\n${options}`)
+    return {bundle, charm}
+  }
+
+  it('options the charm declares, with values of their types, pass', async () => {
+    const {bundle, charm} = await landscapeClient('      url: https://landscape.example.com/message-system\n      ping-interval: 30\n')
+    await review([bundle, '--charm', `landscape-client=${charm}`])
+  })
+
+  it('an option the charm does not declare, or a bare number for a string option, is refused at its line (exit 2, one line)', async () => {
+    const typo = await landscapeClient('      ping_url: https://landscape.example.com/ping\n')
+    const unknown = await runCliInWorker(['review', typo.bundle, '--charm', `landscape-client=${typo.charm}`])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr.trim()).toBe(`hardenctl: ${typo.bundle}:7:7 at applications.landscape-client.options.ping_url: charm landscape-client declares no option "ping_url": juju deploy refuses it`)
+    const number = await landscapeClient('      account-name: 1234\n')
+    const typed = await runCliInWorker(['review', number.bundle, '--charm', `landscape-client=${number.charm}`])
+    expect(typed.code).toBe(2)
+    expect(typed.stderr.trim()).toBe(`hardenctl: ${number.bundle}:7:7 at applications.landscape-client.options.account-name: the number 1234 where the option takes a string (quote it: "1234"): juju deploy refuses it`)
+  })
+})
+
 describe('review as a CI gate', () => {
   it('fails on high by default (exit 1) and passes a charm with nothing high (exit 0)', async () => {
     const gate = await runCliInWorker(['review', LIVEPATCH_BUNDLE])

@@ -14,7 +14,7 @@ import {InputError} from '../errors.js'
 import type {Finding, Profile, Severity} from '../findings/types.js'
 import {buildInventory} from '../inventory/build.js'
 import {type CharmMetadata, normalizeCharmName} from '../inventory/charm.js'
-import type {InputKind, Inventory} from '../inventory/types.js'
+import type {Application, InputKind, Inventory} from '../inventory/types.js'
 import {auditInventory} from '../audit/run-audit.js'
 import {loadPolicy} from '../policy/load.js'
 import type {AuditReport} from '../report/audit-report.js'
@@ -76,6 +76,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   checkSomethingToReview(inventory, sources)
   const warnings = [...sources.warnings, ...attachGivenCharms(inventory, given)]
   checkOptionsAgainstCharms(inventory)
+  checkRelationEndpointsAgainstCharms(inventory)
 
   const {report, rules} = auditInventory(inventory, {
     policy,
@@ -187,7 +188,7 @@ function attachGivenCharms(inventory: Inventory, given: GivenCharm[]): string[] 
 function checkOptionsAgainstCharms(inventory: Inventory): void {
   for (const model of inventory.models.values()) {
     for (const app of model.applications.values()) {
-      const declared = app.metadata?.options
+      const declared = deployedCharmMetadata(app)?.options
       if (!declared || Object.keys(declared).length === 0) continue
       for (const [name, value] of Object.entries(app.options)) {
         const option = declared[name]
@@ -199,6 +200,35 @@ function checkOptionsAgainstCharms(inventory: Inventory): void {
       }
     }
   }
+}
+
+/**
+ * juju deploy checks each relation end a bundle names (`app:endpoint`) against the charm's
+ * endpoints (bundledata.go verifyRelations, with charms): an endpoint the charm does not have is
+ * refused. Judged only where the charm's metadata was given; `juju-info` every charm has.
+ */
+function checkRelationEndpointsAgainstCharms(inventory: Inventory): void {
+  for (const model of inventory.models.values()) {
+    for (const relation of model.relations) {
+      for (const end of relation.endpoints) {
+        const app = model.applications.get(end.application)
+        const metadata = app && deployedCharmMetadata(app)
+        if (!metadata || end.endpoint === undefined || end.endpoint === 'juju-info' || metadata.endpoints.length === 0) continue
+        if (metadata.endpoints.some((endpoint) => endpoint.name === end.endpoint)) continue
+        const at = relation.ref ? inventory.locate(relation.ref) : undefined
+        throw new InputError(
+          at?.file ?? relation.ref?.file,
+          `the relation names ${end.application}:${end.endpoint}, and charm ${metadata.name} has no endpoint ${JSON.stringify(end.endpoint)} (it has ${metadata.endpoints.map((e) => e.name).join(', ')}): juju deploy refuses it`,
+          {...(relation.ref ? {path: relation.ref.path} : {}), line: at?.line, column: at?.column},
+        )
+      }
+    }
+  }
+}
+
+/** The metadata given for an application's charm when it is that charm: another charm's (warned of) says nothing of what Juju will check. */
+function deployedCharmMetadata(app: Application): CharmMetadata | undefined {
+  return app.metadata && app.metadata.name === normalizeCharmName(app.charm) ? app.metadata : undefined
 }
 
 /** Why Juju's checker for an option of `type` refuses `value`, when it certainly does. */

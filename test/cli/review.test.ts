@@ -489,6 +489,19 @@ describe("review checks a bundle's options against the charm given with --charm,
     return {bundle, charm}
   }
 
+  it('a relation end the charm does not have is refused at the relation (exit 2, one line); juju-info every charm has', async () => {
+    const {bundle, charm} = await landscapeClient('      url: https://landscape.example.com/message-system\n')
+    const text = await readFile(bundle, 'utf8')
+    await writeFile(bundle, `${text}  ubuntu:\n    charm: ubuntu\n    channel: latest/stable\n    num_units: 1\nrelations:\n- [landscape-client:container, ubuntu:juju-info]\n`)
+    await review([bundle, '--charm', `landscape-client=${charm}`])
+    await writeFile(bundle, `${text}  ubuntu:\n    charm: ubuntu\n    channel: latest/stable\n    num_units: 1\nrelations:\n- [landscape-client:juju-info, ubuntu]\n- [landscape-client:certificates, ubuntu]\n`)
+    const refused = await runCliInWorker(['review', bundle, '--charm', `landscape-client=${charm}`])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr.trim()).toBe(
+      `hardenctl: ${bundle}:14:3 at relations[1]: the relation names landscape-client:certificates, and charm landscape-client has no endpoint "certificates" (it has container): juju deploy refuses it`,
+    )
+  })
+
   it('options the charm declares, with values of their types, pass', async () => {
     const {bundle, charm} = await landscapeClient('      url: https://landscape.example.com/message-system\n      ping-interval: 30\n')
     await review([bundle, '--charm', `landscape-client=${charm}`])

@@ -236,7 +236,7 @@ function typeMismatch(type: string | undefined, value: unknown): string | undefi
   if (value === null || value === undefined) return undefined
   const given = typeof value === 'boolean' ? `the boolean ${String(value)}` : typeof value === 'number' ? `the number ${String(value)}` : undefined
   if (given === undefined) return undefined
-  if ((type === 'string' || type === 'secret') && given) return `${given} where the option takes a string (quote it: "${String(value)}")`
+  if (type === 'string' || type === 'secret') return `${given} where the option takes a string (quote it: "${String(value)}")`
   if ((type === 'int' || type === 'float') && typeof value === 'boolean') return `${given} where the option takes a number`
   if (type === 'boolean' && typeof value === 'number') return `${given} where the option takes true or false`
   return undefined

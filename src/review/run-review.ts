@@ -20,6 +20,7 @@ import {loadPolicy} from '../policy/load.js'
 import type {AuditReport} from '../report/audit-report.js'
 import {ALL_RULES} from '../rules/catalog.js'
 import type {Rule} from '../rules/rule.js'
+import type {SourceRef} from '../sources/document.js'
 import {type FileSourceResult, readFileSources} from '../sources/files.js'
 import {type PreDeployFix, preDeployEdit} from './edits.js'
 
@@ -194,9 +195,7 @@ function checkOptionsAgainstCharms(inventory: Inventory): void {
         const option = declared[name]
         const problem = option ? typeMismatch(option.type, value) : `charm ${app.metadata!.name} declares no option ${JSON.stringify(name)}`
         if (problem === undefined) continue
-        const ref = app.optionRefs[name]
-        const at = ref ? inventory.locate(ref) : undefined
-        throw new InputError(at?.file ?? ref?.file, `${problem}: juju deploy refuses it`, {...(ref ? {path: ref.path} : {}), line: at?.line, column: at?.column})
+        throw refusedAt(inventory, app.optionRefs[name], problem)
       }
     }
   }
@@ -215,15 +214,20 @@ function checkRelationEndpointsAgainstCharms(inventory: Inventory): void {
         const metadata = app && deployedCharmMetadata(app)
         if (!metadata || end.endpoint === undefined || end.endpoint === 'juju-info' || metadata.endpoints.length === 0) continue
         if (metadata.endpoints.some((endpoint) => endpoint.name === end.endpoint)) continue
-        const at = relation.ref ? inventory.locate(relation.ref) : undefined
-        throw new InputError(
-          at?.file ?? relation.ref?.file,
-          `the relation names ${end.application}:${end.endpoint}, and charm ${metadata.name} has no endpoint ${JSON.stringify(end.endpoint)} (it has ${metadata.endpoints.map((e) => e.name).join(', ')}): juju deploy refuses it`,
-          {...(relation.ref ? {path: relation.ref.path} : {}), line: at?.line, column: at?.column},
+        throw refusedAt(
+          inventory,
+          relation.ref,
+          `the relation names ${end.application}:${end.endpoint}, and charm ${metadata.name} has no endpoint ${JSON.stringify(end.endpoint)} (it has ${metadata.endpoints.map((e) => e.name).join(', ')})`,
         )
       }
     }
   }
+}
+
+/** What juju deploy refuses, as bad input at the bundle's line. */
+function refusedAt(inventory: Inventory, ref: SourceRef | undefined, problem: string): InputError {
+  const at = ref ? inventory.locate(ref) : undefined
+  return new InputError(at?.file ?? ref?.file, `${problem}: juju deploy refuses it`, {...(ref ? {path: ref.path} : {}), line: at?.line, column: at?.column})
 }
 
 /** The metadata given for an application's charm when it is that charm: another charm's (warned of) says nothing of what Juju will check. */

@@ -459,6 +459,21 @@ describe('review refuses what it cannot review', () => {
     ['an overlay without its bundle', () => join(REPO_ROOT, 'test', 'fixtures', 'juju', 'overlay.yaml'), /^hardenctl: nothing to review: .*overlay\.yaml is a bundle overlay without its bundle: review BUNDLE --overlay FILE$/m],
     ['a charmcraft.yaml with only build settings', () => join(CORPUS, 'charms', 'minio-operator__charmcraft.yaml'), /^hardenctl: nothing to review: .*minio-operator__charmcraft\.yaml has only build settings/],
   ]
+  // What juju deploy refuses in a bundle it reads: refused the same way, at the line.
+  const refusedBundles: [string, string, RegExp][] = [
+    ['offers in the bundle itself', 'applications:\n  web:\n    charm: apache2\n    offers:\n      site:\n        endpoints: [website]\n', /bundle\.yaml:4:5 at applications\.web\.offers: only an overlay may set offers/],
+    ['an expose-to-cidrs entry that is not a CIDR', 'applications:\n  web:\n    charm: apache2\n---\napplications:\n  web:\n    exposed-endpoints:\n      "":\n        expose-to-cidrs: [10.0.0.0/33]\n', /bundle\.yaml:9:27 at applications\.web\.exposed-endpoints\[""\]\.expose-to-cidrs\[0\]: "10\.0\.0\.0\/33" is not a CIDR/],
+  ]
+  let refusedDir = ''
+  const refusedBundle = (what: string) => join(refusedDir, what.replace(/\W+/g, '-'), 'bundle.yaml')
+  beforeAll(async () => {
+    refusedDir = await mkdtemp(join(tmpdir(), 'hardenctl-review-refused-'))
+    for (const [what, text] of refusedBundles) {
+      await mkdir(join(refusedBundle(what), '..'))
+      await writeFile(refusedBundle(what), text)
+    }
+  })
+  for (const [what, , expected] of refusedBundles) cases.push([what, () => refusedBundle(what), expected])
   for (const [what, path, expected] of cases) {
     it(`${what}: says what it is, exit 2`, async () => {
       const result = await runCliInWorker(['review', path()])

@@ -31,7 +31,7 @@ import {flagValues, hasFlag, jujuCommand, parseJuju, type ParsedJuju} from '../f
 import {parseModelArg, parseOfferUrl} from '../fix-commands/names.js'
 import {PLACEHOLDERS, upperRuns} from '../fix-commands/placeholders.js'
 import type {Word} from '../fix-commands/shell.js'
-import {PLACEHOLDER_VALUES} from './placeholders.js'
+import {fillPlaceholders} from './placeholders.js'
 
 export class NotSimulated extends Error {}
 
@@ -107,8 +107,7 @@ export function simulateJuju(words: readonly Word[], inventory: Inventory, defau
 
 /** The word with the placeholders the simulation can fill filled in; MODEL is left to `-m`. */
 function substitute(value: string): string {
-  let out = value
-  for (const [placeholder, replacement] of Object.entries(PLACEHOLDER_VALUES)) out = out.replaceAll(placeholder, replacement)
+  const out = fillPlaceholders(value)
   const unfilled = upperRuns(out).filter((run) => run !== 'MODEL' && run in PLACEHOLDERS)
   if (unfilled.length > 0) throw new NotSimulated(`a placeholder the simulation cannot fill: ${unfilled.join(', ')}`)
   return out

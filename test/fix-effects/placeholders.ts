@@ -5,3 +5,10 @@ export const PLACEHOLDER_VALUES: Readonly<Record<string, string>> = {
 }
 
 export const ADMIN_CIDRS = PLACEHOLDER_VALUES['ADMIN-CIDRS']!
+
+/** The text with every placeholder the simulations can fill filled in. */
+export function fillPlaceholders(value: string): string {
+  let out = value
+  for (const [placeholder, replacement] of Object.entries(PLACEHOLDER_VALUES)) out = out.replaceAll(placeholder, replacement)
+  return out
+}

@@ -13,7 +13,7 @@ import {basename, join} from 'node:path'
 import {type Document, isCollection, isMap, isSeq, parseAllDocuments, stringify, YAMLMap} from 'yaml'
 
 import type {BundleChange, PolicyEntry} from '../../src/review/command-edits.js'
-import {PLACEHOLDER_VALUES} from '../fix-effects/placeholders.js'
+import {fillPlaceholders as fill} from '../fix-effects/placeholders.js'
 
 /** What a review read: a bundle or charm, the overlays given with it, the policy. */
 export interface ReviewInput {
@@ -37,10 +37,6 @@ interface YamlFile {
   path: string
   json: boolean
   documents: Document.Parsed[]
-}
-
-function fill(value: string): string {
-  return value.replace(/\b(TRACK|ADMIN-CIDRS)\b/g, (placeholder) => PLACEHOLDER_VALUES[placeholder]!)
 }
 
 export async function applyBundleChanges(input: ReviewInput, changes: readonly BundleChange[], dir: string): Promise<EditedReview> {

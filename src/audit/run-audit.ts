@@ -65,9 +65,17 @@ export interface AuditInventoryOptions {
  * Sources → inventory, shared by every command that reads an estate: files (`--from`) or what
  * the live source collected. A live side that failed becomes a gap, so nothing reads it as empty.
  */
-export async function loadInventory(options: {from?: string[]; live?: LiveCollection; kubernetesKindsOnly?: ReadonlySet<string>}): Promise<{inventory: Inventory; warnings: string[]}> {
+export async function loadInventory(options: {
+  from?: string[] | undefined
+  live?: LiveCollection | undefined
+  kubernetesKindsOnly?: ReadonlySet<string>
+  /** The policy file the command runs with: among the inputs, it is no input. */
+  policyInUse?: string | undefined
+}): Promise<{inventory: Inventory; warnings: string[]}> {
   const only = options.kubernetesKindsOnly ? {kubernetesKindsOnly: options.kubernetesKindsOnly} : {}
-  const sources = options.live ? readSourceDocuments(options.live.documents, only) : await readFileSources(options.from ?? [], only)
+  const sources = options.live
+    ? readSourceDocuments(options.live.documents, only)
+    : await readFileSources(options.from ?? [], {...only, ...(options.policyInUse === undefined ? {} : {policyInUse: options.policyInUse})})
   releaseParsedInput()
   for (const failure of options.live?.failures ?? []) sources.contributions.push({type: 'gap', scope: {}, gap: failure.gap})
   const inventory = buildInventory(sources.contributions, {files: sources.files, locators: sources.locators})
@@ -77,7 +85,7 @@ export async function loadInventory(options: {from?: string[]; live?: LiveCollec
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const now = options.now ?? new Date()
   const {policy, file: policyFile} = options.policy ?? (await loadPolicy(options.policyFile))
-  const {inventory, warnings} = await loadInventory(options)
+  const {inventory, warnings} = await loadInventory({from: options.from, live: options.live, policyInUse: policyFile})
   if (options.from) warnings.push(...(await addSnapshotHosts(inventory, options.from, policy)))
   const audited = auditInventory(inventory, {
     policy,

@@ -51,8 +51,8 @@ const NETPOL_KINDS: ReadonlySet<string> = new Set(['Pod', 'Namespace', 'NetworkP
 
 export async function loadNetpolInput(source: NetpolSource): Promise<NetpolInput> {
   // hardenctl's policy, not a NetworkPolicy: only --plan reads it, every run validates it.
-  const {policy: hardenctlPolicy} = source.policy ?? (await loadPolicy(source.policyFile))
-  const {inventory, warnings} = await loadInventory({...source, ...(source.plan || source.estate ? {} : {kubernetesKindsOnly: NETPOL_KINDS})})
+  const {policy: hardenctlPolicy, file: policyInUse} = source.policy ?? (await loadPolicy(source.policyFile))
+  const {inventory, warnings} = await loadInventory({from: source.from, live: source.live, policyInUse, ...(source.plan || source.estate ? {} : {kubernetesKindsOnly: NETPOL_KINDS})})
   const view = inventory.kubernetes
   if (view.pods.length === 0) {
     const where = source.from?.join(', ') ?? 'the cluster'

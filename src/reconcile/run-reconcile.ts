@@ -71,7 +71,7 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
   const maxChanges = options.maxChanges ?? DEFAULT_MAX_CHANGES
   const now = options.now ?? new Date()
   const {policy, file: policyFile} = options.policy ?? (await loadPolicy(options.policyFile))
-  const {inventory, warnings} = await loadInventory(options)
+  const {inventory, warnings} = await loadInventory({from: options.from, live: options.live, policyInUse: policyFile})
   const login = options.live?.jujuLogin
   const plan = planForInventory(inventory, policy, {
     now,

@@ -69,7 +69,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   if (options.paths.length === 0) throw new InputError(undefined, 'review needs at least one charm directory, .charm file or bundle')
   const {policy, file: policyFile} = await loadPolicy(options.policyFile)
 
-  const sources = await readFileSources(options.paths, {overlays: options.overlays ?? []})
+  const sources = await readFileSources(options.paths, {overlays: options.overlays ?? [], ...(policyFile === undefined ? {} : {policyInUse: policyFile})})
   checkReviewable(sources)
   const given = await readGivenCharms(options.charms ?? [])
   for (const charm of given) merge(sources, charm.sources)
@@ -102,7 +102,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
 }
 
 /** What `review` reads: bundles, their overlays and charms. Anything else was deployed already. */
-const REVIEWABLE_KINDS = new Set(['juju bundle', 'juju bundle overlay', 'charm metadata', 'charmcraft.yaml', 'charm config', 'charm directory', 'charm archive', 'policy (ignored)', 'not recognised (skipped)'])
+const REVIEWABLE_KINDS = new Set(['juju bundle', 'juju bundle overlay', 'charm metadata', 'charmcraft.yaml', 'charm config', 'charm directory', 'charm archive', 'policy (in use)', 'policy (ignored)', 'not recognised (skipped)'])
 
 /** Running estates (status, dump-model, kubectl output) are audited, not reviewed: say what they are. */
 function checkReviewable(sources: FileSourceResult): void {

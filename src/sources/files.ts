@@ -52,6 +52,11 @@ export interface FileSourceOptions {
    * --plan reads pods, namespaces and NetworkPolicies), so it does not pay for the rest.
    */
   kubernetesKindsOnly?: ReadonlySet<string>
+  /**
+   * The hardenctl policy the command runs with (`--policy`, or ./hardenctl.yaml), when it has one.
+   * Found among the inputs, it is skipped without a word; any other policy there is ignored with a warning.
+   */
+  policyInUse?: string
 }
 
 /** A data file and how it was reached: named on the command line, or found walking a directory. */
@@ -113,6 +118,7 @@ class ReadState {
 export async function readFileSources(paths: string[], options: FileSourceOptions = {}): Promise<FileSourceResult> {
   const readers = options.readers ?? ALL_READERS
   const {kubernetesKindsOnly} = options
+  const {policyInUse} = options
   const result: FileSourceResult = {contributions: [], files: [], locators: new Map(), warnings: []}
   const state = new ReadState(result)
   const dataFiles: DataFile[] = []
@@ -132,7 +138,7 @@ export async function readFileSources(paths: string[], options: FileSourceOption
   await mapInOrder(dataFiles, READ_CONCURRENCY, parseDataFile, (file, index) => {
     const dataFile = dataFiles[index]!
     if ('skipped' in file) state.warn(dataFile.root, dataFile.path, file.skipped.problem, {gap: !isTemplateError(file.skipped), message: file.skipped.message})
-    else if (readParsedFile(file, {readers, result, bundles, state, scope: scopeFromLayout(file.file), kubernetesKindsOnly, ...dataFile})) state.recognised.add(dataFile.root)
+    else if (readParsedFile(file, {readers, result, bundles, state, scope: scopeFromLayout(file.file), kubernetesKindsOnly, policyInUse, ...dataFile})) state.recognised.add(dataFile.root)
   })
   addBundles(bundles, result)
   checkSomethingRecognised(paths, state)
@@ -326,11 +332,12 @@ interface ReadOptions extends DataFile {
   bundles: BundleGroups
   scope: Scope
   kubernetesKindsOnly?: ReadonlySet<string> | undefined
+  policyInUse?: string | undefined
 }
 
 /** Reads a parsed file's documents; true when one of them was something hardenctl reads. */
 function readParsedFile(parsed: ParsedFile, options: ReadOptions): boolean {
-  const {readers, result, bundles, scope, state, root, kubernetesKindsOnly} = options
+  const {readers, result, bundles, scope, state, root, kubernetesKindsOnly, policyInUse} = options
   result.locators.set(parsed.file, parsed.locator)
   const kinds = new Set<string>()
   // Said once per file, however many of its documents say it.
@@ -339,7 +346,14 @@ function readParsedFile(parsed: ParsedFile, options: ReadOptions): boolean {
   for (const {index, data} of parsed.documents) {
     const which = parsed.documents.length > 1 ? `YAML document ${index + 1} ` : ''
     if (isPolicyDocument(data)) {
-      result.warnings.push(`${parsed.file}: a hardenctl policy inside the inputs is ignored; pass it with --policy`)
+      // Evidence never waives itself: a policy is read only as the command's own, never as an input.
+      if (policyInUse !== undefined && resolve(parsed.file) === resolve(policyInUse)) {
+        state.quiet(root, parsed.file, 'the policy in use')
+        kinds.add('policy (in use)')
+        continue
+      }
+      const inUse = policyInUse === undefined ? 'the rules run with the default policy' : `the rules run with ${policyInUse}`
+      result.warnings.push(`${parsed.file}: a hardenctl policy inside the inputs is ignored (${inUse}); to use this one, pass it with --policy`)
       state.quiet(root, parsed.file, 'a hardenctl policy: give it with --policy')
       kinds.add('policy (ignored)')
       continue

@@ -31,7 +31,7 @@ describe('readFileSources', () => {
     await cp('test/corpus/bundles/landscape-charm__bundle-examples__bundle.yaml', join(dir, 'bundle.yaml'))
     await writeFile(join(dir, 'hardenctl.yaml'), 'apiVersion: hardenctl.io/v1\nwaivers: []\n')
     const result = await readFileSources([dir])
-    expect(result.warnings).toEqual([`${join(dir, 'hardenctl.yaml')}: a hardenctl policy inside the inputs is ignored; pass it with --policy`])
+    expect(result.warnings).toEqual([`${join(dir, 'hardenctl.yaml')}: a hardenctl policy inside the inputs is ignored (the rules run with the default policy); to use this one, pass it with --policy`])
   })
 })
 

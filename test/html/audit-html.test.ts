@@ -98,6 +98,40 @@ describe.each(estates.map((estate) => estate.name))('audit --format html: %s', (
   })
 })
 
+/** Each connection drawn (not reachability): its ends, whether it is faded, and the name shown on it ('' when hidden). */
+const connections = (opened: OpenedReport) =>
+  opened.page.locator('#graph g.edge').evaluateAll((nodes) =>
+    nodes.map((node) => {
+      const text = node.querySelector('text.edge-label')
+      const shown = text !== null && (globalThis as unknown as {getComputedStyle(element: unknown): {display: string}}).getComputedStyle(text).display !== 'none'
+      return {from: node.getAttribute('data-from') ?? '', to: node.getAttribute('data-to') ?? '', faded: (node.getAttribute('class') ?? '').includes('faded'), name: shown ? (text.textContent ?? '') : ''}
+    }),
+  )
+
+describe('audit --format html: connection names', () => {
+  it('a graph of few connections names every one', async () => {
+    const drawn = await connections(reports.get('livepatch')!.opened)
+    expect(drawn.length).toBeGreaterThan(0)
+    expect(drawn.every((edge) => edge.name !== '' && !edge.faded)).toBe(true)
+  })
+
+  it('a graph of many (COS-Lite) names those of the selected box, fades the others, and says how', async () => {
+    const {page} = reports.get('cos')!.opened
+    const drawn = await connections(reports.get('cos')!.opened)
+    expect(drawn.length).toBeGreaterThan(12)
+    expect(drawn.every((edge) => edge.name === '')).toBe(true)
+    expect(await page.locator('#graph-note').textContent()).toBe("To name a box's connections, select a box (click it, or Tab to it and press Enter).")
+    await page.locator('#graph g.node[data-node-id="app:grafana"]').dispatchEvent('click')
+    const selected = await connections(reports.get('cos')!.opened)
+    const own = selected.filter((edge) => edge.from === 'app:grafana' || edge.to === 'app:grafana')
+    expect(own.length).toBeGreaterThan(0)
+    expect(own.every((edge) => edge.name.startsWith('relation: ') && !edge.faded)).toBe(true)
+    expect(selected.filter((edge) => !own.includes(edge)).every((edge) => edge.name === '' && edge.faded)).toBe(true)
+    await page.keyboard.press('Escape')
+    expect((await connections(reports.get('cos')!.opened)).every((edge) => edge.name === '' && !edge.faded)).toBe(true)
+  })
+})
+
 describe('audit --format html: interaction (livepatch)', () => {
   it('shows the findings of a node on click, and on Enter from the keyboard', async () => {
     const {opened, findings} = reports.get('livepatch')!

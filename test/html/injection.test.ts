@@ -65,6 +65,15 @@ describe.each([
       const labels = await page.locator('#graph g.node').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label') ?? ''))
       expect(labels.some((label) => label.includes(EVIL_APP))).toBe(true)
       if (name === 'audit') expect(await page.locator('#finding-list').textContent()).toContain(EVIL_APP)
+      else {
+        // Selected, and kept selected when the graph is drawn again: the node is found by its id, quotes and all.
+        await page.locator('#graph g.node[data-kind="application"]').filter({hasText: '<img'}).dispatchEvent('click')
+        await page.locator('#show-unchanged').uncheck()
+        expect(await page.locator('#graph g.node.selected').getAttribute('aria-label')).toContain(EVIL_APP)
+        expect(await page.locator('#graph-note').textContent()).toContain(EVIL_APP)
+        expect(await page.evaluate('window.pwned')).toBeUndefined()
+        expect(errors).toEqual([])
+      }
       expect(await page.locator('main').textContent()).toContain(EVIL_DIR)
     } finally {
       await page.context().close()

@@ -28,7 +28,7 @@ it.skipIf(process.env.HARDENCTL_SCREENSHOTS !== '1')(
         {name: 'html-audit-livepatch-findings', args: ['audit', '--from', 'examples/livepatch-k8s'], selector: '#summary'},
         {name: 'html-audit-landscape-graph', args: ['audit', '--from', 'examples/landscape-machines'], node: 'app:landscape-server', selector: '#graph-section'},
         {name: 'html-reconcile-livepatch', args: ['reconcile', '--dry-run', '--from', 'examples/livepatch-k8s'], node: 'app:postgresql', selector: '#graph-section'},
-        {name: 'html-reconcile-cos', args: ['reconcile', '--dry-run', '--from', cos, '--policy', join(cos, 'policy.yaml')], node: 'app:traefik', selector: '#graph-section'},
+        {name: 'html-reconcile-cos', args: ['reconcile', '--dry-run', '--from', cos, '--policy', join(cos, 'policy.yaml')], node: 'app:grafana', selector: '#graph-section'},
         {name: 'html-host-findings', args: ['host', '--root', 'examples/maas-landscape-hosts/hosts/infra/0'], selector: '#findings'},
       ]
       for (const shot of shots) {

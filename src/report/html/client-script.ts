@@ -10,7 +10,11 @@ var data = JSON.parse(document.getElementById('report-data').textContent);
 var SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
 var PAGE_SIZE = 50;
 var SVG_NS = 'http://www.w3.org/2000/svg';
-var state = {page: 0, graph: null, selected: null, printing: false};
+var MIN_SCALE = 0.6;
+/** More connections than this are named only while one of their boxes is selected. */
+var NAMED_CONNECTIONS = 12;
+var REACH_PAGE = data.kind === 'reconcile' || data.kind === 'matrix';
+var state = {page: 0, graph: null, selected: null, printing: false, layout: null, overlay: [], reachLayer: null, namesOnSelection: false};
 
 function el(tag, attrs, children) {
   var node = document.createElement(tag);
@@ -136,14 +140,33 @@ function nodeLines(graph, node) {
   if (node.marks.length) lines.push({text: node.marks.map(function (m) { return '[' + m + ']'; }).join(' '), cls: 'marks'});
   var own = findingsOf(graph, node.id);
   if (own.length) lines.push({text: plural(own.length, 'finding') + ', worst ' + worst(own), cls: 'detail'});
+  var reach = reachSummary(graph, node.id);
+  if (reach) lines.push({text: reach, cls: 'detail'});
   return lines;
 }
 
-function drawGraph(graph) {
+/** What the plan changes for a box, counted: the overview draws paths without their ports. */
+function reachSummary(graph, nodeId) {
+  var count = function (state, direction) {
+    return graph.edges.filter(function (e) { return e.kind === 'reach' && e.state === state && e.from !== e.to && (direction === 'in' ? e.to : e.from) === nodeId; }).length;
+  };
+  var parts = [];
+  [['closed', '✕ closed'], ['opened', '+ opened']].forEach(function (entry) {
+    var into = count(entry[0], 'in'), out = count(entry[0], 'out');
+    if (into || out) parts.push(entry[1] + ': ' + into + ' in, ' + out + ' out');
+  });
+  return parts.join('; ');
+}
+
+function drawGraph(graph, keepSelection) {
   var host = byId('graph');
   clear(host);
+  var kept = keepSelection && state.graph === graph ? state.selected : null;
   state.graph = graph;
   state.selected = null;
+  state.reachLayer = null;
+  state.overlay = [];
+  drawMatrix(graph);
   if (!graph.nodes.length) { host.appendChild(el('p', {'class': 'muted', text: 'Nothing to draw for ' + graph.title + '.'})); showNode(null); return; }
   var showRelations = !byId('show-relations') || byId('show-relations').checked;
   var showUnchanged = !byId('show-unchanged') || byId('show-unchanged').checked;
@@ -160,13 +183,20 @@ function drawGraph(graph) {
       g.setNode(node.id, {width: Math.max(110, width), height: lines.length * 17 + 14, lines: lines, data: node});
     });
     overlay = [];
-    graph.edges.forEach(function (edge, i) {
-      if (edge.kind !== 'reach' && !showRelations) return;
-      if (edge.state === 'unchanged' && !showUnchanged) return;
-      if (edge.from === edge.to || !g.hasNode(edge.from) || !g.hasNode(edge.to)) return;
+    var drawn = graph.edges.filter(function (edge) {
+      if (edge.kind !== 'reach' && !showRelations) return false;
+      if (edge.state === 'unchanged' && !showUnchanged) return false;
+      return edge.from !== edge.to && g.hasNode(edge.from) && g.hasNode(edge.to);
+    });
+    // Many labels together cover the graph: a reachability page (whose paths are drawn over the
+    // connections), or a graph of many connections, names a connection only while one of its boxes
+    // is selected, and the layout keeps no room for the names.
+    state.namesOnSelection = REACH_PAGE || drawn.filter(function (edge) { return edge.kind !== 'reach'; }).length > NAMED_CONNECTIONS;
+    drawn.forEach(function (edge, i) {
       var label = edgeLabel(edge);
       if (edge.kind === 'reach') { overlay.push({data: edge, label: label}); return; }
-      g.setEdge(edge.from, edge.to, {width: label.length * 6.2, height: 14, labelpos: 'c', data: edge, label: label}, 'e' + i);
+      var room = !state.namesOnSelection;
+      g.setEdge(edge.from, edge.to, {width: room ? label.length * 6.2 : 0, height: room ? 14 : 0, labelpos: 'c', data: edge, label: label}, 'e' + i);
     });
     dagre.layout(g);
     return g;
@@ -189,11 +219,18 @@ function drawGraph(graph) {
     var group = svgEl('g', {'class': cls, 'data-from': edge.from, 'data-to': edge.to});
     group.appendChild(svgEl('title', {text: edge.from + ' → ' + edge.to + ': ' + info.label}));
     group.appendChild(svgEl('path', {d: d, 'marker-end': 'url(#arrow-' + (edge.state || edge.kind) + ')'}));
-    group.appendChild(svgEl('rect', {'class': 'edge-label-bg', x: info.x - info.width / 2, y: info.y - 8, width: info.width, height: 16, rx: 3}));
-    group.appendChild(svgEl('text', {'class': 'edge-label', x: info.x, y: info.y + 4, 'text-anchor': 'middle', text: info.label}));
+    // A label laid out without room (named only on selection) has no place of its own: the line's middle.
+    var at = typeof info.x === 'number' ? info : info.points[Math.floor(info.points.length / 2)];
+    var width = info.label.length * 6.2;
+    group.appendChild(svgEl('rect', {'class': 'edge-label-bg', x: at.x - width / 2, y: at.y - 8, width: width, height: 16, rx: 3}));
+    group.appendChild(svgEl('text', {'class': 'edge-label', x: at.x, y: at.y + 4, 'text-anchor': 'middle', text: info.label}));
     edgesLayer.appendChild(group);
   });
-  overlay.forEach(function (entry) { edgesLayer.appendChild(curve(g.node(entry.data.from), g.node(entry.data.to), entry.data, entry.label)); });
+  // Reachability is drawn in its own layer, again whenever the selection changes (showSelection).
+  state.layout = g;
+  state.overlay = overlay;
+  state.reachLayer = svgEl('g', {'class': 'reach-layer'});
+  edgesLayer.appendChild(state.reachLayer);
   svg.appendChild(edgesLayer);
   var nodesLayer = svgEl('g', {'class': 'nodes'});
   g.nodes().forEach(function (id) {
@@ -210,16 +247,100 @@ function drawGraph(graph) {
     group.appendChild(svgEl('title', {text: node.label + (node.details.length ? ' — ' + node.details.join(' · ') : '')}));
     group.appendChild(svgEl('rect', {width: info.width, height: info.height, rx: node.kind === 'application' ? 8 : 2}));
     info.lines.forEach(function (line, i) { group.appendChild(svgEl('text', {'class': line.cls, x: 12, y: 22 + i * 17, text: line.text})); });
-    var activate = function () { selectNode(group, node); };
+    var activate = function () { if (state.selected === id) clearSelection(); else selectNode(group, node); };
     group.addEventListener('click', activate);
     group.addEventListener('keydown', function (event) { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); activate(); } });
     nodesLayer.appendChild(group);
   });
   svg.appendChild(nodesLayer);
   host.appendChild(svg);
-  // Shrunk to fit while it stays legible; a larger graph scrolls at full size.
-  if (size.width <= host.clientWidth * 3) svg.setAttribute('class', 'fit');
-  showNode(null);
+  // Shrunk to fit the box (its width, and three quarters of the window's height) while its text
+  // stays legible (12px at full size, not below 0.6 of it); a larger graph scrolls at that scale.
+  var scale = Math.max(MIN_SCALE, Math.min(1, (host.clientWidth - 2) / size.width, (window.innerHeight * 0.75 - 2) / size.height));
+  svg.setAttribute('width', String(Math.ceil(size.width * scale)));
+  svg.setAttribute('height', String(Math.ceil(size.height * scale)));
+  var again = kept ? nodesLayer.querySelector('g.node[data-node-id="' + cssString(kept) + '"]') : null;
+  if (again) selectNode(again, g.node(kept).data);
+  else { showNode(null); showSelection(); }
+}
+function cssString(text) { return text.replace(/["\\]/g, '\\$&'); }
+
+/**
+ * What the selection shows on the graph: the selected box's reachability paths, each naming its
+ * ports (with nothing selected there are none: where everyone reached everyone there is a path for
+ * every pair, and drawn together they cover the graph; the matrix under it shows every path), and
+ * its connections named with the others faded.
+ */
+function showSelection() {
+  var selected = state.selected;
+  var layer = state.reachLayer;
+  if (layer) clear(layer);
+  var own = state.overlay.filter(function (entry) { return selected !== null && (entry.data.from === selected || entry.data.to === selected); });
+  own.forEach(function (entry) { layer.appendChild(curve(state.layout.node(entry.data.from), state.layout.node(entry.data.to), entry.data, entry.label)); });
+  document.querySelectorAll('#graph g.edge:not(.edge-reach)').forEach(function (group) {
+    var touching = selected !== null && (group.getAttribute('data-from') === selected || group.getAttribute('data-to') === selected);
+    group.classList.toggle('faded', selected !== null && !touching);
+    group.classList.toggle('unlabelled', state.namesOnSelection && !touching);
+  });
+  var note = byId('graph-note');
+  if (!note) return;
+  var how = 'select a box (click it, or Tab to it and press Enter)';
+  var again = ' Select it again, or press Escape, to clear.';
+  var box = selected === null ? '' : state.layout.node(selected).data.label;
+  if (REACH_PAGE && state.overlay.length) {
+    note.textContent = selected === null
+      ? 'To draw the paths into and out of a box, each with its ports, ' + how + '. The matrix under the graph shows every path.'
+      : plural(own.length, 'path') + ' into and out of ' + box + ' drawn, each with its ports.' + again;
+  } else if (state.namesOnSelection) {
+    note.textContent = selected === null ? 'To name a box\'s connections, ' + how + '.' : 'The connections of ' + box + ' named, the others faded.' + again;
+  } else note.textContent = '';
+}
+
+/**
+ * Every path of the graph's namespace in one table: a row's pods to a column's, before → after.
+ * A matrix stays readable where a drawing of every pair cannot (40 applications: 1,600 pairs).
+ */
+function drawMatrix(graph) {
+  var host = byId('reach-matrix');
+  if (!host) return;
+  clear(host);
+  var reach = graph.edges.filter(function (e) { return e.kind === 'reach' && e.from !== e.to; });
+  host.appendChild(el('h3', {id: 'reach-matrix-heading', text: 'Who reaches whom: ' + graph.title}));
+  if (!reach.length) { host.appendChild(el('p', {'class': 'muted', text: 'No pod of this model was read: nothing to show.'})); return; }
+  var nodes = {};
+  graph.nodes.forEach(function (node) { nodes[node.id] = node; });
+  var name = function (id) { return nodes[id] ? nodes[id].label : id; };
+  var byName = function (a, b) { return a === 'outside' ? -1 : b === 'outside' ? 1 : name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0; };
+  var sources = uniq(reach.map(function (e) { return e.from; })).sort(byName);
+  var targets = uniq(reach.map(function (e) { return e.to; })).sort(byName);
+  var cells = {};
+  reach.forEach(function (e) { var key = e.from + '\u0000' + e.to; (cells[key] = cells[key] || []).push(e); });
+  host.appendChild(el('p', {'class': 'muted', text: 'Each row is where connections start, each column where they arrive; a cell says what the plan does to that path: ✕ closed (nothing reachable after), ✕ narrowed (only the ports named stay reachable), + opened, = reachable before and after, and — neither before nor after. Hover a cell for the ports in full.'}));
+  var head = el('tr', {}, [el('th', {scope: 'col', text: 'from ↓ to →'})].concat(targets.map(function (id) { return el('th', {scope: 'col', text: name(id)}); })));
+  var rows = sources.map(function (from) {
+    return el('tr', {}, [el('th', {scope: 'row', text: name(from)})].concat(targets.map(function (to) {
+      if (from === to) return el('td', {'class': 'cell-self', text: '·'});
+      var edges = cells[from + '\u0000' + to] || [];
+      if (!edges.length) return el('td', {'class': 'cell-none', text: '—', title: name(from) + ' → ' + name(to) + ': not reachable before or after'});
+      var cell = el('td', {'class': edges.map(function (e) { return 'cell-' + cellState(e); }).join(' '), title: edges.map(function (e) { return name(from) + ' → ' + name(to) + ': ' + edgeLabel(e); }).join('\n')});
+      edges.forEach(function (e, i) {
+        if (i) cell.appendChild(el('br'));
+        cell.appendChild(document.createTextNode(cellText(e)));
+      });
+      return cell;
+    })));
+  });
+  var table = el('table', {'class': 'reach-matrix', 'aria-labelledby': 'reach-matrix-heading'}, [el('thead', {}, [head]), el('tbody', {}, rows)]);
+  host.appendChild(el('div', {'class': 'matrix-wrap'}, [table]));
+}
+function cellState(edge) { return edge.state === 'closed' && edge.keeps ? 'narrowed' : edge.state; }
+function cellText(edge) {
+  switch (cellState(edge)) {
+    case 'closed': return '✕ closed';
+    case 'narrowed': return '✕ narrowed: ' + clip(edge.keeps, 28);
+    case 'opened': return '+ opened ' + clip(edge.label, 28);
+    default: return '= ' + clip(edge.label, 28);
+  }
 }
 
 /** A reachability edge: a curve from one box's border to the other's, bent to one side so A→B and B→A stay apart. */
@@ -231,7 +352,7 @@ function curve(from, to, edge, label) {
   var start = border(from, control), end = border(to, control);
   var mid = {x: 0.25 * start.x + 0.5 * control.x + 0.25 * end.x, y: 0.25 * start.y + 0.5 * control.y + 0.25 * end.y};
   var group = svgEl('g', {'class': 'edge edge-reach reach-' + edge.state, 'data-from': edge.from, 'data-to': edge.to});
-  group.appendChild(svgEl('title', {text: edge.from + ' → ' + edge.to + ': ' + label}));
+  group.appendChild(svgEl('title', {text: from.data.label + ' → ' + to.data.label + ': ' + label}));
   group.appendChild(svgEl('path', {d: 'M' + start.x.toFixed(1) + ' ' + start.y.toFixed(1) + ' Q' + control.x.toFixed(1) + ' ' + control.y.toFixed(1) + ' ' + end.x.toFixed(1) + ' ' + end.y.toFixed(1), 'marker-end': 'url(#arrow-' + edge.state + ')'}));
   var width = label.length * 6.2;
   group.appendChild(svgEl('rect', {'class': 'edge-label-bg', x: mid.x - width / 2, y: mid.y - 8, width: width, height: 16, rx: 3}));
@@ -268,6 +389,13 @@ function selectNode(group, node) {
   group.setAttribute('aria-pressed', 'true');
   state.selected = node.id;
   showNode(node);
+  showSelection();
+}
+function clearSelection() {
+  document.querySelectorAll('#graph .node.selected').forEach(function (other) { other.classList.remove('selected'); other.setAttribute('aria-pressed', 'false'); });
+  state.selected = null;
+  showNode(null);
+  showSelection();
 }
 
 function showNode(node) {
@@ -303,9 +431,9 @@ function setupGraphs() {
   data.graphs.forEach(function (graph, i) {
     select.appendChild(el('option', {value: String(i), text: graph.title + ' — ' + plural(graph.nodes.length, 'node')}));
   });
-  var redraw = function () { drawGraph(data.graphs[Number(select.value)]); };
-  select.addEventListener('change', redraw);
-  ['show-relations', 'show-unchanged'].forEach(function (id) { if (byId(id)) byId(id).addEventListener('change', redraw); });
+  select.addEventListener('change', function () { drawGraph(data.graphs[Number(select.value)], false); });
+  ['show-relations', 'show-unchanged'].forEach(function (id) { if (byId(id)) byId(id).addEventListener('change', function () { drawGraph(data.graphs[Number(select.value)], true); }); });
+  document.addEventListener('keydown', function (event) { if (event.key === 'Escape' && state.selected !== null) clearSelection(); });
   if (data.graphs.length) drawGraph(data.graphs[0]);
 }
 

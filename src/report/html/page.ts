@@ -129,7 +129,8 @@ function graphSection(data: PageData): string {
   }</div>
 <ul class="legend" aria-label="Legend">${legend.join('')}</ul>
 <p class="muted">${escapeHtml(nodes)}</p>
-<div class="graph-wrap"><div id="graph"></div><aside id="node-panel" aria-live="polite" aria-label="Selected node"></aside></div>
+<p id="graph-note" class="muted" aria-live="polite"></p>
+<div class="graph-wrap"><div id="graph"></div><aside id="node-panel" aria-live="polite" aria-label="Selected node"></aside></div>${reach ? '\n<div id="reach-matrix"></div>' : ''}
 </section>`
 }
 

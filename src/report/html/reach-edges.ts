@@ -16,8 +16,13 @@ export function addReachEdges(graphs: EstateGraphs, classes: readonly PodClass[]
   for (const [namespace, members] of byNamespace) {
     const graph = graphs.graphOfNamespace(namespace)
     if (!graph) continue
-    const add = (fromNode: string, toNode: string, state: ReachState, ports: PortSet, suffix: string) => {
-      if (!isEmptyPorts(ports)) graph.edges.push({from: fromNode, to: toNode, kind: 'reach', state, label: `${formatPorts(ports)}${suffix}`})
+    const add = (fromNode: string, toNode: string, state: ReachState, ports: PortSet, kept: PortSet | undefined) => {
+      if (isEmptyPorts(ports)) return
+      const keeps = kept && !isEmptyPorts(kept) ? formatPorts(kept) : undefined
+      const changed = formatPorts(ports)
+      // "all but 80/TCP" already says what stays.
+      const label = keeps && changed !== `all but ${keeps}` ? `${changed}; keeps ${keeps}` : changed
+      graph.edges.push({from: fromNode, to: toNode, kind: 'reach', state, label, ...(keeps ? {keeps} : {})})
     }
     const pair = (fromId: string, fromNode: string, to: PodClass) => {
       const was = matrixCell(before, fromId, to.id)
@@ -27,10 +32,9 @@ export function addReachEdges(graphs: EstateGraphs, classes: readonly PodClass[]
       const closed = subtractPorts(was, is)
       const opened = subtractPorts(is, was)
       const kept = intersectPorts(was, is)
-      const keeps = isEmptyPorts(kept) ? '' : `; keeps ${formatPorts(kept)}`
-      if (!isEmptyPorts(closed)) add(fromNode, toNode, 'closed', closed, keeps)
-      if (!isEmptyPorts(opened)) add(fromNode, toNode, 'opened', opened, isEmptyPorts(closed) ? keeps : '')
-      if (isEmptyPorts(closed) && isEmptyPorts(opened)) add(fromNode, toNode, 'unchanged', kept, '')
+      if (!isEmptyPorts(closed)) add(fromNode, toNode, 'closed', closed, kept)
+      if (!isEmptyPorts(opened)) add(fromNode, toNode, 'opened', opened, isEmptyPorts(closed) ? kept : undefined)
+      if (isEmptyPorts(closed) && isEmptyPorts(opened)) add(fromNode, toNode, 'unchanged', kept, undefined)
     }
     let outside = false
     for (const to of members) {

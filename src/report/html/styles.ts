@@ -71,9 +71,18 @@ svg .reach-unchanged path,line.sample-unchanged{stroke:var(--unchanged);stroke-w
 svg .edge-label{font-size:11px;fill:#333}
 svg .edge-label-bg{fill:#fff;fill-opacity:.85;stroke:none}
 svg .edge path{pointer-events:stroke}
+svg .edge.faded{opacity:.3}
+.matrix-wrap{overflow:auto;max-height:75vh;border:1px solid var(--line);border-radius:6px}
+table.reach-matrix{border-collapse:collapse;font-size:12px;margin:0}
+table.reach-matrix th,table.reach-matrix td{border:1px solid var(--line);padding:3px 6px;white-space:nowrap;text-align:left}
+table.reach-matrix thead th{position:sticky;top:0;background:var(--panel)}
+table.reach-matrix tbody th{position:sticky;left:0;background:var(--panel)}
+.cell-closed{background:#fbe3e3;color:var(--closed);font-weight:600}.cell-narrowed{background:#fdf0e1}
+.cell-opened{background:#e3f3e6;color:var(--opened);font-weight:600}.cell-unchanged{color:var(--muted)}
+.cell-none,.cell-self{color:var(--muted);text-align:center}
+svg .edge.unlabelled .edge-label,svg .edge.unlabelled .edge-label-bg{display:none}
 details{margin:8px 0}summary{cursor:pointer;font-weight:600}
 #graph svg{display:block}
-#graph svg.fit{max-width:100%;height:auto}
 .state-closed{color:var(--closed);font-weight:700}.state-opened{color:var(--opened);font-weight:700}
 .muted{color:var(--muted)}
 @media (max-width:900px){.graph-wrap{grid-template-columns:1fr}}
@@ -81,7 +90,7 @@ details{margin:8px 0}summary{cursor:pointer;font-weight:600}
   body{font-size:11pt}
   header{background:none}
   .filters,.pager,button,.skip,.graph-bar select{display:none!important}
-  #graph,#node-panel{max-height:none;overflow:visible;border:0}
+  #graph,#node-panel,.matrix-wrap{max-height:none;overflow:visible;border:0}
   .graph-wrap{display:block}
   #graph svg{max-width:100%;height:auto}
   a{color:inherit}

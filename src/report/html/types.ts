@@ -57,6 +57,8 @@ export interface GraphEdge {
   label: string
   /** Reachability edges only. */
   state?: ReachState
+  /** Reachability edges only: the ports still reachable after a change, when some are. */
+  keeps?: string
 }
 
 export interface HtmlGraph {

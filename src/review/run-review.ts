@@ -69,7 +69,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   if (options.paths.length === 0) throw new InputError(undefined, 'review needs at least one charm directory, .charm file or bundle')
   const {policy, file: policyFile} = await loadPolicy(options.policyFile)
 
-  const sources = await readFileSources(options.paths, {overlays: options.overlays ?? [], ...(policyFile === undefined ? {} : {policyInUse: policyFile})})
+  const sources = await readFileSources(options.paths, {overlays: options.overlays ?? [], deployable: true, ...(policyFile === undefined ? {} : {policyInUse: policyFile})})
   checkReviewable(sources)
   const given = await readGivenCharms(options.charms ?? [])
   for (const charm of given) merge(sources, charm.sources)

@@ -21,6 +21,7 @@ import type {Contribution} from '../inventory/contributions.js'
 import {bundleContributions, hasBaseKeys, isBaseBundleDocument} from './juju/bundle.js'
 import {mergeFrozenOnce} from './frozen-reads.js'
 import {type BundleDocument, mergeBundleDocuments} from './juju/bundle-merge.js'
+import {checkDeployable} from './juju/bundle-verify.js'
 
 interface BundleFile {
   file: string
@@ -43,6 +44,9 @@ export interface BundleGroupsResult {
 
 export class BundleGroups {
   private readonly files = new Map<string, BundleFile>()
+
+  /** `deployable`: refuse what `juju deploy` refuses beyond the bundle's shape (review; see bundle-verify.ts). */
+  constructor(private readonly options: {deployable?: boolean} = {}) {}
 
   add(document: BundleDocument, explicitOverlay: boolean, position: number): void {
     let file = this.files.get(document.ctx.file)
@@ -70,7 +74,8 @@ export class BundleGroups {
       checkOneBase(bases)
       result.readAsBase.push(...bases.filter((file) => !isBaseFile(file, [])).map((file) => file.file))
     }
-    for (const group of groups.values()) mergeGroup(group, group.some(isBase) ? explicit : [], isBase, result)
+    const merge = (base: BundleDocument | undefined, overlays: BundleDocument[]) => merged(base, overlays, this.options.deployable === true)
+    for (const group of groups.values()) mergeGroup(group, group.some(isBase) ? explicit : [], isBase, merge, result)
     return result
   }
 }
@@ -93,7 +98,9 @@ function checkOneBase(bases: BundleFile[]): void {
   throw new InputError(undefined, `--overlay applies to one bundle, as with juju deploy; ${given}`)
 }
 
-function mergeGroup(group: BundleFile[], explicit: BundleFile[], isBase: (file: BundleFile) => boolean, result: BundleGroupsResult): void {
+type Merge = (base: BundleDocument | undefined, overlays: BundleDocument[]) => readonly Contribution[]
+
+function mergeGroup(group: BundleFile[], explicit: BundleFile[], isBase: (file: BundleFile) => boolean, merged: Merge, result: BundleGroupsResult): void {
   let bases = group.filter(isBase)
   let overlayFiles = group.filter((file) => !isBase(file))
   if (bases.length > 1) {
@@ -125,7 +132,14 @@ function mergeGroup(group: BundleFile[], explicit: BundleFile[], isBase: (file: 
   }
 }
 
-/** A bundle merged with its overlays, into contributions (kept for documents that are frozen: see mergeFrozenOnce). */
-function merged(base: BundleDocument | undefined, overlays: BundleDocument[]): readonly Contribution[] {
-  return mergeFrozenOnce(base ? [base, ...overlays] : overlays, () => bundleContributions(mergeBundleDocuments(base, overlays)))
+/**
+ * A bundle merged with its overlays, into contributions (kept for documents that are frozen: see
+ * mergeFrozenOnce; only `reconcile --watch` hands over frozen documents, and it never asks for `deployable`).
+ */
+function merged(base: BundleDocument | undefined, overlays: BundleDocument[], deployable: boolean): readonly Contribution[] {
+  return mergeFrozenOnce(base ? [base, ...overlays] : overlays, () => {
+    const bundle = mergeBundleDocuments(base, overlays)
+    if (deployable) checkDeployable(bundle)
+    return bundleContributions(bundle)
+  })
 }

@@ -57,6 +57,8 @@ export interface FileSourceOptions {
    * Found among the inputs, it is skipped without a word; any other policy there is ignored with a warning.
    */
   policyInUse?: string
+  /** Refuse a bundle `juju deploy` would refuse (review: see juju/bundle-verify.ts). */
+  deployable?: boolean
 }
 
 /** A data file and how it was reached: named on the command line, or found walking a directory. */
@@ -132,7 +134,7 @@ export async function readFileSources(paths: string[], options: FileSourceOption
   }
   for (const path of options.overlays ?? []) dataFiles.push({path, fromDirectory: false, explicitOverlay: true, root: -1})
 
-  const bundles = new BundleGroups()
+  const bundles = new BundleGroups({deployable: options.deployable === true})
   // Each file is read into contributions as soon as it and every file before it are parsed, in
   // file order (warnings and findings come out the same every run), and its parse is let go then.
   await mapInOrder(dataFiles, READ_CONCURRENCY, parseDataFile, (file, index) => {

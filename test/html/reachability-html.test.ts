@@ -89,7 +89,8 @@ const drawnEdges = (opened: OpenedReport, selector = '#graph g.edge-reach'): Pro
 /** The page's own data: the reachability edges of its first graph. */
 const reachData = (opened: OpenedReport): Promise<{from: string; to: string; state: string; label: string; keeps?: string}[]> =>
   opened.page.evaluate(() => {
-    const data = JSON.parse(document.getElementById('report-data')!.textContent!) as {graphs: {edges: {kind: string; from: string; to: string; state: string; label: string; keeps?: string}[]}[]}
+    const page = (globalThis as unknown as {document: {getElementById(id: string): {textContent: string | null} | null}}).document
+    const data = JSON.parse(page.getElementById('report-data')!.textContent!) as {graphs: {edges: {kind: string; from: string; to: string; state: string; label: string; keeps?: string}[]}[]}
     return data.graphs[0]!.edges.filter((edge) => edge.kind === 'reach' && edge.from !== edge.to)
   })
 

@@ -141,10 +141,15 @@ function checkRelationEnds(merged: MergedBundle): void {
 }
 
 /** An InputError at a ref inside one of the merged documents, with its line when known. */
-function errorAt(merged: MergedBundle, ref: SourceRef, problem: string): InputError {
-  const document = merged.documents.find(({ctx}) => ctx.file === ref.file && (ctx.document ?? 0) === (ref.document ?? 0))
-  const position = document?.ctx.locator?.locate(ref.document ?? 0, ref.path)
+export function errorAt(merged: MergedBundle, ref: SourceRef, problem: string): InputError {
+  const position = positionOf(merged, ref)
   return new InputError(ref.file, problem, {path: ref.path, line: position?.line, column: position?.column})
+}
+
+/** Where a ref sits in its document, when the document's locator knows. */
+export function positionOf(merged: MergedBundle, ref: SourceRef): {line: number; column: number} | undefined {
+  const document = merged.documents.find(({ctx}) => ctx.file === ref.file && (ctx.document ?? 0) === (ref.document ?? 0))
+  return document?.ctx.locator?.locate(ref.document ?? 0, ref.path)
 }
 
 function applyBase(merged: MergedBundle, base: BundleDocument): void {

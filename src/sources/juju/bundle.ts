@@ -54,7 +54,7 @@ const bundleSchema = z.looseObject({
   'default-base': z.string().optional(),
   applications: z.record(z.string(), applicationSpecSchema.nullable()).nullable().optional(),
   services: z.record(z.string(), applicationSpecSchema.nullable()).nullable().optional(),
-  relations: z.array(z.array(z.string()).length(2)).nullable().optional(),
+  relations: z.array(z.array(z.string()).length(2, {error: 'expected a relation of two ends ("app:endpoint" or "app"); juju deploy refuses another count'})).nullable().optional(),
   // Juju's bundle verifier refuses machine ids that are not whole numbers and specs of another
   // shape (juju/juju internal/charm/bundledata.go: MachineSpec, "invalid machine id").
   machines: z

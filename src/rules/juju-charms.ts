@@ -92,23 +92,34 @@ export const jujuRootContainer: Rule = {
       }
       for (const v of verdicts) {
         if (!v.root) continue
-        const why =
-          v.source === 'pods'
-            ? v.evidence.runAsUser === 0
-              ? 'runAsUser is 0'
-              : v.evidence.runAsGroup === 0
-                ? 'runAsGroup is 0'
-                : 'no runAsUser and no runAsNonRoot, so it runs as the image user (root)'
-            : `the charm sets ${v.evidence.uid === null && v.evidence.gid === null ? 'no uid/gid' : `uid ${String(v.evidence.uid)}, gid ${String(v.evidence.gid)}`}`
         report({
           target: subject.target,
-          message: `container ${v.container} of ${describeCharmSubject(subject)} runs as root: ${why}.`,
+          message: `container ${v.container} of ${describeCharmSubject(subject)} ${rootVerdictText(v)}.`,
           evidence: {container: v.container, source: v.source, ...v.evidence, ...(v.pods.length > 0 ? {pods: v.pods} : {})},
           ...(v.ref ? {ref: v.ref} : {}),
         })
       }
     }
   },
+}
+
+/**
+ * What is known of the container's user. A uid or gid of 0 is root for certain; with none set,
+ * Juju sets none either and the image's USER decides (root for most images): nothing keeps it
+ * from root, which is what the guide asks charms to do, but it is not known to be root.
+ */
+function rootVerdictText(v: ContainerVerdict): string {
+  const imageDecides = "so its image's USER decides (root for most images) and nothing keeps it from root"
+  if (v.source === 'pods') {
+    if (v.evidence.runAsUser === 0) return 'runs as root: runAsUser is 0'
+    if (v.evidence.runAsGroup === 0) return 'runs with group root: runAsGroup is 0'
+    return `may run as root: no runAsUser and no runAsNonRoot, ${imageDecides}`
+  }
+  const {uid, gid} = v.evidence
+  if (uid === 0) return `runs as root: the charm sets uid 0${gid === null ? '' : `, gid ${String(gid)}`}`
+  if (gid === 0) return `runs with group root: the charm sets ${uid === null ? 'no uid' : `uid ${String(uid)}`}, gid 0`
+  if (uid === null) return `may run as root: the charm sets ${gid === null ? 'no uid/gid' : `no uid (gid ${String(gid)})`}, so Juju sets none and its image's USER decides (root for most images)`
+  return `may run with group root: the charm sets uid ${String(uid)} but no gid, so its image's group decides`
 }
 
 type CharmUserVerdict = {user: string; source: 'charm metadata' | 'pods'; ref?: SourceRef; pods?: string[]; runAsUser?: number}

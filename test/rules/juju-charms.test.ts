@@ -17,6 +17,15 @@ describe('JUJU-ROOT-CONTAINER', () => {
     expect(f?.location?.file).toBe('charmcraft.yaml')
   })
 
+  it('says what is known of the user: root for certain at uid 0, group root at gid 0, and "may" where the image decides', () => {
+    const messages = (containers: ReturnType<typeof container>[]) =>
+      findings(jujuRootContainer, inventory({charms: [charm('db-k8s', {containers})], inputs: ['charm-metadata']})).map((f) => f.message)
+    expect(messages([container('db', {uid: 0, gid: 0})])).toEqual(['container db of charm db-k8s runs as root: the charm sets uid 0, gid 0.'])
+    expect(messages([container('db', {uid: 1000, gid: 0})])).toEqual(['container db of charm db-k8s runs with group root: the charm sets uid 1000, gid 0.'])
+    expect(messages([container('db')])).toEqual(["container db of charm db-k8s may run as root: the charm sets no uid/gid, so Juju sets none and its image's USER decides (root for most images)."])
+    expect(messages([container('db', {uid: 1000})])).toEqual(["container db of charm db-k8s may run with group root: the charm sets uid 1000 but no gid, so its image's group decides."])
+  })
+
   it('does not flag containers with non-zero uid and gid', () => {
     const inv = inventory({models: [model('m', {type: 'caas', apps: [app('minio')]})], charms: [minioMeta], inputs: ['charm-metadata']})
     expect(findings(jujuRootContainer, inv)).toEqual([])
@@ -48,7 +57,7 @@ describe('JUJU-ROOT-CONTAINER', () => {
     })
     const root = findings(jujuRootContainer, inv)
     expect(root.map((f) => [f.evidence.container, f.message])).toEqual([
-      ['gitlab', 'container gitlab of gitlab (gitlab-k8s) runs as root: no runAsUser and no runAsNonRoot, so it runs as the image user (root).'],
+      ['gitlab', "container gitlab of gitlab (gitlab-k8s) may run as root: no runAsUser and no runAsNonRoot, so its image's USER decides (root for most images) and nothing keeps it from root."],
     ])
     const charmUser = findings(jujuCharmUser, inv)
     expect(charmUser.map((f) => f.message)).toEqual(['the charm code of gitlab (gitlab-k8s) runs as root: its charm container runs as uid 0.'])

@@ -3,7 +3,7 @@
  * real-world cases: fix-commands.test.ts checks that the commands run as printed; this checks that
  * running them fixes what they were printed for.
  * - Every fix whose command line is kubectl (`patch`, `label`, a manifest piped to `apply`,
- *   `delete`), done to a copy of the inputs (fix-effects/kubectl-operations.ts; patches and labels
+ *   `delete`) or `hardenctl reconcile -n NS`, done to a copy of the inputs (fix-effects/kubectl-operations.ts; patches and labels
  *   by the real kubectl, a workload's pods as its rollout would replace them): the copy audited
  *   again no longer has the finding.
  * - Every fix whose command line is `juju` commands, run against the inventory by a model of what
@@ -137,7 +137,7 @@ async function runKubectlFix(audit: AuditCase, finding: Finding, operations: Kub
   for (const operation of operations) {
     let problem: string | undefined
     try {
-      problem = await applyOperation(copy, operation)
+      problem = await applyOperation(copy, operation, {policyFile: audit.policyFile, now: NOW})
     } catch (error) {
       problem = `kubectl refused it: ${(error as {stderr?: Buffer}).stderr?.toString().trim() ?? String(error)}`
     }

@@ -24,11 +24,13 @@ function workloadNamespaces(scope: KubeScope): string[] {
 }
 
 /**
- * A one-line default-deny policy for `kubectl apply`, and what must be allowed before it goes in
- * (a deny applied first cuts that traffic until the allows follow). `juju`: the namespace is a
- * Juju model's, whose agents and related applications need rules of their own, and which
- * `hardenctl reconcile` manages in that order. Services the API server calls in the namespace
- * (admission webhooks, aggregated APIs) are named: no pod selector admits the API server.
+ * The fix for a namespace without a default deny. A Juju model's namespace, which `hardenctl
+ * reconcile` manages, gets `hardenctl reconcile -n NS`: it writes the allows the model needs
+ * (agents, related applications) before the deny and refuses a plan that closes a path in use,
+ * where a deny applied alone by hand would cut that traffic until the allows follow. Any other
+ * namespace gets a one-line default-deny policy for `kubectl apply` and what must be allowed before
+ * it goes in. Services the API server calls in the namespace (admission webhooks, aggregated APIs)
+ * are named: no pod selector admits the API server.
  */
 export function defaultDenyCommand(ns: string, juju: boolean, view: Pick<KubernetesView, 'webhookConfigurations' | 'apiServices'>, left?: LeftByDesign): string {
   const manifest = JSON.stringify({
@@ -46,7 +48,10 @@ export function defaultDenyCommand(ns: string, juju: boolean, view: Pick<Kuberne
       ? `its pods are in Istio's ambient mesh: first allow TCP 15008 (HBONE) from the meshed pods and waypoints, agents to the modeloperator (TCP 17071)${apiServer}, or leave isolation to the mesh's AuthorizationPolicies; hardenctl reconcile leaves this namespace as it is`
       : left?.why === 'unmodelled-workloads'
         ? `first allow what the model needs (agents to the modeloperator, TCP 17071; traffic between related applications${apiServer}) and the clients of the workloads that are no Juju unit; hardenctl reconcile leaves this namespace as it is unless networkPolicies.unmodelledWorkloads is isolate`
-        : `first allow what the model needs: agents to the modeloperator (TCP 17071), traffic between related applications${apiServer}; hardenctl reconcile applies those before this deny`
+        : undefined
+  if (first === undefined) {
+    return `hardenctl reconcile -n ${ns}   # with the audit's policy: writes what the model needs (agents to the modeloperator, TCP 17071; traffic between related applications${apiServer}) before the namespace's default deny, and refuses (exit 2) a plan that closes a path in use; --dry-run shows the plan first. A default deny applied alone cuts those paths until the allows follow`
+  }
   return `echo '${manifest}' | kubectl apply -f -   # ${first}`
 }
 

@@ -153,10 +153,10 @@ describe('the audit table fits a terminal', () => {
 
   it('prints a fix shared by several workloads once, under them', async () => {
     const {stdout} = await runCliInWorker(['audit', '--from', LIVEPATCH])
-    const denyAll = stdout.split('\n').filter((line) => line.includes('"name":"default-deny-ingress","namespace":"livepatch"'))
+    const denyAll = stdout.split('\n').filter((line) => line.includes('hardenctl reconcile -n livepatch'))
     expect(denyAll).toHaveLength(1)
     // NET-NO-DEFAULT-DENY for the namespace and NET-UNRESTRICTED-POD for its 4 workloads.
-    expect(denyAll[0]).toMatch(/^ {12}fix for the 5 above \[auto-fixable\]: echo '\{"apiVersion":"networking.k8s.io\/v1"/)
+    expect(denyAll[0]).toMatch(/^ {12}fix for the 5 above \[auto-fixable\]: hardenctl reconcile -n livepatch {3}# /)
     const rows = stdout.split('\n').filter((line) => /^ {2}[A-Z]+ +NET-(NO-DEFAULT-DENY|UNRESTRICTED-POD) /.test(line))
     expect(rows).toHaveLength(5)
   })

@@ -88,7 +88,7 @@ describe('audit: the default-deny fix for a namespace that serves a webhook', ()
       const report = JSON.parse(result.stdout) as {findings: {rule: string; target: {name: string}; remediation: string}[]}
       const finding = report.findings.find((candidate) => candidate.rule === 'NET-NO-DEFAULT-DENY' && candidate.target.name === 'livepatch')
       expect(finding?.remediation).toContain(
-        `# first allow what the model needs: agents to the modeloperator (TCP 17071), traffic between related applications; the Kubernetes API server (from its nodes' addresses) to Service ${WEBHOOK_APP} port ${WEBHOOK_PORT} (${CALLER}); hardenctl reconcile applies those before this deny`,
+        `hardenctl reconcile -n livepatch   # with the audit's policy: writes what the model needs (agents to the modeloperator, TCP 17071; traffic between related applications; the Kubernetes API server (from its nodes' addresses) to Service ${WEBHOOK_APP} port ${WEBHOOK_PORT} (${CALLER})) before the namespace's default deny`,
       )
     } finally {
       await rm(dir, {recursive: true, force: true})

@@ -1,11 +1,12 @@
 /**
  * The fix-command checker: every command in a finding's remediation, checked against the real
- * syntax of Juju 3.x and kubectl and against the inventory the finding came from.
+ * syntax of Juju 3.x, kubectl and hardenctl itself and against the inventory the finding came from.
  */
 import type {Finding} from '../../src/findings/types.js'
 import type {CommandContext} from './context.js'
 import type {Estate} from './estate.js'
 import {extractCommands} from './extract.js'
+import {checkHardenctl} from './hardenctl-check.js'
 import {checkJuju} from './juju-check.js'
 import {checkKubectl} from './kubectl-check.js'
 import {segmentText} from './shell.js'
@@ -63,6 +64,7 @@ export function checkRemediation(remediation: string, estate: Estate, rule: stri
       const readsWithoutDeploying = program === 'juju' && (words[1]?.value === 'info' || words[1]?.value === 'find-offers')
       if ((program === 'juju' && !readsWithoutDeploying) || program === 'kubectl') firstEstateCommand ??= command
       if (program === 'juju') checkJuju(words.slice(1), ctx)
+      else if (program === 'hardenctl') checkHardenctl(words.slice(1), ctx)
       else if (program === 'kubectl') {
         const previous = run.segments[index - 1]
         checkKubectl(words.slice(1), ctx, previous?.separator === '|' ? previous.words : undefined)

@@ -247,6 +247,21 @@ describe('kubectl', () => {
   })
 })
 
+describe('hardenctl, against its own manifest', () => {
+  it('passes a command it has with flags it takes, and a namespace the estate has', () => {
+    expect(checks('hardenctl reconcile -n livepatch   # writes the allows before the deny')).toEqual([])
+    expect(checks('hardenctl netpol matrix --plan --from estate/')).toEqual([])
+  })
+
+  it('names an unknown command, an unknown or valueless flag, and a namespace not read', () => {
+    expect(checks('hardenctl reconsile -n livepatch')).toEqual(['unknown-subcommand'])
+    expect(checks('hardenctl reconcile --namespaces livepatch')).toEqual(['unknown-flag'])
+    expect(checks('hardenctl reconcile -x livepatch')).toEqual(['unknown-flag'])
+    expect(checks('hardenctl reconcile -n')).toEqual(['flag-value'])
+    expect(checks('hardenctl reconcile -n nowhere')).toEqual(['kube-object-missing'])
+  })
+})
+
 describe('the remediation as a whole', () => {
   it('prose alone only for rules no command can fix', () => {
     expect(checks('Use a charm revision that runs as non-root.', {rule: 'JUJU-CHARM-USER'})).toEqual([])

@@ -11,8 +11,8 @@ import {jujuCommand} from './juju-syntax.js'
 import {KUBECTL_COMMANDS} from './kubectl-syntax.js'
 import {parseShell, type Segment, segmentText, type ShellProblem} from './shell.js'
 
-/** Programs a fix command may start with. Only juju and kubectl are checked against a syntax table. */
-export const COMMAND_WORDS = new Set(['juju', 'kubectl', 'echo', 'sudo', 'snap', 'ufw', 'maas', 'sunbeam', 'base64', 'cat', 'openssl'])
+/** Programs a fix command may start with. juju and kubectl are checked against a syntax table, hardenctl against its own manifest. */
+export const COMMAND_WORDS = new Set(['juju', 'kubectl', 'hardenctl', 'echo', 'sudo', 'snap', 'ufw', 'maas', 'sunbeam', 'base64', 'cat', 'openssl'])
 
 export interface CommandRun {
   /** The text the segments' offsets refer to. */

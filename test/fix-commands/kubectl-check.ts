@@ -51,7 +51,7 @@ interface KubeContext {
 }
 
 /** True when the namespace is a real name (not a placeholder) and valid. */
-function namespaceArg(ctx: CommandContext, namespace: string): boolean {
+export function namespaceArg(ctx: CommandContext, namespace: string): boolean {
   const p = placeholder(ctx, namespace, 'namespace')
   if (p !== undefined) return false
   if (!isDnsLabel(namespace)) {

@@ -1,19 +1,22 @@
 /**
  * The kubectl steps of a fix's command line, and what each does to a copy of the inputs: `patch`
  * and `label` by the real kubectl (`--local`: the API server's merge, no cluster), a manifest piped
- * to `kubectl apply -f -` added, `delete` removing the object. A patch of a workload reaches its
+ * to `kubectl apply -f -` added, `delete` removing the object, and `hardenctl reconcile -n NS`
+ * writing its plan for the namespace (reconcile-operation.ts). A patch of a workload reaches its
  * pods as the rollout would replace them.
  */
 import {extractCommands} from '../fix-commands/extract.js'
 import {kubectlLabelLocal, kubectlPatchLocal, patchOf, type PrintedPatch} from '../helpers/kubectl-patch.js'
 import type {InputCopy, KubeObject} from './input-copy.js'
 import {ADMIN_CIDRS} from './placeholders.js'
+import {applyReconcile, type ReconcileOperation, reconcileOperation} from './reconcile-operation.js'
 
 export type KubectlOperation =
   | {verb: 'patch'; patch: PrintedPatch}
   | {verb: 'label'; kind: string; name: string; labels: string[]}
   | {verb: 'apply'; objects: KubeObject[]}
   | {verb: 'delete'; kind: string; namespace: string | undefined; name: string}
+  | ReconcileOperation
 
 const KINDS: Record<string, string> = {
   namespace: 'Namespace',
@@ -23,7 +26,7 @@ const KINDS: Record<string, string> = {
   rolebinding: 'RoleBinding',
 }
 
-/** The fix's command line as kubectl operations, or undefined when it holds anything else (a juju command, `kubectl edit`). */
+/** The fix's command line as kubectl operations (and `hardenctl reconcile -n NS`), or undefined when it holds anything else (a juju command, `kubectl edit`). */
 export function kubectlOperations(remediation: string): KubectlOperation[] | undefined {
   const line = extractCommands(remediation).runs.find((run) => run.origin === 'line')
   if (!line) return undefined
@@ -38,7 +41,7 @@ export function kubectlOperations(remediation: string): KubectlOperation[] | und
       operations.push({verb: 'apply', objects: 'items' in manifest ? manifest.items : [manifest]})
       continue
     }
-    const operation = kubectlOperation(words)
+    const operation = kubectlOperation(words) ?? reconcileOperation(words)
     if (!operation) return undefined
     operations.push(operation)
   }
@@ -62,8 +65,10 @@ function kubectlOperation(words: readonly string[]): KubectlOperation | undefine
 }
 
 /** Applies one operation to the copy; a problem when the object it names is not in the input. */
-export async function applyOperation(copy: InputCopy, operation: KubectlOperation): Promise<string | undefined> {
+export async function applyOperation(copy: InputCopy, operation: KubectlOperation, context: {policyFile?: string | undefined; now: Date}): Promise<string | undefined> {
   switch (operation.verb) {
+    case 'reconcile':
+      return applyReconcile(copy, operation, context)
     case 'apply':
       await copy.add(operation.objects)
       return undefined

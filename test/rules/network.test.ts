@@ -12,7 +12,9 @@ describe('NET-NO-DEFAULT-DENY', () => {
     const [f] = findings(netNoDefaultDeny, inventory({models: [model('web', {type: 'caas', namespace: 'web'})], inputs: ['k8s-networkpolicies'], kube: {namespaces: [ns('web')], networkPolicies: [allowWeb]}}))
     expect(f).toMatchObject({rule: 'NET-NO-DEFAULT-DENY', severity: 'high', target: {kind: 'namespace', name: 'web', model: 'web'}, evidence: {networkPolicies: ['allow-web']}})
     expect(f?.message).toContain('no default-deny')
-    expect(f?.remediation).toContain('"podSelector":{}')
+    // A model's namespace: reconcile writes the model's allows before the deny; a deny alone would cut them.
+    expect(f?.remediation).toMatch(/^hardenctl reconcile -n web {3}# /)
+    expect(f?.remediation).toContain('refuses (exit 2) a plan that closes a path in use')
     expect(f?.annotations).toEqual({'hardenctl.io/waive': 'NONE=x'})
   })
 
@@ -20,7 +22,7 @@ describe('NET-NO-DEFAULT-DENY', () => {
     const allowAll = networkPolicy('web', 'allow-all-ingress', {podSelector: {}, policyTypes: ['Ingress'], ingress: [{}]})
     const [f] = findings(netNoDefaultDeny, inventory({inputs: ['k8s-networkpolicies'], kube: {namespaces: [ns('web')], networkPolicies: [allowAll]}}))
     expect(f?.message).toContain('allow-all-ingress admits every source to every pod on every port, and policies add up: a default deny beside it would change nothing.')
-    expect(f?.remediation).toMatch(/^kubectl -n web delete networkpolicy allow-all-ingress && echo '/)
+    expect(f?.remediation).toMatch(/^kubectl -n web delete networkpolicy allow-all-ingress && hardenctl reconcile -n web {3}# /)
   })
 
   it('accepts podSelector {} with Ingress and no rules, or ingress: []', () => {
@@ -52,10 +54,11 @@ describe('NET-NO-DEFAULT-DENY', () => {
     const [f] = findings(netNoDefaultDeny, inv, policy({kubernetes: {namespaces: ['default']}}))
     expect(f?.message).toContain('every pod is isolated by np2 and admits only what it lists, but nothing denies by default')
     expect(f?.location?.file).toBe('netpol.json')
+    expect(f?.remediation).toMatch(/^echo '\{"apiVersion":"networking.k8s.io\/v1","kind":"NetworkPolicy".*"podSelector":\{\}.*' \| kubectl apply -f - {3}# first allow each workload's clients on its ports$/)
     expect(f?.remediation).not.toContain('17071')
     // In a model's namespace the fix says what the model needs.
     const [inModel] = findings(netNoDefaultDeny, inventory({models: [model('web', {type: 'caas', namespace: 'web'})], inputs: ['k8s-networkpolicies'], kube: {namespaces: [ns('web')]}}))
-    expect(inModel?.remediation).toContain('agents to the modeloperator (TCP 17071)')
+    expect(inModel?.remediation).toContain('agents to the modeloperator, TCP 17071')
   })
 
   it('is not evaluated without NetworkPolicies', () => {

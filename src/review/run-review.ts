@@ -74,6 +74,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const given = await readGivenCharms(options.charms ?? [])
   for (const charm of given) merge(sources, charm.sources)
   const inventory = buildInventory(sources.contributions, {files: sources.files, locators: sources.locators})
+  grantOnlyTheBundlesAcl(inventory)
   checkSomethingToReview(inventory, sources)
   const warnings = [...sources.warnings, ...attachGivenCharms(inventory, given)]
   checkOptionsAgainstCharms(inventory)
@@ -99,6 +100,16 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     fixes.set(finding, fix)
   }
   return {report, rules, warnings, inventory, fixes}
+}
+
+/**
+ * Before deploy, an offer's access is what the bundle grants: `juju deploy` creates each offer
+ * and grants exactly its `acl` entries (bundlechanges handleOffers: one GrantOfferAccess per
+ * entry), so an offer without `acl` is granted to no one but the deployer. An audit of an exported
+ * bundle cannot assume that: the offer may have been granted since.
+ */
+function grantOnlyTheBundlesAcl(inventory: Inventory): void {
+  for (const model of inventory.models.values()) for (const offer of model.offers) offer.users ??= []
 }
 
 /** What `review` reads: bundles, their overlays and charms. Anything else was deployed already. */

@@ -233,6 +233,21 @@ describe('review: overlays merged as juju deploy merges them', () => {
   })
 })
 
+describe("review judges an offer's access by what the bundle grants", () => {
+  it('an offer without acl is granted to no one but the deployer: judged, nothing found; an acl granting consume beyond access.offers is a finding', async () => {
+    const offers = join(work, 'offers.yaml')
+    await writeFile(offers, 'applications:\n  postgresql:\n    offers:\n      db:\n        endpoints: [database]\n')
+    const quiet = JSON.parse((await runCliInWorker(['review', LIVEPATCH_BUNDLE, '--overlay', offers, '--format', 'json', '--fail-on', 'never'])).stdout) as JsonReport
+    expect(quiet.notEvaluated.map((entry) => entry.rule)).not.toContain('ACCESS-OFFER')
+    expect(quiet.findings.filter((finding) => finding.rule === 'ACCESS-OFFER')).toEqual([])
+
+    const granted = join(work, 'offers-granted.yaml')
+    await writeFile(granted, 'applications:\n  postgresql:\n    offers:\n      db:\n        endpoints: [database]\n        acl:\n          admin: admin\n          bob: consume\n')
+    const report = JSON.parse((await runCliInWorker(['review', LIVEPATCH_BUNDLE, '--overlay', granted, '--format', 'json', '--fail-on', 'never'])).stdout) as JsonReport
+    expect(report.findings.filter((finding) => finding.rule === 'ACCESS-OFFER').map((finding) => `${finding.target.kind}/${finding.target.name}`)).toEqual(['offer/db'])
+  })
+})
+
 describe('review says how to change the bundle or the charm, not what to run after deploy', () => {
   it("a real bundle (Charmed Apache Spark): trust the charms need is kept, and the latest track's channel is the user's to choose", async () => {
     const bundle = join(REPO_ROOT, 'test', 'real-world', 'bundles', 'canonical__spark-k8s-bundle__bundle.yaml')

@@ -119,8 +119,7 @@ class ReadState {
  */
 export async function readFileSources(paths: string[], options: FileSourceOptions = {}): Promise<FileSourceResult> {
   const readers = options.readers ?? ALL_READERS
-  const {kubernetesKindsOnly} = options
-  const {policyInUse} = options
+  const {kubernetesKindsOnly, policyInUse} = options
   const result: FileSourceResult = {contributions: [], files: [], locators: new Map(), warnings: []}
   const state = new ReadState(result)
   const dataFiles: DataFile[] = []

@@ -92,6 +92,29 @@ describe('reconcile against a live estate', () => {
     expect(promised.filter((finding) => after.has(finding))).toEqual([])
   })
 
+  it("the audit's default-deny fix, run as printed (hardenctl reconcile -n NS), writes that namespace's policies, allows first, and settles the findings", async () => {
+    const {api, env} = await cluster()
+    const audit = async () => {
+      const result = await runCliInWorker(['audit', '--format', 'json', '--fail-on', 'never'], {env})
+      expect(result.code, result.stderr).toBe(0)
+      return (JSON.parse(result.stdout) as {findings: {rule: string; target: {name: string; namespace?: string}; remediation: string}[]}).findings
+    }
+    const inLivepatch = (findings: Awaited<ReturnType<typeof audit>>) =>
+      findings.filter((finding) => (finding.rule === 'NET-NO-DEFAULT-DENY' || finding.rule === 'NET-UNRESTRICTED-POD') && (finding.target.namespace ?? finding.target.name) === 'livepatch')
+    const before = await audit()
+    expect(inLivepatch(before).map((finding) => finding.rule)).toEqual(expect.arrayContaining(['NET-NO-DEFAULT-DENY', 'NET-UNRESTRICTED-POD']))
+    const denyFix = before.find((finding) => finding.rule === 'NET-NO-DEFAULT-DENY' && finding.target.name === 'livepatch')!.remediation
+    const command = denyFix.split('#')[0]!.trim()
+    expect(command).toBe('hardenctl reconcile -n livepatch')
+    const result = await runCliInWorker(command.split(' ').slice(1), {env})
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
+    // Only that namespace, its default deny last.
+    const written = api.writes().map((write) => write.path.split('/').slice(-3).join('/'))
+    expect(written.every((name) => name.startsWith('livepatch/'))).toBe(true)
+    expect(written.at(-1)).toBe('livepatch/networkpolicies/hardenctl-default-deny')
+    expect(inLivepatch(await audit())).toEqual([])
+  })
+
   it('a namespace that fails is reported (exit 3) while the other finishes; a re-run converges', async () => {
     const {api, env} = await cluster({failWrites: [{namespace: 'livepatch', status: 403, times: 1}]})
     const first = await runCliInWorker(['reconcile'], {env})

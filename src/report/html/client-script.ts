@@ -217,7 +217,7 @@ function drawGraph(graph, keepSelection) {
     var d = info.points.map(function (p, i) { return (i ? 'L' : 'M') + p.x.toFixed(1) + ' ' + p.y.toFixed(1); }).join(' ');
     var cls = 'edge edge-' + edge.kind + (edge.state ? ' reach-' + edge.state : '');
     var group = svgEl('g', {'class': cls, 'data-from': edge.from, 'data-to': edge.to});
-    group.appendChild(svgEl('title', {text: edge.from + ' → ' + edge.to + ': ' + info.label}));
+    group.appendChild(svgEl('title', {text: g.node(edge.from).data.label + ' → ' + g.node(edge.to).data.label + ': ' + info.label}));
     group.appendChild(svgEl('path', {d: d, 'marker-end': 'url(#arrow-' + (edge.state || edge.kind) + ')'}));
     // A label laid out without room (named only on selection) has no place of its own: the line's middle.
     var at = typeof info.x === 'number' ? info : info.points[Math.floor(info.points.length / 2)];

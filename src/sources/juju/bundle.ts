@@ -82,7 +82,11 @@ const bundleSchema = z.looseObject({
 /** BundleData's keys (bundledata.go), plus the metadata keys Charmhub bundles carry. */
 const BUNDLE_KEYS = new Set(['bundle', 'name', 'summary', 'description', 'series', 'default-base', 'applications', 'services', 'machines', 'relations', 'saas', 'tags'])
 
-/** Bundle-level keys only a base bundle has a use for: an overlay's are ignored by Juju. */
+/**
+ * Bundle-level keys that mark a document as a bundle rather than an overlay. Juju ignores an
+ * overlay's `bundle`, `name`, `default-base` and `description`; an overlay's `series` and `machines`
+ * replace the bundle's (overlay.go applyOverlay), which bundle-verify.ts follows for machines.
+ */
 const BASE_KEYS = ['bundle', 'name', 'series', 'default-base', 'machines', 'description'] as const
 
 /** `applications`, or `services` in bundles written before Juju 2. */

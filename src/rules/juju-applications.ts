@@ -138,7 +138,7 @@ function exposedRemediation(app: Application, restrict: string, unlisted: boolea
   const unexpose = `juju unexpose -m ${m} ${app.name}`
   const allow = 'list intended exposure under exposure.allow in hardenctl.yaml'
   if (isCharmIn(app, CHARMS.frontDoors)) {
-    return `${restrict}   # ${charmName(app)} is how clients get in: narrow its sources rather than unexpose it (\`${unexpose}\` cuts them all off); ${allow}`
+    return `${restrict}   # ${charmName(app)} is how clients get in: narrow its sources to the networks clients come from, not only the admins', rather than unexpose it (\`${unexpose}\` cuts them all off); ${allow}`
   }
   if (isCharmIn(app, CHARMS.openstackApis)) {
     return `${restrict}   # ${charmName(app)} serves the cloud's API to its users: put the networks they come from, not only the admins', in --to-cidrs rather than unexpose it (\`${unexpose}\` cuts them all off); ${allow}`

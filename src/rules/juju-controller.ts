@@ -15,7 +15,8 @@ export const jujuControllerPorts: Rule = {
   id: 'JUJU-CONTROLLER-PORTS',
   title: 'Controller reachable on ports beyond the API',
   severity: 'high',
-  profile: 'juju',
+  // It reads a controller's Kubernetes Service: an estate of machine controllers has nothing for it.
+  profile: 'k8s',
   guide: CONTROLLERS,
   rationale:
     'Clients and agents need only the controller API on 17070 (and, on Juju 4, the controller\'s SSH server, its Service\'s `ssh-server` port, 17022 by default, which `juju ssh` connects to); the guide lists mongo and controller-api-port as the only other ports, for high availability, and both are for controllers talking to each other. Mongo (37017) holds the whole model state and must never be reachable from outside.',

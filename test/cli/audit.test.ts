@@ -312,6 +312,19 @@ describe('hardenctl audit --from examples/landscape-machines', () => {
     // Only the reverse proxy is exposed, so the Landscape exposure rule stays quiet.
     expect(findingsOf(report, 'LANDSCAPE-EXPOSURE')).toEqual([])
   })
+
+  it("the front door is narrowed to the networks its clients come from, not only the admins'", async () => {
+    const report = JSON.parse((await runCliInWorker(['audit', '--from', LANDSCAPE, '--format', 'json'])).stdout) as AuditReport
+    const exposed = findingsOf(report, 'JUJU-EXPOSED').find((finding) => finding.target.name === 'haproxy')!
+    expect(exposed.remediation).toMatch(/^juju expose -m lxd-prod:admin\/landscape haproxy --to-cidrs ADMIN-CIDRS {3}# haproxy is how clients get in: narrow its sources to the networks clients come from, not only the admins', rather than unexpose it/)
+  })
+
+  it('asks nothing of Kubernetes on machines: the controller Service rule is not "not evaluated" here, but is on a Kubernetes estate', async () => {
+    const notEvaluated = async (from: string) => (JSON.parse((await runCliInWorker(['audit', '--from', from, '--format', 'json'])).stdout) as {notEvaluated: {rule: string}[]}).notEvaluated.map((entry) => entry.rule)
+    expect(await notEvaluated(LANDSCAPE)).not.toContain('JUJU-CONTROLLER-PORTS')
+    const kubernetes = JSON.parse((await runCliInWorker(['audit', '--from', join(LIVEPATCH, 'juju'), '--format', 'json'])).stdout) as {notEvaluated: {rule: string; message: string}[]}
+    expect(kubernetes.notEvaluated.find((entry) => entry.rule === 'JUJU-CONTROLLER-PORTS')?.message).toContain('needs Kubernetes services')
+  })
 })
 
 describe('what could not be read is reported, not skipped', () => {

@@ -60,6 +60,42 @@ describe('cross-model relations', () => {
   })
 })
 
+describe('reconcile -n NS: a namespace read alone plans the same policies', () => {
+  // A live run with -n lists only that namespace's objects (cluster-scoped kinds whole) and every
+  // Juju model; the audit's default-deny fix is `hardenctl reconcile -n NS`. Emulated here by
+  // leaving the other namespace's objects out of the files.
+  const write = async (keep: (namespace: string) => boolean): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), 'hardenctl-cmr-one-'))
+    await writeCmrStatuses(dir)
+    await mkdir(join(dir, 'kubernetes'))
+    const namespaces = [namespace('clite', '00000000-0000-4000-8000-000000000001'), namespace('foo', '00000000-0000-4000-8000-000000000002')]
+    await writeFile(join(dir, 'kubernetes/namespaces.json'), list(namespaces.filter((ns) => keep(ns.metadata.name))))
+    await writeFile(join(dir, 'kubernetes/services.json'), list([service('clite', 'alertmanager', 9093), service('foo', 'trfk', 80)].filter((s) => keep(s.metadata.namespace))))
+    await writeFile(join(dir, 'kubernetes/networkpolicies.json'), list([]))
+    return dir
+  }
+  const dirs: string[] = []
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, {recursive: true, force: true})))
+  })
+
+  it.each(['clite', 'foo'])('%s: the policies of the whole view', async (only) => {
+    const whole = await write(() => true)
+    const alone = await write((ns) => ns === only)
+    dirs.push(whole, alone)
+    const plan = async (dir: string) => {
+      const desired = desiredNetworkPolicies((await loadInventory({from: [dir]})).inventory, defaultPolicy())
+      return {
+        policies: desired.namespaces.find((ns) => ns.namespace === only)?.policies.map((policy) => ({name: policy.metadata.name, spec: policy.spec})),
+        untouched: desired.untouched.filter((entry) => entry.namespace === only),
+      }
+    }
+    const expected = await plan(whole)
+    expect(expected.policies?.length).toBeGreaterThan(0)
+    expect(await plan(alone)).toEqual(expected)
+  })
+})
+
 describe('an offer consumed from a model hardenctl did not inspect', () => {
   let dir: string
   beforeAll(async () => {

@@ -17,6 +17,7 @@ import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, jujuExposure, type JujuExposure} from '../policy/exposure.js'
 import type {Policy} from '../policy/schema.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
+import {indexPolicies, isolatingPolicies, type PolicyIndex} from '../netpol/policies.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
 import {apiServerCallsIn} from './api-server-calls.js'
 import {PlanNotes} from './notes.js'
@@ -26,6 +27,7 @@ import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {describeProxyPods, routedThroughProxyPods} from './proxy-pods.js'
 import {type Resolved, type Serving, sideOf, whoServes} from './serving.js'
 import {
+  isManaged,
   type LabelSelector,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
@@ -109,6 +111,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
     return found
   }
   const cluster = indexCluster(view)
+  const isolatedByOthers = isolationByOthers(view)
   const dns = dnsPeers(view)
   if (egress && dns.fallback) state.notes.push(dns.fallback)
   const modelOfNamespace = new Map<string, string>()
@@ -146,7 +149,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       const selector: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: app.name}}
       const own = draft(namespace, `hardenctl-app-${app.name}`, selector)
       own.ingress.push({peers: [{podSelector: selector}], ports: undefined, reason: `units of ${app.name} talk to each other (peer relations)`})
-      exposureRules(app, namespace, servicesOf(app), policy, own, state)
+      exposureRules(app, namespace, servicesOf(app), policy, own, state, isolatedByOthers)
       ingressBackendRules(app, namespace, cluster, own, state.notes)
       if (egress) appEgress(app, scope, own, dns)
     }
@@ -268,13 +271,43 @@ function controllerSshPorts(inventory: Inventory, namespace: string): number[] {
   return [...new Set(ports)].sort((a, b) => a - b)
 }
 
-function exposureRules(app: Application, namespace: string, services: KubeService[], policy: Policy, own: PolicyDraft, state: DraftState): void {
+/** The NetworkPolicies hardenctl did not write that isolate an application's pods for ingress today. */
+type IsolatedByOthers = (namespace: string, app: string) => string[]
+
+/**
+ * Asked only for exposed applications, so the live policies are indexed only when one is. The
+ * application's pods are matched by their own labels (a policy may select them by any label),
+ * or by Juju's name label when none was read.
+ */
+function isolationByOthers(view: Inventory['kubernetes']): IsolatedByOthers {
+  let index: PolicyIndex | undefined
+  return (namespace, app) => {
+    index ??= indexPolicies({policies: view.networkPolicies.filter((policy) => !isManaged(policy)), namespaces: [...view.namespaces.values()]})
+    const pod = view.pods.find((candidate) => candidate.metadata.namespace === namespace && candidate.metadata.labels?.[APP_NAME_LABEL] === app)
+    const labels = pod?.metadata.labels ?? {[APP_NAME_LABEL]: app}
+    return isolatingPolicies(index, {namespace, labels}, 'ingress').map((indexed) => indexed.policy.metadata.name)
+  }
+}
+
+function exposureRules(app: Application, namespace: string, services: KubeService[], policy: Policy, own: PolicyDraft, state: DraftState, isolatedByOthers: IsolatedByOthers): void {
   const external = services.filter(isExternalService)
   const exposure = jujuExposure(app) ?? []
   if (external.length === 0 && exposure.length === 0) return
   const allowed = allowedCidrs(app, policy)
   const where = `${namespace}/${app.name}`
   if (!policy.exposure.enforce) {
+    // "As today" is what reaches it today: where policies hardenctl did not write isolate its pods,
+    // they decide what gets in from outside, and they stay (hardenctl never changes them). A rule
+    // of its own for every exposed source would open what they keep closed.
+    const others = isolatedByOthers(namespace, app.name)
+    if (others.length > 0) {
+      const by = external.length > 0 ? `Service ${external.map((s) => s.metadata.name).join(', ')}` : 'juju expose'
+      const policies = `NetworkPolicy ${others.join(', ')}`
+      state.notes.gather(`exposed-isolated ${namespace} ${others.join(',')}`, `${app.name} (${by})`, (apps) =>
+        `${namespace}: ${apps.join(', ')} ${apps.length === 1 ? 'is' : 'are'} exposed, but ${policies}, not hardenctl's, isolate${others.length === 1 ? 's' : ''} ${apps.length === 1 ? 'its' : 'their'} pods today: what ${others.length === 1 ? 'it admits' : 'they admit'} from outside stays admitted, and hardenctl opens nothing more to outside (to open an application to outside, list its sources under exposure.allow with exposure.enforce: true)`,
+      )
+      return
+    }
     keepExposureOpen(app, namespace, services, external, exposure, allowed, own, state)
     return
   }

@@ -13,6 +13,7 @@ import {type DesiredState, desiredNetworkPolicies} from './network-policies.js'
 import {sameData} from './same-data.js'
 import {
   type ActionPhase,
+  isManaged,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   type NetworkPolicyObject,
@@ -101,10 +102,6 @@ export function planReconcile(
     plan.keptOpen.push(...desired.keptOpen.filter((kept) => kept.namespace === namespace.namespace))
   }
   return plan
-}
-
-export function isManaged(policy: {metadata: {labels?: Record<string, string> | undefined}}): boolean {
-  return policy.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE
 }
 
 /** What hardenctl owns: its labels, its reason annotation and the spec. */

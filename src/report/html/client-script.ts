@@ -310,7 +310,8 @@ function drawMatrix(graph) {
   var nodes = {};
   graph.nodes.forEach(function (node) { nodes[node.id] = node; });
   var name = function (id) { return nodes[id] ? nodes[id].label : id; };
-  var byName = function (a, b) { return a === 'outside' ? -1 : b === 'outside' ? 1 : name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0; };
+  // Outside the cluster first, then by name, numbers in names as numbers (app-2 before app-10).
+  var byName = function (a, b) { return a === 'outside' ? -1 : b === 'outside' ? 1 : name(a).localeCompare(name(b), 'en', {numeric: true}); };
   var sources = uniq(reach.map(function (e) { return e.from; })).sort(byName);
   var targets = uniq(reach.map(function (e) { return e.to; })).sort(byName);
   var cells = {};

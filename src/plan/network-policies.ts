@@ -281,9 +281,11 @@ type IsolatedByOthers = (namespace: string, app: string) => string[]
  */
 function isolationByOthers(view: Inventory['kubernetes']): IsolatedByOthers {
   let index: PolicyIndex | undefined
+  let pods: Map<string, Inventory['kubernetes']['pods']> | undefined
   return (namespace, app) => {
     index ??= indexPolicies({policies: view.networkPolicies.filter((policy) => !isManaged(policy)), namespaces: [...view.namespaces.values()]})
-    const pod = view.pods.find((candidate) => candidate.metadata.namespace === namespace && candidate.metadata.labels?.[APP_NAME_LABEL] === app)
+    pods ??= groupByNamespace(view.pods)
+    const pod = pods.get(namespace)?.find((candidate) => candidate.metadata.labels?.[APP_NAME_LABEL] === app)
     const labels = pod?.metadata.labels ?? {[APP_NAME_LABEL]: app}
     return isolatingPolicies(index, {namespace, labels}, 'ingress').map((indexed) => indexed.policy.metadata.name)
   }

@@ -7,15 +7,15 @@
 /** Labels and annotations on every object hardenctl writes; it never touches an object without them. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by'
 export const MANAGED_BY_VALUE = 'hardenctl'
+export const MODEL_LABEL = 'hardenctl.io/model'
+/** Why the policy exists: the relation, offer or profile line that produced each rule. */
+export const REASON_ANNOTATION = 'hardenctl.io/reason'
+export const FIELD_MANAGER = 'hardenctl'
 
 /** Whether hardenctl wrote the object (its managed-by label): the only objects it changes or prunes. */
 export function isManaged(object: {metadata: {labels?: Record<string, string> | undefined}}): boolean {
   return object.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE
 }
-export const MODEL_LABEL = 'hardenctl.io/model'
-/** Why the policy exists: the relation, offer or profile line that produced each rule. */
-export const REASON_ANNOTATION = 'hardenctl.io/reason'
-export const FIELD_MANAGER = 'hardenctl'
 
 export interface LabelSelector {
   matchLabels?: Record<string, string>

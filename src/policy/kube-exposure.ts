@@ -74,7 +74,7 @@ export function kubeExposureOfApp(view: KubernetesView, app: Application, namesp
 }
 
 export function describeService(service: KubeService): string {
-  const ports = (service.spec.ports ?? []).map((p) => (p.nodePort ? `${p.port}:${p.nodePort}` : `${p.port}`)).join(', ')
+  const ports = (service.spec.ports ?? []).map((p) => (p.nodePort ? `${p.port}:${p.nodePort}` : `${p.port}`))
   const ips = (service.spec.externalIPs ?? []).length > 0 ? ` externalIPs ${service.spec.externalIPs?.join(', ')}` : ''
-  return `${service.spec.type ?? 'ClusterIP'} Service ${service.metadata.namespace}/${service.metadata.name} (ports ${ports || 'none'})${ips}`
+  return `${service.spec.type ?? 'ClusterIP'} Service ${service.metadata.namespace}/${service.metadata.name} (${ports.length === 1 ? 'port' : 'ports'} ${ports.join(', ') || 'none'})${ips}`
 }

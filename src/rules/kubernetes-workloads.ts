@@ -19,6 +19,7 @@ import {INGRESS_INTERFACES, OBSERVABILITY_INTERFACES} from './helpers/interfaces
 import {describeService, isExternalService, serviceSources, SOURCE_RANGES_ANNOTATION} from '../policy/kube-exposure.js'
 import {managingApp} from './helpers/charm-managed.js'
 import {jujuOwnPod} from './helpers/juju-own-pods.js'
+import {closedToOutsideBy} from './helpers/network-policy.js'
 import {containerHostPorts, containersOf, type HostPort, podSubjects, type PodSubject} from './helpers/pod-specs.js'
 import {
   boundServiceAccountGroups,
@@ -422,6 +423,12 @@ function isControllerApiService(service: KubeService): boolean {
 }
 
 /** A Service in front of a known ingress controller's pods, or of a front-door charm (traefik-k8s, nginx-ingress-integrator, ...). */
+/** The labels of a pod the Service's selector picks, or the selector itself when no such pod was read. */
+function backendLabels(view: KubernetesView, namespace: string, selector: Record<string, string>): Record<string, string> {
+  const pod = view.pods.find((candidate) => candidate.metadata.namespace === namespace && Object.entries(selector).every(([key, value]) => candidate.metadata.labels?.[key] === value))
+  return pod?.metadata.labels ?? selector
+}
+
 function isFrontDoorService(service: KubeService, app: Application | undefined): boolean {
   if (app && isCharmIn(app, CHARMS.frontDoors)) return true
   return INGRESS_CONTROLLERS.has(service.spec.selector?.[APP_NAME_LABEL] ?? '')
@@ -453,9 +460,16 @@ export const k8sLoadBalancer: Rule = {
       const listed = (app !== undefined && allowedCidrs(app, policy) !== undefined) || keys.length > 0
       if (listed && sources.every((s) => cidrWithinAny(s, allowed))) continue
       const annotations = annotationsOf(service)
+      // The Service stays open whatever the pods' policies say (the catalog judges the Service), but
+      // "reachable" is said only where something outside can get in today.
+      const closedBy = service.spec.selector ? closedToOutsideBy(inventory.kubernetes, namespace!, backendLabels(inventory.kubernetes, namespace!, service.spec.selector)) : []
+      const reach =
+        closedBy.length === 0
+          ? `is reachable from ${sources.join(', ')}`
+          : `is open to ${sources.join(', ')} (NetworkPolicy ${closedBy.join(', ')} keep${closedBy.length === 1 ? 's' : ''} its pods closed to everything outside the cluster today, until a policy admits it)`
       report({
         target: kubeTarget(service, model),
-        message: `${describeService(service)}${app ? ` of Juju application ${app.name}` : ''} is reachable from ${sources.join(', ')}${listed ? ` beyond the allowed ${allowed.join(', ')}` : ' and is not on the exposure allowlist'}.`,
+        message: `${describeService(service)}${app ? ` of Juju application ${app.name}` : ''} ${reach}${listed ? ` beyond the allowed ${allowed.join(', ')}` : ' and is not on the exposure allowlist'}.`,
         evidence: {
           ...(app ? {application: app.name} : {}),
           type: service.spec.type ?? 'ClusterIP',

@@ -20,6 +20,7 @@ import {
   jujuStatefulSet,
   model,
   namespace,
+  networkPolicy,
   pod,
   policy,
   relation,
@@ -345,6 +346,22 @@ describe('K8S-PRIVILEGED fixes', () => {
 })
 
 describe('K8S-LOADBALANCER', () => {
+  it('says "reachable" only where something outside can get in today: a policy closing its pods to outside is named, a rule from an ipBlock or from anyone is a way in', () => {
+    const selector = {'app.kubernetes.io/name': 'web'}
+    const svc = service('ingress-nginx', 'web', {type: 'LoadBalancer', selector, ports: [{port: 443}]})
+    const message = (networkPolicies: ReturnType<typeof networkPolicy>[]) =>
+      findings(k8sLoadBalancer, inventory({inputs: ['k8s-services', 'k8s-networkpolicies'], kube: {namespaces: [namespace('ingress-nginx')], services: [svc], networkPolicies}}), inScope)[0]?.message
+    expect(message([])).toBe('LoadBalancer Service ingress-nginx/web (port 443) is reachable from 0.0.0.0/0, ::/0 and is not on the exposure allowlist.')
+    const denyAll = networkPolicy('ingress-nginx', 'deny-all', {podSelector: {}, policyTypes: ['Ingress']})
+    const inCluster = networkPolicy('ingress-nginx', 'from-cluster', {podSelector: {matchLabels: selector}, policyTypes: ['Ingress'], ingress: [{from: [{namespaceSelector: {}}]}]})
+    expect(message([denyAll, inCluster])).toBe(
+      'LoadBalancer Service ingress-nginx/web (port 443) is open to 0.0.0.0/0, ::/0 (NetworkPolicy deny-all, from-cluster keep its pods closed to everything outside the cluster today, until a policy admits it) and is not on the exposure allowlist.',
+    )
+    const office = networkPolicy('ingress-nginx', 'office', {podSelector: {matchLabels: selector}, policyTypes: ['Ingress'], ingress: [{from: [{ipBlock: {cidr: '203.0.113.0/24'}}], ports: [{port: 443}]}]})
+    const anyone443 = networkPolicy('ingress-nginx', 'https', {podSelector: {matchLabels: selector}, policyTypes: ['Ingress'], ingress: [{ports: [{port: 443}]}]})
+    for (const wayIn of [office, anyone443]) expect(message([denyAll, wayIn]), wayIn.metadata.name).toMatch(/ is reachable from 0\.0\.0\.0\/0, ::\/0 /)
+  })
+
   it('narrows an ingress controller\'s LoadBalancer rather than making it ClusterIP, which would cut every client off', () => {
     const svc = service('ingress-nginx', 'ingress-nginx-controller', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'ingress-nginx'}, ports: [{port: 443}]})
     const [f] = findings(k8sLoadBalancer, inventory({inputs: ['k8s-services'], kube: {namespaces: [namespace('ingress-nginx')], services: [svc]}}), inScope)

@@ -59,6 +59,17 @@ export interface IngressIsolation {
   restricted: boolean
 }
 
+/**
+ * The ingress policies that keep every source outside the cluster from the pod: it is isolated
+ * and none of them has a rule open to all sources (no `from`) or to an ipBlock (ports not judged:
+ * any such rule counts as a way in). Empty when something outside may reach it.
+ */
+export function closedToOutsideBy(view: KubernetesView, namespace: string, labels: Record<string, string> | undefined): string[] {
+  const selecting = isolatingPolicies(policyIndex(view), {namespace, labels: labels ?? {}}, 'ingress')
+  const wayIn = selecting.some((indexed) => rulesOf(indexed.policy, 'ingress').some((rule) => rule.peers === undefined || rule.peers.some((peer) => peerShape(peer) === 'ipBlock')))
+  return wayIn ? [] : selecting.map((indexed) => indexed.policy.metadata.name)
+}
+
 export function ingressIsolation(view: KubernetesView, namespace: string, labels: Record<string, string> | undefined): IngressIsolation {
   const selecting = isolatingPolicies(policyIndex(view), {namespace, labels: labels ?? {}}, 'ingress')
   const allowAll = selecting.filter((indexed) => rulesOf(indexed.policy, 'ingress').some(admitsEveryone))

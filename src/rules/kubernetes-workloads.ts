@@ -422,13 +422,13 @@ function isControllerApiService(service: KubeService): boolean {
   return (service.spec.ports ?? []).some((port) => port.port === JUJU_API_PORT || port.targetPort === JUJU_API_PORT)
 }
 
-/** A Service in front of a known ingress controller's pods, or of a front-door charm (traefik-k8s, nginx-ingress-integrator, ...). */
 /** The labels of a pod the Service's selector picks, or the selector itself when no such pod was read. */
 function backendLabels(view: KubernetesView, namespace: string, selector: Record<string, string>): Record<string, string> {
   const pod = view.pods.find((candidate) => candidate.metadata.namespace === namespace && Object.entries(selector).every(([key, value]) => candidate.metadata.labels?.[key] === value))
   return pod?.metadata.labels ?? selector
 }
 
+/** A Service in front of a known ingress controller's pods, or of a front-door charm (traefik-k8s, nginx-ingress-integrator, ...). */
 function isFrontDoorService(service: KubeService, app: Application | undefined): boolean {
   if (app && isCharmIn(app, CHARMS.frontDoors)) return true
   return INGRESS_CONTROLLERS.has(service.spec.selector?.[APP_NAME_LABEL] ?? '')

@@ -275,7 +275,9 @@ describe('reconcile --watch against a live estate', () => {
         ])
       }
     }
-  })
+    // Six processes, each a live collection: 7-9 s alone, more than the default 30 s when the
+    // suite's browser and fix-effects tests share the two cores (it timed out so in a fresh clone).
+  }, 90_000)
 
   it('a burst of changes is one pass; SIGTERM between passes exits 0 without another', async () => {
     const {api, env} = await cluster()

@@ -208,6 +208,8 @@ function signature(change: BundleChange): string {
   }
 }
 
+// Each test walks every review of the repository's inputs (the first also makes them): seconds
+// alone, tens of seconds while the rest of the suite shares the two cores.
 describe("review's fixes, applied to what was reviewed", () => {
   it('cover every real-world bundle reviewed with its overlays, but for one juju deploy refuses', async () => {
     await reviewedFindings()
@@ -217,7 +219,7 @@ describe("review's fixes, applied to what was reviewed", () => {
     expect(Object.fromEntries(refusedCases)).toEqual({
       'test/real-world/expected/openstack-charmers__openstack-bundles__stable__openstack-base__bundle+openstack-base-virt-overlay.yaml': expect.stringContaining('machine "0" is not used by any application\'s to: placement'),
     })
-  })
+  }, 120_000)
 
   it("say what the audit's fix does, as bundle edits, or why not", async () => {
     const problems: string[] = []
@@ -231,7 +233,7 @@ describe("review's fixes, applied to what was reviewed", () => {
       if (missing.length > 0) problems.push(`${label(reviewed)}: the audit's fix does ${missing.join(', ')}, review's does not\n    audit: ${audit.remediation}\n    review: ${reviewed.fix.text}`)
     }
     expect(problems.join('\n')).toBe('')
-  })
+  }, 120_000)
 
   it('name, in their text, everything their changes touch', async () => {
     const problems: string[] = []
@@ -244,7 +246,7 @@ describe("review's fixes, applied to what was reviewed", () => {
       }
     }
     expect(problems.join('\n')).toBe('')
-  })
+  }, 120_000)
 
   it('settle their finding when made, or say why a bundle edit cannot', async () => {
     const all = await reviewedFindings()
@@ -269,5 +271,5 @@ describe("review's fixes, applied to what was reviewed", () => {
     }
     console.log(`review fixes: ${settled} settled their finding when made; not simulated: ${[...notSimulated].map(([key, count]) => `${count} × ${key}`).join('; ') || 'none'}`)
     expect(problems.join('\n')).toBe('')
-  })
+  }, 120_000)
 })

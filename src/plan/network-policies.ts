@@ -11,6 +11,7 @@ import {type ApiServerBackend, apiServerBackends} from '../inventory/api-server-
 import {kubeScope} from '../inventory/kube-scope.js'
 import {groupBy, groupByNamespace} from '../inventory/group-by.js'
 import {KIND_SPECS} from '../inventory/kubernetes-kinds.js'
+import {podLabelsFor} from '../inventory/pod-labels.js'
 import {APP_NAME_LABEL, controllerSshServerPorts, INGRESS_CONTROLLERS, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
 import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
@@ -274,19 +275,12 @@ function controllerSshPorts(inventory: Inventory, namespace: string): number[] {
 /** The NetworkPolicies hardenctl did not write that isolate an application's pods for ingress today. */
 type IsolatedByOthers = (namespace: string, app: string) => string[]
 
-/**
- * Asked only for exposed applications, so the live policies are indexed only when one is. The
- * application's pods are matched by their own labels (a policy may select them by any label),
- * or by Juju's name label when none was read.
- */
+/** Asked only for exposed applications, so the live policies are indexed only when one is. */
 function isolationByOthers(view: Inventory['kubernetes']): IsolatedByOthers {
   let index: PolicyIndex | undefined
-  let pods: Map<string, Inventory['kubernetes']['pods']> | undefined
   return (namespace, app) => {
     index ??= indexPolicies({policies: view.networkPolicies.filter((policy) => !isManaged(policy)), namespaces: [...view.namespaces.values()]})
-    pods ??= groupByNamespace(view.pods)
-    const pod = pods.get(namespace)?.find((candidate) => candidate.metadata.labels?.[APP_NAME_LABEL] === app)
-    const labels = pod?.metadata.labels ?? {[APP_NAME_LABEL]: app}
+    const labels = podLabelsFor(view, namespace, {[APP_NAME_LABEL]: app})
     return isolatingPolicies(index, {namespace, labels}, 'ingress').map((indexed) => indexed.policy.metadata.name)
   }
 }

@@ -5,6 +5,7 @@
 import type {Target} from '../findings/types.js'
 import {kubeScope} from '../inventory/kube-scope.js'
 import {APP_NAME_LABEL, INGRESS_CONTROLLERS, type KubernetesView, type KubeRole, type KubeRoleBinding, type KubeService, type KubeWorkload} from '../inventory/kubernetes.js'
+import {podLabelsFor} from '../inventory/pod-labels.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {appCandidates} from '../policy/candidates.js'
 import {cidrWithinAny} from '../policy/cidr.js'
@@ -422,12 +423,6 @@ function isControllerApiService(service: KubeService): boolean {
   return (service.spec.ports ?? []).some((port) => port.port === JUJU_API_PORT || port.targetPort === JUJU_API_PORT)
 }
 
-/** The labels of a pod the Service's selector picks, or the selector itself when no such pod was read. */
-function backendLabels(view: KubernetesView, namespace: string, selector: Record<string, string>): Record<string, string> {
-  const pod = view.pods.find((candidate) => candidate.metadata.namespace === namespace && Object.entries(selector).every(([key, value]) => candidate.metadata.labels?.[key] === value))
-  return pod?.metadata.labels ?? selector
-}
-
 /** A Service in front of a known ingress controller's pods, or of a front-door charm (traefik-k8s, nginx-ingress-integrator, ...). */
 function isFrontDoorService(service: KubeService, app: Application | undefined): boolean {
   if (app && isCharmIn(app, CHARMS.frontDoors)) return true
@@ -462,7 +457,7 @@ export const k8sLoadBalancer: Rule = {
       const annotations = annotationsOf(service)
       // The Service stays open whatever the pods' policies say (the catalog judges the Service), but
       // "reachable" is said only where something outside can get in today.
-      const closedBy = service.spec.selector ? closedToOutsideBy(inventory.kubernetes, namespace!, backendLabels(inventory.kubernetes, namespace!, service.spec.selector)) : []
+      const closedBy = service.spec.selector ? closedToOutsideBy(inventory.kubernetes, namespace!, podLabelsFor(inventory.kubernetes, namespace!, service.spec.selector)) : []
       const reach =
         closedBy.length === 0
           ? `is reachable from ${sources.join(', ')}`

@@ -71,8 +71,8 @@ export function mergeBundleDocuments(base: BundleDocument | undefined, overlays:
     saas: new Map(),
   }
   if (base) {
-    checkNoOverlayOnlyFields(base)
     applyBase(merged, base)
+    checkNoOverlayOnlyFields(merged, base)
   }
   for (const overlay of overlays) applyOverlay(merged, overlay)
   if (base) {
@@ -106,7 +106,7 @@ function checkExposeSettings(merged: MergedBundle): void {
  * bundle that sets them itself ("... can only appear in an overlay section": `source:"overlay-only"`
  * in juju/juju internal/charm/bundledata.go, checked by VerifyNoOverlayFieldsPresent on the base).
  */
-function checkNoOverlayOnlyFields(base: BundleDocument): void {
+function checkNoOverlayOnlyFields(merged: MergedBundle, base: BundleDocument): void {
   const key = isRecord(base.data.applications) ? 'applications' : 'services'
   const specs = base.data[key]
   if (!isRecord(specs)) return
@@ -116,13 +116,7 @@ function checkNoOverlayOnlyFields(base: BundleDocument): void {
       const value = spec[field]
       // Go skips a field left at its zero value: an empty or null map is not there.
       if (!isRecord(value) || Object.keys(value).length === 0) continue
-      const path = [key, name, field]
-      const position = base.ctx.locator?.locate(base.ctx.document ?? 0, path)
-      throw new InputError(
-        base.ctx.file,
-        `only an overlay may set ${field} (a later document of the bundle file, or an --overlay file): juju deploy refuses it in the bundle itself`,
-        {path, line: position?.line, column: position?.column},
-      )
+      throw errorAt(merged, refAt(base.ctx, [key, name, field]), `only an overlay may set ${field} (a later document of the bundle file, or an --overlay file): juju deploy refuses it in the bundle itself`)
     }
   }
 }

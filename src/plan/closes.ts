@@ -29,7 +29,7 @@ import {egressPorts, type Matrix} from '../netpol/matrix.js'
 import {ALL_PORTS, formatPorts, intersectPorts, isEmptyPorts, NO_PORTS, type PortSet, portRange, parseProtocol, unionPorts} from '../netpol/ports.js'
 import {selectorMatches} from '../netpol/selector.js'
 import {OUTSIDE_ID, type PodClass} from '../netpol/types.js'
-import {allowedCidrs, jujuExposure} from '../policy/exposure.js'
+import {allowedCidrs} from '../policy/exposure.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
@@ -196,12 +196,10 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
       const allowed = allowedCidrs(app, policy)
       const askedBecause = () =>
         policy.exposure.enforce ? (allowed && allowed.length > 0 ? `exposure.enforce, outside exposure.allow (${allowed.join(', ')})` : 'exposure.enforce, not on exposure.allow') : undefined
-      const exposures: {usedBy: string; sources: string[]; ports: NetworkPolicyPort[]}[] = [
-        ...services.filter(isExternalService).map((service) => ({usedBy: `${service.spec.type ?? 'ClusterIP'} Service ${service.metadata.name}`, sources: serviceSources(service), ports: portsOf([service])})),
-        ...(jujuExposure(app) ?? [])
-          .filter((entry) => entry.cidrs.length > 0)
-          .map((entry) => ({usedBy: `juju expose, ${entry.endpoint === '' ? 'all endpoints' : `endpoint ${entry.endpoint}`}`, sources: entry.cidrs, ports: portsOf(services)})),
-      ]
+      // Services let outside traffic in; `juju expose` does not on Kubernetes (see exposeEffect).
+      const exposures = services
+        .filter(isExternalService)
+        .map((service) => ({usedBy: `${service.spec.type ?? 'ClusterIP'} Service ${service.metadata.name}`, sources: serviceSources(service), ports: portsOf([service])}))
       for (const exposure of here ? exposures : []) {
         for (const to of targets) {
           const ports = portSet(exposure.ports, to)

@@ -15,7 +15,7 @@ import {podLabelsFor} from '../inventory/pod-labels.js'
 import {APP_NAME_LABEL, controllerSshServerPorts, INGRESS_CONTROLLERS, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
 import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
-import {allowedCidrs, jujuExposure, type JujuExposure} from '../policy/exposure.js'
+import {allowedCidrs, jujuExposure} from '../policy/exposure.js'
 import type {Policy} from '../policy/schema.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {indexPolicies, isolatingPolicies, type PolicyIndex} from '../netpol/policies.js'
@@ -287,31 +287,35 @@ function isolationByOthers(view: Inventory['kubernetes']): IsolatedByOthers {
 
 function exposureRules(app: Application, namespace: string, services: KubeService[], policy: Policy, own: PolicyDraft, state: DraftState, isolatedByOthers: IsolatedByOthers): void {
   const external = services.filter(isExternalService)
-  const exposure = jujuExposure(app) ?? []
-  if (external.length === 0 && exposure.length === 0) return
+  if ((jujuExposure(app) ?? []).length > 0 && external.length === 0) {
+    // A namespace holds a Kubernetes model, where `juju expose` lets nothing in (see exposeEffect).
+    state.notes.gather(`juju-exposed ${namespace}`, app.name, (apps) =>
+      `${namespace}: ${apps.join(', ')} ${apps.length === 1 ? 'is' : 'are'} marked exposed in Juju, which opens nothing on Kubernetes, and no Service lets outside traffic in: hardenctl keeps nothing open from outside for ${apps.length === 1 ? 'it' : 'them'} (a LoadBalancer or NodePort Service, or an Ingress, is what would)`,
+    )
+  }
+  if (external.length === 0) return
   const allowed = allowedCidrs(app, policy)
-  const where = `${namespace}/${app.name}`
+  const by = `Service ${external.map((s) => s.metadata.name).join(', ')}`
   if (!policy.exposure.enforce) {
     // "As today" is what reaches it today: where policies hardenctl did not write isolate its pods,
     // they decide what gets in from outside, and they stay (hardenctl never changes them). A rule
     // of its own for every exposed source would open what they keep closed.
     const others = isolatedByOthers(namespace, app.name)
     if (others.length > 0) {
-      const by = external.length > 0 ? `Service ${external.map((s) => s.metadata.name).join(', ')}` : 'juju expose'
       const policies = `NetworkPolicy ${others.join(', ')}`
       state.notes.gather(`exposed-isolated ${namespace} ${others.join(',')}`, `${app.name} (${by})`, (apps) =>
         `${namespace}: ${apps.join(', ')} ${apps.length === 1 ? 'is' : 'are'} exposed, but ${policies}, not hardenctl's, isolate${others.length === 1 ? 's' : ''} ${apps.length === 1 ? 'its' : 'their'} pods today: what ${others.length === 1 ? 'it admits' : 'they admit'} from outside stays admitted, and hardenctl opens nothing more to outside (to open an application to outside, list its sources under exposure.allow with exposure.enforce: true)`,
       )
       return
     }
-    keepExposureOpen(app, namespace, services, external, exposure, allowed, own, state)
+    keepExposureOpen(app, namespace, external, allowed, own, state)
     return
   }
   if (!allowed || allowed.length === 0) {
-    state.notes.push(`${where} is exposed (${external.length > 0 ? `Service ${external.map((s) => s.metadata.name).join(', ')}` : 'juju expose'}) but not on exposure.allow: with exposure.enforce, traffic from outside the cluster will not reach it`)
+    state.notes.push(`${namespace}/${app.name} is exposed (${by}) but not on exposure.allow: with exposure.enforce, traffic from outside the cluster will not reach it`)
     return
   }
-  const ports = portsOf(external.length > 0 ? external : services)
+  const ports = portsOf(external)
   own.ingress.push({
     peers: allowed.map((cidr) => ({ipBlock: {cidr}})),
     ports: ports.length > 0 ? ports : undefined,
@@ -321,55 +325,33 @@ function exposureRules(app: Application, namespace: string, services: KubeServic
 
 /**
  * Without `exposure.enforce`, an application exposed on purpose keeps the sources that reach it
- * today, on exactly the ports it is exposed on: a LoadBalancer's `loadBalancerSourceRanges`, a
- * `juju expose --to-cidrs`'s CIDRs, otherwise everyone. "Everyone" is written as the ipBlocks
- * 0.0.0.0/0 and ::/0 rather than a rule without `from`: an ipBlock names cluster-external sources
- * (and the node addresses kube-proxy rewrites NodePort and LoadBalancer traffic to), so in-cluster
- * pods still reach the app only through its relations; the reachability engine reads a /0 block
- * as "outside", which is what the proofs assert.
+ * today, on exactly the ports it is exposed on: a LoadBalancer's `loadBalancerSourceRanges`,
+ * otherwise everyone. "Everyone" is written as the ipBlocks 0.0.0.0/0 and ::/0 rather than a rule
+ * without `from`: an ipBlock names cluster-external sources (and the node addresses kube-proxy
+ * rewrites NodePort and LoadBalancer traffic to), so in-cluster pods still reach the app only
+ * through its relations; the reachability engine reads a /0 block as "outside", which is what the
+ * proofs assert.
  */
-function keepExposureOpen(
-  app: Application,
-  namespace: string,
-  services: KubeService[],
-  external: KubeService[],
-  exposure: JujuExposure[],
-  allowed: string[] | undefined,
-  own: PolicyDraft,
-  state: DraftState,
-): void {
-  const keep = (exposedBy: string, sources: string[], ports: NetworkPolicyPort[]) => {
-    const within = allowed !== undefined && sources.every((cidr) => cidrWithinAny(cidr, allowed))
-    const narrowedBy = within ? undefined : `exposure.enforce: true would narrow it to ${allowed && allowed.length > 0 ? `exposure.allow: ${allowed.join(', ')}` : 'exposure.allow, which does not list it: closed to outside'}`
-    const on = ports.length > 0 ? ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`).join(', ') : 'every port'
-    const from = `${sources.join(', ')}${sources.some(isWorldCidr) ? ' (anyone)' : ''}`
-    own.ingress.push({
-      peers: sources.map((cidr) => ({ipBlock: {cidr}})),
-      ports: ports.length > 0 ? ports : undefined,
-      reason: `${app.name} is exposed on purpose (${exposedBy}): kept open from ${from} on ${on}, as today; ${narrowedBy ?? 'within exposure.allow'}`,
-    })
-    state.keptOpen.push({namespace, application: app.name, exposedBy, sources, ports: ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`), narrowedBy: narrowedBy ?? 'within exposure.allow'})
-  }
+function keepExposureOpen(app: Application, namespace: string, external: KubeService[], allowed: string[] | undefined, own: PolicyDraft, state: DraftState): void {
   for (const service of external) {
     const ports = portsOf([service])
     if (ports.length === 0) continue
     const sources = serviceSources(service)
-    keep(`${service.spec.type ?? 'ClusterIP'} Service ${service.metadata.name}${(service.spec.externalIPs ?? []).length > 0 ? ' with externalIPs' : ''}`, sources, ports)
-    const ranged = !sources.some(isWorldCidr)
-    if (ranged && service.spec.externalTrafficPolicy !== 'Local') {
+    const exposedBy = `${service.spec.type ?? 'ClusterIP'} Service ${service.metadata.name}${(service.spec.externalIPs ?? []).length > 0 ? ' with externalIPs' : ''}`
+    const within = allowed !== undefined && sources.every((cidr) => cidrWithinAny(cidr, allowed))
+    const narrowedBy = within ? 'within exposure.allow' : `exposure.enforce: true would narrow it to ${allowed && allowed.length > 0 ? `exposure.allow: ${allowed.join(', ')}` : 'exposure.allow, which does not list it: closed to outside'}`
+    const on = ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`).join(', ')
+    own.ingress.push({
+      peers: sources.map((cidr) => ({ipBlock: {cidr}})),
+      ports,
+      reason: `${app.name} is exposed on purpose (${exposedBy}): kept open from ${sources.join(', ')}${sources.some(isWorldCidr) ? ' (anyone)' : ''} on ${on}, as today; ${narrowedBy}`,
+    })
+    state.keptOpen.push({namespace, application: app.name, exposedBy, sources, ports: ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`), narrowedBy})
+    if (!sources.some(isWorldCidr) && service.spec.externalTrafficPolicy !== 'Local') {
       state.notes.push(
         `${namespace}/${app.name}: Service ${service.metadata.name} keeps its loadBalancerSourceRanges (${sources.join(', ')}), but with externalTrafficPolicy ${service.spec.externalTrafficPolicy ?? 'Cluster'} kube-proxy may rewrite the client address to a node's; check with netpol explain, or set externalTrafficPolicy: Local`,
       )
     }
-  }
-  const appPorts = portsOf(services)
-  for (const entry of exposure) {
-    const what = `juju expose, ${entry.endpoint === '' ? 'all endpoints' : `endpoint ${entry.endpoint}`}`
-    if (entry.cidrs.length === 0) {
-      state.notes.push(`${namespace}/${app.name} is exposed to space ${entry.spaces.join(', ')} (${what}): a Juju space has no addresses a NetworkPolicy can name, so no outside source is kept for it`)
-      continue
-    }
-    keep(what, entry.cidrs, appPorts)
   }
 }
 

@@ -6,7 +6,7 @@
  * endpoints"); an entry with neither CIDRs nor spaces also means the whole Internet.
  */
 import type {SourceRef} from '../sources/document.js'
-import type {Application} from '../inventory/types.js'
+import type {Application, Model} from '../inventory/types.js'
 import type {Policy} from './schema.js'
 import {cidrWithinAny, isWorldCidr, WORLD_CIDRS} from './cidr.js'
 import {appCandidates} from './candidates.js'
@@ -40,6 +40,32 @@ export function jujuExposure(app: Application): JujuExposure[] | undefined {
   if (app.exposed === true) return [{endpoint: '', cidrs: [...WORLD_CIDRS], spaces: [], implicitWorld: true, world: true}]
   if (endpoints) return []
   return undefined
+}
+
+/**
+ * What `juju expose` changes, which depends on the substrate. On machines Juju opens the firewall
+ * to the CIDRs given, else to everyone. On Kubernetes a sidecar charm's expose changes nothing:
+ * Juju's sidecar firewaller leaves it unimplemented (juju/juju worker/caasfirewallersidecar,
+ * "implement expose once it's modelled"), and Juju 4's only keeps the Service's ports in step
+ * with `open-port`. A podspec charm's expose makes an Ingress for its `juju-external-hostname`
+ * (Juju refuses to expose one without it).
+ */
+export type ExposeEffect = {opens: 'firewall'} | {opens: 'nothing'} | {opens: 'ingress'; host: string}
+
+export function exposeEffect(model: Pick<Model, 'type'> | undefined, app: Application): ExposeEffect {
+  if (model?.type !== 'caas') return {opens: 'firewall'}
+  const host = app.options['juju-external-hostname']
+  return typeof host === 'string' && host !== '' ? {opens: 'ingress', host} : {opens: 'nothing'}
+}
+
+/**
+ * The exposure that opens Juju's firewall to outside sources: the app's exposure on a machine
+ * model, none on Kubernetes (where only Services and Ingresses let outside traffic in).
+ * `undefined` when no input said.
+ */
+export function firewallExposure(model: Pick<Model, 'type'> | undefined, app: Application): JujuExposure[] | undefined {
+  const exposure = jujuExposure(app)
+  return exposure === undefined || exposeEffect(model, app).opens === 'firewall' ? exposure : []
 }
 
 export function exposureRef(app: Application): SourceRef | undefined {

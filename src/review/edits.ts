@@ -69,6 +69,11 @@ const EDITS: Record<string, Edit> = {
 
   'JUJU-EXPOSED': ({at, app, finding}) => {
     if (!app) return undefined
+    // A Kubernetes bundle: Juju enforces no CIDRs there, so the only edit is the flag itself.
+    if (finding.evidence.opensNothing === true || typeof finding.evidence.ingressHost === 'string') {
+      const effect = finding.evidence.opensNothing === true ? 'it opens nothing on Kubernetes' : `it makes an Ingress for ${String(finding.evidence.ingressHost)}`
+      return fix(`${at}remove \`expose: true\` and exposed-endpoints from ${appPath(app)} (${effect}), or list "${policyName(app)}" under exposure.allow in hardenctl.yaml`, [{kind: 'unexpose', app: app.name}])
+    }
     const listed = Array.isArray(finding.evidence.allowed)
     const allowed = listed ? (finding.evidence.allowed as string[]) : [ADMIN_CIDRS]
     // The endpoints exposed beyond what is allowed, each with the spaces it is exposed to: a narrowing keeps those.

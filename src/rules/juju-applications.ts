@@ -9,12 +9,15 @@ import {
   allowedCidrs,
   describeExposure,
   exposureAllowed,
+  exposeEffect,
   exposureRef,
   jujuExposure,
+  type JujuExposure,
 } from '../policy/exposure.js'
 import {cite} from './guides.js'
 import {appLabel, charmName, CHARMS, isCharmIn, isCharmStoreCharm, isLocalPath} from './helpers/charms.js'
 import {trustNeededBecause} from './helpers/known-charms.js'
+import {exposeExternalServiceType} from './helpers/charm-services.js'
 import {isJuju4} from '../inventory/juju-version.js'
 import {isSunbeamModel} from './helpers/products.js'
 import {type StableChannel, stableChannelFor} from './helpers/stable-channel.js'
@@ -91,7 +94,7 @@ export const jujuExposed: Rule = {
   profile: 'juju',
   guide: APPLICATIONS,
   rationale:
-    'Machines are behind a firewall inside a VPC by default; `juju expose` opens the application\'s ports, to 0.0.0.0/0 and ::/0 unless CIDRs are given. The guide says to expose application or offer endpoints only as needed.',
+    'Machines are behind a firewall inside a VPC by default; `juju expose` opens the application\'s ports, to 0.0.0.0/0 and ::/0 unless CIDRs are given. The guide says to expose application or offer endpoints only as needed. On Kubernetes the flag opens nothing to a sidecar charm (Services and Ingresses do, judged by the Kubernetes rules), so there it is reported low, as a record that misleads; a podspec charm\'s expose makes an Ingress.',
   remediation:
     'Unexpose it (`juju unexpose APP`) or restrict the sources (`juju expose APP --endpoints EP --to-cidrs ADMIN-CIDRS`); list intended exposure under `exposure.allow` in hardenctl.yaml.',
   autoFixable: true,
@@ -104,6 +107,13 @@ export const jujuExposed: Rule = {
         continue
       }
       const allowed = allowedCidrs(app, policy)
+      const effect = exposeEffect(model, app)
+      if (effect.opens !== 'firewall') {
+        // Juju enforces no CIDRs on Kubernetes: listing the application is what says it is meant.
+        if (exposure.length === 0 || allowed !== undefined) continue
+        report(kubernetesExposure(app, exposure, effect.opens === 'ingress' ? effect.host : undefined, model))
+        continue
+      }
       const offending = exposure.filter((e) => !exposureAllowed(e, allowed))
       if (offending.length === 0) continue
       const world = offending.some((e) => e.world)
@@ -126,6 +136,37 @@ export const jujuExposed: Rule = {
       })
     }
   },
+}
+
+/**
+ * `juju expose` on a Kubernetes model. A sidecar charm's flag opens nothing: reported low, since
+ * it reads as exposure to whoever looks at the model, and unexposing changes no traffic. A podspec
+ * charm's makes an Ingress for its external hostname: reachable by whoever reaches the ingress
+ * controller, so high.
+ */
+function kubernetesExposure(app: Application, exposure: JujuExposure[], ingressHost: string | undefined, model: Model) {
+  const m = appModelArg(app)
+  const endpoints = exposure.some((e) => e.endpoint === '') ? 'all endpoints' : `endpoint${exposure.length === 1 ? '' : 's'} ${exposure.map((e) => e.endpoint).join(', ')}`
+  const allow = `or list "${appPolicyName(app)}" under exposure.allow in hardenctl.yaml`
+  const common = {
+    target: appTarget(app, model),
+    evidence: {exposed: app.exposed, exposedEndpoints: Object.fromEntries(exposure.map((e) => [e.endpoint, {cidrs: e.cidrs, spaces: e.spaces}])), allowed: null, ...(ingressHost ? {ingressHost} : {opensNothing: true})},
+    ref: exposureRef(app),
+  }
+  if (ingressHost) {
+    return {
+      ...common,
+      severity: 'high' as const,
+      message: `${app.name} is exposed (${endpoints}): Juju makes an Ingress for ${ingressHost} (the expose of a podspec charm, through its juju-external-hostname), open to whoever reaches the ingress controller, and it is not on the exposure allowlist.`,
+      remediation: `juju unexpose -m ${m} ${app.name}   # removes the Ingress Juju made for ${ingressHost}; Juju enforces no --to-cidrs on Kubernetes, so narrow at the ingress controller instead, ${allow}`,
+    }
+  }
+  return {
+    ...common,
+    severity: 'low' as const,
+    message: `${app.name} is marked exposed (${endpoints}), but on Kubernetes \`juju expose\` opens nothing to a sidecar charm: traffic from outside the cluster reaches its pods only through a LoadBalancer or NodePort Service or an Ingress, which the Kubernetes rules judge.`,
+    remediation: `juju unexpose -m ${m} ${app.name}   # changes no traffic: it clears a flag that reads as exposure (reach the application from outside through an ingress such as traefik-k8s), ${allow}`,
+  }
 }
 
 /**
@@ -365,9 +406,6 @@ function juju4BaseFix(app: Application): string {
   return `juju info ${charmName(app)}   # this model runs Juju 4, which removed set-application-base and upgrade-machine (Juju 4.0.0 release notes): follow the charm's own upgrade flow to a revision on an LTS base where it has one (\`juju info\` lists each channel's bases), or deploy the charm anew on ubuntu@24.04 beside ${app.name} (\`juju deploy -m ${m} ${charmName(app)} ${app.name}-lts --base ubuntu@24.04\`), move its relations and data there, then remove ${app.name}`
 }
 
-/** Charm options that make a Kubernetes charm create a Service reachable from outside the cluster. */
-const EXTERNAL_SERVICE_VALUES: Record<string, string> = {nodeport: 'NodePort', loadbalancer: 'LoadBalancer'}
-
 export const jujuExposeExternal: Rule = {
   id: 'JUJU-EXPOSE-EXTERNAL',
   title: 'Charm configured to create a LoadBalancer or NodePort Service',
@@ -382,7 +420,7 @@ export const jujuExposeExternal: Rule = {
   evaluate({inventory, policy, report}) {
     for (const {app} of applications(inventory)) {
       const value = app.options['expose-external']
-      const type = typeof value === 'string' ? EXTERNAL_SERVICE_VALUES[value.toLowerCase()] : undefined
+      const type = exposeExternalServiceType(app)
       if (!type || allowedCidrs(app, policy) !== undefined) continue
       report({
         target: appTarget(app),

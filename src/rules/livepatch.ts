@@ -17,6 +17,7 @@ import {ingressControllerAdmission} from './helpers/ingress-admission.js'
 import {ingressIsolation} from './helpers/network-policy.js'
 import {modelsWith} from './helpers/products.js'
 import {appNamespace, reachability} from './helpers/reachability.js'
+import {exposeExternalServiceType} from './helpers/charm-services.js'
 import {relatedApps, tlsRelations} from './helpers/relations.js'
 import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, qualifiedModelName, refField} from './helpers/targets.js'
 import {APP_NAME_LABEL, type KubeIngress} from '../inventory/kubernetes.js'
@@ -308,8 +309,11 @@ export const livepatchDbExposed: Rule = {
               remediation:
                 (reach.juju ?? []).length > 0
                   ? `juju unexpose -m ${m} ${app.name}`
-                  : reach.services.map((s) => `kubectl -n ${s.metadata.namespace ?? jujuModelName(model)} patch service ${s.metadata.name} -p '{"spec":{"type":"ClusterIP"}}'`).join('; ') || livepatchDbExposed.remediation,
-              ...refField(app.refs['exposed-endpoints'] ?? app.refs.expose ?? reach.services[0]?.ref ?? app.refs.definition),
+                  : // The charm keeps the Service it makes for its expose-external option: the option is what closes it.
+                    exposeExternalServiceType(app)
+                    ? `juju config -m ${m} ${app.name} expose-external=false`
+                    : reach.services.map((s) => `kubectl -n ${s.metadata.namespace ?? jujuModelName(model)} patch service ${s.metadata.name} -p '{"spec":{"type":"ClusterIP"}}'`).join('; ') || livepatchDbExposed.remediation,
+              ...refField(app.refs['exposed-endpoints'] ?? app.refs.expose ?? app.optionRefs['expose-external'] ?? reach.services[0]?.ref ?? app.refs.definition),
             })
           } else if (offers.length > 0) {
             report({

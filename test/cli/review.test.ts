@@ -189,6 +189,8 @@ describe('review: the corpus bundles', () => {
     ])
     const file = basename(LIVEPATCH_BUNDLE)
     expect(found(report)).toEqual([
+      // expose-external makes postgresql-k8s create a LoadBalancer Service: Livepatch's database is then reachable from outside, and its missing TLS is high.
+      'LIVEPATCH-DB-EXPOSED application/postgresql expose-db.yaml:4:7',
       'JUJU-EXPOSE-EXTERNAL application/postgresql expose-db.yaml:4:7',
       'JUJU-ROOT-CONTAINER application/livepatch metadata.yaml:95:3',
       'JUJU-ROOT-CONTAINER application/livepatch metadata.yaml:97:3',
@@ -196,12 +198,12 @@ describe('review: the corpus bundles', () => {
       `JUJU-TRUST application/ingress ${file}:44:5`,
       `JUJU-TRUST application/postgresql ${file}:21:5`,
       `LIVEPATCH-TLS application/livepatch ${file}:22:3`,
+      'TLS-MISSING-RELATION application/postgresql metadata.yaml:72:3',
       `JUJU-CHARM-SOURCE application/postgresql ${file}:18:5`,
       'JUJU-CHARM-USER application/livepatch metadata.yaml:7:1',
       'JUJU-CHARM-USER application/postgresql metadata.yaml:4:1',
       `LIVEPATCH-DB-TLS application/postgresql ${file}:16:3`,
       `TLS-DB-PLAINTEXT application/postgresql ${file}:16:3`,
-      'TLS-MISSING-RELATION application/postgresql metadata.yaml:72:3',
       `JUJU-OBSERVABILITY model/canonical-livepatch-onprem ${file}:4:1`,
     ])
     // Only the ingress charm was not given.
@@ -396,14 +398,18 @@ describe('review says how to change the bundle or the charm, not what to run aft
     )
   })
 
-  it("JUJU-EXPOSED says what the audit's fix does: anything but a front door is closed, with a narrowing that keeps each endpoint's spaces as the alternative; a front door's endpoints are narrowed", async () => {
+  it("JUJU-EXPOSED says what the audit's fix does: anything but a front door is closed, with a narrowing that keeps each endpoint's spaces as the alternative; on Kubernetes, where the flag opens nothing, the flag is removed", async () => {
     const magic = join(REPO_ROOT, 'test', 'real-world', 'bundles', 'juju__juju__apiserver__facades__client__bundle__bundle_test.go__TestExportBundleWithExposedEndpointSettings.yaml')
     expect(fixOf(await review([magic]), 'JUJU-EXPOSED', 'magic')).toBe(
       `${magic}:12: remove \`expose: true\` and exposed-endpoints from applications.magic; to open only what is needed, write in an overlay applications.magic.exposed-endpoints: {"hat": {expose-to-cidrs: [ADMIN-CIDRS]}, "rabbit": {expose-to-spaces: [some-space], expose-to-cidrs: [ADMIN-CIDRS]}}, and list those networks under exposure.allow in hardenctl.yaml`,
     )
     const traefik = join(REPO_ROOT, 'test', 'fixtures', 'juju', 'export-bundle.yaml')
     expect(fixOf(await review([traefik]), 'JUJU-EXPOSED', 'traefik')).toBe(
-      `${traefik}:45: keep applications.traefik reachable to its clients, narrowed: in applications.traefik.exposed-endpoints set {"": {expose-to-cidrs: [ADMIN-CIDRS]}}, naming the networks they come from; list intended exposure under exposure.allow in hardenctl.yaml`,
+      `${traefik}:45: remove \`expose: true\` and exposed-endpoints from applications.traefik (it opens nothing on Kubernetes), or list "traefik" under exposure.allow in hardenctl.yaml`,
+    )
+    const haproxy = join(REPO_ROOT, 'test', 'fixtures', 'juju', 'bundle-haproxy-exposed-endpoints.yaml')
+    expect(fixOf(await review([haproxy]), 'JUJU-EXPOSED', 'haproxy')).toBe(
+      `${haproxy}:10: keep applications.haproxy reachable to its clients, narrowed: in applications.haproxy.exposed-endpoints set {"": {expose-to-cidrs: [ADMIN-CIDRS]}}, naming the networks they come from; list intended exposure under exposure.allow in hardenctl.yaml`,
     )
   })
 

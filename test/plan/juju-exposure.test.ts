@@ -199,11 +199,13 @@ describe('planExposure: on the allowlist, machine models', () => {
 })
 
 describe('planExposure: on the allowlist, Kubernetes models', () => {
-  it('plans no Juju action: Juju does not enforce expose CIDRs there', () => {
+  it('plans nothing: Juju enforces no expose CIDRs there, and listing the application says it is meant', () => {
     const m = model('clite', {type: 'caas', apps: [app('traefik', world())]})
     const {actions, notes} = plan(inventory({models: [m]}), enforced({traefik: ['10.0.0.0/8']}))
     expect(actions).toEqual([])
-    expect(notes).toEqual([expect.stringContaining('Juju does not enforce expose CIDRs on Kubernetes')])
+    expect(notes).toEqual([])
+    // Not listed at all: the flag is cleared, as JUJU-EXPOSED's fix says (it changes no traffic there).
+    expect(plan(inventory({models: [m]}), enforced({})).actions.map((a) => `${a.rule} ${a.method} ${a.target}`)).toEqual([expect.stringMatching(/^JUJU-EXPOSED Unexpose .*traefik/)])
   })
 })
 

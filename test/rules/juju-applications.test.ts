@@ -116,6 +116,27 @@ describe('JUJU-EXPOSED', () => {
     expect(findings(jujuExposed, inventory({models: [model('m', {apps: [world]})]}), pol)[0]?.severity).toBe('high')
   })
 
+  it('on Kubernetes, a sidecar charm\'s flag opens nothing: low, says so, and the fix clears the flag without a narrowing Juju would not enforce', () => {
+    const traefik = app('traefik', {charm: 'traefik-k8s', exposed: true})
+    const [f] = findings(jujuExposed, inventory({models: [model('clite', {type: 'caas', apps: [traefik]})]}))
+    expect(f).toMatchObject({rule: 'JUJU-EXPOSED', severity: 'low', evidence: {opensNothing: true}})
+    expect(f?.message).toBe(
+      'traefik is marked exposed (all endpoints), but on Kubernetes `juju expose` opens nothing to a sidecar charm: traffic from outside the cluster reaches its pods only through a LoadBalancer or NodePort Service or an Ingress, which the Kubernetes rules judge.',
+    )
+    expect(f?.remediation).toMatch(/^juju unexpose -m prod:clite traefik {3}# changes no traffic: /)
+    expect(f?.remediation).not.toContain('--to-cidrs')
+    // Listed at all, it is meant: Juju enforces no CIDRs there to compare.
+    expect(findings(jujuExposed, inventory({models: [model('clite', {type: 'caas', apps: [traefik]})]}), policy({exposure: {allow: {traefik: ['10.0.0.0/8']}}}))).toEqual([])
+  })
+
+  it("on Kubernetes, a podspec charm's expose makes an Ingress for its juju-external-hostname: high, named", () => {
+    const gitlab = app('gitlab', {charm: 'gitlab-k8s', exposed: true, options: {'juju-external-hostname': 'gitlab.example.com'}})
+    const [f] = findings(jujuExposed, inventory({models: [model('apps', {type: 'caas', apps: [gitlab]})]}))
+    expect(f).toMatchObject({severity: 'high', evidence: {ingressHost: 'gitlab.example.com'}})
+    expect(f?.message).toContain('Juju makes an Ingress for gitlab.example.com')
+    expect(f?.remediation).toMatch(/^juju unexpose -m prod:apps gitlab {3}# removes the Ingress Juju made for gitlab\.example\.com/)
+  })
+
   it('ignores unexposed apps and leaves unknown exposure not evaluated', () => {
     const inv = inventory({models: [model('m', {apps: [app('a', {exposed: false}), app('b')]})]})
     const result = run(jujuExposed, inv)

@@ -149,9 +149,18 @@ describe('LIVEPATCH-TLS', () => {
     expect(findings(livepatchTls, inventory({models: [m], inputs: ['k8s-ingresses', 'k8s-services'], kube: {services: [svc], ingresses: [withTls]}}))).toEqual([])
   })
 
+  // On Kubernetes `juju expose` opens nothing: a LoadBalancer Service is what lets clients in.
+  const lpBehindLoadBalancer = {inputs: ['k8s-services' as const], kube: {services: [service('lp', 'livepatch-lb', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'livepatch'}, ports: [{port: 8080}]})]}}
+
+  it('on Kubernetes, `juju expose` alone opens nothing: no finding', () => {
+    const m = model('lp', {type: 'caas', namespace: 'lp', apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s', exposed: true})]})
+    expect(findings(livepatchTls, inventory({models: [m], inputs: ['k8s-services'], kube: {services: []}}))).toEqual([])
+  })
+
   it('gives traefik-k8s a certificate from the estate\'s provider, and says how the policy allows its --trust', () => {
-    const m = model('lp', {type: 'caas', namespace: 'lp', apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s', exposed: true}), app('certs', {charm: 'manual-tls-certificates'})]})
-    const [f] = findings(livepatchTls, inventory({models: [m]}))
+    const m = model('lp', {type: 'caas', namespace: 'lp', apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s'}), app('certs', {charm: 'manual-tls-certificates'})]})
+    const [f] = findings(livepatchTls, inventory({models: [m], ...lpBehindLoadBalancer}))
+    expect(f?.message).toContain('LoadBalancer Service livepatch-lb')
     expect(f?.remediation).toBe(
       'put Livepatch behind a TLS-terminating ingress: juju deploy -m prod:lp traefik-k8s --trust && juju integrate -m prod:lp livepatch:ingress traefik-k8s && juju integrate -m prod:lp traefik-k8s:certificates certs:certificates' +
         '   # traefik-k8s needs --trust to manage its Service: audit it and add "lp/traefik-k8s" to trust.allow in hardenctl.yaml, or JUJU-TRUST reports it',
@@ -159,8 +168,8 @@ describe('LIVEPATCH-TLS', () => {
   })
 
   it('with no provider in the estate, deploys lego first: its show-application guard heads the line', () => {
-    const m = model('lp', {type: 'caas', namespace: 'lp', apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s', exposed: true})]})
-    const [f] = findings(livepatchTls, inventory({models: [m]}))
+    const m = model('lp', {type: 'caas', namespace: 'lp', apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s'})]})
+    const [f] = findings(livepatchTls, inventory({models: [m], ...lpBehindLoadBalancer}))
     // After `a && b`, `probe || deploy` would deploy whenever a or b failed; at the head it deploys only where lego is missing.
     expect(f?.remediation).toMatch(
       /^put Livepatch behind a TLS-terminating ingress: juju show-application -m prod:lp lego \|\| juju deploy -m prod:lp lego && juju deploy -m prod:lp traefik-k8s --trust && juju integrate -m prod:lp livepatch:ingress traefik-k8s && juju integrate -m prod:lp traefik-k8s:certificates lego:certificates {3}# /,

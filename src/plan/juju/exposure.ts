@@ -10,8 +10,8 @@
  * - On the allowlist, in a machine model: narrow each offending endpoint to the allowed CIDRs
  *   (one Expose per application, every narrowed endpoint in it); an endpoint the allowlist
  *   admits none of the sources of is unexposed instead.
- * - On the allowlist, in a Kubernetes model: nothing; Juju does not enforce expose CIDRs there
- *   (reconcile's NetworkPolicies restrict the sources).
+ * - On the allowlist, in a Kubernetes model: nothing. Juju enforces no expose CIDRs there, and a
+ *   sidecar charm's expose lets nothing in (exposeEffect); listing the application says it is meant.
  *
  * Wire semantics (juju/juju): Application.Expose calls state `Application.MergeExposeSettings`
  * (state/application.go), which copies the current `exposed-endpoints`, overwrites the settings
@@ -92,16 +92,12 @@ function planApp(model: Model, app: Application, landscape: boolean, policy: Pol
 
   if (!allowed) return {actions: [action('JUJU-EXPOSED', 'Unexpose', [], exposure, [], 'not on exposure.allow')], notes, closes}
 
+  if (model.type === 'caas') return {actions: [], notes, closes}
+
   const offending = exposure.filter((e) => !exposureAllowed(e, allowed))
   if (offending.length === 0) return {actions: [], notes, closes}
   const line = policyLine(keys, policy)
 
-  if (model.type === 'caas') {
-    notes.push(
-      `${where} is exposed beyond ${line} (${offending.map(describeExposure).join('; ')}); Juju does not enforce expose CIDRs on Kubernetes, so reconcile leaves its Juju exposure alone (the NetworkPolicies restrict the sources) and JUJU-EXPOSED will still be reported.`,
-    )
-    return {actions: [], notes, closes}
-  }
   if (model.type !== 'iaas' && model.machines.length === 0) {
     notes.push(`${where} is exposed beyond ${line} (${offending.map(describeExposure).join('; ')}), but the model's type is not known, so reconcile does not narrow it (Juju enforces expose CIDRs on machine models only).`)
     return {actions: [], notes, closes}

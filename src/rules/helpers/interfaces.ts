@@ -3,10 +3,14 @@
 /** Interfaces on which an application obtains a certificate to serve TLS. */
 export const TLS_CERTIFICATE_INTERFACES = ['tls-certificates', 'certificates'] as const
 
-/*
+/**
  * `certificate_transfer` (receive-ca-cert) only hands an application a CA to trust; it does not
- * make it serve TLS, so it neither triggers nor satisfies TLS-MISSING-RELATION.
+ * make it serve TLS, so it neither triggers nor satisfies TLS-MISSING-RELATION, and a CA it
+ * receives from self-signed-certificates is not a certificate it serves. These are the endpoint
+ * names of the charms library (certificate_transfer: `send-ca-cert` provides, `receive-ca-cert`
+ * requires), for bundle relations that carry no interface.
  */
+export const CA_TRANSFER_ENDPOINT_NAMES = ['receive-ca-cert', 'send-ca-cert'] as const
 
 /** Endpoint names charms conventionally use for a certificates relation (used when no metadata). */
 export const TLS_ENDPOINT_NAMES = ['certificates', 'tls-certificates', 'ssl-certificates', 'client-certificates', 'peer-certificates'] as const

@@ -5,7 +5,7 @@
  */
 import type {Application, ConsumedOffer, Model, Relation, RelationEndpoint} from '../../inventory/types.js'
 import {CHARMS, isCharmIn} from './charms.js'
-import {TLS_CERTIFICATE_INTERFACES, TLS_ENDPOINT_NAMES} from './interfaces.js'
+import {CA_TRANSFER_ENDPOINT_NAMES, TLS_CERTIFICATE_INTERFACES, TLS_ENDPOINT_NAMES} from './interfaces.js'
 import {certificateEndpoints} from './known-charms.js'
 
 export interface RelationView {
@@ -101,6 +101,7 @@ function isCertificateAuthority(view: RelationView): boolean {
 export function isTlsRelation(app: Application, view: RelationView): boolean {
   if (view.interface) return (TLS_CERTIFICATE_INTERFACES as readonly string[]).includes(view.interface)
   const endpoint = view.mine.endpoint
+  if ([endpoint, view.other?.endpoint].some((name) => (CA_TRANSFER_ENDPOINT_NAMES as readonly (string | undefined)[]).includes(name))) return false
   if (endpoint) {
     const known = certificateEndpoints(app)
     if (app.metadata && known) return known.endpoints.includes(endpoint)

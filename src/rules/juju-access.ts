@@ -80,7 +80,6 @@ export const accessModelAdmin: Rule = {
   autoFixable: true,
   needs: [['juju-show-model']],
   evaluate({inventory, policy, report, notEvaluated}) {
-    const superusers = policy.access.controller.superusers
     for (const model of inventory.models.values()) {
       if (!model.users) {
         if (model.inputs.size > 0) notEvaluated(modelTarget(model), ['juju-show-model'])
@@ -188,7 +187,6 @@ export const accessOffer: Rule = {
   autoFixable: true,
   needs: [['juju-offers', 'juju-bundle']],
   evaluate({inventory, policy, report, notEvaluated}) {
-    const superusers = policy.access.controller.superusers
     for (const model of inventory.models.values()) {
       for (const offer of model.offers) {
         const url = offerUrl(model, offer)

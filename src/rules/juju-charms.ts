@@ -16,7 +16,7 @@ import {moveToSecret} from './helpers/juju-secrets.js'
 import {sensitiveOptions} from './helpers/sensitive-options.js'
 import {CHARM_CONTAINER, CHARM_USER_UIDS, effectiveUser, isJujuAgentContainer, runsAsRoot} from './helpers/security-context.js'
 import {containersOf, type PodSubject} from './helpers/pod-specs.js'
-import {appModelArg, list} from './helpers/targets.js'
+import {list} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
 const APPLICATIONS = cite('juju', 'Harden the applications')

@@ -13,7 +13,7 @@ import {
 } from './helpers/interfaces.js'
 import {describeMine, describeOther, relationsOf, type RelationView} from './helpers/relations.js'
 import {machineCollectorPlan} from './helpers/machine-collectors.js'
-import {jujuModelName, list, modelArg, modelTarget, policyAppName, qualifiedModelName, refField} from './helpers/targets.js'
+import {list, modelArg, modelTarget, policyAppName, qualifiedModelName, refField} from './helpers/targets.js'
 import type {Rule} from './rule.js'
 
 export const jujuDisabledCommands: Rule = {

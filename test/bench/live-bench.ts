@@ -45,8 +45,6 @@ const NOW = '2026-11-01T00:00:00Z'
 const HOSTILE_DEADLINE_MS = 5_000
 /** The backstop's grace past the deadline (src/sources/live.ts) plus process start-up slack. */
 const DEADLINE_SLACK_MS = 1_500
-/** src/sources/kubernetes-api/http.ts DEFAULT_MAX_BODY_BYTES. */
-const DEFAULT_MAX_BODY_MB = 64
 /** Peak RSS an endless body may cost: the limit, its copy as a string, and Node's own. */
 const ENDLESS_RSS_BOUND_MB = 400
 /** 4 waits of the default backoff (0.5, 1, 2, 4 s, halved to full jitter) plus slack; never a 30 s timeout. */

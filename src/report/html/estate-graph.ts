@@ -11,7 +11,7 @@ import {podClasses} from '../../netpol/classes.js'
 import type {PodClass} from '../../netpol/types.js'
 import {ingressBackends} from '../../plan/network-policies.js'
 import {isExternalService, serviceSources} from '../../policy/kube-exposure.js'
-import type {GraphEdge, GraphNode, HtmlGraph} from './types.js'
+import type {HtmlGraph} from './types.js'
 
 
 export interface EstateGraphs {

@@ -10,7 +10,6 @@ import {KubeConfig} from '@kubernetes/client-node'
 import nock from 'nock'
 import {afterAll, afterEach, beforeAll} from 'vitest'
 
-import {discoverKubernetes} from '../../../src/sources/kubernetes-api/discover.js'
 import {KUBERNETES_LISTS, type KubernetesList} from '../../../src/sources/kubernetes-api/list.js'
 import {writeKubeconfig} from '../../fake-kubernetes/server.js'
 

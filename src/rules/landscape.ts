@@ -13,7 +13,7 @@ import {fixLine} from './helpers/fix-line.js'
 import {servicesIgnoreCertificate} from './helpers/haproxy-services.js'
 import {modelsWith} from './helpers/products.js'
 import {range, rangesOverlap, type PortRange} from './helpers/ports.js'
-import {reachability} from './helpers/reachability.js'
+import {outsideReach, reachability} from './helpers/reachability.js'
 import {isSelfSignedRelation, tlsRelations} from './helpers/relations.js'
 import {ADMIN_CIDRS, appModelArg, appTarget, list, refField} from './helpers/targets.js'
 import {modelHas} from './needs.js'
@@ -57,7 +57,7 @@ export const landscapeExposure: Rule = {
         if (!reach.exposed) continue
         report({
           target: appTarget(app, model),
-          message: `${appLabel(app)} in the Landscape model ${model.name} is reachable from outside (${list(reach.paths)}); only the reverse proxy should be.`,
+          message: `${appLabel(app)} in the Landscape model ${model.name} is ${outsideReach(reach)}; only the reverse proxy should be.`,
           evidence: {charm: charmName(app), exposed: app.exposed, exposedEndpoints: app.exposedEndpoints, paths: reach.paths},
           remediation: `juju unexpose -m ${appModelArg(app)} ${app.name}`,
           ...refField(app.refs['exposed-endpoints'] ?? app.refs.expose ?? reach.services[0]?.ref),
@@ -114,7 +114,7 @@ export const landscapeInternalPorts: Rule = {
         const what = [...new Set(hits.flatMap((p) => internal.filter((i) => rangesOverlap(p, i.range)).map((i) => i.what)))]
         report({
           target: appTarget(app, model),
-          message: `${app.name} makes internal ${list(what)} port${hits.length === 1 ? '' : 's'} ${list(hits.map((h) => h.text))} reachable from outside (${list(reach.paths)}).`,
+          message: `${app.name} makes internal ${list(what)} port${hits.length === 1 ? '' : 's'} ${list(hits.map((h) => h.text))} ${outsideReach(reach)}.`,
           evidence: {ports: hits.map((h) => h.text), portsFrom: ports.juju ? 'open-ports' : ports.kube.length > 0 ? 'services' : 'charm defaults', paths: reach.paths},
           remediation: isProxy(app)
             ? `remove the internal ports from ${app.name}'s frontends (its services option, or the relation that asks for them), or restrict the sources: juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${ADMIN_CIDRS}   # this narrows 80, 443 and 6554 for every Landscape client too`

@@ -16,7 +16,7 @@ import {anyGlobMatches} from './helpers/glob.js'
 import {ingressControllerAdmission} from './helpers/ingress-admission.js'
 import {ingressIsolation} from './helpers/network-policy.js'
 import {modelsWith} from './helpers/products.js'
-import {appNamespace, reachability} from './helpers/reachability.js'
+import {appNamespace, outsideReach, reachability} from './helpers/reachability.js'
 import {exposeExternalServiceType} from './helpers/charm-services.js'
 import {relatedApps, tlsRelations} from './helpers/relations.js'
 import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, qualifiedModelName, refField} from './helpers/targets.js'
@@ -304,7 +304,7 @@ export const livepatchDbExposed: Rule = {
           if (reach.exposed === true) {
             report({
               target: appTarget(app, model),
-              message: `${app.name}, the ${role} of ${livepatch.name}, is reachable from outside (${list(reach.paths)}); it should only be reachable by the Livepatch server.`,
+              message: `${app.name}, the ${role} of ${livepatch.name}, is ${outsideReach(reach)}; it should only be reachable by the Livepatch server.`,
               evidence: {role, paths: reach.paths},
               remediation:
                 (reach.juju ?? []).length > 0

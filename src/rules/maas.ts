@@ -13,7 +13,7 @@ import {policyPortRules, ufwAllows} from './helpers/host-firewall.js'
 import {externalPorts} from './helpers/app-ports.js'
 import {modelsWith} from './helpers/products.js'
 import {range, rangeCovered, type PortRange} from './helpers/ports.js'
-import {reachability} from './helpers/reachability.js'
+import {outsideReach, reachability} from './helpers/reachability.js'
 import {relatedApps, relationsOf, tlsRelations} from './helpers/relations.js'
 import {ADMIN_CIDRS, appModelArg, appTarget, list, refField} from './helpers/targets.js'
 import {modelHas} from './needs.js'
@@ -112,7 +112,7 @@ export const maasPorts: Rule = {
         report({
           target: appTarget(app, model),
           severity: exposed ? 'high' : 'medium',
-          message: `${app.name} opens port${extra.length === 1 ? '' : 's'} ${list(extra.map((p) => p.text))} beyond those MAAS uses${exposed ? (reach.exposed ? ` and is reachable from outside (${list(reach.paths)})` : '') : ' (not exposed by Juju; hosts without a firewall still serve them)'}.`,
+          message: `${app.name} opens port${extra.length === 1 ? '' : 's'} ${list(extra.map((p) => p.text))} beyond those MAAS uses${exposed ? (reach.exposed ? ` and is ${outsideReach(reach)}` : '') : ' (not exposed by Juju; hosts without a firewall still serve them)'}.`,
           evidence: {extraPorts: extra.map((p) => p.text), openPorts: ports.map((p) => p.text), exposed: reach.exposed ?? null},
           remediation: `find what opened ${list(extra.map((p) => p.text))} on the ${app.name} machines (the ${charmName(app)} charm opens only MAAS's ports), or firewall them there, keeping SSH and the ports MAAS has open: ${[...new Set(ufwAllows(keep))].join(' && ')} && sudo ufw default deny incoming && sudo ufw enable; and restrict sources: juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${ADMIN_CIDRS}`,
           ...refField(app.refs.definition),

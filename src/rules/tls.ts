@@ -9,7 +9,7 @@ import {certificatesFix, describeProvider, noCertificatesEndpointFix, tlsComesFr
 import {charmSubjects, type CharmSubject} from './helpers/charm-subjects.js'
 import {appLabel, charmName, CHARMS, isCharmIn, isDatabaseCharm} from './helpers/charms.js'
 import {certificateEndpoints, isSubordinate, metadataCertificateEndpoints} from './helpers/known-charms.js'
-import {reachability} from './helpers/reachability.js'
+import {outsideReach, reachability} from './helpers/reachability.js'
 import {describeMine, isSelfSignedRelation, relationsOf, tlsCertificateEndpoints, tlsRelations, type RelationView} from './helpers/relations.js'
 import {sensitiveOptions} from './helpers/sensitive-options.js'
 import {appModelArg, applications, appTarget, list} from './helpers/targets.js'
@@ -47,7 +47,7 @@ export const tlsMissingRelation: Rule = {
       report({
         target: appTarget(app, model),
         severity: exposed ? 'high' : 'medium',
-        message: `${appLabel(app)} can get a certificate on ${list(endpoints)} but has no relation there${exposed ? `, and it is reachable from outside (${list(reach.paths)})` : ''}: it serves without TLS.`,
+        message: `${appLabel(app)} can get a certificate on ${list(endpoints)} but has no relation there${exposed ? `, and it is ${outsideReach(reach)}` : ''}: it serves without TLS.`,
         evidence: {tlsEndpoints: endpoints, exposed: reach.exposed ?? null, paths: reach.paths, ...(fix ? {provider: describeProvider(fix.provider)} : {})},
         ...(fix ? {remediation: fix.text} : {}),
         ref: app.metadata.endpoints.find((e) => e.name === endpoint)?.ref ?? app.refs.definition,
@@ -123,7 +123,7 @@ export const tlsSelfSigned: Rule = {
       const ref = (selfSignedOption ? app.optionRefs.ssl_cert : selfSignedRelations[0]?.relation.ref) ?? app.refs.definition
       report({
         target: appTarget(app, model),
-        message: `${app.name} is reachable from outside (${list(reach.paths)}) with a self-signed certificate (${how}): clients must be given its CA by hand.`,
+        message: `${app.name} is ${outsideReach(reach)}, with a self-signed certificate (${how}): clients must be given its CA by hand.`,
         evidence: {sslCert: selfSignedOption ? option : undefined, selfSignedProviders: selfSignedRelations.map((v) => v.other?.application), paths: reach.paths},
         remediation: selfSignedRemediation(inventory, model, app, selfSignedOption ? undefined : selfSignedRelations[0]),
         ...(ref ? {ref} : {}),

@@ -198,6 +198,19 @@ describe('LIVEPATCH-DB-EXPOSED', () => {
     const [f] = findings(livepatchDbExposed, inventory({models: [livepatchModel()], inputs: ['k8s-services'], kube: {services: [lb]}}))
     expect(f).toMatchObject({rule: 'LIVEPATCH-DB-EXPOSED', severity: 'critical', target: {name: 'postgresql'}, evidence: {role: 'PostgreSQL'}})
     expect(f?.remediation).toContain('"type":"ClusterIP"')
+    expect(f?.message).toBe('postgresql, the PostgreSQL of livepatch, is reachable from outside (LoadBalancer Service livepatch/postgresql-lb); it should only be reachable by the Livepatch server.')
+  })
+
+  it("says the LoadBalancer is open, not that outside reaches the database, where the namespace's own default deny keeps its pods closed", () => {
+    const lb = service('livepatch', 'postgresql-lb', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'postgresql'}, ports: [{port: 5432}]})
+    const pg = pod('livepatch', 'postgresql-0', {labels: {'app.kubernetes.io/name': 'postgresql'}})
+    const deny = networkPolicy('livepatch', 'default-deny', {podSelector: {}, policyTypes: ['Ingress']})
+    const [f] = findings(livepatchDbExposed, inventory({models: [livepatchModel()], inputs: ['k8s-services', 'k8s-pods', 'k8s-networkpolicies'], kube: {services: [lb], pods: [pg], networkPolicies: [deny]}}))
+    // The Service stands open and one policy change away: still critical, but said as it is.
+    expect(f).toMatchObject({severity: 'critical'})
+    expect(f?.message).toBe(
+      'postgresql, the PostgreSQL of livepatch, is open to outside (LoadBalancer Service livepatch/postgresql-lb), though NetworkPolicy default-deny keeps its pods closed to everything outside the cluster today, until a policy admits it; it should only be reachable by the Livepatch server.',
+    )
   })
 
   it('reports an offered PostgreSQL as high, and is quiet otherwise', () => {

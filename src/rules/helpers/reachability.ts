@@ -8,7 +8,10 @@ import type {Application, Inventory, Model} from '../../inventory/types.js'
 import {isWorldCidr} from '../../policy/cidr.js'
 import {exposeEffect, firewallExposure, jujuExposure, type JujuExposure} from '../../policy/exposure.js'
 import {kubeExposureOfApp, serviceSources} from '../../policy/kube-exposure.js'
+import {podLabelsFor} from '../../inventory/pod-labels.js'
+import {list} from './targets.js'
 import {charmMadeExternalService} from './charm-services.js'
+import {closedToOutsideBy} from './network-policy.js'
 
 export interface Reachability {
   /** Undefined when neither Juju exposure nor Kubernetes services were known. */
@@ -20,6 +23,12 @@ export interface Reachability {
   world: boolean
   /** Human-readable list of the paths in. */
   paths: string[]
+  /**
+   * The NetworkPolicies (not hardenctl's concern whose) that keep the pods closed to everything
+   * outside the cluster today, when every path in is a Service of the cluster: the Service is
+   * open, yet nothing outside gets through until a policy admits it. Empty otherwise.
+   */
+  closedBy: string[]
 }
 
 export function appNamespace(model: Model, app: Application): string | undefined {
@@ -48,5 +57,31 @@ export function reachability(inventory: Inventory, model: Model, app: Applicatio
     ...kube.ingresses.map((i) => `Ingress ${i.metadata.namespace}/${i.metadata.name}`),
   ]
   const world = (juju ?? []).some((e) => e.world) || jujuIngress.length > 0 || charmMade.length > 0 || kube.services.some((s) => serviceSources(s).some(isWorldCidr)) || kube.ingresses.length > 0
-  return {exposed, juju, services: kube.services, ingresses: kube.ingresses, world, paths}
+  const onlyServices = kube.services.length > 0 && paths.length === kube.services.length
+  const closedBy = onlyServices ? servicesClosedBy(inventory, kube.services) : []
+  return {exposed, juju, services: kube.services, ingresses: kube.ingresses, world, paths, closedBy}
+}
+
+/** The policies that keep every one of these Services' pods closed to outside; empty when one is not. */
+function servicesClosedBy(inventory: Inventory, services: KubeService[]): string[] {
+  const names = new Set<string>()
+  for (const service of services) {
+    const namespace = service.metadata.namespace
+    if (!namespace || !service.spec.selector) return []
+    const closedBy = closedToOutsideBy(inventory.kubernetes, namespace, podLabelsFor(inventory.kubernetes, namespace, service.spec.selector))
+    if (closedBy.length === 0) return []
+    for (const name of closedBy) names.add(name)
+  }
+  return [...names]
+}
+
+/**
+ * "reachable from outside (PATHS)", or, where the pods' NetworkPolicies keep outside traffic out
+ * today, "open to outside (PATHS), though NetworkPolicy X keeps its pods closed …": the Service
+ * still stands open (the rules judge it), but nothing outside gets in until a policy admits it.
+ */
+export function outsideReach(reach: Reachability): string {
+  if (reach.closedBy.length === 0) return `reachable from outside (${list(reach.paths)})`
+  const s = reach.closedBy.length === 1 ? 's' : ''
+  return `open to outside (${list(reach.paths)}), though NetworkPolicy ${reach.closedBy.join(', ')} keep${s} its pods closed to everything outside the cluster today, until a policy admits it`
 }

@@ -5,7 +5,6 @@
 import type {Target} from '../findings/types.js'
 import {kubeScope} from '../inventory/kube-scope.js'
 import {APP_NAME_LABEL, INGRESS_CONTROLLERS, type KubernetesView, type KubeRole, type KubeRoleBinding, type KubeService, type KubeWorkload} from '../inventory/kubernetes.js'
-import {podLabelsFor} from '../inventory/pod-labels.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {appCandidates} from '../policy/candidates.js'
 import {cidrWithinAny} from '../policy/cidr.js'
@@ -20,7 +19,7 @@ import {INGRESS_INTERFACES, OBSERVABILITY_INTERFACES} from './helpers/interfaces
 import {describeService, isExternalService, serviceSources, SOURCE_RANGES_ANNOTATION} from '../policy/kube-exposure.js'
 import {managingApp} from './helpers/charm-managed.js'
 import {jujuOwnPod} from './helpers/juju-own-pods.js'
-import {closedToOutsideBy} from './helpers/network-policy.js'
+import {serviceClosedToOutsideBy} from './helpers/network-policy.js'
 import {containerHostPorts, containersOf, type HostPort, podSubjects, type PodSubject} from './helpers/pod-specs.js'
 import {
   boundServiceAccountGroups,
@@ -457,7 +456,7 @@ export const k8sLoadBalancer: Rule = {
       const annotations = annotationsOf(service)
       // The Service stays open whatever the pods' policies say (the catalog judges the Service), but
       // "reachable" is said only where something outside can get in today.
-      const closedBy = service.spec.selector ? closedToOutsideBy(inventory.kubernetes, namespace!, podLabelsFor(inventory.kubernetes, namespace!, service.spec.selector)) : []
+      const closedBy = serviceClosedToOutsideBy(inventory.kubernetes, service)
       const reach =
         closedBy.length === 0
           ? `is reachable from ${sources.join(', ')}`

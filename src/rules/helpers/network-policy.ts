@@ -3,7 +3,8 @@
  * semantics (src/netpol/policies.ts), so the audit and `netpol`/`reconcile` never disagree. The
  * policies are indexed by namespace once per inventory, not scanned per pod.
  */
-import type {KubeNetworkPolicy, KubernetesView} from '../../inventory/kubernetes.js'
+import type {KubeNetworkPolicy, KubernetesView, KubeService} from '../../inventory/kubernetes.js'
+import {podLabelsFor} from '../../inventory/pod-labels.js'
 import {isWorldCidr} from '../../policy/cidr.js'
 import {effectiveTypes, indexPolicies, isolatingPolicies, peerShape, type PolicyIndex, portSpec, type Rule, rulesOf, selectsAll} from '../../netpol/policies.js'
 import {isAllPorts} from '../../netpol/ports.js'
@@ -68,6 +69,13 @@ export function closedToOutsideBy(view: KubernetesView, namespace: string, label
   const selecting = isolatingPolicies(policyIndex(view), {namespace, labels: labels ?? {}}, 'ingress')
   const wayIn = selecting.some((indexed) => rulesOf(indexed.policy, 'ingress').some((rule) => rule.peers === undefined || rule.peers.some((peer) => peerShape(peer) === 'ipBlock')))
   return wayIn ? [] : selecting.map((indexed) => indexed.policy.metadata.name)
+}
+
+/** closedToOutsideBy for the pods a Service selects (none without a selector or a namespace). */
+export function serviceClosedToOutsideBy(view: KubernetesView, service: KubeService): string[] {
+  const namespace = service.metadata.namespace
+  if (!namespace || !service.spec.selector) return []
+  return closedToOutsideBy(view, namespace, podLabelsFor(view, namespace, service.spec.selector))
 }
 
 export function ingressIsolation(view: KubernetesView, namespace: string, labels: Record<string, string> | undefined): IngressIsolation {

@@ -8,10 +8,9 @@ import type {Application, Inventory, Model} from '../../inventory/types.js'
 import {isWorldCidr} from '../../policy/cidr.js'
 import {exposeEffect, firewallExposure, jujuExposure, type JujuExposure} from '../../policy/exposure.js'
 import {kubeExposureOfApp, serviceSources} from '../../policy/kube-exposure.js'
-import {podLabelsFor} from '../../inventory/pod-labels.js'
 import {list} from './targets.js'
 import {charmMadeExternalService} from './charm-services.js'
-import {closedToOutsideBy} from './network-policy.js'
+import {serviceClosedToOutsideBy} from './network-policy.js'
 
 export interface Reachability {
   /** Undefined when neither Juju exposure nor Kubernetes services were known. */
@@ -66,9 +65,7 @@ export function reachability(inventory: Inventory, model: Model, app: Applicatio
 function servicesClosedBy(inventory: Inventory, services: KubeService[]): string[] {
   const names = new Set<string>()
   for (const service of services) {
-    const namespace = service.metadata.namespace
-    if (!namespace || !service.spec.selector) return []
-    const closedBy = closedToOutsideBy(inventory.kubernetes, namespace, podLabelsFor(inventory.kubernetes, namespace, service.spec.selector))
+    const closedBy = serviceClosedToOutsideBy(inventory.kubernetes, service)
     if (closedBy.length === 0) return []
     for (const name of closedBy) names.add(name)
   }

@@ -11,6 +11,7 @@ import {podClasses} from '../../netpol/classes.js'
 import type {PodClass} from '../../netpol/types.js'
 import {ingressBackends} from '../../plan/network-policies.js'
 import {isExternalService, serviceSources} from '../../policy/kube-exposure.js'
+import {exposeEffect, jujuExposure} from '../../policy/exposure.js'
 import type {HtmlGraph} from './types.js'
 
 
@@ -109,7 +110,8 @@ function modelGraph(model: Model): HtmlGraph {
   for (const app of apps) {
     const marks: string[] = []
     if (app.trust === true) marks.push('trust')
-    if (app.exposed === true || Object.keys(app.exposedEndpoints ?? {}).length > 0) marks.push('exposed')
+    // On Kubernetes the flag opens nothing (exposeEffect): the box says it is only marked.
+    if ((jujuExposure(app) ?? []).length > 0) marks.push(exposeEffect(model, app).opens === 'nothing' ? 'marked exposed' : 'exposed')
     const charm = [app.charm, app.channel, app.revision === undefined ? undefined : `r${app.revision}`].filter(Boolean).join(' ')
     const details = [charm]
     if (app.scale !== undefined) details.push(`${app.scale} unit${app.scale === 1 ? '' : 's'}`)

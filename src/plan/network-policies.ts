@@ -15,7 +15,7 @@ import {podLabelsFor} from '../inventory/pod-labels.js'
 import {APP_NAME_LABEL, controllerSshServerPorts, INGRESS_CONTROLLERS, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
 import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
-import {allowedCidrs, jujuExposure} from '../policy/exposure.js'
+import {allowedCidrs, exposeEffect, jujuExposure} from '../policy/exposure.js'
 import type {Policy} from '../policy/schema.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {indexPolicies, isolatingPolicies, type PolicyIndex} from '../netpol/policies.js'
@@ -287,8 +287,9 @@ function isolationByOthers(view: Inventory['kubernetes']): IsolatedByOthers {
 
 function exposureRules(app: Application, namespace: string, services: KubeService[], policy: Policy, own: PolicyDraft, state: DraftState, isolatedByOthers: IsolatedByOthers): void {
   const external = services.filter(isExternalService)
-  if ((jujuExposure(app) ?? []).length > 0 && external.length === 0) {
-    // A namespace holds a Kubernetes model, where `juju expose` lets nothing in (see exposeEffect).
+  // A namespace holds a Kubernetes model, where `juju expose` lets nothing in (a podspec charm's
+  // makes an Ingress, planned as the Ingress it is).
+  if ((jujuExposure(app) ?? []).length > 0 && external.length === 0 && exposeEffect({type: 'caas'}, app).opens === 'nothing') {
     state.notes.gather(`juju-exposed ${namespace}`, app.name, (apps) =>
       `${namespace}: ${apps.join(', ')} ${apps.length === 1 ? 'is' : 'are'} marked exposed in Juju, which opens nothing on Kubernetes, and no Service lets outside traffic in: hardenctl keeps nothing open from outside for ${apps.length === 1 ? 'it' : 'them'} (a LoadBalancer or NodePort Service, or an Ingress, is what would)`,
     )

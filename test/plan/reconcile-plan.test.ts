@@ -226,6 +226,20 @@ describe('intentional exposure (exposure.enforce off by default)', () => {
     expect(narrowed.ingress).toContainEqual({from: [{ipBlock: {cidr: '10.0.0.0/8'}}], ports})
   })
 
+  it('`juju expose` alone keeps nothing open on Kubernetes, and the note says why; a podspec charm\'s expose (an Ingress) gets no such note', async () => {
+    const inventory = await example()
+    const postgresql = [...inventory.models.values()].flatMap((model) => [...model.applications.values()]).find((app) => app.name === 'postgresql')!
+    postgresql.exposed = true
+    const {desired, ingress} = postgresqlRules(inventory, defaultPolicy())
+    expect(ingress.some((rule) => rule.from?.some((peer) => peer.ipBlock))).toBe(false)
+    expect(desired.keptOpen).toEqual([])
+    expect(desired.notes).toContain(
+      'livepatch: postgresql is marked exposed in Juju, which opens nothing on Kubernetes, and no Service lets outside traffic in: hardenctl keeps nothing open from outside for it (a LoadBalancer or NodePort Service, or an Ingress, is what would)',
+    )
+    postgresql.options['juju-external-hostname'] = 'db.example.com'
+    expect(postgresqlRules(inventory, defaultPolicy()).desired.notes.some((note) => note.includes('marked exposed'))).toBe(false)
+  })
+
   it('a ClusterIP Service with externalIPs counts as exposure too', async () => {
     const inventory = await example()
     for (const service of postgresqlServices(inventory)) service.spec.externalIPs = ['203.0.113.5']

@@ -23,7 +23,7 @@ export interface Reachability {
   /** Human-readable list of the paths in. */
   paths: string[]
   /**
-   * The NetworkPolicies (not hardenctl's concern whose) that keep the pods closed to everything
+   * The NetworkPolicies (whoever wrote them) that keep the pods closed to everything
    * outside the cluster today, when every path in is a Service of the cluster: the Service is
    * open, yet nothing outside gets through until a policy admits it. Empty otherwise.
    */

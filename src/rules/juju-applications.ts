@@ -17,7 +17,7 @@ import {
 import {cite} from './guides.js'
 import {appLabel, charmName, CHARMS, isCharmIn, isCharmStoreCharm, isLocalPath} from './helpers/charms.js'
 import {trustNeededBecause} from './helpers/known-charms.js'
-import {exposeExternalServiceType} from './helpers/charm-services.js'
+import {charmMadeExternalService, exposeExternalServiceType} from './helpers/charm-services.js'
 import {isJuju4} from '../inventory/juju-version.js'
 import {isSunbeamModel} from './helpers/products.js'
 import {type StableChannel, stableChannelFor} from './helpers/stable-channel.js'
@@ -165,8 +165,14 @@ function kubernetesExposure(app: Application, exposure: JujuExposure[], ingressH
     ...common,
     severity: 'low' as const,
     message: `${app.name} is marked exposed (${endpoints}), but on Kubernetes \`juju expose\` opens nothing to a sidecar charm: traffic from outside the cluster reaches its pods only through a LoadBalancer or NodePort Service or an Ingress, which the Kubernetes rules judge.`,
-    remediation: `juju unexpose -m ${m} ${app.name}   # changes no traffic: it clears a flag that reads as exposure (reach the application from outside through an ingress such as traefik-k8s), ${allow}`,
+    remediation: `juju unexpose -m ${m} ${app.name}   # changes no traffic: it clears a flag that reads as exposure (${reachedThrough(app)}), ${allow}`,
   }
+}
+
+/** How clients outside the cluster reach a Kubernetes application instead of through the flag. */
+function reachedThrough(app: Application): string {
+  const own = charmMadeExternalService(app)
+  return own ? `clients reach it through ${own}` : 'reach the application from outside through an ingress such as traefik-k8s'
 }
 
 /**

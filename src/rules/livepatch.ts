@@ -16,7 +16,7 @@ import {anyGlobMatches} from './helpers/glob.js'
 import {ingressControllerAdmission} from './helpers/ingress-admission.js'
 import {ingressIsolation} from './helpers/network-policy.js'
 import {modelsWith} from './helpers/products.js'
-import {appNamespace, outsideReach, reachability} from './helpers/reachability.js'
+import {appNamespace, closedToday, outsideReach, reachability} from './helpers/reachability.js'
 import {exposeExternalServiceType} from './helpers/charm-services.js'
 import {relatedApps, tlsRelations} from './helpers/relations.js'
 import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, qualifiedModelName, refField} from './helpers/targets.js'
@@ -230,7 +230,10 @@ export const livepatchTls: Rule = {
         const m = appModelArg(app)
         report({
           target: appTarget(app, model),
-          message: `${app.name} is reachable from outside without TLS: ${list(plainPaths)}.`,
+          message:
+            reach.closedBy.length > 0 && plainPaths.length === reach.services.length
+              ? `${app.name} is open to outside without TLS: ${list(plainPaths)}, ${closedToday(reach.closedBy)}.`
+              : `${app.name} is reachable from outside without TLS: ${list(plainPaths)}.`,
           evidence: {paths: plainPaths, ingressCharms: ingresses.map((i) => i.name), tlsRelations: []},
           remediation: ingressCharm
             ? ingressTlsFix(inventory, model, app, ingressCharm)

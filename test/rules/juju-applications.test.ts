@@ -124,6 +124,9 @@ describe('JUJU-EXPOSED', () => {
       'traefik is marked exposed (all endpoints), but on Kubernetes `juju expose` opens nothing to a sidecar charm: traffic from outside the cluster reaches its pods only through a LoadBalancer or NodePort Service or an Ingress, which the Kubernetes rules judge.',
     )
     expect(f?.remediation).toMatch(/^juju unexpose -m prod:clite traefik {3}# changes no traffic: /)
+    expect(f?.remediation).toContain('clients reach it through the LoadBalancer Service traefik-k8s makes')
+    const [grafana] = findings(jujuExposed, inventory({models: [model('clite', {type: 'caas', apps: [app('grafana', {charm: 'grafana-k8s', exposed: true})]})]}))
+    expect(grafana?.remediation).toContain('reach the application from outside through an ingress such as traefik-k8s')
     expect(f?.remediation).not.toContain('--to-cidrs')
     // Listed at all, it is meant: Juju enforces no CIDRs there to compare.
     expect(findings(jujuExposed, inventory({models: [model('clite', {type: 'caas', apps: [traefik]})]}), policy({exposure: {allow: {traefik: ['10.0.0.0/8']}}}))).toEqual([])

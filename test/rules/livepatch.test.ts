@@ -167,6 +167,16 @@ describe('LIVEPATCH-TLS', () => {
     )
   })
 
+  it("says the server is open, not reached, where the namespace's own default deny keeps its pods closed", () => {
+    const m = model('lp', {type: 'caas', namespace: 'lp', apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s'})]})
+    const deny = networkPolicy('lp', 'default-deny', {podSelector: {}, policyTypes: ['Ingress']})
+    const lp = pod('lp', 'livepatch-0', {labels: {'app.kubernetes.io/name': 'livepatch'}})
+    const [f] = findings(livepatchTls, inventory({models: [m], inputs: ['k8s-services', 'k8s-pods', 'k8s-networkpolicies'], kube: {...lpBehindLoadBalancer.kube, pods: [lp], networkPolicies: [deny]}}))
+    expect(f?.message).toBe(
+      'livepatch is open to outside without TLS: LoadBalancer Service livepatch-lb, though NetworkPolicy default-deny keeps its pods closed to everything outside the cluster today, until a policy admits it.',
+    )
+  })
+
   it('with no provider in the estate, deploys lego first: its show-application guard heads the line', () => {
     const m = model('lp', {type: 'caas', namespace: 'lp', apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s'})]})
     const [f] = findings(livepatchTls, inventory({models: [m], ...lpBehindLoadBalancer}))

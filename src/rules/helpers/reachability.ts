@@ -79,6 +79,10 @@ function servicesClosedBy(inventory: Inventory, services: KubeService[]): string
  */
 export function outsideReach(reach: Reachability): string {
   if (reach.closedBy.length === 0) return `reachable from outside (${list(reach.paths)})`
-  const s = reach.closedBy.length === 1 ? 's' : ''
-  return `open to outside (${list(reach.paths)}), though NetworkPolicy ${reach.closedBy.join(', ')} keep${s} its pods closed to everything outside the cluster today, until a policy admits it`
+  return `open to outside (${list(reach.paths)}), ${closedToday(reach.closedBy)}`
+}
+
+/** "though NetworkPolicy X keeps its pods closed to everything outside the cluster today, …" */
+export function closedToday(closedBy: readonly string[]): string {
+  return `though NetworkPolicy ${closedBy.join(', ')} keep${closedBy.length === 1 ? 's' : ''} its pods closed to everything outside the cluster today, until a policy admits it`
 }

@@ -407,6 +407,10 @@ describe('review says how to change the bundle or the charm, not what to run aft
     expect(fixOf(await review([traefik]), 'JUJU-EXPOSED', 'traefik')).toBe(
       `${traefik}:45: remove \`expose: true\` and exposed-endpoints from applications.traefik (it opens nothing on Kubernetes), or list "traefik" under exposure.allow in hardenctl.yaml`,
     )
+    const podspec = join(REPO_ROOT, 'test', 'fixtures', 'juju', 'bundle-podspec-expose.yaml')
+    expect(fixOf(await review([podspec]), 'JUJU-EXPOSED', 'gitlab')).toBe(
+      `${podspec}:10: remove \`expose: true\` and exposed-endpoints from applications.gitlab (it makes an Ingress for gitlab.example.com), or list "gitlab" under exposure.allow in hardenctl.yaml`,
+    )
     const haproxy = join(REPO_ROOT, 'test', 'fixtures', 'juju', 'bundle-haproxy-exposed-endpoints.yaml')
     expect(fixOf(await review([haproxy]), 'JUJU-EXPOSED', 'haproxy')).toBe(
       `${haproxy}:10: keep applications.haproxy reachable to its clients, narrowed: in applications.haproxy.exposed-endpoints set {"": {expose-to-cidrs: [ADMIN-CIDRS]}}, naming the networks they come from; list intended exposure under exposure.allow in hardenctl.yaml`,

@@ -209,7 +209,8 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
           }
         }
       }
-      // Ingress objects routing to the app: the ingress controller's pods connect.
+      // Ingress objects routing to the app: the ingress controller's pods connect; on the host
+      // network, from its nodes' addresses (networkPolicies.nodeCidrs), which no selector names.
       const byName = new Map(services.map((service) => [service.metadata.name, service]))
       for (const ingress of ingresses.get(namespace) ?? []) {
         const backends = ingressBackends(ingress).flatMap((name) => (byName.has(name) ? [byName.get(name)!] : []))
@@ -217,7 +218,8 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
         for (const to of targets) {
           for (const controller of ingressControllers) {
             if (controller.namespace === namespace || (!here && !changed.has(controller.namespace))) continue
-            used.push({from: controller.id, to, ports: portSet(portsOf(backends), to), usedBy: `Ingress ${ingress.metadata.name}`})
+            const sources = controller.hostNetwork ? policy.networkPolicies.nodeCidrs : [controller.id]
+            for (const from of sources) used.push({from, to, ports: portSet(portsOf(backends), to), usedBy: `Ingress ${ingress.metadata.name}`})
           }
         }
       }

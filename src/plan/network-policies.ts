@@ -151,7 +151,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       const own = draft(namespace, `hardenctl-app-${app.name}`, selector)
       own.ingress.push({peers: [{podSelector: selector}], ports: undefined, reason: `units of ${app.name} talk to each other (peer relations)`})
       exposureRules(app, namespace, servicesOf(app), policy, own, state, isolatedByOthers)
-      ingressBackendRules(app, namespace, cluster, own, state.notes)
+      ingressBackendRules(app, namespace, cluster, policy, own, state.notes)
       if (egress) appEgress(app, scope, own, dns)
     }
     relationsByModel.push(relationRules(model, namespace, inventory, scope, draft, egress, state.notes))
@@ -359,26 +359,48 @@ function keepExposureOpen(app: Application, namespace: string, external: KubeSer
 /**
  * Kubernetes Ingress objects routing to the app (nginx-ingress-integrator creates them): the
  * ingress controller's pods connect, from a namespace outside Juju. Admitted from the namespaces
- * that run a known ingress controller, else from every namespace, on the backend ports only.
+ * that run a known ingress controller, else from every namespace, on the backend ports only. A
+ * controller on the host network connects from its node's address, which no namespace selector
+ * names: it is admitted from `networkPolicies.nodeCidrs` (as the API server is from
+ * `apiServerCidrs`), or its backends would be cut off on every node but its own.
  */
-function ingressBackendRules(app: Application, namespace: string, cluster: ClusterIndex, own: PolicyDraft, notes: PlanNotes): void {
+function ingressBackendRules(app: Application, namespace: string, cluster: ClusterIndex, policy: Policy, own: PolicyDraft, notes: PlanNotes): void {
   const ingresses = cluster.ingressesIn(namespace)
   if (ingresses.length === 0) return
   const services = new Map(servicesOf(app).map((service) => [service.metadata.name, service]))
   const backends = ingresses
     .flatMap((ingress) => ingressBackends(ingress).filter((backend) => services.has(backend)).map((backend) => ({ingress: ingress.metadata.name, service: services.get(backend)!})))
   if (backends.length === 0) return
+  const names = [...new Set(backends.map((b) => b.ingress))].join(', ')
+  const ports = portsOf(backends.map((backend) => backend.service))
   const controllerNamespaces = cluster.ingressControllerNamespaces.filter((candidate) => candidate !== namespace)
-  const peers: NetworkPolicyPeer[] =
-    controllerNamespaces.length > 0 ? controllerNamespaces.map((ns) => ({namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: ns}}})) : [{namespaceSelector: {}}]
-  if (controllerNamespaces.length === 0) {
-    notes.push(`${namespace}/${app.name} is behind Ingress ${[...new Set(backends.map((b) => b.ingress))].join(', ')}, but no ingress controller pods were seen: admitted from every namespace on its backend ports`)
+  const hostNetwork = cluster.hostNetworkIngressControllerNamespaces
+  const seen = controllerNamespaces.length > 0 || hostNetwork.length > 0
+  if (!seen) {
+    notes.push(`${namespace}/${app.name} is behind Ingress ${names}, but no ingress controller pods were seen: admitted from every namespace on its backend ports`)
   }
-  own.ingress.push({
-    peers,
-    ports: portsOf(backends.map((backend) => backend.service)),
-    reason: `Ingress ${[...new Set(backends.map((b) => b.ingress))].join(', ')} routes to ${app.name}: the ingress controller (${controllerNamespaces.length > 0 ? controllerNamespaces.join(', ') : 'namespace unknown'}) connects`,
-  })
+  if (controllerNamespaces.length > 0 || !seen) {
+    own.ingress.push({
+      peers: seen ? controllerNamespaces.map((ns) => ({namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: ns}}})) : [{namespaceSelector: {}}],
+      ports,
+      reason: `Ingress ${names} routes to ${app.name}: the ingress controller (${seen ? controllerNamespaces.join(', ') : 'namespace unknown'}) connects`,
+    })
+  }
+  if (hostNetwork.length > 0) {
+    const cidrs = policy.networkPolicies.nodeCidrs
+    own.ingress.push({
+      peers: cidrs.map((cidr) => ({ipBlock: {cidr}})),
+      ports,
+      reason: `Ingress ${names} routes to ${app.name}: the ingress controller in ${hostNetwork.join(', ')} runs on the host network and connects from its nodes' addresses: admitted from networkPolicies.nodeCidrs (${cidrs.join(', ')})`,
+    })
+    const on = ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`).join(', ') || 'every port'
+    if (cidrs.some(isWorldCidr)) {
+      notes.push(`${namespace}/${app.name}: the ingress controller in ${hostNetwork.join(', ')} runs on the host network, so it connects from node addresses, which no selector names: admitted from anywhere on ${on}; set networkPolicies.nodeCidrs to the nodes' addresses to narrow it`)
+    }
+    if (cluster.cilium) {
+      notes.push(`${namespace}/${app.name}: Cilium runs in this cluster, and its ipBlocks match node addresses only from Cilium 1.15 with policy-cidr-match-mode: nodes; without that, the host-network ingress controller in ${hostNetwork.join(', ')} reaches ${app.name} only from its own node`)
+    }
+  }
 }
 
 export function ingressBackends(ingress: Inventory['kubernetes']['ingresses'][number]): string[] {
@@ -702,7 +724,10 @@ export function resolveRemote(
  */
 interface ClusterIndex {
   ingressesIn(namespace: string): Inventory['kubernetes']['ingresses']
+  /** Namespaces where known ingress controllers run on the pod network. */
   ingressControllerNamespaces: string[]
+  /** Namespaces where they run on the host network: their traffic carries node addresses. */
+  hostNetworkIngressControllerNamespaces: string[]
   /** What the API server calls in the namespace (admission webhooks, aggregated APIs). */
   apiServerBackendsIn(namespace: string): ApiServerBackend[]
   service(namespace: string, name: string): KubeService | undefined
@@ -718,9 +743,13 @@ export function servicesOf(app: Application | undefined): KubeService[] {
 function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
   const ingresses = groupByNamespace(view.ingresses)
   const controllers = new Set<string>()
+  const hostNetworkControllers = new Set<string>()
   let cilium = false
   for (const pod of view.pods) {
-    if (INGRESS_CONTROLLERS.has(pod.metadata.labels?.[APP_NAME_LABEL] ?? '') && pod.metadata.namespace) controllers.add(pod.metadata.namespace)
+    if (INGRESS_CONTROLLERS.has(pod.metadata.labels?.[APP_NAME_LABEL] ?? '') && pod.metadata.namespace) {
+      const into = pod.spec.hostNetwork === true ? hostNetworkControllers : controllers
+      into.add(pod.metadata.namespace)
+    }
     if (pod.metadata.labels?.['k8s-app'] === 'cilium') cilium = true
   }
   const backends = groupBy(apiServerBackends(view), (backend) => backend.namespace)
@@ -728,6 +757,7 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
   return {
     ingressesIn: (namespace) => ingresses.get(namespace) ?? [],
     ingressControllerNamespaces: [...controllers].sort(),
+    hostNetworkIngressControllerNamespaces: [...hostNetworkControllers].sort(),
     apiServerBackendsIn: (namespace) => backends.get(namespace) ?? [],
     service: (namespace, name) => servicesByNamespace.get(namespace)?.find((service) => service.metadata.name === name),
     cilium,

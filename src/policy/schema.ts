@@ -139,6 +139,12 @@ export const policySchema = z.strictObject({
        */
       apiServerCidrs: z.array(cidr).default(['0.0.0.0/0', '::/0']),
       /**
+       * Where host-network pods of the cluster connect from: the nodes' addresses, which no pod
+       * selector names (an ingress controller on the host network reaching its Ingress backends).
+       * Default: anywhere, as today.
+       */
+      nodeCidrs: z.array(cidr).default(['0.0.0.0/0', '::/0']),
+      /**
        * A model namespace where pods that are no Juju unit serve a Service (a charm-created
        * Deployment such as Charmed Kubeflow's istiod, a Helm release): `leave-namespace` leaves it
        * as it is, since the relation graph does not say who talks to them; `isolate` plans it like
@@ -146,7 +152,7 @@ export const policySchema = z.strictObject({
        */
       unmodelledWorkloads: z.enum(['leave-namespace', 'isolate']).default('leave-namespace'),
     })
-    .default({egress: false, controllerApiCidrs: ['0.0.0.0/0'], apiServerCidrs: ['0.0.0.0/0', '::/0'], unmodelledWorkloads: 'leave-namespace'}),
+    .default({egress: false, controllerApiCidrs: ['0.0.0.0/0'], apiServerCidrs: ['0.0.0.0/0', '::/0'], nodeCidrs: ['0.0.0.0/0', '::/0'], unmodelledWorkloads: 'leave-namespace'}),
   /**
    * Pod Security Admission labels on the Juju namespaces reconcile manages. Off by default; with
    * `enabled`, warn and audit default to restricted and enforce is left unset: most charms run

@@ -58,6 +58,7 @@ networkPolicies:
   egress: false        # true: isolate egress too (DNS, Juju agents, relations and, for trusted charms, the Kubernetes API stay open)
   controllerApiCidrs: ["0.0.0.0/0"]   # who may reach the controller API (17070) from outside the cluster
   apiServerCidrs: ["0.0.0.0/0", "::/0"]   # where the Kubernetes API server calls webhooks in model namespaces from (its nodes' addresses)
+  nodeCidrs: ["0.0.0.0/0", "::/0"]        # where host-network pods connect from (the nodes' addresses), e.g. an ingress controller on the host network
   unmodelledWorkloads: leave-namespace   # a model namespace where pods that are no Juju unit serve a Service: leave-namespace or isolate
 
 # Pod Security Admission labels on the namespaces reconcile manages.

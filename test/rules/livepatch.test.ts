@@ -80,6 +80,25 @@ describe('LIVEPATCH-ADMIN-API', () => {
     })
   })
 
+  it('behind a host-network ingress controller admitted by ipBlock (reconcile\'s nodeCidrs), not evaluated rather than passed: the network plugin decides', () => {
+    const m = livepatchModel()
+    const lp = m.applications.get('livepatch')!
+    const lpPod = pod('livepatch', 'livepatch-0', {labels: lpLabels})
+    const lpService = service('livepatch', 'livepatch', {selector: lpLabels, ports: [{port: 8080, targetPort: 8080}]})
+    lp.kubernetes = {namespace: 'livepatch', workloads: [], pods: [lpPod], services: [lpService], serviceAccounts: [], roles: [], clusterRoles: []}
+    const route = ingress('livepatch', 'lp', {rules: [{http: {paths: [{backend: {service: {name: 'livepatch'}}}]}}]})
+    const controller = pod('ingress-nginx', 'controller-0', {labels: {'app.kubernetes.io/name': 'ingress-nginx'}, spec: {hostNetwork: true}})
+    const fromNodes = networkPolicy('livepatch', 'lp', {podSelector: {matchLabels: lpLabels}, ingress: [{from: [{ipBlock: {cidr: '192.168.1.0/24'}}], ports: [{port: 8080}]}]})
+    const result = run(
+      livepatchAdminApi,
+      inventory({models: [m], inputs: ['k8s-networkpolicies', 'k8s-ingresses', 'k8s-services', 'k8s-pods'], kube: {namespaces: [ns, namespace('ingress-nginx')], pods: [lpPod, controller], services: [lpService], ingresses: [route], networkPolicies: [fromNodes]}}),
+      policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}),
+    )
+    expect(result.findings).toEqual([])
+    expect(result.notEvaluated[0]?.targets?.map((t) => t.name)).toEqual(['livepatch'])
+    expect(JSON.stringify(result.notEvaluated[0])).toContain('runs on the host network')
+  })
+
   it('flags a machine server exposed to the world; not evaluated on Kubernetes without NetworkPolicies', () => {
     const machines = model('lp', {type: 'iaas', apps: [app('livepatch', {charm: 'canonical-livepatch-server', exposed: true})]})
     expect(findings(livepatchAdminApi, inventory({models: [machines]})).map((f) => f.severity)).toEqual(['high'])

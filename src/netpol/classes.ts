@@ -45,16 +45,21 @@ export function podClasses(view: Pick<KubernetesView, 'pods'>, options: PodClass
     if (wanted && !wanted.has(namespace)) continue
     if (FINISHED_PHASES.has(pod.status?.phase ?? '')) continue
     const {key, labels, hostNetwork, ports, name} = podShape(pod, namespace, ignored, ignoredKeys)
-    const existing = byKey.get(key)
-    if (!existing) byKey.set(key, {id: '', namespace, name, labels: {...labels}, pods: [pod.metadata.name], hostNetwork, ports: [...ports]})
+    let existing = byKey.get(key)
+    if (!existing) byKey.set(key, (existing = {id: '', namespace, name, labels: {...labels}, pods: [pod.metadata.name], hostNetwork, ports: [...ports]}))
     else {
       existing.pods.push(pod.metadata.name)
       if (pod.metadata.name < existing.pods[0]!) existing.name = name
     }
+    const address = pod.status?.podIP
+    if (hostNetwork && address && !existing.nodeAddresses?.includes(address)) (existing.nodeAddresses ??= []).push(address)
   }
 
   const classes = [...byKey.values()]
-  for (const podClass of classes) podClass.pods.sort()
+  for (const podClass of classes) {
+    podClass.pods.sort()
+    podClass.nodeAddresses?.sort()
+  }
   disambiguate(classes)
   for (const podClass of classes) podClass.id = `${podClass.namespace}/${podClass.name}`
   return classes.sort((a, b) => compareText(a.namespace, b.namespace) || compareNumeric(a.name, b.name))

@@ -124,7 +124,7 @@ export function explain(input: PolicyInput | PolicyIndex, from: Endpoint, to: En
   }
   if (!isOutside(from) && from.hostNetwork) {
     notes.push(
-      `${fromId} uses the host network: its traffic carries the node's address, which pod and namespace selectors never select; traffic from a pod's own node is always allowed, and ipBlocks may admit node addresses depending on the network plugin`,
+      `${fromId} uses the host network: its traffic carries the node's address${from.nodeAddresses?.length ? ` (${from.nodeAddresses.join(', ')})` : ''}, which pod and namespace selectors never select; traffic from a pod's own node is always allowed, and an ipBlock holding the node's address admits it where the network plugin matches node addresses against ipBlocks (Calico does; Cilium only with policy-cidr-match-mode: nodes)`,
     )
   }
   const explanation = [
@@ -219,7 +219,7 @@ function matchingPortIndex(ports: readonly {protocol?: string; port?: number | s
 
 function peerSubject(endpoint: Endpoint): PeerSubject {
   if (isOutside(endpoint)) return endpoint.ip === undefined ? {kind: 'outside'} : {kind: 'outside', ip: endpoint.ip}
-  if (endpoint.hostNetwork) return {kind: 'node'}
+  if (endpoint.hostNetwork) return endpoint.nodeAddresses?.length ? {kind: 'node', ips: endpoint.nodeAddresses} : {kind: 'node'}
   return {kind: 'pod', namespace: endpoint.namespace, labels: endpoint.labels}
 }
 

@@ -8,7 +8,7 @@
  * namespaces and classes once per policy, not once per selected pod.
  */
 import {selectorMatches} from './selector.js'
-import {ipBlockAdmitsOutside} from './ip-block.js'
+import {ipBlockAdmitsOutside, ipBlockContains} from './ip-block.js'
 import {
   type Direction,
   indexPolicies,
@@ -38,6 +38,8 @@ export interface Admission {
   outside: PortSpec
   byNamespace: Map<string, PortSpec>
   byClass: Map<string, PortSpec>
+  /** Host-network classes whose node addresses an ipBlock holds, by id (selectors never name them). */
+  byNode: Map<string, PortSpec>
   /** Namespaces with an entry in byClass, so a namespace without one is uniform. */
   classNamespaces: Set<string>
 }
@@ -59,11 +61,13 @@ interface PeerTargets {
   outside: boolean
   namespaces: string[]
   classes: PodClass[]
+  nodes: PodClass[]
 }
 
 export function reachabilityMatrix(input: PolicyInput, classes: readonly PodClass[]): Matrix {
   const index = indexPolicies(input)
   const byNamespace = indexClasses(classes)
+  const onHost = classes.filter((podClass) => podClass.hostNetwork && (podClass.nodeAddresses ?? []).length > 0)
   const matrix: Matrix = {classes: [...classes], byId: new Map(classes.map((c) => [c.id, c])), ingress: new Map(), egress: new Map(), index}
 
   for (const [namespace, policies] of index.byNamespace) {
@@ -76,7 +80,7 @@ export function reachabilityMatrix(input: PolicyInput, classes: readonly PodClas
       for (const direction of ['ingress', 'egress'] as const) {
         if (!indexed[direction]) continue
         const rules = rulesOf(indexed.policy, direction).map((rule) => ({
-          targets: rule.peers === undefined ? [EVERYONE] : rule.peers.map((peer) => peerTargets(peer, namespace, byNamespace, index)),
+          targets: rule.peers === undefined ? [EVERYONE] : rule.peers.map((peer) => peerTargets(peer, namespace, byNamespace, index, onHost)),
           spec: portSpec(rule.ports),
         }))
         for (const podClass of selected) {
@@ -94,7 +98,7 @@ export function reachabilityMatrix(input: PolicyInput, classes: readonly PodClas
   return matrix
 }
 
-const EVERYONE: PeerTargets = {any: true, anyPod: false, outside: false, namespaces: [], classes: []}
+const EVERYONE: PeerTargets = {any: true, anyPod: false, outside: false, namespaces: [], classes: [], nodes: []}
 
 /**
  * A namespace's classes, also by label, so that a selector with matchLabels is matched against
@@ -134,12 +138,13 @@ function selectClasses(local: LocalClasses | undefined, selector: SelectorLike |
   return candidates.filter((podClass) => selectorMatches(selector, podClass.labels))
 }
 
-function peerTargets(peer: PeerLike, policyNamespace: string, byNamespace: Map<string, LocalClasses>, index: PolicyIndex): PeerTargets {
-  const targets: PeerTargets = {any: false, anyPod: false, outside: false, namespaces: [], classes: []}
+function peerTargets(peer: PeerLike, policyNamespace: string, byNamespace: Map<string, LocalClasses>, index: PolicyIndex, onHost: readonly PodClass[]): PeerTargets {
+  const targets: PeerTargets = {any: false, anyPod: false, outside: false, namespaces: [], classes: [], nodes: []}
   const shape = peerShape(peer)
   if (shape === 'invalid') return targets
   if (shape === 'ipBlock') {
     targets.outside = ipBlockAdmitsOutside(peer.ipBlock!)
+    targets.nodes = onHost.filter((podClass) => podClass.nodeAddresses!.every((ip) => ipBlockContains(peer.ipBlock!, ip)))
     return targets
   }
   const allPods = selectsAll(peer.podSelector)
@@ -170,6 +175,7 @@ function admissionFor(map: Map<string, Admission>, id: string): Admission {
       outside: NO_PORT_SPEC,
       byNamespace: new Map(),
       byClass: new Map(),
+      byNode: new Map(),
       classNamespaces: new Set(),
     }
     map.set(id, admission)
@@ -188,6 +194,7 @@ function addTargets(admission: Admission, targets: PeerTargets, spec: PortSpec):
     admission.byClass.set(podClass.id, unionSpecs(admission.byClass.get(podClass.id) ?? NO_PORT_SPEC, spec))
     admission.classNamespaces.add(podClass.namespace)
   }
+  for (const podClass of targets.nodes) admission.byNode.set(podClass.id, unionSpecs(admission.byNode.get(podClass.id) ?? NO_PORT_SPEC, spec))
 }
 
 /** The ports FROM may use to reach TO; either may be `outside`. Unknown ids reach nothing. */
@@ -222,10 +229,13 @@ export function ingressPorts(matrix: Matrix, from: PodClass | undefined, to: Pod
   return admitted(admission, from).set
 }
 
-/** What an admission grants one peer; `undefined` is outside. A hostNetwork peer is node traffic. */
+/**
+ * What an admission grants one peer; `undefined` is outside. A hostNetwork peer is node traffic:
+ * rules without peers, and ipBlocks holding its nodes' addresses.
+ */
 function admitted(admission: Admission, peer: PodClass | undefined): PortSpec {
   if (!peer) return unionSpecs(admission.any, admission.outside)
-  if (peer.hostNetwork) return admission.any
+  if (peer.hostNetwork) return unionSpecs(admission.any, admission.byNode.get(peer.id) ?? NO_PORT_SPEC)
   let spec = unionSpecs(admission.any, admission.anyPod)
   const namespace = admission.byNamespace.get(peer.namespace)
   if (namespace) spec = unionSpecs(spec, namespace)
@@ -244,5 +254,5 @@ export function admissionKey(admission: Admission | undefined): string {
   if (!admission) return 'open'
   const spec = (value: PortSpec) => `${portsKey(value.set)}+${value.names.map((named) => `${named.name}/${named.protocol}`).sort().join(',')}`
   const map = (value: Map<string, PortSpec>) => [...value].map(([key, item]) => `${key}=${spec(item)}`).sort().join(';')
-  return [spec(admission.any), spec(admission.anyPod), spec(admission.outside), map(admission.byNamespace), map(admission.byClass)].join('|')
+  return [spec(admission.any), spec(admission.anyPod), spec(admission.outside), map(admission.byNamespace), map(admission.byClass), map(admission.byNode)].join('|')
 }

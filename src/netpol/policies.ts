@@ -85,8 +85,11 @@ export function isolatingPolicies(index: PolicyIndex, pod: {namespace: string; l
 /** The other end of a connection, as a peer sees it. */
 export type PeerSubject =
   | {kind: 'pod'; namespace: string; labels: Record<string, string>}
-  /** A hostNetwork pod: its traffic carries the node's address, which pod and namespace selectors never select. */
-  | {kind: 'node'}
+  /**
+   * A hostNetwork pod: its traffic carries the node's address, which pod and namespace selectors
+   * never select; an ipBlock holding every one of `ips` (its nodes') does.
+   */
+  | {kind: 'node'; ips?: readonly string[]}
   /** A cluster-external address; without `ip`, the Internet at large. */
   | {kind: 'outside'; ip?: string}
 
@@ -109,6 +112,7 @@ export function peerMatches(peer: PeerLike, policyNamespace: string, subject: Pe
   const shape = peerShape(peer)
   if (shape === 'invalid') return false
   if (shape === 'ipBlock') {
+    if (subject.kind === 'node') return (subject.ips ?? []).length > 0 && subject.ips!.every((ip) => ipBlockContains(peer.ipBlock!, ip))
     if (subject.kind !== 'outside') return false
     return subject.ip === undefined ? ipBlockAdmitsOutside(peer.ipBlock!) : ipBlockContains(peer.ipBlock!, subject.ip)
   }

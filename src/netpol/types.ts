@@ -61,6 +61,11 @@ export interface PodClass {
   pods: string[]
   /** NetworkPolicy cannot protect these pods: their traffic is the node's (DOMAIN rule 8). */
   hostNetwork: boolean
+  /**
+   * A host-network class's pod addresses, which are its nodes': an ipBlock holding every one of
+   * them admits its traffic (as Calico does; Cilium only with policy-cidr-match-mode: nodes).
+   */
+  nodeAddresses?: string[]
   ports: ContainerPortLike[]
 }
 

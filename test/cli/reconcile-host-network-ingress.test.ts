@@ -55,12 +55,16 @@ async function planned(policy?: string) {
   const input = {...live.input, policies: policiesAfterPlan(live.input.policies, plan)}
   const livepatch = live.classes.find((podClass) => podClass.id === 'livepatch/livepatch')!
   const fromAddress = (ip: string) => explain(input, {outside: true, ip}, livepatch, {port: 8080}).allowed
-  return {text: text.stdout, fromAddress}
+  // The controller's own class: host network, its node's address from the pod's status.
+  const controller = live.classes.find((podClass) => podClass.id === 'ingress-nginx/ingress-nginx')!
+  const controllerReaches = explain(input, controller, livepatch, {port: 8080}).allowed
+  return {text: text.stdout, fromAddress, controllerReaches}
 }
 
 describe('an Ingress backend behind a host-network ingress controller', () => {
   it('is admitted from networkPolicies.nodeCidrs, the plan closes nothing, and a note says how to narrow it', async () => {
-    const {text, fromAddress} = await planned()
+    const {text, fromAddress, controllerReaches} = await planned()
+    expect(controllerReaches).toBe(true)
     expect(text).toContain('the ingress controller in ingress-nginx runs on the host network and connects from its nodes\' addresses: admitted from networkPolicies.nodeCidrs (0.0.0.0/0, ::/0)')
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
     expect(text).toContain('set networkPolicies.nodeCidrs to the nodes\' addresses to narrow it')
@@ -69,7 +73,8 @@ describe('an Ingress backend behind a host-network ingress controller', () => {
   }, 60_000)
 
   it('with networkPolicies.nodeCidrs set, only the nodes reach it, and the note is gone', async () => {
-    const {text, fromAddress} = await planned('apiVersion: hardenctl.io/v1\nnetworkPolicies:\n  nodeCidrs: [192.168.1.0/24]\n')
+    const {text, fromAddress, controllerReaches} = await planned('apiVersion: hardenctl.io/v1\nnetworkPolicies:\n  nodeCidrs: [192.168.1.0/24]\n')
+    expect(controllerReaches).toBe(true)
     expect(text).toContain('admitted from networkPolicies.nodeCidrs (192.168.1.0/24)')
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
     expect(text).not.toContain('to narrow it')

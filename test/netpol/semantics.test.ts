@@ -404,6 +404,17 @@ describe('rule 8: host network pods cannot be protected', () => {
     const open = world({pods, policies: [policy('m', 'all', {podSelector: {}, ingress: [{}]})]})
     expect(open.allowed('n/agent', 'm/probe', 80)).toBe(true)
   })
+
+  it('a hostNetwork source is admitted by an ipBlock that holds its node address (as reconcile writes networkPolicies.nodeCidrs), in explain and the matrix alike', () => {
+    const onNode = [pod('n', 'agent', {}, {hostNetwork: true, podIP: '192.168.1.10'}), pod('m', 'probe')]
+    const nodes = world({pods: onNode, policies: [policy('m', 'from-nodes', {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: '192.168.1.0/24'}}], ports: [{port: 80}]}]})]})
+    const verdict = nodes.verdict('n/agent', 'm/probe', 80)
+    expect(verdict.allowed).toBe(true)
+    expect(verdict.notes.join(' ')).toContain("the node's address (192.168.1.10)")
+    expect(nodes.allowed('n/agent', 'm/probe', 81)).toBe(false)
+    const elsewhere = world({pods: onNode, policies: [policy('m', 'from-office', {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: '203.0.113.0/24'}}]}]})]})
+    expect(elsewhere.allowed('n/agent', 'm/probe', 80)).toBe(false)
+  })
 })
 
 describe('rule 9: a namespace by name, with kubernetes.io/metadata.name', () => {

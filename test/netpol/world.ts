@@ -20,6 +20,7 @@ export interface PodOptions {
   hostNetwork?: boolean
   ports?: {name?: string; containerPort: number; protocol?: string}[]
   phase?: string
+  podIP?: string
 }
 
 /** A pod `app-0` labelled `app.kubernetes.io/name: app`, plus the given labels. */
@@ -34,7 +35,7 @@ export function pod(ns: string, app: string, labels: Record<string, string> = {}
       ...(options.hostNetwork ? {hostNetwork: true} : {}),
       containers: [{name: app, image: `${app}:1`, ...(options.ports ? {ports: options.ports} : {})}],
     },
-    status: {phase: options.phase ?? 'Running', podIP: '10.1.0.1'},
+    status: {phase: options.phase ?? 'Running', podIP: options.podIP ?? '10.1.0.1'},
   }
 }
 

@@ -80,7 +80,7 @@ describe('LIVEPATCH-ADMIN-API', () => {
     })
   })
 
-  it('behind a host-network ingress controller admitted by ipBlock (reconcile\'s nodeCidrs), not evaluated rather than passed: the network plugin decides', () => {
+  it('behind a host-network ingress controller admitted by ipBlock (reconcile\'s nodeCidrs): not evaluated while its node address is unknown, flagged once the ipBlock is seen to hold it', () => {
     const m = livepatchModel()
     const lp = m.applications.get('livepatch')!
     const lpPod = pod('livepatch', 'livepatch-0', {labels: lpLabels})
@@ -97,6 +97,14 @@ describe('LIVEPATCH-ADMIN-API', () => {
     expect(result.findings).toEqual([])
     expect(result.notEvaluated[0]?.targets?.map((t) => t.name)).toEqual(['livepatch'])
     expect(JSON.stringify(result.notEvaluated[0])).toContain('runs on the host network')
+    // With its node's address read and held by the ipBlock, the engine admits it: the admin API is open through the Ingress.
+    controller.status = {phase: 'Running', podIP: '192.168.1.10'}
+    const admitted = findings(
+      livepatchAdminApi,
+      inventory({models: [m], inputs: ['k8s-networkpolicies', 'k8s-ingresses', 'k8s-services', 'k8s-pods'], kube: {namespaces: [ns, namespace('ingress-nginx')], pods: [lpPod, controller], services: [lpService], ingresses: [route], networkPolicies: [fromNodes]}}),
+      policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}),
+    )
+    expect(admitted[0]?.message).toContain('its NetworkPolicies admit the ingress controller (ingress-nginx/ingress-nginx)')
   })
 
   it('flags a machine server exposed to the world; not evaluated on Kubernetes without NetworkPolicies', () => {

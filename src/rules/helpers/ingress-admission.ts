@@ -33,12 +33,11 @@ export function ingressControllerAdmission(view: KubernetesView, namespace: stri
   const admitted = controllers.filter((controller) => ports.some((port) => explain(input, controller, target, {port}).allowed))
   if (admitted.length > 0) return {admitted: true, controllers: admitted.map((c) => (c === STAND_IN ? 'an ingress controller in any namespace' : c.id)), ports}
   if (seen.length === 0) return {admitted: 'unknown', why: 'no ingress controller pods were read, and the policies do not admit every namespace'}
-  // A host-network controller connects from its node's address: the engine admits it only by a
-  // rule without peers, but an ipBlock (reconcile's networkPolicies.nodeCidrs) may admit node
-  // addresses, depending on the network plugin.
-  const onHost = seen.filter((controller) => controller.hostNetwork)
-  if (onHost.length > 0) {
-    return {admitted: 'unknown', why: `the ingress controller (${onHost.map((c) => c.id).join(', ')}) runs on the host network, and whether an ipBlock admits node addresses depends on the network plugin`}
+  // A host-network controller connects from its node's address, which an ipBlock (reconcile's
+  // networkPolicies.nodeCidrs) may hold: without the address (no pod status read), nobody knows.
+  const unaddressed = seen.filter((controller) => controller.hostNetwork && (controller.nodeAddresses ?? []).length === 0)
+  if (unaddressed.length > 0) {
+    return {admitted: 'unknown', why: `the ingress controller (${unaddressed.map((c) => c.id).join(', ')}) runs on the host network, and its node addresses, which an ipBlock may admit, were not read`}
   }
   return {admitted: false}
 }

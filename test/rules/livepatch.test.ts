@@ -52,17 +52,20 @@ describe('LIVEPATCH-ADMIN-API', () => {
       const controller = pod('ingress-nginx', 'controller-0', {labels: {'app.kubernetes.io/name': 'ingress-nginx'}})
       return {m, lpPod, lpService, route, controller}
     }
-    const admitting = (from: {namespaceSelector: {matchLabels?: Record<string, string>}}) => networkPolicy('livepatch', 'lp', {podSelector: {matchLabels: lpLabels}, ingress: [{from: [from], ports: [{port: 8080}]}]})
-    const evaluate = (policies: ReturnType<typeof admitting>[], annotations?: Record<string, string>) => {
+    const admitting = (from: {namespaceSelector: {matchLabels?: Record<string, string>}} | {ipBlock: {cidr: string}}) =>
+      networkPolicy('livepatch', 'lp', {podSelector: {matchLabels: lpLabels}, ingress: [{from: [from], ports: [{port: 8080}]}]})
+    const judge = (policies: ReturnType<typeof admitting>[], options: {annotations?: Record<string, string>; controller?: Partial<ReturnType<typeof pod>>} = {}) => {
       const {m, lpPod, lpService, route, controller} = withPods()
-      if (annotations) route.metadata.annotations = annotations
+      if (options.annotations) route.metadata.annotations = options.annotations
+      Object.assign(controller, options.controller)
       const namespaces = [ns, namespace('ingress-nginx'), namespace('monitoring')]
-      return findings(
+      return run(
         livepatchAdminApi,
         inventory({models: [m], inputs: ['k8s-networkpolicies', 'k8s-ingresses', 'k8s-services', 'k8s-pods'], kube: {namespaces, pods: [lpPod, controller], services: [lpService], ingresses: [route], networkPolicies: policies}}),
         policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}),
       )
     }
+    const evaluate = (policies: ReturnType<typeof admitting>[], annotations?: Record<string, string>) => judge(policies, annotations ? {annotations} : {}).findings.map((f) => f.finding)
 
     it('flags the admin API when the engine says the controller gets in, and narrows the ingress charm', () => {
       const [f] = evaluate([admitting({namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'ingress-nginx'}}})])
@@ -78,33 +81,16 @@ describe('LIVEPATCH-ADMIN-API', () => {
       // An allowlist wider than the admin networks is no allowlist for the admin API.
       expect(evaluate([controllerIn], {'nginx.ingress.kubernetes.io/whitelist-source-range': '10.0.0.0/8'})).toHaveLength(1)
     })
-  })
 
-  it('behind a host-network ingress controller admitted by ipBlock (reconcile\'s nodeCidrs): not evaluated while its node address is unknown, flagged once the ipBlock is seen to hold it', () => {
-    const m = livepatchModel()
-    const lp = m.applications.get('livepatch')!
-    const lpPod = pod('livepatch', 'livepatch-0', {labels: lpLabels})
-    const lpService = service('livepatch', 'livepatch', {selector: lpLabels, ports: [{port: 8080, targetPort: 8080}]})
-    lp.kubernetes = {namespace: 'livepatch', workloads: [], pods: [lpPod], services: [lpService], serviceAccounts: [], roles: [], clusterRoles: []}
-    const route = ingress('livepatch', 'lp', {rules: [{http: {paths: [{backend: {service: {name: 'livepatch'}}}]}}]})
-    const controller = pod('ingress-nginx', 'controller-0', {labels: {'app.kubernetes.io/name': 'ingress-nginx'}, spec: {hostNetwork: true}})
-    const fromNodes = networkPolicy('livepatch', 'lp', {podSelector: {matchLabels: lpLabels}, ingress: [{from: [{ipBlock: {cidr: '192.168.1.0/24'}}], ports: [{port: 8080}]}]})
-    const result = run(
-      livepatchAdminApi,
-      inventory({models: [m], inputs: ['k8s-networkpolicies', 'k8s-ingresses', 'k8s-services', 'k8s-pods'], kube: {namespaces: [ns, namespace('ingress-nginx')], pods: [lpPod, controller], services: [lpService], ingresses: [route], networkPolicies: [fromNodes]}}),
-      policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}),
-    )
-    expect(result.findings).toEqual([])
-    expect(result.notEvaluated[0]?.targets?.map((t) => t.name)).toEqual(['livepatch'])
-    expect(JSON.stringify(result.notEvaluated[0])).toContain('runs on the host network')
-    // With its node's address read and held by the ipBlock, the engine admits it: the admin API is open through the Ingress.
-    controller.status = {phase: 'Running', podIP: '192.168.1.10'}
-    const admitted = findings(
-      livepatchAdminApi,
-      inventory({models: [m], inputs: ['k8s-networkpolicies', 'k8s-ingresses', 'k8s-services', 'k8s-pods'], kube: {namespaces: [ns, namespace('ingress-nginx')], pods: [lpPod, controller], services: [lpService], ingresses: [route], networkPolicies: [fromNodes]}}),
-      policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}),
-    )
-    expect(admitted[0]?.message).toContain('its NetworkPolicies admit the ingress controller (ingress-nginx/ingress-nginx)')
+    it("behind a host-network controller admitted by ipBlock (reconcile's nodeCidrs): not evaluated while its node address is unknown, flagged once the ipBlock is seen to hold it", () => {
+      const fromNodes = admitting({ipBlock: {cidr: '192.168.1.0/24'}})
+      const unaddressed = judge([fromNodes], {controller: {spec: {hostNetwork: true, containers: []}, status: {phase: 'Running'}}})
+      expect(unaddressed.findings).toEqual([])
+      expect(unaddressed.notEvaluated[0]?.targets?.map((t) => t.name)).toEqual(['livepatch'])
+      expect(JSON.stringify(unaddressed.notEvaluated[0])).toContain('runs on the host network')
+      const onNode = judge([fromNodes], {controller: {spec: {hostNetwork: true, containers: []}, status: {phase: 'Running', podIP: '192.168.1.10'}}})
+      expect(onNode.findings[0]?.finding.message).toContain('its NetworkPolicies admit the ingress controller (ingress-nginx/ingress-nginx)')
+    })
   })
 
   it('flags a machine server exposed to the world; not evaluated on Kubernetes without NetworkPolicies', () => {

@@ -377,7 +377,9 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
   const hostNetwork = cluster.hostNetworkIngressControllerNamespaces
   const seen = controllerNamespaces.length > 0 || hostNetwork.length > 0
   if (!seen) {
-    notes.push(`${namespace}/${app.name} is behind Ingress ${names}, but no ingress controller pods were seen: admitted from every namespace on its backend ports`)
+    notes.push(
+      `${namespace}/${app.name} is behind Ingress ${names}, but no ingress controller pods were seen: admitted from every namespace on its backend ports (a controller on the host network would not be: read its pods, and networkPolicies.nodeCidrs admits it)`,
+    )
   }
   if (controllerNamespaces.length > 0 || !seen) {
     own.ingress.push({

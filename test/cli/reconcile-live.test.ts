@@ -115,6 +115,23 @@ describe('reconcile against a live estate', () => {
     expect(inLivepatch(await audit())).toEqual([])
   })
 
+  it('reconcile -n keeps an Ingress working behind a host-network ingress controller in another namespace: its pods are read from every namespace, and its nodes admitted', async () => {
+    const controller = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'ingress-nginx-controller-7xk2p', namespace: 'ingress-nginx', uid: '0e5c1a52-3f7d-4c11-9a2b-6d8e4f1a2b3c', labels: {'app.kubernetes.io/name': 'ingress-nginx'}},
+      spec: {hostNetwork: true, containers: [{name: 'controller', image: 'registry.k8s.io/ingress-nginx/controller:v1.10.0'}]},
+      status: {phase: 'Running', podIP: '192.168.1.10'},
+    }
+    const {api, env} = await live.cluster({}, [controller])
+    const result = await runCliInWorker(['reconcile', '-n', 'livepatch'], {env})
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
+    expect(result.stdout).toContain('the ingress controller in ingress-nginx runs on the host network and connects from its nodes\' addresses: admitted from networkPolicies.nodeCidrs')
+    expect(result.stdout).toContain('Closes: nothing the estate shows in use or intended.')
+    const livepatchPolicy = (api.objects('NetworkPolicy') as {metadata: {name: string}; spec: {ingress?: {from?: {ipBlock?: {cidr: string}}[]}[]}}[]).find((p) => p.metadata.name === 'hardenctl-app-livepatch')!
+    expect(livepatchPolicy.spec.ingress!.some((rule) => rule.from?.some((peer) => peer.ipBlock?.cidr === '0.0.0.0/0'))).toBe(true)
+  })
+
   it('a namespace that fails is reported (exit 3) while the other finishes; a re-run converges', async () => {
     const {api, env} = await cluster({failWrites: [{namespace: 'livepatch', status: 403, times: 1}]})
     const first = await runCliInWorker(['reconcile'], {env})

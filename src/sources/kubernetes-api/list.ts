@@ -11,6 +11,7 @@
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {IncompleteError} from '../../errors.js'
+import {APP_NAME_LABEL, INGRESS_CONTROLLERS} from '../../inventory/kubernetes.js'
 import {KUBERNETES_LISTS, type KubernetesList} from '../../inventory/kubernetes-kinds.js'
 import type {SourceDocument} from '../source-document.js'
 import {
@@ -162,11 +163,16 @@ async function listPages(spec: KubernetesList, session: ListSession): Promise<Li
   return {ok: true, items, resourceVersion}
 }
 
-/** Whether the namespace filter keeps `item`. */
+/**
+ * Whether the namespace filter keeps `item`. Ingress controllers' pods are kept from every
+ * namespace: a plan admits Ingress backends from where the controller runs, and on the host network
+ * only its pods say so (`reconcile -n` would otherwise cut such a controller off).
+ */
 export function keep(item: Json, spec: KubernetesList, namespaces: Set<string> | undefined): boolean {
   if (!namespaces) return true
   const metadata = isRecord(item.metadata) ? item.metadata : {}
   if (spec.kind === 'Namespace') return namespaces.has(metadata.name as string)
+  if (spec.kind === 'Pod' && isRecord(metadata.labels) && INGRESS_CONTROLLERS.has(String(metadata.labels[APP_NAME_LABEL]))) return true
   // Cluster-scoped RBAC decides what the kept namespaces' service accounts may do.
   return !spec.namespaced || namespaces.has(metadata.namespace as string)
 }

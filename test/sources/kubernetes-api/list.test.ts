@@ -138,14 +138,14 @@ describe('collectKubernetes: listing', () => {
     expect(prefixed.isDone()).toBe(true)
   })
 
-  it('keeps only the given namespaces, their Namespace objects, and cluster-scoped kinds whole', async () => {
+  it('keeps only the given namespaces, their Namespace objects, cluster-scoped kinds whole, and ingress controllers\' pods', async () => {
     const scope = nock(SERVER)
       .get('/api/v1/namespaces')
       .query({limit: '500'})
       .reply(200, listBody('namespaces', [namespace('default'), namespace('kube-system'), namespace('shop')]))
       .get('/api/v1/pods')
       .query({limit: '500'})
-      .reply(200, listBody('pods', [pod('kube-system', 'coredns-0', 0), pod('shop', 'web-0', 1), pod('shop', 'web-1', 2)]))
+      .reply(200, listBody('pods', [pod('kube-system', 'coredns-0', 0), pod('shop', 'web-0', 1), pod('shop', 'web-1', 2), pod('ingress-nginx', 'ingress-nginx-0', 3)]))
       .get('/api/v1/serviceaccounts')
       .query({limit: '500'})
       .reply(200, listBody('serviceaccounts', [serviceAccount('default', 'default'), serviceAccount('shop', 'web')]))
@@ -162,12 +162,13 @@ describe('collectKubernetes: listing', () => {
 
     const names = (plural: string) => items(documentFor(collection, plural)).map((i) => (i.metadata as Json).name)
     expect(names('namespaces')).toEqual(['shop'])
-    expect(names('pods')).toEqual(['web-0', 'web-1'])
+    // An ingress controller's pods are kept from every namespace: the plan admits Ingress backends from where it runs.
+    expect(names('pods')).toEqual(['web-0', 'web-1', 'ingress-nginx-0'])
     expect(names('serviceaccounts')).toEqual(['web'])
     expect(names('clusterroles')).toEqual(['admin', 'view'])
     // Still one cluster-wide list per kind.
     expect(collection.requests.pods).toBe(1)
-    expect(progress.find((p) => p.kind === 'pods')).toEqual({kind: 'pods', page: 1, items: 3})
+    expect(progress.find((p) => p.kind === 'pods')).toEqual({kind: 'pods', page: 1, items: 4})
   })
 
   it('uses the page size given: ceil(n / pageSize) requests, and 1 for an empty list', async () => {

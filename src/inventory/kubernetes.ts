@@ -36,8 +36,21 @@ export function controllerSshServerPorts<P extends {name?: string | undefined}>(
   return (service.spec.ports ?? []).filter((port) => port.name === 'ssh-server')
 }
 
-/** Ingress controllers whose pods carry `app.kubernetes.io/name` (the upstream Helm charts set it). */
-export const INGRESS_CONTROLLERS: ReadonlySet<string> = new Set(['ingress-nginx', 'nginx-ingress', 'nginx-ingress-microk8s', 'traefik', 'haproxy-ingress', 'contour', 'istio-ingressgateway'])
+/**
+ * Ingress controllers whose pods carry `app.kubernetes.io/name` (the upstream Helm charts set it).
+ * RKE2 ships its own chart, `rke2-ingress-nginx` in kube-system; RKE2's hardening guide admits
+ * Ingress backends from exactly that label (rancher/rke2 issue 3195).
+ */
+export const INGRESS_CONTROLLERS: ReadonlySet<string> = new Set([
+  'ingress-nginx',
+  'nginx-ingress',
+  'nginx-ingress-microk8s',
+  'rke2-ingress-nginx',
+  'traefik',
+  'haproxy-ingress',
+  'contour',
+  'istio-ingressgateway',
+])
 export const WAIVE_ANNOTATION = 'hardenctl.io/waive'
 
 /**

@@ -240,6 +240,22 @@ describe('intentional exposure (exposure.enforce off by default)', () => {
     expect(postgresqlRules(inventory, defaultPolicy()).desired.notes.some((note) => note.includes('marked exposed'))).toBe(false)
   })
 
+  it("RKE2's own ingress controller (rke2-ingress-nginx in kube-system) is recognised: its namespace is admitted to the Ingress backend, not every namespace", async () => {
+    const inventory = await example()
+    inventory.kubernetes.pods.push({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'rke2-ingress-nginx-controller-5x2kq', namespace: 'kube-system', labels: {'app.kubernetes.io/name': 'rke2-ingress-nginx', 'app.kubernetes.io/component': 'controller'}},
+      spec: {containers: [{name: 'rke2-ingress-nginx-controller', image: 'rancher/nginx-ingress-controller:v1.10.4-hardened2'}]},
+      status: {phase: 'Running', podIP: '10.42.0.15'},
+      ref: {path: []},
+    } as unknown as Inventory['kubernetes']['pods'][number])
+    const livepatch = desiredNetworkPolicies(inventory, defaultPolicy()).namespaces.find((ns) => ns.namespace === 'livepatch')!
+    const object = policyFor(livepatch.policies, 'hardenctl-app-livepatch')
+    expect(object.spec.ingress).toContainEqual({from: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'kube-system'}}}], ports: [{protocol: 'TCP', port: 8080}]})
+    expect(object.metadata.annotations!['hardenctl.io/reason']).toContain('the ingress controller (kube-system) connects')
+  })
+
   it('a ClusterIP Service with externalIPs counts as exposure too', async () => {
     const inventory = await example()
     for (const service of postgresqlServices(inventory)) service.spec.externalIPs = ['203.0.113.5']

@@ -11,7 +11,7 @@
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {IncompleteError} from '../../errors.js'
-import {APP_NAME_LABEL, INGRESS_CONTROLLERS} from '../../inventory/kubernetes.js'
+import {APP_NAME_LABEL, INGRESS_CONTROLLERS, JUJU_MODEL_ID_LABEL} from '../../inventory/kubernetes.js'
 import {KUBERNETES_LISTS, type KubernetesList} from '../../inventory/kubernetes-kinds.js'
 import type {SourceDocument} from '../source-document.js'
 import {
@@ -166,15 +166,23 @@ async function listPages(spec: KubernetesList, session: ListSession): Promise<Li
 /**
  * Whether the namespace filter keeps `item`. Ingress controllers' pods are kept from every
  * namespace: a plan admits Ingress backends from where the controller runs, and on the host network
- * only its pods say so (`reconcile -n` would otherwise cut such a controller off).
+ * only its pods say so (`reconcile -n` would otherwise cut such a controller off). A Juju unit's pod
+ * is not one (a Juju application named `traefik` serves its relations, not Ingress objects), and
+ * stays out, so `audit -n` judges no other model's pods.
  */
 export function keep(item: Json, spec: KubernetesList, namespaces: Set<string> | undefined): boolean {
   if (!namespaces) return true
   const metadata = isRecord(item.metadata) ? item.metadata : {}
   if (spec.kind === 'Namespace') return namespaces.has(metadata.name as string)
-  if (spec.kind === 'Pod' && isRecord(metadata.labels) && INGRESS_CONTROLLERS.has(String(metadata.labels[APP_NAME_LABEL]))) return true
+  if (spec.kind === 'Pod' && isIngressControllerPod(metadata)) return true
   // Cluster-scoped RBAC decides what the kept namespaces' service accounts may do.
   return !spec.namespaced || namespaces.has(metadata.namespace as string)
+}
+
+function isIngressControllerPod(metadata: Json): boolean {
+  const labels = isRecord(metadata.labels) ? metadata.labels : {}
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {}
+  return INGRESS_CONTROLLERS.has(String(labels[APP_NAME_LABEL])) && annotations[JUJU_MODEL_ID_LABEL] === undefined
 }
 
 /** LIST items carry no kind or apiVersion; kubectl adds them first. managedFields is big and unused. */

@@ -46,6 +46,12 @@ async function incomplete(promise: Promise<unknown>): Promise<IncompleteError> {
   return error as IncompleteError
 }
 
+/** A pod as Juju's sidecar units carry it: the model's uuid annotated. */
+function jujuUnit(item: Json): Json {
+  const metadata = item.metadata as Json
+  return {...item, metadata: {...metadata, annotations: {'model.juju.is/id': 'a9c4e2b1-6d3f-4e8a-b7c5-1f2e3d4c5b6a', 'unit.juju.is/id': 'traefik/0'}}}
+}
+
 describe('collectKubernetes: listing', () => {
   it('pages through 1200 pods with limit and continue: 3 requests, every item in order with kind and apiVersion', async () => {
     const pods = Array.from({length: 1200}, (_, i) => pod(i < 600 ? 'shop' : 'billing', `app-${i}`, i))
@@ -145,7 +151,7 @@ describe('collectKubernetes: listing', () => {
       .reply(200, listBody('namespaces', [namespace('default'), namespace('kube-system'), namespace('shop')]))
       .get('/api/v1/pods')
       .query({limit: '500'})
-      .reply(200, listBody('pods', [pod('kube-system', 'coredns-0', 0), pod('shop', 'web-0', 1), pod('shop', 'web-1', 2), pod('ingress-nginx', 'ingress-nginx-0', 3)]))
+      .reply(200, listBody('pods', [pod('kube-system', 'coredns-0', 0), pod('shop', 'web-0', 1), pod('shop', 'web-1', 2), pod('ingress-nginx', 'ingress-nginx-0', 3), jujuUnit(pod('cos', 'traefik-0', 4))]))
       .get('/api/v1/serviceaccounts')
       .query({limit: '500'})
       .reply(200, listBody('serviceaccounts', [serviceAccount('default', 'default'), serviceAccount('shop', 'web')]))
@@ -163,12 +169,13 @@ describe('collectKubernetes: listing', () => {
     const names = (plural: string) => items(documentFor(collection, plural)).map((i) => (i.metadata as Json).name)
     expect(names('namespaces')).toEqual(['shop'])
     // An ingress controller's pods are kept from every namespace: the plan admits Ingress backends from where it runs.
+    // A Juju unit named like one (COS's traefik) is not one: audit -n must not judge another model's pods.
     expect(names('pods')).toEqual(['web-0', 'web-1', 'ingress-nginx-0'])
     expect(names('serviceaccounts')).toEqual(['web'])
     expect(names('clusterroles')).toEqual(['admin', 'view'])
     // Still one cluster-wide list per kind.
     expect(collection.requests.pods).toBe(1)
-    expect(progress.find((p) => p.kind === 'pods')).toEqual({kind: 'pods', page: 1, items: 4})
+    expect(progress.find((p) => p.kind === 'pods')).toEqual({kind: 'pods', page: 1, items: 5})
   })
 
   it('uses the page size given: ceil(n / pageSize) requests, and 1 for an empty list', async () => {

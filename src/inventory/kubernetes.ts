@@ -51,6 +51,17 @@ export const INGRESS_CONTROLLERS: ReadonlySet<string> = new Set([
   'contour',
   'istio-ingressgateway',
 ])
+
+/**
+ * A pod of a known ingress controller, by its `app.kubernetes.io/name`, that is no Juju unit:
+ * a Juju application named `traefik` (COS's) serves its relations, not Ingress objects. Juju's
+ * sidecar units carry the model's uuid in the `model.juju.is/id` annotation.
+ */
+export function isIngressControllerPod(metadata: {labels?: unknown; annotations?: unknown}): boolean {
+  const labels = (typeof metadata.labels === 'object' && metadata.labels !== null ? metadata.labels : {}) as Record<string, unknown>
+  const annotations = (typeof metadata.annotations === 'object' && metadata.annotations !== null ? metadata.annotations : {}) as Record<string, unknown>
+  return INGRESS_CONTROLLERS.has(String(labels[APP_NAME_LABEL])) && annotations[JUJU_MODEL_ID_LABEL] === undefined
+}
 export const WAIVE_ANNOTATION = 'hardenctl.io/waive'
 
 /**

@@ -10,7 +10,7 @@
  * pod (a Deployment's name rather than `name-6f8d9c7b54-q7v2m`, which changes with every rollout),
  * else by that pod's name.
  */
-import {APP_NAME_LABEL, type KubePod, type KubernetesView} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, isIngressControllerPod, type KubePod, type KubernetesView} from '../inventory/kubernetes.js'
 import type {ContainerPortLike, NetworkPolicyLike, PodClass, SelectorLike} from './types.js'
 
 export const PER_POD_LABELS: readonly string[] = [
@@ -46,7 +46,10 @@ export function podClasses(view: Pick<KubernetesView, 'pods'>, options: PodClass
     if (FINISHED_PHASES.has(pod.status?.phase ?? '')) continue
     const {key, labels, hostNetwork, ports, name} = podShape(pod, namespace, ignored, ignoredKeys)
     let existing = byKey.get(key)
-    if (!existing) byKey.set(key, (existing = {id: '', namespace, name, labels: {...labels}, pods: [pod.metadata.name], hostNetwork, ports: [...ports]}))
+    if (!existing) {
+      existing = {id: '', namespace, name, labels: {...labels}, pods: [pod.metadata.name], hostNetwork, ports: [...ports], ...(isIngressControllerPod(pod.metadata) ? {ingressController: true as const} : {})}
+      byKey.set(key, existing)
+    }
     else {
       existing.pods.push(pod.metadata.name)
       if (pod.metadata.name < existing.pods[0]!) existing.name = name

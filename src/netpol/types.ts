@@ -66,6 +66,8 @@ export interface PodClass {
    * them admits its traffic (as Calico does; Cilium only with policy-cidr-match-mode: nodes).
    */
   nodeAddresses?: string[]
+  /** The pods are a known ingress controller's (not a Juju unit named like one): they connect to Ingress backends. */
+  ingressController?: true
   ports: ContainerPortLike[]
 }
 

@@ -20,7 +20,7 @@
  */
 import {type ApiServerBackend, apiServerBackends} from '../inventory/api-server-backends.js'
 import {kubeScope} from '../inventory/kube-scope.js'
-import {APP_NAME_LABEL, INGRESS_CONTROLLERS, type KubeService} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, type KubeService} from '../inventory/kubernetes.js'
 import type {Inventory, Model} from '../inventory/types.js'
 import {planMatrices, planReachability} from '../netpol/after-plan.js'
 import {comparePair} from '../netpol/diff.js'
@@ -149,7 +149,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
   const classIds = (namespace: string) => (byNamespace.get(namespace) ?? []).map((c) => c.id)
   const controllers = scope.namespaces.filter((ns) => scope.isController(ns)).flatMap((ns) => appClasses(ns, 'controller'))
   const dns = dnsClasses(inventory, classes)
-  const ingressControllers = classes.filter((c) => INGRESS_CONTROLLERS.has(c.labels[APP_NAME_LABEL] ?? ''))
+  const ingressControllers = classes.filter((c) => c.ingressController)
   const apiServerCalls = apiServerBackends(inventory.kubernetes)
 
   const useFlow = (flow: Flow) => {

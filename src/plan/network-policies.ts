@@ -12,7 +12,7 @@ import {kubeScope} from '../inventory/kube-scope.js'
 import {groupBy, groupByNamespace} from '../inventory/group-by.js'
 import {KIND_SPECS} from '../inventory/kubernetes-kinds.js'
 import {podLabelsFor} from '../inventory/pod-labels.js'
-import {APP_NAME_LABEL, controllerSshServerPorts, INGRESS_CONTROLLERS, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, controllerSshServerPorts, isIngressControllerPod, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
 import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, exposeEffect, jujuExposure} from '../policy/exposure.js'
@@ -748,7 +748,7 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
   const hostNetworkControllers = new Set<string>()
   let cilium = false
   for (const pod of view.pods) {
-    if (INGRESS_CONTROLLERS.has(pod.metadata.labels?.[APP_NAME_LABEL] ?? '') && pod.metadata.namespace) {
+    if (isIngressControllerPod(pod.metadata) && pod.metadata.namespace) {
       const into = pod.spec.hostNetwork === true ? hostNetworkControllers : controllers
       into.add(pod.metadata.namespace)
     }

@@ -256,6 +256,22 @@ describe('intentional exposure (exposure.enforce off by default)', () => {
     expect(object.metadata.annotations!['hardenctl.io/reason']).toContain('the ingress controller (kube-system) connects')
   })
 
+  it("a Juju application named like an ingress controller (COS's traefik) is no ingress controller: its namespace is not admitted to other models' Ingress backends", async () => {
+    const inventory = await example()
+    inventory.kubernetes.pods.push({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {name: 'traefik-0', namespace: 'cos', labels: {'app.kubernetes.io/name': 'traefik'}, annotations: {'model.juju.is/id': '3f2a9c1e-5b7d-4e8f-a1c2-d3e4f5a6b7c8', 'unit.juju.is/id': 'traefik/0'}},
+      spec: {containers: [{name: 'charm', image: 'jujusolutions/charm-base:ubuntu-20.04'}]},
+      status: {phase: 'Running', podIP: '10.1.7.9'},
+      ref: {path: []},
+    } as unknown as Inventory['kubernetes']['pods'][number])
+    const livepatch = desiredNetworkPolicies(inventory, defaultPolicy()).namespaces.find((ns) => ns.namespace === 'livepatch')!
+    const reason = policyFor(livepatch.policies, 'hardenctl-app-livepatch').metadata.annotations!['hardenctl.io/reason']!
+    expect(reason).toContain('the ingress controller (namespace unknown) connects')
+    expect(reason).not.toContain('(cos)')
+  })
+
   it('a ClusterIP Service with externalIPs counts as exposure too', async () => {
     const inventory = await example()
     for (const service of postgresqlServices(inventory)) service.spec.externalIPs = ['203.0.113.5']

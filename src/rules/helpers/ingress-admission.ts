@@ -5,7 +5,7 @@
  * way); whoever reaches the ingress then reaches every path of the application, unless the
  * ingress narrows its own sources.
  */
-import {APP_NAME_LABEL, INGRESS_CONTROLLERS, JUJU_PLACEHOLDER_PORT, type KubernetesView} from '../../inventory/kubernetes.js'
+import {APP_NAME_LABEL, JUJU_PLACEHOLDER_PORT, type KubernetesView} from '../../inventory/kubernetes.js'
 import type {Application} from '../../inventory/types.js'
 import {explain, podClasses, type PodClass} from '../../netpol/index.js'
 import {policyInput} from '../../netpol/load.js'
@@ -27,7 +27,7 @@ export function ingressControllerAdmission(view: KubernetesView, namespace: stri
   if (!target) return {admitted: 'unknown', why: `no pods of ${app.name} were read`}
   const ports = backendPorts(app)
   if (ports.length === 0) return {admitted: 'unknown', why: `no Service port of ${app.name} was read`}
-  const seen = classes.filter((c) => INGRESS_CONTROLLERS.has(c.labels[APP_NAME_LABEL] ?? ''))
+  const seen = classes.filter((c) => c.ingressController)
   const controllers = seen.length > 0 ? seen : [STAND_IN]
   const input = policyInput(view)
   const admitted = controllers.filter((controller) => ports.some((port) => explain(input, controller, target, {port}).allowed))

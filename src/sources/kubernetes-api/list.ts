@@ -11,7 +11,7 @@
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {IncompleteError} from '../../errors.js'
-import {APP_NAME_LABEL, INGRESS_CONTROLLERS, JUJU_MODEL_ID_LABEL} from '../../inventory/kubernetes.js'
+import {isIngressControllerPod} from '../../inventory/kubernetes.js'
 import {KUBERNETES_LISTS, type KubernetesList} from '../../inventory/kubernetes-kinds.js'
 import type {SourceDocument} from '../source-document.js'
 import {
@@ -177,12 +177,6 @@ export function keep(item: Json, spec: KubernetesList, namespaces: Set<string> |
   if (spec.kind === 'Pod' && isIngressControllerPod(metadata)) return true
   // Cluster-scoped RBAC decides what the kept namespaces' service accounts may do.
   return !spec.namespaced || namespaces.has(metadata.namespace as string)
-}
-
-function isIngressControllerPod(metadata: Json): boolean {
-  const labels = isRecord(metadata.labels) ? metadata.labels : {}
-  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {}
-  return INGRESS_CONTROLLERS.has(String(labels[APP_NAME_LABEL])) && annotations[JUJU_MODEL_ID_LABEL] === undefined
 }
 
 /** LIST items carry no kind or apiVersion; kubectl adds them first. managedFields is big and unused. */

@@ -16,7 +16,7 @@ export type IngressAdmission =
   | {admitted: 'unknown'; why: string}
 
 /**
- * The controllers (pod classes with a known ingress controller's `app.kubernetes.io/name`) the
+ * The controllers (pod classes of a known ingress controller, see isIngressControllerPod) the
  * policies let reach the application's pods on one of its Service ports. Without controller pods in
  * the inventory, a stand-in in a namespace of its own answers: admitted means the policies admit
  * every namespace, so wherever the controller runs it gets in; not admitted proves nothing.

@@ -341,13 +341,13 @@ function keepExposureOpen(app: Application, namespace: string, external: KubeSer
     const exposedBy = `${service.spec.type ?? 'ClusterIP'} Service ${service.metadata.name}${(service.spec.externalIPs ?? []).length > 0 ? ' with externalIPs' : ''}`
     const within = allowed !== undefined && sources.every((cidr) => cidrWithinAny(cidr, allowed))
     const narrowedBy = within ? 'within exposure.allow' : `exposure.enforce: true would narrow it to ${allowed && allowed.length > 0 ? `exposure.allow: ${allowed.join(', ')}` : 'exposure.allow, which does not list it: closed to outside'}`
-    const on = ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`).join(', ')
+    const on = portTexts(ports)
     own.ingress.push({
       peers: sources.map((cidr) => ({ipBlock: {cidr}})),
       ports,
-      reason: `${app.name} is exposed on purpose (${exposedBy}): kept open from ${sources.join(', ')}${sources.some(isWorldCidr) ? ' (anyone)' : ''} on ${on}, as today; ${narrowedBy}`,
+      reason: `${app.name} is exposed on purpose (${exposedBy}): kept open from ${sources.join(', ')}${sources.some(isWorldCidr) ? ' (anyone)' : ''} on ${on.join(', ')}, as today; ${narrowedBy}`,
     })
-    state.keptOpen.push({namespace, application: app.name, exposedBy, sources, ports: ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`), narrowedBy})
+    state.keptOpen.push({namespace, application: app.name, exposedBy, sources, ports: on, narrowedBy})
     if (!sources.some(isWorldCidr) && service.spec.externalTrafficPolicy !== 'Local') {
       state.notes.push(
         `${namespace}/${app.name}: Service ${service.metadata.name} keeps its loadBalancerSourceRanges (${sources.join(', ')}), but with externalTrafficPolicy ${service.spec.externalTrafficPolicy ?? 'Cluster'} kube-proxy may rewrite the client address to a node's; check with netpol explain, or set externalTrafficPolicy: Local`,
@@ -395,7 +395,7 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
       ports,
       reason: `Ingress ${names} routes to ${app.name}: the ingress controller in ${hostNetwork.join(', ')} runs on the host network and connects from its nodes' addresses: admitted from networkPolicies.nodeCidrs (${cidrs.join(', ')})`,
     })
-    const on = ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`).join(', ') || 'every port'
+    const on = portTexts(ports).join(', ') || 'every port'
     if (cidrs.some(isWorldCidr)) {
       notes.push(`${namespace}/${app.name}: the ingress controller in ${hostNetwork.join(', ')} runs on the host network, so it connects from node addresses, which no selector names: admitted from anywhere on ${on}; set networkPolicies.nodeCidrs to the nodes' addresses to narrow it`)
     }
@@ -489,7 +489,7 @@ function apiServerRules(namespace: string, cluster: ClusterIndex, policy: Policy
   for (const call of apiServerCallsIn(namespace, cluster.apiServerBackendsIn(namespace), (name) => cluster.service(namespace, name))) {
     notes.push(...call.problems)
     if (!call.selector || call.ports.length === 0) continue
-    const on = call.ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`).join(', ')
+    const on = portTexts(call.ports).join(', ')
     draft(namespace, `hardenctl-apiserver-${call.service}`, {matchLabels: call.selector}).ingress.push({
       peers: cidrs.map((cidr) => ({ipBlock: {cidr}})),
       ports: call.ports,
@@ -652,7 +652,7 @@ function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: Label
   const {server, client, serving, label} = flow
   const ports = relationServerPorts(serving, server.app)
   if (flow.derivedBecause === undefined && HANDS_OUT_TO_UNMODELLED_CLIENTS.has(client.app?.charm ?? '')) {
-    const on = ports.length > 0 ? ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`).join(', ') : 'every port'
+    const on = portTexts(ports).join(', ') || 'every port'
     draft(server.namespace!, `hardenctl-app-${server.name}`, {matchLabels: {[APP_NAME_LABEL]: server.name}}).ingress.push({
       peers: [{namespaceSelector: {}}],
       ports: ports.length > 0 ? ports : undefined,
@@ -764,6 +764,11 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
     service: (namespace, name) => servicesByNamespace.get(namespace)?.find((service) => service.metadata.name === name),
     cilium,
   }
+}
+
+/** `8080/TCP` for each port, as the plan's reasons and notes name them. */
+function portTexts(ports: readonly NetworkPolicyPort[]): string[] {
+  return ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`)
 }
 
 /** The pod ports behind the app's Services (targetPort, else port), without Juju's placeholder. */

@@ -19,7 +19,7 @@ import {INGRESS_INTERFACES, OBSERVABILITY_INTERFACES} from './helpers/interfaces
 import {describeService, isExternalService, serviceSources, SOURCE_RANGES_ANNOTATION} from '../policy/kube-exposure.js'
 import {managingApp} from './helpers/charm-managed.js'
 import {jujuOwnPod} from './helpers/juju-own-pods.js'
-import {serviceClosedToOutsideBy} from './helpers/network-policy.js'
+import {keepsPodsClosed, serviceClosedToOutsideBy} from './helpers/network-policy.js'
 import {containerHostPorts, containersOf, type HostPort, podSubjects, type PodSubject} from './helpers/pod-specs.js'
 import {
   boundServiceAccountGroups,
@@ -460,7 +460,7 @@ export const k8sLoadBalancer: Rule = {
       const reach =
         closedBy.length === 0
           ? `is reachable from ${sources.join(', ')}`
-          : `is open to ${sources.join(', ')} (NetworkPolicy ${closedBy.join(', ')} keep${closedBy.length === 1 ? 's' : ''} its pods closed to everything outside the cluster today, until a policy admits it)`
+          : `is open to ${sources.join(', ')} (${keepsPodsClosed(closedBy)})`
       report({
         target: kubeTarget(service, model),
         message: `${describeService(service)}${app ? ` of Juju application ${app.name}` : ''} ${reach}${listed ? ` beyond the allowed ${allowed.join(', ')}` : ' and is not on the exposure allowlist'}.`,

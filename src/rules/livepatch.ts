@@ -14,9 +14,9 @@ import {fixLine} from './helpers/fix-line.js'
 import {certificateOptionSet, servicesIgnoreCertificate} from './helpers/haproxy-services.js'
 import {anyGlobMatches} from './helpers/glob.js'
 import {ingressControllerAdmission} from './helpers/ingress-admission.js'
-import {ingressIsolation} from './helpers/network-policy.js'
+import {ingressIsolation, keepsPodsClosed} from './helpers/network-policy.js'
 import {modelsWith} from './helpers/products.js'
-import {appNamespace, closedToday, outsideReach, reachability} from './helpers/reachability.js'
+import {appNamespace, outsideReach, type Reachability, reachability} from './helpers/reachability.js'
 import {exposeExternalServiceType} from './helpers/charm-services.js'
 import {relatedApps, tlsRelations} from './helpers/relations.js'
 import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, qualifiedModelName, refField} from './helpers/targets.js'
@@ -232,7 +232,7 @@ export const livepatchTls: Rule = {
           target: appTarget(app, model),
           message:
             reach.closedBy.length > 0 && plainPaths.length === reach.services.length
-              ? `${app.name} is open to outside without TLS: ${list(plainPaths)}, ${closedToday(reach.closedBy)}.`
+              ? `${app.name} is open to outside without TLS: ${list(plainPaths)}, though ${keepsPodsClosed(reach.closedBy)}.`
               : `${app.name} is reachable from outside without TLS: ${list(plainPaths)}.`,
           evidence: {paths: plainPaths, ingressCharms: ingresses.map((i) => i.name), tlsRelations: []},
           remediation: ingressCharm
@@ -283,6 +283,16 @@ function backingServices(model: Model, livepatch: Application): {app: Applicatio
   })
 }
 
+/** How to close a backing service's way in from outside: what opened it is what closes it. */
+function closeOutsidePath(model: Model, app: Application, reach: Reachability): string {
+  const m = appModelArg(app)
+  if ((reach.juju ?? []).length > 0) return `juju unexpose -m ${m} ${app.name}`
+  // The charm keeps the Service it makes for its expose-external option: the option closes it.
+  if (exposeExternalServiceType(app)) return `juju config -m ${m} ${app.name} expose-external=false`
+  const patches = reach.services.map((s) => `kubectl -n ${s.metadata.namespace ?? jujuModelName(model)} patch service ${s.metadata.name} -p '{"spec":{"type":"ClusterIP"}}'`)
+  return patches.join('; ') || livepatchDbExposed.remediation
+}
+
 export const livepatchDbExposed: Rule = {
   id: 'LIVEPATCH-DB-EXPOSED',
   title: 'Livepatch PostgreSQL or patch storage reachable from outside',
@@ -303,19 +313,12 @@ export const livepatchDbExposed: Rule = {
           seen.add(app.name)
           const reach = reachability(inventory, model, app)
           const offers = model.offers.filter((o) => o.application === app.name)
-          const m = appModelArg(app)
           if (reach.exposed === true) {
             report({
               target: appTarget(app, model),
               message: `${app.name}, the ${role} of ${livepatch.name}, is ${outsideReach(reach)}; it should only be reachable by the Livepatch server.`,
               evidence: {role, paths: reach.paths},
-              remediation:
-                (reach.juju ?? []).length > 0
-                  ? `juju unexpose -m ${m} ${app.name}`
-                  : // The charm keeps the Service it makes for its expose-external option: the option is what closes it.
-                    exposeExternalServiceType(app)
-                    ? `juju config -m ${m} ${app.name} expose-external=false`
-                    : reach.services.map((s) => `kubectl -n ${s.metadata.namespace ?? jujuModelName(model)} patch service ${s.metadata.name} -p '{"spec":{"type":"ClusterIP"}}'`).join('; ') || livepatchDbExposed.remediation,
+              remediation: closeOutsidePath(model, app, reach),
               ...refField(app.refs['exposed-endpoints'] ?? app.refs.expose ?? app.optionRefs['expose-external'] ?? reach.services[0]?.ref ?? app.refs.definition),
             })
           } else if (offers.length > 0) {

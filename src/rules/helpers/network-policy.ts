@@ -78,6 +78,11 @@ export function serviceClosedToOutsideBy(view: KubernetesView, service: KubeServ
   return closedToOutsideBy(view, namespace, podLabelsFor(view, namespace, service.spec.selector))
 }
 
+/** "NetworkPolicy X keeps its pods closed to everything outside the cluster today, …", for closedToOutsideBy's answer. */
+export function keepsPodsClosed(closedBy: readonly string[]): string {
+  return `NetworkPolicy ${closedBy.join(', ')} keep${closedBy.length === 1 ? 's' : ''} its pods closed to everything outside the cluster today, until a policy admits it`
+}
+
 export function ingressIsolation(view: KubernetesView, namespace: string, labels: Record<string, string> | undefined): IngressIsolation {
   const selecting = isolatingPolicies(policyIndex(view), {namespace, labels: labels ?? {}}, 'ingress')
   const allowAll = selecting.filter((indexed) => rulesOf(indexed.policy, 'ingress').some(admitsEveryone))

@@ -10,7 +10,7 @@ import {exposeEffect, firewallExposure, jujuExposure, type JujuExposure} from '.
 import {kubeExposureOfApp, serviceSources} from '../../policy/kube-exposure.js'
 import {list} from './targets.js'
 import {charmMadeExternalService} from './charm-services.js'
-import {serviceClosedToOutsideBy} from './network-policy.js'
+import {keepsPodsClosed, serviceClosedToOutsideBy} from './network-policy.js'
 
 export interface Reachability {
   /** Undefined when neither Juju exposure nor Kubernetes services were known. */
@@ -56,7 +56,7 @@ export function reachability(inventory: Inventory, model: Model, app: Applicatio
     ...kube.ingresses.map((i) => `Ingress ${i.metadata.namespace}/${i.metadata.name}`),
   ]
   const world = (juju ?? []).some((e) => e.world) || jujuIngress.length > 0 || charmMade.length > 0 || kube.services.some((s) => serviceSources(s).some(isWorldCidr)) || kube.ingresses.length > 0
-  const onlyServices = kube.services.length > 0 && paths.length === kube.services.length
+  const onlyServices = kube.services.length > 0 && kube.ingresses.length === 0 && !jujuExposed && charmMade.length === 0
   const closedBy = onlyServices ? servicesClosedBy(inventory, kube.services) : []
   return {exposed, juju, services: kube.services, ingresses: kube.ingresses, world, paths, closedBy}
 }
@@ -79,10 +79,5 @@ function servicesClosedBy(inventory: Inventory, services: KubeService[]): string
  */
 export function outsideReach(reach: Reachability): string {
   if (reach.closedBy.length === 0) return `reachable from outside (${list(reach.paths)})`
-  return `open to outside (${list(reach.paths)}), ${closedToday(reach.closedBy)}`
-}
-
-/** "though NetworkPolicy X keeps its pods closed to everything outside the cluster today, …" */
-export function closedToday(closedBy: readonly string[]): string {
-  return `though NetworkPolicy ${closedBy.join(', ')} keep${closedBy.length === 1 ? 's' : ''} its pods closed to everything outside the cluster today, until a policy admits it`
+  return `open to outside (${list(reach.paths)}), though ${keepsPodsClosed(reach.closedBy)}`
 }

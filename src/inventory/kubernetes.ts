@@ -41,7 +41,7 @@ export function controllerSshServerPorts<P extends {name?: string | undefined}>(
  * RKE2 ships its own chart, `rke2-ingress-nginx` in kube-system; RKE2's hardening guide admits
  * Ingress backends from exactly that label (rancher/rke2 issue 3195).
  */
-export const INGRESS_CONTROLLERS: ReadonlySet<string> = new Set([
+const INGRESS_CONTROLLERS: ReadonlySet<string> = new Set([
   'ingress-nginx',
   'nginx-ingress',
   'nginx-ingress-microk8s',
@@ -53,15 +53,64 @@ export const INGRESS_CONTROLLERS: ReadonlySet<string> = new Set([
 ])
 
 /**
- * A pod of a known ingress controller, by its `app.kubernetes.io/name`, that is no Juju unit:
- * a Juju application named `traefik` (COS's) serves its relations, not Ingress objects. Juju's
- * sidecar units carry the model's uuid in the `model.juju.is/id` annotation.
+ * Pod labels (or a Service's selector) of a known ingress controller: a name from
+ * INGRESS_CONTROLLERS, or Charmed Kubernetes's. Its kubernetes-worker charm names its ingress-nginx
+ * after the application, `ingress-nginx-<app>` in both `app.kubernetes.io/name` and
+ * `app.kubernetes.io/part-of` (charmed-kubernetes/charm-kubernetes-worker
+ * templates/ingress-daemon-set.yaml@127fea57), and runs it on the host network.
  */
-export function isIngressControllerPod(metadata: {labels?: unknown; annotations?: unknown}): boolean {
-  const labels = (typeof metadata.labels === 'object' && metadata.labels !== null ? metadata.labels : {}) as Record<string, unknown>
-  const annotations = (typeof metadata.annotations === 'object' && metadata.annotations !== null ? metadata.annotations : {}) as Record<string, unknown>
-  return INGRESS_CONTROLLERS.has(String(labels[APP_NAME_LABEL])) && annotations[JUJU_MODEL_ID_LABEL] === undefined
+export function hasIngressControllerLabels(labels: Readonly<Record<string, unknown>> | undefined): boolean {
+  const name = labels?.[APP_NAME_LABEL]
+  if (typeof name !== 'string') return false
+  return INGRESS_CONTROLLERS.has(name) || charmedKubernetesIngressApplication(labels) !== undefined
 }
+
+/** The kubernetes-worker application whose charm runs this Charmed Kubernetes ingress-nginx pod, by its labels. */
+export function charmedKubernetesIngressApplication(labels: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const name = labels?.[APP_NAME_LABEL]
+  if (typeof name !== 'string' || !name.startsWith(CHARMED_KUBERNETES_INGRESS_PREFIX) || labels?.[PART_OF_LABEL] !== name) return undefined
+  return name.slice(CHARMED_KUBERNETES_INGRESS_PREFIX.length) || undefined
+}
+
+const CHARMED_KUBERNETES_INGRESS_PREFIX = 'ingress-nginx-'
+const PART_OF_LABEL = 'app.kubernetes.io/part-of'
+
+/**
+ * A pod that serves the cluster's Ingress objects, as far as its object tells:
+ * - a known controller by its labels (hasIngressControllerLabels), or
+ * - a pod on the host network that listens on 80 or 443: an edge proxy under a name not listed
+ *   (an in-house chart, a renamed release). Reconcile admits its nodes to Ingress backends rather
+ *   than cut it off; taking a node-local web server for one admits more, never less.
+ *
+ * Never a Juju unit: a Juju application named `traefik` (COS's) serves its relations, not Ingress
+ * objects. Juju's sidecar units carry the model's uuid in the `model.juju.is/id` annotation.
+ */
+export function isIngressControllerPod(pod: {metadata: {labels?: unknown; annotations?: unknown}; spec?: unknown}): boolean {
+  const annotations = recordOf(pod.metadata.annotations)
+  if (annotations[JUJU_MODEL_ID_LABEL] !== undefined) return false
+  return hasIngressControllerLabels(recordOf(pod.metadata.labels)) || isHostNetworkWebServer(pod.spec)
+}
+
+/** Whether the pod is an ingress controller only because it listens on 80/443 on the host network. */
+export function isUnlistedIngressControllerPod(pod: {metadata: {labels?: unknown; annotations?: unknown}; spec?: unknown}): boolean {
+  return isIngressControllerPod(pod) && !hasIngressControllerLabels(recordOf(pod.metadata.labels))
+}
+
+const WEB_PORTS: ReadonlySet<unknown> = new Set([80, 443])
+
+function isHostNetworkWebServer(spec: unknown): boolean {
+  const pod = recordOf(spec)
+  if (pod.hostNetwork !== true || !Array.isArray(pod.containers)) return false
+  return pod.containers.some((container) => {
+    const ports = recordOf(container).ports
+    return Array.isArray(ports) && ports.some((port) => WEB_PORTS.has(recordOf(port).containerPort))
+  })
+}
+
+function recordOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
+}
+
 export const WAIVE_ANNOTATION = 'hardenctl.io/waive'
 
 /**

@@ -47,7 +47,7 @@ export function podClasses(view: Pick<KubernetesView, 'pods'>, options: PodClass
     const {key, labels, hostNetwork, ports, name} = podShape(pod, namespace, ignored, ignoredKeys)
     let existing = byKey.get(key)
     if (!existing) {
-      existing = {id: '', namespace, name, labels: {...labels}, pods: [pod.metadata.name], hostNetwork, ports: [...ports], ...(isIngressControllerPod(pod.metadata) ? {ingressController: true as const} : {})}
+      existing = {id: '', namespace, name, labels: {...labels}, pods: [pod.metadata.name], hostNetwork, ports: [...ports], ...(isIngressControllerPod(pod) ? {ingressController: true as const} : {})}
       byKey.set(key, existing)
     }
     else {

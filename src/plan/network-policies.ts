@@ -12,7 +12,7 @@ import {kubeScope} from '../inventory/kube-scope.js'
 import {groupBy, groupByNamespace} from '../inventory/group-by.js'
 import {KIND_SPECS} from '../inventory/kubernetes-kinds.js'
 import {podLabelsFor} from '../inventory/pod-labels.js'
-import {APP_NAME_LABEL, controllerSshServerPorts, isIngressControllerPod, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, controllerSshServerPorts, isIngressControllerPod, isUnlistedIngressControllerPod, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
 import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, exposeEffect, jujuExposure} from '../policy/exposure.js'
@@ -378,7 +378,7 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
   const seen = controllerNamespaces.length > 0 || hostNetwork.length > 0
   if (!seen) {
     notes.push(
-      `${namespace}/${app.name} is behind Ingress ${names}, but no ingress controller pods were seen: admitted from every namespace on its backend ports (a controller on the host network would not be: read its pods, and networkPolicies.nodeCidrs admits it)`,
+      `${namespace}/${app.name} is behind Ingress ${names}, but no ingress controller's pods were read: admitted from every namespace on its backend ports. A controller on the host network would not be admitted: read its namespace too (a known controller, or any pod listening on 80 or 443 on the host network, counts), and networkPolicies.nodeCidrs admits it`,
     )
   }
   if (controllerNamespaces.length > 0 || !seen) {
@@ -396,6 +396,9 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
       reason: `Ingress ${names} routes to ${app.name}: the ingress controller in ${hostNetwork.join(', ')} runs on the host network and connects from its nodes' addresses: admitted from networkPolicies.nodeCidrs (${cidrs.join(', ')})`,
     })
     const on = portTexts(ports).join(', ') || 'every port'
+    const unlisted = cluster.unlistedIngressControllerPods
+    const unlistedNote = `${unlisted.join(', ')} ${unlisted.length === 1 ? 'listens' : 'listen'} on 80 or 443 on the host network, under a name hardenctl does not know as an ingress controller: taken for one, so Ingress backends admit networkPolicies.nodeCidrs rather than be cut off`
+    if (unlisted.length > 0 && !notes.includes(unlistedNote)) notes.push(unlistedNote)
     if (cidrs.some(isWorldCidr)) {
       notes.push(`${namespace}/${app.name}: the ingress controller in ${hostNetwork.join(', ')} runs on the host network, so it connects from node addresses, which no selector names: admitted from anywhere on ${on}; set networkPolicies.nodeCidrs to the nodes' addresses to narrow it`)
     }
@@ -730,6 +733,8 @@ interface ClusterIndex {
   ingressControllerNamespaces: string[]
   /** Namespaces where they run on the host network: their traffic carries node addresses. */
   hostNetworkIngressControllerNamespaces: string[]
+  /** Pods (`namespace/name`) taken for an ingress controller only because they listen on 80/443 on the host network. */
+  unlistedIngressControllerPods: string[]
   /** What the API server calls in the namespace (admission webhooks, aggregated APIs). */
   apiServerBackendsIn(namespace: string): ApiServerBackend[]
   service(namespace: string, name: string): KubeService | undefined
@@ -746,11 +751,13 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
   const ingresses = groupByNamespace(view.ingresses)
   const controllers = new Set<string>()
   const hostNetworkControllers = new Set<string>()
+  const unlisted: string[] = []
   let cilium = false
   for (const pod of view.pods) {
-    if (isIngressControllerPod(pod.metadata) && pod.metadata.namespace) {
+    if (isIngressControllerPod(pod) && pod.metadata.namespace) {
       const into = pod.spec.hostNetwork === true ? hostNetworkControllers : controllers
       into.add(pod.metadata.namespace)
+      if (isUnlistedIngressControllerPod(pod)) unlisted.push(`${pod.metadata.namespace}/${pod.metadata.name}`)
     }
     if (pod.metadata.labels?.['k8s-app'] === 'cilium') cilium = true
   }
@@ -760,6 +767,7 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
     ingressesIn: (namespace) => ingresses.get(namespace) ?? [],
     ingressControllerNamespaces: [...controllers].sort(),
     hostNetworkIngressControllerNamespaces: [...hostNetworkControllers].sort(),
+    unlistedIngressControllerPods: unlisted.sort(),
     apiServerBackendsIn: (namespace) => backends.get(namespace) ?? [],
     service: (namespace, name) => servicesByNamespace.get(namespace)?.find((service) => service.metadata.name === name),
     cilium,

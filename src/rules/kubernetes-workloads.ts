@@ -4,7 +4,7 @@
  */
 import type {Target} from '../findings/types.js'
 import {kubeScope} from '../inventory/kube-scope.js'
-import {APP_NAME_LABEL, INGRESS_CONTROLLERS, type KubernetesView, type KubeRole, type KubeRoleBinding, type KubeService, type KubeWorkload} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, hasIngressControllerLabels, type KubernetesView, type KubeRole, type KubeRoleBinding, type KubeService, type KubeWorkload} from '../inventory/kubernetes.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {appCandidates} from '../policy/candidates.js'
 import {cidrWithinAny} from '../policy/cidr.js'
@@ -20,7 +20,8 @@ import {describeService, isExternalService, serviceSources, SOURCE_RANGES_ANNOTA
 import {managingApp} from './helpers/charm-managed.js'
 import {jujuOwnPod} from './helpers/juju-own-pods.js'
 import {keepsPodsClosed, serviceClosedToOutsideBy} from './helpers/network-policy.js'
-import {containerHostPorts, containersOf, type HostPort, podSubjects, type PodSubject} from './helpers/pod-specs.js'
+import {containerHostPorts, containersOf, type HostPort, podSubjects, type PodSubject, podWaiver} from './helpers/pod-specs.js'
+import {charmedKubernetesIngress} from './helpers/charmed-kubernetes.js'
 import {
   boundServiceAccountGroups,
   boundServiceAccounts,
@@ -101,6 +102,7 @@ export const k8sPrivileged: Rule = {
           : subject.app
           ? `${k8sPrivileged.remediation}${jujuManagedNote(subject)}`
           : (nodeAgentFix(k8sPrivileged.id, subject) ??
+            charmAppliedPrivilegeFix(subject) ??
             privilegeRemediation(subject, toFix, juju ? `${juju} is Juju's own: Juju may undo the change when it upgrades the model` : undefined)),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
@@ -129,7 +131,7 @@ export const k8sHostAccess: Rule = {
       const hostPorts = spec.hostNetwork === true ? [] : containerHostPorts(spec)
       if (flags.length === 0 && hostPaths.length === 0 && hostPorts.length === 0) continue
       const what = [...flags, ...hostPaths.map((h) => `hostPath ${h.path ?? ''} (volume ${h.volume})`), ...(hostPorts.length > 0 ? [`hostPort ${list(hostPorts.map((p) => String(p.hostPort)))}`] : [])]
-      const waiverFix = nodeAgentFix(k8sHostAccess.id, subject) ?? (flags.length === 0 && hostPaths.length === 0 ? ingressHostPortsFix(subject, hostPorts) : undefined)
+      const waiverFix = nodeAgentFix(k8sHostAccess.id, subject) ?? (hostPaths.length === 0 ? ingressHostPortsFix(subject, flags, hostPorts) : undefined)
       report({
         target: subjectTarget(subject),
         message: `${subjectName(subject)} uses ${list(what)}.`,
@@ -148,12 +150,39 @@ export const k8sHostAccess: Rule = {
 
 /**
  * An ingress controller that takes the node's ports itself (ingress-nginx for kind and bare metal,
- * MicroK8s's ingress add-on) is reached there by every client: dropping them cuts them all off.
+ * MicroK8s's ingress add-on with hostPorts; Charmed Kubernetes's and bare-metal charts' on the host
+ * network) is reached there by every client: dropping them cuts them all off.
  */
-function ingressHostPortsFix(subject: PodSubject, hostPorts: HostPort[]): string | undefined {
-  if (!INGRESS_CONTROLLERS.has(subject.labels[APP_NAME_LABEL] ?? '')) return undefined
-  const waiver = JSON.stringify({rule: k8sHostAccess.id, target: `${subject.namespace}/${subject.name}`, reason: 'the ingress controller is reached on these node ports'})
-  return `${subject.name} is the ingress controller and its clients reach it at the nodes' ports ${list(hostPorts.map((p) => String(p.hostPort)))}: removing them cuts every client off. Keep them and waive the finding (waivers: [${waiver}]), or put a LoadBalancer Service in front of it first and then drop the hostPorts; a hostPort no client needs (health, metrics) can go now.`
+function ingressHostPortsFix(subject: PodSubject, flags: readonly string[], hostPorts: HostPort[]): string | undefined {
+  if (!hasIngressControllerLabels(subject.labels)) return undefined
+  const onHostNetwork = flags.length === 1 && flags[0] === 'hostNetwork'
+  if (flags.length > 0 && !onHostNetwork) return undefined
+  // On the host network the container ports are the node's.
+  const ports = onHostNetwork ? containerPorts(subject) : hostPorts.map((p) => p.hostPort)
+  if (ports.length === 0) return undefined
+  const waiver = podWaiver(k8sHostAccess.id, subject, `the ingress controller is reached on the nodes' ports`)
+  const at = `its clients reach it at the nodes' ports ${list(ports.map(String))}`
+  const charmed = charmedKubernetesIngress(subject)
+  if (charmed) {
+    return `${subject.name} is the ingress controller on the host network: ${at}, so taking it off the host network cuts every client off, and ${charmed.appliedBy}, so an edit does not last. Keep it and waive the finding (waivers: [${waiver}]), or ${charmed.switchOff}.`
+  }
+  if (onHostNetwork) {
+    return `${subject.name} is the ingress controller on the host network: ${at}, so taking it off the host network cuts every client off. Keep it and waive the finding (waivers: [${waiver}]), or put a LoadBalancer Service in front of it first and then drop hostNetwork.`
+  }
+  return `${subject.name} is the ingress controller and ${at}: removing them cuts every client off. Keep them and waive the finding (waivers: [${waiver}]), or put a LoadBalancer Service in front of it first and then drop the hostPorts; a hostPort no client needs (health, metrics) can go now.`
+}
+
+function containerPorts(subject: PodSubject): number[] {
+  const ports = containersOf(subject.spec).flatMap(({container}) => (container.ports ?? []).map((port) => port.containerPort))
+  return [...new Set(ports)].sort((a, b) => a - b)
+}
+
+/** Charmed Kubernetes's ingress DaemonSet: a patch lasts until the charm's next hook, and no option of the charm sets these fields. */
+function charmAppliedPrivilegeFix(subject: PodSubject): string | undefined {
+  const charmed = charmedKubernetesIngress(subject)
+  if (!charmed) return undefined
+  const waiver = podWaiver(k8sPrivileged.id, subject, 'the kubernetes-worker charm writes this DaemonSet')
+  return `${charmed.appliedBy}, so a patch does not last, and no option of the charm sets these fields: waive the finding in hardenctl.yaml (waivers: [${waiver}]) and ask for the setting upstream, or ${charmed.switchOff}.`
 }
 
 function findWorkload(view: KubernetesView, subject: PodSubject): KubeWorkload | undefined {
@@ -425,7 +454,7 @@ function isControllerApiService(service: KubeService): boolean {
 /** A Service in front of a known ingress controller's pods, or of a front-door charm (traefik-k8s, nginx-ingress-integrator, ...). */
 function isFrontDoorService(service: KubeService, app: Application | undefined): boolean {
   if (app && isCharmIn(app, CHARMS.frontDoors)) return true
-  return INGRESS_CONTROLLERS.has(service.spec.selector?.[APP_NAME_LABEL] ?? '')
+  return hasIngressControllerLabels(service.spec.selector)
 }
 
 export const k8sLoadBalancer: Rule = {

@@ -147,7 +147,8 @@ export const netUnrestrictedPod: Rule = {
           : isolation.selecting.length === 0
             ? defaultDenyCommand(subject.namespace, scope.role(subject.namespace) === 'model', inventory.kubernetes, left)
             : `kubectl -n ${subject.namespace} edit networkpolicy ${isolation.allowAll[0] ?? ''}   # replace the allow-all rule with the peers and ports the application needs`,
-        ...(left ? {autoFixable: false} : {}),
+        // reconcile writes NetworkPolicies, which do not reach a host-network pod.
+        ...(left || hostNetwork ? {autoFixable: false} : {}),
         ref: subject.ref,
         ...(subject.annotations ? {annotations: subject.annotations} : {}),
       })

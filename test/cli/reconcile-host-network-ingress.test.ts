@@ -1,9 +1,10 @@
 /**
  * An ingress controller on the host network (ingress-nginx with `hostNetwork: true`, as RKE2 and
- * many bare-metal installs run it) connects to its Ingress backends from node addresses, which no
- * namespace or pod selector names. Before, reconcile admitted its namespace by selector; that rule
- * let nothing in, and the closes check refused the plan. Now the backends are admitted from
- * `networkPolicies.nodeCidrs`, proved with the reachability engine on the plan the CLI prints.
+ * many bare-metal installs run it, and as Charmed Kubernetes's kubernetes-worker charm always
+ * does) connects to its Ingress backends from node addresses, which no namespace or pod selector
+ * names. Before, reconcile admitted its namespace by selector; that rule let nothing in, and the
+ * closes check refused the plan. Now the backends are admitted from `networkPolicies.nodeCidrs`,
+ * proved with the reachability engine on the plan the CLI prints.
  */
 import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -20,28 +21,87 @@ import {runCliInWorker} from '../helpers/cli-in-worker.js'
 
 const NODE = '192.168.1.10'
 
-let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hardenctl-hostnet-ingress-'))
-  await cp(join(REPO_ROOT, 'examples', 'livepatch-k8s'), dir, {recursive: true})
-  const pods = JSON.parse(await readFile(join(dir, 'kubernetes', 'pods.json'), 'utf8')) as {items: unknown[]}
-  pods.items.push({
+/** The upstream chart's controller with `controller.hostNetwork: true`. */
+const UPSTREAM_CONTROLLER = {
+  namespace: {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'ingress-nginx', uid: '5b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', labels: {'kubernetes.io/metadata.name': 'ingress-nginx'}}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}},
+  pod: {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {name: 'ingress-nginx-controller-7xk2p', namespace: 'ingress-nginx', uid: '0e5c1a52-3f7d-4c11-9a2b-6d8e4f1a2b3c', labels: {'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller'}},
     spec: {hostNetwork: true, containers: [{name: 'controller', image: 'registry.k8s.io/ingress-nginx/controller:v1.10.0', ports: [{containerPort: 80, hostPort: 80, protocol: 'TCP'}, {containerPort: 443, hostPort: 443, protocol: 'TCP'}]}]},
     status: {phase: 'Running', hostIP: NODE, podIP: NODE},
-  })
+  },
+}
+
+/**
+ * Charmed Kubernetes's controller: the kubernetes-worker charm renders
+ * `templates/ingress-daemon-set.yaml` with `juju_application` = the application's name
+ * (charmed-kubernetes/charm-kubernetes-worker, template at 127fea57, `src/charm.py` at ae94ba87,
+ * option `ingress` default true): namespace `ingress-nginx-kubernetes-worker`, DaemonSet pods
+ * labelled `app.kubernetes.io/name` and `app.kubernetes.io/part-of` `ingress-nginx-kubernetes-worker`,
+ * `hostNetwork: true` ("hostPort doesn't work with CNI, so we have to use hostNetwork instead").
+ * The pod as the API returns a DaemonSet's pod: the template's labels plus the controller's.
+ */
+const CHARMED_KUBERNETES_CONTROLLER = {
+  namespace: {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'ingress-nginx-kubernetes-worker', uid: '8c2f4e61-0d7a-4b3e-9f15-2a6c8d0e4b71', labels: {'cdk-kubernetes-worker-ingress': 'true', 'kubernetes.io/metadata.name': 'ingress-nginx-kubernetes-worker'}}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}},
+  pod: {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'nginx-ingress-controller-kubernetes-worker-x7q2d',
+      generateName: 'nginx-ingress-controller-kubernetes-worker-',
+      namespace: 'ingress-nginx-kubernetes-worker',
+      uid: '3e9b7c15-6a2d-4f80-b4c1-7d5e9a0f2c38',
+      labels: {
+        'app.kubernetes.io/name': 'ingress-nginx-kubernetes-worker',
+        'app.kubernetes.io/part-of': 'ingress-nginx-kubernetes-worker',
+        'controller-revision-hash': '6d9f8b7c5',
+        'pod-template-generation': '1',
+      },
+      annotations: {'prometheus.io/port': '10254', 'prometheus.io/scrape': 'true'},
+      ownerReferences: [{apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'nginx-ingress-controller-kubernetes-worker', uid: '9a4c2e80-1b3d-4f57-8e6a-0c2d4f6b8a91', controller: true, blockOwnerDeletion: true}],
+    },
+    spec: {
+      serviceAccountName: 'nginx-ingress-serviceaccount-kubernetes-worker',
+      nodeSelector: {'juju-application': 'kubernetes-worker'},
+      hostNetwork: true,
+      containers: [
+        {
+          name: 'nginx-ingress-controllerkubernetes-worker',
+          image: 'rocks.canonical.com:443/cdk/ingress-nginx/controller:v1.6.4',
+          securityContext: {capabilities: {drop: ['ALL'], add: ['NET_BIND_SERVICE']}, runAsUser: 101},
+          ports: [{name: 'http', containerPort: 80, hostPort: 80, protocol: 'TCP'}, {name: 'https', containerPort: 443, hostPort: 443, protocol: 'TCP'}],
+        },
+      ],
+    },
+    status: {phase: 'Running', hostIP: NODE, podIP: NODE, podIPs: [{ip: NODE}]},
+  },
+}
+
+interface Controller {
+  namespace: {metadata: {name: string}}
+  pod: unknown
+}
+
+/** The Livepatch example with the controller's namespace and pod added. */
+async function estateWith(controller: Controller): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'hardenctl-hostnet-ingress-'))
+  await cp(join(REPO_ROOT, 'examples', 'livepatch-k8s'), dir, {recursive: true})
+  const pods = JSON.parse(await readFile(join(dir, 'kubernetes', 'pods.json'), 'utf8')) as {items: unknown[]}
+  pods.items.push(controller.pod)
   await writeFile(join(dir, 'kubernetes', 'pods.json'), JSON.stringify(pods))
   const namespaces = JSON.parse(await readFile(join(dir, 'kubernetes', 'namespaces.json'), 'utf8')) as {items: unknown[]}
-  namespaces.items.push({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'ingress-nginx', uid: '5b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', labels: {'kubernetes.io/metadata.name': 'ingress-nginx'}}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}})
+  namespaces.items.push(controller.namespace)
   await writeFile(join(dir, 'kubernetes', 'namespaces.json'), JSON.stringify(namespaces))
-}, 60_000)
+  return dir
+}
+
+const dirs: string[] = []
 afterAll(async () => {
-  await rm(dir, {recursive: true, force: true})
+  await Promise.all(dirs.map((dir) => rm(dir, {recursive: true, force: true})))
 })
 
-async function planned(policy?: string) {
+async function planned(dir: string, controller: Controller, policy?: string) {
   const args = ['reconcile', '--dry-run', '--from', dir]
   if (policy) {
     await writeFile(join(dir, 'policy.yaml'), policy)
@@ -56,14 +116,20 @@ async function planned(policy?: string) {
   const livepatch = live.classes.find((podClass) => podClass.id === 'livepatch/livepatch')!
   const fromAddress = (ip: string) => explain(input, {outside: true, ip}, livepatch, {port: 8080}).allowed
   // The controller's own class: host network, its node's address from the pod's status.
-  const controller = live.classes.find((podClass) => podClass.id === 'ingress-nginx/ingress-nginx')!
-  const controllerReaches = explain(input, controller, livepatch, {port: 8080}).allowed
+  const controllerClass = live.classes.find((podClass) => podClass.pods.includes((controller.pod as {metadata: {name: string}}).metadata.name))!
+  const controllerReaches = explain(input, controllerClass, livepatch, {port: 8080}).allowed
   return {text: text.stdout, fromAddress, controllerReaches}
 }
 
 describe('an Ingress backend behind a host-network ingress controller', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await estateWith(UPSTREAM_CONTROLLER)
+    dirs.push(dir)
+  }, 60_000)
+
   it('is admitted from networkPolicies.nodeCidrs, the plan closes nothing, and a note says how to narrow it', async () => {
-    const {text, fromAddress, controllerReaches} = await planned()
+    const {text, fromAddress, controllerReaches} = await planned(dir, UPSTREAM_CONTROLLER)
     expect(controllerReaches).toBe(true)
     expect(text).toContain('the ingress controller in ingress-nginx runs on the host network and connects from its nodes\' addresses: admitted from networkPolicies.nodeCidrs (0.0.0.0/0, ::/0)')
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
@@ -73,12 +139,89 @@ describe('an Ingress backend behind a host-network ingress controller', () => {
   }, 60_000)
 
   it('with networkPolicies.nodeCidrs set, only the nodes reach it, and the note is gone', async () => {
-    const {text, fromAddress, controllerReaches} = await planned('apiVersion: hardenctl.io/v1\nnetworkPolicies:\n  nodeCidrs: [192.168.1.0/24]\n')
+    const {text, fromAddress, controllerReaches} = await planned(dir, UPSTREAM_CONTROLLER, 'apiVersion: hardenctl.io/v1\nnetworkPolicies:\n  nodeCidrs: [192.168.1.0/24]\n')
     expect(controllerReaches).toBe(true)
     expect(text).toContain('admitted from networkPolicies.nodeCidrs (192.168.1.0/24)')
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
     expect(text).not.toContain('to narrow it')
     expect(fromAddress(NODE)).toBe(true)
     expect(fromAddress('203.0.113.9')).toBe(false)
+  }, 60_000)
+})
+
+describe("an Ingress backend on Charmed Kubernetes (kubernetes-worker's own ingress-nginx, on the host network)", () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await estateWith(CHARMED_KUBERNETES_CONTROLLER)
+    dirs.push(dir)
+  }, 60_000)
+
+  // Expected before the first run: the controller is recognised by its labels, so the plan
+  // admits the backends from nodeCidrs as for the upstream chart, and the controller still
+  // reaches livepatch on 8080 once the plan is applied.
+  it('is admitted from networkPolicies.nodeCidrs, and the controller still reaches the backend', async () => {
+    const {text, fromAddress, controllerReaches} = await planned(dir, CHARMED_KUBERNETES_CONTROLLER)
+    expect(controllerReaches).toBe(true)
+    expect(text).toContain('the ingress controller in ingress-nginx-kubernetes-worker runs on the host network and connects from its nodes\' addresses: admitted from networkPolicies.nodeCidrs (0.0.0.0/0, ::/0)')
+    expect(text).toContain('Closes: nothing the estate shows in use or intended.')
+    expect(text).not.toContain("no ingress controller's pods were read")
+    expect(fromAddress(NODE)).toBe(true)
+  }, 60_000)
+
+  // Expected before the first run, for an audit that includes the controller's namespace: its
+  // host network and unset allowPrivilegeEscalation are findings, but the charm re-applies the
+  // DaemonSet (a patch does not last), and off the host network its clients lose it. So the
+  // fixes say so and name the charm's own switch; NetworkPolicy cannot restrict it, so reconcile
+  // does not fix NET-UNRESTRICTED-POD for it.
+  it("audit of its namespace: fixes that name the kubernetes-worker charm, not patches it undoes", async () => {
+    await writeFile(join(dir, 'audit-policy.yaml'), 'apiVersion: hardenctl.io/v1\nkubernetes:\n  namespaces: [ingress-nginx-kubernetes-worker]\n')
+    const result = await runCliInWorker(['audit', '-f', dir, '--policy', join(dir, 'audit-policy.yaml'), '--format', 'json'])
+    const findings = (JSON.parse(result.stdout) as {findings: {rule: string; severity: string; target: {name: string}; remediation: string; autoFixable: boolean}[]}).findings
+    const on = (rule: string) => findings.find((finding) => finding.rule === rule && finding.target.name === 'nginx-ingress-controller-kubernetes-worker')!
+    const hostAccess = on('K8S-HOST-ACCESS')
+    expect(hostAccess.severity).toBe('high')
+    expect(hostAccess.remediation).toContain("is the ingress controller on the host network: its clients reach it at the nodes' ports 80 and 443")
+    expect(hostAccess.remediation).toContain("Charmed Kubernetes's kubernetes-worker charm applies this DaemonSet and re-applies it")
+    expect(hostAccess.remediation).toContain('juju config kubernetes-worker ingress=false')
+    expect(hostAccess.remediation).toContain('{"rule":"K8S-HOST-ACCESS","target":"ingress-nginx-kubernetes-worker/nginx-ingress-controller-kubernetes-worker"')
+    expect(hostAccess.remediation).not.toContain('Remove `hostNetwork`')
+    const privileged = on('K8S-PRIVILEGED')
+    expect(privileged.severity).toBe('medium')
+    expect(privileged.remediation).toContain("Charmed Kubernetes's kubernetes-worker charm applies this DaemonSet and re-applies it, so a patch does not last")
+    expect(privileged.remediation).toContain('{"rule":"K8S-PRIVILEGED","target":"ingress-nginx-kubernetes-worker/nginx-ingress-controller-kubernetes-worker"')
+    expect(privileged.remediation).not.toContain('kubectl patch')
+    const unrestricted = on('NET-UNRESTRICTED-POD')
+    expect(unrestricted.autoFixable).toBe(false)
+  }, 60_000)
+})
+
+/** An in-house edge proxy on the host network, under a name hardenctl does not list. */
+const UNLISTED_CONTROLLER = {
+  namespace: {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'edge', uid: '4d6f8a0c-2e4a-4c6e-8a0c-2e4a6c8e0a2c', labels: {'kubernetes.io/metadata.name': 'edge'}}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}},
+  pod: {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {name: 'edge-proxy-5c8d7', namespace: 'edge', uid: '7b9d1f3a-5c7e-4a9b-8d1f-3a5c7e9b1d3f', labels: {app: 'edge-proxy'}},
+    spec: {hostNetwork: true, containers: [{name: 'haproxy', image: 'haproxy:2.9', ports: [{containerPort: 443, hostPort: 443, protocol: 'TCP'}]}]},
+    status: {phase: 'Running', hostIP: NODE, podIP: NODE},
+  },
+}
+
+describe('an Ingress backend behind an edge proxy on the host network under a name hardenctl does not know', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await estateWith(UNLISTED_CONTROLLER)
+    dirs.push(dir)
+  }, 60_000)
+
+  // Expected before the first run: a pod listening on 443 on the host network is taken for the
+  // controller, so its nodes are admitted, and a note names the pod and why.
+  it('is admitted from networkPolicies.nodeCidrs, and the plan names the pod it took for the controller', async () => {
+    const {text, fromAddress, controllerReaches} = await planned(dir, UNLISTED_CONTROLLER)
+    expect(controllerReaches).toBe(true)
+    expect(text).toContain("the ingress controller in edge runs on the host network and connects from its nodes' addresses: admitted from networkPolicies.nodeCidrs (0.0.0.0/0, ::/0)")
+    expect(text).toContain('edge/edge-proxy-5c8d7 listens on 80 or 443 on the host network, under a name hardenctl does not know as an ingress controller: taken for one')
+    expect(text).toContain('Closes: nothing the estate shows in use or intended.')
+    expect(fromAddress(NODE)).toBe(true)
   }, 60_000)
 })

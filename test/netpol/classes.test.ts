@@ -75,3 +75,28 @@ describe('podClasses', () => {
   })
 })
 
+
+describe('which pods are an ingress controller (PodClass.ingressController)', () => {
+  const controller = (...pods: KubePod[]) => podClasses({pods}).filter((c) => c.ingressController).map((c) => c.id)
+  const web = [{containerPort: 80, protocol: 'TCP' as const}, {containerPort: 443, protocol: 'TCP' as const}]
+
+  it('a known app.kubernetes.io/name, and Charmed Kubernetes\'s ingress-nginx-<app> only with the same app.kubernetes.io/part-of', () => {
+    expect(controller(pod('ingress-nginx', 'ingress-nginx'))).toEqual(['ingress-nginx/ingress-nginx'])
+    const charmed = pod('ingress-nginx-kubernetes-worker', 'ingress-nginx-kubernetes-worker', {'app.kubernetes.io/part-of': 'ingress-nginx-kubernetes-worker'})
+    expect(controller(charmed)).toEqual(['ingress-nginx-kubernetes-worker/ingress-nginx-kubernetes-worker'])
+    // The upstream chart's admission webhook is `ingress-nginx` with a component label; another -suffixed name is not CK's.
+    expect(controller(pod('apps', 'ingress-nginx-docs'), pod('apps', 'ingress-nginx-kubernetes-worker', {'app.kubernetes.io/part-of': 'docs'}))).toEqual([])
+  })
+
+  it('any pod listening on 80 or 443 on the host network, but not off it, nor on other ports', () => {
+    expect(controller(pod('edge', 'edge-proxy', {}, {hostNetwork: true, ports: web}))).toEqual(['edge/edge-proxy'])
+    expect(controller(pod('edge', 'edge-proxy', {}, {ports: web}))).toEqual([])
+    expect(controller(pod('monitoring', 'node-exporter', {}, {hostNetwork: true, ports: [{containerPort: 9100, protocol: 'TCP'}]}))).toEqual([])
+  })
+
+  it('never a Juju unit, whatever its name (COS\'s traefik application)', () => {
+    const unitOfTraefik = pod('cos', 'traefik', {}, {hostNetwork: true, ports: web})
+    unitOfTraefik.metadata.annotations = {'model.juju.is/id': '6f3c0e1a-2b4d-4c8e-9f1a-3b5d7e9f1a2c', 'unit.juju.is/id': 'traefik/0'}
+    expect(controller(unitOfTraefik)).toEqual([])
+  })
+})

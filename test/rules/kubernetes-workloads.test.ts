@@ -162,6 +162,16 @@ describe('K8S-HOST-ACCESS', () => {
     const [f] = findings(k8sHostAccess, inventory({inputs: ['k8s-workloads'], kube: {namespaces: [modelNs], workloads: [controller]}}))
     expect(f?.remediation).toMatch(/^ingress-nginx-controller is the ingress controller and its clients reach it at the nodes' ports 80 and 443: removing them cuts every client off\. Keep them and waive the finding \(waivers: \[\{"rule":"K8S-HOST-ACCESS","target":"web\/ingress-nginx-controller"/)
   })
+
+  it('on the host network, the same: its container ports are the nodes\' ports; with a hostPath too, the generic fix', () => {
+    const spec = {hostNetwork: true, containers: [{name: 'controller', ports: [{containerPort: 443, hostPort: 443}, {containerPort: 80, hostPort: 80}]}]}
+    const controller = workload('DaemonSet', 'web', 'ingress-nginx-controller', {labels: {'app.kubernetes.io/name': 'ingress-nginx'}, spec})
+    const [f] = findings(k8sHostAccess, inventory({inputs: ['k8s-workloads'], kube: {namespaces: [modelNs], workloads: [controller]}}))
+    expect(f?.remediation).toMatch(/^ingress-nginx-controller is the ingress controller on the host network: its clients reach it at the nodes' ports 80 and 443, so taking it off the host network cuts every client off\. Keep it and waive the finding .* or put a LoadBalancer Service in front of it first and then drop hostNetwork\.$/)
+    const withHostPath = workload('DaemonSet', 'web', 'ingress-nginx-controller', {labels: {'app.kubernetes.io/name': 'ingress-nginx'}, spec: {...spec, volumes: [{name: 'logs', hostPath: {path: '/var/log'}}]}})
+    const [g] = findings(k8sHostAccess, inventory({inputs: ['k8s-workloads'], kube: {namespaces: [modelNs], workloads: [withHostPath]}}))
+    expect(g?.remediation).toContain('Remove `hostNetwork`')
+  })
 })
 
 describe('K8S-SA-OVERPRIVILEGED', () => {

@@ -14,7 +14,7 @@
  * upstream runs as non-root does not have K8S-RUN-AS-ROOT by design, and one upstream runs without
  * privileges does not have K8S-PRIVILEGED: those keep the generic fix.
  */
-import {containersOf, type PodSubject} from './pod-specs.js'
+import {containersOf, type PodSubject, podWaiver} from './pod-specs.js'
 
 interface NodeAgent {
   /** The workload kind it runs as; a DaemonSet unless said. */
@@ -114,6 +114,6 @@ function nodeAgentOf(subject: PodSubject, rule: string): NodeAgent | undefined {
 export function nodeAgentFix(rule: string, subject: PodSubject): string | undefined {
   const agent = nodeAgentOf(subject, rule)
   if (!agent) return undefined
-  const waiver = JSON.stringify({rule, target: `${subject.namespace}/${subject.name}`, reason: `${agent.what} needs it`})
+  const waiver = podWaiver(rule, subject, `${agent.what} needs it`)
   return `${agent.what} needs ${agent.needs}: ${agent.breaks ?? 'changing that breaks it on every node'}. Waive the finding in hardenctl.yaml (waivers: [${waiver}]) and keep who may change the ${subject.namespace} namespace narrow.`
 }

@@ -161,3 +161,8 @@ export function containerHostPorts(spec: PodSpec): HostPort[] {
     (container.ports ?? []).filter((p) => (p.hostPort ?? 0) > 0).map((p) => ({container: container.name, hostPort: p.hostPort!, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP'})),
   )
 }
+
+/** A waiver of `rule` for the subject, as hardenctl.yaml's `waivers:` list takes it (JSON is YAML). */
+export function podWaiver(rule: string, subject: PodSubject, reason: string): string {
+  return JSON.stringify({rule, target: `${subject.namespace}/${subject.name}`, reason})
+}

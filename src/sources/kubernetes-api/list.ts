@@ -174,7 +174,7 @@ export function keep(item: Json, spec: KubernetesList, namespaces: Set<string> |
   if (!namespaces) return true
   const metadata = isRecord(item.metadata) ? item.metadata : {}
   if (spec.kind === 'Namespace') return namespaces.has(metadata.name as string)
-  if (spec.kind === 'Pod' && isIngressControllerPod(metadata)) return true
+  if (spec.kind === 'Pod' && isIngressControllerPod({metadata, spec: item.spec})) return true
   // Cluster-scoped RBAC decides what the kept namespaces' service accounts may do.
   return !spec.namespaced || namespaces.has(metadata.namespace as string)
 }

@@ -39,7 +39,16 @@ function livepatchPaths(inventory: Inventory, model: Model, app: Application): {
   return {paths, world: reach.world || viaIngress.length > 0, exposed}
 }
 
-function adminPolicyCommand(namespace: string, app: string, cidrs: readonly string[]): string {
+/**
+ * The admin API open to every pod: with clients coming through an ingress, reconcile's policies
+ * (the ingress controller and related applications only) come first, and the ingress's allowlist
+ * after (the rule then prints it). Otherwise a policy of the admin networks, which the client API
+ * shares: it cuts every client outside them.
+ */
+function adminPolicyCommand(namespace: string, app: string, cidrs: readonly string[], throughIngress: boolean): string {
+  if (throughIngress) {
+    return `hardenctl reconcile -n ${namespace}   # first: admits only the ingress controller and the related applications, so the admin API is reached only through the ingress; then narrow the ingress to the admin networks (the next audit prints how). A policy of the admin networks alone would cut off every client coming through the ingress`
+  }
   const manifest = JSON.stringify({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -47,10 +56,15 @@ function adminPolicyCommand(namespace: string, app: string, cidrs: readonly stri
     spec: {
       podSelector: {matchLabels: {[APP_NAME_LABEL]: app}},
       policyTypes: ['Ingress'],
-      ingress: [{from: (cidrs.length > 0 ? cidrs : ['192.0.2.0/24']).map((cidr) => ({ipBlock: {cidr}}))}],
+      ingress: [{from: (cidrs.length > 0 ? cidrs : [ADMIN_CIDRS]).map((cidr) => ({ipBlock: {cidr}}))}],
     },
   })
-  return `echo '${manifest}' | kubectl apply -f -   # sources from livepatch.adminCidrs; add the ingress controller's pods if clients come through it`
+  return `echo '${manifest}' | kubectl apply -f -   # sources from livepatch.adminCidrs; the client API shares the port, so only if every Livepatch client is in these networks too`
+}
+
+/** Clients reach the Livepatch server through an Ingress, or an ingress charm in front of it. */
+function throughIngress(inventory: Inventory, model: Model, app: Application): boolean {
+  return reachability(inventory, model, app).ingresses.length > 0 || ingressAppsOf(model, app).length > 0
 }
 
 /** The admin API behind an exposed proxy: narrowed there, which narrows the clients too unless admins get a route of their own. */
@@ -179,7 +193,7 @@ export const livepatchAdminApi: Rule = {
             : verdict.through
               ? adminThroughProxyFix(verdict.through, policy.livepatch.adminCidrs)
               : namespace && (model.type === 'caas' || app.kubernetes)
-                ? adminPolicyCommand(namespace, app.name, policy.livepatch.adminCidrs)
+                ? adminPolicyCommand(namespace, app.name, policy.livepatch.adminCidrs, throughIngress(inventory, model, app))
                 : `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${policy.livepatch.adminCidrs.join(',') || ADMIN_CIDRS}`,
           // Where the exposure is: the Ingress, or the proxy's `expose` when the admin API is open through it.
           ...refField(verdict.ingressFix?.ref ?? (verdict.through ?? app).refs['exposed-endpoints'] ?? (verdict.through ?? app).refs.expose ?? app.refs.definition),

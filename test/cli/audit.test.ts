@@ -153,7 +153,8 @@ describe('the audit table fits a terminal', () => {
 
   it('prints a fix shared by several workloads once, under them', async () => {
     const {stdout} = await runCliInWorker(['audit', '--from', LIVEPATCH])
-    const denyAll = stdout.split('\n').filter((line) => line.includes('hardenctl reconcile -n livepatch'))
+    // LIVEPATCH-ADMIN-API's fix starts with the same command (its first step), under a comment of its own.
+    const denyAll = stdout.split('\n').filter((line) => line.includes('hardenctl reconcile -n livepatch   # with the audit'))
     expect(denyAll).toHaveLength(1)
     // NET-NO-DEFAULT-DENY for the namespace and NET-UNRESTRICTED-POD for its 4 workloads.
     expect(denyAll[0]).toMatch(/^ {12}fix for the 5 above \[auto-fixable\]: hardenctl reconcile -n livepatch {3}# /)

@@ -26,7 +26,20 @@ describe('LIVEPATCH-ADMIN-API', () => {
     const [f] = findings(livepatchAdminApi, inv, policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}))
     expect(f).toMatchObject({rule: 'LIVEPATCH-ADMIN-API', severity: 'high', target: {kind: 'application', name: 'livepatch', model: 'livepatch'}})
     expect(f?.message).toContain('no NetworkPolicy restricts')
-    expect(f?.remediation).toContain('"cidr":"10.20.0.0/16"')
+    // A policy of the admin networks alone would cut off the clients coming through the ingress.
+    expect(f?.remediation).toMatch(/^hardenctl reconcile -n livepatch {3}# first: admits only the ingress controller and the related applications, .*; then narrow the ingress to the admin networks/)
+    expect(f?.remediation).not.toContain('"cidr"')
+  })
+
+  it('reached only through a LoadBalancer Service: a policy of the admin networks, which says it cuts clients outside them', () => {
+    const m = model('livepatch', {type: 'caas', namespace: 'livepatch', inputs: ['juju-bundle'], apps: [app('livepatch', {charm: 'canonical-livepatch-server-k8s'})]})
+    const lb = service('livepatch', 'livepatch-lb', {type: 'LoadBalancer', selector: lpLabels, ports: [{port: 443, targetPort: 8080}]})
+    const inv = inventory({models: [m], inputs: ['k8s-networkpolicies', 'k8s-services'], kube: {namespaces: [ns], services: [lb]}})
+    const withCidrs = findings(livepatchAdminApi, inv, policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}))[0]
+    expect(withCidrs?.remediation).toContain('"ingress":[{"from":[{"ipBlock":{"cidr":"10.20.0.0/16"}}]}]')
+    expect(withCidrs?.remediation).toContain('# sources from livepatch.adminCidrs; the client API shares the port, so only if every Livepatch client is in these networks too')
+    // Without adminCidrs, the placeholder every fix uses, not a documentation network that would apply silently.
+    expect(findings(livepatchAdminApi, inv)[0]?.remediation).toContain('{"ipBlock":{"cidr":"ADMIN-CIDRS"}}')
   })
 
   it('flags a policy that admits 0.0.0.0/0', () => {

@@ -111,6 +111,13 @@ function recordOf(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
 }
 
+/** An Ingress Cilium's ingress controller serves, by its class (the IngressClass Cilium installs is `cilium`). */
+export function servedByCiliumIngress(ingress: KubeIngress): boolean {
+  return (ingress.spec?.ingressClassName ?? ingress.metadata.annotations?.['kubernetes.io/ingress.class']) === CILIUM_INGRESS_CLASS
+}
+
+const CILIUM_INGRESS_CLASS = 'cilium'
+
 export const WAIVE_ANNOTATION = 'hardenctl.io/waive'
 
 /**

@@ -12,7 +12,7 @@ import {kubeScope} from '../inventory/kube-scope.js'
 import {groupBy, groupByNamespace} from '../inventory/group-by.js'
 import {KIND_SPECS} from '../inventory/kubernetes-kinds.js'
 import {podLabelsFor} from '../inventory/pod-labels.js'
-import {APP_NAME_LABEL, controllerSshServerPorts, isIngressControllerPod, isUnlistedIngressControllerPod, JUJU_PLACEHOLDER_PORT, type KubeService} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, controllerSshServerPorts, isIngressControllerPod, isUnlistedIngressControllerPod, JUJU_PLACEHOLDER_PORT, type KubeIngress, type KubeService, servedByCiliumIngress} from '../inventory/kubernetes.js'
 import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, exposeEffect, jujuExposure} from '../policy/exposure.js'
@@ -365,11 +365,13 @@ function keepExposureOpen(app: Application, namespace: string, external: KubeSer
  * `apiServerCidrs`), or its backends would be cut off on every node but its own.
  */
 function ingressBackendRules(app: Application, namespace: string, cluster: ClusterIndex, policy: Policy, own: PolicyDraft, notes: PlanNotes): void {
-  const ingresses = cluster.ingressesIn(namespace)
-  if (ingresses.length === 0) return
+  const all = cluster.ingressesIn(namespace)
+  if (all.length === 0) return
   const services = new Map(servicesOf(app).map((service) => [service.metadata.name, service]))
-  const backends = ingresses
-    .flatMap((ingress) => ingressBackends(ingress).filter((backend) => services.has(backend)).map((backend) => ({ingress: ingress.metadata.name, service: services.get(backend)!})))
+  const backendsOf = (ingresses: KubeIngress[]) =>
+    ingresses.flatMap((ingress) => ingressBackends(ingress).filter((backend) => services.has(backend)).map((backend) => ({ingress: ingress.metadata.name, service: services.get(backend)!})))
+  ciliumIngressRules(app, namespace, backendsOf(all.filter(servedByCiliumIngress)), own, notes)
+  const backends = backendsOf(all.filter((ingress) => !servedByCiliumIngress(ingress)))
   if (backends.length === 0) return
   const names = [...new Set(backends.map((b) => b.ingress))].join(', ')
   const ports = portsOf(backends.map((backend) => backend.service))
@@ -406,6 +408,27 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
       notes.push(`${namespace}/${app.name}: Cilium runs in this cluster, and its ipBlocks match node addresses only from Cilium 1.15 with policy-cidr-match-mode: nodes; without that, the host-network ingress controller in ${hostNetwork.join(', ')} reaches ${app.name} only from its own node`)
     }
   }
+}
+
+/**
+ * Cilium's ingress controller (`ingressClassName: cilium`; Canonical Kubernetes's `k8s enable
+ * ingress` turns it on) proxies in the Cilium agents' Envoy, and its traffic reaches the backends
+ * as Cilium's reserved `ingress` identity (cilium/cilium 04f19e98, docs issue 25665), which no
+ * NetworkPolicy peer (selector or ipBlock) names: only a rule without `from` admits it. The
+ * backends are admitted from every source on their ports, and a note says how to narrow that.
+ */
+function ciliumIngressRules(app: Application, namespace: string, backends: {ingress: string; service: KubeService}[], own: PolicyDraft, notes: PlanNotes): void {
+  if (backends.length === 0) return
+  const names = [...new Set(backends.map((b) => b.ingress))].join(', ')
+  const ports = portsOf(backends.map((backend) => backend.service))
+  own.ingress.push({
+    peers: undefined,
+    ports,
+    reason: `Ingress ${names} (class cilium) routes to ${app.name}: Cilium's ingress connects as its own identity, which no NetworkPolicy peer names, so every source is admitted on the backend ports`,
+  })
+  notes.push(
+    `${namespace}/${app.name}: Ingress ${names} is served by Cilium's ingress controller, whose traffic carries Cilium's \`ingress\` identity: a Kubernetes NetworkPolicy cannot name it, so ${app.name} admits every source on ${portTexts(ports).join(', ') || 'every port'}; a CiliumNetworkPolicy admitting fromEntities: [ingress] on those ports, with this rule removed, narrows it (hardenctl writes no Cilium policies)`,
+  )
 }
 
 export function ingressBackends(ingress: Inventory['kubernetes']['ingresses'][number]): string[] {

@@ -20,7 +20,7 @@ import {appNamespace, outsideReach, type Reachability, reachability} from './hel
 import {exposeExternalServiceType} from './helpers/charm-services.js'
 import {relatedApps, tlsRelations} from './helpers/relations.js'
 import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, qualifiedModelName, refField} from './helpers/targets.js'
-import {APP_NAME_LABEL, type KubeIngress} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, type KubeIngress, servedByCiliumIngress} from '../inventory/kubernetes.js'
 import type {SourceRef} from '../sources/document.js'
 import type {Rule} from './rule.js'
 
@@ -137,6 +137,8 @@ const NEEDS_VIEW = 'needs Kubernetes NetworkPolicies (or juju status on machines
 
 /** ingress-nginx's source allowlist (`allowlist-…` is its newer name): narrowed when every CIDR is an admin network, or, with none configured, none is the world. */
 function ingressNarrowed(ingress: KubeIngress, adminCidrs: readonly string[]): boolean {
+  // Cilium's ingress reads no nginx annotation.
+  if (servedByCiliumIngress(ingress)) return false
   const annotations = ingress.metadata.annotations ?? {}
   const value = annotations['nginx.ingress.kubernetes.io/whitelist-source-range'] ?? annotations['nginx.ingress.kubernetes.io/allowlist-source-range']
   const cidrs = (value ?? '').split(',').map((cidr) => cidr.trim()).filter((cidr) => cidr !== '')
@@ -151,6 +153,9 @@ function ingressNarrowed(ingress: KubeIngress, adminCidrs: readonly string[]): b
  */
 function ingressAllowlistFix(model: Model, app: Application, ingress: KubeIngress, adminCidrs: readonly string[]): string {
   const cidrs = adminCidrs.join(',') || ADMIN_CIDRS
+  if (servedByCiliumIngress(ingress)) {
+    return `Ingress ${ingress.metadata.namespace}/${ingress.metadata.name} is served by Cilium's ingress, which has no source allowlist of its own: a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs} narrows every Ingress Cilium serves (Cilium's "Ingress and Network Policy" example), so serve the admin API through an Ingress of a controller that takes an allowlist (ingress-nginx's whitelist-source-range) instead, unless every client of every such Ingress is in these networks`
+  }
   const caveat = `only if every Livepatch client is in these networks too; otherwise serve the admin API through a second ingress with this allowlist`
   const integrator = ingressAppsOf(model, app).find((candidate) => isCharmIn(candidate, ['nginx-ingress-integrator']))
   if (integrator) return `juju config -m ${appModelArg(integrator)} ${integrator.name} whitelist-source-range=${cidrs}   # ${caveat}`

@@ -95,6 +95,21 @@ describe('LIVEPATCH-ADMIN-API', () => {
       expect(evaluate([controllerIn], {'nginx.ingress.kubernetes.io/whitelist-source-range': '10.0.0.0/8'})).toHaveLength(1)
     })
 
+    it("behind Cilium's ingress (class cilium), admitted from every source as reconcile plans it: an nginx allowlist narrows nothing, and the fix says what would", () => {
+      const everySource = networkPolicy('livepatch', 'lp', {podSelector: {matchLabels: lpLabels}, ingress: [{ports: [{port: 8080}]}]})
+      const {m, lpPod, lpService, route} = withPods()
+      route.spec = {...route.spec, ingressClassName: 'cilium'}
+      route.metadata.annotations = {'nginx.ingress.kubernetes.io/whitelist-source-range': '10.20.1.0/24'}
+      const result = run(
+        livepatchAdminApi,
+        inventory({models: [m], inputs: ['k8s-networkpolicies', 'k8s-ingresses', 'k8s-services', 'k8s-pods'], kube: {namespaces: [ns], pods: [lpPod], services: [lpService], ingresses: [route], networkPolicies: [everySource]}}),
+        policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}),
+      )
+      const [f] = result.findings.map((item) => item.finding)
+      expect(f?.remediation).toMatch(/^Ingress livepatch\/lp is served by Cilium's ingress, which has no source allowlist of its own: a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet 10\.20\.0\.0\/16 narrows every Ingress Cilium serves/)
+      expect(f?.remediation).not.toContain('juju config')
+    })
+
     it("behind a host-network controller admitted by ipBlock (reconcile's nodeCidrs): not evaluated while its node address is unknown, flagged once the ipBlock is seen to hold it", () => {
       const fromNodes = admitting({ipBlock: {cidr: '192.168.1.0/24'}})
       const unaddressed = judge([fromNodes], {controller: {spec: {hostNetwork: true, containers: []}, status: {phase: 'Running'}}})

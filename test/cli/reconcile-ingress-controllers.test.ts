@@ -1,10 +1,13 @@
 /**
- * An ingress controller on the host network (ingress-nginx with `hostNetwork: true`, as RKE2 and
- * many bare-metal installs run it, and as Charmed Kubernetes's kubernetes-worker charm always
- * does) connects to its Ingress backends from node addresses, which no namespace or pod selector
- * names. Before, reconcile admitted its namespace by selector; that rule let nothing in, and the
- * closes check refused the plan. Now the backends are admitted from `networkPolicies.nodeCidrs`,
- * proved with the reachability engine on the plan the CLI prints.
+ * Who connects to an Ingress backend, as the plan admits it, proved with the reachability engine
+ * on the plan the CLI prints.
+ * - An ingress controller on the host network (ingress-nginx with `hostNetwork: true`, as RKE2 and
+ *   many bare-metal installs run it, and as Charmed Kubernetes's kubernetes-worker charm always
+ *   does) connects from node addresses, which no namespace or pod selector names. Before, reconcile
+ *   admitted its namespace by selector; that rule let nothing in. Now the backends are admitted
+ *   from `networkPolicies.nodeCidrs`.
+ * - Cilium's ingress (Canonical Kubernetes's) connects as Cilium's own `ingress` identity, which no
+ *   peer names: its backends admit every source on their ports.
  */
 import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -223,5 +226,44 @@ describe('an Ingress backend behind an edge proxy on the host network under a na
     expect(text).toContain('edge/edge-proxy-5c8d7 listens on 80 or 443 on the host network, under a name hardenctl does not know as an ingress controller: taken for one')
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
     expect(fromAddress(NODE)).toBe(true)
+  }, 60_000)
+})
+
+/**
+ * Canonical Kubernetes with `k8s enable ingress`: Cilium's ingress controller (canonical/k8s-snap
+ * src/k8s/pkg/k8sd/features/cilium/ingress.go@73b7dac9, `ingressController.enabled`), class
+ * `cilium`; the Ingress names it. The Cilium agent's pod in kube-system, as its DaemonSet makes it.
+ */
+const CILIUM_AGENT = {
+  namespace: {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'kube-system', uid: '1a3c5e7f-9b1d-4f3a-8c5e-7f9b1d3f5a7c', labels: {'kubernetes.io/metadata.name': 'kube-system'}}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}},
+  pod: {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {name: 'cilium-7vq2n', generateName: 'cilium-', namespace: 'kube-system', uid: '2b4d6f8a-0c2e-4a6c-9e0a-2c4e6a8c0e2a', labels: {'k8s-app': 'cilium', 'app.kubernetes.io/name': 'cilium-agent', 'app.kubernetes.io/part-of': 'cilium'}},
+    spec: {hostNetwork: true, containers: [{name: 'cilium-agent', image: 'ghcr.io/canonical/cilium:1.16.8-ck0', ports: [{name: 'peer-service', containerPort: 4244, hostPort: 4244, protocol: 'TCP'}]}]},
+    status: {phase: 'Running', hostIP: NODE, podIP: NODE},
+  },
+}
+
+describe("an Ingress backend behind Cilium's ingress (Canonical Kubernetes)", () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await estateWith(CILIUM_AGENT)
+    dirs.push(dir)
+    const ingresses = JSON.parse(await readFile(join(dir, 'kubernetes', 'ingresses.json'), 'utf8')) as {items: {spec: {ingressClassName?: string}}[]}
+    for (const ingress of ingresses.items) ingress.spec.ingressClassName = 'cilium'
+    await writeFile(join(dir, 'kubernetes', 'ingresses.json'), JSON.stringify(ingresses))
+  }, 60_000)
+
+  // Expected before the first run: the backend admits every source on its port (8080), the note
+  // says why and how a CiliumNetworkPolicy narrows it, and no "no controller" fallback appears.
+  it('admits every source on the backend port, and says why and how to narrow it', async () => {
+    const {text, fromAddress} = await planned(dir, CILIUM_AGENT)
+    expect(text).toContain("Ingress relation-4-livepatch-ingress (class cilium) routes to livepatch: Cilium's ingress connects as its own identity, which no NetworkPolicy peer names, so every source is admitted on the backend ports")
+    expect(text).toContain("livepatch/livepatch: Ingress relation-4-livepatch-ingress is served by Cilium's ingress controller, whose traffic carries Cilium's `ingress` identity: a Kubernetes NetworkPolicy cannot name it, so livepatch admits every source on 8080/TCP")
+    expect(text).toContain('fromEntities: [ingress]')
+    expect(text).not.toContain("no ingress controller's pods were read")
+    expect(text).toContain('Closes: nothing the estate shows in use or intended.')
+    expect(fromAddress('203.0.113.9')).toBe(true)
   }, 60_000)
 })

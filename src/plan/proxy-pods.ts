@@ -19,6 +19,13 @@
  * (`ingress-auth`, in the ingress interfaces).
  *
  * The planner and the closes check both ask this module, so a path it names is admitted and proven.
+ *
+ * A proxy can also route through a data path hardenctl cannot see: gateway-api-integrator writes a
+ * Gateway of its `gateway-class` and an HTTPRoute to a Service of its own, `APP-gateway-service`
+ * (canonical/gateway-api-integrator-operator src/charm.py, `INGRESS_RELATION = "gateway"`;
+ * src/state/http_route.py@ea8eacc7), and whatever implements that class connects: on Canonical
+ * Kubernetes Cilium's Envoy, as its `ingress` identity, which no NetworkPolicy peer names.
+ * hardenctl reads no Gateway API objects, so the backend admits every source on its ports.
  */
 import type {Application} from '../inventory/types.js'
 import type {Flow} from './derived-flows.js'
@@ -31,6 +38,13 @@ const DATA_PATH_INTERFACES: ReadonlySet<string> = new Set([...INGRESS_INTERFACES
 const PROXY_PODS: Readonly<Record<string, (app: string) => LabelSelector>> = {
   'istio-ingress-k8s': (app) => ({matchLabels: {'gateway.networking.k8s.io/gateway-name': app}}),
   'istio-pilot': () => ({matchLabels: {istio: 'ingressgateway'}}),
+}
+
+const UNSEEN_DATA_PATH: ReadonlySet<string> = new Set(['gateway-api-integrator'])
+
+/** Whether the flow's connections come from a data path hardenctl does not read (a Gateway API implementation). */
+export function routedThroughUnseenDataPath(flow: Flow): boolean {
+  return DATA_PATH_INTERFACES.has(flow.serving.interfaceName ?? '') && UNSEEN_DATA_PATH.has(flow.client.app?.charm ?? '')
 }
 
 /** The pods, in the proxy's own namespace, that call an application routed through `proxy`; none for a proxy whose units do. */

@@ -67,6 +67,20 @@ function throughIngress(inventory: Inventory, model: Model, app: Application): b
   return reachability(inventory, model, app).ingresses.length > 0 || ingressAppsOf(model, app).length > 0
 }
 
+/** gateway-api-integrator in front of Livepatch: its Gateway's data path is the only place a source allowlist can go. */
+function gatewayOf(model: Model, app: Application): Application | undefined {
+  return ingressAppsOf(model, app).find((candidate) => isCharmIn(candidate, ['gateway-api-integrator']))
+}
+
+/**
+ * Its Gateway takes no source allowlist, and reconcile admits every source for it (src/plan/proxy-pods.ts):
+ * a NetworkPolicy on Livepatch's pods cannot tell admins from clients, so the Gateway's implementation narrows.
+ */
+function adminThroughGatewayFix(gateway: Application, adminCidrs: readonly string[]): string {
+  const cidrs = adminCidrs.join(',') || ADMIN_CIDRS
+  return `${gateway.name} (gateway-api-integrator) routes to it through a Gateway, which takes no source allowlist, and whose connections no NetworkPolicy on Livepatch's pods can tell apart: narrow the Gateway's implementation to ${cidrs} (on Canonical Kubernetes, a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs}, which narrows every route Cilium serves) only if every Livepatch client is in these networks too; otherwise serve the admin API through a second route whose proxy takes an allowlist (nginx-ingress-integrator's whitelist-source-range)`
+}
+
 /** The admin API behind an exposed proxy: narrowed there, which narrows the clients too unless admins get a route of their own. */
 function adminThroughProxyFix(proxy: Application, adminCidrs: readonly string[]): string {
   const cidrs = adminCidrs.join(',') || ADMIN_CIDRS
@@ -133,6 +147,18 @@ function adminApiVerdict(inventory: Inventory, policy: Policy, model: Model, app
   }
 }
 
+/** The fix where the admin API is open: narrowed where its traffic comes in, without cutting the clients that share its port. */
+function adminApiFix(inventory: Inventory, policy: Policy, model: Model, app: Application, verdict: AdminApiVerdict): string {
+  const adminCidrs = policy.livepatch.adminCidrs
+  if (verdict.ingressFix) return verdict.ingressFix.text
+  if (verdict.through) return adminThroughProxyFix(verdict.through, adminCidrs)
+  const gateway = gatewayOf(model, app)
+  if (gateway) return adminThroughGatewayFix(gateway, adminCidrs)
+  const namespace = appNamespace(model, app)
+  if (namespace && (model.type === 'caas' || app.kubernetes)) return adminPolicyCommand(namespace, app.name, adminCidrs, throughIngress(inventory, model, app))
+  return `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${adminCidrs.join(',') || ADMIN_CIDRS}`
+}
+
 const NEEDS_VIEW = 'needs Kubernetes NetworkPolicies (or juju status on machines) to see who can reach the admin API'
 
 /** ingress-nginx's source allowlist (`allowlist-…` is its newer name): narrowed when every CIDR is an admin network, or, with none configured, none is the world. */
@@ -187,19 +213,12 @@ export const livepatchAdminApi: Rule = {
         if (!verdict?.open) continue
         const outside = livepatchPaths(inventory, model, app)
         const external = outside.exposed === true
-        const namespace = appNamespace(model, app)
         report({
           target: appTarget(app, model),
           severity: external ? 'high' : 'medium',
           message: `the admin API of ${app.name} has no source allowlist: ${verdict.why}${verdict.through || verdict.ingressFix ? '' : external ? ` and it is reachable from outside (${list(outside.paths)})` : ', so any pod in the cluster can reach it'}.`,
           evidence: verdict.evidence,
-          remediation: verdict.ingressFix
-            ? verdict.ingressFix.text
-            : verdict.through
-              ? adminThroughProxyFix(verdict.through, policy.livepatch.adminCidrs)
-              : namespace && (model.type === 'caas' || app.kubernetes)
-                ? adminPolicyCommand(namespace, app.name, policy.livepatch.adminCidrs, throughIngress(inventory, model, app))
-                : `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${policy.livepatch.adminCidrs.join(',') || ADMIN_CIDRS}`,
+          remediation: adminApiFix(inventory, policy, model, app, verdict),
           // Where the exposure is: the Ingress, or the proxy's `expose` when the admin API is open through it.
           ...refField(verdict.ingressFix?.ref ?? (verdict.through ?? app).refs['exposed-endpoints'] ?? (verdict.through ?? app).refs.expose ?? app.refs.definition),
         })

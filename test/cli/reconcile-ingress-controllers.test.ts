@@ -267,3 +267,78 @@ describe("an Ingress backend behind Cilium's ingress (Canonical Kubernetes)", ()
     expect(fromAddress('203.0.113.9')).toBe(true)
   }, 60_000)
 })
+
+/**
+ * Livepatch routed by gateway-api-integrator, as Livepatch's charm metadata intends its `ingress`
+ * endpoint ("intended to be used with the gateway api integrator charm"). The integrator writes a
+ * Gateway of its `gateway-class` and an HTTPRoute to a Service of its own, `APP-gateway-service`,
+ * on the port the application sends (canonical/gateway-api-integrator-operator src/charm.py,
+ * `INGRESS_RELATION = "gateway"`, IngressPerAppProvider; src/state/http_route.py@ea8eacc7;
+ * src/resource_manager/service.py@14b393fb). Whatever implements the class connects: on Canonical
+ * Kubernetes, Cilium's Envoy as its `ingress` identity. hardenctl reads no Gateway API objects.
+ * The estate is Canonical Kubernetes's: Cilium's agent runs.
+ */
+async function estateWithGatewayApiIntegrator(): Promise<string> {
+  const dir = await estateWith(CILIUM_AGENT)
+  const model = join(dir, 'juju', 'microk8s-prod', 'models', 'livepatch')
+  const status = JSON.parse(await readFile(join(model, 'status.json'), 'utf8')) as {applications: Record<string, {charm: string; 'charm-name': string; relations: Record<string, unknown[]>}>}
+  const integrator = status.applications.ingress!
+  Object.assign(integrator, {charm: 'gateway-api-integrator', 'charm-name': 'gateway-api-integrator', relations: {gateway: [{'related-application': 'livepatch', interface: 'ingress', scope: 'global'}]}})
+  const livepatch = status.applications.livepatch!
+  delete livepatch.relations['nginx-route']
+  livepatch.relations.ingress = [{'related-application': 'ingress', interface: 'ingress', scope: 'global'}]
+  await writeFile(join(model, 'status.json'), JSON.stringify(status))
+  const bundle = await readFile(join(model, 'bundle.yaml'), 'utf8')
+  await writeFile(join(model, 'bundle.yaml'), bundle.replace('charm: nginx-ingress-integrator', 'charm: gateway-api-integrator').replace('- - livepatch:nginx-route\n  - ingress:nginx-route', '- - livepatch:ingress\n  - ingress:gateway'))
+  await writeFile(join(dir, 'kubernetes', 'ingresses.json'), JSON.stringify({apiVersion: 'v1', kind: 'List', items: []}))
+  const services = JSON.parse(await readFile(join(dir, 'kubernetes', 'services.json'), 'utf8')) as {items: {metadata: {name: string; namespace?: string; labels?: Record<string, string>}; spec: Record<string, unknown>}[]}
+  const nginxMade = services.items.find((service) => service.metadata.name === 'relation-4-livepatch-service')!
+  services.items = services.items.filter((service) => service !== nginxMade)
+  services.items.push({
+    ...nginxMade,
+    metadata: {...nginxMade.metadata, name: 'livepatch-gateway-service', labels: {'gateway-api-integrator.charm.juju.is/managed-by': 'ingress'}},
+    spec: {...nginxMade.spec, selector: {'app.kubernetes.io/name': 'livepatch'}, ports: [{name: 'tcp-8080', port: 8080, protocol: 'TCP', targetPort: 8080}]},
+  })
+  await writeFile(join(dir, 'kubernetes', 'services.json'), JSON.stringify(services))
+  return dir
+}
+
+describe('a backend routed by gateway-api-integrator (Gateway API, whose data path hardenctl does not read)', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await estateWithGatewayApiIntegrator()
+    dirs.push(dir)
+  }, 60_000)
+
+  // Expected before the first run: livepatch admits every source on 8080 (the port of the
+  // integrator's Service), the note says why, and nothing in use is closed.
+  it('admits every source on the routed port, says why, and closes nothing', async () => {
+    const {text, fromAddress} = await planned(dir, CILIUM_AGENT)
+    expect(text).toMatch(/relation [a-z:-]+ ↔ [a-z:-]+: ingress \(gateway-api-integrator\) routes to livepatch through a Gateway, whose data path hardenctl does not read: every source is admitted on its ports/)
+    expect(text).toContain('livepatch/livepatch: ingress (gateway-api-integrator) routes to it through a Gateway of its gateway-class')
+    expect(text).toContain('Closes: nothing the estate shows in use or intended.')
+    expect(fromAddress('203.0.113.9')).toBe(true)
+  }, 60_000)
+
+  // Expected before the first run: the integrator is Livepatch's way in, without TLS (no
+  // certificates relation), and its fix gives it one, since gateway-api-integrator takes its
+  // certificate over `certificates` (no tls-secret-name option as nginx-ingress-integrator has).
+  // The admin-API and trust expectations were added after that first run showed the fixes.
+  it("audit: the integrator is Livepatch's way in: LIVEPATCH-TLS gives it a certificate, LIVEPATCH-ADMIN-API narrows its Gateway, JUJU-TRUST keeps its trust", async () => {
+    const result = await runCliInWorker(['audit', '-f', dir, '--format', 'json'])
+    const findings = (JSON.parse(result.stdout) as {findings: {rule: string; severity: string; message: string; remediation: string}[]}).findings
+    const tls = findings.find((finding) => finding.rule === 'LIVEPATCH-TLS')!
+    expect(tls.severity).toBe('high')
+    expect(tls.message).toContain('ingress (gateway-api-integrator) without TLS')
+    expect(tls.remediation).toContain('ingress:certificates')
+    expect(tls.remediation).not.toContain('tls-secret-name')
+    // Its Gateway takes no allowlist and reconcile admits every source for it: the fix narrows the
+    // Gateway's implementation, not a reconcile that would leave the rule asking for itself again.
+    const admin = findings.find((finding) => finding.rule === 'LIVEPATCH-ADMIN-API')!
+    expect(admin.remediation).toMatch(/^ingress \(gateway-api-integrator\) routes to it through a Gateway, which takes no source allowlist/)
+    expect(admin.remediation).toContain('CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity')
+    // It needs its trust (it creates the Gateway and HTTPRoute): keep it, audited.
+    const trust = findings.find((finding) => finding.rule === 'JUJU-TRUST' && finding.message.startsWith('ingress '))!
+    expect(trust.remediation).toMatch(/^audit ingress and add "livepatch\/ingress" to trust\.allow in hardenctl\.yaml: gateway-api-integrator needs --trust \(it creates the Gateway and HTTPRoute objects\)/)
+  }, 60_000)
+})

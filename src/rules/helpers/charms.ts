@@ -47,12 +47,12 @@ export const CHARMS = {
   maasRegion: ['maas-region'],
   vault: ['vault', 'vault-k8s'],
   traefik: ['traefik-k8s'],
-  ingressIntegrators: ['nginx-ingress-integrator', 'traefik-k8s', 'traefik-route-k8s', 'haproxy', 'ingress-configurator'],
+  ingressIntegrators: ['nginx-ingress-integrator', 'gateway-api-integrator', 'traefik-k8s', 'traefik-route-k8s', 'haproxy', 'ingress-configurator'],
   /**
    * Charms whose job is to be reached from outside: the proxies, load balancers and ingresses in
    * front of the rest, and Charmed Kubernetes's workers, which its bundle exposes for the ingress.
    */
-  frontDoors: ['haproxy', 'apache2', 'nginx-ingress-integrator', 'traefik-k8s', 'traefik-route-k8s', 'ingress-configurator', 'kubeapi-load-balancer', 'kubernetes-worker'],
+  frontDoors: ['haproxy', 'apache2', 'nginx-ingress-integrator', 'gateway-api-integrator', 'traefik-k8s', 'traefik-route-k8s', 'ingress-configurator', 'kubeapi-load-balancer', 'kubernetes-worker'],
   /**
    * OpenStack's classic charms that serve an API the cloud's users call (the public endpoints they
    * register in keystone): exposed so that those users reach them, as openstack-bundles' virt

@@ -104,6 +104,7 @@ export const KNOWN_CHARMS: Readonly<Record<string, KnownCharm>> = {
   },
   'traefik-k8s': {certificateEndpoints: ['certificates'], from: 'canonical/traefik-k8s-operator metadata.yaml'},
   'nginx-ingress-integrator': {certificateEndpoints: ['certificates'], from: 'canonical/nginx-ingress-integrator-operator charmcraft.yaml@0d561de8 (requires certificates: tls-certificates)'},
+  'gateway-api-integrator': {certificateEndpoints: ['certificates'], from: 'canonical/gateway-api-integrator-operator charmcraft.yaml@15379080 (requires certificates: tls-certificates)'},
 
   // Certificate providers.
   'self-signed-certificates': {issuesOn: 'certificates', from: 'canonical/self-signed-certificates-operator charmcraft.yaml'},
@@ -235,6 +236,9 @@ const CHARMS_NEEDING_TRUST: Readonly<Record<string, string>> = {
   // Its tutorial: "`--trust` is needed because the nginx-ingress-integrator charm requires elevated
   // permission to create ingress-related resources in Kubernetes clusters".
   'nginx-ingress-integrator': 'it creates the Ingress objects',
+  // Its tutorial (docs/tutorial/getting-started.md@5f4402d1): "We must also use the `--trust` flag
+  // … (the charm uses these permissions to create the Gateway and HTTPRoute resources)".
+  'gateway-api-integrator': 'it creates the Gateway and HTTPRoute objects',
   // Deployed with --trust in the documentation of the charms that use it (glauth-k8s, synapse,
   // superset-k8s): it manages its own LoadBalancer Service.
   'traefik-k8s': 'it manages its own LoadBalancer Service',

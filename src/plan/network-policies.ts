@@ -25,7 +25,7 @@ import {PlanNotes} from './notes.js'
 import {derivedFlows, type Flow, flowKey} from './derived-flows.js'
 import {modelNamespacesLeftByDesign} from './left-by-design.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
-import {describeProxyPods, routedThroughProxyPods, routedThroughUnseenDataPath} from './proxy-pods.js'
+import {describeProxyPods, routedThroughProxyPods, unseenDataPath} from './proxy-pods.js'
 import {type Resolved, type Serving, sideOf, whoServes} from './serving.js'
 import {
   isManaged,
@@ -713,18 +713,19 @@ function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: Label
     own.ingress.push({peers: proxyPods.map(peerOf), ports: ports.length > 0 ? ports : undefined, reason: `relation ${label}: ${client.name} (${client.app?.charm}) reaches ${server.name} from the pods it creates (${pods})`})
     if (flow.derivedBecause === undefined) notes.push(`${server.namespace}/${server.name}: ${client.name} (${client.app?.charm}) reaches it from pods it creates (${pods}), not from its units: those pods are admitted too`)
   }
-  if (routedThroughUnseenDataPath(flow)) {
-    // The port the application sends is on the integrator's own Service, which selects its pods.
+  const unseen = unseenDataPath(flow)
+  if (unseen) {
+    // The port the application sends is on a Service the proxy's side makes (gateway-api-integrator's APP-gateway-service), or on the app's own.
     const routed = portsOf(servicesOf(server.app))
     const on = portTexts(routed).join(', ') || 'every port'
     own.ingress.push({
       peers: undefined,
       ports: routed.length > 0 ? routed : undefined,
-      reason: `relation ${label}: ${client.name} (${client.app?.charm}) routes to ${server.name} through a Gateway, whose data path hardenctl does not read: every source is admitted on its ports`,
+      reason: `relation ${label}: ${client.name} (${client.app?.charm}) routes to ${server.name} through ${unseen.through}, whose connections no NetworkPolicy peer here names: every source is admitted on its ports`,
     })
     if (flow.derivedBecause === undefined) {
       notes.push(
-        `${server.namespace}/${server.name}: ${client.name} (${client.app?.charm}) routes to it through a Gateway of its gateway-class, and whatever implements that class connects (Cilium's Envoy on Canonical Kubernetes, as its \`ingress\` identity, which no NetworkPolicy peer names; another implementation's pods): hardenctl reads no Gateway API objects, so ${server.name} admits every source on ${on}; a CiliumNetworkPolicy admitting fromEntities: [ingress], or the implementation's pods, with this rule removed, narrows it`,
+        `${server.namespace}/${server.name}: ${client.name} (${client.app?.charm}) routes to it through ${unseen.connects}: hardenctl reads neither Gateway API objects nor HAProxy's addresses and no NetworkPolicy peer names Cilium's identity, so ${server.name} admits every source on ${on}; admitting only them (a CiliumNetworkPolicy with fromEntities: [ingress], the implementation's pods, HAProxy's addresses) with this rule removed narrows it`,
       )
     }
   }

@@ -20,12 +20,18 @@
  *
  * The planner and the closes check both ask this module, so a path it names is admitted and proven.
  *
- * A proxy can also route through a data path hardenctl cannot see: gateway-api-integrator writes a
- * Gateway of its `gateway-class` and an HTTPRoute to a Service of its own, `APP-gateway-service`
- * (canonical/gateway-api-integrator-operator src/charm.py, `INGRESS_RELATION = "gateway"`;
- * src/state/http_route.py@ea8eacc7), and whatever implements that class connects: on Canonical
- * Kubernetes Cilium's Envoy, as its `ingress` identity, which no NetworkPolicy peer names.
- * hardenctl reads no Gateway API objects, so the backend admits every source on its ports.
+ * A proxy can also route through a data path hardenctl cannot see:
+ * - gateway-api-integrator writes a Gateway of its `gateway-class` and an HTTPRoute to a Service of
+ *   its own, `APP-gateway-service` (canonical/gateway-api-integrator-operator src/charm.py,
+ *   `INGRESS_RELATION = "gateway"`; src/state/http_route.py@ea8eacc7), and whatever implements that
+ *   class connects: on Canonical Kubernetes Cilium's Envoy, as its `ingress` identity, which no
+ *   NetworkPolicy peer names.
+ * - ingress-configurator takes the application's `ingress` relation and passes the route on to
+ *   HAProxy (`haproxy-route`, canonical/ingress-configurator-operator charmcraft.yaml@03e41fd6) or to
+ *   gateway-api-integrator (`gateway-route`, as the integrator's tutorials chain them): HAProxy's
+ *   units, or the Gateway's implementation, connect.
+ * hardenctl reads no Gateway API objects nor HAProxy's addresses, so the backend admits every source
+ * on its ports.
  */
 import type {Application} from '../inventory/types.js'
 import type {Flow} from './derived-flows.js'
@@ -40,11 +46,22 @@ const PROXY_PODS: Readonly<Record<string, (app: string) => LabelSelector>> = {
   'istio-pilot': () => ({matchLabels: {istio: 'ingressgateway'}}),
 }
 
-const UNSEEN_DATA_PATH: ReadonlySet<string> = new Set(['gateway-api-integrator'])
+/** For each such proxy: what the backend is reached through, and who connects. */
+const UNSEEN_DATA_PATH: Readonly<Record<string, {through: string; connects: string}>> = {
+  'gateway-api-integrator': {
+    through: 'a Gateway',
+    connects: "a Gateway of its gateway-class, and whatever implements that class connects (Cilium's Envoy on Canonical Kubernetes, as its `ingress` identity; another implementation's pods)",
+  },
+  'ingress-configurator': {
+    through: 'the route it configures',
+    connects: "the route it configures on gateway-api-integrator (gateway-route) or HAProxy (haproxy-route), so the Gateway's implementation or HAProxy's units connect",
+  },
+}
 
-/** Whether the flow's connections come from a data path hardenctl does not read (a Gateway API implementation). */
-export function routedThroughUnseenDataPath(flow: Flow): boolean {
-  return DATA_PATH_INTERFACES.has(flow.serving.interfaceName ?? '') && UNSEEN_DATA_PATH.has(flow.client.app?.charm ?? '')
+/** The data path a flow's connections come from when hardenctl cannot see it (a Gateway API implementation, HAProxy); undefined otherwise. */
+export function unseenDataPath(flow: Flow): {through: string; connects: string} | undefined {
+  if (!DATA_PATH_INTERFACES.has(flow.serving.interfaceName ?? '')) return undefined
+  return UNSEEN_DATA_PATH[flow.client.app?.charm ?? '']
 }
 
 /** The pods, in the proxy's own namespace, that call an application routed through `proxy`; none for a proxy whose units do. */

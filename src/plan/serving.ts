@@ -33,7 +33,7 @@ interface InterfaceRule {
   requirerCharms?: string[]
 }
 
-const PROXIES = ['traefik-k8s', 'nginx-ingress-integrator', 'istio-ingress-k8s', 'istio-pilot', 'gateway-api-integrator']
+const PROXIES = ['traefik-k8s', 'nginx-ingress-integrator', 'istio-ingress-k8s', 'istio-pilot', 'gateway-api-integrator', 'ingress-configurator']
 
 /** Well-known interfaces. Extend here; charm metadata, when present, always wins. */
 const INTERFACES: Record<string, InterfaceRule> = {

@@ -9,7 +9,7 @@ import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
 import {cite} from './guides.js'
 import {certificatesFix, describeProvider, noCertificatesEndpointFix, proxyCertificateFix, withCommands} from './helpers/certificate-providers.js'
-import {appLabel, CHARMS, isCharmIn} from './helpers/charms.js'
+import {appLabel, charmName, CHARMS, isCharmIn} from './helpers/charms.js'
 import {fixLine} from './helpers/fix-line.js'
 import {certificateOptionSet, servicesIgnoreCertificate} from './helpers/haproxy-services.js'
 import {anyGlobMatches} from './helpers/glob.js'
@@ -67,18 +67,25 @@ function throughIngress(inventory: Inventory, model: Model, app: Application): b
   return reachability(inventory, model, app).ingresses.length > 0 || ingressAppsOf(model, app).length > 0
 }
 
-/** gateway-api-integrator in front of Livepatch: its Gateway's data path is the only place a source allowlist can go. */
-function gatewayOf(model: Model, app: Application): Application | undefined {
-  return ingressAppsOf(model, app).find((candidate) => isCharmIn(candidate, ['gateway-api-integrator']))
+/**
+ * A proxy in front of Livepatch whose connections come from where no NetworkPolicy peer names them:
+ * gateway-api-integrator's Gateway, or ingress-configurator's route on such a Gateway or on HAProxy
+ * (reconcile admits every source for them, src/plan/proxy-pods.ts).
+ */
+const UNSEEN_DATA_PATH_PROXIES: Readonly<Record<string, string>> = {
+  'gateway-api-integrator': 'a Gateway, which takes no source allowlist',
+  'ingress-configurator': 'the route it configures on gateway-api-integrator or HAProxy',
 }
 
-/**
- * Its Gateway takes no source allowlist, and reconcile admits every source for it (src/plan/proxy-pods.ts):
- * a NetworkPolicy on Livepatch's pods cannot tell admins from clients, so the Gateway's implementation narrows.
- */
-function adminThroughGatewayFix(gateway: Application, adminCidrs: readonly string[]): string {
+function unseenDataPathProxyOf(model: Model, app: Application): Application | undefined {
+  return ingressAppsOf(model, app).find((candidate) => isCharmIn(candidate, Object.keys(UNSEEN_DATA_PATH_PROXIES)))
+}
+
+/** A NetworkPolicy on Livepatch's pods cannot tell admins from clients there: the fix narrows where the traffic comes in. */
+function adminThroughUnseenDataPathFix(proxy: Application, adminCidrs: readonly string[]): string {
   const cidrs = adminCidrs.join(',') || ADMIN_CIDRS
-  return `${gateway.name} (gateway-api-integrator) routes to it through a Gateway, which takes no source allowlist, and whose connections no NetworkPolicy on Livepatch's pods can tell apart: narrow the Gateway's implementation to ${cidrs} (on Canonical Kubernetes, a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs}, which narrows every route Cilium serves) only if every Livepatch client is in these networks too; otherwise serve the admin API through a second route whose proxy takes an allowlist (nginx-ingress-integrator's whitelist-source-range)`
+  const through = UNSEEN_DATA_PATH_PROXIES[charmName(proxy)] ?? 'its route'
+  return `${proxy.name} (${charmName(proxy)}) routes to it through ${through}; no NetworkPolicy on Livepatch's pods can tell admins from clients among its connections: narrow where they come in to ${cidrs} (a Gateway's implementation: on Canonical Kubernetes, a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs}, which narrows every route Cilium serves; HAProxy: its frontend) only if every Livepatch client is in these networks too; otherwise serve the admin API through a second route whose proxy takes an allowlist (nginx-ingress-integrator's whitelist-source-range)`
 }
 
 /** The admin API behind an exposed proxy: narrowed there, which narrows the clients too unless admins get a route of their own. */
@@ -152,8 +159,8 @@ function adminApiFix(inventory: Inventory, policy: Policy, model: Model, app: Ap
   const adminCidrs = policy.livepatch.adminCidrs
   if (verdict.ingressFix) return verdict.ingressFix.text
   if (verdict.through) return adminThroughProxyFix(verdict.through, adminCidrs)
-  const gateway = gatewayOf(model, app)
-  if (gateway) return adminThroughGatewayFix(gateway, adminCidrs)
+  const unseen = unseenDataPathProxyOf(model, app)
+  if (unseen) return adminThroughUnseenDataPathFix(unseen, adminCidrs)
   const namespace = appNamespace(model, app)
   if (namespace && (model.type === 'caas' || app.kubernetes)) return adminPolicyCommand(namespace, app.name, adminCidrs, throughIngress(inventory, model, app))
   return `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${adminCidrs.join(',') || ADMIN_CIDRS}`

@@ -276,20 +276,22 @@ describe("an Ingress backend behind Cilium's ingress (Canonical Kubernetes)", ()
  * `INGRESS_RELATION = "gateway"`, IngressPerAppProvider; src/state/http_route.py@ea8eacc7;
  * src/resource_manager/service.py@14b393fb). Whatever implements the class connects: on Canonical
  * Kubernetes, Cilium's Envoy as its `ingress` identity. hardenctl reads no Gateway API objects.
- * The estate is Canonical Kubernetes's: Cilium's agent runs.
+ * The estate is Canonical Kubernetes's: Cilium's agent runs. With `ingress-configurator` in the
+ * integrator's place, the chain the integrator's tutorials build (the application's `ingress` to
+ * ingress-configurator, which passes the route on over `gateway-route` or to HAProxy).
  */
-async function estateWithGatewayApiIntegrator(): Promise<string> {
+async function estateRoutedBy(charm: 'gateway-api-integrator' | 'ingress-configurator', endpoint: 'gateway' | 'ingress'): Promise<string> {
   const dir = await estateWith(CILIUM_AGENT)
   const model = join(dir, 'juju', 'microk8s-prod', 'models', 'livepatch')
   const status = JSON.parse(await readFile(join(model, 'status.json'), 'utf8')) as {applications: Record<string, {charm: string; 'charm-name': string; relations: Record<string, unknown[]>}>}
   const integrator = status.applications.ingress!
-  Object.assign(integrator, {charm: 'gateway-api-integrator', 'charm-name': 'gateway-api-integrator', relations: {gateway: [{'related-application': 'livepatch', interface: 'ingress', scope: 'global'}]}})
+  Object.assign(integrator, {charm, 'charm-name': charm, relations: {[endpoint]: [{'related-application': 'livepatch', interface: 'ingress', scope: 'global'}]}})
   const livepatch = status.applications.livepatch!
   delete livepatch.relations['nginx-route']
   livepatch.relations.ingress = [{'related-application': 'ingress', interface: 'ingress', scope: 'global'}]
   await writeFile(join(model, 'status.json'), JSON.stringify(status))
   const bundle = await readFile(join(model, 'bundle.yaml'), 'utf8')
-  await writeFile(join(model, 'bundle.yaml'), bundle.replace('charm: nginx-ingress-integrator', 'charm: gateway-api-integrator').replace('- - livepatch:nginx-route\n  - ingress:nginx-route', '- - livepatch:ingress\n  - ingress:gateway'))
+  await writeFile(join(model, 'bundle.yaml'), bundle.replace('charm: nginx-ingress-integrator', `charm: ${charm}`).replace('- - livepatch:nginx-route\n  - ingress:nginx-route', `- - livepatch:ingress\n  - ingress:${endpoint}`))
   await writeFile(join(dir, 'kubernetes', 'ingresses.json'), JSON.stringify({apiVersion: 'v1', kind: 'List', items: []}))
   const services = JSON.parse(await readFile(join(dir, 'kubernetes', 'services.json'), 'utf8')) as {items: {metadata: {name: string; namespace?: string; labels?: Record<string, string>}; spec: Record<string, unknown>}[]}
   const nginxMade = services.items.find((service) => service.metadata.name === 'relation-4-livepatch-service')!
@@ -306,7 +308,7 @@ async function estateWithGatewayApiIntegrator(): Promise<string> {
 describe('a backend routed by gateway-api-integrator (Gateway API, whose data path hardenctl does not read)', () => {
   let dir: string
   beforeAll(async () => {
-    dir = await estateWithGatewayApiIntegrator()
+    dir = await estateRoutedBy('gateway-api-integrator', 'gateway')
     dirs.push(dir)
   }, 60_000)
 
@@ -314,8 +316,9 @@ describe('a backend routed by gateway-api-integrator (Gateway API, whose data pa
   // integrator's Service), the note says why, and nothing in use is closed.
   it('admits every source on the routed port, says why, and closes nothing', async () => {
     const {text, fromAddress} = await planned(dir, CILIUM_AGENT)
-    expect(text).toMatch(/relation [a-z:-]+ ↔ [a-z:-]+: ingress \(gateway-api-integrator\) routes to livepatch through a Gateway, whose data path hardenctl does not read: every source is admitted on its ports/)
+    expect(text).toMatch(/relation [a-z:-]+ ↔ [a-z:-]+: ingress \(gateway-api-integrator\) routes to livepatch through a Gateway, whose connections no NetworkPolicy peer here names: every source is admitted on its ports/)
     expect(text).toContain('livepatch/livepatch: ingress (gateway-api-integrator) routes to it through a Gateway of its gateway-class')
+    expect(text).toContain('so livepatch admits every source on 8080/TCP')
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
     expect(fromAddress('203.0.113.9')).toBe(true)
   }, 60_000)
@@ -340,5 +343,25 @@ describe('a backend routed by gateway-api-integrator (Gateway API, whose data pa
     // It needs its trust (it creates the Gateway and HTTPRoute): keep it, audited.
     const trust = findings.find((finding) => finding.rule === 'JUJU-TRUST' && finding.message.startsWith('ingress '))!
     expect(trust.remediation).toMatch(/^audit ingress and add "livepatch\/ingress" to trust\.allow in hardenctl\.yaml: gateway-api-integrator needs --trust \(it creates the Gateway and HTTPRoute objects\)/)
+  }, 60_000)
+})
+
+describe('a backend routed through ingress-configurator (its route served by a Gateway or HAProxy)', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await estateRoutedBy('ingress-configurator', 'ingress')
+    dirs.push(dir)
+  }, 60_000)
+
+  // Expected before the first run: as behind gateway-api-integrator, every source on 8080.
+  it('admits every source on the routed port, says why, and closes nothing', async () => {
+    const {text, fromAddress} = await planned(dir, CILIUM_AGENT)
+    expect(text).toMatch(/relation [a-z:-]+ ↔ [a-z:-]+: ingress \(ingress-configurator\) routes to livepatch through the route it configures, whose connections no NetworkPolicy peer here names: every source is admitted on its ports/)
+    expect(text).toContain("livepatch/livepatch: ingress (ingress-configurator) routes to it through the route it configures on gateway-api-integrator (gateway-route) or HAProxy (haproxy-route), so the Gateway's implementation or HAProxy's units connect")
+    expect(text).toContain('Closes: nothing the estate shows in use or intended.')
+    expect(fromAddress('203.0.113.9')).toBe(true)
+    const audit = await runCliInWorker(['audit', '-f', dir, '--format', 'json'])
+    const admin = (JSON.parse(audit.stdout) as {findings: {rule: string; remediation: string}[]}).findings.find((finding) => finding.rule === 'LIVEPATCH-ADMIN-API')!
+    expect(admin.remediation).toMatch(/^ingress \(ingress-configurator\) routes to it through the route it configures on gateway-api-integrator or HAProxy; no NetworkPolicy on Livepatch's pods can tell admins from clients/)
   }, 60_000)
 })

@@ -392,6 +392,8 @@ export const k8sServiceAccountOverprivileged: Rule = {
  */
 function serviceRemediation(service: KubeService, allowed: readonly string[], allowKey: string, app: Application | undefined, model: Model | undefined): string {
   const {namespace, name} = service.metadata
+  const gateway = owningGateway(service)
+  if (gateway) return gatewayServiceRemediation(service, gateway, allowed, allowKey)
   const type = service.spec.type ?? 'ClusterIP'
   const commands: string[] = []
   // An ingress controller's (or a front-door charm's) Service is how clients reach the cluster: narrow it, do not close it.
@@ -435,6 +437,27 @@ function serviceRemediation(service: KubeService, allowed: readonly string[], al
   ]
   const charm = app ? ` (the charm of ${app.name} may manage this Service: prefer its own config, e.g. loadbalancer source ranges)` : ''
   return `${commands.join('; ')}   # ${alternatives.join('; ')}${charm}`
+}
+
+/**
+ * The Gateway a Service was made for: Cilium's controller labels `cilium-gateway-NAME` with
+ * io.cilium.gateway/owning-gateway, Istio's with gateway.networking.k8s.io/gateway-name, and both
+ * own it (ownerReferences).
+ */
+function owningGateway(service: KubeService): string | undefined {
+  const labels = service.metadata.labels ?? {}
+  return labels['io.cilium.gateway/owning-gateway'] ?? labels['gateway.networking.k8s.io/gateway-name'] ?? service.metadata.ownerReferences?.find((owner) => owner.kind === 'Gateway')?.name
+}
+
+/**
+ * A Gateway's LoadBalancer is how every client it routes reaches it, and its controller makes and
+ * rewrites it: Cilium's removes edits (cilium/cilium issue 25357) and takes no source ranges from the
+ * Gateway (issue 32488). Narrowing goes where the Gateway's implementation takes it.
+ */
+function gatewayServiceRemediation(service: KubeService, gateway: string, allowed: readonly string[], allowKey: string): string {
+  const {namespace, name} = service.metadata
+  const cidrs = allowed.length > 0 ? allowed.join(',') : 'ADMIN-CIDRS'
+  return `${name} is the LoadBalancer of Gateway ${namespace}/${gateway}: the Gateway's controller makes it and rewrites it, so a patch of the Service does not last, and making it ClusterIP would cut off every client the Gateway routes. If the Gateway is meant to be reached from there, allow it under exposure.allow["${allowKey}"] in hardenctl.yaml; to narrow who reaches it, narrow the Gateway's implementation (Cilium: a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs}, which narrows every route Cilium serves)`
 }
 
 /** The application's offers that have consumers (`juju status` counts them, `juju offers` names them). */

@@ -372,6 +372,20 @@ describe('K8S-LOADBALANCER', () => {
     for (const wayIn of [office, anyone443]) expect(message([denyAll, wayIn]), wayIn.metadata.name).toMatch(/ is reachable from 0\.0\.0\.0\/0, ::\/0 /)
   })
 
+  // Cilium's Gateway controller makes `cilium-gateway-NAME` for a Gateway (label io.cilium.gateway/owning-gateway),
+  // rewrites manual edits (cilium/cilium issue 25357) and takes no source ranges from the Gateway (issue 32488).
+  it("a Gateway's LoadBalancer: neither closed (every routed client is cut) nor patched (its controller rewrites it)", () => {
+    const svc = service('livepatch', 'cilium-gateway-ingress', {type: 'LoadBalancer', ports: [{port: 80}, {port: 443}]})
+    svc.metadata.labels = {'gateway.networking.k8s.io/gateway-name': 'ingress', 'io.cilium.gateway/owning-gateway': 'ingress'}
+    svc.metadata.ownerReferences = [{kind: 'Gateway', name: 'ingress', controller: true}]
+    const [f] = findings(k8sLoadBalancer, inventory({inputs: ['k8s-services'], kube: {namespaces: [namespace('livepatch')], services: [svc]}}), policy({kubernetes: {namespaces: ['livepatch']}}))
+    expect(f?.severity).toBe('high')
+    expect(f?.remediation).toMatch(/^cilium-gateway-ingress is the LoadBalancer of Gateway livepatch\/ingress: the Gateway's controller makes it and rewrites it/)
+    expect(f?.remediation).toContain('exposure.allow["livepatch/cilium-gateway-ingress"]')
+    expect(f?.remediation).toContain('CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ADMIN-CIDRS')
+    expect(f?.remediation).not.toContain('kubectl')
+  })
+
   it('narrows an ingress controller\'s LoadBalancer rather than making it ClusterIP, which would cut every client off', () => {
     const svc = service('ingress-nginx', 'ingress-nginx-controller', {type: 'LoadBalancer', selector: {'app.kubernetes.io/name': 'ingress-nginx'}, ports: [{port: 443}]})
     const [f] = findings(k8sLoadBalancer, inventory({inputs: ['k8s-services'], kube: {namespaces: [namespace('ingress-nginx')], services: [svc]}}), inScope)

@@ -474,10 +474,14 @@ function isControllerApiService(service: KubeService): boolean {
   return (service.spec.ports ?? []).some((port) => port.port === JUJU_API_PORT || port.targetPort === JUJU_API_PORT)
 }
 
-/** A Service in front of a known ingress controller's pods, or of a front-door charm (traefik-k8s, nginx-ingress-integrator, ...). */
+/**
+ * A Service in front of a known ingress controller's pods, of a front-door charm (traefik-k8s,
+ * nginx-ingress-integrator, ...), or of Cilium's ingress, which selects no pods: the chart labels its
+ * `cilium-ingress` Service `cilium.io/ingress: "true"` (cilium/templates/cilium-ingress-service.yaml).
+ */
 function isFrontDoorService(service: KubeService, app: Application | undefined): boolean {
   if (app && isCharmIn(app, CHARMS.frontDoors)) return true
-  return hasIngressControllerLabels(service.spec.selector)
+  return hasIngressControllerLabels(service.spec.selector) || service.metadata.labels?.['cilium.io/ingress'] === 'true'
 }
 
 export const k8sLoadBalancer: Rule = {

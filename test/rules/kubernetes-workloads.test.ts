@@ -372,6 +372,13 @@ describe('K8S-LOADBALANCER', () => {
     for (const wayIn of [office, anyone443]) expect(message([denyAll, wayIn]), wayIn.metadata.name).toMatch(/ is reachable from 0\.0\.0\.0\/0, ::\/0 /)
   })
 
+  it("Cilium's ingress LoadBalancer (cilium-ingress, no selector) is narrowed like any ingress controller's", () => {
+    const svc = service('kube-system', 'cilium-ingress', {type: 'LoadBalancer', ports: [{port: 80}, {port: 443}]})
+    svc.metadata.labels = {'cilium.io/ingress': 'true', 'app.kubernetes.io/part-of': 'cilium'}
+    const [f] = findings(k8sLoadBalancer, inventory({inputs: ['k8s-services'], kube: {namespaces: [namespace('kube-system')], services: [svc]}}), policy({kubernetes: {namespaces: ['kube-system']}}))
+    expect(f?.remediation).toMatch(/^kubectl -n kube-system patch service cilium-ingress -p '\{"spec":\{"loadBalancerSourceRanges":\["ADMIN-CIDRS"\]\}\}' {3}# cilium-ingress is how clients reach the cluster's Ingresses/)
+  })
+
   // Cilium's Gateway controller makes `cilium-gateway-NAME` for a Gateway (label io.cilium.gateway/owning-gateway),
   // rewrites manual edits (cilium/cilium issue 25357) and takes no source ranges from the Gateway (issue 32488).
   it("a Gateway's LoadBalancer: neither closed (every routed client is cut) nor patched (its controller rewrites it)", () => {

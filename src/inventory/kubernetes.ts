@@ -113,7 +113,12 @@ function recordOf(value: unknown): Record<string, unknown> {
 
 /** An Ingress Cilium's ingress controller serves, by its class (the IngressClass Cilium installs is `cilium`). */
 export function servedByCiliumIngress(ingress: KubeIngress): boolean {
-  return (ingress.spec?.ingressClassName ?? ingress.metadata.annotations?.['kubernetes.io/ingress.class']) === CILIUM_INGRESS_CLASS
+  return ingressClassOf(ingress) === CILIUM_INGRESS_CLASS
+}
+
+/** The class an Ingress names (`spec.ingressClassName`, or the annotation that preceded it); undefined for the cluster's default. */
+export function ingressClassOf(ingress: KubeIngress): string | undefined {
+  return ingress.spec?.ingressClassName ?? ingress.metadata.annotations?.['kubernetes.io/ingress.class']
 }
 
 const CILIUM_INGRESS_CLASS = 'cilium'

@@ -12,7 +12,7 @@ import {kubeScope} from '../inventory/kube-scope.js'
 import {groupBy, groupByNamespace} from '../inventory/group-by.js'
 import {KIND_SPECS} from '../inventory/kubernetes-kinds.js'
 import {podLabelsFor} from '../inventory/pod-labels.js'
-import {APP_NAME_LABEL, controllerSshServerPorts, isIngressControllerPod, isUnlistedIngressControllerPod, JUJU_PLACEHOLDER_PORT, type KubeIngress, type KubeService, servedByCiliumIngress} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, controllerSshServerPorts, isIngressControllerPod, isUnlistedIngressControllerPod, JUJU_PLACEHOLDER_PORT, type KubeIngress, type KubeService, ingressClassOf, servedByCiliumIngress} from '../inventory/kubernetes.js'
 import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, exposeEffect, jujuExposure} from '../policy/exposure.js'
@@ -370,14 +370,19 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
   const services = new Map(servicesOf(app).map((service) => [service.metadata.name, service]))
   const backendsOf = (ingresses: KubeIngress[]) =>
     ingresses.flatMap((ingress) => ingressBackends(ingress).filter((backend) => services.has(backend)).map((backend) => ({ingress: ingress.metadata.name, service: services.get(backend)!})))
-  ciliumIngressRules(app, namespace, backendsOf(all.filter(servedByCiliumIngress)), own, notes)
-  const backends = backendsOf(all.filter((ingress) => !servedByCiliumIngress(ingress)))
-  if (backends.length === 0) return
-  const names = [...new Set(backends.map((b) => b.ingress))].join(', ')
-  const ports = portsOf(backends.map((backend) => backend.service))
   const controllerNamespaces = cluster.ingressControllerNamespaces.filter((candidate) => candidate !== namespace)
   const hostNetwork = cluster.hostNetworkIngressControllerNamespaces
   const seen = controllerNamespaces.length > 0 || hostNetwork.length > 0
+  // With no other controller's pods read, Cilium's ingress may be the default class (ingressController.default).
+  const ciliumByDefault = cluster.cilium && !seen
+  const byCilium = (ingress: KubeIngress) => servedByCiliumIngress(ingress) || (ciliumByDefault && ingressClassOf(ingress) === undefined)
+  ciliumIngressRules(app, namespace, backendsOf(all.filter(servedByCiliumIngress)), own, notes)
+  const unclassed = backendsOf(all.filter((ingress) => byCilium(ingress) && !servedByCiliumIngress(ingress)))
+  if (unclassed.length > 0) ciliumIngressRules(app, namespace, unclassed, own, notes, 'byDefault')
+  const backends = backendsOf(all.filter((ingress) => !byCilium(ingress)))
+  if (backends.length === 0) return
+  const names = [...new Set(backends.map((b) => b.ingress))].join(', ')
+  const ports = portsOf(backends.map((backend) => backend.service))
   if (!seen) {
     notes.push(
       `${namespace}/${app.name} is behind Ingress ${names}, but no ingress controller's pods were read: admitted from every namespace on its backend ports. A controller on the host network would not be admitted: read its namespace too (a known controller, or any pod listening on 80 or 443 on the host network, counts), and networkPolicies.nodeCidrs admits it`,
@@ -417,17 +422,22 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
  * NetworkPolicy peer (selector or ipBlock) names: only a rule without `from` admits it. The
  * backends are admitted from every source on their ports, and a note says how to narrow that.
  */
-function ciliumIngressRules(app: Application, namespace: string, backends: {ingress: string; service: KubeService}[], own: PolicyDraft, notes: PlanNotes): void {
+function ciliumIngressRules(app: Application, namespace: string, backends: {ingress: string; service: KubeService}[], own: PolicyDraft, notes: PlanNotes, served: 'byClass' | 'byDefault' = 'byClass'): void {
   if (backends.length === 0) return
   const names = [...new Set(backends.map((b) => b.ingress))].join(', ')
   const ports = portsOf(backends.map((backend) => backend.service))
+  const which = served === 'byClass' ? '(class cilium)' : '(no class, Cilium the only controller seen)'
   own.ingress.push({
     peers: undefined,
     ports,
-    reason: `Ingress ${names} (class cilium) routes to ${app.name}: Cilium's ingress connects as its own identity, which no NetworkPolicy peer names, so every source is admitted on the backend ports`,
+    reason: `Ingress ${names} ${which} routes to ${app.name}: Cilium's ingress connects as its own identity, which no NetworkPolicy peer names, so every source is admitted on the backend ports`,
   })
+  const servedBy =
+    served === 'byClass'
+      ? "is served by Cilium's ingress controller"
+      : "names no ingress class, no other ingress controller's pods were read, and Cilium runs, whose ingress controller may be the default class: taken for Cilium's"
   notes.push(
-    `${namespace}/${app.name}: Ingress ${names} is served by Cilium's ingress controller, whose traffic carries Cilium's \`ingress\` identity: a Kubernetes NetworkPolicy cannot name it, so ${app.name} admits every source on ${portTexts(ports).join(', ') || 'every port'}; a CiliumNetworkPolicy admitting fromEntities: [ingress] on those ports, with this rule removed, narrows it (hardenctl writes no Cilium policies)`,
+    `${namespace}/${app.name}: Ingress ${names} ${servedBy}, whose traffic carries Cilium's \`ingress\` identity: a Kubernetes NetworkPolicy cannot name it, so ${app.name} admits every source on ${portTexts(ports).join(', ') || 'every port'}; a CiliumNetworkPolicy admitting fromEntities: [ingress] on those ports, with this rule removed, narrows it (hardenctl writes no Cilium policies)`,
   )
 }
 

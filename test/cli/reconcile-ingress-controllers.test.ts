@@ -268,6 +268,26 @@ describe("an Ingress backend behind Cilium's ingress (Canonical Kubernetes)", ()
   }, 60_000)
 })
 
+describe("an Ingress naming no class where Cilium is the only controller seen (its ingress may be the default class)", () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await estateWith(CILIUM_AGENT)
+    dirs.push(dir)
+    const ingresses = JSON.parse(await readFile(join(dir, 'kubernetes', 'ingresses.json'), 'utf8')) as {items: {spec: {ingressClassName?: string}}[]}
+    for (const ingress of ingresses.items) delete ingress.spec.ingressClassName
+    await writeFile(join(dir, 'kubernetes', 'ingresses.json'), JSON.stringify(ingresses))
+  }, 60_000)
+
+  // Expected before the first run: taken for Cilium's (every source on 8080), not "every namespace", which Cilium's identity does not match.
+  it('is taken for Cilium\'s and admits every source on the backend port', async () => {
+    const {text, fromAddress} = await planned(dir, CILIUM_AGENT)
+    expect(text).toContain("Ingress relation-4-livepatch-ingress (no class, Cilium the only controller seen) routes to livepatch: Cilium's ingress connects as its own identity")
+    expect(text).toContain("names no ingress class, no other ingress controller's pods were read, and Cilium runs, whose ingress controller may be the default class: taken for Cilium's")
+    expect(text).not.toContain("no ingress controller's pods were read: admitted from every namespace")
+    expect(fromAddress('203.0.113.9')).toBe(true)
+  }, 60_000)
+})
+
 /**
  * Livepatch routed by gateway-api-integrator, as Livepatch's charm metadata intends its `ingress`
  * endpoint ("intended to be used with the gateway api integrator charm"). The integrator writes a

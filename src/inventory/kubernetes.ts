@@ -44,7 +44,6 @@ export function controllerSshServerPorts<P extends {name?: string | undefined}>(
 const INGRESS_CONTROLLERS: ReadonlySet<string> = new Set([
   'ingress-nginx',
   'nginx-ingress',
-  'nginx-ingress-microk8s',
   'rke2-ingress-nginx',
   'traefik',
   'haproxy-ingress',
@@ -61,9 +60,16 @@ const INGRESS_CONTROLLERS: ReadonlySet<string> = new Set([
  */
 export function hasIngressControllerLabels(labels: Readonly<Record<string, unknown>> | undefined): boolean {
   const name = labels?.[APP_NAME_LABEL]
-  if (typeof name !== 'string') return false
-  return INGRESS_CONTROLLERS.has(name) || charmedKubernetesIngressApplication(labels) !== undefined
+  if (typeof name === 'string' && (INGRESS_CONTROLLERS.has(name) || charmedKubernetesIngressApplication(labels) !== undefined)) return true
+  return INGRESS_CONTROLLERS_BY_NAME_LABEL.has(String(labels?.name))
 }
+
+/**
+ * Controllers whose pods carry only a `name` label: MicroK8s's ingress add-on (`microk8s enable
+ * ingress`) labels its ingress-nginx DaemonSet's pods `name: nginx-ingress-microk8s` and nothing else
+ * (canonical/microk8s-core-addons addons/ingress/ingress.yaml@6656a216).
+ */
+const INGRESS_CONTROLLERS_BY_NAME_LABEL: ReadonlySet<string> = new Set(['nginx-ingress-microk8s'])
 
 /** The kubernetes-worker application whose charm runs this Charmed Kubernetes ingress-nginx pod, by its labels. */
 export function charmedKubernetesIngressApplication(labels: Readonly<Record<string, unknown>> | undefined): string | undefined {

@@ -372,7 +372,9 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
     ingresses.flatMap((ingress) => ingressBackends(ingress).filter((backend) => services.has(backend)).map((backend) => ({ingress: ingress.metadata.name, service: services.get(backend)!})))
   const controllerNamespaces = cluster.ingressControllerNamespaces.filter((candidate) => candidate !== namespace)
   const hostNetwork = cluster.hostNetworkIngressControllerNamespaces
-  const seen = controllerNamespaces.length > 0 || hostNetwork.length > 0
+  // A guessed controller (a pod on 80/443 on the host network) adds its nodes but does not stand in
+  // for the one not read: without a known controller, every namespace stays admitted too.
+  const seen = controllerNamespaces.length > 0 || hostNetwork.some((ns) => cluster.knownIngressControllerNamespaces.has(ns))
   // With no other controller's pods read, Cilium's ingress may be the default class (ingressController.default).
   const ciliumByDefault = cluster.cilium && !seen
   const byCilium = (ingress: KubeIngress) => servedByCiliumIngress(ingress) || (ciliumByDefault && ingressClassOf(ingress) === undefined)
@@ -385,7 +387,9 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
   const ports = portsOf(backends.map((backend) => backend.service))
   if (!seen) {
     notes.push(
-      `${namespace}/${app.name} is behind Ingress ${names}, but no ingress controller's pods were read: admitted from every namespace on its backend ports. A controller on the host network would not be admitted: read its namespace too (a known controller, or any pod listening on 80 or 443 on the host network, counts), and networkPolicies.nodeCidrs admits it`,
+      hostNetwork.length > 0
+        ? `${namespace}/${app.name} is behind Ingress ${names}, and no known ingress controller's pods were read: besides the nodes of the pods taken for one, every namespace is admitted on its backend ports`
+        : `${namespace}/${app.name} is behind Ingress ${names}, but no ingress controller's pods were read: admitted from every namespace on its backend ports. A controller on the host network would not be admitted: read its namespace too (a known controller, or any pod listening on 80 or 443 on the host network, counts), and networkPolicies.nodeCidrs admits it`,
     )
   }
   if (controllerNamespaces.length > 0 || !seen) {
@@ -784,6 +788,8 @@ interface ClusterIndex {
   hostNetworkIngressControllerNamespaces: string[]
   /** Pods (`namespace/name`) taken for an ingress controller only because they listen on 80/443 on the host network. */
   unlistedIngressControllerPods: string[]
+  /** Namespaces running a controller known by its labels (not only such a guess). */
+  knownIngressControllerNamespaces: ReadonlySet<string>
   /** What the API server calls in the namespace (admission webhooks, aggregated APIs). */
   apiServerBackendsIn(namespace: string): ApiServerBackend[]
   service(namespace: string, name: string): KubeService | undefined
@@ -801,12 +807,14 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
   const controllers = new Set<string>()
   const hostNetworkControllers = new Set<string>()
   const unlisted: string[] = []
+  const known = new Set<string>()
   let cilium = false
   for (const pod of view.pods) {
     if (isIngressControllerPod(pod) && pod.metadata.namespace) {
       const into = pod.spec.hostNetwork === true ? hostNetworkControllers : controllers
       into.add(pod.metadata.namespace)
       if (isUnlistedIngressControllerPod(pod)) unlisted.push(`${pod.metadata.namespace}/${pod.metadata.name}`)
+      else known.add(pod.metadata.namespace)
     }
     if (pod.metadata.labels?.['k8s-app'] === 'cilium') cilium = true
   }
@@ -817,6 +825,7 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
     ingressControllerNamespaces: [...controllers].sort(),
     hostNetworkIngressControllerNamespaces: [...hostNetworkControllers].sort(),
     unlistedIngressControllerPods: unlisted.sort(),
+    knownIngressControllerNamespaces: known,
     apiServerBackendsIn: (namespace) => backends.get(namespace) ?? [],
     service: (namespace, name) => servicesByNamespace.get(namespace)?.find((service) => service.metadata.name === name),
     cilium,

@@ -198,6 +198,63 @@ describe("an Ingress backend on Charmed Kubernetes (kubernetes-worker's own ingr
   }, 60_000)
 })
 
+/**
+ * MicroK8s's ingress add-on before its move to Traefik (canonical/microk8s-core-addons
+ * addons/ingress/ingress.yaml@6656a216): DaemonSet nginx-ingress-microk8s-controller in namespace
+ * `ingress`, pods labelled only `name: nginx-ingress-microk8s`, host ports 80, 443 and 10254 (not the
+ * host network), image registry.k8s.io/ingress-nginx/controller, args --ingress-class=public.
+ */
+const MICROK8S_CONTROLLER = {
+  namespace: {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'ingress', uid: '9c1e3a5c-7e9a-4c1e-8a5c-7e9a1c3e5a7c', labels: {'kubernetes.io/metadata.name': 'ingress'}}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}},
+  pod: {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'nginx-ingress-microk8s-controller-w8vbm',
+      generateName: 'nginx-ingress-microk8s-controller-',
+      namespace: 'ingress',
+      uid: '0d2f4b6d-8f0b-4d2f-9b6d-8f0b2d4f6b8d',
+      labels: {name: 'nginx-ingress-microk8s', 'controller-revision-hash': '5b8c7d6f9', 'pod-template-generation': '1'},
+      ownerReferences: [{apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'nginx-ingress-microk8s-controller', uid: '1e3a5c7e-9a1c-4e3a-8c7e-9a1c3e5a7c9e', controller: true, blockOwnerDeletion: true}],
+    },
+    spec: {
+      serviceAccountName: 'nginx-ingress-microk8s-serviceaccount',
+      containers: [
+        {
+          name: 'nginx-ingress-microk8s',
+          image: 'registry.k8s.io/ingress-nginx/controller:v1.8.0',
+          securityContext: {capabilities: {add: ['NET_BIND_SERVICE'], drop: ['ALL']}, runAsUser: 101},
+          ports: [
+            {name: 'http', containerPort: 80, hostPort: 80, protocol: 'TCP'},
+            {name: 'https', containerPort: 443, hostPort: 443, protocol: 'TCP'},
+            {name: 'health', containerPort: 10254, hostPort: 10254, protocol: 'TCP'},
+          ],
+        },
+      ],
+    },
+    status: {phase: 'Running', hostIP: NODE, podIP: '10.1.42.50', podIPs: [{ip: '10.1.42.50'}]},
+  },
+}
+
+describe("an Ingress backend behind MicroK8s's ingress add-on (pods labelled only name: nginx-ingress-microk8s)", () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await estateWith(MICROK8S_CONTROLLER)
+    dirs.push(dir)
+  }, 60_000)
+
+  // Expected before the first run: recognised by its `name` label, so its namespace `ingress` is
+  // admitted by selector (its host ports lead to the pod, which connects from its own address), not
+  // every namespace, and the plan does not say no controller was read.
+  it('admits the add-on\'s namespace by selector, and the controller still reaches the backend', async () => {
+    const {text, controllerReaches} = await planned(dir, MICROK8S_CONTROLLER)
+    expect(controllerReaches).toBe(true)
+    expect(text).toContain('Ingress relation-4-livepatch-ingress routes to livepatch: the ingress controller (ingress) connects')
+    expect(text).not.toContain("no ingress controller's pods were read")
+    expect(text).toContain('Closes: nothing the estate shows in use or intended.')
+  }, 60_000)
+})
+
 /** An in-house edge proxy on the host network, under a name hardenctl does not list. */
 const UNLISTED_CONTROLLER = {
   namespace: {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'edge', uid: '4d6f8a0c-2e4a-4c6e-8a0c-2e4a6c8e0a2c', labels: {'kubernetes.io/metadata.name': 'edge'}}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}},
@@ -224,6 +281,9 @@ describe('an Ingress backend behind an edge proxy on the host network under a na
     expect(controllerReaches).toBe(true)
     expect(text).toContain("the ingress controller in edge runs on the host network and connects from its nodes' addresses: admitted from networkPolicies.nodeCidrs (0.0.0.0/0, ::/0)")
     expect(text).toContain('edge/edge-proxy-5c8d7 listens on 80 or 443 on the host network, under a name hardenctl does not know as an ingress controller: taken for one')
+    // A guess does not stand in for the controller not read: every namespace stays admitted too.
+    expect(text).toContain('Ingress relation-4-livepatch-ingress routes to livepatch: the ingress controller (namespace unknown) connects')
+    expect(text).toContain("and no known ingress controller's pods were read: besides the nodes of the pods taken for one, every namespace is admitted on its backend ports")
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
     expect(fromAddress(NODE)).toBe(true)
   }, 60_000)

@@ -88,6 +88,12 @@ describe('which pods are an ingress controller (PodClass.ingressController)', ()
     expect(controller(pod('apps', 'ingress-nginx-docs'), pod('apps', 'ingress-nginx-kubernetes-worker', {'app.kubernetes.io/part-of': 'docs'}))).toEqual([])
   })
 
+  it("MicroK8s's ingress add-on, whose pods carry only name: nginx-ingress-microk8s", () => {
+    const addOn = pod('ingress', 'nginx-ingress-microk8s-controller')
+    addOn.metadata.labels = {name: 'nginx-ingress-microk8s', 'controller-revision-hash': '5b8c7d6f9'}
+    expect(controller(addOn)).toHaveLength(1)
+  })
+
   it('any pod listening on 80 or 443 on the host network, but not off it, nor on other ports', () => {
     expect(controller(pod('edge', 'edge-proxy', {}, {hostNetwork: true, ports: web}))).toEqual(['edge/edge-proxy'])
     expect(controller(pod('edge', 'edge-proxy', {}, {ports: web}))).toEqual([])

@@ -104,6 +104,16 @@ afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, {recursive: true, force: true})))
 })
 
+/** A describe block's estate: made once before its tests, removed after the file's. */
+function estateBefore(make: () => Promise<string>): () => string {
+  let dir = ''
+  beforeAll(async () => {
+    dir = await make()
+    dirs.push(dir)
+  }, 60_000)
+  return () => dir
+}
+
 async function planned(dir: string, controller: Controller, policy?: string) {
   const args = ['reconcile', '--dry-run', '--from', dir]
   if (policy) {
@@ -125,14 +135,10 @@ async function planned(dir: string, controller: Controller, policy?: string) {
 }
 
 describe('an Ingress backend behind a host-network ingress controller', () => {
-  let dir: string
-  beforeAll(async () => {
-    dir = await estateWith(UPSTREAM_CONTROLLER)
-    dirs.push(dir)
-  }, 60_000)
+  const dir = estateBefore(() => estateWith(UPSTREAM_CONTROLLER))
 
   it('is admitted from networkPolicies.nodeCidrs, the plan closes nothing, and a note says how to narrow it', async () => {
-    const {text, fromAddress, controllerReaches} = await planned(dir, UPSTREAM_CONTROLLER)
+    const {text, fromAddress, controllerReaches} = await planned(dir(), UPSTREAM_CONTROLLER)
     expect(controllerReaches).toBe(true)
     expect(text).toContain('the ingress controller in ingress-nginx runs on the host network and connects from its nodes\' addresses: admitted from networkPolicies.nodeCidrs (0.0.0.0/0, ::/0)')
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
@@ -142,7 +148,7 @@ describe('an Ingress backend behind a host-network ingress controller', () => {
   }, 60_000)
 
   it('with networkPolicies.nodeCidrs set, only the nodes reach it, and the note is gone', async () => {
-    const {text, fromAddress, controllerReaches} = await planned(dir, UPSTREAM_CONTROLLER, 'apiVersion: hardenctl.io/v1\nnetworkPolicies:\n  nodeCidrs: [192.168.1.0/24]\n')
+    const {text, fromAddress, controllerReaches} = await planned(dir(), UPSTREAM_CONTROLLER, 'apiVersion: hardenctl.io/v1\nnetworkPolicies:\n  nodeCidrs: [192.168.1.0/24]\n')
     expect(controllerReaches).toBe(true)
     expect(text).toContain('admitted from networkPolicies.nodeCidrs (192.168.1.0/24)')
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
@@ -153,17 +159,13 @@ describe('an Ingress backend behind a host-network ingress controller', () => {
 })
 
 describe("an Ingress backend on Charmed Kubernetes (kubernetes-worker's own ingress-nginx, on the host network)", () => {
-  let dir: string
-  beforeAll(async () => {
-    dir = await estateWith(CHARMED_KUBERNETES_CONTROLLER)
-    dirs.push(dir)
-  }, 60_000)
+  const dir = estateBefore(() => estateWith(CHARMED_KUBERNETES_CONTROLLER))
 
   // Expected before the first run: the controller is recognised by its labels, so the plan
   // admits the backends from nodeCidrs as for the upstream chart, and the controller still
   // reaches livepatch on 8080 once the plan is applied.
   it('is admitted from networkPolicies.nodeCidrs, and the controller still reaches the backend', async () => {
-    const {text, fromAddress, controllerReaches} = await planned(dir, CHARMED_KUBERNETES_CONTROLLER)
+    const {text, fromAddress, controllerReaches} = await planned(dir(), CHARMED_KUBERNETES_CONTROLLER)
     expect(controllerReaches).toBe(true)
     expect(text).toContain('the ingress controller in ingress-nginx-kubernetes-worker runs on the host network and connects from its nodes\' addresses: admitted from networkPolicies.nodeCidrs (0.0.0.0/0, ::/0)')
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
@@ -177,8 +179,8 @@ describe("an Ingress backend on Charmed Kubernetes (kubernetes-worker's own ingr
   // fixes say so and name the charm's own switch; NetworkPolicy cannot restrict it, so reconcile
   // does not fix NET-UNRESTRICTED-POD for it.
   it("audit of its namespace: fixes that name the kubernetes-worker charm, not patches it undoes", async () => {
-    await writeFile(join(dir, 'audit-policy.yaml'), 'apiVersion: hardenctl.io/v1\nkubernetes:\n  namespaces: [ingress-nginx-kubernetes-worker]\n')
-    const result = await runCliInWorker(['audit', '-f', dir, '--policy', join(dir, 'audit-policy.yaml'), '--format', 'json'])
+    await writeFile(join(dir(), 'audit-policy.yaml'), 'apiVersion: hardenctl.io/v1\nkubernetes:\n  namespaces: [ingress-nginx-kubernetes-worker]\n')
+    const result = await runCliInWorker(['audit', '-f', dir(), '--policy', join(dir(), 'audit-policy.yaml'), '--format', 'json'])
     const findings = (JSON.parse(result.stdout) as {findings: {rule: string; severity: string; target: {name: string}; remediation: string; autoFixable: boolean}[]}).findings
     const on = (rule: string) => findings.find((finding) => finding.rule === rule && finding.target.name === 'nginx-ingress-controller-kubernetes-worker')!
     const hostAccess = on('K8S-HOST-ACCESS')
@@ -237,17 +239,13 @@ const MICROK8S_CONTROLLER = {
 }
 
 describe("an Ingress backend behind MicroK8s's ingress add-on (pods labelled only name: nginx-ingress-microk8s)", () => {
-  let dir: string
-  beforeAll(async () => {
-    dir = await estateWith(MICROK8S_CONTROLLER)
-    dirs.push(dir)
-  }, 60_000)
+  const dir = estateBefore(() => estateWith(MICROK8S_CONTROLLER))
 
   // Expected before the first run: recognised by its `name` label, so its namespace `ingress` is
   // admitted by selector (its host ports lead to the pod, which connects from its own address), not
   // every namespace, and the plan does not say no controller was read.
   it('admits the add-on\'s namespace by selector, and the controller still reaches the backend', async () => {
-    const {text, controllerReaches} = await planned(dir, MICROK8S_CONTROLLER)
+    const {text, controllerReaches} = await planned(dir(), MICROK8S_CONTROLLER)
     expect(controllerReaches).toBe(true)
     expect(text).toContain('Ingress relation-4-livepatch-ingress routes to livepatch: the ingress controller (ingress) connects')
     expect(text).not.toContain("no ingress controller's pods were read")
@@ -268,16 +266,12 @@ const UNLISTED_CONTROLLER = {
 }
 
 describe('an Ingress backend behind an edge proxy on the host network under a name hardenctl does not know', () => {
-  let dir: string
-  beforeAll(async () => {
-    dir = await estateWith(UNLISTED_CONTROLLER)
-    dirs.push(dir)
-  }, 60_000)
+  const dir = estateBefore(() => estateWith(UNLISTED_CONTROLLER))
 
   // Expected before the first run: a pod listening on 443 on the host network is taken for the
   // controller, so its nodes are admitted, and a note names the pod and why.
   it('is admitted from networkPolicies.nodeCidrs, and the plan names the pod it took for the controller', async () => {
-    const {text, fromAddress, controllerReaches} = await planned(dir, UNLISTED_CONTROLLER)
+    const {text, fromAddress, controllerReaches} = await planned(dir(), UNLISTED_CONTROLLER)
     expect(controllerReaches).toBe(true)
     expect(text).toContain("the ingress controller in edge runs on the host network and connects from its nodes' addresses: admitted from networkPolicies.nodeCidrs (0.0.0.0/0, ::/0)")
     expect(text).toContain('edge/edge-proxy-5c8d7 listens on 80 or 443 on the host network, under a name hardenctl does not know as an ingress controller: taken for one')
@@ -305,20 +299,26 @@ const CILIUM_AGENT = {
   },
 }
 
+/** The Cilium estate with the example's Ingress naming `ingressClass` (none when undefined). */
+async function ciliumEstateWithIngressClass(ingressClass: string | undefined): Promise<string> {
+  const dir = await estateWith(CILIUM_AGENT)
+  const file = join(dir, 'kubernetes', 'ingresses.json')
+  const ingresses = JSON.parse(await readFile(file, 'utf8')) as {items: {spec: {ingressClassName?: string}}[]}
+  for (const ingress of ingresses.items) {
+    if (ingressClass === undefined) delete ingress.spec.ingressClassName
+    else ingress.spec.ingressClassName = ingressClass
+  }
+  await writeFile(file, JSON.stringify(ingresses))
+  return dir
+}
+
 describe("an Ingress backend behind Cilium's ingress (Canonical Kubernetes)", () => {
-  let dir: string
-  beforeAll(async () => {
-    dir = await estateWith(CILIUM_AGENT)
-    dirs.push(dir)
-    const ingresses = JSON.parse(await readFile(join(dir, 'kubernetes', 'ingresses.json'), 'utf8')) as {items: {spec: {ingressClassName?: string}}[]}
-    for (const ingress of ingresses.items) ingress.spec.ingressClassName = 'cilium'
-    await writeFile(join(dir, 'kubernetes', 'ingresses.json'), JSON.stringify(ingresses))
-  }, 60_000)
+  const dir = estateBefore(() => ciliumEstateWithIngressClass('cilium'))
 
   // Expected before the first run: the backend admits every source on its port (8080), the note
   // says why and how a CiliumNetworkPolicy narrows it, and no "no controller" fallback appears.
   it('admits every source on the backend port, and says why and how to narrow it', async () => {
-    const {text, fromAddress} = await planned(dir, CILIUM_AGENT)
+    const {text, fromAddress} = await planned(dir(), CILIUM_AGENT)
     expect(text).toContain("Ingress relation-4-livepatch-ingress (class cilium) routes to livepatch: Cilium's ingress connects as its own identity, which no NetworkPolicy peer names, so every source is admitted on the backend ports")
     expect(text).toContain("livepatch/livepatch: Ingress relation-4-livepatch-ingress is served by Cilium's ingress controller, whose traffic carries Cilium's `ingress` identity: a Kubernetes NetworkPolicy cannot name it, so livepatch admits every source on 8080/TCP")
     expect(text).toContain('fromEntities: [ingress]')
@@ -329,18 +329,11 @@ describe("an Ingress backend behind Cilium's ingress (Canonical Kubernetes)", ()
 })
 
 describe("an Ingress naming no class where Cilium is the only controller seen (its ingress may be the default class)", () => {
-  let dir: string
-  beforeAll(async () => {
-    dir = await estateWith(CILIUM_AGENT)
-    dirs.push(dir)
-    const ingresses = JSON.parse(await readFile(join(dir, 'kubernetes', 'ingresses.json'), 'utf8')) as {items: {spec: {ingressClassName?: string}}[]}
-    for (const ingress of ingresses.items) delete ingress.spec.ingressClassName
-    await writeFile(join(dir, 'kubernetes', 'ingresses.json'), JSON.stringify(ingresses))
-  }, 60_000)
+  const dir = estateBefore(() => ciliumEstateWithIngressClass(undefined))
 
   // Expected before the first run: taken for Cilium's (every source on 8080), not "every namespace", which Cilium's identity does not match.
   it('is taken for Cilium\'s and admits every source on the backend port', async () => {
-    const {text, fromAddress} = await planned(dir, CILIUM_AGENT)
+    const {text, fromAddress} = await planned(dir(), CILIUM_AGENT)
     expect(text).toContain("Ingress relation-4-livepatch-ingress (no class, Cilium the only controller seen) routes to livepatch: Cilium's ingress connects as its own identity")
     expect(text).toContain("names no ingress class, no other ingress controller's pods were read, and Cilium runs, whose ingress controller may be the default class: taken for Cilium's")
     expect(text).not.toContain("no ingress controller's pods were read: admitted from every namespace")
@@ -386,16 +379,12 @@ async function estateRoutedBy(charm: 'gateway-api-integrator' | 'ingress-configu
 }
 
 describe('a backend routed by gateway-api-integrator (Gateway API, whose data path hardenctl does not read)', () => {
-  let dir: string
-  beforeAll(async () => {
-    dir = await estateRoutedBy('gateway-api-integrator', 'gateway')
-    dirs.push(dir)
-  }, 60_000)
+  const dir = estateBefore(() => estateRoutedBy('gateway-api-integrator', 'gateway'))
 
   // Expected before the first run: livepatch admits every source on 8080 (the port of the
   // integrator's Service), the note says why, and nothing in use is closed.
   it('admits every source on the routed port, says why, and closes nothing', async () => {
-    const {text, fromAddress} = await planned(dir, CILIUM_AGENT)
+    const {text, fromAddress} = await planned(dir(), CILIUM_AGENT)
     expect(text).toMatch(/relation [a-z:-]+ ↔ [a-z:-]+: ingress \(gateway-api-integrator\) routes to livepatch through a Gateway, whose connections no NetworkPolicy peer here names: every source is admitted on its ports/)
     expect(text).toContain('livepatch/livepatch: ingress (gateway-api-integrator) routes to it through a Gateway of its gateway-class')
     expect(text).toContain('so livepatch admits every source on 8080/TCP')
@@ -408,7 +397,7 @@ describe('a backend routed by gateway-api-integrator (Gateway API, whose data pa
   // certificate over `certificates` (no tls-secret-name option as nginx-ingress-integrator has).
   // The admin-API and trust expectations were added after that first run showed the fixes.
   it("audit: the integrator is Livepatch's way in: LIVEPATCH-TLS gives it a certificate, LIVEPATCH-ADMIN-API narrows its Gateway, JUJU-TRUST keeps its trust", async () => {
-    const result = await runCliInWorker(['audit', '-f', dir, '--format', 'json'])
+    const result = await runCliInWorker(['audit', '-f', dir(), '--format', 'json'])
     const findings = (JSON.parse(result.stdout) as {findings: {rule: string; severity: string; message: string; remediation: string}[]}).findings
     const tls = findings.find((finding) => finding.rule === 'LIVEPATCH-TLS')!
     expect(tls.severity).toBe('high')
@@ -427,20 +416,16 @@ describe('a backend routed by gateway-api-integrator (Gateway API, whose data pa
 })
 
 describe('a backend routed through ingress-configurator (its route served by a Gateway or HAProxy)', () => {
-  let dir: string
-  beforeAll(async () => {
-    dir = await estateRoutedBy('ingress-configurator', 'ingress')
-    dirs.push(dir)
-  }, 60_000)
+  const dir = estateBefore(() => estateRoutedBy('ingress-configurator', 'ingress'))
 
   // Expected before the first run: as behind gateway-api-integrator, every source on 8080.
   it('admits every source on the routed port, says why, and closes nothing', async () => {
-    const {text, fromAddress} = await planned(dir, CILIUM_AGENT)
+    const {text, fromAddress} = await planned(dir(), CILIUM_AGENT)
     expect(text).toMatch(/relation [a-z:-]+ ↔ [a-z:-]+: ingress \(ingress-configurator\) routes to livepatch through the route it configures, whose connections no NetworkPolicy peer here names: every source is admitted on its ports/)
     expect(text).toContain("livepatch/livepatch: ingress (ingress-configurator) routes to it through the route it configures on gateway-api-integrator (gateway-route) or HAProxy (haproxy-route), so the Gateway's implementation or HAProxy's units connect")
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
     expect(fromAddress('203.0.113.9')).toBe(true)
-    const audit = await runCliInWorker(['audit', '-f', dir, '--format', 'json'])
+    const audit = await runCliInWorker(['audit', '-f', dir(), '--format', 'json'])
     const admin = (JSON.parse(audit.stdout) as {findings: {rule: string; remediation: string}[]}).findings.find((finding) => finding.rule === 'LIVEPATCH-ADMIN-API')!
     expect(admin.remediation).toMatch(/^ingress \(ingress-configurator\) routes to it through the route it configures on gateway-api-integrator or HAProxy; no NetworkPolicy on Livepatch's pods can tell admins from clients/)
   }, 60_000)

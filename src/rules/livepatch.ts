@@ -161,6 +161,9 @@ function adminApiFix(inventory: Inventory, policy: Policy, model: Model, app: Ap
   if (verdict.through) return adminThroughProxyFix(verdict.through, adminCidrs)
   const unseen = unseenDataPathProxyOf(model, app)
   if (unseen) return adminThroughUnseenDataPathFix(unseen, adminCidrs)
+  // reconcile admits every source for Cilium's ingress: only its own policy narrows it.
+  const cilium = reachability(inventory, model, app).ingresses.find(servedByCiliumIngress)
+  if (cilium) return ingressAllowlistFix(model, app, cilium, adminCidrs)
   const namespace = appNamespace(model, app)
   if (namespace && (model.type === 'caas' || app.kubernetes)) return adminPolicyCommand(namespace, app.name, adminCidrs, throughIngress(inventory, model, app))
   return `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${adminCidrs.join(',') || ADMIN_CIDRS}`

@@ -108,6 +108,13 @@ describe('LIVEPATCH-ADMIN-API', () => {
       const [f] = result.findings.map((item) => item.finding)
       expect(f?.remediation).toMatch(/^Ingress livepatch\/lp is served by Cilium's ingress, which has no source allowlist of its own: a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet 10\.20\.0\.0\/16 narrows every Ingress Cilium serves/)
       expect(f?.remediation).not.toContain('juju config')
+      // With no policy at all, the same: reconcile would admit every source for Cilium's ingress, so it is no first step here.
+      const bare = run(
+        livepatchAdminApi,
+        inventory({models: [m], inputs: ['k8s-networkpolicies', 'k8s-ingresses', 'k8s-services', 'k8s-pods'], kube: {namespaces: [ns], pods: [lpPod], services: [lpService], ingresses: [route], networkPolicies: []}}),
+        policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}),
+      ).findings[0]?.finding
+      expect(bare?.remediation).toMatch(/^Ingress livepatch\/lp is served by Cilium's ingress/)
     })
 
     it("behind a host-network controller admitted by ipBlock (reconcile's nodeCidrs): not evaluated while its node address is unknown, flagged once the ipBlock is seen to hold it", () => {

@@ -318,6 +318,36 @@ describe('node agents (the cluster network, kube-proxy, node-exporter)', () => {
       expect(f?.remediation, rule.id).toContain(`waivers: [{"rule":"${rule.id}","target":"kube-flannel/kube-flannel-ds"`)
     }
   })
+
+  // Canonical Kubernetes's local storage: canonical/rawfile-localpv deploy/charts/rawfile-csi/templates/01-node-plugin.yaml@65b0e432
+  // rendered as k8s-snap releases it (ck-storage; labels app.kubernetes.io/name: rawfile-csi, component: node).
+  it("Canonical Kubernetes's rawfile-csi node plugin: privileged, root, host paths by design; its controller is no node agent", () => {
+    const labels = {'app.kubernetes.io/name': 'rawfile-csi', 'app.kubernetes.io/instance': 'ck-storage', component: 'node'}
+    const spec = {
+      volumes: [{name: 'mountpoint-dir', hostPath: {path: '/var/lib/kubelet'}}, {name: 'data-dir', hostPath: {path: '/var/snap/k8s/common/rawfile-storage'}}],
+      containers: [{name: 'csi-driver', image: 'ghcr.io/canonical/rawfile-localpv:0.8.2-ck3', securityContext: {privileged: true}, volumeMounts: [{name: 'mountpoint-dir', mountPath: '/var/lib/kubelet', mountPropagation: 'Bidirectional'}]}],
+    }
+    const node = workload('DaemonSet', 'kube-system', 'ck-storage-rawfile-csi-node', {labels, spec})
+    const scoped = policy({kubernetes: {namespaces: ['kube-system']}})
+    const inv = inventory({inputs: ['k8s-workloads'], kube: {workloads: [node]}})
+    for (const rule of [k8sHostAccess, k8sPrivileged, k8sRunAsRoot]) {
+      expect(findings(rule, inv, scoped)[0]?.remediation, rule.id).toMatch(/^rawfile-csi's node plugin \(Canonical Kubernetes's local storage\) needs /)
+    }
+    const controller = workload('StatefulSet', 'kube-system', 'ck-storage-rawfile-csi-controller', {labels: {...labels, component: 'controller'}, spec: {containers: [{name: 'csi-driver', securityContext: {privileged: true}}]}})
+    expect(findings(k8sPrivileged, inventory({inputs: ['k8s-workloads'], kube: {workloads: [controller]}}), scoped)[0]?.remediation).not.toContain('node plugin')
+  })
+
+  // Cilium's chart: the cilium-envoy DaemonSet runs on the host network with NET_ADMIN and SYS_ADMIN
+  // (values envoy.securityContext.capabilities.envoy), and no user of its own.
+  it("cilium-envoy, Cilium's L7 proxy: host network and its capabilities by design", () => {
+    const spec = {hostNetwork: true, containers: [{name: 'cilium-envoy', image: 'quay.io/cilium/cilium-envoy:v1.31.5', securityContext: {capabilities: {add: ['NET_ADMIN', 'SYS_ADMIN'], drop: ['ALL']}}}]}
+    const envoy = workload('DaemonSet', 'kube-system', 'cilium-envoy', {labels: {'k8s-app': 'cilium-envoy', 'app.kubernetes.io/name': 'cilium-envoy', 'app.kubernetes.io/part-of': 'cilium'}, spec})
+    const inv = inventory({inputs: ['k8s-workloads'], kube: {workloads: [envoy]}})
+    const scoped = policy({kubernetes: {namespaces: ['kube-system']}})
+    for (const rule of [k8sHostAccess, k8sPrivileged, k8sRunAsRoot]) {
+      expect(findings(rule, inv, scoped)[0]?.remediation, rule.id).toMatch(/^cilium-envoy, Cilium's L7 proxy \(ingress, Gateway API, L7 policies\) needs /)
+    }
+  })
 })
 
 describe('K8S-PRIVILEGED fixes', () => {

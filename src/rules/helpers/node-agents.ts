@@ -40,6 +40,9 @@ const NODE_AGENTS: readonly NodeAgent[] = [
   {names: ['flannel'], what: 'flannel, the cluster network (CNI)', needs: 'the host network, NET_ADMIN/NET_RAW, root and its host paths to set up pod networking on each node', byDesign: ALL},
   {names: ['calico-node'], what: 'calico-node, the cluster network (CNI)', needs: 'the host network, privileges and its host paths to program each node', byDesign: ALL},
   {names: ['cilium'], what: 'cilium, the cluster network (CNI)', needs: 'the host network, privileges and its host paths to program each node', byDesign: ALL},
+  // The Cilium chart's cilium-envoy DaemonSet: the host network, and NET_ADMIN and SYS_ADMIN for its container
+  // (values envoy.securityContext.capabilities.envoy; its starter drops them after forking Envoy).
+  {names: ['cilium-envoy'], what: "cilium-envoy, Cilium's L7 proxy (ingress, Gateway API, L7 policies)", needs: 'the host network, NET_ADMIN and SYS_ADMIN and root to proxy for the Cilium agent on each node', byDesign: ALL},
   {names: ['kube-proxy'], what: 'kube-proxy', needs: "the host network and privileges to program each node's Service routing", byDesign: ALL},
   // It runs as nobody upstream (kube-prometheus, the Helm chart): only its host access is by design.
   {names: ['node-exporter', 'prometheus-node-exporter'], what: 'node-exporter', needs: "the host's network, PID namespace and filesystem to report the node's metrics", byDesign: ['K8S-HOST-ACCESS']},
@@ -55,6 +58,10 @@ const NODE_AGENTS: readonly NodeAgent[] = [
   {names: ['longhorn-csi-plugin'], what: 'longhorn-csi-plugin, the Longhorn CSI node plugin', needs: "privileges (SYS_ADMIN), root, the host's /dev, /proc and /sys and bidirectional mount propagation into the kubelet's directories to mount Longhorn volumes on each node", byDesign: ALL},
   // openebs/lvm-localpv deploy/yamls/lvm-driver.yaml, openebs/zfs-localpv deploy/yamls/zfs-driver.yaml.
   {names: ['openebs-lvm-node', 'openebs-zfs-node'], what: 'the OpenEBS LocalPV (LVM, ZFS) CSI node plugin', needs: "the host network, privileges, root, the host's /dev and bidirectional mount propagation into the kubelet's directory to create and mount local volumes on each node", byDesign: ALL},
+  // canonical/rawfile-localpv deploy/charts/rawfile-csi/templates/01-node-plugin.yaml@65b0e432: Canonical Kubernetes's
+  // local storage (`ck-storage-rawfile-csi-node` in kube-system; canonical/k8s-snap's localpv feature labels its pods
+  // app.kubernetes.io/name: rawfile-csi, component: node). The controller is a StatefulSet, so no node agent.
+  {names: ['rawfile-csi'], what: "rawfile-csi's node plugin (Canonical Kubernetes's local storage)", needs: "privileges, root, its host data directory and bidirectional mount propagation into the kubelet's directory to create and mount local volumes on each node", byDesign: ALL},
   // kubernetes-csi/csi-driver-nfs deploy/csi-nfs-node.yaml.
   {names: ['csi-nfs-node'], what: 'csi-nfs-node, the NFS CSI node plugin', needs: "the host network, privileges (SYS_ADMIN), root and bidirectional mount propagation into the kubelet's directory to mount NFS shares on each node", byDesign: ALL},
 

@@ -411,12 +411,20 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
     const unlistedNote = `${unlisted.join(', ')} ${unlisted.length === 1 ? 'listens' : 'listen'} on 80 or 443 on the host network, under a name hardenctl does not know as an ingress controller: taken for one, so Ingress backends admit networkPolicies.nodeCidrs rather than be cut off`
     if (unlisted.length > 0 && !notes.includes(unlistedNote)) notes.push(unlistedNote)
     if (cidrs.some(isWorldCidr)) {
-      notes.push(`${namespace}/${app.name}: the ingress controller in ${hostNetwork.join(', ')} runs on the host network, so it connects from node addresses, which no selector names: admitted from anywhere on ${on}; set networkPolicies.nodeCidrs to the nodes' addresses to narrow it`)
+      notes.push(`${namespace}/${app.name}: the ingress controller in ${hostNetwork.join(', ')} runs on the host network, so it connects from node addresses, which no selector names: admitted from anywhere on ${on}; set networkPolicies.nodeCidrs to the nodes' addresses to narrow it${nodeCidrsHint(cluster.hostNetworkIngressControllerAddresses)}`)
     }
     if (cluster.cilium) {
       notes.push(`${namespace}/${app.name}: Cilium runs in this cluster, and its ipBlocks match node addresses only from Cilium 1.15 with policy-cidr-match-mode: nodes; without that, the host-network ingress controller in ${hostNetwork.join(', ')} reaches ${app.name} only from its own node`)
     }
   }
+}
+
+/** The nodeCidrs that would hold the controller's nodes as read, for the plan's note. */
+function nodeCidrsHint(addresses: readonly string[]): string {
+  if (addresses.length === 0) return ''
+  if (addresses.length > 5) return ` (its pods run at ${addresses.length} node addresses, such as ${addresses[0]}: a subnet holding them all, as nodeCidrs, admits them)`
+  const cidrs = addresses.map((address) => (address.includes(':') ? `${address}/128` : `${address}/32`))
+  return ` (its pods run at ${addresses.join(', ')}: nodeCidrs: [${cidrs.join(', ')}] admits exactly those nodes; a node added later needs adding)`
 }
 
 /**
@@ -790,6 +798,8 @@ interface ClusterIndex {
   unlistedIngressControllerPods: string[]
   /** Namespaces running a controller known by its labels (not only such a guess). */
   knownIngressControllerNamespaces: ReadonlySet<string>
+  /** The node addresses host-network controllers' pods run at (their status.podIP), sorted. */
+  hostNetworkIngressControllerAddresses: string[]
   /** What the API server calls in the namespace (admission webhooks, aggregated APIs). */
   apiServerBackendsIn(namespace: string): ApiServerBackend[]
   service(namespace: string, name: string): KubeService | undefined
@@ -808,11 +818,13 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
   const hostNetworkControllers = new Set<string>()
   const unlisted: string[] = []
   const known = new Set<string>()
+  const nodeAddresses = new Set<string>()
   let cilium = false
   for (const pod of view.pods) {
     if (isIngressControllerPod(pod) && pod.metadata.namespace) {
       const into = pod.spec.hostNetwork === true ? hostNetworkControllers : controllers
       into.add(pod.metadata.namespace)
+      if (pod.spec.hostNetwork === true && pod.status?.podIP) nodeAddresses.add(pod.status.podIP)
       if (isUnlistedIngressControllerPod(pod)) unlisted.push(`${pod.metadata.namespace}/${pod.metadata.name}`)
       else known.add(pod.metadata.namespace)
     }
@@ -826,6 +838,7 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
     hostNetworkIngressControllerNamespaces: [...hostNetworkControllers].sort(),
     unlistedIngressControllerPods: unlisted.sort(),
     knownIngressControllerNamespaces: known,
+    hostNetworkIngressControllerAddresses: [...nodeAddresses].sort(),
     apiServerBackendsIn: (namespace) => backends.get(namespace) ?? [],
     service: (namespace, name) => servicesByNamespace.get(namespace)?.find((service) => service.metadata.name === name),
     cilium,

@@ -142,7 +142,7 @@ describe('an Ingress backend behind a host-network ingress controller', () => {
     expect(controllerReaches).toBe(true)
     expect(text).toContain('the ingress controller in ingress-nginx runs on the host network and connects from its nodes\' addresses: admitted from networkPolicies.nodeCidrs (0.0.0.0/0, ::/0)')
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
-    expect(text).toContain('set networkPolicies.nodeCidrs to the nodes\' addresses to narrow it')
+    expect(text).toContain('set networkPolicies.nodeCidrs to the nodes\' addresses to narrow it (its pods run at 192.168.1.10: nodeCidrs: [192.168.1.10/32] admits exactly those nodes; a node added later needs adding)')
     expect(text).not.toContain('the ingress controller (ingress-nginx) connects')
     expect(fromAddress(NODE)).toBe(true)
   }, 60_000)

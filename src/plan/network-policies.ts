@@ -737,8 +737,11 @@ function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: Label
   }
   const unseen = unseenDataPath(flow)
   if (unseen) {
-    // The port the application sends is on a Service the proxy's side makes (gateway-api-integrator's APP-gateway-service), or on the app's own.
-    const routed = portsOf(servicesOf(server.app))
+    // The port the application sends is on the Service gateway-api-integrator makes for it (APP-gateway-service,
+    // labelled as the integrator's), else somewhere on the app's own Services.
+    const services = servicesOf(server.app)
+    const madeForTheRoute = services.filter((service) => service.metadata.labels?.[GATEWAY_SERVICE_LABEL] !== undefined)
+    const routed = portsOf(madeForTheRoute.length > 0 ? madeForTheRoute : services)
     const on = portTexts(routed).join(', ') || 'every port'
     own.ingress.push({
       peers: undefined,
@@ -806,6 +809,9 @@ interface ClusterIndex {
   /** Cilium agents run in the cluster (its ipBlocks may not match node addresses, see apiServerRules). */
   cilium: boolean
 }
+
+/** gateway-api-integrator labels what it makes with its application's name (src/charm.py, CREATED_BY_LABEL). */
+const GATEWAY_SERVICE_LABEL = 'gateway-api-integrator.charm.juju.is/managed-by'
 
 /** The app's Services, as the inventory joined them (named APP, APP-endpoints, or selecting its pods). */
 export function servicesOf(app: Application | undefined): KubeService[] {

@@ -374,6 +374,8 @@ async function estateRoutedBy(charm: 'gateway-api-integrator' | 'ingress-configu
     metadata: {...nginxMade.metadata, name: 'livepatch-gateway-service', labels: {'gateway-api-integrator.charm.juju.is/managed-by': 'ingress'}},
     spec: {...nginxMade.spec, selector: {'app.kubernetes.io/name': 'livepatch'}, ports: [{name: 'tcp-8080', port: 8080, protocol: 'TCP', targetPort: 8080}]},
   })
+  // A Service of the application's own on another port: the route does not use it, so it stays closed to outside.
+  services.items.push({...nginxMade, metadata: {...nginxMade.metadata, name: 'livepatch-metrics', labels: {}}, spec: {...nginxMade.spec, selector: {'app.kubernetes.io/name': 'livepatch'}, ports: [{name: 'metrics', port: 9102, protocol: 'TCP', targetPort: 9102}]}})
   await writeFile(join(dir, 'kubernetes', 'services.json'), JSON.stringify(services))
   return dir
 }
@@ -387,7 +389,7 @@ describe('a backend routed by gateway-api-integrator (Gateway API, whose data pa
     const {text, fromAddress} = await planned(dir(), CILIUM_AGENT)
     expect(text).toMatch(/relation [a-z:-]+ ↔ [a-z:-]+: ingress \(gateway-api-integrator\) routes to livepatch through a Gateway, whose connections no NetworkPolicy peer here names: every source is admitted on its ports/)
     expect(text).toContain('livepatch/livepatch: ingress (gateway-api-integrator) routes to it through a Gateway of its gateway-class')
-    expect(text).toContain('so livepatch admits every source on 8080/TCP')
+    expect(text).toContain('so livepatch admits every source on 8080/TCP;')
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
     expect(fromAddress('203.0.113.9')).toBe(true)
   }, 60_000)

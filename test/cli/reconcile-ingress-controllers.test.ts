@@ -1,13 +1,16 @@
 /**
  * Who connects to an Ingress backend, as the plan admits it, proved with the reachability engine
- * on the plan the CLI prints.
+ * on the plan the CLI prints, on the Livepatch example with each controller added as its own
+ * manifests or charm make it:
  * - An ingress controller on the host network (ingress-nginx with `hostNetwork: true`, as RKE2 and
  *   many bare-metal installs run it, and as Charmed Kubernetes's kubernetes-worker charm always
- *   does) connects from node addresses, which no namespace or pod selector names. Before, reconcile
- *   admitted its namespace by selector; that rule let nothing in. Now the backends are admitted
- *   from `networkPolicies.nodeCidrs`.
+ *   does) connects from node addresses, which no namespace or pod selector names: the backends are
+ *   admitted from `networkPolicies.nodeCidrs`. So is a pod guessed to be one (80/443 on the host
+ *   network), besides every namespace.
+ * - MicroK8s's ingress add-on, known by its `name` label, is admitted by namespace.
  * - Cilium's ingress (Canonical Kubernetes's) connects as Cilium's own `ingress` identity, which no
- *   peer names: its backends admit every source on their ports.
+ *   peer names: its backends admit every source on their ports. So do the applications routed by
+ *   gateway-api-integrator and ingress-configurator, whose data path hardenctl cannot see.
  */
 import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -88,7 +91,7 @@ interface Controller {
 
 /** The Livepatch example with the controller's namespace and pod added. */
 async function estateWith(controller: Controller): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'hardenctl-hostnet-ingress-'))
+  const dir = await mkdtemp(join(tmpdir(), 'hardenctl-ingress-'))
   await cp(join(REPO_ROOT, 'examples', 'livepatch-k8s'), dir, {recursive: true})
   const pods = JSON.parse(await readFile(join(dir, 'kubernetes', 'pods.json'), 'utf8')) as {items: unknown[]}
   pods.items.push(controller.pod)

@@ -122,6 +122,60 @@ export function servedByCiliumIngress(ingress: KubeIngress): boolean {
   return ingressClassOf(ingress) === CILIUM_INGRESS_CLASS
 }
 
+/** An Ingress controller whose connections to the backends come from no pod a NetworkPolicy peer can select. */
+export interface OutsideServedIngress {
+  class: string
+  /** "the AWS Application Load Balancer (AWS Load Balancer Controller)" */
+  servedBy: string
+  /** Short, for a rule's reason. */
+  name: string
+  /** Where its connections come from. */
+  from: string
+  /** What would admit only them, in place of every source. */
+  narrow: string
+}
+
+/**
+ * Cloud load balancers that connect to the backends themselves, by Ingress class: the AWS Load
+ * Balancer Controller's ALB targets pod addresses directly (target type ip) or the nodes
+ * (instance) (kubernetes-sigs/aws-load-balancer-controller docs); GKE's load balancers connect
+ * from Google's front ends (130.211.0.0/22, 35.191.0.0/16) or a proxy-only subnet; AGIC's
+ * Application Gateway from its own subnet. No controller pod connects.
+ */
+const CLOUD_LOAD_BALANCER_CLASSES: Readonly<Record<string, Omit<OutsideServedIngress, 'class'>>> = {
+  alb: {
+    servedBy: 'the AWS Application Load Balancer (AWS Load Balancer Controller)',
+    name: 'the AWS Application Load Balancer',
+    from: 'its own addresses in its subnets (target type ip) or through the nodes (instance)',
+    narrow: "an ipBlock of the load balancer's subnets",
+  },
+  gce: {
+    servedBy: "Google Cloud's external Application Load Balancer (GKE Ingress)",
+    name: "Google Cloud's load balancer",
+    from: "Google's front ends, 130.211.0.0/22 and 35.191.0.0/16 (container-native load balancing), or through the nodes",
+    narrow: "ipBlocks of 130.211.0.0/22 and 35.191.0.0/16 (and the nodes' addresses without container-native load balancing)",
+  },
+  'gce-internal': {
+    servedBy: "Google Cloud's internal Application Load Balancer (GKE Ingress)",
+    name: "Google Cloud's load balancer",
+    from: "the region's proxy-only subnet, or through the nodes",
+    narrow: "an ipBlock of the region's proxy-only subnet",
+  },
+  'azure-application-gateway': {
+    servedBy: 'Azure Application Gateway (AGIC)',
+    name: 'Azure Application Gateway',
+    from: "the Application Gateway's subnet",
+    narrow: "an ipBlock of the Application Gateway's subnet",
+  },
+}
+
+/** The cloud load balancer that serves the Ingress, by its class; undefined for any other. */
+export function cloudLoadBalancerIngress(ingress: KubeIngress): OutsideServedIngress | undefined {
+  const ingressClass = ingressClassOf(ingress)
+  const served = ingressClass === undefined ? undefined : CLOUD_LOAD_BALANCER_CLASSES[ingressClass]
+  return served && ingressClass ? {class: ingressClass, ...served} : undefined
+}
+
 /** The class an Ingress names (`spec.ingressClassName`, or the annotation that preceded it); undefined for the cluster's default. */
 export function ingressClassOf(ingress: KubeIngress): string | undefined {
   return ingress.spec?.ingressClassName ?? ingress.metadata.annotations?.['kubernetes.io/ingress.class']

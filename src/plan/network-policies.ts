@@ -12,7 +12,7 @@ import {kubeScope} from '../inventory/kube-scope.js'
 import {groupBy, groupByNamespace} from '../inventory/group-by.js'
 import {KIND_SPECS} from '../inventory/kubernetes-kinds.js'
 import {podLabelsFor} from '../inventory/pod-labels.js'
-import {APP_NAME_LABEL, controllerSshServerPorts, isIngressControllerPod, isUnlistedIngressControllerPod, JUJU_PLACEHOLDER_PORT, type KubeIngress, type KubeService, ingressClassOf, servedByCiliumIngress} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, controllerSshServerPorts, isIngressControllerPod, isUnlistedIngressControllerPod, JUJU_PLACEHOLDER_PORT, type KubeIngress, type KubeService, cloudLoadBalancerIngress, ingressClassOf, type OutsideServedIngress, servedByCiliumIngress} from '../inventory/kubernetes.js'
 import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, exposeEffect, jujuExposure} from '../policy/exposure.js'
@@ -381,7 +381,11 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
   ciliumIngressRules(app, namespace, backendsOf(all.filter(servedByCiliumIngress)), own, notes)
   const unclassed = backendsOf(all.filter((ingress) => byCilium(ingress) && !servedByCiliumIngress(ingress)))
   if (unclassed.length > 0) ciliumIngressRules(app, namespace, unclassed, own, notes, 'byDefault')
-  const backends = backendsOf(all.filter((ingress) => !byCilium(ingress)))
+  for (const ingress of all) {
+    const cloud = cloudLoadBalancerIngress(ingress)
+    if (cloud) cloudLoadBalancerRules(app, namespace, ingress.metadata.name, cloud, backendsOf([ingress]).map((backend) => backend.service), own, notes)
+  }
+  const backends = backendsOf(all.filter((ingress) => !byCilium(ingress) && cloudLoadBalancerIngress(ingress) === undefined))
   if (backends.length === 0) return
   const names = [...new Set(backends.map((b) => b.ingress))].join(', ')
   const ports = portsOf(backends.map((backend) => backend.service))
@@ -450,6 +454,24 @@ function ciliumIngressRules(app: Application, namespace: string, backends: {ingr
       : "names no ingress class, no other ingress controller's pods were read, and Cilium runs, whose ingress controller may be the default class: taken for Cilium's"
   notes.push(
     `${namespace}/${app.name}: Ingress ${names} ${servedBy}, whose traffic carries Cilium's \`ingress\` identity: a Kubernetes NetworkPolicy cannot name it, so ${app.name} admits every source on ${portTexts(ports).join(', ') || 'every port'}; a CiliumNetworkPolicy admitting fromEntities: [ingress] on those ports, with this rule removed, narrows it (hardenctl writes no Cilium policies)`,
+  )
+}
+
+/**
+ * An Ingress a cloud's load balancer serves (cloudLoadBalancerIngress): it connects from addresses
+ * outside the pod network that hardenctl does not know, so the backends admit every source on
+ * their ports, and a note says what would narrow it.
+ */
+function cloudLoadBalancerRules(app: Application, namespace: string, ingress: string, served: OutsideServedIngress, services: KubeService[], own: PolicyDraft, notes: PlanNotes): void {
+  if (services.length === 0) return
+  const ports = portsOf(services)
+  own.ingress.push({
+    peers: undefined,
+    ports,
+    reason: `Ingress ${ingress} (class ${served.class}) routes to ${app.name}: ${served.name} connects from addresses hardenctl does not know, so every source is admitted on the backend ports`,
+  })
+  notes.push(
+    `${namespace}/${app.name}: Ingress ${ingress} is served by ${served.servedBy}, which connects from ${served.from}: ${app.name} admits every source on ${portTexts(ports).join(', ') || 'every port'}; ${served.narrow}, with this rule removed, narrows it`,
   )
 }
 

@@ -20,7 +20,7 @@ import {appNamespace, outsideReach, type Reachability, reachability} from './hel
 import {exposeExternalServiceType} from './helpers/charm-services.js'
 import {relatedApps, tlsRelations} from './helpers/relations.js'
 import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, qualifiedModelName, refField} from './helpers/targets.js'
-import {APP_NAME_LABEL, type KubeIngress, servedByCiliumIngress} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, cloudLoadBalancerIngress, type KubeIngress, servedByCiliumIngress} from '../inventory/kubernetes.js'
 import type {SourceRef} from '../sources/document.js'
 import type {Rule} from './rule.js'
 
@@ -161,9 +161,9 @@ function adminApiFix(inventory: Inventory, policy: Policy, model: Model, app: Ap
   if (verdict.through) return adminThroughProxyFix(verdict.through, adminCidrs)
   const unseen = unseenDataPathProxyOf(model, app)
   if (unseen) return adminThroughUnseenDataPathFix(unseen, adminCidrs)
-  // reconcile admits every source for Cilium's ingress: only its own policy narrows it.
-  const cilium = reachability(inventory, model, app).ingresses.find(servedByCiliumIngress)
-  if (cilium) return ingressAllowlistFix(model, app, cilium, adminCidrs)
+  // reconcile admits every source for Cilium's ingress and a cloud's load balancer: only their own allowlists narrow them.
+  const outsideServed = reachability(inventory, model, app).ingresses.find((ingress) => servedByCiliumIngress(ingress) || cloudLoadBalancerIngress(ingress))
+  if (outsideServed) return ingressAllowlistFix(model, app, outsideServed, adminCidrs)
   const namespace = appNamespace(model, app)
   if (namespace && (model.type === 'caas' || app.kubernetes)) return adminPolicyCommand(namespace, app.name, adminCidrs, throughIngress(inventory, model, app))
   return `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${adminCidrs.join(',') || ADMIN_CIDRS}`
@@ -171,12 +171,18 @@ function adminApiFix(inventory: Inventory, policy: Policy, model: Model, app: Ap
 
 const NEEDS_VIEW = 'needs Kubernetes NetworkPolicies (or juju status on machines) to see who can reach the admin API'
 
+/** The AWS Load Balancer Controller's source allowlist for an ALB (its `inbound-cidrs` annotation). */
+const ALB_INBOUND_CIDRS = 'alb.ingress.kubernetes.io/inbound-cidrs'
+
 /** ingress-nginx's source allowlist (`allowlist-…` is its newer name): narrowed when every CIDR is an admin network, or, with none configured, none is the world. */
 function ingressNarrowed(ingress: KubeIngress, adminCidrs: readonly string[]): boolean {
-  // Cilium's ingress reads no nginx annotation.
-  if (servedByCiliumIngress(ingress)) return false
+  // Cilium's ingress and the cloud load balancers read no nginx annotation; the ALB has its own.
+  const cloud = cloudLoadBalancerIngress(ingress)
+  if (servedByCiliumIngress(ingress) || (cloud && cloud.class !== 'alb')) return false
   const annotations = ingress.metadata.annotations ?? {}
-  const value = annotations['nginx.ingress.kubernetes.io/whitelist-source-range'] ?? annotations['nginx.ingress.kubernetes.io/allowlist-source-range']
+  const value = cloud
+    ? annotations[ALB_INBOUND_CIDRS]
+    : (annotations['nginx.ingress.kubernetes.io/whitelist-source-range'] ?? annotations['nginx.ingress.kubernetes.io/allowlist-source-range'])
   const cidrs = (value ?? '').split(',').map((cidr) => cidr.trim()).filter((cidr) => cidr !== '')
   if (cidrs.length === 0) return false
   return adminCidrs.length > 0 ? cidrs.every((cidr) => cidrWithinAny(cidr, adminCidrs)) : !cidrs.some(isWorldCidr)
@@ -193,6 +199,13 @@ function ingressAllowlistFix(model: Model, app: Application, ingress: KubeIngres
     return `Ingress ${ingress.metadata.namespace}/${ingress.metadata.name} is served by Cilium's ingress, which has no source allowlist of its own: a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs} narrows every Ingress Cilium serves (Cilium's "Ingress and Network Policy" example), so serve the admin API through an Ingress of a controller that takes an allowlist (ingress-nginx's whitelist-source-range) instead, unless every client of every such Ingress is in these networks`
   }
   const caveat = `only if every Livepatch client is in these networks too; otherwise serve the admin API through a second ingress with this allowlist`
+  const cloud = cloudLoadBalancerIngress(ingress)
+  if (cloud?.class === 'alb') {
+    return `kubectl annotate ingress -n ${ingress.metadata.namespace} ${ingress.metadata.name} ${ALB_INBOUND_CIDRS}=${cidrs} --overwrite   # the AWS Load Balancer Controller's source allowlist; ${caveat}`
+  }
+  if (cloud) {
+    return `Ingress ${ingress.metadata.namespace}/${ingress.metadata.name} is served by ${cloud.servedBy}, which reads no nginx annotation: narrow it to ${cidrs} with the load balancer's own source allowlist (GKE: a Cloud Armor security policy attached through a BackendConfig; Application Gateway: a custom rule of its WAF policy), ${caveat}`
+  }
   const integrator = ingressAppsOf(model, app).find((candidate) => isCharmIn(candidate, ['nginx-ingress-integrator']))
   if (integrator) return `juju config -m ${appModelArg(integrator)} ${integrator.name} whitelist-source-range=${cidrs}   # ${caveat}`
   return `kubectl annotate ingress -n ${ingress.metadata.namespace} ${ingress.metadata.name} nginx.ingress.kubernetes.io/whitelist-source-range=${cidrs} --overwrite   # ingress-nginx; ${caveat}`

@@ -304,7 +304,11 @@ const CILIUM_AGENT = {
 
 /** The Cilium estate with the example's Ingress naming `ingressClass` (none when undefined). */
 async function ciliumEstateWithIngressClass(ingressClass: string | undefined): Promise<string> {
-  const dir = await estateWith(CILIUM_AGENT)
+  return estateWithIngressClass(await estateWith(CILIUM_AGENT), ingressClass)
+}
+
+/** The estate in `dir` with the example's Ingress naming `ingressClass` (none when undefined). */
+async function estateWithIngressClass(dir: string, ingressClass: string | undefined): Promise<string> {
   const file = join(dir, 'kubernetes', 'ingresses.json')
   const ingresses = JSON.parse(await readFile(file, 'utf8')) as {items: {spec: {ingressClassName?: string}}[]}
   for (const ingress of ingresses.items) {
@@ -340,6 +344,26 @@ describe("an Ingress naming no class where Cilium is the only controller seen (i
     expect(text).toContain("Ingress relation-4-livepatch-ingress (no class, Cilium the only controller seen) routes to livepatch: Cilium's ingress connects as its own identity")
     expect(text).toContain("names no ingress class, no other ingress controller's pods were read, and Cilium runs, whose ingress controller may be the default class: taken for Cilium's")
     expect(text).not.toContain("no ingress controller's pods were read: admitted from every namespace")
+    expect(fromAddress('203.0.113.9')).toBe(true)
+  }, 60_000)
+})
+
+/**
+ * A cloud's own load balancer as the Ingress controller: the AWS Load Balancer Controller's ALB
+ * (class `alb`) targets pod addresses directly in IP mode ("the AWS NLB targets traffic directly to
+ * the Kubernetes pods", kubernetes-sigs/aws-load-balancer-controller docs, guide/service/nlb) or the
+ * nodes in instance mode; GKE's (class `gce`) connects from Google's front ends. No controller pod
+ * connects, so neither a namespace nor a pod selector admits it.
+ */
+describe("an Ingress served by a cloud's load balancer (class alb on EKS, gce on GKE)", () => {
+  const dir = estateBefore(async () => estateWithIngressClass(await estateWith(UPSTREAM_CONTROLLER), 'alb'))
+
+  // Expected before the first run: every source on 8080 for class alb, with a note naming the ALB
+  // and how to narrow it; not the ingress-nginx namespace (that controller does not serve class alb).
+  it('admits every source on the backend port, and says the load balancer connects from outside the pod network', async () => {
+    const {text, fromAddress} = await planned(dir(), UPSTREAM_CONTROLLER)
+    expect(text).toContain("Ingress relation-4-livepatch-ingress (class alb) routes to livepatch: the AWS Application Load Balancer connects from addresses hardenctl does not know, so every source is admitted on the backend ports")
+    expect(text).toContain("livepatch/livepatch: Ingress relation-4-livepatch-ingress is served by the AWS Application Load Balancer (AWS Load Balancer Controller), which connects from its own addresses in its subnets (target type ip) or through the nodes (instance): livepatch admits every source on 8080/TCP")
     expect(fromAddress('203.0.113.9')).toBe(true)
   }, 60_000)
 })

@@ -117,6 +117,25 @@ describe('LIVEPATCH-ADMIN-API', () => {
       expect(bare?.remediation).toMatch(/^Ingress livepatch\/lp is served by Cilium's ingress/)
     })
 
+    it("behind a cloud's load balancer (class alb, gce): its own allowlist narrows it, not ingress-nginx's annotation", () => {
+      const everySource = networkPolicy('livepatch', 'lp', {podSelector: {matchLabels: lpLabels}, ingress: [{ports: [{port: 8080}]}]})
+      const judged = (ingressClassName: string, annotations: Record<string, string>) => {
+        const {m, lpPod, lpService, route} = withPods()
+        route.spec = {...route.spec, ingressClassName}
+        route.metadata.annotations = annotations
+        return run(
+          livepatchAdminApi,
+          inventory({models: [m], inputs: ['k8s-networkpolicies', 'k8s-ingresses', 'k8s-services', 'k8s-pods'], kube: {namespaces: [ns], pods: [lpPod], services: [lpService], ingresses: [route], networkPolicies: [everySource]}}),
+          policy({livepatch: {adminCidrs: ['10.20.0.0/16']}}),
+        ).findings.map((item) => item.finding)
+      }
+      const [alb] = judged('alb', {'nginx.ingress.kubernetes.io/whitelist-source-range': '10.20.1.0/24'})
+      expect(alb?.remediation).toMatch(/^kubectl annotate ingress -n livepatch lp alb\.ingress\.kubernetes\.io\/inbound-cidrs=10\.20\.0\.0\/16 --overwrite {3}# the AWS Load Balancer Controller's source allowlist; only if every Livepatch client/)
+      expect(judged('alb', {'alb.ingress.kubernetes.io/inbound-cidrs': '10.20.1.0/24'})).toEqual([])
+      const [gce] = judged('gce', {'nginx.ingress.kubernetes.io/whitelist-source-range': '10.20.1.0/24'})
+      expect(gce?.remediation).toMatch(/^Ingress livepatch\/lp is served by Google Cloud's external Application Load Balancer \(GKE Ingress\), which reads no nginx annotation: narrow it to 10\.20\.0\.0\/16 with the load balancer's own source allowlist \(GKE: a Cloud Armor security policy/)
+    })
+
     it("behind a host-network controller admitted by ipBlock (reconcile's nodeCidrs): not evaluated while its node address is unknown, flagged once the ipBlock is seen to hold it", () => {
       const fromNodes = admitting({ipBlock: {cidr: '192.168.1.0/24'}})
       const unaddressed = judge([fromNodes], {controller: {spec: {hostNetwork: true, containers: []}, status: {phase: 'Running'}}})

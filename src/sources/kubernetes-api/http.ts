@@ -129,6 +129,9 @@ export async function withRetries(connection: Connection, request: ApiRequest, h
     let retryAfterMs: number | undefined
     let byDeadline = false
     hooks.count()
+    // An attempt whose timeout is what is left of the deadline ends with it: its timer may fire a
+    // millisecond before the wall clock says the deadline passed, and must still read as the deadline.
+    const endsWithDeadline = deadline.remainingMs() < connection.timeoutMs
     try {
       const answer = await sendOnce(url, init, request, connection)
       if (!isRetryableStatus(answer.status)) return {answered: true, answer}
@@ -138,7 +141,7 @@ export async function withRetries(connection: Connection, request: ApiRequest, h
       if (!(error instanceof TransportError)) throw error
       if (!error.retryable) return {answered: false, reason: `${request.method} ${pathOnly(request.path)}: ${error.reason}`}
       reason = error.reason
-      byDeadline = error.timedOut && deadline.passed()
+      byDeadline = error.timedOut && (endsWithDeadline || deadline.passed())
       if (error.timedOut) timeouts++
     }
     if (byDeadline) return {answered: false, reason: `${reason} (${tried(attempt)})`}

@@ -95,7 +95,8 @@ describe('collectKubernetes: waits', () => {
   })
 
   it('cuts an attempt short at the deadline and says so, rather than the request timeout', async () => {
-    // A deadline long enough that a loaded machine still starts the first attempt before it passes.
+    // A deadline long enough that a loaded machine still starts the first attempt before it passes. The
+    // attempt's timer may fire a millisecond before the wall clock reaches the deadline: it still reads as it.
     nock(SERVER).get('/api/v1/namespaces').query({limit: '500'}).delay(10_000).reply(200, listBody('namespaces', []))
 
     const message = await failure(collectKubernetes(configFor(cluster.dir(), SERVER), {retry: FAST_RETRY, deadline: new Deadline(1_000)}))

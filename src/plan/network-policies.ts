@@ -375,17 +375,25 @@ function ingressBackendRules(app: Application, namespace: string, cluster: Clust
   // A guessed controller (a pod on 80/443 on the host network) adds its nodes but does not stand in
   // for the one not read: without a known controller, every namespace stays admitted too.
   const seen = controllerNamespaces.length > 0 || hostNetwork.some((ns) => cluster.knownIngressControllerNamespaces.has(ns))
-  // With no other controller's pods read, Cilium's ingress may be the default class (ingressController.default).
+  // Who connects for each Ingress: Cilium's ingress (by class; with no other controller's pods
+  // read, also for an Ingress naming no class, since Cilium's may be the default class), a cloud's
+  // load balancer, or an in-cluster controller's pods.
   const ciliumByDefault = cluster.cilium && !seen
-  const byCilium = (ingress: KubeIngress) => servedByCiliumIngress(ingress) || (ciliumByDefault && ingressClassOf(ingress) === undefined)
-  ciliumIngressRules(app, namespace, backendsOf(all.filter(servedByCiliumIngress)), own, notes)
-  const unclassed = backendsOf(all.filter((ingress) => byCilium(ingress) && !servedByCiliumIngress(ingress)))
-  if (unclassed.length > 0) ciliumIngressRules(app, namespace, unclassed, own, notes, 'byDefault')
+  const byCilium: KubeIngress[] = []
+  const byCiliumDefault: KubeIngress[] = []
+  const byCloud: {ingress: KubeIngress; served: OutsideServedIngress}[] = []
+  const byControllers: KubeIngress[] = []
   for (const ingress of all) {
     const cloud = cloudLoadBalancerIngress(ingress)
-    if (cloud) cloudLoadBalancerRules(app, namespace, ingress.metadata.name, cloud, backendsOf([ingress]).map((backend) => backend.service), own, notes)
+    if (cloud) byCloud.push({ingress, served: cloud})
+    else if (servedByCiliumIngress(ingress)) byCilium.push(ingress)
+    else if (ciliumByDefault && ingressClassOf(ingress) === undefined) byCiliumDefault.push(ingress)
+    else byControllers.push(ingress)
   }
-  const backends = backendsOf(all.filter((ingress) => !byCilium(ingress) && cloudLoadBalancerIngress(ingress) === undefined))
+  ciliumIngressRules(app, namespace, backendsOf(byCilium), own, notes)
+  ciliumIngressRules(app, namespace, backendsOf(byCiliumDefault), own, notes, 'byDefault')
+  for (const {ingress, served} of byCloud) cloudLoadBalancerRules(app, namespace, ingress.metadata.name, served, backendsOf([ingress]).map((backend) => backend.service), own, notes)
+  const backends = backendsOf(byControllers)
   if (backends.length === 0) return
   const names = [...new Set(backends.map((b) => b.ingress))].join(', ')
   const ports = portsOf(backends.map((backend) => backend.service))

@@ -46,22 +46,38 @@ const PROXY_PODS: Readonly<Record<string, (app: string) => LabelSelector>> = {
   'istio-pilot': () => ({matchLabels: {istio: 'ingressgateway'}}),
 }
 
-/** For each such proxy: what the backend is reached through, and who connects. */
-const UNSEEN_DATA_PATH: Readonly<Record<string, {through: string; connects: string}>> = {
+/** A proxy whose connections hardenctl cannot see: what the backend is reached through, and who connects. */
+export interface UnseenDataPath {
+  /** For the plan's rule: "a Gateway". */
+  through: string
+  /** For the plan's note: who connects, and from where. */
+  connects: string
+  /** For a fix that must narrow where the connections come in (LIVEPATCH-ADMIN-API). */
+  routedThrough: string
+}
+
+const UNSEEN_DATA_PATH: Readonly<Record<string, UnseenDataPath>> = {
   'gateway-api-integrator': {
     through: 'a Gateway',
     connects: "a Gateway of its gateway-class, and whatever implements that class connects (Cilium's Envoy on Canonical Kubernetes, as its `ingress` identity; another implementation's pods)",
+    routedThrough: 'a Gateway, which takes no source allowlist',
   },
   'ingress-configurator': {
     through: 'the route it configures',
     connects: "the route it configures on gateway-api-integrator (gateway-route) or HAProxy (haproxy-route), so the Gateway's implementation or HAProxy's units connect",
+    routedThrough: 'the route it configures on gateway-api-integrator or HAProxy',
   },
 }
 
+/** The charm's unseen data path, if it is such a proxy (the audit asks too). */
+export function unseenDataPathOf(charm: string): UnseenDataPath | undefined {
+  return UNSEEN_DATA_PATH[charm]
+}
+
 /** The data path a flow's connections come from when hardenctl cannot see it (a Gateway API implementation, HAProxy); undefined otherwise. */
-export function unseenDataPath(flow: Flow): {through: string; connects: string} | undefined {
+export function unseenDataPath(flow: Flow): UnseenDataPath | undefined {
   if (!DATA_PATH_INTERFACES.has(flow.serving.interfaceName ?? '')) return undefined
-  return UNSEEN_DATA_PATH[flow.client.app?.charm ?? '']
+  return unseenDataPathOf(flow.client.app?.charm ?? '')
 }
 
 /** The pods, in the proxy's own namespace, that call an application routed through `proxy`; none for a proxy whose units do. */

@@ -22,6 +22,7 @@ import {relatedApps, tlsRelations} from './helpers/relations.js'
 import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, qualifiedModelName, refField} from './helpers/targets.js'
 import {APP_NAME_LABEL, cloudLoadBalancerIngress, type KubeIngress, servedByCiliumIngress} from '../inventory/kubernetes.js'
 import type {SourceRef} from '../sources/document.js'
+import {type UnseenDataPath, unseenDataPathOf} from '../plan/proxy-pods.js'
 import type {Rule} from './rule.js'
 
 const INFRASTRUCTURE = cite('livepatch', 'Infrastructure Setup')
@@ -68,24 +69,22 @@ function throughIngress(inventory: Inventory, model: Model, app: Application): b
 }
 
 /**
- * A proxy in front of Livepatch whose connections come from where no NetworkPolicy peer names them:
- * gateway-api-integrator's Gateway, or ingress-configurator's route on such a Gateway or on HAProxy
- * (reconcile admits every source for them, src/plan/proxy-pods.ts).
+ * A proxy in front of Livepatch whose connections come from where no NetworkPolicy peer names them
+ * (src/plan/proxy-pods.ts: gateway-api-integrator's Gateway, ingress-configurator's route):
+ * reconcile admits every source for them.
  */
-const UNSEEN_DATA_PATH_PROXIES: Readonly<Record<string, string>> = {
-  'gateway-api-integrator': 'a Gateway, which takes no source allowlist',
-  'ingress-configurator': 'the route it configures on gateway-api-integrator or HAProxy',
-}
-
-function unseenDataPathProxyOf(model: Model, app: Application): Application | undefined {
-  return ingressAppsOf(model, app).find((candidate) => isCharmIn(candidate, Object.keys(UNSEEN_DATA_PATH_PROXIES)))
+function unseenDataPathProxyOf(model: Model, app: Application): {proxy: Application; path: UnseenDataPath} | undefined {
+  for (const proxy of ingressAppsOf(model, app)) {
+    const path = unseenDataPathOf(charmName(proxy))
+    if (path) return {proxy, path}
+  }
+  return undefined
 }
 
 /** A NetworkPolicy on Livepatch's pods cannot tell admins from clients there: the fix narrows where the traffic comes in. */
-function adminThroughUnseenDataPathFix(proxy: Application, adminCidrs: readonly string[]): string {
+function adminThroughUnseenDataPathFix({proxy, path}: {proxy: Application; path: UnseenDataPath}, adminCidrs: readonly string[]): string {
   const cidrs = adminCidrs.join(',') || ADMIN_CIDRS
-  const through = UNSEEN_DATA_PATH_PROXIES[charmName(proxy)] ?? 'its route'
-  return `${proxy.name} (${charmName(proxy)}) routes to it through ${through}; no NetworkPolicy on Livepatch's pods can tell admins from clients among its connections: narrow where they come in to ${cidrs} (a Gateway's implementation: on Canonical Kubernetes, a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs}, which narrows every route Cilium serves; HAProxy: its frontend) only if every Livepatch client is in these networks too; otherwise serve the admin API through a second route whose proxy takes an allowlist (nginx-ingress-integrator's whitelist-source-range)`
+  return `${proxy.name} (${charmName(proxy)}) routes to it through ${path.routedThrough}; no NetworkPolicy on Livepatch's pods can tell admins from clients among its connections: narrow where they come in to ${cidrs} (a Gateway's implementation: on Canonical Kubernetes, a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs}, which narrows every route Cilium serves; HAProxy: its frontend) only if every Livepatch client is in these networks too; otherwise serve the admin API through a second route whose proxy takes an allowlist (nginx-ingress-integrator's whitelist-source-range)`
 }
 
 /** The admin API behind an exposed proxy: narrowed there, which narrows the clients too unless admins get a route of their own. */

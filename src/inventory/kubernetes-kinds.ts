@@ -10,11 +10,15 @@ import type {z} from 'zod'
 import {
   apiServiceSchema,
   cronJobSchema,
+  gatewayClassSchema,
+  gatewaySchema,
   genericObjectSchema,
+  ingressClassSchema,
   ingressSchema,
   namespaceSchema,
   networkPolicySchema,
   podSchema,
+  routeSchema,
   roleBindingSchema,
   roleSchema,
   serviceAccountSchema,
@@ -35,6 +39,11 @@ export interface KubernetesList {
   /** Cluster-wide list path, relative to the server URL. */
   path: string
   namespaced: boolean
+  /**
+   * Served only where its CRDs are installed (the Gateway API): a 404 for a group the cluster
+   * does not serve at all means there are none, not a gap. See KindSpec.served.
+   */
+  optional: boolean
 }
 
 export interface KindSpec {
@@ -55,7 +64,7 @@ export interface KindSpec {
    */
   asView?: (object: KubeObject) => KubeObject
   /** What a live run lists and watches it as; absent for kinds read only from files (their owners are listed instead). */
-  served?: {apiVersion: string; scope: 'namespaced' | 'cluster'}
+  served?: {apiVersion: string; scope: 'namespaced' | 'cluster'; optional?: true}
 }
 
 /**
@@ -77,6 +86,9 @@ const ADMISSION = ['admissionregistration.k8s.io']
 
 const namespaced = (apiVersion: string) => ({apiVersion, scope: 'namespaced' as const})
 const clusterScoped = (apiVersion: string) => ({apiVersion, scope: 'cluster' as const})
+const GATEWAY_API = 'gateway.networking.k8s.io'
+/** A Gateway API kind: its CRDs are installed on some clusters only (KubernetesList.optional). */
+const gatewayApi = (scope: 'namespaced' | 'cluster') => ({apiVersion: `${GATEWAY_API}/v1`, scope, optional: true as const})
 
 /**
  * Every kind hardenctl reads with a dedicated schema. The served ones in the order a live run
@@ -201,6 +213,30 @@ export const KIND_SPECS: readonly KindSpec[] = [
     view: 'apiServices',
     served: clusterScoped('apiregistration.k8s.io/v1'),
   },
+  {
+    kind: 'IngressClass',
+    plural: 'ingressclasses',
+    schema: ingressClassSchema,
+    input: 'k8s-ingresses',
+    groups: ['networking.k8s.io'],
+    names: ['ingressclasses', 'ingressclass'],
+    view: 'ingressClasses',
+    served: clusterScoped('networking.k8s.io/v1'),
+  },
+  // The Gateway API: what routes to a model's Services from outside it, as Ingresses do.
+  {
+    kind: 'GatewayClass',
+    plural: 'gatewayclasses',
+    schema: gatewayClassSchema,
+    input: 'k8s-gateway-api',
+    groups: [GATEWAY_API],
+    names: ['gatewayclasses', 'gatewayclass'],
+    view: 'gatewayClasses',
+    served: gatewayApi('cluster'),
+  },
+  {kind: 'Gateway', plural: 'gateways', schema: gatewaySchema, input: 'k8s-gateway-api', groups: [GATEWAY_API], names: ['gateways', 'gateway'], view: 'gateways', served: gatewayApi('namespaced')},
+  {kind: 'HTTPRoute', plural: 'httproutes', schema: routeSchema, input: 'k8s-gateway-api', groups: [GATEWAY_API], names: ['httproutes', 'httproute'], view: 'routes', served: gatewayApi('namespaced')},
+  {kind: 'GRPCRoute', plural: 'grpcroutes', schema: routeSchema, input: 'k8s-gateway-api', groups: [GATEWAY_API], names: ['grpcroutes', 'grpcroute'], view: 'routes', served: gatewayApi('namespaced')},
   {kind: 'ReplicaSet', plural: 'replicasets', schema: workloadSchema, input: 'k8s-workloads', groups: APPS, names: ['replicasets', 'replicaset', 'rs'], view: 'workloads'},
   {kind: 'Job', plural: 'jobs', schema: workloadSchema, input: 'k8s-workloads', groups: ['batch'], names: ['jobs', 'job'], view: 'workloads'},
 ]
@@ -209,7 +245,7 @@ export const KIND_SPECS: readonly KindSpec[] = [
 export const KUBERNETES_LISTS: readonly KubernetesList[] = KIND_SPECS.flatMap(({kind, plural, served}) => {
   if (!served) return []
   const path = served.apiVersion.includes('/') ? `/apis/${served.apiVersion}/${plural}` : `/api/${served.apiVersion}/${plural}`
-  return [{kind, plural, apiVersion: served.apiVersion, path, namespaced: served.scope === 'namespaced'}]
+  return [{kind, plural, apiVersion: served.apiVersion, path, namespaced: served.scope === 'namespaced', optional: served.optional === true}]
 })
 
 /** For any kind without a dedicated schema. */

@@ -269,6 +269,58 @@ export const apiServiceSchema = checkedObject({
   spec: checkedObject({service: serviceReferenceSchema.nullable().optional()}).optional(),
 })
 
+/** An IngressClass: which controller serves the Ingresses naming it (networking.k8s.io/v1). */
+export const ingressClassSchema = checkedObject({
+  metadata: objectMetaSchema,
+  spec: checkedObject({controller: z.string().optional()}).optional(),
+})
+
+/** A GatewayClass: the controller that implements the Gateways of this class (gateway.networking.k8s.io/v1). */
+export const gatewayClassSchema = checkedObject({
+  metadata: objectMetaSchema,
+  spec: checkedObject({controllerName: z.string()}),
+})
+
+/** A Gateway: its class and its listeners (gateway.networking.k8s.io/v1). */
+export const gatewaySchema = checkedObject({
+  metadata: objectMetaSchema,
+  spec: checkedObject({
+    gatewayClassName: z.string(),
+    listeners: z.array(
+      checkedObject({
+        name: z.string(),
+        port: z.number().int(),
+        protocol: z.string(),
+        hostname: z.string().optional(),
+        tls: checkedObject({mode: z.string().optional()}).optional(),
+      }),
+    ),
+  }),
+})
+
+/**
+ * An HTTPRoute or GRPCRoute: the Gateways it attaches to and the backends it routes to. Absent
+ * fields take the API's defaults: a parentRef is a Gateway, a backendRef a core Service, both in
+ * the route's namespace (gateway.networking.k8s.io/v1 shared_types.go).
+ */
+export const routeSchema = checkedObject({
+  metadata: objectMetaSchema,
+  spec: checkedObject({
+    parentRefs: z
+      .array(checkedObject({group: z.string().optional(), kind: z.string().optional(), namespace: z.string().optional(), name: z.string(), sectionName: z.string().optional(), port: z.number().int().optional()}))
+      .optional(),
+    rules: z
+      .array(
+        checkedObject({
+          backendRefs: z
+            .array(checkedObject({group: z.string().optional(), kind: z.string().optional(), namespace: z.string().optional(), name: z.string(), port: z.number().int().optional()}))
+            .optional(),
+        }),
+      )
+      .optional(),
+  }),
+})
+
 export const namespaceSchema = checkedObject({metadata: objectMetaSchema})
 export const serviceAccountSchema = checkedObject({metadata: objectMetaSchema})
 export const genericObjectSchema = checkedObject({metadata: objectMetaSchema})

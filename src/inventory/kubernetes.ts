@@ -4,13 +4,17 @@ import type {SourceRef} from '../sources/document.js'
 import type {
   apiServiceSchema,
   cronJobSchema,
+  gatewayClassSchema,
+  gatewaySchema,
   genericObjectSchema,
+  ingressClassSchema,
   ingressSchema,
   LabelSelector,
   namespaceSchema,
   networkPolicySchema,
   podSchema,
   roleBindingSchema,
+  routeSchema,
   roleSchema,
   serviceAccountSchema,
   serviceSchema,
@@ -117,9 +121,10 @@ function recordOf(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
 }
 
-/** An Ingress Cilium's ingress controller serves, by its class (the IngressClass Cilium installs is `cilium`). */
-export function servedByCiliumIngress(ingress: KubeIngress): boolean {
-  return ingressClassOf(ingress) === CILIUM_INGRESS_CLASS
+/** An Ingress Cilium's ingress controller serves: by its class's controller when the IngressClass was read, else by the class's name. */
+export function servedByCiliumIngress(ingress: KubeIngress, classes: readonly KubeIngressClass[] = []): boolean {
+  const resolved = resolveIngressClass(ingress, classes)
+  return resolved.controller === undefined ? CILIUM_INGRESS_CLASSES.has(resolved.name) : resolved.controller === CILIUM_INGRESS_CONTROLLER
 }
 
 /** An Ingress controller whose connections to the backends come from no pod a NetworkPolicy peer can select. */
@@ -133,6 +138,10 @@ export interface OutsideServedIngress {
   from: string
   /** What would admit only them, in place of every source. */
   narrow: string
+  /** The annotation on the Ingress that is its own source allowlist, if it reads one. */
+  allowlistAnnotation?: string
+  /** What that annotation is, for a fix's comment. */
+  allowlistIs?: string
 }
 
 /**
@@ -148,6 +157,8 @@ const CLOUD_LOAD_BALANCER_CLASSES: Readonly<Record<string, Omit<OutsideServedIng
     name: 'the AWS Application Load Balancer',
     from: 'its own addresses in its subnets (target type ip) or through the nodes (instance)',
     narrow: "an ipBlock of the load balancer's subnets",
+    allowlistAnnotation: 'alb.ingress.kubernetes.io/inbound-cidrs',
+    allowlistIs: "the AWS Load Balancer Controller's source allowlist",
   },
   gce: {
     servedBy: "Google Cloud's external Application Load Balancer (GKE Ingress)",
@@ -169,11 +180,19 @@ const CLOUD_LOAD_BALANCER_CLASSES: Readonly<Record<string, Omit<OutsideServedIng
   },
 }
 
-/** The cloud load balancer that serves the Ingress, by its class; undefined for any other. */
-export function cloudLoadBalancerIngress(ingress: KubeIngress): OutsideServedIngress | undefined {
-  const ingressClass = ingressClassOf(ingress)
-  const served = ingressClass === undefined ? undefined : CLOUD_LOAD_BALANCER_CLASSES[ingressClass]
-  return served && ingressClass ? {class: ingressClass, ...served} : undefined
+/** The same load balancers by the controller their IngressClass names (GKE Ingress has no IngressClass). */
+const CLOUD_LOAD_BALANCER_CONTROLLERS: Readonly<Record<string, string>> = {
+  'ingress.k8s.aws/alb': 'alb',
+  'azure/application-gateway': 'azure-application-gateway',
+}
+
+/** The cloud load balancer that serves the Ingress, by its class's controller or its class's name; undefined for any other. */
+export function cloudLoadBalancerIngress(ingress: KubeIngress, classes: readonly KubeIngressClass[] = []): OutsideServedIngress | undefined {
+  const {name, controller} = resolveIngressClass(ingress, classes)
+  // The IngressClass read decides; without it, the class's conventional name.
+  const known = controller === undefined ? name : CLOUD_LOAD_BALANCER_CONTROLLERS[controller]
+  const served = known === undefined ? undefined : CLOUD_LOAD_BALANCER_CLASSES[known]
+  return served && name ? {class: name, ...served} : undefined
 }
 
 /** The class an Ingress names (`spec.ingressClassName`, or the annotation that preceded it); undefined for the cluster's default. */
@@ -181,7 +200,30 @@ export function ingressClassOf(ingress: KubeIngress): string | undefined {
   return ingress.spec?.ingressClassName ?? ingress.metadata.annotations?.['kubernetes.io/ingress.class']
 }
 
-const CILIUM_INGRESS_CLASS = 'cilium'
+/**
+ * The class that serves an Ingress and its controller, as far as the IngressClasses read tell: the
+ * class it names, else the one IngressClass marked the cluster's default (the API server gives a
+ * new Ingress without a class that one, and the controller whose class is the default serves
+ * those made before, as Cilium's does with ingressController.default; with several marked, none is
+ * certain). `controller` is undefined when the class was not read.
+ */
+export function resolveIngressClass(ingress: KubeIngress, classes: readonly KubeIngressClass[]): {name: string | undefined; controller: string | undefined; byDefault: boolean} {
+  const named = ingressClassOf(ingress)
+  const defaults = named === undefined ? classes.filter((candidate) => candidate.metadata.annotations?.[DEFAULT_INGRESS_CLASS_ANNOTATION] === 'true') : []
+  const name = named ?? (defaults.length === 1 ? defaults[0]!.metadata.name : undefined)
+  const controller = name === undefined ? undefined : classes.find((candidate) => candidate.metadata.name === name)?.spec?.controller
+  return {name, controller, byDefault: named === undefined && name !== undefined}
+}
+
+const DEFAULT_INGRESS_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class'
+/**
+ * The IngressClasses of Cilium's ingress controller, by name, for when the IngressClass itself was
+ * not read: Cilium's chart installs `cilium` (install/kubernetes/cilium/templates/cilium-ingress-class.yaml),
+ * Canonical Kubernetes's `k8s enable ingress` installs `ck-ingress` (canonical/k8s-snap
+ * k8s/manifests/charts/ck-ingress-cilium/ingresscontroller.yaml@958a6ec2).
+ */
+const CILIUM_INGRESS_CLASSES: ReadonlySet<string | undefined> = new Set(['cilium', 'ck-ingress'])
+const CILIUM_INGRESS_CONTROLLER = 'cilium.io/ingress-controller'
 
 export const WAIVE_ANNOTATION = 'hardenctl.io/waive'
 
@@ -205,6 +247,11 @@ export type KubeRole = Kube<typeof roleSchema>
 export type KubeRoleBinding = Kube<typeof roleBindingSchema>
 export type KubeWebhookConfiguration = Kube<typeof webhookConfigurationSchema>
 export type KubeApiService = Kube<typeof apiServiceSchema>
+export type KubeIngressClass = Kube<typeof ingressClassSchema>
+export type KubeGatewayClass = Kube<typeof gatewayClassSchema>
+export type KubeGateway = Kube<typeof gatewaySchema>
+/** An HTTPRoute or a GRPCRoute (`kind` tells which). */
+export type KubeRoute = Kube<typeof routeSchema>
 export type KubeObject = Kube<typeof genericObjectSchema>
 
 export interface KubernetesView {
@@ -227,6 +274,12 @@ export interface KubernetesView {
   webhookConfigurations: KubeWebhookConfiguration[]
   /** Aggregated APIs (cluster-scoped). */
   apiServices: KubeApiService[]
+  /** Which controller serves which Ingress class, and the default one (cluster-scoped). */
+  ingressClasses: KubeIngressClass[]
+  /** The Gateway API: classes (cluster-scoped), Gateways, and HTTPRoutes and GRPCRoutes. */
+  gatewayClasses: KubeGatewayClass[]
+  gateways: KubeGateway[]
+  routes: KubeRoute[]
   /** Any other kind (ConfigMaps, CRs): kept so nothing read is silently dropped; no rule reads them. */
   other: KubeObject[]
 }
@@ -246,6 +299,10 @@ export function emptyKubernetesView(): KubernetesView {
     clusterRoleBindings: [],
     webhookConfigurations: [],
     apiServices: [],
+    ingressClasses: [],
+    gatewayClasses: [],
+    gateways: [],
+    routes: [],
     other: [],
   }
 }

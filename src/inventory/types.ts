@@ -35,6 +35,7 @@ export type InputKind =
   | 'k8s-rbac'
   | 'k8s-serviceaccounts'
   | 'k8s-webhooks'
+  | 'k8s-gateway-api'
   | 'host'
 
 export const INPUT_KIND_DESCRIPTIONS: Record<InputKind, string> = {
@@ -53,11 +54,13 @@ export const INPUT_KIND_DESCRIPTIONS: Record<InputKind, string> = {
   'k8s-pods': '`kubectl get pods -A -o json`',
   'k8s-workloads': '`kubectl get deployments,statefulsets,daemonsets,cronjobs -A -o json`',
   'k8s-services': '`kubectl get services -A -o json`',
-  'k8s-ingresses': '`kubectl get ingresses -A -o json`',
+  'k8s-ingresses': '`kubectl get ingresses,ingressclasses -A -o json`',
   'k8s-networkpolicies': '`kubectl get networkpolicies -A -o json`',
   'k8s-rbac': '`kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o json`',
   'k8s-serviceaccounts': '`kubectl get serviceaccounts -A -o json`',
   'k8s-webhooks': '`kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices -o json`',
+  // Qualified: with Istio installed, a bare `gateways` names Istio's own kind.
+  'k8s-gateway-api': '`kubectl get gatewayclasses.gateway.networking.k8s.io,gateways.gateway.networking.k8s.io,httproutes.gateway.networking.k8s.io,grpcroutes.gateway.networking.k8s.io -A -o json`',
   host: "a host's files (`hardenctl host`, or hosts/ in a snapshot)",
 }
 

@@ -9,7 +9,8 @@
  *               server's Service ports (every port where the relation data names them: a
  *               scraper, a proxy), cross-model ones resolved to the offering namespace,
  *               and the flows they imply (derived-flows.ts: coordinated workers, ingress proxies)
- *   Ingress     a known ingress controller → the backend app, on the backend Service's ports
+ *   Ingress     a known ingress controller (or a Gateway's proxies, for an HTTPRoute or GRPCRoute)
+ *               → the backend app, on the backend Service's ports
  *   Juju        every unit's pod of a model → its model operator (17071) and the controller (17070)
  *   DNS         every pod of a model → the pods behind kube-system/kube-dns (53)
  *   API server  networkPolicies.apiServerCidrs → the pods behind a Service in a model namespace
@@ -19,6 +20,7 @@
  * `exposure.enforce` narrowing exposure to `exposure.allow`.
  */
 import {type ApiServerBackend, apiServerBackends} from '../inventory/api-server-backends.js'
+import {gatewayOfProxyPod} from '../inventory/gateway-api.js'
 import {kubeScope} from '../inventory/kube-scope.js'
 import {APP_NAME_LABEL, type KubeService} from '../inventory/kubernetes.js'
 import type {Inventory, Model} from '../inventory/types.js'
@@ -33,7 +35,9 @@ import {allowedCidrs} from '../policy/exposure.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
-import {ingressBackends, portsOf, relationFlows, relationServerPorts, resolveRemote, servicesOf} from './network-policies.js'
+import {relationFlows, relationServerPorts, resolveRemote} from './network-policies.js'
+import {indexRouting, routedTo} from './routed-backends.js'
+import {portsOf, servicesOf} from './service-ports.js'
 import {routedThroughProxyPods} from './proxy-pods.js'
 import {derivedFlows, type Flow, flowKey} from './derived-flows.js'
 import {apiServerCallsIn} from './api-server-calls.js'
@@ -141,8 +145,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
     push(byApp, app, podClass)
     push(byNamespace, podClass.namespace, podClass)
   }
-  const ingresses = new Map<string, (typeof inventory.kubernetes.ingresses)[number][]>()
-  for (const ingress of inventory.kubernetes.ingresses) push(ingresses, ingress.metadata.namespace ?? '', ingress)
+  const routing = indexRouting(inventory.kubernetes)
   const services = new Map<string, KubeService[]>()
   for (const service of inventory.kubernetes.services) push(services, service.metadata.namespace ?? '', service)
   const appClasses = (namespace: string | undefined, app: string) => byApp.get(`${namespace}/${app}`) ?? []
@@ -150,6 +153,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
   const controllers = scope.namespaces.filter((ns) => scope.isController(ns)).flatMap((ns) => appClasses(ns, 'controller'))
   const dns = dnsClasses(inventory, classes)
   const ingressControllers = classes.filter((c) => c.ingressController)
+  const gatewayProxies = classes.filter((c) => gatewayOfProxyPod(c.namespace, c.labels) !== undefined)
   const apiServerCalls = apiServerBackends(inventory.kubernetes)
 
   const useFlow = (flow: Flow) => {
@@ -188,7 +192,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
     }
 
     // Exposure and Ingress paths end in this namespace; an Ingress path starts at an ingress controller, maybe in a changed namespace.
-    const controllerChanged = ingressControllers.some((controller) => changed.has(controller.namespace))
+    const controllerChanged = ingressControllers.some((controller) => changed.has(controller.namespace)) || gatewayProxies.some((proxy) => changed.has(proxy.namespace))
     for (const app of here || controllerChanged ? model.applications.values() : []) {
       const targets = appClasses(namespace, app.name)
       if (targets.length === 0) continue
@@ -209,17 +213,28 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
           }
         }
       }
-      // Ingress objects routing to the app: the ingress controller's pods connect; on the host
-      // network, from its nodes' addresses (networkPolicies.nodeCidrs), which no selector names.
-      const byName = new Map(services.map((service) => [service.metadata.name, service]))
-      for (const ingress of ingresses.get(namespace) ?? []) {
-        const backends = ingressBackends(ingress).flatMap((name) => (byName.has(name) ? [byName.get(name)!] : []))
-        if (backends.length === 0) continue
+      // Ingresses and Gateway routes to the app that in-cluster controllers carry (the planner's
+      // own reading, routed-backends.ts): the controller's pods connect; on the host network, from
+      // its nodes' addresses (networkPolicies.nodeCidrs), which no selector names.
+      for (const routed of routedTo(app, namespace, routing)) {
+        const {carrier} = routed
+        if (carrier.by === 'proxies') {
+          // A Gateway's own proxies, as the planner admits them.
+          const proxies = classes.filter((c) => carrier.proxies.some((proxy) => proxy.namespace === c.namespace && Object.entries(proxy.labels).every(([key, value]) => c.labels[key] === value)))
+          for (const to of targets) {
+            for (const proxy of proxies) {
+              if (proxy.namespace === namespace || (!here && !changed.has(proxy.namespace))) continue
+              used.push({from: proxy.id, to, ports: portSet(routed.ports, to), usedBy: `${routed.kind} ${routed.name}`})
+            }
+          }
+          continue
+        }
+        if (carrier.by !== 'controllers') continue
         for (const to of targets) {
           for (const controller of ingressControllers) {
             if (controller.namespace === namespace || (!here && !changed.has(controller.namespace))) continue
             const sources = controller.hostNetwork ? policy.networkPolicies.nodeCidrs : [controller.id]
-            for (const from of sources) used.push({from, to, ports: portSet(portsOf(backends), to), usedBy: `Ingress ${ingress.metadata.name}`})
+            for (const from of sources) used.push({from, to, ports: portSet(routed.ports, to), usedBy: `${routed.kind} ${routed.name}`})
           }
         }
       }

@@ -12,7 +12,7 @@ import {kubeScope} from '../inventory/kube-scope.js'
 import {groupBy, groupByNamespace} from '../inventory/group-by.js'
 import {KIND_SPECS} from '../inventory/kubernetes-kinds.js'
 import {podLabelsFor} from '../inventory/pod-labels.js'
-import {APP_NAME_LABEL, controllerSshServerPorts, isIngressControllerPod, isUnlistedIngressControllerPod, JUJU_PLACEHOLDER_PORT, type KubeIngress, type KubeService, cloudLoadBalancerIngress, ingressClassOf, type OutsideServedIngress, servedByCiliumIngress} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, controllerSshServerPorts, type KubeService} from '../inventory/kubernetes.js'
 import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, exposeEffect, jujuExposure} from '../policy/exposure.js'
@@ -27,6 +27,9 @@ import {modelNamespacesLeftByDesign} from './left-by-design.js'
 import {clusterDns, DNS_NAMESPACE, DNS_PORT} from './cluster-dns.js'
 import {describeProxyPods, routedThroughProxyPods, unseenDataPath} from './proxy-pods.js'
 import {type Resolved, type Serving, sideOf, whoServes} from './serving.js'
+import {type DraftOf, PolicyDraft, type RuleDraft} from './policy-draft.js'
+import {GATEWAY_INTEGRATOR_LABEL, indexRouting, type RoutingIndex, routedBackendRules} from './routed-backends.js'
+import {portsOf, portTexts, servicesOf} from './service-ports.js'
 import {
   isManaged,
   type LabelSelector,
@@ -68,22 +71,6 @@ const KUBERNETES_API_PORTS = [443, 6443, 16443]
 const JUJU_API_PORT = 17070
 const MODELOPERATOR_PORT = 17071
 const MONGO_PORT = 37017
-
-/** Rules being assembled for one policy: a peer list and ports per rule, each with its reason. */
-interface RuleDraft {
-  peers: NetworkPolicyPeer[] | undefined
-  ports: NetworkPolicyPort[] | undefined
-  reason: string
-}
-
-class PolicyDraft {
-  readonly ingress: RuleDraft[] = []
-  readonly egress: RuleDraft[] = []
-  constructor(
-    readonly name: string,
-    readonly podSelector: LabelSelector,
-  ) {}
-}
 
 /** DesiredState while it is built: notes gather (notes.ts) until the end. */
 type DraftState = Omit<DesiredState, 'notes'> & {notes: PlanNotes}
@@ -151,7 +138,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       const own = draft(namespace, `hardenctl-app-${app.name}`, selector)
       own.ingress.push({peers: [{podSelector: selector}], ports: undefined, reason: `units of ${app.name} talk to each other (peer relations)`})
       exposureRules(app, namespace, servicesOf(app), policy, own, state, isolatedByOthers)
-      ingressBackendRules(app, namespace, cluster, policy, own, state.notes)
+      routedBackendRules(app, namespace, cluster.routing, policy, own, state.notes)
       if (egress) appEgress(app, scope, own, dns)
     }
     relationsByModel.push(relationRules(model, namespace, inventory, scope, draft, egress, state.notes))
@@ -165,7 +152,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
   const planned = new Set(modelOfNamespace.keys())
   for (const {namespace, model} of leftAsTheyAre) relationsByModel.push(relationRules(model, namespace, inventory, scope, draft, egress, state.notes, planned))
   crossModelDerivedRules(relationsByModel, draft, egress, state.notes, planned)
-  if (managed.length > 0) state.notes.push(...apiServerViewNotes(inventory))
+  if (managed.length > 0) state.notes.push(...apiServerViewNotes(inventory), ...gatewayRouteViewNotes(inventory))
 
   for (const [namespace, policies] of [...drafts].sort(([a], [b]) => a.localeCompare(b))) {
     if (!modelOfNamespace.has(namespace)) continue
@@ -231,7 +218,7 @@ function managedLabels(model: string): Record<string, string> {
 }
 
 /** Juju's own traffic: every pod of the model reaches the model operator (17071). */
-function agentPolicies(namespace: string, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, egress: boolean, dns: DnsPeers): void {
+function agentPolicies(namespace: string, draft: DraftOf, egress: boolean, dns: DnsPeers): void {
   const agents = draft(namespace, 'hardenctl-juju-agents', MODELOPERATOR_SELECTOR)
   agents.ingress.push({peers: [{podSelector: {}}], ports: [tcp(MODELOPERATOR_PORT)], reason: `Juju: every unit of the model reaches the model operator on ${MODELOPERATOR_PORT}`})
   if (egress) {
@@ -245,7 +232,7 @@ function agentPolicies(namespace: string, draft: (ns: string, name: string, sele
  * The controller namespace: the API (17070) from every Juju namespace and the allowed CIDRs, a Juju 4
  * controller's SSH server (what `juju ssh` connects to) from the same CIDRs; mongo only from itself.
  */
-function controllerPolicies(namespace: string, policy: Policy, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, sshPorts: number[]): void {
+function controllerPolicies(namespace: string, policy: Policy, draft: DraftOf, sshPorts: number[]): void {
   const controller = draft(namespace, 'hardenctl-juju-controller', CONTROLLER_SELECTOR)
   controller.ingress.push({peers: [{namespaceSelector: ANY_JUJU_NAMESPACE}], ports: [tcp(JUJU_API_PORT)], reason: `Juju: agents in every model namespace reach the controller API on ${JUJU_API_PORT}`})
   controller.ingress.push({
@@ -357,139 +344,6 @@ function keepExposureOpen(app: Application, namespace: string, external: KubeSer
 }
 
 /**
- * Kubernetes Ingress objects routing to the app (nginx-ingress-integrator creates them): the
- * ingress controller's pods connect, from a namespace outside Juju. Admitted from the namespaces
- * that run a known ingress controller, else from every namespace, on the backend ports only. A
- * controller on the host network connects from its node's address, which no namespace selector
- * names: it is admitted from `networkPolicies.nodeCidrs` (as the API server is from
- * `apiServerCidrs`), or its backends would be cut off on every node but its own.
- */
-function ingressBackendRules(app: Application, namespace: string, cluster: ClusterIndex, policy: Policy, own: PolicyDraft, notes: PlanNotes): void {
-  const all = cluster.ingressesIn(namespace)
-  if (all.length === 0) return
-  const services = new Map(servicesOf(app).map((service) => [service.metadata.name, service]))
-  const backendsOf = (ingresses: KubeIngress[]) =>
-    ingresses.flatMap((ingress) => ingressBackends(ingress).filter((backend) => services.has(backend)).map((backend) => ({ingress: ingress.metadata.name, service: services.get(backend)!})))
-  const controllerNamespaces = cluster.ingressControllerNamespaces.filter((candidate) => candidate !== namespace)
-  const hostNetwork = cluster.hostNetworkIngressControllerNamespaces
-  // A guessed controller (a pod on 80/443 on the host network) adds its nodes but does not stand in
-  // for the one not read: without a known controller, every namespace stays admitted too.
-  const seen = controllerNamespaces.length > 0 || hostNetwork.some((ns) => cluster.knownIngressControllerNamespaces.has(ns))
-  // Who connects for each Ingress: Cilium's ingress (by class; with no other controller's pods
-  // read, also for an Ingress naming no class, since Cilium's may be the default class), a cloud's
-  // load balancer, or an in-cluster controller's pods.
-  const ciliumByDefault = cluster.cilium && !seen
-  const byCilium: KubeIngress[] = []
-  const byCiliumDefault: KubeIngress[] = []
-  const byCloud: {ingress: KubeIngress; served: OutsideServedIngress}[] = []
-  const byControllers: KubeIngress[] = []
-  for (const ingress of all) {
-    const cloud = cloudLoadBalancerIngress(ingress)
-    if (cloud) byCloud.push({ingress, served: cloud})
-    else if (servedByCiliumIngress(ingress)) byCilium.push(ingress)
-    else if (ciliumByDefault && ingressClassOf(ingress) === undefined) byCiliumDefault.push(ingress)
-    else byControllers.push(ingress)
-  }
-  ciliumIngressRules(app, namespace, backendsOf(byCilium), own, notes)
-  ciliumIngressRules(app, namespace, backendsOf(byCiliumDefault), own, notes, 'byDefault')
-  for (const {ingress, served} of byCloud) cloudLoadBalancerRules(app, namespace, ingress.metadata.name, served, backendsOf([ingress]).map((backend) => backend.service), own, notes)
-  const backends = backendsOf(byControllers)
-  if (backends.length === 0) return
-  const names = [...new Set(backends.map((b) => b.ingress))].join(', ')
-  const ports = portsOf(backends.map((backend) => backend.service))
-  if (!seen) {
-    notes.push(
-      hostNetwork.length > 0
-        ? `${namespace}/${app.name} is behind Ingress ${names}, and no known ingress controller's pods were read: besides the nodes of the pods taken for one, every namespace is admitted on its backend ports`
-        : `${namespace}/${app.name} is behind Ingress ${names}, but no ingress controller's pods were read: admitted from every namespace on its backend ports. A controller on the host network would not be admitted: read its namespace too (a known controller, or any pod listening on 80 or 443 on the host network, counts), and networkPolicies.nodeCidrs admits it`,
-    )
-  }
-  if (controllerNamespaces.length > 0 || !seen) {
-    own.ingress.push({
-      peers: seen ? controllerNamespaces.map((ns) => ({namespaceSelector: {matchLabels: {[NAMESPACE_NAME_LABEL]: ns}}})) : [{namespaceSelector: {}}],
-      ports,
-      reason: `Ingress ${names} routes to ${app.name}: the ingress controller (${seen ? controllerNamespaces.join(', ') : 'namespace unknown'}) connects`,
-    })
-  }
-  if (hostNetwork.length > 0) {
-    const cidrs = policy.networkPolicies.nodeCidrs
-    own.ingress.push({
-      peers: cidrs.map((cidr) => ({ipBlock: {cidr}})),
-      ports,
-      reason: `Ingress ${names} routes to ${app.name}: the ingress controller in ${hostNetwork.join(', ')} runs on the host network and connects from its nodes' addresses: admitted from networkPolicies.nodeCidrs (${cidrs.join(', ')})`,
-    })
-    const on = portTexts(ports).join(', ') || 'every port'
-    const unlisted = cluster.unlistedIngressControllerPods
-    const unlistedNote = `${unlisted.join(', ')} ${unlisted.length === 1 ? 'listens' : 'listen'} on 80 or 443 on the host network, under a name hardenctl does not know as an ingress controller: taken for one, so Ingress backends admit networkPolicies.nodeCidrs rather than be cut off`
-    if (unlisted.length > 0 && !notes.includes(unlistedNote)) notes.push(unlistedNote)
-    if (cidrs.some(isWorldCidr)) {
-      notes.push(`${namespace}/${app.name}: the ingress controller in ${hostNetwork.join(', ')} runs on the host network, so it connects from node addresses, which no selector names: admitted from anywhere on ${on}; set networkPolicies.nodeCidrs to the nodes' addresses to narrow it${nodeCidrsHint(cluster.hostNetworkIngressControllerAddresses)}`)
-    }
-    if (cluster.cilium) {
-      notes.push(`${namespace}/${app.name}: Cilium runs in this cluster, and its ipBlocks match node addresses only from Cilium 1.15 with policy-cidr-match-mode: nodes; without that, the host-network ingress controller in ${hostNetwork.join(', ')} reaches ${app.name} only from its own node`)
-    }
-  }
-}
-
-/** The nodeCidrs that would hold the controller's nodes as read, for the plan's note. */
-function nodeCidrsHint(addresses: readonly string[]): string {
-  if (addresses.length === 0) return ''
-  if (addresses.length > 5) return ` (its pods run at ${addresses.length} node addresses, such as ${addresses[0]}: a subnet holding them all, as nodeCidrs, admits them)`
-  const cidrs = addresses.map((address) => (address.includes(':') ? `${address}/128` : `${address}/32`))
-  return ` (its pods run at ${addresses.join(', ')}: nodeCidrs: [${cidrs.join(', ')}] admits exactly those nodes; a node added later needs adding)`
-}
-
-/**
- * Cilium's ingress controller (`ingressClassName: cilium`; Canonical Kubernetes's `k8s enable
- * ingress` turns it on) proxies in the Cilium agents' Envoy, and its traffic reaches the backends
- * as Cilium's reserved `ingress` identity (cilium/cilium 04f19e98, docs issue 25665), which no
- * NetworkPolicy peer (selector or ipBlock) names: only a rule without `from` admits it. The
- * backends are admitted from every source on their ports, and a note says how to narrow that.
- */
-function ciliumIngressRules(app: Application, namespace: string, backends: {ingress: string; service: KubeService}[], own: PolicyDraft, notes: PlanNotes, served: 'byClass' | 'byDefault' = 'byClass'): void {
-  if (backends.length === 0) return
-  const names = [...new Set(backends.map((b) => b.ingress))].join(', ')
-  const ports = portsOf(backends.map((backend) => backend.service))
-  const which = served === 'byClass' ? '(class cilium)' : '(no class, Cilium the only controller seen)'
-  own.ingress.push({
-    peers: undefined,
-    ports,
-    reason: `Ingress ${names} ${which} routes to ${app.name}: Cilium's ingress connects as its own identity, which no NetworkPolicy peer names, so every source is admitted on the backend ports`,
-  })
-  const servedBy =
-    served === 'byClass'
-      ? "is served by Cilium's ingress controller"
-      : "names no ingress class, no other ingress controller's pods were read, and Cilium runs, whose ingress controller may be the default class: taken for Cilium's"
-  notes.push(
-    `${namespace}/${app.name}: Ingress ${names} ${servedBy}, whose traffic carries Cilium's \`ingress\` identity: a Kubernetes NetworkPolicy cannot name it, so ${app.name} admits every source on ${portTexts(ports).join(', ') || 'every port'}; a CiliumNetworkPolicy admitting fromEntities: [ingress] on those ports, with this rule removed, narrows it (hardenctl writes no Cilium policies)`,
-  )
-}
-
-/**
- * An Ingress a cloud's load balancer serves (cloudLoadBalancerIngress): it connects from addresses
- * outside the pod network that hardenctl does not know, so the backends admit every source on
- * their ports, and a note says what would narrow it.
- */
-function cloudLoadBalancerRules(app: Application, namespace: string, ingress: string, served: OutsideServedIngress, services: KubeService[], own: PolicyDraft, notes: PlanNotes): void {
-  if (services.length === 0) return
-  const ports = portsOf(services)
-  own.ingress.push({
-    peers: undefined,
-    ports,
-    reason: `Ingress ${ingress} (class ${served.class}) routes to ${app.name}: ${served.name} connects from addresses hardenctl does not know, so every source is admitted on the backend ports`,
-  })
-  notes.push(
-    `${namespace}/${app.name}: Ingress ${ingress} is served by ${served.servedBy}, which connects from ${served.from}: ${app.name} admits every source on ${portTexts(ports).join(', ') || 'every port'}; ${served.narrow}, with this rule removed, narrows it`,
-  )
-}
-
-export function ingressBackends(ingress: Inventory['kubernetes']['ingresses'][number]): string[] {
-  const spec = (ingress.spec ?? {}) as {defaultBackend?: {service?: {name?: string}}; rules?: {http?: {paths?: {backend?: {service?: {name?: string}}}[]}}[]}
-  const names = [spec.defaultBackend?.service?.name, ...(spec.rules ?? []).flatMap((rule) => (rule.http?.paths ?? []).map((path) => path.backend?.service?.name))]
-  return names.filter((name): name is string => typeof name === 'string')
-}
-
-/**
  * An offer consumed from a model this inventory does not include (another controller, or a model
  * not inspected): its consumers cannot be named, so rather than cut them off the offered app
  * admits every namespace on its ports, and the plan says so.
@@ -498,7 +352,7 @@ function unseenConsumerRules(
   model: Model,
   namespace: string,
   inventory: Inventory,
-  draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
+  draft: DraftOf,
   notes: PlanNotes,
 ): void {
   const models = [...inventory.models.values()]
@@ -562,7 +416,7 @@ function livepatchAdminNote(model: Model, namespace: string, policy: Policy, not
  * charm created). Without it the namespace's default deny refuses every request such a webhook
  * intercepts (`failurePolicy: Fail`), or silently skips it (`Ignore`).
  */
-function apiServerRules(namespace: string, cluster: ClusterIndex, policy: Policy, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, notes: PlanNotes): void {
+function apiServerRules(namespace: string, cluster: ClusterIndex, policy: Policy, draft: DraftOf, notes: PlanNotes): void {
   const cidrs = policy.networkPolicies.apiServerCidrs
   for (const call of apiServerCallsIn(namespace, cluster.apiServerBackendsIn(namespace), (name) => cluster.service(namespace, name))) {
     notes.push(...call.problems)
@@ -597,6 +451,19 @@ function apiServerViewNotes(inventory: Inventory): string[] {
   ]
 }
 
+/** The Gateway API's kinds, as a list that could not be read names them. */
+const GATEWAY_API_PLURALS: ReadonlySet<string> = new Set(KIND_SPECS.flatMap((spec) => (spec.input === 'k8s-gateway-api' ? [spec.plural] : [])))
+
+/** When the Gateway API's routes were not read: a backend an HTTPRoute or GRPCRoute sends to cannot be kept reachable. */
+function gatewayRouteViewNotes(inventory: Inventory): string[] {
+  const gap = inventory.gaps.find((candidate) => GATEWAY_API_PLURALS.has(candidate.target.kind))
+  if (inventory.inputs.has('k8s-gateway-api') && !gap) return []
+  const why = gap ? `could not be read (${gap.target.kind}: ${gap.message})` : 'were not read'
+  return [
+    `the Gateway API's HTTPRoutes and GRPCRoutes ${why}: an application a Gateway routes to would be cut off by its default deny; give reconcile ${INPUT_KIND_DESCRIPTIONS['k8s-gateway-api']} (none on a cluster without the Gateway API's CRDs; or get, list and watch on them in its ClusterRole)`,
+  ]
+}
+
 function appEgress(app: Application, scope: ReturnType<typeof kubeScope>, own: PolicyDraft, dns: DnsPeers): void {
   own.egress.push({peers: [{podSelector: {matchLabels: {[APP_NAME_LABEL]: app.name}}}], ports: undefined, reason: `units of ${app.name} talk to each other`})
   own.egress.push({peers: dns.peers, ports: dnsPorts(), reason: `DNS (UDP and TCP 53 to ${dns.servers})`})
@@ -619,7 +486,7 @@ function relationRules(
   namespace: string,
   inventory: Inventory,
   scope: ReturnType<typeof kubeScope>,
-  draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
+  draft: DraftOf,
   egress: boolean,
   notes: PlanNotes,
   /** For a namespace left as it is: only the flows into or out of these (planned) namespaces. */
@@ -696,7 +563,7 @@ function relationRules(
  */
 function crossModelDerivedRules(
   byModel: readonly {flows: Flow[]; derived: Flow[]}[],
-  draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft,
+  draft: DraftOf,
   egress: boolean,
   notes: PlanNotes,
   planned: ReadonlySet<string>,
@@ -708,7 +575,7 @@ function crossModelDerivedRules(
 }
 
 /** admitFlow, for the flows touching a planned namespace: drafts for others are dropped, and so are notes about their servers. */
-function admitPlanned(flow: Flow, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, egress: boolean, notes: PlanNotes, planned: ReadonlySet<string> | undefined): void {
+function admitPlanned(flow: Flow, draft: DraftOf, egress: boolean, notes: PlanNotes, planned: ReadonlySet<string> | undefined): void {
   if (!planned) return admitFlow(flow, draft, egress, notes)
   if (planned.has(flow.server.namespace!) || planned.has(flow.client.namespace!)) admitFlow(flow, draft, egress, planned.has(flow.server.namespace!) ? notes : new PlanNotes())
 }
@@ -726,7 +593,7 @@ export function relationFlows(a: Resolved, b: Resolved, serving: Flow['serving']
  */
 const HANDS_OUT_TO_UNMODELLED_CLIENTS: ReadonlySet<string> = new Set(['data-integrator', 'spark-integration-hub-k8s'])
 
-function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: LabelSelector) => PolicyDraft, egress: boolean, notes: PlanNotes): void {
+function admitFlow(flow: Flow, draft: DraftOf, egress: boolean, notes: PlanNotes): void {
   const {server, client, serving, label} = flow
   const ports = relationServerPorts(serving, server.app)
   if (flow.derivedBecause === undefined && HANDS_OUT_TO_UNMODELLED_CLIENTS.has(client.app?.charm ?? '')) {
@@ -770,7 +637,7 @@ function admitFlow(flow: Flow, draft: (ns: string, name: string, selector: Label
     // The port the application sends is on the Service gateway-api-integrator makes for it (APP-gateway-service,
     // labelled as the integrator's), else somewhere on the app's own Services.
     const services = servicesOf(server.app)
-    const madeForTheRoute = services.filter((service) => service.metadata.labels?.[GATEWAY_SERVICE_LABEL] !== undefined)
+    const madeForTheRoute = services.filter((service) => service.metadata.labels?.[GATEWAY_INTEGRATOR_LABEL] !== undefined)
     const routed = portsOf(madeForTheRoute.length > 0 ? madeForTheRoute : services)
     const on = portTexts(routed).join(', ') || 'every port'
     own.ingress.push({
@@ -817,22 +684,9 @@ export function resolveRemote(
   return {namespace, app, name: app?.name ?? offer?.application ?? remoteName, endpoint}
 }
 
-/**
- * Looked up per application, so indexed once: Ingresses by namespace, and where ingress
- * controllers run. (Scanning the lists per app made planning quadratic in the estate.)
- */
+/** Looked up per application, so indexed once: what routes to each namespace, and what the API server calls there. */
 interface ClusterIndex {
-  ingressesIn(namespace: string): Inventory['kubernetes']['ingresses']
-  /** Namespaces where known ingress controllers run on the pod network. */
-  ingressControllerNamespaces: string[]
-  /** Namespaces where they run on the host network: their traffic carries node addresses. */
-  hostNetworkIngressControllerNamespaces: string[]
-  /** Pods (`namespace/name`) taken for an ingress controller only because they listen on 80/443 on the host network. */
-  unlistedIngressControllerPods: string[]
-  /** Namespaces running a controller known by its labels (not only such a guess). */
-  knownIngressControllerNamespaces: ReadonlySet<string>
-  /** The node addresses host-network controllers' pods run at (their status.podIP), sorted. */
-  hostNetworkIngressControllerAddresses: string[]
+  routing: RoutingIndex
   /** What the API server calls in the namespace (admission webhooks, aggregated APIs). */
   apiServerBackendsIn(namespace: string): ApiServerBackend[]
   service(namespace: string, name: string): KubeService | undefined
@@ -840,64 +694,16 @@ interface ClusterIndex {
   cilium: boolean
 }
 
-/** gateway-api-integrator labels what it makes with its application's name (src/charm.py, CREATED_BY_LABEL). */
-const GATEWAY_SERVICE_LABEL = 'gateway-api-integrator.charm.juju.is/managed-by'
-
-/** The app's Services, as the inventory joined them (named APP, APP-endpoints, or selecting its pods). */
-export function servicesOf(app: Application | undefined): KubeService[] {
-  return app?.kubernetes?.services ?? []
-}
-
 function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
-  const ingresses = groupByNamespace(view.ingresses)
-  const controllers = new Set<string>()
-  const hostNetworkControllers = new Set<string>()
-  const unlisted: string[] = []
-  const known = new Set<string>()
-  const nodeAddresses = new Set<string>()
-  let cilium = false
-  for (const pod of view.pods) {
-    if (isIngressControllerPod(pod) && pod.metadata.namespace) {
-      const into = pod.spec.hostNetwork === true ? hostNetworkControllers : controllers
-      into.add(pod.metadata.namespace)
-      if (pod.spec.hostNetwork === true && pod.status?.podIP) nodeAddresses.add(pod.status.podIP)
-      if (isUnlistedIngressControllerPod(pod)) unlisted.push(`${pod.metadata.namespace}/${pod.metadata.name}`)
-      else known.add(pod.metadata.namespace)
-    }
-    if (pod.metadata.labels?.['k8s-app'] === 'cilium') cilium = true
-  }
+  const routing = indexRouting(view)
   const backends = groupBy(apiServerBackends(view), (backend) => backend.namespace)
   const servicesByNamespace = groupByNamespace(view.services)
   return {
-    ingressesIn: (namespace) => ingresses.get(namespace) ?? [],
-    ingressControllerNamespaces: [...controllers].sort(),
-    hostNetworkIngressControllerNamespaces: [...hostNetworkControllers].sort(),
-    unlistedIngressControllerPods: unlisted.sort(),
-    knownIngressControllerNamespaces: known,
-    hostNetworkIngressControllerAddresses: [...nodeAddresses].sort(),
+    routing,
     apiServerBackendsIn: (namespace) => backends.get(namespace) ?? [],
     service: (namespace, name) => servicesByNamespace.get(namespace)?.find((service) => service.metadata.name === name),
-    cilium,
+    cilium: routing.cilium,
   }
-}
-
-/** `8080/TCP` for each port, as the plan's reasons and notes name them. */
-function portTexts(ports: readonly NetworkPolicyPort[]): string[] {
-  return ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`)
-}
-
-/** The pod ports behind the app's Services (targetPort, else port), without Juju's placeholder. */
-export function portsOf(services: KubeService[]): NetworkPolicyPort[] {
-  const seen = new Map<string, NetworkPolicyPort>()
-  for (const service of services) {
-    for (const port of service.spec?.ports ?? []) {
-      const target = port.targetPort ?? port.port
-      if (target === JUJU_PLACEHOLDER_PORT || port.port === JUJU_PLACEHOLDER_PORT) continue
-      const protocol = (port.protocol ?? 'TCP') as NetworkPolicyPort['protocol']
-      seen.set(`${protocol}/${target}`, {protocol, port: target})
-    }
-  }
-  return [...seen.values()].sort((a, b) => String(a.port).localeCompare(String(b.port), undefined, {numeric: true}))
 }
 
 function tcp(port: number): NetworkPolicyPort {

@@ -4,6 +4,7 @@
  */
 import type {Target} from '../findings/types.js'
 import {kubeScope} from '../inventory/kube-scope.js'
+import {gatewayOfProxyPod} from '../inventory/gateway-api.js'
 import {APP_NAME_LABEL, hasIngressControllerLabels, type KubernetesView, type KubeRole, type KubeRoleBinding, type KubeService, type KubeWorkload} from '../inventory/kubernetes.js'
 import type {Application, Inventory, Model} from '../inventory/types.js'
 import {appCandidates} from '../policy/candidates.js'
@@ -440,13 +441,18 @@ function serviceRemediation(service: KubeService, allowed: readonly string[], al
 }
 
 /**
- * The Gateway a Service was made for: Cilium's controller labels `cilium-gateway-NAME` with
- * io.cilium.gateway/owning-gateway, Istio's with gateway.networking.k8s.io/gateway-name, and both
- * own it (ownerReferences).
+ * The Gateway (`namespace/name`) a Service was made for: Cilium's controller labels
+ * `cilium-gateway-NAME` with io.cilium.gateway/owning-gateway, Istio's with
+ * gateway.networking.k8s.io/gateway-name, Envoy Gateway's with its owning-gateway name and
+ * namespace (gatewayOfProxyPod), and Cilium and Istio own it (ownerReferences).
  */
 function owningGateway(service: KubeService): string | undefined {
   const labels = service.metadata.labels ?? {}
-  return labels['io.cilium.gateway/owning-gateway'] ?? labels['gateway.networking.k8s.io/gateway-name'] ?? service.metadata.ownerReferences?.find((owner) => owner.kind === 'Gateway')?.name
+  const namespace = service.metadata.namespace ?? 'default'
+  const byLabels = gatewayOfProxyPod(namespace, labels)
+  if (byLabels) return byLabels
+  const name = labels['io.cilium.gateway/owning-gateway'] ?? service.metadata.ownerReferences?.find((owner) => owner.kind === 'Gateway')?.name
+  return name === undefined ? undefined : `${namespace}/${name}`
 }
 
 /**
@@ -455,9 +461,9 @@ function owningGateway(service: KubeService): string | undefined {
  * Gateway (issue 32488). Narrowing goes where the Gateway's implementation takes it.
  */
 function gatewayServiceRemediation(service: KubeService, gateway: string, allowed: readonly string[], allowKey: string): string {
-  const {namespace, name} = service.metadata
+  const {name} = service.metadata
   const cidrs = allowed.length > 0 ? allowed.join(',') : 'ADMIN-CIDRS'
-  return `${name} is the LoadBalancer of Gateway ${namespace}/${gateway}: the Gateway's controller makes it and rewrites it, so a patch of the Service does not last, and making it ClusterIP would cut off every client the Gateway routes. If the Gateway is meant to be reached from there, allow it under exposure.allow["${allowKey}"] in hardenctl.yaml; to narrow who reaches it, narrow the Gateway's implementation (Cilium: a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs}, which narrows every route Cilium serves)`
+  return `${name} is the LoadBalancer of Gateway ${gateway}: the Gateway's controller makes it and rewrites it, so a patch of the Service does not last, and making it ClusterIP would cut off every client the Gateway routes. If the Gateway is meant to be reached from there, allow it under exposure.allow["${allowKey}"] in hardenctl.yaml; to narrow who reaches it, narrow the Gateway's implementation (Cilium: a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs}, which narrows every route Cilium serves)`
 }
 
 /** The application's offers that have consumers (`juju status` counts them, `juju offers` names them). */

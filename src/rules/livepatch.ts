@@ -20,7 +20,7 @@ import {appNamespace, outsideReach, type Reachability, reachability} from './hel
 import {exposeExternalServiceType} from './helpers/charm-services.js'
 import {relatedApps, tlsRelations} from './helpers/relations.js'
 import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, qualifiedModelName, refField} from './helpers/targets.js'
-import {APP_NAME_LABEL, cloudLoadBalancerIngress, type KubeIngress, servedByCiliumIngress} from '../inventory/kubernetes.js'
+import {APP_NAME_LABEL, cloudLoadBalancerIngress, type KubeIngress, type KubeIngressClass, servedByCiliumIngress} from '../inventory/kubernetes.js'
 import type {SourceRef} from '../sources/document.js'
 import {type UnseenDataPath, unseenDataPathOf} from '../plan/proxy-pods.js'
 import type {Rule} from './rule.js'
@@ -139,7 +139,8 @@ function adminApiVerdict(inventory: Inventory, policy: Policy, model: Model, app
   if (worldBlocks.length > 0) return {open: true, why: `a NetworkPolicy admits ${list(worldBlocks)}`, evidence}
   // The policies may admit the ingress controller (reconcile's do, so that clients get in): then
   // whoever reaches the ingress reaches the admin API too, unless the ingress narrows its sources.
-  const unnarrowed = reach.ingresses.filter((ingress) => !ingressNarrowed(ingress, adminCidrs))
+  const classes = inventory.kubernetes.ingressClasses
+  const unnarrowed = reach.ingresses.filter((ingress) => !ingressNarrowed(ingress, classes, adminCidrs))
   if (unnarrowed.length === 0) return undefined
   const admission = ingressControllerAdmission(inventory.kubernetes, namespace, app)
   if (admission.admitted === false) return undefined
@@ -149,7 +150,7 @@ function adminApiVerdict(inventory: Inventory, policy: Policy, model: Model, app
     open: true,
     why: `its NetworkPolicies admit the ingress controller (${list(admission.controllers)}), and Ingress ${list(names)} routes to it with no source allowlist, so whoever reaches the ingress reaches the admin API`,
     evidence: {...evidence, ingresses: names, ingressControllers: admission.controllers},
-    ingressFix: {text: ingressAllowlistFix(model, app, unnarrowed[0]!, adminCidrs), ref: unnarrowed[0]!.ref},
+    ingressFix: {text: ingressAllowlistFix(model, app, unnarrowed[0]!, classes, adminCidrs), ref: unnarrowed[0]!.ref},
   }
 }
 
@@ -161,8 +162,9 @@ function adminApiFix(inventory: Inventory, policy: Policy, model: Model, app: Ap
   const unseen = unseenDataPathProxyOf(model, app)
   if (unseen) return adminThroughUnseenDataPathFix(unseen, adminCidrs)
   // reconcile admits every source for Cilium's ingress and a cloud's load balancer: only their own allowlists narrow them.
-  const outsideServed = reachability(inventory, model, app).ingresses.find((ingress) => servedByCiliumIngress(ingress) || cloudLoadBalancerIngress(ingress))
-  if (outsideServed) return ingressAllowlistFix(model, app, outsideServed, adminCidrs)
+  const classes = inventory.kubernetes.ingressClasses
+  const outsideServed = reachability(inventory, model, app).ingresses.find((ingress) => servedByCiliumIngress(ingress, classes) || cloudLoadBalancerIngress(ingress, classes))
+  if (outsideServed) return ingressAllowlistFix(model, app, outsideServed, classes, adminCidrs)
   const namespace = appNamespace(model, app)
   if (namespace && (model.type === 'caas' || app.kubernetes)) return adminPolicyCommand(namespace, app.name, adminCidrs, throughIngress(inventory, model, app))
   return `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${adminCidrs.join(',') || ADMIN_CIDRS}`
@@ -170,17 +172,14 @@ function adminApiFix(inventory: Inventory, policy: Policy, model: Model, app: Ap
 
 const NEEDS_VIEW = 'needs Kubernetes NetworkPolicies (or juju status on machines) to see who can reach the admin API'
 
-/** The AWS Load Balancer Controller's source allowlist for an ALB (its `inbound-cidrs` annotation). */
-const ALB_INBOUND_CIDRS = 'alb.ingress.kubernetes.io/inbound-cidrs'
-
 /** ingress-nginx's source allowlist (`allowlist-…` is its newer name): narrowed when every CIDR is an admin network, or, with none configured, none is the world. */
-function ingressNarrowed(ingress: KubeIngress, adminCidrs: readonly string[]): boolean {
+function ingressNarrowed(ingress: KubeIngress, classes: readonly KubeIngressClass[], adminCidrs: readonly string[]): boolean {
   // Cilium's ingress and the cloud load balancers read no nginx annotation; the ALB has its own.
-  const cloud = cloudLoadBalancerIngress(ingress)
-  if (servedByCiliumIngress(ingress) || (cloud && cloud.class !== 'alb')) return false
+  const cloud = cloudLoadBalancerIngress(ingress, classes)
+  if (servedByCiliumIngress(ingress, classes) || (cloud && !cloud.allowlistAnnotation)) return false
   const annotations = ingress.metadata.annotations ?? {}
-  const value = cloud
-    ? annotations[ALB_INBOUND_CIDRS]
+  const value = cloud?.allowlistAnnotation
+    ? annotations[cloud.allowlistAnnotation]
     : (annotations['nginx.ingress.kubernetes.io/whitelist-source-range'] ?? annotations['nginx.ingress.kubernetes.io/allowlist-source-range'])
   const cidrs = (value ?? '').split(',').map((cidr) => cidr.trim()).filter((cidr) => cidr !== '')
   if (cidrs.length === 0) return false
@@ -192,15 +191,15 @@ function ingressNarrowed(ingress: KubeIngress, adminCidrs: readonly string[]): b
  * `whitelist-source-range` when it manages the Ingress (it would undo an annotation), else the
  * Ingress's own annotation. That narrows the clients too, as on machines.
  */
-function ingressAllowlistFix(model: Model, app: Application, ingress: KubeIngress, adminCidrs: readonly string[]): string {
+function ingressAllowlistFix(model: Model, app: Application, ingress: KubeIngress, classes: readonly KubeIngressClass[], adminCidrs: readonly string[]): string {
   const cidrs = adminCidrs.join(',') || ADMIN_CIDRS
-  if (servedByCiliumIngress(ingress)) {
+  if (servedByCiliumIngress(ingress, classes)) {
     return `Ingress ${ingress.metadata.namespace}/${ingress.metadata.name} is served by Cilium's ingress, which has no source allowlist of its own: a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs} narrows every Ingress Cilium serves (Cilium's "Ingress and Network Policy" example), so serve the admin API through an Ingress of a controller that takes an allowlist (ingress-nginx's whitelist-source-range) instead, unless every client of every such Ingress is in these networks`
   }
   const caveat = `only if every Livepatch client is in these networks too; otherwise serve the admin API through a second ingress with this allowlist`
-  const cloud = cloudLoadBalancerIngress(ingress)
-  if (cloud?.class === 'alb') {
-    return `kubectl annotate ingress -n ${ingress.metadata.namespace} ${ingress.metadata.name} ${ALB_INBOUND_CIDRS}=${cidrs} --overwrite   # the AWS Load Balancer Controller's source allowlist; ${caveat}`
+  const cloud = cloudLoadBalancerIngress(ingress, classes)
+  if (cloud?.allowlistAnnotation) {
+    return `kubectl annotate ingress -n ${ingress.metadata.namespace} ${ingress.metadata.name} ${cloud.allowlistAnnotation}=${cidrs} --overwrite   # ${cloud.allowlistIs}; ${caveat}`
   }
   if (cloud) {
     return `Ingress ${ingress.metadata.namespace}/${ingress.metadata.name} is served by ${cloud.servedBy}, which reads no nginx annotation: narrow it to ${cidrs} with the load balancer's own source allowlist (GKE: a Cloud Armor security policy attached through a BackendConfig; Application Gateway: a custom rule of its WAF policy), ${caveat}`

@@ -22,6 +22,7 @@ export const INPUT_NAMES: Record<InputKind, string> = {
   'k8s-rbac': 'Kubernetes RBAC',
   'k8s-serviceaccounts': 'Kubernetes ServiceAccounts',
   'k8s-webhooks': 'Kubernetes webhook configurations and APIServices',
+  'k8s-gateway-api': 'Kubernetes Gateway API routes',
   host: "a host's files",
 }
 

@@ -8,24 +8,19 @@
  *   admitted from `networkPolicies.nodeCidrs`. So is a pod guessed to be one (80/443 on the host
  *   network), besides every namespace.
  * - MicroK8s's ingress add-on, known by its `name` label, is admitted by namespace.
- * - Cilium's ingress (Canonical Kubernetes's) connects as Cilium's own `ingress` identity, which no
- *   peer names: its backends admit every source on their ports. So do the applications routed by
- *   gateway-api-integrator and ingress-configurator, whose data path hardenctl cannot see.
+ * - Cilium's ingress (class `cilium`, Canonical Kubernetes's `ck-ingress`, or any class whose
+ *   IngressClass names Cilium's controller) connects as Cilium's own `ingress` identity, which no
+ *   peer names: its backends admit every source on their ports. So does a cloud's load balancer,
+ *   and so do the applications routed by gateway-api-integrator and ingress-configurator.
+ * Routes of the Gateway API are in reconcile-gateway-routes.test.ts.
  */
-import {cp, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
-import {policiesAfterPlan} from '../../src/netpol/after-plan.js'
-import {loadNetpolInput} from '../../src/netpol/command-input.js'
-import {explain} from '../../src/netpol/explain.js'
-import type {ReconcilePlan} from '../../src/plan/types.js'
-import {REPO_ROOT} from '../helpers/cli.js'
 import {runCliInWorker} from '../helpers/cli-in-worker.js'
-
-const NODE = '192.168.1.10'
+import {CILIUM_AGENT, type Controller, estateBefore, estateWith, NODE, plannedEstate, writeList} from '../helpers/ingress-estate.js'
 
 /** The upstream chart's controller with `controller.hostNetwork: true`. */
 const UPSTREAM_CONTROLLER = {
@@ -84,57 +79,10 @@ const CHARMED_KUBERNETES_CONTROLLER = {
   },
 }
 
-interface Controller {
-  namespace: {metadata: {name: string}}
-  pod: unknown
-}
-
-/** The Livepatch example with the controller's namespace and pod added. */
-async function estateWith(controller: Controller): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'hardenctl-ingress-'))
-  await cp(join(REPO_ROOT, 'examples', 'livepatch-k8s'), dir, {recursive: true})
-  const pods = JSON.parse(await readFile(join(dir, 'kubernetes', 'pods.json'), 'utf8')) as {items: unknown[]}
-  pods.items.push(controller.pod)
-  await writeFile(join(dir, 'kubernetes', 'pods.json'), JSON.stringify(pods))
-  const namespaces = JSON.parse(await readFile(join(dir, 'kubernetes', 'namespaces.json'), 'utf8')) as {items: unknown[]}
-  namespaces.items.push(controller.namespace)
-  await writeFile(join(dir, 'kubernetes', 'namespaces.json'), JSON.stringify(namespaces))
-  return dir
-}
-
-const dirs: string[] = []
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, {recursive: true, force: true})))
-})
-
-/** A describe block's estate: made once before its tests, removed after the file's. */
-function estateBefore(make: () => Promise<string>): () => string {
-  let dir = ''
-  beforeAll(async () => {
-    dir = await make()
-    dirs.push(dir)
-  }, 60_000)
-  return () => dir
-}
-
+/** Planned on the estate, with the controller's own pod asked whether it still reaches livepatch on 8080. */
 async function planned(dir: string, controller: Controller, policy?: string) {
-  const args = ['reconcile', '--dry-run', '--from', dir]
-  if (policy) {
-    await writeFile(join(dir, 'policy.yaml'), policy)
-    args.push('--policy', join(dir, 'policy.yaml'))
-  }
-  const text = await runCliInWorker(args)
-  expect(text.code, text.stderr).toBe(0)
-  const json = await runCliInWorker([...args, '--format', 'json'])
-  const plan = JSON.parse(json.stdout) as ReconcilePlan
-  const live = await loadNetpolInput({from: [dir]})
-  const input = {...live.input, policies: policiesAfterPlan(live.input.policies, plan)}
-  const livepatch = live.classes.find((podClass) => podClass.id === 'livepatch/livepatch')!
-  const fromAddress = (ip: string) => explain(input, {outside: true, ip}, livepatch, {port: 8080}).allowed
-  // The controller's own class: host network, its node's address from the pod's status.
-  const controllerClass = live.classes.find((podClass) => podClass.pods.includes((controller.pod as {metadata: {name: string}}).metadata.name))!
-  const controllerReaches = explain(input, controllerClass, livepatch, {port: 8080}).allowed
-  return {text: text.stdout, fromAddress, controllerReaches}
+  const plan = await plannedEstate(dir, policy)
+  return {...plan, controllerReaches: plan.podReaches((controller.pod as {metadata: {name: string}}).metadata.name)}
 }
 
 describe('an Ingress backend behind a host-network ingress controller', () => {
@@ -287,24 +235,23 @@ describe('an Ingress backend behind an edge proxy on the host network under a na
 })
 
 /**
- * Canonical Kubernetes with `k8s enable ingress`: Cilium's ingress controller (canonical/k8s-snap
- * src/k8s/pkg/k8sd/features/cilium/ingress.go@73b7dac9, `ingressController.enabled`), class
- * `cilium`; the Ingress names it. The Cilium agent's pod in kube-system, as its DaemonSet makes it.
+ * Cilium's ingress controller: its chart's IngressClass is `cilium` (cilium/cilium
+ * install/kubernetes/cilium/templates/cilium-ingress-class.yaml@02515d1e); Canonical Kubernetes's
+ * `k8s enable ingress` (canonical/k8s-snap src/k8s/pkg/k8sd/features/cilium/ingress.go@73b7dac9,
+ * `ingressController.enabled`) installs its own, `ck-ingress`, as k8s-snap's chart makes it
+ * (k8s/manifests/charts/ck-ingress-cilium/ingresscontroller.yaml@958a6ec2: no default-class
+ * annotation), with the fields the API server adds. Cilium's agent (CILIUM_AGENT) runs.
  */
-const CILIUM_AGENT = {
-  namespace: {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'kube-system', uid: '1a3c5e7f-9b1d-4f3a-8c5e-7f9b1d3f5a7c', labels: {'kubernetes.io/metadata.name': 'kube-system'}}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}},
-  pod: {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {name: 'cilium-7vq2n', generateName: 'cilium-', namespace: 'kube-system', uid: '2b4d6f8a-0c2e-4a6c-9e0a-2c4e6a8c0e2a', labels: {'k8s-app': 'cilium', 'app.kubernetes.io/name': 'cilium-agent', 'app.kubernetes.io/part-of': 'cilium'}},
-    spec: {hostNetwork: true, containers: [{name: 'cilium-agent', image: 'ghcr.io/canonical/cilium:1.16.8-ck0', ports: [{name: 'peer-service', containerPort: 4244, hostPort: 4244, protocol: 'TCP'}]}]},
-    status: {phase: 'Running', hostIP: NODE, podIP: NODE},
-  },
+const CK_INGRESS_CLASS = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'IngressClass',
+  metadata: {name: 'ck-ingress', uid: '6c1e3a5b-7d9f-4b2c-8e4a-1c3e5a7b9d0f', resourceVersion: '1893', generation: 1, creationTimestamp: '2025-09-01T08:00:12Z'},
+  spec: {controller: 'cilium.io/ingress-controller'},
 }
 
-/** The Cilium estate with the example's Ingress naming `ingressClass` (none when undefined). */
-async function ciliumEstateWithIngressClass(ingressClass: string | undefined): Promise<string> {
-  return estateWithIngressClass(await estateWith(CILIUM_AGENT), ingressClass)
+/** The Cilium estate with the example's Ingress naming `ingressClass` (none when undefined), and `ingressClasses` read. */
+async function ciliumEstateWithIngressClass(ingressClass: string | undefined, ingressClasses: unknown[] = []): Promise<string> {
+  return estateWithIngressClass(await estateWith({...CILIUM_AGENT, ingressClasses}), ingressClass)
 }
 
 /** The estate in `dir` with the example's Ingress naming `ingressClass` (none when undefined). */
@@ -319,7 +266,7 @@ async function estateWithIngressClass(dir: string, ingressClass: string | undefi
   return dir
 }
 
-describe("an Ingress backend behind Cilium's ingress (Canonical Kubernetes)", () => {
+describe("an Ingress backend behind Cilium's ingress (class cilium, Cilium's chart)", () => {
   const dir = estateBefore(() => ciliumEstateWithIngressClass('cilium'))
 
   // Expected before the first run: the backend admits every source on its port (8080), the note
@@ -331,6 +278,44 @@ describe("an Ingress backend behind Cilium's ingress (Canonical Kubernetes)", ()
     expect(text).toContain('fromEntities: [ingress]')
     expect(text).not.toContain("no ingress controller's pods were read")
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
+    expect(fromAddress('203.0.113.9')).toBe(true)
+  }, 60_000)
+})
+
+describe("an Ingress backend behind Canonical Kubernetes's ingress (class ck-ingress, Cilium's)", () => {
+  // Expected before the first run: with its IngressClass read, the class's controller
+  // (cilium.io/ingress-controller) makes it Cilium's: every source on 8080, as for class cilium.
+  // Before IngressClasses were read, only the name `cilium` was known, and `ck-ingress` fell to
+  // "every namespace", which Cilium's identity does not match: the Ingress was cut.
+  const read = estateBefore(() => ciliumEstateWithIngressClass('ck-ingress', [CK_INGRESS_CLASS]))
+  it('with its IngressClass read: Cilium by the class\'s controller, every source on the backend port', async () => {
+    const {text, fromAddress} = await planned(read(), CILIUM_AGENT)
+    expect(text).toContain("Ingress relation-4-livepatch-ingress (class ck-ingress) routes to livepatch: Cilium's ingress connects as its own identity")
+    expect(text).not.toContain("no ingress controller's pods were read")
+    expect(fromAddress('203.0.113.9')).toBe(true)
+  }, 60_000)
+
+  // A snapshot from before IngressClasses were listed: Canonical Kubernetes's class name alone says it.
+  const unread = estateBefore(async () => {
+    const dir = await ciliumEstateWithIngressClass('ck-ingress')
+    await rm(join(dir, 'kubernetes', 'ingressclasses.json'))
+    return dir
+  })
+  it('with no IngressClass read: Cilium by the class\'s name', async () => {
+    const {text, fromAddress} = await planned(unread(), CILIUM_AGENT)
+    expect(text).toContain("Ingress relation-4-livepatch-ingress (class ck-ingress) routes to livepatch: Cilium's ingress connects as its own identity")
+    expect(fromAddress('203.0.113.9')).toBe(true)
+  }, 60_000)
+
+  // Cilium's chart marks its class the default with ingressController.default: a class-less
+  // Ingress is then Cilium's by the IngressClass read, not by guessing.
+  const byDefault = estateBefore(() =>
+    ciliumEstateWithIngressClass(undefined, [{...CK_INGRESS_CLASS, metadata: {...CK_INGRESS_CLASS.metadata, name: 'cilium', annotations: {'ingressclass.kubernetes.io/is-default-class': 'true'}}}]),
+  )
+  it("an Ingress naming no class, where the default IngressClass is Cilium's: every source, and the plan says which class", async () => {
+    const {text, fromAddress} = await planned(byDefault(), CILIUM_AGENT)
+    expect(text).toContain("Ingress relation-4-livepatch-ingress (no class; the default class cilium is Cilium's) routes to livepatch")
+    expect(text).toContain('Ingress relation-4-livepatch-ingress names no ingress class, and the default IngressClass cilium is Cilium\'s ingress controller')
     expect(fromAddress('203.0.113.9')).toBe(true)
   }, 60_000)
 })
@@ -366,6 +351,25 @@ describe("an Ingress served by a cloud's load balancer (class alb on EKS, gce on
     expect(text).toContain("livepatch/livepatch: Ingress relation-4-livepatch-ingress is served by the AWS Application Load Balancer (AWS Load Balancer Controller), which connects from its own addresses in its subnets (target type ip) or through the nodes (instance): livepatch admits every source on 8080/TCP")
     expect(fromAddress('203.0.113.9')).toBe(true)
   }, 60_000)
+
+  // The AWS Load Balancer Controller's IngressClass takes any name (helm value ingressClass;
+  // helm/aws-load-balancer-controller/templates/ingressclass.yaml@0dfe2a59): its controller says it
+  // is the ALB. Before IngressClasses were read, a class not named `alb` fell to ingress-nginx's
+  // namespace, which the ALB's addresses are not in.
+  const renamed = estateBefore(async () =>
+    estateWithIngressClass(
+      await estateWith({
+        ...UPSTREAM_CONTROLLER,
+        ingressClasses: [{apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: {name: 'internet-facing', uid: '4e6a8c0e-2a4c-4e6a-8c0e-2a4c6e8a0c2e', generation: 1}, spec: {controller: 'ingress.k8s.aws/alb'}}],
+      }),
+      'internet-facing',
+    ),
+  )
+  it('a class of another name whose IngressClass names the ALB controller: the same', async () => {
+    const {text, fromAddress} = await planned(renamed(), UPSTREAM_CONTROLLER)
+    expect(text).toContain('Ingress relation-4-livepatch-ingress (class internet-facing) routes to livepatch: the AWS Application Load Balancer connects from addresses hardenctl does not know')
+    expect(fromAddress('203.0.113.9')).toBe(true)
+  }, 60_000)
 })
 
 /**
@@ -375,8 +379,10 @@ describe("an Ingress served by a cloud's load balancer (class alb on EKS, gce on
  * on the port the application sends (canonical/gateway-api-integrator-operator src/charm.py,
  * `INGRESS_RELATION = "gateway"`, IngressPerAppProvider; src/state/http_route.py@ea8eacc7;
  * src/resource_manager/service.py@14b393fb). Whatever implements the class connects: on Canonical
- * Kubernetes, Cilium's Envoy as its `ingress` identity. hardenctl reads no Gateway API objects.
- * The estate is Canonical Kubernetes's: Cilium's agent runs. With `ingress-configurator` in the
+ * Kubernetes, Cilium's Envoy as its `ingress` identity. The estate is Canonical Kubernetes's:
+ * Cilium's agent runs, and the integrator's Gateway (class `ck-gateway`) and HTTPRoutes are there
+ * as it makes them (src/resource_manager/gateway.py@059640f6, http_route.py@4adf68b0): the
+ * relation's rule covers them, so the plan adds no second rule for the HTTPRoute. With `ingress-configurator` in the
  * integrator's place, the chain the integrator's tutorials build (the application's `ingress` to
  * ingress-configurator, which passes the route on over `gateway-route` or to HAProxy).
  */
@@ -404,7 +410,34 @@ async function estateRoutedBy(charm: 'gateway-api-integrator' | 'ingress-configu
   // A Service of the application's own on another port: the route does not use it, so it stays closed to outside.
   services.items.push({...nginxMade, metadata: {...nginxMade.metadata, name: 'livepatch-metrics', labels: {}}, spec: {...nginxMade.spec, selector: {'app.kubernetes.io/name': 'livepatch'}, ports: [{name: 'metrics', port: 9102, protocol: 'TCP', targetPort: 9102}]}})
   await writeFile(join(dir, 'kubernetes', 'services.json'), JSON.stringify(services))
+  if (charm === 'gateway-api-integrator') await addIntegratorGatewayObjects(dir)
   return dir
+}
+
+/** gateway-api-integrator `ingress` in model livepatch, gateway-class ck-gateway, external-hostname livepatch.example.com. */
+async function addIntegratorGatewayObjects(dir: string): Promise<void> {
+  const labels = {'gateway-api-integrator.charm.juju.is/managed-by': 'ingress'}
+  const metadata = (name: string, uid: string) => ({name, namespace: 'livepatch', uid, labels, generation: 1, creationTimestamp: '2025-09-02T10:00:00Z'})
+  const listener = (type: 'http' | 'https') => ({
+    name: `ingress-${type}-listener`,
+    hostname: 'livepatch.example.com',
+    port: type === 'http' ? 80 : 443,
+    protocol: type === 'http' ? 'HTTP' : 'HTTPS',
+    allowedRoutes: {namespaces: {from: 'All'}},
+    ...(type === 'https' ? {tls: {certificateRefs: [{kind: 'Secret', name: 'ingress-secret--livepatch.example.com'}]}} : {}),
+  })
+  await writeList(dir, 'gatewayclasses', [{apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: {name: 'ck-gateway', uid: '0a2c4e6a-8c0e-4a2c-9e6a-8c0e2a4c6e8a', generation: 1}, spec: {controllerName: 'io.cilium/gateway-controller'}}])
+  await writeList(dir, 'gateways', [{apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: metadata('ingress', '1b3d5f7a-9c1e-4b3d-8f7a-9c1e3b5d7f9a'), spec: {gatewayClassName: 'ck-gateway', listeners: [listener('http'), listener('https')]}}])
+  const route = (type: 'http' | 'https', uid: string) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: metadata(`ingress-${type}`, uid),
+    spec: {
+      parentRefs: [{name: 'ingress', namespace: 'livepatch', sectionName: `ingress-${type}-listener`}],
+      rules: [{matches: [{path: {type: 'PathPrefix', value: '/livepatch-livepatch'}}], backendRefs: [{name: 'livepatch-gateway-service', port: 8080}]}],
+    },
+  })
+  await writeList(dir, 'httproutes', [route('http', '2c4e6a8c-0e2a-4c4e-9a8c-0e2a4c6e8a0c'), route('https', '3d5f7a9c-1e3b-4d5f-8a9c-1e3b5d7f9a1c')])
 }
 
 describe('a backend routed by gateway-api-integrator (Gateway API, whose data path hardenctl does not read)', () => {
@@ -417,6 +450,8 @@ describe('a backend routed by gateway-api-integrator (Gateway API, whose data pa
     expect(text).toMatch(/relation [a-z:-]+ ↔ [a-z:-]+: ingress \(gateway-api-integrator\) routes to livepatch through a Gateway, whose connections no NetworkPolicy peer here names: every source is admitted on its ports/)
     expect(text).toContain('livepatch/livepatch: ingress (gateway-api-integrator) routes to it through a Gateway of its gateway-class')
     expect(text).toContain('so livepatch admits every source on 8080/TCP;')
+    // The integrator's own HTTPRoutes are read now, and left to the relation's rule.
+    expect(text).not.toContain('HTTPRoute ingress-https')
     expect(text).toContain('Closes: nothing the estate shows in use or intended.')
     expect(fromAddress('203.0.113.9')).toBe(true)
   }, 60_000)

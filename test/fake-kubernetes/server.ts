@@ -94,6 +94,12 @@ export interface FakeKubernetesOptions {
   forbidden?: string[]
   /** false: the PolicyReport CRD is not installed (policyreports URLs answer 404). Default: installed. */
   policyReportCrd?: boolean
+  /**
+   * The Gateway API CRDs: `v1` (the default) serves its kinds at gateway.networking.k8s.io/v1;
+   * false: not installed (its lists and its group's discovery answer 404); `v1beta1`: an older
+   * install, whose discovery lists the kinds at v1beta1 only, so the v1 lists answer 404.
+   */
+  gatewayApi?: 'v1' | 'v1beta1' | false
   /** Require `Authorization: Bearer <token>`; anything else gets 401. */
   token?: string
   /** Faults for writes, by namespace; the first entry matching a namespace with tries left answers. */
@@ -119,13 +125,17 @@ export const POLICY_REPORT_LIST: KubernetesList = {
   apiVersion: 'wgpolicyk8s.io/v1alpha2',
   path: '/apis/wgpolicyk8s.io/v1alpha2/policyreports',
   namespaced: true,
+  optional: false,
 }
 
 /** Kinds whose content is every top-level field but apiVersion, kind and metadata (no spec). */
 const TOP_LEVEL_CONTENT = new Set(['PolicyReport'])
 
 export async function startFakeKubernetesApi(objects: object[], options: FakeKubernetesOptions = {}): Promise<FakeKubernetesApi> {
-  const lists = options.policyReportCrd === false ? KUBERNETES_LISTS : [...KUBERNETES_LISTS, POLICY_REPORT_LIST]
+  const gatewayApi = options.gatewayApi ?? 'v1'
+  const installed = gatewayApi === 'v1' ? KUBERNETES_LISTS : KUBERNETES_LISTS.filter((spec) => !spec.optional)
+  const lists = options.policyReportCrd === false ? installed : [...installed, POLICY_REPORT_LIST]
+  const discovery = gatewayApiDiscovery(gatewayApi)
   const byPath = new Map<string, Served>(lists.map((spec) => [spec.path, {spec, items: []}]))
   for (const object of objects as Json[]) {
     const spec = lists.find((s) => s.kind === object.kind && s.apiVersion === object.apiVersion)
@@ -159,6 +169,8 @@ export async function startFakeKubernetesApi(objects: object[], options: FakeKub
     }
     const route = store.route(url.pathname)
     if (route) return store.handle(route, request, response, url, record)
+    const discovered = discovery.get(url.pathname)
+    if (discovered && request.method === 'GET') return sendJson(response, 200, discovered)
     const served = byPath.get(url.pathname)
     if (!served) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource', {})
     if (request.method !== 'GET') {
@@ -851,4 +863,26 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     request.on('error', reject)
   })
+}
+
+/**
+ * What API discovery answers for the Gateway API's group (an APIGroup) and, for an older install,
+ * its version (an APIResourceList), as the API server shapes them.
+ */
+function gatewayApiDiscovery(installed: 'v1' | 'v1beta1' | false): Map<string, Json> {
+  const group = 'gateway.networking.k8s.io'
+  if (installed === false) return new Map()
+  const groupVersion = `${group}/${installed}`
+  const version = {groupVersion, version: installed}
+  const resources = KUBERNETES_LISTS.filter((spec) => spec.optional && (installed === 'v1' || spec.kind !== 'GRPCRoute')).map((spec) => ({
+    name: spec.plural,
+    singularName: spec.kind.toLowerCase(),
+    namespaced: spec.namespaced,
+    kind: spec.kind,
+    verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
+  }))
+  return new Map<string, Json>([
+    [`/apis/${group}`, {kind: 'APIGroup', apiVersion: 'v1', name: group, versions: [version], preferredVersion: version}],
+    [`/apis/${groupVersion}`, {kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources}],
+  ])
 }

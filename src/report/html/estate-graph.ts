@@ -9,7 +9,7 @@ import {APP_NAME_LABEL, type KubernetesView} from '../../inventory/kubernetes.js
 import {type Inventory, type Model, modelKey} from '../../inventory/types.js'
 import {podClasses} from '../../netpol/classes.js'
 import type {PodClass} from '../../netpol/types.js'
-import {ingressBackends} from '../../plan/network-policies.js'
+import {ingressBackends} from '../../plan/routed-backends.js'
 import {isExternalService, serviceSources} from '../../policy/kube-exposure.js'
 import {exposeEffect, jujuExposure} from '../../policy/exposure.js'
 import type {HtmlGraph} from './types.js'

@@ -11,6 +11,7 @@
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {IncompleteError} from '../../errors.js'
+import {gatewayOfProxyPod} from '../../inventory/gateway-api.js'
 import {isIngressControllerPod} from '../../inventory/kubernetes.js'
 import {KUBERNETES_LISTS, type KubernetesList} from '../../inventory/kubernetes-kinds.js'
 import type {SourceDocument} from '../source-document.js'
@@ -106,9 +107,11 @@ export function listDocument(spec: KubernetesList, items: Json[]): SourceDocumen
  * A kind's objects (namespace filter applied, as kubectl prints them) and the resourceVersion of
  * the list, to watch from; or, for a kind the credentials may not list (403) or the server does
  * not serve (404), the Status it answered, completed, and a warning. Anything else throws.
+ * An optional kind (the Gateway API) whose group the cluster does not serve at all is listed as
+ * none, `notServed`: there is nothing to watch until a later list finds its CRDs.
  */
 export type Listing =
-  | {listed: true; items: Json[]; resourceVersion: string | undefined}
+  | {listed: true; items: Json[]; resourceVersion: string | undefined; notServed?: true}
   | {listed: false; refusal: Json; warning: string}
 
 export async function listKind(spec: KubernetesList, session: ListSession): Promise<Listing> {
@@ -123,12 +126,53 @@ export async function listKind(spec: KubernetesList, session: ListSession): Prom
       throw failed(session, spec, why)
     }
     if (status === 401) throw unauthorized(session)
+    if (status === 404 && spec.optional) {
+      const elsewhere = await servedAtOtherVersion(spec, session)
+      if (elsewhere === undefined) return {listed: true, items: [], resourceVersion: undefined, notServed: true}
+      const why = `the API server serves them as ${elsewhere}, not ${spec.apiVersion}, which hardenctl reads: upgrade the CRDs`
+      return {listed: false, refusal: refusal(spec, result.answer), warning: `could not inspect ${spec.plural}: ${why}`}
+    }
     if (status === 403 || status === 404) {
       const why = status === 403 ? 'forbidden' : `not found (the API server does not serve ${spec.apiVersion})`
       return {listed: false, refusal: refusal(spec, result.answer), warning: `could not inspect ${spec.plural}: ${why}`}
     }
     throw failed(session, spec, describeStatus(result.answer))
   }
+}
+
+/**
+ * For an optional kind not served at the version hardenctl reads: the other version of its group
+ * that serves it (an older Gateway API install serving HTTPRoutes as v1beta1 only), or undefined
+ * when none does, so the cluster has none. Asked through API discovery: the group, then each of
+ * its other versions' resources.
+ */
+async function servedAtOtherVersion(spec: KubernetesList, session: ListSession): Promise<string | undefined> {
+  const group = spec.apiVersion.slice(0, spec.apiVersion.indexOf('/'))
+  const discovered = await discover(spec, session, `/apis/${group}`)
+  if (discovered === undefined) return undefined
+  const versions = Array.isArray(discovered.versions) ? discovered.versions : []
+  for (const version of versions) {
+    const groupVersion = isRecord(version) ? version.groupVersion : undefined
+    if (typeof groupVersion !== 'string' || groupVersion === spec.apiVersion) continue
+    const resources = (await discover(spec, session, `/apis/${groupVersion}`))?.resources
+    if (Array.isArray(resources) && resources.some((resource) => isRecord(resource) && resource.name === spec.plural)) return groupVersion
+  }
+  return undefined
+}
+
+/** A discovery document, or undefined when the server does not serve that path (404). */
+async function discover(spec: KubernetesList, session: ListSession, path: string): Promise<Json | undefined> {
+  const count = (): void => {
+    session.requests[spec.plural] = (session.requests[spec.plural] ?? 0) + 1
+  }
+  const sent = await withRetries(session, {method: 'GET', path}, {count})
+  if (!sent.answered) throw failed(session, spec, sent.reason)
+  const {answer} = sent
+  if (answer.status === 404) return undefined
+  if (answer.status === 401) throw unauthorized(session)
+  if (answer.status < 200 || answer.status >= 300) throw failed(session, spec, `API discovery at ${path}: ${describeStatus(answer)}`)
+  if (!isRecord(answer.body)) throw failed(session, spec, `API discovery at ${path}: expected a JSON object, got ${answer.contentType || 'something else'}`)
+  return answer.body
 }
 
 type Listed = {ok: true; items: Json[]; resourceVersion: string | undefined} | {ok: false; answer: Answer}
@@ -164,9 +208,10 @@ async function listPages(spec: KubernetesList, session: ListSession): Promise<Li
 }
 
 /**
- * Whether the namespace filter keeps `item`. Ingress controllers' pods are kept from every
- * namespace: a plan admits Ingress backends from where the controller runs, and on the host network
- * only its pods say so (`reconcile -n` would otherwise cut such a controller off). A Juju unit's pod
+ * Whether the namespace filter keeps `item`. Ingress controllers' pods and Gateways' proxies are
+ * kept from every namespace: a plan admits Ingress and route backends from where they run, and on
+ * the host network only a controller's pods say so (`reconcile -n` would otherwise cut it off).
+ * So are the Gateways, and the routes from other namespaces to a kept one. A Juju unit's pod
  * is not one (a Juju application named `traefik` serves its relations, not Ingress objects), and
  * stays out, so `audit -n` judges no other model's pods.
  */
@@ -174,9 +219,28 @@ export function keep(item: Json, spec: KubernetesList, namespaces: Set<string> |
   if (!namespaces) return true
   const metadata = isRecord(item.metadata) ? item.metadata : {}
   if (spec.kind === 'Namespace') return namespaces.has(metadata.name as string)
-  if (spec.kind === 'Pod' && isIngressControllerPod({metadata, spec: item.spec})) return true
+  if (spec.kind === 'Pod' && (isIngressControllerPod({metadata, spec: item.spec}) || isGatewayProxy(metadata))) return true
+  // What routes to a kept namespace: every Gateway (a route names its parent in any namespace), and
+  // a route elsewhere whose backend is in a kept namespace.
+  if (spec.kind === 'Gateway') return true
+  if ((spec.kind === 'HTTPRoute' || spec.kind === 'GRPCRoute') && routesInto(item, namespaces)) return true
   // Cluster-scoped RBAC decides what the kept namespaces' service accounts may do.
   return !spec.namespaced || namespaces.has(metadata.namespace as string)
+}
+
+function routesInto(route: Json, namespaces: Set<string>): boolean {
+  const metadata = isRecord(route.metadata) ? route.metadata : {}
+  const rules = isRecord(route.spec) && Array.isArray(route.spec.rules) ? route.spec.rules : []
+  return rules.some(
+    (rule) =>
+      isRecord(rule) &&
+      Array.isArray(rule.backendRefs) &&
+      rule.backendRefs.some((ref) => isRecord(ref) && namespaces.has(typeof ref.namespace === 'string' ? ref.namespace : (metadata.namespace as string))),
+  )
+}
+
+function isGatewayProxy(metadata: Json): boolean {
+  return typeof metadata.namespace === 'string' && gatewayOfProxyPod(metadata.namespace, isRecord(metadata.labels) ? metadata.labels : undefined) !== undefined
 }
 
 /** LIST items carry no kind or apiVersion; kubectl adds them first. managedFields is big and unused. */

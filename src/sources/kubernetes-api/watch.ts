@@ -120,6 +120,8 @@ class KindStore {
   refusal: {document: Json; warning: string} | undefined
   /** Why the store may be behind the cluster: its list or watch is failing. */
   failing: string | undefined
+  /** An optional kind the cluster does not serve (listed as none): nothing to watch until a resync lists it again. */
+  notServed = false
   /** When the kind was last listed (or refused), for the resync. */
   listedAt = 0
   /** False once an object was added after the list: items are sorted again before they are read. */
@@ -250,8 +252,8 @@ async function follow(store: KindStore, session: Session, ready: () => void): Pr
     let fruitless = 0
     while (!session.signal.aborted) {
       if (from === undefined) {
-        // Not listed: a refusal is asked again at the next resync, a failure after a backoff.
-        if (store.refusal) await pauseUntil(session, store.listedAt + session.resyncMs)
+        // Not listed: a refusal (or a kind not served) is asked again at the next resync, a failure after a backoff.
+        if (store.refusal || store.notServed) await pauseUntil(session, store.listedAt + session.resyncMs)
         else await pause(session, ++fruitless)
         from = await relist(store, session, problems)
         if (from !== undefined) fruitless = 0
@@ -295,6 +297,13 @@ async function relist(store: KindStore, session: Session, problems: Reporter): P
     store.refusal = {document: listing.refusal, warning: listing.warning}
     store.objects = undefined
     problems.clear()
+    return undefined
+  }
+  store.notServed = listing.notServed === true
+  if (listing.notServed) {
+    const before = store.replace([])
+    problems.clear()
+    if (before && session.reported.has(spec.kind)) tellDifferences(spec, before, store.objects!, session)
     return undefined
   }
   if (listing.resourceVersion === undefined) {

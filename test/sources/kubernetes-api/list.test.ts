@@ -413,6 +413,73 @@ describe('collectKubernetes: refusals', () => {
     ])
   })
 
+  describe('the Gateway API, whose CRDs only some clusters have', () => {
+    const GATEWAY_PLURALS = ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes']
+    const notFound = () => status(404, 'NotFound', 'the server could not find the requested resource', {})
+
+    it('a cluster without them: each list and the group answer 404, read as none (an empty list, no warning)', async () => {
+      const scope = nock(SERVER)
+      for (const plural of GATEWAY_PLURALS) {
+        scope.get(spec(plural).path).query({limit: '500'}).reply(404, notFound()).get('/apis/gateway.networking.k8s.io').reply(404, notFound())
+      }
+      replyEmpty(scope, GATEWAY_PLURALS)
+
+      const collection = await collectKubernetes(configFor(cluster.dir(), SERVER))
+
+      expect(collection.warnings).toEqual([])
+      for (const plural of GATEWAY_PLURALS) {
+        expect(documentFor(collection, plural)?.data, plural).toEqual({apiVersion: 'v1', kind: 'List', metadata: {resourceVersion: ''}, items: []})
+        expect(collection.requests[plural], plural).toBe(2)
+      }
+      expect(scope.isDone()).toBe(true)
+    })
+
+    it('an older install serving them as v1beta1 only: a gap naming the version served, not "none"', async () => {
+      const group = {
+        kind: 'APIGroup',
+        apiVersion: 'v1',
+        name: 'gateway.networking.k8s.io',
+        versions: [{groupVersion: 'gateway.networking.k8s.io/v1beta1', version: 'v1beta1'}],
+        preferredVersion: {groupVersion: 'gateway.networking.k8s.io/v1beta1', version: 'v1beta1'},
+      }
+      const resources = {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: 'gateway.networking.k8s.io/v1beta1',
+        resources: [
+          {name: 'gatewayclasses', singularName: 'gatewayclass', namespaced: false, kind: 'GatewayClass', verbs: ['get', 'list', 'watch']},
+          {name: 'gateways', singularName: 'gateway', namespaced: true, kind: 'Gateway', verbs: ['get', 'list', 'watch']},
+          {name: 'httproutes', singularName: 'httproute', namespaced: true, kind: 'HTTPRoute', verbs: ['get', 'list', 'watch']},
+          {name: 'httproutes/status', singularName: '', namespaced: true, kind: 'HTTPRoute', verbs: ['get', 'patch', 'update']},
+        ],
+      }
+      const scope = nock(SERVER)
+      for (const plural of GATEWAY_PLURALS) {
+        scope
+          .get(spec(plural).path)
+          .query({limit: '500'})
+          .reply(404, notFound())
+          .get('/apis/gateway.networking.k8s.io')
+          .reply(200, group)
+          .get('/apis/gateway.networking.k8s.io/v1beta1')
+          .reply(200, resources)
+      }
+      replyEmpty(scope, GATEWAY_PLURALS)
+
+      const collection = await collectKubernetes(configFor(cluster.dir(), SERVER))
+
+      const why = (plural: string) => `could not inspect ${plural}: the API server serves them as gateway.networking.k8s.io/v1beta1, not gateway.networking.k8s.io/v1, which hardenctl reads: upgrade the CRDs`
+      expect(collection.warnings).toEqual([why('gatewayclasses'), why('gateways'), why('httproutes')])
+      expect(documentFor(collection, 'httproutes')?.data).toMatchObject({kind: 'Status', code: 404, details: {kind: 'httproutes'}})
+      // GRPCRoute did not exist at v1beta1: none.
+      expect(documentFor(collection, 'grpcroutes')?.data).toMatchObject({kind: 'List', items: []})
+    })
+
+    it('a 404 on a kind every cluster serves stays a gap: only the optional kinds are read as none', () => {
+      expect(KUBERNETES_LISTS.filter((s) => s.optional).map((s) => s.plural)).toEqual(GATEWAY_PLURALS)
+    })
+  })
+
   it('stops on 401 naming the credentials, never the token', async () => {
     nock(SERVER).get('/api/v1/namespaces').query({limit: '500'}).reply(401, status(401, 'Unauthorized', 'Unauthorized'))
 
@@ -475,6 +542,7 @@ describe('collected documents through the Kubernetes reader', () => {
         'k8s-networkpolicies',
         'k8s-rbac',
         'k8s-webhooks',
+        'k8s-gateway-api',
       ]),
     )
     const gaps = contributions.flatMap((c) => (c.type === 'gap' ? [c.gap] : []))

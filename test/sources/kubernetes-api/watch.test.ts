@@ -243,6 +243,22 @@ describe('watching the cluster', () => {
     expect(api.requestsByPlural().services).toBe(1)
   })
 
+  it('a Gateway API kind on a cluster without its CRDs is none, not watched, and listed again only at the resync', async () => {
+    const {api, watcher, problems} = await start({kinds: [spec('namespaces'), spec('httproutes')], resyncMs: 1000}, {gatewayApi: false})
+    await api.watchStarted('namespaces')
+    const snapshot = watcher.snapshot()
+    expect(snapshot.warnings).toEqual([])
+    expect(snapshot.documents[1]).toMatchObject({path: 'kubernetes/httproutes.json', data: {kind: 'List', items: []}})
+    expect(problems).toEqual([])
+    const path = '/apis/gateway.networking.k8s.io/v1/httproutes'
+    expect(watchRequests(api, path)).toEqual([])
+    // Not asked again in a backoff loop (1-5 ms here): the next list comes with the resync (1 s).
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(api.requests.filter((r) => r.path === path)).toHaveLength(1)
+    await until(() => api.requests.filter((r) => r.path === path).length >= 2)
+    expect(watchRequests(api, path)).toEqual([])
+  })
+
   it('reports a failing list once, without credentials, refuses a snapshot meanwhile, and keeps trying', async () => {
     // The server expects other credentials: every request is answered 401.
     const {api, watcher, problems} = await start({}, {token: 'another-token'})

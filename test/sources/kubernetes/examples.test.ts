@@ -64,6 +64,7 @@ describe('example livepatch-k8s: Kubernetes objects', () => {
     const out = await readKubernetes('livepatch-k8s')
     const inputs = new Set(out.flatMap((c) => (c.type === 'input' ? [c.input] : [])))
     expect([...inputs].sort()).toEqual([
+      'k8s-gateway-api',
       'k8s-ingresses',
       'k8s-namespaces',
       'k8s-networkpolicies',

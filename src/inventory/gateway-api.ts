@@ -7,6 +7,8 @@
  */
 import type {KubeGateway, KubeGatewayClass, KubeRoute, OutsideServedIngress} from './kubernetes.js'
 
+type Listener = KubeGateway['spec']['listeners'][number]
+
 const GATEWAY_API_GROUP = 'gateway.networking.k8s.io'
 
 /** A Service a route sends traffic to, on its Service port when the route names one. */
@@ -146,4 +148,34 @@ export function indexGateways(gateways: readonly KubeGateway[], classes: readonl
   const byKey = new Map(gateways.map((gateway) => [`${gateway.metadata.namespace ?? 'default'}/${gateway.metadata.name}`, gateway]))
   const byName = new Map(classes.map((gatewayClass) => [gatewayClass.metadata.name, gatewayClass]))
   return {gateway: (namespace, name) => byKey.get(`${namespace}/${name}`), gatewayClass: (name) => byName.get(name)}
+}
+
+/**
+ * The listeners of a Gateway a route attaches to: the one its parentRef names (`sectionName`),
+ * those on the port it names, or else all of them.
+ */
+export function attachedListeners(route: KubeRoute, gateway: KubeGateway): Listener[] {
+  const namespace = route.metadata.namespace ?? 'default'
+  const gatewayNamespace = gateway.metadata.namespace ?? 'default'
+  const refs = (route.spec.parentRefs ?? []).filter(
+    (ref) => (ref.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP && (ref.kind ?? 'Gateway') === 'Gateway' && ref.name === gateway.metadata.name && (ref.namespace ?? namespace) === gatewayNamespace,
+  )
+  const attached = new Set<Listener>()
+  for (const ref of refs) {
+    for (const listener of gateway.spec.listeners) {
+      if ((ref.sectionName === undefined || ref.sectionName === listener.name) && (ref.port === undefined || ref.port === listener.port)) attached.add(listener)
+    }
+  }
+  return [...attached]
+}
+
+/** Whether every rule of the route only redirects to HTTPS (a RequestRedirect with scheme https): it serves nothing in clear. */
+export function onlyRedirectsToHttps(route: KubeRoute): boolean {
+  const rules = route.spec.rules ?? []
+  return rules.length > 0 && rules.every((rule) => (rule.filters ?? []).some((filter) => filter.type === 'RequestRedirect' && filter.requestRedirect?.scheme === 'https'))
+}
+
+/** Listener protocols that carry a route's traffic in clear (HTTPRoute over HTTP, GRPCRoute over h2c). */
+export function isPlaintextListener(listener: Listener): boolean {
+  return listener.protocol === 'HTTP'
 }

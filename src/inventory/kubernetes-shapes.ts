@@ -315,6 +315,8 @@ export const routeSchema = checkedObject({
           backendRefs: z
             .array(checkedObject({group: z.string().optional(), kind: z.string().optional(), namespace: z.string().optional(), name: z.string(), port: z.number().int().optional()}))
             .optional(),
+          /** A rule that only redirects (HTTP to HTTPS) serves no content. */
+          filters: z.array(checkedObject({type: z.string(), requestRedirect: checkedObject({scheme: z.string().optional()}).optional()})).optional(),
         }),
       )
       .optional(),

@@ -69,7 +69,7 @@ export function placeModels(models: Iterable<Model>, view: KubernetesView, input
  */
 function mentionedNamespaces(view: KubernetesView, models: readonly Model[], inputs: ReadonlySet<InputKind>): string[] {
   const mentioned = new Set<string>(view.namespaces.keys())
-  const collections = [view.pods, view.workloads, view.services, view.ingresses, view.networkPolicies, view.serviceAccounts, view.roles, view.roleBindings]
+  const collections = [view.pods, view.workloads, view.services, view.ingresses, view.networkPolicies, view.serviceAccounts, view.roles, view.roleBindings, view.gateways, view.routes]
   for (const list of collections) for (const object of list) if (object.metadata.namespace) mentioned.add(object.metadata.namespace)
   // A binding's ServiceAccount subject names its namespace (RBAC requires it): a cluster-wide binding
   // read without that namespace's own objects still puts the namespace in view.

@@ -19,6 +19,7 @@ import {anyGlobMatches, matchingKeys} from './helpers/glob.js'
 import {INGRESS_INTERFACES, OBSERVABILITY_INTERFACES} from './helpers/interfaces.js'
 import {describeService, isExternalService, serviceSources, SOURCE_RANGES_ANNOTATION} from '../policy/kube-exposure.js'
 import {managingApp} from './helpers/charm-managed.js'
+import {plaintextRouteFix, plaintextRoutes, routeNamespaces} from './helpers/gateway-routes.js'
 import {jujuOwnPod} from './helpers/juju-own-pods.js'
 import {keepsPodsClosed, serviceClosedToOutsideBy} from './helpers/network-policy.js'
 import {containerHostPorts, containersOf, type HostPort, podSubjects, type PodSubject, podWaiver} from './helpers/pod-specs.js'
@@ -572,32 +573,33 @@ function sunbeamTlsRemediation(model: Model, app: Application): string | undefin
 }
 
 /** Charms that write Ingresses and take TLS on their `certificates` endpoint. */
-const INGRESS_CHARMS_WITH_CERTIFICATES = ['nginx-ingress-integrator']
+/** Charms that write Ingresses or Gateway routes and take their certificate over a `certificates` relation. */
+const INGRESS_CHARMS_WITH_CERTIFICATES = ['nginx-ingress-integrator', 'gateway-api-integrator']
 
 /** A charm rewrites the Ingresses it manages: TLS has to come through the charm. */
-function managedIngressRemediation(inventory: Inventory, model: Model, app: Application): string {
+function managedIngressRemediation(inventory: Inventory, model: Model, app: Application, kind = 'Ingress'): string {
   if (isCharmIn(app, INGRESS_CHARMS_WITH_CERTIFICATES)) {
     // No application selector: Juju 4's status takes none, and the whole model's status answers on every version.
-    if (tlsRelations(model, app).length > 0) return `juju status -m ${appModelArg(app)} --relations   # ${app.name} has a certificates relation but its Ingress has no TLS yet: see in ${app.name}'s status message and its certificates relation why the charm has not applied it`
+    if (tlsRelations(model, app).length > 0) return `juju status -m ${appModelArg(app)} --relations   # ${app.name} has a certificates relation but its ${kind} has no TLS yet: see in ${app.name}'s status message and its certificates relation why the charm has not applied it`
     return certificatesRemediation(inventory, model, app)
   }
-  return `The charm of ${app.name} writes this Ingress and overwrites edits to it: give it TLS through the charm (its certificates relation or TLS options), not kubectl.`
+  return `The charm of ${app.name} writes this ${kind} and overwrites edits to it: give it TLS through the charm (its certificates relation or TLS options), not kubectl.`
 }
 
 const ROUTE_ENDPOINTS = ['ingress', 'ingress-per-unit', 'traefik-route']
 
 export const k8sIngressNoTls: Rule = {
   id: 'K8S-INGRESS-NO-TLS',
-  title: 'Ingress or traefik route without TLS',
+  title: 'Ingress, Gateway route or traefik route without TLS',
   severity: 'high',
   profile: 'k8s',
   guide: APPLICATIONS,
   rationale:
-    'An Ingress without a `tls` section, or a traefik-k8s that routes applications but has no certificates relation, serves them over plain HTTP to whoever can reach it: credentials and sessions travel in clear text.',
+    'An Ingress without a `tls` section, an HTTPRoute or GRPCRoute served on a Gateway listener of protocol HTTP, or a traefik-k8s that routes applications but has no certificates relation, serves them over plain HTTP to whoever can reach it: credentials and sessions travel in clear text.',
   remediation:
-    'Add a `tls:` section with a certificate Secret to the Ingress; for traefik-k8s integrate a certificate provider: `juju integrate traefik-k8s:certificates lego` (or self-signed-certificates for internal use).',
+    'Add a `tls:` section with a certificate Secret to the Ingress; attach the route to an HTTPS listener of its Gateway only (its parentRef\'s `sectionName`); for traefik-k8s integrate a certificate provider: `juju integrate traefik-k8s:certificates lego` (or self-signed-certificates for internal use).',
   autoFixable: false,
-  needs: [['k8s-ingresses', 'juju-status', 'juju-bundle']],
+  needs: [['k8s-ingresses', 'k8s-gateway-api', 'juju-status', 'juju-bundle']],
   evaluate({inventory, policy, report}) {
     const scope = kubeScope(inventory, policy)
     for (const ingress of inventory.kubernetes.ingresses) {
@@ -619,6 +621,21 @@ export const k8sIngressNoTls: Rule = {
             : `kubectl -n ${namespace} patch ingress ${ingress.metadata.name} --type=merge -p '{"spec":{"tls":[{"hosts":${JSON.stringify([...new Set(hosts.filter((h) => h !== '*'))])},"secretName":"${ingress.metadata.name}-tls"}]}}'   # the TLS Secret must exist first: kubectl -n ${namespace} create secret tls ${ingress.metadata.name}-tls --cert=CERT_FILE --key=KEY_FILE (or let cert-manager issue it)`,
         ref: ingress.ref,
         ...(annotations ? {annotations} : {}),
+      })
+    }
+    for (const found of plaintextRoutes(inventory.kubernetes)) {
+      const {route} = found
+      const namespace = routeNamespaces(route).find((candidate) => scope.isScoped(candidate))
+      if (namespace === undefined) continue
+      const model = scope.modelOf(route.metadata.namespace ?? 'default') ?? scope.modelOf(namespace)
+      const manager = model ? managingApp(route, model) : undefined
+      const on = found.through.map(({gateway, listeners}) => `Gateway ${gateway.metadata.namespace ?? 'default'}/${gateway.metadata.name} (${list(listeners.map((listener) => `${listener.name}, port ${listener.port}`))})`)
+      report({
+        target: kubeTarget(route, model),
+        message: `${route.kind} ${route.metadata.namespace ?? 'default'}/${route.metadata.name}${manager ? ` (managed by Juju application ${manager.name})` : ''} serves ${found.backends.length > 0 ? list(found.backends) : 'its backends'} over plain HTTP on ${list(on)}.`,
+        evidence: {backends: found.backends, plaintextListeners: found.through.map(({gateway, listeners}) => ({gateway: `${gateway.metadata.namespace ?? 'default'}/${gateway.metadata.name}`, listeners: listeners.map((listener) => listener.name)})), ...(manager ? {application: manager.name} : {})},
+        remediation: manager && model ? managedIngressRemediation(inventory, model, manager, route.kind) : plaintextRouteFix(found),
+        ref: route.ref,
       })
     }
     for (const {model, app} of applications(inventory)) {

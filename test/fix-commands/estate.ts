@@ -72,6 +72,9 @@ export const KUBE_KINDS: readonly KubeKind[] = [
   kind({kind: 'StatefulSet', plural: 'statefulsets', aliases: ['sts'], namespaced: true, input: 'k8s-workloads', list: (i) => i.kubernetes.workloads.filter((w) => w.kind === 'StatefulSet')}),
   kind({kind: 'Deployment', plural: 'deployments', aliases: ['deploy'], namespaced: true, input: 'k8s-workloads', list: (i) => i.kubernetes.workloads.filter((w) => w.kind === 'Deployment')}),
   kind({kind: 'DaemonSet', plural: 'daemonsets', aliases: ['ds'], namespaced: true, input: 'k8s-workloads', list: (i) => i.kubernetes.workloads.filter((w) => w.kind === 'DaemonSet')}),
+  kind({kind: 'Gateway', plural: 'gateways', namespaced: true, input: 'k8s-gateway-api', list: (i) => i.kubernetes.gateways}),
+  kind({kind: 'HTTPRoute', plural: 'httproutes', namespaced: true, input: 'k8s-gateway-api', list: (i) => i.kubernetes.routes.filter((r) => r.kind === 'HTTPRoute')}),
+  kind({kind: 'GRPCRoute', plural: 'grpcroutes', namespaced: true, input: 'k8s-gateway-api', list: (i) => i.kubernetes.routes.filter((r) => r.kind === 'GRPCRoute')}),
   // Secrets and ConfigMaps are never read by hardenctl: their existence cannot be checked.
   kind({kind: 'Secret', plural: 'secrets', namespaced: true, input: 'k8s-workloads', list: () => []}),
   kind({kind: 'ConfigMap', plural: 'configmaps', aliases: ['cm'], namespaced: true, input: 'k8s-workloads', list: () => []}),

@@ -21,6 +21,10 @@ const KINDS: Record<string, string> = {
   service: 'Service',
   services: 'Service',
   svc: 'Service',
+  // The Gateway API's kinds, qualified as the fixes print them (a bare `gateways` may be Istio's).
+  'gateways.gateway.networking.k8s.io': 'Gateway',
+  'httproutes.gateway.networking.k8s.io': 'HTTPRoute',
+  'grpcroutes.gateway.networking.k8s.io': 'GRPCRoute',
 }
 
 /** What a printed `kubectl patch` changes, as the command names it. */

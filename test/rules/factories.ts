@@ -7,7 +7,9 @@ import type {Rule} from '../../src/rules/rule.js'
 import type {CharmContainer, CharmEndpoint, CharmMetadata, CharmOption} from '../../src/inventory/charm.js'
 import {
   emptyKubernetesView,
+  type KubeGateway,
   type KubeIngress,
+  type KubeRoute,
   type KubeNamespace,
   type KubeNetworkPolicy,
   type KubernetesView,
@@ -216,6 +218,14 @@ export function service(namespace: string, name: string, spec: KubeService['spec
 
 export function ingress(namespace: string, name: string, spec: KubeIngress['spec']): KubeIngress {
   return {apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta(namespace, name), spec, ref: ref('ingresses.json', 'items', name)}
+}
+
+export function gateway(namespace: string, name: string, spec: KubeGateway['spec']): KubeGateway {
+  return {apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: meta(namespace, name), spec, ref: ref('gateways.json', 'items', name)}
+}
+
+export function httpRoute(namespace: string, name: string, spec: KubeRoute['spec'], kind: 'HTTPRoute' | 'GRPCRoute' = 'HTTPRoute'): KubeRoute {
+  return {apiVersion: 'gateway.networking.k8s.io/v1', kind, metadata: meta(namespace, name), spec, ref: ref('httproutes.json', 'items', name)}
 }
 
 export function networkPolicy(namespace: string, name: string, spec: KubeNetworkPolicy['spec']): KubeNetworkPolicy {

@@ -14,6 +14,8 @@ import {
   app,
   binding,
   findings,
+  gateway,
+  httpRoute,
   ingress,
   inventory,
   jujuSidecarPod,
@@ -582,6 +584,51 @@ describe('K8S-INGRESS-NO-TLS', () => {
     m.relations.push(relation('ingress:certificates', 'lego:certificates', 'tls-certificates'))
     const [related] = findings(k8sIngressNoTls, inventory({models: [m], inputs: ['k8s-ingresses'], kube: {namespaces: [namespace('livepatch', {'model.juju.is/name': 'livepatch'})], ingresses: [ing]}}))
     expect(related?.remediation).toMatch(/^juju status -m prod:livepatch --relations {3}# ingress has a certificates relation but its Ingress has no TLS yet/)
+  })
+
+  describe('Gateway API routes', () => {
+    const listeners = [
+      {name: 'http', port: 80, protocol: 'HTTP', hostname: 'web.example.com'},
+      {name: 'https', port: 443, protocol: 'HTTPS', hostname: 'web.example.com', tls: {mode: 'Terminate'}},
+    ]
+    const edge = gateway('infra', 'edge', {gatewayClassName: 'eg', listeners})
+    const toWeb = [{backendRefs: [{name: 'web', port: 80}]}]
+    const judged = (routes: ReturnType<typeof httpRoute>[], gateways = [edge]) =>
+      findings(k8sIngressNoTls, inventory({models: [webModel()], inputs: ['k8s-gateway-api'], kube: {namespaces: [modelNs], gateways, routes}}))
+
+    it('a route attached to every listener of its Gateway, the HTTP one too, is served in clear; the fix attaches it to the HTTPS listener only, and then it is not', () => {
+      const route = httpRoute('web', 'web', {parentRefs: [{name: 'edge', namespace: 'infra'}], rules: toWeb})
+      const [f] = judged([route])
+      expect(f).toMatchObject({rule: 'K8S-INGRESS-NO-TLS', severity: 'high', target: {kind: 'HTTPRoute', name: 'web', namespace: 'web', model: 'web'}})
+      expect(f?.message).toBe('HTTPRoute web/web serves web/web over plain HTTP on Gateway infra/edge (http, port 80).')
+      expect(f?.remediation).toMatch(/^kubectl -n web patch httproutes\.gateway\.networking\.k8s\.io web --type=json -p '\[\{"op":"add","path":"\/spec\/parentRefs\/0\/sectionName","value":"https"\}\]' {3}# serves it on https \(HTTPS, port 443\) only/)
+      const fixed = applyPrintedPatch(route, f!.remediation!)
+      expect(fixed.spec.parentRefs).toEqual([{name: 'edge', namespace: 'infra', sectionName: 'https'}])
+      expect(judged([fixed])).toEqual([])
+    })
+
+    it('not found: a route only redirecting to https, one on the HTTPS listener, one whose Gateway was not read', () => {
+      const redirect = httpRoute('web', 'redirect', {parentRefs: [{name: 'edge', namespace: 'infra', sectionName: 'http'}], rules: [{filters: [{type: 'RequestRedirect', requestRedirect: {scheme: 'https'}}]}]})
+      const secure = httpRoute('web', 'secure', {parentRefs: [{name: 'edge', namespace: 'infra', port: 443}], rules: toWeb})
+      const unread = httpRoute('web', 'unread', {parentRefs: [{name: 'elsewhere'}], rules: toWeb})
+      expect(judged([redirect, secure, unread])).toEqual([])
+    })
+
+    it('a GRPCRoute on an HTTP listener (cleartext HTTP/2) is found too', () => {
+      const grpc = httpRoute('web', 'api', {parentRefs: [{name: 'edge', namespace: 'infra', sectionName: 'http'}], rules: [{backendRefs: [{name: 'web', port: 9000}]}]}, 'GRPCRoute')
+      expect(judged([grpc]).map((f) => `${f.target.kind}/${f.target.name}`)).toEqual(['GRPCRoute/api'])
+    })
+
+    it('a route gateway-api-integrator writes gets TLS through the charm, not kubectl', () => {
+      const m = model('web', {type: 'caas', namespace: 'web', apps: [app('web'), app('gateway', {charm: 'gateway-api-integrator'})]})
+      const own = gateway('web', 'gateway', {gatewayClassName: 'ck-gateway', listeners: [{name: 'gateway-http-listener', port: 80, protocol: 'HTTP'}]})
+      const route = httpRoute('web', 'gateway-http', {parentRefs: [{name: 'gateway', namespace: 'web', sectionName: 'gateway-http-listener'}], rules: [{backendRefs: [{name: 'web-gateway-service', port: 8080}]}]})
+      route.metadata.labels = {'gateway-api-integrator.charm.juju.is/managed-by': 'gateway'}
+      const [f] = findings(k8sIngressNoTls, inventory({models: [m], inputs: ['k8s-gateway-api'], kube: {namespaces: [modelNs], gateways: [own], routes: [route]}}))
+      expect(f?.message).toBe('HTTPRoute web/gateway-http (managed by Juju application gateway) serves web/web-gateway-service over plain HTTP on Gateway web/gateway (gateway-http-listener, port 80).')
+      expect(f?.remediation).toContain('gateway:certificates')
+      expect(f?.remediation).not.toContain('kubectl')
+    })
   })
 
   it('names the certificate provider the model already runs', () => {

@@ -1,6 +1,7 @@
 /**
- * `reconcile --watch`: reconcile passes one at a time, every interval and soon after a Namespace
- * or Service is added, changed or deleted, until stopped. Changes wait a short debounce so a burst
+ * `reconcile --watch`: reconcile passes one at a time, every interval and soon after a Namespace,
+ * Service, Ingress, Gateway route (or another kind of REPORTED_KINDS) is added, changed or deleted,
+ * until stopped. Changes wait a short debounce so a burst
  * of them is one pass; changes during a pass make the next one. A pass that fails is reported and
  * the loop goes on. Stopping lets the current pass finish (each of its writes is atomic) and
  * starts no other.

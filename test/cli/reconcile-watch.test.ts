@@ -158,6 +158,28 @@ describe('reconcile --watch against a live estate', () => {
     expect(api.requestsByPlural()).toMatchObject(onceEach())
   })
 
+  // Expected before the first run: the route added starts pass 2, which updates livepatch's
+  // policy (its Gateway was not read, so every source on 8080, with the note saying why).
+  it('an HTTPRoute added to the cluster brings the next pass, and its plan keeps the route open', async () => {
+    const {api, env} = await cluster()
+    const cli = watch([], {...env, HARDENCTL_WATCH_MAX_PASSES: '2'})
+    await Promise.all([api.watchStarted('httproutes'), cli.until((o) => o.stdout.includes(FIRST_PASS))])
+
+    api.mutate({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: {name: 'livepatch', namespace: 'livepatch'},
+      spec: {parentRefs: [{name: 'edge', namespace: 'infra'}], rules: [{backendRefs: [{name: 'relation-4-livepatch-service', port: 8080}]}]},
+    })
+
+    expect(await cli.exited, cli.output.stderr).toBe(0)
+    const {stdout, stderr} = cli.output
+    expect(stderr).toMatch(/^hardenctl: pass 2 \(HTTPRoute livepatch\/livepatch added\) at /m)
+    const [, second] = stdout.split(/\n(?=Namespace controller-microk8s-prod)/)
+    expect(second).toContain('  - livepatch/livepatch: HTTPRoute livepatch routes to it through Gateway infra/edge, but Gateway infra/edge was not read, so hardenctl cannot tell who connects: livepatch admits every source on 8080/TCP')
+    expect(second).toContain(`${SERVICE_PORT_ADDED}: applied.\n`)
+  })
+
   it('a relation added in Juju brings the next pass long before the interval, and its policy admits the new peer', async () => {
     const {api, env} = await cluster()
     const nextsBefore = nextCalls()

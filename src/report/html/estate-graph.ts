@@ -1,7 +1,7 @@
 /**
  * One graph per Juju model: applications (charm, trust, root, exposure), relations (requirer →
  * provider, labelled with the interface), offers and their consumers, consumed offers, the
- * Ingresses and LoadBalancer/NodePort Services that let traffic in, and the pods of the
+ * Ingresses, Gateway routes and LoadBalancer/NodePort Services that let traffic in, and the pods of the
  * namespace Juju does not own. Also the index that puts a finding on its node.
  */
 import type {Target} from '../../findings/types.js'
@@ -9,6 +9,7 @@ import {APP_NAME_LABEL, type KubernetesView} from '../../inventory/kubernetes.js
 import {type Inventory, type Model, modelKey} from '../../inventory/types.js'
 import {podClasses} from '../../netpol/classes.js'
 import type {PodClass} from '../../netpol/types.js'
+import {plaintextRoutes, routeBackends, routeGateways} from '../../inventory/gateway-api.js'
 import {ingressBackends} from '../../plan/routed-backends.js'
 import {isExternalService, serviceSources} from '../../policy/kube-exposure.js'
 import {exposeEffect, jujuExposure} from '../../policy/exposure.js'
@@ -214,6 +215,24 @@ function addKubernetes(
     for (const backend of [...new Set(ingressBackends(ingress))]) {
       const target = serviceTarget(backend)
       if (target) graph.edges.push({from: entryId, to: target, kind: 'entry', label: `→ Service ${backend}`})
+    }
+  }
+  // Gateway API routes to the namespace's Services, wherever the route itself is.
+  const plaintext = new Set(plaintextRoutes(view).map((found) => found.route))
+  for (const route of view.routes) {
+    const backends = routeBackends(route).filter((backend) => backend.namespace === namespace)
+    if (backends.length === 0) continue
+    const routeNamespace = route.metadata.namespace ?? 'default'
+    const name = routeNamespace === namespace ? route.metadata.name : `${routeNamespace}/${route.metadata.name}`
+    const entryId = `entry:${route.kind}/${name}`
+    const gateways = routeGateways(route).map((parent) => `${parent.namespace}/${parent.name}`)
+    const read = gateways.length > 0 && routeGateways(route).every((parent) => view.gateways.some((gateway) => gateway.metadata.name === parent.name && (gateway.metadata.namespace ?? 'default') === parent.namespace))
+    const tls = plaintext.has(route) ? 'no TLS' : read ? 'TLS' : 'TLS not known (Gateway not read)'
+    graph.nodes.push({id: entryId, kind: 'entry', label: `${route.kind} ${name}`, details: [gateways.length > 0 ? `Gateway ${gateways.join(', ')}` : 'no Gateway', tls], marks: ['entry point']})
+    objectIndex.set(`${routeNamespace}|${route.kind}/${route.metadata.name}`, nodeRef(graph, entryId))
+    for (const backend of backends) {
+      const target = serviceTarget(backend.name)
+      if (target) graph.edges.push({from: entryId, to: target, kind: 'entry', label: `→ Service ${backend.name}${backend.port === undefined ? '' : `:${backend.port}`}`})
     }
   }
 }

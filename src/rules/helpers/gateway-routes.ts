@@ -1,50 +1,5 @@
-/**
- * Gateway API routes that serve content over plain HTTP: an HTTPRoute or GRPCRoute attached to a
- * Gateway listener of protocol HTTP, other than one that only redirects to HTTPS. The Gateway API
- * has no redirect of its own (ingress-nginx redirects an Ingress with `tls` by default; a Gateway
- * serves what a route attaches to each listener), so content on an HTTP listener travels in clear
- * whether or not an HTTPS listener serves it too.
- */
-import {attachedListeners, indexGateways, isPlaintextListener, onlyRedirectsToHttps, routeBackends} from '../../inventory/gateway-api.js'
-import type {KubeGateway, KubeRoute, KubernetesView} from '../../inventory/kubernetes.js'
-
-type Listener = KubeGateway['spec']['listeners'][number]
-
-export interface PlaintextRoute {
-  route: KubeRoute
-  /** The Services it sends to, `namespace/name`. */
-  backends: string[]
-  /** Each Gateway it is served in clear on, the HTTP listeners, and the index of the parentRef that attaches it. */
-  through: {gateway: KubeGateway; listeners: Listener[]; parentRef: number}[]
-}
-
-/** Routes read whose content some HTTP listener serves; a route whose Gateway was not read is not judged. */
-export function plaintextRoutes(view: Pick<KubernetesView, 'routes' | 'gateways' | 'gatewayClasses'>): PlaintextRoute[] {
-  const gateways = indexGateways(view.gateways, view.gatewayClasses)
-  const found: PlaintextRoute[] = []
-  for (const route of view.routes) {
-    if (onlyRedirectsToHttps(route)) continue
-    const namespace = route.metadata.namespace ?? 'default'
-    const through: PlaintextRoute['through'] = []
-    const seen = new Set<KubeGateway>()
-    ;(route.spec.parentRefs ?? []).forEach((ref, index) => {
-      if ((ref.kind ?? 'Gateway') !== 'Gateway') return
-      const gateway = gateways.gateway(ref.namespace ?? namespace, ref.name)
-      if (!gateway || seen.has(gateway)) return
-      seen.add(gateway)
-      const listeners = attachedListeners(route, gateway).filter(isPlaintextListener)
-      if (listeners.length > 0) through.push({gateway, listeners, parentRef: index})
-    })
-    if (through.length === 0) continue
-    found.push({route, backends: [...new Set(routeBackends(route).map((backend) => `${backend.namespace}/${backend.name}`))], through})
-  }
-  return found
-}
-
-/** The namespaces a route touches: its own and its backends'. */
-export function routeNamespaces(route: KubeRoute): string[] {
-  return [...new Set([route.metadata.namespace ?? 'default', ...routeBackends(route).map((backend) => backend.namespace)])]
-}
+/** The fix for a Gateway API route served in clear (plaintextRoutes in src/inventory/gateway-api.ts). */
+import type {PlaintextRoute} from '../../inventory/gateway-api.js'
 
 const QUALIFIED = {HTTPRoute: 'httproutes.gateway.networking.k8s.io', GRPCRoute: 'grpcroutes.gateway.networking.k8s.io', Gateway: 'gateways.gateway.networking.k8s.io'} as const
 

@@ -98,7 +98,18 @@ export interface ClusterWatch {
 }
 
 /** Changes that start a reconcile pass: what the plan is made from besides Juju (pods change too often and change no policy). */
-export const REPORTED_KINDS: readonly string[] = ['Namespace', 'Service', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService']
+export const REPORTED_KINDS: readonly string[] = [
+  'Namespace',
+  'Service',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'APIService',
+  // What routes to a model's Services: a route added is cut until a pass admits whoever carries it.
+  'Ingress',
+  'Gateway',
+  'HTTPRoute',
+  'GRPCRoute',
+]
 /** An hour: a whole-cluster LIST is the expensive request, and the watches keep the stores current meanwhile. */
 export const DEFAULT_RESYNC_MS = 3_600_000
 

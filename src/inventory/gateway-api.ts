@@ -202,21 +202,29 @@ export function plaintextRoutes(view: Pick<KubernetesView, 'routes' | 'gateways'
   const found: PlaintextRoute[] = []
   for (const route of view.routes) {
     if (onlyRedirectsToHttps(route)) continue
-    const namespace = route.metadata.namespace ?? 'default'
-    const through: PlaintextRoute['through'] = []
-    const seen = new Set<KubeGateway>()
-    ;(route.spec.parentRefs ?? []).forEach((ref, index) => {
-      if ((ref.kind ?? 'Gateway') !== 'Gateway') return
-      const gateway = gateways.gateway(ref.namespace ?? namespace, ref.name)
-      if (!gateway || seen.has(gateway)) return
-      seen.add(gateway)
-      const listeners = attachedListeners(route, gateway).filter(isPlaintextListener)
-      if (listeners.length > 0) through.push({gateway, listeners, parentRef: index})
+    const through = routeListeners(route, gateways).flatMap((attached) => {
+      const listeners = attached.listeners.filter(isPlaintextListener)
+      return listeners.length > 0 ? [{...attached, listeners}] : []
     })
     if (through.length === 0) continue
     found.push({route, backends: [...new Set(routeBackends(route).map((backend) => `${backend.namespace}/${backend.name}`))], through})
   }
   return found
+}
+
+/** Each Gateway read that a route attaches to, once, with the listeners it attaches to and the index of the parentRef that does. */
+export function routeListeners(route: KubeRoute, gateways: GatewayIndex): {gateway: KubeGateway; listeners: Listener[]; parentRef: number}[] {
+  const namespace = route.metadata.namespace ?? 'default'
+  const attached: {gateway: KubeGateway; listeners: Listener[]; parentRef: number}[] = []
+  const seen = new Set<KubeGateway>()
+  ;(route.spec.parentRefs ?? []).forEach((ref, index) => {
+    if ((ref.group ?? GATEWAY_API_GROUP) !== GATEWAY_API_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway') return
+    const gateway = gateways.gateway(ref.namespace ?? namespace, ref.name)
+    if (!gateway || seen.has(gateway)) return
+    seen.add(gateway)
+    attached.push({gateway, listeners: attachedListeners(route, gateway), parentRef: index})
+  })
+  return attached
 }
 
 /** The namespaces a route touches: its own and its backends'. */

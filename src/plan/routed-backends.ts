@@ -30,6 +30,7 @@ import {
   servedByCiliumIngress,
 } from '../inventory/kubernetes.js'
 import type {Application} from '../inventory/types.js'
+import type {SourceRef} from '../sources/document.js'
 import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
 import type {PlanNotes} from './notes.js'
@@ -140,9 +141,11 @@ export interface Routed {
   name: string
   ports: NetworkPolicyPort[]
   carrier: Carrier
+  /** Where the Ingress or route was read. */
+  ref: SourceRef
 }
 
-type Carrier =
+export type Carrier =
   | {by: 'controllers'}
   /** A Gateway's proxies (none read: `proxies` is empty, and every namespace is admitted). */
   | {by: 'proxies'; gateway: string; implementation: string; proxies: Proxies[]}
@@ -211,7 +214,7 @@ function ingressesTo(namespace: string, routing: RoutingIndex, services: Readonl
         proxy: "Cilium's ingress",
       }
     }
-    routed.push({kind: 'Ingress', name, ports, carrier})
+    routed.push({kind: 'Ingress', name, ports, carrier, ref: ingress.ref})
   }
   return routed
 }
@@ -228,7 +231,7 @@ function gatewayRoutesTo(namespace: string, routing: RoutingIndex, services: Rea
     const ports = unionPorts(routeBackends(route).flatMap((backend) => (backend.namespace === namespace && services.has(backend.name) ? [portsBehind(services.get(backend.name)!, backend.port)] : [])))
     if (ports.length === 0) continue
     const name = route.metadata.namespace === namespace ? route.metadata.name : `${route.metadata.namespace}/${route.metadata.name}`
-    for (const carrier of routeCarriers(`${route.kind} ${name}`, route, routing)) routed.push({kind: route.kind, name, ports, carrier})
+    for (const carrier of routeCarriers(`${route.kind} ${name}`, route, routing)) routed.push({kind: route.kind, name, ports, carrier, ref: route.ref})
   }
   return routed
 }

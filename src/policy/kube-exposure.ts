@@ -1,9 +1,11 @@
 /**
  * How a Kubernetes workload is reachable from outside the cluster: a Service of type
- * LoadBalancer or NodePort, a Service with externalIPs, or an Ingress routing to one of its
- * Services. (`juju expose` does nothing on Kubernetes for sidecar charms.)
+ * LoadBalancer or NodePort, a Service with externalIPs, or an Ingress or Gateway API route
+ * (HTTPRoute, GRPCRoute) routing to one of its Services. (`juju expose` does nothing on Kubernetes
+ * for sidecar charms.)
  */
-import {APP_NAME_LABEL, type KubeIngress, type KubeService, type KubernetesView} from '../inventory/kubernetes.js'
+import {routeBackends} from '../inventory/gateway-api.js'
+import {APP_NAME_LABEL, type KubeIngress, type KubeRoute, type KubeService, type KubernetesView} from '../inventory/kubernetes.js'
 import type {Application} from '../inventory/types.js'
 import {WORLD_CIDRS} from './cidr.js'
 
@@ -65,12 +67,20 @@ export function ingressesToServices(view: KubernetesView, namespace: string, ser
 export interface KubeExposure {
   services: KubeService[]
   ingresses: KubeIngress[]
+  routes: KubeRoute[]
 }
 
 export function kubeExposureOfApp(view: KubernetesView, app: Application, namespace: string | undefined): KubeExposure {
   const services = servicesOfApp(view, app, namespace)
-  const ingresses = namespace ? ingressesToServices(view, namespace, services.map((s) => s.metadata.name)) : []
-  return {services: services.filter(isExternalService), ingresses}
+  const names = services.map((s) => s.metadata.name)
+  const ingresses = namespace ? ingressesToServices(view, namespace, names) : []
+  const routes = namespace ? routesToServices(view, namespace, names) : []
+  return {services: services.filter(isExternalService), ingresses, routes}
+}
+
+/** HTTPRoutes and GRPCRoutes (in any namespace) with a backend among these Services of `namespace`. */
+export function routesToServices(view: KubernetesView, namespace: string, serviceNames: readonly string[]): KubeRoute[] {
+  return view.routes.filter((route) => routeBackends(route).some((backend) => backend.namespace === namespace && serviceNames.includes(backend.name)))
 }
 
 export function describeService(service: KubeService): string {

@@ -13,7 +13,7 @@ import {appLabel, charmName, CHARMS, isCharmIn} from './helpers/charms.js'
 import {fixLine} from './helpers/fix-line.js'
 import {certificateOptionSet, servicesIgnoreCertificate} from './helpers/haproxy-services.js'
 import {anyGlobMatches} from './helpers/glob.js'
-import {ingressControllerAdmission} from './helpers/ingress-admission.js'
+import {ingressControllerAdmission, proxyAdmission} from './helpers/ingress-admission.js'
 import {ingressIsolation, keepsPodsClosed} from './helpers/network-policy.js'
 import {modelsWith} from './helpers/products.js'
 import {appNamespace, outsideReach, type Reachability, reachability} from './helpers/reachability.js'
@@ -23,6 +23,10 @@ import {ADMIN_CIDRS, appModelArg, appTarget, jujuModelName, list, qualifiedModel
 import {APP_NAME_LABEL, cloudLoadBalancerIngress, type KubeIngress, type KubeIngressClass, servedByCiliumIngress} from '../inventory/kubernetes.js'
 import type {SourceRef} from '../sources/document.js'
 import {type UnseenDataPath, unseenDataPathOf} from '../plan/proxy-pods.js'
+import {indexRouting, type Routed, routedTo} from '../plan/routed-backends.js'
+import {plaintextRoutes} from '../inventory/gateway-api.js'
+import {managingApp} from './helpers/charm-managed.js'
+import {plaintextRouteFix} from './helpers/gateway-routes.js'
 import type {Rule} from './rule.js'
 
 const INFRASTRUCTURE = cite('livepatch', 'Infrastructure Setup')
@@ -63,9 +67,36 @@ function adminPolicyCommand(namespace: string, app: string, cidrs: readonly stri
   return `echo '${manifest}' | kubectl apply -f -   # sources from livepatch.adminCidrs; the client API shares the port, so only if every Livepatch client is in these networks too`
 }
 
-/** Clients reach the Livepatch server through an Ingress, or an ingress charm in front of it. */
+/** Clients reach the Livepatch server through an Ingress, a Gateway route, or an ingress charm in front of it. */
 function throughIngress(inventory: Inventory, model: Model, app: Application): boolean {
-  return reachability(inventory, model, app).ingresses.length > 0 || ingressAppsOf(model, app).length > 0
+  return reachability(inventory, model, app).ingresses.length > 0 || gatewayRoutesTo(inventory, model, app).length > 0 || ingressAppsOf(model, app).length > 0
+}
+
+/**
+ * The Gateway API routes to Livepatch that no charm of the model makes (gateway-api-integrator's
+ * are its relation's), each with who carries it, as reconcile reads them (src/plan/routed-backends.ts).
+ */
+function gatewayRoutesTo(inventory: Inventory, model: Model, app: Application): Routed[] {
+  const namespace = appNamespace(model, app)
+  if (!namespace || inventory.kubernetes.routes.length === 0) return []
+  return routedTo(app, namespace, indexRouting(inventory.kubernetes)).filter((routed) => routed.kind !== 'Ingress')
+}
+
+/**
+ * The admin API behind a Gateway route: the Gateway API has no source allowlist, so narrowing is the
+ * implementation's, and it narrows the clients too unless admins get a route of their own.
+ */
+function adminThroughGatewayFix(routed: Routed, adminCidrs: readonly string[]): string {
+  const cidrs = adminCidrs.join(',') || ADMIN_CIDRS
+  const {carrier} = routed
+  const gateway = carrier.by === 'proxies' || carrier.by === 'unknown' ? `Gateway ${carrier.gateway}` : 'its Gateway'
+  const how =
+    carrier.by === 'cilium'
+      ? `a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs}, which narrows every route Cilium serves`
+      : carrier.by === 'outside'
+        ? `${carrier.served.name}'s own source allowlist`
+        : `Envoy Gateway: a SecurityPolicy with an authorization rule on clientCIDRs ${cidrs}; Istio: an AuthorizationPolicy with ipBlocks ${cidrs} on the Gateway's pods`
+  return `${routed.kind} ${routed.name} routes to it through ${gateway}, and the Gateway API has no source allowlist: narrow who reaches the Gateway to ${cidrs} in its implementation (${how}) only if every Livepatch client is in these networks too; otherwise serve the admin API through a second route on a Gateway narrowed so`
 }
 
 /**
@@ -101,6 +132,28 @@ interface AdminApiVerdict {
   through?: Application
   /** Kubernetes: the fix narrows the ingress, which the policies let in (and where it is). */
   ingressFix?: {text: string; ref: SourceRef | undefined}
+}
+
+/**
+ * The policies admit a Gateway's proxies (reconcile's do, so that clients get in through the route):
+ * whoever reaches the Gateway reaches the admin API too. Routes carried by what no peer names
+ * (Cilium, a cloud's load balancer) get in only by a rule admitting everyone, judged before.
+ */
+function throughGatewayVerdict(inventory: Inventory, model: Model, app: Application, namespace: string, adminCidrs: readonly string[], evidence: Record<string, unknown>): AdminApiVerdict | {unknown: string} | undefined {
+  for (const routed of gatewayRoutesTo(inventory, model, app)) {
+    if (routed.carrier.by !== 'proxies') continue
+    const admission = proxyAdmission(inventory.kubernetes, namespace, app, routed.carrier.proxies)
+    if (admission.admitted === false) continue
+    const route = `${routed.kind} ${routed.name}`
+    if (admission.admitted === 'unknown') return {unknown: `${route} routes to it through Gateway ${routed.carrier.gateway}, and whether its NetworkPolicies admit the Gateway's proxies is not known: ${admission.why}`}
+    return {
+      open: true,
+      why: `its NetworkPolicies admit the proxies of Gateway ${routed.carrier.gateway} (${list(admission.controllers)}), and ${route} routes to it, so whoever reaches the Gateway reaches the admin API`,
+      evidence: {...evidence, routes: [route], gatewayProxies: admission.controllers},
+      ingressFix: {text: adminThroughGatewayFix(routed, adminCidrs), ref: routed.ref},
+    }
+  }
+  return undefined
 }
 
 function adminApiVerdict(inventory: Inventory, policy: Policy, model: Model, app: Application): AdminApiVerdict | {unknown: string} | undefined {
@@ -141,7 +194,7 @@ function adminApiVerdict(inventory: Inventory, policy: Policy, model: Model, app
   // whoever reaches the ingress reaches the admin API too, unless the ingress narrows its sources.
   const classes = inventory.kubernetes.ingressClasses
   const unnarrowed = reach.ingresses.filter((ingress) => !ingressNarrowed(ingress, classes, adminCidrs))
-  if (unnarrowed.length === 0) return undefined
+  if (unnarrowed.length === 0) return throughGatewayVerdict(inventory, model, app, namespace, adminCidrs, evidence)
   const admission = ingressControllerAdmission(inventory.kubernetes, namespace, app)
   if (admission.admitted === false) return undefined
   const names = unnarrowed.map((ingress) => `${ingress.metadata.namespace}/${ingress.metadata.name}`)
@@ -165,6 +218,9 @@ function adminApiFix(inventory: Inventory, policy: Policy, model: Model, app: Ap
   const classes = inventory.kubernetes.ingressClasses
   const outsideServed = reachability(inventory, model, app).ingresses.find((ingress) => servedByCiliumIngress(ingress, classes) || cloudLoadBalancerIngress(ingress, classes))
   if (outsideServed) return ingressAllowlistFix(model, app, outsideServed, classes, adminCidrs)
+  // reconcile admits every source for a route no peer names the carrier of: only the Gateway's implementation narrows it.
+  const unnamed = gatewayRoutesTo(inventory, model, app).find((routed) => routed.carrier.by !== 'proxies')
+  if (unnamed) return adminThroughGatewayFix(unnamed, adminCidrs)
   const namespace = appNamespace(model, app)
   if (namespace && (model.type === 'caas' || app.kubernetes)) return adminPolicyCommand(namespace, app.name, adminCidrs, throughIngress(inventory, model, app))
   return `juju expose -m ${appModelArg(app)} ${app.name} --to-cidrs ${adminCidrs.join(',') || ADMIN_CIDRS}`
@@ -277,14 +333,20 @@ export const livepatchTls: Rule = {
         if (tlsRelations(model, app).length > 0) continue
         const plainIngressObjects = reach.ingresses.filter((i) => (i.spec.tls ?? []).length === 0)
         const tlsIngressCharms = ingresses.filter((i) => ingressTerminatesTls(model, i))
+        // Gateway routes a charm makes (gateway-api-integrator's) are that charm's path, judged above.
+        const routes = reach.routes.filter((route) => managingApp(route, model) === undefined)
+        const plainRoutes = plaintextRoutes({...inventory.kubernetes, routes})
         const plainPaths = [
           ...(reach.juju ?? []).map(() => 'juju expose'),
           ...reach.services.map((s) => `${s.spec.type ?? 'Service'} Service ${s.metadata.name}`),
           ...plainIngressObjects.map((i) => `Ingress ${i.metadata.name} without tls`),
+          ...plainRoutes.map(({route}) => `${route.kind} ${route.metadata.name} on an HTTP listener`),
           ...ingresses.filter((i) => !ingressTerminatesTls(model, i)).map((i) => `${appLabel(i)} without TLS`),
         ]
         const tlsIngressObjects = reach.ingresses.length - plainIngressObjects.length
-        if (plainPaths.length === 0 && (tlsIngressCharms.length > 0 || tlsIngressObjects > 0)) continue
+        // A route whose Gateway was not read may be served over TLS or not: it is no plain path, and no reason to report.
+        const otherRoutes = routes.length - plainRoutes.length
+        if (plainPaths.length === 0 && (tlsIngressCharms.length > 0 || tlsIngressObjects > 0 || otherRoutes > 0)) continue
         const ingressCharm = ingresses[0]
         const m = appModelArg(app)
         report({
@@ -296,7 +358,9 @@ export const livepatchTls: Rule = {
           evidence: {paths: plainPaths, ingressCharms: ingresses.map((i) => i.name), tlsRelations: []},
           remediation: ingressCharm
             ? ingressTlsFix(inventory, model, app, ingressCharm)
-            : model.type === 'caas' || app.kubernetes
+            : plainRoutes[0]
+              ? plaintextRouteFix(plainRoutes[0])
+              : model.type === 'caas' || app.kubernetes
               ? traefikFix(inventory, policy, model, app)
               : `put Livepatch behind a TLS-terminating proxy (e.g. haproxy with a certificate) and unexpose it: juju unexpose -m ${m} ${app.name}`,
           ...refField(app.refs.definition),

@@ -13,7 +13,7 @@
  */
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
-import type {NetworkPolicyObject} from '../../src/plan/types.js'
+import {type NetworkPolicyObject, networkPolicyActions} from '../../src/plan/types.js'
 import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {plannedPolicy} from '../helpers/planned-policy.js'
 import {appendToList, CILIUM_AGENT, estateBefore, estateWith, plannedEstate, writeList} from '../helpers/ingress-estate.js'
@@ -256,6 +256,61 @@ describe('an HTTPRoute through a Gateway hardenctl cannot place', () => {
     const {text, fromAddress} = await plannedEstate(unread())
     expect(text).toContain('livepatch/livepatch: HTTPRoute livepatch routes to it through Gateway web/edge, but Gateway web/edge was not read, so hardenctl cannot tell who connects: livepatch admits every source on 8080/TCP rather than cut the route')
     expect(fromAddress('203.0.113.9')).toBe(true)
+  }, 60_000)
+})
+
+interface AuditFinding {
+  rule: string
+  message: string
+  remediation: string
+}
+
+async function audited(dir: string): Promise<AuditFinding[]> {
+  const result = await runCliInWorker(['audit', '-f', dir, '--format', 'json'])
+  return (JSON.parse(result.stdout) as {findings: AuditFinding[]}).findings
+}
+
+/** The estate as it would be after the printed plan: its NetworkPolicies written to networkpolicies.json. */
+async function afterPlan(dir: string, plan: Awaited<ReturnType<typeof plannedEstate>>['plan']): Promise<void> {
+  const policies = networkPolicyActions(plan).flatMap((action) => (action.op === 'delete' ? [] : [action.object]))
+  await writeList(dir, 'networkpolicies', policies)
+}
+
+describe('Livepatch behind an HTTPRoute: the audit sees the route as a way in', () => {
+  const dir = estateBefore(() => routedEstate({...ENVOY_GATEWAY, pods: [ENVOY_PROXY, ENVOY_GATEWAY_CONTROLLER]}, plainCluster()))
+
+  // Expected before the first run: LIVEPATCH-TLS lists the route on the Gateway's HTTP listener
+  // among the plain paths; LIVEPATCH-ADMIN-API, with no policies yet, says to reconcile first (the
+  // route's proxies are pods, so reconcile narrows the way in to them); after the plan, the policies
+  // admit the Gateway's proxies, so the admin API is reached through the Gateway, and the fix
+  // narrows the Gateway (Envoy Gateway's SecurityPolicy), where before this the rule passed.
+  it('LIVEPATCH-TLS counts the route served in clear; LIVEPATCH-ADMIN-API follows it through reconcile to the Gateway', async () => {
+    const before = await audited(dir())
+    const tls = before.find((finding) => finding.rule === 'LIVEPATCH-TLS')!
+    expect(tls.message).toContain('HTTPRoute livepatch on an HTTP listener')
+    const admin = before.find((finding) => finding.rule === 'LIVEPATCH-ADMIN-API')!
+    expect(admin.remediation).toMatch(/^hardenctl reconcile -n livepatch {3}# first/)
+
+    const {plan} = await plannedEstate(dir())
+    await afterPlan(dir(), plan)
+    const after = (await audited(dir())).find((finding) => finding.rule === 'LIVEPATCH-ADMIN-API')!
+    expect(after.message).toContain('its NetworkPolicies admit the proxies of Gateway web/eg (envoy-gateway-system/')
+    expect(after.message).toContain('and HTTPRoute livepatch routes to it, so whoever reaches the Gateway reaches the admin API')
+    expect(after.remediation).toMatch(/^HTTPRoute livepatch routes to it through Gateway web\/eg, and the Gateway API has no source allowlist: narrow who reaches the Gateway to ADMIN-CIDRS in its implementation \(Envoy Gateway: a SecurityPolicy/)
+  }, 60_000)
+})
+
+describe("Livepatch behind an HTTPRoute through Canonical Kubernetes's Gateway (Cilium)", () => {
+  const dir = estateBefore(() =>
+    routedEstate({namespaces: ['infra'], gatewayClasses: [gatewayClass('ck-gateway', 'io.cilium/gateway-controller')], gateways: [gateway('shared', 'infra', 'ck-gateway')], httpRoutes: [route('HTTPRoute', 'livepatch', 'infra/shared')]}),
+  )
+
+  // Expected before the first run: reconcile admits every source for Cilium's Gateway, so
+  // "reconcile first" would leave the rule asking for itself: the fix is Cilium's own policy.
+  it("LIVEPATCH-ADMIN-API's fix narrows Cilium's Gateway, not a reconcile that admits every source", async () => {
+    const admin = (await audited(dir())).find((finding) => finding.rule === 'LIVEPATCH-ADMIN-API')!
+    expect(admin.remediation).toContain('CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity')
+    expect(admin.remediation).not.toContain('hardenctl reconcile')
   }, 60_000)
 })
 

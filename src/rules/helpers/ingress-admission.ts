@@ -42,6 +42,25 @@ export function ingressControllerAdmission(view: KubernetesView, namespace: stri
   return {admitted: false}
 }
 
+/**
+ * Whether the policies let a Gateway's proxies (`proxies`: where they run and the labels that single
+ * them out, as reconcile admits them) reach the application's pods on one of its Service ports.
+ * Without their pods read, a stand-in in a namespace of its own answers, as for an ingress controller.
+ */
+export function proxyAdmission(view: KubernetesView, namespace: string, app: Application, proxies: readonly {namespace: string; labels: Readonly<Record<string, string>>}[]): IngressAdmission {
+  const classes = podClasses(view)
+  const target = classes.find((c) => c.namespace === namespace && c.labels[APP_NAME_LABEL] === app.name)
+  if (!target) return {admitted: 'unknown', why: `no pods of ${app.name} were read`}
+  const ports = backendPorts(app)
+  if (ports.length === 0) return {admitted: 'unknown', why: `no Service port of ${app.name} was read`}
+  const seen = classes.filter((c) => proxies.some((proxy) => proxy.namespace === c.namespace && Object.entries(proxy.labels).every(([key, value]) => c.labels[key] === value)))
+  const candidates = seen.length > 0 ? seen : [STAND_IN]
+  const input = policyInput(view)
+  const admitted = candidates.filter((candidate) => ports.some((port) => explain(input, candidate, target, {port}).allowed))
+  if (admitted.length > 0) return {admitted: true, controllers: admitted.map((c) => (c === STAND_IN ? "the Gateway's proxies, in any namespace" : c.id)), ports}
+  return seen.length === 0 ? {admitted: 'unknown', why: "the Gateway's proxy pods were not read, and the policies do not admit every namespace"} : {admitted: false}
+}
+
 /** An ingress controller whose pods were not read, in a namespace no policy names. */
 const STAND_IN: PodClass = {
   id: '(ingress controller)/ingress-nginx',

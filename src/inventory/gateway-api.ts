@@ -27,12 +27,17 @@ export function routeBackends(route: KubeRoute): RouteBackend[] {
   )
 }
 
+type ParentRef = NonNullable<KubeRoute['spec']['parentRefs']>[number]
+
+/** A parentRef naming a Gateway (its default), not a Service (the mesh's routes). */
+function isGatewayRef(ref: ParentRef): boolean {
+  return (ref.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP && (ref.kind ?? 'Gateway') === 'Gateway'
+}
+
 /** The Gateways (`namespace/name`) a route attaches to. */
 export function routeGateways(route: KubeRoute): {namespace: string; name: string}[] {
   const namespace = route.metadata.namespace ?? 'default'
-  return (route.spec.parentRefs ?? []).flatMap((ref) =>
-    (ref.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP && (ref.kind ?? 'Gateway') === 'Gateway' ? [{namespace: ref.namespace ?? namespace, name: ref.name}] : [],
-  )
+  return (route.spec.parentRefs ?? []).flatMap((ref) => (isGatewayRef(ref) ? [{namespace: ref.namespace ?? namespace, name: ref.name}] : []))
 }
 
 /**
@@ -157,9 +162,7 @@ export function indexGateways(gateways: readonly KubeGateway[], classes: readonl
 export function attachedListeners(route: KubeRoute, gateway: KubeGateway): Listener[] {
   const namespace = route.metadata.namespace ?? 'default'
   const gatewayNamespace = gateway.metadata.namespace ?? 'default'
-  const refs = (route.spec.parentRefs ?? []).filter(
-    (ref) => (ref.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP && (ref.kind ?? 'Gateway') === 'Gateway' && ref.name === gateway.metadata.name && (ref.namespace ?? namespace) === gatewayNamespace,
-  )
+  const refs = (route.spec.parentRefs ?? []).filter((ref) => isGatewayRef(ref) && ref.name === gateway.metadata.name && (ref.namespace ?? namespace) === gatewayNamespace)
   const attached = new Set<Listener>()
   for (const ref of refs) {
     for (const listener of gateway.spec.listeners) {
@@ -180,23 +183,28 @@ export function isPlaintextListener(listener: Listener): boolean {
   return listener.protocol === 'HTTP'
 }
 
-/*
- * Routes served in clear: an HTTPRoute or GRPCRoute attached to a Gateway listener of protocol
- * HTTP, other than one that only redirects to HTTPS. The Gateway API has no redirect of its own
- * (ingress-nginx redirects an Ingress with `tls` by default; a Gateway serves what a route attaches
- * to each listener), so content on an HTTP listener travels in clear whether or not an HTTPS
- * listener serves it too.
- */
+/** A Gateway a route attaches to, the listeners it is attached to there, and the index of the parentRef that attaches it. */
+export interface AttachedGateway {
+  gateway: KubeGateway
+  listeners: Listener[]
+  parentRef: number
+}
 
 export interface PlaintextRoute {
   route: KubeRoute
   /** The Services it sends to, `namespace/name`. */
   backends: string[]
-  /** Each Gateway it is served in clear on, the HTTP listeners, and the index of the parentRef that attaches it. */
-  through: {gateway: KubeGateway; listeners: Listener[]; parentRef: number}[]
+  /** Each Gateway it is served in clear on, with those HTTP listeners only. */
+  through: AttachedGateway[]
 }
 
-/** Routes read whose content some HTTP listener serves; a route whose Gateway was not read is not judged. */
+/**
+ * Routes served in clear: an HTTPRoute or GRPCRoute attached to a Gateway listener of protocol
+ * HTTP, other than one that only redirects to HTTPS. The Gateway API has no redirect of its own
+ * (ingress-nginx redirects an Ingress with `tls` by default; a Gateway serves what a route attaches
+ * to each listener), so content on an HTTP listener travels in clear whether or not an HTTPS
+ * listener serves it too. A route whose Gateway was not read is not judged.
+ */
 export function plaintextRoutes(view: Pick<KubernetesView, 'routes' | 'gateways' | 'gatewayClasses'>): PlaintextRoute[] {
   const gateways = indexGateways(view.gateways, view.gatewayClasses)
   const found: PlaintextRoute[] = []
@@ -212,13 +220,13 @@ export function plaintextRoutes(view: Pick<KubernetesView, 'routes' | 'gateways'
   return found
 }
 
-/** Each Gateway read that a route attaches to, once, with the listeners it attaches to and the index of the parentRef that does. */
-export function routeListeners(route: KubeRoute, gateways: GatewayIndex): {gateway: KubeGateway; listeners: Listener[]; parentRef: number}[] {
+/** Each Gateway read that a route attaches to, once. */
+export function routeListeners(route: KubeRoute, gateways: GatewayIndex): AttachedGateway[] {
   const namespace = route.metadata.namespace ?? 'default'
-  const attached: {gateway: KubeGateway; listeners: Listener[]; parentRef: number}[] = []
+  const attached: AttachedGateway[] = []
   const seen = new Set<KubeGateway>()
   ;(route.spec.parentRefs ?? []).forEach((ref, index) => {
-    if ((ref.group ?? GATEWAY_API_GROUP) !== GATEWAY_API_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway') return
+    if (!isGatewayRef(ref)) return
     const gateway = gateways.gateway(ref.namespace ?? namespace, ref.name)
     if (!gateway || seen.has(gateway)) return
     seen.add(gateway)

@@ -13,7 +13,7 @@ import {groupBy, groupByNamespace} from '../inventory/group-by.js'
 import {KIND_SPECS} from '../inventory/kubernetes-kinds.js'
 import {podLabelsFor} from '../inventory/pod-labels.js'
 import {APP_NAME_LABEL, controllerSshServerPorts, type KubeService} from '../inventory/kubernetes.js'
-import {type Application, INPUT_KIND_DESCRIPTIONS, type Inventory, type Model, type Offer} from '../inventory/types.js'
+import {type Application, INPUT_KIND_DESCRIPTIONS, type InputKind, type Inventory, type Model, type Offer} from '../inventory/types.js'
 import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, exposeEffect, jujuExposure} from '../policy/exposure.js'
 import type {Policy} from '../policy/schema.js'
@@ -438,30 +438,29 @@ function apiServerRules(namespace: string, cluster: ClusterIndex, policy: Policy
   }
 }
 
-/** The kinds that tell what the API server calls, as a list that could not be read names them. */
-const WEBHOOK_PLURALS: ReadonlySet<string> = new Set(KIND_SPECS.flatMap((spec) => (spec.input === 'k8s-webhooks' ? [spec.plural] : [])))
-
 /** When what the API server calls was not read: a webhook served from a model namespace cannot be kept reachable. */
 function apiServerViewNotes(inventory: Inventory): string[] {
-  if (inventory.inputs.has('k8s-webhooks')) return []
-  const gap = inventory.gaps.find((candidate) => WEBHOOK_PLURALS.has(candidate.target.kind))
-  const why = gap ? `could not be read (${gap.target.kind}: ${gap.message})` : 'were not read'
-  return [
-    `admission webhook configurations and APIServices ${why}: a webhook or aggregated API served from a model namespace would be cut off by its default deny; give reconcile ${INPUT_KIND_DESCRIPTIONS['k8s-webhooks']} (or get, list and watch on them in its ClusterRole)`,
-  ]
+  return notReadNotes(inventory, 'k8s-webhooks', 'admission webhook configurations and APIServices', 'a webhook or aggregated API served from a model namespace would be cut off by its default deny', '(or get, list and watch on them in its ClusterRole)')
 }
-
-/** The Gateway API's kinds, as a list that could not be read names them. */
-const GATEWAY_API_PLURALS: ReadonlySet<string> = new Set(KIND_SPECS.flatMap((spec) => (spec.input === 'k8s-gateway-api' ? [spec.plural] : [])))
 
 /** When the Gateway API's routes were not read: a backend an HTTPRoute or GRPCRoute sends to cannot be kept reachable. */
 function gatewayRouteViewNotes(inventory: Inventory): string[] {
-  const gap = inventory.gaps.find((candidate) => GATEWAY_API_PLURALS.has(candidate.target.kind))
-  if (inventory.inputs.has('k8s-gateway-api') && !gap) return []
+  return notReadNotes(
+    inventory,
+    'k8s-gateway-api',
+    "the Gateway API's HTTPRoutes and GRPCRoutes",
+    'an application a Gateway routes to would be cut off by its default deny',
+    "(none on a cluster without the Gateway API's CRDs; or get, list and watch on them in its ClusterRole)",
+  )
+}
+
+/** The plan's note when an input's kinds were not read, or one of them could not be listed: what that leaves unprotected, and how to read them. */
+function notReadNotes(inventory: Inventory, input: InputKind, what: string, consequence: string, howElse: string): string[] {
+  const plurals = new Set(KIND_SPECS.flatMap((spec) => (spec.input === input ? [spec.plural] : [])))
+  const gap = inventory.gaps.find((candidate) => plurals.has(candidate.target.kind))
+  if (inventory.inputs.has(input) && !gap) return []
   const why = gap ? `could not be read (${gap.target.kind}: ${gap.message})` : 'were not read'
-  return [
-    `the Gateway API's HTTPRoutes and GRPCRoutes ${why}: an application a Gateway routes to would be cut off by its default deny; give reconcile ${INPUT_KIND_DESCRIPTIONS['k8s-gateway-api']} (none on a cluster without the Gateway API's CRDs; or get, list and watch on them in its ClusterRole)`,
-  ]
+  return [`${what} ${why}: ${consequence}; give reconcile ${INPUT_KIND_DESCRIPTIONS[input]} ${howElse}`]
 }
 
 function appEgress(app: Application, scope: ReturnType<typeof kubeScope>, own: PolicyDraft, dns: DnsPeers): void {

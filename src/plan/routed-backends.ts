@@ -3,13 +3,15 @@
  * its pods: Kubernetes Ingress objects (nginx-ingress-integrator makes them) and the Gateway API's
  * HTTPRoutes and GRPCRoutes. For each, who carries the traffic decides what the backend admits:
  *
- *   in-cluster controller pods   (ingress-nginx, Traefik, a Gateway's Envoy or Istio proxies)
- *                                from the namespaces they run in; on the host network, from
- *                                `networkPolicies.nodeCidrs`; none read: from every namespace
- *   Cilium's ingress or Gateway  every source: its traffic carries Cilium's reserved `ingress`
- *                                identity, which no NetworkPolicy peer names
- *   a cloud's load balancer      every source: it connects from addresses hardenctl does not know
- *   a Gateway not understood     every source (its class or controller not read or not known)
+ *   an ingress controller's pods  (ingress-nginx, Traefik, …) from the namespaces they run in; on
+ *                                 the host network, from `networkPolicies.nodeCidrs`; none read:
+ *                                 from every namespace
+ *   a Gateway's proxy pods        (Envoy Gateway, Istio, …) exactly those pods, by namespace and
+ *                                 labels; none read: from every namespace
+ *   Cilium's ingress or Gateway   every source: its traffic carries Cilium's reserved `ingress`
+ *                                 identity, which no NetworkPolicy peer names
+ *   a cloud's load balancer       every source: it connects from addresses hardenctl does not know
+ *   a Gateway not understood      every source (its class or controller not read or not known)
  *
  * on the backend ports only, each with a plan note saying what would narrow it.
  */
@@ -45,8 +47,8 @@ export const GATEWAY_INTEGRATOR_LABEL = 'gateway-api-integrator.charm.juju.is/ma
 
 /**
  * Looked up per application, so indexed once: Ingresses and routes by the namespace of their
- * backends, and where ingress controllers (Gateway proxies among them) run. (Scanning the lists
- * per app made planning quadratic in the estate.)
+ * backends, and where ingress controllers and Gateways' proxies run. (Scanning the lists per app
+ * made planning quadratic in the estate.)
  */
 export interface RoutingIndex {
   ingressesIn(namespace: string): KubeIngress[]
@@ -132,8 +134,9 @@ export function indexRouting(view: KubernetesView): RoutingIndex {
 }
 
 /**
- * An Ingress or route to the app, the pod ports it reaches, and who carries its traffic: in-cluster
- * controller pods, or one of those a NetworkPolicy peer cannot name (their rule admits every source).
+ * An Ingress or route to the app, the pod ports it reaches, and who carries its traffic: an ingress
+ * controller's pods, a Gateway's proxy pods, or one of those a NetworkPolicy peer cannot name
+ * (their rule admits every source).
  */
 export interface Routed {
   kind: string
@@ -220,7 +223,8 @@ function ingressesTo(namespace: string, routing: RoutingIndex, services: Readonl
 }
 
 /**
- * HTTPRoutes and GRPCRoutes to the app's Services, once per kind of Gateway they attach to. A
+ * HTTPRoutes and GRPCRoutes to the app's Services, once per Gateway (or Gateway implementation
+ * admitting every source) they attach to. A
  * route gateway-api-integrator made is left to its relation's rule (proxy-pods.ts, "unseen data
  * path"), which holds whether or not the Gateway API was read.
  */

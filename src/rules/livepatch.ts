@@ -82,6 +82,13 @@ function gatewayRoutesTo(inventory: Inventory, model: Model, app: Application): 
   return routedTo(app, namespace, indexRouting(inventory.kubernetes)).filter((routed) => routed.kind !== 'Ingress')
 }
 
+/** How each Gateway implementation whose proxies are pods narrows its clients' addresses. */
+const GATEWAY_ALLOWLISTS: Readonly<Record<string, (cidrs: string) => string>> = {
+  'Envoy Gateway': (cidrs) => `a SecurityPolicy targeting the route or Gateway with an authorization rule on clientCIDRs ${cidrs}`,
+  Istio: (cidrs) => `an AuthorizationPolicy on the Gateway's pods admitting ipBlocks ${cidrs}`,
+  Traefik: (cidrs) => `an IPAllowList middleware with sourceRange ${cidrs}, on the route as an ExtensionRef filter`,
+}
+
 /**
  * The admin API behind a Gateway route: the Gateway API has no source allowlist, so narrowing is the
  * implementation's, and it narrows the clients too unless admins get a route of their own.
@@ -95,7 +102,9 @@ function adminThroughGatewayFix(routed: Routed, adminCidrs: readonly string[]): 
       ? `a CiliumClusterwideNetworkPolicy selecting the reserved:ingress identity with fromCIDRSet ${cidrs}, which narrows every route Cilium serves`
       : carrier.by === 'outside'
         ? `${carrier.served.name}'s own source allowlist`
-        : `Envoy Gateway: a SecurityPolicy with an authorization rule on clientCIDRs ${cidrs}; Istio: an AuthorizationPolicy with ipBlocks ${cidrs} on the Gateway's pods`
+        : carrier.by === 'proxies' && GATEWAY_ALLOWLISTS[carrier.implementation]
+          ? GATEWAY_ALLOWLISTS[carrier.implementation]!(cidrs)
+          : `its own source allowlist (Envoy Gateway: a SecurityPolicy with an authorization rule on clientCIDRs ${cidrs}; Istio: an AuthorizationPolicy with ipBlocks ${cidrs} on the Gateway's pods)`
   return `${routed.kind} ${routed.name} routes to it through ${gateway}, and the Gateway API has no source allowlist: narrow who reaches the Gateway to ${cidrs} in its implementation (${how}) only if every Livepatch client is in these networks too; otherwise serve the admin API through a second route on a Gateway narrowed so`
 }
 

@@ -296,7 +296,7 @@ describe('Livepatch behind an HTTPRoute: the audit sees the route as a way in', 
     const after = (await audited(dir())).find((finding) => finding.rule === 'LIVEPATCH-ADMIN-API')!
     expect(after.message).toContain('its NetworkPolicies admit the proxies of Gateway web/eg (envoy-gateway-system/')
     expect(after.message).toContain('and HTTPRoute livepatch routes to it, so whoever reaches the Gateway reaches the admin API')
-    expect(after.remediation).toMatch(/^HTTPRoute livepatch routes to it through Gateway web\/eg, and the Gateway API has no source allowlist: narrow who reaches the Gateway to ADMIN-CIDRS in its implementation \(Envoy Gateway: a SecurityPolicy/)
+    expect(after.remediation).toMatch(/^HTTPRoute livepatch routes to it through Gateway web\/eg, and the Gateway API has no source allowlist: narrow who reaches the Gateway to ADMIN-CIDRS in its implementation \(a SecurityPolicy targeting the route or Gateway with an authorization rule on clientCIDRs ADMIN-CIDRS\)/)
   }, 60_000)
 })
 

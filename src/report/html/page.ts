@@ -110,7 +110,7 @@ function graphSection(data: PageData): string {
   const legend = [
     legendItem('', 'relation (requirer → provider; interface: endpoints)'),
     legendItem('sample-offer', 'offer / cross-model consumer (dashed)'),
-    legendItem('sample-entry', 'entry point: Ingress, LoadBalancer or NodePort Service (thick)'),
+    legendItem('sample-entry', 'entry point: Ingress, Gateway route, LoadBalancer or NodePort Service (thick)'),
   ]
   if (reach) {
     legend.push(

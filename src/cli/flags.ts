@@ -144,7 +144,7 @@ export const liveFlags = {
   namespace: Flags.string({
     char: 'n',
     multiple: true,
-    description: "Kubernetes namespace to keep (repeatable). Default: all. Objects are still listed cluster-wide; ingress controllers' and Gateways' proxy pods, Gateways, and routes into the kept namespaces are kept from every namespace (a plan admits Ingress and route backends from where their proxies run).",
+    description: "Kubernetes namespace to keep (repeatable). Default: all. Objects are still listed cluster-wide; ingress controllers', Gateways' and Prometheus Operator's pods, Gateways, and the routes and monitors into the kept namespaces are kept from every namespace (a plan admits their backends from where those pods run).",
   }),
   timeout: Flags.string({
     description: 'The longest the live collection may take, every request, retry and wait included: 90s, 10m, 1h30m. Default: 10m, or $HARDENCTL_TIMEOUT.',

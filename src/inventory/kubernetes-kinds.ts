@@ -15,6 +15,7 @@ import {
   genericObjectSchema,
   ingressClassSchema,
   ingressSchema,
+  monitorSchema,
   namespaceSchema,
   networkPolicySchema,
   podSchema,
@@ -40,8 +41,8 @@ export interface KubernetesList {
   path: string
   namespaced: boolean
   /**
-   * Served only where its CRDs are installed (the Gateway API): a 404 for a group the cluster
-   * does not serve at all means there are none, not a gap. See KindSpec.served.
+   * Served only where its CRDs are installed (the Gateway API, Prometheus Operator's monitors): a
+   * 404 for a group the cluster does not serve at all means there are none, not a gap.
    */
   optional: boolean
 }
@@ -87,8 +88,10 @@ const ADMISSION = ['admissionregistration.k8s.io']
 const namespaced = (apiVersion: string) => ({apiVersion, scope: 'namespaced' as const})
 const clusterScoped = (apiVersion: string) => ({apiVersion, scope: 'cluster' as const})
 const GATEWAY_API = 'gateway.networking.k8s.io'
-/** A Gateway API kind: its CRDs are installed on some clusters only (KubernetesList.optional). */
-const gatewayApi = (scope: 'namespaced' | 'cluster') => ({apiVersion: `${GATEWAY_API}/v1`, scope, optional: true as const})
+const PROMETHEUS_OPERATOR = 'monitoring.coreos.com'
+/** A kind of CRDs installed on some clusters only (KubernetesList.optional). */
+const optionalCrd = (apiVersion: string, scope: 'namespaced' | 'cluster' = 'namespaced') => ({apiVersion, scope, optional: true as const})
+const gatewayApi = (scope: 'namespaced' | 'cluster') => optionalCrd(`${GATEWAY_API}/v1`, scope)
 
 /**
  * Every kind hardenctl reads with a dedicated schema. The served ones in the order a live run
@@ -237,6 +240,27 @@ export const KIND_SPECS: readonly KindSpec[] = [
   {kind: 'Gateway', plural: 'gateways', schema: gatewaySchema, input: 'k8s-gateway-api', groups: [GATEWAY_API], names: ['gateways', 'gateway'], view: 'gateways', served: gatewayApi('namespaced')},
   {kind: 'HTTPRoute', plural: 'httproutes', schema: routeSchema, input: 'k8s-gateway-api', groups: [GATEWAY_API], names: ['httproutes', 'httproute'], view: 'routes', served: gatewayApi('namespaced')},
   {kind: 'GRPCRoute', plural: 'grpcroutes', schema: routeSchema, input: 'k8s-gateway-api', groups: [GATEWAY_API], names: ['grpcroutes', 'grpcroute'], view: 'routes', served: gatewayApi('namespaced')},
+  // Prometheus Operator's scrape targets: who connects to a model's metrics ports besides its relations.
+  {
+    kind: 'ServiceMonitor',
+    plural: 'servicemonitors',
+    schema: monitorSchema,
+    input: 'k8s-prometheus-monitors',
+    groups: [PROMETHEUS_OPERATOR],
+    names: ['servicemonitors', 'servicemonitor'],
+    view: 'monitors',
+    served: optionalCrd(`${PROMETHEUS_OPERATOR}/v1`),
+  },
+  {
+    kind: 'PodMonitor',
+    plural: 'podmonitors',
+    schema: monitorSchema,
+    input: 'k8s-prometheus-monitors',
+    groups: [PROMETHEUS_OPERATOR],
+    names: ['podmonitors', 'podmonitor'],
+    view: 'monitors',
+    served: optionalCrd(`${PROMETHEUS_OPERATOR}/v1`),
+  },
   {kind: 'ReplicaSet', plural: 'replicasets', schema: workloadSchema, input: 'k8s-workloads', groups: APPS, names: ['replicasets', 'replicaset', 'rs'], view: 'workloads'},
   {kind: 'Job', plural: 'jobs', schema: workloadSchema, input: 'k8s-workloads', groups: ['batch'], names: ['jobs', 'job'], view: 'workloads'},
 ]

@@ -323,6 +323,23 @@ export const routeSchema = checkedObject({
   }),
 })
 
+/**
+ * A Prometheus Operator ServiceMonitor or PodMonitor (monitoring.coreos.com/v1): which Services
+ * (or pods) in which namespaces Prometheus scrapes, on which ports. `port` names a Service port
+ * (ServiceMonitor) or a container port (PodMonitor); `targetPort` and `portNumber` give the pod's.
+ */
+export const monitorSchema = checkedObject({
+  metadata: objectMetaSchema,
+  spec: checkedObject({
+    selector: labelSelectorSchema,
+    namespaceSelector: checkedObject({any: z.boolean().optional(), matchNames: z.array(z.string()).optional()}).optional(),
+    endpoints: z.array(checkedObject({port: z.string().optional(), targetPort: z.union([z.number().int(), z.string()]).optional()})).optional(),
+    podMetricsEndpoints: z
+      .array(checkedObject({port: z.string().optional(), portNumber: z.number().int().optional(), targetPort: z.union([z.number().int(), z.string()]).optional()}))
+      .optional(),
+  }),
+})
+
 export const namespaceSchema = checkedObject({metadata: objectMetaSchema})
 export const serviceAccountSchema = checkedObject({metadata: objectMetaSchema})
 export const genericObjectSchema = checkedObject({metadata: objectMetaSchema})

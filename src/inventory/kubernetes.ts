@@ -10,6 +10,7 @@ import type {
   ingressClassSchema,
   ingressSchema,
   LabelSelector,
+  monitorSchema,
   namespaceSchema,
   networkPolicySchema,
   podSchema,
@@ -252,6 +253,8 @@ export type KubeGatewayClass = Kube<typeof gatewayClassSchema>
 export type KubeGateway = Kube<typeof gatewaySchema>
 /** An HTTPRoute or a GRPCRoute (`kind` tells which). */
 export type KubeRoute = Kube<typeof routeSchema>
+/** A ServiceMonitor or a PodMonitor (`kind` tells which). */
+export type KubeMonitor = Kube<typeof monitorSchema>
 export type KubeObject = Kube<typeof genericObjectSchema>
 
 export interface KubernetesView {
@@ -280,6 +283,8 @@ export interface KubernetesView {
   gatewayClasses: KubeGatewayClass[]
   gateways: KubeGateway[]
   routes: KubeRoute[]
+  /** Prometheus Operator's ServiceMonitors and PodMonitors. */
+  monitors: KubeMonitor[]
   /** Any other kind (ConfigMaps, CRs): kept so nothing read is silently dropped; no rule reads them. */
   other: KubeObject[]
 }
@@ -303,6 +308,7 @@ export function emptyKubernetesView(): KubernetesView {
     gatewayClasses: [],
     gateways: [],
     routes: [],
+    monitors: [],
     other: [],
   }
 }

@@ -36,6 +36,7 @@ export type InputKind =
   | 'k8s-serviceaccounts'
   | 'k8s-webhooks'
   | 'k8s-gateway-api'
+  | 'k8s-prometheus-monitors'
   | 'host'
 
 export const INPUT_KIND_DESCRIPTIONS: Record<InputKind, string> = {
@@ -61,6 +62,7 @@ export const INPUT_KIND_DESCRIPTIONS: Record<InputKind, string> = {
   'k8s-webhooks': '`kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations,apiservices -o json`',
   // Qualified: with Istio installed, a bare `gateways` names Istio's own kind.
   'k8s-gateway-api': '`kubectl get gatewayclasses.gateway.networking.k8s.io,gateways.gateway.networking.k8s.io,httproutes.gateway.networking.k8s.io,grpcroutes.gateway.networking.k8s.io -A -o json`',
+  'k8s-prometheus-monitors': '`kubectl get servicemonitors.monitoring.coreos.com,podmonitors.monitoring.coreos.com -A -o json`',
   host: "a host's files (`hardenctl host`, or hosts/ in a snapshot)",
 }
 

@@ -11,6 +11,8 @@
  *               and the flows they imply (derived-flows.ts: coordinated workers, ingress proxies)
  *   Ingress     a known ingress controller (or a Gateway's proxies, for an HTTPRoute or GRPCRoute)
  *               → the backend app, on the backend Service's ports
+ *   scrapes     Prometheus Operator's Prometheus pods → an app a ServiceMonitor or PodMonitor
+ *               selects, on the ports it names
  *   Juju        every unit's pod of a model → its model operator (17071) and the controller (17070)
  *   DNS         every pod of a model → the pods behind kube-system/kube-dns (53)
  *   API server  networkPolicies.apiServerCidrs → the pods behind a Service in a model namespace
@@ -37,6 +39,8 @@ import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
 import {relationFlows, relationServerPorts, resolveRemote} from './network-policies.js'
 import {indexRouting, routedTo} from './routed-backends.js'
+import {indexScrapes, scrapesOf} from './monitor-scrapes.js'
+import {PROMETHEUS_POD_LABELS} from '../inventory/prometheus-operator.js'
 import {portsOf, servicesOf} from './service-ports.js'
 import {routedThroughProxyPods} from './proxy-pods.js'
 import {derivedFlows, type Flow, flowKey} from './derived-flows.js'
@@ -154,6 +158,8 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
   const dns = dnsClasses(inventory, classes)
   const ingressControllers = classes.filter((c) => c.ingressController)
   const gatewayProxies = classes.filter((c) => gatewayOfProxyPod(c.namespace, c.labels) !== undefined)
+  const scrapes = indexScrapes(inventory.kubernetes)
+  const prometheus = classes.filter((c) => scrapes.prometheusNamespaces.includes(c.namespace) && Object.entries(PROMETHEUS_POD_LABELS).every(([key, value]) => c.labels[key] === value))
   const apiServerCalls = apiServerBackends(inventory.kubernetes)
 
   const useFlow = (flow: Flow) => {
@@ -192,7 +198,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
     }
 
     // Exposure and Ingress paths end in this namespace; an Ingress path starts at an ingress controller, maybe in a changed namespace.
-    const controllerChanged = ingressControllers.some((controller) => changed.has(controller.namespace)) || gatewayProxies.some((proxy) => changed.has(proxy.namespace))
+    const controllerChanged = [...ingressControllers, ...gatewayProxies, ...prometheus].some((source) => changed.has(source.namespace))
     for (const app of here || controllerChanged ? model.applications.values() : []) {
       const targets = appClasses(namespace, app.name)
       if (targets.length === 0) continue
@@ -210,6 +216,15 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
           for (const source of exposure.sources) {
             const because = askedBecause()
             used.push({from: source, to, ports, usedBy: exposure.usedBy, ...(because ? {askedBecause: because} : {})})
+          }
+        }
+      }
+      // Prometheus Operator's scrapes of the app: the operator's Prometheus pods connect.
+      for (const scrape of scrapesOf(app, namespace, scrapes)) {
+        for (const to of targets) {
+          for (const from of prometheus) {
+            if (from.namespace === namespace || (!here && !changed.has(from.namespace))) continue
+            used.push({from: from.id, to, ports: scrape.ports.length > 0 ? portSet(scrape.ports, to) : ALL_PORTS, usedBy: scrape.monitor})
           }
         }
       }

@@ -30,6 +30,7 @@ import {type Resolved, type Serving, sideOf, whoServes} from './serving.js'
 import {type DraftOf, PolicyDraft, type RuleDraft} from './policy-draft.js'
 import {GATEWAY_INTEGRATOR_LABEL, indexRouting, type RoutingIndex, routedBackendRules} from './routed-backends.js'
 import {portsOf, portTexts, servicesOf} from './service-ports.js'
+import {indexScrapes, monitorScrapeRules, type ScrapeIndex} from './monitor-scrapes.js'
 import {
   isManaged,
   type LabelSelector,
@@ -139,6 +140,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
       own.ingress.push({peers: [{podSelector: selector}], ports: undefined, reason: `units of ${app.name} talk to each other (peer relations)`})
       exposureRules(app, namespace, servicesOf(app), policy, own, state, isolatedByOthers)
       routedBackendRules(app, namespace, cluster.routing, policy, own, state.notes)
+      monitorScrapeRules(app, namespace, cluster.scrapes, own, state.notes)
       if (egress) appEgress(app, scope, own, dns)
     }
     relationsByModel.push(relationRules(model, namespace, inventory, scope, draft, egress, state.notes))
@@ -152,7 +154,7 @@ export function desiredNetworkPolicies(inventory: Inventory, policy: Policy): De
   const planned = new Set(modelOfNamespace.keys())
   for (const {namespace, model} of leftAsTheyAre) relationsByModel.push(relationRules(model, namespace, inventory, scope, draft, egress, state.notes, planned))
   crossModelDerivedRules(relationsByModel, draft, egress, state.notes, planned)
-  if (managed.length > 0) state.notes.push(...apiServerViewNotes(inventory), ...gatewayRouteViewNotes(inventory))
+  if (managed.length > 0) state.notes.push(...apiServerViewNotes(inventory), ...gatewayRouteViewNotes(inventory), ...monitorViewNotes(inventory, cluster.scrapes))
 
   for (const [namespace, policies] of [...drafts].sort(([a], [b]) => a.localeCompare(b))) {
     if (!modelOfNamespace.has(namespace)) continue
@@ -454,6 +456,18 @@ function gatewayRouteViewNotes(inventory: Inventory): string[] {
   )
 }
 
+/** When Prometheus Operator runs (its Prometheus pods were read) but its monitors were not: what they scrape cannot be kept reachable. */
+function monitorViewNotes(inventory: Inventory, scrapes: ScrapeIndex): string[] {
+  if (scrapes.prometheusNamespaces.length === 0) return []
+  return notReadNotes(
+    inventory,
+    'k8s-prometheus-monitors',
+    `Prometheus Operator runs (in ${scrapes.prometheusNamespaces.join(', ')}), but its ServiceMonitors and PodMonitors`,
+    'an application they scrape would be cut off by its default deny',
+    '(or get, list and watch on them in its ClusterRole)',
+  )
+}
+
 /** The plan's note when an input's kinds were not read, or one of them could not be listed: what that leaves unprotected, and how to read them. */
 function notReadNotes(inventory: Inventory, input: InputKind, what: string, consequence: string, howElse: string): string[] {
   const plurals = new Set(KIND_SPECS.flatMap((spec) => (spec.input === input ? [spec.plural] : [])))
@@ -686,6 +700,7 @@ export function resolveRemote(
 /** Looked up per application, so indexed once: what routes to each namespace, and what the API server calls there. */
 interface ClusterIndex {
   routing: RoutingIndex
+  scrapes: ScrapeIndex
   /** What the API server calls in the namespace (admission webhooks, aggregated APIs). */
   apiServerBackendsIn(namespace: string): ApiServerBackend[]
   service(namespace: string, name: string): KubeService | undefined
@@ -699,6 +714,7 @@ function indexCluster(view: Inventory['kubernetes']): ClusterIndex {
   const servicesByNamespace = groupByNamespace(view.services)
   return {
     routing,
+    scrapes: indexScrapes(view),
     apiServerBackendsIn: (namespace) => backends.get(namespace) ?? [],
     service: (namespace, name) => servicesByNamespace.get(namespace)?.find((service) => service.metadata.name === name),
     cilium: routing.cilium,

@@ -23,6 +23,7 @@ export const INPUT_NAMES: Record<InputKind, string> = {
   'k8s-serviceaccounts': 'Kubernetes ServiceAccounts',
   'k8s-webhooks': 'Kubernetes webhook configurations and APIServices',
   'k8s-gateway-api': 'Kubernetes Gateway API routes',
+  'k8s-prometheus-monitors': "Prometheus Operator's ServiceMonitors and PodMonitors",
   host: "a host's files",
 }
 

@@ -56,7 +56,7 @@ describe('audit of a live Kubernetes cluster', () => {
     const byPlural = api.requestsByPlural()
     for (const count of Object.values(byPlural)) expect(count).toBe(1)
     expect(Object.keys(byPlural).sort()).toEqual(KUBERNETES_LISTS.map((spec) => spec.plural).sort())
-    expect(Object.keys(byPlural)).toHaveLength(22)
+    expect(Object.keys(byPlural)).toHaveLength(24)
     expect(JSON.stringify(report)).not.toContain('cluster-token-do-not-print')
     expect(live.stderr).not.toContain('cluster-token-do-not-print')
   })

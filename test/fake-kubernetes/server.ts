@@ -133,7 +133,7 @@ const TOP_LEVEL_CONTENT = new Set(['PolicyReport'])
 
 export async function startFakeKubernetesApi(objects: object[], options: FakeKubernetesOptions = {}): Promise<FakeKubernetesApi> {
   const gatewayApi = options.gatewayApi ?? 'v1'
-  const installed = gatewayApi === 'v1' ? KUBERNETES_LISTS : KUBERNETES_LISTS.filter((spec) => !spec.optional)
+  const installed = gatewayApi === 'v1' ? KUBERNETES_LISTS : KUBERNETES_LISTS.filter((spec) => !spec.apiVersion.startsWith('gateway.networking.k8s.io/'))
   const lists = options.policyReportCrd === false ? installed : [...installed, POLICY_REPORT_LIST]
   const discovery = gatewayApiDiscovery(gatewayApi)
   const byPath = new Map<string, Served>(lists.map((spec) => [spec.path, {spec, items: []}]))
@@ -874,7 +874,7 @@ function gatewayApiDiscovery(installed: 'v1' | 'v1beta1' | false): Map<string, J
   if (installed === false) return new Map()
   const groupVersion = `${group}/${installed}`
   const version = {groupVersion, version: installed}
-  const resources = KUBERNETES_LISTS.filter((spec) => spec.optional && (installed === 'v1' || spec.kind !== 'GRPCRoute')).map((spec) => ({
+  const resources = KUBERNETES_LISTS.filter((spec) => spec.apiVersion.startsWith(`${group}/`) && (installed === 'v1' || spec.kind !== 'GRPCRoute')).map((spec) => ({
     name: spec.plural,
     singularName: spec.kind.toLowerCase(),
     namespaced: spec.namespaced,

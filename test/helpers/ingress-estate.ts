@@ -67,8 +67,8 @@ export function estateBefore(make: () => Promise<string>): () => string {
 
 /**
  * `reconcile --dry-run` on the estate (with `policy`, a hardenctl.yaml text, when given): the
- * plan's text, and who reaches livepatch on 8080 once the printed plan is applied: an address
- * outside the cluster, or the pod named.
+ * plan's text, and who reaches livepatch once the printed plan is applied: an address outside
+ * the cluster (on 8080), or the pod named (on 8080 unless another port is given).
  */
 export async function plannedEstate(dir: string, policy?: string) {
   const args = ['reconcile', '--dry-run', '--from', dir]
@@ -84,10 +84,10 @@ export async function plannedEstate(dir: string, policy?: string) {
   const input = {...live.input, policies: policiesAfterPlan(live.input.policies, plan)}
   const livepatch = live.classes.find((podClass) => podClass.id === 'livepatch/livepatch')!
   const fromAddress = (ip: string) => explain(input, {outside: true, ip}, livepatch, {port: 8080}).allowed
-  const podReaches = (pod: string) => {
+  const podReaches = (pod: string, port = 8080) => {
     const podClass = live.classes.find((candidate) => candidate.pods.includes(pod))
     if (!podClass) throw new Error(`no pod ${pod} in the estate`)
-    return explain(input, podClass, livepatch, {port: 8080}).allowed
+    return explain(input, podClass, livepatch, {port}).allowed
   }
   return {text: text.stdout, plan, fromAddress, podReaches}
 }

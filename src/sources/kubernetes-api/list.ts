@@ -13,6 +13,7 @@ import type {KubeConfig} from '@kubernetes/client-node'
 import {IncompleteError} from '../../errors.js'
 import {gatewayOfProxyPod} from '../../inventory/gateway-api.js'
 import {isIngressControllerPod} from '../../inventory/kubernetes.js'
+import {isPrometheusOperatorPod} from '../../inventory/prometheus-operator.js'
 import {KUBERNETES_LISTS, type KubernetesList} from '../../inventory/kubernetes-kinds.js'
 import type {SourceDocument} from '../source-document.js'
 import {
@@ -211,7 +212,8 @@ async function listPages(spec: KubernetesList, session: ListSession): Promise<Li
  * Whether the namespace filter keeps `item`. Ingress controllers' pods and Gateways' proxies are
  * kept from every namespace: a plan admits Ingress and route backends from where they run, and on
  * the host network only a controller's pods say so (`reconcile -n` would otherwise cut it off).
- * So are the Gateways, and the routes from other namespaces to a kept one. A Juju unit's pod
+ * So are the Gateways, and the routes from other namespaces to a kept one; and Prometheus
+ * Operator's Prometheus pods, and the monitors elsewhere that select a kept namespace. A Juju unit's pod
  * is not one (a Juju application named `traefik` serves its relations, not Ingress objects), and
  * stays out, so `audit -n` judges no other model's pods.
  */
@@ -219,7 +221,8 @@ export function keep(item: Json, spec: KubernetesList, namespaces: Set<string> |
   if (!namespaces) return true
   const metadata = isRecord(item.metadata) ? item.metadata : {}
   if (spec.kind === 'Namespace') return namespaces.has(metadata.name as string)
-  if (spec.kind === 'Pod' && (isIngressControllerPod({metadata, spec: item.spec}) || isGatewayProxy(metadata))) return true
+  if (spec.kind === 'Pod' && (isIngressControllerPod({metadata, spec: item.spec}) || isGatewayProxy(metadata) || isPrometheusOperatorPod(metadata))) return true
+  if ((spec.kind === 'ServiceMonitor' || spec.kind === 'PodMonitor') && monitorsInto(item, namespaces)) return true
   // What routes to a kept namespace: every Gateway (a route names its parent in any namespace), and
   // a route elsewhere whose backend is in a kept namespace.
   if (spec.kind === 'Gateway') return true
@@ -237,6 +240,12 @@ function routesInto(route: Json, namespaces: Set<string>): boolean {
       Array.isArray(rule.backendRefs) &&
       rule.backendRefs.some((ref) => isRecord(ref) && namespaces.has(typeof ref.namespace === 'string' ? ref.namespace : (metadata.namespace as string))),
   )
+}
+
+/** A ServiceMonitor or PodMonitor elsewhere whose namespaceSelector takes in a kept namespace. */
+function monitorsInto(monitor: Json, namespaces: Set<string>): boolean {
+  const selector = isRecord(monitor.spec) && isRecord(monitor.spec.namespaceSelector) ? monitor.spec.namespaceSelector : {}
+  return selector.any === true || (Array.isArray(selector.matchNames) && selector.matchNames.some((name) => typeof name === 'string' && namespaces.has(name)))
 }
 
 function isGatewayProxy(metadata: Json): boolean {

@@ -109,6 +109,9 @@ export const REPORTED_KINDS: readonly string[] = [
   'Gateway',
   'HTTPRoute',
   'GRPCRoute',
+  // What scrapes it: a monitor added is cut until a pass admits Prometheus.
+  'ServiceMonitor',
+  'PodMonitor',
 ]
 /** An hour: a whole-cluster LIST is the expensive request, and the watches keep the stores current meanwhile. */
 export const DEFAULT_RESYNC_MS = 3_600_000

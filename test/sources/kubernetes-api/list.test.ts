@@ -475,8 +475,8 @@ describe('collectKubernetes: refusals', () => {
       expect(documentFor(collection, 'grpcroutes')?.data).toMatchObject({kind: 'List', items: []})
     })
 
-    it('a 404 on a kind every cluster serves stays a gap: only the optional kinds are read as none', () => {
-      expect(KUBERNETES_LISTS.filter((s) => s.optional).map((s) => s.plural)).toEqual(GATEWAY_PLURALS)
+    it('only the kinds of CRDs some clusters lack are optional (a 404 on any other kind stays a gap, above)', () => {
+      expect(KUBERNETES_LISTS.filter((s) => s.optional).map((s) => s.plural)).toEqual([...GATEWAY_PLURALS, 'servicemonitors', 'podmonitors'])
     })
   })
 
@@ -543,6 +543,7 @@ describe('collected documents through the Kubernetes reader', () => {
         'k8s-rbac',
         'k8s-webhooks',
         'k8s-gateway-api',
+        'k8s-prometheus-monitors',
       ]),
     )
     const gaps = contributions.flatMap((c) => (c.type === 'gap' ? [c.gap] : []))

@@ -69,6 +69,7 @@ describe('example livepatch-k8s: Kubernetes objects', () => {
       'k8s-namespaces',
       'k8s-networkpolicies',
       'k8s-pods',
+      'k8s-prometheus-monitors',
       'k8s-rbac',
       'k8s-serviceaccounts',
       'k8s-services',

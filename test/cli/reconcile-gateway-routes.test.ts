@@ -11,13 +11,13 @@
  * - a Gateway whose class or controller is not known: every source, and a note.
  * Live, the Gateway API's kinds are listed like any other, and a cluster without its CRDs has none.
  */
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {type NetworkPolicyObject, networkPolicyActions} from '../../src/plan/types.js'
 import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {plannedPolicy} from '../helpers/planned-policy.js'
 import {appendToList, CILIUM_AGENT, estateBefore, estateWith, plannedEstate, writeList} from '../helpers/ingress-estate.js'
-import {LiveLivepatch} from '../helpers/livepatch-estate.js'
+import {useLiveLivepatch} from '../helpers/livepatch-estate.js'
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1'
 
@@ -316,24 +316,14 @@ describe("Livepatch behind an HTTPRoute through Canonical Kubernetes's Gateway (
 
 describe('the Gateway API on a live cluster', () => {
   const PASSWORD = 'gateway-admin-password'
-  let live: LiveLivepatch
-
-  beforeAll(async () => {
-    live = await LiveLivepatch.start('hardenctl-gateway-live-', PASSWORD)
-  })
-  afterEach(async () => {
-    await live.closeClusters()
-  })
-  afterAll(async () => {
-    await live.close()
-  })
+  const live = useLiveLivepatch('hardenctl-gateway-live-', PASSWORD)
 
   // Expected before the first run: the routes are listed, `-n livepatch` keeps the proxy pods of
   // another namespace (as it keeps ingress controllers'), the applied policy admits them, and a
   // second run writes nothing.
   it('reconcile -n livepatch lists the routes, admits the proxies from their namespace, and a second run writes nothing', {timeout: 60_000}, async () => {
     const added = [LIVEPATCH_WEB, namespace('web', 'c0ffee00-0000-4000-8000-000000000010'), namespace('envoy-gateway-system', 'c0ffee00-0000-4000-8000-000000000011'), ENVOY_PROXY, ENVOY_GATEWAY_CONTROLLER, ...ENVOY_GATEWAY.gatewayClasses, ...ENVOY_GATEWAY.gateways, ...ENVOY_GATEWAY.httpRoutes]
-    const {api, env} = await live.cluster({}, added)
+    const {api, env} = await live().cluster({}, added)
     const first = await runCliInWorker(['reconcile', '-n', 'livepatch'], {env})
     expect(first.code, first.stderr).toBe(0)
     expect(first.stderr).not.toMatch(/could not inspect/)
@@ -351,7 +341,7 @@ describe('the Gateway API on a live cluster', () => {
   // Expected before the first run: without the CRDs each list and the group's discovery answer
   // 404, which reads as none: no warning, no INVENTORY-INCOMPLETE, no "not read" note.
   it('a cluster without the Gateway API: none, not a gap', {timeout: 60_000}, async () => {
-    const {api, env} = await live.cluster({gatewayApi: false})
+    const {api, env} = await live().cluster({gatewayApi: false})
     const audit = await runCliInWorker(['audit', '--format', 'json'], {env})
     expect(audit.stderr).not.toMatch(/could not inspect/)
     const findings = (JSON.parse(audit.stdout) as {findings: {rule: string}[]}).findings
@@ -368,7 +358,7 @@ describe('the Gateway API on a live cluster', () => {
   // Expected before the first run: an install serving the kinds at v1beta1 only is a gap, named
   // with the version it serves, and the plan's note says the routes could not be read.
   it('an older install (v1beta1 only): a gap naming the version served, and the plan says the routes could not be read', {timeout: 60_000}, async () => {
-    const {env} = await live.cluster({gatewayApi: 'v1beta1'})
+    const {env} = await live().cluster({gatewayApi: 'v1beta1'})
     const audit = await runCliInWorker(['audit', '--format', 'json'], {env})
     expect(audit.stderr).toContain('could not inspect httproutes: the API server serves them as gateway.networking.k8s.io/v1beta1, not gateway.networking.k8s.io/v1, which hardenctl reads: upgrade the CRDs')
     const gaps = (JSON.parse(audit.stdout) as {findings: {rule: string; message: string}[]}).findings.filter((finding) => finding.rule === 'INVENTORY-INCOMPLETE')

@@ -6,29 +6,19 @@
 import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import type {FakeKubernetesApi, FakeKubernetesOptions} from '../fake-kubernetes/server.js'
 import {runCli} from '../helpers/cli.js'
 import {runCliInWorker} from '../helpers/cli-in-worker.js'
-import {LiveLivepatch} from '../helpers/livepatch-estate.js'
+import {useLiveLivepatch} from '../helpers/livepatch-estate.js'
 
 const PASSWORD = 'reconcile-admin-password'
 
 describe('reconcile against a live estate', () => {
-  let live: LiveLivepatch
+  const live = useLiveLivepatch('hardenctl-reconcile-', PASSWORD)
 
-  beforeAll(async () => {
-    live = await LiveLivepatch.start('hardenctl-reconcile-', PASSWORD)
-  })
-  afterEach(async () => {
-    await live.closeClusters()
-  })
-  afterAll(async () => {
-    await live.close()
-  })
-
-  const cluster = (options?: FakeKubernetesOptions) => live.cluster(options)
+  const cluster = (options?: FakeKubernetesOptions) => live().cluster(options)
 
   const policies = (api: FakeKubernetesApi) => (api.objects('NetworkPolicy') as {metadata: {namespace: string; name: string}}[]).map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort()
 
@@ -76,7 +66,7 @@ describe('reconcile against a live estate', () => {
 
   it('keeps the audit\'s promise: each finding marked [auto-fixable] is gone after one reconcile with the switches that enable it', async () => {
     const {env} = await cluster()
-    const policyFile = join(live.home, 'promise-policy.yaml')
+    const policyFile = join(live().home, 'promise-policy.yaml')
     await writeFile(policyFile, 'apiVersion: hardenctl.io/v1\npsa: {enabled: true}\nexposure: {allow: {}, enforce: true}\naccess: {enforce: true}\ncommands: {"*": [destroy-model, remove-object]}\n')
     const audit = async () => {
       const result = await runCliInWorker(['audit', '--policy', policyFile, '--format', 'json', '--fail-on', 'never'], {env})
@@ -123,7 +113,7 @@ describe('reconcile against a live estate', () => {
       spec: {hostNetwork: true, containers: [{name: 'controller', image: 'registry.k8s.io/ingress-nginx/controller:v1.10.0'}]},
       status: {phase: 'Running', podIP: '192.168.1.10'},
     }
-    const {api, env} = await live.cluster({}, [controller])
+    const {api, env} = await live().cluster({}, [controller])
     const result = await runCliInWorker(['reconcile', '-n', 'livepatch'], {env})
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
     expect(result.stdout).toContain('the ingress controller in ingress-nginx runs on the host network and connects from its nodes\' addresses: admitted from networkPolicies.nodeCidrs')
@@ -162,7 +152,7 @@ describe('reconcile against a live estate', () => {
       },
       spec: {podSelector: {matchLabels: {'app.kubernetes.io/name': 'postgresql'}}, policyTypes: ['Ingress'], ingress: [{}]},
     }
-    const {api, env} = await live.cluster({}, [edited])
+    const {api, env} = await live().cluster({}, [edited])
 
     const first = await runCliInWorker(['reconcile'], {env})
     expect(first.code).toBe(3)
@@ -178,7 +168,7 @@ describe('reconcile against a live estate', () => {
 
   it('with psa enabled, sets only the pod-security labels on the namespaces (Juju\'s labels stay), once', async () => {
     const {api, env} = await cluster()
-    const policyFile = join(live.home, 'psa.yaml')
+    const policyFile = join(live().home, 'psa.yaml')
     await writeFile(policyFile, 'apiVersion: hardenctl.io/v1\npsa:\n  enabled: true\n')
     const first = await runCliInWorker(['reconcile', '--policy', policyFile], {env})
     expect(first.code, first.stdout + first.stderr).toBe(0)

@@ -8,12 +8,12 @@
  * selecting a metrics Service of livepatch's (namespaceSelector.matchNames), as a user scraping a
  * Juju application that way writes it. No Juju relation says Prometheus connects.
  */
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import type {NetworkPolicyObject} from '../../src/plan/types.js'
 import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {appendToList, estateBefore, estateWith, plannedEstate, writeList} from '../helpers/ingress-estate.js'
-import {LiveLivepatch} from '../helpers/livepatch-estate.js'
+import {useLiveLivepatch} from '../helpers/livepatch-estate.js'
 
 const MONITORING = {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'monitoring', uid: 'e1f3a5c7-9b1d-4e3f-8a5c-7e9b1d3f5a7c', labels: {'kubernetes.io/metadata.name': 'monitoring'}}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}}
 
@@ -103,22 +103,12 @@ describe('Prometheus Operator runs, but its monitors were not read', () => {
 
 describe('Prometheus Operator on a live cluster', () => {
   const PASSWORD = 'monitors-admin-password'
-  let live: LiveLivepatch
-
-  beforeAll(async () => {
-    live = await LiveLivepatch.start('hardenctl-monitors-live-', PASSWORD)
-  })
-  afterEach(async () => {
-    await live.closeClusters()
-  })
-  afterAll(async () => {
-    await live.close()
-  })
+  const live = useLiveLivepatch('hardenctl-monitors-live-', PASSWORD)
 
   // Expected before the first run: `-n livepatch` keeps the Prometheus pod and the monitor from
   // `monitoring`, so the applied policy admits Prometheus by namespace and labels on 9102.
   it('reconcile -n livepatch lists the monitors, keeps Prometheus and the monitor from monitoring, and admits Prometheus', {timeout: 60_000}, async () => {
-    const {api, env} = await live.cluster({}, [MONITORING, PROMETHEUS, GRAFANA, METRICS_SERVICE, SERVICE_MONITOR])
+    const {api, env} = await live().cluster({}, [MONITORING, PROMETHEUS, GRAFANA, METRICS_SERVICE, SERVICE_MONITOR])
     const result = await runCliInWorker(['reconcile', '-n', 'livepatch'], {env})
     expect(result.code, result.stderr).toBe(0)
     expect([api.requestsByPlural().servicemonitors, api.requestsByPlural().podmonitors]).toEqual([1, 1])

@@ -11,7 +11,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {loadInventory} from '../../src/audit/run-audit.js'
 import {closedPaths} from '../../src/plan/closes.js'
@@ -21,7 +21,7 @@ import type {NetworkPolicyObject, ReconcilePlan} from '../../src/plan/types.js'
 import {defaultPolicy} from '../../src/policy/schema.js'
 import {runCliInWorker} from '../helpers/cli-in-worker.js'
 import {plannedPolicy} from '../helpers/planned-policy.js'
-import {LiveLivepatch} from '../helpers/livepatch-estate.js'
+import {useLiveLivepatch} from '../helpers/livepatch-estate.js'
 import {admissionWebhookObjects, WEBHOOK_APP, WEBHOOK_CONFIGURATION, WEBHOOK_PORT, withAdmissionWebhook, writeWebhookExample} from '../helpers/webhook-estate.js'
 
 const POLICY_NAME = `hardenctl-apiserver-${WEBHOOK_APP}`
@@ -121,21 +121,11 @@ describe('the closes check proves the API server path', () => {
 
 describe('reconcile against a live cluster serving the webhook', () => {
   const PASSWORD = 'webhook-admin-password'
-  let live: LiveLivepatch
-
-  beforeAll(async () => {
-    live = await LiveLivepatch.start('hardenctl-webhooks-live-', PASSWORD, withAdmissionWebhook)
-  })
-  afterEach(async () => {
-    await live.closeClusters()
-  })
-  afterAll(async () => {
-    await live.close()
-  })
+  const live = useLiveLivepatch('hardenctl-webhooks-live-', PASSWORD, withAdmissionWebhook)
 
   it('lists the webhook configurations and APIServices, applies the policy, and a second run writes nothing', {timeout: 60_000}, async () => {
     const added = await admissionWebhookObjects()
-    const {api, env} = await live.cluster({}, [...added.pods, ...added.services, ...added.mutating, ...added.validating, ...added.apiServices])
+    const {api, env} = await live().cluster({}, [...added.pods, ...added.services, ...added.mutating, ...added.validating, ...added.apiServices])
     const first = await runCliInWorker(['reconcile'], {env})
     expect(first.code, first.stderr).toBe(0)
     expect(first.stderr).not.toMatch(/could not inspect/)

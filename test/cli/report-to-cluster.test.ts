@@ -6,12 +6,12 @@
 import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import type {FakeKubernetesApi} from '../fake-kubernetes/server.js'
 import {runCli} from '../helpers/cli.js'
 import {runCliInWorker} from '../helpers/cli-in-worker.js'
-import {LiveLivepatch} from '../helpers/livepatch-estate.js'
+import {useLiveLivepatch} from '../helpers/livepatch-estate.js'
 
 const PASSWORD = 'report-to-cluster-admin-password'
 const REPORTS = '/apis/wgpolicyk8s.io/v1alpha2/policyreports'
@@ -26,24 +26,14 @@ interface Report {
 }
 
 describe('--report-to-cluster against a live estate', () => {
-  let live: LiveLivepatch
-
-  beforeAll(async () => {
-    live = await LiveLivepatch.start('hardenctl-polr-', PASSWORD)
-  })
-  afterEach(async () => {
-    await live.closeClusters()
-  })
-  afterAll(async () => {
-    await live.close()
-  })
+  const live = useLiveLivepatch('hardenctl-polr-', PASSWORD)
 
   const reports = (api: FakeKubernetesApi) => api.objects('PolicyReport') as unknown as Report[]
   const reportWrites = (api: FakeKubernetesApi) => api.writes().filter((write) => write.path.includes('/policyreports/'))
   const networkPolicyWrites = (api: FakeKubernetesApi) => api.writes().filter((write) => write.path.includes('/networkpolicies/'))
 
   it('reconcile writes one PolicyReport per Juju model namespace after the apply, says so, and updates them in place', async () => {
-    const {api, env} = await live.cluster()
+    const {api, env} = await live().cluster()
     const first = await runCliInWorker(['reconcile', '--report-to-cluster'], {env})
     expect(first.code, first.stderr).toBe(0)
     expect(first.stdout).toContain('7 to create')
@@ -98,7 +88,7 @@ describe('--report-to-cluster against a live estate', () => {
   })
 
   it('CRD absent: one warning, no write to it, and the run exits as it would have', async () => {
-    const {api, env} = await live.cluster({policyReportCrd: false})
+    const {api, env} = await live().cluster({policyReportCrd: false})
     const result = await runCliInWorker(['reconcile', '--report-to-cluster'], {env})
     expect(result.code, result.stderr).toBe(0)
     expect(result.stderr.split('\n').filter((line) => line.includes('PolicyReport'))).toEqual([CRD_MISSING])
@@ -109,7 +99,7 @@ describe('--report-to-cluster against a live estate', () => {
   })
 
   it('reconcile --dry-run validates the reports with dryRun=All and persists nothing', async () => {
-    const {api, env} = await live.cluster()
+    const {api, env} = await live().cluster()
     const result = await runCliInWorker(['reconcile', '--dry-run', '--report-to-cluster'], {env})
     expect(result.code, result.stderr).toBe(0)
     expect(reportWrites(api).map((write) => write.query)).toEqual([
@@ -127,7 +117,7 @@ describe('--report-to-cluster against a live estate', () => {
       metadata: {name: 'hardenctl', namespace: 'controller-microk8s-prod', labels: {team: 'platform'}},
       summary: {pass: 3, fail: 0, warn: 0, error: 0, skip: 0},
     }
-    const {api, env} = await live.cluster({}, [foreign])
+    const {api, env} = await live().cluster({}, [foreign])
     // A process of its own: a live run must end once its PolicyReports are written (no socket left open keeps it).
     const result = await runCli(['audit', '--report-to-cluster', '--format', 'json'], {env})
     expect(result.code, result.stderr).toBe(0)
@@ -163,7 +153,7 @@ describe('--report-to-cluster against a live estate', () => {
       metadata: {name: 'hardenctl', namespace: 'team-a', uid: 'uid-polr-team-a', resourceVersion: '5', labels: {'app.kubernetes.io/managed-by': 'hardenctl'}},
       summary: {pass: 0, fail: 1, warn: 0, error: 0, skip: 0},
     }
-    const {api, env} = await live.cluster({}, [namespaceObject('ingress-nginx'), namespaceObject('team-a'), deployment, stale])
+    const {api, env} = await live().cluster({}, [namespaceObject('ingress-nginx'), namespaceObject('team-a'), deployment, stale])
     const policyFile = join(env.HOME!, 'namespaces-policy.yaml')
     await writeFile(policyFile, 'apiVersion: hardenctl.io/v1\nkind: Policy\nkubernetes:\n  namespaces: [ingress-nginx]\n')
     const result = await runCliInWorker(['audit', '--report-to-cluster', '--policy', policyFile], {env})

@@ -7,6 +7,8 @@ import {mkdir, mkdtemp, readdir, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {afterAll, afterEach, beforeAll} from 'vitest'
+
 import type {FakeEstate} from '../fake-juju/estate.js'
 import {type FakeController, startFakeController, writeJujuData} from '../fake-juju/server.js'
 import {type FakeKubernetesApi, type FakeKubernetesOptions, startFakeKubernetesApi, writeKubeconfig} from '../fake-kubernetes/server.js'
@@ -104,4 +106,22 @@ export class LiveLivepatch {
     await this.controller.close()
     await rm(this.home, {recursive: true, force: true})
   }
+}
+
+/**
+ * A describe block's live Livepatch estate: started before its tests, its clusters closed after
+ * each test and everything after the block. Returns the estate, valid inside tests.
+ */
+export function useLiveLivepatch(prefix: string, password: string, changeStatus?: (status: Record<string, unknown>) => Record<string, unknown>): () => LiveLivepatch {
+  let live: LiveLivepatch | undefined
+  beforeAll(async () => {
+    live = await LiveLivepatch.start(prefix, password, changeStatus)
+  })
+  afterEach(async () => {
+    await live?.closeClusters()
+  })
+  afterAll(async () => {
+    await live?.close()
+  })
+  return () => live!
 }

@@ -38,7 +38,7 @@ import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
 import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
 import {relationFlows, relationServerPorts, resolveRemote} from './network-policies.js'
-import {indexRouting, routedTo} from './routed-backends.js'
+import {indexRouting, isAmong, routedTo} from './routed-backends.js'
 import {indexScrapes, scrapesOf} from './monitor-scrapes.js'
 import {PROMETHEUS_POD_LABELS} from '../inventory/prometheus-operator.js'
 import {portsOf, servicesOf} from './service-ports.js'
@@ -159,7 +159,8 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
   const ingressControllers = classes.filter((c) => c.ingressController)
   const gatewayProxies = classes.filter((c) => gatewayOfProxyPod(c.namespace, c.labels) !== undefined)
   const scrapes = indexScrapes(inventory.kubernetes)
-  const prometheus = classes.filter((c) => scrapes.prometheusNamespaces.includes(c.namespace) && Object.entries(PROMETHEUS_POD_LABELS).every(([key, value]) => c.labels[key] === value))
+  const prometheusPods = scrapes.prometheusNamespaces.map((namespace) => ({namespace, labels: {...PROMETHEUS_POD_LABELS}}))
+  const prometheus = classes.filter((c) => isAmong(c, prometheusPods))
   const apiServerCalls = apiServerBackends(inventory.kubernetes)
 
   const useFlow = (flow: Flow) => {
@@ -235,7 +236,7 @@ function usedPaths(inventory: Inventory, policy: Policy, classes: readonly PodCl
         const {carrier} = routed
         if (carrier.by === 'proxies') {
           // A Gateway's own proxies, as the planner admits them.
-          const proxies = classes.filter((c) => carrier.proxies.some((proxy) => proxy.namespace === c.namespace && Object.entries(proxy.labels).every(([key, value]) => c.labels[key] === value)))
+          const proxies = classes.filter((c) => isAmong(c, carrier.proxies))
           for (const to of targets) {
             for (const proxy of proxies) {
               if (proxy.namespace === namespace || (!here && !changed.has(proxy.namespace))) continue

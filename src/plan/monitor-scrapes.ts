@@ -10,12 +10,11 @@ import {APP_NAME_LABEL, type KubeMonitor, type KubernetesView, type KubeService}
 import {isPrometheusOperatorPod, PROMETHEUS_POD_LABELS} from '../inventory/prometheus-operator.js'
 import type {Application} from '../inventory/types.js'
 import {selectorMatches} from '../netpol/selector.js'
+import {NAMESPACE_NAME_LABEL} from '../netpol/policies.js'
 import type {PlanNotes} from './notes.js'
 import type {PolicyDraft} from './policy-draft.js'
-import {portsOf, portTexts, servicesOf} from './service-ports.js'
+import {portsOf, portTexts, servicesOf, uniquePorts} from './service-ports.js'
 import type {NetworkPolicyPort} from './types.js'
-
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name'
 
 /** Looked up per application, so indexed once: monitors by the namespaces they select, and where the operator's Prometheus pods run. */
 export interface ScrapeIndex {
@@ -24,7 +23,16 @@ export interface ScrapeIndex {
   prometheusNamespaces: string[]
 }
 
+const indexed = new WeakMap<Pick<KubernetesView, 'monitors' | 'pods'>, ScrapeIndex>()
+
+/** The scrape index of a view, built once: the planner and the closes check share it. */
 export function indexScrapes(view: Pick<KubernetesView, 'monitors' | 'pods'>): ScrapeIndex {
+  let index = indexed.get(view)
+  if (!index) indexed.set(view, (index = buildScrapeIndex(view)))
+  return index
+}
+
+function buildScrapeIndex(view: Pick<KubernetesView, 'monitors' | 'pods'>): ScrapeIndex {
   const prometheus = new Set<string>()
   for (const pod of view.pods) {
     if (pod.metadata.namespace && isPrometheusOperatorPod(pod.metadata)) prometheus.add(pod.metadata.namespace)
@@ -85,7 +93,7 @@ export function monitorScrapeRules(app: Application, namespace: string, index: S
   const names = scrapes.map((scrape) => scrape.monitor).join(', ')
   // A monitor whose ports cannot be told (none named, or none found on the Service) may scrape any port.
   const anyPort = scrapes.some((scrape) => scrape.ports.length === 0)
-  const ports = anyPort ? undefined : unique(scrapes.flatMap((scrape) => scrape.ports))
+  const ports = anyPort ? undefined : uniquePorts(scrapes.flatMap((scrape) => scrape.ports))
   const where = index.prometheusNamespaces
   const on = ports ? portTexts(ports).join(', ') : 'every port'
   if (where.length === 0) {
@@ -98,10 +106,4 @@ export function monitorScrapeRules(app: Application, namespace: string, index: S
     ports,
     reason: `${names} ${scrapes.length === 1 ? 'has' : 'have'} Prometheus scrape ${app.name}: the operator's Prometheus pods (${where.join(', ')}) connect on ${on}`,
   })
-}
-
-function unique(ports: readonly NetworkPolicyPort[]): NetworkPolicyPort[] {
-  const seen = new Map<string, NetworkPolicyPort>()
-  for (const port of ports) seen.set(`${port.protocol ?? 'TCP'}/${port.port}`, port)
-  return [...seen.values()]
 }

@@ -18,7 +18,7 @@ import {cidrWithinAny, isWorldCidr} from '../policy/cidr.js'
 import {allowedCidrs, exposeEffect, jujuExposure} from '../policy/exposure.js'
 import type {Policy} from '../policy/schema.js'
 import {isExternalService, serviceSources} from '../policy/kube-exposure.js'
-import {indexPolicies, isolatingPolicies, type PolicyIndex} from '../netpol/policies.js'
+import {indexPolicies, isolatingPolicies, NAMESPACE_NAME_LABEL, type PolicyIndex} from '../netpol/policies.js'
 import {parseOfferUrl} from '../sources/juju/offers.js'
 import {apiServerCallsIn} from './api-server-calls.js'
 import {PlanNotes} from './notes.js'
@@ -63,7 +63,6 @@ export interface DesiredState {
   notes: string[]
 }
 
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name'
 const MODELOPERATOR_SELECTOR: LabelSelector = {matchLabels: {'operator.juju.is/name': 'modeloperator'}}
 const CONTROLLER_SELECTOR: LabelSelector = {matchLabels: {[APP_NAME_LABEL]: 'controller'}}
 const ANY_JUJU_NAMESPACE: LabelSelector = {matchExpressions: [{key: 'model.juju.is/name', operator: 'Exists'}]}

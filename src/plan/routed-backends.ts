@@ -35,12 +35,12 @@ import type {Application} from '../inventory/types.js'
 import type {SourceRef} from '../sources/document.js'
 import {isWorldCidr} from '../policy/cidr.js'
 import type {Policy} from '../policy/schema.js'
+import {NAMESPACE_NAME_LABEL} from '../netpol/policies.js'
+import {selectorMatches} from '../netpol/selector.js'
 import type {PlanNotes} from './notes.js'
 import type {PolicyDraft} from './policy-draft.js'
-import {portsBehind, portsOf, portTexts, servicesOf} from './service-ports.js'
+import {portsBehind, portsOf, portTexts, servicesOf, uniquePorts} from './service-ports.js'
 import type {NetworkPolicyPort} from './types.js'
-
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name'
 
 /** gateway-api-integrator labels what it makes with its application's name (src/charm.py, CREATED_BY_LABEL). */
 export const GATEWAY_INTEGRATOR_LABEL = 'gateway-api-integrator.charm.juju.is/managed-by'
@@ -67,7 +67,7 @@ export interface RoutingIndex {
   /** The node addresses host-network controllers' pods run at (their status.podIP), sorted. */
   hostNetworkIngressControllerAddresses: string[]
   /** The proxy pods of a Gateway (`namespace/name`): where they run and the labels that single them out. */
-  proxiesOf(gateway: string): Proxies[]
+  proxiesOf(gateway: string): LabelledPods[]
   /** Where an ingress controller's pods run, by their `app.kubernetes.io/name` (Traefik serves Gateways from its own). */
   controllerNamespacesNamed(name: string): string[]
   /** Cilium agents run in the cluster. */
@@ -75,12 +75,26 @@ export interface RoutingIndex {
 }
 
 /** Pods in a namespace, singled out by their labels. */
-export interface Proxies {
+export interface LabelledPods {
   namespace: string
   labels: Record<string, string>
 }
 
+/** Whether a pod (or a class of pods) is among these: in one's namespace, with its labels. */
+export function isAmong(pod: {namespace: string; labels: Readonly<Record<string, string>>}, among: readonly LabelledPods[]): boolean {
+  return among.some((pods) => pods.namespace === pod.namespace && selectorMatches({matchLabels: pods.labels}, {...pod.labels}))
+}
+
+const indexed = new WeakMap<KubernetesView, RoutingIndex>()
+
+/** The routing index of a view, built once: the planner, the closes check and the rules that follow routes share it. */
 export function indexRouting(view: KubernetesView): RoutingIndex {
+  let index = indexed.get(view)
+  if (!index) indexed.set(view, (index = buildRoutingIndex(view)))
+  return index
+}
+
+function buildRoutingIndex(view: KubernetesView): RoutingIndex {
   const ingresses = groupByNamespace(view.ingresses)
   const routes = new Map<string, KubeRoute[]>()
   for (const route of view.routes) {
@@ -95,14 +109,14 @@ export function indexRouting(view: KubernetesView): RoutingIndex {
   const unlisted: string[] = []
   const known = new Set<string>()
   const nodeAddresses = new Set<string>()
-  const proxies = new Map<string, Map<string, Proxies>>()
+  const proxies = new Map<string, Map<string, LabelledPods>>()
   const byName = new Map<string, Set<string>>()
   let cilium = false
   for (const pod of view.pods) {
     const gateway = pod.metadata.namespace && pod.spec.hostNetwork !== true ? gatewayOfProxyPod(pod.metadata.namespace, pod.metadata.labels) : undefined
     if (gateway) {
       const labels = proxyPodSelector(pod.metadata.labels ?? {})
-      const found = proxies.get(gateway) ?? new Map<string, Proxies>()
+      const found = proxies.get(gateway) ?? new Map<string, LabelledPods>()
       found.set(`${pod.metadata.namespace}/${JSON.stringify(labels)}`, {namespace: pod.metadata.namespace!, labels})
       proxies.set(gateway, found)
     }
@@ -151,7 +165,7 @@ export interface Routed {
 export type Carrier =
   | {by: 'controllers'}
   /** A Gateway's proxies (none read: `proxies` is empty, and every namespace is admitted). */
-  | {by: 'proxies'; gateway: string; implementation: string; proxies: Proxies[]}
+  | {by: 'proxies'; gateway: string; implementation: string; proxies: LabelledPods[]}
   /** `what` for the rule's reason (`Ingress web (class cilium)`), `servedBy` for the note, `proxy` names it. */
   | {by: 'cilium'; what: string; servedBy: string; proxy: string}
   | {by: 'outside'; qualifier: string; served: OutsideServedIngress}
@@ -232,7 +246,7 @@ function gatewayRoutesTo(namespace: string, routing: RoutingIndex, services: Rea
   const routed: Routed[] = []
   for (const route of routing.routesTo(namespace)) {
     if (route.metadata.labels?.[GATEWAY_INTEGRATOR_LABEL] !== undefined) continue
-    const ports = unionPorts(routeBackends(route).flatMap((backend) => (backend.namespace === namespace && services.has(backend.name) ? [portsBehind(services.get(backend.name)!, backend.port)] : [])))
+    const ports = uniquePorts(routeBackends(route).flatMap((backend) => (backend.namespace === namespace && services.has(backend.name) ? portsBehind(services.get(backend.name)!, backend.port) : [])))
     if (ports.length === 0) continue
     const name = route.metadata.namespace === namespace ? route.metadata.name : `${route.metadata.namespace}/${route.metadata.name}`
     for (const carrier of routeCarriers(`${route.kind} ${name}`, route, routing)) routed.push({kind: route.kind, name, ports, carrier, ref: route.ref})
@@ -284,7 +298,7 @@ function controllerRules(app: Application, namespace: string, routing: RoutingIn
   if (carried.length === 0) return
   const seen = controllerSeen(routing, namespace)
   const names = describeCarried(carried)
-  const ports = unionPorts(carried.map((entry) => entry.ports))
+  const ports = uniquePorts(carried.flatMap((entry) => entry.ports))
   const controllerNamespaces = routing.ingressControllerNamespaces.filter((candidate) => candidate !== namespace)
   const hostNetwork = routing.hostNetworkIngressControllerNamespaces
   if (!seen) {
@@ -330,12 +344,6 @@ function describeCarried(carried: readonly Routed[]): string {
     byKind.set(entry.kind, names)
   }
   return [...byKind].map(([kind, names]) => `${kind} ${[...names].join(', ')}`).join(' and ')
-}
-
-function unionPorts(lists: readonly NetworkPolicyPort[][]): NetworkPolicyPort[] {
-  const seen = new Map<string, NetworkPolicyPort>()
-  for (const port of lists.flat()) seen.set(`${port.protocol ?? 'TCP'}/${port.port}`, port)
-  return [...seen.values()].sort((a, b) => String(a.port).localeCompare(String(b.port), undefined, {numeric: true}))
 }
 
 /** The nodeCidrs that would hold the controller's nodes as read, for the plan's note. */

@@ -10,15 +10,21 @@ export function servicesOf(app: Application | undefined): KubeService[] {
 
 /** The pod ports behind the app's Services (targetPort, else port), without Juju's placeholder. */
 export function portsOf(services: readonly KubeService[]): NetworkPolicyPort[] {
-  const seen = new Map<string, NetworkPolicyPort>()
+  const ports: NetworkPolicyPort[] = []
   for (const service of services) {
     for (const port of service.spec?.ports ?? []) {
       const target = port.targetPort ?? port.port
       if (target === JUJU_PLACEHOLDER_PORT || port.port === JUJU_PLACEHOLDER_PORT) continue
-      const protocol = (port.protocol ?? 'TCP') as NetworkPolicyPort['protocol']
-      seen.set(`${protocol}/${target}`, {protocol, port: target})
+      ports.push({protocol: (port.protocol ?? 'TCP') as NetworkPolicyPort['protocol'], port: target})
     }
   }
+  return uniquePorts(ports)
+}
+
+/** Each port once (by protocol and number or name), in port order. */
+export function uniquePorts(ports: readonly NetworkPolicyPort[]): NetworkPolicyPort[] {
+  const seen = new Map<string, NetworkPolicyPort>()
+  for (const port of ports) seen.set(`${port.protocol ?? 'TCP'}/${port.port}`, port)
   return [...seen.values()].sort((a, b) => String(a.port).localeCompare(String(b.port), undefined, {numeric: true}))
 }
 

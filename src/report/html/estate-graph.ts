@@ -5,7 +5,7 @@
  * namespace Juju does not own. Also the index that puts a finding on its node.
  */
 import type {Target} from '../../findings/types.js'
-import {APP_NAME_LABEL, type KubernetesView} from '../../inventory/kubernetes.js'
+import {APP_NAME_LABEL, type KubernetesView, type KubeRoute} from '../../inventory/kubernetes.js'
 import {type Inventory, type Model, modelKey} from '../../inventory/types.js'
 import {podClasses} from '../../netpol/classes.js'
 import type {PodClass} from '../../netpol/types.js'
@@ -51,6 +51,7 @@ export function estateGraphs(inventory: Inventory, options: {namespacesWithoutMo
   const byNamespace = new Map<string, HtmlGraph>()
   const objectIndex = new Map<string, string>()
   const classNode = new Map<string, string>()
+  const cluster: ClusterDrawing = {view, classes, objectIndex, classNode, plaintext: new Set(plaintextRoutes(view).map((found) => found.route))}
 
   const models = [...inventory.models.values()].sort((a, b) => modelKey(a.controller, a.name).localeCompare(modelKey(b.controller, b.name)))
   for (const model of models) {
@@ -58,14 +59,14 @@ export function estateGraphs(inventory: Inventory, options: {namespacesWithoutMo
     graphs.push(graph)
     if (model.namespace) {
       byNamespace.set(model.namespace, graph)
-      addKubernetes(graph, model, model.namespace, view, classes, objectIndex, classNode)
+      addKubernetes(graph, model, model.namespace, cluster)
     }
     for (const node of graph.nodes) objectIndex.set(`${graph.id}|${node.id}`, nodeRef(graph, node.id))
   }
   for (const namespace of options.namespacesWithoutModel ?? []) {
     if (byNamespace.has(namespace)) continue
     const graph: HtmlGraph = {id: `namespace ${namespace}`, title: `namespace ${namespace} (no Juju model)`, nodes: [], edges: []}
-    addKubernetes(graph, undefined, namespace, view, classes, objectIndex, classNode)
+    addKubernetes(graph, undefined, namespace, cluster)
     graphs.push(graph)
     byNamespace.set(namespace, graph)
   }
@@ -149,16 +150,20 @@ function modelGraph(model: Model): HtmlGraph {
   return graph
 }
 
+/** What every namespace's drawing reads (the cluster, worked out once) and fills in (where each object and pod class is drawn). */
+interface ClusterDrawing {
+  view: KubernetesView
+  classes: readonly PodClass[]
+  /** `namespace|Kind/name` → the node an object is drawn as. */
+  objectIndex: Map<string, string>
+  /** Pod class id → its node id. */
+  classNode: Map<string, string>
+  /** The Gateway routes served in clear. */
+  plaintext: ReadonlySet<KubeRoute>
+}
+
 /** Entry points and pods of the namespace: Juju's pods join their application, the rest are nodes of their own. */
-function addKubernetes(
-  graph: HtmlGraph,
-  model: Model | undefined,
-  namespace: string,
-  view: KubernetesView,
-  classes: readonly PodClass[],
-  objectIndex: Map<string, string>,
-  classNode: Map<string, string>,
-): void {
+function addKubernetes(graph: HtmlGraph, model: Model | undefined, namespace: string, {view, classes, objectIndex, classNode, plaintext}: ClusterDrawing): void {
   const has = (nodeId: string) => graph.nodes.some((node) => node.id === nodeId)
   const appOfService = new Map<string, string>()
   for (const app of model?.applications.values() ?? []) {
@@ -218,7 +223,6 @@ function addKubernetes(
     }
   }
   // Gateway API routes to the namespace's Services, wherever the route itself is.
-  const plaintext = new Set(plaintextRoutes(view).map((found) => found.route))
   for (const route of view.routes) {
     const backends = routeBackends(route).filter((backend) => backend.namespace === namespace)
     if (backends.length === 0) continue

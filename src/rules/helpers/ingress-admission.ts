@@ -9,6 +9,7 @@ import {APP_NAME_LABEL, JUJU_PLACEHOLDER_PORT, type KubernetesView} from '../../
 import type {Application} from '../../inventory/types.js'
 import {explain, podClasses, type PodClass} from '../../netpol/index.js'
 import {policyInput} from '../../netpol/load.js'
+import {isAmong, type LabelledPods} from '../../plan/routed-backends.js'
 
 export type IngressAdmission =
   | {admitted: true; controllers: string[]; ports: (number | string)[]}
@@ -47,13 +48,13 @@ export function ingressControllerAdmission(view: KubernetesView, namespace: stri
  * them out, as reconcile admits them) reach the application's pods on one of its Service ports.
  * Without their pods read, a stand-in in a namespace of its own answers, as for an ingress controller.
  */
-export function proxyAdmission(view: KubernetesView, namespace: string, app: Application, proxies: readonly {namespace: string; labels: Readonly<Record<string, string>>}[]): IngressAdmission {
+export function proxyAdmission(view: KubernetesView, namespace: string, app: Application, proxies: readonly LabelledPods[]): IngressAdmission {
   const classes = podClasses(view)
   const target = classes.find((c) => c.namespace === namespace && c.labels[APP_NAME_LABEL] === app.name)
   if (!target) return {admitted: 'unknown', why: `no pods of ${app.name} were read`}
   const ports = backendPorts(app)
   if (ports.length === 0) return {admitted: 'unknown', why: `no Service port of ${app.name} was read`}
-  const seen = classes.filter((c) => proxies.some((proxy) => proxy.namespace === c.namespace && Object.entries(proxy.labels).every(([key, value]) => c.labels[key] === value)))
+  const seen = classes.filter((c) => isAmong(c, proxies))
   const candidates = seen.length > 0 ? seen : [STAND_IN]
   const input = policyInput(view)
   const admitted = candidates.filter((candidate) => ports.some((port) => explain(input, candidate, target, {port}).allowed))

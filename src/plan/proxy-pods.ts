@@ -30,8 +30,9 @@
  *   HAProxy (`haproxy-route`, canonical/ingress-configurator-operator charmcraft.yaml@03e41fd6) or to
  *   gateway-api-integrator (`gateway-route`, as the integrator's tutorials chain them): HAProxy's
  *   units, or the Gateway's implementation, connect.
- * hardenctl reads no Gateway API objects nor HAProxy's addresses, so the backend admits every source
- * on its ports.
+ * The relation says so whether or not the Gateway API was read (the integrator's own HTTPRoutes,
+ * read now, are left to this rule: src/plan/routed-backends.ts), and HAProxy's addresses are not
+ * read, so the backend admits every source on its ports.
  */
 import type {Application} from '../inventory/types.js'
 import type {Flow} from './derived-flows.js'
